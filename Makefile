@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both build .venv when missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DESCRIPTION ?= An online shop with 2,000 customers in the US, Germany and France, products in 5 categories, orders during 2024 with weekend spikes and a December peak, and payments.
+OUT ?= out/demo
+
+.PHONY: venv demo test lint eval bench clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "datagen needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)  ## create or refresh the virtual environment
+
+demo: $(STAMP)  ## describe a dataset in English, get schema + data + report (offline, no key)
+	$(BIN)/datagen create --description "$(DESCRIPTION)" --out $(OUT) --provider offline --no-input --seed 42
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff + mypy
+	$(BIN)/ruff check engine agent tests benchmarks
+	$(BIN)/ruff format --check engine agent tests benchmarks
+	$(BIN)/mypy engine agent
+
+eval: $(STAMP)  ## offline prompt/authoring evals
+	$(BIN)/datagen eval --provider offline --min-pass 0.95 --report out/eval.json
+
+bench: $(STAMP)  ## benchmarks, results go to BENCHMARKS.md by hand
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## remove the venv and outputs
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""The provider protocol: one interface for the LLM, the offline author and test fakes.
+
+The authoring loop (agent/loop.py) owns the conversation. A provider only
+answers the next step of it: given the conversation so far, return either a
+schema draft (a DSL dict) or a clarification question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+
+@dataclass
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cache_read_input_tokens += other.cache_read_input_tokens
+        self.cache_creation_input_tokens += other.cache_creation_input_tokens
+
+
+@dataclass
+class Question:
+    text: str
+    default: str
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reply:
+    """What a provider answers: a draft schema or a question (never both)."""
+
+    kind: Literal["schema", "question"]
+    schema: dict[str, Any] | None = None
+    question: Question | None = None
+    usage: Usage = field(default_factory=Usage)
+    # Provider-specific id tying the reply to the feedback that answers it
+    # (the Anthropic tool_use id); the loop echoes it back untouched.
+    call_id: str | None = None
+
+
+@dataclass
+class Feedback:
+    """The loop's answer to a reply: errors to repair, or the user's answer to a question."""
+
+    call_id: str | None
+    text: str
+    is_error: bool
+
+
+@dataclass
+class Exchange:
+    reply: Reply
+    feedback: Feedback | None = None
+
+
+@dataclass
+class Conversation:
+    description: str
+    # The schema being edited (chat), or None when authoring from scratch.
+    current_schema: dict[str, Any] | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+    questions_left: int = 2
+
+
+class Provider(Protocol):
+    name: str
+    model: str | None
+
+    def next(self, conversation: Conversation) -> Reply: ...

@@ -1,0 +1,1 @@
+"""Prompts shipped as package data."""
