@@ -1,0 +1,118 @@
+"""Relations between tables, derived from the schema: foreign keys and the DAG.
+
+Shared by the planner, the validator and the writers (DDL), so that every
+layer agrees on what references what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from datagen.engine import dsl
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    table: str
+    column: str
+    ref_table: str
+    ref_column: str
+    nullable: bool
+
+    @property
+    def self_reference(self) -> bool:
+        return self.table == self.ref_table
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    table, column = ref.split(".", 1)
+    return table, column
+
+
+def foreign_keys(dataset: dsl.Dataset) -> list[ForeignKey]:
+    """Every FK: lookups of another table's key (no `on`) plus declared ones."""
+    found: dict[tuple[str, str], ForeignKey] = {}
+    for node in dataset.nodes:
+        for col in node.columns:
+            spec = dsl.generator_spec(col.generator)
+            if not isinstance(spec, dsl.LookupSpec) or spec.on is not None:
+                continue
+            ref_table, ref_column = split_ref(spec.from_)
+            ref_node = dataset.node(ref_table)
+            if ref_node is None:
+                continue
+            if ref_node.pk == ref_column or _is_unique(ref_node, ref_column):
+                found[(node.id, col.name)] = ForeignKey(
+                    node.id, col.name, ref_table, ref_column, col.nullable
+                )
+    for fk in dataset.constraints.foreign_keys:
+        table, column = split_ref(fk.column)
+        ref_table, ref_column = split_ref(fk.references)
+        node = dataset.node(table)
+        col = node.column(column) if node else None
+        found.setdefault(
+            (table, column),
+            ForeignKey(table, column, ref_table, ref_column, bool(col and col.nullable)),
+        )
+    return list(found.values())
+
+
+def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | None:
+    """The FK column of `child` that points at `parent` (the first one declared)."""
+    node = dataset.node(child)
+    for fk in foreign_keys(dataset):
+        if fk.table == child and fk.ref_table == parent and not fk.self_reference:
+            if node is not None and node.parents and node.parents[0] == parent:
+                return fk
+    for fk in foreign_keys(dataset):
+        if fk.table == child and fk.ref_table == parent and not fk.self_reference:
+            return fk
+    return None
+
+
+def _is_unique(node: dsl.Node, column: str) -> bool:
+    col = node.column(column)
+    return bool(col and (col.unique or isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec)))
+
+
+def dependency_graph(dataset: dsl.Dataset) -> nx.DiGraph:
+    """Edge parent -> child for every table a table needs first (self-loops excluded)."""
+    graph = nx.DiGraph()
+    for node in dataset.nodes:
+        graph.add_node(node.id)
+    for node in dataset.nodes:
+        for parent in node.parents:
+            if parent != node.id:
+                graph.add_edge(parent, node.id)
+        for col in node.columns:
+            for ref in column_references(col):
+                table = ref.split(".", 1)[0]
+                if table != node.id:
+                    graph.add_edge(table, node.id)
+            for mod in col.modifiers:
+                if isinstance(mod, dsl.EffectMod) and mod.args.table != node.id:
+                    graph.add_edge(mod.args.table, node.id)
+    for ineq in dataset.constraints.inequalities:
+        left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
+        if left_table != right_table:
+            graph.add_edge(right_table, left_table)
+    return graph
+
+
+def column_references(col: dsl.Column) -> list[str]:
+    """`table.column` references made by a column's generator."""
+    spec = dsl.generator_spec(col.generator)
+    if isinstance(spec, dsl.LookupSpec):
+        return [spec.from_]
+    if isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
+        return [spec.choices_ref]
+    return []
+
+
+def levels(dataset: dsl.Dataset) -> list[list[str]]:
+    """Tables grouped by generation level, in schema order within a level."""
+    graph = dependency_graph(dataset)
+    order = {n.id: i for i, n in enumerate(dataset.nodes)}
+    return [sorted(gen, key=order.__getitem__) for gen in nx.topological_generations(graph)]
