@@ -1,0 +1,415 @@
+"""Run a plan: tables in DAG order, each in fixed blocks of rows, streamed to disk.
+
+A block is a pure function of (plan, table, block index, kept columns of
+earlier tables): that is what makes output independent of scheduling. Only
+the columns later tables read are kept in memory (`TableStore`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from datagen.engine import __version__, dsl
+from datagen.engine.errors import InputError
+from datagen.engine.generators import BlockContext, generate_column, sequence
+from datagen.engine.generators.temporal import window_of
+from datagen.engine.load import schema_hash
+from datagen.engine.modifiers import apply_modifiers
+from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan, build_plan
+from datagen.engine.relations import fk_between
+from datagen.engine.rng import stream
+from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
+from datagen.engine.writers import open_writer
+
+Progress = Callable[[str, int, int], None]  # table, rows done, rows total
+
+
+# --------------------------------------------------------------------------- kept columns
+
+
+@dataclass
+class Kept:
+    values: np.ndarray | Encoded
+    mask: np.ndarray | None
+
+
+@dataclass
+class TableStore:
+    """Columns of finished tables that later tables read, plus row counts."""
+
+    dataset: dsl.Dataset
+    row_counts: dict[str, int] = field(default_factory=dict)
+    kept: dict[tuple[str, str], Kept] = field(default_factory=dict)
+
+    def rows(self, table: str) -> int:
+        return self.row_counts[table]
+
+    def _sequence(self, table: str, column: str) -> dsl.SequenceSpec | None:
+        node = self.dataset.node(table)
+        col = node.column(column) if node else None
+        if col is not None and not col.modifiers:
+            spec = dsl.generator_spec(col.generator)
+            if isinstance(spec, dsl.SequenceSpec):
+                return spec
+        return None
+
+    def key_values(self, table: str, column: str, index: np.ndarray, ctx: BlockContext) -> np.ndarray:
+        spec = self._sequence(table, column)
+        assert spec is not None, "self-references need a sequence key (checked by preflight)"
+        return sequence.value_at(spec, index)
+
+    def take(self, table: str, column: str, index: np.ndarray) -> tuple[Values, np.ndarray | None]:
+        spec = self._sequence(table, column)
+        if spec is not None:
+            return sequence.value_at(spec, index), None
+        kept = self.kept[(table, column)]
+        values = kept.values.take(index) if isinstance(kept.values, Encoded) else kept.values[index]
+        mask = kept.mask[index] if kept.mask is not None else None
+        return values, mask
+
+    def distinct(self, table: str, column: str) -> Values:
+        kept = self.kept.get((table, column))
+        if kept is None:  # a sequence key
+            return sequence.value_at(self._sequence(table, column), np.arange(self.rows(table)))  # type: ignore[arg-type]
+        if isinstance(kept.values, Encoded):
+            used = np.unique(kept.values.codes)
+            return Encoded(np.arange(len(used), dtype=np.int32), kept.values.dictionary.take(pa.array(used)))
+        return np.unique(kept.values)
+
+    def seconds(self, table: str, column: str) -> np.ndarray:
+        kept = self.kept[(table, column)]
+        values = np.asarray(kept.values).astype("datetime64[s]").astype(np.int64)
+        return values if kept.mask is None else values[~kept.mask]
+
+
+class _KeptBuilder:
+    def __init__(self) -> None:
+        self.chunks: list[Values] = []
+        self.masks: list[np.ndarray | None] = []
+
+    def add(self, values: Values, mask: np.ndarray | None) -> None:
+        self.chunks.append(values)
+        self.masks.append(mask)
+
+    def build(self, type_: str) -> Kept:
+        n = sum(len(c) for c in self.chunks)
+        mask = None
+        if any(m is not None for m in self.masks):
+            mask = np.concatenate(
+                [m if m is not None else np.zeros(len(c), bool) for c, m in zip(self.chunks, self.masks, strict=True)]
+            ) if self.chunks else np.zeros(0, bool)
+        if type_ == "string":
+            arrays = [to_arrow(c, "string", None).cast(pa.string()) for c in self.chunks]
+            joined = pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
+            encoded = joined.dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+            return Kept(Encoded(codes, encoded.dictionary), mask)
+        if not self.chunks:
+            return Kept(as_numpy(np.zeros(0), type_), mask)
+        values = np.concatenate([as_numpy(c, type_) for c in self.chunks])
+        assert len(values) == n
+        return Kept(values, mask)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def fanout_counts(plan: Plan, table: str, parent_rows: int) -> np.ndarray:
+    """Children per parent row, all drawn at once from the table's fanout stream."""
+    fanout = plan.tables[table].node.fanout
+    assert fanout is not None
+    rng = stream(plan.seed, table, "__fanout__")
+    if fanout.distribution == "poisson":
+        counts = rng.poisson(fanout.lambda_, parent_rows)
+    else:
+        counts = rng.integers(fanout.min, (fanout.max or fanout.min) + 1, parent_rows)
+    upper = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
+    return np.clip(counts, fanout.min, upper).astype(np.int64)
+
+
+@dataclass
+class TableRun:
+    table: TablePlan
+    rows: int
+    cumulative: np.ndarray | None  # facts: cumulative fanout counts over parent rows
+
+    @property
+    def blocks(self) -> int:
+        return (self.rows + BLOCK_ROWS - 1) // BLOCK_ROWS
+
+
+def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
+    tp = plan.tables[table]
+    if tp.parent is None:
+        assert tp.rows is not None
+        return TableRun(tp, tp.rows, None)
+    counts = fanout_counts(plan, table, store.rows(tp.parent))
+    cumulative = np.cumsum(counts)
+    return TableRun(tp, int(cumulative[-1]) if len(cumulative) else 0, cumulative)
+
+
+def compute_block(plan: Plan, run: TableRun, block: int, store: TableStore) -> tuple[pa.RecordBatch, BlockContext]:
+    node = run.table.node
+    start = block * BLOCK_ROWS
+    stop = min(run.rows, start + BLOCK_ROWS)
+    ctx = BlockContext(
+        dataset=plan.dataset, seed=plan.seed, node=node, block=block, start=start, stop=stop,
+        table_rows=run.rows, store=store,
+    )
+    if run.cumulative is not None:
+        ctx.parent_index = np.searchsorted(run.cumulative, ctx.row_ids, side="right")
+    by_name = {c.name: c for c in node.columns}
+    for name in run.table.column_order:
+        col = by_name[name]
+        values = generate_column(col, ctx)
+        if col.modifiers:
+            values = apply_modifiers(values, col, ctx)
+        for left, op, right_table, right_column in run.table.inequalities:
+            if left == name:
+                values = _repair_inequality(values, col, op, right_table, right_column, ctx)
+        if col.type != "string":
+            values = as_numpy(values, col.type)
+        if col.null_rate > 0:
+            nulls = ctx.rng(name, "nulls").random(ctx.n) < col.null_rate
+            existing = ctx.masks.get(name)
+            ctx.masks[name] = nulls if existing is None else (existing | nulls)
+        ctx.columns[name] = values
+    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in node.columns]
+    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in node.columns])
+    return batch, ctx
+
+
+def _repair_inequality(values: Values, col: dsl.Column, op: str, right_table: str, right_column: str,
+                       ctx: BlockContext) -> np.ndarray:
+    """Make `col op right` hold by construction, moving only violating rows."""
+    x = as_numpy(values, col.type)
+    if right_table == ctx.node.id:
+        bound = as_numpy(ctx.columns[right_column], col.type)
+        bound_mask = ctx.masks.get(right_column)
+    else:
+        fk = fk_between(ctx.dataset, ctx.node.id, right_table)
+        assert fk is not None
+        raw, bound_mask = ctx.store.take(right_table, right_column, ctx.fk_index[fk.column])
+        bound = as_numpy(raw, col.type)
+    temporal = col.type in ("date", "datetime")
+    unit = "datetime64[D]" if col.type == "date" else "datetime64[us]"
+    xi = x.astype(unit).astype(np.int64) if temporal else x
+    bi = bound.astype(unit).astype(np.int64) if temporal else bound
+    greater = op in (">", ">=")
+    strict = op in (">", "<")
+    ok = (xi > bi if strict else xi >= bi) if greater else (xi < bi if strict else xi <= bi)
+    if bound_mask is not None:
+        ok |= bound_mask
+    bad = ~ok
+    if not bad.any():
+        return x
+    rng = ctx.rng(col.name, "inequality")
+    u = rng.random(int(bad.sum()))
+    b = bi[bad]
+    limit = _window_limit(col, ctx, greater, unit)
+    if limit is not None:
+        span = (limit - b) if greater else (b - limit)
+        span = np.maximum(span, 0)
+        moved = b + (u * span).astype(np.int64) if greater else b - (u * span).astype(np.int64)
+    else:
+        distance = np.abs(xi[bad] - b)
+        moved = b + distance if greater else b - distance
+    if strict:
+        step = 1 if (temporal or col.type == "int") else np.abs(b) * 1e-9 + 1e-9
+        moved = np.where(moved > b, moved, b + step) if greater else np.where(moved < b, moved, b - step)
+    fixed = xi.copy()
+    fixed[bad] = moved
+    return fixed.astype(unit) if temporal else fixed.astype(x.dtype)
+
+
+def _window_limit(col: dsl.Column, ctx: BlockContext, greater: bool, unit: str) -> int | None:
+    spec = dsl.generator_spec(col.generator)
+    if not isinstance(spec, dsl.DatetimeSeriesSpec):
+        return None
+    start, end = window_of(spec, ctx.dataset)
+    second = np.datetime64(end if greater else start, "s")
+    return int(second.astype(unit).astype(np.int64))
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@dataclass
+class TableResult:
+    name: str
+    file: str
+    rows: int
+    columns: int
+    bytes: int
+
+
+@dataclass
+class GenerationResult:
+    out_dir: Path
+    seed: int
+    tables: list[TableResult]
+    metadata: dict[str, Any]
+
+    @property
+    def total_rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+
+def iter_tables(plan: Plan, on_block: Progress | None = None) -> Iterator[tuple[str, TableRun, Iterator[pa.RecordBatch]]]:
+    """Yield each table with a lazy stream of its blocks; keeps what later tables read."""
+    store = TableStore(plan.dataset)
+    for table in plan.order:
+        run = prepare_table(plan, table, store)
+        keep = sorted(plan.keep.get(table, set()))
+        builders = {c: _KeptBuilder() for c in keep}
+
+        def blocks(run: TableRun = run, builders: dict[str, _KeptBuilder] = builders,
+                   table: str = table) -> Iterator[pa.RecordBatch]:
+            for b in range(run.blocks):
+                batch, ctx = compute_block(plan, run, b, store)
+                for name, builder in builders.items():
+                    builder.add(ctx.columns[name], ctx.masks.get(name))
+                if on_block:
+                    on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
+                yield batch
+
+        yield table, run, blocks()
+        node = run.table.node
+        store.row_counts[table] = run.rows
+        for name, builder in builders.items():
+            col = node.column(name)
+            assert col is not None
+            store.kept[(table, name)] = builder.build(col.type)
+
+
+def arrow_schema(node: dsl.Node) -> pa.Schema:
+    from datagen.engine.values import ARROW_TYPES
+
+    fields = []
+    for col in node.columns:
+        arrow_type = ARROW_TYPES[col.type]
+        if col.type == "string" and _dictionary_encoded(col):
+            arrow_type = pa.dictionary(pa.int32(), pa.string())
+        fields.append(pa.field(col.name, arrow_type, nullable=col.nullable or _may_be_null(col)))
+    return pa.schema(fields)
+
+
+def _dictionary_encoded(col: dsl.Column) -> bool:
+    spec = dsl.generator_spec(col.generator)
+    if any(isinstance(m, dsl.ExpressionMod) for m in col.modifiers):
+        return False
+    if isinstance(spec, dsl.FakerSpec):
+        return not col.unique and spec.method not in ("uuid4", "name", "user_name")
+    return isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec, dsl.LookupSpec))
+
+
+def _may_be_null(col: dsl.Column) -> bool:
+    spec = dsl.generator_spec(col.generator)
+    return isinstance(spec, dsl.LookupSpec)
+
+
+def _conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    arrays = []
+    for array, field_ in zip(batch.columns, schema, strict=True):
+        if array.type != field_.type:
+            if pa.types.is_dictionary(field_.type):
+                array = array.cast(pa.string()).dictionary_encode()
+            else:
+                array = array.cast(field_.type)
+        arrays.append(array)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def generate_dataset(
+    dataset: dsl.Dataset,
+    out_dir: str | Path,
+    *,
+    seed: int,
+    fmt: str = "parquet",
+    rows: dict[str, int] | None = None,
+    scale: float = 1.0,
+    quiet: bool = True,
+    on_block: Progress | None = None,
+) -> GenerationResult:
+    """Generate every table into out_dir, atomically (temporary directory, then rename)."""
+    plan = build_plan(dataset, seed, rows=rows, scale=scale)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a directory")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    results: list[TableResult] = []
+    try:
+        for table, run, blocks in iter_tables(plan, on_block):
+            schema = arrow_schema(run.table.node)
+            writer = open_writer(fmt, tmp, table, schema)
+            with writer:
+                for batch in blocks:
+                    writer.write(_conform(batch, schema))
+            path = tmp / writer.filename
+            results.append(TableResult(table, writer.filename, run.rows, len(schema), path.stat().st_size))
+        metadata = _metadata(dataset, seed, fmt, results)
+        (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+        _publish(tmp, out, [r.file for r in results])
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return GenerationResult(out, seed, results, metadata)
+
+
+def dry_run(dataset: dsl.Dataset, *, seed: int, rows_per_table: int = 300) -> dict[str, pa.Table]:
+    """Small in-memory tables (entities capped at rows_per_table; facts follow their fanout)."""
+    caps = {}
+    for node in dataset.nodes:
+        if node.kind == "entity":
+            caps[node.id] = min(node.rows if node.rows is not None else 1000, rows_per_table)
+    plan = build_plan(dataset, seed, rows=caps)
+    tables = {}
+    for table, run, blocks in iter_tables(plan):
+        schema = arrow_schema(run.table.node)
+        batches = [_conform(b, schema) for b in blocks]
+        tables[table] = pa.Table.from_batches(batches, schema=schema)
+    return tables
+
+
+def _metadata(dataset: dsl.Dataset, seed: int, fmt: str, results: list[TableResult]) -> dict[str, Any]:
+    return {
+        "datagen_version": __version__,
+        "schema": {"name": dataset.metadata.name, "hash": schema_hash(dataset)},
+        "seed": seed,
+        "format": fmt,
+        "tables": {r.name: {"file": r.file, "rows": r.rows, "columns": r.columns, "bytes": r.bytes} for r in results},
+        # the one field allowed to differ between runs
+        "generated_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+def _publish(tmp: Path, out: Path, files: list[str]) -> None:
+    if not out.exists():
+        tmp.rename(out)
+        return
+    previous = out / ".metadata.json"
+    if previous.exists():
+        try:
+            old = json.loads(previous.read_text())
+            for info in old.get("tables", {}).values():
+                stale = out / str(info.get("file", ""))
+                if info.get("file") and info["file"] not in files and stale.is_file():
+                    stale.unlink()
+        except (json.JSONDecodeError, AttributeError):
+            pass
+    for name in [*files, ".metadata.json"]:
+        os.replace(tmp / name, out / name)
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,47 @@
+"""What a generator sees while it computes one block of one column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from datagen.engine import dsl
+from datagen.engine.rng import stream
+from datagen.engine.values import Values
+
+if TYPE_CHECKING:
+    from datagen.engine.execute import TableStore
+
+
+@dataclass
+class BlockContext:
+    dataset: dsl.Dataset
+    seed: int
+    node: dsl.Node
+    block: int
+    start: int  # first global row index of the block
+    stop: int
+    table_rows: int
+    store: TableStore  # kept columns of tables generated earlier
+    columns: dict[str, Values] = field(default_factory=dict)  # this block, so far
+    masks: dict[str, np.ndarray] = field(default_factory=dict)  # null masks, so far
+    # Row index into the referenced table for every FK column of this block.
+    fk_index: dict[str, np.ndarray] = field(default_factory=dict)
+    parent_index: np.ndarray | None = None  # facts: row of the first parent
+
+    @property
+    def n(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def row_ids(self) -> np.ndarray:
+        return np.arange(self.start, self.stop, dtype=np.int64)
+
+    def rng(self, column: str, purpose: str = "values") -> np.random.Generator:
+        return stream(self.seed, self.node.id, column, self.block, purpose)
+
+    def table_rng(self, column: str, purpose: str) -> np.random.Generator:
+        """A stream shared by all blocks of a column (for whole-table permutations)."""
+        return stream(self.seed, self.node.id, column, "table", purpose)

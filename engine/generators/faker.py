@@ -1,0 +1,147 @@
+"""`faker`: realistic text from Faker pools sampled by index.
+
+Faker is called only to build a pool (a fixed number of values per column and
+locale, seeded from the master seed); rows then pick pool entries by index.
+`name` combines first- and last-name pools for variety; unique columns are
+unique by construction (the row index is stamped into emails and user names),
+never by retrying.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from datagen.engine import dsl
+from datagen.engine.generators.context import BlockContext
+from datagen.engine.rng import derive_seed
+from datagen.engine.values import Encoded, Values, as_numpy
+
+POOL_SIZE = 2048
+DEFAULT_LOCALE = "en_US"
+
+COUNTRY_LOCALES = {
+    "US": "en_US", "USA": "en_US", "UNITED STATES": "en_US", "GB": "en_GB", "UK": "en_GB",
+    "UNITED KINGDOM": "en_GB", "DE": "de_DE", "GERMANY": "de_DE", "FR": "fr_FR", "FRANCE": "fr_FR",
+    "ES": "es_ES", "SPAIN": "es_ES", "IT": "it_IT", "ITALY": "it_IT", "NL": "nl_NL",
+    "NETHERLANDS": "nl_NL", "PL": "pl_PL", "POLAND": "pl_PL", "BR": "pt_BR", "BRAZIL": "pt_BR",
+    "PT": "pt_PT", "PORTUGAL": "pt_PT", "JP": "ja_JP", "JAPAN": "ja_JP", "CN": "zh_CN",
+    "CHINA": "zh_CN", "IN": "en_IN", "INDIA": "en_IN", "CA": "en_CA", "CANADA": "en_CA",
+    "AU": "en_AU", "AUSTRALIA": "en_AU", "MX": "es_MX", "MEXICO": "es_MX", "SE": "sv_SE",
+    "SWEDEN": "sv_SE", "NO": "no_NO", "NORWAY": "no_NO", "DK": "da_DK", "DENMARK": "da_DK",
+    "FI": "fi_FI", "FINLAND": "fi_FI", "AT": "de_AT", "AUSTRIA": "de_AT", "CH": "de_CH",
+    "SWITZERLAND": "de_CH", "BE": "nl_BE", "BELGIUM": "nl_BE", "IE": "en_IE", "IRELAND": "en_IE",
+    "CZ": "cs_CZ", "CZECHIA": "cs_CZ", "KR": "ko_KR", "KOREA": "ko_KR", "TR": "tr_TR",
+    "TURKEY": "tr_TR", "NZ": "en_NZ", "NEW ZEALAND": "en_NZ", "AR": "es_AR", "ARGENTINA": "es_AR",
+    "CO": "es_CO", "COLOMBIA": "es_CO", "CL": "es_CL", "CHILE": "es_CL", "RO": "ro_RO",
+    "ROMANIA": "ro_RO", "GR": "el_GR", "GREECE": "el_GR", "HU": "hu_HU", "HUNGARY": "hu_HU",
+    "UA": "uk_UA", "UKRAINE": "uk_UA", "IL": "he_IL", "ISRAEL": "he_IL", "ZA": "en_US",
+}
+
+
+def locale_for(value: str) -> str:
+    return COUNTRY_LOCALES.get(str(value).strip().upper(), DEFAULT_LOCALE)
+
+
+@lru_cache(maxsize=256)
+def pool(seed: int, table: str, column: str, method: str, locale: str) -> tuple[str, ...]:
+    """Distinct values (order kept) from POOL_SIZE Faker calls: built once per run and column."""
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(derive_seed(seed, table, column, method, locale, "pool") % (2**63))
+    produce = getattr(fake, method)
+    return tuple(dict.fromkeys(str(produce()) for _ in range(POOL_SIZE)))
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.lower() if ch.isalnum()) or "user"
+
+
+@lru_cache(maxsize=64)
+def local_parts(seed: int, table: str, column: str, locale: str) -> tuple[str, ...]:
+    firsts = pool(seed, table, column + "#first", "first_name", locale)
+    lasts = pool(seed, table, column + "#last", "last_name", locale)
+    return tuple(f"{_ascii(f)}.{_ascii(last)}" for f, last in zip(firsts, lasts * 2, strict=False))
+
+
+def _row_locales(spec: dsl.FakerSpec, ctx: BlockContext) -> tuple[list[str], np.ndarray]:
+    """Locales used by this block and each row's index into them."""
+    if spec.locale_from is None:
+        return [spec.locale or DEFAULT_LOCALE], np.zeros(ctx.n, dtype=np.int64)
+    source = ctx.columns[spec.locale_from]
+    if isinstance(source, Encoded):
+        dictionary_locales = [locale_for(v) for v in source.dictionary.to_pylist()]
+        names = sorted(set(dictionary_locales))
+        per_code = np.array([names.index(loc) for loc in dictionary_locales], dtype=np.int64)
+        return names, per_code[source.codes]
+    uniques, inverse = np.unique(np.asarray(source).astype(str), return_inverse=True)
+    unique_locales = [locale_for(v) for v in uniques]
+    names = sorted(set(unique_locales))
+    per_unique = np.array([names.index(loc) for loc in unique_locales], dtype=np.int64)
+    return names, per_unique[inverse]
+
+
+def _pick(pools: list[tuple[str, ...]], row_locale: np.ndarray, rng: np.random.Generator) -> Encoded:
+    sizes = np.array([len(p) for p in pools], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    within = (rng.random(len(row_locale)) * sizes[row_locale]).astype(np.int64)
+    codes = (offsets[row_locale] + within).astype(np.int32)
+    dictionary = pa.array([v for p in pools for v in p], type=pa.string())
+    return Encoded(codes, dictionary)
+
+
+def _decoded(values: Encoded) -> pa.Array:
+    return values.dictionary.take(pa.array(values.codes))
+
+
+def uuid_strings(rng: np.random.Generator, n: int) -> pa.Array:
+    """RFC 4122 version-4 UUIDs from the stream's bytes, formatted without a Python loop."""
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    hex_digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    chars = np.empty((n, 32), dtype=np.uint8)
+    chars[:, 0::2] = hex_digits[raw >> 4]
+    chars[:, 1::2] = hex_digits[raw & 0x0F]
+    out = np.full((n, 36), ord("-"), dtype=np.uint8)
+    for dst, src in ((0, 0), (9, 8), (14, 12), (19, 16), (24, 20)):
+        width = {0: 8, 9: 4, 14: 4, 19: 4, 24: 12}[dst]
+        out[:, dst : dst + width] = chars[:, src : src + width]
+    return pa.array(out.reshape(-1).view("S36"), type=pa.binary(36)).cast(pa.string())
+
+
+def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    rng = ctx.rng(col.name)
+    table = ctx.node.id
+    if spec.method == "uuid4":
+        return uuid_strings(rng, ctx.n)
+    locales, row_locale = _row_locales(spec, ctx)
+    row_ids = pa.array(ctx.row_ids).cast(pa.string())
+
+    if spec.method in ("email", "free_email", "company_email", "user_name") and (
+        col.unique or spec.method == "user_name"
+    ):
+        local = _decoded(_pick([local_parts(ctx.seed, table, col.name, loc) for loc in locales], row_locale, rng))
+        if spec.method == "user_name":
+            return pc.binary_join_element_wise(pc.replace_substring(local, ".", "_"), row_ids, "")
+        domains = _decoded(_pick([pool(ctx.seed, table, col.name, "free_email_domain", loc) for loc in locales], row_locale, rng))
+        return pc.binary_join_element_wise(local, row_ids, "@", domains, "")
+
+    if spec.method == "name":
+        firsts = _decoded(_pick([pool(ctx.seed, table, col.name, "first_name", loc) for loc in locales], row_locale, rng))
+        lasts = _decoded(_pick([pool(ctx.seed, table, col.name, "last_name", loc) for loc in locales], row_locale, rng))
+        names = pc.binary_join_element_wise(firsts, lasts, " ")
+        return pc.binary_join_element_wise(names, row_ids, " #") if col.unique else names
+
+    picked = _pick([pool(ctx.seed, table, col.name, spec.method, loc) for loc in locales], row_locale, rng)
+    if col.unique:
+        return pc.binary_join_element_wise(_decoded(picked), row_ids, "-")
+    if col.type != "string":
+        return as_numpy(picked.decode(), col.type)
+    return picked

@@ -1,0 +1,153 @@
+"""Where the validator reads a table from: an in-memory Arrow table, a Parquet or a CSV file.
+
+Checks ask for the few columns they need; a Parquet table reads just those
+columns each time, so memory is bounded by the largest column set one check
+involves, never by the whole dataset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from datagen.engine import dsl
+from datagen.engine.errors import InputError
+
+
+class TableSource:
+    """The columns of one table, read on demand."""
+
+    name: str
+    schema: pa.Schema
+    num_rows: int
+    location: str
+
+    def read(self, columns: list[str]) -> pa.Table:
+        raise NotImplementedError
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        return self.read([name]).column(0)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.schema.names)
+
+
+class ArrowSource(TableSource):
+    def __init__(self, name: str, table: pa.Table):
+        self.name = name
+        self.table = table
+        self.schema = table.schema
+        self.num_rows = table.num_rows
+        self.location = f"<memory:{name}>"
+
+    def read(self, columns: list[str]) -> pa.Table:
+        return self.table.select(columns)
+
+
+class ParquetSource(TableSource):
+    def __init__(self, name: str, path: Path):
+        self.name = name
+        self.location = str(path)
+        try:
+            self._file = pq.ParquetFile(path)
+            self.schema = self._file.schema_arrow
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read {path}: {exc}") from None
+        self.num_rows = self._file.metadata.num_rows
+
+    def read(self, columns: list[str]) -> pa.Table:
+        try:
+            return self._file.read(columns=columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read columns {columns} of {self.location}: {exc}") from None
+
+
+class CsvSource(TableSource):
+    """CSV is parsed once and kept in memory: it is an exchange format, not the scale path."""
+
+    def __init__(self, name: str, path: Path, node: dsl.Node):
+        self.name = name
+        self.location = str(path)
+        # Declared strings stay strings ("01234" is not an int); other types are inferred,
+        # so a column that does not parse as its declared type shows up as a type mismatch.
+        strings = {c.name: pa.string() for c in node.columns if c.type == "string"}
+        try:
+            self.table = pacsv.read_csv(
+                path,
+                convert_options=pacsv.ConvertOptions(
+                    column_types=strings, strings_can_be_null=True
+                ),
+            )
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read {path}: {exc}") from None
+        self.schema = self.table.schema
+        self.num_rows = self.table.num_rows
+
+    def read(self, columns: list[str]) -> pa.Table:
+        return self.table.select(columns)
+
+
+FORMATS = ("parquet", "csv")
+
+
+def open_table(name: str, path: Path, fmt: str, node: dsl.Node) -> TableSource:
+    if fmt == "parquet":
+        return ParquetSource(name, path)
+    if fmt == "csv":
+        return CsvSource(name, path, node)
+    raise InputError(f"cannot validate format `{fmt}`: use one of {', '.join(FORMATS)}")
+
+
+# --------------------------------------------------------------------------- types
+
+
+def type_family(arrow_type: pa.DataType) -> str:
+    """The DSL type an Arrow type stores (`int`, `float`, ...), or the Arrow name."""
+    if pa.types.is_dictionary(arrow_type):
+        return type_family(arrow_type.value_type)
+    if pa.types.is_integer(arrow_type):
+        return "int"
+    if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
+        return "float"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if hasattr(pa.types, "is_string_view") and pa.types.is_string_view(arrow_type):
+        return "string"
+    if pa.types.is_boolean(arrow_type):
+        return "bool"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "datetime"
+    if pa.types.is_null(arrow_type):
+        return "null"
+    return str(arrow_type)
+
+
+PHYSICAL_TYPE = {
+    "int": "int64",
+    "float": "float64",
+    "string": "string",
+    "bool": "bool",
+    "date": "date32",
+    "datetime": "timestamp[us]",
+}
+
+
+def type_matches(declared: str, arrow_type: pa.DataType, *, lenient: bool = False) -> bool:
+    """Whether a column stored as `arrow_type` holds the DSL type `declared`.
+
+    Integers are accepted for floats (lossless). A column of nulls only (type
+    `null`, e.g. an all-empty CSV column) matches any type. `lenient` (CSV)
+    also accepts floats for ints; the values are then checked to be integral.
+    """
+    family = type_family(arrow_type)
+    if family in (declared, "null"):
+        return True
+    if declared == "float" and family == "int":
+        return True
+    return lenient and declared == "int" and family == "float"

@@ -1,0 +1,310 @@
+"""Structural checks: tables and columns present and typed, keys, nullability, row counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from datagen.engine import dsl, relations
+from datagen.engine.validate.context import Context, to_numpy
+from datagen.engine.validate.report import Check
+from datagen.engine.validate.source import PHYSICAL_TYPE, type_family, type_matches
+
+DEFAULT_ENTITY_ROWS = 1000
+
+
+def structural_checks(ctx: Context) -> Iterator[Check]:
+    for node in ctx.dataset.nodes:
+        yield table_present(ctx, node)
+        if node.id not in ctx.sources:
+            continue
+        yield columns_match(ctx, node)
+        for col in node.columns:
+            if col.name in ctx.sources[node.id].names:
+                yield column_type(ctx, node, col)
+    for node in ctx.dataset.nodes:
+        if node.id not in ctx.sources:
+            continue
+        count = row_count(ctx, node)
+        if count is not None:
+            yield count
+        if node.pk and ctx.usable(node.id, node.pk):
+            yield from primary_key(ctx, node, node.pk)
+        for col in node.columns:
+            if col.name != node.pk and not col.nullable and ctx.usable(node.id, col.name):
+                yield not_null(ctx, node, col)
+    for fk in relations.foreign_keys(ctx.dataset):
+        if ctx.usable(fk.table, fk.column) and ctx.usable(fk.ref_table, fk.ref_column):
+            yield fk_resolves(ctx, fk)
+    for node in ctx.dataset.nodes:
+        if node.kind == "fact" and node.fanout is not None:
+            check = fanout_bounds(ctx, node, node.fanout)
+            if check is not None:
+                yield check
+
+
+def table_present(ctx: Context, node: dsl.Node) -> Check:
+    source = ctx.sources.get(node.id)
+    present = source is not None
+    return Check(
+        "structural",
+        "table_present",
+        node.id,
+        None,
+        present,
+        source.location if source else "missing",
+        "a readable table",
+        message="" if present else f"table `{node.id}` is missing: its other checks were skipped",
+    )
+
+
+def columns_match(ctx: Context, node: dsl.Node) -> Check:
+    found = ctx.sources[node.id].names
+    declared = [c.name for c in node.columns]
+    missing = [c for c in declared if c not in found]
+    unexpected = [c for c in found if c not in declared]
+    for name in missing:
+        ctx.unusable.add((node.id, name))
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)}")
+    if unexpected:
+        parts.append(f"not in the schema: {', '.join(unexpected)}")
+    return Check(
+        "structural",
+        "columns",
+        node.id,
+        None,
+        not parts,
+        {"missing": missing, "unexpected": unexpected},
+        {"columns": declared},
+        message="; ".join(parts),
+    )
+
+
+def column_type(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
+    arrow_type = ctx.sources[node.id].schema.field(col.name).type
+    ok = type_matches(col.type, arrow_type, lenient=ctx.lenient_types)
+    message = ""
+    if ok and col.type == "int" and type_family(arrow_type) == "float":
+        values = ctx.column(node.id, col.name)
+        fractional = pc.not_equal(values, pc.floor(values))
+        ok = not pc.any(fractional).as_py()
+        if not ok:
+            message = "has fractional values"
+    if not ok:
+        ctx.unusable.add((node.id, col.name))
+        message = message or (
+            f"stored as {arrow_type} ({type_family(arrow_type)}), declared {col.type}; "
+            "its other checks were skipped"
+        )
+    return Check(
+        "structural",
+        "column_type",
+        node.id,
+        col.name,
+        ok,
+        f"{type_family(arrow_type)} ({arrow_type})",
+        f"{col.type} ({PHYSICAL_TYPE[col.type]})",
+        message=message,
+    )
+
+
+def expected_rows(ctx: Context, node: dsl.Node) -> tuple[int, int | None, str] | None:
+    """(low, high, where the expectation comes from), or None when nothing is declared."""
+    if node.id in ctx.rows_expected:
+        rows = ctx.rows_expected[node.id]
+        return rows, rows, ctx.rows_origin
+    if node.kind == "fact":
+        assert node.fanout is not None
+        parent = node.parents[0]
+        if parent not in ctx.sources:
+            return None
+        parents = ctx.num_rows(parent)
+        high = None if node.fanout.max is None else parents * node.fanout.max
+        return parents * node.fanout.min, high, f"fanout x {parents} {parent} rows"
+    if node.rows is not None:
+        return node.rows, node.rows, "schema"
+    if node.kind == "entity":
+        return DEFAULT_ENTITY_ROWS, DEFAULT_ENTITY_ROWS, "schema default"
+    for col in node.columns:
+        spec = dsl.generator_spec(col.generator)
+        if isinstance(spec, dsl.EnumListSpec):
+            return len(spec.values), len(spec.values), f"enum_list of {col.name}"
+    return None
+
+
+def row_count(ctx: Context, node: dsl.Node) -> Check | None:
+    bounds = expected_rows(ctx, node)
+    if bounds is None:
+        return None
+    low, high, origin = bounds
+    rows = ctx.num_rows(node.id)
+    ok = rows >= low and (high is None or rows <= high)
+    if low == high:
+        expected: object = low
+        text = f"{low}"
+    else:
+        expected = {"min": low, "max": high}
+        text = f"between {low} and {high if high is not None else 'any'}"
+    return Check(
+        "structural",
+        "row_count",
+        node.id,
+        None,
+        ok,
+        rows,
+        expected,
+        message=f"expected {text} rows ({origin}), found {rows}",
+    )
+
+
+def primary_key(ctx: Context, node: dsl.Node, pk: str) -> Iterator[Check]:
+    keys = ctx.column(node.id, pk)
+    valid = len(keys) - keys.null_count
+    distinct = pc.count_distinct(keys, mode="only_valid").as_py()
+    examples = []
+    if distinct < valid:
+        counts = pc.value_counts(keys.drop_null())
+        repeated = counts.filter(pc.greater(counts.field("counts"), 1))
+        examples = [
+            {pk: item["values"], "count": item["counts"]} for item in repeated[:5].to_pylist()
+        ]
+    yield Check(
+        "structural",
+        "pk_unique",
+        node.id,
+        pk,
+        distinct == valid,
+        valid - distinct,
+        0,
+        examples,
+        message=""
+        if distinct == valid
+        else f"{valid - distinct} duplicate key(s) among {valid} rows",
+    )
+    nulls = keys.null_count
+    yield Check(
+        "structural",
+        "pk_not_null",
+        node.id,
+        pk,
+        nulls == 0,
+        nulls,
+        0,
+        ctx.row_examples(node.id, keys.is_null()) if nulls else [],
+        message=f"{nulls} row(s) without a key" if nulls else "",
+    )
+
+
+def not_null(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
+    values = ctx.column(node.id, col.name)
+    nulls = values.null_count
+    return Check(
+        "structural",
+        "not_null",
+        node.id,
+        col.name,
+        nulls == 0,
+        nulls,
+        0,
+        ctx.row_examples(node.id, values.is_null()) if nulls else [],
+        message=f"{nulls} null(s) in a column that is not nullable" if nulls else "",
+    )
+
+
+def comparable(values: pa.ChunkedArray, like: pa.DataType) -> pa.ChunkedArray:
+    """`values` cast to `like` when the two differ (int32 keys vs int64 keys)."""
+    if values.type == like:
+        return values
+    try:
+        return values.cast(like)
+    except pa.ArrowException:
+        return values.cast(pa.string())
+
+
+def parent_index(ctx: Context, fk: relations.ForeignKey) -> tuple[pa.ChunkedArray, pa.Array]:
+    """Child FK values and, per child row, the row of the parent it points at (null: none)."""
+    parent_keys = ctx.column(fk.ref_table, fk.ref_column).combine_chunks()
+    child_keys = ctx.column(fk.table, fk.column)
+    child_keys = comparable(child_keys, parent_keys.type)
+    if child_keys.type != parent_keys.type:
+        parent_keys = parent_keys.cast(pa.string())
+    return child_keys, pc.index_in(child_keys, value_set=parent_keys)
+
+
+def fk_resolves(ctx: Context, fk: relations.ForeignKey) -> Check:
+    child_keys, index = parent_index(ctx, fk)
+    dangling = pc.and_(pc.is_valid(child_keys), pc.is_null(index))
+    count = pc.sum(dangling).as_py() or 0
+    distinct = 0
+    if count:
+        distinct = pc.count_distinct(child_keys.filter(dangling)).as_py()
+    target = f"{fk.ref_table}.{fk.ref_column}"
+    kind = "self-reference" if fk.self_reference else "foreign key"
+    return Check(
+        "structural",
+        "fk_resolves",
+        fk.table,
+        fk.column,
+        count == 0,
+        count,
+        0,
+        ctx.row_examples(fk.table, dangling, {fk.column: child_keys}) if count else [],
+        message=f"{count} row(s) ({distinct} distinct key(s)) point at no {target} ({kind})"
+        if count
+        else f"every non-null value is a {target} ({kind})",
+    )
+
+
+def children_per_parent(ctx: Context, node: dsl.Node) -> np.ndarray | None:
+    """Rows of `node` per row of its first parent (cached: two checks use it)."""
+    if node.id in ctx.fanout_counts:
+        return ctx.fanout_counts[node.id]
+    fk = relations.fk_between(ctx.dataset, node.id, node.parents[0])
+    if fk is None or not (
+        ctx.usable(fk.table, fk.column) and ctx.usable(fk.ref_table, fk.ref_column)
+    ):
+        return None
+    _, index = parent_index(ctx, fk)
+    matched = to_numpy(index.drop_null(), np.int64)
+    counts = np.bincount(matched, minlength=ctx.num_rows(fk.ref_table))
+    ctx.fanout_counts[node.id] = counts
+    return counts
+
+
+def fanout_bounds(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | None:
+    counts = children_per_parent(ctx, node)
+    if counts is None:
+        return None
+    parent = ctx.node(node.parents[0])
+    fk = relations.fk_between(ctx.dataset, node.id, parent.id)
+    assert fk is not None
+    high = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
+    outside = (counts < fanout.min) | (counts > high)
+    bad = int(outside.sum())
+    examples = []
+    if bad:
+        positions = np.flatnonzero(outside)[:5]
+        keys = ctx.column(parent.id, fk.ref_column).take(pa.array(positions)).to_pylist()
+        examples = [
+            {"parent_row": int(p), fk.ref_column: k, "children": int(counts[p])}
+            for p, k in zip(positions, keys, strict=True)
+        ]
+    measured = {"min": int(counts.min()), "max": int(counts.max())} if len(counts) else None
+    return Check(
+        "structural",
+        "fanout_bounds",
+        node.id,
+        fk.column,
+        bad == 0,
+        measured,
+        {"min": fanout.min, "max": fanout.max},
+        examples,
+        message=f"{bad} {parent.id} row(s) have a number of {node.id} rows outside the fanout"
+        if bad
+        else f"children per {parent.id} within the fanout",
+    )

@@ -1,0 +1,95 @@
+"""Expected shares of hours, weekdays and months inside a time window.
+
+The engine cuts a datetime_series window into hour cells, weights each cell
+by the product of its hour / day-of-week (Mon=0) / month pattern weights and
+by how much of the cell lies inside the window, samples cells in proportion
+and places a timestamp uniformly inside its cell. The expected share of, say,
+Saturdays is therefore the weight of Saturday cells over the total weight;
+the same cells with no pattern give each bin's exposure (hours in the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from datagen.engine import dsl
+
+LABELS = {
+    "hour": [f"{h:02d}h" for h in range(24)],
+    "dow": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    "month": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+HOUR = np.timedelta64(1, "h")
+
+
+def bins_of(instants: np.ndarray, dimension: str) -> np.ndarray:
+    """Hour of day, weekday (Mon=0) or month (Jan=0) of datetime64 values."""
+    if dimension == "hour":
+        return (instants.astype("datetime64[h]").astype(np.int64) % 24).astype(np.int64)
+    if dimension == "dow":
+        # 1970-01-01 was a Thursday (3)
+        return ((instants.astype("datetime64[D]").astype(np.int64) + 3) % 7).astype(np.int64)
+    if dimension == "month":
+        return (instants.astype("datetime64[M]").astype(np.int64) % 12).astype(np.int64)
+    raise ValueError(dimension)
+
+
+def hour_cells(start: np.datetime64, end: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+    """Hour cells covering [start, end) and the seconds of each cell inside the window."""
+    first = start.astype("datetime64[h]")
+    last = end.astype("datetime64[h]")
+    if last < end:
+        last = last + HOUR
+    cells = np.arange(first, last, HOUR)
+    cell_start = np.maximum(cells.astype("datetime64[s]"), start.astype("datetime64[s]"))
+    cell_end = np.minimum((cells + HOUR).astype("datetime64[s]"), end.astype("datetime64[s]"))
+    seconds = (cell_end - cell_start).astype(np.int64).astype(float)
+    return cells, np.clip(seconds, 0, None)
+
+
+def cell_weights(
+    cells: np.ndarray, seconds: np.ndarray, patterns: Sequence[dsl.Pattern]
+) -> np.ndarray:
+    weights = seconds.copy()
+    for pattern in patterns:
+        weights *= np.asarray(pattern.weights, dtype=float)[bins_of(cells, pattern.dimension)]
+    return weights
+
+
+def expected_shares(
+    start: np.datetime64, end: np.datetime64, patterns: Sequence[dsl.Pattern], dimension: str
+) -> np.ndarray:
+    """Share of timestamps falling in each bin of `dimension` (sums to 1)."""
+    cells, seconds = hour_cells(start, end)
+    weights = cell_weights(cells, seconds, patterns)
+    per_bin = np.bincount(
+        bins_of(cells, dimension), weights=weights, minlength=dsl.PATTERN_LENGTH[dimension]
+    )
+    total = per_bin.sum()
+    return per_bin / total if total > 0 else per_bin
+
+
+def exposure(start: np.datetime64, end: np.datetime64, dimension: str) -> np.ndarray:
+    """Hours of the window that fall in each bin of `dimension`."""
+    cells, seconds = hour_cells(start, end)
+    return np.bincount(
+        bins_of(cells, dimension), weights=seconds / 3600, minlength=dsl.PATTERN_LENGTH[dimension]
+    )
+
+
+def series_window(
+    dataset: dsl.Dataset, spec: dsl.DatetimeSeriesSpec
+) -> tuple[np.datetime64, np.datetime64] | None:
+    if isinstance(spec.within, dsl.Window):
+        return dsl.parse_instant(spec.within.start), dsl.parse_instant(spec.within.end)
+    if dataset.timeframe is None:
+        return None
+    return dsl.parse_instant(dataset.timeframe.start), dsl.parse_instant(dataset.timeframe.end)
+
+
+def series_freq(dataset: dsl.Dataset, spec: dsl.DatetimeSeriesSpec) -> str:
+    if spec.freq:
+        return spec.freq
+    return dataset.timeframe.freq if dataset.timeframe else "s"
