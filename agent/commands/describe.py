@@ -1,0 +1,72 @@
+"""`datagen describe`: what a schema will produce, before producing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from datagen.engine import dsl
+from datagen.engine.load import load_dataset
+from datagen.engine.plan import build_plan, parse_row_overrides
+
+
+@click.command("describe")
+@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rows", "row_items", multiple=True, metavar="TABLE=N", help="As for generate.")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="As for generate.")
+def describe_cmd(schema: Path, row_items: tuple[str, ...], scale: float) -> None:
+    """Show tables, kinds, estimated rows, DAG levels, foreign keys and constraints.
+
+    \b
+    Example:
+      datagen describe examples/bank.json --scale 10
+    """
+    dataset = load_dataset(schema)
+    plan = build_plan(dataset, seed=0, rows=parse_row_overrides(row_items, dataset), scale=scale)
+    console = Console()
+    level_of = {t: i for i, level in enumerate(plan.levels) for t in level}
+    tables = Table(title=f"{dataset.metadata.name}: {len(dataset.nodes)} tables", title_justify="left")
+    for name in ("table", "kind", "level", "est. rows", "columns", "pk", "parents / fanout"):
+        tables.add_column(name, justify="right" if name in ("level", "est. rows", "columns") else "left")
+    for table in plan.order:
+        tp = plan.tables[table]
+        node = tp.node
+        fan = ""
+        if node.fanout is not None:
+            f = node.fanout
+            shape = f"poisson λ={f.lambda_:g}" if f.distribution == "poisson" else "uniform"
+            fan = f"{', '.join(node.parents)}: {shape} [{f.min}, {f.max if f.max is not None else '∞'}]"
+        tables.add_row(table, node.kind, str(level_of[table]), f"{tp.estimated_rows:,}",
+                       str(len(node.columns)), node.pk or "", fan)
+    console.print(tables)
+    console.print(f"estimated total: {plan.estimated_total_rows:,} rows")
+    if plan.foreign_keys:
+        fks = Table(title="foreign keys", title_justify="left")
+        for name in ("column", "references", "nullable"):
+            fks.add_column(name)
+        for fk in plan.foreign_keys:
+            fks.add_row(f"{fk.table}.{fk.column}", f"{fk.ref_table}.{fk.ref_column}",
+                        "yes" if fk.nullable else "no")
+        console.print(fks)
+    lines = _constraint_lines(dataset)
+    if lines:
+        console.print("[bold]constraints and targets[/]")
+        for line in lines:
+            console.print(f"  - {line}", markup=False)
+
+
+def _constraint_lines(dataset: dsl.Dataset) -> list[str]:
+    c, t = dataset.constraints, dataset.targets
+    lines = [f"{i.left} {i.op} {i.right}" for i in c.inequalities]
+    lines += [f"{r.column} in [{r.min}, {r.max}]" for r in c.ranges]
+    lines += [f"{p.column} matches /{p.regex}/" for p in c.pattern]
+    lines += [f"{e.column} in {e.values}" for e in c.enum]
+    lines += [f"unique {u.table}({', '.join(u.columns)})" for u in c.unique]
+    lines += [f"target weekend_share {w.table}.{w.column} in [{w.min}, {w.max}]" for w in t.weekend_share]
+    lines += [f"target mean {m.table}.{m.column} in [{m.min}, {m.max}]" for m in t.mean_in_range]
+    lines += [f"target {s.dimension} seasonality of {s.table}.{s.column}" for s in t.seasonality]
+    lines += [f"target composite effect on {e.table}.{e.column} ({e.metric} <= {e.max})" for e in t.composite_effect]
+    return lines
