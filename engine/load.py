@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -91,17 +92,111 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
 
 
 def parse_dataset(data: dict[str, Any], source: str | None = None) -> dsl.Dataset:
-    """Models first, then the plan's semantic preflight; raise every problem at once."""
+    """Models first, then the plan's semantic preflight; raise every problem at once.
+
+    When the models reject parts of the schema, those parts are swapped for
+    neutral placeholders and the preflight still runs on the rest, so one
+    report lists both kinds of problems (a repair turn then fixes all of them).
+    """
     from datagen.engine.plan import preflight
 
     try:
         dataset = dsl.Dataset.model_validate(data)
     except ValidationError as exc:
-        raise SchemaError(problems_from_validation(exc, data), source=source) from None
+        problems = problems_from_validation(exc, data)
+        problems += _preflight_of_the_rest(data, exc, problems)
+        raise SchemaError(problems, source=source) from None
     problems = preflight(dataset)
     if problems:
         raise SchemaError(problems, source=source)
     return dataset
+
+
+_NEUTRAL_GENERATORS: dict[str, dict[str, Any]] = {
+    "int": {"sequence": {}},
+    "float": {"distribution": {"type": "uniform"}},
+    "string": {"enum_list": {"values": ["x"]}},
+    "bool": {"enum_list": {"values": [True]}},
+    "date": {"datetime_series": {"within": {"start": "2000-01-01", "end": "2000-01-02"}}},
+    "datetime": {"datetime_series": {"within": {"start": "2000-01-01", "end": "2000-01-02"}}},
+}
+
+
+def _preflight_of_the_rest(
+    data: dict[str, Any], exc: ValidationError, known: list[Problem]
+) -> list[Problem]:
+    from datagen.engine.plan import preflight
+
+    patched = copy.deepcopy(data)
+    patched_paths: set[str] = set()
+    dropped: dict[str, set[int]] = {}
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        if not _patch(patched, loc, patched_paths, dropped):
+            return []  # a part we cannot stand in for: the model errors must do
+    for key, indexes in dropped.items():
+        group, kind = key.split(".")
+        items = patched.get(group, {}).get(kind, [])
+        patched[group][kind] = [x for i, x in enumerate(items) if i not in indexes]
+    try:
+        dataset = dsl.Dataset.model_validate(patched)
+    except ValidationError:
+        return []
+    seen = {p.path for p in known}
+    extra = []
+    for problem in preflight(dataset):
+        path = _unshift(problem.path, dropped)
+        if any(path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in patched_paths):
+            continue
+        if path in seen and problem.message in {p.message for p in known}:
+            continue
+        extra.append(Problem(path, problem.message, problem.expected, problem.suggestion))
+    return extra
+
+
+def _patch(data: Any, loc: list[str | int], patched: set[str], dropped: dict[str, set[int]]) -> bool:
+    if len(loc) >= 2 and loc[0] in ("constraints", "targets") and len(loc) >= 3 and isinstance(loc[2], int):
+        dropped.setdefault(f"{loc[0]}.{loc[1]}", set()).add(loc[2])
+        return True
+    if len(loc) >= 4 and loc[0] == "nodes" and loc[2] == "columns" and isinstance(loc[3], int):
+        node = data["nodes"][loc[1]]
+        col = node["columns"][loc[3]]
+        cpath = json_path(loc[:4])
+        if not isinstance(col, dict):
+            return False
+        type_ = col.get("type") if col.get("type") in _NEUTRAL_GENERATORS else "string"
+        if len(loc) > 4 and loc[4] == "modifiers" and len(loc) > 5:
+            col["modifiers"][loc[5]] = None
+            col["modifiers"] = [m for m in col["modifiers"] if m is not None]
+            patched.add(cpath + ".modifiers")
+            return True
+        if len(loc) > 4 and loc[4] == "generator":
+            col["generator"] = _NEUTRAL_GENERATORS[type_]
+            patched.add(json_path(loc[:5]))
+            return True
+        name = col.get("name") if isinstance(col.get("name"), str) else f"column_{loc[3]}"
+        node["columns"][loc[3]] = {"name": name, "type": type_, "generator": _NEUTRAL_GENERATORS[type_]}
+        patched.add(cpath)
+        return True
+    if len(loc) >= 3 and loc[0] == "nodes" and loc[2] == "fanout":
+        data["nodes"][loc[1]]["fanout"] = {"distribution": "poisson", "lambda": 1}
+        patched.add(json_path(loc[:3]))
+        return True
+    return False
+
+
+def _unshift(path: str, dropped: dict[str, set[int]]) -> str:
+    """Map a preflight path on the pruned lists back to the original indexes."""
+    for key, indexes in dropped.items():
+        prefix = key + "["
+        if path.startswith(prefix):
+            index_text, rest = path[len(prefix):].split("]", 1)
+            index = int(index_text)
+            for removed in sorted(indexes):
+                if removed <= index:
+                    index += 1
+            return f"{prefix}{index}]{rest}"
+    return path
 
 
 def load_dataset(path: str | Path) -> dsl.Dataset:
