@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
 from datagen.engine import dsl
 from datagen.engine.validate.report import MAX_EXAMPLES
 from datagen.engine.validate.source import TableSource
@@ -64,10 +63,6 @@ class Context:
             for example, value in zip(examples, values.take(positions).to_pylist(), strict=True):
                 example[name] = value
         return examples
-
-
-def first_datetime_column(node: dsl.Node) -> str | None:
-    return next((c.name for c in node.columns if c.type in ("datetime", "date")), None)
 
 
 def to_numpy(values: pa.ChunkedArray | pa.Array, dtype: Any = None) -> np.ndarray:

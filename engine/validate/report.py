@@ -93,7 +93,11 @@ class Report:
         failed = self.failed()
         return {
             "report_version": "1",
-            **{k: self.context[k] for k in ("datagen_version", "schema", "data") if k in self.context},
+            **{
+                k: self.context[k]
+                for k in ("datagen_version", "schema", "data")
+                if k in self.context
+            },
             "score": self.score,
             "score_formula": SCORE_FORMULA,
             "categories": self.categories,
@@ -144,7 +148,9 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, str, int)):
         return value
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 6) if math.isfinite(value) else str(value)
+        return (
+            None if math.isnan(value) else round(value, 6) if math.isfinite(value) else str(value)
+        )
     if isinstance(value, np.generic):
         return jsonable(value.item())
     if isinstance(value, (dt.datetime, dt.date, dt.time)):

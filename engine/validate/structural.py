@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
 from datagen.engine import dsl, relations
 from datagen.engine.validate.context import Context, to_numpy
 from datagen.engine.validate.report import Check
@@ -130,10 +129,13 @@ def expected_rows(ctx: Context, node: dsl.Node) -> tuple[int, int | None, str] |
         return node.rows, node.rows, "schema"
     if node.kind == "entity":
         return DEFAULT_ENTITY_ROWS, DEFAULT_ENTITY_ROWS, "schema default"
-    for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.EnumListSpec):
-            return len(spec.values), len(spec.values), f"enum_list of {col.name}"
+    sizes = [
+        len(spec.values)
+        for col in node.columns
+        if isinstance(spec := dsl.generator_spec(col.generator), dsl.EnumListSpec)
+    ]
+    if sizes:
+        return max(sizes), max(sizes), "longest enum_list"
     return None
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
 from datagen.engine import dsl, relations
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Check
@@ -42,7 +41,12 @@ def value_checks(ctx: Context) -> Iterator[Check]:
     for node in ctx.dataset.nodes:
         for col in node.columns:
             key = (node.id, (col.name,))
-            if col.unique and col.name != node.pk and key not in seen and ctx.usable(*key[:1], col.name):
+            if (
+                col.unique
+                and col.name != node.pk
+                and key not in seen
+                and ctx.usable(*key[:1], col.name)
+            ):
                 seen.add(key)
                 yield unique_check(ctx, node.id, [col.name])
 

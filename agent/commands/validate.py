@@ -1,0 +1,101 @@
+"""`datagen validate`: score a dataset directory against its schema."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from datagen.engine.load import load_dataset
+from datagen.engine.validate import render_console, replay, validate_dataset
+from rich.console import Console
+
+
+@click.command("validate")
+@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--data",
+    "-d",
+    "data_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory holding one file per table (<table>.parquet or <table>.csv).",
+)
+@click.option(
+    "--report",
+    "-o",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the JSON report here (keys documented in docs/report.md).",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    default=90.0,
+    show_default=True,
+    help="Exit 1 below this score.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Console output: a Rich summary, or the JSON report on stdout.",
+)
+@click.option(
+    "--data-format",
+    type=click.Choice(["parquet", "csv"]),
+    default=None,
+    help="Format of the table files [default: from .metadata.json, else the files found].",
+)
+@click.option(
+    "--replay",
+    "run_replay",
+    is_flag=True,
+    help="Also regenerate from the seed in .metadata.json and compare file hashes.",
+)
+def validate_cmd(
+    schema: Path,
+    data_dir: Path,
+    report_path: Path | None,
+    min_score: float,
+    output: str,
+    data_format: str | None,
+    run_replay: bool,
+) -> None:
+    """Check the dataset in --data against SCHEMA and print a quality score (0-100).
+
+    Structural checks (files, columns, types, keys, nulls, row counts, fanout),
+    value checks (ranges, inequalities, patterns, enums, unique) and behavioural
+    checks (targets, declared weights and patterns, fanout mean, null rates).
+    Score = 100 x (0.4 structural + 0.3 value + 0.3 behavioural pass rates),
+    categories without checks left out and the weights renormalized.
+
+    Exit code 0 when the score is at least --min-score and no structural check
+    failed, 1 otherwise, 2 for bad input (missing directory, invalid schema,
+    unreadable file).
+
+    \b
+    Examples:
+      datagen validate examples/shop.json --data out/shop
+      datagen validate shop.json -d out/shop --report report.json --min-score 95
+      datagen validate shop.json -d out/shop --format json > report.json
+      datagen validate shop.json -d out/shop --replay
+    """
+    dataset = load_dataset(schema)
+    report = validate_dataset(dataset, data_dir, fmt=data_format)
+    if run_replay:
+        report = report.with_check(replay(dataset, data_dir))
+    if report_path is not None:
+        report.write(report_path)
+    if output == "json":
+        click.echo(report.to_json(), nl=False)
+    else:
+        console = Console()
+        render_console(report, console, min_score=min_score)
+        if report_path is not None:
+            console.print(f"[dim]report written to {report_path}[/]")
+    if not report.ok(min_score):
+        sys.exit(1)

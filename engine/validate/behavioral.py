@@ -1,0 +1,487 @@
+"""Behavioural checks: the schema's targets, and the behaviour its generators declare.
+
+Targets (weekend_share, mean_in_range, seasonality, composite_effect) are
+checked as written, their bands widened by the sampling error of the
+estimate. Implied checks compare what a generator declares with what the
+data shows: choice weights, hour/dow/month patterns, the fanout's mean and
+null rates. Every tolerance comes from the sample size (see stats.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from datagen.engine import dsl, relations
+from datagen.engine.modifiers import YEAR_SECONDS
+from datagen.engine.plan import default_time_column
+from datagen.engine.validate import stats, time_cells
+from datagen.engine.validate.context import Context, datetimes, to_numpy
+from datagen.engine.validate.report import Check
+from datagen.engine.validate.structural import children_per_parent
+
+# Modifiers that move timestamps: the generator's pattern no longer describes the data.
+TIME_MOVING = (dsl.TimeJitterMod,)
+
+
+def behavioral_checks(ctx: Context) -> Iterator[Check]:
+    targets = ctx.dataset.targets
+    for target in targets.weekend_share:
+        if ctx.usable(target.table, target.column):
+            yield weekend_share(ctx, target)
+    for target in targets.mean_in_range:
+        if ctx.usable(target.table, target.column):
+            yield mean_in_range(ctx, target)
+    for season in targets.seasonality:
+        columns = [season.column] + ([season.value] if season.value else [])
+        if ctx.usable(season.table, *columns):
+            yield seasonality(ctx, season)
+    for effect in targets.composite_effect:
+        check = composite_effect(ctx, effect)
+        if check is not None:
+            yield check
+    # the engine moves rows that break an inequality, so their timestamps no longer
+    # follow the generator's pattern: those columns get no pattern check
+    repaired = {relations.split_ref(i.left) for i in ctx.dataset.constraints.inequalities}
+    for node in ctx.dataset.nodes:
+        if node.id not in ctx.sources:
+            continue
+        for col in node.columns:
+            if not ctx.usable(node.id, col.name):
+                continue
+            spec = dsl.generator_spec(col.generator)
+            if isinstance(spec, dsl.ChoiceSpec) and not col.modifiers:
+                check = choice_weights(ctx, node, col, spec)
+                if check is not None:
+                    yield check
+            if (
+                isinstance(spec, dsl.DatetimeSeriesSpec)
+                and not any(isinstance(m, TIME_MOVING) for m in col.modifiers)
+                and (node.id, col.name) not in repaired
+            ):
+                yield from time_patterns(ctx, node, col, spec)
+            if col.nullable and col.null_rate > 0:
+                yield null_rate(ctx, node, col)
+        if node.kind == "fact" and node.fanout is not None:
+            check = fanout_mean(ctx, node, node.fanout)
+            if check is not None:
+                yield check
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def weekend_share(ctx: Context, target: dsl.ShareTarget) -> Check:
+    instants = datetimes(ctx.column(target.table, target.column))
+    n = len(instants)
+    weekend = time_cells.bins_of(instants, "dow") >= 5
+    share = float(weekend.mean()) if n else math.nan
+    low, high = _widened(target.min, target.max, share, n)
+    ok = n > 0 and low <= share <= high
+    return Check(
+        "behavioral",
+        "weekend_share",
+        target.table,
+        target.column,
+        ok,
+        share,
+        {"min": target.min, "max": target.max, "allowed": [low, high]},
+        message=f"{share:.4f} of {n} timestamps fall on Sat/Sun; target {target.min}-{target.max}"
+        f" (sampling allowance to {low:.4f}-{high:.4f})",
+    )
+
+
+def _widened(low: float, high: float, share: float, n: int) -> tuple[float, float]:
+    """A share band widened by the sampling error at the nearest edge."""
+    p = min(max(share if not math.isnan(share) else low, low), high)
+    pad = stats.share_tolerance(p, n)
+    return low - pad, high + pad
+
+
+def mean_in_range(ctx: Context, target: dsl.ShareTarget) -> Check:
+    values = ctx.column(target.table, target.column).drop_null()
+    if pa.types.is_boolean(values.type):
+        values = values.cast(pa.float64())
+    n = len(values)
+    mean = pc.mean(values).as_py() if n else None
+    std = pc.stddev(values, ddof=1).as_py() if n > 1 else 0.0
+    pad = stats.mean_tolerance(std or 0.0, n)
+    ok = mean is not None and target.min - pad <= mean <= target.max + pad
+    return Check(
+        "behavioral",
+        "mean_in_range",
+        target.table,
+        target.column,
+        ok,
+        mean,
+        {"min": target.min, "max": target.max, "allowed": [target.min - pad, target.max + pad]},
+        message=f"mean of {n} values; target {target.min}-{target.max}, "
+        f"sampling allowance +-{pad:.4g}",
+    )
+
+
+def _series_window(
+    ctx: Context, node: dsl.Node, column: str, instants: np.ndarray
+) -> tuple[np.datetime64, np.datetime64]:
+    """The window a datetime column was drawn from: its generator's, else the data's span."""
+    col = node.column(column)
+    if col is not None:
+        spec = dsl.generator_spec(col.generator)
+        if isinstance(spec, dsl.DatetimeSeriesSpec):
+            window = time_cells.series_window(ctx.dataset, spec)
+            if window is not None:
+                return window
+    return instants.min(), instants.max() + np.timedelta64(1, "h")
+
+
+def seasonality(ctx: Context, target: dsl.SeasonalityTarget) -> Check:
+    """Intensity per bin (rows or value per hour of exposure) relative to the average, vs weights.
+
+    Both shapes are indexes around 1.0 (1.0 = the average intensity), so a
+    month with fewer days is not mistaken for a weaker month. The tolerance
+    is the largest allowed |observed - expected| index of a bin, plus the
+    bin's own sampling error.
+    """
+    node = ctx.node(target.table)
+    times = ctx.column(target.table, target.column)
+    if target.value:
+        values = ctx.column(target.table, target.value)
+        keep = pc.and_(times.is_valid(), values.is_valid())
+        times, values = times.filter(keep), values.filter(keep)
+        amounts = to_numpy(values.cast(pa.float64()), float)
+    else:
+        times = times.drop_null()
+        amounts = np.ones(len(times))
+    instants = datetimes(times)
+    size = dsl.PATTERN_LENGTH[target.dimension]
+    labels = time_cells.LABELS[target.dimension]
+    if len(instants) == 0:
+        return _empty("seasonality", target.table, target.column)
+    bins = time_cells.bins_of(instants, target.dimension)
+    totals = np.bincount(bins, weights=amounts, minlength=size)
+    squares = np.bincount(bins, weights=amounts * amounts, minlength=size)
+    start, end = _series_window(ctx, node, target.column, instants)
+    hours = time_cells.exposure(start, end, target.dimension)
+    present = hours > 0
+    weights = np.asarray(target.weights, dtype=float)
+    observed = np.zeros(size)
+    expected = np.zeros(size)
+    observed[present] = (totals[present] / hours[present]) / (totals.sum() / hours[present].sum())
+    expected_mean = (weights * hours).sum() / hours[present].sum()
+    expected[present] = weights[present] / expected_mean if expected_mean > 0 else 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative_se = np.where(totals != 0, np.sqrt(squares) / np.abs(totals), 1.0)
+    z = stats.z_value(int(present.sum()))
+    allowed = target.tolerance + z * relative_se * np.maximum(observed, expected)
+    errors = np.abs(observed - expected)
+    bad = present & (errors > allowed)
+    worst = np.argsort(-(errors - allowed) * present)[:5]
+    return Check(
+        "behavioral",
+        "seasonality",
+        target.table,
+        target.column if not target.value else f"{target.column}:{target.value}",
+        not bad.any(),
+        {"max_error": float(errors[present].max()), "index": _by_label(observed, present, labels)},
+        {"index": _by_label(expected, present, labels), "tolerance": target.tolerance},
+        [
+            {
+                "bin": labels[b],
+                "observed": observed[b],
+                "expected": expected[b],
+                "allowed_error": allowed[b],
+            }
+            for b in worst
+            if bad[b]
+        ],
+        message=f"{target.dimension} shape of {'sum of ' + target.value if target.value else 'row counts'}"
+        f" per hour of exposure, as an index (1 = average); {int(bad.sum())} bin(s) off",
+    )
+
+
+def _by_label(values: np.ndarray, present: np.ndarray, labels: list[str]) -> dict[str, float]:
+    return {labels[i]: round(float(values[i]), 4) for i in range(len(labels)) if present[i]}
+
+
+def _empty(name: str, table: str, column: str | None) -> Check:
+    return Check(
+        "behavioral", name, table, column, False, None, "data", message="no non-null values"
+    )
+
+
+def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check | None:
+    """Per-bin means of a value vs. the shape its time-dependent modifiers declare.
+
+    Each row's declared multiplier is the product of the column's seasonality
+    weights (and trend) at that row's time; a bin's expected mean is its
+    rows' mean multiplier. Both series are divided by their overall mean and
+    compared with MAE or MAPE; the allowance adds the expected size of the
+    sampling noise of the bin means.
+    """
+    node = ctx.node(target.table)
+    col = node.column(target.column)
+    time_column = target.time_column or default_time_column(node, exclude=target.column)
+    if col is None or time_column is None:
+        return None
+    needed = {target.column, time_column}
+    own_time = default_time_column(node, exclude=col.name)
+    for mod in col.modifiers:
+        if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod)):
+            needed.add(mod.args.column or own_time or time_column)
+    if not ctx.usable(target.table, *needed):
+        return None
+    rows = ctx.sources[target.table].read(sorted(needed))
+    keep = rows.column(0).is_valid()
+    for name in rows.column_names[1:]:
+        keep = pc.and_(keep, rows.column(name).is_valid())
+    rows = rows.filter(keep)
+    if rows.num_rows == 0:
+        return _empty("composite_effect", target.table, target.column)
+    values = to_numpy(rows.column(target.column).cast(pa.float64()), float)
+    multiplier = np.ones(rows.num_rows)
+    modeled = []
+    for mod in col.modifiers:
+        if isinstance(mod, dsl.SeasonalityMod):
+            at = datetimes(rows.column(mod.args.column or own_time or time_column))
+            weights = np.asarray(mod.args.weights, dtype=float)
+            multiplier *= weights[time_cells.bins_of(at, mod.args.dimension)]
+            modeled.append(f"seasonality({mod.args.dimension})")
+        elif isinstance(mod, dsl.TrendMod):
+            at = datetimes(rows.column(mod.args.column or own_time or time_column))
+            multiplier *= trend_factor(ctx.dataset, at, mod.args.growth)
+            modeled.append("trend")
+    size = dsl.PATTERN_LENGTH[target.dimension]
+    labels = time_cells.LABELS[target.dimension]
+    bins = time_cells.bins_of(datetimes(rows.column(time_column)), target.dimension)
+    counts = np.bincount(bins, minlength=size)
+    present = counts > 0
+    sums = np.bincount(bins, weights=values, minlength=size)
+    squares = np.bincount(bins, weights=values * values, minlength=size)
+    declared = np.bincount(bins, weights=multiplier, minlength=size)
+    means = np.where(present, sums / np.maximum(counts, 1), 0.0)
+    variances = np.where(
+        counts > 1, (squares - counts * means * means) / np.maximum(counts - 1, 1), 0.0
+    )
+    overall = values.mean()
+    observed = means / overall if overall else means
+    expected_means = np.where(present, declared / np.maximum(counts, 1), 0.0)
+    expected = expected_means / multiplier.mean()
+    errors = np.abs(observed - expected)
+    relative_se = np.where(
+        present, np.sqrt(np.maximum(variances, 0) / np.maximum(counts, 1)) / abs(overall or 1), 0.0
+    )
+    if target.metric == "mape":
+        usable = present & (expected > 0)
+        per_bin = np.where(usable, errors / np.where(expected > 0, expected, 1), 0.0)
+        noise = np.where(usable, relative_se / np.where(expected > 0, expected, 1), 0.0)
+    else:
+        usable = present
+        per_bin, noise = errors, relative_se
+    k = int(usable.sum())
+    if k == 0:
+        return _empty("composite_effect", target.table, target.column)
+    metric = float(per_bin[usable].mean())
+    # |noise| has mean ~0.8 sd; its mean over k bins varies by ~0.6 sd / sqrt(k)
+    allowance = 0.8 * float(noise[usable].mean()) + stats.z_value() * 0.6 * float(
+        np.sqrt((noise[usable] ** 2).mean() / k)
+    )
+    limit = target.max + allowance
+    worst = np.argsort(-per_bin * usable)[:5]
+    return Check(
+        "behavioral",
+        "composite_effect",
+        target.table,
+        target.column,
+        metric <= limit,
+        {
+            target.metric: metric,
+            "index": _by_label(observed, present, labels),
+        },
+        {
+            "max": target.max,
+            "allowed": limit,
+            "index": _by_label(expected, present, labels),
+        },
+        [
+            {"bin": labels[b], "observed": observed[b], "expected": expected[b]}
+            for b in worst
+            if usable[b] and metric > limit
+        ],
+        message=f"{target.metric.upper()} of the {target.dimension} means of {target.column} "
+        f"(as an index, 1 = overall mean) vs. the declared "
+        f"{' x '.join(modeled) if modeled else 'flat shape'}",
+    )
+
+
+def trend_factor(dataset: dsl.Dataset, at: np.ndarray, growth: float) -> np.ndarray:
+    """Compound growth per year since the timeframe's start (the origin cancels out)."""
+    origin = dsl.parse_instant(dataset.timeframe.start) if dataset.timeframe else at.min()
+    years = (at - origin.astype("datetime64[us]")).astype(np.int64) / (YEAR_SECONDS * 1e6)
+    return np.power(1 + growth, years)
+
+
+# --------------------------------------------------------------------------- implied
+
+
+def _choice_key(value: Any, declared: str) -> Any:
+    if declared == "float":
+        return float(value)
+    if declared == "int":
+        return int(value) if float(value).is_integer() else float(value)
+    if declared == "bool":
+        return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+    return str(value)
+
+
+def choice_weights(
+    ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.ChoiceSpec
+) -> Check | None:
+    """Observed frequencies vs. the declared weights (explicit, or uniform)."""
+    if spec.choices is None:
+        return None
+    if spec.weights is not None:
+        weights = list(spec.weights)
+    elif spec.weights_kind == "uniform":
+        weights = [1.0] * len(spec.choices)
+    else:
+        return None
+    expected: dict[Any, float] = {}
+    for choice, weight in zip(spec.choices, weights, strict=True):
+        key = _choice_key(choice, col.type)
+        expected[key] = expected.get(key, 0.0) + weight
+    total = sum(expected.values())
+    expected = {k: w / total for k, w in expected.items()}
+    counts = pc.value_counts(ctx.column(node.id, col.name).drop_null())
+    observed: dict[Any, int] = {}
+    for item in counts.to_pylist():
+        key = _choice_key(item["values"], col.type)
+        observed[key] = observed.get(key, 0) + item["counts"]
+    n = sum(observed.values())
+    if n == 0:
+        return _empty("choice_weights", node.id, col.name)
+    keys = list(expected) + [k for k in observed if k not in expected]
+    comparisons = len(keys)
+    rows = []
+    for key in keys:
+        p = expected.get(key, 0.0)
+        share = observed.get(key, 0) / n
+        allowed = stats.share_tolerance(p, n, comparisons)
+        rows.append((abs(share - p) - allowed, key, share, p, allowed))
+    rows.sort(key=lambda r: -r[0])
+    bad = [r for r in rows if r[0] > 0]
+    return Check(
+        "behavioral",
+        "choice_weights",
+        node.id,
+        col.name,
+        not bad,
+        {"max_share_error": max(abs(r[2] - r[3]) for r in rows), "rows": n},
+        {"shares": {str(k): round(p, 6) for k, p in expected.items()}},
+        [
+            {"value": key, "observed_share": share, "expected_share": p, "allowed_error": allowed}
+            for _, key, share, p, allowed in bad[:5]
+        ],
+        message=f"{len(bad)} value(s) drawn off their weight" if bad else "",
+    )
+
+
+def time_patterns(
+    ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.DatetimeSeriesSpec
+) -> Iterator[Check]:
+    """Shares per hour / weekday / month vs. the shares the declared patterns imply."""
+    if not spec.pattern:
+        return
+    window = time_cells.series_window(ctx.dataset, spec)
+    if window is None:
+        return
+    dimensions = list(dict.fromkeys(p.dimension for p in spec.pattern))
+    day_resolution = col.type == "date" or time_cells.series_freq(ctx.dataset, spec) == "D"
+    instants = datetimes(ctx.column(node.id, col.name))
+    n = len(instants)
+    for dimension in dimensions:
+        if dimension == "hour" and day_resolution:
+            continue
+        expected = time_cells.expected_shares(*window, spec.pattern, dimension)
+        size = len(expected)
+        labels = time_cells.LABELS[dimension]
+        if n == 0:
+            yield _empty(f"{dimension}_pattern", node.id, col.name)
+            continue
+        observed = np.bincount(time_cells.bins_of(instants, dimension), minlength=size) / n
+        # bins the window never reaches are not compared
+        compared = [b for b in range(size) if expected[b] > 0 or observed[b] > 0]
+        allowed = np.array(
+            [stats.share_tolerance(float(expected[b]), n, len(compared)) for b in range(size)]
+        )
+        errors = np.abs(observed - expected)
+        bad = [b for b in compared if errors[b] > allowed[b]]
+        bad.sort(key=lambda b: -(errors[b] - allowed[b]))
+        yield Check(
+            "behavioral",
+            f"{dimension}_pattern",
+            node.id,
+            col.name,
+            not bad,
+            {
+                "max_share_error": float(errors.max()),
+                "shares": _by_label(observed, expected > -1, labels),
+            },
+            {"shares": _by_label(expected, expected > -1, labels)},
+            [
+                {
+                    "bin": labels[b],
+                    "observed_share": observed[b],
+                    "expected_share": expected[b],
+                    "allowed_error": allowed[b],
+                }
+                for b in bad[:5]
+            ],
+            message=f"{len(bad)} {dimension} bin(s) off the declared pattern" if bad else "",
+        )
+
+
+def null_rate(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
+    values = ctx.column(node.id, col.name)
+    n = len(values)
+    share = values.null_count / n if n else math.nan
+    allowed = stats.share_tolerance(col.null_rate, n)
+    ok = n > 0 and abs(share - col.null_rate) <= allowed
+    return Check(
+        "behavioral",
+        "null_rate",
+        node.id,
+        col.name,
+        ok,
+        share,
+        {"null_rate": col.null_rate, "allowed_error": allowed},
+        message=f"{values.null_count} null(s) in {n} rows",
+    )
+
+
+def fanout_mean(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | None:
+    counts = children_per_parent(ctx, node)
+    if counts is None or len(counts) == 0:
+        return None
+    mean, variance = stats.fanout_moments(fanout)
+    observed = float(counts.mean())
+    allowed = stats.mean_tolerance(math.sqrt(variance), len(counts))
+    described = (
+        f"poisson(lambda={fanout.lambda_}) clipped to [{fanout.min}, {fanout.max}]"
+        if fanout.distribution == "poisson"
+        else f"uniform integers in [{fanout.min}, {fanout.max}]"
+    )
+    return Check(
+        "behavioral",
+        "fanout_mean",
+        node.id,
+        None,
+        abs(observed - mean) <= allowed,
+        observed,
+        {"mean": mean, "allowed_error": allowed},
+        message=f"children per {node.parents[0]} row over {len(counts)} parents; "
+        f"declared {described}",
+    )

@@ -1,0 +1,145 @@
+"""Validate a dataset directory or in-memory tables against a schema and build the report."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from datagen.engine import dsl
+from datagen.engine.errors import InputError
+from datagen.engine.load import schema_hash
+from datagen.engine.validate.behavioral import behavioral_checks
+from datagen.engine.validate.context import Context
+from datagen.engine.validate.report import Report
+from datagen.engine.validate.source import FORMATS, ArrowSource, TableSource, open_table
+from datagen.engine.validate.structural import structural_checks
+from datagen.engine.validate.values import value_checks
+
+METADATA_FILE = ".metadata.json"
+REPORT_FILE = "report.json"
+
+
+def validate_dataset(
+    dataset: dsl.Dataset, data_dir: str | Path, *, fmt: str | None = None
+) -> Report:
+    """Validate the files in `data_dir` (`<table>.parquet` or `<table>.csv`).
+
+    The format comes from `fmt`, else `.metadata.json`, else the files found.
+    Row counts are expected as recorded in `.metadata.json` when present (it
+    knows the `--rows`/scale overrides), else as the schema declares.
+    Raises InputError for a missing directory or an unreadable file.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(f"data directory not found: {data_dir}")
+    meta = read_metadata(data_dir)
+    fmt = fmt or meta.get("format") or detect_format(dataset, data_dir)
+    if fmt not in FORMATS:
+        raise InputError(f"cannot validate format `{fmt}`: use one of {', '.join(FORMATS)}")
+    recorded = meta.get("tables") if isinstance(meta.get("tables"), dict) else {}
+    sources: dict[str, TableSource] = {}
+    for node in dataset.nodes:
+        info = recorded.get(node.id) or {}
+        path = data_dir / str(info.get("file") or f"{node.id}.{fmt}")
+        if path.is_file():
+            sources[node.id] = open_table(node.id, path, fmt, node)
+    rows_expected = {
+        table: int(info["rows"])
+        for table, info in recorded.items()
+        if isinstance(info, dict) and isinstance(info.get("rows"), int)
+    }
+    recorded_hash = (meta.get("schema") or {}).get("hash") if meta else None
+    current_hash = schema_hash(dataset)
+    data: dict[str, Any] = {
+        "dir": str(data_dir),
+        "format": fmt,
+        "metadata": bool(meta),
+        "seed": meta.get("seed"),
+        "schema_hash_matches": None if recorded_hash is None else recorded_hash == current_hash,
+    }
+    ctx = Context(
+        dataset,
+        sources,
+        rows_expected=rows_expected,
+        rows_origin=METADATA_FILE,
+        lenient_types=fmt == "csv",
+    )
+    return _run(ctx, _context(dataset, current_hash, data))
+
+
+def validate_tables(
+    dataset: dsl.Dataset,
+    tables: dict[str, pa.Table],
+    *,
+    rows_expected: dict[str, int] | None = None,
+) -> Report:
+    """Validate in-memory tables (a dry run). Give `rows_expected` when tables were shrunk."""
+    sources: dict[str, TableSource] = {
+        name: ArrowSource(name, table) for name, table in tables.items() if dataset.node(name)
+    }
+    ctx = Context(
+        dataset, sources, rows_expected=dict(rows_expected or {}), rows_origin="rows_expected"
+    )
+    data = {
+        "dir": None,
+        "format": "arrow",
+        "metadata": False,
+        "seed": None,
+        "schema_hash_matches": None,
+    }
+    return _run(ctx, _context(dataset, schema_hash(dataset), data))
+
+
+def validate_generated(
+    dataset: dsl.Dataset, out_dir: str | Path, *, fmt: str | None = None
+) -> Report:
+    """`datagen generate --validate`: validate and write `<out_dir>/report.json`."""
+    report = validate_dataset(dataset, out_dir, fmt=fmt)
+    report.write(Path(out_dir) / REPORT_FILE)
+    return report
+
+
+def _run(ctx: Context, context: dict[str, Any]) -> Report:
+    # structural first: it marks missing and mistyped columns that later checks skip
+    checks = list(structural_checks(ctx))
+    checks += value_checks(ctx)
+    checks += behavioral_checks(ctx)
+    return Report.from_checks(checks, context)
+
+
+def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "datagen_version": datagen_version(),
+        "schema": {"name": dataset.metadata.name, "hash": digest},
+        "data": data,
+    }
+
+
+def datagen_version() -> str:
+    try:
+        return importlib_metadata.version("datagen")
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def read_metadata(data_dir: Path) -> dict[str, Any]:
+    path = data_dir / METADATA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{path} is not a JSON object")
+    return meta
+
+
+def detect_format(dataset: dsl.Dataset, data_dir: Path) -> str:
+    for fmt in FORMATS:
+        if any((data_dir / f"{node.id}.{fmt}").is_file() for node in dataset.nodes):
+            return fmt
+    return FORMATS[0]
