@@ -1,1 +1,265 @@
-"""Prompts shipped as package data."""
+"""Prompts shipped as package data, loaded and checked at start-up.
+
+`manifest.yaml` names the files and carries the version recorded in every
+transcript. The DSL reference inside the system prompt is generated from the
+pydantic models (`dsl_reference()`), so it cannot drift from the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from string import Template
+from typing import Any
+
+import yaml
+from datagen.engine import dsl
+
+# Placeholders each template must use (checked at load time).
+REQUIRED_FIELDS = {
+    "system": {"dsl_reference", "clarification_policy", "examples", "max_questions"},
+    "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
+    "score_repair": {"attempt", "score", "min_score", "rows", "count", "problems", "repairs_left"},
+    "clarification": set(),
+}
+
+
+class PromptError(Exception):
+    """A prompt file is missing or malformed: a packaging bug, not a user error."""
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    description: str
+    schema: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Prompts:
+    version: str
+    digest: str  # sha256 of every file, so an edit without a version bump still shows
+    templates: dict[str, Template]
+    examples: list[Example] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.version}+{self.digest[:12]}"
+
+    def system(self, *, max_questions: int = 2) -> str:
+        return self.templates["system"].substitute(
+            dsl_reference=dsl_reference(),
+            clarification_policy=self.templates["clarification"].template.strip(),
+            examples=self._render_examples(),
+            max_questions=max_questions,
+        )
+
+    def render(self, name: str, **values: Any) -> str:
+        return self.templates[name].substitute(**values).strip()
+
+    def _render_examples(self) -> str:
+        parts = []
+        for i, ex in enumerate(self.examples, 1):
+            parts.append(
+                f"### Example {i}: {ex.name}\n\nDescription: {ex.description}\n\n"
+                f"write_schema input:\n```json\n{json.dumps(ex.schema, indent=1)}\n```"
+            )
+        return "\n\n".join(parts)
+
+
+_cache: Prompts | None = None
+
+
+def load_prompts(*, check_examples: bool = True) -> Prompts:
+    """Read and check every prompt file; raise PromptError naming the first bad file."""
+    global _cache
+    if _cache is not None:
+        return _cache
+    root = resources.files(__name__)
+    digest = hashlib.sha256()
+
+    def read(name: str) -> str:
+        path = root / name
+        if not path.is_file():
+            raise PromptError(f"prompt file missing from the package: prompts/{name}")
+        text = path.read_text(encoding="utf-8")
+        digest.update(name.encode() + b"\0" + text.encode())
+        if not text.strip():
+            raise PromptError(f"prompt file is empty: prompts/{name}")
+        return text
+
+    manifest = yaml.safe_load(read("manifest.yaml"))
+    if not isinstance(manifest, dict) or not manifest.get("version"):
+        raise PromptError("prompts/manifest.yaml needs a `version`")
+    files = manifest.get("templates") or {}
+    templates: dict[str, Template] = {}
+    for key, required in REQUIRED_FIELDS.items():
+        if key not in files:
+            raise PromptError(f"prompts/manifest.yaml: `templates.{key}` is missing")
+        template = Template(read(files[key]))
+        if not template.is_valid():
+            raise PromptError(f"prompts/{files[key]}: invalid $placeholder")
+        used = set(template.get_identifiers())
+        if missing := required - used:
+            raise PromptError(f"prompts/{files[key]}: missing placeholder(s) {sorted(missing)}")
+        if unknown := used - required:
+            raise PromptError(f"prompts/{files[key]}: unknown placeholder(s) {sorted(unknown)}")
+        templates[key] = template
+
+    examples = []
+    for name in manifest.get("examples") or []:
+        data = json.loads(read(name))
+        example = Example(name=name, description=data["description"], schema=data["schema"])
+        if check_examples:
+            _check_example(example)
+        examples.append(example)
+    if not examples:
+        raise PromptError("prompts/manifest.yaml lists no worked examples")
+    _cache = Prompts(str(manifest["version"]), digest.hexdigest(), templates, examples)
+    return _cache
+
+
+def _check_example(example: Example) -> None:
+    from datagen.engine.errors import SchemaError
+    from datagen.engine.load import parse_dataset
+
+    try:
+        parse_dataset(example.schema, source=f"prompts/{example.name}")
+    except SchemaError as exc:
+        raise PromptError(f"worked example is not a valid schema: {exc}") from None
+
+
+# --------------------------------------------------------------------------- DSL reference
+
+
+def dsl_reference() -> str:
+    """A compact Markdown reference of the DSL, generated from the pydantic models."""
+    lines: list[str] = [f'DSL version "{dsl.DSL_VERSION}". Unknown keys are rejected everywhere.']
+
+    def section(title: str, model: type[dsl.Strict], shape: str | None = None) -> None:
+        lines.append("")
+        lines.append(f"### {title}")
+        if shape:
+            lines.append(f"Shape: `{shape}`")
+        doc = (model.__doc__ or "").strip()
+        if doc and not doc.startswith(model.__name__ + "("):
+            lines.append(doc.splitlines()[0])
+        lines.extend(_field_lines(model))
+
+    section("Dataset (top level)", dsl.Dataset)
+    section("metadata", dsl.Metadata)
+    section("timeframe", dsl.Timeframe)
+    section("nodes[] (tables)", dsl.Node)
+    lines.append(
+        "- kinds: entity (own `rows`, default 1000), fact (rows = fanout of the first parent; "
+        "needs a column that looks up that parent's pk), vocab (small fixed list)"
+    )
+    section("fanout", dsl.Fanout)
+    section("columns[]", dsl.Column)
+
+    lines.append("")
+    lines.append("## Generators: `generator` is an object with exactly one of these keys")
+    for kind in dsl.GENERATOR_KINDS:
+        spec = _generator_spec_model(kind)
+        section(f"generator `{kind}`", spec, f'{{"{kind}": {{...}}}}')
+    section("Window (an own time window)", dsl.Window)
+    section("Pattern (datetime_series.pattern[])", dsl.Pattern)
+    lines.append("")
+    lines.append("Distribution parameters (canonical names, defaults):")
+    for name, params in dsl.DISTRIBUTION_PARAMS.items():
+        lines.append(f"- {name}: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+
+    lines.append("")
+    lines.append("## Modifiers: `modifiers` is a list applied in order")
+    for kind in dsl.MODIFIER_KINDS:
+        args = _modifier_args_model(kind)
+        section(f"modifier `{kind}`", args, f'{{"transform": "{kind}", "args": {{...}}}}')
+
+    lines.append("")
+    lines.append("## Constraints (checked by the validator; `table.column` references)")
+    for name, item in _list_items(dsl.Constraints):
+        section(f"constraints.{name}[]", item)
+    lines.append("")
+    lines.append("## Targets (behavioural checks scored by the validator)")
+    for name, item in _list_items(dsl.Targets):
+        section(f"targets.{name}[]", item)
+    return "\n".join(lines)
+
+
+def _generator_spec_model(kind: str) -> type[dsl.Strict]:
+    for obj in vars(dsl).values():
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, dsl.Strict)
+            and set(obj.model_fields) == {kind}
+        ):
+            return obj.model_fields[kind].annotation  # type: ignore[return-value]
+    raise PromptError(f"no model for generator `{kind}`")
+
+
+def _modifier_args_model(kind: str) -> type[dsl.Strict]:
+    for obj in vars(dsl).values():
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, dsl.Strict)
+            and "transform" in obj.model_fields
+            and obj.model_fields["transform"].annotation.__args__ == (kind,)  # type: ignore[union-attr]
+        ):
+            return obj.model_fields["args"].annotation  # type: ignore[return-value]
+    raise PromptError(f"no model for modifier `{kind}`")
+
+
+def _list_items(model: type[dsl.Strict]) -> list[tuple[str, type[dsl.Strict]]]:
+    out = []
+    for name, f in model.model_fields.items():
+        (item,) = f.annotation.__args__  # type: ignore[union-attr]
+        out.append((f.alias or name, item))
+    return out
+
+
+def _field_lines(model: type[dsl.Strict]) -> list[str]:
+    schema = model.model_json_schema(by_alias=True)
+    required = set(schema.get("required", []))
+    out = []
+    for name, prop in schema.get("properties", {}).items():
+        text = f"- `{name}`: {_type_str(prop, schema.get('$defs', {}))}"
+        if name in required:
+            text += ", required"
+        elif "default" in prop and prop["default"] not in (None, [], {}):
+            text += f", default {json.dumps(prop['default'])}"
+        if prop.get("description"):
+            text += f"; {prop['description']}"
+        out.append(text)
+    return out
+
+
+def _type_str(prop: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "$ref" in prop:
+        return prop["$ref"].rsplit("/", 1)[-1]
+    if "const" in prop:
+        return json.dumps(prop["const"])
+    if "enum" in prop:
+        return " | ".join(json.dumps(v) for v in prop["enum"])
+    for key in ("anyOf", "oneOf"):
+        if key in prop:
+            parts = [_type_str(p, defs) for p in prop[key]]
+            return " | ".join(p for p in parts if p != "null") + (
+                " (or null)" if "null" in parts else ""
+            )
+    kind = prop.get("type")
+    if kind == "array":
+        if "prefixItems" in prop:
+            return "[" + ", ".join(_type_str(p, defs) for p in prop["prefixItems"]) + "]"
+        return f"list of {_type_str(prop.get('items', {}), defs)}"
+    if kind == "object":
+        extra = prop.get("additionalProperties")
+        return f"object of {_type_str(extra, defs)}" if isinstance(extra, dict) else "object"
+    if kind == "string" and prop.get("pattern") == dsl.IDENT:
+        return "identifier"
+    if kind == "string" and prop.get("pattern") == dsl.REF:
+        return "`table.column`"
+    if kind == "string" and "pattern" in prop:
+        return f"string matching {prop['pattern']}"
+    return str(kind or "any")

@@ -2,13 +2,16 @@
 
 The authoring loop (agent/loop.py) owns the conversation. A provider only
 answers the next step of it: given the conversation so far, return either a
-schema draft (a DSL dict) or a clarification question.
+schema draft (a DSL dict) or a clarification question. Providers never check
+drafts, count repairs or talk to the user: that is the loop's job.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+
+from datagen.engine.errors import DatagenError
 
 
 @dataclass
@@ -23,6 +26,23 @@ class Usage:
         self.output_tokens += other.output_tokens
         self.cache_read_input_tokens += other.cache_read_input_tokens
         self.cache_creation_input_tokens += other.cache_creation_input_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return (
+            self.input_tokens
+            + self.output_tokens
+            + self.cache_read_input_tokens
+            + self.cache_creation_input_tokens
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_read_input_tokens": self.cache_read_input_tokens,
+            "cache_creation_input_tokens": self.cache_creation_input_tokens,
+        }
 
 
 @dataclass
@@ -43,6 +63,9 @@ class Reply:
     # Provider-specific id tying the reply to the feedback that answers it
     # (the Anthropic tool_use id); the loop echoes it back untouched.
     call_id: str | None = None
+    # Provider-private: the raw assistant message content, replayed verbatim on
+    # the next request so the conversation the model sees is exactly what it said.
+    raw: Any = None
 
 
 @dataclass
@@ -66,7 +89,19 @@ class Conversation:
     # The schema being edited (chat), or None when authoring from scratch.
     current_schema: dict[str, Any] | None = None
     exchanges: list[Exchange] = field(default_factory=list)
+    # Questions the provider may still ask; the loop sets it to 0 once a draft exists.
     questions_left: int = 2
+
+    @property
+    def has_draft(self) -> bool:
+        return any(e.reply.kind == "schema" for e in self.exchanges)
+
+
+class ProviderError(DatagenError):
+    """The provider cannot answer (missing or rejected key, API down after retries).
+
+    The user must act (fix the key, retry later); the message names the cause.
+    """
 
 
 class Provider(Protocol):

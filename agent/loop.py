@@ -1,0 +1,455 @@
+"""The authoring loop: description -> [clarify <= 2] -> draft -> check -> repair <= 3 -> result.
+
+Small and explicit (instructor's shape): ask the provider for the next step,
+check every draft, feed the structured problems back, stop after the last
+allowed repair with an `AuthoringFailed` that carries every attempt and the
+token usage. Provider-specific details stay in the providers; this module
+never talks HTTP and never touches the output directory.
+
+A draft is checked in stages, and the first failing stage is what the model
+repairs: JSON Schema (the contract the model's tool was given), the DSL
+models, the plan's preflight (references, DAG, expressions), then a dry run of
+a few hundred rows per table scored by the validator.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import IO, Any, Literal, Protocol
+
+from datagen.agent.providers.base import (
+    Conversation,
+    Exchange,
+    Feedback,
+    Provider,
+    Question,
+    Reply,
+    Usage,
+)
+from datagen.agent.transcript import Transcript
+from datagen.engine import dsl
+from datagen.engine.errors import Problem, SchemaError, json_path
+from datagen.prompts import Prompts, load_prompts
+
+Stage = Literal["json_schema", "models", "preflight", "dry_run"]
+
+
+@dataclass
+class LoopSettings:
+    max_repairs: int = 3
+    max_questions: int = 2
+    min_score: float = 90.0
+    seed: int = 42
+    dry_run_rows: int = 300
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@dataclass
+class DryRunScore:
+    score: float
+    problems: list[Problem]  # one per failed validator check
+    report: Any = None  # the validator's Report, when there is one
+    structural_ok: bool = True  # a broken key or FK fails the draft whatever the score
+
+
+Scorer = Callable[[dsl.Dataset, int, int], DryRunScore]
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    stage: Stage | None = None  # the stage that failed, None when ok
+    problems: list[Problem] = field(default_factory=list)
+    dataset: dsl.Dataset | None = None
+    score: float | None = None
+    report: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "stage": self.stage,
+            "problems": [p.to_dict() for p in self.problems],
+            "score": self.score,
+            "notes": self.notes,
+        }
+
+
+def engine_scorer(dataset: dsl.Dataset, seed: int, rows_per_table: int) -> DryRunScore:
+    """Dry-run the engine on a few hundred rows per table and score them with the validator."""
+    from datagen.engine.execute import dry_run
+    from datagen.engine.validate import validate_tables
+
+    tables = dry_run(dataset, seed=seed, rows_per_table=rows_per_table)
+    # Entities were shrunk to rows_per_table: their row counts are what the dry run asked for.
+    shrunk = {
+        n.id: tables[n.id].num_rows for n in dataset.nodes if n.kind == "entity" and n.id in tables
+    }
+    report = validate_tables(dataset, tables, rows_expected=shrunk)
+    problems = [check_problem(c) for c in report.failed()]
+    return DryRunScore(float(report.score), problems, report, bool(report.structural_ok))
+
+
+def check_problem(check: Any) -> Problem:
+    """A failed validator check as a Problem: where, what was measured, what was expected."""
+    table = getattr(check, "table", None)
+    column = getattr(check, "column", None)
+    where = ".".join(str(p) for p in (table, column) if p) or "$"
+    message = f"{check.category} check `{check.name}` failed"
+    detail = getattr(check, "message", None)
+    if detail:
+        message += f": {detail}"
+    measured = getattr(check, "measured", None)
+    if measured is not None:
+        message += f" (measured {measured})"
+    expected = getattr(check, "expected", None)
+    return Problem(where, message, None if expected is None else str(expected))
+
+
+@cache
+def _json_schema_validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(dsl.json_schema())
+
+
+def json_schema_problems(draft: Any) -> list[Problem]:
+    from jsonschema.exceptions import best_match
+
+    problems = []
+    for error in _json_schema_validator().iter_errors(draft):
+        if error.context:  # oneOf/anyOf: the most relevant branch says more
+            error = best_match(error.context) or error
+        problems.append(Problem(json_path(list(error.absolute_path)), error.message))
+    return problems
+
+
+class DraftChecker:
+    def __init__(self, settings: LoopSettings, scorer: Scorer | None = None) -> None:
+        self.settings = settings
+        self.scorer = scorer or engine_scorer
+
+    def check(self, draft: Any) -> CheckResult:
+        from datagen.engine.load import problems_from_validation
+        from datagen.engine.plan import preflight
+        from pydantic import ValidationError
+
+        if not isinstance(draft, dict):
+            return CheckResult(False, "json_schema", [Problem("$", "the schema must be an object")])
+        schema_problems = json_schema_problems(draft)
+        try:
+            dataset = dsl.Dataset.model_validate(draft)
+        except ValidationError as exc:
+            problems = problems_from_validation(exc, draft)
+            # The models' messages are the ones the CLI prints (with did-you-mean); JSON
+            # Schema adds only what they do not already locate.
+            problems += [p for p in schema_problems if not _covered(p.path, problems)]
+            return CheckResult(False, "models", problems)
+        notes = []
+        if schema_problems:
+            # Seed spellings the models normalize (e.g. distribution `kind`/`mu`).
+            notes.append(f"accepted {len(schema_problems)} non-canonical spelling(s)")
+        problems = preflight(dataset)
+        if problems:
+            return CheckResult(False, "preflight", problems, notes=notes)
+        try:
+            scored = self.scorer(dataset, self.settings.seed, self.settings.dry_run_rows)
+        except SchemaError as exc:
+            return CheckResult(False, "dry_run", exc.problems, notes=notes)
+        if scored.score < self.settings.min_score or not scored.structural_ok:
+            return CheckResult(
+                False, "dry_run", scored.problems, dataset, scored.score, scored.report, notes
+            )
+        return CheckResult(True, None, [], dataset, scored.score, scored.report, notes)
+
+
+def _covered(path: str, problems: list[Problem]) -> bool:
+    return any(p.path.startswith(path) or path.startswith(p.path) for p in problems)
+
+
+# --------------------------------------------------------------------------- clarifications
+
+
+@dataclass
+class Answer:
+    text: str
+    defaulted: bool  # True when the default was taken without asking anyone
+
+
+class Answerer(Protocol):
+    def answer(self, question: Question) -> Answer: ...
+
+
+class DefaultAnswerer:
+    """`--no-input` or no terminal: take every default."""
+
+    def answer(self, question: Question) -> Answer:
+        return Answer(question.default, defaulted=True)
+
+
+class LineAnswerer:
+    """Answers piped one per line (`--answers -`); an empty line or EOF takes the default."""
+
+    def __init__(self, stream: IO[str], echo: IO[str] | None = None) -> None:
+        self.stream = stream
+        self.echo = echo
+
+    def answer(self, question: Question) -> Answer:
+        line = self.stream.readline()
+        text = line.strip()
+        if self.echo is not None:
+            print(f"? {question.text} [{question.default}] {text}", file=self.echo)
+        if not text:
+            return Answer(question.default, defaulted=True)
+        return Answer(text, defaulted=False)
+
+
+class TerminalAnswerer:
+    """Ask on the terminal; Enter takes the default."""
+
+    def answer(self, question: Question) -> Answer:
+        import click
+
+        text = question.text
+        if question.options:
+            text += " (" + " / ".join(question.options) + ")"
+        reply = click.prompt(text, default=question.default, err=True, show_default=True)
+        reply = str(reply).strip()
+        return Answer(reply or question.default, defaulted=False)
+
+
+def assumption_text(question: Question) -> str:
+    return f"{question.text.rstrip()} Assumed: {question.default} (default, not asked)."
+
+
+# --------------------------------------------------------------------------- the loop
+
+
+@dataclass
+class Attempt:
+    number: int  # 1 = first draft
+    draft: dict[str, Any] | None
+    check: CheckResult
+
+
+@dataclass
+class AuthoringResult:
+    dataset: dsl.Dataset
+    schema: dict[str, Any]  # canonical form, assumptions included
+    attempts: list[Attempt]
+    questions: list[tuple[Question, Answer]]
+    assumptions: list[str]
+    usage: Usage
+    score: float | None
+    report: Any
+    provider: str
+    model: str | None
+
+    @property
+    def repairs_used(self) -> int:
+        return len(self.attempts) - 1
+
+
+class AuthoringFailed(Exception):
+    """The model could not produce a valid schema within its repairs (exit code 1)."""
+
+    def __init__(self, attempts: list[Attempt], usage: Usage, reason: str | None = None) -> None:
+        self.attempts = attempts
+        self.usage = usage
+        self.last_draft = attempts[-1].draft if attempts else None
+        last = attempts[-1].check if attempts else None
+        self.problems = last.problems if last else []
+        head = reason or (
+            f"no valid schema after {len(attempts)} draft(s) "
+            f"({max(len(attempts) - 1, 0)} repair(s)); still wrong"
+            + (f" at the {last.stage} check" if last and last.stage else "")
+            + (f" (dry-run score {last.score:.1f})" if last and last.score is not None else "")
+            + ":"
+        )
+        super().__init__("\n".join([head, *("  - " + p.render() for p in self.problems)]))
+
+
+def author(
+    description: str,
+    provider: Provider,
+    *,
+    settings: LoopSettings | None = None,
+    answerer: Answerer | None = None,
+    transcript: Transcript | None = None,
+    checker: DraftChecker | None = None,
+    prompts: Prompts | None = None,
+    current_schema: dict[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AuthoringResult:
+    settings = settings or LoopSettings()
+    answerer = answerer or DefaultAnswerer()
+    transcript = transcript or Transcript()
+    checker = checker or DraftChecker(settings)
+    prompts = prompts or load_prompts()
+    say = progress or (lambda _msg: None)
+
+    conversation = Conversation(
+        description, current_schema=current_schema, questions_left=settings.max_questions
+    )
+    usage = Usage()
+    attempts: list[Attempt] = []
+    questions: list[tuple[Question, Answer]] = []
+    assumptions: list[str] = []
+    # Questions and drafts are bounded separately; this only stops a provider that
+    # keeps asking after it was told not to.
+    max_turns = settings.max_questions + settings.max_repairs + 3
+
+    for turn in range(1, max_turns + 1):
+        started = time.perf_counter()
+        reply = provider.next(conversation)
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        usage.add(reply.usage)
+        transcript.write(
+            "turn",
+            turn=turn,
+            kind=reply.kind,
+            call_id=reply.call_id,
+            schema=reply.schema,
+            question=_question_dict(reply.question),
+            usage=reply.usage.to_dict(),
+            usage_total=usage.to_dict(),
+            latency_ms=latency_ms,
+        )
+
+        if reply.kind == "question":
+            feedback = _answer_question(reply, conversation, answerer, questions, assumptions, say)
+        else:
+            attempt = Attempt(len(attempts) + 1, reply.schema, checker.check(reply.schema))
+            attempts.append(attempt)
+            conversation.questions_left = 0  # questions come before the first draft only
+            transcript.write("check", attempt=attempt.number, **attempt.check.to_dict())
+            if attempt.check.ok:
+                assert attempt.check.dataset is not None
+                say(_check_line(attempt, settings))
+                return _result(attempt, attempts, questions, assumptions, usage, provider)
+            say(_check_line(attempt, settings))
+            repairs_left = settings.max_repairs - (len(attempts) - 1)
+            if repairs_left <= 0:
+                raise AuthoringFailed(attempts, usage)
+            feedback = Feedback(
+                reply.call_id,
+                repair_text(prompts, attempt, settings, repairs_left - 1),
+                is_error=True,
+            )
+        conversation.exchanges.append(Exchange(reply, feedback))
+        transcript.write(
+            "feedback",
+            turn=turn,
+            call_id=feedback.call_id,
+            is_error=feedback.is_error,
+            text=feedback.text,
+        )
+    raise AuthoringFailed(attempts, usage, reason=f"no valid schema after {max_turns} turns")
+
+
+def _answer_question(
+    reply: Reply,
+    conversation: Conversation,
+    answerer: Answerer,
+    questions: list[tuple[Question, Answer]],
+    assumptions: list[str],
+    say: Callable[[str], None],
+) -> Feedback:
+    question = reply.question or Question("(empty question)", "use your best judgement")
+    if conversation.questions_left > 0:
+        answer = answerer.answer(question)
+        conversation.questions_left -= 1
+    else:
+        answer = Answer(question.default, defaulted=True)
+    questions.append((question, answer))
+    if answer.defaulted:
+        assumptions.append(assumption_text(question))
+        say(f"question: {question.text} -> default: {answer.text}")
+        text = f"No answer was given; use the default: {answer.text}. Record it in metadata.assumptions."
+    else:
+        say(f"question: {question.text} -> {answer.text}")
+        text = f"The user answered: {answer.text}"
+    if conversation.questions_left <= 0:
+        text += "\nNo more questions: write the schema now."
+    return Feedback(reply.call_id, text, is_error=False)
+
+
+def repair_text(
+    prompts: Prompts, attempt: Attempt, settings: LoopSettings, repairs_left: int
+) -> str:
+    """The repair request, rendered from the same Problem objects the CLI prints."""
+    check = attempt.check
+    lines = "\n".join("- " + p.render() for p in check.problems)
+    if check.stage == "dry_run" and check.score is not None:
+        return prompts.render(
+            "score_repair",
+            attempt=attempt.number,
+            score=f"{check.score:.1f}",
+            min_score=f"{settings.min_score:g}",
+            rows=settings.dry_run_rows,
+            count=len(check.problems),
+            problems=lines,
+            repairs_left=repairs_left,
+        )
+    return prompts.render(
+        "repair",
+        attempt=attempt.number,
+        stage=(check.stage or "").replace("_", " "),
+        count=len(check.problems),
+        problems=lines,
+        repairs_left=repairs_left,
+    )
+
+
+def _result(
+    attempt: Attempt,
+    attempts: list[Attempt],
+    questions: list[tuple[Question, Answer]],
+    assumptions: list[str],
+    usage: Usage,
+    provider: Provider,
+) -> AuthoringResult:
+    dataset = attempt.check.dataset
+    assert dataset is not None
+    recorded = dataset.metadata.assumptions
+    recorded.extend(a for a in assumptions if a not in recorded)
+    return AuthoringResult(
+        dataset=dataset,
+        schema=dataset.to_json_dict(),
+        attempts=attempts,
+        questions=questions,
+        assumptions=list(recorded),
+        usage=usage,
+        score=attempt.check.score,
+        report=attempt.check.report,
+        provider=provider.name,
+        model=provider.model,
+    )
+
+
+def _check_line(attempt: Attempt, settings: LoopSettings) -> str:
+    check = attempt.check
+    if check.ok:
+        return f"draft {attempt.number}: ok (dry-run score {check.score:.1f})"
+    where = check.stage.replace("_", " ") if check.stage else "check"
+    score = f", score {check.score:.1f} < {settings.min_score:g}" if check.score is not None else ""
+    return f"draft {attempt.number}: {len(check.problems)} problem(s) at the {where} check{score}"
+
+
+def _question_dict(question: Question | None) -> dict[str, Any] | None:
+    if question is None:
+        return None
+    return {"text": question.text, "default": question.default, "options": question.options}
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
