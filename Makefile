@@ -23,8 +23,9 @@ venv: $(STAMP)  ## create or refresh the virtual environment
 demo: $(STAMP)  ## describe a dataset in English, get schema + data + report (offline, no key)
 	$(BIN)/datagen create --description "$(DESCRIPTION)" --out $(OUT) --provider offline --no-input --seed 42
 
-test: $(STAMP)  ## the whole test suite
-	$(BIN)/python -m pytest -q
+test: $(STAMP)  ## the whole test suite (pytest exit 5, "no tests ran", fails too)
+	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)  ## ruff + mypy
 	$(BIN)/ruff check engine agent tests benchmarks
