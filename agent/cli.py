@@ -45,7 +45,9 @@ class DatagenGroup(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=DatagenGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=DatagenGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="datagen")
 def main() -> None:
     """Turn a plain-English description into a realistic, relational, deterministic dataset.

@@ -164,10 +164,11 @@ class DistributionSpec(Strict):
         p = {**allowed, **self.params}
         positive = {"std", "sigma", "lam", "scale", "a", "b", "shape"}
         for name in positive & set(p):
-            if p[name] is not None and p[name] <= 0:
+            value = p[name]
+            if value is not None and value <= 0:
                 raise ValueError(f"{self.type} parameter `{name}` must be > 0, got {p[name]}")
         if self.type == "uniform" and p["low"] is not None and p["high"] is not None:
-            if p["low"] >= p["high"]:
+            if float(p["low"]) >= float(p["high"]):
                 raise ValueError("uniform needs low < high")
         if self.clamp is not None and self.clamp[0] > self.clamp[1]:
             raise ValueError(f"clamp min {self.clamp[0]} is greater than max {self.clamp[1]}")
@@ -747,7 +748,11 @@ class Constraints(Strict):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        for alias, canonical in (("fks", "foreign_keys"), ("enums", "enum"), ("patterns", "pattern")):
+        for alias, canonical in (
+            ("fks", "foreign_keys"),
+            ("enums", "enum"),
+            ("patterns", "pattern"),
+        ):
             if alias in data and canonical not in data:
                 data[canonical] = data.pop(alias)
         unique = data.get("unique")
@@ -836,7 +841,7 @@ class Metadata(Strict):
 
 
 class Dataset(Strict):
-    version: Literal["1.0"] = DSL_VERSION
+    version: Literal["1.0"] = "1.0"
     metadata: Metadata = Field(default_factory=Metadata)
     timeframe: Timeframe | None = None
     seed: int | None = Field(None, ge=0, description="default seed; `--seed` overrides")

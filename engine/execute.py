@@ -63,7 +63,9 @@ class TableStore:
                 return spec
         return None
 
-    def key_values(self, table: str, column: str, index: np.ndarray, ctx: BlockContext) -> np.ndarray:
+    def key_values(
+        self, table: str, column: str, index: np.ndarray, ctx: BlockContext
+    ) -> np.ndarray:
         spec = self._sequence(table, column)
         assert spec is not None, "self-references need a sequence key (checked by preflight)"
         return sequence.value_at(spec, index)
@@ -83,7 +85,9 @@ class TableStore:
             return sequence.value_at(self._sequence(table, column), np.arange(self.rows(table)))  # type: ignore[arg-type]
         if isinstance(kept.values, Encoded):
             used = np.unique(kept.values.codes)
-            return Encoded(np.arange(len(used), dtype=np.int32), kept.values.dictionary.take(pa.array(used)))
+            return Encoded(
+                np.arange(len(used), dtype=np.int32), kept.values.dictionary.take(pa.array(used))
+            )
         return np.unique(kept.values)
 
     def seconds(self, table: str, column: str) -> np.ndarray:
@@ -105,9 +109,16 @@ class _KeptBuilder:
         n = sum(len(c) for c in self.chunks)
         mask = None
         if any(m is not None for m in self.masks):
-            mask = np.concatenate(
-                [m if m is not None else np.zeros(len(c), bool) for c, m in zip(self.chunks, self.masks, strict=True)]
-            ) if self.chunks else np.zeros(0, bool)
+            mask = (
+                np.concatenate(
+                    [
+                        m if m is not None else np.zeros(len(c), bool)
+                        for c, m in zip(self.chunks, self.masks, strict=True)
+                    ]
+                )
+                if self.chunks
+                else np.zeros(0, bool)
+            )
         if type_ == "string":
             arrays = [to_arrow(c, "string", None).cast(pa.string()) for c in self.chunks]
             joined = pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
@@ -158,13 +169,21 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
     return TableRun(tp, int(cumulative[-1]) if len(cumulative) else 0, cumulative)
 
 
-def compute_block(plan: Plan, run: TableRun, block: int, store: TableStore) -> tuple[pa.RecordBatch, BlockContext]:
+def compute_block(
+    plan: Plan, run: TableRun, block: int, store: TableStore
+) -> tuple[pa.RecordBatch, BlockContext]:
     node = run.table.node
     start = block * BLOCK_ROWS
     stop = min(run.rows, start + BLOCK_ROWS)
     ctx = BlockContext(
-        dataset=plan.dataset, seed=plan.seed, node=node, block=block, start=start, stop=stop,
-        table_rows=run.rows, store=store,
+        dataset=plan.dataset,
+        seed=plan.seed,
+        node=node,
+        block=block,
+        start=start,
+        stop=stop,
+        table_rows=run.rows,
+        store=store,
     )
     if run.cumulative is not None:
         ctx.parent_index = np.searchsorted(run.cumulative, ctx.row_ids, side="right")
@@ -189,8 +208,9 @@ def compute_block(plan: Plan, run: TableRun, block: int, store: TableStore) -> t
     return batch, ctx
 
 
-def _repair_inequality(values: Values, col: dsl.Column, op: str, right_table: str, right_column: str,
-                       ctx: BlockContext) -> np.ndarray:
+def _repair_inequality(
+    values: Values, col: dsl.Column, op: str, right_table: str, right_column: str, ctx: BlockContext
+) -> np.ndarray:
     """Make `col op right` hold by construction, moving only violating rows."""
     x = as_numpy(values, col.type)
     if right_table == ctx.node.id:
@@ -226,7 +246,11 @@ def _repair_inequality(values: Values, col: dsl.Column, op: str, right_table: st
         moved = b + distance if greater else b - distance
     if strict:
         step = 1 if (temporal or col.type == "int") else np.abs(b) * 1e-9 + 1e-9
-        moved = np.where(moved > b, moved, b + step) if greater else np.where(moved < b, moved, b - step)
+        moved = (
+            np.where(moved > b, moved, b + step)
+            if greater
+            else np.where(moved < b, moved, b - step)
+        )
     fixed = xi.copy()
     fixed[bad] = moved
     return fixed.astype(unit) if temporal else fixed.astype(x.dtype)
@@ -265,7 +289,9 @@ class GenerationResult:
         return sum(t.rows for t in self.tables)
 
 
-def iter_tables(plan: Plan, on_block: Progress | None = None) -> Iterator[tuple[str, TableRun, Iterator[pa.RecordBatch]]]:
+def iter_tables(
+    plan: Plan, on_block: Progress | None = None
+) -> Iterator[tuple[str, TableRun, Iterator[pa.RecordBatch]]]:
     """Yield each table with a lazy stream of its blocks; keeps what later tables read."""
     store = TableStore(plan.dataset)
     for table in plan.order:
@@ -273,8 +299,9 @@ def iter_tables(plan: Plan, on_block: Progress | None = None) -> Iterator[tuple[
         keep = sorted(plan.keep.get(table, set()))
         builders = {c: _KeptBuilder() for c in keep}
 
-        def blocks(run: TableRun = run, builders: dict[str, _KeptBuilder] = builders,
-                   table: str = table) -> Iterator[pa.RecordBatch]:
+        def blocks(
+            run: TableRun = run, builders: dict[str, _KeptBuilder] = builders, table: str = table
+        ) -> Iterator[pa.RecordBatch]:
             for b in range(run.blocks):
                 batch, ctx = compute_block(plan, run, b, store)
                 for name, builder in builders.items():
@@ -359,7 +386,9 @@ def generate_dataset(
                 for batch in blocks:
                     writer.write(_conform(batch, schema))
             path = tmp / writer.filename
-            results.append(TableResult(table, writer.filename, run.rows, len(schema), path.stat().st_size))
+            results.append(
+                TableResult(table, writer.filename, run.rows, len(schema), path.stat().st_size)
+            )
         metadata = _metadata(dataset, seed, fmt, results)
         (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
         _publish(tmp, out, [r.file for r in results])
@@ -384,13 +413,18 @@ def dry_run(dataset: dsl.Dataset, *, seed: int, rows_per_table: int = 300) -> di
     return tables
 
 
-def _metadata(dataset: dsl.Dataset, seed: int, fmt: str, results: list[TableResult]) -> dict[str, Any]:
+def _metadata(
+    dataset: dsl.Dataset, seed: int, fmt: str, results: list[TableResult]
+) -> dict[str, Any]:
     return {
         "datagen_version": __version__,
         "schema": {"name": dataset.metadata.name, "hash": schema_hash(dataset)},
         "seed": seed,
         "format": fmt,
-        "tables": {r.name: {"file": r.file, "rows": r.rows, "columns": r.columns, "bytes": r.bytes} for r in results},
+        "tables": {
+            r.name: {"file": r.file, "rows": r.rows, "columns": r.columns, "bytes": r.bytes}
+            for r in results
+        },
         # the one field allowed to differ between runs
         "generated_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
     }

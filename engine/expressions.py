@@ -213,10 +213,17 @@ def _compile(node: ast.AST, names: set[str], allowed: set[str] | None, depth: in
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed", col)
         if isinstance(node.op, ast.Pow):
             _check_power(node, col)
-        if any(isinstance(side, ast.Constant) and isinstance(side.value, str) for side in (node.left, node.right)):
+        if any(
+            isinstance(side, ast.Constant) and isinstance(side.value, str)
+            for side in (node.left, node.right)
+        ):
             raise ExpressionError("arithmetic on text is not allowed (use concat())", col)
-        left, right = _compile(node.left, names, allowed, sub), _compile(node.right, names, allowed, sub)
-        return lambda env: op(left(env), right(env))
+        left, right = (
+            _compile(node.left, names, allowed, sub),
+            _compile(node.right, names, allowed, sub),
+        )
+        binop = op
+        return lambda env: binop(left(env), right(env))
 
     if isinstance(node, ast.UnaryOp):
         operand = _compile(node.operand, names, allowed, sub)

@@ -18,7 +18,7 @@ from datagen.engine.errors import InputError, Problem, SchemaError, did_you_mean
 _KNOWN_FIELDS: set[str] = set()
 for _model in list(vars(dsl).values()):
     if isinstance(_model, type) and issubclass(_model, dsl.Strict):
-        for _name, _field in _model.model_fields.items():
+        for _name, _field in _model.model_fields.items():  # type: ignore[attr-defined]
             _KNOWN_FIELDS.add(_field.alias or _name)
 
 
@@ -146,7 +146,9 @@ def _preflight_of_the_rest(
     extra = []
     for problem in preflight(dataset):
         path = _unshift(problem.path, dropped)
-        if any(path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in patched_paths):
+        if any(
+            path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in patched_paths
+        ):
             continue
         if path in seen and problem.message in {p.message for p in known}:
             continue
@@ -154,8 +156,15 @@ def _preflight_of_the_rest(
     return extra
 
 
-def _patch(data: Any, loc: list[str | int], patched: set[str], dropped: dict[str, set[int]]) -> bool:
-    if len(loc) >= 2 and loc[0] in ("constraints", "targets") and len(loc) >= 3 and isinstance(loc[2], int):
+def _patch(
+    data: Any, loc: list[str | int], patched: set[str], dropped: dict[str, set[int]]
+) -> bool:
+    if (
+        len(loc) >= 2
+        and loc[0] in ("constraints", "targets")
+        and len(loc) >= 3
+        and isinstance(loc[2], int)
+    ):
         dropped.setdefault(f"{loc[0]}.{loc[1]}", set()).add(loc[2])
         return True
     if len(loc) >= 4 and loc[0] == "nodes" and loc[2] == "columns" and isinstance(loc[3], int):
@@ -164,7 +173,7 @@ def _patch(data: Any, loc: list[str | int], patched: set[str], dropped: dict[str
         cpath = json_path(loc[:4])
         if not isinstance(col, dict):
             return False
-        type_ = col.get("type") if col.get("type") in _NEUTRAL_GENERATORS else "string"
+        type_ = str(col.get("type")) if col.get("type") in _NEUTRAL_GENERATORS else "string"
         if len(loc) > 4 and loc[4] == "modifiers" and len(loc) > 5:
             col["modifiers"][loc[5]] = None
             col["modifiers"] = [m for m in col["modifiers"] if m is not None]
@@ -175,7 +184,11 @@ def _patch(data: Any, loc: list[str | int], patched: set[str], dropped: dict[str
             patched.add(json_path(loc[:5]))
             return True
         name = col.get("name") if isinstance(col.get("name"), str) else f"column_{loc[3]}"
-        node["columns"][loc[3]] = {"name": name, "type": type_, "generator": _NEUTRAL_GENERATORS[type_]}
+        node["columns"][loc[3]] = {
+            "name": name,
+            "type": type_,
+            "generator": _NEUTRAL_GENERATORS[type_],
+        }
         patched.add(cpath)
         return True
     if len(loc) >= 3 and loc[0] == "nodes" and loc[2] == "fanout":
@@ -190,7 +203,7 @@ def _unshift(path: str, dropped: dict[str, set[int]]) -> str:
     for key, indexes in dropped.items():
         prefix = key + "["
         if path.startswith(prefix):
-            index_text, rest = path[len(prefix):].split("]", 1)
+            index_text, rest = path[len(prefix) :].split("]", 1)
             index = int(index_text)
             for removed in sorted(indexes):
                 if removed <= index:
@@ -215,7 +228,12 @@ def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
     for i, part in enumerate(loc):
         if i > 0 and part == loc[i - 1] and isinstance(part, str):
             continue
-        if isinstance(part, str) and out and out[-2:-1] == ["modifiers"] and part in dsl.MODIFIER_KINDS:
+        if (
+            isinstance(part, str)
+            and out
+            and out[-2:-1] == ["modifiers"]
+            and part in dsl.MODIFIER_KINDS
+        ):
             continue
         if isinstance(part, str) and part.startswith("function-"):
             continue

@@ -66,7 +66,9 @@ def apply(values: Values, mod: Any, col: dsl.Column, ctx: BlockContext, index: i
             t = _seconds(ctx, args.at, col)
             starts = np.sort(ctx.store.seconds(args.table, args.start))
             ends = np.sort(ctx.store.seconds(args.table, args.end))
-            active = np.searchsorted(starts, t, side="right") - np.searchsorted(ends, t, side="right")
+            active = np.searchsorted(starts, t, side="right") - np.searchsorted(
+                ends, t, side="right"
+            )
             return _float(values) * np.where(active > 0, args.factor, 1.0)
         case dsl.OutliersMod(args=args):
             x = _float(values).copy()

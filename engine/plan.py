@@ -72,7 +72,9 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
         table, column = split_ref(ref)
         node = tables.get(table)
         if node is None:
-            return Problem(path, f"unknown table `{table}`", "a table id", did_you_mean(table, tables))
+            return Problem(
+                path, f"unknown table `{table}`", "a table id", did_you_mean(table, tables)
+            )
         if node.column(column) is None:
             names = [c.name for c in node.columns]
             return Problem(
@@ -86,8 +88,12 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
         for pi, parent in enumerate(node.parents):
             if parent not in tables:
                 problems.append(
-                    Problem(f"{npath}.parents[{pi}]", f"unknown table `{parent}`", None,
-                            did_you_mean(parent, tables))
+                    Problem(
+                        f"{npath}.parents[{pi}]",
+                        f"unknown table `{parent}`",
+                        None,
+                        did_you_mean(parent, tables),
+                    )
                 )
         if node.kind == "fact" and node.parents and node.parents[0] in tables:
             parent = tables[node.parents[0]]
@@ -105,8 +111,12 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
                         f'{{"from": "{parent.id}.{parent.pk}"}}}}}}',
                     )
                 )
-        if node.kind == "vocab" and node.rows is None and not any(
-            isinstance(dsl.generator_spec(c.generator), dsl.EnumListSpec) for c in node.columns
+        if (
+            node.kind == "vocab"
+            and node.rows is None
+            and not any(
+                isinstance(dsl.generator_spec(c.generator), dsl.EnumListSpec) for c in node.columns
+            )
         ):
             problems.append(
                 Problem(f"{npath}.rows", "a vocab table needs `rows` or an `enum_list` column")
@@ -120,7 +130,7 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
                     Problem(
                         f"{npath}.pk",
                         f"pk `{node.pk}` must be unique by construction",
-                        "a `sequence` generator or `\"unique\": true`",
+                        'a `sequence` generator or `"unique": true`',
                     )
                 )
             if pk_col.nullable:
@@ -140,8 +150,11 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
     if cycle:
         path = " -> ".join([e[0] for e in cycle] + [cycle[0][0]])
         problems.append(
-            Problem("nodes", f"tables depend on each other in a cycle: {path}",
-                    "a DAG (a table may reference itself only through a nullable column)")
+            Problem(
+                "nodes",
+                f"tables depend on each other in a cycle: {path}",
+                "a DAG (a table may reference itself only through a nullable column)",
+            )
         )
 
     c = dataset.constraints
@@ -156,14 +169,25 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
     for i, u in enumerate(c.unique):
         node = tables.get(u.table)
         if node is None:
-            problems.append(Problem(f"constraints.unique[{i}].table", f"unknown table `{u.table}`",
-                                    None, did_you_mean(u.table, tables)))
+            problems.append(
+                Problem(
+                    f"constraints.unique[{i}].table",
+                    f"unknown table `{u.table}`",
+                    None,
+                    did_you_mean(u.table, tables),
+                )
+            )
             continue
         for j, name in enumerate(u.columns):
             if node.column(name) is None:
-                problems.append(Problem(f"constraints.unique[{i}].columns[{j}]",
-                                        f"table `{u.table}` has no column `{name}`", None,
-                                        did_you_mean(name, [c.name for c in node.columns])))
+                problems.append(
+                    Problem(
+                        f"constraints.unique[{i}].columns[{j}]",
+                        f"table `{u.table}` has no column `{name}`",
+                        None,
+                        did_you_mean(name, [c.name for c in node.columns]),
+                    )
+                )
     for i, ineq in enumerate(c.inequalities):
         path = f"constraints.inequalities[{i}]"
         bad = False
@@ -178,11 +202,16 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
         ltype = tables[lt].column(lc).type  # type: ignore[union-attr]
         rtype = tables[rt].column(rc).type  # type: ignore[union-attr]
         if not ({ltype, rtype} <= NUMERIC or {ltype, rtype} <= TEMPORAL):
-            problems.append(Problem(path, f"cannot compare {ltype} `{ineq.left}` with {rtype} `{ineq.right}`"))
+            problems.append(
+                Problem(path, f"cannot compare {ltype} `{ineq.left}` with {rtype} `{ineq.right}`")
+            )
         if lt != rt and fk_between(dataset, lt, rt) is None:
             problems.append(
-                Problem(path, f"`{lt}` has no foreign key to `{rt}`, so their rows cannot be compared",
-                        "the same table, or a child table and its parent")
+                Problem(
+                    path,
+                    f"`{lt}` has no foreign key to `{rt}`, so their rows cannot be compared",
+                    "the same table, or a child table and its parent",
+                )
             )
     problems.extend(_target_problems(dataset, tables))
     return problems
@@ -191,7 +220,11 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
 def _parent_fk_column(node: dsl.Node, parent: dsl.Node) -> str | None:
     for col in node.columns:
         spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.LookupSpec) and spec.on is None and spec.from_ == f"{parent.id}.{parent.pk}":
+        if (
+            isinstance(spec, dsl.LookupSpec)
+            and spec.on is None
+            and spec.from_ == f"{parent.id}.{parent.pk}"
+        ):
             return col.name
     return None
 
@@ -204,8 +237,11 @@ def _column_problems(dataset, node, col, cpath, names, ref_problem) -> Iterator[
 
     def type_problem(allowed: set[str], what: str) -> Problem | None:
         if col.type not in allowed:
-            return Problem(f"{cpath}.type", f"a {what} generator cannot make a `{col.type}` column",
-                           " or ".join(sorted(allowed)))
+            return Problem(
+                f"{cpath}.type",
+                f"a {what} generator cannot make a `{col.type}` column",
+                " or ".join(sorted(allowed)),
+            )
         return None
 
     if isinstance(spec, dsl.SequenceSpec):
@@ -215,14 +251,20 @@ def _column_problems(dataset, node, col, cpath, names, ref_problem) -> Iterator[
         if p := type_problem(NUMERIC, "distribution"):
             yield p
         if col.unique:
-            yield Problem(f"{cpath}.unique", "a distribution cannot be unique by construction",
-                          "a sequence, faker, lookup or expression column")
+            yield Problem(
+                f"{cpath}.unique",
+                "a distribution cannot be unique by construction",
+                "a sequence, faker, lookup or expression column",
+            )
     elif isinstance(spec, dsl.DatetimeSeriesSpec):
         if p := type_problem(TEMPORAL, "datetime_series"):
             yield p
         if spec.within == "timeframe" and dataset.timeframe is None:
-            yield Problem(f"{gpath}.within", "`timeframe` is used but the schema has no `timeframe`",
-                          '{"timeframe": {"start": "2024-01-01", "end": "2025-01-01"}} or an own window')
+            yield Problem(
+                f"{gpath}.within",
+                "`timeframe` is used but the schema has no `timeframe`",
+                '{"timeframe": {"start": "2024-01-01", "end": "2025-01-01"}} or an own window',
+            )
         hour = any(p.dimension == "hour" for p in spec.pattern)
         freq = spec.freq or (dataset.timeframe.freq if dataset.timeframe else "s")
         if hour and freq == "D":
@@ -235,18 +277,31 @@ def _column_problems(dataset, node, col, cpath, names, ref_problem) -> Iterator[
         if spec.choices is not None:
             wrong = [v for v in spec.choices if not _fits(v, col.type)]
             if wrong:
-                yield Problem(f"{gpath}.choices", f"choice {wrong[0]!r} does not fit a `{col.type}` column")
+                yield Problem(
+                    f"{gpath}.choices", f"choice {wrong[0]!r} does not fit a `{col.type}` column"
+                )
     elif isinstance(spec, dsl.FakerSpec):
         if spec.method not in _faker_methods():
-            yield Problem(f"{gpath}.method", f"unknown Faker method `{spec.method}`",
-                          "a Faker provider method such as name, email, city, company",
-                          did_you_mean(spec.method, _faker_methods()))
+            yield Problem(
+                f"{gpath}.method",
+                f"unknown Faker method `{spec.method}`",
+                "a Faker provider method such as name, email, city, company",
+                did_you_mean(spec.method, _faker_methods()),
+            )
         if spec.locale and spec.locale not in _faker_locales():
-            yield Problem(f"{gpath}.locale", f"unknown Faker locale `{spec.locale}`", None,
-                          did_you_mean(spec.locale, _faker_locales()))
+            yield Problem(
+                f"{gpath}.locale",
+                f"unknown Faker locale `{spec.locale}`",
+                None,
+                did_you_mean(spec.locale, _faker_locales()),
+            )
         if spec.locale_from and spec.locale_from not in others:
-            yield Problem(f"{gpath}.locale_from", f"no column `{spec.locale_from}` in `{node.id}`", None,
-                          did_you_mean(spec.locale_from, others))
+            yield Problem(
+                f"{gpath}.locale_from",
+                f"no column `{spec.locale_from}` in `{node.id}`",
+                None,
+                did_you_mean(spec.locale_from, others),
+            )
     elif isinstance(spec, dsl.LookupSpec):
         p = ref_problem(f"{gpath}.from", spec.from_)
         if p:
@@ -261,43 +316,73 @@ def _column_problems(dataset, node, col, cpath, names, ref_problem) -> Iterator[
     elif isinstance(spec, dsl.EnumListSpec):
         wrong = [v for v in spec.values if not _fits(v, col.type)]
         if wrong:
-            yield Problem(f"{gpath}.values", f"value {wrong[0]!r} does not fit a `{col.type}` column")
+            yield Problem(
+                f"{gpath}.values", f"value {wrong[0]!r} does not fit a `{col.type}` column"
+            )
 
     for mi, mod in enumerate(col.modifiers):
         mpath = f"{cpath}.modifiers[{mi}].args"
-        numeric_mods = (dsl.MultiplyMod, dsl.AddMod, dsl.ClampMod, dsl.JitterMod,
-                        dsl.SeasonalityMod, dsl.OutliersMod, dsl.EffectMod, dsl.TrendMod)
+        numeric_mods = (
+            dsl.MultiplyMod,
+            dsl.AddMod,
+            dsl.ClampMod,
+            dsl.JitterMod,
+            dsl.SeasonalityMod,
+            dsl.OutliersMod,
+            dsl.EffectMod,
+            dsl.TrendMod,
+        )
         if isinstance(mod, numeric_mods) and col.type not in NUMERIC:
-            yield Problem(f"{cpath}.modifiers[{mi}].transform",
-                          f"`{mod.transform}` needs a numeric column, `{col.name}` is {col.type}")
+            yield Problem(
+                f"{cpath}.modifiers[{mi}].transform",
+                f"`{mod.transform}` needs a numeric column, `{col.name}` is {col.type}",
+            )
         if isinstance(mod, dsl.TimeJitterMod) and col.type not in TEMPORAL:
-            yield Problem(f"{cpath}.modifiers[{mi}].transform",
-                          f"`time_jitter` needs a date/datetime column, `{col.name}` is {col.type}")
-        if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod)) or isinstance(mod, dsl.EffectMod):
+            yield Problem(
+                f"{cpath}.modifiers[{mi}].transform",
+                f"`time_jitter` needs a date/datetime column, `{col.name}` is {col.type}",
+            )
+        if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod, dsl.EffectMod)):
             ts = mod.args.at if isinstance(mod, dsl.EffectMod) else mod.args.column
             if ts is None:
                 if default_time_column(node, exclude=col.name) is None:
-                    yield Problem(mpath, f"`{mod.transform}` needs a datetime column in `{node.id}`")
+                    yield Problem(
+                        mpath, f"`{mod.transform}` needs a datetime column in `{node.id}`"
+                    )
             elif ts not in others or node.column(ts).type not in TEMPORAL:  # type: ignore[union-attr]
-                yield Problem(mpath, f"`{ts}` is not a date/datetime column of `{node.id}`", None,
-                              did_you_mean(ts, others))
+                yield Problem(
+                    mpath,
+                    f"`{ts}` is not a date/datetime column of `{node.id}`",
+                    None,
+                    did_you_mean(ts, others),
+                )
         if isinstance(mod, dsl.EffectMod):
             event = dataset.node(mod.args.table)
             if event is None:
-                yield Problem(f"{mpath}.table", f"unknown table `{mod.args.table}`", None,
-                              did_you_mean(mod.args.table, [n.id for n in dataset.nodes]))
+                yield Problem(
+                    f"{mpath}.table",
+                    f"unknown table `{mod.args.table}`",
+                    None,
+                    did_you_mean(mod.args.table, [n.id for n in dataset.nodes]),
+                )
             else:
                 for side in ("start", "end"):
                     name = getattr(mod.args, side)
                     c = event.column(name)
                     if c is None or c.type not in TEMPORAL:
-                        yield Problem(f"{mpath}.{side}", f"`{name}` is not a date/datetime column of `{event.id}`",
-                                      None, did_you_mean(name, [c.name for c in event.columns]))
+                        yield Problem(
+                            f"{mpath}.{side}",
+                            f"`{name}` is not a date/datetime column of `{event.id}`",
+                            None,
+                            did_you_mean(name, [c.name for c in event.columns]),
+                        )
         if isinstance(mod, dsl.ExpressionMod):
             try:
                 compile_expression(mod.args.expr, set(others) | {"value"})
             except ExpressionError as exc:
-                yield Problem(f"{mpath}.expr", str(exc), "arithmetic over `value` and this table's columns")
+                yield Problem(
+                    f"{mpath}.expr", str(exc), "arithmetic over `value` and this table's columns"
+                )
 
 
 def _lookup_problems(dataset, node, col, spec, gpath, others) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
@@ -305,32 +390,65 @@ def _lookup_problems(dataset, node, col, spec, gpath, others) -> Iterator[Proble
     ref_node = dataset.node(ref_table)
     target = ref_node.column(ref_col)
     if target.type != col.type and not ({target.type, col.type} <= NUMERIC):
-        yield Problem(f"{gpath}.from", f"`{spec.from_}` is {target.type} but `{col.name}` is {col.type}")
+        yield Problem(
+            f"{gpath}.from", f"`{spec.from_}` is {target.type} but `{col.name}` is {col.type}"
+        )
     if spec.on is not None:
         if spec.on not in others:
-            yield Problem(f"{gpath}.on", f"no column `{spec.on}` in `{node.id}`", None, did_you_mean(spec.on, others))
+            yield Problem(
+                f"{gpath}.on",
+                f"no column `{spec.on}` in `{node.id}`",
+                None,
+                did_you_mean(spec.on, others),
+            )
             return
         on_spec = dsl.generator_spec(node.column(spec.on).generator)
-        if not (isinstance(on_spec, dsl.LookupSpec) and on_spec.on is None and on_spec.from_.split(".")[0] == ref_table):
-            yield Problem(f"{gpath}.on", f"`{spec.on}` is not a foreign key to `{ref_table}`",
-                          f"a column with {{\"lookup\": {{\"from\": \"{ref_table}.{ref_node.pk}\"}}}}")
+        if not (
+            isinstance(on_spec, dsl.LookupSpec)
+            and on_spec.on is None
+            and on_spec.from_.split(".")[0] == ref_table
+        ):
+            yield Problem(
+                f"{gpath}.on",
+                f"`{spec.on}` is not a foreign key to `{ref_table}`",
+                f'a column with {{"lookup": {{"from": "{ref_table}.{ref_node.pk}"}}}}',
+            )
         return
-    is_key = ref_node.pk == ref_col or target.unique or isinstance(
-        dsl.generator_spec(target.generator), dsl.SequenceSpec)
+    is_key = (
+        ref_node.pk == ref_col
+        or target.unique
+        or isinstance(dsl.generator_spec(target.generator), dsl.SequenceSpec)
+    )
     if not is_key:
-        fk_cols = [c.name for c in node.columns
-                   if isinstance(dsl.generator_spec(c.generator), dsl.LookupSpec)
-                   and dsl.generator_spec(c.generator).on is None  # type: ignore[union-attr]
-                   and dsl.generator_spec(c.generator).from_.split(".")[0] == ref_table  # type: ignore[union-attr]
-                   and c.name != col.name]
-        hint = f"`\"on\": \"{fk_cols[0]}\"`" if fk_cols else f"a foreign key column to `{ref_table}` and `on`"
-        yield Problem(f"{gpath}", f"`{spec.from_}` is not a key of `{ref_table}`: an attribute lookup needs `on`", hint)
+        fk_cols = [
+            c.name
+            for c in node.columns
+            if isinstance(dsl.generator_spec(c.generator), dsl.LookupSpec)
+            and dsl.generator_spec(c.generator).on is None  # type: ignore[union-attr]
+            and dsl.generator_spec(c.generator).from_.split(".")[0] == ref_table  # type: ignore[union-attr]
+            and c.name != col.name
+        ]
+        hint = (
+            f'`"on": "{fk_cols[0]}"`'
+            if fk_cols
+            else f"a foreign key column to `{ref_table}` and `on`"
+        )
+        yield Problem(
+            f"{gpath}",
+            f"`{spec.from_}` is not a key of `{ref_table}`: an attribute lookup needs `on`",
+            hint,
+        )
     if ref_table == node.id:
         if not col.nullable:
-            yield Problem(f"{gpath}.from", f"self-reference `{col.name}` must be nullable (the first row has no one to point at)",
-                          '"nullable": true')
+            yield Problem(
+                f"{gpath}.from",
+                f"self-reference `{col.name}` must be nullable (the first row has no one to point at)",
+                '"nullable": true',
+            )
         if not isinstance(dsl.generator_spec(target.generator), dsl.SequenceSpec):
-            yield Problem(f"{gpath}.from", f"a self-reference needs `{spec.from_}` to be a sequence")
+            yield Problem(
+                f"{gpath}.from", f"a self-reference needs `{spec.from_}` to be a sequence"
+            )
     if col.unique and ref_node.kind == "fact":
         yield Problem(f"{cpath_of(gpath)}.unique", "a unique lookup needs an entity or vocab table")
 
@@ -351,31 +469,54 @@ def _column_cycle_problems(dataset: dsl.Dataset, node: dsl.Node, npath: str) -> 
 
 def _target_problems(dataset: dsl.Dataset, tables: dict[str, dsl.Node]) -> Iterator[Problem]:
     t = dataset.targets
-    groups = (("weekend_share", t.weekend_share, TEMPORAL), ("mean_in_range", t.mean_in_range, NUMERIC | {"bool"}),
-              ("seasonality", t.seasonality, TEMPORAL), ("composite_effect", t.composite_effect, NUMERIC))
+    groups = (
+        ("weekend_share", t.weekend_share, TEMPORAL),
+        ("mean_in_range", t.mean_in_range, NUMERIC | {"bool"}),
+        ("seasonality", t.seasonality, TEMPORAL),
+        ("composite_effect", t.composite_effect, NUMERIC),
+    )
     for kind, items, types in groups:
         for i, target in enumerate(items):
             path = f"targets.{kind}[{i}]"
             node = tables.get(target.table)
             if node is None:
-                yield Problem(f"{path}.table", f"unknown table `{target.table}`", None, did_you_mean(target.table, tables))
+                yield Problem(
+                    f"{path}.table",
+                    f"unknown table `{target.table}`",
+                    None,
+                    did_you_mean(target.table, tables),
+                )
                 continue
             names = [c.name for c in node.columns]
             col = node.column(target.column)
             if col is None:
-                yield Problem(f"{path}.column", f"table `{target.table}` has no column `{target.column}`", None,
-                              did_you_mean(target.column, names))
+                yield Problem(
+                    f"{path}.column",
+                    f"table `{target.table}` has no column `{target.column}`",
+                    None,
+                    did_you_mean(target.column, names),
+                )
             elif col.type not in types:
-                yield Problem(f"{path}.column", f"`{target.column}` is {col.type}", " or ".join(sorted(types)))
+                yield Problem(
+                    f"{path}.column", f"`{target.column}` is {col.type}", " or ".join(sorted(types))
+                )
             extra = getattr(target, "value", None) or getattr(target, "time_column", None)
             if extra and node.column(extra) is None:
-                yield Problem(path, f"table `{target.table}` has no column `{extra}`", None, did_you_mean(extra, names))
+                yield Problem(
+                    path,
+                    f"table `{target.table}` has no column `{extra}`",
+                    None,
+                    did_you_mean(extra, names),
+                )
             if hasattr(target, "min") and hasattr(target, "max") and target.min > target.max:
                 yield Problem(path, f"min {target.min} is greater than max {target.max}")
             if kind == "seasonality":
                 expected = dsl.PATTERN_LENGTH[target.dimension]
                 if len(target.weights) != expected:
-                    yield Problem(f"{path}.weights", f"a {target.dimension} shape needs {expected} weights, got {len(target.weights)}")
+                    yield Problem(
+                        f"{path}.weights",
+                        f"a {target.dimension} shape needs {expected} weights, got {len(target.weights)}",
+                    )
 
 
 def _fits(value: object, type_: str) -> bool:
@@ -489,9 +630,14 @@ def parse_row_overrides(items: list[str] | tuple[str, ...], dataset: dsl.Dataset
         node = dataset.node(table)
         if node is None:
             hint = did_you_mean(table, ids)
-            raise InputError(f"--rows {item!r}: unknown table `{table}`" + (f"; did you mean `{hint}`?" if hint else ""))
+            raise InputError(
+                f"--rows {item!r}: unknown table `{table}`"
+                + (f"; did you mean `{hint}`?" if hint else "")
+            )
         if node.kind == "fact":
-            raise InputError(f"--rows {item!r}: `{table}` is a fact; its rows come from its parent's fanout (use --scale)")
+            raise InputError(
+                f"--rows {item!r}: `{table}` is a fact; its rows come from its parent's fanout (use --scale)"
+            )
         try:
             value = int(float(count.replace("_", "").replace(",", "")))
         except ValueError:

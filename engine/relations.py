@@ -74,7 +74,9 @@ def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | No
 
 def _is_unique(node: dsl.Node, column: str) -> bool:
     col = node.column(column)
-    return bool(col and (col.unique or isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec)))
+    return bool(
+        col and (col.unique or isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec))
+    )
 
 
 def dependency_graph(dataset: dsl.Dataset) -> nx.DiGraph:

@@ -9,7 +9,7 @@ they reach Parquet as dictionary columns without re-encoding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -36,7 +36,7 @@ class Encoded:
         return pa.DictionaryArray.from_arrays(indices, self.dictionary)
 
 
-Values = np.ndarray | Encoded | pa.Array
+Values: TypeAlias = np.ndarray | Encoded | pa.Array
 
 
 def encode(values: list[Any] | np.ndarray, type_: str) -> Values:
@@ -85,7 +85,9 @@ def to_arrow(values: Values, type_: str, mask: np.ndarray | None) -> pa.Array:
                 values = pc.if_else(pa.array(mask), pa.nulls(len(values), values.type), values)
             return values if values.type == pa.string() else values.cast(pa.string())
         arr = np.asarray(values)
-        return pa.array(arr.astype(str) if arr.dtype.kind != "O" else arr, type=pa.string(), mask=mask)
+        return pa.array(
+            arr.astype(str) if arr.dtype.kind != "O" else arr, type=pa.string(), mask=mask
+        )
     arr = as_numpy(values, type_)
     arrow_type = ARROW_TYPES[type_]
     return pa.array(arr, type=arrow_type, mask=mask)

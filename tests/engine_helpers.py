@@ -10,8 +10,12 @@ from datagen.engine.execute import dry_run
 from datagen.engine.load import parse_dataset
 
 
-def entity(table: str, columns: list[dict[str, Any]], rows: int = 500, pk: str | None = "id") -> dict[str, Any]:
-    cols = ([{"name": "id", "type": "int", "generator": {"sequence": {}}}] if pk == "id" else []) + columns
+def entity(
+    table: str, columns: list[dict[str, Any]], rows: int = 500, pk: str | None = "id"
+) -> dict[str, Any]:
+    cols = (
+        [{"name": "id", "type": "int", "generator": {"sequence": {}}}] if pk == "id" else []
+    ) + columns
     node: dict[str, Any] = {"id": table, "kind": "entity", "rows": rows, "columns": cols}
     if pk:
         node["pk"] = pk

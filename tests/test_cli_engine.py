@@ -17,7 +17,10 @@ SHOP = str(DATA / "shop_small.json")
 
 
 def _hashes(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.glob("*.parquet"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.glob("*.parquet"))
+    }
 
 
 def test_generate_writes_typed_parquet_and_metadata(tmp_path: Path) -> None:
@@ -41,13 +44,24 @@ def test_same_seed_same_bytes_across_runs_and_block_boundaries(tmp_path: Path) -
     second = datagen(*args, "--out", str(tmp_path / "b"))
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
-    other = datagen("generate", SHOP, "--seed", "12", "--rows", "customer=1000", "--out", str(tmp_path / "c"))
+    other = datagen(
+        "generate", SHOP, "--seed", "12", "--rows", "customer=1000", "--out", str(tmp_path / "c")
+    )
     assert other.returncode == 0
     assert _hashes(tmp_path / "c") != _hashes(tmp_path / "a")
 
 
 def test_csv_format(tmp_path: Path) -> None:
-    result = datagen("generate", SHOP, "--out", str(tmp_path / "csv"), "--format", "csv", "--rows", "customer=100")
+    result = datagen(
+        "generate",
+        SHOP,
+        "--out",
+        str(tmp_path / "csv"),
+        "--format",
+        "csv",
+        "--rows",
+        "customer=100",
+    )
     assert result.returncode == 0, result.stderr
     header, first = (tmp_path / "csv" / "order.csv").read_text().splitlines()[:2]
     assert header == '"order_id","customer_id","country","ordered_at","amount"'
@@ -89,7 +103,13 @@ def test_invalid_json_names_line(tmp_path: Path) -> None:
 def test_describe_shows_tables_levels_and_fks() -> None:
     result = datagen("describe", SHOP)
     assert result.returncode == 0, result.stderr
-    for text in ("customer", "order", "poisson", "order.customer_id", "order.ordered_at >= customer.signup_at"):
+    for text in (
+        "customer",
+        "order",
+        "poisson",
+        "order.customer_id",
+        "order.ordered_at >= customer.signup_at",
+    ):
         assert text in result.stdout
 
 

@@ -67,4 +67,7 @@ def test_date_functions() -> None:
     assert compile_expression("hour(t)", {"t"})(env).tolist() == [10, 23]
     assert compile_expression("is_weekend(t)", {"t"})(env).tolist() == [True, False]
     later = compile_expression("add_days(t, 2)", {"t"})(env)
-    assert compile_expression("days_between(t, u)", {"t", "u"})({"t": ts, "u": later}).tolist() == [2.0, 2.0]
+    assert compile_expression("days_between(t, u)", {"t", "u"})({"t": ts, "u": later}).tolist() == [
+        2.0,
+        2.0,
+    ]

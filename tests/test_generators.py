@@ -12,7 +12,13 @@ from tests.engine_helpers import column, entity, run, schema
 
 
 def test_sequence_is_start_plus_step_times_row() -> None:
-    data = schema(entity("t", [{"name": "s", "type": "int", "generator": {"sequence": {"start": 10, "step": 5}}}], rows=4))
+    data = schema(
+        entity(
+            "t",
+            [{"name": "s", "type": "int", "generator": {"sequence": {"start": 10, "step": 5}}}],
+            rows=4,
+        )
+    )
     assert column(data, "t", "s") == [10, 15, 20, 25]
 
 
@@ -41,8 +47,22 @@ def test_choice_head_tail_puts_mass_on_head() -> None:
 
 def test_choices_ref_draws_from_another_tables_values() -> None:
     data = schema(
-        entity("cat", [{"name": "label", "type": "string", "generator": {"choice": {"choices": ["x", "y"]}}}], rows=50),
-        entity("item", [{"name": "label", "type": "string", "generator": {"choice": {"choices_ref": "cat.label"}}}], rows=200),
+        entity(
+            "cat",
+            [{"name": "label", "type": "string", "generator": {"choice": {"choices": ["x", "y"]}}}],
+            rows=50,
+        ),
+        entity(
+            "item",
+            [
+                {
+                    "name": "label",
+                    "type": "string",
+                    "generator": {"choice": {"choices_ref": "cat.label"}},
+                }
+            ],
+            rows=200,
+        ),
     )
     assert set(column(data, "item", "label")) <= {"x", "y"}
 
@@ -80,7 +100,12 @@ def test_seed_spelling_is_accepted() -> None:
 
 def test_datetime_series_stays_in_window_and_follows_dow_pattern() -> None:
     weights = [1, 1, 1, 1, 1, 5, 5]
-    gen = {"datetime_series": {"within": "timeframe", "pattern": {"dimension": "dow", "weights": weights}}}
+    gen = {
+        "datetime_series": {
+            "within": "timeframe",
+            "pattern": {"dimension": "dow", "weights": weights},
+        }
+    }
     data = schema(entity("t", [{"name": "at", "type": "datetime", "generator": gen}], rows=30_000))
     values = column(data, "t", "at")
     assert min(values) >= dt.datetime(2024, 1, 1) and max(values) < dt.datetime(2025, 1, 1)
@@ -90,8 +115,13 @@ def test_datetime_series_stays_in_window_and_follows_dow_pattern() -> None:
 
 def test_datetime_series_hour_pattern_and_freq() -> None:
     hours = [0] * 9 + [1] * 8 + [0] * 7
-    gen = {"datetime_series": {"within": {"start": "2024-03-01", "end": "2024-04-01"}, "freq": "min",
-                               "pattern": [{"dimension": "hour", "weights": hours}]}}
+    gen = {
+        "datetime_series": {
+            "within": {"start": "2024-03-01", "end": "2024-04-01"},
+            "freq": "min",
+            "pattern": [{"dimension": "hour", "weights": hours}],
+        }
+    }
     data = schema(entity("t", [{"name": "at", "type": "datetime", "generator": gen}], rows=5000))
     values = column(data, "t", "at")
     assert all(9 <= v.hour < 17 for v in values)
@@ -102,14 +132,25 @@ def test_date_column() -> None:
     gen = {"datetime_series": {"within": {"start": "2020-01-01", "end": "2020-02-01"}}}
     data = schema(entity("t", [{"name": "d", "type": "date", "generator": gen}], rows=100))
     values = column(data, "t", "d")
-    assert all(isinstance(v, dt.date) and dt.date(2020, 1, 1) <= v < dt.date(2020, 2, 1) for v in values)
+    assert all(
+        isinstance(v, dt.date) and dt.date(2020, 1, 1) <= v < dt.date(2020, 2, 1) for v in values
+    )
 
 
 def test_faker_locale_from_country_and_unique_emails() -> None:
     cols = [
         {"name": "country", "type": "string", "generator": {"choice": {"choices": ["DE", "JP"]}}},
-        {"name": "name", "type": "string", "generator": {"faker": {"method": "last_name", "locale_from": "country"}}},
-        {"name": "email", "type": "string", "unique": True, "generator": {"faker": {"method": "email"}}},
+        {
+            "name": "name",
+            "type": "string",
+            "generator": {"faker": {"method": "last_name", "locale_from": "country"}},
+        },
+        {
+            "name": "email",
+            "type": "string",
+            "unique": True,
+            "generator": {"faker": {"method": "email"}},
+        },
     ]
     tables = run(schema(entity("p", cols, rows=3000)))
     rows = tables["p"].to_pylist()
@@ -124,31 +165,78 @@ def test_faker_locale_from_country_and_unique_emails() -> None:
 def test_faker_uuid4_is_valid_and_unique() -> None:
     import uuid
 
-    data = schema(entity("t", [{"name": "u", "type": "string", "unique": True, "generator": {"faker": {"method": "uuid4"}}}], rows=1000))
+    data = schema(
+        entity(
+            "t",
+            [
+                {
+                    "name": "u",
+                    "type": "string",
+                    "unique": True,
+                    "generator": {"faker": {"method": "uuid4"}},
+                }
+            ],
+            rows=1000,
+        )
+    )
     values = column(data, "t", "u")
     assert len(set(values)) == 1000
     assert all(uuid.UUID(v).version == 4 for v in values)
 
 
 def test_lookup_fk_and_attribute_through_fk() -> None:
-    parent = entity("customer", [{"name": "tier", "type": "string", "generator": {"choice": {"choices": ["gold", "basic"]}}}], rows=100)
+    parent = entity(
+        "customer",
+        [
+            {
+                "name": "tier",
+                "type": "string",
+                "generator": {"choice": {"choices": ["gold", "basic"]}},
+            }
+        ],
+        rows=100,
+    )
     child = {
-        "id": "order", "kind": "fact", "pk": "order_id", "parents": ["customer"],
+        "id": "order",
+        "kind": "fact",
+        "pk": "order_id",
+        "parents": ["customer"],
         "fanout": {"distribution": "poisson", "lambda": 3},
         "columns": [
             {"name": "order_id", "type": "int", "generator": {"sequence": {}}},
-            {"name": "customer_id", "type": "int", "generator": {"lookup": {"from": "customer.id"}}},
-            {"name": "tier", "type": "string", "generator": {"lookup": {"from": "customer.tier", "on": "customer_id"}}},
+            {
+                "name": "customer_id",
+                "type": "int",
+                "generator": {"lookup": {"from": "customer.id"}},
+            },
+            {
+                "name": "tier",
+                "type": "string",
+                "generator": {"lookup": {"from": "customer.tier", "on": "customer_id"}},
+            },
         ],
     }
     tables = run(schema(parent, child))
-    tiers = dict(zip(tables["customer"]["id"].to_pylist(), tables["customer"]["tier"].to_pylist(), strict=True))
+    tiers = dict(
+        zip(
+            tables["customer"]["id"].to_pylist(),
+            tables["customer"]["tier"].to_pylist(),
+            strict=True,
+        )
+    )
     for row in tables["order"].to_pylist():
         assert tiers[row["customer_id"]] == row["tier"]
 
 
 def test_self_reference_points_at_an_earlier_row_never_itself() -> None:
-    cols = [{"name": "manager_id", "type": "int", "nullable": True, "generator": {"lookup": {"from": "employee.id"}}}]
+    cols = [
+        {
+            "name": "manager_id",
+            "type": "int",
+            "nullable": True,
+            "generator": {"lookup": {"from": "employee.id"}},
+        }
+    ]
     rows = run(schema(entity("employee", cols, rows=1000)))["employee"].to_pylist()
     assert rows[0]["manager_id"] is None
     for row in rows[1:]:
@@ -157,29 +245,71 @@ def test_self_reference_points_at_an_earlier_row_never_itself() -> None:
 
 def test_unique_lookup_is_one_to_one() -> None:
     parent = entity("person", [], rows=300)
-    child = entity("passport", [{"name": "person_id", "type": "int", "unique": True, "generator": {"lookup": {"from": "person.id"}}}], rows=300)
+    child = entity(
+        "passport",
+        [
+            {
+                "name": "person_id",
+                "type": "int",
+                "unique": True,
+                "generator": {"lookup": {"from": "person.id"}},
+            }
+        ],
+        rows=300,
+    )
     values = column(schema(parent, child), "passport", "person_id")
     assert sorted(values) == list(range(1, 301))
 
 
 def test_expression_over_row_columns() -> None:
     cols = [
-        {"name": "q", "type": "int", "generator": {"distribution": {"type": "poisson", "params": {"lam": 3}}}},
-        {"name": "p", "type": "float", "generator": {"distribution": {"type": "uniform", "params": {"low": 1, "high": 2}}}},
-        {"name": "total", "type": "float", "generator": {"expression": {"expr": "round(q * p, 2)"}}},
+        {
+            "name": "q",
+            "type": "int",
+            "generator": {"distribution": {"type": "poisson", "params": {"lam": 3}}},
+        },
+        {
+            "name": "p",
+            "type": "float",
+            "generator": {"distribution": {"type": "uniform", "params": {"low": 1, "high": 2}}},
+        },
+        {
+            "name": "total",
+            "type": "float",
+            "generator": {"expression": {"expr": "round(q * p, 2)"}},
+        },
     ]
     for row in run(schema(entity("t", cols, rows=200)))["t"].to_pylist():
         assert row["total"] == pytest.approx(round(row["q"] * row["p"], 2))
 
 
 def test_enum_list_cycles_in_order() -> None:
-    data = schema({"id": "plan", "kind": "vocab", "pk": "name", "columns": [
-        {"name": "name", "type": "string", "unique": True, "generator": {"enum_list": {"values": ["free", "pro", "team"]}}}]})
+    data = schema(
+        {
+            "id": "plan",
+            "kind": "vocab",
+            "pk": "name",
+            "columns": [
+                {
+                    "name": "name",
+                    "type": "string",
+                    "unique": True,
+                    "generator": {"enum_list": {"values": ["free", "pro", "team"]}},
+                }
+            ],
+        }
+    )
     assert column(data, "plan", "name") == ["free", "pro", "team"]
 
 
 def test_null_rate_applies_to_nullable_columns() -> None:
     gen = {"distribution": {"type": "uniform", "params": {"low": 0, "high": 1}}}
-    data = schema(entity("t", [{"name": "x", "type": "float", "nullable": True, "null_rate": 0.25, "generator": gen}], rows=20_000))
+    data = schema(
+        entity(
+            "t",
+            [{"name": "x", "type": "float", "nullable": True, "null_rate": 0.25, "generator": gen}],
+            rows=20_000,
+        )
+    )
     values = column(data, "t", "x")
     assert sum(v is None for v in values) / 20_000 == pytest.approx(0.25, abs=0.015)

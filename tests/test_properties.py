@@ -31,41 +31,104 @@ def schemas(draw: st.DrawFn) -> dict[str, Any]:
     op_row = draw(st.sampled_from(OPS))
     null_rate = draw(st.sampled_from([0.0, 0.3]))
     parent_cols: list[dict[str, Any]] = [
-        {"name": "pid", "type": "int", "generator": {"sequence": {"start": draw(st.integers(-5, 5)), "step": draw(st.sampled_from([1, 3]))}}},
-        {"name": "since", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe"}}},
-        {"name": "score", "type": "float", "generator": {"distribution": {"type": "normal", "params": {"mean": 0, "std": 5}}}},
+        {
+            "name": "pid",
+            "type": "int",
+            "generator": {
+                "sequence": {
+                    "start": draw(st.integers(-5, 5)),
+                    "step": draw(st.sampled_from([1, 3])),
+                }
+            },
+        },
+        {
+            "name": "since",
+            "type": "datetime",
+            "generator": {"datetime_series": {"within": "timeframe"}},
+        },
+        {
+            "name": "score",
+            "type": "float",
+            "generator": {"distribution": {"type": "normal", "params": {"mean": 0, "std": 5}}},
+        },
     ]
     if self_ref:
-        parent_cols.append({"name": "boss", "type": "int", "nullable": True, "generator": {"lookup": {"from": "p.pid"}}})
-    other = {"id": "o", "kind": "entity", "rows": draw(st.integers(1, 50)), "pk": "oid",
-             "columns": [{"name": "oid", "type": "int", "generator": {"sequence": {}}}]}
+        parent_cols.append(
+            {
+                "name": "boss",
+                "type": "int",
+                "nullable": True,
+                "generator": {"lookup": {"from": "p.pid"}},
+            }
+        )
+    other = {
+        "id": "o",
+        "kind": "entity",
+        "rows": draw(st.integers(1, 50)),
+        "pk": "oid",
+        "columns": [{"name": "oid", "type": "int", "generator": {"sequence": {}}}],
+    }
     fanout: dict[str, Any] = {"distribution": "poisson", "lambda": lam}
     if fan_max is not None:
         fanout["max"] = fan_max
     child = {
-        "id": "c", "kind": "fact", "pk": "cid", "parents": ["p"], "fanout": fanout,
+        "id": "c",
+        "kind": "fact",
+        "pk": "cid",
+        "parents": ["p"],
+        "fanout": fanout,
         "columns": [
             {"name": "cid", "type": "int", "generator": {"sequence": {}}},
             {"name": "pid", "type": "int", "generator": {"lookup": {"from": "p.pid"}}},
-            {"name": "oid", "type": "int", "nullable": null_rate > 0, "null_rate": null_rate,
-             "generator": {"lookup": {"from": "o.oid", "weights_kind": skew}}},
-            {"name": "at", "type": "datetime", "generator": {"datetime_series": {"within": "timeframe"}}},
-            {"name": "lo", "type": "float", "generator": {"distribution": {"type": "uniform", "params": {"low": 0, "high": 10}}}},
-            {"name": "hi", "type": "float", "generator": {"distribution": {"type": "uniform", "params": {"low": 0, "high": 10}}}},
+            {
+                "name": "oid",
+                "type": "int",
+                "nullable": null_rate > 0,
+                "null_rate": null_rate,
+                "generator": {"lookup": {"from": "o.oid", "weights_kind": skew}},
+            },
+            {
+                "name": "at",
+                "type": "datetime",
+                "generator": {"datetime_series": {"within": "timeframe"}},
+            },
+            {
+                "name": "lo",
+                "type": "float",
+                "generator": {
+                    "distribution": {"type": "uniform", "params": {"low": 0, "high": 10}}
+                },
+            },
+            {
+                "name": "hi",
+                "type": "float",
+                "generator": {
+                    "distribution": {"type": "uniform", "params": {"low": 0, "high": 10}}
+                },
+            },
         ],
     }
     return {
         "timeframe": {"start": "2023-01-01", "end": "2024-01-01"},
-        "nodes": [{"id": "p", "kind": "entity", "rows": parent_rows, "pk": "pid", "columns": parent_cols}, other, child],
-        "constraints": {"inequalities": [
-            {"left": "c.at", "op": op_child, "right": "p.since"},
-            {"left": "c.hi", "op": op_row, "right": "c.lo"},
-        ]},
+        "nodes": [
+            {"id": "p", "kind": "entity", "rows": parent_rows, "pk": "pid", "columns": parent_cols},
+            other,
+            child,
+        ],
+        "constraints": {
+            "inequalities": [
+                {"left": "c.at", "op": op_child, "right": "p.since"},
+                {"left": "c.hi", "op": op_row, "right": "c.lo"},
+            ]
+        },
     }
 
 
 def _hashes(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.glob("*.parquet"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.glob("*.parquet"))
+    }
 
 
 COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
@@ -101,6 +164,9 @@ def test_keys_fks_inequalities_and_determinism(data: dict[str, Any], seed: int) 
     assert COMPARE[ineq[0].op](at, bound).all()
     assert COMPARE[ineq[1].op](child["hi"].to_numpy(), child["lo"].to_numpy()).all()
     fanout = dataset.nodes[2].fanout
-    counts = np.bincount(np.searchsorted(parent["pid"].to_numpy(), child["pid"].to_numpy()), minlength=parent.num_rows)
+    counts = np.bincount(
+        np.searchsorted(parent["pid"].to_numpy(), child["pid"].to_numpy()),
+        minlength=parent.num_rows,
+    )
     if fanout.max is not None:
         assert counts.max(initial=0) <= fanout.max

@@ -39,14 +39,42 @@ def _base() -> dict:
 @pytest.mark.parametrize(
     ("mutate", "path", "fragment"),
     [
-        (lambda d: d["nodes"][1]["columns"].pop(1), "nodes[1].columns", "needs a column that looks up"),
-        (lambda d: d["nodes"][0]["columns"][5].update(nullable=False, null_rate=0.0), "nodes[0].columns[5].generator.lookup.from", "must be nullable"),
+        (
+            lambda d: d["nodes"][1]["columns"].pop(1),
+            "nodes[1].columns",
+            "needs a column that looks up",
+        ),
+        (
+            lambda d: d["nodes"][0]["columns"][5].update(nullable=False, null_rate=0.0),
+            "nodes[0].columns[5].generator.lookup.from",
+            "must be nullable",
+        ),
         (lambda d: d["nodes"][0].update(parents=["order"]), "nodes", "cycle"),
         (lambda d: d["nodes"][1].pop("fanout"), "nodes[1]", "needs a `fanout`"),
-        (lambda d: d.update(timeframe={"start": "2025-01-01", "end": "2024-01-01"}), "timeframe", "must be after start"),
-        (lambda d: d["nodes"][1]["columns"][4]["generator"]["distribution"].update(clamp=[10, 1]), "nodes[1].columns[4].generator.distribution", "clamp min"),
-        (lambda d: d["nodes"][1]["columns"][3]["generator"]["datetime_series"]["pattern"].update(weights=[1, 2]), "nodes[1].columns[3].generator.datetime_series.pattern[0]", "needs 7 weights"),
-        (lambda d: d["targets"]["weekend_share"][0].update(column="orderd_at"), "targets.weekend_share[0].column", "no column"),
+        (
+            lambda d: d.update(timeframe={"start": "2025-01-01", "end": "2024-01-01"}),
+            "timeframe",
+            "must be after start",
+        ),
+        (
+            lambda d: d["nodes"][1]["columns"][4]["generator"]["distribution"].update(
+                clamp=[10, 1]
+            ),
+            "nodes[1].columns[4].generator.distribution",
+            "clamp min",
+        ),
+        (
+            lambda d: d["nodes"][1]["columns"][3]["generator"]["datetime_series"]["pattern"].update(
+                weights=[1, 2]
+            ),
+            "nodes[1].columns[3].generator.datetime_series.pattern[0]",
+            "needs 7 weights",
+        ),
+        (
+            lambda d: d["targets"]["weekend_share"][0].update(column="orderd_at"),
+            "targets.weekend_share[0].column",
+            "no column",
+        ),
     ],
 )
 def test_each_mistake_names_its_place(mutate, path: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
@@ -65,6 +93,8 @@ def test_self_reference_through_nullable_fk_is_allowed() -> None:
 
 def test_canonical_form_normalizes_seed_spellings() -> None:
     data = _base()
-    data["nodes"][1]["columns"][4]["generator"] = {"distribution": {"kind": "normal", "mu": 5, "sigma": 2}}
+    data["nodes"][1]["columns"][4]["generator"] = {
+        "distribution": {"kind": "normal", "mu": 5, "sigma": 2}
+    }
     dumped = parse_dataset(data).to_json_dict()["nodes"][1]["columns"][4]["generator"]
     assert dumped == {"distribution": {"type": "normal", "params": {"mean": 5.0, "std": 2.0}}}

@@ -28,9 +28,13 @@ def describe_cmd(schema: Path, row_items: tuple[str, ...], scale: float) -> None
     plan = build_plan(dataset, seed=0, rows=parse_row_overrides(row_items, dataset), scale=scale)
     console = Console()
     level_of = {t: i for i, level in enumerate(plan.levels) for t in level}
-    tables = Table(title=f"{dataset.metadata.name}: {len(dataset.nodes)} tables", title_justify="left")
+    tables = Table(
+        title=f"{dataset.metadata.name}: {len(dataset.nodes)} tables", title_justify="left"
+    )
     for name in ("table", "kind", "level", "est. rows", "columns", "pk", "parents / fanout"):
-        tables.add_column(name, justify="right" if name in ("level", "est. rows", "columns") else "left")
+        tables.add_column(
+            name, justify="right" if name in ("level", "est. rows", "columns") else "left"
+        )
     for table in plan.order:
         tp = plan.tables[table]
         node = tp.node
@@ -39,8 +43,15 @@ def describe_cmd(schema: Path, row_items: tuple[str, ...], scale: float) -> None
             f = node.fanout
             shape = f"poisson λ={f.lambda_:g}" if f.distribution == "poisson" else "uniform"
             fan = f"{', '.join(node.parents)}: {shape} [{f.min}, {f.max if f.max is not None else '∞'}]"
-        tables.add_row(table, node.kind, str(level_of[table]), f"{tp.estimated_rows:,}",
-                       str(len(node.columns)), node.pk or "", fan)
+        tables.add_row(
+            table,
+            node.kind,
+            str(level_of[table]),
+            f"{tp.estimated_rows:,}",
+            str(len(node.columns)),
+            node.pk or "",
+            fan,
+        )
     console.print(tables)
     console.print(f"estimated total: {plan.estimated_total_rows:,} rows")
     if plan.foreign_keys:
@@ -48,8 +59,11 @@ def describe_cmd(schema: Path, row_items: tuple[str, ...], scale: float) -> None
         for name in ("column", "references", "nullable"):
             fks.add_column(name)
         for fk in plan.foreign_keys:
-            fks.add_row(f"{fk.table}.{fk.column}", f"{fk.ref_table}.{fk.ref_column}",
-                        "yes" if fk.nullable else "no")
+            fks.add_row(
+                f"{fk.table}.{fk.column}",
+                f"{fk.ref_table}.{fk.ref_column}",
+                "yes" if fk.nullable else "no",
+            )
         console.print(fks)
     lines = _constraint_lines(dataset)
     if lines:
@@ -65,8 +79,13 @@ def _constraint_lines(dataset: dsl.Dataset) -> list[str]:
     lines += [f"{p.column} matches /{p.regex}/" for p in c.pattern]
     lines += [f"{e.column} in {e.values}" for e in c.enum]
     lines += [f"unique {u.table}({', '.join(u.columns)})" for u in c.unique]
-    lines += [f"target weekend_share {w.table}.{w.column} in [{w.min}, {w.max}]" for w in t.weekend_share]
+    lines += [
+        f"target weekend_share {w.table}.{w.column} in [{w.min}, {w.max}]" for w in t.weekend_share
+    ]
     lines += [f"target mean {m.table}.{m.column} in [{m.min}, {m.max}]" for m in t.mean_in_range]
     lines += [f"target {s.dimension} seasonality of {s.table}.{s.column}" for s in t.seasonality]
-    lines += [f"target composite effect on {e.table}.{e.column} ({e.metric} <= {e.max})" for e in t.composite_effect]
+    lines += [
+        f"target composite effect on {e.table}.{e.column} ({e.metric} <= {e.max})"
+        for e in t.composite_effect
+    ]
     return lines

@@ -38,23 +38,58 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 
 @click.command("generate")
 @click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory [default: out/<schema name>].")
-@click.option("--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42].")
-@click.option("--rows", "row_items", multiple=True, metavar="TABLE=N",
-              help="Rows of an entity or vocab table; repeatable.")
-@click.option("--scale", type=float, default=1.0, show_default=True,
-              help="Multiply every entity's rows (facts follow through their fanout).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory [default: out/<schema name>].",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
+)
+@click.option(
+    "--rows",
+    "row_items",
+    multiple=True,
+    metavar="TABLE=N",
+    help="Rows of an entity or vocab table; repeatable.",
+)
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Multiply every entity's rows (facts follow through their fanout).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Print a small sample of every table; write nothing.")
-@click.option("--validate", "run_validate", is_flag=True,
-              help="Validate after generating and write report.json next to the data.")
-@click.option("--min-score", type=float, default=90.0, show_default=True,
-              help="With --validate: exit 1 below this score.")
+@click.option(
+    "--validate",
+    "run_validate",
+    is_flag=True,
+    help="Validate after generating and write report.json next to the data.",
+)
+@click.option(
+    "--min-score",
+    type=float,
+    default=90.0,
+    show_default=True,
+    help="With --validate: exit 1 below this score.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def generate_cmd(schema: Path, out: Path | None, seed: int | None, row_items: tuple[str, ...],
-                 scale: float, fmt: str, dry_run: bool, run_validate: bool, min_score: float,
-                 quiet: bool) -> None:
+def generate_cmd(
+    schema: Path,
+    out: Path | None,
+    seed: int | None,
+    row_items: tuple[str, ...],
+    scale: float,
+    fmt: str,
+    dry_run: bool,
+    run_validate: bool,
+    min_score: float,
+    quiet: bool,
+) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
 
     One file per table plus `.metadata.json` (seed, schema hash, rows, bytes).
@@ -79,8 +114,14 @@ def generate_cmd(schema: Path, out: Path | None, seed: int | None, row_items: tu
     out = out or Path("out") / dataset.metadata.name
     started = time.perf_counter()
     show = not quiet and console.is_terminal
-    with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, disable=not show) as progress:
+    with Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show,
+    ) as progress:
         tasks: dict[str, int] = {}
 
         def on_block(table: str, done: int, total: int) -> None:
@@ -88,8 +129,9 @@ def generate_cmd(schema: Path, out: Path | None, seed: int | None, row_items: tu
                 tasks[table] = progress.add_task(table, total=total)
             progress.update(tasks[table], completed=done)
 
-        result = generate_dataset(dataset, out, seed=seed, fmt=fmt, rows=rows, scale=scale,
-                                  on_block=on_block)
+        result = generate_dataset(
+            dataset, out, seed=seed, fmt=fmt, rows=rows, scale=scale, on_block=on_block
+        )
     elapsed = time.perf_counter() - started
     if not quiet:
         summary = Table(title=f"{dataset.metadata.name}: seed {seed}, {fmt}", title_justify="left")

@@ -25,21 +25,81 @@ POOL_SIZE = 2048
 DEFAULT_LOCALE = "en_US"
 
 COUNTRY_LOCALES = {
-    "US": "en_US", "USA": "en_US", "UNITED STATES": "en_US", "GB": "en_GB", "UK": "en_GB",
-    "UNITED KINGDOM": "en_GB", "DE": "de_DE", "GERMANY": "de_DE", "FR": "fr_FR", "FRANCE": "fr_FR",
-    "ES": "es_ES", "SPAIN": "es_ES", "IT": "it_IT", "ITALY": "it_IT", "NL": "nl_NL",
-    "NETHERLANDS": "nl_NL", "PL": "pl_PL", "POLAND": "pl_PL", "BR": "pt_BR", "BRAZIL": "pt_BR",
-    "PT": "pt_PT", "PORTUGAL": "pt_PT", "JP": "ja_JP", "JAPAN": "ja_JP", "CN": "zh_CN",
-    "CHINA": "zh_CN", "IN": "en_IN", "INDIA": "en_IN", "CA": "en_CA", "CANADA": "en_CA",
-    "AU": "en_AU", "AUSTRALIA": "en_AU", "MX": "es_MX", "MEXICO": "es_MX", "SE": "sv_SE",
-    "SWEDEN": "sv_SE", "NO": "no_NO", "NORWAY": "no_NO", "DK": "da_DK", "DENMARK": "da_DK",
-    "FI": "fi_FI", "FINLAND": "fi_FI", "AT": "de_AT", "AUSTRIA": "de_AT", "CH": "de_CH",
-    "SWITZERLAND": "de_CH", "BE": "nl_BE", "BELGIUM": "nl_BE", "IE": "en_IE", "IRELAND": "en_IE",
-    "CZ": "cs_CZ", "CZECHIA": "cs_CZ", "KR": "ko_KR", "KOREA": "ko_KR", "TR": "tr_TR",
-    "TURKEY": "tr_TR", "NZ": "en_NZ", "NEW ZEALAND": "en_NZ", "AR": "es_AR", "ARGENTINA": "es_AR",
-    "CO": "es_CO", "COLOMBIA": "es_CO", "CL": "es_CL", "CHILE": "es_CL", "RO": "ro_RO",
-    "ROMANIA": "ro_RO", "GR": "el_GR", "GREECE": "el_GR", "HU": "hu_HU", "HUNGARY": "hu_HU",
-    "UA": "uk_UA", "UKRAINE": "uk_UA", "IL": "he_IL", "ISRAEL": "he_IL", "ZA": "en_US",
+    "US": "en_US",
+    "USA": "en_US",
+    "UNITED STATES": "en_US",
+    "GB": "en_GB",
+    "UK": "en_GB",
+    "UNITED KINGDOM": "en_GB",
+    "DE": "de_DE",
+    "GERMANY": "de_DE",
+    "FR": "fr_FR",
+    "FRANCE": "fr_FR",
+    "ES": "es_ES",
+    "SPAIN": "es_ES",
+    "IT": "it_IT",
+    "ITALY": "it_IT",
+    "NL": "nl_NL",
+    "NETHERLANDS": "nl_NL",
+    "PL": "pl_PL",
+    "POLAND": "pl_PL",
+    "BR": "pt_BR",
+    "BRAZIL": "pt_BR",
+    "PT": "pt_PT",
+    "PORTUGAL": "pt_PT",
+    "JP": "ja_JP",
+    "JAPAN": "ja_JP",
+    "CN": "zh_CN",
+    "CHINA": "zh_CN",
+    "IN": "en_IN",
+    "INDIA": "en_IN",
+    "CA": "en_CA",
+    "CANADA": "en_CA",
+    "AU": "en_AU",
+    "AUSTRALIA": "en_AU",
+    "MX": "es_MX",
+    "MEXICO": "es_MX",
+    "SE": "sv_SE",
+    "SWEDEN": "sv_SE",
+    "NO": "no_NO",
+    "NORWAY": "no_NO",
+    "DK": "da_DK",
+    "DENMARK": "da_DK",
+    "FI": "fi_FI",
+    "FINLAND": "fi_FI",
+    "AT": "de_AT",
+    "AUSTRIA": "de_AT",
+    "CH": "de_CH",
+    "SWITZERLAND": "de_CH",
+    "BE": "nl_BE",
+    "BELGIUM": "nl_BE",
+    "IE": "en_IE",
+    "IRELAND": "en_IE",
+    "CZ": "cs_CZ",
+    "CZECHIA": "cs_CZ",
+    "KR": "ko_KR",
+    "KOREA": "ko_KR",
+    "TR": "tr_TR",
+    "TURKEY": "tr_TR",
+    "NZ": "en_NZ",
+    "NEW ZEALAND": "en_NZ",
+    "AR": "es_AR",
+    "ARGENTINA": "es_AR",
+    "CO": "es_CO",
+    "COLOMBIA": "es_CO",
+    "CL": "es_CL",
+    "CHILE": "es_CL",
+    "RO": "ro_RO",
+    "ROMANIA": "ro_RO",
+    "GR": "el_GR",
+    "GREECE": "el_GR",
+    "HU": "hu_HU",
+    "HUNGARY": "hu_HU",
+    "UA": "uk_UA",
+    "UKRAINE": "uk_UA",
+    "IL": "he_IL",
+    "ISRAEL": "he_IL",
+    "ZA": "en_US",
 }
 
 
@@ -87,7 +147,9 @@ def _row_locales(spec: dsl.FakerSpec, ctx: BlockContext) -> tuple[list[str], np.
     return names, per_unique[inverse]
 
 
-def _pick(pools: list[tuple[str, ...]], row_locale: np.ndarray, rng: np.random.Generator) -> Encoded:
+def _pick(
+    pools: list[tuple[str, ...]], row_locale: np.ndarray, rng: np.random.Generator
+) -> Encoded:
     sizes = np.array([len(p) for p in pools], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     within = (rng.random(len(row_locale)) * sizes[row_locale]).astype(np.int64)
@@ -127,19 +189,41 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     if spec.method in ("email", "free_email", "company_email", "user_name") and (
         col.unique or spec.method == "user_name"
     ):
-        local = _decoded(_pick([local_parts(ctx.seed, table, col.name, loc) for loc in locales], row_locale, rng))
+        local = _decoded(
+            _pick([local_parts(ctx.seed, table, col.name, loc) for loc in locales], row_locale, rng)
+        )
         if spec.method == "user_name":
             return pc.binary_join_element_wise(pc.replace_substring(local, ".", "_"), row_ids, "")
-        domains = _decoded(_pick([pool(ctx.seed, table, col.name, "free_email_domain", loc) for loc in locales], row_locale, rng))
+        domains = _decoded(
+            _pick(
+                [pool(ctx.seed, table, col.name, "free_email_domain", loc) for loc in locales],
+                row_locale,
+                rng,
+            )
+        )
         return pc.binary_join_element_wise(local, row_ids, "@", domains, "")
 
     if spec.method == "name":
-        firsts = _decoded(_pick([pool(ctx.seed, table, col.name, "first_name", loc) for loc in locales], row_locale, rng))
-        lasts = _decoded(_pick([pool(ctx.seed, table, col.name, "last_name", loc) for loc in locales], row_locale, rng))
+        firsts = _decoded(
+            _pick(
+                [pool(ctx.seed, table, col.name, "first_name", loc) for loc in locales],
+                row_locale,
+                rng,
+            )
+        )
+        lasts = _decoded(
+            _pick(
+                [pool(ctx.seed, table, col.name, "last_name", loc) for loc in locales],
+                row_locale,
+                rng,
+            )
+        )
         names = pc.binary_join_element_wise(firsts, lasts, " ")
         return pc.binary_join_element_wise(names, row_ids, " #") if col.unique else names
 
-    picked = _pick([pool(ctx.seed, table, col.name, spec.method, loc) for loc in locales], row_locale, rng)
+    picked = _pick(
+        [pool(ctx.seed, table, col.name, spec.method, loc) for loc in locales], row_locale, rng
+    )
     if col.unique:
         return pc.binary_join_element_wise(_decoded(picked), row_ids, "-")
     if col.type != "string":

@@ -40,20 +40,28 @@ def generate(spec: dsl.LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values
 
     ref_rows = ctx.store.rows(ref_table)
     if ref_rows == 0 and ctx.n > 0:
-        raise SchemaError([Problem(f"{ctx.node.id}.{col.name}", f"`{ref_table}` has no rows to reference")])
+        raise SchemaError(
+            [Problem(f"{ctx.node.id}.{col.name}", f"`{ref_table}` has no rows to reference")]
+        )
     if ctx.parent_index is not None and ctx.node.parents[0] == ref_table:
         index = ctx.parent_index
     elif col.unique:
         if ctx.table_rows > ref_rows:
-            raise SchemaError([Problem(
-                f"{ctx.node.id}.{col.name}",
-                f"unique lookup needs at most {ref_rows} rows (one per `{ref_table}` row), "
-                f"`{ctx.node.id}` has {ctx.table_rows}",
-            )])
+            raise SchemaError(
+                [
+                    Problem(
+                        f"{ctx.node.id}.{col.name}",
+                        f"unique lookup needs at most {ref_rows} rows (one per `{ref_table}` row), "
+                        f"`{ctx.node.id}` has {ctx.table_rows}",
+                    )
+                ]
+            )
         order = ctx.table_rng(col.name, "unique").permutation(ref_rows)
         index = order[ctx.start : ctx.stop]
     else:
-        index = sample_index(ctx.rng(col.name), ref_rows, ctx.n, skew_cdf(spec.weights_kind, ref_rows))
+        index = sample_index(
+            ctx.rng(col.name), ref_rows, ctx.n, skew_cdf(spec.weights_kind, ref_rows)
+        )
     ctx.fk_index[col.name] = index
     values, mask = ctx.store.take(ref_table, ref_column, index)
     if mask is not None:

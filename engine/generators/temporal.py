@@ -25,7 +25,9 @@ def window_of(spec: dsl.DatetimeSeriesSpec, dataset: dsl.Dataset) -> tuple[int, 
         start, end = dataset.timeframe.start, dataset.timeframe.end
     else:
         start, end = spec.within.start, spec.within.end
-    return int(dsl.parse_instant(start).astype(np.int64)), int(dsl.parse_instant(end).astype(np.int64))
+    return int(dsl.parse_instant(start).astype(np.int64)), int(
+        dsl.parse_instant(end).astype(np.int64)
+    )
 
 
 def freq_of(spec: dsl.DatetimeSeriesSpec, dataset: dsl.Dataset) -> str:

@@ -35,7 +35,9 @@ def cdf_of(weights: np.ndarray | list[float]) -> np.ndarray:
     return cdf
 
 
-def sample_index(rng: np.random.Generator, n_items: int, size: int, cdf: np.ndarray | None) -> np.ndarray:
+def sample_index(
+    rng: np.random.Generator, n_items: int, size: int, cdf: np.ndarray | None
+) -> np.ndarray:
     """Indexes in [0, n_items): uniform, or by inverse CDF (vectorized searchsorted)."""
     if cdf is None:
         return rng.integers(0, n_items, size=size, dtype=np.int64)

@@ -22,7 +22,9 @@ class TableWriter(Protocol):
 
     def __enter__(self) -> TableWriter: ...
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None: ...
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 def open_writer(fmt: str, directory: Path, table: str, schema: pa.Schema) -> TableWriter:
