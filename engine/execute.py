@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import queue
 import shutil
+import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +33,7 @@ from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan, build_plan
 from datagen.engine.relations import fk_between
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
-from datagen.engine.writers import open_writer
+from datagen.engine.writers import TableWriter, open_writer
 
 Progress = Callable[[str, int, int], None]  # table, rows done, rows total
 
@@ -290,33 +294,67 @@ class GenerationResult:
 
 
 def iter_tables(
-    plan: Plan, on_block: Progress | None = None
+    plan: Plan, on_block: Progress | None = None, workers: int = 1
 ) -> Iterator[tuple[str, TableRun, Iterator[pa.RecordBatch]]]:
-    """Yield each table with a lazy stream of its blocks; keeps what later tables read."""
+    """Yield each table with a lazy stream of its blocks; keeps what later tables read.
+
+    With workers > 1, blocks are computed by a thread pool (numpy and Arrow
+    release the GIL in their kernels) and handed back strictly in block order,
+    so the bytes written do not depend on the number of workers.
+    """
     store = TableStore(plan.dataset)
-    for table in plan.order:
-        run = prepare_table(plan, table, store)
-        keep = sorted(plan.keep.get(table, set()))
-        builders = {c: _KeptBuilder() for c in keep}
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        for table in plan.order:
+            run = prepare_table(plan, table, store)
+            keep = sorted(plan.keep.get(table, set()))
+            builders = {c: _KeptBuilder() for c in keep}
 
-        def blocks(
-            run: TableRun = run, builders: dict[str, _KeptBuilder] = builders, table: str = table
-        ) -> Iterator[pa.RecordBatch]:
-            for b in range(run.blocks):
-                batch, ctx = compute_block(plan, run, b, store)
-                for name, builder in builders.items():
-                    builder.add(ctx.columns[name], ctx.masks.get(name))
-                if on_block:
-                    on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
-                yield batch
+            def blocks(
+                run: TableRun = run,
+                builders: dict[str, _KeptBuilder] = builders,
+                table: str = table,
+            ) -> Iterator[pa.RecordBatch]:
+                for b, (batch, ctx) in enumerate(_computed_blocks(plan, run, store, pool, workers)):
+                    for name, builder in builders.items():
+                        builder.add(ctx.columns[name], ctx.masks.get(name))
+                    if on_block:
+                        on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
+                    yield batch
 
-        yield table, run, blocks()
-        node = run.table.node
-        store.row_counts[table] = run.rows
-        for name, builder in builders.items():
-            col = node.column(name)
-            assert col is not None
-            store.kept[(table, name)] = builder.build(col.type)
+            yield table, run, blocks()
+            node = run.table.node
+            store.row_counts[table] = run.rows
+            for name, builder in builders.items():
+                col = node.column(name)
+                assert col is not None
+                store.kept[(table, name)] = builder.build(col.type)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _computed_blocks(
+    plan: Plan, run: TableRun, store: TableStore, pool: ThreadPoolExecutor | None, workers: int
+) -> Iterator[tuple[pa.RecordBatch, BlockContext]]:
+    if pool is None or run.blocks <= 1:
+        for b in range(run.blocks):
+            yield compute_block(plan, run, b, store)
+        return
+    # a bounded window of blocks in flight keeps memory flat
+    window: deque[Future[tuple[pa.RecordBatch, BlockContext]]] = deque()
+    next_block = 0
+    while next_block < run.blocks or window:
+        while next_block < run.blocks and len(window) < 2 * workers:
+            window.append(pool.submit(compute_block, plan, run, next_block, store))
+            next_block += 1
+        yield window.popleft().result()
+
+
+def default_workers() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
 
 
 def arrow_schema(node: dsl.Node) -> pa.Schema:
@@ -338,6 +376,21 @@ def _dictionary_encoded(col: dsl.Column) -> bool:
     if isinstance(spec, dsl.FakerSpec):
         return not col.unique and spec.method not in ("uuid4", "name", "user_name")
     return isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec, dsl.LookupSpec))
+
+
+def dictionary_columns(node: dsl.Node) -> list[str]:
+    """Columns whose values repeat a lot: strings from pools, flags, keys, picks."""
+    out = []
+    for col in node.columns:
+        spec = dsl.generator_spec(col.generator)
+        repeats = isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec, dsl.LookupSpec))
+        if (
+            col.type == "bool"
+            or (col.type == "string" and _dictionary_encoded(col))
+            or (repeats and not col.unique)
+        ):
+            out.append(col.name)
+    return out
 
 
 def _may_be_null(col: dsl.Column) -> bool:
@@ -367,6 +420,7 @@ def generate_dataset(
     scale: float = 1.0,
     quiet: bool = True,
     on_block: Progress | None = None,
+    workers: int = 1,
 ) -> GenerationResult:
     """Generate every table into out_dir, atomically (temporary directory, then rename)."""
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
@@ -379,12 +433,18 @@ def generate_dataset(
     tmp.mkdir()
     results: list[TableResult] = []
     try:
-        for table, run, blocks in iter_tables(plan, on_block):
+        # one core writes (Arrow releases the GIL) while the others compute blocks
+        compute_workers = max(1, workers - 1)
+        for table, run, blocks in iter_tables(plan, on_block, workers=compute_workers):
             schema = arrow_schema(run.table.node)
-            writer = open_writer(fmt, tmp, table, schema)
+            writer = open_writer(fmt, tmp, table, schema, dictionary_columns(run.table.node))
             with writer:
-                for batch in blocks:
-                    writer.write(_conform(batch, schema))
+                conformed = (_conform(batch, schema) for batch in blocks)
+                if workers > 1:
+                    _write_in_background(writer, conformed)
+                else:
+                    for batch in conformed:
+                        writer.write(batch)
             path = tmp / writer.filename
             results.append(
                 TableResult(table, writer.filename, run.rows, len(schema), path.stat().st_size)
@@ -396,6 +456,33 @@ def generate_dataset(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return GenerationResult(out, seed, results, metadata)
+
+
+def _write_in_background(writer: TableWriter, batches: Iterator[pa.RecordBatch]) -> None:
+    """Write batches on a thread while the caller computes the next ones, in order."""
+    pending: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=4)
+    failure: list[BaseException] = []
+
+    def drain() -> None:
+        while (batch := pending.get()) is not None:
+            if not failure:
+                try:
+                    writer.write(batch)
+                except BaseException as exc:  # handed to the caller below
+                    failure.append(exc)
+
+    thread = threading.Thread(target=drain, name="datagen-writer", daemon=True)
+    thread.start()
+    try:
+        for batch in batches:
+            if failure:
+                break
+            pending.put(batch)
+    finally:
+        pending.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 def dry_run(dataset: dsl.Dataset, *, seed: int, rows_per_table: int = 300) -> dict[str, pa.Table]:

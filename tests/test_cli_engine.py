@@ -128,3 +128,26 @@ def test_help_teaches_with_examples() -> None:
     for command in ("generate", "describe", "schema"):
         result = datagen(command, "--help")
         assert result.returncode == 0 and "Example" in result.stdout
+
+
+def test_output_is_identical_for_any_number_of_workers(tmp_path: Path) -> None:
+    hashes = []
+    for workers in ("1", "2", "3"):
+        out = tmp_path / f"w{workers}"
+        result = datagen(
+            "generate",
+            SHOP,
+            "--seed",
+            "5",
+            "--rows",
+            "customer=70000",
+            "--workers",
+            workers,
+            "--out",
+            str(out),
+            "--quiet",
+        )
+        assert result.returncode == 0, result.stderr
+        hashes.append(_hashes(out))
+    assert hashes[0] == hashes[1] == hashes[2]
+    assert len(hashes[0]) == 2

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from datagen.engine.execute import dry_run, generate_dataset
+from datagen.engine.execute import default_workers, dry_run, generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
 from datagen.engine.writers import FORMATS
@@ -77,6 +77,13 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     show_default=True,
     help="With --validate: exit 1 below this score.",
 )
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Blocks computed in parallel [default: all cores]. Output is identical for any N.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def generate_cmd(
     schema: Path,
@@ -88,6 +95,7 @@ def generate_cmd(
     dry_run: bool,
     run_validate: bool,
     min_score: float,
+    workers: int | None,
     quiet: bool,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.

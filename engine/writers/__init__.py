@@ -27,11 +27,18 @@ class TableWriter(Protocol):
     ) -> None: ...
 
 
-def open_writer(fmt: str, directory: Path, table: str, schema: pa.Schema) -> TableWriter:
+def open_writer(
+    fmt: str,
+    directory: Path,
+    table: str,
+    schema: pa.Schema,
+    dictionary_columns: list[str] | None = None,
+) -> TableWriter:
+    """dictionary_columns: columns worth dictionary encoding (few distinct values)."""
     if fmt == "parquet":
         from datagen.engine.writers.parquet import ParquetTableWriter
 
-        return ParquetTableWriter(directory, table, schema)
+        return ParquetTableWriter(directory, table, schema, dictionary_columns or [])
     if fmt == "csv":
         from datagen.engine.writers.csv import CsvTableWriter
 

@@ -10,9 +10,18 @@ import pyarrow.parquet as pq
 
 
 class ParquetTableWriter:
-    def __init__(self, directory: Path, table: str, schema: pa.Schema):
+    def __init__(
+        self, directory: Path, table: str, schema: pa.Schema, dictionary_columns: list[str]
+    ):
         self.filename = f"{table}.parquet"
-        self._writer = pq.ParquetWriter(directory / self.filename, schema, compression="snappy")
+        # Dictionary encoding only where values repeat: trying it on every float
+        # column costs more than the whole rest of the write.
+        self._writer = pq.ParquetWriter(
+            directory / self.filename,
+            schema,
+            compression="snappy",
+            use_dictionary=dictionary_columns,
+        )
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch, row_group_size=max(1, batch.num_rows))
