@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from string import Template
 from typing import Any
 
 import yaml
+
 from datagen.engine import dsl
 
 # Placeholders each template must use (checked at load time).
@@ -72,12 +74,16 @@ class Prompts:
 _cache: Prompts | None = None
 
 
-def load_prompts(*, check_examples: bool = True) -> Prompts:
-    """Read and check every prompt file; raise PromptError naming the first bad file."""
+def load_prompts(root: Any = None, *, check_examples: bool = True) -> Prompts:
+    """Read and check every prompt file; raise PromptError naming the first bad file.
+
+    `root` (a directory) is for tests; the packaged prompts are read once and cached.
+    """
     global _cache
-    if _cache is not None:
+    if root is None and _cache is not None:
         return _cache
-    root = resources.files(__name__)
+    packaged = root is None
+    root = resources.files(__name__) if root is None else root
     digest = hashlib.sha256()
 
     def read(name: str) -> str:
@@ -117,8 +123,10 @@ def load_prompts(*, check_examples: bool = True) -> Prompts:
         examples.append(example)
     if not examples:
         raise PromptError("prompts/manifest.yaml lists no worked examples")
-    _cache = Prompts(str(manifest["version"]), digest.hexdigest(), templates, examples)
-    return _cache
+    prompts = Prompts(str(manifest["version"]), digest.hexdigest(), templates, examples)
+    if packaged:
+        _cache = prompts
+    return prompts
 
 
 def _check_example(example: Example) -> None:
@@ -134,6 +142,7 @@ def _check_example(example: Example) -> None:
 # --------------------------------------------------------------------------- DSL reference
 
 
+@cache
 def dsl_reference() -> str:
     """A compact Markdown reference of the DSL, generated from the pydantic models."""
     lines: list[str] = [f'DSL version "{dsl.DSL_VERSION}". Unknown keys are rejected everywhere.']

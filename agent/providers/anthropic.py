@@ -15,14 +15,18 @@ missing or rejected key fails at once.
 
 from __future__ import annotations
 
+import copy
 import os
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import anthropic
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
 from datagen.agent.providers.base import (
     Conversation,
     ProviderError,
@@ -32,7 +36,6 @@ from datagen.agent.providers.base import (
 )
 from datagen.engine import dsl
 from datagen.prompts import Prompts, load_prompts
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 DEFAULT_MODEL = "claude-sonnet-4-5"
 SCHEMA_TOOL = "write_schema"
@@ -69,18 +72,18 @@ def cost_estimate(model: str | None, usage: Usage) -> float | None:
 
 @dataclass
 class RetryPolicy:
-    """Backoff for transient API failures. Tests pass `sleep=lambda s: None`."""
+    """Backoff for transient API failures. `sleep` None means `wait_seconds` (tests swap it)."""
 
     max_attempts: int = 6
     max_total_seconds: float = 120.0
     initial_wait: float = 1.0
     max_wait: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None
     clock: Callable[[], float] = time.monotonic
 
 
 def schema_tool() -> dict[str, Any]:
-    input_schema = dsl.json_schema()
+    input_schema = copy.deepcopy(_dsl_schema())
     input_schema.pop("$schema", None)
     return {
         "name": SCHEMA_TOOL,
@@ -91,6 +94,11 @@ def schema_tool() -> dict[str, Any]:
         ),
         "input_schema": input_schema,
     }
+
+
+@cache
+def _dsl_schema() -> dict[str, Any]:
+    return dsl.json_schema()
 
 
 def question_tool() -> dict[str, Any]:
@@ -226,21 +234,17 @@ class AnthropicProvider:
         policy = self.retry
         started = policy.clock()
 
-        planned: dict[int, float] = {}
-
         def give_up(state: RetryCallState) -> bool:
             if stop_after_attempt(policy.max_attempts)(state):
                 return True
-            # Stop when the next wait would overrun the total budget.
-            planned[state.attempt_number] = _next_wait(policy, state)
-            elapsed = policy.clock() - started
-            return elapsed + planned[state.attempt_number] > policy.max_total_seconds
+            # tenacity computes the wait first: stop when it would overrun the budget.
+            return policy.clock() - started + state.upcoming_sleep > policy.max_total_seconds
 
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
             stop=give_up,
-            wait=lambda state: planned.get(state.attempt_number, 0.0),
-            sleep=policy.sleep,
+            wait=lambda state: _next_wait(policy, state),
+            sleep=policy.sleep or wait_seconds,
             reraise=True,
         )
         try:
@@ -274,6 +278,11 @@ class AnthropicProvider:
                 f"after {self.requests} attempt(s) in {policy.clock() - started:.1f}s"
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def wait_seconds(seconds: float) -> None:
+    """The real sleep between retries; a module attribute so tests can make it instant."""
+    time.sleep(seconds)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -1,0 +1,228 @@
+"""The Anthropic provider through the real SDK over mocked HTTP (pytest-httpx2)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from datagen.agent.loop import DraftChecker, LoopSettings, author
+from datagen.agent.providers import anthropic as provider_mod
+from datagen.agent.providers.anthropic import (
+    AnthropicProvider,
+    RetryPolicy,
+    cost_estimate,
+    schema_tool,
+)
+from datagen.agent.providers.base import Conversation, ProviderError, Usage
+from datagen.engine import dsl
+from tests.agent_fixtures import (
+    MESSAGES_URL,
+    api_error,
+    broken_schema,
+    last_tool_result,
+    ok,
+    question_message,
+    request_bodies,
+    schema_message,
+    small_schema,
+    usage,
+)
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry waits are recorded, never slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(provider_mod, "wait_seconds", recorded.append)
+    return recorded
+
+
+def make(**kw: object) -> AnthropicProvider:
+    return AnthropicProvider(api_key="sk-test", model="claude-sonnet-4-5", **kw)  # type: ignore[arg-type]
+
+
+def test_first_request_offers_both_tools_caches_the_system_prompt(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(schema_message(small_schema())))
+    reply = make().next(Conversation("a tiny shop"))
+    assert reply.kind == "schema" and reply.schema == small_schema()
+    assert reply.call_id == "toolu_01" and reply.usage == Usage(100, 50)
+    (body,) = request_bodies(route)
+    assert body["model"] == "claude-sonnet-4-5"
+    assert [t["name"] for t in body["tools"]] == ["write_schema", "ask_clarification"]
+    expected = dsl.json_schema()
+    expected.pop("$schema")
+    assert body["tools"][0]["input_schema"] == expected
+    assert body["tool_choice"] == {"type": "any", "disable_parallel_tool_use": True}
+    assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert "## DSL reference" in body["system"][0]["text"]
+    assert body["messages"] == [
+        {"role": "user", "content": "Describe this dataset as a datagen schema:\n\na tiny shop"}
+    ]
+    request = route.calls[0].request
+    # SDK 2.x sends the key as a bearer token (1.x used x-api-key).
+    assert "sk-test" in (
+        request.headers.get("authorization", "") + request.headers.get("x-api-key", "")
+    )
+    assert request.headers["x-stainless-retry-count"] == "0"
+
+
+def test_after_a_draft_the_schema_tool_is_forced_and_errors_go_back_as_tool_results(
+    httpx2_mock, sleeps
+) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(schema_message(broken_schema(), call_id="toolu_a")),
+            ok(schema_message(small_schema(), call_id="toolu_b")),
+        ]
+    )
+    checker = DraftChecker(
+        LoopSettings(),
+        scorer=lambda *a: __import__("datagen.agent.loop").agent.loop.DryRunScore(100.0, []),
+    )
+    result = author("a tiny shop", make(), checker=checker)
+    assert result.repairs_used == 1
+    first, second = request_bodies(route)
+    assert second["tool_choice"] == {
+        "type": "tool",
+        "name": "write_schema",
+        "disable_parallel_tool_use": True,
+    }
+    assistant = second["messages"][1]
+    assert assistant["role"] == "assistant"
+    assert assistant["content"][0] == {
+        "type": "tool_use",
+        "id": "toolu_a",
+        "name": "write_schema",
+        "input": broken_schema(),
+    }
+    tool_result = last_tool_result(second)
+    assert tool_result["tool_use_id"] == "toolu_a" and tool_result["is_error"] is True
+    assert "nodes[0].columns[1].generator.choice.weightz" in tool_result["content"]
+
+
+def test_a_question_reply_and_its_answer(httpx2_mock, sleeps) -> None:
+    httpx2_mock.post(MESSAGES_URL).mock(
+        return_value=ok(question_message("How many customers?", "1000", ["1000", "10000"]))
+    )
+    reply = make().next(Conversation("a shop"))
+    assert reply.kind == "question" and reply.question is not None
+    assert reply.question.text == "How many customers?"
+    assert reply.question.default == "1000" and reply.question.options == ["1000", "10000"]
+
+
+def test_429_then_200_honours_retry_after(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            api_error(429, "slow down", headers={"retry-after": "7"}),
+            ok(schema_message(small_schema())),
+        ]
+    )
+    provider = make()
+    reply = provider.next(Conversation("shop"))
+    assert reply.kind == "schema"
+    assert route.call_count == 2 and provider.requests == 2
+    assert sleeps == [7.0]
+
+
+def test_529_then_200_backs_off_with_jitter(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[api_error(529), api_error(529), ok(schema_message(small_schema()))]
+    )
+    make(retry=RetryPolicy(initial_wait=1.0, max_wait=30)).next(Conversation("shop"))
+    assert route.call_count == 3
+    assert len(sleeps) == 2
+    assert 0.5 <= sleeps[0] <= 1.0 and 1.0 <= sleeps[1] <= 2.0  # exponential, jittered
+
+
+def test_5xx_retries_stop_at_the_attempt_limit_with_a_clear_cause(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=api_error(500, "boom"))
+    with pytest.raises(ProviderError) as info:
+        make(retry=RetryPolicy(max_attempts=3)).next(Conversation("shop"))
+    assert route.call_count == 3
+    assert "server error (500) after 3 attempt(s)" in str(info.value) and "boom" in str(info.value)
+
+
+def test_overload_stops_when_the_time_budget_would_be_exceeded(httpx2_mock) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        return_value=api_error(529, headers={"retry-after": "50"})
+    )
+    now = [0.0]  # a fake clock that the fake sleep advances
+    policy = RetryPolicy(
+        max_attempts=10,
+        max_total_seconds=120,
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+        clock=lambda: now[0],
+    )
+    with pytest.raises(ProviderError, match=r"overloaded \(529\) after 3 attempt\(s\) in 100.0s"):
+        make(retry=policy).next(Conversation("s"))
+    assert route.call_count == 3  # waits of 50 + 50 fit in 120 s, a third does not
+
+
+def test_timeouts_are_retried(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[httpx.ReadTimeout("slow"), ok(schema_message(small_schema()))]
+    )
+    assert make().next(Conversation("shop")).kind == "schema"
+    assert route.call_count == 2
+
+
+def test_401_fails_at_once(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=api_error(401, "invalid x-api-key"))
+    with pytest.raises(ProviderError) as info:
+        make().next(Conversation("shop"))
+    assert route.call_count == 1 and sleeps == []
+    assert "rejected the API key (401): invalid x-api-key" in str(info.value)
+    assert "ANTHROPIC_API_KEY" in str(info.value)
+
+
+def test_400_is_not_retried(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=api_error(400, "bad tool schema"))
+    with pytest.raises(ProviderError, match=r"request rejected \(400\).*bad tool schema"):
+        make().next(Conversation("shop"))
+    assert route.call_count == 1
+
+
+def test_base_url_from_argument_and_environment(httpx2_mock, sleeps, monkeypatch) -> None:
+    route = httpx2_mock.post("http://proxy.test/anthropic/v1/messages").mock(
+        return_value=ok(schema_message(small_schema()))
+    )
+    make(base_url="http://proxy.test/anthropic").next(Conversation("shop"))
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://proxy.test/anthropic")
+    make().next(Conversation("shop"))
+    assert route.call_count == 2
+
+
+def test_usage_includes_cache_tokens(httpx2_mock, sleeps) -> None:
+    body = schema_message(small_schema(), tokens=usage(20, 700, cache_read=9000, cache_write=0))
+    httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(body))
+    reply = make().next(Conversation("shop"))
+    assert reply.usage == Usage(20, 700, 9000, 0)
+
+
+def test_a_reply_without_a_tool_call_is_an_error(httpx2_mock, sleeps) -> None:
+    body = schema_message(small_schema())
+    body["content"] = [{"type": "text", "text": "Here is your schema..."}]
+    body["stop_reason"] = "end_turn"
+    httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(body))
+    with pytest.raises(ProviderError, match="without calling a tool"):
+        make().next(Conversation("shop"))
+
+
+def test_model_from_environment(monkeypatch) -> None:
+    monkeypatch.setenv("DATAGEN_MODEL", "claude-haiku-4-5")
+    assert AnthropicProvider(api_key="k").model == "claude-haiku-4-5"
+    monkeypatch.delenv("DATAGEN_MODEL")
+    assert AnthropicProvider(api_key="k").model == "claude-sonnet-4-5"
+
+
+def test_cost_estimate_uses_list_prices_and_knows_what_it_does_not_know() -> None:
+    tokens = Usage(input_tokens=1_000_000, output_tokens=100_000, cache_read_input_tokens=1_000_000)
+    assert cost_estimate("claude-sonnet-4-5", tokens) == pytest.approx(3.0 + 1.5 + 0.3)
+    assert cost_estimate("claude-sonnet-4-5-20250929", tokens) == pytest.approx(4.8)
+    assert cost_estimate("some-local-model", tokens) is None
+
+
+def test_schema_tool_is_the_dsl_json_schema() -> None:
+    tool = schema_tool()
+    assert tool["input_schema"]["properties"].keys() == dsl.json_schema()["properties"].keys()
+    assert "$schema" not in tool["input_schema"]
