@@ -135,6 +135,7 @@ class AnthropicProvider:
         timeout: float = 120.0,
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
+        http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
     ) -> None:
         api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
         if not api_key:
@@ -150,7 +151,11 @@ class AnthropicProvider:
         self.requests = 0  # HTTP requests made, retries included
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
-            api_key=api_key, base_url=self.base_url, max_retries=0, timeout=timeout
+            api_key=api_key,
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=timeout,
+            http_client=http_client,
         )
         self._system = self.prompts.system()
         self._tools = [schema_tool(), question_tool()]
