@@ -12,9 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from datagen.engine import dsl
+from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers, dry_run, generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
+from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
 from datagen.engine.writers import FORMATS
 
 
@@ -84,6 +87,18 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     default=None,
     help="Blocks computed in parallel [default: all cores]. Output is identical for any N.",
 )
+@click.option(
+    "--target-size",
+    default=None,
+    metavar="SIZE",
+    help="Pick the scale so the output lands near SIZE (e.g. 500MB, 5GB), from a calibration run.",
+)
+@click.option(
+    "--target-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pick the scale so the dataset has about N rows in total.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def generate_cmd(
     schema: Path,
@@ -96,6 +111,8 @@ def generate_cmd(
     run_validate: bool,
     min_score: float,
     workers: int | None,
+    target_size: str | None,
+    target_rows: int | None,
     quiet: bool,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
@@ -110,11 +127,20 @@ def generate_cmd(
       datagen generate examples/bank.json --rows customer=50000 --format csv
       datagen generate examples/saas.json --scale 10 --validate
       datagen generate examples/shop.json --dry-run
+      datagen generate examples/tpch.json --target-size 1GB --workers 2
     """
     console = Console(stderr=True)
     dataset = load_dataset(schema)
     seed = seed if seed is not None else (dataset.seed if dataset.seed is not None else 42)
     rows = parse_row_overrides(row_items, dataset)
+    workers = workers or default_workers()
+    sizing = choose_scale(
+        dataset, scale, target_size, target_rows, seed=seed, fmt=fmt, rows=rows, workers=workers
+    )
+    if sizing is not None:
+        scale = sizing.scale
+        if not quiet:
+            console.print(f"sizing: {sizing.describe()}")
     if dry_run:
         print_sample(dry_run_tables := _dry(dataset, seed), Console())
         console.print(f"[dim]dry run: {len(dry_run_tables)} tables sampled, nothing written[/]")
@@ -138,7 +164,14 @@ def generate_cmd(
             progress.update(tasks[table], completed=done)
 
         result = generate_dataset(
-            dataset, out, seed=seed, fmt=fmt, rows=rows, scale=scale, on_block=on_block
+            dataset,
+            out,
+            seed=seed,
+            fmt=fmt,
+            rows=rows,
+            scale=scale,
+            on_block=on_block,
+            workers=workers,
         )
     elapsed = time.perf_counter() - started
     if not quiet:
@@ -159,6 +192,32 @@ def generate_cmd(
         structural_failed = any(c.category == "structural" and not c.passed for c in report.checks)
         if report.score < min_score or structural_failed:
             sys.exit(1)
+
+
+def choose_scale(
+    dataset: dsl.Dataset,
+    scale: float,
+    target_size: str | None,
+    target_rows: int | None,
+    *,
+    seed: int,
+    fmt: str,
+    rows: dict[str, int],
+    workers: int,
+) -> SizingPlan | None:
+    """--target-size / --target-rows -> a sizing plan (they exclude --scale and each other)."""
+    if target_size is None and target_rows is None:
+        return None
+    if target_size is not None and target_rows is not None:
+        raise InputError("--target-size and --target-rows exclude each other: give one")
+    if scale != 1.0:
+        raise InputError("--scale and --target-size/--target-rows exclude each other: give one")
+    if target_rows is not None:
+        return scale_for_rows(dataset, target_rows, rows)
+    assert target_size is not None
+    return scale_for_size(
+        dataset, parse_size(target_size), seed=seed, fmt=fmt, rows=rows, workers=workers
+    )
 
 
 def _dry(dataset, seed):  # type: ignore[no-untyped-def]
