@@ -15,6 +15,9 @@ from datagen.agent.providers.anthropic import (
 )
 from datagen.agent.providers.base import Conversation, ProviderError, Usage
 from datagen.engine import dsl
+
+pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
+
 from tests.agent_fixtures import (
     MESSAGES_URL,
     api_error,
