@@ -136,9 +136,10 @@ class DraftChecker:
         self.scorer = scorer or engine_scorer
 
     def check(self, draft: Any) -> CheckResult:
+        from pydantic import ValidationError
+
         from datagen.engine.load import problems_from_validation
         from datagen.engine.plan import preflight
-        from pydantic import ValidationError
 
         if not isinstance(draft, dict):
             return CheckResult(False, "json_schema", [Problem("$", "the schema must be an object")])

@@ -15,9 +15,6 @@ from datagen.agent.providers.anthropic import (
 )
 from datagen.agent.providers.base import Conversation, ProviderError, Usage
 from datagen.engine import dsl
-
-pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
-
 from tests.agent_fixtures import (
     MESSAGES_URL,
     api_error,
@@ -30,6 +27,8 @@ from tests.agent_fixtures import (
     small_schema,
     usage,
 )
+
+pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
 
 @pytest.fixture
