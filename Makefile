@@ -36,7 +36,7 @@ eval: $(STAMP)  ## offline prompt/authoring evals
 	$(BIN)/datagen eval --provider offline --min-pass 0.95 --report out/eval.json
 
 bench: $(STAMP)  ## benchmarks, results go to BENCHMARKS.md by hand
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:  ## remove the venv and outputs
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
