@@ -11,6 +11,7 @@ wall clock: the same description must give the same schema byte for byte.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -691,9 +692,72 @@ _BEHAVIOURS: list[tuple[str, str]] = [
 ]
 
 
+_TYPO_VOCABULARY = [
+    "fraud",
+    "fraudulent",
+    "weekend",
+    "weekends",
+    "december",
+    "christmas",
+    "holiday",
+    "business",
+    "hours",
+    "churn",
+    "outliers",
+    "anomalies",
+    "summer",
+    "evening",
+    "evenings",
+    "lunch",
+    "dinner",
+    "missing",
+    "growth",
+    "growing",
+    "spikes",
+    "popular",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "during",
+    "between",
+    "weekdays",
+    "attrition",
+    "cancellations",
+    "seasonal",
+    "seasonality",
+    "quarter",
+    "months",
+    "million",
+    "thousand",
+    "billion",
+    "hundred",
+]
+
+
+def fix_typos(text: str) -> str:
+    """Respell near-misses of the words behaviours and windows hang on ('fradulent', 'Decmber')."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        if len(low) < 5 or low in _TYPO_VOCABULARY:
+            return word
+        close = difflib.get_close_matches(low, _TYPO_VOCABULARY, n=1, cutoff=0.84)
+        return close[0] if close else word
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
 def find_behaviours(text: str) -> list[Behaviour]:
     """Behaviours named in the text, in a fixed order, each with its rate when one is given."""
-    low = words_to_digits(text).lower()
+    low = words_to_digits(fix_typos(text)).lower()
     found: list[Behaviour] = []
     for kind, pattern in _BEHAVIOURS:
         m = re.search(pattern, low)
@@ -1017,7 +1081,7 @@ def parse(text: str, today: date = REFERENCE_DATE) -> Parsed:
     return Parsed(
         text=text,
         counts=find_counts(text, names),
-        window=find_window(text, today),
+        window=find_window(fix_typos(text), today),
         behaviours=find_behaviours(text),
         countries=countries,
         named_tables=find_named_tables(text),

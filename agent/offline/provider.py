@@ -57,7 +57,9 @@ def questions_for(
             PendingQuestion(
                 "domain",
                 Question(
-                    text=f"Which domain is this: {first} or {second}?", default=tie[0], options=list(tie)
+                    text=f"Which domain is this: {first} or {second}?",
+                    default=tie[0],
+                    options=list(tie),
                 ),
             )
         )
@@ -131,10 +133,22 @@ def _answers(conversation: Conversation) -> tuple[dict[str, str], int]:
         asked += 1
         key = reply.call_id or ("grain" if "reading" in reply.question.text else "domain")
         if exchange.feedback is not None and not exchange.feedback.is_error:
-            answers[key] = exchange.feedback.text.strip() or reply.question.default
+            answers[key] = answer_text(exchange.feedback.text) or reply.question.default
         else:
             answers[key] = reply.question.default
     return answers, asked
+
+
+def answer_text(feedback: str) -> str:
+    """The answer inside the loop's feedback ("The user answered: X", "use the default: X.")."""
+    text = feedback.strip()
+    m = re.search(
+        r"(?:user answered|use the default|answer(?: is)?)\s*:\s*(.+)", text, re.IGNORECASE
+    )
+    if m:
+        text = m.group(1).split("\n")[0].strip()
+        text = re.sub(r"\.\s+Record it.*$", "", text).rstrip(".").strip()
+    return text
 
 
 # --------------------------------------------------------------------------- repair

@@ -45,6 +45,7 @@ BANKING = Blueprint(
         "iban": 4,
         "transfer": 2,
         "teller": 4,
+        "transaction": 1,
     },
     nodes=[
         entity(
@@ -155,7 +156,7 @@ PAYMENTS = Blueprint(
     keywords={
         "card": 3,
         "payment": 2,
-        "fraud": 4,
+        "fraud": 2,
         "merchant": 4,
         "chargeback": 5,
         "authorization": 4,
@@ -169,7 +170,7 @@ PAYMENTS = Blueprint(
         "psp": 5,
         "checkout": 1,
         "stripe": 3,
-        "fraudulent": 4,
+        "fraudulent": 2,
         "transaction": 1,
         "contactless": 4,
         "mcc": 5,

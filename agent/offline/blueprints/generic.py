@@ -76,6 +76,14 @@ PERSON_NOUNS = {
     "creator",
     "host",
     "traveler",
+    "trainer",
+    "instructor",
+    "mentor",
+    "borrower",
+    "resident",
+    "citizen",
+    "child",
+    "parent",
 }
 PLACE_NOUNS = {
     "store",
@@ -186,6 +194,13 @@ EVENT_NOUNS = {
     "entry",
     "activity",
     "action",
+    "repayment",
+    "installment",
+    "treatment",
+    "feeding",
+    "checkup",
+    "meeting",
+    "tournament",
 }
 
 

@@ -397,6 +397,7 @@ IOT = Blueprint(
         "datapoint": "reading",
         "sensor_reading": "reading",
         "location": "site",
+        "factory": "site",
         "building": "site",
         "facility": "site",
         "plant": "site",
