@@ -14,11 +14,11 @@ import queue
 import shutil
 import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -33,7 +33,8 @@ from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan, build_plan
 from datagen.engine.relations import fk_between
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
-from datagen.engine.writers import TableWriter, open_writer
+from datagen.engine.writers import TableWriter
+from datagen.engine.writers.outputs import Outputs
 
 Progress = Callable[[str, int, int], None]  # table, rows done, rows total
 
@@ -293,62 +294,116 @@ class GenerationResult:
         return sum(t.rows for t in self.tables)
 
 
+BlockOutput = tuple[pa.RecordBatch, dict[str, tuple[Values, np.ndarray | None]]]
+
+
+def block_output(
+    plan: Plan, run: TableRun, block: int, store: TableStore, keep: tuple[str, ...]
+) -> BlockOutput:
+    """A block's batch and the kept columns later tables read: what crosses a process boundary."""
+    batch, ctx = compute_block(plan, run, block, store)
+    return batch, {name: (ctx.columns[name], ctx.masks.get(name)) for name in keep}
+
+
+class BlockExecutor(Protocol):
+    """Runs blocks somewhere (threads, a Dask cluster) and hands them back in order."""
+
+    def map_blocks(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
+    ) -> Iterator[BlockOutput]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    def map_blocks(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
+    ) -> Iterator[BlockOutput]:
+        for b in range(run.blocks):
+            yield block_output(plan, run, b, store, keep)
+
+    def close(self) -> None:
+        pass
+
+
+class ThreadExecutor:
+    """numpy and Arrow release the GIL in their kernels, so threads scale on blocks."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="datagen-block")
+
+    def map_blocks(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
+    ) -> Iterator[BlockOutput]:
+        yield from in_order_window(
+            lambda b: self.pool.submit(block_output, plan, run, b, store, keep),
+            run.blocks,
+            2 * self.workers,
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def in_order_window(submit: Callable[[int], Any], blocks: int, window_size: int) -> Iterator[Any]:
+    """Results of submit(0..blocks-1) in order, with a bounded window in flight (flat memory)."""
+    window: deque[Any] = deque()
+    next_block = 0
+    while next_block < blocks or window:
+        while next_block < blocks and len(window) < window_size:
+            window.append(submit(next_block))
+            next_block += 1
+        yield window.popleft().result()
+
+
+def make_executor(
+    workers: int, scheduler: str = "threads", address: str | None = None
+) -> BlockExecutor:
+    if scheduler == "dask":
+        from datagen.engine.distributed import DaskExecutor
+
+        return DaskExecutor(workers, address)
+    if scheduler != "threads":
+        raise InputError(f"--scheduler {scheduler!r}: choose threads or dask")
+    return ThreadExecutor(workers) if workers > 1 else InlineExecutor()
+
+
 def iter_tables(
-    plan: Plan, on_block: Progress | None = None, workers: int = 1
+    plan: Plan, on_block: Progress | None = None, executor: BlockExecutor | None = None
 ) -> Iterator[tuple[str, TableRun, Iterator[pa.RecordBatch]]]:
     """Yield each table with a lazy stream of its blocks; keeps what later tables read.
 
-    With workers > 1, blocks are computed by a thread pool (numpy and Arrow
-    release the GIL in their kernels) and handed back strictly in block order,
-    so the bytes written do not depend on the number of workers.
+    Blocks come back strictly in block order whatever computes them, so the
+    bytes written do not depend on the number of workers or the scheduler.
     """
+    executor = executor or InlineExecutor()
     store = TableStore(plan.dataset)
-    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
-    try:
-        for table in plan.order:
-            run = prepare_table(plan, table, store)
-            keep = sorted(plan.keep.get(table, set()))
-            builders = {c: _KeptBuilder() for c in keep}
+    for table in plan.order:
+        run = prepare_table(plan, table, store)
+        keep = tuple(sorted(plan.keep.get(table, set())))
+        builders = {c: _KeptBuilder() for c in keep}
 
-            def blocks(
-                run: TableRun = run,
-                builders: dict[str, _KeptBuilder] = builders,
-                table: str = table,
-            ) -> Iterator[pa.RecordBatch]:
-                for b, (batch, ctx) in enumerate(_computed_blocks(plan, run, store, pool, workers)):
-                    for name, builder in builders.items():
-                        builder.add(ctx.columns[name], ctx.masks.get(name))
-                    if on_block:
-                        on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
-                    yield batch
+        def blocks(
+            run: TableRun = run,
+            builders: dict[str, _KeptBuilder] = builders,
+            table: str = table,
+            keep: tuple[str, ...] = keep,
+        ) -> Iterator[pa.RecordBatch]:
+            for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keep)):
+                for name, builder in builders.items():
+                    builder.add(*kept[name])
+                if on_block:
+                    on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
+                yield batch
 
-            yield table, run, blocks()
-            node = run.table.node
-            store.row_counts[table] = run.rows
-            for name, builder in builders.items():
-                col = node.column(name)
-                assert col is not None
-                store.kept[(table, name)] = builder.build(col.type)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _computed_blocks(
-    plan: Plan, run: TableRun, store: TableStore, pool: ThreadPoolExecutor | None, workers: int
-) -> Iterator[tuple[pa.RecordBatch, BlockContext]]:
-    if pool is None or run.blocks <= 1:
-        for b in range(run.blocks):
-            yield compute_block(plan, run, b, store)
-        return
-    # a bounded window of blocks in flight keeps memory flat
-    window: deque[Future[tuple[pa.RecordBatch, BlockContext]]] = deque()
-    next_block = 0
-    while next_block < run.blocks or window:
-        while next_block < run.blocks and len(window) < 2 * workers:
-            window.append(pool.submit(compute_block, plan, run, next_block, store))
-            next_block += 1
-        yield window.popleft().result()
+        yield table, run, blocks()
+        node = run.table.node
+        store.row_counts[table] = run.rows
+        for name, builder in builders.items():
+            col = node.column(name)
+            assert col is not None
+            store.kept[(table, name)] = builder.build(col.type)
 
 
 def default_workers() -> int:
@@ -415,14 +470,22 @@ def generate_dataset(
     out_dir: str | Path,
     *,
     seed: int,
-    fmt: str = "parquet",
+    fmt: str | list[str] = "parquet",
     rows: dict[str, int] | None = None,
     scale: float = 1.0,
     quiet: bool = True,
     on_block: Progress | None = None,
     workers: int = 1,
+    scheduler: str = "threads",
+    address: str | None = None,
+    profile: str = "clean",
+    dsn: str | None = None,
 ) -> GenerationResult:
-    """Generate every table into out_dir, atomically (temporary directory, then rename)."""
+    """Generate every table into out_dir, atomically (temporary directory, then rename).
+
+    fmt: one format or several (`parquet,sqlite`); profile: clean | realistic | dirty
+    (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`.
+    """
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -432,12 +495,15 @@ def generate_dataset(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     results: list[TableResult] = []
+    # one core writes (Arrow releases the GIL) while the others compute blocks
+    compute_workers = workers if scheduler == "dask" else max(1, workers - 1)
+    executor = make_executor(compute_workers, scheduler, address)
+    outputs: Outputs | None = None
     try:
-        # one core writes (Arrow releases the GIL) while the others compute blocks
-        compute_workers = max(1, workers - 1)
-        for table, run, blocks in iter_tables(plan, on_block, workers=compute_workers):
+        outputs = Outputs(tmp, dataset, fmt, seed=seed, profile=profile, dsn=dsn)
+        for table, run, blocks in iter_tables(plan, on_block, executor):
             schema = arrow_schema(run.table.node)
-            writer = open_writer(fmt, tmp, table, schema, dictionary_columns(run.table.node))
+            writer = outputs.open_table(table, schema, run.rows, dictionary_columns(run.table.node))
             with writer:
                 conformed = (_conform(batch, schema) for batch in blocks)
                 if workers > 1:
@@ -445,16 +511,21 @@ def generate_dataset(
                 else:
                     for batch in conformed:
                         writer.write(batch)
-            path = tmp / writer.filename
             results.append(
-                TableResult(table, writer.filename, run.rows, len(schema), path.stat().st_size)
+                TableResult(table, writer.filename, writer.rows, len(schema), writer.bytes)
             )
-        metadata = _metadata(dataset, seed, fmt, results)
+        published = outputs.finish()
+        metadata = _metadata(dataset, seed, outputs.primary, results)
+        metadata.update(published.metadata)
         (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
-        _publish(tmp, out, [r.file for r in results])
+        _publish(tmp, out, published.files)
     except BaseException:
+        if outputs is not None:
+            outputs.abort()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        executor.close()
     return GenerationResult(out, seed, results, metadata)
 
 
@@ -525,9 +596,14 @@ def _publish(tmp: Path, out: Path, files: list[str]) -> None:
     if previous.exists():
         try:
             old = json.loads(previous.read_text())
-            for info in old.get("tables", {}).values():
-                stale = out / str(info.get("file", ""))
-                if info.get("file") and info["file"] not in files and stale.is_file():
+            previous_files = [str(i.get("file", "")) for i in old.get("tables", {}).values()]
+            for written in old.get("formats", {}).values():
+                previous_files += [str(f) for f in written]
+            if old.get("defects"):
+                previous_files.append(str(old["defects"].get("file", "")))
+            for name in previous_files:
+                stale = out / name
+                if name and name not in files and stale.is_file():
                     stale.unlink()
         except (json.JSONDecodeError, AttributeError):
             pass

@@ -99,6 +99,19 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     default=None,
     help="Pick the scale so the dataset has about N rows in total.",
 )
+@click.option(
+    "--scheduler",
+    type=click.Choice(["threads", "dask"]),
+    default="threads",
+    show_default=True,
+    help="Where blocks run: local threads, or Dask tasks (a LocalCluster unless --address).",
+)
+@click.option(
+    "--address",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="With --scheduler dask: an existing Dask scheduler.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def generate_cmd(
     schema: Path,
@@ -113,6 +126,8 @@ def generate_cmd(
     workers: int | None,
     target_size: str | None,
     target_rows: int | None,
+    scheduler: str,
+    address: str | None,
     quiet: bool,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
@@ -128,6 +143,7 @@ def generate_cmd(
       datagen generate examples/saas.json --scale 10 --validate
       datagen generate examples/shop.json --dry-run
       datagen generate examples/tpch.json --target-size 1GB --workers 2
+      datagen generate examples/tpch.json --scheduler dask --address tcp://10.0.0.5:8786
     """
     console = Console(stderr=True)
     dataset = load_dataset(schema)
@@ -172,6 +188,8 @@ def generate_cmd(
             scale=scale,
             on_block=on_block,
             workers=workers,
+            scheduler=scheduler,
+            address=address,
         )
     elapsed = time.perf_counter() - started
     if not quiet:
