@@ -197,26 +197,22 @@ def dsl_reference() -> str:
     return "\n".join(lines)
 
 
-def _generator_spec_model(kind: str) -> type[dsl.Strict]:
-    for obj in vars(dsl).values():
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, dsl.Strict)
-            and set(obj.model_fields) == {kind}
-        ):
-            return obj.model_fields[kind].annotation  # type: ignore[return-value]
+def _strict_models() -> list[Any]:
+    return [o for o in vars(dsl).values() if isinstance(o, type) and issubclass(o, dsl.Strict)]
+
+
+def _generator_spec_model(kind: str) -> Any:
+    for model in _strict_models():
+        if set(model.model_fields) == {kind}:
+            return model.model_fields[kind].annotation
     raise PromptError(f"no model for generator `{kind}`")
 
 
-def _modifier_args_model(kind: str) -> type[dsl.Strict]:
-    for obj in vars(dsl).values():
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, dsl.Strict)
-            and "transform" in obj.model_fields
-            and obj.model_fields["transform"].annotation.__args__ == (kind,)  # type: ignore[union-attr]
-        ):
-            return obj.model_fields["args"].annotation  # type: ignore[return-value]
+def _modifier_args_model(kind: str) -> Any:
+    for model in _strict_models():
+        fields = model.model_fields
+        if "transform" in fields and fields["transform"].annotation.__args__ == (kind,):
+            return fields["args"].annotation
     raise PromptError(f"no model for modifier `{kind}`")
 
 

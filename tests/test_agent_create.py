@@ -227,6 +227,21 @@ def test_missing_key_is_a_clear_error_before_any_request(
     assert "needs an API key: set ANTHROPIC_API_KEY" in result.stderr
 
 
+def test_an_api_failure_mid_run_keeps_the_transcript(httpx2_mock, tmp_path, sleeps) -> None:
+    httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(schema_message(broken_schema()))] + [api_error(529)] * 6
+    )
+    out = tmp_path / "o"
+    result = create(out, "--no-input")
+    assert result.exit_code == 2
+    assert "overloaded (529) after 6 attempt(s)" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["transcript.jsonl"]
+    end = records(out)[-1]
+    assert end["status"] == "error" and end["http_requests"] == 7
+    assert end["usage"]["input_tokens"] == 100
+    assert leftovers(tmp_path) == []
+
+
 def test_the_transcript_records_every_turn_and_the_token_totals(httpx2_mock, tmp_path) -> None:
     httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
@@ -269,7 +284,7 @@ def test_the_transcript_records_every_turn_and_the_token_totals(httpx2_mock, tmp
         "cache_read_input_tokens": 10000,
         "cache_creation_input_tokens": 5000,
     }
-    assert end["status"] == "ok" and end["repairs"] == 1
+    assert end["status"] == "ok" and end["repairs"] == 1 and end["http_requests"] == 3
     expected_cost = (1110 * 3 + 1430 * 15 + 10000 * 0.3 + 5000 * 3.75) / 1e6
     assert end["cost_estimate_usd"] == pytest.approx(expected_cost)
     assert turns[-1]["usage_total"] == end["usage"]
@@ -400,3 +415,19 @@ def test_refused_description_exits_1(tmp_path, monkeypatch) -> None:
     assert result.exit_code == 1
     assert "will not generate" in result.stderr
     assert not (tmp_path / "o").exists() and leftovers(tmp_path) == []
+
+
+def test_without_a_key_the_offline_author_runs_and_the_summary_says_so(
+    tmp_path, monkeypatch
+) -> None:
+    pytest.importorskip("datagen.agent.offline")
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    out = tmp_path / "clinic"
+    result = CliRunner().invoke(
+        main,
+        ["create", "-d", "200 patients and their hospital visits during 2024", "--out", str(out),
+         "--no-input", "--no-generate"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "(provider offline)" in result.stdout and "tokens:" not in result.stdout
+    assert records(out)[0]["provider"] == "offline"

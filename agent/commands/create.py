@@ -149,15 +149,19 @@ def create_cmd(
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
-        _end(transcript, "failed", exc.usage, author_.model, len(exc.attempts) - 1)
+        _end(transcript, "failed", author_, exc.usage, len(exc.attempts) - 1)
         _save_rejected(staging, target, exc.last_draft, transcript)
         err.print(f"[bold red]error:[/] {exc}", markup=True)
         err.print(f"the last draft is in {target / 'schema.rejected.json'}", markup=False)
         sys.exit(1)
     except BaseException as exc:
         refused = _refusal(exc)
-        _end(transcript, "refused" if refused else "error", None, author_.model, None, str(exc))
+        _end(transcript, "refused" if refused else "error", author_, error=str(exc))
         transcript.close()
+        if out is not None and not refused and transcript.of_type("turn"):
+            # The API failed mid-run: keep what was spent and said, for the post-mortem.
+            out.mkdir(parents=True, exist_ok=True)
+            transcript.move_to(out / "transcript.jsonl")
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {exc}", markup=True)
@@ -168,7 +172,9 @@ def create_cmd(
     try:
         if out is None:
             _check_out(target)
-        summary = _write_outputs(result, staging, target, transcript, settings, no_generate)
+        summary = _write_outputs(
+            result, author_, staging, target, transcript, settings, no_generate
+        )
     except BaseException:
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -183,6 +189,7 @@ def create_cmd(
 
 def _write_outputs(
     result: AuthoringResult,
+    provider: Any,
     staging: Path,
     target: Path,
     transcript: Transcript,
@@ -210,7 +217,7 @@ def _write_outputs(
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
     score = float(report.score) if report is not None else result.score
     passed = report.ok(min_score) if hasattr(report, "ok") else (score or 0) >= min_score
-    _end(transcript, "ok", result.usage, result.model, result.repairs_used, score=score)
+    _end(transcript, "ok", provider, result.usage, result.repairs_used, score=score)
     transcript.close()
     _publish(staging, target)
 
@@ -286,9 +293,9 @@ def _tokens(usage: Usage, model: str | None) -> str:
 def _end(
     transcript: Transcript,
     status: str,
-    usage: Usage | None,
-    model: str | None,
-    repairs: int | None,
+    provider: Any,
+    usage: Usage | None = None,
+    repairs: int | None = None,
     error: str | None = None,
     score: float | None = None,
 ) -> None:
@@ -302,7 +309,9 @@ def _end(
         score=score,
         error=error,
         usage=totals.to_dict(),
-        cost_estimate_usd=cost_estimate(model, totals),
+        cost_estimate_usd=cost_estimate(provider.model, totals),
+        # HTTP requests, retries included (LLM providers only)
+        http_requests=getattr(provider, "requests", None),
     )
 
 

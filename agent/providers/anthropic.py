@@ -238,6 +238,7 @@ class AnthropicProvider:
     def _call(self, body: dict[str, Any]) -> Any:
         policy = self.retry
         started = policy.clock()
+        tries = 0
 
         def give_up(state: RetryCallState) -> bool:
             if stop_after_attempt(policy.max_attempts)(state):
@@ -255,6 +256,7 @@ class AnthropicProvider:
         try:
             for attempt in retrying:
                 with attempt:
+                    tries += 1
                     self.requests += 1
                     return self.client.messages.create(**body)
         except anthropic.AuthenticationError as exc:
@@ -272,15 +274,16 @@ class AnthropicProvider:
                 f"check --model ({self.model}) and --base-url"
             ) from None
         except anthropic.APIStatusError as exc:
-            tries = self.requests
+            asked = retry_after(exc)
+            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
             raise ProviderError(
                 f"the Anthropic API failed: {_cause(exc)} after {tries} attempt(s) "
-                f"in {policy.clock() - started:.1f}s: {_api_message(exc)}"
+                f"in {policy.clock() - started:.1f}s: {_api_message(exc)}{hint}"
             ) from None
         except anthropic.APIConnectionError as exc:
             raise ProviderError(
                 f"could not reach the Anthropic API at {self.client.base_url}: {_cause(exc)} "
-                f"after {self.requests} attempt(s) in {policy.clock() - started:.1f}s"
+                f"after {tries} attempt(s) in {policy.clock() - started:.1f}s"
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 

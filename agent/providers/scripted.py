@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
 from datagen.agent.providers.base import Conversation, Question, Reply, Usage
 
-ScriptItem = dict[str, Any] | Question | Reply | Callable[[Conversation], Any]
+ScriptItem: TypeAlias = dict[str, Any] | Question | Reply | Callable[[Conversation], Any]
 
 
 class ScriptExhausted(AssertionError):
