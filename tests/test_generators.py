@@ -313,3 +313,16 @@ def test_null_rate_applies_to_nullable_columns() -> None:
     )
     values = column(data, "t", "x")
     assert sum(v is None for v in values) / 20_000 == pytest.approx(0.25, abs=0.015)
+
+
+def test_unique_choice_with_more_rows_than_choices_is_a_schema_error() -> None:
+    from datagen.engine.errors import SchemaError
+
+    gen = {"choice": {"choices": ["a", "b", "c"]}}
+    data = schema(
+        entity("t", [{"name": "c", "type": "string", "unique": True, "generator": gen}], rows=5)
+    )
+    with pytest.raises(SchemaError, match="at most 3 rows"):
+        run(data)
+    data["nodes"][0]["rows"] = 3
+    assert sorted(column(data, "t", "c")) == ["a", "b", "c"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from datagen.engine import dsl
+from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.weights import cdf_of, sample_index, skew_cdf
 from datagen.engine.relations import split_ref
@@ -21,6 +22,17 @@ def generate(spec: dsl.ChoiceSpec, col: dsl.Column, ctx: BlockContext) -> Values
         n_items = len(values)
     cdf = cdf_of(spec.weights) if spec.weights is not None else skew_cdf(spec.weights_kind, n_items)
     if col.unique:
+        if ctx.table_rows > n_items:
+            raise SchemaError(
+                [
+                    Problem(
+                        f"{ctx.node.id}.{col.name}",
+                        f"unique choice needs at most {n_items} rows (one per choice), "
+                        f"`{ctx.node.id}` has {ctx.table_rows}",
+                        "fewer rows, more choices, or a faker/sequence column",
+                    )
+                ]
+            )
         # unique by construction: a permutation of the choices, one per row
         order = ctx.table_rng(col.name, "unique").permutation(n_items)
         index = order[ctx.start : ctx.stop]
