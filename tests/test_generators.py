@@ -326,3 +326,28 @@ def test_unique_choice_with_more_rows_than_choices_is_a_schema_error() -> None:
         run(data)
     data["nodes"][0]["rows"] = 3
     assert sorted(column(data, "t", "c")) == ["a", "b", "c"]
+
+
+def test_email_describes_the_same_person_as_the_name() -> None:
+    cols = [
+        {"name": "country", "type": "string", "generator": {"choice": {"choices": ["US", "FR"]}}},
+        {
+            "name": "full_name",
+            "type": "string",
+            "generator": {"faker": {"method": "name", "locale_from": "country"}},
+        },
+        {
+            "name": "email",
+            "type": "string",
+            "unique": True,
+            "generator": {"faker": {"method": "email"}},
+        },
+    ]
+    for row in run(schema(entity("p", cols, rows=300)))["p"].to_pylist():
+        first = row["full_name"].split(" ")[0].lower()
+        ascii_first = "".join(
+            ch
+            for ch in __import__("unicodedata").normalize("NFKD", first)
+            if ch.isascii() and ch.isalnum()
+        )
+        assert row["email"].startswith(ascii_first + "."), row

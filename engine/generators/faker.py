@@ -123,13 +123,6 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded.lower() if ch.isalnum()) or "user"
 
 
-@lru_cache(maxsize=64)
-def local_parts(seed: int, table: str, column: str, locale: str) -> tuple[str, ...]:
-    firsts = pool(seed, table, column + "#first", "first_name", locale)
-    lasts = pool(seed, table, column + "#last", "last_name", locale)
-    return tuple(f"{_ascii(f)}.{_ascii(last)}" for f, last in zip(firsts, lasts * 2, strict=False))
-
-
 def _row_locales(spec: dsl.FakerSpec, ctx: BlockContext) -> tuple[list[str], np.ndarray]:
     """Locales used by this block and each row's index into them."""
     if spec.locale_from is None:
@@ -178,22 +171,62 @@ def uuid_strings(rng: np.random.Generator, n: int) -> pa.Array:
     return pa.array(out.reshape(-1).view("S36"), type=pa.binary(36)).cast(pa.string())
 
 
+def _person(
+    ctx: BlockContext, name_column: str, locales: list[str], row_locale: np.ndarray
+) -> tuple[Encoded, Encoded]:
+    """First and last names of each row, drawn from the `name` column's own stream.
+
+    Email and user-name columns call this with the same name column, so they
+    describe the same person as the row's name.
+    """
+    rng = ctx.rng(name_column)
+    table = ctx.node.id
+    firsts = _pick(
+        [pool(ctx.seed, table, name_column, "first_name", loc) for loc in locales], row_locale, rng
+    )
+    lasts = _pick(
+        [pool(ctx.seed, table, name_column, "last_name", loc) for loc in locales], row_locale, rng
+    )
+    return firsts, lasts
+
+
+def _name_column(node: dsl.Node) -> dsl.Column | None:
+    for col in node.columns:
+        spec = dsl.generator_spec(col.generator)
+        if isinstance(spec, dsl.FakerSpec) and spec.method == "name":
+            return col
+    return None
+
+
+def _ascii_encoded(values: Encoded) -> pa.Array:
+    folded = pa.array([_ascii(v) for v in values.dictionary.to_pylist()], type=pa.string())
+    return folded.take(pa.array(values.codes))
+
+
 def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     rng = ctx.rng(col.name)
     table = ctx.node.id
     if spec.method == "uuid4":
         return uuid_strings(rng, ctx.n)
-    locales, row_locale = _row_locales(spec, ctx)
     row_ids = pa.array(ctx.row_ids).cast(pa.string())
 
     if spec.method in ("email", "free_email", "company_email", "user_name") and (
         col.unique or spec.method == "user_name"
     ):
-        local = _decoded(
-            _pick([local_parts(ctx.seed, table, col.name, loc) for loc in locales], row_locale, rng)
+        # the row's person: the table's `name` column when there is one
+        name_col = _name_column(ctx.node)
+        person_spec = dsl.generator_spec(name_col.generator) if name_col else spec
+        assert isinstance(person_spec, dsl.FakerSpec)
+        locales, row_locale = _row_locales(person_spec, ctx)
+        firsts, lasts = _person(
+            ctx, name_col.name if name_col else col.name + "#person", locales, row_locale
+        )
+        separator = "_" if spec.method == "user_name" else "."
+        local = pc.binary_join_element_wise(
+            _ascii_encoded(firsts), _ascii_encoded(lasts), separator
         )
         if spec.method == "user_name":
-            return pc.binary_join_element_wise(pc.replace_substring(local, ".", "_"), row_ids, "")
+            return pc.binary_join_element_wise(local, row_ids, "")
         domains = _decoded(
             _pick(
                 [pool(ctx.seed, table, col.name, "free_email_domain", loc) for loc in locales],
@@ -203,22 +236,10 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         )
         return pc.binary_join_element_wise(local, row_ids, "@", domains, "")
 
+    locales, row_locale = _row_locales(spec, ctx)
     if spec.method == "name":
-        firsts = _decoded(
-            _pick(
-                [pool(ctx.seed, table, col.name, "first_name", loc) for loc in locales],
-                row_locale,
-                rng,
-            )
-        )
-        lasts = _decoded(
-            _pick(
-                [pool(ctx.seed, table, col.name, "last_name", loc) for loc in locales],
-                row_locale,
-                rng,
-            )
-        )
-        names = pc.binary_join_element_wise(firsts, lasts, " ")
+        firsts, lasts = _person(ctx, col.name, locales, row_locale)
+        names = pc.binary_join_element_wise(_decoded(firsts), _decoded(lasts), " ")
         return pc.binary_join_element_wise(names, row_ids, " #") if col.unique else names
 
     picked = _pick(
