@@ -342,6 +342,7 @@ def author(
                 reply.call_id,
                 repair_text(prompts, attempt, settings, repairs_left - 1),
                 is_error=True,
+                problems=list(attempt.check.problems),
             )
         conversation.exchanges.append(Exchange(reply, feedback))
         transcript.write(
@@ -378,7 +379,9 @@ def _answer_question(
         text = f"The user answered: {answer.text}"
     if conversation.questions_left <= 0:
         text += "\nNo more questions: write the schema now."
-    return Feedback(reply.call_id, text, is_error=False)
+    return Feedback(
+        reply.call_id, text, is_error=False, answer=answer.text, answer_defaulted=answer.defaulted
+    )
 
 
 def repair_text(

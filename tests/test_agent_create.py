@@ -163,11 +163,26 @@ def test_a_clarification_is_answered_from_piped_input(httpx2_mock, tmp_path) -> 
         "type": "tool_result",
         "tool_use_id": "toolu_q",
         "content": "The user answered: 40",
+        "cache_control": {"type": "ephemeral"},
     }
     assert second["messages"][1]["content"][0]["name"] == "ask_clarification"
     schema = json.loads((out / "schema.json").read_text())
     assert not any("How many customers" in a for a in schema["metadata"]["assumptions"])
     assert "clarifications: 1 (1 answered, 0 defaulted)" in result.stdout
+
+
+def test_a_clarification_is_asked_on_a_terminal(httpx2_mock, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr("datagen.agent.commands.create.stdin_is_tty", lambda: True)
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(question_message("How many customers?", "1000", call_id="toolu_q")),
+            ok(schema_message(small_schema(), call_id="toolu_s")),
+        ]
+    )
+    result = create(tmp_path / "o", "--no-generate", input="40\n")
+    assert result.exit_code == 0, result.output
+    assert "How many customers? [1000]" in result.stderr
+    assert last_tool_result(request_bodies(route)[1])["content"] == "The user answered: 40"
 
 
 @pytest.mark.parametrize("flags", [["--no-input"], []], ids=["no-input", "no-tty"])

@@ -65,6 +65,7 @@ def test_models_problem_is_repaired_with_its_json_path_and_did_you_mean() -> Non
     assert "nodes[0].columns[1].generator.choice.weightz: unknown field `weightz`" in feedback.text
     assert "did you mean `weights`?" in feedback.text
     assert "Repairs left after this one: 2" in feedback.text
+    assert [p.path for p in feedback.problems] == ["nodes[0].columns[1].generator.choice.weightz"]
 
 
 def test_preflight_problems_are_rendered_from_the_same_problem_objects() -> None:
@@ -152,6 +153,9 @@ def test_questions_are_answered_then_defaults_become_assumptions() -> None:
     assert not any("customers?" in a for a in result.assumptions)
     first = provider.seen[1].exchanges[0].feedback
     assert first is not None and not first.is_error and first.text == "The user answered: 400"
+    assert first.answer == "400" and not first.answer_defaulted
+    second = provider.seen[2].exchanges[1].feedback
+    assert second is not None and second.answer == "2024" and second.answer_defaulted
     last = provider.seen[2].exchanges[1].feedback
     assert "No more questions" in last.text  # type: ignore[union-attr]
     assert provider.seen[0].questions_left == 2 and provider.seen[2].questions_left == 0

@@ -100,6 +100,9 @@ def test_after_a_draft_the_schema_tool_is_forced_and_errors_go_back_as_tool_resu
     tool_result = last_tool_result(second)
     assert tool_result["tool_use_id"] == "toolu_a" and tool_result["is_error"] is True
     assert "nodes[0].columns[1].generator.choice.weightz" in tool_result["content"]
+    # the newest turn carries the second cache breakpoint; the system prompt the first
+    assert tool_result["cache_control"] == {"type": "ephemeral"}
+    assert "cache_control" not in str(first["messages"])
 
 
 def test_a_question_reply_and_its_answer(httpx2_mock, sleeps) -> None:
@@ -166,6 +169,15 @@ def test_timeouts_are_retried(httpx2_mock, sleeps) -> None:
     )
     assert make().next(Conversation("shop")).kind == "schema"
     assert route.call_count == 2
+
+
+def test_connection_errors_are_retried_then_named(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(ProviderError) as info:
+        make(retry=RetryPolicy(max_attempts=2)).next(Conversation("shop"))
+    assert route.call_count == 2 and len(sleeps) == 1
+    assert "could not reach the Anthropic API at https://api.anthropic.com" in str(info.value)
+    assert "connection error" in str(info.value) and "after 2 attempt(s)" in str(info.value)
 
 
 def test_401_fails_at_once(httpx2_mock, sleeps) -> None:

@@ -132,7 +132,7 @@ class AnthropicProvider:
         api_key: str | None = None,
         base_url: str | None = None,
         max_tokens: int = 16_000,
-        timeout: float = 120.0,
+        timeout: float = 300.0,
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
@@ -192,7 +192,8 @@ class AnthropicProvider:
                 f"{conversation.description}"
             )
         messages: list[dict[str, Any]] = [{"role": "user", "content": first}]
-        for exchange in conversation.exchanges:
+        exchanges = conversation.exchanges
+        for exchange in exchanges:
             messages.append({"role": "assistant", "content": _assistant_content(exchange.reply)})
             if exchange.feedback is not None:
                 result: dict[str, Any] = {
@@ -203,6 +204,10 @@ class AnthropicProvider:
                 if exchange.feedback.is_error:
                     result["is_error"] = True
                 messages.append({"role": "user", "content": [result]})
+        if exchanges and isinstance(messages[-1]["content"], list):
+            # A second cache breakpoint on the newest turn: each repair re-sends every
+            # earlier draft, and this lets the next request read them from the cache.
+            messages[-1]["content"][-1]["cache_control"] = {"type": "ephemeral"}
         return messages
 
     # ------------------------------------------------------------------ protocol

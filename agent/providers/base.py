@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from datagen.engine.errors import DatagenError
+from datagen.engine.errors import DatagenError, Problem
 
 
 @dataclass
@@ -70,11 +70,19 @@ class Reply:
 
 @dataclass
 class Feedback:
-    """The loop's answer to a reply: errors to repair, or the user's answer to a question."""
+    """The loop's answer to a reply: errors to repair, or the user's answer to a question.
+
+    `text` is what an LLM reads (rendered from prompts/). Rule-based providers should
+    read the structured fields instead of parsing it: `problems` (a repair: the same
+    Problem objects the CLI prints) and `answer` (a question: the answer or default).
+    """
 
     call_id: str | None
     text: str
     is_error: bool
+    problems: list[Problem] = field(default_factory=list)
+    answer: str | None = None
+    answer_defaulted: bool = False
 
 
 @dataclass
