@@ -1,0 +1,315 @@
+"""`datagen eval`: run the authoring evals, or compare two eval reports.
+
+Thin: read the flags, load the cases, pick how each case's provider is made
+(offline, live Anthropic, or replayed recordings), run them (agent/evals/),
+print a Rich table and write the JSON report. Exit 1 below --min-pass (or,
+with --compare, when a case newly fails); 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from datagen.agent.evals.cases import load_cases
+from datagen.agent.evals.compare import (
+    compare_reports,
+    comparison_dict,
+    load_report,
+    regressions,
+)
+from datagen.agent.evals.recordings import load_recording, save_recording
+from datagen.agent.evals.runner import (
+    EVAL_PROVIDERS,
+    CaseResult,
+    build_report,
+    run_cases,
+    seal_recording,
+    sessions_for,
+)
+from datagen.agent.loop import LoopSettings
+from datagen.agent.providers.base import ProviderError
+from datagen.engine.errors import InputError
+from datagen.prompts import load_prompts
+
+
+@click.command("eval")
+@click.option(
+    "--cases",
+    "cases_path",
+    type=click.Path(path_type=Path),
+    default=Path("evals/cases"),
+    show_default=True,
+    help="A directory of case files (*.yaml) or one file.",
+)
+@click.option("--case", "only", multiple=True, metavar="ID", help="Run only this case (repeat).")
+@click.option(
+    "--provider",
+    type=click.Choice(EVAL_PROVIDERS),
+    default="offline",
+    show_default=True,
+    help="offline author; anthropic (live, needs ANTHROPIC_API_KEY); replay (recordings).",
+)
+@click.option(
+    "--recordings",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("evals/recordings"),
+    show_default=True,
+    help="Where --record writes and --provider replay reads (<case id>.json).",
+)
+@click.option("--record", is_flag=True, help="With --provider anthropic: save every exchange.")
+@click.option(
+    "--reseal",
+    is_flag=True,
+    help="Recompute the requests of hand-written recordings from their responses (no network).",
+)
+@click.option("--model", default=None, help="LLM model [default: $DATAGEN_MODEL, or recorded].")
+@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
+@click.option(
+    "--min-pass",
+    type=click.FloatRange(0, 1),
+    default=0.95,
+    show_default=True,
+    help="Exit 1 when the share of passing cases is below this.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the JSON report (or, with --compare, the comparison) here.",
+)
+@click.option(
+    "--transcripts",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one transcript per case here (<case id>.jsonl).",
+)
+@click.option(
+    "--compare",
+    nargs=2,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="OLD NEW",
+    help="Compare two reports instead of running; exit 1 when a case newly fails.",
+)
+def eval_cmd(
+    cases_path: Path,
+    only: tuple[str, ...],
+    provider: str,
+    recordings: Path,
+    record: bool,
+    reseal: bool,
+    model: str | None,
+    base_url: str | None,
+    min_pass: float,
+    jobs: int,
+    seed: int,
+    report_path: Path | None,
+    transcripts: Path | None,
+    compare: tuple[Path, Path] | None,
+) -> None:
+    """Run the authoring evals: each case's description through the authoring loop, scored.
+
+    Every case in --cases runs through the same loop as `datagen create`
+    (clarify, draft, check, repair, dry run scored by the validator), then
+    small deterministic scorers check its expectations (tables, keys, rows,
+    columns, targets, constraints, score, repairs, clarifications, refusal).
+    Prints a table and totals, writes --report, exits 1 below --min-pass.
+
+    \b
+    Examples:
+      datagen eval --provider offline --min-pass 0.95 --report out/eval.json
+      datagen eval --provider replay --min-pass 1 --report out/eval-replay.json
+      ANTHROPIC_API_KEY=... datagen eval --provider anthropic --record --case shop_basic
+      datagen eval --compare out/eval-before.json out/eval.json
+    """
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    if compare is not None:
+        sys.exit(_compare(compare[0], compare[1], report_path, out))
+    if record and provider != "anthropic":
+        raise InputError("--record needs --provider anthropic (it records live exchanges)")
+    if reseal and provider != "replay":
+        raise InputError("--reseal works on replay recordings: add --provider replay")
+    if provider == "anthropic" and not os.environ.get("ANTHROPIC_API_KEY"):
+        raise ProviderError(
+            "--provider anthropic needs ANTHROPIC_API_KEY; use --provider replay for recordings"
+        )
+    cases = load_cases(cases_path, list(only) or None)
+    settings = LoopSettings(seed=seed)
+    if reseal:
+        _reseal(cases, recordings, settings, err)
+        return
+
+    sessions = sessions_for(
+        provider, recordings=recordings, record=record, model=model, base_url=base_url
+    )
+    err.print(f"[dim]eval: {len(cases)} case(s) from {cases_path}, provider {provider}[/]")
+    results = run_cases(
+        cases,
+        sessions,
+        provider,
+        settings=settings,
+        jobs=jobs,
+        transcripts=transcripts,
+        progress=lambda r: err.print(_progress_line(r), markup=False),
+    )
+    prompts = load_prompts()
+    report = build_report(
+        results,
+        provider=provider,
+        model=_model_of(provider, model),
+        cases_path=str(cases_path),
+        min_pass=min_pass,
+        prompts_label=prompts.label,
+    )
+    out.print(results_table(results, report["totals"], min_pass))
+    _print_failures(results, out)
+    if report_path is not None:
+        _write_json(report_path, report)
+        err.print(f"[dim]wrote {report_path}[/]")
+    sys.exit(0 if report["ok"] else 1)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _progress_line(result: CaseResult) -> str:
+    mark = "pass" if result.passed else "FAIL"
+    return f"  {mark}  {result.id} ({result.seconds:.1f}s)"
+
+
+def results_table(results: list[CaseResult], totals: dict[str, Any], min_pass: float) -> Table:
+    rate = totals["pass_rate"]
+    verdict = "[green]ok[/]" if rate >= min_pass else "[bold red]below --min-pass[/]"
+    table = Table(
+        title="datagen eval",
+        caption=(
+            f"passed {totals['passed']}/{totals['cases']} ({rate:.1%}); "
+            f"minimum {min_pass:.0%}: {verdict}"
+        ),
+        show_footer=True,
+    )
+    width = max((len(r.id) for r in results), default=4)
+    table.add_column("case", footer="total", no_wrap=True, min_width=min(width, 40))
+    table.add_column("pass", footer=f"{totals['passed']}/{totals['cases']}")
+    table.add_column("score", justify="right")
+    table.add_column("repairs", justify="right", footer=str(totals["repairs"]))
+    table.add_column("clarif.", justify="right", footer=str(totals["clarifications"]))
+    table.add_column("tokens", justify="right", footer=f"{totals['tokens']:,}")
+    table.add_column("seconds", justify="right", footer=f"{totals['seconds']:.1f}")
+    for r in results:
+        table.add_row(
+            r.id,
+            "[green]pass[/]" if r.passed else "[bold red]FAIL[/]",
+            "-" if r.score is None else f"{r.score:.1f}",
+            str(r.repairs),
+            str(r.clarifications),
+            f"{r.tokens:,}",
+            f"{r.seconds:.1f}",
+        )
+    return table
+
+
+def _print_failures(results: list[CaseResult], out: Console) -> None:
+    for r in results:
+        for failure in r.failures:
+            out.print(f"  {r.id}: {failure}", markup=False)
+        for note in r.notes:
+            out.print(f"  {r.id}: note: {note}", markup=False)
+
+
+def _compare(old_path: Path, new_path: Path, report_path: Path | None, out: Console) -> int:
+    old, new = load_report(old_path), load_report(new_path)
+    changes = compare_reports(old, new)
+    comparison = comparison_dict(changes, old, new)
+    table = Table(title=f"datagen eval --compare {old_path.name} {new_path.name}")
+    table.add_column("case", no_wrap=True)
+    table.add_column("change", no_wrap=True)
+    for name in ("score", "repairs", "clarif.", "tokens"):
+        table.add_column(name, justify="right")
+    styles = {"newly failing": "bold red", "removed": "red", "newly passing": "green"}
+    details: list[str] = []
+    for change in changes:
+        if change.kind == "unchanged":
+            continue
+        style = styles.get(change.kind)
+        table.add_row(
+            change.id,
+            f"[{style}]{change.kind}[/]" if style else change.kind,
+            *(
+                _delta(change.deltas.get(m))
+                for m in ("score", "repairs", "clarifications", "tokens")
+            ),
+        )
+        details += [f"  {change.id}: + {f}" for f in change.failures_added]
+        details += [f"  {change.id}: - {f}" for f in change.failures_fixed]
+    out.print(table)
+    for line in details:
+        out.print(line, markup=False)
+    counts = comparison["counts"]
+    out.print(
+        ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+        + f"; pass rate {_rate(old)} -> {_rate(new)}",
+        markup=False,
+    )
+    if report_path is not None:
+        _write_json(report_path, comparison)
+    return 1 if regressions(changes) else 0
+
+
+def _delta(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:+,g}"
+
+
+def _rate(report: dict[str, Any]) -> str:
+    rate = (report.get("totals") or {}).get("pass_rate")
+    return "?" if rate is None else f"{rate:.1%}"
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _model_of(provider: str, model: str | None) -> str | None:
+    if provider == "offline":
+        return None
+    if provider == "replay":
+        return model or "as recorded"
+    from datagen.agent.providers.anthropic import DEFAULT_MODEL
+
+    return model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _reseal(cases: list[Any], recordings: Path, settings: LoopSettings, err: Console) -> None:
+    """Rewrite each hand-written recording's requests by running its responses, in order."""
+    resealed = 0
+    for case in cases:
+        old = load_recording(recordings, case.id)
+        if old is None or old.source != "hand-written":
+            continue  # real recordings are re-recorded with a key, never resealed
+        fresh, result = seal_recording(case, old, settings)
+        save_recording(recordings, fresh)
+        resealed += 1
+        verdict = "passes" if result.passed else "fails: " + "; ".join(result.failures)
+        err.print(f"resealed {case.id} ({len(fresh.exchanges)} exchange(s)); {verdict}")
+    err.print(f"{resealed} hand-written recording(s) resealed in {recordings}")
+
+
+__all__ = ["eval_cmd"]

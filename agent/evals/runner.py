@@ -1,0 +1,396 @@
+"""Run eval cases through the authoring loop and score them.
+
+Each case runs exactly as `datagen create` authors (agent/loop.py: clarify,
+draft, check, repair, a dry run scored by the validator) with its own fresh
+provider, then the scorers read the result. Cases are independent, so
+`jobs` > 1 runs them on threads and the results (all but `seconds`) do not
+depend on it. A case that crashes is a failed case with the error in its
+failures, not the end of the run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datagen.agent.evals.cases import Case
+from datagen.agent.evals.recordings import (
+    Recording,
+    RecordingTransport,
+    ReplayMismatch,
+    ReplayTransport,
+    SequenceTransport,
+    load_recording,
+    save_recording,
+)
+from datagen.agent.evals.scorers import RunOutcome, score_case
+from datagen.agent.loop import Answer, AuthoringFailed, DraftChecker, LoopSettings, author
+from datagen.agent.providers.base import Provider, ProviderError, Question
+from datagen.agent.transcript import Transcript
+from datagen.prompts import Prompts, load_prompts
+
+EVAL_PROVIDERS = ("offline", "anthropic", "replay")
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class CaseAnswerer:
+    """Answers a question from the case's `answers`: a key matches a question containing it.
+
+    A question with no matching key takes its default (and counts as an assumption),
+    as `datagen create --no-input` would.
+    """
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+
+    def answer(self, question: Question) -> Answer:
+        text = question.text.lower()
+        key = getattr(question, "key", None)
+        for wanted, reply in self.answers.items():
+            if wanted == key or wanted.lower() in text:
+                return Answer(str(reply), defaulted=False)
+        return Answer(question.default, defaulted=True)
+
+
+# --------------------------------------------------------------------------- providers
+
+
+@dataclass
+class Session:
+    """One case's provider, plus the transports to look at once the case has run."""
+
+    provider: Provider | None
+    replay: ReplayTransport | None = None
+    recorder: RecordingTransport | None = None
+    record_to: Path | None = None
+    unavailable: str | None = None  # why there is no provider (e.g. no recording)
+
+
+SessionFactory = Callable[[Case], Session]
+
+
+def offline_sessions() -> SessionFactory:
+    from datagen.agent.providers import get_provider
+
+    return lambda case: Session(get_provider("offline"))
+
+
+def anthropic_sessions(
+    *, model: str | None = None, base_url: str | None = None, record_to: Path | None = None
+) -> SessionFactory:
+    """The live Messages API; with `record_to`, every exchange is saved per case."""
+    import anthropic
+    import httpx2
+
+    from datagen.agent.providers.anthropic import AnthropicProvider
+
+    def make(case: Case) -> Session:
+        if record_to is None:
+            return Session(AnthropicProvider(model=model, base_url=base_url))
+        recorder = RecordingTransport(httpx2.HTTPTransport(), Recording(case.id))
+        client = anthropic.DefaultHttpxClient(transport=recorder)
+        provider = AnthropicProvider(model=model, base_url=base_url, http_client=client)
+        return Session(provider, recorder=recorder, record_to=record_to)
+
+    return make
+
+
+def replay_sessions(recordings: Path, *, model: str | None = None) -> SessionFactory:
+    """The Anthropic provider and the real SDK, answered from `recordings` (no key, no network)."""
+    import anthropic
+
+    from datagen.agent.providers.anthropic import AnthropicProvider, RetryPolicy
+
+    def make(case: Case) -> Session:
+        recording = load_recording(recordings, case.id)
+        if recording is None:
+            return Session(
+                None,
+                unavailable=f"no recording for case `{case.id}` in {recordings} "
+                "(record it with `--provider anthropic --record` and a key)",
+            )
+        replay = ReplayTransport(recording)
+        provider = AnthropicProvider(
+            api_key="replay-needs-no-key",
+            model=model or recording.model,
+            base_url="https://api.anthropic.com",
+            http_client=anthropic.DefaultHttpxClient(transport=replay),
+            # A recorded 429/529 is replayed as recorded; its retry is not slept again.
+            retry=RetryPolicy(sleep=lambda _seconds: None),
+        )
+        return Session(provider, replay=replay)
+
+    return make
+
+
+def sessions_for(
+    provider: str,
+    *,
+    recordings: Path,
+    record: bool = False,
+    model: str | None = None,
+    base_url: str | None = None,
+) -> SessionFactory:
+    if provider == "offline":
+        return offline_sessions()
+    if provider == "anthropic":
+        return anthropic_sessions(
+            model=model, base_url=base_url, record_to=recordings if record else None
+        )
+    if provider == "replay":
+        return replay_sessions(recordings, model=model)
+    raise ValueError(f"unknown eval provider `{provider}`; expected one of {EVAL_PROVIDERS}")
+
+
+# --------------------------------------------------------------------------- one case
+
+
+@dataclass
+class CaseResult:
+    id: str
+    passed: bool
+    failures: list[str]
+    score: float | None
+    repairs: int
+    clarifications: int
+    tokens: int
+    seconds: float
+    provider: str
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "passed": self.passed,
+            "failures": self.failures,
+            "score": None if self.score is None else round(self.score, 2),
+            "repairs": self.repairs,
+            "clarifications": self.clarifications,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 2),
+            "provider": self.provider,
+            "notes": self.notes,
+        }
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """The offline author's refusal, or a model that stopped with `stop_reason=refusal`."""
+    try:
+        from datagen.agent.offline import RefusedDescription  # type: ignore[attr-defined]
+    except ImportError:
+        RefusedDescription = None  # noqa: N806 (the offline author is not installed yet)
+    if RefusedDescription is not None and isinstance(exc, RefusedDescription):
+        return True
+    return isinstance(exc, ProviderError) and "stop_reason=refusal" in str(exc)
+
+
+def run_case(
+    case: Case,
+    sessions: SessionFactory,
+    provider_name: str,
+    settings: LoopSettings,
+    prompts: Prompts,
+    transcripts: Path | None = None,
+) -> CaseResult:
+    started = time.perf_counter()
+    notes: list[str] = []
+    tokens = 0
+    transcript = Transcript(transcripts / f"{case.id}.jsonl" if transcripts else None)
+    session: Session | None = None
+    try:
+        session = sessions(case)
+        if session.provider is None:
+            outcome = RunOutcome(None, error=session.unavailable, seed=settings.seed)
+        else:
+            transcript.write("start", command="eval", case=case.id, provider=provider_name)
+            outcome, tokens = _author(case, session.provider, settings, prompts, transcript)
+    except Exception as exc:  # a crash fails this case; the other cases still run
+        outcome = RunOutcome(None, error=f"crashed: {type(exc).__name__}: {_first_line(exc)}")
+    finally:
+        transcript.close()
+    if session is not None and session.replay is not None:
+        if session.replay.mismatch is not None:
+            outcome = RunOutcome(None, error=str(session.replay.mismatch), seed=settings.seed)
+        if session.replay.stale:
+            notes.append("stale recording: the system prompt or tool schemas changed since")
+    if session is not None and session.recorder is not None and session.record_to is not None:
+        path = save_recording(session.record_to, session.recorder.recording)
+        notes.append(f"recorded {len(session.recorder.recording.exchanges)} exchange(s) to {path}")
+    verdicts = score_case(case, outcome)
+    failures = [detail for ok, detail in verdicts if not ok]
+    return CaseResult(
+        id=case.id,
+        passed=not failures,
+        failures=failures,
+        score=outcome.score,
+        repairs=outcome.repairs,
+        clarifications=outcome.clarifications,
+        tokens=tokens,
+        seconds=time.perf_counter() - started,
+        provider=provider_name,
+        notes=notes,
+    )
+
+
+def _author(
+    case: Case, provider: Provider, settings: LoopSettings, prompts: Prompts, transcript: Transcript
+) -> tuple[RunOutcome, int]:
+    try:
+        result = author(
+            case.description,
+            provider,
+            settings=settings,
+            answerer=CaseAnswerer(case.answers),
+            transcript=transcript,
+            checker=DraftChecker(settings),
+            prompts=prompts,
+        )
+    except AuthoringFailed as exc:
+        # A failed run still used repairs and clarifications; count what is known.
+        repairs = max(len(exc.attempts) - 1, 0)
+        last_score = exc.attempts[-1].check.score if exc.attempts else None
+        asked = len(transcript.of_type("turn")) - len(exc.attempts)
+        outcome = RunOutcome(
+            None,
+            score=last_score,
+            repairs=repairs,
+            clarifications=max(asked, 0),
+            error="authoring failed: " + _first_line(exc),
+            seed=settings.seed,
+        )
+        return outcome, exc.usage.total_tokens
+    except (ProviderError, ReplayMismatch) as exc:
+        refused = is_refusal(exc)
+        return RunOutcome(None, refused=refused, error=_first_line(exc), seed=settings.seed), 0
+    except Exception as exc:
+        if not is_refusal(exc):
+            raise
+        return RunOutcome(None, refused=True, error=_first_line(exc), seed=settings.seed), 0
+    outcome = RunOutcome(
+        result.dataset,
+        score=result.score,
+        repairs=result.repairs_used,
+        clarifications=len(result.questions),
+        seed=settings.seed,
+    )
+    return outcome, result.usage.total_tokens
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- every case
+
+
+def run_cases(
+    cases: Sequence[Case],
+    sessions: SessionFactory,
+    provider_name: str,
+    *,
+    settings: LoopSettings | None = None,
+    jobs: int = 1,
+    transcripts: Path | None = None,
+    progress: Callable[[CaseResult], None] | None = None,
+) -> list[CaseResult]:
+    """Results in the cases' order, whatever `jobs` is."""
+    settings = settings or LoopSettings()
+    prompts = load_prompts()
+
+    def one(case: Case) -> CaseResult:
+        result = run_case(case, sessions, provider_name, settings, prompts, transcripts)
+        if progress is not None:
+            progress(result)
+        return result
+
+    if jobs <= 1:
+        return [one(case) for case in cases]
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="eval") as pool:
+        return list(pool.map(one, cases))
+
+
+def seal_recording(
+    case: Case, recording: Recording, settings: LoopSettings | None = None
+) -> tuple[Recording, CaseResult]:
+    """A hand-written recording with its requests (and hashes) derived by running the case.
+
+    The recorded responses are served in order, whatever is asked, and every
+    request the loop makes is kept: afterwards the recording replays strictly.
+    For fixtures only; a real recording is made again with a key instead.
+    """
+    import anthropic
+
+    from datagen.agent.providers.anthropic import AnthropicProvider, RetryPolicy
+
+    responses = [(e.status, e.response) for e in recording.exchanges]
+    sealed = Recording(case.id, source=recording.source, note=recording.note)
+    recorder = RecordingTransport(SequenceTransport(responses), sealed)
+
+    def make(_case: Case) -> Session:
+        provider = AnthropicProvider(
+            api_key="fixture-needs-no-key",
+            model=recording.model,
+            base_url="https://api.anthropic.com",
+            http_client=anthropic.DefaultHttpxClient(transport=recorder),
+            retry=RetryPolicy(sleep=lambda _seconds: None),
+        )
+        return Session(provider)
+
+    (result,) = run_cases([case], make, "replay", settings=settings)
+    if len(sealed.exchanges) != len(recording.exchanges):
+        raise ValueError(
+            f"{case.id}: the loop made {len(sealed.exchanges)} request(s) for "
+            f"{len(recording.exchanges)} hand-written response(s); fix the fixture"
+        )
+    return sealed, result
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def totals(results: Sequence[CaseResult]) -> dict[str, Any]:
+    passed = sum(r.passed for r in results)
+    return {
+        "cases": len(results),
+        "passed": passed,
+        "failed": len(results) - passed,
+        "pass_rate": round(passed / len(results), 4) if results else 0.0,
+        "repairs": sum(r.repairs for r in results),
+        "clarifications": sum(r.clarifications for r in results),
+        "tokens": sum(r.tokens for r in results),
+        "seconds": round(sum(r.seconds for r in results), 2),
+    }
+
+
+def build_report(
+    results: Sequence[CaseResult],
+    *,
+    provider: str,
+    model: str | None,
+    cases_path: str,
+    min_pass: float,
+    prompts_label: str,
+) -> dict[str, Any]:
+    from datagen.engine import __version__
+
+    summary = totals(results)
+    return {
+        "report": "datagen eval",
+        "format": 1,
+        "datagen_version": __version__,
+        "prompts": prompts_label,
+        "provider": provider,
+        "model": model,
+        "cases_path": cases_path,
+        "min_pass": min_pass,
+        "ok": summary["pass_rate"] >= min_pass,
+        "totals": summary,
+        "cases": [r.to_dict() for r in results],
+    }
