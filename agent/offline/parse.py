@@ -516,7 +516,7 @@ def _month_start(year: int, month: int) -> date:
 
 def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
     """The dataset's time window, or None when the description names none."""
-    low = words_to_digits(text).lower()
+    low = words_to_digits(fix_typos(text)).lower()
     m = re.search(rf"(?:from|between)?\s*{_ISO}{_TO}{_ISO}", low)
     if m:
         start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
@@ -1081,7 +1081,7 @@ def parse(text: str, today: date = REFERENCE_DATE) -> Parsed:
     return Parsed(
         text=text,
         counts=find_counts(text, names),
-        window=find_window(fix_typos(text), today),
+        window=find_window(text, today),
         behaviours=find_behaviours(text),
         countries=countries,
         named_tables=find_named_tables(text),

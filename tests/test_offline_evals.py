@@ -1,0 +1,59 @@
+"""Every eval case under evals/cases holds for the offline author (without the dry-run score).
+
+The scores are `datagen eval --provider offline`'s job; this checks the shape
+expectations (tables, rows, columns, keys, targets, constraints, questions)
+in a fraction of a second per case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from datagen.agent.evals.cases import Case, load_cases
+from datagen.agent.offline import RefusedDescription, author
+from datagen.agent.offline.provider import questions_for
+from datagen.engine.load import parse_dataset
+from datagen.engine.plan import build_plan
+from datagen.engine.relations import foreign_keys
+
+CASES_DIR = Path(__file__).resolve().parent.parent / "evals" / "cases"
+CASES = load_cases(CASES_DIR)
+
+
+def test_enough_cases() -> None:
+    assert len(CASES) >= 40
+    assert sum(c.expect_error == "refused" for c in CASES) >= 2
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case: Case) -> None:
+    if case.expect_error == "refused":
+        with pytest.raises(RefusedDescription):
+            author(case.description, case.answers)
+        return
+    expect = case.expect
+    asked = questions_for(case.description, {})
+    if expect.max_clarifications is not None:
+        assert len(asked) <= expect.max_clarifications
+    answers = {q.key: case.answers.get(q.key, q.question.default) for q in asked}
+    dataset = parse_dataset(author(case.description, answers))
+    ids = [n.id for n in dataset.nodes]
+    for group in expect.table_groups():
+        assert any(t in ids for t in group), f"none of {group} in {ids}"
+    if expect.min_tables is not None:
+        assert len(ids) >= expect.min_tables
+    if expect.min_foreign_keys is not None:
+        assert len(foreign_keys(dataset)) >= expect.min_foreign_keys
+    plan = build_plan(dataset, seed=1)
+    for table, (low, high) in expect.rows.items():
+        assert low <= plan.tables[table].estimated_rows <= high, table
+    for table, columns in expect.columns.items():
+        node = dataset.node(table)
+        assert node is not None
+        assert all(node.column(c) is not None for c in columns), (table, columns)
+    for kind in expect.targets:
+        assert getattr(dataset.targets, kind), kind
+    for kind in expect.constraints:
+        assert getattr(dataset.constraints, kind), kind
