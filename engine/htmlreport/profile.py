@@ -1,0 +1,326 @@
+"""Column profiles and histograms as DuckDB aggregates: never a row per point in Python.
+
+A Parquet table is scanned by DuckDB in place (column pruning, bounded
+memory, spill to disk); an in-memory or CSV table is handed over as Arrow.
+Every result here is an aggregate of at most a few dozen numbers, so a
+report on ten million rows costs a few column scans, not ten million points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from datagen.engine.validate.source import (
+    ArrowSource,
+    CsvSource,
+    ParquetSource,
+    TableSource,
+    type_family,
+)
+
+HISTOGRAM_BINS = 30
+TOP_VALUES = 8
+# Integer columns with at most this many distinct values get one bar per value.
+DISCRETE_LIMIT = 30
+# Above this many rows, distinct counts are HyperLogLog estimates (bounded memory).
+EXACT_DISTINCT_ROWS = 2_000_000
+MEMORY_LIMIT = "1GB"
+
+
+@dataclass
+class Histogram:
+    """Bars of a plot: `edges` (len n+1) for continuous bins, or `labels` (len n) for categories."""
+
+    counts: list[int]
+    edges: list[Any] | None = None
+    labels: list[str] | None = None
+    xlabel: str = ""
+    other: int = 0  # rows outside the bars shown (values past the top ones)
+
+
+@dataclass
+class ColumnProfile:
+    table: str
+    name: str
+    declared: str | None  # the DSL type, None when the column is not in the schema
+    stored: str  # the type family found in the file
+    rows: int
+    nulls: int
+    distinct: int | None
+    distinct_exact: bool
+    stats: dict[str, Any] = field(default_factory=dict)
+    histogram: Histogram | None = None
+    top: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def null_share(self) -> float:
+        return self.nulls / self.rows if self.rows else 0.0
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Profiler:
+    """One DuckDB connection holding a view per table."""
+
+    def __init__(self, sources: dict[str, TableSource]):
+        self.sources = sources
+        self.con = duckdb.connect(":memory:")
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.views: dict[str, str] = {}
+        for index, (name, source) in enumerate(sources.items()):
+            view = f"t{index}"
+            if isinstance(source, ParquetSource):
+                path = source.location.replace("'", "''")
+                self.con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet('{path}')")
+            elif isinstance(source, (ArrowSource, CsvSource)):
+                self.con.register(view, source.table)
+            else:
+                self.con.register(view, source.read(source.names))
+            self.views[name] = view
+
+    def close(self) -> None:
+        self.con.close()
+
+    def view(self, table: str) -> str:
+        return self.views[table]
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    # ------------------------------------------------------------------ profiles
+
+    def table_profiles(self, table: str, declared: dict[str, str]) -> list[ColumnProfile]:
+        source = self.sources[table]
+        rows = source.num_rows
+        exact = rows <= EXACT_DISTINCT_ROWS
+        fields = list(source.schema)
+        if not fields:
+            return []
+        expressions: list[str] = []
+        for f in fields:
+            col = quote(f.name)
+            family = type_family(f.type)
+            distinct = f"count(DISTINCT {col})" if exact else f"approx_count_distinct({col})"
+            expressions += [f"count({col})", distinct]
+            if family in ("int", "float"):
+                finite = f"CASE WHEN isfinite({col}::DOUBLE) THEN {col}::DOUBLE END"
+                expressions += [
+                    f"min({finite})",
+                    f"max({finite})",
+                    f"avg({finite})",
+                    f"stddev_samp({finite})",
+                ]
+            elif family in ("date", "datetime"):
+                expressions += [f"min({col})", f"max({col})", "NULL", "NULL"]
+            elif family == "string":
+                expressions += [
+                    f"min(length({col}))",
+                    f"max(length({col}))",
+                    f"avg(length({col}))",
+                    "NULL",
+                ]
+            elif family == "bool":
+                expressions += [f"sum({col}::INTEGER)", "NULL", "NULL", "NULL"]
+            else:
+                expressions += ["NULL"] * 4
+        (values,) = self.query(f"SELECT {', '.join(expressions)} FROM {self.view(table)}")
+        profiles = []
+        for i, f in enumerate(fields):
+            nonnull, distinct, a, b, c, d = values[6 * i : 6 * i + 6]
+            family = type_family(f.type)
+            profile = ColumnProfile(
+                table=table,
+                name=f.name,
+                declared=declared.get(f.name),
+                stored=family,
+                rows=rows,
+                nulls=rows - int(nonnull),
+                distinct=None if distinct is None else int(distinct),
+                distinct_exact=exact,
+            )
+            if family in ("int", "float") and nonnull:
+                profile.stats = {"min": a, "max": b, "mean": c, "std": d}
+            elif family in ("date", "datetime") and nonnull:
+                profile.stats = {"min": a, "max": b}
+            elif family == "string" and nonnull:
+                profile.stats = {"min length": a, "max length": b, "mean length": c}
+            elif family == "bool" and nonnull:
+                profile.stats = {"true": int(a or 0), "false": int(nonnull) - int(a or 0)}
+            self._plot_data(profile)
+            profiles.append(profile)
+        return profiles
+
+    def _plot_data(self, profile: ColumnProfile) -> None:
+        nonnull = profile.rows - profile.nulls
+        if nonnull == 0:
+            return
+        family = profile.stored
+        distinct = profile.distinct or 0
+        if family == "int" and distinct <= DISCRETE_LIMIT:
+            self._top_values(profile, limit=DISCRETE_LIMIT, order_by_value=True)
+        elif family in ("int", "float"):
+            low, high = profile.stats.get("min"), profile.stats.get("max")
+            if low is not None and high is not None:
+                profile.histogram = self._numeric_histogram(profile, float(low), float(high))
+        elif family in ("date", "datetime"):
+            profile.histogram = self._time_histogram(profile)
+        elif family == "bool":
+            self._top_values(profile, limit=2)
+        elif family == "string":
+            # mostly-unique text (names, emails): its lengths say more than its top values
+            if distinct > 2 * TOP_VALUES and distinct > 0.5 * nonnull:
+                self._length_histogram(profile)
+            else:
+                self._top_values(profile, limit=TOP_VALUES)
+
+    def _top_values(
+        self, profile: ColumnProfile, *, limit: int, order_by_value: bool = False
+    ) -> None:
+        col = quote(profile.name)
+        rows = self.query(
+            f"SELECT {col}, count(*) AS n FROM {self.view(profile.table)} WHERE {col} IS NOT NULL "
+            f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit}"
+        )
+        if order_by_value:
+            rows.sort(key=lambda r: r[0])
+        profile.top = [(display(value), int(n)) for value, n in rows]
+        shown = sum(n for _, n in profile.top)
+        profile.histogram = Histogram(
+            counts=[n for _, n in profile.top],
+            labels=[label for label, _ in profile.top],
+            other=profile.rows - profile.nulls - shown,
+        )
+
+    def _numeric_histogram(self, profile: ColumnProfile, low: float, high: float) -> Histogram:
+        col = f"{quote(profile.name)}::DOUBLE"
+        width = (high - low) / HISTOGRAM_BINS if high > low else 1.0
+        counts = self._binned(profile.table, col, low, width, f"isfinite({col})")
+        return Histogram(
+            counts=counts,
+            edges=[low + i * width for i in range(HISTOGRAM_BINS + 1)],
+            xlabel=profile.name,
+        )
+
+    def _binned(self, table: str, expr: str, low: float, width: float, where: str) -> list[int]:
+        rows = self.query(
+            f"SELECT least(greatest(floor(({expr} - ?) / ?), 0), {HISTOGRAM_BINS - 1})::BIGINT AS b, "
+            f"count(*) FROM {self.view(table)} WHERE {where} GROUP BY b",
+            [low, width],
+        )
+        counts = [0] * HISTOGRAM_BINS
+        for b, n in rows:
+            counts[int(b)] = int(n)
+        return counts
+
+    def _time_histogram(self, profile: ColumnProfile) -> Histogram | None:
+        col = quote(profile.name)
+        epoch = f"epoch_us({col}::TIMESTAMP)::DOUBLE"
+        low, high = profile.stats["min"], profile.stats["max"]
+        low_us, high_us = micros(low), micros(high)
+        width = (high_us - low_us) / HISTOGRAM_BINS if high_us > low_us else 1.0
+        counts = self._binned(profile.table, epoch, low_us, width, f"{col} IS NOT NULL")
+        edges = [np.datetime64(int(low_us + i * width), "us") for i in range(HISTOGRAM_BINS + 1)]
+        return Histogram(counts=counts, edges=edges, xlabel=profile.name)
+
+    def _length_histogram(self, profile: ColumnProfile) -> None:
+        col = quote(profile.name)
+        rows = self.query(
+            f"SELECT length({col}) AS l, count(*) FROM {self.view(profile.table)} "
+            f"WHERE {col} IS NOT NULL GROUP BY l ORDER BY l LIMIT 200"
+        )
+        profile.histogram = Histogram(
+            counts=[int(n) for _, n in rows],
+            labels=[str(length) for length, _ in rows],
+            xlabel="length (characters)",
+        )
+
+    # ------------------------------------------------------------------ behaviours
+
+    def value_shares(self, table: str, column: str) -> dict[str, float]:
+        """Share of each non-null value (for declared choice weights: a few hundred at most)."""
+        col = quote(column)
+        rows = self.query(
+            f"SELECT {col}, count(*) FROM {self.view(table)} WHERE {col} IS NOT NULL "
+            f"GROUP BY {col} ORDER BY count(*) DESC LIMIT 1000"
+        )
+        total = sum(int(n) for _, n in rows)
+        return {display(value): int(n) / total for value, n in rows} if total else {}
+
+    def time_bin_counts(self, table: str, column: str, dimension: str) -> list[int]:
+        """Rows per hour of day, weekday (Mon=0) or month (Jan=0)."""
+        col = f"{quote(column)}::TIMESTAMP"
+        part, size = {
+            "hour": (f"hour({col})", 24),
+            "dow": (f"isodow({col}) - 1", 7),
+            "month": (f"month({col}) - 1", 12),
+        }[dimension]
+        rows = self.query(
+            f"SELECT {part} AS b, count(*) FROM {self.view(table)} WHERE {quote(column)} IS NOT NULL "
+            "GROUP BY b"
+        )
+        counts = [0] * size
+        for b, n in rows:
+            counts[int(b)] = int(n)
+        return counts
+
+    def fanout_histogram(
+        self, child: str, fk_column: str, parent: str, key_column: str
+    ) -> dict[int, int]:
+        """How many parent rows have k children, for every k observed (0 included)."""
+        rows = self.query(
+            f"WITH per_parent AS ("
+            f"  SELECT p.{quote(key_column)} AS k, count(c.{quote(fk_column)}) AS n"
+            f"  FROM {self.view(parent)} p LEFT JOIN {self.view(child)} c"
+            f"  ON c.{quote(fk_column)} = p.{quote(key_column)} GROUP BY p.{quote(key_column)}"
+            f") SELECT n, count(*) FROM per_parent GROUP BY n ORDER BY n"
+        )
+        return {int(n): int(parents) for n, parents in rows}
+
+
+def micros(value: Any) -> float:
+    if isinstance(value, dt.datetime):
+        return float(np.datetime64(value.replace(tzinfo=None), "us").astype(np.int64))
+    if isinstance(value, dt.date):
+        return float(np.datetime64(value, "D").astype("datetime64[us]").astype(np.int64))
+    return float(value)
+
+
+def display(value: Any) -> str:
+    """A value as the report prints it."""
+    if value is None:
+        return "∅"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+def format_number(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"
+        if abs(value) >= 1e9 or abs(value) < 1e-3:
+            return f"{value:.4g}"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:,.1f}"
+        return f"{value:.4g}"
+    return display(value)
