@@ -391,11 +391,17 @@ def repair_text(
     check = attempt.check
     lines = "\n".join("- " + p.render() for p in check.problems)
     if check.stage == "dry_run" and check.score is not None:
+        if check.score < settings.min_score:
+            verdict = f"scored {check.score:.1f}/100, below the required {settings.min_score:g}"
+        else:
+            verdict = (
+                f"scored {check.score:.1f}/100 but failed a structural check "
+                "(keys and foreign keys must always hold)"
+            )
         return prompts.render(
             "score_repair",
             attempt=attempt.number,
-            score=f"{check.score:.1f}",
-            min_score=f"{settings.min_score:g}",
+            verdict=verdict,
             rows=settings.dry_run_rows,
             count=len(check.problems),
             problems=lines,

@@ -23,7 +23,7 @@ from datagen.engine import dsl
 REQUIRED_FIELDS = {
     "system": {"dsl_reference", "clarification_policy", "examples", "max_questions"},
     "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
-    "score_repair": {"attempt", "score", "min_score", "rows", "count", "problems", "repairs_left"},
+    "score_repair": {"attempt", "verdict", "rows", "count", "problems", "repairs_left"},
     "clarification": set(),
 }
 

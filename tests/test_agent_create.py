@@ -118,6 +118,29 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
     assert second["tool_choice"]["name"] == "write_schema"
 
 
+def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
+    httpx2_mock, tmp_path
+) -> None:
+    impossible = small_schema(
+        targets={
+            "weekend_share": [{"table": "order", "column": "ordered_at", "min": 0.8, "max": 0.95}]
+        }
+    )
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(schema_message(impossible, call_id="toolu_1")),
+            ok(schema_message(small_schema(), call_id="toolu_2")),
+        ]
+    )
+    result = create(tmp_path / "o", "--no-input", "--no-generate", "--min-score", "95")
+    assert result.exit_code == 0, result.output
+    repair = last_tool_result(request_bodies(route)[1])
+    assert repair["is_error"] is True
+    assert "dry run (300 rows per table) scored" in repair["content"]
+    assert "- order.ordered_at: behavioral check `weekend_share` failed" in repair["content"]
+    assert "the required 95" in repair["content"]
+
+
 def test_three_failed_repairs_exit_1_and_keep_only_the_rejected_draft(
     httpx2_mock, tmp_path
 ) -> None:

@@ -105,8 +105,11 @@ def test_low_dry_run_score_becomes_a_repair_quoting_the_failed_checks() -> None:
 def test_structural_failure_fails_the_draft_whatever_the_score() -> None:
     scores = iter([DryRunScore(95.0, [Problem("order", "fk broken")], structural_ok=False)] * 4)
     checker = DraftChecker(LoopSettings(), scorer=lambda *a: next(scores))
+    provider = ScriptedProvider([small_schema()] * 4)
     with pytest.raises(AuthoringFailed):
-        author("shop", ScriptedProvider([small_schema()] * 4), checker=checker)
+        author("shop", provider, checker=checker)
+    text = provider.seen[1].exchanges[0].feedback.text  # type: ignore[union-attr]
+    assert "scored 95.0/100 but failed a structural check" in text
 
 
 def test_after_the_last_repair_the_failure_carries_attempts_usage_and_problems() -> None:
