@@ -77,9 +77,19 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 )
 @click.option("--no-generate", is_flag=True, help="Write the schema and dry-run report only.")
 @click.option(
-    "--min-score", type=float, default=90.0, show_default=True, help="Dry-run quality bar."
+    "--min-score",
+    type=float,
+    default=90.0,
+    show_default=True,
+    help="Quality bar: a dry run below it is repaired; final data below it exits 1.",
 )
-@click.option("--max-repairs", type=click.IntRange(0, 10), default=3, show_default=True)
+@click.option(
+    "--max-repairs",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Repair turns allowed after the first draft.",
+)
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -152,7 +162,8 @@ def create_cmd(
         _end(transcript, "failed", author_, exc.usage, len(exc.attempts) - 1)
         _save_rejected(staging, target, exc.last_draft, transcript)
         err.print(f"[bold red]error:[/] {exc}", markup=True)
-        err.print(f"the last draft is in {target / 'schema.rejected.json'}", markup=False)
+        if exc.last_draft is not None:
+            err.print(f"the last draft is in {target / 'schema.rejected.json'}", markup=False)
         sys.exit(1)
     except BaseException as exc:
         refused = _refusal(exc)
@@ -326,10 +337,10 @@ def _save_rejected(
     staging: Path, target: Path, draft: dict[str, Any] | None, transcript: Transcript
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    rejected = target / "schema.rejected.json"
-    tmp = target / ".schema.rejected.json.tmp"
-    tmp.write_text(json.dumps(draft, indent=2) + "\n")
-    tmp.replace(rejected)
+    if draft is not None:  # None: the provider only ever asked questions
+        tmp = target / ".schema.rejected.json.tmp"
+        tmp.write_text(json.dumps(draft, indent=2) + "\n")
+        tmp.replace(target / "schema.rejected.json")
     transcript.move_to(target / "transcript.jsonl")
     shutil.rmtree(staging, ignore_errors=True)
 
