@@ -13,12 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from datagen.engine import dsl
+from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers, dry_run, generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
 from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
-from datagen.engine.writers import FORMATS
+from datagen.engine.writers import FILE_FORMATS, FORMATS, parse_formats
 
 
 def _human_bytes(n: float) -> str:
@@ -44,9 +45,10 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=Path, allow_dash=True),
     default=None,
-    help="Output directory [default: out/<schema name>].",
+    help="Output directory [default: out/<schema name>]; `-` with --format events: the feed "
+    "on stdout.",
 )
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
@@ -65,7 +67,29 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     show_default=True,
     help="Multiply every entity's rows (facts follow through their fanout).",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="parquet", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    default="parquet",
+    show_default=True,
+    metavar="FORMAT[,FORMAT...]",
+    help=f"One or several of: {', '.join(FORMATS)} (e.g. parquet,sqlite). See docs/formats.md.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="clean",
+    show_default=True,
+    help="Corruption profile: realistic/dirty inject missing values, typos, duplicates, orphan "
+    "FKs... and list every defect in _defects.parquet.",
+)
+@click.option(
+    "--dsn",
+    envvar="DATAGEN_DSN",
+    default=None,
+    metavar="URL",
+    help="PostgreSQL for --format postgres, e.g. postgresql://user@localhost/db [env DATAGEN_DSN].",
+)
 @click.option("--dry-run", is_flag=True, help="Print a small sample of every table; write nothing.")
 @click.option(
     "--validate",
@@ -120,6 +144,8 @@ def generate_cmd(
     row_items: tuple[str, ...],
     scale: float,
     fmt: str,
+    profile: str,
+    dsn: str | None,
     dry_run: bool,
     run_validate: bool,
     min_score: float,
@@ -142,6 +168,9 @@ def generate_cmd(
       datagen generate examples/bank.json --rows customer=50000 --format csv
       datagen generate examples/saas.json --scale 10 --validate
       datagen generate examples/shop.json --dry-run
+      datagen generate examples/bank.json --format parquet,sqlite,duckdb
+      datagen generate examples/shop.json --format events --out - | head
+      datagen generate examples/shop.json --profile dirty --format csv
       datagen generate examples/tpch.json --target-size 1GB --workers 2
       datagen generate examples/tpch.json --scheduler dask --address tcp://10.0.0.5:8786
     """
@@ -150,8 +179,17 @@ def generate_cmd(
     seed = seed if seed is not None else (dataset.seed if dataset.seed is not None else 42)
     rows = parse_row_overrides(row_items, dataset)
     workers = workers or default_workers()
+    formats = parse_formats(fmt)
+    sizing_format = next((f for f in formats if f in FILE_FORMATS), "parquet")
     sizing = choose_scale(
-        dataset, scale, target_size, target_rows, seed=seed, fmt=fmt, rows=rows, workers=workers
+        dataset,
+        scale,
+        target_size,
+        target_rows,
+        seed=seed,
+        fmt=sizing_format,
+        rows=rows,
+        workers=workers,
     )
     if sizing is not None:
         scale = sizing.scale
@@ -160,6 +198,11 @@ def generate_cmd(
     if dry_run:
         print_sample(dry_run_tables := _dry(dataset, seed), Console())
         console.print(f"[dim]dry run: {len(dry_run_tables)} tables sampled, nothing written[/]")
+        return
+    if out is not None and str(out) == "-":
+        if formats != ["events"]:
+            raise InputError("--out - (stdout) is for --format events alone")
+        _events_to_stdout(dataset, seed, rows, scale, profile, workers)
         return
     out = out or Path("out") / dataset.metadata.name
     started = time.perf_counter()
@@ -183,17 +226,22 @@ def generate_cmd(
             dataset,
             out,
             seed=seed,
-            fmt=fmt,
+            fmt=formats,
             rows=rows,
             scale=scale,
             on_block=on_block,
             workers=workers,
+            profile=profile,
+            dsn=dsn,
             scheduler=scheduler,
             address=address,
         )
     elapsed = time.perf_counter() - started
     if not quiet:
-        summary = Table(title=f"{dataset.metadata.name}: seed {seed}, {fmt}", title_justify="left")
+        title = f"{dataset.metadata.name}: seed {seed}, {', '.join(formats)}"
+        if profile != "clean":
+            title += f", profile {profile}"
+        summary = Table(title=title, title_justify="left")
         for name in ("table", "rows", "columns", "size"):
             summary.add_column(name, justify="left" if name == "table" else "right")
         for t in result.tables:
@@ -236,6 +284,29 @@ def choose_scale(
     return scale_for_size(
         dataset, parse_size(target_size), seed=seed, fmt=fmt, rows=rows, workers=workers
     )
+
+
+def _events_to_stdout(dataset, seed, rows, scale, profile, workers):  # type: ignore[no-untyped-def]
+    """The feed is ordered by time, so every fact row is needed before the first line:
+    generate into a temporary directory, then stream the file out."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="datagen-events-") as tmp:
+        out = Path(tmp) / "run"
+        generate_dataset(
+            dataset,
+            out,
+            seed=seed,
+            fmt="events",
+            rows=rows,
+            scale=scale,
+            profile=profile,
+            workers=workers,
+        )
+        with open(out / "events.jsonl", "rb") as feed:
+            shutil.copyfileobj(feed, sys.stdout.buffer)
+        sys.stdout.flush()
 
 
 def _dry(dataset, seed):  # type: ignore[no-untyped-def]

@@ -1,4 +1,15 @@
-"""Writers: one per format, each streaming record batches into one file per table."""
+"""Writers and sinks: where the record batches of a run go.
+
+A `Sink` receives a whole dataset, table by table in DAG order; it opens a
+`TableWriter` per table, which receives that table's batches block by block.
+- file formats (parquet, csv, jsonl, json) write one file per table;
+- database formats (sqlite, duckdb) write one database file holding every
+  table, with keys and constraints from `engine.ddl`; postgres loads a
+  server through COPY;
+- `events` writes one NDJSON feed of every fact row ordered by time.
+Everything file-based is written inside the run's temporary directory and
+published by `generate_dataset` when the run is complete.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +19,12 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from datagen.engine import dsl
 from datagen.engine.errors import InputError
 
-FORMATS = ("parquet", "csv")
+FILE_FORMATS = ("parquet", "csv", "jsonl", "json")
+DATABASE_FORMATS = ("duckdb", "sqlite", "postgres")
+FORMATS = (*FILE_FORMATS, *DATABASE_FORMATS, "events")
 
 
 class TableWriter(Protocol):
@@ -27,14 +41,52 @@ class TableWriter(Protocol):
     ) -> None: ...
 
 
+class Sink(Protocol):
+    """One output format of a run: opened once, fed every table, closed once."""
+
+    format: str
+
+    def open_table(
+        self, table: str, schema: pa.Schema, rows: int, dictionary_columns: list[str]
+    ) -> TableWriter | None:
+        """A writer for the table's batches, or None when the format skips the table."""
+        ...
+
+    def close(self) -> list[str]:
+        """Finish (final checks included) and return the files written, relative names."""
+        ...
+
+    def abort(self) -> None: ...
+
+
+def parse_formats(text: str | list[str] | tuple[str, ...]) -> list[str]:
+    """`parquet,sqlite` -> ["parquet", "sqlite"]: known names, no repeats, order kept."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    formats: list[str] = []
+    for item in (i.strip().lower() for i in items):
+        if not item:
+            continue
+        if item not in FORMATS:
+            raise InputError(
+                f"--format {item!r} is not supported; choose from: {', '.join(FORMATS)} "
+                "(several at once with commas: parquet,sqlite)"
+            )
+        if item not in formats:
+            formats.append(item)
+    if not formats:
+        raise InputError(f"--format is empty; choose from: {', '.join(FORMATS)}")
+    return formats
+
+
 def open_writer(
     fmt: str,
     directory: Path,
     table: str,
     schema: pa.Schema,
     dictionary_columns: list[str] | None = None,
+    rows: int | None = None,
 ) -> TableWriter:
-    """dictionary_columns: columns worth dictionary encoding (few distinct values)."""
+    """A file-per-table writer. dictionary_columns: worth dictionary encoding (Parquet)."""
     if fmt == "parquet":
         from datagen.engine.writers.parquet import ParquetTableWriter
 
@@ -43,4 +95,69 @@ def open_writer(
         from datagen.engine.writers.csv import CsvTableWriter
 
         return CsvTableWriter(directory, table, schema)
-    raise InputError(f"--format {fmt!r} is not supported; choose one of: {', '.join(FORMATS)}")
+    if fmt == "jsonl":
+        from datagen.engine.writers.jsonl import JsonlTableWriter
+
+        return JsonlTableWriter(directory, table)
+    if fmt == "json":
+        from datagen.engine.writers.jsonl import JsonTableWriter
+
+        return JsonTableWriter(directory, table, rows)
+    raise InputError(f"--format {fmt!r} is not a file-per-table format: {', '.join(FILE_FORMATS)}")
+
+
+class FileSink:
+    """One file per table, in the run's directory."""
+
+    def __init__(self, fmt: str, directory: Path):
+        self.format = fmt
+        self._directory = directory
+        self._files: list[str] = []
+
+    def open_table(
+        self, table: str, schema: pa.Schema, rows: int, dictionary_columns: list[str]
+    ) -> TableWriter:
+        writer = open_writer(self.format, self._directory, table, schema, dictionary_columns, rows)
+        self._files.append(writer.filename)
+        return writer
+
+    def close(self) -> list[str]:
+        return list(self._files)
+
+    def abort(self) -> None:
+        pass
+
+
+def open_sink(
+    fmt: str,
+    directory: Path,
+    dataset: dsl.Dataset,
+    *,
+    constraints: bool = True,
+    dsn: str | None = None,
+) -> Sink:
+    """constraints=False: database tables without keys or checks (dirty profiles)."""
+    if fmt in FILE_FORMATS:
+        return FileSink(fmt, directory)
+    if fmt == "sqlite":
+        from datagen.engine.writers.sqlite import SqliteSink
+
+        return SqliteSink(directory, dataset, constraints=constraints)
+    if fmt == "duckdb":
+        from datagen.engine.writers.duckdb import DuckdbSink
+
+        return DuckdbSink(directory, dataset, constraints=constraints)
+    if fmt == "postgres":
+        from datagen.engine.writers.postgres import PostgresSink
+
+        if not dsn:
+            raise InputError(
+                "--format postgres needs --dsn postgresql://user@host/dbname "
+                "(or the DATAGEN_DSN environment variable)"
+            )
+        return PostgresSink(dsn, dataset, constraints=constraints)
+    if fmt == "events":
+        from datagen.engine.writers.events import EventsSink
+
+        return EventsSink(directory, dataset)
+    raise InputError(f"--format {fmt!r} is not supported; choose from: {', '.join(FORMATS)}")

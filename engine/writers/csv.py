@@ -6,8 +6,9 @@ from pathlib import Path
 from types import TracebackType
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from datagen.engine.writers.jsonl import iso_text
 
 
 def _plain_schema(schema: pa.Schema) -> pa.Schema:
@@ -32,7 +33,7 @@ class CsvTableWriter:
             if pa.types.is_dictionary(array.type):
                 array = array.cast(pa.string())
             elif pa.types.is_timestamp(array.type):
-                array = pc.strftime(array, format="%Y-%m-%dT%H:%M:%S")
+                array = iso_text(array)
             arrays.append(array)
         self._writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self._schema))
 
