@@ -153,7 +153,9 @@ def write(data_dir: Path, table: str, data: pa.Table) -> None:
 
 def replace_column(data: pa.Table, name: str, values: list[Any] | pa.Array) -> pa.Table:
     index = data.schema.get_field_index(name)
-    array = values if isinstance(values, pa.Array) else pa.array(values, data.schema.field(name).type)
+    array = (
+        values if isinstance(values, pa.Array) else pa.array(values, data.schema.field(name).type)
+    )
     return data.set_column(index, pa.field(name, array.type), array)
 
 

@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
+
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import render_console, replay, validate_dataset
-from rich.console import Console
 
 
 @click.command("validate")
@@ -56,6 +57,12 @@ from rich.console import Console
     is_flag=True,
     help="Also regenerate from the seed in .metadata.json and compare file hashes.",
 )
+@click.option(
+    "--html",
+    "write_html",
+    is_flag=True,
+    help="Also write the visual report to DATA/report.html and print its path.",
+)
 def validate_cmd(
     schema: Path,
     data_dir: Path,
@@ -64,6 +71,7 @@ def validate_cmd(
     output: str,
     data_format: str | None,
     run_replay: bool,
+    write_html: bool,
 ) -> None:
     """Check the dataset in --data against SCHEMA and print a quality score (0-100).
 
@@ -83,6 +91,7 @@ def validate_cmd(
       datagen validate shop.json -d out/shop --report report.json --min-score 95
       datagen validate shop.json -d out/shop --format json > report.json
       datagen validate shop.json -d out/shop --replay
+      datagen validate shop.json -d out/shop --html
     """
     dataset = load_dataset(schema)
     report = validate_dataset(dataset, data_dir, fmt=data_format)
@@ -97,5 +106,13 @@ def validate_cmd(
         render_console(report, console, min_score=min_score)
         if report_path is not None:
             console.print(f"[dim]report written to {report_path}[/]")
+    if write_html:
+        from datagen.engine.htmlreport import write_html_report
+
+        html_path = write_html_report(
+            dataset, data_dir, report, fmt=data_format, min_score=min_score
+        )
+        # stdout stays pure JSON with --format json
+        click.echo(f"HTML report: {html_path}", err=output == "json")
     if not report.ok(min_score):
         sys.exit(1)

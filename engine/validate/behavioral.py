@@ -16,13 +16,15 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from datagen.engine import dsl, relations
 from datagen.engine.modifiers import YEAR_SECONDS
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import stats, time_cells
-from datagen.engine.validate.context import Context, datetimes, to_numpy
+from datagen.engine.validate.context import Context, to_numpy, valid_mask
 from datagen.engine.validate.report import Check
 from datagen.engine.validate.structural import children_per_parent
+from datagen.engine.validate.values import Extremes
 
 # Modifiers that move timestamps: the generator's pattern no longer describes the data.
 TIME_MOVING = (dsl.TimeJitterMod,)
@@ -76,10 +78,9 @@ def behavioral_checks(ctx: Context) -> Iterator[Check]:
 
 
 def weekend_share(ctx: Context, target: dsl.ShareTarget) -> Check:
-    instants = datetimes(ctx.column(target.table, target.column))
-    n = len(instants)
-    weekend = time_cells.bins_of(instants, "dow") >= 5
-    share = float(weekend.mean()) if n else math.nan
+    per_day = time_cells.bin_counts(ctx.bins(target.table, target.column, "dow"), 7)
+    n = int(per_day.sum())
+    share = float(per_day[5:].sum() / n) if n else math.nan
     low, high = _widened(target.min, target.max, share, n)
     ok = n > 0 and low <= share <= high
     return Check(
@@ -103,13 +104,12 @@ def _widened(low: float, high: float, share: float, n: int) -> tuple[float, floa
 
 
 def mean_in_range(ctx: Context, target: dsl.ShareTarget) -> Check:
-    values = ctx.column(target.table, target.column).drop_null()
-    if pa.types.is_boolean(values.type):
-        values = values.cast(pa.float64())
-    n = len(values)
-    mean = pc.mean(values).as_py() if n else None
-    std = pc.stddev(values, ddof=1).as_py() if n > 1 else 0.0
-    pad = stats.mean_tolerance(std or 0.0, n)
+    moments = stats.Moments()
+    for batch in ctx.scan(target.table, [target.column]):
+        values = batch.column(target.column)
+        moments.add(to_numpy(values.drop_null().cast(pa.float64()), np.float64))
+    n, mean = moments.count, moments.mean if moments.count else None
+    pad = stats.mean_tolerance(moments.std, n)
     ok = mean is not None and target.min - pad <= mean <= target.max + pad
     return Check(
         "behavioral",
@@ -125,7 +125,7 @@ def mean_in_range(ctx: Context, target: dsl.ShareTarget) -> Check:
 
 
 def _series_window(
-    ctx: Context, node: dsl.Node, column: str, instants: np.ndarray
+    ctx: Context, node: dsl.Node, column: str
 ) -> tuple[np.datetime64, np.datetime64]:
     """The window a datetime column was drawn from: its generator's, else the data's span."""
     col = node.column(column)
@@ -135,7 +135,18 @@ def _series_window(
             window = time_cells.series_window(ctx.dataset, spec)
             if window is not None:
                 return window
-    return instants.min(), instants.max() + np.timedelta64(1, "h")
+    extremes = Extremes()
+    for batch in ctx.scan(node.id, [column]):
+        extremes.add(batch.column(column).cast(pa.timestamp("us")))
+    first = np.datetime64(extremes.low, "us")
+    last = np.datetime64(extremes.high, "us")
+    return first, last + np.timedelta64(1, "h")
+
+
+def _floats(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A numeric batch as float64 (nulls as 0) and its validity mask."""
+    numbers = to_numpy(pc.fill_null(values.cast(pa.float64()), 0.0), np.float64)
+    return numbers, valid_mask(values)
 
 
 def seasonality(ctx: Context, target: dsl.SeasonalityTarget) -> Check:
@@ -147,25 +158,23 @@ def seasonality(ctx: Context, target: dsl.SeasonalityTarget) -> Check:
     bin's own sampling error.
     """
     node = ctx.node(target.table)
-    times = ctx.column(target.table, target.column)
-    if target.value:
-        values = ctx.column(target.table, target.value)
-        keep = pc.and_(times.is_valid(), values.is_valid())
-        times, values = times.filter(keep), values.filter(keep)
-        amounts = to_numpy(values.cast(pa.float64()), float)
-    else:
-        times = times.drop_null()
-        amounts = np.ones(len(times))
-    instants = datetimes(times)
+    bins = ctx.bins(target.table, target.column, target.dimension)
     size = dsl.PATTERN_LENGTH[target.dimension]
     labels = time_cells.LABELS[target.dimension]
-    if len(instants) == 0:
+    if target.value:
+        totals, squares = np.zeros(size), np.zeros(size)
+        for batch in ctx.scan(target.table, [target.value]):
+            amounts, valid = _floats(batch.column(target.value))
+            batch_bins = bins[batch.offset : batch.offset + batch.num_rows]
+            valid &= batch_bins >= 0
+            totals += np.bincount(batch_bins[valid], weights=amounts[valid], minlength=size)
+            squares += np.bincount(batch_bins[valid], weights=amounts[valid] ** 2, minlength=size)
+    else:
+        totals = time_cells.bin_counts(bins, size).astype(float)
+        squares = totals
+    if not totals.any():
         return _empty("seasonality", target.table, target.column)
-    bins = time_cells.bins_of(instants, target.dimension)
-    totals = np.bincount(bins, weights=amounts, minlength=size)
-    squares = np.bincount(bins, weights=amounts * amounts, minlength=size)
-    start, end = _series_window(ctx, node, target.column, instants)
-    hours = time_cells.exposure(start, end, target.dimension)
+    hours = time_cells.exposure(*_series_window(ctx, node, target.column), target.dimension)
     present = hours > 0
     weights = np.asarray(target.weights, dtype=float)
     observed = np.zeros(size)
@@ -234,42 +243,47 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
             needed.add(mod.args.column or own_time or time_column)
     if not ctx.usable(target.table, *needed):
         return None
-    rows = ctx.sources[target.table].read(sorted(needed))
-    keep = rows.column(0).is_valid()
-    for name in rows.column_names[1:]:
-        keep = pc.and_(keep, rows.column(name).is_valid())
-    rows = rows.filter(keep)
-    if rows.num_rows == 0:
-        return _empty("composite_effect", target.table, target.column)
-    values = to_numpy(rows.column(target.column).cast(pa.float64()), float)
-    multiplier = np.ones(rows.num_rows)
-    modeled = []
-    for mod in col.modifiers:
-        if isinstance(mod, dsl.SeasonalityMod):
-            at = datetimes(rows.column(mod.args.column or own_time or time_column))
-            weights = np.asarray(mod.args.weights, dtype=float)
-            multiplier *= weights[time_cells.bins_of(at, mod.args.dimension)]
-            modeled.append(f"seasonality({mod.args.dimension})")
-        elif isinstance(mod, dsl.TrendMod):
-            at = datetimes(rows.column(mod.args.column or own_time or time_column))
-            multiplier *= trend_factor(ctx.dataset, at, mod.args.growth)
-            modeled.append("trend")
     size = dsl.PATTERN_LENGTH[target.dimension]
     labels = time_cells.LABELS[target.dimension]
-    bins = time_cells.bins_of(datetimes(rows.column(time_column)), target.dimension)
-    counts = np.bincount(bins, minlength=size)
+    bins = ctx.bins(target.table, time_column, target.dimension)
+    seasonal = [m for m in col.modifiers if isinstance(m, dsl.SeasonalityMod)]
+    trends = [m for m in col.modifiers if isinstance(m, dsl.TrendMod)]
+    modeled = [f"seasonality({m.args.dimension})" for m in seasonal] + ["trend"] * len(trends)
+    trend_columns = [m.args.column or own_time or time_column for m in trends]
+    counts = np.zeros(size, dtype=np.int64)
+    sums, squares, declared = np.zeros(size), np.zeros(size), np.zeros(size)
+    for batch in ctx.scan(target.table, [target.column, *trend_columns]):
+        rows = slice(batch.offset, batch.offset + batch.num_rows)
+        values, keep = _floats(batch.column(target.column))
+        batch_bins = bins[rows]
+        keep &= batch_bins >= 0
+        multiplier = np.ones(batch.num_rows)
+        for mod in seasonal:
+            mod_bins = ctx.bins(
+                target.table, mod.args.column or own_time or time_column, mod.args.dimension
+            )[rows]
+            keep &= mod_bins >= 0
+            multiplier *= np.asarray(mod.args.weights, dtype=float)[mod_bins]
+        for mod, at in zip(trends, trend_columns, strict=True):
+            times = batch.column(at)
+            keep &= valid_mask(times)
+            multiplier *= trend_factor(ctx.dataset, times, mod.args.growth)
+        batch_bins, values, multiplier = batch_bins[keep], values[keep], multiplier[keep]
+        counts += np.bincount(batch_bins, minlength=size)
+        sums += np.bincount(batch_bins, weights=values, minlength=size)
+        squares += np.bincount(batch_bins, weights=values * values, minlength=size)
+        declared += np.bincount(batch_bins, weights=multiplier, minlength=size)
+    if not counts.any():
+        return _empty("composite_effect", target.table, target.column)
     present = counts > 0
-    sums = np.bincount(bins, weights=values, minlength=size)
-    squares = np.bincount(bins, weights=values * values, minlength=size)
-    declared = np.bincount(bins, weights=multiplier, minlength=size)
     means = np.where(present, sums / np.maximum(counts, 1), 0.0)
     variances = np.where(
         counts > 1, (squares - counts * means * means) / np.maximum(counts - 1, 1), 0.0
     )
-    overall = values.mean()
+    overall = sums.sum() / counts.sum()
     observed = means / overall if overall else means
     expected_means = np.where(present, declared / np.maximum(counts, 1), 0.0)
-    expected = expected_means / multiplier.mean()
+    expected = expected_means / (declared.sum() / counts.sum())
     errors = np.abs(observed - expected)
     relative_se = np.where(
         present, np.sqrt(np.maximum(variances, 0) / np.maximum(counts, 1)) / abs(overall or 1), 0.0
@@ -317,11 +331,15 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     )
 
 
-def trend_factor(dataset: dsl.Dataset, at: np.ndarray, growth: float) -> np.ndarray:
-    """Compound growth per year since the timeframe's start (the origin cancels out)."""
-    origin = dsl.parse_instant(dataset.timeframe.start) if dataset.timeframe else at.min()
-    years = (at - origin.astype("datetime64[us]")).astype(np.int64) / (YEAR_SECONDS * 1e6)
-    return np.power(1 + growth, years)
+def trend_factor(dataset: dsl.Dataset, times: pa.ChunkedArray, growth: float) -> np.ndarray:
+    """Compound growth per year since the timeframe's start, as the engine applies it."""
+    micros = time_cells.epoch_micros(times)
+    origin = 0
+    if dataset.timeframe is not None:
+        origin = int(
+            dsl.parse_instant(dataset.timeframe.start).astype("datetime64[us]").astype(np.int64)
+        )
+    return np.power(1 + growth, (micros - origin) / (YEAR_SECONDS * 1e6))
 
 
 # --------------------------------------------------------------------------- implied
@@ -355,11 +373,11 @@ def choice_weights(
         expected[key] = expected.get(key, 0.0) + weight
     total = sum(expected.values())
     expected = {k: w / total for k, w in expected.items()}
-    counts = pc.value_counts(ctx.column(node.id, col.name).drop_null())
     observed: dict[Any, int] = {}
-    for item in counts.to_pylist():
-        key = _choice_key(item["values"], col.type)
-        observed[key] = observed.get(key, 0) + item["counts"]
+    for batch in ctx.scan(node.id, [col.name]):
+        for item in pc.value_counts(batch.column(col.name).drop_null()).to_pylist():
+            key = _choice_key(item["values"], col.type)
+            observed[key] = observed.get(key, 0) + item["counts"]
     n = sum(observed.values())
     if n == 0:
         return _empty("choice_weights", node.id, col.name)
@@ -400,18 +418,18 @@ def time_patterns(
         return
     dimensions = list(dict.fromkeys(p.dimension for p in spec.pattern))
     day_resolution = col.type == "date" or time_cells.series_freq(ctx.dataset, spec) == "D"
-    instants = datetimes(ctx.column(node.id, col.name))
-    n = len(instants)
     for dimension in dimensions:
         if dimension == "hour" and day_resolution:
             continue
         expected = time_cells.expected_shares(*window, spec.pattern, dimension)
         size = len(expected)
         labels = time_cells.LABELS[dimension]
+        counts = time_cells.bin_counts(ctx.bins(node.id, col.name, dimension), size)
+        n = int(counts.sum())
         if n == 0:
             yield _empty(f"{dimension}_pattern", node.id, col.name)
             continue
-        observed = np.bincount(time_cells.bins_of(instants, dimension), minlength=size) / n
+        observed = counts / n
         # bins the window never reaches are not compared
         compared = [b for b in range(size) if expected[b] > 0 or observed[b] > 0]
         allowed = np.array(
@@ -445,9 +463,9 @@ def time_patterns(
 
 
 def null_rate(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
-    values = ctx.column(node.id, col.name)
-    n = len(values)
-    share = values.null_count / n if n else math.nan
+    n = ctx.num_rows(node.id)
+    nulls = ctx.sources[node.id].null_count(col.name)
+    share = nulls / n if n else math.nan
     allowed = stats.share_tolerance(col.null_rate, n)
     ok = n > 0 and abs(share - col.null_rate) <= allowed
     return Check(
@@ -458,7 +476,7 @@ def null_rate(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
         ok,
         share,
         {"null_rate": col.null_rate, "allowed_error": allowed},
-        message=f"{values.null_count} null(s) in {n} rows",
+        message=f"{nulls} null(s) in {n} rows",
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from datagen.engine.validate.report import Check, Report
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from datagen.engine.validate.report import Check, Report
 
 BAR_WIDTH = 30
 

@@ -1,16 +1,72 @@
-"""What every check needs: the schema, the tables, and which columns are usable."""
+"""What every check needs: the schema, the tables, and which columns are usable.
+
+Checks read tables in batches of rows (`scan`) and aggregate as they go, so
+memory stays at one batch of the columns a check reads. Only checks that
+must see a whole column at once (uniqueness, the keys a foreign key points
+at) read one with `column`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from datagen.engine import dsl
 from datagen.engine.validate.report import MAX_EXAMPLES
 from datagen.engine.validate.source import TableSource
+
+BATCH_ROWS = 1 << 18
+
+ArrayLike = pa.Array | pa.ChunkedArray | np.ndarray
+
+
+@dataclass
+class Batch:
+    """Consecutive rows of some columns of a table, from row `offset` on."""
+
+    offset: int
+    data: pa.RecordBatch
+
+    @property
+    def num_rows(self) -> int:
+        return self.data.num_rows
+
+    def column(self, name: str) -> pa.Array:
+        return self.data.column(name)
+
+    def has(self, name: str) -> bool:
+        return name in self.data.schema.names
+
+
+class Examples:
+    """The first offending rows of a table: position, primary key and the values at fault."""
+
+    def __init__(self, pk: str | None):
+        self.pk = pk
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self, batch: Batch, mask: np.ndarray, shown: dict[str, ArrayLike] | None = None
+    ) -> None:
+        room = MAX_EXAMPLES - len(self.rows)
+        if room <= 0:
+            return
+        positions = np.flatnonzero(mask)[:room]
+        columns: dict[str, ArrayLike] = {}
+        if self.pk and batch.has(self.pk):
+            columns[self.pk] = batch.column(self.pk)
+        columns.update(shown or {})
+        for position in positions:
+            example: dict[str, Any] = {"row": batch.offset + int(position)}
+            for name, values in columns.items():
+                value = values[int(position)]
+                example[name] = value.as_py() if hasattr(value, "as_py") else value
+            self.rows.append(example)
 
 
 @dataclass
@@ -22,8 +78,11 @@ class Context:
     lenient_types: bool = False
     # (table, column) pairs that are missing or of the wrong type: checks skip them.
     unusable: set[tuple[str, str]] = field(default_factory=set)
-    # per fact table: children per row of its first parent, shared by two checks
-    fanout_counts: dict[str, np.ndarray] = field(default_factory=dict)
+    # per FK column: what resolving it found (fk_resolves and fanout checks share it)
+    resolved: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # per datetime column and dimension: each row's hour / weekday / month (-1: null)
+    calendar_bins: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
+    key_indexes: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def node(self, table: str) -> dsl.Node:
         node = self.dataset.node(table)
@@ -36,48 +95,82 @@ class Context:
     def num_rows(self, table: str) -> int:
         return self.sources[table].num_rows
 
-    def column(self, table: str, column: str) -> pa.ChunkedArray:
-        """One column, dictionary-decoded so every compute function accepts it."""
-        values = self.sources[table].column(column)
-        if pa.types.is_dictionary(values.type):
-            values = values.cast(values.type.value_type)
-        return values
-
-    def row_examples(
-        self,
-        table: str,
-        mask: pa.ChunkedArray | pa.Array,
-        shown: dict[str, pa.ChunkedArray | pa.Array] | None = None,
-    ) -> list[dict[str, Any]]:
-        """The first offending rows: their position, primary key and the values at fault."""
-        positions = pc.indices_nonzero(pc.fill_null(mask, False))[:MAX_EXAMPLES]
-        if len(positions) == 0:
-            return []
-        examples: list[dict[str, Any]] = [{"row": int(p)} for p in positions.to_pylist()]
+    def pk_of(self, table: str) -> str | None:
+        """The primary key, when it can label example rows."""
         pk = self.node(table).pk
-        columns: dict[str, pa.ChunkedArray | pa.Array] = {}
         if pk and pk in self.sources[table].names and (table, pk) not in self.unusable:
-            columns[pk] = self.column(table, pk)
-        columns.update(shown or {})
-        for name, values in columns.items():
-            for example, value in zip(examples, values.take(positions).to_pylist(), strict=True):
-                example[name] = value
-        return examples
+            return pk
+        return None
+
+    def examples(self, table: str) -> Examples:
+        return Examples(self.pk_of(table))
+
+    def column(self, table: str, column: str) -> pa.ChunkedArray:
+        """One whole column, dictionary-decoded so every compute function accepts it."""
+        return decoded(self.sources[table].column(column))
+
+    def scan(self, table: str, columns: list[str], *, with_pk: bool = False) -> Iterator[Batch]:
+        """The columns in batches of BATCH_ROWS rows (plus the primary key for examples)."""
+        names = list(dict.fromkeys(columns))
+        pk = self.pk_of(table) if with_pk else None
+        if pk and pk not in names:
+            names.append(pk)
+        offset = 0
+        for batch in self.sources[table].batches(names, BATCH_ROWS):
+            arrays = [decoded(batch.column(i)) for i in range(batch.num_columns)]
+            yield Batch(offset, pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
+            offset += batch.num_rows
+
+    def bins(self, table: str, column: str, dimension: str) -> np.ndarray:
+        """Hour / weekday / month of each row of a datetime column (-1: null), as int8.
+
+        One scan fills all three dimensions: 3 bytes per row, less than the column.
+        """
+        from datagen.engine.validate.time_cells import column_bins
+
+        key = (table, column, dimension)
+        if key not in self.calendar_bins:
+            rows = self.num_rows(table)
+            found = {name: np.empty(rows, dtype=np.int8) for name in ("hour", "dow", "month")}
+            for batch in self.scan(table, [column]):
+                end = batch.offset + batch.num_rows
+                for name, out in found.items():
+                    out[batch.offset : end] = column_bins(batch.column(column), name)
+            for name, out in found.items():
+                self.calendar_bins[(table, column, name)] = out
+        return self.calendar_bins[key]
+
+    def key_index(self, table: str, column: str) -> Any:
+        from datagen.engine.validate.keys import KeyIndex
+
+        if (table, column) not in self.key_indexes:
+            self.key_indexes[(table, column)] = KeyIndex(self.column(table, column))
+        return self.key_indexes[(table, column)]
 
 
-def to_numpy(values: pa.ChunkedArray | pa.Array, dtype: Any = None) -> np.ndarray:
-    """Non-null values as numpy (nulls must have been filtered out first)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    array = values.to_numpy(zero_copy_only=False)
+def decoded(values: Any) -> Any:
+    if pa.types.is_dictionary(values.type):
+        return values.cast(values.type.value_type)
+    return values
+
+
+def to_numpy(values: ArrayLike, dtype: Any = None) -> np.ndarray:
+    """Values as numpy (nulls must have been filled or dropped first)."""
+    if isinstance(values, np.ndarray):
+        array = values
+    else:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+        array = values.to_numpy(zero_copy_only=False)
     return array.astype(dtype) if dtype is not None else array
 
 
-def datetimes(values: pa.ChunkedArray) -> np.ndarray:
-    """A date or datetime column's non-null values as numpy datetime64[us] (naive)."""
-    valid = values.drop_null()
-    if pa.types.is_timestamp(valid.type) and valid.type.tz is not None:
-        valid = valid.cast(pa.timestamp(valid.type.unit))
-    if pa.types.is_date(valid.type):
-        valid = valid.cast(pa.timestamp("us"))
-    return to_numpy(valid).astype("datetime64[us]")
+def valid_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    if values.null_count == 0:
+        return np.ones(len(values), dtype=bool)
+    return to_numpy(values.is_valid())
+
+
+def true_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow result as numpy, null counted as False."""
+    return to_numpy(pc.fill_null(values, False))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.load import schema_hash

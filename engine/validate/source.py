@@ -7,11 +7,13 @@ involves, never by the whole dataset.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 
@@ -29,6 +31,12 @@ class TableSource:
 
     def column(self, name: str) -> pa.ChunkedArray:
         return self.read([name]).column(0)
+
+    def batches(self, columns: list[str], rows: int) -> Iterator[pa.RecordBatch]:
+        yield from self.read(columns).to_batches(max_chunksize=rows)
+
+    def null_count(self, name: str) -> int:
+        return self.column(name).null_count
 
     @property
     def names(self) -> list[str]:
@@ -58,11 +66,40 @@ class ParquetSource(TableSource):
             raise InputError(f"cannot read {path}: {exc}") from None
         self.num_rows = self._file.metadata.num_rows
 
+    def null_count(self, name: str) -> int:
+        """From the row groups' statistics when every one has them: no data read."""
+        meta = self._file.metadata
+        leaf = _leaf_index(meta, name)
+        total = 0
+        for group in range(meta.num_row_groups):
+            stats = meta.row_group(group).column(leaf).statistics if leaf is not None else None
+            if stats is None or not stats.has_null_count:
+                return self.column(name).null_count
+            total += stats.null_count
+        return total
+
     def read(self, columns: list[str]) -> pa.Table:
         try:
             return self._file.read(columns=columns)
         except (OSError, pa.ArrowException) as exc:
             raise InputError(f"cannot read columns {columns} of {self.location}: {exc}") from None
+
+    def batches(self, columns: list[str], rows: int) -> Iterator[pa.RecordBatch]:
+        """Streamed from the file: memory holds one batch, never the whole column."""
+        try:
+            yield from self._file.iter_batches(batch_size=rows, columns=columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read columns {columns} of {self.location}: {exc}") from None
+
+
+def _leaf_index(meta: pq.FileMetaData, name: str) -> int | None:
+    """The Parquet leaf column of a flat top-level field (None for nested ones)."""
+    if meta.num_row_groups == 0:
+        return None
+    first = meta.row_group(0)
+    return next(
+        (i for i in range(meta.num_columns) if first.column(i).path_in_schema == name), None
+    )
 
 
 class CsvSource(TableSource):

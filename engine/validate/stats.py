@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
+import numpy as np
+
 from datagen.engine import dsl
 
-ALPHA = 0.001
+ALPHA = 1e-4
 
 
 def z_value(comparisons: int = 1) -> float:
@@ -36,6 +38,31 @@ def mean_tolerance(std: float, n: int, comparisons: int = 1) -> float:
     if n <= 0:
         return math.inf
     return z_value(comparisons) * std / math.sqrt(n) + 1 / n
+
+
+class Moments:
+    """Count, mean and spread over batches (Chan et al.'s parallel update: no cancellation)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.mean = 0.0
+        self.m2 = 0.0
+
+    def add(self, values: np.ndarray) -> None:
+        n = len(values)
+        if n == 0:
+            return
+        mean = float(values.mean())
+        m2 = float(((values - mean) ** 2).sum())
+        total = self.count + n
+        delta = mean - self.mean
+        self.mean += delta * n / total
+        self.m2 += m2 + delta * delta * self.count * n / total
+        self.count = total
+
+    @property
+    def std(self) -> float:
+        return math.sqrt(self.m2 / (self.count - 1)) if self.count > 1 else 0.0
 
 
 def fanout_moments(fanout: dsl.Fanout) -> tuple[float, float]:

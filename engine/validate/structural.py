@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from datagen.engine import dsl, relations
-from datagen.engine.validate.context import Context, to_numpy
+from datagen.engine.validate import keys
+from datagen.engine.validate.context import Context, valid_mask
 from datagen.engine.validate.report import Check
 from datagen.engine.validate.source import PHYSICAL_TYPE, type_family, type_matches
 
@@ -89,11 +92,11 @@ def column_type(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
     ok = type_matches(col.type, arrow_type, lenient=ctx.lenient_types)
     message = ""
     if ok and col.type == "int" and type_family(arrow_type) == "float":
-        values = ctx.column(node.id, col.name)
-        fractional = pc.not_equal(values, pc.floor(values))
-        ok = not pc.any(fractional).as_py()
-        if not ok:
-            message = "has fractional values"
+        for batch in ctx.scan(node.id, [col.name]):
+            values = batch.column(col.name)
+            if pc.any(pc.not_equal(values, pc.floor(values))).as_py():
+                ok, message = False, "has fractional values"
+                break
     if not ok:
         ctx.unusable.add((node.id, col.name))
         message = message or (
@@ -165,30 +168,20 @@ def row_count(ctx: Context, node: dsl.Node) -> Check | None:
 
 
 def primary_key(ctx: Context, node: dsl.Node, pk: str) -> Iterator[Check]:
-    keys = ctx.column(node.id, pk)
-    valid = len(keys) - keys.null_count
-    distinct = pc.count_distinct(keys, mode="only_valid").as_py()
-    examples = []
-    if distinct < valid:
-        counts = pc.value_counts(keys.drop_null())
-        repeated = counts.filter(pc.greater(counts.field("counts"), 1))
-        examples = [
-            {pk: item["values"], "count": item["counts"]} for item in repeated[:5].to_pylist()
-        ]
+    extra, repeated = unique_keys(ctx, node.id, pk)
+    valid = ctx.num_rows(node.id) - ctx.sources[node.id].null_count(pk)
     yield Check(
         "structural",
         "pk_unique",
         node.id,
         pk,
-        distinct == valid,
-        valid - distinct,
+        extra == 0,
+        extra,
         0,
-        examples,
-        message=""
-        if distinct == valid
-        else f"{valid - distinct} duplicate key(s) among {valid} rows",
+        [{pk: key, "count": count} for key, count in repeated],
+        message=f"{extra} duplicate key(s) among {valid} rows" if extra else "",
     )
-    nulls = keys.null_count
+    nulls = ctx.sources[node.id].null_count(pk)
     yield Check(
         "structural",
         "pk_not_null",
@@ -197,14 +190,29 @@ def primary_key(ctx: Context, node: dsl.Node, pk: str) -> Iterator[Check]:
         nulls == 0,
         nulls,
         0,
-        ctx.row_examples(node.id, keys.is_null()) if nulls else [],
+        null_examples(ctx, node.id, pk) if nulls else [],
         message=f"{nulls} row(s) without a key" if nulls else "",
     )
 
 
+def unique_keys(ctx: Context, table: str, column: str) -> tuple[int, list[tuple[object, int]]]:
+    """Repeated keys: streamed when keys increase (the usual case), else the whole column."""
+    if keys.increasing(batch.column(column) for batch in ctx.scan(table, [column])):
+        return 0, []
+    return keys.duplicates(ctx.column(table, column))
+
+
+def null_examples(ctx: Context, table: str, column: str) -> list[dict[str, object]]:
+    found = ctx.examples(table)
+    for batch in ctx.scan(table, [column], with_pk=True):
+        values = batch.column(column)
+        if values.null_count:
+            found.add(batch, ~valid_mask(values))
+    return found.rows
+
+
 def not_null(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
-    values = ctx.column(node.id, col.name)
-    nulls = values.null_count
+    nulls = ctx.sources[node.id].null_count(col.name)
     return Check(
         "structural",
         "not_null",
@@ -213,38 +221,50 @@ def not_null(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
         nulls == 0,
         nulls,
         0,
-        ctx.row_examples(node.id, values.is_null()) if nulls else [],
+        null_examples(ctx, node.id, col.name) if nulls else [],
         message=f"{nulls} null(s) in a column that is not nullable" if nulls else "",
     )
 
 
-def comparable(values: pa.ChunkedArray, like: pa.DataType) -> pa.ChunkedArray:
-    """`values` cast to `like` when the two differ (int32 keys vs int64 keys)."""
-    if values.type == like:
-        return values
-    try:
-        return values.cast(like)
-    except pa.ArrowException:
-        return values.cast(pa.string())
+@dataclass
+class Resolution:
+    """What one pass over an FK column found."""
+
+    dangling: int
+    dangling_keys: int
+    examples: list[dict[str, object]]
+    children: np.ndarray  # rows pointing at each parent row
 
 
-def parent_index(ctx: Context, fk: relations.ForeignKey) -> tuple[pa.ChunkedArray, pa.Array]:
-    """Child FK values and, per child row, the row of the parent it points at (null: none)."""
-    parent_keys = ctx.column(fk.ref_table, fk.ref_column).combine_chunks()
-    child_keys = ctx.column(fk.table, fk.column)
-    child_keys = comparable(child_keys, parent_keys.type)
-    if child_keys.type != parent_keys.type:
-        parent_keys = parent_keys.cast(pa.string())
-    return child_keys, pc.index_in(child_keys, value_set=parent_keys)
+def resolve(ctx: Context, fk: relations.ForeignKey) -> Resolution:
+    """Look every FK value up in the parent's keys, batch by batch (cached per FK column)."""
+    key = (fk.table, fk.column)
+    if key in ctx.resolved:
+        return ctx.resolved[key]  # type: ignore[no-any-return]
+    index = ctx.key_index(fk.ref_table, fk.ref_column)
+    children = np.zeros(ctx.num_rows(fk.ref_table), dtype=np.int64)
+    found = ctx.examples(fk.table)
+    dangling = 0
+    dangling_keys: set[object] = set()
+    for batch in ctx.scan(fk.table, [fk.column], with_pk=True):
+        child = batch.column(fk.column)
+        rows = index.rows(child)
+        matched = rows[rows >= 0]
+        children += np.bincount(matched, minlength=len(children))
+        missing = (rows < 0) & valid_mask(child)
+        count = int(missing.sum())
+        if count:
+            dangling += count
+            if len(dangling_keys) < 100_000:
+                dangling_keys.update(pc.unique(child.filter(pa.array(missing))).to_pylist())
+            found.add(batch, missing, {fk.column: child})
+    ctx.resolved[key] = Resolution(dangling, len(dangling_keys), found.rows, children)
+    return ctx.resolved[key]  # type: ignore[no-any-return]
 
 
 def fk_resolves(ctx: Context, fk: relations.ForeignKey) -> Check:
-    child_keys, index = parent_index(ctx, fk)
-    dangling = pc.and_(pc.is_valid(child_keys), pc.is_null(index))
-    count = pc.sum(dangling).as_py() or 0
-    distinct = 0
-    if count:
-        distinct = pc.count_distinct(child_keys.filter(dangling)).as_py()
+    result = resolve(ctx, fk)
+    count = result.dangling
     target = f"{fk.ref_table}.{fk.ref_column}"
     kind = "self-reference" if fk.self_reference else "foreign key"
     return Check(
@@ -255,27 +275,22 @@ def fk_resolves(ctx: Context, fk: relations.ForeignKey) -> Check:
         count == 0,
         count,
         0,
-        ctx.row_examples(fk.table, dangling, {fk.column: child_keys}) if count else [],
-        message=f"{count} row(s) ({distinct} distinct key(s)) point at no {target} ({kind})"
+        result.examples,
+        message=f"{count} row(s) ({result.dangling_keys} distinct key(s)) point at no {target} "
+        f"({kind})"
         if count
         else f"every non-null value is a {target} ({kind})",
     )
 
 
 def children_per_parent(ctx: Context, node: dsl.Node) -> np.ndarray | None:
-    """Rows of `node` per row of its first parent (cached: two checks use it)."""
-    if node.id in ctx.fanout_counts:
-        return ctx.fanout_counts[node.id]
+    """Rows of `node` per row of its first parent."""
     fk = relations.fk_between(ctx.dataset, node.id, node.parents[0])
     if fk is None or not (
         ctx.usable(fk.table, fk.column) and ctx.usable(fk.ref_table, fk.ref_column)
     ):
         return None
-    _, index = parent_index(ctx, fk)
-    matched = to_numpy(index.drop_null(), np.int64)
-    counts = np.bincount(matched, minlength=ctx.num_rows(fk.ref_table))
-    ctx.fanout_counts[node.id] = counts
-    return counts
+    return resolve(ctx, fk).children
 
 
 def fanout_bounds(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | None:
@@ -291,7 +306,8 @@ def fanout_bounds(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | N
     examples = []
     if bad:
         positions = np.flatnonzero(outside)[:5]
-        keys = ctx.column(parent.id, fk.ref_column).take(pa.array(positions)).to_pylist()
+        parent_keys = ctx.key_index(parent.id, fk.ref_column).parent
+        keys = parent_keys.take(pa.array(positions)).to_pylist()
         examples = [
             {"parent_row": int(p), fk.ref_column: k, "children": int(counts[p])}
             for p, k in zip(positions, keys, strict=True)

@@ -13,7 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from datagen.engine import dsl
+from datagen.engine.validate.context import to_numpy
 
 LABELS = {
     "hour": [f"{h:02d}h" for h in range(24)],
@@ -33,6 +37,40 @@ def bins_of(instants: np.ndarray, dimension: str) -> np.ndarray:
     if dimension == "month":
         return (instants.astype("datetime64[M]").astype(np.int64) % 12).astype(np.int64)
     raise ValueError(dimension)
+
+
+def epoch_micros(values: pa.ChunkedArray) -> np.ndarray:
+    """Microseconds since 1970 of a date or datetime column (nulls as 0), naive UTC."""
+    if pa.types.is_timestamp(values.type) and values.type.tz is not None:
+        values = values.cast(pa.timestamp(values.type.unit))
+    values = values.cast(pa.timestamp("us"))
+    if values.null_count:
+        values = pc.fill_null(values, pa.scalar(0, pa.timestamp("us")))
+    return to_numpy(values).view(np.int64)
+
+
+def column_bins(values: pa.ChunkedArray, dimension: str) -> np.ndarray:
+    """Hour / weekday / month bin of every row of a date or datetime column; -1 for nulls."""
+    if dimension == "month":
+        months = pc.fill_null(pc.month(values), 0)
+        bins = to_numpy(months).astype(np.int8) - 1
+    else:
+        # float division is vectorized where int64 division is not; exact below 2**53 us
+        units = np.floor(epoch_micros(values) / (3.6e9 if dimension == "hour" else 8.64e10))
+        bins = np.mod(units if dimension == "hour" else units + 3, 24 if dimension == "hour" else 7)
+        bins = bins.astype(np.int8)
+        if values.null_count:
+            bins[~to_numpy(values.is_valid())] = -1
+    return bins
+
+
+def bin_counts(bins: np.ndarray, size: int, step: int = 1 << 20) -> np.ndarray:
+    """Rows per bin, ignoring -1 (null); in slices, as bincount widens int8 to int64."""
+    counts = np.zeros(size, dtype=np.int64)
+    for start in range(0, len(bins), step):
+        part = bins[start : start + step]
+        counts += np.bincount(part[part >= 0], minlength=size)
+    return counts
 
 
 def hour_cells(start: np.datetime64, end: np.datetime64) -> tuple[np.ndarray, np.ndarray]:

@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from datagen.engine import dsl, relations
-from datagen.engine.validate.context import Context
+from datagen.engine.validate.context import Context, true_mask, valid_mask
 from datagen.engine.validate.report import Check
-from datagen.engine.validate.structural import parent_index
+from datagen.engine.validate.structural import unique_keys
 
 
 def value_checks(ctx: Context) -> Iterator[Check]:
@@ -61,30 +62,51 @@ def bound_scalar(bound: float | str, like: pa.DataType) -> pa.Scalar:
     return pa.scalar(float(bound))
 
 
+class Extremes:
+    """Running min and max over batches."""
+
+    def __init__(self) -> None:
+        self.low: object = None
+        self.high: object = None
+
+    def add(self, values: pa.Array) -> None:
+        found = pc.min_max(values)
+        low, high = found["min"].as_py(), found["max"].as_py()
+        if low is not None and (self.low is None or low < self.low):
+            self.low = low
+        if high is not None and (self.high is None or high > self.high):
+            self.high = high
+
+
 def range_check(ctx: Context, table: str, column: str, rng: dsl.RangeConstraint) -> Check:
-    values = ctx.column(table, column)
-    outside = pa.chunked_array([pa.array([], pa.bool_())]) if len(values) == 0 else None
-    if outside is None:
-        checks = []
-        if rng.min is not None:
-            checks.append(pc.less(values, bound_scalar(rng.min, values.type)))
-        if rng.max is not None:
-            checks.append(pc.greater(values, bound_scalar(rng.max, values.type)))
-        outside = checks[0] if checks else pc.is_null(values)
-        for more in checks[1:]:
-            outside = pc.or_(outside, more)
-        outside = pc.fill_null(outside, False)
-    bad = pc.sum(outside).as_py() or 0
-    extremes = pc.min_max(values)
+    bad = 0
+    extremes = Extremes()
+    found = ctx.examples(table)
+    column_type = ctx.sources[table].schema.field(column).type
+    like = column_type.value_type if pa.types.is_dictionary(column_type) else column_type
+    low = None if rng.min is None else bound_scalar(rng.min, like)
+    high = None if rng.max is None else bound_scalar(rng.max, like)
+    for batch in ctx.scan(table, [column], with_pk=True):
+        values = batch.column(column)
+        extremes.add(values)
+        outside = np.zeros(batch.num_rows, dtype=bool)
+        if low is not None:
+            outside |= true_mask(pc.less(values, low))
+        if high is not None:
+            outside |= true_mask(pc.greater(values, high))
+        count = int(outside.sum())
+        if count:
+            bad += count
+            found.add(batch, outside, {column: values})
     return Check(
         "value",
         "range",
         table,
         column,
         bad == 0,
-        {"min": extremes["min"], "max": extremes["max"]},
+        {"min": extremes.low, "max": extremes.high},
         {"min": rng.min, "max": rng.max},
-        ctx.row_examples(table, outside, {column: values}) if bad else [],
+        found.rows,
         message=f"{bad} value(s) outside the range" if bad else "",
     )
 
@@ -107,12 +129,19 @@ def inequality(ctx: Context, ineq: dsl.Inequality) -> Check | None:
     if not (ctx.usable(left_table, left_col) and ctx.usable(right_table, right_col)):
         return None
     name = f"{ineq.left} {ineq.op} {ineq.right}"
+    compare = OPS[ineq.op]
+    bad = compared = 0
     if left_table == right_table:
-        table = left_table
-        left = ctx.column(table, left_col)
-        right = ctx.column(table, right_col)
-        shown = {left_col: left, right_col: right}
-        via = ""
+        table, via = left_table, ""
+        found = ctx.examples(table)
+        for batch in ctx.scan(table, [left_col, right_col], with_pk=True):
+            left, right = _aligned(batch.column(left_col), batch.column(right_col))
+            holds = compare(left, right)
+            broken = true_mask(pc.invert(holds))
+            compared += len(holds) - holds.null_count
+            if broken.any():
+                bad += int(broken.sum())
+                found.add(batch, broken, {left_col: left, right_col: right})
     else:
         # child vs. parent: bring the parent's value to each child row through the FK
         fk = relations.fk_between(ctx.dataset, left_table, right_table)
@@ -132,25 +161,27 @@ def inequality(ctx: Context, ineq: dsl.Inequality) -> Check | None:
                 name,
                 message=f"no usable foreign key between {left_table} and {right_table}",
             )
-        table = fk.table
-        _, index = parent_index(ctx, fk)
+        table, via = fk.table, f" (through {fk.table}.{fk.column})"
         child_col, parent_col = (left_col, right_col) if child_is_left else (right_col, left_col)
-        child_values = ctx.column(table, child_col)
-        parent_values = ctx.column(fk.ref_table, parent_col).take(index)
-        left, right = (
-            (child_values, parent_values) if child_is_left else (parent_values, child_values)
-        )
-        shown = {
-            child_col: child_values,
-            fk.column: ctx.column(table, fk.column),
-            f"{fk.ref_table}.{parent_col}": parent_values,
-        }
-        via = f" (through {table}.{fk.column})"
-    left, right = _aligned(left, right)
-    holds = OPS[ineq.op](left, right)
-    broken = pc.fill_null(pc.invert(holds), False)
-    bad = pc.sum(broken).as_py() or 0
-    compared = len(holds) - holds.null_count
+        index = ctx.key_index(fk.ref_table, fk.ref_column)
+        parent_values = ctx.column(fk.ref_table, parent_col)
+        found = ctx.examples(table)
+        shown_parent = f"{fk.ref_table}.{parent_col}"
+        for batch in ctx.scan(table, [child_col, fk.column], with_pk=True):
+            rows = index.rows(batch.column(fk.column))
+            parent = parent_values.take(pa.array(rows, mask=rows < 0))
+            child = batch.column(child_col)
+            left, right = (child, parent) if child_is_left else (parent, child)
+            holds = compare(*_aligned(left, right))
+            broken = true_mask(pc.invert(holds))
+            compared += len(holds) - holds.null_count
+            if broken.any():
+                bad += int(broken.sum())
+                found.add(
+                    batch,
+                    broken,
+                    {child_col: child, fk.column: batch.column(fk.column), shown_parent: parent},
+                )
     return Check(
         "value",
         "inequality",
@@ -159,12 +190,12 @@ def inequality(ctx: Context, ineq: dsl.Inequality) -> Check | None:
         bad == 0,
         {"violations": bad, "compared": compared},
         name,
-        ctx.row_examples(table, broken, shown) if bad else [],
+        found.rows,
         message=f"{bad} of {compared} row(s) break {name}{via}" if bad else f"{name}{via}",
     )
 
 
-def _full_match(values: pa.ChunkedArray, regex: str) -> pa.ChunkedArray:
+def _full_match(values: pa.Array, regex: str) -> pa.Array:
     """Whether each value matches the whole regex (RE2 in Arrow, Python's re as a fallback)."""
     try:
         return pc.match_substring_regex(values, f"^(?:{regex})$")
@@ -177,11 +208,16 @@ def _full_match(values: pa.ChunkedArray, regex: str) -> pa.ChunkedArray:
 
 
 def pattern_check(ctx: Context, table: str, column: str, regex: str) -> Check:
-    values = ctx.column(table, column)
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        values = values.cast(pa.string())
-    mismatch = pc.fill_null(pc.invert(_full_match(values, regex)), False)
-    bad = pc.sum(mismatch).as_py() or 0
+    bad = 0
+    found = ctx.examples(table)
+    for batch in ctx.scan(table, [column], with_pk=True):
+        values = batch.column(column)
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            values = values.cast(pa.string())
+        mismatch = true_mask(pc.invert(_full_match(values, regex)))
+        if mismatch.any():
+            bad += int(mismatch.sum())
+            found.add(batch, mismatch, {column: values})
     return Check(
         "value",
         "pattern",
@@ -190,59 +226,68 @@ def pattern_check(ctx: Context, table: str, column: str, regex: str) -> Check:
         bad == 0,
         bad,
         regex,
-        ctx.row_examples(table, mismatch, {column: values}) if bad else [],
+        found.rows,
         message=f"{bad} value(s) do not fully match /{regex}/" if bad else "",
     )
 
 
 def enum_check(ctx: Context, table: str, column: str, allowed: list[Any]) -> Check:
-    values = ctx.column(table, column)
-    try:
-        value_set = pa.array(allowed).cast(values.type)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        values = values.cast(pa.string())
-        value_set = pa.array([str(v) for v in allowed], pa.string())
-    outside = pc.fill_null(pc.invert(pc.is_in(values, value_set=value_set)), False)
-    bad = pc.sum(outside).as_py() or 0
-    unknown: list[Any] = []
-    if bad:
-        unknown = pc.unique(values.filter(outside))[:10].to_pylist()
+    bad = 0
+    unknown: dict[Any, None] = {}
+    found = ctx.examples(table)
+    for batch in ctx.scan(table, [column], with_pk=True):
+        values = batch.column(column)
+        try:
+            value_set = pa.array(allowed).cast(values.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            values = values.cast(pa.string())
+            value_set = pa.array([str(v) for v in allowed], pa.string())
+        outside = true_mask(pc.invert(pc.is_in(values, value_set=value_set)))
+        if outside.any():
+            bad += int(outside.sum())
+            if len(unknown) < 10:
+                unknown.update(
+                    dict.fromkeys(pc.unique(values.filter(pa.array(outside))).to_pylist())
+                )
+            found.add(batch, outside, {column: values})
     return Check(
         "value",
         "enum",
         table,
         column,
         bad == 0,
-        {"outside": bad, "unknown_values": unknown},
+        {"outside": bad, "unknown_values": list(unknown)[:10]},
         allowed,
-        ctx.row_examples(table, outside, {column: values}) if bad else [],
+        found.rows,
         message=f"{bad} value(s) outside the allowed set" if bad else "",
     )
 
 
 def unique_check(ctx: Context, table: str, columns: list[str]) -> Check:
-    # SQL semantics: rows with a null in the key are not compared
-    rows = ctx.sources[table].read(columns)
-    keyed = rows.filter(
-        np.logical_and.reduce([rows.column(c).is_valid().to_numpy() for c in columns])
-        if len(rows)
-        else pa.array([], pa.bool_())
-    )
-    groups = keyed.group_by(columns, use_threads=False).aggregate([([], "count_all")])
-    repeated = groups.filter(pc.greater(groups.column("count_all"), 1))
-    duplicates = keyed.num_rows - groups.num_rows
-    examples = [
-        {**{c: row[c] for c in columns}, "count": row["count_all"]}
-        for row in repeated.slice(0, 5).to_pylist()
-    ]
+    """SQL semantics: rows with a null in the key are not compared."""
+    if len(columns) == 1:
+        # like a primary key: the whole column, sorted rather than hashed
+        extra, repeated = unique_keys(ctx, table, columns[0])
+        examples = [{columns[0]: key, "count": count} for key, count in repeated]
+    else:
+        rows = ctx.sources[table].read(columns)
+        keep = np.logical_and.reduce([valid_mask(rows.column(c)) for c in columns])
+        keyed = rows.filter(pa.array(keep))
+        groups = keyed.group_by(columns, use_threads=False).aggregate([([], "count_all")])
+        repeated_rows = groups.filter(pc.greater(groups.column("count_all"), 1))
+        extra = keyed.num_rows - groups.num_rows
+        examples = [
+            {**{c: row[c] for c in columns}, "count": row["count_all"]}
+            for row in repeated_rows.slice(0, 5).to_pylist()
+        ]
     return Check(
         "value",
         "unique",
         table,
         ",".join(columns),
-        duplicates == 0,
-        duplicates,
+        extra == 0,
+        extra,
         0,
         examples,
-        message=f"{duplicates} duplicate row(s) of ({', '.join(columns)})" if duplicates else "",
+        message=f"{extra} duplicate row(s) of ({', '.join(columns)})" if extra else "",
     )
