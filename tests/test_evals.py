@@ -368,14 +368,23 @@ def test_report_file_and_compare_show_newly_failing_first(two_cases: Path, tmp_p
         ("passes", "newly passing"),
     ]
     assert changes[0].deltas == {"repairs": -2}
-    assert len(regressions(changes)) == 2
+    assert [c.id for c in regressions(changes)] == ["fails"]
 
     out = tmp_path / "comparison.json"
     result = CliRunner().invoke(eval_cmd, ["--compare", str(old), str(new), "--report", str(out)])
     assert result.exit_code == 1, result.output
     assert result.output.index("newly failing") < result.output.index("newly passing")
     assert "+ tables: missing `product`" in result.output
-    assert json.loads(out.read_text())["regressions"] == 2
+    assert json.loads(out.read_text())["regressions"] == 1
+
+    # A run checked against a baseline fails on a case that passed there, whatever --min-pass.
+    args = ["--cases", str(two_cases), "--min-pass", "0"]
+    against_old = CliRunner().invoke(eval_cmd, [*args, "--baseline", str(old)])
+    assert against_old.exit_code == 1, against_old.output
+    assert "regression against" in against_old.output and "fails now fails" in against_old.output
+    against_new = CliRunner().invoke(eval_cmd, [*args, "--baseline", str(new)])
+    assert against_new.exit_code == 0, against_new.output
+    assert "no regressions against" in against_new.output
 
     same = CliRunner().invoke(eval_cmd, ["--compare", str(new), str(new)])
     assert same.exit_code == 0, same.output

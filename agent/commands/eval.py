@@ -95,6 +95,12 @@ from datagen.prompts import load_prompts
     help="Write one transcript per case here (<case id>.jsonl).",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A previous report: exit 1 when a case that passed there fails now.",
+)
+@click.option(
     "--compare",
     nargs=2,
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -116,6 +122,7 @@ def eval_cmd(
     seed: int,
     report_path: Path | None,
     transcripts: Path | None,
+    baseline: Path | None,
     compare: tuple[Path, Path] | None,
 ) -> None:
     """Run the authoring evals: each case's description through the authoring loop, scored.
@@ -134,6 +141,8 @@ def eval_cmd(
       datagen eval --compare out/eval-before.json out/eval.json
     """
     out = Console(highlight=False)
+    if not out.is_terminal:  # CI logs: wide enough for the table's seven columns
+        out.width = max(out.width, 110)
     err = Console(stderr=True, highlight=False)
     if compare is not None:
         sys.exit(_compare(compare[0], compare[1], report_path, out))
@@ -178,7 +187,8 @@ def eval_cmd(
     if report_path is not None:
         _write_json(report_path, report)
         err.print(f"[dim]wrote {report_path}[/]")
-    sys.exit(0 if report["ok"] else 1)
+    regressed = _regressions_since(baseline, report, out) if baseline is not None else []
+    sys.exit(0 if report["ok"] and not regressed else 1)
 
 
 # --------------------------------------------------------------------------- output
@@ -227,6 +237,16 @@ def _print_failures(results: list[CaseResult], out: Console) -> None:
             out.print(f"  {r.id}: {failure}", markup=False)
         for note in r.notes:
             out.print(f"  {r.id}: note: {note}", markup=False)
+
+
+def _regressions_since(baseline: Path, report: dict[str, Any], out: Console) -> list[str]:
+    changes = regressions(compare_reports(load_report(baseline), report))
+    for change in changes:
+        failures = "; ".join((change.new or {}).get("failures", []))
+        out.print(f"regression against {baseline}: {change.id} now fails: {failures}", markup=False)
+    if not changes:
+        out.print(f"no regressions against {baseline}", markup=False)
+    return [c.id for c in changes]
 
 
 def _compare(old_path: Path, new_path: Path, report_path: Path | None, out: Console) -> int:

@@ -26,7 +26,8 @@ KINDS = (
     "changed",
     "unchanged",
 )
-REGRESSIONS = ("newly failing", "removed")
+# A removed case is listed second for the reviewer, but only a newly failing case fails.
+REGRESSIONS = ("newly failing",)
 MEASURES = ("score", "repairs", "clarifications", "tokens")
 
 

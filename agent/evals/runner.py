@@ -3,16 +3,17 @@
 Each case runs exactly as `datagen create` authors (agent/loop.py: clarify,
 draft, check, repair, a dry run scored by the validator) with its own fresh
 provider, then the scorers read the result. Cases are independent, so
-`jobs` > 1 runs them on threads and the results (all but `seconds`) do not
-depend on it. A case that crashes is a failed case with the error in its
+`jobs` > 1 runs them in worker processes and the results (all but `seconds`)
+do not depend on it. A case that crashes is a failed case with the error in its
 failures, not the end of the run.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,19 @@ def _first_line(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- every case
 
 
+# What the forked workers run: set just before the pool forks, so the session
+# factory (often a closure) is inherited instead of pickled.
+_FORKED: tuple[Sequence[Case], SessionFactory, str, LoopSettings, Prompts, Path | None] | None = (
+    None
+)
+
+
+def _run_forked(index: int) -> CaseResult:
+    assert _FORKED is not None
+    cases, sessions, provider_name, settings, prompts, transcripts = _FORKED
+    return run_case(cases[index], sessions, provider_name, settings, prompts, transcripts)
+
+
 def run_cases(
     cases: Sequence[Case],
     sessions: SessionFactory,
@@ -300,20 +314,39 @@ def run_cases(
     transcripts: Path | None = None,
     progress: Callable[[CaseResult], None] | None = None,
 ) -> list[CaseResult]:
-    """Results in the cases' order, whatever `jobs` is."""
+    """Results in the cases' order, whatever `jobs` is.
+
+    `jobs` > 1 forks worker processes (the engine's dry run is mostly pure Python,
+    so threads would queue on the GIL); where fork is unavailable, threads.
+    """
+    global _FORKED
     settings = settings or LoopSettings()
     prompts = load_prompts()
-
-    def one(case: Case) -> CaseResult:
-        result = run_case(case, sessions, provider_name, settings, prompts, transcripts)
-        if progress is not None:
-            progress(result)
-        return result
-
-    if jobs <= 1:
-        return [one(case) for case in cases]
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="eval") as pool:
-        return list(pool.map(one, cases))
+    report = progress or (lambda _result: None)
+    if jobs <= 1 or len(cases) <= 1:
+        results = []
+        for case in cases:
+            results.append(run_case(case, sessions, provider_name, settings, prompts, transcripts))
+            report(results[-1])
+        return results
+    pool: Executor
+    try:
+        if "fork" in multiprocessing.get_all_start_methods():
+            _FORKED = (cases, sessions, provider_name, settings, prompts, transcripts)
+            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_run_forked, index) for index in range(len(cases))]
+        else:  # pragma: no cover (spawn-only platforms)
+            pool = ThreadPoolExecutor(jobs, thread_name_prefix="eval")
+            futures = [
+                pool.submit(run_case, case, sessions, provider_name, settings, prompts, transcripts)
+                for case in cases
+            ]
+        with pool:
+            for future in as_completed(futures):
+                report(future.result())
+            return [future.result() for future in futures]
+    finally:
+        _FORKED = None
 
 
 def seal_recording(
