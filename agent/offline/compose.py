@@ -30,6 +30,7 @@ from datagen.agent.offline.parse import (
     _NON_TABLE,
     _STOP,
     COUNTRIES,
+    COUNTRY_ADJECTIVES,
     FILLER,
     REFERENCE_DATE,
     REGIONS,
@@ -206,6 +207,7 @@ def compose(
     draft.note(window_note)
     apply_named_tables(draft, parsed)
     apply_counts(draft, parsed)
+    apply_mentions(draft, parsed)
     apply_columns(draft, parsed)
     apply_countries(draft, parsed)
     apply_behaviours(draft, parsed)
@@ -215,17 +217,15 @@ def compose(
     return assemble(draft, text, domain or "generic")
 
 
-def candidate_nouns(parsed: Parsed) -> list[str]:
-    """Table-like nouns in order of mention: counted, listed, then plain plurals."""
-    nouns = [c.noun for c in parsed.counts] + list(parsed.named_tables)
-    skip = (
-        _STOP
-        | FILLER
-        | set(_NON_TABLE)
-        | set(TIME_UNITS)
-        | set(COUNTRIES)
-        | set(REGIONS)
-        | {
+NOT_TABLES = (
+    _STOP
+    | FILLER
+    | set(_NON_TABLE)
+    | set(TIME_UNITS)
+    | set(COUNTRIES)
+    | set(REGIONS)
+    | set(
+        [
             "dataset",
             "data",
             "database",
@@ -255,9 +255,7 @@ def candidate_nouns(parsed: Parsed) -> list[str]:
             "etc",
             "some",
             "include",
-            "includes",
             "contain",
-            "contains",
             "generate",
             "create",
             "make",
@@ -277,28 +275,122 @@ def candidate_nouns(parsed: Parsed) -> list[str]:
             "news",
             "always",
             "various",
-            "tables",
-            "columns",
-            "rows",
             "please",
-            "things",
-            "lots",
             "means",
-            "details",
             "trend",
-            "trends",
-            "outliers",
-            "users",
-        }
+            "outlier",
+            "anomaly",
+            "rate",
+            "label",
+            "grade",
+            "price",
+            "metric",
+            "kpi",
+            "attribute",
+            "column",
+            "field",
+            "row",
+            "record",
+            "table",
+            "entity",
+            "relationship",
+            "behaviour",
+            "behavior",
+            "pattern",
+            "season",
+            "holiday",
+            "hour",
+            "evening",
+            "night",
+            "weekday",
+            "churn",
+            "fraud",
+            "power",
+            "spike",
+            "peak",
+            "level",
+            "tier",
+            "segment",
+            "status",
+            "category",
+            "channel",
+            "country",
+            "city",
+            "region",
+            "time",
+            "delay",
+            "currency",
+            "language",
+            "friend",
+            "unit",
+            "bit",
+            "byte",
+            "percent",
+            "share",
+        ]
     )
-    for word in re.findall(r"[A-Za-z][A-Za-z-]+", parsed.text):
-        low = word.lower()
-        if len(low) < 4 or low in skip or not is_plural(low) or low.endswith(("ss", "ing")):
+)
+
+
+def plural_mentions(text: str) -> list[tuple[str, int, bool]]:
+    """Table-like plural nouns as (singular, clause index, owned): 'lab results' -> lab_result;
+    owned when 'their'/'its' comes first ('patients and their allergies')."""
+    out: list[tuple[str, int, bool]] = []
+    clauses = re.split(r"[.;:!?()]|\bwith\b|\bfor\b|\bfrom\b|\bduring\b|\bin\b", text)
+    for index, clause in enumerate(clauses):
+        words = re.findall(r"[A-Za-z][A-Za-z-]+", clause)
+        for i, word in enumerate(words):
+            low = word.lower()
+            if len(low) < 4 or not is_plural(low) or low.endswith(("ss", "ing")):
+                continue
+            noun = singular(low).replace("-", "_")
+            if noun in NOT_TABLES or noun in MONTH_NAMES or low in NOT_TABLES:
+                continue
+            before = words[i - 1].lower() if i else ""
+            if (
+                before.isalpha()
+                and len(before) > 2
+                and before not in NOT_TABLES
+                and not is_plural(before)
+                and before not in COUNTRY_ADJECTIVES
+                and not before.endswith(("ing", "ed", "ly"))
+            ):
+                noun = f"{before}_{noun}"
+            owned = "their" in (before, words[i - 2].lower() if i > 1 else "")
+            out.append((noun, index, owned))
+    return out
+
+
+def candidate_nouns(parsed: Parsed) -> list[str]:
+    """Table-like nouns in order of mention: counted, listed, then plain plurals."""
+    nouns = [c.noun for c in parsed.counts] + list(parsed.named_tables)
+    nouns += [noun for noun, _, _ in plural_mentions(parsed.text)]
+    return [n for n in dict.fromkeys(nouns) if n not in NOT_TABLES][:5]
+
+
+def apply_mentions(draft: Draft, parsed: Parsed) -> None:
+    """Plural nouns no table answers to: a table when listed beside known tables, else a note."""
+    if parsed.named_tables or draft.blueprint.domain == "generic":
+        return
+    mentions = plural_mentions(parsed.text)
+    placed_clauses = {i for noun, i, _ in mentions if draft.resolve(noun) is not None}
+    columns = {c["name"] for n in draft.schema["nodes"] for c in n["columns"]}
+    unplaced: list[str] = []
+    for noun, clause, owned in mentions:
+        if draft.resolve(noun) is not None or noun in unplaced:
             continue
-        noun = singular(low).replace("-", "_")
-        if noun not in skip and noun not in MONTH_NAMES:
-            nouns.append(noun)
-    return [n for n in dict.fromkeys(nouns) if n not in skip][:5]
+        if (
+            noun in columns
+            or f"{noun}_id" in columns
+            or any(c.startswith(noun + "_") or c.endswith("_" + noun) for c in columns)
+        ):
+            continue
+        if (clause in placed_clauses or owned) and re.fullmatch(r"[a-z][a-z_]*", noun):
+            add_table(draft, noun, owned=owned)
+        else:
+            unplaced.append(noun)
+    if unplaced:
+        draft.note("mentioned but not modelled as tables: " + ", ".join(f"`{n}`" for n in unplaced))
 
 
 MONTH_NAMES = {
@@ -403,10 +495,10 @@ def _range(ref: str, lo: float | None, hi: float | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- tables and counts
 
 
-def add_table(draft: Draft, noun: str, rows: int | None = None) -> str:
-    """A table the blueprint lacks: an event fact under the main entity, or an entity
-    that the main fact then points at."""
-    if is_event_noun(noun):
+def add_table(draft: Draft, noun: str, rows: int | None = None, *, owned: bool = False) -> str:
+    """A table the blueprint lacks: an event fact (or something the main entity owns) under
+    the main entity, or an entity that the main fact then points at."""
+    if is_event_noun(noun) or owned:
         parent = draft.roles["main_entity"] or draft.schema["nodes"][0]["id"]
         node = generic_event(noun, parent, 3.0)
         node = _resolve_windows(node, draft)
