@@ -32,8 +32,9 @@ lint: $(STAMP)  ## ruff + mypy
 	$(BIN)/ruff format --check engine agent tests benchmarks
 	$(BIN)/mypy engine agent
 
-eval: $(STAMP)  ## offline prompt/authoring evals
-	$(BIN)/datagen eval --provider offline --min-pass 0.95 --report out/eval.json
+eval: $(STAMP)  ## authoring evals: the offline author on evals/cases, then the replayed recordings (no key)
+	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json
+	$(BIN)/datagen eval --provider replay --cases evals/recordings/cases.yaml --min-pass 1 --report out/eval-replay.json
 
 bench: $(STAMP)  ## benchmarks, results go to BENCHMARKS.md by hand
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
