@@ -11,9 +11,14 @@ import sys
 import click
 from rich.console import Console
 
+from datagen.agent.commands.create import create_cmd
+from datagen.agent.commands.ddl import ddl_cmd
 from datagen.agent.commands.describe import describe_cmd
+from datagen.agent.commands.eval import eval_cmd
 from datagen.agent.commands.generate import generate_cmd
+from datagen.agent.commands.report import report_cmd
 from datagen.agent.commands.schema import schema_cmd
+from datagen.agent.commands.validate import validate_cmd
 from datagen.engine import __version__
 from datagen.engine.errors import DatagenError, SchemaError
 
@@ -58,17 +63,11 @@ def main() -> None:
     """
 
 
+main.add_command(create_cmd)
 main.add_command(generate_cmd)
+main.add_command(validate_cmd)
+main.add_command(report_cmd)
 main.add_command(describe_cmd)
+main.add_command(ddl_cmd)
 main.add_command(schema_cmd)
-
-# Commands owned by later layers register themselves when present.
-for _module, _attr in (
-    ("datagen.agent.commands.validate", "validate_cmd"),
-    ("datagen.agent.commands.create", "create_cmd"),
-):
-    try:
-        _mod = __import__(_module, fromlist=[_attr])
-    except ModuleNotFoundError:
-        continue
-    main.add_command(getattr(_mod, _attr))
+main.add_command(eval_cmd)
