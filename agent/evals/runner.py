@@ -22,7 +22,6 @@ from datagen.agent.evals.cases import Case
 from datagen.agent.evals.recordings import (
     Recording,
     RecordingTransport,
-    ReplayMismatch,
     ReplayTransport,
     SequenceTransport,
     load_recording,
@@ -182,11 +181,9 @@ class CaseResult:
 
 def is_refusal(exc: BaseException) -> bool:
     """The offline author's refusal, or a model that stopped with `stop_reason=refusal`."""
-    try:
-        from datagen.agent.offline import RefusedDescription  # type: ignore[attr-defined]
-    except ImportError:
-        RefusedDescription = None  # noqa: N806 (the offline author is not installed yet)
-    if RefusedDescription is not None and isinstance(exc, RefusedDescription):
+    from datagen.agent.offline import RefusedDescription
+
+    if isinstance(exc, RefusedDescription):
         return True
     return isinstance(exc, ProviderError) and "stop_reason=refusal" in str(exc)
 
@@ -262,11 +259,11 @@ def _author(
             score=last_score,
             repairs=repairs,
             clarifications=max(asked, 0),
-            error="authoring failed: " + _first_line(exc),
+            error=_failure_text(exc),
             seed=settings.seed,
         )
         return outcome, exc.usage.total_tokens
-    except (ProviderError, ReplayMismatch) as exc:
+    except ProviderError as exc:
         refused = is_refusal(exc)
         return RunOutcome(None, refused=refused, error=_first_line(exc), seed=settings.seed), 0
     except Exception as exc:
@@ -281,6 +278,16 @@ def _author(
         seed=settings.seed,
     )
     return outcome, result.usage.total_tokens
+
+
+def _failure_text(exc: AuthoringFailed, shown: int = 3) -> str:
+    """The failure's headline and its first few problems, on one line for the report."""
+    text = "authoring failed: " + _first_line(exc).rstrip(":")
+    problems = [p.render() for p in exc.problems[:shown]]
+    more = len(exc.problems) - shown
+    if problems:
+        text += ": " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+    return text
 
 
 def _first_line(exc: BaseException) -> str:
