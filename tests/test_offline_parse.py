@@ -45,9 +45,11 @@ def test_parse_number(text: str, value: float) -> None:
 
 
 def test_words_to_digits_leaves_articles_alone() -> None:
-    assert words_to_digits("a shop with ten thousand users") == "a shop with 10000 users"
+    assert words_to_digits("a shop with ten thousand users") == "a shop with 10,000 users"
     assert words_to_digits("about 2 million orders") == "about 2000000 orders"
     assert words_to_digits("one of the tables") == "one of the tables"
+    assert words_to_digits("a few power users") == "a few power users"
+    assert words_to_digits("a few thousand users") == "3,000 users"
 
 
 def _counts(text: str) -> dict[str, tuple[float, str | None]]:

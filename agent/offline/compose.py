@@ -616,7 +616,8 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
         placed.append((table, count))
     # sizes of entities first, then facts parents before children
     order = {n["id"]: i for i, n in enumerate(draft.schema["nodes"])}
-    placed.sort(key=lambda item: (draft.node(item[0])["kind"] == "fact", order.get(item[0], 0)))
+    kinds = {n["id"]: n["kind"] for n in draft.schema["nodes"]}
+    placed.sort(key=lambda item: (kinds.get(item[0]) == "fact", order.get(item[0], 0)))
     for table, count in placed:
         node = draft.node(table)
         if node is None:
@@ -973,8 +974,14 @@ def apply_behaviours(draft: Draft, parsed: Parsed) -> None:
     time_ref = draft.roles["time"] or time_ref
     amount = _amount(draft)
     amount_ref = draft.roles["amount"]
+    kinds = {b.kind for b in parsed.behaviours}
     for behaviour in parsed.behaviours:
         kind = behaviour.kind
+        if kind == "seasonal":
+            if kinds & {"december_peak", "summer_peak"}:
+                continue
+            # unspecified seasonality: summer for travel, the year-end peak elsewhere
+            kind = "summer_peak" if draft.blueprint.domain == "travel" else "december_peak"
         said = repr(behaviour.phrase)
         if (
             kind
@@ -1045,8 +1052,9 @@ def apply_behaviours(draft: Draft, parsed: Parsed) -> None:
             if (
                 amount is not None
                 and time_ref
+                and amount_ref
                 and time_ref.split(".")[0] == amount_ref.split(".")[0]
-            ):  # type: ignore[union-attr]
+            ):
                 _add_modifier(
                     amount,
                     {

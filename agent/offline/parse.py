@@ -69,7 +69,8 @@ _SUFFIX = {
     "billion": 1e9,
     "thousands": 1e3,
 }
-_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES, "dozen", "and", "a", "an", "half"])
+_VAGUE = {"couple": 2, "few": 3, "several": 3}  # only before a scale: "a few thousand"
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES, *_VAGUE, "dozen", "and", "a", "an", "half"])
 _WORD_RUN = re.compile(rf"\b(?:(?:{_NUMBER_WORD})(?:[\s-]+|\b))+", re.IGNORECASE)
 
 
@@ -85,6 +86,8 @@ def words_to_number(words: str) -> int | None:
     for i, tok in enumerate(tokens):
         if tok in ("a", "an"):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if nxt in _VAGUE:
+                continue
             if nxt not in _SCALES and nxt != "dozen":
                 return None
             current = max(current, 1)
@@ -93,6 +96,12 @@ def words_to_number(words: str) -> int | None:
             seen = True
         elif tok in _TENS:
             current += _TENS[tok]
+            seen = True
+        elif tok in _VAGUE:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if nxt not in _SCALES and nxt != "dozen":
+                return None
+            current += _VAGUE[tok]
             seen = True
         elif tok == "dozen":
             current = max(current, 1) * 12
@@ -134,7 +143,8 @@ def words_to_digits(text: str) -> str:
         value = words_to_number(core)
         if value is None:
             return run
-        return f"{value}{tail}{trailing}"
+        # grouped, so that "two thousand users" is never read as the year 2000
+        return f"{value:,}{tail}{trailing}"
 
     text = _DIGIT_SCALE.sub(
         lambda m: _plain(float(m.group(1).replace(",", "")) * _SCALES[m.group(2).lower()]), text
@@ -331,6 +341,33 @@ _NON_TABLE = {
     "people",
     "person",
 }
+# a bare year-like number (2000) is a count only after one of these ("with 2000 customers")
+_COUNT_CUES = {
+    "with",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "over",
+    "under",
+    "exactly",
+    "some",
+    "of",
+    "has",
+    "have",
+    "and",
+    "~",
+    "nearly",
+    "almost",
+    "for",
+    "containing",
+    "generate",
+    "create",
+    "make",
+    "need",
+    "want",
+    "+",
+}
 _YEAR_CONTEXT = {
     "in",
     "during",
@@ -410,6 +447,11 @@ _EACH_HAS = re.compile(
 )
 
 
+def _other_year(text: str, value: float) -> bool:
+    """Another year-like number in the text: then '2000 customers in 2023' counts customers."""
+    return any(int(y) != value for y in re.findall(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])", text))
+
+
 def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
     """Numbers followed by a noun: '10k customers', 'about 2 million orders', '5 orders per customer'."""
     skip = {w.lower() for w in (countries or set())} | COUNTRY_ADJECTIVES
@@ -432,12 +474,18 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             and "," not in raw
             and "." not in raw
             and 1900 <= value <= 2100
-            and (prev in _YEAR_CONTEXT or prev.startswith("q"))
+            and prev not in _COUNT_CUES
+            and (
+                prev in _YEAR_CONTEXT or prev.startswith("q") or not _other_year(normalized, value)
+            )
         ):
             continue
         if prev in ("q", "top", "version", "v", "level", "step", "phase", "#"):
             continue
         noun, end = _noun_after(normalized, match.end(), skip)
+        of_match = re.match(r"\s+of\s+", normalized[end:]) if noun in ("row", "record") else None
+        if of_match:  # "100K rows of transactions"
+            noun, end = _noun_after(normalized, end + of_match.end(), skip)
         if noun is None or noun in _NON_TABLE or noun.split("_")[-1] in TIME_UNITS:
             continue
         per = None
@@ -548,6 +596,24 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
     if m:
         amount = float(m.group(1)) if m.group(1) else 1.0
         return _back_from(today, amount, m.group(2), m.group(0).strip())
+    m = re.search(rf"\b(first|second|1st|2nd)\s+half\s+of\s+{_YEAR}\b", low) or re.search(
+        rf"\bh([12])\s*{_YEAR}\b", low
+    )
+    if m:
+        second = m.group(1) in ("second", "2nd", "2")
+        start = date(int(m.group(2)), 7 if second else 1, 1)
+        return TimeWindow(start, add_months(start, 6), m.group(0).strip())
+    m = re.search(rf"\b{_MONTH}\s*(?:-|–|—|to|through|until)\s*{_MONTH}\s*,?\s*{_YEAR}\b", low)
+    if m:
+        m1, m2, y2 = MONTHS[m.group(1)], MONTHS[m.group(2)], int(m.group(3))
+        start = _month_start(y2 if m1 <= m2 else y2 - 1, m1)
+        return TimeWindow(start, add_months(_month_start(y2, m2), 1), m.group(0).strip())
+    m = re.search(
+        r"\b(\d+(?:\.\d+)?|a|an|one)\s+(day|week|month|quarter|year)s?\s+(?:worth\s+)?of\b", low
+    )
+    if m:
+        amount = 1.0 if m.group(1) in ("a", "an", "one") else float(m.group(1))
+        return _back_from(today, amount, m.group(2), m.group(0).strip())
     m = re.search(rf"\bq([1-4])\s*(?:of\s+)?{_YEAR}\b", low) or re.search(
         rf"\b{_YEAR}\s*q([1-4])\b", low
     )
@@ -590,7 +656,9 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
     )
     if m:
         return _back_from(today, float(m.group(1)), m.group(2), m.group(0).strip())
-    years = sorted({int(y) for y in re.findall(rf"(?<![\d,.-]){_YEAR}(?![\d,])", low)})
+    counted = {int(c.value) for c in find_counts(text)}
+    found = re.findall(rf"(?<![\d,.-]){_YEAR}(?![\d,])", low)
+    years = sorted({int(y) for y in found} - counted)
     if len(years) == 1:
         return TimeWindow(date(years[0], 1, 1), date(years[0] + 1, 1, 1), str(years[0]))
     if len(years) > 1 and years[-1] - years[0] <= 10:
@@ -631,7 +699,9 @@ _BEHAVIOURS: list[tuple[str, str]] = [
         r"weekend\w*\s+(?:spikes?|peaks?|surges?|rush|lift|boosts?|highs?|bumps?|"
         r"traffic|heavy|activity)|busier\s+(?:on\s+)?weekends?|more\s+(?:\w+\s+)?(?:on|at|during)\s+"
         r"(?:the\s+)?weekends?|weekends?\s+(?:are|is)\s+(?:busier|busy|higher|heavier|peak)|"
-        r"(?:spikes?|peaks?|surges?)\s+(?:on|at|during|over)\s+(?:the\s+)?weekends?|weekend[- ]heavy",
+        r"(?:spikes?|peaks?|surges?)\s+(?:on|at|during|over)\s+(?:the\s+)?weekends?|weekend[- ]heavy|"
+        r"busy\s+weekends?|weekends?\s+(?:rush|surge)|(?:more|busier|peaks?|spikes?)\w*\s+"
+        r"(?:\w+\s+){0,3}on\s+(?:saturdays?|sundays?)",
     ),
     (
         "weekday",
@@ -643,6 +713,7 @@ _BEHAVIOURS: list[tuple[str, str]] = [
         r"december|christmas|xmas|holiday\s+season|holiday\s+(?:peak|spike|rush)|"
         r"black\s+friday|year[- ]end\s+(?:peak|spike|rush)|festive",
     ),
+    ("seasonal", r"\bseasonal\w*"),
     (
         "summer_peak",
         r"summer\s+(?:peak|spike|season|high|rush|surge)|(?:peak|spike|high)s?\s+in\s+"
@@ -963,7 +1034,7 @@ def find_named_tables(text: str) -> list[str]:
         chunk = m.group(2)
     else:
         chunk = m.group(1)
-    names = []
+    names: list[str] = []
     for item in _split_list(chunk):
         words = [w for w in re.findall(r"[a-z][\w-]*", item.lower()) if w not in FILLER]
         if not words or words[0] in _STOP or len(words) > 2:
