@@ -105,6 +105,12 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     help="With --validate: exit 1 below this score.",
 )
 @click.option(
+    "--html",
+    "write_html",
+    is_flag=True,
+    help="Validate and also write the visual report to OUT/report.html; print its path.",
+)
+@click.option(
     "--workers",
     "-j",
     type=click.IntRange(min=1),
@@ -149,6 +155,7 @@ def generate_cmd(
     dry_run: bool,
     run_validate: bool,
     min_score: float,
+    write_html: bool,
     workers: int | None,
     target_size: str | None,
     target_rows: int | None,
@@ -249,12 +256,17 @@ def generate_cmd(
         console.print(summary)
         rate = result.total_rows / elapsed if elapsed > 0 else 0
         console.print(f"{result.total_rows:,} rows in {elapsed:.2f}s ({rate:,.0f} rows/s) -> {out}")
-    if run_validate:
+    if run_validate or write_html:
         from datagen.engine.validate import render_console, validate_dataset
 
         report = validate_dataset(dataset, out)
         (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
         render_console(report, console)
+        if write_html:
+            from datagen.engine.htmlreport import write_html_report
+
+            html_path = write_html_report(dataset, out, report, min_score=min_score)
+            click.echo(f"HTML report: {html_path}")
         structural_failed = any(c.category == "structural" and not c.passed for c in report.checks)
         if report.score < min_score or structural_failed:
             sys.exit(1)

@@ -133,12 +133,12 @@ def render_html(
         for node in dataset.nodes
     ]
     graph = relationship_svg(dataset, {t.name: t.rows for t in tables})
-    column_jobs = {
-        (table, profile.name): job
-        for table, columns in profiles.items()
-        for profile in columns
-        if (job := column_plot_job(profile)) is not None
-    }
+    column_jobs = {}
+    for node in dataset.nodes:
+        for profile in profiles.get(node.id, []):
+            job = column_plot_job(profile, node.column(profile.name))
+            if job is not None:
+                column_jobs[(node.id, profile.name)] = job
     drawn = render_all(list(column_jobs.values()) + [shape_plot_job(s) for s in shapes])
     column_plots = dict(zip(column_jobs, drawn, strict=False))
     shape_plots = drawn[len(column_jobs) :]

@@ -408,10 +408,16 @@ def _columns(
     return "".join(parts)
 
 
-def column_plot_job(profile: ColumnProfile) -> PlotJob | None:
-    if profile.histogram is None or profile.rows == profile.nulls:
+def column_plot_job(profile: ColumnProfile, col: dsl.Column | None) -> PlotJob | None:
+    """The column's plot, unless it would say nothing (a key sequence, a single length)."""
+    hist = profile.histogram
+    if hist is None or profile.rows == profile.nulls:
         return None
-    return ("histogram", (profile.histogram,), {})
+    if col is not None and isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec):
+        return None
+    if hist.xlabel.startswith("length") and len(hist.counts) < 2:
+        return None
+    return ("histogram", (hist,), {})
 
 
 def _column_card(node: dsl.Node, profile: ColumnProfile, failed: list[Check], plot: str) -> str:

@@ -240,6 +240,7 @@ class Profiler:
             counts=[int(n) for _, n in rows],
             labels=[str(length) for length, _ in rows],
             xlabel="length (characters)",
+            other=profile.rows - profile.nulls - sum(int(n) for _, n in rows),
         )
 
     # ------------------------------------------------------------------ behaviours

@@ -1,0 +1,332 @@
+"""The HTML quality report: built for every example, its content checked against the JSON report.
+
+Each example is generated small (in-process), validated, and rendered once
+per module. The page must show the score, every table, every column and
+every failed check; carry the JSON report unchanged; and load nothing from
+outside (no external URL, no script, no stylesheet link). A corrupted copy
+of the bank dataset proves failed checks come first, with their examples.
+The browser test (a real headless Chromium) is tests/test_report_html_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from datagen.agent.commands.report import report_cmd
+from datagen.agent.commands.validate import validate_cmd
+from datagen.engine import dsl
+from datagen.engine.execute import dry_run, generate_dataset
+from datagen.engine.htmlreport import HTML_FILE, html_report, html_report_for_tables
+from datagen.engine.load import load_dataset
+from datagen.engine.validate import Report, validate_dataset, validate_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+SEED = 11
+# entity rows are multiplied by this (facts follow); tpch is much larger than the others
+SCALES = {"tpch": 0.002}
+DEFAULT_SCALE = 0.05
+
+
+@dataclass
+class Built:
+    name: str
+    dataset: dsl.Dataset
+    data: Path
+    report: Report
+    html: str
+
+
+def _generate(schema: Path, out: Path) -> dsl.Dataset:
+    dataset = load_dataset(schema)
+    scale = SCALES.get(schema.stem, DEFAULT_SCALE)
+    generate_dataset(dataset, out, seed=SEED, fmt="parquet", scale=scale)
+    return dataset
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    schema: Path = request.param
+    data = tmp_path_factory.mktemp(schema.stem) / "data"
+    dataset = _generate(schema, data)
+    report = validate_dataset(dataset, data)
+    html = html_report(dataset, data, report)
+    return Built(schema.stem, dataset, data, report, html)
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, and the text of the embedded JSON."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.json_text = ""
+        self._in_json = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_json = tag == "script" and dict(attrs).get("id") == "datagen-report"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_json = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json:
+            self.json_text += data
+
+
+def _parse(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def _attr(html: str, name: str, value: str) -> str:
+    """An attribute as the page writes it (values are HTML-escaped)."""
+    from html import escape
+
+    return f'{name}="{escape(value)}"'
+
+
+# --------------------------------------------------------------------------- every example
+
+
+def test_score_and_categories_shown(built: Built) -> None:
+    assert f'<span class="score-value">{built.report.score:.1f}</span>' in built.html
+    for name, cat in built.report.categories.items():
+        if cat["total"]:
+            assert f"<th>{name}</th>" in built.html
+            assert f"{cat['passed']}/{cat['total']}" in built.html
+
+
+def test_every_table_and_column_present(built: Built) -> None:
+    for node in built.dataset.nodes:
+        assert _attr(built.html, "data-table", node.id) in built.html, node.id
+        assert _attr(built.html, "id", f"table-{node.id}") in built.html, node.id
+        rows = pq.ParquetFile(built.data / f"{node.id}.parquet").metadata.num_rows
+        assert f"{rows:,}" in built.html
+        for col in node.columns:
+            assert _attr(built.html, "data-column", f"{node.id}.{col.name}") in built.html
+
+
+def test_every_failed_check_present(built: Built) -> None:
+    failed = built.report.failed()
+    if not failed:
+        assert "Every check passed." in built.html
+    for check in failed:
+        assert _attr(built.html, "data-check", check.name) in built.html
+        assert _attr(built.html, "data-where", check.where) in built.html
+
+
+def test_every_check_listed(built: Built) -> None:
+    assert f"All checks ({len(built.report.checks)})" in built.html
+    table = built.html.split('<section id="checks">', 1)[1]
+    assert table.count("<tr") == len(built.report.checks) + 1  # + the header row
+
+
+def test_same_facts_as_the_json_report(built: Built) -> None:
+    embedded = json.loads(_parse(built.html).json_text)
+    assert embedded == json.loads(built.report.to_json())
+
+
+def test_no_external_resource(built: Built) -> None:
+    parsed = _parse(built.html)
+    for tag, attrs in parsed.tags:
+        assert tag not in ("link", "iframe", "img", "object", "embed", "base"), tag
+        if tag == "script":
+            assert attrs.get("type") == "application/json" and "src" not in attrs
+        for name in ("src", "href", "xlink:href", "action", "data"):
+            value = attrs.get(name)
+            assert value is None or value.startswith("#"), (tag, name, value)
+    assert not re.search(r"(?i)\b(?:https?|ftp):|//[a-z0-9.-]+\.[a-z]{2,}/", built.html)
+    assert "@import" not in built.html
+    assert not re.search(r"url\((?!#)", built.html)
+
+
+def test_plots_are_inline_svg(built: Built) -> None:
+    parsed = _parse(built.html)
+    plots = [a for t, a in parsed.tags if t == "svg" and a.get("class") == "plot"]
+    profiled_columns = sum(len(n.columns) for n in built.dataset.nodes)
+    assert len(plots) >= profiled_columns // 2
+    assert any(t == "svg" and a.get("class") == "graph" for t, a in parsed.tags)
+
+
+def test_declared_behaviour_shown(built: Built) -> None:
+    fanouts = [n for n in built.dataset.nodes if n.kind == "fact" and n.fanout is not None]
+    for node in fanouts:
+        assert f"{node.id}: {node.id} rows per" in built.html
+    for check in built.report.checks:
+        if check.name in ("dow_pattern", "hour_pattern", "month_pattern", "choice_weights"):
+            assert f"{check.where}: " in built.html
+
+
+# --------------------------------------------------------------------------- small dataset
+
+SMALL_SCHEMA = {
+    "version": "1.0",
+    "metadata": {"name": "tiny", "description": "shops and their sales"},
+    "timeframe": {"start": "2024-01-01", "end": "2024-03-01", "freq": "h"},
+    "nodes": [
+        {
+            "id": "shop",
+            "kind": "entity",
+            "rows": 40,
+            "pk": "shop_id",
+            "columns": [
+                {"name": "shop_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "tier",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["a", "b"], "weights": [3, 1]}},
+                },
+            ],
+        },
+        {
+            "id": "sale",
+            "kind": "fact",
+            "pk": "sale_id",
+            "parents": ["shop"],
+            "fanout": {"distribution": "poisson", "lambda": 3, "min": 0, "max": 10},
+            "columns": [
+                {"name": "sale_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "shop_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "shop.shop_id"}},
+                },
+                {
+                    "name": "amount",
+                    "type": "float",
+                    "generator": {
+                        "distribution": {"type": "uniform", "params": {"low": 1, "high": 9}}
+                    },
+                },
+                {
+                    "name": "sold_at",
+                    "type": "datetime",
+                    "generator": {
+                        "datetime_series": {
+                            "pattern": {"dimension": "dow", "weights": [1, 1, 1, 1, 1, 2, 2]}
+                        }
+                    },
+                },
+            ],
+        },
+    ],
+    "constraints": {"ranges": [{"column": "sale.amount", "min": 1, "max": 9}]},
+}
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> tuple[Path, Path]:
+    schema = tmp_path / "tiny.json"
+    schema.write_text(json.dumps(SMALL_SCHEMA))
+    data = tmp_path / "data"
+    generate_dataset(load_dataset(schema), data, seed=SEED, fmt="parquet")
+    return schema, data
+
+
+def _corrupt(data: Path) -> int:
+    """A duplicated primary key and amounts out of range in `sale`; returns the duplicated id."""
+    path = data / "sale.parquet"
+    sales = pq.read_table(path)
+    ids = sales.column("sale_id").to_pylist()
+    ids[1] = ids[0]
+    amounts = pc.multiply(sales.column("amount"), -1.0)
+    sales = sales.set_column(sales.schema.get_field_index("sale_id"), "sale_id", pa.array(ids))
+    sales = sales.set_column(sales.schema.get_field_index("amount"), "amount", amounts)
+    pq.write_table(sales, path)
+    return int(ids[0])
+
+
+def test_failed_checks_first_with_examples(tiny: tuple[Path, Path]) -> None:
+    schema, data = tiny
+    duplicated = _corrupt(data)
+    dataset = load_dataset(schema)
+    report = validate_dataset(dataset, data)
+    html = html_report(dataset, data, report)
+    failed = report.failed()
+    assert {"pk_unique", "range"} <= {c.name for c in failed}
+    failed_section = html.split('<section id="failed">', 1)[1].split("</section>", 1)[0]
+    assert html.index('<section id="failed">') < html.index('<section id="tables">')
+    for check in failed:
+        assert _attr(html, "data-check", check.name) in failed_section
+        assert _attr(html, "data-where", check.where) in failed_section
+    assert failed_section.count("offending examples") == sum(bool(c.examples) for c in failed)
+    assert f"<td>{duplicated}</td>" in failed_section
+    assert f'<span class="score-value">{report.score:.1f}</span>' in html
+    assert '<span class="badge bad">pk_unique</span>' in html  # flagged on the column card too
+
+
+def test_report_command_writes_the_file(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    schema, data = tiny
+    json_path = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        report_cmd, [str(schema), "--data", str(data), "--json", str(json_path)]
+    )
+    assert result.exit_code == 0, result.output
+    path = data / HTML_FILE
+    assert result.stdout.strip() == str(path)
+    page = path.read_text(encoding="utf-8")
+    report = json.loads(json_path.read_text())
+    assert json.loads(_parse(page).json_text) == report
+    assert f'<span class="score-value">{report["score"]:.1f}</span>' in page
+
+
+def test_report_command_out_and_min_score(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    schema, data = tiny
+    _corrupt(data)
+    out = tmp_path / "elsewhere" / "page.html"
+    result = CliRunner().invoke(
+        report_cmd, [str(schema), "-d", str(data), "--out", str(out), "--min-score", "99"]
+    )
+    assert result.exit_code == 0, result.output  # the report is written, not a gate
+    assert "minimum 99: FAIL" in out.read_text(encoding="utf-8")
+    assert not (data / HTML_FILE).exists()
+
+
+def test_validate_html_flag(tiny: tuple[Path, Path]) -> None:
+    schema, data = tiny
+    result = CliRunner().invoke(validate_cmd, [str(schema), "--data", str(data), "--html"])
+    path = data / HTML_FILE
+    assert f"HTML report: {path}" in result.output
+    assert path.is_file()
+    json_run = CliRunner().invoke(
+        validate_cmd, [str(schema), "--data", str(data), "--html", "--format", "json"]
+    )
+    assert json.loads(json_run.stdout)["score"] >= 0  # stdout stays pure JSON
+
+
+def test_report_command_bad_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        report_cmd, [str(ROOT / "examples" / "bank.json"), "--data", str(tmp_path / "missing")]
+    )
+    assert result.exit_code != 0
+    assert not (tmp_path / "missing").exists()
+
+
+def test_dry_run_tables_and_same_bytes_twice(tmp_path: Path) -> None:
+    schema = tmp_path / "tiny.json"
+    schema.write_text(json.dumps(SMALL_SCHEMA))
+    dataset = load_dataset(schema)
+    tables = dry_run(dataset, seed=1, rows_per_table=100)
+    report = validate_tables(dataset, tables)
+    first = html_report_for_tables(dataset, tables, report)
+    second = html_report_for_tables(dataset, tables, report)
+    assert first == second
+    assert _attr(first, "data-table", "sale") in first
+    assert "sale: sale rows per shop row (fanout)" in first
+    assert "sale.sold_at: share of rows per weekday" in first
+    assert "tier: choice weights" in first
