@@ -77,6 +77,11 @@ def _counts(text: str) -> dict[str, tuple[float, str | None]]:
         ("500 German customers", {"customer": (500, None)}),
         ("1000 support tickets", {"support_ticket": (1000, None)}),
         ("products in 5 categories", {"category": (5, None)}),
+        ("100K rows of transactions", {"transaction": (1e5, None)}),
+        ("a few thousand users", {"user": (3000, None)}),
+        ("several hundred products", {"product": (300, None)}),
+        ("~5000 users", {"user": (5000, None)}),
+        ("with 2000 customers", {"customer": (2000, None)}),
     ],
 )
 def test_find_counts(text: str, expected: dict[str, tuple[float, str | None]]) -> None:
@@ -117,6 +122,10 @@ def test_find_counts_ignores_years_durations_and_percentages(text: str) -> None:
         ("from 2024-01-01 to 2024-03-31", "2024-01-01", "2024-04-01", False),
         ("sales data 2022", "2022-01-01", "2023-01-01", False),
         ("during Decmber 2023", "2023-12-01", "2024-01-01", False),
+        ("in the first half of 2024", "2024-01-01", "2024-07-01", False),
+        ("Jan-Mar 2024", "2024-01-01", "2024-04-01", False),
+        ("3 years of data", "2022-01-01", "2025-01-01", True),
+        ("a couple thousand customers in 2023", "2023-01-01", "2024-01-01", False),
     ],
 )
 def test_find_window(text: str, start: str, end: str, relative: bool) -> None:
@@ -138,6 +147,14 @@ def test_relative_windows_follow_the_reference_date_not_the_clock() -> None:
 
 def test_no_window() -> None:
     assert find_window("customers and orders") is None
+    assert find_window("a shop with two thousand customers") is None
+
+
+def test_a_year_like_number_is_a_count_only_when_the_text_says_so() -> None:
+    assert find_counts("2023 sales data") == []
+    assert [(c.value, c.noun) for c in find_counts("2000 customers in 2023")] == [
+        (2000, "customer")
+    ]
 
 
 def _kinds(text: str) -> dict[str, float | None]:
@@ -165,6 +182,9 @@ def _kinds(text: str) -> dict[str, float | None]:
         ("with missing values", {"missing": None}),
         ("best-selling products", {"popularity": None}),
         ("no fraud at all", {}),
+        ("busy weekends", {"weekend_spike": None}),
+        ("more orders on Saturdays", {"weekend_spike": None}),
+        ("with seasonality", {"seasonal": None}),
     ],
 )
 def test_find_behaviours(text: str, expected: dict[str, float | None]) -> None:
