@@ -126,7 +126,10 @@ def json_schema_problems(draft: Any) -> list[Problem]:
     for error in _json_schema_validator().iter_errors(draft):
         if error.context:  # oneOf/anyOf: the most relevant branch says more
             error = best_match(error.context) or error
-        problems.append(Problem(json_path(list(error.absolute_path)), error.message))
+        message = error.message  # may quote the whole offending object: keep it short
+        if len(message) > 300:
+            message = message[:297] + "..."
+        problems.append(Problem(json_path(list(error.absolute_path)), message))
     return problems
 
 

@@ -226,7 +226,7 @@ class AnthropicProvider:
             data = tool_use.input if isinstance(tool_use.input, dict) else {}
             question = Question(
                 text=str(data.get("question", "")).strip(),
-                default=str(data.get("default", "")).strip(),
+                default=str(data.get("default", "")).strip() or "use your best judgement",
                 options=[str(o) for o in data.get("options") or []],
             )
             return Reply("question", question=question, usage=usage, call_id=tool_use.id, raw=raw)
