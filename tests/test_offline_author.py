@@ -309,3 +309,45 @@ def test_through_the_authoring_loop() -> None:
     assert len(result.questions) == 1
     assert result.score is not None and result.score >= 95
     assert result.repairs_used == 0
+
+
+# --------------------------------------------------------------------------- edits (chat)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "check"),
+    [
+        ("make it 50k customers", lambda s: _node(s, "customer")["rows"] == 50_000),
+        ("drop the payment table", lambda s: _node(s, "payment") is None),
+        ("remove the channel column", lambda s: _column(s, "order", "channel") is None),
+        (
+            "add a loyalty_tier column to customer",
+            lambda s: _column(s, "customer", "loyalty_tier") is not None,
+        ),
+        ("rename order to purchase", lambda s: _node(s, "purchase")["pk"] == "purchase_id"),
+        ("move it to 2023", lambda s: s["timeframe"]["start"] == "2023-01-01"),
+        ("add weekend spikes", lambda s: s["targets"]["weekend_share"][0]["min"] > 0.35),
+    ],
+)
+def test_edit_requests_change_the_current_schema(request_text: str, check: Any) -> None:
+    base = author("an online shop with customers, products and orders")
+    reply = OfflineAuthor().next(Conversation(request_text, current_schema=base))
+    assert reply.kind == "schema" and reply.schema is not None
+    assert check(reply.schema)
+    assert any(a.startswith("edit:") for a in reply.schema["metadata"]["assumptions"])
+    parse_dataset(reply.schema)
+
+
+def test_an_edit_that_says_nothing_leaves_the_tables_alone() -> None:
+    base = author("an online shop with customers, products and orders")
+    edited = OfflineAuthor().next(Conversation("blah", current_schema=base)).schema
+    assert edited is not None and edited["nodes"] == base["nodes"]
+
+
+def _node(schema: dict[str, Any], table: str) -> Any:
+    return next((n for n in schema["nodes"] if n["id"] == table), None)
+
+
+def _column(schema: dict[str, Any], table: str, name: str) -> Any:
+    node = _node(schema, table)
+    return next((c for c in node["columns"] if c["name"] == name), None) if node else None

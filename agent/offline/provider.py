@@ -19,6 +19,7 @@ from typing import Any
 from datagen.agent.offline import surgery
 from datagen.agent.offline.blueprints import BLUEPRINTS
 from datagen.agent.offline.compose import ambiguous_domains, compose, grain_in_text
+from datagen.agent.offline.edit import edit
 from datagen.agent.offline.parse import REFERENCE_DATE, parse, refusal_reason
 from datagen.agent.providers.base import Conversation, Question, Reply
 
@@ -115,7 +116,10 @@ class OfflineAuthor:
         ):
             return Reply(kind="schema", schema=repair(last.reply.schema, last.feedback.text))
         has_draft = any(e.reply.kind == "schema" for e in conversation.exchanges)
-        # conversation.current_schema (chat edits) is read as a fresh description for now
+        if conversation.current_schema is not None:
+            return Reply(
+                kind="schema", schema=edit(conversation.current_schema, description, self.today)
+            )
         if self.ask and not has_draft and conversation.questions_left > 0 and asked < 2:
             pending = questions_for(description, answers, self.today)
             if pending:
