@@ -9,9 +9,9 @@ table may override them, see `rates_for`):
 - out_of_range  a number pushed beyond its declared range (or its clamp);
 - orphan_fk     a foreign key pointing at a key its parent does not have;
 - duplicate     a row written twice, the copy right after the original;
-- late_arrival, out_of_order
-                a fact row delayed in the event stream (`--format events`),
-                by hours or by minutes, so it arrives after later events.
+- late_arrival  a fact row that arrives in the event stream (`--format events`)
+                hours after its time, behind later events;
+- out_of_order  a fact row swapped behind the next 1-3 events of the stream.
 
 Corruption happens on the way out, after generation: what later tables look
 up is the clean data, and the clean run with the same seed is the reference
@@ -25,6 +25,7 @@ block), so the defects do not depend on the number of workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -99,9 +100,9 @@ PROFILE_RATES: dict[str, Rates] = {
         out_of_order=0.1,
     ),
 }
-# how far a delayed event arrives after its time: (min, max) seconds
+# how far a late event arrives after its time: (min, max) seconds
 LATE_DELAY = (3600, 72 * 3600)
-OUT_OF_ORDER_DELAY = (1, 15 * 60)
+OUT_OF_ORDER_SHIFT = (1, 3)  # events it is swapped behind
 
 
 def check_profile(profile: str) -> str:
@@ -285,18 +286,22 @@ class TableCorruptor:
         return pc.replace_with_mask(values, pa.array(where), replacement), where
 
     def arrival_delays(self, block: int, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Per written row: microseconds added to its arrival, and 1 late / 2 out of order."""
+        """Per written row: its kind (1 late, 2 out of order) and delay (microseconds after its
+        time for a late row, events it is swapped behind for an out-of-order one)."""
         late, shuffled = self.rates.late_arrival, self.rates.out_of_order
         if late <= 0 and shuffled <= 0:
             return None
         rng = self._rng("__arrival__", block)
         u = rng.random(n)
         kinds = np.where(u < late, 1, np.where(u < late + shuffled, 2, 0)).astype(np.int8)
-        low = np.where(kinds == 1, LATE_DELAY[0], OUT_OF_ORDER_DELAY[0])
-        high = np.where(kinds == 1, LATE_DELAY[1], OUT_OF_ORDER_DELAY[1])
-        seconds = low + rng.random(n) * (high - low)
-        delays = np.where(kinds > 0, (seconds * MICROS_PER_SECOND).astype(np.int64), 0)
-        return delays, kinds
+        seconds = LATE_DELAY[0] + rng.random(n) * (LATE_DELAY[1] - LATE_DELAY[0])
+        places = rng.integers(OUT_OF_ORDER_SHIFT[0], OUT_OF_ORDER_SHIFT[1] + 1, n)
+        delays = np.where(
+            kinds == 1,
+            (seconds * MICROS_PER_SECOND).astype(np.int64),
+            np.where(kinds == 2, places, 0),
+        )
+        return delays.astype(np.int64), kinds
 
 
 def nullable(schema: pa.Schema) -> pa.Schema:
@@ -412,3 +417,183 @@ def _records(
         ],
         schema=DEFECT_SCHEMA,
     )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class KindScore:
+    injected: int  # in the ground truth
+    found: int  # flagged by the rules below, from the data alone
+    matched: int  # flagged and in the truth
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "injected": self.injected,
+            "found": self.found,
+            "matched": self.matched,
+            "recall": round(self.matched / self.injected, 4) if self.injected else None,
+            "precision": round(self.matched / self.found, 4) if self.found else None,
+        }
+
+
+def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] | None:
+    """What the data itself gives away, scored against `_defects.parquet` (None without one).
+
+    From the data alone: duplicated primary keys, nulls where the schema allows
+    none, numbers outside their declared range (or clamp), FKs with no parent,
+    strings outside their column's known values (enum, choices) or pattern, and
+    in the event feed, rows arriving after a later event (`late_arrival` and
+    `out_of_order` are scored together as `delayed`). A missing value in a
+    nullable column or a typo in free text cannot be told from the data: they
+    lower recall, which is the point: it is what a cleaning pipeline must beat.
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    from datagen.engine.writers.jsonl import connect_duckdb
+
+    data_dir = Path(data_dir)
+    truth_path = data_dir / DEFECTS_FILE
+    if not truth_path.is_file():
+        return None
+    meta_path = data_dir / ".metadata.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    fmt = meta.get("format", "parquet")
+    truth = pq.read_table(truth_path).to_pylist()
+    expected = {_truth_key(d) for d in truth}
+    con = connect_duckdb()
+    found: set[tuple[str, str, str, str]] = set()
+    tables = meta.get("tables", {})
+    for node in dataset.nodes:
+        file = data_dir / str((tables.get(node.id) or {}).get("file") or f"{node.id}.{fmt}")
+        if not file.is_file() or fmt not in ("parquet", "csv"):
+            continue
+        reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
+        con.execute(f"CREATE OR REPLACE VIEW {_q(node.id)} AS SELECT * FROM {reader}('{file}')")
+    for node in dataset.nodes:
+        found |= _detect(con, dataset, node)
+    events = data_dir / str((meta.get("events") or {}).get("file") or "")
+    if events.is_file() and events.suffix == ".jsonl":
+        found |= _detect_delays(con, dataset, events)
+    con.close()
+    kinds = sorted({k[3] for k in expected | found})
+    scores = {
+        kind: KindScore(
+            sum(1 for k in expected if k[3] == kind),
+            sum(1 for k in found if k[3] == kind),
+            sum(1 for k in found & expected if k[3] == kind),
+        ).to_dict()
+        for kind in kinds
+    }
+    return {"truth": DEFECTS_FILE, "profile": meta.get("profile"), "kinds": scores}
+
+
+def _truth_key(defect: dict[str, Any]) -> tuple[str, str, str, str]:
+    kind = defect["kind"]
+    if kind in ("late_arrival", "out_of_order"):
+        return defect["table"], defect["row_key"], "", "delayed"
+    column = defect["column"] or "" if kind != "duplicate" else ""
+    return defect["table"], defect["row_key"], column, kind
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _detect(con: Any, dataset: dsl.Dataset, node: dsl.Node) -> set[tuple[str, str, str, str]]:
+    from datagen.engine.ddl import column_may_be_null
+
+    try:
+        names = {row[0] for row in con.execute(f"DESCRIBE {_q(node.id)}").fetchall()}
+    except Exception:  # no file for this table
+        return set()
+    table = node.id
+    key = f"CAST({_q(node.pk)} AS VARCHAR)" if node.pk else "CAST(rowid AS VARCHAR)"
+    found: set[tuple[str, str, str, str]] = set()
+
+    def flag(column: str, kind: str, where: str) -> None:
+        rows = con.execute(f"SELECT {key} FROM {_q(table)} WHERE {where}").fetchall()
+        found.update((table, str(r[0]), column, kind) for r in rows)
+
+    if node.pk:
+        rows = con.execute(
+            f"SELECT {key} FROM {_q(table)} GROUP BY ALL HAVING count(*) > 1"
+        ).fetchall()
+        found.update((table, str(r[0]), "", "duplicate") for r in rows)
+    fks = {fk.column: fk for fk in foreign_keys(dataset) if fk.table == table}
+    for col in node.columns:
+        if col.name not in names or col.name == node.pk:
+            continue
+        name = _q(col.name)
+        if not column_may_be_null(dataset, node, col):
+            flag(col.name, "missing", f"{name} IS NULL")
+        fk = fks.get(col.name)
+        if fk is not None:
+            parent = f"SELECT {_q(fk.ref_column)} FROM {_q(fk.ref_table)}"
+            flag(
+                col.name,
+                "orphan_fk",
+                f"{name} IS NOT NULL AND {name} NOT IN ({parent} WHERE {_q(fk.ref_column)} IS NOT NULL)",
+            )
+            continue
+        if col.type in ("int", "float"):
+            low, high = _bounds(dataset, table, col)
+            tests = ([f"{name} < {low!r}"] if low is not None else []) + (
+                [f"{name} > {high!r}"] if high is not None else []
+            )
+            if tests:
+                flag(col.name, "out_of_range", " OR ".join(tests))
+        elif col.type == "string":
+            domain = _domain(dataset, table, col)
+            if domain is not None:
+                values = ", ".join("'" + str(v).replace("'", "''") + "'" for v in domain)
+                flag(
+                    col.name,
+                    "typo",
+                    f"{name} IS NOT NULL AND CAST({name} AS VARCHAR) NOT IN ({values})",
+                )
+            for pattern in dataset.constraints.pattern:
+                if split_ref(pattern.column) == (table, col.name):
+                    regex = pattern.regex.replace("'", "''")
+                    flag(
+                        col.name,
+                        "typo",
+                        f"{name} IS NOT NULL AND NOT regexp_matches({name}, '{regex}')",
+                    )
+    return found
+
+
+def _domain(dataset: dsl.Dataset, table: str, col: dsl.Column) -> list[dsl.Scalar] | None:
+    for enum in dataset.constraints.enum:
+        if split_ref(enum.column) == (table, col.name):
+            return list(enum.values)
+    spec = dsl.generator_spec(col.generator)
+    if isinstance(spec, dsl.ChoiceSpec) and spec.choices is not None and not col.modifiers:
+        return list(spec.choices)
+    return None
+
+
+def _detect_delays(con: Any, dataset: dsl.Dataset, events: Path) -> set[tuple[str, str, str, str]]:
+    cases = " ".join(
+        f"WHEN '{n.id}' THEN json_extract_string(json, '$.row.{n.pk}')"
+        for n in dataset.nodes
+        if n.pk
+    )
+    key = f"CASE json_extract_string(json, '$.table') {cases} END" if cases else "NULL"
+    rows = con.execute(
+        f"SELECT json_extract_string(json, '$.table'), {key}, "
+        f"CAST(json_extract_string(json, '$.ts') AS TIMESTAMP) "
+        f"FROM read_ndjson_objects('{events}')"
+    ).fetchall()
+    found: set[tuple[str, str, str, str]] = set()
+    peak = None
+    for table, row_key, ts in rows:  # the feed's order is the point: one pass, in order
+        if ts is None:
+            continue
+        if peak is not None and ts < peak:
+            found.add((table, str(row_key), "", "delayed"))
+        peak = ts if peak is None or ts > peak else peak
+    return found

@@ -5,9 +5,10 @@
 Each fact table contributes its event-time column (`event_column`). Rows are
 staged in DuckDB (it sorts beyond memory) and written ordered by arrival time,
 then table (DAG order), then row: a deterministic, replayable feed. Arrival is
-the event time, plus a delay for the rows a corruption profile makes late or
-out of order; those rows whose arrival really lands after a later event are
-reported as defects (`late_arrival`, `out_of_order`).
+the event time, except for the rows a corruption profile delays: a late row
+arrives hours after its time, an out-of-order one right after the next 1-3
+events. Those whose arrival really lands after a later event are reported as
+defects (`late_arrival`, `out_of_order`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,19 @@ def micros(values: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(values.cast(pa.int64()), NO_TIME).to_numpy(zero_copy_only=False))
 
 
+# Out-of-order rows take the time of the event `shift` places after them (in time order)
+# and go after the events of that instant: swapped behind their next 1-3 neighbours.
+ORDERED_FEED = """
+SELECT ts, tbl, clean_row, delay_kind, row_key, line FROM (
+  SELECT *,
+    CASE WHEN delay_kind = 2 AND ts IS NOT NULL THEN coalesce(CASE shift
+      WHEN 1 THEN lead(ts, 1) OVER feed WHEN 2 THEN lead(ts, 2) OVER feed
+      ELSE lead(ts, 3) OVER feed END, ts) ELSE arrival END AS arrives,
+    CASE WHEN delay_kind = 2 THEN 1 ELSE 0 END AS behind
+  FROM staged WINDOW feed AS (ORDER BY ts NULLS LAST, tbl, rn)
+) ORDER BY arrives NULLS LAST, behind, tbl, rn
+"""
+
 STAGED = pa.schema(
     [
         ("arrival", pa.int64()),
@@ -72,6 +86,7 @@ STAGED = pa.schema(
         ("rn", pa.int64()),
         ("clean_row", pa.int64()),
         ("delay_kind", pa.int8()),
+        ("shift", pa.int8()),
         ("row_key", pa.string()),
         ("line", pa.string()),
     ]
@@ -91,7 +106,7 @@ class EventsSink:
         self._con = connect_duckdb(temp_directory=str(self._spill))
         self._con.execute(
             "CREATE TABLE staged (arrival BIGINT, ts BIGINT, tbl INTEGER, rn BIGINT, "
-            "clean_row BIGINT, delay_kind TINYINT, row_key VARCHAR, line VARCHAR)"
+            "clean_row BIGINT, delay_kind TINYINT, shift TINYINT, row_key VARCHAR, line VARCHAR)"
         )
         self.defects: pa.Table | None = None
 
@@ -117,19 +132,19 @@ class EventsSink:
         late: list[pa.RecordBatch] = []
         running = NO_TIME
         with open(self._directory / self.filename, "wb") as out:
-            reader = self._con.sql(
-                "SELECT ts, tbl, clean_row, delay_kind, row_key, line FROM staged "
-                "ORDER BY arrival NULLS LAST, tbl, rn"
-            ).to_arrow_reader(READ_ROWS)
+            reader = self._con.sql(ORDERED_FEED).to_arrow_reader(READ_ROWS)
             for batch in reader:
                 lines = batch.column(5)
                 if len(lines):
                     out.write(joined(lines, "\n") + b"\n")
-                ts = np.asarray(batch.column(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+                ts = np.asarray(
+                    pc.fill_null(batch.column(0), NO_TIME).to_numpy(zero_copy_only=False),
+                    dtype=np.int64,
+                )
                 peak = np.maximum.accumulate(np.concatenate([[running], ts]))
                 running = int(peak[-1])
                 # a row is out of place when an event later than it was already emitted
-                displaced = ts < peak[:-1]
+                displaced = (ts < peak[:-1]) & (ts != NO_TIME)  # untimed rows come last
                 delay_kind = np.asarray(batch.column(3).to_numpy(zero_copy_only=False))
                 hit = displaced & (delay_kind > 0)
                 if hit.any():
@@ -205,7 +220,8 @@ class EventsTableWriter:
         delays: np.ndarray | None,
         delay_kinds: np.ndarray | None,
     ) -> None:
-        """delays: microseconds added to the arrival of each row (corruption), with their kind."""
+        """delays (corruption), per row: microseconds for late rows (kind 1), places for
+        out-of-order ones (kind 2)."""
         n = batch.num_rows
         if n == 0:
             return
@@ -216,9 +232,11 @@ class EventsTableWriter:
             self._con.unregister("__datagen_batch")
         ts = micros(batch.column(batch.schema.get_field_index(self._column)))
         arrival = ts.copy()
-        if delays is not None:
-            timed = ts != NO_TIME
-            arrival[timed] += delays[timed]
+        shift = np.zeros(n, np.int8)
+        if delays is not None and delay_kinds is not None:
+            late = (ts != NO_TIME) & (delay_kinds == 1)
+            arrival[late] += delays[late]
+            shift = np.where(delay_kinds == 2, delays, 0).astype(np.int8)
         rn = np.arange(self._rows, self._rows + n, dtype=np.int64)
         if self._pk is not None:
             keys = batch.column(batch.schema.get_field_index(self._pk))
@@ -230,13 +248,14 @@ class EventsTableWriter:
         staged = pa.RecordBatch.from_arrays(
             [
                 pa.array(arrival, mask=ts == NO_TIME),
-                pa.array(ts),
+                pa.array(ts, mask=ts == NO_TIME),
                 pa.array(np.full(n, self._position, dtype=np.int32)),
                 pa.array(rn),
                 pa.array(clean_rows if clean_rows is not None else rn),
                 pa.array(
                     delay_kinds if delay_kinds is not None else np.zeros(n, np.int8), pa.int8()
                 ),
+                pa.array(shift, pa.int8()),
                 row_key,
                 lines,
             ],

@@ -25,8 +25,10 @@ def iso_text(timestamps: pa.Array) -> pa.Array:
     return pc.replace_substring(timestamps.cast(pa.string()), " ", "T", max_replacements=1)
 
 
-def connect_duckdb(path: str = ":memory:", **config: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(path, config=config)
+def connect_duckdb(
+    path: str = ":memory:", **config: str | bool | int | float | list[str]
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, config=dict(config))
     con.execute("SET enable_progress_bar = false")  # it would print on our stdout
     return con
 
