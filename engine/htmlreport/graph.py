@@ -38,19 +38,55 @@ def layout(dataset: dsl.Dataset) -> dict[str, Box]:
         levels = relations.levels(dataset)
     except nx.NetworkXUnfeasible:  # a cycle: the plan rejects it, the report still draws
         levels = [[node.id for node in dataset.nodes]]
+    levels = _fewer_crossings(dataset, levels)
+    # room above the boxes for self-reference loops
+    top_margin = MARGIN + (
+        30 if any(fk.self_reference for fk in relations.foreign_keys(dataset)) else 0
+    )
     tallest = max(len(level) for level in levels)
     height = tallest * BOX_HEIGHT + (tallest - 1) * ROW_GAP
+    column_of = {table: i for i, level in enumerate(levels) for table in level}
+    # room on the left for arrows between tables of one level (they loop round the left)
+    left = MARGIN + (
+        70
+        if any(
+            column_of.get(fk.ref_table, 0) >= column_of.get(fk.table, 0)
+            for fk in relations.foreign_keys(dataset)
+            if not fk.self_reference
+        )
+        else 0
+    )
     boxes = {}
     for column, level in enumerate(levels):
         used = len(level) * BOX_HEIGHT + (len(level) - 1) * ROW_GAP
-        top = MARGIN + (height - used) / 2
+        top = top_margin + (height - used) / 2
         for row, table in enumerate(level):
             boxes[table] = Box(
                 table,
-                MARGIN + column * (BOX_WIDTH + COLUMN_GAP),
+                left + column * (BOX_WIDTH + COLUMN_GAP),
                 top + row * (BOX_HEIGHT + ROW_GAP),
             )
     return boxes
+
+
+def _fewer_crossings(dataset: dsl.Dataset, levels: list[list[str]]) -> list[list[str]]:
+    """One barycentre pass: a table sits near the mean row of the tables it references."""
+    parents: dict[str, list[str]] = {}
+    for fk in relations.foreign_keys(dataset):
+        if not fk.self_reference:
+            parents.setdefault(fk.table, []).append(fk.ref_table)
+    row: dict[str, float] = {table: i for i, table in enumerate(levels[0])}
+    ordered = [levels[0]]
+    for level in levels[1:]:
+
+        def centre(table: str, current: list[str] = level) -> float:
+            placed = [row[p] for p in parents.get(table, []) if p in row]
+            return sum(placed) / len(placed) if placed else float(current.index(table))
+
+        level = sorted(level, key=centre)  # stable: schema order breaks ties
+        row.update({table: i for i, table in enumerate(level)})
+        ordered.append(level)
+    return ordered
 
 
 def relationship_svg(dataset: dsl.Dataset, rows: dict[str, int | None]) -> str:
@@ -93,18 +129,21 @@ def relationship_svg(dataset: dsl.Dataset, rows: dict[str, int | None]) -> str:
             if parent.x < child.x:
                 x0, x1 = parent.x + BOX_WIDTH, child.x
                 bend = (x1 - x0) / 2
-                path = f"M{x0},{y0} C{x0 + bend},{y0} {x1 - bend},{y1} {x1},{y1}"
+                c0, c1 = x0 + bend, x1 - bend
             else:  # same level (or drawn backwards): loop round the left side
                 x0, x1 = parent.x, child.x
-                path = f"M{x0},{y0} C{x0 - 60},{y0} {x1 - 60},{y1} {x1},{y1}"
-            label_x, label_y = (x0 + x1) / 2, (y0 + y1) / 2 - 3
+                c0, c1 = x0 - 60, x1 - 60
+            path = f"M{x0},{y0} C{c0},{y0} {c1},{y1} {x1},{y1}"
+            # the label ends just before the arrowhead: arrows into one box have their own rows
+            label_x, label_y = x1 - 10, y1 - 4
         parts.append(
             f'<path d="{path}" fill="none" stroke="#56606b" stroke-width="1.3"{dash} '
             f'marker-end="url(#dg-arrow)"><title>{escape(fk.table)}.{escape(fk.column)} → '
             f"{escape(fk.ref_table)}.{escape(fk.ref_column)}</title></path>"
         )
+        anchor = "middle" if fk.self_reference else "end"
         labels.append(
-            f'<text x="{label_x:.1f}" y="{label_y:.1f}" class="fk-label" text-anchor="middle">'
+            f'<text x="{label_x:.1f}" y="{label_y:.1f}" class="fk-label" text-anchor="{anchor}">'
             f"{escape(fk.column)}</text>"
         )
     for box in boxes.values():

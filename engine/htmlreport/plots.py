@@ -72,7 +72,7 @@ def _figure(
 
 def _text_inches(labels: Sequence[str]) -> float:
     """Roughly how wide the longest tick label is at the plots' font size."""
-    return 0.06 * max((len(label) for label in labels), default=1) + 0.08
+    return 0.065 * max((len(label) for label in labels), default=1) + 0.2
 
 
 def histogram_svg(hist: Histogram, *, title: str = "") -> str:
@@ -87,7 +87,7 @@ def histogram_svg(hist: Histogram, *, title: str = "") -> str:
             short = [_clip(label, 16) for label in labels]
             fig = _figure(3.1, max(1.0, 0.3 + 0.14 * len(labels)), left=_text_inches(short))
         else:
-            fig = _figure(3.1, 1.45)
+            fig = _figure(3.1, 1.6 if hist.xlabel else 1.45, bottom=0.45 if hist.xlabel else 0.3)
         ax = fig.add_subplot()
         if hist.labels is not None:
             positions = np.arange(len(labels))
@@ -121,6 +121,8 @@ def histogram_svg(hist: Histogram, *, title: str = "") -> str:
             else:
                 ax.stairs(hist.counts, edges, fill=True, color=OBSERVED)
                 ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+                if max(abs(edges[0]), abs(edges[-1])) >= 10_000:
+                    ax.xaxis.set_major_formatter(_count_formatter())
             ax.yaxis.set_major_formatter(_count_formatter())
             ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
         if title:
@@ -144,7 +146,7 @@ def shape_svg(
         rotate = len(labels) > 12 or max((len(label) for label in short), default=0) > 6
         width = min(6.0, max(3.0, 0.24 * len(labels) + 0.8))
         bottom = _text_inches(short) * 0.87 + 0.1 if rotate else 0.28
-        fig = _figure(width, 1.5 + bottom, left=0.5, bottom=bottom)
+        fig = _figure(width, 1.5 + bottom, left=0.62, bottom=bottom)
         ax = fig.add_subplot()
         positions = np.arange(len(labels))
         bad = set(bad_labels)

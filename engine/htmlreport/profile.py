@@ -28,6 +28,8 @@ HISTOGRAM_BINS = 30
 TOP_VALUES = 8
 # Integer columns with at most this many distinct values get one bar per value.
 DISCRETE_LIMIT = 30
+# Strings with more distinct values than this get a length histogram, not top values.
+CATEGORY_LIMIT = 50
 # Above this many rows, distinct counts are HyperLogLog estimates (bounded memory).
 EXACT_DISTINCT_ROWS = 2_000_000
 MEMORY_LIMIT = "1GB"
@@ -175,8 +177,8 @@ class Profiler:
         elif family == "bool":
             self._top_values(profile, limit=2)
         elif family == "string":
-            # mostly-unique text (names, emails): its lengths say more than its top values
-            if distinct > 2 * TOP_VALUES and distinct > 0.5 * nonnull:
+            # many-valued text (names, emails, cities): its lengths say more than its top values
+            if distinct > CATEGORY_LIMIT:
                 self._length_histogram(profile)
             else:
                 self._top_values(profile, limit=TOP_VALUES)
