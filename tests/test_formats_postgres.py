@@ -1,0 +1,213 @@
+"""`--format postgres` against a real server, started for this module on a private socket.
+
+The server comes from Debian's packages (/usr/lib/postgresql/*/bin). When it
+is missing and we are root, the set-up installs it (`apt-get update` then
+`apt-get install postgresql`); when that cannot be done the tests are skipped
+with the reason. The server listens on a Unix socket in a temporary
+directory only (no TCP), runs as the `postgres` user when we are root
+(initdb refuses root), and is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from datagen.engine.ddl import ddl_script
+from datagen.engine.errors import DatagenError, InputError
+from datagen.engine.execute import generate_dataset
+from datagen.engine.load import load_dataset
+from datagen.engine.relations import foreign_keys
+
+ROOT = Path(__file__).resolve().parent.parent
+SCALE = 0.02
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install -e .)")
+
+
+def _binaries() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+def _install() -> str | None:
+    """Install PostgreSQL from Debian's packages; the reason it could not be, or None."""
+    if os.environ.get("DATAGEN_SKIP_POSTGRES_INSTALL"):
+        return "PostgreSQL is not installed and DATAGEN_SKIP_POSTGRES_INSTALL is set"
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return "PostgreSQL is not installed (/usr/lib/postgresql) and apt-get needs root"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    steps = [
+        ["apt-get", "update", "-q"],
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"],
+    ]
+    for step in steps:
+        try:
+            done = subprocess.run(step, env=env, capture_output=True, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"`{' '.join(step)}` failed: {exc}"
+        if done.returncode != 0:
+            return f"`{' '.join(step)}` failed: {done.stderr.strip()[-300:]}"
+    return None
+
+
+def _as_server_user() -> dict[str, Any]:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        import pwd
+
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no `postgres` user to run initdb as")
+        return {"user": "postgres", "group": "postgres"}
+    return {}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A DSN of a fresh server on a Unix socket in a temporary directory."""
+    binaries = _binaries()
+    if binaries is None:
+        reason = _install()
+        binaries = _binaries()
+        if binaries is None:
+            pytest.skip(reason or "PostgreSQL binaries not found after installing")
+    run_as = _as_server_user()
+    home = Path(tempfile.mkdtemp(prefix="datagen-pg-"))  # short: socket paths are limited
+    if run_as:
+        shutil.chown(home, run_as["user"], run_as["group"])
+    data = home / "data"
+    initdb = subprocess.run(
+        [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **run_as,
+    )
+    if initdb.returncode != 0:
+        shutil.rmtree(home, ignore_errors=True)
+        pytest.skip(f"initdb failed: {initdb.stderr.strip()[-300:]}")
+    options = f"-k {home} -c listen_addresses='' -F"
+    start = subprocess.run(
+        [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(home / "log"), "-w"]
+        + ["-t", "60", "start"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        **run_as,
+    )
+    if start.returncode != 0:
+        log = (home / "log").read_text() if (home / "log").exists() else start.stderr
+        shutil.rmtree(home, ignore_errors=True)
+        pytest.skip(f"PostgreSQL did not start: {log.strip()[-300:]}")
+    try:
+        yield f"postgresql:///postgres?host={home}&user=postgres"
+    finally:
+        subprocess.run(
+            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+            **run_as,
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def fresh_database(server: str, name: str) -> str:
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server.replace("postgresql:///postgres", f"postgresql:///{name}")
+
+
+def count(dsn: str, sql: str) -> int:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_bank_loads_with_keys_and_no_orphans(server: str, tmp_path: Path) -> None:
+    dsn = fresh_database(server, "bank")
+    bank = load_dataset(ROOT / "examples" / "bank.json")
+    out = tmp_path / "bank"
+    result = generate_dataset(bank, out, seed=4, fmt="parquet,postgres", scale=SCALE, dsn=dsn)
+    for table in result.tables:
+        assert table.rows > 0
+        assert count(dsn, f'SELECT count(*) FROM "{table.name}"') == table.rows, table.name
+    for fk in foreign_keys(bank):
+        orphans = count(
+            dsn,
+            f'SELECT count(*) FROM "{fk.table}" c WHERE c."{fk.column}" IS NOT NULL AND NOT EXISTS '
+            f'(SELECT 1 FROM "{fk.ref_table}" p WHERE p."{fk.ref_column}" = c."{fk.column}")',
+        )
+        assert orphans == 0, fk
+    constraints = (
+        "SELECT count(*) FROM information_schema.table_constraints "
+        "WHERE table_schema = 'public' AND constraint_type = '{}'"
+    )
+    assert count(dsn, constraints.format("FOREIGN KEY")) == len(foreign_keys(bank))
+    assert count(dsn, constraints.format("PRIMARY KEY")) == len(bank.nodes)
+    assert count(dsn, constraints.format("CHECK")) > 10
+    # values, not just counts: the same sum and the same latest timestamp as the Parquet
+    amounts = pq.read_table(out / "transaction.parquet").column("amount").to_pylist()
+    with psycopg.connect(dsn) as conn:
+        total, latest = conn.execute(
+            'SELECT sum(amount), max(txn_at) FROM "transaction"'
+        ).fetchone()  # type: ignore[misc]
+    assert total == pytest.approx(sum(amounts))
+    assert latest == max(pq.read_table(out / "transaction.parquet").column("txn_at").to_pylist())
+
+    # a second load into the same database refuses, and changes nothing
+    with pytest.raises(InputError, match="already has table"):
+        generate_dataset(bank, tmp_path / "again", seed=4, fmt="postgres", scale=SCALE, dsn=dsn)
+    assert count(dsn, 'SELECT count(*) FROM "customer"') == next(
+        t.rows for t in result.tables if t.name == "customer"
+    )
+
+
+def test_a_failing_table_is_rolled_back_whole(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datagen.engine.writers.postgres as postgres
+
+    dsn = fresh_database(server, "broken")
+    real_copy = postgres.copy_csv
+
+    def failing(batch: Any) -> bytes:
+        if "txn_at" in batch.schema.names:
+            raise DatagenError("disk full (simulated)")
+        return real_copy(batch)
+
+    monkeypatch.setattr(postgres, "copy_csv", failing)
+    bank = load_dataset(ROOT / "examples" / "bank.json")
+    with pytest.raises(DatagenError, match="simulated"):
+        generate_dataset(bank, tmp_path / "out", seed=4, fmt="postgres", scale=SCALE, dsn=dsn)
+    with psycopg.connect(dsn) as conn:
+        tables = {
+            r[0]
+            for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        }
+    assert "transaction" not in tables  # its CREATE TABLE went with the failed COPY
+    assert {"branch", "customer", "account"} <= tables  # earlier tables are whole
+    assert count(dsn, "SELECT count(*) FROM account") > 0
+    assert not (tmp_path / "out").exists()
+
+
+def test_ddl_runs_on_postgres_for_every_example(server: str) -> None:
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        dsn = fresh_database(server, f"ddl_{path.stem}")
+        dataset = load_dataset(path)
+        with psycopg.connect(dsn) as conn:
+            conn.execute(ddl_script(dataset, "postgres"))  # type: ignore[arg-type]
+            conn.commit()
+        assert count(dsn, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == len(
+            dataset.nodes
+        )
