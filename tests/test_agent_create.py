@@ -208,6 +208,28 @@ def test_a_clarification_is_asked_on_a_terminal(httpx2_mock, tmp_path, monkeypat
     assert last_tool_result(request_bodies(route)[1])["content"] == "The user answered: 40"
 
 
+def test_answers_from_a_file_and_an_empty_line_takes_the_default(httpx2_mock, tmp_path) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(question_message("Which countries?", "US", call_id="q1")),
+            ok(question_message("Which year?", "2024", call_id="q2")),
+            ok(schema_message(small_schema(), call_id="s")),
+        ]
+    )
+    answers = tmp_path / "answers.txt"
+    answers.write_text("US and DE\n\n")
+    out = tmp_path / "o"
+    result = create(out, "--no-generate", "--answers", str(answers))
+    assert result.exit_code == 0, result.output
+    bodies = request_bodies(route)
+    assert last_tool_result(bodies[1])["content"] == "The user answered: US and DE"
+    assert "use the default: 2024" in last_tool_result(bodies[2])["content"]
+    assert "No more questions" in last_tool_result(bodies[2])["content"]
+    assert bodies[2]["tool_choice"]["name"] == "write_schema"  # the question budget is spent
+    assert "clarifications: 2 (1 answered, 1 defaulted)" in result.stdout
+    assert records(out)[0]["datagen_version"]
+
+
 @pytest.mark.parametrize("flags", [["--no-input"], []], ids=["no-input", "no-tty"])
 def test_a_clarification_defaults_without_input(httpx2_mock, tmp_path, flags) -> None:
     route = httpx2_mock.post(MESSAGES_URL).mock(

@@ -34,6 +34,7 @@ from datagen.agent.loop import (
 from datagen.agent.providers import PROVIDERS, default_provider_name, get_provider
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
+from datagen.engine import __version__
 from datagen.engine.errors import InputError
 from datagen.prompts import load_prompts
 
@@ -135,6 +136,7 @@ def create_cmd(
     transcript.write(
         "start",
         command="create",
+        datagen_version=__version__,
         provider=author_.name,
         model=author_.model,
         prompts_version=prompts.version,
