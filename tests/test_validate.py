@@ -191,12 +191,28 @@ def test_clean_dataset_exits_0(schema_file: Path, clean_dir: Path, tmp_path: Pat
     assert written["summary"]["failed"] == 0
 
 
-def test_csv_dataset_validates_like_parquet(shop: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_text_formats_validate_like_parquet(shop: Any, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / fmt
+    generate_dataset(shop, out, seed=SEED, fmt=fmt)
+    report = validate_dataset(shop, out)
+    assert report.context["data"]["format"] == fmt
+    assert report.failed() == []
+    assert len(report.checks) == len(validate_dataset(shop, out, fmt=fmt).checks)
+
+
+def test_csv_with_text_in_a_number_column_fails_its_type(shop: Any, tmp_path: Path) -> None:
     out = tmp_path / "csv"
     generate_dataset(shop, out, seed=SEED, fmt="csv")
+    lines = (out / "order.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    amount = header.index('"amount"') if '"amount"' in header else header.index("amount")
+    cells = lines[5].split(",")
+    cells[amount] = "about 20"
+    lines[5] = ",".join(cells)
+    (out / "order.csv").write_text("\n".join(lines) + "\n")
     report = validate_dataset(shop, out)
-    assert report.context["data"]["format"] == "csv"
-    assert report.failed() == []
+    assert failed(report) == [("column_type", "order", "amount")]
 
 
 # --------------------------------------------------------------------------- corruptions

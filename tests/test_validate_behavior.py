@@ -351,3 +351,113 @@ def test_regex_with_lookahead_falls_back_to_python() -> None:
     pattern = next(c for c in report.checks if c.name == "pattern")
     assert not pattern.passed
     assert pattern.examples == [{"row": 1, "code": "abc"}]
+
+
+EDGES: dict[str, Any] = {
+    "version": "1.0",
+    "timeframe": {"start": "2024-01-01", "end": "2024-07-01", "freq": "D"},
+    "nodes": [
+        {
+            "id": "status",
+            "kind": "vocab",
+            "pk": "code",
+            "columns": [
+                {
+                    "name": "code",
+                    "type": "string",
+                    "unique": True,
+                    "generator": {"enum_list": {"values": ["a", "b", "c"]}},
+                }
+            ],
+        },
+        {
+            "id": "shop",
+            "kind": "entity",
+            "rows": 0,
+            "pk": "shop_id",
+            "columns": [{"name": "shop_id", "type": "int", "generator": {"sequence": {}}}],
+        },
+        {
+            "id": "sale",
+            "kind": "fact",
+            "parents": ["shop"],
+            "pk": "sale_id",
+            "fanout": {"distribution": "uniform", "min": 1, "max": 3},
+            "columns": [
+                {"name": "sale_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "shop_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "shop.shop_id"}},
+                },
+            ],
+        },
+        {
+            "id": "user",
+            "kind": "entity",
+            "rows": 400,
+            "pk": "uid",
+            "columns": [
+                {
+                    "name": "uid",
+                    "type": "string",
+                    "unique": True,
+                    "generator": {"faker": {"method": "uuid4"}},
+                },
+                {
+                    "name": "vip",
+                    "type": "bool",
+                    "generator": {"choice": {"choices": [True, False], "weights": [1, 3]}},
+                },
+                {"name": "tier", "type": "int", "generator": {"choice": {"choices": [1, 2, 3]}}},
+                {
+                    "name": "status",
+                    "type": "string",
+                    "generator": {"lookup": {"from": "status.code"}},
+                },
+                {
+                    "name": "left_on",
+                    "type": "date",
+                    "nullable": True,
+                    "null_rate": 1.0,
+                    "generator": {
+                        "datetime_series": {"pattern": {"dimension": "dow", "weights": DOWS}}
+                    },
+                },
+                {
+                    "name": "seen_on",
+                    "type": "date",
+                    "generator": {
+                        "datetime_series": {"pattern": {"dimension": "dow", "weights": DOWS}}
+                    },
+                },
+            ],
+        },
+    ],
+    "constraints": {
+        "ranges": [{"column": "user.seen_on", "min": "2024-01-01", "max": "2024-06-30"}]
+    },
+    "targets": {"mean_in_range": [{"table": "user", "column": "vip", "min": 0.2, "max": 0.3}]},
+}
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_empty_tables_all_null_columns_dates_and_bools(fmt: str, tmp_path: Any) -> None:
+    from datagen.engine.execute import generate_dataset
+    from datagen.engine.validate import validate_dataset
+
+    dataset = parse_dataset(copy.deepcopy(EDGES))
+    generate_dataset(dataset, tmp_path / "out", seed=5, fmt=fmt)
+    report = validate_dataset(dataset, tmp_path / "out")
+    assert [(c.name, c.where, c.message) for c in report.failed()] == []
+    names = {(c.name, c.where) for c in report.checks}
+    # checked: a date pattern, bool and int weights, the vocab's size, the empty fact's rows
+    assert {("dow_pattern", "user.seen_on"), ("choice_weights", "user.vip")} <= names
+    assert {
+        ("choice_weights", "user.tier"),
+        ("row_count", "status"),
+        ("row_count", "sale"),
+    } <= names
+    # an all-null column has no shares to compare: no pattern check rather than a failure
+    assert ("dow_pattern", "user.left_on") not in names
+    assert ("null_rate", "user.left_on") in names

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import render_console, replay, validate_dataset
+from datagen.engine.validate.source import FORMATS
 
 
 @click.command("validate")
@@ -20,7 +21,7 @@ from datagen.engine.validate import render_console, replay, validate_dataset
     "data_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory holding one file per table (<table>.parquet or <table>.csv).",
+    help="Directory holding one file per table (<table>.parquet, .csv, .jsonl or .json).",
 )
 @click.option(
     "--report",
@@ -47,7 +48,7 @@ from datagen.engine.validate import render_console, replay, validate_dataset
 )
 @click.option(
     "--data-format",
-    type=click.Choice(["parquet", "csv"]),
+    type=click.Choice(FORMATS),
     default=None,
     help="Format of the table files [default: from .metadata.json, else the files found].",
 )

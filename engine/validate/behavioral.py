@@ -380,7 +380,7 @@ def choice_weights(
             observed[key] = observed.get(key, 0) + item["counts"]
     n = sum(observed.values())
     if n == 0:
-        return _empty("choice_weights", node.id, col.name)
+        return None  # nothing drawn (all null, or no rows): no weights to compare
     keys = list(expected) + [k for k in observed if k not in expected]
     comparisons = len(keys)
     rows = []
@@ -427,8 +427,7 @@ def time_patterns(
         counts = time_cells.bin_counts(ctx.bins(node.id, col.name, dimension), size)
         n = int(counts.sum())
         if n == 0:
-            yield _empty(f"{dimension}_pattern", node.id, col.name)
-            continue
+            continue  # nothing drawn: no shares to compare
         observed = counts / n
         # bins the window never reaches are not compared
         compared = [b for b in range(size) if expected[b] > 0 or observed[b] > 0]

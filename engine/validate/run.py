@@ -66,7 +66,7 @@ def validate_dataset(
         sources,
         rows_expected=rows_expected,
         rows_origin=METADATA_FILE,
-        lenient_types=fmt == "csv",
+        lenient_types=fmt != "parquet",
     )
     return _run(ctx, _context(dataset, current_hash, data))
 

@@ -7,15 +7,19 @@ involves, never by the whole dataset.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
+from datagen.engine.values import ARROW_TYPES
 
 
 class TableSource:
@@ -102,39 +106,107 @@ def _leaf_index(meta: pq.FileMetaData, name: str) -> int | None:
     )
 
 
-class CsvSource(TableSource):
-    """CSV is parsed once and kept in memory: it is an exchange format, not the scale path."""
+class TextSource(TableSource):
+    """A text file (CSV, JSON lines, JSON) parsed once and kept in memory: text formats are
+    for exchange, not the scale path. Types are inferred, then conformed to the schema
+    where the text cannot say (ISO timestamps in JSON, all-empty columns), so a column
+    that does not parse as its declared type shows up as a type mismatch."""
 
     def __init__(self, name: str, path: Path, node: dsl.Node):
         self.name = name
         self.location = str(path)
-        # Declared strings stay strings ("01234" is not an int); other types are inferred,
-        # so a column that does not parse as its declared type shows up as a type mismatch.
-        strings = {c.name: pa.string() for c in node.columns if c.type == "string"}
         try:
-            self.table = pacsv.read_csv(
-                path,
-                convert_options=pacsv.ConvertOptions(
-                    column_types=strings, strings_can_be_null=True
-                ),
-            )
-        except (OSError, pa.ArrowException) as exc:
+            table = self.parse(path, node)
+        except (OSError, ValueError, pa.ArrowException) as exc:
             raise InputError(f"cannot read {path}: {exc}") from None
-        self.schema = self.table.schema
-        self.num_rows = self.table.num_rows
+        for index, field in enumerate(table.schema):
+            col = node.column(field.name)
+            if col is not None:
+                typed = _declared(table.column(index), col.type)
+                if typed is not None:
+                    table = table.set_column(index, field.name, typed)
+        self.table = table
+        self.schema = table.schema
+        self.num_rows = table.num_rows
+
+    def parse(self, path: Path, node: dsl.Node) -> pa.Table:
+        raise NotImplementedError
 
     def read(self, columns: list[str]) -> pa.Table:
         return self.table.select(columns)
 
 
-FORMATS = ("parquet", "csv")
+def _declared(values: pa.ChunkedArray, declared: str) -> pa.ChunkedArray | None:
+    """The column cast to its declared type when the text left it untyped, else None."""
+    if pa.types.is_null(values.type):
+        return values.cast(ARROW_TYPES[declared])
+    is_text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+    if is_text and declared in ("date", "datetime"):
+        try:
+            return values.cast(ARROW_TYPES[declared])
+        except pa.ArrowException:
+            return None
+    if declared == "date" and pa.types.is_timestamp(values.type):
+        # JSON readers take "2024-01-05" for a timestamp: a date when every time is midnight
+        days = values.cast(pa.date32())
+        if pc.all(pc.equal(days.cast(values.type), values)).as_py() is not False:
+            return days
+    return None
+
+
+class CsvSource(TextSource):
+    def parse(self, path: Path, node: dsl.Node) -> pa.Table:
+        # declared strings stay strings ("01234" is not an int)
+        strings = {c.name: pa.string() for c in node.columns if c.type == "string"}
+        # nulls are empty cells (what datagen writes) or NULL/null; not "NA" (Namibia) or "n/a"
+        options = pacsv.ConvertOptions(
+            column_types=strings,
+            strings_can_be_null=True,
+            null_values=["", "NULL", "null"],
+        )
+        return pacsv.read_csv(path, convert_options=options)
+
+
+def _empty_table(node: dsl.Node) -> pa.Table:
+    """No rows, so no columns to infer: the declared ones."""
+    return pa.table({c.name: pa.array([], ARROW_TYPES[c.type]) for c in node.columns})
+
+
+class JsonLinesSource(TextSource):
+    def parse(self, path: Path, node: dsl.Node) -> pa.Table:
+        if _blank(path):
+            return _empty_table(node)
+        return pajson.read_json(path)
+
+
+def _blank(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return not handle.read(1 << 16).strip()
+
+
+class JsonSource(TextSource):
+    """One JSON array of objects per table (small data)."""
+
+    def parse(self, path: Path, node: dsl.Node) -> pa.Table:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(rows, list):
+            raise ValueError("expected a JSON array of row objects")
+        return pa.Table.from_pylist(rows) if rows else _empty_table(node)
+
+
+FORMATS = ("parquet", "csv", "jsonl", "json")
+TEXT_SOURCES: dict[str, type[TextSource]] = {
+    "csv": CsvSource,
+    "jsonl": JsonLinesSource,
+    "json": JsonSource,
+}
 
 
 def open_table(name: str, path: Path, fmt: str, node: dsl.Node) -> TableSource:
     if fmt == "parquet":
         return ParquetSource(name, path)
-    if fmt == "csv":
-        return CsvSource(name, path, node)
+    if fmt in TEXT_SOURCES:
+        return TEXT_SOURCES[fmt](name, path, node)
     raise InputError(f"cannot validate format `{fmt}`: use one of {', '.join(FORMATS)}")
 
 
