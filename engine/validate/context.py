@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +22,7 @@ from datagen.engine.validate.source import TableSource
 
 BATCH_ROWS = 1 << 18
 
-ArrayLike = pa.Array | pa.ChunkedArray | np.ndarray
+ArrayLike: TypeAlias = pa.Array | pa.ChunkedArray | np.ndarray
 
 
 @dataclass

@@ -40,7 +40,8 @@ def validate_dataset(
     fmt = fmt or meta.get("format") or detect_format(dataset, data_dir)
     if fmt not in FORMATS:
         raise InputError(f"cannot validate format `{fmt}`: use one of {', '.join(FORMATS)}")
-    recorded = meta.get("tables") if isinstance(meta.get("tables"), dict) else {}
+    tables = meta.get("tables")
+    recorded: dict[str, Any] = tables if isinstance(tables, dict) else {}
     sources: dict[str, TableSource] = {}
     for node in dataset.nodes:
         info = recorded.get(node.id) or {}
