@@ -1236,6 +1236,7 @@ def apply_grain(draft: Draft, parsed: Parsed, answer: str | None) -> None:
 def finish(draft: Draft) -> None:
     schema = draft.schema
     constraints = schema["constraints"]
+    _clamp_modified_ranges(draft)
     fks = []
     uniques = []
     for node in schema["nodes"]:
@@ -1295,6 +1296,19 @@ def finish(draft: Draft) -> None:
         if draft.column(m["table"], m["column"]) is not None
         and f"{m['table']}.{m['column']}" not in modified
     ]
+
+
+def _clamp_modified_ranges(draft: Draft) -> None:
+    """A column that behaviours scale (trend, outliers, seasonality) still keeps its range."""
+    scaling = {"seasonality", "trend", "outliers", "multiply", "add", "jitter"}
+    for rng in draft.schema["constraints"].get("ranges", []):
+        table, _, name = rng["column"].partition(".")
+        col = draft.column(table, name)
+        if col is None or not any(m["transform"] in scaling for m in col.get("modifiers", [])):
+            continue
+        bounds = {k: rng[k] for k in ("min", "max") if isinstance(rng.get(k), (int, float))}
+        mods = [m for m in col["modifiers"] if m["transform"] != "clamp"]
+        col["modifiers"] = [*mods, {"transform": "clamp", "args": bounds}] if bounds else mods
 
 
 def _drop_stale(draft: Draft) -> None:
