@@ -475,3 +475,16 @@ def test_replay_detects_an_edited_file(shop: Any, data_dir: Path, schema_file: P
     assert result.exit_code == 1
     names = [(c["name"], c["passed"]) for c in json.loads(result.output)["checks"]]
     assert ("replay", False) in names
+
+
+def test_corruption_profile_is_caught_and_replays(shop: Any, tmp_path: Path) -> None:
+    out = tmp_path / "dirty"
+    generate_dataset(shop, out, seed=SEED, profile="dirty")
+    kinds = json.loads((out / ".metadata.json").read_text())["defects"]["by_kind"]
+    failing = {c.name for c in validate_dataset(shop, out).failed()}
+    # each kind of injected defect shows up as the check that guards against it
+    guards = {"duplicate": "pk_unique", "missing": "not_null", "orphan_fk": "fk_resolves"}
+    assert {guards[k] for k in kinds if k in guards} <= failing
+    # the profile is replayed too: appended duplicates are not counted as generated rows
+    check = replay(shop, out)
+    assert check.passed, check.message

@@ -6,6 +6,9 @@ import hashlib
 import tempfile
 from pathlib import Path
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.load import schema_hash
@@ -14,8 +17,9 @@ from datagen.engine.validate.run import METADATA_FILE, datagen_version, read_met
 
 
 def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
-    """Regenerate with the seed, format and row counts of `.metadata.json` into a temporary
-    directory and compare the sha256 of every table file. A structural check."""
+    """Regenerate with the seed, format, row counts and corruption profile of
+    `.metadata.json` into a temporary directory and compare the sha256 of every
+    table file. A structural check."""
     from datagen.engine.execute import generate_dataset
 
     data_dir = Path(data_dir)
@@ -35,6 +39,10 @@ def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
         and isinstance(recorded.get(node.id), dict)
         and "rows" in recorded[node.id]
     }
+    # a corruption profile adds duplicate rows after generation: replay the clean counts
+    for table, added in duplicated_rows(data_dir, meta).items():
+        if table in rows:
+            rows[table] -= added
     notes = []
     if (meta.get("schema") or {}).get("hash") not in (None, schema_hash(dataset)):
         notes.append("the schema differs from the one recorded in .metadata.json")
@@ -46,7 +54,11 @@ def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
     compared = 0
     with tempfile.TemporaryDirectory(prefix="datagen-replay-") as tmp:
         out = Path(tmp) / "replay"
-        result = generate_dataset(dataset, out, seed=seed, fmt=fmt, rows=rows, quiet=True)
+        # a corruption profile is part of what was generated: replay it too
+        profile = str(meta.get("profile") or "clean")
+        result = generate_dataset(
+            dataset, out, seed=seed, fmt=fmt, rows=rows, quiet=True, profile=profile
+        )
         for table in result.tables:
             fresh = sha256_file(out / table.file)
             original_path = data_dir / table.file
@@ -83,3 +95,17 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def duplicated_rows(data_dir: Path, meta: dict[str, object]) -> dict[str, int]:
+    """Rows a corruption profile appended per table, from its ground-truth defects file."""
+    defects = meta.get("defects")
+    if not isinstance(defects, dict) or not defects.get("file"):
+        return {}
+    path = data_dir / str(defects["file"])
+    if not path.is_file():
+        raise InputError(f"--replay needs {path}, listed in {METADATA_FILE}")
+    truth = pq.read_table(path, columns=["table", "kind"])
+    duplicates = truth.filter(pc.equal(truth.column("kind"), "duplicate"))
+    counts = pc.value_counts(duplicates.column("table")).to_pylist()
+    return {str(c["values"]): int(c["counts"]) for c in counts}
