@@ -461,3 +461,125 @@ def test_empty_tables_all_null_columns_dates_and_bools(fmt: str, tmp_path: Any) 
     # an all-null column has no shares to compare: no pattern check rather than a failure
     assert ("dow_pattern", "user.left_on") not in names
     assert ("null_rate", "user.left_on") in names
+
+
+PROMOS: dict[str, Any] = {
+    "version": "1.0",
+    "timeframe": {"start": "2024-01-01", "end": "2025-01-01", "freq": "h"},
+    "nodes": [
+        {
+            "id": "promo",
+            "kind": "entity",
+            "rows": 4,
+            "pk": "promo_id",
+            "columns": [
+                {"name": "promo_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "starts_at", "type": "datetime", "generator": {"datetime_series": {}}},
+                {"name": "ends_at", "type": "datetime", "generator": {"datetime_series": {}}},
+            ],
+        },
+        {
+            "id": "sale",
+            "kind": "entity",
+            "rows": 6000,
+            "pk": "sale_id",
+            "columns": [
+                {"name": "sale_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "sold_at", "type": "datetime", "generator": {"datetime_series": {}}},
+                {
+                    "name": "amount",
+                    "type": "float",
+                    "generator": {
+                        "distribution": {"type": "normal", "params": {"mean": 100, "std": 10}}
+                    },
+                    "modifiers": [
+                        {
+                            "transform": "effect",
+                            "args": {
+                                "table": "promo",
+                                "start": "starts_at",
+                                "end": "ends_at",
+                                "factor": 1.8,
+                            },
+                        },
+                        {"transform": "trend", "args": {"growth": 0.5}},
+                    ],
+                },
+                {
+                    "name": "brand",
+                    "type": "string",
+                    "generator": {
+                        "choice": {"choices": ["a", "b", "c", "d", "e"], "weights_kind": "zipf@1.5"}
+                    },
+                },
+                {
+                    "name": "shelf",
+                    "type": "int",
+                    "generator": {
+                        "choice": {
+                            "choices": list(range(10)),
+                            "weights_kind": "head_tail@{0.2,0.7}",
+                        }
+                    },
+                },
+            ],
+        },
+    ],
+    "constraints": {
+        "inequalities": [{"left": "promo.ends_at", "op": ">", "right": "promo.starts_at"}]
+    },
+    "targets": {
+        "composite_effect": [
+            {
+                "table": "sale",
+                "column": "amount",
+                "dimension": "month",
+                "metric": "mape",
+                "max": 0.02,
+            }
+        ]
+    },
+}
+
+
+def test_effects_trends_and_skewed_weights_are_modeled() -> None:
+    dataset = parse_dataset(copy.deepcopy(PROMOS))
+    tables = dry_run(dataset, seed=11, rows_per_table=6000)
+    report = validate_tables(dataset, tables, rows_expected={"promo": 4, "sale": 6000})
+    assert report.failed() == []
+    effect = next(c for c in report.checks if c.name == "composite_effect")
+    assert "effect(promo)" in effect.message and "trend" in effect.message
+    shares = {c.column: c.expected["shares"] for c in report.checks if c.name == "choice_weights"}
+    assert shares["brand"]["a"] == pytest.approx(1 / sum(1 / r**1.5 for r in range(1, 6)), abs=1e-6)
+    assert shares["shelf"]["0"] == pytest.approx(0.35) and shares["shelf"]["9"] == pytest.approx(
+        0.3 / 8
+    )
+
+    # the same data with the trend taken out no longer has the declared shape
+    sales = tables["sale"]
+    years = pc.divide(
+        pc.cast(
+            pc.subtract(
+                sales.column("sold_at"), pa.scalar(dt.datetime(2024, 1, 1), pa.timestamp("us"))
+            ),
+            pa.int64(),
+        ),
+        365.2425 * 86400e6,
+    )
+    flat = pc.divide(sales.column("amount"), pc.power(1.5, years))
+    report = validate_tables(
+        dataset,
+        {**tables, "sale": with_column(sales, "amount", flat)},
+        rows_expected={"promo": 4, "sale": 6000},
+    )
+    assert failed_names(report) == ["composite_effect"]
+
+    # reversed brands break the zipf shares
+    brand = sales.column("brand").to_pylist()
+    swapped = [{"a": "e", "e": "a"}.get(b, b) for b in brand]
+    report = validate_tables(
+        dataset,
+        {**tables, "sale": with_column(sales, "brand", swapped)},
+        rows_expected={"promo": 4, "sale": 6000},
+    )
+    assert failed_names(report) == ["choice_weights"]

@@ -10,6 +10,7 @@ null rates. Every tolerance comes from the sample size (see stats.py).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -226,7 +227,7 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     """Per-bin means of a value vs. the shape its time-dependent modifiers declare.
 
     Each row's declared multiplier is the product of the column's seasonality
-    weights (and trend) at that row's time; a bin's expected mean is its
+    weights, trend and event effects at that row's time; a bin's expected mean is its
     rows' mean multiplier. Both series are divided by their overall mean and
     compared with MAE or MAPE; the allowance adds the expected size of the
     sampling noise of the bin means.
@@ -241,18 +242,27 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     for mod in col.modifiers:
         if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod)):
             needed.add(mod.args.column or own_time or time_column)
+        if isinstance(mod, dsl.EffectMod):
+            needed.add(mod.args.at or own_time or time_column)
     if not ctx.usable(target.table, *needed):
         return None
+    effects = [
+        (m, event_windows(ctx, m.args))
+        for m in col.modifiers
+        if isinstance(m, dsl.EffectMod) and ctx.usable(m.args.table, m.args.start, m.args.end)
+    ]
     size = dsl.PATTERN_LENGTH[target.dimension]
     labels = time_cells.LABELS[target.dimension]
     bins = ctx.bins(target.table, time_column, target.dimension)
     seasonal = [m for m in col.modifiers if isinstance(m, dsl.SeasonalityMod)]
     trends = [m for m in col.modifiers if isinstance(m, dsl.TrendMod)]
     modeled = [f"seasonality({m.args.dimension})" for m in seasonal] + ["trend"] * len(trends)
+    modeled += [f"effect({m.args.table})" for m, _ in effects]
     trend_columns = [m.args.column or own_time or time_column for m in trends]
+    effect_columns = [m.args.at or own_time or time_column for m, _ in effects]
     counts = np.zeros(size, dtype=np.int64)
     sums, squares, declared = np.zeros(size), np.zeros(size), np.zeros(size)
-    for batch in ctx.scan(target.table, [target.column, *trend_columns]):
+    for batch in ctx.scan(target.table, [target.column, *trend_columns, *effect_columns]):
         rows = slice(batch.offset, batch.offset + batch.num_rows)
         values, keep = _floats(batch.column(target.column))
         batch_bins = bins[rows]
@@ -268,6 +278,14 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
             times = batch.column(at)
             keep &= valid_mask(times)
             multiplier *= trend_factor(ctx.dataset, times, mod.args.growth)
+        for (effect, (starts, ends)), at in zip(effects, effect_columns, strict=True):
+            times = batch.column(at)
+            keep &= valid_mask(times)
+            seconds = time_cells.epoch_micros(times) // 1_000_000
+            active = np.searchsorted(starts, seconds, side="right") - np.searchsorted(
+                ends, seconds, side="right"
+            )
+            multiplier *= np.where(active > 0, effect.args.factor, 1.0)
         batch_bins, values, multiplier = batch_bins[keep], values[keep], multiplier[keep]
         counts += np.bincount(batch_bins, minlength=size)
         sums += np.bincount(batch_bins, weights=values, minlength=size)
@@ -331,6 +349,16 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     )
 
 
+def event_windows(ctx: Context, effect: dsl.EffectArgs) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted start and end seconds of an event table's rows (the table is small)."""
+    bounds = []
+    for name in (effect.start, effect.end):
+        values = ctx.column(effect.table, name)
+        values = values.drop_null() if values.null_count else values
+        bounds.append(np.sort(time_cells.epoch_micros(values) // 1_000_000))
+    return bounds[0], bounds[1]
+
+
 def trend_factor(dataset: dsl.Dataset, times: pa.ChunkedArray, growth: float) -> np.ndarray:
     """Compound growth per year since the timeframe's start, as the engine applies it."""
     micros = time_cells.epoch_micros(times)
@@ -358,15 +386,13 @@ def _choice_key(value: Any, declared: str) -> Any:
 def choice_weights(
     ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.ChoiceSpec
 ) -> Check | None:
-    """Observed frequencies vs. the declared weights (explicit, or uniform)."""
+    """Observed frequencies vs. the declared weights (explicit, or from `weights_kind`)."""
     if spec.choices is None:
         return None
     if spec.weights is not None:
         weights = list(spec.weights)
-    elif spec.weights_kind == "uniform":
-        weights = [1.0] * len(spec.choices)
     else:
-        return None
+        weights = kind_weights(spec.weights_kind, len(spec.choices))
     expected: dict[Any, float] = {}
     for choice, weight in zip(spec.choices, weights, strict=True):
         key = _choice_key(choice, col.type)
@@ -405,6 +431,21 @@ def choice_weights(
         ],
         message=f"{len(bad)} value(s) drawn off their weight" if bad else "",
     )
+
+
+def kind_weights(kind: str, n: int) -> list[float]:
+    """The weights `weights_kind` gives n choices in their listed order (per the DSL):
+    uniform; zipf@A: 1/rank^A; head_tail@{H,A}: the first round(H x n) choices (at least
+    one, at most n-1) share A of the picks, the rest share 1-A."""
+    if kind.startswith("zipf@"):
+        exponent = float(kind.split("@", 1)[1])
+        return [1.0 / (rank**exponent) for rank in range(1, n + 1)]
+    match = re.match(r"head_tail@\{?([0-9.]+),([0-9.]+)\}?$", kind)
+    if match and n > 1:
+        share, mass = float(match.group(1)), float(match.group(2))
+        head = max(1, min(n - 1, round(n * share)))
+        return [mass / head] * head + [(1 - mass) / (n - head)] * (n - head)
+    return [1.0] * n
 
 
 def time_patterns(
