@@ -364,7 +364,24 @@ CHILDREN = {
 
 def child_main(job: str, spec: str, result_path: str) -> None:
     args = json.loads(spec)
+    if job != "duckdb":
+        import pyarrow as pa
+
+        # the core count under test: Arrow's own thread pool may not use more
+        pa.set_cpu_count(max(1, int(args.get("workers", 1))))
+        pa.set_io_thread_count(max(1, int(args.get("workers", 1))))
+    # import first, so that cpu_inner (like seconds_inner) measures the work, not start-up
+    if job == "duckdb":
+        import duckdb  # noqa: F401
+    else:
+        import datagen.engine.execute  # noqa: F401
+        import datagen.engine.load  # noqa: F401
+
+        if job == "validate":
+            import datagen.engine.validate.run  # noqa: F401
+    cpu0 = time.process_time()
     result = CHILDREN[job](args)
+    result["cpu_inner"] = time.process_time() - cpu0
     Path(result_path).write_text(json.dumps(result))
 
 
@@ -384,6 +401,7 @@ def measure(
         if cpus is not None:
             os.sched_setaffinity(0, cpus)
 
+    load1 = os.getloadavg()[0]
     with tempfile.TemporaryFile() as log:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pin, env=env)
@@ -399,6 +417,7 @@ def measure(
         "seconds": wall,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux: KiB
+        "load1_before": load1,
     }
     if result_file is not None and result_file.exists():
         out.update(json.loads(result_file.read_text()))
@@ -437,10 +456,18 @@ class Bench:
         best = dict(min(runs, key=lambda r: r["seconds"]))
         best["runs_seconds"] = [round(r["seconds"], 3) for r in runs]
         best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        if "rows" in best:
+            best["rows_per_s"] = best["rows"] / best["seconds"]
+            best["rows_per_cpu_s"] = best["rows"] / best["cpu_seconds"]
         return best
 
-    def one_core(self) -> set[int]:
-        return {self.cores[0]}
+    def one_core(self) -> set[int] | None:
+        """Pin to the first core only with --pin: on a shared machine, a pinned child
+        cannot move away from a busy neighbour. Unpinned, one core is a thread limit."""
+        return {self.cores[0]} if self.opts.pin else None
+
+    def cpus(self, n: int) -> set[int] | None:
+        return set(self.cores[:n]) if self.opts.pin else None
 
     # ------------------------------------------------------------------ (a)
     def section_a(self) -> None:
@@ -469,6 +496,9 @@ class Bench:
             entry["ratio_to_ceiling"] = b_ref["seconds"] / b_dg["seconds"]
             entry["ratio_to_ceiling_inner"] = b_ref["seconds_inner"] / b_dg["seconds_inner"]
             entry["ratio_cpu"] = b_ref["cpu_seconds"] / b_dg["cpu_seconds"]
+            entry["ratio_cpu_inner"] = b_ref["cpu_inner"] / b_dg["cpu_inner"]
+            for run in (b_dg, b_ref):
+                run["rows_per_cpu_s_inner"] = run["rows"] / run["cpu_inner"]
             out["sizes"][str(rows)] = entry
             self.emit("a", f"fact {rows:,} rows, 1 core", entry)
         big = str(sizes[-1])
@@ -547,6 +577,8 @@ class Bench:
         }
         if gen:
             out["fact"]["validate_over_generate"] = val["seconds"] / gen["seconds"]
+            out["fact"]["generate_cpu_seconds"] = gen["cpu_seconds"]
+            out["fact"]["validate_over_generate_cpu"] = val["cpu_seconds"] / gen["cpu_seconds"]
         self.emit("c", f"validate fact {rows:,} rows, 1 core", val)
         example = ROOT / "examples" / "bank.json"
         if example.exists():
@@ -572,7 +604,9 @@ class Bench:
                 "rows": bgen["rows"],
                 "validate": val,
                 "generate_seconds": bgen["seconds"],
+                "generate_cpu_seconds": bgen["cpu_seconds"],
                 "validate_over_generate": val["seconds"] / bgen["seconds"],
+                "validate_over_generate_cpu": val["cpu_seconds"] / bgen["cpu_seconds"],
             }
             self.emit("c", f"validate bank --scale {scale:g}, 1 core", val)
         self.results["c_validation"] = out
@@ -589,7 +623,7 @@ class Bench:
         }
         core_counts = [1] + ([len(self.cores)] if len(self.cores) > 1 else [])
         for n in core_counts:
-            cpus = set(self.cores[:n])
+            cpus = self.cpus(n)
             runs: dict[str, list[dict[str, Any]]] = {"datagen": [], "duckdb": [], "tpchgen": []}
             for _ in range(self.opts.repeat_tpch):
                 d = self.work / "d-datagen"
@@ -653,7 +687,16 @@ class Bench:
 
     # ------------------------------------------------------------------ output
     def emit(self, section: str, title: str, entry: dict[str, Any]) -> None:
-        print(f"[{section}] {title}: " + json.dumps(_rounded(entry))[:400], flush=True)
+        keys = ("seconds", "cpu_seconds", "peak_rss_mb", "rows_per_s", "rows_per_cpu_s", "score")
+
+        def brief(value: Any) -> Any:
+            if isinstance(value, dict) and "seconds" in value:
+                return {k: value[k] for k in keys if k in value}
+            if isinstance(value, dict):
+                return {k: brief(v) for k, v in value.items() if k != "tables"}
+            return value
+
+        print(f"[{section}] {title}: " + json.dumps(_rounded(brief(entry))), flush=True)
 
 
 def _rounded(value: Any) -> Any:
@@ -718,11 +761,15 @@ def table(results: dict[str, Any]) -> str:
 
     def row(name: str, run: dict[str, Any], extra: str = "") -> None:
         lines.append(
-            f"  {name:<34} {run['rows']:>12,} {run['seconds']:>8.2f} {run['rows'] / run['seconds']:>12,.0f}"
-            f" {run['cpu_seconds']:>8.2f} {run['peak_rss_mb']:>8.0f}  {extra}"
+            f"  {name:<30} {run['rows']:>11,} {run['seconds']:>7.2f} {run['rows'] / run['seconds']:>11,.0f}"
+            f" {run['cpu_seconds']:>7.2f} {run['rows'] / run['cpu_seconds']:>11,.0f}"
+            f" {run['peak_rss_mb']:>7.0f}  {extra}"
         )
 
-    head = f"  {'':<34} {'rows':>12} {'wall s':>8} {'rows/s':>12} {'cpu s':>8} {'RSS MB':>8}"
+    head = (
+        f"  {'':<30} {'rows':>11} {'wall s':>7} {'rows/s':>11} {'cpu s':>7} {'rows/cpu-s':>11}"
+        f" {'RSS MB':>7}"
+    )
     a = results.get("a_fact")
     if a:
         lines.append(
@@ -734,7 +781,8 @@ def table(results: dict[str, Any]) -> str:
                 f"datagen {int(size):,}",
                 e["datagen"],
                 f"ratio to ceiling {e['ratio_to_ceiling']:.2f}"
-                f" (in-process {e['ratio_to_ceiling_inner']:.2f}, cpu {e['ratio_cpu']:.2f})",
+                f" (in-process: wall {e['ratio_to_ceiling_inner']:.2f}, cpu {e['ratio_cpu_inner']:.2f};"
+                f" {e['datagen']['rows_per_cpu_s_inner']:,.0f} rows/cpu-s)",
             )
             row(f"ceiling {int(size):,}", e["reference"])
         if "all_cores" in a:
@@ -759,30 +807,33 @@ def table(results: dict[str, Any]) -> str:
         lines.append("(c) validation vs generation, 1 core")
         for name, e in c.items():
             v = e["validate"]
-            ratio = e.get("validate_over_generate")
-            lines.append(
-                f"  {name:<34} rows {e['rows']:>12,}  validate {v['seconds']:.2f}s"
-                f" (RSS {v['peak_rss_mb']:.0f} MB, score {v['score']:.1f})"
-                + (
-                    f"  generate {e['generate_seconds']:.2f}s  validate/generate {ratio:.2f}"
-                    if ratio
-                    else ""
-                )
+            line = (
+                f"  {name:<30} {e['rows']:>11,} rows  validate {v['seconds']:.2f}s wall"
+                f" {v['cpu_seconds']:.2f}s cpu (RSS {v['peak_rss_mb']:.0f} MB, score {v['score']:.1f})"
             )
+            if e.get("validate_over_generate"):
+                line += (
+                    f"  generate {e['generate_seconds']:.2f}s wall {e['generate_cpu_seconds']:.2f}s cpu;"
+                    f" validate/generate {e['validate_over_generate']:.2f} wall,"
+                    f" {e['validate_over_generate_cpu']:.2f} cpu"
+                )
+            lines.append(line)
     elif c:
         lines.append(f"(c) skipped: {c['skipped']}")
     d = results.get("d_tpch")
     if d:
         for n, e in d["by_cores"].items():
             lines.append(f"(d) TPC-H SF{d['sf']:g} to Parquet (snappy), {n} core(s)")
-            lines.append(head + f" {'MB out':>8}")
+            lines.append(head + f" {'MB out':>7} {'MB/cpu-s':>8}")
             for name in ("datagen", "duckdb", "tpchgen"):
                 run = e[name]
-                row(name, run, f"{run['bytes'] / 1e6:>6.0f}")
+                mb = run["bytes"] / 1e6
+                row(name, run, f"{mb:>5.0f} {mb / run['cpu_seconds']:>8.1f}")
             lines.append(
-                f"  datagen speed vs DuckDB dbgen+COPY: {e['datagen_speed_vs_duckdb']:.2f}x wall,"
-                f" {e['datagen_cpu_vs_duckdb']:.2f}x cpu;  vs tpchgen-cli: {e['datagen_speed_vs_tpchgen']:.2f}x"
-                f" wall, {e['datagen_cpu_vs_tpchgen']:.2f}x cpu  (>1 = datagen faster)"
+                f"  datagen vs DuckDB dbgen+COPY: {e['datagen_speed_vs_duckdb']:.2f}x wall,"
+                f" {e['datagen_cpu_vs_duckdb']:.2f}x cpu;  vs tpchgen-cli:"
+                f" {e['datagen_speed_vs_tpchgen']:.2f}x wall, {e['datagen_cpu_vs_tpchgen']:.2f}x cpu"
+                "  (>1 = datagen faster)"
             )
     return "\n".join(lines)
 
@@ -809,6 +860,9 @@ def main() -> None:
         "--work", type=Path, default=None, help="scratch directory (default: a temp dir, removed)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--pin", action="store_true", help="pin children to the first N cores (sched_setaffinity)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
         "--child", nargs=3, metavar=("JOB", "SPEC", "RESULT"), help=argparse.SUPPRESS
