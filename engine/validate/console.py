@@ -61,13 +61,13 @@ def _checks_table(title: str, checks: list[Check]) -> Table:
     table = Table(title=title, title_justify="left")
     for name in ("category", "check", "where"):
         table.add_column(name)
-    table.add_column("measured", overflow="fold", max_width=30)
-    table.add_column("expected", overflow="fold", max_width=30)
-    table.add_column("details", overflow="fold", max_width=60)
+    table.add_column("measured", overflow="fold", max_width=24)
+    table.add_column("expected", overflow="fold", max_width=24)
+    table.add_column("details", overflow="fold", min_width=30, max_width=70)
     for check in checks:
         details = check.message
         if check.examples:
-            details += "\ne.g. " + "; ".join(_short(e, 80) for e in check.examples[:3])
+            details += "\ne.g. " + "; ".join(_example(e) for e in check.examples[:3])
         # Text(), not str: values like "timestamp[us]" must not be read as Rich markup
         table.add_row(
             Text(check.category),
@@ -95,6 +95,13 @@ def _kinds_table(report: Report) -> Table:
         style = "green" if passed == total else "bold red"
         table.add_row(Text(category), Text(name), Text(f"{passed}/{total}", style=style))
     return table
+
+
+def _example(example: Any) -> str:
+    """{"row": 3, "order_id": 4} -> row=3 order_id=4"""
+    if isinstance(example, dict):
+        return " ".join(f"{k}={_short(v, 30)}" for k, v in example.items())
+    return _short(example, 80)
 
 
 def _short(value: Any, limit: int = 60) -> str:
