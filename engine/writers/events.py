@@ -29,6 +29,7 @@ EVENTS_FILE = "events.jsonl"
 READ_ROWS = 1 << 16
 DELAY_KINDS = {1: "late_arrival", 2: "out_of_order"}
 NO_TIME = np.iinfo(np.int64).min
+STAGING_MEMORY = "512MB"
 
 
 def event_column(node: dsl.Node) -> str | None:
@@ -102,8 +103,12 @@ class EventsSink:
         self._dataset = dataset
         self._tables = event_tables(dataset)
         self._order = [n.id for n in dataset.nodes]
+        # staged on disk, in the run's directory: memory stays flat however long the feed
+        self._staging = directory / ".events-staging.duckdb"
         self._spill = directory / ".events-spill"
-        self._con = connect_duckdb(temp_directory=str(self._spill))
+        self._con = connect_duckdb(
+            str(self._staging), temp_directory=str(self._spill), memory_limit=STAGING_MEMORY
+        )
         self._con.execute(
             "CREATE TABLE staged (arrival BIGINT, ts BIGINT, tbl INTEGER, rn BIGINT, "
             "clean_row BIGINT, delay_kind TINYINT, shift TINYINT, row_key VARCHAR, line VARCHAR)"
@@ -152,7 +157,7 @@ class EventsSink:
                     late.append(batch.select([1, 2, 4]).take(index))
                     kinds.append(delay_kind[hit])
         self._con.close()
-        shutil.rmtree(self._spill, ignore_errors=True)
+        self._remove_staging()
         self.defects = self._defect_table(late, kinds, names)
         return [self.filename]
 
@@ -181,6 +186,12 @@ class EventsSink:
             self._con.close()
         except duckdb.Error:
             pass
+        self._remove_staging()
+
+    def _remove_staging(self) -> None:
+        shutil.rmtree(self._spill, ignore_errors=True)
+        for path in (self._staging, self._staging.with_name(self._staging.name + ".wal")):
+            path.unlink(missing_ok=True)
 
 
 def _columns(tables: dict[str, str], names: list[str], tbl: np.ndarray) -> list[str]:
