@@ -145,5 +145,6 @@ class KeyIndex:
         parent = self.hashed
         if parent is None or as_strings:
             parent = self.parent.combine_chunks().cast(pa.string())
-        index = pc.index_in(child, value_set=parent)
+        # skip_nulls: a null child matches nothing, not a null parent key
+        index = pc.index_in(child, value_set=parent, skip_nulls=True)
         return to_numpy(pc.fill_null(index, -1), np.int64)

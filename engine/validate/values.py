@@ -242,7 +242,9 @@ def enum_check(ctx: Context, table: str, column: str, allowed: list[Any]) -> Che
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
             values = values.cast(pa.string())
             value_set = pa.array([str(v) for v in allowed], pa.string())
+        # is_in says False for a null: nulls are not values outside the set
         outside = true_mask(pc.invert(pc.is_in(values, value_set=value_set)))
+        outside &= valid_mask(values)
         if outside.any():
             bad += int(outside.sum())
             if len(unknown) < 10:
