@@ -207,14 +207,15 @@ class TableCorruptor:
             array = arrays[i]
             dictionary = pa.types.is_dictionary(array.type)
             plain = array.cast(array.type.value_type) if dictionary else array
-            u = self._rng(name, block).random(n)
+            rng = self._rng(name, block)
+            u = rng.random(n)
             present = np.asarray(plain.is_valid().to_numpy(zero_copy_only=False))
             missing = (u < self.rates.missing) & present
             kind, rate = self._value_kind(name)
             other = (u >= self.rates.missing) & (u < self.rates.missing + rate) & present & ~missing
             changed = plain
             if other.any() and kind is not None:
-                changed, other = self._apply(kind, name, plain, other, block)
+                changed, other = self._apply(kind, name, plain, other, rng)
                 if other.any():
                     defects.append(
                         _records(self.table, start, keys, name, kind, plain, changed, other)
@@ -250,10 +251,9 @@ class TableCorruptor:
         return None, 0.0
 
     def _apply(
-        self, kind: str, name: str, values: pa.Array, where: np.ndarray, block: int
+        self, kind: str, name: str, values: pa.Array, where: np.ndarray, rng: np.random.Generator
     ) -> tuple[pa.Array, np.ndarray]:
-        rng = self._rng(name, block)
-        rng.random(len(values))  # the first draw of this stream chose the cells
+        """The picked cells changed by `kind`; `where` loses the cells that stayed the same."""
         picked = values.filter(pa.array(where))
         if kind == "typo":
             text = np.asarray(picked.to_numpy(zero_copy_only=False), dtype=str)
@@ -495,8 +495,9 @@ def _truth_key(defect: dict[str, Any]) -> tuple[str, str, str, str]:
     kind = defect["kind"]
     if kind in ("late_arrival", "out_of_order"):
         return defect["table"], defect["row_key"], "", "delayed"
-    column = defect["column"] or "" if kind != "duplicate" else ""
-    return defect["table"], defect["row_key"], column, kind
+    if kind == "duplicate":
+        return defect["table"], defect["row_key"], "", kind
+    return defect["table"], defect["row_key"], defect["column"] or "", kind
 
 
 def _q(name: str) -> str:

@@ -299,3 +299,61 @@ def test_validator_reads_a_multi_format_directory(written: Any) -> None:
         pytest.skip("one example is enough")
     report = validate_dataset(dataset, out)
     assert not [c for c in report.checks if c.category == "structural" and not c.passed]
+
+
+def test_awkward_values_survive_csv_jsonl_and_json(tmp_path: Path) -> None:
+    """Quotes, commas, newlines, unicode, control characters, nulls, NaN, dates, times."""
+    import pyarrow as pa
+
+    from datagen.engine.writers.csv import CsvTableWriter
+    from datagen.engine.writers.jsonl import JsonlTableWriter, JsonTableWriter
+
+    text = ['say "hi", then\nleave', "Zürich ✓", "tab\there\x01", "", None]
+    batch = pa.record_batch(
+        {
+            "text": pa.array(text).dictionary_encode(),
+            "number": [1.5, float("nan"), float("inf"), None, -0.25],
+            "flag": [True, False, None, True, False],
+            "day": pa.array([dt.date(2024, 2, 29)] * 4 + [None]),
+            "at": pa.array(
+                [dt.datetime(2024, 1, 2, 3, 4, 5), None]
+                + [dt.datetime(2024, 12, 31, 23, 59, 59)] * 3,
+                pa.timestamp("us"),
+            ),
+        }
+    )
+    for writer in (
+        CsvTableWriter(tmp_path, "t", batch.schema),
+        JsonlTableWriter(tmp_path, "t"),
+        JsonTableWriter(tmp_path, "t", rows=5),
+    ):
+        with writer:
+            writer.write(batch)
+            writer.write(batch.slice(0, 0))  # an empty block writes nothing
+    with open(tmp_path / "t.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["text"] for r in rows] == [t or "" for t in text]
+    assert rows[1]["at"] == "" and rows[0]["at"] == "2024-01-02T03:04:05.000000"
+    lines = (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()
+    objects = [
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"not JSON: {c}")) for line in lines
+    ]
+    assert [o["text"] for o in objects] == text
+    assert [o["number"] for o in objects] == [1.5, None, None, None, -0.25]
+    assert [o["flag"] for o in objects] == [True, False, None, True, False]
+    assert objects[0]["day"] == "2024-02-29" and objects[4]["day"] is None
+    assert objects[0]["at"] == "2024-01-02T03:04:05.000000" and objects[1]["at"] is None
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8")) == objects
+
+
+def test_an_empty_table_is_valid_in_every_text_format(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from datagen.engine.writers.jsonl import JsonlTableWriter, JsonTableWriter
+
+    batch = pa.record_batch({"a": pa.array([], pa.int64())})
+    for writer in (JsonlTableWriter(tmp_path, "t"), JsonTableWriter(tmp_path, "t", rows=0)):
+        with writer:
+            writer.write(batch)
+    assert (tmp_path / "t.jsonl").read_text() == ""
+    assert json.loads((tmp_path / "t.json").read_text()) == []

@@ -34,13 +34,18 @@ def connect_duckdb(
 
 
 def text_ready(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Dictionary strings decoded, timestamps as ISO text: what text formats print."""
+    """Dictionary strings decoded, timestamps as ISO text, NaN and infinities as null (JSON
+    has neither): what the JSON formats print."""
     arrays = []
     for array in batch.columns:
         if pa.types.is_dictionary(array.type):
             array = array.cast(array.type.value_type)
         elif pa.types.is_timestamp(array.type):
             array = iso_text(array)
+        elif pa.types.is_floating(array.type):
+            finite = pc.fill_null(pc.is_finite(array), True)
+            if not pc.all(finite).as_py():
+                array = pc.if_else(finite, array, pa.scalar(None, array.type))
         arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 

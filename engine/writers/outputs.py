@@ -107,9 +107,9 @@ class Outputs:
         if len(self.formats) > 1 or self.primary not in VALIDATOR_FORMATS:
             metadata["formats"] = by_format
         if "postgres" in self.formats:
-            from datagen.engine.writers.postgres import _redact
+            from datagen.engine.writers.postgres import redact
 
-            metadata["postgres"] = {"dsn": _redact(self.dsn or ""), "tables": list(self.rows)}
+            metadata["postgres"] = {"dsn": redact(self.dsn or ""), "tables": list(self.rows)}
         events = next((s for s in self.sinks if isinstance(s, EventsSink)), None)
         if events is not None:
             metadata["events"] = {"file": events.filename, "tables": events.tables}

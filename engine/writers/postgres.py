@@ -30,10 +30,10 @@ def connect(dsn: str) -> Any:
     try:
         return psycopg.connect(dsn, autocommit=False)
     except psycopg.Error as exc:
-        raise InputError(f"cannot connect to PostgreSQL ({_redact(dsn)}): {exc}") from None
+        raise InputError(f"cannot connect to PostgreSQL ({redact(dsn)}): {exc}") from None
 
 
-def _redact(dsn: str) -> str:
+def redact(dsn: str) -> str:
     """The DSN without its password, for messages."""
     if "://" in dsn and "@" in dsn:
         scheme, rest = dsn.split("://", 1)
@@ -64,7 +64,7 @@ class PostgresSink:
         if existing:
             self._conn.close()
             raise InputError(
-                f"PostgreSQL ({_redact(dsn)}) already has table(s) {', '.join(existing)}: "
+                f"PostgreSQL ({redact(dsn)}) already has table(s) {', '.join(existing)}: "
                 "drop them or load into another database"
             )
 
