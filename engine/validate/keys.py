@@ -121,8 +121,12 @@ class KeyIndex:
                 return self._hashed_rows(child.cast(pa.string()), as_strings=True)
         if self.hashed is not None:
             return self._hashed_rows(child)
-        filler = pa.scalar(0, pa.int64()).cast(child.type) if child.null_count else None
-        keys = to_numpy(pc.fill_null(child, filler) if filler is not None else child)
+        if child.null_count == len(child):
+            return np.full(len(child), -1, dtype=np.int64)
+        if child.null_count:
+            # any valid value stands in for the nulls, which `valid` then rules out
+            child = pc.fill_null(child, child.drop_null()[0])
+        keys = to_numpy(child)
         if self.step:
             row = keys.astype(np.int64) - self.start
             if self.step == 1:
