@@ -322,6 +322,11 @@ def test_wrong_type(shop: Any, data_dir: Path, schema_file: Path) -> None:
     assert check.expected.startswith("float")
     # the range and the mean target of a column that is not a number were skipped, not failed
     assert not [c for c in report.checks if c.column == "amount" and c.name != "column_type"]
+    assert {(s["name"], s["column"]) for s in report.skipped} == {
+        ("range", "amount"),
+        ("mean_in_range", "amount"),
+    }
+    assert "`order.amount` is missing or mistyped" in report.skipped[0]["reason"]
     assert_exit_1(schema_file, data_dir)
 
 
@@ -331,6 +336,10 @@ def test_missing_table(shop: Any, data_dir: Path, schema_file: Path) -> None:
     report = validate_dataset(shop, data_dir)
     assert failed(report) == [("table_present", "order", None)]
     assert not [c for c in report.checks if c.table == "order" and c.name != "table_present"]
+    # what could not be checked is listed, not silently dropped from the score
+    skipped = {s["name"] for s in report.skipped}
+    assert {"fk_resolves", "inequality", "range", "enum", "weekend_share"} <= skipped
+    assert report.to_dict()["summary"]["skipped"] == len(report.skipped)
     assert_exit_1(schema_file, data_dir)
 
 
@@ -422,6 +431,7 @@ def test_json_output_is_the_report(schema_file: Path, clean_dir: Path) -> None:
         "categories",
         "summary",
         "checks",
+        "skipped",
     ]
     assert list(report["checks"][0]) == [
         "category",

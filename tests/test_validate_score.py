@@ -98,7 +98,13 @@ def test_report_is_plain_json_with_stable_keys() -> None:
     data = json.loads(first)
     assert data["checks"][0]["measured"] == {"min": 1.5, "max": "2024-01-02T03:04:05"}
     assert len(data["checks"][0]["examples"]) == 5  # capped
-    assert data["summary"] == {"checks": 1, "passed": 0, "failed": 1, "structural_failed": 0}
+    assert data["summary"] == {
+        "checks": 1,
+        "passed": 0,
+        "failed": 1,
+        "structural_failed": 0,
+        "skipped": 0,
+    }
     assert "score_formula" in data
 
 

@@ -34,14 +34,14 @@ TIME_MOVING = (dsl.TimeJitterMod,)
 def behavioral_checks(ctx: Context) -> Iterator[Check]:
     targets = ctx.dataset.targets
     for target in targets.weekend_share:
-        if ctx.usable(target.table, target.column):
+        if ctx.ready("behavioral", "weekend_share", target.table, target.column):
             yield weekend_share(ctx, target)
     for target in targets.mean_in_range:
-        if ctx.usable(target.table, target.column):
+        if ctx.ready("behavioral", "mean_in_range", target.table, target.column):
             yield mean_in_range(ctx, target)
     for season in targets.seasonality:
         columns = [season.column] + ([season.value] if season.value else [])
-        if ctx.usable(season.table, *columns):
+        if ctx.ready("behavioral", "seasonality", season.table, *columns):
             yield seasonality(ctx, season)
     for effect in targets.composite_effect:
         check = composite_effect(ctx, effect)
@@ -244,7 +244,7 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
             needed.add(mod.args.column or own_time or time_column)
         if isinstance(mod, dsl.EffectMod):
             needed.add(mod.args.at or own_time or time_column)
-    if not ctx.usable(target.table, *needed):
+    if not ctx.ready("behavioral", "composite_effect", target.table, *sorted(needed)):
         return None
     effects = [
         (m, event_windows(ctx, m.args))

@@ -35,6 +35,11 @@ def render_console(report: Report, console: Console, *, min_score: float | None 
     console.print(
         Text("score = 100 x sum(weight x pass rate) over categories with checks", style="dim")
     )
+    if report.skipped:
+        reasons = sorted({s["reason"] for s in report.skipped})
+        console.print(
+            Text(f"{len(report.skipped)} check(s) skipped: {'; '.join(reasons)}", style="yellow")
+        )
     if failed:
         console.print(_checks_table(f"Failed checks ({len(failed)})", failed))
     if report.checks:

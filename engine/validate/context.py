@@ -83,6 +83,8 @@ class Context:
     # per datetime column and dimension: each row's hour / weekday / month (-1: null)
     calendar_bins: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
     key_indexes: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # checks that could not run (their table or column is missing or mistyped)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
     def node(self, table: str) -> dsl.Node:
         node = self.dataset.node(table)
@@ -91,6 +93,26 @@ class Context:
 
     def usable(self, table: str, *columns: str) -> bool:
         return table in self.sources and all((table, c) not in self.unusable for c in columns)
+
+    def ready(self, category: str, name: str, table: str, *columns: str) -> bool:
+        """Whether a check can run; when not, the report lists it as skipped, with why."""
+        if self.usable(table, *columns):
+            return True
+        if table not in self.sources:
+            reason = f"table `{table}` is missing"
+        else:
+            bad = [c for c in columns if (table, c) in self.unusable]
+            reason = ", ".join(f"`{table}.{c}`" for c in bad) + " is missing or mistyped"
+        self.skipped.append(
+            {
+                "category": category,
+                "name": name,
+                "table": table,
+                "column": ",".join(columns) or None,
+                "reason": reason,
+            }
+        )
+        return False
 
     def num_rows(self, table: str) -> int:
         return self.sources[table].num_rows

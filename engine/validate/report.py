@@ -68,15 +68,22 @@ class Report:
     categories: dict[str, dict[str, Any]]
     checks: list[Check]
     context: dict[str, Any] = field(default_factory=dict)
+    # checks that could not run, each {category, name, table, column, reason}
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def from_checks(cls, checks: list[Check], context: dict[str, Any] | None = None) -> Report:
+    def from_checks(
+        cls,
+        checks: list[Check],
+        context: dict[str, Any] | None = None,
+        skipped: list[dict[str, Any]] | None = None,
+    ) -> Report:
         score, categories = compute_score(checks)
-        return cls(score=score, categories=categories, checks=list(checks), context=context or {})
+        return cls(score, categories, list(checks), context or {}, list(skipped or []))
 
     def with_check(self, check: Check) -> Report:
         """A new report with one more check (e.g. the replay check), score recomputed."""
-        return Report.from_checks([*self.checks, check], self.context)
+        return Report.from_checks([*self.checks, check], self.context, self.skipped)
 
     def failed(self) -> list[Check]:
         return [c for c in self.checks if not c.passed]
@@ -106,8 +113,10 @@ class Report:
                 "passed": len(self.checks) - len(failed),
                 "failed": len(failed),
                 "structural_failed": sum(c.category == "structural" for c in failed),
+                "skipped": len(self.skipped),
             },
             "checks": [c.to_dict() for c in self.checks],
+            "skipped": self.skipped,
         }
 
     def to_json(self) -> str:

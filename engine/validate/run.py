@@ -109,7 +109,7 @@ def _run(ctx: Context, context: dict[str, Any]) -> Report:
     checks = list(structural_checks(ctx))
     checks += value_checks(ctx)
     checks += behavioral_checks(ctx)
-    return Report.from_checks(checks, context)
+    return Report.from_checks(checks, context, ctx.skipped)
 
 
 def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,9 @@ def structural_checks(ctx: Context) -> Iterator[Check]:
             if col.name != node.pk and not col.nullable and ctx.usable(node.id, col.name):
                 yield not_null(ctx, node, col)
     for fk in relations.foreign_keys(ctx.dataset):
-        if ctx.usable(fk.table, fk.column) and ctx.usable(fk.ref_table, fk.ref_column):
+        if ctx.ready("structural", "fk_resolves", fk.table, fk.column) and ctx.ready(
+            "structural", "fk_resolves", fk.ref_table, fk.ref_column
+        ):
             yield fk_resolves(ctx, fk)
     for node in ctx.dataset.nodes:
         if node.kind == "fact" and node.fanout is not None:

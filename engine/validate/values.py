@@ -20,7 +20,7 @@ def value_checks(ctx: Context) -> Iterator[Check]:
     constraints = ctx.dataset.constraints
     for rng in constraints.ranges:
         table, column = relations.split_ref(rng.column)
-        if ctx.usable(table, column):
+        if ctx.ready("value", "range", table, column):
             yield range_check(ctx, table, column, rng)
     for ineq in constraints.inequalities:
         check = inequality(ctx, ineq)
@@ -28,16 +28,16 @@ def value_checks(ctx: Context) -> Iterator[Check]:
             yield check
     for pattern in constraints.pattern:
         table, column = relations.split_ref(pattern.column)
-        if ctx.usable(table, column):
+        if ctx.ready("value", "pattern", table, column):
             yield pattern_check(ctx, table, column, pattern.regex)
     for enum in constraints.enum:
         table, column = relations.split_ref(enum.column)
-        if ctx.usable(table, column):
+        if ctx.ready("value", "enum", table, column):
             yield enum_check(ctx, table, column, enum.values)
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for unique in constraints.unique:
         seen.add((unique.table, tuple(unique.columns)))
-        if ctx.usable(unique.table, *unique.columns):
+        if ctx.ready("value", "unique", unique.table, *unique.columns):
             yield unique_check(ctx, unique.table, unique.columns)
     for node in ctx.dataset.nodes:
         for col in node.columns:
@@ -46,7 +46,7 @@ def value_checks(ctx: Context) -> Iterator[Check]:
                 col.unique
                 and col.name != node.pk
                 and key not in seen
-                and ctx.usable(*key[:1], col.name)
+                and ctx.ready("value", "unique", node.id, col.name)
             ):
                 seen.add(key)
                 yield unique_check(ctx, node.id, [col.name])
@@ -126,7 +126,10 @@ def _aligned(left: Any, right: Any) -> tuple[Any, Any]:
 def inequality(ctx: Context, ineq: dsl.Inequality) -> Check | None:
     left_table, left_col = relations.split_ref(ineq.left)
     right_table, right_col = relations.split_ref(ineq.right)
-    if not (ctx.usable(left_table, left_col) and ctx.usable(right_table, right_col)):
+    if not (
+        ctx.ready("value", "inequality", left_table, left_col)
+        and ctx.ready("value", "inequality", right_table, right_col)
+    ):
         return None
     name = f"{ineq.left} {ineq.op} {ineq.right}"
     compare = OPS[ineq.op]
