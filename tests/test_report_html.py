@@ -330,3 +330,19 @@ def test_dry_run_tables_and_same_bytes_twice(tmp_path: Path) -> None:
     assert "sale: sale rows per shop row (fanout)" in first
     assert "sale.sold_at: share of rows per weekday" in first
     assert "tier: choice weights" in first
+
+
+def test_csv_data_and_a_missing_table(tmp_path: Path) -> None:
+    schema = tmp_path / "tiny.json"
+    schema.write_text(json.dumps(SMALL_SCHEMA))
+    dataset = load_dataset(schema)
+    data = tmp_path / "csv"
+    generate_dataset(dataset, data, seed=SEED, fmt="csv")
+    (data / "sale.csv").unlink()
+    report = validate_dataset(dataset, data)
+    html = html_report(dataset, data, report)
+    assert any(c.name == "table_present" and not c.passed for c in report.failed())
+    assert '<span class="bad">missing</span>' in html
+    assert "No file for this table." in html
+    assert _attr(html, "data-column", "shop.tier") in html
+    assert json.loads(_parse(html).json_text) == json.loads(report.to_json())

@@ -144,7 +144,7 @@ def shape_svg(
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         short = [_clip(label, 14) for label in labels]
         rotate = len(labels) > 12 or max((len(label) for label in short), default=0) > 6
-        width = min(6.0, max(3.0, 0.24 * len(labels) + 0.8))
+        width = min(6.0, max(4.2, 0.3 * len(labels) + 1.2))
         bottom = _text_inches(short) * 0.87 + 0.1 if rotate else 0.28
         fig = _figure(width, 1.5 + bottom, left=0.62, bottom=bottom)
         ax = fig.add_subplot()

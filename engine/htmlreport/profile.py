@@ -31,7 +31,7 @@ DISCRETE_LIMIT = 30
 # Strings with more distinct values than this get a length histogram, not top values.
 CATEGORY_LIMIT = 50
 # Above this many rows, distinct counts are HyperLogLog estimates (bounded memory).
-EXACT_DISTINCT_ROWS = 2_000_000
+EXACT_DISTINCT_ROWS = 200_000
 MEMORY_LIMIT = "1GB"
 
 
@@ -156,94 +156,52 @@ class Profiler:
                 profile.stats = {"min length": a, "max length": b, "mean length": c}
             elif family == "bool" and nonnull:
                 profile.stats = {"true": int(a or 0), "false": int(nonnull) - int(a or 0)}
-            self._plot_data(profile)
             profiles.append(profile)
+        self._plot_data(table, profiles)
         return profiles
 
-    def _plot_data(self, profile: ColumnProfile) -> None:
-        nonnull = profile.rows - profile.nulls
-        if nonnull == 0:
-            return
-        family = profile.stored
-        distinct = profile.distinct or 0
-        if family == "int" and distinct <= DISCRETE_LIMIT:
-            self._top_values(profile, limit=DISCRETE_LIMIT, order_by_value=True)
-        elif family in ("int", "float"):
+    def _plot_data(self, table: str, profiles: list[ColumnProfile]) -> None:
+        """Every column's bars from one more scan of the table: one `histogram()` per column."""
+        plans: list[tuple[ColumnProfile, str, str]] = []  # (profile, kind, aggregate)
+        for profile in profiles:
+            nonnull = profile.rows - profile.nulls
+            if nonnull == 0:
+                continue
+            col = quote(profile.name)
+            family, distinct = profile.stored, profile.distinct or 0
             low, high = profile.stats.get("min"), profile.stats.get("max")
-            if low is not None and high is not None:
-                profile.histogram = self._numeric_histogram(profile, float(low), float(high))
-        elif family in ("date", "datetime"):
-            profile.histogram = self._time_histogram(profile)
-        elif family == "bool":
-            self._top_values(profile, limit=2)
-        elif family == "string":
-            # many-valued text (names, emails, cities): its lengths say more than its top values
-            if distinct > CATEGORY_LIMIT:
-                self._length_histogram(profile)
-            else:
-                self._top_values(profile, limit=TOP_VALUES)
-
-    def _top_values(
-        self, profile: ColumnProfile, *, limit: int, order_by_value: bool = False
-    ) -> None:
-        col = quote(profile.name)
-        rows = self.query(
-            f"SELECT {col}, count(*) AS n FROM {self.view(profile.table)} WHERE {col} IS NOT NULL "
-            f"GROUP BY {col} ORDER BY n DESC, {col} LIMIT {limit}"
+            if family == "bool" or (family == "int" and distinct <= DISCRETE_LIMIT):
+                plans.append((profile, "values", f"histogram({col})"))
+            elif family in ("int", "float") and low is not None and high is not None:
+                value = f"{col}::DOUBLE"
+                plans.append(
+                    (
+                        profile,
+                        "bins",
+                        _bin_aggregate(value, float(low), float(high), f"isfinite({value})"),
+                    )
+                )
+            elif family in ("date", "datetime") and low is not None and high is not None:
+                value = f"epoch_us({col}::TIMESTAMP)::DOUBLE"
+                plans.append(
+                    (
+                        profile,
+                        "time",
+                        _bin_aggregate(value, micros(low), micros(high), f"{col} IS NOT NULL"),
+                    )
+                )
+            elif family == "string" and distinct > CATEGORY_LIMIT:
+                # many-valued text (names, emails, cities): its lengths say more than its top values
+                plans.append((profile, "lengths", f"histogram(length({col}))"))
+            elif family == "string":
+                plans.append((profile, "top", f"histogram({col})"))
+        if not plans:
+            return
+        (results,) = self.query(
+            f"SELECT {', '.join(a for _, _, a in plans)} FROM {self.view(table)}"
         )
-        if order_by_value:
-            rows.sort(key=lambda r: r[0])
-        profile.top = [(display(value), int(n)) for value, n in rows]
-        shown = sum(n for _, n in profile.top)
-        profile.histogram = Histogram(
-            counts=[n for _, n in profile.top],
-            labels=[label for label, _ in profile.top],
-            other=profile.rows - profile.nulls - shown,
-        )
-
-    def _numeric_histogram(self, profile: ColumnProfile, low: float, high: float) -> Histogram:
-        col = f"{quote(profile.name)}::DOUBLE"
-        width = (high - low) / HISTOGRAM_BINS if high > low else 1.0
-        counts = self._binned(profile.table, col, low, width, f"isfinite({col})")
-        return Histogram(
-            counts=counts,
-            edges=[low + i * width for i in range(HISTOGRAM_BINS + 1)],
-            xlabel=profile.name,
-        )
-
-    def _binned(self, table: str, expr: str, low: float, width: float, where: str) -> list[int]:
-        rows = self.query(
-            f"SELECT least(greatest(floor(({expr} - ?) / ?), 0), {HISTOGRAM_BINS - 1})::BIGINT AS b, "
-            f"count(*) FROM {self.view(table)} WHERE {where} GROUP BY b",
-            [low, width],
-        )
-        counts = [0] * HISTOGRAM_BINS
-        for b, n in rows:
-            counts[int(b)] = int(n)
-        return counts
-
-    def _time_histogram(self, profile: ColumnProfile) -> Histogram | None:
-        col = quote(profile.name)
-        epoch = f"epoch_us({col}::TIMESTAMP)::DOUBLE"
-        low, high = profile.stats["min"], profile.stats["max"]
-        low_us, high_us = micros(low), micros(high)
-        width = (high_us - low_us) / HISTOGRAM_BINS if high_us > low_us else 1.0
-        counts = self._binned(profile.table, epoch, low_us, width, f"{col} IS NOT NULL")
-        edges = [np.datetime64(int(low_us + i * width), "us") for i in range(HISTOGRAM_BINS + 1)]
-        return Histogram(counts=counts, edges=edges, xlabel=profile.name)
-
-    def _length_histogram(self, profile: ColumnProfile) -> None:
-        col = quote(profile.name)
-        rows = self.query(
-            f"SELECT length({col}) AS l, count(*) FROM {self.view(profile.table)} "
-            f"WHERE {col} IS NOT NULL GROUP BY l ORDER BY l LIMIT 200"
-        )
-        profile.histogram = Histogram(
-            counts=[int(n) for _, n in rows],
-            labels=[str(length) for length, _ in rows],
-            xlabel="length (characters)",
-            other=profile.rows - profile.nulls - sum(int(n) for _, n in rows),
-        )
+        for (profile, kind, _), counts in zip(plans, results, strict=True):
+            _set_plot(profile, kind, dict(counts or {}))
 
     # ------------------------------------------------------------------ behaviours
 
@@ -286,6 +244,50 @@ class Profiler:
             f") SELECT n, count(*) FROM per_parent GROUP BY n ORDER BY n"
         )
         return {int(n): int(parents) for n, parents in rows}
+
+
+def _bin_aggregate(value: str, low: float, high: float, where: str) -> str:
+    """Counts per equal-width bin of [low, high] (bin index -> rows), as one aggregate."""
+    width = (high - low) / HISTOGRAM_BINS if high > low else 1.0
+    index = f"least(greatest(floor(({value} - {low!r}) / {width!r}), 0), {HISTOGRAM_BINS - 1})"
+    return f"histogram({index}::BIGINT) FILTER (WHERE {where})"
+
+
+def _bin_edges(low: float, high: float) -> list[float]:
+    width = (high - low) / HISTOGRAM_BINS if high > low else 1.0
+    return [low + i * width for i in range(HISTOGRAM_BINS + 1)]
+
+
+def _set_plot(profile: ColumnProfile, kind: str, counts: dict[Any, int]) -> None:
+    nonnull = profile.rows - profile.nulls
+    if kind in ("bins", "time"):
+        bars = [0] * HISTOGRAM_BINS
+        for index, n in counts.items():
+            bars[int(index)] = int(n)
+        if kind == "bins":
+            edges: list[Any] = _bin_edges(float(profile.stats["min"]), float(profile.stats["max"]))
+        else:
+            low, high = micros(profile.stats["min"]), micros(profile.stats["max"])
+            edges = [np.datetime64(int(e), "us") for e in _bin_edges(low, high)]
+        profile.histogram = Histogram(counts=bars, edges=edges, xlabel=profile.name)
+    elif kind == "lengths":
+        lengths = sorted(counts.items())
+        profile.histogram = Histogram(
+            counts=[int(n) for _, n in lengths],
+            labels=[str(length) for length, _ in lengths],
+            xlabel="length (characters)",
+        )
+    else:
+        if kind == "values":  # one bar per value, in value order
+            chosen = sorted(counts.items(), key=lambda item: item[0])
+        else:  # the most frequent values, ties by value
+            chosen = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:TOP_VALUES]
+        profile.top = [(display(value), int(n)) for value, n in chosen]
+        profile.histogram = Histogram(
+            counts=[n for _, n in profile.top],
+            labels=[label for label, _ in profile.top],
+            other=nonnull - sum(n for _, n in profile.top),
+        )
 
 
 def micros(value: Any) -> float:
