@@ -24,6 +24,7 @@ from datagen.agent.offline.blueprints.generic import (
     generic_entity,
     generic_event,
     is_event_noun,
+    is_person_noun,
 )
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import (
@@ -66,6 +67,7 @@ class Draft:
     assumptions: list[str] = field(default_factory=list)
     counted: set[str] = field(default_factory=set)  # tables whose size the text gave
     aliases: dict[str, str] = field(default_factory=dict)  # blueprint id -> current id
+    extra_synonyms: dict[str, str] = field(default_factory=dict)  # from a merged blueprint
 
     def node(self, table: str | None) -> dict[str, Any] | None:
         return surgery.node(self.schema, table) if table else None
@@ -80,7 +82,8 @@ class Draft:
     def resolve(self, noun: str) -> str | None:
         """The current table a noun names (id, synonym, last word, or a close spelling)."""
         ids = [n["id"] for n in self.schema["nodes"]]
-        synonyms = {k: self.aliases.get(v, v) for k, v in self.blueprint.synonyms.items()}
+        merged = {**self.extra_synonyms, **self.blueprint.synonyms}
+        synonyms = {k: self.aliases.get(v, v) for k, v in merged.items()}
         for candidate in (noun, noun.split("_")[-1], noun.replace("_", "")):
             if candidate in ids:
                 return candidate
@@ -194,9 +197,35 @@ def match_option(
 
 
 def compose(
-    text: str, answers: dict[str, str] | None = None, today: date = REFERENCE_DATE
+    text: str,
+    answers: dict[str, str] | None = None,
+    today: date = REFERENCE_DATE,
+    *,
+    merge: bool = True,
 ) -> dict[str, Any]:
+    """The schema for a description; a second domain's tables are merged in when the text
+    names them (and dropped again, with a note, if the merge does not check)."""
     answers = answers or {}
+    if merge:
+        from datagen.engine.errors import SchemaError
+        from datagen.engine.load import parse_dataset
+
+        schema = compose(text, answers, today, merge=False)
+        merged = _compose(text, answers, today, merge=True)
+        if merged == schema:
+            return schema
+        try:
+            parse_dataset(merged)
+        except SchemaError:
+            schema["metadata"]["assumptions"].append(
+                "tables of a second domain were named but could not be merged; left out"
+            )
+            return schema
+        return merged
+    return _compose(text, answers, today, merge=False)
+
+
+def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) -> dict[str, Any]:
     parsed = parse(text, today)
     domain, notes = choose_domain(parsed, answers.get("domain"))
     blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
@@ -205,6 +234,8 @@ def compose(
     for note in notes:
         draft.note(note)
     draft.note(window_note)
+    if merge and domain:
+        merge_secondary(draft, parsed)
     apply_named_tables(draft, parsed)
     apply_counts(draft, parsed)
     apply_mentions(draft, parsed)
@@ -215,6 +246,78 @@ def compose(
         apply_grain(draft, parsed, answers.get("grain"))
     finish(draft)
     return assemble(draft, text, domain or "generic")
+
+
+def merge_secondary(draft: Draft, parsed: Parsed) -> None:
+    """Tables of the next-best domain that the text names and the main blueprint lacks."""
+    nouns = [c.noun for c in parsed.counts] + list(parsed.named_tables)
+    nouns += [n for n, _, _ in plural_mentions(parsed.text)]
+    nouns += [n.split("_")[-1] for n in nouns if "_" in n]
+    for score, domain in domain_scores(parsed)[1:4]:
+        if score < GENERIC_THRESHOLD or domain == draft.blueprint.domain:
+            continue
+        other = start_draft(BLUEPRINTS[domain], draft.window)
+        wanted = [
+            t
+            for n in dict.fromkeys(nouns)
+            if draft.resolve(n) is None and (t := other.resolve(n)) is not None
+        ]
+        if wanted:
+            _merge_tables(draft, other, list(dict.fromkeys(wanted)))
+            return
+
+
+def _merge_tables(draft: Draft, other: Draft, wanted: list[str]) -> None:
+    needed: list[str] = []
+    pending = list(wanted)
+    while pending:
+        table = pending.pop(0)
+        node = other.node(table)
+        if node is None or table in needed:
+            continue
+        needed.append(table)
+        pending += node.get("parents", [])[:1]
+        for col in node["columns"]:
+            pending += [
+                r.split(".")[0]
+                for r in surgery.references(col)
+                if "on" not in col["generator"].get("lookup", {})
+            ]
+    person = other.roles["main_entity"]
+    mine = draft.roles["main_entity"]
+    mapped = ""
+    people = is_person_noun(person or "") and is_person_noun(mine or "")
+    if people and person in needed and mine and person != mine and draft.node(person) is None:
+        other.rename(person, mine)
+        needed = [mine if t == person else t for t in needed]
+        mapped = f" (their `{person}` is `{mine}`)"
+    added = [t for t in needed if draft.node(t) is None]
+    if not added:
+        return
+    draft.schema["nodes"] += [copy.deepcopy(other.node(t)) for t in added]  # type: ignore[misc]
+    present = {n["id"] for n in draft.schema["nodes"]}
+    for key in ("inequalities", "ranges"):
+        for item in other.schema["constraints"].get(key, []):
+            refs = [item[k] for k in ("left", "right", "column") if k in item]
+            if all(r.split(".")[0] in present for r in refs) and any(
+                r.split(".")[0] in added for r in refs
+            ):
+                draft.schema["constraints"][key].append(item)
+    for item in other.schema["targets"].get("mean_in_range", []):
+        if item["table"] in added:
+            draft.schema["targets"]["mean_in_range"].append(item)
+    for table in added:
+        node = draft.node(table)
+        for col in list(node["columns"]) if node else []:
+            for ref in surgery.references(col):
+                ref_table, _, ref_col = ref.partition(".")
+                if draft.column(ref_table, ref_col) is None:
+                    surgery.drop_column(draft.schema, table, col["name"])
+    draft.extra_synonyms.update({k: v for k, v in other.blueprint.synonyms.items() if v in added})
+    draft.aliases.update({t: t for t in added})
+    fits = f"the description also fits {other.blueprint.title}"
+    draft.assumptions = [a for a in draft.assumptions if not a.startswith(fits)]
+    draft.note(f"also from {other.blueprint.title}: " + ", ".join(f"`{t}`" for t in added) + mapped)
 
 
 NOT_TABLES = (

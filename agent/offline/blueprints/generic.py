@@ -77,6 +77,8 @@ PERSON_NOUNS = {
     "host",
     "traveler",
     "trainer",
+    "policyholder",
+    "cardholder",
     "instructor",
     "mentor",
     "borrower",
