@@ -498,3 +498,12 @@ def test_corruption_profile_is_caught_and_replays(shop: Any, tmp_path: Path) -> 
     # the profile is replayed too: appended duplicates are not counted as generated rows
     check = replay(shop, out)
     assert check.passed, check.message
+
+
+def test_a_directory_with_two_formats_validates_either(shop: Any, tmp_path: Path) -> None:
+    out = tmp_path / "both"
+    generate_dataset(shop, out, seed=SEED, fmt=["parquet", "csv"])
+    for fmt in ("parquet", "csv"):
+        report = validate_dataset(shop, out, fmt=fmt)
+        assert report.failed() == []
+        assert report.checks[0].measured.endswith(f"customer.{fmt}")

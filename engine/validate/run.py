@@ -45,7 +45,10 @@ def validate_dataset(
     sources: dict[str, TableSource] = {}
     for node in dataset.nodes:
         info = recorded.get(node.id) or {}
-        path = data_dir / str(info.get("file") or f"{node.id}.{fmt}")
+        recorded_file = str(info.get("file") or "")
+        # the recorded name is for the recorded format; another format has its own file
+        name = recorded_file if recorded_file.endswith(f".{fmt}") else f"{node.id}.{fmt}"
+        path = data_dir / name
         if path.is_file():
             sources[node.id] = open_table(node.id, path, fmt, node)
     rows_expected = {
