@@ -710,7 +710,8 @@ _BEHAVIOURS: list[tuple[str, str]] = [
     ),
     (
         "december_peak",
-        r"december|christmas|xmas|holiday\s+season|holiday\s+(?:peak|spike|rush)|"
+        r"(?:december|christmas|xmas)(?:\s+(?:peaks?|spikes?|rush|surge|highs?|season))?|"
+        r"holiday\s+season|holiday\s+(?:peak|spike|rush)|"
         r"black\s+friday|year[- ]end\s+(?:peak|spike|rush)|festive",
     ),
     ("seasonal", r"\bseasonal\w*"),
