@@ -461,19 +461,12 @@ def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] 
         return None
     meta_path = data_dir / ".metadata.json"
     meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
-    fmt = meta.get("format", "parquet")
     truth = pq.read_table(truth_path).to_pylist()
     expected = {_truth_key(d) for d in truth}
     con = connect_duckdb()
     found: set[tuple[str, str, str, str]] = set()
-    tables = meta.get("tables", {})
-    for node in dataset.nodes:
-        file = data_dir / str((tables.get(node.id) or {}).get("file") or f"{node.id}.{fmt}")
-        if not file.is_file() or fmt not in ("parquet", "csv"):
-            continue
-        reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
-        con.execute(f"CREATE OR REPLACE VIEW {_q(node.id)} AS SELECT * FROM {reader}('{file}')")
-    for node in dataset.nodes:
+    source = _attach_tables(con, dataset, data_dir, meta)
+    for node in dataset.nodes if source is not None else []:
         found |= _detect(con, dataset, node)
     events = data_dir / str((meta.get("events") or {}).get("file") or "")
     if events.is_file() and events.suffix == ".jsonl":
@@ -488,7 +481,45 @@ def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] 
         ).to_dict()
         for kind in kinds
     }
-    return {"truth": DEFECTS_FILE, "profile": meta.get("profile"), "kinds": scores}
+    if source is None:  # nothing readable (a sqlite-only run): the truth alone
+        for score in scores.values():
+            score.update(found=None, matched=None, recall=None, precision=None)
+    return {
+        "truth": DEFECTS_FILE,
+        "profile": meta.get("profile"),
+        "source": source,  # the format the tables were read from (None: no readable one)
+        "kinds": scores,
+    }
+
+
+READERS = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}
+
+
+def _attach_tables(
+    con: Any, dataset: dsl.Dataset, data_dir: Path, meta: dict[str, Any]
+) -> str | None:
+    """One view per table over the first readable format of the run; that format's name."""
+    primary = meta.get("format", "parquet")
+    formats: dict[str, list[str]] = meta.get("formats") or {
+        primary: [str(t.get("file")) for t in (meta.get("tables") or {}).values()]
+    }
+    for fmt in (*READERS, "duckdb"):
+        files = [data_dir / f for f in formats.get(fmt, [])]
+        if not files or not all(f.is_file() for f in files):
+            continue
+        if fmt == "duckdb":
+            con.execute(f"ATTACH '{files[0]}' AS source (READ_ONLY)")
+        for node in dataset.nodes:
+            if fmt == "duckdb":
+                origin = f"source.{_q(node.id)}"
+            else:
+                file = data_dir / f"{node.id}.{fmt}"
+                if not file.is_file():
+                    continue
+                origin = f"{READERS[fmt]}('{file}')"
+            con.execute(f"CREATE OR REPLACE VIEW {_q(node.id)} AS SELECT * FROM {origin}")
+        return fmt
+    return None
 
 
 def _truth_key(defect: dict[str, Any]) -> tuple[str, str, str, str]:

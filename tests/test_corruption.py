@@ -185,6 +185,20 @@ def test_score_defects_finds_what_the_data_gives_away(runs: Any) -> None:
     assert 0 < kinds["typo"]["recall"] <= 1.0 and kinds["typo"]["precision"] == 1.0
 
 
+def test_score_defects_reads_csv_and_duckdb_runs_too(runs: Any) -> None:
+    dataset, base = runs
+    for fmt in ("csv", "duckdb", "sqlite"):
+        out = base / f"score-{fmt}"
+        generate_dataset(dataset, out, seed=SEED, fmt=fmt, scale=SCALE, profile="dirty")
+        score = score_defects(dataset, out)
+        assert score is not None
+        duplicates = score["kinds"]["duplicate"]
+        if fmt == "sqlite":  # not readable here: the truth's counts alone
+            assert score["source"] is None and duplicates["found"] is None
+        else:
+            assert score["source"] == fmt and duplicates["recall"] == 1.0
+
+
 def test_table_rates_override_the_profile() -> None:
     dataset = load_dataset(ROOT / "examples" / "shop.json")
     node = dataset.node("order")
