@@ -362,3 +362,12 @@ def test_tables_of_a_second_domain_are_merged_when_named() -> None:
     assert policy["parents"][0] == "patient"
     assert any(a.startswith("also from insurance") for a in schema["metadata"]["assumptions"])
     parse_dataset(schema)
+
+
+def test_average_amount_centres_the_lognormal() -> None:
+    import math
+
+    schema = author("online shop with an average order value of $50")
+    amount = _column(schema, "order", "total_amount")["generator"]["distribution"]
+    sigma = amount["params"]["sigma"]
+    assert math.exp(amount["params"]["mean"] + sigma**2 / 2) == pytest.approx(50, rel=0.01)

@@ -282,3 +282,15 @@ def test_snake_and_table_names() -> None:
     assert table_name("Support Tickets") == "support_ticket"
     assert snake("2024 sales") == "n_2024_sales"
     assert snake("!!!") == "item"
+
+
+def test_find_average_amount() -> None:
+    from datagen.agent.offline.parse import find_average_amount
+
+    assert find_average_amount("an average order value of $50") == (
+        50,
+        "average order value of $50",
+    )
+    assert find_average_amount("orders averaging €80")[0] == 80  # type: ignore[index]
+    assert find_average_amount("mean claim amount 12k")[0] == 12_000  # type: ignore[index]
+    assert find_average_amount("an average of 3 orders per customer") is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -241,6 +242,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     apply_mentions(draft, parsed)
     apply_columns(draft, parsed)
     apply_countries(draft, parsed)
+    apply_average_amount(draft, parsed)
     apply_behaviours(draft, parsed)
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
@@ -1182,6 +1184,24 @@ def apply_behaviours(draft: Draft, parsed: Parsed) -> None:
                 draft.note(f"could not place {said}: no numeric amount in the main table")
         elif kind == "missing":
             apply_missing(draft, said)
+
+
+def apply_average_amount(draft: Draft, parsed: Parsed) -> None:
+    """'an average order value of $50': the lognormal amount is centred there."""
+    if parsed.average_amount is None:
+        return
+    value, phrase = parsed.average_amount
+    ref = draft.roles["amount"]
+    col = _amount(draft)
+    spec = col["generator"].get("distribution") if col else None
+    if spec is None or spec.get("type") != "lognormal":
+        draft.note(f"could not place {phrase!r}: the main amount is not a lognormal column")
+        return
+    sigma = float(spec["params"].get("sigma", 1.0))
+    spec["params"]["mean"] = round(math.log(value) - sigma * sigma / 2, 4)
+    low, high = spec.get("clamp", [0.0, value * 100])
+    spec["clamp"] = [min(low, value / 20), max(high, value * 50)]
+    draft.note(f"`{ref}`: lognormal with mean about {value:g}, from {phrase!r}")
 
 
 def apply_fraud(draft: Draft, rate: float | None, said: str) -> None:

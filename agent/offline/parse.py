@@ -870,6 +870,31 @@ def _rate_near(low: str, start: int, end: int) -> float | None:
     return value if 0 < value < 1 else None
 
 
+_AVERAGE = re.compile(
+    r"\b(?:average|avg|mean|typical|median)\s+(?:[a-z]+\s+){0,3}?(?:of|around|about|is|=|:|at)?\s*"
+    r"(?:about|around|roughly|~)?\s*[$€£]?\s*(\d[\d,]*(?:\.\d+)?\s*k?)\b|"
+    r"\baveraging\s+(?:about|around|roughly|~)?\s*[$€£]?\s*(\d[\d,]*(?:\.\d+)?\s*k?)\b",
+    re.IGNORECASE,
+)
+
+
+_CURRENCY_WORDS = {"dollars", "euros", "pounds", "usd", "eur", "gbp", "bucks", "francs", "yens"}
+
+
+def find_average_amount(text: str) -> tuple[float, str] | None:
+    """'an average order value of $50', 'orders averaging €80' -> (50.0, phrase)."""
+    m = _AVERAGE.search(text)
+    if not m:
+        return None
+    after = re.match(r"\s*([a-z]+)", text[m.end() :], re.IGNORECASE)
+    if after and is_plural(after.group(1)) and after.group(1).lower() not in _CURRENCY_WORDS:
+        return None  # "an average of 3 orders per customer" is a count
+    value = parse_number((m.group(1) or m.group(2)).replace(" ", ""))
+    if value is None or value <= 0:
+        return None
+    return value, m.group(0).strip()
+
+
 # --------------------------------------------------------------------------- countries
 
 COUNTRIES: dict[str, str] = {
@@ -1137,6 +1162,7 @@ class Parsed:
     countries: list[str] = field(default_factory=list)
     named_tables: list[str] = field(default_factory=list)
     columns: list[ColumnMention] = field(default_factory=list)
+    average_amount: tuple[float, str] | None = None
     tokens: list[str] = field(default_factory=list)  # singular lower-case words, in order
 
     def behaviour(self, kind: str) -> Behaviour | None:
@@ -1158,5 +1184,6 @@ def parse(text: str, today: date = REFERENCE_DATE) -> Parsed:
         countries=countries,
         named_tables=find_named_tables(text),
         columns=find_columns(text),
+        average_amount=find_average_amount(text),
         tokens=tokens_of(text),
     )
