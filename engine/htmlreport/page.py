@@ -436,7 +436,7 @@ def _column_card(node: dsl.Node, profile: ColumnProfile, failed: list[Check], pl
     ]
     for key, value in profile.stats.items():
         stats.append((key, format_number(value) if not isinstance(value, str) else value))
-    if profile.top and profile.stored in ("string", "bool") and nonnull:
+    if profile.top and profile.stored == "string" and nonnull:
         shown = ", ".join(f"{label} {100 * n / nonnull:.0f}%" for label, n in profile.top[:3])
         stats.append(("top", shown))
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in stats)

@@ -153,7 +153,7 @@ class Profiler:
             elif family in ("date", "datetime") and nonnull:
                 profile.stats = {"min": a, "max": b}
             elif family == "string" and nonnull:
-                profile.stats = {"min length": a, "max length": b, "mean length": c}
+                profile.stats = {"length": f"{a}–{b}, mean {float(c):.1f}"}
             elif family == "bool" and nonnull:
                 profile.stats = {"true": int(a or 0), "false": int(nonnull) - int(a or 0)}
             profiles.append(profile)
@@ -190,7 +190,9 @@ class Profiler:
                         _bin_aggregate(value, micros(low), micros(high), f"{col} IS NOT NULL"),
                     )
                 )
-            elif family == "string" and distinct > CATEGORY_LIMIT:
+            elif family == "string" and (
+                distinct > CATEGORY_LIMIT or (distinct == nonnull and distinct > TOP_VALUES)
+            ):
                 # many-valued text (names, emails, cities): its lengths say more than its top values
                 plans.append((profile, "lengths", f"histogram(length({col}))"))
             elif family == "string":

@@ -101,7 +101,11 @@ svg.plot { display: block; max-width: 100%; height: auto; margin: 0 auto; }
   .card, .failed-check, .score-section, .graph-wrap, tr { break-inside: avoid; }
   .shapes { grid-template-columns: 1fr 1fr; }
   .cards { grid-template-columns: 1fr 1fr 1fr; }
-  .score-section { background: none; }
+  .score-section { background: none; gap: 16px; padding: 10px 14px; }
+  .score-value { font-size: 40px; }
+  .categories { min-width: 0; }
+  .bar { min-width: 60px; }
+  .cats td { padding: 2px 4px; }
   a { color: inherit; }
 }
 """
