@@ -210,6 +210,26 @@ def test_docs_mention_every_kind(what: str, names: tuple[str, ...]) -> None:
     assert not missing, f"docs/dsl.md does not document the {what}(s): {missing}"
 
 
+def _models() -> list[type[dsl.Strict]]:
+    return [
+        m
+        for m in vars(dsl).values()
+        if isinstance(m, type) and issubclass(m, dsl.Strict) and m is not dsl.Strict
+    ]
+
+
+def test_docs_mention_every_field() -> None:
+    """Every field of every DSL model (by its JSON name) appears in docs/dsl.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    missing = sorted(
+        f"{model.__name__}.{field.alias or name}"
+        for model in _models()
+        for name, field in model.model_fields.items()
+        if f"`{field.alias or name}`" not in text
+    )
+    assert not missing, f"docs/dsl.md does not document: {missing}"
+
+
 def test_docs_json_examples_parse() -> None:
     """Every ```json block of the reference is valid JSON (whole schemas must also load)."""
     text = DOCS.read_text(encoding="utf-8")
