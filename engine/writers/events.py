@@ -4,7 +4,7 @@
 
 Each fact table contributes its event-time column (`event_column`). Rows are
 staged in DuckDB (it sorts beyond memory) and written ordered by arrival time,
-then table (DAG order), then row: a deterministic, replayable feed. Arrival is
+then table (schema order), then row: a deterministic, replayable feed. Arrival is
 the event time, except for the rows a corruption profile delays: a late row
 arrives hours after its time, an out-of-order one right after the next 1-3
 events. Those whose arrival really lands after a later event are reported as
