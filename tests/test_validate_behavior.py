@@ -416,6 +416,11 @@ EDGES: dict[str, Any] = {
                     "generator": {"lookup": {"from": "status.code"}},
                 },
                 {
+                    "name": "fav",
+                    "type": "string",
+                    "generator": {"choice": {"choices_ref": "status.code"}},
+                },
+                {
                     "name": "left_on",
                     "type": "date",
                     "nullable": True,
@@ -458,6 +463,8 @@ def test_empty_tables_all_null_columns_dates_and_bools(fmt: str, tmp_path: Any) 
         ("row_count", "status"),
         ("row_count", "sale"),
     } <= names
+    fav = next(c for c in report.checks if c.name == "choice_weights" and c.column == "fav")
+    assert fav.expected == {"shares": {k: pytest.approx(1 / 3) for k in "abc"}}
     # an all-null column has no shares to compare: no pattern check rather than a failure
     assert ("dow_pattern", "user.left_on") not in names
     assert ("null_rate", "user.left_on") in names

@@ -386,15 +386,22 @@ def _choice_key(value: Any, declared: str) -> Any:
 def choice_weights(
     ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.ChoiceSpec
 ) -> Check | None:
-    """Observed frequencies vs. the declared weights (explicit, or from `weights_kind`)."""
-    if spec.choices is None:
-        return None
+    """Observed frequencies vs. the declared weights (explicit, or from `weights_kind`).
+
+    With `choices_ref` the choices are the referenced column's distinct values;
+    only a uniform pick is checked there (a skew depends on their order).
+    """
+    choices = spec.choices
+    if choices is None:
+        choices = referenced_choices(ctx, spec)
+        if choices is None:
+            return None
     if spec.weights is not None:
         weights = list(spec.weights)
     else:
-        weights = kind_weights(spec.weights_kind, len(spec.choices))
+        weights = kind_weights(spec.weights_kind, len(choices))
     expected: dict[Any, float] = {}
-    for choice, weight in zip(spec.choices, weights, strict=True):
+    for choice, weight in zip(choices, weights, strict=True):
         key = _choice_key(choice, col.type)
         expected[key] = expected.get(key, 0.0) + weight
     total = sum(expected.values())
@@ -431,6 +438,24 @@ def choice_weights(
         ],
         message=f"{len(bad)} value(s) drawn off their weight" if bad else "",
     )
+
+
+MAX_REFERENCED_CHOICES = 10_000
+
+
+def referenced_choices(ctx: Context, spec: dsl.ChoiceSpec) -> list[Any] | None:
+    """The distinct values of a `choices_ref` column, when picked uniformly from few enough."""
+    if spec.choices_ref is None or spec.weights_kind != "uniform":
+        return None
+    table, column = relations.split_ref(spec.choices_ref)
+    if not ctx.usable(table, column):
+        return None
+    distinct: dict[Any, None] = {}
+    for batch in ctx.scan(table, [column]):
+        distinct.update(dict.fromkeys(pc.unique(batch.column(column).drop_null()).to_pylist()))
+        if len(distinct) > MAX_REFERENCED_CHOICES:
+            return None
+    return list(distinct) or None
 
 
 def kind_weights(kind: str, n: int) -> list[float]:
