@@ -230,6 +230,25 @@ def test_docs_mention_every_field() -> None:
     assert not missing, f"docs/dsl.md does not document: {missing}"
 
 
+def test_docs_list_every_alias() -> None:
+    """The spellings table names every alias the models accept."""
+    text = DOCS.read_text(encoding="utf-8")
+    aliases = [*dsl.PARAM_ALIASES, *dsl.FREQ_ALIASES]
+    missing = [a for a in aliases if f"`{a}`" not in text]
+    assert not missing, f"docs/dsl.md does not list the accepted spelling(s): {missing}"
+
+
+def test_docs_seed_spelling_example_is_what_loading_does() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index("Example: the seed spelling") :]
+    given, canonical = (json.loads(b) for b in re.findall(r"```json\n(.*?)```", section, re.S)[:2])
+    column = {"name": "x", "type": "float", "generator": given}
+    loaded = dsl.Column.model_validate(column).model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
+    assert loaded["generator"] == canonical
+
+
 def test_docs_json_examples_parse() -> None:
     """Every ```json block of the reference is valid JSON (whole schemas must also load)."""
     text = DOCS.read_text(encoding="utf-8")
