@@ -371,3 +371,27 @@ def test_average_amount_centres_the_lognormal() -> None:
     amount = _column(schema, "order", "total_amount")["generator"]["distribution"]
     sigma = amount["params"]["sigma"]
     assert math.exp(amount["params"]["mean"] + sigma**2 / 2) == pytest.approx(50, rel=0.01)
+
+
+def test_same_bytes_across_processes() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json; from datagen.agent.offline import author; "
+        "print(json.dumps([author(t) for t in ['wizards casting spells in castles', "
+        "'10k customers in Germany, 2M orders, weekend spikes, churn and 1% fraud', "
+        "'hospital patients with encounters and insurance claims']]))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1

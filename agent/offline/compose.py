@@ -226,6 +226,16 @@ def compose(
     return _compose(text, answers, today, merge=False)
 
 
+def generic_layout(blueprint: Blueprint) -> str:
+    """One line on how the nouns became tables."""
+    main, event = blueprint.main_entity, blueprint.main_fact
+    others = [n["id"] for n in blueprint.nodes if n["id"] not in (main, event)]
+    text = f"`{main}` is the main entity and `{event}` its events (about 5 per `{main}`)"
+    if others:
+        text += "; " + ", ".join(f"`{o}`" for o in others) + f" referenced by each `{event}`"
+    return text + "; columns are generic (a name, a category or a country, a timestamp, an amount)"
+
+
 def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) -> dict[str, Any]:
     parsed = parse(text, today)
     domain, notes = choose_domain(parsed, answers.get("domain"))
@@ -234,6 +244,8 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     draft = start_draft(blueprint, window)
     for note in notes:
         draft.note(note)
+    if domain is None:
+        draft.note(generic_layout(blueprint))
     draft.note(window_note)
     if merge and domain:
         merge_secondary(draft, parsed)
