@@ -212,6 +212,12 @@ SMALL_SCHEMA = {
                     "generator": {
                         "distribution": {"type": "uniform", "params": {"low": 1, "high": 9}}
                     },
+                    "modifiers": [
+                        {
+                            "transform": "seasonality",
+                            "args": {"dimension": "dow", "weights": [1, 1, 1, 1, 1, 1.5, 1.5]},
+                        }
+                    ],
                 },
                 {
                     "name": "sold_at",
@@ -225,7 +231,7 @@ SMALL_SCHEMA = {
             ],
         },
     ],
-    "constraints": {"ranges": [{"column": "sale.amount", "min": 1, "max": 9}]},
+    "constraints": {"ranges": [{"column": "sale.amount", "min": 1, "max": 14}]},
 }
 
 
@@ -330,6 +336,7 @@ def test_dry_run_tables_and_same_bytes_twice(tmp_path: Path) -> None:
     assert "sale: sale rows per shop row (fanout)" in first
     assert "sale.sold_at: share of rows per weekday" in first
     assert "tier: choice weights" in first
+    assert "sale.amount: mean per weekday (seasonality modifier)" in first
 
 
 def test_csv_data_and_a_missing_table(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from datagen.engine import dsl, relations
 from datagen.engine.htmlreport.profile import Profiler, display
+from datagen.engine.plan import default_time_column
 from datagen.engine.validate import time_cells
 from datagen.engine.validate.report import Check, Report
 
@@ -52,6 +53,7 @@ def declared_shapes(dataset: dsl.Dataset, report: Report, profiler: Profiler) ->
             if check.table in profiler.views:
                 shapes.append(_choice_from_check(check, profiler))
     shapes += _unchecked_patterns(dataset, by_key, profiler)
+    shapes += _unchecked_seasonality(dataset, by_key, profiler)
     shapes += _fanouts(dataset, by_key, profiler)
     # time shapes first, then fanouts, then choice weights; schema order within each
     order = {node.id: i for i, node in enumerate(dataset.nodes)}
@@ -195,6 +197,64 @@ def _unchecked_patterns(
                         ylabel="share of rows",
                         note="not scored: modifiers or an inequality repair move these "
                         "timestamps after the pattern is drawn",
+                    )
+                )
+    return shapes
+
+
+def _unchecked_seasonality(
+    dataset: dsl.Dataset,
+    by_key: dict[tuple[str, str | None, str | None], Check],
+    profiler: Profiler,
+) -> list[Shape]:
+    """Seasonality modifiers no composite_effect target scores: mean per bin vs. the weights.
+
+    Both sides are indexes (1 = the overall mean): the observed bin mean over
+    the overall mean, and the bin's weight over the row-weighted mean weight.
+    Other modifiers (trend, outliers, effects) are not modelled here.
+    """
+    shapes = []
+    for node in dataset.nodes:
+        if node.id not in profiler.views:
+            continue
+        names = set(profiler.sources[node.id].names)
+        for col in node.columns:
+            if col.type not in ("int", "float") or col.name not in names:
+                continue
+            if ("composite_effect", node.id, col.name) in by_key:
+                continue
+            for mod in col.modifiers:
+                if not isinstance(mod, dsl.SeasonalityMod):
+                    continue
+                time = mod.args.column or default_time_column(node, exclude=col.name)
+                if time is None or time not in names:
+                    continue
+                dimension = mod.args.dimension
+                counts, sums = profiler.sums_per_time_bin(node.id, col.name, time, dimension)
+                rows, total = sum(counts), sum(sums)
+                if rows == 0 or total == 0:
+                    continue
+                weights = mod.args.weights
+                mean_weight = sum(n * w for n, w in zip(counts, weights, strict=True)) / rows
+                present = [b for b in range(len(counts)) if counts[b]]
+                labels = time_cells.LABELS[dimension]
+                shapes.append(
+                    Shape(
+                        table=node.id,
+                        column=col.name,
+                        title=f"{node.id}.{col.name}: mean per {DIMENSION_NAMES[dimension]} "
+                        "(seasonality modifier)",
+                        labels=[labels[b] for b in present],
+                        observed=[
+                            round((sums[b] / counts[b]) / (total / rows), 4) for b in present
+                        ],
+                        declared=[
+                            round(weights[b] / mean_weight, 4) if mean_weight else 0.0
+                            for b in present
+                        ],
+                        ylabel="index (1 = average)",
+                        note=f"not scored (no composite_effect target); by {time}; other "
+                        "modifiers of the column also move the means",
                     )
                 )
     return shapes

@@ -65,6 +65,14 @@ class ColumnProfile:
         return self.nulls / self.rows if self.rows else 0.0
 
 
+# hour of day, weekday (Mon=0), month (Jan=0) of a timestamp expression, and the bin count
+_TIME_PARTS = {
+    "hour": ("hour({})", 24),
+    "dow": ("isodow({}) - 1", 7),
+    "month": ("month({}) - 1", 12),
+}
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -220,19 +228,31 @@ class Profiler:
     def time_bin_counts(self, table: str, column: str, dimension: str) -> list[int]:
         """Rows per hour of day, weekday (Mon=0) or month (Jan=0)."""
         col = f"{quote(column)}::TIMESTAMP"
-        part, size = {
-            "hour": (f"hour({col})", 24),
-            "dow": (f"isodow({col}) - 1", 7),
-            "month": (f"month({col}) - 1", 12),
-        }[dimension]
+        part, size = _TIME_PARTS[dimension]
         rows = self.query(
-            f"SELECT {part} AS b, count(*) FROM {self.view(table)} WHERE {quote(column)} IS NOT NULL "
+            f"SELECT {part.format(col)} AS b, count(*) FROM {self.view(table)} WHERE {quote(column)} IS NOT NULL "
             "GROUP BY b"
         )
         counts = [0] * size
         for b, n in rows:
             counts[int(b)] = int(n)
         return counts
+
+    def sums_per_time_bin(
+        self, table: str, value: str, time: str, dimension: str
+    ) -> tuple[list[int], list[float]]:
+        """Rows and the sum of `value` per hour / weekday / month of `time` (both non-null)."""
+        when = f"{quote(time)}::TIMESTAMP"
+        part, size = _TIME_PARTS[dimension]
+        rows = self.query(
+            f"SELECT {part.format(when)} AS b, count(*), sum({quote(value)}::DOUBLE) "
+            f"FROM {self.view(table)} WHERE {quote(value)} IS NOT NULL AND {quote(time)} IS NOT NULL "
+            "GROUP BY b"
+        )
+        counts, sums = [0] * size, [0.0] * size
+        for b, n, total in rows:
+            counts[int(b)], sums[int(b)] = int(n), float(total or 0.0)
+        return counts, sums
 
     def fanout_histogram(
         self, child: str, fk_column: str, parent: str, key_column: str
