@@ -238,3 +238,21 @@ def test_typos_are_one_edit_away() -> None:
         assert one_edit_away(before, after), (before, after)
         changed += after != before
     assert changed > 150
+
+
+def test_cli_profile_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from datagen.agent.commands.generate import generate_cmd
+
+    schema = str(ROOT / "examples" / "shop.json")
+    out = tmp_path / "cli"
+    args = [schema, "--out", str(out), "--format", "csv", "--scale", str(SCALE), "-q"]
+    result = CliRunner().invoke(generate_cmd, [*args, "--profile", "realistic"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / ".metadata.json").read_text())["profile"] == "realistic"
+    assert pq.read_table(out / DEFECTS_FILE).num_rows > 0
+    clean = CliRunner().invoke(generate_cmd, args)  # the default is clean: the truth goes away
+    assert clean.exit_code == 0 and not (out / DEFECTS_FILE).exists()
+    bad = CliRunner().invoke(generate_cmd, [*args, "--profile", "filthy"])
+    assert bad.exit_code == 2
