@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from datagen.agent.commands.generate import generate_cmd
 from datagen.agent.commands.report import report_cmd
 from datagen.agent.commands.validate import validate_cmd
 from datagen.engine import dsl
@@ -313,6 +314,18 @@ def test_validate_html_flag(tiny: tuple[Path, Path]) -> None:
         validate_cmd, [str(schema), "--data", str(data), "--html", "--format", "json"]
     )
     assert json.loads(json_run.stdout)["score"] >= 0  # stdout stays pure JSON
+
+
+def test_generate_html_flag(tmp_path: Path) -> None:
+    schema = tmp_path / "tiny.json"
+    schema.write_text(json.dumps(SMALL_SCHEMA))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(generate_cmd, [str(schema), "--out", str(out), "--html", "-q"])
+    path = out / HTML_FILE
+    assert f"HTML report: {path}" in result.output
+    page = path.read_text(encoding="utf-8")
+    report = json.loads((out / "report.json").read_text())
+    assert f'<span class="score-value">{report["score"]:.1f}</span>' in page
 
 
 def test_report_command_bad_input(tmp_path: Path) -> None:
