@@ -162,6 +162,19 @@ def fact_schema(rows: int) -> dict[str, Any]:
     }
 
 
+def distinct_comments(schema: dict[str, Any]) -> dict[str, Any]:
+    """TPC-H closer to dbgen's work: every Faker `*comment` column made unique.
+
+    A unique Faker column is a pool value plus the row id, a distinct string per
+    row, written plain (not dictionary-encoded), as dbgen writes its comments.
+    """
+    for node in schema["nodes"]:
+        for col in node["columns"]:
+            if "faker" in col["generator"] and col["name"].endswith("comment"):
+                col["unique"] = True
+    return schema
+
+
 # --------------------------------------------------------------------------- children
 
 
@@ -172,6 +185,8 @@ def child_datagen(args: dict[str, Any]) -> dict[str, Any]:
 
     if "fact_rows" in args:
         dataset = parse_dataset(fact_schema(int(args["fact_rows"])))
+    elif args.get("distinct_comments"):
+        dataset = parse_dataset(distinct_comments(json.loads(Path(args["schema"]).read_text())))
     else:
         dataset = load_dataset(args["schema"])
     kwargs: dict[str, Any] = {"seed": 42, "scale": float(args.get("scale", 1.0))}
@@ -624,22 +639,24 @@ class Bench:
         core_counts = [1] + ([len(self.cores)] if len(self.cores) > 1 else [])
         for n in core_counts:
             cpus = self.cpus(n)
-            runs: dict[str, list[dict[str, Any]]] = {"datagen": [], "duckdb": [], "tpchgen": []}
+            runs: dict[str, list[dict[str, Any]]] = {
+                "datagen": [],
+                "datagen_distinct": [],
+                "duckdb": [],
+                "tpchgen": [],
+            }
             for _ in range(self.opts.repeat_tpch):
-                d = self.work / "d-datagen"
-                runs["datagen"].append(
-                    self.child(
-                        "datagen",
-                        {
-                            "schema": str(ROOT / "examples" / "tpch.json"),
-                            "scale": sf,
-                            "out": str(d),
-                            "workers": n,
-                        },
-                        cpus=cpus,
-                    )
-                )
-                shutil.rmtree(d, ignore_errors=True)
+                for name, distinct in (("datagen", False), ("datagen_distinct", True)):
+                    d = self.work / "d-datagen"
+                    spec = {
+                        "schema": str(ROOT / "examples" / "tpch.json"),
+                        "scale": sf,
+                        "out": str(d),
+                        "workers": n,
+                        "distinct_comments": distinct,
+                    }
+                    runs[name].append(self.child("datagen", spec, cpus=cpus))
+                    shutil.rmtree(d, ignore_errors=True)
                 d = self.work / "d-duckdb"
                 runs["duckdb"].append(
                     self.child(
@@ -681,6 +698,10 @@ class Bench:
             entry["datagen_speed_vs_tpchgen"] = entry["tpchgen"]["seconds"] / dg["seconds"]
             entry["datagen_cpu_vs_duckdb"] = entry["duckdb"]["cpu_seconds"] / dg["cpu_seconds"]
             entry["datagen_cpu_vs_tpchgen"] = entry["tpchgen"]["cpu_seconds"] / dg["cpu_seconds"]
+            dd = entry["datagen_distinct"]
+            for tool in ("duckdb", "tpchgen"):
+                entry[f"distinct_speed_vs_{tool}"] = entry[tool]["seconds"] / dd["seconds"]
+                entry[f"distinct_cpu_vs_{tool}"] = entry[tool]["cpu_seconds"] / dd["cpu_seconds"]
             out["by_cores"][str(n)] = entry
             self.emit("d", f"TPC-H SF{sf:g}, {n} core(s)", entry)
         self.results["d_tpch"] = out
@@ -825,7 +846,9 @@ def table(results: dict[str, Any]) -> str:
         for n, e in d["by_cores"].items():
             lines.append(f"(d) TPC-H SF{d['sf']:g} to Parquet (snappy), {n} core(s)")
             lines.append(head + f" {'MB out':>7} {'MB/cpu-s':>8}")
-            for name in ("datagen", "duckdb", "tpchgen"):
+            for name in ("datagen", "datagen_distinct", "duckdb", "tpchgen"):
+                if name not in e:
+                    continue
                 run = e[name]
                 mb = run["bytes"] / 1e6
                 row(name, run, f"{mb:>5.0f} {mb / run['cpu_seconds']:>8.1f}")
@@ -835,6 +858,13 @@ def table(results: dict[str, Any]) -> str:
                 f" {e['datagen_speed_vs_tpchgen']:.2f}x wall, {e['datagen_cpu_vs_tpchgen']:.2f}x cpu"
                 "  (>1 = datagen faster)"
             )
+            if "distinct_speed_vs_duckdb" in e:
+                lines.append(
+                    f"  datagen_distinct (comments distinct per row, like dbgen) vs DuckDB:"
+                    f" {e['distinct_speed_vs_duckdb']:.2f}x wall, {e['distinct_cpu_vs_duckdb']:.2f}x cpu;"
+                    f" vs tpchgen-cli: {e['distinct_speed_vs_tpchgen']:.2f}x wall,"
+                    f" {e['distinct_cpu_vs_tpchgen']:.2f}x cpu"
+                )
     return "\n".join(lines)
 
 
