@@ -64,7 +64,8 @@ class ParquetSource(TableSource):
         self.name = name
         self.location = str(path)
         try:
-            self._file = pq.ParquetFile(path)
+            # pre_buffer keeps every column chunk read so far alive: off, memory stays at a batch
+            self._file = pq.ParquetFile(path, pre_buffer=False)
             self.schema = self._file.schema_arrow
         except (OSError, pa.ArrowException) as exc:
             raise InputError(f"cannot read {path}: {exc}") from None
