@@ -115,3 +115,29 @@ def test_ok_needs_the_score_and_no_structural_failure() -> None:
         [check("structural", False)] + [check("value", True)] * 50
     )
     assert structural_failed.score > 25 and not structural_failed.ok(0)
+
+
+def test_console_says_which_categories_are_left_out() -> None:
+    from rich.console import Console
+
+    from datagen.engine.validate import render_console
+
+    report = Report.from_checks(
+        [check("structural", True), check("structural", False, "pk_unique")],
+        skipped=[
+            {
+                "category": "value",
+                "name": "range",
+                "table": "t",
+                "column": "c",
+                "reason": "`t.c` is missing or mistyped",
+            }
+        ],
+    )
+    console = Console(record=True, width=120)
+    render_console(report, console, min_score=90)
+    text = console.export_text()
+    assert "Quality score 50.0 / 100" in text and "FAIL" in text
+    assert text.count("no checks (left out of the score)") == 2
+    assert "1 check(s) skipped: `t.c` is missing or mistyped" in text
+    assert text.index("Failed checks (1)") < text.index("Checks by kind")
