@@ -46,6 +46,8 @@ DEFAULT_WINDOW = (date(2024, 1, 1), date(2025, 1, 1))
 GENERIC_THRESHOLD = 2.5  # a domain needs this keyword score to be chosen
 WEEKEND_MARGIN = 0.02  # the validator adds the sampling error on top
 MAX_ENTITY_ROWS = 50_000_000
+MAX_DESCRIPTION = 4000  # characters read; a description is a paragraph, not a document
+MAX_NAMED_COLUMNS = 60
 
 GRAINS = {
     "every second": ("s", 1),
@@ -237,7 +239,7 @@ def generic_layout(blueprint: Blueprint) -> str:
 
 
 def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) -> dict[str, Any]:
-    parsed = parse(text, today)
+    parsed = parse(text[:MAX_DESCRIPTION], today)
     domain, notes = choose_domain(parsed, answers.get("domain"))
     blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
     window, window_note = resolve_window(parsed.window, today)
@@ -247,6 +249,8 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     if domain is None:
         draft.note(generic_layout(blueprint))
     draft.note(window_note)
+    if len(text) > MAX_DESCRIPTION:
+        draft.note(f"only the first {MAX_DESCRIPTION} characters of the description were read")
     if merge and domain:
         merge_secondary(draft, parsed)
     apply_named_tables(draft, parsed)
@@ -988,7 +992,9 @@ def _typed_values(values: tuple[str, ...]) -> list[Any]:
 
 
 def apply_columns(draft: Draft, parsed: Parsed) -> None:
-    for mention in parsed.columns:
+    if len(parsed.columns) > MAX_NAMED_COLUMNS:
+        draft.note(f"only the first {MAX_NAMED_COLUMNS} named columns were added")
+    for mention in parsed.columns[:MAX_NAMED_COLUMNS]:
         table = draft.resolve(mention.table) if mention.table else None
         if table is None and mention.table:
             if mention.table in ("it", "they", "which", "that", "this"):
