@@ -45,9 +45,10 @@ from datagen.agent.offline.parse import (
 DEFAULT_WINDOW = (date(2024, 1, 1), date(2025, 1, 1))
 GENERIC_THRESHOLD = 2.5  # a domain needs this keyword score to be chosen
 WEEKEND_MARGIN = 0.02  # the validator adds the sampling error on top
-MAX_ENTITY_ROWS = 50_000_000
+MAX_ENTITY_ROWS = 1_000_000_000
 MAX_DESCRIPTION = 4000  # characters read; a description is a paragraph, not a document
 MAX_NAMED_COLUMNS = 60
+MAX_VOCAB_ROWS = 1000  # a vocab is a short list of values
 
 GRAINS = {
     "every second": ("s", 1),
@@ -750,7 +751,10 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
 
 
 def _set_rows(draft: Draft, node: dict[str, Any], value: float, phrase: str) -> None:
-    rows = max(1, min(int(round(value)), MAX_ENTITY_ROWS))
+    limit = MAX_VOCAB_ROWS if node["kind"] == "vocab" else MAX_ENTITY_ROWS
+    rows = max(1, min(int(round(value)), limit))
+    if rows < value:
+        draft.note(f"`{node['id']}` capped at {rows} rows (asked: {value:g})")
     if node["kind"] == "vocab":
         values = _enum_values(node)
         if values and rows <= len(values):
