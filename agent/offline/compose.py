@@ -93,9 +93,12 @@ class Draft:
                 return candidate
             if candidate in synonyms and synonyms[candidate] in ids:
                 return synonyms[candidate]
-        close = difflib.get_close_matches(noun, ids + list(synonyms), n=1, cutoff=0.82)
-        if close:
-            return close[0] if close[0] in ids else synonyms[close[0]]
+        for candidate in dict.fromkeys((noun, noun.split("_")[-1])):
+            if len(candidate) < 4:
+                continue
+            close = difflib.get_close_matches(candidate, ids + list(synonyms), n=1, cutoff=0.82)
+            if close:
+                return close[0] if close[0] in ids else synonyms[close[0]]
         return None
 
     def rename(self, old: str, new: str) -> None:
@@ -498,9 +501,13 @@ def apply_mentions(draft: Draft, parsed: Parsed) -> None:
     placed_clauses = {i for noun, i, _ in mentions if draft.resolve(noun) is not None}
     columns = {c["name"] for n in draft.schema["nodes"] for c in n["columns"]}
     unplaced: list[str] = []
+    vocabulary = [k for bp in BLUEPRINTS.values() for k in bp.keywords]
     for noun, clause, owned in mentions:
         if draft.resolve(noun) is not None or noun in unplaced:
             continue
+        last = noun.split("_")[-1]
+        if last not in vocabulary and difflib.get_close_matches(last, vocabulary, n=1, cutoff=0.8):
+            continue  # a misspelt domain word such as "logistcs", not a table
         if (
             noun in columns
             or f"{noun}_id" in columns
