@@ -400,6 +400,7 @@ TRAVEL = Blueprint(
     synonyms={
         "traveler": "customer",
         "traveller": "customer",
+        "passenger": "customer",
         "guest": "customer",
         "client": "customer",
         "user": "customer",
