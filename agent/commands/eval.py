@@ -135,10 +135,11 @@ def eval_cmd(
 
     \b
     Examples:
-      datagen eval --provider offline --min-pass 0.95 --report out/eval.json
-      datagen eval --provider replay --min-pass 1 --report out/eval-replay.json
-      ANTHROPIC_API_KEY=... datagen eval --provider anthropic --record --case shop_basic
+      datagen eval --provider offline --jobs 2 --min-pass 0.95 --report out/eval.json
+      datagen eval --provider replay --cases evals/recordings/cases.yaml --min-pass 1
+      ANTHROPIC_API_KEY=... datagen eval --provider anthropic --record --case shop_demo
       datagen eval --compare out/eval-before.json out/eval.json
+      datagen eval --baseline evals/baseline-offline.json
     """
     out = Console(highlight=False)
     if not out.is_terminal:  # CI logs: wide enough for the table's seven columns
