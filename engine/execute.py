@@ -26,7 +26,7 @@ import pyarrow as pa
 from datagen.engine import __version__, dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators import BlockContext, generate_column, sequence
-from datagen.engine.generators.temporal import window_of
+from datagen.engine.generators.temporal import FREQ_SECONDS, freq_of, window_of
 from datagen.engine.load import schema_hash
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan, build_plan
@@ -217,57 +217,103 @@ def _repair_inequality(
     values: Values, col: dsl.Column, op: str, right_table: str, right_column: str, ctx: BlockContext
 ) -> np.ndarray:
     """Make `col op right` hold by construction, moving only violating rows."""
-    x = as_numpy(values, col.type)
     if right_table == ctx.node.id:
-        bound = as_numpy(ctx.columns[right_column], col.type)
+        raw: Values = ctx.columns[right_column]
         bound_mask = ctx.masks.get(right_column)
     else:
         fk = fk_between(ctx.dataset, ctx.node.id, right_table)
         assert fk is not None
         raw, bound_mask = ctx.store.take(right_table, right_column, ctx.fk_index[fk.column])
-        bound = as_numpy(raw, col.type)
-    temporal = col.type in ("date", "datetime")
-    unit = "datetime64[D]" if col.type == "date" else "datetime64[us]"
-    xi = x.astype(unit).astype(np.int64) if temporal else x
-    bi = bound.astype(unit).astype(np.int64) if temporal else bound
+    if col.type in ("date", "datetime"):
+        return _repair_temporal(
+            as_numpy(values, col.type), as_numpy(raw, "datetime"), bound_mask, col, op, ctx
+        )
+    x = as_numpy(values, col.type)
+    bound = as_numpy(raw, col.type)
     greater = op in (">", ">=")
     strict = op in (">", "<")
-    ok = (xi > bi if strict else xi >= bi) if greater else (xi < bi if strict else xi <= bi)
+    ok = (x > bound if strict else x >= bound) if greater else (x < bound if strict else x <= bound)
     if bound_mask is not None:
         ok |= bound_mask
     bad = ~ok
     if not bad.any():
         return x
-    rng = ctx.rng(col.name, "inequality")
-    u = rng.random(int(bad.sum()))
-    b = bi[bad]
-    limit = _window_limit(col, ctx, greater, unit)
-    if limit is not None:
-        span = (limit - b) if greater else (b - limit)
-        span = np.maximum(span, 0)
-        moved = b + (u * span).astype(np.int64) if greater else b - (u * span).astype(np.int64)
-    else:
-        distance = np.abs(xi[bad] - b)
-        moved = b + distance if greater else b - distance
+    b = bound[bad]
+    distance = np.abs(x[bad] - b)
+    moved = b + distance if greater else b - distance
     if strict:
-        step = 1 if (temporal or col.type == "int") else np.abs(b) * 1e-9 + 1e-9
+        step = 1 if col.type == "int" else np.abs(b) * 1e-9 + 1e-9
         moved = (
             np.where(moved > b, moved, b + step)
             if greater
             else np.where(moved < b, moved, b - step)
         )
-    fixed = xi.copy()
+    fixed = x.copy()
     fixed[bad] = moved
-    return fixed.astype(unit) if temporal else fixed.astype(x.dtype)
+    return fixed.astype(x.dtype)
 
 
-def _window_limit(col: dsl.Column, ctx: BlockContext, greater: bool, unit: str) -> int | None:
+def _repair_temporal(
+    x: np.ndarray,
+    bound: np.ndarray,
+    bound_mask: np.ndarray | None,
+    col: dsl.Column,
+    op: str,
+    ctx: BlockContext,
+) -> np.ndarray:
+    """Dates and datetimes: compared in microseconds, moved rows land on the column's grid.
+
+    The grid is a day for dates and the column's freq for datetime_series, so a
+    repaired value looks like any other (no stray microseconds), and a date
+    compared with a datetime bound is the first day that satisfies it.
+    """
+    xs = x.astype("datetime64[us]").astype(np.int64)
+    bs = bound.astype("datetime64[us]").astype(np.int64)
+    greater = op in (">", ">=")
+    strict = op in (">", "<")
+    ok = (xs > bs if strict else xs >= bs) if greater else (xs < bs if strict else xs <= bs)
+    if bound_mask is not None:
+        ok |= bound_mask
+    bad = ~ok
+    if not bad.any():
+        return x
+    tick = _grid_microseconds(col, ctx)
+    b = bs[bad]
+    # the first (last) grid point that satisfies the operator
+    if greater:
+        edge = b // tick + 1 if strict else -(-b // tick)
+    else:
+        edge = -(-b // tick) - 1 if strict else b // tick
+    limit = _window_limit_us(col, ctx, greater)
+    u = ctx.rng(col.name, "inequality").random(len(b))
+    if limit is not None:
+        far = (limit - 1) // tick if greater else -(-limit // tick)
+        span = np.maximum(far - edge, 0) if greater else np.maximum(edge - far, 0)
+    else:
+        span = np.abs(xs[bad] - b) // tick
+    steps = np.floor(u * (span + 1)).astype(np.int64)
+    moved = (edge + steps if greater else edge - steps) * tick
+    fixed = xs.copy()
+    fixed[bad] = moved
+    out = fixed.astype("datetime64[us]")
+    return out.astype("datetime64[D]") if col.type == "date" else out
+
+
+def _grid_microseconds(col: dsl.Column, ctx: BlockContext) -> int:
+    if col.type == "date":
+        return 86_400_000_000
+    spec = dsl.generator_spec(col.generator)
+    if isinstance(spec, dsl.DatetimeSeriesSpec) and not col.modifiers:
+        return FREQ_SECONDS[freq_of(spec, ctx.dataset)] * 1_000_000
+    return 1
+
+
+def _window_limit_us(col: dsl.Column, ctx: BlockContext, greater: bool) -> int | None:
     spec = dsl.generator_spec(col.generator)
     if not isinstance(spec, dsl.DatetimeSeriesSpec):
         return None
     start, end = window_of(spec, ctx.dataset)
-    second = np.datetime64(end if greater else start, "s")
-    return int(second.astype(unit).astype(np.int64))
+    return (end if greater else start) * 1_000_000
 
 
 # --------------------------------------------------------------------------- runs

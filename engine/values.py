@@ -32,8 +32,21 @@ class Encoded:
         return np.asarray(self.dictionary.to_numpy(zero_copy_only=False))[self.codes]
 
     def to_arrow(self, mask: np.ndarray | None) -> pa.Array:
-        indices = pa.array(self.codes, type=pa.int32(), mask=mask)
-        return pa.DictionaryArray.from_arrays(indices, self.dictionary)
+        unique = self.deduplicated()
+        indices = pa.array(unique.codes, type=pa.int32(), mask=mask)
+        return pa.DictionaryArray.from_arrays(indices, unique.dictionary)
+
+    def deduplicated(self) -> Encoded:
+        """The same values over a dictionary without repeats.
+
+        Pools of several locales (or mapped values) can repeat a value; Arrow's
+        Parquet writer does not write such dictionaries byte-identically twice.
+        """
+        distinct = pc.unique(self.dictionary)
+        if len(distinct) == len(self.dictionary):
+            return self
+        remap = pc.index_in(self.dictionary, value_set=distinct).to_numpy(zero_copy_only=False)
+        return Encoded(remap.astype(np.int32)[self.codes], distinct)
 
 
 Values: TypeAlias = np.ndarray | Encoded | pa.Array

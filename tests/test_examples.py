@@ -75,7 +75,7 @@ def generated(
     size_args = _size_args(schema)
     base = tmp_path_factory.mktemp(schema.stem)
     outs = [base / "first", base / "second"]
-    # both runs at once (one worker each): the second one is only there to compare bytes
+    # both runs at once, with different worker counts: the second one is there to compare bytes
     procs = [
         subprocess.Popen(
             [
@@ -88,14 +88,14 @@ def generated(
                 str(SEED),
                 "-q",
                 "--workers",
-                "1",
+                workers,
                 *size_args,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for out in outs
+        for out, workers in zip(outs, ("1", "2"), strict=True)
     ]
     for proc in procs:
         stdout, stderr = proc.communicate(timeout=TIMEOUT)

@@ -351,3 +351,16 @@ def test_email_describes_the_same_person_as_the_name() -> None:
             if ch.isascii() and ch.isalnum()
         )
         assert row["email"].startswith(ascii_first + "."), row
+
+
+def test_dictionaries_never_repeat_a_value() -> None:
+    import pyarrow as pa
+
+    from datagen.engine.values import Encoded
+
+    encoded = Encoded(
+        np.array([0, 1, 2, 3], dtype=np.int32), pa.array(["Berlin", "Wien", "Berlin", "Graz"])
+    )
+    arrow = encoded.to_arrow(None)
+    assert arrow.dictionary.to_pylist() == ["Berlin", "Wien", "Graz"]
+    assert arrow.to_pylist() == ["Berlin", "Wien", "Berlin", "Graz"]
