@@ -14,6 +14,7 @@ import os
 import shlex
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,10 +36,26 @@ from datagen.agent.providers import PROVIDERS, default_provider_name, get_provid
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
+from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
+from datagen.engine.execute import default_workers
+from datagen.engine.writers import FORMATS, parse_formats
 from datagen.prompts import load_prompts
 
-OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl")
+OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
+SCORABLE_FORMATS = ("parquet", "csv", "jsonl", "json")
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """How `create` writes the data: the same choices as `datagen generate`."""
+
+    formats: list[str]
+    profile: str
+    dsn: str | None
+    html: bool
+
+
 MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 
 
@@ -91,6 +108,32 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     show_default=True,
     help="Repair turns allowed after the first draft.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    default="parquet",
+    show_default=True,
+    metavar="FORMAT[,FORMAT...]",
+    help=f"Data formats, as for generate: {', '.join(FORMATS)}. One of parquet, csv, jsonl or "
+    "json is needed to score the data.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="clean",
+    show_default=True,
+    help="Corruption profile for the data (see datagen generate --help).",
+)
+@click.option(
+    "--dsn",
+    envvar="DATAGEN_DSN",
+    default=None,
+    metavar="URL",
+    help="PostgreSQL for --format postgres.",
+)
+@click.option(
+    "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
+)
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -104,6 +147,10 @@ def create_cmd(
     no_generate: bool,
     min_score: float,
     max_repairs: int,
+    fmt: str,
+    profile: str,
+    dsn: str | None,
+    write_html: bool,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -120,6 +167,11 @@ def create_cmd(
       echo "an online shop" | datagen create -d - --provider offline
     """
     err = Console(stderr=True, highlight=False)
+    data = DataOptions(parse_formats(fmt), profile, dsn, write_html)
+    if not no_generate and not set(data.formats) & set(SCORABLE_FORMATS):
+        raise InputError(
+            f"--format {fmt}: add one of {', '.join(SCORABLE_FORMATS)} so the data can be scored"
+        )
     text = _read_description(description, description_file)
     settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=seed)
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
@@ -186,7 +238,7 @@ def create_cmd(
         if out is None:
             _check_out(target)
         summary = _write_outputs(
-            result, author_, staging, target, transcript, settings, no_generate
+            result, author_, staging, target, transcript, settings, no_generate, data
         )
     except BaseException:
         transcript.close()
@@ -208,6 +260,7 @@ def _write_outputs(
     transcript: Transcript,
     settings: LoopSettings,
     no_generate: bool,
+    data: DataOptions,
 ) -> dict[str, Any]:
     dataset, seed, min_score = result.dataset, settings.seed, settings.min_score
     (staging / "schema.json").write_text(json.dumps(result.schema, indent=2) + "\n")
@@ -222,9 +275,24 @@ def _write_outputs(
         from datagen.engine.execute import generate_dataset
         from datagen.engine.validate import validate_dataset
 
-        generated = generate_dataset(dataset, staging / "data", seed=seed, quiet=True)
+        generated = generate_dataset(
+            dataset,
+            staging / "data",
+            seed=seed,
+            quiet=True,
+            fmt=data.formats,
+            profile=data.profile,
+            dsn=data.dsn,
+            workers=default_workers(),
+        )
         rows = {t.name: (t.rows, True) for t in generated.tables}
         report, score_origin = validate_dataset(dataset, staging / "data"), "full data"
+        if data.html:
+            from datagen.engine.htmlreport import write_html_report
+
+            write_html_report(
+                dataset, staging / "data", report, out=staging / "report.html", min_score=min_score
+            )
     report_dict = report.to_dict() if report is not None else {"score": result.score}
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
@@ -235,6 +303,8 @@ def _write_outputs(
     _publish(staging, target)
 
     text = _summary(result, target, rows, score, score_origin, settings, passed, no_generate)
+    if data.html and not no_generate:
+        text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
         text += "\nfailed checks:\n" + "\n".join(
             f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
@@ -276,7 +346,7 @@ def _summary(
         lines.append(f"quality score: {score:.1f}/100 ({score_origin}; minimum {min_score:g})")
     if result.provider == "anthropic" or result.usage.total_tokens:
         lines.append("tokens: " + _tokens(result.usage, result.model))
-    made = [f for f in OUTPUT_FILES if not (no_generate and f == "data")]
+    made = [f for f in OUTPUT_FILES if (target / f).exists()]
     lines.append(f"wrote {target}/: " + ", ".join(f + "/" if f == "data" else f for f in made))
     schema = shlex.quote(str(target / "schema.json"))
     data = shlex.quote(str(target / "data"))
