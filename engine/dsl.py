@@ -650,6 +650,18 @@ class Fanout(Strict):
         return self.lambda_
 
 
+class CorruptionRates(Strict):
+    """This table's defect rates under `--profile realistic|dirty` (unset: the profile's)."""
+
+    missing: float | None = Field(None, ge=0, le=1)
+    typo: float | None = Field(None, ge=0, le=1)
+    out_of_range: float | None = Field(None, ge=0, le=1)
+    orphan_fk: float | None = Field(None, ge=0, le=1)
+    duplicate: float | None = Field(None, ge=0, le=1)
+    late_arrival: float | None = Field(None, ge=0, le=1)
+    out_of_order: float | None = Field(None, ge=0, le=1)
+
+
 class Node(Strict):
     id: Identifier
     kind: Literal["entity", "fact", "vocab"]
@@ -663,6 +675,9 @@ class Node(Strict):
     fanout: Fanout | None = None
     columns: list[Column] = Field(min_length=1)
     description: str | None = None
+    corruption: CorruptionRates | None = Field(
+        None, description="defect rates under --profile realistic|dirty; override the profile's"
+    )
 
     @model_validator(mode="after")
     def _kind_rules(self) -> Node:
@@ -783,7 +798,9 @@ class SeasonalityTarget(Strict):
     dimension: PatternDimension
     weights: list[Annotated[float, Field(ge=0)]]
     value: Identifier | None = Field(None, description="sum this column; default count rows")
-    tolerance: float = Field(0.15, gt=0, description="max absolute error of each share")
+    tolerance: float = Field(
+        0.15, gt=0, description="largest allowed difference of each period's index (1.0 = average)"
+    )
 
 
 class CompositeEffectTarget(Strict):
