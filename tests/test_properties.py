@@ -170,3 +170,20 @@ def test_keys_fks_inequalities_and_determinism(data: dict[str, Any], seed: int) 
     )
     if fanout.max is not None:
         assert counts.max(initial=0) <= fanout.max
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 5), min_size=1, max_size=60),
+    start=st.integers(0, 200),
+    size=st.integers(1, 50),
+)
+def test_block_parent_rows_match_a_search_per_row(counts: list[int], start: int, size: int) -> None:
+    from datagen.engine.execute import _parent_rows
+
+    cumulative = np.cumsum(np.array(counts, dtype=np.int64))
+    total = int(cumulative[-1])
+    start = min(start, total)
+    stop = min(total, start + size)
+    expected = np.searchsorted(cumulative, np.arange(start, stop), side="right")
+    assert _parent_rows(cumulative, start, stop).tolist() == expected.tolist()

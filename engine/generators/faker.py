@@ -108,14 +108,26 @@ def locale_for(value: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def pool(seed: int, table: str, column: str, method: str, locale: str) -> tuple[str, ...]:
-    """Distinct values (order kept) from POOL_SIZE Faker calls: built once per run and column."""
+def pool(
+    seed: int, table: str, column: str, method: str, locale: str, size: int = POOL_SIZE
+) -> tuple[str, ...]:
+    """Distinct values (order kept) from `size` Faker calls: built once per run and column."""
     from faker import Faker
 
     fake = Faker(locale)
     fake.seed_instance(derive_seed(seed, table, column, method, locale, "pool") % (2**63))
     produce = getattr(fake, method)
-    return tuple(dict.fromkeys(str(produce()) for _ in range(POOL_SIZE)))
+    return tuple(dict.fromkeys(str(produce()) for _ in range(size)))
+
+
+def _row_id_text(ctx: BlockContext) -> pa.Array:
+    """Global row numbers as text: what makes stamped values unique by construction."""
+    return pa.array(ctx.row_ids).cast(pa.string())
+
+
+def pool_size(ctx: BlockContext) -> int:
+    """No more Faker calls than the table has rows (a 5-row table needs no 2,048-value pool)."""
+    return max(1, min(POOL_SIZE, ctx.table_rows))
 
 
 def _ascii(text: str) -> str:
@@ -182,10 +194,14 @@ def _person(
     rng = ctx.rng(name_column)
     table = ctx.node.id
     firsts = _pick(
-        [pool(ctx.seed, table, name_column, "first_name", loc) for loc in locales], row_locale, rng
+        [pool(ctx.seed, table, name_column, "first_name", loc, pool_size(ctx)) for loc in locales],
+        row_locale,
+        rng,
     )
     lasts = _pick(
-        [pool(ctx.seed, table, name_column, "last_name", loc) for loc in locales], row_locale, rng
+        [pool(ctx.seed, table, name_column, "last_name", loc, pool_size(ctx)) for loc in locales],
+        row_locale,
+        rng,
     )
     return firsts, lasts
 
@@ -208,7 +224,6 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     table = ctx.node.id
     if spec.method == "uuid4":
         return uuid_strings(rng, ctx.n)
-    row_ids = pa.array(ctx.row_ids).cast(pa.string())
 
     if spec.method in ("email", "free_email", "company_email", "user_name") and (
         col.unique or spec.method == "user_name"
@@ -226,27 +241,32 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
             _ascii_encoded(firsts), _ascii_encoded(lasts), separator
         )
         if spec.method == "user_name":
-            return pc.binary_join_element_wise(local, row_ids, "")
+            return pc.binary_join_element_wise(local, _row_id_text(ctx), "")
         domains = _decoded(
             _pick(
-                [pool(ctx.seed, table, col.name, "free_email_domain", loc) for loc in locales],
+                [
+                    pool(ctx.seed, table, col.name, "free_email_domain", loc, pool_size(ctx))
+                    for loc in locales
+                ],
                 row_locale,
                 rng,
             )
         )
-        return pc.binary_join_element_wise(local, row_ids, "@", domains, "")
+        return pc.binary_join_element_wise(local, _row_id_text(ctx), "@", domains, "")
 
     locales, row_locale = _row_locales(spec, ctx)
     if spec.method == "name":
         firsts, lasts = _person(ctx, col.name, locales, row_locale)
         names = pc.binary_join_element_wise(_decoded(firsts), _decoded(lasts), " ")
-        return pc.binary_join_element_wise(names, row_ids, " #") if col.unique else names
+        return pc.binary_join_element_wise(names, _row_id_text(ctx), " #") if col.unique else names
 
     picked = _pick(
-        [pool(ctx.seed, table, col.name, spec.method, loc) for loc in locales], row_locale, rng
+        [pool(ctx.seed, table, col.name, spec.method, loc, pool_size(ctx)) for loc in locales],
+        row_locale,
+        rng,
     )
     if col.unique:
-        return pc.binary_join_element_wise(_decoded(picked), row_ids, "-")
+        return pc.binary_join_element_wise(_decoded(picked), _row_id_text(ctx), "-")
     if col.type != "string":
         return as_numpy(picked.decode(), col.type)
     return picked
