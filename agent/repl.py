@@ -1,0 +1,549 @@
+"""`datagen chat`: build and refine a dataset one message at a time.
+
+A `ChatSession` holds the schema being edited, its undo/redo stacks, where it
+was saved and the session transcript. Every English message is an edit request
+run through the authoring loop (agent/loop.py) with the current schema in
+context, so it is checked, repaired and scored exactly like `datagen create`;
+the offline provider turns edits into drafts with the grammar in agent/edits.py.
+Lines starting with `/` are commands. Input comes from prompt_toolkit on a
+terminal, else plain lines from a stream (scripts and tests).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shlex
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from datagen.agent.edits import EditNotUnderstood, apply_edit
+from datagen.agent.loop import (
+    Answerer,
+    AuthoringFailed,
+    DefaultAnswerer,
+    DraftChecker,
+    LoopSettings,
+    author,
+)
+from datagen.agent.providers.base import Conversation, Provider, Reply
+from datagen.agent.transcript import Transcript
+from datagen.engine import dsl
+
+Schema = dict[str, Any]
+
+HELP = """\
+Type what you want in English: the first message describes the dataset, every
+later one is an edit ("customers: 50k", "weekend peak on orders").
+  /show [TABLE]          the tables, or one table's columns
+  /describe              description, estimated rows, assumptions
+  /sample TABLE [N]      N rows (default 5) from a dry run
+  /generate [--scale F]  write the data under the output directory
+  /validate              score the generated data (else a dry run)
+  /undo  /redo           step through the edits
+  /save [FILE]           write the schema (and the transcript beside it)
+  /load FILE             edit another schema
+  /history               the edits so far
+  /help  /quit           this text; leave (Ctrl-D leaves, Ctrl-C cancels a request)"""
+
+
+def default_history_path(environ: dict[str, str] | None = None) -> Path:
+    """$DATAGEN_CHAT_HISTORY, else $XDG_DATA_HOME/datagen/chat_history (~/.local/share)."""
+    env = os.environ if environ is None else environ
+    if env.get("DATAGEN_CHAT_HISTORY"):
+        return Path(env["DATAGEN_CHAT_HISTORY"])
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "datagen" / "chat_history"
+
+
+def transcript_path(schema_path: Path) -> Path:
+    """`shop/schema.json` -> `shop/schema.chat.jsonl`."""
+    return schema_path.with_name(schema_path.stem + ".chat.jsonl")
+
+
+@dataclass
+class Version:
+    schema: Schema
+    label: str  # the message or command that produced it
+    score: float | None = None
+
+
+class GrammarEditor:
+    """The offline provider for edits: the grammar's result first, offline repairs after."""
+
+    name = "offline"
+    model: str | None = None
+
+    def __init__(self, edited: Schema) -> None:
+        self.edited = edited
+
+    def next(self, conversation: Conversation) -> Reply:
+        from datagen.agent.offline.provider import repair
+
+        last = conversation.exchanges[-1] if conversation.exchanges else None
+        if last and last.reply.schema is not None and last.feedback and last.feedback.is_error:
+            return Reply(kind="schema", schema=repair(last.reply.schema, last.feedback.text))
+        return Reply(kind="schema", schema=copy.deepcopy(self.edited))
+
+
+@dataclass
+class ChatSession:
+    provider: Provider
+    console: Console
+    settings: LoopSettings = field(default_factory=LoopSettings)
+    answerer: Answerer = field(default_factory=DefaultAnswerer)
+    out: Path | None = None
+    schema_path: Path | None = None  # where /save writes by default
+    versions: list[Version] = field(default_factory=list)  # undo stack; last = current
+    undone: list[Version] = field(default_factory=list)  # redo stack
+    saved: Schema | None = None
+    transcript: Transcript = field(default_factory=Transcript)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def schema(self) -> Schema | None:
+        return self.versions[-1].schema if self.versions else None
+
+    @property
+    def dirty(self) -> bool:
+        return self.schema is not None and self.schema != self.saved
+
+    def dataset(self) -> dsl.Dataset:
+        assert self.schema is not None
+        return dsl.Dataset.model_validate(self.schema)
+
+    def start(self, schema: Schema | None = None, path: Path | None = None) -> None:
+        self.transcript.write(
+            "start",
+            command="chat",
+            provider=self.provider.name,
+            model=self.provider.model,
+            seed=self.settings.seed,
+            schema=str(path) if path else None,
+        )
+        if schema is not None:
+            self.versions.append(Version(schema, f"loaded {path}" if path else "loaded"))
+            self.saved = copy.deepcopy(schema) if path else None
+
+    def say(self, text: str, style: str | None = None) -> None:
+        self.console.print(text, style=style, markup=False, highlight=False)
+
+    # ------------------------------------------------------------------ input
+
+    def handle(self, line: str) -> bool:
+        """One line of input; False when the session should end."""
+        line = line.strip()
+        if not line:
+            return True
+        self.transcript.write("input", text=line)
+        if line.startswith("/"):
+            return self.command(line)
+        self.message(line)
+        return True
+
+    def message(self, text: str) -> None:
+        current = self.schema
+        provider: Provider = self.provider
+        if current is not None and self.provider.name == "offline":
+            try:
+                edit = apply_edit(current, text)
+            except EditNotUnderstood as exc:
+                self.say(f"{exc}", style="yellow")
+                self.say(
+                    "that edit needs an LLM provider (--provider anthropic); "
+                    "/help lists what the offline author understands",
+                    style="yellow",
+                )
+                self.transcript.write("rejected", text=text, reason=str(exc))
+                return
+            self.say(edit.summary, style="dim")
+            provider = GrammarEditor(edit.schema)
+        try:
+            result = author(
+                text,
+                provider,
+                settings=self.settings,
+                answerer=self.answerer,
+                transcript=self.transcript,
+                checker=DraftChecker(self.settings),
+                current_schema=current,
+                progress=lambda msg: self.say(msg, style="dim"),
+            )
+        except AuthoringFailed as exc:
+            self.say(f"not applied: {exc}", style="red")
+            self.transcript.write("rejected", text=text, reason=str(exc))
+            return
+        except Exception as exc:  # a refused description, an API error: the session goes on
+            self.say(f"error: {exc}", style="red")
+            self.transcript.write("rejected", text=text, reason=str(exc))
+            return
+        self.accept(Version(result.schema, text, result.score), current)
+
+    def accept(self, version: Version, before: Schema | None) -> None:
+        self.versions.append(version)
+        self.undone.clear()
+        for line in schema_diff(before, version.schema):
+            self.say(line)
+        if version.score is not None:
+            self.say(f"dry-run score {version.score:.1f}/100")
+        self.transcript.write(
+            "accepted", text=version.label, score=version.score, schema=version.schema
+        )
+
+    # ------------------------------------------------------------------ commands
+
+    def command(self, line: str) -> bool:
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            self.say(f"error: {exc}", style="red")
+            return True
+        name, args = words[0].lower(), words[1:]
+        if name in ("/quit", "/exit", "/q"):
+            return False
+        handler = _COMMANDS.get(name)
+        if handler is None:
+            import difflib
+
+            near = difflib.get_close_matches(name, list(_COMMANDS) + ["/quit"], n=1)
+            self.say(f"unknown command {name}" + (f"; did you mean {near[0]}?" if near else ""))
+            return True
+        needs_schema = name not in ("/help", "/load", "/history", "/redo")
+        if needs_schema and self.schema is None:
+            self.say("no schema yet: describe the dataset first (or /load FILE)", style="yellow")
+            return True
+        try:
+            handler(self, args)
+        except (OSError, ValueError) as exc:
+            self.say(f"error: {exc}", style="red")
+        return True
+
+    def cmd_help(self, args: list[str]) -> None:
+        self.say(HELP)
+
+    def cmd_show(self, args: list[str]) -> None:
+        dataset = self.dataset()
+        if args:
+            node = next((n for n in dataset.nodes if n.id == args[0]), None)
+            if node is None:
+                self.say(f"no table `{args[0]}`; tables: {', '.join(n.id for n in dataset.nodes)}")
+                return
+            view = Table(title=f"{node.id} ({node.kind})", title_justify="left")
+            for name in ("column", "type", "generator", "notes"):
+                view.add_column(name)
+            raw = next(n for n in self.schema["nodes"] if n["id"] == node.id)  # type: ignore[index]
+            for col in raw["columns"]:
+                notes = []
+                if col["name"] == raw.get("pk"):
+                    notes.append("pk")
+                if col.get("unique"):
+                    notes.append("unique")
+                if col.get("nullable"):
+                    notes.append("nullable")
+                generator = next(iter(col["generator"]))
+                view.add_row(col["name"], col["type"], generator, ", ".join(notes))
+            self.console.print(view)
+            return
+        view = Table(title=f"{dataset.metadata.name}", title_justify="left")
+        for name in ("table", "kind", "rows", "columns"):
+            view.add_column(name)
+        for node in dataset.nodes:
+            view.add_row(node.id, node.kind, _size(node), str(len(node.columns)))
+        self.console.print(view)
+
+    def cmd_describe(self, args: list[str]) -> None:
+        from datagen.engine.plan import build_plan
+
+        dataset = self.dataset()
+        plan = build_plan(dataset, self.settings.seed)
+        self.say(f"{dataset.metadata.name}: {dataset.metadata.description or ''}".rstrip(": "))
+        frame = self.schema.get("timeframe") or {}  # type: ignore[union-attr]
+        if frame:
+            self.say(f"timeframe {frame.get('start')} to {frame.get('end')}")
+        for table in plan.order:
+            tp = plan.tables[table]
+            parents = f" (per {', '.join(tp.node.parents)})" if tp.node.parents else ""
+            self.say(f"  {table:<20} {tp.node.kind:<7} ~{tp.estimated_rows:,} rows{parents}")
+        self.say(f"estimated total: {plan.estimated_total_rows:,} rows")
+        if dataset.metadata.assumptions:
+            self.say("assumptions:")
+            for note in dataset.metadata.assumptions:
+                self.say(f"  - {note}")
+
+    def cmd_sample(self, args: list[str]) -> None:
+        from datagen.agent.commands.generate import print_sample
+        from datagen.engine.execute import dry_run
+
+        if not args:
+            self.say("usage: /sample TABLE [N]")
+            return
+        table, limit = args[0], int(args[1]) if len(args) > 1 else 5
+        tables = dry_run(self.dataset(), seed=self.settings.seed, rows_per_table=max(limit, 50))
+        if table not in tables:
+            self.say(f"no table `{table}`; tables: {', '.join(tables)}")
+            return
+        print_sample({table: tables[table]}, self.console, limit=limit)
+
+    def cmd_generate(self, args: list[str]) -> None:
+        from datagen.engine.execute import generate_dataset
+        from datagen.engine.validate import validate_dataset
+
+        scale = 1.0
+        if args:
+            if args[0] != "--scale" or len(args) != 2:
+                self.say("usage: /generate [--scale F]")
+                return
+            scale = float(args[1])
+        data = self.output_dir() / "data"
+        self.say(f"generating into {data} (scale {scale:g}, seed {self.settings.seed})...")
+        result = generate_dataset(self.dataset(), data, seed=self.settings.seed, scale=scale)
+        for table in result.tables:
+            self.say(f"  {table.name:<20} {table.rows:,} rows")
+        report = validate_dataset(self.dataset(), data) if scale == 1.0 else None
+        if report is not None:
+            self.say(f"quality score {float(report.score):.1f}/100 (full data)")
+        self.transcript.write("generated", out=str(data), scale=scale, rows=result.total_rows)
+
+    def cmd_validate(self, args: list[str]) -> None:
+        from datagen.engine.validate import render_console, validate_dataset
+
+        data = self.output_dir() / "data"
+        if (data / ".metadata.json").exists() or any(data.glob("*.parquet")):
+            report = validate_dataset(self.dataset(), data)
+            self.say(f"validating {data}")
+        else:
+            from datagen.agent.loop import engine_scorer
+
+            self.say("no generated data yet (/generate): validating a dry run")
+            report = engine_scorer(
+                self.dataset(), self.settings.seed, self.settings.dry_run_rows
+            ).report
+        render_console(report, self.console, min_score=self.settings.min_score)
+
+    def cmd_undo(self, args: list[str]) -> None:
+        if len(self.versions) <= 1:
+            self.say("nothing to undo")
+            return
+        version = self.versions.pop()
+        self.undone.append(version)
+        self.say(f"undid: {version.label}")
+        for line in schema_diff(version.schema, self.schema):
+            self.say(line)
+        self.transcript.write("undo", text=version.label)
+
+    def cmd_redo(self, args: list[str]) -> None:
+        if not self.undone:
+            self.say("nothing to redo")
+            return
+        before = self.schema
+        version = self.undone.pop()
+        self.versions.append(version)
+        self.say(f"redid: {version.label}")
+        for line in schema_diff(before, version.schema):
+            self.say(line)
+        self.transcript.write("redo", text=version.label)
+
+    def cmd_save(self, args: list[str]) -> None:
+        path = Path(args[0]) if args else self.default_save_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps(self.schema, indent=2) + "\n")
+        tmp.replace(path)
+        self.schema_path = path
+        self.saved = copy.deepcopy(self.schema)
+        self.transcript.write("saved", path=str(path))
+        self.write_transcript()
+        self.say(f"saved {path} (transcript {transcript_path(path).name})")
+
+    def cmd_load(self, args: list[str]) -> None:
+        if len(args) != 1:
+            self.say("usage: /load FILE")
+            return
+        from datagen.engine.load import load_dataset
+
+        path = Path(args[0])
+        schema = load_dataset(path).to_json_dict()
+        before = self.schema
+        self.versions.append(Version(schema, f"/load {path}"))
+        self.undone.clear()
+        self.schema_path = path
+        self.saved = copy.deepcopy(schema)
+        for line in schema_diff(before, schema):
+            self.say(line)
+        self.transcript.write("loaded", path=str(path))
+
+    def cmd_history(self, args: list[str]) -> None:
+        if not self.versions:
+            self.say("no edits yet")
+        for i, version in enumerate(self.versions, 1):
+            score = f"  (score {version.score:.1f})" if version.score is not None else ""
+            self.say(f"{i:>3}. {version.label}{score}")
+        for version in reversed(self.undone):
+            self.say(f"     (undone) {version.label}")
+
+    # ------------------------------------------------------------------ files
+
+    def default_save_path(self) -> Path:
+        if self.schema_path is not None:
+            return self.schema_path
+        return self.output_dir() / "schema.json"
+
+    def output_dir(self) -> Path:
+        if self.out is not None:
+            return self.out
+        if self.schema_path is not None:
+            return self.schema_path.parent
+        return Path("out") / self.dataset().metadata.name
+
+    def write_transcript(self) -> None:
+        """The whole session so far, beside the saved schema (rewritten at each save)."""
+        if self.schema_path is None:
+            return
+        path = transcript_path(self.schema_path)
+        with path.open("w", encoding="utf-8") as fh:
+            for record in self.transcript.records:
+                fh.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+
+
+_COMMANDS: dict[str, Callable[[ChatSession, list[str]], None]] = {
+    "/help": ChatSession.cmd_help,
+    "/show": ChatSession.cmd_show,
+    "/describe": ChatSession.cmd_describe,
+    "/sample": ChatSession.cmd_sample,
+    "/generate": ChatSession.cmd_generate,
+    "/validate": ChatSession.cmd_validate,
+    "/undo": ChatSession.cmd_undo,
+    "/redo": ChatSession.cmd_redo,
+    "/save": ChatSession.cmd_save,
+    "/load": ChatSession.cmd_load,
+    "/history": ChatSession.cmd_history,
+}
+
+
+def _size(node: dsl.Node) -> str:
+    if node.fanout is not None:
+        return f"{node.fanout.mean:g} per {node.parents[0]}"
+    return f"{node.rows:,}" if node.rows is not None else ""
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def schema_diff(before: Schema | None, after: Schema | None) -> list[str]:
+    """Short lines: tables, columns and row counts added, removed or changed."""
+    if after is None:
+        return []
+    old = {n["id"]: n for n in (before or {}).get("nodes", [])}
+    new = {n["id"]: n for n in after.get("nodes", [])}
+    lines = []
+    for table in [t for t in new if t not in old]:
+        node = new[table]
+        lines.append(
+            f"+ table {table} ({node['kind']}, {len(node['columns'])} columns{_rows(node)})"
+        )
+    for table in [t for t in old if t not in new]:
+        lines.append(f"- table {table}")
+    for table in [t for t in new if t in old]:
+        a, b = old[table], new[table]
+        if _rows(a) != _rows(b):
+            lines.append(f"~ {table} rows:{_rows(a)[1:]} ->{_rows(b)[1:]}")
+        cols_a = {c["name"]: c for c in a["columns"]}
+        cols_b = {c["name"]: c for c in b["columns"]}
+        for name in [c for c in cols_b if c not in cols_a]:
+            lines.append(f"+ column {table}.{name} ({cols_b[name]['type']})")
+        for name in [c for c in cols_a if c not in cols_b]:
+            lines.append(f"- column {table}.{name}")
+        for name in [c for c in cols_b if c in cols_a and cols_a[c] != cols_b[c]]:
+            lines.append(f"~ column {table}.{name}")
+    for section in ("constraints", "targets"):
+        if (before or {}).get(section) != after.get(section) and before is not None:
+            lines.append(f"~ {section}")
+    return lines or ["(no change to tables, columns or row counts)"]
+
+
+def _rows(node: Schema) -> str:
+    if node.get("fanout"):
+        fan = node["fanout"]
+        mean = fan.get("lambda") if fan.get("lambda") is not None else fan.get("max")
+        return f", {mean:g} per {node['parents'][0]}"
+    return f", {node['rows']:,} rows" if node.get("rows") is not None else ""
+
+
+# --------------------------------------------------------------------------- input loops
+
+
+def plain_lines(stream: IO[str], console: Console) -> Iterator[str]:
+    """Non-TTY input: one request per line; `#` lines are comments."""
+    for line in stream:
+        text = line.rstrip("\n")
+        if text.strip().startswith("#"):
+            continue
+        console.print(f"> {text}", markup=False, highlight=False, style="bold")
+        yield text
+
+
+def run_plain(session: ChatSession, stream: IO[str]) -> None:
+    """Drive a session from lines (stdin when it is not a terminal)."""
+    for line in plain_lines(stream, session.console):
+        if not session.handle(line):
+            break
+    if session.dirty:
+        session.say(
+            "unsaved changes discarded (no terminal to ask): end scripts with /save",
+            style="yellow",
+        )
+    session.transcript.write("end", saved=not session.dirty)
+    session.write_transcript()
+
+
+def run_terminal(session: ChatSession, history_file: Path) -> None:
+    """The interactive loop: prompt_toolkit line editing and a persistent history."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    history_file.parent.mkdir(parents=True, exist_ok=True)
+    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(history_file)))
+    while True:
+        try:
+            line = prompt.prompt("datagen> ")
+        except KeyboardInterrupt:  # Ctrl-C at the prompt: clear the line, stay
+            continue
+        except EOFError:  # Ctrl-D
+            line = "/quit"
+        try:
+            going = session.handle(line)
+        except KeyboardInterrupt:  # Ctrl-C during a request: drop it, keep the schema
+            session.say("cancelled", style="yellow")
+            session.transcript.write("cancelled", text=line)
+            continue
+        if not going:
+            if session.dirty and not _confirm_leave(session, prompt):
+                continue
+            break
+    session.transcript.write("end", saved=not session.dirty)
+    session.write_transcript()
+
+
+def _confirm_leave(session: ChatSession, prompt: Any) -> bool:
+    """Unsaved changes: save (y), discard (n) or stay (c). True to leave."""
+    path = session.default_save_path()
+    session.say(f"unsaved changes: save to {path}? y = save, n = discard, c = stay")
+    while True:
+        try:
+            reply = prompt.prompt("[y/n/c] ").strip().lower()
+        except (KeyboardInterrupt, EOFError):
+            return False
+        if reply in ("y", "yes"):
+            session.cmd_save([])
+            return True
+        if reply in ("n", "no"):
+            return True
+        if reply in ("c", "cancel", ""):
+            return False
