@@ -494,12 +494,23 @@ def _dictionary_encoded(col: dsl.Column) -> bool:
     return isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec, dsl.LookupSpec))
 
 
-def dictionary_columns(node: dsl.Node) -> list[str]:
-    """Columns whose values repeat a lot: strings from pools, flags, keys, picks."""
+DICTIONARY_MAX_KEYS = 1 << 16
+
+
+def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None) -> list[str]:
+    """Columns whose values repeat a lot: strings from pools, flags, picks, keys of small tables.
+
+    A lookup into a large table (lineitem -> orders) has too many distinct values
+    for a dictionary to pay: encoding it costs 4x a plain write and the file grows.
+    """
     out = []
+    row_counts = row_counts or {}
     for col in node.columns:
         spec = dsl.generator_spec(col.generator)
-        repeats = isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec, dsl.LookupSpec))
+        repeats = isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec))
+        if isinstance(spec, dsl.LookupSpec):
+            source = spec.from_.split(".", 1)[0]
+            repeats = row_counts.get(source, 0) <= DICTIONARY_MAX_KEYS
         if (
             col.type == "bool"
             or (col.type == "string" and _dictionary_encoded(col))
@@ -564,7 +575,10 @@ def generate_dataset(
         outputs = Outputs(tmp, dataset, fmt, seed=seed, profile=profile, dsn=dsn)
         for table, run, blocks in iter_tables(plan, on_block, executor):
             schema = arrow_schema(run.table.node)
-            writer = outputs.open_table(table, schema, run.rows, dictionary_columns(run.table.node))
+            row_counts = {r.name: r.rows for r in results} | {table: run.rows}
+            writer = outputs.open_table(
+                table, schema, run.rows, dictionary_columns(run.table.node, row_counts)
+            )
             with writer:
                 conformed = (_conform(batch, schema) for batch in blocks)
                 if workers > 1:
