@@ -6,12 +6,13 @@ Supported phrasings (one edit per message; table names may be plural):
     add table T                          add a T table
     add column C to T                    add C to T
     remove table T                       remove column T.C      remove C from T
-    rename T to U                        rename T.C to D
+    rename T to U                        rename T.C to D        rename C to D
     T: 50k                               set T to 2000 rows     make it 50k T
     10x more T                           3x fewer T     double T     halve T
     T per P: 4                           4 T per P     (a fact's mean fanout)
     weekend peak on T                    weekday peak on T      business hours on T
     evening peak on T                    december peak on T     summer peak on T
+    (without `on T`: the first fact table with a generated timestamp)
 
 Anything else raises `EditNotUnderstood` carrying the closest supported phrasing
 (difflib); the chat then says the request needs an LLM provider.
@@ -208,6 +209,11 @@ def _remove_either(schema: Schema, m: re.Match[str]) -> str:
 
 
 def _rename_table(schema: Schema, m: re.Match[str]) -> str:
+    word = m["old"].lower()
+    if not any(n["id"] in (word, singular(word)) for n in schema["nodes"]):
+        hits = [n["id"] for n in schema["nodes"] for c in n["columns"] if c["name"] == word]
+        if len(hits) == 1:  # "rename city to town": the one column of that name
+            return _rename_column(schema, {"table": hits[0], "old": word, "new": m["new"]})  # type: ignore[arg-type]
     old = _table(schema, m["old"])
     new = m["new"].lower()
     if surgery.node(schema, new) is not None:
@@ -347,7 +353,7 @@ _PATTERNS: dict[str, tuple[str, list[float]]] = {
 
 
 def _pattern(schema: Schema, m: re.Match[str]) -> str:
-    table = _table(schema, m["table"])
+    table = _table(schema, m["table"]) if m["table"] else _main_timed_table(schema)
     name = m["pattern"].lower().rstrip("s")
     name = {"holiday": "december", "workweek": "weekday", "business hour": "business hours"}.get(
         name, name
@@ -369,6 +375,16 @@ def _pattern(schema: Schema, m: re.Match[str]) -> str:
     set_pattern(spec, dimension, list(weights))
     _refresh_weekend_targets(schema, table, column, spec)
     return f"{m['pattern']} pattern on `{table}.{column}` ({dimension} weights)"
+
+
+def _main_timed_table(schema: Schema) -> str:
+    """No table named: the first fact with a generated timestamp (the main events)."""
+    for node in schema["nodes"]:
+        if node["kind"] == "fact" and any(
+            "datetime_series" in c["generator"] for c in node["columns"]
+        ):
+            return str(node["id"])
+    raise EditNotUnderstood("no fact table with a generated timestamp", "weekend peak on orders")
 
 
 def _refresh_weekend_targets(schema: Schema, table: str, column: str, spec: dict[str, Any]) -> None:
@@ -438,8 +454,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[Schema, re.Match[str]], str]]] = [
     (
         _rule(
             r"(?:add\s+(?:an?\s+)?)?(?P<pattern>weekend|weekday|workweek|business\s+hours?|evening"
-            r"|december|holiday|summer)s?\s+(?:peak|spike|pattern|seasonality)?s?\s*"
-            r"(?:on|in|for|to)\s+(?:the\s+)?{table}"
+            r"|december|holiday|summer)s?(?:\s+(?:peak|spike|pattern|seasonality)s?)?"
+            r"(?:\s+(?:on|in|for|to)\s+(?:the\s+)?{table})?"
         ),
         _pattern,
     ),

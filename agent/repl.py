@@ -35,6 +35,7 @@ from datagen.agent.loop import (
 from datagen.agent.providers.base import Conversation, Provider, Reply
 from datagen.agent.transcript import Transcript
 from datagen.engine import dsl
+from datagen.engine.errors import DatagenError
 
 Schema = dict[str, Any]
 
@@ -221,12 +222,17 @@ class ChatSession:
             return True
         try:
             handler(self, args)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, DatagenError) as exc:
             self.say(f"error: {exc}", style="red")
         return True
 
     def cmd_help(self, args: list[str]) -> None:
         self.say(HELP)
+        if self.provider.name == "offline":
+            from datagen.agent.edits import EXAMPLES
+
+            self.say("Edits the offline author understands (docs/chat.md has them all):")
+            self.say("  " + "; ".join(EXAMPLES))
 
     def cmd_show(self, args: list[str]) -> None:
         dataset = self.dataset()

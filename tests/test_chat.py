@@ -97,6 +97,12 @@ def test_pattern_updates_the_weekend_target(shop: dict[str, Any]) -> None:
     assert after["min"] > before["min"]  # more weekend rows now expected
 
 
+def test_unqualified_pattern_and_column_rename(shop: dict[str, Any]) -> None:
+    assert "`order.ordered_at`" in apply_edit(shop, "add weekend spikes").summary
+    renamed = apply_edit(shop, "rename city to town").schema  # the only `city` column
+    assert "town" in _columns(renamed, "customer")
+
+
 @pytest.mark.parametrize("request_text", EXAMPLES)
 def test_every_documented_example_passes_the_checks(
     shop: dict[str, Any], request_text: str
@@ -352,6 +358,11 @@ def test_terminal_session_in_a_pseudo_terminal(tmp_path: Path) -> None:
         child.expect("order_item")
         child.expect("datagen>")
         child.sendintr()  # Ctrl-C at the prompt: the session stays
+        child.expect("datagen>")
+        child.sendline("/generate --scale 200")  # seconds of work ...
+        child.expect("generating into")
+        child.sendintr()  # ... Ctrl-C cancels it and the session goes on
+        child.expect("cancelled")
         child.expect("datagen>")
         child.sendline("customers: 600")
         child.expect("600 rows")
