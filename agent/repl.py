@@ -182,6 +182,8 @@ class ChatSession:
             self.transcript.write("rejected", text=text, reason=str(exc))
             return
         except Exception as exc:  # a refused description, an API error: the session goes on
+            if type(exc).__name__ == "Abort":  # click's Ctrl-C at a clarification question
+                raise KeyboardInterrupt from exc
             self.say(f"error: {exc}", style="red")
             self.transcript.write("rejected", text=text, reason=str(exc))
             return
