@@ -56,6 +56,9 @@ class EditNotUnderstood(ValueError):
 
     def __init__(self, message: str, closest: str | None = None) -> None:
         self.closest = closest
+        # True when the phrasing was understood but its target is not there (a wrong
+        # name, an existing column): an LLM would not help, a corrected name would.
+        self.phrasing_ok = False
         super().__init__(
             message + (f" (closest supported phrasing: `{closest}`)" if closest else "")
         )
@@ -74,7 +77,11 @@ def apply_edit(schema: Schema, request: str) -> Edit:
         m = pattern.fullmatch(text)
         if m:
             edited = copy.deepcopy(schema)
-            summary = handler(edited, m)
+            try:
+                summary = handler(edited, m)
+            except EditNotUnderstood as exc:
+                exc.phrasing_ok = True
+                raise
             notes = edited.setdefault("metadata", {}).setdefault("assumptions", [])
             notes.append(f"chat edit: {summary}")
             return Edit(edited, summary)

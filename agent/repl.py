@@ -157,11 +157,12 @@ class ChatSession:
                 edit = apply_edit(current, text)
             except EditNotUnderstood as exc:
                 self.say(f"{exc}", style="yellow")
-                self.say(
-                    "that edit needs an LLM provider (--provider anthropic); "
-                    "/help lists what the offline author understands",
-                    style="yellow",
-                )
+                if not exc.phrasing_ok:
+                    self.say(
+                        "that edit needs an LLM provider (--provider anthropic); "
+                        "/help lists what the offline author understands",
+                        style="yellow",
+                    )
                 self.transcript.write("rejected", text=text, reason=str(exc))
                 return
             self.say(edit.summary, style="dim")

@@ -117,11 +117,12 @@ def test_every_documented_example_passes_the_checks(
 def test_not_understood_names_the_closest_phrasing(shop: dict[str, Any]) -> None:
     with pytest.raises(EditNotUnderstood) as info:
         apply_edit(shop, "make the customer table bigger please")
-    assert info.value.closest in EXAMPLES
+    assert info.value.closest in EXAMPLES and not info.value.phrasing_ok
     with pytest.raises(EditNotUnderstood, match="did you mean `customer`"):
         apply_edit(shop, "add column tier to custmer")
-    with pytest.raises(EditNotUnderstood, match="primary key"):
+    with pytest.raises(EditNotUnderstood, match="primary key") as info:
         apply_edit(shop, "remove column customer.customer_id")
+    assert info.value.phrasing_ok  # understood; the target is what is wrong
 
 
 def test_edits_do_not_touch_their_input(shop: dict[str, Any]) -> None:
@@ -170,6 +171,7 @@ def test_offline_session_creates_edits_undoes_saves_and_generates(
             "weekend peak on orders",
             "add column loyalty_tier to customer",
             "make it look nicer",  # outside the grammar: refused, schema unchanged
+            "remove table suppliers",  # understood, but there is no such table
             "/show customer",
             "/sample order 3",
             "/history",
@@ -184,7 +186,8 @@ def test_offline_session_creates_edits_undoes_saves_and_generates(
     assert "~ customer rows: 2,000 rows -> 300 rows" in out
     assert "dry-run score 100.0/100" in out
     assert "undid: 10x more orders" in out
-    assert "needs an LLM provider" in out and "closest supported phrasing" in out
+    assert out.count("needs an LLM provider") == 1 and "closest supported phrasing" in out
+    assert "no table `suppliers`" in out
     assert "loyalty_tier" in out  # /show customer
     assert "order (" in out  # /sample's table title
 
@@ -210,7 +213,7 @@ def test_offline_session_creates_edits_undoes_saves_and_generates(
     kinds = [r["type"] for r in records]
     assert kinds[0] == "start" and kinds[-1] == "end"
     assert kinds.count("accepted") == 5 and kinds.count("undo") == 1
-    assert kinds.count("rejected") == 1 and "generated" in kinds
+    assert kinds.count("rejected") == 2 and "generated" in kinds
 
 
 def test_session_from_a_schema_file_and_unsaved_warning(
