@@ -390,3 +390,35 @@ def test_registered_in_the_cli() -> None:
         pytest.skip("chat_cmd is not registered in agent/cli.py yet")
     result = CliRunner().invoke(main, ["chat", "--help"])
     assert result.exit_code == 0 and "/help" in result.output
+
+
+# --------------------------------------------------------------------------- the LLM provider
+
+
+@pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
+def test_anthropic_edit_sends_the_current_schema(httpx2_mock: Any, tmp_path: Path) -> None:
+    """Over mocked HTTP: the edit request quotes the schema being edited."""
+    from datagen.agent.providers.anthropic import AnthropicProvider
+    from tests.agent_fixtures import MESSAGES_URL, ok, request_bodies, schema_message, small_schema
+
+    edited = small_schema()
+    _node(edited, "customer")["rows"] = 80
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(schema_message(small_schema())), ok(schema_message(edited, "toolu_02"))]
+    )
+    buffer = io.StringIO()
+    session = ChatSession(
+        AnthropicProvider(api_key="sk-test", model="claude-sonnet-4-5"),
+        Console(file=buffer, width=120),
+        out=tmp_path,
+    )
+    session.start()
+    run_plain(session, io.StringIO("shops and orders\ntwice the customers\n/save\n"))
+
+    first, second = request_bodies(route)
+    assert "The current schema" not in json.dumps(first["messages"])
+    prompt = second["messages"][0]["content"]
+    assert "The current schema" in prompt and "twice the customers" in prompt
+    assert '"rows": 40' in prompt  # the schema before the edit
+    assert "~ customer rows: 40 rows -> 80 rows" in buffer.getvalue()
+    assert _node(json.loads((tmp_path / "schema.json").read_text()), "customer")["rows"] == 80
