@@ -11,6 +11,7 @@ import sys
 import click
 from rich.console import Console
 
+from datagen.agent.commands.chat import chat_cmd
 from datagen.agent.commands.create import create_cmd
 from datagen.agent.commands.ddl import ddl_cmd
 from datagen.agent.commands.describe import describe_cmd
@@ -64,6 +65,7 @@ def main() -> None:
 
 
 main.add_command(create_cmd)
+main.add_command(chat_cmd)
 main.add_command(generate_cmd)
 main.add_command(validate_cmd)
 main.add_command(report_cmd)

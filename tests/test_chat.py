@@ -386,8 +386,7 @@ def test_terminal_session_in_a_pseudo_terminal(tmp_path: Path) -> None:
 def test_registered_in_the_cli() -> None:
     from datagen.agent.cli import main
 
-    if "chat" not in main.commands:  # pragma: no cover - until agent/cli.py registers it
-        pytest.skip("chat_cmd is not registered in agent/cli.py yet")
+    assert "chat" in main.commands
     result = CliRunner().invoke(main, ["chat", "--help"])
     assert result.exit_code == 0 and "/help" in result.output
 
