@@ -84,7 +84,7 @@ def test_a_valid_first_draft_writes_schema_data_report_and_transcript(
     assert json.loads((out / "report.json").read_text())["score"] >= 90
     assert leftovers(tmp_path) == []
     text = result.stdout
-    assert "provider anthropic, model claude-sonnet-4-5" in text
+    assert "provider anthropic, model claude-sonnet-4-6" in text
     assert "customer  40 rows" in text
     assert "assumptions:\n  - 40 customers" in text
     assert "repairs: 0 of 3 allowed" in text
@@ -332,7 +332,7 @@ def test_the_transcript_records_every_turn_and_the_token_totals(httpx2_mock, tmp
         "end",
     ]
     start, end = lines[0], lines[-1]
-    assert start["provider"] == "anthropic" and start["model"] == "claude-sonnet-4-5"
+    assert start["provider"] == "anthropic" and start["model"] == "claude-sonnet-4-6"
     assert start["prompts_version"] and len(start["prompts_digest"]) == 64
     turns = [r for r in lines if r["type"] == "turn"]
     assert [t["kind"] for t in turns] == ["question", "schema", "schema"]

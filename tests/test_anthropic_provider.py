@@ -226,7 +226,7 @@ def test_model_from_environment(monkeypatch) -> None:
     monkeypatch.setenv("DATAGEN_MODEL", "claude-haiku-4-5")
     assert AnthropicProvider(api_key="k").model == "claude-haiku-4-5"
     monkeypatch.delenv("DATAGEN_MODEL")
-    assert AnthropicProvider(api_key="k").model == "claude-sonnet-4-5"
+    assert AnthropicProvider(api_key="k").model == "claude-sonnet-4-6"
 
 
 def test_cost_estimate_uses_list_prices_and_knows_what_it_does_not_know() -> None:

@@ -181,7 +181,7 @@ def test_record_over_mocked_http_then_replay_without_a_key(
     assert result.exit_code == 0, result.output
     assert route.call_count == 2
     saved = json.loads((store / "repair.json").read_text())
-    assert saved["source"] == "recorded" and saved["model"] == "claude-sonnet-4-5"
+    assert saved["source"] == "recorded" and saved["model"] == "claude-sonnet-4-6"
     assert [e["response"] for e in saved["exchanges"]] == RESPONSES["repair"]
 
     monkeypatch.delenv("ANTHROPIC_API_KEY")

@@ -82,7 +82,7 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     help="Who writes the schema [default: anthropic when ANTHROPIC_API_KEY is set, else offline].",
 )
 @click.option(
-    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-5]."
+    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
 )
 @click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
 @click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")

@@ -37,7 +37,7 @@ from datagen.agent.providers.base import (
 from datagen.engine import dsl
 from datagen.prompts import Prompts, load_prompts
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-sonnet-4-6"
 SCHEMA_TOOL = "write_schema"
 QUESTION_TOOL = "ask_clarification"
 
@@ -47,6 +47,7 @@ PRICES: dict[str, tuple[float, float, float, float]] = {
     "claude-opus-4-5": (5.0, 25.0, 6.25, 0.50),
     "claude-opus-4-1": (15.0, 75.0, 18.75, 1.50),
     "claude-opus-4": (15.0, 75.0, 18.75, 1.50),
+    "claude-sonnet-4-6": (3.0, 15.0, 3.75, 0.30),
     "claude-sonnet-4-5": (3.0, 15.0, 3.75, 0.30),
     "claude-sonnet-4": (3.0, 15.0, 3.75, 0.30),
     "claude-haiku-4-5": (1.0, 5.0, 1.25, 0.10),
