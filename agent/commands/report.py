@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from datagen.agent.commands.options import data_dir_option
 from datagen.engine.htmlreport import HTML_FILE, write_html_report
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import validate_dataset
@@ -14,14 +15,7 @@ from datagen.engine.validate import validate_dataset
 
 @click.command("report")
 @click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--data",
-    "-d",
-    "data_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory holding one file per table (<table>.parquet or <table>.csv).",
-)
+@data_dir_option
 @click.option(
     "--out",
     "-o",

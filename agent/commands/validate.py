@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from datagen.agent.commands.options import data_dir_option
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import render_console, replay, validate_dataset
 from datagen.engine.validate.source import FORMATS
@@ -15,14 +16,7 @@ from datagen.engine.validate.source import FORMATS
 
 @click.command("validate")
 @click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--data",
-    "-d",
-    "data_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory holding one file per table (<table>.parquet, .csv, .jsonl or .json).",
-)
+@data_dir_option
 @click.option(
     "--report",
     "-o",
