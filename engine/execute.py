@@ -55,6 +55,7 @@ class TableStore:
     dataset: dsl.Dataset
     row_counts: dict[str, int] = field(default_factory=dict)
     kept: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    sorted_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     def rows(self, table: str) -> int:
         return self.row_counts[table]
@@ -68,9 +69,7 @@ class TableStore:
                 return spec
         return None
 
-    def key_values(
-        self, table: str, column: str, index: np.ndarray, ctx: BlockContext
-    ) -> np.ndarray:
+    def key_values(self, table: str, column: str, index: np.ndarray) -> np.ndarray:
         spec = self._sequence(table, column)
         assert spec is not None, "self-references need a sequence key (checked by preflight)"
         return sequence.value_at(spec, index)
@@ -95,10 +94,14 @@ class TableStore:
             )
         return np.unique(kept.values)
 
-    def seconds(self, table: str, column: str) -> np.ndarray:
-        kept = self.kept[(table, column)]
-        values = np.asarray(kept.values).astype("datetime64[s]").astype(np.int64)
-        return values if kept.mask is None else values[~kept.mask]
+    def sorted_seconds(self, table: str, column: str) -> np.ndarray:
+        """Non-null epoch seconds of a kept datetime column, sorted once per run (event windows)."""
+        key = (table, column)
+        if key not in self.sorted_cache:
+            kept = self.kept[key]
+            values = np.asarray(kept.values).astype("datetime64[s]").astype(np.int64)
+            self.sorted_cache[key] = np.sort(values if kept.mask is None else values[~kept.mask])
+        return self.sorted_cache[key]
 
 
 class _KeptBuilder:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -152,6 +153,12 @@ class Compiled:
     def __call__(self, env: Env) -> Any:
         with np.errstate(all="ignore"):
             return self.fn(env)
+
+
+@lru_cache(maxsize=256)
+def compiled(source: str) -> Compiled:
+    """The compiled form of an expression preflight already checked: once per run, not per block."""
+    return compile_expression(source)
 
 
 def compile_expression(source: str, allowed_names: set[str] | None = None) -> Compiled:

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
-from datagen.engine.expressions import compile_expression
+from datagen.engine.expressions import compiled
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.expression import block_env
 from datagen.engine.generators.temporal import FREQ_SECONDS, calendar_part
@@ -64,8 +64,8 @@ def apply(values: Values, mod: Any, col: dsl.Column, ctx: BlockContext, index: i
             return _float(values) * np.power(1.0 + args.growth, years)
         case dsl.EffectMod(args=args):
             t = _seconds(ctx, args.at, col)
-            starts = np.sort(ctx.store.seconds(args.table, args.start))
-            ends = np.sort(ctx.store.seconds(args.table, args.end))
+            starts = ctx.store.sorted_seconds(args.table, args.start)
+            ends = ctx.store.sorted_seconds(args.table, args.end)
             active = np.searchsorted(starts, t, side="right") - np.searchsorted(
                 ends, t, side="right"
             )
@@ -79,10 +79,10 @@ def apply(values: Values, mod: Any, col: dsl.Column, ctx: BlockContext, index: i
         case dsl.MapValuesMod(args=args):
             return _map_values(values, args, col)
         case dsl.ExpressionMod(args=args):
-            compiled = compile_expression(args.expr)
-            env = block_env(ctx, compiled.names - {"value"})
+            expression = compiled(args.expr)
+            env = block_env(ctx, expression.names - {"value"})
             env["value"] = values.decode() if isinstance(values, Encoded) else np.asarray(values)
-            result = compiled(env)
+            result = expression(env)
             return np.broadcast_to(np.asarray(result), (ctx.n,)).copy()
         case _:
             assert_never(mod)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from datagen.engine import dsl
-from datagen.engine.expressions import compile_expression
+from datagen.engine.expressions import compiled
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.values import Encoded
 
@@ -21,6 +21,6 @@ def block_env(ctx: BlockContext, names: frozenset[str]) -> dict[str, Any]:
 
 
 def generate(spec: dsl.ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
-    compiled = compile_expression(spec.expr)
-    result = compiled(block_env(ctx, compiled.names))
+    expression = compiled(spec.expr)
+    result = expression(block_env(ctx, expression.names))
     return np.broadcast_to(np.asarray(result), (ctx.n,)).copy()

@@ -36,7 +36,7 @@ def generate(spec: dsl.LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values
         ctx.fk_index[col.name] = index
         if first_row.any():
             ctx.masks[col.name] = first_row
-        return ctx.store.key_values(ref_table, ref_column, index, ctx)
+        return ctx.store.key_values(ref_table, ref_column, index)
 
     ref_rows = ctx.store.rows(ref_table)
     if ref_rows == 0 and ctx.n > 0:
