@@ -27,10 +27,11 @@ test: $(STAMP)  ## the whole test suite (pytest exit 5, "no tests ran", fails to
 	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-lint: $(STAMP)  ## ruff + mypy
+lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks
 	$(BIN)/ruff format --check engine agent tests benchmarks
 	$(BIN)/mypy engine agent
+	$(BIN)/lint-imports
 
 eval: $(STAMP)  ## authoring evals: the offline author on evals/cases, then the replayed recordings (no key)
 	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json

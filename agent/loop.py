@@ -142,7 +142,7 @@ class DraftChecker:
         from pydantic import ValidationError
 
         from datagen.engine.load import problems_from_validation
-        from datagen.engine.plan import preflight
+        from datagen.engine.preflight import preflight
 
         if not isinstance(draft, dict):
             return CheckResult(False, "json_schema", [Problem("$", "the schema must be an object")])
