@@ -39,11 +39,10 @@ from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers
-from datagen.engine.writers import FORMATS, parse_formats
+from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
-SCORABLE_FORMATS = ("parquet", "csv", "jsonl", "json")
 
 
 @dataclass(frozen=True)
@@ -114,8 +113,8 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     default="parquet",
     show_default=True,
     metavar="FORMAT[,FORMAT...]",
-    help=f"Data formats, as for generate: {', '.join(FORMATS)}. One of parquet, csv, jsonl or "
-    "json is needed to score the data.",
+    help=f"Data formats, as for generate: {', '.join(format_names())}. One that holds tables "
+    "(not events alone) is needed to score the data.",
 )
 @click.option(
     "--profile",
@@ -168,9 +167,10 @@ def create_cmd(
     """
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html)
-    if not no_generate and not set(data.formats) & set(SCORABLE_FORMATS):
+    scorable = [f for f in data.formats if get_format(f).open_tables is not None]
+    if not no_generate and not scorable:
         raise InputError(
-            f"--format {fmt}: add one of {', '.join(SCORABLE_FORMATS)} so the data can be scored"
+            f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
     settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=seed)
@@ -286,7 +286,8 @@ def _write_outputs(
             workers=default_workers(),
         )
         rows = {t.name: (t.rows, True) for t in generated.tables}
-        report, score_origin = validate_dataset(dataset, staging / "data"), "full data"
+        report = validate_dataset(dataset, staging / "data", dsn=data.dsn)
+        score_origin = "full data"
         if data.html:
             from datagen.engine.htmlreport import write_html_report
 

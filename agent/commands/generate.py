@@ -24,10 +24,10 @@ from datagen.engine import dsl
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers, dry_run, generate_dataset
+from datagen.engine.formats import format_names, get_format, parse_formats
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
 from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
-from datagen.engine.writers import FILE_FORMATS, FORMATS, parse_formats
 
 
 def _human_bytes(n: float) -> str:
@@ -81,7 +81,8 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     default="parquet",
     show_default=True,
     metavar="FORMAT[,FORMAT...]",
-    help=f"One or several of: {', '.join(FORMATS)} (e.g. parquet,sqlite). See docs/formats.md.",
+    help=f"One or several of: {', '.join(format_names())} (e.g. parquet,sqlite). "
+    "See docs/formats.md.",
 )
 @click.option(
     "--profile",
@@ -195,7 +196,7 @@ def generate_cmd(
     rows = parse_row_overrides(row_items, dataset)
     workers = workers or default_workers()
     formats = parse_formats(fmt)
-    sizing_format = next((f for f in formats if f in FILE_FORMATS), "parquet")
+    sizing_format = next((f for f in formats if not get_format(f).one_file), "parquet")
     sizing = choose_scale(
         dataset,
         scale,
