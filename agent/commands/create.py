@@ -378,9 +378,12 @@ def _end(
     error: str | None = None,
     score: float | None = None,
 ) -> None:
-    from datagen.agent.providers.anthropic import cost_estimate
-
     totals = usage or _usage_from(transcript)
+    cost = None
+    if provider.model:  # an LLM provider: its price table (an offline run never loads an SDK)
+        from datagen.agent.providers.anthropic import cost_estimate
+
+        cost = cost_estimate(provider.model, totals)
     transcript.write(
         "end",
         status=status,
@@ -388,7 +391,7 @@ def _end(
         score=score,
         error=error,
         usage=totals.to_dict(),
-        cost_estimate_usd=cost_estimate(provider.model, totals),
+        cost_estimate_usd=cost,
         # HTTP requests, retries included (LLM providers only)
         http_requests=getattr(provider, "requests", None),
     )

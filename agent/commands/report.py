@@ -13,7 +13,6 @@ from datagen.agent.commands.options import (
     dsn_option,
     schema_argument,
 )
-from datagen.engine.htmlreport import HTML_FILE, write_html_report
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import validate_dataset
 
@@ -26,7 +25,7 @@ from datagen.engine.validate import validate_dataset
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"Where to write the HTML [default: DATA/{HTML_FILE}].",
+    help="Where to write the HTML [default: DATA/report.html].",
 )
 @click.option(
     "--json",
@@ -70,6 +69,8 @@ def report_cmd(
     report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
     if json_path is not None:
         report.write(json_path)
+    from datagen.engine.htmlreport import write_html_report
+
     path = write_html_report(
         dataset, data_dir, report, out=out, fmt=data_format, min_score=min_score, dsn=dsn
     )
