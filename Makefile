@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DESCRIPTION ?= An online shop with 2,000 customers in the US, Germany and France, products in 5 categories, orders during 2024 with weekend spikes and a December peak, and payments.
 OUT ?= out/demo
 
-.PHONY: venv demo test lint eval bench clean help
+.PHONY: venv demo test test-fast lint eval bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -26,6 +26,9 @@ demo: $(STAMP)  ## describe a dataset in English, get schema + data + report (of
 test: $(STAMP)  ## the whole test suite (pytest exit 5, "no tests ran", fails too)
 	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+test-fast: $(STAMP)  ## the inner loop: every test not marked slow
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
 
 lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks
