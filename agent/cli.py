@@ -10,6 +10,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from datagen.agent.commands.chat import chat_cmd
 from datagen.agent.commands.create import create_cmd
@@ -21,7 +22,8 @@ from datagen.agent.commands.report import report_cmd
 from datagen.agent.commands.schema import schema_cmd
 from datagen.agent.commands.validate import validate_cmd
 from datagen.engine import __version__
-from datagen.engine.errors import DatagenError, SchemaError
+from datagen.engine.errors import DatagenError, SchemaError, describe_os_error
+from datagen.engine.redact import redact
 
 EXAMPLES = """
 \b
@@ -41,14 +43,23 @@ class DatagenGroup(click.Group):
             return super().invoke(ctx)
         except SchemaError as exc:
             err = Console(stderr=True, highlight=False)
-            where = f" in {exc.source}" if exc.source else ""
+            where = f" in {escape(exc.source)}" if exc.source else ""
             err.print(f"[bold red]error:[/] the schema has {len(exc.problems)} problem(s){where}:")
             for problem in exc.problems:
-                err.print(f"  - {problem.render()}", markup=False)
+                err.print(f"  - {redact(problem.render())}", markup=False)
             sys.exit(2)
         except DatagenError as exc:
-            Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {exc}", markup=True)
-            sys.exit(2)
+            _print_error(str(exc))
+            sys.exit(getattr(exc, "exit_code", 2))
+        except OSError as exc:  # disk full, read-only folder: the run failed, not the input
+            _print_error(describe_os_error(exc))
+            sys.exit(1)
+
+
+def _print_error(text: str) -> None:
+    """One line to stderr: secrets hidden, user text never read as rich markup."""
+    err = Console(stderr=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(redact(text))}")
 
 
 @click.group(

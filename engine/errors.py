@@ -6,6 +6,8 @@
   repair prompt is rendered from the same `Problem` objects.
 - `InputError`: a flag, file or directory given on the command line is wrong
   (exit code 2).
+- `OutputError`: the output could not be written (disk full, read-only
+  folder); the message names the path and the cause (exit code 1).
 - Anything else is a bug in datagen.
 """
 
@@ -44,6 +46,12 @@ class InputError(DatagenError):
     """A bad flag, path or file on the command line."""
 
 
+class OutputError(DatagenError):
+    """Writing the output failed (disk full, read-only folder...): the run failed, exit 1."""
+
+    exit_code = 1
+
+
 class SchemaError(DatagenError):
     def __init__(self, problems: Sequence[Problem], source: str | None = None):
         self.problems = list(problems)
@@ -67,3 +75,11 @@ def json_path(loc: Sequence[str | int]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out or "$"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """`cannot write /out/x.parquet: No space left on device`: the path and the cause."""
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p]
+    where = " -> ".join(paths) if paths else "the output"
+    return f"cannot write {where}: {cause}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -208,7 +209,7 @@ def generate_cmd(
     if sizing is not None:
         scale = sizing.scale
         if not quiet:
-            console.print(f"sizing: {sizing.describe()}")
+            console.print(f"sizing: {sizing.describe()}", markup=False)
     if dry_run:
         print_sample(dry_run_tables := _dry(dataset, seed), Console())
         console.print(f"[dim]dry run: {len(dry_run_tables)} tables sampled, nothing written[/]")
@@ -262,7 +263,9 @@ def generate_cmd(
             summary.add_row(t.name, f"{t.rows:,}", str(t.columns), _human_bytes(t.bytes))
         console.print(summary)
         rate = result.total_rows / elapsed if elapsed > 0 else 0
-        console.print(f"{result.total_rows:,} rows in {elapsed:.2f}s ({rate:,.0f} rows/s) -> {out}")
+        console.print(
+            f"{result.total_rows:,} rows in {elapsed:.2f}s ({rate:,.0f} rows/s) -> {escape(str(out))}"
+        )
     if run_validate or write_html:
         from datagen.engine.validate import render_console, validate_dataset
 
