@@ -136,7 +136,7 @@ PURE_METHODS = frozenset(
     suffix_male suffix_nonbinary swift swift11 swift8 text timezone tld unix_device
     unix_partition upc_a upc_e uri uri_extension uri_page uri_path url user_agent user_name
     uuid4 vin windows_platform_token word zipcode zipcode_in_state zipcode_plus4
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 
