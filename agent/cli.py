@@ -103,8 +103,8 @@ class DatagenGroup(click.Group):
             err = Console(stderr=True, highlight=False, soft_wrap=True)
             where = f" in {escape(exc.source)}" if exc.source else ""
             err.print(f"[bold red]error:[/] the schema has {len(exc.problems)} problem(s){where}:")
-            for problem in exc.problems:
-                err.print(f"  - {redact(problem.render())}", markup=False)
+            for line in exc.lines():
+                err.print(f"  - {redact(line)}", markup=False)
             sys.exit(2)
         except DatagenError as exc:
             report_error(str(exc))

@@ -25,9 +25,11 @@ class Problem:
     message: str
     expected: str | None = None
     suggestion: str | None = None
+    line: str | None = None  # "12:5" in the schema file, when read from one
 
     def render(self) -> str:
-        text = f"{self.path}: {self.message}"
+        where = f"{self.path} (line {self.line})" if self.line else self.path
+        text = f"{where}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
         if self.suggestion:
@@ -58,7 +60,34 @@ class SchemaError(DatagenError):
         self.source = source
         where = f" in {source}" if source else ""
         head = f"{len(self.problems)} problem(s){where}:"
-        super().__init__("\n".join([head, *("  - " + p.render() for p in self.problems)]))
+        super().__init__("\n".join([head, *("  - " + line for line in self.lines())]))
+
+    def lines(self) -> list[str]:
+        return render_problems(self.problems)
+
+
+SHOWN_ALIKE = 3  # paths listed for a problem repeated at many places
+
+
+def render_problems(problems: Sequence[Problem]) -> list[str]:
+    """One line per distinct problem: a repeated one is printed once with a count.
+
+    `nodes[0].columns[1].type (line 9:20): ... (and 106 more like it: nodes[0].columns[2].type, ...)`
+    """
+    groups: dict[tuple[str, str | None, str | None], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.message, problem.expected, problem.suggestion), []).append(
+            problem
+        )
+    out = []
+    for alike in groups.values():
+        text = alike[0].render()
+        if len(alike) > 1:
+            more = [p.path + (f" (line {p.line})" if p.line else "") for p in alike[1:]]
+            listed = ", ".join(more[:SHOWN_ALIKE]) + (", ..." if len(more) > SHOWN_ALIKE else "")
+            text += f" (and {len(more)} more like it: {listed})"
+        out.append(text)
+    return out
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str | None:
