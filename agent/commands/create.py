@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from datagen.agent.loop import (
     AuthoringFailed,
@@ -39,6 +40,7 @@ from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
 from datagen.prompts import load_prompts
 
@@ -212,19 +214,19 @@ def create_cmd(
             transcript=transcript,
             checker=DraftChecker(settings),
             prompts=prompts,
-            progress=lambda msg: err.print(f"[dim]{msg}[/]", markup=True),
+            progress=lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True),
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
         _end(transcript, "failed", author_, exc.usage, len(exc.attempts) - 1)
         _save_rejected(staging, target, exc.last_draft, transcript)
-        err.print(f"[bold red]error:[/] {exc}", markup=True)
+        err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
         if exc.last_draft is not None:
             err.print(f"the last draft is in {target / 'schema.rejected.json'}", markup=False)
         sys.exit(1)
     except BaseException as exc:
         refused = _refusal(exc)
-        _end(transcript, "refused" if refused else "error", author_, error=str(exc))
+        _end(transcript, "refused" if refused else "error", author_, error=redact(exc))
         transcript.close()
         if out is not None and not refused and transcript.of_type("turn"):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
@@ -232,7 +234,7 @@ def create_cmd(
             transcript.move_to(out / "transcript.jsonl")
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
             sys.exit(1)
         raise
 

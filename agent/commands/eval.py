@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from datagen.agent.evals.cases import load_cases
@@ -165,7 +166,9 @@ def eval_cmd(
     sessions = sessions_for(
         provider, recordings=recordings, record=record, model=model, base_url=base_url
     )
-    err.print(f"[dim]eval: {len(cases)} case(s) from {cases_path}, provider {provider}[/]")
+    err.print(
+        f"[dim]eval: {len(cases)} case(s) from {escape(str(cases_path))}, provider {escape(provider)}[/]"
+    )
     results = run_cases(
         cases,
         sessions,
@@ -188,7 +191,7 @@ def eval_cmd(
     _print_failures(results, out)
     if report_path is not None:
         _write_json(report_path, report)
-        err.print(f"[dim]wrote {report_path}[/]")
+        err.print(f"[dim]wrote {escape(str(report_path))}[/]")
     regressed = _regressions_since(baseline, report, out) if baseline is not None else []
     sys.exit(0 if report["ok"] and not regressed else 1)
 

@@ -202,7 +202,7 @@ def generate_cmd(
     if sizing is not None:
         scale = sizing.scale
         if not quiet:
-            console.print(f"sizing: {sizing.describe()}")
+            console.print(f"sizing: {sizing.describe()}", markup=False)
     if dry_run:
         print_sample(dry_run_tables := _dry(dataset, seed), Console())
         console.print(f"[dim]dry run: {len(dry_run_tables)} tables sampled, nothing written[/]")
@@ -238,7 +238,7 @@ def generate_cmd(
         for t in result.generated.tables:
             summary.add_row(t.name, f"{t.rows:,}", str(t.columns), _human_bytes(t.bytes))
         console.print(summary)
-        console.print(summary_line(result.total_rows, result.seconds, str(out)))
+        console.print(summary_line(result.total_rows, result.seconds, str(out)), markup=False)
     if result.report is not None:
         from datagen.engine.validate import render_console
 
