@@ -26,6 +26,7 @@ from datagen.agent.providers.base import (
     Exchange,
     Feedback,
     Provider,
+    ProviderFailure,
     Question,
     Reply,
     Usage,
@@ -262,14 +263,23 @@ class AuthoringResult:
 
 
 class AuthoringFailed(Exception):
-    """The model could not produce a valid schema within its repairs (exit code 1)."""
+    """The model could not produce a valid schema within its repairs, or the model or its
+    API failed mid-run (`cause`, a ProviderFailure); exit code 1 either way."""
 
-    def __init__(self, attempts: list[Attempt], usage: Usage, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        attempts: list[Attempt],
+        usage: Usage,
+        reason: str | None = None,
+        cause: ProviderFailure | None = None,
+    ) -> None:
         self.attempts = attempts
         self.usage = usage
+        self.cause = cause
         self.last_draft = attempts[-1].draft if attempts else None
         last = attempts[-1].check if attempts else None
-        self.problems = last.problems if last else []
+        # A failed call says what failed; the last draft's problems are in the transcript.
+        self.problems = [] if cause is not None else (last.problems if last else [])
         head = reason or (
             f"no valid schema after {len(attempts)} draft(s) "
             f"({max(len(attempts) - 1, 0)} repair(s)); still wrong"
@@ -312,7 +322,20 @@ def author(
 
     for turn in range(1, max_turns + 1):
         started = time.perf_counter()
-        reply = provider.next(conversation)
+        try:
+            reply = provider.next(conversation)
+        except ProviderFailure as exc:
+            # Spent tokens still count; the caller saves the transcript and the last draft.
+            usage.add(exc.usage)
+            transcript.write(
+                "provider_failure",
+                turn=turn,
+                error=str(exc),
+                refusal=exc.refusal,
+                usage=exc.usage.to_dict(),
+                usage_total=usage.to_dict(),
+            )
+            raise AuthoringFailed(attempts, usage, reason=str(exc), cause=exc) from None
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
         transcript.write(
