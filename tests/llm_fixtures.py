@@ -153,3 +153,47 @@ def messages_stream(message: dict[str, Any]) -> httpx.Response:
 
 class FakeChatServer(FakeMessagesServer):
     """A Chat Completions API on 127.0.0.1 answering from a queue of (status, body, headers)."""
+
+
+def eleven_mistakes_schema() -> dict[str, Any]:
+    """The small schema with eleven independent mistakes, of every kind the checks know.
+
+    Models (unknown field, unknown generator, bad type, unknown modifier), table
+    validators (pk, duplicate column), references (parent, lookup, expression,
+    constraint, target). Returned with the path each mistake must be reported at.
+    """
+    from tests.agent_fixtures import small_schema
+
+    s = small_schema()
+    cust, order = s["nodes"]
+    cust["columns"][1]["generator"]["choice"]["weightz"] = [0.7, 0.3]
+    cust["columns"].append({"name": "tier", "type": "string", "generator": {"sequense": {}}})
+    order["columns"][1]["generator"]["lookup"]["from"] = "customer.custmer_id"
+    cust["columns"].append({"name": "age", "type": "integer", "generator": {"sequence": {}}})
+    order["columns"][2]["modifiers"] = [{"transform": "multiplyy", "args": {"factor": 2}}]
+    s["constraints"]["ranges"].append({"column": "order.amout", "min": 0, "max": 1})
+    s["targets"] = {
+        "weekend_share": [{"table": "ordr", "column": "ordered_at", "min": 0.2, "max": 0.4}]
+    }
+    order["columns"].append(
+        {"name": "total", "type": "float", "generator": {"expression": {"expr": "amount * qty"}}}
+    )
+    order["columns"].append({"name": "amount", "type": "float", "generator": {"sequence": {}}})
+    cust["pk"] = "cust_id"
+    order["parents"] = ["customer", "shop"]
+    return s
+
+
+ELEVEN_PATHS = [
+    "nodes[0].columns[1].generator.choice.weightz",
+    "nodes[0].columns[2].generator",
+    "nodes[0].columns[3].type",
+    "nodes[1].columns[2].modifiers[0]",
+    "nodes[0]",  # pk
+    "nodes[1]",  # duplicate column
+    "nodes[1].parents[1]",
+    "nodes[1].columns[1].generator.lookup.from",
+    "nodes[1].columns[4].generator.expression.expr",
+    "constraints.ranges[1].column",
+    "targets.weekend_share[0].table",
+]
