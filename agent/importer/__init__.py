@@ -1,0 +1,1 @@
+"""`datagen import`: bring your own schema (SQL DDL or a live database) into the DSL."""
