@@ -19,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from datagen.agent.commands.options import schema_argument
 from datagen.engine import dsl
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
@@ -48,7 +49,7 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 
 
 @click.command("generate")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @click.option(
     "--out",
     "-o",

@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from datagen.agent.commands.options import data_dir_option
+from datagen.agent.commands.options import data_dir_option, schema_argument
 from datagen.engine.htmlreport import HTML_FILE, write_html_report
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import validate_dataset
 
 
 @click.command("report")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @data_dir_option
 @click.option(
     "--out",

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from datagen.agent.commands.options import data_dir_option
+from datagen.agent.commands.options import data_dir_option, schema_argument
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import render_console, replay, validate_dataset
 from datagen.engine.validate.source import FORMATS
 
 
 @click.command("validate")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @data_dir_option
 @click.option(
     "--report",

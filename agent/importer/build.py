@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from datagen.agent.importer.catalog import Catalog, ColumnInfo, ColumnStats, TableInfo
-from datagen.agent.importer.lexicon import generator_for_column
+from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.engine import dsl
 from datagen.engine.load import parse_dataset
 
