@@ -213,7 +213,9 @@ class _Builder:
             self.assumptions.append(f"`{table.name}`: a reference list, {rows} rows")
         else:
             rows = self.default_rows
-            self.assumptions.append(f"`{table.name}`: {rows} rows (--rows {table.name}=N to change)")
+            self.assumptions.append(
+                f"`{table.name}`: {rows} rows (--rows {table.name}=N to change)"
+            )
         return rows
 
     def _fanout(self, table: TableInfo, parent: str) -> dict[str, Any]:
@@ -274,8 +276,10 @@ class _Builder:
         tid = self._table_id(table)
         for name, size, offset, parent in domains:
             stride //= size
-            expr = f"{offset} + {index} // {stride} % {size}" if stride > 1 else (
-                f"{offset} + {index} % {size}"
+            expr = (
+                f"{offset} + {index} // {stride} % {size}"
+                if stride > 1
+                else (f"{offset} + {index} % {size}")
             )
             columns.append({"name": self._col_ident(table, name), "type": "int",
                             "generator": {"expression": {"expr": expr}}})  # fmt: skip
@@ -301,15 +305,23 @@ class _Builder:
         self, table: TableInfo, domains: list[tuple[str, int, int, str | None]], combinations: int
     ) -> int:
         asked = next(
-            (self.rows[k] for k in (table.name.lower(), self._table_id(table).lower()) if k in self.rows),
+            (
+                self.rows[k]
+                for k in (table.name.lower(), self._table_id(table).lower())
+                if k in self.rows
+            ),
             table.rows,
         )
         if asked is None:
-            largest = max(size for _, size, _, parent in domains if parent) if any(
-                d[3] for d in domains
-            ) else combinations
+            largest = (
+                max(size for _, size, _, parent in domains if parent)
+                if any(d[3] for d in domains)
+                else combinations
+            )
             asked = min(3 * largest, max(1, combinations // 2))
-            self.assumptions.append(f"`{table.name}`: {asked} rows (--rows {table.name}=N to change)")
+            self.assumptions.append(
+                f"`{table.name}`: {asked} rows (--rows {table.name}=N to change)"
+            )
         if asked > combinations:
             self.notes.append(
                 f"`{table.name}`: {asked} rows asked but its key has only {combinations} "
@@ -393,9 +405,9 @@ class _Builder:
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
         else:
-            out, why = generator_for_column(tid, name, col.type)
+            out, why = generator_for_column(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
-            self.assumptions.append(why if why.startswith("`") else f"{where}: {why}")
+            self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
@@ -416,11 +428,13 @@ class _Builder:
     ) -> dict[str, Any]:
         if col.type == "int":
             return {"name": name, "type": "int", "generator": {"sequence": {"start": 1}}}
-        out, why = generator_for_column(self._table_id(table), name, col.type)
+        out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)
         self._apply_unique_and_length(table, col, out, node, key=True)
-        self.assumptions.append(f"`{table.name}.{col.name}`: a unique key of {col.sql_type}")
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
+        )
         return out
 
     def _reference(
@@ -443,7 +457,11 @@ class _Builder:
                 )
                 return {"name": name, "type": col_type, "generator": dict(key.generator),
                         "unique": True}  # fmt: skip
-        out: dict[str, Any] = {"name": name, "type": col_type, "generator": {"lookup": {"from": ref}}}
+        out: dict[str, Any] = {
+            "name": name,
+            "type": col_type,
+            "generator": {"lookup": {"from": ref}},
+        }
         if parent.name == table.name:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, NULL_RATE)
@@ -455,9 +473,11 @@ class _Builder:
         elif not col.not_null:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
-        if len(fk.ref_columns) == 1 and parent_col is not None and parent.primary_key != [
-            parent_col.name
-        ]:
+        if (
+            len(fk.ref_columns) == 1
+            and parent_col is not None
+            and parent.primary_key != [parent_col.name]
+        ):
             parent_col.unique = True  # a referenced column is unique in any database
         return out
 
@@ -567,9 +587,7 @@ class _Builder:
         if "distribution" in gen:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
-            fits = new_low < new_high and (
-                not (checked[0] is not None and checked[1] is not None)
-            )
+            fits = new_low < new_high and (not (checked[0] is not None and checked[1] is not None))
             if fits:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
             else:
@@ -617,11 +635,13 @@ class _Builder:
         rows = int(node.get("rows") or 0) or self._estimate_fact_rows(node)
         gen = out["generator"]
         where = f"`{table.name}.{col.name}`"
+        guessed_unique = bool(out.pop("unique", False))  # the lexicon's, not the source's
+        method = gen["faker"]["method"] if "faker" in gen else None
         if unique:
             out["unique"] = True
-            method = gen.get("faker", {}).get("method") if "faker" in gen else None
             if method is not None and (
-                col.length is None or _faker_max_length(method, unique=True, rows=rows) <= col.length
+                col.length is None
+                or _faker_max_length(method, unique=True, rows=rows) <= col.length
             ):
                 return
             prefix = re.sub(r"[^A-Za-z]", "", col.name)[:3].upper() or "K"
@@ -634,10 +654,14 @@ class _Builder:
             if rows > MAX_LIST:
                 self.notes.append(f"{where}: unique codes repeat after {MAX_LIST} rows")
             return
-        if col.length is None:
-            return
-        if "faker" in gen:
-            method = gen["faker"]["method"]
+        if method is not None:
+            if (
+                col.length is None
+                or _faker_max_length(method, unique=guessed_unique, rows=rows) <= col.length
+            ):
+                if guessed_unique:
+                    out["unique"] = True
+                return
             if _faker_max_length(method, unique=False, rows=rows) <= col.length:
                 return
             values = _faker_sample(method)
@@ -646,7 +670,7 @@ class _Builder:
             self.assumptions.append(
                 f"{where}: {method} values cut to {col.length} characters ({col.sql_type})"
             )
-        elif "choice" in gen and gen["choice"].get("choices"):
+        elif col.length is not None and "choice" in gen and gen["choice"].get("choices"):
             choices = [str(v)[: col.length] for v in gen["choice"]["choices"]]
             if len(set(choices)) != len(choices):
                 out["generator"] = {"choice": {"choices": list(dict.fromkeys(choices))}}
@@ -667,10 +691,16 @@ class _Builder:
         for later, earlier in (("updated_at", "created_at"), ("modified_at", "created_at"),
                                ("end_date", "start_date"), ("ended_at", "started_at"),
                                ("updated", "created"), ("end_time", "start_time")):  # fmt: skip
-            if later in names and earlier in names and (later, earlier) not in declared and (
-                earlier,
-                later,
-            ) not in declared:
+            if (
+                later in names
+                and earlier in names
+                and (later, earlier) not in declared
+                and (
+                    earlier,
+                    later,
+                )
+                not in declared
+            ):
                 if names[later].type in ("date", "datetime") and names[earlier].type in (
                     "date",
                     "datetime",
@@ -877,6 +907,11 @@ def _codes(prefix: str, count: int, length: int | None, salt: str) -> list[str]:
         for code in draw.view(f"S{width}").ravel():
             found.setdefault(code.decode(), None)
     return list(found)[:count]
+
+
+def _snake(name: str) -> str:
+    """`FirstName` -> `first_name`: the lexicon knows snake_case names."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def _stem(source: str) -> str:

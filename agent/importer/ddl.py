@@ -158,9 +158,7 @@ def _table(statement: Any, catalog: Catalog, enums: dict[str, list[Any]]) -> Tab
     return table
 
 
-def _column(
-    element: Any, table: TableInfo, enums: dict[str, list[Any]], catalog: Catalog
-) -> None:
+def _column(element: Any, table: TableInfo, enums: dict[str, list[Any]], catalog: Catalog) -> None:
     from sqlglot import exp
 
     name = _name(element.this)
@@ -204,7 +202,7 @@ def _column(
         elif isinstance(ckind, exp.DefaultColumnConstraint):
             column.default = ckind.this.sql()
         elif isinstance(ckind, exp.CheckColumnConstraint):
-            _check(ckind.this, table, column)
+            apply_check(ckind.this, table, column)
         elif isinstance(ckind, exp.CommentColumnConstraint):
             column.comment = str(ckind.this.this)
         elif isinstance(ckind, exp.Reference):
@@ -240,7 +238,7 @@ def _table_constraint(element: Any, table: TableInfo) -> None:
                 _reference([_name(e) for e in element.expressions], reference)
             )
     elif isinstance(element, (exp.CheckColumnConstraint, exp.Check)):
-        _check(element.this, table, None)
+        apply_check(element.this, table, None)
     # indexes (KEY idx (...)) say nothing about the data
 
 
@@ -259,16 +257,16 @@ def _literal(node: Any) -> float | str | None:
     return None
 
 
-def _check(expression: Any, table: TableInfo, column: ColumnInfo | None) -> None:
+def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) -> None:
     """Split a CHECK into conjuncts; keep each one we can generate for, note the rest."""
     from sqlglot import exp
 
-    ops = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.EQ: "="}
+    ops: dict[type, str] = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.EQ: "="}
     for part in expression.flatten() if isinstance(expression, exp.And) else [expression]:
         while isinstance(part, exp.Paren):
             part = part.this
         if isinstance(part, exp.And):
-            _check(part, table, column)
+            apply_check(part, table, column)
             continue
         target = _column_of(part.this, table) if hasattr(part, "this") else None
         if isinstance(part, exp.Between) and target is not None:

@@ -6,7 +6,7 @@ CREATE TABLE categories (
   category_name VARCHAR(15) NOT NULL,
   description TEXT,
   PRIMARY KEY (category_id),
-  UNIQUE KEY uq_category_name (category_name)
+  CONSTRAINT uq_category_name UNIQUE (category_name)
 ) ENGINE=InnoDB COMMENT='product categories';
 
 CREATE TABLE suppliers (
