@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
+from datagen.agent.commands.options import Say, console_options
 from datagen.agent.loop import (
     AuthoringFailed,
     AuthoringResult,
@@ -131,6 +132,7 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
 )
+@console_options
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -140,7 +142,7 @@ def create_cmd(
     base_url: str | None,
     max_tokens: int | None,
     timeout: float | None,
-    seed: int,
+    seed: int | None,
     no_input: bool,
     answers: IO[str] | None,
     no_generate: bool,
@@ -150,6 +152,7 @@ def create_cmd(
     profile: str,
     dsn: str | None,
     write_html: bool,
+    say: Say,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -206,7 +209,8 @@ def create_cmd(
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
-    err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
+    if say.chatty:
+        err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
     try:
         result = author(
             text,
@@ -216,7 +220,9 @@ def create_cmd(
             transcript=transcript,
             checker=DraftChecker(settings),
             prompts=prompts,
-            progress=lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True),
+            progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
+            if say.chatty
+            else (lambda msg: None),
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
@@ -251,7 +257,7 @@ def create_cmd(
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    click.echo(summary["text"])
+    click.echo(json.dumps(summary["json"], indent=2) if say.json else summary["text"])
     if not summary["passed"]:
         sys.exit(1)
 
@@ -310,7 +316,18 @@ def _write_outputs(
         text += "\nfailed checks:\n" + "\n".join(
             f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
         )
-    return {"text": text, "passed": passed}
+    as_json = {
+        "out": str(target),
+        "passed": passed,
+        "score": score,
+        "score_origin": score_origin,
+        "seed": seed,
+        "provider": result.provider,
+        "repairs": result.repairs_used,
+        "tables": {table: count for table, (count, _) in rows.items()},
+        "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
+    }
+    return {"text": text, "passed": passed, "json": as_json}
 
 
 def _summary(
