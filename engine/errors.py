@@ -23,9 +23,15 @@ class Problem:
     message: str
     expected: str | None = None
     suggestion: str | None = None
+    # None: an error; "warning": valid but probably not what was meant (semantic guards).
+    severity: str | None = None
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def render(self) -> str:
-        text = f"{self.path}: {self.message}"
+        text = f"{self.path}: {'warning: ' if self.is_warning else ''}{self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
         if self.suggestion:
