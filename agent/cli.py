@@ -109,6 +109,14 @@ class DatagenGroup(click.Group):
         except DatagenError as exc:
             report_error(str(exc))
             sys.exit(getattr(exc, "exit_code", 2))
+        except ModuleNotFoundError as exc:
+            from datagen.engine.extras import missing_extra
+
+            message = missing_extra(exc)
+            if message is None:
+                raise
+            report_error(message)
+            sys.exit(2)
         except KeyboardInterrupt:
             # Clean-up (temporary folders) already ran while the exception unwound.
             click.echo("\ninterrupted", err=True)
