@@ -143,6 +143,12 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     metavar="tcp://HOST:PORT",
     help="With --scheduler dask: an existing Dask scheduler.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them) and "
+    "skip the free-disk-space check.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def generate_cmd(
     schema: Path,
@@ -162,6 +168,7 @@ def generate_cmd(
     target_rows: int | None,
     scheduler: str,
     address: str | None,
+    force: bool,
     quiet: bool,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
@@ -225,6 +232,7 @@ def generate_cmd(
         validate=run_validate,
         html=write_html,
         min_score=min_score,
+        force=force,
     )
     with RunProgress(console, enabled=not quiet) as progress:
         result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)
