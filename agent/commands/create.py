@@ -10,7 +10,6 @@ and the transcript, and exits 1.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import sys
@@ -42,6 +41,7 @@ from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
 from datagen.prompts import load_prompts
@@ -58,9 +58,6 @@ class DataOptions:
     dsn: str | None
     html: bool
     seed: int | None = None  # the --seed flag; None: the schema's own seed, else 42
-
-
-MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 
 
 @click.command("create")
@@ -132,6 +129,11 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them).",
+)
 @console_options
 def create_cmd(
     description: str | None,
@@ -152,6 +154,7 @@ def create_cmd(
     profile: str,
     dsn: str | None,
     write_html: bool,
+    force: bool,
     say: Say,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
@@ -192,7 +195,7 @@ def create_cmd(
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
 
     if out is not None:
-        _check_out(out)
+        check_out(out, force=force)
     staging = _staging_dir(out)
     transcript = Transcript(staging / "transcript.jsonl")
     transcript.write(
@@ -239,7 +242,7 @@ def create_cmd(
         if out is not None and not refused and transcript.of_type("turn"):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
             out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(out / "transcript.jsonl")
+            transcript.move_to(claim(out, "transcript.jsonl"))
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
@@ -249,7 +252,7 @@ def create_cmd(
     target = out or Path("out") / result.dataset.metadata.name
     try:
         if out is None:
-            _check_out(target)
+            check_out(target, force=force)
         summary = _write_outputs(
             result, author_, staging, target, transcript, settings, no_generate, data
         )
@@ -424,39 +427,26 @@ def _save_rejected(
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
+        dest = claim(target, "schema.rejected.json")  # before the temporary file appears
         tmp = target / ".schema.rejected.json.tmp"
         tmp.write_text(json.dumps(draft, indent=2) + "\n")
-        tmp.replace(target / "schema.rejected.json")
-    transcript.move_to(target / "transcript.jsonl")
+        tmp.replace(dest)
+    transcript.move_to(claim(target, "transcript.jsonl"))
     shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(staging: Path, target: Path) -> None:
-    """Swap the finished staging directory in for --out (a previous run's output goes)."""
+    """Swap the finished staging folder in for --out: the previous datagen output goes,
+    files datagen did not write stay (engine/publish.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        staging.rename(target)
-        return
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in MARKERS):
-        raise InputError(
-            f"--out {out} is a non-empty directory that is not a datagen output; "
-            "give a new or empty directory"
-        )
+    publish(staging, target, sorted(e.name for e in staging.iterdir()))
 
 
 def _staging_dir(out: Path | None) -> Path:
-    parent = out.parent if out is not None else Path("out")
-    name = out.name if out is not None else "create"
-    staging = parent / f".{name}.tmp-{os.getpid()}"
+    target = out if out is not None else Path("out") / "create"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    staging = staging_for(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
