@@ -20,16 +20,14 @@ import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
 from datagen.engine.generators.kind import Picks, TimeShape, kind_of, spec_of
-from datagen.engine.modifiers import YEAR_SECONDS
+from datagen.engine.modifiers.kind import modifier_of
+from datagen.engine.modifiers.trend import YEAR_SECONDS
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import stats, time_cells
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
 from datagen.engine.validate.report import Check
 from datagen.engine.validate.structural import children_per_parent
 from datagen.engine.validate.values import Extremes
-
-# Modifiers that move timestamps: the generator's pattern no longer describes the data.
-TIME_MOVING = (dsl.TimeJitterMod,)
 
 
 def behavioral_checks(ctx: Context) -> Iterator[Check]:
@@ -66,7 +64,7 @@ def behavioral_checks(ctx: Context) -> Iterator[Check]:
             shape = kind.time_shape(spec, ctx.dataset)
             if (
                 shape is not None
-                and not any(isinstance(m, TIME_MOVING) for m in col.modifiers)
+                and not any(modifier_of(m).moves_time for m in col.modifiers)
                 and (node.id, col.name) not in repaired
             ):
                 yield from time_patterns(ctx, node, col, shape)
