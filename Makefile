@@ -11,7 +11,7 @@ OUT ?= out/demo
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "datagen needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -30,10 +30,11 @@ test: $(STAMP)  ## the whole test suite (pytest exit 5, "no tests ran", fails to
 test-fast: $(STAMP)  ## the inner loop: every test not marked slow
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
 
-lint: $(STAMP)  ## ruff + mypy
+lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks
 	$(BIN)/ruff format --check engine agent tests benchmarks
 	$(BIN)/mypy engine agent
+	$(BIN)/lint-imports
 
 eval: $(STAMP)  ## authoring evals: the offline author on evals/cases, then the replayed recordings (no key)
 	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json

@@ -25,14 +25,10 @@ from click.testing import CliRunner
 
 from datagen.agent.commands.generate import generate_cmd
 from datagen.engine import dsl
+from datagen.engine.arrowtypes import arrow_schema, dictionary_columns
+from datagen.engine.arrowtypes import conform as _conform
 from datagen.engine.errors import InputError
-from datagen.engine.execute import (
-    _conform,
-    arrow_schema,
-    dictionary_columns,
-    generate_dataset,
-    iter_tables,
-)
+from datagen.engine.execute import generate_dataset, iter_tables
 from datagen.engine.formats import format_names, parse_formats
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan

@@ -204,7 +204,7 @@ def generate_cmd(
     if sizing is not None:
         scale = sizing.scale
         if say.chatty:
-            console.print(f"sizing: {sizing.describe()}")
+            console.print(f"sizing: {sizing.describe()}", markup=False)
     if dry_run:
         sample = _dry(dataset, seed)
         if say.json:
@@ -252,8 +252,8 @@ def generate_cmd(
         shared = shared_files(result)
         if shared:
             files = ", ".join(f"{name} {_human_bytes(size)}" for name, size in shared.items())
-            console.print(f"files: {files}")
-        console.print(summary_line(result.total_rows, result.seconds, str(out)))
+            console.print(f"files: {files}", markup=False)
+        console.print(summary_line(result.total_rows, result.seconds, str(out)), markup=False)
     if result.report is not None:
         from datagen.engine.validate import render_console
 

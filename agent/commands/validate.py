@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from datagen.agent.commands.options import (
     Say,
@@ -101,7 +102,7 @@ def validate_cmd(
         console = plain_console()
         render_console(report, console, min_score=min_score)
         if report_path is not None:
-            console.print(f"[dim]report written to {report_path}[/]")
+            console.print(f"[dim]report written to {escape(str(report_path))}[/]")
     if write_html:
         from datagen.engine.htmlreport import write_html_report
 

@@ -158,4 +158,45 @@ def read_metadata(data_dir: Path) -> dict[str, Any]:
         raise InputError(f"cannot read {path}: {exc}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path} is not a JSON object")
+    for where, name in metadata_files(meta):
+        if not is_plain_file_name(name):
+            raise InputError(
+                f"{path}: {where} is {name!r}: a file of the dataset must be a plain file "
+                "name inside its folder (no path, no `..`)"
+            )
+    for table, info in (meta.get("tables") or {}).items():
+        rows = info.get("rows") if isinstance(info, dict) else None
+        if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 0):
+            raise InputError(f"{path}: tables.{table}.rows is {rows!r}: not a row count")
     return meta
+
+
+def metadata_files(meta: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every file name `.metadata.json` lists, with where it lists it."""
+    found: list[tuple[str, Any]] = []
+    tables = meta.get("tables")
+    if isinstance(tables, dict):
+        for table, info in tables.items():
+            if isinstance(info, dict) and info.get("file") not in (None, ""):
+                found.append((f"tables.{table}.file", info["file"]))
+    formats = meta.get("formats")
+    if isinstance(formats, dict):
+        for fmt, names in formats.items():
+            for i, name in enumerate(names if isinstance(names, list) else [names]):
+                found.append((f"formats.{fmt}[{i}]", name))
+    for key in ("defects", "events"):
+        entry = meta.get(key)
+        if isinstance(entry, dict) and entry.get("file") not in (None, ""):
+            found.append((f"{key}.file", entry["file"]))
+    return found
+
+
+def is_plain_file_name(name: Any) -> bool:
+    """A name for a file directly inside the output folder: no separator, no `..`, no NUL."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and not any(c in name for c in "/\\\0")
+        and name == Path(name).name
+        and len(name) <= 255
+    )
