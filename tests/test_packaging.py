@@ -22,10 +22,11 @@ ROOTS = {"datagen": "datagen", "engine": "datagen/engine", "agent": "datagen/age
 def test_pyproject_declares_extras_and_a_modern_build_backend() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     extras = project["project"]["optional-dependencies"]
-    assert {"llm", "postgres", "report", "dask", "chat", "all", "dev"} <= set(extras)
+    assert {"llm", "postgres", "report", "dask", "chat", "import", "all", "dev"} <= set(extras)
     core = " ".join(project["project"]["dependencies"])
-    for optional in ("anthropic", "openai", "matplotlib", "psycopg", "prompt_toolkit", "pandas"):
-        assert optional not in core
+    extras_only = ("anthropic", "openai", "matplotlib", "psycopg", "prompt_toolkit", "sqlglot")
+    for name in (*extras_only, "networkx", "pandas"):
+        assert name not in core
     assert any(r.startswith("setuptools>=77") for r in project["build-system"]["requires"])
 
 
