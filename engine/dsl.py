@@ -830,6 +830,7 @@ ClaimKind = Literal[
     "grain",
     "rate",
     "share",
+    "average",
     "skew",
     "time_pattern",
     "ordering",

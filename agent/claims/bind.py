@@ -101,9 +101,17 @@ class SchemaView:
         return default_time_column(node)
 
     def timed_table(self, preferred: dsl.Node | None = None) -> tuple[dsl.Node, str] | None:
-        """A table with a timestamp: `preferred`, else the main fact, else any."""
-        for node in [preferred, self.main_fact, *self.dataset.nodes]:
-            if node is not None and (column := self.time_column(node)):
+        """A table with a timestamp: `preferred`, else the largest fact that has one, else
+        the largest table that has one."""
+        if preferred is not None and (column := self.time_column(preferred)):
+            return preferred, column
+        nodes = sorted(
+            self.dataset.nodes,
+            key=lambda n: (n.kind == "fact", self.estimated_rows.get(n.id, 0)),
+            reverse=True,
+        )
+        for node in nodes:
+            if column := self.time_column(node):
                 return node, column
         return None
 

@@ -284,11 +284,17 @@ class RowsArgs(Args):
 
 def _rows(ctx: Context, args: RowsArgs) -> Measured:
     _require(ctx, args.table)
-    if ctx.rows_origin == "rows_expected" and args.table in ctx.rows_expected:
+    if ctx.rows_origin == "rows_expected" and ctx.rows_expected:
         # a dry run shrinks tables: the planned full-size count is the one the user gets
-        rows = ctx.rows_expected[args.table]
-        return Measured(rows, None, {"planned": True})
+        return Measured(planned_rows(ctx.dataset).get(args.table, 0), None, {"planned": True})
     return Measured(ctx.num_rows(args.table))
+
+
+def planned_rows(dataset: dsl.Dataset) -> dict[str, int]:
+    """Full-size rows per table as the planner estimates them (facts: parents x mean fanout)."""
+    from datagen.engine.plan import build_plan
+
+    return {t: p.estimated_rows for t, p in build_plan(dataset, 0).tables.items()}
 
 
 register(
@@ -591,7 +597,7 @@ def _time_share(ctx: Context, args: TimeShareArgs) -> Measured:
     end = _as_comparable(high) + np.timedelta64(1, "s")
     exposure = _exposure(args, start, end)
     lift = share / exposure if exposure > 0 else math.nan
-    return Measured(share, n, {"lift": lift, "exposure": exposure})
+    return Measured({"share": share, "lift": lift}, n, {"exposure": exposure})
 
 
 def _time_cells(ctx: Context, args: TimeShareArgs) -> np.ndarray:
@@ -640,13 +646,13 @@ def _exposure(args: TimeShareArgs, start: np.datetime64, end: np.datetime64) -> 
 def _time_share_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     """`unit: lift` compares the lift (peaks: "busier on Fridays"), else the share."""
     if expected.unit == "lift":
-        lift = _number(measured.details.get("lift"))
+        lift = _number(measured.value["lift"])
         if lift is None or not measured.n:
             return False
         exposure = float(measured.details.get("exposure") or 0.0)
         slack = stats.share_tolerance(exposure, measured.n) / exposure if exposure else 0.0
         return _within(expected, lift, slack)
-    return _share_honoured(expected, measured)
+    return _share_honoured(expected, Measured(measured.value["share"], measured.n))
 
 
 register(
@@ -986,3 +992,88 @@ def measure_catalogue() -> list[dict[str, Any]]:
         }
         for m in MEASURES.values()
     ]
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _seconds_text(seconds: float) -> str:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size and seconds % size < 1e-6 * size:
+            count = seconds / size
+            return f"{count:g} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds:g} s"
+
+
+def _amount(value: Any, unit: str | None) -> str:
+    number = _number(value)
+    if number is None:
+        return str(jsonable(value))
+    if unit == "share":
+        return f"{100 * number:.3g}%"
+    if unit == "s":
+        return _seconds_text(number)
+    if unit == "lift":
+        return f"x{number:.2f}"
+    if unit in ("bytes",):
+        return f"{number / 1e9:.3g} GB" if number >= 1e8 else f"{number / 1e6:.3g} MB"
+    if number.is_integer() and abs(number) >= 1:
+        return f"{int(number):,}"
+    return f"{number:.4g}"
+
+
+def expected_text(claim: dict[str, Any]) -> str:
+    """A claim's expectation in words: '8% ± 2%', '40', 'from 2024-07-01 to 2024-10-01'."""
+    expected = claim.get("expected") or {}
+    unit = expected.get("unit")
+    parts = []
+    if expected.get("value") is not None:
+        text = _amount(expected["value"], unit)
+        if expected.get("tolerance"):
+            text += f" ± {_amount(expected['tolerance'], unit)}"
+        parts.append(text)
+    if expected.get("min") is not None and expected.get("max") is not None:
+        low, high = (_amount(expected[k], unit) for k in ("min", "max"))
+        parts.append(f"{low} to {high}" if claim.get("kind") != "window" else f"{low} - {high}")
+    elif expected.get("min") is not None:
+        parts.append(f"at least {_amount(expected['min'], unit)}")
+    elif expected.get("max") is not None:
+        parts.append(f"at most {_amount(expected['max'], unit)}")
+    if expected.get("values"):
+        parts.append(", ".join(str(v) for v in expected["values"]))
+    if expected.get("top"):
+        parts.append(f"held by the top {100 * expected['top']:.3g}%")
+    return "; ".join(parts) or "stated"
+
+
+def measured_text(claim: dict[str, Any]) -> str:
+    """What was measured, in the claim's unit, or why nothing was."""
+    if claim["status"] in ("not_modelled", "unmeasurable"):
+        return claim["status"].replace("_", " ") + (
+            f": {claim['message']}" if claim.get("message") else ""
+        )
+    measured = claim.get("measured")
+    unit = (claim.get("expected") or {}).get("unit")
+    if (claim.get("bound_to") or {}).get("measure") in SHARE_MEASURES:
+        unit = "share"
+    if isinstance(measured, dict):
+        return ", ".join(
+            f"{key} {_amount(value, KEY_UNITS.get(key, unit))}" for key, value in measured.items()
+        )
+    return _amount(measured, unit)
+
+
+# measures whose value is a share of rows, and dict keys with a unit of their own
+SHARE_MEASURES = {"share", "order", "values_in", "top_share"}
+KEY_UNITS = {"share": "share", "lift": "lift"}
+
+
+def claim_line(claim: dict[str, Any]) -> str:
+    """One line: 'about 8% no-shows': expected 8% ± 2%, measured 7.9% (honoured)."""
+    status = claim["status"].replace("_", " ")
+    if claim["status"] in ("not_modelled", "unmeasurable"):
+        return f"'{claim['text']}': {measured_text(claim)}"
+    return (
+        f"'{claim['text']}': expected {expected_text(claim)}, measured "
+        f"{measured_text(claim)} ({status})"
+    )

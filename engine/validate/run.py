@@ -13,6 +13,7 @@ from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.load import schema_hash
 from datagen.engine.validate.behavioral import behavioral_checks
+from datagen.engine.validate.claims import measure_claims
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Report
 from datagen.engine.validate.source import FORMATS, ArrowSource, TableSource, open_table
@@ -112,7 +113,8 @@ def _run(ctx: Context, context: dict[str, Any]) -> Report:
     checks = list(structural_checks(ctx))
     checks += value_checks(ctx)
     checks += behavioral_checks(ctx)
-    return Report.from_checks(checks, context, ctx.skipped)
+    claims = [result.to_dict() for result in measure_claims(ctx)]
+    return Report.from_checks(checks, context, ctx.skipped, claims)
 
 
 def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:

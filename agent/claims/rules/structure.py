@@ -1,0 +1,3 @@
+"""Structure: relationships between entities, places and locales."""
+
+from __future__ import annotations
