@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from typing import IO, Any
 
 import click
 
@@ -31,7 +32,7 @@ from datagen.engine.errors import InputError
 )
 def claims_cmd(
     text: str | None,
-    description_file: click.utils.LazyFile | None,
+    description_file: IO[str] | None,
     as_json: bool,
     reference_date: dt.datetime | None,
 ) -> None:
@@ -49,9 +50,13 @@ def claims_cmd(
 
     if (text is None) == (description_file is None):
         raise InputError("give the description as TEXT or with --description-file PATH")
-    description = (text if text is not None else description_file.read()).strip()  # type: ignore[union-attr]
     if text == "-":
         description = sys.stdin.read().strip()
+    elif text is not None:
+        description = text.strip()
+    else:
+        assert description_file is not None
+        description = description_file.read().strip()
     if not description:
         raise InputError("the description is empty: say what the dataset is about")
     today = reference_date.date() if reference_date else REFERENCE_DATE
@@ -68,7 +73,7 @@ def claims_cmd(
     _print_table(claims)
 
 
-def _print_table(claims: list) -> None:  # type: ignore[type-arg]
+def _print_table(claims: list[Any]) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -94,7 +99,7 @@ def _print_table(claims: list) -> None:  # type: ignore[type-arg]
     console.print(table)
 
 
-def _expected(data: dict, expected_text) -> str:  # type: ignore[no-untyped-def,type-arg]
+def _expected(data: dict[str, Any], expected_text: Any) -> str:
     text = expected_text(data)
     expected = data.get("expected") or {}
     cells = [
