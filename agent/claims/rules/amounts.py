@@ -96,6 +96,10 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         cut = next((i for i, w in enumerate(words) if w.lower() in _PER_ADVERBS), None)
         if cut is not None:  # "10,000 trips daily": the adverb is the rate, not the noun
             words, end = words_after(text, m.end(), cut) if cut else ([], end)
+        plural = [i for i, w in enumerate(words) if singular(w) != w.lower()]
+        if plural and plural[-1] < len(words) - 1 and value > 1:
+            # "300 stores nationwide": the head noun is the last plural
+            words, end = words_after(text, m.end(), plural[-1] + 1)
         if not words:
             continue
         noun = words[-1].lower()
@@ -157,10 +161,31 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         if of_words and (found := verb.match(text[end:])):
             end += found.end()
         words, end = words_after(text, end, 2)
+        if not words and (found := _COMPLEMENT.match(text[end:])):
+            words, end = [found.group(1)], end + found.end()
+        words, of_words = predicate(words, of_words)
         if not words and not of_words:
             continue
-        about = [singular(w) for w in words] + [singular(w) for w in of_words]
+        about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
+        about += [singular(w) for w in of_words]
         yield Found("rate", m.start(), end, _rate_expected(share, m), about)
+
+
+_RATE_WORDS = {"rate", "rates", "ratio", "share", "percentage"}
+# short complements that stand for a state: "90% on time", "5% in cash"
+_COMPLEMENT = re.compile(
+    r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
+    r"in\s+cash|by\s+card|by\s+phone|on\s+foot|by\s+car|late|early|online|offline)\b",
+    re.IGNORECASE,
+)
+
+
+def predicate(words: list[str], of_words: list[str]) -> tuple[list[str], list[str]]:
+    """'a tenth of loans default': with nothing after, the last word of the 'of' phrase is
+    what the share is about."""
+    if not words and len(of_words) >= 2:
+        return of_words[-1:], of_words[:-1]
+    return words, of_words
 
 
 def _rate_expected(share: float, m: re.Match[str]) -> dict[str, Any]:
@@ -197,7 +222,7 @@ def skew(text: str, today: dt.date) -> Iterator[Found]:
     few = re.compile(
         rf"\b(?:(?P<few>{_FEW_RE})|(?:the\s+)?top\s+{PERCENT.replace('pct', 'tpct')})\s+"
         rf"(?:of\s+)?(?:the\s+|our\s+)?(?P<p>[A-Za-z][\w-]*)\s+(?:\w+\s+)?{_HOLD}\s+"
-        rf"(?:{_MOST}|(?P<held>{NUMBER})\s*%)\s+of\s+(?:the\s+|all\s+)?(?P<c>[A-Za-z][\w-]*)",
+        rf"(?:{_MOST}|(?P<held>{NUMBER})\s*%)(?:\s+of)?\s+(?:the\s+|all\s+)?(?P<c>[A-Za-z][\w-]*)",
         re.IGNORECASE,
     )
     for m in few.finditer(text):
@@ -298,6 +323,14 @@ def qualitative_shares(text: str, today: dt.date) -> Iterator[Found]:
                 if extra:
                     end += extra.end()
         words, end = words_after(text, end, 2)
+        words, of_words = predicate(words, of_words)
+        complement = re.match(
+            r"\s+(?:by|with|via|through|from|on|in|as|using)\s+(?:the\s+|a\s+)?([A-Za-z][\w-]*)",
+            text[end:],
+            re.IGNORECASE,
+        )
+        if words and complement and complement.group(1).lower() not in STOP:
+            words, end = [complement.group(1), *words], end + complement.end()
         if not words:
             continue
         if key in _MOSTLY_WORDS:

@@ -40,7 +40,7 @@ def _fanout_expected(m: re.Match[str]) -> dict[str, object] | None:
 def relationships(text: str, today: dt.date) -> Iterator[Found]:
     """'each order has 1 to 5 lines', '1-5 items per order', 'on average 3 visits per
     patient', 'many-to-many through listings'."""
-    amount = rf"{QUAL}(?P<lo>{NUMBER})(?:\s*(?:to|-|–|or)\s*(?P<hi>{NUMBER}))?"
+    amount = rf"{QUAL}(?P<lo>{NUMBER})(?:\s*(?:to|-|–|or|and)\s*(?P<hi>{NUMBER}))?"
     each_has = re.compile(
         rf"\b(?:each|every|a|an|per)\s+(?P<p>{_NOUN})\s+(?:\w+\s+)?{_HAS}\s+(?:between\s+)?"
         rf"{amount}\s+(?:\w+\s+)?(?P<c>{_NOUN})",

@@ -75,6 +75,9 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
         re.IGNORECASE,
     )
     for m in every.finditer(text):
+        clause = re.split(r"[,.;:]", text[max(0, m.start() - 40) : m.start()])[-1]
+        if not m.group("num") and re.search(r"%|percent|\brate\b", clause, re.IGNORECASE):
+            continue  # "3% churn each month": a rate per month, not a grain
         amount = number(m.group("num") or m.group("num2") or "1") or 1.0
         unit = m.group("unit") or m.group("unit2")
         about, start = words_before(text, m.start(), 2)
