@@ -839,6 +839,8 @@ ClaimKind = Literal[
     "place",
     "locale",
     "relationship",
+    "values",
+    "trend",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
 

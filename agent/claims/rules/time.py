@@ -16,7 +16,7 @@ from datagen.agent.claims.grammar import (
     words_after,
     words_before,
 )
-from datagen.agent.claims.numbers import NUMBER
+from datagen.agent.claims.numbers import NUMBER, PERCENT
 from datagen.agent.claims.numbers import to_number as number
 from datagen.agent.claims.words import STOP, TIME_UNIT, singular, time_unit_seconds
 
@@ -145,6 +145,10 @@ _PARTS_OF_DAY = {
     "lunchtime": [12, 13],
     "lunch": [12, 13],
     "lunch hour": [12, 13],
+    "dinner": [18, 19, 20],
+    "dinnertime": [18, 19, 20],
+    "dinner time": [18, 19, 20],
+    "breakfast": [7, 8, 9],
     "afternoon": list(range(12, 18)),
     "afternoons": list(range(12, 18)),
     "evening": list(range(18, 23)),
@@ -168,6 +172,8 @@ _WEEKDAY_SETS = {
     "work days": [0, 1, 2, 3, 4],
     "business days": [0, 1, 2, 3, 4],
     "working days": [0, 1, 2, 3, 4],
+    "weekand": [5, 6],  # a common typo
+    "weekands": [5, 6],
 }
 _WEEKDAY_SET = r"(?:" + "|".join(sorted(_WEEKDAY_SETS, key=len, reverse=True)) + r")"
 _LIST = r"(?:\s*(?:,|and|or|&|/)\s*(?:and\s+)?)"
@@ -355,18 +361,25 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
         while index + 1 < len(found):
             nxt, more = found[index + 1]
             gap = text[end : nxt.start()]
-            if (
+            if set(more) & set(cells) and re.fullmatch(r"\s*(?:and|or|&|,)\s*", gap):
+                # "at lunch and dinner": one claim over both
+                for key, value in more.items():
+                    joined = [*cells[key], *value]
+                    cells[key] = joined if key == "dates" else sorted(set(joined))
+            elif (
                 len(re.findall(r"\w+", gap)) > 2
                 or re.search(r"[,.;:]", gap)
                 or set(more) & set(cells)
             ):
                 break
-            cells.update(more)
+            else:
+                cells.update(more)
             end = nxt.end()
             index += 1
         index += 1
         cue = _cue_near(text, start, end, floor)
-        expected = _pattern_expected(cue, text[start:end], "dates" in cells)
+        lead = text[max(floor, start - 12) : start]
+        expected = _pattern_expected(cue, text[start:end], lead, "dates" in cells)
         if expected is None:
             continue
         span_start = min(start, cue.start()) if cue else start
@@ -376,13 +389,16 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
 
 
 def _pattern_expected(
-    cue: re.Match[str] | None, phrase: str, holiday: bool
+    cue: re.Match[str] | None, phrase: str, lead: str, holiday: bool
 ) -> dict[str, Any] | None:
     if cue is None:
-        if re.match(r"(?:between|from)\s", phrase, re.IGNORECASE):
+        if re.match(r"(?:between|from)\s", phrase, re.IGNORECASE) or re.search(
+            r"\b(?:during|within|only\s+(?:in|on|at))\s+(?:the\s+)?$", lead, re.IGNORECASE
+        ):
             return {"unit": "share", "min": 0.9}  # "deliveries between 8am and 6pm"
-        if holiday:
-            return {"unit": "lift", "min": 1.2}  # a named holiday is named for its rush
+        if holiday or re.search(r"\b(?:at|around)\s+(?:the\s+)?$", lead, re.IGNORECASE):
+            # a named holiday is named for its rush; "orders at lunch and dinner"
+            return {"unit": "lift", "min": 1.2}
         return None
     if cue.group("peak"):
         return {"unit": "lift", "min": 1.2}
@@ -487,7 +503,12 @@ def orderings(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in pattern.finditer(text):
         b = m.group("b")
-        if _TIME_WORDS.match(b) or b.lower() in STOP or _HOLIDAY_AT.match(text, m.start("b")):
+        if (
+            _TIME_WORDS.match(b)
+            or b.lower() in STOP
+            or _HOLIDAY_AT.match(text, m.start("b"))
+            or TIME_EXPR.match(text, m.start("b"))
+        ):
             continue
         words, start = words_before(text, m.start(), 2)
         if not words:
@@ -508,3 +529,73 @@ def orderings(text: str, today: dt.date) -> Iterator[Found]:
         later_first = rel in ("after", "later than", "follows", "follow")
         about = [singular(b), *a_words] if later_first else [*a_words, singular(b)]
         yield Found("ordering", start, m.end(), {"min": share, "unit": "share"}, about)
+
+
+# --------------------------------------------------------------------------- seasonality, trend
+
+_SEASONAL = re.compile(
+    r"\b(?:(?:strong|clear|marked|pronounced|heavy|noticeable)\s+)?(?:seasonality|seasonal\s+"
+    r"(?:patterns?|peaks?|swings?|demand|variation|effects?|trends?)|seasonal)\b",
+    re.IGNORECASE,
+)
+
+
+@rule(36)
+def seasonality(text: str, today: dt.date) -> Iterator[Found]:
+    """'strong seasonality', 'seasonal demand': months that differ."""
+    for m in _SEASONAL.finditer(text):
+        strong = re.match(r"strong|clear|marked|pronounced|heavy", m.group(0), re.IGNORECASE)
+        expected = {"unit": "variation", "min": 0.2 if strong else 0.1}
+        yield Found("time_pattern", m.start(), m.end(), expected, ["month"])
+
+
+_GROW = (
+    r"grow|grows|growing|growth|increase|increases|increasing|rise|rises|rising|up|decline|"
+    r"declines|declining|shrink|shrinks|shrinking|drop|drops|dropping|fall|falls|falling|down"
+)
+_PER_PERIOD = (
+    r"(?:(?:per|a|an|each|every)\s+(?:year|month|quarter|week)|yearly|annually|monthly|quarterly|"
+    r"weekly|year[\s-]over[\s-]year|yoy|month[\s-]over[\s-]month|mom)"
+)
+
+
+@rule(28)
+def trends(text: str, today: dt.date) -> Iterator[Found]:
+    """'usage growing 25% per year', 'revenue up 10% a year', '5% monthly growth',
+    '20% year-over-year growth'."""
+    pattern = re.compile(
+        rf"(?:(?P<what>[A-Za-z][\w-]*)\s+)?(?P<dir>{_GROW})\s+(?:by\s+|of\s+)?{QUAL}{PERCENT}\s+"
+        rf"(?P<per>{_PER_PERIOD})"
+        rf"|{QUAL.replace('approx', 'approx2').replace('bound', 'bound2')}"
+        rf"{PERCENT.replace('pct', 'pct2')}\s+(?P<per2>{_PER_PERIOD})\s+"
+        rf"(?P<dir2>growth|increase|rise|decline|drop|fall)",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("pct") or m.group("pct2") or "")
+        if value is None:
+            continue
+        per = (m.group("per") or m.group("per2") or "year").lower()
+        unit = next(
+            (
+                u
+                for u in ("month", "quarter", "week")
+                if u in per or (u == "month" and per == "mom")
+            ),
+            "year",
+        )
+        direction = (m.group("dir") or m.group("dir2") or "").lower()
+        rate = (-1.0 if re.match(r"decl|shrink|drop|fall|down", direction) else 1.0) * value / 100
+        what = m.group("what")
+        about = [singular(what)] if what and what.lower() not in STOP else []
+        yield Found(
+            "trend",
+            m.start("what") if what and about else m.start("dir") if m.group("dir") else m.start(),
+            m.end(),
+            {
+                "value": rate,
+                "tolerance": max(0.05 if unit == "year" else 0.01, abs(rate) * 0.4),
+                "unit": f"per_{unit}",
+            },
+            about,
+        )
