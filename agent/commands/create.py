@@ -44,6 +44,7 @@ from datagen.engine.formats import format_names, get_format, parse_formats, tabl
 from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.validate.claims import claim_line
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
@@ -95,6 +96,14 @@ class DataOptions:
     default=90.0,
     show_default=True,
     help="Quality bar: a dry run below it is repaired; final data below it exits 1.",
+)
+@click.option(
+    "--min-fidelity",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="Share of the description's claims the data must honour: a draft below it is "
+    "repaired; final data below it exits 1, listing the claims that fail.",
 )
 @click.option(
     "--max-repairs",
@@ -149,6 +158,7 @@ def create_cmd(
     answers: IO[str] | None,
     no_generate: bool,
     min_score: float,
+    min_fidelity: float,
     max_repairs: int,
     fmt: str,
     profile: str,
@@ -179,7 +189,12 @@ def create_cmd(
             f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
-    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=resolve_seed(seed))
+    settings = LoopSettings(
+        max_repairs=max_repairs,
+        min_score=min_score,
+        seed=resolve_seed(seed),
+        min_fidelity=min_fidelity,
+    )
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
@@ -209,6 +224,7 @@ def create_cmd(
         description=text,
         seed=settings.seed,
         min_score=min_score,
+        min_fidelity=min_fidelity,
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
@@ -306,19 +322,27 @@ def _write_outputs(
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
     score = float(report.score) if report is not None else result.score
-    passed = report.ok(min_score) if hasattr(report, "ok") else (score or 0) >= min_score
+    passed = _passed(report, score, settings)
     _end(transcript, "ok", provider, result.usage, result.repairs_used, score=score)
     transcript.close()
     _publish(staging, target)
 
     cost = cost_estimate(provider, result.usage)
     text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
+    text = _claims_text(report, settings) + text
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
-        text += "\nfailed checks:\n" + "\n".join(
-            f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
-        )
+        if report.failed():
+            text += "\nfailed checks:\n" + "\n".join(
+                f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
+            )
+        if _fidelity(report) < settings.min_fidelity:
+            text += (
+                f"\nclaims still failing (fidelity {_fidelity(report):.0%}, minimum "
+                f"{settings.min_fidelity:.0%}):\n"
+                + "\n".join(f"  - {claim_line(c)}" for c in report.unmet_claims())
+            )
     as_json = {
         "out": str(target),
         "passed": passed,
@@ -331,6 +355,37 @@ def _write_outputs(
         "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
     }
     return {"text": text, "passed": passed, "json": as_json}
+
+
+def _fidelity(report: Any) -> float:
+    fidelity = getattr(report, "fidelity", None)
+    return 1.0 if fidelity is None else float(fidelity)
+
+
+def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
+    """The checks' score meets --min-score, no structural failure, claims meet --min-fidelity."""
+    if report is None or not hasattr(report, "checks"):
+        return (score or 0) >= settings.min_score
+    from datagen.engine.validate import compute_score
+
+    checks_score = compute_score(report.checks)[0]
+    return (
+        report.structural_ok
+        and checks_score >= settings.min_score
+        and _fidelity(report) >= settings.min_fidelity
+    )
+
+
+def _claims_text(report: Any, settings: LoopSettings) -> str:
+    """'What you asked for': the claims not honoured first, in words, then the rest."""
+    claims = getattr(report, "claims", None) or []
+    if not claims:
+        return ""
+    unmet = report.unmet_claims()
+    lines = [f"What you asked for ({len(claims) - len(unmet)}/{len(claims)} honoured):"]
+    lines += [f"  ✗ {claim_line(c)}" for c in unmet]
+    lines += [f"  ✓ {claim_line(c)}" for c in claims if c["status"] == "honoured"]
+    return "\n".join(lines) + "\n"
 
 
 def _summary(

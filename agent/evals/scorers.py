@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from datagen.agent.evals.cases import Case, Expect
+from datagen.agent.evals.cases import Case, Expect, ExpectedClaim
 from datagen.engine import dsl
 from datagen.engine.relations import foreign_keys
 from datagen.engine.run import DEFAULT_SEED
@@ -31,6 +32,8 @@ class RunOutcome:
     refused: bool = False
     error: str | None = None  # why there is no dataset (first line), when there is none
     seed: int = DEFAULT_SEED
+    # the dry run's claims as the validator measured them ({text, kind, status, ...})
+    claims: list[dict[str, Any]] | None = None
 
 
 # --------------------------------------------------------------------------- names
@@ -213,3 +216,50 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
             found = run()
             verdicts.extend(found if isinstance(found, list) else [found])
     return verdicts
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _phrase(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def claim_matches(expected: ExpectedClaim, text: str, kind: str) -> bool:
+    """Same kind, and one phrase contains the other (case and spacing aside)."""
+    a, b = _phrase(expected.text), _phrase(text)
+    return expected.kind == kind and bool(a and b) and (a in b or b in a)
+
+
+def score_claims(case: Case, outcome: RunOutcome) -> dict[str, Any] | None:
+    """Extraction recall (the extractor on the description) and claims honoured on the dry
+    run's data, over the case's expected claims; None when the case lists none."""
+    if not case.expected_claims:
+        return None
+    from datagen.agent.claims import extract_claims
+
+    extracted = extract_claims(case.description)
+    measured = outcome.claims or []
+    missed: list[str] = []
+    failing: list[str] = []
+    found = honoured = 0
+    for expected in case.expected_claims:
+        if any(claim_matches(expected, c.text, c.kind) for c in extracted):
+            found += 1
+        else:
+            missed.append(f"{expected.kind} '{expected.text}'")
+        status = next(
+            (c["status"] for c in measured if claim_matches(expected, c["text"], c["kind"])),
+            "absent",
+        )
+        if status == "honoured":
+            honoured += 1
+        else:
+            failing.append(f"'{expected.text}': {status.replace('_', ' ')}")
+    return {
+        "expected": len(case.expected_claims),
+        "found": found,
+        "honoured": honoured,
+        "missed": missed,
+        "not_honoured": failing,
+    }
