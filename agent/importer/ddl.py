@@ -307,11 +307,22 @@ def _scalar(value: float | str) -> int | float | str:
 def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren):
-        node = node.this
+    while isinstance(node, exp.Paren) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
     if isinstance(node, exp.Column):
         return table.column(_name(node))
     return None
+
+
+def _is_instant_call(node: Any) -> bool:
+    """julianday(col): how SQLite compares dates kept as text (datagen's own DDL writes it)."""
+    from sqlglot import exp
+
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "julianday"
+        and len(node.expressions) == 1
+    )
 
 
 def _comment(statement: Any, catalog: Catalog) -> None:
