@@ -264,6 +264,9 @@ class _Builder:
         combinations = math.prod(size for _, size, _, _ in domains)
         wanted = self._link_rows(table, domains, combinations)
         node["rows"] = wanted
+        # an empty referenced table leaves no combination: keep the formula defined, 0 rows
+        domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
+        combinations = max(combinations, 1)
         node["pk"] = HIDDEN_KEY
         step = _coprime(combinations)
         index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
