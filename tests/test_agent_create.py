@@ -293,11 +293,13 @@ def test_an_api_failure_mid_run_keeps_the_transcript(httpx2_mock, tmp_path, slee
     )
     out = tmp_path / "o"
     result = create(out, "--no-input")
-    assert result.exit_code == 2
+    # The API's failure, not the user's input: exit 1, the last draft and transcript kept.
+    assert result.exit_code == 1
     assert "overloaded (529) after 6 attempt(s)" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["transcript.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["schema.rejected.json", "transcript.jsonl"]
+    assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
     end = records(out)[-1]
-    assert end["status"] == "error" and end["http_requests"] == 7
+    assert end["status"] == "failed" and end["http_requests"] == 7
     assert end["usage"]["input_tokens"] == 100
     assert leftovers(tmp_path) == []
 

@@ -46,3 +46,33 @@ data_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory holding one file per table (<table>.parquet, .csv, .jsonl or .json).",
 )
+
+
+def _check_data_format(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datagen.engine.errors import InputError
+    from datagen.engine.formats import readable_format
+
+    try:
+        return readable_format(value, flag="format").name
+    except InputError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+data_format_option = click.option(
+    "--data-format",
+    default=None,
+    metavar="FORMAT",
+    callback=_check_data_format,
+    help="Format the data was written in: parquet, csv, jsonl, json, sqlite, duckdb, postgres "
+    "[default: from .metadata.json, else the files found].",
+)
+
+dsn_option = click.option(
+    "--dsn",
+    envvar="DATAGEN_DSN",
+    default=None,
+    metavar="URL",
+    help="PostgreSQL to read a dataset loaded with --format postgres [env DATAGEN_DSN].",
+)
