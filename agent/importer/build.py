@@ -151,7 +151,8 @@ class _Builder:
         if table.comment:
             node["description"] = table.comment
         single_parent = self._single_parent(table, exact)
-        rows = self._rows(table, single_parent is not None)
+        link = len(table.primary_key) > 1  # its rows follow its key's combinations
+        rows = 0 if link else self._rows(table, single_parent is not None)
         if single_parent is not None:
             parent_table, fk_column = single_parent
             node["kind"] = "fact"
@@ -160,7 +161,6 @@ class _Builder:
         else:
             node["rows"] = rows
         made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
-        link = len(table.primary_key) > 1
         if link:
             made |= {c["name"].lower(): c for c in self._composite_key(table, node)}
         elif len(table.primary_key) == 1:
