@@ -201,6 +201,7 @@ class _Builder:
     def _rows(self, table: TableInfo, fact: bool) -> int:
         for key in (table.name.lower(), self._table_id(table).lower()):
             if key in self.rows:
+                self.assumptions.append(f"`{table.name}`: {self.rows[key]} rows, as asked")
                 return self.rows[key]
         if table.rows is not None:
             self.assumptions.append(f"`{table.name}`: {table.rows} rows, as in the source")
