@@ -314,3 +314,40 @@ def test_profile_uses_statistics_and_copies_no_row(tmp_path: Path) -> None:
     text = json.dumps(result.dataset.to_json_dict())
     assert "secret@corp.example" not in text and "note 1" not in text
     assert all(10 <= s <= 20 for s in generated["score"] if s is not None)
+
+
+TSQL = """
+CREATE TABLE [dbo].[Stores] (
+  [StoreId] INT IDENTITY(1,1) NOT NULL PRIMARY KEY,
+  [ManagerId] INT NULL,
+  [City] NVARCHAR(40),
+  [Notes] NVARCHAR(MAX) NULL
+);
+GO
+CREATE TABLE [dbo].[Staff] (
+  [StaffId] INT NOT NULL PRIMARY KEY,
+  [StoreId] INT NOT NULL REFERENCES [dbo].[Stores]([StoreId]),
+  [Email] VARCHAR(80) UNIQUE,
+  [IsActive] BIT NOT NULL DEFAULT 1
+);
+GO
+ALTER TABLE [dbo].[Stores] ADD CONSTRAINT FK_Manager
+  FOREIGN KEY ([ManagerId]) REFERENCES [dbo].[Staff]([StaffId]);
+"""
+
+
+def test_tsql_batches_alter_table_and_a_reference_cycle(tmp_path: Path) -> None:
+    """Stores -> Staff -> Stores (as in Sakila): the nullable reference is left empty, noted."""
+    catalog = parse_ddl(TSQL, "tsql")
+    assert [t.name for t in catalog.tables] == ["Stores", "Staff"]
+    stores = catalog.table("Stores")
+    assert stores is not None and stores.foreign_keys[0].ref_table == "Staff"
+    result = build_dataset(catalog, rows={"stores": 5, "staff": 40})
+    assert any("round in a circle" in note and "ManagerId" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    staff = pq.read_table(tmp_path / "Staff.parquet").to_pydict()
+    emails = [e for e in staff["Email"] if e is not None]  # nullable: no NOT NULL
+    assert set(staff["StoreId"]) <= {1, 2, 3, 4, 5} and len(set(emails)) == len(emails) > 30
+    assert set(staff["IsActive"]) <= {True, False}
+    managers = pq.read_table(tmp_path / "Stores.parquet").column("ManagerId")
+    assert managers.null_count == 5

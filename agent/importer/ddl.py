@@ -36,6 +36,7 @@ DIALECTS = (
     "redshift",
     "mariadb",
 )
+BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
 
@@ -59,6 +60,7 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
     if dialect is not None and dialect not in DIALECTS:
         raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
+    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
     try:
         statements = sqlglot.parse(text, read=dialect)
     except sqlglot.errors.ParseError as exc:
