@@ -143,6 +143,15 @@ class DataOptions:
     is_flag=True,
     help="Write into an --out that holds other files (never deleting or overwriting them).",
 )
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="FILE.sql|URL",
+    help="Start from your own schema (SQL DDL, or a database URL as for `datagen import`): the "
+    "author keeps its tables, columns, types and keys and refines the rest.",
+)
+@click.option("--dialect", default=None, metavar="NAME", help="SQL dialect of --from FILE.sql.")
 @console_options
 def create_cmd(
     description: str | None,
@@ -166,6 +175,8 @@ def create_cmd(
     write_html: bool,
     force: bool,
     say: Say,
+    from_: str | None,
+    dialect: str | None,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -180,6 +191,7 @@ def create_cmd(
       datagen create -d "a bank with 5k customers, accounts and card payments in 2024"
       datagen create --description-file brief.txt --out out/bank --no-input
       echo "an online shop" | datagen create -d - --provider offline
+      datagen create --from app.sql --dialect postgres -d "a busy 2024, 20k users"
     """
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
@@ -208,6 +220,15 @@ def create_cmd(
         no_input=no_input,
     )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
+    checker, starting = DraftChecker(settings), None
+    if from_ is not None:
+        from datagen.agent.importer import import_schema
+        from datagen.agent.importer.keep import KeepingChecker, starting_description
+
+        url = from_ if "://" in from_ else None
+        imported = import_schema(None if url else from_, dialect=dialect, url=url).dataset
+        checker, starting = KeepingChecker(settings, imported), imported.to_json_dict()
+        text = starting_description(text)
 
     if out is not None:
         check_out(out, force=force)
@@ -237,8 +258,9 @@ def create_cmd(
             settings=settings,
             answerer=answerer,
             transcript=transcript,
-            checker=DraftChecker(settings),
+            checker=checker,
             prompts=prompts,
+            current_schema=starting,
             progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
             if say.chatty
             else (lambda msg: None),

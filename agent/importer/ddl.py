@@ -36,6 +36,7 @@ DIALECTS = (
     "redshift",
     "mariadb",
 )
+BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
 
@@ -59,6 +60,7 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
     if dialect is not None and dialect not in DIALECTS:
         raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
+    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
     try:
         statements = sqlglot.parse(text, read=dialect)
     except sqlglot.errors.ParseError as exc:
@@ -307,11 +309,22 @@ def _scalar(value: float | str) -> int | float | str:
 def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren):
-        node = node.this
+    while isinstance(node, exp.Paren) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
     if isinstance(node, exp.Column):
         return table.column(_name(node))
     return None
+
+
+def _is_instant_call(node: Any) -> bool:
+    """julianday(col): how SQLite compares dates kept as text (datagen's own DDL writes it)."""
+    from sqlglot import exp
+
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "julianday"
+        and len(node.expressions) == 1
+    )
 
 
 def _comment(statement: Any, catalog: Catalog) -> None:

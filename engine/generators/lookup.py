@@ -115,7 +115,7 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     if parent is None:
         return None
     for col in node.columns:
-        spec = getattr(col.generator, "lookup", None)
+        spec = spec_of(col)
         if (
             isinstance(spec, LookupSpec)
             and spec.on is None
