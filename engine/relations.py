@@ -6,11 +6,20 @@ layer agrees on what references what.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
 
 from datagen.engine import dsl
+from datagen.engine.dslbase import split_ref
+from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+
+# A directed graph as {node: set of its predecessors} (graphlib's shape): an
+# edge a -> b means "a comes first". Every node is a key, even without edges.
+Graph = dict[str, set[str]]
+
+__all__ = ["CycleError", "ForeignKey", "Graph", "split_ref"]
 
 
 @dataclass(frozen=True)
@@ -26,20 +35,15 @@ class ForeignKey:
         return self.table == self.ref_table
 
 
-def split_ref(ref: str) -> tuple[str, str]:
-    table, column = ref.split(".", 1)
-    return table, column
-
-
 def foreign_keys(dataset: dsl.Dataset) -> list[ForeignKey]:
     """Every FK: lookups of another table's key (no `on`) plus declared ones."""
     found: dict[tuple[str, str], ForeignKey] = {}
     for node in dataset.nodes:
-        for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            if not isinstance(spec, dsl.LookupSpec) or spec.on is not None:
+        for col, kind, spec in kinds_with_specs(node):
+            key = kind.key_reference(spec)
+            if key is None:
                 continue
-            ref_table, ref_column = split_ref(spec.from_)
+            ref_table, ref_column = split_ref(key)
             ref_node = dataset.node(ref_table)
             if ref_node is None:
                 continue
@@ -74,47 +78,91 @@ def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | No
 
 def _is_unique(node: dsl.Node, column: str) -> bool:
     col = node.column(column)
-    return bool(
-        col and (col.unique or isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec))
-    )
+    return bool(col and (col.unique or kind_of(col).uniqueness == "always"))
 
 
-def dependency_graph(dataset: dsl.Dataset) -> nx.DiGraph:
+def add_edge(graph: Graph, first: str, then: str) -> None:
+    """Edge first -> then (both become nodes)."""
+    graph.setdefault(first, set())
+    graph.setdefault(then, set()).add(first)
+
+
+def dependency_graph(dataset: dsl.Dataset) -> Graph:
     """Edge parent -> child for every table a table needs first (self-loops excluded)."""
-    graph = nx.DiGraph()
-    for node in dataset.nodes:
-        graph.add_node(node.id)
+    graph: Graph = {node.id: set() for node in dataset.nodes}
     for node in dataset.nodes:
         for parent in node.parents:
             if parent != node.id:
-                graph.add_edge(parent, node.id)
+                add_edge(graph, parent, node.id)
         for col in node.columns:
             for ref in column_references(col):
                 table = ref.split(".", 1)[0]
                 if table != node.id:
-                    graph.add_edge(table, node.id)
+                    add_edge(graph, table, node.id)
             for mod in col.modifiers:
                 if isinstance(mod, dsl.EffectMod) and mod.args.table != node.id:
-                    graph.add_edge(mod.args.table, node.id)
+                    add_edge(graph, mod.args.table, node.id)
     for ineq in dataset.constraints.inequalities:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
         if left_table != right_table:
-            graph.add_edge(right_table, left_table)
+            add_edge(graph, right_table, left_table)
+    for fk in dataset.constraints.foreign_keys:
+        # a declared FK (e.g. an imported composite key's column) loads after its target
+        child, parent = fk.column.split(".")[0], fk.references.split(".")[0]
+        if child != parent and dataset.node(parent) is not None:
+            add_edge(graph, parent, child)
     return graph
+
+
+def find_cycle(graph: Graph) -> list[str] | None:
+    """A cycle as [a, b, ..., a], or None for a DAG."""
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        return list(exc.args[1])  # each node an immediate predecessor of the next
+    return None
+
+
+def generations(graph: Graph) -> Iterable[list[str]]:
+    """Nodes in layers: each layer needs only earlier ones. Raises CycleError."""
+    sorter = TopologicalSorter(graph)
+    sorter.prepare()
+    while sorter.is_active():
+        ready = list(sorter.get_ready())
+        yield ready
+        sorter.done(*ready)
+
+
+def ordered_topological_sort(graph: Graph, key: Callable[[str], int]) -> list[str]:
+    """A topological order that takes the smallest `key` among the ready nodes each time
+    (Kahn's algorithm with a heap): the same order for the same graph, always."""
+    successors: dict[str, list[str]] = {n: [] for n in graph}
+    waiting = {n: len(preds) for n, preds in graph.items()}
+    for node, preds in graph.items():
+        for pred in preds:
+            successors[pred].append(node)
+    heap = [(key(n), n) for n, count in waiting.items() if count == 0]
+    heapq.heapify(heap)
+    order: list[str] = []
+    while heap:
+        _, node = heapq.heappop(heap)
+        order.append(node)
+        for succ in successors[node]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                heapq.heappush(heap, (key(succ), succ))
+    if len(order) != len(graph):
+        raise CycleError("the graph has a cycle", find_cycle(graph))
+    return order
 
 
 def column_references(col: dsl.Column) -> list[str]:
     """`table.column` references made by a column's generator."""
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.LookupSpec):
-        return [spec.from_]
-    if isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
-        return [spec.choices_ref]
-    return []
+    return kind_of(col).references(spec_of(col))
 
 
 def levels(dataset: dsl.Dataset) -> list[list[str]]:
     """Tables grouped by generation level, in schema order within a level."""
     graph = dependency_graph(dataset)
     order = {n.id: i for i, n in enumerate(dataset.nodes)}
-    return [sorted(gen, key=order.__getitem__) for gen in nx.topological_generations(graph)]
+    return [sorted(gen, key=order.__getitem__) for gen in generations(graph)]

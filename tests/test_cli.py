@@ -87,3 +87,53 @@ def test_schema_command_prints_json() -> None:
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.output)["type"] == "object"
+
+
+def test_an_offline_create_imports_no_llm_sdk(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    probe = (
+        "import sys\n"
+        "from datagen.agent.cli import main\n"
+        "try:\n"
+        "    main(['create', '--description', 'an online shop with 200 customers and orders',\n"
+        f"          '--provider', 'offline', '--no-input', '--out', {str(tmp_path / 'shop')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    print('exit', exc.code)\n"
+        "print([m for m in ('anthropic', 'openai') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2:] == ["exit 0", "[]"], done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "shop" / "schema.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("blocked", "args", "extra"),
+    [
+        ("matplotlib", ["report", "example:shop", "--data", "{data}"], "report"),
+        ("anthropic", ["create", "-d", "a shop", "--provider", "anthropic", "--no-input"], "llm"),
+    ],
+)
+def test_a_missing_optional_library_names_its_extra(
+    tmp_path, blocked: str, args: list[str], extra: str
+) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "shop"
+    CliRunner().invoke(
+        main, ["generate", "example:shop", "--out", str(data), "--scale", "0.02", "-q"]
+    )
+    probe = (
+        "import sys\n"
+        f"sys.modules[{blocked!r}] = None  # as if not installed\n"
+        "from datagen.agent.cli import main\n"
+        f"main({[a.replace('{data}', str(data)) for a in args]!r})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "ANTHROPIC_API_KEY": "sk-test-not-used"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"pip install 'datagen[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -23,6 +23,7 @@ from datagen.agent.repl import (
     run_terminal,
 )
 from datagen.engine.load import load_dataset
+from datagen.engine.run import resolve_seed
 
 
 @click.command("chat")
@@ -45,7 +46,9 @@ from datagen.engine.load import load_dataset
 )
 @provider_option(PROVIDER_HELP)
 @model_options
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
+@click.option(
+    "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
+)
 @click.option(
     "--min-score",
     type=float,
@@ -69,7 +72,7 @@ def chat_cmd(
     base_url: str | None,
     max_tokens: int | None,
     timeout: float | None,
-    seed: int,
+    seed: int | None,
     min_score: float,
     history_file: Path | None,
     plain: bool,
@@ -96,16 +99,18 @@ def chat_cmd(
         max_tokens=max_tokens,
         timeout=timeout,
     )
+    loaded = load_dataset(schema_file) if schema_file is not None else None
     session = ChatSession(
         author_,
         console,
-        LoopSettings(seed=seed, min_score=min_score),
+        LoopSettings(seed=resolve_seed(seed, loaded), min_score=min_score),
         answerer=TerminalAnswerer() if interactive else DefaultAnswerer(),
         out=out,
         schema_path=schema_file,
+        seed=seed,
     )
-    if schema_file is not None:
-        session.start(load_dataset(schema_file).to_json_dict(), schema_file)
+    if schema_file is not None and loaded is not None:
+        session.start(loaded.to_json_dict(), schema_file)
         console.print(f"editing {schema_file}", markup=False)
     else:
         session.start()

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from datagen.agent.commands.llm_options import model_options
@@ -39,6 +40,7 @@ from datagen.agent.evals.runner import (
 from datagen.agent.loop import LoopSettings
 from datagen.agent.providers.base import ProviderError
 from datagen.engine.errors import InputError
+from datagen.engine.run import DEFAULT_SEED
 from datagen.prompts import load_prompts
 
 
@@ -84,7 +86,7 @@ from datagen.prompts import load_prompts
     help="Exit 1 when the share of passing cases is below this.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Master seed.")
 @click.option(
     "--report",
     "report_path",
@@ -178,7 +180,9 @@ def eval_cmd(
         max_tokens=max_tokens,
         timeout=timeout,
     )
-    err.print(f"[dim]eval: {len(cases)} case(s) from {cases_path}, provider {provider}[/]")
+    err.print(
+        f"[dim]eval: {len(cases)} case(s) from {escape(str(cases_path))}, provider {escape(provider)}[/]"
+    )
     results = run_cases(
         cases,
         sessions,
@@ -201,7 +205,7 @@ def eval_cmd(
     _print_failures(results, out)
     if report_path is not None:
         _write_json(report_path, report)
-        err.print(f"[dim]wrote {report_path}[/]")
+        err.print(f"[dim]wrote {escape(str(report_path))}[/]")
     regressed = _regressions_since(baseline, report, out) if baseline is not None else []
     sys.exit(0 if report["ok"] and not regressed else 1)
 

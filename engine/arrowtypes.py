@@ -1,0 +1,60 @@
+"""The Arrow side of a table: its schema, which columns are dictionary encoded, conforming.
+
+Part of the byte contract: the types and encodings chosen here are what
+every writer receives.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from datagen.engine import dsl
+from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.values import ARROW_TYPES
+
+
+def arrow_schema(node: dsl.Node) -> pa.Schema:
+    fields = []
+    for col in node.columns:
+        arrow_type = ARROW_TYPES[col.type]
+        if col.type == "string" and _dictionary_encoded(col):
+            arrow_type = pa.dictionary(pa.int32(), pa.string())
+        fields.append(
+            pa.field(col.name, arrow_type, nullable=col.nullable or kind_of(col).nullable_output)
+        )
+    return pa.schema(fields)
+
+
+def _dictionary_encoded(col: dsl.Column) -> bool:
+    if any(isinstance(m, dsl.ExpressionMod) for m in col.modifiers):
+        return False
+    return kind_of(col).dictionary_encoded(spec_of(col), col)
+
+
+def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None) -> list[str]:
+    """Columns whose values repeat a lot: strings from pools, flags, picks, keys of small
+    tables (each kind says whether its values repeat, given the row counts so far)."""
+    out = []
+    row_counts = row_counts or {}
+    for col, kind, spec in kinds_with_specs(node):
+        repeats = kind.repeats(spec, col, row_counts)
+        if (
+            col.type == "bool"
+            or (col.type == "string" and _dictionary_encoded(col))
+            or (repeats and not col.unique)
+        ):
+            out.append(col.name)
+    return out
+
+
+def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """The batch with the schema's types (dictionary encoded where the schema says)."""
+    arrays = []
+    for array, field_ in zip(batch.columns, schema, strict=True):
+        if array.type != field_.type:
+            if pa.types.is_dictionary(field_.type):
+                array = array.cast(pa.string()).dictionary_encode()
+            else:
+                array = array.cast(field_.type)
+        arrays.append(array)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
