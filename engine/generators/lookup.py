@@ -115,9 +115,9 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     if parent is None:
         return None
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
+        spec = spec_of(col)
         if (
-            isinstance(spec, dsl.LookupSpec)
+            isinstance(spec, LookupSpec)
             and spec.on is None
             and spec.from_ == f"{parent.id}.{parent.pk}"
         ):
