@@ -195,7 +195,7 @@ def _check_meaning(meaning: Any, name: str) -> None:
 def render_meaning(meaning: dict[str, Any]) -> str:
     """The "Meaning" section: functions with signatures, units, modifiers' inputs, Faker."""
     from datagen.engine.expressions import FUNCTIONS
-    from datagen.engine.plan import _faker_methods
+    from datagen.engine.generators.faker import faker_methods
 
     lines = ["### Units and semantics"]
     lines += [f"- {line}" for line in meaning.get("units") or []]
@@ -217,7 +217,7 @@ def render_meaning(meaning: dict[str, Any]) -> str:
     for kind in dsl.MODIFIER_KINDS:
         info = meaning["modifiers"][kind]
         lines.append(f"- `{kind}` ({info['input']} columns): {info['meaning']}")
-    methods = sorted(_faker_methods())
+    methods = sorted(faker_methods())
     lines += [
         "",
         f"### Faker methods ({len(methods)}, locale en_US; any other name is rejected)",
