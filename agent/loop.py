@@ -368,6 +368,9 @@ def author(
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
     assumptions: list[str] = []
+    prompt_size = getattr(provider, "prompt_size", None)
+    if callable(prompt_size):
+        transcript.write("prompt", system=prompt_size())
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3
