@@ -351,3 +351,28 @@ def test_tsql_batches_alter_table_and_a_reference_cycle(tmp_path: Path) -> None:
     assert set(staff["IsActive"]) <= {True, False}
     managers = pq.read_table(tmp_path / "Stores.parquet").column("ManagerId")
     assert managers.null_count == 5
+
+
+def test_a_check_that_is_not_understood_is_a_not_modelled_claim() -> None:
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, code TEXT, "
+        "CHECK (a > 0 OR b > 0), CHECK (length(code) = 5));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"))
+    claims = result.dataset.claims
+    assert [c.status for c in claims] == ["not_modelled", "not_modelled"]
+    assert claims[0].text == "t: CHECK (a > 0 OR b > 0)" and claims[0].reason
+    assert sum("is not understood" in note for note in result.notes) == 2
+
+
+def test_postgres_folds_unquoted_names_as_the_database_does() -> None:
+    catalog = parse_ddl(
+        'CREATE TABLE Users (Id INT PRIMARY KEY, "DisplayName" TEXT, CHECK (Id > 0));\n'
+        "COMMENT ON COLUMN Users.Id IS 'the key';",
+        "postgres",
+    )
+    users = catalog.table("users")
+    assert users is not None and users.name == "users"
+    assert [c.name for c in users.columns] == ["id", "DisplayName"]
+    assert users.columns[0].comment == "the key" and users.columns[0].bounds
+    assert parse_ddl("CREATE TABLE Users (Id INT);", "duckdb").tables[0].name == "Users"

@@ -70,6 +70,7 @@ class _Builder:
     assumptions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     constraints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
     names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
     keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
 
@@ -98,7 +99,21 @@ class _Builder:
             "nodes": [nodes[t.name] for t in tables],
             "constraints": self.constraints,
         }
+        if self.claims:
+            dataset["claims"] = self.claims
         return dataset
+
+    def _not_modelled(self, text: str, kind: str, reason: str) -> None:
+        """A rule of the DDL the data is not made to keep: a claim that caps the score."""
+        self.claims.append(
+            {
+                "id": f"ddl_{len(self.claims) + 1}",
+                "text": text[:500],
+                "kind": kind,
+                "status": "not_modelled",
+                "reason": reason,
+            }
+        )
 
     def _ident(self, name: str, what: str) -> str:
         if IDENT.match(name) and len(name) <= 63:
@@ -477,6 +492,11 @@ class _Builder:
                     f"`{table.name}.{col.name}`: NOT NULL self-reference; the first row has no "
                     "earlier row to point at and is null"
                 )
+                self._not_modelled(
+                    f"{table.name}.{col.name} NOT NULL REFERENCES {table.name}",
+                    "relationship",
+                    "a self-reference's first row has no earlier row to point at: it is null",
+                )
         elif not col.not_null:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
@@ -731,6 +751,12 @@ class _Builder:
         for sql in table.skipped_checks:
             self.notes.append(
                 f"`{table.name}`: CHECK ({sql}) is not understood; the data may break it"
+            )
+            self._not_modelled(
+                f"{table.name}: CHECK ({sql})",
+                "range",
+                "datagen import generates for comparisons with a constant, BETWEEN, IN lists "
+                "and comparisons of two columns only",
             )
 
     def _add(self, kind: str, item: dict[str, Any]) -> None:

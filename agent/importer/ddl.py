@@ -36,6 +36,7 @@ DIALECTS = (
     "redshift",
     "mariadb",
 )
+FOLDS_TO_LOWER = ("postgres", "redshift")
 BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
@@ -70,6 +71,11 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
         raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
     except sqlglot.errors.TokenError as exc:
         raise InputError(f"{source}: cannot read the DDL: {exc}") from None
+    if dialect in FOLDS_TO_LOWER:
+        from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+        # what the database itself does with unquoted names: `CREATE TABLE Users` is `users`
+        statements = [normalize_identifiers(s, dialect=dialect) if s else s for s in statements]
     catalog = Catalog([], source)
     enums: dict[str, list[Any]] = {}
     pending: list[Any] = []  # ALTER and COMMENT statements, applied once every table is known
