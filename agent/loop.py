@@ -152,7 +152,10 @@ class DraftChecker:
         schema_problems_ = json_schema_problems(draft)
         # One pass: the models' problems and the preflight's (references, expressions,
         # semantic guards) come back together, as the CLI prints them.
-        dataset, problems = schema_problems(draft)
+        dataset, found = schema_problems(draft, warnings=True)
+        problems = [p for p in found if not p.is_warning]
+        # Warnings (semantic guards) never fail a draft; they ride along in its repair turn.
+        warnings = [p for p in found if p.is_warning]
         if dataset is None:
             # The models' messages are the ones the CLI prints (with did-you-mean); JSON
             # Schema adds only what they do not already locate.
@@ -162,8 +165,9 @@ class DraftChecker:
         if schema_problems_:
             # Seed spellings the models normalize (e.g. distribution `kind`/`mu`).
             notes.append(f"accepted {len(schema_problems_)} non-canonical spelling(s)")
+        notes += [f"warning: {w.render()}" for w in warnings]
         if problems:
-            return CheckResult(False, "preflight", problems, notes=notes)
+            return CheckResult(False, "preflight", problems + warnings, notes=notes)
         try:
             scored = self.scorer(dataset, self.settings.seed, self.settings.dry_run_rows)
         except SchemaError as exc:
@@ -174,7 +178,7 @@ class DraftChecker:
             return CheckResult(
                 False,
                 "dry_run",
-                scored.problems,
+                warnings + scored.problems,
                 dataset,
                 scored.score,
                 scored.report,

@@ -212,10 +212,11 @@ def _strict_models() -> list[Any]:
 
 
 def _generator_spec_model(kind: str) -> Any:
-    for model in _strict_models():
-        if set(model.model_fields) == {kind}:
-            return model.model_fields[kind].annotation
-    raise PromptError(f"no model for generator `{kind}`")
+    from datagen.engine.generators.kind import KINDS
+
+    if kind not in KINDS:
+        raise PromptError(f"no model for generator `{kind}`")
+    return KINDS[kind].spec
 
 
 def _modifier_args_model(kind: str) -> Any:

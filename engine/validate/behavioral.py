@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
+from datagen.engine.generators.kind import Picks, TimeShape, kind_of, spec_of
 from datagen.engine.modifiers import YEAR_SECONDS
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import stats, time_cells
@@ -56,17 +57,19 @@ def behavioral_checks(ctx: Context) -> Iterator[Check]:
         for col in node.columns:
             if not ctx.usable(node.id, col.name):
                 continue
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.ChoiceSpec) and not col.modifiers:
-                check = choice_weights(ctx, node, col, spec)
+            kind, spec = kind_of(col), spec_of(col)
+            picks = None if col.modifiers else kind.picks(spec)
+            if picks is not None:
+                check = choice_weights(ctx, node, col, picks)
                 if check is not None:
                     yield check
+            shape = kind.time_shape(spec, ctx.dataset)
             if (
-                isinstance(spec, dsl.DatetimeSeriesSpec)
+                shape is not None
                 and not any(isinstance(m, TIME_MOVING) for m in col.modifiers)
                 and (node.id, col.name) not in repaired
             ):
-                yield from time_patterns(ctx, node, col, spec)
+                yield from time_patterns(ctx, node, col, shape)
             if col.nullable and col.null_rate > 0:
                 yield null_rate(ctx, node, col)
         if node.kind == "fact" and node.fanout is not None:
@@ -131,11 +134,9 @@ def _series_window(
     """The window a datetime column was drawn from: its generator's, else the data's span."""
     col = node.column(column)
     if col is not None:
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.DatetimeSeriesSpec):
-            window = time_cells.series_window(ctx.dataset, spec)
-            if window is not None:
-                return window
+        shape = time_cells.column_shape(ctx.dataset, col)
+        if shape is not None:
+            return time_cells.shape_window(shape)
     extremes = Extremes()
     for batch in ctx.scan(node.id, [column]):
         extremes.add(batch.column(column).cast(pa.timestamp("us")))
@@ -383,9 +384,7 @@ def _choice_key(value: Any, declared: str) -> Any:
     return str(value)
 
 
-def choice_weights(
-    ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.ChoiceSpec
-) -> Check | None:
+def choice_weights(ctx: Context, node: dsl.Node, col: dsl.Column, spec: Picks) -> Check | None:
     """Observed frequencies vs. the declared weights (explicit, or from `weights_kind`).
 
     With `choices_ref` the choices are the referenced column's distinct values;
@@ -443,11 +442,11 @@ def choice_weights(
 MAX_REFERENCED_CHOICES = 10_000
 
 
-def referenced_choices(ctx: Context, spec: dsl.ChoiceSpec) -> list[Any] | None:
+def referenced_choices(ctx: Context, spec: Picks) -> list[Any] | None:
     """The distinct values of a `choices_ref` column, when picked uniformly from few enough."""
-    if spec.choices_ref is None or spec.weights_kind != "uniform":
+    if spec.ref is None or spec.weights_kind != "uniform":
         return None
-    table, column = relations.split_ref(spec.choices_ref)
+    table, column = relations.split_ref(spec.ref)
     if not ctx.usable(table, column):
         return None
     distinct: dict[Any, None] = {}
@@ -474,20 +473,18 @@ def kind_weights(kind: str, n: int) -> list[float]:
 
 
 def time_patterns(
-    ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.DatetimeSeriesSpec
+    ctx: Context, node: dsl.Node, col: dsl.Column, shape: TimeShape
 ) -> Iterator[Check]:
     """Shares per hour / weekday / month vs. the shares the declared patterns imply."""
-    if not spec.pattern:
+    if not shape.patterns:
         return
-    window = time_cells.series_window(ctx.dataset, spec)
-    if window is None:
-        return
-    dimensions = list(dict.fromkeys(p.dimension for p in spec.pattern))
-    day_resolution = col.type == "date" or time_cells.series_freq(ctx.dataset, spec) == "D"
+    window = time_cells.shape_window(shape)
+    dimensions = list(dict.fromkeys(p.dimension for p in shape.patterns))
+    day_resolution = col.type == "date" or shape.freq == "D"
     for dimension in dimensions:
         if dimension == "hour" and day_resolution:
             continue
-        expected = time_cells.expected_shares(*window, spec.pattern, dimension)
+        expected = time_cells.expected_shares(*window, shape.patterns, dimension)
         size = len(expected)
         labels = time_cells.LABELS[dimension]
         counts = time_cells.bin_counts(ctx.bins(node.id, col.name, dimension), size)
