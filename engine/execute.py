@@ -13,6 +13,7 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int, int], None]  # table, rows done, rows total
+Stage = Callable[[str], AbstractContextManager[Any]]  # a named step without a known size
 
 
 @dataclass
@@ -125,11 +127,13 @@ def generate_dataset(
     address: str | None = None,
     profile: str = "clean",
     dsn: str | None = None,
+    on_stage: Stage | None = None,
 ) -> GenerationResult:
     """Generate every table into out_dir, atomically (temporary directory, then rename).
 
     fmt: one format or several (`parquet,sqlite`); profile: clean | realistic | dirty
-    (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`.
+    (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`;
+    on_stage(name): a context around the last step (database checks, checkpoints).
     """
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
     out = Path(out_dir)
@@ -162,7 +166,8 @@ def generate_dataset(
             results.append(
                 TableResult(table, writer.filename, writer.rows, len(schema), writer.bytes)
             )
-        published = outputs.finish()
+        with on_stage("finishing " + ", ".join(outputs.formats)) if on_stage else nullcontext():
+            published = outputs.finish()
         metadata = run_metadata(dataset, seed, outputs.primary, results)
         metadata.update(published.metadata)
         (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
