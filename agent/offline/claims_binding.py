@@ -23,7 +23,7 @@ from datagen.engine import dsl
 if TYPE_CHECKING:
     from datagen.agent.offline.compose import Draft
 
-Honour = Callable[["Draft", dsl.Claim], None]
+Honour = Callable[["Draft", dsl.Claim], "dict[str, Any] | None"]  # a binding, when it knows
 HONOURS: dict[str, Honour] = {}
 MOSTLY = 0.7  # "mostly" / "most" with no number: a clear majority
 
@@ -48,11 +48,34 @@ def claim_window(claims: list[dsl.Claim]) -> tuple[date, date, str] | None:
     return None
 
 
-def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> None:
+def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
+    """Change the draft so each claim holds; a claim whose honour knows its measure comes back
+    bound to it (the binder keeps an author's binding that checks)."""
+    out = []
     for claim in claims:
         fn = HONOURS.get(claim.kind)
-        if fn is not None:
-            fn(draft, claim)
+        binding = fn(draft, claim) if fn is not None else None
+        if binding is not None:
+            claim = claim.model_copy(
+                update={"bound_to": dsl.ClaimBinding.model_validate(binding), "status": "bound"}
+            )
+        out.append(claim)
+    return out
+
+
+@honours("window")
+def _window(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'in 2022': the main events' timestamps span the timeframe, which is that window
+    (derived times such as repayments after a loan may run past it)."""
+    time = draft.roles.get("time")
+    if not time:
+        return None
+    table, _, column = time.partition(".")
+    col = draft.column(table, column)
+    spec = col["generator"].get("datetime_series") if col else None
+    if spec is None or spec.get("within", "timeframe") != "timeframe":
+        return None
+    return {"measure": "window", "table": table, "column": column}
 
 
 def bind(schema: dict[str, Any], claims: list[dsl.Claim]) -> dict[str, Any]:
@@ -312,6 +335,18 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
     if not chosen:
         return
     low = expected.min if isinstance(expected.min, (int, float)) else None
+    present = {p["dimension"]: p["weights"] for p in spec.get("pattern", [])}
+    for dimension, (selected, size, base) in list(chosen.items()):
+        exposure = len(selected) / size
+        weights = present.get(dimension)
+        if weights:
+            share = sum(w for i, w in enumerate(weights) if (i + base) in selected) / sum(weights)
+            have = share / exposure if expected.unit == "lift" else share
+            need = float(low) if low is not None else 1.2 if expected.unit == "lift" else 0.5
+            if have >= need + (0.15 if expected.unit == "lift" else 0.05):
+                del chosen[dimension]  # the behaviour already put the peak there
+    if not chosen:
+        return None
     for dimension, (selected, size, base) in chosen.items():
         exposure = len(selected) / size
         if expected.unit == "lift":
@@ -496,3 +531,22 @@ def _values(draft: Draft, claim: dsl.Claim) -> None:
                 col["generator"] = {"choice": {"choices": values}}
                 draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` is one of {values}")
                 return
+
+
+GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
+
+
+@honours("grain")
+def _grain(draft: Draft, claim: dsl.Claim) -> None:
+    """'hourly readings' -> the readings' timestamps on whole hours (s/min/h/D grains)."""
+    value = claim.expected.value
+    if not isinstance(value, (int, float)):
+        return
+    freq = GRAIN_FREQ.get(int(value))
+    spec = _time_spec(draft, _about_table(draft, claim))
+    if freq is None or spec is None:
+        return
+    spec["freq"] = freq
+    draft.note(
+        f"{claim.text!r}: timestamps on whole {dict(s='seconds', min='minutes', h='hours', D='days')[freq]}"
+    )

@@ -31,6 +31,7 @@ from datagen.agent.offline.blueprints.generic import (
 from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, NEVER_TABLES, find_entities
+from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import (
     _NON_TABLE,
@@ -282,7 +283,8 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     apply_behaviours(draft, parsed)
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
-    honour_claims(draft, claims)
+    claims = honour_claims(draft, claims)
+    note_unread(draft, parsed, claims)
     finish(draft)
     return bind(assemble(draft, text, domain or "generic"), claims)
 
@@ -329,6 +331,67 @@ def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, li
     return blueprint, notes
 
 
+GENERIC_WORDS = {
+    "dataset", "data", "table", "tables", "generate", "create", "make", "want", "need", "like",
+    "include", "including", "includes", "contain", "contains", "with", "plus", "also", "some",
+    "realistic", "synthetic", "fake", "sample", "mock", "demo", "test", "please", "thanks",
+    "should", "would", "could", "must", "will", "can", "get", "got", "gets", "our", "your",
+    "we", "they", "them", "you", "what", "how", "when", "who", "whom", "track", "tracking",
+    "record", "records", "recorded", "log", "logged", "logs", "store", "stored", "keep", "kept",
+    "company", "business", "app", "platform", "system", "service", "network", "database",
+}  # fmt: skip
+MAX_UNREAD = 6
+
+
+def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
+    """Say which words of the description nothing used (honest assumptions)."""
+    from datagen.agent.claims.words import STOP as CLAIM_STOP
+
+    text = parsed.text
+    used: list[tuple[int, int]] = []
+    phrases = [c.text for c in claims] + [c.phrase for c in parsed.counts]
+    phrases += [b.phrase for b in parsed.behaviours] + list(parsed.countries)
+    if parsed.window is not None:
+        phrases.append(parsed.window.phrase)
+    low = text.lower()
+    for phrase in phrases:
+        start = low.find(phrase.lower()) if phrase else -1
+        if start >= 0:
+            used.append((start, start + len(phrase)))
+    mentions = find_entities(parsed).mentions
+    used += [(m.start, m.end) for m in mentions]
+    known = {w for n in draft.schema["nodes"] for w in n["id"].split("_")}
+    known |= {w for n in draft.schema["nodes"] for c in n["columns"] for w in c["name"].split("_")}
+    known |= {w for k in draft.blueprint.synonyms for w in k.split("_")}
+    known |= {w for k in draft.blueprint.keywords for w in k.split("_")}
+    known |= set(FIELD_CUES.get(draft.blueprint.domain, ()))  # 'ride-hailing' chose the field
+    skip = _STOP | FILLER | CLAIM_STOP | GENERIC_WORDS | NOT_TABLES
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
+    unread: list[list[str]] = []
+    last_end = -10
+    spans = sorted(used)
+    for match in words:
+        word = match.group(0).lower()
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        base = singular(word.replace("'s", ""))
+        if len(base) < 3 or word in skip or base in skip or base in known:
+            continue
+        between = [m for m in mentions if m.end <= match.start()]
+        after = [m for m in mentions if m.start >= match.end()]
+        if between and after and after[0].start - between[-1].end < 30:
+            continue  # a verb between two tables: read as their relation
+        if unread and match.start() - last_end <= 2:
+            unread[-1].append(match.group(0))
+        else:
+            unread.append([match.group(0)])
+        last_end = match.end()
+    if unread:
+        shown = ", ".join(f"'{' '.join(p)}'" for p in unread[:MAX_UNREAD])
+        more = f" and {len(unread) - MAX_UNREAD} more" if len(unread) > MAX_UNREAD else ""
+        draft.note(f"not understood, so not modelled: {shown}{more}")
+
+
 def note_template_tables(draft: Draft, parsed: Parsed) -> None:
     """Say which tables come from the template rather than from the description."""
     nouns = [m.noun for m in find_entities(parsed).mentions]
@@ -355,6 +418,14 @@ def note_template_tables(draft: Draft, parsed: Parsed) -> None:
             draft.note(f"`{single[0]}`: the template's `{table}`, named as the description says")
             continue
         draft.note(f"`{table}` holds the " + " and ".join(f"'{w}'" for w in words))
+    from_words = [
+        f"`{draft.resolve(m.noun)}` ('{m.noun.replace('_', ' ')}')"
+        for m in find_entities(parsed).mentions
+        if draft.resolve(m.noun) is not None
+        and f"`{draft.resolve(m.noun)}`" not in " ".join(draft.assumptions)
+    ]
+    if from_words:
+        draft.note("tables the description names: " + ", ".join(dict.fromkeys(from_words)))
     mentioned = " ".join(draft.assumptions)
     unnamed = [
         n["id"]
