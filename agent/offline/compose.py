@@ -31,6 +31,7 @@ from datagen.agent.offline.blueprints.generic import (
 from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, NEVER_TABLES, find_entities
+from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import (
@@ -1042,127 +1043,18 @@ def _units_in_window(window: tuple[date, date], unit: str) -> float:
 # --------------------------------------------------------------------------- columns
 
 
-def guess_column(name: str, table_kind: str, values: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A column from its name alone: `*_at` a timestamp, `is_*` a flag, `price` an amount..."""
+def guess_column(
+    name: str, table_kind: str, values: tuple[str, ...] = (), table: str = ""
+) -> dict[str, Any]:
+    """A column from its name alone (the lexicon's inference), or from the values listed."""
     if values:
         typed = _typed_values(values)
         return P.pick(name, typed)
-    within: Any = "timeframe" if table_kind == "fact" else "@history"
-    if name.endswith("_at") or name in ("timestamp", "time", "datetime"):
-        return P.ts(name, within)
-    if name.endswith("_date") or name in ("date", "birthday", "dob", "birth_date"):
-        if name in ("birthday", "dob", "birth_date"):
-            return P.day(name, "1950-01-01", "2006-01-01")
-        return P.ts(name, within, freq="D", type_="date")
-    if name.startswith(("is_", "has_", "was_")) or name.endswith("_flag"):
-        return P.flag(name, 0.1)
-    fakes = {
-        "email": "email",
-        "full_name": "name",
-        "name": "name",
-        "first_name": "first_name",
-        "last_name": "last_name",
-        "phone": "phone_number",
-        "phone_number": "phone_number",
-        "city": "city",
-        "address": "street_address",
-        "street": "street_name",
-        "company": "company",
-        "company_name": "company",
-        "url": "url",
-        "website": "url",
-        "ip": "ipv4",
-        "ip_address": "ipv4",
-        "job": "job",
-        "job_title": "job",
-        "title": "catch_phrase",
-        "description": "sentence",
-        "comment": "sentence",
-        "notes": "sentence",
-        "zip": "postcode",
-        "zipcode": "postcode",
-        "postcode": "postcode",
-        "postal_code": "postcode",
-        "username": "user_name",
-        "user_name": "user_name",
-        "color": "color_name",
-        "colour": "color_name",
-        "uuid": "uuid4",
-        "iban": "iban",
-        "language": "language_name",
-        "currency": "currency_code",
-        "state": "state",
-    }
-    if name in fakes:
-        return P.fake(name, fakes[name], unique=name in ("email", "username", "user_name"))
-    if name == "country":
-        return P.pick(name, ["US", "GB", "DE", "FR"], [0.55, 0.2, 0.15, 0.1])
-    if name == "age":
-        return P.num(name, "normal", (18, 90), type_="int", mean=40.0, std=14.0)
-    if name in ("rating", "stars", "score") or name.endswith("_rating"):
-        return P.pick(name, [1, 2, 3, 4, 5], [0.05, 0.08, 0.17, 0.35, 0.35])
-    money = (
-        "price",
-        "amount",
-        "cost",
-        "revenue",
-        "total",
-        "salary",
-        "balance",
-        "fee",
-        "value",
-        "income",
-        "spend",
-        "budget",
-        "payment",
-        "tax",
-        "discount",
-        "profit",
-    )
-    if any(name == m or name.endswith("_" + m) or name.startswith(m + "_") for m in money):
-        return P.num(name, "lognormal", (0.0, 100_000.0), mean=3.5, sigma=0.8)
-    counts = ("count", "quantity", "qty", "units", "number", "num", "items", "seats", "visits")
-    if any(name == c or name.endswith("_" + c) or name.startswith(c + "_") for c in counts):
-        return P.num(name, "poisson", (0, 1000), type_="int", lam=3.0)
-    measures = (
-        "duration",
-        "minutes",
-        "hours",
-        "seconds",
-        "days",
-        "distance",
-        "weight",
-        "height",
-        "length",
-        "km",
-        "kg",
-        "temperature",
-        "speed",
-        "percent",
-        "pct",
-        "ratio",
-        "rate",
-    )
-    if any(m in name for m in measures):
-        return P.num(name, "lognormal", (0.0, 100_000.0), mean=2.5, sigma=0.7)
-    categories = {
-        "status": ["active", "inactive", "pending"],
-        "gender": ["female", "male", "other"],
-        "sex": ["female", "male"],
-        "level": ["low", "medium", "high"],
-        "priority": ["low", "medium", "high"],
-        "tier": ["basic", "plus", "premium"],
-        "channel": ["web", "mobile", "store"],
-        "segment": ["consumer", "business"],
-        "type": ["type_a", "type_b", "type_c"],
-        "category": ["a", "b", "c", "d"],
-        "size": ["small", "medium", "large"],
-        "region": ["north", "south", "east", "west"],
-    }
-    for key, choices in categories.items():
-        if name == key or name.endswith("_" + key):
-            return P.pick(name, choices)
-    return P.fake(name, "word")
+    col, _ = generator_for_column(table or name, name)
+    spec = col["generator"].get("datetime_series")
+    if spec is not None and spec.get("within") == "timeframe" and table_kind != "fact":
+        spec["within"] = "@history"  # an entity's dates come before the events that use it
+    return col
 
 
 def _typed_values(values: tuple[str, ...]) -> list[Any]:
@@ -1206,7 +1098,7 @@ def apply_columns(draft: Draft, parsed: Parsed) -> None:
                 "(none were given)"
             )
         elif existing is None:
-            col = guess_column(name, node["kind"], mention.values)
+            col = guess_column(name, node["kind"], mention.values, node["id"])
             node["columns"].append(col)
             kind = next(iter(col["generator"]))
             draft.note(f"added `{table}.{name}` ({col['type']}, {kind}), from {mention.phrase!r}")
