@@ -456,7 +456,6 @@ def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] 
     nullable column or a typo in free text cannot be told from the data: they
     lower recall, which is the point: it is what a cleaning pipeline must beat.
     """
-    import json
 
     import pyarrow.parquet as pq
 
@@ -466,8 +465,9 @@ def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] 
     truth_path = data_dir / DEFECTS_FILE
     if not truth_path.is_file():
         return None
-    meta_path = data_dir / ".metadata.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    from datagen.engine.validate.run import read_metadata  # its file names are checked there
+
+    meta = read_metadata(data_dir)
     truth = pq.read_table(truth_path).to_pylist()
     expected = {_truth_key(d) for d in truth}
     con = connect_duckdb()

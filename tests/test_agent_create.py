@@ -121,10 +121,9 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
+    # A range the generator overshoots: valid, passes the semantic guards, fails the dry run.
     impossible = small_schema(
-        targets={
-            "weekend_share": [{"table": "order", "column": "ordered_at", "min": 0.8, "max": 0.95}]
-        }
+        constraints={"ranges": [{"column": "order.amount", "min": 1, "max": 40}]}
     )
     route = httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
@@ -137,7 +136,7 @@ def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     repair = last_tool_result(request_bodies(route)[1])
     assert repair["is_error"] is True
     assert "dry run (300 rows per table) scored" in repair["content"]
-    assert "- order.ordered_at: behavioral check `weekend_share` failed" in repair["content"]
+    assert "- order.amount: value check `range` failed" in repair["content"]
     assert "the required 95" in repair["content"]
 
 
@@ -293,11 +292,13 @@ def test_an_api_failure_mid_run_keeps_the_transcript(httpx2_mock, tmp_path, slee
     )
     out = tmp_path / "o"
     result = create(out, "--no-input")
-    assert result.exit_code == 2
+    # The API's failure, not the user's input: exit 1, the last draft and transcript kept.
+    assert result.exit_code == 1
     assert "overloaded (529) after 6 attempt(s)" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["transcript.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["schema.rejected.json", "transcript.jsonl"]
+    assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
     end = records(out)[-1]
-    assert end["status"] == "error" and end["http_requests"] == 7
+    assert end["status"] == "failed" and end["http_requests"] == 7
     assert end["usage"]["input_tokens"] == 100
     assert leftovers(tmp_path) == []
 

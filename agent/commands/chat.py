@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
 from datagen.agent.loop import DefaultAnswerer, LoopSettings, TerminalAnswerer
-from datagen.agent.providers import PROVIDERS, default_provider_name, get_provider
+from datagen.agent.providers import default_provider_name, get_provider
 from datagen.agent.repl import (
     ChatSession,
     default_history_path,
@@ -22,6 +23,7 @@ from datagen.agent.repl import (
     run_terminal,
 )
 from datagen.engine.load import load_dataset
+from datagen.engine.run import resolve_seed
 
 
 @click.command("chat")
@@ -42,17 +44,11 @@ from datagen.engine.load import load_dataset
     default=None,
     help="Where /save and /generate write [default: beside --schema, else out/<name>].",
 )
+@provider_option(PROVIDER_HELP)
+@model_options
 @click.option(
-    "--provider",
-    type=click.Choice([p for p in PROVIDERS if p != "scripted"]),
-    default=None,
-    help="Who writes the edits [default: anthropic when ANTHROPIC_API_KEY is set, else offline].",
+    "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
-@click.option(
-    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
-)
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
 @click.option(
     "--min-score",
     type=float,
@@ -74,7 +70,9 @@ def chat_cmd(
     provider: str | None,
     model: str | None,
     base_url: str | None,
-    seed: int,
+    max_tokens: int | None,
+    timeout: float | None,
+    seed: int | None,
     min_score: float,
     history_file: Path | None,
     plain: bool,
@@ -94,17 +92,25 @@ def chat_cmd(
     """
     interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
     console = Console(highlight=False, soft_wrap=not interactive)
-    author_ = get_provider(provider or default_provider_name(), model=model, base_url=base_url)
+    author_ = get_provider(
+        provider or default_provider_name(),
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
+    )
+    loaded = load_dataset(schema_file) if schema_file is not None else None
     session = ChatSession(
         author_,
         console,
-        LoopSettings(seed=seed, min_score=min_score),
+        LoopSettings(seed=resolve_seed(seed, loaded), min_score=min_score),
         answerer=TerminalAnswerer() if interactive else DefaultAnswerer(),
         out=out,
         schema_path=schema_file,
+        seed=seed,
     )
-    if schema_file is not None:
-        session.start(load_dataset(schema_file).to_json_dict(), schema_file)
+    if schema_file is not None and loaded is not None:
+        session.start(loaded.to_json_dict(), schema_file)
         console.print(f"editing {schema_file}", markup=False)
     else:
         session.start()

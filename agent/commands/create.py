@@ -20,7 +20,10 @@ from typing import IO, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
+from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
+from datagen.agent.commands.options import Say, console_options
 from datagen.agent.loop import (
     AuthoringFailed,
     AuthoringResult,
@@ -32,18 +35,18 @@ from datagen.agent.loop import (
     author,
     stdin_is_tty,
 )
-from datagen.agent.providers import PROVIDERS, default_provider_name, get_provider
+from datagen.agent.providers import cost_estimate, default_provider_name, get_provider
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
-from datagen.engine.execute import default_workers
-from datagen.engine.writers import FORMATS, parse_formats
+from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.redact import redact
+from datagen.engine.run import RunOptions, resolve_seed, run_dataset
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
-SCORABLE_FORMATS = ("parquet", "csv", "jsonl", "json")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class DataOptions:
     profile: str
     dsn: str | None
     html: bool
+    seed: int | None = None  # the --seed flag; None: the schema's own seed, else 42
 
 
 MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
@@ -75,17 +79,11 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     default=None,
     help="Output directory [default: out/<dataset name>].",
 )
+@provider_option(PROVIDER_HELP)
+@model_options
 @click.option(
-    "--provider",
-    type=click.Choice([p for p in PROVIDERS if p != "scripted"]),
-    default=None,
-    help="Who writes the schema [default: anthropic when ANTHROPIC_API_KEY is set, else offline].",
+    "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
-@click.option(
-    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
-)
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
 @click.option("--no-input", is_flag=True, help="Never ask: take every question's default.")
 @click.option(
     "--answers",
@@ -114,8 +112,8 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     default="parquet",
     show_default=True,
     metavar="FORMAT[,FORMAT...]",
-    help=f"Data formats, as for generate: {', '.join(FORMATS)}. One of parquet, csv, jsonl or "
-    "json is needed to score the data.",
+    help=f"Data formats, as for generate: {', '.join(format_names())}. One that holds tables "
+    "(not events alone) is needed to score the data.",
 )
 @click.option(
     "--profile",
@@ -134,6 +132,7 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
 )
+@console_options
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -141,7 +140,9 @@ def create_cmd(
     provider: str | None,
     model: str | None,
     base_url: str | None,
-    seed: int,
+    max_tokens: int | None,
+    timeout: float | None,
+    seed: int | None,
     no_input: bool,
     answers: IO[str] | None,
     no_generate: bool,
@@ -151,6 +152,7 @@ def create_cmd(
     profile: str,
     dsn: str | None,
     write_html: bool,
+    say: Say,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -167,18 +169,26 @@ def create_cmd(
       echo "an online shop" | datagen create -d - --provider offline
     """
     err = Console(stderr=True, highlight=False)
-    data = DataOptions(parse_formats(fmt), profile, dsn, write_html)
-    if not no_generate and not set(data.formats) & set(SCORABLE_FORMATS):
+    data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
+    scorable = [f for f in data.formats if get_format(f).open_tables is not None]
+    if not no_generate and not scorable:
         raise InputError(
-            f"--format {fmt}: add one of {', '.join(SCORABLE_FORMATS)} so the data can be scored"
+            f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
-    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=seed)
+    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=resolve_seed(seed))
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
         sys.exit(1)
-    author_ = get_provider(provider or default_provider_name(), model=model, base_url=base_url)
+    author_ = get_provider(
+        provider or default_provider_name(),
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        no_input=no_input,
+    )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
 
     if out is not None:
@@ -194,12 +204,13 @@ def create_cmd(
         prompts_version=prompts.version,
         prompts_digest=prompts.digest,
         description=text,
-        seed=seed,
+        seed=settings.seed,
         min_score=min_score,
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
-    err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
+    if say.chatty:
+        err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
     try:
         result = author(
             text,
@@ -209,19 +220,21 @@ def create_cmd(
             transcript=transcript,
             checker=DraftChecker(settings),
             prompts=prompts,
-            progress=lambda msg: err.print(f"[dim]{msg}[/]", markup=True),
+            progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
+            if say.chatty
+            else (lambda msg: None),
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
         _end(transcript, "failed", author_, exc.usage, len(exc.attempts) - 1)
         _save_rejected(staging, target, exc.last_draft, transcript)
-        err.print(f"[bold red]error:[/] {exc}", markup=True)
+        err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
         if exc.last_draft is not None:
             err.print(f"the last draft is in {target / 'schema.rejected.json'}", markup=False)
         sys.exit(1)
     except BaseException as exc:
         refused = _refusal(exc)
-        _end(transcript, "refused" if refused else "error", author_, error=str(exc))
+        _end(transcript, "refused" if refused else "error", author_, error=redact(exc))
         transcript.close()
         if out is not None and not refused and transcript.of_type("turn"):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
@@ -229,7 +242,7 @@ def create_cmd(
             transcript.move_to(out / "transcript.jsonl")
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
             sys.exit(1)
         raise
 
@@ -244,7 +257,7 @@ def create_cmd(
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    click.echo(summary["text"])
+    click.echo(json.dumps(summary["json"], indent=2) if say.json else summary["text"])
     if not summary["passed"]:
         sys.exit(1)
 
@@ -262,7 +275,8 @@ def _write_outputs(
     no_generate: bool,
     data: DataOptions,
 ) -> dict[str, Any]:
-    dataset, seed, min_score = result.dataset, settings.seed, settings.min_score
+    dataset, min_score = result.dataset, settings.min_score
+    seed = resolve_seed(data.seed, dataset) if not no_generate else settings.seed
     (staging / "schema.json").write_text(json.dumps(result.schema, indent=2) + "\n")
     rows: dict[str, tuple[int, bool]] = {}  # table -> (rows, exact)
     if no_generate:
@@ -272,27 +286,19 @@ def _write_outputs(
         rows = {t: (p.estimated_rows, p.rows is not None) for t, p in plan.tables.items()}
         report, score_origin = result.report, "dry run"
     else:
-        from datagen.engine.execute import generate_dataset
-        from datagen.engine.validate import validate_dataset
-
-        generated = generate_dataset(
-            dataset,
-            staging / "data",
-            seed=seed,
-            quiet=True,
-            fmt=data.formats,
+        options = RunOptions(
+            formats=data.formats,
             profile=data.profile,
             dsn=data.dsn,
-            workers=default_workers(),
+            validate=True,
+            report_json=False,  # create writes its own, beside schema.json
+            html=data.html,
+            html_path=staging / "report.html",
+            min_score=min_score,
         )
-        rows = {t.name: (t.rows, True) for t in generated.tables}
-        report, score_origin = validate_dataset(dataset, staging / "data"), "full data"
-        if data.html:
-            from datagen.engine.htmlreport import write_html_report
-
-            write_html_report(
-                dataset, staging / "data", report, out=staging / "report.html", min_score=min_score
-            )
+        run = run_dataset(dataset, staging / "data", seed=seed, options=options)
+        rows = {t.name: (t.rows, True) for t in run.generated.tables}
+        report, score_origin = run.report, "full data"
     report_dict = report.to_dict() if report is not None else {"score": result.score}
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
@@ -302,14 +308,26 @@ def _write_outputs(
     transcript.close()
     _publish(staging, target)
 
-    text = _summary(result, target, rows, score, score_origin, settings, passed, no_generate)
+    cost = cost_estimate(provider, result.usage)
+    text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
         text += "\nfailed checks:\n" + "\n".join(
             f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
         )
-    return {"text": text, "passed": passed}
+    as_json = {
+        "out": str(target),
+        "passed": passed,
+        "score": score,
+        "score_origin": score_origin,
+        "seed": seed,
+        "provider": result.provider,
+        "repairs": result.repairs_used,
+        "tables": {table: count for table, (count, _) in rows.items()},
+        "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
+    }
+    return {"text": text, "passed": passed, "json": as_json}
 
 
 def _summary(
@@ -319,10 +337,11 @@ def _summary(
     score: float | None,
     score_origin: str,
     settings: LoopSettings,
+    seed: int,
     passed: bool,
-    no_generate: bool,
+    cost: float | None,
 ) -> str:
-    min_score, seed = settings.min_score, settings.seed
+    min_score = settings.min_score
     repairs = result.repairs_used
     lines = [
         f"datagen create: {'ok' if passed else 'below the quality bar'} "
@@ -344,8 +363,8 @@ def _summary(
     lines.append(f"repairs: {repairs} of {settings.max_repairs} allowed")
     if score is not None:
         lines.append(f"quality score: {score:.1f}/100 ({score_origin}; minimum {min_score:g})")
-    if result.provider == "anthropic" or result.usage.total_tokens:
-        lines.append("tokens: " + _tokens(result.usage, result.model))
+    if result.model or result.usage.total_tokens:
+        lines.append("tokens: " + _tokens(result.usage, result.model, cost))
     made = [f for f in OUTPUT_FILES if (target / f).exists()]
     lines.append(f"wrote {target}/: " + ", ".join(f + "/" if f == "data" else f for f in made))
     schema = shlex.quote(str(target / "schema.json"))
@@ -354,9 +373,7 @@ def _summary(
     return "\n".join(lines)
 
 
-def _tokens(usage: Usage, model: str | None) -> str:
-    from datagen.agent.providers.anthropic import cost_estimate
-
+def _tokens(usage: Usage, model: str | None, cost: float | None) -> str:
     parts = [f"{usage.input_tokens:,} input"]
     if usage.cache_read_input_tokens or usage.cache_creation_input_tokens:
         parts.append(
@@ -364,11 +381,10 @@ def _tokens(usage: Usage, model: str | None) -> str:
             f"{usage.cache_creation_input_tokens:,} cache write"
         )
     parts.append(f"{usage.output_tokens:,} output")
-    cost = cost_estimate(model, usage)
     price = (
         f"estimated cost ${cost:.4f} at list prices (an estimate, not a bill)"
         if cost is not None
-        else f"no price known for {model}"
+        else f"cost unknown (no list price for {model or 'this provider'})"
     )
     return ", ".join(parts) + f"; {price}"
 
@@ -382,8 +398,6 @@ def _end(
     error: str | None = None,
     score: float | None = None,
 ) -> None:
-    from datagen.agent.providers.anthropic import cost_estimate
-
     totals = usage or _usage_from(transcript)
     transcript.write(
         "end",
@@ -392,7 +406,7 @@ def _end(
         score=score,
         error=error,
         usage=totals.to_dict(),
-        cost_estimate_usd=cost_estimate(provider.model, totals),
+        cost_estimate_usd=cost_estimate(provider, totals),
         # HTTP requests, retries included (LLM providers only)
         http_requests=getattr(provider, "requests", None),
     )
@@ -493,8 +507,8 @@ def _draft_name(draft: Any) -> str:
 
 
 def _who(provider: str, model: str | None) -> str:
-    if provider == "anthropic" and model:
-        return f"provider anthropic, model {model}"
+    if model and provider not in ("offline", "scripted"):
+        return f"provider {provider}, model {model}"
     return f"provider {provider}"
 
 

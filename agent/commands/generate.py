@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
+from datagen.agent.commands.options import Say, console_options, plain_console, schema_argument
 from datagen.engine import dsl
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers, dry_run, generate_dataset
+from datagen.engine.formats import format_names, get_format, parse_formats
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
+from datagen.engine.run import RunOptions, RunResult, resolve_seed, run_dataset
+from datagen.engine.run.progress import RunProgress, summary_line
 from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
-from datagen.engine.writers import FILE_FORMATS, FORMATS, parse_formats
 
 
 def _human_bytes(n: float) -> str:
@@ -48,7 +43,7 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 
 
 @click.command("generate")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @click.option(
     "--out",
     "-o",
@@ -80,7 +75,8 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     default="parquet",
     show_default=True,
     metavar="FORMAT[,FORMAT...]",
-    help=f"One or several of: {', '.join(FORMATS)} (e.g. parquet,sqlite). See docs/formats.md.",
+    help=f"One or several of: {', '.join(format_names())} (e.g. parquet,sqlite). "
+    "See docs/formats.md.",
 )
 @click.option(
     "--profile",
@@ -149,7 +145,7 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     metavar="tcp://HOST:PORT",
     help="With --scheduler dask: an existing Dask scheduler.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@console_options
 def generate_cmd(
     schema: Path,
     out: Path | None,
@@ -168,7 +164,7 @@ def generate_cmd(
     target_rows: int | None,
     scheduler: str,
     address: str | None,
-    quiet: bool,
+    say: Say,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
 
@@ -190,11 +186,11 @@ def generate_cmd(
     """
     console = Console(stderr=True)
     dataset = load_dataset(schema)
-    seed = seed if seed is not None else (dataset.seed if dataset.seed is not None else 42)
+    seed = resolve_seed(seed, dataset)
     rows = parse_row_overrides(row_items, dataset)
     workers = workers or default_workers()
     formats = parse_formats(fmt)
-    sizing_format = next((f for f in formats if f in FILE_FORMATS), "parquet")
+    sizing_format = next((f for f in formats if not get_format(f).one_file), "parquet")
     sizing = choose_scale(
         dataset,
         scale,
@@ -207,11 +203,17 @@ def generate_cmd(
     )
     if sizing is not None:
         scale = sizing.scale
-        if not quiet:
-            console.print(f"sizing: {sizing.describe()}")
+        if say.chatty:
+            console.print(f"sizing: {sizing.describe()}", markup=False)
     if dry_run:
-        print_sample(dry_run_tables := _dry(dataset, seed), Console())
-        console.print(f"[dim]dry run: {len(dry_run_tables)} tables sampled, nothing written[/]")
+        sample = _dry(dataset, seed)
+        if say.json:
+            rows_of = {name: table.slice(0, 5).to_pylist() for name, table in sample.items()}
+            click.echo(json.dumps(rows_of, indent=2, default=str))
+            return
+        print_sample(sample, plain_console())
+        if say.chatty:
+            console.print(f"[dim]dry run: {len(sample)} tables sampled, nothing written[/]")
         return
     if out is not None and str(out) == "-":
         if formats != ["events"]:
@@ -219,64 +221,85 @@ def generate_cmd(
         _events_to_stdout(dataset, seed, rows, scale, profile, workers)
         return
     out = out or Path("out") / dataset.metadata.name
-    started = time.perf_counter()
-    show = not quiet and console.is_terminal
-    with Progress(
-        TextColumn("{task.description:<18}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def on_block(table: str, done: int, total: int) -> None:
-            if table not in tasks:
-                tasks[table] = progress.add_task(table, total=total)
-            progress.update(tasks[table], completed=done)
-
-        result = generate_dataset(
-            dataset,
-            out,
-            seed=seed,
-            fmt=formats,
-            rows=rows,
-            scale=scale,
-            on_block=on_block,
-            workers=workers,
-            profile=profile,
-            dsn=dsn,
-            scheduler=scheduler,
-            address=address,
-        )
-    elapsed = time.perf_counter() - started
-    if not quiet:
+    options = RunOptions(
+        formats=formats,
+        rows=rows,
+        scale=scale,
+        profile=profile,
+        dsn=dsn,
+        workers=workers,
+        scheduler=scheduler,
+        address=address,
+        validate=run_validate,
+        html=write_html,
+        min_score=min_score,
+    )
+    with RunProgress(console, enabled=say.chatty) as progress:
+        result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)
+    if say.json:
+        click.echo(json.dumps(run_summary(result, formats), indent=2))
+    elif not say.quiet:
         title = f"{dataset.metadata.name}: seed {seed}, {', '.join(formats)}"
         if profile != "clean":
             title += f", profile {profile}"
         summary = Table(title=title, title_justify="left")
         for name in ("table", "rows", "columns", "size"):
             summary.add_column(name, justify="left" if name == "table" else "right")
-        for t in result.tables:
-            summary.add_row(t.name, f"{t.rows:,}", str(t.columns), _human_bytes(t.bytes))
+        for t in result.generated.tables:
+            size = _human_bytes(t.bytes) if t.bytes else "-"
+            summary.add_row(t.name, f"{t.rows:,}", str(t.columns), size)
         console.print(summary)
-        rate = result.total_rows / elapsed if elapsed > 0 else 0
-        console.print(f"{result.total_rows:,} rows in {elapsed:.2f}s ({rate:,.0f} rows/s) -> {out}")
-    if run_validate or write_html:
-        from datagen.engine.validate import render_console, validate_dataset
+        shared = shared_files(result)
+        if shared:
+            files = ", ".join(f"{name} {_human_bytes(size)}" for name, size in shared.items())
+            console.print(f"files: {files}", markup=False)
+        console.print(summary_line(result.total_rows, result.seconds, str(out)), markup=False)
+    if result.report is not None:
+        from datagen.engine.validate import render_console
 
-        report = validate_dataset(dataset, out)
-        (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
-        render_console(report, console)
-        if write_html:
-            from datagen.engine.htmlreport import write_html_report
-
-            html_path = write_html_report(dataset, out, report, min_score=min_score)
-            click.echo(f"HTML report: {html_path}")
-        structural_failed = any(c.category == "structural" and not c.passed for c in report.checks)
-        if report.score < min_score or structural_failed:
+        if say.chatty:
+            render_console(result.report, console)
+        if result.html is not None and not say.json:
+            click.echo(f"HTML report: {result.html}")
+        if not result.report.ok(min_score):
             sys.exit(1)
+
+
+def shared_files(result: RunResult) -> dict[str, int]:
+    """Files that hold every table (databases, the events feed) and their sizes in bytes."""
+    written = result.generated.metadata.get("formats") or {}
+    sizes: dict[str, int] = {}
+    for fmt, files in written.items():
+        if get_format(fmt).one_file:
+            for name in files:
+                path = result.out / name
+                if path.is_file():
+                    sizes[name] = path.stat().st_size
+    return sizes
+
+
+def run_summary(result: RunResult, formats: list[str]) -> dict[str, Any]:
+    """`generate --json`: what was written, how big, how fast, and the score if validated."""
+    summary: dict[str, Any] = {
+        "out": str(result.out),
+        "seed": result.seed,
+        "formats": formats,
+        "tables": [
+            {"name": t.name, "file": t.file, "rows": t.rows, "columns": t.columns, "bytes": t.bytes}
+            for t in result.generated.tables
+        ],
+        "total_rows": result.total_rows,
+        "seconds": round(result.seconds, 3),
+        "rows_per_second": round(result.rows_per_second),
+    }
+    shared = shared_files(result)
+    if shared:
+        summary["files"] = shared
+    if result.report is not None:
+        summary["score"] = result.report.score
+    if result.html is not None:
+        summary["html"] = str(result.html)
+    return summary
 
 
 def choose_scale(

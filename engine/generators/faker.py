@@ -121,6 +121,61 @@ COUNTRY_LOCALES = {
     "ZA": "en_US",
 }
 
+# Faker methods that are pure given the seed: no clock (`date_this_year`,
+# `credit_card_expire`, `iso8601`...), no hash order (`pyset`), no required
+# arguments, and a str/int/float result. Found by calling every en_US method
+# under two PYTHONHASHSEEDs and two faked clocks; anything else would break
+# "same schema + seed = same bytes" and is refused at preflight.
+PURE_METHODS = frozenset(
+    """
+    aba address administrative_unit android_platform_token ascii_company_email ascii_email
+    ascii_free_email ascii_safe_email bank bank_country basic_phone_number bban bothify bs
+    building_number catch_phrase century chrome city city_prefix city_suffix color color_name
+    company company_email company_suffix country country_calling_code country_code
+    credit_card_number credit_card_provider credit_card_security_code cryptocurrency_code
+    cryptocurrency_name currency_code currency_name currency_symbol current_country
+    current_country_code doi domain_name domain_word ean ean13 ean8 ein email emoji
+    file_extension file_name file_path firefox first_name first_name_female first_name_male
+    first_name_nonbinary free_email free_email_domain hex_color hexify hostname http_method
+    http_status_code iana_id iban image_url internet_explorer invalid_ssn ios_platform_token
+    ipv4 ipv4_network_class ipv4_private ipv4_public ipv6 isbn10 isbn13 itin job job_female
+    job_male language_code language_name last_name last_name_female last_name_male
+    last_name_nonbinary lexify license_plate linux_platform_token linux_processor locale
+    localized_ean localized_ean13 localized_ean8 mac_address mac_platform_token mac_processor
+    md5 military_apo military_dpo military_ship military_state mime_type msisdn name name_female
+    name_male name_nonbinary nic_handle numerify opera paragraph password phone_number
+    port_number postalcode postalcode_in_state postalcode_plus4 postcode postcode_in_state
+    prefix prefix_female prefix_male prefix_nonbinary pricetag pyfloat pyint pystr pystr_format
+    random_digit random_digit_above_two random_digit_not_null random_digit_not_null_or_empty
+    random_digit_or_empty random_int random_letter random_lowercase_letter random_number
+    random_uppercase_letter rgb_color rgb_css_color ripe_id safari safe_color_name
+    safe_domain_name safe_email safe_hex_color sbn9 secondary_address sentence sha1 sha256 slug
+    ssn state state_abbr street_address street_name street_suffix suffix suffix_female
+    suffix_male suffix_nonbinary swift swift11 swift8 text timezone tld unix_device
+    unix_partition upc_a upc_e uri uri_extension uri_page uri_path url user_agent user_name
+    uuid4 vin windows_platform_token word zipcode zipcode_in_state zipcode_plus4
+    """.split()  # noqa: SIM905
+)
+
+
+def method_problem(method: str) -> tuple[str, str | None] | None:
+    """Why a Faker method cannot be used, and the closest one that can; None when it can."""
+    if method in PURE_METHODS:
+        return None
+    from faker import Faker
+
+    known = not method.startswith("_") and hasattr(Faker(DEFAULT_LOCALE), method)
+    reason = (
+        f"Faker method `{method}` is not allowed: it reads the clock, needs arguments or "
+        "returns something other than text or a number, so the same seed would not give "
+        "the same bytes"
+        if known
+        else f"unknown Faker method `{method}`"
+    )
+    if known and any(w in method for w in ("date", "time", "year", "month", "day", "iso8601")):
+        reason += "; for dates and times use a `datetime_series` generator"
+    return reason, did_you_mean(method, PURE_METHODS)
+
 
 def locale_for(value: str) -> str:
     return COUNTRY_LOCALES.get(str(value).strip().upper(), DEFAULT_LOCALE)

@@ -1,8 +1,11 @@
 """`lookup`: foreign keys by index sampling, and parent attributes through an FK.
 
 - the fact's key to its first parent: `parent_keys[parent_index]` (rows were
-  laid out by the parent's fanout, so this is exact by construction);
-- other FKs: an index into the referenced table, uniform or skewed;
+  laid out by the parent's fanout, so this is exact by construction); only
+  the one link column (`parent_link`) takes it, so `follow(follower_id,
+  followee_id) -> user` does not follow itself on every row;
+- other FKs, into the first parent too: an index into the referenced table,
+  uniform or skewed;
 - a unique FK (one child per parent at most): a permutation of parent rows;
 - a self-reference: row i points at a row j < i (never itself, no cycles);
 - an attribute (`on`): the referenced table's column at the FK's row index.
@@ -77,7 +80,7 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         raise SchemaError(
             [Problem(f"{ctx.node.id}.{col.name}", f"`{ref_table}` has no rows to reference")]
         )
-    if ctx.parent_index is not None and ctx.node.parents[0] == ref_table:
+    if ctx.parent_index is not None and col.name == parent_link(ctx.dataset, ctx.node):
         index = ctx.parent_index
     elif col.unique:
         if ctx.table_rows > ref_rows:
@@ -101,6 +104,20 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     if mask is not None:
         ctx.masks[col.name] = mask
     return values
+
+
+def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
+    """The fact's column that links each row to its first parent: the first plain lookup of
+    the parent's key (the plan lays the rows out by that parent's fanout)."""
+    if not node.parents:
+        return None
+    parent = dataset.node(node.parents[0])
+    if parent is None:
+        return None
+    for col in node.columns:
+        if kind_of(col).key_reference(spec_of(col)) == f"{parent.id}.{parent.pk}":
+            return col.name
+    return None
 
 
 def self_reference_index(ctx: BlockContext, column: str) -> tuple[np.ndarray, np.ndarray]:

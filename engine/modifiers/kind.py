@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from datagen.engine.errors import Problem
+from datagen.engine.registry import Registry
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -86,7 +87,7 @@ class ModifierKind(Generic[A]):
         raise NotImplementedError(f"modifier `{self.name}` has no apply")
 
 
-MODIFIERS: dict[str, ModifierKind[Any]] = {}
+MODIFIERS: Registry[ModifierKind[Any]] = Registry("modifier")
 
 
 def register_modifier(modifier: ModifierKind[Any], *, replace: bool = False) -> ModifierKind[Any]:
@@ -94,15 +95,13 @@ def register_modifier(modifier: ModifierKind[Any], *, replace: bool = False) -> 
     after registering outside engine/modifiers/ so the models accept it."""
     if not getattr(modifier, "name", None) or not getattr(modifier, "args", None):
         raise TypeError(f"{type(modifier).__name__} needs a `name` and an `args` model")
-    if modifier.name in MODIFIERS and not replace and MODIFIERS[modifier.name] is not modifier:
-        raise ValueError(f"modifier `{modifier.name}` is already registered")
-    MODIFIERS[modifier.name] = modifier
+    MODIFIERS.add(modifier.name, modifier, replace=replace)
     return modifier
 
 
 def unregister_modifier(name: str) -> None:
     """Remove a modifier (tests); call `dsl.rebuild()` afterwards."""
-    MODIFIERS.pop(name, None)
+    MODIFIERS.remove(name)
 
 
 def modifier_of(mod: Any) -> ModifierKind[Any]:

@@ -123,11 +123,9 @@ class Report:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def write(self, path: str | Path) -> Path:
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        tmp.replace(path)
-        return path
+        from datagen.engine.outfile import write_output_file
+
+        return write_output_file(path, self.to_json())
 
 
 def compute_score(checks: list[Check]) -> tuple[float, dict[str, dict[str, Any]]]:
