@@ -432,6 +432,7 @@ ClaimKind = Literal[
     "grain",
     "rate",
     "share",
+    "average",
     "skew",
     "time_pattern",
     "ordering",
@@ -440,6 +441,8 @@ ClaimKind = Literal[
     "place",
     "locale",
     "relationship",
+    "values",
+    "trend",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
 

@@ -15,6 +15,7 @@ from datagen.engine.errors import InputError
 from datagen.engine.formats import Format, ReadRequest, detect_format, readable_format
 from datagen.engine.load import schema_hash
 from datagen.engine.validate.checks import run_checks
+from datagen.engine.validate.claims import measure_claims
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Report
 from datagen.engine.validate.source import ArrowSource, TableSource
@@ -126,7 +127,8 @@ def validate_generated(
 def _run(ctx: Context, context: dict[str, Any]) -> Report:
     # the registered checks in order (structural first: it marks missing and mistyped
     # columns that later checks skip)
-    return Report.from_checks(run_checks(ctx), context, ctx.skipped)
+    claims = [result.to_dict() for result in measure_claims(ctx)]
+    return Report.from_checks(run_checks(ctx), context, ctx.skipped, claims)
 
 
 def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:
