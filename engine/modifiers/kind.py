@@ -26,6 +26,7 @@ name `<Args without "Args">Mod`) is built from this registry.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import numpy as np
@@ -41,6 +42,24 @@ if TYPE_CHECKING:
     from datagen.engine.values import Values
 
 A = TypeVar("A", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class TimeEffect:
+    """What a modifier that multiplies a value by a factor of its row's time declares,
+    for the validator's `composite_effect` target and the report: one of a weight per
+    calendar bin (`dimension`, `weights`), compound yearly `growth` since the
+    timeframe's start, or `factor` while a row of an event table is active
+    (`events`: table, start column, end column)."""
+
+    label: str  # in messages: "seasonality(month)", "trend", "effect(promo)"
+    column: str | None  # the time column it reads; None: the table's first
+    dimension: str | None = None
+    weights: tuple[float, ...] | None = None
+    growth: float | None = None
+    events: tuple[str, str, str] | None = None
+    factor: float = 1.0
+
 
 NUMERIC = frozenset({"int", "float"})
 TEMPORAL = frozenset({"date", "datetime"})
@@ -78,6 +97,10 @@ class ModifierKind(Generic[A]):
     def references(self, args: A) -> list[str]:
         """`table.column`s of other tables it reads (kept in memory, tables first)."""
         return []
+
+    def time_effect(self, args: A) -> TimeEffect | None:
+        """The factor of the row's time it multiplies values by, if it is one."""
+        return None
 
     def apply(
         self, values: Values, args: A, col: dsl.Column, ctx: BlockContext, rng: np.random.Generator
@@ -122,6 +145,7 @@ __all__ = [
     "NUMERIC",
     "TEMPORAL",
     "ModifierKind",
+    "TimeEffect",
     "default_time_column",
     "modifier_of",
     "register_modifier",
