@@ -114,6 +114,7 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     parent = dataset.node(node.parents[0])
     if parent is None:
         return None
+
     for col in node.columns:
         if kind_of(col).key_reference(spec_of(col)) == f"{parent.id}.{parent.pk}":
             return col.name
