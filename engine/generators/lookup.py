@@ -111,17 +111,12 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     the parent's key (the plan lays the rows out by that parent's fanout)."""
     if not node.parents:
         return None
-    parent = next((n for n in dataset.nodes if n.id == node.parents[0]), None)
+    parent = dataset.node(node.parents[0])
     if parent is None:
         return None
 
     for col in node.columns:
-        spec = spec_of(col)
-        if (
-            isinstance(spec, LookupSpec)
-            and spec.on is None
-            and spec.from_ == f"{parent.id}.{parent.pk}"
-        ):
+        if kind_of(col).key_reference(spec_of(col)) == f"{parent.id}.{parent.pk}":
             return col.name
     return None
 
