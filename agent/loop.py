@@ -158,7 +158,10 @@ class DraftChecker:
         schema_problems_ = json_schema_problems(draft)
         # One pass: the models' problems and the preflight's (references, expressions,
         # semantic guards) come back together, as the CLI prints them.
-        dataset, problems = schema_problems(draft)
+        dataset, found = schema_problems(draft, warnings=True)
+        problems = [p for p in found if not p.is_warning]
+        # Warnings (semantic guards) never fail a draft; they ride along in its repair turn.
+        warnings = [p for p in found if p.is_warning]
         if dataset is None:
             # The models' messages are the ones the CLI prints (with did-you-mean); JSON
             # Schema adds only what they do not already locate.
@@ -168,8 +171,9 @@ class DraftChecker:
         if schema_problems_:
             # Seed spellings the models normalize (e.g. distribution `kind`/`mu`).
             notes.append(f"accepted {len(schema_problems_)} non-canonical spelling(s)")
+        notes += [f"warning: {w.render()}" for w in warnings]
         if problems:
-            return CheckResult(False, "preflight", problems, notes=notes)
+            return CheckResult(False, "preflight", problems + warnings, notes=notes)
         dataset, claim_notes = attach_claims(dataset, self.claims)
         notes += claim_notes
         try:
@@ -189,7 +193,7 @@ class DraftChecker:
             return CheckResult(
                 False,
                 "dry_run",
-                scored.problems + unmet_claims,
+                warnings + scored.problems + unmet_claims,
                 dataset,
                 scored.score,
                 scored.report,
@@ -359,6 +363,9 @@ def author(
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
     assumptions: list[str] = []
+    prompt_size = getattr(provider, "prompt_size", None)
+    if callable(prompt_size):
+        transcript.write("prompt", system=prompt_size())
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3

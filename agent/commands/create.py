@@ -10,7 +10,6 @@ and the transcript, and exits 1.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import sys
@@ -23,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
+from datagen.agent.commands.options import Say, console_options
 from datagen.agent.loop import (
     AuthoringFailed,
     AuthoringResult,
@@ -41,6 +41,7 @@ from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
 from datagen.engine.validate.claims import claim_line
@@ -58,9 +59,6 @@ class DataOptions:
     dsn: str | None
     html: bool
     seed: int | None = None  # the --seed flag; None: the schema's own seed, else 42
-
-
-MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 
 
 @click.command("create")
@@ -140,6 +138,21 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them).",
+)
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="FILE.sql|URL",
+    help="Start from your own schema (SQL DDL, or a database URL as for `datagen import`): the "
+    "author keeps its tables, columns, types and keys and refines the rest.",
+)
+@click.option("--dialect", default=None, metavar="NAME", help="SQL dialect of --from FILE.sql.")
+@console_options
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -149,7 +162,7 @@ def create_cmd(
     base_url: str | None,
     max_tokens: int | None,
     timeout: float | None,
-    seed: int,
+    seed: int | None,
     no_input: bool,
     answers: IO[str] | None,
     no_generate: bool,
@@ -160,6 +173,10 @@ def create_cmd(
     profile: str,
     dsn: str | None,
     write_html: bool,
+    force: bool,
+    say: Say,
+    from_: str | None,
+    dialect: str | None,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -174,6 +191,7 @@ def create_cmd(
       datagen create -d "a bank with 5k customers, accounts and card payments in 2024"
       datagen create --description-file brief.txt --out out/bank --no-input
       echo "an online shop" | datagen create -d - --provider offline
+      datagen create --from app.sql --dialect postgres -d "a busy 2024, 20k users"
     """
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
@@ -202,9 +220,18 @@ def create_cmd(
         no_input=no_input,
     )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
+    checker, starting = DraftChecker(settings), None
+    if from_ is not None:
+        from datagen.agent.importer import import_schema
+        from datagen.agent.importer.keep import KeepingChecker, starting_description
+
+        url = from_ if "://" in from_ else None
+        imported = import_schema(None if url else from_, dialect=dialect, url=url).dataset
+        checker, starting = KeepingChecker(settings, imported), imported.to_json_dict()
+        text = starting_description(text)
 
     if out is not None:
-        _check_out(out)
+        check_out(out, force=force)
     staging = _staging_dir(out)
     transcript = Transcript(staging / "transcript.jsonl")
     transcript.write(
@@ -222,7 +249,8 @@ def create_cmd(
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
-    err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
+    if say.chatty:
+        err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
     try:
         result = author(
             text,
@@ -230,9 +258,12 @@ def create_cmd(
             settings=settings,
             answerer=answerer,
             transcript=transcript,
-            checker=DraftChecker(settings),
+            checker=checker,
             prompts=prompts,
-            progress=lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True),
+            current_schema=starting,
+            progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
+            if say.chatty
+            else (lambda msg: None),
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
@@ -249,7 +280,7 @@ def create_cmd(
         if out is not None and not refused and transcript.of_type("turn"):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
             out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(out / "transcript.jsonl")
+            transcript.move_to(claim(out, "transcript.jsonl"))
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
@@ -259,7 +290,7 @@ def create_cmd(
     target = out or Path("out") / result.dataset.metadata.name
     try:
         if out is None:
-            _check_out(target)
+            check_out(target, force=force)
         summary = _write_outputs(
             result, author_, staging, target, transcript, settings, no_generate, data
         )
@@ -267,7 +298,7 @@ def create_cmd(
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    click.echo(summary["text"])
+    click.echo(json.dumps(summary["json"], indent=2) if say.json else summary["text"])
     if not summary["passed"]:
         sys.exit(1)
 
@@ -334,7 +365,18 @@ def _write_outputs(
                 f"{settings.min_fidelity:.0%}):\n"
                 + "\n".join(f"  - {claim_line(c)}" for c in report.unmet_claims())
             )
-    return {"text": text, "passed": passed}
+    as_json = {
+        "out": str(target),
+        "passed": passed,
+        "score": score,
+        "score_origin": score_origin,
+        "seed": seed,
+        "provider": result.provider,
+        "repairs": result.repairs_used,
+        "tables": {table: count for table, (count, _) in rows.items()},
+        "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
+    }
+    return {"text": text, "passed": passed, "json": as_json}
 
 
 def _fidelity(report: Any) -> float:
@@ -459,39 +501,26 @@ def _save_rejected(
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
+        dest = claim(target, "schema.rejected.json")  # before the temporary file appears
         tmp = target / ".schema.rejected.json.tmp"
         tmp.write_text(json.dumps(draft, indent=2) + "\n")
-        tmp.replace(target / "schema.rejected.json")
-    transcript.move_to(target / "transcript.jsonl")
+        tmp.replace(dest)
+    transcript.move_to(claim(target, "transcript.jsonl"))
     shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(staging: Path, target: Path) -> None:
-    """Swap the finished staging directory in for --out (a previous run's output goes)."""
+    """Swap the finished staging folder in for --out: the previous datagen output goes,
+    files datagen did not write stay (engine/publish.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        staging.rename(target)
-        return
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in MARKERS):
-        raise InputError(
-            f"--out {out} is a non-empty directory that is not a datagen output; "
-            "give a new or empty directory"
-        )
+    publish(staging, target, sorted(e.name for e in staging.iterdir()))
 
 
 def _staging_dir(out: Path | None) -> Path:
-    parent = out.parent if out is not None else Path("out")
-    name = out.name if out is not None else "create"
-    staging = parent / f".{name}.tmp-{os.getpid()}"
+    target = out if out is not None else Path("out") / "create"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    staging = staging_for(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging

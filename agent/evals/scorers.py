@@ -82,6 +82,21 @@ def tables_present(dataset: dsl.Dataset, expect: Expect) -> Verdict:
     return True, f"tables: all {len(expect.tables)} expected present"
 
 
+def no_junk_tables(dataset: dsl.Dataset, expect: Expect) -> Verdict:
+    """Every table is expected, or an assumption names it (`table`) and so says why it is there.
+
+    Catches phrases turned into tables ("sunday_morning", "no_show", "night" from "14 nights").
+    """
+    wanted = {table_key(name) for group in expect.table_groups() for name in group}
+    said = " ".join(dataset.metadata.assumptions or [])
+    junk = [
+        n.id for n in dataset.nodes if table_key(n.id) not in wanted and f"`{n.id}`" not in said
+    ]
+    if junk:
+        return False, "junk tables (not expected, no assumption says why): " + ", ".join(junk)
+    return True, "no junk tables"
+
+
 def min_tables(dataset: dsl.Dataset, minimum: int) -> Verdict:
     count = len(dataset.nodes)
     return count >= minimum, f"tables: {count} (minimum {minimum})"
@@ -193,6 +208,7 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
     dataset, expect = outcome.dataset, case.expect
     checks: list[tuple[bool, Callable[[], Verdict | list[Verdict]]]] = [
         (bool(expect.tables), lambda: tables_present(dataset, expect)),
+        (bool(expect.tables), lambda: no_junk_tables(dataset, expect)),
         (expect.min_tables is not None, lambda: min_tables(dataset, expect.min_tables or 0)),
         (
             expect.min_foreign_keys is not None,

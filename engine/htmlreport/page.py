@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from datagen.engine import dsl
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.htmlreport.behaviour import Shape
 from datagen.engine.htmlreport.claims import claims_section
 from datagen.engine.htmlreport.plots import PlotJob
@@ -419,7 +420,7 @@ def column_plot_job(profile: ColumnProfile, col: dsl.Column | None) -> PlotJob |
     hist = profile.histogram
     if hist is None or profile.rows == profile.nulls:
         return None
-    if col is not None and isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec):
+    if col is not None and not kind_of(col).plot(spec_of(col)):
         return None
     if hist.xlabel.startswith("length") and len(hist.counts) < 2:
         return None
@@ -428,7 +429,7 @@ def column_plot_job(profile: ColumnProfile, col: dsl.Column | None) -> PlotJob |
 
 def _column_card(node: dsl.Node, profile: ColumnProfile, failed: list[Check], plot: str) -> str:
     col = node.column(profile.name)
-    kind = dsl.generator_kind(col.generator) if col is not None else "not in schema"
+    kind = kind_of(col).name if col is not None else "not in schema"
     declared = profile.declared or "?"
     type_text = declared if profile.stored == declared else f"{declared} (stored {profile.stored})"
     nonnull = profile.rows - profile.nulls
