@@ -37,7 +37,7 @@ lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/lint-imports
 
 eval: $(STAMP)  ## authoring evals: the offline author on evals/cases, then the replayed recordings (no key)
-	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json
+	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --min-claims-recall 0.95 --min-claims-honoured 0.85 --baseline evals/baseline-offline.json --report out/eval.json
 	$(BIN)/datagen eval --provider replay --cases evals/recordings/cases.yaml --min-pass 1 --report out/eval-replay.json
 
 bench: $(STAMP)  ## benchmarks, results go to BENCHMARKS.md by hand

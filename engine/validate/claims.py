@@ -548,17 +548,26 @@ class GrainArgs(Args):
     )
 
 
+def _stamps(
+    ctx: Context, table: str, column: str, other: str | None
+) -> tuple[np.ndarray, pa.ChunkedArray | None]:
+    """Epoch microseconds of a timestamp column's non-null rows, and another column's
+    values on the same rows."""
+    columns = [column] + ([other] if other else [])
+    _require(ctx, table, *columns)
+    data = ctx.sources[table].read(columns)
+    stamps = data.column(column)
+    keep = valid_mask(stamps)
+    rest = data.column(other).filter(pa.array(keep)) if other else None
+    return epoch_micros(stamps)[keep], rest
+
+
 def _grain(ctx: Context, args: GrainArgs) -> Measured:
     """The median step, in seconds, between consecutive distinct timestamps (per series)."""
-    columns = [args.column] + ([args.by] if args.by else [])
-    _require(ctx, args.table, *columns)
-    data = ctx.sources[args.table].read(columns)
-    stamps = data.column(args.column)
-    keep = valid_mask(stamps)
-    micros = epoch_micros(stamps)[keep]
-    if args.by:
-        keys = pc.dictionary_encode(data.column(args.by)).combine_chunks().indices
-        series = to_numpy(pc.fill_null(keys, -1))[keep]
+    micros, by = _stamps(ctx, args.table, args.column, args.by)
+    if by is not None:
+        keys = pc.dictionary_encode(by).combine_chunks().indices
+        series = to_numpy(pc.fill_null(keys, -1))
     else:
         series = np.zeros(len(micros), dtype=np.int64)
     order = np.lexsort((micros, series))
@@ -1125,14 +1134,9 @@ class GrowthArgs(Args):
 def _growth(ctx: Context, args: GrowthArgs) -> Measured:
     """Growth per period of the rows (or the summed value) per day, month by month: the
     slope of a log-linear fit over the months, as a rate (0.25 = +25% per year)."""
-    columns = [args.column] + ([args.value] if args.value else [])
-    _require(ctx, args.table, *columns)
-    data = ctx.sources[args.table].read(columns)
-    stamps = data.column(args.column)
-    keep = valid_mask(stamps)
-    micros = epoch_micros(stamps)[keep]
-    if args.value:
-        weights = to_numpy(pc.fill_null(data.column(args.value).cast(pa.float64()), 0.0))[keep]
+    micros, value = _stamps(ctx, args.table, args.column, args.value)
+    if value is not None:
+        weights = to_numpy(pc.fill_null(value.cast(pa.float64()), 0.0))
     else:
         weights = np.ones(len(micros))
     months = micros.astype("datetime64[us]").astype("datetime64[M]").astype(np.int64)
@@ -1144,7 +1148,9 @@ def _growth(ctx: Context, args: GrowthArgs) -> Measured:
     bounds = (np.arange(first, first + len(totals) + 1).astype("datetime64[M]")
               .astype("datetime64[us]").astype(np.int64))  # fmt: skip
     days = (np.minimum(bounds[1:], end + 1) - np.maximum(bounds[:-1], start)) / 86_400e6
-    usable = (days >= 1) & (totals > 0)
+    full = days >= 0.9 * (bounds[1:] - bounds[:-1]) / 86_400e6
+    # months the data covers (almost) whole; edge months cut short say little
+    usable = (full if full.sum() >= 3 else days >= 1) & (totals > 0)
     if usable.sum() < 3:
         raise Unmeasurable(f"fewer than three months of `{args.table}` with rows")
     index = np.flatnonzero(usable).astype(float)
