@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from datagen.agent.claims import extract_claims
 
@@ -499,3 +501,22 @@ def test_years_and_time_amounts_are_no_counts() -> None:
         c.text: c.kind for c in extract_claims("in 2024, over 18 months", reference_date=TODAY)
     }
     assert "count" not in kinds.values()
+
+
+PIECES = [
+    "40 bakeries", "about 8% no-shows", "Q3 2024", "every 10 minutes", "weekend spikes",
+    "due 21 days after checkout", "fares from 4 to 120", "in Madrid and Barcelona",
+    "each order has 1 to 5 lines", "a handful of shows get most of the plays", "at Christmas",
+    "one in ten", "mostly", "B2B", "2024-13-45", "from 9 to", "%", "per", "between", "12pm",
+    "Mobile", "the last", "half a", "twenty-", ",", ".", " ", "é", "Ramadan 1999",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=12), max_size=8))
+def test_any_text_gives_claims_whose_phrases_are_in_it(parts: list[str]) -> None:
+    text = " ".join(parts)
+    claims = extract_claims(text, reference_date=TODAY)
+    assert [c.id for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
+    for claim in claims:
+        assert claim.text and claim.text in text
