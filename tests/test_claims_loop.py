@@ -108,3 +108,20 @@ def test_html_report_opens_with_what_you_asked_for() -> None:
     assert "1/2 honoured" in html
     assert html.index("about 8% cancelled") < html.index("“x”")
     assert 'data-status="not_honoured"' in html and "8% ± 2%" in html and "24%" in html
+
+
+def test_the_html_page_puts_what_you_asked_for_before_the_score() -> None:
+    from datagen.agent.claims import bind_claims
+    from datagen.engine.execute import dry_run
+    from datagen.engine.htmlreport import html_report_for_tables
+    from datagen.engine.validate import validate_tables
+
+    dataset = dsl.Dataset.model_validate(SHOP)
+    dataset, _ = bind_claims(dataset, extract_claims("100 customers mostly from phones"))
+    tables = dry_run(dataset, seed=1, rows_per_table=100)
+    report = validate_tables(dataset, tables)
+    html = html_report_for_tables(dataset, tables, report)
+    assert html.index('<section id="asked">') < html.index('<section id="score"')
+    assert "“100 customers”" in html and "“mostly from phones”" in html
+    embedded = html[html.index('id="datagen-report">') :]
+    assert '"claims": [' in embedded
