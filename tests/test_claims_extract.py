@@ -127,6 +127,7 @@ MORE_COUNTS = [
     ("40 bakeries in Madrid", "40 bakeries", {"value": 40.0}, ["bakery"]),
     ("at most 8 regions", "at most 8 regions", {"max": 8.0}, ["region"]),
     ("some 600 farms", "some 600 farms", {"value": 600.0, "tolerance": 60.0}, ["farm"]),
+    ("40 airports and 120 aircraft", "120 aircraft", {"value": 120.0}, ["aircraft"]),
 ]  # fmt: skip
 
 
@@ -161,6 +162,10 @@ MORE_RATES = [
      {"value": 0.3}, ["repeat", "customer"]),
     ("a tenth of loans default", "a tenth of loans default", {"value": 0.1},
      ["default", "loan"]),
+    ("roughly 5% are returned late", "roughly 5% are returned late", {"value": 0.05},
+     ["returned", "late"]),
+    ("about 10% of appointments are no-shows and Saturdays are the busiest day",
+     "about 10% of appointments are no-shows", {"value": 0.1}, ["no-show", "appointment"]),
 ]  # fmt: skip
 
 
@@ -245,8 +250,9 @@ def test_grain(text: str, phrase: str, seconds: float) -> None:
     check(find(text, phrase), "grain", {"value": seconds, "unit": "s"}, None)
 
 
-def test_daily_active_users_is_no_grain() -> None:
-    kinds = [c.kind for c in extract_claims("20k daily active users", reference_date=TODAY)]
+@pytest.mark.parametrize("text", ["20k daily active users", "trips every day of 2024"])
+def test_no_grain_where_none_is_stated(text: str) -> None:
+    kinds = [c.kind for c in extract_claims(text, reference_date=TODAY)]
     assert "grain" not in kinds
 
 
@@ -294,6 +300,8 @@ PATTERNS = [
      {"dates": [{"start": "2024-03-29", "end": "2024-04-02"}]}),
     ("gift sales around Diwali in 2024", "Diwali",
      {"dates": [{"start": "2024-10-31", "end": "2024-11-05"}]}),
+    ("Saturdays are the busiest day", "Saturdays are the busiest", {"weekdays": [5]}),
+    ("plays peak in the morning commute", "peak in the morning commute", {"hours": [7, 8, 9]}),
     ("travel spikes at Lunar New Year in 2024", "spikes at Lunar New Year",
      {"dates": [{"start": "2024-02-10", "end": "2024-02-17"}]}),
 ]  # fmt: skip
@@ -323,6 +331,8 @@ DURATIONS = [
      {"max": 48.0, "unit": "h"}, ["ticket", "resolved", "opening"]),
     ("shipped 2 days after the order", "shipped 2 days after the order",
      {"value": 2.0, "unit": "days"}, ["shipped", "order"]),
+    ("an average stay around 4 hours", "an average stay around 4 hours",
+     {"value": 4.0, "tolerance": 0.8, "unit": "h"}, ["stay"]),
 ]  # fmt: skip
 
 
