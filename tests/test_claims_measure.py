@@ -235,9 +235,9 @@ def test_distinct_values_in_top_share_fanout() -> None:
     places = {"measure": "values_in", "table": "patient", "column": "city",
               "values": ["Madrid", "Barcelona"]}  # fmt: skip
     status, measured = result(places)
-    assert measured == 0.75 and status == "not_honoured"  # Paris
+    assert measured == {"within": 0.75, "missing": []} and status == "not_honoured"  # Paris
     status, measured = result({**places, "values": ["Madrid", "Barcelona", "Paris", "Rome"]})
-    assert measured == 1.0 and status == "not_honoured"  # Rome never appears
+    assert measured == {"within": 1.0, "missing": ["Rome"]} and status == "not_honoured"
     # the top 25% of patients (1 of 4) hold 6 of 10 visits
     top = {"measure": "top_share", "table": "visit", "column": "patient_id", "top": 0.25}
     assert result(top, min=0.5) == ("honoured", 0.6)

@@ -18,6 +18,7 @@ Column references in `order`/`duration` are `column` (this table),
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -927,17 +928,17 @@ def _values_in(ctx: Context, args: ValuesInArgs) -> Measured:
     if not total:
         raise Unmeasurable(f"no values in `{args.table}.{args.column}`")
     missing = [v for v, key in zip(args.values, wanted, strict=True) if key not in seen]
-    return Measured(hits / total, total, {"missing": missing})
+    return Measured({"within": hits / total, "missing": missing}, total)
 
 
 def _values_in_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     """Every value in the set (or at least `min` of them), and each value of the set used
     (not for a region: 'European customers' need not come from every European country)."""
     low = _number(expected.min)
-    share = float(measured.value)
+    share = float(measured.value["within"])
     if share < (low if low is not None else 1.0):
         return False
-    return expected.unit == "region" or not measured.details.get("missing")
+    return expected.unit == "region" or not measured.value["missing"]
 
 
 register(
@@ -1199,7 +1200,8 @@ def _seconds_text(seconds: float) -> str:
 def _amount(value: Any, unit: str | None) -> str:
     number = _number(value)
     if number is None:
-        return str(jsonable(value))
+        text = str(jsonable(value))
+        return re.sub(r"(T\d\d:\d\d:\d\d)\.\d+", r"\1", text)  # timestamps to the second
     if unit == "share":
         return f"{100 * number:.3g}%"
     if unit == "s":
@@ -1245,7 +1247,12 @@ def measured_text(claim: dict[str, Any]) -> str:
         )
     measured = claim.get("measured")
     unit = (claim.get("expected") or {}).get("unit")
-    if (claim.get("bound_to") or {}).get("measure") in SHARE_MEASURES:
+    measure = (claim.get("bound_to") or {}).get("measure")
+    if measure == "values_in" and isinstance(measured, dict):
+        text = f"{_amount(measured.get('within'), 'share')} of the values in the set"
+        missing = measured.get("missing") or []
+        return text + (f"; never seen: {', '.join(map(str, missing[:5]))}" if missing else "")
+    if measure in SHARE_MEASURES:
         unit = "share"
     if isinstance(measured, dict):
         return ", ".join(
