@@ -22,7 +22,7 @@ from functools import cache
 from typing import IO, Any, Literal, Protocol
 
 from datagen.agent.claims import extract_claims
-from datagen.agent.claims.check import attach_claims, claim_problems
+from datagen.agent.claims.check import attach_claims, claim_problems, uncovered_mentions
 from datagen.agent.providers.base import (
     Conversation,
     Exchange,
@@ -355,6 +355,8 @@ def author(
     prompts = prompts or load_prompts()
     say = progress or (lambda _msg: None)
     checker.claims = checker.claims or extract_claims(description)
+    # the extractor's own cross-check: numbers and holidays no claim covers are said aloud
+    unread = uncovered_mentions(description, checker.claims)
 
     conversation = Conversation(
         description, current_schema=current_schema, questions_left=settings.max_questions
@@ -362,7 +364,9 @@ def author(
     usage = Usage()
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
-    assumptions: list[str] = []
+    assumptions: list[str] = [
+        f"'{mention}': not understood as a claim, so not checked on the data" for mention in unread
+    ]
     prompt_size = getattr(provider, "prompt_size", None)
     if callable(prompt_size):
         transcript.write("prompt", system=prompt_size())
