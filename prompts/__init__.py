@@ -291,10 +291,6 @@ def dsl_reference() -> str:
     return "\n".join(lines)
 
 
-def _strict_models() -> list[Any]:
-    return [o for o in vars(dsl).values() if isinstance(o, type) and issubclass(o, dsl.Strict)]
-
-
 def _generator_spec_model(kind: str) -> Any:
     from datagen.engine.generators.kind import KINDS
 
@@ -304,11 +300,11 @@ def _generator_spec_model(kind: str) -> Any:
 
 
 def _modifier_args_model(kind: str) -> Any:
-    for model in _strict_models():
-        fields = model.model_fields
-        if "transform" in fields and fields["transform"].annotation.__args__ == (kind,):
-            return fields["args"].annotation
-    raise PromptError(f"no model for modifier `{kind}`")
+    from datagen.engine.modifiers.kind import MODIFIERS
+
+    if kind not in MODIFIERS:
+        raise PromptError(f"no model for modifier `{kind}`")
+    return MODIFIERS[kind].args
 
 
 def _list_items(model: type[dsl.Strict]) -> list[tuple[str, type[dsl.Strict]]]:
