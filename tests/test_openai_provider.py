@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest.mock import ANY
 
 import httpx
 import httpx2
@@ -387,7 +388,8 @@ def test_an_unreachable_local_server_exits_1_with_a_hint(tmp_path) -> None:
     assert (out / "transcript.jsonl").is_file()
 
 
-def test_eval_runs_the_openai_provider_against_the_scripted_server(tmp_path) -> None:
+@pytest.mark.parametrize("plan", [False, True], ids=["write", "plan-then-write"])
+def test_eval_runs_the_openai_provider_against_the_scripted_server(tmp_path, plan) -> None:
     """What `make eval` runs in CI: evals/chat_server.py and `datagen eval --provider openai`."""
     import subprocess
     import sys
@@ -422,6 +424,7 @@ def test_eval_runs_the_openai_provider_against_the_scripted_server(tmp_path) -> 
             "1",
             "--report",
             str(report),
+            *(["--plan"] if plan else []),
         )
     finally:
         server.terminate()
@@ -430,3 +433,20 @@ def test_eval_runs_the_openai_provider_against_the_scripted_server(tmp_path) -> 
     data = json.loads(report.read_text())
     assert data["provider"] == "openai" and data["totals"]["passed"] == 3
     assert data["totals"]["repairs"] == 1 and data["totals"]["clarifications"] == 1
+
+
+def test_plan_then_write_over_chat_completions(httpx2_mock, sleeps) -> None:
+    plan = {"tables": [], "relations": [], "claims": []}
+    route = httpx2_mock.post(COMPLETIONS_URL).mock(
+        side_effect=[
+            ok(chat_completion(tool="write_plan", arguments=plan, call_id="call_plan")),
+            ok(chat_completion(arguments=small_schema())),
+        ]
+    )
+    reply = make(plan=True).next(Conversation("shop", claims=['"300 customers" (count)']))
+    assert reply.schema == small_schema() and reply.usage == Usage(200, 100)
+    first, second = request_bodies(route)
+    assert [t["function"]["name"] for t in first["tools"]] == ["write_plan"]
+    assert '"300 customers" (count)' in first["messages"][1]["content"]
+    assert second["messages"][2]["tool_calls"][0]["function"]["name"] == "write_plan"
+    assert second["messages"][3] == {"role": "tool", "tool_call_id": "call_plan", "content": ANY}

@@ -41,6 +41,10 @@ from datagen.agent.providers.retry import (
     status_cause,
 )
 from datagen.agent.providers.tooluse import (
+    PLAN_NOTED,
+    PLAN_SCHEMA,
+    PLAN_TOOL,
+    PLAN_TOOL_DESCRIPTION,
     QUESTION_SCHEMA,
     QUESTION_TOOL,
     QUESTION_TOOL_DESCRIPTION,
@@ -103,6 +107,10 @@ def schema_tool(strict: bool = False) -> dict[str, Any]:
     return tool
 
 
+def plan_tool() -> dict[str, Any]:
+    return {"name": PLAN_TOOL, "description": PLAN_TOOL_DESCRIPTION, "input_schema": PLAN_SCHEMA}
+
+
 def question_tool() -> dict[str, Any]:
     return {
         "name": QUESTION_TOOL,
@@ -120,6 +128,7 @@ def make(options: ProviderOptions) -> AnthropicProvider:
         max_tokens=options.max_tokens or 16_000,
         timeout=options.timeout or 300.0,
         no_input=options.no_input,
+        plan=options.plan,
         **options.extra,
     )
 
@@ -138,6 +147,7 @@ class AnthropicProvider(ToolUseProvider):
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         no_input: bool = False,
+        plan: bool = False,
         http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
     ) -> None:
         api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
@@ -152,6 +162,7 @@ class AnthropicProvider(ToolUseProvider):
         self.max_tokens_ceiling = max(64_000, max_tokens)
         self.timeout = timeout
         self.no_input = no_input
+        self.plan = plan
         self.retry = retry or RetryPolicy()
         self.prompts = prompts or load_prompts()
         self.requests = 0  # HTTP requests made, retries included
@@ -174,7 +185,11 @@ class AnthropicProvider(ToolUseProvider):
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         """The Messages API request body for the conversation so far."""
         budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
-        if budget.force_schema:
+        tools = self._tools + ([plan_tool()] if self.plans(conversation) else [])
+        if budget.plan:
+            tools = [plan_tool()]
+            tool_choice = {"type": "tool", "name": PLAN_TOOL, "disable_parallel_tool_use": True}
+        elif budget.force_schema:
             tool_choice = {"type": "tool", "name": SCHEMA_TOOL, "disable_parallel_tool_use": True}
         else:
             tool_choice = {"type": "any", "disable_parallel_tool_use": True}
@@ -186,15 +201,37 @@ class AnthropicProvider(ToolUseProvider):
             "system": [
                 {"type": "text", "text": self._system, "cache_control": {"type": "ephemeral"}}
             ],
-            "tools": self._tools,
+            "tools": tools,
             "tool_choice": tool_choice,
             "messages": self.messages(conversation),
         }
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = [
-            {"role": "user", "content": self.prompts.first_message(conversation)}
-        ]
+        first = self.prompts.first_message(conversation, plan=self.plans(conversation))
+        messages: list[dict[str, Any]] = [{"role": "user", "content": first}]
+        if conversation.plan is not None:
+            call = conversation.plan_call_id or "plan"
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": [
+                        {
+                            "type": "tool_use",
+                            "id": call,
+                            "name": PLAN_TOOL,
+                            "input": conversation.plan,
+                        }
+                    ],
+                }
+            )
+            messages.append(
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": call, "content": PLAN_NOTED}
+                    ],
+                }
+            )
         exchanges = conversation.exchanges
         for exchange in exchanges:
             messages.append({"role": "assistant", "content": _assistant_content(exchange.reply)})

@@ -43,6 +43,10 @@ from datagen.agent.providers.retry import (
 )
 from datagen.agent.providers.strict import from_strict, strict_schema
 from datagen.agent.providers.tooluse import (
+    PLAN_NOTED,
+    PLAN_SCHEMA,
+    PLAN_TOOL,
+    PLAN_TOOL_DESCRIPTION,
     QUESTION_SCHEMA,
     QUESTION_TOOL,
     QUESTION_TOOL_DESCRIPTION,
@@ -91,6 +95,7 @@ def make(options: ProviderOptions) -> OpenAIProvider:
         max_tokens=options.max_tokens or 16_000,
         timeout=options.timeout or 300.0,
         no_input=options.no_input,
+        plan=options.plan,
         **options.extra,
     )
 
@@ -133,6 +138,7 @@ class OpenAIProvider(ToolUseProvider):
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         no_input: bool = False,
+        plan: bool = False,
         strict: bool | None = None,
         http_client: Any = None,
     ) -> None:
@@ -152,6 +158,7 @@ class OpenAIProvider(ToolUseProvider):
         self.max_tokens_ceiling = max(64_000, max_tokens)
         self.timeout = timeout
         self.no_input = no_input
+        self.plan = plan
         self.retry = retry or RetryPolicy()
         self.prompts = prompts or load_prompts()
         self.requests = 0
@@ -173,14 +180,20 @@ class OpenAIProvider(ToolUseProvider):
 
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
-        if budget.force_schema:
-            tool_choice: Any = {"type": "function", "function": {"name": SCHEMA_TOOL}}
+        tools = function_tools(self.strict) + (
+            [_plan_function()] if self.plans(conversation) else []
+        )
+        if budget.plan:
+            tools = [_plan_function()]
+            tool_choice: Any = {"type": "function", "function": {"name": PLAN_TOOL}}
+        elif budget.force_schema:
+            tool_choice = {"type": "function", "function": {"name": SCHEMA_TOOL}}
         else:
             tool_choice = "required"
         body: dict[str, Any] = {
             "model": self.model,
             "messages": self.messages(conversation),
-            "tools": function_tools(self.strict),
+            "tools": tools,
             "tool_choice": tool_choice,
             "parallel_tool_calls": False,
         }
@@ -189,10 +202,15 @@ class OpenAIProvider(ToolUseProvider):
         return body
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
+        first = self.prompts.first_message(conversation, plan=self.plans(conversation))
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": self._system},
-            {"role": "user", "content": self.prompts.first_message(conversation)},
+            {"role": "user", "content": first},
         ]
+        if conversation.plan is not None:
+            call = conversation.plan_call_id or "plan"
+            messages.append(_tool_call_message(call, PLAN_TOOL, conversation.plan))
+            messages.append({"role": "tool", "tool_call_id": call, "content": PLAN_NOTED})
         for exchange in conversation.exchanges:
             messages.append(_assistant_message(exchange.reply))
             if exchange.feedback is not None:
@@ -246,17 +264,7 @@ class OpenAIProvider(ToolUseProvider):
 
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         # Function arguments go back as a JSON string of the object we parsed.
-        return {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": completion.call_id or "call",
-                    "type": "function",
-                    "function": {"name": completion.tool_name, "arguments": json.dumps(data)},
-                }
-            ],
-        }
+        return _tool_call_message(completion.call_id or "call", completion.tool_name or "", data)
 
     # ------------------------------------------------------------------ HTTP + retries
 
@@ -362,18 +370,33 @@ def _usage(raw: Any) -> Usage:
     )
 
 
-def _assistant_message(reply: Reply) -> dict[str, Any]:
-    if isinstance(reply.raw, dict):
-        return reply.raw
-    name, data = question_from_reply(reply)
+def _tool_call_message(call_id: str, name: str, data: Any) -> dict[str, Any]:
     return {
         "role": "assistant",
         "content": None,
         "tool_calls": [
             {
-                "id": reply.call_id or "call",
+                "id": call_id,
                 "type": "function",
                 "function": {"name": name, "arguments": json.dumps(data)},
             }
         ],
     }
+
+
+def _plan_function() -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": PLAN_TOOL,
+            "description": PLAN_TOOL_DESCRIPTION,
+            "parameters": PLAN_SCHEMA,
+        },
+    }
+
+
+def _assistant_message(reply: Reply) -> dict[str, Any]:
+    if isinstance(reply.raw, dict):
+        return reply.raw
+    name, data = question_from_reply(reply)
+    return _tool_call_message(reply.call_id or "call", name, data)
