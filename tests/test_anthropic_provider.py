@@ -32,7 +32,7 @@ from tests.agent_fixtures import (
     tool_message,
     usage,
 )
-from tests.llm_fixtures import messages_stream
+from tests.llm_fixtures import ELEVEN_PATHS, eleven_mistakes_schema, messages_stream
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -392,3 +392,34 @@ def test_without_plan_there_is_no_planning_call(httpx2_mock, sleeps) -> None:
     (body,) = request_bodies(route)
     assert "write_plan" not in [t["name"] for t in body["tools"]]
     assert "write_plan" not in body["messages"][0]["content"]
+
+
+def test_strict_tool_use_opt_in_with_a_fallback_on_400(httpx2_mock, sleeps, monkeypatch) -> None:
+    monkeypatch.setenv("DATAGEN_STRICT_TOOLS", "1")
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            api_error(400, "tools.0.custom.strict: schema not supported in strict mode"),
+            ok(schema_message(small_schema())),
+        ]
+    )
+    provider = make()
+    assert provider.strict is True
+    assert provider.next(Conversation("shop")).schema == small_schema()
+    first, second = request_bodies(route)
+    assert first["tools"][0]["strict"] is True
+    assert first["tools"][0]["input_schema"]["additionalProperties"] is False
+    assert "strict" not in second["tools"][0] and provider.strict is False
+
+
+def test_all_problems_in_one_turn_over_http(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(schema_message(eleven_mistakes_schema(), call_id="toolu_a")),
+            ok(schema_message(small_schema(), call_id="toolu_b")),
+        ]
+    )
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    assert author("a tiny shop", make(), checker=checker).repairs_used == 1
+    repair = last_tool_result(request_bodies(route)[1])["content"]
+    for path in ELEVEN_PATHS:
+        assert f"- {path}: " in repair, path

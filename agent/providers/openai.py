@@ -41,7 +41,12 @@ from datagen.agent.providers.retry import (
     retry_after,
     status_cause,
 )
-from datagen.agent.providers.strict import from_strict, strict_schema
+from datagen.agent.providers.strict import (
+    StrictRejected,
+    from_strict,
+    strict_schema,
+    strict_tools_default,
+)
 from datagen.agent.providers.tooluse import (
     PLAN_NOTED,
     PLAN_SCHEMA,
@@ -163,7 +168,7 @@ class OpenAIProvider(ToolUseProvider):
         self.prompts = prompts or load_prompts()
         self.requests = 0
         # Strict function calling where the API is known to support it.
-        self.strict = self.official if strict is None else strict
+        self.strict = strict_tools_default(self.official) if strict is None else strict
         self.client = openai.OpenAI(
             api_key=api_key,
             base_url=self.base_url,
@@ -229,7 +234,7 @@ class OpenAIProvider(ToolUseProvider):
         body = self.request(conversation, budget)
         try:
             completion = self._call(body, stream=budget.stream)
-        except _StrictRejected:
+        except StrictRejected:
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
             completion = self._call(body, stream=budget.stream)
@@ -306,7 +311,7 @@ class OpenAIProvider(ToolUseProvider):
             ) from None
         except openai.APIStatusError as exc:
             if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise _StrictRejected() from None
+                raise StrictRejected() from None
             asked = retry_after(exc)
             hint = f"; the server asked to wait {asked:g}s more" if asked else ""
             raise ProviderFailure(
@@ -328,10 +333,6 @@ class OpenAIProvider(ToolUseProvider):
                 f"attempt(s) in {attempts.seconds:.1f}s; is the server running? "
                 f"Check --base-url, {OFFLINE_HINT}"
             ) from None
-
-
-class _StrictRejected(Exception):
-    """The server refused the strict tool schema (400): retry without strict."""
 
 
 def wait_seconds(seconds: float) -> None:
