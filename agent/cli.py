@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("datagen.agent.commands.validate:validate_cmd", "Check a dataset against its schema and print a quality score."),
     "report": ("datagen.agent.commands.report:report_cmd", "Write a self-contained HTML quality report for a dataset."),
     "describe": ("datagen.agent.commands.describe:describe_cmd", "Show tables, estimated rows, DAG levels, keys and constraints."),
+    "import": ("datagen.agent.commands.import_:import_cmd", "Turn SQL DDL or a live database into a schema (bring your own schema)."),
     "ddl": ("datagen.agent.commands.ddl:ddl_cmd", "Print the CREATE TABLE statements of a schema."),
     "schema": ("datagen.agent.commands.schema:schema_cmd", "Print the JSON Schema of the DSL."),
     "examples": ("datagen.agent.commands.examples:examples_cmd", "List the example schemas shipped with datagen."),

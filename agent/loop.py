@@ -26,6 +26,7 @@ from datagen.agent.providers.base import (
     Exchange,
     Feedback,
     Provider,
+    ProviderFailure,
     Question,
     Reply,
     Usage,
@@ -71,10 +72,14 @@ class CheckResult:
     score: float | None = None
     report: Any = None
     notes: list[str] = field(default_factory=list)
+    # Meets the bar (score, keys) though some declared check failed: repaired while
+    # repairs remain, accepted as it is after the last one.
+    acceptable: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "acceptable": self.acceptable,
             "stage": self.stage,
             "problems": [p.to_dict() for p in self.problems],
             "score": self.score,
@@ -140,36 +145,41 @@ class DraftChecker:
         self.scorer = scorer or engine_scorer
 
     def check(self, draft: Any) -> CheckResult:
-        from pydantic import ValidationError
-
-        from datagen.engine.load import problems_from_validation
-        from datagen.engine.preflight import preflight
+        from datagen.engine.load import schema_problems
 
         if not isinstance(draft, dict):
             return CheckResult(False, "json_schema", [Problem("$", "the schema must be an object")])
-        schema_problems = json_schema_problems(draft)
-        try:
-            dataset = dsl.Dataset.model_validate(draft)
-        except ValidationError as exc:
-            problems = problems_from_validation(exc, draft)
+        schema_problems_ = json_schema_problems(draft)
+        # One pass: the models' problems and the preflight's (references, expressions,
+        # semantic guards) come back together, as the CLI prints them.
+        dataset, problems = schema_problems(draft)
+        if dataset is None:
             # The models' messages are the ones the CLI prints (with did-you-mean); JSON
             # Schema adds only what they do not already locate.
-            problems += [p for p in schema_problems if not _covered(p.path, problems)]
+            problems += [p for p in schema_problems_ if not _covered(p.path, problems)]
             return CheckResult(False, "models", problems)
         notes = []
-        if schema_problems:
+        if schema_problems_:
             # Seed spellings the models normalize (e.g. distribution `kind`/`mu`).
-            notes.append(f"accepted {len(schema_problems)} non-canonical spelling(s)")
-        problems = preflight(dataset)
+            notes.append(f"accepted {len(schema_problems_)} non-canonical spelling(s)")
         if problems:
             return CheckResult(False, "preflight", problems, notes=notes)
         try:
             scored = self.scorer(dataset, self.settings.seed, self.settings.dry_run_rows)
         except SchemaError as exc:
             return CheckResult(False, "dry_run", exc.problems, notes=notes)
-        if scored.score < self.settings.min_score or not scored.structural_ok:
+        meets_bar = scored.score >= self.settings.min_score and scored.structural_ok
+        if scored.problems or not meets_bar:
+            # Every failed declared check is repaired, not only a score under the bar.
             return CheckResult(
-                False, "dry_run", scored.problems, dataset, scored.score, scored.report, notes
+                False,
+                "dry_run",
+                scored.problems,
+                dataset,
+                scored.score,
+                scored.report,
+                notes,
+                acceptable=meets_bar,
             )
         return CheckResult(True, None, [], dataset, scored.score, scored.report, notes)
 
@@ -262,14 +272,23 @@ class AuthoringResult:
 
 
 class AuthoringFailed(Exception):
-    """The model could not produce a valid schema within its repairs (exit code 1)."""
+    """The model could not produce a valid schema within its repairs, or the model or its
+    API failed mid-run (`cause`, a ProviderFailure); exit code 1 either way."""
 
-    def __init__(self, attempts: list[Attempt], usage: Usage, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        attempts: list[Attempt],
+        usage: Usage,
+        reason: str | None = None,
+        cause: ProviderFailure | None = None,
+    ) -> None:
         self.attempts = attempts
         self.usage = usage
+        self.cause = cause
         self.last_draft = attempts[-1].draft if attempts else None
         last = attempts[-1].check if attempts else None
-        self.problems = last.problems if last else []
+        # A failed call says what failed; the last draft's problems are in the transcript.
+        self.problems = [] if cause is not None else (last.problems if last else [])
         head = reason or (
             f"no valid schema after {len(attempts)} draft(s) "
             f"({max(len(attempts) - 1, 0)} repair(s)); still wrong"
@@ -312,7 +331,20 @@ def author(
 
     for turn in range(1, max_turns + 1):
         started = time.perf_counter()
-        reply = provider.next(conversation)
+        try:
+            reply = provider.next(conversation)
+        except ProviderFailure as exc:
+            # Spent tokens still count; the caller saves the transcript and the last draft.
+            usage.add(exc.usage)
+            transcript.write(
+                "provider_failure",
+                turn=turn,
+                error=str(exc),
+                refusal=exc.refusal,
+                usage=exc.usage.to_dict(),
+                usage_total=usage.to_dict(),
+            )
+            raise AuthoringFailed(attempts, usage, reason=str(exc), cause=exc) from None
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
         transcript.write(
@@ -341,6 +373,10 @@ def author(
             say(_check_line(attempt, settings))
             repairs_left = settings.max_repairs - (len(attempts) - 1)
             if repairs_left <= 0:
+                if attempt.check.acceptable:
+                    # Over the bar with failed checks left: the score and report say which.
+                    say(f"draft {attempt.number}: accepted with failed check(s), no repairs left")
+                    return _result(attempt, attempts, questions, assumptions, usage, provider)
                 raise AuthoringFailed(attempts, usage)
             feedback = Feedback(
                 reply.call_id,
@@ -397,10 +433,15 @@ def repair_text(
     if check.stage == "dry_run" and check.score is not None:
         if check.score < settings.min_score:
             verdict = f"scored {check.score:.1f}/100, below the required {settings.min_score:g}"
-        else:
+        elif not check.acceptable:
             verdict = (
                 f"scored {check.score:.1f}/100 but failed a structural check "
                 "(keys and foreign keys must always hold)"
+            )
+        else:
+            verdict = (
+                f"scored {check.score:.1f}/100, but every check the schema declares must "
+                "hold and some failed"
             )
         return prompts.render(
             "score_repair",

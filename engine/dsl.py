@@ -821,6 +821,108 @@ class Targets(Strict):
     composite_effect: list[CompositeEffectTarget] = Field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- claims
+
+ClaimKind = Literal[
+    "count",
+    "size",
+    "window",
+    "grain",
+    "rate",
+    "share",
+    "skew",
+    "time_pattern",
+    "ordering",
+    "duration",
+    "range",
+    "place",
+    "locale",
+    "relationship",
+]
+ClaimStatus = Literal["unbound", "bound", "not_modelled"]
+
+
+class ClaimExpected(Strict):
+    """What the phrase asks for; which fields are set depends on the claim's kind."""
+
+    value: float | str | None = Field(
+        None, description="a number (0.08 for 8%, 40 for 40 bakeries) or a text value"
+    )
+    tolerance: float | None = Field(
+        None, ge=0, description="allowed absolute difference from `value` (same unit)"
+    )
+    min: float | str | None = Field(None, description="lower bound (number or ISO date)")
+    max: float | str | None = Field(None, description="upper bound (number or ISO date)")
+    values: list[Scalar] | None = Field(
+        None, description="a set: places, weekdays (0=Mon), hours, months (1-12), dates"
+    )
+    unit: str | None = Field(
+        None,
+        description="unit of value/min/max: rows, bytes, s, min, h, days, share, lift (a peak: "
+        "the share in the given times over the share of time they take)",
+    )
+    top: float | None = Field(
+        None, gt=0, le=1, description="skew: the top share of keys (0.05 = top 5%) holding `min`"
+    )
+    hours: list[Annotated[int, Field(ge=0, le=23)]] | None = Field(
+        None, description="time patterns: hours of day"
+    )
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] | None = Field(
+        None, description="time patterns: 0 = Monday ... 6 = Sunday"
+    )
+    months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(
+        None, description="time patterns: 1 = January ... 12 = December"
+    )
+    dates: list[Window] | None = Field(
+        None, description="time patterns: date spans (holidays: Christmas 2024 ...)"
+    )
+
+
+class ClaimBinding(BaseModel):
+    """A registered measure and its arguments (`datagen schema` lists the measures in docs)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    measure: Identifier = Field(
+        description="a registered measure: rows, share, mean, range, window, grain, time_share, "
+        "order, duration, distinct, values_in, top_share, fanout",
+        examples=["share"],
+    )
+
+
+class Claim(Strict):
+    """One fact stated in the description, kept with its phrase and checked on the data."""
+
+    id: Identifier = Field(examples=["c1"])
+    text: str = Field(
+        max_length=500, description="the exact phrase of the description", examples=["8% no-shows"]
+    )
+    kind: ClaimKind
+    expected: ClaimExpected = Field(default_factory=lambda: ClaimExpected.model_validate({}))
+    about: list[str] = Field(
+        default_factory=list,
+        description="the words the phrase is about (entity nouns, values): binding hints",
+        examples=[["no-show"]],
+    )
+    bound_to: ClaimBinding | None = Field(
+        None,
+        description='the measure that checks it on the data, e.g. {"measure": "share", '
+        '"table": "appointment", "where": "status == \'no_show\'"}',
+    )
+    status: ClaimStatus = Field(
+        "unbound", description="bound (with bound_to) | not_modelled (with reason) | unbound"
+    )
+    reason: str | None = Field(None, description="why the claim is not modelled")
+
+    @model_validator(mode="after")
+    def _status_fits(self) -> Claim:
+        if self.status == "bound" and self.bound_to is None:
+            raise ValueError("a bound claim needs `bound_to`")
+        if self.status == "not_modelled" and not self.reason:
+            raise ValueError("a not_modelled claim needs a `reason`")
+        return self
+
+
 # --------------------------------------------------------------------------- dataset
 
 
@@ -865,6 +967,11 @@ class Dataset(Strict):
     nodes: list[Node] = Field(min_length=1)
     constraints: Constraints = Field(default_factory=Constraints)
     targets: Targets = Field(default_factory=Targets)
+    claims: list[Claim] = Field(
+        default_factory=list,
+        description="the facts the description states, each bound to a measure checked on the "
+        "data or marked not_modelled with a reason",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Dataset:
@@ -872,6 +979,10 @@ class Dataset(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate table id(s): {dupes}")
+        claim_ids = [c.id for c in self.claims]
+        dupes = sorted({i for i in claim_ids if claim_ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate claim id(s): {dupes}")
         return self
 
     def node(self, table: str) -> Node | None:

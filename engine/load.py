@@ -243,6 +243,19 @@ def parse_dataset(data: dict[str, Any], source: str | None = None) -> dsl.Datase
     neutral placeholders and the preflight still runs on the rest, so one
     report lists both kinds of problems (a repair turn then fixes all of them).
     """
+    dataset, problems = schema_problems(data)
+    if problems or dataset is None:
+        raise SchemaError(problems, source=source)
+    return dataset
+
+
+def schema_problems(data: dict[str, Any]) -> tuple[dsl.Dataset | None, list[Problem]]:
+    """Every problem of a schema in one pass: the models', then the preflight's.
+
+    The dataset is None when the models reject the schema. Used by the CLI
+    (`parse_dataset`) and by the authoring loop alike, so a person and a model
+    see the same list.
+    """
     from datagen.engine.preflight import preflight
 
     problems = value_problems(data)
@@ -254,17 +267,14 @@ def parse_dataset(data: dict[str, Any], source: str | None = None) -> dsl.Datase
             except ValidationError as exc:
                 known = {p.path for p in problems}
                 problems += [p for p in problems_from_validation(exc, data) if p.path not in known]
-        raise SchemaError(problems, source=source)
+        return None, problems
     try:
         dataset = dsl.Dataset.model_validate(data)
     except ValidationError as exc:
         problems = problems_from_validation(exc, data)
         problems += _preflight_of_the_rest(data, exc, problems)
-        raise SchemaError(problems, source=source) from None
-    problems = preflight(dataset)
-    if problems:
-        raise SchemaError(problems, source=source)
-    return dataset
+        return None, problems
+    return dataset, preflight(dataset)
 
 
 _NEUTRAL_GENERATORS: dict[str, dict[str, Any]] = {
@@ -293,12 +303,27 @@ def _preflight_of_the_rest(
         group, kind = key.split(".")
         items = patched.get(group, {}).get(kind, [])
         patched[group][kind] = [x for i, x in enumerate(items) if i not in indexes]
-    try:
-        dataset = dsl.Dataset.model_validate(patched)
-    except ValidationError:
-        return []
     seen = {p.path for p in known}
-    extra = []
+    extra: list[Problem] = []
+    # Validators of a whole table (duplicate columns, pk) run only once its fields are
+    # valid: validate the patched copy again, report what it finds, patch, repeat.
+    for _round in range(4):
+        try:
+            dataset = dsl.Dataset.model_validate(patched)
+            break
+        except ValidationError as again:
+            for problem in problems_from_validation(again, patched):
+                if (problem.path, problem.message) not in {(p.path, p.message) for p in known}:
+                    extra.append(problem)
+            for err in again.errors(include_url=False):
+                loc = _clean_loc(err["loc"])
+                if not loc or loc[0] != "nodes":
+                    return extra  # an index in a pruned list: stop at what is known
+                if not (_patch(patched, loc, patched_paths, {}) or _patch_node(patched, loc)):
+                    return extra
+    else:
+        return extra
+    known = known + extra
     for problem in preflight(dataset):
         path = _unshift(problem.path, dropped)
         if any(
@@ -351,6 +376,26 @@ def _patch(
         patched.add(json_path(loc[:3]))
         return True
     return False
+
+
+def _patch_node(data: Any, loc: list[str | int]) -> bool:
+    """Stand in for a table its own validators reject: first of each column name, a pk."""
+    if len(loc) != 2 or not isinstance(loc[1], int):
+        return False
+    node = data["nodes"][loc[1]]
+    columns = [c for c in node.get("columns") or [] if isinstance(c, dict)]
+    names: list[Any] = []
+    kept = []
+    for col in columns:
+        if col.get("name") not in names:
+            names.append(col.get("name"))
+            kept.append(col)
+    changed = len(kept) != len(columns)
+    node["columns"] = kept
+    if node.get("pk") is not None and node["pk"] not in names and names:
+        node["pk"] = names[0]
+        changed = True
+    return changed
 
 
 def _unshift(path: str, dropped: dict[str, set[int]]) -> str:

@@ -111,6 +111,11 @@ def dependency_graph(dataset: dsl.Dataset) -> Graph:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
         if left_table != right_table:
             add_edge(graph, right_table, left_table)
+    for fk in dataset.constraints.foreign_keys:
+        # a declared FK (e.g. an imported composite key's column) loads after its target
+        child, parent = fk.column.split(".")[0], fk.references.split(".")[0]
+        if child != parent and dataset.node(parent) is not None:
+            add_edge(graph, parent, child)
     return graph
 
 

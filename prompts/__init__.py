@@ -61,6 +61,16 @@ class Prompts:
     def render(self, name: str, **values: Any) -> str:
         return self.templates[name].substitute(**values).strip()
 
+    def first_message(self, conversation: Any) -> str:
+        """The opening user turn: the description, or the current schema and the change."""
+        if conversation.current_schema is not None:
+            return (
+                f"The current schema:\n```json\n{json.dumps(conversation.current_schema)}\n```\n\n"
+                f"Change it as follows and write the complete new schema:\n\n"
+                f"{conversation.description}"
+            )
+        return f"Describe this dataset as a datagen schema:\n\n{conversation.description}"
+
     def _render_examples(self) -> str:
         parts = []
         for i, ex in enumerate(self.examples, 1):

@@ -155,7 +155,11 @@ def test_three_failed_repairs_exit_1_and_keep_only_the_rejected_draft(
     result = create(out, "--no-input")
     assert result.exit_code == 1, result.output
     assert route.call_count == 4
-    assert sorted(p.name for p in out.iterdir()) == ["schema.rejected.json", "transcript.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".datagen-output",
+        "schema.rejected.json",
+        "transcript.jsonl",
+    ]
     assert json.loads((out / "schema.rejected.json").read_text()) == drafts[-1]
     assert leftovers(tmp_path) == []
     assert "no valid schema after 4 draft(s) (3 repair(s))" in result.stderr
@@ -295,11 +299,17 @@ def test_an_api_failure_mid_run_keeps_the_transcript(httpx2_mock, tmp_path, slee
     )
     out = tmp_path / "o"
     result = create(out, "--no-input")
-    assert result.exit_code == 2
+    # The API's failure, not the user's input: exit 1, the last draft and transcript kept.
+    assert result.exit_code == 1
     assert "overloaded (529) after 6 attempt(s)" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".datagen-output", "transcript.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".datagen-output",
+        "schema.rejected.json",
+        "transcript.jsonl",
+    ]
+    assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
     end = records(out)[-1]
-    assert end["status"] == "error" and end["http_requests"] == 7
+    assert end["status"] == "failed" and end["http_requests"] == 7
     assert end["usage"]["input_tokens"] == 100
     assert leftovers(tmp_path) == []
 

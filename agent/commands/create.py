@@ -21,6 +21,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
 from datagen.agent.loop import (
     AuthoringFailed,
     AuthoringResult,
@@ -32,7 +33,7 @@ from datagen.agent.loop import (
     author,
     stdin_is_tty,
 )
-from datagen.agent.providers import PROVIDERS, default_provider_name, get_provider
+from datagen.agent.providers import cost_estimate, default_provider_name, get_provider
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
@@ -74,16 +75,8 @@ class DataOptions:
     default=None,
     help="Output directory [default: out/<dataset name>].",
 )
-@click.option(
-    "--provider",
-    type=click.Choice([p for p in PROVIDERS if p != "scripted"]),
-    default=None,
-    help="Who writes the schema [default: anthropic when ANTHROPIC_API_KEY is set, else offline].",
-)
-@click.option(
-    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
-)
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
+@provider_option(PROVIDER_HELP)
+@model_options
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
@@ -147,6 +140,8 @@ def create_cmd(
     provider: str | None,
     model: str | None,
     base_url: str | None,
+    max_tokens: int | None,
+    timeout: float | None,
     seed: int,
     no_input: bool,
     answers: IO[str] | None,
@@ -186,7 +181,14 @@ def create_cmd(
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
         sys.exit(1)
-    author_ = get_provider(provider or default_provider_name(), model=model, base_url=base_url)
+    author_ = get_provider(
+        provider or default_provider_name(),
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        no_input=no_input,
+    )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
 
     if out is not None:
@@ -303,7 +305,8 @@ def _write_outputs(
     transcript.close()
     _publish(staging, target)
 
-    text = _summary(result, target, rows, score, score_origin, settings, seed, passed)
+    cost = cost_estimate(provider, result.usage)
+    text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
@@ -322,6 +325,7 @@ def _summary(
     settings: LoopSettings,
     seed: int,
     passed: bool,
+    cost: float | None,
 ) -> str:
     min_score = settings.min_score
     repairs = result.repairs_used
@@ -345,8 +349,8 @@ def _summary(
     lines.append(f"repairs: {repairs} of {settings.max_repairs} allowed")
     if score is not None:
         lines.append(f"quality score: {score:.1f}/100 ({score_origin}; minimum {min_score:g})")
-    if result.provider == "anthropic" or result.usage.total_tokens:
-        lines.append("tokens: " + _tokens(result.usage, result.model))
+    if result.model or result.usage.total_tokens:
+        lines.append("tokens: " + _tokens(result.usage, result.model, cost))
     made = [f for f in OUTPUT_FILES if (target / f).exists()]
     lines.append(f"wrote {target}/: " + ", ".join(f + "/" if f == "data" else f for f in made))
     schema = shlex.quote(str(target / "schema.json"))
@@ -355,9 +359,7 @@ def _summary(
     return "\n".join(lines)
 
 
-def _tokens(usage: Usage, model: str | None) -> str:
-    from datagen.agent.providers.anthropic import cost_estimate
-
+def _tokens(usage: Usage, model: str | None, cost: float | None) -> str:
     parts = [f"{usage.input_tokens:,} input"]
     if usage.cache_read_input_tokens or usage.cache_creation_input_tokens:
         parts.append(
@@ -365,11 +367,10 @@ def _tokens(usage: Usage, model: str | None) -> str:
             f"{usage.cache_creation_input_tokens:,} cache write"
         )
     parts.append(f"{usage.output_tokens:,} output")
-    cost = cost_estimate(model, usage)
     price = (
         f"estimated cost ${cost:.4f} at list prices (an estimate, not a bill)"
         if cost is not None
-        else f"no price known for {model}"
+        else f"cost unknown (no list price for {model or 'this provider'})"
     )
     return ", ".join(parts) + f"; {price}"
 
@@ -384,11 +385,6 @@ def _end(
     score: float | None = None,
 ) -> None:
     totals = usage or _usage_from(transcript)
-    cost = None
-    if provider.model:  # an LLM provider: its price table (an offline run never loads an SDK)
-        from datagen.agent.providers.anthropic import cost_estimate
-
-        cost = cost_estimate(provider.model, totals)
     transcript.write(
         "end",
         status=status,
@@ -396,7 +392,7 @@ def _end(
         score=score,
         error=error,
         usage=totals.to_dict(),
-        cost_estimate_usd=cost,
+        cost_estimate_usd=cost_estimate(provider, totals),
         # HTTP requests, retries included (LLM providers only)
         http_requests=getattr(provider, "requests", None),
     )
@@ -414,9 +410,10 @@ def _save_rejected(
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
+        rejected = claim(target, "schema.rejected.json")
         tmp = target / ".schema.rejected.json.tmp"
         tmp.write_text(json.dumps(draft, indent=2) + "\n")
-        tmp.replace(claim(target, "schema.rejected.json"))
+        tmp.replace(rejected)
     transcript.move_to(claim(target, "transcript.jsonl"))
     shutil.rmtree(staging, ignore_errors=True)
 
@@ -483,8 +480,8 @@ def _draft_name(draft: Any) -> str:
 
 
 def _who(provider: str, model: str | None) -> str:
-    if provider == "anthropic" and model:
-        return f"provider anthropic, model {model}"
+    if model and provider not in ("offline", "scripted"):
+        return f"provider {provider}, model {model}"
     return f"provider {provider}"
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from datagen.agent.commands.llm_options import model_options
 from datagen.agent.evals.cases import load_cases
 from datagen.agent.evals.compare import (
     compare_reports,
@@ -29,6 +30,7 @@ from datagen.agent.evals.compare import (
 from datagen.agent.evals.recordings import load_recording, save_recording
 from datagen.agent.evals.runner import (
     EVAL_PROVIDERS,
+    LIVE_PROVIDERS,
     CaseResult,
     build_report,
     run_cases,
@@ -57,7 +59,8 @@ from datagen.prompts import load_prompts
     type=click.Choice(EVAL_PROVIDERS),
     default="offline",
     show_default=True,
-    help="offline author; anthropic (live, needs ANTHROPIC_API_KEY); replay (recordings).",
+    help="offline author; anthropic (live, needs ANTHROPIC_API_KEY); openai (OpenAI or a "
+    "local OpenAI-compatible server at --base-url); replay (recordings).",
 )
 @click.option(
     "--recordings",
@@ -66,14 +69,15 @@ from datagen.prompts import load_prompts
     show_default=True,
     help="Where --record writes and --provider replay reads (<case id>.json).",
 )
-@click.option("--record", is_flag=True, help="With --provider anthropic: save every exchange.")
+@click.option(
+    "--record", is_flag=True, help="With --provider anthropic or openai: save every exchange."
+)
 @click.option(
     "--reseal",
     is_flag=True,
     help="Recompute the requests of hand-written recordings from their responses (no network).",
 )
-@click.option("--model", default=None, help="LLM model [default: $DATAGEN_MODEL, or recorded].")
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
+@model_options
 @click.option(
     "--min-pass",
     type=click.FloatRange(0, 1),
@@ -119,6 +123,8 @@ def eval_cmd(
     reseal: bool,
     model: str | None,
     base_url: str | None,
+    max_tokens: int | None,
+    timeout: float | None,
     min_pass: float,
     jobs: int,
     seed: int,
@@ -149,8 +155,10 @@ def eval_cmd(
     err = Console(stderr=True, highlight=False)
     if compare is not None:
         sys.exit(_compare(compare[0], compare[1], report_path, out))
-    if record and provider != "anthropic":
-        raise InputError("--record needs --provider anthropic (it records live exchanges)")
+    if record and provider not in LIVE_PROVIDERS:
+        raise InputError(
+            "--record needs --provider anthropic or openai (it records live exchanges)"
+        )
     if reseal and provider != "replay":
         raise InputError("--reseal works on replay recordings: add --provider replay")
     if provider == "anthropic" and not os.environ.get("ANTHROPIC_API_KEY"):
@@ -164,7 +172,13 @@ def eval_cmd(
         return
 
     sessions = sessions_for(
-        provider, recordings=recordings, record=record, model=model, base_url=base_url
+        provider,
+        recordings=recordings,
+        record=record,
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
     )
     err.print(
         f"[dim]eval: {len(cases)} case(s) from {escape(str(cases_path))}, provider {escape(provider)}[/]"
@@ -314,9 +328,10 @@ def _model_of(provider: str, model: str | None) -> str | None:
         return None
     if provider == "replay":
         return model or "as recorded"
-    from datagen.agent.providers.anthropic import DEFAULT_MODEL
+    from importlib import import_module
 
-    return model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+    default = getattr(import_module(f"datagen.agent.providers.{provider}"), "DEFAULT_MODEL", None)
+    return model or os.environ.get("DATAGEN_MODEL") or default
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -33,7 +33,8 @@ from datagen.agent.providers.base import Provider, ProviderError, Question
 from datagen.agent.transcript import Transcript
 from datagen.prompts import Prompts, load_prompts
 
-EVAL_PROVIDERS = ("offline", "anthropic", "replay")
+EVAL_PROVIDERS = ("offline", "anthropic", "openai", "replay")
+LIVE_PROVIDERS = ("anthropic", "openai")
 
 
 # --------------------------------------------------------------------------- answers
@@ -81,24 +82,47 @@ def offline_sessions() -> SessionFactory:
     return lambda case: Session(get_provider("offline"))
 
 
+def live_sessions(
+    name: str,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    record_to: Path | None = None,
+    max_tokens: int | None = None,
+    timeout: float | None = None,
+) -> SessionFactory:
+    """A live API (anthropic, or openai incl. a local server); with `record_to`, every
+    exchange is saved per case, marked with the base URL when it is not the default."""
+    import httpx2
+
+    from datagen.agent.providers import get_provider
+
+    options: dict[str, Any] = {
+        "model": model,
+        "base_url": base_url,
+        "max_tokens": max_tokens,
+        "timeout": timeout,
+    }
+
+    def make(case: Case) -> Session:
+        if record_to is None:
+            return Session(get_provider(name, **options))
+        recorder = RecordingTransport(httpx2.HTTPTransport(), Recording(case.id, provider=name))
+        client = httpx2.Client(transport=recorder)
+        provider = get_provider(name, http_client=client, **options)
+        # Marked when made through another server than the API's own (None there).
+        official = getattr(provider, "official", False)
+        recorder.recording.base_url = None if official else getattr(provider, "base_url", None)
+        return Session(provider, recorder=recorder, record_to=record_to)
+
+    return make
+
+
 def anthropic_sessions(
     *, model: str | None = None, base_url: str | None = None, record_to: Path | None = None
 ) -> SessionFactory:
     """The live Messages API; with `record_to`, every exchange is saved per case."""
-    import anthropic
-    import httpx2
-
-    from datagen.agent.providers.anthropic import AnthropicProvider
-
-    def make(case: Case) -> Session:
-        if record_to is None:
-            return Session(AnthropicProvider(model=model, base_url=base_url))
-        recorder = RecordingTransport(httpx2.HTTPTransport(), Recording(case.id))
-        client = anthropic.DefaultHttpxClient(transport=recorder)
-        provider = AnthropicProvider(model=model, base_url=base_url, http_client=client)
-        return Session(provider, recorder=recorder, record_to=record_to)
-
-    return make
+    return live_sessions("anthropic", model=model, base_url=base_url, record_to=record_to)
 
 
 def replay_sessions(recordings: Path, *, model: str | None = None) -> SessionFactory:
@@ -136,12 +160,19 @@ def sessions_for(
     record: bool = False,
     model: str | None = None,
     base_url: str | None = None,
+    max_tokens: int | None = None,
+    timeout: float | None = None,
 ) -> SessionFactory:
     if provider == "offline":
         return offline_sessions()
-    if provider == "anthropic":
-        return anthropic_sessions(
-            model=model, base_url=base_url, record_to=recordings if record else None
+    if provider in LIVE_PROVIDERS:
+        return live_sessions(
+            provider,
+            model=model,
+            base_url=base_url,
+            record_to=recordings if record else None,
+            max_tokens=max_tokens,
+            timeout=timeout,
         )
     if provider == "replay":
         return replay_sessions(recordings, model=model)
@@ -183,7 +214,10 @@ def is_refusal(exc: BaseException) -> bool:
     """The offline author's refusal, or a model that stopped with `stop_reason=refusal`."""
     from datagen.agent.offline import RefusedDescription
 
-    if isinstance(exc, RefusedDescription):
+    if isinstance(exc, RefusedDescription) or getattr(exc, "refusal", False):
+        return True
+    cause = getattr(exc, "cause", None)  # AuthoringFailed around a model's refusal
+    if cause is not None and getattr(cause, "refusal", False):
         return True
     return isinstance(exc, ProviderError) and "stop_reason=refusal" in str(exc)
 
@@ -250,6 +284,9 @@ def _author(
             prompts=prompts,
         )
     except AuthoringFailed as exc:
+        if is_refusal(exc):
+            refused = RunOutcome(None, refused=True, error=_first_line(exc), seed=settings.seed)
+            return refused, exc.usage.total_tokens
         # A failed run still used repairs and clarifications; count what is known.
         repairs = max(len(exc.attempts) - 1, 0)
         last_score = exc.attempts[-1].check.score if exc.attempts else None

@@ -27,6 +27,8 @@ from datagen.agent.offline.blueprints.generic import (
     is_event_noun,
     is_person_noun,
 )
+from datagen.agent.offline.composition import compose_entities, to_blueprint
+from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, find_entities
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import (
     _NON_TABLE,
@@ -245,7 +247,12 @@ def generic_layout(blueprint: Blueprint) -> str:
 def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) -> dict[str, Any]:
     parsed = parse(text[:MAX_DESCRIPTION], today)
     domain, notes = choose_domain(parsed, answers.get("domain"))
-    blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
+    composed = None if answers.get("domain") else lexicon_blueprint(parsed, domain)
+    if composed is not None:
+        blueprint, notes = composed
+        domain = blueprint.domain
+    else:
+        blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
     window, window_note = resolve_window(parsed.window, today)
     draft = start_draft(blueprint, window)
     for note in notes:
@@ -255,11 +262,13 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     draft.note(window_note)
     if len(text) > MAX_DESCRIPTION:
         draft.note(f"only the first {MAX_DESCRIPTION} characters of the description were read")
-    if merge and domain:
+    if merge and domain and composed is None:
         merge_secondary(draft, parsed)
-    apply_named_tables(draft, parsed)
+    if composed is None:
+        apply_named_tables(draft, parsed)
     apply_counts(draft, parsed)
-    apply_mentions(draft, parsed)
+    if composed is None:
+        apply_mentions(draft, parsed)
     apply_columns(draft, parsed)
     apply_countries(draft, parsed)
     apply_average_amount(draft, parsed)
@@ -268,6 +277,37 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
         apply_grain(draft, parsed, answers.get("grain"))
     finish(draft)
     return assemble(draft, text, domain or "generic")
+
+
+def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, list[str]] | None:
+    """A blueprint composed from the lexicon, unless the chosen domain template already has a
+    table for every entity the description names (then the template, richer, is kept)."""
+    entities = find_entities(parsed)
+    if not entities.mentions:
+        return None
+    if domain is not None:
+        template = BLUEPRINTS[domain]
+        words = {n["id"] for n in template.nodes} | set(template.synonyms)
+        uncovered = [
+            m.noun
+            for m in entities.mentions
+            if m.noun not in words
+            and m.noun.split("_")[-1] not in words
+            and not (m.entry is not None and set(m.entry.words) & words)
+        ]
+        if not uncovered:
+            return None
+    composition = compose_entities(entities, parsed.text)
+    if composition is None:
+        return None
+    blueprint = to_blueprint(composition)
+    named = [m.noun for m in entities.mentions]
+    notes = [
+        f"tables composed from the entities named ({', '.join(f'`{n}`' for n in named)})"
+        + (f"; field: {composition.field}" if composition.field else "")
+    ]
+    notes += composition.notes
+    return blueprint, notes
 
 
 def merge_secondary(draft: Draft, parsed: Parsed) -> None:
@@ -732,6 +772,9 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
     placed: list[tuple[str, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
+        if table is None and count.noun in ATTRIBUTE_COUNTS:
+            draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
+            continue
         if (
             table is None
             and count.noun not in _NON_TABLE
