@@ -51,6 +51,8 @@ from datagen.engine.preflight import (  # noqa: E402
     columns,
     constraints,
     cycles,
+    limits,
+    reachable,
     structure,
     targets,
 )
@@ -62,6 +64,12 @@ for _check in (
     cycles.table_cycle_problems,
     constraints.constraint_problems,
     targets.target_problems,
+    limits.name_case_problems,
+    limits.self_reference_problems,
+    limits.overflow_problems,
+    limits.calendar_problems,
+    reachable.range_problems,
+    reachable.enum_problems,
 ):
     register_check(_check)
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, did_you_mean
 from datagen.engine.expressions import ExpressionError, compile_expression
+from datagen.engine.generators.faker import method_problem as faker_method_problem
 from datagen.engine.plan import default_time_column
 from datagen.engine.preflight.common import NUMERIC, TEMPORAL, fits, ref_problem
 from datagen.engine.preflight.lookups import lookup_problems
@@ -18,23 +19,6 @@ def column_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
         names = [c.name for c in node.columns]
         for ci, col in enumerate(node.columns):
             yield from _one_column(dataset, node, col, f"nodes[{ni}].columns[{ci}]", names)
-
-
-@lru_cache(maxsize=1)
-def _faker_methods() -> frozenset[str]:
-    from faker import Faker
-
-    fake = Faker("en_US")
-    names = set()
-    for name in dir(fake):
-        if name.startswith("_") or name in {"seed", "seed_instance", "seed_locale", "add_provider"}:
-            continue
-        try:
-            if callable(getattr(fake, name)):
-                names.add(name)
-        except (AttributeError, TypeError, NotImplementedError):
-            continue
-    return frozenset(names)
 
 
 @lru_cache(maxsize=1)
@@ -100,12 +84,14 @@ def _one_column(
                     f"{gpath}.choices", f"choice {wrong[0]!r} does not fit a `{col.type}` column"
                 )
     elif isinstance(spec, dsl.FakerSpec):
-        if spec.method not in _faker_methods():
+        refused = faker_method_problem(spec.method)
+        if refused is not None:  # only methods pure given the seed (engine/generators/faker.py)
+            message, closest = refused
             yield Problem(
                 f"{gpath}.method",
-                f"unknown Faker method `{spec.method}`",
-                "a Faker provider method such as name, email, city, company",
-                did_you_mean(spec.method, _faker_methods()),
+                message,
+                "a Faker method such as name, email, city, company",
+                closest,
             )
         if spec.locale and spec.locale not in _faker_locales():
             yield Problem(
