@@ -9,8 +9,10 @@ never by retrying.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -168,12 +170,22 @@ def pool(
     seed: int, table: str, column: str, method: str, locale: str, size: int = POOL_SIZE
 ) -> tuple[str, ...]:
     """Distinct values (order kept) from `size` Faker calls: built once per run and column."""
+    fake = _faker(locale)
+    with _FAKER_LOCK:  # one instance per locale: seeding and drawing must not interleave
+        fake.seed_instance(derive_seed(seed, table, column, method, locale, "pool") % (2**63))
+        produce = getattr(fake, method)
+        return tuple(dict.fromkeys(str(produce()) for _ in range(size)))
+
+
+_FAKER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=64)
+def _faker(locale: str) -> Any:
+    """A Faker per locale, made once: making one loads every provider (~15 ms)."""
     from faker import Faker
 
-    fake = Faker(locale)
-    fake.seed_instance(derive_seed(seed, table, column, method, locale, "pool") % (2**63))
-    produce = getattr(fake, method)
-    return tuple(dict.fromkeys(str(produce()) for _ in range(size)))
+    return Faker(locale)
 
 
 def _row_id_text(ctx: BlockContext) -> pa.Array:
