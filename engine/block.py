@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.generators import BlockContext, generate_column
-from datagen.engine.generators.temporal import FREQ_SECONDS, freq_of, window_of
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
@@ -200,18 +200,15 @@ def _repair_temporal(
 def _grid_microseconds(col: dsl.Column, ctx: BlockContext) -> int:
     if col.type == "date":
         return 86_400_000_000
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.DatetimeSeriesSpec) and not col.modifiers:
-        return FREQ_SECONDS[freq_of(spec, ctx.dataset)] * 1_000_000
-    return 1
+    shape = None if col.modifiers else kind_of(col).time_shape(spec_of(col), ctx.dataset)
+    return shape.grid_seconds * 1_000_000 if shape is not None else 1
 
 
 def _window_limit_us(col: dsl.Column, ctx: BlockContext, greater: bool) -> int | None:
-    spec = dsl.generator_spec(col.generator)
-    if not isinstance(spec, dsl.DatetimeSeriesSpec):
+    shape = kind_of(col).time_shape(spec_of(col), ctx.dataset)
+    if shape is None:
         return None
-    start, end = window_of(spec, ctx.dataset)
-    return (end if greater else start) * 1_000_000
+    return (shape.end if greater else shape.start) * 1_000_000
 
 
 BlockOutput = tuple[pa.RecordBatch, dict[str, tuple[Values, np.ndarray | None]]]

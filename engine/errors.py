@@ -27,10 +27,16 @@ class Problem:
     expected: str | None = None
     suggestion: str | None = None
     line: str | None = None  # "12:5" in the schema file, when read from one
+    # None: an error; "warning": valid but probably not what was meant (semantic guards).
+    severity: str | None = None
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def render(self) -> str:
         where = f"{self.path} (line {self.line})" if self.line else self.path
-        text = f"{where}: {self.message}"
+        text = f"{where}: {'warning: ' if self.is_warning else ''}{self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
         if self.suggestion:

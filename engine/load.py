@@ -254,8 +254,11 @@ def parse_dataset(data: dict[str, Any], source: str | None = None) -> dsl.Datase
     return dataset
 
 
-def schema_problems(data: dict[str, Any]) -> tuple[dsl.Dataset | None, list[Problem]]:
-    """Every problem of a schema in one pass: the models', then the preflight's.
+def schema_problems(
+    data: dict[str, Any], *, warnings: bool = False
+) -> tuple[dsl.Dataset | None, list[Problem]]:
+    """Every problem of a schema in one pass: the models', then the preflight's and the
+    semantic guards' (their warnings too when asked: `Problem.is_warning`).
 
     The dataset is None when the models reject the schema. Used by the CLI
     (`parse_dataset`) and by the authoring loop alike, so a person and a model
@@ -279,7 +282,7 @@ def schema_problems(data: dict[str, Any]) -> tuple[dsl.Dataset | None, list[Prob
         problems = problems_from_validation(exc, data)
         problems += _preflight_of_the_rest(data, exc, problems)
         return None, problems
-    return dataset, preflight(dataset)
+    return dataset, preflight(dataset, warnings=warnings)
 
 
 _NEUTRAL_GENERATORS: dict[str, dict[str, Any]] = {

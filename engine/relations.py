@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
 from datagen.engine import dsl
+from datagen.engine.dslbase import split_ref
+from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import modifier_of
 
 # A directed graph as {node: set of its predecessors} (graphlib's shape): an
 # edge a -> b means "a comes first". Every node is a key, even without edges.
 Graph = dict[str, set[str]]
 
-__all__ = ["CycleError", "ForeignKey", "Graph"]
+__all__ = ["CycleError", "ForeignKey", "Graph", "split_ref"]
 
 
 @dataclass(frozen=True)
@@ -33,20 +36,15 @@ class ForeignKey:
         return self.table == self.ref_table
 
 
-def split_ref(ref: str) -> tuple[str, str]:
-    table, column = ref.split(".", 1)
-    return table, column
-
-
 def foreign_keys(dataset: dsl.Dataset) -> list[ForeignKey]:
     """Every FK: lookups of another table's key (no `on`) plus declared ones."""
     found: dict[tuple[str, str], ForeignKey] = {}
     for node in dataset.nodes:
-        for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            if not isinstance(spec, dsl.LookupSpec) or spec.on is not None:
+        for col, kind, spec in kinds_with_specs(node):
+            key = kind.key_reference(spec)
+            if key is None:
                 continue
-            ref_table, ref_column = split_ref(spec.from_)
+            ref_table, ref_column = split_ref(key)
             ref_node = dataset.node(ref_table)
             if ref_node is None:
                 continue
@@ -81,9 +79,7 @@ def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | No
 
 def _is_unique(node: dsl.Node, column: str) -> bool:
     col = node.column(column)
-    return bool(
-        col and (col.unique or isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec))
-    )
+    return bool(col and (col.unique or kind_of(col).uniqueness == "always"))
 
 
 def add_edge(graph: Graph, first: str, then: str) -> None:
@@ -104,9 +100,6 @@ def dependency_graph(dataset: dsl.Dataset) -> Graph:
                 table = ref.split(".", 1)[0]
                 if table != node.id:
                     add_edge(graph, table, node.id)
-            for mod in col.modifiers:
-                if isinstance(mod, dsl.EffectMod) and mod.args.table != node.id:
-                    add_edge(graph, mod.args.table, node.id)
     for ineq in dataset.constraints.inequalities:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
         if left_table != right_table:
@@ -162,13 +155,11 @@ def ordered_topological_sort(graph: Graph, key: Callable[[str], int]) -> list[st
 
 
 def column_references(col: dsl.Column) -> list[str]:
-    """`table.column` references made by a column's generator."""
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.LookupSpec):
-        return [spec.from_]
-    if isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
-        return [spec.choices_ref]
-    return []
+    """`table.column`s a column reads: its generator's, then its modifiers'."""
+    refs = list(kind_of(col).references(spec_of(col)))
+    for mod in col.modifiers:
+        refs += modifier_of(mod).references(mod.args)
+    return refs
 
 
 def levels(dataset: dsl.Dataset) -> list[list[str]]:

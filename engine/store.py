@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
-from datagen.engine.generators import sequence
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 
 
@@ -34,24 +34,24 @@ class TableStore:
     def rows(self, table: str) -> int:
         return self.row_counts[table]
 
-    def _sequence(self, table: str, column: str) -> dsl.SequenceSpec | None:
+    def _computed(self, table: str, column: str, index: np.ndarray) -> np.ndarray | None:
+        """The values at `index` when the column's kind computes them from the row index
+        (a sequence without modifiers): such a column is never kept."""
         node = self.dataset.node(table)
         col = node.column(column) if node else None
-        if col is not None and not col.modifiers:
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.SequenceSpec):
-                return spec
-        return None
+        if col is None or col.modifiers:
+            return None
+        return kind_of(col).value_at(spec_of(col), index)
 
     def key_values(self, table: str, column: str, index: np.ndarray) -> np.ndarray:
-        spec = self._sequence(table, column)
-        assert spec is not None, "self-references need a sequence key (checked by preflight)"
-        return sequence.value_at(spec, index)
+        values = self._computed(table, column, index)
+        assert values is not None, "self-references need a sequence key (checked by preflight)"
+        return values
 
     def take(self, table: str, column: str, index: np.ndarray) -> tuple[Values, np.ndarray | None]:
-        spec = self._sequence(table, column)
-        if spec is not None:
-            return sequence.value_at(spec, index), None
+        values = self._computed(table, column, index)
+        if values is not None:
+            return values, None
         kept = self.kept[(table, column)]
         values = kept.values.take(index) if isinstance(kept.values, Encoded) else kept.values[index]
         mask = kept.mask[index] if kept.mask is not None else None
@@ -60,7 +60,7 @@ class TableStore:
     def distinct(self, table: str, column: str) -> Values:
         kept = self.kept.get((table, column))
         if kept is None:  # a sequence key
-            return sequence.value_at(self._sequence(table, column), np.arange(self.rows(table)))  # type: ignore[arg-type]
+            return self.key_values(table, column, np.arange(self.rows(table)))
         if isinstance(kept.values, Encoded):
             used = np.unique(kept.values.codes)
             return Encoded(

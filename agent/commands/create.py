@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
+from datagen.agent.commands.options import Say, console_options
 from datagen.agent.loop import (
     AuthoringFailed,
     AuthoringResult,
@@ -43,6 +44,7 @@ from datagen.engine.formats import format_names, get_format, parse_formats, tabl
 from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.validate.claims import claim_line
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
@@ -96,6 +98,14 @@ class DataOptions:
     help="Quality bar: a dry run below it is repaired; final data below it exits 1.",
 )
 @click.option(
+    "--min-fidelity",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="Share of the description's claims the data must honour: a draft below it is "
+    "repaired; final data below it exits 1, listing the claims that fail.",
+)
+@click.option(
     "--max-repairs",
     type=click.IntRange(0, 10),
     default=3,
@@ -133,6 +143,16 @@ class DataOptions:
     is_flag=True,
     help="Write into an --out that holds other files (never deleting or overwriting them).",
 )
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="FILE.sql|URL",
+    help="Start from your own schema (SQL DDL, or a database URL as for `datagen import`): the "
+    "author keeps its tables, columns, types and keys and refines the rest.",
+)
+@click.option("--dialect", default=None, metavar="NAME", help="SQL dialect of --from FILE.sql.")
+@console_options
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -142,17 +162,21 @@ def create_cmd(
     base_url: str | None,
     max_tokens: int | None,
     timeout: float | None,
-    seed: int,
+    seed: int | None,
     no_input: bool,
     answers: IO[str] | None,
     no_generate: bool,
     min_score: float,
+    min_fidelity: float,
     max_repairs: int,
     fmt: str,
     profile: str,
     dsn: str | None,
     write_html: bool,
     force: bool,
+    say: Say,
+    from_: str | None,
+    dialect: str | None,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -167,6 +191,7 @@ def create_cmd(
       datagen create -d "a bank with 5k customers, accounts and card payments in 2024"
       datagen create --description-file brief.txt --out out/bank --no-input
       echo "an online shop" | datagen create -d - --provider offline
+      datagen create --from app.sql --dialect postgres -d "a busy 2024, 20k users"
     """
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
@@ -176,7 +201,12 @@ def create_cmd(
             f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
-    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=resolve_seed(seed))
+    settings = LoopSettings(
+        max_repairs=max_repairs,
+        min_score=min_score,
+        seed=resolve_seed(seed),
+        min_fidelity=min_fidelity,
+    )
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
@@ -190,6 +220,15 @@ def create_cmd(
         no_input=no_input,
     )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
+    checker, starting = DraftChecker(settings), None
+    if from_ is not None:
+        from datagen.agent.importer import import_schema
+        from datagen.agent.importer.keep import KeepingChecker, starting_description
+
+        url = from_ if "://" in from_ else None
+        imported = import_schema(None if url else from_, dialect=dialect, url=url).dataset
+        checker, starting = KeepingChecker(settings, imported), imported.to_json_dict()
+        text = starting_description(text)
 
     if out is not None:
         check_out(out, force=force)
@@ -206,10 +245,12 @@ def create_cmd(
         description=text,
         seed=settings.seed,
         min_score=min_score,
+        min_fidelity=min_fidelity,
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
-    err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
+    if say.chatty:
+        err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
     try:
         result = author(
             text,
@@ -217,9 +258,12 @@ def create_cmd(
             settings=settings,
             answerer=answerer,
             transcript=transcript,
-            checker=DraftChecker(settings),
+            checker=checker,
             prompts=prompts,
-            progress=lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True),
+            current_schema=starting,
+            progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
+            if say.chatty
+            else (lambda msg: None),
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
@@ -254,7 +298,7 @@ def create_cmd(
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    click.echo(summary["text"])
+    click.echo(json.dumps(summary["json"], indent=2) if say.json else summary["text"])
     if not summary["passed"]:
         sys.exit(1)
 
@@ -300,20 +344,67 @@ def _write_outputs(
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
     score = float(report.score) if report is not None else result.score
-    passed = report.ok(min_score) if hasattr(report, "ok") else (score or 0) >= min_score
+    passed = _passed(report, score, settings)
     _end(transcript, "ok", provider, result.usage, result.repairs_used, score=score)
     transcript.close()
     _publish(staging, target)
 
     cost = cost_estimate(provider, result.usage)
     text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
+    text = _claims_text(report, settings) + text
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
-        text += "\nfailed checks:\n" + "\n".join(
-            f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
-        )
-    return {"text": text, "passed": passed}
+        if report.failed():
+            text += "\nfailed checks:\n" + "\n".join(
+                f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
+            )
+        if _fidelity(report) < settings.min_fidelity:
+            text += (
+                f"\nclaims still failing (fidelity {_fidelity(report):.0%}, minimum "
+                f"{settings.min_fidelity:.0%}):\n"
+                + "\n".join(f"  - {claim_line(c)}" for c in report.unmet_claims())
+            )
+    as_json = {
+        "out": str(target),
+        "passed": passed,
+        "score": score,
+        "score_origin": score_origin,
+        "seed": seed,
+        "provider": result.provider,
+        "repairs": result.repairs_used,
+        "tables": {table: count for table, (count, _) in rows.items()},
+        "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
+    }
+    return {"text": text, "passed": passed, "json": as_json}
+
+
+def _fidelity(report: Any) -> float:
+    fidelity = getattr(report, "fidelity", None)
+    return 1.0 if fidelity is None else float(fidelity)
+
+
+def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
+    """The checks' score meets --min-score, no structural failure, claims meet --min-fidelity."""
+    if report is None or not hasattr(report, "checks"):
+        return (score or 0) >= settings.min_score
+    return (
+        report.structural_ok
+        and report.checks_score >= settings.min_score
+        and _fidelity(report) >= settings.min_fidelity
+    )
+
+
+def _claims_text(report: Any, settings: LoopSettings) -> str:
+    """'What you asked for': the claims not honoured first, in words, then the rest."""
+    claims = getattr(report, "claims", None) or []
+    if not claims:
+        return ""
+    unmet = report.unmet_claims()
+    lines = [f"What you asked for ({len(claims) - len(unmet)}/{len(claims)} honoured):"]
+    lines += [f"  ✗ {claim_line(c)}" for c in unmet]
+    lines += [f"  ✓ {claim_line(c)}" for c in claims if c["status"] == "honoured"]
+    return "\n".join(lines) + "\n"
 
 
 def _summary(
@@ -410,10 +501,10 @@ def _save_rejected(
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
-        rejected = claim(target, "schema.rejected.json")
+        dest = claim(target, "schema.rejected.json")  # before the temporary file appears
         tmp = target / ".schema.rejected.json.tmp"
         tmp.write_text(json.dumps(draft, indent=2) + "\n")
-        tmp.replace(rejected)
+        tmp.replace(dest)
     transcript.move_to(claim(target, "transcript.jsonl"))
     shutil.rmtree(staging, ignore_errors=True)
 

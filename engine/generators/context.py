@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from datagen.engine import dsl
 from datagen.engine.rng import stream
 from datagen.engine.values import Values
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
 
 
 class KeptTables(Protocol):

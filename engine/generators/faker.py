@@ -11,18 +11,35 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import Field
 
-from datagen.engine import dsl
-from datagen.engine.errors import did_you_mean
+from datagen.engine.dslbase import Identifier, Strict
+from datagen.engine.errors import Problem, did_you_mean
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import Kind, Site, spec_of
 from datagen.engine.rng import derive_seed
 from datagen.engine.values import Encoded, Values, as_numpy
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+
+
+class FakerSpec(Strict):
+    """Realistic text from Faker, drawn from pools sampled by index."""
+
+    method: str = Field(examples=["name", "email", "city", "company"])
+    locale: str | None = Field(None, examples=["en_US", "de_DE"])
+    locale_from: Identifier | None = Field(
+        None, description="a column of the same row holding a country code (US, DE...)"
+    )
+
 
 POOL_SIZE = 2048
 DEFAULT_LOCALE = "en_US"
@@ -203,7 +220,7 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded.lower() if ch.isalnum()) or "user"
 
 
-def _row_locales(spec: dsl.FakerSpec, ctx: BlockContext) -> tuple[list[str], np.ndarray]:
+def _row_locales(spec: FakerSpec, ctx: BlockContext) -> tuple[list[str], np.ndarray]:
     """Locales used by this block and each row's index into them."""
     if spec.locale_from is None:
         return [spec.locale or DEFAULT_LOCALE], np.zeros(ctx.n, dtype=np.int64)
@@ -276,8 +293,8 @@ def _person(
 
 def _name_column(node: dsl.Node) -> dsl.Column | None:
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.FakerSpec) and spec.method == "name":
+        spec = spec_of(col)
+        if isinstance(spec, FakerSpec) and spec.method == "name":
             return col
     return None
 
@@ -287,7 +304,7 @@ def _ascii_encoded(values: Encoded) -> pa.Array:
     return folded.take(pa.array(values.codes))
 
 
-def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+def generate(spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     rng = ctx.rng(col.name)
     table = ctx.node.id
     if spec.method == "uuid4":
@@ -298,8 +315,8 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ):
         # the row's person: the table's `name` column when there is one
         name_col = _name_column(ctx.node)
-        person_spec = dsl.generator_spec(name_col.generator) if name_col else spec
-        assert isinstance(person_spec, dsl.FakerSpec)
+        person_spec = spec_of(name_col) if name_col else spec
+        assert isinstance(person_spec, FakerSpec)
         locales, row_locale = _row_locales(person_spec, ctx)
         firsts, lasts = _person(
             ctx, name_col.name if name_col else col.name + "#person", locales, row_locale
@@ -338,3 +355,50 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     if col.type != "string":
         return as_numpy(picked.decode(), col.type)
     return picked
+
+
+@lru_cache(maxsize=1)
+def faker_locales() -> frozenset[str]:
+    from faker.config import AVAILABLE_LOCALES
+
+    return frozenset(AVAILABLE_LOCALES)
+
+
+class FakerKind(Kind[FakerSpec]):
+    name = "faker"
+    spec = FakerSpec
+
+    def problems(self, spec: FakerSpec, site: Site) -> Iterator[Problem]:
+        gpath, others = site.gpath, site.others
+        refused = method_problem(spec.method)
+        if refused is not None:  # only methods pure given the seed (PURE_METHODS)
+            message, closest = refused
+            yield Problem(
+                f"{gpath}.method",
+                message,
+                "a Faker method such as name, email, city, company",
+                closest,
+            )
+        if spec.locale and spec.locale not in faker_locales():
+            yield Problem(
+                f"{gpath}.locale",
+                f"unknown Faker locale `{spec.locale}`",
+                None,
+                did_you_mean(spec.locale, faker_locales()),
+            )
+        if spec.locale_from and spec.locale_from not in others:
+            yield Problem(
+                f"{gpath}.locale_from",
+                f"no column `{spec.locale_from}` in `{site.node.id}`",
+                None,
+                did_you_mean(spec.locale_from, others),
+            )
+
+    def dependencies(self, spec: FakerSpec, site: Site) -> set[str]:
+        return {spec.locale_from} if spec.locale_from else set()
+
+    def generate(self, spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+        return generate(spec, col, ctx)
+
+    def dictionary_encoded(self, spec: FakerSpec, col: dsl.Column) -> bool:
+        return not col.unique and spec.method not in ("uuid4", "name", "user_name")

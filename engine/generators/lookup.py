@@ -14,17 +14,51 @@ Every FK column records its row indexes in `ctx.fk_index` for later columns.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from datagen.engine import dsl
-from datagen.engine.errors import Problem, SchemaError
+import numpy as np
+from pydantic import ConfigDict, Field
+
+from datagen.engine.dslbase import WEIGHTS_KIND_PATTERN, ColumnRef, Identifier, Strict, split_ref
+from datagen.engine.errors import Problem, SchemaError, did_you_mean
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import (
+    Kind,
+    Site,
+    column_may_be_null,
+    kind_of,
+    ref_problem,
+    spec_of,
+)
 from datagen.engine.generators.weights import sample_index, skew_cdf
-from datagen.engine.relations import split_ref
 from datagen.engine.values import Values
 
+if TYPE_CHECKING:
+    from datagen.engine import dsl
 
-def generate(spec: dsl.LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+# A lookup into a table of more rows than this has too many distinct values for a
+# Parquet dictionary to pay (lineitem -> orders): encoding costs 4x a plain write.
+DICTIONARY_MAX_KEYS = 1 << 16
+
+
+class LookupSpec(Strict):
+    """A foreign key (`from` a table's key) or a parent attribute through the row's FK."""
+
+    from_: ColumnRef = Field(alias="from", examples=["customer.customer_id", "customer.country"])
+    on: Identifier | None = Field(
+        None, description="the FK column of this row to look the attribute up through"
+    )
+    weights_kind: str = Field(
+        "uniform",
+        pattern=WEIGHTS_KIND_PATTERN,
+        description="skew of the sampled parents for extra FKs (uniform | zipf@A | head_tail@{H,A})",
+    )
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
     if spec.on is not None:
         index = ctx.fk_index[spec.on]
@@ -80,10 +114,11 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     parent = next((n for n in dataset.nodes if n.id == node.parents[0]), None)
     if parent is None:
         return None
+
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
+        spec = spec_of(col)
         if (
-            isinstance(spec, dsl.LookupSpec)
+            isinstance(spec, LookupSpec)
             and spec.on is None
             and spec.from_ == f"{parent.id}.{parent.pk}"
         ):
@@ -104,3 +139,120 @@ def _or(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray:
         assert b is not None
         return b
     return a if b is None else (a | b)
+
+
+class LookupKind(Kind[LookupSpec]):
+    """A foreign key (no `on`) or an attribute of the row an FK points at (`on`)."""
+
+    name = "lookup"
+    spec = LookupSpec
+
+    def problems(self, spec: LookupSpec, site: Site) -> Iterator[Problem]:
+        p = ref_problem(site.dataset, f"{site.gpath}.from", spec.from_)
+        if p:
+            yield p
+        else:
+            yield from _lookup_problems(spec, site)
+
+    def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
+        return {spec.on} if spec.on else set()
+
+    def references(self, spec: LookupSpec) -> list[str]:
+        return [spec.from_]
+
+    def key_reference(self, spec: LookupSpec) -> str | None:
+        return spec.from_ if spec.on is None else None
+
+    def generate(self, spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+        return generate(spec, col, ctx)
+
+    def dictionary_encoded(self, spec: LookupSpec, col: dsl.Column) -> bool:
+        return True
+
+    def repeats(self, spec: LookupSpec, col: dsl.Column, row_counts: dict[str, int]) -> bool:
+        return row_counts.get(split_ref(spec.from_)[0], 0) <= DICTIONARY_MAX_KEYS
+
+    # the Arrow field is nullable: the referenced value may be null
+    nullable_output = True
+
+    def may_be_null(self, spec: LookupSpec, site: Site) -> bool:
+        """A self-reference's first row, or an attribute looked up through a nullable
+        FK or of a nullable column."""
+        dataset, node, col = site.dataset, site.node, site.col
+        ref_table, ref_column = split_ref(spec.from_)
+        if spec.on is None and ref_table == node.id:
+            return True
+        ref_node = dataset.node(ref_table)
+        ref_col = ref_node.column(ref_column) if ref_node else None
+        if ref_node is None or ref_col is None or ref_col is col:
+            return True
+        if column_may_be_null(dataset, ref_node, ref_col):
+            return True
+        if spec.on is not None:
+            on_col = node.column(spec.on)
+            return on_col is None or column_may_be_null(dataset, node, on_col)
+        return False
+
+
+def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
+    """Problems of a lookup whose `from` names an existing column."""
+    dataset, node, col, gpath, others = site.dataset, site.node, site.col, site.gpath, site.others
+    ref_table, ref_col = split_ref(spec.from_)
+    ref_node = dataset.node(ref_table)
+    assert ref_node is not None
+    target = ref_node.column(ref_col)
+    assert target is not None
+    if target.type != col.type and not ({target.type, col.type} <= {"int", "float"}):
+        yield Problem(
+            f"{gpath}.from", f"`{spec.from_}` is {target.type} but `{col.name}` is {col.type}"
+        )
+    if spec.on is not None:
+        if spec.on not in others:
+            yield Problem(
+                f"{gpath}.on",
+                f"no column `{spec.on}` in `{node.id}`",
+                None,
+                did_you_mean(spec.on, others),
+            )
+            return
+        on_col = node.column(spec.on)
+        assert on_col is not None
+        on_key = kind_of(on_col).key_reference(spec_of(on_col))
+        if on_key is None or split_ref(on_key)[0] != ref_table:
+            yield Problem(
+                f"{gpath}.on",
+                f"`{spec.on}` is not a foreign key to `{ref_table}`",
+                f'a column with {{"lookup": {{"from": "{ref_table}.{ref_node.pk}"}}}}',
+            )
+        return
+    target_kind = kind_of(target)
+    is_key = ref_node.pk == ref_col or target.unique or target_kind.uniqueness == "always"
+    if not is_key:
+        fk_cols = []
+        for c in node.columns:
+            key = kind_of(c).key_reference(spec_of(c))
+            if key is not None and split_ref(key)[0] == ref_table and c.name != col.name:
+                fk_cols.append(c.name)
+        hint = (
+            f'`"on": "{fk_cols[0]}"`'
+            if fk_cols
+            else f"a foreign key column to `{ref_table}` and `on`"
+        )
+        yield Problem(
+            f"{gpath}",
+            f"`{spec.from_}` is not a key of `{ref_table}`: an attribute lookup needs `on`",
+            hint,
+        )
+    if ref_table == node.id:
+        if not col.nullable:
+            yield Problem(
+                f"{gpath}.from",
+                f"self-reference `{col.name}` must be nullable (the first row has no one to point at)",
+                '"nullable": true',
+            )
+        if target_kind.value_at(spec_of(target), np.zeros(0, dtype=np.int64)) is None:
+            yield Problem(
+                f"{gpath}.from", f"a self-reference needs `{spec.from_}` to be a sequence"
+            )
+    if col.unique and ref_node.kind == "fact":
+        yield Problem(f"{site.path}.unique", "a unique lookup needs an entity or vocab table")

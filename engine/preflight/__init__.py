@@ -38,11 +38,12 @@ def register_check(check: Check) -> Check:
     return check
 
 
-def preflight(dataset: dsl.Dataset) -> list[Problem]:
-    """Every problem of every registered check, in registration order."""
+def preflight(dataset: dsl.Dataset, *, warnings: bool = False) -> list[Problem]:
+    """Every problem of every registered check, in registration order; warnings
+    (`Problem.is_warning`, from the semantic guards) only when asked for."""
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check(dataset))
+        problems.extend(p for p in check(dataset) if warnings or not p.is_warning)
     return problems
 
 
@@ -53,6 +54,7 @@ from datagen.engine.preflight import (  # noqa: E402
     cycles,
     limits,
     reachable,
+    semantic,
     structure,
     targets,
 )
@@ -70,6 +72,7 @@ for _check in (
     limits.calendar_problems,
     reachable.range_problems,
     reachable.enum_problems,
+    *semantic.GUARDS,
 ):
     register_check(_check)
 
