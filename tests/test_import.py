@@ -376,3 +376,30 @@ def test_postgres_folds_unquoted_names_as_the_database_does() -> None:
     assert [c.name for c in users.columns] == ["id", "DisplayName"]
     assert users.columns[0].comment == "the key" and users.columns[0].bounds
     assert parse_ddl("CREATE TABLE Users (Id INT);", "duckdb").tables[0].name == "Users"
+
+
+def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
+    tmp_path: Path,
+) -> None:
+    ddl = """
+    CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE products (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+    CREATE TABLE wishes (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        product_id INTEGER NOT NULL REFERENCES products (id),
+        note TEXT,
+        UNIQUE (user_id, product_id)
+    );
+    """
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"users": 30, "products": 20})
+    wishes = result.dataset.node("wishes")
+    assert wishes is not None and wishes.pk == "id" and wishes.column(HIDDEN_KEY) is not None
+    generate_dataset(result.dataset, tmp_path, seed=9)
+    table = pq.read_table(tmp_path / "wishes.parquet").to_pydict()
+    pairs = list(zip(table["user_id"], table["product_id"], strict=True))
+    assert len(pairs) > 50 and len(set(pairs)) == len(pairs)
+    assert set(table["user_id"]) <= set(range(1, 31)) and set(table["product_id"]) <= set(
+        range(1, 21)
+    )
+    assert any("composite UNIQUE key" in note for note in result.notes)

@@ -73,6 +73,7 @@ class _Builder:
     claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
     names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
     keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
+    hidden_keys: set[str] = field(default_factory=set)  # tables given a hidden `key_index`
 
     # ------------------------------------------------------------------ tables
 
@@ -152,8 +153,9 @@ class _Builder:
         """Tables whose row count must be known in advance (composite keys, 1:1 children)."""
         exact: set[str] = set()
         for table in self.catalog.tables:
+            group = self._group(table)
             for fk in table.foreign_keys:
-                if len(table.primary_key) > 1 and set(fk.columns) <= set(table.primary_key):
+                if group and set(fk.columns) <= set(group):
                     exact.add(fk.ref_table)
                 if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
                     exact.add(fk.ref_table)
@@ -166,7 +168,8 @@ class _Builder:
         if table.comment:
             node["description"] = table.comment
         single_parent = self._single_parent(table, exact)
-        link = len(table.primary_key) > 1  # its rows follow its key's combinations
+        group = self._group(table)
+        link = bool(group)  # its rows follow its composite key's combinations
         rows = 0 if link else self._rows(table, single_parent is not None)
         if single_parent is not None:
             parent_table, fk_column = single_parent
@@ -176,12 +179,20 @@ class _Builder:
         else:
             node["rows"] = rows
         made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
-        if link:
-            made |= {c["name"].lower(): c for c in self._composite_key(table, node)}
-        elif len(table.primary_key) == 1:
+        if len(table.primary_key) == 1:
             node["pk"] = self._col_ident(table, table.primary_key[0])
+        if link:
+            made |= {c["name"].lower(): c for c in self._composite_key(table, node, group)}
+        for other in table.unique:
+            if len(other) > 1 and other != group:
+                self._add("unique", {"table": tid, "columns": [self._col_ident(table, c)
+                                                               for c in other]})  # fmt: skip
+                self.notes.append(
+                    f"`{table.name}`: UNIQUE ({', '.join(other)}) is checked but not unique by "
+                    "construction (one composite key per table is)"
+                )
         for fk in table.foreign_keys:
-            if len(fk.columns) > 1 and not set(fk.columns) <= set(table.primary_key):
+            if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
         node["columns"] = [c for c in made.values() if c["name"].endswith(HIDDEN_KEY)]
@@ -190,12 +201,19 @@ class _Builder:
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
         self._inequalities(table)
-        if node["kind"] == "entity" and not link:
+        if node["kind"] == "entity" and node.get("pk") != HIDDEN_KEY:
             self._remember_key(table, node)
         return node
 
+    def _group(self, table: TableInfo) -> list[str]:
+        """The composite key made unique by construction: the primary key, else the first
+        multi-column UNIQUE; empty when there is none."""
+        if len(table.primary_key) > 1:
+            return table.primary_key
+        return next((g for g in table.unique if len(g) > 1), [])
+
     def _single_parent(self, table: TableInfo, exact: set[str]) -> tuple[str, str] | None:
-        if table.name in exact or len(table.primary_key) > 1 or self._rows_given(table):
+        if table.name in exact or self._group(table) or self._rows_given(table):
             return None
         if table.rows is not None:  # profiled: exact counts
             return None
@@ -253,10 +271,13 @@ class _Builder:
 
     # ------------------------------------------------------------------ keys
 
-    def _composite_key(self, table: TableInfo, node: dict[str, Any]) -> list[dict[str, Any]]:
+    def _composite_key(
+        self, table: TableInfo, node: dict[str, Any], group: list[str]
+    ) -> list[dict[str, Any]]:
         """Hidden sequence -> a permutation of all key combinations -> each key column."""
+        what = "primary key" if group == table.primary_key else "UNIQUE key"
         domains: list[tuple[str, int, int, str | None]] = []  # column, size, offset, parent
-        for name in table.primary_key:
+        for name in group:
             col = _column(table, name)
             fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
             parent_key = self.keys.get(fk.ref_table) if fk else None
@@ -272,18 +293,21 @@ class _Builder:
                 domains.append((name, max(size, 1), low, None))
             else:
                 self.notes.append(
-                    f"`{table.name}`: composite key ({', '.join(table.primary_key)}) has a "
-                    f"column `{name}` that is neither a reference to an integer key nor an "
-                    "integer; its combinations are not unique by construction"
+                    f"`{table.name}`: composite {what} ({', '.join(group)}) has a column "
+                    f"`{name}` that is neither a reference to an integer key nor an integer; "
+                    "its combinations are checked but not unique by construction"
                 )
-                return [self._column(table, _column(table, c), node) for c in table.primary_key]
+                self._add("unique", {"table": self._table_id(table),
+                                     "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
+                return []
         combinations = math.prod(size for _, size, _, _ in domains)
         wanted = self._link_rows(table, domains, combinations)
         node["rows"] = wanted
         # an empty referenced table leaves no combination: keep the formula defined, 0 rows
         domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
         combinations = max(combinations, 1)
-        node["pk"] = HIDDEN_KEY
+        if group == table.primary_key:
+            node["pk"] = HIDDEN_KEY
         step = _coprime(combinations)
         index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
         columns: list[dict[str, Any]] = [
@@ -291,7 +315,7 @@ class _Builder:
                 "name": HIDDEN_KEY,
                 "type": "int",
                 "generator": {"sequence": {"start": 0}},
-                "description": "approximates the composite key: drop it when loading",
+                "description": f"approximates the composite {what}: drop it when loading",
             }
         ]
         stride = combinations
@@ -315,8 +339,9 @@ class _Builder:
                     },
                 )
         self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
+        self.hidden_keys.add(table.name)
         self.notes.append(
-            f"`{table.name}`: composite primary key ({', '.join(table.primary_key)}) approximated "
+            f"`{table.name}`: composite {what} ({', '.join(group)}) approximated "
             f"by a hidden `{HIDDEN_KEY}` column whose permutation of the {combinations} "
             "combinations makes every row's key distinct; it holds while the referenced tables "
             "keep the row counts of this import (import again with --rows to change them)"
@@ -361,9 +386,10 @@ class _Builder:
         parent = self.catalog.table(fk.ref_table)
         assert parent is not None
         pid = self._table_id(parent)
-        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in parent.primary_key] or len(
-            parent.primary_key
-        ) < 2:
+        group = self._group(parent)
+        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in group] or (
+            parent.name not in self.hidden_keys
+        ):
             self.notes.append(
                 f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
                 "reference to columns other than the composite primary key; each column is "
