@@ -741,8 +741,12 @@ class _Builder:
                 gen["choice"]["choices"] = choices
 
     def _estimate_fact_rows(self, node: dict[str, Any]) -> int:
+        """The most rows a fact can get: every parent row at the fanout's maximum."""
         fanout = node.get("fanout") or {}
-        return int(fanout.get("max", 10)) * DEFAULT_ROWS
+        parent = self.catalog.table(node["parents"][0]) if node.get("parents") else None
+        key = self.keys.get(parent.name) if parent is not None else None
+        parent_rows = key.rows if key is not None else self.default_rows
+        return int(fanout.get("max", 10)) * parent_rows
 
     # ------------------------------------------------------------------ constraints
 
