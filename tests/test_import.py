@@ -403,3 +403,14 @@ def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
         range(1, 21)
     )
     assert any("composite UNIQUE key" in note for note in result.notes)
+
+
+def test_a_composite_key_of_text_columns_is_declared_checked_and_noted() -> None:
+    ddl = (
+        "CREATE TABLE tags (post TEXT NOT NULL, tag VARCHAR(20) NOT NULL, PRIMARY KEY (post, tag));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"tags": 70})
+    tags = result.dataset.node("tags")
+    assert tags is not None and tags.rows == 70 and tags.pk is None
+    assert [u.columns for u in result.dataset.constraints.unique] == [["post", "tag"]]
+    assert any("not unique by construction" in note for note in result.notes)

@@ -172,7 +172,7 @@ class _Builder:
         link = bool(group)  # its rows follow its composite key's combinations
         rows = 0 if link else self._rows(table, single_parent is not None)
         if single_parent is not None:
-            parent_table, fk_column = single_parent
+            parent_table, _ = single_parent
             node["kind"] = "fact"
             node["parents"] = [self._table_id(parent_table)]
             node["fanout"] = self._fanout(table, parent_table)
@@ -299,6 +299,7 @@ class _Builder:
                 )
                 self._add("unique", {"table": self._table_id(table),
                                      "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
+                node["rows"] = self._rows(table, fact=False)
                 return []
         combinations = math.prod(size for _, size, _, _ in domains)
         wanted = self._link_rows(table, domains, combinations)
