@@ -218,12 +218,7 @@ class DraftChecker:
 
 def checks_score(scored: DryRunScore) -> float:
     """The dry run's score over its checks alone (claims left out)."""
-    report = scored.report
-    if report is None or not hasattr(report, "checks"):
-        return scored.score
-    from datagen.engine.validate import compute_score
-
-    return compute_score(report.checks)[0]
+    return float(getattr(scored.report, "checks_score", scored.score))
 
 
 def _covered(path: str, problems: list[Problem]) -> bool:
@@ -368,6 +363,9 @@ def author(
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
     assumptions: list[str] = []
+    prompt_size = getattr(provider, "prompt_size", None)
+    if callable(prompt_size):
+        transcript.write("prompt", system=prompt_size())
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3

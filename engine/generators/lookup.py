@@ -114,6 +114,7 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     parent = next((n for n in dataset.nodes if n.id == node.parents[0]), None)
     if parent is None:
         return None
+
     for col in node.columns:
         spec = spec_of(col)
         if (

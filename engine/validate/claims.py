@@ -377,6 +377,30 @@ register(
 )
 
 
+class PresentArgs(Args):
+    column: dsl.Identifier = Field(description="a nullable column, e.g. churned_at")
+
+
+def _present(ctx: Context, args: PresentArgs) -> Measured:
+    """Share of rows where the column has a value ('15% churn': `churned_at` filled)."""
+    _require(ctx, args.table, args.column)
+    rows = ctx.num_rows(args.table)
+    if not rows:
+        raise Unmeasurable(f"`{args.table}` has no rows")
+    return Measured((rows - ctx.sources[args.table].null_count(args.column)) / rows, rows)
+
+
+register(
+    Measure(
+        "present",
+        PresentArgs,
+        "share of rows where a nullable column has a value (churned_at filled: churn rate)",
+        _present,
+        _share_honoured,
+    )
+)
+
+
 class ColumnArgs(Args):
     column: dsl.Identifier
     where: str | None = None

@@ -97,8 +97,20 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
     pattern = re.compile(rf"{QUAL}(?P<num>{NUMBER})(?![\w%.-])", re.IGNORECASE)
     for m in pattern.finditer(text):
         raw = m.group("num")
-        if _YEARISH.fullmatch(raw.strip()) or re.fullmatch(r"[2-9]11", raw.strip()):
-            continue  # a year; "311 service requests" names a phone line
+        if re.fullmatch(r"[2-9]11", raw.strip()):
+            continue  # "311 service requests" names a phone line
+        if (
+            _YEARISH.fullmatch(raw.strip())
+            and (
+                re.search(
+                    r"\b(?:in|during|since|of|for|from|to|until|by|before|after)\s*$",
+                    text[: m.start()],
+                    re.IGNORECASE,
+                )  # fmt: skip
+                or not re.match(r"\s+[a-z][\w-]*s\b", text[m.end() :])
+            )
+        ):
+            continue  # a year, unless a plural follows: "2000 accounts"
         value = number(raw)
         if value is None or value <= 0:
             continue
@@ -233,7 +245,8 @@ def skew(text: str, today: dt.date) -> Iterator[Found]:
     few = re.compile(
         rf"\b(?:(?P<few>{_FEW_RE})|(?:the\s+)?top\s+{PERCENT.replace('pct', 'tpct')})\s+"
         rf"(?:of\s+)?(?:the\s+|our\s+)?(?P<p>[A-Za-z][\w-]*)\s+(?:\w+\s+)?{_HOLD}\s+"
-        rf"(?:{_MOST}|(?P<held>{NUMBER})\s*%)(?:\s+of)?\s+(?:the\s+|all\s+)?(?P<c>[A-Za-z][\w-]*)",
+        rf"(?:{_MOST}|(?P<held>{NUMBER})\s*%)(?:\s+of)?\s+(?:the\s+|all\s+)?"
+        rf"(?P<c>[A-Za-z][\w-]*(?:\s+[a-z][\w-]*s\b)?)",
         re.IGNORECASE,
     )
     for m in few.finditer(text):
@@ -248,7 +261,7 @@ def skew(text: str, today: dt.date) -> Iterator[Found]:
             m.start(),
             m.end(),
             {"top": top, "min": held, "unit": "share"},
-            [singular(m.group("p")), singular(m.group("c"))],
+            [singular(m.group("p")), " ".join(singular(w) for w in m.group("c").split())],
         )
     for m in re.finditer(r"\b80\s*/\s*20\b|\bpareto\b|\blong[\s-]tail\b", text, re.IGNORECASE):
         yield Found("skew", m.start(), m.end(), {"top": 0.2, "min": 0.6, "unit": "share"})
