@@ -193,15 +193,26 @@ def _dag_order(source: Catalog, names: list[str]) -> list[TableInfo]:
 
 def test_cli_writes_a_schema_that_generates_and_lists_assumptions(tmp_path: Path) -> None:
     out = tmp_path / "chinook.json"
-    done = datagen("import", str(DDL / "chinook_sqlite.sql"), "--dialect", "sqlite", "-o", str(out))
+    done = datagen(
+        "import", str(DDL / "chinook_sqlite.sql"), "--dialect", "sqlite", "--out", str(out)
+    )
     assert done.returncode == 0, done.stderr
     schema = json.loads(out.read_text())
     assert len(schema["nodes"]) == 11
     assert "assumptions" in done.stderr and "approximated" in done.stderr
     assert schema["metadata"]["assumptions"]
-    # printed to stdout without -o
+    # printed to stdout without --out
     done = datagen("import", str(DDL / "shop_duckdb.sql"), "--dialect", "duckdb")
     assert done.returncode == 0 and json.loads(done.stdout)["nodes"][0]["id"] == "customers"
+    # --json: a summary for programs; --quiet: nothing but the result
+    shop = tmp_path / "shop.json"
+    args = ["import", str(DDL / "shop_duckdb.sql"), "--dialect", "duckdb", "--out", str(shop)]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["tables"] == 5 and summary["schema"] == str(shop) and summary["notes"]
+    result = CliRunner().invoke(main, [*args, "--force", "--quiet"])
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
 
 
 def test_cli_refuses_bad_input_with_the_place_and_exit_2(tmp_path: Path) -> None:
@@ -214,7 +225,7 @@ def test_cli_refuses_bad_input_with_the_place_and_exit_2(tmp_path: Path) -> None
     assert f"{bad}, line 5, column 11" in done.stderr and "Traceback" not in done.stderr
     kept = tmp_path / "kept.json"
     kept.write_text("{}")
-    done = datagen("import", str(DDL / "shop_duckdb.sql"), "-o", str(kept))
+    done = datagen("import", str(DDL / "shop_duckdb.sql"), "--out", str(kept))
     assert done.returncode == 2 and "--force" in done.stderr
     assert kept.read_text() == "{}"
     runner = CliRunner()  # in-process for the rest: the same group maps errors to exit 2
@@ -264,7 +275,7 @@ def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
     con.close()
     _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
     out = tmp_path / "schema.json"
-    done = datagen("import", "--from", f"sqlite:///{path}", "-o", str(out))
+    done = datagen("import", "--from", f"sqlite:///{path}", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert {n["id"] for n in json.loads(out.read_text())["nodes"]} >= {"Artist", "PlaylistTrack"}
 
