@@ -145,3 +145,28 @@ def test_live_postgres_catalogue_reads_like_its_ddl(server: str, tmp_path: Path)
     assert dict(zip(active.choices, active.weights, strict=True)) == {True: 0.75, False: 0.25}  # type: ignore[arg-type]
     assert "private1@mail.example" not in str(result.dataset.to_json_dict())
     assert result.dataset.node("language").rows == 3  # type: ignore[union-attr]
+
+
+def test_uuid_json_and_time_columns_load_into_postgres(server: str, tmp_path: Path) -> None:  # noqa: F811
+    """Text the database parses into its own types: values it accepts, the same every run."""
+    from datagen.agent.importer.build import build_dataset
+    from datagen.agent.importer.ddl import parse_ddl
+    from datagen.engine.execute import generate_dataset
+
+    ddl = (
+        "CREATE TABLE event (id uuid PRIMARY KEY, body jsonb NOT NULL, at time NOT NULL, "
+        "ref uuid UNIQUE, payload json);"
+    )
+    dsn, gen_dsn = prepare_postgres(server, "special_types", ddl)
+    dataset = build_dataset(parse_ddl(ddl, "postgres"), rows={"event": 300}).dataset
+    generate_dataset(dataset, tmp_path / "a", seed=4, fmt="parquet,postgres", dsn=gen_dsn)
+    generate_dataset(dataset, tmp_path / "b", seed=4)
+    first = (tmp_path / "a" / "event.parquet").read_bytes()
+    assert first == (tmp_path / "b" / "event.parquet").read_bytes()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO public.event SELECT id::uuid, body::jsonb, at::time, ref::uuid, "
+            "payload::json FROM gen.event"
+        )
+        row = conn.execute("SELECT count(DISTINCT id), count(*) FROM public.event").fetchone()
+    assert row == (300, 300)

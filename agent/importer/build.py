@@ -45,6 +45,32 @@ MAX_LIST = 100_000
 FAKER_SAMPLE = 600  # values measured per Faker method to see whether it fits a length
 CODE_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
 IDENT = re.compile(dsl.IDENT)
+# text the database parses into its own type: values it accepts, whatever the name says
+SPECIAL_TEXT: dict[str, tuple[dict[str, Any], str]] = {
+    "uuid": ({"faker": {"method": "uuid4"}}, "random UUIDs (a UUID column)"),
+    "json": (
+        {
+            "choice": {
+                "choices": [
+                    "{}",
+                    '{"source": "web"}',
+                    '{"source": "app", "beta": true}',
+                    '{"tags": ["new"]}',
+                ]
+            }
+        },  # fmt: skip
+        "small JSON documents (a JSON column)",
+    ),
+    # a fixed list: Faker's `time` ends at the wall clock, so its values would drift
+    "time": (
+        {
+            "choice": {
+                "choices": [f"{h:02d}:{m:02d}:00" for h in range(24) for m in (0, 15, 30, 45)]
+            }
+        },
+        "times of day on the quarter hour (a TIME column)",
+    ),
+}
 
 
 @dataclass
@@ -456,6 +482,9 @@ class _Builder:
         else:
             out, why = generator_for_column(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
+            if col.special in SPECIAL_TEXT:
+                out["generator"], why = SPECIAL_TEXT[col.special]
+                out.pop("modifiers", None)
             self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
@@ -480,6 +509,8 @@ class _Builder:
         out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)
+        if col.special in SPECIAL_TEXT:
+            out["generator"], why = SPECIAL_TEXT[col.special]
         self._apply_unique_and_length(table, col, out, node, key=True)
         self.assumptions.append(
             f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
@@ -688,6 +719,9 @@ class _Builder:
         key: bool = False,
     ) -> None:
         unique = key or _is_unique(table, col.name)
+        if col.special == "uuid":  # random 122 bits: distinct without a stamp
+            out["unique"] = unique
+            return
         if col.type != "string":
             if unique and "sequence" not in out["generator"]:
                 out["generator"] = {"sequence": {"start": 1}}

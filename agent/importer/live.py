@@ -71,6 +71,7 @@ def _column(
         scale=sql_type.scale,
         int_bytes=sql_type.int_bytes,
         enum_values=list(sql_type.enum_values or []),
+        special=sql_type.special,
     )
     return col, sql_type.note
 
