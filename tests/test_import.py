@@ -425,3 +425,20 @@ def test_a_composite_key_of_text_columns_is_declared_checked_and_noted() -> None
     assert tags is not None and tags.rows == 70 and tags.pk is None
     assert [u.columns for u in result.dataset.constraints.unique] == [["post", "tag"]]
     assert any("not unique by construction" in note for note in result.notes)
+
+
+def test_profiled_shares_survive_an_enum_list(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    con = sqlite3.connect(path)
+    con.execute(
+        "CREATE TABLE tickets (id INTEGER PRIMARY KEY, "
+        "state TEXT NOT NULL CHECK (state IN ('open', 'pending', 'closed')))"
+    )
+    states = ["closed"] * 14 + ["open"] * 4 + ["pending"] * 2
+    con.executemany("INSERT INTO tickets (state) VALUES (?)", [(s,) for s in states])
+    con.commit()
+    con.close()
+    tickets = import_schema(url=f"sqlite:///{path}", profile=True).dataset.node("tickets")
+    state = tickets.column("state").generator.choice  # type: ignore[union-attr]
+    assert state.choices == ["open", "pending", "closed"]  # the CHECK's list, in its order
+    assert state.weights == [0.2, 0.1, 0.7]

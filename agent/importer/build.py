@@ -615,8 +615,11 @@ class _Builder:
         ]
         gen = out.get("generator", {})
         weights = None
-        if "choice" in gen and gen["choice"].get("choices") == values:
-            weights = gen["choice"].get("weights")
+        if "choice" in gen and gen["choice"].get("weights"):
+            # the profile's (or the lexicon's) shares, for the values of the list
+            share = dict(zip(gen["choice"]["choices"], gen["choice"]["weights"], strict=False))
+            weights = [share.get(v, 0.0) for v in values]
+            weights = weights if sum(weights) > 0 else None
         spec: dict[str, Any] = {"choices": values}
         if weights:
             spec["weights"] = weights
