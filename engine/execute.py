@@ -161,10 +161,33 @@ class TableRun:
     table: TablePlan
     rows: int
     cumulative: np.ndarray | None  # facts: cumulative fanout counts over parent rows
+    # first row of each block and the end: set when blocks must hold whole parents
+    bounds: np.ndarray | None = None
 
     @property
     def blocks(self) -> int:
+        if self.bounds is not None:
+            return len(self.bounds) - 1
         return (self.rows + BLOCK_ROWS - 1) // BLOCK_ROWS
+
+    def block_range(self, block: int) -> tuple[int, int]:
+        if self.bounds is not None:
+            return int(self.bounds[block]), int(self.bounds[block + 1])
+        start = block * BLOCK_ROWS
+        return start, min(self.rows, start + BLOCK_ROWS)
+
+
+def parent_aligned_bounds(cumulative: np.ndarray) -> np.ndarray:
+    """Block bounds at the first parent boundary at or after each multiple of BLOCK_ROWS.
+
+    A block then holds all the children of its parents (previous(), running sums
+    and aggregates into the parent need them together); it is a function of the
+    fanout counts only, so it does not depend on the number of workers.
+    """
+    total = int(cumulative[-1]) if len(cumulative) else 0
+    targets = np.arange(BLOCK_ROWS, total, BLOCK_ROWS, dtype=np.int64)
+    cuts = cumulative[np.searchsorted(cumulative, targets, side="left")]
+    return np.unique(np.concatenate(([0], cuts, [total]))).astype(np.int64)
 
 
 def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
@@ -174,15 +197,16 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
         return TableRun(tp, tp.rows, None)
     counts = fanout_counts(plan, table, store.rows(tp.parent))
     cumulative = np.cumsum(counts)
-    return TableRun(tp, int(cumulative[-1]) if len(cumulative) else 0, cumulative)
+    rows = int(cumulative[-1]) if len(cumulative) else 0
+    bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
+    return TableRun(tp, rows, cumulative, bounds)
 
 
 def compute_block(
     plan: Plan, run: TableRun, block: int, store: TableStore
 ) -> tuple[pa.RecordBatch, BlockContext]:
     node = run.table.node
-    start = block * BLOCK_ROWS
-    stop = min(run.rows, start + BLOCK_ROWS)
+    start, stop = run.block_range(block)
     ctx = BlockContext(
         dataset=plan.dataset,
         seed=plan.seed,
@@ -195,6 +219,7 @@ def compute_block(
     )
     if run.cumulative is not None:
         ctx.parent_index = _parent_rows(run.cumulative, start, stop)
+        ctx.cumulative = run.cumulative
     by_name = {c.name: c for c in node.columns}
     for name in run.table.column_order:
         col = by_name[name]
@@ -211,8 +236,9 @@ def compute_block(
             existing = ctx.masks.get(name)
             ctx.masks[name] = nulls if existing is None else (existing | nulls)
         ctx.columns[name] = values
-    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in node.columns]
-    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in node.columns])
+    written = [c for c in node.columns if not c.hidden]
+    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in written]
+    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in written])
     return batch, ctx
 
 
@@ -458,7 +484,7 @@ def iter_tables(
                 for name, builder in builders.items():
                     builder.add(*kept[name])
                 if on_block:
-                    on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
+                    on_block(table, run.block_range(b)[1], run.rows)
                 yield batch
 
         yield table, run, blocks()
@@ -481,6 +507,8 @@ def arrow_schema(node: dsl.Node) -> pa.Schema:
 
     fields = []
     for col in node.columns:
+        if col.hidden:
+            continue
         arrow_type = ARROW_TYPES[col.type]
         if col.type == "string" and _dictionary_encoded(col):
             arrow_type = pa.dictionary(pa.int32(), pa.string())
@@ -509,6 +537,8 @@ def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None)
     out = []
     row_counts = row_counts or {}
     for col in node.columns:
+        if col.hidden:
+            continue
         spec = dsl.generator_spec(col.generator)
         repeats = isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec))
         if isinstance(spec, dsl.LookupSpec):
@@ -575,7 +605,7 @@ def generate_dataset(
     executor = make_executor(compute_workers, scheduler, address)
     outputs: Outputs | None = None
     try:
-        outputs = Outputs(tmp, dataset, fmt, seed=seed, profile=profile, dsn=dsn)
+        outputs = Outputs(tmp, dataset.output_view(), fmt, seed=seed, profile=profile, dsn=dsn)
         for table, run, blocks in iter_tables(plan, on_block, executor):
             schema = arrow_schema(run.table.node)
             row_counts = {r.name: r.rows for r in results} | {table: run.rows}

@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
-from datagen.engine.expressions import compiled
+from datagen.engine.expressions import with_nulls
 from datagen.engine.generators.context import BlockContext
-from datagen.engine.generators.expression import block_env
+from datagen.engine.generators.expression import evaluate
 from datagen.engine.generators.temporal import FREQ_SECONDS, calendar_part
 from datagen.engine.plan import default_time_column
 from datagen.engine.values import Encoded, Values, as_numpy
@@ -79,11 +79,9 @@ def apply(values: Values, mod: Any, col: dsl.Column, ctx: BlockContext, index: i
         case dsl.MapValuesMod(args=args):
             return _map_values(values, args, col)
         case dsl.ExpressionMod(args=args):
-            expression = compiled(args.expr)
-            env = block_env(ctx, expression.names - {"value"})
-            env["value"] = values.decode() if isinstance(values, Encoded) else np.asarray(values)
-            result = expression(env)
-            return np.broadcast_to(np.asarray(result), (ctx.n,)).copy()
+            value = values.decode() if isinstance(values, Encoded) else np.asarray(values)
+            value = with_nulls(value, ctx.masks.get(col.name))
+            return evaluate(ctx, args.expr, col, f"modifier{index}", value=value)  # type: ignore[no-any-return]
         case _:
             assert_never(mod)
 

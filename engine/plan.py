@@ -18,7 +18,7 @@ import networkx as nx
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError, Problem, did_you_mean
-from datagen.engine.expressions import ExpressionError, compile_expression
+from datagen.engine.expressions import ExpressionError, compile_expression, compiled
 from datagen.engine.relations import (
     ForeignKey,
     dependency_graph,
@@ -27,6 +27,7 @@ from datagen.engine.relations import (
     levels,
     split_ref,
 )
+from datagen.engine.typecheck import expression_problems
 
 # Rows per logical block: a constant of the engine (not a user knob), part of
 # the determinism contract: changing it changes the bytes of every dataset.
@@ -214,6 +215,7 @@ def preflight(dataset: dsl.Dataset) -> list[Problem]:
                 )
             )
     problems.extend(_target_problems(dataset, tables))
+    problems.extend(expression_problems(dataset))
     return problems
 
 
@@ -308,11 +310,7 @@ def _column_problems(dataset, node, col, cpath, names, ref_problem) -> Iterator[
             yield p
         else:
             yield from _lookup_problems(dataset, node, col, spec, gpath, others)
-    elif isinstance(spec, dsl.ExpressionSpec):
-        try:
-            compile_expression(spec.expr, set(others))
-        except ExpressionError as exc:
-            yield Problem(f"{gpath}.expr", str(exc), "arithmetic over this table's columns")
+    # expressions (generator and modifier) are type checked by engine/typecheck.py
     elif isinstance(spec, dsl.EnumListSpec):
         wrong = [v for v in spec.values if not _fits(v, col.type)]
         if wrong:
@@ -376,13 +374,6 @@ def _column_problems(dataset, node, col, cpath, names, ref_problem) -> Iterator[
                             None,
                             did_you_mean(name, [c.name for c in event.columns]),
                         )
-        if isinstance(mod, dsl.ExpressionMod):
-            try:
-                compile_expression(mod.args.expr, set(others) | {"value"})
-            except ExpressionError as exc:
-                yield Problem(
-                    f"{mpath}.expr", str(exc), "arithmetic over `value` and this table's columns"
-                )
 
 
 def _lookup_problems(dataset, node, col, spec, gpath, others) -> Iterator[Problem]:  # type: ignore[no-untyped-def]
@@ -601,6 +592,7 @@ class TablePlan:
     # child-vs-parent and same-row inequalities repaired by construction
     inequalities: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (left column, op, right table, right column); right table == this table for same row
+    aligned: bool = False  # blocks hold whole parents (previous(), running_sum(), aggregates)
 
 
 @dataclass
@@ -697,6 +689,7 @@ def build_plan(
             parent=node.parents[0] if node.kind == "fact" else None,
             parent_fk=parent_fk,
             inequalities=ineqs,
+            aligned=node.kind == "fact" and needs_whole_parents(dataset, node),
         )
     return Plan(
         dataset=dataset,
@@ -707,6 +700,22 @@ def build_plan(
         keep=_kept_columns(dataset, tables),
         foreign_keys=foreign_keys(dataset),
     )
+
+
+def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
+    """Whether a fact's blocks must hold all the children of their parents."""
+    for col in node.columns:
+        spec = dsl.generator_spec(col.generator)
+        sources = [spec.expr] if isinstance(spec, dsl.ExpressionSpec) else []
+        sources += [m.args.expr for m in col.modifiers if isinstance(m, dsl.ExpressionMod)]
+        for source in sources:
+            try:
+                uses = compiled(source).uses
+            except ExpressionError:
+                continue
+            if "siblings" in uses:
+                return True
+    return False
 
 
 def _fanout_mean(fanout: dsl.Fanout) -> float:

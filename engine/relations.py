@@ -104,13 +104,29 @@ def dependency_graph(dataset: dsl.Dataset) -> nx.DiGraph:
 
 
 def column_references(col: dsl.Column) -> list[str]:
-    """`table.column` references made by a column's generator."""
+    """`table.column` references made by a column's generator (`table.*`: its row count)."""
     spec = dsl.generator_spec(col.generator)
     if isinstance(spec, dsl.LookupSpec):
         return [spec.from_]
     if isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
         return [spec.choices_ref]
-    return []
+    return [f"{table}.*" for table in sorted(expression_tables(col))]
+
+
+def expression_tables(col: dsl.Column) -> set[str]:
+    """Tables whose row count the column's expressions read (`table_rows('t')`)."""
+    from datagen.engine.expressions import ExpressionError, compiled
+
+    spec = dsl.generator_spec(col.generator)
+    sources = [spec.expr] if isinstance(spec, dsl.ExpressionSpec) else []
+    sources += [m.args.expr for m in col.modifiers if isinstance(m, dsl.ExpressionMod)]
+    tables: set[str] = set()
+    for source in sources:
+        try:
+            tables |= compiled(source).tables
+        except ExpressionError:
+            continue
+    return tables
 
 
 def levels(dataset: dsl.Dataset) -> list[list[str]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from datagen.engine import dsl
+from datagen.engine.expressions import Siblings
 from datagen.engine.rng import stream
 from datagen.engine.values import Values
 
@@ -30,6 +31,8 @@ class BlockContext:
     # Row index into the referenced table for every FK column of this block.
     fk_index: dict[str, np.ndarray] = field(default_factory=dict)
     parent_index: np.ndarray | None = None  # facts: row of the first parent
+    cumulative: np.ndarray | None = None  # facts: cumulative children over the first parent
+    _siblings: Siblings | None = None
 
     @property
     def n(self) -> int:
@@ -38,6 +41,18 @@ class BlockContext:
     @property
     def row_ids(self) -> np.ndarray:
         return np.arange(self.start, self.stop, dtype=np.int64)
+
+    @property
+    def siblings(self) -> Siblings | None:
+        """Facts: each row's position under its first parent and its parent's child count."""
+        if self._siblings is None and self.cumulative is not None and self.parent_index is not None:
+            ends = self.cumulative[self.parent_index]
+            counts = ends - np.where(
+                self.parent_index > 0, self.cumulative[self.parent_index - 1], 0
+            )
+            position = self.row_ids - (ends - counts) + 1
+            self._siblings = Siblings(position, counts)
+        return self._siblings
 
     def rng(self, column: str, purpose: str = "values") -> np.random.Generator:
         return stream(self.seed, self.node.id, column, self.block, purpose)

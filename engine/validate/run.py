@@ -33,6 +33,8 @@ def validate_dataset(
     knows the `--rows`/scale overrides), else as the schema declares.
     Raises InputError for a missing directory or an unreadable file.
     """
+    current_hash = schema_hash(dataset)
+    dataset = dataset.output_view()  # hidden helper columns are not written
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(f"data directory not found: {data_dir}")
@@ -57,7 +59,6 @@ def validate_dataset(
         if isinstance(info, dict) and isinstance(info.get("rows"), int)
     }
     recorded_hash = (meta.get("schema") or {}).get("hash") if meta else None
-    current_hash = schema_hash(dataset)
     data: dict[str, Any] = {
         "dir": str(data_dir),
         "format": fmt,
@@ -82,6 +83,8 @@ def validate_tables(
     rows_expected: dict[str, int] | None = None,
 ) -> Report:
     """Validate in-memory tables (a dry run). Give `rows_expected` when tables were shrunk."""
+    current_hash = schema_hash(dataset)
+    dataset = dataset.output_view()
     sources: dict[str, TableSource] = {
         name: ArrowSource(name, table) for name, table in tables.items() if dataset.node(name)
     }
@@ -95,7 +98,7 @@ def validate_tables(
         "seed": None,
         "schema_hash_matches": None,
     }
-    return _run(ctx, _context(dataset, schema_hash(dataset), data))
+    return _run(ctx, _context(dataset, current_hash, data))
 
 
 def validate_generated(
