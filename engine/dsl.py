@@ -279,6 +279,34 @@ class ExpressionSpec(Strict):
         return data
 
 
+AggregateFn = Literal["sum", "count", "min", "max", "mean", "first", "last", "any", "all"]
+
+
+class AggregateSpec(Strict):
+    """A parent's column computed from its children: `fn` of `expr` over the `child` rows."""
+
+    fn: AggregateFn
+    child: Identifier = Field(description="a fact table whose first parent is this table")
+    expr: str | None = Field(
+        None,
+        max_length=2000,
+        description="over the child's columns (hidden ones included); count without expr "
+        "counts rows, count with expr counts rows where it is true",
+        examples=["l_extendedprice * (1 + l_tax) * (1 - l_discount)"],
+    )
+    default: Scalar | None = Field(
+        None,
+        description="the value of a parent without children (default: 0 for sum/count, "
+        "false for any, true for all, null otherwise)",
+    )
+
+    @model_validator(mode="after")
+    def _needs_expr(self) -> AggregateSpec:
+        if self.expr is None and self.fn != "count":
+            raise ValueError(f"`{self.fn}` needs `expr` (only count can count rows)")
+        return self
+
+
 class EnumListSpec(Strict):
     """The listed values in order (row i gets values[i mod n]); vocab tables use it."""
 
@@ -317,6 +345,10 @@ class EnumListGen(Strict):
     enum_list: EnumListSpec
 
 
+class AggregateGen(Strict):
+    aggregate: AggregateSpec
+
+
 GENERATOR_KINDS = (
     "sequence",
     "choice",
@@ -326,6 +358,7 @@ GENERATOR_KINDS = (
     "lookup",
     "expression",
     "enum_list",
+    "aggregate",
 )
 
 
@@ -349,7 +382,8 @@ Generator = Annotated[
     | Annotated[FakerGen, Tag("faker")]
     | Annotated[LookupGen, Tag("lookup")]
     | Annotated[ExpressionGen, Tag("expression")]
-    | Annotated[EnumListGen, Tag("enum_list")],
+    | Annotated[EnumListGen, Tag("enum_list")]
+    | Annotated[AggregateGen, Tag("aggregate")],
     Discriminator(
         _first_key,
         custom_error_type="unknown_generator",
@@ -367,6 +401,7 @@ GeneratorSpec = (
     | LookupSpec
     | ExpressionSpec
     | EnumListSpec
+    | AggregateSpec
 )
 
 

@@ -26,11 +26,12 @@ import pyarrow as pa
 from datagen.engine import __version__, dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators import BlockContext, generate_column, sequence
+from datagen.engine.generators.aggregate import aggregate_part, collect_aggregate
 from datagen.engine.generators.temporal import FREQ_SECONDS, freq_of, window_of
 from datagen.engine.load import schema_hash
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan, build_plan
-from datagen.engine.relations import fk_between
+from datagen.engine.relations import dependency_graph, fk_between
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 from datagen.engine.writers import TableWriter
@@ -55,6 +56,8 @@ class TableStore:
     dataset: dsl.Dataset
     row_counts: dict[str, int] = field(default_factory=dict)
     kept: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    # (parent, column) -> the values of an aggregate column, collected from the child
+    aggregates: dict[tuple[str, str], Kept] = field(default_factory=dict)
     sorted_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     def rows(self, table: str) -> int:
@@ -163,6 +166,7 @@ class TableRun:
     cumulative: np.ndarray | None  # facts: cumulative fanout counts over parent rows
     # first row of each block and the end: set when blocks must hold whole parents
     bounds: np.ndarray | None = None
+    skip: frozenset[str] = frozenset()  # columns not computed (a parent's first pass)
 
     @property
     def blocks(self) -> int:
@@ -222,6 +226,8 @@ def compute_block(
         ctx.cumulative = run.cumulative
     by_name = {c.name: c for c in node.columns}
     for name in run.table.column_order:
+        if name in run.skip:
+            continue
         col = by_name[name]
         values = generate_column(col, ctx)
         if col.modifiers:
@@ -236,6 +242,10 @@ def compute_block(
             existing = ctx.masks.get(name)
             ctx.masks[name] = nulls if existing is None else (existing | nulls)
         ctx.columns[name] = values
+    if run.skip:  # a first pass: only what other tables read is needed
+        return pa.RecordBatch.from_arrays([], names=[]), ctx
+    for feed in run.table.feeds:
+        ctx.aggregate_parts[feed.key] = aggregate_part(ctx, feed)
     written = [c for c in node.columns if not c.hidden]
     arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in written]
     batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in written])
@@ -392,7 +402,11 @@ def block_output(
 ) -> BlockOutput:
     """A block's batch and the kept columns later tables read: what crosses a process boundary."""
     batch, ctx = compute_block(plan, run, block, store)
-    return batch, {name: (ctx.columns[name], ctx.masks.get(name)) for name in keep}
+    kept = {name: (ctx.columns[name], ctx.masks.get(name)) for name in keep}
+    for key, (parents, values, mask) in ctx.aggregate_parts.items():
+        kept[key] = (values, mask)
+        kept[f"{key}:parents"] = (parents, None)
+    return batch, kept
 
 
 class BlockExecutor(Protocol):
@@ -466,34 +480,63 @@ def iter_tables(
 
     Blocks come back strictly in block order whatever computes them, so the
     bytes written do not depend on the number of workers or the scheduler.
+    A table with aggregates over its children is made twice: first only what
+    its children read (not yielded), then, once the children are written,
+    whole (see engine/aggregates.py).
     """
     executor = executor or InlineExecutor()
     store = TableStore(plan.dataset)
+    graph = dependency_graph(plan.dataset)
+    first_passes: set[str] = set()
     for table in plan.order:
+        for parent in sorted(graph.predecessors(table), key=plan.order.index):
+            if plan.tables[parent].late and parent not in first_passes:
+                first_passes.add(parent)
+                run = prepare_table(plan, parent, store)
+                run.skip = plan.tables[parent].first_pass_skip | plan.tables[parent].late
+                for _ in _blocks(plan, parent, run, store, executor, None):
+                    pass
         run = prepare_table(plan, table, store)
-        keep = tuple(sorted(plan.keep.get(table, set())))
-        builders = {c: _KeptBuilder() for c in keep}
+        yield table, run, _blocks(plan, table, run, store, executor, on_block)
 
-        def blocks(
-            run: TableRun = run,
-            builders: dict[str, _KeptBuilder] = builders,
-            table: str = table,
-            keep: tuple[str, ...] = keep,
-        ) -> Iterator[pa.RecordBatch]:
-            for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keep)):
-                for name, builder in builders.items():
-                    builder.add(*kept[name])
-                if on_block:
-                    on_block(table, run.block_range(b)[1], run.rows)
-                yield batch
 
-        yield table, run, blocks()
-        node = run.table.node
-        store.row_counts[table] = run.rows
+def _blocks(
+    plan: Plan,
+    table: str,
+    run: TableRun,
+    store: TableStore,
+    executor: BlockExecutor,
+    on_block: Progress | None,
+) -> Iterator[pa.RecordBatch]:
+    """The table's batches in order; afterwards, its kept columns and aggregates are stored."""
+    first_pass = bool(run.skip)
+    second_pass = bool(run.table.late) and not first_pass
+    if second_pass:
+        assert table in store.row_counts, f"`{table}` is made again after its first pass"
+    keep = () if second_pass else tuple(sorted(plan.keep.get(table, set())))
+    builders = {c: _KeptBuilder() for c in keep}
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
+        feed.key: [] for feed in ([] if first_pass else run.table.feeds)
+    }
+    for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keep)):
         for name, builder in builders.items():
-            col = node.column(name)
-            assert col is not None
-            store.kept[(table, name)] = builder.build(col.type)
+            builder.add(*kept[name])
+        for key, collected in parts.items():
+            values, mask = kept[key]
+            collected.append((np.asarray(kept[f"{key}:parents"][0]), np.asarray(values), mask))
+        if on_block:
+            on_block(table, run.block_range(b)[1], run.rows)
+        yield batch
+    node = run.table.node
+    store.row_counts[table] = run.rows
+    for name, builder in builders.items():
+        col = node.column(name)
+        assert col is not None
+        store.kept[(table, name)] = builder.build(col.type)
+    for feed in [] if first_pass else run.table.feeds:
+        store.aggregates[(feed.parent, feed.column)] = collect_aggregate(
+            plan.dataset, feed, store.rows(feed.parent), parts[feed.key]
+        )
 
 
 def default_workers() -> int:

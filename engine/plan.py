@@ -17,6 +17,7 @@ from functools import lru_cache
 import networkx as nx
 
 from datagen.engine import dsl
+from datagen.engine.aggregates import Feed, aggregate_columns, feeds_of
 from datagen.engine.errors import InputError, Problem, did_you_mean
 from datagen.engine.expressions import ExpressionError, compile_expression, compiled
 from datagen.engine.relations import (
@@ -26,6 +27,7 @@ from datagen.engine.relations import (
     foreign_keys,
     levels,
     split_ref,
+    write_order,
 )
 from datagen.engine.typecheck import expression_problems
 
@@ -593,6 +595,11 @@ class TablePlan:
     inequalities: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (left column, op, right table, right column); right table == this table for same row
     aligned: bool = False  # blocks hold whole parents (previous(), running_sum(), aggregates)
+    # aggregate columns and the columns computed from them: made in a second pass
+    late: frozenset[str] = frozenset()
+    # columns the first pass skips (late ones, and those no other table reads)
+    first_pass_skip: frozenset[str] = frozenset()
+    feeds: list[Feed] = field(default_factory=list)  # aggregates into parents this table feeds
 
 
 @dataclass
@@ -690,20 +697,41 @@ def build_plan(
             parent_fk=parent_fk,
             inequalities=ineqs,
             aligned=node.kind == "fact" and needs_whole_parents(dataset, node),
+            late=frozenset(late_columns(dataset, node, graph)),
+            feeds=feeds_of(dataset, table),
         )
+    keep = _kept_columns(dataset, tables)
+    for table, tp in tables.items():
+        if tp.late:
+            graph = column_graph(dataset, tp.node)
+            needed = set(keep[table])
+            for name in keep[table]:
+                needed |= nx.ancestors(graph, name)
+            tp.first_pass_skip = frozenset(set(tp.column_order) - needed)
     return Plan(
         dataset=dataset,
         seed=seed,
         tables=tables,
-        order=order,
+        order=write_order(dataset),
         levels=lv,
-        keep=_kept_columns(dataset, tables),
+        keep=keep,
         foreign_keys=foreign_keys(dataset),
     )
 
 
+def late_columns(dataset: dsl.Dataset, node: dsl.Node, graph: nx.DiGraph | None = None) -> set[str]:
+    """Aggregate columns and every column computed from them (the second pass)."""
+    graph = graph if graph is not None else column_graph(dataset, node)
+    late: set[str] = set()
+    for col, _ in aggregate_columns(node):
+        late |= {col.name} | nx.descendants(graph, col.name)
+    return late
+
+
 def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
     """Whether a fact's blocks must hold all the children of their parents."""
+    if feeds_of(dataset, node.id):
+        return True
     for col in node.columns:
         spec = dsl.generator_spec(col.generator)
         sources = [spec.expr] if isinstance(spec, dsl.ExpressionSpec) else []

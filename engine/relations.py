@@ -134,3 +134,26 @@ def levels(dataset: dsl.Dataset) -> list[list[str]]:
     graph = dependency_graph(dataset)
     order = {n.id: i for i, n in enumerate(dataset.nodes)}
     return [sorted(gen, key=order.__getitem__) for gen in nx.topological_generations(graph)]
+
+
+def write_order(dataset: dsl.Dataset) -> list[str]:
+    """Tables in the order they are made and written: the DAG order, except that a
+    table with aggregates over its children comes right after the last of them."""
+    from datagen.engine.aggregates import waits_for
+
+    waits = {parent: set(children) for parent, children in waits_for(dataset).items()}
+    out: list[str] = []
+
+    def done(table: str) -> None:
+        out.append(table)
+        for parent in [p for p, children in waits.items() if table in children]:
+            waits[parent].discard(table)
+            if not waits[parent]:
+                del waits[parent]
+                done(parent)
+
+    for table in [t for level in levels(dataset) for t in level]:
+        if table not in waits:
+            done(table)
+    out += [t for t in waits if t not in out]  # unreachable after preflight
+    return out

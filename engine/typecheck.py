@@ -30,9 +30,16 @@ SIBLING_HINT = "position(), sibling_count(), previous() and running_sum() work i
 
 
 def expression_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
+    from datagen.engine.aggregates import aggregate_problems
+    from datagen.engine.plan import late_columns
+
+    types_of: dict[str, dict[str, Ty]] = {}
     for ni, node in enumerate(dataset.nodes):
-        yield from _node_problems(dataset, node, f"nodes[{ni}]")
+        types_of[node.id] = {}
+        yield from _node_problems(dataset, node, f"nodes[{ni}]", types_of[node.id])
     yield from _hidden_reference_problems(dataset)
+    late = {node.id: late_columns(dataset, node) for node in dataset.nodes}
+    yield from aggregate_problems(dataset, types_of, late)
 
 
 def _static_type(dataset: dsl.Dataset, col: dsl.Column) -> Ty:
@@ -78,8 +85,11 @@ def _sources(col: dsl.Column) -> list[str]:
     return out
 
 
-def _node_problems(dataset: dsl.Dataset, node: dsl.Node, npath: str) -> Iterator[Problem]:
-    types = {c.name: _static_type(dataset, c) for c in node.columns}
+def _node_problems(
+    dataset: dsl.Dataset, node: dsl.Node, npath: str, types: dict[str, Ty]
+) -> Iterator[Problem]:
+    """Problems of the node's expressions; fills `types` with each column's type."""
+    types.update({c.name: _static_type(dataset, c) for c in node.columns})
     index = {c.name: i for i, c in enumerate(node.columns)}
     tables = [n.id for n in dataset.nodes]
     if node.pk is not None and (pk := node.column(node.pk)) is not None and pk.hidden:

@@ -7,6 +7,7 @@ from typing import Any
 
 from datagen.engine import dsl
 from datagen.engine.generators import (
+    aggregate,
     choice,
     distribution,
     enum_list,
@@ -28,6 +29,7 @@ REGISTRY: dict[type, Callable[[Any, dsl.Column, BlockContext], Values]] = {
     dsl.LookupSpec: lookup.generate,
     dsl.ExpressionSpec: expression.generate,
     dsl.EnumListSpec: enum_list.generate,
+    dsl.AggregateSpec: aggregate.generate,
 }
 
 

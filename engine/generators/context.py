@@ -33,6 +33,10 @@ class BlockContext:
     parent_index: np.ndarray | None = None  # facts: row of the first parent
     cumulative: np.ndarray | None = None  # facts: cumulative children over the first parent
     _siblings: Siblings | None = None
+    # aggregates into parents this block feeds: key -> (parents, values, null mask)
+    aggregate_parts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = field(
+        default_factory=dict
+    )
 
     @property
     def n(self) -> int:
