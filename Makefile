@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DESCRIPTION ?= An online shop with 2,000 customers in the US, Germany and France, products in 5 categories, orders during 2024 with weekend spikes and a December peak, and payments.
 OUT ?= out/demo
 
-.PHONY: venv demo test lint eval bench clean help
+.PHONY: venv demo test test-fast lint eval bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -27,10 +27,14 @@ test: $(STAMP)  ## the whole test suite (pytest exit 5, "no tests ran", fails to
 	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-lint: $(STAMP)  ## ruff + mypy
+test-fast: $(STAMP)  ## the inner loop: every test not marked slow
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+
+lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks
 	$(BIN)/ruff format --check engine agent tests benchmarks
 	$(BIN)/mypy engine agent
+	$(BIN)/lint-imports
 
 eval: $(STAMP)  ## authoring evals: the offline author on evals/cases, then the replayed recordings (no key)
 	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json

@@ -1,54 +1,127 @@
 """The `datagen` command line: a thin click app. Logic lives in the engine and the loop.
 
 Exit codes: 0 success; 1 a failed check or a failed authoring run; 2 bad input
-(a flag, a file, a schema), with a message that names the place.
+(a flag, a file, a schema), with a message that names the place; 130 on Ctrl-C.
+
+Commands are imported only when run (or when their own help is asked for), so
+`datagen --version` and `datagen --help` start without numpy, pyarrow or an SDK.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
+from typing import Any
 
 import click
-from rich.console import Console
 
-from datagen.agent.commands.chat import chat_cmd
-from datagen.agent.commands.create import create_cmd
-from datagen.agent.commands.ddl import ddl_cmd
-from datagen.agent.commands.describe import describe_cmd
-from datagen.agent.commands.eval import eval_cmd
-from datagen.agent.commands.generate import generate_cmd
-from datagen.agent.commands.report import report_cmd
-from datagen.agent.commands.schema import schema_cmd
-from datagen.agent.commands.validate import validate_cmd
 from datagen.engine import __version__
 from datagen.engine.errors import DatagenError, SchemaError
+
+# name -> ("module:function", one-line help shown by `datagen --help`). Adding a command is one line.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "create": ("datagen.agent.commands.create:create_cmd", "Describe a dataset in English; get a schema, the data and a quality report."),
+    "chat": ("datagen.agent.commands.chat:chat_cmd", "Build a dataset in a conversation, message by message."),
+    "generate": ("datagen.agent.commands.generate:generate_cmd", "Generate the tables of a schema into a directory."),
+    "validate": ("datagen.agent.commands.validate:validate_cmd", "Check a dataset against its schema and print a quality score."),
+    "report": ("datagen.agent.commands.report:report_cmd", "Write a self-contained HTML quality report for a dataset."),
+    "describe": ("datagen.agent.commands.describe:describe_cmd", "Show tables, estimated rows, DAG levels, keys and constraints."),
+    "ddl": ("datagen.agent.commands.ddl:ddl_cmd", "Print the CREATE TABLE statements of a schema."),
+    "schema": ("datagen.agent.commands.schema:schema_cmd", "Print the JSON Schema of the DSL."),
+    "examples": ("datagen.agent.commands.examples:examples_cmd", "List the example schemas shipped with datagen."),
+    "eval": ("datagen.agent.commands.eval:eval_cmd", "Run the authoring evals and score each case."),
+}  # fmt: skip
 
 EXAMPLES = """
 \b
 Examples:
   datagen create --description "a bank with 5k customers, accounts and card payments in 2024"
-  datagen generate examples/shop.json --out out/shop --seed 42
-  datagen validate examples/shop.json --data out/shop
-  datagen describe examples/bank.json
+  datagen generate example:shop --out out/shop --seed 42
+  datagen validate example:shop --data out/shop
+  datagen describe example:bank
+  datagen examples
 """
 
 
-class DatagenGroup(click.Group):
-    """Maps user-facing errors to exit code 2 with a readable message, once, here."""
+def report_error(message: str) -> None:
+    """One red `error:` line (or block) on stderr; rich only imported on this path."""
+    from rich.console import Console
+    from rich.markup import escape
 
-    def invoke(self, ctx: click.Context) -> object:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(message)}", markup=True
+    )
+
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+CLOSED_PIPE = 141  # 128 + SIGPIPE: `datagen describe x | head` stopped reading
+
+
+def quiet_closed_pipe() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file descriptor (e.g. under CliRunner)
+        pass
+
+
+class DatagenGroup(click.Group):
+    """A lazy group over COMMANDS that maps user-facing errors to exit codes, once, here."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *sorted(set(self.commands) - set(COMMANDS))]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, _, attr = COMMANDS[cmd_name][0].partition(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        self.commands[cmd_name] = command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The one-line help comes from the table, so `--help` imports no command module.
+        rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
+        rows += [
+            (n, c.get_short_help_str(80)) for n, c in self.commands.items() if n not in COMMANDS
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SchemaError as exc:
-            err = Console(stderr=True, highlight=False)
+            from rich.console import Console
+
+            err = Console(stderr=True, highlight=False, soft_wrap=True)
             where = f" in {exc.source}" if exc.source else ""
             err.print(f"[bold red]error:[/] the schema has {len(exc.problems)} problem(s){where}:")
             for problem in exc.problems:
                 err.print(f"  - {problem.render()}", markup=False)
             sys.exit(2)
         except DatagenError as exc:
-            Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {exc}", markup=True)
+            report_error(str(exc))
             sys.exit(2)
+        except ModuleNotFoundError as exc:
+            from datagen.engine.extras import missing_extra
+
+            message = missing_extra(exc)
+            if message is None:
+                raise
+            report_error(message)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            # Clean-up (temporary folders) already ran while the exception unwound.
+            click.echo("\ninterrupted", err=True)
+            sys.exit(INTERRUPTED)
+        except BrokenPipeError:
+            quiet_closed_pipe()
+            sys.exit(CLOSED_PIPE)
 
 
 @click.group(
@@ -64,12 +137,21 @@ def main() -> None:
     """
 
 
-main.add_command(create_cmd)
-main.add_command(chat_cmd)
-main.add_command(generate_cmd)
-main.add_command(validate_cmd)
-main.add_command(report_cmd)
-main.add_command(describe_cmd)
-main.add_command(ddl_cmd)
-main.add_command(schema_cmd)
-main.add_command(eval_cmd)
+def run() -> None:
+    """The console script: `main`, plus a prompt exit on Ctrl-C and a quiet one on a closed pipe."""
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_closed_pipe()
+            code = CLOSED_PIPE
+        except (OSError, ValueError):
+            pass
+        if code == INTERRUPTED:
+            # Worker threads may still be inside a block; do not wait for them.
+            sys.stderr.flush()
+            os._exit(INTERRUPTED)
+        raise SystemExit(code) from None

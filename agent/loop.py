@@ -33,6 +33,7 @@ from datagen.agent.providers.base import (
 from datagen.agent.transcript import Transcript
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, SchemaError, json_path
+from datagen.engine.run import DEFAULT_SEED
 from datagen.prompts import Prompts, load_prompts
 
 Stage = Literal["json_schema", "models", "preflight", "dry_run"]
@@ -43,7 +44,7 @@ class LoopSettings:
     max_repairs: int = 3
     max_questions: int = 2
     min_score: float = 90.0
-    seed: int = 42
+    seed: int = DEFAULT_SEED
     dry_run_rows: int = 300
 
 
@@ -142,7 +143,7 @@ class DraftChecker:
         from pydantic import ValidationError
 
         from datagen.engine.load import problems_from_validation
-        from datagen.engine.plan import preflight
+        from datagen.engine.preflight import preflight
 
         if not isinstance(draft, dict):
             return CheckResult(False, "json_schema", [Problem("$", "the schema must be an object")])

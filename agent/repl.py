@@ -36,6 +36,7 @@ from datagen.agent.providers.base import Conversation, Provider, Reply
 from datagen.agent.transcript import Transcript
 from datagen.engine import dsl
 from datagen.engine.errors import DatagenError
+from datagen.engine.run import resolve_seed
 
 Schema = dict[str, Any]
 
@@ -101,6 +102,7 @@ class ChatSession:
     answerer: Answerer = field(default_factory=DefaultAnswerer)
     out: Path | None = None
     schema_path: Path | None = None  # where /save writes by default
+    seed: int | None = None  # the --seed flag; /generate applies the one seed rule to it
     versions: list[Version] = field(default_factory=list)  # undo stack; last = current
     undone: list[Version] = field(default_factory=list)  # redo stack
     saved: Schema | None = None
@@ -301,8 +303,7 @@ class ChatSession:
         print_sample({table: tables[table]}, self.console, limit=limit)
 
     def cmd_generate(self, args: list[str]) -> None:
-        from datagen.engine.execute import generate_dataset
-        from datagen.engine.validate import validate_dataset
+        from datagen.engine.run import RunOptions, run_dataset
 
         scale = 1.0
         if args:
@@ -311,13 +312,16 @@ class ChatSession:
                 return
             scale = float(args[1])
         data = self.output_dir() / "data"
-        self.say(f"generating into {data} (scale {scale:g}, seed {self.settings.seed})...")
-        result = generate_dataset(self.dataset(), data, seed=self.settings.seed, scale=scale)
-        for table in result.tables:
+        dataset = self.dataset()
+        seed = resolve_seed(self.seed, dataset)
+        self.say(f"generating into {data} (scale {scale:g}, seed {seed})...")
+        # the full-size data is scored; a scaled sample would not match the declared rows
+        options = RunOptions(scale=scale, validate=scale == 1.0, report_json=False)
+        result = run_dataset(dataset, data, seed=seed, options=options)
+        for table in result.generated.tables:
             self.say(f"  {table.name:<20} {table.rows:,} rows")
-        report = validate_dataset(self.dataset(), data) if scale == 1.0 else None
-        if report is not None:
-            self.say(f"quality score {float(report.score):.1f}/100 (full data)")
+        if result.report is not None:
+            self.say(f"quality score {float(result.report.score):.1f}/100 (full data)")
         self.transcript.write("generated", out=str(data), scale=scale, rows=result.total_rows)
 
     def cmd_validate(self, args: list[str]) -> None:

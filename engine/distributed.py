@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from datagen.engine.block import BlockOutput, TableRun, block_output
 from datagen.engine.errors import InputError
-from datagen.engine.execute import BlockOutput, TableRun, TableStore, block_output, in_order_window
+from datagen.engine.executors import in_order_window
 from datagen.engine.plan import Plan
+from datagen.engine.store import TableStore
 
 TASK_RETRIES = 3
 

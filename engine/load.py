@@ -98,7 +98,7 @@ def parse_dataset(data: dict[str, Any], source: str | None = None) -> dsl.Datase
     neutral placeholders and the preflight still runs on the rest, so one
     report lists both kinds of problems (a repair turn then fixes all of them).
     """
-    from datagen.engine.plan import preflight
+    from datagen.engine.preflight import preflight
 
     try:
         dataset = dsl.Dataset.model_validate(data)
@@ -125,7 +125,7 @@ _NEUTRAL_GENERATORS: dict[str, dict[str, Any]] = {
 def _preflight_of_the_rest(
     data: dict[str, Any], exc: ValidationError, known: list[Problem]
 ) -> list[Problem]:
-    from datagen.engine.plan import preflight
+    from datagen.engine.preflight import preflight
 
     patched = copy.deepcopy(data)
     patched_paths: set[str] = set()

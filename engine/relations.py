@@ -6,11 +6,18 @@ layer agrees on what references what.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
 
 from datagen.engine import dsl
+
+# A directed graph as {node: set of its predecessors} (graphlib's shape): an
+# edge a -> b means "a comes first". Every node is a key, even without edges.
+Graph = dict[str, set[str]]
+
+__all__ = ["CycleError", "ForeignKey", "Graph"]
 
 
 @dataclass(frozen=True)
@@ -79,28 +86,91 @@ def _is_unique(node: dsl.Node, column: str) -> bool:
     )
 
 
-def dependency_graph(dataset: dsl.Dataset) -> nx.DiGraph:
+def add_edge(graph: Graph, first: str, then: str) -> None:
+    """Edge first -> then (both become nodes)."""
+    graph.setdefault(first, set())
+    graph.setdefault(then, set()).add(first)
+
+
+def dependency_graph(dataset: dsl.Dataset) -> Graph:
     """Edge parent -> child for every table a table needs first (self-loops excluded)."""
-    graph = nx.DiGraph()
-    for node in dataset.nodes:
-        graph.add_node(node.id)
+    graph: Graph = {node.id: set() for node in dataset.nodes}
     for node in dataset.nodes:
         for parent in node.parents:
             if parent != node.id:
-                graph.add_edge(parent, node.id)
+                add_edge(graph, parent, node.id)
         for col in node.columns:
             for ref in column_references(col):
                 table = ref.split(".", 1)[0]
                 if table != node.id:
-                    graph.add_edge(table, node.id)
+                    add_edge(graph, table, node.id)
             for mod in col.modifiers:
                 if isinstance(mod, dsl.EffectMod) and mod.args.table != node.id:
-                    graph.add_edge(mod.args.table, node.id)
+                    add_edge(graph, mod.args.table, node.id)
     for ineq in dataset.constraints.inequalities:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
         if left_table != right_table:
-            graph.add_edge(right_table, left_table)
+            add_edge(graph, right_table, left_table)
     return graph
+
+
+def find_cycle(graph: Graph) -> list[str] | None:
+    """A cycle as [a, b, ..., a], or None for a DAG."""
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        return list(exc.args[1])  # each node an immediate predecessor of the next
+    return None
+
+
+def generations(graph: Graph) -> Iterable[list[str]]:
+    """Nodes in layers: each layer needs only earlier ones. Raises CycleError."""
+    sorter = TopologicalSorter(graph)
+    sorter.prepare()
+    while sorter.is_active():
+        ready = list(sorter.get_ready())
+        yield ready
+        sorter.done(*ready)
+
+
+def ordered_topological_sort(graph: Graph, key: Callable[[str], int]) -> list[str]:
+    """A topological order that takes the smallest `key` among the ready nodes each time
+    (Kahn's algorithm with a heap): the same order for the same graph, always."""
+    successors: dict[str, list[str]] = {n: [] for n in graph}
+    waiting = {n: len(preds) for n, preds in graph.items()}
+    for node, preds in graph.items():
+        for pred in preds:
+            successors[pred].append(node)
+    heap = [(key(n), n) for n, count in waiting.items() if count == 0]
+    heapq.heapify(heap)
+    order: list[str] = []
+    while heap:
+        _, node = heapq.heappop(heap)
+        order.append(node)
+        for succ in successors[node]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                heapq.heappush(heap, (key(succ), succ))
+    if len(order) != len(graph):
+        raise CycleError("the graph has a cycle", find_cycle(graph))
+    return order
+
+
+def ancestors(graph: Graph, node: str) -> set[str]:
+    """Every node `node` depends on, directly or not."""
+    out: set[str] = set()
+    todo = list(graph.get(node, ()))
+    while todo:
+        current = todo.pop()
+        if current not in out:
+            out.add(current)
+            todo.extend(graph.get(current, ()))
+    return out
+
+
+def descendants(graph: Graph, node: str) -> set[str]:
+    """Every node that depends on `node`, directly or not."""
+    return {other for other in graph if node in ancestors(graph, other)}
 
 
 def column_references(col: dsl.Column) -> list[str]:
@@ -133,7 +203,7 @@ def levels(dataset: dsl.Dataset) -> list[list[str]]:
     """Tables grouped by generation level, in schema order within a level."""
     graph = dependency_graph(dataset)
     order = {n.id: i for i, n in enumerate(dataset.nodes)}
-    return [sorted(gen, key=order.__getitem__) for gen in nx.topological_generations(graph)]
+    return [sorted(gen, key=order.__getitem__) for gen in generations(graph)]
 
 
 def write_order(dataset: dsl.Dataset) -> list[str]:

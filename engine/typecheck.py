@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, did_you_mean
+from datagen.engine.relations import CycleError, Graph, add_edge, ordered_topological_sort
 from datagen.engine.expressions import (
     UNKNOWN_STRING,
     Compiled,
@@ -58,21 +57,20 @@ def _static_type(dataset: dsl.Dataset, col: dsl.Column) -> Ty:
 
 def _order(node: dsl.Node) -> list[dsl.Column]:
     """Columns in an order that puts an expression after the columns it reads (when it can)."""
-    graph = nx.DiGraph()
-    names = {c.name for c in node.columns}
+    graph: Graph = {c.name: set() for c in node.columns}
+    names = set(graph)
     position = {c.name: i for i, c in enumerate(node.columns)}
     for col in node.columns:
-        graph.add_node(col.name)
         for source in _sources(col):
             try:
                 used = compile_expression(source, names - {col.name} | {"value"}).names
             except ExpressionError:
                 continue
             for dep in used - {"value", col.name}:
-                graph.add_edge(dep, col.name)
+                add_edge(graph, dep, col.name)
     try:
-        order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-    except nx.NetworkXUnfeasible:  # a cycle: reported by the plan's preflight
+        order = ordered_topological_sort(graph, key=position.__getitem__)
+    except CycleError:  # reported by the cycle check
         order = [c.name for c in node.columns]
     by_name = {c.name: c for c in node.columns}
     return [by_name[n] for n in order]

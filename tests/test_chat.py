@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -386,7 +387,7 @@ def test_terminal_session_in_a_pseudo_terminal(tmp_path: Path) -> None:
 def test_registered_in_the_cli() -> None:
     from datagen.agent.cli import main
 
-    assert "chat" in main.commands
+    assert "chat" in main.list_commands(click.Context(main))
     result = CliRunner().invoke(main, ["chat", "--help"])
     assert result.exit_code == 0 and "/help" in result.output
 

@@ -25,18 +25,15 @@ from click.testing import CliRunner
 
 from datagen.agent.commands.generate import generate_cmd
 from datagen.engine import dsl
+from datagen.engine.arrowtypes import arrow_schema, dictionary_columns
+from datagen.engine.arrowtypes import conform as _conform
 from datagen.engine.errors import InputError
-from datagen.engine.execute import (
-    _conform,
-    arrow_schema,
-    dictionary_columns,
-    generate_dataset,
-    iter_tables,
-)
+from datagen.engine.execute import generate_dataset, iter_tables
+from datagen.engine.formats import format_names, parse_formats
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from datagen.engine.relations import foreign_keys
-from datagen.engine.writers import FORMATS, open_writer, parse_formats
+from datagen.engine.writers import open_writer
 from datagen.engine.writers.events import event_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,7 +239,15 @@ def test_json_refuses_large_tables_before_writing(
 
 def test_format_lists_are_parsed_and_checked() -> None:
     assert parse_formats("parquet, SQLite,parquet") == ["parquet", "sqlite"]
-    assert set(FORMATS) >= {"parquet", "csv", "jsonl", "json", "duckdb", "sqlite", "postgres"}
+    assert set(format_names()) >= {
+        "parquet",
+        "csv",
+        "jsonl",
+        "json",
+        "duckdb",
+        "sqlite",
+        "postgres",
+    }
     with pytest.raises(InputError, match="xml"):
         parse_formats("parquet,xml")
     with pytest.raises(InputError, match="empty"):

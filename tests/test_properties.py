@@ -179,7 +179,7 @@ def test_keys_fks_inequalities_and_determinism(data: dict[str, Any], seed: int) 
     size=st.integers(1, 50),
 )
 def test_block_parent_rows_match_a_search_per_row(counts: list[int], start: int, size: int) -> None:
-    from datagen.engine.execute import _parent_rows
+    from datagen.engine.block import _parent_rows
 
     cumulative = np.cumsum(np.array(counts, dtype=np.int64))
     total = int(cumulative[-1])

@@ -22,6 +22,7 @@ from datagen.agent.repl import (
     run_terminal,
 )
 from datagen.engine.load import load_dataset
+from datagen.engine.run import resolve_seed
 
 
 @click.command("chat")
@@ -52,7 +53,9 @@ from datagen.engine.load import load_dataset
     "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
 )
 @click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
+@click.option(
+    "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
+)
 @click.option(
     "--min-score",
     type=float,
@@ -74,7 +77,7 @@ def chat_cmd(
     provider: str | None,
     model: str | None,
     base_url: str | None,
-    seed: int,
+    seed: int | None,
     min_score: float,
     history_file: Path | None,
     plain: bool,
@@ -95,16 +98,18 @@ def chat_cmd(
     interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
     console = Console(highlight=False, soft_wrap=not interactive)
     author_ = get_provider(provider or default_provider_name(), model=model, base_url=base_url)
+    loaded = load_dataset(schema_file) if schema_file is not None else None
     session = ChatSession(
         author_,
         console,
-        LoopSettings(seed=seed, min_score=min_score),
+        LoopSettings(seed=resolve_seed(seed, loaded), min_score=min_score),
         answerer=TerminalAnswerer() if interactive else DefaultAnswerer(),
         out=out,
         schema_path=schema_file,
+        seed=seed,
     )
-    if schema_file is not None:
-        session.start(load_dataset(schema_file).to_json_dict(), schema_file)
+    if schema_file is not None and loaded is not None:
+        session.start(loaded.to_json_dict(), schema_file)
         console.print(f"editing {schema_file}", markup=False)
     else:
         session.start()

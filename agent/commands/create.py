@@ -38,12 +38,11 @@ from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
-from datagen.engine.execute import default_workers
-from datagen.engine.writers import FORMATS, parse_formats
+from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.run import RunOptions, resolve_seed, run_dataset
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
-SCORABLE_FORMATS = ("parquet", "csv", "jsonl", "json")
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class DataOptions:
     profile: str
     dsn: str | None
     html: bool
+    seed: int | None = None  # the --seed flag; None: the schema's own seed, else 42
 
 
 MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
@@ -85,7 +85,9 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
 )
 @click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
+@click.option(
+    "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
+)
 @click.option("--no-input", is_flag=True, help="Never ask: take every question's default.")
 @click.option(
     "--answers",
@@ -114,8 +116,8 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     default="parquet",
     show_default=True,
     metavar="FORMAT[,FORMAT...]",
-    help=f"Data formats, as for generate: {', '.join(FORMATS)}. One of parquet, csv, jsonl or "
-    "json is needed to score the data.",
+    help=f"Data formats, as for generate: {', '.join(format_names())}. One that holds tables "
+    "(not events alone) is needed to score the data.",
 )
 @click.option(
     "--profile",
@@ -167,13 +169,14 @@ def create_cmd(
       echo "an online shop" | datagen create -d - --provider offline
     """
     err = Console(stderr=True, highlight=False)
-    data = DataOptions(parse_formats(fmt), profile, dsn, write_html)
-    if not no_generate and not set(data.formats) & set(SCORABLE_FORMATS):
+    data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
+    scorable = [f for f in data.formats if get_format(f).open_tables is not None]
+    if not no_generate and not scorable:
         raise InputError(
-            f"--format {fmt}: add one of {', '.join(SCORABLE_FORMATS)} so the data can be scored"
+            f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
-    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=seed)
+    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=resolve_seed(seed))
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
@@ -194,7 +197,7 @@ def create_cmd(
         prompts_version=prompts.version,
         prompts_digest=prompts.digest,
         description=text,
-        seed=seed,
+        seed=settings.seed,
         min_score=min_score,
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
@@ -262,7 +265,8 @@ def _write_outputs(
     no_generate: bool,
     data: DataOptions,
 ) -> dict[str, Any]:
-    dataset, seed, min_score = result.dataset, settings.seed, settings.min_score
+    dataset, min_score = result.dataset, settings.min_score
+    seed = resolve_seed(data.seed, dataset) if not no_generate else settings.seed
     (staging / "schema.json").write_text(json.dumps(result.schema, indent=2) + "\n")
     rows: dict[str, tuple[int, bool]] = {}  # table -> (rows, exact)
     if no_generate:
@@ -272,27 +276,19 @@ def _write_outputs(
         rows = {t: (p.estimated_rows, p.rows is not None) for t, p in plan.tables.items()}
         report, score_origin = result.report, "dry run"
     else:
-        from datagen.engine.execute import generate_dataset
-        from datagen.engine.validate import validate_dataset
-
-        generated = generate_dataset(
-            dataset,
-            staging / "data",
-            seed=seed,
-            quiet=True,
-            fmt=data.formats,
+        options = RunOptions(
+            formats=data.formats,
             profile=data.profile,
             dsn=data.dsn,
-            workers=default_workers(),
+            validate=True,
+            report_json=False,  # create writes its own, beside schema.json
+            html=data.html,
+            html_path=staging / "report.html",
+            min_score=min_score,
         )
-        rows = {t.name: (t.rows, True) for t in generated.tables}
-        report, score_origin = validate_dataset(dataset, staging / "data"), "full data"
-        if data.html:
-            from datagen.engine.htmlreport import write_html_report
-
-            write_html_report(
-                dataset, staging / "data", report, out=staging / "report.html", min_score=min_score
-            )
+        run = run_dataset(dataset, staging / "data", seed=seed, options=options)
+        rows = {t.name: (t.rows, True) for t in run.generated.tables}
+        report, score_origin = run.report, "full data"
     report_dict = report.to_dict() if report is not None else {"score": result.score}
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
@@ -302,7 +298,7 @@ def _write_outputs(
     transcript.close()
     _publish(staging, target)
 
-    text = _summary(result, target, rows, score, score_origin, settings, passed, no_generate)
+    text = _summary(result, target, rows, score, score_origin, settings, seed, passed)
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
@@ -319,10 +315,10 @@ def _summary(
     score: float | None,
     score_origin: str,
     settings: LoopSettings,
+    seed: int,
     passed: bool,
-    no_generate: bool,
 ) -> str:
-    min_score, seed = settings.min_score, settings.seed
+    min_score = settings.min_score
     repairs = result.repairs_used
     lines = [
         f"datagen create: {'ok' if passed else 'below the quality bar'} "
@@ -382,9 +378,12 @@ def _end(
     error: str | None = None,
     score: float | None = None,
 ) -> None:
-    from datagen.agent.providers.anthropic import cost_estimate
-
     totals = usage or _usage_from(transcript)
+    cost = None
+    if provider.model:  # an LLM provider: its price table (an offline run never loads an SDK)
+        from datagen.agent.providers.anthropic import cost_estimate
+
+        cost = cost_estimate(provider.model, totals)
     transcript.write(
         "end",
         status=status,
@@ -392,7 +391,7 @@ def _end(
         score=score,
         error=error,
         usage=totals.to_dict(),
-        cost_estimate_usd=cost_estimate(provider.model, totals),
+        cost_estimate_usd=cost,
         # HTTP requests, retries included (LLM providers only)
         http_requests=getattr(provider, "requests", None),
     )

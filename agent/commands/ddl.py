@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from datagen.agent.commands.options import schema_argument
 from datagen.engine.ddl import DIALECTS, ddl_script
 from datagen.engine.load import load_dataset
 
 
 @click.command("ddl")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @click.option(
     "--dialect",
     type=click.Choice(DIALECTS),

@@ -8,13 +8,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from datagen.agent.commands.options import schema_argument
 from datagen.engine import dsl
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan, parse_row_overrides
 
 
 @click.command("describe")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @click.option("--rows", "row_items", multiple=True, metavar="TABLE=N", help="As for generate.")
 @click.option("--scale", type=float, default=1.0, show_default=True, help="As for generate.")
 def describe_cmd(schema: Path, row_items: tuple[str, ...], scale: float) -> None:

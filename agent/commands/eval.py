@@ -37,6 +37,7 @@ from datagen.agent.evals.runner import (
 from datagen.agent.loop import LoopSettings
 from datagen.agent.providers.base import ProviderError
 from datagen.engine.errors import InputError
+from datagen.engine.run import DEFAULT_SEED
 from datagen.prompts import load_prompts
 
 
@@ -80,7 +81,7 @@ from datagen.prompts import load_prompts
     help="Exit 1 when the share of passing cases is below this.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True, help="Master seed.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Master seed.")
 @click.option(
     "--report",
     "report_path",

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
+from datagen.agent.commands.options import schema_argument
 from datagen.engine import dsl
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers, dry_run, generate_dataset
+from datagen.engine.formats import format_names, get_format, parse_formats
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
+from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.run.progress import RunProgress, summary_line
 from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
-from datagen.engine.writers import FILE_FORMATS, FORMATS, parse_formats
 
 
 def _human_bytes(n: float) -> str:
@@ -48,7 +41,7 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 
 
 @click.command("generate")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @click.option(
     "--out",
     "-o",
@@ -80,7 +73,8 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     default="parquet",
     show_default=True,
     metavar="FORMAT[,FORMAT...]",
-    help=f"One or several of: {', '.join(FORMATS)} (e.g. parquet,sqlite). See docs/formats.md.",
+    help=f"One or several of: {', '.join(format_names())} (e.g. parquet,sqlite). "
+    "See docs/formats.md.",
 )
 @click.option(
     "--profile",
@@ -190,11 +184,11 @@ def generate_cmd(
     """
     console = Console(stderr=True)
     dataset = load_dataset(schema)
-    seed = seed if seed is not None else (dataset.seed if dataset.seed is not None else 42)
+    seed = resolve_seed(seed, dataset)
     rows = parse_row_overrides(row_items, dataset)
     workers = workers or default_workers()
     formats = parse_formats(fmt)
-    sizing_format = next((f for f in formats if f in FILE_FORMATS), "parquet")
+    sizing_format = next((f for f in formats if not get_format(f).one_file), "parquet")
     sizing = choose_scale(
         dataset,
         scale,
@@ -219,38 +213,21 @@ def generate_cmd(
         _events_to_stdout(dataset, seed, rows, scale, profile, workers)
         return
     out = out or Path("out") / dataset.metadata.name
-    started = time.perf_counter()
-    show = not quiet and console.is_terminal
-    with Progress(
-        TextColumn("{task.description:<18}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def on_block(table: str, done: int, total: int) -> None:
-            if table not in tasks:
-                tasks[table] = progress.add_task(table, total=total)
-            progress.update(tasks[table], completed=done)
-
-        result = generate_dataset(
-            dataset,
-            out,
-            seed=seed,
-            fmt=formats,
-            rows=rows,
-            scale=scale,
-            on_block=on_block,
-            workers=workers,
-            profile=profile,
-            dsn=dsn,
-            scheduler=scheduler,
-            address=address,
-        )
-    elapsed = time.perf_counter() - started
+    options = RunOptions(
+        formats=formats,
+        rows=rows,
+        scale=scale,
+        profile=profile,
+        dsn=dsn,
+        workers=workers,
+        scheduler=scheduler,
+        address=address,
+        validate=run_validate,
+        html=write_html,
+        min_score=min_score,
+    )
+    with RunProgress(console, enabled=not quiet) as progress:
+        result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)
     if not quiet:
         title = f"{dataset.metadata.name}: seed {seed}, {', '.join(formats)}"
         if profile != "clean":
@@ -258,24 +235,17 @@ def generate_cmd(
         summary = Table(title=title, title_justify="left")
         for name in ("table", "rows", "columns", "size"):
             summary.add_column(name, justify="left" if name == "table" else "right")
-        for t in result.tables:
+        for t in result.generated.tables:
             summary.add_row(t.name, f"{t.rows:,}", str(t.columns), _human_bytes(t.bytes))
         console.print(summary)
-        rate = result.total_rows / elapsed if elapsed > 0 else 0
-        console.print(f"{result.total_rows:,} rows in {elapsed:.2f}s ({rate:,.0f} rows/s) -> {out}")
-    if run_validate or write_html:
-        from datagen.engine.validate import render_console, validate_dataset
+        console.print(summary_line(result.total_rows, result.seconds, str(out)))
+    if result.report is not None:
+        from datagen.engine.validate import render_console
 
-        report = validate_dataset(dataset, out)
-        (out / "report.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
-        render_console(report, console)
-        if write_html:
-            from datagen.engine.htmlreport import write_html_report
-
-            html_path = write_html_report(dataset, out, report, min_score=min_score)
-            click.echo(f"HTML report: {html_path}")
-        structural_failed = any(c.category == "structural" and not c.passed for c in report.checks)
-        if report.score < min_score or structural_failed:
+        render_console(result.report, console)
+        if result.html is not None:
+            click.echo(f"HTML report: {result.html}")
+        if not result.report.ok(min_score):
             sys.exit(1)
 
 

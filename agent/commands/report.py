@@ -7,21 +7,25 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from datagen.agent.commands.options import data_dir_option
-from datagen.engine.htmlreport import HTML_FILE, write_html_report
+from datagen.agent.commands.options import (
+    data_dir_option,
+    data_format_option,
+    dsn_option,
+    schema_argument,
+)
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import validate_dataset
 
 
 @click.command("report")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @data_dir_option
 @click.option(
     "--out",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"Where to write the HTML [default: DATA/{HTML_FILE}].",
+    help="Where to write the HTML [default: DATA/report.html].",
 )
 @click.option(
     "--json",
@@ -36,12 +40,8 @@ from datagen.engine.validate import validate_dataset
     default=None,
     help="Show pass/fail against this score on the page (the exit code stays 0).",
 )
-@click.option(
-    "--data-format",
-    type=click.Choice(["parquet", "csv"]),
-    default=None,
-    help="Format of the table files [default: from .metadata.json, else the files found].",
-)
+@data_format_option
+@dsn_option
 def report_cmd(
     schema: Path,
     data_dir: Path,
@@ -49,6 +49,7 @@ def report_cmd(
     json_path: Path | None,
     min_score: float | None,
     data_format: str | None,
+    dsn: str | None,
 ) -> None:
     """Write a self-contained HTML quality report for the dataset in --data.
 
@@ -65,11 +66,13 @@ def report_cmd(
       datagen report shop.json -d out/shop --out shop-report.html --min-score 95
     """
     dataset = load_dataset(schema)
-    report = validate_dataset(dataset, data_dir, fmt=data_format)
+    report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
     if json_path is not None:
         report.write(json_path)
+    from datagen.engine.htmlreport import write_html_report
+
     path = write_html_report(
-        dataset, data_dir, report, out=out, fmt=data_format, min_score=min_score
+        dataset, data_dir, report, out=out, fmt=data_format, min_score=min_score, dsn=dsn
     )
     failed = len(report.failed())
     Console(stderr=True, highlight=False).print(

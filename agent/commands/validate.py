@@ -8,14 +8,18 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from datagen.agent.commands.options import data_dir_option
+from datagen.agent.commands.options import (
+    data_dir_option,
+    data_format_option,
+    dsn_option,
+    schema_argument,
+)
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import render_console, replay, validate_dataset
-from datagen.engine.validate.source import FORMATS
 
 
 @click.command("validate")
-@click.argument("schema", type=click.Path(dir_okay=False, path_type=Path))
+@schema_argument
 @data_dir_option
 @click.option(
     "--report",
@@ -40,12 +44,8 @@ from datagen.engine.validate.source import FORMATS
     show_default=True,
     help="Console output: a Rich summary, or the JSON report on stdout.",
 )
-@click.option(
-    "--data-format",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Format of the table files [default: from .metadata.json, else the files found].",
-)
+@data_format_option
+@dsn_option
 @click.option(
     "--replay",
     "run_replay",
@@ -65,6 +65,7 @@ def validate_cmd(
     min_score: float,
     output: str,
     data_format: str | None,
+    dsn: str | None,
     run_replay: bool,
     write_html: bool,
 ) -> None:
@@ -89,7 +90,7 @@ def validate_cmd(
       datagen validate shop.json -d out/shop --html
     """
     dataset = load_dataset(schema)
-    report = validate_dataset(dataset, data_dir, fmt=data_format)
+    report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
     if run_replay:
         report = report.with_check(replay(dataset, data_dir))
     if report_path is not None:
@@ -105,7 +106,7 @@ def validate_cmd(
         from datagen.engine.htmlreport import write_html_report
 
         html_path = write_html_report(
-            dataset, data_dir, report, fmt=data_format, min_score=min_score
+            dataset, data_dir, report, fmt=data_format, min_score=min_score, dsn=dsn
         )
         # stdout stays pure JSON with --format json
         click.echo(f"HTML report: {html_path}", err=output == "json")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datagen.agent.evals.cases import Case, Expect
 from datagen.engine import dsl
 from datagen.engine.relations import foreign_keys
+from datagen.engine.run import DEFAULT_SEED
 
 Verdict = tuple[bool, str]
 
@@ -29,7 +30,7 @@ class RunOutcome:
     clarifications: int = 0
     refused: bool = False
     error: str | None = None  # why there is no dataset (first line), when there is none
-    seed: int = 42
+    seed: int = DEFAULT_SEED
 
 
 # --------------------------------------------------------------------------- names
@@ -95,7 +96,10 @@ def planned_rows(dataset: dsl.Dataset, seed: int) -> dict[str, int]:
 
 
 def rows_within(
-    dataset: dsl.Dataset, expect: Expect, rows: dict[str, int] | None = None, seed: int = 42
+    dataset: dsl.Dataset,
+    expect: Expect,
+    rows: dict[str, int] | None = None,
+    seed: int = DEFAULT_SEED,
 ) -> list[Verdict]:
     rows = rows if rows is not None else planned_rows(dataset, seed)
     verdicts = []

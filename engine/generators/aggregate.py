@@ -46,10 +46,9 @@ def collect_aggregate(
     feed: Feed,
     parent_rows: int,
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-) -> object:
-    """One value per parent row: the parts of every block, a default where none came."""
-    from datagen.engine.execute import Kept
-
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """One value per parent row (and the null mask): the parts of every block, a default
+    where none came."""
     node = dataset.node(feed.parent)
     assert node is not None
     col = node.column(feed.column)
@@ -68,4 +67,4 @@ def collect_aggregate(
             continue
         values[parents] = as_numpy(part, col.type) if col.type != "string" else part.astype(str)
         mask[parents] = False if part_mask is None else part_mask
-    return Kept(values, mask if mask.any() else None)
+    return values, (mask if mask.any() else None)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -12,8 +13,27 @@ from datagen.engine.expressions import Siblings
 from datagen.engine.rng import stream
 from datagen.engine.values import Values
 
-if TYPE_CHECKING:
-    from datagen.engine.execute import TableStore
+
+class KeptTables(Protocol):
+    """What a generator may read of the tables generated before its own
+    (engine/store.py's TableStore): row counts and the kept columns."""
+
+    def rows(self, table: str) -> int: ...
+
+    def key_values(self, table: str, column: str, index: np.ndarray) -> np.ndarray: ...
+
+    def take(
+        self, table: str, column: str, index: np.ndarray
+    ) -> tuple[Values, np.ndarray | None]: ...
+
+    def distinct(self, table: str, column: str) -> Values: ...
+
+    def sorted_seconds(self, table: str, column: str) -> np.ndarray: ...
+
+    @property
+    def aggregates(self) -> Mapping[tuple[str, str], Any]:
+        """(parent, column) -> the collected values of an aggregate column (`.values`, `.mask`)."""
+        ...
 
 
 @dataclass
@@ -25,7 +45,7 @@ class BlockContext:
     start: int  # first global row index of the block
     stop: int
     table_rows: int
-    store: TableStore  # kept columns of tables generated earlier
+    store: KeptTables  # kept columns of tables generated earlier
     columns: dict[str, Values] = field(default_factory=dict)  # this block, so far
     masks: dict[str, np.ndarray] = field(default_factory=dict)  # null masks, so far
     # Row index into the referenced table for every FK column of this block.

@@ -23,7 +23,6 @@ from pathlib import Path
 import pyarrow as pa
 
 from datagen.engine import dsl
-from datagen.engine.errors import InputError
 from datagen.engine.htmlreport.behaviour import declared_shapes
 from datagen.engine.htmlreport.graph import relationship_svg
 from datagen.engine.htmlreport.page import (
@@ -36,8 +35,8 @@ from datagen.engine.htmlreport.plots import render_all
 from datagen.engine.htmlreport.profile import Profiler
 from datagen.engine.htmlreport.style import CSS
 from datagen.engine.validate import Report, validate_dataset
-from datagen.engine.validate.run import detect_format, read_metadata
-from datagen.engine.validate.source import FORMATS, ArrowSource, TableSource, open_table
+from datagen.engine.validate.run import open_data
+from datagen.engine.validate.source import ArrowSource, TableSource
 
 HTML_FILE = "report.html"
 
@@ -57,13 +56,14 @@ def html_report(
     *,
     fmt: str | None = None,
     min_score: float | None = None,
+    dsn: str | None = None,
 ) -> str:
     """The HTML report of the dataset in `data_dir`; validates first unless `report` is given."""
     data_dir = Path(data_dir)
     if report is None:
-        report = validate_dataset(dataset, data_dir, fmt=fmt)
-    sources, sizes = open_directory(dataset, data_dir, fmt)
-    return render_html(dataset, report, sources, sizes=sizes, min_score=min_score)
+        report = validate_dataset(dataset, data_dir, fmt=fmt, dsn=dsn)
+    data = open_data(dataset, data_dir, fmt, dsn=dsn)
+    return render_html(dataset, report, data.sources, sizes=data.sizes(), min_score=min_score)
 
 
 def write_html_report(
@@ -74,9 +74,10 @@ def write_html_report(
     out: str | Path | None = None,
     fmt: str | None = None,
     min_score: float | None = None,
+    dsn: str | None = None,
 ) -> Path:
     """Write the report (default `<data_dir>/report.html`) atomically and return its path."""
-    html = html_report(dataset, data_dir, report, fmt=fmt, min_score=min_score)
+    html = html_report(dataset, data_dir, report, fmt=fmt, min_score=min_score, dsn=dsn)
     path = Path(out) if out is not None else Path(data_dir) / HTML_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -154,25 +155,3 @@ def render_html(
         css=CSS,
         min_score=min_score,
     )
-
-
-def open_directory(
-    dataset: dsl.Dataset, data_dir: Path, fmt: str | None = None
-) -> tuple[dict[str, TableSource], dict[str, int | None]]:
-    """The table files the validator reads (same rules), and each table's size in bytes."""
-    if not data_dir.is_dir():
-        raise InputError(f"data directory not found: {data_dir}")
-    meta = read_metadata(data_dir)
-    fmt = fmt or meta.get("format") or detect_format(dataset, data_dir)
-    if fmt not in FORMATS:
-        raise InputError(f"cannot report on format `{fmt}`: use one of {', '.join(FORMATS)}")
-    recorded = meta.get("tables") if isinstance(meta.get("tables"), dict) else {}
-    sources: dict[str, TableSource] = {}
-    sizes: dict[str, int | None] = {}
-    for node in dataset.nodes:
-        info = recorded.get(node.id) or {}
-        path = data_dir / str(info.get("file") or f"{node.id}.{fmt}")
-        if path.is_file():
-            sources[node.id] = open_table(node.id, path, fmt, node)
-            sizes[node.id] = path.stat().st_size
-    return sources, sizes

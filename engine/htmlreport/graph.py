@@ -1,6 +1,6 @@
 """The relationship graph as inline SVG: tables in columns by generation level, FKs as arrows.
 
-Laid out here from the DAG's levels (networkx), so no graphviz binary is
+Laid out here from the DAG's levels (relations.levels), so no graphviz binary is
 needed: level 0 on the left, every table one column right of the last table
 it needs. An arrow goes from a referenced table to the table holding the
 foreign key, labelled with the FK column.
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-
-import networkx as nx
 
 from datagen.engine import dsl, relations
 
@@ -36,7 +34,7 @@ class Box:
 def layout(dataset: dsl.Dataset) -> dict[str, Box]:
     try:
         levels = relations.levels(dataset)
-    except nx.NetworkXUnfeasible:  # a cycle: the plan rejects it, the report still draws
+    except relations.CycleError:  # a cycle: the plan rejects it, the report still draws
         levels = [[node.id for node in dataset.nodes]]
     levels = _fewer_crossings(dataset, levels)
     # room above the boxes for self-reference loops

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from datagen.engine import dsl
+from datagen.engine.validate.arrays import ArrayLike, decoded, to_numpy, true_mask, valid_mask
+from datagen.engine.validate.keys import KeyIndex
 from datagen.engine.validate.report import MAX_EXAMPLES
 from datagen.engine.validate.source import TableSource
+from datagen.engine.validate.time_cells import column_bins
+
+__all__ = [
+    "ArrayLike",
+    "Batch",
+    "Context",
+    "Examples",
+    "decoded",
+    "to_numpy",
+    "true_mask",
+    "valid_mask",
+]
 
 BATCH_ROWS = 1 << 18
-
-ArrayLike: TypeAlias = pa.Array | pa.ChunkedArray | np.ndarray
 
 
 @dataclass
@@ -82,7 +93,7 @@ class Context:
     resolved: dict[tuple[str, str], Any] = field(default_factory=dict)
     # per datetime column and dimension: each row's hour / weekday / month (-1: null)
     calendar_bins: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
-    key_indexes: dict[tuple[str, str], Any] = field(default_factory=dict)
+    key_indexes: dict[tuple[str, str], KeyIndex] = field(default_factory=dict)
     # checks that could not run (their table or column is missing or mistyped)
     skipped: list[dict[str, Any]] = field(default_factory=list)
 
@@ -148,8 +159,6 @@ class Context:
 
         One scan fills all three dimensions: 3 bytes per row, less than the column.
         """
-        from datagen.engine.validate.time_cells import column_bins
-
         key = (table, column, dimension)
         if key not in self.calendar_bins:
             rows = self.num_rows(table)
@@ -162,37 +171,7 @@ class Context:
                 self.calendar_bins[(table, column, name)] = out
         return self.calendar_bins[key]
 
-    def key_index(self, table: str, column: str) -> Any:
-        from datagen.engine.validate.keys import KeyIndex
-
+    def key_index(self, table: str, column: str) -> KeyIndex:
         if (table, column) not in self.key_indexes:
             self.key_indexes[(table, column)] = KeyIndex(self.column(table, column))
         return self.key_indexes[(table, column)]
-
-
-def decoded(values: Any) -> Any:
-    if pa.types.is_dictionary(values.type):
-        return values.cast(values.type.value_type)
-    return values
-
-
-def to_numpy(values: ArrayLike, dtype: Any = None) -> np.ndarray:
-    """Values as numpy (nulls must have been filled or dropped first)."""
-    if isinstance(values, np.ndarray):
-        array = values
-    else:
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-        array = values.to_numpy(zero_copy_only=False)
-    return array.astype(dtype) if dtype is not None else array
-
-
-def valid_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    if values.null_count == 0:
-        return np.ones(len(values), dtype=bool)
-    return to_numpy(values.is_valid())
-
-
-def true_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A boolean Arrow result as numpy, null counted as False."""
-    return to_numpy(pc.fill_null(values, False))

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datagen.engine.validate.context import to_numpy, valid_mask
+from datagen.engine.validate.arrays import to_numpy, valid_mask
 
 
 def _sortable(arrow_type: pa.DataType) -> bool:

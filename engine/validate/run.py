@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,12 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
+from datagen.engine.formats import Format, ReadRequest, detect_format, readable_format
 from datagen.engine.load import schema_hash
 from datagen.engine.validate.behavioral import behavioral_checks
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Report
-from datagen.engine.validate.source import FORMATS, ArrowSource, TableSource, open_table
+from datagen.engine.validate.source import ArrowSource, TableSource
 from datagen.engine.validate.structural import structural_checks
 from datagen.engine.validate.values import value_checks
 
@@ -24,56 +26,72 @@ REPORT_FILE = "report.json"
 
 
 def validate_dataset(
-    dataset: dsl.Dataset, data_dir: str | Path, *, fmt: str | None = None
+    dataset: dsl.Dataset, data_dir: str | Path, *, fmt: str | None = None, dsn: str | None = None
 ) -> Report:
-    """Validate the files in `data_dir` (`<table>.parquet` or `<table>.csv`).
+    """Validate the dataset in `data_dir`, in any format the registry reads back.
 
     The format comes from `fmt`, else `.metadata.json`, else the files found.
     Row counts are expected as recorded in `.metadata.json` when present (it
     knows the `--rows`/scale overrides), else as the schema declares.
-    Raises InputError for a missing directory or an unreadable file.
+    Raises InputError for a missing directory, an unreadable file or a format
+    that holds no tables (`events`).
     """
     current_hash = schema_hash(dataset)
     dataset = dataset.output_view()  # hidden helper columns are not written
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise InputError(f"data directory not found: {data_dir}")
-    meta = read_metadata(data_dir)
-    fmt = fmt or meta.get("format") or detect_format(dataset, data_dir)
-    if fmt not in FORMATS:
-        raise InputError(f"cannot validate format `{fmt}`: use one of {', '.join(FORMATS)}")
-    tables = meta.get("tables")
-    recorded: dict[str, Any] = tables if isinstance(tables, dict) else {}
-    sources: dict[str, TableSource] = {}
-    for node in dataset.nodes:
-        info = recorded.get(node.id) or {}
-        recorded_file = str(info.get("file") or "")
-        # the recorded name is for the recorded format; another format has its own file
-        name = recorded_file if recorded_file.endswith(f".{fmt}") else f"{node.id}.{fmt}"
-        path = data_dir / name
-        if path.is_file():
-            sources[node.id] = open_table(node.id, path, fmt, node)
+    data = open_data(dataset, data_dir, fmt, dsn=dsn)
+    meta = data.metadata
+    recorded = meta.get("tables")
     rows_expected = {
         table: int(info["rows"])
-        for table, info in recorded.items()
+        for table, info in (recorded.items() if isinstance(recorded, dict) else [])
         if isinstance(info, dict) and isinstance(info.get("rows"), int)
     }
     recorded_hash = (meta.get("schema") or {}).get("hash") if meta else None
-    data: dict[str, Any] = {
+    context: dict[str, Any] = {
         "dir": str(data_dir),
-        "format": fmt,
+        "format": data.format.name,
         "metadata": bool(meta),
         "seed": meta.get("seed"),
         "schema_hash_matches": None if recorded_hash is None else recorded_hash == current_hash,
     }
     ctx = Context(
         dataset,
-        sources,
+        data.sources,
         rows_expected=rows_expected,
         rows_origin=METADATA_FILE,
-        lenient_types=fmt != "parquet",
+        lenient_types=not data.format.exact_types,
     )
-    return _run(ctx, _context(dataset, current_hash, data))
+    return _run(ctx, _context(dataset, current_hash, context))
+
+
+@dataclass
+class OpenData:
+    """A dataset read back: its format, one source per table found, `.metadata.json`."""
+
+    format: Format
+    sources: dict[str, TableSource]
+    metadata: dict[str, Any]
+
+    def sizes(self) -> dict[str, int | None]:
+        """Bytes per table: its own file's, unknown (None) when tables share a file."""
+        return {
+            name: (Path(source.location).stat().st_size if not self.format.one_file else None)
+            for name, source in self.sources.items()
+        }
+
+
+def open_data(
+    dataset: dsl.Dataset, data_dir: Path, fmt: str | None = None, *, dsn: str | None = None
+) -> OpenData:
+    """The tables of `data_dir` as the validator and the report read them (one rule for both)."""
+    if not data_dir.is_dir():
+        raise InputError(f"data directory not found: {data_dir}")
+    meta = read_metadata(data_dir)
+    name = fmt or meta.get("format") or detect_format(dataset, data_dir) or "parquet"
+    entry = readable_format(str(name), flag="--data-format" if fmt else "format")
+    request = ReadRequest(dataset, data_dir, meta, dsn=dsn)
+    return OpenData(entry, entry.open_tables(request) if entry.open_tables else {}, meta)
 
 
 def validate_tables(
@@ -144,10 +162,3 @@ def read_metadata(data_dir: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise InputError(f"{path} is not a JSON object")
     return meta
-
-
-def detect_format(dataset: dsl.Dataset, data_dir: Path) -> str:
-    for fmt in FORMATS:
-        if any((data_dir / f"{node.id}.{fmt}").is_file() for node in dataset.nodes):
-            return fmt
-    return FORMATS[0]

@@ -1,4 +1,7 @@
-"""Where the validator reads a table from: an in-memory Arrow table, a Parquet or a CSV file.
+"""Where the validator reads a table from: an in-memory Arrow table, a Parquet or a text file.
+
+The format registry (`engine.formats`) picks the source of each format; databases
+have theirs in `engine.formats.readers`.
 
 Checks ask for the few columns they need; a Parquet table reads just those
 columns each time, so memory is bounded by the largest column set one check
@@ -123,7 +126,7 @@ class TextSource(TableSource):
         for index, field in enumerate(table.schema):
             col = node.column(field.name)
             if col is not None:
-                typed = _declared(table.column(index), col.type)
+                typed = conform_to_declared(table.column(index), col.type)
                 if typed is not None:
                     table = table.set_column(index, field.name, typed)
         self.table = table
@@ -137,8 +140,12 @@ class TextSource(TableSource):
         return self.table.select(columns)
 
 
-def _declared(values: pa.ChunkedArray, declared: str) -> pa.ChunkedArray | None:
-    """The column cast to its declared type when the text left it untyped, else None."""
+def conform_to_declared(values: pa.ChunkedArray, declared: str) -> pa.ChunkedArray | None:
+    """The column cast to its declared type when the storage left it untyped, else None.
+
+    Text (CSV, JSON, SQLite) has no date type and SQLite stores booleans as 0/1;
+    a value that does not convert leaves the column as stored, a type mismatch.
+    """
     if pa.types.is_null(values.type):
         return values.cast(ARROW_TYPES[declared])
     is_text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
@@ -152,6 +159,9 @@ def _declared(values: pa.ChunkedArray, declared: str) -> pa.ChunkedArray | None:
         days = values.cast(pa.date32())
         if pc.all(pc.equal(days.cast(values.type), values)).as_py() is not False:
             return days
+    if declared == "bool" and pa.types.is_integer(values.type):
+        if pc.all(pc.is_in(values, pa.array([0, 1], values.type))).as_py() is not False:
+            return values.cast(pa.bool_())
     return None
 
 
@@ -193,22 +203,6 @@ class JsonSource(TextSource):
         if not isinstance(rows, list):
             raise ValueError("expected a JSON array of row objects")
         return pa.Table.from_pylist(rows) if rows else _empty_table(node)
-
-
-FORMATS = ("parquet", "csv", "jsonl", "json")
-TEXT_SOURCES: dict[str, type[TextSource]] = {
-    "csv": CsvSource,
-    "jsonl": JsonLinesSource,
-    "json": JsonSource,
-}
-
-
-def open_table(name: str, path: Path, fmt: str, node: dsl.Node) -> TableSource:
-    if fmt == "parquet":
-        return ParquetSource(name, path)
-    if fmt in TEXT_SOURCES:
-        return TEXT_SOURCES[fmt](name, path, node)
-    raise InputError(f"cannot validate format `{fmt}`: use one of {', '.join(FORMATS)}")
 
 
 # --------------------------------------------------------------------------- types

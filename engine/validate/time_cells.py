@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl
-from datagen.engine.validate.context import to_numpy
+from datagen.engine.validate.arrays import to_numpy
 
 LABELS = {
     "hour": [f"{h:02d}h" for h in range(24)],

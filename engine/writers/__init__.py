@@ -8,7 +8,8 @@ A `Sink` receives a whole dataset, table by table in DAG order; it opens a
   server through COPY;
 - `events` writes one NDJSON feed of every fact row ordered by time.
 Everything file-based is written inside the run's temporary directory and
-published by `generate_dataset` when the run is complete.
+published by `generate_dataset` when the run is complete. Which sink serves
+which format name is the format registry's business (`engine.formats`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ import pyarrow as pa
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 
-FILE_FORMATS = ("parquet", "csv", "jsonl", "json")
-DATABASE_FORMATS = ("duckdb", "sqlite", "postgres")
-FORMATS = (*FILE_FORMATS, *DATABASE_FORMATS, "events")
+FILE_FORMATS = ("parquet", "csv", "jsonl", "json")  # the file-per-table writers of `open_writer`
 
 
 class TableWriter(Protocol):
@@ -57,25 +56,6 @@ class Sink(Protocol):
         ...
 
     def abort(self) -> None: ...
-
-
-def parse_formats(text: str | list[str] | tuple[str, ...]) -> list[str]:
-    """`parquet,sqlite` -> ["parquet", "sqlite"]: known names, no repeats, order kept."""
-    items = text.split(",") if isinstance(text, str) else list(text)
-    formats: list[str] = []
-    for item in (i.strip().lower() for i in items):
-        if not item:
-            continue
-        if item not in FORMATS:
-            raise InputError(
-                f"--format {item!r} is not supported; choose from: {', '.join(FORMATS)} "
-                "(several at once with commas: parquet,sqlite)"
-            )
-        if item not in formats:
-            formats.append(item)
-    if not formats:
-        raise InputError(f"--format is empty; choose from: {', '.join(FORMATS)}")
-    return formats
 
 
 def open_writer(
@@ -136,28 +116,8 @@ def open_sink(
     constraints: bool = True,
     dsn: str | None = None,
 ) -> Sink:
-    """constraints=False: database tables without keys or checks (dirty profiles)."""
-    if fmt in FILE_FORMATS:
-        return FileSink(fmt, directory)
-    if fmt == "sqlite":
-        from datagen.engine.writers.sqlite import SqliteSink
+    """The registered format's sink. constraints=False: no keys or checks (dirty profiles)."""
+    from datagen.engine.formats import SinkRequest, get_format
 
-        return SqliteSink(directory, dataset, constraints=constraints)
-    if fmt == "duckdb":
-        from datagen.engine.writers.duckdb import DuckdbSink
-
-        return DuckdbSink(directory, dataset, constraints=constraints)
-    if fmt == "postgres":
-        from datagen.engine.writers.postgres import PostgresSink
-
-        if not dsn:
-            raise InputError(
-                "--format postgres needs --dsn postgresql://user@host/dbname "
-                "(or the DATAGEN_DSN environment variable)"
-            )
-        return PostgresSink(dsn, dataset, constraints=constraints)
-    if fmt == "events":
-        from datagen.engine.writers.events import EventsSink
-
-        return EventsSink(directory, dataset)
-    raise InputError(f"--format {fmt!r} is not supported; choose from: {', '.join(FORMATS)}")
+    request = SinkRequest(directory, dataset, constraints=constraints, dsn=dsn)
+    return get_format(fmt).open_sink(request)

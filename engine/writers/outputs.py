@@ -25,22 +25,15 @@ from datagen.engine.corruption import (
     check_profile,
     nullable,
 )
-from datagen.engine.writers import FILE_FORMATS, Sink, TableWriter, open_sink, parse_formats
+from datagen.engine.formats import get_format, parse_formats, primary_format
+from datagen.engine.writers import Sink, TableWriter, open_sink
 from datagen.engine.writers.events import EventsSink, EventsTableWriter
-
-# formats `datagen validate` reads: the one .metadata.json names as "format"
-VALIDATOR_FORMATS = ("parquet", "csv")
 
 
 @dataclass
 class Published:
     files: list[str]  # to move from the temporary directory into --out
     metadata: dict[str, Any] = field(default_factory=dict)  # added to .metadata.json
-
-
-def primary_format(formats: list[str]) -> str:
-    """The format recorded as `format` in .metadata.json: one the validator reads if any."""
-    return next((f for f in formats if f in VALIDATOR_FORMATS), formats[0])
 
 
 class Outputs:
@@ -104,7 +97,7 @@ class Outputs:
             if isinstance(sink, EventsSink) and sink.defects is not None:
                 self.defects.append(sink.defects.cast(DEFECT_SCHEMA))
         metadata: dict[str, Any] = {}
-        if len(self.formats) > 1 or self.primary not in VALIDATOR_FORMATS:
+        if len(self.formats) > 1 or get_format(self.primary).one_file:
             metadata["formats"] = by_format
         if "postgres" in self.formats:
             from datagen.engine.writers.postgres import redact
@@ -155,7 +148,7 @@ class OutputTable:
         self.rows = 0
         primary = next((w for f, w in writers if f == outputs.primary), None)
         self.filename = primary.filename if primary is not None else ""
-        self._measured = outputs.primary in FILE_FORMATS
+        self._measured = not get_format(outputs.primary).one_file
 
     @property
     def bytes(self) -> int:

@@ -1,0 +1,1 @@
+"""One module per field (health, transport, retail...), each with an `ENTRIES` list."""

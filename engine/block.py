@@ -1,0 +1,263 @@
+"""One block of one table: a pure function of (plan, table, block index, kept columns).
+
+That purity is what makes output independent of scheduling: any executor
+(inline, threads, a Dask cluster) computes the same bytes for a block.
+Inequality constraints are repaired here, by construction, row by row vector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from datagen.engine import dsl
+from datagen.engine.generators import BlockContext, generate_column
+from datagen.engine.generators.aggregate import aggregate_part
+from datagen.engine.generators.temporal import FREQ_SECONDS, freq_of, window_of
+from datagen.engine.modifiers import apply_modifiers
+from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
+from datagen.engine.relations import fk_between
+from datagen.engine.rng import stream
+from datagen.engine.store import TableStore
+from datagen.engine.values import Values, as_numpy, to_arrow
+
+
+def fanout_counts(plan: Plan, table: str, parent_rows: int) -> np.ndarray:
+    """Children per parent row, all drawn at once from the table's fanout stream."""
+    fanout = plan.tables[table].node.fanout
+    assert fanout is not None
+    rng = stream(plan.seed, table, "__fanout__")
+    if fanout.distribution == "poisson":
+        counts = rng.poisson(fanout.lambda_, parent_rows)
+    else:
+        counts = rng.integers(fanout.min, (fanout.max or fanout.min) + 1, parent_rows)
+    upper = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
+    return np.clip(counts, fanout.min, upper).astype(np.int64)
+
+
+@dataclass
+class TableRun:
+    table: TablePlan
+    rows: int
+    cumulative: np.ndarray | None  # facts: cumulative fanout counts over parent rows
+    # first row of each block and the end: set when blocks must hold whole parents
+    bounds: np.ndarray | None = None
+    skip: frozenset[str] = frozenset()  # columns not computed (a parent's first pass)
+
+    @property
+    def blocks(self) -> int:
+        if self.bounds is not None:
+            return len(self.bounds) - 1
+        return (self.rows + BLOCK_ROWS - 1) // BLOCK_ROWS
+
+    def block_range(self, block: int) -> tuple[int, int]:
+        if self.bounds is not None:
+            return int(self.bounds[block]), int(self.bounds[block + 1])
+        start = block * BLOCK_ROWS
+        return start, min(self.rows, start + BLOCK_ROWS)
+
+
+def parent_aligned_bounds(cumulative: np.ndarray) -> np.ndarray:
+    """Block bounds at the first parent boundary at or after each multiple of BLOCK_ROWS.
+
+    A block then holds all the children of its parents (previous(), running sums
+    and aggregates into the parent need them together); it is a function of the
+    fanout counts only, so it does not depend on the number of workers.
+    """
+    total = int(cumulative[-1]) if len(cumulative) else 0
+    targets = np.arange(BLOCK_ROWS, total, BLOCK_ROWS, dtype=np.int64)
+    cuts = cumulative[np.searchsorted(cumulative, targets, side="left")]
+    return np.unique(np.concatenate(([0], cuts, [total]))).astype(np.int64)
+
+
+def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
+    tp = plan.tables[table]
+    if tp.parent is None:
+        assert tp.rows is not None
+        return TableRun(tp, tp.rows, None)
+    counts = fanout_counts(plan, table, store.rows(tp.parent))
+    cumulative = np.cumsum(counts)
+    rows = int(cumulative[-1]) if len(cumulative) else 0
+    bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
+    return TableRun(tp, rows, cumulative, bounds)
+
+
+def compute_block(
+    plan: Plan, run: TableRun, block: int, store: TableStore
+) -> tuple[pa.RecordBatch, BlockContext]:
+    node = run.table.node
+    start, stop = run.block_range(block)
+    ctx = BlockContext(
+        dataset=plan.dataset,
+        seed=plan.seed,
+        node=node,
+        block=block,
+        start=start,
+        stop=stop,
+        table_rows=run.rows,
+        store=store,
+    )
+    if run.cumulative is not None:
+        ctx.parent_index = _parent_rows(run.cumulative, start, stop)
+        ctx.cumulative = run.cumulative
+    by_name = {c.name: c for c in node.columns}
+    for name in run.table.column_order:
+        if name in run.skip:
+            continue
+        col = by_name[name]
+        values = generate_column(col, ctx)
+        if col.modifiers:
+            values = apply_modifiers(values, col, ctx)
+        for left, op, right_table, right_column in run.table.inequalities:
+            if left == name:
+                values = _repair_inequality(values, col, op, right_table, right_column, ctx)
+        if col.type != "string":
+            values = as_numpy(values, col.type)
+        if col.null_rate > 0:
+            nulls = ctx.rng(name, "nulls").random(ctx.n) < col.null_rate
+            existing = ctx.masks.get(name)
+            ctx.masks[name] = nulls if existing is None else (existing | nulls)
+        ctx.columns[name] = values
+    if run.skip:  # a first pass: only what other tables read is needed
+        return pa.RecordBatch.from_arrays([], names=[]), ctx
+    for feed in run.table.feeds:
+        ctx.aggregate_parts[feed.key] = aggregate_part(ctx, feed)
+    written = [c for c in node.columns if not c.hidden]
+    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in written]
+    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in written])
+    return batch, ctx
+
+
+def _parent_rows(cumulative: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The parent row of each child row in [start, stop): a block is a contiguous range,
+    so two binary searches and a repeat replace one search per row."""
+    if stop <= start:
+        return np.zeros(0, dtype=np.int64)
+    first = int(np.searchsorted(cumulative, start, side="right"))
+    last = int(np.searchsorted(cumulative, stop - 1, side="right"))
+    ends = np.minimum(cumulative[first : last + 1], stop)
+    previous = (
+        cumulative[first - 1 : last] if first > 0 else np.concatenate(([0], cumulative[first:last]))
+    )
+    begins = np.maximum(previous, start)
+    return np.repeat(np.arange(first, last + 1, dtype=np.int64), ends - begins)
+
+
+def _repair_inequality(
+    values: Values, col: dsl.Column, op: str, right_table: str, right_column: str, ctx: BlockContext
+) -> np.ndarray:
+    """Make `col op right` hold by construction, moving only violating rows."""
+    if right_table == ctx.node.id:
+        raw: Values = ctx.columns[right_column]
+        bound_mask = ctx.masks.get(right_column)
+    else:
+        fk = fk_between(ctx.dataset, ctx.node.id, right_table)
+        assert fk is not None
+        raw, bound_mask = ctx.store.take(right_table, right_column, ctx.fk_index[fk.column])
+    if col.type in ("date", "datetime"):
+        return _repair_temporal(
+            as_numpy(values, col.type), as_numpy(raw, "datetime"), bound_mask, col, op, ctx
+        )
+    x = as_numpy(values, col.type)
+    bound = as_numpy(raw, col.type)
+    greater = op in (">", ">=")
+    strict = op in (">", "<")
+    ok = (x > bound if strict else x >= bound) if greater else (x < bound if strict else x <= bound)
+    if bound_mask is not None:
+        ok |= bound_mask
+    bad = ~ok
+    if not bad.any():
+        return x
+    b = bound[bad]
+    distance = np.abs(x[bad] - b)
+    moved = b + distance if greater else b - distance
+    if strict:
+        step = 1 if col.type == "int" else np.abs(b) * 1e-9 + 1e-9
+        moved = (
+            np.where(moved > b, moved, b + step)
+            if greater
+            else np.where(moved < b, moved, b - step)
+        )
+    fixed = x.copy()
+    fixed[bad] = moved
+    return fixed.astype(x.dtype)
+
+
+def _repair_temporal(
+    x: np.ndarray,
+    bound: np.ndarray,
+    bound_mask: np.ndarray | None,
+    col: dsl.Column,
+    op: str,
+    ctx: BlockContext,
+) -> np.ndarray:
+    """Dates and datetimes: compared in microseconds, moved rows land on the column's grid.
+
+    The grid is a day for dates and the column's freq for datetime_series, so a
+    repaired value looks like any other (no stray microseconds), and a date
+    compared with a datetime bound is the first day that satisfies it.
+    """
+    xs = x.astype("datetime64[us]").astype(np.int64)
+    bs = bound.astype("datetime64[us]").astype(np.int64)
+    greater = op in (">", ">=")
+    strict = op in (">", "<")
+    ok = (xs > bs if strict else xs >= bs) if greater else (xs < bs if strict else xs <= bs)
+    if bound_mask is not None:
+        ok |= bound_mask
+    bad = ~ok
+    if not bad.any():
+        return x
+    tick = _grid_microseconds(col, ctx)
+    b = bs[bad]
+    # the first (last) grid point that satisfies the operator
+    if greater:
+        edge = b // tick + 1 if strict else -(-b // tick)
+    else:
+        edge = -(-b // tick) - 1 if strict else b // tick
+    limit = _window_limit_us(col, ctx, greater)
+    u = ctx.rng(col.name, "inequality").random(len(b))
+    if limit is not None:
+        far = (limit - 1) // tick if greater else -(-limit // tick)
+        span = np.maximum(far - edge, 0) if greater else np.maximum(edge - far, 0)
+    else:
+        span = np.abs(xs[bad] - b) // tick
+    steps = np.floor(u * (span + 1)).astype(np.int64)
+    moved = (edge + steps if greater else edge - steps) * tick
+    fixed = xs.copy()
+    fixed[bad] = moved
+    out = fixed.astype("datetime64[us]")
+    return out.astype("datetime64[D]") if col.type == "date" else out
+
+
+def _grid_microseconds(col: dsl.Column, ctx: BlockContext) -> int:
+    if col.type == "date":
+        return 86_400_000_000
+    spec = dsl.generator_spec(col.generator)
+    if isinstance(spec, dsl.DatetimeSeriesSpec) and not col.modifiers:
+        return FREQ_SECONDS[freq_of(spec, ctx.dataset)] * 1_000_000
+    return 1
+
+
+def _window_limit_us(col: dsl.Column, ctx: BlockContext, greater: bool) -> int | None:
+    spec = dsl.generator_spec(col.generator)
+    if not isinstance(spec, dsl.DatetimeSeriesSpec):
+        return None
+    start, end = window_of(spec, ctx.dataset)
+    return (end if greater else start) * 1_000_000
+
+
+BlockOutput = tuple[pa.RecordBatch, dict[str, tuple[Values, np.ndarray | None]]]
+
+
+def block_output(
+    plan: Plan, run: TableRun, block: int, store: TableStore, keep: tuple[str, ...]
+) -> BlockOutput:
+    """A block's batch and the kept columns later tables read: what crosses a process boundary."""
+    batch, ctx = compute_block(plan, run, block, store)
+    kept = {name: (ctx.columns[name], ctx.masks.get(name)) for name in keep}
+    for key, (parents, values, mask) in ctx.aggregate_parts.items():
+        kept[key] = (values, mask)
+        kept[f"{key}:parents"] = (parents, None)
+    return batch, kept

@@ -1,0 +1,245 @@
+"""The generator-kind registry: one self-describing object per generator kind.
+
+A kind is the one place that knows about one spelling of the DSL's
+`"generator": {"<name>": {...}}`. It owns its spec model (pydantic), its
+preflight checks, the columns it reads, its vectorized `generate`, and what
+the rest of the engine (plan, Arrow types, DDL, corruption, validator, HTML
+report) needs to know about it. Nothing outside engine/generators/ asks
+`isinstance(spec, SomeSpec)`: it asks the kind.
+
+Adding a kind is one module (+ one test):
+
+    # engine/generators/my_kind.py
+    class MySpec(Strict):
+        '''One line the JSON Schema and `datagen schema` show.'''
+        size: int = 3
+
+    class MyKind(Kind[MySpec]):
+        name = "my_kind"              # the DSL key
+        spec = MySpec
+        types = frozenset({"int"})    # column types it can make (None: any)
+
+        def generate(self, spec, col, ctx):
+            return np.full(ctx.n, spec.size, dtype=np.int64)
+
+    register_kind(MyKind())
+
+and its import in engine/generators/__init__.py (a kind registered later, e.g.
+by a test or a plugin, needs `datagen.engine.dsl.rebuild()` afterwards so the
+models and the JSON Schema accept it).
+
+Every method but `generate` has a default that suits a plain value generator;
+override only what is true of the kind. Methods take the validated spec first.
+The engine calls them with `dsl` objects (Column, Node, Dataset) but this
+module never imports `dsl` at run time: `dsl` builds its models from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+
+import numpy as np
+from pydantic import BaseModel
+
+from datagen.engine.errors import Problem
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+    from datagen.engine.generators.context import BlockContext
+    from datagen.engine.values import Values
+
+S = TypeVar("S", bound=BaseModel)
+
+Uniqueness = Literal["always", "allowed", "never"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a column stands, for preflight: the schema, the table, the column, JSON paths."""
+
+    dataset: dsl.Dataset
+    node: dsl.Node
+    col: dsl.Column
+    path: str  # nodes[i].columns[j]
+
+    @property
+    def gpath(self) -> str:
+        """The JSON path of the generator's spec: nodes[i].columns[j].generator.<kind>."""
+        return f"{self.path}.generator.{kind_name(self.col.generator)}"
+
+    @property
+    def others(self) -> list[str]:
+        """The other columns of the table."""
+        return [c.name for c in self.node.columns if c.name != self.col.name]
+
+
+@dataclass(frozen=True)
+class TimeShape:
+    """What a temporal kind promises about its values: the window they fall in
+    (epoch seconds, end exclusive), the grid they sit on (seconds) and the
+    declared patterns (dsl.Pattern: dimension + weights)."""
+
+    start: int
+    end: int
+    grid_seconds: int
+    patterns: tuple[Any, ...] = ()
+    in_timeframe: bool = False  # drawn within the schema's timeframe
+
+
+class Kind(Generic[S]):
+    """One generator kind. Subclass, set `name` and `spec`, implement `generate`."""
+
+    name: ClassVar[str]  # the DSL key: "generator": {name: spec}
+    spec: ClassVar[type[BaseModel]]  # the pydantic model of the spec
+    # the generated wrapper model's name in the JSON Schema (default: <Spec without "Spec">Gen)
+    wrapper_name: ClassVar[str | None] = None
+    types: ClassVar[frozenset[str] | None] = None  # column types it can make; None: any
+    # "always": values unique by construction (a key); "never": `unique: true` is refused
+    uniqueness: ClassVar[Uniqueness] = "allowed"
+
+    # ------------------------------------------------------------------ preflight
+
+    def problems(self, spec: S, site: Site) -> Iterable[Problem]:
+        """Problems of this column the models cannot see (references, types of values...).
+        The column type against `types` and `unique` against `uniqueness` are checked
+        by the preflight already."""
+        return ()
+
+    # ------------------------------------------------------------------ plan
+
+    def dependencies(self, spec: S, site: Site) -> set[str]:
+        """Columns of the same row this column reads (they are generated first)."""
+        return set()
+
+    def references(self, spec: S) -> list[str]:
+        """`table.column`s of other tables this column reads (kept in memory, and their
+        tables generated first)."""
+        return []
+
+    def key_reference(self, spec: S) -> str | None:
+        """The `table.column` key this column is a foreign key to, if it is one."""
+        return None
+
+    def vocabulary_rows(self, spec: S) -> int | None:
+        """Rows a vocab table without `rows` gets from this column (the longest wins)."""
+        return None
+
+    # ------------------------------------------------------------------ generation
+
+    def generate(self, spec: S, col: dsl.Column, ctx: BlockContext) -> Values:
+        """The column's values for the rows [ctx.start, ctx.stop): numpy/pyarrow only,
+        no per-row Python; random draws only from ctx.rng(column, purpose) so the
+        bytes depend on nothing but the schema, the seed and the block."""
+        raise NotImplementedError(f"generator kind `{self.name}` has no generate")
+
+    def value_at(self, spec: S, index: np.ndarray) -> np.ndarray | None:
+        """The values at these row indexes when they are a pure function of the index
+        (a sequence): later tables then read them without keeping the column."""
+        return None
+
+    # ------------------------------------------------------------------ output
+
+    def dictionary_encoded(self, spec: S, col: dsl.Column) -> bool:
+        """A string column whose values repeat: stored as an Arrow dictionary."""
+        return False
+
+    def repeats(self, spec: S, col: dsl.Column, row_counts: dict[str, int]) -> bool:
+        """Values repeat enough for Parquet dictionary encoding to pay (any type)."""
+        return False
+
+    def may_be_null(self, spec: S, site: Site) -> bool:
+        """Nulls can appear though the column is not `nullable` (a self-reference's first
+        row, an attribute looked up through a nullable key...)."""
+        return False
+
+    # ------------------------------------------------------------------ what is promised
+
+    def declared_values(self, spec: S) -> list[Any] | None:
+        """The closed set of values this kind draws from, when the schema lists it
+        (corruption draws outsiders from outside it; the validator checks it)."""
+        return None
+
+    def value_shares(self, spec: S) -> list[tuple[Any, float]] | None:
+        """Expected share of each declared value, when the schema fixes them (the
+        validator compares the data's shares with these)."""
+        return None
+
+    def bounds(self, spec: S) -> tuple[float, float] | None:
+        """Numeric bounds the values never leave (corruption makes outliers past them)."""
+        return None
+
+    def time_shape(self, spec: S, dataset: dsl.Dataset) -> TimeShape | None:
+        """Window, grid and patterns of a temporal kind (repairs keep to them, the
+        validator and the report check the patterns)."""
+        return None
+
+    def plot(self, spec: S) -> bool:
+        """Whether a histogram of the values says anything (not for a key sequence)."""
+        return True
+
+
+# --------------------------------------------------------------------------- the registry
+
+KINDS: dict[str, Kind[Any]] = {}
+
+
+def register_kind(kind: Kind[Any], *, replace: bool = False) -> Kind[Any]:
+    """Add a kind (its `name` is its DSL key). Call `datagen.engine.dsl.rebuild()` after
+    registering outside engine/generators/ so the models accept it."""
+    if not getattr(kind, "name", None) or not getattr(kind, "spec", None):
+        raise TypeError(f"{type(kind).__name__} needs a `name` and a `spec` model")
+    if kind.name in KINDS and not replace and KINDS[kind.name] is not kind:
+        raise ValueError(f"generator kind `{kind.name}` is already registered")
+    KINDS[kind.name] = kind
+    return kind
+
+
+def unregister_kind(name: str) -> None:
+    """Remove a kind (tests); call `dsl.rebuild()` afterwards."""
+    KINDS.pop(name, None)
+
+
+def kind_name(generator: Any) -> str | None:
+    """The kind key of a generator: a dict with one known key, or a validated wrapper model."""
+    if isinstance(generator, dict):
+        keys = [k for k in generator if k in KINDS]
+        return keys[0] if len(keys) == 1 else None
+    for name in KINDS:
+        if getattr(generator, name, None) is not None:
+            return name
+    return None
+
+
+def kind_of(col: dsl.Column) -> Kind[Any]:
+    """The kind of a (validated) column's generator."""
+    name = kind_name(col.generator)
+    assert name is not None, "a validated column has exactly one generator kind"
+    return KINDS[name]
+
+
+def spec_of(col: dsl.Column) -> Any:
+    """The (validated) spec of a column's generator."""
+    return getattr(col.generator, kind_of(col).name)
+
+
+def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], Any]]:
+    """Each column of a table with its kind and spec."""
+    for col in node.columns:
+        kind = kind_of(col)
+        yield col, kind, getattr(col.generator, kind.name)
+
+
+__all__ = [
+    "KINDS",
+    "Kind",
+    "Site",
+    "TimeShape",
+    "kind_name",
+    "kind_of",
+    "kinds_with_specs",
+    "register_kind",
+    "spec_of",
+    "unregister_kind",
+]

@@ -1,0 +1,118 @@
+"""What a run keeps of finished tables: the columns later tables read, and row counts.
+
+Only those columns stay in memory (a sequence key is not even kept: its
+values are recomputed from the row index).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from datagen.engine import dsl
+from datagen.engine.generators import sequence
+from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
+
+
+@dataclass
+class Kept:
+    values: np.ndarray | Encoded
+    mask: np.ndarray | None
+
+
+@dataclass
+class TableStore:
+    """Columns of finished tables that later tables read, plus row counts."""
+
+    dataset: dsl.Dataset
+    row_counts: dict[str, int] = field(default_factory=dict)
+    kept: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    # (parent, column) -> the values of an aggregate column, collected from the child
+    aggregates: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    sorted_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+    def rows(self, table: str) -> int:
+        return self.row_counts[table]
+
+    def _sequence(self, table: str, column: str) -> dsl.SequenceSpec | None:
+        node = self.dataset.node(table)
+        col = node.column(column) if node else None
+        if col is not None and not col.modifiers:
+            spec = dsl.generator_spec(col.generator)
+            if isinstance(spec, dsl.SequenceSpec):
+                return spec
+        return None
+
+    def key_values(self, table: str, column: str, index: np.ndarray) -> np.ndarray:
+        spec = self._sequence(table, column)
+        assert spec is not None, "self-references need a sequence key (checked by preflight)"
+        return sequence.value_at(spec, index)
+
+    def take(self, table: str, column: str, index: np.ndarray) -> tuple[Values, np.ndarray | None]:
+        spec = self._sequence(table, column)
+        if spec is not None:
+            return sequence.value_at(spec, index), None
+        kept = self.kept[(table, column)]
+        values = kept.values.take(index) if isinstance(kept.values, Encoded) else kept.values[index]
+        mask = kept.mask[index] if kept.mask is not None else None
+        return values, mask
+
+    def distinct(self, table: str, column: str) -> Values:
+        kept = self.kept.get((table, column))
+        if kept is None:  # a sequence key
+            return sequence.value_at(self._sequence(table, column), np.arange(self.rows(table)))  # type: ignore[arg-type]
+        if isinstance(kept.values, Encoded):
+            used = np.unique(kept.values.codes)
+            return Encoded(
+                np.arange(len(used), dtype=np.int32), kept.values.dictionary.take(pa.array(used))
+            )
+        return np.unique(kept.values)
+
+    def sorted_seconds(self, table: str, column: str) -> np.ndarray:
+        """Non-null epoch seconds of a kept datetime column, sorted once per run (event windows)."""
+        key = (table, column)
+        if key not in self.sorted_cache:
+            kept = self.kept[key]
+            values = np.asarray(kept.values).astype("datetime64[s]").astype(np.int64)
+            self.sorted_cache[key] = np.sort(values if kept.mask is None else values[~kept.mask])
+        return self.sorted_cache[key]
+
+
+class KeptBuilder:
+    """Collects a kept column block by block, then builds it once the table is done."""
+
+    def __init__(self) -> None:
+        self.chunks: list[Values] = []
+        self.masks: list[np.ndarray | None] = []
+
+    def add(self, values: Values, mask: np.ndarray | None) -> None:
+        self.chunks.append(values)
+        self.masks.append(mask)
+
+    def build(self, type_: str) -> Kept:
+        n = sum(len(c) for c in self.chunks)
+        mask = None
+        if any(m is not None for m in self.masks):
+            mask = (
+                np.concatenate(
+                    [
+                        m if m is not None else np.zeros(len(c), bool)
+                        for c, m in zip(self.chunks, self.masks, strict=True)
+                    ]
+                )
+                if self.chunks
+                else np.zeros(0, bool)
+            )
+        if type_ == "string":
+            arrays = [to_arrow(c, "string", None).cast(pa.string()) for c in self.chunks]
+            joined = pa.concat_arrays(arrays) if arrays else pa.array([], pa.string())
+            encoded = joined.dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+            return Kept(Encoded(codes, encoded.dictionary), mask)
+        if not self.chunks:
+            return Kept(as_numpy(np.zeros(0), type_), mask)
+        values = np.concatenate([as_numpy(c, type_) for c in self.chunks])
+        assert len(values) == n
+        return Kept(values, mask)
