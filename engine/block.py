@@ -78,10 +78,28 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
         assert tp.rows is not None
         return TableRun(tp, tp.rows, None)
     counts = fanout_counts(plan, table, store.rows(tp.parent))
+    where = parent_filter(tp)
+    if where is not None:  # parents failing the FK's `where` get no children
+        keep = np.zeros(len(counts), bool)
+        keep[store.rows_where(tp.parent, where)] = True
+        counts = np.where(keep, counts, 0)
+    for col in tp.node.columns:  # filtered FKs: candidates found once, before any block
+        spec = dsl.generator_spec(col.generator)
+        if isinstance(spec, dsl.LookupSpec) and spec.where and spec.on is None:
+            store.rows_where(spec.from_.split(".", 1)[0], spec.where)
     cumulative = np.cumsum(counts)
     rows = int(cumulative[-1]) if len(cumulative) else 0
     bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
     return TableRun(tp, rows, cumulative, bounds)
+
+
+def parent_filter(tp: TablePlan) -> str | None:
+    """The `where` of a fact's FK to its first parent, if it has one."""
+    if tp.parent_fk is None:
+        return None
+    col = tp.node.column(tp.parent_fk)
+    spec = dsl.generator_spec(col.generator) if col else None
+    return spec.where if isinstance(spec, dsl.LookupSpec) else None
 
 
 def compute_block(

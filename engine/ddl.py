@@ -181,7 +181,12 @@ def column_may_be_null(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) ->
     if column_may_be_null(dataset, ref_node, ref_col):
         return True
     if spec.on is not None:
-        on_col = node.column(spec.on)
+        from datagen.engine.lookups import fk_target
+
+        first = spec.on.split(".")[0]
+        if fk_target(dataset, node.id, first) is None:
+            return True  # a computed key may match no row
+        on_col = node.column(first)
         return on_col is None or column_may_be_null(dataset, node, on_col)
     return False
 

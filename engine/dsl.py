@@ -27,6 +27,7 @@ ColumnType = Literal["int", "float", "string", "bool", "date", "datetime"]
 Scalar = str | int | float | bool
 IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
 REF = r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$"
+ON_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
 Identifier = Annotated[str, Field(pattern=IDENT, max_length=63)]
 ColumnRef = Annotated[
@@ -251,8 +252,26 @@ class LookupSpec(Strict):
     """A foreign key (`from` a table's key) or a parent attribute through the row's FK."""
 
     from_: ColumnRef = Field(alias="from", examples=["customer.customer_id", "customer.country"])
-    on: Identifier | None = Field(
-        None, description="the FK column of this row to look the attribute up through"
+    on: str | None = Field(
+        None,
+        pattern=ON_PATH,
+        max_length=300,
+        description="the column of this row to look the attribute up through: an FK column, "
+        "a column holding a key of the `from` table (see `key`), or a path of FKs "
+        "`l_orderkey.o_custkey` (this row's FK, then that table's FK...)",
+        examples=["customer_id", "l_orderkey.o_custkey"],
+    )
+    key: Identifier | None = Field(
+        None,
+        description="with `on` naming a computed (non-FK) column: the column of the `from` "
+        "table it holds (default: that table's pk); rows without a match get null",
+    )
+    where: str | None = Field(
+        None,
+        max_length=2000,
+        description="a foreign key only to the rows of the `from` table where this expression "
+        "over its columns holds (e.g. `active`, `c_custkey % 3 != 0`); a fact's first parent "
+        "that fails it gets no children",
     )
     weights_kind: str = Field(
         "uniform",

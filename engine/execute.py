@@ -23,8 +23,6 @@ import pyarrow as pa
 from datagen.engine import dsl
 from datagen.engine.arrowtypes import arrow_schema, conform, dictionary_columns
 from datagen.engine.block import TableRun, prepare_table
-from datagen.engine.generators.aggregate import collect_aggregate
-from datagen.engine.relations import dependency_graph
 from datagen.engine.errors import InputError
 from datagen.engine.executors import (
     BlockExecutor,
@@ -32,8 +30,10 @@ from datagen.engine.executors import (
     ThreadExecutor,
     default_workers,
 )
-from datagen.engine.plan import BLOCK_ROWS, Plan, build_plan
+from datagen.engine.generators.aggregate import collect_aggregate
+from datagen.engine.plan import Plan, build_plan
 from datagen.engine.publish import TableResult, publish, run_metadata
+from datagen.engine.relations import dependency_graph
 from datagen.engine.store import Kept, KeptBuilder, TableStore
 from datagen.engine.writers import TableWriter
 from datagen.engine.writers.outputs import Outputs

@@ -14,6 +14,7 @@ from datagen.engine import dsl
 from datagen.engine.aggregates import Feed, aggregate_columns, feeds_of
 from datagen.engine.errors import InputError, did_you_mean
 from datagen.engine.expressions import ExpressionError, compile_expression, compiled
+from datagen.engine.lookups import kept_by
 from datagen.engine.relations import (
     ForeignKey,
     Graph,
@@ -79,7 +80,7 @@ def column_dependencies(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -
         except ExpressionError:
             pass
     elif isinstance(spec, dsl.LookupSpec) and spec.on:
-        deps.add(spec.on)
+        deps.add(spec.on.split(".")[0])
     elif isinstance(spec, dsl.FakerSpec) and spec.locale_from:
         deps.add(spec.locale_from)
     for mod in col.modifiers:
@@ -284,6 +285,9 @@ def _kept_columns(dataset: dsl.Dataset, tables: dict[str, TablePlan]) -> dict[st
             if isinstance(spec, dsl.LookupSpec):
                 t, c = split_ref(spec.from_)
                 keep[t].add(c)
+                for t, c in kept_by(dataset, node, spec):
+                    if t in keep:
+                        keep[t].add(c)
             elif isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
                 t, c = split_ref(spec.choices_ref)
                 keep[t].add(c)

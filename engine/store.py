@@ -59,6 +59,55 @@ class TableStore:
         mask = kept.mask[index] if kept.mask is not None else None
         return values, mask
 
+    def row_of(self, table: str, column: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row indexes of `table` whose `column` (a unique key) holds `keys`, and where none does.
+
+        A sequence key is arithmetic; another key is a binary search over the kept
+        column, sorted once per run. Rows without a match get index 0 and True in the mask.
+        """
+        keys = np.asarray(keys)
+        rows = self.rows(table)
+        missing = np.zeros(len(keys), bool) if keys.dtype.kind != "f" else np.isnan(keys)
+        spec = self._sequence(table, column)
+        if spec is not None:
+            offset = np.where(missing, spec.start, keys).astype(np.int64) - spec.start
+            index = offset // spec.step
+            missing |= (offset % spec.step != 0) | (index < 0) | (index >= rows)
+            return np.where(missing, 0, index), missing
+        cache_key = (table, f"{column}#sorted")
+        if cache_key not in self.sorted_cache:
+            values = self.kept[(table, column)].values
+            plain = values.decode() if isinstance(values, Encoded) else np.asarray(values)
+            order = np.argsort(plain, kind="stable")
+            self.sorted_cache[cache_key] = order
+            self.sorted_cache[(table, f"{column}#values")] = plain[order]
+        order = self.sorted_cache[cache_key]
+        ordered = self.sorted_cache[(table, f"{column}#values")]
+        if len(ordered) == 0:
+            return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
+        probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
+        position = np.minimum(np.searchsorted(ordered, probe), len(ordered) - 1)
+        missing |= ordered[position] != probe
+        return np.where(missing, 0, order[position]), missing
+
+    def rows_where(self, table: str, source: str) -> np.ndarray:
+        """Row indexes of `table` where the expression holds (a filtered foreign key)."""
+        from datagen.engine.expressions import Scope, compiled, with_nulls
+
+        cache_key = (table, f"where:{source}")
+        if cache_key not in self.sorted_cache:
+            expression = compiled(source)
+            rows = self.rows(table)
+            everything = np.arange(rows, dtype=np.int64)
+            env = {}
+            for name in expression.names:
+                values, mask = self.take(table, name, everything)
+                plain = values.decode() if isinstance(values, Encoded) else np.asarray(values)
+                env[name] = with_nulls(plain, mask)
+            holds = np.broadcast_to(np.asarray(expression(Scope(env, rows)), dtype=bool), (rows,))
+            self.sorted_cache[cache_key] = np.flatnonzero(holds)
+        return self.sorted_cache[cache_key]
+
     def distinct(self, table: str, column: str) -> Values:
         kept = self.kept.get((table, column))
         if kept is None:  # a sequence key

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, did_you_mean
-from datagen.engine.relations import CycleError, Graph, add_edge, ordered_topological_sort
 from datagen.engine.expressions import (
     UNKNOWN_STRING,
     Compiled,
@@ -24,6 +23,7 @@ from datagen.engine.expressions import (
     compile_expression,
     fits,
 )
+from datagen.engine.relations import CycleError, Graph, add_edge, ordered_topological_sort
 
 SIBLING_HINT = "position(), sibling_count(), previous() and running_sum() work in fact tables"
 
@@ -176,3 +176,11 @@ def _hidden_reference_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
                 f"`{ref}` is a hidden helper column: it is not written, so it cannot be checked",
                 'remove "hidden", or check a written column',
             )
+
+
+def static_types(dataset: dsl.Dataset, node: dsl.Node) -> dict[str, Ty]:
+    """The type of every column of a table (expressions inferred), for checks of other tables."""
+    types: dict[str, Ty] = {}
+    for _ in _node_problems(dataset, node, "", types):
+        pass
+    return types

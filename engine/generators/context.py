@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -29,6 +29,12 @@ class KeptTables(Protocol):
     def distinct(self, table: str, column: str) -> Values: ...
 
     def sorted_seconds(self, table: str, column: str) -> np.ndarray: ...
+
+    def row_of(
+        self, table: str, column: str, keys: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def rows_where(self, table: str, source: str) -> np.ndarray: ...
 
     @property
     def aggregates(self) -> Mapping[tuple[str, str], Any]:

@@ -18,15 +18,14 @@ from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.weights import sample_index, skew_cdf
 from datagen.engine.relations import split_ref
-from datagen.engine.values import Values
+from datagen.engine.values import Encoded, Values
 
 
 def generate(spec: dsl.LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
     if spec.on is not None:
-        index = ctx.fk_index[spec.on]
+        index, on_mask = _follow(spec, ctx)
         values, mask = ctx.store.take(ref_table, ref_column, index)
-        on_mask = ctx.masks.get(spec.on)
         if on_mask is not None or mask is not None:
             ctx.masks[col.name] = _or(on_mask, mask)
         return values
@@ -43,8 +42,35 @@ def generate(spec: dsl.LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values
         raise SchemaError(
             [Problem(f"{ctx.node.id}.{col.name}", f"`{ref_table}` has no rows to reference")]
         )
-    if ctx.parent_index is not None and ctx.node.parents[0] == ref_table:
-        index = ctx.parent_index
+    candidates = ctx.store.rows_where(ref_table, spec.where) if spec.where else None
+    if candidates is not None and len(candidates) == 0 and ctx.n > 0:
+        raise SchemaError(
+            [Problem(f"{ctx.node.id}.{col.name}", f"no `{ref_table}` row satisfies `{spec.where}`")]
+        )
+    if ctx.parent_index is not None and _parent_link(ctx.node) == col.name:
+        index = ctx.parent_index  # parents failing `where` have no children (see block.py)
+    elif candidates is not None:
+        pick = (
+            ctx.table_rng(col.name, "unique").permutation(len(candidates))[ctx.start : ctx.stop]
+            if col.unique
+            else sample_index(
+                ctx.rng(col.name),
+                len(candidates),
+                ctx.n,
+                skew_cdf(spec.weights_kind, len(candidates)),
+            )
+        )
+        if col.unique and len(pick) < ctx.n:
+            raise SchemaError(
+                [
+                    Problem(
+                        f"{ctx.node.id}.{col.name}",
+                        f"unique lookup needs at most {len(candidates)} rows (the `{ref_table}` "
+                        f"rows where `{spec.where}`), `{ctx.node.id}` has {ctx.table_rows}",
+                    )
+                ]
+            )
+        index = candidates[pick]
     elif col.unique:
         if ctx.table_rows > ref_rows:
             raise SchemaError(
@@ -67,6 +93,58 @@ def generate(spec: dsl.LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values
     if mask is not None:
         ctx.masks[col.name] = mask
     return values
+
+
+def _follow(spec: dsl.LookupSpec, ctx: BlockContext) -> tuple[np.ndarray, np.ndarray | None]:
+    """Row indexes of the `from` table reached through `on` (FKs, a path, a computed key)."""
+    assert spec.on is not None
+    names = spec.on.split(".")
+    first = names[0]
+    mask = ctx.masks.get(first)
+    if first in ctx.fk_index:
+        index = ctx.fk_index[first]
+        table, _ = split_ref(_lookup_of(ctx.node, first).from_)
+    else:  # a computed key of the `from` table
+        table, _ = split_ref(spec.from_)
+        ref = ctx.dataset.node(table)
+        assert ref is not None
+        key = spec.key or ref.pk
+        assert key is not None, "checked by preflight"
+        raw = ctx.columns[first]
+        keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+        index, missing = ctx.store.row_of(table, key, keys)
+        mask = _or(mask, missing) if missing.any() else mask
+    for name in names[1:]:
+        node = ctx.dataset.node(table)
+        assert node is not None
+        next_table, key = split_ref(_lookup_of(node, name).from_)
+        keys, key_mask = ctx.store.take(table, name, index)
+        plain = keys.decode() if isinstance(keys, Encoded) else np.asarray(keys)
+        index, missing = ctx.store.row_of(next_table, key, plain)
+        for extra in (key_mask, missing if missing.any() else None):
+            if extra is not None:
+                mask = _or(mask, extra)
+        table = next_table
+    return index, mask
+
+
+def _parent_link(node: dsl.Node) -> str | None:
+    """The fact's column that takes its first parent's key (the first such lookup):
+    other FKs into the same table are sampled like any other."""
+    for c in node.columns:
+        spec = dsl.generator_spec(c.generator)
+        if isinstance(spec, dsl.LookupSpec) and spec.on is None:
+            if split_ref(spec.from_)[0] == node.parents[0]:
+                return c.name
+    return None
+
+
+def _lookup_of(node: dsl.Node, column: str) -> dsl.LookupSpec:
+    col = node.column(column)
+    assert col is not None
+    spec = dsl.generator_spec(col.generator)
+    assert isinstance(spec, dsl.LookupSpec), "a hop is an FK (checked by preflight)"
+    return spec
 
 
 def self_reference_index(ctx: BlockContext, column: str) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from datagen.engine import dsl
-from datagen.engine.errors import Problem, did_you_mean
+from datagen.engine.errors import Problem
+from datagen.engine.lookups import lookup_path_problems
 from datagen.engine.preflight.common import NUMERIC
 from datagen.engine.relations import split_ref
 
@@ -26,26 +27,8 @@ def lookup_problems(
         yield Problem(
             f"{gpath}.from", f"`{spec.from_}` is {target.type} but `{col.name}` is {col.type}"
         )
+    yield from lookup_path_problems(dataset, node, col, spec, gpath)
     if spec.on is not None:
-        if spec.on not in others:
-            yield Problem(
-                f"{gpath}.on",
-                f"no column `{spec.on}` in `{node.id}`",
-                None,
-                did_you_mean(spec.on, others),
-            )
-            return
-        on_spec = dsl.generator_spec(node.column(spec.on).generator)
-        if not (
-            isinstance(on_spec, dsl.LookupSpec)
-            and on_spec.on is None
-            and on_spec.from_.split(".")[0] == ref_table
-        ):
-            yield Problem(
-                f"{gpath}.on",
-                f"`{spec.on}` is not a foreign key to `{ref_table}`",
-                f'a column with {{"lookup": {{"from": "{ref_table}.{ref_node.pk}"}}}}',
-            )
         return
     is_key = (
         ref_node.pk == ref_col

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from datagen.engine import dsl, relations
 from datagen.engine.validate.aggregates import aggregate_checks
 from datagen.engine.validate.context import Context, true_mask, valid_mask
+from datagen.engine.validate.lookups import filtered_fk_checks
 from datagen.engine.validate.report import Check
 from datagen.engine.validate.structural import unique_keys
 
@@ -52,6 +53,7 @@ def value_checks(ctx: Context) -> Iterator[Check]:
                 seen.add(key)
                 yield unique_check(ctx, node.id, [col.name])
     yield from aggregate_checks(ctx)
+    yield from filtered_fk_checks(ctx)
 
 
 def bound_scalar(bound: float | str, like: pa.DataType) -> pa.Scalar:
