@@ -596,22 +596,84 @@ def _string_typer(ts: list[Ty], nodes: list[ast.expr], col: int | None) -> Ty:
 def _compile_substr(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:
     fn, ty = c.compile(node.args[0])
     start = _literal(node.args[1], (int,), "substr() start", col)
-    length = _literal(node.args[2], (int,), "substr() length", col) if len(node.args) > 2 else None
     if start < 1:
         raise ExpressionError("substr() start counts from 1", col)
-    if length is not None and length < 0:
-        raise ExpressionError("substr() length must be >= 0", col)
+    length_fn: Fn | None = None
+    length: int | None = None
+    if len(node.args) > 2:
+        if _constant_node(node.args[2]):
+            length = _literal(node.args[2], (int,), "substr() length", col)
+            if length < 0:
+                raise ExpressionError("substr() length must be >= 0", col)
+        else:
+            length_fn, length_ty = c.compile(node.args[2])
+            if not _is(length_ty, {"int", "bool"}):
+                raise ExpressionError(f"substr() length must be an int, got {length_ty.kind}", col)
     stop = None if length is None else start - 1 + length
 
     def run(scope: Scope) -> Any:
         import pyarrow.compute as pc
 
-        return _numpy(pc.utf8_slice_codeunits(_arrow(fn(scope)), start=start - 1, stop=stop))
+        text = _arrow(fn(scope))
+        if start > 1 or length_fn is None:
+            text = pc.utf8_slice_codeunits(text, start=start - 1, stop=stop)
+        if length_fn is not None:
+            lengths = np.broadcast_to(np.asarray(length_fn(scope)), (scope.n,))
+            text = _prefix(text, scope.n, lengths)
+        return _numpy(text)
 
     bound = ty.max_len if ty.kind == "string" else 32
     if length is not None:
         bound = min(bound or length, length)
     return run, Ty("string", ty.nullable, bound)
+
+
+def _prefix(text: Any, n: int, lengths: np.ndarray) -> Any:
+    """The first lengths[i] characters of each string, vectorized over the Arrow buffers."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(text, pa.Scalar):
+        text = pa.array([text.as_py()] * n, pa.string())
+    text = text.cast(pa.string())
+    lengths = np.maximum(np.nan_to_num(lengths.astype(np.float64)), 0).astype(np.int64)
+    if not pc.all(pc.string_is_ascii(text)).as_py() and len(text):
+        # characters are not bytes: one slice per distinct length (few distinct lengths)
+        out = text
+        for size in np.unique(lengths):
+            out = pc.if_else(
+                pa.array(lengths == size), pc.utf8_slice_codeunits(text, 0, int(size)), out
+            )
+        return out
+    validity, offsets_buf, data_buf = text.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    starts = offsets[:-1].astype(np.int64)
+    keep = np.minimum(lengths, offsets[1:] - offsets[:-1])
+    new_offsets = np.concatenate(([0], np.cumsum(keep))).astype(np.int32)
+    total = int(new_offsets[-1])
+    gather = np.arange(total, dtype=np.int64) + np.repeat(starts - new_offsets[:-1], keep)
+    return (
+        pa.Array.from_buffers(
+            pa.string(),
+            len(text),
+            [validity, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(data[gather].tobytes())],
+            null_count=text.null_count,
+            offset=0 if validity is None else 0,
+        )
+        if validity is None
+        else pc.if_else(
+            text.is_valid(),
+            pa.Array.from_buffers(
+                pa.string(),
+                len(text),
+                [None, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(data[gather].tobytes())],
+            ),
+            pa.nulls(len(text), pa.string()),
+        )
+    )
 
 
 def _compile_lpad(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:
@@ -1185,8 +1247,8 @@ def _build_registry() -> None:
     r(
         "concat",
         "concat(a, b, ...) -> string",
-        "2 to 12 values as text, joined",
-        (2, 12),
+        "2 to 64 values as text, joined",
+        (2, 64),
         "text",
         _concat_typer,
         _concat,
@@ -1205,7 +1267,7 @@ def _build_registry() -> None:
     r("lower", "lower(s) -> string", "lower case", (1, 1), "text", _string_typer, _lower)
     r(
         "substr",
-        "substr(s, start: int literal, length: int literal = rest) -> string",
+        "substr(s, start: int literal, length: int = rest) -> string",
         "characters from start (1-based), at most length of them",
         (2, 3),
         "text",
@@ -1433,7 +1495,7 @@ def compile_expression(
         allowed_names = set(types)
     compiler = _Compiler(allowed_names, dict(types or {}))
     fn, ty = compiler.compile(tree.body)
-    if ty.kind == "string" and (ty.max_len or 0) > MAX_STRING_RESULT:
+    if types is not None and ty.kind == "string" and (ty.max_len or 0) > MAX_STRING_RESULT:
         raise ExpressionError(
             f"the result can grow to {ty.max_len} characters, more than {MAX_STRING_RESULT}"
         )
