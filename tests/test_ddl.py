@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from datagen.agent.commands.ddl import ddl_cmd
+from datagen.engine.aggregates import waits_for
 from datagen.engine.ddl import DIALECTS, ddl_script, table_defs, table_order
 from datagen.engine.errors import InputError
 from datagen.engine.load import load_dataset, parse_dataset
@@ -51,7 +52,11 @@ def test_tables_come_parents_first() -> None:
     for path in EXAMPLES:
         dataset = load_dataset(path)
         order = table_order(dataset)
+        waiting = waits_for(dataset)  # a table with aggregates is written after its children
         for fk in foreign_keys(dataset):
+            if fk.table in waiting.get(fk.ref_table, set()):
+                assert order.index(fk.ref_table) > order.index(fk.table), (path.stem, fk)
+                continue
             assert order.index(fk.ref_table) <= order.index(fk.table), (path.stem, fk)
 
 
