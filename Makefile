@@ -11,7 +11,7 @@ OUT ?= out/demo
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "datagen needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)  ## create or refresh the virtual environment
 
 BENCH_ENV := benchmarks/.venv-bench/.installed
-$(BENCH_ENV): benchmarks/run.py | $(STAMP)
-	$(BIN)/python -c 'import sys; sys.path.insert(0, "benchmarks"); import run; run.ensure_bench_env()'
+$(BENCH_ENV): benchmarks/reference.py | $(STAMP)
+	$(BIN)/python -c 'import sys; sys.path.insert(0, "benchmarks"); import reference; reference.ensure_bench_env()'
 
 bench-env: $(BENCH_ENV)  ## duckdb 1.5.5 + its TPC-H extension + tpchgen-cli (the TPC-H query test and `make bench`)
 

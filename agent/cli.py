@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from datagen.engine import __version__
-from datagen.engine.errors import DatagenError, SchemaError
+from datagen.engine.errors import DatagenError, SchemaError, describe_os_error
+from datagen.engine.redact import redact
 
 # name -> ("module:function", one-line help shown by `datagen --help`). Adding a command is one line.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -27,8 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("datagen.agent.commands.validate:validate_cmd", "Check a dataset against its schema and print a quality score."),
     "report": ("datagen.agent.commands.report:report_cmd", "Write a self-contained HTML quality report for a dataset."),
     "describe": ("datagen.agent.commands.describe:describe_cmd", "Show tables, estimated rows, DAG levels, keys and constraints."),
+    "import": ("datagen.agent.commands.import_:import_cmd", "Turn SQL DDL or a live database into a schema (bring your own schema)."),
     "ddl": ("datagen.agent.commands.ddl:ddl_cmd", "Print the CREATE TABLE statements of a schema."),
     "schema": ("datagen.agent.commands.schema:schema_cmd", "Print the JSON Schema of the DSL."),
+    "claims": ("datagen.agent.commands.claims:claims_cmd", "List the claims a description states (what the data will be checked for)."),
     "examples": ("datagen.agent.commands.examples:examples_cmd", "List the example schemas shipped with datagen."),
     "eval": ("datagen.agent.commands.eval:eval_cmd", "Run the authoring evals and score each case."),
 }  # fmt: skip
@@ -45,12 +48,12 @@ Examples:
 
 
 def report_error(message: str) -> None:
-    """One red `error:` line (or block) on stderr; rich only imported on this path."""
+    """One red `error:` line (or block) on stderr, secrets hidden, user text never markup."""
     from rich.console import Console
     from rich.markup import escape
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"[bold red]error:[/] {escape(message)}", markup=True
+        f"[bold red]error:[/] {escape(redact(message))}", markup=True
     )
 
 
@@ -97,16 +100,17 @@ class DatagenGroup(click.Group):
             return super().invoke(ctx)
         except SchemaError as exc:
             from rich.console import Console
+            from rich.markup import escape
 
             err = Console(stderr=True, highlight=False, soft_wrap=True)
-            where = f" in {exc.source}" if exc.source else ""
+            where = f" in {escape(exc.source)}" if exc.source else ""
             err.print(f"[bold red]error:[/] the schema has {len(exc.problems)} problem(s){where}:")
-            for problem in exc.problems:
-                err.print(f"  - {problem.render()}", markup=False)
+            for line in exc.lines():
+                err.print(f"  - {redact(line)}", markup=False)
             sys.exit(2)
         except DatagenError as exc:
             report_error(str(exc))
-            sys.exit(2)
+            sys.exit(getattr(exc, "exit_code", 2))
         except ModuleNotFoundError as exc:
             from datagen.engine.extras import missing_extra
 
@@ -122,6 +126,9 @@ class DatagenGroup(click.Group):
         except BrokenPipeError:
             quiet_closed_pipe()
             sys.exit(CLOSED_PIPE)
+        except OSError as exc:  # disk full, read-only folder: the run failed, not the input
+            report_error(describe_os_error(exc))
+            sys.exit(1)
 
 
 @click.group(

@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import IO, Any, Literal, Protocol
 
+from datagen.agent.claims import extract_claims
+from datagen.agent.claims.check import attach_claims, claim_problems
 from datagen.agent.providers.base import (
     Conversation,
     Exchange,
     Feedback,
     Provider,
+    ProviderFailure,
     Question,
     Reply,
     Usage,
@@ -36,7 +39,7 @@ from datagen.engine.errors import Problem, SchemaError, json_path
 from datagen.engine.run import DEFAULT_SEED
 from datagen.prompts import Prompts, load_prompts
 
-Stage = Literal["json_schema", "models", "preflight", "dry_run"]
+Stage = Literal["json_schema", "models", "preflight", "dry_run", "claims"]
 
 
 @dataclass
@@ -46,6 +49,8 @@ class LoopSettings:
     min_score: float = 90.0
     seed: int = DEFAULT_SEED
     dry_run_rows: int = 300
+    # claims honoured / stated below which a draft is repaired (create: --min-fidelity)
+    min_fidelity: float = 0.0
 
 
 # --------------------------------------------------------------------------- checking
@@ -71,10 +76,14 @@ class CheckResult:
     score: float | None = None
     report: Any = None
     notes: list[str] = field(default_factory=list)
+    # Meets the bar (score, keys) though some declared check failed: repaired while
+    # repairs remain, accepted as it is after the last one.
+    acceptable: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "acceptable": self.acceptable,
             "stage": self.stage,
             "problems": [p.to_dict() for p in self.problems],
             "score": self.score,
@@ -138,40 +147,83 @@ class DraftChecker:
     def __init__(self, settings: LoopSettings, scorer: Scorer | None = None) -> None:
         self.settings = settings
         self.scorer = scorer or engine_scorer
+        # the description's claims (author() extracts them): merged into every draft
+        self.claims: list[dsl.Claim] = []
 
     def check(self, draft: Any) -> CheckResult:
-        from pydantic import ValidationError
-
-        from datagen.engine.load import problems_from_validation
-        from datagen.engine.preflight import preflight
+        from datagen.engine.load import schema_problems
 
         if not isinstance(draft, dict):
             return CheckResult(False, "json_schema", [Problem("$", "the schema must be an object")])
-        schema_problems = json_schema_problems(draft)
-        try:
-            dataset = dsl.Dataset.model_validate(draft)
-        except ValidationError as exc:
-            problems = problems_from_validation(exc, draft)
+        schema_problems_ = json_schema_problems(draft)
+        # One pass: the models' problems and the preflight's (references, expressions,
+        # semantic guards) come back together, as the CLI prints them.
+        dataset, found = schema_problems(draft, warnings=True)
+        problems = [p for p in found if not p.is_warning]
+        # Warnings (semantic guards) never fail a draft; they ride along in its repair turn.
+        warnings = [p for p in found if p.is_warning]
+        if dataset is None:
             # The models' messages are the ones the CLI prints (with did-you-mean); JSON
             # Schema adds only what they do not already locate.
-            problems += [p for p in schema_problems if not _covered(p.path, problems)]
+            problems += [p for p in schema_problems_ if not _covered(p.path, problems)]
             return CheckResult(False, "models", problems)
         notes = []
-        if schema_problems:
+        if schema_problems_:
             # Seed spellings the models normalize (e.g. distribution `kind`/`mu`).
-            notes.append(f"accepted {len(schema_problems)} non-canonical spelling(s)")
-        problems = preflight(dataset)
+            notes.append(f"accepted {len(schema_problems_)} non-canonical spelling(s)")
+        notes += [f"warning: {w.render()}" for w in warnings]
         if problems:
-            return CheckResult(False, "preflight", problems, notes=notes)
+            return CheckResult(False, "preflight", problems + warnings, notes=notes)
+        dataset, claim_notes = attach_claims(dataset, self.claims)
+        notes += claim_notes
         try:
             scored = self.scorer(dataset, self.settings.seed, self.settings.dry_run_rows)
         except SchemaError as exc:
             return CheckResult(False, "dry_run", exc.problems, notes=notes)
-        if scored.score < self.settings.min_score or not scored.structural_ok:
+        # the quality bar is on the checks; the claims have their own bar (min_fidelity)
+        meets_bar = checks_score(scored) >= self.settings.min_score and scored.structural_ok
+        fidelity = getattr(scored.report, "fidelity", None)
+        unmet_claims = (
+            claim_problems(scored.report)
+            if fidelity is not None and fidelity < self.settings.min_fidelity
+            else []
+        )
+        if scored.problems or not meets_bar:
+            # Every failed declared check is repaired, not only a score under the bar.
             return CheckResult(
-                False, "dry_run", scored.problems, dataset, scored.score, scored.report, notes
+                False,
+                "dry_run",
+                warnings + scored.problems + unmet_claims,
+                dataset,
+                scored.score,
+                scored.report,
+                notes,
+                acceptable=meets_bar,
+            )
+        if unmet_claims:
+            # a valid schema whose claims still fail after the last repair is kept: its data
+            # is made and `create` exits 1 listing them
+            return CheckResult(
+                False,
+                "claims",
+                unmet_claims,
+                dataset,
+                scored.score,
+                scored.report,
+                notes,
+                acceptable=True,
             )
         return CheckResult(True, None, [], dataset, scored.score, scored.report, notes)
+
+
+def checks_score(scored: DryRunScore) -> float:
+    """The dry run's score over its checks alone (claims left out)."""
+    report = scored.report
+    if report is None or not hasattr(report, "checks"):
+        return scored.score
+    from datagen.engine.validate import compute_score
+
+    return compute_score(report.checks)[0]
 
 
 def _covered(path: str, problems: list[Problem]) -> bool:
@@ -262,14 +314,23 @@ class AuthoringResult:
 
 
 class AuthoringFailed(Exception):
-    """The model could not produce a valid schema within its repairs (exit code 1)."""
+    """The model could not produce a valid schema within its repairs, or the model or its
+    API failed mid-run (`cause`, a ProviderFailure); exit code 1 either way."""
 
-    def __init__(self, attempts: list[Attempt], usage: Usage, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        attempts: list[Attempt],
+        usage: Usage,
+        reason: str | None = None,
+        cause: ProviderFailure | None = None,
+    ) -> None:
         self.attempts = attempts
         self.usage = usage
+        self.cause = cause
         self.last_draft = attempts[-1].draft if attempts else None
         last = attempts[-1].check if attempts else None
-        self.problems = last.problems if last else []
+        # A failed call says what failed; the last draft's problems are in the transcript.
+        self.problems = [] if cause is not None else (last.problems if last else [])
         head = reason or (
             f"no valid schema after {len(attempts)} draft(s) "
             f"({max(len(attempts) - 1, 0)} repair(s)); still wrong"
@@ -298,6 +359,7 @@ def author(
     checker = checker or DraftChecker(settings)
     prompts = prompts or load_prompts()
     say = progress or (lambda _msg: None)
+    checker.claims = checker.claims or extract_claims(description)
 
     conversation = Conversation(
         description, current_schema=current_schema, questions_left=settings.max_questions
@@ -306,13 +368,29 @@ def author(
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
     assumptions: list[str] = []
+    prompt_size = getattr(provider, "prompt_size", None)
+    if callable(prompt_size):
+        transcript.write("prompt", system=prompt_size())
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3
 
     for turn in range(1, max_turns + 1):
         started = time.perf_counter()
-        reply = provider.next(conversation)
+        try:
+            reply = provider.next(conversation)
+        except ProviderFailure as exc:
+            # Spent tokens still count; the caller saves the transcript and the last draft.
+            usage.add(exc.usage)
+            transcript.write(
+                "provider_failure",
+                turn=turn,
+                error=str(exc),
+                refusal=exc.refusal,
+                usage=exc.usage.to_dict(),
+                usage_total=usage.to_dict(),
+            )
+            raise AuthoringFailed(attempts, usage, reason=str(exc), cause=exc) from None
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
         transcript.write(
@@ -341,6 +419,10 @@ def author(
             say(_check_line(attempt, settings))
             repairs_left = settings.max_repairs - (len(attempts) - 1)
             if repairs_left <= 0:
+                if attempt.check.acceptable:
+                    # Over the bar with failed checks left: the score and report say which.
+                    say(f"draft {attempt.number}: accepted with failed check(s), no repairs left")
+                    return _result(attempt, attempts, questions, assumptions, usage, provider)
                 raise AuthoringFailed(attempts, usage)
             feedback = Feedback(
                 reply.call_id,
@@ -397,10 +479,15 @@ def repair_text(
     if check.stage == "dry_run" and check.score is not None:
         if check.score < settings.min_score:
             verdict = f"scored {check.score:.1f}/100, below the required {settings.min_score:g}"
-        else:
+        elif not check.acceptable:
             verdict = (
                 f"scored {check.score:.1f}/100 but failed a structural check "
                 "(keys and foreign keys must always hold)"
+            )
+        else:
+            verdict = (
+                f"scored {check.score:.1f}/100, but every check the schema declares must "
+                "hold and some failed"
             )
         return prompts.render(
             "score_repair",
@@ -451,6 +538,8 @@ def _check_line(attempt: Attempt, settings: LoopSettings) -> str:
     check = attempt.check
     if check.ok:
         return f"draft {attempt.number}: ok (dry-run score {check.score:.1f})"
+    if check.stage == "claims":
+        return f"draft {attempt.number}: {len(check.problems)} claim(s) of the description not honoured"
     where = check.stage.replace("_", " ") if check.stage else "check"
     score = f", score {check.score:.1f} < {settings.min_score:g}" if check.score is not None else ""
     return f"draft {attempt.number}: {len(check.problems)} problem(s) at the {where} check{score}"

@@ -4,7 +4,8 @@ Records, in order: `start` (provider, model, prompts version, settings), one
 `turn` per provider reply (draft or question, tokens, latency), one `check`
 per draft (stage, problems, dry-run score), one `feedback` per answer the loop
 sent back, and `end` (status, repairs, token totals, cost estimate). A crash
-mid-run still leaves every line written so far.
+mid-run still leaves every line written so far. Secrets (keys, DSN passwords,
+credentials in URLs) are masked on the way to the file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import json
 import time
 from pathlib import Path
 from typing import IO, Any
+
+from datagen.engine.redact import redact_data
 
 
 class Transcript:
@@ -28,7 +31,8 @@ class Transcript:
         record = {"type": type_, "at": round(time.time(), 3), **fields}
         self.records.append(record)
         if self._file is not None:
-            self._file.write(json.dumps(record, default=_jsonable, ensure_ascii=False) + "\n")
+            line = json.dumps(redact_data(record), default=_jsonable, ensure_ascii=False)
+            self._file.write(line + "\n")
             self._file.flush()
         return record
 

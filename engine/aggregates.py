@@ -1,93 +1,29 @@
-"""Aggregates into a parent: a parent column computed from its children.
+"""Preflight of aggregates (engine/generators/aggregate.py is the kind and how it runs).
 
-`{"aggregate": {"fn": "sum", "child": "lineitem", "expr": "l_extendedprice * (1 - l_discount)"}}`
-on a column of `orders` gives each order the sum over its lines.
-
-How it runs (no row loops, deterministic for any number of workers):
-
-1. The parent is generated first without its aggregate columns and the
-   columns that depend on them ("late" columns): only what its children read
-   is kept, nothing is written.
-2. The child (a fact whose first parent is that table) is cut into blocks
-   at parent boundaries, so each block holds all the children of its
-   parents. After a block's columns are computed, `expr` is evaluated over
-   the block and reduced per parent with numpy's `reduceat`: one value per
-   parent, handed back with the block like a kept column.
-3. Once every child it aggregates is written, the parent is generated again
-   (its blocks are pure functions of the seed, so the same values come
-   back) with the aggregate columns read from the collected values, and
-   written.
-
-So the parent's file is written after its children's; the SQL writers
-declare the child's foreign key to it as a note instead of a constraint.
+Every aggregate column is checked against its child's column types (which
+need the whole schema, so this is a preflight check, not the kind's): the
+child is a fact whose first parent is the table, `expr` type checks and fits
+`fn`, the result fits the column, a parent without children gets a value the
+column accepts, and no other table reads a column computed from an aggregate
+(it is made after them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-import numpy as np
 
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, did_you_mean
-from datagen.engine.expressions import (
-    ExpressionError,
-    Ty,
-    compile_expression,
-    fits,
-    null_mask,
+from datagen.engine.expressions import ExpressionError, Ty, compile_expression, fits
+from datagen.engine.generators.aggregate import (
+    NULL_WHEN_EMPTY,
+    AggregateSpec,
+    aggregate_columns,
 )
-
-EMPTY_DEFAULTS: dict[str, object] = {"sum": 0, "count": 0, "any": False, "all": True}
-NULL_WHEN_EMPTY = {"min", "max", "mean", "first", "last"}
+from datagen.engine.generators.kind import kind_of, spec_of
 
 
-@dataclass(frozen=True)
-class Feed:
-    """An aggregate column of `parent` fed by the blocks of its child."""
-
-    parent: str
-    column: str
-    spec: dsl.AggregateSpec
-
-    @property
-    def key(self) -> str:
-        return f"@{self.parent}.{self.column}"
-
-
-def aggregate_columns(node: dsl.Node) -> list[tuple[dsl.Column, dsl.AggregateSpec]]:
-    return [
-        (c, spec)
-        for c in node.columns
-        if isinstance(spec := dsl.generator_spec(c.generator), dsl.AggregateSpec)
-    ]
-
-
-def feeds_of(dataset: dsl.Dataset, child: str) -> list[Feed]:
-    """The aggregate columns the blocks of `child` feed."""
-    return [
-        Feed(node.id, col.name, spec)
-        for node in dataset.nodes
-        for col, spec in aggregate_columns(node)
-        if spec.child == child and node.id != child
-    ]
-
-
-def waits_for(dataset: dsl.Dataset) -> dict[str, set[str]]:
-    """Parent table -> the children it aggregates (it is written after all of them)."""
-    out: dict[str, set[str]] = {}
-    for node in dataset.nodes:
-        for _, spec in aggregate_columns(node):
-            if spec.child != node.id and dataset.node(spec.child) is not None:
-                out.setdefault(node.id, set()).add(spec.child)
-    return out
-
-
-# --------------------------------------------------------------------------- preflight
-
-
-def result_type(spec: dsl.AggregateSpec, ty: Ty | None, col: dsl.Column) -> Ty:
+def result_type(spec: AggregateSpec, ty: Ty | None, col: dsl.Column) -> Ty:
     """The type of the aggregate from the type of its expression."""
     empty_null = spec.fn in NULL_WHEN_EMPTY and spec.default is None
     if spec.fn == "count":
@@ -109,10 +45,8 @@ def aggregate_problems(
     `late`: each table's aggregate columns and the columns computed from them."""
     tables = {n.id: n for n in dataset.nodes}
     for ni, node in enumerate(dataset.nodes):
-        for ci, col in enumerate(node.columns):
-            spec = dsl.generator_spec(col.generator)
-            if not isinstance(spec, dsl.AggregateSpec):
-                continue
+        for col, spec in aggregate_columns(node):
+            ci = node.columns.index(col)
             path = f"nodes[{ni}].columns[{ci}].generator.aggregate"
             child = tables.get(spec.child)
             if child is None:
@@ -176,10 +110,11 @@ def aggregate_problems(
 
 
 def _filtered(child: dsl.Node, parent: dsl.Node) -> bool:
+    """Whether the child's FK to the parent has a `where` (parents without children)."""
     for col in child.columns:
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.LookupSpec) and spec.from_.split(".")[0] == parent.id:
-            return getattr(spec, "where", None) is not None
+        key = kind_of(col).key_reference(spec_of(col))
+        if key is not None and key.split(".")[0] == parent.id:
+            return getattr(spec_of(col), "where", None) is not None
     return False
 
 
@@ -187,73 +122,15 @@ def _late_reads(
     dataset: dsl.Dataset, node: dsl.Node, npath: str, late: dict[str, set[str]]
 ) -> Iterator[Problem]:
     """Other tables may not read a parent's late columns: they are made after them."""
+    from datagen.engine.relations import column_reads
+
     for ci, col in enumerate(node.columns):
-        spec = dsl.generator_spec(col.generator)
-        refs = []
-        if isinstance(spec, dsl.LookupSpec):
-            refs.append(("lookup.from", spec.from_))
-        elif isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
-            refs.append(("choice.choices_ref", spec.choices_ref))
-        for where, ref in refs:
+        kind = kind_of(col).name
+        for ref in column_reads(dataset, node, col):
             table, column = ref.split(".", 1)
             if table != node.id and column in late.get(table, set()):
                 yield Problem(
-                    f"{npath}.columns[{ci}].generator.{where}",
+                    f"{npath}.columns[{ci}].generator.{kind}",
                     f"`{ref}` is computed from `{table}`'s children, after `{node.id}` is made",
                     "a column that does not depend on an aggregate",
                 )
-
-
-# --------------------------------------------------------------------------- run time
-
-
-def reduce_block(
-    spec: dsl.AggregateSpec, values: np.ndarray | None, parent_index: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """(parents, one value per parent, null mask) for a block holding whole parents.
-
-    `values` is the child expression over the block (None: count rows).
-    """
-    n = len(parent_index)
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0), None
-    change = np.flatnonzero(parent_index[1:] != parent_index[:-1]) + 1
-    starts = np.concatenate(([0], change)).astype(np.int64)
-    ends = np.concatenate((change, [n])).astype(np.int64)
-    parents = parent_index[starts]
-    if values is None:
-        return parents, (ends - starts).astype(np.int64), None
-    x = np.broadcast_to(np.asarray(values), (n,))
-    nulls = null_mask(x)
-    present = np.ones(n, bool) if nulls is None else ~nulls
-    fn = spec.fn
-    if fn == "count":
-        truth = x.astype(bool) & present if x.dtype.kind == "b" else present
-        return parents, np.add.reduceat(truth.astype(np.int64), starts), None
-    if fn in ("any", "all"):
-        truth = np.where(present, x, fn == "all").astype(bool)
-        ufunc = np.logical_or if fn == "any" else np.logical_and
-        return parents, ufunc.reduceat(truth, starts), None
-    if fn == "first":
-        return parents, x[starts], None if nulls is None else nulls[starts]
-    if fn == "last":
-        return parents, x[ends - 1], None if nulls is None else nulls[ends - 1]
-    if x.dtype.kind == "b":
-        x = x.astype(np.int64)
-    counts = np.add.reduceat(present.astype(np.int64), starts)
-    empty = counts == 0
-    if fn in ("sum", "mean"):
-        zeroed = x if nulls is None else np.where(nulls, 0, x)
-        total = np.add.reduceat(zeroed, starts)
-        if fn == "sum":
-            return parents, total, None
-        with np.errstate(all="ignore"):
-            return parents, total / np.maximum(counts, 1), empty if empty.any() else None
-    out = np.fmin.reduceat(x, starts) if fn == "min" else np.fmax.reduceat(x, starts)
-    return parents, out, empty if empty.any() else None
-
-
-def empty_value(spec: dsl.AggregateSpec) -> object | None:
-    if spec.default is not None:
-        return spec.default
-    return EMPTY_DEFAULTS.get(spec.fn)

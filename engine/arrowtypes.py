@@ -9,6 +9,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.values import ARROW_TYPES
 
 
@@ -20,38 +22,27 @@ def arrow_schema(node: dsl.Node) -> pa.Schema:
         arrow_type = ARROW_TYPES[col.type]
         if col.type == "string" and _dictionary_encoded(col):
             arrow_type = pa.dictionary(pa.int32(), pa.string())
-        fields.append(pa.field(col.name, arrow_type, nullable=col.nullable or _may_be_null(col)))
+        fields.append(
+            pa.field(col.name, arrow_type, nullable=col.nullable or kind_of(col).nullable_output)
+        )
     return pa.schema(fields)
 
 
 def _dictionary_encoded(col: dsl.Column) -> bool:
-    spec = dsl.generator_spec(col.generator)
-    if any(isinstance(m, dsl.ExpressionMod) for m in col.modifiers):
+    if not all(modifier_of(m).keeps_dictionary for m in col.modifiers):
         return False
-    if isinstance(spec, dsl.FakerSpec):
-        return not col.unique and spec.method not in ("uuid4", "name", "user_name")
-    return isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec, dsl.LookupSpec))
-
-
-DICTIONARY_MAX_KEYS = 1 << 16
+    return kind_of(col).dictionary_encoded(spec_of(col), col)
 
 
 def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None) -> list[str]:
-    """Columns whose values repeat a lot: strings from pools, flags, picks, keys of small tables.
-
-    A lookup into a large table (lineitem -> orders) has too many distinct values
-    for a dictionary to pay: encoding it costs 4x a plain write and the file grows.
-    """
+    """Columns whose values repeat a lot: strings from pools, flags, picks, keys of small
+    tables (each kind says whether its values repeat, given the row counts so far)."""
     out = []
     row_counts = row_counts or {}
-    for col in node.columns:
+    for col, kind, spec in kinds_with_specs(node):
         if col.hidden:
             continue
-        spec = dsl.generator_spec(col.generator)
-        repeats = isinstance(spec, (dsl.ChoiceSpec, dsl.EnumListSpec))
-        if isinstance(spec, dsl.LookupSpec):
-            source = spec.from_.split(".", 1)[0]
-            repeats = row_counts.get(source, 0) <= DICTIONARY_MAX_KEYS
+        repeats = kind.repeats(spec, col, row_counts)
         if (
             col.type == "bool"
             or (col.type == "string" and _dictionary_encoded(col))
@@ -59,11 +50,6 @@ def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None)
         ):
             out.append(col.name)
     return out
-
-
-def _may_be_null(col: dsl.Column) -> bool:
-    spec = dsl.generator_spec(col.generator)
-    return isinstance(spec, dsl.LookupSpec)
 
 
 def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:

@@ -15,7 +15,7 @@ import pyarrow as pa
 from datagen.engine import dsl
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
-from datagen.engine.generators.temporal import FREQ_SECONDS, freq_of, window_of
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
@@ -84,9 +84,12 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
         keep[store.rows_where(tp.parent, where)] = True
         counts = np.where(keep, counts, 0)
     for col in tp.node.columns:  # filtered FKs: candidates found once, before any block
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.LookupSpec) and spec.where and spec.on is None:
-            store.rows_where(spec.from_.split(".", 1)[0], spec.where)
+        key, filter_ = (
+            kind_of(col).key_reference(spec_of(col)),
+            getattr(spec_of(col), "where", None),
+        )
+        if key is not None and isinstance(filter_, str):
+            store.rows_where(key.split(".", 1)[0], filter_)
     cumulative = np.cumsum(counts)
     rows = int(cumulative[-1]) if len(cumulative) else 0
     bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
@@ -95,11 +98,9 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
 
 def parent_filter(tp: TablePlan) -> str | None:
     """The `where` of a fact's FK to its first parent, if it has one."""
-    if tp.parent_fk is None:
-        return None
-    col = tp.node.column(tp.parent_fk)
-    spec = dsl.generator_spec(col.generator) if col else None
-    return spec.where if isinstance(spec, dsl.LookupSpec) else None
+    col = tp.node.column(tp.parent_fk) if tp.parent_fk else None
+    where = getattr(spec_of(col), "where", None) if col is not None else None
+    return where if isinstance(where, str) else None
 
 
 def compute_block(
@@ -252,18 +253,15 @@ def _repair_temporal(
 def _grid_microseconds(col: dsl.Column, ctx: BlockContext) -> int:
     if col.type == "date":
         return 86_400_000_000
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.DatetimeSeriesSpec) and not col.modifiers:
-        return FREQ_SECONDS[freq_of(spec, ctx.dataset)] * 1_000_000
-    return 1
+    shape = None if col.modifiers else kind_of(col).time_shape(spec_of(col), ctx.dataset)
+    return shape.grid_seconds * 1_000_000 if shape is not None else 1
 
 
 def _window_limit_us(col: dsl.Column, ctx: BlockContext, greater: bool) -> int | None:
-    spec = dsl.generator_spec(col.generator)
-    if not isinstance(spec, dsl.DatetimeSeriesSpec):
+    shape = kind_of(col).time_shape(spec_of(col), ctx.dataset)
+    if shape is None:
         return None
-    start, end = window_of(spec, ctx.dataset)
-    return (end if greater else start) * 1_000_000
+    return (shape.end if greater else shape.start) * 1_000_000
 
 
 BlockOutput = tuple[pa.RecordBatch, dict[str, tuple[Values, np.ndarray | None]]]

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.relations import foreign_keys, split_ref
 from datagen.engine.rng import stream
 
@@ -131,11 +132,17 @@ def rates_for(dataset: dsl.Dataset, table: str, profile: str) -> Rates:
 
 @dataclass
 class OrphanTarget:
-    """An FK whose parent keys are a sequence: keys past the parent's last row do not exist."""
+    """An FK whose parent keys are computed from the row index (a sequence): keys past the
+    parent's last row do not exist."""
 
-    start: int
-    step: int
+    kind: Any  # the parent key's generator kind (engine/generators/kind.py)
+    spec: Any
     parent: str
+
+    def keys(self, index: np.ndarray) -> np.ndarray:
+        values = self.kind.value_at(self.spec, index)
+        assert values is not None
+        return np.asarray(values)
 
 
 @dataclass
@@ -278,7 +285,7 @@ class TableCorruptor:
             target = self.orphans[name]
             rows = self.parent_rows[target.parent]
             beyond = rows + rng.integers(0, max(rows, 1), len(picked))
-            replacement = pa.array(target.start + target.step * beyond, values.type)
+            replacement = pa.array(target.keys(beyond), values.type)
         else:
             raise AssertionError(kind)
         if not where.any():
@@ -314,10 +321,10 @@ def _sequence_target(dataset: dsl.Dataset, table: str, column: str) -> OrphanTar
     col = node.column(column) if node else None
     if col is None or col.modifiers:
         return None
-    spec = dsl.generator_spec(col.generator)
-    if not isinstance(spec, dsl.SequenceSpec):
+    kind, spec = kind_of(col), spec_of(col)
+    if kind.value_at(spec, np.zeros(0, dtype=np.int64)) is None:
         return None
-    return OrphanTarget(spec.start, spec.step, table)
+    return OrphanTarget(kind, spec, table)
 
 
 def _bounds(dataset: dsl.Dataset, table: str, col: dsl.Column) -> tuple[float | None, float | None]:
@@ -329,9 +336,9 @@ def _bounds(dataset: dsl.Dataset, table: str, col: dsl.Column) -> tuple[float | 
                 low = float(rng.min)
             if rng.max is not None and not isinstance(rng.max, str):
                 high = float(rng.max)
-    spec = dsl.generator_spec(col.generator)
-    if low is None and high is None and isinstance(spec, dsl.DistributionSpec) and spec.clamp:
-        low, high = spec.clamp
+    bounds = kind_of(col).bounds(spec_of(col))
+    if low is None and high is None and bounds:
+        low, high = bounds
     return low, high
 
 
@@ -449,7 +456,6 @@ def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] 
     nullable column or a typo in free text cannot be told from the data: they
     lower recall, which is the point: it is what a cleaning pipeline must beat.
     """
-    import json
 
     import pyarrow.parquet as pq
 
@@ -459,8 +465,9 @@ def score_defects(dataset: dsl.Dataset, data_dir: str | Path) -> dict[str, Any] 
     truth_path = data_dir / DEFECTS_FILE
     if not truth_path.is_file():
         return None
-    meta_path = data_dir / ".metadata.json"
-    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    from datagen.engine.validate.run import read_metadata  # its file names are checked there
+
+    meta = read_metadata(data_dir)
     truth = pq.read_table(truth_path).to_pylist()
     expected = {_truth_key(d) for d in truth}
     con = connect_duckdb()
@@ -602,9 +609,9 @@ def _domain(dataset: dsl.Dataset, table: str, col: dsl.Column) -> list[dsl.Scala
     for enum in dataset.constraints.enum:
         if split_ref(enum.column) == (table, col.name):
             return list(enum.values)
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.ChoiceSpec) and spec.choices is not None and not col.modifiers:
-        return list(spec.choices)
+    picks = None if col.modifiers else kind_of(col).picks(spec_of(col))
+    if picks is not None and picks.choices is not None:
+        return list(picks.choices)
     return None
 
 

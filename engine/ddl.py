@@ -24,6 +24,7 @@ from typing import Literal
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
+from datagen.engine.generators import kind as kinds
 from datagen.engine.relations import ForeignKey, foreign_keys, split_ref, write_order
 
 Dialect = Literal["sqlite", "duckdb", "postgres"]
@@ -164,31 +165,10 @@ def table_defs(
 
 
 def column_may_be_null(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> bool:
-    """Nulls come from `null_rate` and from lookups (a self-reference's first row, or an
-    attribute looked up through a nullable FK or of a nullable column)."""
-    if col.nullable:
-        return True
-    spec = dsl.generator_spec(col.generator)
-    if not isinstance(spec, dsl.LookupSpec):
-        return False
-    ref_table, ref_column = split_ref(spec.from_)
-    if spec.on is None and ref_table == node.id:
-        return True
-    ref_node = dataset.node(ref_table)
-    ref_col = ref_node.column(ref_column) if ref_node else None
-    if ref_node is None or ref_col is None or ref_col is col:
-        return True
-    if column_may_be_null(dataset, ref_node, ref_col):
-        return True
-    if spec.on is not None:
-        from datagen.engine.lookups import fk_target
-
-        first = spec.on.split(".")[0]
-        if fk_target(dataset, node.id, first) is None:
-            return True  # a computed key may match no row
-        on_col = node.column(first)
-        return on_col is None or column_may_be_null(dataset, node, on_col)
-    return False
+    """Nulls come from `null_rate` and from what the generator kind says (lookups: a
+    self-reference's first row, or an attribute looked up through a nullable FK or of a
+    nullable column)."""
+    return kinds.column_may_be_null(dataset, node, col)
 
 
 def _add_unique(

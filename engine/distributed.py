@@ -8,6 +8,7 @@ and are written there, so the output is byte-identical to the threads path.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,17 @@ from datagen.engine.plan import Plan
 from datagen.engine.store import TableStore
 
 TASK_RETRIES = 3
+CONNECT_TIMEOUT = "DATAGEN_DASK_CONNECT_TIMEOUT"  # seconds to reach --address [default 20]
+
+
+def connect_timeout() -> str:
+    """How long to wait for a scheduler at --address: $DATAGEN_DASK_CONNECT_TIMEOUT, else 20 s."""
+    value = os.environ.get(CONNECT_TIMEOUT, "20")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise InputError(f"${CONNECT_TIMEOUT}={value!r}: give a number of seconds") from None
+    return f"{seconds:g}s"
 
 
 class DaskExecutor:
@@ -31,7 +43,7 @@ class DaskExecutor:
         self.cluster: Any = None
         try:
             if address:
-                self.client = Client(address, timeout="20s")
+                self.client = Client(address, timeout=connect_timeout())
             else:
                 self.cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None

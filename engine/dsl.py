@@ -9,7 +9,7 @@ seed documents are accepted on input and normalized to one canonical form by
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -17,641 +17,189 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    create_model,
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
+
+from datagen.engine.dslbase import (
+    FREQ_ALIASES,
+    IDENT,
+    PATTERN_LENGTH,
+    REF,
+    WEIGHTS_KIND_PATTERN,
+    ColumnRef,
+    ColumnType,
+    Freq,
+    Identifier,
+    Pattern,
+    PatternDimension,
+    Scalar,
+    Strict,
+    Window,
+    normalize_freq,
+    parse_instant,
+)
+from datagen.engine.generators.choice import ChoiceSpec
+from datagen.engine.generators.distribution import (
+    DISTRIBUTION_PARAMS,
+    PARAM_ALIASES,
+    DistributionSpec,
+    DistributionType,
+)
+from datagen.engine.generators.enum_list import EnumListSpec
+from datagen.engine.generators.expression import ExpressionSpec
+from datagen.engine.generators.faker import FakerSpec
+from datagen.engine.generators.kind import KINDS, Kind, kind_name
+from datagen.engine.generators.lookup import LookupSpec
+from datagen.engine.generators.sequence import SequenceSpec
+from datagen.engine.generators.temporal import DatetimeSeriesSpec
+from datagen.engine.modifiers.add import AddArgs
+from datagen.engine.modifiers.clamp import ClampArgs
+from datagen.engine.modifiers.effect import EffectArgs
+from datagen.engine.modifiers.expression import ExpressionArgs
+from datagen.engine.modifiers.jitter import JitterArgs
+from datagen.engine.modifiers.kind import MODIFIERS, ModifierKind
+from datagen.engine.modifiers.map_values import MapValuesArgs
+from datagen.engine.modifiers.multiply import MultiplyArgs
+from datagen.engine.modifiers.outliers import OutliersArgs
+from datagen.engine.modifiers.seasonality import SeasonalityArgs
+from datagen.engine.modifiers.time_jitter import TimeJitterArgs
+from datagen.engine.modifiers.trend import TrendArgs
 
 DSL_VERSION = "1.0"
 
-ColumnType = Literal["int", "float", "string", "bool", "date", "datetime"]
-Scalar = str | int | float | bool
-IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
-REF = r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$"
-ON_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
-
-Identifier = Annotated[str, Field(pattern=IDENT, max_length=63)]
-ColumnRef = Annotated[
-    str, Field(pattern=REF, description="`table.column`", examples=["customer.customer_id"])
+__all__ = [
+    "AddArgs",
+    "ClampArgs",
+    "EffectArgs",
+    "ExpressionArgs",
+    "JitterArgs",
+    "MapValuesArgs",
+    "MultiplyArgs",
+    "OutliersArgs",
+    "SeasonalityArgs",
+    "TimeJitterArgs",
+    "TrendArgs",
+    "DISTRIBUTION_PARAMS",
+    "FREQ_ALIASES",
+    "IDENT",
+    "PARAM_ALIASES",
+    "PATTERN_LENGTH",
+    "REF",
+    "WEIGHTS_KIND_PATTERN",
+    "ChoiceSpec",
+    "ColumnRef",
+    "ColumnType",
+    "DatetimeSeriesSpec",
+    "DistributionSpec",
+    "DistributionType",
+    "EnumListSpec",
+    "ExpressionSpec",
+    "FakerSpec",
+    "Freq",
+    "Identifier",
+    "LookupSpec",
+    "Pattern",
+    "PatternDimension",
+    "Scalar",
+    "SequenceSpec",
+    "Strict",
+    "Window",
+    "normalize_freq",
+    "parse_instant",
 ]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 # --------------------------------------------------------------------------- generators
-
-
-class SequenceSpec(Strict):
-    """Consecutive integers: start, start+step, ... over the whole table."""
-
-    start: int = 1
-    step: int = Field(1, description="non-zero")
-
-    @field_validator("step")
-    @classmethod
-    def _non_zero(cls, v: int) -> int:
-        if v == 0:
-            raise ValueError("step must not be 0")
-        return v
-
-
-WEIGHTS_KIND_PATTERN = r"^(uniform|zipf@[0-9.]+|head_tail@\{?[0-9.]+,[0-9.]+\}?)$"
-
-
-class ChoiceSpec(Strict):
-    """Pick from a list (or another table's column) with optional weights."""
-
-    choices: list[Scalar] | None = Field(None, min_length=1, max_length=100_000)
-    choices_ref: ColumnRef | None = Field(
-        None, description="take the choices from another table's column"
-    )
-    weights: list[Annotated[float, Field(ge=0)]] | None = None
-    weights_kind: str = Field(
-        "uniform",
-        pattern=WEIGHTS_KIND_PATTERN,
-        description="uniform | zipf@A (A>0, e.g. zipf@1.2) | head_tail@{H,A}: the first H share of "
-        "choices get A share of the picks",
-    )
-
-    @model_validator(mode="after")
-    def _one_source(self) -> ChoiceSpec:
-        if (self.choices is None) == (self.choices_ref is None):
-            raise ValueError("give exactly one of `choices` or `choices_ref`")
-        if self.weights is not None:
-            if self.choices is None:
-                raise ValueError("`weights` need `choices` (use weights_kind with choices_ref)")
-            if len(self.weights) != len(self.choices):
-                raise ValueError(
-                    f"{len(self.weights)} weights for {len(self.choices)} choices: "
-                    "give one weight per choice"
-                )
-            if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be 0")
-        return self
-
-
-DistributionType = Literal[
-    "normal", "lognormal", "uniform", "poisson", "exponential", "beta", "gamma"
-]
-
-# Canonical parameter names per distribution, with the seeds' aliases.
-DISTRIBUTION_PARAMS: dict[str, dict[str, float | None]] = {
-    "normal": {"mean": 0.0, "std": 1.0},
-    "lognormal": {"mean": 0.0, "sigma": 1.0},
-    "uniform": {"low": 0.0, "high": 1.0},
-    "poisson": {"lam": 1.0},
-    "exponential": {"scale": 1.0},
-    "beta": {"a": 2.0, "b": 2.0},
-    "gamma": {"shape": 2.0, "scale": 1.0},
-}
-PARAM_ALIASES = {
-    "mu": "mean",
-    "loc": "mean",
-    "sd": "std",
-    "stddev": "std",
-    "sigma_": "sigma",
-    "min": "low",
-    "max": "high",
-    "lambda": "lam",
-    "alpha": "a",
-    "beta": "b",
-    "k": "shape",
-    "theta": "scale",
-}
-
-
-class DistributionSpec(Strict):
-    """Numbers from a named distribution, optionally clamped to [min, max]."""
-
-    type: DistributionType
-    params: dict[str, float] = Field(default_factory=dict)
-    clamp: tuple[float, float] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _seed_spelling(cls, data: Any) -> Any:
-        # Seeds write {"kind": "normal", "mu": 100, "sigma": 15}; canonical is
-        # {"type": "normal", "params": {"mean": 100, "std": 15}}.
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        if "kind" in data and "type" not in data:
-            data["type"] = data.pop("kind")
-        dist = data.get("type")
-        params = dict(data.get("params") or {})
-        for key in list(data):
-            if key not in ("type", "params", "clamp"):
-                params[key] = data.pop(key)
-        canonical: dict[str, Any] = {}
-        for key, value in params.items():
-            name = PARAM_ALIASES.get(key, key)
-            if dist == "normal" and key == "sigma":
-                name = "std"
-            if dist == "lognormal" and key == "std":
-                name = "sigma"
-            canonical[name] = value
-        data["params"] = canonical
-        return data
-
-    @model_validator(mode="after")
-    def _check_params(self) -> DistributionSpec:
-        allowed = DISTRIBUTION_PARAMS[self.type]
-        unknown = sorted(set(self.params) - set(allowed))
-        if unknown:
-            raise ValueError(
-                f"unknown parameter(s) {unknown} for {self.type}; expected {sorted(allowed)}"
-            )
-        p = {**allowed, **self.params}
-        positive = {"std", "sigma", "lam", "scale", "a", "b", "shape"}
-        for name in positive & set(p):
-            value = p[name]
-            if value is not None and value <= 0:
-                raise ValueError(f"{self.type} parameter `{name}` must be > 0, got {p[name]}")
-        if self.type == "uniform" and p["low"] is not None and p["high"] is not None:
-            if float(p["low"]) >= float(p["high"]):
-                raise ValueError("uniform needs low < high")
-        if self.clamp is not None and self.clamp[0] > self.clamp[1]:
-            raise ValueError(f"clamp min {self.clamp[0]} is greater than max {self.clamp[1]}")
-        return self
-
-    def param(self, name: str) -> float:
-        value = self.params.get(name, DISTRIBUTION_PARAMS[self.type][name])
-        assert value is not None
-        return float(value)
-
-
-class Window(Strict):
-    start: str = Field(description="ISO date or datetime", examples=["2024-01-01"])
-    end: str = Field(description="ISO date or datetime, after start (exclusive)")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Window:
-        start, end = parse_instant(self.start), parse_instant(self.end)
-        if end <= start:
-            raise ValueError(f"end {self.end} must be after start {self.start}")
-        return self
-
-
-PatternDimension = Literal["hour", "dow", "month"]
-PATTERN_LENGTH = {"hour": 24, "dow": 7, "month": 12}
-
-
-class Pattern(Strict):
-    """Relative weights per hour of day (24), day of week Mon..Sun (7) or month (12)."""
-
-    dimension: PatternDimension
-    weights: list[Annotated[float, Field(ge=0)]]
-
-    @model_validator(mode="after")
-    def _length(self) -> Pattern:
-        expected = PATTERN_LENGTH[self.dimension]
-        if len(self.weights) != expected:
-            raise ValueError(
-                f"a {self.dimension} pattern needs {expected} weights, got {len(self.weights)}"
-            )
-        if sum(self.weights) <= 0:
-            raise ValueError("pattern weights must not all be 0")
-        return self
-
-
-Freq = Literal["s", "min", "h", "D"]
-
-
-class DatetimeSeriesSpec(Strict):
-    """Timestamps inside the timeframe (or an own window), shaped by patterns."""
-
-    within: Literal["timeframe"] | Window = "timeframe"
-    freq: Freq | None = Field(
-        None, description="resolution: s, min, h or D; default the timeframe's freq"
-    )
-    pattern: list[Pattern] = Field(default_factory=list)
-
-    @field_validator("pattern", mode="before")
-    @classmethod
-    def _listify(cls, v: Any) -> Any:
-        return [v] if isinstance(v, dict) else v
-
-    @field_validator("freq", mode="before")
-    @classmethod
-    def _freq_alias(cls, v: Any) -> Any:
-        return normalize_freq(v)
-
-
-class FakerSpec(Strict):
-    """Realistic text from Faker, drawn from pools sampled by index."""
-
-    method: str = Field(examples=["name", "email", "city", "company"])
-    locale: str | None = Field(None, examples=["en_US", "de_DE"])
-    locale_from: Identifier | None = Field(
-        None, description="a column of the same row holding a country code (US, DE...)"
-    )
-
-
-class LookupSpec(Strict):
-    """A foreign key (`from` a table's key) or a parent attribute through the row's FK."""
-
-    from_: ColumnRef = Field(alias="from", examples=["customer.customer_id", "customer.country"])
-    on: str | None = Field(
-        None,
-        pattern=ON_PATH,
-        max_length=300,
-        description="the column of this row to look the attribute up through: an FK column, "
-        "a column holding a key of the `from` table (see `key`), or a path of FKs "
-        "`l_orderkey.o_custkey` (this row's FK, then that table's FK...)",
-        examples=["customer_id", "l_orderkey.o_custkey"],
-    )
-    key: Identifier | None = Field(
-        None,
-        description="with `on` naming a computed (non-FK) column: the column of the `from` "
-        "table it holds (default: that table's pk); rows without a match get null",
-    )
-    where: str | None = Field(
-        None,
-        max_length=2000,
-        description="a foreign key only to the rows of the `from` table where this expression "
-        "over its columns holds (e.g. `active`, `c_custkey % 3 != 0`); a fact's first parent "
-        "that fails it gets no children",
-    )
-    weights_kind: str = Field(
-        "uniform",
-        pattern=WEIGHTS_KIND_PATTERN,
-        description="skew of the sampled parents for extra FKs (uniform | zipf@A | head_tail@{H,A})",
-    )
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
-
-
-class ExpressionSpec(Strict):
-    """A whitelisted arithmetic expression over the row's columns."""
-
-    expr: str = Field(max_length=2000, examples=["quantity * unit_price"])
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"expr": data}
-        if isinstance(data, dict) and "formula" in data and "expr" not in data:
-            data = dict(data)
-            data["expr"] = data.pop("formula")
-        return data
-
-
-AggregateFn = Literal["sum", "count", "min", "max", "mean", "first", "last", "any", "all"]
-
-
-class AggregateSpec(Strict):
-    """A parent's column computed from its children: `fn` of `expr` over the `child` rows."""
-
-    fn: AggregateFn
-    child: Identifier = Field(description="a fact table whose first parent is this table")
-    expr: str | None = Field(
-        None,
-        max_length=2000,
-        description="over the child's columns (hidden ones included); count without expr "
-        "counts rows, count with expr counts rows where it is true",
-        examples=["l_extendedprice * (1 + l_tax) * (1 - l_discount)"],
-    )
-    default: Scalar | None = Field(
-        None,
-        description="the value of a parent without children (default: 0 for sum/count, "
-        "false for any, true for all, null otherwise)",
-    )
-
-    @model_validator(mode="after")
-    def _needs_expr(self) -> AggregateSpec:
-        if self.expr is None and self.fn != "count":
-            raise ValueError(f"`{self.fn}` needs `expr` (only count can count rows)")
-        return self
-
-
-class EnumListSpec(Strict):
-    """The listed values in order (row i gets values[i mod n]); vocab tables use it."""
-
-    values: list[Scalar] = Field(min_length=1, max_length=100_000)
-
-
-class SequenceGen(Strict):
-    sequence: SequenceSpec
-
-
-class ChoiceGen(Strict):
-    choice: ChoiceSpec
-
-
-class DistributionGen(Strict):
-    distribution: DistributionSpec
-
-
-class DatetimeSeriesGen(Strict):
-    datetime_series: DatetimeSeriesSpec
-
-
-class FakerGen(Strict):
-    faker: FakerSpec
-
-
-class LookupGen(Strict):
-    lookup: LookupSpec
-
-
-class ExpressionGen(Strict):
-    expression: ExpressionSpec
-
-
-class EnumListGen(Strict):
-    enum_list: EnumListSpec
-
-
-class AggregateGen(Strict):
-    aggregate: AggregateSpec
-
-
-GENERATOR_KINDS = (
-    "sequence",
-    "choice",
-    "distribution",
-    "datetime_series",
-    "faker",
-    "lookup",
-    "expression",
-    "enum_list",
-    "aggregate",
-)
+# The generator union is built from the kind registry (engine/generators/kind.py):
+# each kind `name` with spec `Spec` becomes a wrapper model {name: Spec} (its JSON
+# Schema name: `<Name>Gen`), tagged `name` in a union discriminated by the one key.
+
+_WRAPPERS: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
+
+
+def _wrapper(kind: Kind[Any]) -> type[BaseModel]:
+    key = (kind.name, kind.spec)
+    if key not in _WRAPPERS:
+        name = kind.wrapper_name or kind.spec.__name__.removesuffix("Spec") + "Gen"
+        model = create_model(name, __base__=Strict, **{kind.name: (kind.spec, ...)})  # type: ignore[call-overload]
+        model.__module__ = __name__
+        _WRAPPERS[key] = model
+    return _WRAPPERS[key]
 
 
 def _first_key(value: Any) -> str | None:
-    if isinstance(value, dict):
-        keys = [k for k in value if k in GENERATOR_KINDS]
-        if len(keys) == 1:
-            return keys[0]
-        return None
-    for kind in GENERATOR_KINDS:
-        if hasattr(value, kind):
-            return kind
-    return None
+    return kind_name(value)
 
 
-Generator = Annotated[
-    Annotated[SequenceGen, Tag("sequence")]
-    | Annotated[ChoiceGen, Tag("choice")]
-    | Annotated[DistributionGen, Tag("distribution")]
-    | Annotated[DatetimeSeriesGen, Tag("datetime_series")]
-    | Annotated[FakerGen, Tag("faker")]
-    | Annotated[LookupGen, Tag("lookup")]
-    | Annotated[ExpressionGen, Tag("expression")]
-    | Annotated[EnumListGen, Tag("enum_list")]
-    | Annotated[AggregateGen, Tag("aggregate")],
-    Discriminator(
-        _first_key,
-        custom_error_type="unknown_generator",
-        custom_error_message="a generator is an object with exactly one key, one of: "
-        + ", ".join(GENERATOR_KINDS),
-    ),
-]
+def _generator_union() -> Any:
+    members = tuple(Annotated[_wrapper(kind), Tag(kind.name)] for kind in KINDS.values())
+    return Annotated[
+        Union[members],  # noqa: UP007 (built at run time)
+        Discriminator(
+            _first_key,
+            custom_error_type="unknown_generator",
+            custom_error_message="a generator is an object with exactly one key, one of: "
+            + ", ".join(KINDS),
+        ),
+    ]
 
-GeneratorSpec = (
-    SequenceSpec
-    | ChoiceSpec
-    | DistributionSpec
-    | DatetimeSeriesSpec
-    | FakerSpec
-    | LookupSpec
-    | ExpressionSpec
-    | EnumListSpec
-    | AggregateSpec
-)
+
+GENERATOR_KINDS: tuple[str, ...] = tuple(KINDS)
+Generator = _generator_union()
+# the spec of any registered kind (a pydantic model)
+GeneratorSpec = BaseModel
 
 
 def generator_kind(gen: Any) -> str:
-    kind = _first_key(gen)
+    kind = kind_name(gen)
     assert kind is not None
     return kind
 
 
-def generator_spec(gen: Any) -> GeneratorSpec:
-    return getattr(gen, generator_kind(gen))  # type: ignore[no-any-return]
+def generator_spec(gen: Any) -> Any:
+    return getattr(gen, generator_kind(gen))
 
 
 # --------------------------------------------------------------------------- modifiers
+# The modifier union is built from the registry (engine/modifiers/kind.py): each
+# modifier `name` with args `Args` becomes a model {"transform": name, "args": Args}
+# (JSON Schema name `<Name>Mod`), discriminated by `transform`.
+
+_MOD_MODELS: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
 
 
-class MultiplyArgs(Strict):
-    factor: float
+def _mod_model(modifier: ModifierKind[Any]) -> type[BaseModel]:
+    key = (modifier.name, modifier.args)
+    if key not in _MOD_MODELS:
+        name = modifier.model_name or modifier.args.__name__.removesuffix("Args") + "Mod"
+        model = create_model(  # type: ignore[call-overload]
+            name,
+            __base__=Strict,
+            transform=(Literal[modifier.name], ...),  # type: ignore[valid-type,arg-type]
+            args=(modifier.args, ...),
+        )
+        model.__module__ = __name__
+        _MOD_MODELS[key] = model
+    return _MOD_MODELS[key]
 
 
-class AddArgs(Strict):
-    delta: float
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "value" in data and "delta" not in data:
-            data = dict(data)
-            data["delta"] = data.pop("value")
-        return data
+def _modifier_union() -> Any:
+    members = tuple(_mod_model(m) for m in MODIFIERS.values())
+    return Annotated[Union[members], Field(discriminator="transform")]  # noqa: UP007
 
 
-class ClampArgs(Strict):
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ClampArgs:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"clamp min {self.min} is greater than max {self.max}")
-        return self
-
-
-class JitterArgs(Strict):
-    scale: float = Field(gt=0, description="noise size (relative share, or absolute units)")
-    distribution: Literal["normal", "uniform"] = "normal"
-    relative: bool = Field(True, description="true: x*(1+noise); false: x+noise")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "std" in data and "scale" not in data:
-            data = dict(data)
-            data["scale"] = data.pop("std")
-        return data
-
-
-class TimeJitterArgs(Strict):
-    scale: float = Field(gt=0, description="standard deviation of the shift, in `unit`")
-    unit: Freq = "min"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            if "std" in data and "scale" not in data:
-                data["scale"] = data.pop("std")
-            if "unit" in data:
-                data["unit"] = normalize_freq(data["unit"])
-        return data
-
-
-class SeasonalityArgs(Strict):
-    dimension: PatternDimension
-    weights: list[Annotated[float, Field(ge=0)]]
-    column: Identifier | None = Field(
-        None, description="the datetime column to read; default the table's first datetime column"
-    )
-
-    @model_validator(mode="after")
-    def _length(self) -> SeasonalityArgs:
-        expected = PATTERN_LENGTH[self.dimension]
-        if len(self.weights) != expected:
-            raise ValueError(
-                f"a {self.dimension} seasonality needs {expected} weights, got {len(self.weights)}"
-            )
-        return self
-
-
-class OutliersArgs(Strict):
-    mode: Literal["spike", "drop"] = "spike"
-    rate: float = Field(ge=0, le=0.5)
-    magnitude: tuple[float, float] = Field(
-        (2.0, 5.0), description="factor range: values are multiplied (spike) or divided (drop)"
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "magnitude_dist" in data:
-            data = dict(data)
-            dist = data.pop("magnitude_dist") or {}
-            data["magnitude"] = (dist.get("min", 2.0), dist.get("max", 5.0))
-        return data
-
-    @model_validator(mode="after")
-    def _ordered(self) -> OutliersArgs:
-        lo, hi = self.magnitude
-        if not 0 < lo <= hi:
-            raise ValueError("magnitude needs 0 < min <= max")
-        return self
-
-
-class MapValuesArgs(Strict):
-    mapping: dict[str, Scalar]
-    default: Scalar | None = Field(None, description="for values not in mapping; default: keep")
-
-
-class ExpressionArgs(Strict):
-    expr: str = Field(max_length=2000, description="`value` is the current value")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "formula" in data and "expr" not in data:
-            data = dict(data)
-            data["expr"] = data.pop("formula")
-        return data
-
-
-class EffectArgs(Strict):
-    """Scale a value while rows of an event table are active (e.g. promotions)."""
-
-    table: Identifier = Field(description="the event table")
-    start: Identifier = Field(description="event start column")
-    end: Identifier = Field(description="event end column")
-    at: Identifier | None = Field(
-        None, description="this row's datetime column; default the first datetime column"
-    )
-    factor: float = Field(1.2, gt=0, description="multiplier while at least one event is active")
-
-
-class TrendArgs(Strict):
-    growth: float = Field(gt=-1, description="yearly growth, 0.2 = +20% per year")
-    column: Identifier | None = Field(
-        None, description="the datetime column; default the table's first datetime column"
-    )
-
-
-class MultiplyMod(Strict):
-    transform: Literal["multiply"]
-    args: MultiplyArgs
-
-
-class AddMod(Strict):
-    transform: Literal["add"]
-    args: AddArgs
-
-
-class ClampMod(Strict):
-    transform: Literal["clamp"]
-    args: ClampArgs
-
-
-class JitterMod(Strict):
-    transform: Literal["jitter"]
-    args: JitterArgs
-
-
-class TimeJitterMod(Strict):
-    transform: Literal["time_jitter"]
-    args: TimeJitterArgs
-
-
-class SeasonalityMod(Strict):
-    transform: Literal["seasonality"]
-    args: SeasonalityArgs
-
-
-class OutliersMod(Strict):
-    transform: Literal["outliers"]
-    args: OutliersArgs
-
-
-class MapValuesMod(Strict):
-    transform: Literal["map_values"]
-    args: MapValuesArgs
-
-
-class ExpressionMod(Strict):
-    transform: Literal["expression"]
-    args: ExpressionArgs
-
-
-class EffectMod(Strict):
-    transform: Literal["effect"]
-    args: EffectArgs
-
-
-class TrendMod(Strict):
-    transform: Literal["trend"]
-    args: TrendArgs
-
-
-Modifier = Annotated[
-    MultiplyMod
-    | AddMod
-    | ClampMod
-    | JitterMod
-    | TimeJitterMod
-    | SeasonalityMod
-    | OutliersMod
-    | MapValuesMod
-    | ExpressionMod
-    | EffectMod
-    | TrendMod,
-    Field(discriminator="transform"),
-]
-MODIFIER_KINDS = (
-    "multiply",
-    "add",
-    "clamp",
-    "jitter",
-    "time_jitter",
-    "seasonality",
-    "outliers",
-    "map_values",
-    "expression",
-    "effect",
-    "trend",
+MODIFIER_KINDS: tuple[str, ...] = tuple(MODIFIERS)
+Modifier = _modifier_union()
+# the built-in {transform, args} models, by their JSON Schema names (dsl.EffectMod...)
+MultiplyMod, AddMod, ClampMod, JitterMod, TimeJitterMod, SeasonalityMod = (
+    _mod_model(MODIFIERS[n])
+    for n in ("multiply", "add", "clamp", "jitter", "time_jitter", "seasonality")
+)
+OutliersMod, MapValuesMod, ExpressionMod, EffectMod, TrendMod = (
+    _mod_model(MODIFIERS[n]) for n in ("outliers", "map_values", "expression", "effect", "trend")
 )
 
 
@@ -661,8 +209,8 @@ MODIFIER_KINDS = (
 class Column(Strict):
     name: Identifier
     type: ColumnType
-    generator: Generator
-    modifiers: list[Modifier] = Field(default_factory=list)
+    generator: Generator  # type: ignore[valid-type]
+    modifiers: list[Modifier] = Field(default_factory=list)  # type: ignore[valid-type]
     nullable: bool = False
     null_rate: float = Field(0.0, ge=0, le=1, description="share of nulls; needs nullable")
     unique: bool = Field(False, description="values unique by construction")
@@ -880,6 +428,111 @@ class Targets(Strict):
     composite_effect: list[CompositeEffectTarget] = Field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- claims
+
+ClaimKind = Literal[
+    "count",
+    "size",
+    "window",
+    "grain",
+    "rate",
+    "share",
+    "average",
+    "skew",
+    "time_pattern",
+    "ordering",
+    "duration",
+    "range",
+    "place",
+    "locale",
+    "relationship",
+    "values",
+    "trend",
+]
+ClaimStatus = Literal["unbound", "bound", "not_modelled"]
+
+
+class ClaimExpected(Strict):
+    """What the phrase asks for; which fields are set depends on the claim's kind."""
+
+    value: float | str | None = Field(
+        None, description="a number (0.08 for 8%, 40 for 40 bakeries) or a text value"
+    )
+    tolerance: float | None = Field(
+        None, ge=0, description="allowed absolute difference from `value` (same unit)"
+    )
+    min: float | str | None = Field(None, description="lower bound (number or ISO date)")
+    max: float | str | None = Field(None, description="upper bound (number or ISO date)")
+    values: list[Scalar] | None = Field(
+        None, description="a set: places, weekdays (0=Mon), hours, months (1-12), dates"
+    )
+    unit: str | None = Field(
+        None,
+        description="unit of value/min/max: rows, bytes, s, min, h, days, share, lift (a peak: "
+        "the share in the given times over the share of time they take)",
+    )
+    top: float | None = Field(
+        None, gt=0, le=1, description="skew: the top share of keys (0.05 = top 5%) holding `min`"
+    )
+    hours: list[Annotated[int, Field(ge=0, le=23)]] | None = Field(
+        None, description="time patterns: hours of day"
+    )
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] | None = Field(
+        None, description="time patterns: 0 = Monday ... 6 = Sunday"
+    )
+    months: list[Annotated[int, Field(ge=1, le=12)]] | None = Field(
+        None, description="time patterns: 1 = January ... 12 = December"
+    )
+    dates: list[Window] | None = Field(
+        None, description="time patterns: date spans (holidays: Christmas 2024 ...)"
+    )
+
+
+class ClaimBinding(BaseModel):
+    """A registered measure and its arguments (`datagen schema` lists the measures in docs)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    measure: Identifier = Field(
+        description="a registered measure: rows, share, mean, range, window, grain, time_share, "
+        "order, duration, distinct, values_in, top_share, fanout",
+        examples=["share"],
+    )
+
+
+class Claim(Strict):
+    """One fact stated in the description, kept with its phrase and checked on the data."""
+
+    id: Identifier = Field(examples=["c1"])
+    text: str = Field(
+        max_length=500, description="the exact phrase of the description", examples=["8% no-shows"]
+    )
+    kind: ClaimKind
+    expected: ClaimExpected = Field(default_factory=lambda: ClaimExpected.model_validate({}))
+    about: list[str] = Field(
+        default_factory=list,
+        description="the words the phrase is about (entity nouns, values): binding hints",
+        examples=[["no-show"]],
+    )
+    bound_to: ClaimBinding | None = Field(
+        None,
+        description='the measure that checks it on the data, e.g. {"measure": "share", '
+        '"table": "appointment", "where": "status == \'no_show\'"}',
+    )
+    status: ClaimStatus = Field(
+        "unbound", description="bound (with bound_to) | not_modelled (with reason) | unbound"
+    )
+    reason: str | None = Field(None, description="why the claim is not modelled")
+
+    @model_validator(mode="after")
+    def _status_fits(self) -> Claim:
+        if self.status == "bound" and self.bound_to is None:
+            raise ValueError("a bound claim needs `bound_to`")
+        if self.status == "not_modelled" and not self.reason:
+            raise ValueError("a not_modelled claim needs a `reason`")
+        return self
+
+
 # --------------------------------------------------------------------------- dataset
 
 
@@ -924,6 +577,11 @@ class Dataset(Strict):
     nodes: list[Node] = Field(min_length=1)
     constraints: Constraints = Field(default_factory=Constraints)
     targets: Targets = Field(default_factory=Targets)
+    claims: list[Claim] = Field(
+        default_factory=list,
+        description="the facts the description states, each bound to a measure checked on the "
+        "data or marked not_modelled with a reason",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Dataset:
@@ -931,6 +589,10 @@ class Dataset(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate table id(s): {dupes}")
+        claim_ids = [c.id for c in self.claims]
+        dupes = sorted({i for i in claim_ids if claim_ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate claim id(s): {dupes}")
         return self
 
     def node(self, table: str) -> Node | None:
@@ -951,45 +613,26 @@ class Dataset(Strict):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-# --------------------------------------------------------------------------- helpers
-
-FREQ_ALIASES = {
-    "S": "s",
-    "sec": "s",
-    "second": "s",
-    "T": "min",
-    "m": "min",
-    "minute": "min",
-    "H": "h",
-    "hour": "h",
-    "d": "D",
-    "day": "D",
-}
-
-
-def normalize_freq(v: Any) -> Any:
-    if isinstance(v, str):
-        return FREQ_ALIASES.get(v, v)
-    return v
-
-
-def parse_instant(text: str) -> Any:
-    """ISO date/datetime -> numpy datetime64[s] (naive UTC); ValueError when unreadable."""
-    import numpy as np
-
-    cleaned = text.strip().replace(" ", "T")
-    if cleaned.endswith("Z"):
-        cleaned = cleaned[:-1]
-    cleaned = re.sub(r"[+-]00:?00$", "", cleaned)
-    try:
-        return np.datetime64(cleaned, "s")
-    except ValueError:
-        raise ValueError(f"`{text}` is not an ISO date or datetime (e.g. 2024-01-31)") from None
-
-
 def json_schema() -> dict[str, Any]:
     """The DSL's JSON Schema, generated from the models (never written by hand)."""
     schema = Dataset.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "datagen DSL " + DSL_VERSION
     return schema
+
+
+def rebuild() -> None:
+    """Rebuild the models after a generator kind or a modifier was registered (or removed)
+    at run time: the unions, and every model that holds a column."""
+    global GENERATOR_KINDS, Generator, MODIFIER_KINDS, Modifier
+    GENERATOR_KINDS = tuple(KINDS)
+    Generator = _generator_union()
+    MODIFIER_KINDS = tuple(MODIFIERS)
+    Modifier = _modifier_union()
+    Column.__pydantic_fields__["generator"] = FieldInfo.from_annotation(Generator)
+    Column.__pydantic_fields__["modifiers"] = FieldInfo.from_annotated_attribute(
+        list[Modifier],  # type: ignore[valid-type]
+        Field(default_factory=list),
+    )
+    for model in (Column, Node, Dataset):
+        model.model_rebuild(force=True)

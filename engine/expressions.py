@@ -1665,9 +1665,15 @@ class _Compiler:
                 )
         if lt.kind in TIMES or rt.kind in TIMES:
             if symbol in ("+", "-") and (lt.kind in TIMES) != (rt.kind in TIMES):
+                stamp, amount = (
+                    (node.left, node.right) if lt.kind in TIMES else (node.right, node.left)
+                )
+                sign = "-" if symbol == "-" else ""
                 raise ExpressionError(
-                    f"cannot {'add' if symbol == '+' else 'subtract'} a bare number to a {lt.kind if lt.kind in TIMES else rt.kind}: "
-                    "use add_days(t, n), add_hours, add_minutes or add_seconds",
+                    f"`{ast.unparse(node)}` adds a bare number to a "
+                    f"{lt.kind if lt.kind in TIMES else rt.kind}: use "
+                    f"add_days({ast.unparse(stamp)}, {sign}{_as_days(ast.unparse(amount))}) "
+                    "(or add_hours, add_minutes, add_seconds)",
                     col,
                 )
             if symbol == "-":
@@ -1758,6 +1764,14 @@ class _Compiler:
         impl = function.impl
         assert impl is not None
         return (lambda scope: impl(*(a(scope) for a in args))), ty
+
+
+def _as_days(amount: str) -> str:
+    """`n * 86400` (seconds in a day) read as n days, for the add_days() suggestion."""
+    for form in (" * 86400", "*86400", " * 86_400", "*86_400"):
+        if amount.endswith(form):
+            return amount[: -len(form)]
+    return amount
 
 
 def _comparable(a: Ty, b: Ty, equality: bool, col: int | None) -> None:

@@ -16,6 +16,8 @@ EXTRAS: dict[str, str] = {
     "dask": "dask",
     "distributed": "dask",
     "prompt_toolkit": "chat",
+    "sqlglot": "import",
+    "networkx": "import",
 }
 
 PURPOSES: dict[str, str] = {
@@ -24,6 +26,7 @@ PURPOSES: dict[str, str] = {
     "report": "the HTML report",
     "dask": "--scheduler dask",
     "chat": "the interactive chat",
+    "import": "datagen import",
 }
 
 

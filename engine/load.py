@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import copy
 import hashlib
 import json
+import math
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +26,172 @@ for _model in list(vars(dsl).values()):
             _KNOWN_FIELDS.add(_field.alias or _name)
 
 
-def read_schema_file(path: str | Path) -> dict[str, Any]:
+MAX_SCHEMA_BYTES = 32 * 1024 * 1024  # a schema is a few KB; a bigger file is a wrong path
+MAX_DEPTH = 64  # the DSL nests about 8 levels; deeper is an attack or an accident
+MAX_VALUES = 200_000  # a schema has a few thousand; YAML aliases can expand to billions
+INT64 = (-(2**63), 2**63 - 1)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_schema_text(path: str | Path) -> str:
+    """The schema file's text: UTF-8, or UTF-16/32 with a BOM; anything else is a message."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"schema file not found: {path}")
     if path.is_dir():
         raise InputError(f"{path} is a directory; give the schema file (e.g. {path}/schema.json)")
-    text = path.read_text(encoding="utf-8")
     try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
+        size = path.stat().st_size
+        if size > MAX_SCHEMA_BYTES:
+            raise InputError(
+                f"{path} is {size:,} bytes: too big for a schema (at most {MAX_SCHEMA_BYTES:,})"
+            )
+        raw = path.read_bytes()[: MAX_SCHEMA_BYTES + 1]
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"{path}:{line}:{column}: not {encoding.upper()} text (byte 0x{raw[exc.start]:02x}); "
+            "save the schema as UTF-8"
+        ) from None
+    if "\x00" in text:  # ASCII saved as UTF-16 without a BOM decodes as UTF-8 with NULs
+        raise InputError(f"{path} holds NUL bytes (UTF-16 without a BOM?): save it as UTF-8")
+    return text
+
+
+def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, Any]:
+    """JSON or YAML text -> a dict, with line:column for syntax errors (no recursion crash)."""
+    try:
+        data = yaml.safe_load(text) if yaml_syntax else json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")],
-            source=str(path),
+            source=source,
         ) from None
     except yaml.YAMLError as exc:
-        raise SchemaError([Problem("$", f"invalid YAML: {exc}")], source=str(path)) from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "$"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise SchemaError([Problem(where, f"invalid YAML: {reason}")], source=source) from None
+    except RecursionError:
+        raise SchemaError(
+            [Problem("$", f"nested too deeply (at most {MAX_DEPTH} levels)")], source=source
+        ) from None
+    except ValueError as exc:  # a 4,300-digit integer
+        reason = "a number with more than 4,300 digits" if "digits" in str(exc) else str(exc)
+        raise SchemaError([Problem("$", f"invalid number: {reason}")], source=source) from None
     if not isinstance(data, dict):
         raise SchemaError(
             [Problem("$", "the schema must be an object", expected='{"nodes": [...]}')],
-            source=str(path),
+            source=source,
         )
     return data
+
+
+def value_problems(data: Any) -> list[Problem]:
+    """Nesting deeper than MAX_DEPTH, integers beyond int64, NaN/Infinity: anywhere, with paths.
+
+    Iterative (an explicit stack), so a hostile 100,000-level document cannot
+    exhaust Python's recursion limit here.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    visited = 0
+    while stack:
+        value, loc = stack.pop()
+        visited += 1
+        if visited > MAX_VALUES:  # YAML aliases can make a small file a huge tree
+            return [Problem("$", f"more than {MAX_VALUES:,} values: too big for a schema")]
+        if len(loc) > MAX_DEPTH:
+            problems.append(Problem(json_path(loc), f"nested too deeply (at most {MAX_DEPTH})"))
+            continue
+        if isinstance(value, dict):
+            stack.extend((v, (*loc, str(k))) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*loc, i)) for i, v in enumerate(value))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+            problems.append(
+                Problem(json_path(loc), "integer out of range", "a 64-bit integer (|n| < 9.2e18)")
+            )
+        elif isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem(json_path(loc), f"`{value}` is not a finite number"))
+    return sorted(problems, key=lambda p: p.path)
+
+
+def read_schema_file(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    text = read_schema_text(path)
+    return parse_schema_text(text, str(path), path.suffix.lower() in (".yaml", ".yml"))
+
+
+def positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """(line, column) of every value of a JSON or YAML document, by its location.
+
+    Built only when there is an error to place: PyYAML's composer keeps marks
+    (JSON is read the same way, being YAML's flow style). Empty when the text
+    does not compose (then messages keep their JSON paths alone).
+    """
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    found: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(root, ())] if root is not None else []
+    while stack and len(found) < MAX_VALUES:
+        node, loc = stack.pop()
+        found[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(loc) > MAX_DEPTH:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found[(*loc, str(key.value))] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                stack.append((value, (*loc, str(key.value))))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(node.value))
+    return found
+
+
+_PATH_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+
+
+def locate(
+    path: str, where: dict[tuple[str | int, ...], tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The line:column of a problem's JSON path (its deepest part found in the document)."""
+    loc: tuple[str | int, ...] = ()
+    best = where.get(())
+    for match in _PATH_PART.finditer(path):
+        part: str | int = int(match[2]) if match[2] is not None else match[1]
+        if (*loc, part) in where:
+            loc = (*loc, part)
+            best = where[loc]
+        # else: a part the messages add (a union tag): skip it, keep walking
+    return best if loc else None
+
+
+def with_positions(problems: list[Problem], text: str) -> list[Problem]:
+    where = positions(text)
+    if not where:
+        return problems
+    placed = []
+    for problem in problems:
+        spot = locate(problem.path, where)
+        placed.append(replace(problem, line=f"{spot[0]}:{spot[1]}") if spot else problem)
+    return placed
 
 
 def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
@@ -98,18 +243,41 @@ def parse_dataset(data: dict[str, Any], source: str | None = None) -> dsl.Datase
     neutral placeholders and the preflight still runs on the rest, so one
     report lists both kinds of problems (a repair turn then fixes all of them).
     """
+    dataset, problems = schema_problems(data)
+    if problems or dataset is None:
+        raise SchemaError(problems, source=source)
+    return dataset
+
+
+def schema_problems(
+    data: dict[str, Any], *, warnings: bool = False
+) -> tuple[dsl.Dataset | None, list[Problem]]:
+    """Every problem of a schema in one pass: the models', then the preflight's and the
+    semantic guards' (their warnings too when asked: `Problem.is_warning`).
+
+    The dataset is None when the models reject the schema. Used by the CLI
+    (`parse_dataset`) and by the authoring loop alike, so a person and a model
+    see the same list.
+    """
     from datagen.engine.preflight import preflight
 
+    problems = value_problems(data)
+    if problems:
+        if all(p.path != "$" and "nested" not in p.message for p in problems):
+            # bad numbers only: the models' own problems too (they cope with any value)
+            try:
+                dsl.Dataset.model_validate(data)
+            except ValidationError as exc:
+                known = {p.path for p in problems}
+                problems += [p for p in problems_from_validation(exc, data) if p.path not in known]
+        return None, problems
     try:
         dataset = dsl.Dataset.model_validate(data)
     except ValidationError as exc:
         problems = problems_from_validation(exc, data)
         problems += _preflight_of_the_rest(data, exc, problems)
-        raise SchemaError(problems, source=source) from None
-    problems = preflight(dataset)
-    if problems:
-        raise SchemaError(problems, source=source)
-    return dataset
+        return None, problems
+    return dataset, preflight(dataset, warnings=warnings)
 
 
 _NEUTRAL_GENERATORS: dict[str, dict[str, Any]] = {
@@ -138,12 +306,27 @@ def _preflight_of_the_rest(
         group, kind = key.split(".")
         items = patched.get(group, {}).get(kind, [])
         patched[group][kind] = [x for i, x in enumerate(items) if i not in indexes]
-    try:
-        dataset = dsl.Dataset.model_validate(patched)
-    except ValidationError:
-        return []
     seen = {p.path for p in known}
-    extra = []
+    extra: list[Problem] = []
+    # Validators of a whole table (duplicate columns, pk) run only once its fields are
+    # valid: validate the patched copy again, report what it finds, patch, repeat.
+    for _round in range(4):
+        try:
+            dataset = dsl.Dataset.model_validate(patched)
+            break
+        except ValidationError as again:
+            for problem in problems_from_validation(again, patched):
+                if (problem.path, problem.message) not in {(p.path, p.message) for p in known}:
+                    extra.append(problem)
+            for err in again.errors(include_url=False):
+                loc = _clean_loc(err["loc"])
+                if not loc or loc[0] != "nodes":
+                    return extra  # an index in a pruned list: stop at what is known
+                if not (_patch(patched, loc, patched_paths, {}) or _patch_node(patched, loc)):
+                    return extra
+    else:
+        return extra
+    known = known + extra
     for problem in preflight(dataset):
         path = _unshift(problem.path, dropped)
         if any(
@@ -198,6 +381,26 @@ def _patch(
     return False
 
 
+def _patch_node(data: Any, loc: list[str | int]) -> bool:
+    """Stand in for a table its own validators reject: first of each column name, a pk."""
+    if len(loc) != 2 or not isinstance(loc[1], int):
+        return False
+    node = data["nodes"][loc[1]]
+    columns = [c for c in node.get("columns") or [] if isinstance(c, dict)]
+    names: list[Any] = []
+    kept = []
+    for col in columns:
+        if col.get("name") not in names:
+            names.append(col.get("name"))
+            kept.append(col)
+    changed = len(kept) != len(columns)
+    node["columns"] = kept
+    if node.get("pk") is not None and node["pk"] not in names and names:
+        node["pk"] = names[0]
+        changed = True
+    return changed
+
+
 def _unshift(path: str, dropped: dict[str, set[int]]) -> str:
     """Map a preflight path on the pruned lists back to the original indexes."""
     for key, indexes in dropped.items():
@@ -213,7 +416,14 @@ def _unshift(path: str, dropped: dict[str, set[int]]) -> str:
 
 
 def load_dataset(path: str | Path) -> dsl.Dataset:
-    return parse_dataset(read_schema_file(path), source=str(path))
+    """Read and check a schema file; every problem carries its JSON path and line:column."""
+    path = Path(path)
+    text = read_schema_text(path)
+    try:
+        data = parse_schema_text(text, str(path), path.suffix.lower() in (".yaml", ".yml"))
+        return parse_dataset(data, source=str(path))
+    except SchemaError as exc:
+        raise SchemaError(with_positions(exc.problems, text), source=exc.source) from None
 
 
 def schema_hash(dataset: dsl.Dataset) -> str:

@@ -11,16 +11,20 @@ import math
 from dataclasses import dataclass, field
 
 from datagen.engine import dsl
-from datagen.engine.aggregates import Feed, aggregate_columns, feeds_of
 from datagen.engine.errors import InputError, did_you_mean
-from datagen.engine.expressions import ExpressionError, compile_expression, compiled
-from datagen.engine.lookups import kept_by
+from datagen.engine.expressions import ExpressionError, compiled
+from datagen.engine.generators.aggregate import Feed, aggregate_columns, feeds_of
+from datagen.engine.generators.kind import Site, kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import default_time_column as default_time_column
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.relations import (
     ForeignKey,
     Graph,
     add_edge,
     ancestors,
+    column_reads,
     descendants,
+    expression_sources,
     foreign_keys,
     levels,
     ordered_topological_sort,
@@ -39,19 +43,10 @@ TEMPORAL = {"date", "datetime"}
 
 def parent_fk_column(node: dsl.Node, parent: dsl.Node) -> str | None:
     """The fact's column that looks up its parent's key, if any."""
-    for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        if (
-            isinstance(spec, dsl.LookupSpec)
-            and spec.on is None
-            and spec.from_ == f"{parent.id}.{parent.pk}"
-        ):
+    for col, kind, spec in kinds_with_specs(node):
+        if kind.key_reference(spec) == f"{parent.id}.{parent.pk}":
             return col.name
     return None
-
-
-def default_time_column(node: dsl.Node, exclude: str | None = None) -> str | None:
-    return next((c.name for c in node.columns if c.type in TEMPORAL and c.name != exclude), None)
 
 
 def column_graph(dataset: dsl.Dataset, node: dsl.Node) -> Graph:
@@ -71,28 +66,11 @@ def column_graph(dataset: dsl.Dataset, node: dsl.Node) -> Graph:
 
 
 def column_dependencies(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> set[str]:
-    spec = dsl.generator_spec(col.generator)
-    names = {c.name for c in node.columns} - {col.name}
-    deps: set[str] = set()
-    if isinstance(spec, dsl.ExpressionSpec):
-        try:
-            deps |= set(compile_expression(spec.expr, names).names)
-        except ExpressionError:
-            pass
-    elif isinstance(spec, dsl.LookupSpec) and spec.on:
-        deps.add(spec.on.split(".")[0])
-    elif isinstance(spec, dsl.FakerSpec) and spec.locale_from:
-        deps.add(spec.locale_from)
+    """Columns of the same row a column reads: its generator's, then its modifiers'."""
+    site = Site(dataset, node, col, "")
+    deps = set(kind_of(col).dependencies(spec_of(col), site))
     for mod in col.modifiers:
-        if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod)):
-            deps.add(mod.args.column or default_time_column(node, exclude=col.name) or "")
-        elif isinstance(mod, dsl.EffectMod):
-            deps.add(mod.args.at or default_time_column(node, exclude=col.name) or "")
-        elif isinstance(mod, dsl.ExpressionMod):
-            try:
-                deps |= set(compile_expression(mod.args.expr, names | {"value"}).names) - {"value"}
-            except ExpressionError:
-                pass
+        deps |= modifier_of(mod).dependencies(mod.args, site)
     return {d for d in deps if d}
 
 
@@ -217,11 +195,11 @@ def build_plan(
             feeds=feeds_of(dataset, table),
         )
     keep = _kept_columns(dataset, tables)
-    for table, tp in tables.items():
+    for tp in tables.values():
         if tp.late:
             graph = column_graph(dataset, tp.node)
-            needed = set(keep[table])
-            for name in keep[table]:
+            needed = set(keep[tp.node.id])
+            for name in keep[tp.node.id]:
                 needed |= ancestors(graph, name)
             tp.first_pass_skip = frozenset(set(tp.column_order) - needed)
     return Plan(
@@ -249,10 +227,7 @@ def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
     if feeds_of(dataset, node.id):
         return True
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        sources = [spec.expr] if isinstance(spec, dsl.ExpressionSpec) else []
-        sources += [m.args.expr for m in col.modifiers if isinstance(m, dsl.ExpressionMod)]
-        for source in sources:
+        for source in expression_sources(col):
             try:
                 uses = compiled(source).uses
             except ExpressionError:
@@ -271,9 +246,9 @@ def _fanout_mean(fanout: dsl.Fanout) -> float:
 
 def _enum_rows(node: dsl.Node) -> int:
     return max(
-        len(spec.values)
-        for c in node.columns
-        if isinstance(spec := dsl.generator_spec(c.generator), dsl.EnumListSpec)
+        rows
+        for _, kind, spec in kinds_with_specs(node)
+        if (rows := kind.vocabulary_rows(spec)) is not None
     )
 
 
@@ -281,19 +256,10 @@ def _kept_columns(dataset: dsl.Dataset, tables: dict[str, TablePlan]) -> dict[st
     keep: dict[str, set[str]] = {t: set() for t in tables}
     for node in dataset.nodes:
         for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.LookupSpec):
-                t, c = split_ref(spec.from_)
-                keep[t].add(c)
-                for t, c in kept_by(dataset, node, spec):
-                    if t in keep:
-                        keep[t].add(c)
-            elif isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
-                t, c = split_ref(spec.choices_ref)
-                keep[t].add(c)
-            for mod in col.modifiers:
-                if isinstance(mod, dsl.EffectMod):
-                    keep[mod.args.table] |= {mod.args.start, mod.args.end}
+            for ref in column_reads(dataset, node, col):
+                t, c = split_ref(ref)
+                if c != "*" and t in keep:  # `t.*`: only its row count is read
+                    keep[t].add(c)
     for ineq in dataset.constraints.inequalities:
         rt, rc = split_ref(ineq.right)
         lt, _ = split_ref(ineq.left)

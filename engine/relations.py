@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
 from datagen.engine import dsl
+from datagen.engine.dslbase import split_ref
+from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import modifier_of
 
 # A directed graph as {node: set of its predecessors} (graphlib's shape): an
 # edge a -> b means "a comes first". Every node is a key, even without edges.
 Graph = dict[str, set[str]]
 
-__all__ = ["CycleError", "ForeignKey", "Graph"]
+__all__ = ["CycleError", "ForeignKey", "Graph", "split_ref"]
 
 
 @dataclass(frozen=True)
@@ -33,20 +36,15 @@ class ForeignKey:
         return self.table == self.ref_table
 
 
-def split_ref(ref: str) -> tuple[str, str]:
-    table, column = ref.split(".", 1)
-    return table, column
-
-
 def foreign_keys(dataset: dsl.Dataset) -> list[ForeignKey]:
     """Every FK: lookups of another table's key (no `on`) plus declared ones."""
     found: dict[tuple[str, str], ForeignKey] = {}
     for node in dataset.nodes:
-        for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            if not isinstance(spec, dsl.LookupSpec) or spec.on is not None:
+        for col, kind, spec in kinds_with_specs(node):
+            key = kind.key_reference(spec)
+            if key is None:
                 continue
-            ref_table, ref_column = split_ref(spec.from_)
+            ref_table, ref_column = split_ref(key)
             ref_node = dataset.node(ref_table)
             if ref_node is None:
                 continue
@@ -81,9 +79,7 @@ def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | No
 
 def _is_unique(node: dsl.Node, column: str) -> bool:
     col = node.column(column)
-    return bool(
-        col and (col.unique or isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec))
-    )
+    return bool(col and (col.unique or kind_of(col).uniqueness == "always"))
 
 
 def add_edge(graph: Graph, first: str, then: str) -> None:
@@ -100,17 +96,19 @@ def dependency_graph(dataset: dsl.Dataset) -> Graph:
             if parent != node.id:
                 add_edge(graph, parent, node.id)
         for col in node.columns:
-            for ref in column_references(col):
+            for ref in column_reads(dataset, node, col):
                 table = ref.split(".", 1)[0]
-                if table != node.id:
+                if table != node.id and table in graph:
                     add_edge(graph, table, node.id)
-            for mod in col.modifiers:
-                if isinstance(mod, dsl.EffectMod) and mod.args.table != node.id:
-                    add_edge(graph, mod.args.table, node.id)
     for ineq in dataset.constraints.inequalities:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
         if left_table != right_table:
             add_edge(graph, right_table, left_table)
+    for fk in dataset.constraints.foreign_keys:
+        # a declared FK (e.g. an imported composite key's column) loads after its target
+        child, parent = fk.column.split(".")[0], fk.references.split(".")[0]
+        if child != parent and dataset.node(parent) is not None:
+            add_edge(graph, parent, child)
     return graph
 
 
@@ -156,6 +154,40 @@ def ordered_topological_sort(graph: Graph, key: Callable[[str], int]) -> list[st
     return order
 
 
+def column_references(col: dsl.Column) -> list[str]:
+    """`table.column`s a column reads: its generator's, then its modifiers'."""
+    refs = list(kind_of(col).references(spec_of(col)))
+    for mod in col.modifiers:
+        refs += modifier_of(mod).references(mod.args)
+    return refs
+
+
+def column_reads(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> list[str]:
+    """What `column_references` gives, plus what the kind finds with the schema
+    (`table.*`: a row count only) and the tables of `table_rows()` in its expressions."""
+    from datagen.engine.expressions import ExpressionError, compiled
+    from datagen.engine.generators.kind import Site
+
+    refs = column_references(col)
+    refs += kind_of(col).reads(spec_of(col), Site(dataset, node, col, ""))
+    for source in expression_sources(col):
+        try:
+            refs += [f"{table}.*" for table in sorted(compiled(source).tables)]
+        except ExpressionError:
+            continue
+    return refs
+
+
+def expression_sources(col: dsl.Column) -> list[str]:
+    """The expression texts of a column: its generator's (expression kinds), its modifiers'."""
+    out = list(kind_of(col).expressions(spec_of(col)))
+    for mod in col.modifiers:
+        expr = getattr(mod.args, "expr", None)
+        if mod.transform == "expression" and isinstance(expr, str):
+            out.append(expr)
+    return out
+
+
 def ancestors(graph: Graph, node: str) -> set[str]:
     """Every node `node` depends on, directly or not."""
     out: set[str] = set()
@@ -173,32 +205,6 @@ def descendants(graph: Graph, node: str) -> set[str]:
     return {other for other in graph if node in ancestors(graph, other)}
 
 
-def column_references(col: dsl.Column) -> list[str]:
-    """`table.column` references made by a column's generator (`table.*`: its row count)."""
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.LookupSpec):
-        return [spec.from_]
-    if isinstance(spec, dsl.ChoiceSpec) and spec.choices_ref:
-        return [spec.choices_ref]
-    return [f"{table}.*" for table in sorted(expression_tables(col))]
-
-
-def expression_tables(col: dsl.Column) -> set[str]:
-    """Tables whose row count the column's expressions read (`table_rows('t')`)."""
-    from datagen.engine.expressions import ExpressionError, compiled
-
-    spec = dsl.generator_spec(col.generator)
-    sources = [spec.expr] if isinstance(spec, dsl.ExpressionSpec) else []
-    sources += [m.args.expr for m in col.modifiers if isinstance(m, dsl.ExpressionMod)]
-    tables: set[str] = set()
-    for source in sources:
-        try:
-            tables |= compiled(source).tables
-        except ExpressionError:
-            continue
-    return tables
-
-
 def levels(dataset: dsl.Dataset) -> list[list[str]]:
     """Tables grouped by generation level, in schema order within a level."""
     graph = dependency_graph(dataset)
@@ -209,7 +215,7 @@ def levels(dataset: dsl.Dataset) -> list[list[str]]:
 def write_order(dataset: dsl.Dataset) -> list[str]:
     """Tables in the order they are made and written: the DAG order, except that a
     table with aggregates over its children comes right after the last of them."""
-    from datagen.engine.aggregates import waits_for
+    from datagen.engine.generators.aggregate import waits_for
 
     waits = {parent: set(children) for parent, children in waits_for(dataset).items()}
     out: list[str] = []

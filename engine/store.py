@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
-from datagen.engine.generators import sequence
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 
 
@@ -36,24 +36,24 @@ class TableStore:
     def rows(self, table: str) -> int:
         return self.row_counts[table]
 
-    def _sequence(self, table: str, column: str) -> dsl.SequenceSpec | None:
+    def _computed(self, table: str, column: str, index: np.ndarray) -> np.ndarray | None:
+        """The values at `index` when the column's kind computes them from the row index
+        (a sequence without modifiers): such a column is never kept."""
         node = self.dataset.node(table)
         col = node.column(column) if node else None
-        if col is not None and not col.modifiers:
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.SequenceSpec):
-                return spec
-        return None
+        if col is None or col.modifiers:
+            return None
+        return kind_of(col).value_at(spec_of(col), index)
 
     def key_values(self, table: str, column: str, index: np.ndarray) -> np.ndarray:
-        spec = self._sequence(table, column)
-        assert spec is not None, "self-references need a sequence key (checked by preflight)"
-        return sequence.value_at(spec, index)
+        values = self._computed(table, column, index)
+        assert values is not None, "self-references need a sequence key (checked by preflight)"
+        return values
 
     def take(self, table: str, column: str, index: np.ndarray) -> tuple[Values, np.ndarray | None]:
-        spec = self._sequence(table, column)
-        if spec is not None:
-            return sequence.value_at(spec, index), None
+        values = self._computed(table, column, index)
+        if values is not None:
+            return values, None
         kept = self.kept[(table, column)]
         values = kept.values.take(index) if isinstance(kept.values, Encoded) else kept.values[index]
         mask = kept.mask[index] if kept.mask is not None else None
@@ -62,25 +62,22 @@ class TableStore:
     def row_of(self, table: str, column: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row indexes of `table` whose `column` (a unique key) holds `keys`, and where none does.
 
-        A sequence key is arithmetic; another key is a binary search over the kept
-        column, sorted once per run. Rows without a match get index 0 and True in the mask.
+        A binary search over the key's values, sorted once per run (a sequence key is
+        computed from the row index, any other is kept). Rows without a match get index 0
+        and True in the mask.
         """
         keys = np.asarray(keys)
-        rows = self.rows(table)
         missing = np.zeros(len(keys), bool) if keys.dtype.kind != "f" else np.isnan(keys)
-        spec = self._sequence(table, column)
-        if spec is not None:
-            offset = np.where(missing, spec.start, keys).astype(np.int64) - spec.start
-            index = offset // spec.step
-            missing |= (offset % spec.step != 0) | (index < 0) | (index >= rows)
-            return np.where(missing, 0, index), missing
         cache_key = (table, f"{column}#sorted")
         if cache_key not in self.sorted_cache:
-            values = self.kept[(table, column)].values
-            plain = values.decode() if isinstance(values, Encoded) else np.asarray(values)
-            order = np.argsort(plain, kind="stable")
+            everything = np.arange(self.rows(table), dtype=np.int64)
+            values = self._computed(table, column, everything)
+            if values is None:
+                kept = self.kept[(table, column)].values
+                values = kept.decode() if isinstance(kept, Encoded) else np.asarray(kept)
+            order = np.argsort(values, kind="stable")
             self.sorted_cache[cache_key] = order
-            self.sorted_cache[(table, f"{column}#values")] = plain[order]
+            self.sorted_cache[(table, f"{column}#values")] = values[order]
         order = self.sorted_cache[cache_key]
         ordered = self.sorted_cache[(table, f"{column}#values")]
         if len(ordered) == 0:
@@ -111,7 +108,7 @@ class TableStore:
     def distinct(self, table: str, column: str) -> Values:
         kept = self.kept.get((table, column))
         if kept is None:  # a sequence key
-            return sequence.value_at(self._sequence(table, column), np.arange(self.rows(table)))  # type: ignore[arg-type]
+            return self.key_values(table, column, np.arange(self.rows(table)))
         if isinstance(kept.values, Encoded):
             used = np.unique(kept.values.codes)
             return Encoded(

@@ -23,7 +23,14 @@ from datagen.engine.expressions import (
     compile_expression,
     fits,
 )
-from datagen.engine.relations import CycleError, Graph, add_edge, ordered_topological_sort
+from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.relations import (
+    CycleError,
+    Graph,
+    add_edge,
+    expression_sources,
+    ordered_topological_sort,
+)
 
 SIBLING_HINT = "position(), sibling_count(), previous() and running_sum() work in fact tables"
 
@@ -45,12 +52,8 @@ def _static_type(dataset: dsl.Dataset, col: dsl.Column) -> Ty:
     """The type of a column whose values are not computed by an expression."""
     max_len = None
     if col.type == "string":
-        spec = dsl.generator_spec(col.generator)
-        values = None
-        if isinstance(spec, dsl.ChoiceSpec):
-            values = spec.choices
-        elif isinstance(spec, dsl.EnumListSpec):
-            values = spec.values
+        picks = kind_of(col).picks(spec_of(col))
+        values = picks.choices if picks is not None else None
         max_len = max((len(str(v)) for v in values), default=1) if values else UNKNOWN_STRING
     return column_type(col.type, col.nullable, max_len)
 
@@ -61,7 +64,7 @@ def _order(node: dsl.Node) -> list[dsl.Column]:
     names = set(graph)
     position = {c.name: i for i, c in enumerate(node.columns)}
     for col in node.columns:
-        for source in _sources(col):
+        for source in expression_sources(col):
             try:
                 used = compile_expression(source, names - {col.name} | {"value"}).names
             except ExpressionError:
@@ -76,13 +79,6 @@ def _order(node: dsl.Node) -> list[dsl.Column]:
     return [by_name[n] for n in order]
 
 
-def _sources(col: dsl.Column) -> list[str]:
-    spec = dsl.generator_spec(col.generator)
-    out = [spec.expr] if isinstance(spec, dsl.ExpressionSpec) else []
-    out += [m.args.expr for m in col.modifiers if isinstance(m, dsl.ExpressionMod)]
-    return out
-
-
 def _node_problems(
     dataset: dsl.Dataset, node: dsl.Node, npath: str, types: dict[str, Ty]
 ) -> Iterator[Problem]:
@@ -95,15 +91,17 @@ def _node_problems(
     for col in _order(node):
         cpath = f"{npath}.columns[{index[col.name]}]"
         others = {name: ty for name, ty in types.items() if name != col.name}
-        spec = dsl.generator_spec(col.generator)
+        kind = kind_of(col)
         current = types[col.name]
-        checks: list[tuple[str, str, dict[str, Ty]]] = []
-        if isinstance(spec, dsl.ExpressionSpec):
-            checks.append((f"{cpath}.generator.expression.expr", spec.expr, others))
+        checks: list[tuple[str, str, dict[str, Ty]]] = [
+            (f"{cpath}.generator.{kind.name}.expr", source, others)
+            for source in kind.expressions(spec_of(col))
+        ]
         for mi, mod in enumerate(col.modifiers):
-            if isinstance(mod, dsl.ExpressionMod):
+            expr = getattr(mod.args, "expr", None)
+            if mod.transform == "expression" and isinstance(expr, str):
                 env = {**others, "value": current}
-                checks.append((f"{cpath}.modifiers[{mi}].args.expr", mod.args.expr, env))
+                checks.append((f"{cpath}.modifiers[{mi}].args.expr", expr, env))
         for path, source, env in checks:
             try:
                 result = compile_expression(source, set(env), env)

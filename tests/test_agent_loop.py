@@ -27,6 +27,7 @@ from datagen.engine import dsl
 from datagen.engine.errors import Problem
 from datagen.prompts import PromptError, dsl_reference, load_prompts
 from tests.agent_fixtures import bad_reference_schema, broken_schema, small_schema
+from tests.llm_fixtures import ELEVEN_PATHS, eleven_mistakes_schema
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
@@ -284,3 +285,109 @@ def test_a_missing_prompt_file_fails_at_start_up(tmp_path: Path) -> None:
     (root / "system.md").unlink()
     with pytest.raises(PromptError, match="missing from the package: prompts/system.md"):
         load_prompts(root)
+
+
+# --------------------------------------------------------------------------- one pass
+
+
+def test_the_eleven_mistake_schema_reports_all_eleven_at_once() -> None:
+    check = DraftChecker(LoopSettings(), scorer=perfect).check(eleven_mistakes_schema())
+    assert check.stage == "models"
+    paths = [p.path for p in check.problems]
+    assert set(ELEVEN_PATHS) <= set(paths), sorted(set(ELEVEN_PATHS) - set(paths))
+
+
+def test_the_cli_reports_the_same_eleven(tmp_path: Path) -> None:
+    from datagen.engine.errors import SchemaError
+    from datagen.engine.load import parse_dataset
+
+    with pytest.raises(SchemaError) as info:
+        parse_dataset(eleven_mistakes_schema())
+    assert set(ELEVEN_PATHS) <= {p.path for p in info.value.problems}
+
+
+def test_the_first_repair_request_names_every_problems_path() -> None:
+    provider = ScriptedProvider([eleven_mistakes_schema(), small_schema()])
+    author("a tiny shop", provider, checker=DraftChecker(LoopSettings(), scorer=perfect))
+    feedback = provider.seen[1].exchanges[0].feedback
+    assert feedback is not None
+    for path in ELEVEN_PATHS:
+        assert f"- {path}: " in feedback.text, path
+
+
+# --------------------------------------------------------------------------- every failed check
+
+
+def _failed(score: float, n: int = 1) -> DryRunScore:
+    return DryRunScore(
+        score, [Problem("order.ordered_at", "value check `weekend_share` failed")] * n
+    )
+
+
+def test_a_failed_declared_check_is_repaired_even_above_the_score_bar() -> None:
+    scores = iter([_failed(94.0), DryRunScore(100.0, [])])
+    provider = ScriptedProvider([small_schema(), small_schema()])
+    result = author(
+        "shop", provider, checker=DraftChecker(LoopSettings(), scorer=lambda *a: next(scores))
+    )
+    assert result.repairs_used == 1 and result.score == 100.0
+    text = provider.seen[1].exchanges[0].feedback.text  # type: ignore[union-attr]
+    assert "scored 94.0/100, but every check the schema declares must hold" in text
+    assert "weekend_share" in text
+
+
+def test_after_the_last_repair_a_draft_over_the_bar_is_accepted_with_its_failed_checks() -> None:
+    provider = ScriptedProvider([small_schema(), small_schema()])
+    settings = LoopSettings(max_repairs=1)
+    checker = DraftChecker(settings, scorer=lambda *a: _failed(94.0))
+    result = author("shop", provider, checker=checker, settings=settings)
+    assert result.repairs_used == 1 and result.score == 94.0
+    assert result.attempts[-1].check.acceptable and not result.attempts[-1].check.ok
+
+
+def test_after_the_last_repair_a_draft_under_the_bar_still_fails() -> None:
+    provider = ScriptedProvider([small_schema(), small_schema()])
+    settings = LoopSettings(max_repairs=1)
+    checker = DraftChecker(settings, scorer=lambda *a: _failed(60.0))
+    with pytest.raises(AuthoringFailed):
+        author("shop", provider, checker=checker, settings=settings)
+
+
+# --------------------------------------------------------------------------- the prompt's meaning
+
+
+def test_the_system_prompt_carries_functions_units_modifier_inputs_and_faker_methods() -> None:
+    from datagen.engine.expressions import FUNCTIONS
+    from datagen.engine.generators.faker import faker_methods
+
+    system = load_prompts().system()
+    for name in FUNCTIONS:
+        assert f"- `{name}(" in system, name
+    assert "lognormal `mean` and `sigma` are in log space" in system
+    assert "- `seasonality` (numeric columns)" in system
+    assert "- `time_jitter` (date/datetime columns)" in system
+    assert ", ".join(sorted(faker_methods())) in system
+    assert "at most 3 repairs" not in system and "between 0 and 10" in system
+
+
+def test_a_function_the_meaning_file_does_not_describe_fails_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datagen.engine import expressions
+
+    monkeypatch.setitem(expressions.FUNCTIONS, "median", (max, 1, 1))
+    with pytest.raises(PromptError, match=r"`functions` does not describe \['median'\]"):
+        load_prompts(PROMPTS_DIR)
+
+
+def test_the_prompt_size_is_in_the_transcript(httpx2_mock) -> None:
+    from datagen.agent.providers.anthropic import AnthropicProvider
+    from tests.agent_fixtures import MESSAGES_URL, ok, schema_message
+
+    httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(schema_message(small_schema())))
+    transcript = Transcript()
+    author("a tiny shop", AnthropicProvider(api_key="k"), transcript=transcript)
+    (record,) = transcript.of_type("prompt")
+    size = record["system"]
+    assert size["chars"] == len(load_prompts().system())
+    assert size["tokens_estimate"] == -(-size["chars"] // 4)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
+import httpx2
 import pytest
 
-from datagen.agent.loop import DraftChecker, LoopSettings, author
+from datagen.agent.loop import DraftChecker, DryRunScore, LoopSettings, author
 from datagen.agent.providers import anthropic as provider_mod
 from datagen.agent.providers.anthropic import (
     AnthropicProvider,
@@ -13,7 +16,7 @@ from datagen.agent.providers.anthropic import (
     cost_estimate,
     schema_tool,
 )
-from datagen.agent.providers.base import Conversation, ProviderError, Usage
+from datagen.agent.providers.base import Conversation, ProviderError, ProviderFailure, Usage
 from datagen.engine import dsl
 from tests.agent_fixtures import (
     MESSAGES_URL,
@@ -27,6 +30,7 @@ from tests.agent_fixtures import (
     small_schema,
     usage,
 )
+from tests.llm_fixtures import messages_stream
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -141,7 +145,7 @@ def test_529_then_200_backs_off_with_jitter(httpx2_mock, sleeps) -> None:
 
 def test_5xx_retries_stop_at_the_attempt_limit_with_a_clear_cause(httpx2_mock, sleeps) -> None:
     route = httpx2_mock.post(MESSAGES_URL).mock(return_value=api_error(500, "boom"))
-    with pytest.raises(ProviderError) as info:
+    with pytest.raises(ProviderFailure) as info:
         make(retry=RetryPolicy(max_attempts=3)).next(Conversation("shop"))
     assert route.call_count == 3
     assert "server error (500) after 3 attempt(s)" in str(info.value) and "boom" in str(info.value)
@@ -158,7 +162,7 @@ def test_overload_stops_when_the_time_budget_would_be_exceeded(httpx2_mock) -> N
         sleep=lambda s: now.__setitem__(0, now[0] + s),
         clock=lambda: now[0],
     )
-    with pytest.raises(ProviderError, match=r"overloaded \(529\) after 3 attempt\(s\) in 100.0s"):
+    with pytest.raises(ProviderFailure, match=r"overloaded \(529\) after 3 attempt\(s\) in 100.0s"):
         make(retry=policy).next(Conversation("s"))
     assert route.call_count == 3  # waits of 50 + 50 fit in 120 s, a third does not
 
@@ -173,11 +177,21 @@ def test_timeouts_are_retried(httpx2_mock, sleeps) -> None:
 
 def test_connection_errors_are_retried_then_named(httpx2_mock, sleeps) -> None:
     route = httpx2_mock.post(MESSAGES_URL).mock(side_effect=httpx.ConnectError("refused"))
-    with pytest.raises(ProviderError) as info:
+    with pytest.raises(ProviderFailure) as info:
         make(retry=RetryPolicy(max_attempts=2)).next(Conversation("shop"))
     assert route.call_count == 2 and len(sleeps) == 1
     assert "could not reach the Anthropic API at https://api.anthropic.com" in str(info.value)
     assert "connection error" in str(info.value) and "after 2 attempt(s)" in str(info.value)
+    assert "--provider offline" in str(info.value)
+
+
+def test_a_read_timeout_is_reported_as_a_timeout(httpx2_mock, sleeps) -> None:
+    httpx2_mock.post(MESSAGES_URL).mock(side_effect=httpx2.ReadTimeout("slow"))
+    with pytest.raises(ProviderFailure) as info:
+        make(retry=RetryPolicy(max_attempts=2), timeout=42).next(Conversation("shop"))
+    message = str(info.value)
+    assert "timed out" in message and "--timeout 42s" in message
+    assert "could not reach" not in message
 
 
 def test_401_fails_at_once(httpx2_mock, sleeps) -> None:
@@ -186,12 +200,12 @@ def test_401_fails_at_once(httpx2_mock, sleeps) -> None:
         make().next(Conversation("shop"))
     assert route.call_count == 1 and sleeps == []
     assert "rejected the API key (401): invalid x-api-key" in str(info.value)
-    assert "ANTHROPIC_API_KEY" in str(info.value)
+    assert "ANTHROPIC_API_KEY" in str(info.value) and "--provider offline" in str(info.value)
 
 
 def test_400_is_not_retried(httpx2_mock, sleeps) -> None:
     route = httpx2_mock.post(MESSAGES_URL).mock(return_value=api_error(400, "bad tool schema"))
-    with pytest.raises(ProviderError, match=r"request rejected \(400\).*bad tool schema"):
+    with pytest.raises(ProviderFailure, match=r"request rejected \(400\).*bad tool schema"):
         make().next(Conversation("shop"))
     assert route.call_count == 1
 
@@ -213,13 +227,17 @@ def test_usage_includes_cache_tokens(httpx2_mock, sleeps) -> None:
     assert reply.usage == Usage(20, 700, 9000, 0)
 
 
-def test_a_reply_without_a_tool_call_is_an_error(httpx2_mock, sleeps) -> None:
+def test_two_replies_without_a_tool_call_fail_with_the_usage_of_both(httpx2_mock, sleeps) -> None:
     body = schema_message(small_schema())
     body["content"] = [{"type": "text", "text": "Here is your schema..."}]
     body["stop_reason"] = "end_turn"
-    httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(body))
-    with pytest.raises(ProviderError, match="without calling a tool"):
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(body))
+    with pytest.raises(ProviderFailure, match="without calling a tool") as info:
         make().next(Conversation("shop"))
+    assert route.call_count == 2
+    assert info.value.usage == Usage(200, 100)
+    second = request_bodies(route)[1]
+    assert second["tool_choice"]["type"] == "tool"  # asked again with the tool forced
 
 
 def test_model_from_environment(monkeypatch) -> None:
@@ -240,3 +258,87 @@ def test_schema_tool_is_the_dsl_json_schema() -> None:
     tool = schema_tool()
     assert tool["input_schema"]["properties"].keys() == dsl.json_schema()["properties"].keys()
     assert "$schema" not in tool["input_schema"]
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def test_truncated_then_good_is_retried_streamed_with_a_larger_budget(httpx2_mock, sleeps) -> None:
+    cut = schema_message({"version": "1.0"}, stop_reason="max_tokens")
+    good = schema_message(small_schema(), call_id="toolu_02")
+    route = httpx2_mock.post(MESSAGES_URL).mock(side_effect=[ok(cut), messages_stream(good)])
+    reply = make(max_tokens=4000).next(Conversation("shop"))
+    assert reply.kind == "schema" and reply.schema == small_schema()
+    assert reply.call_id == "toolu_02" and reply.usage == Usage(200, 100)
+    first, second = request_bodies(route)
+    assert first["max_tokens"] == 4000 and "stream" not in first
+    assert second["max_tokens"] == 8000 and second["stream"] is True
+    assert second["tool_choice"]["type"] == "tool"
+
+
+def test_truncated_twice_fails_with_exit_1_words_and_the_usage(httpx2_mock, sleeps) -> None:
+    cut = schema_message({"version": "1.0"}, stop_reason="max_tokens")
+    httpx2_mock.post(MESSAGES_URL).mock(side_effect=[ok(cut), messages_stream(cut)])
+    with pytest.raises(
+        ProviderFailure, match=r"cut off at max_tokens=8000.*raise --max-tokens"
+    ) as info:
+        make(max_tokens=4000).next(Conversation("shop"))
+    assert info.value.usage == Usage(200, 100)
+
+
+def test_text_then_good(httpx2_mock, sleeps) -> None:
+    text = schema_message(small_schema())
+    text["content"] = [{"type": "text", "text": "Let me think about the tables first."}]
+    text["stop_reason"] = "end_turn"
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(text), ok(schema_message(small_schema()))]
+    )
+    reply = make().next(Conversation("shop"))
+    assert reply.schema == small_schema() and reply.usage == Usage(200, 100)
+    first, second = request_bodies(route)
+    assert first["tool_choice"]["type"] == "any"
+    assert second["tool_choice"] == {
+        "type": "tool",
+        "name": "write_schema",
+        "disable_parallel_tool_use": True,
+    }
+
+
+def test_refusal_then_good(httpx2_mock, sleeps) -> None:
+    refusal = schema_message(small_schema())
+    refusal["content"] = []
+    refusal["stop_reason"] = "refusal"
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(refusal), ok(schema_message(small_schema()))]
+    )
+    assert make().next(Conversation("shop")).schema == small_schema()
+    assert route.call_count == 2
+
+
+def test_a_stringified_input_is_parsed_and_echoed_back_as_an_object(httpx2_mock, sleeps) -> None:
+    as_string = schema_message(small_schema(), call_id="toolu_s")
+    as_string["content"][0]["input"] = json.dumps(small_schema())
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(as_string), ok(schema_message(small_schema(), call_id="toolu_t"))]
+    )
+    scores = iter([DryRunScore(50.0, []), DryRunScore(100.0, [])])
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: next(scores))
+    result = author("shop", make(), checker=checker)
+    assert result.attempts[0].draft == small_schema()
+    _, second = request_bodies(route)
+    echoed = second["messages"][1]["content"][0]
+    assert echoed["type"] == "tool_use" and echoed["input"] == small_schema()
+
+
+def test_no_input_forces_the_schema_tool_from_the_first_turn(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(schema_message(small_schema())))
+    make(no_input=True).next(Conversation("shop"))
+    (body,) = request_bodies(route)
+    assert body["tool_choice"]["type"] == "tool"
+
+
+def test_opus_4_6_is_priced_as_opus_4_6_not_opus_4() -> None:
+    tokens = Usage(input_tokens=1_000_000, output_tokens=1_000_000)
+    assert cost_estimate("claude-opus-4-6", tokens) == pytest.approx(30.0)
+    assert cost_estimate("claude-opus-4", tokens) == pytest.approx(90.0)
+    assert cost_estimate("claude-opus-4-9", tokens) is None

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from datagen.agent.commands.ddl import ddl_cmd
-from datagen.engine.aggregates import waits_for
 from datagen.engine.ddl import DIALECTS, ddl_script, table_defs, table_order
 from datagen.engine.errors import InputError
+from datagen.engine.generators.aggregate import waits_for
 from datagen.engine.load import load_dataset, parse_dataset
 from datagen.engine.relations import foreign_keys
 from tests.engine_helpers import entity, schema

@@ -89,6 +89,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
         "tcp://127.0.0.1:9",
         "--out",
         str(tmp_path / "x"),
+        env={"DATAGEN_DASK_CONNECT_TIMEOUT": "2"},  # nothing listens there: fail fast
     )
     assert result.returncode == 2
     assert "--address" in result.stderr

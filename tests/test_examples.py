@@ -178,7 +178,7 @@ def test_validator_passes(generated: Generated) -> None:
         generated.first,
         "--min-score",
         "95",
-        "--format",
+        "--output",
         "json",
     )
     assert result.returncode == 0, (

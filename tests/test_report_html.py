@@ -281,7 +281,7 @@ def test_report_command_writes_the_file(tiny: tuple[Path, Path], tmp_path: Path)
     schema, data = tiny
     json_path = tmp_path / "report.json"
     result = CliRunner().invoke(
-        report_cmd, [str(schema), "--data", str(data), "--json", str(json_path)]
+        report_cmd, [str(schema), "--data", str(data), "--report", str(json_path)]
     )
     assert result.exit_code == 0, result.output
     path = data / HTML_FILE
@@ -311,7 +311,7 @@ def test_validate_html_flag(tiny: tuple[Path, Path]) -> None:
     assert f"HTML report: {path}" in result.output
     assert path.is_file()
     json_run = CliRunner().invoke(
-        validate_cmd, [str(schema), "--data", str(data), "--html", "--format", "json"]
+        validate_cmd, [str(schema), "--data", str(data), "--html", "--output", "json"]
     )
     assert json.loads(json_run.stdout)["score"] >= 0  # stdout stays pure JSON
 

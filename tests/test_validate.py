@@ -418,7 +418,7 @@ def test_invalid_schema_exits_2(tmp_path: Path, clean_dir: Path) -> None:
 
 
 def test_json_output_is_the_report(schema_file: Path, clean_dir: Path) -> None:
-    result = cli(str(schema_file), "--data", str(clean_dir), "--format", "json")
+    result = cli(str(schema_file), "--data", str(clean_dir), "--output", "json")
     assert result.exit_code == 0
     report = json.loads(result.output)
     assert list(report) == [
@@ -429,6 +429,7 @@ def test_json_output_is_the_report(schema_file: Path, clean_dir: Path) -> None:
         "score",
         "score_formula",
         "categories",
+        "claims",
         "summary",
         "checks",
         "skipped",
@@ -481,7 +482,7 @@ def test_replay_detects_an_edited_file(shop: Any, data_dir: Path, schema_file: P
     check = replay(shop, data_dir)
     assert not check.passed
     assert [e["file"] for e in check.examples] == ["order.parquet"]
-    result = cli(str(schema_file), "--data", str(data_dir), "--replay", "--format", "json")
+    result = cli(str(schema_file), "--data", str(data_dir), "--replay", "--output", "json")
     assert result.exit_code == 1
     names = [(c["name"], c["passed"]) for c in json.loads(result.output)["checks"]]
     assert ("replay", False) in names

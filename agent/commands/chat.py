@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
 from datagen.agent.loop import DefaultAnswerer, LoopSettings, TerminalAnswerer
-from datagen.agent.providers import PROVIDERS, default_provider_name, get_provider
+from datagen.agent.providers import default_provider_name, get_provider
 from datagen.agent.repl import (
     ChatSession,
     default_history_path,
@@ -43,16 +44,8 @@ from datagen.engine.run import resolve_seed
     default=None,
     help="Where /save and /generate write [default: beside --schema, else out/<name>].",
 )
-@click.option(
-    "--provider",
-    type=click.Choice([p for p in PROVIDERS if p != "scripted"]),
-    default=None,
-    help="Who writes the edits [default: anthropic when ANTHROPIC_API_KEY is set, else offline].",
-)
-@click.option(
-    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
-)
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
+@provider_option(PROVIDER_HELP)
+@model_options
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
@@ -77,6 +70,8 @@ def chat_cmd(
     provider: str | None,
     model: str | None,
     base_url: str | None,
+    max_tokens: int | None,
+    timeout: float | None,
     seed: int | None,
     min_score: float,
     history_file: Path | None,
@@ -97,7 +92,13 @@ def chat_cmd(
     """
     interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
     console = Console(highlight=False, soft_wrap=not interactive)
-    author_ = get_provider(provider or default_provider_name(), model=model, base_url=base_url)
+    author_ = get_provider(
+        provider or default_provider_name(),
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
+    )
     loaded = load_dataset(schema_file) if schema_file is not None else None
     session = ChatSession(
         author_,

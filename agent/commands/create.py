@@ -10,7 +10,6 @@ and the transcript, and exits 1.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import sys
@@ -20,7 +19,10 @@ from typing import IO, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
+from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
+from datagen.agent.commands.options import Say, console_options
 from datagen.agent.loop import (
     AuthoringFailed,
     AuthoringResult,
@@ -32,14 +34,17 @@ from datagen.agent.loop import (
     author,
     stdin_is_tty,
 )
-from datagen.agent.providers import PROVIDERS, default_provider_name, get_provider
+from datagen.agent.providers import cost_estimate, default_provider_name, get_provider
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
+from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.validate.claims import claim_line
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
@@ -54,9 +59,6 @@ class DataOptions:
     dsn: str | None
     html: bool
     seed: int | None = None  # the --seed flag; None: the schema's own seed, else 42
-
-
-MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 
 
 @click.command("create")
@@ -75,16 +77,8 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     default=None,
     help="Output directory [default: out/<dataset name>].",
 )
-@click.option(
-    "--provider",
-    type=click.Choice([p for p in PROVIDERS if p != "scripted"]),
-    default=None,
-    help="Who writes the schema [default: anthropic when ANTHROPIC_API_KEY is set, else offline].",
-)
-@click.option(
-    "--model", default=None, help="LLM model [default: $DATAGEN_MODEL or claude-sonnet-4-6]."
-)
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
+@provider_option(PROVIDER_HELP)
+@model_options
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
@@ -102,6 +96,14 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     default=90.0,
     show_default=True,
     help="Quality bar: a dry run below it is repaired; final data below it exits 1.",
+)
+@click.option(
+    "--min-fidelity",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="Share of the description's claims the data must honour: a draft below it is "
+    "repaired; final data below it exits 1, listing the claims that fail.",
 )
 @click.option(
     "--max-repairs",
@@ -136,6 +138,21 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them).",
+)
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="FILE.sql|URL",
+    help="Start from your own schema (SQL DDL, or a database URL as for `datagen import`): the "
+    "author keeps its tables, columns, types and keys and refines the rest.",
+)
+@click.option("--dialect", default=None, metavar="NAME", help="SQL dialect of --from FILE.sql.")
+@console_options
 def create_cmd(
     description: str | None,
     description_file: IO[str] | None,
@@ -143,16 +160,23 @@ def create_cmd(
     provider: str | None,
     model: str | None,
     base_url: str | None,
-    seed: int,
+    max_tokens: int | None,
+    timeout: float | None,
+    seed: int | None,
     no_input: bool,
     answers: IO[str] | None,
     no_generate: bool,
     min_score: float,
+    min_fidelity: float,
     max_repairs: int,
     fmt: str,
     profile: str,
     dsn: str | None,
     write_html: bool,
+    force: bool,
+    say: Say,
+    from_: str | None,
+    dialect: str | None,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -167,6 +191,7 @@ def create_cmd(
       datagen create -d "a bank with 5k customers, accounts and card payments in 2024"
       datagen create --description-file brief.txt --out out/bank --no-input
       echo "an online shop" | datagen create -d - --provider offline
+      datagen create --from app.sql --dialect postgres -d "a busy 2024, 20k users"
     """
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
@@ -176,16 +201,37 @@ def create_cmd(
             f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
-    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=resolve_seed(seed))
+    settings = LoopSettings(
+        max_repairs=max_repairs,
+        min_score=min_score,
+        seed=resolve_seed(seed),
+        min_fidelity=min_fidelity,
+    )
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
         sys.exit(1)
-    author_ = get_provider(provider or default_provider_name(), model=model, base_url=base_url)
+    author_ = get_provider(
+        provider or default_provider_name(),
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        no_input=no_input,
+    )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
+    checker, starting = DraftChecker(settings), None
+    if from_ is not None:
+        from datagen.agent.importer import import_schema
+        from datagen.agent.importer.keep import KeepingChecker, starting_description
+
+        url = from_ if "://" in from_ else None
+        imported = import_schema(None if url else from_, dialect=dialect, url=url).dataset
+        checker, starting = KeepingChecker(settings, imported), imported.to_json_dict()
+        text = starting_description(text)
 
     if out is not None:
-        _check_out(out)
+        check_out(out, force=force)
     staging = _staging_dir(out)
     transcript = Transcript(staging / "transcript.jsonl")
     transcript.write(
@@ -199,10 +245,12 @@ def create_cmd(
         description=text,
         seed=settings.seed,
         min_score=min_score,
+        min_fidelity=min_fidelity,
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
-    err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
+    if say.chatty:
+        err.print(f"[dim]authoring with {_who(author_.name, author_.model)}...[/]")
     try:
         result = author(
             text,
@@ -210,36 +258,39 @@ def create_cmd(
             settings=settings,
             answerer=answerer,
             transcript=transcript,
-            checker=DraftChecker(settings),
+            checker=checker,
             prompts=prompts,
-            progress=lambda msg: err.print(f"[dim]{msg}[/]", markup=True),
+            current_schema=starting,
+            progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
+            if say.chatty
+            else (lambda msg: None),
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
         _end(transcript, "failed", author_, exc.usage, len(exc.attempts) - 1)
         _save_rejected(staging, target, exc.last_draft, transcript)
-        err.print(f"[bold red]error:[/] {exc}", markup=True)
+        err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
         if exc.last_draft is not None:
             err.print(f"the last draft is in {target / 'schema.rejected.json'}", markup=False)
         sys.exit(1)
     except BaseException as exc:
         refused = _refusal(exc)
-        _end(transcript, "refused" if refused else "error", author_, error=str(exc))
+        _end(transcript, "refused" if refused else "error", author_, error=redact(exc))
         transcript.close()
         if out is not None and not refused and transcript.of_type("turn"):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
             out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(out / "transcript.jsonl")
+            transcript.move_to(claim(out, "transcript.jsonl"))
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
             sys.exit(1)
         raise
 
     target = out or Path("out") / result.dataset.metadata.name
     try:
         if out is None:
-            _check_out(target)
+            check_out(target, force=force)
         summary = _write_outputs(
             result, author_, staging, target, transcript, settings, no_generate, data
         )
@@ -247,7 +298,7 @@ def create_cmd(
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    click.echo(summary["text"])
+    click.echo(json.dumps(summary["json"], indent=2) if say.json else summary["text"])
     if not summary["passed"]:
         sys.exit(1)
 
@@ -293,19 +344,70 @@ def _write_outputs(
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
     score = float(report.score) if report is not None else result.score
-    passed = report.ok(min_score) if hasattr(report, "ok") else (score or 0) >= min_score
+    passed = _passed(report, score, settings)
     _end(transcript, "ok", provider, result.usage, result.repairs_used, score=score)
     transcript.close()
     _publish(staging, target)
 
-    text = _summary(result, target, rows, score, score_origin, settings, seed, passed)
+    cost = cost_estimate(provider, result.usage)
+    text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
+    text = _claims_text(report, settings) + text
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
-        text += "\nfailed checks:\n" + "\n".join(
-            f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
-        )
-    return {"text": text, "passed": passed}
+        if report.failed():
+            text += "\nfailed checks:\n" + "\n".join(
+                f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
+            )
+        if _fidelity(report) < settings.min_fidelity:
+            text += (
+                f"\nclaims still failing (fidelity {_fidelity(report):.0%}, minimum "
+                f"{settings.min_fidelity:.0%}):\n"
+                + "\n".join(f"  - {claim_line(c)}" for c in report.unmet_claims())
+            )
+    as_json = {
+        "out": str(target),
+        "passed": passed,
+        "score": score,
+        "score_origin": score_origin,
+        "seed": seed,
+        "provider": result.provider,
+        "repairs": result.repairs_used,
+        "tables": {table: count for table, (count, _) in rows.items()},
+        "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
+    }
+    return {"text": text, "passed": passed, "json": as_json}
+
+
+def _fidelity(report: Any) -> float:
+    fidelity = getattr(report, "fidelity", None)
+    return 1.0 if fidelity is None else float(fidelity)
+
+
+def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
+    """The checks' score meets --min-score, no structural failure, claims meet --min-fidelity."""
+    if report is None or not hasattr(report, "checks"):
+        return (score or 0) >= settings.min_score
+    from datagen.engine.validate import compute_score
+
+    checks_score = compute_score(report.checks)[0]
+    return (
+        report.structural_ok
+        and checks_score >= settings.min_score
+        and _fidelity(report) >= settings.min_fidelity
+    )
+
+
+def _claims_text(report: Any, settings: LoopSettings) -> str:
+    """'What you asked for': the claims not honoured first, in words, then the rest."""
+    claims = getattr(report, "claims", None) or []
+    if not claims:
+        return ""
+    unmet = report.unmet_claims()
+    lines = [f"What you asked for ({len(claims) - len(unmet)}/{len(claims)} honoured):"]
+    lines += [f"  ✗ {claim_line(c)}" for c in unmet]
+    lines += [f"  ✓ {claim_line(c)}" for c in claims if c["status"] == "honoured"]
+    return "\n".join(lines) + "\n"
 
 
 def _summary(
@@ -317,6 +419,7 @@ def _summary(
     settings: LoopSettings,
     seed: int,
     passed: bool,
+    cost: float | None,
 ) -> str:
     min_score = settings.min_score
     repairs = result.repairs_used
@@ -340,8 +443,8 @@ def _summary(
     lines.append(f"repairs: {repairs} of {settings.max_repairs} allowed")
     if score is not None:
         lines.append(f"quality score: {score:.1f}/100 ({score_origin}; minimum {min_score:g})")
-    if result.provider == "anthropic" or result.usage.total_tokens:
-        lines.append("tokens: " + _tokens(result.usage, result.model))
+    if result.model or result.usage.total_tokens:
+        lines.append("tokens: " + _tokens(result.usage, result.model, cost))
     made = [f for f in OUTPUT_FILES if (target / f).exists()]
     lines.append(f"wrote {target}/: " + ", ".join(f + "/" if f == "data" else f for f in made))
     schema = shlex.quote(str(target / "schema.json"))
@@ -350,9 +453,7 @@ def _summary(
     return "\n".join(lines)
 
 
-def _tokens(usage: Usage, model: str | None) -> str:
-    from datagen.agent.providers.anthropic import cost_estimate
-
+def _tokens(usage: Usage, model: str | None, cost: float | None) -> str:
     parts = [f"{usage.input_tokens:,} input"]
     if usage.cache_read_input_tokens or usage.cache_creation_input_tokens:
         parts.append(
@@ -360,11 +461,10 @@ def _tokens(usage: Usage, model: str | None) -> str:
             f"{usage.cache_creation_input_tokens:,} cache write"
         )
     parts.append(f"{usage.output_tokens:,} output")
-    cost = cost_estimate(model, usage)
     price = (
         f"estimated cost ${cost:.4f} at list prices (an estimate, not a bill)"
         if cost is not None
-        else f"no price known for {model}"
+        else f"cost unknown (no list price for {model or 'this provider'})"
     )
     return ", ".join(parts) + f"; {price}"
 
@@ -379,11 +479,6 @@ def _end(
     score: float | None = None,
 ) -> None:
     totals = usage or _usage_from(transcript)
-    cost = None
-    if provider.model:  # an LLM provider: its price table (an offline run never loads an SDK)
-        from datagen.agent.providers.anthropic import cost_estimate
-
-        cost = cost_estimate(provider.model, totals)
     transcript.write(
         "end",
         status=status,
@@ -391,7 +486,7 @@ def _end(
         score=score,
         error=error,
         usage=totals.to_dict(),
-        cost_estimate_usd=cost,
+        cost_estimate_usd=cost_estimate(provider, totals),
         # HTTP requests, retries included (LLM providers only)
         http_requests=getattr(provider, "requests", None),
     )
@@ -409,39 +504,26 @@ def _save_rejected(
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
+        dest = claim(target, "schema.rejected.json")  # before the temporary file appears
         tmp = target / ".schema.rejected.json.tmp"
         tmp.write_text(json.dumps(draft, indent=2) + "\n")
-        tmp.replace(target / "schema.rejected.json")
-    transcript.move_to(target / "transcript.jsonl")
+        tmp.replace(dest)
+    transcript.move_to(claim(target, "transcript.jsonl"))
     shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(staging: Path, target: Path) -> None:
-    """Swap the finished staging directory in for --out (a previous run's output goes)."""
+    """Swap the finished staging folder in for --out: the previous datagen output goes,
+    files datagen did not write stay (engine/publish.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        staging.rename(target)
-        return
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in MARKERS):
-        raise InputError(
-            f"--out {out} is a non-empty directory that is not a datagen output; "
-            "give a new or empty directory"
-        )
+    publish(staging, target, sorted(e.name for e in staging.iterdir()))
 
 
 def _staging_dir(out: Path | None) -> Path:
-    parent = out.parent if out is not None else Path("out")
-    name = out.name if out is not None else "create"
-    staging = parent / f".{name}.tmp-{os.getpid()}"
+    target = out if out is not None else Path("out") / "create"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    staging = staging_for(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
@@ -492,8 +574,8 @@ def _draft_name(draft: Any) -> str:
 
 
 def _who(provider: str, model: str | None) -> str:
-    if provider == "anthropic" and model:
-        return f"provider anthropic, model {model}"
+    if model and provider not in ("offline", "scripted"):
+        return f"provider {provider}, model {model}"
     return f"provider {provider}"
 
 

@@ -16,8 +16,10 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from datagen.agent.commands.llm_options import model_options
 from datagen.agent.evals.cases import load_cases
 from datagen.agent.evals.compare import (
     compare_reports,
@@ -28,6 +30,7 @@ from datagen.agent.evals.compare import (
 from datagen.agent.evals.recordings import load_recording, save_recording
 from datagen.agent.evals.runner import (
     EVAL_PROVIDERS,
+    LIVE_PROVIDERS,
     CaseResult,
     build_report,
     run_cases,
@@ -56,7 +59,8 @@ from datagen.prompts import load_prompts
     type=click.Choice(EVAL_PROVIDERS),
     default="offline",
     show_default=True,
-    help="offline author; anthropic (live, needs ANTHROPIC_API_KEY); replay (recordings).",
+    help="offline author; anthropic (live, needs ANTHROPIC_API_KEY); openai (OpenAI or a "
+    "local OpenAI-compatible server at --base-url); replay (recordings).",
 )
 @click.option(
     "--recordings",
@@ -65,20 +69,35 @@ from datagen.prompts import load_prompts
     show_default=True,
     help="Where --record writes and --provider replay reads (<case id>.json).",
 )
-@click.option("--record", is_flag=True, help="With --provider anthropic: save every exchange.")
+@click.option(
+    "--record", is_flag=True, help="With --provider anthropic or openai: save every exchange."
+)
 @click.option(
     "--reseal",
     is_flag=True,
     help="Recompute the requests of hand-written recordings from their responses (no network).",
 )
-@click.option("--model", default=None, help="LLM model [default: $DATAGEN_MODEL, or recorded].")
-@click.option("--base-url", default=None, help="API base URL [default: $ANTHROPIC_BASE_URL].")
+@model_options
 @click.option(
     "--min-pass",
     type=click.FloatRange(0, 1),
     default=0.95,
     show_default=True,
     help="Exit 1 when the share of passing cases is below this.",
+)
+@click.option(
+    "--min-claims-recall",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when the extractor finds fewer of the cases' expected claims than this share.",
+)
+@click.option(
+    "--min-claims-honoured",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when fewer of the cases' expected claims are honoured on the dry run's data.",
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Master seed.")
@@ -118,7 +137,11 @@ def eval_cmd(
     reseal: bool,
     model: str | None,
     base_url: str | None,
+    max_tokens: int | None,
+    timeout: float | None,
     min_pass: float,
+    min_claims_recall: float,
+    min_claims_honoured: float,
     jobs: int,
     seed: int,
     report_path: Path | None,
@@ -148,8 +171,10 @@ def eval_cmd(
     err = Console(stderr=True, highlight=False)
     if compare is not None:
         sys.exit(_compare(compare[0], compare[1], report_path, out))
-    if record and provider != "anthropic":
-        raise InputError("--record needs --provider anthropic (it records live exchanges)")
+    if record and provider not in LIVE_PROVIDERS:
+        raise InputError(
+            "--record needs --provider anthropic or openai (it records live exchanges)"
+        )
     if reseal and provider != "replay":
         raise InputError("--reseal works on replay recordings: add --provider replay")
     if provider == "anthropic" and not os.environ.get("ANTHROPIC_API_KEY"):
@@ -163,9 +188,17 @@ def eval_cmd(
         return
 
     sessions = sessions_for(
-        provider, recordings=recordings, record=record, model=model, base_url=base_url
+        provider,
+        recordings=recordings,
+        record=record,
+        model=model,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
     )
-    err.print(f"[dim]eval: {len(cases)} case(s) from {cases_path}, provider {provider}[/]")
+    err.print(
+        f"[dim]eval: {len(cases)} case(s) from {escape(str(cases_path))}, provider {escape(provider)}[/]"
+    )
     results = run_cases(
         cases,
         sessions,
@@ -186,14 +219,34 @@ def eval_cmd(
     )
     out.print(results_table(results, report["totals"], min_pass))
     _print_failures(results, out)
+    claims_ok = _claims_verdict(report["totals"], min_claims_recall, min_claims_honoured, out)
     if report_path is not None:
         _write_json(report_path, report)
-        err.print(f"[dim]wrote {report_path}[/]")
+        err.print(f"[dim]wrote {escape(str(report_path))}[/]")
     regressed = _regressions_since(baseline, report, out) if baseline is not None else []
-    sys.exit(0 if report["ok"] and not regressed else 1)
+    sys.exit(0 if report["ok"] and claims_ok and not regressed else 1)
 
 
 # --------------------------------------------------------------------------- output
+
+
+def _claims_verdict(
+    totals: dict[str, Any], min_recall: float, min_honoured: float, out: Console
+) -> bool:
+    """Print the expected claims' recall and honoured share; whether both meet their bars."""
+    expected = totals.get("claims_expected") or 0
+    if not expected:
+        return min_recall <= 0 and min_honoured <= 0
+    recall, honoured = totals["claims_recall"], totals["claims_honoured_share"]
+    ok = recall >= min_recall and honoured >= min_honoured
+    out.print(
+        f"claims: {expected} expected; extracted {totals['claims_found']} "
+        f"(recall {recall:.1%}, minimum {min_recall:.0%}); honoured on the data "
+        f"{totals['claims_honoured']} ({honoured:.1%}, minimum {min_honoured:.0%})"
+        + ("" if ok else "  [bold red]below the claims bar[/]"),
+        markup=True,
+    )
+    return ok
 
 
 def _progress_line(result: CaseResult) -> str:
@@ -239,6 +292,11 @@ def _print_failures(results: list[CaseResult], out: Console) -> None:
             out.print(f"  {r.id}: {failure}", markup=False)
         for note in r.notes:
             out.print(f"  {r.id}: note: {note}", markup=False)
+        if r.claims:
+            for missed in r.claims["missed"]:
+                out.print(f"  {r.id}: claim not extracted: {missed}", markup=False)
+            for failing in r.claims["not_honoured"]:
+                out.print(f"  {r.id}: claim {failing}", markup=False)
 
 
 def _regressions_since(baseline: Path, report: dict[str, Any], out: Console) -> list[str]:
@@ -311,9 +369,10 @@ def _model_of(provider: str, model: str | None) -> str | None:
         return None
     if provider == "replay":
         return model or "as recorded"
-    from datagen.agent.providers.anthropic import DEFAULT_MODEL
+    from importlib import import_module
 
-    return model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+    default = getattr(import_module(f"datagen.agent.providers.{provider}"), "DEFAULT_MODEL", None)
+    return model or os.environ.get("DATAGEN_MODEL") or default
 
 
 # --------------------------------------------------------------------------- fixtures

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from datagen.agent.commands.options import schema_argument
+from datagen.agent.commands.options import Say, console_options, plain_console, schema_argument
 from datagen.engine import dsl
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
@@ -17,7 +19,7 @@ from datagen.engine.execute import default_workers, dry_run, generate_dataset
 from datagen.engine.formats import format_names, get_format, parse_formats
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import parse_row_overrides
-from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.run import RunOptions, RunResult, resolve_seed, run_dataset
 from datagen.engine.run.progress import RunProgress, summary_line
 from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
 
@@ -143,7 +145,13 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     metavar="tcp://HOST:PORT",
     help="With --scheduler dask: an existing Dask scheduler.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them) and "
+    "skip the free-disk-space check.",
+)
+@console_options
 def generate_cmd(
     schema: Path,
     out: Path | None,
@@ -162,7 +170,8 @@ def generate_cmd(
     target_rows: int | None,
     scheduler: str,
     address: str | None,
-    quiet: bool,
+    force: bool,
+    say: Say,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
 
@@ -201,11 +210,17 @@ def generate_cmd(
     )
     if sizing is not None:
         scale = sizing.scale
-        if not quiet:
-            console.print(f"sizing: {sizing.describe()}")
+        if say.chatty:
+            console.print(f"sizing: {sizing.describe()}", markup=False)
     if dry_run:
-        print_sample(dry_run_tables := _dry(dataset, seed), Console())
-        console.print(f"[dim]dry run: {len(dry_run_tables)} tables sampled, nothing written[/]")
+        sample = _dry(dataset, seed)
+        if say.json:
+            rows_of = {name: table.slice(0, 5).to_pylist() for name, table in sample.items()}
+            click.echo(json.dumps(rows_of, indent=2, default=str))
+            return
+        print_sample(sample, plain_console())
+        if say.chatty:
+            console.print(f"[dim]dry run: {len(sample)} tables sampled, nothing written[/]")
         return
     if out is not None and str(out) == "-":
         if formats != ["events"]:
@@ -225,10 +240,13 @@ def generate_cmd(
         validate=run_validate,
         html=write_html,
         min_score=min_score,
+        force=force,
     )
-    with RunProgress(console, enabled=not quiet) as progress:
+    with RunProgress(console, enabled=say.chatty) as progress:
         result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)
-    if not quiet:
+    if say.json:
+        click.echo(json.dumps(run_summary(result, formats), indent=2))
+    elif not say.quiet:
         title = f"{dataset.metadata.name}: seed {seed}, {', '.join(formats)}"
         if profile != "clean":
             title += f", profile {profile}"
@@ -236,17 +254,60 @@ def generate_cmd(
         for name in ("table", "rows", "columns", "size"):
             summary.add_column(name, justify="left" if name == "table" else "right")
         for t in result.generated.tables:
-            summary.add_row(t.name, f"{t.rows:,}", str(t.columns), _human_bytes(t.bytes))
+            size = _human_bytes(t.bytes) if t.bytes else "-"
+            summary.add_row(t.name, f"{t.rows:,}", str(t.columns), size)
         console.print(summary)
-        console.print(summary_line(result.total_rows, result.seconds, str(out)))
+        shared = shared_files(result)
+        if shared:
+            files = ", ".join(f"{name} {_human_bytes(size)}" for name, size in shared.items())
+            console.print(f"files: {files}", markup=False)
+        console.print(summary_line(result.total_rows, result.seconds, str(out)), markup=False)
     if result.report is not None:
         from datagen.engine.validate import render_console
 
-        render_console(result.report, console)
-        if result.html is not None:
+        if say.chatty:
+            render_console(result.report, console)
+        if result.html is not None and not say.json:
             click.echo(f"HTML report: {result.html}")
         if not result.report.ok(min_score):
             sys.exit(1)
+
+
+def shared_files(result: RunResult) -> dict[str, int]:
+    """Files that hold every table (databases, the events feed) and their sizes in bytes."""
+    written = result.generated.metadata.get("formats") or {}
+    sizes: dict[str, int] = {}
+    for fmt, files in written.items():
+        if get_format(fmt).one_file:
+            for name in files:
+                path = result.out / name
+                if path.is_file():
+                    sizes[name] = path.stat().st_size
+    return sizes
+
+
+def run_summary(result: RunResult, formats: list[str]) -> dict[str, Any]:
+    """`generate --json`: what was written, how big, how fast, and the score if validated."""
+    summary: dict[str, Any] = {
+        "out": str(result.out),
+        "seed": result.seed,
+        "formats": formats,
+        "tables": [
+            {"name": t.name, "file": t.file, "rows": t.rows, "columns": t.columns, "bytes": t.bytes}
+            for t in result.generated.tables
+        ],
+        "total_rows": result.total_rows,
+        "seconds": round(result.seconds, 3),
+        "rows_per_second": round(result.rows_per_second),
+    }
+    shared = shared_files(result)
+    if shared:
+        summary["files"] = shared
+    if result.report is not None:
+        summary["score"] = result.report.score
+    if result.html is not None:
+        summary["html"] = str(result.html)
+    return summary
 
 
 def choose_scale(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from datagen.agent.commands.options import (
+    Say,
+    console_options,
     data_dir_option,
     data_format_option,
     dsn_option,
     schema_argument,
+    warn_deprecated,
 )
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import validate_dataset
@@ -23,16 +26,16 @@ from datagen.engine.validate import validate_dataset
 @click.option(
     "--out",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Where to write the HTML [default: DATA/report.html].",
+    help="Folder to write report.html into [default: DATA].",
 )
 @click.option(
-    "--json",
+    "--report",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the JSON report here (the same checks as the page).",
+    help="Also write the JSON report to this file (the same checks as the page).",
 )
 @click.option(
     "--min-score",
@@ -42,6 +45,7 @@ from datagen.engine.validate import validate_dataset
 )
 @data_format_option
 @dsn_option
+@console_options
 def report_cmd(
     schema: Path,
     data_dir: Path,
@@ -50,6 +54,7 @@ def report_cmd(
     min_score: float | None,
     data_format: str | None,
     dsn: str | None,
+    say: Say,
 ) -> None:
     """Write a self-contained HTML quality report for the dataset in --data.
 
@@ -63,8 +68,15 @@ def report_cmd(
     \b
     Examples:
       datagen report examples/bank.json --data out/bank
-      datagen report shop.json -d out/shop --out shop-report.html --min-score 95
+      datagen report shop.json --data out/shop --out site/ --min-score 95
     """
+    html_file = None
+    if out is not None and out.suffix.lower() in (".html", ".htm"):
+        # --out used to take the HTML file itself; it is a folder now, like everywhere
+        warn_deprecated(f"--out {out.name}", "--out FOLDER (writes FOLDER/report.html)")
+        html_file = out
+    elif out is not None:
+        html_file = out / "report.html"
     dataset = load_dataset(schema)
     report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
     if json_path is not None:
@@ -72,10 +84,12 @@ def report_cmd(
     from datagen.engine.htmlreport import write_html_report
 
     path = write_html_report(
-        dataset, data_dir, report, out=out, fmt=data_format, min_score=min_score, dsn=dsn
+        dataset, data_dir, report, out=html_file, fmt=data_format, min_score=min_score, dsn=dsn
     )
     failed = len(report.failed())
-    Console(stderr=True, highlight=False).print(
-        f"quality score {report.score:.1f} / 100, {failed} failed check(s)"
-    )
+    if say.json:
+        click.echo(json.dumps({"html": str(path), "score": report.score, "failed": failed}))
+        return
+    if not say.quiet:
+        click.echo(f"quality score {report.score:.1f} / 100, {failed} failed check(s)", err=True)
     click.echo(str(path))

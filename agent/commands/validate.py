@@ -6,12 +6,16 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 
 from datagen.agent.commands.options import (
+    Say,
+    console_options,
     data_dir_option,
     data_format_option,
+    deprecated_alias,
     dsn_option,
+    plain_console,
     schema_argument,
 )
 from datagen.engine.load import load_dataset
@@ -23,26 +27,18 @@ from datagen.engine.validate import render_console, replay, validate_dataset
 @data_dir_option
 @click.option(
     "--report",
-    "-o",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the JSON report here (keys documented in docs/report.md).",
+    help="Write the JSON report to this file (keys documented in docs/report.md).",
 )
+@deprecated_alias("-o", dest="report_path", use="--report", type=click.Path(path_type=Path))
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
     default=90.0,
     show_default=True,
     help="Exit 1 below this score.",
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Console output: a Rich summary, or the JSON report on stdout.",
 )
 @data_format_option
 @dsn_option
@@ -58,16 +54,18 @@ from datagen.engine.validate import render_console, replay, validate_dataset
     is_flag=True,
     help="Also write the visual report to DATA/report.html and print its path.",
 )
+@deprecated_alias("--format", dest="output", use="--output", type=click.Choice(["text", "json"]))
+@console_options
 def validate_cmd(
     schema: Path,
     data_dir: Path,
     report_path: Path | None,
     min_score: float,
-    output: str,
     data_format: str | None,
     dsn: str | None,
     run_replay: bool,
     write_html: bool,
+    say: Say,
 ) -> None:
     """Check the dataset in --data against SCHEMA and print a quality score (0-100).
 
@@ -84,10 +82,10 @@ def validate_cmd(
     \b
     Examples:
       datagen validate examples/shop.json --data out/shop
-      datagen validate shop.json -d out/shop --report report.json --min-score 95
-      datagen validate shop.json -d out/shop --format json > report.json
-      datagen validate shop.json -d out/shop --replay
-      datagen validate shop.json -d out/shop --html
+      datagen validate shop.json --data out/shop --report report.json --min-score 95
+      datagen validate shop.json --data out/shop --json > report.json
+      datagen validate shop.json --data out/shop --replay
+      datagen validate shop.json --data out/shop --html
     """
     dataset = load_dataset(schema)
     report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
@@ -95,20 +93,23 @@ def validate_cmd(
         report = report.with_check(replay(dataset, data_dir))
     if report_path is not None:
         report.write(report_path)
-    if output == "json":
+    if say.json:
         click.echo(report.to_json(), nl=False)
+    elif say.quiet:
+        verdict = "pass" if report.ok(min_score) else "FAIL"
+        click.echo(f"quality score {report.score:.1f} / 100 (minimum {min_score:g}: {verdict})")
     else:
-        console = Console()
+        console = plain_console()
         render_console(report, console, min_score=min_score)
         if report_path is not None:
-            console.print(f"[dim]report written to {report_path}[/]")
+            console.print(f"[dim]report written to {escape(str(report_path))}[/]")
     if write_html:
         from datagen.engine.htmlreport import write_html_report
 
         html_path = write_html_report(
             dataset, data_dir, report, fmt=data_format, min_score=min_score, dsn=dsn
         )
-        # stdout stays pure JSON with --format json
-        click.echo(f"HTML report: {html_path}", err=output == "json")
+        # stdout stays pure JSON with --output json
+        click.echo(f"HTML report: {html_path}", err=say.json)
     if not report.ok(min_score):
         sys.exit(1)

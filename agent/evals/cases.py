@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
@@ -70,6 +77,13 @@ class Expect(_Strict):
         return [[t] if isinstance(t, str) else list(t) for t in self.tables]
 
 
+class ExpectedClaim(_Strict):
+    """A claim the extractor must find: a phrase of the description and its kind."""
+
+    text: str = Field(min_length=1, description="a phrase of the description, as written")
+    kind: dsl.ClaimKind
+
+
 class Case(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = Field(min_length=1)
@@ -77,7 +91,19 @@ class Case(_Strict):
     answers: dict[str, str] = Field(default_factory=dict)
     expect: Expect = Expect()  # frozen: one shared default is safe
     expect_error: Literal["refused"] | None = None
+    # the claims the description states (extraction recall; honoured on the dry run's data)
+    expected_claims: list[ExpectedClaim] = Field(default_factory=list)
     source: str = ""  # where the case was read from, for messages
+
+    @model_validator(mode="after")
+    def _phrases_in_description(self) -> Case:
+        text = " ".join(self.description.lower().split())
+        missing = [
+            c.text for c in self.expected_claims if " ".join(c.text.lower().split()) not in text
+        ]
+        if missing:
+            raise ValueError(f"expected_claims phrase(s) not in the description: {missing}")
+        return self
 
 
 def _known(values: list[str], kinds: tuple[str, ...], what: str) -> list[str]:

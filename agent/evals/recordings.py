@@ -139,6 +139,8 @@ class Recording:
     prompt_digest: str | None = None
     note: str | None = None
     exchanges: list[Exchange] = field(default_factory=list)
+    provider: str | None = None  # None: anthropic (recordings made before there were others)
+    base_url: str | None = None  # set when recorded through a non-default server
 
     def add(self, body: dict[str, Any], status: int, response: dict[str, Any]) -> Exchange:
         exchange = Exchange(
@@ -159,6 +161,10 @@ class Recording:
         }
         if self.note:
             data["note"] = self.note
+        if self.provider and self.provider != "anthropic":
+            data["provider"] = self.provider
+        if self.base_url:
+            data["base_url"] = self.base_url
         data["exchanges"] = [e.to_dict() for e in self.exchanges]
         return data
 
@@ -185,6 +191,8 @@ class Recording:
             data.get("prompt_digest"),
             data.get("note"),
             exchanges,
+            data.get("provider"),
+            data.get("base_url"),
         )
 
 

@@ -27,13 +27,14 @@ from datagen.agent.evals.recordings import (
     load_recording,
     save_recording,
 )
-from datagen.agent.evals.scorers import RunOutcome, score_case
+from datagen.agent.evals.scorers import RunOutcome, score_case, score_claims
 from datagen.agent.loop import Answer, AuthoringFailed, DraftChecker, LoopSettings, author
 from datagen.agent.providers.base import Provider, ProviderError, Question
 from datagen.agent.transcript import Transcript
 from datagen.prompts import Prompts, load_prompts
 
-EVAL_PROVIDERS = ("offline", "anthropic", "replay")
+EVAL_PROVIDERS = ("offline", "anthropic", "openai", "replay")
+LIVE_PROVIDERS = ("anthropic", "openai")
 
 
 # --------------------------------------------------------------------------- answers
@@ -81,24 +82,47 @@ def offline_sessions() -> SessionFactory:
     return lambda case: Session(get_provider("offline"))
 
 
+def live_sessions(
+    name: str,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    record_to: Path | None = None,
+    max_tokens: int | None = None,
+    timeout: float | None = None,
+) -> SessionFactory:
+    """A live API (anthropic, or openai incl. a local server); with `record_to`, every
+    exchange is saved per case, marked with the base URL when it is not the default."""
+    import httpx2
+
+    from datagen.agent.providers import get_provider
+
+    options: dict[str, Any] = {
+        "model": model,
+        "base_url": base_url,
+        "max_tokens": max_tokens,
+        "timeout": timeout,
+    }
+
+    def make(case: Case) -> Session:
+        if record_to is None:
+            return Session(get_provider(name, **options))
+        recorder = RecordingTransport(httpx2.HTTPTransport(), Recording(case.id, provider=name))
+        client = httpx2.Client(transport=recorder)
+        provider = get_provider(name, http_client=client, **options)
+        # Marked when made through another server than the API's own (None there).
+        official = getattr(provider, "official", False)
+        recorder.recording.base_url = None if official else getattr(provider, "base_url", None)
+        return Session(provider, recorder=recorder, record_to=record_to)
+
+    return make
+
+
 def anthropic_sessions(
     *, model: str | None = None, base_url: str | None = None, record_to: Path | None = None
 ) -> SessionFactory:
     """The live Messages API; with `record_to`, every exchange is saved per case."""
-    import anthropic
-    import httpx2
-
-    from datagen.agent.providers.anthropic import AnthropicProvider
-
-    def make(case: Case) -> Session:
-        if record_to is None:
-            return Session(AnthropicProvider(model=model, base_url=base_url))
-        recorder = RecordingTransport(httpx2.HTTPTransport(), Recording(case.id))
-        client = anthropic.DefaultHttpxClient(transport=recorder)
-        provider = AnthropicProvider(model=model, base_url=base_url, http_client=client)
-        return Session(provider, recorder=recorder, record_to=record_to)
-
-    return make
+    return live_sessions("anthropic", model=model, base_url=base_url, record_to=record_to)
 
 
 def replay_sessions(recordings: Path, *, model: str | None = None) -> SessionFactory:
@@ -136,12 +160,19 @@ def sessions_for(
     record: bool = False,
     model: str | None = None,
     base_url: str | None = None,
+    max_tokens: int | None = None,
+    timeout: float | None = None,
 ) -> SessionFactory:
     if provider == "offline":
         return offline_sessions()
-    if provider == "anthropic":
-        return anthropic_sessions(
-            model=model, base_url=base_url, record_to=recordings if record else None
+    if provider in LIVE_PROVIDERS:
+        return live_sessions(
+            provider,
+            model=model,
+            base_url=base_url,
+            record_to=recordings if record else None,
+            max_tokens=max_tokens,
+            timeout=timeout,
         )
     if provider == "replay":
         return replay_sessions(recordings, model=model)
@@ -163,6 +194,8 @@ class CaseResult:
     seconds: float
     provider: str
     notes: list[str] = field(default_factory=list)
+    # expected claims: {expected, found, honoured, missed, not_honoured}; None without any
+    claims: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,6 +209,7 @@ class CaseResult:
             "seconds": round(self.seconds, 2),
             "provider": self.provider,
             "notes": self.notes,
+            "claims": self.claims,
         }
 
 
@@ -183,7 +217,10 @@ def is_refusal(exc: BaseException) -> bool:
     """The offline author's refusal, or a model that stopped with `stop_reason=refusal`."""
     from datagen.agent.offline import RefusedDescription
 
-    if isinstance(exc, RefusedDescription):
+    if isinstance(exc, RefusedDescription) or getattr(exc, "refusal", False):
+        return True
+    cause = getattr(exc, "cause", None)  # AuthoringFailed around a model's refusal
+    if cause is not None and getattr(cause, "refusal", False):
         return True
     return isinstance(exc, ProviderError) and "stop_reason=refusal" in str(exc)
 
@@ -222,6 +259,7 @@ def run_case(
         notes.append(f"recorded {len(session.recorder.recording.exchanges)} exchange(s) to {path}")
     verdicts = score_case(case, outcome)
     failures = [detail for ok, detail in verdicts if not ok]
+    claims = score_claims(case, outcome)
     return CaseResult(
         id=case.id,
         passed=not failures,
@@ -233,6 +271,7 @@ def run_case(
         seconds=time.perf_counter() - started,
         provider=provider_name,
         notes=notes,
+        claims=claims,
     )
 
 
@@ -250,6 +289,9 @@ def _author(
             prompts=prompts,
         )
     except AuthoringFailed as exc:
+        if is_refusal(exc):
+            refused = RunOutcome(None, refused=True, error=_first_line(exc), seed=settings.seed)
+            return refused, exc.usage.total_tokens
         # A failed run still used repairs and clarifications; count what is known.
         repairs = max(len(exc.attempts) - 1, 0)
         last_score = exc.attempts[-1].check.score if exc.attempts else None
@@ -276,6 +318,7 @@ def _author(
         repairs=result.repairs_used,
         clarifications=len(result.questions),
         seed=settings.seed,
+        claims=list(getattr(result.report, "claims", None) or []),
     )
     return outcome, result.usage.total_tokens
 
@@ -395,6 +438,21 @@ def seal_recording(
 # --------------------------------------------------------------------------- the report
 
 
+def claim_totals(results: Sequence[CaseResult]) -> dict[str, Any]:
+    """Expected claims over every case: found by the extractor, honoured on the data."""
+    scored = [r.claims for r in results if r.claims]
+    expected = sum(c["expected"] for c in scored)
+    found = sum(c["found"] for c in scored)
+    honoured = sum(c["honoured"] for c in scored)
+    return {
+        "claims_expected": expected,
+        "claims_found": found,
+        "claims_honoured": honoured,
+        "claims_recall": round(found / expected, 4) if expected else None,
+        "claims_honoured_share": round(honoured / expected, 4) if expected else None,
+    }
+
+
 def totals(results: Sequence[CaseResult]) -> dict[str, Any]:
     passed = sum(r.passed for r in results)
     return {
@@ -406,6 +464,7 @@ def totals(results: Sequence[CaseResult]) -> dict[str, Any]:
         "clarifications": sum(r.clarifications for r in results),
         "tokens": sum(r.tokens for r in results),
         "seconds": round(sum(r.seconds for r in results), 2),
+        **claim_totals(results),
     }
 
 

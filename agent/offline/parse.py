@@ -447,6 +447,29 @@ _EACH_HAS = re.compile(
 )
 
 
+_YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)\b")
+_RANGE_LOW = re.compile(r"(\d[\d,.]*)\s*(?:-|–|—|to)\s*$")
+_RANGE_HIGH = re.compile(r"^\s*(?:-|–|—|to)\s*\d")
+SMALL_RANGE = 50  # "4 to 6 courses" spreads per parent; "400 to 500 courses" is a total
+
+
+def _in_year_range(text: str, start: int, end: int) -> bool:
+    """A number that is one end of '2023-2024' or '2023/24' (a window, not a count)."""
+    return any(m.start() <= start and end <= m.end() for m in _YEAR_RANGE.finditer(text))
+
+
+def _range_head(text: str, start: int, end: int) -> bool:
+    """Either end of a small range 'N to M' ('4 to 6 courses')."""
+    low = _RANGE_LOW.search(text[max(0, start - 20) : start])
+    if low is not None:
+        first = parse_number(low.group(1))
+        number = parse_number(text[start:end].strip())
+        return first is not None and number is not None and number <= SMALL_RANGE
+    high = _RANGE_HIGH.match(text[end:])
+    number = parse_number(text[start:end].strip())
+    return high is not None and number is not None and number <= SMALL_RANGE
+
+
 def _other_year(text: str, value: float) -> bool:
     """Another year-like number in the text: then '2000 customers in 2023' counts customers."""
     return any(int(y) != value for y in re.findall(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])", text))
@@ -467,6 +490,18 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
         value = parse_number(raw + (suffix or ""))
         if value is None:
             continue
+        if _in_year_range(normalized, match.start(), match.end()):
+            continue
+        person = re.match(r"-(?:person|people|employee|staff|strong)\b", after, re.IGNORECASE)
+        if person:  # "a 2,500-person company": its employees
+            counts.append(
+                Count(
+                    value, "employee", None, normalized[match.start() : match.end() + person.end()]
+                )
+            )
+            continue
+        if _range_head(normalized, match.start(), match.end()):
+            continue  # "4 to 6 courses": a spread per parent, not a total
         before = normalized[: match.start()].split()
         prev = before[-1].lower().strip(",(") if before else ""
         if (
@@ -582,6 +617,16 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
         if end > start:
             return TimeWindow(start, end, m.group(0).strip())
     m = re.search(
+        rf"\b{_YEAR}\s*(?:-|–|—|/|to)\s*((?:19|20)?\d\d)\s+(?:school|academic|fiscal|financial|"
+        rf"season|term)(?:\s+year)?\b",
+        low,
+    ) or re.search(rf"\b{_YEAR}\s*/\s*(\d\d)\b", low)
+    if m:
+        y1 = int(m.group(1))
+        y2 = int(m.group(2)) if len(m.group(2)) == 4 else 100 * (y1 // 100) + int(m.group(2))
+        if y2 == y1 + 1:  # a school year or a season: September to the next summer
+            return TimeWindow(date(y1, 9, 1), date(y2, 7, 1), m.group(0).strip())
+    m = re.search(
         rf"\b(?:from|between)\s+(?:the\s+year\s+)?{_YEAR}{_TO}{_YEAR}\b", low
     ) or re.search(rf"\b{_YEAR}\s*(?:-|–|—|to)\s*{_YEAR}\b", low)
     if m:
@@ -609,7 +654,9 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
         start = _month_start(y2 if m1 <= m2 else y2 - 1, m1)
         return TimeWindow(start, add_months(_month_start(y2, m2), 1), m.group(0).strip())
     m = re.search(
-        r"\b(\d+(?:\.\d+)?|a|an|one)\s+(day|week|month|quarter|year)s?\s+(?:worth\s+)?of\b", low
+        r"\b(\d+(?:\.\d+)?|a|an|one)\s+(day|week|month|quarter|year)s?\s+(?:worth\s+)?of\b"
+        r"(?!\s+(?:the\s+|all\s+|our\s+)?[a-z]+s\b)",  # "a quarter of orders" is a share
+        low,
     )
     if m:
         amount = 1.0 if m.group(1) in ("a", "an", "one") else float(m.group(1))

@@ -2,10 +2,11 @@
 
 Two tools: `write_schema`, whose input schema is the DSL's JSON Schema
 (generated from the models), and `ask_clarification`. `tool_choice` lets the
-model pick either while questions are allowed (before the first draft) and
-forces `write_schema` afterwards. The system prompt is cached (it carries the
-DSL reference and the worked examples). Repairs go back as `tool_result`
-blocks with `is_error: true`.
+model pick either while questions are allowed (before the first draft, and not
+under `--no-input`) and forces `write_schema` otherwise. The system prompt is
+cached (it carries the DSL reference and the worked examples). Repairs go back
+as `tool_result` blocks with `is_error: true`. Recovery from truncated,
+text-only and refused replies is shared with every LLM provider (tooluse.py).
 
 Resilience: the SDK's own retries are off; tenacity retries rate limits (429,
 honouring `retry-after`), overload (529), other 5xx, timeouts and connection
@@ -15,115 +16,115 @@ missing or rejected key fails at once.
 
 from __future__ import annotations
 
-import copy
 import os
-import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import anthropic
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from datagen.agent.providers.base import (
+    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    Question,
+    ProviderFailure,
+    ProviderOptions,
     Reply,
     Usage,
 )
-from datagen.engine import dsl
+from datagen.agent.providers.prices import Price
+from datagen.agent.providers.prices import cost_estimate as _cost
+from datagen.agent.providers.retry import (
+    Attempts,
+    RetryPolicy,
+    call_with_retries,
+    retry_after,
+    status_cause,
+)
+from datagen.agent.providers.tooluse import (
+    QUESTION_SCHEMA,
+    QUESTION_TOOL,
+    QUESTION_TOOL_DESCRIPTION,
+    SCHEMA_TOOL,
+    SCHEMA_TOOL_DESCRIPTION,
+    Budget,
+    Completion,
+    ToolUseProvider,
+    dsl_input_schema,
+    question_from_reply,
+)
 from datagen.prompts import Prompts, load_prompts
 
-DEFAULT_MODEL = "claude-sonnet-4-6"
-SCHEMA_TOOL = "write_schema"
-QUESTION_TOOL = "ask_clarification"
+__all__ = [
+    "DEFAULT_MODEL",
+    "PRICES",
+    "QUESTION_TOOL",
+    "SCHEMA_TOOL",
+    "AnthropicProvider",
+    "RetryPolicy",
+    "cost_estimate",
+    "make",
+    "question_tool",
+    "schema_tool",
+]
 
-# USD per million tokens: input, output, cache write (5 min), cache read. List prices,
-# used only for the summary's cost *estimate*.
-PRICES: dict[str, tuple[float, float, float, float]] = {
-    "claude-opus-4-5": (5.0, 25.0, 6.25, 0.50),
-    "claude-opus-4-1": (15.0, 75.0, 18.75, 1.50),
-    "claude-opus-4": (15.0, 75.0, 18.75, 1.50),
-    "claude-sonnet-4-6": (3.0, 15.0, 3.75, 0.30),
-    "claude-sonnet-4-5": (3.0, 15.0, 3.75, 0.30),
-    "claude-sonnet-4": (3.0, 15.0, 3.75, 0.30),
-    "claude-haiku-4-5": (1.0, 5.0, 1.25, 0.10),
-    "claude-3-5-haiku": (0.80, 4.0, 1.0, 0.08),
+DESCRIPTION = "the Anthropic Messages API (needs ANTHROPIC_API_KEY)"
+DEFAULT_MODEL = "claude-sonnet-4-6"
+
+# USD per million tokens: input, output, cache write (5 min), cache read. List prices
+# (platform.claude.com, models overview), used only for the summary's cost *estimate*.
+PRICES: dict[str, Price] = {
+    "claude-opus-4-8": Price(5.0, 25.0, 6.25, 0.50),
+    "claude-opus-4-7": Price(5.0, 25.0, 6.25, 0.50),
+    "claude-opus-4-6": Price(5.0, 25.0, 6.25, 0.50),
+    "claude-opus-4-5": Price(5.0, 25.0, 6.25, 0.50),
+    "claude-opus-4-1": Price(15.0, 75.0, 18.75, 1.50),
+    "claude-opus-4": Price(15.0, 75.0, 18.75, 1.50),
+    "claude-sonnet-4-6": Price(3.0, 15.0, 3.75, 0.30),
+    "claude-sonnet-4-5": Price(3.0, 15.0, 3.75, 0.30),
+    "claude-sonnet-4": Price(3.0, 15.0, 3.75, 0.30),
+    "claude-haiku-4-5": Price(1.0, 5.0, 1.25, 0.10),
+    "claude-3-5-haiku": Price(0.80, 4.0, 1.0, 0.08),
 }
 
 
 def cost_estimate(model: str | None, usage: Usage) -> float | None:
-    """USD at list prices, or None for a model not in the table (dated ids match by prefix)."""
-    if not model:
-        return None
-    key = max((k for k in PRICES if model.startswith(k)), key=len, default=None)
-    if key is None:
-        return None
-    p_in, p_out, p_write, p_read = PRICES[key]
-    return (
-        usage.input_tokens * p_in
-        + usage.output_tokens * p_out
-        + usage.cache_creation_input_tokens * p_write
-        + usage.cache_read_input_tokens * p_read
-    ) / 1_000_000
+    """USD at list prices, or None for a model not in the table (dated ids match)."""
+    return _cost(PRICES, model, usage)
 
 
-@dataclass
-class RetryPolicy:
-    """Backoff for transient API failures. `sleep` None means `wait_seconds` (tests swap it)."""
-
-    max_attempts: int = 6
-    max_total_seconds: float = 120.0
-    initial_wait: float = 1.0
-    max_wait: float = 30.0
-    sleep: Callable[[float], None] | None = None
-    clock: Callable[[], float] = time.monotonic
-
-
-def schema_tool() -> dict[str, Any]:
-    input_schema = copy.deepcopy(_dsl_schema())
-    input_schema.pop("$schema", None)
-    return {
+def schema_tool(strict: bool = False) -> dict[str, Any]:
+    tool = {
         "name": SCHEMA_TOOL,
-        "description": (
-            "Write the complete datagen DSL schema for the dataset (never a fragment). "
-            "datagen checks it, dry-runs it and scores it; problems come back as an error "
-            "tool result with JSON paths to fix."
-        ),
-        "input_schema": input_schema,
+        "description": SCHEMA_TOOL_DESCRIPTION,
+        "input_schema": dsl_input_schema(),
     }
-
-
-@cache
-def _dsl_schema() -> dict[str, Any]:
-    return dsl.json_schema()
+    if strict:
+        tool["strict"] = True
+    return tool
 
 
 def question_tool() -> dict[str, Any]:
     return {
         "name": QUESTION_TOOL,
-        "description": (
-            "Ask the user one short clarification question, only when the answer changes the "
-            "schema's structure or scale. Always give the default you would choose yourself; "
-            "it is taken when nobody can answer."
-        ),
-        "input_schema": {
-            "type": "object",
-            "properties": {
-                "question": {"type": "string", "description": "one short sentence"},
-                "default": {"type": "string", "description": "the answer used if none is given"},
-                "options": {"type": "array", "items": {"type": "string"}, "maxItems": 4},
-            },
-            "required": ["question", "default"],
-            "additionalProperties": False,
-        },
+        "description": QUESTION_TOOL_DESCRIPTION,
+        "input_schema": QUESTION_SCHEMA,
     }
 
 
-class AnthropicProvider:
+def make(options: ProviderOptions) -> AnthropicProvider:
+    """The registry's factory."""
+    return AnthropicProvider(
+        model=options.model,
+        base_url=options.base_url,
+        api_key=options.api_key,
+        max_tokens=options.max_tokens or 16_000,
+        timeout=options.timeout or 300.0,
+        no_input=options.no_input,
+        **options.extra,
+    )
+
+
+class AnthropicProvider(ToolUseProvider):
     name = "anthropic"
 
     def __init__(
@@ -136,17 +137,21 @@ class AnthropicProvider:
         timeout: float = 300.0,
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
+        no_input: bool = False,
         http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
     ) -> None:
         api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
         if not api_key:
             raise ProviderError(
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
-                "(or use --provider offline)"
+                "(or use --provider offline, or --provider openai with a local server)"
             )
         self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
         self.max_tokens = max_tokens
+        self.max_tokens_ceiling = max(64_000, max_tokens)
+        self.timeout = timeout
+        self.no_input = no_input
         self.retry = retry or RetryPolicy()
         self.prompts = prompts or load_prompts()
         self.requests = 0  # HTTP requests made, retries included
@@ -161,17 +166,21 @@ class AnthropicProvider:
         self._system = self.prompts.system()
         self._tools = [schema_tool(), question_tool()]
 
+    def cost_estimate(self, usage: Usage) -> float | None:
+        return cost_estimate(self.model, usage)
+
     # ------------------------------------------------------------------ request
 
-    def request(self, conversation: Conversation) -> dict[str, Any]:
+    def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         """The Messages API request body for the conversation so far."""
-        if conversation.questions_left > 0 and not conversation.has_draft:
-            tool_choice: dict[str, Any] = {"type": "any", "disable_parallel_tool_use": True}
-        else:
+        budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
+        if budget.force_schema:
             tool_choice = {"type": "tool", "name": SCHEMA_TOOL, "disable_parallel_tool_use": True}
+        else:
+            tool_choice = {"type": "any", "disable_parallel_tool_use": True}
         return {
             "model": self.model,
-            "max_tokens": self.max_tokens,
+            "max_tokens": budget.max_tokens,
             # Tools come before the system prompt in the cache prefix, so this one
             # breakpoint caches both.
             "system": [
@@ -183,16 +192,9 @@ class AnthropicProvider:
         }
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
-        first = f"Describe this dataset as a datagen schema:\n\n{conversation.description}"
-        if conversation.current_schema is not None:
-            import json
-
-            first = (
-                f"The current schema:\n```json\n{json.dumps(conversation.current_schema)}\n```\n\n"
-                f"Change it as follows and write the complete new schema:\n\n"
-                f"{conversation.description}"
-            )
-        messages: list[dict[str, Any]] = [{"role": "user", "content": first}]
+        messages: list[dict[str, Any]] = [
+            {"role": "user", "content": self.prompts.first_message(conversation)}
+        ]
         exchanges = conversation.exchanges
         for exchange in exchanges:
             messages.append({"role": "assistant", "content": _assistant_content(exchange.reply)})
@@ -211,64 +213,64 @@ class AnthropicProvider:
             messages[-1]["content"][-1]["cache_control"] = {"type": "ephemeral"}
         return messages
 
-    # ------------------------------------------------------------------ protocol
+    # ------------------------------------------------------------------ one call
 
-    def next(self, conversation: Conversation) -> Reply:
-        message = self._call(self.request(conversation))
+    def complete(self, conversation: Conversation, budget: Budget) -> Completion:
+        body = self.request(conversation, budget)
+        message = self._call(body, stream=budget.stream)
         usage = _usage(message.usage)
         tool_use = next((b for b in message.content if b.type == "tool_use"), None)
-        if tool_use is None:
-            raise ProviderError(
-                f"the model answered without calling a tool (stop_reason={message.stop_reason}); "
-                "nothing to check"
-            )
-        raw = [b.model_dump(mode="json", exclude_none=True) for b in message.content]
-        if tool_use.name == QUESTION_TOOL:
-            data = tool_use.input if isinstance(tool_use.input, dict) else {}
-            question = Question(
-                text=str(data.get("question", "")).strip(),
-                default=str(data.get("default", "")).strip() or "use your best judgement",
-                options=[str(o) for o in data.get("options") or []],
-            )
-            return Reply("question", question=question, usage=usage, call_id=tool_use.id, raw=raw)
+        text = " ".join(getattr(b, "text", "") for b in message.content if b.type == "text")
+        raw = [
+            b.model_dump(mode="json", exclude_none=True, warnings=False) for b in message.content
+        ]
         if message.stop_reason == "max_tokens":
-            raise ProviderError(
-                f"the model's schema was cut off at max_tokens={self.max_tokens}; "
-                "ask for fewer tables or raise the limit"
-            )
-        schema = tool_use.input if isinstance(tool_use.input, dict) else {"$": tool_use.input}
-        return Reply("schema", schema=schema, usage=usage, call_id=tool_use.id, raw=raw)
+            stop = "max_tokens"
+        elif message.stop_reason == "refusal":
+            stop = "refusal"
+        else:
+            stop = "tool" if tool_use is not None else "text"
+        if tool_use is None:
+            return Completion(stop, usage, text=text, raw=raw)  # type: ignore[arg-type]
+        return Completion(
+            stop,  # type: ignore[arg-type]
+            usage,
+            tool_name=tool_use.name,
+            tool_input=tool_use.input,
+            call_id=tool_use.id,
+            text=text,
+            raw=raw,
+        )
+
+    def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
+        # The API wants the tool_use input back as an object, whatever the model sent.
+        raw = [dict(block) for block in completion.raw or []]
+        for block in raw:
+            if block.get("type") == "tool_use" and block.get("id") == completion.call_id:
+                block["input"] = data
+        return raw
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any]) -> Any:
-        policy = self.retry
-        started = policy.clock()
-        tries = 0
+    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
+        attempts = Attempts()
 
-        def give_up(state: RetryCallState) -> bool:
-            if stop_after_attempt(policy.max_attempts)(state):
-                return True
-            # tenacity computes the wait first: stop when it would overrun the budget.
-            return policy.clock() - started + state.upcoming_sleep > policy.max_total_seconds
+        def once() -> Any:
+            self.requests += 1
+            if stream:
+                # Large budgets must stream (the SDK refuses long non-streaming requests).
+                with self.client.messages.stream(**body) as events:
+                    return events.get_final_message()
+            return self.client.messages.create(**body)
 
-        retrying = Retrying(
-            retry=retry_if_exception(is_transient),
-            stop=give_up,
-            wait=lambda state: _next_wait(policy, state),
-            sleep=policy.sleep or wait_seconds,
-            reraise=True,
-        )
         try:
-            for attempt in retrying:
-                with attempt:
-                    tries += 1
-                    self.requests += 1
-                    return self.client.messages.create(**body)
+            return call_with_retries(
+                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
+            )
         except anthropic.AuthenticationError as exc:
             raise ProviderError(
                 f"the Anthropic API rejected the API key (401): {_api_message(exc)}; "
-                "check ANTHROPIC_API_KEY"
+                f"check ANTHROPIC_API_KEY, {OFFLINE_HINT}"
             ) from None
         except anthropic.PermissionDeniedError as exc:
             raise ProviderError(
@@ -282,16 +284,22 @@ class AnthropicProvider:
         except anthropic.APIStatusError as exc:
             asked = retry_after(exc)
             hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderError(
-                f"the Anthropic API failed: {_cause(exc)} after {tries} attempt(s) "
-                f"in {policy.clock() - started:.1f}s: {_api_message(exc)}{hint}"
+            raise ProviderFailure(
+                f"the Anthropic API failed: {_cause(exc)} after {attempts.tries} attempt(s) "
+                f"in {attempts.seconds:.1f}s: {_api_message(exc)}{hint}"
+            ) from None
+        except anthropic.APITimeoutError:
+            raise ProviderFailure(
+                f"the Anthropic API at {self.client.base_url} timed out: no answer within "
+                f"--timeout {self.timeout:g}s, {attempts.tries} attempt(s) in "
+                f"{attempts.seconds:.1f}s; raise --timeout or ask for a smaller dataset"
             ) from None
         except anthropic.APIConnectionError as exc:
-            raise ProviderError(
+            raise ProviderFailure(
                 f"could not reach the Anthropic API at {self.client.base_url}: {_cause(exc)} "
-                f"after {tries} attempt(s) in {policy.clock() - started:.1f}s"
+                f"after {attempts.tries} attempt(s) in {attempts.seconds:.1f}s; "
+                f"check the network and --base-url, {OFFLINE_HINT}"
             ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def wait_seconds(seconds: float) -> None:
@@ -307,33 +315,6 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def retry_after(exc: BaseException | None) -> float | None:
-    """Seconds the server asked us to wait (`retry-after-ms` or `retry-after`), if any."""
-    response = getattr(exc, "response", None)
-    if response is None:
-        return None
-    headers = response.headers
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return max(float(value) * scale, 0.0)
-        except ValueError:
-            continue  # an HTTP date: fall back to our own backoff
-    return None
-
-
-def _next_wait(policy: RetryPolicy, state: RetryCallState) -> float:
-    exc = state.outcome.exception() if state.outcome else None
-    asked = retry_after(exc)
-    if asked is not None:
-        return asked  # honoured as given; the total budget still bounds it
-    # Exponential backoff with full jitter.
-    ceiling = min(policy.initial_wait * 2 ** (state.attempt_number - 1), policy.max_wait)
-    return random.uniform(ceiling / 2, ceiling)
-
-
 def _cause(exc: BaseException) -> str:
     if isinstance(exc, anthropic.APITimeoutError):
         return "timed out"
@@ -341,14 +322,7 @@ def _cause(exc: BaseException) -> str:
         inner = exc.__cause__ or exc.__context__
         return f"connection error ({type(inner).__name__ if inner else 'unknown'})"
     if isinstance(exc, anthropic.APIStatusError):
-        code = exc.status_code
-        if code == 429:
-            return "rate limited (429)"
-        if code == 529:
-            return "overloaded (529)"
-        if code >= 500:
-            return f"server error ({code})"
-        return f"request rejected ({code})"
+        return status_cause(exc.status_code)
     return type(exc).__name__
 
 
@@ -374,11 +348,5 @@ def _assistant_content(reply: Reply) -> list[dict[str, Any]]:
     if reply.raw:
         return list(reply.raw)
     # A reply made elsewhere (replayed transcript): rebuild the tool call.
-    if reply.kind == "question" and reply.question is not None:
-        name = QUESTION_TOOL
-        data: dict[str, Any] = {"question": reply.question.text, "default": reply.question.default}
-        if reply.question.options:
-            data["options"] = reply.question.options
-    else:
-        name, data = SCHEMA_TOOL, reply.schema or {}
+    name, data = question_from_reply(reply)
     return [{"type": "tool_use", "id": reply.call_id or "call", "name": name, "input": data}]

@@ -8,6 +8,7 @@ drafts, count repairs or talk to the user: that is the loop's job.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -106,10 +107,52 @@ class Conversation:
 
 
 class ProviderError(DatagenError):
-    """The provider cannot answer (missing or rejected key, API down after retries).
-
-    The user must act (fix the key, retry later); the message names the cause.
+    """The provider cannot be used as configured: a missing or rejected key, an unknown
+    model or endpoint, an unknown provider name. The user's own input (exit 2).
     """
+
+
+class ProviderFailure(Exception):
+    """The model or its service failed, not the user's input (exit 1): a reply cut at
+    max_tokens or without a tool call even after a retry, a refusal, an API that stayed
+    down, unreachable or timed out. Carries the usage already spent on the failed calls.
+    """
+
+    def __init__(self, message: str, usage: Usage | None = None, *, refusal: bool = False):
+        super().__init__(message)
+        self.usage = usage or Usage()
+        self.refusal = refusal
+
+
+OFFLINE_HINT = "or write the schema without an API: --provider offline"
+
+
+@dataclass
+class ProviderOptions:
+    """What a provider factory is built from: the CLI's flags, None meaning "the default"."""
+
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    max_tokens: int | None = None
+    timeout: float | None = None
+    # Force the schema tool from the first turn (`--no-input`: no questions, no prose).
+    no_input: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_tool_input(value: Any) -> dict[str, Any] | None:
+    """A tool input as an object: models sometimes send it as a JSON string (twice encoded)."""
+    for _ in range(3):
+        if isinstance(value, dict):
+            return value
+        if not isinstance(value, str):
+            return None
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
 
 
 class Provider(Protocol):

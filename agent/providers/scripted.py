@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
-from datagen.agent.providers.base import Conversation, Question, Reply, Usage
+from datagen.agent.providers.base import Conversation, ProviderOptions, Question, Reply, Usage
 
 ScriptItem: TypeAlias = dict[str, Any] | Question | Reply | Callable[[Conversation], Any]
 
@@ -56,3 +56,9 @@ class ScriptedProvider:
         if isinstance(item, dict):
             return Reply(kind="schema", schema=copy.deepcopy(item), usage=usage, call_id=call_id)
         raise TypeError(f"cannot turn {type(item).__name__} into a Reply")
+
+
+def make(options: ProviderOptions) -> ScriptedProvider:
+    """The registry's factory: `get_provider("scripted", script=[...])`."""
+    extra = dict(options.extra)
+    return ScriptedProvider(extra.pop("script", []), model=options.model or "scripted", **extra)

@@ -1,11 +1,14 @@
-"""Generators, one module per family; the registry is keyed by spec class."""
+"""Generators, one module per kind; the registry of kinds is engine/generators/kind.py.
+
+The built-in kinds are registered here, in the order the DSL lists them
+(`datagen schema`, error messages); a new built-in kind is one module and one
+line below.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from datagen.engine import dsl
 from datagen.engine.generators import (
     aggregate,
     choice,
@@ -18,24 +21,29 @@ from datagen.engine.generators import (
     temporal,
 )
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import KINDS, kind_of, register_kind
 from datagen.engine.values import Values
 
-REGISTRY: dict[type, Callable[[Any, dsl.Column, BlockContext], Values]] = {
-    dsl.SequenceSpec: sequence.generate,
-    dsl.ChoiceSpec: choice.generate,
-    dsl.DistributionSpec: distribution.generate,
-    dsl.DatetimeSeriesSpec: temporal.generate,
-    dsl.FakerSpec: faker.generate,
-    dsl.LookupSpec: lookup.generate,
-    dsl.ExpressionSpec: expression.generate,
-    dsl.EnumListSpec: enum_list.generate,
-    dsl.AggregateSpec: aggregate.generate,
-}
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+
+for _kind in (
+    sequence.SequenceKind(),
+    choice.ChoiceKind(),
+    distribution.DistributionKind(),
+    temporal.DatetimeSeriesKind(),
+    faker.FakerKind(),
+    lookup.LookupKind(),
+    expression.ExpressionKind(),
+    enum_list.EnumListKind(),
+    aggregate.AggregateKind(),
+):
+    register_kind(_kind)
 
 
 def generate_column(col: dsl.Column, ctx: BlockContext) -> Values:
-    spec = dsl.generator_spec(col.generator)
-    return REGISTRY[type(spec)](spec, col, ctx)
+    kind = kind_of(col)
+    return kind.generate(getattr(col.generator, kind.name), col, ctx)
 
 
-__all__ = ["REGISTRY", "BlockContext", "generate_column"]
+__all__ = ["KINDS", "BlockContext", "generate_column"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from datagen.engine import dsl
 from datagen.engine.expressions import Siblings
 from datagen.engine.rng import stream
 from datagen.engine.values import Values
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
 
 
 class KeptTables(Protocol):

@@ -2,17 +2,113 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
+from pydantic import Field, model_validator
 
-from datagen.engine import dsl
+from datagen.engine.dslbase import Strict
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import Kind
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+
+DistributionType = Literal[
+    "normal", "lognormal", "uniform", "poisson", "exponential", "beta", "gamma"
+]
+
+# Canonical parameter names per distribution, with the seeds' aliases.
+DISTRIBUTION_PARAMS: dict[str, dict[str, float | None]] = {
+    "normal": {"mean": 0.0, "std": 1.0},
+    "lognormal": {"mean": 0.0, "sigma": 1.0},
+    "uniform": {"low": 0.0, "high": 1.0},
+    "poisson": {"lam": 1.0},
+    "exponential": {"scale": 1.0},
+    "beta": {"a": 2.0, "b": 2.0},
+    "gamma": {"shape": 2.0, "scale": 1.0},
+}
+PARAM_ALIASES = {
+    "mu": "mean",
+    "loc": "mean",
+    "sd": "std",
+    "stddev": "std",
+    "sigma_": "sigma",
+    "min": "low",
+    "max": "high",
+    "lambda": "lam",
+    "alpha": "a",
+    "beta": "b",
+    "k": "shape",
+    "theta": "scale",
+}
 
 
-def generate(spec: dsl.DistributionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+class DistributionSpec(Strict):
+    """Numbers from a named distribution, optionally clamped to [min, max]."""
+
+    type: DistributionType
+    params: dict[str, float] = Field(default_factory=dict)
+    clamp: tuple[float, float] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _seed_spelling(cls, data: Any) -> Any:
+        # Seeds write {"kind": "normal", "mu": 100, "sigma": 15}; canonical is
+        # {"type": "normal", "params": {"mean": 100, "std": 15}}.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "kind" in data and "type" not in data:
+            data["type"] = data.pop("kind")
+        dist = data.get("type")
+        params = dict(data.get("params") or {})
+        for key in list(data):
+            if key not in ("type", "params", "clamp"):
+                params[key] = data.pop(key)
+        canonical: dict[str, Any] = {}
+        for key, value in params.items():
+            name = PARAM_ALIASES.get(key, key)
+            if dist == "normal" and key == "sigma":
+                name = "std"
+            if dist == "lognormal" and key == "std":
+                name = "sigma"
+            canonical[name] = value
+        data["params"] = canonical
+        return data
+
+    @model_validator(mode="after")
+    def _check_params(self) -> DistributionSpec:
+        allowed = DISTRIBUTION_PARAMS[self.type]
+        unknown = sorted(set(self.params) - set(allowed))
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {unknown} for {self.type}; expected {sorted(allowed)}"
+            )
+        p = {**allowed, **self.params}
+        positive = {"std", "sigma", "lam", "scale", "a", "b", "shape"}
+        for name in positive & set(p):
+            value = p[name]
+            if value is not None and value <= 0:
+                raise ValueError(f"{self.type} parameter `{name}` must be > 0, got {p[name]}")
+        if self.type == "uniform" and p["low"] is not None and p["high"] is not None:
+            if float(p["low"]) >= float(p["high"]):
+                raise ValueError("uniform needs low < high")
+        if self.clamp is not None and self.clamp[0] > self.clamp[1]:
+            raise ValueError(f"clamp min {self.clamp[0]} is greater than max {self.clamp[1]}")
+        return self
+
+    def param(self, name: str) -> float:
+        value = self.params.get(name, DISTRIBUTION_PARAMS[self.type][name])
+        assert value is not None
+        return float(value)
+
+
+def generate(spec: DistributionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
     return sample(spec, ctx.rng(col.name), ctx.n)
 
 
-def sample(spec: dsl.DistributionSpec, rng: np.random.Generator, n: int) -> np.ndarray:
+def sample(spec: DistributionSpec, rng: np.random.Generator, n: int) -> np.ndarray:
     p = spec.param
     match spec.type:
         case "normal":
@@ -32,3 +128,16 @@ def sample(spec: dsl.DistributionSpec, rng: np.random.Generator, n: int) -> np.n
     if spec.clamp is not None:
         np.clip(values, spec.clamp[0], spec.clamp[1], out=values)
     return values
+
+
+class DistributionKind(Kind[DistributionSpec]):
+    name = "distribution"
+    spec = DistributionSpec
+    types = frozenset({"int", "float"})
+    uniqueness = "never"
+
+    def generate(self, spec: DistributionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+        return generate(spec, col, ctx)
+
+    def bounds(self, spec: DistributionSpec) -> tuple[float, float] | None:
+        return spec.clamp

@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from datagen.engine import dsl
+import numpy as np
+from pydantic import Field
+
+from datagen.engine.dslbase import Scalar, Strict, fits
+from datagen.engine.errors import Problem
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import Kind, Site
 from datagen.engine.values import Encoded, Values, encode
 
+if TYPE_CHECKING:
+    from datagen.engine import dsl
 
-def generate(spec: dsl.EnumListSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+
+class EnumListSpec(Strict):
+    """The listed values in order (row i gets values[i mod n]); vocab tables use it."""
+
+    values: list[Scalar] = Field(min_length=1, max_length=100_000)
+
+
+def generate(spec: EnumListSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     positions = ctx.row_ids % len(spec.values)
     values = encode(spec.values, col.type)
     if isinstance(values, Encoded):
         return values.take(positions)
     return np.asarray(values)[positions]
+
+
+class EnumListKind(Kind[EnumListSpec]):
+    name = "enum_list"
+    spec = EnumListSpec
+
+    def problems(self, spec: EnumListSpec, site: Site) -> list[Problem]:
+        wrong = [v for v in spec.values if not fits(v, site.col.type)]
+        if wrong:
+            return [
+                Problem(
+                    f"{site.gpath}.values",
+                    f"value {wrong[0]!r} does not fit a `{site.col.type}` column",
+                )
+            ]
+        return []
+
+    def vocabulary_rows(self, spec: EnumListSpec) -> int:
+        return len(spec.values)
+
+    def generate(self, spec: EnumListSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+        return generate(spec, col, ctx)
+
+    def dictionary_encoded(self, spec: EnumListSpec, col: dsl.Column) -> bool:
+        return True
+
+    def repeats(self, spec: EnumListSpec, col: dsl.Column, row_counts: dict[str, int]) -> bool:
+        return True

@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import Field, model_validator
 
-from datagen.engine import dsl
-from datagen.engine.expressions import Compiled, Scope, compiled, null_mask, with_nulls
+from datagen.engine.dslbase import Strict
+from datagen.engine.errors import Problem
+from datagen.engine.expressions import (
+    Compiled,
+    ExpressionError,
+    Scope,
+    compile_expression,
+    compiled,
+    null_mask,
+    with_nulls,
+)
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import Kind, Site
 from datagen.engine.values import Encoded
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+
+
+class ExpressionSpec(Strict):
+    """A whitelisted arithmetic expression over the row's columns."""
+
+    expr: str = Field(max_length=2000, examples=["quantity * unit_price"])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _alias(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"expr": data}
+        if isinstance(data, dict) and "formula" in data and "expr" not in data:
+            data = dict(data)
+            data["expr"] = data.pop("formula")
+        return data
 
 
 def block_env(ctx: BlockContext, names: frozenset[str]) -> dict[str, Any]:
@@ -55,5 +85,25 @@ def evaluate(ctx: BlockContext, source: str, col: dsl.Column, purpose: str, **ex
     return result
 
 
-def generate(spec: dsl.ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+def generate(spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
     return evaluate(ctx, spec.expr, col, "expression")  # type: ignore[no-any-return]
+
+
+class ExpressionKind(Kind[ExpressionSpec]):
+    name = "expression"
+    spec = ExpressionSpec
+
+    def problems(self, spec: ExpressionSpec, site: Site) -> list[Problem]:
+        return []  # typed against the row's columns by engine/typecheck.py
+
+    def expressions(self, spec: ExpressionSpec) -> list[str]:
+        return [spec.expr]
+
+    def dependencies(self, spec: ExpressionSpec, site: Site) -> set[str]:
+        try:
+            return set(compile_expression(spec.expr, set(site.others)).names)
+        except ExpressionError:
+            return set()
+
+    def generate(self, spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+        return generate(spec, col, ctx)

@@ -10,16 +10,35 @@ never by retrying.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import Field
 
-from datagen.engine import dsl
+from datagen.engine.dslbase import Identifier, Strict
+from datagen.engine.errors import Problem, did_you_mean
 from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.kind import Kind, Site, spec_of
 from datagen.engine.rng import derive_seed
 from datagen.engine.values import Encoded, Values, as_numpy
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+
+
+class FakerSpec(Strict):
+    """Realistic text from Faker, drawn from pools sampled by index."""
+
+    method: str = Field(examples=["name", "email", "city", "company"])
+    locale: str | None = Field(None, examples=["en_US", "de_DE"])
+    locale_from: Identifier | None = Field(
+        None, description="a column of the same row holding a country code (US, DE...)"
+    )
+
 
 POOL_SIZE = 2048
 DEFAULT_LOCALE = "en_US"
@@ -102,6 +121,61 @@ COUNTRY_LOCALES = {
     "ZA": "en_US",
 }
 
+# Faker methods that are pure given the seed: no clock (`date_this_year`,
+# `credit_card_expire`, `iso8601`...), no hash order (`pyset`), no required
+# arguments, and a str/int/float result. Found by calling every en_US method
+# under two PYTHONHASHSEEDs and two faked clocks; anything else would break
+# "same schema + seed = same bytes" and is refused at preflight.
+PURE_METHODS = frozenset(
+    """
+    aba address administrative_unit android_platform_token ascii_company_email ascii_email
+    ascii_free_email ascii_safe_email bank bank_country basic_phone_number bban bothify bs
+    building_number catch_phrase century chrome city city_prefix city_suffix color color_name
+    company company_email company_suffix country country_calling_code country_code
+    credit_card_number credit_card_provider credit_card_security_code cryptocurrency_code
+    cryptocurrency_name currency_code currency_name currency_symbol current_country
+    current_country_code doi domain_name domain_word ean ean13 ean8 ein email emoji
+    file_extension file_name file_path firefox first_name first_name_female first_name_male
+    first_name_nonbinary free_email free_email_domain hex_color hexify hostname http_method
+    http_status_code iana_id iban image_url internet_explorer invalid_ssn ios_platform_token
+    ipv4 ipv4_network_class ipv4_private ipv4_public ipv6 isbn10 isbn13 itin job job_female
+    job_male language_code language_name last_name last_name_female last_name_male
+    last_name_nonbinary lexify license_plate linux_platform_token linux_processor locale
+    localized_ean localized_ean13 localized_ean8 mac_address mac_platform_token mac_processor
+    md5 military_apo military_dpo military_ship military_state mime_type msisdn name name_female
+    name_male name_nonbinary nic_handle numerify opera paragraph password phone_number
+    port_number postalcode postalcode_in_state postalcode_plus4 postcode postcode_in_state
+    prefix prefix_female prefix_male prefix_nonbinary pricetag pyfloat pyint pystr pystr_format
+    random_digit random_digit_above_two random_digit_not_null random_digit_not_null_or_empty
+    random_digit_or_empty random_int random_letter random_lowercase_letter random_number
+    random_uppercase_letter rgb_color rgb_css_color ripe_id safari safe_color_name
+    safe_domain_name safe_email safe_hex_color sbn9 secondary_address sentence sha1 sha256 slug
+    ssn state state_abbr street_address street_name street_suffix suffix suffix_female
+    suffix_male suffix_nonbinary swift swift11 swift8 text timezone tld unix_device
+    unix_partition upc_a upc_e uri uri_extension uri_page uri_path url user_agent user_name
+    uuid4 vin windows_platform_token word zipcode zipcode_in_state zipcode_plus4
+    """.split()  # noqa: SIM905
+)
+
+
+def method_problem(method: str) -> tuple[str, str | None] | None:
+    """Why a Faker method cannot be used, and the closest one that can; None when it can."""
+    if method in PURE_METHODS:
+        return None
+    from faker import Faker
+
+    known = not method.startswith("_") and hasattr(Faker(DEFAULT_LOCALE), method)
+    reason = (
+        f"Faker method `{method}` is not allowed: it reads the clock, needs arguments or "
+        "returns something other than text or a number, so the same seed would not give "
+        "the same bytes"
+        if known
+        else f"unknown Faker method `{method}`"
+    )
+    if known and any(w in method for w in ("date", "time", "year", "month", "day", "iso8601")):
+        reason += "; for dates and times use a `datetime_series` generator"
+    return reason, did_you_mean(method, PURE_METHODS)
+
 
 def locale_for(value: str) -> str:
     return COUNTRY_LOCALES.get(str(value).strip().upper(), DEFAULT_LOCALE)
@@ -135,7 +209,7 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded.lower() if ch.isalnum()) or "user"
 
 
-def _row_locales(spec: dsl.FakerSpec, ctx: BlockContext) -> tuple[list[str], np.ndarray]:
+def _row_locales(spec: FakerSpec, ctx: BlockContext) -> tuple[list[str], np.ndarray]:
     """Locales used by this block and each row's index into them."""
     if spec.locale_from is None:
         return [spec.locale or DEFAULT_LOCALE], np.zeros(ctx.n, dtype=np.int64)
@@ -208,8 +282,8 @@ def _person(
 
 def _name_column(node: dsl.Node) -> dsl.Column | None:
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, dsl.FakerSpec) and spec.method == "name":
+        spec = spec_of(col)
+        if isinstance(spec, FakerSpec) and spec.method == "name":
             return col
     return None
 
@@ -219,7 +293,7 @@ def _ascii_encoded(values: Encoded) -> pa.Array:
     return folded.take(pa.array(values.codes))
 
 
-def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+def generate(spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     rng = ctx.rng(col.name)
     table = ctx.node.id
     if spec.method == "uuid4":
@@ -230,8 +304,8 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ):
         # the row's person: the table's `name` column when there is one
         name_col = _name_column(ctx.node)
-        person_spec = dsl.generator_spec(name_col.generator) if name_col else spec
-        assert isinstance(person_spec, dsl.FakerSpec)
+        person_spec = spec_of(name_col) if name_col else spec
+        assert isinstance(person_spec, FakerSpec)
         locales, row_locale = _row_locales(person_spec, ctx)
         firsts, lasts = _person(
             ctx, name_col.name if name_col else col.name + "#person", locales, row_locale
@@ -270,3 +344,65 @@ def generate(spec: dsl.FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     if col.type != "string":
         return as_numpy(picked.decode(), col.type)
     return picked
+
+
+@lru_cache(maxsize=1)
+def faker_methods() -> frozenset[str]:
+    from faker import Faker
+
+    fake = Faker("en_US")
+    names = set()
+    for name in dir(fake):
+        if name.startswith("_") or name in {"seed", "seed_instance", "seed_locale", "add_provider"}:
+            continue
+        try:
+            if callable(getattr(fake, name)):
+                names.add(name)
+        except (AttributeError, TypeError, NotImplementedError):
+            continue
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def faker_locales() -> frozenset[str]:
+    from faker.config import AVAILABLE_LOCALES
+
+    return frozenset(AVAILABLE_LOCALES)
+
+
+class FakerKind(Kind[FakerSpec]):
+    name = "faker"
+    spec = FakerSpec
+
+    def problems(self, spec: FakerSpec, site: Site) -> Iterator[Problem]:
+        gpath, others = site.gpath, site.others
+        if spec.method not in faker_methods():
+            yield Problem(
+                f"{gpath}.method",
+                f"unknown Faker method `{spec.method}`",
+                "a Faker provider method such as name, email, city, company",
+                did_you_mean(spec.method, faker_methods()),
+            )
+        if spec.locale and spec.locale not in faker_locales():
+            yield Problem(
+                f"{gpath}.locale",
+                f"unknown Faker locale `{spec.locale}`",
+                None,
+                did_you_mean(spec.locale, faker_locales()),
+            )
+        if spec.locale_from and spec.locale_from not in others:
+            yield Problem(
+                f"{gpath}.locale_from",
+                f"no column `{spec.locale_from}` in `{site.node.id}`",
+                None,
+                did_you_mean(spec.locale_from, others),
+            )
+
+    def dependencies(self, spec: FakerSpec, site: Site) -> set[str]:
+        return {spec.locale_from} if spec.locale_from else set()
+
+    def generate(self, spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+        return generate(spec, col, ctx)
+
+    def dictionary_encoded(self, spec: FakerSpec, col: dsl.Column) -> bool:
+        return not col.unique and spec.method not in ("uuid4", "name", "user_name")

@@ -78,14 +78,28 @@ class Site:
 @dataclass(frozen=True)
 class TimeShape:
     """What a temporal kind promises about its values: the window they fall in
-    (epoch seconds, end exclusive), the grid they sit on (seconds) and the
-    declared patterns (dsl.Pattern: dimension + weights)."""
+    (epoch seconds, end exclusive), the grid they sit on (`freq`: s, min, h, D;
+    `grid_seconds` the same in seconds) and the declared patterns (dsl.Pattern:
+    dimension + weights)."""
 
     start: int
     end: int
+    freq: str
     grid_seconds: int
     patterns: tuple[Any, ...] = ()
     in_timeframe: bool = False  # drawn within the schema's timeframe
+
+
+@dataclass(frozen=True)
+class Picks:
+    """What a picking kind promises about the shares of its values: picked from
+    `choices` (or from the distinct values of the `table.column` `ref`) with
+    explicit `weights`, else skewed by `weights_kind` (uniform | zipf@A | head_tail@{H,A})."""
+
+    choices: tuple[Any, ...] | None
+    ref: str | None
+    weights: tuple[float, ...] | None
+    weights_kind: str = "uniform"
 
 
 class Kind(Generic[S]):
@@ -98,6 +112,9 @@ class Kind(Generic[S]):
     types: ClassVar[frozenset[str] | None] = None  # column types it can make; None: any
     # "always": values unique by construction (a key); "never": `unique: true` is refused
     uniqueness: ClassVar[Uniqueness] = "allowed"
+    # the Arrow field is nullable whatever the column says (a lookup: the value it
+    # copies may be null); part of the byte contract of the written files
+    nullable_output: ClassVar[bool] = False
 
     # ------------------------------------------------------------------ preflight
 
@@ -116,6 +133,16 @@ class Kind(Generic[S]):
     def references(self, spec: S) -> list[str]:
         """`table.column`s of other tables this column reads (kept in memory, and their
         tables generated first)."""
+        return []
+
+    def expressions(self, spec: S) -> list[str]:
+        """The expression texts in its spec (typed by the preflight, scanned for `table_rows()`)."""
+        return []
+
+    def reads(self, spec: S, site: Site) -> list[str]:
+        """More `table.column`s of other tables it reads, found with the schema (a lookup's
+        hops, match keys and filter); kept in memory too. `table.*`: only the table's row
+        count (`table_rows()`): the table is generated first, nothing is kept."""
         return []
 
     def key_reference(self, spec: S) -> str | None:
@@ -156,14 +183,10 @@ class Kind(Generic[S]):
 
     # ------------------------------------------------------------------ what is promised
 
-    def declared_values(self, spec: S) -> list[Any] | None:
-        """The closed set of values this kind draws from, when the schema lists it
-        (corruption draws outsiders from outside it; the validator checks it)."""
-        return None
-
-    def value_shares(self, spec: S) -> list[tuple[Any, float]] | None:
-        """Expected share of each declared value, when the schema fixes them (the
-        validator compares the data's shares with these)."""
+    def picks(self, spec: S) -> Picks | None:
+        """How values are picked, when their shares are declared (the validator
+        compares the data's shares with them; corruption draws outsiders from outside
+        the listed choices)."""
         return None
 
     def bounds(self, spec: S) -> tuple[float, float] | None:
@@ -224,6 +247,31 @@ def spec_of(col: dsl.Column) -> Any:
     return getattr(col.generator, kind_of(col).name)
 
 
+def column_may_be_null(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> bool:
+    """Nulls come from `nullable` (`null_rate`) and from what the kind says (lookups)."""
+    if col.nullable:
+        return True
+    kind = kind_of(col)
+    return kind.may_be_null(getattr(col.generator, kind.name), Site(dataset, node, col, ""))
+
+
+def ref_problem(dataset: dsl.Dataset, path: str, ref: str) -> Problem | None:
+    """A problem when `table.column` names no column of the schema, else None."""
+    from datagen.engine.errors import did_you_mean
+
+    tables = {n.id: n for n in dataset.nodes}
+    table, column = ref.split(".", 1)
+    node = tables.get(table)
+    if node is None:
+        return Problem(path, f"unknown table `{table}`", "a table id", did_you_mean(table, tables))
+    if node.column(column) is None:
+        names = [c.name for c in node.columns]
+        return Problem(
+            path, f"table `{table}` has no column `{column}`", None, did_you_mean(column, names)
+        )
+    return None
+
+
 def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], Any]]:
     """Each column of a table with its kind and spec."""
     for col in node.columns:
@@ -234,11 +282,14 @@ def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], An
 __all__ = [
     "KINDS",
     "Kind",
+    "Picks",
     "Site",
     "TimeShape",
+    "column_may_be_null",
     "kind_name",
     "kind_of",
     "kinds_with_specs",
+    "ref_problem",
     "register_kind",
     "spec_of",
     "unregister_kind",

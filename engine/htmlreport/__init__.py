@@ -34,6 +34,7 @@ from datagen.engine.htmlreport.page import (
 from datagen.engine.htmlreport.plots import render_all
 from datagen.engine.htmlreport.profile import Profiler
 from datagen.engine.htmlreport.style import CSS
+from datagen.engine.outfile import write_output_file
 from datagen.engine.validate import Report, validate_dataset
 from datagen.engine.validate.run import open_data
 from datagen.engine.validate.source import ArrowSource, TableSource
@@ -79,11 +80,7 @@ def write_html_report(
     """Write the report (default `<data_dir>/report.html`) atomically and return its path."""
     html = html_report(dataset, data_dir, report, fmt=fmt, min_score=min_score, dsn=dsn)
     path = Path(out) if out is not None else Path(data_dir) / HTML_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_output_file(path, html)
 
 
 def html_report_for_tables(

@@ -165,22 +165,18 @@ def _unchecked_patterns(
             continue
         names = set(profiler.sources[node.id].names)
         for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            if not isinstance(spec, dsl.DatetimeSeriesSpec) or not spec.pattern:
+            shape = time_cells.column_shape(dataset, col)
+            if shape is None or not shape.patterns:
                 continue
             if col.name not in names:
                 continue
-            window = time_cells.series_window(dataset, spec)
-            if window is None:
-                continue
-            for dimension in dict.fromkeys(p.dimension for p in spec.pattern):
+            window = time_cells.shape_window(shape)
+            for dimension in dict.fromkeys(p.dimension for p in shape.patterns):
                 if (f"{dimension}_pattern", node.id, col.name) in by_key:
                     continue
-                if dimension == "hour" and (
-                    col.type == "date" or time_cells.series_freq(dataset, spec) == "D"
-                ):
+                if dimension == "hour" and (col.type == "date" or shape.freq == "D"):
                     continue
-                expected = time_cells.expected_shares(*window, spec.pattern, dimension)
+                expected = time_cells.expected_shares(*window, list(shape.patterns), dimension)
                 counts = profiler.time_bin_counts(node.id, col.name, dimension)
                 total = sum(counts)
                 if total == 0:

@@ -1,6 +1,7 @@
 """The HTML page: one self-contained file (inline CSS and SVG, no script, no external URL).
 
-Sections, in reading order: score and categories, failed checks with their
+Sections, in reading order: what you asked for (the description's claims as
+measured), score and categories, failed checks with their
 offending rows, tables and their relationships, declared vs. observed
 behaviour, a profile per column, and every check. The JSON report itself is
 embedded (`<script type="application/json" id="datagen-report">`, data, not
@@ -15,7 +16,9 @@ from html import escape
 from typing import Any
 
 from datagen.engine import dsl
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.htmlreport.behaviour import Shape
+from datagen.engine.htmlreport.claims import claims_section
 from datagen.engine.htmlreport.plots import PlotJob
 from datagen.engine.htmlreport.profile import ColumnProfile, display, format_number
 from datagen.engine.validate.report import Check, Report
@@ -60,6 +63,7 @@ def render_page(
     name = dataset.metadata.name
     body = [
         _header(dataset, report),
+        claims_section(report),
         _score(report, min_score),
         _failed(report),
         _tables(tables, graph_svg, report),
@@ -99,6 +103,7 @@ def _header(dataset: dsl.Dataset, report: Report) -> str:
     nav = " · ".join(
         f'<a href="#{anchor}">{label}</a>'
         for anchor, label in (
+            ("asked", "what you asked for"),
             ("score", "score"),
             ("failed", "failed checks"),
             ("tables", "tables"),
@@ -139,8 +144,9 @@ def _score(report: Report, min_score: float | None) -> str:
     rows = []
     for name, cat in report.categories.items():
         if not cat["total"]:
+            what = "claims" if name == "fidelity" else "checks"
             rows.append(
-                f'<tr class="muted"><th>{escape(name)}</th><td colspan="3">no checks '
+                f'<tr class="muted"><th>{escape(name)}</th><td colspan="3">no {what} '
                 "(left out of the score)</td></tr>"
             )
             continue
@@ -161,7 +167,8 @@ def _score(report: Report, min_score: float | None) -> str:
         f'<table class="cats">{"".join(rows)}</table>'
         f'<p class="muted small">{summary["checks"]} checks: {summary["passed"]} passed, '
         f"{summary['failed']} failed. Score = 100 × Σ weight × pass rate over the categories "
-        f"with checks (base weights structural 0.4, value 0.3, behavioral 0.3, renormalized)."
+        f"with checks (base weights structural 0.4, value 0.3, behavioral 0.3, fidelity 0.4: "
+        f"claims honoured / stated; renormalized)."
         f"</p>{verdict}</div></section>"
     )
 
@@ -413,7 +420,7 @@ def column_plot_job(profile: ColumnProfile, col: dsl.Column | None) -> PlotJob |
     hist = profile.histogram
     if hist is None or profile.rows == profile.nulls:
         return None
-    if col is not None and isinstance(dsl.generator_spec(col.generator), dsl.SequenceSpec):
+    if col is not None and not kind_of(col).plot(spec_of(col)):
         return None
     if hist.xlabel.startswith("length") and len(hist.counts) < 2:
         return None
@@ -422,7 +429,7 @@ def column_plot_job(profile: ColumnProfile, col: dsl.Column | None) -> PlotJob |
 
 def _column_card(node: dsl.Node, profile: ColumnProfile, failed: list[Check], plot: str) -> str:
     col = node.column(profile.name)
-    kind = dsl.generator_kind(col.generator) if col is not None else "not in schema"
+    kind = kind_of(col).name if col is not None else "not in schema"
     declared = profile.declared or "?"
     type_text = declared if profile.stored == declared else f"{declared} (stored {profile.stored})"
     nonnull = profile.rows - profile.nulls

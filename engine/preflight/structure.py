@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, did_you_mean
+from datagen.engine.generators.kind import kind_of, kinds_with_specs
 from datagen.engine.plan import parent_fk_column
 
 
@@ -38,16 +39,13 @@ def node_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
         if (
             node.kind == "vocab"
             and node.rows is None
-            and not any(
-                isinstance(dsl.generator_spec(c.generator), dsl.EnumListSpec) for c in node.columns
-            )
+            and not any(kind.vocabulary_rows(spec) for _, kind, spec in kinds_with_specs(node))
         ):
             yield Problem(f"{npath}.rows", "a vocab table needs `rows` or an `enum_list` column")
         if node.pk is not None:
             pk_col = node.column(node.pk)
             assert pk_col is not None
-            spec = dsl.generator_spec(pk_col.generator)
-            if not (isinstance(spec, dsl.SequenceSpec) or pk_col.unique):
+            if not (kind_of(pk_col).uniqueness == "always" or pk_col.unique):
                 yield Problem(
                     f"{npath}.pk",
                     f"pk `{node.pk}` must be unique by construction",

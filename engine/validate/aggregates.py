@@ -19,8 +19,9 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl, relations
-from datagen.engine.aggregates import aggregate_columns, empty_value
 from datagen.engine.expressions import Scope, compiled, with_nulls
+from datagen.engine.generators.aggregate import AggregateSpec, aggregate_columns, empty_value
+from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
 from datagen.engine.validate.report import Check
 
@@ -57,7 +58,7 @@ def _skip(ctx: Context, table: str, column: str, reason: str) -> None:
     )
 
 
-def _check(ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.AggregateSpec) -> Check | None:
+def _check(ctx: Context, node: dsl.Node, col: dsl.Column, spec: AggregateSpec) -> Check | None:
     child = ctx.dataset.node(spec.child)
     fk = relations.fk_between(ctx.dataset, spec.child, node.id) if child else None
     if child is None or fk is None or node.pk is None:
@@ -74,11 +75,9 @@ def _check(ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.AggregateSpe
     if expression is not None and (expression.random or "siblings" in expression.uses):
         _skip(ctx, node.id, col.name, "the expression draws random values or reads siblings")
         return None
-    modifiers = [m for m in col.modifiers]
-    if any(not isinstance(m, dsl.ExpressionMod) for m in modifiers) or any(
-        compiled(m.args.expr).random or compiled(m.args.expr).names - {"value"}
-        for m in modifiers
-        if isinstance(m, dsl.ExpressionMod)
+    modifiers = list(col.modifiers)
+    if any(m.transform != "expression" for m in modifiers) or any(
+        compiled(m.args.expr).random or compiled(m.args.expr).names - {"value"} for m in modifiers
     ):
         _skip(ctx, node.id, col.name, "modifiers other than expressions of `value` change it")
         return None
@@ -88,7 +87,6 @@ def _check(ctx: Context, node: dsl.Node, col: dsl.Column, spec: dsl.AggregateSpe
         return None
     expected = _recompute(ctx, node, col, spec, fk.column, names)
     for mod in modifiers:
-        assert isinstance(mod, dsl.ExpressionMod)
         expected = _apply(mod.args.expr, expected)
     actual = _column(ctx, node.id, node.pk, col.name)
     bad = _mismatches(actual, expected, col.type, rounded=bool(modifiers))
@@ -133,7 +131,7 @@ def _recompute(
     ctx: Context,
     node: dsl.Node,
     col: dsl.Column,
-    spec: dsl.AggregateSpec,
+    spec: AggregateSpec,
     fk_column: str,
     names: list[str],
 ) -> np.ndarray:
@@ -240,3 +238,8 @@ def _py(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+CHECK = CheckKind(
+    "aggregate", "value", aggregate_checks, "a parent's aggregate differs from its children's"
+)

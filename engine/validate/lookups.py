@@ -16,14 +16,19 @@ import pyarrow as pa
 
 from datagen.engine import dsl, relations
 from datagen.engine.expressions import Scope, compiled, with_nulls
+from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, valid_mask
 from datagen.engine.validate.report import Check
 
 
 def where_of(node: dsl.Node, column: str) -> str | None:
+    """The `where` of a filtered foreign key column, if it is one."""
     col = node.column(column)
-    spec = dsl.generator_spec(col.generator) if col else None
-    return spec.where if isinstance(spec, dsl.LookupSpec) and spec.on is None else None
+    if col is None or kind_of(col).key_reference(spec_of(col)) is None:
+        return None
+    where = getattr(spec_of(col), "where", None)
+    return where if isinstance(where, str) else None
 
 
 def eligible(ctx: Context, table: str, source: str) -> np.ndarray | None:
@@ -94,3 +99,8 @@ def filtered_fk_checks(ctx: Context) -> Iterator[Check]:
             if bad
             else "",
         )
+
+
+CHECK = CheckKind(
+    "fk_filter", "value", filtered_fk_checks, "a filtered foreign key points at a row it excludes"
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -43,6 +44,7 @@ def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
     for table, added in duplicated_rows(data_dir, meta).items():
         if table in rows:
             rows[table] -= added
+    _trust_rows(dataset, data_dir, meta, fmt, rows)
     notes = []
     if (meta.get("schema") or {}).get("hash") not in (None, schema_hash(dataset)):
         notes.append("the schema differs from the one recorded in .metadata.json")
@@ -87,6 +89,32 @@ def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
         differing,
         message=message,
     )
+
+
+def _trust_rows(
+    dataset: dsl.Dataset, data_dir: Path, meta: dict[str, Any], fmt: str, rows: dict[str, int]
+) -> None:
+    """Regenerate no more rows than the data holds: `.metadata.json` is only a claim.
+
+    A recorded count above the rows of the table's own data (a typo, an edit,
+    `rows: 1e11`) would regenerate until the disk is full; it is refused.
+    """
+    from datagen.engine.formats import ReadRequest, get_format
+
+    reader = get_format(fmt).open_tables
+    if reader is None:
+        raise InputError(f"--replay cannot read format `{fmt}` back to check its row counts")
+    sources = reader(ReadRequest(dataset, data_dir, meta))
+    for table, claimed in rows.items():
+        if table not in sources:
+            raise InputError(f"--replay needs the `{table}` table in {data_dir}")
+        held = sources[table].num_rows
+        if claimed > held:
+            raise InputError(
+                f"--replay: {METADATA_FILE} claims {claimed:,} rows for `{table}` but "
+                f"{sources[table].location} holds {held:,}; regenerate the data or fix the "
+                "metadata"
+            )
 
 
 def sha256_file(path: Path) -> str:

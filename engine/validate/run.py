@@ -14,12 +14,11 @@ from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.formats import Format, ReadRequest, detect_format, readable_format
 from datagen.engine.load import schema_hash
-from datagen.engine.validate.behavioral import behavioral_checks
+from datagen.engine.validate.checks import run_checks
+from datagen.engine.validate.claims import measure_claims
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Report
 from datagen.engine.validate.source import ArrowSource, TableSource
-from datagen.engine.validate.structural import structural_checks
-from datagen.engine.validate.values import value_checks
 
 METADATA_FILE = ".metadata.json"
 REPORT_FILE = "report.json"
@@ -129,11 +128,10 @@ def validate_generated(
 
 
 def _run(ctx: Context, context: dict[str, Any]) -> Report:
-    # structural first: it marks missing and mistyped columns that later checks skip
-    checks = list(structural_checks(ctx))
-    checks += value_checks(ctx)
-    checks += behavioral_checks(ctx)
-    return Report.from_checks(checks, context, ctx.skipped)
+    # the registered checks in order (structural first: it marks missing and mistyped
+    # columns that later checks skip)
+    claims = [result.to_dict() for result in measure_claims(ctx)]
+    return Report.from_checks(run_checks(ctx), context, ctx.skipped, claims)
 
 
 def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -161,4 +159,45 @@ def read_metadata(data_dir: Path) -> dict[str, Any]:
         raise InputError(f"cannot read {path}: {exc}") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path} is not a JSON object")
+    for where, name in metadata_files(meta):
+        if not is_plain_file_name(name):
+            raise InputError(
+                f"{path}: {where} is {name!r}: a file of the dataset must be a plain file "
+                "name inside its folder (no path, no `..`)"
+            )
+    for table, info in (meta.get("tables") or {}).items():
+        rows = info.get("rows") if isinstance(info, dict) else None
+        if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 0):
+            raise InputError(f"{path}: tables.{table}.rows is {rows!r}: not a row count")
     return meta
+
+
+def metadata_files(meta: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every file name `.metadata.json` lists, with where it lists it."""
+    found: list[tuple[str, Any]] = []
+    tables = meta.get("tables")
+    if isinstance(tables, dict):
+        for table, info in tables.items():
+            if isinstance(info, dict) and info.get("file") not in (None, ""):
+                found.append((f"tables.{table}.file", info["file"]))
+    formats = meta.get("formats")
+    if isinstance(formats, dict):
+        for fmt, names in formats.items():
+            for i, name in enumerate(names if isinstance(names, list) else [names]):
+                found.append((f"formats.{fmt}[{i}]", name))
+    for key in ("defects", "events"):
+        entry = meta.get(key)
+        if isinstance(entry, dict) and entry.get("file") not in (None, ""):
+            found.append((f"{key}.file", entry["file"]))
+    return found
+
+
+def is_plain_file_name(name: Any) -> bool:
+    """A name for a file directly inside the output folder: no separator, no `..`, no NUL."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and not any(c in name for c in "/\\\0")
+        and name == Path(name).name
+        and len(name) <= 255
+    )

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
+from datagen.engine.generators.kind import kinds_with_specs
 from datagen.engine.validate import keys
 from datagen.engine.validate.context import Context, valid_mask
 from datagen.engine.validate.report import Check
@@ -135,9 +136,9 @@ def expected_rows(ctx: Context, node: dsl.Node) -> tuple[int, int | None, str] |
     if node.kind == "entity":
         return DEFAULT_ENTITY_ROWS, DEFAULT_ENTITY_ROWS, "schema default"
     sizes = [
-        len(spec.values)
-        for col in node.columns
-        if isinstance(spec := dsl.generator_spec(col.generator), dsl.EnumListSpec)
+        rows
+        for _, kind, spec in kinds_with_specs(node)
+        if (rows := kind.vocabulary_rows(spec)) is not None
     ]
     if sizes:
         return max(sizes), max(sizes), "longest enum_list"

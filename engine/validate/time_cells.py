@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl
+from datagen.engine.generators.kind import TimeShape, kind_of, spec_of
 from datagen.engine.validate.arrays import to_numpy
 
 LABELS = {
@@ -116,17 +117,11 @@ def exposure(start: np.datetime64, end: np.datetime64, dimension: str) -> np.nda
     )
 
 
-def series_window(
-    dataset: dsl.Dataset, spec: dsl.DatetimeSeriesSpec
-) -> tuple[np.datetime64, np.datetime64] | None:
-    if isinstance(spec.within, dsl.Window):
-        return dsl.parse_instant(spec.within.start), dsl.parse_instant(spec.within.end)
-    if dataset.timeframe is None:
-        return None
-    return dsl.parse_instant(dataset.timeframe.start), dsl.parse_instant(dataset.timeframe.end)
+def shape_window(shape: TimeShape) -> tuple[np.datetime64, np.datetime64]:
+    """The window a temporal kind draws from, as datetime64[s] (end exclusive)."""
+    return np.datetime64(shape.start, "s"), np.datetime64(shape.end, "s")
 
 
-def series_freq(dataset: dsl.Dataset, spec: dsl.DatetimeSeriesSpec) -> str:
-    if spec.freq:
-        return spec.freq
-    return dataset.timeframe.freq if dataset.timeframe else "s"
+def column_shape(dataset: dsl.Dataset, col: dsl.Column) -> TimeShape | None:
+    """What the column's generator kind promises about its timestamps, if it is temporal."""
+    return kind_of(col).time_shape(spec_of(col), dataset)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl
+from datagen.engine.generators.kind import kinds_with_specs
 from datagen.engine.writers.jsonl import connect_duckdb, joined, text_ready
 
 EVENTS_FILE = "events.jsonl"
@@ -32,17 +33,13 @@ NO_TIME = np.iinfo(np.int64).min
 STAGING_MEMORY = "512MB"
 
 
-def event_column(node: dsl.Node) -> str | None:
+def event_column(node: dsl.Node, dataset: dsl.Dataset) -> str | None:
     """The column that dates a fact row: a datetime drawn within the timeframe first,
     then any datetime, then any date."""
-    for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        if (
-            col.type == "datetime"
-            and isinstance(spec, dsl.DatetimeSeriesSpec)
-            and spec.within == "timeframe"
-        ):
-            return col.name
+    for col, kind, spec in kinds_with_specs(node):
+        if col.type == "datetime" and (shape := kind.time_shape(spec, dataset)) is not None:
+            if shape.in_timeframe:
+                return col.name
     for type_ in ("datetime", "date"):
         for col in node.columns:
             if col.type == type_:
@@ -54,7 +51,7 @@ def event_tables(dataset: dsl.Dataset) -> dict[str, str]:
     """Fact table -> its event-time column (facts without one are not events)."""
     found = {}
     for node in dataset.nodes:
-        if node.kind == "fact" and (column := event_column(node)) is not None:
+        if node.kind == "fact" and (column := event_column(node, dataset)) is not None:
             found[node.id] = column
     return found
 

@@ -100,7 +100,7 @@ class Outputs:
         if len(self.formats) > 1 or get_format(self.primary).one_file:
             metadata["formats"] = by_format
         if "postgres" in self.formats:
-            from datagen.engine.writers.postgres import redact
+            from datagen.engine.redact import redact
 
             metadata["postgres"] = {"dsn": redact(self.dsn or ""), "tables": list(self.rows)}
         events = next((s for s in self.sinks if isinstance(s, EventsSink)), None)

@@ -1,9 +1,11 @@
 """PostgreSQL: create each table with its keys and checks, load it with COPY (psycopg 3).
 
-Tables go in DAG order, each in its own transaction (CREATE TABLE + COPY of
-every block + COMMIT): a failure rolls the table back whole, so the database
-never holds a half-loaded table. Blocks travel as CSV written by Arrow (no
-Python rows). A table that already exists is an error, never overwritten.
+All tables go in DAG order in one transaction (every CREATE TABLE and COPY,
+then one COMMIT when the run succeeds): a failure anywhere rolls everything
+back, so the database is left as it was. Blocks travel as CSV written by
+Arrow (no Python rows). A table that already exists is an error, never
+overwritten. Connections time out (CONNECT_TIMEOUT) instead of hanging on a
+server that does not answer, and every message goes through engine/redact.py.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import pyarrow.csv as pacsv
 from datagen.engine import dsl
 from datagen.engine.ddl import TableDef, create_table_sql, quote, table_defs
 from datagen.engine.errors import DatagenError, InputError
+from datagen.engine.redact import redact
+
+CONNECT_TIMEOUT = 10  # seconds; a DSN's own connect_timeout wins
 
 
 def connect(dsn: str) -> Any:
@@ -28,18 +33,13 @@ def connect(dsn: str) -> Any:
             "--format postgres needs psycopg 3: pip install 'psycopg[binary]'"
         ) from None
     try:
-        return psycopg.connect(dsn, autocommit=False)
+        params = psycopg.conninfo.conninfo_to_dict(dsn)
+        params.setdefault("connect_timeout", CONNECT_TIMEOUT)
+        return psycopg.connect(psycopg.conninfo.make_conninfo("", **params), autocommit=False)
     except psycopg.Error as exc:
-        raise InputError(f"cannot connect to PostgreSQL ({redact(dsn)}): {exc}") from None
-
-
-def redact(dsn: str) -> str:
-    """The DSN without its password, for messages."""
-    if "://" in dsn and "@" in dsn:
-        scheme, rest = dsn.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
-    return dsn
+        raise InputError(
+            f"cannot connect to PostgreSQL ({redact(dsn)}): {redact(exc)}".strip()
+        ) from None
 
 
 def copy_csv(batch: pa.RecordBatch) -> bytes:
@@ -85,7 +85,15 @@ class PostgresSink:
         return PostgresTableWriter(self._conn, self._defs[table])
 
     def close(self) -> list[str]:
-        self._conn.close()
+        """Every table was loaded: commit them together."""
+        import psycopg
+
+        try:
+            self._conn.commit()
+        except psycopg.Error as exc:
+            raise DatagenError(f"PostgreSQL refused the load: {redact(exc)}") from None
+        finally:
+            self._conn.close()
         return []
 
     def abort(self) -> None:
@@ -111,8 +119,7 @@ class PostgresTableWriter:
             with self._conn.cursor() as cur:
                 cur.execute(sql)
         except psycopg.Error as exc:
-            self._conn.rollback()
-            raise DatagenError(f"PostgreSQL refused `{self._table}`: {exc}") from None
+            raise DatagenError(f"PostgreSQL refused `{self._table}`: {redact(exc)}") from None
 
     def write(self, batch: pa.RecordBatch) -> None:
         import psycopg
@@ -121,11 +128,12 @@ class PostgresTableWriter:
             with self._conn.cursor() as cur, cur.copy(self._copy) as copy:
                 copy.write(copy_csv(batch))
         except psycopg.Error as exc:
-            self._conn.rollback()
-            raise DatagenError(f"PostgreSQL refused a row of `{self._table}`: {exc}") from None
+            raise DatagenError(
+                f"PostgreSQL refused a row of `{self._table}`: {redact(exc)}"
+            ) from None
 
     def close(self) -> None:
-        self._conn.commit()
+        """The table is loaded; the sink commits all tables at once (or rolls all back)."""
 
     def __enter__(self) -> PostgresTableWriter:
         return self
@@ -133,7 +141,5 @@ class PostgresTableWriter:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if exc is not None:
-            self._conn.rollback()
-            return
-        self.close()
+        if exc is None:
+            self.close()

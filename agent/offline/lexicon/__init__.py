@@ -13,7 +13,7 @@ from functools import cache
 from datagen.agent.offline.lexicon.entry import Entry
 from datagen.agent.offline.naming import singular, snake
 
-__all__ = ["ENTRIES", "Entry", "entry_for", "fields"]
+__all__ = ["ENTRIES", "Entry", "by_name", "candidates", "entry_for", "fields", "key_of"]
 
 
 def _load() -> tuple[Entry, ...]:
@@ -30,20 +30,50 @@ ENTRIES: tuple[Entry, ...] = _load()
 
 
 @cache
-def _index() -> dict[str, Entry]:
-    index: dict[str, Entry] = {}
+def _index() -> dict[str, list[Entry]]:
+    """word -> the entries it names, at most one per field (the first entry of a field wins)."""
+    index: dict[str, list[Entry]] = {}
     for entry in ENTRIES:
-        for word in entry.words:
-            index.setdefault(word, entry)  # the first field to claim a word keeps it
+        found = index.setdefault(entry.name, [])
+        if entry not in found:
+            found.insert(0, entry)  # an entry's own name comes before synonyms of others
+    for entry in ENTRIES:
+        for word in entry.synonyms:
+            found = index.setdefault(word, [])
+            if all(e.field != entry.field for e in found):
+                found.append(entry)
     return index
 
 
-def entry_for(noun: str) -> Entry | None:
-    """The entity type a noun names ('Support Tickets', 'ticket', 'tickets'), or None."""
-    key = snake(noun)
-    parts = key.split("_")
+@cache
+def _by_name() -> dict[str, Entry]:
+    return {e.name: e for e in ENTRIES}
+
+
+def key_of(noun: str) -> str:
+    """'Support Tickets' -> 'support_ticket': the form the lexicon indexes."""
+    parts = snake(noun).split("_")
     parts[-1] = singular(parts[-1])
-    return _index().get("_".join(parts)) or _index().get(key)
+    return "_".join(parts)
+
+
+def candidates(noun: str) -> list[Entry]:
+    """Every entry a noun may name, one per field; its own name first."""
+    return list(_index().get(key_of(noun)) or _index().get(snake(noun)) or [])
+
+
+def entry_for(noun: str, field: str | None = None) -> Entry | None:
+    """The entity type a noun names ('Support Tickets', 'ticket'), in `field` when it has one."""
+    found = candidates(noun)
+    if field is not None:
+        for entry in found:
+            if entry.field == field:
+                return entry
+    return found[0] if found else None
+
+
+def by_name(name: str) -> Entry | None:
+    return _by_name().get(name)
 
 
 def fields() -> list[str]:

@@ -687,7 +687,7 @@ def rule_category(table: str, name: str) -> Guess | None:
         noun = table if name in ("category", "type", "kind") else name.rsplit("_", 1)[0]
         values = [f"{noun}_{c}" for c in ("standard", "premium", "basic", "other")]
         values = CATEGORY_OF_TABLE.get(noun.split("_")[-1], values)
-        return choice(name, values, _falling(len(values))), (
+        return choice(name, values, falling_weights(len(values))), (
             f"a {name.replace('_', ' ')} among " + ", ".join(values[:6])
         )
     return None
@@ -716,7 +716,7 @@ CATEGORY_OF_TABLE: dict[str, list[str]] = {
 }
 
 
-def _falling(n: int) -> list[float]:
+def falling_weights(n: int) -> list[float]:
     """Plausible uneven weights for n categories: the first is the most common."""
     raw = [1 / (i + 1) ** 0.8 for i in range(n)]
     total = sum(raw)
@@ -841,7 +841,7 @@ def _fallback(table: str, name: str, dsl_type: str | None) -> Guess:
         ), "unknown name: a time within the timeframe"
     label = title_case(name)
     values = [f"{label} {c}" for c in "ABCDEF"]
-    return choice(name, values, _falling(len(values))), (
+    return choice(name, values, falling_weights(len(values))), (
         f"unknown name: six labels {values[0]!r}..{values[-1]!r} (say what it holds to change it)"
     )
 

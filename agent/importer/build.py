@@ -1,0 +1,954 @@
+"""A `Catalog` (tables, keys, checks) -> a DSL schema, with every choice written down.
+
+Generators come from the offline author's column lexicon (names and types),
+then the source's constraints are laid over them so the data always loads:
+CHECK bounds and numeric precision clamp the values, ENUM and IN lists become
+choices over exactly those values, lengths cap the strings, UNIQUE columns are
+unique by construction, foreign keys become lookups. Tables with one
+mandatory parent become facts with a fanout; the rest are entities.
+
+The DSL has single-column keys only (composite keys arrive with DSL 1.1): a
+composite primary key is approximated by a hidden `key_index` sequence whose
+values a fixed permutation spreads over every combination of the key's
+columns, so the pairs are distinct by construction; a composite foreign key
+looks that hidden key up and copies the columns through it. Both are listed
+in the notes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from datagen.agent.importer.catalog import Catalog, ColumnInfo, ColumnStats, TableInfo
+from datagen.agent.offline.lexicon.columns import generator_for_column
+from datagen.engine import dsl
+from datagen.engine.load import parse_dataset
+
+HIDDEN_KEY = "key_index"  # expressions take no names that start with _
+DEFAULT_ROWS = 1000
+REFERENCE_ROWS = 20
+REFERENCE_WORDS = (
+    "type", "status", "category", "categories", "genre", "language", "country", "countries",
+    "region", "currency", "currencies", "role", "kind", "shipper", "level", "tier", "unit",
+)  # fmt: skip
+DETAIL_WORDS = ("line", "item", "detail", "entry", "entries")
+NULL_RATE = 0.1
+FK_NULL_RATE = 0.05
+TIMEFRAME = {"start": "2024-01-01", "end": "2025-01-01", "freq": "s"}
+MAX_LIST = 100_000
+FAKER_SAMPLE = 600  # values measured per Faker method to see whether it fits a length
+CODE_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
+IDENT = re.compile(dsl.IDENT)
+
+
+@dataclass
+class ImportResult:
+    dataset: dsl.Dataset
+    assumptions: list[str] = field(default_factory=list)  # what was guessed
+    notes: list[str] = field(default_factory=list)  # what was approximated or left out
+
+
+@dataclass
+class _Key:
+    """How a table's key values are made, so a 1:1 child or a link table can follow them."""
+
+    generator: dict[str, Any]
+    rows: int
+
+
+@dataclass
+class _Builder:
+    catalog: Catalog
+    rows: dict[str, int]
+    default_rows: int
+    assumptions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    constraints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
+    names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
+    keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
+
+    # ------------------------------------------------------------------ tables
+
+    def build(self) -> dict[str, Any]:
+        tables = self.catalog.tables
+        for table in tables:
+            self.names[table.name.lower()] = self._ident(table.name, f"table {table.name}")
+        self._resolve_references()
+        exact = self._exact_tables()
+        order = _parent_first(tables)
+        nodes: dict[str, dict[str, Any]] = {}
+        for table in order:
+            nodes[table.name] = self._node(table, exact)
+        self._break_cycles(nodes)
+        dataset = {
+            "version": "1.0",
+            "metadata": {
+                "name": _stem(self.catalog.source),
+                "description": f"imported from {self.catalog.source}",
+                "assumptions": self.assumptions + [f"approximated: {n}" for n in self.notes],
+                "tags": ["imported"],
+            },
+            "timeframe": dict(TIMEFRAME),
+            "nodes": [nodes[t.name] for t in tables],
+            "constraints": self.constraints,
+        }
+        if self.claims:
+            dataset["claims"] = self.claims
+        return dataset
+
+    def _not_modelled(self, text: str, kind: str, reason: str) -> None:
+        """A rule of the DDL the data is not made to keep: a claim that caps the score."""
+        self.claims.append(
+            {
+                "id": f"ddl_{len(self.claims) + 1}",
+                "text": text[:500],
+                "kind": kind,
+                "status": "not_modelled",
+                "reason": reason,
+            }
+        )
+
+    def _ident(self, name: str, what: str) -> str:
+        if IDENT.match(name) and len(name) <= 63:
+            return name
+        fixed = re.sub(r"\W+", "_", name).strip("_")[:63] or "x"
+        fixed = "_" + fixed if fixed[0].isdigit() else fixed
+        self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
+        return fixed
+
+    def _table_id(self, table: TableInfo | str) -> str:
+        name = table if isinstance(table, str) else table.name
+        return self.names[name.lower()]
+
+    def _resolve_references(self) -> None:
+        for table in self.catalog.tables:
+            kept = []
+            for fk in table.foreign_keys:
+                parent = self.catalog.table(fk.ref_table)
+                if parent is None:
+                    self.notes.append(
+                        f"{table.name}({', '.join(fk.columns)}) -> {fk.ref_table}: no such table "
+                        "in the source; generated without the reference"
+                    )
+                    continue
+                fk.ref_table = parent.name
+                if not fk.ref_columns:
+                    fk.ref_columns = list(parent.primary_key)
+                fk.ref_columns = [
+                    (parent.column(c).name if parent.column(c) else c)  # type: ignore[union-attr]
+                    for c in fk.ref_columns
+                ]
+                kept.append(fk)
+            table.foreign_keys = kept
+
+    def _exact_tables(self) -> set[str]:
+        """Tables whose row count must be known in advance (composite keys, 1:1 children)."""
+        exact: set[str] = set()
+        for table in self.catalog.tables:
+            for fk in table.foreign_keys:
+                if len(table.primary_key) > 1 and set(fk.columns) <= set(table.primary_key):
+                    exact.add(fk.ref_table)
+                if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
+                    exact.add(fk.ref_table)
+                    exact.add(table.name)
+        return exact
+
+    def _node(self, table: TableInfo, exact: set[str]) -> dict[str, Any]:
+        tid = self._table_id(table)
+        node: dict[str, Any] = {"id": tid, "kind": "entity", "columns": []}
+        if table.comment:
+            node["description"] = table.comment
+        single_parent = self._single_parent(table, exact)
+        link = len(table.primary_key) > 1  # its rows follow its key's combinations
+        rows = 0 if link else self._rows(table, single_parent is not None)
+        if single_parent is not None:
+            parent_table, fk_column = single_parent
+            node["kind"] = "fact"
+            node["parents"] = [self._table_id(parent_table)]
+            node["fanout"] = self._fanout(table, parent_table)
+        else:
+            node["rows"] = rows
+        made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
+        if link:
+            made |= {c["name"].lower(): c for c in self._composite_key(table, node)}
+        elif len(table.primary_key) == 1:
+            node["pk"] = self._col_ident(table, table.primary_key[0])
+        for fk in table.foreign_keys:
+            if len(fk.columns) > 1 and not set(fk.columns) <= set(table.primary_key):
+                made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
+        # hidden key columns first, then the source's columns in the source's order
+        node["columns"] = [c for c in made.values() if c["name"].endswith(HIDDEN_KEY)]
+        for col in table.columns:
+            ident = self._col_ident(table, col.name).lower()
+            made_col = made.get(ident)
+            node["columns"].append(made_col or self._column(table, col, node))
+        self._inequalities(table)
+        if node["kind"] == "entity" and not link:
+            self._remember_key(table, node)
+        return node
+
+    def _single_parent(self, table: TableInfo, exact: set[str]) -> tuple[str, str] | None:
+        if table.name in exact or len(table.primary_key) > 1 or self._rows_given(table):
+            return None
+        if table.rows is not None:  # profiled: exact counts
+            return None
+        mandatory = [
+            fk
+            for fk in table.foreign_keys
+            if len(fk.columns) == 1
+            and fk.ref_table != table.name
+            and _column(table, fk.columns[0]).not_null
+        ]
+        if len(mandatory) != 1:
+            return None
+        return mandatory[0].ref_table, mandatory[0].columns[0]
+
+    def _rows_given(self, table: TableInfo) -> bool:
+        return table.name.lower() in self.rows or self._table_id(table).lower() in self.rows
+
+    def _rows(self, table: TableInfo, fact: bool) -> int:
+        for key in (table.name.lower(), self._table_id(table).lower()):
+            if key in self.rows:
+                self.assumptions.append(f"`{table.name}`: {self.rows[key]} rows, as asked")
+                return self.rows[key]
+        if table.rows is not None:
+            self.assumptions.append(f"`{table.name}`: {table.rows} rows, as in the source")
+            return table.rows
+        if fact:
+            return 0
+        words = [w.lower() for w in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", table.name)]
+        if any(w.rstrip("s") in REFERENCE_WORDS or w in REFERENCE_WORDS for w in words if w):
+            rows = REFERENCE_ROWS
+            self.assumptions.append(f"`{table.name}`: a reference list, {rows} rows")
+        else:
+            rows = self.default_rows
+            self.assumptions.append(
+                f"`{table.name}`: {rows} rows (--rows {table.name}=N to change)"
+            )
+        return rows
+
+    def _fanout(self, table: TableInfo, parent: str) -> dict[str, Any]:
+        words = table.name.lower()
+        lam = 4.0 if any(w in words for w in DETAIL_WORDS) else 3.0
+        self.assumptions.append(
+            f"`{table.name}`: about {lam:g} rows per `{parent}` row (poisson fanout; a fact of "
+            f"its one mandatory parent)"
+        )
+        return {"distribution": "poisson", "lambda": lam, "min": 0, "max": int(lam * 5 + 10)}
+
+    def _remember_key(self, table: TableInfo, node: dict[str, Any]) -> None:
+        if not node.get("pk"):
+            return
+        col = next(c for c in node["columns"] if c["name"] == node["pk"])
+        gen = col["generator"]
+        if "sequence" in gen or "enum_list" in gen:
+            self.keys[table.name] = _Key(gen, int(node["rows"]))
+
+    # ------------------------------------------------------------------ keys
+
+    def _composite_key(self, table: TableInfo, node: dict[str, Any]) -> list[dict[str, Any]]:
+        """Hidden sequence -> a permutation of all key combinations -> each key column."""
+        domains: list[tuple[str, int, int, str | None]] = []  # column, size, offset, parent
+        for name in table.primary_key:
+            col = _column(table, name)
+            fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
+            parent_key = self.keys.get(fk.ref_table) if fk else None
+            if fk is not None and parent_key is not None and "sequence" in parent_key.generator:
+                start = int(parent_key.generator["sequence"].get("start", 1))
+                domains.append((name, parent_key.rows, start, fk.ref_table))
+            elif fk is None and col.type == "int":
+                low, high = _int_bounds(col)
+                if col.bounds:
+                    bounds = {"min": low} | ({"max": high} if high is not None else {})
+                    self._add("ranges", {"column": f"{self._table_id(table)}.{name}", **bounds})
+                size = min((high - low + 1) if high is not None else 10, 10)
+                domains.append((name, max(size, 1), low, None))
+            else:
+                self.notes.append(
+                    f"`{table.name}`: composite key ({', '.join(table.primary_key)}) has a "
+                    f"column `{name}` that is neither a reference to an integer key nor an "
+                    "integer; its combinations are not unique by construction"
+                )
+                return [self._column(table, _column(table, c), node) for c in table.primary_key]
+        combinations = math.prod(size for _, size, _, _ in domains)
+        wanted = self._link_rows(table, domains, combinations)
+        node["rows"] = wanted
+        # an empty referenced table leaves no combination: keep the formula defined, 0 rows
+        domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
+        combinations = max(combinations, 1)
+        node["pk"] = HIDDEN_KEY
+        step = _coprime(combinations)
+        index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
+        columns: list[dict[str, Any]] = [
+            {
+                "name": HIDDEN_KEY,
+                "type": "int",
+                "generator": {"sequence": {"start": 0}},
+                "description": "approximates the composite key: drop it when loading",
+            }
+        ]
+        stride = combinations
+        tid = self._table_id(table)
+        for name, size, offset, parent in domains:
+            stride //= size
+            expr = (
+                f"{offset} + {index} // {stride} % {size}"
+                if stride > 1
+                else (f"{offset} + {index} % {size}")
+            )
+            columns.append({"name": self._col_ident(table, name), "type": "int",
+                            "generator": {"expression": {"expr": expr}}})  # fmt: skip
+            if parent is not None:
+                parent_col = self._col_ident(parent, self._parent_key_column(parent))
+                self._add(
+                    "foreign_keys",
+                    {
+                        "column": f"{tid}.{self._col_ident(table, name)}",
+                        "references": f"{self._table_id(parent)}.{parent_col}",
+                    },
+                )
+        self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
+        self.notes.append(
+            f"`{table.name}`: composite primary key ({', '.join(table.primary_key)}) approximated "
+            f"by a hidden `{HIDDEN_KEY}` column whose permutation of the {combinations} "
+            "combinations makes every row's key distinct; it holds while the referenced tables "
+            "keep the row counts of this import (import again with --rows to change them)"
+        )
+        return columns
+
+    def _link_rows(
+        self, table: TableInfo, domains: list[tuple[str, int, int, str | None]], combinations: int
+    ) -> int:
+        asked = next(
+            (
+                self.rows[k]
+                for k in (table.name.lower(), self._table_id(table).lower())
+                if k in self.rows
+            ),
+            table.rows,
+        )
+        if asked is None:
+            largest = (
+                max(size for _, size, _, parent in domains if parent)
+                if any(d[3] for d in domains)
+                else combinations
+            )
+            asked = min(3 * largest, max(1, combinations // 2))
+            self.assumptions.append(
+                f"`{table.name}`: {asked} rows (--rows {table.name}=N to change)"
+            )
+        if asked > combinations:
+            self.notes.append(
+                f"`{table.name}`: {asked} rows asked but its key has only {combinations} "
+                f"combinations; {combinations} rows"
+            )
+            asked = combinations
+        return asked
+
+    def _parent_key_column(self, parent: str) -> str:
+        table = self.catalog.table(parent)
+        assert table is not None and table.primary_key
+        return table.primary_key[0]
+
+    def _composite_reference(self, table: TableInfo, fk: Any) -> list[dict[str, Any]]:
+        parent = self.catalog.table(fk.ref_table)
+        assert parent is not None
+        pid = self._table_id(parent)
+        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in parent.primary_key] or len(
+            parent.primary_key
+        ) < 2:
+            self.notes.append(
+                f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
+                "reference to columns other than the composite primary key; each column is "
+                "looked up on its own, so the pairs may not exist in the parent"
+            )
+            return [
+                {
+                    "name": self._col_ident(table, c),
+                    "type": _column(table, c).type,
+                    "generator": {"lookup": {"from": f"{pid}.{self._col_ident(parent, r)}"}},
+                }
+                for c, r in zip(fk.columns, fk.ref_columns, strict=True)
+            ]
+        hidden = f"{pid}_{HIDDEN_KEY}"[:63]
+        columns: list[dict[str, Any]] = [
+            {
+                "name": hidden,
+                "type": "int",
+                "generator": {"lookup": {"from": f"{pid}.{HIDDEN_KEY}"}},
+                "description": f"approximates the composite reference to {pid}: drop it when loading",
+            }
+        ]
+        for c, r in zip(fk.columns, fk.ref_columns, strict=True):
+            columns.append(
+                {
+                    "name": self._col_ident(table, c),
+                    "type": _column(table, c).type,
+                    "generator": {
+                        "lookup": {"from": f"{pid}.{self._col_ident(parent, r)}", "on": hidden}
+                    },
+                }
+            )
+        self.notes.append(
+            f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: composite foreign key "
+            f"approximated by a hidden `{hidden}` column referencing `{parent.name}.{HIDDEN_KEY}`; "
+            "the columns are copied from the referenced row"
+        )
+        return columns
+
+    # ------------------------------------------------------------------ columns
+
+    def _col_ident(self, table: TableInfo | str, name: str) -> str:
+        if isinstance(table, str):
+            found = self.catalog.table(table)
+            assert found is not None
+            table = found
+        col = table.column(name)
+        real = col.name if col else name
+        if IDENT.match(real) and len(real) <= 63:
+            return real
+        return re.sub(r"\W+", "_", real).strip("_")[:63] or "x"
+
+    def _column(self, table: TableInfo, col: ColumnInfo, node: dict[str, Any]) -> dict[str, Any]:
+        tid = self._table_id(table)
+        name = self._ident(col.name, f"column {table.name}.{col.name}")
+        where = f"`{table.name}.{col.name}`"
+        fk = next((f for f in table.foreign_keys if f.columns == [col.name]), None)
+        out: dict[str, Any]
+        if table.primary_key == [col.name] and fk is None:
+            out = self._key_column(table, col, name, node)
+        elif fk is not None:
+            out = self._reference(table, col, name, fk, node)
+        else:
+            out, why = generator_for_column(_snake(tid), _snake(name), col.type)
+            out = {**out, "name": name, "type": col.type}
+            self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
+            self._apply_stats(table, col, out)
+            self._apply_enum(table, col, out)
+            self._apply_bounds(table, col, out)
+            self._apply_unique_and_length(table, col, out, node)
+            if not col.not_null:
+                rate = _null_rate(col.stats, NULL_RATE)
+                out["nullable"] = True
+                out["null_rate"] = rate
+        description = [col.comment] if col.comment else []
+        if col.default is not None:
+            description.append(f"default {col.default}")
+        if description:
+            out["description"] = "; ".join(description)
+        return out
+
+    def _key_column(
+        self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
+    ) -> dict[str, Any]:
+        if col.type == "int":
+            return {"name": name, "type": "int", "generator": {"sequence": {"start": 1}}}
+        out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
+        out = {**out, "name": name, "type": col.type}
+        out.pop("modifiers", None)
+        self._apply_unique_and_length(table, col, out, node, key=True)
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
+        )
+        return out
+
+    def _reference(
+        self, table: TableInfo, col: ColumnInfo, name: str, fk: Any, node: dict[str, Any]
+    ) -> dict[str, Any]:
+        parent = self.catalog.table(fk.ref_table)
+        assert parent is not None
+        ref = f"{self._table_id(parent)}.{self._col_ident(parent, fk.ref_columns[0])}"
+        parent_col = parent.column(fk.ref_columns[0])
+        col_type = parent_col.type if parent_col is not None else col.type
+        if _is_unique(table, col.name) and parent.name != table.name:
+            key = self.keys.get(parent.name)
+            if key is not None:
+                self._add("foreign_keys", {"column": f"{self._table_id(table)}.{name}",
+                                           "references": ref})  # fmt: skip
+                node["rows"] = key.rows
+                node.pop("fanout", None)
+                self.assumptions.append(
+                    f"`{table.name}`: one row per `{parent.name}` row (its key is a reference)"
+                )
+                return {"name": name, "type": col_type, "generator": dict(key.generator),
+                        "unique": True}  # fmt: skip
+        out: dict[str, Any] = {
+            "name": name,
+            "type": col_type,
+            "generator": {"lookup": {"from": ref}},
+        }
+        if parent.name == table.name:
+            out["nullable"] = True
+            out["null_rate"] = _null_rate(col.stats, NULL_RATE)
+            if col.not_null:
+                self.notes.append(
+                    f"`{table.name}.{col.name}`: NOT NULL self-reference; the first row has no "
+                    "earlier row to point at and is null"
+                )
+                self._not_modelled(
+                    f"{table.name}.{col.name} NOT NULL REFERENCES {table.name}",
+                    "relationship",
+                    "a self-reference's first row has no earlier row to point at: it is null",
+                )
+        elif not col.not_null:
+            out["nullable"] = True
+            out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
+        if (
+            len(fk.ref_columns) == 1
+            and parent_col is not None
+            and parent.primary_key != [parent_col.name]
+        ):
+            parent_col.unique = True  # a referenced column is unique in any database
+        return out
+
+    def _apply_stats(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        stats = col.stats
+        if stats is None or stats.rows == 0:
+            return
+        where = f"`{table.name}.{col.name}`"
+        present = stats.rows - stats.nulls
+        if col.type in ("string", "int", "bool") and stats.top and not col.unique:
+            covered = sum(share for _, share in stats.top)
+            if stats.distinct <= len(stats.top) and covered > 0.999 and stats.distinct <= 50:
+                values = [v for v, _ in stats.top]
+                out["generator"] = {"choice": {"choices": values,
+                                               "weights": [round(s, 6) for _, s in stats.top]}}  # fmt: skip
+                out.pop("modifiers", None)
+                self.assumptions.append(f"{where}: {len(values)} values with the source's shares")
+                return
+        if col.type in ("int", "float") and stats.min is not None and stats.max is not None:
+            low, high = float(stats.min), float(stats.max)
+            if high > low and present > 1:
+                mean = stats.mean if stats.mean is not None else (low + high) / 2
+                std = stats.std if stats.std else (high - low) / 4
+                out["generator"] = {"distribution": {"type": "normal", "params": {"mean": mean,
+                                    "std": max(std, 1e-9)}, "clamp": [low, high]}}  # fmt: skip
+                self.assumptions.append(
+                    f"{where}: normal(mean {mean:.4g}, std {std:.4g}) within the source's "
+                    f"[{low:g}, {high:g}]"
+                )
+        if col.type in ("date", "datetime") and stats.min is not None and stats.max is not None:
+            start, end = str(stats.min)[:19], str(stats.max)[:19]
+            try:
+                window = dsl.Window(start=start, end=end)
+            except ValueError:
+                return
+            spec: dict[str, Any] = {"within": window.model_dump()}
+            if col.type == "date":
+                spec["freq"] = "D"
+            out["generator"] = {"datetime_series": spec}
+            self.assumptions.append(f"{where}: between {start} and {end}, as in the source")
+        if col.type == "string" and stats.max_length and col.length is None:
+            col.length = stats.max_length
+
+    def _apply_enum(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        if not col.enum_values:
+            return
+        values: list[Any] = [
+            (str(v) if col.type == "string" else int(v) if col.type == "int" else v)
+            for v in col.enum_values
+        ]
+        gen = out.get("generator", {})
+        weights = None
+        if "choice" in gen and gen["choice"].get("choices") == values:
+            weights = gen["choice"].get("weights")
+        spec: dict[str, Any] = {"choices": values}
+        if weights:
+            spec["weights"] = weights
+        out["generator"] = {"choice": spec}
+        out.pop("modifiers", None)
+        self._add("enum", {"column": f"{self._table_id(table)}.{out['name']}", "values": values})
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: one of {values} (the source's ENUM/CHECK list)"
+        )
+
+    def _apply_bounds(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        if col.type not in ("int", "float") or col.enum_values:
+            return
+        step = 1.0 if col.type == "int" else 10.0 ** -(col.scale if col.scale is not None else 2)
+        low, high = -math.inf, math.inf
+        for bound in col.bounds:
+            if isinstance(bound.value, str):
+                continue
+            value = float(bound.value)
+            if bound.op == ">":
+                low = max(low, math.floor(value) + 1 if col.type == "int" else value + step)
+            elif bound.op == ">=":
+                low = max(low, math.ceil(value) if col.type == "int" else value)
+            elif bound.op == "<":
+                high = min(high, math.ceil(value) - 1 if col.type == "int" else value - step)
+            elif bound.op == "<=":
+                high = min(high, math.floor(value) if col.type == "int" else value)
+        checked = (low if low > -math.inf else None, high if high < math.inf else None)
+        type_low, type_high = _type_limits(col)
+        low, high = max(low, type_low), min(high, type_high)
+        if checked != (None, None):
+            rng: dict[str, Any] = {"column": f"{self._table_id(table)}.{out['name']}"}
+            if checked[0] is not None:
+                rng["min"] = _number(checked[0])
+            if checked[1] is not None:
+                rng["max"] = _number(checked[1])
+            self._add("ranges", rng)
+        if low == -math.inf and high == math.inf:
+            return
+        gen = out["generator"]
+        if "choice" in gen and gen["choice"].get("choices"):
+            kept = [v for v in gen["choice"]["choices"] if low <= float(v) <= high]
+            if kept:
+                weights = gen["choice"].get("weights")
+                spec: dict[str, Any] = {"choices": kept}
+                if weights:
+                    picked = [w for v, w in zip(gen["choice"]["choices"], weights, strict=True)
+                              if low <= float(v) <= high]  # fmt: skip
+                    if sum(picked) > 0:
+                        spec["weights"] = picked
+                out["generator"] = {"choice": spec}
+                return
+        if "distribution" in gen:
+            old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
+            new_low, new_high = max(low, old[0]), min(high, old[1])
+            fits = new_low < new_high and (not (checked[0] is not None and checked[1] is not None))
+            if fits:
+                gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
+            else:
+                out["generator"] = {"distribution": {"type": "uniform", "params": {
+                    "low": _number(_finite(low, high, lower=True)),
+                    "high": _number(_finite(low, high, lower=False))}}}  # fmt: skip
+                out.pop("modifiers", None)
+                self.assumptions.append(
+                    f"`{table.name}.{col.name}`: uniform within its CHECK bounds"
+                )
+        elif "sequence" not in gen and "lookup" not in gen:
+            out["generator"] = {"distribution": {"type": "uniform", "params": {
+                "low": _number(_finite(low, high, lower=True)),
+                "high": _number(_finite(low, high, lower=False))}}}  # fmt: skip
+            out.pop("modifiers", None)
+        modifiers = [m for m in out.get("modifiers", []) if m.get("transform") != "clamp"]
+        if col.type == "float" and col.scale is not None:
+            rounding = {"transform": "expression", "args": {"expr": f"round(value, {col.scale})"}}
+            modifiers = [m for m in modifiers if m != rounding] + [rounding]
+        clamp: dict[str, Any] = {}
+        if low > -math.inf:
+            clamp["min"] = _number(low)
+        if high < math.inf:
+            clamp["max"] = _number(high)
+        modifiers.append({"transform": "clamp", "args": clamp})
+        out["modifiers"] = modifiers
+
+    def _apply_unique_and_length(
+        self,
+        table: TableInfo,
+        col: ColumnInfo,
+        out: dict[str, Any],
+        node: dict[str, Any],
+        key: bool = False,
+    ) -> None:
+        unique = key or _is_unique(table, col.name)
+        if col.type != "string":
+            if unique and "sequence" not in out["generator"]:
+                out["generator"] = {"sequence": {"start": 1}}
+                out.pop("modifiers", None)
+                self.assumptions.append(f"`{table.name}.{col.name}`: unique, so a sequence")
+            if unique:
+                out["unique"] = True
+            return
+        rows = int(node.get("rows") or 0) or self._estimate_fact_rows(node)
+        gen = out["generator"]
+        where = f"`{table.name}.{col.name}`"
+        guessed_unique = bool(out.pop("unique", False))  # the lexicon's, not the source's
+        method = gen["faker"]["method"] if "faker" in gen else None
+        if unique:
+            out["unique"] = True
+            if method is not None and (
+                col.length is None
+                or _faker_max_length(method, unique=True, rows=rows) <= col.length
+            ):
+                return
+            prefix = re.sub(r"[^A-Za-z]", "", col.name)[:3].upper() or "K"
+            out["generator"] = {"enum_list": {"values": _codes(prefix, rows, col.length, col.name)}}
+            out.pop("modifiers", None)
+            self.assumptions.append(
+                f"{where}: {rows} distinct codes"
+                + (f" of at most {col.length} characters" if col.length else "")
+            )
+            if rows > MAX_LIST:
+                self.notes.append(f"{where}: unique codes repeat after {MAX_LIST} rows")
+            return
+        if method is not None:
+            if (
+                col.length is None
+                or _faker_max_length(method, unique=guessed_unique, rows=rows) <= col.length
+            ):
+                if guessed_unique:
+                    out["unique"] = True
+                return
+            if _faker_max_length(method, unique=False, rows=rows) <= col.length:
+                return
+            values = _faker_sample(method)
+            short = list(dict.fromkeys(v[: col.length].rstrip() for v in values))[:50]
+            out["generator"] = {"choice": {"choices": [v for v in short if v] or ["x"]}}
+            self.assumptions.append(
+                f"{where}: {method} values cut to {col.length} characters ({col.sql_type})"
+            )
+        elif col.length is not None and "choice" in gen and gen["choice"].get("choices"):
+            choices = [str(v)[: col.length] for v in gen["choice"]["choices"]]
+            if len(set(choices)) != len(choices):
+                out["generator"] = {"choice": {"choices": list(dict.fromkeys(choices))}}
+            else:
+                gen["choice"]["choices"] = choices
+
+    def _estimate_fact_rows(self, node: dict[str, Any]) -> int:
+        fanout = node.get("fanout") or {}
+        return int(fanout.get("max", 10)) * DEFAULT_ROWS
+
+    # ------------------------------------------------------------------ constraints
+
+    def _inequalities(self, table: TableInfo) -> None:
+        tid = self._table_id(table)
+        pairs = [(c.left, c.op, c.right) for c in table.comparisons]
+        declared = {(left.lower(), right.lower()) for left, _, right in pairs}
+        names = {c.name.lower(): c for c in table.columns}
+        for later, earlier in (("updated_at", "created_at"), ("modified_at", "created_at"),
+                               ("end_date", "start_date"), ("ended_at", "started_at"),
+                               ("updated", "created"), ("end_time", "start_time")):  # fmt: skip
+            if (
+                later in names
+                and earlier in names
+                and (later, earlier) not in declared
+                and (
+                    earlier,
+                    later,
+                )
+                not in declared
+            ):
+                if names[later].type in ("date", "datetime") and names[earlier].type in (
+                    "date",
+                    "datetime",
+                ):
+                    pairs.append((names[later].name, ">=", names[earlier].name))
+                    self.assumptions.append(
+                        f"`{table.name}`: {names[later].name} >= {names[earlier].name}"
+                    )
+        for left, op, right in pairs:
+            left_col, right_col = table.column(left), table.column(right)
+            if left_col is None or right_col is None:
+                continue
+            self._add(
+                "inequalities",
+                {
+                    "left": f"{tid}.{self._col_ident(table, left_col.name)}",
+                    "op": op,
+                    "right": f"{tid}.{self._col_ident(table, right_col.name)}",
+                },
+            )
+        for sql in table.skipped_checks:
+            self.notes.append(
+                f"`{table.name}`: CHECK ({sql}) is not understood; the data may break it"
+            )
+            self._not_modelled(
+                f"{table.name}: CHECK ({sql})",
+                "range",
+                "datagen import generates for comparisons with a constant, BETWEEN, IN lists "
+                "and comparisons of two columns only",
+            )
+
+    def _add(self, kind: str, item: dict[str, Any]) -> None:
+        items = self.constraints.setdefault(kind, [])
+        if item not in items:
+            items.append(item)
+
+    def _break_cycles(self, nodes: dict[str, dict[str, Any]]) -> None:
+        """References that go round in a circle: the nullable one in each circle stays empty."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for source, node in nodes.items():
+            for col in node["columns"]:
+                lookup = col["generator"].get("lookup")
+                if lookup and lookup.get("on") is None:
+                    target = lookup["from"].split(".")[0]
+                    if target != node["id"]:
+                        graph.add_edge(node["id"], target, column=col, table=source)
+        while True:
+            try:
+                cycle = nx.find_cycle(graph)
+            except nx.NetworkXNoCycle:
+                return
+            for child, parent in cycle:
+                col = graph.edges[child, parent]["column"]
+                if col.get("nullable"):
+                    col["null_rate"] = 1.0
+                    col["generator"] = {"sequence": {}}
+                    self.notes.append(
+                        f"`{child}.{col['name']}` -> `{parent}`: the references go round in a "
+                        "circle; this nullable one is left empty"
+                    )
+                    graph.remove_edge(child, parent)
+                    break
+            else:
+                child, parent = cycle[0][0], cycle[0][1]
+                self.notes.append(
+                    f"`{child}` -> `{parent}`: the references go round in a circle with no "
+                    "nullable column to break it"
+                )
+                return
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def build_dataset(
+    catalog: Catalog, rows: dict[str, int] | None = None, default_rows: int = DEFAULT_ROWS
+) -> ImportResult:
+    """The DSL schema of `catalog`, validated by the engine's own loader."""
+    builder = _Builder(catalog, {k.lower(): v for k, v in (rows or {}).items()}, default_rows)
+    builder.notes.extend(catalog.notes)
+    data = builder.build()
+    dataset = parse_dataset(data, source=catalog.source)
+    return ImportResult(dataset, builder.assumptions, builder.notes)
+
+
+def _column(table: TableInfo, name: str) -> ColumnInfo:
+    col = table.column(name)
+    assert col is not None, f"{table.name}.{name}"
+    return col
+
+
+def _is_unique(table: TableInfo, name: str) -> bool:
+    col = table.column(name)
+    lowered = name.lower()
+    return bool(col and col.unique) or [lowered] in (
+        [[c.lower() for c in group] for group in table.unique]
+        + [[c.lower() for c in table.primary_key]]
+    )
+
+
+def _parent_first(tables: list[TableInfo]) -> list[TableInfo]:
+    """Tables with their referenced tables first (so keys are known to their children)."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for table in tables:
+        graph.add_node(table.name)
+        for fk in table.foreign_keys:
+            if fk.ref_table != table.name:
+                graph.add_edge(fk.ref_table, table.name)
+    position = {t.name: i for i, t in enumerate(tables)}
+    try:
+        names = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+    except nx.NetworkXUnfeasible:
+        names = [t.name for t in tables]
+    by_name = {t.name: t for t in tables}
+    return [by_name[n] for n in names]
+
+
+def _int_bounds(col: ColumnInfo) -> tuple[int, int | None]:
+    low, high = 1, None
+    for bound in col.bounds:
+        if isinstance(bound.value, str):
+            continue
+        value = float(bound.value)
+        if bound.op == ">":
+            low = math.floor(value) + 1
+        elif bound.op == ">=":
+            low = math.ceil(value)
+        elif bound.op == "<":
+            high = math.ceil(value) - 1
+        elif bound.op == "<=":
+            high = math.floor(value)
+    return low, high
+
+
+def _coprime(modulus: int) -> int:
+    """A multiplier coprime with `modulus` near its golden section: a spread-out permutation."""
+    if modulus <= 2:
+        return 1
+    step = int(modulus * 0.6180339887) | 1
+    while math.gcd(step, modulus) != 1:
+        step += 1
+    return step
+
+
+def _type_limits(col: ColumnInfo) -> tuple[float, float]:
+    if col.type == "int" and col.int_bytes:
+        limit = 2 ** (8 * col.int_bytes - 1) - 1
+        return -limit, limit
+    if col.type == "float" and col.precision is not None:
+        scale = col.scale or 0
+        limit = 10.0 ** (col.precision - scale) - 10.0**-scale
+        return -limit, limit
+    return -math.inf, math.inf
+
+
+def _finite(low: float, high: float, *, lower: bool) -> float:
+    if low > -math.inf and high < math.inf:
+        return low if lower else high
+    if low > -math.inf:
+        return low if lower else low + max(100.0, abs(low))
+    return high - max(100.0, abs(high)) if lower else high
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else round(value, 10)
+
+
+def _null_rate(stats: ColumnStats | None, default: float) -> float:
+    if stats is None or stats.rows == 0:
+        return default
+    return round(stats.nulls / stats.rows, 4)
+
+
+@lru_cache(maxsize=64)
+def _faker_sample(method: str) -> tuple[str, ...]:
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(0)
+    produce = getattr(fake, method)
+    return tuple(str(produce()) for _ in range(FAKER_SAMPLE))
+
+
+def _faker_max_length(method: str, *, unique: bool, rows: int) -> int:
+    """The longest value a Faker method gave in a sample, with the unique stamp's digits."""
+    try:
+        longest = max(len(v) for v in _faker_sample(method))
+    except AttributeError:
+        return 10**9
+    longest = int(longest * 1.2) + 2  # the engine's pool is another sample: leave room
+    if unique:
+        longest += len(str(rows)) + 2
+    return longest
+
+
+def _codes(prefix: str, count: int, length: int | None, salt: str) -> list[str]:
+    """`count` distinct codes (`CUS-0001` or, when too long, random letters and digits)."""
+    count = max(1, min(count, MAX_LIST))
+    digits = len(str(count))
+    if length is None or len(prefix) + 1 + digits <= length:
+        return [f"{prefix}-{i:0{digits}d}" for i in range(1, count + 1)]
+    width = max(1, length)
+    rng = np.random.default_rng(sum(salt.encode()) + width)
+    found: dict[str, None] = {}
+    while len(found) < count and len(found) < len(CODE_ALPHABET) ** width:
+        draw = CODE_ALPHABET[rng.integers(0, len(CODE_ALPHABET), size=(count * 2, width))]
+        for code in draw.view(f"S{width}").ravel():
+            found.setdefault(code.decode(), None)
+    return list(found)[:count]
+
+
+def _snake(name: str) -> str:
+    """`FirstName` -> `first_name`: the lexicon knows snake_case names."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _stem(source: str) -> str:
+    stem = re.split(r"[\\/]", source.rstrip("/"))[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    return re.sub(r"\W+", "_", stem).strip("_") or "imported"

@@ -1,0 +1,365 @@
+"""SQL DDL -> a `Catalog`, parsed with sqlglot (imported lazily: only `datagen import` needs it).
+
+Understood: CREATE TABLE (column types, NOT NULL, DEFAULT, PRIMARY KEY, UNIQUE,
+REFERENCES / FOREIGN KEY, CHECK, MySQL ENUM(...) and COMMENT), CREATE TYPE ...
+AS ENUM, COMMENT ON TABLE/COLUMN, ALTER TABLE ... ADD CONSTRAINT. Other
+statements (indexes, grants, inserts) are skipped and listed in the notes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from datagen.agent.importer.catalog import (
+    Bound,
+    Catalog,
+    ColumnComparison,
+    ColumnInfo,
+    ForeignKeyInfo,
+    TableInfo,
+)
+from datagen.agent.importer.sqltypes import from_datatype
+from datagen.engine.errors import InputError
+
+DIALECTS = (
+    "postgres",
+    "mysql",
+    "sqlite",
+    "duckdb",
+    "tsql",
+    "oracle",
+    "snowflake",
+    "bigquery",
+    "redshift",
+    "mariadb",
+)
+FOLDS_TO_LOWER = ("postgres", "redshift")
+BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
+FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
+
+
+def read_ddl_file(path: str | Path, dialect: str | None) -> Catalog:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"DDL file not found: {path}")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a .sql file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_ddl(text, dialect, source=str(path))
+
+
+def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
+    import sqlglot
+    from sqlglot import exp
+
+    if dialect is not None and dialect not in DIALECTS:
+        raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
+    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
+    try:
+        statements = sqlglot.parse(text, read=dialect)
+    except sqlglot.errors.ParseError as exc:
+        first = exc.errors[0] if exc.errors else {}
+        where = f"{source}, line {first.get('line', '?')}, column {first.get('col', '?')}"
+        detail = first.get("description") or str(exc)
+        raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
+    except sqlglot.errors.TokenError as exc:
+        raise InputError(f"{source}: cannot read the DDL: {exc}") from None
+    if dialect in FOLDS_TO_LOWER:
+        from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+        # what the database itself does with unquoted names: `CREATE TABLE Users` is `users`
+        statements = [normalize_identifiers(s, dialect=dialect) if s else s for s in statements]
+    catalog = Catalog([], source)
+    enums: dict[str, list[Any]] = {}
+    pending: list[Any] = []  # ALTER and COMMENT statements, applied once every table is known
+    for statement in statements:
+        if statement is None:
+            continue
+        if isinstance(statement, exp.Create):
+            kind = (statement.args.get("kind") or "").upper()
+            if kind == "TYPE":
+                enum = statement.args.get("expression")
+                if isinstance(enum, exp.DataType) and enum.this == exp.DataType.Type.ENUM:
+                    values = [e.this for e in enum.expressions if isinstance(e, exp.Literal)]
+                    enums[_name(statement.this).lower()] = values
+                    continue
+            if kind == "TABLE" and isinstance(statement.this, exp.Schema):
+                catalog.tables.append(_table(statement, catalog, enums))
+                continue
+            if kind == "TABLE":
+                catalog.notes.append(f"CREATE TABLE {_name(statement.this)} AS SELECT: skipped")
+                continue
+            if kind in ("INDEX", "VIEW", "SEQUENCE", "SCHEMA", "DATABASE", "FUNCTION", "TRIGGER"):
+                continue
+            catalog.notes.append(f"CREATE {kind} skipped")
+        elif isinstance(statement, exp.Command) and _enum_command(statement, enums):
+            continue
+        elif isinstance(statement, (exp.Alter, exp.Comment)):
+            pending.append(statement)
+        elif isinstance(statement, (exp.Insert, exp.Pragma, exp.Set, exp.Use, exp.Drop)):
+            continue
+        else:
+            first_words = " ".join(statement.sql().split()[:3])
+            catalog.notes.append(f"statement skipped: {first_words} ...")
+    for statement in pending:
+        if isinstance(statement, exp.Comment):
+            _comment(statement, catalog)
+        else:
+            _alter(statement, catalog)
+    if not catalog.tables:
+        raise InputError(f"{source}: no CREATE TABLE statement found")
+    return catalog
+
+
+ENUM_TYPE = re.compile(r"^\s*TYPE\s+([\w\".]+)\s+AS\s+ENUM\s*\((.*)\)\s*$", re.I | re.S)
+
+
+def _enum_command(statement: Any, enums: dict[str, list[Any]]) -> bool:
+    """CREATE TYPE t AS ENUM (...) in a dialect sqlglot does not parse it for (DuckDB)."""
+    import sqlglot
+    from sqlglot import exp
+
+    if str(statement.this).upper() != "CREATE":
+        return False
+    match = ENUM_TYPE.match(str(statement.expression))
+    if match is None:
+        return False
+    values = sqlglot.parse_one(f"SELECT ({match.group(2)})", read="postgres").find(exp.Tuple)
+    literals = values.expressions if values is not None else []
+    name = match.group(1).strip('"').split(".")[-1].lower()
+    enums[name] = [e.this for e in literals if isinstance(e, exp.Literal)]
+    return True
+
+
+def _name(node: Any) -> str:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Schema):
+        node = node.this
+    if isinstance(node, (exp.Table, exp.Column)):
+        return str(node.name)
+    if isinstance(node, exp.Identifier):
+        return str(node.this)
+    return str(node.name if hasattr(node, "name") else node)
+
+
+def _table(statement: Any, catalog: Catalog, enums: dict[str, list[Any]]) -> TableInfo:
+    from sqlglot import exp
+
+    schema = statement.this
+    table = TableInfo(_name(schema.this), [])
+    for element in schema.expressions:
+        if isinstance(element, exp.ColumnDef):
+            _column(element, table, enums, catalog)
+        else:
+            _table_constraint(element, table)
+    for prop in (statement.args.get("properties") or exp.Properties()).expressions:
+        if isinstance(prop, exp.SchemaCommentProperty):
+            table.comment = str(prop.this.this)
+    return table
+
+
+def _column(element: Any, table: TableInfo, enums: dict[str, list[Any]], catalog: Catalog) -> None:
+    from sqlglot import exp
+
+    name = _name(element.this)
+    kind = element.args.get("kind")
+    if kind is None:  # SQLite allows a column without a type
+        kind = exp.DataType.build("TEXT")
+    sql_type = from_datatype(kind)
+    column = ColumnInfo(
+        name,
+        kind.sql(),
+        sql_type.type,
+        length=sql_type.length,
+        precision=sql_type.precision,
+        scale=sql_type.scale,
+        int_bytes=sql_type.int_bytes,
+        enum_values=list(sql_type.enum_values or []),
+    )
+    if sql_type.user_type is not None:
+        values = enums.get(sql_type.user_type.lower())
+        if values is None:
+            catalog.notes.append(
+                f"{table.name}.{name}: type {sql_type.user_type} is not defined in the file; "
+                "generated as text"
+            )
+        else:
+            column.enum_values = list(values)
+    if sql_type.note:
+        catalog.notes.append(f"{table.name}.{name}: {sql_type.note}")
+    if sql_type.int_bytes == 1 and sql_type.note:
+        column.bounds += [Bound(">=", 0), Bound("<=", 1)]
+    table.columns.append(column)  # before its CHECKs, which look it up by name
+    for constraint in element.args.get("constraints") or []:
+        ckind = constraint.args.get("kind")
+        if isinstance(ckind, exp.NotNullColumnConstraint):
+            column.not_null = not ckind.args.get("allow_null")
+        elif isinstance(ckind, exp.PrimaryKeyColumnConstraint):
+            table.primary_key = [name]
+            column.not_null = True
+        elif isinstance(ckind, exp.UniqueColumnConstraint):
+            column.unique = True
+        elif isinstance(ckind, exp.DefaultColumnConstraint):
+            column.default = ckind.this.sql()
+        elif isinstance(ckind, exp.CheckColumnConstraint):
+            apply_check(ckind.this, table, column)
+        elif isinstance(ckind, exp.CommentColumnConstraint):
+            column.comment = str(ckind.this.this)
+        elif isinstance(ckind, exp.Reference):
+            table.foreign_keys.append(_reference([name], ckind))
+
+
+def _reference(columns: list[str], reference: Any) -> ForeignKeyInfo:
+    from sqlglot import exp
+
+    target = reference.this
+    if isinstance(target, exp.Schema):
+        return ForeignKeyInfo(columns, _name(target.this), [_name(e) for e in target.expressions])
+    return ForeignKeyInfo(columns, _name(target), [])
+
+
+def _table_constraint(element: Any, table: TableInfo) -> None:
+    from sqlglot import exp
+
+    if isinstance(element, exp.Constraint):
+        for inner in element.expressions:
+            _table_constraint(inner, table)
+    elif isinstance(element, exp.PrimaryKey):
+        table.primary_key = [_name(e) for e in element.expressions]
+    elif isinstance(element, exp.UniqueColumnConstraint):
+        target = element.this
+        names = [_name(e) for e in (target.expressions if target is not None else [])]
+        if names:
+            table.unique.append(names)
+    elif isinstance(element, exp.ForeignKey):
+        reference = element.args.get("reference")
+        if reference is not None:
+            table.foreign_keys.append(
+                _reference([_name(e) for e in element.expressions], reference)
+            )
+    elif isinstance(element, (exp.CheckColumnConstraint, exp.Check)):
+        apply_check(element.this, table, None)
+    # indexes (KEY idx (...)) say nothing about the data
+
+
+def _literal(node: Any) -> float | str | None:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Paren):
+        return _literal(node.this)
+    if isinstance(node, exp.Neg):
+        inner = _literal(node.this)
+        return -inner if isinstance(inner, float) else None
+    if isinstance(node, exp.Literal):
+        return str(node.this) if node.is_string else float(node.this)
+    if isinstance(node, exp.Cast):  # '2024-01-01'::date, DATE '2024-01-01'
+        return _literal(node.this)
+    return None
+
+
+def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) -> None:
+    """Split a CHECK into conjuncts; keep each one we can generate for, note the rest."""
+    from sqlglot import exp
+
+    ops: dict[type, str] = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.EQ: "="}
+    for part in expression.flatten() if isinstance(expression, exp.And) else [expression]:
+        while isinstance(part, exp.Paren):
+            part = part.this
+        if isinstance(part, exp.And):
+            apply_check(part, table, column)
+            continue
+        target = _column_of(part.this, table) if hasattr(part, "this") else None
+        if isinstance(part, exp.Between) and target is not None:
+            low, high = _literal(part.args.get("low")), _literal(part.args.get("high"))
+            if low is not None and high is not None:
+                target.bounds += [Bound(">=", low), Bound("<=", high)]
+                continue
+        if isinstance(part, exp.In) and target is not None and not part.args.get("query"):
+            values = [_literal(e) for e in part.expressions]
+            if values and all(v is not None for v in values):
+                target.enum_values = [_scalar(v) for v in values if v is not None]
+                continue
+        if type(part) in ops:
+            op = ops[type(part)]
+            left, right = part.this, part.expression
+            left_col, right_col = _column_of(left, table), _column_of(right, table)
+            if left_col is not None and right_col is not None and op != "=":
+                table.comparisons.append(ColumnComparison(left_col.name, op, right_col.name))
+                continue
+            if left_col is None and right_col is not None:
+                left_col, right, op = right_col, left, FLIPPED[op]
+            value = _literal(right)
+            if left_col is not None and value is not None:
+                if op == "=":
+                    left_col.enum_values = [_scalar(value)]
+                else:
+                    left_col.bounds.append(Bound(op, value))
+                continue
+        table.skipped_checks.append(part.sql())
+
+
+def _scalar(value: float | str) -> int | float | str:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
+    if isinstance(node, exp.Column):
+        return table.column(_name(node))
+    return None
+
+
+def _is_instant_call(node: Any) -> bool:
+    """julianday(col): how SQLite compares dates kept as text (datagen's own DDL writes it)."""
+    from sqlglot import exp
+
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "julianday"
+        and len(node.expressions) == 1
+    )
+
+
+def _comment(statement: Any, catalog: Catalog) -> None:
+    from sqlglot import exp
+
+    kind = (statement.args.get("kind") or "").upper()
+    text = _literal(statement.expression)
+    target = statement.this
+    if kind == "TABLE":
+        table = catalog.table(_name(target))
+        if table is not None and isinstance(text, str):
+            table.comment = text
+    elif kind == "COLUMN" and isinstance(target, exp.Column):
+        table = catalog.table(str(target.table))
+        column = table.column(target.name) if table else None
+        if column is not None and isinstance(text, str):
+            column.comment = text
+
+
+def _alter(statement: Any, catalog: Catalog) -> None:
+    from sqlglot import exp
+
+    table = catalog.table(_name(statement.this))
+    if table is None:
+        catalog.notes.append(f"ALTER TABLE {_name(statement.this)}: no such table, skipped")
+        return
+    for action in statement.args.get("actions") or []:
+        if isinstance(action, exp.AddConstraint):
+            for element in action.expressions:
+                _table_constraint(element, table)
+        else:
+            catalog.notes.append(f"ALTER TABLE {table.name}: {action.sql()} skipped")

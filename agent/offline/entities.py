@@ -1,0 +1,263 @@
+"""Nouns in a description -> the entity types of the lexicon (or new tables, said so).
+
+Only a noun that names an entity becomes a table: a plural ("tickets"), a counted
+noun ("40 bakeries"), a noun after per/each ("5 orders per customer") or a listed
+table ("tables: stores, sales"). Singular mentions ("a veterinary clinic") and cue
+words only vote for the field, which settles ambiguous words ("visits" in a vet
+practice are vet visits). Time phrases, adjectives, places, counts and behaviours
+are never looked up, so they never become tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from datagen.agent.offline.lexicon import Entry, candidates, key_of
+from datagen.agent.offline.lexicon.cues import FIELD_CUES
+from datagen.agent.offline.naming import is_plural, singular
+from datagen.agent.offline.parse import _NON_TABLE, _STOP, COUNTRIES, FILLER, TIME_UNITS, Parsed
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.]*[kKmM]?|[.;:!?()]")
+LIST_GLUE = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*$", re.IGNORECASE)
+MAX_TABLES = 12
+
+NEVER_TABLES = (
+    _STOP
+    | FILLER
+    | set(_NON_TABLE)
+    | set(TIME_UNITS)
+    | {singular(c) for c in COUNTRIES}
+    | {
+        "morning", "afternoon", "evening", "night", "weekend", "weekday", "holiday", "season",
+        "peak", "spike", "trend", "pattern", "share", "rate", "most", "majority", "half",
+        "quarter", "third", "dozen", "hundred", "thousand", "million", "billion", "lot",
+        "data", "dataset", "database", "schema", "thing", "kind", "type", "way", "value",
+        "number", "amount", "detail", "example", "behaviour", "behavior", "outlier",
+        "anomaly", "fraud", "churn", "no_show", "noshow", "cancellation_rate", "minute",
+        "second", "hour", "day", "week", "month", "year", "decade", "time", "date", "sunday",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "january",
+        "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "christmas", "summer", "winter", "spring",
+        "autumn", "fall", "people", "person", "someone", "everyone", "other", "others",
+        "percent", "percentage", "phone", "desktop", "tablet", "mobile", "weekly", "daily",
+        "yes", "no", "also", "plus", "etc", "including", "include", "contains", "lots",
+        "item_count", "unit", "cent", "dollar", "euro", "pound", "yen", "buck",
+    }
+)  # fmt: skip
+# counted nouns that measure something ("a hospital with 400 beds"), not tables of their own
+ATTRIBUTE_COUNTS = {
+    "bed", "seat", "floor", "bedroom", "bathroom", "page", "credit", "point", "star", "mile",
+    "step", "calorie", "lane", "spot", "space", "square_foot", "acre", "hectare", "sqft",
+    "storey", "story", "minute", "word", "character", "byte", "megabyte", "gigabyte",
+}  # fmt: skip
+NOT_NEW_TABLES = {
+    "label", "flag", "tag", "feature", "dip", "drop", "surge", "rush", "burst", "wave",
+    "outage_rate", "return_rate", "signup", "sign_up", "timestamp", "id", "identifier", "key",
+    "detail", "info", "information", "stat", "statistic", "number", "count", "total", "sum",
+    "average", "mean", "median", "distribution", "variety", "mix", "range", "option",
+    "variant", "version", "update", "change", "issue", "problem", "thing", "stuff", "item_type",
+}  # fmt: skip
+EVENT_SUFFIXES = ("ing", "tion", "sion", "ment", "al", "ance", "ence")
+
+
+@dataclass
+class Mention:
+    """One noun of the description that may be a table."""
+
+    noun: str  # the user's word, singular snake_case: "support_ticket"
+    start: int
+    end: int
+    sentence: int
+    table_like: bool  # plural, counted, after per/each, or listed
+    choices: list[Entry] = dataclass_field(default_factory=list)
+    entry: Entry | None = None
+
+
+@dataclass
+class Entities:
+    """What the nouns of a description name."""
+
+    mentions: list[Mention]  # table-like mentions, in order, known or new
+    field: str | None
+    votes: dict[str, float]  # field -> weight of the words that name it
+    notes: list[str] = dataclass_field(default_factory=list)
+
+    def known(self) -> list[Mention]:
+        return [m for m in self.mentions if m.entry is not None]
+
+
+def _tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(word, start, end, sentence index) for each word of the text."""
+    out = []
+    sentence = 0
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        if word in ".;:!?()":
+            sentence += 1
+            continue
+        out.append((word, match.start(), match.end(), sentence))
+    return out
+
+
+def _is_number(word: str) -> bool:
+    return bool(word) and word[0].isdigit()
+
+
+def find_entities(parsed: Parsed) -> Entities:
+    text = parsed.text
+    tokens = _tokens(text)
+    counted = {key_of(c.noun) for c in parsed.counts}
+    counted |= {key_of(c.noun.split("_")[-1]) for c in parsed.counts}
+    counted |= {key_of(c.per) for c in parsed.counts if c.per and len(c.per) > 2}
+    listed = {key_of(n) for n in parsed.named_tables}
+    found: list[Mention] = []
+    votes: defaultdict[str, float] = defaultdict(float)
+    i = 0
+    while i < len(tokens):
+        match = _longest_match(tokens, i)
+        word, start, _, sentence = tokens[i]
+        if match is None:
+            low = word.lower()
+            for fld, cues in FIELD_CUES.items():
+                if low in cues:
+                    votes[fld] += 0.5
+            i += 1
+            continue
+        length, noun, choices = match
+        last = tokens[i + length - 1]
+        for inner, *_ in tokens[i : i + length]:
+            for fld, cues in FIELD_CUES.items():
+                if inner.lower() in cues:
+                    votes[fld] += 0.5
+        before = tokens[i - 1][0].lower() if i else ""
+        table_like = (
+            is_plural(last[0].lower().replace("-", "_"))
+            or noun in counted
+            or noun in listed
+            or before in ("per", "each", "every")
+        )
+        if before in ("no", "non") or noun in NEVER_TABLES:
+            table_like = False
+        for entry in choices:
+            votes[entry.field] += (2.0 if table_like else 1.0) / len(choices)
+        found.append(Mention(noun, start, last[2], sentence, table_like, choices))
+        i += length
+    found += _new_nouns(parsed, tokens, found, counted | listed)
+    found.sort(key=lambda m: m.start)
+    best = _best_field(votes)
+    notes: list[str] = []
+    for mention in found:
+        mention.entry = _pick(mention.choices, votes)
+        head = mention.noun.split("_")[-1]
+        if mention.entry is not None and head != mention.noun and mention.entry in candidates(head):
+            mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    mentions = _dedupe([m for m in found if m.table_like], notes)
+    return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _longest_match(
+    tokens: list[tuple[str, int, int, int]], i: int
+) -> tuple[int, str, list[Entry]] | None:
+    for length in (3, 2, 1):
+        if i + length > len(tokens):
+            continue
+        words = [t[0].lower().replace("-", "_") for t in tokens[i : i + length]]
+        if any(_is_number(w) or w in _STOP for w in words):
+            continue
+        if len({t[3] for t in tokens[i : i + length]}) > 1:
+            continue
+        noun = key_of("_".join(words))
+        if length == 1 and (noun in NEVER_TABLES or len(noun) < 3):
+            continue
+        choices = candidates(noun)
+        if choices:
+            return length, noun, choices
+    return None
+
+
+def _best_field(votes: dict[str, float]) -> str | None:
+    if not votes:
+        return None
+    return max(sorted(votes), key=lambda f: votes.get(f, 0.0))
+
+
+def _pick(choices: list[Entry], votes: dict[str, float]) -> Entry | None:
+    """The reading of an ambiguous word in the field the description leans to."""
+    if not choices:
+        return None
+    return max(choices, key=lambda e: (votes.get(e.field, 0.0), -choices.index(e)))
+
+
+def _new_nouns(
+    parsed: Parsed,
+    tokens: list[tuple[str, int, int, int]],
+    known: list[Mention],
+    explicit: set[str],
+) -> list[Mention]:
+    """Nouns the lexicon lacks that still name tables: counted, listed, or in a list
+    beside known tables ("patients, wards and *gurneys*")."""
+    from datagen.agent.offline.compose import NOT_TABLES  # the template path's list, shared
+
+    taken = [(m.start, m.end) for m in known]
+    out: list[Mention] = []
+    for index, (word, start, end, sentence) in enumerate(tokens):
+        if any(s <= start < e for s, e in taken):
+            continue
+        low = word.lower().replace("-", "_")
+        noun = key_of(low)
+        if (
+            len(noun) < 4
+            or noun in NEVER_TABLES
+            or low in NEVER_TABLES
+            or noun in ATTRIBUTE_COUNTS
+            or noun in NOT_TABLES
+            or noun in NOT_NEW_TABLES
+            or not re.fullmatch(r"[a-z][a-z_]*", noun)
+            or low.endswith(("ing", "ly", "ed"))
+        ):
+            continue
+        prev = tokens[index - 1][0] if index else ""
+        plural = is_plural(low)
+        in_list = plural and _beside_known(parsed.text, start, end, known)
+        if not (noun in explicit or (plural and _is_number(prev)) or in_list):
+            continue
+        if any(m.noun == noun for m in out):
+            continue
+        out.append(Mention(noun, start, end, sentence, True, []))
+    return out
+
+
+def _beside_known(text: str, start: int, end: int, known: list[Mention]) -> bool:
+    for mention in known:
+        if not mention.table_like:
+            continue
+        gap = text[mention.end : start] if mention.end <= start else text[end : mention.start]
+        if LIST_GLUE.match(gap):
+            return True
+    return False
+
+
+def _dedupe(mentions: list[Mention], notes: list[str]) -> list[Mention]:
+    """One mention per table: 'dogs, cats and rabbits' are all `pet`; a new noun listed only
+    beside kinds of one entity ('rabbits' next to 'dogs, cats') is one more kind of it."""
+    out: list[Mention] = []
+    seen: dict[str, Mention] = {}
+    words: dict[str, list[str]] = {}
+    for mention in mentions:
+        key = mention.entry.name if mention.entry else mention.noun
+        words.setdefault(key, [])
+        if mention.noun not in words[key]:
+            words[key].append(mention.noun)
+        if key in seen:
+            continue
+        seen[key] = mention
+        out.append(mention)
+    for key, nouns in words.items():
+        first = seen[key]
+        if len(nouns) > 1 and first.entry is not None:
+            first.noun = first.entry.name  # 'dogs and cats' -> one table `pet`
+            notes.append(" and ".join(f"'{n}'" for n in nouns) + f" are all rows of `{first.noun}`")
+    return out

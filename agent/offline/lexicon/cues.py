@@ -1,0 +1,37 @@
+"""Words that place a description in a field without naming a table ("veterinary", "crypto")."""
+
+from __future__ import annotations
+
+FIELD_CUES: dict[str, tuple[str, ...]] = {
+    "health": ("hospital", "clinic", "medical", "healthcare", "health", "ehr", "emr", "icu", "er", "nhs", "triage"),
+    "vet": ("veterinary", "vet", "pet", "pets", "dog", "dogs", "cat", "cats", "animal", "rabbit", "rabbits", "grooming"),
+    "transport": ("airline", "airport", "transit", "bus", "tram", "metro", "railway", "rail", "aviation"),
+    "mobility": ("ride", "ride-hailing", "ridehailing", "rideshare", "uber", "lyft", "taxi", "scooter", "parking", "ev", "charging", "toll"),
+    "energy": ("energy", "electricity", "utility", "grid", "solar", "wind", "power", "kwh", "gas"),
+    "telecom": ("telecom", "mobile", "carrier", "network", "cellular", "sim", "operator", "telco"),
+    "finance": ("bank", "banking", "fintech", "credit", "debit", "atm", "mortgage", "lending"),
+    "crypto": ("crypto", "cryptocurrency", "bitcoin", "ethereum", "blockchain", "defi", "exchange", "coin"),
+    "insurance": ("insurance", "insurer", "underwriting", "actuarial", "coverage"),
+    "retail": ("shop", "store", "ecommerce", "e-commerce", "retail", "online", "checkout", "cart"),
+    "marketplace": ("marketplace", "etsy", "ebay", "peer-to-peer", "p2p", "auction"),
+    "food": ("restaurant", "food", "delivery", "menu", "bakery", "cafe", "pizza", "kitchen", "meal"),
+    "hospitality": ("hotel", "hospitality", "airbnb", "lodging", "resort", "hostel"),
+    "travel": ("travel", "tour", "tourism", "vacation", "holiday", "agency"),
+    "education": ("school", "university", "college", "campus", "education", "edtech", "library", "semester", "classroom"),
+    "hr": ("hr", "human", "hiring", "recruiting", "recruitment", "payroll", "workforce", "company", "ats"),
+    "media": ("streaming", "music", "video", "tv", "netflix", "spotify", "newspaper", "publisher", "podcast", "news"),
+    "gaming": ("game", "gaming", "mobile-game", "esports", "chess", "mmo", "console"),
+    "sports": ("sports", "league", "football", "soccer", "basketball", "tennis", "gym", "fitness", "marathon"),
+    "software": ("saas", "app", "software", "product", "analytics", "api", "github", "devops", "b2b", "website", "web"),
+    "iot": ("iot", "sensor", "sensors", "telemetry", "device", "smart"),
+    "logistics": ("logistics", "shipping", "freight", "supply", "fulfillment", "warehouse", "courier"),
+    "manufacturing": ("manufacturing", "factory", "plant", "production", "assembly", "industrial"),
+    "government": ("government", "city", "municipal", "311", "public", "council", "police", "tax", "civic"),
+    "real_estate": ("real", "estate", "property", "realty", "housing", "rental", "landlord"),
+    "agriculture": ("farm", "farming", "agriculture", "crop", "crops", "livestock", "dairy", "agritech"),
+    "legal": ("law", "legal", "firm", "court", "litigation"),
+    "nonprofit": ("nonprofit", "non-profit", "charity", "ngo", "fundraising", "donations"),
+    "science": ("lab", "laboratory", "research", "scientific", "clinical", "biology", "ecology", "study"),
+    "social": ("social", "network", "community", "forum", "feed"),
+    "marketing": ("marketing", "ads", "advertising", "crm", "sales", "funnel", "email"),
+}  # fmt: skip

@@ -1,0 +1,57 @@
+"""Logistics, manufacturing, energy and agriculture."""
+
+from datagen.agent.offline.lexicon.entry import entries
+
+ENTRIES = (
+    entries(
+        "logistics",
+        """
+warehouse | entity | distribution_center, fulfillment_center, depot, dc | name, city, country, capacity#5000, opened_at | naming=place rows=12
+carrier | entity | shipping_carrier, courier_company, freight_company, haulier | name=DHL/UPS/FedEx/DPD/GLS/Maersk/USPS/Royal_Mail, service_level=standard/express/freight | rows=8
+shipment | fact | parcel, package, consignment, delivery, freight | shipped_at, delivered_at, weight_kg, shipping_cost, status | parents=warehouse,carrier time=shipped_at amount=shipping_cost per=800
+tracking_event | fact | scan, tracking_update, checkpoint | scanned_at, event_type=picked_up/in_transit/out_for_delivery/delivered/exception, location=city | parents=shipment time=scanned_at per=4
+truck | entity | lorry, trailer, delivery_van, fleet_vehicle, vehicle | license_plate, capacity_kg#12000, fuel_type, commissioned_at | rows=200
+route_plan | fact | delivery_route, route_run, run | started_at, stops#18, distance_km, fuel_litres~20..300 | parents=truck time=started_at per=200
+purchase_order | fact | po, replenishment_order, order | ordered_at, expected_on, quantity#200, total$5000, status=open/received/cancelled | parents=supplier,warehouse time=ordered_at amount=total per=40
+""",
+    )
+    + entries(
+        "manufacturing",
+        """
+factory | entity | plant, manufacturing_plant, production_site, mill | name, country, opened_at | naming=place rows=6
+machine | entity | equipment, production_line, line, asset_machine, robot, press | asset_tag@code, machine_type=cnc/press/lathe/injection_molder/robot_arm/conveyor, installed_at | refs=factory rows=120
+production_run | fact | batch, production_batch, run_production, job_run | started_at, ended_at, units_produced#500, scrap_units#12 | parents=machine time=started_at per=300
+downtime_event | fact | downtime, breakdown, stoppage, failure | started_at, duration_minutes, cause | parents=machine time=started_at per=20
+quality_inspection | fact | inspection, qc_check, quality_check, defect_check | inspected_at, defects#1, passed=true:0.95/false:0.05 | parents=production_run time=inspected_at per=2
+part | entity | component, spare_part, material_part | part_number, material, unit_cost$8, weight_kg | rows=500
+maintenance_order | fact | work_order, maintenance, repair, service_order | opened_at, closed_at, maintenance_type=preventive/corrective/predictive, cost$600, status@work_order_status | parents=machine time=opened_at amount=cost per=8
+operator | entity | machine_operator, technician, line_worker | full_name, shift, certified=true:0.8/false:0.2, hired_at | naming=person rows=300
+""",
+    )
+    + entries(
+        "energy",
+        """
+energy_customer | entity | utility_customer, household, ratepayer, premise, customer | full_name, address, city, tariff, connected_at | naming=person rows=5000
+meter | entity | smart_meter, electricity_meter, gas_meter, water_meter | serial_number, meter_type=electricity/gas/water, installed_at | refs=energy_customer rows=5500
+meter_reading | fact | consumption_reading, usage_reading, interval_reading, consumption, reading, measurement | read_at, kwh, voltage | parents=meter time=read_at amount=kwh per=720
+power_plant | entity | generator_plant, power_station, wind_farm, solar_farm, generation_unit | name, energy_source, capacity_mw#250, commissioned_at | naming=place rows=40
+generation_record | fact | generation, output, production_energy | recorded_at, output_mwh~0..500, curtailed=false:0.95/true:0.05 | parents=power_plant time=recorded_at per=2000
+outage | fact | power_outage, blackout, interruption | started_at, duration_minutes, customers_affected#400, cause=weather/equipment/overload/planned | parents=substation time=started_at per=10
+substation | entity | grid_substation, feeder | name, region, voltage_kv=11/33/66/132, commissioned_at | naming=place rows=80
+energy_bill | fact | utility_bill, electricity_bill, bill, invoice | issued_on, amount$110, kwh, paid=true:0.94/false:0.06 | parents=energy_customer time=issued_on amount=amount per=12
+""",
+    )
+    + entries(
+        "agriculture",
+        """
+farm | entity | ranch, orchard, vineyard, estate_farm | name, region, hectares, organic=true:0.2/false:0.8, established_year | naming=place rows=200
+field_plot | entity | field, plot, paddock, parcel_land | plot_code@code, hectares, soil_type, crop | refs=farm rows=1500
+harvest | fact | crop_harvest, yield_record | harvested_on, crop, yield_tonnes, moisture_pct~10..25 | parents=field_plot time=harvested_on per=2
+livestock | entity | cattle, cow, herd_animal, sheep, pig, animal_livestock | tag_number, species_livestock=cattle/sheep/pig/goat, breed, birth_date, weight_kg | refs=farm rows=8000
+milk_yield | fact | milking, milk_record | milked_at, litres~5..40 | parents=livestock time=milked_at per=300
+weather_observation | fact | weather_reading, weather_record | observed_at, temperature, rainfall_mm~0..40, humidity | parents=farm time=observed_at per=365
+fertilizer_application | fact | spraying, fertilizing, treatment_field | applied_on, product=urea/npk/compost/glyphosate/fungicide, rate_kg_per_ha~20..300 | parents=field_plot time=applied_on per=4
+farmer | entity | grower, rancher | full_name, phone, joined_at | naming=person rows=200 refs=farm
+""",
+    )
+)

@@ -1,0 +1,379 @@
+"""The OpenAI-compatible provider: Chat Completions with function calling.
+
+Speaks to OpenAI itself and to local servers that implement the same protocol
+(Ollama, vLLM, llama.cpp's server, LM Studio) through the official `openai`
+SDK: `--base-url` (or OPENAI_BASE_URL) picks the server, OPENAI_API_KEY the key
+(a local server needs none). The same two tools as the Anthropic provider, as
+functions; `tool_choice` forces `write_schema` once questions are over.
+Repairs go back as `tool` messages. Recovery from truncated, text-only and
+refused replies is shared (tooluse.py); retries are tenacity's, the SDK's off.
+
+Strict function calling is asked for on OpenAI's own endpoint when the tool
+schema can be made strict-compatible (strict.py); a 400 about the schema falls
+back to non-strict once and is remembered.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+import openai
+
+from datagen.agent.providers.base import (
+    OFFLINE_HINT,
+    Conversation,
+    ProviderError,
+    ProviderFailure,
+    ProviderOptions,
+    Reply,
+    Usage,
+    parse_tool_input,
+)
+from datagen.agent.providers.prices import Price
+from datagen.agent.providers.prices import cost_estimate as _cost
+from datagen.agent.providers.retry import (
+    Attempts,
+    RetryPolicy,
+    call_with_retries,
+    retry_after,
+    status_cause,
+)
+from datagen.agent.providers.strict import from_strict, strict_schema
+from datagen.agent.providers.tooluse import (
+    QUESTION_SCHEMA,
+    QUESTION_TOOL,
+    QUESTION_TOOL_DESCRIPTION,
+    SCHEMA_TOOL,
+    SCHEMA_TOOL_DESCRIPTION,
+    Budget,
+    Completion,
+    ToolUseProvider,
+    dsl_input_schema,
+    question_from_reply,
+)
+from datagen.prompts import Prompts, load_prompts
+
+DESCRIPTION = (
+    "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
+    "LM Studio): --base-url or OPENAI_BASE_URL, OPENAI_API_KEY"
+)
+DEFAULT_MODEL = "gpt-4.1"
+OPENAI_URL = "https://api.openai.com/v1"
+
+# USD per million tokens: input, output, (no cache write), cached input. List prices,
+# used only for the summary's cost *estimate*; a local model has none.
+PRICES: dict[str, Price] = {
+    "gpt-5": Price(1.25, 10.0, 0.0, 0.125),
+    "gpt-5-mini": Price(0.25, 2.0, 0.0, 0.025),
+    "gpt-4.1": Price(2.0, 8.0, 0.0, 0.50),
+    "gpt-4.1-mini": Price(0.40, 1.60, 0.0, 0.10),
+    "gpt-4o": Price(2.50, 10.0, 0.0, 1.25),
+    "gpt-4o-mini": Price(0.15, 0.60, 0.0, 0.075),
+}
+
+
+def cost_estimate(model: str | None, usage: Usage, base_url: str | None = None) -> float | None:
+    """USD at OpenAI's list prices; None for other servers and unknown models."""
+    if base_url and base_url.rstrip("/") != OPENAI_URL:
+        return None  # same model name, someone else's server: not OpenAI's price
+    return _cost(PRICES, model, usage)
+
+
+def make(options: ProviderOptions) -> OpenAIProvider:
+    """The registry's factory."""
+    return OpenAIProvider(
+        model=options.model,
+        base_url=options.base_url,
+        api_key=options.api_key,
+        max_tokens=options.max_tokens or 16_000,
+        timeout=options.timeout or 300.0,
+        no_input=options.no_input,
+        **options.extra,
+    )
+
+
+def function_tools(strict: bool) -> list[dict[str, Any]]:
+    schema = dsl_input_schema()
+    strict_form = strict_schema(schema) if strict else None
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": SCHEMA_TOOL,
+                "description": SCHEMA_TOOL_DESCRIPTION,
+                "parameters": strict_form or schema,
+                **({"strict": True} if strict_form else {}),
+            },
+        },
+        {
+            "type": "function",
+            "function": {
+                "name": QUESTION_TOOL,
+                "description": QUESTION_TOOL_DESCRIPTION,
+                "parameters": QUESTION_SCHEMA,
+            },
+        },
+    ]
+
+
+class OpenAIProvider(ToolUseProvider):
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        max_tokens: int = 16_000,
+        timeout: float = 300.0,
+        retry: RetryPolicy | None = None,
+        prompts: Prompts | None = None,
+        no_input: bool = False,
+        strict: bool | None = None,
+        http_client: Any = None,
+    ) -> None:
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
+        self.official = self.base_url == OPENAI_URL
+        api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        if not api_key:
+            if self.official:
+                raise ProviderError(
+                    "the openai provider needs an API key for OpenAI: set OPENAI_API_KEY, "
+                    "or give --base-url of a local server (e.g. http://localhost:11434/v1 "
+                    "for Ollama), or use --provider offline"
+                )
+            api_key = "local-server-needs-no-key"
+        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+        self.max_tokens = max_tokens
+        self.max_tokens_ceiling = max(64_000, max_tokens)
+        self.timeout = timeout
+        self.no_input = no_input
+        self.retry = retry or RetryPolicy()
+        self.prompts = prompts or load_prompts()
+        self.requests = 0
+        # Strict function calling where the API is known to support it.
+        self.strict = self.official if strict is None else strict
+        self.client = openai.OpenAI(
+            api_key=api_key,
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=timeout,
+            http_client=http_client,
+        )
+        self._system = self.prompts.system()
+
+    def cost_estimate(self, usage: Usage) -> float | None:
+        return cost_estimate(self.model, usage, self.base_url)
+
+    # ------------------------------------------------------------------ request
+
+    def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
+        budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
+        if budget.force_schema:
+            tool_choice: Any = {"type": "function", "function": {"name": SCHEMA_TOOL}}
+        else:
+            tool_choice = "required"
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": self.messages(conversation),
+            "tools": function_tools(self.strict),
+            "tool_choice": tool_choice,
+            "parallel_tool_calls": False,
+        }
+        # OpenAI's newer models take max_completion_tokens; compatible servers max_tokens.
+        body["max_completion_tokens" if self.official else "max_tokens"] = budget.max_tokens
+        return body
+
+    def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": self._system},
+            {"role": "user", "content": self.prompts.first_message(conversation)},
+        ]
+        for exchange in conversation.exchanges:
+            messages.append(_assistant_message(exchange.reply))
+            if exchange.feedback is not None:
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": exchange.feedback.call_id or exchange.reply.call_id,
+                        "content": exchange.feedback.text,
+                    }
+                )
+        return messages
+
+    # ------------------------------------------------------------------ one call
+
+    def complete(self, conversation: Conversation, budget: Budget) -> Completion:
+        body = self.request(conversation, budget)
+        try:
+            completion = self._call(body, stream=budget.stream)
+        except _StrictRejected:
+            self.strict = False  # the server does not take our strict schema: once is enough
+            body = self.request(conversation, budget)
+            completion = self._call(body, stream=budget.stream)
+        usage = _usage(completion.usage)
+        if not completion.choices:
+            return Completion("text", usage, text="(no choices in the answer)")
+        choice = completion.choices[0]
+        message = choice.message
+        calls = [c for c in message.tool_calls or [] if getattr(c, "function", None)]
+        text = message.content or ""
+        if choice.finish_reason == "length":
+            stop = "max_tokens"
+        elif getattr(message, "refusal", None) or choice.finish_reason == "content_filter":
+            stop, text = "refusal", message.refusal or text
+        else:
+            stop = "tool" if calls else "text"
+        if not calls:
+            return Completion(stop, usage, text=text)  # type: ignore[arg-type]
+        call = calls[0]
+        arguments: Any = call.function.arguments
+        if body["tools"][0]["function"].get("strict") and call.function.name == SCHEMA_TOOL:
+            parsed = parse_tool_input(arguments)
+            arguments = arguments if parsed is None else from_strict(parsed)
+        return Completion(
+            stop,  # type: ignore[arg-type]
+            usage,
+            tool_name=call.function.name,
+            tool_input=arguments,
+            call_id=call.id,
+            text=text,
+        )
+
+    def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
+        # Function arguments go back as a JSON string of the object we parsed.
+        return {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": completion.call_id or "call",
+                    "type": "function",
+                    "function": {"name": completion.tool_name, "arguments": json.dumps(data)},
+                }
+            ],
+        }
+
+    # ------------------------------------------------------------------ HTTP + retries
+
+    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
+        attempts = Attempts()
+        where = self.base_url
+
+        def once() -> Any:
+            self.requests += 1
+            if not stream:
+                return self.client.chat.completions.create(**body)
+            from openai.lib.streaming.chat import ChatCompletionStreamState
+
+            state: Any = ChatCompletionStreamState()
+            chunks = self.client.chat.completions.create(
+                **body, stream=True, stream_options={"include_usage": True}
+            )
+            for chunk in chunks:
+                state.handle_chunk(chunk)
+            return state.get_final_completion()
+
+        try:
+            return call_with_retries(
+                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
+            )
+        except openai.AuthenticationError as exc:
+            raise ProviderError(
+                f"the server at {where} rejected the API key (401): {_api_message(exc)}; "
+                f"check OPENAI_API_KEY, {OFFLINE_HINT}"
+            ) from None
+        except openai.PermissionDeniedError as exc:
+            raise ProviderError(
+                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
+            ) from None
+        except openai.NotFoundError as exc:
+            raise ProviderError(
+                f"not found (404) at {where}: {_api_message(exc)}; check --model "
+                f"({self.model}) and --base-url (a local server's URL usually ends in /v1)"
+            ) from None
+        except openai.APIStatusError as exc:
+            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
+                raise _StrictRejected() from None
+            asked = retry_after(exc)
+            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
+            raise ProviderFailure(
+                f"the API at {where} failed: {status_cause(exc.status_code)} after "
+                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s: "
+                f"{_api_message(exc)}{hint}"
+            ) from None
+        except openai.APITimeoutError:
+            raise ProviderFailure(
+                f"the API at {where} timed out: no answer within --timeout {self.timeout:g}s, "
+                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s; raise --timeout "
+                "(local models can be slow) or ask for a smaller dataset"
+            ) from None
+        except openai.APIConnectionError as exc:
+            inner = exc.__cause__ or exc.__context__
+            raise ProviderFailure(
+                f"could not reach the API at {where}: connection error "
+                f"({type(inner).__name__ if inner else 'unknown'}) after {attempts.tries} "
+                f"attempt(s) in {attempts.seconds:.1f}s; is the server running? "
+                f"Check --base-url, {OFFLINE_HINT}"
+            ) from None
+
+
+class _StrictRejected(Exception):
+    """The server refused the strict tool schema (400): retry without strict."""
+
+
+def wait_seconds(seconds: float) -> None:
+    """The real sleep between retries; a module attribute so tests can make it instant."""
+    time.sleep(seconds)
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return False
+
+
+def _api_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+    return str(exc.message)
+
+
+def _usage(raw: Any) -> Usage:
+    if raw is None:  # some local servers send no usage
+        return Usage()
+    details = getattr(raw, "prompt_tokens_details", None)
+    cached = (getattr(details, "cached_tokens", None) or 0) if details else 0
+    return Usage(
+        input_tokens=max((raw.prompt_tokens or 0) - cached, 0),
+        output_tokens=raw.completion_tokens or 0,
+        cache_read_input_tokens=cached,
+    )
+
+
+def _assistant_message(reply: Reply) -> dict[str, Any]:
+    if isinstance(reply.raw, dict):
+        return reply.raw
+    name, data = question_from_reply(reply)
+    return {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": reply.call_id or "call",
+                "type": "function",
+                "function": {"name": name, "arguments": json.dumps(data)},
+            }
+        ],
+    }

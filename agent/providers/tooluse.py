@@ -1,0 +1,188 @@
+"""What every tool-calling LLM provider shares: the two tools and recovery from model-side failures.
+
+A provider module maps one API (Messages, Chat Completions) onto `complete()`:
+one request, one `Completion`. `ToolUseProvider.next()` owns what happens when
+the model does not answer with a usable tool call, the same for every API:
+
+- a reply cut at max_tokens is asked again, streamed, with twice the budget
+  (up to the model's ceiling);
+- a text-only reply or a refusal is asked again once with the schema tool forced;
+- a tool input sent as a JSON string is parsed, and echoed back as an object;
+- every call's usage is counted, the failed ones too;
+- what still fails raises `ProviderFailure` with the cause in words (exit 1).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from datagen.agent.providers.base import (
+    Conversation,
+    ProviderFailure,
+    Question,
+    Reply,
+    Usage,
+    parse_tool_input,
+)
+from datagen.engine import dsl
+
+SCHEMA_TOOL = "write_schema"
+QUESTION_TOOL = "ask_clarification"
+
+SCHEMA_TOOL_DESCRIPTION = (
+    "Write the complete datagen DSL schema for the dataset (never a fragment). "
+    "datagen checks it, dry-runs it and scores it; problems come back as an error "
+    "tool result with JSON paths to fix."
+)
+QUESTION_TOOL_DESCRIPTION = (
+    "Ask the user one short clarification question, only when the answer changes the "
+    "schema's structure or scale. Always give the default you would choose yourself; "
+    "it is taken when nobody can answer."
+)
+QUESTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "question": {"type": "string", "description": "one short sentence"},
+        "default": {"type": "string", "description": "the answer used if none is given"},
+        "options": {"type": "array", "items": {"type": "string"}, "maxItems": 4},
+    },
+    "required": ["question", "default"],
+    "additionalProperties": False,
+}
+
+
+@cache
+def _dsl_schema() -> dict[str, Any]:
+    return dsl.json_schema()
+
+
+def dsl_input_schema() -> dict[str, Any]:
+    """The DSL's JSON Schema as a tool input schema (generated from the models)."""
+    schema = copy.deepcopy(_dsl_schema())
+    schema.pop("$schema", None)
+    return schema
+
+
+Stop = Literal["tool", "max_tokens", "text", "refusal"]
+
+
+@dataclass
+class Completion:
+    """One API answer, mapped: the first tool call (if any) and why the model stopped."""
+
+    stop: Stop
+    usage: Usage
+    tool_name: str | None = None
+    tool_input: Any = None
+    call_id: str | None = None
+    text: str = ""
+    raw: Any = None  # the assistant turn as the API wants it back
+
+
+@dataclass
+class Budget:
+    """The output budget of one request, raised after a truncated reply."""
+
+    max_tokens: int
+    stream: bool = False
+    force_schema: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class ToolUseProvider:
+    """Base of the LLM providers: subclasses implement `complete` and `echo`."""
+
+    name = "llm"
+    model: str | None = None
+    max_tokens: int = 16_000
+    # The largest budget a truncated reply is retried with.
+    max_tokens_ceiling: int = 64_000
+    no_input: bool = False
+    requests: int = 0
+
+    prompts: Any = None
+
+    def complete(self, conversation: Conversation, budget: Budget) -> Completion:
+        raise NotImplementedError
+
+    def prompt_size(self) -> dict[str, Any]:
+        """The system prompt's size, for the transcript."""
+        return dict(self.prompts.system_size()) if self.prompts is not None else {}
+
+    def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
+        """The assistant turn to replay, with the tool input as the object we parsed."""
+        return completion.raw
+
+    def must_write(self, conversation: Conversation) -> bool:
+        """Force the schema tool (no question, no prose)?"""
+        return self.no_input or conversation.questions_left <= 0 or conversation.has_draft
+
+    def next(self, conversation: Conversation) -> Reply:
+        spent = Usage()
+        budget = Budget(self.max_tokens, force_schema=self.must_write(conversation))
+        reasked = truncated = False
+        while True:
+            completion = self.complete(conversation, budget)
+            spent.add(completion.usage)
+            if completion.stop == "max_tokens" and completion.tool_name != QUESTION_TOOL:
+                if truncated or budget.max_tokens >= self.max_tokens_ceiling:
+                    raise ProviderFailure(
+                        f"the model's reply was cut off at max_tokens={budget.max_tokens}"
+                        + (" even after a retry with a larger budget" if truncated else "")
+                        + "; raise --max-tokens or ask for fewer tables",
+                        spent,
+                    )
+                truncated = True
+                budget = Budget(
+                    min(budget.max_tokens * 2, self.max_tokens_ceiling),
+                    stream=True,
+                    force_schema=True,
+                )
+                continue
+            data = parse_tool_input(completion.tool_input) if completion.tool_name else None
+            if data is None:
+                what = _what_went_wrong(completion)
+                if reasked:
+                    raise ProviderFailure(
+                        f"the model {what}, twice (the second time with the {SCHEMA_TOOL} tool "
+                        "forced); nothing to check",
+                        spent,
+                        refusal=completion.stop == "refusal",
+                    )
+                reasked = True
+                budget = Budget(budget.max_tokens, budget.stream, force_schema=True)
+                continue
+            raw = self.echo(completion, data)
+            if completion.tool_name == QUESTION_TOOL:
+                question = Question(
+                    text=str(data.get("question", "")).strip(),
+                    default=str(data.get("default", "")).strip() or "use your best judgement",
+                    options=[str(o) for o in data.get("options") or []],
+                )
+                return Reply(
+                    "question", question=question, usage=spent, call_id=completion.call_id, raw=raw
+                )
+            return Reply("schema", schema=data, usage=spent, call_id=completion.call_id, raw=raw)
+
+
+def _what_went_wrong(completion: Completion) -> str:
+    if completion.stop == "refusal":
+        return "refused to answer (stop_reason=refusal)"
+    if completion.tool_name:
+        return f"sent a `{completion.tool_name}` input that is not a JSON object"
+    text = " ".join(completion.text.split())
+    quoted = f": {text[:120]!r}" if text else ""
+    return f"answered in text without calling a tool{quoted}"
+
+
+def question_from_reply(reply: Reply) -> tuple[str, dict[str, Any]]:
+    """The tool call behind a reply made elsewhere (a replayed transcript)."""
+    if reply.kind == "question" and reply.question is not None:
+        data: dict[str, Any] = {"question": reply.question.text, "default": reply.question.default}
+        if reply.question.options:
+            data["options"] = reply.question.options
+        return QUESTION_TOOL, data
+    return SCHEMA_TOOL, reply.schema or {}

@@ -1,0 +1,328 @@
+"""Semantic guards: schemas that are valid but cannot mean what their author wanted.
+
+Each guard is a check function `fn(dataset) -> Iterable[Problem]` registered in
+the preflight (after the built-in checks). An error carries its fix in `expected`; a warning
+(`severity="warning"`) does not block a run but reaches the authoring agent's
+repair turn. Guards read the generators' declared ranges and shapes; where a
+distribution's shape matters they draw a fixed sample (seeded, vectorized).
+
+- constant columns (one choice, one value, a clamp of width 0);
+- columns piled at a clamp (lognormal `mean: 50` is e^50: every value is the clamp);
+- timestamps pushed outside the timeframe by an inequality with a later window;
+- inequalities the generators' ranges make impossible;
+- targets the generators cannot meet (weekend share, mean).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from datagen.engine import dsl
+from datagen.engine.errors import Problem
+
+SAMPLE = 20_000
+PILED = 0.5  # share of a column at its clamp bounds that makes the clamp the value
+PILED_WARN = 0.2
+DURATION_FUNCTIONS = ("add_days", "add_hours", "add_minutes")
+
+
+def warning(path: str, message: str, expected: str | None = None) -> Problem:
+    return Problem(path, message, expected, severity="warning")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _columns(dataset: dsl.Dataset) -> Iterator[tuple[int, int, dsl.Node, dsl.Column, str]]:
+    for n, node in enumerate(dataset.nodes):
+        for c, col in enumerate(node.columns):
+            yield n, c, node, col, f"nodes[{n}].columns[{c}]"
+
+
+def _resolve(dataset: dsl.Dataset, ref: str) -> tuple[dsl.Node, dsl.Column] | None:
+    table, _, column = ref.partition(".")
+    node = dataset.node(table)
+    col = node.column(column) if node is not None else None
+    return (node, col) if node is not None and col is not None else None
+
+
+def _timeframe(dataset: dsl.Dataset) -> tuple[Any, Any] | None:
+    if dataset.timeframe is None:
+        return None
+    return dsl.parse_instant(dataset.timeframe.start), dsl.parse_instant(dataset.timeframe.end)
+
+
+def _window(dataset: dsl.Dataset, col: dsl.Column) -> tuple[Any, Any] | None:
+    """The instants a datetime_series column (without modifiers) can take."""
+    spec = dsl.generator_spec(col.generator)
+    if not isinstance(spec, dsl.DatetimeSeriesSpec) or col.modifiers:
+        return None
+    if spec.within == "timeframe":
+        return _timeframe(dataset)
+    return dsl.parse_instant(spec.within.start), dsl.parse_instant(spec.within.end)
+
+
+@lru_cache(maxsize=512)
+def _sample(kind: str, params: tuple[tuple[str, float], ...]) -> np.ndarray:
+    p = dict(params)
+    rng = np.random.default_rng(20_240_101)
+    with np.errstate(all="ignore"):
+        match kind:
+            case "normal":
+                return rng.normal(p["mean"], p["std"], SAMPLE)
+            case "lognormal":
+                return rng.lognormal(p["mean"], p["sigma"], SAMPLE)
+            case "uniform":
+                return rng.uniform(p["low"], p["high"], SAMPLE)
+            case "poisson":
+                return rng.poisson(p["lam"], SAMPLE).astype(np.float64)
+            case "exponential":
+                return rng.exponential(p["scale"], SAMPLE)
+            case "beta":
+                return rng.beta(p["a"], p["b"], SAMPLE)
+            case "gamma":
+                return rng.gamma(p["shape"], p["scale"], SAMPLE)
+    raise ValueError(kind)
+
+
+def _distribution_sample(spec: dsl.DistributionSpec) -> np.ndarray | None:
+    try:
+        params = tuple(sorted((k, spec.param(k)) for k in dsl.DISTRIBUTION_PARAMS[spec.type]))
+        raw = _sample(spec.type, params)
+    except (ValueError, OverflowError, AssertionError):
+        return None
+    return raw
+
+
+def _numeric_range(col: dsl.Column) -> tuple[float, float] | None:
+    """The smallest and largest value a numeric column (without modifiers) can take."""
+    if col.modifiers or col.type not in ("int", "float"):
+        return None
+    spec = dsl.generator_spec(col.generator)
+    if isinstance(spec, dsl.DistributionSpec):
+        if spec.clamp is not None:
+            return float(spec.clamp[0]), float(spec.clamp[1])
+        if spec.type == "uniform":
+            return spec.param("low"), spec.param("high")
+        if spec.type == "beta":
+            return 0.0, 1.0
+        return None
+    values = None
+    if isinstance(spec, dsl.ChoiceSpec) and spec.choices is not None:
+        values = spec.choices
+    if isinstance(spec, dsl.EnumListSpec):
+        values = spec.values
+    numbers = [
+        float(v) for v in values or [] if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    if values and len(numbers) == len(values):
+        return min(numbers), max(numbers)
+    return None
+
+
+def _day(instant: Any) -> str:
+    return str(np.datetime_as_string(instant, unit="D"))
+
+
+# --------------------------------------------------------------------------- guards
+
+
+def constant_columns(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """A column that can take one value only is usually a mistake (or belongs in metadata)."""
+    for _n, _c, node, col, cpath in _columns(dataset):
+        if node.kind == "vocab" or col.name == node.pk:
+            continue
+        spec = dsl.generator_spec(col.generator)
+        value = None
+        if isinstance(spec, dsl.ChoiceSpec) and spec.choices is not None:
+            weights = spec.weights or [1.0] * len(spec.choices)
+            live = [c for c, w in zip(spec.choices, weights, strict=False) if w > 0]
+            if len(set(map(str, live))) == 1:
+                value = live[0]
+            where = f"{cpath}.generator.choice"
+        elif isinstance(spec, dsl.EnumListSpec) and len(set(map(str, spec.values))) == 1:
+            value, where = spec.values[0], f"{cpath}.generator.enum_list.values"
+        elif (
+            isinstance(spec, dsl.DistributionSpec) and spec.clamp and spec.clamp[0] == spec.clamp[1]
+        ):
+            value, where = spec.clamp[0], f"{cpath}.generator.distribution.clamp"
+        if value is not None:
+            yield warning(
+                where,
+                f"`{node.id}.{col.name}` is the constant {value!r} in every row",
+                expected="several values (more choices, non-zero weights), or drop the column",
+            )
+
+
+def piled_at_clamp(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """Most draws of a distribution fall outside its clamp: the column is the clamp's bound."""
+    for _n, _c, node, col, cpath in _columns(dataset):
+        spec = dsl.generator_spec(col.generator)
+        if not isinstance(spec, dsl.DistributionSpec) or spec.clamp is None:
+            continue
+        sample = _distribution_sample(spec)
+        if sample is None:
+            continue
+        low, high = spec.clamp
+        with np.errstate(invalid="ignore"):
+            below = float(np.mean(sample < low))
+            above = float(np.mean(~(sample <= high)))  # inf and nan pile at the top too
+        share = below + above
+        if share < PILED_WARN:
+            continue
+        bound = high if above >= below else low
+        median = float(np.median(sample)) if np.isfinite(np.median(sample)) else float("inf")
+        fix = "parameters whose bulk lies inside the clamp"
+        if spec.type == "lognormal":
+            target = float(np.sqrt(max(low, 1e-9) * high)) if low > 0 else high / 10
+            fix = (
+                f"lognormal `mean` is in log space (the median is e^mean = {median:.3g}): "
+                f"for a median near {target:.3g} use mean = ln({target:.3g}) = {np.log(target):.2f}"
+            )
+        message = (
+            f"{share:.0%} of `{node.id}.{col.name}` falls outside clamp [{low:g}, {high:g}] "
+            f"and piles at {bound:g}"
+        )
+        path = f"{cpath}.generator.distribution"
+        if share >= PILED:
+            yield Problem(path + ".params", message, expected=fix)
+        else:
+            yield warning(path + ".params", message, expected=fix)
+
+
+def _inequality_sides(
+    dataset: dsl.Dataset, rule: dsl.Inequality
+) -> tuple[tuple[dsl.Node, dsl.Column], tuple[dsl.Node, dsl.Column]] | None:
+    left, right = _resolve(dataset, rule.left), _resolve(dataset, rule.right)
+    return (left, right) if left and right else None
+
+
+def impossible_inequalities(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """`left op right` that no pair of values from the two generators can satisfy."""
+    for i, rule in enumerate(dataset.constraints.inequalities):
+        sides = _inequality_sides(dataset, rule)
+        if sides is None:
+            continue
+        (_ln, lcol), (_rn, rcol) = sides
+        if lcol.type in ("datetime", "date") and rcol.type in ("datetime", "date"):
+            lrange, rrange = _window(dataset, lcol), _window(dataset, rcol)
+            show: Callable[[Any], str] = _day
+        else:
+            lrange, rrange = _numeric_range(lcol), _numeric_range(rcol)
+            show = "{:g}".format
+        if lrange is None or rrange is None:
+            continue
+        (llo, lhi), (rlo, rhi) = lrange, rrange
+        if rule.op in (">", ">="):
+            never = lhi < rlo or (rule.op == ">" and lhi <= rlo)
+            fix = f"ranges that overlap: `{rule.left}` reaching above {show(rlo)}"
+        else:
+            never = llo > rhi or (rule.op == "<" and llo >= rhi)
+            fix = f"ranges that overlap: `{rule.left}` reaching below {show(rhi)}"
+        if never:
+            yield Problem(
+                f"constraints.inequalities[{i}]",
+                f"`{rule.left} {rule.op} {rule.right}` can never hold: `{rule.left}` lies in "
+                f"[{show(llo)}, {show(lhi)}] and `{rule.right}` in [{show(rlo)}, {show(rhi)}]",
+                expected=fix,
+            )
+
+
+def pushed_outside_timeframe(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """`later >= earlier` where the earlier side's window ends after the later side's:
+    the rows it moves land past the later column's window (outside the timeframe)."""
+    for i, rule in enumerate(dataset.constraints.inequalities):
+        sides = _inequality_sides(dataset, rule)
+        if sides is None:
+            continue
+        (_, lcol), (_, rcol) = sides
+        if rule.op in (">", ">="):
+            later, earlier, later_ref, earlier_ref = lcol, rcol, rule.left, rule.right
+        else:
+            later, earlier, later_ref, earlier_ref = rcol, lcol, rule.right, rule.left
+        lw, ew = _window(dataset, later), _window(dataset, earlier)
+        if lw is None or ew is None:
+            continue
+        (_ls, lend), (estart, eend) = lw, ew
+        if eend <= lend or estart >= lend:
+            continue  # fits, or impossible (reported by impossible_inequalities)
+        share = float((eend - lend) / (eend - estart))
+        yield warning(
+            f"constraints.inequalities[{i}]",
+            f"`{earlier_ref}` runs until {_day(eend)}, after the last `{later_ref}` "
+            f"({_day(lend)}): about {share:.0%} of the rows of `{later_ref}` would be "
+            "pushed outside their window to satisfy the inequality",
+            expected=f"`{earlier_ref}` ending by {_day(lend)} (e.g. its own window's end), "
+            "well before the later column's",
+        )
+
+
+def _expected_weekend_share(col: dsl.Column) -> float | None:
+    spec = dsl.generator_spec(col.generator)
+    if not isinstance(spec, dsl.DatetimeSeriesSpec) or col.modifiers:
+        return None
+    dow = next((p for p in spec.pattern if p.dimension == "dow"), None)
+    weights = dow.weights if dow is not None else [1.0] * 7
+    return float(sum(weights[5:7]) / sum(weights))
+
+
+def unreachable_targets(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """A target outside what its column's generator produces (a failed check every run)."""
+    margin = 0.05
+    for i, target in enumerate(dataset.targets.weekend_share):
+        node = dataset.node(target.table)
+        col = node.column(target.column) if node is not None else None
+        share = _expected_weekend_share(col) if col is not None else None
+        if share is None or target.min - margin <= share <= target.max + margin:
+            continue
+        yield Problem(
+            f"targets.weekend_share[{i}]",
+            f"weekend share target [{target.min:g}, {target.max:g}] but the generator of "
+            f"`{target.table}.{target.column}` gives about {share:.2f}",
+            expected="a dow pattern whose Sat+Sun weights are that share of the total "
+            f"(e.g. [1, 1, 1, 1, 1, {_weekend_weight(target.min, target.max)}, "
+            f"{_weekend_weight(target.min, target.max)}]), or a target around {share:.2f}",
+        )
+    for i, target in enumerate(dataset.targets.mean_in_range):
+        node = dataset.node(target.table)
+        col = node.column(target.column) if node is not None else None
+        if col is None or col.modifiers:
+            continue
+        spec = dsl.generator_spec(col.generator)
+        if not isinstance(spec, dsl.DistributionSpec):
+            continue
+        sample = _distribution_sample(spec)
+        if sample is None:
+            continue
+        if spec.clamp is not None:
+            sample = np.clip(sample, *spec.clamp)
+        mean = float(np.mean(sample))
+        width = max(target.max - target.min, abs(target.max) * 0.01, 1e-9)
+        if target.min - 0.1 * width <= mean <= target.max + 0.1 * width:
+            continue
+        yield Problem(
+            f"targets.mean_in_range[{i}]",
+            f"mean target [{target.min:g}, {target.max:g}] but the generator of "
+            f"`{target.table}.{target.column}` gives a mean of about {mean:.4g}",
+            expected="distribution parameters with a mean inside the target (lognormal: "
+            "mean = ln(target) - sigma^2/2), or a target around the generator's mean",
+        )
+
+
+def _weekend_weight(low: float, high: float) -> str:
+    share = min(max((low + high) / 2, 0.01), 0.99)
+    # Five weekdays at 1: each weekend day w with 2w / (5 + 2w) = share.
+    return f"{5 * share / (2 * (1 - share)):.2g}"
+
+
+GUARDS = (
+    constant_columns,
+    piled_at_clamp,
+    impossible_inequalities,
+    pushed_outside_timeframe,
+    unreachable_targets,
+)

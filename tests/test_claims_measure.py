@@ -1,0 +1,276 @@
+"""The claim measures of engine/validate/claims.py on hand-made tables with known answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from datagen.engine import dsl
+from datagen.engine.validate.claims import MEASURES, binding_problems, measure_claim
+from datagen.engine.validate.context import Context
+from datagen.engine.validate.source import ArrowSource
+
+SCHEMA: dict[str, Any] = {
+    "version": "1.0",
+    "timeframe": {"start": "2024-01-01", "end": "2025-01-01"},
+    "nodes": [
+        {
+            "id": "patient",
+            "kind": "entity",
+            "rows": 4,
+            "pk": "patient_id",
+            "columns": [
+                {"name": "patient_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "registered_at",
+                    "type": "datetime",
+                    "generator": {"datetime_series": {"within": "timeframe"}},
+                },
+                {
+                    "name": "city",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["Madrid", "Barcelona"]}},
+                },
+            ],
+        },
+        {
+            "id": "visit",
+            "kind": "fact",
+            "pk": "visit_id",
+            "parents": ["patient"],
+            "fanout": {"distribution": "uniform", "min": 0, "max": 5},
+            "columns": [
+                {"name": "visit_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "patient_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "patient.patient_id"}},
+                },
+                {
+                    "name": "arrived_at",
+                    "type": "datetime",
+                    "generator": {"datetime_series": {"within": "timeframe"}},
+                },
+                {
+                    "name": "left_at",
+                    "type": "datetime",
+                    "generator": {"datetime_series": {"within": "timeframe"}},
+                },
+                {
+                    "name": "status",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["done", "no_show"]}},
+                },
+                {
+                    "name": "fee",
+                    "type": "float",
+                    "generator": {"distribution": {"type": "uniform"}},
+                },
+            ],
+        },
+    ],
+}
+
+T = dt.datetime
+# 10 visits: patient 1 has 6, patient 2 has 3, patient 3 has 1, patient 4 none
+VISIT = pa.table(
+    {
+        "visit_id": list(range(1, 11)),
+        "patient_id": [1, 1, 1, 1, 1, 1, 2, 2, 2, 3],
+        "arrived_at": [T(2024, 7, d, 9 if d % 2 else 20) for d in range(1, 11)],
+        "left_at": [
+            T(2024, 7, d, 9 if d % 2 else 20) + dt.timedelta(hours=2) for d in range(1, 11)
+        ],
+        "status": ["done"] * 8 + ["no_show"] * 2,
+        "fee": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0],
+    }
+)
+PATIENT = pa.table(
+    {
+        "patient_id": [1, 2, 3, 4],
+        # patient 4 registered after its (no) visits; patient 3 after its visit on July 10
+        "registered_at": [T(2024, 1, 1), T(2024, 2, 1), T(2024, 8, 1), T(2024, 9, 1)],
+        "city": ["Madrid", "barcelona", "Madrid", "Paris"],
+    }
+)
+
+
+def context() -> Context:
+    dataset = dsl.Dataset.model_validate(SCHEMA)
+    sources = {"visit": ArrowSource("visit", VISIT), "patient": ArrowSource("patient", PATIENT)}
+    return Context(dataset, sources)
+
+
+def claim(binding: dict[str, Any], **expected: Any) -> dsl.Claim:
+    return dsl.Claim(
+        id="c1",
+        text="a phrase",
+        kind="rate",
+        expected=dsl.ClaimExpected(**expected),
+        bound_to=dsl.ClaimBinding.model_validate(binding),
+        status="bound",
+    )
+
+
+def result(binding: dict[str, Any], **expected: Any) -> tuple[str, Any]:
+    found = measure_claim(context(), claim(binding, **expected))
+    return found.status, found.measured
+
+
+def test_rows_exact_and_off() -> None:
+    assert result({"measure": "rows", "table": "visit"}, value=10) == ("honoured", 10)
+    assert result({"measure": "rows", "table": "visit"}, value=40, tolerance=1)[0] == (
+        "not_honoured"
+    )
+
+
+def test_share_with_where_and_of() -> None:
+    status, measured = result(
+        {"measure": "share", "table": "visit", "where": "status == 'no_show'"},
+        value=0.2,
+        tolerance=0.01,
+    )
+    assert (status, measured) == ("honoured", 0.2)
+    # among expensive visits (fee > 50: 5 rows) two are no-shows
+    _, among = result(
+        {"measure": "share", "table": "visit", "where": "status == 'no_show'", "of": "fee > 50"},
+        value=0.4,
+    )
+    assert among == 0.4
+
+
+def test_share_three_times_off_is_not_honoured_even_on_few_rows() -> None:
+    status, _ = result(
+        {"measure": "share", "table": "visit", "where": "status == 'no_show'"},
+        value=0.9,
+        tolerance=0.02,
+    )
+    assert status == "not_honoured"
+
+
+def test_mean_and_range() -> None:
+    assert result({"measure": "mean", "table": "visit", "column": "fee"}, value=55, tolerance=1)[
+        1
+    ] == pytest.approx(55.0)
+    status, measured = result(
+        {"measure": "range", "table": "visit", "column": "fee"}, min=10, max=100
+    )
+    assert (status, measured) == ("honoured", {"min": 10.0, "max": 100.0})
+    assert result({"measure": "range", "table": "visit", "column": "fee"}, min=20, max=100)[0] == (
+        "not_honoured"
+    )
+
+
+def test_window_needs_inside_and_coverage() -> None:
+    binding = {"measure": "window", "table": "visit", "column": "arrived_at"}
+    assert result(binding, min="2024-07-01", max="2024-07-12")[0] == "honoured"
+    # inside Q3 but covering ten days of it
+    assert result(binding, min="2024-07-01", max="2024-10-01")[0] == "not_honoured"
+    assert result(binding, min="2024-07-02", max="2024-07-12")[0] == "not_honoured"
+
+
+def test_grain_is_the_median_step() -> None:
+    binding = {"measure": "grain", "table": "visit", "column": "arrived_at"}
+    # steps alternate 35 h and 13 h (day 1 09:00 -> day 2 20:00 -> day 3 09:00 ...), five
+    # of 35 h among nine: the median is 35 h
+    assert result(binding, value=35 * 3600) == ("honoured", 35 * 3600.0)
+    assert result(binding, value=86400)[0] == "not_honoured"
+    # per series: patient 2's visits (days 7, 8, 9) are 35 h and 13 h apart
+    by = {**binding, "by": "patient_id"}
+    assert result(by, value=35 * 3600)[1] == 35 * 3600.0
+
+
+def test_time_share_and_lift() -> None:
+    binding = {
+        "measure": "time_share",
+        "table": "visit",
+        "column": "arrived_at",
+        "hours": [20, 21],
+    }
+    status, measured = result(binding, min=2.0, unit="lift")
+    # half the rows in 2 of the 24 hours; the data spans July 1 09:00 to July 10 20:00 (227 h)
+    assert measured["share"] == 0.5
+    assert measured["lift"] == pytest.approx(0.5 / (18 / 227), rel=1e-3)
+    assert status == "honoured"
+    # ten rows leave a wide sampling allowance, but not this wide
+    assert result(binding, min=20.0, unit="lift")[0] == "not_honoured"
+    holiday = {**binding, "hours": None, "dates": [{"start": "2024-07-04", "end": "2024-07-05"}]}
+    status, measured = result(holiday, value=0.1, tolerance=0.01)
+    assert (status, measured["share"]) == ("honoured", 0.1)
+
+
+def test_order_through_the_foreign_key() -> None:
+    binding = {"measure": "order", "table": "visit", "first": "patient.registered_at",
+               "then": "arrived_at"}  # fmt: skip
+    status, measured = result(binding)
+    assert measured == 0.9  # patient 3 registered after its visit
+    assert status == "not_honoured"
+    explicit = {**binding, "first": "patient_id->patient.registered_at"}
+    assert result(explicit)[1] == 0.9
+    assert result({**binding, "first": "arrived_at", "then": "left_at"}) == ("honoured", 1.0)
+
+
+def test_duration_in_hours() -> None:
+    binding = {"measure": "duration", "table": "visit", "start": "arrived_at", "end": "left_at",
+               "unit": "h"}  # fmt: skip
+    assert result(binding, value=2) == ("honoured", 2.0)
+    assert result(binding, value=24)[0] == "not_honoured"
+
+
+def test_distinct_values_in_top_share_fanout() -> None:
+    assert result({"measure": "distinct", "table": "visit", "column": "status"}, value=2)[1] == 2
+    places = {"measure": "values_in", "table": "patient", "column": "city",
+              "values": ["Madrid", "Barcelona"]}  # fmt: skip
+    status, measured = result(places)
+    assert measured == 0.75 and status == "not_honoured"  # Paris
+    status, measured = result({**places, "values": ["Madrid", "Barcelona", "Paris", "Rome"]})
+    assert measured == 1.0 and status == "not_honoured"  # Rome never appears
+    # the top 25% of patients (1 of 4) hold 6 of 10 visits
+    top = {"measure": "top_share", "table": "visit", "column": "patient_id", "top": 0.25}
+    assert result(top, min=0.5) == ("honoured", 0.6)
+    fanout = {"measure": "fanout", "table": "visit"}
+    status, measured = result(fanout, min=0, max=5)
+    assert measured == {"min": 0, "mean": 2.5, "max": 6}
+    assert status == "not_honoured"
+
+
+def test_rows_per_period() -> None:
+    binding = {"measure": "rows_per", "table": "visit", "column": "arrived_at", "per": "day"}
+    status, measured = result(binding, value=1.1, tolerance=0.05)
+    assert measured == pytest.approx(10 / 9) and status == "honoured"
+
+
+def test_bad_bindings_are_named() -> None:
+    dataset = dsl.Dataset.model_validate(SCHEMA)
+    assert (
+        "unknown measure `shares`"
+        in binding_problems(
+            dataset, dsl.ClaimBinding.model_validate({"measure": "shares", "table": "visit"})
+        )[0]
+    )
+    problems = binding_problems(
+        dataset,
+        dsl.ClaimBinding.model_validate(
+            {"measure": "share", "table": "visit", "where": "state == 'x'"}
+        ),
+    )
+    assert problems and "state" in problems[0]
+    status, _ = result({"measure": "mean", "table": "visit", "column": "missing"}, value=1)
+    assert status == "unmeasurable"
+
+
+def test_not_modelled_claim_is_reported_so() -> None:
+    found = measure_claim(
+        context(),
+        dsl.Claim(id="c1", text="5 GB", kind="size", status="not_modelled", reason="bytes"),
+    )
+    assert found.status == "not_modelled"
+
+
+def test_every_measure_describes_itself() -> None:
+    assert {"rows", "share", "mean", "range", "window", "grain", "time_share", "order",
+            "duration", "distinct", "values_in", "top_share", "fanout"} <= set(MEASURES)  # fmt: skip
+    assert all(m.description and m.args for m in MEASURES.values())

@@ -1,0 +1,146 @@
+"""`datagen import` round trips into a real PostgreSQL (the server tests/test_formats_postgres.py
+starts): the original DDL is created in `public`, our data is generated with
+`--format postgres` into schema `gen`, then inserted into the original tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_import_roundtrip import DDL, columns_sql, import_and_generate, load_order
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed")
+from tests.test_formats_postgres import fresh_database, server  # noqa: E402,F401
+
+
+def load_postgres(dsn: str, ddl_sql: str, schema: dict) -> dict[str, int]:
+    """Insert the tables generated into schema `gen` into the original tables in `public`."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        types = dict(
+            conn.execute(
+                "SELECT c.relname || '.' || a.attname, t.typtype = 'e' FROM pg_attribute a "
+                "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+            ).fetchall()
+        )
+        counts = {}
+        for table, cols in load_order(schema):
+            # enums need an explicit cast from text; nothing else is cast, so lengths,
+            # precisions and ranges are checked by the original columns' types
+            select = ", ".join(
+                f'"{c}"::"{_enum_type(conn, table, c)}"' if types.get(f"{table}.{c}") else f'"{c}"'
+                for c in cols
+            )
+            conn.execute(
+                f'INSERT INTO public."{table}" ({columns_sql(cols)}) SELECT {select} FROM gen."{table}"'
+            )
+            row = conn.execute(f'SELECT count(*) FROM public."{table}"').fetchone()
+            assert row is not None
+            counts[table] = int(row[0])
+    return counts
+
+
+def _enum_type(conn: object, table: str, column: str) -> str:
+    row = conn.execute(  # type: ignore[attr-defined]
+        "SELECT udt_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND table_name = %s AND column_name = %s",
+        (table, column),
+    ).fetchone()
+    return str(row[0])
+
+
+def prepare_postgres(root_dsn: str, name: str, ddl_sql: str) -> tuple[str, str]:
+    """A fresh database holding the original DDL in `public`, and a DSN writing into `gen`."""
+    dsn = fresh_database(root_dsn, name)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(ddl_sql)
+        conn.execute("CREATE SCHEMA gen")
+    return dsn, dsn + "&options=-csearch_path%3Dgen"
+
+
+def test_sakila_loads_into_the_original_postgres_database(server: str, tmp_path: Path) -> None:  # noqa: F811
+    ddl_sql = (DDL / "sakila_postgres.sql").read_text()
+    dsn, gen_dsn = prepare_postgres(server, "sakila", ddl_sql)
+    schema = import_and_generate(
+        tmp_path,
+        "sakila_postgres.sql",
+        "postgres",
+        "postgres",
+        ["film=150", "actor=60", "customer=80", "film_actor=400"],
+        dsn=gen_dsn,
+    )
+    counts = load_postgres(dsn, ddl_sql, schema)
+    assert counts["film"] == 150 and counts["actor"] == 60 and counts["customer"] == 80
+    assert counts["film_actor"] == 400
+    assert counts["payment"] > 0 and counts["film_category"] > 0
+
+
+def test_northwind_mysql_ddl_loads_into_postgres(server: str, tmp_path: Path) -> None:  # noqa: F811
+    """The MySQL file, translated by sqlglot, is the original; our import reads the MySQL text.
+
+    sqlglot keeps three MySQL-only spellings PostgreSQL refuses: table options (ENGINE=,
+    COMMENT=) are dropped, TINYINT(1)'s display width goes, and an inline ENUM(...)
+    becomes text with a CHECK on its list.
+    """
+    import re
+
+    import sqlglot
+
+    mysql = (DDL / "northwind_mysql.sql").read_text()
+    statements = sqlglot.transpile(mysql, read="mysql", write="postgres")
+    postgres = ";\n".join(
+        re.sub(
+            r"(\w+) ENUM \(([^)]*)\)",
+            r"\1 VARCHAR(20) CHECK (\1 IN (\2))",
+            re.sub(r"\)\s*ENGINE=\w+(\s+COMMENT='[^']*')?$", ")", statement).replace(
+                "SMALLINT(1)", "SMALLINT"
+            ),
+        )
+        for statement in statements
+    )
+    dsn, gen_dsn = prepare_postgres(server, "northwind", postgres)
+    schema = import_and_generate(
+        tmp_path,
+        "northwind_mysql.sql",
+        "mysql",
+        "postgres",
+        ["customers=90", "products=77", "orders=400", "order_details=1200"],
+        dsn=gen_dsn,
+    )
+    counts = load_postgres(dsn, "", schema)
+    assert counts["customers"] == 90 and counts["products"] == 77
+    assert counts["orders"] == 400 and counts["order_details"] == 1200
+    with psycopg.connect(dsn) as conn:
+        statuses = {r[0] for r in conn.execute("SELECT DISTINCT status FROM orders").fetchall()}
+    assert statuses <= {"new", "shipped", "delivered", "cancelled"} and len(statuses) > 1
+
+
+def test_live_postgres_catalogue_reads_like_its_ddl(server: str, tmp_path: Path) -> None:  # noqa: F811
+    from datagen.agent.importer import import_schema
+    from datagen.agent.importer.live import read_database
+    from tests.test_import import _same_shape
+
+    dsn = fresh_database(server, "sakila_live")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute((DDL / "sakila_postgres.sql").read_text())
+    catalog = read_database(dsn)
+    _same_shape(catalog, "sakila_postgres.sql", "postgres")
+    film = catalog.table("film")
+    assert film is not None and film.comment == "Films available for rent"
+    assert film.column("rental_rate").comment == "price per rental period"  # type: ignore[union-attr]
+    # --profile: aggregates of the rows present, never the rows
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO language (name) VALUES ('English'), ('German'), ('French')")
+        conn.execute(
+            "INSERT INTO customer (first_name, last_name, email, active) SELECT 'F' || i, "
+            "'L' || i, 'private' || i || '@mail.example', i % 4 <> 0 FROM generate_series(1, 40) i"
+        )
+    result = import_schema(url=dsn, profile=True)
+    customer = result.dataset.node("customer")
+    assert customer is not None and customer.rows == 40
+    active = customer.column("active").generator.choice  # type: ignore[union-attr]
+    assert dict(zip(active.choices, active.weights, strict=True)) == {True: 0.75, False: 0.25}  # type: ignore[arg-type]
+    assert "private1@mail.example" not in str(result.dataset.to_json_dict())
+    assert result.dataset.node("language").rows == 3  # type: ignore[union-attr]
