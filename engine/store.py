@@ -31,6 +31,8 @@ class TableStore:
     kept: dict[tuple[str, str], Kept] = field(default_factory=dict)
     # (parent, column) -> the values of an aggregate column, collected from the child
     aggregates: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    # (table, column#sorted) -> (row order, sorted key values): key-to-row lookups
+    key_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     sorted_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     def rows(self, table: str) -> int:
@@ -69,17 +71,15 @@ class TableStore:
         keys = np.asarray(keys)
         missing = np.zeros(len(keys), bool) if keys.dtype.kind != "f" else np.isnan(keys)
         cache_key = (table, f"{column}#sorted")
-        if cache_key not in self.sorted_cache:
+        if cache_key not in self.key_cache:  # threads may race here: both compute the same
             everything = np.arange(self.rows(table), dtype=np.int64)
             values = self._computed(table, column, everything)
             if values is None:
                 kept = self.kept[(table, column)].values
                 values = kept.decode() if isinstance(kept, Encoded) else np.asarray(kept)
             order = np.argsort(values, kind="stable")
-            self.sorted_cache[cache_key] = order
-            self.sorted_cache[(table, f"{column}#values")] = values[order]
-        order = self.sorted_cache[cache_key]
-        ordered = self.sorted_cache[(table, f"{column}#values")]
+            self.key_cache[cache_key] = (order, values[order])
+        order, ordered = self.key_cache[cache_key]
         if len(ordered) == 0:
             return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
         probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
