@@ -214,6 +214,11 @@ class Column(Strict):
     nullable: bool = False
     null_rate: float = Field(0.0, ge=0, le=1, description="share of nulls; needs nullable")
     unique: bool = Field(False, description="values unique by construction")
+    hidden: bool = Field(
+        False,
+        description="a helper: computed and usable by other columns and tables, not written "
+        "and not validated",
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -592,6 +597,16 @@ class Dataset(Strict):
 
     def node(self, table: str) -> Node | None:
         return next((n for n in self.nodes if n.id == table), None)
+
+    def output_view(self) -> Dataset:
+        """The dataset as written: hidden helper columns removed (writers, validator, report)."""
+        if not any(c.hidden for n in self.nodes for c in n.columns):
+            return self
+        nodes = [
+            n.model_copy(update={"columns": [c for c in n.columns if not c.hidden]})
+            for n in self.nodes
+        ]
+        return self.model_copy(update={"nodes": nodes})
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical form: defaults included, aliases used, nothing else."""
