@@ -484,6 +484,8 @@ NOTHING = [
     "make it realistic please",
     "customers, orders and products",
     "the nice weather in Reading was mobile",
+    "HR data: employees, departments, performance reviews and leave",
+    "logistics: warehouses, carriers, shipments and tracking events",
 ]
 
 
