@@ -359,7 +359,10 @@ def author(
     unread = uncovered_mentions(description, checker.claims)
 
     conversation = Conversation(
-        description, current_schema=current_schema, questions_left=settings.max_questions
+        description,
+        current_schema=current_schema,
+        questions_left=settings.max_questions,
+        claims=[f'"{c.text}" ({c.kind})' for c in checker.claims],
     )
     usage = Usage()
     attempts: list[Attempt] = []
@@ -392,6 +395,8 @@ def author(
             raise AuthoringFailed(attempts, usage, reason=str(exc), cause=exc) from None
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
+        if conversation.plan is not None and not transcript.of_type("plan"):
+            transcript.write("plan", plan=conversation.plan)
         transcript.write(
             "turn",
             turn=turn,

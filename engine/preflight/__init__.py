@@ -53,6 +53,8 @@ from datagen.engine.preflight import (  # noqa: E402
     columns,
     constraints,
     cycles,
+    limits,
+    reachable,
     semantic,
     structure,
     targets,
@@ -66,6 +68,12 @@ for _check in (
     constraints.constraint_problems,
     targets.target_problems,
     claims.claim_problems,
+    limits.name_case_problems,
+    limits.self_reference_problems,
+    limits.overflow_problems,
+    limits.calendar_problems,
+    reachable.range_problems,
+    reachable.enum_problems,
     *semantic.GUARDS,
 ):
     register_check(_check)
