@@ -365,3 +365,8 @@ def test_preflight_names_a_bad_binding_with_its_path() -> None:
     assert "unknown measure `shares`" in problems[0].message
     assert problems[0].suggestion == "share"
     assert "no column `arived_at`" in problems[1].message
+
+
+def test_the_dsl_names_every_registered_measure() -> None:
+    described = dsl.ClaimBinding.model_fields["measure"].description or ""
+    assert [m.strip() for m in described.split(",")] == list(MEASURES)
