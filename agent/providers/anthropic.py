@@ -22,11 +22,11 @@ from typing import Any
 
 import anthropic
 
+from datagen.agent.providers.apierrors import Service, translate
+from datagen.agent.providers.apierrors import is_transient as _is_transient
 from datagen.agent.providers.base import (
-    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    ProviderFailure,
     ProviderOptions,
     Reply,
     Usage,
@@ -34,13 +34,7 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import (
-    Attempts,
-    RetryPolicy,
-    call_with_retries,
-    retry_after,
-    status_cause,
-)
+from datagen.agent.providers.retry import Attempts, RetryPolicy, call_with_retries
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -327,41 +321,18 @@ class AnthropicProvider(ToolUseProvider):
             return call_with_retries(
                 once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
             )
-        except anthropic.AuthenticationError as exc:
-            raise ProviderError(
-                f"the Anthropic API rejected the API key (401): {_api_message(exc)}; "
-                f"check ANTHROPIC_API_KEY, {OFFLINE_HINT}"
-            ) from None
-        except anthropic.PermissionDeniedError as exc:
-            raise ProviderError(
-                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
-            ) from None
-        except anthropic.NotFoundError as exc:
-            raise ProviderError(
-                f"not found (404) at {self.client.base_url}: {_api_message(exc)}; "
-                f"check --model ({self.model}) and --base-url"
-            ) from None
-        except anthropic.APIStatusError as exc:
-            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise StrictRejected() from None
-            asked = retry_after(exc)
-            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderFailure(
-                f"the Anthropic API failed: {_cause(exc)} after {attempts.tries} attempt(s) "
-                f"in {attempts.seconds:.1f}s: {_api_message(exc)}{hint}"
-            ) from None
-        except anthropic.APITimeoutError:
-            raise ProviderFailure(
-                f"the Anthropic API at {self.client.base_url} timed out: no answer within "
-                f"--timeout {self.timeout:g}s, {attempts.tries} attempt(s) in "
-                f"{attempts.seconds:.1f}s; raise --timeout or ask for a smaller dataset"
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise ProviderFailure(
-                f"could not reach the Anthropic API at {self.client.base_url}: {_cause(exc)} "
-                f"after {attempts.tries} attempt(s) in {attempts.seconds:.1f}s; "
-                f"check the network and --base-url, {OFFLINE_HINT}"
-            ) from None
+        except anthropic.APIError as exc:
+            service = Service(
+                anthropic,
+                "the Anthropic API",
+                str(self.client.base_url).rstrip("/"),
+                "ANTHROPIC_API_KEY",
+                self.model,
+                self.timeout,
+                "check the network and --base-url",
+                self.strict,
+            )
+            raise translate(exc, service, attempts) from None
 
 
 def wait_seconds(seconds: float) -> None:
@@ -370,31 +341,7 @@ def wait_seconds(seconds: float) -> None:
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, anthropic.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, anthropic.APITimeoutError):
-        return "timed out"
-    if isinstance(exc, anthropic.APIConnectionError):
-        inner = exc.__cause__ or exc.__context__
-        return f"connection error ({type(inner).__name__ if inner else 'unknown'})"
-    if isinstance(exc, anthropic.APIStatusError):
-        return status_cause(exc.status_code)
-    return type(exc).__name__
-
-
-def _api_message(exc: anthropic.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(exc.message)
+    return _is_transient(anthropic, exc)
 
 
 def _usage(raw: Any) -> Usage:

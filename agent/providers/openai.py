@@ -22,11 +22,11 @@ from typing import Any
 
 import openai
 
+from datagen.agent.providers.apierrors import Service, translate
+from datagen.agent.providers.apierrors import is_transient as _is_transient
 from datagen.agent.providers.base import (
-    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    ProviderFailure,
     ProviderOptions,
     Reply,
     Usage,
@@ -34,13 +34,7 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import (
-    Attempts,
-    RetryPolicy,
-    call_with_retries,
-    retry_after,
-    status_cause,
-)
+from datagen.agent.providers.retry import Attempts, RetryPolicy, call_with_retries
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -275,7 +269,6 @@ class OpenAIProvider(ToolUseProvider):
 
     def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
         attempts = Attempts()
-        where = self.base_url
 
         def once() -> Any:
             self.requests += 1
@@ -295,44 +288,18 @@ class OpenAIProvider(ToolUseProvider):
             return call_with_retries(
                 once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
             )
-        except openai.AuthenticationError as exc:
-            raise ProviderError(
-                f"the server at {where} rejected the API key (401): {_api_message(exc)}; "
-                f"check OPENAI_API_KEY, {OFFLINE_HINT}"
-            ) from None
-        except openai.PermissionDeniedError as exc:
-            raise ProviderError(
-                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
-            ) from None
-        except openai.NotFoundError as exc:
-            raise ProviderError(
-                f"not found (404) at {where}: {_api_message(exc)}; check --model "
-                f"({self.model}) and --base-url (a local server's URL usually ends in /v1)"
-            ) from None
-        except openai.APIStatusError as exc:
-            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise StrictRejected() from None
-            asked = retry_after(exc)
-            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderFailure(
-                f"the API at {where} failed: {status_cause(exc.status_code)} after "
-                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s: "
-                f"{_api_message(exc)}{hint}"
-            ) from None
-        except openai.APITimeoutError:
-            raise ProviderFailure(
-                f"the API at {where} timed out: no answer within --timeout {self.timeout:g}s, "
-                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s; raise --timeout "
-                "(local models can be slow) or ask for a smaller dataset"
-            ) from None
-        except openai.APIConnectionError as exc:
-            inner = exc.__cause__ or exc.__context__
-            raise ProviderFailure(
-                f"could not reach the API at {where}: connection error "
-                f"({type(inner).__name__ if inner else 'unknown'}) after {attempts.tries} "
-                f"attempt(s) in {attempts.seconds:.1f}s; is the server running? "
-                f"Check --base-url, {OFFLINE_HINT}"
-            ) from None
+        except openai.APIError as exc:
+            service = Service(
+                openai,
+                "the API",
+                self.base_url,
+                "OPENAI_API_KEY",
+                self.model,
+                self.timeout,
+                "is the server running? Check --base-url (a local server's usually ends in /v1)",
+                self.strict,
+            )
+            raise translate(exc, service, attempts) from None
 
 
 def wait_seconds(seconds: float) -> None:
@@ -341,22 +308,7 @@ def wait_seconds(seconds: float) -> None:
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _api_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-        if isinstance(error, str):
-            return error
-    return str(exc.message)
+    return _is_transient(openai, exc)
 
 
 def _usage(raw: Any) -> Usage:
