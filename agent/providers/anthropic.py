@@ -22,8 +22,7 @@ from typing import Any
 
 import anthropic
 
-from datagen.agent.providers.apierrors import Service, translate
-from datagen.agent.providers.apierrors import is_transient as _is_transient
+from datagen.agent.providers.apierrors import Service
 from datagen.agent.providers.base import (
     Conversation,
     ProviderError,
@@ -34,7 +33,7 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import Attempts, RetryPolicy, call_with_retries
+from datagen.agent.providers.retry import RetryPolicy
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -57,7 +56,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
-from datagen.prompts import Prompts, load_prompts
+from datagen.prompts import Prompts
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -161,16 +160,16 @@ class AnthropicProvider(ToolUseProvider):
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
                 "(or use --provider offline, or --provider openai with a local server)"
             )
-        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+        self.configure(
+            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            no_input=no_input,
+            plan=plan,
+            retry=retry,
+            prompts=prompts,
+        )
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
-        self.max_tokens = max_tokens
-        self.max_tokens_ceiling = max(64_000, max_tokens)
-        self.timeout = timeout
-        self.no_input = no_input
-        self.plan = plan
-        self.retry = retry or RetryPolicy()
-        self.prompts = prompts or load_prompts()
-        self.requests = 0  # HTTP requests made, retries included
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,
@@ -263,11 +262,11 @@ class AnthropicProvider(ToolUseProvider):
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
         try:
-            message = self._call(body, stream=budget.stream)
+            message = self.call(body, stream=budget.stream)
         except StrictRejected:
             self.strict = False  # the API refused the strict schema: once is enough
             self._tools = [schema_tool(), question_tool()]
-            message = self._call(self.request(conversation, budget), stream=budget.stream)
+            message = self.call(self.request(conversation, budget), stream=budget.stream)
         usage = _usage(message.usage)
         tool_use = next((b for b in message.content if b.type == "tool_use"), None)
         text = " ".join(getattr(b, "text", "") for b in message.content if b.type == "text")
@@ -306,42 +305,27 @@ class AnthropicProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        attempts = Attempts()
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        if stream:
+            # Large budgets must stream (the SDK refuses long non-streaming requests).
+            with self.client.messages.stream(**body) as events:
+                return events.get_final_message()
+        return self.client.messages.create(**body)
 
-        def once() -> Any:
-            self.requests += 1
-            if stream:
-                # Large budgets must stream (the SDK refuses long non-streaming requests).
-                with self.client.messages.stream(**body) as events:
-                    return events.get_final_message()
-            return self.client.messages.create(**body)
+    def service(self) -> Service:
+        where = str(self.client.base_url).rstrip("/")
+        return Service(
+            anthropic, "the Anthropic API", where, "ANTHROPIC_API_KEY", self.model,
+            self.timeout, "check the network and --base-url", self.strict,
+        )  # fmt: skip
 
-        try:
-            return call_with_retries(
-                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
-            )
-        except anthropic.APIError as exc:
-            service = Service(
-                anthropic,
-                "the Anthropic API",
-                str(self.client.base_url).rstrip("/"),
-                "ANTHROPIC_API_KEY",
-                self.model,
-                self.timeout,
-                "check the network and --base-url",
-                self.strict,
-            )
-            raise translate(exc, service, attempts) from None
+    def sleep(self, seconds: float) -> None:
+        wait_seconds(seconds)
 
 
 def wait_seconds(seconds: float) -> None:
     """The real sleep between retries; a module attribute so tests can make it instant."""
     time.sleep(seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    return _is_transient(anthropic, exc)
 
 
 def _usage(raw: Any) -> Usage:

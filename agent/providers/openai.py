@@ -22,8 +22,7 @@ from typing import Any
 
 import openai
 
-from datagen.agent.providers.apierrors import Service, translate
-from datagen.agent.providers.apierrors import is_transient as _is_transient
+from datagen.agent.providers.apierrors import Service
 from datagen.agent.providers.base import (
     Conversation,
     ProviderError,
@@ -34,7 +33,7 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import Attempts, RetryPolicy, call_with_retries
+from datagen.agent.providers.retry import RetryPolicy
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -57,7 +56,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
-from datagen.prompts import Prompts, load_prompts
+from datagen.prompts import Prompts
 
 DESCRIPTION = (
     "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
@@ -152,15 +151,15 @@ class OpenAIProvider(ToolUseProvider):
                     "for Ollama), or use --provider offline"
                 )
             api_key = "local-server-needs-no-key"
-        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
-        self.max_tokens = max_tokens
-        self.max_tokens_ceiling = max(64_000, max_tokens)
-        self.timeout = timeout
-        self.no_input = no_input
-        self.plan = plan
-        self.retry = retry or RetryPolicy()
-        self.prompts = prompts or load_prompts()
-        self.requests = 0
+        self.configure(
+            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            no_input=no_input,
+            plan=plan,
+            retry=retry,
+            prompts=prompts,
+        )
         # Strict function calling where the API is known to support it.
         self.strict = strict_tools_default(self.official) if strict is None else strict
         self.client = openai.OpenAI(
@@ -227,11 +226,11 @@ class OpenAIProvider(ToolUseProvider):
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
         try:
-            completion = self._call(body, stream=budget.stream)
+            completion = self.call(body, stream=budget.stream)
         except StrictRejected:
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
-            completion = self._call(body, stream=budget.stream)
+            completion = self.call(body, stream=budget.stream)
         usage = _usage(completion.usage)
         if not completion.choices:
             return Completion("text", usage, text="(no choices in the answer)")
@@ -267,48 +266,33 @@ class OpenAIProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        attempts = Attempts()
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        if not stream:
+            return self.client.chat.completions.create(**body)
+        from openai.lib.streaming.chat import ChatCompletionStreamState
 
-        def once() -> Any:
-            self.requests += 1
-            if not stream:
-                return self.client.chat.completions.create(**body)
-            from openai.lib.streaming.chat import ChatCompletionStreamState
+        state: Any = ChatCompletionStreamState()
+        chunks = self.client.chat.completions.create(
+            **body, stream=True, stream_options={"include_usage": True}
+        )
+        for chunk in chunks:
+            state.handle_chunk(chunk)
+        return state.get_final_completion()
 
-            state: Any = ChatCompletionStreamState()
-            chunks = self.client.chat.completions.create(
-                **body, stream=True, stream_options={"include_usage": True}
-            )
-            for chunk in chunks:
-                state.handle_chunk(chunk)
-            return state.get_final_completion()
+    def service(self) -> Service:
+        hint = "is the server running? Check --base-url (a local server's usually ends in /v1)"
+        return Service(
+            openai, "the API", self.base_url, "OPENAI_API_KEY", self.model,
+            self.timeout, hint, self.strict,
+        )  # fmt: skip
 
-        try:
-            return call_with_retries(
-                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
-            )
-        except openai.APIError as exc:
-            service = Service(
-                openai,
-                "the API",
-                self.base_url,
-                "OPENAI_API_KEY",
-                self.model,
-                self.timeout,
-                "is the server running? Check --base-url (a local server's usually ends in /v1)",
-                self.strict,
-            )
-            raise translate(exc, service, attempts) from None
+    def sleep(self, seconds: float) -> None:
+        wait_seconds(seconds)
 
 
 def wait_seconds(seconds: float) -> None:
     """The real sleep between retries; a module attribute so tests can make it instant."""
     time.sleep(seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    return _is_transient(openai, exc)
 
 
 def _usage(raw: Any) -> Usage:
