@@ -22,7 +22,7 @@ from functools import cache
 from typing import IO, Any, Literal, Protocol
 
 from datagen.agent.claims import extract_claims
-from datagen.agent.claims.check import attach_claims, claim_problems
+from datagen.agent.claims.check import attach_claims, claim_problems, uncovered_mentions
 from datagen.agent.providers.base import (
     Conversation,
     Exchange,
@@ -218,12 +218,7 @@ class DraftChecker:
 
 def checks_score(scored: DryRunScore) -> float:
     """The dry run's score over its checks alone (claims left out)."""
-    report = scored.report
-    if report is None or not hasattr(report, "checks"):
-        return scored.score
-    from datagen.engine.validate import compute_score
-
-    return compute_score(report.checks)[0]
+    return float(getattr(scored.report, "checks_score", scored.score))
 
 
 def _covered(path: str, problems: list[Problem]) -> bool:
@@ -360,6 +355,8 @@ def author(
     prompts = prompts or load_prompts()
     say = progress or (lambda _msg: None)
     checker.claims = checker.claims or extract_claims(description)
+    # the extractor's own cross-check: numbers and holidays no claim covers are said aloud
+    unread = uncovered_mentions(description, checker.claims)
 
     conversation = Conversation(
         description,
@@ -370,7 +367,9 @@ def author(
     usage = Usage()
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
-    assumptions: list[str] = []
+    assumptions: list[str] = [
+        f"'{mention}': not understood as a claim, so not checked on the data" for mention in unread
+    ]
     prompt_size = getattr(provider, "prompt_size", None)
     if callable(prompt_size):
         transcript.write("prompt", system=prompt_size())

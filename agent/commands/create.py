@@ -390,12 +390,9 @@ def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
     """The checks' score meets --min-score, no structural failure, claims meet --min-fidelity."""
     if report is None or not hasattr(report, "checks"):
         return (score or 0) >= settings.min_score
-    from datagen.engine.validate import compute_score
-
-    checks_score = compute_score(report.checks)[0]
     return (
         report.structural_ok
-        and checks_score >= settings.min_score
+        and report.checks_score >= settings.min_score
         and _fidelity(report) >= settings.min_fidelity
     )
 

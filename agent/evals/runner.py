@@ -323,6 +323,7 @@ def _author(
         clarifications=len(result.questions),
         seed=settings.seed,
         claims=list(getattr(result.report, "claims", None) or []),
+        checks_score=getattr(result.report, "checks_score", None),
     )
     return outcome, result.usage.total_tokens
 

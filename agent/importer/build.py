@@ -614,9 +614,19 @@ class _Builder:
         if "distribution" in gen:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
-            fits = new_low < new_high and (not (checked[0] is not None and checked[1] is not None))
-            if fits:
+            both_checked = checked[0] is not None and checked[1] is not None
+            if not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
+            elif not both_checked and checked[0] is not None and high > low:
+                # the name's guess lies outside the bound (a "rate" >= 0.99): values above it
+                scale = max(abs(low) * 3, 1.0)
+                out["generator"] = {"distribution": {"type": "lognormal", "params": {
+                    "mean": round(math.log(scale), 4), "sigma": 0.6},
+                    "clamp": [_number(low), _number(high)]}}  # fmt: skip
+                self.assumptions.append(
+                    f"`{table.name}.{col.name}`: lognormal, median {scale:g}, above its CHECK "
+                    f"bound {_number(low)}"
+                )
             else:
                 out["generator"] = {"distribution": {"type": "uniform", "params": {
                     "low": _number(_finite(low, high, lower=True)),
@@ -885,6 +895,15 @@ def _type_limits(col: ColumnInfo) -> tuple[float, float]:
         limit = 10.0 ** (col.precision - scale) - 10.0**-scale
         return -limit, limit
     return -math.inf, math.inf
+
+
+def _kept_share(old: list[float], low: float, high: float) -> float:
+    """How much of the guessed clamp [old] is left inside [low, high]."""
+    if high <= low:
+        return 0.0
+    if not (math.isfinite(old[0]) and math.isfinite(old[1])) or old[1] <= old[0]:
+        return 1.0
+    return (min(high, old[1]) - max(low, old[0])) / (old[1] - old[0])
 
 
 def _finite(low: float, high: float, *, lower: bool) -> float:

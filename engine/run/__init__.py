@@ -97,6 +97,7 @@ def run_dataset(
         rows=options.rows,
         scale=options.scale,
         on_block=progress.on_block if progress is not None else None,
+        on_stage=progress.stage if progress is not None else None,
         workers=options.workers or default_workers(),
         profile=options.profile,
         dsn=options.dsn,
