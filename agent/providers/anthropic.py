@@ -56,6 +56,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
+from datagen.engine.redact import redact
 from datagen.prompts import Prompts
 
 __all__ = [
@@ -259,6 +260,23 @@ class AnthropicProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ one call
 
+    def _check_reply(self, message: Any) -> None:
+        """A 200 whose body is not a Messages API reply (an HTML page from a proxy, text,
+        another API's JSON) is the endpoint's fault: a message, not an AttributeError."""
+        content = getattr(message, "content", None)
+        usage = getattr(message, "usage", None)
+        if (
+            isinstance(content, list)
+            and all(hasattr(b, "type") for b in content)
+            and getattr(usage, "input_tokens", None) is not None
+        ):
+            return
+        shown = redact(str(message).replace("\n", " "))[:120]
+        raise ProviderError(
+            f"{self.client.base_url} answered with something that is not a Messages API reply "
+            f"({shown!r}): check --base-url"
+        )
+
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
         try:
@@ -267,6 +285,7 @@ class AnthropicProvider(ToolUseProvider):
             self.strict = False  # the API refused the strict schema: once is enough
             self._tools = [schema_tool(), question_tool()]
             message = self.call(self.request(conversation, budget), stream=budget.stream)
+        self._check_reply(message)
         usage = _usage(message.usage)
         tool_use = next((b for b in message.content if b.type == "tool_use"), None)
         text = " ".join(getattr(b, "text", "") for b in message.content if b.type == "text")
