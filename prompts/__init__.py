@@ -229,7 +229,8 @@ def render_meaning(meaning: dict[str, Any]) -> str:
     methods = sorted(PURE_METHODS)
     lines += [
         "",
-        f"### Faker methods ({len(methods)}: the ones pure given the seed; any other name is rejected)",
+        f"### Faker methods ({len(methods)}: those that give the same values for the same "
+        "seed; any other name is rejected)",
         ", ".join(methods),
     ]
     return "\n".join(lines)

@@ -509,3 +509,16 @@ def test_without_a_key_the_offline_author_runs_and_the_summary_says_so(
     assert result.exit_code == 0, result.output
     assert "(provider offline)" in result.stdout and "tokens:" not in result.stdout
     assert records(out)[0]["provider"] == "offline"
+
+
+def test_a_key_rejected_mid_run_exits_2_and_keeps_the_last_draft(httpx2_mock, tmp_path) -> None:
+    httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(schema_message(broken_schema())), api_error(401, "key revoked")]
+    )
+    out = tmp_path / "o"
+    result = create(out, "--no-input")
+    assert result.exit_code == 2  # the key is the user's to fix
+    assert "rejected the API key (401): key revoked" in result.stderr
+    assert "--provider offline" in result.stderr
+    assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
+    assert (out / "transcript.jsonl").is_file()
