@@ -442,3 +442,14 @@ def test_profiled_shares_survive_an_enum_list(tmp_path: Path) -> None:
     state = tickets.column("state").generator.choice  # type: ignore[union-attr]
     assert state.choices == ["open", "pending", "closed"]  # the CHECK's list, in its order
     assert state.weights == [0.2, 0.1, 0.7]
+
+
+def test_profile_does_not_copy_the_values_of_a_small_free_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE product (id INTEGER PRIMARY KEY, title TEXT NOT NULL)")
+    con.executemany("INSERT INTO product (title) VALUES (?)", [("Secret Apple",), ("Secret Pear",)])
+    con.commit()
+    con.close()
+    dataset = import_schema(url=f"sqlite:///{path}", profile=True).dataset
+    assert "Secret" not in json.dumps(dataset.to_json_dict())

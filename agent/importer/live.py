@@ -4,7 +4,8 @@ Only the catalogue is read (SQLite's PRAGMAs and stored CREATE statements,
 DuckDB's `duckdb_columns()` / `duckdb_constraints()`, PostgreSQL's `pg_catalog`);
 no row is read unless `profile` is set, and then only aggregates per column
 (counts, nulls, distincts, min/max, mean and spread, string lengths, and the
-shares of the top values of low-cardinality, non-unique columns). The
+shares of the values of categorical columns: at most 50 distinct values, each
+held by two rows or more on average, never a unique column). The
 connection is read-only where the driver allows it, and PostgreSQL's has a
 connect timeout.
 """
@@ -390,7 +391,10 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
                 stats.min, stats.max = str(row[2]), str(row[3])
             elif col.type == "string" and present:
                 stats.min_length, stats.max_length = int(row[2]), int(row[3])
-            if present and distinct <= TOP_VALUES and not _unique(table, col):
+            # categorical only (each value held by two rows or more on average): a value
+            # of one row is that row's, and is not copied
+            categorical = distinct <= TOP_VALUES and distinct * 2 <= present
+            if categorical and not _unique(table, col):
                 counts = query(
                     f"SELECT {name}, count(*) FROM {source} WHERE {name} IS NOT NULL "
                     f"GROUP BY {name} ORDER BY count(*) DESC LIMIT {TOP_VALUES}",
