@@ -98,7 +98,7 @@ class _Builder:
     constraints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
     names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
-    keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
+    keys: dict[str, _Key] = field(default_factory=dict)  # source table -> its key values
     hidden_keys: set[str] = field(default_factory=set)  # tables given a hidden `key_index`
 
     # ------------------------------------------------------------------ tables
@@ -1036,6 +1036,12 @@ def _snake(name: str) -> str:
 
 
 def _stem(source: str) -> str:
+    """The dataset's name: the file's stem, or the database's name in a URL."""
+    if "://" in source:
+        from urllib.parse import urlparse
+
+        source = urlparse(source).path
     stem = re.split(r"[\\/]", source.rstrip("/"))[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return re.sub(r"\W+", "_", stem).strip("_") or "imported"
+    name = re.sub(r"\W+", "_", stem).strip("_")[:60] or "imported"
+    return f"db_{name}" if name[0].isdigit() else name
