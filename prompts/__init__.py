@@ -25,6 +25,7 @@ REQUIRED_FIELDS = {
     "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
     "score_repair": {"attempt", "verdict", "rows", "count", "problems", "repairs_left"},
     "clarification": set(),
+    "plan": {"claims"},
 }
 
 
@@ -81,8 +82,15 @@ class Prompts:
     def render(self, name: str, **values: Any) -> str:
         return self.templates[name].substitute(**values).strip()
 
-    def first_message(self, conversation: Any) -> str:
-        """The opening user turn: the description, or the current schema and the change."""
+    def first_message(self, conversation: Any, *, plan: bool = False) -> str:
+        """The opening user turn: the description, or the current schema and the change;
+        with `plan`, the request to plan first, listing the description's claims."""
+        if plan and conversation.current_schema is None:
+            claims = "\n".join(f"- {c}" for c in conversation.claims) or "- (none found)"
+            return (
+                f"Describe this dataset as a datagen schema:\n\n{conversation.description}\n\n"
+                + self.render("plan", claims=claims)
+            )
         if conversation.current_schema is not None:
             return (
                 f"The current schema:\n```json\n{json.dumps(conversation.current_schema)}\n```\n\n"

@@ -333,6 +333,7 @@ def test_the_transcript_records_every_turn_and_the_token_totals(httpx2_mock, tmp
     lines = records(out)
     assert [r["type"] for r in lines] == [
         "start",
+        "prompt",  # the system prompt's size
         "turn",
         "feedback",
         "turn",

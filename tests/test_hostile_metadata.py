@@ -107,3 +107,22 @@ def test_a_full_device_is_exit_1_and_stays_a_device(dataset_dir: Path, tmp_path:
     assert result.exit_code == 1
     assert str(full) in result.output and "No space left on device" in result.output
     assert stat.S_ISCHR(full.lstat().st_mode)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_duplicate_column_names_in_the_data_are_a_message(tmp_path: Path, fmt: str) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    data = tmp_path / "data"
+    run("generate", TINY, "--out", data, "-q", "--format", fmt, expect=0)
+    table = (pq.read_table if fmt == "parquet" else pacsv.read_csv)(data / f"customer.{fmt}")
+    doubled = pa.table([*table.columns, table["city"]], names=[*table.column_names, "city"])
+    if fmt == "parquet":
+        pq.write_table(doubled, data / "customer.parquet")
+    else:
+        pacsv.write_csv(doubled, data / "customer.csv")
+    for command in ("validate", "report"):
+        result = run(command, TINY, "--data", data, expect=2)
+        assert "customer" in result.output and "city appear more than once" in result.output

@@ -52,6 +52,8 @@ from datagen.engine.preflight import (  # noqa: E402
     columns,
     constraints,
     cycles,
+    limits,
+    reachable,
     semantic,
     structure,
     targets,
@@ -64,6 +66,12 @@ for _check in (
     cycles.table_cycle_problems,
     constraints.constraint_problems,
     targets.target_problems,
+    limits.name_case_problems,
+    limits.self_reference_problems,
+    limits.overflow_problems,
+    limits.calendar_problems,
+    reachable.range_problems,
+    reachable.enum_problems,
     *semantic.GUARDS,
 ):
     register_check(_check)
