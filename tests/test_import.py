@@ -453,3 +453,18 @@ def test_profile_does_not_copy_the_values_of_a_small_free_text_column(tmp_path: 
     con.close()
     dataset = import_schema(url=f"sqlite:///{path}", profile=True).dataset
     assert "Secret" not in json.dumps(dataset.to_json_dict())
+
+
+def test_unsigned_columns_never_go_below_zero(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE account (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+        "balance DECIMAL(12, 2) UNSIGNED NOT NULL, change_delta INT UNSIGNED NOT NULL);"
+    )
+    dataset = build_dataset(parse_ddl(ddl, "mysql"), rows={"account": 500}).dataset
+    generate_dataset(dataset, tmp_path, seed=6)
+    table = pq.read_table(tmp_path / "account.parquet").to_pydict()
+    assert min(table["balance"]) >= 0 and min(table["change_delta"]) >= 0
+    assert {r.column for r in dataset.constraints.ranges} >= {
+        "account.balance",
+        "account.change_delta",
+    }

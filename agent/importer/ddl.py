@@ -198,6 +198,8 @@ def _column(element: Any, table: TableInfo, enums: dict[str, list[Any]], catalog
         catalog.notes.append(f"{table.name}.{name}: {sql_type.note}")
     if sql_type.int_bytes == 1 and sql_type.note:
         column.bounds += [Bound(">=", 0), Bound("<=", 1)]
+    elif sql_type.unsigned:
+        column.bounds.append(Bound(">=", 0))
     table.columns.append(column)  # before its CHECKs, which look it up by name
     for constraint in element.args.get("constraints") or []:
         ckind = constraint.args.get("kind")
