@@ -468,3 +468,19 @@ def test_unsigned_columns_never_go_below_zero(tmp_path: Path) -> None:
         "account.balance",
         "account.change_delta",
     }
+
+
+def test_oracle_number_types(tmp_path: Path) -> None:
+    """NUMBER(4) is a whole number (a key can be a sequence), NUMBER(7,2) money in range."""
+    ddl = (
+        "CREATE TABLE dept (deptno NUMBER(2) PRIMARY KEY, dname VARCHAR2(14) NOT NULL);\n"
+        "CREATE TABLE emp (empno NUMBER(4) PRIMARY KEY, ename VARCHAR2(10) NOT NULL, "
+        "sal NUMBER(7,2) NOT NULL CHECK (sal > 0), deptno NUMBER(2) NOT NULL REFERENCES dept);"
+    )
+    dataset = build_dataset(parse_ddl(ddl, "oracle"), rows={"dept": 40, "emp": 300}).dataset
+    assert dataset.node("emp").column("empno").type == "int"  # type: ignore[union-attr]
+    generate_dataset(dataset, tmp_path, seed=1)
+    emp = pq.read_table(tmp_path / "emp.parquet").to_pydict()
+    assert max(emp["empno"]) <= 9999 and set(emp["deptno"]) <= set(range(1, 41))
+    assert max(len(name) for name in emp["ename"]) <= 10
+    assert min(emp["sal"]) > 0 and max(emp["sal"]) <= 99999.99

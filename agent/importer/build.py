@@ -958,6 +958,8 @@ def _type_limits(col: ColumnInfo) -> tuple[float, float]:
     if col.type == "int" and col.int_bytes:
         limit = 2 ** (8 * col.int_bytes - 1) - 1
         return -limit, limit
+    if col.type == "int" and col.precision is not None:
+        return -(10.0**col.precision - 1), 10.0**col.precision - 1
     if col.type == "float" and col.precision is not None:
         scale = col.scale or 0
         limit = 10.0 ** (col.precision - scale) - 10.0**-scale

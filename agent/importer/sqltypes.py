@@ -69,6 +69,9 @@ def from_datatype(data_type: object) -> SqlType:
     if name in ("DECIMAL", "NUMERIC", "MONEY", "SMALLMONEY", "DECIMAL32", "DECIMAL64", "UDECIMAL"):
         precision = numbers[0] if numbers else None
         scale = numbers[1] if len(numbers) > 1 else (0 if numbers else None)
+        if scale == 0 and precision is not None and precision <= 18:
+            # NUMERIC(10) / Oracle's NUMBER(10): whole numbers (and keys)
+            return SqlType("int", precision=precision, unsigned=name == "UDECIMAL")
         return SqlType("float", precision=precision, scale=scale, unsigned=name == "UDECIMAL")
     if kind in exp.DataType.REAL_TYPES or kind in exp.DataType.FLOAT_TYPES:
         return SqlType("float")
