@@ -484,3 +484,23 @@ def test_oracle_number_types(tmp_path: Path) -> None:
     assert max(emp["empno"]) <= 9999 and set(emp["deptno"]) <= set(range(1, 41))
     assert max(len(name) for name in emp["ename"]) <= 10
     assert min(emp["sal"]) > 0 and max(emp["sal"]) <= 99999.99
+
+
+def test_profile_keeps_how_skewed_references_are(tmp_path: Path) -> None:
+    path = tmp_path / "skew.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE shop (id INTEGER PRIMARY KEY)")
+    con.execute("CREATE TABLE sale (id INTEGER PRIMARY KEY, shop_id INTEGER REFERENCES shop)")
+    con.executemany("INSERT INTO shop VALUES (?)", [(i,) for i in range(1, 51)])
+    # shops 1-10 (the top fifth) get 80% of 1000 sales
+    shops = [1 + i % 10 for i in range(800)] + [11 + i % 40 for i in range(200)]
+    con.executemany("INSERT INTO sale (shop_id) VALUES (?)", [(s,) for s in shops])
+    con.commit()
+    con.close()
+    dataset = import_schema(url=f"sqlite:///{path}", profile=True).dataset
+    lookup = dataset.node("sale").column("shop_id").generator.lookup  # type: ignore[union-attr]
+    assert lookup.weights_kind == "head_tail@{0.2,0.80}"
+    generate_dataset(dataset, tmp_path / "out", seed=3)
+    sales = pq.read_table(tmp_path / "out" / "sale.parquet").column("shop_id").to_pylist()
+    counts = sorted((sales.count(s) for s in set(sales) if s is not None), reverse=True)
+    assert sum(counts[:10]) / sum(counts) > 0.6  # skewed again, not uniform (0.2)

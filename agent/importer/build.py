@@ -542,6 +542,14 @@ class _Builder:
             "type": col_type,
             "generator": {"lookup": {"from": ref}},
         }
+        head = col.stats.head_share if col.stats is not None else None
+        if head is not None and head > 0.3 and parent.name != table.name:
+            # the source's popular parents: the top fifth hold this share of the references
+            out["generator"]["lookup"]["weights_kind"] = f"head_tail@{{0.2,{min(head, 0.99):.2f}}}"
+            self.assumptions.append(
+                f"`{table.name}.{col.name}`: the top fifth of `{parent.name}` rows get "
+                f"{head:.0%} of the references, as in the source"
+            )
         if parent.name == table.name:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, NULL_RATE)

@@ -31,6 +31,7 @@ from datagen.engine.errors import InputError
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 CONNECT_TIMEOUT = 10  # seconds
 TOP_VALUES = 50
+HEAD = 0.2  # the "top fifth" of referenced keys whose share of the references is measured
 FLOAT_TYPE = {"sqlite": "REAL", "duckdb": "DOUBLE", "postgres": "double precision"}
 
 
@@ -366,6 +367,7 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
     for table in catalog.tables:
         source = _quote(table.name)
         table.rows = int(query(f"SELECT count(*) FROM {source}", ())[0][0])
+        references = {fk.columns[0] for fk in table.foreign_keys if len(fk.columns) == 1}
         for col in table.columns:
             name = _quote(col.name)
             parts = [f"count({name})", f"count(DISTINCT {name})"]
@@ -401,6 +403,15 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
                     (),
                 )
                 stats.top = [(_plain(value), n / present) for value, n in counts]
+            if present and distinct >= 5 and col.name in references:
+                # how skewed the references are: the share of rows held by the top fifth
+                head = math.ceil(distinct * HEAD)
+                held = query(
+                    f"SELECT sum(n) FROM (SELECT count(*) AS n FROM {source} WHERE {name} "
+                    f"IS NOT NULL GROUP BY {name} ORDER BY n DESC LIMIT {head}) AS top",
+                    (),
+                )[0][0]
+                stats.head_share = round(float(held) / present, 4)
             col.stats = stats
 
 
