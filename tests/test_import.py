@@ -504,3 +504,16 @@ def test_profile_keeps_how_skewed_references_are(tmp_path: Path) -> None:
     sales = pq.read_table(tmp_path / "out" / "sale.parquet").column("shop_id").to_pylist()
     counts = sorted((sales.count(s) for s in set(sales) if s is not None), reverse=True)
     assert sum(counts[:10]) / sum(counts) > 0.6  # skewed again, not uniform (0.2)
+
+
+def test_a_unique_index_is_a_unique_constraint() -> None:
+    catalog = parse_ddl(
+        "CREATE TABLE member (id INTEGER PRIMARY KEY, email TEXT, club INT, seat INT);\n"
+        "CREATE UNIQUE INDEX ux_email ON member (email);\n"
+        "CREATE INDEX ix_club ON member (club);\n"
+        "CREATE UNIQUE INDEX ux_seat ON member (club, seat);",
+        "sqlite",
+    )
+    member = catalog.table("member")
+    assert member is not None and member.column("email").unique  # type: ignore[union-attr]
+    assert member.unique == [["club", "seat"]] and not member.column("club").unique  # type: ignore[union-attr]
