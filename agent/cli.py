@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("datagen.agent.commands.import_:import_cmd", "Turn SQL DDL or a live database into a schema (bring your own schema)."),
     "ddl": ("datagen.agent.commands.ddl:ddl_cmd", "Print the CREATE TABLE statements of a schema."),
     "schema": ("datagen.agent.commands.schema:schema_cmd", "Print the JSON Schema of the DSL."),
+    "claims": ("datagen.agent.commands.claims:claims_cmd", "List the claims a description states (what the data will be checked for)."),
     "examples": ("datagen.agent.commands.examples:examples_cmd", "List the example schemas shipped with datagen."),
     "eval": ("datagen.agent.commands.eval:eval_cmd", "Run the authoring evals and score each case."),
 }  # fmt: skip

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import IO, Any, Literal, Protocol
 
+from datagen.agent.claims import extract_claims
+from datagen.agent.claims.check import attach_claims, claim_problems
 from datagen.agent.providers.base import (
     Conversation,
     Exchange,
@@ -37,7 +39,7 @@ from datagen.engine.errors import Problem, SchemaError, json_path
 from datagen.engine.run import DEFAULT_SEED
 from datagen.prompts import Prompts, load_prompts
 
-Stage = Literal["json_schema", "models", "preflight", "dry_run"]
+Stage = Literal["json_schema", "models", "preflight", "dry_run", "claims"]
 
 
 @dataclass
@@ -47,6 +49,8 @@ class LoopSettings:
     min_score: float = 90.0
     seed: int = DEFAULT_SEED
     dry_run_rows: int = 300
+    # claims honoured / stated below which a draft is repaired (create: --min-fidelity)
+    min_fidelity: float = 0.0
 
 
 # --------------------------------------------------------------------------- checking
@@ -143,6 +147,8 @@ class DraftChecker:
     def __init__(self, settings: LoopSettings, scorer: Scorer | None = None) -> None:
         self.settings = settings
         self.scorer = scorer or engine_scorer
+        # the description's claims (author() extracts them): merged into every draft
+        self.claims: list[dsl.Claim] = []
 
     def check(self, draft: Any) -> CheckResult:
         from datagen.engine.load import schema_problems
@@ -168,24 +174,51 @@ class DraftChecker:
         notes += [f"warning: {w.render()}" for w in warnings]
         if problems:
             return CheckResult(False, "preflight", problems + warnings, notes=notes)
+        dataset, claim_notes = attach_claims(dataset, self.claims)
+        notes += claim_notes
         try:
             scored = self.scorer(dataset, self.settings.seed, self.settings.dry_run_rows)
         except SchemaError as exc:
             return CheckResult(False, "dry_run", exc.problems, notes=notes)
-        meets_bar = scored.score >= self.settings.min_score and scored.structural_ok
+        # the quality bar is on the checks; the claims have their own bar (min_fidelity)
+        meets_bar = checks_score(scored) >= self.settings.min_score and scored.structural_ok
+        fidelity = getattr(scored.report, "fidelity", None)
+        unmet_claims = (
+            claim_problems(scored.report)
+            if fidelity is not None and fidelity < self.settings.min_fidelity
+            else []
+        )
         if scored.problems or not meets_bar:
             # Every failed declared check is repaired, not only a score under the bar.
             return CheckResult(
                 False,
                 "dry_run",
-                warnings + scored.problems,
+                warnings + scored.problems + unmet_claims,
                 dataset,
                 scored.score,
                 scored.report,
                 notes,
                 acceptable=meets_bar,
             )
+        if unmet_claims:
+            # a valid schema whose claims still fail after the last repair is kept: its data
+            # is made and `create` exits 1 listing them
+            return CheckResult(
+                False,
+                "claims",
+                unmet_claims,
+                dataset,
+                scored.score,
+                scored.report,
+                notes,
+                acceptable=True,
+            )
         return CheckResult(True, None, [], dataset, scored.score, scored.report, notes)
+
+
+def checks_score(scored: DryRunScore) -> float:
+    """The dry run's score over its checks alone (claims left out)."""
+    return float(getattr(scored.report, "checks_score", scored.score))
 
 
 def _covered(path: str, problems: list[Problem]) -> bool:
@@ -321,6 +354,7 @@ def author(
     checker = checker or DraftChecker(settings)
     prompts = prompts or load_prompts()
     say = progress or (lambda _msg: None)
+    checker.claims = checker.claims or extract_claims(description)
 
     conversation = Conversation(
         description, current_schema=current_schema, questions_left=settings.max_questions
@@ -329,6 +363,9 @@ def author(
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
     assumptions: list[str] = []
+    prompt_size = getattr(provider, "prompt_size", None)
+    if callable(prompt_size):
+        transcript.write("prompt", system=prompt_size())
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3
@@ -496,6 +533,8 @@ def _check_line(attempt: Attempt, settings: LoopSettings) -> str:
     check = attempt.check
     if check.ok:
         return f"draft {attempt.number}: ok (dry-run score {check.score:.1f})"
+    if check.stage == "claims":
+        return f"draft {attempt.number}: {len(check.problems)} claim(s) of the description not honoured"
     where = check.stage.replace("_", " ") if check.stage else "check"
     score = f", score {check.score:.1f} < {settings.min_score:g}" if check.score is not None else ""
     return f"draft {attempt.number}: {len(check.problems)} problem(s) at the {where} check{score}"

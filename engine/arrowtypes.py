@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.values import ARROW_TYPES
 
 
@@ -26,7 +27,7 @@ def arrow_schema(node: dsl.Node) -> pa.Schema:
 
 
 def _dictionary_encoded(col: dsl.Column) -> bool:
-    if any(isinstance(m, dsl.ExpressionMod) for m in col.modifiers):
+    if not all(modifier_of(m).keeps_dictionary for m in col.modifiers):
         return False
     return kind_of(col).dictionary_encoded(spec_of(col), col)
 

@@ -55,10 +55,33 @@ from datagen.engine.generators.kind import KINDS, Kind, kind_name
 from datagen.engine.generators.lookup import LookupSpec
 from datagen.engine.generators.sequence import SequenceSpec
 from datagen.engine.generators.temporal import DatetimeSeriesSpec
+from datagen.engine.modifiers.add import AddArgs
+from datagen.engine.modifiers.clamp import ClampArgs
+from datagen.engine.modifiers.effect import EffectArgs
+from datagen.engine.modifiers.expression import ExpressionArgs
+from datagen.engine.modifiers.jitter import JitterArgs
+from datagen.engine.modifiers.kind import MODIFIERS, ModifierKind
+from datagen.engine.modifiers.map_values import MapValuesArgs
+from datagen.engine.modifiers.multiply import MultiplyArgs
+from datagen.engine.modifiers.outliers import OutliersArgs
+from datagen.engine.modifiers.seasonality import SeasonalityArgs
+from datagen.engine.modifiers.time_jitter import TimeJitterArgs
+from datagen.engine.modifiers.trend import TrendArgs
 
 DSL_VERSION = "1.0"
 
 __all__ = [
+    "AddArgs",
+    "ClampArgs",
+    "EffectArgs",
+    "ExpressionArgs",
+    "JitterArgs",
+    "MapValuesArgs",
+    "MultiplyArgs",
+    "OutliersArgs",
+    "SeasonalityArgs",
+    "TimeJitterArgs",
+    "TrendArgs",
     "DISTRIBUTION_PARAMS",
     "FREQ_ALIASES",
     "IDENT",
@@ -141,223 +164,42 @@ def generator_spec(gen: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- modifiers
+# The modifier union is built from the registry (engine/modifiers/kind.py): each
+# modifier `name` with args `Args` becomes a model {"transform": name, "args": Args}
+# (JSON Schema name `<Name>Mod`), discriminated by `transform`.
+
+_MOD_MODELS: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
 
 
-class MultiplyArgs(Strict):
-    factor: float
+def _mod_model(modifier: ModifierKind[Any]) -> type[BaseModel]:
+    key = (modifier.name, modifier.args)
+    if key not in _MOD_MODELS:
+        name = modifier.model_name or modifier.args.__name__.removesuffix("Args") + "Mod"
+        model = create_model(  # type: ignore[call-overload]
+            name,
+            __base__=Strict,
+            transform=(Literal[modifier.name], ...),  # type: ignore[valid-type,arg-type]
+            args=(modifier.args, ...),
+        )
+        model.__module__ = __name__
+        _MOD_MODELS[key] = model
+    return _MOD_MODELS[key]
 
 
-class AddArgs(Strict):
-    delta: float
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "value" in data and "delta" not in data:
-            data = dict(data)
-            data["delta"] = data.pop("value")
-        return data
+def _modifier_union() -> Any:
+    members = tuple(_mod_model(m) for m in MODIFIERS.values())
+    return Annotated[Union[members], Field(discriminator="transform")]  # noqa: UP007
 
 
-class ClampArgs(Strict):
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ClampArgs:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"clamp min {self.min} is greater than max {self.max}")
-        return self
-
-
-class JitterArgs(Strict):
-    scale: float = Field(gt=0, description="noise size (relative share, or absolute units)")
-    distribution: Literal["normal", "uniform"] = "normal"
-    relative: bool = Field(True, description="true: x*(1+noise); false: x+noise")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "std" in data and "scale" not in data:
-            data = dict(data)
-            data["scale"] = data.pop("std")
-        return data
-
-
-class TimeJitterArgs(Strict):
-    scale: float = Field(gt=0, description="standard deviation of the shift, in `unit`")
-    unit: Freq = "min"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            if "std" in data and "scale" not in data:
-                data["scale"] = data.pop("std")
-            if "unit" in data:
-                data["unit"] = normalize_freq(data["unit"])
-        return data
-
-
-class SeasonalityArgs(Strict):
-    dimension: PatternDimension
-    weights: list[Annotated[float, Field(ge=0)]]
-    column: Identifier | None = Field(
-        None, description="the datetime column to read; default the table's first datetime column"
-    )
-
-    @model_validator(mode="after")
-    def _length(self) -> SeasonalityArgs:
-        expected = PATTERN_LENGTH[self.dimension]
-        if len(self.weights) != expected:
-            raise ValueError(
-                f"a {self.dimension} seasonality needs {expected} weights, got {len(self.weights)}"
-            )
-        return self
-
-
-class OutliersArgs(Strict):
-    mode: Literal["spike", "drop"] = "spike"
-    rate: float = Field(ge=0, le=0.5)
-    magnitude: tuple[float, float] = Field(
-        (2.0, 5.0), description="factor range: values are multiplied (spike) or divided (drop)"
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "magnitude_dist" in data:
-            data = dict(data)
-            dist = data.pop("magnitude_dist") or {}
-            data["magnitude"] = (dist.get("min", 2.0), dist.get("max", 5.0))
-        return data
-
-    @model_validator(mode="after")
-    def _ordered(self) -> OutliersArgs:
-        lo, hi = self.magnitude
-        if not 0 < lo <= hi:
-            raise ValueError("magnitude needs 0 < min <= max")
-        return self
-
-
-class MapValuesArgs(Strict):
-    mapping: dict[str, Scalar]
-    default: Scalar | None = Field(None, description="for values not in mapping; default: keep")
-
-
-class ExpressionArgs(Strict):
-    expr: str = Field(max_length=2000, description="`value` is the current value")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _alias(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "formula" in data and "expr" not in data:
-            data = dict(data)
-            data["expr"] = data.pop("formula")
-        return data
-
-
-class EffectArgs(Strict):
-    """Scale a value while rows of an event table are active (e.g. promotions)."""
-
-    table: Identifier = Field(description="the event table")
-    start: Identifier = Field(description="event start column")
-    end: Identifier = Field(description="event end column")
-    at: Identifier | None = Field(
-        None, description="this row's datetime column; default the first datetime column"
-    )
-    factor: float = Field(1.2, gt=0, description="multiplier while at least one event is active")
-
-
-class TrendArgs(Strict):
-    growth: float = Field(gt=-1, description="yearly growth, 0.2 = +20% per year")
-    column: Identifier | None = Field(
-        None, description="the datetime column; default the table's first datetime column"
-    )
-
-
-class MultiplyMod(Strict):
-    transform: Literal["multiply"]
-    args: MultiplyArgs
-
-
-class AddMod(Strict):
-    transform: Literal["add"]
-    args: AddArgs
-
-
-class ClampMod(Strict):
-    transform: Literal["clamp"]
-    args: ClampArgs
-
-
-class JitterMod(Strict):
-    transform: Literal["jitter"]
-    args: JitterArgs
-
-
-class TimeJitterMod(Strict):
-    transform: Literal["time_jitter"]
-    args: TimeJitterArgs
-
-
-class SeasonalityMod(Strict):
-    transform: Literal["seasonality"]
-    args: SeasonalityArgs
-
-
-class OutliersMod(Strict):
-    transform: Literal["outliers"]
-    args: OutliersArgs
-
-
-class MapValuesMod(Strict):
-    transform: Literal["map_values"]
-    args: MapValuesArgs
-
-
-class ExpressionMod(Strict):
-    transform: Literal["expression"]
-    args: ExpressionArgs
-
-
-class EffectMod(Strict):
-    transform: Literal["effect"]
-    args: EffectArgs
-
-
-class TrendMod(Strict):
-    transform: Literal["trend"]
-    args: TrendArgs
-
-
-Modifier = Annotated[
-    MultiplyMod
-    | AddMod
-    | ClampMod
-    | JitterMod
-    | TimeJitterMod
-    | SeasonalityMod
-    | OutliersMod
-    | MapValuesMod
-    | ExpressionMod
-    | EffectMod
-    | TrendMod,
-    Field(discriminator="transform"),
-]
-MODIFIER_KINDS = (
-    "multiply",
-    "add",
-    "clamp",
-    "jitter",
-    "time_jitter",
-    "seasonality",
-    "outliers",
-    "map_values",
-    "expression",
-    "effect",
-    "trend",
+MODIFIER_KINDS: tuple[str, ...] = tuple(MODIFIERS)
+Modifier = _modifier_union()
+# the built-in {transform, args} models, by their JSON Schema names (dsl.EffectMod...)
+MultiplyMod, AddMod, ClampMod, JitterMod, TimeJitterMod, SeasonalityMod = (
+    _mod_model(MODIFIERS[n])
+    for n in ("multiply", "add", "clamp", "jitter", "time_jitter", "seasonality")
+)
+OutliersMod, MapValuesMod, ExpressionMod, EffectMod, TrendMod = (
+    _mod_model(MODIFIERS[n]) for n in ("outliers", "map_values", "expression", "effect", "trend")
 )
 
 
@@ -368,7 +210,7 @@ class Column(Strict):
     name: Identifier
     type: ColumnType
     generator: Generator  # type: ignore[valid-type]
-    modifiers: list[Modifier] = Field(default_factory=list)
+    modifiers: list[Modifier] = Field(default_factory=list)  # type: ignore[valid-type]
     nullable: bool = False
     null_rate: float = Field(0.0, ge=0, le=1, description="share of nulls; needs nullable")
     unique: bool = Field(False, description="values unique by construction")
@@ -590,6 +432,7 @@ ClaimKind = Literal[
     "grain",
     "rate",
     "share",
+    "average",
     "skew",
     "time_pattern",
     "ordering",
@@ -598,6 +441,8 @@ ClaimKind = Literal[
     "place",
     "locale",
     "relationship",
+    "values",
+    "trend",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
 
@@ -762,11 +607,17 @@ def json_schema() -> dict[str, Any]:
 
 
 def rebuild() -> None:
-    """Rebuild the models after a generator kind was registered (or removed) at run time:
-    the generator union, and every model that holds a column."""
-    global GENERATOR_KINDS, Generator
+    """Rebuild the models after a generator kind or a modifier was registered (or removed)
+    at run time: the unions, and every model that holds a column."""
+    global GENERATOR_KINDS, Generator, MODIFIER_KINDS, Modifier
     GENERATOR_KINDS = tuple(KINDS)
     Generator = _generator_union()
+    MODIFIER_KINDS = tuple(MODIFIERS)
+    Modifier = _modifier_union()
     Column.__pydantic_fields__["generator"] = FieldInfo.from_annotation(Generator)
+    Column.__pydantic_fields__["modifiers"] = FieldInfo.from_annotated_attribute(
+        list[Modifier],  # type: ignore[valid-type]
+        Field(default_factory=list),
+    )
     for model in (Column, Node, Dataset):
         model.model_rebuild(force=True)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -112,9 +113,23 @@ def json_path(loc: Sequence[str | int]) -> str:
     return out or "$"
 
 
+def os_cause(exc: BaseException) -> str:
+    """`No space left on device`: the cause of an OS error, without Arrow's or errno's noise."""
+    import errno
+    import os
+
+    code = getattr(exc, "errno", None)
+    if code is None:  # Arrow: "Error writing bytes to file. Detail: [errno 28] No space..."
+        found = re.search(r"\[errno (\d+)\]", str(exc), re.IGNORECASE)
+        code = int(found[1]) if found else None
+    if isinstance(code, int) and code in errno.errorcode:
+        return os.strerror(code)
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
 def describe_os_error(exc: OSError) -> str:
     """`cannot write /out/x.parquet: No space left on device`: the path and the cause."""
-    cause = exc.strerror or str(exc) or type(exc).__name__
+    cause = os_cause(exc)
     paths = [str(p) for p in (exc.filename, exc.filename2) if p]
     where = " -> ".join(paths) if paths else "the output"
     return f"cannot write {where}: {cause}"

@@ -8,9 +8,7 @@ the columns later tables read are kept in memory (`TableStore`).
 from __future__ import annotations
 
 import json
-import os
 import queue
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -23,15 +21,24 @@ import pyarrow as pa
 from datagen.engine import dsl
 from datagen.engine.arrowtypes import arrow_schema, conform, dictionary_columns
 from datagen.engine.block import TableRun, prepare_table
-from datagen.engine.errors import InputError
+from datagen.engine.errors import InputError, OutputError, os_cause
 from datagen.engine.executors import (
     BlockExecutor,
     InlineExecutor,
     ThreadExecutor,
     default_workers,
 )
+from datagen.engine.formats import get_format, parse_formats
 from datagen.engine.plan import BLOCK_ROWS, Plan, build_plan
-from datagen.engine.publish import TableResult, publish, run_metadata
+from datagen.engine.publish import (
+    TableResult,
+    check_output_names,
+    check_size,
+    publish,
+    run_metadata,
+    staged,
+    storage_failure,
+)
 from datagen.engine.store import KeptBuilder, TableStore
 from datagen.engine.writers import TableWriter
 from datagen.engine.writers.outputs import Outputs
@@ -127,9 +134,16 @@ def generate_dataset(
     address: str | None = None,
     profile: str = "clean",
     dsn: str | None = None,
+    force: bool = False,
+    reserved: tuple[str, ...] = (),
     on_stage: Stage | None = None,
 ) -> GenerationResult:
-    """Generate every table into out_dir, atomically (temporary directory, then rename).
+    """Generate every table into out_dir, atomically (staged whole, then swapped in).
+
+    out_dir must be new, empty or a datagen output (force: write beside the user's
+    files, never over them; skip the disk-space check): see engine/publish.py.
+    reserved: files the caller adds to out_dir afterwards (report.json): no table may
+    land on them.
 
     fmt: one format or several (`parquet,sqlite`); profile: clean | realistic | dirty
     (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`;
@@ -137,12 +151,55 @@ def generate_dataset(
     """
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a directory")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    formats = parse_formats(fmt)
+    check_output_names(dataset, formats, profile=profile, reserved=reserved)
+    check_size(
+        dataset,
+        {name: t.estimated_rows for name, t in plan.tables.items()},
+        out,
+        file_formats=sum(not get_format(f).remote for f in formats),
+        force=force,
+    )
+    try:
+        with staged(out, force=force) as tmp:
+            return _generate_into(
+                plan,
+                tmp,
+                out,
+                formats,
+                seed,
+                on_block,
+                workers,
+                scheduler,
+                address,
+                profile,
+                dsn,
+                on_stage,
+            )
+    except OSError as exc:  # disk full, read-only: the run failed (exit 1), with the place
+        raise OutputError(f"cannot write {out}: {os_cause(exc)}") from None
+    except Exception as exc:
+        cause = storage_failure(exc)  # the same from SQLite or DuckDB
+        if cause is None:
+            raise
+        raise OutputError(f"cannot write {out}: {cause}") from None
+
+
+def _generate_into(  # type: ignore[no-untyped-def]
+    plan: Plan,
+    tmp: Path,
+    out: Path,
+    fmt,
+    seed,
+    on_block,
+    workers,
+    scheduler,
+    address,
+    profile,
+    dsn,
+    on_stage: Stage | None,
+) -> GenerationResult:
+    dataset = plan.dataset
     results: list[TableResult] = []
     # one core writes (Arrow releases the GIL) while the others compute blocks
     compute_workers = workers if scheduler == "dask" else max(1, workers - 1)
@@ -175,7 +232,6 @@ def generate_dataset(
     except BaseException:
         if outputs is not None:
             outputs.abort()
-        shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         executor.close()

@@ -277,12 +277,7 @@ def schema_problems(
         problems = problems_from_validation(exc, data)
         problems += _preflight_of_the_rest(data, exc, problems)
         return None, problems
-    problems = preflight(dataset)
-    if not problems:  # the guards read references that preflight has checked
-        from datagen.engine.semantic import semantic_problems
-
-        problems = [p for p in semantic_problems(dataset) if warnings or not p.is_warning]
-    return dataset, problems
+    return dataset, preflight(dataset, warnings=warnings)
 
 
 _NEUTRAL_GENERATORS: dict[str, dict[str, Any]] = {

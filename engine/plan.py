@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError, did_you_mean
-from datagen.engine.expressions import ExpressionError, compile_expression
 from datagen.engine.generators.kind import Site, kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import default_time_column as default_time_column
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.relations import (
     ForeignKey,
     Graph,
     add_edge,
+    column_references,
     foreign_keys,
     levels,
     ordered_topological_sort,
@@ -41,10 +43,6 @@ def parent_fk_column(node: dsl.Node, parent: dsl.Node) -> str | None:
     return None
 
 
-def default_time_column(node: dsl.Node, exclude: str | None = None) -> str | None:
-    return next((c.name for c in node.columns if c.type in TEMPORAL and c.name != exclude), None)
-
-
 def column_graph(dataset: dsl.Dataset, node: dsl.Node) -> Graph:
     """Edges dep -> column for same-row dependencies inside one table."""
     graph: Graph = {c.name: set() for c in node.columns}
@@ -62,18 +60,11 @@ def column_graph(dataset: dsl.Dataset, node: dsl.Node) -> Graph:
 
 
 def column_dependencies(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> set[str]:
-    names = {c.name for c in node.columns} - {col.name}
-    deps = set(kind_of(col).dependencies(spec_of(col), Site(dataset, node, col, "")))
+    """Columns of the same row a column reads: its generator's, then its modifiers'."""
+    site = Site(dataset, node, col, "")
+    deps = set(kind_of(col).dependencies(spec_of(col), site))
     for mod in col.modifiers:
-        if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod)):
-            deps.add(mod.args.column or default_time_column(node, exclude=col.name) or "")
-        elif isinstance(mod, dsl.EffectMod):
-            deps.add(mod.args.at or default_time_column(node, exclude=col.name) or "")
-        elif isinstance(mod, dsl.ExpressionMod):
-            try:
-                deps |= set(compile_expression(mod.args.expr, names | {"value"}).names) - {"value"}
-            except ExpressionError:
-                pass
+        deps |= modifier_of(mod).dependencies(mod.args, site)
     return {d for d in deps if d}
 
 
@@ -217,13 +208,10 @@ def _enum_rows(node: dsl.Node) -> int:
 def _kept_columns(dataset: dsl.Dataset, tables: dict[str, TablePlan]) -> dict[str, set[str]]:
     keep: dict[str, set[str]] = {t: set() for t in tables}
     for node in dataset.nodes:
-        for col, kind, spec in kinds_with_specs(node):
-            for ref in kind.references(spec):
+        for col in node.columns:
+            for ref in column_references(col):
                 t, c = split_ref(ref)
                 keep[t].add(c)
-            for mod in col.modifiers:
-                if isinstance(mod, dsl.EffectMod):
-                    keep[mod.args.table] |= {mod.args.start, mod.args.end}
     for ineq in dataset.constraints.inequalities:
         rt, rc = split_ref(ineq.right)
         lt, _ = split_ref(ineq.left)

@@ -14,6 +14,7 @@ from graphlib import CycleError, TopologicalSorter
 from datagen.engine import dsl
 from datagen.engine.dslbase import split_ref
 from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.modifiers.kind import modifier_of
 
 # A directed graph as {node: set of its predecessors} (graphlib's shape): an
 # edge a -> b means "a comes first". Every node is a key, even without edges.
@@ -99,9 +100,6 @@ def dependency_graph(dataset: dsl.Dataset) -> Graph:
                 table = ref.split(".", 1)[0]
                 if table != node.id:
                     add_edge(graph, table, node.id)
-            for mod in col.modifiers:
-                if isinstance(mod, dsl.EffectMod) and mod.args.table != node.id:
-                    add_edge(graph, mod.args.table, node.id)
     for ineq in dataset.constraints.inequalities:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
         if left_table != right_table:
@@ -157,8 +155,11 @@ def ordered_topological_sort(graph: Graph, key: Callable[[str], int]) -> list[st
 
 
 def column_references(col: dsl.Column) -> list[str]:
-    """`table.column` references made by a column's generator."""
-    return kind_of(col).references(spec_of(col))
+    """`table.column`s a column reads: its generator's, then its modifiers'."""
+    refs = list(kind_of(col).references(spec_of(col)))
+    for mod in col.modifiers:
+        refs += modifier_of(mod).references(mod.args)
+    return refs
 
 
 def levels(dataset: dsl.Dataset) -> list[list[str]]:

@@ -21,7 +21,7 @@ from datagen.engine import dsl
 
 # Placeholders each template must use (checked at load time).
 REQUIRED_FIELDS = {
-    "system": {"dsl_reference", "clarification_policy", "examples", "max_questions"},
+    "system": {"dsl_reference", "clarification_policy", "examples", "max_questions", "meaning"},
     "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
     "score_repair": {"attempt", "verdict", "rows", "count", "problems", "repairs_left"},
     "clarification": set(),
@@ -39,24 +39,44 @@ class Example:
     schema: dict[str, Any]
 
 
+# A rough size for the transcript: no tokenizer ships offline for every model.
+CHARS_PER_TOKEN = 4
+_systems: dict[tuple[str, int], str] = {}
+
+
 @dataclass(frozen=True)
 class Prompts:
     version: str
     digest: str  # sha256 of every file, so an edit without a version bump still shows
     templates: dict[str, Template]
     examples: list[Example] = field(default_factory=list)
+    meaning: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         return f"{self.version}+{self.digest[:12]}"
 
     def system(self, *, max_questions: int = 2) -> str:
-        return self.templates["system"].substitute(
-            dsl_reference=dsl_reference(),
-            clarification_policy=self.templates["clarification"].template.strip(),
-            examples=self._render_examples(),
-            max_questions=max_questions,
-        )
+        """The system prompt, rendered once per prompt files and question limit."""
+        key = (self.digest, max_questions)
+        if key not in _systems:
+            _systems[key] = self.templates["system"].substitute(
+                dsl_reference=dsl_reference(),
+                meaning=render_meaning(self.meaning),
+                clarification_policy=self.templates["clarification"].template.strip(),
+                examples=self._render_examples(),
+                max_questions=max_questions,
+            )
+        return _systems[key]
+
+    def system_size(self, *, max_questions: int = 2) -> dict[str, Any]:
+        """What the transcript records about the system prompt's size."""
+        text = self.system(max_questions=max_questions)
+        return {
+            "chars": len(text),
+            "tokens_estimate": -(-len(text) // CHARS_PER_TOKEN),
+            "tokens_method": f"estimate: {CHARS_PER_TOKEN} characters per token",
+        }
 
     def render(self, name: str, **values: Any) -> str:
         return self.templates[name].substitute(**values).strip()
@@ -124,6 +144,12 @@ def load_prompts(root: Any = None, *, check_examples: bool = True) -> Prompts:
             raise PromptError(f"prompts/{files[key]}: unknown placeholder(s) {sorted(unknown)}")
         templates[key] = template
 
+    meaning_file = manifest.get("meaning")
+    if not meaning_file:
+        raise PromptError("prompts/manifest.yaml: `meaning` is missing")
+    meaning = yaml.safe_load(read(meaning_file))
+    _check_meaning(meaning, meaning_file)
+
     examples = []
     for name in manifest.get("examples") or []:
         data = json.loads(read(name))
@@ -133,7 +159,7 @@ def load_prompts(root: Any = None, *, check_examples: bool = True) -> Prompts:
         examples.append(example)
     if not examples:
         raise PromptError("prompts/manifest.yaml lists no worked examples")
-    prompts = Prompts(str(manifest["version"]), digest.hexdigest(), templates, examples)
+    prompts = Prompts(str(manifest["version"]), digest.hexdigest(), templates, examples, meaning)
     if packaged:
         _cache = prompts
     return prompts
@@ -147,6 +173,64 @@ def _check_example(example: Example) -> None:
         parse_dataset(example.schema, source=f"prompts/{example.name}")
     except SchemaError as exc:
         raise PromptError(f"worked example is not a valid schema: {exc}") from None
+
+
+# --------------------------------------------------------------------------- meaning
+
+
+def _check_meaning(meaning: Any, name: str) -> None:
+    """Every expression function and modifier described, nothing the engine lacks."""
+    from datagen.engine.expressions import FUNCTIONS
+
+    if not isinstance(meaning, dict):
+        raise PromptError(f"prompts/{name}: expected a mapping")
+    for section, known in (("functions", set(FUNCTIONS)), ("modifiers", set(dsl.MODIFIER_KINDS))):
+        described = set(meaning.get(section) or {})
+        if missing := known - described:
+            raise PromptError(f"prompts/{name}: `{section}` does not describe {sorted(missing)}")
+        if unknown := described - known:
+            raise PromptError(f"prompts/{name}: `{section}` describes unknown {sorted(unknown)}")
+
+
+def render_meaning(meaning: dict[str, Any]) -> str:
+    """The "Meaning" section: functions with signatures, units, modifiers' inputs, Faker."""
+    from datagen.engine.expressions import FUNCTIONS
+    from datagen.engine.generators.faker import faker_methods
+
+    lines = ["### Units and semantics"]
+    lines += [f"- {line}" for line in meaning.get("units") or []]
+    lines += ["", "### References"]
+    lines += [f"- {line}" for line in meaning.get("references") or []]
+    lines += [
+        "",
+        f"### Expression functions ({len(FUNCTIONS)}; nothing else can be called)",
+        "Operators: + - * / // % **, comparisons, and/or/not; constants pi, e, true, false.",
+    ]
+    for name, (_fn, low, high) in FUNCTIONS.items():
+        text = str(meaning["functions"][name])
+        if text.startswith(name + "("):  # the description names its own arguments
+            call, _, text = text.partition("): ")
+            lines.append(f"- `{call})`: {text}")
+        else:
+            lines.append(f"- `{name}({_signature(low, high)})`: {text}")
+    lines += ["", "### Modifiers: what they act on"]
+    for kind in dsl.MODIFIER_KINDS:
+        info = meaning["modifiers"][kind]
+        lines.append(f"- `{kind}` ({info['input']} columns): {info['meaning']}")
+    methods = sorted(faker_methods())
+    lines += [
+        "",
+        f"### Faker methods ({len(methods)}, locale en_US; any other name is rejected)",
+        ", ".join(methods),
+    ]
+    return "\n".join(lines)
+
+
+def _signature(low: int, high: int) -> str:
+    names = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    if high > 3:
+        return ", ".join(names[:low]) + ", ..."
+    return ", ".join(names[:low] + [f"{n}?" for n in names[low:high]])
 
 
 # --------------------------------------------------------------------------- DSL reference
@@ -207,10 +291,6 @@ def dsl_reference() -> str:
     return "\n".join(lines)
 
 
-def _strict_models() -> list[Any]:
-    return [o for o in vars(dsl).values() if isinstance(o, type) and issubclass(o, dsl.Strict)]
-
-
 def _generator_spec_model(kind: str) -> Any:
     from datagen.engine.generators.kind import KINDS
 
@@ -220,11 +300,11 @@ def _generator_spec_model(kind: str) -> Any:
 
 
 def _modifier_args_model(kind: str) -> Any:
-    for model in _strict_models():
-        fields = model.model_fields
-        if "transform" in fields and fields["transform"].annotation.__args__ == (kind,):
-            return fields["args"].annotation
-    raise PromptError(f"no model for modifier `{kind}`")
+    from datagen.engine.modifiers.kind import MODIFIERS
+
+    if kind not in MODIFIERS:
+        raise PromptError(f"no model for modifier `{kind}`")
+    return MODIFIERS[kind].args
 
 
 def _list_items(model: type[dsl.Strict]) -> list[tuple[str, type[dsl.Strict]]]:

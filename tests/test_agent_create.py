@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from datagen.agent.cli import main
 from datagen.agent.providers import anthropic as provider_mod
+from datagen.engine.publish import claim
 from tests.agent_fixtures import (
     MESSAGES_URL,
     FakeMessagesServer,
@@ -71,6 +72,7 @@ def test_a_valid_first_draft_writes_schema_data_report_and_transcript(
     assert result.exit_code == 0, result.output
     assert route.call_count == 1
     assert sorted(p.name for p in out.iterdir()) == [
+        ".datagen-output",  # the marker: datagen wrote this folder (engine/publish.py)
         "data",
         "report.json",
         "schema.json",
@@ -152,7 +154,11 @@ def test_three_failed_repairs_exit_1_and_keep_only_the_rejected_draft(
     result = create(out, "--no-input")
     assert result.exit_code == 1, result.output
     assert route.call_count == 4
-    assert sorted(p.name for p in out.iterdir()) == ["schema.rejected.json", "transcript.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".datagen-output",
+        "schema.rejected.json",
+        "transcript.jsonl",
+    ]
     assert json.loads((out / "schema.rejected.json").read_text()) == drafts[-1]
     assert leftovers(tmp_path) == []
     assert "no valid schema after 4 draft(s) (3 repair(s))" in result.stderr
@@ -295,7 +301,11 @@ def test_an_api_failure_mid_run_keeps_the_transcript(httpx2_mock, tmp_path, slee
     # The API's failure, not the user's input: exit 1, the last draft and transcript kept.
     assert result.exit_code == 1
     assert "overloaded (529) after 6 attempt(s)" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["schema.rejected.json", "transcript.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".datagen-output",
+        "schema.rejected.json",
+        "transcript.jsonl",
+    ]
     assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
     end = records(out)[-1]
     assert end["status"] == "failed" and end["http_requests"] == 7
@@ -357,6 +367,7 @@ def test_no_generate_writes_the_schema_and_the_dry_run_report_only(httpx2_mock, 
     result = create(out, "--no-input", "--no-generate")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".datagen-output",
         "report.json",
         "schema.json",
         "transcript.jsonl",
@@ -401,14 +412,15 @@ def test_out_must_not_be_someone_elses_directory(tmp_path) -> None:
     out.mkdir()
     (out / "thesis.tex").write_text("...")
     result = create(out, "--no-input")
-    assert result.exit_code == 2 and "not a datagen output" in result.stderr
+    assert result.exit_code == 2 and "did not write" in result.stderr
 
 
 def test_a_rerun_replaces_the_previous_output(httpx2_mock, tmp_path) -> None:
     httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(schema_message(small_schema())))
     out = tmp_path / "shop"
     assert create(out, "--no-input").exit_code == 0
-    (out / "schema.rejected.json").write_text("{}")  # a stale file from an older failure
+    # a stale file from an older failure (datagen records what it writes: engine/publish.py)
+    claim(out, "schema.rejected.json").write_text("{}")
     assert create(out, "--no-input", "--no-generate").exit_code == 0
     assert not (out / "schema.rejected.json").exists() and not (out / "data").exists()
     assert leftovers(tmp_path) == []

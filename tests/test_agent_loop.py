@@ -351,3 +351,43 @@ def test_after_the_last_repair_a_draft_under_the_bar_still_fails() -> None:
     checker = DraftChecker(settings, scorer=lambda *a: _failed(60.0))
     with pytest.raises(AuthoringFailed):
         author("shop", provider, checker=checker, settings=settings)
+
+
+# --------------------------------------------------------------------------- the prompt's meaning
+
+
+def test_the_system_prompt_carries_functions_units_modifier_inputs_and_faker_methods() -> None:
+    from datagen.engine.expressions import FUNCTIONS
+    from datagen.engine.generators.faker import faker_methods
+
+    system = load_prompts().system()
+    for name in FUNCTIONS:
+        assert f"- `{name}(" in system, name
+    assert "lognormal `mean` and `sigma` are in log space" in system
+    assert "- `seasonality` (numeric columns)" in system
+    assert "- `time_jitter` (date/datetime columns)" in system
+    assert ", ".join(sorted(faker_methods())) in system
+    assert "at most 3 repairs" not in system and "between 0 and 10" in system
+
+
+def test_a_function_the_meaning_file_does_not_describe_fails_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datagen.engine import expressions
+
+    monkeypatch.setitem(expressions.FUNCTIONS, "median", (max, 1, 1))
+    with pytest.raises(PromptError, match=r"`functions` does not describe \['median'\]"):
+        load_prompts(PROMPTS_DIR)
+
+
+def test_the_prompt_size_is_in_the_transcript(httpx2_mock) -> None:
+    from datagen.agent.providers.anthropic import AnthropicProvider
+    from tests.agent_fixtures import MESSAGES_URL, ok, schema_message
+
+    httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(schema_message(small_schema())))
+    transcript = Transcript()
+    author("a tiny shop", AnthropicProvider(api_key="k"), transcript=transcript)
+    (record,) = transcript.of_type("prompt")
+    size = record["system"]
+    assert size["chars"] == len(load_prompts().system())
+    assert size["tokens_estimate"] == -(-size["chars"] // 4)

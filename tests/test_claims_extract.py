@@ -100,6 +100,386 @@ def test_windows(text: str, phrase: str, start: str, end: str) -> None:
     check(find(text, phrase), "window", {"min": start, "max": end}, None)
 
 
+MORE_COUNTS = [
+    ("we have 300 stores nationwide", "300 stores", {"value": 300.0}, ["store"]),
+    ("around 50 doctors", "around 50 doctors", {"value": 50.0, "tolerance": 5.0}, ["doctor"]),
+    ("approximately 1,200 employees", "approximately 1,200 employees", {"value": 1200.0},
+     ["employee"]),
+    ("nearly 10k accounts", "nearly 10k accounts", {"value": 10000.0}, ["account"]),
+    ("more than 500 vehicles", "more than 500 vehicles", {"min": 500.0}, ["vehicle"]),
+    ("fewer than 20 branches", "fewer than 20 branches", {"max": 20.0}, ["branch"]),
+    ("two thousand students", "two thousand students", {"value": 2000.0}, ["student"]),
+    ("three hundred and fifty teachers", "three hundred and fifty teachers", {"value": 350.0},
+     ["teacher"]),
+    ("seventy-five clinics", "seventy-five clinics", {"value": 75.0}, ["clinic"]),
+    ("2.5M transactions", "2.5M transactions", {"value": 2.5e6}, ["transaction"]),
+    ("12 warehouses and 80 trucks", "80 trucks", {"value": 80.0}, ["truck"]),
+    ("a hundred hotels", "a hundred hotels", {"value": 100.0}, ["hotel"]),
+    ("500 new users weekly", "500 new users weekly", {"value": 500.0, "unit": "per_week"},
+     ["user"]),
+    ("10,000 trips daily", "10,000 trips daily", {"value": 10000.0, "unit": "per_day"}, ["trip"]),
+    ("3 million plays per month", "3 million plays per month",
+     {"value": 3e6, "unit": "per_month"}, ["play"]),
+    ("1,000 active policies", "1,000 active policies", {"value": 1000.0}, ["policy"]),
+    ("eleven factories", "eleven factories", {"value": 11.0}, ["factory"]),
+    ("40 bakeries in Madrid", "40 bakeries", {"value": 40.0}, ["bakery"]),
+    ("at most 8 regions", "at most 8 regions", {"max": 8.0}, ["region"]),
+    ("some 600 farms", "some 600 farms", {"value": 600.0, "tolerance": 60.0}, ["farm"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), MORE_COUNTS)
+def test_more_counts(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "count", expected, about)
+
+
+MORE_RATES = [
+    ("3% of accounts churn each month", "3% of accounts churn", {"value": 0.03},
+     ["churn", "account"]),
+    ("roughly 12 percent returned", "roughly 12 percent returned", {"value": 0.12,
+     "tolerance": 0.03}, ["returned"]),
+    ("about 5 per cent fraud", "about 5 per cent fraud", {"value": 0.05}, ["fraud"]),
+    ("one in five calls is dropped", "one in five calls is dropped", {"value": 0.2},
+     ["dropped", "call"]),
+    ("1 out of 20 parcels are lost", "1 out of 20 parcels are lost", {"value": 0.05},
+     ["lost", "parcel"]),
+    ("two thirds of users are mobile", "two thirds of users are mobile", {"value": 2 / 3},
+     ["mobile", "user"]),
+    ("half of the orders are delivered", "half of the orders are delivered", {"value": 0.5},
+     ["delivered", "order"]),
+    ("a conversion rate of 4%", "conversion rate of 4%", {"value": 0.04}, ["conversion"]),
+    ("an open rate around 20%", "open rate around 20%", {"value": 0.2, "tolerance": 0.05},
+     ["open"]),
+    ("15% no-show rate", "15% no-show rate", {"value": 0.15}, ["no-show"]),
+    ("20% of tickets are escalated", "20% of tickets are escalated", {"value": 0.2},
+     ["escalated", "ticket"]),
+    ("at least 90% on time", "at least 90% on time", {"min": 0.9}, ["on time"]),
+    ("under 1% defective", "under 1% defective", {"max": 0.01}, ["defective"]),
+    ("approximately 30% repeat customers", "approximately 30% repeat customers",
+     {"value": 0.3}, ["repeat", "customer"]),
+    ("a tenth of loans default", "a tenth of loans default", {"value": 0.1},
+     ["default", "loan"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), MORE_RATES)
+def test_more_rates(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "rate", expected, about)
+
+
+SHARES = [
+    ("rides mostly from phones", "mostly from phones", {"min": 0.5}, ["phone"]),
+    ("most orders are paid by card", "most orders are paid by card", {"min": 0.5},
+     ["card", "paid", "order"]),
+    ("almost all loans are repaid", "almost all loans are repaid", {"min": 0.9},
+     ["repaid", "loan"]),
+    ("refunds are rarely issued", "rarely issued", {"max": 0.1}, ["issued"]),
+    ("the majority of patients are female", "the majority of patients are female",
+     {"min": 0.5}, ["female", "patient"]),
+    ("traffic mainly via search", "mainly via search", {"min": 0.5}, ["search"]),
+    ("nearly all payments succeed", "nearly all payments succeed", {"min": 0.9},
+     ["succeed", "payment"]),
+    ("sales predominantly online", "predominantly online", {"min": 0.5}, ["online"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), SHARES)
+def test_qualitative_shares(
+    text: str, phrase: str, expected: dict[str, Any], about: list[str]
+) -> None:
+    check(find(text, phrase), "share", expected, about)
+
+
+MORE_WINDOWS = [
+    ("data for 2023", "for 2023", "2023-01-01", "2024-01-01"),
+    ("during 2024", "during 2024", "2024-01-01", "2025-01-01"),
+    ("Q1 2025", "Q1 2025", "2025-01-01", "2025-04-01"),
+    ("the fourth quarter of 2023", "the fourth quarter of 2023", "2023-10-01", "2024-01-01"),
+    ("H2 2024", "H2 2024", "2024-07-01", "2025-01-01"),
+    ("the second half of 2023", "the second half of 2023", "2023-07-01", "2024-01-01"),
+    ("summer 2024", "summer 2024", "2024-06-01", "2024-09-01"),
+    ("winter 2024", "winter 2024", "2023-12-01", "2024-03-01"),
+    ("the last 6 weeks", "the last 6 weeks", "2024-11-20", "2025-01-01"),
+    ("the past year", "the past year", "2024-01-01", "2025-01-01"),
+    ("the last two years", "the last two years", "2023-01-01", "2025-01-01"),
+    ("since 2021", "since 2021", "2021-01-01", "2025-01-01"),
+    ("between January and March 2024", "between January and March 2024", "2024-01-01",
+     "2024-04-01"),
+    ("from Nov 2023 to Feb 2024", "from Nov 2023 to Feb 2024", "2023-11-01", "2024-03-01"),
+    ("from 2020 to 2022", "from 2020 to 2022", "2020-01-01", "2023-01-01"),
+    ("over 3 months", "over 3 months", "2024-10-01", "2025-01-01"),
+    ("December 2024", "December 2024", "2024-12-01", "2025-01-01"),
+    ("throughout 2022", "throughout 2022", "2022-01-01", "2023-01-01"),
+    ("covering 90 days", "covering 90 days", "2024-10-03", "2025-01-01"),
+    ("the previous quarter", "the previous quarter", "2024-10-01", "2025-01-01"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "start", "end"), MORE_WINDOWS)
+def test_more_windows(text: str, phrase: str, start: str, end: str) -> None:
+    check(find(text, phrase), "window", {"min": start, "max": end}, None)
+
+
+GRAINS = [
+    ("readings every 10 minutes", "every 10 minutes", 600.0),
+    ("a reading every minute", "every minute", 60.0),
+    ("every 15 min", "every 15 min", 900.0),
+    ("each hour", "each hour", 3600.0),
+    ("every 30 seconds", "every 30 seconds", 30.0),
+    ("every two hours", "every two hours", 7200.0),
+    ("15-minute intervals", "15-minute intervals", 900.0),
+    ("5 minute readings", "5 minute readings", 300.0),
+    ("hourly readings", "hourly readings", 3600.0),
+    ("daily snapshots", "daily snapshots", 86400.0),
+    ("weekly reports", "weekly reports", 604800.0),
+    ("monthly invoices", "monthly invoices", 2629746.0),
+    ("quarterly statements", "quarterly statements", 7889238.0),
+    ("each sensor reports hourly", "hourly", 3600.0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "seconds"), GRAINS)
+def test_grain(text: str, phrase: str, seconds: float) -> None:
+    check(find(text, phrase), "grain", {"value": seconds, "unit": "s"}, None)
+
+
+def test_daily_active_users_is_no_grain() -> None:
+    kinds = [c.kind for c in extract_claims("20k daily active users", reference_date=TODAY)]
+    assert "grain" not in kinds
+
+
+PATTERNS = [
+    ("weekend spikes", "weekend spikes", {"unit": "lift", "min": 1.2, "weekdays": [5, 6]}),
+    ("a December peak", "December peak", {"unit": "lift", "min": 1.2, "months": [12]}),
+    ("busier on Fridays", "busier on Fridays", {"unit": "lift", "weekdays": [4]}),
+    ("busiest on Friday and Saturday", "busiest on Friday and Saturday",
+     {"unit": "lift", "weekdays": [4, 5]}),
+    ("rides peak at 8am and 6pm on weekdays", "peak at 8am and 6pm on weekdays",
+     {"unit": "lift", "hours": [8, 18], "weekdays": [0, 1, 2, 3, 4]}),
+    ("quiet at night", "quiet at night", {"unit": "lift", "max": 0.8,
+     "hours": [22, 23, 0, 1, 2, 3, 4, 5]}),
+    ("closed on Sundays", "closed on Sundays", {"unit": "share", "max": 0.0, "weekdays": [6]}),
+    ("slow in summer", "slow in summer", {"unit": "lift", "max": 0.8, "months": [6, 7, 8]}),
+    ("mostly on weekends", "mostly on weekends", {"unit": "share", "min": 0.5,
+     "weekdays": [5, 6]}),
+    ("deliveries between 8am and 6pm", "between 8am and 6pm",
+     {"unit": "share", "min": 0.9, "hours": list(range(8, 18))}),
+    ("open from 9 to 5 on weekdays", "from 9 to 5 on weekdays",
+     {"hours": list(range(9, 17)), "weekdays": [0, 1, 2, 3, 4]}),
+    ("a lunchtime rush", "lunchtime rush", {"unit": "lift", "hours": [12, 13]}),
+    ("peaks in July and August", "peaks in July and August", {"months": [7, 8]}),
+    ("more bookings in summer", "more bookings in summer", {"months": [6, 7, 8]}),
+    ("a surge in Q4", "surge in Q4", {"months": [10, 11, 12]}),
+    ("heavier traffic during rush hours", "heavier traffic during rush hours",
+     {"hours": [7, 8, 9, 16, 17, 18]}),
+    ("fewer orders on Mondays", "fewer orders on Mondays", {"unit": "lift", "max": 0.8,
+     "weekdays": [0]}),
+    ("busy from Monday to Friday", "busy from Monday to Friday",
+     {"weekdays": [0, 1, 2, 3, 4]}),
+    ("evening peaks", "evening peaks", {"hours": [18, 19, 20, 21, 22]}),
+    ("spikes during the holiday season", "spikes during the holiday season",
+     {"months": [11, 12]}),
+    ("sales peak between 11am and 2pm", "peak between 11am and 2pm", {"hours": [11, 12, 13]}),
+    ("a spike at Christmas in 2024", "spike at Christmas",
+     {"dates": [{"start": "2024-12-24", "end": "2024-12-27"}]}),
+    ("a Black Friday surge in 2024", "Black Friday surge",
+     {"dates": [{"start": "2024-11-29", "end": "2024-11-30"}]}),
+    ("more orders around Thanksgiving in 2023", "more orders around Thanksgiving",
+     {"dates": [{"start": "2023-11-23", "end": "2023-11-24"}]}),
+    ("quieter during Ramadan 2024", "quieter during Ramadan",
+     {"unit": "lift", "max": 0.8, "dates": [{"start": "2024-03-10", "end": "2024-04-09"}]}),
+    ("a rush before Easter in 2024", "rush before Easter",
+     {"dates": [{"start": "2024-03-29", "end": "2024-04-02"}]}),
+    ("gift sales around Diwali in 2024", "Diwali",
+     {"dates": [{"start": "2024-10-31", "end": "2024-11-05"}]}),
+    ("travel spikes at Lunar New Year in 2024", "spikes at Lunar New Year",
+     {"dates": [{"start": "2024-02-10", "end": "2024-02-17"}]}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected"), PATTERNS)
+def test_time_patterns(text: str, phrase: str, expected: dict[str, Any]) -> None:
+    check(find(text, phrase), "time_pattern", expected, None)
+
+
+DURATIONS = [
+    ("books due 21 days after checkout", "books due 21 days after checkout",
+     {"value": 21.0, "unit": "days"}, ["book", "due", "checkout"]),
+    ("stays of 2 to 5 nights", "stays of 2 to 5 nights", {"min": 2.0, "max": 5.0,
+     "unit": "days"}, ["stay"]),
+    ("calls lasting about 3 minutes", "calls lasting about 3 minutes",
+     {"value": 3.0, "unit": "min"}, ["call"]),
+    ("delivered within 2 days of ordering", "delivered within 2 days of ordering",
+     {"max": 2.0, "unit": "days"}, ["delivered", "ordering"]),
+    ("30-minute sessions", "30-minute sessions", {"value": 30.0, "unit": "min"}, ["session"]),
+    ("3-night stays", "3-night stays", {"value": 3.0, "unit": "days"}, ["stay"]),
+    ("invoices paid 30 days after issue", "invoices paid 30 days after issue",
+     {"value": 30.0, "unit": "days"}, ["invoice", "paid", "issue"]),
+    ("trips lasting 10 to 40 minutes", "trips lasting 10 to 40 minutes",
+     {"min": 10.0, "max": 40.0, "unit": "min"}, ["trip"]),
+    ("tickets resolved within 48 hours of opening", "tickets resolved within 48 hours of opening",
+     {"max": 48.0, "unit": "h"}, ["ticket", "resolved", "opening"]),
+    ("shipped 2 days after the order", "shipped 2 days after the order",
+     {"value": 2.0, "unit": "days"}, ["shipped", "order"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), DURATIONS)
+def test_durations(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "duration", expected, about)
+
+
+ORDERINGS = [
+    ("discharge always after arrival", "discharge always after arrival", {"min": 1.0},
+     ["arrival", "discharge"]),
+    ("payments come after the order", "payments come after the order", {"min": 1.0},
+     ["order", "payment"]),
+    ("signup before first purchase", "signup before first", {"min": 1.0}, ["signup", "first"]),
+    ("deliveries usually after dispatch", "deliveries usually after dispatch", {"min": 0.8},
+     ["dispatch", "delivery"]),
+    ("insurance claims during the policy", "insurance claims during the policy",
+     {"min": 1.0, "unit": "within"}, ["insurance", "claim", "policy"]),
+    ("reviews after the stay", "reviews after the stay", {"min": 1.0}, ["stay", "review"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), ORDERINGS)
+def test_orderings(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "ordering", expected, about)
+
+
+RANGES = [
+    ("fares from 4 to 120", "fares from 4 to 120", {"min": 4.0, "max": 120.0}, ["fare"]),
+    ("triage level 1 to 5", "triage level 1 to 5", {"min": 1.0, "max": 5.0},
+     ["triage", "level"]),
+    ("prices between $5 and $50", "prices between $5 and $50", {"min": 5.0, "max": 50.0},
+     ["price"]),
+    ("ages 18-65", "ages 18-65", {"min": 18.0, "max": 65.0}, ["age"]),
+    ("ratings of 1-5 stars", "ratings of 1-5 stars", {"min": 1.0, "max": 5.0},
+     ["rating", "star"]),
+    ("salaries from 30k to 150k", "salaries from 30k to 150k", {"min": 30000.0,
+     "max": 150000.0}, ["salary"]),
+    ("scores between 0 and 100", "scores between 0 and 100", {"min": 0.0, "max": 100.0},
+     ["score"]),
+    ("temperatures of 15 to 30 degrees", "temperatures of 15 to 30 degrees",
+     {"min": 15.0, "max": 30.0}, ["temperature", "degree"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), RANGES)
+def test_ranges(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "range", expected, about)
+
+
+AVERAGES = [
+    ("an average order of $45", "an average order of $45", {"value": 45.0}, ["order"]),
+    ("average basket around 30 euros", "average basket around 30 euros",
+     {"value": 30.0, "tolerance": 6.0}, ["basket"]),
+    ("mean age 40", "mean age 40", {"value": 40.0}, ["age"]),
+    ("orders averaging $60", "orders averaging $60", {"value": 60.0}, ["order"]),
+    ("a typical fare of 12", "a typical fare of 12", {"value": 12.0}, ["fare"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), AVERAGES)
+def test_averages(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "average", expected, about)
+
+
+SKEWS = [
+    ("a handful of shows get most of the plays", "a handful of shows get most of the plays",
+     {"top": 0.05, "min": 0.5}, ["show", "play"]),
+    ("the top 10% of customers make 50% of orders",
+     "the top 10% of customers make 50% of orders", {"top": 0.1, "min": 0.5},
+     ["customer", "order"]),
+    ("a few sellers account for most sales", "a few sellers account for most sales",
+     {"top": 0.05}, ["seller", "sale"]),
+    ("power users", "power users", {"top": 0.1, "min": 0.3}, ["user"]),
+    ("popular products", "popular products", {"top": 0.1}, ["product"]),
+    ("an 80/20 split", "80/20", {"top": 0.2, "min": 0.6}, []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), SKEWS)
+def test_skew(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    claims = extract_claims(text, reference_date=TODAY)
+    assert [c.kind for c in claims] == ["skew"], [c.text for c in claims]
+    check(find(text, phrase), "skew", expected, about)
+
+
+RELATIONSHIPS = [
+    ("each order has 1 to 5 lines", "each order has 1 to 5 lines", {"min": 1.0, "max": 5.0},
+     ["order", "line"]),
+    ("1-5 items per order", "1-5 items per order", {"min": 1.0, "max": 5.0}, ["order", "item"]),
+    ("on average 3 visits per patient", "on average 3 visits per patient", {"value": 3.0},
+     ["patient", "visit"]),
+    ("up to 4 passengers per booking", "up to 4 passengers per booking", {"max": 4.0},
+     ["booking", "passenger"]),
+    ("every customer has between 1 and 3 accounts",
+     "every customer has between 1 and 3 accounts", {"min": 1.0, "max": 3.0},
+     ["customer", "account"]),
+    ("hosts and guests linked through listings", "hosts and guests linked through listings",
+     {"unit": "many_to_many"}, ["host", "guest", "listing"]),
+    ("a many-to-many relationship between students and courses through enrollments",
+     "many-to-many relationship between students and courses through enrollments",
+     {"unit": "many_to_many"}, ["student", "course", "enrollment"]),
+    ("2 to 6 players per team", "2 to 6 players per team", {"min": 2.0, "max": 6.0},
+     ["team", "player"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "expected", "about"), RELATIONSHIPS)
+def test_relationships(text: str, phrase: str, expected: dict[str, Any], about: list[str]) -> None:
+    check(find(text, phrase), "relationship", expected, about)
+
+
+PLACES = [
+    ("bakeries in Madrid and Barcelona", "in Madrid and Barcelona", ["Madrid", "Barcelona"]),
+    ("customers in the US, Germany and France", "in the US, Germany and France",
+     ["US", "DE", "FR"]),
+    ("stores across Japan", "across Japan", ["JP"]),
+    ("riders in London, Paris or Berlin", "in London, Paris or Berlin",
+     ["London", "Paris", "Berlin"]),
+    ("shipments from China to the UK", "from China", ["CN"]),
+    ("clinics in São Paulo and Rio de Janeiro", "in São Paulo and Rio de Janeiro",
+     ["São Paulo", "Rio de Janeiro"]),
+    ("users in Canada and Mexico", "in Canada and Mexico", ["CA", "MX"]),
+    ("offices throughout India", "throughout India", ["IN"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "values"), PLACES)
+def test_places(text: str, phrase: str, values: list[str]) -> None:
+    check(find(text, phrase), "place", {"values": values}, None)
+
+
+LOCALES = [
+    ("Japanese customers", "Japanese customers", "ja_JP"),
+    ("German names", "German names", "de_DE"),
+    ("Brazilian sellers", "Brazilian sellers", "pt_BR"),
+    ("French restaurants", "French restaurants", "fr_FR"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "phrase", "locale"), LOCALES)
+def test_locales(text: str, phrase: str, locale: str) -> None:
+    check(find(text, phrase), "locale", {"values": [locale]}, None)
+
+
+NOTHING = [
+    "an online shop",
+    "a dataset about cats",
+    "make it realistic please",
+    "customers, orders and products",
+    "the nice weather in Reading was mobile",
+]
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_descriptions_without_facts_have_no_claims(text: str) -> None:
+    assert extract_claims(text, reference_date=TODAY) == []
+
+
 def test_sizes() -> None:
     check(find("1M rows please", "1M rows"), "size", {"value": 1e6, "unit": "rows"}, None)
     check(find("about 5 GB of data", "about 5 GB"), "size", {"value": 5e9, "unit": "bytes"}, None)

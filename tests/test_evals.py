@@ -50,6 +50,18 @@ def test_tables_match_by_name_plural_or_synonym() -> None:
     assert detail == "tables: missing `product` or `item` (have customer, order)"
 
 
+def test_junk_tables_fail_unless_expected_or_explained() -> None:
+    ok, detail = scorers.no_junk_tables(dataset(), expect(tables=["customer"]))
+    assert not ok and detail.endswith(": order")
+    assert scorers.no_junk_tables(dataset(), expect(tables=["customer", ["purchase", "orders"]]))[0]
+    explained = small_schema()
+    explained["metadata"]["assumptions"] = ["added `order`: the events of `customer`"]
+    ok, _ = scorers.no_junk_tables(
+        dsl.Dataset.model_validate(explained), expect(tables=["customer"])
+    )
+    assert ok
+
+
 def test_min_tables_and_foreign_keys() -> None:
     assert scorers.min_tables(dataset(), 2) == (True, "tables: 2 (minimum 2)")
     assert scorers.min_tables(dataset(), 3) == (False, "tables: 2 (minimum 3)")
@@ -121,10 +133,10 @@ def test_score_case_runs_only_what_expect_asks_in_a_fixed_order() -> None:
     case = Case(
         id="c",
         description="d",
-        expect=expect(tables=["customer"], min_tables=3, max_repairs=0, min_score=90),
+        expect=expect(tables=["customer", "order"], min_tables=3, max_repairs=0, min_score=90),
     )
     verdicts = score_case(case, RunOutcome(dataset(), score=99.0, repairs=1))
-    assert [ok for ok, _ in verdicts] == [True, False, True, False]
+    assert [ok for ok, _ in verdicts] == [True, True, False, True, False]
     assert [d for ok, d in verdicts if not ok] == [
         "tables: 2 (minimum 3)",
         "repairs: 1 (maximum 0)",
@@ -276,7 +288,7 @@ def test_transcripts_are_written_per_case(tmp_path: Path) -> None:
 
 
 def test_results_do_not_depend_on_jobs() -> None:
-    cases = [case(f"c{i}", tables=["customer"], max_repairs=i % 2) for i in range(4)]
+    cases = [case(f"c{i}", tables=["customer", "order"], max_repairs=i % 2) for i in range(4)]
     scripts = {f"c{i}": [broken_schema(), small_schema()] for i in range(4)}
 
     def run(jobs: int) -> list[dict[str, Any]]:
@@ -347,7 +359,7 @@ def two_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two cases, one passing and one failing, answered by scripted providers."""
     path = write(
         tmp_path / "cases.yaml",
-        "- {id: passes, description: a tiny shop, expect: {tables: [customer]}}\n"
+        "- {id: passes, description: a tiny shop, expect: {tables: [customer, order]}}\n"
         "- {id: fails, description: a tiny shop, expect: {tables: [product]}}\n",
     )
     scripts = {"passes": [small_schema()], "fails": [small_schema()]}

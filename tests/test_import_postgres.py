@@ -115,3 +115,32 @@ def test_northwind_mysql_ddl_loads_into_postgres(server: str, tmp_path: Path) ->
     with psycopg.connect(dsn) as conn:
         statuses = {r[0] for r in conn.execute("SELECT DISTINCT status FROM orders").fetchall()}
     assert statuses <= {"new", "shipped", "delivered", "cancelled"} and len(statuses) > 1
+
+
+def test_live_postgres_catalogue_reads_like_its_ddl(server: str, tmp_path: Path) -> None:  # noqa: F811
+    from datagen.agent.importer import import_schema
+    from datagen.agent.importer.live import read_database
+    from tests.test_import import _same_shape
+
+    dsn = fresh_database(server, "sakila_live")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute((DDL / "sakila_postgres.sql").read_text())
+    catalog = read_database(dsn)
+    _same_shape(catalog, "sakila_postgres.sql", "postgres")
+    film = catalog.table("film")
+    assert film is not None and film.comment == "Films available for rent"
+    assert film.column("rental_rate").comment == "price per rental period"  # type: ignore[union-attr]
+    # --profile: aggregates of the rows present, never the rows
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO language (name) VALUES ('English'), ('German'), ('French')")
+        conn.execute(
+            "INSERT INTO customer (first_name, last_name, email, active) SELECT 'F' || i, "
+            "'L' || i, 'private' || i || '@mail.example', i % 4 <> 0 FROM generate_series(1, 40) i"
+        )
+    result = import_schema(url=dsn, profile=True)
+    customer = result.dataset.node("customer")
+    assert customer is not None and customer.rows == 40
+    active = customer.column("active").generator.choice  # type: ignore[union-attr]
+    assert dict(zip(active.choices, active.weights, strict=True)) == {True: 0.75, False: 0.25}  # type: ignore[arg-type]
+    assert "private1@mail.example" not in str(result.dataset.to_json_dict())
+    assert result.dataset.node("language").rows == 3  # type: ignore[union-attr]

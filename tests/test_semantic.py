@@ -12,7 +12,7 @@ from datagen.agent.providers.scripted import ScriptedProvider
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.load import parse_dataset, schema_problems
-from datagen.engine.semantic import (
+from datagen.engine.preflight.semantic import (
     constant_columns,
     datetime_plus_number,
     impossible_inequalities,

@@ -429,6 +429,7 @@ def test_json_output_is_the_report(schema_file: Path, clean_dir: Path) -> None:
         "score",
         "score_formula",
         "categories",
+        "claims",
         "summary",
         "checks",
         "skipped",

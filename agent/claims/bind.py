@@ -10,7 +10,6 @@ author bound already is kept as the author bound it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,6 +54,20 @@ SYNONYMS = {
     "policy": {"contract"},
     "account": {"user", "customer"},
     "call": {"cdr"},
+    "shopper": {"customer", "user", "buyer"},
+    "buyer": {"customer", "shopper"},
+    "meter": {"device", "sensor"},
+    "sensor": {"device", "meter"},
+    "device": {"sensor", "meter"},
+    "factory": {"site", "plant"},
+    "plant": {"site", "factory"},
+    "site": {"factory", "plant", "location"},
+    "subscriber": {"customer", "user", "account"},
+    "policyholder": {"customer", "holder"},
+    "passenger": {"rider", "customer"},
+    "guest": {"customer"},
+    "usage": {"event", "session"},
+    "churn": {"churned", "cancel"},
 }
 
 
@@ -82,12 +95,12 @@ class SchemaView:
         best: tuple[int, dsl.Node] | None = None
         for node in self.dataset.nodes:
             names = stems(node.id)
-            score = 0
-            if names & wanted:
-                score = 3 if stems(node.id) <= wanted or node.id in wanted else 2
-            elif any(names & SYNONYMS.get(w, set()) for w in wanted):
+            overlap = len(names & wanted)
+            # every word matched counts; words of the table's name left unmatched cost a little
+            score = 10 * overlap - len(names - wanted) if overlap else 0
+            if not score and any(names & SYNONYMS.get(w, set()) for w in wanted):
                 score = 1
-            if score and (best is None or score > best[0]):
+            if score > 0 and (best is None or score > best[0]):
                 best = (score, node)
         return best[1] if best else None
 
@@ -98,12 +111,28 @@ class SchemaView:
         return max(facts, key=lambda n: (self.estimated_rows.get(n.id, 0), -facts.index(n)))
 
     def time_column(self, node: dsl.Node) -> str | None:
-        return default_time_column(node)
+        """The table's own timestamp: the first date/datetime column not copied from a
+        parent (`payment.ordered_at` looked up from the order is the order's time)."""
+        own = [
+            c.name
+            for c in node.columns
+            if c.type in TEMPORAL
+            and not isinstance(dsl.generator_spec(c.generator), dsl.LookupSpec)
+        ]
+        return own[0] if own else default_time_column(node)
 
     def timed_table(self, preferred: dsl.Node | None = None) -> tuple[dsl.Node, str] | None:
-        """A table with a timestamp: `preferred`, else the main fact, else any."""
-        for node in [preferred, self.main_fact, *self.dataset.nodes]:
-            if node is not None and (column := self.time_column(node)):
+        """A table with a timestamp: `preferred`, else the largest fact that has one, else
+        the largest table that has one."""
+        if preferred is not None and (column := self.time_column(preferred)):
+            return preferred, column
+        nodes = sorted(
+            self.dataset.nodes,
+            key=lambda n: (n.kind == "fact", self.estimated_rows.get(n.id, 0)),
+            reverse=True,
+        )
+        for node in nodes:
+            if column := self.time_column(node):
                 return node, column
         return None
 
@@ -195,6 +224,9 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     preferred = view.table_for(words[-1:]) if words else None
     match = value_match(view, words, preferred)
     if match is None:
+        filled = present_match(view, words, preferred)
+        if filled is not None:
+            return {"measure": "present", "table": filled[0].id, "column": filled[1]}
         return f"no column value or flag matches `{' '.join(words)}`"
     node, where = match
     return {"measure": "share", "table": node.id, "where": where}
@@ -220,21 +252,462 @@ def value_match(
             elif isinstance(spec, dsl.EnumListSpec):
                 values = list(spec.values)
             for value in values:
-                if isinstance(value, str) and stems(value) & wanted:
+                if isinstance(value, str) and _similar_any(stems(value), wanted):
                     return node, f"{col.name} == {value!r}"
-            if col.type == "bool" and stems(col.name) & wanted:
+            if col.type == "bool" and _similar_any(column_words(col.name), wanted):
                 return node, f"{col.name} == true"
     return None
 
 
-def _date_span(span: tuple[dt.date, dt.date]) -> dict[str, str]:
-    return {"start": span[0].isoformat(), "end": span[1].isoformat()}
+def _similar(word: str, other: str) -> bool:
+    """'churn' ~ 'churned', 'fradulent' ~ 'fraud', 'refunded' ~ 'refund'."""
+    if word == other:
+        return True
+    short, long_ = sorted((word, other), key=len)
+    if len(short) >= 4 and long_.startswith(short):
+        return True
+    if len(short) >= 5:
+        import difflib
+
+        return difflib.SequenceMatcher(None, long_[: len(short)], short).ratio() >= 0.8
+    return False
 
 
-def is_temporal(node: dsl.Node, column: str) -> bool:
-    col = node.column(column)
-    return col is not None and col.type in TEMPORAL
+def _similar_any(names: set[str], wanted: set[str]) -> bool:
+    return any(_similar(a, b) for a in names for b in wanted)
 
 
-def parent_tables(view: SchemaView, node: dsl.Node) -> list[str]:
-    return [fk.ref_table for fk in relations.foreign_keys(view.dataset) if fk.table == node.id]
+def present_match(
+    view: SchemaView, words: list[str], preferred: dsl.Node | None
+) -> tuple[dsl.Node, str] | None:
+    """A nullable column named by `words` ('15% churn' -> `user.churned_at`): its filled rows."""
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    nodes = list(view.dataset.nodes)
+    if preferred is not None:
+        nodes.remove(preferred)
+        nodes.insert(0, preferred)
+    for node in nodes:
+        for col in node.columns:
+            if col.nullable and _similar_any(column_words(col.name), wanted):
+                return node, col.name
+    return None
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def column_words(name: str) -> set[str]:
+    """'checked_out_at' -> {'checked', 'out', 'at', 'checkedout', 'checkout'...}: stems and
+    joined forms, so 'checkout' finds `checked_out_at`."""
+    parts = [p for p in name.lower().split("_") if p]
+    words = stems(name)
+    for a, b in zip(parts, parts[1:], strict=False):
+        words.add(a + b)
+        words.add(a.removesuffix("ed").removesuffix("e") + b)
+    return words
+
+
+def _matches(name: str, wanted: set[str]) -> int:
+    found = column_words(name)
+    return sum(
+        1 for w in wanted if w in found or any(f.startswith(w[:5]) for f in found if len(w) >= 5)
+    )
+
+
+def columns_of(view: SchemaView, node: dsl.Node, types: set[str]) -> list[dsl.Column]:
+    return [c for c in node.columns if c.type in types]
+
+
+NUMERIC = {"int", "float"}
+MONEY = {"amount", "total", "price", "value", "revenue", "fare", "cost", "fee", "spend",
+         "basket", "payment", "sum", "charge", "premium", "salary", "balance"}  # fmt: skip
+
+
+def numeric_column(
+    view: SchemaView, words: list[str], money: bool = False
+) -> tuple[dsl.Node, dsl.Column] | None:
+    """The numeric column named by `words`; or, when a word names a table, its money column."""
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    keys = {n.id: n.pk for n in view.dataset.nodes}
+    best: tuple[int, dsl.Node, dsl.Column] | None = None
+    for node in view.dataset.nodes:
+        for col in columns_of(view, node, NUMERIC):
+            if col.name == keys[node.id] or col.name.endswith("_id"):
+                continue
+            score = 2 * _matches(col.name, wanted)
+            if not score and money and stems(node.id) & wanted and column_words(col.name) & MONEY:
+                score = 1
+            if score and (best is None or score > best[0]):
+                best = (score, node, col)
+    return (best[1], best[2]) if best else None
+
+
+def temporal_column(
+    view: SchemaView, word: str, prefer: dsl.Node | None = None
+) -> tuple[dsl.Node, str] | None:
+    """The date/datetime column a word names ('arrival' -> visit.arrived_at), or the
+    time column of the table it names."""
+    wanted = stems(word)
+    nodes = list(view.dataset.nodes)
+    if prefer is not None:
+        nodes.remove(prefer)
+        nodes.insert(0, prefer)
+    for node in nodes:
+        for col in columns_of(view, node, TEMPORAL):
+            if _matches(col.name, wanted):
+                return node, col.name
+    node = view.table_for([word])
+    if node is not None and (column := view.time_column(node)):
+        return node, column
+    return None
+
+
+def reference(view: SchemaView, table: dsl.Node, other: dsl.Node, column: str) -> str | None:
+    """How rows of `table` reach `other.column`: itself, or through a foreign key."""
+    if other.id == table.id:
+        return column
+    if relations.fk_between(view.dataset, table.id, other.id) is not None:
+        return f"{other.id}.{column}"
+    return None
+
+
+_END_WORDS = {"end", "ended", "out", "due", "return", "returned", "discharge", "discharged",
+              "delivered", "closed", "resolved", "completed", "finished", "left", "departure",
+              "departed", "checkout", "expire", "expires", "expiry", "stop", "stopped",
+              "dropoff", "drop", "shipped", "paid", "settled", "cancelled"}  # fmt: skip
+
+
+def _ordered_pair(node: dsl.Node, a: str, b: str) -> tuple[str, str]:
+    """(start, end) of two temporal columns: end-like names last, else schema order."""
+
+    def late(name: str) -> bool:
+        return bool(column_words(name) & _END_WORDS)
+
+    names = [c.name for c in node.columns]
+    if late(a) and not late(b):
+        return b, a
+    if late(b) and not late(a):
+        return a, b
+    return (a, b) if names.index(a) <= names.index(b) else (b, a)
+
+
+# --------------------------------------------------------------------------- more binders
+
+
+@binder("grain")
+def _grain(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = view.timed_table(view.table_for(claim.about))
+    if found is None:
+        return "no table has a date or datetime column"
+    node, column = found
+    return {"measure": "grain", "table": node.id, "column": column}
+
+
+@binder("time_pattern")
+def _time_pattern(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = view.timed_table(view.table_for(claim.about))
+    if found is None:
+        return "no table has a date or datetime column"
+    node, column = found
+    e = claim.expected
+    if e.unit == "variation":
+        return {"measure": "time_variation", "table": node.id, "column": column,
+                "dimension": "month"}  # fmt: skip
+    cells = {
+        "hours": e.hours,
+        "weekdays": e.weekdays,
+        "months": e.months,
+        "dates": [w.model_dump() for w in e.dates] if e.dates else None,
+    }
+    if not any(v for v in cells.values()):
+        return "the phrase names no hours, weekdays, months or dates"
+    return {
+        "measure": "time_share",
+        "table": node.id,
+        "column": column,
+        **{k: v for k, v in cells.items() if v},
+    }
+
+
+@binder("duration")
+def _duration(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    unit = claim.expected.unit or "days"
+    # a column that stores the duration itself: `nights`, `duration_minutes`
+    stored = numeric_column(view, [*claim.about, "duration", "length", unit, "night"])
+    subject = view.table_for(claim.about[:1]) or view.table_for(claim.about)
+    words = list(claim.about)
+    named: list[tuple[dsl.Node, str]] = []
+    for word in words:
+        found = temporal_column(view, word, subject)
+        if found is not None and all((n.id, c) != (found[0].id, found[1]) for n, c in named):
+            named.append(found)
+    if len(named) >= 2:
+        (na, ca), (nb, cb) = named[0], named[1]
+        if na.id == nb.id:
+            start, end = _ordered_pair(na, ca, cb)
+            return {"measure": "duration", "table": na.id, "start": start, "end": end,
+                    "unit": _duration_unit(unit)}  # fmt: skip
+        for child, parent, c_col, p_col in ((na, nb, ca, cb), (nb, na, cb, ca)):
+            ref = reference(view, child, parent, p_col)
+            if ref is not None:
+                return {"measure": "duration", "table": child.id, "start": ref, "end": c_col,
+                        "unit": _duration_unit(unit)}  # fmt: skip
+    tables = [subject] if subject is not None else []
+    for node in tables:
+        temporal = [c.name for c in columns_of(view, node, TEMPORAL)]
+        if len(temporal) >= 2:
+            start, end = _ordered_pair(node, temporal[0], temporal[-1])
+            return {"measure": "duration", "table": node.id, "start": start, "end": end,
+                    "unit": _duration_unit(unit)}  # fmt: skip
+    if stored is not None and _matches(
+        stored[1].name, {"duration", "length", "night", "day", "minute", "hour", "nights"}
+    ):
+        node, col = stored
+        measure = (
+            "range" if claim.expected.min is not None and claim.expected.max is not None else "mean"
+        )
+        return {"measure": measure, "table": node.id, "column": col.name}
+    return f"no pair of timestamps (or duration column) for `{' '.join(claim.about)}`"
+
+
+def _duration_unit(unit: str) -> str:
+    return unit if unit in ("s", "min", "h", "days") else "days"
+
+
+@binder("ordering")
+def _ordering(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    if claim.expected.unit == "within":
+        return _within(view, claim)
+    if len(claim.about) < 2:
+        return "an ordering needs two events"
+    earlier, later = claim.about[0], claim.about[1:]
+    first = temporal_column(view, earlier)
+    second = next((t for w in later if (t := temporal_column(view, w)) is not None), None)
+    if first is None or second is None or first == second:
+        return f"no timestamps for `{earlier}` and `{' '.join(later)}`"
+    (na, ca), (nb, cb) = first, second
+    for table in (nb, na):
+        a_ref = reference(view, table, na, ca)
+        b_ref = reference(view, table, nb, cb)
+        if a_ref is not None and b_ref is not None:
+            return {"measure": "order", "table": table.id, "first": a_ref, "then": b_ref}
+    return f"`{na.id}` and `{nb.id}` are not related by a foreign key"
+
+
+def _within(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    container = view.table_for(claim.about[-1:])
+    if container is None:
+        return f"no table for `{claim.about[-1]}`"
+    temporal = [c.name for c in columns_of(view, container, TEMPORAL)]
+    if len(temporal) < 2:
+        return f"`{container.id}` has no start and end timestamps"
+    start, end = _ordered_pair(container, temporal[0], temporal[-1])
+    subject = view.table_for(claim.about[:-1]) or view.main_fact
+    found = view.timed_table(subject)
+    if found is None or found[0].id == container.id:
+        return f"no timestamp for `{' '.join(claim.about[:-1])}`"
+    node, column = found
+    start_ref = reference(view, node, container, start)
+    end_ref = reference(view, node, container, end)
+    if start_ref is None or end_ref is None:
+        return f"`{node.id}` has no foreign key to `{container.id}`"
+    return {"measure": "within", "table": node.id, "value": column, "start": start_ref,
+            "end": end_ref}  # fmt: skip
+
+
+@binder("range")
+def _range(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = numeric_column(view, claim.about)
+    if found is None:
+        return f"no numeric column for `{' '.join(claim.about)}`"
+    node, col = found
+    return {"measure": "range", "table": node.id, "column": col.name}
+
+
+@binder("average")
+def _average(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = numeric_column(view, claim.about, money=True)
+    if found is None:
+        return f"no numeric column for `{' '.join(claim.about)}`"
+    node, col = found
+    return {"measure": "mean", "table": node.id, "column": col.name}
+
+
+@binder("skew")
+def _skew(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    parent = view.table_for(claim.about[:1]) if claim.about else None
+    child = view.table_for(claim.about[1:2]) if len(claim.about) > 1 else None
+    for word, table in zip(claim.about[:2], (parent, child), strict=False):
+        if table is None:
+            return f"no table for `{word}`"
+    fks = relations.foreign_keys(view.dataset)
+    candidates = [
+        fk
+        for fk in fks
+        if (parent is None or fk.ref_table == parent.id)
+        and (child is None or fk.table == child.id)
+        and not fk.self_reference
+    ]
+    if not candidates:
+        if parent is not None and child is None:
+            return _skewed_values(view, claim, parent)
+        return (
+            f"no foreign key from `{' '.join(claim.about[1:]) or 'a fact'}` to "
+            f"`{claim.about[0] if claim.about else 'an entity'}`"
+        )
+    fk = max(candidates, key=lambda f: view.estimated_rows.get(f.table, 0))
+    return {"measure": "top_share", "table": fk.table, "column": fk.column,
+            "top": claim.expected.top or 0.1}  # fmt: skip
+
+
+def _skewed_values(view: SchemaView, claim: dsl.Claim, node: dsl.Node) -> dict[str, Any] | str:
+    return f"no table's rows point at `{node.id}`"
+
+
+@binder("relationship")
+def _relationship(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    if claim.expected.unit == "many_to_many":
+        link = view.table_for(claim.about[-1:])
+        if link is None:
+            return f"no link table `{claim.about[-1]}`"
+        parents = [fk.ref_table for fk in relations.foreign_keys(view.dataset)
+                   if fk.table == link.id and not fk.self_reference]  # fmt: skip
+        if len(set(parents)) < 2:
+            return f"`{link.id}` does not link two tables"
+        return {"measure": "fanout", "table": link.id, "parent": parents[0]}
+    if len(claim.about) < 2:
+        return "a relationship needs a parent and a child"
+    parent, child = view.table_for(claim.about[:1]), view.table_for(claim.about[1:2])
+    if parent is None or child is None:
+        missing = claim.about[0] if parent is None else claim.about[1]
+        return f"no table for `{missing}`"
+    if relations.fk_between(view.dataset, child.id, parent.id) is None:
+        return f"`{child.id}` has no foreign key to `{parent.id}`"
+    return {"measure": "fanout", "table": child.id, "parent": parent.id}
+
+
+PLACE_COLUMNS = {"country", "city", "location", "region", "market", "state", "place", "town",
+                 "area", "zone", "site", "branch", "origin", "destination", "nation"}  # fmt: skip
+
+
+def _place_variants(value: str) -> list[str]:
+    """A place as a schema may spell it: the code, the names ('DE', 'DEU', 'Germany')."""
+    variants = [value]
+    if len(value) == 2 and value.isupper():
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=value)
+        if country is not None:
+            variants += [country.alpha_3, country.name, getattr(country, "common_name", "")]
+            if value == "US":
+                variants += ["USA", "United States"]
+            if value == "GB":
+                variants += ["UK", "United Kingdom"]
+    return [v for v in variants if v]
+
+
+@binder("place")
+def _place(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    wanted = [str(v) for v in claim.expected.values or []]
+    if not wanted:
+        return "no place names"
+    preferred = view.table_for(claim.about)
+    nodes = list(view.dataset.nodes)
+    if preferred is not None:
+        nodes.remove(preferred)
+        nodes.insert(0, preferred)
+    fallback: tuple[dsl.Node, dsl.Column] | None = None
+    for node in nodes:
+        for col in columns_of(view, node, {"string"}):
+            spec = dsl.generator_spec(col.generator)
+            choices = [
+                str(v)
+                for v in (getattr(spec, "choices", None) or getattr(spec, "values", None) or [])
+            ]
+            spelled = []
+            for value in wanted:
+                hit = next((c for c in choices for v in _place_variants(value)
+                            if c.casefold() == v.casefold()), None)  # fmt: skip
+                if hit is not None:
+                    spelled.append(hit)
+            if spelled:
+                values = [*spelled, *(v for v in wanted if v not in spelled and
+                          not any(s in _place_variants(v) for s in spelled))]  # fmt: skip
+                return {"measure": "values_in", "table": node.id, "column": col.name,
+                        "values": values}  # fmt: skip
+            if fallback is None and column_words(col.name) & PLACE_COLUMNS:
+                fallback = (node, col)
+    if fallback is not None:
+        node, col = fallback
+        return {"measure": "values_in", "table": node.id, "column": col.name, "values": wanted}
+    return "no column holds places"
+
+
+NAME_COLUMNS = {"name", "full", "first", "last", "surname", "fullname", "firstname", "lastname"}
+
+
+@binder("locale")
+def _locale(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    locale = str((claim.expected.values or [""])[0])
+    preferred = view.table_for(claim.about)
+    nodes = list(view.dataset.nodes)
+    if preferred is not None:
+        nodes.remove(preferred)
+        nodes.insert(0, preferred)
+    for node in nodes:
+        for col in columns_of(view, node, {"string"}):
+            spec = dsl.generator_spec(col.generator)
+            if isinstance(spec, dsl.FakerSpec) and spec.method in (
+                "name",
+                "first_name",
+                "last_name",
+                "name_male",
+                "name_female",
+            ):
+                return {"measure": "locale_names", "table": node.id, "column": col.name,
+                        "locale": locale}  # fmt: skip
+            if column_words(col.name) & NAME_COLUMNS and "company" not in col.name:
+                return {"measure": "locale_names", "table": node.id, "column": col.name,
+                        "locale": locale}  # fmt: skip
+    country = locale.split("_")[-1]
+    place = _place(view, claim.model_copy(update={"expected": dsl.ClaimExpected(values=[country])}))
+    if isinstance(place, dict):
+        return place
+    return f"no person-name or country column to show {locale}"
+
+
+@binder("trend")
+def _trend(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    value = numeric_column(view, claim.about) if claim.about else None
+    preferred = value[0] if value else view.table_for(claim.about)
+    found = view.timed_table(preferred)
+    if found is None:
+        return "no table has a date or datetime column"
+    node, column = found
+    unit = (claim.expected.unit or "per_year").removeprefix("per_")
+    binding: dict[str, Any] = {
+        "measure": "growth",
+        "table": node.id,
+        "column": column,
+        "per": unit if unit in ("week", "month", "quarter") else "year",
+    }
+    if value is not None and value[0].id == node.id:
+        binding["value"] = value[1].name
+    return binding
+
+
+@binder("values")
+def _values(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    values = [str(v) for v in claim.expected.values or []]
+    best: tuple[int, dsl.Node, dsl.Column] | None = None
+    for node in view.dataset.nodes:
+        for col in columns_of(view, node, {"string"}):
+            spec = dsl.generator_spec(col.generator)
+            choices = {str(c).casefold() for c in getattr(spec, "choices", None) or []}
+            score = 2 * _matches(col.name, wanted) + len(choices & {v.casefold() for v in values})
+            if score and (best is None or score > best[0]):
+                best = (score, node, col)
+    if best is None:
+        return f"no column holds `{' '.join(claim.about)}` values"
+    return {"measure": "values_in", "table": best[1].id, "column": best[2].name, "values": values}

@@ -55,6 +55,8 @@ _ISO = r"\d{4}-\d{2}-\d{2}"
 _ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4}
 WINDOW_RE = re.compile(
     rf"(?:(?:from|between)\s+)?(?P<iso1>{_ISO}){_TO}(?P<iso2>{_ISO})"
+    rf"|\b(?:the\s+)?(?P<ay>{YEAR})(?:\s*[/-]\s*(?P<ay2>{YEAR}|\d\d))?\s+"
+    rf"(?P<ayk>academic|school|fiscal|financial)\s+year"
     rf"|(?:(?:from|between)\s+)?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?{_TO}(?P<m2>{MONTH})\s+"
     rf"(?P<y2>{YEAR})"
     rf"|\bQ(?P<q>[1-4])\s*(?:of\s+)?(?P<qy>{YEAR})"
@@ -92,6 +94,11 @@ def window_of(m: re.Match[str], today: dt.date) -> tuple[dt.date, dt.date] | Non
             start = dt.date.fromisoformat(g["iso1"])
             end = dt.date.fromisoformat(g["iso2"]) + dt.timedelta(days=1)
             return (start, end) if end > start else None
+        if g["ay"]:
+            first = int(g["ay"])
+            if g["ayk"].lower() in ("academic", "school"):  # September to September
+                return dt.date(first, 9, 1), dt.date(first + 1, 9, 1)
+            return dt.date(first, 1, 1), dt.date(first + 1, 1, 1)
         if g["m1"]:
             y2 = int(g["y2"])
             m1, m2 = _month(g["m1"]), _month(g["m2"])
@@ -109,8 +116,8 @@ def window_of(m: re.Match[str], today: dt.date) -> tuple[dt.date, dt.date] | Non
         if g["season"]:
             months = SEASONS[g["season"].lower()]
             year = int(g["sy"])
-            first = month_start(year if months[0] != 12 else year - 1, months[0])
-            return first, add_months(first, 3)
+            opening = month_start(year if months[0] != 12 else year - 1, months[0])
+            return opening, add_months(opening, 3)
         if g["mm"]:
             start = month_start(int(g["my"]), _month(g["mm"]))
             return start, add_months(start, 1)

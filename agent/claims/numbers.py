@@ -19,12 +19,13 @@ _SMALL = (
 _SCALE_WORD = "hundred|thousand|million|billion"
 _WORD = rf"(?:{_SMALL}|{_SCALE_WORD})"
 WORD_NUMBER = (
-    rf"(?:(?:a|an|one)\s+(?:dozen|{_SCALE_WORD})(?:\s+(?:{_SCALE_WORD}))?"
+    rf"(?:(?:half\s+a|a\s+couple(?:\s+of)?|a\s+few|several)\s+(?:{_SCALE_WORD})"
+    rf"|(?:a|an|one)\s+(?:dozen|{_SCALE_WORD})(?:\s+(?:{_SCALE_WORD}))?"
     rf"|(?:{_SMALL})(?:(?:\s+and\s+|[\s-]+){_WORD})*(?:\s+dozen)?)"
 )
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 SUFFIX = r"(?:\s?(?:k|K|M|mm|MM|bn|B)\b|\s+(?:thousand|million|billion)\b)"
-NUMBER = rf"(?:{DIGITS}{SUFFIX}?|\b{WORD_NUMBER}\b)"
+NUMBER = rf"(?:(?<![\w.]){DIGITS}{SUFFIX}?|\b{WORD_NUMBER}\b)"
 NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
 
 SUFFIXES = {
@@ -41,7 +42,8 @@ _WORD_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billio
 
 
 def to_number(text: str) -> float | None:
-    """'25k' -> 25000, '2,500' -> 2500, 'twenty-five thousand' -> 25000, 'a dozen' -> 12."""
+    """'25k' -> 25000, '2,500' -> 2500, 'twenty-five thousand' -> 25000, 'a dozen' -> 12,
+    'half a million' -> 500000, 'a couple thousand' -> 2000."""
     text = text.strip()
     found = re.fullmatch(rf"({DIGITS})\s*([A-Za-z]+)?", text)
     if found:
@@ -56,6 +58,10 @@ def to_number(text: str) -> float | None:
         words = words[: -len("dozen")].strip()
         if words in ("a", "an", "one", ""):
             return 12.0
+    vague = re.fullmatch(r"(half a|a couple(?: of)?|a few|several) (\w+)", words)
+    if vague:  # "half a million", "a couple thousand": the scale times a rough count
+        factor = {"half a": 0.5, "a few": 3, "several": 5}.get(vague.group(1), 2)
+        return factor * _WORD_SCALES.get(vague.group(2), 1)
     head, _, rest = words.partition(" ")
     if head in ("a", "an"):
         # "a million", "a hundred thousand": text2num wants "one"

@@ -10,7 +10,6 @@ and the transcript, and exits 1.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import shutil
 import sys
@@ -42,8 +41,10 @@ from datagen.engine import __version__
 from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
+from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.validate.claims import claim_line
 from datagen.prompts import load_prompts
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
@@ -58,9 +59,6 @@ class DataOptions:
     dsn: str | None
     html: bool
     seed: int | None = None  # the --seed flag; None: the schema's own seed, else 42
-
-
-MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 
 
 @click.command("create")
@@ -100,6 +98,14 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
     help="Quality bar: a dry run below it is repaired; final data below it exits 1.",
 )
 @click.option(
+    "--min-fidelity",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="Share of the description's claims the data must honour: a draft below it is "
+    "repaired; final data below it exits 1, listing the claims that fail.",
+)
+@click.option(
     "--max-repairs",
     type=click.IntRange(0, 10),
     default=3,
@@ -132,6 +138,20 @@ MARKERS = ("schema.json", "schema.rejected.json", "transcript.jsonl")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write OUT/report.html and print its path."
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them).",
+)
+@click.option(
+    "--from",
+    "from_",
+    default=None,
+    metavar="FILE.sql|URL",
+    help="Start from your own schema (SQL DDL, or a database URL as for `datagen import`): the "
+    "author keeps its tables, columns, types and keys and refines the rest.",
+)
+@click.option("--dialect", default=None, metavar="NAME", help="SQL dialect of --from FILE.sql.")
 @console_options
 def create_cmd(
     description: str | None,
@@ -147,12 +167,16 @@ def create_cmd(
     answers: IO[str] | None,
     no_generate: bool,
     min_score: float,
+    min_fidelity: float,
     max_repairs: int,
     fmt: str,
     profile: str,
     dsn: str | None,
     write_html: bool,
+    force: bool,
     say: Say,
+    from_: str | None,
+    dialect: str | None,
 ) -> None:
     """Describe a dataset in English; get a schema, the data and a quality report.
 
@@ -167,6 +191,7 @@ def create_cmd(
       datagen create -d "a bank with 5k customers, accounts and card payments in 2024"
       datagen create --description-file brief.txt --out out/bank --no-input
       echo "an online shop" | datagen create -d - --provider offline
+      datagen create --from app.sql --dialect postgres -d "a busy 2024, 20k users"
     """
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
@@ -176,7 +201,12 @@ def create_cmd(
             f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
     text = _read_description(description, description_file)
-    settings = LoopSettings(max_repairs=max_repairs, min_score=min_score, seed=resolve_seed(seed))
+    settings = LoopSettings(
+        max_repairs=max_repairs,
+        min_score=min_score,
+        seed=resolve_seed(seed),
+        min_fidelity=min_fidelity,
+    )
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
         err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
@@ -190,9 +220,18 @@ def create_cmd(
         no_input=no_input,
     )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
+    checker, starting = DraftChecker(settings), None
+    if from_ is not None:
+        from datagen.agent.importer import import_schema
+        from datagen.agent.importer.keep import KeepingChecker, starting_description
+
+        url = from_ if "://" in from_ else None
+        imported = import_schema(None if url else from_, dialect=dialect, url=url).dataset
+        checker, starting = KeepingChecker(settings, imported), imported.to_json_dict()
+        text = starting_description(text)
 
     if out is not None:
-        _check_out(out)
+        check_out(out, force=force)
     staging = _staging_dir(out)
     transcript = Transcript(staging / "transcript.jsonl")
     transcript.write(
@@ -206,6 +245,7 @@ def create_cmd(
         description=text,
         seed=settings.seed,
         min_score=min_score,
+        min_fidelity=min_fidelity,
         max_repairs=max_repairs,
         answers="defaults" if isinstance(answerer, DefaultAnswerer) else type(answerer).__name__,
     )
@@ -218,8 +258,9 @@ def create_cmd(
             settings=settings,
             answerer=answerer,
             transcript=transcript,
-            checker=DraftChecker(settings),
+            checker=checker,
             prompts=prompts,
+            current_schema=starting,
             progress=(lambda msg: err.print(f"[dim]{escape(redact(msg))}[/]", markup=True))
             if say.chatty
             else (lambda msg: None),
@@ -239,7 +280,7 @@ def create_cmd(
         if out is not None and not refused and transcript.of_type("turn"):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
             out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(out / "transcript.jsonl")
+            transcript.move_to(claim(out, "transcript.jsonl"))
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
@@ -249,7 +290,7 @@ def create_cmd(
     target = out or Path("out") / result.dataset.metadata.name
     try:
         if out is None:
-            _check_out(target)
+            check_out(target, force=force)
         summary = _write_outputs(
             result, author_, staging, target, transcript, settings, no_generate, data
         )
@@ -303,19 +344,27 @@ def _write_outputs(
     report_dict.setdefault("origin", score_origin)
     (staging / "report.json").write_text(json.dumps(report_dict, indent=2, default=str) + "\n")
     score = float(report.score) if report is not None else result.score
-    passed = report.ok(min_score) if hasattr(report, "ok") else (score or 0) >= min_score
+    passed = _passed(report, score, settings)
     _end(transcript, "ok", provider, result.usage, result.repairs_used, score=score)
     transcript.close()
     _publish(staging, target)
 
     cost = cost_estimate(provider, result.usage)
     text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
+    text = _claims_text(report, settings) + text
     if data.html and not no_generate:
         text += f"\nHTML report: {target / 'report.html'}"
     if not passed and report is not None:
-        text += "\nfailed checks:\n" + "\n".join(
-            f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
-        )
+        if report.failed():
+            text += "\nfailed checks:\n" + "\n".join(
+                f"  - {c.where}: {c.category} `{c.name}`: {c.message}" for c in report.failed()
+            )
+        if _fidelity(report) < settings.min_fidelity:
+            text += (
+                f"\nclaims still failing (fidelity {_fidelity(report):.0%}, minimum "
+                f"{settings.min_fidelity:.0%}):\n"
+                + "\n".join(f"  - {claim_line(c)}" for c in report.unmet_claims())
+            )
     as_json = {
         "out": str(target),
         "passed": passed,
@@ -328,6 +377,34 @@ def _write_outputs(
         "failed_checks": [c.where + " " + c.name for c in report.failed()] if report else [],
     }
     return {"text": text, "passed": passed, "json": as_json}
+
+
+def _fidelity(report: Any) -> float:
+    fidelity = getattr(report, "fidelity", None)
+    return 1.0 if fidelity is None else float(fidelity)
+
+
+def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
+    """The checks' score meets --min-score, no structural failure, claims meet --min-fidelity."""
+    if report is None or not hasattr(report, "checks"):
+        return (score or 0) >= settings.min_score
+    return (
+        report.structural_ok
+        and report.checks_score >= settings.min_score
+        and _fidelity(report) >= settings.min_fidelity
+    )
+
+
+def _claims_text(report: Any, settings: LoopSettings) -> str:
+    """'What you asked for': the claims not honoured first, in words, then the rest."""
+    claims = getattr(report, "claims", None) or []
+    if not claims:
+        return ""
+    unmet = report.unmet_claims()
+    lines = [f"What you asked for ({len(claims) - len(unmet)}/{len(claims)} honoured):"]
+    lines += [f"  ✗ {claim_line(c)}" for c in unmet]
+    lines += [f"  ✓ {claim_line(c)}" for c in claims if c["status"] == "honoured"]
+    return "\n".join(lines) + "\n"
 
 
 def _summary(
@@ -424,39 +501,26 @@ def _save_rejected(
 ) -> None:
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
+        dest = claim(target, "schema.rejected.json")  # before the temporary file appears
         tmp = target / ".schema.rejected.json.tmp"
         tmp.write_text(json.dumps(draft, indent=2) + "\n")
-        tmp.replace(target / "schema.rejected.json")
-    transcript.move_to(target / "transcript.jsonl")
+        tmp.replace(dest)
+    transcript.move_to(claim(target, "transcript.jsonl"))
     shutil.rmtree(staging, ignore_errors=True)
 
 
 def _publish(staging: Path, target: Path) -> None:
-    """Swap the finished staging directory in for --out (a previous run's output goes)."""
+    """Swap the finished staging folder in for --out: the previous datagen output goes,
+    files datagen did not write stay (engine/publish.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        staging.rename(target)
-        return
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in MARKERS):
-        raise InputError(
-            f"--out {out} is a non-empty directory that is not a datagen output; "
-            "give a new or empty directory"
-        )
+    publish(staging, target, sorted(e.name for e in staging.iterdir()))
 
 
 def _staging_dir(out: Path | None) -> Path:
-    parent = out.parent if out is not None else Path("out")
-    name = out.name if out is not None else "create"
-    staging = parent / f".{name}.tmp-{os.getpid()}"
+    target = out if out is not None else Path("out") / "create"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    staging = staging_for(target)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging

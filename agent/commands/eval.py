@@ -85,6 +85,20 @@ from datagen.prompts import load_prompts
     show_default=True,
     help="Exit 1 when the share of passing cases is below this.",
 )
+@click.option(
+    "--min-claims-recall",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when the extractor finds fewer of the cases' expected claims than this share.",
+)
+@click.option(
+    "--min-claims-honoured",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when fewer of the cases' expected claims are honoured on the dry run's data.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Master seed.")
 @click.option(
@@ -126,6 +140,8 @@ def eval_cmd(
     max_tokens: int | None,
     timeout: float | None,
     min_pass: float,
+    min_claims_recall: float,
+    min_claims_honoured: float,
     jobs: int,
     seed: int,
     report_path: Path | None,
@@ -203,14 +219,34 @@ def eval_cmd(
     )
     out.print(results_table(results, report["totals"], min_pass))
     _print_failures(results, out)
+    claims_ok = _claims_verdict(report["totals"], min_claims_recall, min_claims_honoured, out)
     if report_path is not None:
         _write_json(report_path, report)
         err.print(f"[dim]wrote {escape(str(report_path))}[/]")
     regressed = _regressions_since(baseline, report, out) if baseline is not None else []
-    sys.exit(0 if report["ok"] and not regressed else 1)
+    sys.exit(0 if report["ok"] and claims_ok and not regressed else 1)
 
 
 # --------------------------------------------------------------------------- output
+
+
+def _claims_verdict(
+    totals: dict[str, Any], min_recall: float, min_honoured: float, out: Console
+) -> bool:
+    """Print the expected claims' recall and honoured share; whether both meet their bars."""
+    expected = totals.get("claims_expected") or 0
+    if not expected:
+        return min_recall <= 0 and min_honoured <= 0
+    recall, honoured = totals["claims_recall"], totals["claims_honoured_share"]
+    ok = recall >= min_recall and honoured >= min_honoured
+    out.print(
+        f"claims: {expected} expected; extracted {totals['claims_found']} "
+        f"(recall {recall:.1%}, minimum {min_recall:.0%}); honoured on the data "
+        f"{totals['claims_honoured']} ({honoured:.1%}, minimum {min_honoured:.0%})"
+        + ("" if ok else "  [bold red]below the claims bar[/]"),
+        markup=True,
+    )
+    return ok
 
 
 def _progress_line(result: CaseResult) -> str:
@@ -256,6 +292,11 @@ def _print_failures(results: list[CaseResult], out: Console) -> None:
             out.print(f"  {r.id}: {failure}", markup=False)
         for note in r.notes:
             out.print(f"  {r.id}: note: {note}", markup=False)
+        if r.claims:
+            for missed in r.claims["missed"]:
+                out.print(f"  {r.id}: claim not extracted: {missed}", markup=False)
+            for failing in r.claims["not_honoured"]:
+                out.print(f"  {r.id}: claim {failing}", markup=False)
 
 
 def _regressions_since(baseline: Path, report: dict[str, Any], out: Console) -> list[str]:

@@ -145,6 +145,12 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     metavar="tcp://HOST:PORT",
     help="With --scheduler dask: an existing Dask scheduler.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out that holds other files (never deleting or overwriting them) and "
+    "skip the free-disk-space check.",
+)
 @console_options
 def generate_cmd(
     schema: Path,
@@ -164,6 +170,7 @@ def generate_cmd(
     target_rows: int | None,
     scheduler: str,
     address: str | None,
+    force: bool,
     say: Say,
 ) -> None:
     """Generate the tables of SCHEMA (JSON or YAML) into a directory.
@@ -233,6 +240,7 @@ def generate_cmd(
         validate=run_validate,
         html=write_html,
         min_score=min_score,
+        force=force,
     )
     with RunProgress(console, enabled=say.chatty) as progress:
         result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)

@@ -79,7 +79,7 @@ def import_cmd(
         raise InputError(f"--output {output} exists: pass --force to replace it, or another path")
     result = import_schema(ddl_file, dialect=dialect, url=url, profile=profile, rows=counts)
     text = json.dumps(result.dataset.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     dataset = result.dataset
     err.print(
         f"[bold]imported[/] {len(dataset.nodes)} table(s), "

@@ -27,7 +27,7 @@ from datagen.agent.evals.recordings import (
     load_recording,
     save_recording,
 )
-from datagen.agent.evals.scorers import RunOutcome, score_case
+from datagen.agent.evals.scorers import RunOutcome, score_case, score_claims
 from datagen.agent.loop import Answer, AuthoringFailed, DraftChecker, LoopSettings, author
 from datagen.agent.providers.base import Provider, ProviderError, Question
 from datagen.agent.transcript import Transcript
@@ -194,6 +194,8 @@ class CaseResult:
     seconds: float
     provider: str
     notes: list[str] = field(default_factory=list)
+    # expected claims: {expected, found, honoured, missed, not_honoured}; None without any
+    claims: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,6 +209,7 @@ class CaseResult:
             "seconds": round(self.seconds, 2),
             "provider": self.provider,
             "notes": self.notes,
+            "claims": self.claims,
         }
 
 
@@ -256,6 +259,7 @@ def run_case(
         notes.append(f"recorded {len(session.recorder.recording.exchanges)} exchange(s) to {path}")
     verdicts = score_case(case, outcome)
     failures = [detail for ok, detail in verdicts if not ok]
+    claims = score_claims(case, outcome)
     return CaseResult(
         id=case.id,
         passed=not failures,
@@ -267,6 +271,7 @@ def run_case(
         seconds=time.perf_counter() - started,
         provider=provider_name,
         notes=notes,
+        claims=claims,
     )
 
 
@@ -313,6 +318,8 @@ def _author(
         repairs=result.repairs_used,
         clarifications=len(result.questions),
         seed=settings.seed,
+        claims=list(getattr(result.report, "claims", None) or []),
+        checks_score=getattr(result.report, "checks_score", None),
     )
     return outcome, result.usage.total_tokens
 
@@ -432,6 +439,21 @@ def seal_recording(
 # --------------------------------------------------------------------------- the report
 
 
+def claim_totals(results: Sequence[CaseResult]) -> dict[str, Any]:
+    """Expected claims over every case: found by the extractor, honoured on the data."""
+    scored = [r.claims for r in results if r.claims]
+    expected = sum(c["expected"] for c in scored)
+    found = sum(c["found"] for c in scored)
+    honoured = sum(c["honoured"] for c in scored)
+    return {
+        "claims_expected": expected,
+        "claims_found": found,
+        "claims_honoured": honoured,
+        "claims_recall": round(found / expected, 4) if expected else None,
+        "claims_honoured_share": round(honoured / expected, 4) if expected else None,
+    }
+
+
 def totals(results: Sequence[CaseResult]) -> dict[str, Any]:
     passed = sum(r.passed for r in results)
     return {
@@ -443,6 +465,7 @@ def totals(results: Sequence[CaseResult]) -> dict[str, Any]:
         "clarifications": sum(r.clarifications for r in results),
         "tokens": sum(r.tokens for r in results),
         "seconds": round(sum(r.seconds for r in results), 2),
+        **claim_totals(results),
     }
 
 

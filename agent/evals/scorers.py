@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from datagen.agent.evals.cases import Case, Expect
+from datagen.agent.evals.cases import Case, Expect, ExpectedClaim
 from datagen.engine import dsl
 from datagen.engine.relations import foreign_keys
 from datagen.engine.run import DEFAULT_SEED
@@ -31,6 +32,10 @@ class RunOutcome:
     refused: bool = False
     error: str | None = None  # why there is no dataset (first line), when there is none
     seed: int = DEFAULT_SEED
+    # the dry run's claims as the validator measured them ({text, kind, status, ...})
+    claims: list[dict[str, Any]] | None = None
+    # the dry run's score over its checks alone: `min_score` (claims have their own scorer)
+    checks_score: float | None = None
 
 
 # --------------------------------------------------------------------------- names
@@ -75,6 +80,21 @@ def tables_present(dataset: dsl.Dataset, expect: Expect) -> Verdict:
         have = ", ".join(n.id for n in dataset.nodes)
         return False, f"tables: missing {'; '.join(_either(g) for g in missing)} (have {have})"
     return True, f"tables: all {len(expect.tables)} expected present"
+
+
+def no_junk_tables(dataset: dsl.Dataset, expect: Expect) -> Verdict:
+    """Every table is expected, or an assumption names it (`table`) and so says why it is there.
+
+    Catches phrases turned into tables ("sunday_morning", "no_show", "night" from "14 nights").
+    """
+    wanted = {table_key(name) for group in expect.table_groups() for name in group}
+    said = " ".join(dataset.metadata.assumptions or [])
+    junk = [
+        n.id for n in dataset.nodes if table_key(n.id) not in wanted and f"`{n.id}`" not in said
+    ]
+    if junk:
+        return False, "junk tables (not expected, no assumption says why): " + ", ".join(junk)
+    return True, "no junk tables"
 
 
 def min_tables(dataset: dsl.Dataset, minimum: int) -> Verdict:
@@ -188,6 +208,7 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
     dataset, expect = outcome.dataset, case.expect
     checks: list[tuple[bool, Callable[[], Verdict | list[Verdict]]]] = [
         (bool(expect.tables), lambda: tables_present(dataset, expect)),
+        (bool(expect.tables), lambda: no_junk_tables(dataset, expect)),
         (expect.min_tables is not None, lambda: min_tables(dataset, expect.min_tables or 0)),
         (
             expect.min_foreign_keys is not None,
@@ -197,7 +218,13 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
         (bool(expect.columns), lambda: columns_present(dataset, expect)),
         (bool(expect.targets), lambda: targets_declared(dataset, expect.targets)),
         (bool(expect.constraints), lambda: constraints_declared(dataset, expect.constraints)),
-        (expect.min_score is not None, lambda: min_score(outcome.score, expect.min_score or 0)),
+        (
+            expect.min_score is not None,
+            lambda: min_score(
+                outcome.checks_score if outcome.checks_score is not None else outcome.score,
+                expect.min_score or 0,
+            ),
+        ),
         (
             expect.max_repairs is not None,
             lambda: max_repairs(outcome.repairs, expect.max_repairs or 0),
@@ -213,3 +240,50 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
             found = run()
             verdicts.extend(found if isinstance(found, list) else [found])
     return verdicts
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _phrase(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def claim_matches(expected: ExpectedClaim, text: str, kind: str) -> bool:
+    """Same kind, and one phrase contains the other (case and spacing aside)."""
+    a, b = _phrase(expected.text), _phrase(text)
+    return expected.kind == kind and bool(a and b) and (a in b or b in a)
+
+
+def score_claims(case: Case, outcome: RunOutcome) -> dict[str, Any] | None:
+    """Extraction recall (the extractor on the description) and claims honoured on the dry
+    run's data, over the case's expected claims; None when the case lists none."""
+    if not case.expected_claims:
+        return None
+    from datagen.agent.claims import extract_claims
+
+    extracted = extract_claims(case.description)
+    measured = outcome.claims or []
+    missed: list[str] = []
+    failing: list[str] = []
+    found = honoured = 0
+    for expected in case.expected_claims:
+        if any(claim_matches(expected, c.text, c.kind) for c in extracted):
+            found += 1
+        else:
+            missed.append(f"{expected.kind} '{expected.text}'")
+        status = next(
+            (c["status"] for c in measured if claim_matches(expected, c["text"], c["kind"])),
+            "absent",
+        )
+        if status == "honoured":
+            honoured += 1
+        else:
+            failing.append(f"'{expected.text}': {status.replace('_', ' ')}")
+    return {
+        "expected": len(case.expected_claims),
+        "found": found,
+        "honoured": honoured,
+        "missed": missed,
+        "not_honoured": failing,
+    }

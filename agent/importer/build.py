@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,7 @@ NULL_RATE = 0.1
 FK_NULL_RATE = 0.05
 TIMEFRAME = {"start": "2024-01-01", "end": "2025-01-01", "freq": "s"}
 MAX_LIST = 100_000
+FAKER_SAMPLE = 600  # values measured per Faker method to see whether it fits a length
 CODE_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
 IDENT = re.compile(dsl.IDENT)
 
@@ -68,6 +70,7 @@ class _Builder:
     assumptions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     constraints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
     names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
     keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
 
@@ -96,7 +99,21 @@ class _Builder:
             "nodes": [nodes[t.name] for t in tables],
             "constraints": self.constraints,
         }
+        if self.claims:
+            dataset["claims"] = self.claims
         return dataset
+
+    def _not_modelled(self, text: str, kind: str, reason: str) -> None:
+        """A rule of the DDL the data is not made to keep: a claim that caps the score."""
+        self.claims.append(
+            {
+                "id": f"ddl_{len(self.claims) + 1}",
+                "text": text[:500],
+                "kind": kind,
+                "status": "not_modelled",
+                "reason": reason,
+            }
+        )
 
     def _ident(self, name: str, what: str) -> str:
         if IDENT.match(name) and len(name) <= 63:
@@ -149,7 +166,8 @@ class _Builder:
         if table.comment:
             node["description"] = table.comment
         single_parent = self._single_parent(table, exact)
-        rows = self._rows(table, single_parent is not None)
+        link = len(table.primary_key) > 1  # its rows follow its key's combinations
+        rows = 0 if link else self._rows(table, single_parent is not None)
         if single_parent is not None:
             parent_table, fk_column = single_parent
             node["kind"] = "fact"
@@ -157,23 +175,20 @@ class _Builder:
             node["fanout"] = self._fanout(table, parent_table)
         else:
             node["rows"] = rows
-        handled: set[str] = set()
-        link = len(table.primary_key) > 1
+        made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
         if link:
-            node["columns"] += self._composite_key(table, node)
-            handled |= {c.lower() for c in table.primary_key}
+            made |= {c["name"].lower(): c for c in self._composite_key(table, node)}
         elif len(table.primary_key) == 1:
             node["pk"] = self._col_ident(table, table.primary_key[0])
         for fk in table.foreign_keys:
             if len(fk.columns) > 1 and not set(fk.columns) <= set(table.primary_key):
-                node["columns"] += self._composite_reference(table, fk)
-                handled |= {c.lower() for c in fk.columns}
+                made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
+        # hidden key columns first, then the source's columns in the source's order
+        node["columns"] = [c for c in made.values() if c["name"].endswith(HIDDEN_KEY)]
         for col in table.columns:
-            if col.name.lower() in handled:
-                continue
-            node["columns"].append(self._column(table, col, node))
-        # the hidden key first: the columns copied through it are generated after it
-        node["columns"].sort(key=lambda c: 0 if c["name"].endswith(HIDDEN_KEY) else 1)
+            ident = self._col_ident(table, col.name).lower()
+            made_col = made.get(ident)
+            node["columns"].append(made_col or self._column(table, col, node))
         self._inequalities(table)
         if node["kind"] == "entity" and not link:
             self._remember_key(table, node)
@@ -201,6 +216,7 @@ class _Builder:
     def _rows(self, table: TableInfo, fact: bool) -> int:
         for key in (table.name.lower(), self._table_id(table).lower()):
             if key in self.rows:
+                self.assumptions.append(f"`{table.name}`: {self.rows[key]} rows, as asked")
                 return self.rows[key]
         if table.rows is not None:
             self.assumptions.append(f"`{table.name}`: {table.rows} rows, as in the source")
@@ -249,6 +265,9 @@ class _Builder:
                 domains.append((name, parent_key.rows, start, fk.ref_table))
             elif fk is None and col.type == "int":
                 low, high = _int_bounds(col)
+                if col.bounds:
+                    bounds = {"min": low} | ({"max": high} if high is not None else {})
+                    self._add("ranges", {"column": f"{self._table_id(table)}.{name}", **bounds})
                 size = min((high - low + 1) if high is not None else 10, 10)
                 domains.append((name, max(size, 1), low, None))
             else:
@@ -261,6 +280,9 @@ class _Builder:
         combinations = math.prod(size for _, size, _, _ in domains)
         wanted = self._link_rows(table, domains, combinations)
         node["rows"] = wanted
+        # an empty referenced table leaves no combination: keep the formula defined, 0 rows
+        domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
+        combinations = max(combinations, 1)
         node["pk"] = HIDDEN_KEY
         step = _coprime(combinations)
         index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
@@ -338,7 +360,7 @@ class _Builder:
     def _composite_reference(self, table: TableInfo, fk: Any) -> list[dict[str, Any]]:
         parent = self.catalog.table(fk.ref_table)
         assert parent is not None
-        tid, pid = self._table_id(table), self._table_id(parent)
+        pid = self._table_id(parent)
         if [c.lower() for c in fk.ref_columns] != [c.lower() for c in parent.primary_key] or len(
             parent.primary_key
         ) < 2:
@@ -470,6 +492,11 @@ class _Builder:
                     f"`{table.name}.{col.name}`: NOT NULL self-reference; the first row has no "
                     "earlier row to point at and is null"
                 )
+                self._not_modelled(
+                    f"{table.name}.{col.name} NOT NULL REFERENCES {table.name}",
+                    "relationship",
+                    "a self-reference's first row has no earlier row to point at: it is null",
+                )
         elif not col.not_null:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
@@ -587,9 +614,19 @@ class _Builder:
         if "distribution" in gen:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
-            fits = new_low < new_high and (not (checked[0] is not None and checked[1] is not None))
-            if fits:
+            both_checked = checked[0] is not None and checked[1] is not None
+            if not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
+            elif not both_checked and checked[0] is not None and high > low:
+                # the name's guess lies outside the bound (a "rate" >= 0.99): values above it
+                scale = max(abs(low) * 3, 1.0)
+                out["generator"] = {"distribution": {"type": "lognormal", "params": {
+                    "mean": round(math.log(scale), 4), "sigma": 0.6},
+                    "clamp": [_number(low), _number(high)]}}  # fmt: skip
+                self.assumptions.append(
+                    f"`{table.name}.{col.name}`: lognormal, median {scale:g}, above its CHECK "
+                    f"bound {_number(low)}"
+                )
             else:
                 out["generator"] = {"distribution": {"type": "uniform", "params": {
                     "low": _number(_finite(low, high, lower=True)),
@@ -725,6 +762,12 @@ class _Builder:
             self.notes.append(
                 f"`{table.name}`: CHECK ({sql}) is not understood; the data may break it"
             )
+            self._not_modelled(
+                f"{table.name}: CHECK ({sql})",
+                "range",
+                "datagen import generates for comparisons with a constant, BETWEEN, IN lists "
+                "and comparisons of two columns only",
+            )
 
     def _add(self, kind: str, item: dict[str, Any]) -> None:
         items = self.constraints.setdefault(kind, [])
@@ -854,6 +897,15 @@ def _type_limits(col: ColumnInfo) -> tuple[float, float]:
     return -math.inf, math.inf
 
 
+def _kept_share(old: list[float], low: float, high: float) -> float:
+    """How much of the guessed clamp [old] is left inside [low, high]."""
+    if high <= low:
+        return 0.0
+    if not (math.isfinite(old[0]) and math.isfinite(old[1])) or old[1] <= old[0]:
+        return 1.0
+    return (min(high, old[1]) - max(low, old[0])) / (old[1] - old[0])
+
+
 def _finite(low: float, high: float, *, lower: bool) -> float:
     if low > -math.inf and high < math.inf:
         return low if lower else high
@@ -872,13 +924,14 @@ def _null_rate(stats: ColumnStats | None, default: float) -> float:
     return round(stats.nulls / stats.rows, 4)
 
 
-def _faker_sample(method: str) -> list[str]:
+@lru_cache(maxsize=64)
+def _faker_sample(method: str) -> tuple[str, ...]:
     from faker import Faker
 
     fake = Faker("en_US")
     fake.seed_instance(0)
     produce = getattr(fake, method)
-    return [str(produce()) for _ in range(3000)]
+    return tuple(str(produce()) for _ in range(FAKER_SAMPLE))
 
 
 def _faker_max_length(method: str, *, unique: bool, rows: int) -> int:

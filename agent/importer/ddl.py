@@ -36,6 +36,8 @@ DIALECTS = (
     "redshift",
     "mariadb",
 )
+FOLDS_TO_LOWER = ("postgres", "redshift")
+BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
 
@@ -59,6 +61,7 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
     if dialect is not None and dialect not in DIALECTS:
         raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
+    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
     try:
         statements = sqlglot.parse(text, read=dialect)
     except sqlglot.errors.ParseError as exc:
@@ -68,6 +71,11 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
         raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
     except sqlglot.errors.TokenError as exc:
         raise InputError(f"{source}: cannot read the DDL: {exc}") from None
+    if dialect in FOLDS_TO_LOWER:
+        from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+        # what the database itself does with unquoted names: `CREATE TABLE Users` is `users`
+        statements = [normalize_identifiers(s, dialect=dialect) if s else s for s in statements]
     catalog = Catalog([], source)
     enums: dict[str, list[Any]] = {}
     pending: list[Any] = []  # ALTER and COMMENT statements, applied once every table is known
@@ -307,11 +315,22 @@ def _scalar(value: float | str) -> int | float | str:
 def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren):
-        node = node.this
+    while isinstance(node, exp.Paren) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
     if isinstance(node, exp.Column):
         return table.column(_name(node))
     return None
+
+
+def _is_instant_call(node: Any) -> bool:
+    """julianday(col): how SQLite compares dates kept as text (datagen's own DDL writes it)."""
+    from sqlglot import exp
+
+    return (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "julianday"
+        and len(node.expressions) == 1
+    )
 
 
 def _comment(statement: Any, catalog: Catalog) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from datagen.agent.claims import extract_claims
 from datagen.agent.offline import surgery
 from datagen.agent.offline.blueprints import BLUEPRINTS, Blueprint
 from datagen.agent.offline.blueprints import parts as P
@@ -27,6 +28,7 @@ from datagen.agent.offline.blueprints.generic import (
     is_event_noun,
     is_person_noun,
 )
+from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, find_entities
 from datagen.agent.offline.naming import is_plural, singular
@@ -246,6 +248,10 @@ def generic_layout(blueprint: Blueprint) -> str:
 
 def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) -> dict[str, Any]:
     parsed = parse(text[:MAX_DESCRIPTION], today)
+    claims = extract_claims(text[:MAX_DESCRIPTION], reference_date=today)
+    stated = claim_window(claims)
+    if stated is not None:  # the claim extractor's window is the one the validator checks
+        parsed.window = TimeWindow(stated[0], stated[1], stated[2])
     domain, notes = choose_domain(parsed, answers.get("domain"))
     composed = None if answers.get("domain") else lexicon_blueprint(parsed, domain)
     if composed is not None:
@@ -269,14 +275,16 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     apply_counts(draft, parsed)
     if composed is None:
         apply_mentions(draft, parsed)
+        note_template_tables(draft, parsed)
     apply_columns(draft, parsed)
     apply_countries(draft, parsed)
     apply_average_amount(draft, parsed)
     apply_behaviours(draft, parsed)
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
+    honour_claims(draft, claims)
     finish(draft)
-    return assemble(draft, text, domain or "generic")
+    return bind(assemble(draft, text, domain or "generic"), claims)
 
 
 def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, list[str]] | None:
@@ -308,6 +316,35 @@ def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, li
     ]
     notes += composition.notes
     return blueprint, notes
+
+
+def note_template_tables(draft: Draft, parsed: Parsed) -> None:
+    """Say which tables come from the template rather than from the description."""
+    nouns = [m.noun for m in find_entities(parsed).mentions]
+    nouns += [c.noun for c in parsed.counts] + list(parsed.named_tables)
+    nouns += [n for n, _, _ in plural_mentions(parsed.text)]
+    named: set[str | None] = set()
+    read_as: dict[str, list[str]] = {}
+    for noun in nouns:
+        table = draft.resolve(noun)
+        named.add(table)
+        if table and noun != table:
+            read_as.setdefault(table, [])
+            if noun not in read_as[table]:
+                read_as[table].append(noun)
+    for table, words in read_as.items():
+        draft.note(f"`{table}` holds the " + " and ".join(f"'{w}'" for w in words))
+    mentioned = " ".join(draft.assumptions)
+    unnamed = [
+        n["id"]
+        for n in draft.schema["nodes"]
+        if n["id"] not in named and f"`{n['id']}`" not in mentioned
+    ]
+    if unnamed and draft.blueprint.domain != "generic":
+        draft.note(
+            f"typical of {draft.blueprint.title}, not named in the description: "
+            + ", ".join(f"`{t}`" for t in unnamed)
+        )
 
 
 def merge_secondary(draft: Draft, parsed: Parsed) -> None:

@@ -283,7 +283,7 @@ def _typical_relations(
                     # the typical driver is missing: keep the text's subject, or add the driver
                     # when the parents present are only things the fact points at
                     subject = tables[table.parents[0]]
-                    if (
+                    if (subject.role == "fact" and entry.name not in FOLLOW_UPS) or (
                         subject.role == "entity"
                         and subject.entry is not None
                         and naming_kind(subject.entry.name) != "person"
@@ -635,7 +635,9 @@ def _derive_ends(node: dict[str, Any], names: set[str]) -> None:
             unit, median = ENDS[name]
             lag_name, fn = _lag(columns, name, unit)
             if lag_name is None:
-                lag_name = f"{name.removesuffix('_at').removesuffix('_date').removesuffix('_on')}_after_{LAG_WORD[unit]}"
+                stem = name.removesuffix("_at").removesuffix("_date").removesuffix("_on")
+                side = "before" if median < 0 else "after"
+                lag_name = f"{stem}_{LAG_WORD[unit]}_{side}"
                 lag = P.num(
                     lag_name,
                     "lognormal",

@@ -103,8 +103,14 @@ class ToolUseProvider:
     no_input: bool = False
     requests: int = 0
 
+    prompts: Any = None
+
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         raise NotImplementedError
+
+    def prompt_size(self) -> dict[str, Any]:
+        """The system prompt's size, for the transcript."""
+        return dict(self.prompts.system_size()) if self.prompts is not None else {}
 
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         """The assistant turn to replay, with the tool input as the object we parsed."""

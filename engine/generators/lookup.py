@@ -114,10 +114,9 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     parent = next((n for n in dataset.nodes if n.id == node.parents[0]), None)
     if parent is None:
         return None
-    from datagen.engine import dsl  # the DSL is built from this registry: import on use
 
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
+        spec = spec_of(col)
         if (
             isinstance(spec, LookupSpec)
             and spec.on is None

@@ -1,6 +1,7 @@
 """The HTML page: one self-contained file (inline CSS and SVG, no script, no external URL).
 
-Sections, in reading order: score and categories, failed checks with their
+Sections, in reading order: what you asked for (the description's claims as
+measured), score and categories, failed checks with their
 offending rows, tables and their relationships, declared vs. observed
 behaviour, a profile per column, and every check. The JSON report itself is
 embedded (`<script type="application/json" id="datagen-report">`, data, not
@@ -17,6 +18,7 @@ from typing import Any
 from datagen.engine import dsl
 from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.htmlreport.behaviour import Shape
+from datagen.engine.htmlreport.claims import claims_section
 from datagen.engine.htmlreport.plots import PlotJob
 from datagen.engine.htmlreport.profile import ColumnProfile, display, format_number
 from datagen.engine.validate.report import Check, Report
@@ -61,6 +63,7 @@ def render_page(
     name = dataset.metadata.name
     body = [
         _header(dataset, report),
+        claims_section(report),
         _score(report, min_score),
         _failed(report),
         _tables(tables, graph_svg, report),
@@ -100,6 +103,7 @@ def _header(dataset: dsl.Dataset, report: Report) -> str:
     nav = " · ".join(
         f'<a href="#{anchor}">{label}</a>'
         for anchor, label in (
+            ("asked", "what you asked for"),
             ("score", "score"),
             ("failed", "failed checks"),
             ("tables", "tables"),
@@ -140,8 +144,9 @@ def _score(report: Report, min_score: float | None) -> str:
     rows = []
     for name, cat in report.categories.items():
         if not cat["total"]:
+            what = "claims" if name == "fidelity" else "checks"
             rows.append(
-                f'<tr class="muted"><th>{escape(name)}</th><td colspan="3">no checks '
+                f'<tr class="muted"><th>{escape(name)}</th><td colspan="3">no {what} '
                 "(left out of the score)</td></tr>"
             )
             continue
@@ -162,7 +167,8 @@ def _score(report: Report, min_score: float | None) -> str:
         f'<table class="cats">{"".join(rows)}</table>'
         f'<p class="muted small">{summary["checks"]} checks: {summary["passed"]} passed, '
         f"{summary['failed']} failed. Score = 100 × Σ weight × pass rate over the categories "
-        f"with checks (base weights structural 0.4, value 0.3, behavioral 0.3, renormalized)."
+        f"with checks (base weights structural 0.4, value 0.3, behavioral 0.3, fidelity 0.4: "
+        f"claims honoured / stated; renormalized)."
         f"</p>{verdict}</div></section>"
     )
 

@@ -38,11 +38,12 @@ def register_check(check: Check) -> Check:
     return check
 
 
-def preflight(dataset: dsl.Dataset) -> list[Problem]:
-    """Every problem of every registered check, in registration order."""
+def preflight(dataset: dsl.Dataset, *, warnings: bool = False) -> list[Problem]:
+    """Every problem of every registered check, in registration order; warnings
+    (`Problem.is_warning`, from the semantic guards) only when asked for."""
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check(dataset))
+        problems.extend(p for p in check(dataset) if warnings or not p.is_warning)
     return problems
 
 
@@ -51,6 +52,7 @@ from datagen.engine.preflight import (  # noqa: E402
     columns,
     constraints,
     cycles,
+    semantic,
     structure,
     targets,
 )
@@ -62,6 +64,7 @@ for _check in (
     cycles.table_cycle_problems,
     constraints.constraint_problems,
     targets.target_problems,
+    *semantic.GUARDS,
 ):
     register_check(_check)
 

@@ -51,6 +51,7 @@ class RunOptions:
     html: bool = False  # also the HTML report (validates too)
     html_path: Path | None = None  # where the HTML goes [default: <out>/report.html]
     min_score: float | None = None  # shown on the HTML page
+    force: bool = False  # --out may hold the user's files (kept); no disk-space check
 
 
 @dataclass
@@ -102,6 +103,8 @@ def run_dataset(
         dsn=options.dsn,
         scheduler=options.scheduler,
         address=options.address,
+        force=options.force,
+        reserved=_reserved(options),
     )
     result = RunResult(dataset, seed, out, generated, time.perf_counter() - started)
     if options.validate or options.html:
@@ -109,6 +112,18 @@ def run_dataset(
     if options.html and result.report is not None:
         result.html = report_run(dataset, out, result.report, options, progress)
     return result
+
+
+def _reserved(options: RunOptions) -> tuple[str, ...]:
+    """Files this run adds beside the data after generating it."""
+    from datagen.engine.htmlreport import HTML_FILE
+
+    names = []
+    if (options.validate or options.html) and options.report_json:
+        names.append(REPORT_JSON)
+    if options.html and options.html_path is None:
+        names.append(HTML_FILE)
+    return tuple(names)
 
 
 def validate_run(
@@ -120,7 +135,9 @@ def validate_run(
     with _stage(progress, "validating"):
         report = validate_dataset(dataset, out, dsn=options.dsn)
     if options.report_json:
-        (out / REPORT_JSON).write_text(json.dumps(report.to_dict(), indent=2) + "\n")
+        from datagen.engine.publish import claim
+
+        claim(out, REPORT_JSON).write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     return report
 
 
@@ -131,8 +148,11 @@ def report_run(
     options: RunOptions,
     progress: RunProgress | None = None,
 ) -> Path:
-    from datagen.engine.htmlreport import write_html_report
+    from datagen.engine.htmlreport import HTML_FILE, write_html_report
+    from datagen.engine.publish import claim
 
+    if options.html_path is None:
+        claim(out, HTML_FILE)
     with _stage(progress, "writing the report"):
         return write_html_report(
             dataset,

@@ -1,4 +1,4 @@
-"""The Rich console summary: score, one bar per category, failed checks first."""
+"""The Rich console summary: what you asked for, score, one bar per category, failed checks."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from datagen.engine.validate.claims import claim_line
 from datagen.engine.validate.report import Check, Report
 
 BAR_WIDTH = 30
 
 
 def render_console(report: Report, console: Console, *, min_score: float | None = None) -> None:
+    if report.claims:
+        render_claims(report, console)
     failed = report.failed()
     colour = (
         "green"
@@ -46,10 +49,34 @@ def render_console(report: Report, console: Console, *, min_score: float | None 
         console.print(_kinds_table(report))
 
 
+CLAIM_STYLES = {
+    "honoured": ("✓", "green"),
+    "not_honoured": ("✗", "bold red"),
+    "not_modelled": ("✗", "bold red"),
+    "unmeasurable": ("?", "yellow"),
+}
+
+
+def render_claims(report: Report, console: Console) -> None:
+    """'What you asked for': one line per claim, those not honoured first."""
+    unmet = report.unmet_claims()
+    honoured = len(report.claims) - len(unmet)
+    console.print(
+        Text.assemble(
+            ("What you asked for", "bold"),
+            f"  {honoured}/{len(report.claims)} honoured",
+        )
+    )
+    for claim in [*unmet, *(c for c in report.claims if c["status"] == "honoured")]:
+        mark, style = CLAIM_STYLES.get(claim["status"], ("?", "yellow"))
+        console.print(Text.assemble(f"  {mark} ", (claim_line(claim), style)))
+
+
 def _bar(name: str, cat: dict[str, Any]) -> Text:
     if not cat["total"]:
+        what = "claims" if name == "fidelity" else "checks"
         return Text(
-            f"  {name:<11} {'':{BAR_WIDTH}}  no checks (left out of the score)", style="dim"
+            f"  {name:<11} {'':{BAR_WIDTH}}  no {what} (left out of the score)", style="dim"
         )
     rate = cat["rate"]
     filled = round(rate * BAR_WIDTH)

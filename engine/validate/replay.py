@@ -96,22 +96,24 @@ def _trust_rows(
 ) -> None:
     """Regenerate no more rows than the data holds: `.metadata.json` is only a claim.
 
-    A recorded count above the rows of the table's own file (a typo, an edit,
+    A recorded count above the rows of the table's own data (a typo, an edit,
     `rows: 1e11`) would regenerate until the disk is full; it is refused.
     """
-    from datagen.engine.validate.source import open_table
+    from datagen.engine.formats import ReadRequest, get_format
 
-    nodes = {n.id: n for n in dataset.nodes}
+    reader = get_format(fmt).open_tables
+    if reader is None:
+        raise InputError(f"--replay cannot read format `{fmt}` back to check its row counts")
+    sources = reader(ReadRequest(dataset, data_dir, meta))
     for table, claimed in rows.items():
-        info = (meta.get("tables") or {}).get(table) or {}
-        path = data_dir / str(info.get("file") or f"{table}.{fmt}")
-        if not path.is_file():
-            raise InputError(f"--replay needs {path}, listed in {METADATA_FILE}")
-        held = open_table(table, path, fmt, nodes[table]).num_rows
+        if table not in sources:
+            raise InputError(f"--replay needs the `{table}` table in {data_dir}")
+        held = sources[table].num_rows
         if claimed > held:
             raise InputError(
-                f"--replay: {METADATA_FILE} claims {claimed:,} rows for `{table}` but {path} "
-                f"holds {held:,}; regenerate the data or fix the metadata"
+                f"--replay: {METADATA_FILE} claims {claimed:,} rows for `{table}` but "
+                f"{sources[table].location} holds {held:,}; regenerate the data or fix the "
+                "metadata"
             )
 
 

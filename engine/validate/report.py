@@ -1,8 +1,11 @@
 """Checks, the report that holds them, and the quality score.
 
 Score = 100 x sum(weight x pass rate) over the categories that have checks,
-the base weights (structural 0.4, value 0.3, behavioral 0.3) renormalized over
-those categories: an empty category is left out, never counted as a free 100%.
+the base weights (structural 0.4, value 0.3, behavioral 0.3, fidelity 0.4)
+renormalized over those categories: an empty category is left out, never
+counted as a free 100%. Fidelity is claims honoured / claims stated (the
+description's own words, see claims.py); a claim not honoured, not modelled or
+unmeasurable keeps the score below 100.
 """
 
 from __future__ import annotations
@@ -18,12 +21,20 @@ from typing import Any, Literal
 import numpy as np
 
 Category = Literal["structural", "value", "behavioral"]
-BASE_WEIGHTS: dict[str, float] = {"structural": 0.4, "value": 0.3, "behavioral": 0.3}
+BASE_WEIGHTS: dict[str, float] = {
+    "structural": 0.4,
+    "value": 0.3,
+    "behavioral": 0.3,
+    "fidelity": 0.4,
+}
 MAX_EXAMPLES = 5
+# the highest score while a claim of the description is not honoured
+CAPPED_SCORE = 99.99
 SCORE_FORMULA = (
     "score = 100 * sum(weight[c] * passed[c] / total[c]) over the categories c that have "
-    "checks; base weights structural 0.4, value 0.3, behavioral 0.3, divided by the sum of "
-    "the base weights of those categories (a category without checks is left out)"
+    "checks; base weights structural 0.4, value 0.3, behavioral 0.3, fidelity 0.4 (claims "
+    "honoured / claims stated), divided by the sum of the base weights of those categories "
+    "(a category without checks is left out); below 100 while any claim is not honoured"
 )
 
 
@@ -70,6 +81,9 @@ class Report:
     context: dict[str, Any] = field(default_factory=dict)
     # checks that could not run, each {category, name, table, column, reason}
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    # the description's claims as measured: {id, text, kind, bound_to, expected, measured,
+    # status, message}, status honoured | not_honoured | not_modelled | unmeasurable
+    claims: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_checks(
@@ -77,13 +91,32 @@ class Report:
         checks: list[Check],
         context: dict[str, Any] | None = None,
         skipped: list[dict[str, Any]] | None = None,
+        claims: list[dict[str, Any]] | None = None,
     ) -> Report:
-        score, categories = compute_score(checks)
-        return cls(score, categories, list(checks), context or {}, list(skipped or []))
+        score, categories = compute_score(checks, claims)
+        return cls(
+            score, categories, list(checks), context or {}, list(skipped or []), list(claims or [])
+        )
 
     def with_check(self, check: Check) -> Report:
         """A new report with one more check (e.g. the replay check), score recomputed."""
-        return Report.from_checks([*self.checks, check], self.context, self.skipped)
+        return Report.from_checks([*self.checks, check], self.context, self.skipped, self.claims)
+
+    def unmet_claims(self) -> list[dict[str, Any]]:
+        """The claims not honoured (not_honoured, not_modelled, unmeasurable), in order."""
+        return [c for c in self.claims if c["status"] != "honoured"]
+
+    @property
+    def checks_score(self) -> float:
+        """The score over the checks alone, claims left out: the quality bar of `create`."""
+        return compute_score(self.checks)[0]
+
+    @property
+    def fidelity(self) -> float | None:
+        """Claims honoured / claims stated (None without claims)."""
+        if not self.claims:
+            return None
+        return sum(c["status"] == "honoured" for c in self.claims) / len(self.claims)
 
     def failed(self) -> list[Check]:
         return [c for c in self.checks if not c.passed]
@@ -108,6 +141,7 @@ class Report:
             "score": self.score,
             "score_formula": SCORE_FORMULA,
             "categories": self.categories,
+            "claims": self.claims,
             "summary": {
                 "checks": len(self.checks),
                 "passed": len(self.checks) - len(failed),
@@ -128,11 +162,16 @@ class Report:
         return write_output_file(path, self.to_json())
 
 
-def compute_score(checks: list[Check]) -> tuple[float, dict[str, dict[str, Any]]]:
+def compute_score(
+    checks: list[Check], claims: list[dict[str, Any]] | None = None
+) -> tuple[float, dict[str, dict[str, Any]]]:
     counts = {name: [0, 0] for name in BASE_WEIGHTS}
     for check in checks:
         counts[check.category][1] += 1
         counts[check.category][0] += check.passed
+    for claim in claims or []:
+        counts["fidelity"][1] += 1
+        counts["fidelity"][0] += claim["status"] == "honoured"
     present = sum(BASE_WEIGHTS[c] for c, (_, total) in counts.items() if total)
     categories: dict[str, dict[str, Any]] = {}
     score = 0.0
@@ -147,7 +186,10 @@ def compute_score(checks: list[Check]) -> tuple[float, dict[str, dict[str, Any]]
         }
         if rate is not None:
             score += weight * rate
-    return round(100 * score, 2), categories
+    final = round(100 * score, 2)
+    if counts["fidelity"][0] < counts["fidelity"][1]:
+        final = min(final, CAPPED_SCORE)
+    return final, categories
 
 
 def jsonable(value: Any) -> Any:

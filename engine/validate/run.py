@@ -14,12 +14,11 @@ from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.formats import Format, ReadRequest, detect_format, readable_format
 from datagen.engine.load import schema_hash
-from datagen.engine.validate.behavioral import behavioral_checks
+from datagen.engine.validate.checks import run_checks
+from datagen.engine.validate.claims import measure_claims
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Report
 from datagen.engine.validate.source import ArrowSource, TableSource
-from datagen.engine.validate.structural import structural_checks
-from datagen.engine.validate.values import value_checks
 
 METADATA_FILE = ".metadata.json"
 REPORT_FILE = "report.json"
@@ -126,11 +125,10 @@ def validate_generated(
 
 
 def _run(ctx: Context, context: dict[str, Any]) -> Report:
-    # structural first: it marks missing and mistyped columns that later checks skip
-    checks = list(structural_checks(ctx))
-    checks += value_checks(ctx)
-    checks += behavioral_checks(ctx)
-    return Report.from_checks(checks, context, ctx.skipped)
+    # the registered checks in order (structural first: it marks missing and mistyped
+    # columns that later checks skip)
+    claims = [result.to_dict() for result in measure_claims(ctx)]
+    return Report.from_checks(run_checks(ctx), context, ctx.skipped, claims)
 
 
 def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ price_tick | fact | price_quote, candle, quote, tick | observed_at, open_price$3
         """
 policyholder | entity | insured, insured_person, customer | full_name, birth_date, email, city, customer_since | naming=person rows=5000
 policy | entity | insurance_policy, coverage | policy_number, policy_type=auto/home/life/health/travel, premium, deductible, start_date, end_date | refs=policyholder,insurance_agent rows=7000
-insurance_claim | fact | claim, loss | filed_at, incident_date, claim_type=collision/theft/water_damage/medical/liability, claimed_amount$2500, status | parents=policy time=filed_at amount=claimed_amount per=0.3
+insurance_claim | fact | claim, loss | filed_at, incident_date, claim_type=collision/theft/water_damage/medical/liability, claimed_amount$2500, status | parents=policy,encounter,admission,appointment,vehicle,property time=filed_at amount=claimed_amount per=0.3
 insurance_agent | entity | broker, underwriter, adjuster, claims_adjuster, agent | full_name, email, region, hired_at | naming=person rows=120
 premium_payment | fact | premium_instalment | paid_at, amount$95, method | parents=policy time=paid_at amount=amount per=12
 quote | fact | insurance_quote | quoted_at, quoted_premium$110, converted=true:0.25/false:0.75 | parents=policyholder time=quoted_at amount=quoted_premium per=1.5

@@ -1,7 +1,7 @@
 """Semantic guards: schemas that are valid but cannot mean what their author wanted.
 
-Each guard is a check function `fn(dataset) -> Iterable[Problem]` (the shape of
-the preflight registry). An error carries its fix in `expected`; a warning
+Each guard is a check function `fn(dataset) -> Iterable[Problem]` registered in
+the preflight (after the built-in checks). An error carries its fix in `expected`; a warning
 (`severity="warning"`) does not block a run but reaches the authoring agent's
 repair turn. Guards read the generators' declared ranges and shapes; where a
 distribution's shape matters they draw a fixed sample (seeded, vectorized).
@@ -17,7 +17,7 @@ distribution's shape matters they draw a fixed sample (seeded, vectorized).
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +26,6 @@ import numpy as np
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
 
-Check = Callable[[dsl.Dataset], Iterable[Problem]]
 SAMPLE = 20_000
 PILED = 0.5  # share of a column at its clamp bounds that makes the clamp the value
 PILED_WARN = 0.2
@@ -366,7 +365,7 @@ def _weekend_weight(low: float, high: float) -> str:
     return f"{5 * share / (2 * (1 - share)):.2g}"
 
 
-CHECKS: tuple[Check, ...] = (
+GUARDS = (
     datetime_plus_number,
     constant_columns,
     piled_at_clamp,
@@ -374,11 +373,3 @@ CHECKS: tuple[Check, ...] = (
     pushed_outside_timeframe,
     unreachable_targets,
 )
-
-
-def semantic_problems(dataset: dsl.Dataset) -> list[Problem]:
-    """Every guard's problems, errors and warnings (`severity="warning"`)."""
-    problems: list[Problem] = []
-    for check in CHECKS:
-        problems.extend(check(dataset))
-    return problems

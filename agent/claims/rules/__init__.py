@@ -1,0 +1,5 @@
+"""The extractor's rules, by family; importing this package registers them all."""
+
+from datagen.agent.claims.rules import amounts, structure, time
+
+LOADED = (amounts, structure, time)

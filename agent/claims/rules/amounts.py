@@ -1,0 +1,437 @@
+"""Amounts: sizes, entity counts, rates and shares, skew, averages, ranges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from datagen.agent.claims import calendar
+from datagen.agent.claims.grammar import (
+    QUAL,
+    Found,
+    expected_number,
+    plain,
+    rule,
+    words_after,
+    words_before,
+)
+from datagen.agent.claims.numbers import FRACTION, NUMBER, ONE_IN, PERCENT, share_of
+from datagen.agent.claims.numbers import to_number as number
+from datagen.agent.claims.words import STOP, TIME_UNIT, singular, time_unit_seconds
+
+# --------------------------------------------------------------------------- sizes and counts
+
+BYTES = {
+    "kb": 1e3,
+    "mb": 1e6,
+    "gb": 1e9,
+    "tb": 1e12,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+_ROW_WORDS = {"row", "record", "line", "entry", "event", "datapoint", "data point"}
+_NOT_NOUNS = {"percent", "pct", "times", "x", "am", "pm", "th", "st", "nd", "rd"}
+
+
+@rule(10)
+def sizes(text: str, today: dt.date) -> Iterator[Found]:
+    """'1M rows', 'about 5 GB', '10 million records'."""
+    pattern = re.compile(
+        rf"{QUAL}(?P<num>{NUMBER})\s*(?:(?P<unit>[KMGT]i?B)\b|(?P<rows>rows|records)\b"
+        rf"(?:\s+of\s+(?P<of>[A-Za-z][\w-]*))?)",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        if value is None:
+            continue
+        if m.group("unit"):
+            value *= BYTES[m.group("unit").lower()]
+            yield Found(
+                "size",
+                m.start(),
+                m.end(),
+                {**expected_number(value, m, 0.1, 0.25), "unit": "bytes"},
+            )
+        elif m.group("of"):
+            phrase, end_of = words_after(text, m.start("of"), 3)
+            plurals = [w for w in phrase if singular(w) != w.lower()]
+            noun = singular(plurals[0] if plurals else m.group("of"))
+            if plurals:
+                m_end = m.start("of") + len(
+                    re.match(r".*?" + re.escape(plurals[0]), text[m.start("of") :]).group(0)  # type: ignore[union-attr]
+                )
+                yield Found("count", m.start(), m_end,
+                            {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"},
+                            [noun])  # fmt: skip
+                continue
+            yield Found(
+                "count",
+                m.start(),
+                m.end(),
+                {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"},
+                [noun],
+            )
+        else:
+            yield Found(
+                "size",
+                m.start(),
+                m.end(),
+                {**expected_number(plain(value), m, 0.05, 0.15), "unit": "rows"},
+            )
+
+
+_PER_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month",
+                "yearly": "year", "annually": "year"}  # fmt: skip
+_PER_ADVERB = "|".join(_PER_ADVERBS)
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+
+
+@rule(90)
+def counts(text: str, today: dt.date) -> Iterator[Found]:
+    """'40 bakeries', '25k riders', 'about 2,000 active customers', 'ten thousand users'."""
+    pattern = re.compile(rf"{QUAL}(?P<num>{NUMBER})(?![\w%.-])", re.IGNORECASE)
+    for m in pattern.finditer(text):
+        raw = m.group("num")
+        if re.fullmatch(r"[2-9]11", raw.strip()):
+            continue  # "311 service requests" names a phone line
+        if (
+            _YEARISH.fullmatch(raw.strip())
+            and (
+                re.search(
+                    r"\b(?:in|during|since|of|for|from|to|until|by|before|after)\s*$",
+                    text[: m.start()],
+                    re.IGNORECASE,
+                )  # fmt: skip
+                or not re.match(r"\s+[a-z][\w-]*s\b", text[m.end() :])
+            )
+        ):
+            continue  # a year, unless a plural follows: "2000 accounts"
+        value = number(raw)
+        if value is None or value <= 0:
+            continue
+        words, end = words_after(text, m.end())
+        cut = next((i for i, w in enumerate(words) if w.lower() in _PER_ADVERBS), None)
+        if cut is not None:  # "10,000 trips daily": the adverb is the rate, not the noun
+            words, end = words_after(text, m.end(), cut) if cut else ([], end)
+        plural = [i for i, w in enumerate(words) if singular(w) != w.lower()]
+        if plural and plural[0] < len(words) - 1 and value > 1:
+            # "300 stores nationwide", "ten thousand shoppers buying products": the head
+            # noun is the first plural
+            words, end = words_after(text, m.end(), plural[0] + 1)
+        if not words:
+            continue
+        noun = words[-1].lower()
+        if noun in _NOT_NOUNS or time_unit_seconds(noun) or noun in calendar.MONTH_WORDS:
+            continue
+        if value > 1 and singular(noun) == noun and not noun.endswith("s"):
+            # "40 bakery" is no count of bakeries; "5 star" is an adjective
+            continue
+        per = re.match(
+            rf"\s+(?:(?:per|a|an|each|every)\s+(?P<unit>{TIME_UNIT})\b|(?P<adv>{_PER_ADVERB})\b)",
+            text[end:],
+            re.IGNORECASE,
+        )
+        expected = {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"}
+        if per:
+            unit = per.group("unit") or _PER_ADVERBS[per.group("adv").lower()]
+            expected["unit"] = "per_" + singular(unit.lower())
+            end += per.end()
+        yield Found("count", m.start(), end, expected, [singular(noun)])
+
+
+# --------------------------------------------------------------------------- rates and shares
+
+_VERBS = (
+    r"(?:are|is|were|was|get|gets|got|go|end\s+up|end|ends|become|becomes|will\s+be|"
+    r"being|have|has|had|do|does)"
+)
+_SHARE = rf"(?:{PERCENT}|{FRACTION}|{ONE_IN})"
+
+
+@rule(40)
+def rates(text: str, today: dt.date) -> Iterator[Found]:
+    """'8% no-shows', '25% of orders are returned', 'one in ten orders is returned',
+    'a click rate around 2%', 'a quarter of orders are refunded'."""
+    named_rate = re.compile(
+        rf"(?P<what>[A-Za-z][\w-]*)\s+rates?\s+(?:of\s+|is\s+|at\s+|near\s+|=\s*)?{QUAL}"
+        rf"{PERCENT}",
+        re.IGNORECASE,
+    )
+    for m in named_rate.finditer(text):
+        share = share_of(m)
+        if share is None:
+            continue
+        words, start = words_before(text, m.start("what"), 1)
+        about = [singular(w) for w in [*words, m.group("what")]]
+        yield Found("rate", start, m.end(), _rate_expected(share, m), about)
+
+    stated = re.compile(rf"{QUAL}{_SHARE}", re.IGNORECASE)
+    verb = re.compile(rf"\s+{_VERBS}\b", re.IGNORECASE)
+    for m in stated.finditer(text):
+        share = share_of(m)
+        if share is None or share > 1:
+            continue
+        end = m.end()
+        of_words: list[str] = []
+        of = re.match(r"\s+of\s+(?:the\s+|all\s+|our\s+|their\s+)?", text[end:])
+        if of or m.group("one"):
+            of_words, end = words_after(text, end + (of.end() if of else 0), 2)
+        if of_words and (found := verb.match(text[end:])):
+            end += found.end()
+        words, end = words_after(text, end, 2)
+        if not words and (found := _COMPLEMENT.match(text[end:])):
+            words, end = [found.group(1)], end + found.end()
+        words, of_words = predicate(words, of_words)
+        if not words and not of_words:
+            continue
+        about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
+        about += [singular(w) for w in of_words]
+        yield Found("rate", m.start(), end, _rate_expected(share, m), about)
+
+
+_RATE_WORDS = {"rate", "rates", "ratio", "share", "percentage"}
+# short complements that stand for a state: "90% on time", "5% in cash"
+_COMPLEMENT = re.compile(
+    r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
+    r"in\s+cash|by\s+card|by\s+phone|on\s+foot|by\s+car|late|early|online|offline)\b",
+    re.IGNORECASE,
+)
+
+
+def predicate(words: list[str], of_words: list[str]) -> tuple[list[str], list[str]]:
+    """'a tenth of loans default': with nothing after, the last word of the 'of' phrase is
+    what the share is about."""
+    if not words and len(of_words) >= 2:
+        return of_words[-1:], of_words[:-1]
+    return words, of_words
+
+
+def _rate_expected(share: float, m: re.Match[str]) -> dict[str, Any]:
+    expected = expected_number(round(share, 6), m, 0.15, 0.25, floor=0.002)
+    expected["unit"] = "share"
+    return expected
+
+
+# --------------------------------------------------------------------------- skew
+
+_HOLD = (
+    r"(?:get|gets|got|make|makes|made|account\s+for|accounts\s+for|generate|generates|drive|"
+    r"drives|hold|holds|have|has|receive|receives|produce|produces|place|places|do|does|"
+    r"bring\s+in|brings\s+in|take|takes|capture|captures|own|owns|write|writes)"
+)
+_MOST = r"(?:most|the\s+bulk|the\s+majority|the\s+lion'?s\s+share|half|a\s+large\s+share)"
+_FEW = {
+    "a handful of": 0.05,
+    "a few": 0.05,
+    "a small number of": 0.05,
+    "a tiny fraction of": 0.02,
+    "a small group of": 0.05,
+    "few": 0.05,
+}
+_FEW_RE = "|".join(k.replace(" ", r"\s+") for k in _FEW)
+_SKEWED = {"power": 0.1, "popular": 0.1, "heavy": 0.1, "top": 0.1, "best-selling": 0.1,
+           "bestselling": 0.1, "viral": 0.05, "superstar": 0.05}  # fmt: skip
+
+
+@rule(38)
+def skew(text: str, today: dt.date) -> Iterator[Found]:
+    """'a handful of shows get most of the plays', 'the top 10% of customers make 50% of
+    orders', '80/20', 'power users', 'popular products'."""
+    few = re.compile(
+        rf"\b(?:(?P<few>{_FEW_RE})|(?:the\s+)?top\s+{PERCENT.replace('pct', 'tpct')})\s+"
+        rf"(?:of\s+)?(?:the\s+|our\s+)?(?P<p>[A-Za-z][\w-]*)\s+(?:\w+\s+)?{_HOLD}\s+"
+        rf"(?:{_MOST}|(?P<held>{NUMBER})\s*%)(?:\s+of)?\s+(?:the\s+|all\s+)?"
+        rf"(?P<c>[A-Za-z][\w-]*(?:\s+[a-z][\w-]*s\b)?)",
+        re.IGNORECASE,
+    )
+    for m in few.finditer(text):
+        top = (
+            _FEW[" ".join(m.group("few").lower().split())]
+            if m.group("few")
+            else (number(m.group("tpct")) or 10) / 100
+        )
+        held = number(m.group("held")) / 100 if m.group("held") else 0.5
+        yield Found(
+            "skew",
+            m.start(),
+            m.end(),
+            {"top": top, "min": held, "unit": "share"},
+            [singular(m.group("p")), " ".join(singular(w) for w in m.group("c").split())],
+        )
+    for m in re.finditer(r"\b80\s*/\s*20\b|\bpareto\b|\blong[\s-]tail\b", text, re.IGNORECASE):
+        yield Found("skew", m.start(), m.end(), {"top": 0.2, "min": 0.6, "unit": "share"})
+    adjectives = re.compile(
+        r"\b(?P<adj>" + "|".join(_SKEWED) + r")\s+(?P<p>[A-Za-z][\w-]*)", re.IGNORECASE
+    )
+    for m in adjectives.finditer(text):
+        noun = m.group("p")
+        if noun.lower() in STOP or singular(noun) == noun.lower() and not noun.endswith("s"):
+            continue  # "power users", "popular products": a plural noun follows
+        yield Found(
+            "skew",
+            m.start(),
+            m.end(),
+            {"top": _SKEWED[m.group("adj").lower()], "min": 0.3, "unit": "share"},
+            [singular(noun)],
+        )
+
+
+# --------------------------------------------------------------------------- qualitative shares
+
+_MOSTLY_WORDS = {
+    "mostly": 0.5,
+    "mainly": 0.5,
+    "primarily": 0.5,
+    "predominantly": 0.5,
+    "largely": 0.5,
+    "most": 0.5,
+    "the majority of": 0.5,
+    "a majority of": 0.5,
+    "almost all": 0.9,
+    "nearly all": 0.9,
+    "virtually all": 0.9,
+    "the vast majority of": 0.85,
+    "almost every": 0.9,
+    "nearly every": 0.9,
+}
+_RARELY_WORDS = {
+    "rarely": 0.1,
+    "seldom": 0.1,
+    "a small share of": 0.2,
+    "a minority of": 0.5,
+    "hardly any": 0.05,
+    "very few": 0.05,
+    "few": 0.2,
+}
+
+
+def _alternation(words: dict[str, float]) -> str:
+    return "|".join(k.replace(" ", r"\s+") for k in sorted(words, key=len, reverse=True))
+
+
+@rule(50)
+def qualitative_shares(text: str, today: dt.date) -> Iterator[Found]:
+    """'mostly from phones', 'most orders are paid by card', 'almost all loans are repaid',
+    'rarely cancelled'."""
+    pattern = re.compile(
+        rf"\b(?:(?P<most>{_alternation(_MOSTLY_WORDS)})|(?P<rare>{_alternation(_RARELY_WORDS)}))"
+        rf"\s+(?:of\s+)?(?:the\s+|our\s+|their\s+)?",
+        re.IGNORECASE,
+    )
+    verb = re.compile(rf"\s+{_VERBS}\b|\s+(?:paid|made|placed|sent|come|comes)\b", re.IGNORECASE)
+    for m in pattern.finditer(text):
+        key = " ".join((m.group("most") or m.group("rare")).lower().split())
+        end = m.end()
+        of_words: list[str] = []
+        lead = re.match(
+            r"(?:from|by|via|through|with|on|in|using|as)\s+", text[end:], re.IGNORECASE
+        )
+        if lead:
+            end += lead.end()
+        elif (
+            key in ("most", "almost all", "nearly all", "virtually all")
+            or "of" in key
+            or (key.startswith(("the", "a ", "almost every", "nearly every")))
+        ):
+            of_words, end = words_after(text, end, 2)
+            if (found := verb.match(text[end:])) is not None:
+                end += found.end()
+                extra = re.match(
+                    r"\s+(?:by|with|via|through|from|on|in|as)\b", text[end:], re.IGNORECASE
+                )
+                if extra:
+                    end += extra.end()
+        words, end = words_after(text, end, 2)
+        words, of_words = predicate(words, of_words)
+        complement = re.match(
+            r"\s+(?:by|with|via|through|from|on|in|as|using)\s+(?:the\s+|a\s+)?([A-Za-z][\w-]*)",
+            text[end:],
+            re.IGNORECASE,
+        )
+        if words and complement and complement.group(1).lower() not in STOP:
+            words, end = [complement.group(1), *words], end + complement.end()
+        if not words:
+            continue
+        if key in _MOSTLY_WORDS:
+            expected = {"min": _MOSTLY_WORDS[key], "unit": "share"}
+        else:
+            expected = {"max": _RARELY_WORDS[key], "unit": "share"}
+        about = [singular(w) for w in words] + [singular(w) for w in of_words]
+        yield Found("share", m.start(), end, expected, about)
+
+
+# --------------------------------------------------------------------------- averages
+
+_CURRENCY = r"(?:[$€£¥₹]|(?:usd|eur|gbp|dollars?|euros?|pounds?|bucks|yen|rupees?)\b)"
+
+
+@rule(55)
+def averages(text: str, today: dt.date) -> Iterator[Found]:
+    """'an average order of $45', 'average basket around 30 euros', 'mean age 40',
+    'orders averaging $60'."""
+    pattern = re.compile(
+        rf"\b(?:(?:an?\s+|the\s+)?(?:average|mean|typical|median)\s+(?P<what>(?:[A-Za-z][\w-]*\s+)"
+        rf"{{0,2}}?)(?:of\s+|is\s+|at\s+|=\s*)?|(?P<subj>[A-Za-z][\w-]*)\s+"
+        rf"averag(?:e|es|ing)\s+(?:of\s+|at\s+)?){QUAL}(?P<cur>{_CURRENCY})?\s*(?P<num>{NUMBER})"
+        rf"(?:\s*(?P<cur2>{_CURRENCY}))?",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        if value is None:
+            continue
+        what = [
+            w for w in (m.group("what") or m.group("subj") or "").split() if w.lower() not in STOP
+        ]
+        after, end = words_after(text, m.end(), 1)
+        if after and time_unit_seconds(after[0]):
+            continue  # "an average of 3 days": a duration
+        about = [singular(w) for w in what] or [singular(w) for w in after]
+        if not about:
+            continue
+        expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
+        yield Found("average", m.start(), m.end(), expected, about)
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+@rule(60)
+def ranges(text: str, today: dt.date) -> Iterator[Found]:
+    """'fares from 4 to 120', 'triage level 1 to 5', 'prices between $5 and $50',
+    'ages 18-65', 'ratings of 1-5 stars'."""
+    pattern = re.compile(
+        rf"(?:(?:from|between|ranging\s+from|range\s+of|of|in\s+the\s+range)\s+)?{_CURRENCY}?\s*"
+        rf"(?P<lo>{NUMBER})\s*{_CURRENCY}?\s*(?:to|-|–|and|through)\s*{_CURRENCY}?\s*"
+        rf"(?P<hi>{NUMBER})(?:\s*{_CURRENCY})?",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        low, high = number(m.group("lo")), number(m.group("hi"))
+        if low is None or high is None or high <= low:
+            continue
+        if m.group("lo")[-1].isalpha() and "-" in text[m.end("lo") : m.start("hi")]:
+            continue  # "twenty-five" is one number
+        if _YEARISH.fullmatch(m.group("lo").strip()) and _YEARISH.fullmatch(m.group("hi").strip()):
+            continue  # "2023-2024": a window
+        before, start = words_before(text, m.start(), 2)
+        after, end = words_after(text, m.end(), 1)
+        if after and (time_unit_seconds(after[0]) or after[0].lower() in ("nights", "night")):
+            continue  # a duration
+        if after and after[0].lower() in ("am", "pm", "percent", "%"):
+            continue
+        about = [singular(w) for w in before + after]
+        if not about:
+            continue
+        yield Found(
+            "range",
+            start if before else m.start(),
+            end if after else m.end(),
+            {"min": low, "max": high},
+            about,
+        )

@@ -1,0 +1,378 @@
+"""`datagen import`: DDL and live catalogues -> DSL schema; constraints honoured; bad input."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from datagen.agent.cli import main
+from datagen.agent.importer import import_schema
+from datagen.agent.importer.build import HIDDEN_KEY, build_dataset
+from datagen.agent.importer.catalog import Catalog, TableInfo
+from datagen.agent.importer.ddl import parse_ddl
+from datagen.engine.ddl import ddl_script
+from datagen.engine.errors import InputError
+from datagen.engine.execute import generate_dataset
+from tests.cli_helpers import datagen
+
+DDL = Path(__file__).parent / "data" / "ddl"
+FILES = [
+    ("chinook_sqlite.sql", "sqlite"),
+    ("sakila_postgres.sql", "postgres"),
+    ("northwind_mysql.sql", "mysql"),
+    ("shop_duckdb.sql", "duckdb"),
+]
+
+SMALL = """
+CREATE TABLE product (
+    id INTEGER PRIMARY KEY,
+    code CHAR(3) NOT NULL UNIQUE,
+    price NUMERIC(6, 2) NOT NULL CHECK (price > 0),
+    qty INTEGER NOT NULL CHECK (qty BETWEEN 1 AND 5),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'live', 'retired')),
+    discount REAL CHECK (discount >= 0 AND discount < 0.5),
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+COMMENT ON COLUMN product.price IS 'list price in euros';
+"""
+
+
+# --------------------------------------------------------------------------- DDL -> schema
+
+
+def test_constraints_of_the_ddl_hold_in_the_generated_data(tmp_path: Path) -> None:
+    result = build_dataset(parse_ddl(SMALL, "postgres"), rows={"product": 3000})
+    dataset = result.dataset
+    node = dataset.node("product")
+    assert node is not None and node.rows == 3000 and node.pk == "id"
+    assert node.column("price").description == "list price in euros"  # type: ignore[union-attr]
+    generate_dataset(dataset, tmp_path, seed=3)
+    table = pq.read_table(tmp_path / "product.parquet").to_pydict()
+    assert len(table["id"]) == 3000
+    assert min(table["price"]) > 0 and max(table["price"]) <= 9999.99
+    assert all(round(p, 2) == p for p in table["price"])
+    assert set(table["qty"]) == {1, 2, 3, 4, 5}
+    assert set(table["status"]) == {"draft", "live", "retired"}
+    discounts = [d for d in table["discount"] if d is not None]
+    assert discounts and min(discounts) >= 0 and max(discounts) < 0.5
+    assert len(set(table["code"])) == 3000 and max(len(c) for c in table["code"]) <= 3
+    assert all(u >= c for c, u in zip(table["created_at"], table["updated_at"], strict=True))
+    # the choices are written down
+    assert any("qty" in a for a in dataset.metadata.assumptions)
+    assert any("updated_at >= created_at" in a for a in result.assumptions)
+
+
+def test_enum_types_and_checks_become_choices_and_constraints() -> None:
+    sakila = import_schema(DDL / "sakila_postgres.sql", dialect="postgres").dataset
+    film = sakila.node("film")
+    assert film is not None and film.description == "Films available for rent"
+    rating = film.column("rating")
+    assert rating is not None
+    assert rating.generator.choice.choices == ["G", "PG", "PG-13", "R", "NC-17"]  # type: ignore[union-attr]
+    enums = {e.column: e.values for e in sakila.constraints.enum}
+    assert enums["film.rating"] == ["G", "PG", "PG-13", "R", "NC-17"]
+    ranges = {r.column: (r.min, r.max) for r in sakila.constraints.ranges}
+    assert ranges["film.release_year"] == (1901, 2155)
+    assert ranges["film.length"] == (1, 300)
+    northwind = import_schema(DDL / "northwind_mysql.sql", dialect="mysql").dataset
+    enums = {e.column: e.values for e in northwind.constraints.enum}
+    assert enums["orders.status"] == ["new", "shipped", "delivered", "cancelled"]
+    ineqs = {(i.left, i.op, i.right) for i in northwind.constraints.inequalities}
+    assert ("orders.shipped_date", ">=", "orders.order_date") in ineqs
+
+
+def test_keys_become_lookups_facts_and_approximated_composites() -> None:
+    result = import_schema(DDL / "chinook_sqlite.sql", dialect="sqlite", rows={"track": 50})
+    dataset = result.dataset
+    album = dataset.node("Album")
+    assert album is not None and album.kind == "fact" and album.parents == ["Artist"]
+    assert album.column("ArtistId").generator.lookup.from_ == "Artist.ArtistId"  # type: ignore[union-attr]
+    employee = dataset.node("Employee")
+    reports_to = employee.column("ReportsTo")  # type: ignore[union-attr]
+    assert reports_to is not None and reports_to.nullable
+    assert reports_to.generator.lookup.from_ == "Employee.EmployeeId"  # type: ignore[union-attr]
+    track = dataset.node("Track")
+    assert track is not None and track.kind == "entity" and track.rows == 50
+    link = dataset.node("PlaylistTrack")
+    assert link is not None and link.pk == HIDDEN_KEY
+    assert [u.columns for u in dataset.constraints.unique if u.table == "PlaylistTrack"] == [
+        ["PlaylistId", "TrackId"]
+    ]
+    assert any("PlaylistTrack" in note and "composite primary key" in note for note in result.notes)
+    assert any(n.startswith("approximated: `PlaylistTrack`") for n in dataset.metadata.assumptions)
+
+
+def test_composite_pairs_are_distinct_and_reference_existing_rows(tmp_path: Path) -> None:
+    dataset = import_schema(
+        DDL / "shop_duckdb.sql", dialect="duckdb", rows={"customers": 30, "order_items": 2000}
+    ).dataset
+    generate_dataset(dataset, tmp_path, seed=5)
+    items = pq.read_table(tmp_path / "order_items.parquet").to_pydict()
+    pairs = list(zip(items["order_id"], items["line_no"], strict=True))
+    assert len(pairs) == 2000 and len(set(pairs)) == 2000
+    orders = set(pq.read_table(tmp_path / "orders.parquet").column("id").to_pylist())
+    assert set(items["order_id"]) <= orders
+    returns = pq.read_table(tmp_path / "returns.parquet").to_pydict()
+    assert set(zip(returns["order_id"], returns["line_no"], strict=True)) <= set(pairs)
+
+
+def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object]]:
+    """Tables, columns, DSL types, keys, enums and bounded columns: what must survive.
+
+    sqlite: the DDL was written for SQLite, which keeps dates as text and booleans as 0/1.
+    """
+    as_sqlite = {"date": "string", "datetime": "string", "bool": "int"}
+    out: dict[str, dict[str, object]] = {}
+    for table in catalog.tables:
+        columns = [c for c in table.columns if not c.name.endswith(HIDDEN_KEY)]
+        keys = [table.primary_key] if table.primary_key != [HIDDEN_KEY] else []
+        unique = [g for g in table.unique if g not in keys]
+        single = [[c.name] for c in columns if c.unique or [c.name] in unique]
+        out[table.name] = {
+            "columns": [
+                (c.name, as_sqlite.get(c.type, c.type) if sqlite else c.type) for c in columns
+            ],
+            "key": keys
+            + [g for g in table.unique if len(g) > 1 and HIDDEN_KEY in table.primary_key],
+            "single_unique": single,
+            "references": sorted(
+                (tuple(f.columns), f.ref_table, tuple(f.ref_columns))
+                for f in table.foreign_keys
+                if not any(c.endswith(HIDDEN_KEY) for c in f.columns)
+            ),
+            "enums": {
+                c.name: c.enum_values
+                for c in columns
+                if c.enum_values and not (sqlite and c.enum_values == [0, 1])
+            },
+            "bounded": sorted(c.name for c in columns if c.bounds),
+            "comparisons": sorted((x.left, x.op, x.right) for x in table.comparisons),
+        }
+    return out
+
+
+@pytest.mark.parametrize(("ddl", "dialect"), FILES)
+def test_ddl_of_an_imported_schema_is_equivalent_to_the_input(ddl: str, dialect: str) -> None:
+    source = parse_ddl((DDL / ddl).read_text(), dialect)
+    dataset = import_schema(DDL / ddl, dialect=dialect).dataset
+    for out_dialect in ("postgres", "sqlite", "duckdb"):
+        sqlite = out_dialect == "sqlite"
+        again = _shape(parse_ddl(ddl_script(dataset, out_dialect), out_dialect), sqlite)  # type: ignore[arg-type]
+        given = _shape(source, sqlite)
+        assert list(again) == [t.name for t in _dag_order(source, list(again))]
+        for name, shape in given.items():
+            mine = again[name]
+            assert mine["columns"] == shape["columns"], (out_dialect, name)
+            assert mine["key"] == shape["key"], (out_dialect, name)
+            assert mine["enums"] == shape["enums"], (out_dialect, name)
+            assert mine["bounded"] == shape["bounded"], (out_dialect, name)
+            assert mine["comparisons"] == shape["comparisons"], (out_dialect, name)
+            # single-column FKs exactly (DuckDB leaves self-references out, as noted)
+            references = [r for r in shape["references"] if len(r[0]) == 1]  # type: ignore[attr-defined]
+            if out_dialect == "duckdb":
+                references = [r for r in references if r[1] != name]
+            assert [r for r in mine["references"] if len(r[0]) == 1] == references, name  # type: ignore[attr-defined]
+            # the source's UNIQUE columns stay unique (a referenced column may become so)
+            assert all(u in mine["single_unique"] for u in shape["single_unique"]), name  # type: ignore[attr-defined]
+
+
+def _dag_order(source: Catalog, names: list[str]) -> list[TableInfo]:
+    by_name = {t.name: t for t in source.tables}
+    return [by_name[n] for n in names]
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_cli_writes_a_schema_that_generates_and_lists_assumptions(tmp_path: Path) -> None:
+    out = tmp_path / "chinook.json"
+    done = datagen("import", str(DDL / "chinook_sqlite.sql"), "--dialect", "sqlite", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    schema = json.loads(out.read_text())
+    assert len(schema["nodes"]) == 11
+    assert "assumptions" in done.stderr and "approximated" in done.stderr
+    assert schema["metadata"]["assumptions"]
+    # printed to stdout without -o
+    done = datagen("import", str(DDL / "shop_duckdb.sql"), "--dialect", "duckdb")
+    assert done.returncode == 0 and json.loads(done.stdout)["nodes"][0]["id"] == "customers"
+
+
+def test_cli_refuses_bad_input_with_the_place_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sql"
+    bad.write_text(
+        "CREATE TABLE ok (id INT);\n\nCREATE TABLE broken (\n  a INT,\n  b VARCHAR(9 NOT NULL\n);\n"
+    )
+    done = datagen("import", str(bad), "--dialect", "postgres")
+    assert done.returncode == 2
+    assert f"{bad}, line 5, column 11" in done.stderr and "Traceback" not in done.stderr
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    done = datagen("import", str(DDL / "shop_duckdb.sql"), "-o", str(kept))
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert kept.read_text() == "{}"
+    runner = CliRunner()  # in-process for the rest: the same group maps errors to exit 2
+    for args, message in (
+        (["import", str(tmp_path / "none.sql")], "not found"),
+        (["import", str(DDL / "shop_duckdb.sql"), "--rows", "orders"], "--rows"),
+        (["import", str(DDL / "shop_duckdb.sql"), "--dialect", "cobol"], "--dialect"),
+        (["import", "--from", "mongodb://x/y"], "unknown scheme"),
+        (["import", "--from", f"sqlite:///{tmp_path}/missing.db"], "no database file"),
+        (["import"], "one of the two"),
+        (["import", str(DDL / "shop_duckdb.sql"), "--profile"], "--profile"),
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert not isinstance(result.exception, AssertionError | TypeError | KeyError)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_file_without_tables_is_bad_input() -> None:
+    with pytest.raises(InputError, match="no CREATE TABLE"):
+        parse_ddl("CREATE INDEX i ON t (a);", "postgres")
+
+
+# --------------------------------------------------------------------------- live databases
+
+
+def _same_shape(live: Catalog, ddl_file: str, dialect: str) -> None:
+    given = _shape(parse_ddl((DDL / ddl_file).read_text(), dialect))
+    found = _shape(live)
+    assert set(found) == set(given)
+    for name, shape in given.items():
+        assert found[name]["columns"] == shape["columns"], name
+        assert found[name]["key"] == shape["key"], name
+        assert sorted(found[name]["references"]) == sorted(shape["references"]), name  # type: ignore[type-var]
+        assert found[name]["enums"] == shape["enums"], name
+        assert found[name]["bounded"] == shape["bounded"], name
+        assert found[name]["comparisons"] == shape["comparisons"], name
+
+
+def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
+    from datagen.agent.importer.live import read_database
+
+    path = tmp_path / "chinook.db"
+    con = sqlite3.connect(path)
+    con.executescript((DDL / "chinook_sqlite.sql").read_text())
+    con.close()
+    _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
+    out = tmp_path / "schema.json"
+    done = datagen("import", "--from", f"sqlite:///{path}", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert {n["id"] for n in json.loads(out.read_text())["nodes"]} >= {"Artist", "PlaylistTrack"}
+
+
+def test_live_duckdb_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
+    from datagen.agent.importer.live import read_database
+
+    path = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute((DDL / "shop_duckdb.sql").read_text())
+    con.close()
+    _same_shape(read_database(f"duckdb:///{path}"), "shop_duckdb.sql", "duckdb")
+
+
+def test_profile_uses_statistics_and_copies_no_row(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    con = sqlite3.connect(path)
+    con.execute(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, "
+        "plan TEXT NOT NULL, score REAL, note TEXT)"
+    )
+    rows = [
+        (
+            i,
+            f"person{i:03d}.secret@corp.example",
+            "pro" if i % 5 == 0 else "free",
+            10 + (i % 11),
+            None if i % 10 < 3 else f"note {i}",
+        )
+        for i in range(1, 201)
+    ]
+    con.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    result = import_schema(url=f"sqlite:///{path}", profile=True)
+    users = result.dataset.node("users")
+    assert users is not None and users.rows == 200
+    plan = users.column("plan").generator.choice  # type: ignore[union-attr]
+    assert dict(zip(plan.choices, plan.weights, strict=True)) == {"free": 0.8, "pro": 0.2}  # type: ignore[arg-type]
+    assert users.column("note").null_rate == pytest.approx(0.3)  # type: ignore[union-attr]
+    assert users.column("score").generator.distribution.clamp == (10, 20)  # type: ignore[union-attr]
+    out = tmp_path / "out"
+    generate_dataset(result.dataset, out, seed=1)
+    generated = pq.read_table(out / "users.parquet").to_pydict()
+    assert len(generated["id"]) == 200
+    assert not set(generated["email"]) & {r[1] for r in rows}
+    text = json.dumps(result.dataset.to_json_dict())
+    assert "secret@corp.example" not in text and "note 1" not in text
+    assert all(10 <= s <= 20 for s in generated["score"] if s is not None)
+
+
+TSQL = """
+CREATE TABLE [dbo].[Stores] (
+  [StoreId] INT IDENTITY(1,1) NOT NULL PRIMARY KEY,
+  [ManagerId] INT NULL,
+  [City] NVARCHAR(40),
+  [Notes] NVARCHAR(MAX) NULL
+);
+GO
+CREATE TABLE [dbo].[Staff] (
+  [StaffId] INT NOT NULL PRIMARY KEY,
+  [StoreId] INT NOT NULL REFERENCES [dbo].[Stores]([StoreId]),
+  [Email] VARCHAR(80) UNIQUE,
+  [IsActive] BIT NOT NULL DEFAULT 1
+);
+GO
+ALTER TABLE [dbo].[Stores] ADD CONSTRAINT FK_Manager
+  FOREIGN KEY ([ManagerId]) REFERENCES [dbo].[Staff]([StaffId]);
+"""
+
+
+def test_tsql_batches_alter_table_and_a_reference_cycle(tmp_path: Path) -> None:
+    """Stores -> Staff -> Stores (as in Sakila): the nullable reference is left empty, noted."""
+    catalog = parse_ddl(TSQL, "tsql")
+    assert [t.name for t in catalog.tables] == ["Stores", "Staff"]
+    stores = catalog.table("Stores")
+    assert stores is not None and stores.foreign_keys[0].ref_table == "Staff"
+    result = build_dataset(catalog, rows={"stores": 5, "staff": 40})
+    assert any("round in a circle" in note and "ManagerId" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    staff = pq.read_table(tmp_path / "Staff.parquet").to_pydict()
+    emails = [e for e in staff["Email"] if e is not None]  # nullable: no NOT NULL
+    assert set(staff["StoreId"]) <= {1, 2, 3, 4, 5} and len(set(emails)) == len(emails) > 30
+    assert set(staff["IsActive"]) <= {True, False}
+    managers = pq.read_table(tmp_path / "Stores.parquet").column("ManagerId")
+    assert managers.null_count == 5
+
+
+def test_a_check_that_is_not_understood_is_a_not_modelled_claim() -> None:
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, code TEXT, "
+        "CHECK (a > 0 OR b > 0), CHECK (length(code) = 5));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"))
+    claims = result.dataset.claims
+    assert [c.status for c in claims] == ["not_modelled", "not_modelled"]
+    assert claims[0].text == "t: CHECK (a > 0 OR b > 0)" and claims[0].reason
+    assert sum("is not understood" in note for note in result.notes) == 2
+
+
+def test_postgres_folds_unquoted_names_as_the_database_does() -> None:
+    catalog = parse_ddl(
+        'CREATE TABLE Users (Id INT PRIMARY KEY, "DisplayName" TEXT, CHECK (Id > 0));\n'
+        "COMMENT ON COLUMN Users.Id IS 'the key';",
+        "postgres",
+    )
+    users = catalog.table("users")
+    assert users is not None and users.name == "users"
+    assert [c.name for c in users.columns] == ["id", "DisplayName"]
+    assert users.columns[0].comment == "the key" and users.columns[0].bounds
+    assert parse_ddl("CREATE TABLE Users (Id INT);", "duckdb").tables[0].name == "Users"
