@@ -8,9 +8,35 @@ from datagen.engine.writers import FileSink, Sink
 
 def _file_sink(name: str):  # type: ignore[no-untyped-def]
     def open_sink(request: SinkRequest) -> Sink:
-        return FileSink(name, request.directory)
+        from datagen.engine.formats import get_format
+
+        return FileSink(name, request.directory, get_format(name).open_writer)
 
     return open_sink
+
+
+def _parquet_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.parquet import ParquetTableWriter
+
+    return ParquetTableWriter(directory, table, schema, dictionary_columns)
+
+
+def _csv_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.csv import CsvTableWriter
+
+    return CsvTableWriter(directory, table, schema)
+
+
+def _jsonl_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.jsonl import JsonlTableWriter
+
+    return JsonlTableWriter(directory, table)
+
+
+def _json_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.jsonl import JsonTableWriter
+
+    return JsonTableWriter(directory, table, rows)
 
 
 def _file_reader(extension: str, kind: str):  # type: ignore[no-untyped-def]
@@ -89,6 +115,7 @@ PARQUET = register(
         _file_sink("parquet"),
         extension=".parquet",
         open_tables=_file_reader(".parquet", "parquet"),
+        open_writer=_parquet_writer,
         exact_types=True,
     )
 )
@@ -99,6 +126,7 @@ CSV = register(
         _file_sink("csv"),
         extension=".csv",
         open_tables=_file_reader(".csv", "csv"),
+        open_writer=_csv_writer,
     )
 )
 JSONL = register(
@@ -108,6 +136,7 @@ JSONL = register(
         _file_sink("jsonl"),
         extension=".jsonl",
         open_tables=_file_reader(".jsonl", "jsonl"),
+        open_writer=_jsonl_writer,
     )
 )
 JSON = register(
@@ -117,6 +146,7 @@ JSON = register(
         _file_sink("json"),
         extension=".json",
         open_tables=_file_reader(".json", "json"),
+        open_writer=_json_writer,
     )
 )
 DUCKDB = register(
