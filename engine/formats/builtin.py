@@ -108,47 +108,30 @@ def _postgres_tables(request: ReadRequest):  # type: ignore[no-untyped-def]
     return postgres_tables(request)
 
 
-PARQUET = register(
-    Format(
-        "parquet",
-        "one Parquet file per table (typed, compressed; the default)",
-        _file_sink("parquet"),
-        extension=".parquet",
-        open_tables=_file_reader(".parquet", "parquet"),
-        open_writer=_parquet_writer,
-        exact_types=True,
+def _file_format(name: str, summary: str, writer, *, exact_types: bool = False) -> Format:  # type: ignore[no-untyped-def]
+    """A file-per-table format: `<table>.<name>`, its writer, read back by its source."""
+    return register(
+        Format(
+            name,
+            summary,
+            _file_sink(name),
+            extension=f".{name}",
+            open_tables=_file_reader(f".{name}", name),
+            open_writer=writer,
+            exact_types=exact_types,
+        )
     )
+
+
+PARQUET = _file_format(
+    "parquet",
+    "one Parquet file per table (typed, compressed; the default)",
+    _parquet_writer,
+    exact_types=True,
 )
-CSV = register(
-    Format(
-        "csv",
-        "one CSV file per table, with a header",
-        _file_sink("csv"),
-        extension=".csv",
-        open_tables=_file_reader(".csv", "csv"),
-        open_writer=_csv_writer,
-    )
-)
-JSONL = register(
-    Format(
-        "jsonl",
-        "one JSON-lines file per table",
-        _file_sink("jsonl"),
-        extension=".jsonl",
-        open_tables=_file_reader(".jsonl", "jsonl"),
-        open_writer=_jsonl_writer,
-    )
-)
-JSON = register(
-    Format(
-        "json",
-        "one JSON array per table (small data)",
-        _file_sink("json"),
-        extension=".json",
-        open_tables=_file_reader(".json", "json"),
-        open_writer=_json_writer,
-    )
-)
+CSV = _file_format("csv", "one CSV file per table, with a header", _csv_writer)
+JSONL = _file_format("jsonl", "one JSON-lines file per table", _jsonl_writer)
+JSON = _file_format("json", "one JSON array per table (small data)", _json_writer)
 DUCKDB = register(
     Format(
         "duckdb",
