@@ -36,6 +36,7 @@ from datagen.agent.providers.base import Conversation, Provider, Reply
 from datagen.agent.transcript import Transcript
 from datagen.engine import dsl
 from datagen.engine.errors import DatagenError
+from datagen.engine.redact import redact
 from datagen.engine.run import resolve_seed
 
 Schema = dict[str, Any]
@@ -228,7 +229,14 @@ class ChatSession:
         try:
             handler(self, args)
         except (OSError, ValueError, DatagenError) as exc:
-            self.say(f"error: {exc}", style="red")
+            self.say(f"error: {redact(exc)}", style="red")
+        except Exception as exc:  # a bug in the engine must not end the session and its edits
+            self.say(
+                f"error: {name} failed ({type(exc).__name__}: {redact(exc)}); the schema and "
+                "its edits are kept (/save them; please report this)",
+                style="red",
+            )
+            self.transcript.write("internal_error", command=name, error=redact(exc))
         return True
 
     def cmd_help(self, args: list[str]) -> None:
@@ -317,7 +325,10 @@ class ChatSession:
         self.say(f"generating into {data} (scale {scale:g}, seed {seed})...")
         # the full-size data is scored; a scaled sample would not match the declared rows
         options = RunOptions(scale=scale, validate=scale == 1.0, report_json=False)
-        result = run_dataset(dataset, data, seed=seed, options=options)
+        from datagen.engine.run.progress import RunProgress
+
+        with RunProgress(self.console) as progress:  # drawn on a terminal only
+            result = run_dataset(dataset, data, seed=seed, options=options, progress=progress)
         for table in result.generated.tables:
             self.say(f"  {table.name:<20} {table.rows:,} rows")
         if result.report is not None:
