@@ -1011,9 +1011,13 @@ def _set_lambda(node: dict[str, Any], lam: float) -> None:
 
 
 def fanout_mean(fanout: dict[str, Any]) -> float:
+    """The mean children per parent, the poisson's lower clamp included (min 1 adds P(0))."""
     if fanout.get("distribution") == "uniform":
         return (fanout.get("min", 0) + fanout["max"]) / 2
-    return float(fanout["lambda"])
+    lam = float(fanout["lambda"])
+    low = int(fanout.get("min") or 0)
+    lifted = sum((low - k) * math.exp(-lam) * lam**k / math.factorial(k) for k in range(low))
+    return lam + lifted
 
 
 def _units_in_window(window: tuple[date, date], unit: str) -> float:
