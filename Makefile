@@ -40,11 +40,20 @@ lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks
 	$(BIN)/ruff format --check engine agent tests benchmarks
 	$(BIN)/mypy engine agent
-	$(BIN)/lint-imports
+	@tmp=$$(mktemp -d) && mkdir $$tmp/datagen && cp datagen/__init__.py $$tmp/datagen/ && \
+	for d in engine agent prompts; do ln -s $(CURDIR)/$$d $$tmp/datagen/$$d; done && \
+	cd $$tmp && PYTHONPATH=$$tmp $(CURDIR)/$(BIN)/lint-imports --no-cache --config $(CURDIR)/pyproject.toml; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
-eval: $(STAMP)  ## authoring evals: the offline author on evals/cases, then the replayed recordings (no key)
-	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json
+eval: $(STAMP)  ## authoring evals: offline author, replayed recordings, and the openai provider against a scripted local server (no key)
+	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --min-claims-recall 0.95 --min-claims-honoured 0.9 --baseline evals/baseline-offline.json --report out/eval.json
 	$(BIN)/datagen eval --provider replay --cases evals/recordings/cases.yaml --min-pass 1 --report out/eval-replay.json
+	@mkdir -p out; rm -f out/chat-server.port; \
+	$(BIN)/python evals/chat_server.py --port-file out/chat-server.port & server=$$!; \
+	for i in $$(seq 1 100); do [ -f out/chat-server.port ] && break; sleep 0.1; done; \
+	$(BIN)/datagen eval --provider openai --base-url http://127.0.0.1:$$(cat out/chat-server.port)/v1 --model scripted \
+	  --cases evals/recordings/cases.yaml --min-pass 1 --report out/eval-openai.json; status=$$?; \
+	kill $$server; wait $$server 2>/dev/null; exit $$status
 
 bench: $(STAMP)  ## benchmarks, results go to BENCHMARKS.md by hand
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -16,6 +16,8 @@ Sections
      Parquet vs tpchgen-cli (Rust), each at the same core count (1 core:
      pinned with sched_setaffinity, DuckDB threads=1, tpchgen -n 1; then all
      cores).
+  e  start-up of the command line; f  SQLite/DuckDB output against Parquet
+     (both in usage.py).
 
 Results: a table on stdout and benchmarks/results.json.
 
@@ -42,6 +44,8 @@ from pathlib import Path
 from harness import Bench, machine
 from reference import child_duckdb, child_reference
 from report import save, table
+from usage import SECTIONS as USAGE_SECTIONS
+from usage import lines as usage_lines
 from workloads import child_datagen, child_validate
 
 HERE = Path(__file__).resolve().parent
@@ -87,7 +91,10 @@ def main() -> None:
     parser.add_argument(
         "--sf", type=float, default=1.0, help="TPC-H scale factor for section d (default 1)"
     )
-    parser.add_argument("--only", default="abcd", help="sections to run, e.g. --only ad")
+    parser.add_argument("--only", default="abcd", help="sections to run (a-f), e.g. --only ef")
+    parser.add_argument(
+        "--sf-db", type=float, default=0.2, help="TPC-H scale factor for section f (default 0.2)"
+    )
     parser.add_argument(
         "--repeat", type=int, default=None, help="runs per measurement (best is kept)"
     )
@@ -134,14 +141,17 @@ def main() -> None:
             "git": _git_head(),
         }
         for section in opts.only:
-            getattr(bench, f"section_{section}")()
+            if section in USAGE_SECTIONS:
+                USAGE_SECTIONS[section](bench)
+            else:
+                getattr(bench, f"section_{section}")()
             save(bench.results, opts.output, started)
     finally:
         if not opts.keep and opts.work is None:
             shutil.rmtree(work, ignore_errors=True)
     save(bench.results, opts.output, started)
     print()
-    print(table(bench.results))
+    print("\n".join([table(bench.results), *usage_lines(bench.results)]))
     print(f"\nresults: {opts.output}  ({time.time() - started:.0f}s)")
 
 

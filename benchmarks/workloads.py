@@ -149,6 +149,8 @@ def child_datagen(args: dict[str, Any]) -> dict[str, Any]:
     else:
         dataset = load_dataset(args["schema"])
     kwargs: dict[str, Any] = {"seed": 42, "scale": float(args.get("scale", 1.0))}
+    if args.get("fmt"):
+        kwargs["fmt"] = args["fmt"]
     workers = int(args.get("workers", 1))
     if workers > 1:
         kwargs["workers"] = workers

@@ -522,13 +522,15 @@ class ClaimExpected(Strict):
 
 
 class ClaimBinding(BaseModel):
-    """A registered measure and its arguments (`datagen schema` lists the measures in docs)."""
+    """A registered measure with its arguments beside it, e.g. {"measure": "share", "table":
+    "order", "where": "status == 'cancelled'"} (docs/claims.md lists each measure's arguments)."""
 
     model_config = ConfigDict(extra="allow")
 
     measure: Identifier = Field(
-        description="a registered measure: rows, share, mean, range, window, grain, time_share, "
-        "order, duration, distinct, values_in, top_share, fanout",
+        description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
+        "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
+        "time_variation, growth",
         examples=["share"],
     )
 

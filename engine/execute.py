@@ -11,6 +11,7 @@ import json
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int, int], None]  # table, rows done, rows total
+Stage = Callable[[str], AbstractContextManager[Any]]  # a named step without a known size
 
 
 @dataclass
@@ -169,6 +171,7 @@ def generate_dataset(
     dsn: str | None = None,
     force: bool = False,
     reserved: tuple[str, ...] = (),
+    on_stage: Stage | None = None,
 ) -> GenerationResult:
     """Generate every table into out_dir, atomically (staged whole, then swapped in).
 
@@ -178,7 +181,8 @@ def generate_dataset(
     land on them.
 
     fmt: one format or several (`parquet,sqlite`); profile: clean | realistic | dirty
-    (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`.
+    (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`;
+    on_stage(name): a context around the last step (database checks, checkpoints).
     """
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
     out = Path(out_dir)
@@ -194,7 +198,18 @@ def generate_dataset(
     try:
         with staged(out, force=force) as tmp:
             return _generate_into(
-                plan, tmp, out, formats, seed, on_block, workers, scheduler, address, profile, dsn
+                plan,
+                tmp,
+                out,
+                formats,
+                seed,
+                on_block,
+                workers,
+                scheduler,
+                address,
+                profile,
+                dsn,
+                on_stage,
             )
     except OSError as exc:  # disk full, read-only: the run failed (exit 1), with the place
         raise OutputError(f"cannot write {out}: {os_cause(exc)}") from None
@@ -206,7 +221,18 @@ def generate_dataset(
 
 
 def _generate_into(  # type: ignore[no-untyped-def]
-    plan: Plan, tmp: Path, out: Path, fmt, seed, on_block, workers, scheduler, address, profile, dsn
+    plan: Plan,
+    tmp: Path,
+    out: Path,
+    fmt,
+    seed,
+    on_block,
+    workers,
+    scheduler,
+    address,
+    profile,
+    dsn,
+    on_stage: Stage | None,
 ) -> GenerationResult:
     dataset = plan.dataset
     results: list[TableResult] = []
@@ -232,7 +258,8 @@ def _generate_into(  # type: ignore[no-untyped-def]
             results.append(
                 TableResult(table, writer.filename, writer.rows, len(schema), writer.bytes)
             )
-        published = outputs.finish()
+        with on_stage("finishing " + ", ".join(outputs.formats)) if on_stage else nullcontext():
+            published = outputs.finish()
         metadata = run_metadata(dataset, seed, outputs.primary, results)
         metadata.update(published.metadata)
         (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")

@@ -57,12 +57,52 @@ def column_graph(dataset: dsl.Dataset, node: dsl.Node) -> Graph:
         for dep in column_dependencies(dataset, node, col):
             if dep in names and dep != col.name:
                 add_edge(graph, dep, col.name)
+    for repaired, _, other in same_row_repairs(dataset, node, graph):
+        add_edge(graph, other, repaired)  # the repaired side is computed after the other
+    return graph
+
+
+FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def same_row_repairs(
+    dataset: dsl.Dataset, node: dsl.Node, graph: Graph | None = None
+) -> list[tuple[str, str, str]]:
+    """(repaired column, op, other column) for each inequality between two columns of a row.
+
+    The left side is repaired against the right one, unless the right one is computed
+    from the left (`end_date = add_days(start_date, term)` with `start_date < end_date`):
+    then the derived side is repaired (`end_date > start_date`), which is no cycle.
+    """
+    if graph is None:
+        graph = {c.name: set() for c in node.columns}
+        for col in node.columns:
+            for dep in column_dependencies(dataset, node, col):
+                if dep in graph and dep != col.name:
+                    add_edge(graph, dep, col.name)
+    repairs = []
     for ineq in dataset.constraints.inequalities:
         lt, lc = split_ref(ineq.left)
         rt, rc = split_ref(ineq.right)
-        if lt == rt == node.id and lc in names and rc in names and lc != rc:
-            add_edge(graph, rc, lc)  # the left side is repaired against the right side
-    return graph
+        if lt == rt == node.id and lc in graph and rc in graph and lc != rc:
+            if _depends_on(graph, rc, lc):
+                repairs.append((rc, FLIPPED[ineq.op], lc))
+            else:
+                repairs.append((lc, ineq.op, rc))
+    return repairs
+
+
+def _depends_on(graph: Graph, column: str, on: str) -> bool:
+    """Whether `column` is computed, directly or not, from `on` (graph: column -> its deps)."""
+    seen, todo = {column}, [column]
+    while todo:
+        for dep in graph.get(todo.pop(), ()):
+            if dep == on:
+                return True
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return False
 
 
 def column_dependencies(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> set[str]:
@@ -176,11 +216,11 @@ def build_plan(
             n_rows = rows.get(table, max(1, int(round(base * scale))) if base > 0 else 0)
             est, parent_fk = n_rows, None
         estimated[table] = est
-        ineqs = []
+        ineqs = [(c, op, table, other) for c, op, other in same_row_repairs(dataset, node)]
         for ineq in dataset.constraints.inequalities:
             lt, lc = split_ref(ineq.left)
             rt, rc = split_ref(ineq.right)
-            if lt == table:
+            if lt == table and rt != table:
                 ineqs.append((lc, ineq.op, rt, rc))
         tables[table] = TablePlan(
             node=node,

@@ -6,6 +6,8 @@ import copy
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from datagen.agent.claims import bind_claims, extract_claims
 from datagen.engine import dsl
 from tests.test_claims_measure import SCHEMA
@@ -81,3 +83,132 @@ def test_a_broken_author_binding_is_rebound() -> None:
     result, _ = bind_claims(dataset, [claim])
     assert result.claims[0].bound_to is not None
     assert result.claims[0].bound_to.model_dump()["table"] == "visit"
+
+
+def col(name: str, type_: str, generator: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, "generator": generator, **extra}
+
+
+def seq(name: str) -> dict[str, Any]:
+    return col(name, "int", {"sequence": {}})
+
+
+def when(name: str) -> dict[str, Any]:
+    return col(name, "datetime", {"datetime_series": {"within": "timeframe"}})
+
+
+def pick(name: str, *choices: str) -> dict[str, Any]:
+    return col(name, "string", {"choice": {"choices": list(choices)}})
+
+
+def lookup(name: str, ref: str) -> dict[str, Any]:
+    return col(name, "int", {"lookup": {"from": ref}})
+
+
+def money(name: str) -> dict[str, Any]:
+    return col(
+        name, "float", {"distribution": {"type": "uniform", "params": {"low": 1, "high": 9}}}
+    )
+
+
+SHOP: dict[str, Any] = {
+    "version": "1.0",
+    "timeframe": {"start": "2024-01-01", "end": "2025-01-01"},
+    "nodes": [
+        {"id": "customer", "kind": "entity", "rows": 100, "pk": "customer_id", "columns": [
+            seq("customer_id"), pick("country", "US", "DE", "FR"),
+            col("full_name", "string", {"faker": {"method": "name"}}), when("signup_at")]},
+        {"id": "product", "kind": "entity", "rows": 20, "pk": "product_id", "columns": [
+            seq("product_id"), money("price"), pick("category", "books", "toys")]},
+        {"id": "order", "kind": "fact", "pk": "order_id", "parents": ["customer"],
+         "fanout": {"distribution": "poisson", "lambda": 3}, "columns": [
+            seq("order_id"), lookup("customer_id", "customer.customer_id"), when("ordered_at"),
+            when("shipped_at"), pick("status", "pending", "shipped", "delivered", "cancelled"),
+            money("total_amount"), pick("channel", "phone", "desktop")]},
+        {"id": "order_line", "kind": "fact", "pk": "line_id", "parents": ["order", "product"],
+         "fanout": {"distribution": "uniform", "min": 1, "max": 5}, "columns": [
+            seq("line_id"), lookup("order_id", "order.order_id"),
+            lookup("product_id", "product.product_id"),
+            col("quantity", "int", {"distribution": {"type": "poisson", "params": {"lam": 2}}})]},
+        {"id": "policy", "kind": "entity", "rows": 10, "pk": "policy_id", "columns": [
+            seq("policy_id"), when("start_at"), when("end_at")]},
+        {"id": "claim", "kind": "fact", "pk": "claim_id", "parents": ["policy"],
+         "fanout": {"distribution": "poisson", "lambda": 2}, "columns": [
+            seq("claim_id"), lookup("policy_id", "policy.policy_id"), when("filed_at")]},
+    ],
+}  # fmt: skip
+
+BINDINGS = [
+    ("100 customers", {"measure": "rows", "table": "customer"}),
+    ("about 300 orders per day", {"measure": "rows_per", "table": "order",
+                                  "column": "ordered_at", "per": "day"}),
+    ("during 2024", {"measure": "window", "table": "order_line", "column": None}),
+    ("about 8% cancelled", {"measure": "share", "table": "order",
+                            "where": "status == 'cancelled'"}),
+    ("mostly from phones", {"measure": "share", "table": "order", "where": "channel == 'phone'"}),
+    ("weekend spikes", {"measure": "time_share", "table": "order", "column": "ordered_at",
+                        "weekdays": [5, 6]}),
+    ("strong seasonality", {"measure": "time_variation", "table": "order",
+                            "column": "ordered_at", "dimension": "month"}),
+    ("every 10 minutes", {"measure": "grain", "table": "order", "column": "ordered_at"}),
+    ("shipped 2 days after the order", {"measure": "duration", "table": "order",
+                                        "start": "ordered_at", "end": "shipped_at",
+                                        "unit": "days"}),
+    ("orders always after signup", {"measure": "order", "table": "order",
+                                    "first": "customer.signup_at", "then": "ordered_at"}),
+    ("claims during the policy", {"measure": "within", "table": "claim", "value": "filed_at",
+                                  "start": "policy.start_at", "end": "policy.end_at"}),
+    ("prices between $5 and $50", {"measure": "range", "table": "product", "column": "price"}),
+    ("an average order of $45", {"measure": "mean", "table": "order",
+                                 "column": "total_amount"}),
+    # "users" are the customers (a synonym): their orders measure the skew
+    ("power users", {"measure": "top_share", "table": "order", "column": "customer_id",
+                     "top": 0.1}),
+    ("a handful of brands get most of the orders", None),
+    ("a handful of products get most of the order lines",
+     {"measure": "top_share", "table": "order_line", "column": "product_id", "top": 0.05}),
+    ("each order has 1 to 5 lines", {"measure": "fanout", "table": "order_line",
+                                     "parent": "order"}),
+    ("customers in the US, Germany and France", {"measure": "values_in", "table": "customer",
+                                                 "column": "country",
+                                                 "values": ["US", "DE", "FR"]}),
+    ("German customers", {"measure": "locale_names", "table": "customer",
+                          "column": "full_name", "locale": "de_DE"}),
+    ("a status: pending, shipped or delivered", {"measure": "values_in", "table": "order",
+                                                 "column": "status",
+                                                 "values": ["pending", "shipped", "delivered"]}),
+    ("orders growing 20% per year", {"measure": "growth", "table": "order",
+                                     "column": "ordered_at", "per": "year"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), BINDINGS)
+def test_each_kind_binds_to_its_measure(text: str, expected: dict[str, Any] | None) -> None:
+    claims = list(bound(text, SHOP).values())
+    assert len(claims) == 1, [c.text for c in claims]
+    claim = claims[0]
+    if expected is None:  # no brand table: said why
+        assert claim.status == "not_modelled" and claim.reason
+        return
+    got = binding(claim)
+    if expected.get("column", "") is None:  # the main fact has no timestamp: the next one
+        expected = {**expected, "column": got.get("column")}
+        assert got["table"] in ("order", "claim")
+        expected["table"] = got["table"]
+    assert got == expected
+
+
+def test_every_eval_description_binds_or_says_why() -> None:
+    from pathlib import Path
+
+    from datagen.agent.evals.cases import load_cases
+
+    cases = load_cases(Path(__file__).parent.parent / "evals" / "cases")
+    dataset = dsl.Dataset.model_validate(SHOP)
+    for case in cases:
+        result, assumptions = bind_claims(dataset, extract_claims(case.description))
+        for claim in result.claims:
+            assert claim.status in ("bound", "not_modelled"), claim
+            assert (claim.bound_to is not None) == (claim.status == "bound")
+            assert claim.status == "bound" or claim.reason
+        assert len(assumptions) == sum(c.status == "not_modelled" for c in result.claims)

@@ -207,3 +207,26 @@ def test_a_format_that_is_not_registered_any_more_is_refused(tmp_path: Path) -> 
     )
     assert done.exit_code == 2
     assert "'tsv' is not supported" in done.output
+
+
+def test_sqlite_refuses_an_orphan_key_at_the_end(tmp_path: Path) -> None:
+    from datagen.engine.arrowtypes import arrow_schema, conform
+    from datagen.engine.errors import DatagenError
+    from datagen.engine.execute import dry_run
+    from datagen.engine.load import load_dataset
+    from datagen.engine.writers.sqlite import SqliteSink
+
+    dataset = load_dataset(SCHEMA)
+    tables = dry_run(dataset, seed=1, rows_per_table=20)
+    sink = SqliteSink(tmp_path, dataset)
+    for node in dataset.nodes:
+        table = tables[node.id]
+        if node.id == "order":  # every order points at a customer that does not exist
+            index = table.schema.get_field_index("customer_id")
+            table = table.set_column(index, "customer_id", pa.array([10**9] * table.num_rows))
+        schema = arrow_schema(node)
+        with sink.open_table(node.id, schema, table.num_rows, []) as writer:
+            for batch in table.to_batches():
+                writer.write(conform(batch, schema))
+    with pytest.raises(DatagenError, match="foreign_key_check found"):
+        sink.close()

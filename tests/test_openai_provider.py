@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import httpx
 import httpx2
@@ -314,3 +318,167 @@ def test_a_strict_reply_is_turned_back_into_the_dsl(httpx2_mock, sleeps) -> None
     httpx2_mock.post(COMPLETIONS_URL).mock(return_value=ok(chat_completion(arguments=strict_args)))
     reply = OpenAIProvider(api_key="k").next(Conversation("shop"))
     assert reply.schema == schema
+
+
+# --------------------------------------------------------------------------- the executable
+
+
+def test_the_executable_talks_to_a_local_chat_completions_server(tmp_path) -> None:
+    """No mock: `datagen create --provider openai` against a server on 127.0.0.1, as with
+    Ollama; the first draft is repaired once, over HTTP, through the real SDK."""
+    from tests.agent_fixtures import FakeMessagesServer
+    from tests.cli_helpers import datagen
+
+    replies = [
+        (200, chat_completion(arguments=broken_schema(), call_id="c1", model="llama3.1"), {}),
+        (200, chat_completion(arguments=small_schema(), call_id="c2", model="llama3.1"), {}),
+    ]
+    out = tmp_path / "o"
+    with FakeMessagesServer(replies) as server:
+        result = datagen(
+            "create",
+            "-d",
+            "a tiny shop",
+            "--provider",
+            "openai",
+            "--base-url",
+            f"{server.url}/v1",
+            "--model",
+            "llama3.1",
+            "--no-input",
+            "--max-tokens",
+            "3000",
+            "--out",
+            str(out),
+        )
+    assert result.returncode == 0, result.stderr
+    assert [r["path"] for r in server.requests] == ["/v1/chat/completions"] * 2
+    first, second = (r["body"] for r in server.requests)
+    assert first["model"] == "llama3.1" and first["max_tokens"] == 3000
+    assert first["tool_choice"]["function"]["name"] == "write_schema"  # --no-input
+    assert second["messages"][-1]["role"] == "tool"
+    assert "provider openai, model llama3.1" in result.stdout
+    assert "cost unknown" in result.stdout  # a local model has no list price
+    assert (out / "data" / "order.parquet").is_file()
+
+
+def test_an_unreachable_local_server_exits_1_with_a_hint(tmp_path) -> None:
+    import socket
+
+    from tests.cli_helpers import datagen
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "o"
+    result = datagen(
+        "create",
+        "-d",
+        "a tiny shop",
+        "--provider",
+        "openai",
+        "--base-url",
+        f"http://127.0.0.1:{port}/v1",
+        "--timeout",
+        "5",
+        "--out",
+        str(out),
+        env={"DATAGEN_API_ATTEMPTS": "1"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "could not reach the API" in result.stderr and "--provider offline" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (out / "transcript.jsonl").is_file()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+REPLAY_CASES = str(ROOT / "evals" / "recordings" / "cases.yaml")
+
+
+@pytest.fixture
+def chat_server(tmp_path):
+    """evals/chat_server.py in a subprocess, as `make eval` runs it; yields its base URL."""
+    port_file = tmp_path / "port"
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "evals" / "chat_server.py"), "--port-file", str(port_file)],
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            if port_file.exists():
+                break
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port_file.read_text()}/v1"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("plan", [False, True], ids=["write", "plan-then-write"])
+def test_eval_runs_the_openai_provider_against_the_scripted_server(
+    tmp_path, chat_server, plan
+) -> None:
+    """What `make eval` runs in CI: evals/chat_server.py and `datagen eval --provider openai`."""
+    from tests.cli_helpers import datagen
+
+    report = tmp_path / "eval.json"
+    result = datagen(
+        "eval",
+        "--provider",
+        "openai",
+        "--base-url",
+        chat_server,
+        "--model",
+        "scripted",
+        "--cases",
+        REPLAY_CASES,
+        "--min-pass",
+        "1",
+        "--report",
+        str(report),
+        *(["--plan"] if plan else []),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(report.read_text())
+    assert data["provider"] == "openai" and data["totals"]["passed"] == 3
+    assert data["totals"]["repairs"] == 1 and data["totals"]["clarifications"] == 1
+
+
+def test_a_recording_through_another_server_is_marked_with_its_base_url(
+    tmp_path, chat_server
+) -> None:
+    from tests.cli_helpers import datagen
+
+    recordings = tmp_path / "rec"
+    result = datagen(
+        "eval",
+        "--provider",
+        "openai",
+        "--base-url",
+        chat_server,
+        "--model",
+        "scripted",
+        "--cases",
+        REPLAY_CASES,
+        "--case",
+        "replay_first_draft",
+        "--record",
+        "--recordings",
+        str(recordings),
+        "--min-pass",
+        "1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    recording = json.loads((recordings / "replay_first_draft.json").read_text())
+    assert recording["provider"] == "openai" and recording["base_url"] == chat_server
+    assert recording["exchanges"][0]["request"]["model"] == "scripted"
+
+
+def test_eval_with_openai_needs_a_key_or_a_base_url() -> None:
+    from click.testing import CliRunner
+
+    from datagen.agent.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "--provider", "openai", "--cases", REPLAY_CASES])
+    assert result.exit_code == 2
+    assert "needs OPENAI_API_KEY, or --base-url" in result.stderr

@@ -17,7 +17,7 @@ from typing import Any
 
 from datagen.agent.claims.words import stems
 from datagen.engine import dsl, relations
-from datagen.engine.plan import TEMPORAL, default_time_column
+from datagen.engine.plan import TEMPORAL
 
 # nouns people use for the same table
 SYNONYMS = {
@@ -54,6 +54,23 @@ SYNONYMS = {
     "policy": {"contract"},
     "account": {"user", "customer"},
     "call": {"cdr"},
+    "shopper": {"customer", "user", "buyer"},
+    "buyer": {"customer", "shopper"},
+    "meter": {"device", "sensor"},
+    "sensor": {"device", "meter"},
+    "device": {"sensor", "meter"},
+    "factory": {"site", "plant"},
+    "plant": {"site", "factory"},
+    "site": {"factory", "plant", "location"},
+    "subscriber": {"customer", "user", "account"},
+    "policyholder": {"customer", "holder"},
+    "passenger": {"rider", "customer"},
+    "guest": {"customer"},
+    "usage": {"event", "session"},
+    "organization": {"account", "company", "customer", "tenant", "org"},
+    "company": {"account", "organization", "customer", "tenant"},
+    "tenant": {"account", "organization", "company"},
+    "churn": {"churned", "cancel"},
 }
 
 
@@ -81,12 +98,12 @@ class SchemaView:
         best: tuple[int, dsl.Node] | None = None
         for node in self.dataset.nodes:
             names = stems(node.id)
-            score = 0
-            if names & wanted:
-                score = 3 if stems(node.id) <= wanted or node.id in wanted else 2
-            elif any(names & SYNONYMS.get(w, set()) for w in wanted):
+            overlap = len(names & wanted)
+            # every word matched counts; words of the table's name left unmatched cost a little
+            score = 10 * overlap - len(names - wanted) if overlap else 0
+            if not score and any(names & SYNONYMS.get(w, set()) for w in wanted):
                 score = 1
-            if score and (best is None or score > best[0]):
+            if score > 0 and (best is None or score > best[0]):
                 best = (score, node)
         return best[1] if best else None
 
@@ -97,7 +114,15 @@ class SchemaView:
         return max(facts, key=lambda n: (self.estimated_rows.get(n.id, 0), -facts.index(n)))
 
     def time_column(self, node: dsl.Node) -> str | None:
-        return default_time_column(node)
+        """The table's own timestamp: a date/datetime drawn in its window (`datetime_series`)
+        first, else one derived from others, else one copied from a parent (the order's
+        time in `payment.ordered_at` is the order's, not the payment's)."""
+        rank = {dsl.DatetimeSeriesSpec: 0, dsl.LookupSpec: 2}
+        temporal = [c for c in node.columns if c.type in TEMPORAL]
+        if not temporal:
+            return None
+        best = min(temporal, key=lambda c: rank.get(type(dsl.generator_spec(c.generator)), 1))
+        return best.name
 
     def timed_table(self, preferred: dsl.Node | None = None) -> tuple[dsl.Node, str] | None:
         """A table with a timestamp: `preferred`, else the largest fact that has one, else
@@ -109,10 +134,19 @@ class SchemaView:
             key=lambda n: (n.kind == "fact", self.estimated_rows.get(n.id, 0)),
             reverse=True,
         )
-        for node in nodes:
-            if column := self.time_column(node):
-                return node, column
-        return None
+        timed = [(n, c) for n in nodes if (c := self.time_column(n))]
+        # a timestamp drawn in the window speaks for it; one derived later (a repayment's
+        # `paid_at` after its due date) may run past it
+        drawn = [(n, c) for n, c in timed if self._drawn(n, c)]
+        found = drawn or timed
+        return found[0] if found else None
+
+    @staticmethod
+    def _drawn(node: dsl.Node, column: str) -> bool:
+        col = node.column(column)
+        return col is not None and isinstance(
+            dsl.generator_spec(col.generator), dsl.DatetimeSeriesSpec
+        )
 
 
 Binder = Callable[[SchemaView, dsl.Claim], dict[str, Any] | str]
@@ -202,6 +236,9 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     preferred = view.table_for(words[-1:]) if words else None
     match = value_match(view, words, preferred)
     if match is None:
+        filled = present_match(view, words, preferred)
+        if filled is not None:
+            return {"measure": "present", "table": filled[0].id, "column": filled[1]}
         return f"no column value or flag matches `{' '.join(words)}`"
     node, where = match
     return {"measure": "share", "table": node.id, "where": where}
@@ -227,10 +264,44 @@ def value_match(
             elif isinstance(spec, dsl.EnumListSpec):
                 values = list(spec.values)
             for value in values:
-                if isinstance(value, str) and stems(value) & wanted:
+                if isinstance(value, str) and _similar_any(stems(value), wanted):
                     return node, f"{col.name} == {value!r}"
-            if col.type == "bool" and stems(col.name) & wanted:
+            if col.type == "bool" and _similar_any(column_words(col.name), wanted):
                 return node, f"{col.name} == true"
+    return None
+
+
+def _similar(word: str, other: str) -> bool:
+    """'churn' ~ 'churned', 'fradulent' ~ 'fraud', 'refunded' ~ 'refund'."""
+    if word == other:
+        return True
+    short, long_ = sorted((word, other), key=len)
+    if len(short) >= 4 and long_.startswith(short):
+        return True
+    if len(short) >= 5:
+        import difflib
+
+        return difflib.SequenceMatcher(None, long_[: len(short)], short).ratio() >= 0.8
+    return False
+
+
+def _similar_any(names: set[str], wanted: set[str]) -> bool:
+    return any(_similar(a, b) for a in names for b in wanted)
+
+
+def present_match(
+    view: SchemaView, words: list[str], preferred: dsl.Node | None
+) -> tuple[dsl.Node, str] | None:
+    """A nullable column named by `words` ('15% churn' -> `user.churned_at`): its filled rows."""
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    nodes = list(view.dataset.nodes)
+    if preferred is not None:
+        nodes.remove(preferred)
+        nodes.insert(0, preferred)
+    for node in nodes:
+        for col in node.columns:
+            if col.nullable and _similar_any(column_words(col.name), wanted):
+                return node, col.name
     return None
 
 
@@ -377,8 +448,11 @@ def _duration(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     stored = numeric_column(view, [*claim.about, "duration", "length", unit, "night"])
     subject = view.table_for(claim.about[:1]) or view.table_for(claim.about)
     words = list(claim.about)
-    named = [t for w in words if (t := temporal_column(view, w, subject)) is not None]
-    named = list(dict.fromkeys(named))
+    named: list[tuple[dsl.Node, str]] = []
+    for word in words:
+        found = temporal_column(view, word, subject)
+        if found is not None and all((n.id, c) != (found[0].id, found[1]) for n, c in named):
+            named.append(found)
     if len(named) >= 2:
         (na, ca), (nb, cb) = named[0], named[1]
         if na.id == nb.id:
@@ -453,28 +527,25 @@ def _within(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
             "end": end_ref}  # fmt: skip
 
 
-@binder("range")
-def _range(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    found = numeric_column(view, claim.about)
+@binder("range", "average")
+def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """A range of the numeric column the words name; an average of it (or of the money
+    column of the table they name: 'an average order of $45')."""
+    average = claim.kind == "average"
+    found = numeric_column(view, claim.about, money=average)
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
-    return {"measure": "range", "table": node.id, "column": col.name}
-
-
-@binder("average")
-def _average(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    found = numeric_column(view, claim.about, money=True)
-    if found is None:
-        return f"no numeric column for `{' '.join(claim.about)}`"
-    node, col = found
-    return {"measure": "mean", "table": node.id, "column": col.name}
+    return {"measure": "mean" if average else "range", "table": node.id, "column": col.name}
 
 
 @binder("skew")
 def _skew(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     parent = view.table_for(claim.about[:1]) if claim.about else None
     child = view.table_for(claim.about[1:2]) if len(claim.about) > 1 else None
+    for word, table in zip(claim.about[:2], (parent, child), strict=False):
+        if table is None:
+            return f"no table for `{word}`"
     fks = relations.foreign_keys(view.dataset)
     candidates = [
         fk
@@ -613,7 +684,7 @@ def _locale(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
 
 @binder("trend")
 def _trend(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    value = numeric_column(view, claim.about, money=True) if claim.about else None
+    value = numeric_column(view, claim.about) if claim.about else None
     preferred = value[0] if value else view.table_for(claim.about)
     found = view.timed_table(preferred)
     if found is None:

@@ -161,6 +161,7 @@ def create_cmd(
     model: str | None,
     base_url: str | None,
     max_tokens: int | None,
+    plan: bool,
     timeout: float | None,
     seed: int | None,
     no_input: bool,
@@ -217,6 +218,7 @@ def create_cmd(
         base_url=base_url,
         max_tokens=max_tokens,
         timeout=timeout,
+        plan=plan,
         no_input=no_input,
     )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
@@ -277,10 +279,10 @@ def create_cmd(
         refused = _refusal(exc)
         _end(transcript, "refused" if refused else "error", author_, error=redact(exc))
         transcript.close()
-        if out is not None and not refused and transcript.of_type("turn"):
+        last_draft = getattr(exc, "last_draft", None)  # the loop attaches it (ProviderError)
+        if out is not None and not refused and (transcript.of_type("turn") or last_draft):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
-            out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(claim(out, "transcript.jsonl"))
+            _save_rejected(staging, out, last_draft, transcript)
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
@@ -388,12 +390,9 @@ def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
     """The checks' score meets --min-score, no structural failure, claims meet --min-fidelity."""
     if report is None or not hasattr(report, "checks"):
         return (score or 0) >= settings.min_score
-    from datagen.engine.validate import compute_score
-
-    checks_score = compute_score(report.checks)[0]
     return (
         report.structural_ok
-        and checks_score >= settings.min_score
+        and report.checks_score >= settings.min_score
         and _fidelity(report) >= settings.min_fidelity
     )
 

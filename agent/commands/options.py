@@ -188,3 +188,10 @@ def _closed_pipe() -> None:
 
     quiet_closed_pipe()
     raise SystemExit(CLOSED_PIPE)
+
+
+def stage_progress(say: Say) -> Any:
+    """A progress display on stderr for a command's stages (off when piped or --quiet)."""
+    from datagen.engine.run.progress import RunProgress
+
+    return RunProgress(plain_console(stderr=True), enabled=say.chatty)

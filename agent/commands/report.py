@@ -14,6 +14,7 @@ from datagen.agent.commands.options import (
     data_format_option,
     dsn_option,
     schema_argument,
+    stage_progress,
     warn_deprecated,
 )
 from datagen.engine.load import load_dataset
@@ -78,14 +79,18 @@ def report_cmd(
     elif out is not None:
         html_file = out / "report.html"
     dataset = load_dataset(schema)
-    report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
-    if json_path is not None:
-        report.write(json_path)
     from datagen.engine.htmlreport import write_html_report
 
-    path = write_html_report(
-        dataset, data_dir, report, out=html_file, fmt=data_format, min_score=min_score, dsn=dsn
-    )
+    with stage_progress(say) as progress:
+        with progress.stage("validating"):
+            report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
+        if json_path is not None:
+            report.write(json_path)
+        with progress.stage("writing the report"):
+            path = write_html_report(
+                dataset, data_dir, report, out=html_file, fmt=data_format, min_score=min_score,
+                dsn=dsn,
+            )  # fmt: skip
     failed = len(report.failed())
     if say.json:
         click.echo(json.dumps({"html": str(path), "score": report.score, "failed": failed}))

@@ -17,6 +17,7 @@ from datagen.agent.commands.options import (
     dsn_option,
     plain_console,
     schema_argument,
+    stage_progress,
 )
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import render_console, replay, validate_dataset
@@ -88,7 +89,9 @@ def validate_cmd(
       datagen validate shop.json --data out/shop --html
     """
     dataset = load_dataset(schema)
-    report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
+    progress = stage_progress(say)
+    with progress, progress.stage("validating"):
+        report = validate_dataset(dataset, data_dir, fmt=data_format, dsn=dsn)
     if run_replay:
         report = report.with_check(replay(dataset, data_dir))
     if report_path is not None:
@@ -101,6 +104,12 @@ def validate_cmd(
     else:
         console = plain_console()
         render_console(report, console, min_score=min_score)
+        if say.verbose:  # every check, passed ones too, one line each
+            for check in report.checks:
+                mark = "ok  " if check.passed else "FAIL"
+                console.print(
+                    f"{mark} {check.category:<10} {check.name:<20} {check.where}", markup=False
+                )
         if report_path is not None:
             console.print(f"[dim]report written to {escape(str(report_path))}[/]")
     if write_html:

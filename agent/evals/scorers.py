@@ -34,6 +34,8 @@ class RunOutcome:
     seed: int = DEFAULT_SEED
     # the dry run's claims as the validator measured them ({text, kind, status, ...})
     claims: list[dict[str, Any]] | None = None
+    # the dry run's score over its checks alone: `min_score` (claims have their own scorer)
+    checks_score: float | None = None
 
 
 # --------------------------------------------------------------------------- names
@@ -216,7 +218,13 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
         (bool(expect.columns), lambda: columns_present(dataset, expect)),
         (bool(expect.targets), lambda: targets_declared(dataset, expect.targets)),
         (bool(expect.constraints), lambda: constraints_declared(dataset, expect.constraints)),
-        (expect.min_score is not None, lambda: min_score(outcome.score, expect.min_score or 0)),
+        (
+            expect.min_score is not None,
+            lambda: min_score(
+                outcome.checks_score if outcome.checks_score is not None else outcome.score,
+                expect.min_score or 0,
+            ),
+        ),
         (
             expect.max_repairs is not None,
             lambda: max_repairs(outcome.repairs, expect.max_repairs or 0),

@@ -7,10 +7,11 @@ errors) with exponential backoff and full jitter, within a bounded total time.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -18,11 +19,19 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 T = TypeVar("T")
 
 
+def _attempts_from_env() -> int:
+    """DATAGEN_API_ATTEMPTS: attempts per request (default 6; 1 = no retries)."""
+    try:
+        return max(1, int(os.environ.get("DATAGEN_API_ATTEMPTS", "6")))
+    except ValueError:
+        return 6
+
+
 @dataclass
 class RetryPolicy:
     """Backoff for transient API failures. `sleep` None means the provider's own sleep."""
 
-    max_attempts: int = 6
+    max_attempts: int = field(default_factory=_attempts_from_env)
     max_total_seconds: float = 120.0
     initial_wait: float = 1.0
     max_wait: float = 30.0

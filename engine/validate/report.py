@@ -107,6 +107,11 @@ class Report:
         return [c for c in self.claims if c["status"] != "honoured"]
 
     @property
+    def checks_score(self) -> float:
+        """The score over the checks alone, claims left out: the quality bar of `create`."""
+        return compute_score(self.checks)[0]
+
+    @property
     def fidelity(self) -> float | None:
         """Claims honoured / claims stated (None without claims)."""
         if not self.claims:

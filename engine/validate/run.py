@@ -90,7 +90,15 @@ def open_data(
     name = fmt or meta.get("format") or detect_format(dataset, data_dir) or "parquet"
     entry = readable_format(str(name), flag="--data-format" if fmt else "format")
     request = ReadRequest(dataset, data_dir, meta, dsn=dsn)
-    return OpenData(entry, entry.open_tables(request) if entry.open_tables else {}, meta)
+    sources = entry.open_tables(request) if entry.open_tables else {}
+    for source in sources.values():
+        names = [n.lower() for n in source.names]
+        twice = sorted({n for n in source.names if names.count(n.lower()) > 1})
+        if twice:  # which of the two would a check read? refuse rather than guess
+            raise InputError(
+                f"{source.location}: the column(s) {', '.join(twice)} appear more than once"
+            )
+    return OpenData(entry, sources, meta)
 
 
 def validate_tables(
