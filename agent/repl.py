@@ -36,6 +36,7 @@ from datagen.agent.providers.base import Conversation, Provider, Reply
 from datagen.agent.transcript import Transcript
 from datagen.engine import dsl
 from datagen.engine.errors import DatagenError
+from datagen.engine.redact import redact
 from datagen.engine.run import resolve_seed
 
 Schema = dict[str, Any]
@@ -228,7 +229,14 @@ class ChatSession:
         try:
             handler(self, args)
         except (OSError, ValueError, DatagenError) as exc:
-            self.say(f"error: {exc}", style="red")
+            self.say(f"error: {redact(exc)}", style="red")
+        except Exception as exc:  # a bug in the engine must not end the session and its edits
+            self.say(
+                f"error: {name} failed ({type(exc).__name__}: {redact(exc)}); the schema and "
+                "its edits are kept (/save them; please report this)",
+                style="red",
+            )
+            self.transcript.write("internal_error", command=name, error=redact(exc))
         return True
 
     def cmd_help(self, args: list[str]) -> None:

@@ -214,6 +214,11 @@ class Column(Strict):
     nullable: bool = False
     null_rate: float = Field(0.0, ge=0, le=1, description="share of nulls; needs nullable")
     unique: bool = Field(False, description="values unique by construction")
+    hidden: bool = Field(
+        False,
+        description="a helper: computed and usable by other columns and tables, not written "
+        "and not validated",
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -484,13 +489,15 @@ class ClaimExpected(Strict):
 
 
 class ClaimBinding(BaseModel):
-    """A registered measure and its arguments (`datagen schema` lists the measures in docs)."""
+    """A registered measure with its arguments beside it, e.g. {"measure": "share", "table":
+    "order", "where": "status == 'cancelled'"} (docs/claims.md lists each measure's arguments)."""
 
     model_config = ConfigDict(extra="allow")
 
     measure: Identifier = Field(
-        description="a registered measure: rows, share, mean, range, window, grain, time_share, "
-        "order, duration, distinct, values_in, top_share, fanout",
+        description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
+        "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
+        "time_variation, growth",
         examples=["share"],
     )
 
@@ -592,6 +599,16 @@ class Dataset(Strict):
 
     def node(self, table: str) -> Node | None:
         return next((n for n in self.nodes if n.id == table), None)
+
+    def output_view(self) -> Dataset:
+        """The dataset as written: hidden helper columns removed (writers, validator, report)."""
+        if not any(c.hidden for n in self.nodes for c in n.columns):
+            return self
+        nodes = [
+            n.model_copy(update={"columns": [c for c in n.columns if not c.hidden]})
+            for n in self.nodes
+        ]
+        return self.model_copy(update={"nodes": nodes})
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical form: defaults included, aliases used, nothing else."""

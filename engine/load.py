@@ -101,7 +101,8 @@ def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, An
 
 
 def value_problems(data: Any) -> list[Problem]:
-    """Nesting deeper than MAX_DEPTH, integers beyond int64, NaN/Infinity: anywhere, with paths.
+    """Nesting deeper than MAX_DEPTH, integers beyond int64, NaN/Infinity, NUL characters:
+    anywhere, with paths (databases and CSV cannot hold a NUL; numbers must fit int64).
 
     Iterative (an explicit stack), so a hostile 100,000-level document cannot
     exhaust Python's recursion limit here.
@@ -129,6 +130,10 @@ def value_problems(data: Any) -> list[Problem]:
             )
         elif isinstance(value, float) and not math.isfinite(value):
             problems.append(Problem(json_path(loc), f"`{value}` is not a finite number"))
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append(Problem(json_path(loc), "a NUL character (\\u0000) in text"))
+        if isinstance(value, dict) and any(isinstance(k, str) and "\x00" in k for k in value):
+            problems.append(Problem(json_path(loc), "a NUL character (\\u0000) in a key"))
     return sorted(problems, key=lambda p: p.path)
 
 
@@ -207,7 +212,7 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
         if kind == "extra_forbidden":
             key = str(loc[-1])
             message = f"unknown field `{key}`"
-            suggestion = did_you_mean(key, _KNOWN_FIELDS)
+            suggestion = did_you_mean(key, _KNOWN_FIELDS - {key})
         elif kind == "unknown_generator":
             keys = _value_at(data, loc)
             given = list(keys)[0] if isinstance(keys, dict) and keys else None
@@ -300,7 +305,11 @@ def _preflight_of_the_rest(
     dropped: dict[str, set[int]] = {}
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"])
-        if not _patch(patched, loc, patched_paths, dropped):
+        try:
+            patchable = _patch(patched, loc, patched_paths, dropped)
+        except (KeyError, IndexError, TypeError, AttributeError):
+            patchable = False  # a shape too broken to stand in for
+        if not patchable:
             return []  # a part we cannot stand in for: the model errors must do
     for key, indexes in dropped.items():
         group, kind = key.split(".")
@@ -356,10 +365,13 @@ def _patch(
         cpath = json_path(loc[:4])
         if not isinstance(col, dict):
             return False
-        type_ = str(col.get("type")) if col.get("type") in _NEUTRAL_GENERATORS else "string"
-        if len(loc) > 4 and loc[4] == "modifiers" and len(loc) > 5:
-            col["modifiers"][loc[5]] = None
-            col["modifiers"] = [m for m in col["modifiers"] if m is not None]
+        declared = col.get("type")
+        type_ = (
+            declared if isinstance(declared, str) and declared in _NEUTRAL_GENERATORS else "string"
+        )
+        if len(loc) > 4 and loc[4] == "modifiers":
+            # all of them: indexes of several bad modifiers would shift if dropped one by one
+            col["modifiers"] = []
             patched.add(cpath + ".modifiers")
             return True
         if len(loc) > 4 and loc[4] == "generator":

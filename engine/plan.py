@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError, did_you_mean
+from datagen.engine.expressions import ExpressionError, compiled
+from datagen.engine.generators.aggregate import Feed, aggregate_columns, feeds_of
 from datagen.engine.generators.kind import Site, kind_of, kinds_with_specs, spec_of
 from datagen.engine.modifiers.kind import default_time_column as default_time_column
 from datagen.engine.modifiers.kind import modifier_of
@@ -19,11 +21,15 @@ from datagen.engine.relations import (
     ForeignKey,
     Graph,
     add_edge,
-    column_references,
+    ancestors,
+    column_reads,
+    descendants,
+    expression_sources,
     foreign_keys,
     levels,
     ordered_topological_sort,
     split_ref,
+    write_order,
 )
 
 # Rows per logical block: a constant of the engine (not a user knob), part of
@@ -51,12 +57,52 @@ def column_graph(dataset: dsl.Dataset, node: dsl.Node) -> Graph:
         for dep in column_dependencies(dataset, node, col):
             if dep in names and dep != col.name:
                 add_edge(graph, dep, col.name)
+    for repaired, _, other in same_row_repairs(dataset, node, graph):
+        add_edge(graph, other, repaired)  # the repaired side is computed after the other
+    return graph
+
+
+FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def same_row_repairs(
+    dataset: dsl.Dataset, node: dsl.Node, graph: Graph | None = None
+) -> list[tuple[str, str, str]]:
+    """(repaired column, op, other column) for each inequality between two columns of a row.
+
+    The left side is repaired against the right one, unless the right one is computed
+    from the left (`end_date = add_days(start_date, term)` with `start_date < end_date`):
+    then the derived side is repaired (`end_date > start_date`), which is no cycle.
+    """
+    if graph is None:
+        graph = {c.name: set() for c in node.columns}
+        for col in node.columns:
+            for dep in column_dependencies(dataset, node, col):
+                if dep in graph and dep != col.name:
+                    add_edge(graph, dep, col.name)
+    repairs = []
     for ineq in dataset.constraints.inequalities:
         lt, lc = split_ref(ineq.left)
         rt, rc = split_ref(ineq.right)
-        if lt == rt == node.id and lc in names and rc in names and lc != rc:
-            add_edge(graph, rc, lc)  # the left side is repaired against the right side
-    return graph
+        if lt == rt == node.id and lc in graph and rc in graph and lc != rc:
+            if _depends_on(graph, rc, lc):
+                repairs.append((rc, FLIPPED[ineq.op], lc))
+            else:
+                repairs.append((lc, ineq.op, rc))
+    return repairs
+
+
+def _depends_on(graph: Graph, column: str, on: str) -> bool:
+    """Whether `column` is computed, directly or not, from `on` (graph: column -> its deps)."""
+    seen, todo = {column}, [column]
+    while todo:
+        for dep in graph.get(todo.pop(), ()):
+            if dep == on:
+                return True
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return False
 
 
 def column_dependencies(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> set[str]:
@@ -82,6 +128,12 @@ class TablePlan:
     # child-vs-parent and same-row inequalities repaired by construction
     inequalities: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (left column, op, right table, right column); right table == this table for same row
+    aligned: bool = False  # blocks hold whole parents (previous(), running_sum(), aggregates)
+    # aggregate columns and the columns computed from them: made in a second pass
+    late: frozenset[str] = frozenset()
+    # columns the first pass skips (late ones, and those no other table reads)
+    first_pass_skip: frozenset[str] = frozenset()
+    feeds: list[Feed] = field(default_factory=list)  # aggregates into parents this table feeds
 
 
 @dataclass
@@ -164,11 +216,11 @@ def build_plan(
             n_rows = rows.get(table, max(1, int(round(base * scale))) if base > 0 else 0)
             est, parent_fk = n_rows, None
         estimated[table] = est
-        ineqs = []
+        ineqs = [(c, op, table, other) for c, op, other in same_row_repairs(dataset, node)]
         for ineq in dataset.constraints.inequalities:
             lt, lc = split_ref(ineq.left)
             rt, rc = split_ref(ineq.right)
-            if lt == table:
+            if lt == table and rt != table:
                 ineqs.append((lc, ineq.op, rt, rc))
         tables[table] = TablePlan(
             node=node,
@@ -178,16 +230,51 @@ def build_plan(
             parent=node.parents[0] if node.kind == "fact" else None,
             parent_fk=parent_fk,
             inequalities=ineqs,
+            aligned=node.kind == "fact" and needs_whole_parents(dataset, node),
+            late=frozenset(late_columns(dataset, node, graph)),
+            feeds=feeds_of(dataset, table),
         )
+    keep = _kept_columns(dataset, tables)
+    for tp in tables.values():
+        if tp.late:
+            graph = column_graph(dataset, tp.node)
+            needed = set(keep[tp.node.id])
+            for name in keep[tp.node.id]:
+                needed |= ancestors(graph, name)
+            tp.first_pass_skip = frozenset(set(tp.column_order) - needed)
     return Plan(
         dataset=dataset,
         seed=seed,
         tables=tables,
-        order=order,
+        order=write_order(dataset),
         levels=lv,
-        keep=_kept_columns(dataset, tables),
+        keep=keep,
         foreign_keys=foreign_keys(dataset),
     )
+
+
+def late_columns(dataset: dsl.Dataset, node: dsl.Node, graph: Graph | None = None) -> set[str]:
+    """Aggregate columns and every column computed from them (the second pass)."""
+    graph = graph if graph is not None else column_graph(dataset, node)
+    late: set[str] = set()
+    for col, _ in aggregate_columns(node):
+        late |= {col.name} | descendants(graph, col.name)
+    return late
+
+
+def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
+    """Whether a fact's blocks must hold all the children of their parents."""
+    if feeds_of(dataset, node.id):
+        return True
+    for col in node.columns:
+        for source in expression_sources(col):
+            try:
+                uses = compiled(source).uses
+            except ExpressionError:
+                continue
+            if "siblings" in uses:
+                return True
+    return False
 
 
 def _fanout_mean(fanout: dsl.Fanout) -> float:
@@ -209,9 +296,10 @@ def _kept_columns(dataset: dsl.Dataset, tables: dict[str, TablePlan]) -> dict[st
     keep: dict[str, set[str]] = {t: set() for t in tables}
     for node in dataset.nodes:
         for col in node.columns:
-            for ref in column_references(col):
+            for ref in column_reads(dataset, node, col):
                 t, c = split_ref(ref)
-                keep[t].add(c)
+                if c != "*" and t in keep:  # `t.*`: only its row count is read
+                    keep[t].add(c)
     for ineq in dataset.constraints.inequalities:
         rt, rc = split_ref(ineq.right)
         lt, _ = split_ref(ineq.left)

@@ -26,14 +26,14 @@ DESCRIPTIONS = {
     "payments": "card payments at merchants with fraud labels and chargebacks",
     "insurance": "insurance policies, policyholders and claims",
     "healthcare": "hospital patients, encounters with physicians and prescriptions",
-    "hr": "HR data: employees, departments, performance reviews and leave",
+    "hr": "HR data with employees, departments, performance reviews and leave",
     "education": "university students enrolling in courses and submitting assignments",
     "public_services": "citizens filing service requests at municipal offices",
     "saas": "SaaS product analytics with accounts, users, sessions, events and subscriptions",
     "telecom": "telecom subscribers with call records, data usage and invoices",
     "iot": "IoT sensors on devices sending hourly readings and alerts",
     "social": "a social network with users, posts, comments, reactions and follows",
-    "logistics": "logistics: warehouses, carriers, shipments and tracking events",
+    "logistics": "logistics with warehouses, carriers, shipments and tracking events",
     "manufacturing": "a factory with machines, production runs, downtime and inspections",
 }
 
@@ -122,7 +122,7 @@ def test_a_fact_count_alone_sizes_its_parent() -> None:
 
 def test_per_parent_counts() -> None:
     schema = author("patients with about 4 visits per patient")
-    encounter = next(n for n in schema["nodes"] if n["id"] == "encounter")
+    encounter = next(n for n in schema["nodes"] if n["id"] in ("encounter", "visit"))
     assert encounter["fanout"]["lambda"] == 4
 
 
@@ -397,3 +397,29 @@ def test_same_bytes_across_processes() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
+
+
+def test_skewed_keys_are_not_always_id_1() -> None:
+    """'popular' products are random rows, the same ones in every table that points at them."""
+    from collections import Counter
+
+    from datagen.engine.execute import dry_run
+
+    schema = author(
+        "an online shop with customers, 300 products, orders and reviews of popular products"
+    )
+    dataset = parse_dataset(schema)
+    skewed = [
+        (n["id"], c["name"], c["generator"]["lookup"]["from"].split(".")[0])
+        for n in schema["nodes"]
+        for c in n["columns"]
+        if c["generator"].get("lookup", {}).get("weights_kind", "uniform") != "uniform"
+    ]
+    assert skewed
+    modes = []
+    for seed in (1, 2, 3):
+        tables = dry_run(dataset, seed=seed, rows_per_table=300)
+        for table, column, _ in skewed:
+            values = tables[table].column(column).to_pylist()
+            modes.append(Counter(values).most_common(1)[0][0])
+    assert len(set(modes)) > 1 and modes.count(1) < len(modes)

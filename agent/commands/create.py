@@ -162,6 +162,7 @@ def create_cmd(
     model: str | None,
     base_url: str | None,
     max_tokens: int | None,
+    plan: bool,
     timeout: float | None,
     seed: int | None,
     no_input: bool,
@@ -218,6 +219,7 @@ def create_cmd(
         base_url=base_url,
         max_tokens=max_tokens,
         timeout=timeout,
+        plan=plan,
         no_input=no_input,
     )
     answerer = _answerer(no_input, answers, description == "-" or description_file is sys.stdin)
@@ -278,10 +280,10 @@ def create_cmd(
         refused = _refusal(exc)
         _end(transcript, "refused" if refused else "error", author_, error=redact(exc))
         transcript.close()
-        if out is not None and not refused and transcript.of_type("turn"):
+        last_draft = getattr(exc, "last_draft", None)  # the loop attaches it (ProviderError)
+        if out is not None and not refused and (transcript.of_type("turn") or last_draft):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
-            out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(claim(out, "transcript.jsonl"))
+            _save_rejected(staging, out, last_draft, transcript)
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)

@@ -138,6 +138,7 @@ def eval_cmd(
     model: str | None,
     base_url: str | None,
     max_tokens: int | None,
+    plan: bool,
     timeout: float | None,
     min_pass: float,
     min_claims_recall: float,
@@ -181,6 +182,12 @@ def eval_cmd(
         raise ProviderError(
             "--provider anthropic needs ANTHROPIC_API_KEY; use --provider replay for recordings"
         )
+    local = base_url or os.environ.get("OPENAI_BASE_URL")
+    if provider == "openai" and not (local or os.environ.get("OPENAI_API_KEY")):
+        raise ProviderError(
+            "--provider openai needs OPENAI_API_KEY, or --base-url of an OpenAI-compatible "
+            "server (e.g. http://localhost:11434/v1 for Ollama)"
+        )
     cases = load_cases(cases_path, list(only) or None)
     settings = LoopSettings(seed=seed)
     if reseal:
@@ -195,6 +202,7 @@ def eval_cmd(
         base_url=base_url,
         max_tokens=max_tokens,
         timeout=timeout,
+        plan=plan,
     )
     err.print(
         f"[dim]eval: {len(cases)} case(s) from {escape(str(cases_path))}, provider {escape(provider)}[/]"

@@ -4,7 +4,8 @@ Only the catalogue is read (SQLite's PRAGMAs and stored CREATE statements,
 DuckDB's `duckdb_columns()` / `duckdb_constraints()`, PostgreSQL's `pg_catalog`);
 no row is read unless `profile` is set, and then only aggregates per column
 (counts, nulls, distincts, min/max, mean and spread, string lengths, and the
-shares of the top values of low-cardinality, non-unique columns). The
+shares of the values of categorical columns: at most 50 distinct values, each
+held by two rows or more on average, never a unique column). The
 connection is read-only where the driver allows it, and PostgreSQL's has a
 connect timeout.
 """
@@ -30,6 +31,7 @@ from datagen.engine.errors import InputError
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 CONNECT_TIMEOUT = 10  # seconds
 TOP_VALUES = 50
+HEAD = 0.2  # the "top fifth" of referenced keys whose share of the references is measured
 FLOAT_TYPE = {"sqlite": "REAL", "duckdb": "DOUBLE", "postgres": "double precision"}
 
 
@@ -41,13 +43,12 @@ def read_database(url: str, *, profile: bool = False) -> Catalog:
             f"--from {url!r}: expected a URL such as sqlite:///app.db, duckdb:///x.duckdb "
             "or postgresql://user@host/db"
         )
-    if scheme == "sqlite":
-        return _sqlite(_file_path(url, rest), url, profile)
-    if scheme == "duckdb":
-        return _duckdb(_file_path(url, rest), url, profile)
-    if scheme in ("postgresql", "postgres"):
-        return _postgres(url, profile)
-    raise InputError(f"--from {url!r}: unknown scheme `{scheme}`; use sqlite, duckdb or postgresql")
+    reader = READERS.get(scheme)
+    if reader is None:
+        raise InputError(
+            f"--from {url!r}: unknown scheme `{scheme}`; use {', '.join(sorted(READERS))}"
+        )
+    return reader(url, rest, profile)
 
 
 def _file_path(url: str, rest: str) -> Path:
@@ -72,6 +73,7 @@ def _column(
         scale=sql_type.scale,
         int_bytes=sql_type.int_bytes,
         enum_values=list(sql_type.enum_values or []),
+        special=sql_type.special,
     )
     return col, sql_type.note
 
@@ -95,9 +97,10 @@ def _checks(table: TableInfo, expressions: list[str], dialect: str) -> None:
 # --------------------------------------------------------------------------- SQLite
 
 
-def _sqlite(path: Path, url: str, profile: bool) -> Catalog:
+def _sqlite(url: str, rest: str, profile: bool) -> Catalog:
     import sqlite3
 
+    path = _file_path(url, rest)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         con.execute("SELECT 1 FROM sqlite_master LIMIT 1")
@@ -173,9 +176,10 @@ def _sqlite_checks(table: TableInfo, create_sql: str) -> None:
 # --------------------------------------------------------------------------- DuckDB
 
 
-def _duckdb(path: Path, url: str, profile: bool) -> Catalog:
+def _duckdb(url: str, rest: str, profile: bool) -> Catalog:
     import duckdb
 
+    path = _file_path(url, rest)
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
@@ -255,7 +259,7 @@ def _constraint(
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def _postgres(url: str, profile: bool) -> Catalog:
+def _postgres(url: str, rest: str, profile: bool) -> Catalog:
     from datagen.engine.writers.postgres import redact
 
     try:
@@ -341,6 +345,15 @@ def _postgres(url: str, profile: bool) -> Catalog:
         con.close()
 
 
+# URL scheme -> the reader of that database's catalogue
+READERS: dict[str, Callable[[str, str, bool], Catalog]] = {
+    "sqlite": _sqlite,
+    "duckdb": _duckdb,
+    "postgresql": _postgres,
+    "postgres": _postgres,
+}
+
+
 # --------------------------------------------------------------------------- profile
 
 
@@ -354,6 +367,7 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
     for table in catalog.tables:
         source = _quote(table.name)
         table.rows = int(query(f"SELECT count(*) FROM {source}", ())[0][0])
+        references = {fk.columns[0] for fk in table.foreign_keys if len(fk.columns) == 1}
         for col in table.columns:
             name = _quote(col.name)
             parts = [f"count({name})", f"count(DISTINCT {name})"]
@@ -379,13 +393,25 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
                 stats.min, stats.max = str(row[2]), str(row[3])
             elif col.type == "string" and present:
                 stats.min_length, stats.max_length = int(row[2]), int(row[3])
-            if present and distinct <= TOP_VALUES and not _unique(table, col):
+            # categorical only (each value held by two rows or more on average): a value
+            # of one row is that row's, and is not copied
+            categorical = distinct <= TOP_VALUES and distinct * 2 <= present
+            if categorical and not _unique(table, col):
                 counts = query(
                     f"SELECT {name}, count(*) FROM {source} WHERE {name} IS NOT NULL "
                     f"GROUP BY {name} ORDER BY count(*) DESC LIMIT {TOP_VALUES}",
                     (),
                 )
                 stats.top = [(_plain(value), n / present) for value, n in counts]
+            if present and distinct >= 5 and col.name in references:
+                # how skewed the references are: the share of rows held by the top fifth
+                head = math.ceil(distinct * HEAD)
+                held = query(
+                    f"SELECT sum(n) FROM (SELECT count(*) AS n FROM {source} WHERE {name} "
+                    f"IS NOT NULL GROUP BY {name} ORDER BY n DESC LIMIT {head}) AS top",
+                    (),
+                )[0][0]
+                stats.head_share = round(float(held) / present, 4)
             col.stats = stats
 
 

@@ -22,25 +22,29 @@ from typing import Any
 
 import anthropic
 
+from datagen.agent.providers.apierrors import Service
 from datagen.agent.providers.base import (
-    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    ProviderFailure,
     ProviderOptions,
     Reply,
     Usage,
+    parse_tool_input,
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import (
-    Attempts,
-    RetryPolicy,
-    call_with_retries,
-    retry_after,
-    status_cause,
+from datagen.agent.providers.retry import RetryPolicy
+from datagen.agent.providers.strict import (
+    StrictRejected,
+    from_strict,
+    strict_schema,
+    strict_tools_default,
 )
 from datagen.agent.providers.tooluse import (
+    PLAN_NOTED,
+    PLAN_SCHEMA,
+    PLAN_TOOL,
+    PLAN_TOOL_DESCRIPTION,
     QUESTION_SCHEMA,
     QUESTION_TOOL,
     QUESTION_TOOL_DESCRIPTION,
@@ -52,7 +56,8 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
-from datagen.prompts import Prompts, load_prompts
+from datagen.engine.redact import redact
+from datagen.prompts import Prompts
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -93,14 +98,21 @@ def cost_estimate(model: str | None, usage: Usage) -> float | None:
 
 
 def schema_tool(strict: bool = False) -> dict[str, Any]:
-    tool = {
+    """The schema tool; `strict`: its input schema made strict-compatible (strict.py)."""
+    schema = dsl_input_schema()
+    strict_form = strict_schema(schema) if strict else None
+    tool: dict[str, Any] = {
         "name": SCHEMA_TOOL,
         "description": SCHEMA_TOOL_DESCRIPTION,
-        "input_schema": dsl_input_schema(),
+        "input_schema": strict_form or schema,
     }
-    if strict:
+    if strict_form is not None:
         tool["strict"] = True
     return tool
+
+
+def plan_tool() -> dict[str, Any]:
+    return {"name": PLAN_TOOL, "description": PLAN_TOOL_DESCRIPTION, "input_schema": PLAN_SCHEMA}
 
 
 def question_tool() -> dict[str, Any]:
@@ -120,6 +132,7 @@ def make(options: ProviderOptions) -> AnthropicProvider:
         max_tokens=options.max_tokens or 16_000,
         timeout=options.timeout or 300.0,
         no_input=options.no_input,
+        plan=options.plan,
         **options.extra,
     )
 
@@ -138,6 +151,8 @@ class AnthropicProvider(ToolUseProvider):
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         no_input: bool = False,
+        plan: bool = False,
+        strict: bool | None = None,
         http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
     ) -> None:
         api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
@@ -146,15 +161,16 @@ class AnthropicProvider(ToolUseProvider):
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
                 "(or use --provider offline, or --provider openai with a local server)"
             )
-        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+        self.configure(
+            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            no_input=no_input,
+            plan=plan,
+            retry=retry,
+            prompts=prompts,
+        )
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
-        self.max_tokens = max_tokens
-        self.max_tokens_ceiling = max(64_000, max_tokens)
-        self.timeout = timeout
-        self.no_input = no_input
-        self.retry = retry or RetryPolicy()
-        self.prompts = prompts or load_prompts()
-        self.requests = 0  # HTTP requests made, retries included
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,
@@ -164,7 +180,10 @@ class AnthropicProvider(ToolUseProvider):
             http_client=http_client,
         )
         self._system = self.prompts.system()
-        self._tools = [schema_tool(), question_tool()]
+        # Strict tool use is opt-in here (DATAGEN_STRICT_TOOLS=1): the recorded fixtures
+        # and most proxies expect the plain schema; a 400 about it falls back once.
+        self.strict = strict_tools_default(False) if strict is None else strict
+        self._tools = [schema_tool(self.strict), question_tool()]
 
     def cost_estimate(self, usage: Usage) -> float | None:
         return cost_estimate(self.model, usage)
@@ -174,7 +193,11 @@ class AnthropicProvider(ToolUseProvider):
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         """The Messages API request body for the conversation so far."""
         budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
-        if budget.force_schema:
+        tools = self._tools + ([plan_tool()] if self.plans(conversation) else [])
+        if budget.plan:
+            tools = [plan_tool()]
+            tool_choice = {"type": "tool", "name": PLAN_TOOL, "disable_parallel_tool_use": True}
+        elif budget.force_schema:
             tool_choice = {"type": "tool", "name": SCHEMA_TOOL, "disable_parallel_tool_use": True}
         else:
             tool_choice = {"type": "any", "disable_parallel_tool_use": True}
@@ -186,15 +209,37 @@ class AnthropicProvider(ToolUseProvider):
             "system": [
                 {"type": "text", "text": self._system, "cache_control": {"type": "ephemeral"}}
             ],
-            "tools": self._tools,
+            "tools": tools,
             "tool_choice": tool_choice,
             "messages": self.messages(conversation),
         }
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = [
-            {"role": "user", "content": self.prompts.first_message(conversation)}
-        ]
+        first = self.prompts.first_message(conversation, plan=self.plans(conversation))
+        messages: list[dict[str, Any]] = [{"role": "user", "content": first}]
+        if conversation.plan is not None:
+            call = conversation.plan_call_id or "plan"
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": [
+                        {
+                            "type": "tool_use",
+                            "id": call,
+                            "name": PLAN_TOOL,
+                            "input": conversation.plan,
+                        }
+                    ],
+                }
+            )
+            messages.append(
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": call, "content": PLAN_NOTED}
+                    ],
+                }
+            )
         exchanges = conversation.exchanges
         for exchange in exchanges:
             messages.append({"role": "assistant", "content": _assistant_content(exchange.reply)})
@@ -215,9 +260,32 @@ class AnthropicProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ one call
 
+    def _check_reply(self, message: Any) -> None:
+        """A 200 whose body is not a Messages API reply (an HTML page from a proxy, text,
+        another API's JSON) is the endpoint's fault: a message, not an AttributeError."""
+        content = getattr(message, "content", None)
+        usage = getattr(message, "usage", None)
+        if (
+            isinstance(content, list)
+            and all(hasattr(b, "type") for b in content)
+            and getattr(usage, "input_tokens", None) is not None
+        ):
+            return
+        shown = redact(str(message).replace("\n", " "))[:120]
+        raise ProviderError(
+            f"{self.client.base_url} answered with something that is not a Messages API reply "
+            f"({shown!r}): check --base-url"
+        )
+
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
-        message = self._call(body, stream=budget.stream)
+        try:
+            message = self.call(body, stream=budget.stream)
+        except StrictRejected:
+            self.strict = False  # the API refused the strict schema: once is enough
+            self._tools = [schema_tool(), question_tool()]
+            message = self.call(self.request(conversation, budget), stream=budget.stream)
+        self._check_reply(message)
         usage = _usage(message.usage)
         tool_use = next((b for b in message.content if b.type == "tool_use"), None)
         text = " ".join(getattr(b, "text", "") for b in message.content if b.type == "text")
@@ -232,11 +300,15 @@ class AnthropicProvider(ToolUseProvider):
             stop = "tool" if tool_use is not None else "text"
         if tool_use is None:
             return Completion(stop, usage, text=text, raw=raw)  # type: ignore[arg-type]
+        data: Any = tool_use.input
+        if body["tools"][0].get("strict") and tool_use.name == SCHEMA_TOOL:
+            parsed = parse_tool_input(data)
+            data = data if parsed is None else from_strict(parsed)
         return Completion(
             stop,  # type: ignore[arg-type]
             usage,
             tool_name=tool_use.name,
-            tool_input=tool_use.input,
+            tool_input=data,
             call_id=tool_use.id,
             text=text,
             raw=raw,
@@ -252,87 +324,27 @@ class AnthropicProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        attempts = Attempts()
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        if stream:
+            # Large budgets must stream (the SDK refuses long non-streaming requests).
+            with self.client.messages.stream(**body) as events:
+                return events.get_final_message()
+        return self.client.messages.create(**body)
 
-        def once() -> Any:
-            self.requests += 1
-            if stream:
-                # Large budgets must stream (the SDK refuses long non-streaming requests).
-                with self.client.messages.stream(**body) as events:
-                    return events.get_final_message()
-            return self.client.messages.create(**body)
+    def service(self) -> Service:
+        where = str(self.client.base_url).rstrip("/")
+        return Service(
+            anthropic, "the Anthropic API", where, "ANTHROPIC_API_KEY", self.model,
+            self.timeout, "check the network and --base-url", self.strict,
+        )  # fmt: skip
 
-        try:
-            return call_with_retries(
-                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
-            )
-        except anthropic.AuthenticationError as exc:
-            raise ProviderError(
-                f"the Anthropic API rejected the API key (401): {_api_message(exc)}; "
-                f"check ANTHROPIC_API_KEY, {OFFLINE_HINT}"
-            ) from None
-        except anthropic.PermissionDeniedError as exc:
-            raise ProviderError(
-                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
-            ) from None
-        except anthropic.NotFoundError as exc:
-            raise ProviderError(
-                f"not found (404) at {self.client.base_url}: {_api_message(exc)}; "
-                f"check --model ({self.model}) and --base-url"
-            ) from None
-        except anthropic.APIStatusError as exc:
-            asked = retry_after(exc)
-            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderFailure(
-                f"the Anthropic API failed: {_cause(exc)} after {attempts.tries} attempt(s) "
-                f"in {attempts.seconds:.1f}s: {_api_message(exc)}{hint}"
-            ) from None
-        except anthropic.APITimeoutError:
-            raise ProviderFailure(
-                f"the Anthropic API at {self.client.base_url} timed out: no answer within "
-                f"--timeout {self.timeout:g}s, {attempts.tries} attempt(s) in "
-                f"{attempts.seconds:.1f}s; raise --timeout or ask for a smaller dataset"
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise ProviderFailure(
-                f"could not reach the Anthropic API at {self.client.base_url}: {_cause(exc)} "
-                f"after {attempts.tries} attempt(s) in {attempts.seconds:.1f}s; "
-                f"check the network and --base-url, {OFFLINE_HINT}"
-            ) from None
+    def sleep(self, seconds: float) -> None:
+        wait_seconds(seconds)
 
 
 def wait_seconds(seconds: float) -> None:
     """The real sleep between retries; a module attribute so tests can make it instant."""
     time.sleep(seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, anthropic.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, anthropic.APITimeoutError):
-        return "timed out"
-    if isinstance(exc, anthropic.APIConnectionError):
-        inner = exc.__cause__ or exc.__context__
-        return f"connection error ({type(inner).__name__ if inner else 'unknown'})"
-    if isinstance(exc, anthropic.APIStatusError):
-        return status_cause(exc.status_code)
-    return type(exc).__name__
-
-
-def _api_message(exc: anthropic.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(exc.message)
 
 
 def _usage(raw: Any) -> Usage:

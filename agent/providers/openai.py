@@ -22,11 +22,10 @@ from typing import Any
 
 import openai
 
+from datagen.agent.providers.apierrors import Service
 from datagen.agent.providers.base import (
-    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    ProviderFailure,
     ProviderOptions,
     Reply,
     Usage,
@@ -34,15 +33,18 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import (
-    Attempts,
-    RetryPolicy,
-    call_with_retries,
-    retry_after,
-    status_cause,
+from datagen.agent.providers.retry import RetryPolicy
+from datagen.agent.providers.strict import (
+    StrictRejected,
+    from_strict,
+    strict_schema,
+    strict_tools_default,
 )
-from datagen.agent.providers.strict import from_strict, strict_schema
 from datagen.agent.providers.tooluse import (
+    PLAN_NOTED,
+    PLAN_SCHEMA,
+    PLAN_TOOL,
+    PLAN_TOOL_DESCRIPTION,
     QUESTION_SCHEMA,
     QUESTION_TOOL,
     QUESTION_TOOL_DESCRIPTION,
@@ -54,7 +56,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
-from datagen.prompts import Prompts, load_prompts
+from datagen.prompts import Prompts
 
 DESCRIPTION = (
     "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
@@ -91,6 +93,7 @@ def make(options: ProviderOptions) -> OpenAIProvider:
         max_tokens=options.max_tokens or 16_000,
         timeout=options.timeout or 300.0,
         no_input=options.no_input,
+        plan=options.plan,
         **options.extra,
     )
 
@@ -133,6 +136,7 @@ class OpenAIProvider(ToolUseProvider):
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         no_input: bool = False,
+        plan: bool = False,
         strict: bool | None = None,
         http_client: Any = None,
     ) -> None:
@@ -147,16 +151,17 @@ class OpenAIProvider(ToolUseProvider):
                     "for Ollama), or use --provider offline"
                 )
             api_key = "local-server-needs-no-key"
-        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
-        self.max_tokens = max_tokens
-        self.max_tokens_ceiling = max(64_000, max_tokens)
-        self.timeout = timeout
-        self.no_input = no_input
-        self.retry = retry or RetryPolicy()
-        self.prompts = prompts or load_prompts()
-        self.requests = 0
+        self.configure(
+            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            no_input=no_input,
+            plan=plan,
+            retry=retry,
+            prompts=prompts,
+        )
         # Strict function calling where the API is known to support it.
-        self.strict = self.official if strict is None else strict
+        self.strict = strict_tools_default(self.official) if strict is None else strict
         self.client = openai.OpenAI(
             api_key=api_key,
             base_url=self.base_url,
@@ -173,14 +178,20 @@ class OpenAIProvider(ToolUseProvider):
 
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
-        if budget.force_schema:
-            tool_choice: Any = {"type": "function", "function": {"name": SCHEMA_TOOL}}
+        tools = function_tools(self.strict) + (
+            [_plan_function()] if self.plans(conversation) else []
+        )
+        if budget.plan:
+            tools = [_plan_function()]
+            tool_choice: Any = {"type": "function", "function": {"name": PLAN_TOOL}}
+        elif budget.force_schema:
+            tool_choice = {"type": "function", "function": {"name": SCHEMA_TOOL}}
         else:
             tool_choice = "required"
         body: dict[str, Any] = {
             "model": self.model,
             "messages": self.messages(conversation),
-            "tools": function_tools(self.strict),
+            "tools": tools,
             "tool_choice": tool_choice,
             "parallel_tool_calls": False,
         }
@@ -189,10 +200,15 @@ class OpenAIProvider(ToolUseProvider):
         return body
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
+        first = self.prompts.first_message(conversation, plan=self.plans(conversation))
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": self._system},
-            {"role": "user", "content": self.prompts.first_message(conversation)},
+            {"role": "user", "content": first},
         ]
+        if conversation.plan is not None:
+            call = conversation.plan_call_id or "plan"
+            messages.append(_tool_call_message(call, PLAN_TOOL, conversation.plan))
+            messages.append({"role": "tool", "tool_call_id": call, "content": PLAN_NOTED})
         for exchange in conversation.exchanges:
             messages.append(_assistant_message(exchange.reply))
             if exchange.feedback is not None:
@@ -210,11 +226,11 @@ class OpenAIProvider(ToolUseProvider):
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
         try:
-            completion = self._call(body, stream=budget.stream)
-        except _StrictRejected:
+            completion = self.call(body, stream=budget.stream)
+        except StrictRejected:
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
-            completion = self._call(body, stream=budget.stream)
+            completion = self.call(body, stream=budget.stream)
         usage = _usage(completion.usage)
         if not completion.choices:
             return Completion("text", usage, text="(no choices in the answer)")
@@ -246,108 +262,37 @@ class OpenAIProvider(ToolUseProvider):
 
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         # Function arguments go back as a JSON string of the object we parsed.
-        return {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": completion.call_id or "call",
-                    "type": "function",
-                    "function": {"name": completion.tool_name, "arguments": json.dumps(data)},
-                }
-            ],
-        }
+        return _tool_call_message(completion.call_id or "call", completion.tool_name or "", data)
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        attempts = Attempts()
-        where = self.base_url
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        if not stream:
+            return self.client.chat.completions.create(**body)
+        from openai.lib.streaming.chat import ChatCompletionStreamState
 
-        def once() -> Any:
-            self.requests += 1
-            if not stream:
-                return self.client.chat.completions.create(**body)
-            from openai.lib.streaming.chat import ChatCompletionStreamState
+        state: Any = ChatCompletionStreamState()
+        chunks = self.client.chat.completions.create(
+            **body, stream=True, stream_options={"include_usage": True}
+        )
+        for chunk in chunks:
+            state.handle_chunk(chunk)
+        return state.get_final_completion()
 
-            state: Any = ChatCompletionStreamState()
-            chunks = self.client.chat.completions.create(
-                **body, stream=True, stream_options={"include_usage": True}
-            )
-            for chunk in chunks:
-                state.handle_chunk(chunk)
-            return state.get_final_completion()
+    def service(self) -> Service:
+        hint = "is the server running? Check --base-url (a local server's usually ends in /v1)"
+        return Service(
+            openai, "the API", self.base_url, "OPENAI_API_KEY", self.model,
+            self.timeout, hint, self.strict,
+        )  # fmt: skip
 
-        try:
-            return call_with_retries(
-                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
-            )
-        except openai.AuthenticationError as exc:
-            raise ProviderError(
-                f"the server at {where} rejected the API key (401): {_api_message(exc)}; "
-                f"check OPENAI_API_KEY, {OFFLINE_HINT}"
-            ) from None
-        except openai.PermissionDeniedError as exc:
-            raise ProviderError(
-                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
-            ) from None
-        except openai.NotFoundError as exc:
-            raise ProviderError(
-                f"not found (404) at {where}: {_api_message(exc)}; check --model "
-                f"({self.model}) and --base-url (a local server's URL usually ends in /v1)"
-            ) from None
-        except openai.APIStatusError as exc:
-            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise _StrictRejected() from None
-            asked = retry_after(exc)
-            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderFailure(
-                f"the API at {where} failed: {status_cause(exc.status_code)} after "
-                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s: "
-                f"{_api_message(exc)}{hint}"
-            ) from None
-        except openai.APITimeoutError:
-            raise ProviderFailure(
-                f"the API at {where} timed out: no answer within --timeout {self.timeout:g}s, "
-                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s; raise --timeout "
-                "(local models can be slow) or ask for a smaller dataset"
-            ) from None
-        except openai.APIConnectionError as exc:
-            inner = exc.__cause__ or exc.__context__
-            raise ProviderFailure(
-                f"could not reach the API at {where}: connection error "
-                f"({type(inner).__name__ if inner else 'unknown'}) after {attempts.tries} "
-                f"attempt(s) in {attempts.seconds:.1f}s; is the server running? "
-                f"Check --base-url, {OFFLINE_HINT}"
-            ) from None
-
-
-class _StrictRejected(Exception):
-    """The server refused the strict tool schema (400): retry without strict."""
+    def sleep(self, seconds: float) -> None:
+        wait_seconds(seconds)
 
 
 def wait_seconds(seconds: float) -> None:
     """The real sleep between retries; a module attribute so tests can make it instant."""
     time.sleep(seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _api_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-        if isinstance(error, str):
-            return error
-    return str(exc.message)
 
 
 def _usage(raw: Any) -> Usage:
@@ -362,18 +307,33 @@ def _usage(raw: Any) -> Usage:
     )
 
 
-def _assistant_message(reply: Reply) -> dict[str, Any]:
-    if isinstance(reply.raw, dict):
-        return reply.raw
-    name, data = question_from_reply(reply)
+def _tool_call_message(call_id: str, name: str, data: Any) -> dict[str, Any]:
     return {
         "role": "assistant",
         "content": None,
         "tool_calls": [
             {
-                "id": reply.call_id or "call",
+                "id": call_id,
                 "type": "function",
                 "function": {"name": name, "arguments": json.dumps(data)},
             }
         ],
     }
+
+
+def _plan_function() -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": PLAN_TOOL,
+            "description": PLAN_TOOL_DESCRIPTION,
+            "parameters": PLAN_SCHEMA,
+        },
+    }
+
+
+def _assistant_message(reply: Reply) -> dict[str, Any]:
+    if isinstance(reply.raw, dict):
+        return reply.raw
+    name, data = question_from_reply(reply)
+    return _tool_call_message(reply.call_id or "call", name, data)

@@ -9,10 +9,11 @@ never by retrying.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -186,12 +187,22 @@ def pool(
     seed: int, table: str, column: str, method: str, locale: str, size: int = POOL_SIZE
 ) -> tuple[str, ...]:
     """Distinct values (order kept) from `size` Faker calls: built once per run and column."""
+    fake = _faker(locale)
+    with _FAKER_LOCK:  # one instance per locale: seeding and drawing must not interleave
+        fake.seed_instance(derive_seed(seed, table, column, method, locale, "pool") % (2**63))
+        produce = getattr(fake, method)
+        return tuple(dict.fromkeys(str(produce()) for _ in range(size)))
+
+
+_FAKER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=64)
+def _faker(locale: str) -> Any:
+    """A Faker per locale, made once: making one loads every provider (~15 ms)."""
     from faker import Faker
 
-    fake = Faker(locale)
-    fake.seed_instance(derive_seed(seed, table, column, method, locale, "pool") % (2**63))
-    produce = getattr(fake, method)
-    return tuple(dict.fromkeys(str(produce()) for _ in range(size)))
+    return Faker(locale)
 
 
 def _row_id_text(ctx: BlockContext) -> pa.Array:
@@ -346,21 +357,9 @@ def generate(spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     return picked
 
 
-@lru_cache(maxsize=1)
 def faker_methods() -> frozenset[str]:
-    from faker import Faker
-
-    fake = Faker("en_US")
-    names = set()
-    for name in dir(fake):
-        if name.startswith("_") or name in {"seed", "seed_instance", "seed_locale", "add_provider"}:
-            continue
-        try:
-            if callable(getattr(fake, name)):
-                names.add(name)
-        except (AttributeError, TypeError, NotImplementedError):
-            continue
-    return frozenset(names)
+    """The Faker methods a schema may use (the prompts list them): the pure ones."""
+    return PURE_METHODS
 
 
 @lru_cache(maxsize=1)
@@ -376,12 +375,14 @@ class FakerKind(Kind[FakerSpec]):
 
     def problems(self, spec: FakerSpec, site: Site) -> Iterator[Problem]:
         gpath, others = site.gpath, site.others
-        if spec.method not in faker_methods():
+        refused = method_problem(spec.method)
+        if refused is not None:  # only methods pure given the seed (PURE_METHODS)
+            message, closest = refused
             yield Problem(
                 f"{gpath}.method",
-                f"unknown Faker method `{spec.method}`",
-                "a Faker provider method such as name, email, city, company",
-                did_you_mean(spec.method, faker_methods()),
+                message,
+                "a Faker method such as name, email, city, company",
+                closest,
             )
         if spec.locale and spec.locale not in faker_locales():
             yield Problem(

@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from datagen.engine.dslbase import Strict
+from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind
 
@@ -29,7 +30,22 @@ class SequenceSpec(Strict):
         return v
 
 
+INT64_MAX = 2**63 - 1
+
+
 def generate(spec: SequenceSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+    last = spec.start + spec.step * max(0, ctx.stop - 1)  # Python ints: exact, one per block
+    if not -INT64_MAX <= last <= INT64_MAX:
+        raise SchemaError(
+            [
+                Problem(
+                    f"{ctx.node.id}.{col.name}",
+                    f"sequence start {spec.start:,} + step {spec.step:,} x {ctx.table_rows:,} "
+                    "rows leaves the 64-bit integer range (keys would wrap into duplicates)",
+                    "a smaller start, step or row count",
+                )
+            ]
+        )
     return spec.start + spec.step * ctx.row_ids
 
 

@@ -35,6 +35,8 @@ def validate_dataset(
     Raises InputError for a missing directory, an unreadable file or a format
     that holds no tables (`events`).
     """
+    current_hash = schema_hash(dataset)
+    dataset = dataset.output_view()  # hidden helper columns are not written
     data_dir = Path(data_dir)
     data = open_data(dataset, data_dir, fmt, dsn=dsn)
     meta = data.metadata
@@ -45,7 +47,6 @@ def validate_dataset(
         if isinstance(info, dict) and isinstance(info.get("rows"), int)
     }
     recorded_hash = (meta.get("schema") or {}).get("hash") if meta else None
-    current_hash = schema_hash(dataset)
     context: dict[str, Any] = {
         "dir": str(data_dir),
         "format": data.format.name,
@@ -89,7 +90,15 @@ def open_data(
     name = fmt or meta.get("format") or detect_format(dataset, data_dir) or "parquet"
     entry = readable_format(str(name), flag="--data-format" if fmt else "format")
     request = ReadRequest(dataset, data_dir, meta, dsn=dsn)
-    return OpenData(entry, entry.open_tables(request) if entry.open_tables else {}, meta)
+    sources = entry.open_tables(request) if entry.open_tables else {}
+    for source in sources.values():
+        names = [n.lower() for n in source.names]
+        twice = sorted({n for n in source.names if names.count(n.lower()) > 1})
+        if twice:  # which of the two would a check read? refuse rather than guess
+            raise InputError(
+                f"{source.location}: the column(s) {', '.join(twice)} appear more than once"
+            )
+    return OpenData(entry, sources, meta)
 
 
 def validate_tables(
@@ -99,6 +108,8 @@ def validate_tables(
     rows_expected: dict[str, int] | None = None,
 ) -> Report:
     """Validate in-memory tables (a dry run). Give `rows_expected` when tables were shrunk."""
+    current_hash = schema_hash(dataset)
+    dataset = dataset.output_view()
     sources: dict[str, TableSource] = {
         name: ArrowSource(name, table) for name, table in tables.items() if dataset.node(name)
     }
@@ -112,7 +123,7 @@ def validate_tables(
         "seed": None,
         "schema_hash_matches": None,
     }
-    return _run(ctx, _context(dataset, schema_hash(dataset), data))
+    return _run(ctx, _context(dataset, current_hash, data))
 
 
 def validate_generated(

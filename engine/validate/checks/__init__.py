@@ -9,6 +9,8 @@ generators declare (engine/validate/behavioral.py) are one entry each.
 
 from __future__ import annotations
 
+from datagen.engine import dsl  # noqa: F401  (the models first: kinds import them)
+from datagen.engine.validate import aggregates, lookups
 from datagen.engine.validate.behavioral import declared_checks
 from datagen.engine.validate.checks import (
     composite_effect,
@@ -37,6 +39,8 @@ for _kind in (
     pattern.CHECK,
     enum.CHECK,
     unique.CHECK,
+    aggregates.CHECK,
+    lookups.CHECK,
     weekend_share.CHECK,
     mean_in_range.CHECK,
     seasonality.CHECK,
