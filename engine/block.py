@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
 from datagen.engine.generators.kind import kind_of, spec_of
@@ -28,13 +29,7 @@ def fanout_counts(plan: Plan, table: str, parent_rows: int) -> np.ndarray:
     """Children per parent row, all drawn at once from the table's fanout stream."""
     fanout = plan.tables[table].node.fanout
     assert fanout is not None
-    rng = stream(plan.seed, table, "__fanout__")
-    if fanout.distribution == "poisson":
-        counts = rng.poisson(fanout.lambda_, parent_rows)
-    else:
-        counts = rng.integers(fanout.min, (fanout.max or fanout.min) + 1, parent_rows)
-    upper = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
-    return np.clip(counts, fanout.min, upper).astype(np.int64)
+    return draw_counts(fanout, stream(plan.seed, table, "__fanout__"), parent_rows)
 
 
 @dataclass
