@@ -34,10 +34,13 @@ lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks
 	$(BIN)/ruff format --check engine agent tests benchmarks
 	$(BIN)/mypy engine agent
-	$(BIN)/lint-imports
+	@tmp=$$(mktemp -d) && mkdir $$tmp/datagen && cp datagen/__init__.py $$tmp/datagen/ && \
+	for d in engine agent prompts; do ln -s $(CURDIR)/$$d $$tmp/datagen/$$d; done && \
+	cd $$tmp && PYTHONPATH=$$tmp $(CURDIR)/$(BIN)/lint-imports --no-cache --config $(CURDIR)/pyproject.toml; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 eval: $(STAMP)  ## authoring evals: offline author, replayed recordings, and the openai provider against a scripted local server (no key)
-	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --baseline evals/baseline-offline.json --report out/eval.json
+	$(BIN)/datagen eval --provider offline --jobs 2 --min-pass 0.95 --min-claims-recall 0.95 --min-claims-honoured 0.85 --baseline evals/baseline-offline.json --report out/eval.json
 	$(BIN)/datagen eval --provider replay --cases evals/recordings/cases.yaml --min-pass 1 --report out/eval-replay.json
 	@mkdir -p out; rm -f out/chat-server.port; \
 	$(BIN)/python evals/chat_server.py --port-file out/chat-server.port & server=$$!; \

@@ -13,6 +13,11 @@ Supported phrasings (one edit per message; table names may be plural):
     weekend peak on T                    weekday peak on T      business hours on T
     evening peak on T                    december peak on T     summer peak on T
     (without `on T`: the first fact table with a generated timestamp)
+    get rid of T / drop the T table      more rows / fewer rows (entities x2 or /2)
+    I need 50,000 T                      change the date range to 2023 (or Q3 2024...)
+    make T a child of P                  add a status with 10% cancelled (to T)
+
+New columns take their generators from the lexicon (agent/offline/lexicon/columns.py).
 
 Anything else raises `EditNotUnderstood` carrying the closest supported phrasing
 (difflib); the chat then says the request needs an LLM provider.
@@ -30,7 +35,8 @@ from typing import Any
 
 from datagen.agent.offline import surgery
 from datagen.agent.offline.blueprints import parts as P
-from datagen.agent.offline.compose import guess_column, set_pattern, weekend_share
+from datagen.agent.offline.compose import set_pattern, weekend_share
+from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.agent.offline.naming import singular
 
 Schema = dict[str, Any]
@@ -48,6 +54,12 @@ EXAMPLES = (
     "weekend peak on orders",
     "evening peak on orders",
     "december peak on orders",
+    "get rid of the payment table",
+    "more rows please",
+    "I need 50,000 customers",
+    "change the date range to 2023",
+    "make payment a child of customer",
+    "add a status with 10% cancelled",
 )
 
 
@@ -70,9 +82,18 @@ class Edit:
     summary: str  # one line: what was done
 
 
+_POLITE = re.compile(
+    r"^(?:(?:please|pls|ok|okay|now|and|also|then|hey)\s*,?\s+)*"
+    r"(?:(?:can|could|would)\s+you\s+|i(?:'d| would)\s+like\s+to\s+|let'?s\s+)?"
+    r"|(?:\s*,?\s+(?:please|pls|thanks|thank\s+you))+$",
+    re.IGNORECASE,
+)
+
+
 def apply_edit(schema: Schema, request: str) -> Edit:
     """Apply one request of the grammar; `EditNotUnderstood` when none matches."""
-    text = " ".join(request.strip().rstrip(".!").split())
+    text = " ".join(request.strip().rstrip(".!?").split())
+    text = _POLITE.sub("", text).strip() or text
     for pattern, handler in _RULES:
         m = pattern.fullmatch(text)
         if m:
@@ -85,13 +106,47 @@ def apply_edit(schema: Schema, request: str) -> Edit:
             notes = edited.setdefault("metadata", {}).setdefault("assumptions", [])
             notes.append(f"chat edit: {summary}")
             return Edit(edited, summary)
-    raise EditNotUnderstood(f"not an offline edit: {request!r}", closest_phrasing(text))
+    closest = closest_phrasing(text)
+    error = EditNotUnderstood(f"not an offline edit: {request!r}", closest)
+    own = in_terms_of(schema, closest)
+    if own != closest:
+        error.args = (f"{error.args[0]}; for this schema: `{own}`",)
+    raise error
 
 
 def closest_phrasing(text: str) -> str:
     """The supported example nearest to the request (by difflib ratio)."""
     lowered = text.lower()
     return max(EXAMPLES, key=lambda e: difflib.SequenceMatcher(None, lowered, e).ratio())
+
+
+def in_terms_of(schema: Schema, example: str) -> str:
+    """An example phrasing with the schema's own tables and columns in place of the shop's."""
+    nodes = schema.get("nodes", [])
+    entities = [n["id"] for n in nodes if n["kind"] != "fact"]
+    facts = [n["id"] for n in nodes if n["kind"] == "fact"]
+    names = {
+        "customer": entities[0] if entities else None,
+        "product": entities[1] if len(entities) > 1 else None,
+        "order": facts[0] if facts else None,
+        "payment": facts[1] if len(facts) > 1 else (facts[0] if facts else None),
+    }
+    first = next((n for n in nodes if n["id"] == names["customer"]), None)
+    column = (
+        next(
+            (c["name"] for c in (first or {}).get("columns", []) if c["name"] != first.get("pk")),
+            None,
+        )
+        if first
+        else None
+    )
+    out = example
+    if column:
+        out = re.sub(r"\bcity\b", column, out)
+    for shop_word, own in names.items():
+        if own:
+            out = re.sub(rf"\b{shop_word}(s?)\b", rf"{own}\1", out)
+    return out
 
 
 # --------------------------------------------------------------------------- lookups
@@ -181,9 +236,9 @@ def _add_column(schema: Schema, m: re.Match[str]) -> str:
     assert node is not None
     if surgery.column(schema, table, name) is not None:
         raise EditNotUnderstood(f"column `{table}.{name}` already exists")
-    col = guess_column(name, node["kind"])
+    col, why = generator_for_column(table, name)
     node["columns"].append(col)
-    return f"added column `{table}.{name}` ({col['type']})"
+    return f"added column `{table}.{name}` ({col['type']}): {why.split(': ', 1)[-1]}"
 
 
 def _remove_table(schema: Schema, m: re.Match[str]) -> str:
@@ -349,6 +404,136 @@ def _fanout(schema: Schema, m: re.Match[str]) -> str:
     return f"`{table}` per `{parent}`: {before:g} -> {node['fanout']['lambda']:g}"
 
 
+def _more_rows(schema: Schema, m: re.Match[str]) -> str:
+    """'more rows' / 'fewer rows': every entity table of some size doubled or halved."""
+    direction = (m["direction"] or m["direction2"] or "more").lower()
+    factor = 0.5 if direction in ("fewer", "less", "smaller") else 2.0
+    changed = []
+    for node in schema["nodes"]:
+        rows = node.get("rows") or (1000 if node["kind"] == "entity" else 0)
+        if node["kind"] == "entity" and rows >= SMALL_TABLE:
+            node["rows"] = max(int(rows * factor), 1)
+            changed.append(f"`{node['id']}` {rows:,} -> {node['rows']:,}")
+    if not changed:
+        raise EditNotUnderstood("no entity table to resize", "customers: 50k")
+    return "rows " + ("halved" if factor < 1 else "doubled") + ": " + ", ".join(changed)
+
+
+SMALL_TABLE = 50  # lookups (categories, plans) keep their size when the data grows
+
+
+def _date_range(schema: Schema, m: re.Match[str]) -> str:
+    from datagen.agent.offline.edit import shift_histories
+    from datagen.agent.offline.parse import find_window
+
+    when = m["when"].strip()
+    window = find_window(f"in {when}") or find_window(when)
+    if window is None:
+        raise EditNotUnderstood(f"not a date range: {when!r}", "change the date range to 2023")
+    frame = schema.setdefault("timeframe", {"freq": "s"})
+    try:
+        old = (date.fromisoformat(frame["start"][:10]), date.fromisoformat(frame["end"][:10]))
+    except (KeyError, ValueError):
+        old = (window.start, window.end)
+    shift_histories(schema["nodes"], old, (window.start, window.end))
+    frame["start"], frame["end"] = window.start.isoformat(), window.end.isoformat()
+    stated = [c for c in schema.get("claims", []) if c.get("kind") == "window"]
+    if stated:  # the description's window is replaced by this one
+        schema["claims"] = [c for c in schema["claims"] if c.get("kind") != "window"]
+    return f"timeframe {old[0]} .. {old[1]} -> {window.start} .. {window.end} (end exclusive)"
+
+
+def _child_of(schema: Schema, m: re.Match[str]) -> str:
+    """'make payment a child of customer': its rows hang from the parent's rows."""
+    table = _table(schema, m["table"])
+    parent = _table(schema, m["parent"])
+    if table == parent:
+        raise EditNotUnderstood(f"`{table}` cannot be its own parent")
+    node = surgery.node(schema, table)
+    parent_node = surgery.node(schema, parent)
+    assert node is not None and parent_node is not None
+    if _depends_on(schema, parent, table):
+        raise EditNotUnderstood(f"`{parent}` already hangs from `{table}`; that would be a cycle")
+    rows = _parent_rows(schema, table)
+    key = parent_node.get("pk") or f"{parent}_id"
+    link = {"name": key, "type": "int", "generator": {"lookup": {"from": f"{parent}.{key}"}}}
+    columns = [c for c in node["columns"] if c["name"] != key]
+    if node["kind"] == "fact":
+        old = node["parents"][0]
+        old_key = next(
+            (
+                c["name"]
+                for c in columns
+                if c["generator"].get("lookup", {}).get("from", "").startswith(f"{old}.")
+                and "on" not in c["generator"]["lookup"]
+            ),
+            None,
+        )
+        node["parents"] = [parent, *[p for p in node["parents"] if p not in (parent, old)]]
+        if old_key is not None:
+            surgery.drop_column(schema, table, old_key)
+            columns = [c for c in node["columns"] if c["name"] != key]
+    else:
+        node["kind"] = "fact"
+        node.pop("rows", None)
+        node["parents"] = [parent]
+    node["columns"] = [columns[0], link, *columns[1:]] if columns else [link]
+    _set_fanout(node, rows / max(_parent_rows(schema, parent), 1))
+    return (
+        f"`{table}` is now a child of `{parent}` (about "
+        f"{node['fanout']['lambda']:g} per `{parent}`, {int(rows):,} rows as before)"
+    )
+
+
+def _set_fanout(node: dict[str, Any], mean: float) -> None:
+    node["fanout"] = {"distribution": "poisson", "lambda": 1.0, "min": 0, "max": 10}
+    _set_fanout_mean(node, mean)
+
+
+def _depends_on(schema: Schema, table: str, other: str) -> bool:
+    node = surgery.node(schema, table)
+    seen: set[str] = set()
+    while node is not None and node["kind"] == "fact" and node["id"] not in seen:
+        seen.add(node["id"])
+        if node["parents"][0] == other:
+            return True
+        node = surgery.node(schema, node["parents"][0])
+    return False
+
+
+def _value_share(schema: Schema, m: re.Match[str]) -> str:
+    """'add a status with 10% cancelled' (to T): a column from the lexicon, one value's share set."""
+    from datagen.agent.offline.claims_binding import _set_weight
+
+    named = m["table"] or m["table2"]
+    table = _table(schema, named) if named else _main_timed_table(schema)
+    name = m["column"].lower()
+    node = surgery.node(schema, table)
+    assert node is not None
+    share = float(m["pct"]) / 100
+    if not 0 < share < 1:
+        raise EditNotUnderstood(f"{m['pct']}% is not a share between 0 and 100")
+    value = re.sub(r"[\s-]+", "_", m["value"].strip().lower())
+    col = surgery.column(schema, table, name)
+    added = col is None
+    if col is None:
+        col, _ = generator_for_column(table, name)
+        node["columns"].append(col)
+    choice = col["generator"].get("choice")
+    if not choice or not choice.get("choices") or not isinstance(choice["choices"][0], str):
+        raise EditNotUnderstood(
+            f"`{table}.{name}` is not a column of labels", "add a status with 10% cancelled"
+        )
+    if value not in choice["choices"]:
+        choice["choices"].append(value)
+        choice["weights"] = [*(choice.get("weights") or [1.0] * (len(choice["choices"]) - 1)), 0.0]
+    _set_weight(choice, choice["choices"].index(value), share)
+    shown = ", ".join(
+        f"{v} {w:.0%}" for v, w in zip(choice["choices"], choice["weights"], strict=True)
+    )
+    return f"{'added' if added else 'set'} `{table}.{name}`: {shown}"
+
+
 _PATTERNS: dict[str, tuple[str, list[float]]] = {
     "weekend": ("dow", P.DOW_WEEKEND),
     "weekday": ("dow", P.DOW_WORKWEEK),
@@ -419,7 +604,9 @@ def _rule(text: str) -> re.Pattern[str]:
     return re.compile(text, re.IGNORECASE)
 
 
-_ART = r"(?:(?:a|an|the)\s+)?"
+_ART = r"(?:(?:a|an|the|my|our)\s+)?"
+_REMOVE = r"(?:remove|drop|delete|get\s+rid\s+of|lose|take\s+out)"
+_NEED = r"(?:(?:i|we)\s+(?:need|want)\s+|give\s+me\s+|make\s+it\s+|use\s+|generate\s+)"
 _COUNT = r"(?P<count>\d[\d,_]*(?:\.\d+)?\s*[kmb]?)"
 _RULES: list[tuple[re.Pattern[str], Callable[[Schema, re.Match[str]], str]]] = [
     (_rule(rf"add\s+{_ART}(?:new\s+)?table\s+(?:called\s+|named\s+)?{{name}}"), _add_table),
@@ -432,15 +619,15 @@ _RULES: list[tuple[re.Pattern[str], Callable[[Schema, re.Match[str]], str]]] = [
         _rule(rf"add\s+{_ART}{{column}}\s+(?:column\s+|field\s+)?(?:to|on)\s+{_ART}{{table}}"),
         _add_column,
     ),
-    (_rule(rf"(?:remove|drop|delete)\s+{_ART}table\s+{{table}}"), _remove_table),
-    (_rule(rf"(?:remove|drop|delete)\s+{_ART}{{table}}\s+table"), _remove_table),
-    (_rule(rf"(?:remove|drop|delete)\s+{_ART}column\s+{{table}}\.{{column}}"), _remove_column),
-    (_rule(rf"(?:remove|drop|delete)\s+{_ART}{{table}}\.{{column}}"), _remove_column),
+    (_rule(rf"{_REMOVE}\s+{_ART}table\s+{{table}}"), _remove_table),
+    (_rule(rf"{_REMOVE}\s+{_ART}{{table}}\s+table"), _remove_table),
+    (_rule(rf"{_REMOVE}\s+{_ART}column\s+{{table}}\.{{column}}"), _remove_column),
+    (_rule(rf"{_REMOVE}\s+{_ART}{{table}}\.{{column}}"), _remove_column),
     (
-        _rule(rf"(?:remove|drop|delete)\s+{_ART}(?:column\s+)?{{column}}\s+from\s+{_ART}{{table}}"),
+        _rule(rf"{_REMOVE}\s+{_ART}(?:column\s+)?{{column}}\s+from\s+{_ART}{{table}}"),
         _remove_column,
     ),
-    (_rule(rf"(?:remove|drop|delete)\s+{_ART}{{name}}"), _remove_either),
+    (_rule(rf"{_REMOVE}\s+{_ART}{{name}}"), _remove_either),
     (_rule(r"rename\s+(?:column\s+)?{table}\.{old}\s+(?:to|as)\s+{new}"), _rename_column),
     (
         _rule(rf"rename\s+(?:table\s+)?{_ART}{{old}}\s+(?:table\s+)?(?:to|as)\s+{{new}}"),
@@ -448,7 +635,34 @@ _RULES: list[tuple[re.Pattern[str], Callable[[Schema, re.Match[str]], str]]] = [
     ),
     (_rule(rf"{{table}}\s*[:=]\s*{_COUNT}(?:\s+rows)?"), _rows),
     (_rule(rf"(?:set|make)\s+{_ART}{{table}}\s+(?:to\s+)?{_COUNT}(?:\s+rows)?"), _rows),
-    (_rule(rf"(?:make\s+it\s+|use\s+)?{_COUNT}\s+{{table}}"), _rows),
+    (_rule(rf"{_NEED}?(?:about\s+|around\s+)?{_COUNT}\s+{{table}}"), _rows),
+    (
+        _rule(
+            r"(?P<direction>more|fewer|less)\s+(?:rows|data|records)"
+            r"|(?:make\s+it\s+|a\s+)?(?P<direction2>bigger|smaller)(?:\s+dataset)?"
+        ),
+        _more_rows,
+    ),
+    (
+        _rule(
+            r"(?:change|set|move|shift|make|put)\s+(?:it\s+|the\s+)?(?:(?:date|time)\s+(?:range|"
+            r"window|span|period)|dates|timeframe|time\s*frame|window|period|data)?\s*"
+            r"(?:to|into|for|in)\s+(?P<when>.+)"
+        ),
+        _date_range,
+    ),
+    (
+        _rule(r"make\s+(?:the\s+)?{table}\s+(?:table\s+)?an?\s+child\s+of\s+(?:the\s+)?{parent}"),
+        _child_of,
+    ),
+    (
+        _rule(
+            rf"add\s+{_ART}{{column}}\s+(?:column\s+)?(?:(?:to|on)\s+{_ART}{{table}}\s+)?with\s+"
+            r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+(?P<value>[A-Za-z][A-Za-z _-]*?)"
+            r"(?:\s+(?:on|in|to)\s+(?:the\s+)?(?P<table2>[A-Za-z_]+))?"
+        ),
+        _value_share,
+    ),
     (
         _rule(
             r"(?P<factor>\d+(?:\.\d+)?)\s*(?:x|times)\s+(?P<direction>more|fewer|less)\s+{table}"

@@ -22,7 +22,7 @@ from functools import cache
 from typing import IO, Any, Literal, Protocol
 
 from datagen.agent.claims import extract_claims
-from datagen.agent.claims.check import attach_claims, claim_problems
+from datagen.agent.claims.check import attach_claims, claim_problems, uncovered_mentions
 from datagen.agent.providers.base import (
     Conversation,
     Exchange,
@@ -355,14 +355,21 @@ def author(
     prompts = prompts or load_prompts()
     say = progress or (lambda _msg: None)
     checker.claims = checker.claims or extract_claims(description)
+    # the extractor's own cross-check: numbers and holidays no claim covers are said aloud
+    unread = uncovered_mentions(description, checker.claims)
 
     conversation = Conversation(
-        description, current_schema=current_schema, questions_left=settings.max_questions
+        description,
+        current_schema=current_schema,
+        questions_left=settings.max_questions,
+        claims=[f'"{c.text}" ({c.kind})' for c in checker.claims],
     )
     usage = Usage()
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
-    assumptions: list[str] = []
+    assumptions: list[str] = [
+        f"'{mention}': not understood as a claim, so not checked on the data" for mention in unread
+    ]
     prompt_size = getattr(provider, "prompt_size", None)
     if callable(prompt_size):
         transcript.write("prompt", system=prompt_size())
@@ -388,6 +395,8 @@ def author(
             raise AuthoringFailed(attempts, usage, reason=str(exc), cause=exc) from None
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
+        if conversation.plan is not None and not transcript.of_type("plan"):
+            transcript.write("plan", plan=conversation.plan)
         transcript.write(
             "turn",
             turn=turn,

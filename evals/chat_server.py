@@ -88,6 +88,36 @@ def as_chat_completion(message: dict[str, Any], model: str, turn: int) -> dict[s
     }
 
 
+def _plan(message: dict[str, Any]) -> bool:
+    calls = message.get("tool_calls") or []
+    return any(c.get("function", {}).get("name") == "write_plan" for c in calls)
+
+
+def plan_completion(answers: list[dict[str, Any]], model: str) -> dict[str, Any]:
+    """`--plan`'s first call: the tables of the case's recorded schema, as a plan."""
+    schema: dict[str, Any] = {}
+    for answer in answers:
+        for block in answer.get("content") or []:
+            if block.get("type") == "tool_use" and block.get("name") == "write_schema":
+                schema = schema or block["input"]
+    nodes = schema.get("nodes") or []
+    plan = {
+        "tables": [
+            {"id": n["id"], "kind": n["kind"], "rows": str(n.get("rows", "per parent"))}
+            for n in nodes
+        ],
+        "relations": [
+            {"child": n["id"], "parent": parent, "meaning": f"each {n['id']} belongs to a {parent}"}
+            for n in nodes
+            for parent in n.get("parents") or []
+        ],
+        "claims": [],
+    }
+    message = {"content": [{"type": "tool_use", "name": "write_plan", "input": plan}], "usage": {}}
+    message["stop_reason"] = "tool_use"
+    return as_chat_completion(message, model, 0)
+
+
 def make_server(script: dict[str, list[dict[str, Any]]], port: int = 0) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
@@ -107,9 +137,17 @@ def make_server(script: dict[str, list[dict[str, Any]]], port: int = 0) -> Threa
             messages = body.get("messages") or []
             first = next((m for m in messages if m.get("role") == "user"), {})
             content = str(first.get("content") or "")
-            turn = sum(1 for m in messages if m.get("role") == "assistant")
+            turn = sum(1 for m in messages if m.get("role") == "assistant" and not _plan(m))
+            forced = (
+                (body.get("tool_choice") or {}) if isinstance(body.get("tool_choice"), dict) else {}
+            )
             for description, answers in script.items():
-                if content.rstrip().endswith(description):
+                if (
+                    description in content
+                    and forced.get("function", {}).get("name") == "write_plan"
+                ):
+                    return 200, plan_completion(answers, body.get("model", ""))
+                if description in content:
                     if turn < len(answers):
                         return 200, as_chat_completion(answers[turn], body.get("model", ""), turn)
                     return 400, {"error": {"message": f"the script ends after {turn} turn(s)"}}

@@ -25,6 +25,7 @@ REQUIRED_FIELDS = {
     "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
     "score_repair": {"attempt", "verdict", "rows", "count", "problems", "repairs_left"},
     "clarification": set(),
+    "plan": {"claims"},
 }
 
 
@@ -81,8 +82,15 @@ class Prompts:
     def render(self, name: str, **values: Any) -> str:
         return self.templates[name].substitute(**values).strip()
 
-    def first_message(self, conversation: Any) -> str:
-        """The opening user turn: the description, or the current schema and the change."""
+    def first_message(self, conversation: Any, *, plan: bool = False) -> str:
+        """The opening user turn: the description, or the current schema and the change;
+        with `plan`, the request to plan first, listing the description's claims."""
+        if plan and conversation.current_schema is None:
+            claims = "\n".join(f"- {c}" for c in conversation.claims) or "- (none found)"
+            return (
+                f"Describe this dataset as a datagen schema:\n\n{conversation.description}\n\n"
+                + self.render("plan", claims=claims)
+            )
         if conversation.current_schema is not None:
             return (
                 f"The current schema:\n```json\n{json.dumps(conversation.current_schema)}\n```\n\n"
@@ -195,7 +203,7 @@ def _check_meaning(meaning: Any, name: str) -> None:
 def render_meaning(meaning: dict[str, Any]) -> str:
     """The "Meaning" section: functions with signatures, units, modifiers' inputs, Faker."""
     from datagen.engine.expressions import FUNCTIONS
-    from datagen.engine.generators.faker import faker_methods
+    from datagen.engine.generators.faker import PURE_METHODS
 
     lines = ["### Units and semantics"]
     lines += [f"- {line}" for line in meaning.get("units") or []]
@@ -217,10 +225,10 @@ def render_meaning(meaning: dict[str, Any]) -> str:
     for kind in dsl.MODIFIER_KINDS:
         info = meaning["modifiers"][kind]
         lines.append(f"- `{kind}` ({info['input']} columns): {info['meaning']}")
-    methods = sorted(faker_methods())
+    methods = sorted(PURE_METHODS)
     lines += [
         "",
-        f"### Faker methods ({len(methods)}, locale en_US; any other name is rejected)",
+        f"### Faker methods ({len(methods)}: the ones pure given the seed; any other name is rejected)",
         ", ".join(methods),
     ]
     return "\n".join(lines)

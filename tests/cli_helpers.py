@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -29,3 +30,24 @@ def datagen(
         timeout=timeout,
         check=False,
     )
+
+
+def run_cli(
+    *args: str,
+    cwd: Path | None = None,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """The same command through click's CliRunner, in this process: no interpreter start-up.
+
+    For what a subprocess adds nothing to (flags, files, exit codes); signals, pipes, a
+    fresh interpreter's imports and installed plugins keep `datagen` above. An unexpected
+    exception propagates (the test fails with its traceback) instead of becoming exit 1.
+    """
+    from click.testing import CliRunner
+
+    from datagen.agent.cli import main
+
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)

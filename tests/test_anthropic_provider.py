@@ -17,6 +17,7 @@ from datagen.agent.providers.anthropic import (
     schema_tool,
 )
 from datagen.agent.providers.base import Conversation, ProviderError, ProviderFailure, Usage
+from datagen.agent.transcript import Transcript
 from datagen.engine import dsl
 from tests.agent_fixtures import (
     MESSAGES_URL,
@@ -28,9 +29,10 @@ from tests.agent_fixtures import (
     request_bodies,
     schema_message,
     small_schema,
+    tool_message,
     usage,
 )
-from tests.llm_fixtures import messages_stream
+from tests.llm_fixtures import ELEVEN_PATHS, eleven_mistakes_schema, messages_stream
 
 pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:DeprecationWarning")
 
@@ -342,3 +344,82 @@ def test_opus_4_6_is_priced_as_opus_4_6_not_opus_4() -> None:
     assert cost_estimate("claude-opus-4-6", tokens) == pytest.approx(30.0)
     assert cost_estimate("claude-opus-4", tokens) == pytest.approx(90.0)
     assert cost_estimate("claude-opus-4-9", tokens) is None
+
+
+# --------------------------------------------------------------------------- plan, then write
+
+
+def test_plan_then_write_sends_the_claims_then_the_plan_with_the_draft_request(
+    httpx2_mock, sleeps
+) -> None:
+    plan = {
+        "tables": [{"id": "customer", "kind": "entity", "rows": "40"}],
+        "relations": [{"child": "order", "parent": "customer", "meaning": "orders of a customer"}],
+        "claims": [{"phrase": "40 customers", "modelled_as": "customer.rows = 40"}],
+    }
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(tool_message("write_plan", plan, call_id="toolu_plan")),
+            ok(schema_message(small_schema(), call_id="toolu_draft")),
+        ]
+    )
+    transcript = Transcript()
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    result = author(
+        "a tiny shop with 40 customers", make(plan=True), checker=checker, transcript=transcript
+    )
+    assert result.repairs_used == 0 and result.usage == Usage(200, 100)
+    first, second = request_bodies(route)
+    assert [t["name"] for t in first["tools"]] == ["write_plan"]
+    assert first["tool_choice"]["name"] == "write_plan"
+    assert '- "40 customers" (count)' in first["messages"][0]["content"]
+    assert second["messages"][1]["content"][0] == {
+        "type": "tool_use",
+        "id": "toolu_plan",
+        "name": "write_plan",
+        "input": plan,
+    }
+    assert second["messages"][2]["content"][0]["tool_use_id"] == "toolu_plan"
+    assert "write_plan" in [t["name"] for t in second["tools"]]
+    assert second["tool_choice"]["type"] == "any"  # a question may still come
+    (record,) = transcript.of_type("plan")
+    assert record["plan"] == plan
+
+
+def test_without_plan_there_is_no_planning_call(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(return_value=ok(schema_message(small_schema())))
+    make().next(Conversation("shop", claims=['"x" (count)']))
+    (body,) = request_bodies(route)
+    assert "write_plan" not in [t["name"] for t in body["tools"]]
+    assert "write_plan" not in body["messages"][0]["content"]
+
+
+def test_strict_tool_use_opt_in_with_a_fallback_on_400(httpx2_mock, sleeps, monkeypatch) -> None:
+    monkeypatch.setenv("DATAGEN_STRICT_TOOLS", "1")
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            api_error(400, "tools.0.custom.strict: schema not supported in strict mode"),
+            ok(schema_message(small_schema())),
+        ]
+    )
+    provider = make()
+    assert provider.strict is True
+    assert provider.next(Conversation("shop")).schema == small_schema()
+    first, second = request_bodies(route)
+    assert first["tools"][0]["strict"] is True
+    assert first["tools"][0]["input_schema"]["additionalProperties"] is False
+    assert "strict" not in second["tools"][0] and provider.strict is False
+
+
+def test_all_problems_in_one_turn_over_http(httpx2_mock, sleeps) -> None:
+    route = httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[
+            ok(schema_message(eleven_mistakes_schema(), call_id="toolu_a")),
+            ok(schema_message(small_schema(), call_id="toolu_b")),
+        ]
+    )
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    assert author("a tiny shop", make(), checker=checker).repairs_used == 1
+    repair = last_tool_result(request_bodies(route)[1])["content"]
+    for path in ELEVEN_PATHS:
+        assert f"- {path}: " in repair, path

@@ -126,6 +126,106 @@ def test_not_understood_names_the_closest_phrasing(shop: dict[str, Any]) -> None
     assert info.value.phrasing_ok  # understood; the target is what is wrong
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "remove the payment table",
+        "drop payment",
+        "get rid of the payment table",
+        "please delete table payments",
+    ],
+)
+def test_remove_phrasings(shop: dict[str, Any], request_text: str) -> None:
+    ids = [n["id"] for n in apply_edit(shop, request_text).schema["nodes"]]
+    assert "payment" not in ids and "customer" in ids
+
+
+def test_remove_a_table_that_is_not_there_names_the_tables(shop: dict[str, Any]) -> None:
+    with pytest.raises(EditNotUnderstood, match="no table `hotel`; tables: customer") as info:
+        apply_edit(shop, "remove the hotel table")
+    assert info.value.phrasing_ok
+
+
+def test_more_and_fewer_rows(shop: dict[str, Any]) -> None:
+    more = apply_edit(shop, "more rows please").schema
+    fewer = apply_edit(shop, "fewer rows").schema
+    assert _node(more, "customer")["rows"] == 2 * _node(shop, "customer")["rows"]
+    assert _node(fewer, "customer")["rows"] == _node(shop, "customer")["rows"] // 2
+    small = [n for n in shop["nodes"] if n["kind"] == "entity" and n.get("rows", 1000) < 50]
+    for node in small:  # lookups keep their size
+        assert _node(more, node["id"])["rows"] == node["rows"]
+
+
+@pytest.mark.parametrize(
+    "request_text", ["I need 50,000 customers", "we want 50k customers", "give me 50000 customers"]
+)
+def test_i_need_n_rows(shop: dict[str, Any], request_text: str) -> None:
+    assert _node(apply_edit(shop, request_text).schema, "customer")["rows"] == 50_000
+
+
+@pytest.mark.parametrize(
+    ("request_text", "start", "end"),
+    [
+        ("change the date range to 2023", "2023-01-01", "2024-01-01"),
+        ("move it to Q3 2024", "2024-07-01", "2024-10-01"),
+        ("set the time window to March 2024", "2024-03-01", "2024-04-01"),
+    ],
+)
+def test_change_the_date_range(
+    shop: dict[str, Any], request_text: str, start: str, end: str
+) -> None:
+    edited = apply_edit(shop, request_text).schema
+    assert (edited["timeframe"]["start"], edited["timeframe"]["end"]) == (start, end)
+    for node in edited["nodes"]:  # entity histories move along and still end before it
+        for col in node["columns"]:
+            within = col["generator"].get("datetime_series", {}).get("within")
+            if isinstance(within, dict) and "birth" not in col["name"]:
+                assert within["end"] <= start
+    assert DraftChecker(LoopSettings()).check(edited).ok
+
+
+def test_make_a_child_of(shop: dict[str, Any]) -> None:
+    edited = apply_edit(shop, "make payment a child of customer").schema
+    payment = _node(edited, "payment")
+    assert payment["parents"][0] == "customer"
+    assert "customer_id" in _columns(edited, "payment")
+    assert DraftChecker(LoopSettings()).check(edited).ok
+    with pytest.raises(EditNotUnderstood, match="cycle"):
+        apply_edit(shop, "make customer a child of order")
+
+
+def test_add_a_status_with_a_share(shop: dict[str, Any]) -> None:
+    edited = apply_edit(shop, "add a status to orders with 10% cancelled").schema
+    choice = next(c for c in _node(edited, "order")["columns"] if c["name"] == "status")
+    choice = choice["generator"]["choice"]
+    weights = dict(zip(choice["choices"], choice["weights"], strict=True))
+    assert weights["cancelled"] == pytest.approx(0.1)
+    assert sum(weights.values()) == pytest.approx(1.0, abs=1e-4)
+    added = apply_edit(shop, "add a delivery_status to orders with 5% lost").schema
+    col = next(c for c in _node(added, "order")["columns"] if c["name"] == "delivery_status")
+    assert "lost" in col["generator"]["choice"]["choices"]
+
+
+def test_new_columns_come_from_the_lexicon(shop: dict[str, Any]) -> None:
+    plan = apply_edit(shop, "add a plan column to customer").schema
+    col = next(c for c in _node(plan, "customer")["columns"] if c["name"] == "plan")
+    assert set(col["generator"]["choice"]["choices"]) == {"free", "basic", "pro", "enterprise"}
+    fee = apply_edit(shop, "add column shipping_fee to orders").schema
+    col = next(c for c in _node(fee, "order")["columns"] if c["name"] == "shipping_fee")
+    assert col["generator"]["distribution"]["type"] == "lognormal"
+    assert {"transform": "expression", "args": {"expr": "round(value, 2)"}} in col["modifiers"]
+
+
+def test_a_request_outside_the_grammar_suggests_names_that_exist() -> None:
+    vet = offline_author("a veterinary clinic: pets, their owners and visits")
+    with pytest.raises(EditNotUnderstood) as info:
+        apply_edit(vet, "customers per order should be bigger")
+    message = str(info.value)
+    assert "for this schema" in message and not info.value.phrasing_ok
+    own = message.split("for this schema")[1]
+    assert "customer" not in own and any(f"{n['id']}" in own for n in vet["nodes"])
+
+
 def test_edits_do_not_touch_their_input(shop: dict[str, Any]) -> None:
     before = copy.deepcopy(shop)
     apply_edit(shop, "rename order to purchase")

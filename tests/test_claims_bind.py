@@ -196,3 +196,19 @@ def test_each_kind_binds_to_its_measure(text: str, expected: dict[str, Any] | No
         assert got["table"] in ("order", "claim")
         expected["table"] = got["table"]
     assert got == expected
+
+
+def test_every_eval_description_binds_or_says_why() -> None:
+    from pathlib import Path
+
+    from datagen.agent.evals.cases import load_cases
+
+    cases = load_cases(Path(__file__).parent.parent / "evals" / "cases")
+    dataset = dsl.Dataset.model_validate(SHOP)
+    for case in cases:
+        result, assumptions = bind_claims(dataset, extract_claims(case.description))
+        for claim in result.claims:
+            assert claim.status in ("bound", "not_modelled"), claim
+            assert (claim.bound_to is not None) == (claim.status == "bound")
+            assert claim.status == "bound" or claim.reason
+        assert len(assumptions) == sum(c.status == "not_modelled" for c in result.claims)

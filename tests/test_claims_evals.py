@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,62 @@ def test_bad_expected_claims_name_the_place(tmp_path: Path, claim: str, message:
     path = write_case(tmp_path, f"id: c\ndescription: 40 bakeries\nexpected_claims:\n  - {claim}\n")
     with pytest.raises(InputError, match=message):
         load_cases(path)
+
+
+def case_file(tmp_path: Path, claims: str) -> Path:
+    return write_case(
+        tmp_path,
+        "id: shop\ndescription: An online shop with 2,000 customers, orders during 2024 with "
+        "weekend spikes and about 7 percent gift cards\n"
+        f"expected_claims:\n{claims}",
+    )
+
+
+def test_claims_scorer_counts_recall_and_honoured(tmp_path: Path) -> None:
+    from datagen.agent.evals.scorers import RunOutcome, score_claims
+
+    (case,) = load_cases(
+        case_file(
+            tmp_path,
+            '  - {text: "2,000 customers", kind: count}\n'
+            "  - {text: weekend spikes, kind: time_pattern}\n"
+            "  - {text: during 2024, kind: count}\n",  # the wrong kind: never found
+        )
+    )
+    measured = [
+        {"text": "2,000 customers", "kind": "count", "status": "honoured"},
+        {"text": "weekend spikes", "kind": "time_pattern", "status": "not_honoured"},
+    ]
+    scored = score_claims(case, RunOutcome(None, claims=measured))
+    assert scored == {
+        "expected": 3,
+        "found": 2,
+        "honoured": 1,
+        "missed": ["count 'during 2024'"],
+        "not_honoured": ["'weekend spikes': not honoured", "'during 2024': absent"],
+    }
+
+
+def test_eval_fails_below_the_claims_bars(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from datagen.agent.cli import main
+
+    path = case_file(
+        tmp_path,
+        '  - {text: "2,000 customers", kind: count}\n'
+        "  - {text: weekend spikes, kind: time_pattern}\n"
+        "  - {text: about 7 percent gift cards, kind: rate}\n",
+    )
+    report = tmp_path / "eval.json"
+    args = ["eval", "--cases", str(path), "--min-pass", "0", "--report", str(report)]
+    loose = CliRunner().invoke(main, args)
+    assert loose.exit_code == 0, loose.output
+    totals = json.loads(report.read_text())["totals"]
+    assert totals["claims_expected"] == 3 and totals["claims_recall"] == 1.0
+    honoured = totals["claims_honoured_share"]
+    assert "claims: 3 expected; extracted 3 (recall 100.0%" in loose.output
+    strict = CliRunner().invoke(main, [*args, "--min-claims-honoured", "1"])
+    assert strict.exit_code == (0 if honoured == 1 else 1), strict.output
+    recall = CliRunner().invoke(main, [*args, "--min-claims-recall", "1"])
+    assert recall.exit_code == 0

@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from datagen.agent.claims import extract_claims
 
@@ -125,6 +127,7 @@ MORE_COUNTS = [
     ("40 bakeries in Madrid", "40 bakeries", {"value": 40.0}, ["bakery"]),
     ("at most 8 regions", "at most 8 regions", {"max": 8.0}, ["region"]),
     ("some 600 farms", "some 600 farms", {"value": 600.0, "tolerance": 60.0}, ["farm"]),
+    ("40 airports and 120 aircraft", "120 aircraft", {"value": 120.0}, ["aircraft"]),
 ]  # fmt: skip
 
 
@@ -159,6 +162,10 @@ MORE_RATES = [
      {"value": 0.3}, ["repeat", "customer"]),
     ("a tenth of loans default", "a tenth of loans default", {"value": 0.1},
      ["default", "loan"]),
+    ("roughly 5% are returned late", "roughly 5% are returned late", {"value": 0.05},
+     ["returned", "late"]),
+    ("about 10% of appointments are no-shows and Saturdays are the busiest day",
+     "about 10% of appointments are no-shows", {"value": 0.1}, ["no-show", "appointment"]),
 ]  # fmt: skip
 
 
@@ -243,8 +250,9 @@ def test_grain(text: str, phrase: str, seconds: float) -> None:
     check(find(text, phrase), "grain", {"value": seconds, "unit": "s"}, None)
 
 
-def test_daily_active_users_is_no_grain() -> None:
-    kinds = [c.kind for c in extract_claims("20k daily active users", reference_date=TODAY)]
+@pytest.mark.parametrize("text", ["20k daily active users", "trips every day of 2024"])
+def test_no_grain_where_none_is_stated(text: str) -> None:
+    kinds = [c.kind for c in extract_claims(text, reference_date=TODAY)]
     assert "grain" not in kinds
 
 
@@ -292,6 +300,8 @@ PATTERNS = [
      {"dates": [{"start": "2024-03-29", "end": "2024-04-02"}]}),
     ("gift sales around Diwali in 2024", "Diwali",
      {"dates": [{"start": "2024-10-31", "end": "2024-11-05"}]}),
+    ("Saturdays are the busiest day", "Saturdays are the busiest", {"weekdays": [5]}),
+    ("plays peak in the morning commute", "peak in the morning commute", {"hours": [7, 8, 9]}),
     ("travel spikes at Lunar New Year in 2024", "spikes at Lunar New Year",
      {"dates": [{"start": "2024-02-10", "end": "2024-02-17"}]}),
 ]  # fmt: skip
@@ -321,6 +331,8 @@ DURATIONS = [
      {"max": 48.0, "unit": "h"}, ["ticket", "resolved", "opening"]),
     ("shipped 2 days after the order", "shipped 2 days after the order",
      {"value": 2.0, "unit": "days"}, ["shipped", "order"]),
+    ("an average stay around 4 hours", "an average stay around 4 hours",
+     {"value": 4.0, "tolerance": 0.8, "unit": "h"}, ["stay"]),
 ]  # fmt: skip
 
 
@@ -499,3 +511,22 @@ def test_years_and_time_amounts_are_no_counts() -> None:
         c.text: c.kind for c in extract_claims("in 2024, over 18 months", reference_date=TODAY)
     }
     assert "count" not in kinds.values()
+
+
+PIECES = [
+    "40 bakeries", "about 8% no-shows", "Q3 2024", "every 10 minutes", "weekend spikes",
+    "due 21 days after checkout", "fares from 4 to 120", "in Madrid and Barcelona",
+    "each order has 1 to 5 lines", "a handful of shows get most of the plays", "at Christmas",
+    "one in ten", "mostly", "B2B", "2024-13-45", "from 9 to", "%", "per", "between", "12pm",
+    "Mobile", "the last", "half a", "twenty-", ",", ".", " ", "é", "Ramadan 1999",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=12), max_size=8))
+def test_any_text_gives_claims_whose_phrases_are_in_it(parts: list[str]) -> None:
+    text = " ".join(parts)
+    claims = extract_claims(text, reference_date=TODAY)
+    assert [c.id for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
+    for claim in claims:
+        assert claim.text and claim.text in text

@@ -34,6 +34,14 @@ SCHEMA: dict[str, Any] = {
                     "type": "string",
                     "generator": {"choice": {"choices": ["Madrid", "Barcelona"]}},
                 },
+                {"name": "full_name", "type": "string", "generator": {"faker": {"method": "name"}}},
+                {
+                    "name": "left_at",
+                    "type": "datetime",
+                    "nullable": True,
+                    "null_rate": 0.5,
+                    "generator": {"datetime_series": {"within": "timeframe"}},
+                },
             ],
         },
         {
@@ -94,6 +102,8 @@ PATIENT = pa.table(
         # patient 4 registered after its (no) visits; patient 3 after its visit on July 10
         "registered_at": [T(2024, 1, 1), T(2024, 2, 1), T(2024, 8, 1), T(2024, 9, 1)],
         "city": ["Madrid", "barcelona", "Madrid", "Paris"],
+        "full_name": ["Hans Müller", "Anna Schmidt", "Jürgen Weber", "Yuki Tanaka"],
+        "left_at": [None, T(2024, 10, 1), None, None],
     }
 )
 
@@ -225,9 +235,9 @@ def test_distinct_values_in_top_share_fanout() -> None:
     places = {"measure": "values_in", "table": "patient", "column": "city",
               "values": ["Madrid", "Barcelona"]}  # fmt: skip
     status, measured = result(places)
-    assert measured == 0.75 and status == "not_honoured"  # Paris
+    assert measured == {"within": 0.75, "missing": []} and status == "not_honoured"  # Paris
     status, measured = result({**places, "values": ["Madrid", "Barcelona", "Paris", "Rome"]})
-    assert measured == 1.0 and status == "not_honoured"  # Rome never appears
+    assert measured == {"within": 1.0, "missing": ["Rome"]} and status == "not_honoured"
     # the top 25% of patients (1 of 4) hold 6 of 10 visits
     top = {"measure": "top_share", "table": "visit", "column": "patient_id", "top": 0.25}
     assert result(top, min=0.5) == ("honoured", 0.6)
@@ -274,3 +284,63 @@ def test_every_measure_describes_itself() -> None:
     assert {"rows", "share", "mean", "range", "window", "grain", "time_share", "order",
             "duration", "distinct", "values_in", "top_share", "fanout"} <= set(MEASURES)  # fmt: skip
     assert all(m.description and m.args for m in MEASURES.values())
+
+
+def test_within_a_parent_span() -> None:
+    binding = {"measure": "within", "table": "visit", "value": "arrived_at",
+               "start": "patient.registered_at", "end": "left_at"}  # fmt: skip
+    # patient 3 registered on August 1, after its visit of July 10
+    assert result(binding) == ("not_honoured", 0.9)
+    assert result(binding, min=0.85)[0] == "honoured"
+
+
+def test_present_share_of_a_nullable_column() -> None:
+    binding = {"measure": "present", "table": "patient", "column": "left_at"}
+    assert result(binding, value=0.25, tolerance=0.01) == ("honoured", 0.25)
+
+
+def test_locale_names_from_fakers_own_lists() -> None:
+    binding = {"measure": "locale_names", "table": "patient", "column": "full_name",
+               "locale": "de_DE"}  # fmt: skip
+    status, share = result(binding, min=0.7)
+    assert share == 0.75 and status == "honoured"  # Yuki Tanaka is no German name
+    assert result({**binding, "locale": "ja_JP"}, min=0.7)[1] == 0.0
+    assert result({**binding, "locale": "xx_XX"})[0] == "unmeasurable"
+
+
+def test_time_variation_and_growth_need_enough_span() -> None:
+    hours = {"measure": "time_variation", "table": "visit", "column": "arrived_at",
+             "dimension": "hour"}  # fmt: skip
+    status, variation = result(hours, min=1.0)
+    assert status == "honoured" and variation > 3  # only 09:00 and 20:00 of 24 hours
+    months = {**hours, "dimension": "month"}
+    assert result(months, min=0.1)[0] == "unmeasurable"  # July only
+    growth = {"measure": "growth", "table": "visit", "column": "arrived_at"}
+    assert result(growth, value=0.2)[0] == "unmeasurable"
+
+
+def test_growth_per_year_of_rows_and_of_a_value() -> None:
+    # 100 rows a day in January, 110 in February, 121 in March...: +10% a month
+    days = []
+    day = dt.date(2024, 1, 1)
+    while day < dt.date(2024, 7, 1):
+        days += [T(day.year, day.month, day.day, 12)] * round(100 * 1.1 ** (day.month - 1))
+        day += dt.timedelta(days=1)
+    events = pa.table({"event_id": list(range(len(days))), "at": days,
+                       "amount": [2.0] * len(days)})  # fmt: skip
+    schema = {
+        "version": "1.0",
+        "nodes": [{"id": "event", "kind": "entity", "rows": len(days), "pk": "event_id",
+                   "columns": [{"name": "event_id", "type": "int", "generator": {"sequence": {}}},
+                               {"name": "at", "type": "datetime",
+                                "generator": {"datetime_series": {"within": {
+                                    "start": "2024-01-01", "end": "2024-07-01"}}}},
+                               {"name": "amount", "type": "float",
+                                "generator": {"distribution": {"type": "uniform"}}}]}],
+    }  # fmt: skip
+    ctx = Context(dsl.Dataset.model_validate(schema), {"event": ArrowSource("event", events)})
+    binding = {"measure": "growth", "table": "event", "column": "at", "per": "month"}
+    found = measure_claim(ctx, claim(binding, value=0.1, tolerance=0.01))
+    assert found.status == "honoured" and found.measured == pytest.approx(0.1, abs=0.005)
+    yearly = measure_claim(ctx, claim({**binding, "per": "year", "value": "amount"}, value=2.1))
+    assert yearly.measured == pytest.approx(1.1**12 - 1, rel=0.02)

@@ -10,7 +10,7 @@ import jsonschema
 import pyarrow.parquet as pq
 
 from datagen.engine.load import load_dataset
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: the flags and files are the point
 
 DATA = Path(__file__).parent / "data"
 SHOP = str(DATA / "shop_small.json")

@@ -204,3 +204,16 @@ def test_a_closed_pipe_exits_141_quietly(args: list[str]) -> None:
     err = reader.stderr.read()
     assert reader.wait(timeout=60) == 141
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_verbose_says_more(data: Path, tmp_path: Path) -> None:
+    plain = cli("validate", SCHEMA, "--data", str(data))
+    verbose = cli("validate", SCHEMA, "--data", str(data), "--verbose")
+    assert verbose.exit_code == plain.exit_code == 0
+    report = json.loads(cli("validate", SCHEMA, "--data", str(data), "--json").stdout)
+    lines = [line for line in verbose.stdout.splitlines() if line.startswith(("ok  ", "FAIL"))]
+    assert len(lines) == len(report["checks"])
+    out = tmp_path / "v"
+    generated = cli("generate", SCHEMA, "--out", str(out), *SMALL, "--verbose")
+    assert generated.exit_code == 0
+    assert str(out / "customer.parquet") in generated.stderr

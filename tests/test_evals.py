@@ -337,6 +337,7 @@ def test_report_has_a_stable_key_order_and_totals() -> None:
         "seconds",
         "provider",
         "notes",
+        "claims",
     ]
     assert report["totals"] == {
         "cases": 2,
@@ -347,6 +348,11 @@ def test_report_has_a_stable_key_order_and_totals() -> None:
         "clarifications": 1,
         "tokens": 150,
         "seconds": 1.73,
+        "claims_expected": 0,
+        "claims_found": 0,
+        "claims_honoured": 0,
+        "claims_recall": None,
+        "claims_honoured_share": None,
     }
     assert report["ok"] is False and report["cases"][0]["seconds"] == 1.23
 

@@ -193,15 +193,26 @@ def _dag_order(source: Catalog, names: list[str]) -> list[TableInfo]:
 
 def test_cli_writes_a_schema_that_generates_and_lists_assumptions(tmp_path: Path) -> None:
     out = tmp_path / "chinook.json"
-    done = datagen("import", str(DDL / "chinook_sqlite.sql"), "--dialect", "sqlite", "-o", str(out))
+    done = datagen(
+        "import", str(DDL / "chinook_sqlite.sql"), "--dialect", "sqlite", "--out", str(out)
+    )
     assert done.returncode == 0, done.stderr
     schema = json.loads(out.read_text())
     assert len(schema["nodes"]) == 11
     assert "assumptions" in done.stderr and "approximated" in done.stderr
     assert schema["metadata"]["assumptions"]
-    # printed to stdout without -o
+    # printed to stdout without --out
     done = datagen("import", str(DDL / "shop_duckdb.sql"), "--dialect", "duckdb")
     assert done.returncode == 0 and json.loads(done.stdout)["nodes"][0]["id"] == "customers"
+    # --json: a summary for programs; --quiet: nothing but the result
+    shop = tmp_path / "shop.json"
+    args = ["import", str(DDL / "shop_duckdb.sql"), "--dialect", "duckdb", "--out", str(shop)]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["tables"] == 5 and summary["schema"] == str(shop) and summary["notes"]
+    result = CliRunner().invoke(main, [*args, "--force", "--quiet"])
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
 
 
 def test_cli_refuses_bad_input_with_the_place_and_exit_2(tmp_path: Path) -> None:
@@ -214,7 +225,7 @@ def test_cli_refuses_bad_input_with_the_place_and_exit_2(tmp_path: Path) -> None
     assert f"{bad}, line 5, column 11" in done.stderr and "Traceback" not in done.stderr
     kept = tmp_path / "kept.json"
     kept.write_text("{}")
-    done = datagen("import", str(DDL / "shop_duckdb.sql"), "-o", str(kept))
+    done = datagen("import", str(DDL / "shop_duckdb.sql"), "--out", str(kept))
     assert done.returncode == 2 and "--force" in done.stderr
     assert kept.read_text() == "{}"
     runner = CliRunner()  # in-process for the rest: the same group maps errors to exit 2
@@ -264,7 +275,7 @@ def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
     con.close()
     _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
     out = tmp_path / "schema.json"
-    done = datagen("import", "--from", f"sqlite:///{path}", "-o", str(out))
+    done = datagen("import", "--from", f"sqlite:///{path}", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert {n["id"] for n in json.loads(out.read_text())["nodes"]} >= {"Artist", "PlaylistTrack"}
 
@@ -376,3 +387,58 @@ def test_postgres_folds_unquoted_names_as_the_database_does() -> None:
     assert [c.name for c in users.columns] == ["id", "DisplayName"]
     assert users.columns[0].comment == "the key" and users.columns[0].bounds
     assert parse_ddl("CREATE TABLE Users (Id INT);", "duckdb").tables[0].name == "Users"
+
+
+def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
+    tmp_path: Path,
+) -> None:
+    ddl = """
+    CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE products (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
+    CREATE TABLE wishes (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        product_id INTEGER NOT NULL REFERENCES products (id),
+        note TEXT,
+        UNIQUE (user_id, product_id)
+    );
+    """
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"users": 30, "products": 20})
+    wishes = result.dataset.node("wishes")
+    assert wishes is not None and wishes.pk == "id" and wishes.column(HIDDEN_KEY) is not None
+    generate_dataset(result.dataset, tmp_path, seed=9)
+    table = pq.read_table(tmp_path / "wishes.parquet").to_pydict()
+    pairs = list(zip(table["user_id"], table["product_id"], strict=True))
+    assert len(pairs) > 50 and len(set(pairs)) == len(pairs)
+    assert set(table["user_id"]) <= set(range(1, 31)) and set(table["product_id"]) <= set(
+        range(1, 21)
+    )
+    assert any("composite UNIQUE key" in note for note in result.notes)
+
+
+def test_a_composite_key_of_text_columns_is_declared_checked_and_noted() -> None:
+    ddl = (
+        "CREATE TABLE tags (post TEXT NOT NULL, tag VARCHAR(20) NOT NULL, PRIMARY KEY (post, tag));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"tags": 70})
+    tags = result.dataset.node("tags")
+    assert tags is not None and tags.rows == 70 and tags.pk is None
+    assert [u.columns for u in result.dataset.constraints.unique] == [["post", "tag"]]
+    assert any("not unique by construction" in note for note in result.notes)
+
+
+def test_profiled_shares_survive_an_enum_list(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    con = sqlite3.connect(path)
+    con.execute(
+        "CREATE TABLE tickets (id INTEGER PRIMARY KEY, "
+        "state TEXT NOT NULL CHECK (state IN ('open', 'pending', 'closed')))"
+    )
+    states = ["closed"] * 14 + ["open"] * 4 + ["pending"] * 2
+    con.executemany("INSERT INTO tickets (state) VALUES (?)", [(s,) for s in states])
+    con.commit()
+    con.close()
+    tickets = import_schema(url=f"sqlite:///{path}", profile=True).dataset.node("tickets")
+    state = tickets.column("state").generator.choice  # type: ignore[union-attr]
+    assert state.choices == ["open", "pending", "closed"]  # the CHECK's list, in its order
+    assert state.weights == [0.2, 0.1, 0.7]

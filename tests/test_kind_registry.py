@@ -115,3 +115,10 @@ def test_a_registered_kind_generates_writes_and_validates(coin: CoinKind, tmp_pa
     report = validate_dataset(liar, out)
     weights = [c for c in report.checks if c.name == "choice_weights" and c.column == "side"]
     assert len(weights) == 1 and not weights[0].passed
+
+
+def test_a_name_is_registered_once(coin: CoinKind) -> None:
+    register_kind(coin)  # the same kind again: nothing changes
+    with pytest.raises(ValueError, match="generator kind `coin` is already registered"):
+        register_kind(CoinKind())
+    assert KINDS["coin"] is coin

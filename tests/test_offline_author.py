@@ -396,3 +396,29 @@ def test_same_bytes_across_processes() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
+
+
+def test_skewed_keys_are_not_always_id_1() -> None:
+    """'popular' products are random rows, the same ones in every table that points at them."""
+    from collections import Counter
+
+    from datagen.engine.execute import dry_run
+
+    schema = author(
+        "an online shop with customers, 300 products, orders and reviews of popular products"
+    )
+    dataset = parse_dataset(schema)
+    skewed = [
+        (n["id"], c["name"], c["generator"]["lookup"]["from"].split(".")[0])
+        for n in schema["nodes"]
+        for c in n["columns"]
+        if c["generator"].get("lookup", {}).get("weights_kind", "uniform") != "uniform"
+    ]
+    assert skewed
+    modes = []
+    for seed in (1, 2, 3):
+        tables = dry_run(dataset, seed=seed, rows_per_table=300)
+        for table, column, _ in skewed:
+            values = tables[table].column(column).to_pylist()
+            modes.append(Counter(values).most_common(1)[0][0])
+    assert len(set(modes)) > 1 and modes.count(1) < len(modes)

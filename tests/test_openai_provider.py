@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import httpx
 import httpx2
@@ -387,19 +391,16 @@ def test_an_unreachable_local_server_exits_1_with_a_hint(tmp_path) -> None:
     assert (out / "transcript.jsonl").is_file()
 
 
-def test_eval_runs_the_openai_provider_against_the_scripted_server(tmp_path) -> None:
-    """What `make eval` runs in CI: evals/chat_server.py and `datagen eval --provider openai`."""
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
+ROOT = Path(__file__).resolve().parents[1]
+REPLAY_CASES = str(ROOT / "evals" / "recordings" / "cases.yaml")
 
-    from tests.cli_helpers import datagen
 
-    root = Path(__file__).resolve().parents[1]
+@pytest.fixture
+def chat_server(tmp_path):
+    """evals/chat_server.py in a subprocess, as `make eval` runs it; yields its base URL."""
     port_file = tmp_path / "port"
     server = subprocess.Popen(
-        [sys.executable, str(root / "evals" / "chat_server.py"), "--port-file", str(port_file)],
+        [sys.executable, str(ROOT / "evals" / "chat_server.py"), "--port-file", str(port_file)],
         stderr=subprocess.DEVNULL,
     )
     try:
@@ -407,26 +408,67 @@ def test_eval_runs_the_openai_provider_against_the_scripted_server(tmp_path) -> 
             if port_file.exists():
                 break
             time.sleep(0.1)
-        report = tmp_path / "eval.json"
-        result = datagen(
-            "eval",
-            "--provider",
-            "openai",
-            "--base-url",
-            f"http://127.0.0.1:{port_file.read_text()}/v1",
-            "--model",
-            "scripted",
-            "--cases",
-            str(root / "evals" / "recordings" / "cases.yaml"),
-            "--min-pass",
-            "1",
-            "--report",
-            str(report),
-        )
+        yield f"http://127.0.0.1:{port_file.read_text()}/v1"
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize("plan", [False, True], ids=["write", "plan-then-write"])
+def test_eval_runs_the_openai_provider_against_the_scripted_server(
+    tmp_path, chat_server, plan
+) -> None:
+    """What `make eval` runs in CI: evals/chat_server.py and `datagen eval --provider openai`."""
+    from tests.cli_helpers import datagen
+
+    report = tmp_path / "eval.json"
+    result = datagen(
+        "eval",
+        "--provider",
+        "openai",
+        "--base-url",
+        chat_server,
+        "--model",
+        "scripted",
+        "--cases",
+        REPLAY_CASES,
+        "--min-pass",
+        "1",
+        "--report",
+        str(report),
+        *(["--plan"] if plan else []),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(report.read_text())
     assert data["provider"] == "openai" and data["totals"]["passed"] == 3
     assert data["totals"]["repairs"] == 1 and data["totals"]["clarifications"] == 1
+
+
+def test_a_recording_through_another_server_is_marked_with_its_base_url(
+    tmp_path, chat_server
+) -> None:
+    from tests.cli_helpers import datagen
+
+    recordings = tmp_path / "rec"
+    result = datagen(
+        "eval",
+        "--provider",
+        "openai",
+        "--base-url",
+        chat_server,
+        "--model",
+        "scripted",
+        "--cases",
+        REPLAY_CASES,
+        "--case",
+        "replay_first_draft",
+        "--record",
+        "--recordings",
+        str(recordings),
+        "--min-pass",
+        "1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    recording = json.loads((recordings / "replay_first_draft.json").read_text())
+    assert recording["provider"] == "openai" and recording["base_url"] == chat_server
+    assert recording["exchanges"][0]["request"]["model"] == "scripted"

@@ -10,7 +10,7 @@ import pytest
 from datagen.engine.errors import InputError
 from datagen.engine.load import load_dataset
 from datagen.engine.sizing import parse_size, scale_for_rows
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: the flags and files are the point
 
 SHOP = str(Path(__file__).parent / "data" / "shop_small.json")
 

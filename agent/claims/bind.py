@@ -515,22 +515,16 @@ def _within(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
             "end": end_ref}  # fmt: skip
 
 
-@binder("range")
-def _range(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    found = numeric_column(view, claim.about)
+@binder("range", "average")
+def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """A range of the numeric column the words name; an average of it (or of the money
+    column of the table they name: 'an average order of $45')."""
+    average = claim.kind == "average"
+    found = numeric_column(view, claim.about, money=average)
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
-    return {"measure": "range", "table": node.id, "column": col.name}
-
-
-@binder("average")
-def _average(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    found = numeric_column(view, claim.about, money=True)
-    if found is None:
-        return f"no numeric column for `{' '.join(claim.about)}`"
-    node, col = found
-    return {"measure": "mean", "table": node.id, "column": col.name}
+    return {"measure": "mean" if average else "range", "table": node.id, "column": col.name}
 
 
 @binder("skew")

@@ -71,6 +71,7 @@ def chat_cmd(
     model: str | None,
     base_url: str | None,
     max_tokens: int | None,
+    plan: bool,
     timeout: float | None,
     seed: int | None,
     min_score: float,
@@ -98,6 +99,7 @@ def chat_cmd(
         base_url=base_url,
         max_tokens=max_tokens,
         timeout=timeout,
+        plan=plan,
     )
     loaded = load_dataset(schema_file) if schema_file is not None else None
     session = ChatSession(

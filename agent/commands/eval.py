@@ -138,6 +138,7 @@ def eval_cmd(
     model: str | None,
     base_url: str | None,
     max_tokens: int | None,
+    plan: bool,
     timeout: float | None,
     min_pass: float,
     min_claims_recall: float,
@@ -195,6 +196,7 @@ def eval_cmd(
         base_url=base_url,
         max_tokens=max_tokens,
         timeout=timeout,
+        plan=plan,
     )
     err.print(
         f"[dim]eval: {len(cases)} case(s) from {escape(str(cases_path))}, provider {escape(provider)}[/]"

@@ -261,6 +261,10 @@ def generate_cmd(
         if shared:
             files = ", ".join(f"{name} {_human_bytes(size)}" for name, size in shared.items())
             console.print(f"files: {files}", markup=False)
+        if say.verbose:
+            for path in sorted(out.iterdir()):
+                if path.is_file():
+                    console.print(f"  {path}  {_human_bytes(path.stat().st_size)}", markup=False)
         console.print(summary_line(result.total_rows, result.seconds, str(out)), markup=False)
     if result.report is not None:
         from datagen.engine.validate import render_console

@@ -6,10 +6,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
+from rich.markup import escape
 
+from datagen.agent.commands.options import Say, console_options, plain_console
 from datagen.engine.errors import InputError
 
 DIALECT_HELP = "postgres, mysql, sqlite, duckdb, tsql, ... (sqlglot's names; default: generic SQL)"
@@ -41,21 +43,25 @@ DIALECT_HELP = "postgres, mysql, sqlite, duckdb, tsql, ... (sqlglot's names; def
     help="Rows of a table (repeatable); a table given here is generated with exactly N rows.",
 )
 @click.option(
+    "--out",
     "-o",
-    "--output",
+    "out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the schema here (default: print it). An existing file is kept unless --force.",
+    help="Write the schema to this file (default: print it). An existing file is kept unless "
+    "--force.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing --output file.")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@console_options
 def import_cmd(
     ddl_file: Path | None,
     dialect: str | None,
     url: str | None,
     profile: bool,
     rows: tuple[str, ...],
-    output: Path | None,
+    out: Path | None,
     force: bool,
+    say: Say,
 ) -> None:
     """Turn SQL DDL (or a live database) into a datagen schema, ready to generate.
 
@@ -63,40 +69,59 @@ def import_cmd(
     approximated), UNIQUE, CHECKs (comparisons, BETWEEN, IN lists), ENUM types
     and comments are read; generators are chosen from column names, types and
     constraints, and every choice is printed and kept in the schema's
-    metadata.assumptions.
+    metadata.assumptions. With --json (and --out) a summary of the import goes to
+    stdout instead.
 
     \b
     Examples:
-      datagen import chinook.sql --dialect sqlite -o chinook.json
-      datagen import schema.sql --dialect postgres --rows users=5000 -o app.json
-      datagen import --from sqlite:///app.db --profile -o app.json
-      datagen import --from postgresql://me@localhost/shop -o shop.json
+      datagen import chinook.sql --dialect sqlite --out chinook.json
+      datagen import schema.sql --dialect postgres --rows users=5000 --out app.json
+      datagen import --from sqlite:///app.db --profile --out app.json
+      datagen import --from postgresql://me@localhost/shop --out shop.json
     """
     from datagen.agent.importer import import_schema
 
     counts = _parse_rows(rows)
-    if output is not None and output.exists() and not force:
-        raise InputError(f"--output {output} exists: pass --force to replace it, or another path")
+    if out is not None and out.exists() and not force:
+        raise InputError(f"--out {out} exists: pass --force to replace it, or another path")
     result = import_schema(ddl_file, dialect=dialect, url=url, profile=profile, rows=counts)
-    text = json.dumps(result.dataset.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     dataset = result.dataset
-    err.print(
-        f"[bold]imported[/] {len(dataset.nodes)} table(s), "
-        f"{sum(len(n.columns) for n in dataset.nodes)} column(s) from {_source(ddl_file, url)}"
-    )
-    if result.notes:
-        err.print(f"[bold yellow]approximated or left out ({len(result.notes)}):[/]")
-        for note in result.notes:
-            err.print(f"  - {note}", markup=False)
-    err.print(f"[bold]assumptions ({len(result.assumptions)}):[/] (also in metadata.assumptions)")
-    for assumption in result.assumptions:
-        err.print(f"  - {assumption}", markup=False)
-    if output is None:
+    text = json.dumps(dataset.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+    if out is not None:
+        _write_atomically(out, text)
+    summary = {
+        "source": _source(ddl_file, url),
+        "schema": str(out) if out is not None else None,
+        "tables": len(dataset.nodes),
+        "columns": sum(len(n.columns) for n in dataset.nodes),
+        "notes": result.notes,
+        "assumptions": result.assumptions,
+    }
+    if say.json and out is not None:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    elif out is None:
         click.echo(text, nl=False)
-        return
-    _write_atomically(output, text)
-    err.print(f"schema written to {output}; next: datagen generate {output} --out out/")
+    if say.chatty:
+        _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    err = plain_console(stderr=True)
+    err.print(
+        f"[bold]imported[/] {summary['tables']} table(s), {summary['columns']} column(s) "
+        f"from {escape(summary['source'])}"
+    )
+    notes, assumptions = summary["notes"], summary["assumptions"]
+    if notes:
+        err.print(f"[bold yellow]approximated or left out ({len(notes)}):[/]")
+        for note in notes:
+            err.print(f"  - {note}", markup=False)
+    err.print(f"[bold]assumptions ({len(assumptions)}):[/] (also in metadata.assumptions)")
+    for assumption in assumptions:
+        err.print(f"  - {assumption}", markup=False)
+    if summary["schema"]:
+        err.print(f"schema written to {summary['schema']}; next: datagen generate "
+                  f"{summary['schema']} --out out/", markup=False)  # fmt: skip
 
 
 def _parse_rows(items: tuple[str, ...]) -> dict[str, int]:

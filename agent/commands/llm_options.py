@@ -29,7 +29,7 @@ def provider_option(help_text: str, default: str | None = None) -> Callable[[Any
 
 
 def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--model, --base-url, --max-tokens, --timeout (the provider's own defaults when unset)."""
+    """--model, --base-url, --max-tokens, --plan, --timeout (provider defaults when unset)."""
     for option in reversed(
         [
             click.option(
@@ -52,6 +52,12 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 metavar="N",
                 help="Output budget per model reply [default: 16000]; a reply cut at it is "
                 "retried once, streamed, with twice the budget.",
+            ),
+            click.option(
+                "--plan",
+                is_flag=True,
+                help="Plan, then write: a first call lists the tables, relations and how each "
+                "claim of the description is modelled; the draft follows that plan.",
             ),
             click.option(
                 "--timeout",

@@ -104,6 +104,12 @@ def validate_cmd(
     else:
         console = plain_console()
         render_console(report, console, min_score=min_score)
+        if say.verbose:  # every check, passed ones too, one line each
+            for check in report.checks:
+                mark = "ok  " if check.passed else "FAIL"
+                console.print(
+                    f"{mark} {check.category:<10} {check.name:<20} {check.where}", markup=False
+                )
         if report_path is not None:
             console.print(f"[dim]report written to {escape(str(report_path))}[/]")
     if write_html:

@@ -90,6 +90,7 @@ def live_sessions(
     record_to: Path | None = None,
     max_tokens: int | None = None,
     timeout: float | None = None,
+    plan: bool = False,
 ) -> SessionFactory:
     """A live API (anthropic, or openai incl. a local server); with `record_to`, every
     exchange is saved per case, marked with the base URL when it is not the default."""
@@ -102,6 +103,7 @@ def live_sessions(
         "base_url": base_url,
         "max_tokens": max_tokens,
         "timeout": timeout,
+        "plan": plan,
     }
 
     def make(case: Case) -> Session:
@@ -162,6 +164,7 @@ def sessions_for(
     base_url: str | None = None,
     max_tokens: int | None = None,
     timeout: float | None = None,
+    plan: bool = False,
 ) -> SessionFactory:
     if provider == "offline":
         return offline_sessions()
@@ -173,6 +176,7 @@ def sessions_for(
             record_to=recordings if record else None,
             max_tokens=max_tokens,
             timeout=timeout,
+            plan=plan,
         )
     if provider == "replay":
         return replay_sessions(recordings, model=model)

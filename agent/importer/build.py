@@ -45,6 +45,32 @@ MAX_LIST = 100_000
 FAKER_SAMPLE = 600  # values measured per Faker method to see whether it fits a length
 CODE_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", dtype=np.uint8)
 IDENT = re.compile(dsl.IDENT)
+# text the database parses into its own type: values it accepts, whatever the name says
+SPECIAL_TEXT: dict[str, tuple[dict[str, Any], str]] = {
+    "uuid": ({"faker": {"method": "uuid4"}}, "random UUIDs (a UUID column)"),
+    "json": (
+        {
+            "choice": {
+                "choices": [
+                    "{}",
+                    '{"source": "web"}',
+                    '{"source": "app", "beta": true}',
+                    '{"tags": ["new"]}',
+                ]
+            }
+        },  # fmt: skip
+        "small JSON documents (a JSON column)",
+    ),
+    # a fixed list: Faker's `time` ends at the wall clock, so its values would drift
+    "time": (
+        {
+            "choice": {
+                "choices": [f"{h:02d}:{m:02d}:00" for h in range(24) for m in (0, 15, 30, 45)]
+            }
+        },
+        "times of day on the quarter hour (a TIME column)",
+    ),
+}
 
 
 @dataclass
@@ -73,6 +99,7 @@ class _Builder:
     claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
     names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
     keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
+    hidden_keys: set[str] = field(default_factory=set)  # tables given a hidden `key_index`
 
     # ------------------------------------------------------------------ tables
 
@@ -152,8 +179,9 @@ class _Builder:
         """Tables whose row count must be known in advance (composite keys, 1:1 children)."""
         exact: set[str] = set()
         for table in self.catalog.tables:
+            group = self._group(table)
             for fk in table.foreign_keys:
-                if len(table.primary_key) > 1 and set(fk.columns) <= set(table.primary_key):
+                if group and set(fk.columns) <= set(group):
                     exact.add(fk.ref_table)
                 if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
                     exact.add(fk.ref_table)
@@ -166,22 +194,31 @@ class _Builder:
         if table.comment:
             node["description"] = table.comment
         single_parent = self._single_parent(table, exact)
-        link = len(table.primary_key) > 1  # its rows follow its key's combinations
+        group = self._group(table)
+        link = bool(group)  # its rows follow its composite key's combinations
         rows = 0 if link else self._rows(table, single_parent is not None)
         if single_parent is not None:
-            parent_table, fk_column = single_parent
+            parent_table, _ = single_parent
             node["kind"] = "fact"
             node["parents"] = [self._table_id(parent_table)]
             node["fanout"] = self._fanout(table, parent_table)
         else:
             node["rows"] = rows
         made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
-        if link:
-            made |= {c["name"].lower(): c for c in self._composite_key(table, node)}
-        elif len(table.primary_key) == 1:
+        if len(table.primary_key) == 1:
             node["pk"] = self._col_ident(table, table.primary_key[0])
+        if link:
+            made |= {c["name"].lower(): c for c in self._composite_key(table, node, group)}
+        for other in table.unique:
+            if len(other) > 1 and other != group:
+                self._add("unique", {"table": tid, "columns": [self._col_ident(table, c)
+                                                               for c in other]})  # fmt: skip
+                self.notes.append(
+                    f"`{table.name}`: UNIQUE ({', '.join(other)}) is checked but not unique by "
+                    "construction (one composite key per table is)"
+                )
         for fk in table.foreign_keys:
-            if len(fk.columns) > 1 and not set(fk.columns) <= set(table.primary_key):
+            if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
         node["columns"] = [c for c in made.values() if c["name"].endswith(HIDDEN_KEY)]
@@ -190,12 +227,19 @@ class _Builder:
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
         self._inequalities(table)
-        if node["kind"] == "entity" and not link:
+        if node["kind"] == "entity" and node.get("pk") != HIDDEN_KEY:
             self._remember_key(table, node)
         return node
 
+    def _group(self, table: TableInfo) -> list[str]:
+        """The composite key made unique by construction: the primary key, else the first
+        multi-column UNIQUE; empty when there is none."""
+        if len(table.primary_key) > 1:
+            return table.primary_key
+        return next((g for g in table.unique if len(g) > 1), [])
+
     def _single_parent(self, table: TableInfo, exact: set[str]) -> tuple[str, str] | None:
-        if table.name in exact or len(table.primary_key) > 1 or self._rows_given(table):
+        if table.name in exact or self._group(table) or self._rows_given(table):
             return None
         if table.rows is not None:  # profiled: exact counts
             return None
@@ -253,10 +297,13 @@ class _Builder:
 
     # ------------------------------------------------------------------ keys
 
-    def _composite_key(self, table: TableInfo, node: dict[str, Any]) -> list[dict[str, Any]]:
+    def _composite_key(
+        self, table: TableInfo, node: dict[str, Any], group: list[str]
+    ) -> list[dict[str, Any]]:
         """Hidden sequence -> a permutation of all key combinations -> each key column."""
+        what = "primary key" if group == table.primary_key else "UNIQUE key"
         domains: list[tuple[str, int, int, str | None]] = []  # column, size, offset, parent
-        for name in table.primary_key:
+        for name in group:
             col = _column(table, name)
             fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
             parent_key = self.keys.get(fk.ref_table) if fk else None
@@ -272,18 +319,22 @@ class _Builder:
                 domains.append((name, max(size, 1), low, None))
             else:
                 self.notes.append(
-                    f"`{table.name}`: composite key ({', '.join(table.primary_key)}) has a "
-                    f"column `{name}` that is neither a reference to an integer key nor an "
-                    "integer; its combinations are not unique by construction"
+                    f"`{table.name}`: composite {what} ({', '.join(group)}) has a column "
+                    f"`{name}` that is neither a reference to an integer key nor an integer; "
+                    "its combinations are checked but not unique by construction"
                 )
-                return [self._column(table, _column(table, c), node) for c in table.primary_key]
+                self._add("unique", {"table": self._table_id(table),
+                                     "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
+                node["rows"] = self._rows(table, fact=False)
+                return []
         combinations = math.prod(size for _, size, _, _ in domains)
         wanted = self._link_rows(table, domains, combinations)
         node["rows"] = wanted
         # an empty referenced table leaves no combination: keep the formula defined, 0 rows
         domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
         combinations = max(combinations, 1)
-        node["pk"] = HIDDEN_KEY
+        if group == table.primary_key:
+            node["pk"] = HIDDEN_KEY
         step = _coprime(combinations)
         index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
         columns: list[dict[str, Any]] = [
@@ -291,7 +342,7 @@ class _Builder:
                 "name": HIDDEN_KEY,
                 "type": "int",
                 "generator": {"sequence": {"start": 0}},
-                "description": "approximates the composite key: drop it when loading",
+                "description": f"approximates the composite {what}: drop it when loading",
             }
         ]
         stride = combinations
@@ -315,8 +366,9 @@ class _Builder:
                     },
                 )
         self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
+        self.hidden_keys.add(table.name)
         self.notes.append(
-            f"`{table.name}`: composite primary key ({', '.join(table.primary_key)}) approximated "
+            f"`{table.name}`: composite {what} ({', '.join(group)}) approximated "
             f"by a hidden `{HIDDEN_KEY}` column whose permutation of the {combinations} "
             "combinations makes every row's key distinct; it holds while the referenced tables "
             "keep the row counts of this import (import again with --rows to change them)"
@@ -361,9 +413,10 @@ class _Builder:
         parent = self.catalog.table(fk.ref_table)
         assert parent is not None
         pid = self._table_id(parent)
-        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in parent.primary_key] or len(
-            parent.primary_key
-        ) < 2:
+        group = self._group(parent)
+        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in group] or (
+            parent.name not in self.hidden_keys
+        ):
             self.notes.append(
                 f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
                 "reference to columns other than the composite primary key; each column is "
@@ -429,6 +482,9 @@ class _Builder:
         else:
             out, why = generator_for_column(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
+            if col.special in SPECIAL_TEXT:
+                out["generator"], why = SPECIAL_TEXT[col.special]
+                out.pop("modifiers", None)
             self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
@@ -453,6 +509,8 @@ class _Builder:
         out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)
+        if col.special in SPECIAL_TEXT:
+            out["generator"], why = SPECIAL_TEXT[col.special]
         self._apply_unique_and_length(table, col, out, node, key=True)
         self.assumptions.append(
             f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
@@ -557,8 +615,11 @@ class _Builder:
         ]
         gen = out.get("generator", {})
         weights = None
-        if "choice" in gen and gen["choice"].get("choices") == values:
-            weights = gen["choice"].get("weights")
+        if "choice" in gen and gen["choice"].get("weights"):
+            # the profile's (or the lexicon's) shares, for the values of the list
+            share = dict(zip(gen["choice"]["choices"], gen["choice"]["weights"], strict=False))
+            weights = [share.get(v, 0.0) for v in values]
+            weights = weights if sum(weights) > 0 else None
         spec: dict[str, Any] = {"choices": values}
         if weights:
             spec["weights"] = weights
@@ -661,6 +722,9 @@ class _Builder:
         key: bool = False,
     ) -> None:
         unique = key or _is_unique(table, col.name)
+        if col.special == "uuid":  # random 122 bits: distinct without a stamp
+            out["unique"] = unique
+            return
         if col.type != "string":
             if unique and "sequence" not in out["generator"]:
                 out["generator"] = {"sequence": {"start": 1}}
@@ -715,8 +779,12 @@ class _Builder:
                 gen["choice"]["choices"] = choices
 
     def _estimate_fact_rows(self, node: dict[str, Any]) -> int:
+        """The most rows a fact can get: every parent row at the fanout's maximum."""
         fanout = node.get("fanout") or {}
-        return int(fanout.get("max", 10)) * DEFAULT_ROWS
+        parent = self.catalog.table(node["parents"][0]) if node.get("parents") else None
+        key = self.keys.get(parent.name) if parent is not None else None
+        parent_rows = key.rows if key is not None else self.default_rows
+        return int(fanout.get("max", 10)) * parent_rows
 
     # ------------------------------------------------------------------ constraints
 

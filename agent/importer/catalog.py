@@ -51,6 +51,7 @@ class ColumnInfo:
     int_bytes: int | None = None  # 2 smallint, 4 integer, 8 bigint
     comment: str | None = None
     enum_values: list[Scalar] = field(default_factory=list)  # ENUM or CHECK IN
+    special: str | None = None  # uuid | json | time (see sqltypes.SqlType)
     bounds: list[Bound] = field(default_factory=list)
     unique: bool = False
     stats: ColumnStats | None = None

@@ -183,6 +183,7 @@ def _column(element: Any, table: TableInfo, enums: dict[str, list[Any]], catalog
         scale=sql_type.scale,
         int_bytes=sql_type.int_bytes,
         enum_values=list(sql_type.enum_values or []),
+        special=sql_type.special,
     )
     if sql_type.user_type is not None:
         values = enums.get(sql_type.user_type.lower())

@@ -41,13 +41,12 @@ def read_database(url: str, *, profile: bool = False) -> Catalog:
             f"--from {url!r}: expected a URL such as sqlite:///app.db, duckdb:///x.duckdb "
             "or postgresql://user@host/db"
         )
-    if scheme == "sqlite":
-        return _sqlite(_file_path(url, rest), url, profile)
-    if scheme == "duckdb":
-        return _duckdb(_file_path(url, rest), url, profile)
-    if scheme in ("postgresql", "postgres"):
-        return _postgres(url, profile)
-    raise InputError(f"--from {url!r}: unknown scheme `{scheme}`; use sqlite, duckdb or postgresql")
+    reader = READERS.get(scheme)
+    if reader is None:
+        raise InputError(
+            f"--from {url!r}: unknown scheme `{scheme}`; use {', '.join(sorted(READERS))}"
+        )
+    return reader(url, rest, profile)
 
 
 def _file_path(url: str, rest: str) -> Path:
@@ -72,6 +71,7 @@ def _column(
         scale=sql_type.scale,
         int_bytes=sql_type.int_bytes,
         enum_values=list(sql_type.enum_values or []),
+        special=sql_type.special,
     )
     return col, sql_type.note
 
@@ -95,9 +95,10 @@ def _checks(table: TableInfo, expressions: list[str], dialect: str) -> None:
 # --------------------------------------------------------------------------- SQLite
 
 
-def _sqlite(path: Path, url: str, profile: bool) -> Catalog:
+def _sqlite(url: str, rest: str, profile: bool) -> Catalog:
     import sqlite3
 
+    path = _file_path(url, rest)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         con.execute("SELECT 1 FROM sqlite_master LIMIT 1")
@@ -173,9 +174,10 @@ def _sqlite_checks(table: TableInfo, create_sql: str) -> None:
 # --------------------------------------------------------------------------- DuckDB
 
 
-def _duckdb(path: Path, url: str, profile: bool) -> Catalog:
+def _duckdb(url: str, rest: str, profile: bool) -> Catalog:
     import duckdb
 
+    path = _file_path(url, rest)
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
@@ -255,7 +257,7 @@ def _constraint(
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def _postgres(url: str, profile: bool) -> Catalog:
+def _postgres(url: str, rest: str, profile: bool) -> Catalog:
     from datagen.engine.writers.postgres import redact
 
     try:
@@ -339,6 +341,15 @@ def _postgres(url: str, profile: bool) -> Catalog:
         raise InputError(f"--from {shown}: cannot read the catalogue: {exc}") from None
     finally:
         con.close()
+
+
+# URL scheme -> the reader of that database's catalogue
+READERS: dict[str, Callable[[str, str, bool], Catalog]] = {
+    "sqlite": _sqlite,
+    "duckdb": _duckdb,
+    "postgresql": _postgres,
+    "postgres": _postgres,
+}
 
 
 # --------------------------------------------------------------------------- profile

@@ -20,6 +20,7 @@ class SqlType:
     int_bytes: int | None = None
     enum_values: list[str] | None = None
     user_type: str | None = None  # a name CREATE TYPE may define (Postgres/DuckDB enums)
+    special: str | None = None  # uuid | json | time: text the database parses, made to fit
     note: str | None = None  # how an unusual type was approximated
 
 
@@ -74,7 +75,11 @@ def from_datatype(data_type: object) -> SqlType:
     if any(name.startswith(n) for n in DATETIME_NAMES):
         return SqlType("datetime")
     if name == "UUID":
-        return SqlType("string", length=36)
+        return SqlType("string", length=36, special="uuid")
+    if name in ("JSON", "JSONB"):
+        return SqlType("string", special="json")
+    if name in ("TIME", "TIMETZ"):
+        return SqlType("string", special="time")
     if kind in exp.DataType.TEXT_TYPES or name in ("CHAR", "NCHAR", "VARCHAR", "NVARCHAR"):
         return SqlType("string", length=numbers[0] if numbers else None)
     return SqlType("string", note=f"type {data_type.sql()} generated as text")

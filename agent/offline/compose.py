@@ -30,7 +30,7 @@ from datagen.agent.offline.blueprints.generic import (
 )
 from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
-from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, find_entities
+from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, NEVER_TABLES, find_entities
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import (
     _NON_TABLE,
@@ -299,10 +299,21 @@ def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, li
         uncovered = [
             m.noun
             for m in entities.mentions
-            if m.noun not in words
-            and m.noun.split("_")[-1] not in words
-            and not (m.entry is not None and set(m.entry.words) & words)
+            if not m.implied
+            and m.noun not in words
+            and not (m.entry is None and m.noun.split("_")[-1] in words)
         ]
+        # two entities the template would fold into one table ('gateways' and 'devices')
+        targets: dict[str, set[str]] = {}
+        for m in entities.mentions:
+            target = (
+                m.noun
+                if m.noun in {n["id"] for n in template.nodes}
+                else template.synonyms.get(m.noun)
+            )
+            if target and m.entry is not None and not m.implied:
+                targets.setdefault(target, set()).add(m.entry.name)
+        uncovered += [t for t, names in targets.items() if len(names) > 1]
         if not uncovered:
             return None
     composition = compose_entities(entities, parsed.text)
@@ -332,7 +343,17 @@ def note_template_tables(draft: Draft, parsed: Parsed) -> None:
             read_as.setdefault(table, [])
             if noun not in read_as[table]:
                 read_as[table].append(noun)
+    named_ids = {noun for noun in nouns if draft.node(noun) is not None}
     for table, words in read_as.items():
+        single = [
+            w
+            for w in words
+            if "_" not in w and draft.node(w) is None and w in draft.blueprint.synonyms
+        ]
+        if len(single) == 1 and len(words) == 1 and table not in named_ids:
+            draft.rename(table, single[0])
+            draft.note(f"`{single[0]}`: the template's `{table}`, named as the description says")
+            continue
         draft.note(f"`{table}` holds the " + " and ".join(f"'{w}'" for w in words))
     mentioned = " ".join(draft.assumptions)
     unnamed = [
@@ -420,7 +441,8 @@ def _merge_tables(draft: Draft, other: Draft, wanted: list[str]) -> None:
 
 
 NOT_TABLES = (
-    _STOP
+    NEVER_TABLES
+    | _STOP
     | FILLER
     | set(_NON_TABLE)
     | set(TIME_UNITS)

@@ -187,9 +187,16 @@ def _series_column(node: dict[str, Any] | None) -> str | None:
 
 
 def _move_window(draft: Draft, old: tuple[date, date], new: tuple[date, date]) -> None:
-    """New timeframe; own windows that ended before the old one (entity histories) move along."""
+    shift_histories(draft.schema["nodes"], old, new)
+    draft.window = new
+
+
+def shift_histories(
+    nodes: list[dict[str, Any]], old: tuple[date, date], new: tuple[date, date]
+) -> None:
+    """Own windows that ended before the old timeframe (entity histories) move with it."""
     shift = new[0] - old[0]
-    for node in draft.schema["nodes"]:
+    for node in nodes:
         for col in node["columns"]:
             spec = col["generator"].get("datetime_series")
             within = spec.get("within") if spec else None
@@ -204,7 +211,6 @@ def _move_window(draft: Draft, old: tuple[date, date], new: tuple[date, date]) -
                     "start": (start + shift).isoformat(),
                     "end": (end + shift).isoformat(),
                 }
-    draft.window = new
 
 
 def _apply_renames(draft: Draft, request: str) -> None:

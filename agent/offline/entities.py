@@ -60,6 +60,9 @@ NOT_NEW_TABLES = {
     "average", "mean", "median", "distribution", "variety", "mix", "range", "option",
     "variant", "version", "update", "change", "issue", "problem", "thing", "stuff", "item_type",
 }  # fmt: skip
+MASS_NOUNS = {"telemetry", "attendance", "payroll", "inventory", "consumption", "generation",
+              "feedback", "usage"}  # fmt: skip
+MASS_CUES = {"daily", "weekly", "monthly", "hourly", "yearly", "annual", "nightly"}
 EVENT_SUFFIXES = ("ing", "tion", "sion", "ment", "al", "ance", "ence")
 
 
@@ -74,6 +77,7 @@ class Mention:
     table_like: bool  # plural, counted, after per/each, or listed
     choices: list[Entry] = dataclass_field(default_factory=list)
     entry: Entry | None = None
+    implied: bool = False  # named only as a modifier ('product reviews')
 
 
 @dataclass
@@ -139,10 +143,34 @@ def find_entities(parsed: Parsed) -> Entities:
             or noun in listed
             or before in ("per", "each", "every")
         )
+        after = tokens[i + length][0].lower() if i + length < len(tokens) else ""
+        fact_words = {e.role for e in choices} == {"fact"}
+        if fact_words and (
+            before in MASS_CUES
+            or after in ("records", "data", "logs", "log", "history")
+            or last[0].lower() in MASS_NOUNS
+        ):
+            table_like = True  # 'daily attendance', 'monthly payroll', 'vaccination records'
+        if fact_words and last[0].isupper() and len(last[0]) > 1 and last[0].isalpha():
+            table_like = True  # 'SMS', 'CDR'
         if before in ("no", "non") or noun in NEVER_TABLES:
             table_like = False
         for entry in choices:
             votes[entry.field] += (2.0 if table_like else 1.0) / len(choices)
+        if length > 1 and table_like:
+            # 'product reviews', 'home sales': the modifier names the entity the events belong to
+            modifier = candidates(tokens[i][0].lower())
+            facts = [e for e in choices if e.role == "fact"]
+            if any(
+                m.role == "entity" and any(m.name in f.parents for f in facts) for m in modifier
+            ):
+                word = key_of(tokens[i][0].lower())
+                found.append(
+                    Mention(word, start, tokens[i][2], sentence, True, modifier, implied=True)
+                )
+                start = tokens[i + 1][1]
+                noun = key_of("_".join(t[0].lower() for t in tokens[i + 1 : i + length]))
+                choices = candidates(noun) or choices
         found.append(Mention(noun, start, last[2], sentence, table_like, choices))
         i += length
     found += _new_nouns(parsed, tokens, found, counted | listed)
@@ -152,10 +180,28 @@ def find_entities(parsed: Parsed) -> Entities:
     for mention in found:
         mention.entry = _pick(mention.choices, votes)
         head = mention.noun.split("_")[-1]
-        if mention.entry is not None and head != mention.noun and mention.entry in candidates(head):
-            mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+        entry = mention.entry
+        if entry is not None and head != mention.noun:
+            others = candidates(head)
+            if entry in others:
+                mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _modifiers_as_parents(found, parsed.text)
     mentions = _dedupe([m for m in found if m.table_like], notes)
     return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _modifiers_as_parents(found: list[Mention], text: str) -> None:
+    """'restaurant reservations', 'home sales': a singular noun right before an event that
+    typically belongs to it names a table too."""
+    for first, second in zip(found, found[1:], strict=False):
+        if first.table_like or not second.table_like or first.entry is None:
+            continue
+        if second.entry is None or text[first.end : second.start].strip():
+            continue
+        if first.entry.role == "entity" and (
+            first.entry.name in second.entry.parents or first.entry.name in second.entry.refs
+        ):
+            first.table_like = True
 
 
 def _longest_match(

@@ -60,12 +60,16 @@ _IRREGULAR = {
     "lives": "life",
     "wives": "wife",
     "halves": "half",
+    "quizzes": "quiz",
     "shelves": "shelf",
     "indices": "index",
     "vertices": "vertex",
     "matrices": "matrix",
 }
 _NOT_PLURAL = ("ss", "us", "is", "ics", "sis", "xis")
+# -ics words that are plurals of a noun ("clinics", "metrics"); the rest ("logistics") are not
+_ICS_PLURALS = {"clinics", "metrics", "topics", "comics", "mechanics", "critics", "cosmetics",
+                "classics", "relics", "tactics", "graphics", "basics", "antibiotics"}  # fmt: skip
 
 
 def singular(word: str) -> str:
@@ -73,6 +77,8 @@ def singular(word: str) -> str:
     w = word.lower()
     if w in _IRREGULAR:
         return _IRREGULAR[w]
+    if w in _ICS_PLURALS:
+        return w[:-1]
     if len(w) <= 3 or not w.endswith("s") or w.endswith(_NOT_PLURAL):
         return w
     if w.endswith("ies") and len(w) > 4:

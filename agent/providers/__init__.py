@@ -118,10 +118,11 @@ def get_provider(
     max_tokens: int | None = None,
     timeout: float | None = None,
     no_input: bool = False,
+    plan: bool = False,
     **extra: Any,
 ) -> Provider:
     """Build a provider by name (None: the default for this environment)."""
-    options = ProviderOptions(model, base_url, api_key, max_tokens, timeout, no_input, extra)
+    options = ProviderOptions(model, base_url, api_key, max_tokens, timeout, no_input, plan, extra)
     return factory_of(name or default_provider_name())(options)
 
 

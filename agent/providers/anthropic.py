@@ -30,6 +30,7 @@ from datagen.agent.providers.base import (
     ProviderOptions,
     Reply,
     Usage,
+    parse_tool_input,
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
@@ -40,7 +41,17 @@ from datagen.agent.providers.retry import (
     retry_after,
     status_cause,
 )
+from datagen.agent.providers.strict import (
+    StrictRejected,
+    from_strict,
+    strict_schema,
+    strict_tools_default,
+)
 from datagen.agent.providers.tooluse import (
+    PLAN_NOTED,
+    PLAN_SCHEMA,
+    PLAN_TOOL,
+    PLAN_TOOL_DESCRIPTION,
     QUESTION_SCHEMA,
     QUESTION_TOOL,
     QUESTION_TOOL_DESCRIPTION,
@@ -94,14 +105,21 @@ def cost_estimate(model: str | None, usage: Usage) -> float | None:
 
 
 def schema_tool(strict: bool = False) -> dict[str, Any]:
-    tool = {
+    """The schema tool; `strict`: its input schema made strict-compatible (strict.py)."""
+    schema = dsl_input_schema()
+    strict_form = strict_schema(schema) if strict else None
+    tool: dict[str, Any] = {
         "name": SCHEMA_TOOL,
         "description": SCHEMA_TOOL_DESCRIPTION,
-        "input_schema": dsl_input_schema(),
+        "input_schema": strict_form or schema,
     }
-    if strict:
+    if strict_form is not None:
         tool["strict"] = True
     return tool
+
+
+def plan_tool() -> dict[str, Any]:
+    return {"name": PLAN_TOOL, "description": PLAN_TOOL_DESCRIPTION, "input_schema": PLAN_SCHEMA}
 
 
 def question_tool() -> dict[str, Any]:
@@ -121,6 +139,7 @@ def make(options: ProviderOptions) -> AnthropicProvider:
         max_tokens=options.max_tokens or 16_000,
         timeout=options.timeout or 300.0,
         no_input=options.no_input,
+        plan=options.plan,
         **options.extra,
     )
 
@@ -139,6 +158,8 @@ class AnthropicProvider(ToolUseProvider):
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         no_input: bool = False,
+        plan: bool = False,
+        strict: bool | None = None,
         http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
     ) -> None:
         api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
@@ -153,6 +174,7 @@ class AnthropicProvider(ToolUseProvider):
         self.max_tokens_ceiling = max(64_000, max_tokens)
         self.timeout = timeout
         self.no_input = no_input
+        self.plan = plan
         self.retry = retry or RetryPolicy()
         self.prompts = prompts or load_prompts()
         self.requests = 0  # HTTP requests made, retries included
@@ -165,7 +187,10 @@ class AnthropicProvider(ToolUseProvider):
             http_client=http_client,
         )
         self._system = self.prompts.system()
-        self._tools = [schema_tool(), question_tool()]
+        # Strict tool use is opt-in here (DATAGEN_STRICT_TOOLS=1): the recorded fixtures
+        # and most proxies expect the plain schema; a 400 about it falls back once.
+        self.strict = strict_tools_default(False) if strict is None else strict
+        self._tools = [schema_tool(self.strict), question_tool()]
 
     def cost_estimate(self, usage: Usage) -> float | None:
         return cost_estimate(self.model, usage)
@@ -175,7 +200,11 @@ class AnthropicProvider(ToolUseProvider):
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         """The Messages API request body for the conversation so far."""
         budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
-        if budget.force_schema:
+        tools = self._tools + ([plan_tool()] if self.plans(conversation) else [])
+        if budget.plan:
+            tools = [plan_tool()]
+            tool_choice = {"type": "tool", "name": PLAN_TOOL, "disable_parallel_tool_use": True}
+        elif budget.force_schema:
             tool_choice = {"type": "tool", "name": SCHEMA_TOOL, "disable_parallel_tool_use": True}
         else:
             tool_choice = {"type": "any", "disable_parallel_tool_use": True}
@@ -187,15 +216,37 @@ class AnthropicProvider(ToolUseProvider):
             "system": [
                 {"type": "text", "text": self._system, "cache_control": {"type": "ephemeral"}}
             ],
-            "tools": self._tools,
+            "tools": tools,
             "tool_choice": tool_choice,
             "messages": self.messages(conversation),
         }
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = [
-            {"role": "user", "content": self.prompts.first_message(conversation)}
-        ]
+        first = self.prompts.first_message(conversation, plan=self.plans(conversation))
+        messages: list[dict[str, Any]] = [{"role": "user", "content": first}]
+        if conversation.plan is not None:
+            call = conversation.plan_call_id or "plan"
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": [
+                        {
+                            "type": "tool_use",
+                            "id": call,
+                            "name": PLAN_TOOL,
+                            "input": conversation.plan,
+                        }
+                    ],
+                }
+            )
+            messages.append(
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": call, "content": PLAN_NOTED}
+                    ],
+                }
+            )
         exchanges = conversation.exchanges
         for exchange in exchanges:
             messages.append({"role": "assistant", "content": _assistant_content(exchange.reply)})
@@ -235,7 +286,12 @@ class AnthropicProvider(ToolUseProvider):
 
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
-        message = self._call(body, stream=budget.stream)
+        try:
+            message = self._call(body, stream=budget.stream)
+        except StrictRejected:
+            self.strict = False  # the API refused the strict schema: once is enough
+            self._tools = [schema_tool(), question_tool()]
+            message = self._call(self.request(conversation, budget), stream=budget.stream)
         self._check_reply(message)
         usage = _usage(message.usage)
         tool_use = next((b for b in message.content if b.type == "tool_use"), None)
@@ -251,11 +307,15 @@ class AnthropicProvider(ToolUseProvider):
             stop = "tool" if tool_use is not None else "text"
         if tool_use is None:
             return Completion(stop, usage, text=text, raw=raw)  # type: ignore[arg-type]
+        data: Any = tool_use.input
+        if body["tools"][0].get("strict") and tool_use.name == SCHEMA_TOOL:
+            parsed = parse_tool_input(data)
+            data = data if parsed is None else from_strict(parsed)
         return Completion(
             stop,  # type: ignore[arg-type]
             usage,
             tool_name=tool_use.name,
-            tool_input=tool_use.input,
+            tool_input=data,
             call_id=tool_use.id,
             text=text,
             raw=raw,
@@ -301,6 +361,8 @@ class AnthropicProvider(ToolUseProvider):
                 f"check --model ({self.model}) and --base-url"
             ) from None
         except anthropic.APIStatusError as exc:
+            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
+                raise StrictRejected() from None
             asked = retry_after(exc)
             hint = f"; the server asked to wait {asked:g}s more" if asked else ""
             raise ProviderFailure(

@@ -100,6 +100,11 @@ class Conversation:
     exchanges: list[Exchange] = field(default_factory=list)
     # Questions the provider may still ask; the loop sets it to 0 once a draft exists.
     questions_left: int = 2
+    # The description's claims, as "phrase (kind)" lines (the loop extracts them once).
+    claims: list[str] = field(default_factory=list)
+    # The plan a provider asked its model for before the first draft (plan, then write).
+    plan: dict[str, Any] | None = None
+    plan_call_id: str | None = None
 
     @property
     def has_draft(self) -> bool:
@@ -138,6 +143,8 @@ class ProviderOptions:
     timeout: float | None = None
     # Force the schema tool from the first turn (`--no-input`: no questions, no prose).
     no_input: bool = False
+    # Plan, then write: a first call lists tables, relations and claims (`--plan`).
+    plan: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -41,8 +41,17 @@ from datagen.agent.providers.retry import (
     retry_after,
     status_cause,
 )
-from datagen.agent.providers.strict import from_strict, strict_schema
+from datagen.agent.providers.strict import (
+    StrictRejected,
+    from_strict,
+    strict_schema,
+    strict_tools_default,
+)
 from datagen.agent.providers.tooluse import (
+    PLAN_NOTED,
+    PLAN_SCHEMA,
+    PLAN_TOOL,
+    PLAN_TOOL_DESCRIPTION,
     QUESTION_SCHEMA,
     QUESTION_TOOL,
     QUESTION_TOOL_DESCRIPTION,
@@ -91,6 +100,7 @@ def make(options: ProviderOptions) -> OpenAIProvider:
         max_tokens=options.max_tokens or 16_000,
         timeout=options.timeout or 300.0,
         no_input=options.no_input,
+        plan=options.plan,
         **options.extra,
     )
 
@@ -133,6 +143,7 @@ class OpenAIProvider(ToolUseProvider):
         retry: RetryPolicy | None = None,
         prompts: Prompts | None = None,
         no_input: bool = False,
+        plan: bool = False,
         strict: bool | None = None,
         http_client: Any = None,
     ) -> None:
@@ -152,11 +163,12 @@ class OpenAIProvider(ToolUseProvider):
         self.max_tokens_ceiling = max(64_000, max_tokens)
         self.timeout = timeout
         self.no_input = no_input
+        self.plan = plan
         self.retry = retry or RetryPolicy()
         self.prompts = prompts or load_prompts()
         self.requests = 0
         # Strict function calling where the API is known to support it.
-        self.strict = self.official if strict is None else strict
+        self.strict = strict_tools_default(self.official) if strict is None else strict
         self.client = openai.OpenAI(
             api_key=api_key,
             base_url=self.base_url,
@@ -173,14 +185,20 @@ class OpenAIProvider(ToolUseProvider):
 
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
         budget = budget or Budget(self.max_tokens, force_schema=self.must_write(conversation))
-        if budget.force_schema:
-            tool_choice: Any = {"type": "function", "function": {"name": SCHEMA_TOOL}}
+        tools = function_tools(self.strict) + (
+            [_plan_function()] if self.plans(conversation) else []
+        )
+        if budget.plan:
+            tools = [_plan_function()]
+            tool_choice: Any = {"type": "function", "function": {"name": PLAN_TOOL}}
+        elif budget.force_schema:
+            tool_choice = {"type": "function", "function": {"name": SCHEMA_TOOL}}
         else:
             tool_choice = "required"
         body: dict[str, Any] = {
             "model": self.model,
             "messages": self.messages(conversation),
-            "tools": function_tools(self.strict),
+            "tools": tools,
             "tool_choice": tool_choice,
             "parallel_tool_calls": False,
         }
@@ -189,10 +207,15 @@ class OpenAIProvider(ToolUseProvider):
         return body
 
     def messages(self, conversation: Conversation) -> list[dict[str, Any]]:
+        first = self.prompts.first_message(conversation, plan=self.plans(conversation))
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": self._system},
-            {"role": "user", "content": self.prompts.first_message(conversation)},
+            {"role": "user", "content": first},
         ]
+        if conversation.plan is not None:
+            call = conversation.plan_call_id or "plan"
+            messages.append(_tool_call_message(call, PLAN_TOOL, conversation.plan))
+            messages.append({"role": "tool", "tool_call_id": call, "content": PLAN_NOTED})
         for exchange in conversation.exchanges:
             messages.append(_assistant_message(exchange.reply))
             if exchange.feedback is not None:
@@ -211,7 +234,7 @@ class OpenAIProvider(ToolUseProvider):
         body = self.request(conversation, budget)
         try:
             completion = self._call(body, stream=budget.stream)
-        except _StrictRejected:
+        except StrictRejected:
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
             completion = self._call(body, stream=budget.stream)
@@ -246,17 +269,7 @@ class OpenAIProvider(ToolUseProvider):
 
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         # Function arguments go back as a JSON string of the object we parsed.
-        return {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [
-                {
-                    "id": completion.call_id or "call",
-                    "type": "function",
-                    "function": {"name": completion.tool_name, "arguments": json.dumps(data)},
-                }
-            ],
-        }
+        return _tool_call_message(completion.call_id or "call", completion.tool_name or "", data)
 
     # ------------------------------------------------------------------ HTTP + retries
 
@@ -298,7 +311,7 @@ class OpenAIProvider(ToolUseProvider):
             ) from None
         except openai.APIStatusError as exc:
             if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise _StrictRejected() from None
+                raise StrictRejected() from None
             asked = retry_after(exc)
             hint = f"; the server asked to wait {asked:g}s more" if asked else ""
             raise ProviderFailure(
@@ -320,10 +333,6 @@ class OpenAIProvider(ToolUseProvider):
                 f"attempt(s) in {attempts.seconds:.1f}s; is the server running? "
                 f"Check --base-url, {OFFLINE_HINT}"
             ) from None
-
-
-class _StrictRejected(Exception):
-    """The server refused the strict tool schema (400): retry without strict."""
 
 
 def wait_seconds(seconds: float) -> None:
@@ -362,18 +371,33 @@ def _usage(raw: Any) -> Usage:
     )
 
 
-def _assistant_message(reply: Reply) -> dict[str, Any]:
-    if isinstance(reply.raw, dict):
-        return reply.raw
-    name, data = question_from_reply(reply)
+def _tool_call_message(call_id: str, name: str, data: Any) -> dict[str, Any]:
     return {
         "role": "assistant",
         "content": None,
         "tool_calls": [
             {
-                "id": reply.call_id or "call",
+                "id": call_id,
                 "type": "function",
                 "function": {"name": name, "arguments": json.dumps(data)},
             }
         ],
     }
+
+
+def _plan_function() -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": PLAN_TOOL,
+            "description": PLAN_TOOL_DESCRIPTION,
+            "parameters": PLAN_SCHEMA,
+        },
+    }
+
+
+def _assistant_message(reply: Reply) -> dict[str, Any]:
+    if isinstance(reply.raw, dict):
+        return reply.raw
+    name, data = question_from_reply(reply)
+    return _tool_call_message(reply.call_id or "call", name, data)

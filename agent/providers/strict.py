@@ -15,6 +15,7 @@ then uses the schema as it is, non-strict.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 _DROPPED = {
@@ -31,6 +32,20 @@ _DROPPED = {
 
 class NotStrict(Exception):
     pass
+
+
+class StrictRejected(Exception):
+    """The API refused the strict tool schema (400): the provider retries without strict."""
+
+
+def strict_tools_default(api_default: bool) -> bool:
+    """DATAGEN_STRICT_TOOLS=1/0 overrides a provider's default for strict tool use."""
+    value = os.environ.get("DATAGEN_STRICT_TOOLS", "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    return api_default
 
 
 def strict_schema(schema: dict[str, Any]) -> dict[str, Any] | None:

@@ -31,6 +31,7 @@ from datagen.engine import dsl
 
 SCHEMA_TOOL = "write_schema"
 QUESTION_TOOL = "ask_clarification"
+PLAN_TOOL = "write_plan"
 
 SCHEMA_TOOL_DESCRIPTION = (
     "Write the complete datagen DSL schema for the dataset (never a fragment). "
@@ -52,6 +53,58 @@ QUESTION_SCHEMA: dict[str, Any] = {
     "required": ["question", "default"],
     "additionalProperties": False,
 }
+
+PLAN_TOOL_DESCRIPTION = (
+    "Plan the dataset before writing its schema: the tables, how they relate, and how each "
+    "fact the description states will be modelled."
+)
+_NAMED = {"type": "object", "additionalProperties": False}
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tables": {
+            "type": "array",
+            "items": _NAMED
+            | {
+                "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["entity", "fact", "vocab"]},
+                    "rows": {"type": "string", "description": "a count, or per parent"},
+                },
+                "required": ["id", "kind", "rows"],
+            },
+        },
+        "relations": {
+            "type": "array",
+            "items": _NAMED
+            | {
+                "properties": {
+                    "child": {"type": "string"},
+                    "parent": {"type": "string"},
+                    "meaning": {"type": "string"},
+                },
+                "required": ["child", "parent", "meaning"],
+            },
+        },
+        "claims": {
+            "type": "array",
+            "items": _NAMED
+            | {
+                "properties": {
+                    "phrase": {"type": "string"},
+                    "modelled_as": {"type": "string", "description": "or `not modelled: why`"},
+                },
+                "required": ["phrase", "modelled_as"],
+            },
+        },
+    },
+    "required": ["tables", "relations", "claims"],
+    "additionalProperties": False,
+}
+PLAN_NOTED = (
+    "Plan noted. Now write the complete schema with `write_schema`, following the plan: "
+    "every table, relation and claim in it."
+)
 
 
 @cache
@@ -89,6 +142,8 @@ class Budget:
     max_tokens: int
     stream: bool = False
     force_schema: bool = False
+    # The planning call: only the plan tool, forced.
+    plan: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -101,6 +156,7 @@ class ToolUseProvider:
     # The largest budget a truncated reply is retried with.
     max_tokens_ceiling: int = 64_000
     no_input: bool = False
+    plan: bool = False
     requests: int = 0
 
     prompts: Any = None
@@ -120,8 +176,24 @@ class ToolUseProvider:
         """Force the schema tool (no question, no prose)?"""
         return self.no_input or conversation.questions_left <= 0 or conversation.has_draft
 
+    def plans(self, conversation: Conversation) -> bool:
+        """Plan before the first draft of a new dataset (not for an edit)."""
+        return self.plan and conversation.current_schema is None
+
+    def make_plan(self, conversation: Conversation, spent: Usage) -> None:
+        """The planning call: its input is kept on the conversation for every later request."""
+        completion = self.complete(conversation, Budget(self.max_tokens, plan=True))
+        spent.add(completion.usage)
+        data = parse_tool_input(completion.tool_input) if completion.tool_name else None
+        if completion.tool_name != PLAN_TOOL or data is None:
+            data = {"tables": [], "relations": [], "claims": [], "note": "no plan was given"}
+        conversation.plan = data
+        conversation.plan_call_id = completion.call_id or "plan"
+
     def next(self, conversation: Conversation) -> Reply:
         spent = Usage()
+        if self.plans(conversation) and conversation.plan is None:
+            self.make_plan(conversation, spent)
         budget = Budget(self.max_tokens, force_schema=self.must_write(conversation))
         reasked = truncated = False
         while True:
@@ -142,7 +214,8 @@ class ToolUseProvider:
                     force_schema=True,
                 )
                 continue
-            data = parse_tool_input(completion.tool_input) if completion.tool_name else None
+            answered = completion.tool_name in (SCHEMA_TOOL, QUESTION_TOOL)
+            data = parse_tool_input(completion.tool_input) if answered else None
             if data is None:
                 what = _what_went_wrong(completion)
                 if reasked:
@@ -171,6 +244,8 @@ class ToolUseProvider:
 def _what_went_wrong(completion: Completion) -> str:
     if completion.stop == "refusal":
         return "refused to answer (stop_reason=refusal)"
+    if completion.tool_name == PLAN_TOOL:
+        return "planned again instead of writing the schema"
     if completion.tool_name:
         return f"sent a `{completion.tool_name}` input that is not a JSON object"
     text = " ".join(completion.text.split())

@@ -22,11 +22,14 @@ Adding a kind is one module (+ one test):
         def generate(self, spec, col, ctx):
             return np.full(ctx.n, spec.size, dtype=np.int64)
 
-    register_kind(MyKind())
+and `my_kind.MyKind()` added to the list in engine/generators/__init__.py
+(that list's order is the DSL's). A kind registered from elsewhere, e.g. a
+test or a plugin, calls `register_kind(MyKind())` and then
+`datagen.engine.dsl.rebuild()` so the models and the JSON Schema accept it
+(tests/test_kind_registry.py does exactly that).
 
-and its import in engine/generators/__init__.py (a kind registered later, e.g.
-by a test or a plugin, needs `datagen.engine.dsl.rebuild()` afterwards so the
-models and the JSON Schema accept it).
+A kind module imports `dsl` only under `TYPE_CHECKING` and never uses it at
+run time (dsl imports the kinds); `dslbase` has the shared pieces.
 
 Every method but `generate` has a default that suits a plain value generator;
 override only what is true of the kind. Methods take the validated spec first.
@@ -44,6 +47,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from datagen.engine.errors import Problem
+from datagen.engine.registry import Registry
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -195,7 +199,7 @@ class Kind(Generic[S]):
 
 # --------------------------------------------------------------------------- the registry
 
-KINDS: dict[str, Kind[Any]] = {}
+KINDS: Registry[Kind[Any]] = Registry("generator kind")
 
 
 def register_kind(kind: Kind[Any], *, replace: bool = False) -> Kind[Any]:
@@ -203,15 +207,13 @@ def register_kind(kind: Kind[Any], *, replace: bool = False) -> Kind[Any]:
     registering outside engine/generators/ so the models accept it."""
     if not getattr(kind, "name", None) or not getattr(kind, "spec", None):
         raise TypeError(f"{type(kind).__name__} needs a `name` and a `spec` model")
-    if kind.name in KINDS and not replace and KINDS[kind.name] is not kind:
-        raise ValueError(f"generator kind `{kind.name}` is already registered")
-    KINDS[kind.name] = kind
+    KINDS.add(kind.name, kind, replace=replace)
     return kind
 
 
 def unregister_kind(name: str) -> None:
     """Remove a kind (tests); call `dsl.rebuild()` afterwards."""
-    KINDS.pop(name, None)
+    KINDS.remove(name)
 
 
 def kind_name(generator: Any) -> str | None:

@@ -15,6 +15,7 @@ Every FK column records its row indexes in `ctx.fk_index` for later columns.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +33,7 @@ from datagen.engine.generators.kind import (
     spec_of,
 )
 from datagen.engine.generators.weights import sample_index, skew_cdf
+from datagen.engine.rng import stream
 from datagen.engine.values import Values
 
 if TYPE_CHECKING:
@@ -96,9 +98,10 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         order = ctx.table_rng(col.name, "unique").permutation(ref_rows)
         index = order[ctx.start : ctx.stop]
     else:
-        index = sample_index(
-            ctx.rng(col.name), ref_rows, ctx.n, skew_cdf(spec.weights_kind, ref_rows)
-        )
+        cdf = skew_cdf(spec.weights_kind, ref_rows)
+        index = sample_index(ctx.rng(col.name), ref_rows, ctx.n, cdf)
+        if cdf is not None:  # the popular parents are random rows, not always id 1, 2, 3...
+            index = popularity_order(ctx.seed, ref_table, ref_rows)[index]
     ctx.fk_index[col.name] = index
     values, mask = ctx.store.take(ref_table, ref_column, index)
     if mask is not None:
@@ -106,22 +109,24 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     return values
 
 
+@lru_cache(maxsize=16)
+def popularity_order(seed: int, table: str, rows: int) -> np.ndarray:
+    """Rank -> row of `table`: one fixed shuffle per table and seed, shared by every skewed
+    lookup into it (the most popular product is the same one in orders and in reviews)."""
+    return stream(seed, table, "popularity").permutation(rows)
+
+
 def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     """The fact's column that links each row to its first parent: the first plain lookup of
     the parent's key (the plan lays the rows out by that parent's fanout)."""
     if not node.parents:
         return None
-    parent = next((n for n in dataset.nodes if n.id == node.parents[0]), None)
+    parent = dataset.node(node.parents[0])
     if parent is None:
         return None
 
     for col in node.columns:
-        spec = spec_of(col)
-        if (
-            isinstance(spec, LookupSpec)
-            and spec.on is None
-            and spec.from_ == f"{parent.id}.{parent.pk}"
-        ):
+        if kind_of(col).key_reference(spec_of(col)) == f"{parent.id}.{parent.pk}":
             return col.name
     return None
 

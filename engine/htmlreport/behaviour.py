@@ -15,6 +15,7 @@ from typing import Any
 
 from datagen.engine import dsl, relations
 from datagen.engine.htmlreport.profile import Profiler, display
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import time_cells
 from datagen.engine.validate.report import Check, Report
@@ -220,17 +221,18 @@ def _unchecked_seasonality(
             if ("composite_effect", node.id, col.name) in by_key:
                 continue
             for mod in col.modifiers:
-                if not isinstance(mod, dsl.SeasonalityMod):
+                effect = modifier_of(mod).time_effect(mod.args)
+                if effect is None or effect.weights is None or effect.dimension is None:
                     continue
-                time = mod.args.column or default_time_column(node, exclude=col.name)
+                time = effect.column or default_time_column(node, exclude=col.name)
                 if time is None or time not in names:
                     continue
-                dimension = mod.args.dimension
+                dimension = effect.dimension
                 counts, sums = profiler.sums_per_time_bin(node.id, col.name, time, dimension)
                 rows, total = sum(counts), sum(sums)
                 if rows == 0 or total == 0:
                     continue
-                weights = mod.args.weights
+                weights = effect.weights
                 mean_weight = sum(n * w for n, w in zip(counts, weights, strict=True)) / rows
                 present = [b for b in range(len(counts)) if counts[b]]
                 labels = time_cells.LABELS[dimension]

@@ -11,7 +11,7 @@ from pydantic import Field
 from datagen.engine.dslbase import Identifier, Strict
 from datagen.engine.errors import Problem, did_you_mean
 from datagen.engine.modifiers.common import floats, seconds, time_column, time_column_problems
-from datagen.engine.modifiers.kind import NUMERIC, TEMPORAL, ModifierKind
+from datagen.engine.modifiers.kind import NUMERIC, TEMPORAL, ModifierKind, TimeEffect
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -58,6 +58,14 @@ class Effect(ModifierKind[EffectArgs]):
                     None,
                     did_you_mean(name, [c.name for c in event.columns]),
                 )
+
+    def time_effect(self, args: EffectArgs) -> TimeEffect:
+        return TimeEffect(
+            f"effect({args.table})",
+            args.at,
+            events=(args.table, args.start, args.end),
+            factor=args.factor,
+        )
 
     def dependencies(self, args: EffectArgs, site: Site) -> set[str]:
         return {time_column(args.at, site)}

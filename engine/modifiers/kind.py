@@ -26,12 +26,14 @@ name `<Args without "Args">Mod`) is built from this registry.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 from pydantic import BaseModel
 
 from datagen.engine.errors import Problem
+from datagen.engine.registry import Registry
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -40,6 +42,24 @@ if TYPE_CHECKING:
     from datagen.engine.values import Values
 
 A = TypeVar("A", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class TimeEffect:
+    """What a modifier that multiplies a value by a factor of its row's time declares,
+    for the validator's `composite_effect` target and the report: one of a weight per
+    calendar bin (`dimension`, `weights`), compound yearly `growth` since the
+    timeframe's start, or `factor` while a row of an event table is active
+    (`events`: table, start column, end column)."""
+
+    label: str  # in messages: "seasonality(month)", "trend", "effect(promo)"
+    column: str | None  # the time column it reads; None: the table's first
+    dimension: str | None = None
+    weights: tuple[float, ...] | None = None
+    growth: float | None = None
+    events: tuple[str, str, str] | None = None
+    factor: float = 1.0
+
 
 NUMERIC = frozenset({"int", "float"})
 TEMPORAL = frozenset({"date", "datetime"})
@@ -78,6 +98,10 @@ class ModifierKind(Generic[A]):
         """`table.column`s of other tables it reads (kept in memory, tables first)."""
         return []
 
+    def time_effect(self, args: A) -> TimeEffect | None:
+        """The factor of the row's time it multiplies values by, if it is one."""
+        return None
+
     def apply(
         self, values: Values, args: A, col: dsl.Column, ctx: BlockContext, rng: np.random.Generator
     ) -> Values:
@@ -86,7 +110,7 @@ class ModifierKind(Generic[A]):
         raise NotImplementedError(f"modifier `{self.name}` has no apply")
 
 
-MODIFIERS: dict[str, ModifierKind[Any]] = {}
+MODIFIERS: Registry[ModifierKind[Any]] = Registry("modifier")
 
 
 def register_modifier(modifier: ModifierKind[Any], *, replace: bool = False) -> ModifierKind[Any]:
@@ -94,15 +118,13 @@ def register_modifier(modifier: ModifierKind[Any], *, replace: bool = False) -> 
     after registering outside engine/modifiers/ so the models accept it."""
     if not getattr(modifier, "name", None) or not getattr(modifier, "args", None):
         raise TypeError(f"{type(modifier).__name__} needs a `name` and an `args` model")
-    if modifier.name in MODIFIERS and not replace and MODIFIERS[modifier.name] is not modifier:
-        raise ValueError(f"modifier `{modifier.name}` is already registered")
-    MODIFIERS[modifier.name] = modifier
+    MODIFIERS.add(modifier.name, modifier, replace=replace)
     return modifier
 
 
 def unregister_modifier(name: str) -> None:
     """Remove a modifier (tests); call `dsl.rebuild()` afterwards."""
-    MODIFIERS.pop(name, None)
+    MODIFIERS.remove(name)
 
 
 def modifier_of(mod: Any) -> ModifierKind[Any]:
@@ -123,6 +145,7 @@ __all__ = [
     "NUMERIC",
     "TEMPORAL",
     "ModifierKind",
+    "TimeEffect",
     "default_time_column",
     "modifier_of",
     "register_modifier",

@@ -12,7 +12,7 @@ from datagen.engine.dslbase import PATTERN_LENGTH, Identifier, PatternDimension,
 from datagen.engine.errors import Problem
 from datagen.engine.generators.temporal import calendar_part
 from datagen.engine.modifiers.common import floats, seconds, time_column, time_column_problems
-from datagen.engine.modifiers.kind import NUMERIC, ModifierKind
+from datagen.engine.modifiers.kind import NUMERIC, ModifierKind, TimeEffect
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -45,6 +45,14 @@ class Seasonality(ModifierKind[SeasonalityArgs]):
 
     def problems(self, args: SeasonalityArgs, site: Site, path: str) -> Iterator[Problem]:
         return time_column_problems(args.column, self.name, site, path)
+
+    def time_effect(self, args: SeasonalityArgs) -> TimeEffect:
+        return TimeEffect(
+            f"seasonality({args.dimension})",
+            args.column,
+            dimension=args.dimension,
+            weights=tuple(args.weights),
+        )
 
     def dependencies(self, args: SeasonalityArgs, site: Site) -> set[str]:
         return {time_column(args.column, site)}

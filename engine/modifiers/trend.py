@@ -11,7 +11,7 @@ from pydantic import Field
 from datagen.engine.dslbase import Identifier, Strict, parse_instant
 from datagen.engine.errors import Problem
 from datagen.engine.modifiers.common import floats, seconds, time_column, time_column_problems
-from datagen.engine.modifiers.kind import NUMERIC, ModifierKind
+from datagen.engine.modifiers.kind import NUMERIC, ModifierKind, TimeEffect
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -37,6 +37,9 @@ class Trend(ModifierKind[TrendArgs]):
 
     def problems(self, args: TrendArgs, site: Site, path: str) -> Iterator[Problem]:
         return time_column_problems(args.column, self.name, site, path)
+
+    def time_effect(self, args: TrendArgs) -> TimeEffect:
+        return TimeEffect("trend", args.column, growth=args.growth)
 
     def dependencies(self, args: TrendArgs, site: Site) -> set[str]:
         return {time_column(args.column, site)}

@@ -18,6 +18,7 @@ Column references in `order`/`duration` are `column` (this table),
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -548,17 +549,26 @@ class GrainArgs(Args):
     )
 
 
+def _stamps(
+    ctx: Context, table: str, column: str, other: str | None
+) -> tuple[np.ndarray, pa.ChunkedArray | None]:
+    """Epoch microseconds of a timestamp column's non-null rows, and another column's
+    values on the same rows."""
+    columns = [column] + ([other] if other else [])
+    _require(ctx, table, *columns)
+    data = ctx.sources[table].read(columns)
+    stamps = data.column(column)
+    keep = valid_mask(stamps)
+    rest = data.column(other).filter(pa.array(keep)) if other else None
+    return epoch_micros(stamps)[keep], rest
+
+
 def _grain(ctx: Context, args: GrainArgs) -> Measured:
     """The median step, in seconds, between consecutive distinct timestamps (per series)."""
-    columns = [args.column] + ([args.by] if args.by else [])
-    _require(ctx, args.table, *columns)
-    data = ctx.sources[args.table].read(columns)
-    stamps = data.column(args.column)
-    keep = valid_mask(stamps)
-    micros = epoch_micros(stamps)[keep]
-    if args.by:
-        keys = pc.dictionary_encode(data.column(args.by)).combine_chunks().indices
-        series = to_numpy(pc.fill_null(keys, -1))[keep]
+    micros, by = _stamps(ctx, args.table, args.column, args.by)
+    if by is not None:
+        keys = pc.dictionary_encode(by).combine_chunks().indices
+        series = to_numpy(pc.fill_null(keys, -1))
     else:
         series = np.zeros(len(micros), dtype=np.int64)
     order = np.lexsort((micros, series))
@@ -918,17 +928,17 @@ def _values_in(ctx: Context, args: ValuesInArgs) -> Measured:
     if not total:
         raise Unmeasurable(f"no values in `{args.table}.{args.column}`")
     missing = [v for v, key in zip(args.values, wanted, strict=True) if key not in seen]
-    return Measured(hits / total, total, {"missing": missing})
+    return Measured({"within": hits / total, "missing": missing}, total)
 
 
 def _values_in_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     """Every value in the set (or at least `min` of them), and each value of the set used
     (not for a region: 'European customers' need not come from every European country)."""
     low = _number(expected.min)
-    share = float(measured.value)
+    share = float(measured.value["within"])
     if share < (low if low is not None else 1.0):
         return False
-    return expected.unit == "region" or not measured.details.get("missing")
+    return expected.unit == "region" or not measured.value["missing"]
 
 
 register(
@@ -1125,14 +1135,9 @@ class GrowthArgs(Args):
 def _growth(ctx: Context, args: GrowthArgs) -> Measured:
     """Growth per period of the rows (or the summed value) per day, month by month: the
     slope of a log-linear fit over the months, as a rate (0.25 = +25% per year)."""
-    columns = [args.column] + ([args.value] if args.value else [])
-    _require(ctx, args.table, *columns)
-    data = ctx.sources[args.table].read(columns)
-    stamps = data.column(args.column)
-    keep = valid_mask(stamps)
-    micros = epoch_micros(stamps)[keep]
-    if args.value:
-        weights = to_numpy(pc.fill_null(data.column(args.value).cast(pa.float64()), 0.0))[keep]
+    micros, value = _stamps(ctx, args.table, args.column, args.value)
+    if value is not None:
+        weights = to_numpy(pc.fill_null(value.cast(pa.float64()), 0.0))
     else:
         weights = np.ones(len(micros))
     months = micros.astype("datetime64[us]").astype("datetime64[M]").astype(np.int64)
@@ -1144,7 +1149,9 @@ def _growth(ctx: Context, args: GrowthArgs) -> Measured:
     bounds = (np.arange(first, first + len(totals) + 1).astype("datetime64[M]")
               .astype("datetime64[us]").astype(np.int64))  # fmt: skip
     days = (np.minimum(bounds[1:], end + 1) - np.maximum(bounds[:-1], start)) / 86_400e6
-    usable = (days >= 1) & (totals > 0)
+    full = days >= 0.9 * (bounds[1:] - bounds[:-1]) / 86_400e6
+    # months the data covers (almost) whole; edge months cut short say little
+    usable = (full if full.sum() >= 3 else days >= 1) & (totals > 0)
     if usable.sum() < 3:
         raise Unmeasurable(f"fewer than three months of `{args.table}` with rows")
     index = np.flatnonzero(usable).astype(float)
@@ -1193,7 +1200,8 @@ def _seconds_text(seconds: float) -> str:
 def _amount(value: Any, unit: str | None) -> str:
     number = _number(value)
     if number is None:
-        return str(jsonable(value))
+        text = str(jsonable(value))
+        return re.sub(r"(T\d\d:\d\d:\d\d)\.\d+", r"\1", text)  # timestamps to the second
     if unit == "share":
         return f"{100 * number:.3g}%"
     if unit == "s":
@@ -1239,7 +1247,12 @@ def measured_text(claim: dict[str, Any]) -> str:
         )
     measured = claim.get("measured")
     unit = (claim.get("expected") or {}).get("unit")
-    if (claim.get("bound_to") or {}).get("measure") in SHARE_MEASURES:
+    measure = (claim.get("bound_to") or {}).get("measure")
+    if measure == "values_in" and isinstance(measured, dict):
+        text = f"{_amount(measured.get('within'), 'share')} of the values in the set"
+        missing = measured.get("missing") or []
+        return text + (f"; never seen: {', '.join(map(str, missing[:5]))}" if missing else "")
+    if measure in SHARE_MEASURES:
         unit = "share"
     if isinstance(measured, dict):
         return ", ".join(

@@ -85,6 +85,9 @@ def sizes(text: str, today: dt.date) -> Iterator[Found]:
             )
 
 
+# nouns whose plural is the singular: "120 aircraft"
+_SAME = {"aircraft", "sheep", "fish", "deer", "series", "species", "staff", "personnel",
+         "livestock", "cattle", "equipment", "spacecraft", "offspring"}  # fmt: skip
 _PER_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month",
                 "yearly": "year", "annually": "year"}  # fmt: skip
 _PER_ADVERB = "|".join(_PER_ADVERBS)
@@ -128,7 +131,7 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         noun = words[-1].lower()
         if noun in _NOT_NOUNS or time_unit_seconds(noun) or noun in calendar.MONTH_WORDS:
             continue
-        if value > 1 and singular(noun) == noun and not noun.endswith("s"):
+        if value > 1 and singular(noun) == noun and not noun.endswith("s") and noun not in _SAME:
             # "40 bakery" is no count of bakeries; "5 star" is an adjective
             continue
         per = re.match(
@@ -177,12 +180,19 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         if share is None or share > 1:
             continue
         end = m.end()
+        start = m.start()
         of_words: list[str] = []
         of = re.match(r"\s+of\s+(?:the\s+|all\s+|our\s+|their\s+)?", text[end:])
         if of or m.group("one"):
             of_words, end = words_after(text, end + (of.end() if of else 0), 2)
-        if of_words and (found := verb.match(text[end:])):
-            end += found.end()
+        if (of_words or not words_after(text, end, 1)[0]) and (found := verb.match(text[end:])):
+            end += found.end()  # "25% of orders are returned", "5% are returned late"
+        subject = _SUBJECT.search(text[max(0, start - 50) : start])
+        if subject and of:  # "BTC and ETH make up 70% of volume": the subject is what
+            words_sub = [w for w in re.findall(r"[A-Za-z][\w-]*", subject.group("subj"))
+                         if w.lower() not in STOP]  # fmt: skip
+            start = max(0, start - 50) + subject.start()
+            of_words = [*of_words, *words_sub]
         words, end = words_after(text, end, 2)
         if not words and (found := _COMPLEMENT.match(text[end:])):
             words, end = [found.group(1)], end + found.end()
@@ -191,10 +201,16 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             continue
         about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
         about += [singular(w) for w in of_words]
-        yield Found("rate", m.start(), end, _rate_expected(share, m), about)
+        yield Found("rate", start, end, _rate_expected(share, m), about)
 
 
 _RATE_WORDS = {"rate", "rates", "ratio", "share", "percentage"}
+_SUBJECT = re.compile(
+    r"(?P<subj>[A-Za-z][\w-]*(?:\s+(?:and|&|or)\s+[A-Za-z][\w-]*)?)\s+(?:make\s+up|makes\s+up|"
+    r"account\s+for|accounts\s+for|represent|represents|comprise|comprises|are|is)\s+"
+    r"(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+|over\s+|under\s+)?$",
+    re.IGNORECASE,
+)
 # short complements that stand for a state: "90% on time", "5% in cash"
 _COMPLEMENT = re.compile(
     r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"

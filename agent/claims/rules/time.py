@@ -60,6 +60,13 @@ _GRAIN_NOUNS = (
 )
 
 
+# things made on a schedule: "a snapshot every day" is a grain, "trips every day" is not
+_GRAIN_SUBJECTS = (
+    r"(?:readings?|snapshots?|reports?|measurements?|samples?|invoices?|statements?|bills?|"
+    r"backups?|batch(?:es)?|exports?|polls?|records?|updates?|reads?|logs?|payrolls?|runs?)$"
+)
+
+
 def _unit_seconds(unit: str) -> int:
     seconds = time_unit_seconds(unit)
     assert seconds is not None, unit
@@ -81,6 +88,13 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
         amount = number(m.group("num") or m.group("num2") or "1") or 1.0
         unit = m.group("unit") or m.group("unit2")
         about, start = words_before(text, m.start(), 2)
+        if (
+            m.group("unit")
+            and not m.group("num")
+            and _unit_seconds(unit) >= 86400
+            and not any(re.match(_GRAIN_SUBJECTS, w, re.IGNORECASE) for w in about)
+        ):
+            continue  # "trips every day of 2024": when they happen, not a grid
         yield Found(
             "grain",
             m.start(),
@@ -118,7 +132,7 @@ _DIP = (
     r"quiet(?:er|est)?|slow(?:er|est)?|fewer|less|lower|lowest|dips?|drops?|lull|light(?:er)?|"
     r"calm(?:er)?|low|down|rarely|seldom"
 )
-_CLOSED = r"closed|never|no"
+_CLOSED = r"closed|never|no(?!-)"
 _MOSTLY = r"mostly|mainly|primarily|largely|predominantly|usually|typically|generally"
 _ONLY = r"only|exclusively|always|all|entirely"
 CUE = re.compile(
@@ -137,6 +151,8 @@ _PARTS_OF_DAY = {
     "morning": list(range(6, 12)),
     "mornings": list(range(6, 12)),
     "morning rush": [7, 8, 9],
+    "morning commute": [7, 8, 9],
+    "evening commute": [16, 17, 18],
     "evening rush": [16, 17, 18],
     "rush hour": [7, 8, 9, 16, 17, 18],
     "rush hours": [7, 8, 9, 16, 17, 18],
@@ -328,7 +344,7 @@ def _cue_near(text: str, start: int, end: int, floor: int) -> re.Match[str] | No
         return _shifted(text, end, following)
     lower = max(floor, start - 60)
     before = text[lower:start]
-    cut = [b.end() for b in re.finditer(r"[,.;:!?()]", before)]
+    cut = [b.end() for b in re.finditer(r"[,.;:!?()]|\b(?:and|but|while|whereas)\b", before)]
     before_start = lower + (cut[-1] if cut else 0)
     clause_before = text[before_start:start]
     cues = list(CUE.finditer(clause_before))
@@ -452,6 +468,18 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
             expected = {"max": expected.get("value", expected.get("max")), "unit": expected["unit"]}
         about = [singular(w) for w in words] + [singular(m.group("ref"))]
         yield Found("duration", start if words else m.start(), m.end(), expected, about)
+    average = re.compile(
+        rf"\b(?:an?\s+|the\s+)?(?:average|mean|typical|median)\s+(?P<what>[A-Za-z][\w-]*)\s+"
+        rf"(?:of\s+|is\s+|lasts?\s+|lasting\s+)?{amount}",
+        re.IGNORECASE,
+    )
+    for m in average.finditer(text):
+        low = number(m.group("n1"))
+        if low is None or m.group("what").lower() in STOP:
+            continue
+        high = number(m.group("n2")) if m.group("n2") else None
+        expected = _duration_expected(m, low, high, m.group("unit"))
+        yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
     lasting = re.compile(
         rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|average|"
         rf"typically\s+last|usually\s+last|run|runs|long)\s+{amount}",

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.modifiers.trend import YEAR_SECONDS
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import stats, time_cells
@@ -38,60 +39,58 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     time_column = target.time_column or default_time_column(node, exclude=target.column)
     if col is None or time_column is None:
         return None
-    needed = {target.column, time_column}
     own_time = default_time_column(node, exclude=col.name)
-    for mod in col.modifiers:
-        if isinstance(mod, (dsl.SeasonalityMod, dsl.TrendMod)):
-            needed.add(mod.args.column or own_time or time_column)
-        if isinstance(mod, dsl.EffectMod):
-            needed.add(mod.args.at or own_time or time_column)
+    # what each modifier declares about the row's time (seasonality, trend, events)
+    declared = [e for m in col.modifiers if (e := modifier_of(m).time_effect(m.args))]
+    at = {id(e): e.column or own_time or time_column for e in declared}
+    needed = {target.column, time_column, *at.values()}
     if not ctx.ready("behavioral", "composite_effect", target.table, *sorted(needed)):
         return None
+    seasonal = [e for e in declared if e.weights is not None and e.dimension is not None]
+    trends = [e for e in declared if e.growth is not None]
     effects = [
-        (m, event_windows(ctx, m.args))
-        for m in col.modifiers
-        if isinstance(m, dsl.EffectMod) and ctx.usable(m.args.table, m.args.start, m.args.end)
+        (e, event_windows(ctx, *e.events))
+        for e in declared
+        if e.events is not None and ctx.usable(*e.events)
     ]
     size = dsl.PATTERN_LENGTH[target.dimension]
     labels = time_cells.LABELS[target.dimension]
     bins = ctx.bins(target.table, time_column, target.dimension)
-    seasonal = [m for m in col.modifiers if isinstance(m, dsl.SeasonalityMod)]
-    trends = [m for m in col.modifiers if isinstance(m, dsl.TrendMod)]
-    modeled = [f"seasonality({m.args.dimension})" for m in seasonal] + ["trend"] * len(trends)
-    modeled += [f"effect({m.args.table})" for m, _ in effects]
-    trend_columns = [m.args.column or own_time or time_column for m in trends]
-    effect_columns = [m.args.at or own_time or time_column for m, _ in effects]
+    modeled = [e.label for e in seasonal] + [e.label for e in trends]
+    modeled += [e.label for e, _ in effects]
+    trend_columns = [at[id(e)] for e in trends]
+    effect_columns = [at[id(e)] for e, _ in effects]
     counts = np.zeros(size, dtype=np.int64)
-    sums, squares, declared = np.zeros(size), np.zeros(size), np.zeros(size)
+    sums, squares, shape = np.zeros(size), np.zeros(size), np.zeros(size)
     for batch in ctx.scan(target.table, [target.column, *trend_columns, *effect_columns]):
         rows = slice(batch.offset, batch.offset + batch.num_rows)
         values, keep = floats(batch.column(target.column))
         batch_bins = bins[rows]
         keep &= batch_bins >= 0
         multiplier = np.ones(batch.num_rows)
-        for mod in seasonal:
-            mod_bins = ctx.bins(
-                target.table, mod.args.column or own_time or time_column, mod.args.dimension
-            )[rows]
+        for season in seasonal:
+            assert season.dimension is not None and season.weights is not None
+            mod_bins = ctx.bins(target.table, at[id(season)], season.dimension)[rows]
             keep &= mod_bins >= 0
-            multiplier *= np.asarray(mod.args.weights, dtype=float)[mod_bins]
-        for mod, at in zip(trends, trend_columns, strict=True):
-            times = batch.column(at)
+            multiplier *= np.asarray(season.weights, dtype=float)[mod_bins]
+        for trend, column in zip(trends, trend_columns, strict=True):
+            assert trend.growth is not None
+            times = batch.column(column)
             keep &= valid_mask(times)
-            multiplier *= trend_factor(ctx.dataset, times, mod.args.growth)
-        for (effect, (starts, ends)), at in zip(effects, effect_columns, strict=True):
-            times = batch.column(at)
+            multiplier *= trend_factor(ctx.dataset, times, trend.growth)
+        for (effect, (starts, ends)), column in zip(effects, effect_columns, strict=True):
+            times = batch.column(column)
             keep &= valid_mask(times)
             seconds = time_cells.epoch_micros(times) // 1_000_000
             active = np.searchsorted(starts, seconds, side="right") - np.searchsorted(
                 ends, seconds, side="right"
             )
-            multiplier *= np.where(active > 0, effect.args.factor, 1.0)
+            multiplier *= np.where(active > 0, effect.factor, 1.0)
         batch_bins, values, multiplier = batch_bins[keep], values[keep], multiplier[keep]
         counts += np.bincount(batch_bins, minlength=size)
         sums += np.bincount(batch_bins, weights=values, minlength=size)
         squares += np.bincount(batch_bins, weights=values * values, minlength=size)
-        declared += np.bincount(batch_bins, weights=multiplier, minlength=size)
+        shape += np.bincount(batch_bins, weights=multiplier, minlength=size)
     if not counts.any():
         return empty_check("composite_effect", target.table, target.column)
     present = counts > 0
@@ -101,8 +100,8 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     )
     overall = sums.sum() / counts.sum()
     observed = means / overall if overall else means
-    expected_means = np.where(present, declared / np.maximum(counts, 1), 0.0)
-    expected = expected_means / (declared.sum() / counts.sum())
+    expected_means = np.where(present, shape / np.maximum(counts, 1), 0.0)
+    expected = expected_means / (shape.sum() / counts.sum())
     errors = np.abs(observed - expected)
     relative_se = np.where(
         present, np.sqrt(np.maximum(variances, 0) / np.maximum(counts, 1)) / abs(overall or 1), 0.0
@@ -150,11 +149,11 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
     )
 
 
-def event_windows(ctx: Context, effect: dsl.EffectArgs) -> tuple[np.ndarray, np.ndarray]:
+def event_windows(ctx: Context, table: str, start: str, end: str) -> tuple[np.ndarray, np.ndarray]:
     """Sorted start and end seconds of an event table's rows (the table is small)."""
     bounds = []
-    for name in (effect.start, effect.end):
-        values = ctx.column(effect.table, name)
+    for name in (start, end):
+        values = ctx.column(table, name)
         values = values.drop_null() if values.null_count else values
         bounds.append(np.sort(time_cells.epoch_micros(values) // 1_000_000))
     return bounds[0], bounds[1]
@@ -169,9 +168,6 @@ def trend_factor(dataset: dsl.Dataset, times: pa.ChunkedArray, growth: float) ->
             dsl.parse_instant(dataset.timeframe.start).astype("datetime64[us]").astype(np.int64)
         )
     return np.power(1 + growth, (micros - origin) / (YEAR_SECONDS * 1e6))
-
-
-# --------------------------------------------------------------------------- implied
 
 
 CHECK = CheckKind(

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from datagen.engine.registry import Registry
 from datagen.engine.validate.report import Category, Check
 
 if TYPE_CHECKING:
@@ -39,19 +40,16 @@ class CheckKind:
     about: str = ""  # one line: what a failure means
 
 
-CHECK_KINDS: dict[str, CheckKind] = {}
+CHECK_KINDS: Registry[CheckKind] = Registry("validator check")
 
 
 def register_check_kind(kind: CheckKind, *, replace: bool = False) -> CheckKind:
     """Add a check kind; it runs after those registered before it."""
-    if kind.name in CHECK_KINDS and not replace and CHECK_KINDS[kind.name] is not kind:
-        raise ValueError(f"validator check `{kind.name}` is already registered")
-    CHECK_KINDS[kind.name] = kind
-    return kind
+    return CHECK_KINDS.add(kind.name, kind, replace=replace)
 
 
 def unregister_check_kind(name: str) -> None:
-    CHECK_KINDS.pop(name, None)
+    CHECK_KINDS.remove(name)
 
 
 def run_checks(ctx: Context) -> list[Check]:

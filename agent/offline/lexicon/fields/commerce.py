@@ -6,7 +6,7 @@ ENTRIES = (
     entries(
         "retail",
         """
-customer | entity | shopper, buyer, client, consumer | full_name, email, country, city, signup_at | naming=person rows=5000
+customer | entity | shopper, buyer, client, consumer, bidder, purchaser | full_name, email, country, city, signup_at | naming=person rows=5000
 product | entity | item, sku, article, good, merchandise | name, category, price, brand=acme/northwind/globex/initech/umbrella/contoso, created_at | naming=product rows=800 refs=category,supplier
 category | entity | product_category, department_store_section | name=electronics/home/clothing/beauty/sports/toys/books/grocery | rows=8
 store | entity | shop, outlet, retail_store, supermarket | name, city, country, opened_at | naming=place rows=40
