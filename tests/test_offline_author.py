@@ -374,6 +374,7 @@ def test_average_amount_centres_the_lognormal() -> None:
     assert math.exp(amount["params"]["mean"] + sigma**2 / 2) == pytest.approx(50, rel=0.01)
 
 
+@pytest.mark.slow  # fresh interpreters, one per run
 def test_same_bytes_across_processes() -> None:
     import os
     import subprocess

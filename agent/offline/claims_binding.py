@@ -227,7 +227,7 @@ def _set_weight(choice: dict[str, Any], index: int, share: float) -> None:
 
 
 @honours("count")
-def _count(draft: Draft, claim: dsl.Claim) -> None:
+def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
     from datagen.agent.offline.compose import _set_fact_count, _set_rows
     from datagen.agent.offline.parse import Count
@@ -235,18 +235,23 @@ def _count(draft: Draft, claim: dsl.Claim) -> None:
     value = claim.expected.value
     unit = claim.expected.unit or "rows"
     if not isinstance(value, (int, float)) or not claim.about or unit != "rows":
-        return
+        return None
     if re.search(r"\b(?:rows|records) of\b", claim.text, re.IGNORECASE):
-        return  # '100K rows of card transactions': the parser's count names the whole noun
+        return None  # '100K rows of card transactions': the parser's count names the whole noun
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
-    if node is None or table in draft.counted:
-        return
+    if node is None:
+        return None
+    binding = {"measure": "rows", "table": node["id"]}
+    if table in draft.counted:
+        return binding if node["kind"] != "fact" else None  # the parser's count placed it
     if node["kind"] == "fact":
         _set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
     else:
         _set_rows(draft, node, float(value), claim.text)
         draft.counted.add(node["id"])
+        return binding
+    return None
 
 
 @honours("size")
@@ -547,6 +552,10 @@ def _grain(draft: Draft, claim: dsl.Claim) -> None:
     if freq is None or spec is None:
         return
     spec["freq"] = freq
+    if freq == "D":  # whole days carry no hour of day
+        spec["pattern"] = [p for p in spec.get("pattern", []) if p["dimension"] != "hour"]
+        if not spec["pattern"]:
+            spec.pop("pattern")
     draft.note(
         f"{claim.text!r}: timestamps on whole {dict(s='seconds', min='minutes', h='hours', D='days')[freq]}"
     )

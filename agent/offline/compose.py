@@ -365,7 +365,7 @@ def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
     known |= {w for n in draft.schema["nodes"] for c in n["columns"] for w in c["name"].split("_")}
     known |= {w for k in draft.blueprint.synonyms for w in k.split("_")}
     known |= {w for k in draft.blueprint.keywords for w in k.split("_")}
-    known |= set(FIELD_CUES.get(draft.blueprint.domain, ()))  # 'ride-hailing' chose the field
+    known |= {w for cues in FIELD_CUES.values() for w in cues}  # cue words chose the field
     skip = _STOP | FILLER | CLAIM_STOP | GENERIC_WORDS | NOT_TABLES
     words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
     unread: list[list[str]] = []
@@ -407,17 +407,7 @@ def note_template_tables(draft: Draft, parsed: Parsed) -> None:
             read_as.setdefault(table, [])
             if noun not in read_as[table]:
                 read_as[table].append(noun)
-    named_ids = {noun for noun in nouns if draft.node(noun) is not None}
     for table, words in read_as.items():
-        single = [
-            w
-            for w in words
-            if "_" not in w and draft.node(w) is None and w in draft.blueprint.synonyms
-        ]
-        if len(single) == 1 and len(words) == 1 and table not in named_ids:
-            draft.rename(table, single[0])
-            draft.note(f"`{single[0]}`: the template's `{table}`, named as the description says")
-            continue
         draft.note(f"`{table}` holds the " + " and ".join(f"'{w}'" for w in words))
     from_words = [
         f"`{draft.resolve(m.noun)}` ('{m.noun.replace('_', ' ')}')"

@@ -21,8 +21,8 @@ import pyarrow as pa
 from datagen.engine import dsl, relations
 from datagen.engine.expressions import Scope, compiled, with_nulls
 from datagen.engine.generators.aggregate import AggregateSpec, aggregate_columns, empty_value
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 SQL_AGGREGATES = {

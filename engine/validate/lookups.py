@@ -17,8 +17,8 @@ import pyarrow as pa
 from datagen.engine import dsl, relations
 from datagen.engine.expressions import Scope, compiled, with_nulls
 from datagen.engine.generators.kind import kind_of, spec_of
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, valid_mask
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 

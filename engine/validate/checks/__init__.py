@@ -1,6 +1,6 @@
 """The validator's checks: one module per kind of check, registered in report order.
 
-The registry is engine/validate/checks/kind.py. The schema's constraints
+The registry is engine/validate/registry.py. The schema's constraints
 (range, inequality, pattern, enum, unique) and targets (weekend_share,
 mean_in_range, seasonality, composite_effect) are one module each; the
 structural checks (engine/validate/structural.py) and the checks of what
@@ -23,7 +23,7 @@ from datagen.engine.validate.checks import (
     unique,
     weekend_share,
 )
-from datagen.engine.validate.checks.kind import (
+from datagen.engine.validate.registry import (
     CHECK_KINDS,
     CheckKind,
     register_check_kind,
