@@ -203,7 +203,7 @@ def _check_meaning(meaning: Any, name: str) -> None:
 def render_meaning(meaning: dict[str, Any]) -> str:
     """The "Meaning" section: functions with signatures, units, modifiers' inputs, Faker."""
     from datagen.engine.expressions import FUNCTIONS
-    from datagen.engine.generators.faker import faker_methods
+    from datagen.engine.generators.faker import PURE_METHODS
 
     lines = ["### Units and semantics"]
     lines += [f"- {line}" for line in meaning.get("units") or []]
@@ -225,10 +225,10 @@ def render_meaning(meaning: dict[str, Any]) -> str:
     for kind in dsl.MODIFIER_KINDS:
         info = meaning["modifiers"][kind]
         lines.append(f"- `{kind}` ({info['input']} columns): {info['meaning']}")
-    methods = sorted(faker_methods())
+    methods = sorted(PURE_METHODS)
     lines += [
         "",
-        f"### Faker methods ({len(methods)}, locale en_US; any other name is rejected)",
+        f"### Faker methods ({len(methods)}: the ones pure given the seed; any other name is rejected)",
         ", ".join(methods),
     ]
     return "\n".join(lines)

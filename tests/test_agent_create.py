@@ -123,10 +123,14 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
-    # A range the generator overshoots: valid, passes the semantic guards, fails the dry run.
+    # A range the generator overshoots after a modifier: valid, passes the preflight (which
+    # only judges clamps and choices it can be sure of) and the semantic guards, fails the
+    # dry run.
     impossible = small_schema(
         constraints={"ranges": [{"column": "order.amount", "min": 1, "max": 40}]}
     )
+    amount = impossible["nodes"][1]["columns"][2]
+    amount["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 2)"}}]
     route = httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
             ok(schema_message(impossible, call_id="toolu_1")),
