@@ -123,14 +123,12 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
-    # A range the generator overshoots after a modifier: valid, passes the preflight (which
-    # only judges clamps and choices it can be sure of) and the semantic guards, fails the
-    # dry run.
+    # A range an unclamped lognormal overshoots: valid, passes the preflight (which refuses
+    # only what it can prove, e.g. a clamp past the range), fails the dry run.
     impossible = small_schema(
         constraints={"ranges": [{"column": "order.amount", "min": 1, "max": 40}]}
     )
-    amount = impossible["nodes"][1]["columns"][2]
-    amount["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 2)"}}]
+    del impossible["nodes"][1]["columns"][2]["generator"]["distribution"]["clamp"]
     route = httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
             ok(schema_message(impossible, call_id="toolu_1")),
@@ -509,3 +507,16 @@ def test_without_a_key_the_offline_author_runs_and_the_summary_says_so(
     assert result.exit_code == 0, result.output
     assert "(provider offline)" in result.stdout and "tokens:" not in result.stdout
     assert records(out)[0]["provider"] == "offline"
+
+
+def test_a_key_rejected_mid_run_exits_2_and_keeps_the_last_draft(httpx2_mock, tmp_path) -> None:
+    httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(schema_message(broken_schema())), api_error(401, "key revoked")]
+    )
+    out = tmp_path / "o"
+    result = create(out, "--no-input")
+    assert result.exit_code == 2  # the key is the user's to fix
+    assert "rejected the API key (401): key revoked" in result.stderr
+    assert "--provider offline" in result.stderr
+    assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
+    assert (out / "transcript.jsonl").is_file()
