@@ -123,9 +123,9 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
-    # A range the generator overshoots: valid, passes the semantic guards, fails the dry run.
+    # A pattern the generator breaks: valid, passes preflight, fails the dry run.
     impossible = small_schema(
-        constraints={"ranges": [{"column": "order.amount", "min": 1, "max": 40}]}
+        constraints={"pattern": [{"column": "customer.country", "regex": "^US$"}]}
     )
     route = httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
@@ -138,7 +138,7 @@ def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     repair = last_tool_result(request_bodies(route)[1])
     assert repair["is_error"] is True
     assert "dry run (300 rows per table) scored" in repair["content"]
-    assert "- order.amount: value check `range` failed" in repair["content"]
+    assert "- customer.country: value check `pattern` failed" in repair["content"]
     assert "the required 95" in repair["content"]
 
 
