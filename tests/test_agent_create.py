@@ -123,7 +123,8 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
-    # A pattern the generator breaks: valid, passes preflight, fails the dry run.
+    # A pattern the generator breaks: valid, passes the preflight (which refuses only what
+    # it can prove), fails the dry run.
     impossible = small_schema(
         constraints={"pattern": [{"column": "customer.country", "regex": "^US$"}]}
     )

@@ -344,3 +344,29 @@ def test_growth_per_year_of_rows_and_of_a_value() -> None:
     assert found.status == "honoured" and found.measured == pytest.approx(0.1, abs=0.005)
     yearly = measure_claim(ctx, claim({**binding, "per": "year", "value": "amount"}, value=2.1))
     assert yearly.measured == pytest.approx(1.1**12 - 1, rel=0.02)
+
+
+def test_preflight_names_a_bad_binding_with_its_path() -> None:
+    from datagen.engine.preflight import preflight
+
+    schema = {
+        **SCHEMA,
+        "claims": [
+            {"id": "c1", "text": "8% no-shows", "kind": "rate", "status": "bound",
+             "bound_to": {"measure": "shares", "table": "visit"}},
+            {"id": "c2", "text": "in July", "kind": "window", "status": "bound",
+             "bound_to": {"measure": "window", "table": "visit", "column": "arived_at"}},
+            {"id": "c3", "text": "5 GB", "kind": "size", "status": "not_modelled",
+             "reason": "bytes depend on the format"},
+        ],
+    }  # fmt: skip
+    problems = [p for p in preflight(dsl.Dataset.model_validate(schema)) if "claims" in p.path]
+    assert [p.path for p in problems] == ["claims[0].bound_to", "claims[1].bound_to"]
+    assert "unknown measure `shares`" in problems[0].message
+    assert problems[0].suggestion == "share"
+    assert "no column `arived_at`" in problems[1].message
+
+
+def test_the_dsl_names_every_registered_measure() -> None:
+    described = dsl.ClaimBinding.model_fields["measure"].description or ""
+    assert [m.strip() for m in described.split(",")] == list(MEASURES)

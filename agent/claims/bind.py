@@ -17,7 +17,7 @@ from typing import Any
 
 from datagen.agent.claims.words import stems
 from datagen.engine import dsl, relations
-from datagen.engine.plan import TEMPORAL, default_time_column
+from datagen.engine.plan import TEMPORAL
 
 # nouns people use for the same table
 SYNONYMS = {
@@ -67,6 +67,9 @@ SYNONYMS = {
     "passenger": {"rider", "customer"},
     "guest": {"customer"},
     "usage": {"event", "session"},
+    "organization": {"account", "company", "customer", "tenant", "org"},
+    "company": {"account", "organization", "customer", "tenant"},
+    "tenant": {"account", "organization", "company"},
     "churn": {"churned", "cancel"},
 }
 
@@ -111,15 +114,15 @@ class SchemaView:
         return max(facts, key=lambda n: (self.estimated_rows.get(n.id, 0), -facts.index(n)))
 
     def time_column(self, node: dsl.Node) -> str | None:
-        """The table's own timestamp: the first date/datetime column not copied from a
-        parent (`payment.ordered_at` looked up from the order is the order's time)."""
-        own = [
-            c.name
-            for c in node.columns
-            if c.type in TEMPORAL
-            and not isinstance(dsl.generator_spec(c.generator), dsl.LookupSpec)
-        ]
-        return own[0] if own else default_time_column(node)
+        """The table's own timestamp: a date/datetime drawn in its window (`datetime_series`)
+        first, else one derived from others, else one copied from a parent (the order's
+        time in `payment.ordered_at` is the order's, not the payment's)."""
+        rank = {dsl.DatetimeSeriesSpec: 0, dsl.LookupSpec: 2}
+        temporal = [c for c in node.columns if c.type in TEMPORAL]
+        if not temporal:
+            return None
+        best = min(temporal, key=lambda c: rank.get(type(dsl.generator_spec(c.generator)), 1))
+        return best.name
 
     def timed_table(self, preferred: dsl.Node | None = None) -> tuple[dsl.Node, str] | None:
         """A table with a timestamp: `preferred`, else the largest fact that has one, else
@@ -131,10 +134,19 @@ class SchemaView:
             key=lambda n: (n.kind == "fact", self.estimated_rows.get(n.id, 0)),
             reverse=True,
         )
-        for node in nodes:
-            if column := self.time_column(node):
-                return node, column
-        return None
+        timed = [(n, c) for n in nodes if (c := self.time_column(n))]
+        # a timestamp drawn in the window speaks for it; one derived later (a repayment's
+        # `paid_at` after its due date) may run past it
+        drawn = [(n, c) for n, c in timed if self._drawn(n, c)]
+        found = drawn or timed
+        return found[0] if found else None
+
+    @staticmethod
+    def _drawn(node: dsl.Node, column: str) -> bool:
+        col = node.column(column)
+        return col is not None and isinstance(
+            dsl.generator_spec(col.generator), dsl.DatetimeSeriesSpec
+        )
 
 
 Binder = Callable[[SchemaView, dsl.Claim], dict[str, Any] | str]

@@ -15,7 +15,7 @@ registry of check functions run in order:
 A check never raises on a bad schema (that is the point: it reports), and it
 may assume only what the pydantic models guarantee. Checks run in
 registration order; the built-in ones live in the modules of this package
-(structure, columns, lookups, cycles, constraints, targets) and are
+(structure, columns, lookups, cycles, constraints, targets, claims) and are
 registered below, before any added later.
 """
 
@@ -49,6 +49,7 @@ def preflight(dataset: dsl.Dataset, *, warnings: bool = False) -> list[Problem]:
 
 # the built-in checks, in the order their problems are listed
 from datagen.engine.preflight import (  # noqa: E402
+    claims,
     columns,
     constraints,
     cycles,
@@ -58,6 +59,7 @@ from datagen.engine.preflight import (  # noqa: E402
     structure,
     targets,
 )
+from datagen.engine.typecheck import expression_problems  # noqa: E402
 
 for _check in (
     structure.node_problems,
@@ -66,12 +68,14 @@ for _check in (
     cycles.table_cycle_problems,
     constraints.constraint_problems,
     targets.target_problems,
+    claims.claim_problems,
     limits.name_case_problems,
     limits.self_reference_problems,
     limits.overflow_problems,
     limits.calendar_problems,
     reachable.range_problems,
     reachable.enum_problems,
+    expression_problems,
     *semantic.GUARDS,
 ):
     register_check(_check)

@@ -250,6 +250,9 @@ _FEW = {
     "few": 0.05,
 }
 _FEW_RE = "|".join(k.replace(" ", r"\s+") for k in _FEW)
+_PEOPLE = {"user", "customer", "buyer", "player", "member", "shopper", "listener", "reader",
+           "gamer", "trader", "subscriber", "seller", "viewer", "client", "rider", "driver",
+           "borrower", "patron", "guest", "host", "author", "creator", "account"}  # fmt: skip
 _SKEWED = {"power": 0.1, "popular": 0.1, "heavy": 0.1, "top": 0.1, "best-selling": 0.1,
            "bestselling": 0.1, "viral": 0.05, "superstar": 0.05}  # fmt: skip
 
@@ -288,6 +291,8 @@ def skew(text: str, today: dt.date) -> Iterator[Found]:
         noun = m.group("p")
         if noun.lower() in STOP or singular(noun) == noun.lower() and not noun.endswith("s"):
             continue  # "power users", "popular products": a plural noun follows
+        if m.group("adj").lower() in ("power", "heavy") and singular(noun) not in _PEOPLE:
+            continue  # "power outages", "heavy rain": not about people
         yield Found(
             "skew",
             m.start(),
@@ -363,6 +368,8 @@ def qualitative_shares(text: str, today: dt.date) -> Iterator[Found]:
                 if extra:
                     end += extra.end()
         words, end = words_after(text, end, 2)
+        if words and time_unit_seconds(words[0]):
+            continue  # "every few hours": an amount of time, not a share
         words, of_words = predicate(words, of_words)
         complement = re.match(
             r"\s+(?:by|with|via|through|from|on|in|as|using)\s+(?:the\s+|a\s+)?([A-Za-z][\w-]*)",

@@ -291,6 +291,13 @@ def regions(text: str, today: dt.date) -> Iterator[Found]:
 
 # --------------------------------------------------------------------------- listed values
 
+# words that name a column of categories: only their lists are value sets
+ATTRIBUTES = {
+    "status", "type", "method", "category", "level", "tier", "plan", "channel", "segment",
+    "grade", "priority", "stage", "severity", "state", "kind", "class", "role", "color",
+    "colour", "size", "mode", "genre", "gender", "source", "platform", "device", "currency",
+    "language", "brand", "outcome", "result", "reason", "department", "rating", "condition",
+}  # fmt: skip
 _VALUE = r"[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?"
 _LISTED = re.compile(
     rf"(?P<what>[A-Za-z][\w-]*)\s*(?::|\(|,?\s+(?:like|such\s+as|either|one\s+of|among))\s*"
@@ -305,8 +312,8 @@ def listed_values(text: str, today: dt.date) -> Iterator[Found]:
     cash or wallet'."""
     for m in _LISTED.finditer(text):
         what = m.group("what")
-        if what.lower() in STOP:
-            continue
+        if singular(what) not in ATTRIBUTES:
+            continue  # "HR data: employees, departments and leave" lists tables, not values
         values = [
             v.strip()
             for v in re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+", m.group("list"))

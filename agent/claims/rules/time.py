@@ -62,8 +62,10 @@ _GRAIN_NOUNS = (
 
 # things made on a schedule: "a snapshot every day" is a grain, "trips every day" is not
 _GRAIN_SUBJECTS = (
-    r"(?:readings?|snapshots?|reports?|measurements?|samples?|invoices?|statements?|bills?|"
-    r"backups?|batch(?:es)?|exports?|polls?|records?|updates?|reads?|logs?|payrolls?|runs?)$"
+    r"(?:readings?|snapshots?|reports?|reporting|measurements?|samples?|invoices?|statements?|"
+    r"bills?|billing|backups?|batch(?:es)?|exports?|polls?|records?|updates?|reads?|logs?|"
+    r"payrolls?|runs?|rent|payments?|attendance|summar(?:y|ies)|aggregates?|totals?|balances?|"
+    r"metrics?|kpis?|ticks?|prices?|quotes?|observations?|counts?|inventory|stock|levels?)$"
 )
 
 
@@ -77,11 +79,18 @@ def _unit_seconds(unit: str) -> int:
 def grain(text: str, today: dt.date) -> Iterator[Found]:
     """'every 10 minutes', '15-minute intervals', 'hourly readings', 'monthly invoices'."""
     every = re.compile(
-        rf"\b(?:every|each)\s+(?:(?P<num>{NUMBER})[\s-]*)?(?P<unit>{TIME_UNIT})\b"
+        rf"\b(?P<level>second|minute|hour|day)-level\b"
+        rf"|\b(?:every|each)\s+(?:(?P<num>{NUMBER})[\s-]*)?(?P<unit>{TIME_UNIT})\b"
         rf"|\b(?P<num2>{NUMBER})[\s-]*(?P<unit2>{TIME_UNIT})\s+{_GRAIN_NOUNS}\b",
         re.IGNORECASE,
     )
     for m in every.finditer(text):
+        if m.group("level"):  # "minute-level price ticks"
+            nouns, end = words_after(text, m.end(), 2)
+            seconds = float(_unit_seconds(m.group("level")))
+            yield Found("grain", m.start(), end, {"value": seconds, "unit": "s"},
+                        [singular(w) for w in nouns])  # fmt: skip
+            continue
         clause = re.split(r"[,.;:]", text[max(0, m.start() - 40) : m.start()])[-1]
         if not m.group("num") and re.search(r"%|percent|\brate\b", clause, re.IGNORECASE):
             continue  # "3% churn each month": a rate per month, not a grain
@@ -109,9 +118,9 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
         ):
             continue  # "10,000 trips daily" is a count per day
         nouns, end = words_after(text, m.end(), 2)
-        if nouns and nouns[0].lower() in ("active", "average"):
-            continue  # "daily active users", "daily average": no grain
         subject = [] if nouns else words_before(text, m.start(), 2)[0]
+        if not any(re.match(_GRAIN_SUBJECTS, w, re.IGNORECASE) for w in nouns or subject):
+            continue  # "daily orders", "daily active users": when things happen, not a grid
         yield Found(
             "grain",
             m.start(),
@@ -481,7 +490,8 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         expected = _duration_expected(m, low, high, m.group("unit"))
         yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
     lasting = re.compile(
-        rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|average|"
+        rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|average|stay|"
+        rf"stays|staying|spend|spends|rent\s+for|book\s+for|"
         rf"typically\s+last|usually\s+last|run|runs|long)\s+{amount}",
         re.IGNORECASE,
     )
@@ -499,11 +509,19 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in compound.finditer(text):
         low = number(m.group("n1"))
-        if low is None or m.group("what").lower() in ("intervals", "interval", "resolution"):
+        what = m.group("what").lower()
+        if low is None or what in ("intervals", "interval", "resolution"):
             continue
         high = number(m.group("n2")) if m.group("n2") else None
         expected = _duration_expected(m, low, high, m.group("unit").rstrip("s"))
-        yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
+        end = m.end()
+        if what in ("maximum", "max", "minimum", "min") and high is None:
+            # "14-night maximum stays": a bound on the stays
+            bound = "max" if what.startswith("max") else "min"
+            expected = {bound: expected["value"], "unit": expected["unit"]}
+            nouns, end = words_after(text, m.end(), 1)
+            what = nouns[0] if nouns else what
+        yield Found("duration", m.start(), end, expected, [singular(what)])
 
 
 # --------------------------------------------------------------------------- orderings
@@ -511,7 +529,8 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
 _ADVERBS = r"(?:always|never|only|must|should|strictly|usually|typically|all|are|is|be|come|comes|happen|happens|occur|occurs|take\s+place|takes\s+place|\s)*"
 _TIME_WORDS = re.compile(
     rf"^(?:{calendar.MONTH}|{calendar.WEEKDAY}|{calendar.SEASON}|(?:19|20)\d\d|\d.*|noon|midnight|"
-    r"that|this|it|them|which|hours?|work|school|dark|dinner|lunch|breakfast)$",
+    r"that|this|it|them|which|hours?|work|school|dark|dinner|lunch|breakfast|first|last|next|"
+    r"week|weeks|month|months|year|years|day|days|period|season|holidays?|weekend|weekends)$",
     re.IGNORECASE,
 )
 
@@ -526,6 +545,7 @@ def orderings(text: str, today: dt.date) -> Iterator[Found]:
     pattern = re.compile(
         rf"(?P<adv>{_ADVERBS})(?P<rel>after|before|later\s+than|earlier\s+than|prior\s+to|"
         rf"follows?|precedes?|during|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
+        rf"(?:first\s+|last\s+|initial\s+|final\s+)?"
         rf"(?P<b>[A-Za-z][\w-]*)",
         re.IGNORECASE,
     )
