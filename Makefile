@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DESCRIPTION ?= An online shop with 2,000 customers in the US, Germany and France, products in 5 categories, orders during 2024 with weekend spikes and a December peak, and payments.
 OUT ?= out/demo
 
-.PHONY: venv demo test test-fast lint eval bench clean help
+.PHONY: venv bench-env demo test test-fast lint eval bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -20,14 +20,20 @@ $(STAMP): pyproject.toml setup.py
 
 venv: $(STAMP)  ## create or refresh the virtual environment
 
+BENCH_ENV := benchmarks/.venv-bench/.installed
+$(BENCH_ENV): benchmarks/reference.py | $(STAMP)
+	$(BIN)/python -c 'import sys; sys.path.insert(0, "benchmarks"); import reference; reference.ensure_bench_env()'
+
+bench-env: $(BENCH_ENV)  ## duckdb 1.5.5 + its TPC-H extension + tpchgen-cli (the TPC-H query test and `make bench`)
+
 demo: $(STAMP)  ## describe a dataset in English, get schema + data + report (offline, no key)
 	$(BIN)/datagen create --description "$(DESCRIPTION)" --out $(OUT) --provider offline --no-input --seed 42
 
-test: $(STAMP)  ## the whole test suite (pytest exit 5, "no tests ran", fails too)
+test: $(STAMP) $(BENCH_ENV)  ## the whole test suite (pytest exit 5, "no tests ran", fails too)
 	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-test-fast: $(STAMP)  ## the inner loop: every test not marked slow
+test-fast: $(STAMP) $(BENCH_ENV)  ## the inner loop: every test not marked slow
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
 
 lint: $(STAMP)  ## ruff + mypy + import contracts

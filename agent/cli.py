@@ -129,6 +129,17 @@ class DatagenGroup(click.Group):
         except OSError as exc:  # disk full, read-only folder: the run failed, not the input
             report_error(describe_os_error(exc))
             sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: usage errors, --help, --version
+        except Exception as exc:
+            # A bug in datagen: one line for the user, the traceback only when asked for.
+            if os.environ.get("DATAGEN_DEBUG"):
+                raise
+            report_error(
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in datagen: "
+                "please report it with the command you ran (DATAGEN_DEBUG=1 shows the traceback)"
+            )
+            sys.exit(1)
 
 
 @click.group(

@@ -28,6 +28,7 @@ from datagen.agent.providers.base import (
     Exchange,
     Feedback,
     Provider,
+    ProviderError,
     ProviderFailure,
     Question,
     Reply,
@@ -393,6 +394,10 @@ def author(
                 usage_total=usage.to_dict(),
             )
             raise AuthoringFailed(attempts, usage, reason=str(exc), cause=exc) from None
+        except ProviderError as exc:
+            # The user's to fix (exit 2), but what was drafted so far is kept by the caller.
+            exc.last_draft = attempts[-1].draft if attempts else None  # type: ignore[attr-defined]
+            raise
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
         if conversation.plan is not None and not transcript.of_type("plan"):

@@ -325,7 +325,10 @@ class ChatSession:
         self.say(f"generating into {data} (scale {scale:g}, seed {seed})...")
         # the full-size data is scored; a scaled sample would not match the declared rows
         options = RunOptions(scale=scale, validate=scale == 1.0, report_json=False)
-        result = run_dataset(dataset, data, seed=seed, options=options)
+        from datagen.engine.run.progress import RunProgress
+
+        with RunProgress(self.console) as progress:  # drawn on a terminal only
+            result = run_dataset(dataset, data, seed=seed, options=options, progress=progress)
         for table in result.generated.tables:
             self.say(f"  {table.name:<20} {table.rows:,} rows")
         if result.report is not None:

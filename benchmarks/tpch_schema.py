@@ -1,15 +1,23 @@
-"""Write examples/tpch.json: the eight TPC-H tables as a datagen schema.
+"""Write examples/tpch.json: the eight TPC-H tables following the spec's data rules.
 
 Run `python benchmarks/tpch_schema.py` to regenerate the example (it is a
-committed file; this script documents how the long choice lists were made).
+committed file; this script documents how it is made).
 
 Row counts are TPC-H SF1: region 5 and nation 25 are `vocab` tables (fixed,
 never scaled); supplier 10k, customer 150k and part 200k are entities (scaled
-by `--scale`); partsupp (4 per part), orders (~10 per customer) and lineitem
-(1..7 per order) are facts and follow their parents.
+by `--scale`); partsupp (4 per part), orders (~10 per customer: 15 per customer
+whose key is not a multiple of 3, none for the others) and lineitem (1..7 per
+order) are facts and follow their parents.
 
-Where the DSL cannot say what dbgen does, the nearest honest approximation is
-used and listed in the schema's `metadata.assumptions`.
+The spec's rules (TPC-H 2.18, section 4.2.3, and dbgen's build.c) hold by
+construction: the 4 suppliers of a part by the spec's formula (`position()` and
+`table_rows('supplier')`), lineitem's (partkey, suppkey) one of those 4,
+`l_linenumber = position()`, the date windows, the return flag and line status
+from the dates against 1995-06-17, `o_orderstatus` and `o_totalprice` as
+aggregates of the order's lines, `l_extendedprice = quantity * p_retailprice`,
+the retail price formula, no orders for customers with `custkey % 3 = 0`,
+sparse order keys (8 of every 32), phone numbers, balances, names, and
+comments built from the spec's word lists, cut to the spec's lengths.
 """
 
 from __future__ import annotations
@@ -57,7 +65,151 @@ CONTAINER_S1 = ["SM", "LG", "MED", "JUMBO", "WRAP"]
 CONTAINER_S2 = ["CASE", "BOX", "BAG", "JAR", "PKG", "PACK", "CAN", "DRUM"]
 SHIP_INSTRUCT = ["DELIVER IN PERSON", "COLLECT COD", "NONE", "TAKE BACK RETURN"]
 SHIP_MODE = ["REG AIR", "AIR", "RAIL", "SHIP", "TRUCK", "MAIL", "FOB"]
-CLERKS = 1000  # SF1: 1000 clerks, Clerk#000000001 .. Clerk#000001000
+# the 92 colours of p_name (dists.dss `colors`)
+COLORS = [
+    "almond",
+    "antique",
+    "aquamarine",
+    "azure",
+    "beige",
+    "bisque",
+    "black",
+    "blanched",
+    "blue",
+    "blush",
+    "brown",
+    "burlywood",
+    "burnished",
+    "chartreuse",
+    "chiffon",
+    "chocolate",
+    "coral",
+    "cornflower",
+    "cornsilk",
+    "cream",
+    "cyan",
+    "dark",
+    "deep",
+    "dim",
+    "dodger",
+    "drab",
+    "firebrick",
+    "floral",
+    "forest",
+    "frosted",
+    "gainsboro",
+    "ghost",
+    "goldenrod",
+    "green",
+    "grey",
+    "honeydew",
+    "hot",
+    "indian",
+    "ivory",
+    "khaki",
+    "lace",
+    "lavender",
+    "lawn",
+    "lemon",
+    "light",
+    "lime",
+    "linen",
+    "magenta",
+    "maroon",
+    "medium",
+    "metallic",
+    "midnight",
+    "mint",
+    "misty",
+    "moccasin",
+    "navajo",
+    "navy",
+    "olive",
+    "orange",
+    "orchid",
+    "pale",
+    "papaya",
+    "peach",
+    "peru",
+    "pink",
+    "plum",
+    "powder",
+    "puff",
+    "purple",
+    "red",
+    "rose",
+    "rosy",
+    "royal",
+    "saddle",
+    "salmon",
+    "sandy",
+    "seashell",
+    "sienna",
+    "sky",
+    "slate",
+    "smoke",
+    "snow",
+    "spring",
+    "steel",
+    "tan",
+    "thistle",
+    "tomato",
+    "turquoise",
+    "violet",
+    "wheat",
+    "white",
+    "yellow",
+]
+# the comment grammar's word lists with their weights (dists.dss)
+NOUNS = {
+    "packages": 40, "requests": 40, "accounts": 40, "deposits": 40, "foxes": 20, "ideas": 20,
+    "theodolites": 20, "pinto beans": 20, "instructions": 20, "dependencies": 10, "excuses": 10,
+    "platelets": 10, "asymptotes": 10, "courts": 5, "dolphins": 5, "multipliers": 1,
+    "sauternes": 1, "warthogs": 1, "frets": 1, "dinos": 1, "attainments": 1, "somas": 1,
+    "Tiresias": 1, "patterns": 1, "forges": 1, "braids": 1, "frays": 1, "warhorses": 1,
+    "dugouts": 1, "notornis": 1, "epitaphs": 1, "pearls": 1, "tithes": 1, "waters": 1,
+    "orbits": 1, "gifts": 1, "sheaves": 1, "depths": 1, "sentiments": 1, "decoys": 1,
+    "realms": 1, "pains": 1, "grouches": 1, "escapades": 1, "hockey players": 1,
+}  # fmt: skip
+VERBS = {
+    "sleep": 20, "wake": 20, "are": 20, "cajole": 20, "haggle": 20, "nag": 10, "use": 10,
+    "boost": 10, "affix": 5, "detect": 5, "integrate": 5, "maintain": 1, "nod": 1, "was": 1,
+    "lose": 1, "sublate": 1, "solve": 1, "thrash": 1, "promise": 1, "engage": 1, "hinder": 1,
+    "print": 1, "x-ray": 1, "breach": 1, "eat": 1, "grow": 1, "impress": 1, "mold": 1,
+    "poach": 1, "serve": 1, "run": 1, "dazzle": 1, "snooze": 1, "doze": 1, "unwind": 1,
+    "kindle": 1, "play": 1, "hang": 1, "believe": 1, "doubt": 1,
+}  # fmt: skip
+ADVERBS = {
+    "sometimes": 1, "always": 1, "never": 1, "furiously": 50, "slyly": 50, "carefully": 50,
+    "blithely": 40, "quickly": 30, "fluffily": 20, "slowly": 1, "quietly": 1, "ruthlessly": 1,
+    "thinly": 1, "closely": 1, "doggedly": 1, "daringly": 1, "bravely": 1, "stealthily": 1,
+    "permanently": 1, "enticingly": 1, "idly": 1, "busily": 1, "regularly": 1, "finally": 1,
+    "ironically": 1, "evenly": 1, "boldly": 1, "silently": 1,
+}  # fmt: skip
+ADJECTIVES = {
+    "special": 20, "pending": 20, "unusual": 20, "express": 20, "furious": 1, "sly": 1,
+    "careful": 1, "blithe": 1, "quick": 1, "fluffy": 1, "slow": 1, "quiet": 1, "ruthless": 1,
+    "thin": 1, "close": 1, "dogged": 1, "daring": 1, "brave": 1, "stealthy": 1, "permanent": 1,
+    "enticing": 1, "idle": 1, "busy": 1, "regular": 50, "final": 40, "ironic": 40, "even": 30,
+    "bold": 20, "silent": 10,
+}  # fmt: skip
+PREPOSITIONS = {
+    "about": 50, "above": 50, "according to": 50, "across": 50, "after": 50, "against": 40,
+    "along": 40, "alongside of": 30, "among": 30, "around": 20, "at": 10, "atop": 1,
+    "before": 1, "behind": 1, "beneath": 1, "beside": 1, "besides": 1, "between": 1,
+    "beyond": 1, "by": 1, "despite": 1, "during": 1, "except": 1, "for": 1, "from": 1,
+    "in place of": 1, "inside": 1, "instead of": 1, "into": 1, "near": 1, "of": 1, "on": 1,
+    "outside": 1, "over": 1, "past": 1, "since": 1, "through": 1, "throughout": 1, "to": 1,
+    "toward": 1, "under": 1, "until": 1, "up": 1, "upon": 1, "without": 1, "with": 1,
+    "within": 1,
+}  # fmt: skip
+TERMINATORS = {".": 50, ";": 1, ":": 1, "?": 1, "!": 1, "--": 1}
+# comment lengths: the spec's average x 0.4 .. x 1.6 (shared.h *_CMNT_LEN)
+COMMENT_LENGTHS = {
+    "r": (28, 115), "n": (28, 115), "s": (25, 100), "c": (29, 116), "p": (5, 22),
+    "ps": (49, 198), "o": (19, 78), "l": (10, 43),
+}  # fmt: skip
+CURRENT_DATE = "1995-06-17"
 
 
 def col(
@@ -68,6 +220,10 @@ def col(
         out["modifiers"] = list(mods)
     out.update(extra)
     return out
+
+
+def hidden(name: str, type_: str, generator: dict[str, Any]) -> dict[str, Any]:
+    return col(name, type_, generator, hidden=True)
 
 
 def seq(start: int = 1) -> dict[str, Any]:
@@ -81,41 +237,78 @@ def choice(values: list[Any], weights: list[float] | None = None) -> dict[str, A
     return {"choice": spec}
 
 
-def uniform(low: float, high: float, clamp: tuple[float, float] | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": "uniform", "params": {"low": low, "high": high}}
-    if clamp is not None:
-        spec["clamp"] = list(clamp)
-    return {"distribution": spec}
+def weighted(words: dict[str, int]) -> dict[str, Any]:
+    return choice(list(words), [float(w) for w in words.values()])
 
 
-def faker(method: str) -> dict[str, Any]:
-    return {"faker": {"method": method}}
-
-
-def lookup(ref: str, on: str | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"from": ref}
+def lookup(ref: str, on: str | None = None, **extra: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {"from": ref, **extra}
     if on is not None:
         spec["on"] = on
     return {"lookup": spec}
-
-
-def expr(text: str) -> dict[str, Any]:
-    return {"transform": "expression", "args": {"expr": text}}
 
 
 def expression(text: str) -> dict[str, Any]:
     return {"expression": {"expr": text}}
 
 
-def time_jitter(days: float) -> dict[str, Any]:
-    return {"transform": "time_jitter", "args": {"scale": days, "unit": "D"}}
+def aggregate(fn: str, child: str, expr: str) -> dict[str, Any]:
+    return {"aggregate": {"fn": fn, "child": child, "expr": expr}}
 
 
-ROUND2 = expr("round(value, 2)")
-FLOOR = expr("floor(value)")
+def modifier(text: str) -> dict[str, Any]:
+    return {"transform": "expression", "args": {"expr": text}}
+
+
+def money(low_cents: int, high_cents: int) -> dict[str, Any]:
+    """dbgen's money: whole cents drawn uniformly, as a float of 2 decimals."""
+    return expression(f"randint({low_cents}, {high_cents}) / 100")
+
+
+def phone(nation: str) -> dict[str, Any]:
+    """CC-AAA-EEE-NNNN with CC = 10 + nation key (dbgen gen_phone)."""
+    return expression(
+        f"format('{{}}-{{}}-{{}}-{{}}', {nation} + 10, randint(100, 999), randint(100, 999), "
+        "randint(1000, 9999))"
+    )
+
+
+def words(prefix: str) -> list[dict[str, Any]]:
+    """Hidden word columns for a table's comments: two sentences of the spec's grammar."""
+    return [
+        hidden(f"{prefix}_w_adv", "string", weighted(ADVERBS)),
+        hidden(f"{prefix}_w_adj", "string", weighted(ADJECTIVES)),
+        hidden(f"{prefix}_w_noun", "string", weighted(NOUNS)),
+        hidden(f"{prefix}_w_verb", "string", weighted(VERBS)),
+        hidden(f"{prefix}_w_prep", "string", weighted(PREPOSITIONS)),
+        hidden(f"{prefix}_w_adj2", "string", weighted(ADJECTIVES)),
+        hidden(f"{prefix}_w_noun2", "string", weighted(NOUNS)),
+        hidden(f"{prefix}_w_term", "string", weighted(TERMINATORS)),
+    ]
+
+
+def sentence(p: str, variant: int) -> str:
+    """One sentence of the grammar (`N V P N T` and its mirror), as concat() arguments."""
+    w = {k: f"{p}_w_{k}" for k in ("adv", "adj", "noun", "verb", "prep", "adj2", "noun2", "term")}
+    if variant == 0:  # "the final packages sleep carefully about the even requests."
+        parts = ["'the '", w["adj"], "' '", w["noun"], "' '", w["verb"], "' '", w["adv"], "' '",
+                 w["prep"], "' the '", w["adj2"], "' '", w["noun2"], w["term"]]  # fmt: skip
+    else:  # "ironic requests wake furiously against the pending deposits."
+        parts = [w["adj2"], "' '", w["noun2"], "' '", w["verb"], "' '", w["adv"], "' '",
+                 w["prep"], "' the '", w["adj"], "' '", w["noun"], w["term"]]  # fmt: skip
+    return ", ".join(parts)
+
+
+def comment(p: str, name: str, key: str, sentences: int = 1) -> dict[str, Any]:
+    """A comment: sentences of the grammar, cut to a random length in the spec's range."""
+    low, high = COMMENT_LENGTHS[key]
+    text = [sentence(p, i % 2) for i in range(sentences)]
+    body = text[0] if sentences == 1 else ", ' ', ".join(text)
+    return col(name, "string", expression(f"substr(concat({body}), 1, randint({low}, {high}))"))
 
 
 def schema() -> dict[str, Any]:
+    supp_per_part = "(table_rows('supplier') // 4 + ({key} - 1) // table_rows('supplier'))"
     nodes = [
         {
             "id": "region",
@@ -125,7 +318,8 @@ def schema() -> dict[str, Any]:
             "columns": [
                 col("r_regionkey", "int", seq(0)),
                 col("r_name", "string", {"enum_list": {"values": REGIONS}}),
-                col("r_comment", "string", faker("paragraph")),
+                *words("r"),
+                comment("r", "r_comment", "r", 3),
             ],
         },
         {
@@ -137,7 +331,8 @@ def schema() -> dict[str, Any]:
                 col("n_nationkey", "int", seq(0)),
                 col("n_name", "string", {"enum_list": {"values": [n for n, _ in NATIONS]}}),
                 col("n_regionkey", "int", {"enum_list": {"values": [r for _, r in NATIONS]}}),
-                col("n_comment", "string", faker("paragraph")),
+                *words("n"),
+                comment("n", "n_comment", "n", 3),
             ],
         },
         {
@@ -147,12 +342,29 @@ def schema() -> dict[str, Any]:
             "pk": "s_suppkey",
             "columns": [
                 col("s_suppkey", "int", seq()),
-                col("s_name", "string", expression("concat('Supplier#', s_suppkey)")),
-                col("s_address", "string", faker("street_address")),
+                col("s_name", "string", expression("format('Supplier#{:09d}', s_suppkey)")),
+                col("s_address", "string", {"faker": {"method": "street_address"}}),
                 col("s_nationkey", "int", lookup("nation.n_nationkey")),
-                col("s_phone", "string", faker("phone_number")),
-                col("s_acctbal", "float", uniform(-999.99, 9999.99), ROUND2),
-                col("s_comment", "string", faker("paragraph")),
+                col("s_phone", "string", phone("s_nationkey")),
+                col("s_acctbal", "float", money(-99999, 999999)),
+                *words("s"),
+                hidden(
+                    "s_text",
+                    "string",
+                    expression(f"concat({sentence('s', 0)}, ' ', {sentence('s', 1)})"),
+                ),  # fmt: skip
+                # 5 in 10,000 suppliers have "Customer ... Complaints" in their comment,
+                # 5 "Customer ... Recommends" (dbgen's BBB comments, read by query 16)
+                hidden("s_bbb", "int", expression("randint(1, 10000)")),
+                hidden("s_base", "string", expression("substr(s_text, 1, randint(25, 100))")),
+                col(
+                    "s_comment",
+                    "string",
+                    expression(
+                        "case(s_bbb <= 5, concat(substr(s_base, 1, 60), ' Customer Complaints'), "
+                        "s_bbb <= 10, concat(substr(s_base, 1, 60), ' Customer Recommends'), s_base)"
+                    ),
+                ),
             ],
         },
         {
@@ -162,13 +374,14 @@ def schema() -> dict[str, Any]:
             "pk": "c_custkey",
             "columns": [
                 col("c_custkey", "int", seq()),
-                col("c_name", "string", expression("concat('Customer#', c_custkey)")),
-                col("c_address", "string", faker("street_address")),
+                col("c_name", "string", expression("format('Customer#{:09d}', c_custkey)")),
+                col("c_address", "string", {"faker": {"method": "street_address"}}),
                 col("c_nationkey", "int", lookup("nation.n_nationkey")),
-                col("c_phone", "string", faker("phone_number")),
-                col("c_acctbal", "float", uniform(-999.99, 9999.99), ROUND2),
+                col("c_phone", "string", phone("c_nationkey")),
+                col("c_acctbal", "float", money(-99999, 999999)),
                 col("c_mktsegment", "string", choice(SEGMENTS)),
-                col("c_comment", "string", faker("paragraph")),
+                *words("c"),
+                comment("c", "c_comment", "c", 2),
             ],
         },
         {
@@ -178,33 +391,38 @@ def schema() -> dict[str, Any]:
             "pk": "p_partkey",
             "columns": [
                 col("p_partkey", "int", seq()),
-                col("p_name", "string", faker("catch_phrase")),
-                col("p_mfgr", "string", choice([f"Manufacturer#{m}" for m in range(1, 6)])),
+                *[hidden(f"p_color{i}", "string", choice(COLORS)) for i in range(1, 6)],
                 col(
-                    "p_brand",
+                    "p_name",
                     "string",
-                    choice([f"Brand#{m}{n}" for m in range(1, 6) for n in range(1, 6)]),
+                    expression(
+                        "concat(p_color1, ' ', p_color2, ' ', p_color3, ' ', p_color4, ' ', p_color5)"
+                    ),
                 ),
+                hidden("p_m", "int", expression("randint(1, 5)")),
+                col("p_mfgr", "string", expression("format('Manufacturer#{}', p_m)")),
+                col("p_brand", "string", expression("format('Brand#{}{}', p_m, randint(1, 5))")),
                 col(
                     "p_type",
                     "string",
                     choice([f"{a} {b} {c}" for a in TYPE_S1 for b in TYPE_S2 for c in TYPE_S3]),
                 ),
-                col("p_size", "int", uniform(1, 51), FLOOR),
+                col("p_size", "int", expression("randint(1, 50)")),
                 col(
                     "p_container",
                     "string",
                     choice([f"{a} {b}" for a in CONTAINER_S1 for b in CONTAINER_S2]),
                 ),
-                # dbgen's formula: (90000 + ((key / 10) mod 20001) + 100 * (key mod 1000)) / 100
+                # the spec: (90000 + ((key / 10) mod 20001) + 100 * (key mod 1000)) / 100
                 col(
                     "p_retailprice",
                     "float",
                     expression(
-                        "round((90000 + (p_partkey // 10) % 20001 + 100 * (p_partkey % 1000)) / 100, 2)"
+                        "(90000 + (p_partkey // 10) % 20001 + 100 * (p_partkey % 1000)) / 100"
                     ),
                 ),
-                col("p_comment", "string", faker("company")),
+                *words("p"),
+                comment("p", "p_comment", "p"),
             ],
         },
         {
@@ -214,10 +432,20 @@ def schema() -> dict[str, Any]:
             "fanout": {"distribution": "uniform", "min": 4, "max": 4},
             "columns": [
                 col("ps_partkey", "int", lookup("part.p_partkey")),
-                col("ps_suppkey", "int", lookup("supplier.s_suppkey")),
-                col("ps_availqty", "int", uniform(1, 10000), FLOOR),
-                col("ps_supplycost", "float", uniform(1.0, 1000.0), ROUND2),
-                col("ps_comment", "string", faker("text")),
+                # the spec: suppliers i = 0..3 of a part, all distinct
+                col(
+                    "ps_suppkey",
+                    "int",
+                    expression(
+                        "(ps_partkey + (position() - 1) * "
+                        + supp_per_part.format(key="ps_partkey")
+                        + ") % table_rows('supplier') + 1"
+                    ),
+                ),
+                col("ps_availqty", "int", expression("randint(1, 9999)")),
+                col("ps_supplycost", "float", money(100, 100000)),
+                *words("ps"),
+                comment("ps", "ps_comment", "ps", 3),
             ],
         },
         {
@@ -225,37 +453,49 @@ def schema() -> dict[str, Any]:
             "kind": "fact",
             "pk": "o_orderkey",
             "parents": ["customer"],
-            "fanout": {"distribution": "poisson", "lambda": 10, "min": 0, "max": 40},
+            # 10 orders per customer on average, none for a custkey that is a multiple of 3
+            "fanout": {"distribution": "poisson", "lambda": 15, "min": 0, "max": 60},
             "columns": [
-                col("o_orderkey", "int", seq()),
-                col("o_custkey", "int", lookup("customer.c_custkey")),
-                col("o_orderstatus", "string", choice(["F", "O", "P"], [0.487, 0.487, 0.026])),
+                # sparse keys: 8 of every 32 (dbgen mk_sparse)
+                col(
+                    "o_orderkey",
+                    "int",
+                    expression("(row_number() // 8) * 32 + row_number() % 8"),
+                    unique=True,
+                ),
+                col("o_custkey", "int", lookup("customer.c_custkey", where="c_custkey % 3 != 0")),
+                hidden("o_all_f", "bool", aggregate("all", "lineitem", "l_linestatus == 'F'")),
+                hidden("o_all_o", "bool", aggregate("all", "lineitem", "l_linestatus == 'O'")),
+                col(
+                    "o_orderstatus",
+                    "string",
+                    expression("case(o_all_f, 'F', o_all_o, 'O', 'P')"),
+                ),
                 col(
                     "o_totalprice",
                     "float",
-                    {
-                        "distribution": {
-                            "type": "lognormal",
-                            "params": {"mean": 11.75, "sigma": 0.6},
-                            "clamp": [850.0, 560000.0],
-                        }
-                    },
-                    ROUND2,
+                    aggregate(
+                        "sum", "lineitem", "l_extendedprice * (1 + l_tax) * (1 - l_discount)"
+                    ),
+                    modifier("round(value, 2)"),
                 ),
+                # 1992-01-01 .. 1998-08-02 (the end date minus 151 days)
                 col(
                     "o_orderdate",
                     "date",
-                    {
-                        "datetime_series": {
-                            "within": {"start": "1992-01-01", "end": "1998-08-03"},
-                            "freq": "D",
-                        }
-                    },
+                    expression("add_days(date('1992-01-01'), randint(0, 2405))"),
                 ),
                 col("o_orderpriority", "string", choice(PRIORITIES)),
-                col("o_clerk", "string", choice([f"Clerk#{i:09d}" for i in range(1, CLERKS + 1)])),
+                col(
+                    "o_clerk",
+                    "string",
+                    expression(
+                        "format('Clerk#{:09d}', randint(1, max(table_rows('supplier') // 10, 1000)))"
+                    ),
+                ),
                 col("o_shippriority", "int", choice([0])),
-                col("o_comment", "string", faker("sentence")),
+                *words("o"),
+                comment("o", "o_comment", "o", 2),
             ],
         },
         {
@@ -266,41 +506,42 @@ def schema() -> dict[str, Any]:
             "columns": [
                 col("l_orderkey", "int", lookup("orders.o_orderkey")),
                 col("l_partkey", "int", lookup("part.p_partkey")),
-                col("l_suppkey", "int", lookup("supplier.s_suppkey")),
-                col("l_linenumber", "int", uniform(1, 8), FLOOR),
-                col("l_quantity", "float", uniform(1, 51), FLOOR),
-                # quantity x the part's retail price, through the l_partkey FK
+                # one of the part's 4 suppliers: (l_partkey, l_suppkey) is in partsupp
                 col(
-                    "l_extendedprice",
-                    "float",
-                    lookup("part.p_retailprice", on="l_partkey"),
-                    expr("round(value * l_quantity, 2)"),
+                    "l_suppkey",
+                    "int",
+                    expression(
+                        "(l_partkey + randint(0, 3) * "
+                        + supp_per_part.format(key="l_partkey")
+                        + ") % table_rows('supplier') + 1"
+                    ),
                 ),
-                col("l_discount", "float", choice([round(i / 100, 2) for i in range(11)])),
-                col("l_tax", "float", choice([round(i / 100, 2) for i in range(9)])),
-                col("l_returnflag", "string", choice(["R", "A", "N"], [0.25, 0.25, 0.5])),
-                col("l_linestatus", "string", choice(["O", "F"])),
-                # order date + ~N(61, 30) days, then repaired to be after the order date
+                col("l_linenumber", "int", expression("position()")),
+                col("l_quantity", "float", expression("randint(1, 50)")),
+                hidden("l_p_price", "float", lookup("part.p_retailprice", on="l_partkey")),
+                col("l_extendedprice", "float", expression("round(l_quantity * l_p_price, 2)")),
+                col("l_discount", "float", expression("randint(0, 10) / 100")),
+                col("l_tax", "float", expression("randint(0, 8) / 100")),
+                hidden("l_o_date", "date", lookup("orders.o_orderdate", on="l_orderkey")),
+                col("l_shipdate", "date", expression("add_days(l_o_date, randint(1, 121))")),
+                col("l_commitdate", "date", expression("add_days(l_o_date, randint(30, 90))")),
+                col("l_receiptdate", "date", expression("add_days(l_shipdate, randint(1, 30))")),
                 col(
-                    "l_shipdate",
-                    "date",
-                    lookup("orders.o_orderdate", on="l_orderkey"),
-                    time_jitter(30),
-                    expr("add_days(value, 61)"),
-                ),
-                col(
-                    "l_commitdate",
-                    "date",
-                    lookup("orders.o_orderdate", on="l_orderkey"),
-                    time_jitter(15),
-                    expr("add_days(value, 60)"),
+                    "l_returnflag",
+                    "string",
+                    expression(
+                        f"case(l_receiptdate <= date('{CURRENT_DATE}'), choice(['R', 'A']), 'N')"
+                    ),
                 ),
                 col(
-                    "l_receiptdate", "date", expression("add_days(l_shipdate, 15)"), time_jitter(8)
+                    "l_linestatus",
+                    "string",
+                    expression(f"where(l_shipdate > date('{CURRENT_DATE}'), 'O', 'F')"),
                 ),
                 col("l_shipinstruct", "string", choice(SHIP_INSTRUCT)),
                 col("l_shipmode", "string", choice(SHIP_MODE)),
-                col("l_comment", "string", faker("bs")),
+                *words("l"),
+                comment("l", "l_comment", "l"),
             ],
         },
     ]
@@ -308,40 +549,60 @@ def schema() -> dict[str, Any]:
         "version": "1.0",
         "metadata": {
             "name": "tpch",
-            "description": "The eight TPC-H tables at scale factor 1 (region, nation, supplier, customer, part, "
-            "partsupp, orders, lineitem) with their keys, foreign keys and dbgen-like value domains; "
+            "description": "The eight TPC-H tables at scale factor 1 (region, nation, supplier, "
+            "customer, part, partsupp, orders, lineitem) following the spec's data rules; "
             "`--scale N` scales supplier, customer and part, and the facts follow.",
             "assumptions": [
-                "decimals are floats rounded to 2 places; dates are dates; flags and statuses are choices",
-                "comments are drawn from pools of Faker text of comparable length (dbgen writes a distinct "
-                "random string per row, so these files compress far better than dbgen's)",
-                "ps_suppkey, l_partkey and l_suppkey are uniform random FKs (dbgen derives them from the part key), "
-                "so (ps_partkey, ps_suppkey) is not guaranteed unique",
-                "l_linenumber is uniform 1..7, not the line's position within its order",
-                "o_totalprice is lognormal, not the sum of the order's lines",
-                "l_shipdate / l_commitdate are the order date plus ~N(61,30) / ~N(60,15) days, "
-                "l_receiptdate the ship date plus ~N(15,8) days, repaired to be strictly later",
-                "names are `Customer#<key>` / `Supplier#<key>` without dbgen's zero padding",
+                "decimals are floats of 2 decimals; dates are dates",
+                "orders per customer are poisson(15) for the customers whose key is not a "
+                "multiple of 3 (dbgen draws each order's customer uniformly among them), so the "
+                "order count is 1,500,000 x SF within a fraction of a percent, not exactly",
+                "comments are sentences of the spec's grammar and word lists cut to the spec's "
+                "lengths, not dbgen's exact text pool; p_name's five colours may repeat",
+                "addresses are Faker street addresses, not dbgen's random strings",
+                "(ps_partkey, ps_suppkey) is unique at the spec's scale factors (0.01 and up); "
+                "below, the spec's formula repeats a supplier of a part, as dbgen does, so it is "
+                "not declared unique",
             ],
             "tags": ["tpch", "benchmark", "example"],
         },
         "seed": 42,
         "nodes": nodes,
         "constraints": {
-            "foreign_keys": [{"column": "nation.n_regionkey", "references": "region.r_regionkey"}],
+            "foreign_keys": [
+                {"column": "nation.n_regionkey", "references": "region.r_regionkey"},
+                {"column": "partsupp.ps_suppkey", "references": "supplier.s_suppkey"},
+                {"column": "lineitem.l_suppkey", "references": "supplier.s_suppkey"},
+            ],
             "ranges": [
                 {"column": "part.p_size", "min": 1, "max": 50},
                 {"column": "partsupp.ps_availqty", "min": 1, "max": 9999},
                 {"column": "partsupp.ps_supplycost", "min": 1.0, "max": 1000.0},
                 {"column": "lineitem.l_quantity", "min": 1, "max": 50},
+                {"column": "lineitem.l_linenumber", "min": 1, "max": 7},
                 {"column": "lineitem.l_discount", "min": 0.0, "max": 0.1},
                 {"column": "lineitem.l_tax", "min": 0.0, "max": 0.08},
                 {"column": "orders.o_orderdate", "min": "1992-01-01", "max": "1998-08-02"},
+                {"column": "customer.c_acctbal", "min": -999.99, "max": 9999.99},
+                {"column": "supplier.s_acctbal", "min": -999.99, "max": 9999.99},
             ],
             "inequalities": [
                 {"left": "lineitem.l_shipdate", "op": ">", "right": "orders.o_orderdate"},
                 {"left": "lineitem.l_commitdate", "op": ">", "right": "orders.o_orderdate"},
                 {"left": "lineitem.l_receiptdate", "op": ">", "right": "lineitem.l_shipdate"},
+            ],
+            "pattern": [
+                {
+                    "column": "customer.c_phone",
+                    "regex": "^[1-3][0-9]-[1-9][0-9]{2}-[1-9][0-9]{2}-[1-9][0-9]{3}$",
+                },
+                {
+                    "column": "supplier.s_phone",
+                    "regex": "^[1-3][0-9]-[1-9][0-9]{2}-[1-9][0-9]{2}-[1-9][0-9]{3}$",
+                },
+                {"column": "customer.c_name", "regex": "^Customer#[0-9]{9}$"},
+                {"column": "supplier.s_name", "regex": "^Supplier#[0-9]{9}$"},
+                {"column": "orders.o_clerk", "regex": "^Clerk#[0-9]{9}$"},
             ],
             "enum": [
                 {"column": "lineitem.l_returnflag", "values": ["R", "A", "N"]},

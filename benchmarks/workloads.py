@@ -121,6 +121,9 @@ def fact_schema(rows: int) -> dict[str, Any]:
 def distinct_comments(schema: dict[str, Any]) -> dict[str, Any]:
     """TPC-H closer to dbgen's work: every Faker `*comment` column made unique.
 
+    (The spec-faithful examples/tpch.json builds its comments from the spec's
+    grammar, distinct per row, and has no Faker comment: this is then a no-op.)
+
     A unique Faker column is a pool value plus the row id, a distinct string per
     row, written plain (not dictionary-encoded), as dbgen writes its comments.
     """

@@ -17,6 +17,8 @@ from datagen.engine.values import ARROW_TYPES
 def arrow_schema(node: dsl.Node) -> pa.Schema:
     fields = []
     for col in node.columns:
+        if col.hidden:  # a helper column is not written
+            continue
         arrow_type = ARROW_TYPES[col.type]
         if col.type == "string" and _dictionary_encoded(col):
             arrow_type = pa.dictionary(pa.int32(), pa.string())
@@ -38,6 +40,8 @@ def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None)
     out = []
     row_counts = row_counts or {}
     for col, kind, spec in kinds_with_specs(node):
+        if col.hidden:
+            continue
         repeats = kind.repeats(spec, col, row_counts)
         if (
             col.type == "bool"

@@ -13,7 +13,9 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
+from datagen.engine.generators.aggregate import aggregate_part
 from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
@@ -27,13 +29,7 @@ def fanout_counts(plan: Plan, table: str, parent_rows: int) -> np.ndarray:
     """Children per parent row, all drawn at once from the table's fanout stream."""
     fanout = plan.tables[table].node.fanout
     assert fanout is not None
-    rng = stream(plan.seed, table, "__fanout__")
-    if fanout.distribution == "poisson":
-        counts = rng.poisson(fanout.lambda_, parent_rows)
-    else:
-        counts = rng.integers(fanout.min, (fanout.max or fanout.min) + 1, parent_rows)
-    upper = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
-    return np.clip(counts, fanout.min, upper).astype(np.int64)
+    return draw_counts(fanout, stream(plan.seed, table, "__fanout__"), parent_rows)
 
 
 @dataclass
@@ -41,10 +37,34 @@ class TableRun:
     table: TablePlan
     rows: int
     cumulative: np.ndarray | None  # facts: cumulative fanout counts over parent rows
+    # first row of each block and the end: set when blocks must hold whole parents
+    bounds: np.ndarray | None = None
+    skip: frozenset[str] = frozenset()  # columns not computed (a parent's first pass)
 
     @property
     def blocks(self) -> int:
+        if self.bounds is not None:
+            return len(self.bounds) - 1
         return (self.rows + BLOCK_ROWS - 1) // BLOCK_ROWS
+
+    def block_range(self, block: int) -> tuple[int, int]:
+        if self.bounds is not None:
+            return int(self.bounds[block]), int(self.bounds[block + 1])
+        start = block * BLOCK_ROWS
+        return start, min(self.rows, start + BLOCK_ROWS)
+
+
+def parent_aligned_bounds(cumulative: np.ndarray) -> np.ndarray:
+    """Block bounds at the first parent boundary at or after each multiple of BLOCK_ROWS.
+
+    A block then holds all the children of its parents (previous(), running sums
+    and aggregates into the parent need them together); it is a function of the
+    fanout counts only, so it does not depend on the number of workers.
+    """
+    total = int(cumulative[-1]) if len(cumulative) else 0
+    targets = np.arange(BLOCK_ROWS, total, BLOCK_ROWS, dtype=np.int64)
+    cuts = cumulative[np.searchsorted(cumulative, targets, side="left")]
+    return np.unique(np.concatenate(([0], cuts, [total]))).astype(np.int64)
 
 
 def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
@@ -53,16 +73,36 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
         assert tp.rows is not None
         return TableRun(tp, tp.rows, None)
     counts = fanout_counts(plan, table, store.rows(tp.parent))
+    where = parent_filter(tp)
+    if where is not None:  # parents failing the FK's `where` get no children
+        keep = np.zeros(len(counts), bool)
+        keep[store.rows_where(tp.parent, where)] = True
+        counts = np.where(keep, counts, 0)
+    for col in tp.node.columns:  # filtered FKs: candidates found once, before any block
+        key, filter_ = (
+            kind_of(col).key_reference(spec_of(col)),
+            getattr(spec_of(col), "where", None),
+        )
+        if key is not None and isinstance(filter_, str):
+            store.rows_where(key.split(".", 1)[0], filter_)
     cumulative = np.cumsum(counts)
-    return TableRun(tp, int(cumulative[-1]) if len(cumulative) else 0, cumulative)
+    rows = int(cumulative[-1]) if len(cumulative) else 0
+    bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
+    return TableRun(tp, rows, cumulative, bounds)
+
+
+def parent_filter(tp: TablePlan) -> str | None:
+    """The `where` of a fact's FK to its first parent, if it has one."""
+    col = tp.node.column(tp.parent_fk) if tp.parent_fk else None
+    where = getattr(spec_of(col), "where", None) if col is not None else None
+    return where if isinstance(where, str) else None
 
 
 def compute_block(
     plan: Plan, run: TableRun, block: int, store: TableStore
 ) -> tuple[pa.RecordBatch, BlockContext]:
     node = run.table.node
-    start = block * BLOCK_ROWS
-    stop = min(run.rows, start + BLOCK_ROWS)
+    start, stop = run.block_range(block)
     ctx = BlockContext(
         dataset=plan.dataset,
         seed=plan.seed,
@@ -75,8 +115,11 @@ def compute_block(
     )
     if run.cumulative is not None:
         ctx.parent_index = _parent_rows(run.cumulative, start, stop)
+        ctx.cumulative = run.cumulative
     by_name = {c.name: c for c in node.columns}
     for name in run.table.column_order:
+        if name in run.skip:
+            continue
         col = by_name[name]
         values = generate_column(col, ctx)
         if col.modifiers:
@@ -91,8 +134,13 @@ def compute_block(
             existing = ctx.masks.get(name)
             ctx.masks[name] = nulls if existing is None else (existing | nulls)
         ctx.columns[name] = values
-    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in node.columns]
-    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in node.columns])
+    if run.skip:  # a first pass: only what other tables read is needed
+        return pa.RecordBatch.from_arrays([], names=[]), ctx
+    for feed in run.table.feeds:
+        ctx.aggregate_parts[feed.key] = aggregate_part(ctx, feed)
+    written = [c for c in node.columns if not c.hidden]
+    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in written]
+    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in written])
     return batch, ctx
 
 
@@ -219,4 +267,8 @@ def block_output(
 ) -> BlockOutput:
     """A block's batch and the kept columns later tables read: what crosses a process boundary."""
     batch, ctx = compute_block(plan, run, block, store)
-    return batch, {name: (ctx.columns[name], ctx.masks.get(name)) for name in keep}
+    kept = {name: (ctx.columns[name], ctx.masks.get(name)) for name in keep}
+    for key, (parents, values, mask) in ctx.aggregate_parts.items():
+        kept[key] = (values, mask)
+        kept[f"{key}:parents"] = (parents, None)
+    return batch, kept

@@ -25,7 +25,7 @@ from typing import Literal
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators import kind as kinds
-from datagen.engine.relations import ForeignKey, foreign_keys, levels, split_ref
+from datagen.engine.relations import ForeignKey, foreign_keys, split_ref, write_order
 
 Dialect = Literal["sqlite", "duckdb", "postgres"]
 DIALECTS: tuple[Dialect, ...] = ("sqlite", "duckdb", "postgres")
@@ -108,8 +108,9 @@ def literal(value: dsl.Scalar) -> str:
 
 
 def table_order(dataset: dsl.Dataset) -> list[str]:
-    """Tables in generation order: parents before children."""
-    return [table for level in levels(dataset) for table in level]
+    """Tables in the order they are written: parents before children, except a table
+    with aggregates over its children, written after them."""
+    return write_order(dataset)
 
 
 def table_defs(

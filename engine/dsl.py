@@ -214,6 +214,11 @@ class Column(Strict):
     nullable: bool = False
     null_rate: float = Field(0.0, ge=0, le=1, description="share of nulls; needs nullable")
     unique: bool = Field(False, description="values unique by construction")
+    hidden: bool = Field(
+        False,
+        description="a helper: computed and usable by other columns and tables, not written "
+        "and not validated",
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -226,8 +231,28 @@ class Column(Strict):
 class Fanout(Strict):
     """Children per parent row."""
 
-    distribution: Literal["poisson", "uniform"] = "poisson"
-    lambda_: float | None = Field(None, alias="lambda", gt=0, description="poisson mean")
+    distribution: Literal[
+        "poisson", "uniform", "negative_binomial", "zipf", "empirical", "bernoulli"
+    ] = "poisson"
+    lambda_: float | None = Field(
+        None, alias="lambda", gt=0, description="poisson / negative_binomial mean"
+    )
+    dispersion: float | None = Field(
+        None,
+        gt=0,
+        description="negative_binomial shape k: variance = mean + mean^2 / k (small k: a few "
+        "parents with very many children)",
+    )
+    a: float | None = Field(None, gt=0, description="zipf exponent: P(k) ~ k^-a over 1..max")
+    values: list[Annotated[int, Field(ge=0)]] | None = Field(
+        None, min_length=1, max_length=10_000, description="empirical: the possible counts"
+    )
+    weights: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="empirical: one weight per value (default equal)"
+    )
+    p: float | None = Field(
+        None, ge=0, le=1, description="bernoulli: share of parents with 1 child"
+    )
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
 
@@ -235,21 +260,34 @@ class Fanout(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Fanout:
-        if self.distribution == "poisson" and self.lambda_ is None:
-            raise ValueError("a poisson fanout needs `lambda`")
-        if self.distribution == "uniform" and self.max is None:
-            raise ValueError("a uniform fanout needs `max`")
+        needs = {
+            "poisson": ("lambda_", "lambda"),
+            "negative_binomial": ("lambda_", "lambda"),
+            "zipf": ("a", "a"),
+            "empirical": ("values", "values"),
+            "bernoulli": ("p", "p"),
+        }
+        if self.distribution in needs:
+            attr, name = needs[self.distribution]
+            if getattr(self, attr) is None:
+                raise ValueError(f"a {self.distribution} fanout needs `{name}`")
+        if self.distribution == "negative_binomial" and self.dispersion is None:
+            raise ValueError("a negative_binomial fanout needs `dispersion`")
+        if self.distribution in ("uniform", "zipf") and self.max is None:
+            raise ValueError(f"a {self.distribution} fanout needs `max`")
+        if self.weights is not None and (
+            self.values is None or len(self.weights) != len(self.values) or sum(self.weights) <= 0
+        ):
+            raise ValueError("`weights` need `values`: one weight per value, not all 0")
         if self.max is not None and self.max < self.min:
             raise ValueError(f"fanout max {self.max} is less than min {self.min}")
         return self
 
     @property
     def mean(self) -> float:
-        if self.distribution == "uniform":
-            assert self.max is not None
-            return (self.min + self.max) / 2
-        assert self.lambda_ is not None
-        return self.lambda_
+        from datagen.engine.fanout import fanout_moments
+
+        return fanout_moments(self)[0]
 
 
 class CorruptionRates(Strict):
@@ -594,6 +632,16 @@ class Dataset(Strict):
 
     def node(self, table: str) -> Node | None:
         return next((n for n in self.nodes if n.id == table), None)
+
+    def output_view(self) -> Dataset:
+        """The dataset as written: hidden helper columns removed (writers, validator, report)."""
+        if not any(c.hidden for n in self.nodes for c in n.columns):
+            return self
+        nodes = [
+            n.model_copy(update={"columns": [c for c in n.columns if not c.hidden]})
+            for n in self.nodes
+        ]
+        return self.model_copy(update={"nodes": nodes})
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical form: defaults included, aliases used, nothing else."""

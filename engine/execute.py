@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
@@ -29,7 +30,8 @@ from datagen.engine.executors import (
     default_workers,
 )
 from datagen.engine.formats import get_format, parse_formats
-from datagen.engine.plan import BLOCK_ROWS, Plan, build_plan
+from datagen.engine.generators.aggregate import collect_aggregate
+from datagen.engine.plan import Plan, build_plan
 from datagen.engine.publish import (
     TableResult,
     check_output_names,
@@ -39,7 +41,8 @@ from datagen.engine.publish import (
     staged,
     storage_failure,
 )
-from datagen.engine.store import KeptBuilder, TableStore
+from datagen.engine.relations import dependency_graph
+from datagen.engine.store import Kept, KeptBuilder, TableStore
 from datagen.engine.writers import TableWriter
 from datagen.engine.writers.outputs import Outputs
 
@@ -92,31 +95,63 @@ def iter_tables(
     """
     executor = executor or InlineExecutor()
     store = TableStore(plan.dataset)
+    graph = dependency_graph(plan.dataset)
+    first_passes: set[str] = set()
     for table in plan.order:
+        for parent in sorted(graph.get(table, ()), key=plan.order.index):
+            if plan.tables[parent].late and parent not in first_passes:
+                first_passes.add(parent)
+                run = prepare_table(plan, parent, store)
+                run.skip = plan.tables[parent].first_pass_skip | plan.tables[parent].late
+                for _ in _blocks(plan, parent, run, store, executor, None):
+                    pass
         run = prepare_table(plan, table, store)
-        keep = tuple(sorted(plan.keep.get(table, set())))
-        builders = {c: KeptBuilder() for c in keep}
+        yield table, run, _blocks(plan, table, run, store, executor, on_block)
 
-        def blocks(
-            run: TableRun = run,
-            builders: dict[str, KeptBuilder] = builders,
-            table: str = table,
-            keep: tuple[str, ...] = keep,
-        ) -> Iterator[pa.RecordBatch]:
-            for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keep)):
-                for name, builder in builders.items():
-                    builder.add(*kept[name])
-                if on_block:
-                    on_block(table, min(run.rows, (b + 1) * BLOCK_ROWS), run.rows)
-                yield batch
 
-        yield table, run, blocks()
-        node = run.table.node
-        store.row_counts[table] = run.rows
+def _blocks(
+    plan: Plan,
+    table: str,
+    run: TableRun,
+    store: TableStore,
+    executor: BlockExecutor,
+    on_block: Progress | None,
+) -> Iterator[pa.RecordBatch]:
+    """The table's batches in order; afterwards, its kept columns and aggregates are stored.
+
+    A table with aggregates over its children is made twice: first only what
+    other tables read (`run.skip` set, nothing written), then, after its
+    children, whole (see engine/generators/aggregate.py).
+    """
+    first_pass = bool(run.skip)
+    second_pass = bool(run.table.late) and not first_pass
+    if second_pass:
+        assert table in store.row_counts, f"`{table}` is made again after its first pass"
+    keep = () if second_pass else tuple(sorted(plan.keep.get(table, set())))
+    builders = {c: KeptBuilder() for c in keep}
+    feeds = [] if first_pass else run.table.feeds
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
+        feed.key: [] for feed in feeds
+    }
+    for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keep)):
         for name, builder in builders.items():
-            col = node.column(name)
-            assert col is not None
-            store.kept[(table, name)] = builder.build(col.type)
+            builder.add(*kept[name])
+        for key, collected in parts.items():
+            values, mask = kept[key]
+            collected.append((np.asarray(kept[f"{key}:parents"][0]), np.asarray(values), mask))
+        if on_block:
+            on_block(table, run.block_range(b)[1], run.rows)
+        yield batch
+    node = run.table.node
+    store.row_counts[table] = run.rows
+    for name, builder in builders.items():
+        col = node.column(name)
+        assert col is not None
+        store.kept[(table, name)] = builder.build(col.type)
+    for feed in feeds:
+        store.aggregates[(feed.parent, feed.column)] = Kept(
+            *collect_aggregate(plan.dataset, feed, store.rows(feed.parent), parts[feed.key])
+        )
 
 
 def generate_dataset(
@@ -206,7 +241,7 @@ def _generate_into(  # type: ignore[no-untyped-def]
     executor = make_executor(compute_workers, scheduler, address)
     outputs: Outputs | None = None
     try:
-        outputs = Outputs(tmp, dataset, fmt, seed=seed, profile=profile, dsn=dsn)
+        outputs = Outputs(tmp, dataset.output_view(), fmt, seed=seed, profile=profile, dsn=dsn)
         for table, run, blocks in iter_tables(plan, on_block, executor):
             schema = arrow_schema(run.table.node)
             row_counts = {r.name: r.rows for r in results} | {table: run.rows}

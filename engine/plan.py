@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError, did_you_mean
+from datagen.engine.expressions import ExpressionError, compiled
+from datagen.engine.generators.aggregate import Feed, aggregate_columns, feeds_of
 from datagen.engine.generators.kind import Site, kind_of, kinds_with_specs, spec_of
 from datagen.engine.modifiers.kind import default_time_column as default_time_column
 from datagen.engine.modifiers.kind import modifier_of
@@ -19,11 +21,15 @@ from datagen.engine.relations import (
     ForeignKey,
     Graph,
     add_edge,
-    column_references,
+    ancestors,
+    column_reads,
+    descendants,
+    expression_sources,
     foreign_keys,
     levels,
     ordered_topological_sort,
     split_ref,
+    write_order,
 )
 
 # Rows per logical block: a constant of the engine (not a user knob), part of
@@ -122,6 +128,12 @@ class TablePlan:
     # child-vs-parent and same-row inequalities repaired by construction
     inequalities: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (left column, op, right table, right column); right table == this table for same row
+    aligned: bool = False  # blocks hold whole parents (previous(), running_sum(), aggregates)
+    # aggregate columns and the columns computed from them: made in a second pass
+    late: frozenset[str] = frozenset()
+    # columns the first pass skips (late ones, and those no other table reads)
+    first_pass_skip: frozenset[str] = frozenset()
+    feeds: list[Feed] = field(default_factory=list)  # aggregates into parents this table feeds
 
 
 @dataclass
@@ -218,16 +230,51 @@ def build_plan(
             parent=node.parents[0] if node.kind == "fact" else None,
             parent_fk=parent_fk,
             inequalities=ineqs,
+            aligned=node.kind == "fact" and needs_whole_parents(dataset, node),
+            late=frozenset(late_columns(dataset, node, graph)),
+            feeds=feeds_of(dataset, table),
         )
+    keep = _kept_columns(dataset, tables)
+    for tp in tables.values():
+        if tp.late:
+            graph = column_graph(dataset, tp.node)
+            needed = set(keep[tp.node.id])
+            for name in keep[tp.node.id]:
+                needed |= ancestors(graph, name)
+            tp.first_pass_skip = frozenset(set(tp.column_order) - needed)
     return Plan(
         dataset=dataset,
         seed=seed,
         tables=tables,
-        order=order,
+        order=write_order(dataset),
         levels=lv,
-        keep=_kept_columns(dataset, tables),
+        keep=keep,
         foreign_keys=foreign_keys(dataset),
     )
+
+
+def late_columns(dataset: dsl.Dataset, node: dsl.Node, graph: Graph | None = None) -> set[str]:
+    """Aggregate columns and every column computed from them (the second pass)."""
+    graph = graph if graph is not None else column_graph(dataset, node)
+    late: set[str] = set()
+    for col, _ in aggregate_columns(node):
+        late |= {col.name} | descendants(graph, col.name)
+    return late
+
+
+def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
+    """Whether a fact's blocks must hold all the children of their parents."""
+    if feeds_of(dataset, node.id):
+        return True
+    for col in node.columns:
+        for source in expression_sources(col):
+            try:
+                uses = compiled(source).uses
+            except ExpressionError:
+                continue
+            if "siblings" in uses:
+                return True
+    return False
 
 
 def _fanout_mean(fanout: dsl.Fanout) -> float:
@@ -249,9 +296,10 @@ def _kept_columns(dataset: dsl.Dataset, tables: dict[str, TablePlan]) -> dict[st
     keep: dict[str, set[str]] = {t: set() for t in tables}
     for node in dataset.nodes:
         for col in node.columns:
-            for ref in column_references(col):
+            for ref in column_reads(dataset, node, col):
                 t, c = split_ref(ref)
-                keep[t].add(c)
+                if c != "*" and t in keep:  # `t.*`: only its row count is read
+                    keep[t].add(c)
     for ineq in dataset.constraints.inequalities:
         rt, rc = split_ref(ineq.right)
         lt, _ = split_ref(ineq.left)

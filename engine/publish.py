@@ -308,9 +308,9 @@ _STORAGE_WORDS = re.compile(
 
 
 def storage_failure(exc: BaseException) -> str | None:
-    """The cause, when a database driver (sqlite3, DuckDB) failed on the disk, not the data."""
+    """The cause, when a database driver (sqlite3, ADBC, DuckDB) failed on the disk, not the data."""
     module = type(exc).__module__.split(".")[0]
-    if module not in ("sqlite3", "duckdb", "_duckdb"):
+    if module not in ("sqlite3", "adbc_driver_manager", "duckdb", "_duckdb"):
         return None
     text = str(exc).strip()
     found = _STORAGE_WORDS.search(text)

@@ -1,7 +1,7 @@
 """The shape every registry of the engine shares: an ordered name -> entry mapping.
 
 Generator kinds (engine/generators/kind.py), modifiers (engine/modifiers/kind.py)
-and validator checks (engine/validate/checks/kind.py) are each one `Registry`:
+and validator checks (engine/validate/registry.py) are each one `Registry`:
 entries run or are listed in registration order, a name is registered once.
 """
 

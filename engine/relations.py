@@ -96,9 +96,9 @@ def dependency_graph(dataset: dsl.Dataset) -> Graph:
             if parent != node.id:
                 add_edge(graph, parent, node.id)
         for col in node.columns:
-            for ref in column_references(col):
+            for ref in column_reads(dataset, node, col):
                 table = ref.split(".", 1)[0]
-                if table != node.id:
+                if table != node.id and table in graph:
                     add_edge(graph, table, node.id)
     for ineq in dataset.constraints.inequalities:
         left_table, right_table = ineq.left.split(".")[0], ineq.right.split(".")[0]
@@ -162,8 +162,74 @@ def column_references(col: dsl.Column) -> list[str]:
     return refs
 
 
+def column_reads(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) -> list[str]:
+    """What `column_references` gives, plus what the kind finds with the schema
+    (`table.*`: a row count only) and the tables of `table_rows()` in its expressions."""
+    from datagen.engine.expressions import ExpressionError, compiled
+    from datagen.engine.generators.kind import Site
+
+    refs = column_references(col)
+    refs += kind_of(col).reads(spec_of(col), Site(dataset, node, col, ""))
+    for source in expression_sources(col):
+        try:
+            refs += [f"{table}.*" for table in sorted(compiled(source).tables)]
+        except ExpressionError:
+            continue
+    return refs
+
+
+def expression_sources(col: dsl.Column) -> list[str]:
+    """The expression texts of a column: its generator's (expression kinds), its modifiers'."""
+    out = list(kind_of(col).expressions(spec_of(col)))
+    for mod in col.modifiers:
+        expr = getattr(mod.args, "expr", None)
+        if mod.transform == "expression" and isinstance(expr, str):
+            out.append(expr)
+    return out
+
+
+def ancestors(graph: Graph, node: str) -> set[str]:
+    """Every node `node` depends on, directly or not."""
+    out: set[str] = set()
+    todo = list(graph.get(node, ()))
+    while todo:
+        current = todo.pop()
+        if current not in out:
+            out.add(current)
+            todo.extend(graph.get(current, ()))
+    return out
+
+
+def descendants(graph: Graph, node: str) -> set[str]:
+    """Every node that depends on `node`, directly or not."""
+    return {other for other in graph if node in ancestors(graph, other)}
+
+
 def levels(dataset: dsl.Dataset) -> list[list[str]]:
     """Tables grouped by generation level, in schema order within a level."""
     graph = dependency_graph(dataset)
     order = {n.id: i for i, n in enumerate(dataset.nodes)}
     return [sorted(gen, key=order.__getitem__) for gen in generations(graph)]
+
+
+def write_order(dataset: dsl.Dataset) -> list[str]:
+    """Tables in the order they are made and written: the DAG order, except that a
+    table with aggregates over its children comes right after the last of them."""
+    from datagen.engine.generators.aggregate import waits_for
+
+    waits = {parent: set(children) for parent, children in waits_for(dataset).items()}
+    out: list[str] = []
+
+    def done(table: str) -> None:
+        out.append(table)
+        for parent in [p for p, children in waits.items() if table in children]:
+            waits[parent].discard(table)
+            if not waits[parent]:
+                del waits[parent]
+                done(parent)
+
+    for table in [t for level in levels(dataset) for t in level]:
+        if table not in waits:
+            done(table)
+    out += [t for t in waits if t not in out]  # unreachable after preflight
+    return out

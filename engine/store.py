@@ -29,6 +29,10 @@ class TableStore:
     dataset: dsl.Dataset
     row_counts: dict[str, int] = field(default_factory=dict)
     kept: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    # (parent, column) -> the values of an aggregate column, collected from the child
+    aggregates: dict[tuple[str, str], Kept] = field(default_factory=dict)
+    # (table, column#sorted) -> (row order, sorted key values): key-to-row lookups
+    key_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     sorted_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     def rows(self, table: str) -> int:
@@ -56,6 +60,50 @@ class TableStore:
         values = kept.values.take(index) if isinstance(kept.values, Encoded) else kept.values[index]
         mask = kept.mask[index] if kept.mask is not None else None
         return values, mask
+
+    def row_of(self, table: str, column: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row indexes of `table` whose `column` (a unique key) holds `keys`, and where none does.
+
+        A binary search over the key's values, sorted once per run (a sequence key is
+        computed from the row index, any other is kept). Rows without a match get index 0
+        and True in the mask.
+        """
+        keys = np.asarray(keys)
+        missing = np.zeros(len(keys), bool) if keys.dtype.kind != "f" else np.isnan(keys)
+        cache_key = (table, f"{column}#sorted")
+        if cache_key not in self.key_cache:  # threads may race here: both compute the same
+            everything = np.arange(self.rows(table), dtype=np.int64)
+            values = self._computed(table, column, everything)
+            if values is None:
+                kept = self.kept[(table, column)].values
+                values = kept.decode() if isinstance(kept, Encoded) else np.asarray(kept)
+            order = np.argsort(values, kind="stable")
+            self.key_cache[cache_key] = (order, values[order])
+        order, ordered = self.key_cache[cache_key]
+        if len(ordered) == 0:
+            return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
+        probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
+        position = np.minimum(np.searchsorted(ordered, probe), len(ordered) - 1)
+        missing |= ordered[position] != probe
+        return np.where(missing, 0, order[position]), missing
+
+    def rows_where(self, table: str, source: str) -> np.ndarray:
+        """Row indexes of `table` where the expression holds (a filtered foreign key)."""
+        from datagen.engine.expressions import Scope, compiled, with_nulls
+
+        cache_key = (table, f"where:{source}")
+        if cache_key not in self.sorted_cache:
+            expression = compiled(source)
+            rows = self.rows(table)
+            everything = np.arange(rows, dtype=np.int64)
+            env = {}
+            for name in expression.names:
+                values, mask = self.take(table, name, everything)
+                plain = values.decode() if isinstance(values, Encoded) else np.asarray(values)
+                env[name] = with_nulls(plain, mask)
+            holds = np.broadcast_to(np.asarray(expression(Scope(env, rows)), dtype=bool), (rows,))
+            self.sorted_cache[cache_key] = np.flatnonzero(holds)
+        return self.sorted_cache[cache_key]
 
     def distinct(self, table: str, column: str) -> Values:
         kept = self.kept.get((table, column))

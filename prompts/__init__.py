@@ -214,7 +214,8 @@ def render_meaning(meaning: dict[str, Any]) -> str:
         f"### Expression functions ({len(FUNCTIONS)}; nothing else can be called)",
         "Operators: + - * / // % **, comparisons, and/or/not; constants pi, e, true, false.",
     ]
-    for name, (_fn, low, high) in FUNCTIONS.items():
+    for name, function in FUNCTIONS.items():
+        low, high = function.min_args, function.max_args
         text = str(meaning["functions"][name])
         if text.startswith(name + "("):  # the description names its own arguments
             call, _, text = text.partition("): ")
@@ -228,7 +229,8 @@ def render_meaning(meaning: dict[str, Any]) -> str:
     methods = sorted(PURE_METHODS)
     lines += [
         "",
-        f"### Faker methods ({len(methods)}: the ones pure given the seed; any other name is rejected)",
+        f"### Faker methods ({len(methods)}: those that give the same values for the same "
+        "seed; any other name is rejected)",
         ", ".join(methods),
     ]
     return "\n".join(lines)

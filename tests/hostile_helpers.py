@@ -24,6 +24,7 @@ def run(*args: str, expect: int | None = None, input: str | None = None) -> Resu
         crash = "".join(traceback.format_exception(result.exception))
         raise AssertionError(f"datagen {' '.join(map(str, args))} crashed:\n{crash}")
     assert "Traceback" not in result.output, result.output
+    assert "internal error" not in result.output, result.output  # the CLI's last resort
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.output)
     if expect is not None:
         assert result.exit_code == expect, (result.exit_code, result.output)

@@ -123,14 +123,11 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
-    # A range the generator overshoots after a modifier: valid, passes the preflight (which
-    # only judges clamps and choices it can be sure of) and the semantic guards, fails the
-    # dry run.
+    # A pattern the generator breaks: valid, passes the preflight (which refuses only what
+    # it can prove), fails the dry run.
     impossible = small_schema(
-        constraints={"ranges": [{"column": "order.amount", "min": 1, "max": 40}]}
+        constraints={"pattern": [{"column": "customer.country", "regex": "^US$"}]}
     )
-    amount = impossible["nodes"][1]["columns"][2]
-    amount["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 2)"}}]
     route = httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
             ok(schema_message(impossible, call_id="toolu_1")),
@@ -142,7 +139,7 @@ def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     repair = last_tool_result(request_bodies(route)[1])
     assert repair["is_error"] is True
     assert "dry run (300 rows per table) scored" in repair["content"]
-    assert "- order.amount: value check `range` failed" in repair["content"]
+    assert "- customer.country: value check `pattern` failed" in repair["content"]
     assert "the required 95" in repair["content"]
 
 
@@ -509,3 +506,16 @@ def test_without_a_key_the_offline_author_runs_and_the_summary_says_so(
     assert result.exit_code == 0, result.output
     assert "(provider offline)" in result.stdout and "tokens:" not in result.stdout
     assert records(out)[0]["provider"] == "offline"
+
+
+def test_a_key_rejected_mid_run_exits_2_and_keeps_the_last_draft(httpx2_mock, tmp_path) -> None:
+    httpx2_mock.post(MESSAGES_URL).mock(
+        side_effect=[ok(schema_message(broken_schema())), api_error(401, "key revoked")]
+    )
+    out = tmp_path / "o"
+    result = create(out, "--no-input")
+    assert result.exit_code == 2  # the key is the user's to fix
+    assert "rejected the API key (401): key revoked" in result.stderr
+    assert "--provider offline" in result.stderr
+    assert json.loads((out / "schema.rejected.json").read_text()) == broken_schema()
+    assert (out / "transcript.jsonl").is_file()

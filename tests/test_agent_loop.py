@@ -358,7 +358,7 @@ def test_after_the_last_repair_a_draft_under_the_bar_still_fails() -> None:
 
 def test_the_system_prompt_carries_functions_units_modifier_inputs_and_faker_methods() -> None:
     from datagen.engine.expressions import FUNCTIONS
-    from datagen.engine.generators.faker import faker_methods
+    from datagen.engine.generators.faker import PURE_METHODS
 
     system = load_prompts().system()
     for name in FUNCTIONS:
@@ -366,7 +366,8 @@ def test_the_system_prompt_carries_functions_units_modifier_inputs_and_faker_met
     assert "lognormal `mean` and `sigma` are in log space" in system
     assert "- `seasonality` (numeric columns)" in system
     assert "- `time_jitter` (date/datetime columns)" in system
-    assert ", ".join(sorted(faker_methods())) in system
+    assert ", ".join(sorted(PURE_METHODS)) in system
+    assert "date_this_year" not in system  # exists, but reads the clock
     assert "at most 3 repairs" not in system and "between 0 and 10" in system
 
 

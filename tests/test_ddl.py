@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from datagen.agent.commands.ddl import ddl_cmd
 from datagen.engine.ddl import DIALECTS, ddl_script, table_defs, table_order
 from datagen.engine.errors import InputError
+from datagen.engine.generators.aggregate import waits_for
 from datagen.engine.load import load_dataset, parse_dataset
 from datagen.engine.relations import foreign_keys
 from tests.engine_helpers import entity, schema
@@ -51,7 +52,11 @@ def test_tables_come_parents_first() -> None:
     for path in EXAMPLES:
         dataset = load_dataset(path)
         order = table_order(dataset)
+        waiting = waits_for(dataset)  # a table with aggregates is written after its children
         for fk in foreign_keys(dataset):
+            if fk.table in waiting.get(fk.ref_table, set()):
+                assert order.index(fk.ref_table) > order.index(fk.table), (path.stem, fk)
+                continue
             assert order.index(fk.ref_table) <= order.index(fk.table), (path.stem, fk)
 
 

@@ -43,6 +43,7 @@ def flaky_block_output(plan, run, block, store, keep):  # type: ignore[no-untype
     return _REAL_BLOCK_OUTPUT(plan, run, block, store, keep)
 
 
+@pytest.mark.slow  # a Dask LocalCluster of worker processes: ~45 s on 2 cores
 def test_dask_local_cluster_cli_matches_threads(tmp_path: Path) -> None:
     common = ("generate", SHOP, "--seed", "5", "--rows", "customer=70000", "--quiet")
     threads = datagen(*common, "--workers", "1", "--out", str(tmp_path / "threads"))

@@ -132,7 +132,7 @@ def test_a_failure_midway_leaves_the_previous_output_whole(
         real(self, batch)  # type: ignore[arg-type]
 
     monkeypatch.setattr(outputs.OutputTable, "write", fail_on_order)
-    with pytest.raises(OSError):
+    with pytest.raises(DatagenError, match="No space left on device"):
         generate_dataset(dataset, out, seed=2)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -442,3 +442,78 @@ def test_profiled_shares_survive_an_enum_list(tmp_path: Path) -> None:
     state = tickets.column("state").generator.choice  # type: ignore[union-attr]
     assert state.choices == ["open", "pending", "closed"]  # the CHECK's list, in its order
     assert state.weights == [0.2, 0.1, 0.7]
+
+
+def test_profile_does_not_copy_the_values_of_a_small_free_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE product (id INTEGER PRIMARY KEY, title TEXT NOT NULL)")
+    con.executemany("INSERT INTO product (title) VALUES (?)", [("Secret Apple",), ("Secret Pear",)])
+    con.commit()
+    con.close()
+    dataset = import_schema(url=f"sqlite:///{path}", profile=True).dataset
+    assert "Secret" not in json.dumps(dataset.to_json_dict())
+
+
+def test_unsigned_columns_never_go_below_zero(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE account (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+        "balance DECIMAL(12, 2) UNSIGNED NOT NULL, change_delta INT UNSIGNED NOT NULL);"
+    )
+    dataset = build_dataset(parse_ddl(ddl, "mysql"), rows={"account": 500}).dataset
+    generate_dataset(dataset, tmp_path, seed=6)
+    table = pq.read_table(tmp_path / "account.parquet").to_pydict()
+    assert min(table["balance"]) >= 0 and min(table["change_delta"]) >= 0
+    assert {r.column for r in dataset.constraints.ranges} >= {
+        "account.balance",
+        "account.change_delta",
+    }
+
+
+def test_oracle_number_types(tmp_path: Path) -> None:
+    """NUMBER(4) is a whole number (a key can be a sequence), NUMBER(7,2) money in range."""
+    ddl = (
+        "CREATE TABLE dept (deptno NUMBER(2) PRIMARY KEY, dname VARCHAR2(14) NOT NULL);\n"
+        "CREATE TABLE emp (empno NUMBER(4) PRIMARY KEY, ename VARCHAR2(10) NOT NULL, "
+        "sal NUMBER(7,2) NOT NULL CHECK (sal > 0), deptno NUMBER(2) NOT NULL REFERENCES dept);"
+    )
+    dataset = build_dataset(parse_ddl(ddl, "oracle"), rows={"dept": 40, "emp": 300}).dataset
+    assert dataset.node("emp").column("empno").type == "int"  # type: ignore[union-attr]
+    generate_dataset(dataset, tmp_path, seed=1)
+    emp = pq.read_table(tmp_path / "emp.parquet").to_pydict()
+    assert max(emp["empno"]) <= 9999 and set(emp["deptno"]) <= set(range(1, 41))
+    assert max(len(name) for name in emp["ename"]) <= 10
+    assert min(emp["sal"]) > 0 and max(emp["sal"]) <= 99999.99
+
+
+def test_profile_keeps_how_skewed_references_are(tmp_path: Path) -> None:
+    path = tmp_path / "skew.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE shop (id INTEGER PRIMARY KEY)")
+    con.execute("CREATE TABLE sale (id INTEGER PRIMARY KEY, shop_id INTEGER REFERENCES shop)")
+    con.executemany("INSERT INTO shop VALUES (?)", [(i,) for i in range(1, 51)])
+    # shops 1-10 (the top fifth) get 80% of 1000 sales
+    shops = [1 + i % 10 for i in range(800)] + [11 + i % 40 for i in range(200)]
+    con.executemany("INSERT INTO sale (shop_id) VALUES (?)", [(s,) for s in shops])
+    con.commit()
+    con.close()
+    dataset = import_schema(url=f"sqlite:///{path}", profile=True).dataset
+    lookup = dataset.node("sale").column("shop_id").generator.lookup  # type: ignore[union-attr]
+    assert lookup.weights_kind == "head_tail@{0.2,0.80}"
+    generate_dataset(dataset, tmp_path / "out", seed=3)
+    sales = pq.read_table(tmp_path / "out" / "sale.parquet").column("shop_id").to_pylist()
+    counts = sorted((sales.count(s) for s in set(sales) if s is not None), reverse=True)
+    assert sum(counts[:10]) / sum(counts) > 0.6  # skewed again, not uniform (0.2)
+
+
+def test_a_unique_index_is_a_unique_constraint() -> None:
+    catalog = parse_ddl(
+        "CREATE TABLE member (id INTEGER PRIMARY KEY, email TEXT, club INT, seat INT);\n"
+        "CREATE UNIQUE INDEX ux_email ON member (email);\n"
+        "CREATE INDEX ix_club ON member (club);\n"
+        "CREATE UNIQUE INDEX ux_seat ON member (club, seat);",
+        "sqlite",
+    )
+    member = catalog.table("member")
+    assert member is not None and member.column("email").unique  # type: ignore[union-attr]
+    assert member.unique == [["club", "seat"]] and not member.column("club").unique  # type: ignore[union-attr]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCHEMA = Path(__file__).parent / "data" / "numeric_fact.json"
 
 PROBE = """
@@ -30,6 +32,7 @@ def _peak_kb(tmp_path: Path, stores: int) -> int:
     return int(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # two large runs in subprocesses
 def test_peak_rss_is_flat_when_fact_rows_grow_five_fold(tmp_path: Path) -> None:
     small = _peak_kb(tmp_path, 60)  # 300k fact rows
     large = _peak_kb(tmp_path, 300)  # 1.5M fact rows

@@ -85,3 +85,19 @@ def test_no_name_column_draws_from_catch_phrase_or_lorem(field: str) -> None:
             )
             if faker and named:
                 assert faker["method"] not in LOREM, f"{node['id']}.{col['name']}"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "an online shop with customers, products and orders",
+        "a marketing team running campaigns with impressions and clicks",
+        "wizards casting spells on dragons",
+    ],
+)
+def test_template_and_generic_names_are_not_lorem(description: str) -> None:
+    for node in author(description)["nodes"]:
+        for col in node["columns"]:
+            faker = col["generator"].get("faker")
+            if faker and col["name"] in ("name", "title"):
+                assert faker["method"] not in LOREM, f"{node['id']}.{col['name']}"

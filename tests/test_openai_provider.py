@@ -472,3 +472,13 @@ def test_a_recording_through_another_server_is_marked_with_its_base_url(
     recording = json.loads((recordings / "replay_first_draft.json").read_text())
     assert recording["provider"] == "openai" and recording["base_url"] == chat_server
     assert recording["exchanges"][0]["request"]["model"] == "scripted"
+
+
+def test_eval_with_openai_needs_a_key_or_a_base_url() -> None:
+    from click.testing import CliRunner
+
+    from datagen.agent.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "--provider", "openai", "--cases", REPLAY_CASES])
+    assert result.exit_code == 2
+    assert "needs OPENAI_API_KEY, or --base-url" in result.stderr

@@ -113,7 +113,7 @@ def test_score_and_categories_shown(built: Built) -> None:
 
 
 def test_every_table_and_column_present(built: Built) -> None:
-    for node in built.dataset.nodes:
+    for node in built.dataset.output_view().nodes:  # hidden helper columns are not written
         assert _attr(built.html, "data-table", node.id) in built.html, node.id
         assert _attr(built.html, "id", f"table-{node.id}") in built.html, node.id
         rows = pq.ParquetFile(built.data / f"{node.id}.parquet").metadata.num_rows
@@ -159,7 +159,7 @@ def test_no_external_resource(built: Built) -> None:
 def test_plots_are_inline_svg(built: Built) -> None:
     parsed = _parse(built.html)
     plots = [a for t, a in parsed.tags if t == "svg" and a.get("class") == "plot"]
-    profiled_columns = sum(len(n.columns) for n in built.dataset.nodes)
+    profiled_columns = sum(len(n.columns) for n in built.dataset.output_view().nodes)
     assert len(plots) >= profiled_columns // 2
     assert any(t == "svg" and a.get("class") == "graph" for t, a in parsed.tags)
 

@@ -44,6 +44,7 @@ from datagen.engine.formats import format_names, get_format, parse_formats, tabl
 from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
 from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+from datagen.engine.run.progress import RunProgress
 from datagen.engine.validate.claims import claim_line
 from datagen.prompts import load_prompts
 
@@ -279,10 +280,10 @@ def create_cmd(
         refused = _refusal(exc)
         _end(transcript, "refused" if refused else "error", author_, error=redact(exc))
         transcript.close()
-        if out is not None and not refused and transcript.of_type("turn"):
+        last_draft = getattr(exc, "last_draft", None)  # the loop attaches it (ProviderError)
+        if out is not None and not refused and (transcript.of_type("turn") or last_draft):
             # The API failed mid-run: keep what was spent and said, for the post-mortem.
-            out.mkdir(parents=True, exist_ok=True)
-            transcript.move_to(claim(out, "transcript.jsonl"))
+            _save_rejected(staging, out, last_draft, transcript)
         shutil.rmtree(staging, ignore_errors=True)
         if refused:
             err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
@@ -294,8 +295,9 @@ def create_cmd(
         if out is None:
             check_out(target, force=force)
         summary = _write_outputs(
-            result, author_, staging, target, transcript, settings, no_generate, data
-        )
+            result, author_, staging, target, transcript, settings, no_generate, data,
+            progress_console=err if say.chatty else None,
+        )  # fmt: skip
     except BaseException:
         transcript.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -317,6 +319,7 @@ def _write_outputs(
     settings: LoopSettings,
     no_generate: bool,
     data: DataOptions,
+    progress_console: Console | None = None,
 ) -> dict[str, Any]:
     dataset, min_score = result.dataset, settings.min_score
     seed = resolve_seed(data.seed, dataset) if not no_generate else settings.seed
@@ -339,7 +342,13 @@ def _write_outputs(
             html_path=staging / "report.html",
             min_score=min_score,
         )
-        run = run_dataset(dataset, staging / "data", seed=seed, options=options)
+        progress = RunProgress(
+            progress_console or Console(stderr=True), enabled=progress_console is not None
+        )
+        with progress:
+            run = run_dataset(
+                dataset, staging / "data", seed=seed, options=options, progress=progress
+            )
         rows = {t.name: (t.rows, True) for t in run.generated.tables}
         report, score_origin = run.report, "full data"
     report_dict = report.to_dict() if report is not None else {"score": result.score}

@@ -182,6 +182,12 @@ def eval_cmd(
         raise ProviderError(
             "--provider anthropic needs ANTHROPIC_API_KEY; use --provider replay for recordings"
         )
+    local = base_url or os.environ.get("OPENAI_BASE_URL")
+    if provider == "openai" and not (local or os.environ.get("OPENAI_API_KEY")):
+        raise ProviderError(
+            "--provider openai needs OPENAI_API_KEY, or --base-url of an OpenAI-compatible "
+            "server (e.g. http://localhost:11434/v1 for Ollama)"
+        )
     cases = load_cases(cases_path, list(only) or None)
     settings = LoopSettings(seed=seed)
     if reseal:

@@ -72,8 +72,10 @@ def report_cmd(
       datagen report shop.json --data out/shop --out site/ --min-score 95
     """
     html_file = None
-    if out is not None and out.suffix.lower() in (".html", ".htm"):
-        # --out used to take the HTML file itself; it is a folder now, like everywhere
+    if out is not None and (
+        out.suffix.lower() in (".html", ".htm") or (out.exists() and not out.is_dir())
+    ):
+        # --out used to take the HTML file itself (a page, a FIFO, a device); a folder now
         warn_deprecated(f"--out {out.name}", "--out FOLDER (writes FOLDER/report.html)")
         html_file = out
     elif out is not None:

@@ -98,7 +98,7 @@ class _Builder:
     constraints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)  # what the data may break
     names: dict[str, str] = field(default_factory=dict)  # source table -> DSL id
-    keys: dict[str, _Key] = field(default_factory=dict)  # DSL id -> its key values
+    keys: dict[str, _Key] = field(default_factory=dict)  # source table -> its key values
     hidden_keys: set[str] = field(default_factory=set)  # tables given a hidden `key_index`
 
     # ------------------------------------------------------------------ tables
@@ -542,6 +542,14 @@ class _Builder:
             "type": col_type,
             "generator": {"lookup": {"from": ref}},
         }
+        head = col.stats.head_share if col.stats is not None else None
+        if head is not None and head > 0.3 and parent.name != table.name:
+            # the source's popular parents: the top fifth hold this share of the references
+            out["generator"]["lookup"]["weights_kind"] = f"head_tail@{{0.2,{min(head, 0.99):.2f}}}"
+            self.assumptions.append(
+                f"`{table.name}.{col.name}`: the top fifth of `{parent.name}` rows get "
+                f"{head:.0%} of the references, as in the source"
+            )
         if parent.name == table.name:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, NULL_RATE)
@@ -958,6 +966,8 @@ def _type_limits(col: ColumnInfo) -> tuple[float, float]:
     if col.type == "int" and col.int_bytes:
         limit = 2 ** (8 * col.int_bytes - 1) - 1
         return -limit, limit
+    if col.type == "int" and col.precision is not None:
+        return -(10.0**col.precision - 1), 10.0**col.precision - 1
     if col.type == "float" and col.precision is not None:
         scale = col.scale or 0
         limit = 10.0 ** (col.precision - scale) - 10.0**-scale
@@ -1036,6 +1046,12 @@ def _snake(name: str) -> str:
 
 
 def _stem(source: str) -> str:
+    """The dataset's name: the file's stem, or the database's name in a URL."""
+    if "://" in source:
+        from urllib.parse import urlparse
+
+        source = urlparse(source).path
     stem = re.split(r"[\\/]", source.rstrip("/"))[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    return re.sub(r"\W+", "_", stem).strip("_") or "imported"
+    name = re.sub(r"\W+", "_", stem).strip("_")[:60] or "imported"
+    return f"db_{name}" if name[0].isdigit() else name

@@ -36,6 +36,7 @@ class ColumnStats:
     max_length: int | None = None
     mean: float | None = None
     std: float | None = None
+    head_share: float | None = None  # references: the rows pointing at the top fifth of keys
 
 
 @dataclass

@@ -96,6 +96,9 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
             if kind == "TABLE":
                 catalog.notes.append(f"CREATE TABLE {_name(statement.this)} AS SELECT: skipped")
                 continue
+            if kind == "INDEX" and statement.args.get("unique"):
+                pending.append(statement)  # a UNIQUE index is a constraint on the data
+                continue
             if kind in ("INDEX", "VIEW", "SEQUENCE", "SCHEMA", "DATABASE", "FUNCTION", "TRIGGER"):
                 continue
             catalog.notes.append(f"CREATE {kind} skipped")
@@ -111,6 +114,8 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
     for statement in pending:
         if isinstance(statement, exp.Comment):
             _comment(statement, catalog)
+        elif isinstance(statement, exp.Create):
+            _unique_index(statement, catalog)
         else:
             _alter(statement, catalog)
     if not catalog.tables:
@@ -198,6 +203,8 @@ def _column(element: Any, table: TableInfo, enums: dict[str, list[Any]], catalog
         catalog.notes.append(f"{table.name}.{name}: {sql_type.note}")
     if sql_type.int_bytes == 1 and sql_type.note:
         column.bounds += [Bound(">=", 0), Bound("<=", 1)]
+    elif sql_type.unsigned:
+        column.bounds.append(Bound(">=", 0))
     table.columns.append(column)  # before its CHECKs, which look it up by name
     for constraint in element.args.get("constraints") or []:
         ckind = constraint.args.get("kind")
@@ -349,6 +356,27 @@ def _comment(statement: Any, catalog: Catalog) -> None:
         column = table.column(target.name) if table else None
         if column is not None and isinstance(text, str):
             column.comment = text
+
+
+def _unique_index(statement: Any, catalog: Catalog) -> None:
+    """CREATE UNIQUE INDEX ... ON t (a, b): the same as UNIQUE (a, b) in the table."""
+    from sqlglot import exp
+
+    index = statement.this
+    table = catalog.table(_name(index.args.get("table"))) if index is not None else None
+    params = index.args.get("params") if index is not None else None
+    columns = [
+        _name(o.this) for o in (params.args.get("columns") or [] if params else [])
+        if isinstance(o, exp.Ordered) and isinstance(o.this, exp.Column)
+    ]  # fmt: skip
+    if table is None or not columns or any(table.column(c) is None for c in columns):
+        catalog.notes.append(f"{statement.sql()[:80]}: not understood, skipped")
+        return
+    names = [table.column(c).name for c in columns]  # type: ignore[union-attr]
+    if len(names) == 1:
+        table.column(names[0]).unique = True  # type: ignore[union-attr]
+    elif names not in table.unique:
+        table.unique.append(names)
 
 
 def _alter(statement: Any, catalog: Catalog) -> None:

@@ -4,7 +4,8 @@ Only the catalogue is read (SQLite's PRAGMAs and stored CREATE statements,
 DuckDB's `duckdb_columns()` / `duckdb_constraints()`, PostgreSQL's `pg_catalog`);
 no row is read unless `profile` is set, and then only aggregates per column
 (counts, nulls, distincts, min/max, mean and spread, string lengths, and the
-shares of the top values of low-cardinality, non-unique columns). The
+shares of the values of categorical columns: at most 50 distinct values, each
+held by two rows or more on average, never a unique column). The
 connection is read-only where the driver allows it, and PostgreSQL's has a
 connect timeout.
 """
@@ -30,6 +31,7 @@ from datagen.engine.errors import InputError
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 CONNECT_TIMEOUT = 10  # seconds
 TOP_VALUES = 50
+HEAD = 0.2  # the "top fifth" of referenced keys whose share of the references is measured
 FLOAT_TYPE = {"sqlite": "REAL", "duckdb": "DOUBLE", "postgres": "double precision"}
 
 
@@ -365,6 +367,7 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
     for table in catalog.tables:
         source = _quote(table.name)
         table.rows = int(query(f"SELECT count(*) FROM {source}", ())[0][0])
+        references = {fk.columns[0] for fk in table.foreign_keys if len(fk.columns) == 1}
         for col in table.columns:
             name = _quote(col.name)
             parts = [f"count({name})", f"count(DISTINCT {name})"]
@@ -390,13 +393,25 @@ def _profile(catalog: Catalog, query: Query, dialect: str) -> None:
                 stats.min, stats.max = str(row[2]), str(row[3])
             elif col.type == "string" and present:
                 stats.min_length, stats.max_length = int(row[2]), int(row[3])
-            if present and distinct <= TOP_VALUES and not _unique(table, col):
+            # categorical only (each value held by two rows or more on average): a value
+            # of one row is that row's, and is not copied
+            categorical = distinct <= TOP_VALUES and distinct * 2 <= present
+            if categorical and not _unique(table, col):
                 counts = query(
                     f"SELECT {name}, count(*) FROM {source} WHERE {name} IS NOT NULL "
                     f"GROUP BY {name} ORDER BY count(*) DESC LIMIT {TOP_VALUES}",
                     (),
                 )
                 stats.top = [(_plain(value), n / present) for value, n in counts]
+            if present and distinct >= 5 and col.name in references:
+                # how skewed the references are: the share of rows held by the top fifth
+                head = math.ceil(distinct * HEAD)
+                held = query(
+                    f"SELECT sum(n) FROM (SELECT count(*) AS n FROM {source} WHERE {name} "
+                    f"IS NOT NULL GROUP BY {name} ORDER BY n DESC LIMIT {head}) AS top",
+                    (),
+                )[0][0]
+                stats.head_share = round(float(held) / present, 4)
             col.stats = stats
 
 

@@ -21,6 +21,7 @@ class SqlType:
     enum_values: list[str] | None = None
     user_type: str | None = None  # a name CREATE TYPE may define (Postgres/DuckDB enums)
     special: str | None = None  # uuid | json | time: text the database parses, made to fit
+    unsigned: bool = False  # MySQL's UNSIGNED, DuckDB's U* integers: never below 0
     note: str | None = None  # how an unusual type was approximated
 
 
@@ -63,11 +64,15 @@ def from_datatype(data_type: object) -> SqlType:
     if kind in exp.DataType.INTEGER_TYPES or name in INT_BYTES:
         if name == "TINYINT" and numbers == [1]:
             return SqlType("int", int_bytes=1, note="TINYINT(1) read as a 0/1 flag")
-        return SqlType("int", int_bytes=INT_BYTES.get(name, 8))
-    if name in ("DECIMAL", "NUMERIC", "MONEY", "SMALLMONEY", "DECIMAL32", "DECIMAL64"):
+        unsigned = kind in exp.DataType.UNSIGNED_INTEGER_TYPES or name.startswith("U")
+        return SqlType("int", int_bytes=INT_BYTES.get(name, 8), unsigned=unsigned)
+    if name in ("DECIMAL", "NUMERIC", "MONEY", "SMALLMONEY", "DECIMAL32", "DECIMAL64", "UDECIMAL"):
         precision = numbers[0] if numbers else None
         scale = numbers[1] if len(numbers) > 1 else (0 if numbers else None)
-        return SqlType("float", precision=precision, scale=scale)
+        if scale == 0 and precision is not None and precision <= 18:
+            # NUMERIC(10) / Oracle's NUMBER(10): whole numbers (and keys)
+            return SqlType("int", precision=precision, unsigned=name == "UDECIMAL")
+        return SqlType("float", precision=precision, scale=scale, unsigned=name == "UDECIMAL")
     if kind in exp.DataType.REAL_TYPES or kind in exp.DataType.FLOAT_TYPES:
         return SqlType("float")
     if name == "DATE" or name == "DATE32":

@@ -23,7 +23,7 @@ from datagen.engine import dsl
 if TYPE_CHECKING:
     from datagen.agent.offline.compose import Draft
 
-Honour = Callable[["Draft", dsl.Claim], None]
+Honour = Callable[["Draft", dsl.Claim], "dict[str, Any] | None"]  # a binding, when it knows
 HONOURS: dict[str, Honour] = {}
 MOSTLY = 0.7  # "mostly" / "most" with no number: a clear majority
 
@@ -48,11 +48,34 @@ def claim_window(claims: list[dsl.Claim]) -> tuple[date, date, str] | None:
     return None
 
 
-def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> None:
+def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
+    """Change the draft so each claim holds; a claim whose honour knows its measure comes back
+    bound to it (the binder keeps an author's binding that checks)."""
+    out = []
     for claim in claims:
         fn = HONOURS.get(claim.kind)
-        if fn is not None:
-            fn(draft, claim)
+        binding = fn(draft, claim) if fn is not None else None
+        if binding is not None:
+            claim = claim.model_copy(
+                update={"bound_to": dsl.ClaimBinding.model_validate(binding), "status": "bound"}
+            )
+        out.append(claim)
+    return out
+
+
+@honours("window")
+def _window(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'in 2022': the main events' timestamps span the timeframe, which is that window
+    (derived times such as repayments after a loan may run past it)."""
+    time = draft.roles.get("time")
+    if not time:
+        return None
+    table, _, column = time.partition(".")
+    col = draft.column(table, column)
+    spec = col["generator"].get("datetime_series") if col else None
+    if spec is None or spec.get("within", "timeframe") != "timeframe":
+        return None
+    return {"measure": "window", "table": table, "column": column}
 
 
 def bind(schema: dict[str, Any], claims: list[dsl.Claim]) -> dict[str, Any]:
@@ -204,7 +227,7 @@ def _set_weight(choice: dict[str, Any], index: int, share: float) -> None:
 
 
 @honours("count")
-def _count(draft: Draft, claim: dsl.Claim) -> None:
+def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
     from datagen.agent.offline.compose import _set_fact_count, _set_rows
     from datagen.agent.offline.parse import Count
@@ -212,18 +235,23 @@ def _count(draft: Draft, claim: dsl.Claim) -> None:
     value = claim.expected.value
     unit = claim.expected.unit or "rows"
     if not isinstance(value, (int, float)) or not claim.about or unit != "rows":
-        return
+        return None
     if re.search(r"\b(?:rows|records) of\b", claim.text, re.IGNORECASE):
-        return  # '100K rows of card transactions': the parser's count names the whole noun
+        return None  # '100K rows of card transactions': the parser's count names the whole noun
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
-    if node is None or table in draft.counted:
-        return
+    if node is None:
+        return None
+    binding = {"measure": "rows", "table": node["id"]}
+    if table in draft.counted:
+        return binding if node["kind"] != "fact" else None  # the parser's count placed it
     if node["kind"] == "fact":
         _set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
     else:
         _set_rows(draft, node, float(value), claim.text)
         draft.counted.add(node["id"])
+        return binding
+    return None
 
 
 @honours("size")
@@ -253,3 +281,281 @@ def _size(draft: Draft, claim: dsl.Claim) -> None:
     else:
         root["rows"] = max(1, int(round(root["rows"] * value / have)))
     draft.note(f"{claim.text!r}: `{largest['id']}` sized to about {int(value):,} rows")
+
+
+# --------------------------------------------------------------------------- more kinds
+
+
+def _about_table(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """The table a claim is about (its last noun that names one), else the main fact."""
+    for word in reversed(claim.about):
+        node = draft.node(draft.resolve(snake(word)))
+        if node is not None:
+            return node
+    return draft.node(draft.roles.get("main_fact"))
+
+
+def _time_spec(draft: Draft, node: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The generated timestamp spec of a table (the main time column first)."""
+    if node is None:
+        return None
+    time = draft.roles.get("time") or ""
+    ordered = sorted(node["columns"], key=lambda c: f"{node['id']}.{c['name']}" != time)
+    for col in ordered:
+        spec = col["generator"].get("datetime_series")
+        if spec is not None and col["type"] == "datetime":
+            return spec
+    return None
+
+
+LIFT_MARGIN = 0.3  # aim above the stated lift so sampling noise does not undo it
+SHARE_MARGIN = 0.08
+
+
+def _peak_weight(exposure: float, lift: float) -> float:
+    """The weight of selected cells (others 1) that gives `lift` = share / exposure."""
+    if lift * exposure >= 0.95:
+        return 20.0
+    return max(1.0, lift * (1 - exposure) / (1 - lift * exposure))
+
+
+def _share_weight(exposure: float, share: float) -> float:
+    """The weight of selected cells (others 1) that puts `share` of rows in them."""
+    share = min(share, 0.95)
+    return max(1.0, share * (1 - exposure) / (exposure * (1 - share)))
+
+
+@honours("time_pattern")
+def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
+    """'busier on weekends', 'mostly in the evening', 'a December peak' -> pattern weights."""
+    from datagen.agent.offline.compose import set_pattern
+
+    expected = claim.expected
+    spec = _time_spec(draft, _about_table(draft, claim))
+    if spec is None:
+        return
+    cells = {"hour": (expected.hours, 24, 0), "dow": (expected.weekdays, 7, 0),
+             "month": (expected.months, 12, 1)}  # fmt: skip
+    chosen = {d: v for d, v in cells.items() if v[0]}
+    if not chosen:
+        return
+    low = expected.min if isinstance(expected.min, (int, float)) else None
+    present = {p["dimension"]: p["weights"] for p in spec.get("pattern", [])}
+    for dimension, (selected, size, base) in list(chosen.items()):
+        exposure = len(selected) / size
+        weights = present.get(dimension)
+        if weights:
+            share = sum(w for i, w in enumerate(weights) if (i + base) in selected) / sum(weights)
+            have = share / exposure if expected.unit == "lift" else share
+            need = float(low) if low is not None else 1.2 if expected.unit == "lift" else 0.5
+            if have >= need + (0.15 if expected.unit == "lift" else 0.05):
+                del chosen[dimension]  # the behaviour already put the peak there
+    if not chosen:
+        return None
+    for dimension, (selected, size, base) in chosen.items():
+        exposure = len(selected) / size
+        if expected.unit == "lift":
+            target = (float(low) if low is not None else 1.2) + LIFT_MARGIN
+            weight = _peak_weight(exposure, target ** (1 / len(chosen)))
+        else:
+            target = (float(low) if low is not None else 0.5) + SHARE_MARGIN
+            weight = _share_weight(exposure, target)
+        weights = [weight if (i + base) in selected else 1.0 for i in range(size)]
+        set_pattern(spec, dimension, [round(w, 3) for w in weights])
+    draft.note(f"{claim.text!r}: timestamps weighted towards " + ", ".join(chosen))
+
+
+@honours("place")
+def _place(draft: Draft, claim: dsl.Claim) -> None:
+    """'in Madrid and Barcelona' -> a city column (of the table it is about) takes those values."""
+    values = [str(v) for v in claim.expected.values or []]
+    if not values:
+        return
+    kind = claim.expected.unit or "city"
+    column = {"city": "city", "country": "country", "region": "region"}.get(kind, "city")
+    start = _about_table(draft, claim)
+    if start is None:
+        return
+    chain = [start, *(draft.node(p) for p in start.get("parents", []))]
+    main = draft.node(draft.roles.get("main_entity"))
+    for node in [*chain, main]:
+        if node is None:
+            continue
+        col = next((c for c in node["columns"] if c["name"] == column), None)
+        if col is not None:
+            col["generator"] = {"choice": {"choices": values}}
+            col["type"] = "string"
+            draft.note(f"{claim.text!r}: `{node['id']}.{column}` is one of {', '.join(values)}")
+            return
+    start["columns"].append(
+        {"name": column, "type": "string", "generator": {"choice": {"choices": values}}}
+    )
+    draft.note(f"{claim.text!r}: `{start['id']}.{column}` is one of {', '.join(values)}")
+
+
+@honours("locale")
+def _locale(draft: Draft, claim: dsl.Claim) -> None:
+    """'Japanese customers' -> their names from the ja_JP locale."""
+    locale = str((claim.expected.values or [""])[0])
+    if not locale:
+        return
+    node = _about_table(draft, claim)
+    people = [node] if node is not None else []
+    people += [n for n in draft.schema["nodes"] if n not in people]
+    for candidate in people:
+        names = [
+            c for c in candidate["columns"]
+            if c["generator"].get("faker", {}).get("method") in ("name", "first_name", "last_name")
+        ]  # fmt: skip
+        if names:
+            for col in names:
+                col["generator"]["faker"].pop("locale_from", None)
+                col["generator"]["faker"]["locale"] = locale
+            draft.note(f"{claim.text!r}: `{candidate['id']}` names in the {locale} locale")
+            return
+
+
+def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(table, column) of the number a claim is about ('fares' -> `fare`, 'order value' -> the
+    order's amount)."""
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    nodes = [n for n in [_about_table(draft, claim)] if n is not None]
+    nodes += [n for n in draft.schema["nodes"] if n not in nodes]
+    for node in nodes:
+        for col in node["columns"]:
+            if col["type"] in ("int", "float") and stems(col["name"]) & wanted:
+                if "lookup" not in col["generator"] and not col["name"].endswith("_id"):
+                    return node, col
+    amount = draft.roles.get("amount")
+    if amount and {"value", "amount", "spend", "price", "total"} & wanted:
+        table, _, name = amount.partition(".")
+        node, col = draft.node(table), draft.column(table, name)
+        if node is not None and col is not None:
+            return node, col
+    return None
+
+
+@honours("range")
+def _range(draft: Draft, claim: dsl.Claim) -> None:
+    """'fares from 4 to 120' -> the fare column clamped to [4, 120], centred inside it."""
+    import math
+
+    low, high = claim.expected.min, claim.expected.max
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or high <= low:
+        return
+    found = _numeric_column(draft, claim)
+    if found is None:
+        return
+    node, col = found
+    dist = col["generator"].get("distribution")
+    if dist is not None:
+        dist["clamp"] = [low, high]
+        if dist["type"] == "lognormal" and low > 0:
+            dist["params"] = {"mean": round(math.log(math.sqrt(low * high)), 4), "sigma": 0.6}
+    mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
+    col["modifiers"] = [*mods, {"transform": "clamp", "args": {"min": low, "max": high}}]
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept within [{low:g}, {high:g}]")
+
+
+@honours("average")
+def _average(draft: Draft, claim: dsl.Claim) -> None:
+    """'an average order value of 50' -> the amount's lognormal centred on a mean of 50."""
+    import math
+
+    value = claim.expected.value
+    found = _numeric_column(draft, claim)
+    if not isinstance(value, (int, float)) or value <= 0 or found is None:
+        return
+    node, col = found
+    dist = col["generator"].get("distribution")
+    if dist is None or any(m["transform"] != "expression" for m in col.get("modifiers", [])):
+        return
+    if dist["type"] == "lognormal":
+        sigma = float(dist["params"].get("sigma", 0.6))
+        dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
+        dist["clamp"] = [0, max(value * 50, 1.0)]
+    elif dist["type"] == "normal":
+        dist["params"]["mean"] = float(value)
+    else:
+        return
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {value:g}")
+
+
+@honours("skew")
+def _skew(draft: Draft, claim: dsl.Claim) -> None:
+    """'a handful of shows get most of the plays' -> the plays' show keys: the top few get most."""
+    top = claim.expected.top if isinstance(claim.expected.top, (int, float)) else 0.05
+    low = claim.expected.min if isinstance(claim.expected.min, (int, float)) else 0.5
+    if len(claim.about) < 2:
+        return
+    popular = draft.resolve(snake(claim.about[0]))
+    events = draft.node(draft.resolve(snake(claim.about[-1])))
+    if popular is None or events is None:
+        return
+    for col in events["columns"]:
+        lookup = col["generator"].get("lookup")
+        if lookup and "on" not in lookup and lookup["from"].startswith(f"{popular}."):
+            if events.get("parents", [None])[0] == popular:
+                return  # the first parent's rows come from its fanout, not from sampling
+            mass = round(min(0.95, float(low) + 0.15), 3)
+            lookup["weights_kind"] = f"head_tail@{{{top:g},{mass:g}}}"
+            draft.note(
+                f"{claim.text!r}: the top {top:.0%} of `{popular}` get {mass:.0%} of `{events['id']}`"
+            )
+            return
+
+
+@honours("relationship")
+def _relationship(draft: Draft, claim: dsl.Claim) -> None:
+    """'each order has 1 to 5 lines' -> the lines' fanout per order: uniform 1..5."""
+    low, high = claim.expected.min, claim.expected.max
+    if (
+        len(claim.about) < 2
+        or not isinstance(low, (int, float))
+        or not isinstance(high, (int, float))
+    ):
+        return
+    parent = draft.resolve(snake(claim.about[0]))
+    child = draft.node(draft.resolve(snake(claim.about[-1])))
+    if child is None or child["kind"] != "fact" or child["parents"][0] != parent:
+        return
+    child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
+    draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+
+
+@honours("values")
+def _values(draft: Draft, claim: dsl.Claim) -> None:
+    """'status values: active, churned, paused' -> that column takes exactly those values."""
+    values = [snake(str(v)) for v in claim.expected.values or []]
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    if not values or not wanted:
+        return
+    for node in draft.schema["nodes"]:
+        for col in node["columns"]:
+            if stems(col["name"]) & wanted and col["type"] == "string":
+                col["generator"] = {"choice": {"choices": values}}
+                draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` is one of {values}")
+                return
+
+
+GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
+
+
+@honours("grain")
+def _grain(draft: Draft, claim: dsl.Claim) -> None:
+    """'hourly readings' -> the readings' timestamps on whole hours (s/min/h/D grains)."""
+    value = claim.expected.value
+    if not isinstance(value, (int, float)):
+        return
+    freq = GRAIN_FREQ.get(int(value))
+    spec = _time_spec(draft, _about_table(draft, claim))
+    if freq is None or spec is None:
+        return
+    spec["freq"] = freq
+    if freq == "D":  # whole days carry no hour of day
+        spec["pattern"] = [p for p in spec.get("pattern", []) if p["dimension"] != "hour"]
+        if not spec["pattern"]:
+            spec.pop("pattern")
+    draft.note(
+        f"{claim.text!r}: timestamps on whole {dict(s='seconds', min='minutes', h='hours', D='days')[freq]}"
+    )

@@ -31,6 +31,8 @@ from datagen.agent.offline.blueprints.generic import (
 from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, NEVER_TABLES, find_entities
+from datagen.agent.offline.lexicon.columns import generator_for_column
+from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import (
     _NON_TABLE,
@@ -282,7 +284,8 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     apply_behaviours(draft, parsed)
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
-    honour_claims(draft, claims)
+    claims = honour_claims(draft, claims)
+    note_unread(draft, parsed, claims)
     finish(draft)
     return bind(assemble(draft, text, domain or "generic"), claims)
 
@@ -329,6 +332,67 @@ def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, li
     return blueprint, notes
 
 
+GENERIC_WORDS = {
+    "dataset", "data", "table", "tables", "generate", "create", "make", "want", "need", "like",
+    "include", "including", "includes", "contain", "contains", "with", "plus", "also", "some",
+    "realistic", "synthetic", "fake", "sample", "mock", "demo", "test", "please", "thanks",
+    "should", "would", "could", "must", "will", "can", "get", "got", "gets", "our", "your",
+    "we", "they", "them", "you", "what", "how", "when", "who", "whom", "track", "tracking",
+    "record", "records", "recorded", "log", "logged", "logs", "store", "stored", "keep", "kept",
+    "company", "business", "app", "platform", "system", "service", "network", "database",
+}  # fmt: skip
+MAX_UNREAD = 6
+
+
+def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
+    """Say which words of the description nothing used (honest assumptions)."""
+    from datagen.agent.claims.words import STOP as CLAIM_STOP
+
+    text = parsed.text
+    used: list[tuple[int, int]] = []
+    phrases = [c.text for c in claims] + [c.phrase for c in parsed.counts]
+    phrases += [b.phrase for b in parsed.behaviours] + list(parsed.countries)
+    if parsed.window is not None:
+        phrases.append(parsed.window.phrase)
+    low = text.lower()
+    for phrase in phrases:
+        start = low.find(phrase.lower()) if phrase else -1
+        if start >= 0:
+            used.append((start, start + len(phrase)))
+    mentions = find_entities(parsed).mentions
+    used += [(m.start, m.end) for m in mentions]
+    known = {w for n in draft.schema["nodes"] for w in n["id"].split("_")}
+    known |= {w for n in draft.schema["nodes"] for c in n["columns"] for w in c["name"].split("_")}
+    known |= {w for k in draft.blueprint.synonyms for w in k.split("_")}
+    known |= {w for k in draft.blueprint.keywords for w in k.split("_")}
+    known |= {w for cues in FIELD_CUES.values() for w in cues}  # cue words chose the field
+    skip = _STOP | FILLER | CLAIM_STOP | GENERIC_WORDS | NOT_TABLES
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
+    unread: list[list[str]] = []
+    last_end = -10
+    spans = sorted(used)
+    for match in words:
+        word = match.group(0).lower()
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        base = singular(word.replace("'s", ""))
+        if len(base) < 3 or word in skip or base in skip or base in known:
+            continue
+        between = [m for m in mentions if m.end <= match.start()]
+        after = [m for m in mentions if m.start >= match.end()]
+        if between and after and after[0].start - between[-1].end < 30:
+            continue  # a verb between two tables: read as their relation
+        if unread and match.start() - last_end <= 2:
+            unread[-1].append(match.group(0))
+        else:
+            unread.append([match.group(0)])
+        last_end = match.end()
+    if unread:
+        shown = ", ".join(f"'{' '.join(p)}'" for p in unread[:MAX_UNREAD])
+        more = f" and {len(unread) - MAX_UNREAD} more" if len(unread) > MAX_UNREAD else ""
+        draft.note(f"not understood, so not modelled: {shown}{more}")
+
+
 def note_template_tables(draft: Draft, parsed: Parsed) -> None:
     """Say which tables come from the template rather than from the description."""
     nouns = [m.noun for m in find_entities(parsed).mentions]
@@ -343,18 +407,16 @@ def note_template_tables(draft: Draft, parsed: Parsed) -> None:
             read_as.setdefault(table, [])
             if noun not in read_as[table]:
                 read_as[table].append(noun)
-    named_ids = {noun for noun in nouns if draft.node(noun) is not None}
     for table, words in read_as.items():
-        single = [
-            w
-            for w in words
-            if "_" not in w and draft.node(w) is None and w in draft.blueprint.synonyms
-        ]
-        if len(single) == 1 and len(words) == 1 and table not in named_ids:
-            draft.rename(table, single[0])
-            draft.note(f"`{single[0]}`: the template's `{table}`, named as the description says")
-            continue
         draft.note(f"`{table}` holds the " + " and ".join(f"'{w}'" for w in words))
+    from_words = [
+        f"`{draft.resolve(m.noun)}` ('{m.noun.replace('_', ' ')}')"
+        for m in find_entities(parsed).mentions
+        if draft.resolve(m.noun) is not None
+        and f"`{draft.resolve(m.noun)}`" not in " ".join(draft.assumptions)
+    ]
+    if from_words:
+        draft.note("tables the description names: " + ", ".join(dict.fromkeys(from_words)))
     mentioned = " ".join(draft.assumptions)
     unnamed = [
         n["id"]
@@ -971,127 +1033,18 @@ def _units_in_window(window: tuple[date, date], unit: str) -> float:
 # --------------------------------------------------------------------------- columns
 
 
-def guess_column(name: str, table_kind: str, values: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A column from its name alone: `*_at` a timestamp, `is_*` a flag, `price` an amount..."""
+def guess_column(
+    name: str, table_kind: str, values: tuple[str, ...] = (), table: str = ""
+) -> dict[str, Any]:
+    """A column from its name alone (the lexicon's inference), or from the values listed."""
     if values:
         typed = _typed_values(values)
         return P.pick(name, typed)
-    within: Any = "timeframe" if table_kind == "fact" else "@history"
-    if name.endswith("_at") or name in ("timestamp", "time", "datetime"):
-        return P.ts(name, within)
-    if name.endswith("_date") or name in ("date", "birthday", "dob", "birth_date"):
-        if name in ("birthday", "dob", "birth_date"):
-            return P.day(name, "1950-01-01", "2006-01-01")
-        return P.ts(name, within, freq="D", type_="date")
-    if name.startswith(("is_", "has_", "was_")) or name.endswith("_flag"):
-        return P.flag(name, 0.1)
-    fakes = {
-        "email": "email",
-        "full_name": "name",
-        "name": "name",
-        "first_name": "first_name",
-        "last_name": "last_name",
-        "phone": "phone_number",
-        "phone_number": "phone_number",
-        "city": "city",
-        "address": "street_address",
-        "street": "street_name",
-        "company": "company",
-        "company_name": "company",
-        "url": "url",
-        "website": "url",
-        "ip": "ipv4",
-        "ip_address": "ipv4",
-        "job": "job",
-        "job_title": "job",
-        "title": "catch_phrase",
-        "description": "sentence",
-        "comment": "sentence",
-        "notes": "sentence",
-        "zip": "postcode",
-        "zipcode": "postcode",
-        "postcode": "postcode",
-        "postal_code": "postcode",
-        "username": "user_name",
-        "user_name": "user_name",
-        "color": "color_name",
-        "colour": "color_name",
-        "uuid": "uuid4",
-        "iban": "iban",
-        "language": "language_name",
-        "currency": "currency_code",
-        "state": "state",
-    }
-    if name in fakes:
-        return P.fake(name, fakes[name], unique=name in ("email", "username", "user_name"))
-    if name == "country":
-        return P.pick(name, ["US", "GB", "DE", "FR"], [0.55, 0.2, 0.15, 0.1])
-    if name == "age":
-        return P.num(name, "normal", (18, 90), type_="int", mean=40.0, std=14.0)
-    if name in ("rating", "stars", "score") or name.endswith("_rating"):
-        return P.pick(name, [1, 2, 3, 4, 5], [0.05, 0.08, 0.17, 0.35, 0.35])
-    money = (
-        "price",
-        "amount",
-        "cost",
-        "revenue",
-        "total",
-        "salary",
-        "balance",
-        "fee",
-        "value",
-        "income",
-        "spend",
-        "budget",
-        "payment",
-        "tax",
-        "discount",
-        "profit",
-    )
-    if any(name == m or name.endswith("_" + m) or name.startswith(m + "_") for m in money):
-        return P.num(name, "lognormal", (0.0, 100_000.0), mean=3.5, sigma=0.8)
-    counts = ("count", "quantity", "qty", "units", "number", "num", "items", "seats", "visits")
-    if any(name == c or name.endswith("_" + c) or name.startswith(c + "_") for c in counts):
-        return P.num(name, "poisson", (0, 1000), type_="int", lam=3.0)
-    measures = (
-        "duration",
-        "minutes",
-        "hours",
-        "seconds",
-        "days",
-        "distance",
-        "weight",
-        "height",
-        "length",
-        "km",
-        "kg",
-        "temperature",
-        "speed",
-        "percent",
-        "pct",
-        "ratio",
-        "rate",
-    )
-    if any(m in name for m in measures):
-        return P.num(name, "lognormal", (0.0, 100_000.0), mean=2.5, sigma=0.7)
-    categories = {
-        "status": ["active", "inactive", "pending"],
-        "gender": ["female", "male", "other"],
-        "sex": ["female", "male"],
-        "level": ["low", "medium", "high"],
-        "priority": ["low", "medium", "high"],
-        "tier": ["basic", "plus", "premium"],
-        "channel": ["web", "mobile", "store"],
-        "segment": ["consumer", "business"],
-        "type": ["type_a", "type_b", "type_c"],
-        "category": ["a", "b", "c", "d"],
-        "size": ["small", "medium", "large"],
-        "region": ["north", "south", "east", "west"],
-    }
-    for key, choices in categories.items():
-        if name == key or name.endswith("_" + key):
-            return P.pick(name, choices)
-    return P.fake(name, "word")
+    col, _ = generator_for_column(table or name, name)
+    spec = col["generator"].get("datetime_series")
+    if spec is not None and spec.get("within") == "timeframe" and table_kind != "fact":
+        spec["within"] = "@history"  # an entity's dates come before the events that use it
+    return col
 
 
 def _typed_values(values: tuple[str, ...]) -> list[Any]:
@@ -1135,7 +1088,7 @@ def apply_columns(draft: Draft, parsed: Parsed) -> None:
                 "(none were given)"
             )
         elif existing is None:
-            col = guess_column(name, node["kind"], mention.values)
+            col = guess_column(name, node["kind"], mention.values, node["id"])
             node["columns"].append(col)
             kind = next(iter(col["generator"]))
             draft.note(f"added `{table}.{name}` ({col['type']}, {kind}), from {mention.phrase!r}")

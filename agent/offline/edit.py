@@ -257,7 +257,7 @@ def _apply_additions(draft: Draft, request: str, parsed: Parsed) -> None:
 
         node = draft.node(table)
         assert node is not None
-        col = guess_column(name, node["kind"])
+        col = guess_column(name, node["kind"], table=node["id"])
         node["columns"].append(col)
         draft.note(f"added `{table}.{name}` ({col['type']})")
     for m in _ADD_TABLE.finditer(request):

@@ -60,6 +60,7 @@ NOT_NEW_TABLES = {
     "average", "mean", "median", "distribution", "variety", "mix", "range", "option",
     "variant", "version", "update", "change", "issue", "problem", "thing", "stuff", "item_type",
 }  # fmt: skip
+SETTING_WORDS = {"a", "an", "the", "our", "my", "online", "local", "small", "big", "one"}
 MASS_NOUNS = {"telemetry", "attendance", "payroll", "inventory", "consumption", "generation",
               "feedback", "usage"}  # fmt: skip
 MASS_CUES = {"daily", "weekly", "monthly", "hourly", "yearly", "annual", "nightly"}
@@ -196,6 +197,9 @@ def _modifiers_as_parents(found: list[Mention], text: str) -> None:
     for first, second in zip(found, found[1:], strict=False):
         if first.table_like or not second.table_like or first.entry is None:
             continue
+        before = text[: first.start].split()[-1:]
+        if before and before[0].lower() in SETTING_WORDS:
+            continue  # 'an online shop's orders': the shop is the setting, not a table
         if second.entry is None or text[first.end : second.start].strip():
             continue
         if first.entry.role == "entity" and (

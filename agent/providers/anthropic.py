@@ -22,11 +22,10 @@ from typing import Any
 
 import anthropic
 
+from datagen.agent.providers.apierrors import Service
 from datagen.agent.providers.base import (
-    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    ProviderFailure,
     ProviderOptions,
     Reply,
     Usage,
@@ -34,13 +33,7 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import (
-    Attempts,
-    RetryPolicy,
-    call_with_retries,
-    retry_after,
-    status_cause,
-)
+from datagen.agent.providers.retry import RetryPolicy
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -64,7 +57,7 @@ from datagen.agent.providers.tooluse import (
     question_from_reply,
 )
 from datagen.engine.redact import redact
-from datagen.prompts import Prompts, load_prompts
+from datagen.prompts import Prompts
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -168,16 +161,16 @@ class AnthropicProvider(ToolUseProvider):
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
                 "(or use --provider offline, or --provider openai with a local server)"
             )
-        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
+        self.configure(
+            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            no_input=no_input,
+            plan=plan,
+            retry=retry,
+            prompts=prompts,
+        )
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
-        self.max_tokens = max_tokens
-        self.max_tokens_ceiling = max(64_000, max_tokens)
-        self.timeout = timeout
-        self.no_input = no_input
-        self.plan = plan
-        self.retry = retry or RetryPolicy()
-        self.prompts = prompts or load_prompts()
-        self.requests = 0  # HTTP requests made, retries included
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,
@@ -287,11 +280,11 @@ class AnthropicProvider(ToolUseProvider):
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
         try:
-            message = self._call(body, stream=budget.stream)
+            message = self.call(body, stream=budget.stream)
         except StrictRejected:
             self.strict = False  # the API refused the strict schema: once is enough
             self._tools = [schema_tool(), question_tool()]
-            message = self._call(self.request(conversation, budget), stream=budget.stream)
+            message = self.call(self.request(conversation, budget), stream=budget.stream)
         self._check_reply(message)
         usage = _usage(message.usage)
         tool_use = next((b for b in message.content if b.type == "tool_use"), None)
@@ -331,89 +324,27 @@ class AnthropicProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        attempts = Attempts()
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        if stream:
+            # Large budgets must stream (the SDK refuses long non-streaming requests).
+            with self.client.messages.stream(**body) as events:
+                return events.get_final_message()
+        return self.client.messages.create(**body)
 
-        def once() -> Any:
-            self.requests += 1
-            if stream:
-                # Large budgets must stream (the SDK refuses long non-streaming requests).
-                with self.client.messages.stream(**body) as events:
-                    return events.get_final_message()
-            return self.client.messages.create(**body)
+    def service(self) -> Service:
+        where = str(self.client.base_url).rstrip("/")
+        return Service(
+            anthropic, "the Anthropic API", where, "ANTHROPIC_API_KEY", self.model,
+            self.timeout, "check the network and --base-url", self.strict,
+        )  # fmt: skip
 
-        try:
-            return call_with_retries(
-                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
-            )
-        except anthropic.AuthenticationError as exc:
-            raise ProviderError(
-                f"the Anthropic API rejected the API key (401): {_api_message(exc)}; "
-                f"check ANTHROPIC_API_KEY, {OFFLINE_HINT}"
-            ) from None
-        except anthropic.PermissionDeniedError as exc:
-            raise ProviderError(
-                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
-            ) from None
-        except anthropic.NotFoundError as exc:
-            raise ProviderError(
-                f"not found (404) at {self.client.base_url}: {_api_message(exc)}; "
-                f"check --model ({self.model}) and --base-url"
-            ) from None
-        except anthropic.APIStatusError as exc:
-            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise StrictRejected() from None
-            asked = retry_after(exc)
-            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderFailure(
-                f"the Anthropic API failed: {_cause(exc)} after {attempts.tries} attempt(s) "
-                f"in {attempts.seconds:.1f}s: {_api_message(exc)}{hint}"
-            ) from None
-        except anthropic.APITimeoutError:
-            raise ProviderFailure(
-                f"the Anthropic API at {self.client.base_url} timed out: no answer within "
-                f"--timeout {self.timeout:g}s, {attempts.tries} attempt(s) in "
-                f"{attempts.seconds:.1f}s; raise --timeout or ask for a smaller dataset"
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise ProviderFailure(
-                f"could not reach the Anthropic API at {self.client.base_url}: {_cause(exc)} "
-                f"after {attempts.tries} attempt(s) in {attempts.seconds:.1f}s; "
-                f"check the network and --base-url, {OFFLINE_HINT}"
-            ) from None
+    def sleep(self, seconds: float) -> None:
+        wait_seconds(seconds)
 
 
 def wait_seconds(seconds: float) -> None:
     """The real sleep between retries; a module attribute so tests can make it instant."""
     time.sleep(seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, anthropic.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, anthropic.APITimeoutError):
-        return "timed out"
-    if isinstance(exc, anthropic.APIConnectionError):
-        inner = exc.__cause__ or exc.__context__
-        return f"connection error ({type(inner).__name__ if inner else 'unknown'})"
-    if isinstance(exc, anthropic.APIStatusError):
-        return status_cause(exc.status_code)
-    return type(exc).__name__
-
-
-def _api_message(exc: anthropic.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(exc.message)
 
 
 def _usage(raw: Any) -> Usage:

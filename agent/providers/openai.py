@@ -22,11 +22,10 @@ from typing import Any
 
 import openai
 
+from datagen.agent.providers.apierrors import Service
 from datagen.agent.providers.base import (
-    OFFLINE_HINT,
     Conversation,
     ProviderError,
-    ProviderFailure,
     ProviderOptions,
     Reply,
     Usage,
@@ -34,13 +33,7 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import (
-    Attempts,
-    RetryPolicy,
-    call_with_retries,
-    retry_after,
-    status_cause,
-)
+from datagen.agent.providers.retry import RetryPolicy
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -63,7 +56,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
-from datagen.prompts import Prompts, load_prompts
+from datagen.prompts import Prompts
 
 DESCRIPTION = (
     "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
@@ -158,15 +151,15 @@ class OpenAIProvider(ToolUseProvider):
                     "for Ollama), or use --provider offline"
                 )
             api_key = "local-server-needs-no-key"
-        self.model = model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL
-        self.max_tokens = max_tokens
-        self.max_tokens_ceiling = max(64_000, max_tokens)
-        self.timeout = timeout
-        self.no_input = no_input
-        self.plan = plan
-        self.retry = retry or RetryPolicy()
-        self.prompts = prompts or load_prompts()
-        self.requests = 0
+        self.configure(
+            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            no_input=no_input,
+            plan=plan,
+            retry=retry,
+            prompts=prompts,
+        )
         # Strict function calling where the API is known to support it.
         self.strict = strict_tools_default(self.official) if strict is None else strict
         self.client = openai.OpenAI(
@@ -233,11 +226,11 @@ class OpenAIProvider(ToolUseProvider):
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         body = self.request(conversation, budget)
         try:
-            completion = self._call(body, stream=budget.stream)
+            completion = self.call(body, stream=budget.stream)
         except StrictRejected:
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
-            completion = self._call(body, stream=budget.stream)
+            completion = self.call(body, stream=budget.stream)
         usage = _usage(completion.usage)
         if not completion.choices:
             return Completion("text", usage, text="(no choices in the answer)")
@@ -273,90 +266,33 @@ class OpenAIProvider(ToolUseProvider):
 
     # ------------------------------------------------------------------ HTTP + retries
 
-    def _call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
-        attempts = Attempts()
-        where = self.base_url
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        if not stream:
+            return self.client.chat.completions.create(**body)
+        from openai.lib.streaming.chat import ChatCompletionStreamState
 
-        def once() -> Any:
-            self.requests += 1
-            if not stream:
-                return self.client.chat.completions.create(**body)
-            from openai.lib.streaming.chat import ChatCompletionStreamState
+        state: Any = ChatCompletionStreamState()
+        chunks = self.client.chat.completions.create(
+            **body, stream=True, stream_options={"include_usage": True}
+        )
+        for chunk in chunks:
+            state.handle_chunk(chunk)
+        return state.get_final_completion()
 
-            state: Any = ChatCompletionStreamState()
-            chunks = self.client.chat.completions.create(
-                **body, stream=True, stream_options={"include_usage": True}
-            )
-            for chunk in chunks:
-                state.handle_chunk(chunk)
-            return state.get_final_completion()
+    def service(self) -> Service:
+        hint = "is the server running? Check --base-url (a local server's usually ends in /v1)"
+        return Service(
+            openai, "the API", self.base_url, "OPENAI_API_KEY", self.model,
+            self.timeout, hint, self.strict,
+        )  # fmt: skip
 
-        try:
-            return call_with_retries(
-                once, self.retry, is_transient, lambda s: wait_seconds(s), attempts
-            )
-        except openai.AuthenticationError as exc:
-            raise ProviderError(
-                f"the server at {where} rejected the API key (401): {_api_message(exc)}; "
-                f"check OPENAI_API_KEY, {OFFLINE_HINT}"
-            ) from None
-        except openai.PermissionDeniedError as exc:
-            raise ProviderError(
-                f"the API key may not use this model or endpoint (403): {_api_message(exc)}"
-            ) from None
-        except openai.NotFoundError as exc:
-            raise ProviderError(
-                f"not found (404) at {where}: {_api_message(exc)}; check --model "
-                f"({self.model}) and --base-url (a local server's URL usually ends in /v1)"
-            ) from None
-        except openai.APIStatusError as exc:
-            if exc.status_code == 400 and self.strict and "strict" in _api_message(exc).lower():
-                raise StrictRejected() from None
-            asked = retry_after(exc)
-            hint = f"; the server asked to wait {asked:g}s more" if asked else ""
-            raise ProviderFailure(
-                f"the API at {where} failed: {status_cause(exc.status_code)} after "
-                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s: "
-                f"{_api_message(exc)}{hint}"
-            ) from None
-        except openai.APITimeoutError:
-            raise ProviderFailure(
-                f"the API at {where} timed out: no answer within --timeout {self.timeout:g}s, "
-                f"{attempts.tries} attempt(s) in {attempts.seconds:.1f}s; raise --timeout "
-                "(local models can be slow) or ask for a smaller dataset"
-            ) from None
-        except openai.APIConnectionError as exc:
-            inner = exc.__cause__ or exc.__context__
-            raise ProviderFailure(
-                f"could not reach the API at {where}: connection error "
-                f"({type(inner).__name__ if inner else 'unknown'}) after {attempts.tries} "
-                f"attempt(s) in {attempts.seconds:.1f}s; is the server running? "
-                f"Check --base-url, {OFFLINE_HINT}"
-            ) from None
+    def sleep(self, seconds: float) -> None:
+        wait_seconds(seconds)
 
 
 def wait_seconds(seconds: float) -> None:
     """The real sleep between retries; a module attribute so tests can make it instant."""
     time.sleep(seconds)
-
-
-def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _api_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-        if isinstance(error, str):
-            return error
-    return str(exc.message)
 
 
 def _usage(raw: Any) -> Usage:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
+from datagen.agent.providers.apierrors import Service, is_transient, translate
 from datagen.agent.providers.base import (
     Conversation,
     ProviderFailure,
@@ -27,6 +28,7 @@ from datagen.agent.providers.base import (
     Usage,
     parse_tool_input,
 )
+from datagen.agent.providers.retry import Attempts, RetryPolicy, call_with_retries
 from datagen.engine import dsl
 
 SCHEMA_TOOL = "write_schema"
@@ -155,14 +157,71 @@ class ToolUseProvider:
     max_tokens: int = 16_000
     # The largest budget a truncated reply is retried with.
     max_tokens_ceiling: int = 64_000
+    timeout: float = 300.0
     no_input: bool = False
     plan: bool = False
     requests: int = 0
 
     prompts: Any = None
+    retry: RetryPolicy
+
+    def configure(
+        self,
+        *,
+        model: str,
+        max_tokens: int,
+        timeout: float,
+        no_input: bool,
+        plan: bool,
+        retry: RetryPolicy | None,
+        prompts: Any,
+    ) -> None:
+        """The settings every LLM provider takes from its flags."""
+        self.model = model
+        self.max_tokens = max_tokens
+        self.max_tokens_ceiling = max(64_000, max_tokens)
+        self.timeout = timeout
+        self.no_input = no_input
+        self.plan = plan
+        self.retry = retry or RetryPolicy()
+        self.requests = 0  # HTTP requests made, retries included
+        if prompts is None:
+            from datagen.prompts import load_prompts
+
+            prompts = load_prompts()
+        self.prompts = prompts
 
     def complete(self, conversation: Conversation, budget: Budget) -> Completion:
         raise NotImplementedError
+
+    # ------------------------------------------------------------------ HTTP, per API
+
+    def send(self, body: dict[str, Any], stream: bool) -> Any:
+        """One request through the SDK (no retries)."""
+        raise NotImplementedError
+
+    def service(self) -> Service:
+        """Who is called, for the error messages (and the SDK whose errors are mapped)."""
+        raise NotImplementedError
+
+    def sleep(self, seconds: float) -> None:
+        raise NotImplementedError
+
+    def call(self, body: dict[str, Any], *, stream: bool = False) -> Any:
+        """`send` with the retries; SDK errors mapped to ProviderError / ProviderFailure."""
+        attempts = Attempts()
+        service = self.service()
+
+        def once() -> Any:
+            self.requests += 1
+            return self.send(body, stream)
+
+        try:
+            return call_with_retries(
+                once, self.retry, lambda e: is_transient(service.sdk, e), self.sleep, attempts
+            )
+        except service.sdk.APIError as exc:
+            raise translate(exc, service, attempts) from None
 
     def prompt_size(self) -> dict[str, Any]:
         """The system prompt's size, for the transcript."""

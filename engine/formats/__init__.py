@@ -71,6 +71,7 @@ class Format:
     remote: bool = False  # written to a server, not into --out (needs --dsn to read back)
     exact_types: bool = False  # stores the declared types exactly (type checks are strict)
     ddl_dialect: str | None = None  # the `datagen ddl --dialect` its tables are created with
+    open_writer: Any = None  # a file-per-table format: its WriterFactory (engine.writers)
     filename: str = ""  # a one-file format whose file is not named after the schema
 
     def file_for(self, dataset: dsl.Dataset, table: str) -> str:

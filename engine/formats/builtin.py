@@ -8,9 +8,35 @@ from datagen.engine.writers import FileSink, Sink
 
 def _file_sink(name: str):  # type: ignore[no-untyped-def]
     def open_sink(request: SinkRequest) -> Sink:
-        return FileSink(name, request.directory)
+        from datagen.engine.formats import get_format
+
+        return FileSink(name, request.directory, get_format(name).open_writer)
 
     return open_sink
+
+
+def _parquet_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.parquet import ParquetTableWriter
+
+    return ParquetTableWriter(directory, table, schema, dictionary_columns)
+
+
+def _csv_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.csv import CsvTableWriter
+
+    return CsvTableWriter(directory, table, schema)
+
+
+def _jsonl_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.jsonl import JsonlTableWriter
+
+    return JsonlTableWriter(directory, table)
+
+
+def _json_writer(directory, table, schema, dictionary_columns, rows):  # type: ignore[no-untyped-def]
+    from datagen.engine.writers.jsonl import JsonTableWriter
+
+    return JsonTableWriter(directory, table, rows)
 
 
 def _file_reader(extension: str, kind: str):  # type: ignore[no-untyped-def]
@@ -82,43 +108,30 @@ def _postgres_tables(request: ReadRequest):  # type: ignore[no-untyped-def]
     return postgres_tables(request)
 
 
-PARQUET = register(
-    Format(
-        "parquet",
-        "one Parquet file per table (typed, compressed; the default)",
-        _file_sink("parquet"),
-        extension=".parquet",
-        open_tables=_file_reader(".parquet", "parquet"),
-        exact_types=True,
+def _file_format(name: str, summary: str, writer, *, exact_types: bool = False) -> Format:  # type: ignore[no-untyped-def]
+    """A file-per-table format: `<table>.<name>`, its writer, read back by its source."""
+    return register(
+        Format(
+            name,
+            summary,
+            _file_sink(name),
+            extension=f".{name}",
+            open_tables=_file_reader(f".{name}", name),
+            open_writer=writer,
+            exact_types=exact_types,
+        )
     )
+
+
+PARQUET = _file_format(
+    "parquet",
+    "one Parquet file per table (typed, compressed; the default)",
+    _parquet_writer,
+    exact_types=True,
 )
-CSV = register(
-    Format(
-        "csv",
-        "one CSV file per table, with a header",
-        _file_sink("csv"),
-        extension=".csv",
-        open_tables=_file_reader(".csv", "csv"),
-    )
-)
-JSONL = register(
-    Format(
-        "jsonl",
-        "one JSON-lines file per table",
-        _file_sink("jsonl"),
-        extension=".jsonl",
-        open_tables=_file_reader(".jsonl", "jsonl"),
-    )
-)
-JSON = register(
-    Format(
-        "json",
-        "one JSON array per table (small data)",
-        _file_sink("json"),
-        extension=".json",
-        open_tables=_file_reader(".json", "json"),
-    )
-)
+CSV = _file_format("csv", "one CSV file per table, with a header", _csv_writer)
+JSONL = _file_format("jsonl", "one JSON-lines file per table", _jsonl_writer)
+JSON = _file_format("json", "one JSON array per table (small data)", _json_writer)
 DUCKDB = register(
     Format(
         "duckdb",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datagen.engine.generators import (
+    aggregate,
     choice,
     distribution,
     enum_list,
@@ -35,6 +36,7 @@ for _kind in (
     lookup.LookupKind(),
     expression.ExpressionKind(),
     enum_list.EnumListKind(),
+    aggregate.AggregateKind(),
 ):
     register_kind(_kind)
 

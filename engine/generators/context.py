@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from datagen.engine.expressions import Siblings
 from datagen.engine.rng import stream
 from datagen.engine.values import Values
 
@@ -30,6 +32,17 @@ class KeptTables(Protocol):
 
     def sorted_seconds(self, table: str, column: str) -> np.ndarray: ...
 
+    def row_of(
+        self, table: str, column: str, keys: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def rows_where(self, table: str, source: str) -> np.ndarray: ...
+
+    @property
+    def aggregates(self) -> Mapping[tuple[str, str], Any]:
+        """(parent, column) -> the collected values of an aggregate column (`.values`, `.mask`)."""
+        ...
+
 
 @dataclass
 class BlockContext:
@@ -46,6 +59,12 @@ class BlockContext:
     # Row index into the referenced table for every FK column of this block.
     fk_index: dict[str, np.ndarray] = field(default_factory=dict)
     parent_index: np.ndarray | None = None  # facts: row of the first parent
+    cumulative: np.ndarray | None = None  # facts: cumulative children over the first parent
+    _siblings: Siblings | None = None
+    # aggregates into parents this block feeds: key -> (parents, values, null mask)
+    aggregate_parts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = field(
+        default_factory=dict
+    )
 
     @property
     def n(self) -> int:
@@ -54,6 +73,18 @@ class BlockContext:
     @property
     def row_ids(self) -> np.ndarray:
         return np.arange(self.start, self.stop, dtype=np.int64)
+
+    @property
+    def siblings(self) -> Siblings | None:
+        """Facts: each row's position under its first parent and its parent's child count."""
+        if self._siblings is None and self.cumulative is not None and self.parent_index is not None:
+            ends = self.cumulative[self.parent_index]
+            counts = ends - np.where(
+                self.parent_index > 0, self.cumulative[self.parent_index - 1], 0
+            )
+            position = self.row_ids - (ends - counts) + 1
+            self._siblings = Siblings(position, counts)
+        return self._siblings
 
     def rng(self, column: str, purpose: str = "values") -> np.random.Generator:
         return stream(self.seed, self.node.id, column, self.block, purpose)

@@ -62,7 +62,10 @@ class DistributionSpec(Strict):
         if "kind" in data and "type" not in data:
             data["type"] = data.pop("kind")
         dist = data.get("type")
-        params = dict(data.get("params") or {})
+        given = data.get("params")
+        if given is not None and not isinstance(given, dict):
+            return data  # not a mapping: the model's own error names it
+        params = dict(given or {})
         for key in list(data):
             if key not in ("type", "params", "clamp"):
                 params[key] = data.pop(key)

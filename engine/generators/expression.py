@@ -9,7 +9,15 @@ from pydantic import Field, model_validator
 
 from datagen.engine.dslbase import Strict
 from datagen.engine.errors import Problem
-from datagen.engine.expressions import ExpressionError, compile_expression, compiled
+from datagen.engine.expressions import (
+    Compiled,
+    ExpressionError,
+    Scope,
+    compile_expression,
+    compiled,
+    null_mask,
+    with_nulls,
+)
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Site
 from datagen.engine.values import Encoded
@@ -35,17 +43,50 @@ class ExpressionSpec(Strict):
 
 
 def block_env(ctx: BlockContext, names: frozenset[str]) -> dict[str, Any]:
+    """The named columns of the block as numpy arrays, nulls as sentinels (NaN, NaT, None)."""
     env: dict[str, Any] = {}
     for name in names:
         value = ctx.columns[name]
-        env[name] = value.decode() if isinstance(value, Encoded) else np.asarray(value)
+        arr = value.decode() if isinstance(value, Encoded) else np.asarray(value)
+        env[name] = with_nulls(arr, ctx.masks.get(name))
     return env
 
 
+def scope(
+    ctx: BlockContext, expression: Compiled, column: str, purpose: str, env: dict[str, Any]
+) -> Scope:
+    """What the expression of `column` sees: its random streams are (column, block, purpose, call)."""
+    return Scope(
+        env,
+        ctx.n,
+        rng=lambda site: ctx.rng(column, f"{purpose}:{site}"),
+        siblings=ctx.siblings if "siblings" in expression.uses else None,
+        row_start=ctx.start,
+        table_rows=ctx.store.rows,
+    )
+
+
+def evaluate(ctx: BlockContext, source: str, col: dsl.Column, purpose: str, **extra: Any) -> Any:
+    """Run an expression over the block.
+
+    In a nullable column, nulls of the result (`null`, a null input) join the
+    column's mask; preflight's type check keeps them out of the other columns
+    (where a NaN from a division by zero stays a NaN).
+    """
+    expression = compiled(source)
+    env = block_env(ctx, expression.names - set(extra))
+    env.update(extra)
+    result = np.broadcast_to(
+        np.asarray(expression(scope(ctx, expression, col.name, purpose, env))), (ctx.n,)
+    ).copy()
+    if col.nullable and (mask := null_mask(result)) is not None:
+        existing = ctx.masks.get(col.name)
+        ctx.masks[col.name] = mask if existing is None else (existing | mask)
+    return result
+
+
 def generate(spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
-    expression = compiled(spec.expr)
-    result = expression(block_env(ctx, expression.names))
-    return np.broadcast_to(np.asarray(result), (ctx.n,)).copy()
+    return evaluate(ctx, spec.expr, col, "expression")  # type: ignore[no-any-return]
 
 
 class ExpressionKind(Kind[ExpressionSpec]):
@@ -53,11 +94,10 @@ class ExpressionKind(Kind[ExpressionSpec]):
     spec = ExpressionSpec
 
     def problems(self, spec: ExpressionSpec, site: Site) -> list[Problem]:
-        try:
-            compile_expression(spec.expr, set(site.others))
-        except ExpressionError as exc:
-            return [Problem(f"{site.gpath}.expr", str(exc), "arithmetic over this table's columns")]
-        return []
+        return []  # typed against the row's columns by engine/typecheck.py
+
+    def expressions(self, spec: ExpressionSpec) -> list[str]:
+        return [spec.expr]
 
     def dependencies(self, spec: ExpressionSpec, site: Site) -> set[str]:
         try:

@@ -357,6 +357,11 @@ def generate(spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     return picked
 
 
+def faker_methods() -> frozenset[str]:
+    """The Faker methods a schema may use (the prompts list them): the pure ones."""
+    return PURE_METHODS
+
+
 @lru_cache(maxsize=1)
 def faker_locales() -> frozenset[str]:
     from faker.config import AVAILABLE_LOCALES

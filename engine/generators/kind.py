@@ -139,6 +139,16 @@ class Kind(Generic[S]):
         tables generated first)."""
         return []
 
+    def expressions(self, spec: S) -> list[str]:
+        """The expression texts in its spec (typed by the preflight, scanned for `table_rows()`)."""
+        return []
+
+    def reads(self, spec: S, site: Site) -> list[str]:
+        """More `table.column`s of other tables it reads, found with the schema (a lookup's
+        hops, match keys and filter); kept in memory too. `table.*`: only the table's row
+        count (`table_rows()`): the table is generated first, nothing is kept."""
+        return []
+
     def key_reference(self, spec: S) -> str | None:
         """The `table.column` key this column is a foreign key to, if it is one."""
         return None

@@ -15,6 +15,7 @@ Every FK column records its row indexes in `ctx.fk_index` for later columns.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from pydantic import ConfigDict, Field
 
 from datagen.engine.dslbase import WEIGHTS_KIND_PATTERN, ColumnRef, Identifier, Strict, split_ref
 from datagen.engine.errors import Problem, SchemaError, did_you_mean
+from datagen.engine.expressions import ExpressionError, column_type, compile_expression, fits
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import (
     Kind,
@@ -34,10 +36,12 @@ from datagen.engine.generators.kind import (
 )
 from datagen.engine.generators.weights import sample_index, skew_cdf
 from datagen.engine.rng import stream
-from datagen.engine.values import Values
+from datagen.engine.values import Encoded, Values
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
+
+ON_PATH = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
 # A lookup into a table of more rows than this has too many distinct values for a
 # Parquet dictionary to pay (lineitem -> orders): encoding costs 4x a plain write.
@@ -48,8 +52,26 @@ class LookupSpec(Strict):
     """A foreign key (`from` a table's key) or a parent attribute through the row's FK."""
 
     from_: ColumnRef = Field(alias="from", examples=["customer.customer_id", "customer.country"])
-    on: Identifier | None = Field(
-        None, description="the FK column of this row to look the attribute up through"
+    on: str | None = Field(
+        None,
+        pattern=ON_PATH,
+        max_length=300,
+        description="the column of this row to look the attribute up through: an FK column, "
+        "a column holding a key of the `from` table (see `key`), or a path of FKs "
+        "`l_orderkey.o_custkey` (this row's FK, then that table's FK...)",
+        examples=["customer_id", "l_orderkey.o_custkey"],
+    )
+    key: Identifier | None = Field(
+        None,
+        description="with `on` naming a computed (non-FK) column: the column of the `from` "
+        "table it holds (default: that table's pk); rows without a match get null",
+    )
+    where: str | None = Field(
+        None,
+        max_length=2000,
+        description="a foreign key only to the rows of the `from` table where this expression "
+        "over its columns holds (e.g. `active`, `c_custkey % 3 != 0`); a fact's first parent "
+        "that fails it gets no children",
     )
     weights_kind: str = Field(
         "uniform",
@@ -63,9 +85,8 @@ class LookupSpec(Strict):
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
     if spec.on is not None:
-        index = ctx.fk_index[spec.on]
+        index, on_mask = _follow(spec, ctx)
         values, mask = ctx.store.take(ref_table, ref_column, index)
-        on_mask = ctx.masks.get(spec.on)
         if on_mask is not None or mask is not None:
             ctx.masks[col.name] = _or(on_mask, mask)
         return values
@@ -82,8 +103,35 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         raise SchemaError(
             [Problem(f"{ctx.node.id}.{col.name}", f"`{ref_table}` has no rows to reference")]
         )
+    candidates = ctx.store.rows_where(ref_table, spec.where) if spec.where else None
+    if candidates is not None and len(candidates) == 0 and ctx.n > 0:
+        raise SchemaError(
+            [Problem(f"{ctx.node.id}.{col.name}", f"no `{ref_table}` row satisfies `{spec.where}`")]
+        )
     if ctx.parent_index is not None and col.name == parent_link(ctx.dataset, ctx.node):
-        index = ctx.parent_index
+        index = ctx.parent_index  # parents failing `where` have no children (see block.py)
+    elif candidates is not None:
+        if col.unique and ctx.table_rows > len(candidates):
+            raise SchemaError(
+                [
+                    Problem(
+                        f"{ctx.node.id}.{col.name}",
+                        f"unique lookup needs at most {len(candidates)} rows (the `{ref_table}` "
+                        f"rows where `{spec.where}`), `{ctx.node.id}` has {ctx.table_rows}",
+                    )
+                ]
+            )
+        pick = (
+            ctx.table_rng(col.name, "unique").permutation(len(candidates))[ctx.start : ctx.stop]
+            if col.unique
+            else sample_index(
+                ctx.rng(col.name),
+                len(candidates),
+                ctx.n,
+                skew_cdf(spec.weights_kind, len(candidates)),
+            )
+        )
+        index = candidates[pick]
     elif col.unique:
         if ctx.table_rows > ref_rows:
             raise SchemaError(
@@ -131,6 +179,41 @@ def parent_link(dataset: dsl.Dataset, node: dsl.Node) -> str | None:
     return None
 
 
+def _follow(spec: LookupSpec, ctx: BlockContext) -> tuple[np.ndarray, np.ndarray | None]:
+    """Row indexes of the `from` table reached through `on` (FKs, a path, a computed key)."""
+    assert spec.on is not None
+    names = spec.on.split(".")
+    first = names[0]
+    mask = ctx.masks.get(first)
+    if first in ctx.fk_index:
+        index = ctx.fk_index[first]
+        target = fk_target(ctx.dataset, ctx.node.id, first)
+        assert target is not None
+        table = target[0]
+    else:  # a computed key of the `from` table
+        table, _ = split_ref(spec.from_)
+        ref = ctx.dataset.node(table)
+        assert ref is not None
+        key = spec.key or ref.pk
+        assert key is not None, "checked by preflight"
+        raw = ctx.columns[first]
+        keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+        index, missing = ctx.store.row_of(table, key, keys)
+        mask = _or(mask, missing) if missing.any() else mask
+    for name in names[1:]:
+        target = fk_target(ctx.dataset, table, name)
+        assert target is not None, "a hop is an FK (checked by preflight)"
+        next_table, key = target
+        keys, key_mask = ctx.store.take(table, name, index)
+        plain = keys.decode() if isinstance(keys, Encoded) else np.asarray(keys)
+        index, missing = ctx.store.row_of(next_table, key, plain)
+        for extra in (key_mask, missing if missing.any() else None):
+            if extra is not None:
+                mask = _or(mask, extra)
+        table = next_table
+    return index, mask
+
+
 def self_reference_index(ctx: BlockContext, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Row i -> some row j < i, skewed to early rows (few managers, many reports)."""
     rows = ctx.row_ids
@@ -144,6 +227,183 @@ def _or(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray:
         assert b is not None
         return b
     return a if b is None else (a | b)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """From a row of `table`, its column `column` (a key of `to`, matched on `key`) leads to `to`."""
+
+    table: str
+    column: str
+    to: str
+    key: str
+
+
+def fk_target(dataset: dsl.Dataset, table: str, column: str) -> tuple[str, str] | None:
+    """(table, key column) the column is a plain FK lookup of, if it is one."""
+    node = dataset.node(table)
+    col = node.column(column) if node else None
+    if col is None:
+        return None
+    key = kind_of(col).key_reference(spec_of(col))
+    return split_ref(key) if key is not None else None
+
+
+def hops(dataset: dsl.Dataset, node: dsl.Node, spec: LookupSpec) -> list[Hop] | None:
+    """The hops of an `on` path (None when a hop is not an FK; preflight says which)."""
+    assert spec.on is not None
+    ref_table, _ = split_ref(spec.from_)
+    names = spec.on.split(".")
+    out: list[Hop] = []
+    table = node.id
+    for i, name in enumerate(names):
+        target = fk_target(dataset, table, name)
+        if target is None:
+            if i == 0 and len(names) == 1:  # a computed key of the `from` table
+                ref = dataset.node(ref_table)
+                key = spec.key or (ref.pk if ref else None)
+                if key is None:
+                    return None
+                return [Hop(table, name, ref_table, key)]
+            return None
+        out.append(Hop(table, name, target[0], target[1]))
+        table = target[0]
+    if out and spec.key is not None and len(names) == 1:
+        out[-1] = Hop(out[-1].table, out[-1].column, out[-1].to, spec.key)
+    return out
+
+
+def first_hop(spec: LookupSpec) -> str | None:
+    """The column of the row itself an attribute lookup reads."""
+    return spec.on.split(".")[0] if spec.on else None
+
+
+def kept_by(dataset: dsl.Dataset, node: dsl.Node, spec: LookupSpec) -> set[tuple[str, str]]:
+    """(table, column)s of earlier tables a lookup reads beyond `from`: hop FKs, match keys,
+    the columns of its `where`."""
+    out: set[tuple[str, str]] = set()
+    ref_table, _ = split_ref(spec.from_)
+    if spec.on is not None:
+        for i, hop in enumerate(hops(dataset, node, spec) or []):
+            if i > 0:
+                out.add((hop.table, hop.column))
+            out.add((hop.to, hop.key))
+    if spec.where is not None:
+        ref = dataset.node(ref_table)
+        if ref is not None:
+            try:
+                names = compile_expression(spec.where, {c.name for c in ref.columns}).names
+            except ExpressionError:
+                names = frozenset()
+            out |= {(ref_table, n) for n in names}
+    return out
+
+
+def lookup_path_problems(
+    dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: LookupSpec, gpath: str
+) -> Iterator[Problem]:
+    """Problems of `on` (paths and computed keys), `key` and `where`."""
+    ref_table, _ = split_ref(spec.from_)
+    ref = dataset.node(ref_table)
+    if ref is None:
+        return
+    if spec.where is not None:
+        types = {c.name: column_type(c.type, c.nullable) for c in ref.columns}
+        try:
+            where = compile_expression(spec.where, set(types), types)
+        except ExpressionError as exc:
+            yield Problem(f"{gpath}.where", str(exc), f"a condition over `{ref_table}`'s columns")
+        else:
+            if where.type.kind not in ("bool", "any"):
+                yield Problem(f"{gpath}.where", f"`where` gives {where.type.kind}, not a condition")
+            if where.random or "siblings" in where.uses:
+                yield Problem(f"{gpath}.where", "`where` cannot draw random values")
+        if spec.on is not None:
+            yield Problem(
+                f"{gpath}.where", "`where` filters a foreign key, not an attribute lookup"
+            )
+    if spec.key is not None:
+        if ref.column(spec.key) is None:
+            yield Problem(
+                f"{gpath}.key",
+                f"table `{ref_table}` has no column `{spec.key}`",
+                None,
+                did_you_mean(spec.key, [c.name for c in ref.columns]),
+            )
+        elif spec.on is None:
+            yield Problem(f"{gpath}.key", "`key` goes with `on`")
+    if spec.on is None:
+        return
+    names = spec.on.split(".")
+    others = [c.name for c in node.columns if c.name != col.name]
+    if names[0] not in others:
+        yield Problem(
+            f"{gpath}.on",
+            f"no column `{names[0]}` in `{node.id}`",
+            None,
+            did_you_mean(names[0], others),
+        )
+        return
+    table = node.id
+    for i, name in enumerate(names):
+        current = dataset.node(table)
+        assert current is not None
+        if current.column(name) is None:
+            yield Problem(
+                f"{gpath}.on",
+                f"`{table}` has no column `{name}` (hop {i + 1} of `{spec.on}`)",
+                None,
+                did_you_mean(name, [c.name for c in current.columns]),
+            )
+            return
+        target = fk_target(dataset, table, name)
+        if target is None:
+            if i == 0 and len(names) == 1:
+                key = spec.key or ref.pk
+                if key is None:
+                    yield Problem(
+                        f"{gpath}.key",
+                        f"`{names[0]}` is not a foreign key: say which column of `{ref_table}` "
+                        "it holds",
+                        '"key": "<a unique column>"',
+                    )
+                    return
+                key_col = ref.column(key)
+                own = node.column(name)
+                if (
+                    key_col is not None
+                    and own is not None
+                    and (fits(column_type(own.type), key_col.type) is not None)
+                ):
+                    yield Problem(
+                        f"{gpath}.on",
+                        f"`{name}` is {own.type} but `{ref_table}.{key}` is {key_col.type}",
+                    )
+                if key_col is not None and not (
+                    key == ref.pk or key_col.unique or kind_of(key_col).uniqueness == "always"
+                ):
+                    yield Problem(
+                        f"{gpath}.key",
+                        f"`{ref_table}.{key}` is not unique: a key lookup needs a unique column",
+                        'the pk, a sequence or a `"unique": true` column',
+                    )
+                return
+            yield Problem(
+                f"{gpath}.on",
+                f"`{table}.{name}` is not a foreign key (hop {i + 1} of `{spec.on}`)",
+                "each hop a column with a lookup of a key",
+            )
+            return
+        if target[0] == table:
+            yield Problem(f"{gpath}.on", "a path cannot go through a self-reference")
+            return
+        table = target[0]
+    if table != ref_table:
+        yield Problem(
+            f"{gpath}.on",
+            f"the path `{spec.on}` ends at `{table}`, not at `{ref_table}`",
+            f"a path of FKs that reaches `{ref_table}`",
+        )
 
 
 class LookupKind(Kind[LookupSpec]):
@@ -160,7 +420,13 @@ class LookupKind(Kind[LookupSpec]):
             yield from _lookup_problems(spec, site)
 
     def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
-        return {spec.on} if spec.on else set()
+        return {spec.on.split(".")[0]} if spec.on else set()
+
+    def expressions(self, spec: LookupSpec) -> list[str]:
+        return []  # `where` is over another table's columns: typed by path_problems
+
+    def reads(self, spec: LookupSpec, site: Site) -> list[str]:
+        return [f"{t}.{c}" for t, c in sorted(kept_by(site.dataset, site.node, spec))]
 
     def references(self, spec: LookupSpec) -> list[str]:
         return [spec.from_]
@@ -194,14 +460,17 @@ class LookupKind(Kind[LookupSpec]):
         if column_may_be_null(dataset, ref_node, ref_col):
             return True
         if spec.on is not None:
-            on_col = node.column(spec.on)
+            first = spec.on.split(".")[0]
+            if fk_target(dataset, node.id, first) is None:
+                return True  # a computed key may match no row
+            on_col = node.column(first)
             return on_col is None or column_may_be_null(dataset, node, on_col)
         return False
 
 
 def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
     """Problems of a lookup whose `from` names an existing column."""
-    dataset, node, col, gpath, others = site.dataset, site.node, site.col, site.gpath, site.others
+    dataset, node, col, gpath = site.dataset, site.node, site.col, site.gpath
     ref_table, ref_col = split_ref(spec.from_)
     ref_node = dataset.node(ref_table)
     assert ref_node is not None
@@ -211,24 +480,8 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
         yield Problem(
             f"{gpath}.from", f"`{spec.from_}` is {target.type} but `{col.name}` is {col.type}"
         )
+    yield from lookup_path_problems(dataset, node, col, spec, gpath)
     if spec.on is not None:
-        if spec.on not in others:
-            yield Problem(
-                f"{gpath}.on",
-                f"no column `{spec.on}` in `{node.id}`",
-                None,
-                did_you_mean(spec.on, others),
-            )
-            return
-        on_col = node.column(spec.on)
-        assert on_col is not None
-        on_key = kind_of(on_col).key_reference(spec_of(on_col))
-        if on_key is None or split_ref(on_key)[0] != ref_table:
-            yield Problem(
-                f"{gpath}.on",
-                f"`{spec.on}` is not a foreign key to `{ref_table}`",
-                f'a column with {{"lookup": {{"from": "{ref_table}.{ref_node.pk}"}}}}',
-            )
         return
     target_kind = kind_of(target)
     is_key = ref_node.pk == ref_col or target.unique or target_kind.uniqueness == "always"

@@ -106,6 +106,7 @@ def render_html(
     sizes: dict[str, int | None] | None = None,
     min_score: float | None = None,
 ) -> str:
+    dataset = dataset.output_view()  # hidden helper columns are not written nor shown
     sizes = sizes or {}
     profiler = Profiler(sources)
     try:

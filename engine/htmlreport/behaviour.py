@@ -9,11 +9,12 @@ moved by time_jitter), the observed side is an aggregate computed here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from datagen.engine import dsl, relations
+from datagen.engine.fanout import describe_fanout as shared_describe_fanout
+from datagen.engine.fanout import fanout_pmf
 from datagen.engine.htmlreport.profile import Profiler, display
 from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.plan import default_time_column
@@ -314,26 +315,10 @@ def _fanouts(
 
 
 def declared_fanout_pmf(fanout: dsl.Fanout) -> dict[int, float]:
-    """P(children = k) the fanout declares: a clipped Poisson, or uniform integers."""
-    if fanout.distribution == "uniform":
-        assert fanout.max is not None
-        width = fanout.max - fanout.min + 1
-        return {k: 1 / width for k in range(fanout.min, fanout.max + 1)}
-    assert fanout.lambda_ is not None
-    lam = fanout.lambda_
-    top = int(lam + 12 * math.sqrt(lam) + 30)
-    pmf: dict[int, float] = {}
-    for k in range(top + 1):
-        p = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
-        value = max(k, fanout.min)
-        if fanout.max is not None:
-            value = min(value, fanout.max)
-        pmf[value] = pmf.get(value, 0.0) + p
-    return pmf
+    """P(children = k) the fanout declares (every shape: engine/fanout.py)."""
+    values, probs = fanout_pmf(fanout)
+    return {int(k): float(p) for k, p in zip(values, probs, strict=True)}
 
 
 def describe_fanout(fanout: dsl.Fanout) -> str:
-    if fanout.distribution == "poisson":
-        high = "∞" if fanout.max is None else fanout.max
-        return f"poisson(λ={fanout.lambda_:g}) clipped to [{fanout.min}, {high}]"
-    return f"uniform integers in [{fanout.min}, {fanout.max}]"
+    return shared_describe_fanout(fanout)

@@ -10,8 +10,8 @@ from pydantic import Field, model_validator
 
 from datagen.engine.dslbase import Strict
 from datagen.engine.errors import Problem
-from datagen.engine.expressions import ExpressionError, compile_expression, compiled
-from datagen.engine.generators.expression import block_env
+from datagen.engine.expressions import ExpressionError, compile_expression, with_nulls
+from datagen.engine.generators.expression import evaluate
 from datagen.engine.modifiers.kind import ModifierKind
 from datagen.engine.values import Encoded, Values
 
@@ -39,12 +39,7 @@ class Expression(ModifierKind[ExpressionArgs]):
     keeps_dictionary = False
 
     def problems(self, args: ExpressionArgs, site: Site, path: str) -> Iterator[Problem]:
-        try:
-            compile_expression(args.expr, set(site.others) | {"value"})
-        except ExpressionError as exc:
-            yield Problem(
-                f"{path}.args.expr", str(exc), "arithmetic over `value` and this table's columns"
-            )
+        return iter(())  # typed against the row's columns by engine/typecheck.py
 
     def dependencies(self, args: ExpressionArgs, site: Site) -> set[str]:
         try:
@@ -61,8 +56,7 @@ class Expression(ModifierKind[ExpressionArgs]):
         ctx: BlockContext,
         rng: np.random.Generator,
     ) -> Values:
-        expression = compiled(args.expr)
-        env = block_env(ctx, expression.names - {"value"})
-        env["value"] = values.decode() if isinstance(values, Encoded) else np.asarray(values)
-        result = expression(env)
-        return np.broadcast_to(np.asarray(result), (ctx.n,)).copy()
+        value = values.decode() if isinstance(values, Encoded) else np.asarray(values)
+        value = with_nulls(value, ctx.masks.get(col.name))
+        index = next(i for i, m in enumerate(col.modifiers) if m.args is args)
+        return evaluate(ctx, args.expr, col, f"modifier{index}", value=value)  # type: ignore[no-any-return]

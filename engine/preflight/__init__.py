@@ -59,6 +59,7 @@ from datagen.engine.preflight import (  # noqa: E402
     structure,
     targets,
 )
+from datagen.engine.typecheck import expression_problems  # noqa: E402
 
 for _check in (
     structure.node_problems,
@@ -74,6 +75,7 @@ for _check in (
     limits.calendar_problems,
     reachable.range_problems,
     reachable.enum_problems,
+    expression_problems,
     *semantic.GUARDS,
 ):
     register_check(_check)

@@ -23,25 +23,29 @@ _HEAD_TAIL = re.compile(r"head_tail@\{?([0-9.]+),([0-9.]+)\}?$")
 
 def name_case_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
     """SQLite, DuckDB and case-insensitive disks see `City` and `city` as one name."""
-    seen: dict[str, str] = {}
+    tables = [node.id for node in dataset.nodes]
+    for i, name, first in _case_clashes(tables):
+        yield Problem(
+            f"nodes[{i}].id",
+            f"table `{name}` differs from `{first}` only by case",
+            "table names that differ by more than case",
+        )
     for i, node in enumerate(dataset.nodes):
-        first = seen.setdefault(node.id.lower(), node.id)
-        if first != node.id:
+        for j, name, first in _case_clashes([c.name for c in node.columns]):
             yield Problem(
-                f"nodes[{i}].id",
-                f"table `{node.id}` differs from `{first}` only by case",
-                "table names that differ by more than case",
+                f"nodes[{i}].columns[{j}].name",
+                f"column `{name}` differs from `{first}` only by case",
+                "column names that differ by more than case",
             )
-    for i, node in enumerate(dataset.nodes):
-        columns: dict[str, str] = {}
-        for j, col in enumerate(node.columns):
-            first = columns.setdefault(col.name.lower(), col.name)
-            if first != col.name:
-                yield Problem(
-                    f"nodes[{i}].columns[{j}].name",
-                    f"column `{col.name}` differs from `{first}` only by case",
-                    "column names that differ by more than case",
-                )
+
+
+def _case_clashes(names: list[str]) -> Iterator[tuple[int, str, str]]:
+    """(index, name, the earlier name it equals up to case)."""
+    seen: dict[str, str] = {}
+    for i, name in enumerate(names):
+        first = seen.setdefault(name.lower(), name)
+        if first != name:
+            yield i, name, first
 
 
 def self_reference_problems(dataset: dsl.Dataset) -> Iterator[Problem]:

@@ -116,12 +116,12 @@ def run_dataset(
 
 def _reserved(options: RunOptions) -> tuple[str, ...]:
     """Files this run adds beside the data after generating it."""
-    from datagen.engine.htmlreport import HTML_FILE
-
     names = []
     if (options.validate or options.html) and options.report_json:
         names.append(REPORT_JSON)
     if options.html and options.html_path is None:
+        from datagen.engine.htmlreport import HTML_FILE  # matplotlib: only when asked for
+
         names.append(HTML_FILE)
     return tuple(names)
 

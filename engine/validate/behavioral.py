@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
+from datagen.engine.fanout import describe_fanout
 from datagen.engine.generators.kind import Picks, TimeShape, kind_of, spec_of
 from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.validate import stats, time_cells
@@ -271,11 +272,7 @@ def fanout_mean(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | Non
     mean, variance = stats.fanout_moments(fanout)
     observed = float(counts.mean())
     allowed = stats.mean_tolerance(math.sqrt(variance), len(counts))
-    described = (
-        f"poisson(lambda={fanout.lambda_}) clipped to [{fanout.min}, {fanout.max}]"
-        if fanout.distribution == "poisson"
-        else f"uniform integers in [{fanout.min}, {fanout.max}]"
-    )
+    described = describe_fanout(fanout)
     return Check(
         "behavioral",
         "fanout_mean",

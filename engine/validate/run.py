@@ -35,6 +35,8 @@ def validate_dataset(
     Raises InputError for a missing directory, an unreadable file or a format
     that holds no tables (`events`).
     """
+    current_hash = schema_hash(dataset)
+    dataset = dataset.output_view()  # hidden helper columns are not written
     data_dir = Path(data_dir)
     data = open_data(dataset, data_dir, fmt, dsn=dsn)
     meta = data.metadata
@@ -45,7 +47,6 @@ def validate_dataset(
         if isinstance(info, dict) and isinstance(info.get("rows"), int)
     }
     recorded_hash = (meta.get("schema") or {}).get("hash") if meta else None
-    current_hash = schema_hash(dataset)
     context: dict[str, Any] = {
         "dir": str(data_dir),
         "format": data.format.name,
@@ -107,6 +108,8 @@ def validate_tables(
     rows_expected: dict[str, int] | None = None,
 ) -> Report:
     """Validate in-memory tables (a dry run). Give `rows_expected` when tables were shrunk."""
+    current_hash = schema_hash(dataset)
+    dataset = dataset.output_view()
     sources: dict[str, TableSource] = {
         name: ArrowSource(name, table) for name, table in tables.items() if dataset.node(name)
     }
@@ -120,7 +123,7 @@ def validate_tables(
         "seed": None,
         "schema_hash_matches": None,
     }
-    return _run(ctx, _context(dataset, schema_hash(dataset), data))
+    return _run(ctx, _context(dataset, current_hash, data))
 
 
 def validate_generated(

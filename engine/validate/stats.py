@@ -66,14 +66,10 @@ class Moments:
 
 
 def fanout_moments(fanout: dsl.Fanout) -> tuple[float, float]:
-    """Mean and variance of the children per parent the fanout declares."""
-    lo = fanout.min
-    if fanout.distribution == "uniform":
-        assert fanout.max is not None
-        width = fanout.max - lo + 1
-        return (lo + fanout.max) / 2, (width * width - 1) / 12
-    assert fanout.lambda_ is not None
-    return clipped_poisson_moments(fanout.lambda_, lo, fanout.max)
+    """Mean and variance of the children per parent the fanout declares (every shape)."""
+    from datagen.engine.fanout import fanout_moments as moments
+
+    return moments(fanout)
 
 
 def clipped_poisson_moments(lam: float, lo: int, hi: int | None) -> tuple[float, float]:

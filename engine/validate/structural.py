@@ -287,13 +287,21 @@ def fk_resolves(ctx: Context, fk: relations.ForeignKey) -> Check:
 
 
 def children_per_parent(ctx: Context, node: dsl.Node) -> np.ndarray | None:
-    """Rows of `node` per row of its first parent."""
+    """Rows of `node` per row of its first parent (only the parents its FK's `where`
+    admits: the others have none by design, checked by `fk_filter`)."""
+    from datagen.engine.validate.lookups import eligible, where_of
+
     fk = relations.fk_between(ctx.dataset, node.id, node.parents[0])
     if fk is None or not (
         ctx.usable(fk.table, fk.column) and ctx.usable(fk.ref_table, fk.ref_column)
     ):
         return None
-    return resolve(ctx, fk).children
+    children = resolve(ctx, fk).children
+    source = where_of(node, fk.column)
+    if source is not None:
+        holds = eligible(ctx, fk.ref_table, source)
+        return None if holds is None else children[holds]
+    return children
 
 
 def fanout_bounds(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | None:

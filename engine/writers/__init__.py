@@ -14,6 +14,7 @@ which format name is the format registry's business (`engine.formats`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -22,8 +23,6 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
-
-FILE_FORMATS = ("parquet", "csv", "jsonl", "json")  # the file-per-table writers of `open_writer`
 
 
 class TableWriter(Protocol):
@@ -58,6 +57,10 @@ class Sink(Protocol):
     def abort(self) -> None: ...
 
 
+# (directory, table, schema, dictionary_columns, rows) -> the writer of one table's file
+WriterFactory = Callable[[Path, str, pa.Schema, list[str], int | None], TableWriter]
+
+
 def open_writer(
     fmt: str,
     directory: Path,
@@ -66,38 +69,29 @@ def open_writer(
     dictionary_columns: list[str] | None = None,
     rows: int | None = None,
 ) -> TableWriter:
-    """A file-per-table writer. dictionary_columns: worth dictionary encoding (Parquet)."""
-    if fmt == "parquet":
-        from datagen.engine.writers.parquet import ParquetTableWriter
+    """The writer of one table's file in a file-per-table format of the registry."""
+    from datagen.engine.formats import format_names, get_format
 
-        return ParquetTableWriter(directory, table, schema, dictionary_columns or [])
-    if fmt == "csv":
-        from datagen.engine.writers.csv import CsvTableWriter
-
-        return CsvTableWriter(directory, table, schema)
-    if fmt == "jsonl":
-        from datagen.engine.writers.jsonl import JsonlTableWriter
-
-        return JsonlTableWriter(directory, table)
-    if fmt == "json":
-        from datagen.engine.writers.jsonl import JsonTableWriter
-
-        return JsonTableWriter(directory, table, rows)
-    raise InputError(f"--format {fmt!r} is not a file-per-table format: {', '.join(FILE_FORMATS)}")
+    factory = get_format(fmt).open_writer
+    if factory is None:
+        per_table = [f for f in format_names() if get_format(f).open_writer is not None]
+        raise InputError(f"--format {fmt!r} is not a file-per-table format: {', '.join(per_table)}")
+    return factory(directory, table, schema, dictionary_columns or [], rows)
 
 
 class FileSink:
-    """One file per table, in the run's directory."""
+    """One file per table, in the run's directory, each from the format's writer factory."""
 
-    def __init__(self, fmt: str, directory: Path):
+    def __init__(self, fmt: str, directory: Path, factory: WriterFactory):
         self.format = fmt
         self._directory = directory
+        self._factory = factory
         self._files: list[str] = []
 
     def open_table(
         self, table: str, schema: pa.Schema, rows: int, dictionary_columns: list[str]
     ) -> TableWriter:
-        writer = open_writer(self.format, self._directory, table, schema, dictionary_columns, rows)
+        writer = self._factory(self._directory, table, schema, dictionary_columns, rows)
         self._files.append(writer.filename)
         return writer
 

@@ -20,6 +20,11 @@ from datagen.agent.offline.blueprints.parts import (
     ts,
     vocab,
 )
+from datagen.agent.offline.lexicon.columns import generator_for_column
+
+CAMPAIGN_NAMES = ["Spring Sale", "Black Friday", "Summer Launch", "Back to School",
+                  "Holiday Push", "Brand Awareness", "Cyber Monday", "New Year Reset",
+                  "Loyalty Boost", "Flash Weekend"]  # fmt: skip
 
 RETAIL = Blueprint(
     domain="retail",
@@ -82,7 +87,7 @@ RETAIL = Blueprint(
             "product",
             500,
             [
-                fake("name", "catch_phrase"),
+                generator_for_column("product", "name")[0],
                 fk("category", skew="zipf@1.1"),
                 num("price", "lognormal", (1.0, 2500.0), mean=3.3, sigma=0.8),
             ],
@@ -451,7 +456,7 @@ MARKETING = Blueprint(
             "campaign",
             40,
             [
-                fake("name", "catch_phrase"),
+                pick("name", CAMPAIGN_NAMES),
                 pick(
                     "channel",
                     ["search", "social", "display", "email", "video"],

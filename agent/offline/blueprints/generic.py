@@ -21,6 +21,7 @@ from datagen.agent.offline.blueprints.parts import (
     pick,
     ts,
 )
+from datagen.agent.offline.lexicon.columns import generator_for_column
 
 PERSON_NOUNS = {
     "user",
@@ -228,7 +229,7 @@ def generic_entity(table: str, rows: int = 500) -> dict[str, Any]:
         ]
     else:
         columns = [
-            fake("name", "catch_phrase"),
+            generator_for_column(table, "name")[0],
             pick("category", ["standard", "premium", "basic", "special"], [0.45, 0.2, 0.25, 0.1]),
             num("value", "lognormal", (0.5, 10_000.0), mean=3.5, sigma=0.8),
             ts("created_at", "@history"),

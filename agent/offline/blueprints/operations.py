@@ -249,7 +249,6 @@ MANUFACTURING = Blueprint(
         "run": "production_run",
         "batch": "production_run",
         "job": "production_run",
-        "work_order": "production_run",
         "production": "production_run",
         "outage": "downtime_event",
         "stoppage": "downtime_event",

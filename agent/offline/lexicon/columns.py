@@ -67,6 +67,8 @@ TITLE_TABLES = {
     "newsletter", "campaign", "project", "paper", "publication", "program", "programme",
 }  # fmt: skip
 TEAM_TABLES = {"team", "squad", "club_team", "franchise"}
+PRODUCT_TABLES = {"product", "item", "sku", "article", "good", "merchandise", "listing", "offer",
+                  "menu_item", "dish", "part", "component", "gift", "toy", "device_model"}  # fmt: skip
 
 STATUSES: dict[str, tuple[list[str], list[float]]] = {
     "order": (
@@ -568,7 +570,9 @@ def naming_kind(table: str) -> NameKind:
             return "title"
         if candidate in TEAM_TABLES:
             return "team"
-    return "product"
+        if candidate in PRODUCT_TABLES:
+            return "product"
+    return "thing"
 
 
 def rule_key(table: str, name: str) -> Guess | None:

@@ -13,7 +13,9 @@ import itertools
 import random
 from typing import Literal
 
-NameKind = Literal["person", "company", "product", "place", "title", "team", "code", "none"]
+NameKind = Literal[
+    "person", "company", "product", "place", "title", "team", "code", "thing", "none"
+]
 
 NAMES_PER_COLUMN = 400  # enough variety for a column; a choice list stays small in the schema
 
@@ -190,8 +192,20 @@ def team_names() -> list[str]:
     return combine(TEAM_CITIES, TEAM_MASCOTS)
 
 
+CODE_WORDS = ("Alpha", "Bravo", "Cedar", "Delta", "Echo", "Falcon", "Granite", "Harbor", "Iris",
+              "Juniper", "Kestrel", "Lumen", "Maple", "Nova", "Onyx", "Pine", "Quartz", "Raven",
+              "Sierra", "Tango", "Umber", "Vega", "Willow", "Zephyr")  # fmt: skip
+
+
+def thing_names(noun: str) -> list[str]:
+    """'dragon' -> ['Dragon Nova 3', 'Dragon Alpha 7', ...]: names that say what the rows are."""
+    return combine((title_case(noun),), tuple(f"{w} {n}" for w in CODE_WORDS for n in range(1, 10)))
+
+
 def names_for(kind: NameKind, noun: str, vocabulary: tuple[str, ...] = ()) -> list[str] | None:
     """Generated names of a kind (None for people and companies: Faker names those)."""
+    if kind == "thing":
+        return thing_names(noun)
     if kind == "place":
         return place_names(noun)
     if kind == "product":

@@ -1,6 +1,6 @@
 """The validator's checks: one module per kind of check, registered in report order.
 
-The registry is engine/validate/checks/kind.py. The schema's constraints
+The registry is engine/validate/registry.py. The schema's constraints
 (range, inequality, pattern, enum, unique) and targets (weekend_share,
 mean_in_range, seasonality, composite_effect) are one module each; the
 structural checks (engine/validate/structural.py) and the checks of what
@@ -9,6 +9,8 @@ generators declare (engine/validate/behavioral.py) are one entry each.
 
 from __future__ import annotations
 
+from datagen.engine import dsl  # noqa: F401  (the models first: kinds import them)
+from datagen.engine.validate import aggregates, lookups
 from datagen.engine.validate.behavioral import declared_checks
 from datagen.engine.validate.checks import (
     composite_effect,
@@ -21,7 +23,7 @@ from datagen.engine.validate.checks import (
     unique,
     weekend_share,
 )
-from datagen.engine.validate.checks.kind import (
+from datagen.engine.validate.registry import (
     CHECK_KINDS,
     CheckKind,
     register_check_kind,
@@ -37,6 +39,8 @@ for _kind in (
     pattern.CHECK,
     enum.CHECK,
     unique.CHECK,
+    aggregates.CHECK,
+    lookups.CHECK,
     weekend_share.CHECK,
     mean_in_range.CHECK,
     seasonality.CHECK,

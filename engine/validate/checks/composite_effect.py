@@ -13,8 +13,8 @@ from datagen.engine.modifiers.trend import YEAR_SECONDS
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import stats, time_cells
 from datagen.engine.validate.behavioral import by_label, empty_check, floats
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, valid_mask
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, true_mask
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 

@@ -9,8 +9,8 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.validate import stats
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, to_numpy
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 

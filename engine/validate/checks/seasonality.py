@@ -9,8 +9,8 @@ import numpy as np
 from datagen.engine import dsl
 from datagen.engine.validate import stats, time_cells
 from datagen.engine.validate.behavioral import by_label, empty_check, floats, series_window
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 

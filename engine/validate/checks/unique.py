@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context, valid_mask
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 from datagen.engine.validate.structural import unique_keys
 

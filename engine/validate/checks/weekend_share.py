@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from datagen.engine import dsl
 from datagen.engine.validate import stats, time_cells
-from datagen.engine.validate.checks.kind import CheckKind
 from datagen.engine.validate.context import Context
+from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
 

@@ -1,0 +1,231 @@
+"""`aggregate`: a parent's column computed from its children.
+
+`{"aggregate": {"fn": "sum", "child": "lineitem", "expr": "l_extendedprice * (1 - l_discount)"}}`
+on a column of `orders` gives each order the sum over its lines.
+
+How it runs (no row loops, deterministic for any number of workers):
+
+1. The parent is generated first without its aggregate columns and the
+   columns that depend on them ("late" columns): only what its children read
+   is kept, nothing is written.
+2. The child (a fact whose first parent is that table) is cut into blocks at
+   parent boundaries, so each block holds all the children of its parents.
+   After a block's columns are computed, `expr` is evaluated over the block
+   and reduced per parent with numpy's `reduceat` (`aggregate_part`): one
+   value per parent, handed back with the block like a kept column.
+3. Once every child it aggregates is written, the parent is generated again
+   (its blocks are pure functions of the seed, so the same values come back)
+   with the aggregate columns read from the collected values (`generate`),
+   and written.
+
+So the parent's file is written after its children's; the SQL writers
+declare the child's foreign key to it as a note instead of a constraint.
+The preflight of aggregates (types against the child's columns, nulls of
+parents without children, other tables reading them) is engine/aggregates.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from datagen.engine.dslbase import Identifier, Scalar, Strict, parse_instant
+from datagen.engine.expressions import compiled, null_mask
+from datagen.engine.generators.context import BlockContext
+from datagen.engine.generators.expression import block_env, scope
+from datagen.engine.generators.kind import Kind, kind_of, spec_of
+from datagen.engine.values import as_numpy
+
+if TYPE_CHECKING:
+    from datagen.engine import dsl
+
+AggregateFn = Literal["sum", "count", "min", "max", "mean", "first", "last", "any", "all"]
+EMPTY_DEFAULTS: dict[str, object] = {"sum": 0, "count": 0, "any": False, "all": True}
+NULL_WHEN_EMPTY = {"min", "max", "mean", "first", "last"}
+
+
+class AggregateSpec(Strict):
+    """A parent's column computed from its children: `fn` of `expr` over the `child` rows."""
+
+    fn: AggregateFn
+    child: Identifier = Field(description="a fact table whose first parent is this table")
+    expr: str | None = Field(
+        None,
+        max_length=2000,
+        description="over the child's columns (hidden ones included); count without expr "
+        "counts rows, count with expr counts rows where it is true",
+        examples=["l_extendedprice * (1 + l_tax) * (1 - l_discount)"],
+    )
+    default: Scalar | None = Field(
+        None,
+        description="the value of a parent without children (default: 0 for sum/count, "
+        "false for any, true for all, null otherwise)",
+    )
+
+    @model_validator(mode="after")
+    def _needs_expr(self) -> AggregateSpec:
+        if self.expr is None and self.fn != "count":
+            raise ValueError(f"`{self.fn}` needs `expr` (only count can count rows)")
+        return self
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An aggregate column of `parent` fed by the blocks of its child."""
+
+    parent: str
+    column: str
+    spec: AggregateSpec
+
+    @property
+    def key(self) -> str:
+        return f"@{self.parent}.{self.column}"
+
+
+def aggregate_columns(node: dsl.Node) -> list[tuple[dsl.Column, AggregateSpec]]:
+    return [(c, spec_of(c)) for c in node.columns if kind_of(c).name == AggregateKind.name]
+
+
+def feeds_of(dataset: dsl.Dataset, child: str) -> list[Feed]:
+    """The aggregate columns the blocks of `child` feed."""
+    return [
+        Feed(node.id, col.name, spec)
+        for node in dataset.nodes
+        for col, spec in aggregate_columns(node)
+        if spec.child == child and node.id != child
+    ]
+
+
+def waits_for(dataset: dsl.Dataset) -> dict[str, set[str]]:
+    """Parent table -> the children it aggregates (it is written after all of them)."""
+    out: dict[str, set[str]] = {}
+    for node in dataset.nodes:
+        for _, spec in aggregate_columns(node):
+            if spec.child != node.id and dataset.node(spec.child) is not None:
+                out.setdefault(node.id, set()).add(spec.child)
+    return out
+
+
+def empty_value(spec: AggregateSpec) -> object | None:
+    """The value of a parent without children (None: null)."""
+    if spec.default is not None:
+        return spec.default
+    return EMPTY_DEFAULTS.get(spec.fn)
+
+
+def reduce_block(
+    spec: AggregateSpec, values: np.ndarray | None, parent_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(parents, one value per parent, null mask) for a block holding whole parents.
+
+    `values` is the child expression over the block (None: count rows).
+    """
+    n = len(parent_index)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0), None
+    change = np.flatnonzero(parent_index[1:] != parent_index[:-1]) + 1
+    starts = np.concatenate(([0], change)).astype(np.int64)
+    ends = np.concatenate((change, [n])).astype(np.int64)
+    parents = parent_index[starts]
+    if values is None:
+        return parents, (ends - starts).astype(np.int64), None
+    x = np.broadcast_to(np.asarray(values), (n,))
+    nulls = null_mask(x)
+    present = np.ones(n, bool) if nulls is None else ~nulls
+    fn = spec.fn
+    if fn == "count":
+        truth = x.astype(bool) & present if x.dtype.kind == "b" else present
+        return parents, np.add.reduceat(truth.astype(np.int64), starts), None
+    if fn in ("any", "all"):
+        truth = np.where(present, x, fn == "all").astype(bool)
+        ufunc = np.logical_or if fn == "any" else np.logical_and
+        return parents, ufunc.reduceat(truth, starts), None
+    if fn == "first":
+        return parents, x[starts], None if nulls is None else nulls[starts]
+    if fn == "last":
+        return parents, x[ends - 1], None if nulls is None else nulls[ends - 1]
+    if x.dtype.kind == "b":
+        x = x.astype(np.int64)
+    counts = np.add.reduceat(present.astype(np.int64), starts)
+    empty = counts == 0
+    if fn in ("sum", "mean"):
+        zeroed = x if nulls is None else np.where(nulls, 0, x)
+        total = np.add.reduceat(zeroed, starts)
+        if fn == "sum":
+            return parents, total, None
+        with np.errstate(all="ignore"):
+            return parents, total / np.maximum(counts, 1), empty if empty.any() else None
+    out = np.fmin.reduceat(x, starts) if fn == "min" else np.fmax.reduceat(x, starts)
+    return parents, out, empty if empty.any() else None
+
+
+def aggregate_part(
+    ctx: BlockContext, feed: Feed
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(parent rows, one value each, null mask) for the parents whose children are this block."""
+    assert ctx.parent_index is not None, "an aggregate's child is a fact"
+    values = None
+    if feed.spec.expr is not None:
+        expression = compiled(feed.spec.expr)
+        env = block_env(ctx, expression.names)
+        purpose = f"aggregate:{feed.parent}.{feed.column}"
+        values = np.broadcast_to(
+            np.asarray(expression(scope(ctx, expression, purpose, purpose, env))), (ctx.n,)
+        )
+    return reduce_block(feed.spec, values, ctx.parent_index)
+
+
+def collect_aggregate(
+    dataset: dsl.Dataset,
+    feed: Feed,
+    parent_rows: int,
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """One value per parent row (and the null mask): the parts of every block, a default
+    where none came."""
+    node = dataset.node(feed.parent)
+    assert node is not None
+    col = node.column(feed.column)
+    assert col is not None
+    default = empty_value(feed.spec)
+    values: np.ndarray
+    if col.type == "string":
+        values = np.full(parent_rows, "" if default is None else str(default), dtype=object)
+    elif col.type in ("date", "datetime"):
+        fill = parse_instant(str(default)) if default is not None else np.datetime64("NaT")
+        values = as_numpy(np.full(parent_rows, fill, dtype="datetime64[us]"), col.type)
+    else:
+        values = as_numpy(np.full(parent_rows, 0 if default is None else default), col.type)
+    mask = np.full(parent_rows, default is None)
+    for parents, part, part_mask in parts:
+        if len(parents) == 0:
+            continue
+        values[parents] = as_numpy(part, col.type) if col.type != "string" else part.astype(str)
+        mask[parents] = False if part_mask is None else part_mask
+    return values, (mask if mask.any() else None)
+
+
+def generate(spec: AggregateSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+    kept = ctx.store.aggregates[(ctx.node.id, col.name)]
+    values = kept.values[ctx.start : ctx.stop]
+    if kept.mask is not None and kept.mask[ctx.start : ctx.stop].any():
+        ctx.masks[col.name] = kept.mask[ctx.start : ctx.stop]
+    return np.asarray(values)
+
+
+class AggregateKind(Kind[AggregateSpec]):
+    """Reads nothing of its own row or of earlier tables: its child feeds it (see above).
+    Its checks need every table's column types: engine/aggregates.py (a preflight check)."""
+
+    name = "aggregate"
+    spec = AggregateSpec
+    uniqueness = "never"
+
+    def expressions(self, spec: AggregateSpec) -> list[str]:
+        return []  # over the child's columns: typed by engine/aggregates.py
+
+    def generate(self, spec: AggregateSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+        return generate(spec, col, ctx)
