@@ -123,12 +123,11 @@ def test_an_invalid_draft_is_repaired_on_turn_two(httpx2_mock, tmp_path) -> None
 def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     httpx2_mock, tmp_path
 ) -> None:
-    # A range an unclamped lognormal overshoots: valid, passes the preflight (which refuses
-    # only what it can prove, e.g. a clamp past the range), fails the dry run.
+    # A pattern the generator breaks: valid, passes the preflight (which refuses only what
+    # it can prove), fails the dry run.
     impossible = small_schema(
-        constraints={"ranges": [{"column": "order.amount", "min": 1, "max": 40}]}
+        constraints={"pattern": [{"column": "customer.country", "regex": "^US$"}]}
     )
-    del impossible["nodes"][1]["columns"][2]["generator"]["distribution"]["clamp"]
     route = httpx2_mock.post(MESSAGES_URL).mock(
         side_effect=[
             ok(schema_message(impossible, call_id="toolu_1")),
@@ -140,7 +139,7 @@ def test_a_dry_run_below_min_score_is_repaired_with_the_failed_checks(
     repair = last_tool_result(request_bodies(route)[1])
     assert repair["is_error"] is True
     assert "dry run (300 rows per table) scored" in repair["content"]
-    assert "- order.amount: value check `range` failed" in repair["content"]
+    assert "- customer.country: value check `pattern` failed" in repair["content"]
     assert "the required 95" in repair["content"]
 
 

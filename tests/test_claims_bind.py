@@ -150,7 +150,9 @@ BINDINGS = [
                         "weekdays": [5, 6]}),
     ("strong seasonality", {"measure": "time_variation", "table": "order",
                             "column": "ordered_at", "dimension": "month"}),
-    ("every 10 minutes", {"measure": "grain", "table": "order", "column": "ordered_at"}),
+    # a fact's grain is its parent's series: each customer's orders
+    ("every 10 minutes", {"measure": "grain", "table": "order", "column": "ordered_at",
+                          "by": "customer_id"}),
     ("shipped 2 days after the order", {"measure": "duration", "table": "order",
                                         "start": "ordered_at", "end": "shipped_at",
                                         "unit": "days"}),

@@ -60,7 +60,7 @@ def test_replay_does_not_trust_metadata_row_counts(dataset_dir: Path, tmp_path: 
 
 
 def test_replay_still_proves_determinism(dataset_dir: Path) -> None:
-    result = run("validate", TINY, "--data", dataset_dir, "--replay", "--output", "json")
+    result = run("validate", TINY, "--data", dataset_dir, "--replay", "--json")
     replay = next(c for c in json.loads(result.output)["checks"] if c["name"] == "replay")
     assert replay["passed"], replay
 

@@ -77,3 +77,16 @@ def test_a_row_override_that_overflows_a_sequence_stops_with_a_message(tmp_path:
                  expect=2)  # fmt: skip
     assert "customer.customer_id" in result.output and "64-bit" in result.output
     assert not (tmp_path / "o").exists()
+
+
+EXPRESSIONS = HOSTILE / "expressions"
+
+
+@pytest.mark.xfail(reason="type checker: branch dsl", strict=False)
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXPRESSIONS.glob("*.json")))
+def test_an_expression_type_error_is_a_problem_with_its_path(name: str, tmp_path: Path) -> None:
+    """Expression type errors found only at run time (issue 21): the `dsl` branch's type
+    checker is to report them at preflight with the column's path."""
+    result = run("generate", EXPRESSIONS / f"{name}.json", "--out", tmp_path / "o", "-q")
+    assert result.exit_code == 2, result.output
+    assert "nodes[1].columns[" in result.output

@@ -412,7 +412,11 @@ def _grain(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if found is None:
         return "no table has a date or datetime column"
     node, column = found
-    return {"measure": "grain", "table": node.id, "column": column}
+    binding: dict[str, Any] = {"measure": "grain", "table": node.id, "column": column}
+    fk = relations.fk_between(view.dataset, node.id, node.parents[0]) if node.parents else None
+    if fk is not None:  # "sensors report hourly": each sensor's own series
+        binding["by"] = fk.column
+    return binding
 
 
 @binder("time_pattern")
