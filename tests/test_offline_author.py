@@ -31,7 +31,7 @@ DESCRIPTIONS = {
     "public_services": "citizens filing service requests at municipal offices",
     "saas": "SaaS product analytics with accounts, users, sessions, events and subscriptions",
     "telecom": "telecom subscribers with call records, data usage and invoices",
-    "iot": "IoT sensors on devices sending hourly readings and alerts",
+    "iot": "IoT sensors on devices sending readings and alerts",
     "social": "a social network with users, posts, comments, reactions and follows",
     "logistics": "logistics with warehouses, carriers, shipments and tracking events",
     "manufacturing": "a factory with machines, production runs, downtime and inspections",
