@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DESCRIPTION ?= An online shop with 2,000 customers in the US, Germany and France, products in 5 categories, orders during 2024 with weekend spikes and a December peak, and payments.
 OUT ?= out/demo
 
-.PHONY: venv bench-env demo test test-fast lint eval bench clean help
+.PHONY: venv bench-env demo test test-slow lint eval bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -29,12 +29,13 @@ bench-env: $(BENCH_ENV)  ## duckdb 1.5.5 + its TPC-H extension + tpchgen-cli (th
 demo: $(STAMP)  ## describe a dataset in English, get schema + data + report (offline, no key)
 	$(BIN)/datagen create --description "$(DESCRIPTION)" --out $(OUT) --provider offline --no-input --seed 42
 
-test: $(STAMP) $(BENCH_ENV)  ## the whole test suite (pytest exit 5, "no tests ran", fails too)
-	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; \
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow, under 5 minutes (pytest exit 5, "no tests ran", fails too)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-test-fast: $(STAMP) $(BENCH_ENV)  ## the inner loop: every test not marked slow
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+test-slow: $(STAMP) $(BENCH_ENV)  ## the tests marked slow: 2,000-case schema fuzzer, TPC-H SF1, Dask cluster, wheel, browser (CI runs them)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks

@@ -236,7 +236,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
-@pytest.mark.slow  # 2,000 cases: in `make test` (CI), not in `make test-fast`
+@pytest.mark.slow  # 2,000 cases: in `make test-slow` (CI runs it)
 @settings(settings.get_profile("fuzz"))
 @given(doc=st.one_of(mutated_example(), mutated_example(), from_json_schema()))
 def test_any_schema_is_an_answer_never_a_crash(doc: Any, workdir: Path) -> None:
