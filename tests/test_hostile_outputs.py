@@ -167,23 +167,31 @@ def test_a_failure_while_swapping_keeps_the_previous_output(
 
 # --------------------------------------------------------------------------- signals
 
-SLOW_ROWS = "customer=3000000"  # long enough to be caught mid-run on a busy machine
+SLOW = HOSTILE / "slow.json"  # one table, bounded memory: 20M rows take seconds
+SLOW_ROWS = "reading=20000000"
 
 
 def _start(out: Path) -> subprocess.Popen[bytes]:
     datagen = str(Path(sys.executable).parent / "datagen")
     return subprocess.Popen(
-        [datagen, "generate", str(TINY), "--out", str(out), "-q", "--rows", SLOW_ROWS, "-j", "1"],
+        [datagen, "generate", str(SLOW), "--out", str(out), "-q", "--rows", SLOW_ROWS, "-j", "1"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
 
 
 def _wait_for_staging(parent: Path, proc: subprocess.Popen[bytes]) -> Path | None:
+    """The run's staging folder once it holds a file, with the run stopped (SIGSTOP) there:
+    the caller's signal then lands mid-run, not after the run has published."""
     for _ in range(600):
         found = [p for p in parent.iterdir() if ".tmp-" in p.name]
         if found and any(found[0].iterdir()):
-            return found[0]
+            proc.send_signal(signal.SIGSTOP)
+            time.sleep(0.05)
+            if found[0].exists() and proc.poll() is None:
+                return found[0]
+            proc.send_signal(signal.SIGCONT)
+            return None
         if proc.poll() is not None:
             return None
         time.sleep(0.05)
@@ -203,6 +211,7 @@ def test_sigterm_and_sigint_clean_up_and_keep_the_previous_output(
         proc.wait(timeout=300)
         pytest.skip("the run finished before it could be interrupted")
     proc.send_signal(sig)
+    proc.send_signal(signal.SIGCONT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode in (130, 143), err
     assert b"Traceback" not in err
@@ -217,7 +226,7 @@ def test_after_sigkill_the_next_run_removes_the_stale_staging_folder(tmp_path: P
     if staging is None:
         proc.wait(timeout=300)
         pytest.skip("the run finished before it could be killed")
-    proc.kill()
+    proc.kill()  # a stopped process dies of SIGKILL too
     proc.wait(timeout=60)
     assert staging.exists()  # SIGKILL cannot be caught: the next run cleans up
     run("generate", TINY, "--out", out, "-q", expect=0)
