@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from datagen.agent.claims import bind_claims, extract_claims
 from datagen.engine import dsl
+from tests.cli_helpers import datagen
+from tests.test_claims_bind import binding
 from tests.test_claims_measure import SCHEMA
 
 
@@ -213,11 +217,6 @@ def bind(text: str) -> dict[str, dsl.Claim]:
     return {c.text: c for c in result.claims}
 
 
-def binding(claim: dsl.Claim) -> dict[str, Any]:
-    assert claim.bound_to is not None, claim.reason
-    return claim.bound_to.model_dump()
-
-
 def test_a_ratio_binds_both_groups_to_values_of_the_same_table() -> None:
     claims = bind("partners bill about twice the fee of associates")
     assert binding(claims["partners bill about twice the fee of associates"]) == {
@@ -278,3 +277,42 @@ def test_within_binds_to_the_pair_of_timestamps() -> None:
         "end": "left_at",
         "unit": "h",
     }
+
+
+# --------------------------------------------------------------------------- end to end
+
+TRIES = [
+    (
+        "Electric scooter rentals in Lisbon: 900 scooters, 40,000 rides over summer 2024, "
+        "longer rides on weekends, battery level never below 5%",
+        {"longer rides on weekends": "compare", "battery level never below 5%": "bound"},
+    ),
+    (
+        "A small law firm: 30 lawyers, 400 clients, 2,000 billable time entries; partners "
+        "bill about twice the hourly rate of associates",
+        {"partners bill about twice the hourly rate of associates": "ratio"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "phrases"), TRIES)
+def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
+    text: str, phrases: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    proc = datagen(
+        "create", "-d", text, "--out", str(out), "--provider", "offline", "--no-input",
+        "--max-repairs", "0", "--no-generate", timeout=240,
+    )  # fmt: skip
+    report = json.loads((out / "report.json").read_text())
+    claims = {c["text"]: c for c in report["claims"]}
+    for phrase, kind in phrases.items():
+        assert claims[phrase]["kind"] == kind, claims.get(phrase)
+    failing = [c for c in claims.values() if c["status"] != "honoured"]
+    if failing:  # what the data does not show is said, first, and the run fails
+        assert report["score"] < 100 and proc.returncode == 1, proc.stdout + proc.stderr
+        asked = proc.stdout[proc.stdout.index("What you asked for") :].splitlines()
+        shown = [line for line in asked[1 : 1 + len(failing)] if line.startswith("  ✗ '")]
+        assert len(shown) == len(failing)
+    else:
+        assert report["score"] == 100 and proc.returncode == 0, proc.stdout + proc.stderr
