@@ -196,3 +196,63 @@ def test_an_attribute_looked_up_through_a_self_reference_is_refused() -> None:
     )
     paths = [path for path, severity, _ in problems_of(schema(person)) if severity == "error"]
     assert "nodes[0].columns[3].generator.lookup.on" in paths
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def _requirement_name(requirement: str) -> str:
+    """`dask[distributed]>=2024.1 ; extra == "x"` -> `dask`, normalised."""
+    import re
+
+    name = re.split(r"[\s\[<>=!~;(]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def imported_top_level_modules(*tops: str) -> dict[str, str]:
+    """Third-party top-level module -> a file that imports it, over the given folders."""
+    import sys
+
+    found: dict[str, str] = {}
+    for top in tops:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    root = name.split(".")[0]
+                    if root not in sys.stdlib_module_names and root != "datagen":
+                        found.setdefault(root, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_library_the_code_imports_is_declared() -> None:
+    """A library the code imports is a dependency or an extra of pyproject.toml (or comes with
+    one of them): `pip install datagen[...]` then has it. networkx went with graphlib."""
+    import importlib.metadata as metadata
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {_requirement_name(r) for r in project["dependencies"]}
+    for requirements in project["optional-dependencies"].values():
+        declared |= {_requirement_name(r) for r in requirements if not r.startswith("datagen")}
+    brought = set(declared)
+    for name in declared:
+        try:
+            brought |= {_requirement_name(r) for r in metadata.requires(name) or []}
+        except metadata.PackageNotFoundError:
+            continue
+    distributions = metadata.packages_distributions()
+    imports = imported_top_level_modules("engine", "agent")
+    assert {"numpy", "duckdb", "sqlglot"} <= imports.keys()
+    undeclared = {
+        module: where
+        for module, where in imports.items()
+        if not {_requirement_name(d) for d in distributions.get(module, [module])} & brought
+    }
+    assert undeclared == {}
+    assert "networkx" not in declared
