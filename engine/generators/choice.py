@@ -117,6 +117,13 @@ class ChoiceKind(Kind[ChoiceSpec]):
     def declared_values(self, spec: ChoiceSpec) -> list[Any] | None:
         return list(spec.choices) if spec.choices is not None else None
 
+    def constant(self, spec: ChoiceSpec) -> tuple[Any, str] | None:
+        if spec.choices is None:
+            return None
+        weights = spec.weights or [1.0] * len(spec.choices)
+        live = [c for c, w in zip(spec.choices, weights, strict=False) if w > 0]
+        return (live[0], "") if len(set(map(str, live))) == 1 else None
+
     def picks(self, spec: ChoiceSpec) -> Picks:
         return Picks(
             tuple(spec.choices) if spec.choices is not None else None,
