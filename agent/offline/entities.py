@@ -47,6 +47,16 @@ NEVER_TABLES = (
         "item_count", "unit", "cent", "dollar", "euro", "pound", "yen", "buck",
     }
 )  # fmt: skip
+# measure values: columns of the events they describe ("fares from 4 to 120"), never tables
+MEASURE_NOUNS = {
+    "fare", "price", "cost", "distance", "rating", "score", "temperature", "grade", "total",
+    "fee", "salary", "revenue", "speed", "weight", "height", "duration", "length", "age",
+    "balance", "tip", "wage", "income", "spend", "power", "humidity", "pressure", "voltage",
+    "level", "mileage", "latency", "profit", "margin", "discount", "tax", "budget", "quantity",
+    "volume", "size", "capacity", "amount", "value", "total_price", "order_total", "ticket_price",
+    "sale_price", "handle_time", "wait_time", "lead_time", "response_time", "night",
+}  # fmt: skip
+NEVER_TABLES |= MEASURE_NOUNS
 # counted nouns that measure something ("a hospital with 400 beds"), not tables of their own
 ATTRIBUTE_COUNTS = {
     "bed", "seat", "floor", "bedroom", "bathroom", "page", "credit", "point", "star", "mile",

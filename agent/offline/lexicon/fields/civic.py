@@ -62,6 +62,9 @@ specimen | entity | sample_lab, biosample, culture | label@code, species=e_coli/
 observation_record | fact | field_observation, sighting, bird_sighting, survey_record | observed_at, species=robin/sparrow/heron/owl/kestrel/magpie, count_seen#3, latitude, longitude | parents=researcher time=observed_at per=200
 clinical_trial_participant | entity | trial_participant, subject, volunteer_subject | full_name, birth_date, sex, arm=placebo:0.5/treatment:0.5, enrolled_at | naming=person rows=800
 publication | entity | paper, journal_article, preprint | title, journal=nature/science/cell/plos_one/pnas, published_on, citations#25 | naming=title rows=400
+trial_participant | entity | participant, study_participant, enrollee, volunteer, trial_subject | full_name, sex=female/male, birth_date, arm=treatment/placebo, enrolled_at | naming=person refs=trial_site rows=600
+trial_site | entity | site, study_site, clinical_site, investigator_site | name, city, country, opened_at | naming=place rows=15
+trial_measurement | fact | lab_measurement, trial_assessment, study_measurement | measured_at, systolic_bp~90..180, biomarker~0..50, adverse_event=false:0.93/true:0.07 | parents=trial_participant time=measured_at per=12
 """,
     )
     + entries(

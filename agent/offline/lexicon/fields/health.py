@@ -20,6 +20,7 @@ diagnosis_record | fact | diagnosis_code, condition | diagnosed_at, diagnosis, s
 vital_sign | fact | vitals, vital | measured_at, heart_rate, systolic_bp#120, temperature_c, glucose | parents=patient time=measured_at per=6
 medication | entity | drug, medicine | name=amoxicillin/lisinopril/metformin/atorvastatin/ibuprofen/omeprazole/sertraline/levothyroxine, form=tablet/capsule/liquid/injection, unit_price$12 | rows=300
 insurance_plan | entity | health_plan, payer_plan | name=bronze_ppo/silver_ppo/gold_hmo/platinum_ppo/medicare_advantage, monthly_premium$420 | rows=20
+dentist | entity | dental_surgeon, orthodontist, hygienist, dental_hygienist | full_name, specialty=general/orthodontics/endodontics/periodontics/hygiene, licensed_at | naming=person rows=8
 """,
 ) + entries(
     "vet",
