@@ -127,6 +127,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if share is None or not words or not 0 < share < 1:
         return
     wanted = set().union(*(stems(w) for w in words))
+    wanted |= {w + "ed" for w in wanted} | {w + "d" for w in wanted}  # 'convert' -> `converted`
     tables = _preferred_tables(draft, words)
     for node in tables:
         for col in node["columns"]:

@@ -27,6 +27,9 @@ tenant | entity | renter, lessee, occupant | full_name, email, phone, moved_in_a
 lease | fact | tenancy, rental_agreement, contract_lease | starts_on, ends_on, monthly_rent$1400, deposit$1400 | parents=tenant,property time=starts_on amount=monthly_rent per=1.2
 rent_payment | fact | rent | paid_on, amount$1400, late=false:0.9/true:0.1 | parents=lease time=paid_on amount=amount per=12
 maintenance_request | fact | repair_request, fix_request | reported_at, issue=plumbing/heating/electrical/appliance/pest, priority, resolved_at | parents=tenant,property time=reported_at per=2
+coworking_space | entity | coworking, coworking_location, shared_office, workspace_location | name, city, desks#80, opened_at | naming=place rows=12
+desk | entity | hot_desk, meeting_room, workstation, private_office | desk_code@code, desk_type=hot_desk:0.5/dedicated_desk:0.2/meeting_room:0.2/private_office:0.1, capacity#2 | refs=coworking_space rows=400
+desk_booking | fact | booking, reservation, desk_reservation, room_booking | booked_at, hours~1..9, status=confirmed:0.85/cancelled:0.1/no_show:0.05 | parents=member,desk time=booked_at per=30
 """,
     )
     + entries(

@@ -13,6 +13,9 @@ tracking_event | fact | scan, tracking_update, checkpoint | scanned_at, event_ty
 truck | entity | lorry, trailer, delivery_van, fleet_vehicle, vehicle | license_plate, capacity_kg#12000, fuel_type, commissioned_at | rows=200
 route_plan | fact | delivery_route, route_run, run | started_at, stops#18, distance_km, fuel_litres~20..300 | parents=truck time=started_at per=200
 purchase_order | fact | po, replenishment_order, order | ordered_at, expected_on, quantity#200, total$5000, status=open/received/cancelled | parents=supplier,warehouse time=ordered_at amount=total per=40
+drone | entity | uav, quadcopter, unmanned_aircraft | serial_number, model=dji_matrice_350/dji_mavic_3/skydio_x10/parrot_anafi, max_flight_minutes~20..55, commissioned_at | rows=60
+pilot | entity | drone_pilot, remote_pilot | full_name, license_number@code, certified_at | naming=person rows=40
+mission | fact | flight_mission, inspection_mission, inspection_flight, drone_flight, sortie | started_at, ended_at, mission_type=inspection/survey/mapping/delivery, distance_km, outcome=completed:0.9/aborted:0.07/failed:0.03 | parents=pilot,drone time=started_at per=25
 """,
     )
     + entries(
