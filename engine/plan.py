@@ -267,6 +267,8 @@ def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
     if feeds_of(dataset, node.id):
         return True
     for col in node.columns:
+        if kind_of(col).whole_parents(spec_of(col), Site(dataset, node, col, "")):
+            return True
         for source in expression_sources(col):
             try:
                 uses = compiled(source).uses
