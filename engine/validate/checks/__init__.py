@@ -14,6 +14,7 @@ from datagen.engine.validate import aggregates, lookups
 from datagen.engine.validate.behavioral import declared_checks
 from datagen.engine.validate.checks import (
     composite_effect,
+    conditional,
     enum,
     inequality,
     mean_in_range,
@@ -47,6 +48,7 @@ for _kind in (
     mean_in_range.CHECK,
     seasonality.CHECK,
     composite_effect.CHECK,
+    conditional.CHECK,
     CheckKind("declared", "behavioral", declared_checks, "what generators declare"),
 ):
     register_check_kind(_kind)
