@@ -65,7 +65,8 @@ class DaskExecutor:
                 f"--address {address}: cannot reach the Dask scheduler ({exc})"
             ) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
-        self.received_bytes = 0  # pickled size of the part results the client got back
+        # table -> pickled size of the part results the client got back (kept columns, listings)
+        self.received_bytes: dict[str, int] = {}
 
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
@@ -116,7 +117,8 @@ class DaskExecutor:
             )
 
         for output in in_order_window(submit, parts, 2 * self.workers):
-            self.received_bytes += len(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
+            size = len(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
+            self.received_bytes[table] = self.received_bytes.get(table, 0) + size
             yield output
 
     def close(self) -> None:
