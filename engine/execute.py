@@ -144,7 +144,9 @@ class _Keeper:
         if second_pass:
             assert table in store.row_counts, f"`{table}` is made again after its first pass"
         self.plan, self.table, self.run, self.store = plan, table, run, store
-        self.keep = () if second_pass else tuple(sorted(plan.keep.get(table, set())))
+        # a column computed from the row index is read back on demand, never kept
+        kept = {c for c in plan.keep.get(table, set()) if not store.computable(table, c)}
+        self.keep = () if second_pass else tuple(sorted(kept))
         self.builders = {c: KeptBuilder() for c in self.keep}
         self.feeds = [] if first_pass else run.table.feeds
         self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {

@@ -147,6 +147,7 @@ class Scope:
     rng: Callable[[str], np.random.Generator] | None = None
     siblings: Siblings | None = None
     row_start: int = 0  # global index of the block's first row
+    rows: np.ndarray | None = None  # explicit 0-based row indexes (a key read back on demand)
     table_rows: Callable[[str], int] | None = None
     # string columns as the block holds them (Encoded, Arrow), without nulls: read by text
     # functions as Arrow arrays, skipping the numpy objects of `columns`
@@ -976,9 +977,12 @@ def _compile_sibling_count(c: _Compiler, node: ast.Call, col: int | None) -> tup
 
 
 def _compile_row_number(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:
-    return (
-        lambda scope: np.arange(scope.row_start + 1, scope.row_start + scope.n + 1, dtype=np.int64)
-    ), Ty("int")
+    def row_number(scope: Scope) -> np.ndarray:
+        if scope.rows is not None:
+            return scope.rows + 1
+        return np.arange(scope.row_start + 1, scope.row_start + scope.n + 1, dtype=np.int64)
+
+    return row_number, Ty("int")
 
 
 def _compile_table_rows(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:

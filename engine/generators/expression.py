@@ -129,3 +129,16 @@ class ExpressionKind(Kind[ExpressionSpec]):
 
     def generate(self, spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         return generate(spec, col, ctx)
+
+    def value_at(self, spec: ExpressionSpec, index: np.ndarray) -> np.ndarray | None:
+        """A formula of row_number() alone (TPC-H's sparse order keys) is computed from the
+        row index, so later tables read it without the column being kept in memory."""
+        try:
+            expression = compiled(spec.expr)
+        except ExpressionError:
+            return None
+        if expression.names or expression.uses:  # columns, randomness, siblings, table sizes
+            return None
+        rows = np.asarray(index, dtype=np.int64)
+        values = expression(Scope({}, len(rows), rows=rows))
+        return np.broadcast_to(np.asarray(values), (len(rows),)).copy()
