@@ -148,3 +148,13 @@ def test_a_users_folder_named_like_a_table_is_never_overwritten(shop, tmp_path: 
         )
     assert (out / "order" / "mine.txt").read_text() == "keep me"
     assert sorted(p.name for p in out.iterdir()) == ["order"]
+
+
+def test_workers_auto_is_every_core_and_gives_the_same_bytes(tmp_path: Path) -> None:
+    common = ("generate", str(SHOP), "--quiet", "--partition-rows", "1")
+    auto = datagen(*common, "--workers", "auto", "--out", str(tmp_path / "auto"))
+    one = datagen(*common, "-j", "1", "--out", str(tmp_path / "one"))
+    assert auto.returncode == 0 and one.returncode == 0, auto.stderr + one.stderr
+    assert tree_hashes(tmp_path / "auto") == tree_hashes(tmp_path / "one")
+    zero = datagen(*common, "--workers", "0", "--out", str(tmp_path / "zero"))
+    assert zero.returncode == 2 and "or auto" in zero.stderr

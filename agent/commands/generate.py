@@ -42,6 +42,22 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
         console.print(view)
 
 
+class WorkersType(click.ParamType):
+    """--workers N (N >= 1) or `auto` (every core): None stands for auto."""
+
+    name = "workers"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | None:
+        if value is None or isinstance(value, int) and value >= 1:
+            return value  # type: ignore[no-any-return]
+        text = str(value).strip().lower()
+        if text == "auto":
+            return None
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(f"{value!r}: give a number of workers (1 or more) or auto", param, ctx)
+
+
 @click.command("generate")
 @schema_argument
 @click.option(
@@ -116,9 +132,11 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 @click.option(
     "--workers",
     "-j",
-    type=click.IntRange(min=1),
+    type=WorkersType(),
     default=None,
-    help="Blocks computed in parallel [default: all cores]. Output is identical for any N.",
+    metavar="N|auto",
+    help="Blocks computed (and part files encoded) in parallel [default: auto, every core]. "
+    "Output is identical for any N.",
 )
 @click.option(
     "--target-size",
