@@ -17,6 +17,7 @@ from typing import Any
 
 from datagen.agent.claims.words import stems
 from datagen.engine import dsl, relations
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.plan import TEMPORAL
 
 # nouns people use for the same table
@@ -141,12 +142,9 @@ class SchemaView:
         found = drawn or timed
         return found[0] if found else None
 
-    @staticmethod
-    def _drawn(node: dsl.Node, column: str) -> bool:
+    def _drawn(self, node: dsl.Node, column: str) -> bool:
         col = node.column(column)
-        return col is not None and isinstance(
-            dsl.generator_spec(col.generator), dsl.DatetimeSeriesSpec
-        )
+        return col is not None and kind_of(col).time_shape(spec_of(col), self.dataset) is not None
 
 
 Binder = Callable[[SchemaView, dsl.Claim], dict[str, Any] | str]
@@ -257,12 +255,7 @@ def value_match(
         nodes.insert(0, preferred)
     for node in nodes:
         for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            values: list[Any] = []
-            if isinstance(spec, dsl.ChoiceSpec) and spec.choices:
-                values = list(spec.choices)
-            elif isinstance(spec, dsl.EnumListSpec):
-                values = list(spec.values)
+            values = kind_of(col).declared_values(spec_of(col)) or []
             for value in values:
                 if isinstance(value, str) and _similar_any(stems(value), wanted):
                     return node, f"{col.name} == {value!r}"
@@ -666,8 +659,7 @@ def _locale(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         nodes.insert(0, preferred)
     for node in nodes:
         for col in columns_of(view, node, {"string"}):
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.FakerSpec) and spec.method in (
+            if kind_of(col).meaning(spec_of(col)) in (
                 "name",
                 "first_name",
                 "last_name",
