@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from datagen.agent.claims import bind_claims, extract_claims
+from datagen.agent.claims.check import unread_claims
 from datagen.engine import dsl
 from tests.cli_helpers import datagen
 from tests.test_claims_bind import binding
@@ -316,3 +317,28 @@ def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
         assert len(shown) == len(failing)
     else:
         assert report["score"] == 100 and proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- phrases once unread
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("a dairy farm with twice-daily milk yields", "grain", {"value": 43200, "unit": "s"}),
+        ("sensor readings three times a day", "grain", {"value": 28800, "unit": "s"}),
+        ("inspections twice a week", "grain", {"value": 302400, "unit": "s"}),
+        ("expense reports for a 2,500-person company", "count",
+         {"value": 2500, "tolerance": 50, "unit": "rows"}),
+        ("a 40-employee firm", "count", {"value": 40, "tolerance": 0, "unit": "rows"}),
+    ],
+)  # fmt: skip
+def test_frequencies_and_headcounts(text: str, kind: str, found: dict[str, Any]) -> None:
+    assert expected(only(text, kind)) == found
+    assert not unread_claims(text, extract_claims(text))
+
+
+def test_how_often_people_act_is_no_grain() -> None:
+    text = "customers order twice a week"
+    assert not [c for c in extract_claims(text) if c.kind == "grain"]
+    assert [c.text for c in unread_claims(text, extract_claims(text))] == [text]

@@ -120,3 +120,20 @@ def test_create_with_an_unread_phrase_scores_under_100_and_exits_1(tmp_path: Pat
     assert report["score"] < 100 and report["categories"]["fidelity"]["rate"] < 1
     asked = proc.stdout[proc.stdout.index("What you asked for") :]
     assert asked.splitlines()[1].startswith("  ✗ 'ticket ids carry a 7-character code'")
+
+
+def test_the_claims_command_lists_unread_phrases() -> None:
+    from click.testing import CliRunner
+
+    from datagen.agent.cli import main
+
+    text = "900 scooters, ticket ids carry a 7-character code"
+    result = CliRunner().invoke(main, ["claims", "--json", text])
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.output)
+    assert [(c["text"], c["kind"], c["status"]) for c in claims] == [
+        ("900 scooters", "count", "unbound"),
+        ("ticket ids carry a 7-character code", "unread", "not_modelled"),
+    ]
+    table = CliRunner().invoke(main, ["claims", text])
+    assert "not understood" in table.output

@@ -147,6 +147,27 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("count", m.start(), end, expected, [singular(noun)])
 
 
+_HEADCOUNT = {"person": "employee", "people": "employee", "employee": "employee",
+              "staff": "employee", "member": "member", "user": "user", "seat": "user"}  # fmt: skip
+
+
+@rule(89)
+def headcounts(text: str, today: dt.date) -> Iterator[Found]:
+    """'a 2,500-person company', 'a 40-employee firm', 'a 300-seat SaaS': its people."""
+    pattern = re.compile(
+        rf"{QUAL}(?P<num>{NUMBER})[\s-](?P<who>person|people|employee|staff|member|user|seat)"
+        rf"\s+(?P<org>company|firm|business|organi[sz]ation|team|startup|agency|employer|"
+        rf"department|club|community|saas|app|school|hospital|university|network)\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        if value is None or value <= 0:
+            continue
+        expected = {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"}
+        yield Found("count", m.start(), m.end(), expected, [_HEADCOUNT[m.group("who").lower()]])
+
+
 # --------------------------------------------------------------------------- rates and shares
 
 _VERBS = (

@@ -65,7 +65,8 @@ _GRAIN_SUBJECTS = (
     r"(?:readings?|snapshots?|reports?|reporting|measurements?|samples?|invoices?|statements?|"
     r"bills?|billing|backups?|batch(?:es)?|exports?|polls?|records?|updates?|reads?|logs?|"
     r"payrolls?|runs?|rent|payments?|attendance|summar(?:y|ies)|aggregates?|totals?|balances?|"
-    r"metrics?|kpis?|ticks?|prices?|quotes?|observations?|counts?|inventory|stock|levels?)$"
+    r"metrics?|kpis?|ticks?|prices?|quotes?|observations?|counts?|inventory|stock|levels?|"
+    r"yields?|milkings?|feedings?|checks?|inspections?|rounds?|doses?|scans?)$"
 )
 
 
@@ -111,6 +112,25 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
             {"value": amount * _unit_seconds(unit), "unit": "s"},
             [singular(w) for w in about],
         )
+    times = re.compile(
+        rf"\b(?P<times>twice|thrice|(?P<n>{NUMBER})\s+times)[\s-]+(?:(?:a|an|per|each|every)\s+)?"
+        rf"(?P<per>hourly|daily|weekly|monthly|yearly|hour|day|week|month|year)\b",
+        re.IGNORECASE,
+    )
+    for m in times.finditer(text):
+        # "twice-daily milk yields", "readings three times a day": a step of the period / n
+        count = {"twice": 2.0, "thrice": 3.0}.get(m.group("times").lower())
+        count = count or number(m.group("n") or "") or 0.0
+        per = m.group("per").lower()
+        seconds = _GRAIN_ADVERBS.get(per) or time_unit_seconds(per)
+        if not count or not seconds:
+            continue
+        nouns, end = words_after(text, m.end(), 2)
+        subject = [] if nouns else words_before(text, m.start(), 2)[0]
+        if not any(re.match(_GRAIN_SUBJECTS, w, re.IGNORECASE) for w in nouns or subject):
+            continue  # "customers order twice a week": how often, not a grid
+        yield Found("grain", m.start(), end, {"value": round(seconds / count, 3), "unit": "s"},
+                    [singular(w) for w in nouns or subject])  # fmt: skip
     adverbs = re.compile(r"\b(?P<adv>" + "|".join(_GRAIN_ADVERBS) + r")\b", re.IGNORECASE)
     for m in adverbs.finditer(text):
         if re.search(
