@@ -342,3 +342,42 @@ def test_how_often_people_act_is_no_grain() -> None:
     text = "customers order twice a week"
     assert not [c for c in extract_claims(text) if c.kind == "grain"]
     assert [c.text for c in unread_claims(text, extract_claims(text))] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("20% more orders on Mondays", "time_pattern",
+         {"value": 1.2, "tolerance": 0.12, "unit": "lift", "weekdays": [0]}),
+        ("30% fewer calls at night", "time_pattern",
+         {"value": 0.7, "tolerance": 0.07, "unit": "lift", "hours": [22, 23, 0, 1, 2, 3, 4, 5]}),
+        ("twice as busy at lunch", "time_pattern",
+         {"value": 2, "tolerance": 0.2, "unit": "lift", "hours": [12, 13]}),
+        ("about 3x more visits on Saturdays", "time_pattern",
+         {"value": 3, "tolerance": 0.6, "unit": "lift", "weekdays": [5]}),
+        ("prices are 20% higher on weekends", "compare",
+         {"value": 1.2, "tolerance": 0.12, "unit": "ratio", "weekdays": [5, 6]}),
+        ("rides 30% shorter at night", "compare",
+         {"value": 0.7, "tolerance": 0.07, "unit": "ratio", "hours": [22, 23, 0, 1, 2, 3, 4, 5]}),
+    ],
+)  # fmt: skip
+def test_a_stated_size_of_a_peak_or_a_difference(
+    text: str, kind: str, found: dict[str, Any]
+) -> None:
+    got = expected(only(text, kind))
+    for key in ("value", "tolerance"):
+        assert got.pop(key) == pytest.approx(found.pop(key))
+    assert got == found
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("auctions last 7 days", "duration"),
+        ("trial subscriptions last 14 days", "duration"),
+        ("orders last 30 days", "window"),
+        ("sales over the last 7 days", "window"),
+    ],
+)
+def test_last_is_a_duration_only_for_things_that_last(text: str, kind: str) -> None:
+    assert [c.kind for c in extract_claims(text)] == [kind]

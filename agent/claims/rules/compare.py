@@ -19,7 +19,13 @@ from typing import Any
 from datagen.agent.claims.grammar import APPROX, Found, expected_number, rule, words_after
 from datagen.agent.claims.numbers import NUMBER
 from datagen.agent.claims.numbers import to_number as number
-from datagen.agent.claims.rules.time import TIME_EXPR, first_window, time_cells
+from datagen.agent.claims.rules.time import (
+    STATED_LIFT,
+    TIME_EXPR,
+    first_window,
+    stated_lift,
+    time_cells,
+)
 from datagen.agent.claims.words import STOP, singular
 
 # verbs between a group and the amount: "partners bill", "members spend", "fares are"
@@ -235,6 +241,10 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
             continue
         about = [singular(w) for w in value] + (["duration"] if cmp in _LENGTH else [])
         expected = {("min" if up else "max"): round(bound, 4), "unit": "ratio", **groups}
+        stated = STATED_LIFT.search(text[max(0, m.start() - 30) : m.start()])
+        if stated is not None and not m.group("deg"):  # "prices 20% higher on weekends"
+            expected = {**stated_lift(stated, not up), "unit": "ratio", **groups}
+            start = min(start, max(0, m.start() - 30) + stated.start())
         yield Found("compare", start, end, expected, about)
 
 
