@@ -277,6 +277,7 @@ def test_within_binds_to_the_pair_of_timestamps() -> None:
         "start": "arrived_at",
         "end": "left_at",
         "unit": "h",
+        "quantile": 0.9,
     }
 
 

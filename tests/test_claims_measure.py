@@ -428,3 +428,15 @@ def test_range_scale_reads_a_fraction_as_percent() -> None:
     status, measured = result(binding, min=500)
     assert (status, measured) == ("honoured", {"min": 1000.0, "max": 10000.0})
     assert result(binding, min=1500)[0] == "not_honoured"
+
+
+def test_duration_at_a_quantile() -> None:
+    # gaps from registration (patient) to each visit, in days: patient 1's six visits are
+    # 182..191 days after Jan 1, patient 2's three 157..159, patient 3's one -22
+    binding = {"measure": "duration", "table": "visit", "start": "patient.registered_at",
+               "end": "arrived_at", "unit": "days"}  # fmt: skip
+    _, median = result(binding, max=1000)
+    _, high = result({**binding, "quantile": 0.9}, max=1000)
+    _, low = result({**binding, "quantile": 0.1}, max=1000)
+    assert low < median < high
+    assert result({**binding, "quantile": 0.9}, max=median)[0] == "not_honoured"

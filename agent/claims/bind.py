@@ -440,6 +440,18 @@ def _time_pattern(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
 
 @binder("duration")
 def _duration(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = _duration_binding(view, claim)
+    e = claim.expected
+    if isinstance(found, dict) and found["measure"] == "duration" and e.value is None:
+        # "resolved within 48 hours": nearly every gap under it, not only the typical one
+        if e.max is not None and e.min is None:
+            found["quantile"] = 0.9
+        elif e.min is not None and e.max is None:
+            found["quantile"] = 0.1
+    return found
+
+
+def _duration_binding(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     unit = claim.expected.unit or "days"
     # a column that stores the duration itself: `nights`, `duration_minutes`
     stored = numeric_column(view, [*claim.about, "duration", "length", unit, "night"])
