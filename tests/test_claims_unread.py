@@ -137,3 +137,13 @@ def test_the_claims_command_lists_unread_phrases() -> None:
     ]
     table = CliRunner().invoke(main, ["claims", text])
     assert "not understood" in table.output
+
+
+def test_a_place_no_claim_covers_is_unread_and_a_longer_name_is_one_place() -> None:
+    assert unread("a Lisbon bakery with 3 ovens") == ["Lisbon bakery"]
+    # 'York' inside 'New York', a name of a firm: no place of its own
+    assert unread("a taxi firm named Big York Cabs") == []
+    (place,) = [c for c in extract_claims("taxis in New York") if c.kind == "place"]
+    assert place.expected.values == ["New York City"]
+    (place,) = [c for c in extract_claims("shops in Los Angeles") if c.kind == "place"]
+    assert place.expected.values == ["Los Angeles"]  # the US city, the most populous one

@@ -170,7 +170,10 @@ def _cues(text: str) -> Iterator[tuple[str, int, int]]:
                 if m.start() and text[m.start() - 1] == "/":
                     continue  # "24/7"
             yield cue, m.start(), m.end()
+    # a capitalized run's first word, not a sentence's ('York' in 'New York' is no place)
     for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+", text):
+        if re.search(r"[A-Z][\w'-]*\s+$", text[: m.start()]):
+            continue
         found = place_at(text, m.start())
         if found is not None:
             yield "place", m.start(), found[2]
