@@ -382,3 +382,40 @@ def test_a_stated_size_of_a_peak_or_a_difference(
 )
 def test_last_is_a_duration_only_for_things_that_last(text: str, kind: str) -> None:
     assert [c.kind for c in extract_claims(text)] == [kind]
+
+
+# --------------------------------------------------------------------------- per key
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "about"),
+    [
+        ("members visit at most 3 times a week", {"max": 3, "unit": "per_week"},
+         ["visit", "member"]),
+        ("a user logs in no more than 10 times per day", {"max": 10, "unit": "per_day"},
+         ["log", "user"]),
+        ("drivers do at least 2 trips per day", {"min": 2, "unit": "per_day"},
+         ["trip", "driver"]),
+        ("each customer places up to 4 orders a month", {"max": 4, "unit": "per_month"},
+         ["order", "customer"]),
+        ("500 orders per day", {"value": 500, "tolerance": 10, "unit": "per_day"}, ["order"]),
+    ],
+)  # fmt: skip
+def test_a_rate_per_period_names_whose_rows_it_counts(
+    text: str, found: dict[str, Any], about: list[str]
+) -> None:
+    claim = only(text, "count")
+    assert expected(claim) == found
+    assert claim.about == about
+
+
+def test_a_rate_per_subject_binds_per_key_and_a_plain_rate_to_the_table() -> None:
+    claims = bind("patients visit at most 3 times a week, 500 visits per day")
+    assert binding(claims["patients visit at most 3 times a week"]) == {
+        "measure": "rows_per_key",
+        "table": "visit",
+        "column": "arrived_at",
+        "by": "patient_id",
+        "per": "week",
+    }
+    assert binding(claims["500 visits per day"])["measure"] == "rows_per"

@@ -200,7 +200,7 @@ def bind_claims(dataset: dsl.Dataset, claims: list[dsl.Claim]) -> tuple[dsl.Data
 
 @binder("count")
 def _count(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    node = view.table_for(claim.about)
+    node = view.table_for(claim.about[:1])
     if node is None:
         return f"no table for `{' '.join(claim.about)}`"
     unit = claim.expected.unit or "rows"
@@ -208,6 +208,13 @@ def _count(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         found = view.timed_table(node)
         if found is None or found[0].id != node.id:
             return f"`{node.id}` has no timestamp to count rows per {unit[4:]}"
+        if len(claim.about) > 1:  # "each customer places up to 4 orders a month"
+            subject = view.table_for(claim.about[1:])
+            fk = relations.fk_between(view.dataset, node.id, subject.id) if subject else None
+            if fk is None or unit[4:] not in ("hour", "day", "week", "month", "year"):
+                return f"`{node.id}` has no foreign key to `{' '.join(claim.about[1:])}`"
+            return {"measure": "rows_per_key", "table": node.id, "column": found[1],
+                    "by": fk.column, "per": unit[4:]}  # fmt: skip
         return {"measure": "rows_per", "table": node.id, "column": found[1], "per": unit[4:]}
     return {"measure": "rows", "table": node.id}
 
