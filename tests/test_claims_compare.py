@@ -419,3 +419,55 @@ def test_a_rate_per_subject_binds_per_key_and_a_plain_rate_to_the_table() -> Non
         "per": "week",
     }
     assert binding(claims["500 visits per day"])["measure"] == "rows_per"
+
+
+# --------------------------------------------------------------------------- on generated data
+
+
+def _firm(partner_rate: float) -> dict[str, Any]:
+    """Lawyers whose hourly rate is `partner_rate` for partners, 100 for the rest (5%
+    noise), and a battery level drawn in [0.05, 1]."""
+    return {
+        "version": "1.0",
+        "timeframe": {"start": "2024-01-01", "end": "2024-07-01"},
+        "nodes": [
+            {"id": "lawyer", "kind": "entity", "rows": 400, "pk": "lawyer_id", "columns": [
+                {"name": "lawyer_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "role", "type": "string",
+                 "generator": {"choice": {"choices": ["partner", "associate"]}}},
+                {"name": "hourly_rate", "type": "float",
+                 "generator": {"expression": {
+                     "expr": f"where(role == 'partner', {partner_rate}, 100.0)"}},
+                 "modifiers": [{"transform": "jitter", "args": {"std": 0.05}}]},
+                {"name": "battery", "type": "float",
+                 "generator": {"distribution": {"type": "uniform",
+                                                "params": {"low": 0.05, "high": 1.0}}}},
+            ]},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("partner_rate", "honoured"), [(200.0, True), (130.0, False)])
+def test_ratio_and_bound_measured_on_generated_data(partner_rate: float, honoured: bool) -> None:
+    from datagen.engine.execute import dry_run
+    from datagen.engine.validate import validate_tables
+
+    text = (
+        "partners bill about twice the hourly rate of associates, battery never below 5%, "
+        "hourly rates never above 150"
+    )
+    dataset = dsl.Dataset.model_validate(_firm(partner_rate))
+    dataset, notes = bind_claims(dataset, extract_claims(text))
+    assert notes == []
+    tables = dry_run(dataset, seed=3, rows_per_table=400)
+    report = validate_tables(dataset, tables)
+    claims = {c["text"]: c for c in report.claims}
+    ratio = claims["partners bill about twice the hourly rate of associates"]
+    assert ratio["measured"] == pytest.approx(partner_rate / 100, rel=0.05)
+    assert (ratio["status"] == "honoured") is honoured
+    # a 0.05-1 column read against a percentage: never below 5%
+    assert claims["battery never below 5%"]["status"] == "honoured"
+    assert claims["hourly rates never above 150"]["status"] == (
+        "not_honoured" if honoured else "honoured"
+    )
+    assert report.score < 100  # one claim of the three is not honoured either way

@@ -813,6 +813,10 @@ def _fraction_column(col: dsl.Column) -> bool:
     clamp = getattr(spec, "clamp", None)
     if clamp is not None and len(clamp) == 2 and clamp[1] is not None and clamp[1] <= 1:
         return True
+    params = getattr(spec, "params", None) or {}
+    high = params.get("high", params.get("max")) if isinstance(params, dict) else None
+    if isinstance(high, (int, float)) and 0 < high <= 1:
+        return True
     return getattr(spec, "type", None) == "beta"
 
 
