@@ -332,6 +332,8 @@ def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
         ("expense reports for a 2,500-person company", "count",
          {"value": 2500, "tolerance": 50, "unit": "rows"}),
         ("a 40-employee firm", "count", {"value": 40, "tolerance": 0, "unit": "rows"}),
+        ("a 5-star rating system for restaurants", "range", {"min": 1, "max": 5}),
+        ("reviews on a 10-point scale", "range", {"min": 1, "max": 10}),
     ],
 )  # fmt: skip
 def test_frequencies_and_headcounts(text: str, kind: str, found: dict[str, Any]) -> None:

@@ -132,7 +132,8 @@ FACT_CUES: dict[str, re.Pattern[str]] = {
 }
 # numbers that name things, not amounts: "311 requests" (a phone line), "version 7", "24/7"
 _NAMING_NUMBER = re.compile(
-    r"(?:version|v|release|model|level|tier|gen|series|route|line|gate|platform|room|ward)\s*$",
+    r"(?:version|v|release|model|level|tier|gen|series|route|line|gate|platform|room|ward|iso|"
+    r"rfc|utf|web|python|java|ipv|covid|sha|mp|s&p|fortune|russell|ftse|nasdaq|dow|k-?)\s*-?$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -168,8 +169,8 @@ def _cues(text: str) -> Iterator[tuple[str, int, int]]:
                     continue
                 if _NAMING_NUMBER.search(text[: m.start()]) or re.match(r"/\d", text[m.end() :]):
                     continue
-                if m.start() and text[m.start() - 1] == "/":
-                    continue  # "24/7"
+                if m.start() and text[m.start() - 1] in "/:" or text[m.end() : m.end() + 1] == ":":
+                    continue  # "24/7", "1:1 meetings"
             if cue == "comparative":
                 after = re.findall(r"[A-Za-z][\w'-]*", text[m.end() : m.end() + 60])[:4]
                 if after and about_the_data(after[:2]):

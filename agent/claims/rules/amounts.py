@@ -94,6 +94,9 @@ _PER_ADVERB = "|".join(_PER_ADVERBS)
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 
 
+_INDEX_NAME = re.compile(r"\b(?:S&P|Fortune|Russell|FTSE|Nasdaq|Dow|Inc\.?)\s*$", re.IGNORECASE)
+
+
 @rule(90)
 def counts(text: str, today: dt.date) -> Iterator[Found]:
     """'40 bakeries', '25k riders', 'about 2,000 active customers', 'ten thousand users'."""
@@ -102,6 +105,10 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         raw = m.group("num")
         if re.fullmatch(r"[2-9]11", raw.strip()):
             continue  # "311 service requests" names a phone line
+        if _INDEX_NAME.search(text[: m.start()]):
+            continue  # "S&P 500 companies", "Fortune 500 customers": a name
+        if re.search(r"\d:\s*$", text[: m.start()]) or text[m.end() : m.end() + 1] == ":":
+            continue  # "1:1 meetings", "16:9 screens": a ratio or a time
         if (
             _YEARISH.fullmatch(raw.strip())
             and (
@@ -481,6 +488,23 @@ def averages(text: str, today: dt.date) -> Iterator[Found]:
 
 
 # --------------------------------------------------------------------------- ranges
+
+
+@rule(59)
+def star_ratings(text: str, today: dt.date) -> Iterator[Found]:
+    """'a 5-star rating system', '10-point scores': ratings from 1 to N."""
+    pattern = re.compile(
+        rf"(?P<num>{NUMBER})[\s-](?:star|point)\s+(?P<what>ratings?|reviews?|scores?|scales?|"
+        rf"rating\s+system|review\s+system|system)\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        if value is None or not 2 <= value <= 100:
+            continue
+        what = m.group("what").split()[0].lower()
+        about = "rating" if what in ("system", "scale", "scales") else singular(what)
+        yield Found("range", m.start(), m.end(), {"min": 1, "max": plain(value)}, [about])
 
 
 @rule(60)
