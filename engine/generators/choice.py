@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from datagen.engine.dslbase import WEIGHTS_KIND_PATTERN, ColumnRef, Scalar, Strict, fits, split_ref
@@ -12,7 +11,7 @@ from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Picks, Site, ref_problem
 from datagen.engine.generators.weights import cdf_of, sample_index, skew_cdf
-from datagen.engine.values import Encoded, Values, encode
+from datagen.engine.values import Values, encode, take
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -76,9 +75,7 @@ def generate(spec: ChoiceSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         index = order[ctx.start : ctx.stop]
     else:
         index = sample_index(ctx.rng(col.name), n_items, ctx.n, cdf)
-    if isinstance(values, Encoded):
-        return values.take(index)
-    return np.asarray(values)[index]
+    return take(values, index)
 
 
 class ChoiceKind(Kind[ChoiceSpec]):
