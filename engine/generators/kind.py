@@ -309,19 +309,33 @@ def column_may_be_null(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) ->
 
 def ref_problem(dataset: dsl.Dataset, path: str, ref: str) -> Problem | None:
     """A problem when `table.column` names no column of the schema, else None."""
-    from datagen.engine.errors import did_you_mean
-
     tables = {n.id: n for n in dataset.nodes}
     table, column = ref.split(".", 1)
     node = tables.get(table)
     if node is None:
-        return Problem(path, f"unknown table `{table}`", "a table id", did_you_mean(table, tables))
-    if node.column(column) is None:
-        names = [c.name for c in node.columns]
-        return Problem(
-            path, f"table `{table}` has no column `{column}`", None, did_you_mean(column, names)
-        )
-    return None
+        return unknown_table(path, table, tables, "a table id")
+    return missing_column(path, node, column)
+
+
+def unknown_table(
+    path: str, table: str, tables: Iterable[str], expected: str | None = None
+) -> Problem:
+    """`table` is not a table of the schema (whose ids are `tables`)."""
+    from datagen.engine.errors import did_you_mean
+
+    return Problem(path, f"unknown table `{table}`", expected, did_you_mean(table, tables))
+
+
+def missing_column(path: str, node: dsl.Node, column: str) -> Problem | None:
+    """A problem when `node` has no column `column`, else None."""
+    if node.column(column) is not None:
+        return None
+    from datagen.engine.errors import did_you_mean
+
+    names = [c.name for c in node.columns]
+    return Problem(
+        path, f"table `{node.id}` has no column `{column}`", None, did_you_mean(column, names)
+    )
 
 
 def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], Any]]:
@@ -342,8 +356,10 @@ __all__ = [
     "kind_name",
     "kind_of",
     "kinds_with_specs",
+    "missing_column",
     "ref_problem",
     "register_kind",
     "spec_of",
+    "unknown_table",
     "unregister_kind",
 ]
