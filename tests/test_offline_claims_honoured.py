@@ -74,3 +74,25 @@ def test_a_service_line_number_is_not_a_count() -> None:
     schema = author("A city's 311 service requests across 10 districts")
     assert _node(schema, "district")["rows"] == 10
     assert not any("311" in a for a in schema["metadata"]["assumptions"] if "rows" in a)
+
+
+def test_weekday_nights_hold_on_the_hours_and_the_weekdays_together() -> None:
+    text = "A taxi company with 50 drivers and trips, mostly on Friday and Saturday nights"
+    claim = next(
+        c for c in _claims_on_data(text, rows=2000).values() if c["kind"] == "time_pattern"
+    )
+    assert claim["status"] == "honoured", claim
+
+
+def test_events_during_their_parents_span() -> None:
+    text = "An insurance company with 1,000 policies and claims filed during the policy"
+    schema = author(text)
+    claim = _node(schema, "claim")
+    hidden = [c for c in claim["columns"] if c.get("hidden")]
+    assert {c["generator"]["lookup"]["from"] for c in hidden} == {
+        "policy.start_date",
+        "policy.end_date",
+    }
+    within = _claims_on_data(text, rows=1000)["claims filed during the policy"]
+    assert within["status"] == "honoured", within
+    assert within["measured"] == 1
