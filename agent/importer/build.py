@@ -17,10 +17,12 @@ in the notes.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 import numpy as np
@@ -852,23 +854,21 @@ class _Builder:
 
     def _break_cycles(self, nodes: dict[str, dict[str, Any]]) -> None:
         """References that go round in a circle: the nullable one in each circle stays empty."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        for source, node in nodes.items():
+        # (child, parent) -> the reference column (the last one, when several)
+        references: dict[tuple[str, str], dict[str, Any]] = {}
+        for node in nodes.values():
             for col in node["columns"]:
                 lookup = col["generator"].get("lookup")
                 if lookup and lookup.get("on") is None:
                     target = lookup["from"].split(".")[0]
                     if target != node["id"]:
-                        graph.add_edge(node["id"], target, column=col, table=source)
+                        references[node["id"], target] = col
         while True:
-            try:
-                cycle = nx.find_cycle(graph)
-            except nx.NetworkXNoCycle:
+            cycle = _reference_cycle(references)
+            if cycle is None:
                 return
             for child, parent in cycle:
-                col = graph.edges[child, parent]["column"]
+                col = references[child, parent]
                 if col.get("nullable"):
                     col["null_rate"] = 1.0
                     col["generator"] = {"sequence": {}}
@@ -876,7 +876,7 @@ class _Builder:
                         f"`{child}.{col['name']}` -> `{parent}`: the references go round in a "
                         "circle; this nullable one is left empty"
                     )
-                    graph.remove_edge(child, parent)
+                    del references[child, parent]
                     break
             else:
                 child, parent = cycle[0][0], cycle[0][1]
@@ -918,21 +918,40 @@ def _is_unique(table: TableInfo, name: str) -> bool:
 
 def _parent_first(tables: list[TableInfo]) -> list[TableInfo]:
     """Tables with their referenced tables first (so keys are known to their children)."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for table in tables:
-        graph.add_node(table.name)
-        for fk in table.foreign_keys:
-            if fk.ref_table != table.name:
-                graph.add_edge(fk.ref_table, table.name)
     position = {t.name: i for i, t in enumerate(tables)}
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for table in tables:
+        parents = {fk.ref_table for fk in table.foreign_keys} & position.keys()
+        sorter.add(table.name, *sorted(parents - {table.name}, key=position.__getitem__))
     try:
-        names = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-    except nx.NetworkXUnfeasible:
-        names = [t.name for t in tables]
+        sorter.prepare()
+    except CycleError:
+        return list(tables)
+    # of the tables ready, the earliest in the input first (a stable order)
+    ready: list[tuple[int, str]] = []
+    names = []
+    while sorter.is_active():
+        for name in sorter.get_ready():
+            heapq.heappush(ready, (position[name], name))
+        _, name = heapq.heappop(ready)
+        names.append(name)
+        sorter.done(name)
     by_name = {t.name: t for t in tables}
     return [by_name[n] for n in names]
+
+
+def _reference_cycle(references: dict[tuple[str, str], Any]) -> list[tuple[str, str]] | None:
+    """One circle of references as (child, parent) pairs, or None."""
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for child, parent in references:
+        sorter.add(child)
+        sorter.add(parent, child)  # the child comes before: the search walks child -> parent
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        nodes = exc.args[1]
+        return list(zip(nodes, nodes[1:], strict=False))
+    return None
 
 
 def _int_bounds(col: ColumnInfo) -> tuple[int, int | None]:

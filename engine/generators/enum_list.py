@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import Field
@@ -45,6 +45,12 @@ class EnumListKind(Kind[EnumListSpec]):
                 )
             ]
         return []
+
+    def declared_values(self, spec: EnumListSpec) -> list[Any]:
+        return list(spec.values)
+
+    def constant(self, spec: EnumListSpec) -> tuple[Any, str] | None:
+        return (spec.values[0], "values") if len(set(map(str, spec.values))) == 1 else None
 
     def vocabulary_rows(self, spec: EnumListSpec) -> int:
         return len(spec.values)
