@@ -96,3 +96,32 @@ def test_events_during_their_parents_span() -> None:
     within = _claims_on_data(text, rows=1000)["claims filed during the policy"]
     assert within["status"] == "honoured", within
     assert within["measured"] == 1
+
+
+def test_role_nouns_are_values_of_the_staff_table() -> None:
+    text = (
+        "A law firm with 40 partners, 200 associates and 3,000 clients; matters and billable hours"
+    )
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert not ids & {"partner", "associate"}, ids
+    lawyer = _node(schema, "lawyer")
+    assert lawyer["rows"] == 240
+    role = next(c for c in lawyer["columns"] if c["name"] == "role")
+    assert role["generator"]["choice"]["choices"] == ["partner", "associate"]
+    claims = _claims_on_data(text, rows=2000)
+    assert claims["40 partners"]["status"] == "honoured", claims["40 partners"]
+    assert claims["40 partners"]["bound_to"]["measure"] == "share"
+
+
+def test_a_role_within_a_counted_staff_leaves_the_rest_to_other_roles() -> None:
+    schema = author("A hospital with 300 nurses and 40 doctors, including 12 interns")
+    ids = {n["id"] for n in schema["nodes"]}
+    assert "intern" not in ids
+    doctors = next(n for n in schema["nodes"] if any(c["name"] == "role" for c in n["columns"]))
+    assert doctors["rows"] == 40
+    role = next(c for c in doctors["columns"] if c["name"] == "role")["generator"]["choice"]
+    assert role["choices"] == ["intern", "other"]
+    assert role["weights"][0] == 0.3
+    nurse = _node(schema, "nurse")
+    assert any(c["name"] == "full_name" for c in nurse["columns"])  # the lexicon's nurse

@@ -57,9 +57,11 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
         fn = HONOURS.get(claim.kind)
         binding = fn(draft, claim) if fn is not None else None
         if binding is not None:
-            claim = claim.model_copy(
-                update={"bound_to": dsl.ClaimBinding.model_validate(binding), "status": "bound"}
-            )
+            update: dict[str, Any] = {"status": "bound"}
+            if "expected" in binding:  # '40 partners' checked as a share of the lawyers
+                update["expected"] = dsl.ClaimExpected.model_validate(binding.pop("expected"))
+            update["bound_to"] = dsl.ClaimBinding.model_validate(binding)
+            claim = claim.model_copy(update=update)
         out.append(claim)
     return out
 
@@ -233,6 +235,7 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
     from datagen.agent.offline.compose import _set_fact_count, _set_rows
     from datagen.agent.offline.parse import Count
+    from datagen.agent.offline.roles import role_share
 
     value = claim.expected.value
     unit = claim.expected.unit or "rows"
@@ -240,6 +243,16 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     if re.search(r"\b(?:rows|records) of\b", claim.text, re.IGNORECASE):
         return None  # '100K rows of card transactions': the parser's count names the whole noun
+    role = role_share(draft, snake(claim.about[-1]))
+    if role is not None:  # '40 partners': a share of the lawyers
+        table, share = role
+        return {
+            "measure": "share",
+            "table": table,
+            "where": f"role == '{snake(claim.about[-1])}'",
+            "expected": {"value": share, "tolerance": round(max(0.02, min(share, 1 - share) * 0.25), 4),
+                         "unit": "share"},
+        }  # fmt: skip
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
     if node is None:
