@@ -57,9 +57,11 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
         fn = HONOURS.get(claim.kind)
         binding = fn(draft, claim) if fn is not None else None
         if binding is not None:
-            claim = claim.model_copy(
-                update={"bound_to": dsl.ClaimBinding.model_validate(binding), "status": "bound"}
-            )
+            update: dict[str, Any] = {"status": "bound"}
+            if "expected" in binding:  # '40 partners' checked as a share of the lawyers
+                update["expected"] = dsl.ClaimExpected.model_validate(binding.pop("expected"))
+            update["bound_to"] = dsl.ClaimBinding.model_validate(binding)
+            claim = claim.model_copy(update=update)
         out.append(claim)
     return out
 
@@ -233,6 +235,7 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
     from datagen.agent.offline.compose import _set_fact_count, _set_rows
     from datagen.agent.offline.parse import Count
+    from datagen.agent.offline.roles import role_share
 
     value = claim.expected.value
     unit = claim.expected.unit or "rows"
@@ -240,6 +243,16 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     if re.search(r"\b(?:rows|records) of\b", claim.text, re.IGNORECASE):
         return None  # '100K rows of card transactions': the parser's count names the whole noun
+    role = role_share(draft, snake(claim.about[-1]))
+    if role is not None:  # '40 partners': a share of the lawyers
+        table, share = role
+        return {
+            "measure": "share",
+            "table": table,
+            "where": f"role == '{snake(claim.about[-1])}'",
+            "expected": {"value": share, "tolerance": round(max(0.02, min(share, 1 - share) * 0.25), 4),
+                         "unit": "share"},
+        }  # fmt: skip
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
     if node is None:
@@ -343,6 +356,8 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
         return
     low = expected.min if isinstance(expected.min, (int, float)) else None
     present = {p["dimension"]: p["weights"] for p in spec.get("pattern", [])}
+    dimensions = len(chosen)
+    kept_share = 1.0  # 'Friday and Saturday nights': the cells are the hours AND the weekdays
     for dimension, (selected, size, base) in list(chosen.items()):
         exposure = len(selected) / size
         weights = present.get(dimension)
@@ -350,8 +365,10 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
             share = sum(w for i, w in enumerate(weights) if (i + base) in selected) / sum(weights)
             have = share / exposure if expected.unit == "lift" else share
             need = float(low) if low is not None else 1.2 if expected.unit == "lift" else 0.5
+            need = need ** (1 / dimensions)
             if have >= need + (0.15 if expected.unit == "lift" else 0.05):
                 del chosen[dimension]  # the behaviour already put the peak there
+                kept_share *= share
     if not chosen:
         return None
     for dimension, (selected, size, base) in chosen.items():
@@ -361,6 +378,7 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
             weight = _peak_weight(exposure, target ** (1 / len(chosen)))
         else:
             target = (float(low) if low is not None else 0.5) + SHARE_MARGIN
+            target = min(0.95, target / kept_share) ** (1 / len(chosen))
             weight = _share_weight(exposure, target)
         weights = [weight if (i + base) in selected else 1.0 for i in range(size)]
         set_pattern(spec, dimension, [round(w, 3) for w in weights])
@@ -717,3 +735,59 @@ def _regular_series(
         f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"
     )
     return True
+
+
+END_WORDS = ("end", "ends", "expires", "expiry", "closed", "discharged", "checkout", "check_out",
+             "returned", "until", "finished", "ended", "out")  # fmt: skip
+
+
+@honours("ordering")
+def _ordering(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'claims filed during the policy' -> each claim's time falls between its policy's start
+    and end: drawn inside that span through the claim's own key (hidden helper lookups)."""
+    if claim.expected.unit != "within" or len(claim.about) < 2:
+        return None
+    child = draft.node(draft.resolve(snake(claim.about[0])))
+    parent_id = draft.resolve(snake(claim.about[-1]))
+    parent = draft.node(parent_id)
+    if child is None or parent is None or child is parent:
+        return None
+    key = next(
+        (
+            c["name"]
+            for c in child["columns"]
+            if c["generator"].get("lookup", {}).get("from") == f"{parent_id}.{parent['pk']}"
+            and "on" not in c["generator"]["lookup"]
+        ),
+        None,
+    )
+    spans = [c["name"] for c in parent["columns"] if c["type"] in ("date", "datetime")]
+    time = _time_spec(draft, child)
+    column = next(
+        (c for c in child["columns"] if c["generator"].get("datetime_series") is time), None
+    )
+    if key is None or len(spans) < 2 or column is None:
+        return None
+    ends = [s for s in spans[1:] if set(s.split("_")) & set(END_WORDS)]
+    start, end = spans[0], (ends or spans[-1:])[0]
+    helpers = {f"{parent_id}_{start}_h": start, f"{parent_id}_{end}_h": end}
+    for name, source in helpers.items():
+        if not any(c["name"] == name for c in child["columns"]):
+            source_type = next(c["type"] for c in parent["columns"] if c["name"] == source)
+            spec = {"lookup": {"from": f"{parent_id}.{source}", "on": key}}
+            child["columns"].insert(
+                child["columns"].index(column),
+                {"name": name, "type": source_type, "hidden": True, "generator": spec},
+            )
+    low, high = helpers
+    column["generator"] = {
+        "expression": {
+            "expr": f"add_seconds({low}, uniform(0, 0.999) * days_between({low}, {high}) * 86400)"
+        }
+    }
+    draft.note(
+        f"{claim.text!r}: `{child['id']}.{column['name']}` falls between its `{parent_id}`'s "
+        f"`{start}` and `{end}`"
+    )
+    return {"measure": "within", "table": child["id"], "value": column["name"],
+            "start": f"{parent_id}.{start}", "end": f"{parent_id}.{end}"}  # fmt: skip

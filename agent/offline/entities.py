@@ -210,9 +210,31 @@ def find_entities(parsed: Parsed) -> Entities:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _roles_to_staff(found, best)
     _modifiers_as_parents(found, parsed.text)
     mentions = _dedupe([m for m in found if m.table_like], notes)
     return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _roles_to_staff(found: list[Mention], field: str | None) -> None:
+    """'40 partners and 200 associates' are lawyers: a role noun is a value of the staff table
+    (roles.py), added from the field's staff entity when the text names none."""
+    from datagen.agent.offline.roles import is_role, is_staff, staff_entry
+
+    roles = [m for m in found if m.table_like and is_role(m.noun, m.entry)]
+    if not roles:
+        return
+    for mention in roles:
+        mention.table_like = False
+    if any(m.table_like and is_staff(m.entry) for m in found):
+        return
+    staff = staff_entry(field)
+    if staff is not None:
+        first = roles[0]
+        found.append(
+            Mention(staff.name, first.start, first.end, first.sentence, True, [staff], staff)
+        )
+        found.sort(key=lambda m: m.start)
 
 
 def _modifiers_as_parents(found: list[Mention], text: str) -> None:
