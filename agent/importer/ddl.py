@@ -55,28 +55,29 @@ def read_ddl_file(path: str | Path, dialect: str | None) -> Catalog:
 
 
 def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
-    import sqlglot
+    """Parse the DDL statements of `text` (CREATE, ALTER TABLE, COMMENT ON); data statements
+    (INSERT, UPDATE), procedural blocks and client commands (psql's \\c) are skipped unread,
+    so a full dump imports as quickly as its DDL. Without `dialect`, the dialect is guessed
+    from the text and each candidate is tried in turn; the one used is recorded in the notes."""
     from sqlglot import exp
 
     if dialect is not None and dialect not in DIALECTS:
         raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
     text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
-    try:
-        statements = sqlglot.parse(text, read=dialect)
-    except sqlglot.errors.ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        where = f"{source}, line {first.get('line', '?')}, column {first.get('col', '?')}"
-        detail = first.get("description") or str(exc)
-        raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
-    except sqlglot.errors.TokenError as exc:
-        raise InputError(f"{source}: cannot read the DDL: {exc}") from None
+    text = CLIENT_COMMAND.sub("", text)  # psql's \c, \connect, \set: not SQL
+    guess_notes: list[str] = []
+    if dialect is None:
+        statements, dialect, guess_notes = _parse_guessing(text, source)
+    else:
+        statements = _parse_statements(_chunks(text, dialect, source), dialect, source)
     if dialect in FOLDS_TO_LOWER:
         from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
         # what the database itself does with unquoted names: `CREATE TABLE Users` is `users`
         statements = [normalize_identifiers(s, dialect=dialect) if s else s for s in statements]
     catalog = Catalog([], source)
+    catalog.notes.extend(guess_notes)
     enums: dict[str, list[Any]] = {}
     pending: list[Any] = []  # ALTER and COMMENT statements, applied once every table is known
     for statement in statements:
@@ -120,7 +121,158 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
             _alter(statement, catalog)
     if not catalog.tables:
         raise InputError(f"{source}: no CREATE TABLE statement found")
+    _whole_number_keys(catalog)
     return catalog
+
+
+def _whole_number_keys(catalog: Catalog) -> None:
+    """Oracle's NUMBER (and NUMERIC) with no scale on a key column holds whole numbers."""
+    for table in catalog.tables:
+        keys = {*table.primary_key, *(c for fk in table.foreign_keys for c in fk.columns)}
+        for name in keys:
+            column = table.column(name)
+            if column is not None and column.type == "float" and column.scale is None:
+                column.type = "int"
+                catalog.notes.append(
+                    f"{table.name}.{column.name}: {column.sql_type} key generated as whole numbers"
+                )
+
+
+CLIENT_COMMAND = re.compile(r"^[ \t]*\\.*$", re.MULTILINE)
+DDL_STARTS = (("CREATE",), ("ALTER", "TABLE"), ("COMMENT", "ON"))
+DIALECT_HINTS = (  # (dialect, pattern, what it shows): the first that matches is tried first
+    (
+        "tsql",
+        re.compile(r"\[\w+\]\.\[\w+\]|^[ \t]*GO[ \t]*$|\bNVARCHAR\b|\bIDENTITY\s*\(", re.I | re.M),
+        "[schema].[table] names, GO or IDENTITY",
+    ),
+    (
+        "mysql",
+        re.compile(r"`|\bAUTO_INCREMENT\b|\bENGINE\s*=", re.I),
+        "`backticks`, AUTO_INCREMENT or ENGINE=",
+    ),
+    (
+        "postgres",
+        re.compile(r"\bSERIAL\b|\bBIGSERIAL\b|::|\bAS\s+ENUM\b|\bBYTEA\b|\bJSONB\b", re.I),
+        "SERIAL, ::casts, AS ENUM, BYTEA or JSONB",
+    ),
+    ("sqlite", re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b", re.I), "AUTOINCREMENT"),
+    ("oracle", re.compile(r"\bVARCHAR2\b|\bNUMBER\s*\(", re.I), "VARCHAR2 or NUMBER(p)"),
+)
+
+
+SQL_SPANS = {  # what a `;` can hide in: strings, quoted names, comments, dollar quotes
+    False: re.compile(
+        r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]\n]*\]|--[^\n]*|/\*.*?\*/"
+        r"|\$(\w*)\$.*?\$\1\$|;",
+        re.S,
+    ),
+    True: re.compile(  # MySQL: a backslash escapes inside strings
+        r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|--[^\n]*|#[^\n]*|/\*.*?\*/|;",
+        re.S,
+    ),
+}
+LEADING_NOISE = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.S)
+
+
+def _ddl_chunks(text: str, dialect: str | None) -> list[tuple[int, str]]:
+    """(first line, text) of each DDL statement. The text is split on the `;` outside strings,
+    quoted names and comments by one regular expression (a dump's INSERTs are never
+    tokenized); only the DDL statements are handed to the parser."""
+    spans = SQL_SPANS[dialect in ("mysql", "mariadb")]
+    chunks: list[tuple[int, str]] = []
+    start, line = 0, 1
+    for match in spans.finditer(text):
+        if match.group(0) == ";":
+            _keep_ddl(text, start, match.start(), line, chunks)
+            line += text.count("\n", start, match.end())
+            start = match.end()
+    _keep_ddl(text, start, len(text), line, chunks)
+    return chunks
+
+
+def _keep_ddl(text: str, start: int, end: int, line: int, chunks: list[tuple[int, str]]) -> None:
+    lead = LEADING_NOISE.match(text, start, end)
+    begin = lead.end() if lead else start
+    words = tuple(text[begin : min(end, begin + 40)].upper().split()[:2])
+    if begin < end and any(words[: len(w)] == w for w in DDL_STARTS):
+        chunks.append((line + text.count("\n", start, begin), text[begin:end]))
+
+
+def _chunks(text: str, dialect: str | None, source: str) -> list[tuple[int, str]]:
+    try:
+        return _ddl_chunks(text, dialect)
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from None
+
+
+def _parse_statements(chunks: list[tuple[int, str]], dialect: str | None, source: str) -> list[Any]:
+    import sqlglot
+
+    statements = []
+    for line, chunk in chunks:
+        try:
+            statements.extend(sqlglot.parse(chunk, read=dialect))
+        except sqlglot.errors.ParseError as exc:
+            first = exc.errors[0] if exc.errors else {}
+            at = line + int(first.get("line", 1)) - 1
+            where = f"{source}, line {at}, column {first.get('col', '?')}"
+            detail = first.get("description") or str(exc)
+            raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
+        except sqlglot.errors.TokenError as exc:
+            raise InputError(f"{source}, line {line}: cannot read the DDL: {exc}") from None
+    return statements
+
+
+def _table_counts(statements: list[Any]) -> tuple[int, int]:
+    """CREATE TABLE statements read as tables, and those a dialect left as raw commands."""
+    from sqlglot import exp
+
+    tables = sum(
+        1
+        for s in statements
+        if isinstance(s, exp.Create)
+        and (s.args.get("kind") or "").upper() == "TABLE"
+        and isinstance(s.this, exp.Schema)
+    )
+    unread = sum(
+        1
+        for s in statements
+        if isinstance(s, exp.Command) and " TABLE " in f" {str(s.expression).upper()[:40]} "
+    )
+    return tables, unread
+
+
+def _dialect_note(dialect: str | None, hints: dict[str, str]) -> str:
+    if dialect is None:
+        return "dialect: generic SQL (no --dialect given; it reads every table)"
+    why = hints.get(dialect)
+    because = f"the file has {why}" if why else "the first that reads every table"
+    return f"dialect: {dialect} (no --dialect given; {because}; --dialect to choose)"
+
+
+def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list[str]]:
+    """Try the dialect the text hints at, then generic SQL, then every other dialect."""
+    hinted = [(d, why) for d, pattern, why in DIALECT_HINTS if pattern.search(text)]
+    order: list[str | None] = [d for d, _ in hinted] + [None]
+    order += [d for d in DIALECTS if d not in order]
+    chunks = _chunks(text, order[0], source)  # split once: the dialects differ in parsing
+    first_error: InputError | None = None
+    best: tuple[int, list[Any], str | None] | None = None
+    for candidate in order:
+        try:
+            statements = _parse_statements(chunks, candidate, source)
+        except InputError as exc:
+            first_error = first_error or exc
+            continue
+        tables, unread = _table_counts(statements)
+        if tables and not unread:
+            return statements, candidate, [_dialect_note(candidate, dict(hinted))]
+        if tables and (best is None or tables > best[0]):
+            best = (tables, statements, candidate)
+    if best is not None:  # no dialect reads every table: the one that reads most
+        return best[1], best[2], [_dialect_note(best[2], dict(hinted))]
+    raise first_error or InputError(f"{source}: no CREATE TABLE statement found")
 
 
 ENUM_TYPE = re.compile(r"^\s*TYPE\s+([\w\".]+)\s+AS\s+ENUM\s*\((.*)\)\s*$", re.I | re.S)
@@ -238,6 +390,17 @@ def _table_constraint(element: Any, table: TableInfo) -> None:
     from sqlglot import exp
 
     if isinstance(element, exp.Constraint):
+        clustered = [  # T-SQL: PRIMARY KEY CLUSTERED (a, b), UNIQUE NONCLUSTERED (a)
+            _name(o.this)
+            for inner in element.expressions
+            if isinstance(inner, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))
+            for o in (inner.this or [])
+        ]
+        kinds = {type(inner) for inner in element.expressions}
+        if clustered and exp.PrimaryKeyColumnConstraint in kinds:
+            table.primary_key = clustered
+        elif clustered and exp.UniqueColumnConstraint in kinds:
+            table.unique.append(clustered)
         for inner in element.expressions:
             _table_constraint(inner, table)
     elif isinstance(element, exp.PrimaryKey):
