@@ -329,6 +329,13 @@ class Node(Strict):
         None, ge=0, le=10**11, description="entity/vocab rows (entity default 1000)"
     )
     pk: Identifier | None = None
+    pk_columns: list[Identifier] | None = Field(
+        None,
+        min_length=2,
+        max_length=16,
+        description="a composite primary key: columns whose combination is unique and never "
+        'null (playlist_track: ["playlist_id", "track_id"]); `"pk": [...]` is accepted too',
+    )
     parents: list[Identifier] = Field(
         default_factory=list, description="facts: the first parent drives the row count"
     )
@@ -338,6 +345,19 @@ class Node(Strict):
     corruption: CorruptionRates | None = Field(
         None, description="defect rates under --profile realistic|dirty; override the profile's"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pk_list(cls, data: Any) -> Any:
+        # "pk": ["a", "b"] is a composite key; "pk": ["a"] is the plain key "a"
+        if isinstance(data, dict) and isinstance(data.get("pk"), list):
+            data = dict(data)
+            keys = data.pop("pk")
+            if len(keys) == 1:
+                data["pk"] = keys[0]
+            elif "pk_columns" not in data:
+                data["pk_columns"] = keys
+        return data
 
     @model_validator(mode="after")
     def _kind_rules(self) -> Node:
@@ -356,7 +376,25 @@ class Node(Strict):
             raise ValueError(f"duplicate column name(s): {dupes}")
         if self.pk is not None and self.pk not in names:
             raise ValueError(f"pk `{self.pk}` is not a column of `{self.id}`")
+        if self.pk_columns is not None:
+            if self.pk is not None:
+                raise ValueError("give `pk` (one column) or `pk_columns` (several), not both")
+            if len(set(self.pk_columns)) != len(self.pk_columns):
+                raise ValueError(f"`pk_columns` repeats a column: {self.pk_columns}")
+            for name in self.pk_columns:
+                col = self.column(name)
+                if col is None:
+                    raise ValueError(f"pk column `{name}` is not a column of `{self.id}`")
+                if col.nullable:
+                    raise ValueError(f"pk column `{name}` must not be nullable")
         return self
+
+    @property
+    def key_columns(self) -> list[str]:
+        """The primary key's columns: [pk], the composite `pk_columns`, or none."""
+        if self.pk_columns:
+            return list(self.pk_columns)
+        return [self.pk] if self.pk else []
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
