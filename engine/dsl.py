@@ -255,11 +255,31 @@ class Fanout(Strict):
     )
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
+    by: Identifier | None = Field(
+        None,
+        description="a column of the first parent (string, int or bool): parents whose value "
+        "is a key of `cases` take that case's shape, the others this one",
+        examples=["segment"],
+    )
+    cases: dict[Annotated[str, Field(max_length=200)], Fanout] | None = Field(
+        None,
+        max_length=1000,
+        description='with `by`: value -> shape, e.g. {"premium": {"distribution": "poisson", '
+        '"lambda": 8}} (premium customers order more)',
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
     @model_validator(mode="after")
     def _check(self) -> Fanout:
+        if (self.by is None) != (self.cases is None):
+            raise ValueError("`by` and `cases` go together")
+        if self.cases is not None:
+            if not self.cases:
+                raise ValueError("`cases` needs at least one value")
+            nested = sorted(k for k, case in self.cases.items() if case.by is not None)
+            if nested:
+                raise ValueError(f"case(s) {nested} cannot have their own `by`")
         needs = {
             "poisson": ("lambda_", "lambda"),
             "negative_binomial": ("lambda_", "lambda"),
@@ -481,6 +501,10 @@ ClaimKind = Literal[
     "relationship",
     "values",
     "trend",
+    "compare",
+    "ratio",
+    "bound",
+    "unread",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
 
@@ -501,8 +525,9 @@ class ClaimExpected(Strict):
     )
     unit: str | None = Field(
         None,
-        description="unit of value/min/max: rows, bytes, s, min, h, days, share, lift (a peak: "
-        "the share in the given times over the share of time they take)",
+        description="unit of value/min/max: rows, bytes, s, min, h, days, share, percent, lift "
+        "(a peak: the share in the given times over the share of time they take), ratio (a "
+        "group's mean over the other's: compare, ratio)",
     )
     top: float | None = Field(
         None, gt=0, le=1, description="skew: the top share of keys (0.05 = top 5%) holding `min`"
@@ -530,7 +555,7 @@ class ClaimBinding(BaseModel):
     measure: Identifier = Field(
         description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
         "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
-        "time_variation, growth",
+        "time_variation, growth, compare",
         examples=["share"],
     )
 

@@ -30,7 +30,12 @@ from datagen.agent.offline.blueprints.generic import (
 )
 from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
-from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, NEVER_TABLES, find_entities
+from datagen.agent.offline.entities import (
+    ATTRIBUTE_COUNTS,
+    MEASURE_NOUNS,
+    NEVER_TABLES,
+    find_entities,
+)
 from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
@@ -893,7 +898,7 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
     placed: list[tuple[str, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
-        if table is None and count.noun in ATTRIBUTE_COUNTS:
+        if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
             draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
             continue
         if (

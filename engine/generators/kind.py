@@ -164,6 +164,11 @@ class Kind(Generic[S]):
         """The `table.column` key this column is a foreign key to, if it is one."""
         return None
 
+    def whole_parents(self, spec: S, site: Site) -> bool:
+        """Whether the fact's blocks must hold all the children of each first parent (the
+        column's values depend on its siblings: distinct partners per parent)."""
+        return False
+
     def vocabulary_rows(self, spec: S) -> int | None:
         """Rows a vocab table without `rows` gets from this column (the longest wins)."""
         return None

@@ -93,12 +93,16 @@ def _estimated_rows(dataset: dsl.Dataset) -> dict[str, float]:
 def overflow_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
     rows = _estimated_rows(dataset)
     for i, node in enumerate(dataset.nodes):
-        fan = node.fanout
-        if fan is not None:
+        cases = (node.fanout.cases or {}) if node.fanout is not None else {}
+        for where, fan in ((f"nodes[{i}].fanout", node.fanout),) + tuple(
+            (f"nodes[{i}].fanout.cases.{key}", shape) for key, shape in cases.items()
+        ):
+            if fan is None:
+                continue
             for name, value in (("lambda", fan.lambda_), ("max", fan.max), ("min", fan.min)):
                 if value is not None and value > MAX_FANOUT:
                     yield Problem(
-                        f"nodes[{i}].fanout.{name}",
+                        f"{where}.{name}",
                         f"a fanout of {value:,} children per `{node.parents[0] if node.parents else 'parent'}` row",
                         f"at most {MAX_FANOUT:,}",
                     )

@@ -14,9 +14,11 @@ from datagen.engine.validate import aggregates, lookups
 from datagen.engine.validate.behavioral import declared_checks
 from datagen.engine.validate.checks import (
     composite_effect,
+    conditional,
     enum,
     inequality,
     mean_in_range,
+    pairs,
     pattern,
     range,
     seasonality,
@@ -39,12 +41,14 @@ for _kind in (
     pattern.CHECK,
     enum.CHECK,
     unique.CHECK,
+    pairs.CHECK,
     aggregates.CHECK,
     lookups.CHECK,
     weekend_share.CHECK,
     mean_in_range.CHECK,
     seasonality.CHECK,
     composite_effect.CHECK,
+    conditional.CHECK,
     CheckKind("declared", "behavioral", declared_checks, "what generators declare"),
 ):
     register_check_kind(_kind)
