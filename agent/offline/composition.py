@@ -529,9 +529,13 @@ def entry_columns(table_id: str, entry: Entry | None, role: str) -> list[dict[st
     import copy
 
     if entry is None:
+        from datagen.agent.offline.blueprints.generic import is_person_noun
+
         names: list[Any] = (
             ["occurred_at", "status", "amount"]
             if role == "fact"
+            else ["full_name", "email", "joined_at"]
+            if is_person_noun(table_id)
             else ["name", "category", "created_at"]
         )
     else:
