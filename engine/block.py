@@ -18,6 +18,7 @@ from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.logical import decimal_digits
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
@@ -137,6 +138,9 @@ def compute_block(
                 values = _repair_inequality(values, col, op, right_table, right_column, ctx)
         if col.type != "string":
             values = as_numpy(values, col.type)
+        if (digits := decimal_digits(col.format)) is not None:
+            # what is written (decimal(p, s)) is what later columns and aggregates read
+            values = np.round(values, digits[1])
         if col.null_rate > 0:
             nulls = ctx.rng(name, "nulls").random(ctx.n) < col.null_rate
             existing = ctx.masks.get(name)

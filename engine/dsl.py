@@ -55,6 +55,7 @@ from datagen.engine.generators.kind import KINDS, Kind, kind_name
 from datagen.engine.generators.lookup import LookupSpec
 from datagen.engine.generators.sequence import SequenceSpec
 from datagen.engine.generators.temporal import DatetimeSeriesSpec
+from datagen.engine.logical import FORMAT_PATTERN, format_problem, normalize_type
 from datagen.engine.modifiers.add import AddArgs
 from datagen.engine.modifiers.clamp import ClampArgs
 from datagen.engine.modifiers.effect import EffectArgs
@@ -209,6 +210,14 @@ OutliersMod, MapValuesMod, ExpressionMod, EffectMod, TrendMod = (
 class Column(Strict):
     name: Identifier
     type: ColumnType
+    format: str | None = Field(
+        None,
+        pattern=FORMAT_PATTERN,
+        description="how the value is stored: `decimal(p,s)` (a float column, exact in "
+        "Parquet, DuckDB and PostgreSQL), `uuid` (a string column), `timestamptz` or `time` "
+        '(a datetime column); `"type": "decimal(12,2)"` is read as float + this',
+        examples=["decimal(12,2)", "uuid", "timestamptz", "time"],
+    )
     generator: Generator  # type: ignore[valid-type]
     modifiers: list[Modifier] = Field(default_factory=list)  # type: ignore[valid-type]
     nullable: bool = False
@@ -221,10 +230,17 @@ class Column(Strict):
     )
     description: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _logical_type(cls, data: Any) -> Any:
+        return normalize_type(data) if isinstance(data, dict) else data
+
     @model_validator(mode="after")
     def _nulls(self) -> Column:
         if self.null_rate > 0 and not self.nullable:
             raise ValueError("null_rate > 0 needs `nullable: true`")
+        if self.format is not None and (problem := format_problem(self.format, self.type)):
+            raise ValueError(problem)
         return self
 
 

@@ -19,6 +19,7 @@ from datagen.engine.generators import (
     lookup,
     sequence,
     temporal,
+    uuids,
 )
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import KINDS, kind_of, register_kind
@@ -37,6 +38,7 @@ for _kind in (
     expression.ExpressionKind(),
     enum_list.EnumListKind(),
     aggregate.AggregateKind(),
+    uuids.UuidKind(),
 ):
     register_kind(_kind)
 
