@@ -555,6 +555,10 @@ ClaimKind = Literal[
     "relationship",
     "values",
     "trend",
+    "compare",
+    "ratio",
+    "bound",
+    "unread",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
 
@@ -575,8 +579,9 @@ class ClaimExpected(Strict):
     )
     unit: str | None = Field(
         None,
-        description="unit of value/min/max: rows, bytes, s, min, h, days, share, lift (a peak: "
-        "the share in the given times over the share of time they take)",
+        description="unit of value/min/max: rows, bytes, s, min, h, days, share, percent, lift "
+        "(a peak: the share in the given times over the share of time they take), ratio (a "
+        "group's mean over the other's: compare, ratio)",
     )
     top: float | None = Field(
         None, gt=0, le=1, description="skew: the top share of keys (0.05 = top 5%) holding `min`"
@@ -604,7 +609,7 @@ class ClaimBinding(BaseModel):
     measure: Identifier = Field(
         description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
         "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
-        "time_variation, growth",
+        "time_variation, growth, compare",
         examples=["share"],
     )
 

@@ -4,6 +4,8 @@ unparsed, and each dialect's key syntax is read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from datagen.agent.importer.ddl import parse_ddl
@@ -130,3 +132,91 @@ def test_a_semicolon_inside_a_default_string_does_not_split_the_statement() -> N
     text = "CREATE TABLE a (id INT PRIMARY KEY, sep VARCHAR(3) DEFAULT ';', note TEXT);"
     table = parse_ddl(text, "postgres").tables[0]
     assert [c.name for c in table.columns] == ["id", "sep", "note"]
+
+
+def test_triggers_functions_and_oracle_slash_separators_are_skipped() -> None:
+    text = """
+CREATE TABLE actor (actor_id NUMBER NOT NULL, name VARCHAR2(45), CONSTRAINT pk_actor PRIMARY KEY (actor_id));
+CREATE OR REPLACE TRIGGER actor_before_update
+BEFORE UPDATE ON actor FOR EACH ROW
+BEGIN
+  :new.last_update := current_date;
+END;
+/
+CREATE TABLE film (film_id NUMBER NOT NULL, title VARCHAR2(255), CONSTRAINT pk_film PRIMARY KEY (film_id));
+CREATE FUNCTION last_day(timestamp without time zone) RETURNS date AS $_$ SELECT 1; $_$ LANGUAGE sql;
+"""
+    catalog = parse_ddl(text, None)
+    assert [t.name.lower() for t in catalog.tables] == ["actor", "film"]
+
+
+def test_a_column_no_dialect_parses_is_left_out_and_said() -> None:
+    text = (
+        "CREATE TABLE film (film_id INTEGER NOT NULL, description BLOB SUB_TYPE TEXT, "
+        "rating WEIRD THING 1 2 3, title VARCHAR(20), PRIMARY KEY (film_id));"
+    )
+    catalog = parse_ddl(text, None)
+    film = catalog.tables[0]
+    assert [c.name for c in film.columns] == ["film_id", "description", "title"]
+    assert film.primary_key == ["film_id"]
+    assert any("left out of the table" in n and "WEIRD" in n for n in catalog.notes)
+
+
+def test_postgres_inherits_takes_the_parents_columns() -> None:
+    text = """
+CREATE TABLE payment (payment_id INT PRIMARY KEY, customer_id INT NOT NULL, amount NUMERIC(5,2));
+CREATE TABLE payment_p1 (CONSTRAINT c CHECK (amount > 0)) INHERITS (payment);
+ALTER TABLE payment_p1 ADD CONSTRAINT fk FOREIGN KEY (customer_id) REFERENCES payment (payment_id);
+"""
+    catalog = parse_ddl(text, "postgres")
+    part = catalog.table("payment_p1")
+    assert part is not None
+    assert [c.name for c in part.columns] == ["payment_id", "customer_id", "amount"]
+    assert [fk.columns for fk in part.foreign_keys] == [["customer_id"]]
+
+
+def test_a_key_on_a_missing_column_is_left_out_not_a_crash() -> None:
+    text = "CREATE TABLE t (id INT, PRIMARY KEY (nope), FOREIGN KEY (ghost) REFERENCES t (id));"
+    catalog = parse_ddl(text, "postgres")
+    assert catalog.tables[0].primary_key == [] and catalog.tables[0].foreign_keys == []
+    assert sum("not a column: left out" in n for n in catalog.notes) == 2
+
+
+@pytest.mark.parametrize("alias", ["mariadb", "cockroachdb"])
+def test_dialect_aliases_read_with_the_dialect_they_follow(alias: str) -> None:
+    catalog = parse_ddl("CREATE TABLE t (id INT PRIMARY KEY);", alias)
+    assert [t.name for t in catalog.tables] == ["t"]
+
+
+CIRCLE = """
+CREATE TABLE store (store_id INT PRIMARY KEY, manager_staff_id INT NOT NULL{unique},
+  FOREIGN KEY (manager_staff_id) REFERENCES staff (staff_id));
+CREATE TABLE staff (staff_id INT PRIMARY KEY, store_id INT NOT NULL,
+  FOREIGN KEY (store_id) REFERENCES store (store_id));
+"""
+
+
+@pytest.mark.parametrize("unique", ["", " UNIQUE"])
+def test_a_circle_of_not_null_references_is_broken_and_every_value_is_a_key(
+    unique: str, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from datagen.agent.importer.build import build_dataset
+    from datagen.engine.execute import generate_dataset
+
+    result = build_dataset(parse_ddl(CIRCLE.format(unique=unique), "postgres"))
+    assert any("go round in a circle" in n for n in result.notes)
+    generate_dataset(result.dataset, tmp_path / "out", seed=1)
+    con = duckdb.connect()
+    store, staff = (str(tmp_path / "out" / f"{t}.parquet") for t in ("store", "staff"))
+    dangling = con.execute(
+        f"SELECT count(*) FROM '{store}' s LEFT JOIN '{staff}' t "
+        "ON s.manager_staff_id = t.staff_id WHERE t.staff_id IS NULL"
+    ).fetchone()
+    assert dangling == (0,)
+    dangling = con.execute(
+        f"SELECT count(*) FROM '{staff}' t LEFT JOIN '{store}' s "
+        "ON t.store_id = s.store_id WHERE s.store_id IS NULL"
+    ).fetchone()
+    assert dangling == (0,)

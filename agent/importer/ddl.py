@@ -8,6 +8,7 @@ statements (indexes, grants, inserts) are skipped and listed in the notes.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from pathlib import Path
@@ -35,9 +36,16 @@ DIALECTS = (
     "bigquery",
     "redshift",
     "mariadb",
+    "cockroachdb",
+    "clickhouse",
+    "databricks",
+    "spark",
+    "trino",
+    "teradata",
 )
+SAME_AS = {"mariadb": "mysql", "cockroachdb": "postgres"}  # read with the dialect they follow
 FOLDS_TO_LOWER = ("postgres", "redshift")
-BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
+BATCH_SEPARATOR = re.compile(r"^[ \t]*(?:GO|/)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
 
@@ -63,8 +71,10 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
 
     if dialect is not None and dialect not in DIALECTS:
         raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
+    if dialect is not None:
+        dialect = SAME_AS.get(dialect, dialect)
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
-    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
+    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL GO, Oracle /: kept on their line
     text = CLIENT_COMMAND.sub("", text)  # psql's \c, \connect, \set: not SQL
     guess_notes: list[str] = []
     if dialect is None:
@@ -121,8 +131,42 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
             _alter(statement, catalog)
     if not catalog.tables:
         raise InputError(f"{source}: no CREATE TABLE statement found")
+    _inherit_columns(catalog)
+    _keys_on_known_columns(catalog)
     _whole_number_keys(catalog)
     return catalog
+
+
+def _inherit_columns(catalog: Catalog) -> None:
+    """PostgreSQL `INHERITS (parent)`: the parent's columns come first (not its keys)."""
+    for table in catalog.tables:
+        for name in table.inherits:
+            parent = catalog.table(name)
+            if parent is None or parent is table:
+                catalog.notes.append(f"{table.name}: INHERITS {name}, not in the file: ignored")
+                continue
+            own = {c.name.lower() for c in table.columns}
+            inherited = [copy.deepcopy(c) for c in parent.columns if c.name.lower() not in own]
+            table.columns[:0] = inherited
+
+
+def _keys_on_known_columns(catalog: Catalog) -> None:
+    """A key naming a column the table does not have is left out, and said."""
+    for table in catalog.tables:
+        missing = [c for c in table.primary_key if table.column(c) is None]
+        if missing:
+            catalog.notes.append(
+                f"{table.name}: primary key on {', '.join(missing)}, not a column: left out"
+            )
+            table.primary_key = []
+        for fk in list(table.foreign_keys):
+            absent = [c for c in fk.columns if table.column(c) is None]
+            if absent:
+                catalog.notes.append(
+                    f"{table.name}: foreign key on {', '.join(absent)}, not a column: left out"
+                )
+                table.foreign_keys.remove(fk)
+        table.unique = [u for u in table.unique if all(table.column(c) for c in u)]
 
 
 def _whole_number_keys(catalog: Catalog) -> None:
@@ -139,11 +183,20 @@ def _whole_number_keys(catalog: Catalog) -> None:
 
 
 CLIENT_COMMAND = re.compile(r"^[ \t]*\\.*$", re.MULTILINE)
-DDL_STARTS = (("CREATE",), ("ALTER", "TABLE"), ("COMMENT", "ON"))
+DDL_START = re.compile(  # the statements read; triggers, functions, views are not
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?"
+    r"(?:TABLE|TYPE|(?:UNIQUE\s+)?(?:(?:NON)?CLUSTERED\s+)?INDEX)\b|ALTER\s+TABLE\b|COMMENT\s+ON\b",
+    re.I,
+)
+TABLE_START = re.compile(r"CREATE\s+(?:\w+\s+){0,3}?TABLE\b", re.I)
+FOREIGN_SYNTAX = (  # other databases' words inside a column list, dropped on a second try
+    (re.compile(r"\bSUB_TYPE\s+\w+", re.I), ""),  # Firebird: BLOB SUB_TYPE TEXT
+    (re.compile(r"\b(PRIMARY\s+KEY|UNIQUE)\s+(?:NON)?CLUSTERED\b", re.I), r"\1"),
+)
 DIALECT_HINTS = (  # (dialect, pattern, what it shows): the first that matches is tried first
     (
         "tsql",
-        re.compile(r"\[\w+\]\.\[\w+\]|^[ \t]*GO[ \t]*$|\bNVARCHAR\b|\bIDENTITY\s*\(", re.I | re.M),
+        re.compile(r"\[\w+\]\.\[\w+\]|^[ \t]*GO[ \t]*$|\bIDENTITY\s*\(", re.I | re.M),
         "[schema].[table] names, GO or IDENTITY",
     ),
     (
@@ -194,8 +247,7 @@ def _ddl_chunks(text: str, dialect: str | None) -> list[tuple[int, str]]:
 def _keep_ddl(text: str, start: int, end: int, line: int, chunks: list[tuple[int, str]]) -> None:
     lead = LEADING_NOISE.match(text, start, end)
     begin = lead.end() if lead else start
-    words = tuple(text[begin : min(end, begin + 40)].upper().split()[:2])
-    if begin < end and any(words[: len(w)] == w for w in DDL_STARTS):
+    if begin < end and DDL_START.match(text, begin, end):
         chunks.append((line + text.count("\n", start, begin), text[begin:end]))
 
 
@@ -206,22 +258,106 @@ def _chunks(text: str, dialect: str | None, source: str) -> list[tuple[int, str]
         raise InputError(f"{source}: {exc}") from None
 
 
-def _parse_statements(chunks: list[tuple[int, str]], dialect: str | None, source: str) -> list[Any]:
+def _parse_statements(
+    chunks: list[tuple[int, str]],
+    dialect: str | None,
+    source: str,
+    notes: list[str] | None = None,
+) -> list[Any]:
+    """Parse each DDL chunk. Strict (notes is None): the first error is raised. Lenient: a
+    table is read without what the dialect cannot parse, other statements are skipped, and
+    each is said in `notes`; only a table that cannot be read at all is an error."""
     import sqlglot
 
     statements = []
     for line, chunk in chunks:
         try:
             statements.extend(sqlglot.parse(chunk, read=dialect))
+            continue
         except sqlglot.errors.ParseError as exc:
             first = exc.errors[0] if exc.errors else {}
             at = line + int(first.get("line", 1)) - 1
             where = f"{source}, line {at}, column {first.get('col', '?')}"
-            detail = first.get("description") or str(exc)
-            raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
+            error = InputError(f"{where}: cannot parse the DDL: {first.get('description') or exc}")
         except sqlglot.errors.TokenError as exc:
-            raise InputError(f"{source}, line {line}: cannot read the DDL: {exc}") from None
+            error = InputError(f"{source}, line {line}: cannot read the DDL: {exc}")
+        if TABLE_START.match(chunk):
+            normalised = _without_foreign_syntax(chunk, dialect)
+            if normalised is not None:
+                statements.append(normalised)
+                continue
+        if notes is None:
+            raise error
+        if not TABLE_START.match(chunk):
+            notes.append(f"line {line}: skipped, not understood: {' '.join(chunk.split()[:4])} ...")
+            continue
+        table = _lenient_table(chunk, dialect, line, notes)
+        if table is None:
+            raise error
+        statements.append(table)
     return statements
+
+
+def _without_foreign_syntax(chunk: str, dialect: str | None) -> Any:
+    """A CREATE TABLE that parses once other databases' words are dropped (Firebird's
+    `SUB_TYPE TEXT`, T-SQL's `PRIMARY KEY NONCLUSTERED`), else None."""
+    import sqlglot
+
+    for pattern, replacement in FOREIGN_SYNTAX:
+        chunk = pattern.sub(replacement, chunk)
+    try:
+        return sqlglot.parse_one(chunk, read=dialect)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+
+
+def _lenient_table(chunk: str, dialect: str | None, line: int, notes: list[str]) -> Any:
+    """A CREATE TABLE read without the parts the dialect cannot parse: other databases'
+    words first, then each column or constraint that still fails is left out (and said)."""
+    import sqlglot
+
+    for pattern, replacement in FOREIGN_SYNTAX:
+        chunk = pattern.sub(replacement, chunk)
+    opened, closed = chunk.find("("), chunk.rfind(")")
+    if opened < 0 or closed < opened:
+        return None
+    head, tail = chunk[: opened + 1], chunk[closed:]
+    kept = []
+    for element in _top_level_split(chunk[opened + 1 : closed]):
+        try:
+            sqlglot.parse_one(f"{head}{element}{tail}", read=dialect)
+            kept.append(element)
+        except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+            notes.append(
+                f"line {line}: left out of the table, not understood: {' '.join(element.split())}"
+            )
+    if not kept:
+        return None
+    try:
+        return sqlglot.parse_one(f"{head}{', '.join(kept)}{tail}", read=dialect)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+
+
+def _top_level_split(body: str) -> list[str]:
+    """The comma-separated elements of a column list (commas inside parentheses or quotes
+    do not split)."""
+    parts: list[str] = []
+    depth, start, quote = 0, 0, ""
+    for at, char in enumerate(body):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`[":
+            quote = "]" if char == "[" else char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(body[start:at])
+            start = at + 1
+    parts.append(body[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _table_counts(statements: list[Any]) -> tuple[int, int]:
@@ -255,7 +391,7 @@ def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list
     """Try the dialect the text hints at, then generic SQL, then every other dialect."""
     hinted = [(d, why) for d, pattern, why in DIALECT_HINTS if pattern.search(text)]
     order: list[str | None] = [d for d, _ in hinted] + [None]
-    order += [d for d in DIALECTS if d not in order]
+    order += [d for d in DIALECTS if d not in order and d not in SAME_AS]
     chunks = _chunks(text, order[0], source)  # split once: the dialects differ in parsing
     first_error: InputError | None = None
     best: tuple[int, list[Any], str | None] | None = None
@@ -272,7 +408,12 @@ def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list
             best = (tables, statements, candidate)
     if best is not None:  # no dialect reads every table: the one that reads most
         return best[1], best[2], [_dialect_note(best[2], dict(hinted))]
-    raise first_error or InputError(f"{source}: no CREATE TABLE statement found")
+    notes: list[str] = []  # none reads the whole file: the first, leaving out what it cannot
+    try:
+        statements = _parse_statements(chunks, order[0], source, notes)
+    except InputError:
+        raise first_error or InputError(f"{source}: no CREATE TABLE statement found") from None
+    return statements, order[0], [_dialect_note(order[0], dict(hinted)), *notes]
 
 
 ENUM_TYPE = re.compile(r"^\s*TYPE\s+([\w\".]+)\s+AS\s+ENUM\s*\((.*)\)\s*$", re.I | re.S)
@@ -320,6 +461,8 @@ def _table(statement: Any, catalog: Catalog, enums: dict[str, list[Any]]) -> Tab
     for prop in (statement.args.get("properties") or exp.Properties()).expressions:
         if isinstance(prop, exp.SchemaCommentProperty):
             table.comment = str(prop.this.this)
+        elif isinstance(prop, exp.InheritsProperty):
+            table.inherits = [_name(t) for t in prop.expressions]
     return table
 
 

@@ -21,7 +21,7 @@ from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Picks, Site, ref_problem
 from datagen.engine.generators.weights import cdf_of, pick, sample_index, skew_cdf
-from datagen.engine.values import Encoded, Values, encode
+from datagen.engine.values import Values, encode, take
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -125,9 +125,7 @@ def generate(spec: ChoiceSpec, col: dsl.Column, ctx: BlockContext) -> Values:
             index[chosen] = pick(uniforms[chosen], n_items, case_cdf)
     else:
         index = sample_index(ctx.rng(col.name), n_items, ctx.n, cdf)
-    if isinstance(values, Encoded):
-        return values.take(index)
-    return np.asarray(values)[index]
+    return take(values, index)
 
 
 class ChoiceKind(Kind[ChoiceSpec]):
@@ -174,6 +172,13 @@ class ChoiceKind(Kind[ChoiceSpec]):
 
     def declared_values(self, spec: ChoiceSpec) -> list[Any] | None:
         return list(spec.choices) if spec.choices is not None else None
+
+    def constant(self, spec: ChoiceSpec) -> tuple[Any, str] | None:
+        if spec.choices is None or spec.cases:
+            return None
+        weights = spec.weights or [1.0] * len(spec.choices)
+        live = [c for c, w in zip(spec.choices, weights, strict=False) if w > 0]
+        return (live[0], "") if len(set(map(str, live))) == 1 else None
 
     def picks(self, spec: ChoiceSpec) -> Picks | None:
         if spec.cases:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
@@ -11,7 +13,7 @@ from datagen.engine.cases import by_problems, case_index
 from datagen.engine.dslbase import Identifier, Strict
 from datagen.engine.errors import Problem
 from datagen.engine.generators.context import BlockContext
-from datagen.engine.generators.kind import Kind, Site
+from datagen.engine.generators.kind import Draws, Kind, Site
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -167,6 +169,16 @@ class DistributionSpec(Strict):
         return float(value)
 
 
+def _shape_range(spec: DistributionSpec) -> tuple[float, float] | None:
+    if spec.clamp is not None:
+        return float(spec.clamp[0]), float(spec.clamp[1])
+    if spec.type == "uniform":
+        return spec.param("low"), spec.param("high")
+    if spec.type == "beta":
+        return 0.0, 1.0
+    return None
+
+
 def generate(spec: DistributionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
     if not spec.cases or spec.by is None:
         return sample(spec, ctx.rng(col.name), ctx.n)
@@ -181,25 +193,60 @@ def generate(spec: DistributionSpec, col: dsl.Column, ctx: BlockContext) -> np.n
 
 
 def sample(spec: DistributionSpec, rng: np.random.Generator, n: int) -> np.ndarray:
-    p = spec.param
-    match spec.type:
-        case "normal":
-            values = rng.normal(p("mean"), p("std"), n)
-        case "lognormal":
-            values = rng.lognormal(p("mean"), p("sigma"), n)
-        case "uniform":
-            values = rng.uniform(p("low"), p("high"), n)
-        case "poisson":
-            values = rng.poisson(p("lam"), n).astype(np.float64)
-        case "exponential":
-            values = rng.exponential(p("scale"), n)
-        case "beta":
-            values = rng.beta(p("a"), p("b"), n)
-        case "gamma":
-            values = rng.gamma(p("shape"), p("scale"), n)
+    values = _draw(spec.type, spec.param, rng, n)
     if spec.clamp is not None:
         np.clip(values, spec.clamp[0], spec.clamp[1], out=values)
     return values
+
+
+def _draw(type_: str, p: Callable[[str], float], rng: np.random.Generator, n: int) -> np.ndarray:
+    match type_:
+        case "normal":
+            return rng.normal(p("mean"), p("std"), n)
+        case "lognormal":
+            return rng.lognormal(p("mean"), p("sigma"), n)
+        case "uniform":
+            return rng.uniform(p("low"), p("high"), n)
+        case "poisson":
+            return rng.poisson(p("lam"), n).astype(np.float64)
+        case "exponential":
+            return rng.exponential(p("scale"), n)
+        case "beta":
+            return rng.beta(p("a"), p("b"), n)
+        case "gamma":
+            return rng.gamma(p("shape"), p("scale"), n)
+    raise ValueError(type_)
+
+
+PREVIEW_SIZE = 20_000
+PREVIEW_SEED = 20_240_101  # fixed: the preflight's estimates are the same every run
+
+
+@lru_cache(maxsize=512)
+def _preview(type_: str, params: tuple[tuple[str, float], ...]) -> np.ndarray | None:
+    """PREVIEW_SIZE draws (unclamped), or None when the parameters break the sampler."""
+    try:
+        with np.errstate(all="ignore"):
+            draws = _draw(
+                type_, dict(params).__getitem__, np.random.default_rng(PREVIEW_SEED), PREVIEW_SIZE
+            )
+        draws.flags.writeable = False  # shared by every caller (cached)
+        return draws
+    except (ValueError, OverflowError):
+        return None
+
+
+def _clamp_advice(spec: DistributionSpec, sample: np.ndarray) -> str:
+    """How to bring the bulk of the draws inside the clamp."""
+    if spec.type != "lognormal" or spec.clamp is None:
+        return "parameters whose bulk lies inside the clamp"
+    low, high = spec.clamp
+    median = float(np.median(sample)) if np.isfinite(np.median(sample)) else float("inf")
+    target = float(np.sqrt(max(low, 1e-9) * high)) if low > 0 else high / 10
+    return (
+        f"lognormal `mean` is in log space (the median is e^mean = {median:.3g}): "
+        f"for a median near {target:.3g} use mean = ln({target:.3g}) = {np.log(target):.2f}"
+    )
 
 
 class DistributionKind(Kind[DistributionSpec]):
@@ -226,3 +273,28 @@ class DistributionKind(Kind[DistributionSpec]):
         if any(c is None for c in clamps):
             return None
         return min(c[0] for c in clamps if c), max(c[1] for c in clamps if c)
+
+    def value_range(
+        self, spec: DistributionSpec, rows: int | None = None
+    ) -> tuple[float, float] | None:
+        ranges = [_shape_range(shape) for shape in spec.shapes()]
+        if any(r is None for r in ranges):
+            return None  # unbounded on at least one side, in some group
+        return min(r[0] for r in ranges if r), max(r[1] for r in ranges if r)
+
+    def constant(self, spec: DistributionSpec) -> tuple[Any, str] | None:
+        if not spec.cases and spec.clamp is not None and spec.clamp[0] == spec.clamp[1]:
+            return spec.clamp[0], "clamp"
+        return None
+
+    def draws(self, spec: DistributionSpec) -> Draws | None:
+        if spec.cases:
+            return None  # one shape per group: previewed per case by the validator
+        try:
+            params = tuple(sorted((k, spec.param(k)) for k in DISTRIBUTION_PARAMS[spec.type]))
+        except (ValueError, AssertionError):
+            return None
+        sample = _preview(spec.type, params)
+        if sample is None:
+            return None
+        return Draws(sample, spec.clamp, "params", _clamp_advice(spec, sample))

@@ -526,6 +526,15 @@ class LookupKind(Kind[LookupSpec]):
             yield p
         else:
             yield from _lookup_problems(spec, site)
+        on = site.node.column(spec.on) if spec.on is not None else None
+        key = kind_of(on).key_reference(spec_of(on)) if on is not None else None
+        if key is not None and split_ref(key)[0] == site.node.id:
+            yield Problem(
+                f"{site.gpath}.on",
+                f"`{site.col.name}` looks an attribute up through `{spec.on}`, a reference to "
+                "the same table, which is not supported",
+                "an `on` column that refers to another table",
+            )
 
     def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
         deps = {spec.on.split(".")[0]} if spec.on else set()

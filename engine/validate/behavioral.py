@@ -159,6 +159,7 @@ def choice_weights(ctx: Context, node: dsl.Node, col: dsl.Column, spec: Picks) -
             for _, key, share, p, allowed in bad[:5]
         ],
         message=f"{len(bad)} value(s) drawn off their weight" if bad else "",
+        sample=n,
     )
 
 
@@ -244,6 +245,7 @@ def time_patterns(
                 for b in bad[:5]
             ],
             message=f"{len(bad)} {dimension} bin(s) off the declared pattern" if bad else "",
+            sample=n,
         )
 
 
@@ -262,6 +264,7 @@ def null_rate(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
         share,
         {"null_rate": col.null_rate, "allowed_error": allowed},
         message=f"{nulls} null(s) in {n} rows",
+        sample=n,
     )
 
 
@@ -307,4 +310,5 @@ def fanout_mean(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | Non
         expected,
         message=f"children per {node.parents[0]} row over {len(counts)} parents; "
         f"declared {described}",
+        sample=len(counts),
     )

@@ -6,7 +6,7 @@ distribution come from a large fixed-seed sample of the same generator)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ from datagen.engine import dsl
 from datagen.engine.cases import case_index, case_key
 from datagen.engine.generators.choice import ChoiceSpec
 from datagen.engine.generators.distribution import DistributionSpec, sample
+from datagen.engine.generators.kind import kind_of
 from datagen.engine.validate import stats
 from datagen.engine.validate.behavioral import kind_weights
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
@@ -34,10 +35,9 @@ def run(ctx: Context) -> Iterator[Check]:
                 continue
             if not ctx.ready("behavioral", "conditional", node.id, col.name, spec.by):
                 continue
-            if isinstance(spec, ChoiceSpec):
-                yield _choice(ctx, node, col, spec)
-            elif isinstance(spec, DistributionSpec):
-                yield _distribution(ctx, node, col, spec)
+            check = BY_KIND.get(kind_of(col).name)
+            if check is not None:
+                yield check(ctx, node, col, spec)
 
 
 def _groups(spec: ChoiceSpec | DistributionSpec) -> list[str]:
@@ -151,3 +151,10 @@ def _check(
 CHECK = CheckKind(
     "conditional", "behavioral", run, "a group of a choice or distribution `by` off its shape"
 )
+
+
+# the kinds with per-group `cases`, and how each group's shape is checked
+BY_KIND: dict[str, Callable[[Context, dsl.Node, dsl.Column, Any], Check]] = {
+    "choice": _choice,
+    "distribution": _distribution,
+}

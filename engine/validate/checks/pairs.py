@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from datagen.engine.generators.kind import kind_of, spec_of
-from datagen.engine.generators.lookup import LookupSpec, distinct_pairs, parent_link
+from datagen.engine.generators.lookup import distinct_pairs, parent_link
 from datagen.engine.validate.checks.unique import unique_check
 from datagen.engine.validate.context import Context, valid_mask
 from datagen.engine.validate.registry import CheckKind
@@ -23,8 +23,8 @@ def run(ctx: Context) -> Iterator[Check]:
     for node in ctx.dataset.nodes:
         for col in node.columns:
             spec = spec_of(col)
-            if not isinstance(spec, LookupSpec) or kind_of(col).key_reference(spec) is None:
-                continue
+            if kind_of(col).name != "lookup" or kind_of(col).key_reference(spec) is None:
+                continue  # `distinct_from` and distinct pairs are options of key lookups
             other = spec.distinct_from
             if other is not None and ctx.ready("value", "distinct_from", node.id, col.name, other):
                 yield _differ(ctx, node.id, col.name, other)
