@@ -23,6 +23,7 @@ from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
 from datagen.engine.rng import stream
+from datagen.engine.statemachine import machine_key, path_lengths
 from datagen.engine.store import TableStore
 from datagen.engine.values import Values, as_numpy, to_arrow
 
@@ -34,6 +35,8 @@ def fanout_counts(plan: Plan, table: str, store: TableStore) -> np.ndarray:
     fanout = tp.node.fanout
     assert fanout is not None and tp.parent is not None
     parent_rows = store.rows(tp.parent)
+    if fanout.machine is not None:  # each parent's events: the length of its path
+        return path_lengths(fanout.machine, machine_key(plan.seed, table), parent_rows)
     cases = None
     if fanout.cases and fanout.by is not None:
         values, mask = store.take(tp.parent, fanout.by, np.arange(parent_rows, dtype=np.int64))

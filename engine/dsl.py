@@ -68,6 +68,7 @@ from datagen.engine.modifiers.outliers import OutliersArgs
 from datagen.engine.modifiers.seasonality import SeasonalityArgs
 from datagen.engine.modifiers.time_jitter import TimeJitterArgs
 from datagen.engine.modifiers.trend import TrendArgs
+from datagen.engine.statemachine import StateMachine
 
 DSL_VERSION = "1.0"
 
@@ -248,7 +249,13 @@ class Fanout(Strict):
     """Children per parent row."""
 
     distribution: Literal[
-        "poisson", "uniform", "negative_binomial", "zipf", "empirical", "bernoulli"
+        "poisson",
+        "uniform",
+        "negative_binomial",
+        "zipf",
+        "empirical",
+        "bernoulli",
+        "state_machine",
     ] = "poisson"
     lambda_: float | None = Field(
         None, alias="lambda", gt=0, description="poisson / negative_binomial mean"
@@ -271,6 +278,11 @@ class Fanout(Strict):
     )
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
+    machine: StateMachine | None = Field(
+        None,
+        description="state_machine: each parent's children are the events of a path through "
+        "these states (one row per state entered); columns read it with the `event` generator",
+    )
     by: Identifier | None = Field(
         None,
         description="a column of the first parent (string, int or bool): parents whose value "
@@ -288,6 +300,10 @@ class Fanout(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Fanout:
+        if (self.distribution == "state_machine") != (self.machine is not None):
+            raise ValueError("a `state_machine` fanout and its `machine` go together")
+        if self.machine is not None and self.by is not None:
+            raise ValueError("a state machine fanout cannot have `by`")
         if (self.by is None) != (self.cases is None):
             raise ValueError("`by` and `cases` go together")
         if self.cases is not None:

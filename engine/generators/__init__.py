@@ -14,6 +14,7 @@ from datagen.engine.generators import (
     choice,
     distribution,
     enum_list,
+    event,
     expression,
     faker,
     lookup,
@@ -39,6 +40,7 @@ for _kind in (
     enum_list.EnumListKind(),
     aggregate.AggregateKind(),
     uuids.UuidKind(),
+    event.EventKind(),
 ):
     register_kind(_kind)
 
