@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +41,10 @@ def connect_timeout() -> str:
     except ValueError:
         raise InputError(f"${CONNECT_TIMEOUT}={value!r}: give a number of seconds") from None
     return f"{seconds:g}s"
+
+
+def _given(value: Any) -> Any:
+    return value
 
 
 class DaskExecutor:
@@ -65,6 +70,8 @@ class DaskExecutor:
                 f"--address {address}: cannot reach the Dask scheduler ({exc})"
             ) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+        # in task keys: two runs sharing a cluster never take each other's results
+        self.token = uuid.uuid4().hex[:12]
         # table -> pickled size of the part results the client got back (kept columns, listings)
         self.received_bytes: dict[str, int] = {}
 
@@ -84,7 +91,7 @@ class DaskExecutor:
                 block,
                 store_f,
                 keep,
-                key=f"datagen-{table}-{block}-{plan.seed}",
+                key=f"datagen-{table}-{block}-{plan.seed}-{self.token}",
                 retries=TASK_RETRIES,
                 pure=False,
             )
@@ -97,7 +104,14 @@ class DaskExecutor:
         parts = part_count(run, job.partitioning)
         if parts == 0:
             return
-        plan_f, run_f, store_f = self.client.scatter([plan, run, store], broadcast=True)
+        # inputs as tasks, not scattered data: a worker that dies holding them cannot lose
+        # them (the scheduler recomputes a task; scattered data would be gone with it)
+        plan_f, run_f, store_f = (
+            self.client.submit(
+                _given, value, key=f"datagen-{name}-{run.table.node.id}-{self.token}"
+            )
+            for name, value in (("plan", plan), ("run", run), ("store", store))
+        )
         table = run.table.node.id
 
         def submit(part: int) -> Any:
@@ -111,7 +125,7 @@ class DaskExecutor:
                 job.destination,
                 job.partitioning,
                 job.dictionary_columns,
-                key=f"datagen-{table}-part-{part}-{plan.seed}",
+                key=f"datagen-{table}-part-{part}-{plan.seed}-{self.token}",
                 retries=TASK_RETRIES,
                 pure=False,
             )

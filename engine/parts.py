@@ -173,23 +173,23 @@ def _folder_value(value: Any) -> str:
     return quote(text, safe="")  # pyarrow and Spark URI-decode the folder name
 
 
+def is_url(destination: str | Path) -> bool:
+    """An fsspec URL (s3://, gs://, abfs://, file://...) rather than a local folder."""
+    return "://" in str(destination)
+
+
 def _write_file(
     table: pa.Table, destination: str, relative: str, dictionary_columns: list[str]
 ) -> PartFile:
     """Write under a temporary name, then rename: a retry after a lost worker rewrites the same
     bytes, and nothing half-written ever carries the part's name."""
+    if is_url(destination):
+        return _put_file(table, destination, relative, dictionary_columns)
     path = Path(destination) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with pq.ParquetWriter(
-            scratch,
-            table.schema,
-            compression="snappy",
-            use_dictionary=[c for c in dictionary_columns if c in table.schema.names],
-        ) as writer:
-            for batch in table.to_batches(max_chunksize=BLOCK_ROWS):
-                writer.write_batch(batch, row_group_size=max(1, batch.num_rows))
+        _encode(table, scratch, dictionary_columns)
         digest = _sha256(scratch)
         size = scratch.stat().st_size
         os.replace(scratch, path)
@@ -197,6 +197,34 @@ def _write_file(
         scratch.unlink(missing_ok=True)
         raise
     return PartFile(relative, table.num_rows, size, digest)
+
+
+def _encode(table: pa.Table, where: Any, dictionary_columns: list[str]) -> None:
+    with pq.ParquetWriter(
+        where,
+        table.schema,
+        compression="snappy",
+        use_dictionary=[c for c in dictionary_columns if c in table.schema.names],
+    ) as writer:
+        for batch in table.to_batches(max_chunksize=BLOCK_ROWS):
+            writer.write_batch(batch, row_group_size=max(1, batch.num_rows))
+
+
+def _put_file(
+    table: pa.Table, destination: str, relative: str, dictionary_columns: list[str]
+) -> PartFile:
+    """An object store: the part is encoded in memory and stored with one put (an object
+    appears whole or not at all, so a retry simply puts the same bytes again)."""
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(destination)
+    sink = pa.BufferOutputStream()
+    _encode(table, sink, dictionary_columns)
+    data = sink.getvalue().to_pybytes()
+    path = f"{root.rstrip('/')}/{relative}"
+    fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+    fs.pipe_file(path, data)
+    return PartFile(relative, table.num_rows, len(data), hashlib.sha256(data).hexdigest())
 
 
 def _sha256(path: Path) -> str:
