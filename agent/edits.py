@@ -105,6 +105,10 @@ def apply_edit(schema: Schema, request: str) -> Edit:
                 raise
             notes = edited.setdefault("metadata", {}).setdefault("assumptions", [])
             notes.append(f"chat edit: {summary}")
+            for claim in drop_stale_claims(edited):
+                notes.append(
+                    f"chat edit: claim {claim['text']!r} dropped (what it measured is gone)"
+                )
             return Edit(edited, summary)
     closest = closest_phrasing(text)
     error = EditNotUnderstood(f"not an offline edit: {request!r}", closest)
@@ -147,6 +151,51 @@ def in_terms_of(schema: Schema, example: str) -> str:
         if own:
             out = re.sub(rf"\b{shop_word}(s?)\b", rf"{own}\1", out)
     return out
+
+
+# --------------------------------------------------------------------------- claims
+
+_COUNT_MEASURES = ("rows", "rows_per", "fanout")
+
+
+def drop_stale_claims(schema: Schema) -> list[dict[str, Any]]:
+    """Remove the claims whose measure names a table or column the edit removed; returns them.
+    The user's edit supersedes that phrase of the description (as a new date range does)."""
+    tables = {n["id"]: {c["name"] for c in n["columns"]} for n in schema.get("nodes", [])}
+    kept: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for claim in schema.get("claims") or []:
+        bound = claim.get("bound_to") or {}
+        table = bound.get("table")
+        gone = any(
+            bound.get(key) is not None and bound[key] not in tables for key in ("table", "parent")
+        ) or (
+            table in tables
+            and isinstance(bound.get("column"), str)
+            and "." not in bound["column"]
+            and bound["column"] not in tables[table]
+        )
+        (dropped if gone else kept).append(claim)
+    if dropped:
+        schema["claims"] = kept
+    return dropped
+
+
+def _supersede_count_claims(schema: Schema, table: str) -> None:
+    """A new row count for `table` replaces the description's count of it."""
+    claims = schema.get("claims") or []
+    kept = [
+        c
+        for c in claims
+        if not (
+            (c.get("bound_to") or {}).get("table") == table
+            and (c.get("bound_to") or {}).get("measure") in _COUNT_MEASURES
+        )
+    ]
+    if len(kept) != len(claims):
+        schema["claims"] = kept
+        notes = schema.setdefault("metadata", {}).setdefault("assumptions", [])
+        notes.append(f"chat edit: the description's count of `{table}` replaced by the edit's")
 
 
 # --------------------------------------------------------------------------- lookups
@@ -353,6 +402,7 @@ def _rename_expr(spec: Any, old: str, new: str) -> None:
 def _set_rows(schema: Schema, table: str, rows: int) -> str:
     node = surgery.node(schema, table)
     assert node is not None
+    _supersede_count_claims(schema, table)
     if node["kind"] == "fact":
         before = _fanout_mean(node["fanout"])
         parent_rows = _parent_rows(schema, node["parents"][0])
@@ -386,6 +436,7 @@ def _scale(schema: Schema, m: re.Match[str]) -> str:
     if node["kind"] == "fact":
         before = _fanout_mean(node["fanout"])
         _set_fanout_mean(node, before * factor)
+        _supersede_count_claims(schema, table)
         return f"`{table}` x{factor:g}: fanout {before:g} -> {node['fanout']['lambda']:g}"
     return _set_rows(schema, table, max(round(_parent_rows(schema, table) * factor), 1))
 
@@ -401,6 +452,7 @@ def _fanout(schema: Schema, m: re.Match[str]) -> str:
         raise EditNotUnderstood(f"`{table}` rows come from `{node['parents'][0]}`, not `{parent}`")
     before = _fanout_mean(node["fanout"])
     _set_fanout_mean(node, float(m["mean"]))
+    _supersede_count_claims(schema, table)
     return f"`{table}` per `{parent}`: {before:g} -> {node['fanout']['lambda']:g}"
 
 
@@ -413,6 +465,7 @@ def _more_rows(schema: Schema, m: re.Match[str]) -> str:
         rows = node.get("rows") or (1000 if node["kind"] == "entity" else 0)
         if node["kind"] == "entity" and rows >= SMALL_TABLE:
             node["rows"] = max(int(rows * factor), 1)
+            _supersede_count_claims(schema, node["id"])
             changed.append(f"`{node['id']}` {rows:,} -> {node['rows']:,}")
     if not changed:
         raise EditNotUnderstood("no entity table to resize", "customers: 50k")

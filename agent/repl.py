@@ -23,6 +23,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.table import Table
 
+from datagen.agent.chat_diff import schema_diff, unrequested_removals
 from datagen.agent.edits import EditNotUnderstood, apply_edit
 from datagen.agent.loop import (
     Answerer,
@@ -50,7 +51,8 @@ later one is an edit ("customers: 50k", "weekend peak on orders").
   /generate [--scale F]  write the data under the output directory
   /validate              score the generated data (else a dry run)
   /undo  /redo           step through the edits
-  /save [FILE]           write the schema (and the transcript beside it)
+  /save [FILE]           write the schema to FILE, else <out>/schema.json, and the
+                         transcript beside it (asks before replacing a file it did not write)
   /load FILE             edit another schema
   /history               the edits so far
   /help  /quit           this text; leave (Ctrl-D leaves, Ctrl-C cancels a request)"""
@@ -102,12 +104,18 @@ class ChatSession:
     settings: LoopSettings = field(default_factory=LoopSettings)
     answerer: Answerer = field(default_factory=DefaultAnswerer)
     out: Path | None = None
-    schema_path: Path | None = None  # where /save writes by default
+    schema_path: Path | None = None  # the file the session started from (--schema, /load)
     seed: int | None = None  # the --seed flag; /generate applies the one seed rule to it
     versions: list[Version] = field(default_factory=list)  # undo stack; last = current
     undone: list[Version] = field(default_factory=list)  # redo stack
     saved: Schema | None = None
     transcript: Transcript = field(default_factory=Transcript)
+    # asks a yes/no question (a cascading delete, replacing a file); no terminal: declines
+    confirm: Callable[[str], bool] = field(default=lambda question: False)
+    failures: int = 0  # edits and commands that failed: a script exits 1 when there are any
+    saved_path: Path | None = None  # the last /save: the transcript goes beside it
+    written: set[Path] = field(default_factory=set)  # files this session wrote (no confirm)
+    data_matched: bool | None = None  # the generated data's schema is the current one
 
     # ------------------------------------------------------------------ state
 
@@ -135,9 +143,32 @@ class ChatSession:
         if schema is not None:
             self.versions.append(Version(schema, f"loaded {path}" if path else "loaded"))
             self.saved = copy.deepcopy(schema) if path else None
+            self.data_matched = self.data_matches()
+            self.say(
+                f"/save writes {self.default_save_path()}, /generate writes {self.data_dir()}",
+                style="dim",
+            )
 
     def say(self, text: str, style: str | None = None) -> None:
         self.console.print(text, style=style, markup=False, highlight=False)
+
+    def refuse(self, text: str, reason: str) -> None:
+        """An edit not applied: recorded, and counted (a script then exits 1)."""
+        self.failures += 1
+        self.transcript.write("rejected", text=text, reason=reason)
+
+    def cascade_confirmed(self, before: Schema | None, after: Schema, text: str) -> bool:
+        """A removal the request did not name (a table hanging from the one removed) is
+        applied only once the user says yes."""
+        extra = unrequested_removals(before, after, text)
+        if not extra:
+            return True
+        self.say(f"this edit also removes {', '.join(extra)} (they depend on what you named)")
+        if self.confirm("apply it with those removals?"):
+            return True
+        self.say("not applied: the schema is unchanged", style="yellow")
+        self.transcript.write("declined", text=text, removes=extra)
+        return False
 
     # ------------------------------------------------------------------ input
 
@@ -166,9 +197,11 @@ class ChatSession:
                         "/help lists what the offline author understands",
                         style="yellow",
                     )
-                self.transcript.write("rejected", text=text, reason=str(exc))
+                self.refuse(text, str(exc))
                 return
             self.say(edit.summary, style="dim")
+            if not self.cascade_confirmed(current, edit.schema, text):
+                return
             provider = GrammarEditor(edit.schema)
         try:
             result = author(
@@ -183,14 +216,16 @@ class ChatSession:
             )
         except AuthoringFailed as exc:
             self.say(f"not applied: {exc}", style="red")
-            self.transcript.write("rejected", text=text, reason=str(exc))
+            self.refuse(text, str(exc))
             return
         except Exception as exc:  # a refused description, an API error: the session goes on
             if type(exc).__name__ == "Abort":  # click's Ctrl-C at a clarification question
                 raise KeyboardInterrupt from exc
             self.say(f"error: {exc}", style="red")
-            self.transcript.write("rejected", text=text, reason=str(exc))
+            self.refuse(text, str(exc))
             return
+        if provider is self.provider and not self.cascade_confirmed(current, result.schema, text):
+            return  # an LLM's edit removed more than the request named
         self.accept(Version(result.schema, text, result.score), current)
 
     def accept(self, version: Version, before: Schema | None) -> None:
@@ -203,6 +238,43 @@ class ChatSession:
         self.transcript.write(
             "accepted", text=version.label, score=version.score, schema=version.schema
         )
+        self.check_data(always=False)
+
+    # ------------------------------------------------------------------ data vs. schema
+
+    def data_dir(self) -> Path:
+        return self.output_dir() / "data"
+
+    def data_matches(self) -> bool | None:
+        """Whether <out>/data was generated from the current schema (None: no data there)."""
+        from datagen.engine.load import schema_hash
+        from datagen.engine.publish import METADATA
+
+        try:
+            meta = json.loads((self.data_dir() / METADATA).read_text())
+        except (OSError, ValueError):
+            return None
+        recorded = (meta.get("schema") or {}).get("hash") if isinstance(meta, dict) else None
+        if self.schema is None or recorded is None:
+            return None
+        try:
+            return bool(recorded == schema_hash(self.dataset()))
+        except ValueError:  # a schema the DSL refuses cannot match any data
+            return False
+
+    def check_data(self, always: bool) -> None:
+        """Say when the generated data stops (or starts again) matching the schema: at every
+        edit that breaks the match, and after every /undo, /redo, /save while it differs."""
+        was, now = self.data_matched, self.data_matches()
+        self.data_matched = now
+        if now is False and (always or was is not False):
+            self.say(
+                f"note: the data in {self.data_dir()} was generated from another version of "
+                "the schema; /generate to bring them together",
+                style="yellow",
+            )
+        elif now is True and was is False:
+            self.say(f"the schema matches the data in {self.data_dir()} again", style="dim")
 
     # ------------------------------------------------------------------ commands
 
@@ -229,8 +301,10 @@ class ChatSession:
         try:
             handler(self, args)
         except (OSError, ValueError, DatagenError) as exc:
+            self.failures += 1
             self.say(f"error: {redact(exc)}", style="red")
         except Exception as exc:  # a bug in the engine must not end the session and its edits
+            self.failures += 1
             self.say(
                 f"error: {name} failed ({type(exc).__name__}: {redact(exc)}); the schema and "
                 "its edits are kept (/save them; please report this)",
@@ -319,7 +393,7 @@ class ChatSession:
                 self.say("usage: /generate [--scale F]")
                 return
             scale = float(args[1])
-        data = self.output_dir() / "data"
+        data = self.data_dir()
         dataset = self.dataset()
         seed = resolve_seed(self.seed, dataset)
         self.say(f"generating into {data} (scale {scale:g}, seed {seed})...")
@@ -334,14 +408,16 @@ class ChatSession:
         if result.report is not None:
             self.say(f"quality score {float(result.report.score):.1f}/100 (full data)")
         self.transcript.write("generated", out=str(data), scale=scale, rows=result.total_rows)
+        self.data_matched = self.data_matches()
 
     def cmd_validate(self, args: list[str]) -> None:
         from datagen.engine.validate import render_console, validate_dataset
 
-        data = self.output_dir() / "data"
+        data = self.data_dir()
         if (data / ".metadata.json").exists() or any(data.glob("*.parquet")):
             report = validate_dataset(self.dataset(), data)
             self.say(f"validating {data}")
+            self.check_data(always=True)
         else:
             from datagen.agent.loop import engine_scorer
 
@@ -361,6 +437,7 @@ class ChatSession:
         for line in schema_diff(version.schema, self.schema):
             self.say(line)
         self.transcript.write("undo", text=version.label)
+        self.check_data(always=True)
 
     def cmd_redo(self, args: list[str]) -> None:
         if not self.undone:
@@ -373,18 +450,41 @@ class ChatSession:
         for line in schema_diff(before, version.schema):
             self.say(line)
         self.transcript.write("redo", text=version.label)
+        self.check_data(always=True)
 
     def cmd_save(self, args: list[str]) -> None:
-        path = Path(args[0]) if args else self.default_save_path()
+        if len(args) > 1:
+            self.say("usage: /save [FILE]")
+            return
+        self.save(Path(args[0]) if args else self.default_save_path())
+
+    def save(self, path: Path, confirmed: bool = False) -> bool:
+        """Write the schema to `path`; a file this session did not write is replaced only
+        once the user says yes (the --schema file included). True when written."""
+        if path.exists() and not confirmed and path.resolve() not in self.written:
+            own = self.schema_path is not None and path.resolve() == self.schema_path.resolve()
+            what = " (the schema this session started from)" if own else ""
+            if path.is_dir() or not self.confirm(f"{path} exists{what}: replace it?"):
+                self.say(f"not saved: {path} is kept as it was; /save FILE writes elsewhere")
+                self.failures += 1
+                return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         tmp.write_text(json.dumps(self.schema, indent=2) + "\n")
         tmp.replace(path)
-        self.schema_path = path
+        self.written.add(path.resolve())
+        self.saved_path = path
         self.saved = copy.deepcopy(self.schema)
         self.transcript.write("saved", path=str(path))
         self.write_transcript()
         self.say(f"saved {path} (transcript {transcript_path(path).name})")
+        if self.data_matches() is False:
+            self.say(
+                f"warning: the saved schema is not the one the data in {self.data_dir()} was "
+                "generated from; /generate to bring them together",
+                style="yellow",
+            )
+        return True
 
     def cmd_load(self, args: list[str]) -> None:
         if len(args) != 1:
@@ -402,6 +502,7 @@ class ChatSession:
         for line in schema_diff(before, schema):
             self.say(line)
         self.transcript.write("loaded", path=str(path))
+        self.data_matched = self.data_matches()
 
     def cmd_history(self, args: list[str]) -> None:
         if not self.versions:
@@ -415,8 +516,7 @@ class ChatSession:
     # ------------------------------------------------------------------ files
 
     def default_save_path(self) -> Path:
-        if self.schema_path is not None:
-            return self.schema_path
+        """`<out>/schema.json` always (replacing the --schema file is asked first)."""
         return self.output_dir() / "schema.json"
 
     def output_dir(self) -> Path:
@@ -428,9 +528,9 @@ class ChatSession:
 
     def write_transcript(self) -> None:
         """The whole session so far, beside the saved schema (rewritten at each save)."""
-        if self.schema_path is None:
+        if self.saved_path is None:
             return
-        path = transcript_path(self.schema_path)
+        path = transcript_path(self.saved_path)
         with path.open("w", encoding="utf-8") as fh:
             for record in self.transcript.records:
                 fh.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
@@ -457,65 +557,46 @@ def _size(node: dsl.Node) -> str:
     return f"{node.rows:,}" if node.rows is not None else ""
 
 
-# --------------------------------------------------------------------------- diff
-
-
-def schema_diff(before: Schema | None, after: Schema | None) -> list[str]:
-    """Short lines: tables, columns and row counts added, removed or changed."""
-    if after is None:
-        return []
-    old = {n["id"]: n for n in (before or {}).get("nodes", [])}
-    new = {n["id"]: n for n in after.get("nodes", [])}
-    lines = []
-    for table in [t for t in new if t not in old]:
-        node = new[table]
-        lines.append(
-            f"+ table {table} ({node['kind']}, {len(node['columns'])} columns{_rows(node)})"
-        )
-    for table in [t for t in old if t not in new]:
-        lines.append(f"- table {table}")
-    for table in [t for t in new if t in old]:
-        a, b = old[table], new[table]
-        if _rows(a) != _rows(b):
-            lines.append(f"~ {table} rows:{_rows(a)[1:]} ->{_rows(b)[1:]}")
-        cols_a = {c["name"]: c for c in a["columns"]}
-        cols_b = {c["name"]: c for c in b["columns"]}
-        for name in [c for c in cols_b if c not in cols_a]:
-            lines.append(f"+ column {table}.{name} ({cols_b[name]['type']})")
-        for name in [c for c in cols_a if c not in cols_b]:
-            lines.append(f"- column {table}.{name}")
-        for name in [c for c in cols_b if c in cols_a and cols_a[c] != cols_b[c]]:
-            lines.append(f"~ column {table}.{name}")
-    for section in ("constraints", "targets"):
-        if (before or {}).get(section) != after.get(section) and before is not None:
-            lines.append(f"~ {section}")
-    return lines or ["(no change to tables, columns or row counts)"]
-
-
-def _rows(node: Schema) -> str:
-    if node.get("fanout"):
-        fan = node["fanout"]
-        mean = fan.get("lambda") if fan.get("lambda") is not None else fan.get("max")
-        return f", {mean:g} per {node['parents'][0]}"
-    return f", {node['rows']:,} rows" if node.get("rows") is not None else ""
-
-
 # --------------------------------------------------------------------------- input loops
 
 
-def plain_lines(stream: IO[str], console: Console) -> Iterator[str]:
-    """Non-TTY input: one request per line; `#` lines are comments."""
-    for line in stream:
-        text = line.rstrip("\n")
-        if text.strip().startswith("#"):
-            continue
-        console.print(f"> {text}", markup=False, highlight=False, style="bold")
-        yield text
+class _Script:
+    """Non-TTY input: one request per line (`#` lines are comments), each echoed as
+    `> line` when it is taken. A yes/no question reads the next line; a line that is no
+    answer is left for the next request."""
+
+    def __init__(self, stream: IO[str], console: Console) -> None:
+        self.lines = (line.rstrip("\n") for line in stream if not line.strip().startswith("#"))
+        self.console = console
+        self.pending: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = self.pending.pop() if self.pending else next(self.lines)
+        self.console.print(f"> {text}", markup=False, highlight=False, style="bold")
+        return text
+
+    def answer(self, session: ChatSession, question: str) -> bool:
+        session.say(f"{question} [y/N] (no terminal: read from the next line)")
+        reply = self.pending.pop() if self.pending else next(self.lines, None)
+        word = (reply or "").strip().lower()
+        if word in ("y", "yes", "n", "no"):
+            self.console.print(f"> {reply}", markup=False, highlight=False, style="bold")
+            return word in ("y", "yes")
+        session.failures += 1  # no answer in the script: the step did not happen
+        if reply is not None:
+            self.pending.append(reply)
+        return False
 
 
-def run_plain(session: ChatSession, stream: IO[str]) -> None:
-    """Drive a session from lines (stdin when it is not a terminal)."""
-    for line in plain_lines(stream, session.console):
+def run_plain(session: ChatSession, stream: IO[str]) -> int:
+    """Drive a session from lines (stdin when it is not a terminal); returns the number
+    of edits and commands that failed (the command exits 1 when there are any)."""
+    script = _Script(stream, session.console)
+    session.confirm = lambda question: script.answer(session, question)
+    for line in script:
         if not session.handle(line):
             break
     if session.dirty:
@@ -523,8 +604,11 @@ def run_plain(session: ChatSession, stream: IO[str]) -> None:
             "unsaved changes discarded (no terminal to ask): end scripts with /save",
             style="yellow",
         )
-    session.transcript.write("end", saved=not session.dirty)
+    if session.failures:
+        session.say(f"{session.failures} edit(s) or command(s) failed", style="red")
+    session.transcript.write("end", saved=not session.dirty, failures=session.failures)
     session.write_transcript()
+    return session.failures
 
 
 def run_terminal(session: ChatSession, history_file: Path) -> None:
@@ -534,6 +618,7 @@ def run_terminal(session: ChatSession, history_file: Path) -> None:
 
     history_file.parent.mkdir(parents=True, exist_ok=True)
     prompt: PromptSession[str] = PromptSession(history=FileHistory(str(history_file)))
+    session.confirm = lambda question: _ask(prompt, f"{question} [y/N] ")
     while True:
         try:
             line = prompt.prompt("datagen> ")
@@ -555,18 +640,26 @@ def run_terminal(session: ChatSession, history_file: Path) -> None:
     session.write_transcript()
 
 
+def _ask(prompt: Any, question: str) -> bool:
+    """A yes/no question on the terminal; anything but y/yes (Ctrl-C, Ctrl-D) is no."""
+    try:
+        return str(prompt.prompt(question)).strip().lower() in ("y", "yes")
+    except (KeyboardInterrupt, EOFError):
+        return False
+
+
 def _confirm_leave(session: ChatSession, prompt: Any) -> bool:
     """Unsaved changes: save (y), discard (n) or stay (c). True to leave."""
     path = session.default_save_path()
-    session.say(f"unsaved changes: save to {path}? y = save, n = discard, c = stay")
+    verb = "replace" if path.exists() and path.resolve() not in session.written else "save to"
+    session.say(f"unsaved changes: {verb} {path}? y = save, n = discard, c = stay")
     while True:
         try:
             reply = prompt.prompt("[y/n/c] ").strip().lower()
         except (KeyboardInterrupt, EOFError):
             return False
         if reply in ("y", "yes"):
-            session.cmd_save([])
-            return True
+            return session.save(path, confirmed=True)
         if reply in ("n", "no"):
             return True
         if reply in ("c", "cancel", ""):

@@ -282,8 +282,9 @@ def test_offline_session_creates_edits_undoes_saves_and_generates(
         ]
     )
     result = CliRunner().invoke(chat_cmd, ["--out", "shop"], input=script + "\n")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # two edits were refused: the script failed
     out = result.output
+    assert "2 edit(s) or command(s) failed" in out
     assert "~ customer rows: 2,000 rows -> 300 rows" in out
     assert "dry-run score 100.0/100" in out
     assert "undid: 10x more orders" in out

@@ -5,16 +5,20 @@ per module. The page must show the score, every table, every column and
 every failed check; carry the JSON report unchanged; and load nothing from
 outside (no external URL, no script, no stylesheet link). A corrupted copy
 of the bank dataset proves failed checks come first, with their examples.
-The browser test (a real headless Chromium) is tests/test_report_html_browser.py.
+The page's layout: graph edges never cross a table's box, checks over too few rows
+are not scored, and (slow, headless Chromium) the page never scrolls sideways at a
+phone's width. The rendering test is tests/test_report_html_browser.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -133,7 +137,7 @@ def test_every_failed_check_present(built: Built) -> None:
 
 def test_every_check_listed(built: Built) -> None:
     assert f"All checks ({len(built.report.checks)})" in built.html
-    table = built.html.split('<section id="checks">', 1)[1]
+    table = built.html.split('<section id="checks">', 1)[1].split("</section>", 1)[0]
     assert table.count("<tr") == len(built.report.checks) + 1  # + the header row
 
 
@@ -366,3 +370,307 @@ def test_csv_data_and_a_missing_table(tmp_path: Path) -> None:
     assert "No file for this table." in html
     assert _attr(html, "data-column", "shop.tier") in html
     assert json.loads(_parse(html).json_text) == json.loads(report.to_json())
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+def _graph(html_or_svg: str) -> tuple[list[tuple[str, float, float, float, float]], list[Any]]:
+    """(boxes as (table, x, y, width, height), edges as (title, points)) of the SVG graph."""
+    svg = html_or_svg[html_or_svg.index('<svg class="graph"') :]
+    svg = svg[: svg.index("</svg>") + len("</svg>")]
+    root = ET.fromstring(svg)
+    boxes = []
+    for group in root.iter("g"):
+        rect = group.find("rect")
+        if rect is not None and "table-box" in (group.get("class") or ""):
+            boxes.append(
+                (
+                    str(group.get("data-table")),
+                    *(float(rect.get(k) or 0) for k in ("x", "y", "width", "height")),
+                )
+            )
+    edges = []
+    for path in root.iter("path"):
+        if path.get("class") == "fk-edge":
+            points = [
+                (float(x), float(y))
+                for x, y in re.findall(r"[ML](-?[\d.]+),(-?[\d.]+)", path.get("d") or "")
+            ]
+            title = path.find("title")
+            edges.append((title.text if title is not None else "", points))
+    return boxes, edges
+
+
+def _crossings(boxes: list[Any], edges: list[Any]) -> list[str]:
+    """Every edge segment that runs through the inside of a box (touching a border is not)."""
+    found = []
+    for title, points in edges:
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            assert x0 == x1 or y0 == y1, f"{title}: not orthogonal"
+            for table, bx, by, bw, bh in boxes:
+                if (
+                    max(x0, x1) > bx + 0.5
+                    and min(x0, x1) < bx + bw - 0.5
+                    and max(y0, y1) > by + 0.5
+                    and min(y0, y1) < by + bh - 0.5
+                ):
+                    found.append(f"{title} crosses {table}")
+    return found
+
+
+SKIPPING = {
+    "version": "1.0",
+    "metadata": {"name": "skips"},
+    "nodes": [
+        {
+            "id": "customer",
+            "kind": "entity",
+            "rows": 10,
+            "pk": "customer_id",
+            "columns": [{"name": "customer_id", "type": "int", "generator": {"sequence": {}}}],
+        },
+        {
+            "id": "product",
+            "kind": "entity",
+            "rows": 10,
+            "pk": "product_id",
+            "columns": [{"name": "product_id", "type": "int", "generator": {"sequence": {}}}],
+        },
+        {
+            "id": "order",
+            "kind": "fact",
+            "pk": "order_id",
+            "parents": ["customer"],
+            "fanout": {"distribution": "poisson", "lambda": 2, "min": 1, "max": 5},
+            "columns": [
+                {"name": "order_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "customer_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "customer.customer_id"}},
+                },
+            ],
+        },
+        {
+            "id": "order_item",
+            "kind": "fact",
+            "pk": "item_id",
+            "parents": ["order"],
+            "fanout": {"distribution": "poisson", "lambda": 2, "min": 1, "max": 5},
+            "columns": [
+                {"name": "item_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "order_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "order.order_id"}},
+                },
+                {
+                    "name": "product_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "product.product_id"}},
+                },
+                {
+                    "name": "buyer_id",
+                    "type": "int",
+                    "generator": {"lookup": {"from": "customer.customer_id"}},
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_graph_edges_never_cross_a_box(built: Built) -> None:
+    boxes, edges = _graph(built.html)
+    assert len(boxes) == len(built.dataset.nodes)
+    assert edges  # every example has foreign keys
+    assert _crossings(boxes, edges) == []
+
+
+def test_an_edge_that_skips_a_level_goes_round_the_boxes_between() -> None:
+    from datagen.engine.htmlreport.graph import relationship_svg
+
+    dataset = dsl.Dataset.model_validate(SKIPPING)
+    boxes, edges = _graph(relationship_svg(dataset, {n.id: 10 for n in dataset.nodes}))
+    at = {table: (x, y, w, h) for table, x, y, w, h in boxes}
+    # product -> order_item and customer -> order_item pass the column holding `order`
+    assert at["product"][0] < at["order"][0] < at["order_item"][0]
+    skipping = [e for e in edges if e[0].startswith("order_item.product_id")]
+    assert len(skipping) == 1 and len(skipping[0][1]) > 4  # not a straight run: it detours
+    assert _crossings(boxes, edges) == []
+    # each arrow starts on its referenced table's right side and ends on the left of the
+    # table holding the key
+    for title, points in edges:
+        child, parent = title.split(" → ")[0].split(".")[0], title.split(" → ")[1].split(".")[0]
+        px, _, pw, _ = at[parent]
+        cx = at[child][0]
+        assert points[0][0] == pytest.approx(px + pw) and points[-1][0] == pytest.approx(cx)
+
+
+# --------------------------------------------------------------------------- page structure
+
+
+def test_sections_in_reading_order_and_header_numbers_from_the_data(tmp_path: Path) -> None:
+    schema = json.loads(json.dumps(SMALL_SCHEMA))
+    schema["metadata"]["description"] = "6,000 shops and their sales"
+    dataset = dsl.Dataset.model_validate(schema)
+    data = tmp_path / "data"
+    generate_dataset(dataset, data, seed=SEED, fmt="parquet", scale=0.5)  # 20 shops
+    html = html_report(dataset, data)
+    header = html.split("<header>", 1)[1].split("</header>", 1)[0]
+    shops = pq.ParquetFile(data / "shop.parquet").metadata.num_rows
+    sales = pq.ParquetFile(data / "sale.parquet").metadata.num_rows
+    assert f"shop {shops:,} · sale {sales:,}" in header
+    assert f"<dd>{shops + sales:,}</dd>" in header  # rows: the data's total
+    assert "described as</span> “6,000 shops" in header  # quoted as what was asked
+    order = [html.index(f'<section id="{s}"') for s in ("asked", "score", "failed", "tables")]
+    assert order == sorted(order)
+
+
+def test_failed_checks_grouped_by_kind_with_counts(tiny: tuple[Path, Path]) -> None:
+    schema, data = tiny
+    _corrupt(data)
+    dataset = load_dataset(schema)
+    report = validate_dataset(dataset, data)
+    html = html_report(dataset, data, report)
+    failed = report.failed()
+    kinds = {c.name for c in failed}
+    section = html.split('<section id="failed">', 1)[1].split("</section>", 1)[0]
+    assert f"Failed checks ({len(failed)}, {len(kinds)} kind" in section
+    assert section.count("<details") == len(kinds)
+    for kind in kinds:
+        count = sum(c.name == kind for c in failed)
+        group = section.split(f'data-kind="{kind}"', 1)[1].split("</details>", 1)[0]
+        assert f"{count} failed" in group
+        assert group.count("<article") == count
+
+
+def test_many_failed_checks_start_closed() -> None:
+    from datagen.engine.htmlreport.page import FAILED_SHOWN_OPEN, _failed
+    from datagen.engine.validate.report import Check
+
+    checks = [
+        Check("value", "range", "t", f"c{i}", False, i, {"max": 0})
+        for i in range(FAILED_SHOWN_OPEN + 1)
+    ]
+    closed = _failed(Report.from_checks(checks))
+    assert "<details" in closed and " open>" not in closed
+    assert f"{FAILED_SHOWN_OPEN + 1} failed" in closed
+    few = _failed(Report.from_checks(checks[:2]))
+    assert " open>" in few
+
+
+# --------------------------------------------------------------------------- sample sizes
+
+THIN = {
+    "version": "1.0",
+    "metadata": {"name": "thin"},
+    "nodes": [
+        {
+            "id": "plan",
+            "kind": "entity",
+            "rows": 3,
+            "pk": "plan_id",
+            "columns": [
+                {"name": "plan_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "tier",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["a", "b"], "weights": [0.9, 0.1]}},
+                },
+            ],
+        },
+        {
+            "id": "user",
+            "kind": "entity",
+            "rows": 400,
+            "pk": "user_id",
+            "columns": [
+                {"name": "user_id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "tier",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["a", "b"], "weights": [0.9, 0.1]}},
+                },
+            ],
+        },
+    ],
+}
+
+
+def test_checks_over_too_few_rows_are_not_scored() -> None:
+    from datagen.engine.validate.sample_size import MIN_SAMPLE, NOT_ENOUGH_DATA
+
+    dataset = dsl.Dataset.model_validate(THIN)
+    tables = dry_run(dataset, seed=3, rows_per_table=400)
+    report = validate_tables(dataset, tables)
+    weights = {c.table: c for c in report.checks if c.name == "choice_weights"}
+    assert "user" in weights and weights["user"].sample == 400  # enough rows: scored
+    assert "plan" not in weights  # three rows say nothing about a 90/10 split
+    (thin,) = [s for s in report.skipped if s["name"] == "choice_weights"]
+    assert thin["table"] == "plan" and thin["sample"] == 3
+    assert thin["min_sample"] == MIN_SAMPLE["choice_weights"]
+    assert thin["reason"].startswith(NOT_ENOUGH_DATA)
+    # left out of the score: the behavioral category counts the scored checks only
+    behavioral = [c for c in report.checks if c.category == "behavioral"]
+    assert report.categories["behavioral"]["total"] == len(behavioral)
+    html = html_report_for_tables(dataset, tables, report)
+    assert f'<span class="badge warn">{NOT_ENOUGH_DATA}</span>' in html
+    assert 'data-skipped="choice_weights"' in html
+    assert "1 not scored" in html
+
+
+# --------------------------------------------------------------------------- a phone's width
+
+
+@pytest.mark.slow
+def test_no_horizontal_scroll_at_phone_and_laptop_width(tmp_path: Path) -> None:
+    """Headless Chromium loads the report (with many failed checks) in a frame 390 px and
+    1400 px wide: the page itself never scrolls sideways (wide tables scroll in their box).
+    A frame, because a headless window is never narrower than 500 px."""
+    from html import escape
+
+    from tests.test_report_html_browser import _browser_or_reason, _chromium
+
+    browser, reason = _browser_or_reason()
+    if browser is None:
+        pytest.skip(reason)
+    data = tmp_path / "bank"
+    dataset = load_dataset(ROOT / "examples" / "bank.json")
+    generate_dataset(dataset, data, seed=5, fmt="parquet", scale=0.05)
+    for path in data.glob("*.parquet"):  # dirty data: every float negated
+        table = pq.read_table(path)
+        for i, field in enumerate(table.schema):
+            if pa.types.is_floating(field.type):
+                table = table.set_column(i, field.name, pc.multiply(table.column(i), -1.0))
+        pq.write_table(table, path)
+    report = validate_dataset(dataset, data)
+    assert len(report.failed()) >= 3
+    page = html_report(dataset, data, report)
+    probe = (
+        "<script>const f=document.getElementById('f');f.addEventListener('load',()=>{"
+        "document.title='measured '+f.contentDocument.documentElement.scrollWidth+' '"
+        "+f.contentWindow.innerWidth;});</script>"
+    )
+    for width in (390, 1400):
+        outer = tmp_path / f"frame{width}.html"
+        outer.write_text(
+            "<!DOCTYPE html><html><head><title>-</title></head><body style='margin:0'>"
+            f"<iframe id='f' style='border:0;width:{width}px;height:900px' "
+            f'srcdoc="{escape(page, quote=True)}"></iframe>{probe}</body></html>',
+            encoding="utf-8",
+        )
+        done = _chromium(
+            browser,
+            tmp_path / f"profile{width}",
+            "--window-size=1500,1000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            outer.as_uri(),
+        )
+        found = re.search(r"<title>measured (\d+) (\d+)</title>", done.stdout)
+        assert found, done.stderr[-2000:]
+        scroll_width, inner_width = int(found.group(1)), int(found.group(2))
+        assert inner_width == width
+        assert scroll_width <= inner_width, f"{width}px: the page is {scroll_width}px wide"

@@ -83,7 +83,8 @@ def chat_cmd(
     Every message goes through the same checked loop as `datagen create`; after
     each accepted edit the schema diff and the dry-run score are printed. Type
     /help for the commands. Without a terminal (or with --plain), lines are read
-    from stdin, one message or command each.
+    from stdin, one message or command each, and the command exits 1 when an edit
+    or a command failed.
 
     \b
     Examples:
@@ -122,8 +123,8 @@ def chat_cmd(
         session.handle(description)
     if interactive:
         run_terminal(session, history_file or default_history_path())
-    else:
-        run_plain(session, sys.stdin)
+    elif run_plain(session, sys.stdin):
+        sys.exit(1)  # a script whose edits or commands failed did not do what it says
 
 
 __all__ = ["chat_cmd"]

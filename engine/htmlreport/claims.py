@@ -36,7 +36,7 @@ def claims_section(report: Report) -> str:
     return (
         f'<section id="asked"><h2>What you asked for <span class="muted">{honoured}/'
         f"{len(report.claims)} honoured</span></h2>"
-        '<table class="claims"><thead><tr><th>you said</th><th>kind</th><th>expected</th>'
+        '<div class="scroll"><table class="claims"><thead><tr><th>you said</th><th>kind</th><th>expected</th>'
         f"<th>measured on the data</th><th>status</th></tr></thead><tbody>{rows}</tbody>"
-        "</table></section>"
+        "</table></div></section>"
     )

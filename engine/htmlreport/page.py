@@ -22,8 +22,10 @@ from datagen.engine.htmlreport.claims import claims_section
 from datagen.engine.htmlreport.plots import PlotJob
 from datagen.engine.htmlreport.profile import ColumnProfile, display, format_number
 from datagen.engine.validate.report import Check, Report
+from datagen.engine.validate.sample_size import NOT_ENOUGH_DATA
 
 CSS_FILE = "report.css"
+FAILED_SHOWN_OPEN = 5  # more failed checks than this: their groups start closed
 TARGET_CHECKS = ("weekend_share", "mean_in_range")
 SHAPE_CHECKS = (
     "hour_pattern",
@@ -62,7 +64,7 @@ def render_page(
 ) -> str:
     name = dataset.metadata.name
     body = [
-        _header(dataset, report),
+        _header(dataset, report, tables),
         claims_section(report),
         _score(report, min_score),
         _failed(report),
@@ -86,11 +88,18 @@ def render_page(
 # --------------------------------------------------------------------------- header, score
 
 
-def _header(dataset: dsl.Dataset, report: Report) -> str:
+def _header(dataset: dsl.Dataset, report: Report, tables: list[TableInfo]) -> str:
     ctx = report.to_dict()
     data = ctx.get("data") or {}
     schema = ctx.get("schema") or {}
-    facts = [
+    present = [t for t in tables if t.rows is not None]
+    # the numbers come from the data read back, never from the description
+    facts: list[tuple[str, Any]] = [
+        (
+            "tables",
+            f"{len(present)}" + (f" of {len(tables)}" if len(present) < len(tables) else ""),
+        ),
+        ("rows", f"{sum(t.rows or 0 for t in present):,}"),
         ("data", data.get("dir") or "in memory"),
         ("format", data.get("format")),
         ("seed", data.get("seed")),
@@ -100,6 +109,7 @@ def _header(dataset: dsl.Dataset, report: Report) -> str:
     if data.get("schema_hash_matches") is False:
         facts.append(("warning", "the data was generated from a different schema version"))
     description = dataset.metadata.description
+    generated = " · ".join(f"{escape(t.name)} {t.rows:,}" for t in present)
     nav = " · ".join(
         f'<a href="#{anchor}">{label}</a>'
         for anchor, label in (
@@ -114,7 +124,16 @@ def _header(dataset: dsl.Dataset, report: Report) -> str:
     )
     return (
         f'<header><h1>{escape(dataset.metadata.name)} <span class="muted">quality report</span></h1>'
-        + (f'<p class="lead">{escape(description)}</p>' if description else "")
+        + (
+            f'<p class="lead"><span class="label">described as</span> “{escape(description)}”</p>'
+            if description
+            else ""
+        )
+        + (
+            f'<p class="generated"><span class="label">rows in the data</span> {generated}</p>'
+            if generated
+            else ""
+        )
         + '<dl class="facts">'
         + "".join(
             f"<div><dt>{escape(k)}</dt><dd>{escape(str(v))}</dd></div>"
@@ -160,13 +179,21 @@ def _score(report: Report, min_score: float | None) -> str:
             f'<td class="num muted">weight {cat["weight"]:.2f}</td></tr>'
         )
     summary = report.to_dict()["summary"]
+    thin = sum(str(s.get("reason", "")).startswith(NOT_ENOUGH_DATA) for s in report.skipped)
+    set_aside = (
+        f' <a href="#not-scored">{len(report.skipped)} not scored</a>'
+        + (f" ({thin} over too few rows: {NOT_ENOUGH_DATA})" if thin else "")
+        + "."
+        if report.skipped
+        else ""
+    )
     return (
         f'<section id="score" class="score-section"><div class="score {_verdict_class(report)}">'
         f'<span class="score-value">{report.score:.1f}</span><span class="score-max">/ 100</span>'
         f'<span class="score-label">quality score</span></div><div class="categories">'
         f'<table class="cats">{"".join(rows)}</table>'
         f'<p class="muted small">{summary["checks"]} checks: {summary["passed"]} passed, '
-        f"{summary['failed']} failed. Score = 100 × Σ weight × pass rate over the categories "
+        f"{summary['failed']} failed.{set_aside} Score = 100 × Σ weight × pass rate over the categories "
         f"with checks (base weights structural 0.4, value 0.3, behavioral 0.3, fidelity 0.4: "
         f"claims honoured / stated; renormalized)."
         f"</p>{verdict}</div></section>"
@@ -184,9 +211,27 @@ def _failed(report: Report) -> str:
             '<p class="good-note">Every check passed.</p></section>'
         )
     order = {"structural": 0, "value": 1, "behavioral": 2}
-    failed = sorted(failed, key=lambda c: order.get(c.category, 3))
-    cards = "".join(_failed_card(check) for check in failed)
-    return f'<section id="failed"><h2>Failed checks ({len(failed)})</h2>{cards}</section>'
+    groups: dict[tuple[str, str], list[Check]] = {}
+    for check in sorted(failed, key=lambda c: order.get(c.category, 3)):
+        groups.setdefault((check.category, check.name), []).append(check)
+    # a few failures are shown open; many are one line per kind, opened on demand
+    open_ = " open" if len(failed) <= FAILED_SHOWN_OPEN else ""
+    parts = []
+    for (category, name), checks in groups.items():
+        where = ", ".join(c.where for c in checks[:3]) + (", …" if len(checks) > 3 else "")
+        parts.append(
+            f'<details class="failed-group" data-kind="{escape(name)}"{open_}><summary>'
+            f'<span class="badge bad">{escape(category)}</span> <b>{escape(name)}</b> '
+            f'<span class="count">{len(checks)} failed</span> '
+            f'<span class="where">{escape(where)}</span></summary>'
+            + "".join(_failed_card(check) for check in checks)
+            + "</details>"
+        )
+    kinds = f"{len(groups)} kind{'s' if len(groups) != 1 else ''}"
+    return (
+        f'<section id="failed"><h2>Failed checks ({len(failed)}, {kinds})</h2>'
+        f"{''.join(parts)}</section>"
+    )
 
 
 def _failed_card(check: Check) -> str:
@@ -215,7 +260,10 @@ def _examples(examples: list[Any]) -> str:
             "<tr>" + "".join(f"<td>{_cell(e.get(k))}</td>" for k in keys) + "</tr>"
             for e in examples
         )
-        return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return (
+            f'<div class="scroll"><table class="grid"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>"
+        )
     return "<ul>" + "".join(f"<li>{_value(e)}</li>" for e in examples) + "</ul>"
 
 
@@ -268,12 +316,12 @@ def _tables(tables: list[TableInfo], graph_svg: str, report: Report) -> str:
     total_rows = sum(t.rows or 0 for t in tables)
     total_bytes = sum(t.bytes or 0 for t in tables)
     return (
-        '<section id="tables"><h2>Tables</h2>'
+        '<section id="tables"><h2>Tables</h2><div class="scroll">'
         '<table class="grid overview"><thead><tr><th>table</th><th>kind</th><th>rows</th>'
         "<th>columns</th><th>bytes</th><th>primary key</th><th>parents</th>"
         f"<th>checks passed</th></tr></thead><tbody>{''.join(rows)}</tbody>"
         f'<tfoot><tr><th>total</th><td></td><td class="num">{total_rows:,}</td><td></td>'
-        f'<td class="num">{_bytes(total_bytes)}</td><td colspan="3"></td></tr></tfoot></table>'
+        f'<td class="num">{_bytes(total_bytes)}</td><td colspan="3"></td></tr></tfoot></table></div>'
         '<h3>Relationships</h3><div class="graph-wrap">'
         f"{graph_svg}</div>"
         '<p class="muted small">Arrows go from a referenced table to the table whose column '
@@ -305,9 +353,10 @@ def _behaviour(report: Report, shapes: list[Shape], plots: list[str]) -> str:
             for c in targets
         )
         parts.append(
-            '<h3>Targets</h3><table class="grid"><thead><tr><th></th><th>target</th><th>where</th>'
-            "<th>measured</th><th>declared (allowed with sampling error)</th><th>details</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
+            '<h3>Targets</h3><div class="scroll"><table class="grid"><thead><tr><th></th>'
+            "<th>target</th><th>where</th><th>measured</th>"
+            "<th>declared (allowed with sampling error)</th><th>details</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
     if shapes:
         parts.append(
@@ -474,12 +523,41 @@ def _all_checks(report: Report) -> str:
         for c in report.checks
     )
     return (
-        f'<section id="checks"><h2>All checks ({len(report.checks)})</h2>'
+        f'<section id="checks"><h2>All checks ({len(report.checks)})</h2><div class="scroll">'
         '<table class="grid checks"><thead><tr><th></th><th>category</th><th>check</th>'
-        f"<th>where</th><th>measured</th><th>expected</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<th>where</th><th>measured</th><th>expected</th></tr></thead><tbody>{rows}</tbody>"
+        "</table></div>"
         '<p class="muted small">The full JSON report is embedded in this file '
-        "(element <code>#datagen-report</code>).</p></section>"
+        "(element <code>#datagen-report</code>).</p></section>" + _not_scored(report)
     )
+
+
+def _not_scored(report: Report) -> str:
+    """The checks set aside: over too few rows (not enough data), or unable to run."""
+    if not report.skipped:
+        return ""
+    rows = "".join(
+        f'<tr data-skipped="{escape(str(s.get("name")))}"><td>{_skip_badge(s)}</td>'
+        f"<td>{escape(str(s.get('category')))}</td><td>{escape(str(s.get('name')))}</td>"
+        f"<td>{escape('.'.join(str(p) for p in (s.get('table'), s.get('column')) if p) or '-')}"
+        f'</td><td class="small">{escape(str(s.get("reason")))}</td></tr>'
+        for s in report.skipped
+    )
+    return (
+        f'<section id="not-scored"><h2>Not scored ({len(report.skipped)})</h2>'
+        '<p class="muted small">Left out of the score: a statistical check over fewer rows '
+        "than its kind needs says nothing (not enough data), and a check whose column is "
+        "missing could not run.</p>"
+        '<div class="scroll"><table class="grid"><thead><tr><th></th><th>category</th>'
+        f"<th>check</th><th>where</th><th>why</th></tr></thead><tbody>{rows}</tbody>"
+        "</table></div></section>"
+    )
+
+
+def _skip_badge(skipped: dict[str, Any]) -> str:
+    if str(skipped.get("reason", "")).startswith(NOT_ENOUGH_DATA):
+        return f'<span class="badge warn">{NOT_ENOUGH_DATA}</span>'
+    return '<span class="badge muted-badge">not run</span>'
 
 
 def _embedded_json(report: Report) -> str:

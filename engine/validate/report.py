@@ -49,6 +49,9 @@ class Check:
     expected: Any
     examples: list[Any] = field(default_factory=list)
     message: str = ""
+    # rows (or parents, values) the measurement is over: a statistical check over fewer
+    # than its kind's minimum is set aside as "not enough data" (sample_size.py)
+    sample: int | None = None
 
     def __post_init__(self) -> None:
         self.measured = jsonable(self.measured)
@@ -60,7 +63,7 @@ class Check:
         return ".".join(p for p in (self.table, self.column) if p) or "-"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "category": self.category,
             "name": self.name,
             "table": self.table,
@@ -71,6 +74,9 @@ class Check:
             "examples": self.examples,
             "message": self.message,
         }
+        if self.sample is not None:
+            out["sample"] = self.sample
+        return out
 
 
 @dataclass

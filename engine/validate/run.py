@@ -18,6 +18,7 @@ from datagen.engine.validate.checks import run_checks
 from datagen.engine.validate.claims import measure_claims
 from datagen.engine.validate.context import Context
 from datagen.engine.validate.report import Report
+from datagen.engine.validate.sample_size import set_aside
 from datagen.engine.validate.source import ArrowSource, TableSource
 
 METADATA_FILE = ".metadata.json"
@@ -139,7 +140,8 @@ def _run(ctx: Context, context: dict[str, Any]) -> Report:
     # the registered checks in order (structural first: it marks missing and mistyped
     # columns that later checks skip)
     claims = [result.to_dict() for result in measure_claims(ctx)]
-    return Report.from_checks(run_checks(ctx), context, ctx.skipped, claims)
+    checks, thin = set_aside(run_checks(ctx))  # too few rows: not enough data, not scored
+    return Report.from_checks(checks, context, [*ctx.skipped, *thin], claims)
 
 
 def _context(dataset: dsl.Dataset, digest: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -146,6 +146,7 @@ def composite_effect(ctx: Context, target: dsl.CompositeEffectTarget) -> Check |
         message=f"{target.metric.upper()} of the {target.dimension} means of {target.column} "
         f"(as an index, 1 = overall mean) vs. the declared "
         f"{' x '.join(modeled) if modeled else 'flat shape'}",
+        sample=int(counts.sum()),
     )
 
 

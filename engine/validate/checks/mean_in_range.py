@@ -38,6 +38,7 @@ def mean_in_range(ctx: Context, target: dsl.ShareTarget) -> Check:
         {"min": target.min, "max": target.max, "allowed": [target.min - pad, target.max + pad]},
         message=f"mean of {n} values; target {target.min}-{target.max}, "
         f"sampling allowance +-{pad:.4g}",
+        sample=n,
     )
 
 

@@ -33,6 +33,7 @@ def seasonality(ctx: Context, target: dsl.SeasonalityTarget) -> Check:
     bins = ctx.bins(target.table, target.column, target.dimension)
     size = dsl.PATTERN_LENGTH[target.dimension]
     labels = time_cells.LABELS[target.dimension]
+    rows = int((bins >= 0).sum())
     if target.value:
         totals, squares = np.zeros(size), np.zeros(size)
         for batch in ctx.scan(target.table, [target.value]):
@@ -81,6 +82,7 @@ def seasonality(ctx: Context, target: dsl.SeasonalityTarget) -> Check:
         ],
         message=f"{target.dimension} shape of {'sum of ' + target.value if target.value else 'row counts'}"
         f" per hour of exposure, as an index (1 = average); {int(bad.sum())} bin(s) off",
+        sample=rows,
     )
 
 

@@ -34,6 +34,7 @@ def weekend_share(ctx: Context, target: dsl.ShareTarget) -> Check:
         {"min": target.min, "max": target.max, "allowed": [low, high]},
         message=f"{share:.4f} of {n} timestamps fall on Sat/Sun; target {target.min}-{target.max}"
         f" (sampling allowance to {low:.4f}-{high:.4f})",
+        sample=n,
     )
 
 
