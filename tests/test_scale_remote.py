@@ -3,7 +3,6 @@ metadata, then `_SUCCESS` last; a failed run leaves no `_SUCCESS`, others' files
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,11 @@ from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.parts import Partitioning
 from datagen.engine.plan import BLOCK_ROWS
+from tests.test_scale_parts import tree_hashes
 
 SHOP = Path(__file__).parent / "data" / "shop_small.json"
 ROWS = {"customer": 40_000}  # orders: ~160,000 rows, two blocks
 PARTS = Partitioning(rows=BLOCK_ROWS)
-
-
-def data_hashes(directory: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.rglob("*.parquet"))
-    }
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +30,8 @@ def test_a_url_gets_the_same_parts_and_success_last(shop, tmp_path: Path) -> Non
     url = f"file://{tmp_path}/remote"
     generate_dataset(shop, url, seed=2, rows=ROWS, workers=2, partition=PARTS)
     remote = tmp_path / "remote"
-    assert data_hashes(remote) == data_hashes(tmp_path / "local")
-    assert len(data_hashes(remote)) == 3  # customer: one part, order: two
+    assert tree_hashes(remote) == tree_hashes(tmp_path / "local")
+    assert len(tree_hashes(remote)) == 3  # customer: one part, order: two
     assert (remote / "_SUCCESS").read_bytes() == b""
     assert (remote / ".metadata.json").is_file() and (remote / ".datagen-output").is_file()
 
