@@ -386,6 +386,9 @@ def test_compare_by_where_and_versus() -> None:
     assert result(versus, value=95 / 15, tolerance=0.01)[1] == pytest.approx(95 / 15)
     # two rows a group: sampling allows a wide band, not a ratio three times off
     assert result(versus, value=20, tolerance=1)[0] == "not_honoured"
+    # noise widens the stated window by half of it at most: 6.3 is not 'three times' (3 +- 0.6)
+    assert result(versus, value=3, tolerance=0.6)[0] == "not_honoured"
+    assert result(versus, value=5.8, tolerance=0.6)[0] == "honoured"  # 6.33 is within 5.8 +- 0.9
 
 
 def test_compare_by_time_cells_and_durations() -> None:
