@@ -1410,6 +1410,27 @@ def _amount(value: Any, unit: str | None) -> str:
     return f"{number:.4g}"
 
 
+_WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"]  # fmt: skip
+
+
+def _group_text(expected: dict[str, Any]) -> str:
+    """The first group of a comparison: its words, or its time cells in words."""
+    if expected.get("values"):
+        return str(expected["values"][0])
+    cells = []
+    if expected.get("weekdays"):
+        cells.append("/".join(_WEEKDAY_NAMES[d] for d in expected["weekdays"]))
+    if expected.get("hours"):
+        cells.append(f"hours {','.join(str(h) for h in expected['hours'])}")
+    if expected.get("months"):
+        cells.append("/".join(_MONTH_NAMES[m - 1] for m in expected["months"]))
+    if expected.get("dates"):
+        cells.append(", ".join(f"{d['start']}..{d['end']}" for d in expected["dates"][:2]))
+    return " ".join(cells) or "the group"
+
+
 def expected_text(claim: dict[str, Any]) -> str:
     """A claim's expectation in words: '8% ± 2%', '40', 'from 2024-07-01 to 2024-10-01'."""
     expected = claim.get("expected") or {}
@@ -1418,7 +1439,10 @@ def expected_text(claim: dict[str, Any]) -> str:
     if expected.get("value") is not None:
         text = _amount(expected["value"], unit)
         if expected.get("tolerance"):
-            text += f" ± {_amount(expected['tolerance'], unit)}"
+            spread = expected["tolerance"]
+            text += (
+                f" ± {spread:.2f}" if unit in ("lift", "ratio") else f" ± {_amount(spread, unit)}"
+            )
         parts.append(text)
     if expected.get("min") is not None and expected.get("max") is not None:
         low, high = (_amount(expected[k], unit) for k in ("min", "max"))
@@ -1427,7 +1451,11 @@ def expected_text(claim: dict[str, Any]) -> str:
         parts.append(f"at least {_amount(expected['min'], unit)}")
     elif expected.get("max") is not None:
         parts.append(f"at most {_amount(expected['max'], unit)}")
-    if expected.get("values"):
+    if unit == "ratio":  # the groups compared: 'partners over associates'
+        groups = [str(v) for v in expected.get("values") or []]
+        other = groups[1] if len(groups) > 1 else "the rest"
+        parts.append(f"{_group_text(expected)} over {other}")
+    elif expected.get("values"):
         parts.append(", ".join(str(v) for v in expected["values"]))
     if expected.get("top"):
         parts.append(f"held by the top {100 * expected['top']:.3g}%")
