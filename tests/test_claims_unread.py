@@ -160,3 +160,16 @@ def test_a_place_no_claim_covers_is_unread_and_a_longer_name_is_one_place() -> N
     assert place.expected.values == ["New York City"]
     (place,) = [c for c in extract_claims("shops in Los Angeles") if c.kind == "place"]
     assert place.expected.values == ["Los Angeles"]  # the US city, the most populous one
+
+
+def test_an_unread_phrase_asks_the_author_to_model_and_quote_it() -> None:
+    from datagen.agent.claims.check import claim_problems
+    from datagen.engine.validate import Report
+
+    claim = {"id": "c1", "text": "ticket ids carry a 7-character code", "kind": "unread",
+             "bound_to": None, "expected": {}, "measured": None, "status": "not_modelled",
+             "message": "not understood by the claim extractor"}  # fmt: skip
+    (problem,) = claim_problems(Report.from_checks([], {}, [], [claim]))
+    text = problem.render()
+    assert "'ticket ids carry a 7-character code': not modelled" in text
+    assert "add a claim quoting the phrase" in text

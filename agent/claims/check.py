@@ -94,6 +94,12 @@ def claim_problems(report: Any) -> list[Problem]:
             "not_honoured": "change the generators so the data honours it",
             "unmeasurable": "bind it to a measure whose table and columns exist",
         }[claim["status"]]
+        if claim.get("kind") == "unread":
+            fix = (
+                "no rule of datagen read this phrase: if it states something the data can "
+                "show, model it and add a claim quoting the phrase with its kind (compare, "
+                "ratio, bound, rate, duration...) bound to a measure; else leave it"
+            )
         problems.append(Problem(f"claims[{index}]", claim_line(claim), fix))
     return problems
 
