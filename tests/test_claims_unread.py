@@ -173,3 +173,40 @@ def test_an_unread_phrase_asks_the_author_to_model_and_quote_it() -> None:
     text = problem.render()
     assert "'ticket ids carry a 7-character code': not modelled" in text
     assert "add a claim quoting the phrase" in text
+
+
+def test_an_llm_models_an_unread_phrase_after_the_repair_turn_names_it(tmp_path: Path) -> None:
+    from tests.agent_fixtures import (
+        FakeMessagesServer,
+        last_tool_result,
+        schema_message,
+        small_schema,
+    )
+
+    text = "a tiny shop whose order amounts are clipped at the store's 500 cap"
+    phrase = "whose order amounts are clipped at the store's 500 cap"
+    modelled = small_schema()
+    modelled["claims"] = [
+        {"id": "a1", "text": phrase, "kind": "bound", "expected": {"max": 500},
+         "bound_to": {"measure": "range", "table": "order", "column": "amount"},
+         "status": "bound"},
+    ]  # fmt: skip
+    replies = [
+        (200, schema_message(small_schema(), call_id="toolu_1"), {}),
+        (200, schema_message(modelled, call_id="toolu_2"), {}),
+    ]
+    out = tmp_path / "shop"
+    with FakeMessagesServer(replies) as server:
+        proc = datagen(
+            "create", "--description", text, "--out", str(out), "--no-input", "--no-generate",
+            env={"ANTHROPIC_API_KEY": "sk-local", "ANTHROPIC_BASE_URL": server.url},
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    repair = json.dumps(last_tool_result(server.requests[1]["body"]))
+    assert phrase in repair
+    assert "add a claim quoting the phrase" in repair
+    report = json.loads((out / "report.json").read_text())
+    assert [(c["text"], c["kind"], c["status"]) for c in report["claims"]] == [
+        (phrase, "bound", "honoured")
+    ]
+    assert report["score"] == 100
