@@ -23,7 +23,7 @@ from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
 from datagen.engine.rng import stream
-from datagen.engine.statemachine import machine_key, path_lengths
+from datagen.engine.generators.statemachine import machine_key, path_lengths
 from datagen.engine.store import TableStore
 from datagen.engine.values import Values, as_numpy, to_arrow
 

@@ -68,7 +68,7 @@ from datagen.engine.modifiers.outliers import OutliersArgs
 from datagen.engine.modifiers.seasonality import SeasonalityArgs
 from datagen.engine.modifiers.time_jitter import TimeJitterArgs
 from datagen.engine.modifiers.trend import TrendArgs
-from datagen.engine.statemachine import StateMachine
+from datagen.engine.generators.statemachine import StateMachine
 
 DSL_VERSION = "1.0"
 
