@@ -473,3 +473,37 @@ def test_ratio_and_bound_measured_on_generated_data(partner_rate: float, honoure
         "not_honoured" if honoured else "honoured"
     )
     assert report.score < 100  # one claim of the three is not honoured either way
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found", "about"),
+    [
+        ("order totals around $14", "average", {"value": 14, "tolerance": 2.8},
+         ["order", "total"]),
+        ("sale prices around 350,000 euros", "average", {"value": 350000, "tolerance": 70000},
+         ["sale", "price"]),
+        ("rents of about 1,200 dollars", "average", {"value": 1200, "tolerance": 240}, ["rent"]),
+        ("70% are closed within 48 hours", "rate",
+         {"value": 0.7, "tolerance": 0.105, "unit": "share"}, ["closed", "within 48 h"]),
+        ("80% of tickets are resolved within 7 days", "rate",
+         {"value": 0.8, "tolerance": 0.12, "unit": "share"},
+         ["ticket", "resolved", "within 7 days"]),
+        ("an airline with 40 aircraft flying 120 routes", "count",
+         {"value": 40, "tolerance": 0, "unit": "rows"}, ["aircraft"]),
+    ],
+)  # fmt: skip
+def test_typical_amounts_shares_within_a_time_and_same_plural_counts(
+    text: str, kind: str, found: dict[str, Any], about: list[str]
+) -> None:
+    claim = [c for c in extract_claims(text) if c.kind == kind][0]
+    assert expected(claim) == found
+    assert claim.about == about
+
+
+def test_a_share_within_a_time_binds_to_the_gap_between_the_rows_timestamps() -> None:
+    claims = bind("70% of visits are left within 3 hours")
+    assert binding(claims["70% of visits are left within 3 hours"]) == {
+        "measure": "share",
+        "table": "visit",
+        "where": "hours_between(arrived_at, left_at) <= 3",
+    }

@@ -128,6 +128,9 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         cut = next((i for i, w in enumerate(words) if w.lower() in _PER_ADVERBS), None)
         if cut is not None:  # "10,000 trips daily": the adverb is the rate, not the noun
             words, end = words_after(text, m.end(), cut) if cut else ([], end)
+        same = next((i for i, w in enumerate(words) if w.lower() in _SAME), None)
+        if same is not None and same < len(words) - 1:  # "40 aircraft flying 120 routes"
+            words, end = words_after(text, m.end(), same + 1)
         plural = [i for i, w in enumerate(words) if singular(w) != w.lower()]
         if plural and plural[0] < len(words) - 1 and value > 1:
             # "300 stores nationwide", "ten thousand shoppers buying products": the head
@@ -485,6 +488,34 @@ def averages(text: str, today: dt.date) -> Iterator[Found]:
             continue
         expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
         yield Found("average", m.start(), m.end(), expected, about)
+
+
+_VALUE_NOUNS = (
+    r"totals?|prices?|fares?|amounts?|salar(?:y|ies)|rents?|fees?|costs?|values?|tickets?|"
+    r"baskets?|bills?|checks?|premiums?|wages?|payments?|spend|spending|budgets?|deposits?|"
+    r"balances?|incomes?|revenues?|tips?|charges?|invoices?|loans?|claims?"
+)
+
+
+@rule(56)
+def typical_amounts(text: str, today: dt.date) -> Iterator[Found]:
+    """'order totals around $14', 'sale prices around 350,000 euros', 'rents of about
+    1,200 dollars': a money amount, about so much, is its average."""
+    pattern = re.compile(
+        rf"\b(?P<what>(?:[A-Za-z][\w-]*\s+)?(?:{_VALUE_NOUNS}))\s+(?:are\s+|of\s+|at\s+)?"
+        rf"(?P<approx>around|about|roughly|approximately|averaging|typically|near|~)\s*"
+        rf"(?:(?P<cur>{_CURRENCY})\s*(?P<num>{NUMBER})|(?P<num2>{NUMBER})\s*(?P<cur2>{_CURRENCY}))",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num") or m.group("num2"))
+        if value is None:
+            continue
+        what = [w for w in m.group("what").split() if w.lower() not in STOP]
+        if not what:
+            continue
+        expected = {"value": value, "tolerance": round(max(abs(value) * 0.2, 1e-9), 6)}
+        yield Found("average", m.start(), m.end(), expected, [singular(w) for w in what])
 
 
 # --------------------------------------------------------------------------- ranges
