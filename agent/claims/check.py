@@ -113,6 +113,13 @@ _COMPARATIVE = (
     r"less\s+expensive|faster|slower|older|younger|heavier|lighter|busier|quieter|more|fewer|less"
 )
 _GROUP = r"(?:on|in|at|during|than|among|for|from|over|after|before)"
+# what follows "never" / "always" when it bounds a value
+_VALUE_WORDS = (
+    r"\d[\d,.]*|below|above|over|under|before|after|exceeds?|exceeding|more|less|fewer|"
+    r"negative|positive|zero|null|nulls|empty|blank|missing|unique|duplicated?|late|early|"
+    r"between|within|during|same|different|future|past|higher|lower|greater|smaller|longer|"
+    r"shorter|one|two|three|four|five|ten|hundred"
+)
 FACT_CUES: dict[str, re.Pattern[str]] = {
     # a number: "never below 5%", "2,000 entries", "version 7" aside
     "number": re.compile(rf"{NUMBER}(?![\w/])", re.IGNORECASE),
@@ -127,10 +134,13 @@ FACT_CUES: dict[str, re.Pattern[str]] = {
         rf"\b(?:{_COMPARATIVE})\b(?=(?:\s+[A-Za-z][\w'-]*){{0,3}}?\s+{_GROUP}\s+[A-Za-z0-9])",
         re.IGNORECASE,
     ),
-    # a bound: "never below", "at most", "no more than", "capped at"
+    # a bound: "at most", "no more than", "capped at"; "never"/"always"/"must not" only
+    # before what a value can be ("never below", "always unique", "never null"), not before
+    # an instruction ("always use realistic names", "must not contain PII")
     "bound": re.compile(
-        r"\b(?:never|always|at\s+most|at\s+least|no\s+more\s+than|no\s+less\s+than|"
-        r"not\s+more\s+than|no\s+fewer\s+than|capped\s+at|cannot\s+exceed|must\s+not)\b"
+        r"\b(?:at\s+most|at\s+least|no\s+more\s+than|no\s+less\s+than|not\s+more\s+than|"
+        r"no\s+fewer\s+than|capped\s+at|cannot\s+exceed|"
+        rf"(?:never|always|must\s+not)(?=(?:\s+[A-Za-z][\w'-]*){{0,2}}?\s+(?:{_VALUE_WORDS})\b))"
         r"(?=\s+\w)",
         re.IGNORECASE,
     ),
