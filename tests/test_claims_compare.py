@@ -149,6 +149,10 @@ def test_more_rows_stay_a_time_pattern(text: str, kind: str) -> None:
         ("ages never over 90", {"max": 90}, ["age"]),
         ("order totals at most $500", {"max": 500}, ["order", "total"]),
         ("humidity never exceeds 95%", {"max": 95, "unit": "percent"}, ["humidity"]),
+        ("payments never negative", {"min": 0}, ["payment"]),
+        ("stock levels are never negative", {"min": 0}, ["stock", "level"]),
+        ("non-negative balances", {"min": 0}, ["balance"]),
+        ("meters, never negative readings", {"min": 0}, ["reading"]),
     ],
 )  # fmt: skip
 def test_bounds_on_a_value(text: str, bound: dict[str, Any], about: list[str]) -> None:

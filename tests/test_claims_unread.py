@@ -25,7 +25,6 @@ def unread(text: str) -> list[str]:
         ("ticket ids carry a 7-character code", "ticket ids carry a 7-character code"),
         ("partners earn twice what juniors make", "partners earn twice what juniors make"),
         ("quieter stores after the rebrand", "quieter stores after the rebrand"),
-        ("meters, never negative readings", "never negative readings"),
         ("bonuses, capped at a third of pay", "capped at a third of pay"),
         ("a 3x jump in signups", "3x jump in signups"),
         ("emails are always unique", "emails are always unique"),
