@@ -149,11 +149,12 @@ FACT_CUES: dict[str, re.Pattern[str]] = {
 # numbers that name things, not amounts: "311 requests" (a phone line), "version 7", "24/7"
 _NAMING_NUMBER = re.compile(
     r"(?:version|v|release|model|level|tier|gen|series|route|line|gate|platform|room|ward|iso|"
-    r"rfc|utf|web|python|java|ipv|covid|sha|mp|s&p|fortune|russell|ftse|nasdaq|dow|k-?)\s*-?$",
+    r"rfc|utf|web|python|java|ipv|covid|sha|mp|s&p|fortune|russell|ftse|nasdaq|dow|k-?|step|"
+    r"phase|stage|part|chapter|section|number|no\.?|#)\s*-?$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:!?()\[\]\n]|[,.](?=\s|$)|\s[-\u2013\u2014]\s|\b(?:and|but|while|whereas|with|plus)\b",
+    r"[;:!?()\[\]\n]|,(?=\s|$)(?!\s*(?:19|20)\d\d\b)|\.(?=\s|$)|\s[-\u2013\u2014]\s|\b(?:and|but|while|whereas|with|plus)\b",
     re.IGNORECASE,
 )
 _EDGE_WORDS = {"a", "an", "the", "and", "or", "with", "of", "to", "for", "but", "plus", "so"}
@@ -187,6 +188,8 @@ def _cues(text: str) -> Iterator[tuple[str, int, int]]:
                     continue
                 if m.start() and text[m.start() - 1] in "/:" or text[m.end() : m.end() + 1] == ":":
                     continue  # "24/7", "1:1 meetings"
+                if re.match(r"-(?:sided|way|step|fold|factor|d|dimensional)\b", text[m.end() :]):
+                    continue  # "a 2-sided marketplace", "3-way matching": a kind of thing
             if cue == "comparative":
                 after = re.findall(r"[A-Za-z][\w'-]*", text[m.end() : m.end() + 60])[:4]
                 if after and about_the_data(after[:2]):
