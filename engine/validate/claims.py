@@ -1043,6 +1043,14 @@ def _fanout_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     found = measured.value
     if expected.unit == "many_to_many":
         return bool(found["max"] >= 2)  # some parent links to several of the other side
+    return _min_mean_max_honoured(expected, found)
+
+
+def _min_mean_max_honoured(
+    expected: dsl.ClaimExpected, found: dict[str, Any], relative_floor: float = 0.0
+) -> bool:
+    """`min`/`max` bound the smallest and largest count; `value` (+- tolerance, at least
+    `relative_floor` of it) is the mean."""
     low, high = _number(expected.min), _number(expected.max)
     if low is not None and found["min"] < low:
         return False
@@ -1051,7 +1059,7 @@ def _fanout_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     target = _number(expected.value)
     if target is not None:
         tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
-        return bool(abs(found["mean"] - target) <= tolerance)
+        return bool(abs(found["mean"] - target) <= max(tolerance, relative_floor * target))
     return True
 
 
@@ -1339,18 +1347,9 @@ def _rows_per_key(ctx: Context, args: RowsPerKeyArgs) -> Measured:
 
 
 def _rows_per_key_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
-    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance) is the mean."""
-    found = measured.value
-    low, high = _number(expected.min), _number(expected.max)
-    if low is not None and found["min"] < low:
-        return False
-    if high is not None and found["max"] > high:
-        return False
-    target = _number(expected.value)
-    if target is not None:
-        tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
-        return bool(abs(found["mean"] - target) <= max(tolerance, 0.1 * target))
-    return True
+    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance, at least 10%:
+    a count per period varies) is the mean."""
+    return _min_mean_max_honoured(expected, measured.value, relative_floor=0.1)
 
 
 register(
