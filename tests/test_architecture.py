@@ -50,6 +50,8 @@ def _named(node: ast.expr) -> Iterator[str]:
 
 def type_switches(source: str, names: set[str]) -> list[tuple[int, str]]:
     """(line, type name) of each `isinstance(x, <spec type>)` and `case <SpecType>(...)`."""
+    if not any(name in source for name in names):
+        return []  # a switch spells the type's name: no need to parse
     found = []
     for node in ast.walk(ast.parse(source)):
         if (
@@ -211,12 +213,21 @@ def _requirement_name(requirement: str) -> str:
 
 def imported_top_level_modules(*tops: str) -> dict[str, str]:
     """Third-party top-level module -> a file that imports it, over the given folders."""
+    import re
     import sys
 
+    def third_party(root: str) -> bool:
+        return root not in sys.stdlib_module_names and root != "datagen"
+
+    # a file parses only when its import lines name a third-party module (parsing all is slow)
+    statement = re.compile(r"(?:^|;)[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
     found: dict[str, str] = {}
     for top in tops:
         for path in sorted((ROOT / top).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            source = path.read_text(encoding="utf-8")
+            if not any(third_party(root) for root in statement.findall(source)):
+                continue
+            for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -225,7 +236,7 @@ def imported_top_level_modules(*tops: str) -> dict[str, str]:
                     continue
                 for name in names:
                     root = name.split(".")[0]
-                    if root not in sys.stdlib_module_names and root != "datagen":
+                    if third_party(root):
                         found.setdefault(root, str(path.relative_to(ROOT)))
     return found
 
