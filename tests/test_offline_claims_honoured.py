@@ -74,3 +74,77 @@ def test_a_service_line_number_is_not_a_count() -> None:
     schema = author("A city's 311 service requests across 10 districts")
     assert _node(schema, "district")["rows"] == 10
     assert not any("311" in a for a in schema["metadata"]["assumptions"] if "rows" in a)
+
+
+def test_weekday_nights_hold_on_the_hours_and_the_weekdays_together() -> None:
+    text = "A taxi company with 50 drivers and trips, mostly on Friday and Saturday nights"
+    claim = next(
+        c for c in _claims_on_data(text, rows=2000).values() if c["kind"] == "time_pattern"
+    )
+    assert claim["status"] == "honoured", claim
+
+
+def test_events_during_their_parents_span() -> None:
+    text = "An insurance company with 1,000 policies and claims filed during the policy"
+    schema = author(text)
+    claim = _node(schema, "claim")
+    hidden = [c for c in claim["columns"] if c.get("hidden")]
+    assert {c["generator"]["lookup"]["from"] for c in hidden} == {
+        "policy.start_date",
+        "policy.end_date",
+    }
+    within = _claims_on_data(text, rows=1000)["claims filed during the policy"]
+    assert within["status"] == "honoured", within
+    assert within["measured"] == 1
+
+
+def test_role_nouns_are_values_of_the_staff_table() -> None:
+    text = (
+        "A law firm with 40 partners, 200 associates and 3,000 clients; matters and billable hours"
+    )
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert not ids & {"partner", "associate"}, ids
+    lawyer = _node(schema, "lawyer")
+    assert lawyer["rows"] == 240
+    role = next(c for c in lawyer["columns"] if c["name"] == "role")
+    assert role["generator"]["choice"]["choices"] == ["partner", "associate"]
+    claims = _claims_on_data(text, rows=2000)
+    assert claims["40 partners"]["status"] == "honoured", claims["40 partners"]
+    assert claims["40 partners"]["bound_to"]["measure"] == "share"
+
+
+def test_a_role_within_a_counted_staff_leaves_the_rest_to_other_roles() -> None:
+    schema = author("A hospital with 300 nurses and 40 doctors, including 12 interns")
+    ids = {n["id"] for n in schema["nodes"]}
+    assert "intern" not in ids
+    doctors = next(n for n in schema["nodes"] if any(c["name"] == "role" for c in n["columns"]))
+    assert doctors["rows"] == 40
+    role = next(c for c in doctors["columns"] if c["name"] == "role")["generator"]["choice"]
+    assert role["choices"] == ["intern", "other"]
+    assert role["weights"][0] == 0.3
+    nurse = _node(schema, "nurse")
+    assert any(c["name"] == "full_name" for c in nurse["columns"])  # the lexicon's nurse
+
+
+def test_a_range_names_its_column_through_the_verb_or_a_money_synonym() -> None:
+    claims = _claims_on_data(
+        "An online marketplace where sellers list products and buyers leave reviews rated 1 to 5; "
+        "an airline with passengers and bookings, ticket prices from 60 to 900 dollars"
+    )
+    rated = claims["reviews rated 1 to 5"]
+    assert rated["status"] == "honoured" and rated["bound_to"]["column"] == "rating", rated
+    prices = claims["ticket prices from 60 to 900 dollars"]
+    assert prices["status"] == "honoured" and prices["bound_to"]["column"] == "fare", prices
+
+
+def test_a_weekday_peak_is_measured_where_it_was_weighted() -> None:
+    text = "A crypto exchange with 2,500 traders placing orders on 40 trading pairs; trades peak on weekdays"
+    peak = next(c for c in _claims_on_data(text).values() if c["kind"] == "time_pattern")
+    assert peak["status"] == "honoured", peak
+
+
+def test_a_monthly_series_spans_the_window() -> None:
+    claims = _claims_on_data("monthly payroll for 350 employees in 2024")
+    assert claims["in 2024"]["status"] == "honoured", claims["in 2024"]
+    assert claims["in 2024"]["bound_to"]["table"] == "payroll"

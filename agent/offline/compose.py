@@ -52,6 +52,7 @@ from datagen.agent.offline.parse import (
     TimeWindow,
     parse,
 )
+from datagen.agent.offline.roles import fold_roles, role_share
 
 DEFAULT_WINDOW = (date(2024, 1, 1), date(2025, 1, 1))
 GENERIC_THRESHOLD = 2.5  # a domain needs this keyword score to be chosen
@@ -279,6 +280,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
         merge_secondary(draft, parsed)
     if composed is None:
         apply_named_tables(draft, parsed)
+    fold_roles(draft, parsed)
     apply_counts(draft, parsed)
     if composed is None:
         apply_mentions(draft, parsed)
@@ -371,6 +373,14 @@ def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
     known |= {w for k in draft.blueprint.synonyms for w in k.split("_")}
     known |= {w for k in draft.blueprint.keywords for w in k.split("_")}
     known |= {w for cues in FIELD_CUES.values() for w in cues}  # cue words chose the field
+    known |= {
+        w
+        for n in draft.schema["nodes"]
+        for c in n["columns"]
+        if c["name"] == "role"
+        for v in c["generator"].get("choice", {}).get("choices", [])
+        for w in str(v).split("_")
+    }  # role nouns are values of a staff table
     skip = _STOP | FILLER | CLAIM_STOP | GENERIC_WORDS | NOT_TABLES
     words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
     unread: list[list[str]] = []
@@ -669,7 +679,7 @@ def apply_mentions(draft: Draft, parsed: Parsed) -> None:
     unplaced: list[str] = []
     vocabulary = [k for bp in BLUEPRINTS.values() for k in bp.keywords]
     for noun, clause, owned in mentions:
-        if draft.resolve(noun) is not None or noun in unplaced:
+        if draft.resolve(noun) is not None or noun in unplaced or role_share(draft, noun):
             continue
         last = noun.split("_")[-1]
         if last not in vocabulary and difflib.get_close_matches(last, vocabulary, n=1, cutoff=0.8):
@@ -790,6 +800,17 @@ def _range(ref: str, lo: float | None, hi: float | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- tables and counts
 
 
+def _lexicon_entity(noun: str, rows: int | None) -> dict[str, Any] | None:
+    """A table the template lacks but the lexicon knows ('nurses' in a hospital): its columns."""
+    from datagen.agent.offline.composition import entry_columns
+    from datagen.agent.offline.lexicon import candidates
+
+    entry = next((e for e in candidates(noun) if e.role == "entity"), None)
+    if entry is None:
+        return None
+    return P.entity(noun, rows or entry.rows or 200, entry_columns(noun, entry, "entity"))
+
+
 def add_table(draft: Draft, noun: str, rows: int | None = None, *, owned: bool = False) -> str:
     """A table the blueprint lacks: an event fact (or something the main entity owns) under
     the main entity, or an entity that the main fact then points at."""
@@ -803,7 +824,9 @@ def add_table(draft: Draft, noun: str, rows: int | None = None, *, owned: bool =
             "a status and an amount (not a table of the blueprint)"
         )
     else:
-        node = _resolve_windows(generic_entity(noun, rows or 200), draft)
+        node = _resolve_windows(
+            _lexicon_entity(noun, rows) or generic_entity(noun, rows or 200), draft
+        )
         draft.schema["nodes"].insert(_entity_position(draft), node)
         main_fact = draft.node(draft.roles["main_fact"])
         link = ""
@@ -1449,9 +1472,31 @@ def apply_grain(draft: Draft, parsed: Parsed, answer: str | None) -> None:
 # --------------------------------------------------------------------------- constraints, targets
 
 
+MONEY_WORDS = {"price", "amount", "cost", "fee", "total", "revenue", "premium", "salary",
+               "balance", "budget", "fare", "tip", "subtotal", "charge", "spend", "payout",
+               "income", "wage", "value", "rent", "deposit", "payment", "refund"}  # fmt: skip
+MONEY_RATES = {"nightly_rate", "hourly_rate", "daily_rate", "day_rate"}
+
+
+def _round_money(draft: Draft) -> None:
+    """Money drawn from a distribution is rounded to cents (after every other modifier)."""
+    for node in draft.schema["nodes"]:
+        for col in node["columns"]:
+            name = col["name"]
+            words = set(name.split("_"))
+            if col["type"] != "float" or "distribution" not in col["generator"]:
+                continue
+            if not (words & MONEY_WORDS or name in MONEY_RATES) or words & {"ratio", "pct"}:
+                continue
+            mods = col.setdefault("modifiers", [])
+            if not any("round(" in str(m.get("args", {}).get("expr", "")) for m in mods):
+                mods.append({"transform": "expression", "args": {"expr": "round(value, 2)"}})
+
+
 def finish(draft: Draft) -> None:
     schema = draft.schema
     constraints = schema["constraints"]
+    _round_money(draft)
     _clamp_modified_ranges(draft)
     fks = []
     uniques = []
