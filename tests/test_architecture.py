@@ -319,3 +319,18 @@ def test_each_llm_provider_is_built_from_one_options_object(
         assert provider.client.max_retries == 0  # the retries are ours
     with pytest.raises(TypeError):
         type(built)(api_key="k", temperature=0.5)
+
+
+def test_the_last_modifier_declares_the_range_a_column_ends_in(die: DieKind) -> None:
+    def with_clamp(low: float | None, high: float | None) -> dict[str, Any]:
+        data = die_schema(
+            [1, 2, 3, 4, 5, 6], constraints={"ranges": [{"column": "rolls.roll", "max": 5}]}
+        )
+        clamp = {"transform": "clamp", "args": {"min": low, "max": high}}
+        data["nodes"][0]["columns"][1]["modifiers"] = [clamp]
+        return data
+
+    assert problems_of(with_clamp(1, 5)) == []
+    (found,) = problems_of(with_clamp(0, 9))
+    assert found[:2] == ("constraints.ranges[0]", "error") and "generated in [0, 9]" in found[2]
+    assert problems_of(with_clamp(None, 9)) == []  # one bound: what it leaves is not certain
