@@ -148,3 +148,24 @@ def test_a_monthly_series_spans_the_window() -> None:
     claims = _claims_on_data("monthly payroll for 350 employees in 2024")
     assert claims["in 2024"]["status"] == "honoured", claims["in 2024"]
     assert claims["in 2024"]["bound_to"]["table"] == "payroll"
+
+
+def test_a_grain_said_of_the_sensors_lands_on_their_readings() -> None:
+    text = "IoT temperature sensors in 3 factories reporting every 15 minutes during March 2024"
+    claims = _claims_on_data(text)
+    grain = claims["every 15 minutes"]
+    assert grain["status"] == "honoured" and grain["measured"] == 900, grain
+    schema = author(text)
+    assert not any("drawn at random" in a for a in schema["metadata"]["assumptions"])
+
+
+def test_monthly_dates_step_by_whole_days() -> None:
+    text = "Telecom operator with 500 subscribers, call detail records and monthly invoices"
+    grain = next(c for c in _claims_on_data(text).values() if c["kind"] == "grain")
+    assert grain["status"] == "honoured", grain
+
+
+def test_an_average_with_spikes_aims_the_bulk_below_it() -> None:
+    text = "an online shop in the UK with 5k customers and an average order value of £45, plus outliers"
+    claim = _claims_on_data(text, rows=2000)["an average order value of £45"]
+    assert claim["status"] == "honoured", claim

@@ -78,7 +78,7 @@ def _window(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     col = draft.column(table, column)
     spec = col["generator"].get("datetime_series") if col else None
     expr = str(col["generator"].get("expression", {}).get("expr", "")) if col else ""
-    if expr.startswith(SERIES_START):  # a regular series laid over the timeframe
+    if expr.startswith((SERIES_START, DAYS_START)):  # a regular series over the timeframe
         return {"measure": "window", "table": table, "column": column}
     if spec is None or spec.get("within", "timeframe") != "timeframe":
         return None
@@ -513,8 +513,16 @@ def _average(draft: Draft, claim: dsl.Claim) -> None:
         return
     node, col = found
     dist = col["generator"].get("distribution")
-    if dist is None or any(m["transform"] != "expression" for m in col.get("modifiers", [])):
+    mods = col.get("modifiers", [])
+    if dist is None or any(m["transform"] not in ("expression", "clamp", "outliers") for m in mods):
         return
+    lift = 1.0  # spikes ('plus outliers') raise the mean: aim the bulk below it
+    for mod in mods:
+        args = mod.get("args", {})
+        if mod["transform"] == "outliers" and args.get("mode", "spike") == "spike":
+            low_mag, high_mag = args.get("magnitude", [3.0, 10.0])
+            lift += float(args.get("rate", 0.0)) * ((low_mag + high_mag) / 2 - 1)
+    stated, value = value, value / lift
     if dist["type"] == "lognormal":
         sigma = float(dist["params"].get("sigma", 0.6))
         dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
@@ -523,7 +531,7 @@ def _average(draft: Draft, claim: dsl.Claim) -> None:
         dist["params"]["mean"] = float(value)
     else:
         return
-    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {value:g}")
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {stated:g}")
 
 
 @honours("skew")
@@ -731,6 +739,7 @@ MAX_SERIES_ROWS = 50_000_000
 
 
 SERIES_START = "add_seconds(timestamp('"
+DAYS_START = "add_days(date('"
 
 
 def _regular_series(
@@ -738,16 +747,25 @@ def _regular_series(
 ) -> dict[str, Any] | None:
     """'readings every 10 minutes for one month' -> each parent (meter, sensor) has one row per
     step of the window, stamped start + (position - 1) * step: a regular series per parent."""
+    if node is not None and node["kind"] != "fact":  # 'sensors reporting': their readings
+        main = draft.roles.get("main_fact")
+        facts = [n for n in draft.schema["nodes"] if n.get("parents", [None])[0] == node["id"]]
+        facts.sort(key=lambda n: n["id"] != main)
+        node = facts[0] if facts else draft.node(main)
     if node is None or node["kind"] != "fact" or not node.get("parents") or step < 1:
         return None
     if node["id"] in draft.counted:
         return None  # the text gave the events' count: keep it
-    time = _time_spec(draft, node)
-    column = next(
-        (c for c in node["columns"] if c["generator"].get("datetime_series") is time), None
-    )
-    if time is None or column is None or time.get("within", "timeframe") != "timeframe":
+    main_time = draft.roles.get("time") or ""
+    timed = [c for c in node["columns"] if c["generator"].get("datetime_series")]
+    timed.sort(key=lambda c: f"{node['id']}.{c['name']}" != main_time)
+    column = timed[0] if timed else None
+    if column is None or column["generator"]["datetime_series"].get("within", "timeframe") != (
+        "timeframe"
+    ):
         return None
+    if column["type"] == "date" and step < 86400:
+        column["type"] = "datetime"  # a sub-day grain needs the time of day
     start, end = draft.window
     steps = math.ceil((end - start).total_seconds() / step)  # the last step still inside
     parent = draft.node(node["parents"][0])
@@ -759,6 +777,12 @@ def _regular_series(
     column["generator"] = {
         "expression": {"expr": f"{SERIES_START}{stamp}'), (position() - 1) * {int(step)})"}
     }
+    if column["type"] == "date":  # whole days: 'monthly invoices' every 30 days from the start
+        days = max(1, round(step / 86400))
+        column["generator"] = {
+            "expression": {"expr": f"{DAYS_START}{start.isoformat()}'), (position() - 1) * {days})"}
+        }
+    draft.assumptions = [a for a in draft.assumptions if "drawn at random" not in a]
     draft.note(
         f"{claim.text!r}: each `{node['parents'][0]}` has one `{node['id']}` row every "
         f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"
