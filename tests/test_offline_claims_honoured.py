@@ -169,3 +169,21 @@ def test_an_average_with_spikes_aims_the_bulk_below_it() -> None:
     text = "an online shop in the UK with 5k customers and an average order value of £45, plus outliers"
     claim = _claims_on_data(text, rows=2000)["an average order value of £45"]
     assert claim["status"] == "honoured", claim
+
+
+def test_power_users_make_the_fanout_heavy_tailed() -> None:
+    text = "webshop orders with a few power users"
+    order = _node(author(text), "order")
+    assert order["fanout"]["distribution"] == "negative_binomial"
+    claim = _claims_on_data(text)["power users"]
+    assert claim["status"] == "honoured", claim
+
+
+def test_a_misspelt_rate_lands_on_the_templates_flag() -> None:
+    schema = author("credit card fraud detection datset with 2% fradulent payments")
+    names = {c["name"] for n in schema["nodes"] for c in n["columns"]}
+    assert "is_fradulent" not in names
+    target = schema["targets"]["mean_in_range"][0]
+    assert (target["column"], target["min"], target["max"]) == ("is_fraud", 0.016, 0.024)
+    claim = _claims_on_data("credit card payments with 2% fradulent payments", rows=2000)
+    assert claim["2% fradulent payments"]["status"] == "honoured"

@@ -128,8 +128,10 @@ def _target_share(claim: dsl.Claim) -> float | None:
 @honours("rate", "share")
 def _rate(draft: Draft, claim: dsl.Claim) -> None:
     """'8% no-shows' -> the value `no_show` at weight 0.08 (added to a status if missing)."""
+    from datagen.agent.offline.parse import fix_typos
+
     share = _target_share(claim)
-    words = [w for w in claim.about if w]
+    words = [fix_typos(w) for w in claim.about if w]  # 'fradulent' -> 'fraudulent'
     if share is None or not words or not 0 < share < 1:
         return
     wanted = set().union(*(stems(w) for w in words))
@@ -151,8 +153,13 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
                     f"for {share:.1%} of rows"
                 )
                 return
-            if col["type"] == "bool" and stems(col["name"]) & wanted:
+            core = col["name"].removeprefix("is_").removeprefix("has_")
+            if col["type"] == "bool" and (
+                stems(col["name"]) & wanted
+                or (len(core) >= 4 and any(w.startswith(core) for w in wanted))
+            ):  # 'fraudulent payments' -> `is_fraud`
                 _set_weight(choice, values.index(True), share)
+                _retarget_mean(draft, node["id"], col["name"], share)
                 draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` true for {share:.1%}")
                 return
     if not tables:
@@ -191,6 +198,16 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         }
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
+
+
+def _retarget_mean(draft: Draft, table: str, column: str, share: float) -> None:
+    """A flag's rate the text states replaces the default the template declared."""
+    for target in draft.schema.get("targets", {}).get("mean_in_range", []):
+        if target["table"] == table and target["column"] == column:
+            target["min"], target["max"] = round(share * 0.8, 6), round(share * 1.2, 6)
+    draft.assumptions = [
+        a for a in draft.assumptions if not ("no rate given" in a and f"`{table}`" in a)
+    ]
 
 
 def _reads_as_status(value: str) -> bool:
@@ -534,6 +551,22 @@ def _average(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {stated:g}")
 
 
+HEAVY_DISPERSION = 0.4  # gamma shape: the top 10% of parents hold about half the children
+
+
+def heavy_tailed_fanout(node: dict[str, Any]) -> None:
+    """Same mean children per parent, but a few parents with very many ('power users')."""
+    fanout = node.get("fanout") or {}
+    mean = float(fanout.get("lambda") or 5.0)
+    node["fanout"] = {
+        "distribution": "negative_binomial",
+        "lambda": mean,
+        "dispersion": HEAVY_DISPERSION,
+        "min": 0,
+        "max": max(int(fanout.get("max") or 0), int(mean * 60) + 10),
+    }
+
+
 @honours("skew")
 def _skew(draft: Draft, claim: dsl.Claim) -> None:
     """'a handful of shows get most of the plays' -> the plays' show keys: the top few get most."""
@@ -549,7 +582,11 @@ def _skew(draft: Draft, claim: dsl.Claim) -> None:
         lookup = col["generator"].get("lookup")
         if lookup and "on" not in lookup and lookup["from"].startswith(f"{popular}."):
             if events.get("parents", [None])[0] == popular:
-                return  # the first parent's rows come from its fanout, not from sampling
+                # the first parent's rows come from its fanout: make that heavy-tailed
+                heavy_tailed_fanout(events)
+                draft.note(f"{claim.text!r}: a few `{popular}` rows have many `{events['id']}`"
+                           " (negative binomial fanout)")  # fmt: skip
+                return
             mass = round(min(0.95, float(low) + 0.15), 3)
             lookup["weights_kind"] = f"head_tail@{{{top:g},{mass:g}}}"
             draft.note(

@@ -28,7 +28,12 @@ from datagen.agent.offline.blueprints.generic import (
     is_event_noun,
     is_person_noun,
 )
-from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
+from datagen.agent.offline.claims_binding import (
+    bind,
+    claim_window,
+    heavy_tailed_fanout,
+    honour_claims,
+)
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import (
     ATTRIBUTE_COUNTS,
@@ -1359,10 +1364,13 @@ def apply_power_users(draft: Draft, said: str) -> None:
         return
     main_fact = draft.roles["main_fact"]
     entity = draft.roles["main_entity"]
-    draft.note(
-        f"could not place {said} exactly: rows per `{entity}` in `{main_fact}` follow a Poisson "
-        "fanout (the DSL has no heavy-tailed fanout), so every one of them is about equally active"
-    )
+    node = draft.node(main_fact)
+    if node is not None and node.get("fanout", {}).get("distribution", "poisson") == "poisson":
+        heavy_tailed_fanout(node)
+        draft.note(
+            f"{said}: a few `{entity}` rows have many `{main_fact}` rows (negative binomial "
+            "fanout, same mean)"
+        )
 
 
 def apply_churn(draft: Draft, rate: float | None, said: str) -> None:
