@@ -256,3 +256,55 @@ def test_every_library_the_code_imports_is_declared() -> None:
     }
     assert undeclared == {}
     assert "networkx" not in declared
+
+
+# --------------------------------------------------------------------------- LLM providers
+
+
+@pytest.mark.parametrize("module", ["anthropic", "openai"])
+def test_each_llm_provider_is_built_from_one_options_object(
+    module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from datagen.agent.providers.base import ProviderOptions
+    from datagen.agent.providers.retry import RetryPolicy
+    from datagen.agent.providers.tooluse import LLMOptions
+
+    monkeypatch.delenv("DATAGEN_MODEL", raising=False)
+    provider_module = importlib.import_module(f"datagen.agent.providers.{module}")
+    retry = RetryPolicy(max_attempts=2)
+    options = LLMOptions(
+        api_key="k", base_url="http://127.0.0.1:9/v1", max_tokens=1234, timeout=7.0,
+        retry=retry, no_input=True, strict=True,
+    )  # fmt: skip
+    built = provider_module.make(
+        ProviderOptions(
+            api_key="k",
+            base_url="http://127.0.0.1:9/v1",
+            max_tokens=1234,
+            timeout=7.0,
+            no_input=True,
+            extra={"retry": retry, "strict": True},
+        )  # fmt: skip
+    )
+    for provider in (
+        type(built)(options),
+        type(built)(
+            api_key="k",
+            base_url="http://127.0.0.1:9/v1",
+            max_tokens=1234,
+            timeout=7.0,
+            retry=retry,
+            no_input=True,
+            strict=True,
+        ),  # fmt: skip
+        built,
+    ):
+        assert provider.model == provider_module.DEFAULT_MODEL
+        assert (provider.max_tokens, provider.timeout) == (1234, 7.0)
+        assert provider.retry is retry and provider.no_input and provider.strict
+        assert str(provider.client.base_url).rstrip("/") == "http://127.0.0.1:9/v1"
+        assert provider.client.max_retries == 0  # the retries are ours
+    with pytest.raises(TypeError):
+        type(built)(api_key="k", temperature=0.5)

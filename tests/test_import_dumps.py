@@ -4,6 +4,8 @@ unparsed, and each dialect's key syntax is read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from datagen.agent.importer.ddl import parse_ddl
@@ -184,3 +186,37 @@ def test_a_key_on_a_missing_column_is_left_out_not_a_crash() -> None:
 def test_dialect_aliases_read_with_the_dialect_they_follow(alias: str) -> None:
     catalog = parse_ddl("CREATE TABLE t (id INT PRIMARY KEY);", alias)
     assert [t.name for t in catalog.tables] == ["t"]
+
+
+CIRCLE = """
+CREATE TABLE store (store_id INT PRIMARY KEY, manager_staff_id INT NOT NULL{unique},
+  FOREIGN KEY (manager_staff_id) REFERENCES staff (staff_id));
+CREATE TABLE staff (staff_id INT PRIMARY KEY, store_id INT NOT NULL,
+  FOREIGN KEY (store_id) REFERENCES store (store_id));
+"""
+
+
+@pytest.mark.parametrize("unique", ["", " UNIQUE"])
+def test_a_circle_of_not_null_references_is_broken_and_every_value_is_a_key(
+    unique: str, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from datagen.agent.importer.build import build_dataset
+    from datagen.engine.execute import generate_dataset
+
+    result = build_dataset(parse_ddl(CIRCLE.format(unique=unique), "postgres"))
+    assert any("go round in a circle" in n for n in result.notes)
+    generate_dataset(result.dataset, tmp_path / "out", seed=1)
+    con = duckdb.connect()
+    store, staff = (str(tmp_path / "out" / f"{t}.parquet") for t in ("store", "staff"))
+    dangling = con.execute(
+        f"SELECT count(*) FROM '{store}' s LEFT JOIN '{staff}' t "
+        "ON s.manager_staff_id = t.staff_id WHERE t.staff_id IS NULL"
+    ).fetchone()
+    assert dangling == (0,)
+    dangling = con.execute(
+        f"SELECT count(*) FROM '{staff}' t LEFT JOIN '{store}' s "
+        "ON t.store_id = s.store_id WHERE s.store_id IS NULL"
+    ).fetchone()
+    assert dangling == (0,)

@@ -21,7 +21,7 @@ from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Picks, Site, ref_problem
 from datagen.engine.generators.weights import cdf_of, pick, sample_index, skew_cdf
-from datagen.engine.values import Encoded, Values, encode
+from datagen.engine.values import Values, encode, take
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -125,9 +125,7 @@ def generate(spec: ChoiceSpec, col: dsl.Column, ctx: BlockContext) -> Values:
             index[chosen] = pick(uniforms[chosen], n_items, case_cdf)
     else:
         index = sample_index(ctx.rng(col.name), n_items, ctx.n, cdf)
-    if isinstance(values, Encoded):
-        return values.take(index)
-    return np.asarray(values)[index]
+    return take(values, index)
 
 
 class ChoiceKind(Kind[ChoiceSpec]):

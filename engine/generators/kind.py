@@ -223,11 +223,7 @@ class Kind(Generic[S]):
         ranges and inequalities against it); `rows`: the table's row count, for kinds whose
         range grows with it (a sequence). Default: the declared values, when all numbers."""
         values = self.declared_values(spec)
-        numbers = [
-            float(v)
-            for v in values or ()
-            if isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
-        ]
+        numbers = [n for n in map(_finite, values or ()) if n is not None]
         if values and len(numbers) == len(values):
             return min(numbers), max(numbers)
         return None
@@ -255,6 +251,17 @@ class Kind(Generic[S]):
     def plot(self, spec: S) -> bool:
         """Whether a histogram of the values says anything (not for a key sequence)."""
         return True
+
+
+def _finite(value: Any) -> float | None:
+    """A declared value as a finite float, or None (not a number, a bool, inf, past float)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if np.isfinite(number) else None
 
 
 # --------------------------------------------------------------------------- the registry
@@ -309,19 +316,33 @@ def column_may_be_null(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) ->
 
 def ref_problem(dataset: dsl.Dataset, path: str, ref: str) -> Problem | None:
     """A problem when `table.column` names no column of the schema, else None."""
-    from datagen.engine.errors import did_you_mean
-
     tables = {n.id: n for n in dataset.nodes}
     table, column = ref.split(".", 1)
     node = tables.get(table)
     if node is None:
-        return Problem(path, f"unknown table `{table}`", "a table id", did_you_mean(table, tables))
-    if node.column(column) is None:
-        names = [c.name for c in node.columns]
-        return Problem(
-            path, f"table `{table}` has no column `{column}`", None, did_you_mean(column, names)
-        )
-    return None
+        return unknown_table(path, table, tables, "a table id")
+    return missing_column(path, node, column)
+
+
+def unknown_table(
+    path: str, table: str, tables: Iterable[str], expected: str | None = None
+) -> Problem:
+    """`table` is not a table of the schema (whose ids are `tables`)."""
+    from datagen.engine.errors import did_you_mean
+
+    return Problem(path, f"unknown table `{table}`", expected, did_you_mean(table, tables))
+
+
+def missing_column(path: str, node: dsl.Node, column: str) -> Problem | None:
+    """A problem when `node` has no column `column`, else None."""
+    if node.column(column) is not None:
+        return None
+    from datagen.engine.errors import did_you_mean
+
+    names = [c.name for c in node.columns]
+    return Problem(
+        path, f"table `{node.id}` has no column `{column}`", None, did_you_mean(column, names)
+    )
 
 
 def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], Any]]:
@@ -342,8 +363,10 @@ __all__ = [
     "kind_name",
     "kind_of",
     "kinds_with_specs",
+    "missing_column",
     "ref_problem",
     "register_kind",
     "spec_of",
+    "unknown_table",
     "unregister_kind",
 ]

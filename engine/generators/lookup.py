@@ -177,7 +177,7 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
 
 def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: LookupSpec) -> bool:
     """Whether this FK takes k distinct rows per first parent: `distinct: true`, or a
-    `constraints.unique` over exactly (the parent link, this column)."""
+    composite pk or a `constraints.unique` over exactly (the parent link, this column)."""
     if spec.distinct:
         return True
     if spec.on is not None or node.kind != "fact":
@@ -185,9 +185,9 @@ def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: 
     link = parent_link(dataset, node)
     if link is None or link == col.name:
         return False
-    return any(
-        u.table == node.id and sorted(u.columns) == sorted((link, col.name))
-        for u in dataset.constraints.unique
+    pair = sorted((link, col.name))
+    return sorted(node.pk_columns or []) == pair or any(
+        u.table == node.id and sorted(u.columns) == pair for u in dataset.constraints.unique
     )
 
 
@@ -608,7 +608,12 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
     if spec.on is not None:
         return
     target_kind = kind_of(target)
-    is_key = ref_node.pk == ref_col or target.unique or target_kind.uniqueness == "always"
+    is_key = (
+        ref_node.pk == ref_col
+        or target.unique
+        or target_kind.uniqueness == "always"
+        or ref_col in (ref_node.pk_columns or [])  # a row of a composite key's table
+    )
     if not is_key:
         fk_cols = []
         for c in node.columns:

@@ -14,6 +14,7 @@ from datagen.engine.validate import aggregates, lookups
 from datagen.engine.validate.behavioral import declared_checks
 from datagen.engine.validate.checks import (
     composite_effect,
+    composite_keys,
     conditional,
     enum,
     inequality,
@@ -22,6 +23,7 @@ from datagen.engine.validate.checks import (
     pattern,
     range,
     seasonality,
+    state_machine,
     unique,
     weekend_share,
 )
@@ -36,12 +38,14 @@ from datagen.engine.validate.structural import structural_checks
 
 for _kind in (
     CheckKind("structural", "structural", structural_checks, "tables, columns, types, keys"),
+    composite_keys.CHECK,
     range.CHECK,
     inequality.CHECK,
     pattern.CHECK,
     enum.CHECK,
     unique.CHECK,
     pairs.CHECK,
+    state_machine.CHECK,
     aggregates.CHECK,
     lookups.CHECK,
     weekend_share.CHECK,

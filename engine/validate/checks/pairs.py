@@ -19,6 +19,7 @@ from datagen.engine.validate.report import Check
 
 def run(ctx: Context) -> Iterator[Check]:
     declared = {(u.table, tuple(sorted(u.columns))) for u in ctx.dataset.constraints.unique}
+    declared |= {(n.id, tuple(sorted(n.pk_columns))) for n in ctx.dataset.nodes if n.pk_columns}
     for node in ctx.dataset.nodes:
         for col in node.columns:
             spec = spec_of(col)
@@ -32,7 +33,7 @@ def run(ctx: Context) -> Iterator[Check]:
             if (
                 link is not None
                 and distinct_pairs(ctx.dataset, node, col, spec)
-                and pair not in declared  # the unique check covers a declared pair
+                and pair not in declared  # checked already: a declared unique pair, a pk
                 and ctx.ready("value", "unique", node.id, link, col.name)
             ):
                 yield unique_check(ctx, node.id, [link, col.name])
