@@ -187,3 +187,21 @@ def test_a_misspelt_rate_lands_on_the_templates_flag() -> None:
     assert (target["column"], target["min"], target["max"]) == ("is_fraud", 0.016, 0.024)
     claim = _claims_on_data("credit card payments with 2% fradulent payments", rows=2000)
     assert claim["2% fradulent payments"]["status"] == "honoured"
+
+
+def test_one_keyword_of_a_template_does_not_choose_it() -> None:
+    text = "A ferry operator with 8 ships sailing 15 routes; crossings last 90 minutes on average"
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert ids == {"ship", "route", "crossing"}, ids  # not telecom's subscribers and calls
+    assert _node(schema, "crossing")["kind"] == "fact"
+    crossing = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
+    assert crossing["status"] == "honoured", crossing
+    assert crossing["bound_to"]["end"] == "ended_at"
+
+
+def test_a_stated_duration_replaces_the_templates_mean_target() -> None:
+    schema = author(
+        "A courier company with 200 couriers delivering 50,000 parcels; delivered within 2 days"
+    )
+    parse_dataset(schema)  # no mean target left contradicting the new lag

@@ -200,6 +200,11 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
 
 
+def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
+    means = draft.schema.get("targets", {}).get("mean_in_range", [])
+    means[:] = [m for m in means if (m["table"], m["column"]) != (table, column)]
+
+
 def _retarget_mean(draft: Draft, table: str, column: str, share: float) -> None:
     """A flag's rate the text states replaces the default the template declared."""
     for target in draft.schema.get("targets", {}).get("mean_in_range", []):
@@ -698,12 +703,18 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
-        return _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+        stored = _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+        if stored is not None or best is not None:
+            return stored
+        best = _add_end(draft, about, unit)  # 'crossings last 90 minutes': give them an end
+        if best is None:
+            return None
     _, node, (end, start, lag_name, lag_unit) = best
     col = draft.column(node["id"], lag_name)
     if col is None or "distribution" not in col["generator"]:
         return None
     scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
+    _drop_mean_targets(draft, node["id"], lag_name)  # the stated duration replaces them
     low_text = claim.text.lower()
     exact = value is not None and bool(RULE.search(low_text)) and not LOOSE.search(low_text)
     if value is not None and exact:
@@ -728,6 +739,37 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",
                "days": "days", "nights": "days"}  # fmt: skip
+
+
+UNIT_WORD = {"s": "seconds", "min": "minutes", "h": "hours", "days": "days"}
+UNIT_ADD = {unit: fn for fn, unit in ADD_UNIT.items()}
+
+
+def _add_end(
+    draft: Draft, node: dict[str, Any] | None, unit: str
+) -> tuple[int, dict[str, Any], tuple[str, str, str, str]] | None:
+    """An event with a start only gets a lag and an end: `ended_at = add_minutes(start, lag)`."""
+    if node is None or node["kind"] != "fact":
+        node = draft.node(draft.roles.get("main_fact"))
+    if node is None:
+        return None
+    start = next(
+        (c["name"] for c in node["columns"]
+         if c["type"] == "datetime" and "datetime_series" in c["generator"]),
+        None,
+    )  # fmt: skip
+    names = {c["name"] for c in node["columns"]}
+    lag, end = f"duration_{UNIT_WORD[unit]}", "ended_at"
+    if start is None or lag in names or end in names:
+        return None
+    index = [c["name"] for c in node["columns"]].index(start) + 1
+    node["columns"][index:index] = [
+        {"name": lag, "type": "float",
+         "generator": {"distribution": {"type": "lognormal", "params": {"mean": 0.0, "sigma": 0.5}}}},
+        {"name": end, "type": "datetime",
+         "generator": {"expression": {"expr": f"{UNIT_ADD[unit]}({start}, {lag})"}}},
+    ]  # fmt: skip
+    return 0, node, (end, start, lag, unit)
 
 
 def _stored(node: dict[str, Any]) -> dict[str, Any] | None:

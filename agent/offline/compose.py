@@ -179,6 +179,18 @@ def ambiguous_domains(parsed: Parsed) -> tuple[str, str] | None:
     return None
 
 
+WEAK_DOMAIN = 5.0  # below this keyword score a template needs one of its tables named
+
+
+def _names_a_table(parsed: Parsed, blueprint: Blueprint) -> bool:
+    words = {singular(w) for w in re.findall(r"[a-z]+", parsed.text.lower())}
+    text = " ".join(singular(w) for w in re.findall(r"[a-z]+", parsed.text.lower()))
+    names = [n["id"] for n in blueprint.nodes] + list(blueprint.synonyms)
+    return any(
+        name in words if "_" not in name else name.replace("_", " ") in text for name in names
+    )
+
+
 def choose_domain(parsed: Parsed, answer: str | None) -> tuple[str | None, list[str]]:
     notes: list[str] = []
     scores = domain_scores(parsed)
@@ -191,7 +203,9 @@ def choose_domain(parsed: Parsed, answer: str | None) -> tuple[str | None, list[
         if picked:
             return picked, [f"domain: {BLUEPRINTS[picked].title}, as answered ({answer!r})"]
     best, domain = scores[0]
-    if best < GENERIC_THRESHOLD:
+    if best < GENERIC_THRESHOLD or (
+        best < WEAK_DOMAIN and not _names_a_table(parsed, BLUEPRINTS[domain])
+    ):  # 'a ferry operator': one keyword of telecom, none of its tables
         return None, ["no known domain recognised: tables built from the nouns in the description"]
     runner_up, second = scores[1]
     notes.append(f"domain: {BLUEPRINTS[domain].title} (keyword score {best:g})")
