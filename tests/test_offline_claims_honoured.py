@@ -205,3 +205,12 @@ def test_a_stated_duration_replaces_the_templates_mean_target() -> None:
         "A courier company with 200 couriers delivering 50,000 parcels; delivered within 2 days"
     )
     parse_dataset(schema)  # no mean target left contradicting the new lag
+
+
+def test_a_proper_noun_is_a_place_not_a_table() -> None:
+    text = "A cinema chain with 12 cinemas in Manchester and Leeds, screenings and ticket sales"
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert ids == {"cinema", "screening", "ticket_sale"}, ids
+    place = _claims_on_data(text)["in Manchester and Leeds"]
+    assert place["status"] == "honoured", place
