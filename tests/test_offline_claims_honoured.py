@@ -214,3 +214,17 @@ def test_a_proper_noun_is_a_place_not_a_table() -> None:
     assert ids == {"cinema", "screening", "ticket_sale"}, ids
     place = _claims_on_data(text)["in Manchester and Leeds"]
     assert place["status"] == "honoured", place
+
+
+def test_a_count_by_a_synonym_is_checked_on_the_templates_table() -> None:
+    claims = _claims_on_data("A courier company with 200 couriers delivering 50,000 parcels")
+    parcels = claims["50,000 parcels"]
+    assert parcels["status"] == "honoured", parcels
+    assert parcels["bound_to"]["table"] == "shipment"
+
+
+def test_a_duration_between_two_stamps_uses_their_lag() -> None:
+    text = "A car rental company with 1,500 cars and rentals; cars are returned 3 days after pickup"
+    claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
+    assert claim["status"] == "honoured", claim
+    assert claim["bound_to"]["end"] == "locked_at"

@@ -281,11 +281,22 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         }  # fmt: skip
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
-    if node is None:
-        return None
+    if node is None:  # '50,000 parcels' where the template's table is `shipment`
+        from datagen.agent.offline.lexicon import candidates
+
+        node = next(
+            (n for e in candidates(snake(claim.about[-1])) if (n := draft.node(e.name))), None
+        )
+        if node is None:
+            return None
+        if node["id"] in draft.counted or node["kind"] == "fact":
+            return {"measure": "rows", "table": node["id"]}
+        table = node["id"]
     binding = {"measure": "rows", "table": node["id"]}
     if table in draft.counted:
-        return binding if node["kind"] != "fact" else None  # the parser's count placed it
+        if node["kind"] == "fact" and node["id"] == snake(claim.about[-1]):
+            return None  # the parser's count placed it; the binder finds it by name
+        return binding  # '50,000 parcels' counted `shipment`: the binder would not find it
     if node["kind"] == "fact":
         _set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
     else:
@@ -704,9 +715,10 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
         stored = _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
-        if stored is not None or best is not None:
+        if stored is not None:
             return stored
-        best = _add_end(draft, about, unit)  # 'crossings last 90 minutes': give them an end
+        if best is None:  # 'crossings last 90 minutes': give them an end
+            best = _add_end(draft, about, unit)
         if best is None:
             return None
     _, node, (end, start, lag_name, lag_unit) = best
