@@ -625,7 +625,7 @@ class ClaimBinding(BaseModel):
     measure: Identifier = Field(
         description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
         "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
-        "time_variation, growth, compare",
+        "time_variation, growth, compare, rows_per_key",
         examples=["share"],
     )
 
