@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from tests.cli_helpers import datagen
+from tests.cli_helpers import datagen, run_cli
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "dsl.md"
 
@@ -32,6 +32,11 @@ def write_doc_example(name: str, folder: Path) -> Path:
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """The installed `datagen` in a subprocess (tests/cli_helpers.py), paths as text."""
     return datagen(*map(str, args), timeout=120)
+
+
+def cli_here(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (click's runner): for exit codes and messages."""
+    return run_cli(*map(str, args))
 
 
 def generate_for_any_workers(schema: Path, folder: Path, seed: int, *extra: str) -> Path:

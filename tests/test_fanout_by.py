@@ -14,7 +14,12 @@ import pytest
 
 from datagen.engine.load import parse_dataset
 from datagen.engine.validate.run import validate_tables
-from tests.dsl_doc_examples import cli, doc_example, generate_for_any_workers, write_doc_example
+from tests.dsl_doc_examples import (
+    cli_here,
+    doc_example,
+    generate_for_any_workers,
+    write_doc_example,
+)
 from tests.engine_helpers import entity, run, schema
 
 
@@ -47,7 +52,7 @@ def test_docs_example_follows_each_group_in_sql(tmp_path: Path) -> None:
     # lognormal medians are e^mean: 14.9 (book), 992 (laptop), 24.5 (toy)
     assert 12 < medians["book"] < 18 and 800 < medians["laptop"] < 1200
     assert 20 < medians["toy"] < 30
-    result = cli("validate", path, "--data", out, "--report", tmp_path / "r.json")
+    result = cli_here("validate", path, "--data", out, "--report", tmp_path / "r.json")
     assert result.returncode == 0, result.stdout
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["score"] == 100
@@ -158,7 +163,7 @@ def test_wrong_by_is_refused_with_its_path(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(_swap(doc_example("conditional"), path, value)))
-    result = cli("generate", bad, "--out", tmp_path / "out")
+    result = cli_here("generate", bad, "--out", tmp_path / "out")
     text = result.stdout + result.stderr
     assert result.returncode == 2, text
     assert where in text and message in text and "Traceback" not in text
