@@ -30,6 +30,7 @@ from datagen.engine.validate.report import Check
 
 
 def _event_column(node: dsl.Node, field: str) -> str | None:
+    """The written column of the `event` kind that holds `field` (state, at...)."""
     for col in node.columns:
         if kind_of(col).name == "event" and spec_of(col).field == field and not col.hidden:
             return col.name
