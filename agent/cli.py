@@ -95,6 +95,17 @@ class DatagenGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def shell_complete(
+        self, ctx: click.Context, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        # Command names and their help from the table: a TAB imports no command module.
+        from click.shell_completion import CompletionItem
+
+        rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
+        rows += [(n, c.get_short_help_str()) for n, c in self.commands.items() if n not in COMMANDS]
+        found = [CompletionItem(n, help=h) for n, h in rows if n.startswith(incomplete)]
+        return found + click.Command.shell_complete(self, ctx, incomplete)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -22,7 +22,7 @@ from functools import cache
 from typing import IO, Any, Literal, Protocol
 
 from datagen.agent.claims import extract_claims
-from datagen.agent.claims.check import attach_claims, claim_problems, uncovered_mentions
+from datagen.agent.claims.check import attach_claims, claim_problems, unread_claims
 from datagen.agent.providers.base import (
     Conversation,
     Exchange,
@@ -356,20 +356,28 @@ def author(
     prompts = prompts or load_prompts()
     say = progress or (lambda _msg: None)
     checker.claims = checker.claims or extract_claims(description)
-    # the extractor's own cross-check: numbers and holidays no claim covers are said aloud
-    unread = uncovered_mentions(description, checker.claims)
+    # the extractor's own cross-check: a phrase stating a fact (a number, a comparative, a
+    # bound, a place or holiday) that no claim covers is a claim too, not modelled, so the
+    # fidelity says it and the score cannot reach 100; an author may still model and bind it
+    unread = unread_claims(description, checker.claims)
+    checker.claims = [*checker.claims, *unread]
 
     conversation = Conversation(
         description,
         current_schema=current_schema,
         questions_left=settings.max_questions,
-        claims=[f'"{c.text}" ({c.kind})' for c in checker.claims],
+        claims=[
+            f'"{c.text}" ({c.kind}'
+            + (": not understood by the extractor" if c.kind == "unread" else "")
+            + ")"
+            for c in checker.claims
+        ],
     )
     usage = Usage()
     attempts: list[Attempt] = []
     questions: list[tuple[Question, Answer]] = []
     assumptions: list[str] = [
-        f"'{mention}': not understood as a claim, so not checked on the data" for mention in unread
+        f"'{claim.text}': not understood as a claim, so not checked on the data" for claim in unread
     ]
     prompt_size = getattr(provider, "prompt_size", None)
     if callable(prompt_size):

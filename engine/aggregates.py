@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datagen.engine import dsl
 from datagen.engine.errors import Problem, did_you_mean
 from datagen.engine.expressions import ExpressionError, Ty, compile_expression, fits
+from datagen.engine.fanout import fanout_span
 from datagen.engine.generators.aggregate import (
     NULL_WHEN_EMPTY,
     AggregateSpec,
@@ -92,7 +93,7 @@ def aggregate_problems(
             if (why := fits(result, col.type)) is not None:
                 yield Problem(f"{path}.fn", why.replace("the expression", f"`{spec.fn}`"))
             fanout = child.fanout
-            may_be_empty = fanout is None or fanout.min == 0 or _filtered(child, node)
+            may_be_empty = fanout is None or fanout_span(fanout)[0] == 0 or _filtered(child, node)
             may_be_null = (
                 spec.default is None
                 and spec.fn in NULL_WHEN_EMPTY

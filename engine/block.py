@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.cases import case_index
 from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
@@ -25,11 +26,18 @@ from datagen.engine.store import TableStore
 from datagen.engine.values import Values, as_numpy, to_arrow
 
 
-def fanout_counts(plan: Plan, table: str, parent_rows: int) -> np.ndarray:
-    """Children per parent row, all drawn at once from the table's fanout stream."""
-    fanout = plan.tables[table].node.fanout
-    assert fanout is not None
-    return draw_counts(fanout, stream(plan.seed, table, "__fanout__"), parent_rows)
+def fanout_counts(plan: Plan, table: str, store: TableStore) -> np.ndarray:
+    """Children per parent row, all drawn at once from the table's fanout stream (with `by`,
+    each parent's shape chosen by its value of that column)."""
+    tp = plan.tables[table]
+    fanout = tp.node.fanout
+    assert fanout is not None and tp.parent is not None
+    parent_rows = store.rows(tp.parent)
+    cases = None
+    if fanout.cases and fanout.by is not None:
+        values, mask = store.take(tp.parent, fanout.by, np.arange(parent_rows, dtype=np.int64))
+        cases = case_index(values, mask, list(fanout.cases))
+    return draw_counts(fanout, stream(plan.seed, table, "__fanout__"), parent_rows, cases)
 
 
 @dataclass
@@ -72,7 +80,7 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
     if tp.parent is None:
         assert tp.rows is not None
         return TableRun(tp, tp.rows, None)
-    counts = fanout_counts(plan, table, store.rows(tp.parent))
+    counts = fanout_counts(plan, table, store)
     where = parent_filter(tp)
     if where is not None:  # parents failing the FK's `where` get no children
         keep = np.zeros(len(counts), bool)

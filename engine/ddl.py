@@ -6,8 +6,10 @@ it and `datagen ddl` prints it. Tables come in generation (DAG) order, so a
 foreign key always points at a table created, and loaded, before its child.
 
 What becomes a constraint:
-- the node's `pk` -> PRIMARY KEY; `unique` columns, `constraints.unique` and
+- the node's `pk` (or composite `pk_columns`) -> PRIMARY KEY; `unique` columns, `constraints.unique` and
   columns other tables reference -> UNIQUE;
+- composite foreign keys (`engine.relations.composite_foreign_keys`) -> FOREIGN KEY
+  (a, b) REFERENCES t (x, y);
 - foreign keys (`engine.relations.foreign_keys`) -> REFERENCES, except a
   self-reference in DuckDB (it checks an INSERT against the rows present
   before it, so a table that references its own earlier rows cannot load);
@@ -25,7 +27,14 @@ from typing import Literal
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators import kind as kinds
-from datagen.engine.relations import ForeignKey, foreign_keys, split_ref, write_order
+from datagen.engine.relations import (
+    CompositeKey,
+    ForeignKey,
+    composite_foreign_keys,
+    foreign_keys,
+    split_ref,
+    write_order,
+)
 
 Dialect = Literal["sqlite", "duckdb", "postgres"]
 DIALECTS: tuple[Dialect, ...] = ("sqlite", "duckdb", "postgres")
@@ -75,6 +84,8 @@ class TableDef:
     pk: str | None
     unique: list[list[str]] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    pk_columns: list[str] = field(default_factory=list)  # a composite primary key
+    composite_keys: list[CompositeKey] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # constraints left out, and why
 
@@ -136,10 +147,12 @@ def table_defs(
                 for c in node.columns
             ],
             node.pk,
+            pk_columns=list(node.pk_columns or []),
         )
         defs.append(tdef)
         if not constraints:
             tdef.pk = None
+            tdef.pk_columns = []
             for col in tdef.columns:
                 col.not_null = False
             tdef.notes.append("no keys or constraints: a corruption profile breaks them on purpose")
@@ -160,6 +173,16 @@ def table_defs(
                 )
             else:
                 tdef.foreign_keys.append(fk)
+        for key in composite_foreign_keys(dataset):
+            if key.table != table:
+                continue
+            if position[key.ref_table] > position[table]:
+                tdef.notes.append(
+                    f"({', '.join(key.columns)}) -> {key.ref_table}: not declared, "
+                    f"`{key.ref_table}` is generated after `{table}`"
+                )
+            else:
+                tdef.composite_keys.append(key)
         tdef.checks = _checks(dataset, node)
     return defs
 
@@ -182,7 +205,7 @@ def _add_unique(
         if unique.table == node.id:
             groups.append(list(unique.columns))
     for group in groups:
-        if group != [node.pk] and group not in tdef.unique:
+        if group != node.key_columns and group not in tdef.unique:
             tdef.unique.append(group)
 
 
@@ -278,11 +301,18 @@ def create_table_sql(tdef: TableDef, dialect: Dialect) -> str:
         lines.append(line)
     if tdef.pk:
         lines.append(f"  PRIMARY KEY ({quote(tdef.pk)})")
+    elif tdef.pk_columns:
+        lines.append(f"  PRIMARY KEY ({', '.join(quote(c) for c in tdef.pk_columns)})")
     for group in tdef.unique:
         lines.append(f"  UNIQUE ({', '.join(quote(c) for c in group)})")
     for fk in tdef.foreign_keys:
         lines.append(
             f"  FOREIGN KEY ({quote(fk.column)}) REFERENCES {quote(fk.ref_table)} ({quote(fk.ref_column)})"
+        )
+    for key in tdef.composite_keys:
+        lines.append(
+            f"  FOREIGN KEY ({', '.join(quote(c) for c in key.columns)}) REFERENCES "
+            f"{quote(key.ref_table)} ({', '.join(quote(c) for c in key.ref_columns)})"
         )
     for check in tdef.checks:
         expr = render_check(check, tdef, dialect)

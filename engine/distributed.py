@@ -1,20 +1,30 @@
 """Blocks as Dask tasks: the same pure block function, run on a cluster.
 
-The plan and the kept columns of earlier tables are scattered once per table;
-each block is one task (retried by Dask on a lost worker: blocks are pure, so
-a retry gives the same bytes). Results come back to the client in block order
-and are written there, so the output is byte-identical to the threads path.
+The plan and the kept columns of earlier tables are scattered once per table.
+Two ways to run a table:
+- a single file per table: each block is one task, its batch comes back to the
+  client in block order and is written there;
+- partitioned output (`--partition-rows`, `--partition-by`): each part is one
+  task that computes its blocks and writes its part files straight to the
+  destination (a path every worker sees), returning only the kept columns later
+  tables read and each file's rows, bytes and hash. No table data crosses the
+  client, so adding workers adds write throughput.
+Tasks are retried by Dask on a lost worker (`retries`): blocks and parts are
+pure and written under a temporary name then renamed, so a retry gives the
+same bytes, identical to the threads path.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
 from datagen.engine.block import BlockOutput, TableRun, block_output
 from datagen.engine.errors import InputError
-from datagen.engine.executors import in_order_window
+from datagen.engine.executors import PartJob, in_order_window
+from datagen.engine.parts import PartOutput, part_count, write_part
 from datagen.engine.plan import Plan
 from datagen.engine.store import TableStore
 
@@ -55,6 +65,8 @@ class DaskExecutor:
                 f"--address {address}: cannot reach the Dask scheduler ({exc})"
             ) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+        # table -> pickled size of the part results the client got back (kept columns, listings)
+        self.received_bytes: dict[str, int] = {}
 
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
@@ -78,6 +90,36 @@ class DaskExecutor:
             )
 
         yield from in_order_window(submit, run.blocks, 2 * self.workers)
+
+    def map_parts(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
+    ) -> Iterator[PartOutput]:
+        parts = part_count(run, job.partitioning)
+        if parts == 0:
+            return
+        plan_f, run_f, store_f = self.client.scatter([plan, run, store], broadcast=True)
+        table = run.table.node.id
+
+        def submit(part: int) -> Any:
+            return self.client.submit(
+                write_part,
+                plan_f,
+                run_f,
+                part,
+                store_f,
+                keep,
+                job.destination,
+                job.partitioning,
+                job.dictionary_columns,
+                key=f"datagen-{table}-part-{part}-{plan.seed}",
+                retries=TASK_RETRIES,
+                pure=False,
+            )
+
+        for output in in_order_window(submit, parts, 2 * self.workers):
+            size = len(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
+            self.received_bytes[table] = self.received_bytes.get(table, 0) + size
+            yield output
 
     def close(self) -> None:
         client = getattr(self, "client", None)

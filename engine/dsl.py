@@ -255,11 +255,31 @@ class Fanout(Strict):
     )
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
+    by: Identifier | None = Field(
+        None,
+        description="a column of the first parent (string, int or bool): parents whose value "
+        "is a key of `cases` take that case's shape, the others this one",
+        examples=["segment"],
+    )
+    cases: dict[Annotated[str, Field(max_length=200)], Fanout] | None = Field(
+        None,
+        max_length=1000,
+        description='with `by`: value -> shape, e.g. {"premium": {"distribution": "poisson", '
+        '"lambda": 8}} (premium customers order more)',
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
     @model_validator(mode="after")
     def _check(self) -> Fanout:
+        if (self.by is None) != (self.cases is None):
+            raise ValueError("`by` and `cases` go together")
+        if self.cases is not None:
+            if not self.cases:
+                raise ValueError("`cases` needs at least one value")
+            nested = sorted(k for k, case in self.cases.items() if case.by is not None)
+            if nested:
+                raise ValueError(f"case(s) {nested} cannot have their own `by`")
         needs = {
             "poisson": ("lambda_", "lambda"),
             "negative_binomial": ("lambda_", "lambda"),
@@ -309,6 +329,13 @@ class Node(Strict):
         None, ge=0, le=10**11, description="entity/vocab rows (entity default 1000)"
     )
     pk: Identifier | None = None
+    pk_columns: list[Identifier] | None = Field(
+        None,
+        min_length=2,
+        max_length=16,
+        description="a composite primary key: columns whose combination is unique and never "
+        'null (playlist_track: ["playlist_id", "track_id"]); `"pk": [...]` is accepted too',
+    )
     parents: list[Identifier] = Field(
         default_factory=list, description="facts: the first parent drives the row count"
     )
@@ -318,6 +345,19 @@ class Node(Strict):
     corruption: CorruptionRates | None = Field(
         None, description="defect rates under --profile realistic|dirty; override the profile's"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pk_list(cls, data: Any) -> Any:
+        # "pk": ["a", "b"] is a composite key; "pk": ["a"] is the plain key "a"
+        if isinstance(data, dict) and isinstance(data.get("pk"), list):
+            data = dict(data)
+            keys = data.pop("pk")
+            if len(keys) == 1:
+                data["pk"] = keys[0]
+            elif "pk_columns" not in data:
+                data["pk_columns"] = keys
+        return data
 
     @model_validator(mode="after")
     def _kind_rules(self) -> Node:
@@ -336,7 +376,25 @@ class Node(Strict):
             raise ValueError(f"duplicate column name(s): {dupes}")
         if self.pk is not None and self.pk not in names:
             raise ValueError(f"pk `{self.pk}` is not a column of `{self.id}`")
+        if self.pk_columns is not None:
+            if self.pk is not None:
+                raise ValueError("give `pk` (one column) or `pk_columns` (several), not both")
+            if len(set(self.pk_columns)) != len(self.pk_columns):
+                raise ValueError(f"`pk_columns` repeats a column: {self.pk_columns}")
+            for name in self.pk_columns:
+                col = self.column(name)
+                if col is None:
+                    raise ValueError(f"pk column `{name}` is not a column of `{self.id}`")
+                if col.nullable:
+                    raise ValueError(f"pk column `{name}` must not be nullable")
         return self
+
+    @property
+    def key_columns(self) -> list[str]:
+        """The primary key's columns: [pk], the composite `pk_columns`, or none."""
+        if self.pk_columns:
+            return list(self.pk_columns)
+        return [self.pk] if self.pk else []
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -481,6 +539,10 @@ ClaimKind = Literal[
     "relationship",
     "values",
     "trend",
+    "compare",
+    "ratio",
+    "bound",
+    "unread",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
 
@@ -501,8 +563,9 @@ class ClaimExpected(Strict):
     )
     unit: str | None = Field(
         None,
-        description="unit of value/min/max: rows, bytes, s, min, h, days, share, lift (a peak: "
-        "the share in the given times over the share of time they take)",
+        description="unit of value/min/max: rows, bytes, s, min, h, days, share, percent, lift "
+        "(a peak: the share in the given times over the share of time they take), ratio (a "
+        "group's mean over the other's: compare, ratio)",
     )
     top: float | None = Field(
         None, gt=0, le=1, description="skew: the top share of keys (0.05 = top 5%) holding `min`"
@@ -530,7 +593,7 @@ class ClaimBinding(BaseModel):
     measure: Identifier = Field(
         description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
         "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
-        "time_variation, growth",
+        "time_variation, growth, compare",
         examples=["share"],
     )
 

@@ -26,11 +26,13 @@ from datagen.engine.errors import InputError, OutputError, os_cause
 from datagen.engine.executors import (
     BlockExecutor,
     InlineExecutor,
+    PartJob,
     ThreadExecutor,
     default_workers,
 )
 from datagen.engine.formats import get_format, parse_formats
 from datagen.engine.generators.aggregate import collect_aggregate
+from datagen.engine.parts import Partitioning, PartOutput, check_partitioning, remove_strays
 from datagen.engine.plan import Plan, build_plan
 from datagen.engine.publish import (
     TableResult,
@@ -53,6 +55,7 @@ __all__ = [
     "default_workers",
     "dry_run",
     "generate_dataset",
+    "iter_parts",
     "iter_tables",
     "make_executor",
 ]
@@ -94,6 +97,25 @@ def iter_tables(
     bytes written do not depend on the number of workers or the scheduler.
     """
     executor = executor or InlineExecutor()
+    for table, run, store in _walk(plan, executor):
+        yield table, run, _blocks(plan, table, run, store, executor, on_block)
+
+
+def iter_parts(
+    plan: Plan,
+    job_for: Callable[[str, TableRun], PartJob],
+    on_block: Progress | None = None,
+    executor: BlockExecutor | None = None,
+) -> Iterator[tuple[str, TableRun, Iterator[PartOutput]]]:
+    """Like iter_tables, but each table is written as part files where its parts are computed
+    (engine/parts.py); the stream yields each part's files and kept columns, in part order."""
+    executor = executor or InlineExecutor()
+    for table, run, store in _walk(plan, executor):
+        yield table, run, _parts(plan, table, run, store, executor, job_for(table, run), on_block)
+
+
+def _walk(plan: Plan, executor: BlockExecutor) -> Iterator[tuple[str, TableRun, TableStore]]:
+    """Tables in DAG order, each after the first pass of any parent aggregated over its children."""
     store = TableStore(plan.dataset)
     graph = dependency_graph(plan.dataset)
     first_passes: set[str] = set()
@@ -105,8 +127,52 @@ def iter_tables(
                 run.skip = plan.tables[parent].first_pass_skip | plan.tables[parent].late
                 for _ in _blocks(plan, parent, run, store, executor, None):
                     pass
-        run = prepare_table(plan, table, store)
-        yield table, run, _blocks(plan, table, run, store, executor, on_block)
+        yield table, prepare_table(plan, table, store), store
+
+
+class _Keeper:
+    """Collects, block by block, what later tables read of a table; stores it at the end.
+
+    A table with aggregates over its children is made twice: first only what
+    other tables read (`run.skip` set, nothing written), then, after its
+    children, whole (see engine/generators/aggregate.py).
+    """
+
+    def __init__(self, plan: Plan, table: str, run: TableRun, store: TableStore):
+        first_pass = bool(run.skip)
+        second_pass = bool(run.table.late) and not first_pass
+        if second_pass:
+            assert table in store.row_counts, f"`{table}` is made again after its first pass"
+        self.plan, self.table, self.run, self.store = plan, table, run, store
+        # a column computed from the row index is read back on demand, never kept
+        kept = {c for c in plan.keep.get(table, set()) if not store.computable(table, c)}
+        self.keep = () if second_pass else tuple(sorted(kept))
+        self.builders = {c: KeptBuilder() for c in self.keep}
+        self.feeds = [] if first_pass else run.table.feeds
+        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
+            feed.key: [] for feed in self.feeds
+        }
+
+    def add(self, kept: dict[str, Any]) -> None:
+        for name, builder in self.builders.items():
+            builder.add(*kept[name])
+        for key, collected in self.parts.items():
+            values, mask = kept[key]
+            collected.append((np.asarray(kept[f"{key}:parents"][0]), np.asarray(values), mask))
+
+    def finish(self) -> None:
+        node = self.run.table.node
+        self.store.row_counts[self.table] = self.run.rows
+        for name, builder in self.builders.items():
+            col = node.column(name)
+            assert col is not None
+            self.store.kept[(self.table, name)] = builder.build(col.type)
+        for feed in self.feeds:
+            self.store.aggregates[(feed.parent, feed.column)] = Kept(
+                *collect_aggregate(
+                    self.plan.dataset, feed, self.store.rows(feed.parent), self.parts[feed.key]
+                )
+            )
 
 
 def _blocks(
@@ -117,41 +183,35 @@ def _blocks(
     executor: BlockExecutor,
     on_block: Progress | None,
 ) -> Iterator[pa.RecordBatch]:
-    """The table's batches in order; afterwards, its kept columns and aggregates are stored.
-
-    A table with aggregates over its children is made twice: first only what
-    other tables read (`run.skip` set, nothing written), then, after its
-    children, whole (see engine/generators/aggregate.py).
-    """
-    first_pass = bool(run.skip)
-    second_pass = bool(run.table.late) and not first_pass
-    if second_pass:
-        assert table in store.row_counts, f"`{table}` is made again after its first pass"
-    keep = () if second_pass else tuple(sorted(plan.keep.get(table, set())))
-    builders = {c: KeptBuilder() for c in keep}
-    feeds = [] if first_pass else run.table.feeds
-    parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
-        feed.key: [] for feed in feeds
-    }
-    for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keep)):
-        for name, builder in builders.items():
-            builder.add(*kept[name])
-        for key, collected in parts.items():
-            values, mask = kept[key]
-            collected.append((np.asarray(kept[f"{key}:parents"][0]), np.asarray(values), mask))
+    """The table's batches in order; afterwards, its kept columns and aggregates are stored."""
+    keeper = _Keeper(plan, table, run, store)
+    for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keeper.keep)):
+        keeper.add(kept)
         if on_block:
             on_block(table, run.block_range(b)[1], run.rows)
         yield batch
-    node = run.table.node
-    store.row_counts[table] = run.rows
-    for name, builder in builders.items():
-        col = node.column(name)
-        assert col is not None
-        store.kept[(table, name)] = builder.build(col.type)
-    for feed in feeds:
-        store.aggregates[(feed.parent, feed.column)] = Kept(
-            *collect_aggregate(plan.dataset, feed, store.rows(feed.parent), parts[feed.key])
-        )
+    keeper.finish()
+
+
+def _parts(
+    plan: Plan,
+    table: str,
+    run: TableRun,
+    store: TableStore,
+    executor: BlockExecutor,
+    job: PartJob,
+    on_block: Progress | None,
+) -> Iterator[PartOutput]:
+    keeper = _Keeper(plan, table, run, store)
+    block = 0
+    for output in executor.map_parts(plan, run, store, keeper.keep, job):
+        for kept in output.kept:
+            keeper.add(kept)
+            block += 1
+        if on_block:
+            on_block(table, run.block_range(block - 1)[1] if block else 0, run.rows)
+        yield output
+    keeper.finish()
 
 
 def generate_dataset(
@@ -172,6 +232,7 @@ def generate_dataset(
     force: bool = False,
     reserved: tuple[str, ...] = (),
     on_stage: Stage | None = None,
+    partition: Partitioning | None = None,
 ) -> GenerationResult:
     """Generate every table into out_dir, atomically (staged whole, then swapped in).
 
@@ -183,10 +244,17 @@ def generate_dataset(
     fmt: one format or several (`parquet,sqlite`); profile: clean | realistic | dirty
     (see engine/corruption.py); dsn: the PostgreSQL server for `postgres`;
     on_stage(name): a context around the last step (database checks, checkpoints).
+    partition: write each table as a folder of Parquet part files (engine/parts.py).
     """
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
     out = Path(out_dir)
     formats = parse_formats(fmt)
+    if partition is not None:
+        check_partitioning(dataset, partition, formats)
+        if profile != "clean":
+            raise InputError(
+                "--partition-rows/--partition-by: write a clean profile (no --profile)"
+            )
     check_output_names(dataset, formats, profile=profile, reserved=reserved)
     check_size(
         dataset,
@@ -197,6 +265,10 @@ def generate_dataset(
     )
     try:
         with staged(out, force=force) as tmp:
+            if partition is not None:
+                return _generate_parts(
+                    plan, tmp, out, seed, on_block, workers, scheduler, address, partition
+                )
             return _generate_into(
                 plan,
                 tmp,
@@ -270,6 +342,53 @@ def _generate_into(  # type: ignore[no-untyped-def]
         raise
     finally:
         executor.close()
+    return GenerationResult(out, seed, results, metadata)
+
+
+def _generate_parts(
+    plan: Plan,
+    tmp: Path,
+    out: Path,
+    seed: int,
+    on_block: Progress | None,
+    workers: int,
+    scheduler: str,
+    address: str | None,
+    partition: Partitioning,
+) -> GenerationResult:
+    """Every table as a folder of part files, each written where its part is computed."""
+    results: list[TableResult] = []
+    parts: dict[str, list[dict[str, Any]]] = {}
+
+    def job_for(table: str, run: TableRun) -> PartJob:
+        row_counts = {r.name: r.rows for r in results} | {table: run.rows}
+        columns = dictionary_columns(run.table.node, row_counts)
+        return PartJob(str(tmp), partition, columns)
+
+    executor = make_executor(workers, scheduler, address)
+    try:
+        for table, run, outputs in iter_parts(plan, job_for, on_block, executor):
+            (tmp / table).mkdir(exist_ok=True)
+            files = [f for output in outputs for f in output.files]
+            remove_strays(tmp, table, files)
+            parts[table] = [f.to_dict() for f in files]
+            results.append(
+                TableResult(
+                    table,
+                    table,
+                    sum(f.rows for f in files),
+                    len(arrow_schema(run.table.node)),
+                    sum(f.bytes for f in files),
+                )
+            )
+    finally:
+        executor.close()
+    metadata = run_metadata(plan.dataset, seed, "parquet", results)
+    metadata["partition"] = {"rows": partition.rows, "by": partition.by}
+    for table, listed in parts.items():
+        metadata["tables"][table]["parts"] = listed
+    (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    publish(tmp, out, list(parts))
     return GenerationResult(out, seed, results, metadata)
 
 

@@ -10,11 +10,22 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from datagen.engine.block import BlockOutput, TableRun, block_output
+from datagen.engine.parts import Partitioning, PartOutput, part_count, write_part
 from datagen.engine.plan import Plan
 from datagen.engine.store import TableStore
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """Where and how a table's part files are written (see engine/parts.py)."""
+
+    destination: str
+    partitioning: Partitioning
+    dictionary_columns: list[str]
 
 
 class BlockExecutor(Protocol):
@@ -23,6 +34,12 @@ class BlockExecutor(Protocol):
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
     ) -> Iterator[BlockOutput]: ...
+
+    def map_parts(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
+    ) -> Iterator[PartOutput]:
+        """Each part computed and written where it runs; its kept columns and files, in order."""
+        ...
 
     def close(self) -> None: ...
 
@@ -33,6 +50,12 @@ class InlineExecutor:
     ) -> Iterator[BlockOutput]:
         for b in range(run.blocks):
             yield block_output(plan, run, b, store, keep)
+
+    def map_parts(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
+    ) -> Iterator[PartOutput]:
+        for part in range(part_count(run, job.partitioning)):
+            yield _write_part(plan, run, part, store, keep, job)
 
     def close(self) -> None:
         pass
@@ -54,8 +77,26 @@ class ThreadExecutor:
             2 * self.workers,
         )
 
+    def map_parts(
+        self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
+    ) -> Iterator[PartOutput]:
+        """A part per thread, computed and encoded there: every core encodes Parquet."""
+        yield from in_order_window(
+            lambda part: self.pool.submit(_write_part, plan, run, part, store, keep, job),
+            part_count(run, job.partitioning),
+            self.workers + 1,
+        )
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_part(
+    plan: Plan, run: TableRun, part: int, store: TableStore, keep: tuple[str, ...], job: PartJob
+) -> PartOutput:
+    return write_part(
+        plan, run, part, store, keep, job.destination, job.partitioning, job.dictionary_columns
+    )
 
 
 def in_order_window(submit: Callable[[int], Any], blocks: int, window_size: int) -> Iterator[Any]:

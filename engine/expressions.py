@@ -147,7 +147,21 @@ class Scope:
     rng: Callable[[str], np.random.Generator] | None = None
     siblings: Siblings | None = None
     row_start: int = 0  # global index of the block's first row
+    rows: np.ndarray | None = None  # explicit 0-based row indexes (a key read back on demand)
     table_rows: Callable[[str], int] | None = None
+    # string columns as the block holds them (Encoded, Arrow), without nulls: read by text
+    # functions as Arrow arrays, skipping the numpy objects of `columns`
+    raw_strings: Mapping[str, Any] | None = None
+
+    def arrow_column(self, name: str) -> Any:
+        raw = self.raw_strings.get(name) if self.raw_strings else None
+        if raw is None:
+            return _arrow(self.columns[name])
+        import pyarrow as pa
+
+        if isinstance(raw, pa.Array):
+            return raw
+        return raw.dictionary.take(pa.array(raw.codes)).cast(pa.string())  # an Encoded
 
     def random(self, site: str) -> np.random.Generator:
         if self.rng is not None:
@@ -403,16 +417,41 @@ def _str_fn(kernel: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def arrow_fn(fn: Fn) -> Fn:
+    """fn's variant that returns Arrow strings: text functions chained together (concat of
+    substr of a column...) pass Arrow arrays to each other, never numpy objects."""
+    variant: Fn | None = getattr(fn, "arrow", None)
+    return variant if variant is not None else (lambda scope: _arrow(fn(scope)))
+
+
+def _arrow_native(arrow_run: Fn) -> Fn:
+    """A compiled text function: numpy out for numpy consumers, `.arrow` for text ones."""
+
+    def run(scope: Scope) -> Any:
+        return _numpy(arrow_run(scope))
+
+    run.arrow = arrow_run  # type: ignore[attr-defined]
+    return run
+
+
 def _upper(x: Any) -> Any:
+    return _numpy(_upper_arrow(_arrow(x)))
+
+
+def _upper_arrow(x: Any) -> Any:
     import pyarrow.compute as pc
 
-    return _numpy(pc.utf8_upper(_arrow(x)))
+    return pc.utf8_upper(x)
 
 
 def _lower(x: Any) -> Any:
+    return _numpy(_lower_arrow(_arrow(x)))
+
+
+def _lower_arrow(x: Any) -> Any:
     import pyarrow.compute as pc
 
-    return _numpy(pc.utf8_lower(_arrow(x)))
+    return pc.utf8_lower(x)
 
 
 def _length(x: Any) -> Any:
@@ -428,9 +467,21 @@ def _length(x: Any) -> Any:
 
 
 def _concat(*parts: Any) -> Any:
+    return _numpy(_concat_arrow(*[_arrow(p) for p in parts]))
+
+
+def _concat_arrow(*parts: Any) -> Any:
     import pyarrow.compute as pc
 
-    return _numpy(pc.binary_join_element_wise(*[_arrow(p) for p in parts], ""))
+    return pc.binary_join_element_wise(*parts, "")
+
+
+# text functions whose arguments and result can stay Arrow strings (see arrow_fn)
+_ARROW_IMPLS: dict[Callable[..., Any], Callable[..., Any]] = {
+    _concat: _concat_arrow,
+    _upper: _upper_arrow,
+    _lower: _lower_arrow,
+}
 
 
 def _pad(values: Any, width: int, fill: str, align: str) -> Any:
@@ -611,16 +662,20 @@ def _compile_substr(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
                 raise ExpressionError(f"substr() length must be an int, got {length_ty.kind}", col)
     stop = None if length is None else start - 1 + length
 
-    def run(scope: Scope) -> Any:
+    text_of = arrow_fn(fn)
+
+    def arrow_run(scope: Scope) -> Any:
         import pyarrow.compute as pc
 
-        text = _arrow(fn(scope))
+        text = text_of(scope)
         if start > 1 or length_fn is None:
             text = pc.utf8_slice_codeunits(text, start=start - 1, stop=stop)
         if length_fn is not None:
             lengths = np.broadcast_to(np.asarray(length_fn(scope)), (scope.n,))
             text = _prefix(text, scope.n, lengths)
-        return _numpy(text)
+        return text
+
+    run = _arrow_native(arrow_run)
 
     bound = ty.max_len if ty.kind == "string" else 32
     if length is not None:
@@ -922,9 +977,12 @@ def _compile_sibling_count(c: _Compiler, node: ast.Call, col: int | None) -> tup
 
 
 def _compile_row_number(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:
-    return (
-        lambda scope: np.arange(scope.row_start + 1, scope.row_start + scope.n + 1, dtype=np.int64)
-    ), Ty("int")
+    def row_number(scope: Scope) -> np.ndarray:
+        if scope.rows is not None:
+            return scope.rows + 1
+        return np.arange(scope.row_start + 1, scope.row_start + scope.n + 1, dtype=np.int64)
+
+    return row_number, Ty("int")
 
 
 def _compile_table_rows(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:
@@ -1622,7 +1680,13 @@ class _Compiler:
             extra = f"; did you mean `{hint}`?" if hint else ""
             raise ExpressionError(f"unknown name `{name}`{extra}", col)
         self.names.add(name)
-        return (lambda scope: scope.columns[name]), self.types.get(name, ANY)
+        ty = self.types.get(name, ANY)
+
+        def read(scope: Scope) -> Any:
+            return scope.columns[name]
+
+        read.arrow = lambda scope: scope.arrow_column(name)  # type: ignore[attr-defined]
+        return read, ty
 
     def _binop(self, node: ast.BinOp, col: int | None) -> tuple[Fn, Ty]:
         op = _BINOPS.get(type(node.op))
@@ -1763,6 +1827,10 @@ class _Compiler:
         args = [fn for fn, _ in compiled_args]
         impl = function.impl
         assert impl is not None
+        arrow_impl = _ARROW_IMPLS.get(impl)
+        if arrow_impl is not None:
+            arrow_args = [arrow_fn(a) for a in args]
+            return _arrow_native(lambda scope: arrow_impl(*(a(scope) for a in arrow_args))), ty
         return (lambda scope: impl(*(a(scope) for a in args))), ty
 
 

@@ -17,7 +17,6 @@ EXTRAS: dict[str, str] = {
     "distributed": "dask",
     "prompt_toolkit": "chat",
     "sqlglot": "import",
-    "networkx": "import",
 }
 
 PURPOSES: dict[str, str] = {

@@ -12,9 +12,12 @@ existing datasets do not change).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from datagen.engine.errors import Problem
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -35,8 +38,35 @@ def _clip(
     return support.astype(np.int64), merged / merged.sum()
 
 
+def shapes(fanout: dsl.Fanout) -> list[dsl.Fanout]:
+    """The fanout's shapes: its own (the default, without `by`), then one per case, in order."""
+    if not fanout.cases:
+        return [fanout]
+    own = fanout.model_copy(update={"by": None, "cases": None})
+    return [own, *fanout.cases.values()]
+
+
+def fanout_span(fanout: dsl.Fanout) -> tuple[int, int | None]:
+    """The fewest and most children any parent can get, over every shape (None: unbounded)."""
+    every = shapes(fanout)
+    highs = [s.max for s in every]
+    return min(s.min for s in every), None if None in highs else max(h or 0 for h in highs)
+
+
 def fanout_pmf(fanout: dsl.Fanout) -> tuple[np.ndarray, np.ndarray]:
-    """(children counts, their probabilities) the fanout declares, after clipping."""
+    """(children counts, their probabilities) the fanout declares, after clipping; with `by`,
+    the even mix of its shapes (what a parent of unknown value gets: estimates, reports)."""
+    if fanout.cases:
+        parts = [fanout_pmf(shape) for shape in shapes(fanout)]
+        support = np.unique(np.concatenate([values for values, _ in parts]))
+        mixed = np.zeros(len(support))
+        for values, probs in parts:
+            mixed[np.searchsorted(support, values)] += probs / len(parts)
+        return support.astype(np.int64), mixed
+    return _shape_pmf(fanout)
+
+
+def _shape_pmf(fanout: dsl.Fanout) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = fanout.min, fanout.max
     kind = fanout.distribution
     if kind == "uniform":
@@ -89,8 +119,26 @@ def fanout_moments(fanout: dsl.Fanout) -> tuple[float, float]:
     return mean, max(float((values * values * probs).sum()) - mean * mean, 0.0)
 
 
-def draw_counts(fanout: dsl.Fanout, rng: np.random.Generator, parents: int) -> np.ndarray:
-    """Children of each parent: one uniform draw per parent through the inverse CDF."""
+def draw_counts(
+    fanout: dsl.Fanout,
+    rng: np.random.Generator,
+    parents: int,
+    cases: np.ndarray | None = None,
+) -> np.ndarray:
+    """Children of each parent: one uniform draw per parent through the inverse CDF. With
+    `by`, `cases` gives each parent's case (its index in `fanout.cases`, -1: the default)."""
+    if fanout.cases:
+        assert cases is not None and len(cases) == parents
+        uniforms = rng.random(parents)
+        counts = np.zeros(parents, dtype=np.int64)
+        for i, shape in enumerate(shapes(fanout)):
+            chosen = cases == i - 1
+            values, probs = _shape_pmf(shape)
+            cdf = np.cumsum(probs)
+            cdf[-1] = 1.0
+            slot = np.searchsorted(cdf, uniforms[chosen], side="right").clip(0, len(values) - 1)
+            counts[chosen] = values[slot]
+        return counts
     if fanout.distribution == "poisson":
         counts = rng.poisson(fanout.lambda_, parents)
     elif fanout.distribution == "uniform":
@@ -108,6 +156,13 @@ def draw_counts(fanout: dsl.Fanout, rng: np.random.Generator, parents: int) -> n
 
 def describe_fanout(fanout: dsl.Fanout) -> str:
     """One line for reports: the shape, its parameters and the clip."""
+    if fanout.cases:
+        parts = [f"{key}: {_describe(shape)}" for key, shape in fanout.cases.items()]
+        return f"by {fanout.by}: " + "; ".join([*parts, f"other: {_describe(fanout)}"])
+    return _describe(fanout)
+
+
+def _describe(fanout: dsl.Fanout) -> str:
     high = "inf" if fanout.max is None else fanout.max
     clip = f"clipped to [{fanout.min}, {high}]"
     kind = fanout.distribution
@@ -124,3 +179,20 @@ def describe_fanout(fanout: dsl.Fanout) -> str:
     if kind == "empirical":
         return f"empirical over {fanout.values} {clip}"
     return f"bernoulli(p={fanout.p:g}) {clip}"
+
+
+def by_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """A fanout's `by`: a string, int or bool column of the first parent, and case keys
+    that such a column can hold."""
+    from datagen.engine.cases import by_problems as problems
+
+    for i, node in enumerate(dataset.nodes):
+        fanout = node.fanout
+        parent = dataset.node(node.parents[0]) if node.parents else None
+        if fanout is None or fanout.by is None or parent is None:
+            continue  # an unknown parent is reported by the structure checks
+        columns = {c.name: c.type for c in parent.columns}
+        where = f"`{parent.id}` (the first parent)"
+        yield from problems(
+            fanout.by, list(fanout.cases or {}), columns, where, f"nodes[{i}].fanout"
+        )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datagen.engine import dsl
 from datagen.engine.errors import InputError, did_you_mean
 from datagen.engine.expressions import ExpressionError, compiled
+from datagen.engine.fanout import fanout_span
 from datagen.engine.generators.aggregate import Feed, aggregate_columns, feeds_of
 from datagen.engine.generators.kind import Site, kind_of, kinds_with_specs, spec_of
 from datagen.engine.modifiers.kind import default_time_column as default_time_column
@@ -267,6 +268,8 @@ def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
     if feeds_of(dataset, node.id):
         return True
     for col in node.columns:
+        if kind_of(col).whole_parents(spec_of(col), Site(dataset, node, col, "")):
+            return True
         for source in expression_sources(col):
             try:
                 uses = compiled(source).uses
@@ -279,8 +282,8 @@ def needs_whole_parents(dataset: dsl.Dataset, node: dsl.Node) -> bool:
 
 def _fanout_mean(fanout: dsl.Fanout) -> float:
     mean = fanout.mean
-    lo = fanout.min
-    hi = fanout.max if fanout.max is not None else math.inf
+    lo, most = fanout_span(fanout)
+    hi = most if most is not None else math.inf
     return min(max(mean, lo), hi)
 
 
@@ -300,6 +303,10 @@ def _kept_columns(dataset: dsl.Dataset, tables: dict[str, TablePlan]) -> dict[st
                 t, c = split_ref(ref)
                 if c != "*" and t in keep:  # `t.*`: only its row count is read
                     keep[t].add(c)
+    for node in dataset.nodes:  # a fanout `by` a parent column reads it
+        if node.fanout is not None and node.fanout.by is not None and node.parents:
+            if node.parents[0] in keep:
+                keep[node.parents[0]].add(node.fanout.by)
     for ineq in dataset.constraints.inequalities:
         rt, rc = split_ref(ineq.right)
         lt, _ = split_ref(ineq.left)

@@ -20,7 +20,7 @@ from datagen.engine.modifiers.kind import modifier_of
 # edge a -> b means "a comes first". Every node is a key, even without edges.
 Graph = dict[str, set[str]]
 
-__all__ = ["CycleError", "ForeignKey", "Graph", "split_ref"]
+__all__ = ["CompositeKey", "CycleError", "ForeignKey", "Graph", "split_ref"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,52 @@ def foreign_keys(dataset: dsl.Dataset) -> list[ForeignKey]:
             ForeignKey(table, column, ref_table, ref_column, bool(col and col.nullable)),
         )
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class CompositeKey:
+    """A composite foreign key: `columns` of `table` hold `ref_columns` (the composite
+    primary key of `ref_table`) of one row of it."""
+
+    table: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
+    """A lookup of a column of another table's composite pk samples a row of that table;
+    with lookups `on` it of the key's other columns, the columns form a composite FK
+    (lineitem (l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey))."""
+    found = []
+    for node in dataset.nodes:
+        for col, kind, spec in kinds_with_specs(node):
+            key = kind.key_reference(spec)
+            if key is None:
+                continue
+            ref_table, ref_column = split_ref(key)
+            ref_node = dataset.node(ref_table)
+            if (
+                ref_node is None
+                or ref_table == node.id
+                or ref_column not in (ref_node.pk_columns or [])
+            ):
+                continue
+            held = {ref_column: col.name}
+            for other, _, other_spec in kinds_with_specs(node):
+                source = getattr(other_spec, "from_", None)
+                if getattr(other_spec, "on", None) == col.name and isinstance(source, str):
+                    table, column = split_ref(source)
+                    if table == ref_table and column in ref_node.pk_columns:  # type: ignore[operator]
+                        held.setdefault(column, other.name)
+            ref_columns = tuple(ref_node.pk_columns or ())
+            if set(held) == set(ref_columns) and ref_columns[0] == ref_column:
+                found.append(
+                    CompositeKey(
+                        node.id, tuple(held[c] for c in ref_columns), ref_table, ref_columns
+                    )
+                )
+    return found
 
 
 def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | None:

@@ -1,7 +1,10 @@
 """What a run keeps of finished tables: the columns later tables read, and row counts.
 
-Only those columns stay in memory (a sequence key is not even kept: its
-values are recomputed from the row index).
+Only those columns stay in memory. A key computed from the row index (a
+sequence, or a formula of row_number() such as TPC-H's sparse order keys) is
+not even kept: its values are recomputed for the rows asked, and a row is
+found from its key by a vectorized bisection over the formula (the key rises
+with the row), so memory does not grow with the parent's rows.
 """
 
 from __future__ import annotations
@@ -43,9 +46,56 @@ class TableStore:
         (a sequence without modifiers): such a column is never kept."""
         node = self.dataset.node(table)
         col = node.column(column) if node else None
-        if col is None or col.modifiers:
+        if col is None or col.modifiers or col.null_rate > 0:
             return None
-        return kind_of(col).value_at(spec_of(col), index)
+        values = kind_of(col).value_at(spec_of(col), index)
+        return None if values is None else as_numpy(values, col.type)
+
+    def computable(self, table: str, column: str) -> bool:
+        """Whether the column is computed from the row index (then it is never kept)."""
+        return self._computed(table, column, np.zeros(0, dtype=np.int64)) is not None
+
+    def _rising(self, table: str, column: str) -> bool:
+        """Whether a computed column strictly rises with the row: checked once per run, a
+        chunk at a time (memory stays at one chunk)."""
+        cache_key = (table, f"{column}#rising")
+        if cache_key not in self.sorted_cache:
+            rows, chunk, rising, last = self.rows(table), 1 << 20, True, None
+            for start in range(0, rows, chunk):
+                index = np.arange(start, min(rows, start + chunk), dtype=np.int64)
+                values = self._computed(table, column, index)
+                assert values is not None
+                if values.dtype.kind not in "iu" or np.any(np.diff(values) <= 0):
+                    rising = False
+                    break
+                if last is not None and values[0] <= last:
+                    rising = False
+                    break
+                last = values[-1]
+            self.sorted_cache[cache_key] = np.array([rising])
+        return bool(self.sorted_cache[cache_key][0])
+
+    def _bisect(self, table: str, column: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows whose computed, rising key equals `keys`: about log2(rows) evaluations of the
+        key's formula over the keys asked, never over the whole table."""
+        rows = self.rows(table)
+        lo = np.zeros(len(keys), dtype=np.int64)
+        hi = np.full(len(keys), rows, dtype=np.int64)  # the first row with key >= wanted
+        while True:
+            active = lo < hi
+            if not active.any():
+                break
+            mid = (lo + hi) // 2
+            values = self._computed(table, column, np.where(active, mid, 0))
+            assert values is not None
+            below = active & (values < keys)
+            lo = np.where(below, mid + 1, lo)
+            hi = np.where(active & ~below, mid, hi)
+        found = np.minimum(lo, max(rows - 1, 0))
+        values = self._computed(table, column, found)
+        assert values is not None
+        missing = (lo >= rows) | (values != keys)
+        return np.where(missing, 0, found), missing
 
     def key_values(self, table: str, column: str, index: np.ndarray) -> np.ndarray:
         values = self._computed(table, column, index)
@@ -70,6 +120,14 @@ class TableStore:
         """
         keys = np.asarray(keys)
         missing = np.zeros(len(keys), bool) if keys.dtype.kind != "f" else np.isnan(keys)
+        if (
+            keys.dtype.kind in "iu"
+            and self.rows(table)
+            and self.computable(table, column)
+            and self._rising(table, column)
+        ):
+            index, absent = self._bisect(table, column, keys)
+            return index, absent | missing
         cache_key = (table, f"{column}#sorted")
         if cache_key not in self.key_cache:  # threads may race here: both compute the same
             everything = np.arange(self.rows(table), dtype=np.int64)

@@ -59,6 +59,11 @@ def encode(values: list[Any] | np.ndarray, type_: str) -> Values:
     return as_numpy(np.asarray(values), type_)
 
 
+def take(values: Values, index: np.ndarray) -> Values:
+    """The values at these positions (strings stay encoded)."""
+    return values.take(index) if isinstance(values, Encoded) else np.asarray(values)[index]
+
+
 def as_numpy(values: Any, type_: str) -> np.ndarray:
     """Coerce generated values to the column's numpy dtype."""
     if isinstance(values, Encoded):

@@ -395,9 +395,9 @@ def test_description_from_a_file_and_from_stdin(httpx2_mock, tmp_path) -> None:
     assert prompts[0].endswith("a shop from a file") and prompts[1].endswith("a shop from stdin")
 
 
-def test_an_empty_description_exits_1(tmp_path) -> None:
+def test_an_empty_description_is_bad_input_and_exits_2(tmp_path) -> None:
     result = create(tmp_path / "o", description="   ")
-    assert result.exit_code == 1 and "the description is empty" in result.stderr
+    assert result.exit_code == 2 and "the description is empty" in result.stderr
 
 
 def test_two_descriptions_is_an_input_error(tmp_path) -> None:

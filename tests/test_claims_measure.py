@@ -370,3 +370,64 @@ def test_preflight_names_a_bad_binding_with_its_path() -> None:
 def test_the_dsl_names_every_registered_measure() -> None:
     described = dsl.ClaimBinding.model_fields["measure"].description or ""
     assert [m.strip() for m in described.split(",")] == list(MEASURES)
+
+
+# --------------------------------------------------------------------------- groups compared
+
+
+def test_compare_by_where_and_versus() -> None:
+    # no-shows (fees 90, 100) over the rest (10..80: mean 45)
+    binding = {"measure": "compare", "table": "visit", "column": "fee",
+               "where": "status == 'no_show'"}  # fmt: skip
+    status, ratio = result(binding, value=95 / 45, tolerance=0.01)
+    assert status == "honoured" and ratio == pytest.approx(95 / 45)
+    # against the first two visits only (10, 20: mean 15)
+    versus = {**binding, "versus": "fee < 25"}
+    assert result(versus, value=95 / 15, tolerance=0.01)[1] == pytest.approx(95 / 15)
+    # two rows a group: sampling allows a wide band, not a ratio three times off
+    assert result(versus, value=20, tolerance=1)[0] == "not_honoured"
+    # noise widens the stated window by half of it at most: 6.3 is not 'three times' (3 +- 0.6)
+    assert result(versus, value=3, tolerance=0.6)[0] == "not_honoured"
+    assert result(versus, value=5.8, tolerance=0.6)[0] == "honoured"  # 6.33 is within 5.8 +- 0.9
+
+
+def test_compare_by_time_cells_and_durations() -> None:
+    # evening arrivals (20:00, even days) pay 60 on average, morning ones 50
+    binding = {"measure": "compare", "table": "visit", "column": "fee", "time": "arrived_at",
+               "hours": [20]}  # fmt: skip
+    assert result(binding, min=1.1)[1] == pytest.approx(60 / 50)
+    # every visit lasts 2 hours: evenings are not longer
+    lengths = {"measure": "compare", "table": "visit", "start": "arrived_at", "end": "left_at",
+               "time": "arrived_at", "hours": [20]}  # fmt: skip
+    assert result(lengths, min=1.1) == ("not_honoured", 1.0)
+
+
+def test_compare_needs_a_value_and_a_group() -> None:
+    dataset = dsl.Dataset.model_validate(SCHEMA)
+    no_group = dsl.ClaimBinding.model_validate({"measure": "compare", "table": "visit",
+                                                "column": "fee"})  # fmt: skip
+    assert "name the first group" in binding_problems(dataset, no_group)[0]
+    both = dsl.ClaimBinding.model_validate(
+        {
+            "measure": "compare",
+            "table": "visit",
+            "column": "fee",
+            "start": "arrived_at",
+            "end": "left_at",
+            "where": "fee > 1",
+        }  # fmt: skip
+    )
+    assert "not both" in binding_problems(dataset, both)[0]
+    bad = dsl.ClaimBinding.model_validate(
+        {"measure": "compare", "table": "visit", "column": "fee", "time": "nope", "hours": [1]}
+    )
+    assert binding_problems(dataset, bad) == ["table `visit` has no column `nope`"]
+    empty = {"measure": "compare", "table": "visit", "column": "fee", "where": "fee > 1000"}
+    assert result(empty, min=1.1)[0] == "unmeasurable"
+
+
+def test_range_scale_reads_a_fraction_as_percent() -> None:
+    binding = {"measure": "range", "table": "visit", "column": "fee", "scale": 100}
+    status, measured = result(binding, min=500)
+    assert (status, measured) == ("honoured", {"min": 1000.0, "max": 10000.0})
+    assert result(binding, min=1500)[0] == "not_honoured"

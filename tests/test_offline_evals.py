@@ -28,20 +28,14 @@ def test_enough_cases() -> None:
     assert sum(c.expect_error == "refused" for c in CASES) >= 2
 
 
-# Field cases the offline author does not get right yet (docs/offline.md says why: gerunds
-# read as relations, 'ER', generic nouns); strict, so one that starts passing must leave.
-KNOWN_GAPS = {
-    "f_health_er",
-    "f_marketing_email",
-    "f_mixed_coworking",
-    "f_mixed_drone_fleet",
-    "f_social_follows",
-    "f_software_ab_test",
-}
+# Field cases the offline author does not get right yet; strict, so one that starts passing
+# must leave (each listed with its reason).
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _case_param(case: Case) -> object:
-    marks = [pytest.mark.xfail(strict=True, reason="known gap")] if case.id in KNOWN_GAPS else []
+    reason = KNOWN_GAPS.get(case.id)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(case, id=case.id, marks=marks)
 
 

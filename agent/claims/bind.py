@@ -17,6 +17,7 @@ from typing import Any
 
 from datagen.agent.claims.words import stems
 from datagen.engine import dsl, relations
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.plan import TEMPORAL
 
 # nouns people use for the same table
@@ -141,12 +142,9 @@ class SchemaView:
         found = drawn or timed
         return found[0] if found else None
 
-    @staticmethod
-    def _drawn(node: dsl.Node, column: str) -> bool:
+    def _drawn(self, node: dsl.Node, column: str) -> bool:
         col = node.column(column)
-        return col is not None and isinstance(
-            dsl.generator_spec(col.generator), dsl.DatetimeSeriesSpec
-        )
+        return col is not None and kind_of(col).time_shape(spec_of(col), self.dataset) is not None
 
 
 Binder = Callable[[SchemaView, dsl.Claim], dict[str, Any] | str]
@@ -257,12 +255,7 @@ def value_match(
         nodes.insert(0, preferred)
     for node in nodes:
         for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            values: list[Any] = []
-            if isinstance(spec, dsl.ChoiceSpec) and spec.choices:
-                values = list(spec.choices)
-            elif isinstance(spec, dsl.EnumListSpec):
-                values = list(spec.values)
+            values = kind_of(col).declared_values(spec_of(col)) or []
             for value in values:
                 if isinstance(value, str) and _similar_any(stems(value), wanted):
                     return node, f"{col.name} == {value!r}"
@@ -666,8 +659,7 @@ def _locale(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         nodes.insert(0, preferred)
     for node in nodes:
         for col in columns_of(view, node, {"string"}):
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.FakerSpec) and spec.method in (
+            if kind_of(col).meaning(spec_of(col)) in (
                 "name",
                 "first_name",
                 "last_name",
@@ -721,3 +713,97 @@ def _values(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if best is None:
         return f"no column holds `{' '.join(claim.about)}` values"
     return {"measure": "values_in", "table": best[1].id, "column": best[2].name, "values": values}
+
+
+# --------------------------------------------------------------------------- groups compared
+
+DURATION_WORDS = {"duration", "length", "minutes", "minute", "hours", "seconds", "nights", "days"}
+
+
+def _compared_value(view: SchemaView, claim: dsl.Claim) -> tuple[dsl.Node, dict[str, Any]] | str:
+    """The value a compare/ratio claim compares: a numeric column its words name, a stored
+    duration, or end - start of the table's two timestamps ('longer rides')."""
+    words = [w for w in claim.about if w != "duration"]
+    table = view.table_for(words)
+    if "duration" in claim.about:
+        if table is not None:
+            numeric = columns_of(view, table, NUMERIC)
+            # a stored length first, then the span of the row's own timestamps, then a
+            # count of time units that is no offset ('picked_up_minutes_after')
+            for col in numeric:
+                if column_words(col.name) & {"duration", "length"}:
+                    return table, {"column": col.name}
+            temporal = [c.name for c in columns_of(view, table, TEMPORAL)]
+            if len(temporal) >= 2:
+                start, end = _ordered_pair(table, temporal[0], temporal[-1])
+                return table, {"start": start, "end": end}
+            for col in numeric:
+                names = column_words(col.name)
+                if names & DURATION_WORDS and not names & {"after", "before", "until", "since"}:
+                    return table, {"column": col.name}
+        return f"no duration (two timestamps or a duration column) for `{' '.join(words)}`"
+    found = numeric_column(view, words, money=True)
+    if found is None:
+        return f"no numeric column for `{' '.join(words)}`"
+    return found[0], {"column": found[1].name}
+
+
+def _group_where(view: SchemaView, node: dsl.Node, phrase: str) -> str | None:
+    """The `where` of a group named in words ('partners', 'free users'), on `node`'s own
+    columns (the table's own noun left out: 'premium members' in `member`)."""
+    words = [w for w in phrase.split() if not stems(w) & stems(node.id)] or phrase.split()
+    match = value_match(view, words, node)
+    if match is None or match[0].id != node.id:
+        return None
+    return match[1]
+
+
+@binder("compare", "ratio")
+def _compare(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = _compared_value(view, claim)
+    if isinstance(found, str):
+        return found
+    node, value = found
+    e = claim.expected
+    binding: dict[str, Any] = {"measure": "compare", "table": node.id, **value}
+    cells = {"hours": e.hours, "weekdays": e.weekdays, "months": e.months,
+             "dates": [w.model_dump() for w in e.dates] if e.dates else None}  # fmt: skip
+    if any(cells.values()):
+        column = view.time_column(node)
+        if column is None:
+            return f"`{node.id}` has no timestamp to tell its groups apart"
+        return {**binding, "time": column, **{k: v for k, v in cells.items() if v}}
+    groups = [str(v) for v in e.values or []]
+    if not groups:
+        return "the phrase names no groups"
+    where = _group_where(view, node, groups[0])
+    if where is None:
+        return f"no value of `{node.id}` tells `{groups[0]}` apart"
+    binding["where"] = where
+    if len(groups) > 1:
+        versus = _group_where(view, node, groups[1])
+        if versus is None:
+            return f"no value of `{node.id}` tells `{groups[1]}` apart"
+        binding["versus"] = versus
+    return binding
+
+
+def _fraction_column(col: dsl.Column) -> bool:
+    """A column drawn in [0, 1] (a beta, or clamped to at most 1): a percent is 100x it."""
+    spec = dsl.generator_spec(col.generator)
+    clamp = getattr(spec, "clamp", None)
+    if clamp is not None and len(clamp) == 2 and clamp[1] is not None and clamp[1] <= 1:
+        return True
+    return getattr(spec, "type", None) == "beta"
+
+
+@binder("bound")
+def _bound(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = numeric_column(view, claim.about)
+    if found is None:
+        return f"no numeric column for `{' '.join(claim.about)}`"
+    node, col = found
+    binding: dict[str, Any] = {"measure": "range", "table": node.id, "column": col.name}
+    if claim.expected.unit == "percent" and _fraction_column(col):
+        binding["scale"] = 100
+    return binding

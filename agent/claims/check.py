@@ -9,11 +9,13 @@ becomes repair problems quoting the phrase and the measured value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from datagen.agent.claims.bind import bind_claims
 from datagen.agent.claims.calendar import HOLIDAY
-from datagen.agent.claims.numbers import NUMBER_RE
+from datagen.agent.claims.numbers import NUMBER
+from datagen.agent.claims.rules.structure import place_at
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
 from datagen.engine.validate.claims import claim_line
@@ -28,6 +30,16 @@ def _same_phrase(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+def _covers(mine: dsl.Claim, claim: dsl.Claim) -> bool:
+    """An author's claim stands for an extracted one: the same phrase, one inside the other
+    (an unread phrase only by a claim quoting most of it: '5%' does not model 'battery
+    level never below 5%')."""
+    if claim.kind != "unread":
+        return _same_phrase(claim.text, mine.text)
+    a, b = _key(claim.text), _key(mine.text)
+    return bool(a and b) and (a in b or (b in a and 2 * len(b) >= len(a)))
+
+
 def merge_claims(
     authored: list[dsl.Claim], extracted: list[dsl.Claim]
 ) -> tuple[list[dsl.Claim], list[str]]:
@@ -39,7 +51,7 @@ def merge_claims(
     missing: list[str] = []
     used = {c.id for c in authored}
     for claim in extracted:
-        if any(_same_phrase(claim.text, mine.text) for mine in authored):
+        if any(_covers(mine, claim) for mine in authored):
             continue
         missing.append(claim.text)
         claim_id, n = claim.id, len(merged) + 1
@@ -60,6 +72,8 @@ def attach_claims(
     claims, missing = merge_claims(list(dataset.claims), extracted)
     if not claims:
         return dataset, []
+    # the phrases no rule read come first: what the report and `create` print first
+    claims = sorted(claims, key=lambda c: c.kind != "unread")
     bound, assumptions = bind_claims(dataset, claims)
     notes = []
     if missing and dataset.claims:
@@ -83,15 +97,154 @@ def claim_problems(report: Any) -> list[Problem]:
     return problems
 
 
+# --------------------------------------------------------------------------- unread facts
+
+# What makes a phrase state a fact (docs/claims.md lists them): a phrase with one of
+# these cues that no claim covers is itself a claim, `unread` and not modelled.
+_COMPARATIVE = (
+    r"longer|shorter|higher|lower|bigger|larger|smaller|cheaper|pricier|more\s+expensive|"
+    r"less\s+expensive|faster|slower|older|younger|heavier|lighter|busier|quieter|more|fewer|less"
+)
+_GROUP = r"(?:on|in|at|during|than|among|for|from|over|after|before)"
+FACT_CUES: dict[str, re.Pattern[str]] = {
+    # a number: "never below 5%", "2,000 entries", "version 7" aside
+    "number": re.compile(rf"{NUMBER}(?![\w/])", re.IGNORECASE),
+    # a multiple: "twice the hourly rate", "three times as many", "a 3x spike"
+    "multiple": re.compile(
+        r"\b(?:twice|double|triple|treble|quadruple|half\s+as|\w+\s+times\s+(?:as|the|more|"
+        r"higher|larger|longer)|\d+(?:\.\d+)?\s*x\b|\w+-fold)",
+        re.IGNORECASE,
+    ),
+    # a comparative between groups: "longer rides on weekends", "cheaper than in summer"
+    "comparative": re.compile(
+        rf"\b(?:{_COMPARATIVE})\b(?=(?:\s+[A-Za-z][\w'-]*){{0,3}}?\s+{_GROUP}\s+[A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
+    # a bound: "never below", "at most", "no more than", "capped at"
+    "bound": re.compile(
+        r"\b(?:never|always|at\s+most|at\s+least|no\s+more\s+than|no\s+less\s+than|"
+        r"not\s+more\s+than|no\s+fewer\s+than|capped\s+at|cannot\s+exceed|must\s+not)\b"
+        r"(?=\s+\w)",
+        re.IGNORECASE,
+    ),
+    "holiday": re.compile(rf"\b{HOLIDAY}\b", re.IGNORECASE),
+}
+# numbers that name things, not amounts: "311 requests" (a phone line), "version 7", "24/7"
+_NAMING_NUMBER = re.compile(
+    r"(?:version|v|release|model|level|tier|gen|series|route|line|gate|platform|room|ward)\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[;:!?()\[\]\n]|[,.](?=\s|$)|\s[-\u2013\u2014]\s|\b(?:and|but|while|whereas|with|plus)\b",
+    re.IGNORECASE,
+)
+_EDGE_WORDS = {"a", "an", "the", "and", "or", "with", "of", "to", "for", "but", "plus", "so"}
+UNREAD_REASON = "not understood by the claim extractor, so nothing checks it on the data"
+
+
+def _claim_spans(text: str, claims: list[dsl.Claim]) -> list[tuple[int, int]]:
+    low = text.lower()
+    spans = []
+    for claim in claims:
+        phrase = claim.text.lower().strip()
+        if not phrase:
+            continue
+        at = low.find(phrase)
+        while at >= 0:
+            spans.append((at, at + len(phrase)))
+            at = low.find(phrase, at + 1)
+    return spans
+
+
+def _cues(text: str) -> Iterator[tuple[str, int, int]]:
+    for cue, pattern in FACT_CUES.items():
+        for m in pattern.finditer(text):
+            mention = m.group(0).strip()
+            if cue == "number":
+                if mention.lower() in ("a", "an", "one", "zero") or re.fullmatch(
+                    r"[2-9]11", mention
+                ):
+                    continue
+                if _NAMING_NUMBER.search(text[: m.start()]) or re.match(r"/\d", text[m.end() :]):
+                    continue
+                if m.start() and text[m.start() - 1] == "/":
+                    continue  # "24/7"
+            yield cue, m.start(), m.end()
+    for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+", text):
+        found = place_at(text, m.start())
+        if found is not None:
+            yield "place", m.start(), found[2]
+
+
+def _phrase_around(
+    text: str, start: int, end: int, covered: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """The clause around a cue, cut at the claims' spans and at most 8 words either side."""
+    low, high = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= start and not _inside(m.start(), start, end):
+            low = max(low, m.end())
+        elif m.start() >= end:
+            high = min(high, m.start())
+            break
+    for a, b in covered:
+        if b <= start:
+            low = max(low, b)
+        elif a >= end:
+            high = min(high, a)
+    before = list(re.finditer(r"\S+", text[low:start]))[-8:]
+    after = list(re.finditer(r"\S+", text[end:high]))[:6]
+    low = low + before[0].start() if before else start
+    high = end + after[-1].end() if after else end
+    words = list(re.finditer(r"[^\s,;:.]+", text[low:high]))
+    while words and words[0].group(0).lower() in _EDGE_WORDS and low + words[0].end() <= start:
+        low += words[1].start() if len(words) > 1 else words[0].end()
+        words = list(re.finditer(r"[^\s,;:.]+", text[low:high]))
+    return low, high
+
+
+def _inside(pos: int, start: int, end: int) -> bool:
+    return start <= pos < end
+
+
+def unread_claims(text: str, claims: list[dsl.Claim]) -> list[dsl.Claim]:
+    """The phrases that state a fact (FACT_CUES) no claim covers, each a claim of kind
+    `unread`, not modelled, quoting the phrase: counted in the fidelity, so a description
+    the extractor did not fully read can never score 100."""
+    covered = _claim_spans(text, claims)
+    found: list[tuple[int, int, str]] = []
+    for cue, start, end in sorted(_cues(text), key=lambda c: c[1]):
+        if any(a <= start and end <= b for a, b in covered):
+            continue
+        if any(a <= start < b for a, b, _ in found):
+            continue
+        low, high = _phrase_around(text, start, end, covered)
+        if found and low < found[-1][1]:  # one phrase with two cues: "never below 5%"
+            a, _, first = found[-1]
+            found[-1] = (a, max(high, found[-1][1]), first)
+            continue
+        found.append((low, high, cue))
+    used = {c.id for c in claims}
+    out: list[dsl.Claim] = []
+    for low, high, cue in found:
+        phrase = text[low:high].strip(" ,;:.")
+        n = len(claims) + len(out) + 1
+        while f"c{n}" in used:
+            n += 1
+        used.add(f"c{n}")
+        out.append(
+            dsl.Claim(
+                id=f"c{n}",
+                text=phrase,
+                kind="unread",
+                about=[cue],
+                status="not_modelled",
+                reason=UNREAD_REASON,
+            )
+        )
+    return out
+
+
 def uncovered_mentions(text: str, claims: list[dsl.Claim]) -> list[str]:
-    """Numbers and holidays of the description that no claim's phrase covers."""
-    covered = [_key(c.text) for c in claims]
-    found: list[str] = []
-    for pattern in (NUMBER_RE, re.compile(HOLIDAY, re.IGNORECASE)):
-        for match in pattern.finditer(text):
-            mention = match.group(0).strip()
-            if not mention or mention.lower() in ("a", "an", "one"):
-                continue
-            if not any(_key(mention) in c for c in covered):
-                found.append(mention)
-    return list(dict.fromkeys(found))
+    """The phrases stating a fact that no claim covers (see `unread_claims`)."""
+    return [c.text for c in unread_claims(text, claims)]

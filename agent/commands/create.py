@@ -211,8 +211,8 @@ def create_cmd(
     )
     prompts = load_prompts()  # checked at start-up: a broken prompt file fails here
     if not text:
-        err.print("[bold red]error:[/] the description is empty: say what the dataset is about")
-        sys.exit(1)
+        where = "--description-file" if description_file is not None else "--description"
+        raise InputError(f"{where}: the description is empty: say what the dataset is about")
     author_ = get_provider(
         provider or default_provider_name(),
         model=model,

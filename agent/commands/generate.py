@@ -42,6 +42,22 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
         console.print(view)
 
 
+class WorkersType(click.ParamType):
+    """--workers N (N >= 1) or `auto` (every core): None stands for auto."""
+
+    name = "workers"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | None:
+        if value is None or isinstance(value, int) and value >= 1:
+            return value  # type: ignore[no-any-return]
+        text = str(value).strip().lower()
+        if text == "auto":
+            return None
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(f"{value!r}: give a number of workers (1 or more) or auto", param, ctx)
+
+
 @click.command("generate")
 @schema_argument
 @click.option(
@@ -116,9 +132,11 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
 @click.option(
     "--workers",
     "-j",
-    type=click.IntRange(min=1),
+    type=WorkersType(),
     default=None,
-    help="Blocks computed in parallel [default: all cores]. Output is identical for any N.",
+    metavar="N|auto",
+    help="Blocks computed (and part files encoded) in parallel [default: auto, every core]. "
+    "Output is identical for any N.",
 )
 @click.option(
     "--target-size",
@@ -146,6 +164,20 @@ def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # typ
     help="With --scheduler dask: an existing Dask scheduler.",
 )
 @click.option(
+    "--partition-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Write each table as a folder of Parquet part files of about N rows (whole blocks of "
+    "131,072), encoded in parallel; read back as one dataset.",
+)
+@click.option(
+    "--partition-by",
+    default=None,
+    metavar="COLUMN",
+    help="Split each table holding COLUMN into Hive-style COLUMN=value/ folders of part files.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Write into an --out that holds other files (never deleting or overwriting them) and "
@@ -170,6 +202,8 @@ def generate_cmd(
     target_rows: int | None,
     scheduler: str,
     address: str | None,
+    partition_rows: int | None,
+    partition_by: str | None,
     force: bool,
     say: Say,
 ) -> None:
@@ -190,6 +224,7 @@ def generate_cmd(
       datagen generate examples/shop.json --profile dirty --format csv
       datagen generate examples/tpch.json --target-size 1GB --workers 2
       datagen generate examples/tpch.json --scheduler dask --address tcp://10.0.0.5:8786
+      datagen generate examples/tpch.json --partition-rows 1000000 --scheduler dask
     """
     console = Console(stderr=True)
     dataset = load_dataset(schema)
@@ -241,6 +276,8 @@ def generate_cmd(
         html=write_html,
         min_score=min_score,
         force=force,
+        partition_rows=partition_rows,
+        partition_by=partition_by,
     )
     with RunProgress(console, enabled=say.chatty) as progress:
         result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)

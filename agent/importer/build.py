@@ -17,10 +17,12 @@ in the notes.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 import numpy as np
@@ -852,23 +854,40 @@ class _Builder:
 
     def _break_cycles(self, nodes: dict[str, dict[str, Any]]) -> None:
         """References that go round in a circle: the nullable one in each circle stays empty."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        for source, node in nodes.items():
+        # (child, parent) -> the reference column (the last one, when several)
+        references: dict[tuple[str, str], dict[str, Any]] = {}
+        for node in nodes.values():
             for col in node["columns"]:
                 lookup = col["generator"].get("lookup")
                 if lookup and lookup.get("on") is None:
                     target = lookup["from"].split(".")[0]
                     if target != node["id"]:
-                        graph.add_edge(node["id"], target, column=col, table=source)
+                        references[node["id"], target] = col
+        nodes = {node["id"]: node for node in nodes.values()}
+        declared = self.constraints.get("foreign_keys", [])
         while True:
-            try:
-                cycle = nx.find_cycle(graph)
-            except nx.NetworkXNoCycle:
+            # a one-to-one reference is a copy of the parent's key sequence, with the key
+            # declared as a constraint: the preflight counts that edge too
+            edges = dict(references)
+            for fk in declared:
+                child, parent = fk["column"].split(".")[0], fk["references"].split(".")[0]
+                if child != parent:
+                    edges.setdefault((child, parent), fk)
+            cycle = _reference_cycle(edges)
+            if cycle is None:
                 return
+            one_to_one = [e for e in cycle if edges[e] in declared and e not in references]
+            if one_to_one:
+                fk = edges[one_to_one[0]]
+                declared.remove(fk)
+                self.notes.append(
+                    f"`{fk['column']}` -> `{fk['references']}`: the references go round in a "
+                    "circle; this one-to-one key keeps the parent's numbers (each value is a "
+                    "key) but is not declared as a foreign key"
+                )
+                continue
             for child, parent in cycle:
-                col = graph.edges[child, parent]["column"]
+                col = references[child, parent]
                 if col.get("nullable"):
                     col["null_rate"] = 1.0
                     col["generator"] = {"sequence": {}}
@@ -876,15 +895,66 @@ class _Builder:
                         f"`{child}.{col['name']}` -> `{parent}`: the references go round in a "
                         "circle; this nullable one is left empty"
                     )
-                    graph.remove_edge(child, parent)
+                    del references[child, parent]
                     break
             else:
-                child, parent = cycle[0][0], cycle[0][1]
-                self.notes.append(
-                    f"`{child}` -> `{parent}`: the references go round in a circle with no "
-                    "nullable column to break it"
-                )
-                return
+                if not self._draw_from_key_range(nodes, references, cycle):
+                    child, parent = cycle[0][0], cycle[0][1]
+                    self.notes.append(
+                        f"`{child}` -> `{parent}`: the references go round in a circle with no "
+                        "nullable column to break it"
+                    )
+                    return
+
+    def _own_rows(self, node: dict[str, Any]) -> None:
+        """A fact in a circle of references becomes a table of its own row count."""
+        table = next(t for t in self.catalog.tables if self._table_id(t) == node["id"])
+        node["kind"], node["rows"] = "entity", self._rows(table, False)
+        node.pop("parents", None)
+        node.pop("fanout", None)
+        self.notes.append(
+            f"`{node['id']}`: {node['rows']} rows of its own, its parent key sampled "
+            "(it is in a circle of references)"
+        )
+
+    def _draw_from_key_range(
+        self,
+        nodes: dict[str, dict[str, Any]],
+        references: dict[tuple[str, str], dict[str, Any]],
+        cycle: list[tuple[str, str]],
+    ) -> bool:
+        """A circle of NOT NULL references (Sakila: staff.store_id -> store,
+        store.manager_staff_id -> staff): one reference into a table of consecutive keys
+        is drawn from that key range, so every value is a key without the table having to be
+        generated first. Its foreign key is then not declared in the schema (said)."""
+        # a table of known rows first; else a fact becomes a table of its own row count
+        order = sorted(cycle, key=lambda edge: nodes[edge[1]].get("rows") is None)
+        for child, parent in order:
+            target = nodes[parent]
+            if target.get("rows") is None and target.get("kind") == "fact":
+                self._own_rows(target)
+            rows, key = target.get("rows"), target.get("pk")
+            key_col = next((c for c in target["columns"] if c["name"] == key), None)
+            sequence = (key_col or {}).get("generator", {}).get("sequence")
+            if not isinstance(rows, int) or rows < 1 or sequence is None:
+                continue
+            if sequence.get("step", 1) != 1:
+                continue
+            start = int(sequence.get("start", 1))
+            if nodes[child].get("parents") == [parent]:  # its parent link becomes a draw
+                self._own_rows(nodes[child])
+            col = references[child, parent]
+            col["generator"] = {"expression": {"expr": f"randint({start}, {start + rows - 1})"}}
+            circle = " -> ".join([c for c, _ in cycle] + [cycle[0][0]])
+            self.notes.append(
+                f"`{child}.{col['name']}` -> `{parent}`: the references go round in a circle "
+                f"({circle}) with no nullable column; this one is drawn from `{parent}`'s keys "
+                f"{start}..{start + rows - 1} (each value is a key) and is not declared as a "
+                f"foreign key; change `{parent}`'s rows and this range together"
+            )
+            del references[child, parent]
+            return True
+        return False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -918,21 +988,40 @@ def _is_unique(table: TableInfo, name: str) -> bool:
 
 def _parent_first(tables: list[TableInfo]) -> list[TableInfo]:
     """Tables with their referenced tables first (so keys are known to their children)."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for table in tables:
-        graph.add_node(table.name)
-        for fk in table.foreign_keys:
-            if fk.ref_table != table.name:
-                graph.add_edge(fk.ref_table, table.name)
     position = {t.name: i for i, t in enumerate(tables)}
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for table in tables:
+        parents = {fk.ref_table for fk in table.foreign_keys} & position.keys()
+        sorter.add(table.name, *sorted(parents - {table.name}, key=position.__getitem__))
     try:
-        names = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-    except nx.NetworkXUnfeasible:
-        names = [t.name for t in tables]
+        sorter.prepare()
+    except CycleError:
+        return list(tables)
+    # of the tables ready, the earliest in the input first (a stable order)
+    ready: list[tuple[int, str]] = []
+    names = []
+    while sorter.is_active():
+        for name in sorter.get_ready():
+            heapq.heappush(ready, (position[name], name))
+        _, name = heapq.heappop(ready)
+        names.append(name)
+        sorter.done(name)
     by_name = {t.name: t for t in tables}
     return [by_name[n] for n in names]
+
+
+def _reference_cycle(references: dict[tuple[str, str], Any]) -> list[tuple[str, str]] | None:
+    """One circle of references as (child, parent) pairs, or None."""
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for child, parent in references:
+        sorter.add(child)
+        sorter.add(parent, child)  # the child comes before: the search walks child -> parent
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        nodes = exc.args[1]
+        return list(zip(nodes, nodes[1:], strict=False))
+    return None
 
 
 def _int_bounds(col: ColumnInfo) -> tuple[int, int | None]:

@@ -85,6 +85,7 @@ class TableInfo:
     comment: str | None = None
     rows: int | None = None  # from --profile
     skipped_checks: list[str] = field(default_factory=list)  # CHECKs not understood, as SQL
+    inherits: list[str] = field(default_factory=list)  # PostgreSQL INHERITS (parent, ...)
 
     def column(self, name: str) -> ColumnInfo | None:
         lowered = name.lower()

@@ -8,6 +8,7 @@ statements (indexes, grants, inserts) are skipped and listed in the notes.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from pathlib import Path
@@ -35,9 +36,16 @@ DIALECTS = (
     "bigquery",
     "redshift",
     "mariadb",
+    "cockroachdb",
+    "clickhouse",
+    "databricks",
+    "spark",
+    "trino",
+    "teradata",
 )
+SAME_AS = {"mariadb": "mysql", "cockroachdb": "postgres"}  # read with the dialect they follow
 FOLDS_TO_LOWER = ("postgres", "redshift")
-BATCH_SEPARATOR = re.compile(r"^[ \t]*GO[ \t]*$", re.IGNORECASE | re.MULTILINE)
+BATCH_SEPARATOR = re.compile(r"^[ \t]*(?:GO|/)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
 
 
@@ -55,28 +63,31 @@ def read_ddl_file(path: str | Path, dialect: str | None) -> Catalog:
 
 
 def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
-    import sqlglot
+    """Parse the DDL statements of `text` (CREATE, ALTER TABLE, COMMENT ON); data statements
+    (INSERT, UPDATE), procedural blocks and client commands (psql's \\c) are skipped unread,
+    so a full dump imports as quickly as its DDL. Without `dialect`, the dialect is guessed
+    from the text and each candidate is tried in turn; the one used is recorded in the notes."""
     from sqlglot import exp
 
     if dialect is not None and dialect not in DIALECTS:
         raise InputError(f"unknown --dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
+    if dialect is not None:
+        dialect = SAME_AS.get(dialect, dialect)
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallbacks become our notes
-    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL's GO, kept on its line for the line numbers
-    try:
-        statements = sqlglot.parse(text, read=dialect)
-    except sqlglot.errors.ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        where = f"{source}, line {first.get('line', '?')}, column {first.get('col', '?')}"
-        detail = first.get("description") or str(exc)
-        raise InputError(f"{where}: cannot parse the DDL: {detail}") from None
-    except sqlglot.errors.TokenError as exc:
-        raise InputError(f"{source}: cannot read the DDL: {exc}") from None
+    text = BATCH_SEPARATOR.sub(";", text)  # T-SQL GO, Oracle /: kept on their line
+    text = CLIENT_COMMAND.sub("", text)  # psql's \c, \connect, \set: not SQL
+    guess_notes: list[str] = []
+    if dialect is None:
+        statements, dialect, guess_notes = _parse_guessing(text, source)
+    else:
+        statements = _parse_statements(_chunks(text, dialect, source), dialect, source)
     if dialect in FOLDS_TO_LOWER:
         from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
         # what the database itself does with unquoted names: `CREATE TABLE Users` is `users`
         statements = [normalize_identifiers(s, dialect=dialect) if s else s for s in statements]
     catalog = Catalog([], source)
+    catalog.notes.extend(guess_notes)
     enums: dict[str, list[Any]] = {}
     pending: list[Any] = []  # ALTER and COMMENT statements, applied once every table is known
     for statement in statements:
@@ -120,7 +131,289 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
             _alter(statement, catalog)
     if not catalog.tables:
         raise InputError(f"{source}: no CREATE TABLE statement found")
+    _inherit_columns(catalog)
+    _keys_on_known_columns(catalog)
+    _whole_number_keys(catalog)
     return catalog
+
+
+def _inherit_columns(catalog: Catalog) -> None:
+    """PostgreSQL `INHERITS (parent)`: the parent's columns come first (not its keys)."""
+    for table in catalog.tables:
+        for name in table.inherits:
+            parent = catalog.table(name)
+            if parent is None or parent is table:
+                catalog.notes.append(f"{table.name}: INHERITS {name}, not in the file: ignored")
+                continue
+            own = {c.name.lower() for c in table.columns}
+            inherited = [copy.deepcopy(c) for c in parent.columns if c.name.lower() not in own]
+            table.columns[:0] = inherited
+
+
+def _keys_on_known_columns(catalog: Catalog) -> None:
+    """A key naming a column the table does not have is left out, and said."""
+    for table in catalog.tables:
+        missing = [c for c in table.primary_key if table.column(c) is None]
+        if missing:
+            catalog.notes.append(
+                f"{table.name}: primary key on {', '.join(missing)}, not a column: left out"
+            )
+            table.primary_key = []
+        for fk in list(table.foreign_keys):
+            absent = [c for c in fk.columns if table.column(c) is None]
+            if absent:
+                catalog.notes.append(
+                    f"{table.name}: foreign key on {', '.join(absent)}, not a column: left out"
+                )
+                table.foreign_keys.remove(fk)
+        table.unique = [u for u in table.unique if all(table.column(c) for c in u)]
+
+
+def _whole_number_keys(catalog: Catalog) -> None:
+    """Oracle's NUMBER (and NUMERIC) with no scale on a key column holds whole numbers."""
+    for table in catalog.tables:
+        keys = {*table.primary_key, *(c for fk in table.foreign_keys for c in fk.columns)}
+        for name in keys:
+            column = table.column(name)
+            if column is not None and column.type == "float" and column.scale is None:
+                column.type = "int"
+                catalog.notes.append(
+                    f"{table.name}.{column.name}: {column.sql_type} key generated as whole numbers"
+                )
+
+
+CLIENT_COMMAND = re.compile(r"^[ \t]*\\.*$", re.MULTILINE)
+DDL_START = re.compile(  # the statements read; triggers, functions, views are not
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?"
+    r"(?:TABLE|TYPE|(?:UNIQUE\s+)?(?:(?:NON)?CLUSTERED\s+)?INDEX)\b|ALTER\s+TABLE\b|COMMENT\s+ON\b",
+    re.I,
+)
+TABLE_START = re.compile(r"CREATE\s+(?:\w+\s+){0,3}?TABLE\b", re.I)
+FOREIGN_SYNTAX = (  # other databases' words inside a column list, dropped on a second try
+    (re.compile(r"\bSUB_TYPE\s+\w+", re.I), ""),  # Firebird: BLOB SUB_TYPE TEXT
+    (re.compile(r"\b(PRIMARY\s+KEY|UNIQUE)\s+(?:NON)?CLUSTERED\b", re.I), r"\1"),
+)
+DIALECT_HINTS = (  # (dialect, pattern, what it shows): the first that matches is tried first
+    (
+        "tsql",
+        re.compile(r"\[\w+\]\.\[\w+\]|^[ \t]*GO[ \t]*$|\bIDENTITY\s*\(", re.I | re.M),
+        "[schema].[table] names, GO or IDENTITY",
+    ),
+    (
+        "mysql",
+        re.compile(r"`|\bAUTO_INCREMENT\b|\bENGINE\s*=", re.I),
+        "`backticks`, AUTO_INCREMENT or ENGINE=",
+    ),
+    (
+        "postgres",
+        re.compile(r"\bSERIAL\b|\bBIGSERIAL\b|::|\bAS\s+ENUM\b|\bBYTEA\b|\bJSONB\b", re.I),
+        "SERIAL, ::casts, AS ENUM, BYTEA or JSONB",
+    ),
+    ("sqlite", re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b", re.I), "AUTOINCREMENT"),
+    ("oracle", re.compile(r"\bVARCHAR2\b|\bNUMBER\s*\(", re.I), "VARCHAR2 or NUMBER(p)"),
+)
+
+
+SQL_SPANS = {  # what a `;` can hide in: strings, quoted names, comments, dollar quotes
+    False: re.compile(
+        r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]\n]*\]|--[^\n]*|/\*.*?\*/"
+        r"|\$(\w*)\$.*?\$\1\$|;",
+        re.S,
+    ),
+    True: re.compile(  # MySQL: a backslash escapes inside strings
+        r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|--[^\n]*|#[^\n]*|/\*.*?\*/|;",
+        re.S,
+    ),
+}
+LEADING_NOISE = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.S)
+
+
+def _ddl_chunks(text: str, dialect: str | None) -> list[tuple[int, str]]:
+    """(first line, text) of each DDL statement. The text is split on the `;` outside strings,
+    quoted names and comments by one regular expression (a dump's INSERTs are never
+    tokenized); only the DDL statements are handed to the parser."""
+    spans = SQL_SPANS[dialect in ("mysql", "mariadb")]
+    chunks: list[tuple[int, str]] = []
+    start, line = 0, 1
+    for match in spans.finditer(text):
+        if match.group(0) == ";":
+            _keep_ddl(text, start, match.start(), line, chunks)
+            line += text.count("\n", start, match.end())
+            start = match.end()
+    _keep_ddl(text, start, len(text), line, chunks)
+    return chunks
+
+
+def _keep_ddl(text: str, start: int, end: int, line: int, chunks: list[tuple[int, str]]) -> None:
+    lead = LEADING_NOISE.match(text, start, end)
+    begin = lead.end() if lead else start
+    if begin < end and DDL_START.match(text, begin, end):
+        chunks.append((line + text.count("\n", start, begin), text[begin:end]))
+
+
+def _chunks(text: str, dialect: str | None, source: str) -> list[tuple[int, str]]:
+    try:
+        return _ddl_chunks(text, dialect)
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from None
+
+
+def _parse_statements(
+    chunks: list[tuple[int, str]],
+    dialect: str | None,
+    source: str,
+    notes: list[str] | None = None,
+) -> list[Any]:
+    """Parse each DDL chunk. Strict (notes is None): the first error is raised. Lenient: a
+    table is read without what the dialect cannot parse, other statements are skipped, and
+    each is said in `notes`; only a table that cannot be read at all is an error."""
+    import sqlglot
+
+    statements = []
+    for line, chunk in chunks:
+        try:
+            statements.extend(sqlglot.parse(chunk, read=dialect))
+            continue
+        except sqlglot.errors.ParseError as exc:
+            first = exc.errors[0] if exc.errors else {}
+            at = line + int(first.get("line", 1)) - 1
+            where = f"{source}, line {at}, column {first.get('col', '?')}"
+            error = InputError(f"{where}: cannot parse the DDL: {first.get('description') or exc}")
+        except sqlglot.errors.TokenError as exc:
+            error = InputError(f"{source}, line {line}: cannot read the DDL: {exc}")
+        if TABLE_START.match(chunk):
+            normalised = _without_foreign_syntax(chunk, dialect)
+            if normalised is not None:
+                statements.append(normalised)
+                continue
+        if notes is None:
+            raise error
+        if not TABLE_START.match(chunk):
+            notes.append(f"line {line}: skipped, not understood: {' '.join(chunk.split()[:4])} ...")
+            continue
+        table = _lenient_table(chunk, dialect, line, notes)
+        if table is None:
+            raise error
+        statements.append(table)
+    return statements
+
+
+def _without_foreign_syntax(chunk: str, dialect: str | None) -> Any:
+    """A CREATE TABLE that parses once other databases' words are dropped (Firebird's
+    `SUB_TYPE TEXT`, T-SQL's `PRIMARY KEY NONCLUSTERED`), else None."""
+    import sqlglot
+
+    for pattern, replacement in FOREIGN_SYNTAX:
+        chunk = pattern.sub(replacement, chunk)
+    try:
+        return sqlglot.parse_one(chunk, read=dialect)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+
+
+def _lenient_table(chunk: str, dialect: str | None, line: int, notes: list[str]) -> Any:
+    """A CREATE TABLE read without the parts the dialect cannot parse: other databases'
+    words first, then each column or constraint that still fails is left out (and said)."""
+    import sqlglot
+
+    for pattern, replacement in FOREIGN_SYNTAX:
+        chunk = pattern.sub(replacement, chunk)
+    opened, closed = chunk.find("("), chunk.rfind(")")
+    if opened < 0 or closed < opened:
+        return None
+    head, tail = chunk[: opened + 1], chunk[closed:]
+    kept = []
+    for element in _top_level_split(chunk[opened + 1 : closed]):
+        try:
+            sqlglot.parse_one(f"{head}{element}{tail}", read=dialect)
+            kept.append(element)
+        except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+            notes.append(
+                f"line {line}: left out of the table, not understood: {' '.join(element.split())}"
+            )
+    if not kept:
+        return None
+    try:
+        return sqlglot.parse_one(f"{head}{', '.join(kept)}{tail}", read=dialect)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+
+
+def _top_level_split(body: str) -> list[str]:
+    """The comma-separated elements of a column list (commas inside parentheses or quotes
+    do not split)."""
+    parts: list[str] = []
+    depth, start, quote = 0, 0, ""
+    for at, char in enumerate(body):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`[":
+            quote = "]" if char == "[" else char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(body[start:at])
+            start = at + 1
+    parts.append(body[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _table_counts(statements: list[Any]) -> tuple[int, int]:
+    """CREATE TABLE statements read as tables, and those a dialect left as raw commands."""
+    from sqlglot import exp
+
+    tables = sum(
+        1
+        for s in statements
+        if isinstance(s, exp.Create)
+        and (s.args.get("kind") or "").upper() == "TABLE"
+        and isinstance(s.this, exp.Schema)
+    )
+    unread = sum(
+        1
+        for s in statements
+        if isinstance(s, exp.Command) and " TABLE " in f" {str(s.expression).upper()[:40]} "
+    )
+    return tables, unread
+
+
+def _dialect_note(dialect: str | None, hints: dict[str, str]) -> str:
+    if dialect is None:
+        return "dialect: generic SQL (no --dialect given; it reads every table)"
+    why = hints.get(dialect)
+    because = f"the file has {why}" if why else "the first that reads every table"
+    return f"dialect: {dialect} (no --dialect given; {because}; --dialect to choose)"
+
+
+def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list[str]]:
+    """Try the dialect the text hints at, then generic SQL, then every other dialect."""
+    hinted = [(d, why) for d, pattern, why in DIALECT_HINTS if pattern.search(text)]
+    order: list[str | None] = [d for d, _ in hinted] + [None]
+    order += [d for d in DIALECTS if d not in order and d not in SAME_AS]
+    chunks = _chunks(text, order[0], source)  # split once: the dialects differ in parsing
+    first_error: InputError | None = None
+    best: tuple[int, list[Any], str | None] | None = None
+    for candidate in order:
+        try:
+            statements = _parse_statements(chunks, candidate, source)
+        except InputError as exc:
+            first_error = first_error or exc
+            continue
+        tables, unread = _table_counts(statements)
+        if tables and not unread:
+            return statements, candidate, [_dialect_note(candidate, dict(hinted))]
+        if tables and (best is None or tables > best[0]):
+            best = (tables, statements, candidate)
+    if best is not None:  # no dialect reads every table: the one that reads most
+        return best[1], best[2], [_dialect_note(best[2], dict(hinted))]
+    notes: list[str] = []  # none reads the whole file: the first, leaving out what it cannot
+    try:
+        statements = _parse_statements(chunks, order[0], source, notes)
+    except InputError:
+        raise first_error or InputError(f"{source}: no CREATE TABLE statement found") from None
+    return statements, order[0], [_dialect_note(order[0], dict(hinted)), *notes]
 
 
 ENUM_TYPE = re.compile(r"^\s*TYPE\s+([\w\".]+)\s+AS\s+ENUM\s*\((.*)\)\s*$", re.I | re.S)
@@ -168,6 +461,8 @@ def _table(statement: Any, catalog: Catalog, enums: dict[str, list[Any]]) -> Tab
     for prop in (statement.args.get("properties") or exp.Properties()).expressions:
         if isinstance(prop, exp.SchemaCommentProperty):
             table.comment = str(prop.this.this)
+        elif isinstance(prop, exp.InheritsProperty):
+            table.inherits = [_name(t) for t in prop.expressions]
     return table
 
 
@@ -238,6 +533,17 @@ def _table_constraint(element: Any, table: TableInfo) -> None:
     from sqlglot import exp
 
     if isinstance(element, exp.Constraint):
+        clustered = [  # T-SQL: PRIMARY KEY CLUSTERED (a, b), UNIQUE NONCLUSTERED (a)
+            _name(o.this)
+            for inner in element.expressions
+            if isinstance(inner, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint))
+            for o in (inner.this or [])
+        ]
+        kinds = {type(inner) for inner in element.expressions}
+        if clustered and exp.PrimaryKeyColumnConstraint in kinds:
+            table.primary_key = clustered
+        elif clustered and exp.UniqueColumnConstraint in kinds:
+            table.unique.append(clustered)
         for inner in element.expressions:
             _table_constraint(inner, table)
     elif isinstance(element, exp.PrimaryKey):

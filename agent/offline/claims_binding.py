@@ -11,6 +11,7 @@ could not place.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -56,9 +57,11 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
         fn = HONOURS.get(claim.kind)
         binding = fn(draft, claim) if fn is not None else None
         if binding is not None:
-            claim = claim.model_copy(
-                update={"bound_to": dsl.ClaimBinding.model_validate(binding), "status": "bound"}
-            )
+            update: dict[str, Any] = {"status": "bound"}
+            if "expected" in binding:  # '40 partners' checked as a share of the lawyers
+                update["expected"] = dsl.ClaimExpected.model_validate(binding.pop("expected"))
+            update["bound_to"] = dsl.ClaimBinding.model_validate(binding)
+            claim = claim.model_copy(update=update)
         out.append(claim)
     return out
 
@@ -126,6 +129,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if share is None or not words or not 0 < share < 1:
         return
     wanted = set().union(*(stems(w) for w in words))
+    wanted |= {w + "ed" for w in wanted} | {w + "d" for w in wanted}  # 'convert' -> `converted`
     tables = _preferred_tables(draft, words)
     for node in tables:
         for col in node["columns"]:
@@ -231,6 +235,7 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
     from datagen.agent.offline.compose import _set_fact_count, _set_rows
     from datagen.agent.offline.parse import Count
+    from datagen.agent.offline.roles import role_share
 
     value = claim.expected.value
     unit = claim.expected.unit or "rows"
@@ -238,6 +243,16 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     if re.search(r"\b(?:rows|records) of\b", claim.text, re.IGNORECASE):
         return None  # '100K rows of card transactions': the parser's count names the whole noun
+    role = role_share(draft, snake(claim.about[-1]))
+    if role is not None:  # '40 partners': a share of the lawyers
+        table, share = role
+        return {
+            "measure": "share",
+            "table": table,
+            "where": f"role == '{snake(claim.about[-1])}'",
+            "expected": {"value": share, "tolerance": round(max(0.02, min(share, 1 - share) * 0.25), 4),
+                         "unit": "share"},
+        }  # fmt: skip
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
     if node is None:
@@ -341,6 +356,8 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
         return
     low = expected.min if isinstance(expected.min, (int, float)) else None
     present = {p["dimension"]: p["weights"] for p in spec.get("pattern", [])}
+    dimensions = len(chosen)
+    kept_share = 1.0  # 'Friday and Saturday nights': the cells are the hours AND the weekdays
     for dimension, (selected, size, base) in list(chosen.items()):
         exposure = len(selected) / size
         weights = present.get(dimension)
@@ -348,8 +365,10 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
             share = sum(w for i, w in enumerate(weights) if (i + base) in selected) / sum(weights)
             have = share / exposure if expected.unit == "lift" else share
             need = float(low) if low is not None else 1.2 if expected.unit == "lift" else 0.5
+            need = need ** (1 / dimensions)
             if have >= need + (0.15 if expected.unit == "lift" else 0.05):
                 del chosen[dimension]  # the behaviour already put the peak there
+                kept_share *= share
     if not chosen:
         return None
     for dimension, (selected, size, base) in chosen.items():
@@ -359,6 +378,7 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
             weight = _peak_weight(exposure, target ** (1 / len(chosen)))
         else:
             target = (float(low) if low is not None else 0.5) + SHARE_MARGIN
+            target = min(0.95, target / kept_share) ** (1 / len(chosen))
             weight = _share_weight(exposure, target)
         weights = [weight if (i + base) in selected else 1.0 for i in range(size)]
         set_pattern(spec, dimension, [round(w, 3) for w in weights])
@@ -548,7 +568,10 @@ def _grain(draft: Draft, claim: dsl.Claim) -> None:
     if not isinstance(value, (int, float)):
         return
     freq = GRAIN_FREQ.get(int(value))
-    spec = _time_spec(draft, _about_table(draft, claim))
+    node = _about_table(draft, claim)
+    if (freq is None or value < 3600) and _regular_series(draft, claim, node, float(value)):
+        return
+    spec = _time_spec(draft, node)
     if freq is None or spec is None:
         return
     spec["freq"] = freq
@@ -559,3 +582,212 @@ def _grain(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(
         f"{claim.text!r}: timestamps on whole {dict(s='seconds', min='minutes', h='hours', D='days')[freq]}"
     )
+
+
+UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
+ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_days": "days"}
+LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
+# 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
+RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
+LOOSE = re.compile(r"\b(?:average|avg|about|around|roughly|typically|usually|mean|median)\b")
+
+
+def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(end column, start column, lag column, lag unit) of each `end = add_*(start, lag)`."""
+    out = []
+    for col in node["columns"]:
+        expr = col["generator"].get("expression", {}).get("expr", "")
+        found = LAG.match(expr) if isinstance(expr, str) else None
+        if found:
+            out.append((col["name"], found.group(2), found.group(3), ADD_UNIT[found.group(1)]))
+    return out
+
+
+@honours("duration")
+def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'due 21 days after checkout' -> the lag of `due_date` after its start is exactly 21
+    days; 'rides last 18 minutes on average' -> the ride's lag has a median of 18 minutes."""
+    import math
+
+    expected = claim.expected
+    unit = expected.unit if expected.unit in UNIT_SECONDS else "days"
+    value = expected.value if isinstance(expected.value, (int, float)) else None
+    high = expected.max if isinstance(expected.max, (int, float)) else None
+    if (value is None and high is None) or (value is not None and value <= 0):
+        return None
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    about = _about_table(draft, claim)
+    nodes = [n for n in [about] if n is not None]
+    nodes += [n for n in draft.schema["nodes"] if n not in nodes]
+    best: tuple[int, dict[str, Any], tuple[str, str, str, str]] | None = None
+    for node in nodes:
+        for lag in _lags(node):
+            fit = len((stems(lag[0]) | stems(lag[2])) & wanted) * 2 + (node is about)
+            if best is None or fit > best[0]:
+                best = (fit, node, lag)
+    if best is None or (best[0] < 2 and about is not None and _stored(about)):
+        return _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+    _, node, (end, start, lag_name, lag_unit) = best
+    col = draft.column(node["id"], lag_name)
+    if col is None or "distribution" not in col["generator"]:
+        return None
+    scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
+    low_text = claim.text.lower()
+    exact = value is not None and bool(RULE.search(low_text)) and not LOOSE.search(low_text)
+    if value is not None and exact:
+        target = round(value * scale, 4)
+        col["generator"] = {"expression": {"expr": repr(float(target))}}
+        col["modifiers"] = []
+        how = f"exactly {value:g} {unit}"
+    else:
+        median = value * scale if value is not None else (high or 0) * scale / 3
+        sigma = 0.5
+        col["generator"] = {
+            "distribution": {
+                "type": "lognormal",
+                "params": {"mean": round(math.log(median), 4), "sigma": sigma},
+                "clamp": [0.0, round((high * scale) if high else median * 20, 4)],
+            }
+        }
+        how = f"a median of {median / scale:g} {unit}"
+    draft.note(f"{claim.text!r}: `{node['id']}.{end}` follows `{start}` by {how}")
+    return {"measure": "duration", "table": node["id"], "start": start, "end": end, "unit": unit}
+
+
+STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",
+               "days": "days", "nights": "days"}  # fmt: skip
+
+
+def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
+    """A column that stores a duration itself: `duration_seconds`, `nights`."""
+    for col in node["columns"]:
+        last = col["name"].split("_")[-1]
+        if (
+            col["type"] in ("int", "float")
+            and last in STORED_UNIT
+            and "distribution" in col["generator"]
+        ):
+            return col
+    return None
+
+
+def _stored_duration(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any] | None, unit: str, value: float
+) -> dict[str, Any] | None:
+    """'an average handle time of 6 minutes' -> the call's stored duration, in the claim's unit
+    (`duration_seconds` becomes `duration_minutes`), averaging 6."""
+    import math
+
+    col = _stored(node) if node is not None else None
+    if node is None or col is None or value <= 0:
+        return None
+    head, _, last = col["name"].rpartition("_")
+    if STORED_UNIT[last] != unit and last != "nights":
+        new = f"{head}_{ {'s': 'seconds', 'min': 'minutes', 'h': 'hours', 'days': 'days'}[unit] }"
+        used = any(col["name"] in json.dumps(c["generator"]) for c in node["columns"])
+        if used or any(c["name"] == new for c in node["columns"]):
+            return None
+        col["name"] = new
+    sigma = 0.5
+    col["generator"] = {
+        "distribution": {
+            "type": "lognormal",
+            "params": {"mean": round(math.log(value) - sigma**2 / 2, 4), "sigma": sigma},
+            "clamp": [0.0, round(value * 20, 4)],
+        }
+    }
+    col["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 1)"}}]
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages {value:g} {unit}")
+    return {"measure": "mean", "table": node["id"], "column": col["name"]}
+
+
+MAX_SERIES_ROWS = 50_000_000
+
+
+def _regular_series(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any] | None, step: float
+) -> bool:
+    """'readings every 10 minutes for one month' -> each parent (meter, sensor) has one row per
+    step of the window, stamped start + (position - 1) * step: a regular series per parent."""
+    if node is None or node["kind"] != "fact" or not node.get("parents") or step < 1:
+        return False
+    if node["id"] in draft.counted:
+        return False  # the text gave the events' count: keep it
+    time = _time_spec(draft, node)
+    column = next(
+        (c for c in node["columns"] if c["generator"].get("datetime_series") is time), None
+    )
+    if time is None or column is None or time.get("within", "timeframe") != "timeframe":
+        return False
+    start, end = draft.window
+    steps = int((end - start).total_seconds() // step)
+    parent = draft.node(node["parents"][0])
+    parent_rows = int(parent.get("rows") or 1000) if parent is not None else 1000
+    if steps < 2 or steps * parent_rows > MAX_SERIES_ROWS:
+        return False
+    node["fanout"] = {"distribution": "uniform", "min": steps, "max": steps}
+    stamp = f"{start.isoformat()} 00:00:00"
+    column["generator"] = {
+        "expression": {"expr": f"add_seconds(timestamp('{stamp}'), (position() - 1) * {int(step)})"}
+    }
+    draft.note(
+        f"{claim.text!r}: each `{node['parents'][0]}` has one `{node['id']}` row every "
+        f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"
+    )
+    return True
+
+
+END_WORDS = ("end", "ends", "expires", "expiry", "closed", "discharged", "checkout", "check_out",
+             "returned", "until", "finished", "ended", "out")  # fmt: skip
+
+
+@honours("ordering")
+def _ordering(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'claims filed during the policy' -> each claim's time falls between its policy's start
+    and end: drawn inside that span through the claim's own key (hidden helper lookups)."""
+    if claim.expected.unit != "within" or len(claim.about) < 2:
+        return None
+    child = draft.node(draft.resolve(snake(claim.about[0])))
+    parent_id = draft.resolve(snake(claim.about[-1]))
+    parent = draft.node(parent_id)
+    if child is None or parent is None or child is parent:
+        return None
+    key = next(
+        (
+            c["name"]
+            for c in child["columns"]
+            if c["generator"].get("lookup", {}).get("from") == f"{parent_id}.{parent['pk']}"
+            and "on" not in c["generator"]["lookup"]
+        ),
+        None,
+    )
+    spans = [c["name"] for c in parent["columns"] if c["type"] in ("date", "datetime")]
+    time = _time_spec(draft, child)
+    column = next(
+        (c for c in child["columns"] if c["generator"].get("datetime_series") is time), None
+    )
+    if key is None or len(spans) < 2 or column is None:
+        return None
+    ends = [s for s in spans[1:] if set(s.split("_")) & set(END_WORDS)]
+    start, end = spans[0], (ends or spans[-1:])[0]
+    helpers = {f"{parent_id}_{start}_h": start, f"{parent_id}_{end}_h": end}
+    for name, source in helpers.items():
+        if not any(c["name"] == name for c in child["columns"]):
+            source_type = next(c["type"] for c in parent["columns"] if c["name"] == source)
+            spec = {"lookup": {"from": f"{parent_id}.{source}", "on": key}}
+            child["columns"].insert(
+                child["columns"].index(column),
+                {"name": name, "type": source_type, "hidden": True, "generator": spec},
+            )
+    low, high = helpers
+    column["generator"] = {
+        "expression": {
+            "expr": f"add_seconds({low}, uniform(0, 0.999) * days_between({low}, {high}) * 86400)"
+        }
+    }
+    draft.note(
+        f"{claim.text!r}: `{child['id']}.{column['name']}` falls between its `{parent_id}`'s "
+        f"`{start}` and `{end}`"
+    )
+    return {"measure": "within", "table": child["id"], "value": column["name"],
+            "start": f"{parent_id}.{start}", "end": f"{parent_id}.{end}"}  # fmt: skip

@@ -30,7 +30,12 @@ from datagen.agent.offline.blueprints.generic import (
 )
 from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
 from datagen.agent.offline.composition import compose_entities, to_blueprint
-from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, NEVER_TABLES, find_entities
+from datagen.agent.offline.entities import (
+    ATTRIBUTE_COUNTS,
+    MEASURE_NOUNS,
+    NEVER_TABLES,
+    find_entities,
+)
 from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
@@ -47,6 +52,7 @@ from datagen.agent.offline.parse import (
     TimeWindow,
     parse,
 )
+from datagen.agent.offline.roles import fold_roles, role_share
 
 DEFAULT_WINDOW = (date(2024, 1, 1), date(2025, 1, 1))
 GENERIC_THRESHOLD = 2.5  # a domain needs this keyword score to be chosen
@@ -274,6 +280,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
         merge_secondary(draft, parsed)
     if composed is None:
         apply_named_tables(draft, parsed)
+    fold_roles(draft, parsed)
     apply_counts(draft, parsed)
     if composed is None:
         apply_mentions(draft, parsed)
@@ -366,6 +373,14 @@ def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
     known |= {w for k in draft.blueprint.synonyms for w in k.split("_")}
     known |= {w for k in draft.blueprint.keywords for w in k.split("_")}
     known |= {w for cues in FIELD_CUES.values() for w in cues}  # cue words chose the field
+    known |= {
+        w
+        for n in draft.schema["nodes"]
+        for c in n["columns"]
+        if c["name"] == "role"
+        for v in c["generator"].get("choice", {}).get("choices", [])
+        for w in str(v).split("_")
+    }  # role nouns are values of a staff table
     skip = _STOP | FILLER | CLAIM_STOP | GENERIC_WORDS | NOT_TABLES
     words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
     unread: list[list[str]] = []
@@ -664,7 +679,7 @@ def apply_mentions(draft: Draft, parsed: Parsed) -> None:
     unplaced: list[str] = []
     vocabulary = [k for bp in BLUEPRINTS.values() for k in bp.keywords]
     for noun, clause, owned in mentions:
-        if draft.resolve(noun) is not None or noun in unplaced:
+        if draft.resolve(noun) is not None or noun in unplaced or role_share(draft, noun):
             continue
         last = noun.split("_")[-1]
         if last not in vocabulary and difflib.get_close_matches(last, vocabulary, n=1, cutoff=0.8):
@@ -785,6 +800,17 @@ def _range(ref: str, lo: float | None, hi: float | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- tables and counts
 
 
+def _lexicon_entity(noun: str, rows: int | None) -> dict[str, Any] | None:
+    """A table the template lacks but the lexicon knows ('nurses' in a hospital): its columns."""
+    from datagen.agent.offline.composition import entry_columns
+    from datagen.agent.offline.lexicon import candidates
+
+    entry = next((e for e in candidates(noun) if e.role == "entity"), None)
+    if entry is None:
+        return None
+    return P.entity(noun, rows or entry.rows or 200, entry_columns(noun, entry, "entity"))
+
+
 def add_table(draft: Draft, noun: str, rows: int | None = None, *, owned: bool = False) -> str:
     """A table the blueprint lacks: an event fact (or something the main entity owns) under
     the main entity, or an entity that the main fact then points at."""
@@ -798,7 +824,9 @@ def add_table(draft: Draft, noun: str, rows: int | None = None, *, owned: bool =
             "a status and an amount (not a table of the blueprint)"
         )
     else:
-        node = _resolve_windows(generic_entity(noun, rows or 200), draft)
+        node = _resolve_windows(
+            _lexicon_entity(noun, rows) or generic_entity(noun, rows or 200), draft
+        )
         draft.schema["nodes"].insert(_entity_position(draft), node)
         main_fact = draft.node(draft.roles["main_fact"])
         link = ""
@@ -893,7 +921,7 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
     placed: list[tuple[str, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
-        if table is None and count.noun in ATTRIBUTE_COUNTS:
+        if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
             draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
             continue
         if (

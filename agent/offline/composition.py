@@ -105,7 +105,7 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
     _typical_relations(tables, by_entry, entities.field, notes)
     facts = [t for t in tables.values() if t.role == "fact"]
     if not facts:
-        fact = _linking_fact(tables, by_entry, entities.field)
+        fact = _linking_fact(tables, by_entry, entities.field, text)
         if fact is None:
             return None
         _add_entry(tables, by_entry, fact, f"the events of {_names(tables, 'entity')}", notes)
@@ -267,8 +267,12 @@ def _typical_relations(
                     parent_entry = by_name(entry.parents[0]) if entry and entry.parents else None
                     if parent_entry is None:
                         parent_entry = _person_entry(fld)
+                    person = _dataset_person(tables, parent_entry, table)
                     if parent_entry.name in by_entry:
                         table.parents.append(by_entry[parent_entry.name])
+                    elif person is not None:
+                        # 'users following users': the dataset's own people, not a new table
+                        table.parents.append(person)
                     else:
                         added = _add_entry(
                             tables,
@@ -289,7 +293,12 @@ def _typical_relations(
                         and naming_kind(subject.entry.name) != "person"
                     ):
                         parent_entry = by_name(entry.parents[0])
-                        if parent_entry is not None and parent_entry.role == "entity":
+                        person = (
+                            _dataset_person(tables, parent_entry, table) if parent_entry else None
+                        )
+                        if person is not None and person not in table.parents:
+                            table.parents.insert(0, person)
+                        elif parent_entry is not None and parent_entry.role == "entity":
                             added = _add_entry(
                                 tables,
                                 by_entry,
@@ -330,6 +339,18 @@ def _same_person(tables: dict[str, Table], ref: str, table: Table) -> str | None
     return people[0] if people else None
 
 
+def _dataset_person(tables: dict[str, Table], wanted: Entry, fact: Table) -> str | None:
+    """The person the text named, standing in for a person the lexicon's fact expects
+    ('members booking desks': the gym's members, not a new social `member` table)."""
+    if wanted.naming != "person":
+        return None
+    people = [t for t in tables.values() if t.mentioned and t.role == "entity" and _is_person(t)]
+    people.sort(
+        key=lambda t: (t.entry is None or t.entry.field != wanted.field, t.id in fact.parents)
+    )
+    return people[0].id if people and people[0].id not in fact.parents else None
+
+
 def _is_person(table: Table) -> bool:
     return table.entry is not None and table.entry.naming == "person"
 
@@ -344,20 +365,23 @@ def _person_entry(fld: str | None) -> Entry:
 
 
 def _linking_fact(
-    tables: dict[str, Table], by_entry: dict[str, str], fld: str | None
+    tables: dict[str, Table], by_entry: dict[str, str], fld: str | None, text: str = ""
 ) -> Entry | None:
-    """The lexicon fact that links most of the entities present (none named any events)."""
-    best: tuple[int, int, Entry] | None = None
+    """The lexicon fact that links most of the entities present (none named any events); among
+    equals, the one whose words the text uses ('email campaigns sent to leads': email sends)."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    best: tuple[int, int, int, Entry] | None = None
     for entry in ENTRIES:
         if entry.role != "fact" or not entry.parents:
             continue
         covered = sum(1 for p in entry.parents if p in by_entry)
         if covered == 0 or entry.parents[0] not in by_entry and covered < 2:
             continue
-        score = (covered, 1 if entry.field == fld else 0, entry)
-        if best is None or score[:2] > best[:2]:
+        named = any(set(name.split("_")) & words for name in entry.words)
+        score = (covered, int(named), 1 if entry.field == fld else 0, entry)
+        if best is None or score[:3] > best[:3]:
             best = score
-    return best[2] if best else None
+    return best[3] if best else None
 
 
 def _connect_islands(

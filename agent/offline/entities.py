@@ -47,6 +47,16 @@ NEVER_TABLES = (
         "item_count", "unit", "cent", "dollar", "euro", "pound", "yen", "buck",
     }
 )  # fmt: skip
+# measure values: columns of the events they describe ("fares from 4 to 120"), never tables
+MEASURE_NOUNS = {
+    "fare", "price", "cost", "distance", "rating", "score", "temperature", "grade", "total",
+    "fee", "salary", "revenue", "speed", "weight", "height", "duration", "length", "age",
+    "balance", "tip", "wage", "income", "spend", "power", "humidity", "pressure", "voltage",
+    "level", "mileage", "latency", "profit", "margin", "discount", "tax", "budget", "quantity",
+    "volume", "size", "capacity", "amount", "value", "total_price", "order_total", "ticket_price",
+    "sale_price", "handle_time", "wait_time", "lead_time", "response_time", "night",
+}  # fmt: skip
+NEVER_TABLES |= MEASURE_NOUNS
 # counted nouns that measure something ("a hospital with 400 beds"), not tables of their own
 ATTRIBUTE_COUNTS = {
     "bed", "seat", "floor", "bedroom", "bathroom", "page", "credit", "point", "star", "mile",
@@ -129,6 +139,11 @@ def find_entities(parsed: Parsed) -> Entities:
             for fld, cues in FIELD_CUES.items():
                 if low in cues:
                     votes[fld] += 0.5
+            gerund = _gerund_fact(low) if found and found[-1].table_like else None
+            if gerund is not None and text[found[-1].end : start].strip() == "":
+                # 'members booking desks', 'users following users': the verb names the events
+                noun, choices = gerund
+                found.append(Mention(noun, start, tokens[i][2], sentence, True, choices))
             i += 1
             continue
         length, noun, choices = match
@@ -154,6 +169,15 @@ def find_entities(parsed: Parsed) -> Entities:
             table_like = True  # 'daily attendance', 'monthly payroll', 'vaccination records'
         if fact_words and last[0].isupper() and len(last[0]) > 1 and last[0].isalpha():
             table_like = True  # 'SMS', 'CDR'
+        if (
+            fact_words
+            and length == 1
+            and last[0].lower().endswith("ing")
+            and found
+            and found[-1].table_like
+            and not text[found[-1].end : start].strip()
+        ):
+            table_like = True  # 'members booking desks': the verb names the events
         if before in ("no", "non") or noun in NEVER_TABLES:
             table_like = False
         for entry in choices:
@@ -186,9 +210,31 @@ def find_entities(parsed: Parsed) -> Entities:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _roles_to_staff(found, best)
     _modifiers_as_parents(found, parsed.text)
     mentions = _dedupe([m for m in found if m.table_like], notes)
     return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _roles_to_staff(found: list[Mention], field: str | None) -> None:
+    """'40 partners and 200 associates' are lawyers: a role noun is a value of the staff table
+    (roles.py), added from the field's staff entity when the text names none."""
+    from datagen.agent.offline.roles import is_role, is_staff, staff_entry
+
+    roles = [m for m in found if m.table_like and is_role(m.noun, m.entry)]
+    if not roles:
+        return
+    for mention in roles:
+        mention.table_like = False
+    if any(m.table_like and is_staff(m.entry) for m in found):
+        return
+    staff = staff_entry(field)
+    if staff is not None:
+        first = roles[0]
+        found.append(
+            Mention(staff.name, first.start, first.end, first.sentence, True, [staff], staff)
+        )
+        found.sort(key=lambda m: m.start)
 
 
 def _modifiers_as_parents(found: list[Mention], text: str) -> None:
@@ -225,6 +271,27 @@ def _longest_match(
         choices = candidates(noun)
         if choices:
             return length, noun, choices
+    return None
+
+
+def _gerund_fact(word: str) -> tuple[str, list[Entry]] | None:
+    """The events a verb names right after its subject: 'booking' -> booking, 'following' ->
+    follow, 'arriving' -> arrival, 'exposed' -> exposure."""
+    if len(word) < 6 or word in NEVER_TABLES:
+        return None
+    if word.endswith("ing"):
+        base = word[:-3]
+        forms = [word, base, base + "e", base + "al", base[:-1] if base[-1:] == base[-2:-1] else ""]
+    elif word.endswith("ed"):  # 'users exposed to a variant': their exposures
+        base = word[:-2]
+        forms = [base + "ure", base + "e", base + "al", base + "ment"]
+    else:
+        return None
+    for form in forms:
+        noun = key_of(form) if form else ""
+        choices = [e for e in candidates(noun) if e.role == "fact"] if len(noun) > 2 else []
+        if choices:
+            return noun, choices
     return None
 
 

@@ -475,6 +475,9 @@ def _other_year(text: str, value: float) -> bool:
     return any(int(y) != value for y in re.findall(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])", text))
 
 
+SERVICE_LINES = {"211", "311", "411", "511", "911", "999", "112"}
+
+
 def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
     """Numbers followed by a noun: '10k customers', 'about 2 million orders', '5 orders per customer'."""
     skip = {w.lower() for w in (countries or set())} | COUNTRY_ADJECTIVES
@@ -517,6 +520,8 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             continue
         if prev in ("q", "top", "version", "v", "level", "step", "phase", "#"):
             continue
+        if raw in SERVICE_LINES and not suffix and not prev[:1].isdigit():
+            continue  # "311 service requests", "911 calls": the line's name, not a count
         noun, end = _noun_after(normalized, match.end(), skip)
         of_match = re.match(r"\s+of\s+", normalized[end:]) if noun in ("row", "record") else None
         if of_match:  # "100K rows of transactions"

@@ -52,12 +52,12 @@ from datagen.agent.providers.tooluse import (
     SCHEMA_TOOL_DESCRIPTION,
     Budget,
     Completion,
+    LLMOptions,
     ToolUseProvider,
     dsl_input_schema,
     question_from_reply,
 )
 from datagen.engine.redact import redact
-from datagen.prompts import Prompts
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -125,64 +125,35 @@ def question_tool() -> dict[str, Any]:
 
 def make(options: ProviderOptions) -> AnthropicProvider:
     """The registry's factory."""
-    return AnthropicProvider(
-        model=options.model,
-        base_url=options.base_url,
-        api_key=options.api_key,
-        max_tokens=options.max_tokens or 16_000,
-        timeout=options.timeout or 300.0,
-        no_input=options.no_input,
-        plan=options.plan,
-        **options.extra,
-    )
+    return AnthropicProvider.make(options)
 
 
 class AnthropicProvider(ToolUseProvider):
     name = "anthropic"
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int = 16_000,
-        timeout: float = 300.0,
-        retry: RetryPolicy | None = None,
-        prompts: Prompts | None = None,
-        no_input: bool = False,
-        plan: bool = False,
-        strict: bool | None = None,
-        http_client: Any = None,  # an httpx2.Client, e.g. the evals' recording/replay transport
-    ) -> None:
-        api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
+    default_model = DEFAULT_MODEL
+
+    def connect(self, options: LLMOptions) -> None:
+        api_key = options.api_key
+        if api_key is None:
+            api_key = os.environ.get("ANTHROPIC_API_KEY")
         if not api_key:
             raise ProviderError(
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
                 "(or use --provider offline, or --provider openai with a local server)"
             )
-        self.configure(
-            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
-            max_tokens=max_tokens,
-            timeout=timeout,
-            no_input=no_input,
-            plan=plan,
-            retry=retry,
-            prompts=prompts,
-        )
-        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        self.base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,
             base_url=self.base_url,
             max_retries=0,
-            timeout=timeout,
-            http_client=http_client,
+            timeout=options.timeout,
+            http_client=options.http_client,
         )
-        self._system = self.prompts.system()
         # Strict tool use is opt-in here (DATAGEN_STRICT_TOOLS=1): the recorded fixtures
         # and most proxies expect the plain schema; a 400 about it falls back once.
-        self.strict = strict_tools_default(False) if strict is None else strict
+        self.strict = strict_tools_default(False) if options.strict is None else options.strict
         self._tools = [schema_tool(self.strict), question_tool()]
 
     def cost_estimate(self, usage: Usage) -> float | None:

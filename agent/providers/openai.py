@@ -33,7 +33,6 @@ from datagen.agent.providers.base import (
 )
 from datagen.agent.providers.prices import Price
 from datagen.agent.providers.prices import cost_estimate as _cost
-from datagen.agent.providers.retry import RetryPolicy
 from datagen.agent.providers.strict import (
     StrictRejected,
     from_strict,
@@ -52,11 +51,11 @@ from datagen.agent.providers.tooluse import (
     SCHEMA_TOOL_DESCRIPTION,
     Budget,
     Completion,
+    LLMOptions,
     ToolUseProvider,
     dsl_input_schema,
     question_from_reply,
 )
-from datagen.prompts import Prompts
 
 DESCRIPTION = (
     "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
@@ -86,16 +85,7 @@ def cost_estimate(model: str | None, usage: Usage, base_url: str | None = None) 
 
 def make(options: ProviderOptions) -> OpenAIProvider:
     """The registry's factory."""
-    return OpenAIProvider(
-        model=options.model,
-        base_url=options.base_url,
-        api_key=options.api_key,
-        max_tokens=options.max_tokens or 16_000,
-        timeout=options.timeout or 300.0,
-        no_input=options.no_input,
-        plan=options.plan,
-        **options.extra,
-    )
+    return OpenAIProvider.make(options)
 
 
 def function_tools(strict: bool) -> list[dict[str, Any]]:
@@ -125,24 +115,15 @@ def function_tools(strict: bool) -> list[dict[str, Any]]:
 class OpenAIProvider(ToolUseProvider):
     name = "openai"
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int = 16_000,
-        timeout: float = 300.0,
-        retry: RetryPolicy | None = None,
-        prompts: Prompts | None = None,
-        no_input: bool = False,
-        plan: bool = False,
-        strict: bool | None = None,
-        http_client: Any = None,
-    ) -> None:
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
+    default_model = DEFAULT_MODEL
+
+    def connect(self, options: LLMOptions) -> None:
+        base_url = options.base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL
+        self.base_url = base_url.rstrip("/")
         self.official = self.base_url == OPENAI_URL
-        api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        api_key = options.api_key
+        if api_key is None:
+            api_key = os.environ.get("OPENAI_API_KEY")
         if not api_key:
             if self.official:
                 raise ProviderError(
@@ -151,25 +132,17 @@ class OpenAIProvider(ToolUseProvider):
                     "for Ollama), or use --provider offline"
                 )
             api_key = "local-server-needs-no-key"
-        self.configure(
-            model=model or os.environ.get("DATAGEN_MODEL") or DEFAULT_MODEL,
-            max_tokens=max_tokens,
-            timeout=timeout,
-            no_input=no_input,
-            plan=plan,
-            retry=retry,
-            prompts=prompts,
-        )
         # Strict function calling where the API is known to support it.
-        self.strict = strict_tools_default(self.official) if strict is None else strict
+        self.strict = (
+            strict_tools_default(self.official) if options.strict is None else options.strict
+        )
         self.client = openai.OpenAI(
             api_key=api_key,
             base_url=self.base_url,
             max_retries=0,
-            timeout=timeout,
-            http_client=http_client,
+            timeout=options.timeout,
+            http_client=options.http_client,
         )
-        self._system = self.prompts.system()
 
     def cost_estimate(self, usage: Usage) -> float | None:
         return cost_estimate(self.model, usage, self.base_url)

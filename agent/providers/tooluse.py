@@ -15,14 +15,16 @@ the model does not answer with a usable tool call, the same for every API:
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from datagen.agent.providers.apierrors import Service, is_transient, translate
 from datagen.agent.providers.base import (
     Conversation,
     ProviderFailure,
+    ProviderOptions,
     Question,
     Reply,
     Usage,
@@ -149,10 +151,46 @@ class Budget:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LLMOptions:
+    """What every LLM provider is built from: its constructor's keywords, in one object."""
+
+    model: str | None = None  # default: $DATAGEN_MODEL, else the provider's default_model
+    api_key: str | None = None  # default: the provider's variable (ANTHROPIC_API_KEY...)
+    base_url: str | None = None  # default: the provider's variable, else its API
+    max_tokens: int = 16_000
+    timeout: float = 300.0
+    retry: RetryPolicy | None = None
+    prompts: Any = None  # datagen.prompts.Prompts; default: the shipped prompts
+    no_input: bool = False
+    plan: bool = False
+    strict: bool | None = None  # strict tool schemas; default: the provider decides
+    http_client: Any = None  # an httpx2.Client, e.g. the evals' recording/replay transport
+
+    @classmethod
+    def of(cls, options: ProviderOptions) -> LLMOptions:
+        """From the registry's options (the CLI's flags, None meaning the default)."""
+        return cls(
+            model=options.model,
+            api_key=options.api_key,
+            base_url=options.base_url,
+            max_tokens=options.max_tokens or cls.max_tokens,
+            timeout=options.timeout or cls.timeout,
+            no_input=options.no_input,
+            plan=options.plan,
+            **options.extra,
+        )
+
+
 class ToolUseProvider:
-    """Base of the LLM providers: subclasses implement `complete` and `echo`."""
+    """Base of the LLM providers: subclasses implement `connect`, `complete` and `echo`.
+
+    Built from one `LLMOptions` (`Provider(options)`), or its fields as keywords
+    (`Provider(api_key="k", model="m")`).
+    """
 
     name = "llm"
+    default_model: ClassVar[str]
     model: str | None = None
     max_tokens: int = 16_000
     # The largest budget a truncated reply is retried with.
@@ -164,6 +202,30 @@ class ToolUseProvider:
 
     prompts: Any = None
     retry: RetryPolicy
+
+    def __init__(self, options: LLMOptions | None = None, **settings: Any) -> None:
+        options = replace(options or LLMOptions(), **settings)
+        self.connect(options)
+        self.configure(
+            model=options.model or os.environ.get("DATAGEN_MODEL") or self.default_model,
+            max_tokens=options.max_tokens,
+            timeout=options.timeout,
+            no_input=options.no_input,
+            plan=options.plan,
+            retry=options.retry,
+            prompts=options.prompts,
+        )
+        self._system: str = self.prompts.system()
+
+    @classmethod
+    def make(cls, options: ProviderOptions) -> Self:
+        """The registry's factory."""
+        return cls(LLMOptions.of(options))
+
+    def connect(self, options: LLMOptions) -> None:
+        """Find the key and the server, make the SDK client (its own retries off: `call`
+        retries); raise ProviderError when there is no key to use."""
+        raise NotImplementedError
 
     def configure(
         self,

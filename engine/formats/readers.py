@@ -10,13 +10,14 @@ type mismatch.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.arrowtypes import arrow_schema
 from datagen.engine.ddl import quote
 from datagen.engine.errors import InputError
 from datagen.engine.formats import ReadRequest, TableReader
@@ -26,12 +27,14 @@ from datagen.engine.validate.source import (
     TextSource,
     conform_to_declared,
 )
+from datagen.engine.values import ARROW_TYPES
 
 OpenOne = Callable[[str, Path, dsl.Node], TableSource]
 
 
 def file_tables(extension: str, open_one: OpenOne) -> TableReader:
-    """One `<table><extension>` file per table (the name `.metadata.json` recorded wins)."""
+    """One `<table><extension>` file per table (the name `.metadata.json` recorded wins),
+    or, for Parquet, a folder of part files (`--partition-rows`, `--partition-by`)."""
 
     def read(request: ReadRequest) -> dict[str, TableSource]:
         sources: dict[str, TableSource] = {}
@@ -42,9 +45,64 @@ def file_tables(extension: str, open_one: OpenOne) -> TableReader:
             path = request.directory / name
             if path.is_file():
                 sources[node.id] = open_one(node.id, path, node)
+            elif extension == ".parquet" and (request.directory / recorded).is_dir() and recorded:
+                sources[node.id] = PartsSource(node.id, request, node)
         return sources
 
     return read
+
+
+class PartsSource(TableSource):
+    """A table written as Parquet part files, read as one pyarrow dataset in the order
+    `.metadata.json` lists the parts (Hive partition columns typed as declared)."""
+
+    def __init__(self, name: str, request: ReadRequest, node: dsl.Node):
+        import pyarrow.dataset as ds
+
+        folder = request.directory / request.recorded_file(name)
+        self.name = name
+        self.location = str(folder)
+        info = request.metadata["tables"][name]
+        listed = [str(p["file"]) for p in info.get("parts", []) if isinstance(p, dict)]
+        by = (request.metadata.get("partition") or {}).get("by")
+        col = node.column(by) if isinstance(by, str) else None
+        partitioning = None
+        if col is not None:
+            partitioning = ds.partitioning(
+                pa.schema([(col.name, ARROW_TYPES[col.type])]), flavor="hive"
+            )
+        try:
+            paths = [str(request.directory / f) for f in listed] or str(folder)
+            self._dataset = ds.dataset(
+                paths, format="parquet", partitioning=partitioning, partition_base_dir=str(folder)
+            )
+            self.num_rows = self._dataset.count_rows()
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read {folder}: {exc}") from None
+        written = arrow_schema(node)
+        found = self._dataset.schema
+        self.schema = pa.schema(
+            [found.field(f.name) if f.name in found.names else f for f in written]
+        )
+
+    def read(self, columns: list[str]) -> pa.Table:
+        try:
+            if self.num_rows == 0:
+                return self.schema.empty_table().select(columns)
+            return self._dataset.to_table(columns=columns)
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read columns {columns} of {self.location}: {exc}") from None
+
+    def batches(self, columns: list[str], rows: int) -> Iterator[pa.RecordBatch]:
+        """Streamed part by part: memory holds a batch, never the whole column."""
+        if self.num_rows == 0:
+            return
+        try:
+            for batch in self._dataset.to_batches(columns=columns, batch_size=rows):
+                if batch.num_rows:
+                    yield batch
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(f"cannot read columns {columns} of {self.location}: {exc}") from None
 
 
 def parquet_source(name: str, path: Path, node: dsl.Node) -> TableSource:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import Field
 
 from datagen.engine.dslbase import Scalar, Strict, fits
 from datagen.engine.errors import Problem
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Site
-from datagen.engine.values import Encoded, Values, encode
+from datagen.engine.values import Values, encode, take
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -24,11 +23,7 @@ class EnumListSpec(Strict):
 
 
 def generate(spec: EnumListSpec, col: dsl.Column, ctx: BlockContext) -> Values:
-    positions = ctx.row_ids % len(spec.values)
-    values = encode(spec.values, col.type)
-    if isinstance(values, Encoded):
-        return values.take(positions)
-    return np.asarray(values)[positions]
+    return take(encode(spec.values, col.type), ctx.row_ids % len(spec.values))
 
 
 class EnumListKind(Kind[EnumListSpec]):
@@ -45,6 +40,12 @@ class EnumListKind(Kind[EnumListSpec]):
                 )
             ]
         return []
+
+    def declared_values(self, spec: EnumListSpec) -> list[Any]:
+        return list(spec.values)
+
+    def constant(self, spec: EnumListSpec) -> tuple[Any, str] | None:
+        return (spec.values[0], "values") if len(set(map(str, spec.values))) == 1 else None
 
     def vocabulary_rows(self, spec: EnumListSpec) -> int:
         return len(spec.values)

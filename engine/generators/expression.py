@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
 from pydantic import Field, model_validator
 
 from datagen.engine.dslbase import Strict
@@ -20,7 +21,7 @@ from datagen.engine.expressions import (
 )
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Site
-from datagen.engine.values import Encoded
+from datagen.engine.values import Encoded, Values
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -63,6 +64,13 @@ def scope(
         siblings=ctx.siblings if "siblings" in expression.uses else None,
         row_start=ctx.start,
         table_rows=ctx.store.rows,
+        raw_strings={
+            name: ctx.columns[name]
+            for name in expression.names
+            if name in ctx.columns
+            and isinstance(ctx.columns[name], (Encoded, pa.Array))
+            and ctx.masks.get(name) is None
+        },
     )
 
 
@@ -85,8 +93,22 @@ def evaluate(ctx: BlockContext, source: str, col: dsl.Column, purpose: str, **ex
     return result
 
 
-def generate(spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
-    return evaluate(ctx, spec.expr, col, "expression")  # type: ignore[no-any-return]
+def generate(spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    expression = compiled(spec.expr)
+    arrow_run = getattr(expression.fn, "arrow", None)
+    if col.type != "string" or arrow_run is None:
+        return evaluate(ctx, spec.expr, col, "expression")  # type: ignore[no-any-return]
+    # text built by text functions stays Arrow from the block's columns to the writer
+    env = block_env(ctx, expression.names)
+    with np.errstate(all="ignore"):
+        result = arrow_run(scope(ctx, expression, col.name, "expression", env))
+    if not isinstance(result, pa.Array) or len(result) != ctx.n:
+        return evaluate(ctx, spec.expr, col, "expression")  # type: ignore[no-any-return]
+    if col.nullable and result.null_count:
+        mask = result.is_null().to_numpy(zero_copy_only=False)
+        existing = ctx.masks.get(col.name)
+        ctx.masks[col.name] = mask if existing is None else (existing | mask)
+    return result
 
 
 class ExpressionKind(Kind[ExpressionSpec]):
@@ -105,5 +127,18 @@ class ExpressionKind(Kind[ExpressionSpec]):
         except ExpressionError:
             return set()
 
-    def generate(self, spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+    def generate(self, spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         return generate(spec, col, ctx)
+
+    def value_at(self, spec: ExpressionSpec, index: np.ndarray) -> np.ndarray | None:
+        """A formula of row_number() alone (TPC-H's sparse order keys) is computed from the
+        row index, so later tables read it without the column being kept in memory."""
+        try:
+            expression = compiled(spec.expr)
+        except ExpressionError:
+            return None
+        if expression.names or expression.uses:  # columns, randomness, siblings, table sizes
+            return None
+        rows = np.asarray(index, dtype=np.int64)
+        values = expression(Scope({}, len(rows), rows=rows))
+        return np.broadcast_to(np.asarray(values), (len(rows),)).copy()

@@ -402,6 +402,9 @@ class FakerKind(Kind[FakerSpec]):
     def dependencies(self, spec: FakerSpec, site: Site) -> set[str]:
         return {spec.locale_from} if spec.locale_from else set()
 
+    def meaning(self, spec: FakerSpec) -> str:
+        return spec.method
+
     def generate(self, spec: FakerSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         return generate(spec, col, ctx)
 

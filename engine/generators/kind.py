@@ -106,6 +106,17 @@ class Picks:
     weights_kind: str = "uniform"
 
 
+@dataclass(frozen=True)
+class Draws:
+    """A fixed, seeded sample of what a numeric kind draws before its clamp, for the
+    preflight's estimates (values piled at a bound, a mean target out of reach)."""
+
+    sample: np.ndarray  # the draws, before the clamp
+    clamp: tuple[float, float] | None
+    field: str  # the spec field whose parameters shape the draws ("params")
+    advice: str  # how to bring the bulk of the draws inside the clamp
+
+
 class Kind(Generic[S]):
     """One generator kind. Subclass, set `name` and `spec`, implement `generate`."""
 
@@ -153,6 +164,11 @@ class Kind(Generic[S]):
         """The `table.column` key this column is a foreign key to, if it is one."""
         return None
 
+    def whole_parents(self, spec: S, site: Site) -> bool:
+        """Whether the fact's blocks must hold all the children of each first parent (the
+        column's values depend on its siblings: distinct partners per parent)."""
+        return False
+
     def vocabulary_rows(self, spec: S) -> int | None:
         """Rows a vocab table without `rows` gets from this column (the longest wins)."""
         return None
@@ -195,6 +211,40 @@ class Kind(Generic[S]):
 
     def bounds(self, spec: S) -> tuple[float, float] | None:
         """Numeric bounds the values never leave (corruption makes outliers past them)."""
+        return None
+
+    def declared_values(self, spec: S) -> list[Any] | None:
+        """The values the spec lists and every row takes one of (choices, an enum list);
+        None when the spec lists none (the preflight checks enums against them)."""
+        return None
+
+    def value_range(self, spec: S, rows: int | None = None) -> tuple[float, float] | None:
+        """The smallest and largest number it can make, when certain (the preflight checks
+        ranges and inequalities against it); `rows`: the table's row count, for kinds whose
+        range grows with it (a sequence). Default: the declared values, when all numbers."""
+        values = self.declared_values(spec)
+        numbers = [
+            float(v)
+            for v in values or ()
+            if isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
+        ]
+        if values and len(numbers) == len(values):
+            return min(numbers), max(numbers)
+        return None
+
+    def constant(self, spec: S) -> tuple[Any, str] | None:
+        """The one value every row gets, if the spec allows only one, and the spec field
+        that says so ("": the spec as a whole); the preflight warns about it."""
+        return None
+
+    def draws(self, spec: S) -> Draws | None:
+        """A fixed sample of its numbers before the clamp (the preflight estimates piles at
+        the clamp and means from it); None when the kind draws no numbers."""
+        return None
+
+    def meaning(self, spec: S) -> str | None:
+        """What the values are, in one word (a Faker method: `name`, `email`...), when the
+        spec says; claims find person names, places... by it."""
         return None
 
     def time_shape(self, spec: S, dataset: dsl.Dataset) -> TimeShape | None:
@@ -259,19 +309,33 @@ def column_may_be_null(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column) ->
 
 def ref_problem(dataset: dsl.Dataset, path: str, ref: str) -> Problem | None:
     """A problem when `table.column` names no column of the schema, else None."""
-    from datagen.engine.errors import did_you_mean
-
     tables = {n.id: n for n in dataset.nodes}
     table, column = ref.split(".", 1)
     node = tables.get(table)
     if node is None:
-        return Problem(path, f"unknown table `{table}`", "a table id", did_you_mean(table, tables))
-    if node.column(column) is None:
-        names = [c.name for c in node.columns]
-        return Problem(
-            path, f"table `{table}` has no column `{column}`", None, did_you_mean(column, names)
-        )
-    return None
+        return unknown_table(path, table, tables, "a table id")
+    return missing_column(path, node, column)
+
+
+def unknown_table(
+    path: str, table: str, tables: Iterable[str], expected: str | None = None
+) -> Problem:
+    """`table` is not a table of the schema (whose ids are `tables`)."""
+    from datagen.engine.errors import did_you_mean
+
+    return Problem(path, f"unknown table `{table}`", expected, did_you_mean(table, tables))
+
+
+def missing_column(path: str, node: dsl.Node, column: str) -> Problem | None:
+    """A problem when `node` has no column `column`, else None."""
+    if node.column(column) is not None:
+        return None
+    from datagen.engine.errors import did_you_mean
+
+    names = [c.name for c in node.columns]
+    return Problem(
+        path, f"table `{node.id}` has no column `{column}`", None, did_you_mean(column, names)
+    )
 
 
 def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], Any]]:
@@ -283,6 +347,7 @@ def kinds_with_specs(node: dsl.Node) -> Iterator[tuple[dsl.Column, Kind[Any], An
 
 __all__ = [
     "KINDS",
+    "Draws",
     "Kind",
     "Picks",
     "Site",
@@ -291,8 +356,10 @@ __all__ = [
     "kind_name",
     "kind_of",
     "kinds_with_specs",
+    "missing_column",
     "ref_problem",
     "register_kind",
     "spec_of",
+    "unknown_table",
     "unregister_kind",
 ]

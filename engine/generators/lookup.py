@@ -34,6 +34,7 @@ from datagen.engine.generators.kind import (
     ref_problem,
     spec_of,
 )
+from datagen.engine.generators.pairs import avoid, distinct_per_group, group_starts
 from datagen.engine.generators.weights import sample_index, skew_cdf
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values
@@ -78,6 +79,18 @@ class LookupSpec(Strict):
         pattern=WEIGHTS_KIND_PATTERN,
         description="skew of the sampled parents for extra FKs (uniform | zipf@A | head_tail@{H,A})",
     )
+    distinct_from: Identifier | None = Field(
+        None,
+        description="another FK column of this row into the same table: this one never points "
+        "at the same row (follow: `followee_id` distinct_from `follower_id`, no self-follow)",
+        examples=["follower_id"],
+    )
+    distinct: bool = Field(
+        False,
+        description="a fact's FK (not the one to its first parent): no two rows of one first "
+        "parent point at the same row, i.e. k distinct partners per parent, sampled without "
+        "replacement (no track twice in a playlist, no duplicate follow)",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
@@ -108,8 +121,11 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         raise SchemaError(
             [Problem(f"{ctx.node.id}.{col.name}", f"no `{ref_table}` row satisfies `{spec.where}`")]
         )
+    distinct = distinct_pairs(ctx.dataset, ctx.node, col, spec)
     if ctx.parent_index is not None and col.name == parent_link(ctx.dataset, ctx.node):
         index = ctx.parent_index  # parents failing `where` have no children (see block.py)
+    elif distinct:
+        index = _distinct_index(spec, col, ctx, ref_table, ref_rows, candidates)
     elif candidates is not None:
         if col.unique and ctx.table_rows > len(candidates):
             raise SchemaError(
@@ -150,11 +166,103 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         index = sample_index(ctx.rng(col.name), ref_rows, ctx.n, cdf)
         if cdf is not None:  # the popular parents are random rows, not always id 1, 2, 3...
             index = popularity_order(ctx.seed, ref_table, ref_rows)[index]
+    if spec.distinct_from is not None and not distinct:
+        index = _avoid_other(spec.distinct_from, index, col, ctx, ref_table, ref_rows, candidates)
     ctx.fk_index[col.name] = index
     values, mask = ctx.store.take(ref_table, ref_column, index)
     if mask is not None:
         ctx.masks[col.name] = mask
     return values
+
+
+def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: LookupSpec) -> bool:
+    """Whether this FK takes k distinct rows per first parent: `distinct: true`, or a
+    composite pk or a `constraints.unique` over exactly (the parent link, this column)."""
+    if spec.distinct:
+        return True
+    if spec.on is not None or node.kind != "fact":
+        return False
+    link = parent_link(dataset, node)
+    if link is None or link == col.name:
+        return False
+    pair = sorted((link, col.name))
+    return sorted(node.pk_columns or []) == pair or any(
+        u.table == node.id and sorted(u.columns) == pair for u in dataset.constraints.unique
+    )
+
+
+def _positions(rows: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
+    """Each referenced row's position among the candidates (-1: not a candidate)."""
+    if candidates is None:
+        return rows
+    if len(candidates) == 0:
+        return np.full(len(rows), -1, dtype=np.int64)
+    slot = np.minimum(np.searchsorted(candidates, rows), len(candidates) - 1)
+    return np.where(candidates[slot] == rows, slot, -1)
+
+
+def _avoid_other(
+    other: str,
+    index: np.ndarray,
+    col: dsl.Column,
+    ctx: BlockContext,
+    ref_table: str,
+    ref_rows: int,
+    candidates: np.ndarray | None,
+) -> np.ndarray:
+    """`index` moved off the row the column `other` points at, where they meet."""
+    items = ref_rows if candidates is None else len(candidates)
+    excluded = _positions(ctx.fk_index[other], candidates)
+    position = _positions(index, candidates)
+    clash = (position == excluded) & (excluded >= 0)
+    if items < 2 and clash.any():
+        raise SchemaError(
+            [
+                Problem(
+                    f"{ctx.node.id}.{col.name}",
+                    f"`distinct_from: {other}` needs at least 2 `{ref_table}` rows to choose from",
+                )
+            ]
+        )
+    moved = avoid(ctx.rng(col.name, "distinct_from"), position, excluded, items)
+    return moved if candidates is None else candidates[moved]
+
+
+def _distinct_index(
+    spec: LookupSpec,
+    col: dsl.Column,
+    ctx: BlockContext,
+    ref_table: str,
+    ref_rows: int,
+    candidates: np.ndarray | None,
+) -> np.ndarray:
+    """k distinct rows per first parent (blocks hold whole parents: see `whole_parents`),
+    never the row `distinct_from` points at."""
+    assert ctx.parent_index is not None, "checked by preflight: a fact's FK"
+    items = ref_rows if candidates is None else len(candidates)
+    excluded = (
+        _positions(ctx.fk_index[spec.distinct_from], candidates)
+        if spec.distinct_from is not None
+        else None
+    )
+    _, size = group_starts(ctx.parent_index)
+    room = np.full(len(size), items, dtype=np.int64)
+    if excluded is not None:
+        room -= excluded >= 0
+    short = np.flatnonzero(size > room)
+    if len(short):
+        raise SchemaError(
+            [
+                Problem(
+                    f"{ctx.node.id}.{col.name}",
+                    f"`distinct` needs {int(size[short[0]])} different `{ref_table}` rows for "
+                    f"one parent but only {int(room[short[0]])} can be chosen",
+                    "a fanout `max` no larger than the rows it can pick from",
+                )
+            ]
+        )
+    chosen = distinct_per_group(ctx.rng(col.name, "distinct"), ctx.parent_index, items, excluded)
+    return chosen if candidates is None else candidates[chosen]
 
 
 @lru_cache(maxsize=16)
@@ -418,9 +526,24 @@ class LookupKind(Kind[LookupSpec]):
             yield p
         else:
             yield from _lookup_problems(spec, site)
+        on = site.node.column(spec.on) if spec.on is not None else None
+        key = kind_of(on).key_reference(spec_of(on)) if on is not None else None
+        if key is not None and split_ref(key)[0] == site.node.id:
+            yield Problem(
+                f"{site.gpath}.on",
+                f"`{site.col.name}` looks an attribute up through `{spec.on}`, a reference to "
+                "the same table, which is not supported",
+                "an `on` column that refers to another table",
+            )
 
     def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
-        return {spec.on.split(".")[0]} if spec.on else set()
+        deps = {spec.on.split(".")[0]} if spec.on else set()
+        if spec.distinct_from is not None:
+            deps.add(spec.distinct_from)
+        return deps
+
+    def whole_parents(self, spec: LookupSpec, site: Site) -> bool:
+        return distinct_pairs(site.dataset, site.node, site.col, spec)
 
     def expressions(self, spec: LookupSpec) -> list[str]:
         return []  # `where` is over another table's columns: typed by path_problems
@@ -481,10 +604,16 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             f"{gpath}.from", f"`{spec.from_}` is {target.type} but `{col.name}` is {col.type}"
         )
     yield from lookup_path_problems(dataset, node, col, spec, gpath)
+    yield from _pair_problems(spec, site)
     if spec.on is not None:
         return
     target_kind = kind_of(target)
-    is_key = ref_node.pk == ref_col or target.unique or target_kind.uniqueness == "always"
+    is_key = (
+        ref_node.pk == ref_col
+        or target.unique
+        or target_kind.uniqueness == "always"
+        or ref_col in (ref_node.pk_columns or [])  # a row of a composite key's table
+    )
     if not is_key:
         fk_cols = []
         for c in node.columns:
@@ -514,3 +643,58 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             )
     if col.unique and ref_node.kind == "fact":
         yield Problem(f"{site.path}.unique", "a unique lookup needs an entity or vocab table")
+
+
+def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
+    """Problems of `distinct_from` and `distinct`."""
+    dataset, node, col, gpath = site.dataset, site.node, site.col, site.gpath
+    ref_table, _ = split_ref(spec.from_)
+    if spec.on is not None or ref_table == node.id:
+        what = "an attribute lookup" if spec.on is not None else "a self-reference"
+        for name in ("distinct_from", "distinct"):
+            if getattr(spec, name) not in (None, False):
+                yield Problem(f"{gpath}.{name}", f"`{name}` is for a foreign key, not {what}")
+        return
+    link = parent_link(dataset, node) if node.kind == "fact" else None
+    if spec.distinct_from is not None:
+        other = node.column(spec.distinct_from)
+        target = fk_target(dataset, node.id, spec.distinct_from) if other is not None else None
+        if other is None:
+            yield Problem(
+                f"{gpath}.distinct_from",
+                f"no column `{spec.distinct_from}` in `{node.id}`",
+                None,
+                did_you_mean(spec.distinct_from, site.others),
+            )
+        elif spec.distinct_from == col.name:
+            yield Problem(f"{gpath}.distinct_from", "a column cannot differ from itself")
+        elif target is None or target[0] != ref_table:
+            yield Problem(
+                f"{gpath}.distinct_from",
+                f"`{spec.distinct_from}` is not a foreign key into `{ref_table}`",
+                f"another lookup of `{ref_table}`'s key in this table",
+            )
+        if col.unique:
+            yield Problem(f"{site.path}.unique", "`distinct_from` cannot go with `unique: true`")
+    if spec.distinct:
+        if link is None or link == col.name:
+            yield Problem(
+                f"{gpath}.distinct",
+                "`distinct` is for a fact's foreign key other than the one to its first parent "
+                "(k distinct partners per parent)",
+            )
+        if col.unique:
+            yield Problem(f"{site.path}.unique", "`distinct` cannot go with `unique: true`")
+        if spec.weights_kind != "uniform":
+            yield Problem(
+                f"{gpath}.weights_kind", "`distinct` samples uniformly: remove `weights_kind`"
+            )
+    if (
+        spec.distinct_from is not None
+        and spec.distinct_from != link
+        and distinct_pairs(dataset, node, col, spec)
+    ):
+        yield Problem(
+            f"{gpath}.distinct_from",
+            f"with distinct pairs, `distinct_from` must be the link to the first parent (`{link}`)",
+        )

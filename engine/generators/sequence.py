@@ -67,5 +67,11 @@ class SequenceKind(Kind[SequenceSpec]):
     def value_at(self, spec: SequenceSpec, index: np.ndarray) -> np.ndarray:
         return value_at(spec, index)
 
+    def value_range(self, spec: SequenceSpec, rows: int | None = None) -> tuple[int, int] | None:
+        if rows is None:
+            return None  # grows with the table
+        last = spec.start + spec.step * max(0, rows - 1)  # Python ints: exact past int64
+        return min(spec.start, last), max(spec.start, last)
+
     def plot(self, spec: SequenceSpec) -> bool:
         return False

@@ -42,3 +42,10 @@ def sample_index(
     if cdf is None:
         return rng.integers(0, n_items, size=size, dtype=np.int64)
     return np.searchsorted(cdf, rng.random(size), side="right").clip(0, n_items - 1)
+
+
+def pick(uniforms: np.ndarray, n_items: int, cdf: np.ndarray | None) -> np.ndarray:
+    """Indexes in [0, n_items) from given uniform numbers (uniform, or by inverse CDF)."""
+    if cdf is None:
+        return np.minimum((uniforms * n_items).astype(np.int64), n_items - 1)
+    return np.searchsorted(cdf, uniforms, side="right").clip(0, n_items - 1)

@@ -48,6 +48,7 @@ def preflight(dataset: dsl.Dataset, *, warnings: bool = False) -> list[Problem]:
 
 
 # the built-in checks, in the order their problems are listed
+from datagen.engine.fanout import by_problems  # noqa: E402
 from datagen.engine.preflight import (  # noqa: E402
     claims,
     columns,
@@ -72,6 +73,7 @@ for _check in (
     limits.name_case_problems,
     limits.self_reference_problems,
     limits.overflow_problems,
+    by_problems,
     limits.calendar_problems,
     reachable.range_problems,
     reachable.enum_problems,

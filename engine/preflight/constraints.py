@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from datagen.engine import dsl
-from datagen.engine.errors import Problem, did_you_mean
-from datagen.engine.preflight.common import NUMERIC, TEMPORAL, ref_problem
+from datagen.engine.errors import Problem
+from datagen.engine.preflight.common import (
+    NUMERIC,
+    TEMPORAL,
+    missing_column,
+    ref_problem,
+    unknown_table,
+)
 from datagen.engine.relations import fk_between, split_ref
 
 
@@ -26,21 +32,11 @@ def constraint_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
     for i, u in enumerate(c.unique):
         node = tables.get(u.table)
         if node is None:
-            yield Problem(
-                f"constraints.unique[{i}].table",
-                f"unknown table `{u.table}`",
-                None,
-                did_you_mean(u.table, tables),
-            )
+            yield unknown_table(f"constraints.unique[{i}].table", u.table, tables)
             continue
         for j, name in enumerate(u.columns):
-            if node.column(name) is None:
-                yield Problem(
-                    f"constraints.unique[{i}].columns[{j}]",
-                    f"table `{u.table}` has no column `{name}`",
-                    None,
-                    did_you_mean(name, [c.name for c in node.columns]),
-                )
+            if missing := missing_column(f"constraints.unique[{i}].columns[{j}]", node, name):
+                yield missing
     for i, ineq in enumerate(c.inequalities):
         path = f"constraints.inequalities[{i}]"
         bad = False

@@ -12,6 +12,7 @@ import numpy as np
 
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.relations import split_ref
 
 INT64_MAX = 2**63 - 1
@@ -56,31 +57,15 @@ def self_reference_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
                 f"`{node.id}` is its own parent: a fact's rows come from another table's rows",
                 "parents that are other tables",
             )
-        self_fks = set()
-        for col in node.columns:
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.LookupSpec) and spec.on is None:
-                table, _ = split_ref(spec.from_)
-                if table == node.id:
-                    self_fks.add(col.name)
+        # an attribute looked up through a self-reference: the lookup kind's own problem
         for j, col in enumerate(node.columns):
-            spec = dsl.generator_spec(col.generator)
-            if not isinstance(spec, dsl.LookupSpec):
-                continue
-            path = f"nodes[{i}].columns[{j}]"
-            if col.name in self_fks and col.unique:
+            key = kind_of(col).key_reference(spec_of(col))
+            if col.unique and key is not None and split_ref(key)[0] == node.id:
                 yield Problem(
-                    f"{path}.unique",
+                    f"nodes[{i}].columns[{j}].unique",
                     f"`{col.name}` refers to its own table and cannot be unique (each row points "
                     "at an earlier one, so earlier rows are pointed at many times)",
                     '"unique": false',
-                )
-            if spec.on is not None and spec.on in self_fks:
-                yield Problem(
-                    f"{path}.generator.lookup.on",
-                    f"`{col.name}` looks an attribute up through `{spec.on}`, a reference to the "
-                    "same table, which is not supported",
-                    "an `on` column that refers to another table",
                 )
 
 
@@ -108,55 +93,61 @@ def _estimated_rows(dataset: dsl.Dataset) -> dict[str, float]:
 def overflow_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
     rows = _estimated_rows(dataset)
     for i, node in enumerate(dataset.nodes):
-        fan = node.fanout
-        if fan is not None:
+        cases = (node.fanout.cases or {}) if node.fanout is not None else {}
+        for where, fan in ((f"nodes[{i}].fanout", node.fanout),) + tuple(
+            (f"nodes[{i}].fanout.cases.{key}", shape) for key, shape in cases.items()
+        ):
+            if fan is None:
+                continue
             for name, value in (("lambda", fan.lambda_), ("max", fan.max), ("min", fan.min)):
                 if value is not None and value > MAX_FANOUT:
                     yield Problem(
-                        f"nodes[{i}].fanout.{name}",
+                        f"{where}.{name}",
                         f"a fanout of {value:,} children per `{node.parents[0] if node.parents else 'parent'}` row",
                         f"at most {MAX_FANOUT:,}",
                     )
         n = rows.get(node.id)
+        if n is None or not math.isfinite(n):
+            continue
         for j, col in enumerate(node.columns):
-            spec = dsl.generator_spec(col.generator)
-            if isinstance(spec, dsl.SequenceSpec) and n is not None and math.isfinite(n):
-                last = spec.start + spec.step * max(0, int(n) - 1)
-                if not -INT64_MAX <= last <= INT64_MAX:
-                    yield Problem(
-                        f"nodes[{i}].columns[{j}].generator.sequence",
-                        f"start {spec.start:,} + step {spec.step:,} x {int(n):,} rows leaves "
-                        "the 64-bit integer range (keys would wrap into duplicates)",
-                        "a smaller start or step",
-                    )
+            kind = kind_of(col)
+            made = kind.value_range(spec_of(col), int(n)) if col.type == "int" else None
+            if made is not None and not -INT64_MAX <= made[0] <= made[1] <= INT64_MAX:
+                past = made[1] if made[1] > INT64_MAX else made[0]
+                yield Problem(
+                    f"nodes[{i}].columns[{j}].generator.{kind.name}",
+                    f"`{node.id}.{col.name}` reaches {past:,} over {int(n):,} rows: it leaves "
+                    "the 64-bit integer range (keys would wrap into duplicates)",
+                    "a smaller start or step, or fewer rows",
+                )
 
 
 def calendar_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
     for i, node in enumerate(dataset.nodes):
         for j, col in enumerate(node.columns):
-            spec = dsl.generator_spec(col.generator)
-            path = f"nodes[{i}].columns[{j}].generator"
-            if isinstance(spec, dsl.DatetimeSeriesSpec) and spec.pattern:
-                window = dataset.timeframe if spec.within == "timeframe" else spec.within
-                if window is None:
-                    continue
-                try:
-                    start = np.datetime64(window.start, "s").astype(np.int64)
-                    end = np.datetime64(window.end, "s").astype(np.int64)
-                except ValueError:
-                    continue  # the window's own check reports it
-                hourly = any(p.dimension == "hour" for p in spec.pattern)
-                cells = (int(end) - int(start)) // (3600 if hourly else 86400)
+            kind, spec = kind_of(col), spec_of(col)
+            path = f"nodes[{i}].columns[{j}].generator.{kind.name}"
+            try:
+                shape = kind.time_shape(spec, dataset)
+            except ValueError:
+                shape = None  # the window's own check reports it
+            if shape is not None and shape.patterns:
+                hourly = any(p.dimension == "hour" for p in shape.patterns)
+                cells = (shape.end - shape.start) // (3600 if hourly else 86400)
                 if cells > MAX_CELLS:
                     yield Problem(
-                        f"{path}.datetime_series.pattern",
-                        f"a {'n hourly' if hourly else ' daily'} pattern over {window.start} .. "
-                        f"{window.end} is {cells:,} calendar cells",
+                        f"{path}.pattern",
+                        f"a {'n hourly' if hourly else ' daily'} pattern over "
+                        f"{_day(shape.start)} .. {_day(shape.end)} is {cells:,} calendar cells",
                         f"a window of at most {MAX_CELLS:,} {'hours' if hourly else 'days'}",
                     )
-            kind = getattr(spec, "weights_kind", None)
-            if isinstance(kind, str) and (reason := weights_kind_problem(kind)):
-                yield Problem(f"{path}.{dsl.generator_kind(col.generator)}.weights_kind", reason)
+            skew = getattr(spec, "weights_kind", None)
+            if isinstance(skew, str) and (reason := weights_kind_problem(skew)):
+                yield Problem(f"{path}.weights_kind", reason)
+
+
+def _day(seconds: int) -> str:
+    return str(np.datetime64(seconds, "s").astype("datetime64[D]"))
 
 
 def weights_kind_problem(kind: str) -> str | None:

@@ -17,15 +17,11 @@ import numpy as np
 
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.relations import split_ref
 
 NUMERIC = {"int", "float"}
 TEMPORAL = {"date", "datetime"}
-# distributions bounded on their own (low, high); others need a clamp to stay in a range
-_BOUNDED: dict[str, tuple[str | float, str | float]] = {
-    "uniform": ("low", "high"),
-    "beta": (0.0, 1.0),
-}
 
 
 def _column(dataset: dsl.Dataset, ref: str) -> dsl.Column | None:
@@ -63,23 +59,7 @@ def _output_bounds(col: dsl.Column) -> tuple[float, float] | None:
             if args.min is not None and args.max is not None:
                 return float(args.min), float(args.max)
         return None
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.DistributionSpec):
-        if spec.clamp is not None:
-            return float(spec.clamp[0]), float(spec.clamp[1])
-        bounded = _BOUNDED.get(spec.type)
-        if bounded is None:
-            return None
-        low, high = bounded
-        lo = spec.params.get(low) if isinstance(low, str) else low
-        hi = spec.params.get(high) if isinstance(high, str) else high
-        return (float(lo), float(hi)) if lo is not None and hi is not None else None
-    choices = getattr(spec, "choices", None) or getattr(spec, "values", None)
-    if isinstance(spec, dsl.ChoiceSpec | dsl.EnumListSpec) and choices:
-        numbers = [n for n in (_number(v) for v in choices) if n is not None]
-        if len(numbers) == len(choices):
-            return min(numbers), max(numbers)
-    return None
+    return kind_of(col).value_range(spec_of(col))
 
 
 def range_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
@@ -130,9 +110,8 @@ def enum_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
         col = _column(dataset, enum.column)
         if col is None or col.modifiers:
             continue
-        spec = dsl.generator_spec(col.generator)
-        choices = getattr(spec, "choices", None) or getattr(spec, "values", None)
-        if not isinstance(spec, dsl.ChoiceSpec | dsl.EnumListSpec) or not choices:
+        choices = kind_of(col).declared_values(spec_of(col))
+        if not choices:
             continue
         allowed = {str(v) for v in enum.values}
         outside = [v for v in choices if str(v) not in allowed]

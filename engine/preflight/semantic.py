@@ -16,18 +16,16 @@ distribution's shape matters they draw a fixed sample (seeded, vectorized).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
+from datagen.engine.generators.kind import kind_of, spec_of
 
-SAMPLE = 20_000
 PILED = 0.95  # share of a column at its clamp bounds that makes the clamp the value
 PILED_WARN = 0.2
-DURATION_FUNCTIONS = ("add_days", "add_hours", "add_minutes")
 
 
 def warning(path: str, message: str, expected: str | None = None) -> Problem:
@@ -50,78 +48,21 @@ def _resolve(dataset: dsl.Dataset, ref: str) -> tuple[dsl.Node, dsl.Column] | No
     return (node, col) if node is not None and col is not None else None
 
 
-def _timeframe(dataset: dsl.Dataset) -> tuple[Any, Any] | None:
-    if dataset.timeframe is None:
-        return None
-    return dsl.parse_instant(dataset.timeframe.start), dsl.parse_instant(dataset.timeframe.end)
-
-
 def _window(dataset: dsl.Dataset, col: dsl.Column) -> tuple[Any, Any] | None:
-    """The instants a datetime_series column (without modifiers) can take."""
-    spec = dsl.generator_spec(col.generator)
-    if not isinstance(spec, dsl.DatetimeSeriesSpec) or col.modifiers:
+    """The instants a temporal column (without modifiers) can take: [start, end)."""
+    if col.modifiers:
         return None
-    if spec.within == "timeframe":
-        return _timeframe(dataset)
-    return dsl.parse_instant(spec.within.start), dsl.parse_instant(spec.within.end)
-
-
-@lru_cache(maxsize=512)
-def _sample(kind: str, params: tuple[tuple[str, float], ...]) -> np.ndarray:
-    p = dict(params)
-    rng = np.random.default_rng(20_240_101)
-    with np.errstate(all="ignore"):
-        match kind:
-            case "normal":
-                return rng.normal(p["mean"], p["std"], SAMPLE)
-            case "lognormal":
-                return rng.lognormal(p["mean"], p["sigma"], SAMPLE)
-            case "uniform":
-                return rng.uniform(p["low"], p["high"], SAMPLE)
-            case "poisson":
-                return rng.poisson(p["lam"], SAMPLE).astype(np.float64)
-            case "exponential":
-                return rng.exponential(p["scale"], SAMPLE)
-            case "beta":
-                return rng.beta(p["a"], p["b"], SAMPLE)
-            case "gamma":
-                return rng.gamma(p["shape"], p["scale"], SAMPLE)
-    raise ValueError(kind)
-
-
-def _distribution_sample(spec: dsl.DistributionSpec) -> np.ndarray | None:
-    try:
-        params = tuple(sorted((k, spec.param(k)) for k in dsl.DISTRIBUTION_PARAMS[spec.type]))
-        raw = _sample(spec.type, params)
-    except (ValueError, OverflowError, AssertionError):
+    shape = kind_of(col).time_shape(spec_of(col), dataset)
+    if shape is None:
         return None
-    return raw
+    return np.datetime64(shape.start, "s"), np.datetime64(shape.end, "s")
 
 
 def _numeric_range(col: dsl.Column) -> tuple[float, float] | None:
     """The smallest and largest value a numeric column (without modifiers) can take."""
     if col.modifiers or col.type not in ("int", "float"):
         return None
-    spec = dsl.generator_spec(col.generator)
-    if isinstance(spec, dsl.DistributionSpec):
-        if spec.clamp is not None:
-            return float(spec.clamp[0]), float(spec.clamp[1])
-        if spec.type == "uniform":
-            return spec.param("low"), spec.param("high")
-        if spec.type == "beta":
-            return 0.0, 1.0
-        return None
-    values = None
-    if isinstance(spec, dsl.ChoiceSpec) and spec.choices is not None:
-        values = spec.choices
-    if isinstance(spec, dsl.EnumListSpec):
-        values = spec.values
-    numbers = [
-        float(v) for v in values or [] if isinstance(v, int | float) and not isinstance(v, bool)
-    ]
-    if values and len(numbers) == len(values):
-        return min(numbers), max(numbers)
-    return None
+    return kind_of(col).value_range(spec_of(col))
 
 
 def _day(instant: Any) -> str:
@@ -136,21 +77,10 @@ def constant_columns(dataset: dsl.Dataset) -> Iterator[Problem]:
     for _n, _c, node, col, cpath in _columns(dataset):
         if node.kind == "vocab" or col.name == node.pk:
             continue
-        spec = dsl.generator_spec(col.generator)
-        value = None
-        if isinstance(spec, dsl.ChoiceSpec) and spec.choices is not None:
-            weights = spec.weights or [1.0] * len(spec.choices)
-            live = [c for c, w in zip(spec.choices, weights, strict=False) if w > 0]
-            if len(set(map(str, live))) == 1:
-                value = live[0]
-            where = f"{cpath}.generator.choice"
-        elif isinstance(spec, dsl.EnumListSpec) and len(set(map(str, spec.values))) == 1:
-            value, where = spec.values[0], f"{cpath}.generator.enum_list.values"
-        elif (
-            isinstance(spec, dsl.DistributionSpec) and spec.clamp and spec.clamp[0] == spec.clamp[1]
-        ):
-            value, where = spec.clamp[0], f"{cpath}.generator.distribution.clamp"
+        kind = kind_of(col)
+        value, field = kind.constant(spec_of(col)) or (None, "")
         if value is not None:
+            where = f"{cpath}.generator.{kind.name}" + (f".{field}" if field else "")
             yield warning(
                 where,
                 f"`{node.id}.{col.name}` is the constant {value!r} in every row",
@@ -161,13 +91,12 @@ def constant_columns(dataset: dsl.Dataset) -> Iterator[Problem]:
 def piled_at_clamp(dataset: dsl.Dataset) -> Iterator[Problem]:
     """Most draws of a distribution fall outside its clamp: the column is the clamp's bound."""
     for _n, _c, node, col, cpath in _columns(dataset):
-        spec = dsl.generator_spec(col.generator)
-        if not isinstance(spec, dsl.DistributionSpec) or spec.clamp is None:
+        kind = kind_of(col)
+        draws = kind.draws(spec_of(col))
+        if draws is None or draws.clamp is None:
             continue
-        sample = _distribution_sample(spec)
-        if sample is None:
-            continue
-        low, high = spec.clamp
+        sample = draws.sample
+        low, high = draws.clamp
         with np.errstate(invalid="ignore"):
             below = float(np.mean(sample < low))
             above = float(np.mean(~(sample <= high)))  # inf and nan pile at the top too
@@ -175,23 +104,15 @@ def piled_at_clamp(dataset: dsl.Dataset) -> Iterator[Problem]:
         if share < PILED_WARN:
             continue
         bound = high if above >= below else low
-        median = float(np.median(sample)) if np.isfinite(np.median(sample)) else float("inf")
-        fix = "parameters whose bulk lies inside the clamp"
-        if spec.type == "lognormal":
-            target = float(np.sqrt(max(low, 1e-9) * high)) if low > 0 else high / 10
-            fix = (
-                f"lognormal `mean` is in log space (the median is e^mean = {median:.3g}): "
-                f"for a median near {target:.3g} use mean = ln({target:.3g}) = {np.log(target):.2f}"
-            )
         message = (
             f"{share:.0%} of `{node.id}.{col.name}` falls outside clamp [{low:g}, {high:g}] "
             f"and piles at {bound:g}"
         )
-        path = f"{cpath}.generator.distribution"
+        path = f"{cpath}.generator.{kind.name}.{draws.field}"
         if share >= PILED:
-            yield Problem(path + ".params", message, expected=fix)
+            yield Problem(path, message, expected=draws.advice)
         else:
-            yield warning(path + ".params", message, expected=fix)
+            yield warning(path, message, expected=draws.advice)
 
 
 def _inequality_sides(
@@ -263,11 +184,11 @@ def pushed_outside_timeframe(dataset: dsl.Dataset) -> Iterator[Problem]:
         )
 
 
-def _expected_weekend_share(col: dsl.Column) -> float | None:
-    spec = dsl.generator_spec(col.generator)
-    if not isinstance(spec, dsl.DatetimeSeriesSpec) or col.modifiers:
+def _expected_weekend_share(dataset: dsl.Dataset, col: dsl.Column) -> float | None:
+    shape = None if col.modifiers else kind_of(col).time_shape(spec_of(col), dataset)
+    if shape is None:
         return None
-    dow = next((p for p in spec.pattern if p.dimension == "dow"), None)
+    dow = next((p for p in shape.patterns if p.dimension == "dow"), None)
     weights = dow.weights if dow is not None else [1.0] * 7
     return float(sum(weights[5:7]) / sum(weights))
 
@@ -278,7 +199,7 @@ def unreachable_targets(dataset: dsl.Dataset) -> Iterator[Problem]:
     for i, target in enumerate(dataset.targets.weekend_share):
         node = dataset.node(target.table)
         col = node.column(target.column) if node is not None else None
-        share = _expected_weekend_share(col) if col is not None else None
+        share = _expected_weekend_share(dataset, col) if col is not None else None
         if share is None or target.min - margin <= share <= target.max + margin:
             continue
         yield Problem(
@@ -294,14 +215,10 @@ def unreachable_targets(dataset: dsl.Dataset) -> Iterator[Problem]:
         col = node.column(target.column) if node is not None else None
         if col is None or col.modifiers:
             continue
-        spec = dsl.generator_spec(col.generator)
-        if not isinstance(spec, dsl.DistributionSpec):
+        draws = kind_of(col).draws(spec_of(col))
+        if draws is None:
             continue
-        sample = _distribution_sample(spec)
-        if sample is None:
-            continue
-        if spec.clamp is not None:
-            sample = np.clip(sample, *spec.clamp)
+        sample = draws.sample if draws.clamp is None else np.clip(draws.sample, *draws.clamp)
         mean = float(np.mean(sample))
         width = max(target.max - target.min, abs(target.max) * 0.01, 1e-9)
         if target.min - 0.1 * width <= mean <= target.max + 0.1 * width:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from datagen.engine import dsl
-from datagen.engine.errors import Problem, did_you_mean
-from datagen.engine.generators.kind import kind_of, kinds_with_specs
+from datagen.engine.errors import Problem
+from datagen.engine.generators.kind import kind_of, kinds_with_specs, unknown_table
 from datagen.engine.plan import parent_fk_column
 
 
@@ -16,12 +16,7 @@ def node_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
         npath = f"nodes[{ni}]"
         for pi, parent in enumerate(node.parents):
             if parent not in tables:
-                yield Problem(
-                    f"{npath}.parents[{pi}]",
-                    f"unknown table `{parent}`",
-                    None,
-                    did_you_mean(parent, tables),
-                )
+                yield unknown_table(f"{npath}.parents[{pi}]", parent, tables)
         if node.kind == "fact" and node.parents and node.parents[0] in tables:
             parent = tables[node.parents[0]]
             if parent.pk is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from datagen.engine import dsl
-from datagen.engine.errors import Problem, did_you_mean
-from datagen.engine.preflight.common import NUMERIC, TEMPORAL
+from datagen.engine.errors import Problem
+from datagen.engine.preflight.common import NUMERIC, TEMPORAL, missing_column, unknown_table
 
 
 def target_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
@@ -23,34 +23,18 @@ def target_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
             path = f"targets.{kind}[{i}]"
             node = tables.get(target.table)
             if node is None:
-                yield Problem(
-                    f"{path}.table",
-                    f"unknown table `{target.table}`",
-                    None,
-                    did_you_mean(target.table, tables),
-                )
+                yield unknown_table(f"{path}.table", target.table, tables)
                 continue
-            names = [c.name for c in node.columns]
             col = node.column(target.column)
-            if col is None:
-                yield Problem(
-                    f"{path}.column",
-                    f"table `{target.table}` has no column `{target.column}`",
-                    None,
-                    did_you_mean(target.column, names),
-                )
-            elif col.type not in types:
+            if missing := missing_column(f"{path}.column", node, target.column):
+                yield missing
+            elif col is not None and col.type not in types:
                 yield Problem(
                     f"{path}.column", f"`{target.column}` is {col.type}", " or ".join(sorted(types))
                 )
             extra = getattr(target, "value", None) or getattr(target, "time_column", None)
-            if extra and node.column(extra) is None:
-                yield Problem(
-                    path,
-                    f"table `{target.table}` has no column `{extra}`",
-                    None,
-                    did_you_mean(extra, names),
-                )
+            if extra and (missing := missing_column(path, node, extra)):
+                yield missing
             if hasattr(target, "min") and hasattr(target, "max") and target.min > target.max:
                 yield Problem(path, f"min {target.min} is greater than max {target.max}")
             if kind == "seasonality":

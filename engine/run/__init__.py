@@ -52,6 +52,8 @@ class RunOptions:
     html_path: Path | None = None  # where the HTML goes [default: <out>/report.html]
     min_score: float | None = None  # shown on the HTML page
     force: bool = False  # --out may hold the user's files (kept); no disk-space check
+    partition_rows: int | None = None  # tables as folders of Parquet part files (engine/parts.py)
+    partition_by: str | None = None
 
 
 @dataclass
@@ -105,6 +107,7 @@ def run_dataset(
         address=options.address,
         force=options.force,
         reserved=_reserved(options),
+        partition=_partitioning(options),
     )
     result = RunResult(dataset, seed, out, generated, time.perf_counter() - started)
     if options.validate or options.html:
@@ -112,6 +115,14 @@ def run_dataset(
     if options.html and result.report is not None:
         result.html = report_run(dataset, out, result.report, options, progress)
     return result
+
+
+def _partitioning(options: RunOptions):  # type: ignore[no-untyped-def]
+    if options.partition_rows is None and options.partition_by is None:
+        return None
+    from datagen.engine.parts import Partitioning
+
+    return Partitioning(options.partition_rows, options.partition_by)
 
 
 def _reserved(options: RunOptions) -> tuple[str, ...]:

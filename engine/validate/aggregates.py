@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -162,6 +161,8 @@ def _recompute(
     children = pa.concat_tables(pieces, promote_options="permissive") if pieces else None
     parent = _column(ctx, node.id, node.pk or "", col.name)
     keys = pa.table({"k": parent["key"], "i": np.arange(len(parent["key"]), dtype=np.int64)})
+    import duckdb  # on use: `datagen validate --help` does not pay for it
+
     con = duckdb.connect()
     try:
         con.register("parent_keys", keys)

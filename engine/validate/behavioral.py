@@ -26,7 +26,7 @@ from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.validate import stats, time_cells
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
 from datagen.engine.validate.report import Check
-from datagen.engine.validate.structural import children_per_parent
+from datagen.engine.validate.structural import fanout_groups
 from datagen.engine.validate.values import Extremes
 
 
@@ -269,21 +269,45 @@ def null_rate(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
 
 
 def fanout_mean(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | None:
-    counts = children_per_parent(ctx, node)
-    if counts is None or len(counts) == 0:
+    """The observed children per parent vs. the declared mean; with `by`, per group of
+    parents (each case's mean within its own tolerance)."""
+    from datagen.engine.fanout import shapes
+
+    groups = fanout_groups(ctx, node)
+    if groups is None or len(groups[0]) == 0:
         return None
-    mean, variance = stats.fanout_moments(fanout)
-    observed = float(counts.mean())
-    allowed = stats.mean_tolerance(math.sqrt(variance), len(counts))
+    counts, cases = groups
+    names = ["other", *(fanout.cases or {})]
+    found: dict[str, dict[str, float]] = {}
+    ok = True
+    for i, shape in enumerate(shapes(fanout)):
+        group = counts[cases == i - 1]
+        if len(group) == 0:
+            continue
+        mean, variance = stats.fanout_moments(shape)
+        allowed = stats.mean_tolerance(math.sqrt(variance), len(group))
+        observed = float(group.mean())
+        ok &= abs(observed - mean) <= allowed
+        found[names[i]] = {"observed": observed, "mean": mean, "allowed_error": allowed}
     described = describe_fanout(fanout)
+    if not fanout.cases:
+        only = found["other"]
+        measured: Any = only["observed"]
+        expected: Any = {"mean": only["mean"], "allowed_error": only["allowed_error"]}
+    else:
+        measured = {name: round(g["observed"], 6) for name, g in found.items()}
+        expected = {
+            name: {"mean": g["mean"], "allowed_error": g["allowed_error"]}
+            for name, g in found.items()
+        }
     return Check(
         "behavioral",
         "fanout_mean",
         node.id,
         None,
-        abs(observed - mean) <= allowed,
-        observed,
-        {"mean": mean, "allowed_error": allowed},
+        ok,
+        measured,
+        expected,
         message=f"children per {node.parents[0]} row over {len(counts)} parents; "
         f"declared {described}",
         sample=len(counts),

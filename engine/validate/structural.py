@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
+from datagen.engine.fanout import fanout_span
 from datagen.engine.generators.kind import kinds_with_specs
 from datagen.engine.validate import keys
 from datagen.engine.validate.context import Context, valid_mask
@@ -129,8 +130,9 @@ def expected_rows(ctx: Context, node: dsl.Node) -> tuple[int, int | None, str] |
         if parent not in ctx.sources:
             return None
         parents = ctx.num_rows(parent)
-        high = None if node.fanout.max is None else parents * node.fanout.max
-        return parents * node.fanout.min, high, f"fanout x {parents} {parent} rows"
+        low, most = fanout_span(node.fanout)
+        high = None if most is None else parents * most
+        return parents * low, high, f"fanout x {parents} {parent} rows"
     if node.rows is not None:
         return node.rows, node.rows, "schema"
     if node.kind == "entity":
@@ -286,9 +288,29 @@ def fk_resolves(ctx: Context, fk: relations.ForeignKey) -> Check:
     )
 
 
-def children_per_parent(ctx: Context, node: dsl.Node) -> np.ndarray | None:
-    """Rows of `node` per row of its first parent (only the parents its FK's `where`
-    admits: the others have none by design, checked by `fk_filter`)."""
+def fanout_groups(ctx: Context, node: dsl.Node) -> tuple[np.ndarray, np.ndarray] | None:
+    """Children per parent row and each parent's case of a fanout `by` (-1: the default
+    shape), only over the parents its FK's `where` admits (the others have none by design,
+    checked by `fk_filter`)."""
+    from datagen.engine.cases import case_index
+
+    fanout = node.fanout
+    found = _children_and_rows(ctx, node)
+    if found is None or fanout is None:
+        return None
+    children, rows = found
+    if not fanout.cases or fanout.by is None:
+        return children, np.full(len(children), -1, dtype=np.int64)
+    parent = node.parents[0]
+    if not ctx.usable(parent, fanout.by):
+        return None
+    values = ctx.column(parent, fanout.by)
+    cases = case_index(values, ~valid_mask(values), list(fanout.cases))
+    return children, cases if rows is None else cases[rows]
+
+
+def _children_and_rows(ctx: Context, node: dsl.Node) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """Children per admitted parent row, and which parent rows those are (None: all)."""
     from datagen.engine.validate.lookups import eligible, where_of
 
     fk = relations.fk_between(ctx.dataset, node.id, node.parents[0])
@@ -300,19 +322,25 @@ def children_per_parent(ctx: Context, node: dsl.Node) -> np.ndarray | None:
     source = where_of(node, fk.column)
     if source is not None:
         holds = eligible(ctx, fk.ref_table, source)
-        return None if holds is None else children[holds]
-    return children
+        return None if holds is None else (children[holds], holds)
+    return children, None
 
 
 def fanout_bounds(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | None:
-    counts = children_per_parent(ctx, node)
-    if counts is None:
+    from datagen.engine.fanout import shapes
+
+    groups = fanout_groups(ctx, node)
+    if groups is None:
         return None
+    counts, cases = groups
     parent = ctx.node(node.parents[0])
     fk = relations.fk_between(ctx.dataset, node.id, parent.id)
     assert fk is not None
-    high = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
-    outside = (counts < fanout.min) | (counts > high)
+    top = np.iinfo(np.int64).max
+    # each parent's bounds are its case's (index 0: the default shape)
+    lows = np.array([s.min for s in shapes(fanout)], dtype=np.int64)[cases + 1]
+    highs = np.array([top if s.max is None else s.max for s in shapes(fanout)], np.int64)[cases + 1]
+    outside = (counts < lows) | (counts > highs)
     bad = int(outside.sum())
     examples = []
     if bad:
@@ -331,7 +359,12 @@ def fanout_bounds(ctx: Context, node: dsl.Node, fanout: dsl.Fanout) -> Check | N
         fk.column,
         bad == 0,
         measured,
-        {"min": fanout.min, "max": fanout.max},
+        {"min": fanout.min, "max": fanout.max}
+        | (
+            {"cases": {k: {"min": c.min, "max": c.max} for k, c in fanout.cases.items()}}
+            if fanout.cases
+            else {}
+        ),
         examples,
         message=f"{bad} {parent.id} row(s) have a number of {node.id} rows outside the fanout"
         if bad

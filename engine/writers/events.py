@@ -16,8 +16,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,6 +25,9 @@ import pyarrow.compute as pc
 from datagen.engine import dsl
 from datagen.engine.generators.kind import kinds_with_specs
 from datagen.engine.writers.jsonl import connect_duckdb, joined, text_ready
+
+if TYPE_CHECKING:
+    import duckdb
 
 EVENTS_FILE = "events.jsonl"
 READ_ROWS = 1 << 16
@@ -179,6 +182,8 @@ class EventsSink:
         )
 
     def abort(self) -> None:
+        import duckdb  # loaded already: the sink holds a connection
+
         try:
             self._con.close()
         except duckdb.Error:

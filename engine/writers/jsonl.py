@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine.errors import InputError
+
+if TYPE_CHECKING:
+    import duckdb
 
 # JSON arrays are for small data: a reader has to parse the whole file at once.
 JSON_MAX_ROWS = 1_000_000
@@ -28,6 +31,8 @@ def iso_text(timestamps: pa.Array) -> pa.Array:
 def connect_duckdb(
     path: str = ":memory:", **config: str | bool | int | float | list[str]
 ) -> duckdb.DuckDBPyConnection:
+    import duckdb  # on use: `datagen SUB --help` does not pay for it
+
     con = duckdb.connect(path, config=dict(config))
     con.execute("SET enable_progress_bar = false")  # it would print on our stdout
     return con

@@ -1,5 +1,5 @@
 """The extractor's rules, by family; importing this package registers them all."""
 
-from datagen.agent.claims.rules import amounts, structure, time
+from datagen.agent.claims.rules import amounts, compare, structure, time
 
-LOADED = (amounts, structure, time)
+LOADED = (amounts, compare, structure, time)

@@ -502,6 +502,22 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         high = number(m.group("n2")) if m.group("n2") else None
         expected = _duration_expected(m, low, high, m.group("unit"))
         yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
+    within = re.compile(
+        rf"\b(?P<verb>[A-Za-z][\w-]*ed|left|sent|paid|done|sold|seen|taken|given|made|held|"
+        rf"met|built|returned)\s+(?:(?:always|usually|typically|all)\s+)?(?:within|in\s+"
+        rf"under|in\s+less\s+than)\s+{amount}(?!\s+(?:after|of|from|since|following))",
+        re.IGNORECASE,
+    )
+    for m in within.finditer(text):
+        # "tickets resolved within 48 hours": at most that long from the row's start
+        low = number(m.group("n1"))
+        if low is None or m.group("n2"):
+            continue
+        expected = _duration_expected(m, low, None, m.group("unit"))
+        words, start = words_before(text, m.start(), 2)
+        about = [singular(w) for w in words] + [m.group("verb").lower()]
+        yield Found("duration", start if words else m.start(), m.end(),
+                    {"max": expected["value"], "unit": expected["unit"]}, about)  # fmt: skip
     compound = re.compile(
         rf"{QUAL}(?P<n1>{NUMBER})(?:\s*(?:to|-|–)\s*(?P<n2>{NUMBER}))?-(?P<unit>{_DURATION_UNIT})\s+"
         rf"(?P<what>[A-Za-z][\w-]*)",

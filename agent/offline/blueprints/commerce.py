@@ -522,7 +522,6 @@ MARKETING = Blueprint(
         "sale": "conversion",
         "purchase": "conversion",
         "signup": "conversion",
-        "lead": "conversion",
     },
     inequalities=[
         ("click.clicked_at", ">=", "impression.shown_at"),

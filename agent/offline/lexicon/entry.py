@@ -117,6 +117,8 @@ def column_spec(token: str) -> ColumnSpec:
 
 def _scalar(text: str) -> Any:
     text = text.strip().replace(" ", "_")
+    if text in ("true", "false"):  # 'passed=true:0.95/false:0.05': a yes/no flag
+        return text == "true"
     if text.lstrip("-").isdigit():
         return int(text)
     return text

@@ -14,9 +14,12 @@ from datagen.engine.validate import aggregates, lookups
 from datagen.engine.validate.behavioral import declared_checks
 from datagen.engine.validate.checks import (
     composite_effect,
+    composite_keys,
+    conditional,
     enum,
     inequality,
     mean_in_range,
+    pairs,
     pattern,
     range,
     seasonality,
@@ -34,17 +37,20 @@ from datagen.engine.validate.structural import structural_checks
 
 for _kind in (
     CheckKind("structural", "structural", structural_checks, "tables, columns, types, keys"),
+    composite_keys.CHECK,
     range.CHECK,
     inequality.CHECK,
     pattern.CHECK,
     enum.CHECK,
     unique.CHECK,
+    pairs.CHECK,
     aggregates.CHECK,
     lookups.CHECK,
     weekend_share.CHECK,
     mean_in_range.CHECK,
     seasonality.CHECK,
     composite_effect.CHECK,
+    conditional.CHECK,
     CheckKind("declared", "behavioral", declared_checks, "what generators declare"),
 ):
     register_check_kind(_kind)

@@ -27,6 +27,9 @@ tenant | entity | renter, lessee, occupant | full_name, email, phone, moved_in_a
 lease | fact | tenancy, rental_agreement, contract_lease | starts_on, ends_on, monthly_rent$1400, deposit$1400 | parents=tenant,property time=starts_on amount=monthly_rent per=1.2
 rent_payment | fact | rent | paid_on, amount$1400, late=false:0.9/true:0.1 | parents=lease time=paid_on amount=amount per=12
 maintenance_request | fact | repair_request, fix_request | reported_at, issue=plumbing/heating/electrical/appliance/pest, priority, resolved_at | parents=tenant,property time=reported_at per=2
+coworking_space | entity | coworking, coworking_location, shared_office, workspace_location | name, city, desks#80, opened_at | naming=place rows=12
+desk | entity | hot_desk, meeting_room, workstation, private_office | desk_code@code, desk_type=hot_desk:0.5/dedicated_desk:0.2/meeting_room:0.2/private_office:0.1, capacity#2 | refs=coworking_space rows=400
+desk_booking | fact | booking, reservation, desk_reservation, room_booking | booked_at, hours~1..9, status=confirmed:0.85/cancelled:0.1/no_show:0.05 | parents=member,desk time=booked_at per=30
 """,
     )
     + entries(
@@ -62,6 +65,9 @@ specimen | entity | sample_lab, biosample, culture | label@code, species=e_coli/
 observation_record | fact | field_observation, sighting, bird_sighting, survey_record | observed_at, species=robin/sparrow/heron/owl/kestrel/magpie, count_seen#3, latitude, longitude | parents=researcher time=observed_at per=200
 clinical_trial_participant | entity | trial_participant, subject, volunteer_subject | full_name, birth_date, sex, arm=placebo:0.5/treatment:0.5, enrolled_at | naming=person rows=800
 publication | entity | paper, journal_article, preprint | title, journal=nature/science/cell/plos_one/pnas, published_on, citations#25 | naming=title rows=400
+trial_participant | entity | participant, study_participant, enrollee, volunteer, trial_subject | full_name, sex=female/male, birth_date, arm=treatment/placebo, enrolled_at | naming=person refs=trial_site rows=600
+trial_site | entity | site, study_site, clinical_site, investigator_site | name, city, country, opened_at | naming=place rows=15
+trial_measurement | fact | lab_measurement, trial_assessment, study_measurement | measured_at, systolic_bp~90..180, biomarker~0..50, adverse_event=false:0.93/true:0.07 | parents=trial_participant time=measured_at per=12
 """,
     )
     + entries(

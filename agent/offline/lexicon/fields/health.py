@@ -13,13 +13,14 @@ ward | entity | unit, department_ward | name=general/surgery/icu/maternity/pedia
 clinic | entity | practice, health_center, surgery_practice | name, city, opened_at | naming=place rows=30
 appointment | fact | consultation, visit, checkup, check_up | scheduled_at, status, duration_minutes, fee$90 | parents=patient,doctor,clinic time=scheduled_at amount=fee per=4
 admission | fact | hospitalization, hospital_stay, stay, inpatient_stay | admitted_at, discharged_at, diagnosis, length_of_stay_days#4 | parents=patient,hospital,ward time=admitted_at per=0.6
-encounter | fact | emergency_visit, er_visit, ed_visit | arrived_at, triage_level, diagnosis, wait_minutes#45 | parents=patient,hospital time=arrived_at per=2
+encounter | fact | emergency_visit, er_visit, ed_visit, arrival, er_arrival, ed_arrival | arrived_at, triage_level, diagnosis, wait_minutes#45 | parents=patient,hospital time=arrived_at per=2
 prescription | fact | script, medication_order | prescribed_at, drug=amoxicillin/lisinopril/metformin/atorvastatin/ibuprofen/omeprazole/sertraline, dosage_mg#250, refills#1 | parents=appointment,doctor time=prescribed_at per=1.2
 lab_result | fact | lab_test, test_result, blood_test | collected_at, test_name=cbc/lipid_panel/hba1c/tsh/vitamin_d, value~1..200, result=normal:0.8/abnormal:0.2 | parents=patient time=collected_at per=3
 diagnosis_record | fact | diagnosis_code, condition | diagnosed_at, diagnosis, severity | parents=patient time=diagnosed_at per=1.5
 vital_sign | fact | vitals, vital | measured_at, heart_rate, systolic_bp#120, temperature_c, glucose | parents=patient time=measured_at per=6
 medication | entity | drug, medicine | name=amoxicillin/lisinopril/metformin/atorvastatin/ibuprofen/omeprazole/sertraline/levothyroxine, form=tablet/capsule/liquid/injection, unit_price$12 | rows=300
 insurance_plan | entity | health_plan, payer_plan | name=bronze_ppo/silver_ppo/gold_hmo/platinum_ppo/medicare_advantage, monthly_premium$420 | rows=20
+dentist | entity | dental_surgeon, orthodontist, hygienist, dental_hygienist | full_name, specialty=general/orthodontics/endodontics/periodontics/hygiene, licensed_at | naming=person rows=8
 """,
 ) + entries(
     "vet",

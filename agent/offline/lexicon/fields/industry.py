@@ -13,6 +13,9 @@ tracking_event | fact | scan, tracking_update, checkpoint | scanned_at, event_ty
 truck | entity | lorry, trailer, delivery_van, fleet_vehicle, vehicle | license_plate, capacity_kg#12000, fuel_type, commissioned_at | rows=200
 route_plan | fact | delivery_route, route_run, run | started_at, stops#18, distance_km, fuel_litres~20..300 | parents=truck time=started_at per=200
 purchase_order | fact | po, replenishment_order, order | ordered_at, expected_on, quantity#200, total$5000, status=open/received/cancelled | parents=supplier,warehouse time=ordered_at amount=total per=40
+drone | entity | uav, quadcopter, unmanned_aircraft | serial_number, model=dji_matrice_350/dji_mavic_3/skydio_x10/parrot_anafi, max_flight_minutes~20..55, commissioned_at | rows=60
+pilot | entity | drone_pilot, remote_pilot | full_name, license_number@code, certified_at | naming=person rows=40
+mission | fact | flight_mission, inspection_mission, inspection_flight, drone_flight, sortie | started_at, ended_at, mission_type=inspection/survey/mapping/delivery, distance_km, outcome=completed:0.9/aborted:0.07/failed:0.03 | parents=pilot,drone time=started_at per=25
 """,
     )
     + entries(
@@ -31,7 +34,7 @@ operator | entity | machine_operator, technician, line_worker | full_name, shift
     + entries(
         "energy",
         """
-energy_customer | entity | utility_customer, household, ratepayer, premise, customer | full_name, address, city, tariff, connected_at | naming=person rows=5000
+energy_customer | entity | utility_customer, household, home, ratepayer, premise, customer | full_name, address, city, tariff, connected_at | naming=person rows=5000
 meter | entity | smart_meter, electricity_meter, gas_meter, water_meter | serial_number, meter_type=electricity/gas/water, installed_at | refs=energy_customer rows=5500
 meter_reading | fact | consumption_reading, usage_reading, interval_reading, consumption, reading, measurement | read_at, kwh, voltage | parents=meter time=read_at amount=kwh per=720
 power_plant | entity | generator_plant, power_station, wind_farm, solar_farm, generation_unit | name, energy_source, capacity_mw#250, commissioned_at | naming=place rows=40
@@ -39,6 +42,8 @@ generation_record | fact | generation, output, production_energy | recorded_at, 
 outage | fact | power_outage, blackout, interruption | started_at, duration_minutes, customers_affected#400, cause=weather/equipment/overload/planned | parents=substation time=started_at per=10
 substation | entity | grid_substation, feeder | name, region, voltage_kv=11/33/66/132, commissioned_at | naming=place rows=80
 energy_bill | fact | utility_bill, electricity_bill, bill, invoice | issued_on, amount$110, kwh, paid=true:0.94/false:0.06 | parents=energy_customer time=issued_on amount=amount per=12
+wind_turbine | entity | turbine, solar_inverter, inverter, generating_unit | asset_code@code, model=vestas_v150/siemens_sg_14/ge_haliade_x/nordex_n163, capacity_mw~2..15, commissioned_at | rows=80
+turbine_reading | fact | power_reading, power_output, turbine_output, scada_reading | recorded_at, power_kw~0..8000, wind_speed_ms~0..25, rotor_rpm~0..16 | parents=wind_turbine time=recorded_at per=2000
 """,
     )
     + entries(

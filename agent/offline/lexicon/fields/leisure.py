@@ -24,6 +24,7 @@ tour_booking | fact | trip_booking, package_booking, travel_booking, booking, re
 destination | entity | city_destination | name=Rome/Paris/Kyoto/Lisbon/Cusco/Cape_Town/Reykjavik/Bali/New_York/Barcelona, country, region | rows=10
 travel_agent | entity | agent_travel, tour_operator_agent, agent | full_name, email, hired_at | naming=person rows=80
 car_rental | fact | car_hire, rental_car_booking | picked_up_at, returned_at, daily_rate$55, car_class=economy/compact/suv/premium/van | parents=traveler_account time=picked_up_at amount=daily_rate per=0.5
+aircraft | entity | plane, airplane, jet, airliner | tail_number@code, model=A320/A321neo/B737_800/B787_9/E190/ATR_72, seats#180, in_service_since | rows=40
 """,
     )
     + entries(

@@ -30,6 +30,8 @@ trade | fact | crypto_trade, fill, crypto_order | executed_at, side, order_type,
 exchange | entity | crypto_exchange, trading_venue | name=Binance/Coinbase/Kraken/Bitstamp/OKX/Bybit, country, launched_on | rows=6
 blockchain_transfer | fact | on_chain_transfer, crypto_transfer, withdrawal_crypto, transfer | sent_at, amount~0.001..20, network_fee~0.0001..0.01, tx_hash, confirmations#12 | parents=wallet time=sent_at per=6
 price_tick | fact | price_quote, candle, quote, tick | observed_at, open_price$30000, close_price$30000, volume~1..5000 | parents=crypto_asset time=observed_at per=2000
+trading_pair | entity | pair, currency_pair, market_pair | symbol=BTC-USDT/ETH-USDT/SOL-USDT/BTC-EUR/ETH-BTC/XRP-USDT, base_asset=BTC/ETH/SOL/XRP/ADA, quote_asset=USDT/USD/EUR/BTC, listed_at | rows=40
+exchange_order | fact | order, limit_order, market_order | placed_at, side=buy/sell, order_type=limit:0.6/market:0.35/stop:0.05, quantity, price, status=filled:0.6/cancelled:0.3/open:0.1 | parents=trader,trading_pair time=placed_at per=20
 """,
     )
     + entries(

@@ -24,12 +24,13 @@ ride | fact | ride_request, taxi_ride, cab_ride, rideshare, trip | requested_at,
 scooter | entity | e_scooter, bike, e_bike, bicycle | model=segway_max/xiaomi_pro/niu_kqi/vanmoof_s5, battery_pct~5..100, commissioned_at | rows=800
 scooter_rental | fact | rental, bike_rental, bike_trip, scooter_trip, trip, ride | unlocked_at, locked_at, duration_minutes, distance_km, price$4.5 | parents=rider,scooter time=unlocked_at amount=price per=6
 vehicle | entity | car, motor_vehicle, van, truck | license_plate, make=toyota/ford/volkswagen/honda/tesla/bmw/kia, model_year, fuel_type, color | rows=2000
-parking_zone | entity | zone, parking_lot, car_park, parking_area | name, hourly_rate$2.5, spaces#120 | naming=place rows=40
+parking_zone | entity | zone, parking_lot, car_park, parking_area, garage, parking_garage | name, hourly_rate$2.5, spaces#120 | naming=place rows=40
 parking_session | fact | parking, parking_event | started_at, ended_at, duration_minutes, amount$6 | parents=vehicle,parking_zone time=started_at amount=amount per=8
 traffic_officer | entity | parking_officer, enforcement_officer, warden, traffic_warden, officer | full_name, badge_number, hired_at | naming=person rows=60
 parking_ticket | fact | ticket, citation, fine, parking_fine, penalty_notice | issued_at, violation=expired_meter/no_permit/double_parking/loading_zone/fire_hydrant, fine_amount$60, paid=true:0.72/false:0.28 | parents=traffic_officer,vehicle,parking_zone time=issued_at amount=fine_amount per=40
 toll_transaction | fact | toll, toll_crossing | crossed_at, lane#3, amount$4.5 | parents=vehicle time=crossed_at amount=amount per=12
 charging_station | entity | charger, ev_charger, charge_point | name, connector=ccs/chademo/type2/nacs, power_kw=22/50/150/350 | naming=place rows=150
 charging_session | fact | charge, ev_charge, charging_event | plugged_in_at, unplugged_at, energy_kwh~2..80, cost$14 | parents=vehicle,charging_station time=plugged_in_at amount=cost per=10
+docking_station | entity | station, bike_station, dock, docking_point | name, city, capacity#20, opened_at | naming=place rows=300
 """,
 )

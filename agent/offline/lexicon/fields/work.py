@@ -32,6 +32,7 @@ performance_review | fact | appraisal, evaluation, review_hr | reviewed_at, rati
 leave_request | fact | absence, time_off, vacation_request, sick_leave | starts_on, days#3, leave_type=vacation/sick/parental/unpaid, approved=true:0.9/false:0.1 | parents=employee time=starts_on per=4
 payroll_run | fact | payslip, paycheck, payroll | paid_on, gross_pay$4800, net_pay$3600, tax$1200 | parents=employee time=paid_on amount=gross_pay per=12
 timesheet | fact | time_entry, shift_log, work_shift, shift | worked_on, hours, project@project_code | parents=employee time=worked_on per=200
+recruiter | entity | talent_partner, sourcer, headhunter, talent_acquisition_partner | full_name, email, team=tech/sales/operations/executive, hired_at | naming=person rows=40
 """,
     )
     + entries(
@@ -53,6 +54,7 @@ api_request | fact | request, api_call, http_request, log, log_line | requested_
 feature_flag | entity | flag, experiment_flag | name=new_checkout/dark_mode/ai_search/fast_sync, enabled=true:0.6/false:0.4, created_at | rows=30
 experiment | entity | ab_test, a_b_test, split_test | name=pricing_page/onboarding_v2/cta_color/checkout_flow, started_at, variants=2/3 | rows=20
 experiment_exposure | fact | exposure, assignment_experiment | exposed_at, variant=control:0.5/treatment:0.5, converted=true:0.04/false:0.96 | parents=user,experiment time=exposed_at per=1
+bug_report | fact | bug, defect, bug_ticket | reported_at, severity=minor:0.5/major:0.3/critical:0.15/blocker:0.05, component=ui/api/database/auth/billing/search, status=open/in_progress/resolved/closed, resolved_at | parents=customer time=reported_at per=2
 """,
     )
     + entries(

@@ -1,0 +1,74 @@
+"""Pairs of references into one table: a row's FK that must differ from another FK of the
+same row (`distinct_from`: nobody follows themselves), and k distinct partners per parent
+(`distinct`: sampling without replacement within each first parent: no duplicate follow,
+no track twice in a playlist). Vectorized: no loop over rows or parents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def avoid(
+    rng: np.random.Generator, index: np.ndarray, excluded: np.ndarray, items: int
+) -> np.ndarray:
+    """`index` with every row equal to `excluded` moved to another item, uniformly among the
+    `items - 1` others (a collision is rare, so the declared skew is kept elsewhere)."""
+    clash = index == excluded
+    if not clash.any():
+        return index
+    out = index.copy()
+    offset = 1 + np.floor(rng.random(int(clash.sum())) * (items - 1)).astype(np.int64)
+    out[clash] = (excluded[clash] + offset) % items
+    return out
+
+
+def group_starts(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by group: the first row of each row's group, and each group's size
+    (per row)."""
+    n = len(group)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    new = np.concatenate(([True], group[1:] != group[:-1]))
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, n))
+    ids = np.cumsum(new) - 1
+    return starts[ids], sizes[ids]
+
+
+def distinct_per_group(
+    rng: np.random.Generator,
+    group: np.ndarray,
+    items: int,
+    excluded: np.ndarray | None = None,
+) -> np.ndarray:
+    """For rows grouped by `group` (consecutive, as a fact's rows are by parent), an index in
+    [0, items) per row, all distinct within a group and never the group's `excluded` item
+    (constant within a group; -1: none).
+
+    A group of c rows draws c values from [0, m - c + 1) with replacement, sorts them and
+    adds their ranks 0..c-1: c distinct sorted values in [0, m) (the classic bijection
+    between multisets and sets); a random order within the group then hides the sort.
+    The caller makes sure no group has more than `items` (minus the excluded one) rows.
+    """
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    first, size = group_starts(group)
+    rank = np.arange(n, dtype=np.int64) - first
+    available = np.full(n, items, dtype=np.int64)
+    if excluded is not None:
+        available -= (excluded >= 0).astype(np.int64)
+    draws = np.floor(rng.random(n) * (available - size + 1)).astype(np.int64)
+    ordered = np.lexsort((draws, group))  # rows are grouped: this sorts within each group
+    chosen = draws[ordered] + rank
+    if excluded is not None:
+        chosen += (excluded >= 0) & (chosen >= excluded)
+    placement = np.lexsort((rng.random(n), group))
+    out = np.empty(n, dtype=np.int64)
+    out[placement] = chosen
+    return out
+
+
+__all__ = ["avoid", "distinct_per_group", "group_starts"]

@@ -1,0 +1,218 @@
+"""Partitioned output: a table as a folder of Parquet part files, each written by whoever computed it.
+
+A part is a run of whole blocks (`--partition-rows N` rounds N up to whole
+blocks of BLOCK_ROWS rows), so its bytes are a function of the schema, the
+seed and the part index only: a thread, a Dask worker or a retry of either
+writes the same file. With `--partition-by column`, each part's rows are
+split by that column's value into Hive-style folders
+(`table/column=value/part-00003.parquet`) and the column is left out of the
+files, as Hive, Spark, DuckDB and pyarrow.dataset expect.
+
+`write_part` is the unit of work: it computes the part's blocks, writes its
+files (under a temporary name, then renamed: a killed worker leaves no torn
+part) and returns only what the client needs: the kept columns later tables
+read, and each file's name, rows, bytes and SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from datagen.engine import dsl
+from datagen.engine.arrowtypes import arrow_schema, conform
+from datagen.engine.block import TableRun, block_output
+from datagen.engine.errors import InputError
+from datagen.engine.plan import BLOCK_ROWS, Plan
+from datagen.engine.store import TableStore
+from datagen.engine.values import Values
+
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder of null values (Hive's and pyarrow's name)
+BY_ALONE_BLOCKS = 8  # --partition-by without --partition-rows: parts of 8 blocks (~1M rows)
+PARTITION_TYPES = ("string", "int", "bool", "date")  # values that make a readable folder name
+
+
+@dataclass(frozen=True)
+class Partitioning:
+    """--partition-rows / --partition-by: how each table is cut into part files."""
+
+    rows: int | None = None
+    by: str | None = None
+
+    @property
+    def blocks_per_part(self) -> int:
+        if self.rows is None:
+            return BY_ALONE_BLOCKS
+        return max(1, -(-self.rows // BLOCK_ROWS))
+
+    def column_of(self, node: dsl.Node) -> str | None:
+        """The partition column of this table (None: the table has no such column)."""
+        if self.by is None:
+            return None
+        col = node.column(self.by)
+        return self.by if col is not None and not col.hidden else None
+
+
+def check_partitioning(
+    dataset: dsl.Dataset, partitioning: Partitioning, formats: list[str]
+) -> None:
+    """Refuse what partitioned output cannot do, naming the flag."""
+    flag = "--partition-by" if partitioning.by else "--partition-rows"
+    if formats != ["parquet"]:
+        raise InputError(f"{flag} writes Parquet part files: use --format parquet alone")
+    if partitioning.rows is not None and partitioning.rows < 1:
+        raise InputError(f"--partition-rows {partitioning.rows}: give a positive number of rows")
+    if partitioning.by is None:
+        return
+    found = [n for n in dataset.nodes if partitioning.column_of(n)]
+    if not found:
+        raise InputError(f"--partition-by {partitioning.by!r}: no table has that column")
+    for node in found:
+        col = node.column(partitioning.by)
+        assert col is not None
+        if col.type not in PARTITION_TYPES:
+            raise InputError(
+                f"--partition-by {partitioning.by!r}: `{node.id}.{col.name}` is a {col.type}; "
+                f"partition by a {', '.join(PARTITION_TYPES)} column"
+            )
+
+
+def part_count(run: TableRun, partitioning: Partitioning) -> int:
+    per = partitioning.blocks_per_part
+    return -(-run.blocks // per)
+
+
+def part_blocks(run: TableRun, partitioning: Partitioning, part: int) -> range:
+    per = partitioning.blocks_per_part
+    return range(part * per, min(run.blocks, (part + 1) * per))
+
+
+@dataclass
+class PartFile:
+    file: str  # relative to the output folder: lineitem/part-00000.parquet
+    rows: int
+    bytes: int
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "rows": self.rows, "bytes": self.bytes, "sha256": self.sha256}
+
+
+@dataclass
+class PartOutput:
+    """What a part's task sends back: never table data, only what later tables read."""
+
+    kept: list[dict[str, tuple[Values, np.ndarray | None]]]  # per block, as block_output's
+    files: list[PartFile] = field(default_factory=list)
+    block_rows: list[int] = field(default_factory=list)
+
+
+def write_part(
+    plan: Plan,
+    run: TableRun,
+    part: int,
+    store: TableStore,
+    keep: tuple[str, ...],
+    destination: str,
+    partitioning: Partitioning,
+    dictionary_columns: list[str],
+) -> PartOutput:
+    """Compute the part's blocks and write its file(s) under destination/<table>/."""
+    node = run.table.node
+    schema = arrow_schema(node)
+    out = PartOutput(kept=[])
+    batches = []
+    for block in part_blocks(run, partitioning, part):
+        batch, kept = block_output(plan, run, block, store, keep)
+        batches.append(conform(batch, schema))
+        out.kept.append(kept)
+        out.block_rows.append(batch.num_rows)
+    table = pa.Table.from_batches(batches, schema=schema)
+    name = f"part-{part:05d}.parquet"
+    by = partitioning.column_of(node)
+    if by is None:
+        out.files.append(_write_file(table, destination, f"{node.id}/{name}", dictionary_columns))
+        return out
+    values = table.column(by)
+    rest = table.drop_columns([by])
+    for folder, rows in _groups(values):
+        out.files.append(
+            _write_file(
+                rest.take(rows), destination, f"{node.id}/{by}={folder}/{name}", dictionary_columns
+            )
+        )
+    return out
+
+
+def _groups(values: pa.ChunkedArray) -> list[tuple[str, pa.Array]]:
+    """(Hive folder value, row indexes) per distinct value, rows in their order, values sorted."""
+    plain = values.cast(values.type.value_type) if pa.types.is_dictionary(values.type) else values
+    encoded = pc.dictionary_encode(plain).combine_chunks()
+    names = [_folder_value(v) for v in encoded.dictionary.to_pylist()] + [HIVE_NULL]
+    codes = encoded.indices.fill_null(len(names) - 1).to_numpy(zero_copy_only=False)
+    order = np.argsort(codes, kind="stable")
+    cuts = np.flatnonzero(np.diff(codes[order])) + 1
+    groups = [(names[int(codes[rows[0]])], pa.array(rows)) for rows in np.split(order, cuts)]
+    return sorted((g for g in groups if len(g[1])), key=lambda g: g[0])
+
+
+def _folder_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return quote(text, safe="")  # pyarrow and Spark URI-decode the folder name
+
+
+def _write_file(
+    table: pa.Table, destination: str, relative: str, dictionary_columns: list[str]
+) -> PartFile:
+    """Write under a temporary name, then rename: a retry after a lost worker rewrites the same
+    bytes, and nothing half-written ever carries the part's name."""
+    path = Path(destination) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with pq.ParquetWriter(
+            scratch,
+            table.schema,
+            compression="snappy",
+            use_dictionary=[c for c in dictionary_columns if c in table.schema.names],
+        ) as writer:
+            for batch in table.to_batches(max_chunksize=BLOCK_ROWS):
+                writer.write_batch(batch, row_group_size=max(1, batch.num_rows))
+        digest = _sha256(scratch)
+        size = scratch.stat().st_size
+        os.replace(scratch, path)
+    except BaseException:
+        scratch.unlink(missing_ok=True)
+        raise
+    return PartFile(relative, table.num_rows, size, digest)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def remove_strays(destination: Path, table: str, files: list[PartFile]) -> None:
+    """Drop what a killed worker left in the table's folder (temporary files, never a part)."""
+    listed = {destination / f.file for f in files}
+    folder = destination / table
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*"):
+        if path.is_file() and path not in listed:
+            path.unlink()

@@ -1,0 +1,120 @@
+"""A lazy CLI: `datagen --version`, `--help`, every `datagen SUB --help` and shell completion
+import none of the heavy libraries (read from `python -X importtime`, not timed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from datagen.agent.cli import COMMANDS
+
+# never for help, a version or a TAB: they cost seconds and hundreds of MB between them
+HEAVY = (
+    "pandas",
+    "matplotlib",
+    "duckdb",
+    "anthropic",
+    "openai",
+    "httpx",
+    "faker",
+    "sqlglot",
+    "psycopg",
+    "dask",
+    "networkx",
+    "prompt_toolkit",
+)
+# not even the engine's own: `--version`, `--help` and completing a command name
+ENGINE = ("numpy", "pyarrow", "pydantic")
+MARK = "@@step "
+
+# One interpreter runs every step in turn (a module is imported once, by the first step that
+# needs it) and marks on stderr where each begins; -X importtime lists each import there.
+SCRIPT = r"""
+import os, sys
+import click
+from datagen.agent.cli import COMMANDS, main
+
+def step(name, args, env=None):
+    print("@@step " + name, file=sys.stderr, flush=True)
+    print("@@step " + name, flush=True)
+    os.environ.pop("_DATAGEN_COMPLETE", None)
+    os.environ.update(env or {})
+    try:
+        main(args, prog_name="datagen", standalone_mode=False)
+    except (SystemExit, click.exceptions.Exit):
+        pass
+    sys.stdout.flush()
+
+def completion(words, cword):
+    return {"_DATAGEN_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+
+step("--version", ["--version"])
+step("--help", ["--help"])
+step("complete a command", [], completion("datagen ", 1))
+for name in COMMANDS:
+    step(name + " --help", [name, "--help"])
+step("complete an option", [], completion("datagen generate --f", 2))
+"""
+
+
+def split_steps(text: str) -> dict[str, list[str]]:
+    steps: dict[str, list[str]] = {"start": []}
+    current = "start"
+    for line in text.splitlines():
+        if line.startswith(MARK):
+            current = line[len(MARK) :]
+            steps[current] = []
+        else:
+            steps[current].append(line)
+    return steps
+
+
+def imported(lines: list[str]) -> list[str]:
+    """Module names from `import time: self | cumulative | name` lines."""
+    return [line.split("|")[2].strip() for line in lines if line.startswith("import time:")]
+
+
+def offending(modules: list[str], roots: tuple[str, ...]) -> list[str]:
+    return sorted({m for m in modules if m.split(".")[0] in roots})
+
+
+def test_help_version_and_completion_import_nothing_heavy() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out, err = split_steps(done.stdout), split_steps(done.stderr)
+    names = ["--version", "--help", "complete a command"]
+    names += [f"{name} --help" for name in COMMANDS] + ["complete an option"]
+    assert list(err) == ["start", *names]
+    # each step did its job
+    assert any("version" in line for line in out["--version"])
+    assert any(line.startswith("Usage: datagen [OPTIONS] COMMAND") for line in out["--help"])
+    assert {f"plain,{name}" for name in COMMANDS} <= set(out["complete a command"])
+    for name in COMMANDS:
+        assert any(line.startswith(f"Usage: datagen {name}") for line in out[f"{name} --help"])
+    assert "plain,--format" in out["complete an option"]
+    # the import lines parse (a changed importtime format must not pass silently)
+    assert "datagen.agent.cli" in imported(err["start"])
+    # (importlib.import_module is not logged, the imports of the module it loads are)
+    everything = {m for lines in err.values() for m in imported(lines)}
+    assert {"datagen.agent.commands.options", "datagen.engine.dsl"} <= everything
+    heavy = {step: offending(imported(lines), HEAVY) for step, lines in err.items()}
+    assert {step: found for step, found in heavy.items() if found} == {}
+    light = ["start", "--version", "--help", "complete a command"]
+    engine = {step: offending(imported(err[step]), ENGINE) for step in light}
+    assert {step: found for step, found in engine.items() if found} == {}
+
+
+def test_the_checks_see_a_heavy_import() -> None:
+    lines = [
+        "import time:       596 |      33739 | datagen.agent.cli",
+        "import time:      9590 |       9590 |         _duckdb",
+        "import time:      2462 |      67105 |       duckdb",
+        "import time:      2462 |      67105 |       duckdb.typing",
+    ]
+    assert offending(imported(lines), HEAVY) == ["duckdb", "duckdb.typing"]
+    assert offending(imported(lines), ENGINE) == []

@@ -1,0 +1,280 @@
+"""Groups compared, bounds and 'within' durations: extracted over many phrasings, bound to
+the schema's columns, and measured on generated data (agent/claims/rules/compare.py)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from datagen.agent.claims import bind_claims, extract_claims
+from datagen.engine import dsl
+from tests.test_claims_measure import SCHEMA
+
+
+def only(text: str, kind: str) -> dsl.Claim:
+    claims = [c for c in extract_claims(text, reference_date=dt.date(2025, 1, 1)) if c.kind == kind]
+    assert len(claims) == 1, (text, extract_claims(text))
+    return claims[0]
+
+
+def expected(claim: dsl.Claim) -> dict[str, Any]:
+    return claim.expected.model_dump(exclude_none=True)
+
+
+# --------------------------------------------------------------------------- ratios
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "tolerance", "groups", "about"),
+    [
+        ("partners bill about twice the hourly rate of associates", 2, 0.4,
+         {"values": ["partners", "associates"]}, ["hourly", "rate"]),
+        ("partners bill twice the hourly rate of associates", 2, 0.2,
+         {"values": ["partners", "associates"]}, ["hourly", "rate"]),
+        ("senior engineers earn roughly double the salary of juniors", 2, 0.4,
+         {"values": ["senior engineers", "juniors"]}, ["salary"]),
+        ("Premium members spend three times as much as free users", 3, 0.3,
+         {"values": ["Premium members", "free users"]}, ["amount", "spend"]),
+        ("premium members spend 3x as much as free users", 3, 0.3,
+         {"values": ["premium members", "free users"]}, ["amount", "spend"]),
+        ("weekend fares are 1.5x weekday fares", 1.5, 0.15, {"weekdays": [5, 6]}, ["fare"]),
+        ("weekend fares are around 1.5 times weekday fares", 1.5, 0.3, {"weekdays": [5, 6]},
+         ["fare"]),
+        ("night shifts pay 20% more than day shifts", 1.2, 0.12,
+         {"hours": [22, 23, 0, 1, 2, 3, 4, 5]}, ["shift", "amount", "pay"]),
+        ("business class tickets cost roughly 4 times economy", 4, 0.8,
+         {"values": ["business class tickets", "economy"]}, ["price", "cost"]),
+        ("members pay half the price of guests", 0.5, 0.05, {"values": ["members", "guests"]},
+         ["price"]),
+        ("enterprise plans cost ten times the price of basic plans", 10, 1,
+         {"values": ["enterprise", "basic"]}, ["price"]),
+        ("refunds are 30% lower than the original amount of sales", 0.7, 0.07,
+         {"values": ["refunds", "sales"]}, ["original", "amount"]),
+    ],
+)  # fmt: skip
+def test_ratios_between_groups(
+    text: str, value: float, tolerance: float, groups: dict[str, Any], about: list[str]
+) -> None:
+    claim = only(text, "ratio")
+    found = expected(claim)
+    assert found.pop("unit") == "ratio"
+    assert found.pop("value") == pytest.approx(value)
+    assert found.pop("tolerance") == pytest.approx(tolerance)
+    assert found == groups
+    assert claim.about == about
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cows milked twice daily", "payroll runs twice a month", "a 2x zoom camera", "double rooms"],
+)
+def test_frequencies_and_names_are_no_ratio(text: str) -> None:
+    assert not [c for c in extract_claims(text) if c.kind == "ratio"]
+
+
+# --------------------------------------------------------------------------- comparatives
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "groups", "about"),
+    [
+        ("longer rides on weekends", {"min": 1.1}, {"weekdays": [5, 6]}, ["ride", "duration"]),
+        ("shorter calls at night", {"max": 0.9091}, {"hours": [22, 23, 0, 1, 2, 3, 4, 5]},
+         ["call", "duration"]),
+        ("higher prices in December", {"min": 1.1}, {"months": [12]}, ["price"]),
+        ("lower fares on weekdays", {"max": 0.9091}, {"weekdays": [0, 1, 2, 3, 4]}, ["fare"]),
+        ("much bigger baskets in November and December", {"min": 1.5}, {"months": [11, 12]},
+         ["basket"]),
+        ("slightly larger orders on Fridays", {"min": 1.02}, {"weekdays": [4]}, ["order"]),
+        ("premiums higher for smokers", {"min": 1.1}, {"values": ["smokers"]}, ["premium"]),
+        ("rides are longer on weekends", {"min": 1.1}, {"weekdays": [5, 6]},
+         ["ride", "duration"]),
+        ("cheaper tickets in winter", {"max": 0.9091}, {"months": [12, 1, 2]}, ["ticket"]),
+        ("more expensive rooms in summer", {"min": 1.1}, {"months": [6, 7, 8]}, ["room"]),
+        ("heavier parcels for business customers", {"min": 1.1},
+         {"values": ["business customers"]}, ["parcel"]),
+        ("weekend rides are longer than weekday rides", {"min": 1.1}, {"weekdays": [5, 6]},
+         ["ride", "duration"]),
+        ("longer stays at Christmas", {"min": 1.1},
+         {"dates": [{"start": "2024-12-24", "end": "2024-12-27"}]}, ["stay", "duration"]),
+    ],
+)  # fmt: skip
+def test_comparatives_between_groups(
+    text: str, bound: dict[str, float], groups: dict[str, Any], about: list[str]
+) -> None:
+    claim = only(text, "compare")
+    found = expected(claim)
+    assert found.pop("unit") == "ratio"
+    for key, value in bound.items():
+        assert found.pop(key) == pytest.approx(value, abs=1e-3)
+    assert found == groups
+    assert claim.about == about
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("more orders on Fridays", "time_pattern"),
+        ("higher traffic in December", "time_pattern"),
+        ("busier on weekends", "time_pattern"),
+    ],
+)
+def test_more_rows_stay_a_time_pattern(text: str, kind: str) -> None:
+    assert [c.kind for c in extract_claims(text)] == [kind]
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "bound", "about"),
+    [
+        ("battery level never below 5%", {"min": 5, "unit": "percent"}, ["battery", "level"]),
+        ("charge never under five percent", {"min": 5, "unit": "percent"}, ["charge"]),
+        ("the battery level must never drop below 10", {"min": 10}, ["battery", "level"]),
+        ("speeds should not go over 120", {"max": 120}, ["speed"]),
+        ("discounts capped at 30%", {"max": 30, "unit": "percent"}, ["discount"]),
+        ("temperatures never above 45 degrees", {"max": 45}, ["temperature"]),
+        ("a credit score of at least 300", {"min": 300}, ["credit", "score"]),
+        ("loan amounts cannot exceed 50,000", {"max": 50000}, ["loan", "amount"]),
+        ("tips no more than 25 percent", {"max": 25, "unit": "percent"}, ["tip"]),
+        ("ages never over 90", {"max": 90}, ["age"]),
+        ("order totals at most $500", {"max": 500}, ["order", "total"]),
+        ("humidity never exceeds 95%", {"max": 95, "unit": "percent"}, ["humidity"]),
+    ],
+)  # fmt: skip
+def test_bounds_on_a_value(text: str, bound: dict[str, Any], about: list[str]) -> None:
+    claim = only(text, "bound")
+    assert expected(claim) == bound
+    assert claim.about == about
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("at least 500 customers", "count"), ("no more than 3 items per order", "relationship")],
+)
+def test_bounds_on_a_count_stay_counts(text: str, kind: str) -> None:
+    kinds = [c.kind for c in extract_claims(text)]
+    assert "bound" not in kinds
+
+
+# --------------------------------------------------------------------------- within
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "about"),
+    [
+        ("Support tickets resolved within 48 hours", 48, "h", ["support", "ticket", "resolved"]),
+        ("orders delivered within 2 days", 2, "days", ["order", "delivered"]),
+        ("calls answered in under 30 seconds", 30, "s", ["call", "answered"]),
+        ("claims settled within thirty days", 30, "days", ["claim", "settled"]),
+        ("incidents acknowledged within 15 minutes", 15, "min", ["incident", "acknowledged"]),
+        ("refunds processed in less than 5 days", 5, "days", ["refund", "processed"]),
+        ("parcels sent within 24 hours", 24, "h", ["parcel", "sent"]),
+    ],
+)
+def test_within_a_duration(text: str, value: float, unit: str, about: list[str]) -> None:
+    claim = only(text, "duration")
+    assert expected(claim) == {"max": value, "unit": unit}
+    assert claim.about == about
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def _schema_with_role() -> dict[str, Any]:
+    schema = copy.deepcopy(SCHEMA)
+    visit = schema["nodes"][1]
+    visit["columns"].append(
+        {
+            "name": "tier",
+            "type": "string",
+            "generator": {"choice": {"choices": ["partner", "associate"]}},
+        }  # fmt: skip
+    )
+    patient = schema["nodes"][0]
+    patient["columns"].append(
+        {
+            "name": "charge_level",
+            "type": "float",
+            "generator": {"distribution": {"type": "beta", "params": {"a": 2, "b": 2}}},
+        }  # fmt: skip
+    )
+    return schema
+
+
+def bind(text: str) -> dict[str, dsl.Claim]:
+    dataset = dsl.Dataset.model_validate(_schema_with_role())
+    claims = extract_claims(text, reference_date=dt.date(2025, 1, 1))
+    result, _ = bind_claims(dataset, claims)
+    return {c.text: c for c in result.claims}
+
+
+def binding(claim: dsl.Claim) -> dict[str, Any]:
+    assert claim.bound_to is not None, claim.reason
+    return claim.bound_to.model_dump()
+
+
+def test_a_ratio_binds_both_groups_to_values_of_the_same_table() -> None:
+    claims = bind("partners bill about twice the fee of associates")
+    assert binding(claims["partners bill about twice the fee of associates"]) == {
+        "measure": "compare",
+        "table": "visit",
+        "column": "fee",
+        "where": "tier == 'partner'",
+        "versus": "tier == 'associate'",
+    }
+
+
+def test_a_comparative_binds_to_the_tables_timestamps() -> None:
+    claims = bind("longer visits on weekends, higher fees in December")
+    assert binding(claims["longer visits on weekends"]) == {
+        "measure": "compare",
+        "table": "visit",
+        "start": "arrived_at",
+        "end": "left_at",
+        "time": "arrived_at",
+        "weekdays": [5, 6],
+    }
+    assert binding(claims["higher fees in December"]) == {
+        "measure": "compare",
+        "table": "visit",
+        "column": "fee",
+        "time": "arrived_at",
+        "months": [12],
+    }
+
+
+def test_a_group_no_value_names_is_not_modelled() -> None:
+    claims = bind("fees higher for smokers")
+    claim = claims["fees higher for smokers"]
+    assert claim.status == "not_modelled" and "smokers" in (claim.reason or "")
+
+
+def test_a_bound_binds_to_the_range_of_its_column_scaled_for_a_fraction() -> None:
+    claims = bind("charge level never below 5%, fees never above 500")
+    assert binding(claims["charge level never below 5%"]) == {
+        "measure": "range",
+        "table": "patient",
+        "column": "charge_level",
+        "scale": 100,
+    }
+    assert binding(claims["fees never above 500"]) == {
+        "measure": "range",
+        "table": "visit",
+        "column": "fee",
+    }
+
+
+def test_within_binds_to_the_pair_of_timestamps() -> None:
+    claims = bind("visits left within 3 hours")
+    assert binding(claims["visits left within 3 hours"]) == {
+        "measure": "duration",
+        "table": "visit",
+        "start": "arrived_at",
+        "end": "left_at",
+        "unit": "h",
+    }

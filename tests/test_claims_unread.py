@@ -1,0 +1,122 @@
+"""Phrases that state a fact no rule reads: each becomes an `unread` claim, not modelled, so
+the fidelity says it and the score cannot reach 100 (agent/claims/check.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from datagen.agent.claims import extract_claims
+from datagen.agent.claims.check import attach_claims, merge_claims, unread_claims
+from datagen.engine import dsl
+from tests.cli_helpers import datagen
+from tests.test_claims_bind import SHOP
+
+
+def unread(text: str) -> list[str]:
+    return [c.text for c in unread_claims(text, extract_claims(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("ticket ids carry a 7-character code", "ticket ids carry a 7-character code"),
+        ("partners earn twice what juniors make", "partners earn twice what juniors make"),
+        ("quieter stores after the rebrand", "quieter stores after the rebrand"),
+        ("meters, never negative readings", "never negative readings"),
+        ("bonuses, capped at a third of pay", "capped at a third of pay"),
+        ("a 3x jump in signups", "3x jump in signups"),
+        ("tips that are always rounded", "tips that are always rounded"),
+    ],
+)
+def test_a_phrase_stating_a_fact_that_nothing_reads_is_an_unread_claim(
+    text: str, phrase: str
+) -> None:
+    claims = unread_claims(text, [])
+    assert [c.text for c in claims] == [phrase]
+    claim = claims[0]
+    assert claim.kind == "unread" and claim.status == "not_modelled"
+    assert claim.reason is not None and "not understood" in claim.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A realistic dataset of customers and orders for an online shop",
+        "Generate a dataset of patients, doctors and appointments with realistic names",
+        "An e-commerce store with products, customers, orders and order lines, and more",
+        "synthetic data for a CRM: accounts, contacts, deals",
+        "City 311 service requests from residents",
+        "a 24/7 support desk with version 2 of the ticket form",
+        "IoT sensors on 4G modems and B2B invoices",
+        "one table of users with a few orders each",
+    ],
+)
+def test_phrases_with_no_fact_are_not_flagged(text: str) -> None:
+    assert unread(text) == []
+
+
+def test_what_a_claim_covers_is_not_flagged_again() -> None:
+    text = "900 scooters in Lisbon, rides during summer 2024, discharge always after arrival"
+    assert unread(text) == []
+
+
+def test_the_two_tries_quote_each_phrase_nothing_else_read() -> None:
+    scooters = (
+        "Electric scooter rentals in Lisbon: 900 scooters, 40,000 rides over summer 2024, "
+        "longer rides on weekends, battery level never below 5%"
+    )
+    claims = extract_claims(scooters)
+    texts = [c.text for c in claims + unread_claims(scooters, claims)]
+    for phrase in ("longer rides on weekends", "battery level never below 5%"):
+        assert any(phrase in t for t in texts), texts
+    law = (
+        "A small law firm: 30 lawyers, 400 clients, 2,000 billable time entries; partners "
+        "bill about twice the hourly rate of associates"
+    )
+    claims = extract_claims(law)
+    texts = [c.text for c in claims + unread_claims(law, claims)]
+    assert any("twice the hourly rate of associates" in t for t in texts), texts
+
+
+def test_unread_claims_stay_in_every_draft_and_come_first() -> None:
+    text = "100 customers, ticket ids carry a 7-character code"
+    extracted = extract_claims(text)
+    extracted += unread_claims(text, extracted)
+    dataset = dsl.Dataset.model_validate(SHOP)
+    attached, _ = attach_claims(dataset, extracted)
+    assert [c.kind for c in attached.claims] == ["unread", "count"]
+    assert attached.claims[0].status == "not_modelled"
+    assert len({c.id for c in attached.claims}) == 2
+
+
+def test_an_author_models_an_unread_phrase_only_by_quoting_most_of_it() -> None:
+    text = "battery level never below 5%"
+    (phrase,) = unread_claims(text, [])
+
+    def mine(quote: str) -> dsl.Claim:
+        return dsl.Claim(id="a1", text=quote, kind="bound", status="not_modelled", reason="x")
+
+    merged, _ = merge_claims([mine("5%")], [phrase])
+    assert [c.kind for c in merged] == ["bound", "unread"]  # '5%' does not model it
+    merged, _ = merge_claims([mine("battery level never below 5%")], [phrase])
+    assert [c.kind for c in merged] == ["bound"]
+
+
+def test_create_with_an_unread_phrase_scores_under_100_and_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "desk"
+    text = "A help desk with 300 customers and support tickets; ticket ids carry a 7-character code"
+    proc = datagen(
+        "create", "-d", text, "--out", str(out), "--provider", "offline", "--no-input",
+        "--max-repairs", "0", timeout=240,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    first = report["claims"][0]
+    assert first["kind"] == "unread" and first["status"] == "not_modelled"
+    assert first["text"] == "ticket ids carry a 7-character code"
+    assert report["score"] < 100 and report["categories"]["fidelity"]["rate"] < 1
+    asked = proc.stdout[proc.stdout.index("What you asked for") :]
+    assert asked.splitlines()[1].startswith("  ✗ 'ticket ids carry a 7-character code'")

@@ -1,0 +1,127 @@
+"""Claims the offline author must make true on the data: durations, sub-hour grains, measure
+nouns that stay columns, service-line numbers that are not counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datagen.agent.offline import author
+from datagen.engine.load import parse_dataset
+
+
+def _claims_on_data(description: str, rows: int = 300) -> dict[str, dict[str, Any]]:
+    from datagen.engine.execute import dry_run
+    from datagen.engine.validate.run import validate_tables
+
+    dataset = parse_dataset(author(description))
+    tables = dry_run(dataset, seed=3, rows_per_table=rows)
+    shrunk = {n.id: tables[n.id].num_rows for n in dataset.nodes if n.kind == "entity"}
+    report = validate_tables(dataset, tables, rows_expected=shrunk)
+    return {c["text"]: c for c in report.claims}
+
+
+def _node(schema: dict[str, Any], table: str) -> dict[str, Any]:
+    return next(n for n in schema["nodes"] if n["id"] == table)
+
+
+def test_a_due_date_is_exactly_its_lag_after_the_start() -> None:
+    text = "A library with 800 members borrowing books; loans are due 21 days after checkout"
+    claims = _claims_on_data(text)
+    due = claims["due 21 days after checkout"]
+    assert due["status"] == "honoured", due
+    assert due["measured"] == 21
+
+
+def test_a_typical_duration_is_the_median_not_a_constant() -> None:
+    text = "bike sharing with 200 stations; rides last 18 minutes on average"
+    schema = author(text)
+    spec = next(
+        c["generator"] for c in _node(schema, "ride")["columns"] if c["name"].endswith("_after")
+    )
+    assert "distribution" in spec  # a spread, not every ride 18 minutes
+    claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
+    assert claim["status"] == "honoured", claim
+
+
+def test_a_stored_duration_takes_the_claims_unit() -> None:
+    text = "A call center with 150 agents handling calls, average handle time of 6 minutes"
+    call = _node(author(text), "call")
+    assert any(c["name"] == "duration_minutes" for c in call["columns"])
+    claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
+    assert claim["status"] == "honoured", claim
+
+
+def test_a_ten_minute_grain_is_a_regular_series_per_parent() -> None:
+    text = "smart meters in 50 homes reporting electricity readings every 10 minutes for one month"
+    schema = author(text)
+    reading = next(n for n in schema["nodes"] if n["kind"] == "fact")
+    assert reading["fanout"] == {"distribution": "uniform", "min": 4464, "max": 4464}
+    grain = next(c for c in _claims_on_data(text, rows=5000).values() if c["kind"] == "grain")
+    assert grain["status"] == "honoured", grain
+    assert grain["measured"] == 600
+
+
+def test_measure_nouns_are_columns_never_tables() -> None:
+    schema = author(
+        "A taxi company with 500 drivers and trips; fares from 4 to 120 euros. "
+        "A hotel with guests and reservations, average stay of 3 nights"
+    )
+    ids = {n["id"] for n in schema["nodes"]}
+    assert not ids & {"fare", "night"}, ids
+
+
+def test_a_service_line_number_is_not_a_count() -> None:
+    schema = author("A city's 311 service requests across 10 districts")
+    assert _node(schema, "district")["rows"] == 10
+    assert not any("311" in a for a in schema["metadata"]["assumptions"] if "rows" in a)
+
+
+def test_weekday_nights_hold_on_the_hours_and_the_weekdays_together() -> None:
+    text = "A taxi company with 50 drivers and trips, mostly on Friday and Saturday nights"
+    claim = next(
+        c for c in _claims_on_data(text, rows=2000).values() if c["kind"] == "time_pattern"
+    )
+    assert claim["status"] == "honoured", claim
+
+
+def test_events_during_their_parents_span() -> None:
+    text = "An insurance company with 1,000 policies and claims filed during the policy"
+    schema = author(text)
+    claim = _node(schema, "claim")
+    hidden = [c for c in claim["columns"] if c.get("hidden")]
+    assert {c["generator"]["lookup"]["from"] for c in hidden} == {
+        "policy.start_date",
+        "policy.end_date",
+    }
+    within = _claims_on_data(text, rows=1000)["claims filed during the policy"]
+    assert within["status"] == "honoured", within
+    assert within["measured"] == 1
+
+
+def test_role_nouns_are_values_of_the_staff_table() -> None:
+    text = (
+        "A law firm with 40 partners, 200 associates and 3,000 clients; matters and billable hours"
+    )
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert not ids & {"partner", "associate"}, ids
+    lawyer = _node(schema, "lawyer")
+    assert lawyer["rows"] == 240
+    role = next(c for c in lawyer["columns"] if c["name"] == "role")
+    assert role["generator"]["choice"]["choices"] == ["partner", "associate"]
+    claims = _claims_on_data(text, rows=2000)
+    assert claims["40 partners"]["status"] == "honoured", claims["40 partners"]
+    assert claims["40 partners"]["bound_to"]["measure"] == "share"
+
+
+def test_a_role_within_a_counted_staff_leaves_the_rest_to_other_roles() -> None:
+    schema = author("A hospital with 300 nurses and 40 doctors, including 12 interns")
+    ids = {n["id"] for n in schema["nodes"]}
+    assert "intern" not in ids
+    doctors = next(n for n in schema["nodes"] if any(c["name"] == "role" for c in n["columns"]))
+    assert doctors["rows"] == 40
+    role = next(c for c in doctors["columns"] if c["name"] == "role")["generator"]["choice"]
+    assert role["choices"] == ["intern", "other"]
+    assert role["weights"][0] == 0.3
+    nurse = _node(schema, "nurse")
+    assert any(c["name"] == "full_name" for c in nurse["columns"])  # the lexicon's nurse

@@ -1,0 +1,64 @@
+"""The parent-key store stays bounded: keys computed from the row index are never kept, and
+a row is found from such a key without materializing the parent's keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from datagen.engine import execute
+from datagen.engine.load import load_dataset
+from datagen.engine.plan import build_plan
+from datagen.engine.store import TableStore
+
+TPCH = Path(__file__).parents[1] / "examples" / "tpch.json"
+
+
+@pytest.fixture(scope="module")
+def tpch():  # type: ignore[no-untyped-def]
+    return load_dataset(TPCH)
+
+
+def test_formula_and_sequence_keys_are_not_kept(tpch) -> None:  # type: ignore[no-untyped-def]
+    plan = build_plan(tpch, 3, scale=0.003)
+    executor = execute.InlineExecutor()
+    store = None
+    for table, run, store in execute._walk(plan, executor):
+        for _ in execute._blocks(plan, table, run, store, executor, None):
+            pass
+    assert store is not None
+    assert {"o_orderkey", "o_orderdate"} <= plan.keep["orders"]  # both are read later...
+    assert ("orders", "o_orderdate") in store.kept  # ...a random date must be kept
+    assert ("orders", "o_orderkey") not in store.kept  # a row_number() formula is not
+    assert ("part", "p_partkey") not in store.kept  # nor a sequence
+    assert not any(key[1].startswith("o_orderkey") for key in store.key_cache)
+
+
+def test_bisection_finds_the_rows_of_a_formula_key(tpch) -> None:  # type: ignore[no-untyped-def]
+    store = TableStore(tpch)
+    store.row_counts["orders"] = 100_003
+    everything = store.take("orders", "o_orderkey", np.arange(100_003))[0]
+    assert isinstance(everything, np.ndarray)
+    rng = np.random.default_rng(0)
+    present = rng.integers(0, 100_003, 5000)
+    absent = np.array([0, -1, 8, 31, int(everything[-1]) + 1, int(everything[-1]) + 1000])
+    keys = np.concatenate([everything[present], absent])
+    rows, missing = store.row_of("orders", "o_orderkey", keys)
+    assert np.array_equal(rows[:5000], present)
+    assert not missing[:5000].any()
+    assert missing[5000:].all() and (rows[5000:] == 0).all()
+    assert ("orders", "o_orderkey#sorted") not in store.key_cache  # nothing of size rows held
+
+
+def test_a_key_that_does_not_rise_falls_back_to_sorting(tpch) -> None:  # type: ignore[no-untyped-def]
+    dataset = tpch.model_copy(deep=True)
+    orders = dataset.node("orders")
+    key = orders.column("o_orderkey")
+    key.generator.expression.expr = "1000 - row_number()"  # type: ignore[union-attr]
+    store = TableStore(dataset)
+    store.row_counts["orders"] = 500
+    rows, missing = store.row_of("orders", "o_orderkey", np.array([999, 501, 500, 5]))
+    assert rows.tolist() == [0, 498, 499, 0] and missing.tolist() == [False, False, False, True]
+    assert ("orders", "o_orderkey#sorted") in store.key_cache
