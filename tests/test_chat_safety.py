@@ -275,3 +275,33 @@ def test_terminal_session_confirms_and_warns(tmp_path: Path, shop: dict[str, Any
     saved = json.loads(path.read_text())
     assert next(n for n in saved["nodes"] if n["id"] == "customer")["rows"] == 500
     assert "customer" in _ids(saved) and "order" in _ids(saved)
+
+
+def test_an_llm_edit_that_removes_more_than_named_is_confirmed(
+    tmp_path: Path, shop: dict[str, Any]
+) -> None:
+    """The same question when the provider is an LLM (here the scripted fake)."""
+    import io
+
+    from rich.console import Console
+
+    from datagen.agent.loop import LoopSettings
+    from datagen.agent.providers import get_provider
+    from datagen.agent.repl import ChatSession, run_plain
+
+    without = apply_edit(shop, "remove table customer").schema
+    for answer, kept in (("/history", True), ("y", False)):
+        buffer = io.StringIO()
+        session = ChatSession(
+            get_provider("scripted", script=[shop, without]),
+            Console(file=buffer, width=160),
+            LoopSettings(),
+            out=tmp_path / answer.strip("/"),
+        )
+        session.start()
+        failures = run_plain(session, io.StringIO(f"{SHOP}\nremove the customers\n{answer}\n"))
+        out = buffer.getvalue()
+        assert "this edit also removes table order" in out
+        assert session.schema is not None
+        assert ("order" in _ids(session.schema)) is kept
+        assert failures == (1 if kept else 0)  # no answer in the script: a failed step

@@ -619,6 +619,19 @@ def test_checks_over_too_few_rows_are_not_scored() -> None:
     assert f'<span class="badge warn">{NOT_ENOUGH_DATA}</span>' in html
     assert 'data-skipped="choice_weights"' in html
     assert "1 not scored" in html
+    # the console says so in one line
+    import io
+
+    from rich.console import Console
+
+    from datagen.engine.validate import render_console
+
+    buffer = io.StringIO()
+    render_console(report, Console(file=buffer, width=200))
+    assert (
+        "1 check(s) not scored, not enough data: choice_weights on plan.tier (3 rows, needs 30)"
+        in buffer.getvalue()
+    )
 
 
 # --------------------------------------------------------------------------- a phone's width
