@@ -191,8 +191,18 @@ def test_diff_of_a_pattern_edit_and_a_new_column(shop: dict[str, Any]) -> None:
     lines = schema_diff(shop, apply_edit(shop, "weekend peak on orders").schema)
     assert any(line.startswith("~ order.ordered_at: datetime_series.pattern") for line in lines)
     assert not any(line == "~ column order.ordered_at" for line in lines)
+    # the weekend target follows the pattern: the same target, its bounds changed
+    assert any(
+        line.startswith("~ targets.weekend_share order ordered_at: min ") for line in lines
+    ), lines
     added = schema_diff(shop, apply_edit(shop, "add column loyalty_tier to customer").schema)
     assert any(line.startswith("+ column customer.loyalty_tier (") for line in added)
+    # a new count replaces the description's: the claim is named by its phrase
+    recount = schema_diff(shop, apply_edit(shop, "customers: 500").schema)
+    assert recount == ["~ customer rows: 300 rows -> 500 rows", "- claims: '300 customers' (count)"]
+    # removing a table leaves no noise about fields that stayed empty
+    removed = schema_diff(shop, apply_edit(shop, "remove table product").schema)
+    assert removed[0] == "- table product" and not any("(added)" in line for line in removed)
 
 
 # --------------------------------------------------------------------------- exit status
