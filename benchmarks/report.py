@@ -102,7 +102,7 @@ def table(results: dict[str, Any]) -> str:
         for n, e in d["by_cores"].items():
             lines.append(f"(d) TPC-H SF{d['sf']:g} to Parquet (snappy), {n} core(s)")
             lines.append(head + f" {'MB out':>7} {'MB/cpu-s':>8}")
-            for name in ("datagen", "datagen_distinct", "duckdb", "tpchgen"):
+            for name in ("datagen", "datagen_parts", "datagen_distinct", "duckdb", "tpchgen"):
                 if name not in e:
                     continue
                 run = e[name]
@@ -114,6 +114,13 @@ def table(results: dict[str, Any]) -> str:
                 f" {e['datagen_speed_vs_tpchgen']:.2f}x wall, {e['datagen_cpu_vs_tpchgen']:.2f}x cpu"
                 "  (>1 = datagen faster)"
             )
+            if "parts_speed_vs_duckdb" in e:
+                lines.append(
+                    f"  datagen_parts (part files, encoded in parallel) vs DuckDB:"
+                    f" {e['parts_speed_vs_duckdb']:.2f}x wall, {e['parts_cpu_vs_duckdb']:.2f}x cpu;"
+                    f" vs tpchgen-cli: {e['parts_speed_vs_tpchgen']:.2f}x wall,"
+                    f" {e['parts_cpu_vs_tpchgen']:.2f}x cpu"
+                )
             if "distinct_speed_vs_duckdb" in e:
                 lines.append(
                     f"  datagen_distinct (comments distinct per row, like dbgen) vs DuckDB:"

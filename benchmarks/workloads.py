@@ -154,6 +154,10 @@ def child_datagen(args: dict[str, Any]) -> dict[str, Any]:
     workers = int(args.get("workers", 1))
     if workers > 1:
         kwargs["workers"] = workers
+    if args.get("partition_rows"):
+        from datagen.engine.parts import Partitioning
+
+        kwargs["partition"] = Partitioning(rows=int(args["partition_rows"]))
     t0 = time.perf_counter()
     result = generate_dataset(dataset, args["out"], **kwargs)
     seconds = time.perf_counter() - t0

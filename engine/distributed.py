@@ -1,7 +1,7 @@
 """Blocks as Dask tasks: the same pure block function, run on a cluster.
 
-The plan and the kept columns of earlier tables are scattered once per table.
-Two ways to run a table:
+The plan and the kept columns of earlier tables are sent once per table, as
+tasks (recomputed if the worker holding them dies). Two ways to run a table:
 - a single file per table: each block is one task, its batch comes back to the
   client in block order and is written there;
 - partitioned output (`--partition-rows`, `--partition-by`): each part is one
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +41,10 @@ def connect_timeout() -> str:
     except ValueError:
         raise InputError(f"${CONNECT_TIMEOUT}={value!r}: give a number of seconds") from None
     return f"{seconds:g}s"
+
+
+def _given(value: Any) -> Any:
+    return value
 
 
 class DaskExecutor:
@@ -65,31 +70,40 @@ class DaskExecutor:
                 f"--address {address}: cannot reach the Dask scheduler ({exc})"
             ) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+        self.token = uuid.uuid4().hex[:12]
         # table -> pickled size of the part results the client got back (kept columns, listings)
         self.received_bytes: dict[str, int] = {}
+
+    def _inputs(self, plan: Plan, run: TableRun, store: TableStore) -> tuple[Any, Any, Any]:
+        """A table's inputs as tasks, not scattered data: a worker that dies holding them
+        cannot lose them (the scheduler recomputes a task; scattered data would be gone)."""
+        table = run.table.node.id
+        plan_f, run_f, store_f = (
+            self.client.submit(_given, value, key=f"datagen-{name}-{table}-{self.token}")
+            for name, value in (("plan", plan), ("run", run), ("store", store))
+        )
+        return plan_f, run_f, store_f
+
+    def _task(self, fn: Any, *args: Any, key: str) -> Any:
+        # a unique key per run: two runs sharing a cluster never take each other's results
+        return self.client.submit(
+            fn, *args, key=f"{key}-{self.token}", retries=TASK_RETRIES, pure=False
+        )
 
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
     ) -> Iterator[BlockOutput]:
         if run.blocks == 0:
             return
-        plan_f, run_f, store_f = self.client.scatter([plan, run, store], broadcast=True)
+        plan_f, run_f, store_f = self._inputs(plan, run, store)
         table = run.table.node.id
-
-        def submit(block: int) -> Any:
-            return self.client.submit(
-                block_output,
-                plan_f,
-                run_f,
-                block,
-                store_f,
-                keep,
-                key=f"datagen-{table}-{block}-{plan.seed}",
-                retries=TASK_RETRIES,
-                pure=False,
-            )
-
-        yield from in_order_window(submit, run.blocks, 2 * self.workers)
+        yield from in_order_window(
+            lambda block: self._task(
+                block_output, plan_f, run_f, block, store_f, keep, key=f"datagen-{table}-{block}"
+            ),
+            run.blocks,
+            2 * self.workers,
+        )
 
     def map_parts(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
@@ -97,11 +111,10 @@ class DaskExecutor:
         parts = part_count(run, job.partitioning)
         if parts == 0:
             return
-        plan_f, run_f, store_f = self.client.scatter([plan, run, store], broadcast=True)
+        plan_f, run_f, store_f = self._inputs(plan, run, store)
         table = run.table.node.id
-
-        def submit(part: int) -> Any:
-            return self.client.submit(
+        outputs = in_order_window(
+            lambda part: self._task(
                 write_part,
                 plan_f,
                 run_f,
@@ -111,12 +124,12 @@ class DaskExecutor:
                 job.destination,
                 job.partitioning,
                 job.dictionary_columns,
-                key=f"datagen-{table}-part-{part}-{plan.seed}",
-                retries=TASK_RETRIES,
-                pure=False,
-            )
-
-        for output in in_order_window(submit, parts, 2 * self.workers):
+                key=f"datagen-{table}-part-{part}",
+            ),
+            parts,
+            2 * self.workers,
+        )
+        for output in outputs:
             size = len(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
             self.received_bytes[table] = self.received_bytes.get(table, 0) + size
             yield output

@@ -32,7 +32,13 @@ from datagen.engine.executors import (
 )
 from datagen.engine.formats import get_format, parse_formats
 from datagen.engine.generators.aggregate import collect_aggregate
-from datagen.engine.parts import Partitioning, PartOutput, check_partitioning, remove_strays
+from datagen.engine.parts import (
+    Partitioning,
+    PartOutput,
+    check_partitioning,
+    is_url,
+    remove_strays,
+)
 from datagen.engine.plan import Plan, build_plan
 from datagen.engine.publish import (
     TableResult,
@@ -247,14 +253,23 @@ def generate_dataset(
     partition: write each table as a folder of Parquet part files (engine/parts.py).
     """
     plan = build_plan(dataset, seed, rows=rows, scale=scale)
-    out = Path(out_dir)
     formats = parse_formats(fmt)
+    if is_url(out_dir) and partition is None:
+        raise InputError(
+            f"--out {out_dir}: a URL receives part files written by each worker; "
+            "add --partition-rows N or --partition-by COLUMN"
+        )
     if partition is not None:
         check_partitioning(dataset, partition, formats)
         if profile != "clean":
             raise InputError(
                 "--partition-rows/--partition-by: write a clean profile (no --profile)"
             )
+        if is_url(out_dir):
+            return _generate_remote(
+                plan, str(out_dir), seed, on_block, workers, scheduler, address, partition
+            )
+    out = Path(out_dir)
     check_output_names(dataset, formats, profile=profile, reserved=reserved)
     check_size(
         dataset,
@@ -266,9 +281,12 @@ def generate_dataset(
     try:
         with staged(out, force=force) as tmp:
             if partition is not None:
-                return _generate_parts(
-                    plan, tmp, out, seed, on_block, workers, scheduler, address, partition
+                results, metadata = _generate_parts(
+                    plan, str(tmp), seed, on_block, workers, scheduler, address, partition
                 )
+                (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+                publish(tmp, out, [r.name for r in results])
+                return GenerationResult(out, seed, results, metadata)
             return _generate_into(
                 plan,
                 tmp,
@@ -347,30 +365,31 @@ def _generate_into(  # type: ignore[no-untyped-def]
 
 def _generate_parts(
     plan: Plan,
-    tmp: Path,
-    out: Path,
+    destination: str,
     seed: int,
     on_block: Progress | None,
     workers: int,
     scheduler: str,
     address: str | None,
     partition: Partitioning,
-) -> GenerationResult:
-    """Every table as a folder of part files, each written where its part is computed."""
+) -> tuple[list[TableResult], dict[str, Any]]:
+    """Every table as a folder of part files, each written where its part is computed;
+    the results and the metadata to write once every part is in place."""
     results: list[TableResult] = []
     parts: dict[str, list[dict[str, Any]]] = {}
 
     def job_for(table: str, run: TableRun) -> PartJob:
         row_counts = {r.name: r.rows for r in results} | {table: run.rows}
         columns = dictionary_columns(run.table.node, row_counts)
-        return PartJob(str(tmp), partition, columns)
+        return PartJob(destination, partition, columns)
 
     executor = make_executor(workers, scheduler, address)
     try:
         for table, run, outputs in iter_parts(plan, job_for, on_block, executor):
-            (tmp / table).mkdir(exist_ok=True)
             files = [f for output in outputs for f in output.files]
-            remove_strays(tmp, table, files)
+            if not is_url(destination):
+                (Path(destination) / table).mkdir(exist_ok=True)
+                remove_strays(Path(destination), table, files)
             parts[table] = [f.to_dict() for f in files]
             results.append(
                 TableResult(
@@ -387,9 +406,29 @@ def _generate_parts(
     metadata["partition"] = {"rows": partition.rows, "by": partition.by}
     for table, listed in parts.items():
         metadata["tables"][table]["parts"] = listed
-    (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    publish(tmp, out, list(parts))
-    return GenerationResult(out, seed, results, metadata)
+    return results, metadata
+
+
+def _generate_remote(
+    plan: Plan,
+    url: str,
+    seed: int,
+    on_block: Progress | None,
+    workers: int,
+    scheduler: str,
+    address: str | None,
+    partition: Partitioning,
+) -> GenerationResult:
+    """Part files straight to an fsspec URL; `_SUCCESS` last (engine/remote.py)."""
+    from datagen.engine.remote import RemoteOut
+
+    remote = RemoteOut(url)
+    remote.prepare()
+    results, metadata = _generate_parts(
+        plan, url, seed, on_block, workers, scheduler, address, partition
+    )
+    remote.finish(metadata, [r.name for r in results])
+    return GenerationResult(Path(remote.root), seed, results, metadata)
 
 
 def _write_in_background(writer: TableWriter, batches: Iterator[pa.RecordBatch]) -> None:

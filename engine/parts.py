@@ -127,37 +127,51 @@ def write_part(
     partitioning: Partitioning,
     dictionary_columns: list[str],
 ) -> PartOutput:
-    """Compute the part's blocks and write its file(s) under destination/<table>/."""
+    """Compute the part's blocks and write its file(s) under destination/<table>/, a block
+    (one row group per file) at a time: memory holds one block, not the part."""
     node = run.table.node
     schema = arrow_schema(node)
-    out = PartOutput(kept=[])
-    batches = []
-    for block in part_blocks(run, partitioning, part):
-        batch, kept = block_output(plan, run, block, store, keep)
-        batches.append(conform(batch, schema))
-        out.kept.append(kept)
-        out.block_rows.append(batch.num_rows)
-    table = pa.Table.from_batches(batches, schema=schema)
     name = f"part-{part:05d}.parquet"
     by = partitioning.column_of(node)
-    if by is None:
-        out.files.append(_write_file(table, destination, f"{node.id}/{name}", dictionary_columns))
-        return out
-    values = table.column(by)
-    rest = table.drop_columns([by])
-    for folder, rows in _groups(values):
-        out.files.append(
-            _write_file(
-                rest.take(rows), destination, f"{node.id}/{by}={folder}/{name}", dictionary_columns
-            )
-        )
+    out = PartOutput(kept=[])
+    files: dict[str, _PartWriter] = {}
+    try:
+        for block in part_blocks(run, partitioning, part):
+            batch, kept = block_output(plan, run, block, store, keep)
+            batch = conform(batch, schema)
+            out.kept.append(kept)
+            out.block_rows.append(batch.num_rows)
+            if by is None:
+                pieces = [(f"{node.id}/{name}", batch)]
+            else:
+                rest = batch.drop_columns([by])
+                pieces = [
+                    (f"{node.id}/{by}={folder}/{name}", rest.take(rows))
+                    for folder, rows in _groups(batch.column(by))
+                ]
+            for relative, piece in pieces:
+                if relative not in files:
+                    files[relative] = _PartWriter(
+                        destination, relative, piece.schema, dictionary_columns
+                    )
+                files[relative].write(piece)
+        if by is None and not files:  # a part of empty blocks still has its file
+            relative = f"{node.id}/{name}"
+            files[relative] = _PartWriter(destination, relative, schema, dictionary_columns)
+        out.files = [files[relative].finish() for relative in sorted(files)]
+    except BaseException:
+        for writer in files.values():
+            writer.abort()
+        raise
     return out
 
 
-def _groups(values: pa.ChunkedArray) -> list[tuple[str, pa.Array]]:
+def _groups(values: pa.Array | pa.ChunkedArray) -> list[tuple[str, pa.Array]]:
     """(Hive folder value, row indexes) per distinct value, rows in their order, values sorted."""
     plain = values.cast(values.type.value_type) if pa.types.is_dictionary(values.type) else values
-    encoded = pc.dictionary_encode(plain).combine_chunks()
+    encoded = pc.dictionary_encode(plain)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
     names = [_folder_value(v) for v in encoded.dictionary.to_pylist()] + [HIVE_NULL]
     codes = encoded.indices.fill_null(len(names) - 1).to_numpy(zero_copy_only=False)
     order = np.argsort(codes, kind="stable")
@@ -173,30 +187,67 @@ def _folder_value(value: Any) -> str:
     return quote(text, safe="")  # pyarrow and Spark URI-decode the folder name
 
 
-def _write_file(
-    table: pa.Table, destination: str, relative: str, dictionary_columns: list[str]
-) -> PartFile:
-    """Write under a temporary name, then rename: a retry after a lost worker rewrites the same
-    bytes, and nothing half-written ever carries the part's name."""
-    path = Path(destination) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with pq.ParquetWriter(
-            scratch,
-            table.schema,
+def is_url(destination: str | Path) -> bool:
+    """An fsspec URL (s3://, gs://, abfs://, file://...) rather than a local folder."""
+    return "://" in str(destination)
+
+
+class _PartWriter:
+    """One part file, written a block at a time: locally under a temporary name renamed at
+    the end (a retry after a lost worker rewrites the same bytes; nothing half-written ever
+    carries the part's name); to a URL, encoded in memory and stored with one put (an object
+    appears whole or not at all)."""
+
+    def __init__(
+        self, destination: str, relative: str, schema: pa.Schema, dictionary_columns: list[str]
+    ):
+        self.destination, self.relative, self.rows = destination, relative, 0
+        self.scratch: Path | None = None
+        self.sink: pa.BufferOutputStream | None = None
+        where: Any
+        if is_url(destination):
+            self.sink = where = pa.BufferOutputStream()
+        else:
+            path = Path(destination) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.scratch = where = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        self.writer = pq.ParquetWriter(
+            where,
+            schema,
             compression="snappy",
-            use_dictionary=[c for c in dictionary_columns if c in table.schema.names],
-        ) as writer:
-            for batch in table.to_batches(max_chunksize=BLOCK_ROWS):
-                writer.write_batch(batch, row_group_size=max(1, batch.num_rows))
-        digest = _sha256(scratch)
-        size = scratch.stat().st_size
-        os.replace(scratch, path)
-    except BaseException:
-        scratch.unlink(missing_ok=True)
-        raise
-    return PartFile(relative, table.num_rows, size, digest)
+            use_dictionary=[c for c in dictionary_columns if c in schema.names],
+        )
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows:
+            self.writer.write_batch(batch, row_group_size=batch.num_rows)
+            self.rows += batch.num_rows
+
+    def finish(self) -> PartFile:
+        self.writer.close()
+        if self.sink is not None:
+            return self._put(self.sink.getvalue().to_pybytes())
+        assert self.scratch is not None
+        digest, size = _sha256(self.scratch), self.scratch.stat().st_size
+        os.replace(self.scratch, Path(self.destination) / self.relative)
+        return PartFile(self.relative, self.rows, size, digest)
+
+    def _put(self, data: bytes) -> PartFile:
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(self.destination)
+        path = f"{root.rstrip('/')}/{self.relative}"
+        fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        fs.pipe_file(path, data)
+        return PartFile(self.relative, self.rows, len(data), hashlib.sha256(data).hexdigest())
+
+    def abort(self) -> None:
+        try:
+            self.writer.close()
+        except Exception:  # the original failure matters more
+            pass
+        if self.scratch is not None:
+            self.scratch.unlink(missing_ok=True)
 
 
 def _sha256(path: Path) -> str:

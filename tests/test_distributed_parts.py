@@ -87,6 +87,23 @@ def test_dask_parts_are_identical_for_1_and_3_processes_and_skip_the_client(
                     # what came back for orders (no later table reads them): part listings only
                     order = next(t for t in result.tables if t.name == "order")
                     assert 0 < received[-1]["order"] < order.bytes / 1000, (received, order)
+            # an fsspec URL: the workers put their parts there, `_SUCCESS` comes last
+            url = f"file://{tmp_path}/url{processes}"
+            generate_dataset(
+                dataset,
+                url,
+                seed=6,
+                rows=ROWS,
+                workers=processes,
+                scheduler="dask",
+                address=running.scheduler_address,
+                partition=cases["by"],
+            )
+            landed = tmp_path / f"url{processes}"
+            assert (landed / "_SUCCESS").is_file()
+            assert {k: v for k, v in tree_hashes(landed).items() if k != "_SUCCESS"} == reference[
+                "by"
+            ]
 
 
 def killing_write_part(*args: Any) -> Any:

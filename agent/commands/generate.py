@@ -18,6 +18,7 @@ from datagen.engine.errors import InputError
 from datagen.engine.execute import default_workers, dry_run, generate_dataset
 from datagen.engine.formats import format_names, get_format, parse_formats
 from datagen.engine.load import load_dataset
+from datagen.engine.parts import is_url
 from datagen.engine.plan import parse_row_overrides
 from datagen.engine.run import RunOptions, RunResult, resolve_seed, run_dataset
 from datagen.engine.run.progress import RunProgress, summary_line
@@ -63,10 +64,10 @@ class WorkersType(click.ParamType):
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path, allow_dash=True),
+    type=click.Path(file_okay=False, allow_dash=True),
     default=None,
     help="Output directory [default: out/<schema name>]; `-` with --format events: the feed "
-    "on stdout.",
+    "on stdout; an fsspec URL (s3://bucket/path) with --partition-rows/--partition-by.",
 )
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
@@ -186,7 +187,7 @@ class WorkersType(click.ParamType):
 @console_options
 def generate_cmd(
     schema: Path,
-    out: Path | None,
+    out: str | None,
     seed: int | None,
     row_items: tuple[str, ...],
     scale: float,
@@ -262,7 +263,9 @@ def generate_cmd(
             raise InputError("--out - (stdout) is for --format events alone")
         _events_to_stdout(dataset, seed, rows, scale, profile, workers)
         return
-    out = out or Path("out") / dataset.metadata.name
+    target: str | Path = (
+        out if out and is_url(out) else Path(out or Path("out") / dataset.metadata.name)
+    )
     options = RunOptions(
         formats=formats,
         rows=rows,
@@ -280,7 +283,7 @@ def generate_cmd(
         partition_by=partition_by,
     )
     with RunProgress(console, enabled=say.chatty) as progress:
-        result = run_dataset(dataset, out, seed=seed, options=options, progress=progress)
+        result = run_dataset(dataset, target, seed=seed, options=options, progress=progress)
     if say.json:
         click.echo(json.dumps(run_summary(result, formats), indent=2))
     elif not say.quiet:
@@ -299,10 +302,10 @@ def generate_cmd(
             files = ", ".join(f"{name} {_human_bytes(size)}" for name, size in shared.items())
             console.print(f"files: {files}", markup=False)
         if say.verbose:
-            for path in sorted(out.iterdir()):
+            for path in sorted(result.out.iterdir()) if isinstance(target, Path) else []:
                 if path.is_file():
                     console.print(f"  {path}  {_human_bytes(path.stat().st_size)}", markup=False)
-        console.print(summary_line(result.total_rows, result.seconds, str(out)), markup=False)
+        console.print(summary_line(result.total_rows, result.seconds, str(target)), markup=False)
     if result.report is not None:
         from datagen.engine.validate import render_console
 

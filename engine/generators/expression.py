@@ -47,10 +47,29 @@ def block_env(ctx: BlockContext, names: frozenset[str]) -> dict[str, Any]:
     """The named columns of the block as numpy arrays, nulls as sentinels (NaN, NaT, None)."""
     env: dict[str, Any] = {}
     for name in names:
-        value = ctx.columns[name]
-        arr = value.decode() if isinstance(value, Encoded) else np.asarray(value)
-        env[name] = with_nulls(arr, ctx.masks.get(name))
+        env[name] = _plain(ctx, name)
     return env
+
+
+def _plain(ctx: BlockContext, name: str) -> Any:
+    value = ctx.columns[name]
+    arr = value.decode() if isinstance(value, Encoded) else np.asarray(value)
+    return with_nulls(arr, ctx.masks.get(name))
+
+
+class _OnDemand(dict[str, Any]):
+    """block_env, each column decoded only when a numpy function reads it (text functions
+    read the Arrow form from `Scope.raw_strings` instead)."""
+
+    def __init__(self, ctx: BlockContext, names: frozenset[str]):
+        super().__init__()
+        self._ctx, self._names = ctx, names
+
+    def __missing__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        self[name] = value = _plain(self._ctx, name)
+        return value
 
 
 def scope(
@@ -99,7 +118,7 @@ def generate(spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> Values
     if col.type != "string" or arrow_run is None:
         return evaluate(ctx, spec.expr, col, "expression")  # type: ignore[no-any-return]
     # text built by text functions stays Arrow from the block's columns to the writer
-    env = block_env(ctx, expression.names)
+    env = _OnDemand(ctx, expression.names)
     with np.errstate(all="ignore"):
         result = arrow_run(scope(ctx, expression, col.name, "expression", env))
     if not isinstance(result, pa.Array) or len(result) != ctx.n:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datagen.engine import dsl
+from datagen.engine.errors import InputError
 
 if TYPE_CHECKING:
     from datagen.engine.execute import GenerationResult
@@ -86,14 +87,17 @@ def run_dataset(
     """Generate `dataset` into `out` (published whole or not at all), then validate and
     report as `options` ask. `seed` is the --seed flag: None applies `resolve_seed`."""
     from datagen.engine.execute import default_workers, generate_dataset
+    from datagen.engine.parts import is_url
 
     options = options or RunOptions()
-    out = Path(out)
+    target = str(out) if is_url(out) else Path(out)
+    if isinstance(target, str) and (options.validate or options.html):
+        raise InputError(f"--out {target}: --validate and --html read a local folder")
     seed = resolve_seed(seed, dataset)
     started = time.perf_counter()
     generated = generate_dataset(
         dataset,
-        out,
+        target,
         seed=seed,
         fmt=options.formats,
         rows=options.rows,
@@ -109,11 +113,12 @@ def run_dataset(
         reserved=_reserved(options),
         partition=_partitioning(options),
     )
-    result = RunResult(dataset, seed, out, generated, time.perf_counter() - started)
+    folder = generated.out_dir
+    result = RunResult(dataset, seed, folder, generated, time.perf_counter() - started)
     if options.validate or options.html:
-        result.report = validate_run(dataset, out, options, progress)
+        result.report = validate_run(dataset, folder, options, progress)
     if options.html and result.report is not None:
-        result.html = report_run(dataset, out, result.report, options, progress)
+        result.html = report_run(dataset, folder, result.report, options, progress)
     return result
 
 

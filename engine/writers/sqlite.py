@@ -39,7 +39,9 @@ def sqlite_columns(batch: pa.RecordBatch) -> list[pa.Array]:
             array = array.cast(pa.string())
         elif pa.types.is_boolean(array.type):
             array = array.cast(pa.int64())
-        elif pa.types.is_large_string(array.type):
+        elif pa.types.is_decimal(array.type):
+            array = array.cast(pa.float64())  # SQLite has no exact decimal: REAL
+        elif pa.types.is_time(array.type) or pa.types.is_large_string(array.type):
             array = array.cast(pa.string())
         arrays.append(array)
     return arrays
