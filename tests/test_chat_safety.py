@@ -315,3 +315,23 @@ def test_an_llm_edit_that_removes_more_than_named_is_confirmed(
         assert session.schema is not None
         assert ("order" in _ids(session.schema)) is kept
         assert failures == (1 if kept else 0)  # no answer in the script: a failed step
+
+
+def test_a_piped_process_whose_edit_fails_exits_1(tmp_path: Path) -> None:
+    """The real process, stdin a pipe: the refused edit makes the exit status 1."""
+    import subprocess
+
+    lines = f"{SHOP}\nmake the amounts more realistic\n/save\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "datagen.agent.commands.chat", "--out", str(tmp_path / "s")],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path), "ANTHROPIC_API_KEY": "", "OPENAI_API_KEY": ""},
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "not an offline edit" in proc.stdout
+    assert "1 edit(s) or command(s) failed" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert (tmp_path / "s" / "schema.json").exists()
