@@ -335,3 +335,15 @@ def test_a_piped_process_whose_edit_fails_exits_1(tmp_path: Path) -> None:
     assert "1 edit(s) or command(s) failed" in proc.stdout
     assert "Traceback" not in proc.stderr
     assert (tmp_path / "s" / "schema.json").exists()
+
+
+def test_data_from_an_earlier_session_that_does_not_match_is_said_at_the_start(
+    tmp_path: Path, shop: dict[str, Any]
+) -> None:
+    out = tmp_path / "o"
+    first = _chat(["--out", str(out)], [SHOP, "/generate", "customers: 500", "/save"])
+    assert first.exit_code == 0, first.output
+    # the saved schema (500 customers) is not the one the data was generated from
+    again = _chat(["--schema", str(out / "schema.json"), "--out", str(out)], ["/show"])
+    start = again.output.split("> /show")[0]
+    assert "was generated from another version of the schema" in start
