@@ -158,3 +158,22 @@ def test_workers_auto_is_every_core_and_gives_the_same_bytes(tmp_path: Path) -> 
     assert tree_hashes(tmp_path / "auto") == tree_hashes(tmp_path / "one")
     zero = datagen(*common, "--workers", "0", "--out", str(tmp_path / "zero"))
     assert zero.returncode == 2 and "or auto" in zero.stderr
+
+
+def test_replay_regenerates_the_parts_and_names_a_stray_one(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datagen.engine.validate.replay import replay
+
+    out = tmp_path / "out"
+    generate_dataset(shop, out, seed=4, rows=ROWS, partition=Partitioning(by="country"))
+    check = replay(shop, out)
+    assert check.passed, check.message
+    assert check.measured == {"identical": 6, "files": 6}  # (customer + order) x 3 countries
+    germany = (out / "order" / "country=DE" / "part-00000.parquet").read_bytes()
+    (out / "order" / "country=FR" / "part-00000.parquet").write_bytes(germany)  # a swapped part
+    (out / "order" / "country=FR" / "part-00009.parquet").write_bytes(germany)  # a stray one
+    check = replay(shop, out)
+    assert not check.passed
+    assert [d["file"] for d in check.examples] == [
+        "order/country=FR/part-00000.parquet",
+        "order/country=FR/part-00009.parquet",
+    ]
