@@ -151,7 +151,7 @@ def test_a_users_folder_named_like_a_table_is_never_overwritten(shop, tmp_path: 
 
 
 def test_workers_auto_is_every_core_and_gives_the_same_bytes(tmp_path: Path) -> None:
-    common = ("generate", str(SHOP), "--quiet", "--partition-rows", "1")
+    common = ("generate", str(SHOP), "--quiet", "--partition-rows", "1", "--rows", "customer=2000")
     auto = datagen(*common, "--workers", "auto", "--out", str(tmp_path / "auto"))
     one = datagen(*common, "-j", "1", "--out", str(tmp_path / "one"))
     assert auto.returncode == 0 and one.returncode == 0, auto.stderr + one.stderr
