@@ -9,7 +9,9 @@ from __future__ import annotations
 import pyarrow as pa
 
 from datagen.engine import dsl
+from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.kind import kind_of, kinds_with_specs, spec_of
+from datagen.engine.logical import format_of
 from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.values import ARROW_TYPES
 
@@ -19,8 +21,8 @@ def arrow_schema(node: dsl.Node) -> pa.Schema:
     for col in node.columns:
         if col.hidden:  # a helper column is not written
             continue
-        arrow_type = ARROW_TYPES[col.type]
-        if col.type == "string" and _dictionary_encoded(col):
+        arrow_type = format_of(col.format).arrow if col.format else ARROW_TYPES[col.type]
+        if col.type == "string" and not col.format and _dictionary_encoded(col):
             arrow_type = pa.dictionary(pa.int32(), pa.string())
         fields.append(
             pa.field(col.name, arrow_type, nullable=col.nullable or kind_of(col).nullable_output)
@@ -43,6 +45,8 @@ def dictionary_columns(node: dsl.Node, row_counts: dict[str, int] | None = None)
         if col.hidden:
             continue
         repeats = kind.repeats(spec, col, row_counts)
+        if col.format is not None:  # stored as its own Arrow type, never a dictionary
+            continue
         if (
             col.type == "bool"
             or (col.type == "string" and _dictionary_encoded(col))
@@ -60,6 +64,17 @@ def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
             if pa.types.is_dictionary(field_.type):
                 array = array.cast(pa.string()).dictionary_encode()
             else:
-                array = array.cast(field_.type)
+                try:
+                    array = array.cast(field_.type)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                    raise SchemaError(
+                        [
+                            Problem(
+                                field_.name,
+                                f"a value does not fit {field_.type}: {exc}",
+                                "a larger precision, or a clamp to the values it can hold",
+                            )
+                        ]
+                    ) from None
         arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, schema=schema)

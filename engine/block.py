@@ -18,6 +18,8 @@ from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.generators.statemachine import machine_key, path_lengths
+from datagen.engine.logical import decimal_digits
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
@@ -33,6 +35,8 @@ def fanout_counts(plan: Plan, table: str, store: TableStore) -> np.ndarray:
     fanout = tp.node.fanout
     assert fanout is not None and tp.parent is not None
     parent_rows = store.rows(tp.parent)
+    if fanout.machine is not None:  # each parent's events: the length of its path
+        return path_lengths(fanout.machine, machine_key(plan.seed, table), parent_rows)
     cases = None
     if fanout.cases and fanout.by is not None:
         values, mask = store.take(tp.parent, fanout.by, np.arange(parent_rows, dtype=np.int64))
@@ -137,6 +141,9 @@ def compute_block(
                 values = _repair_inequality(values, col, op, right_table, right_column, ctx)
         if col.type != "string":
             values = as_numpy(values, col.type)
+        if (digits := decimal_digits(col.format)) is not None:
+            # what is written (decimal(p, s)) is what later columns and aggregates read
+            values = np.round(values, digits[1])
         if col.null_rate > 0:
             nulls = ctx.rng(name, "nulls").random(ctx.n) < col.null_rate
             existing = ctx.masks.get(name)

@@ -27,6 +27,7 @@ from typing import Literal
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators import kind as kinds
+from datagen.engine.logical import format_of
 from datagen.engine.relations import (
     CompositeKey,
     ForeignKey,
@@ -75,6 +76,12 @@ class ColumnDef:
     name: str
     type: str  # the DSL type
     not_null: bool
+    format: str | None = None  # a logical type: decimal(p,s), uuid, timestamptz, time
+
+    def sql_type(self, dialect: Dialect) -> str:
+        if self.format:
+            return format_of(self.format).sql[dialect]
+        return SQL_TYPES[dialect][self.type]
 
 
 @dataclass
@@ -143,7 +150,7 @@ def table_defs(
         tdef = TableDef(
             table,
             [
-                ColumnDef(c.name, c.type, not column_may_be_null(dataset, node, c))
+                ColumnDef(c.name, c.type, not column_may_be_null(dataset, node, c), c.format)
                 for c in node.columns
             ],
             node.pk,
@@ -218,7 +225,7 @@ def _checks(dataset: dsl.Dataset, node: dsl.Node) -> list[Check]:
     for rng in constraints.ranges:
         table, column = split_ref(rng.column)
         col = node.column(column) if table == node.id else None
-        if col is None or col.type not in NUMERIC + TEMPORAL:
+        if col is None or col.type not in NUMERIC + TEMPORAL or col.format == "time":
             continue
         for op, bound in ((">=", rng.min), ("<=", rng.max)):
             if bound is None:
@@ -239,6 +246,8 @@ def _checks(dataset: dsl.Dataset, node: dsl.Node) -> list[Check]:
         left_col, right_col = node.column(left), node.column(right)
         if left_col is None or right_col is None:
             continue
+        if "time" in (left_col.format, right_col.format):
+            continue  # a time of day is no instant: left to `datagen validate`
         checks.append(Check("inequality", left, left_col.type, op=ineq.op, other=right))
     return checks
 
@@ -292,10 +301,9 @@ def _instant(bound: float | str, dialect: Dialect) -> str:
 
 
 def create_table_sql(tdef: TableDef, dialect: Dialect) -> str:
-    types = SQL_TYPES[dialect]
     lines = []
     for col in tdef.columns:
-        line = f"  {quote(col.name)} {types[col.type]}"
+        line = f"  {quote(col.name)} {col.sql_type(dialect)}"
         if col.not_null:
             line += " NOT NULL"
         lines.append(line)

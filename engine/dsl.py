@@ -54,7 +54,9 @@ from datagen.engine.generators.faker import FakerSpec
 from datagen.engine.generators.kind import KINDS, Kind, kind_name
 from datagen.engine.generators.lookup import LookupSpec
 from datagen.engine.generators.sequence import SequenceSpec
+from datagen.engine.generators.statemachine import StateMachine
 from datagen.engine.generators.temporal import DatetimeSeriesSpec
+from datagen.engine.logical import FORMAT_PATTERN, format_problem, normalize_type
 from datagen.engine.modifiers.add import AddArgs
 from datagen.engine.modifiers.clamp import ClampArgs
 from datagen.engine.modifiers.effect import EffectArgs
@@ -209,6 +211,14 @@ OutliersMod, MapValuesMod, ExpressionMod, EffectMod, TrendMod = (
 class Column(Strict):
     name: Identifier
     type: ColumnType
+    format: str | None = Field(
+        None,
+        pattern=FORMAT_PATTERN,
+        description="how the value is stored: `decimal(p,s)` (a float column, exact in "
+        "Parquet, DuckDB and PostgreSQL), `uuid` (a string column), `timestamptz` or `time` "
+        '(a datetime column); `"type": "decimal(12,2)"` is read as float + this',
+        examples=["decimal(12,2)", "uuid", "timestamptz", "time"],
+    )
     generator: Generator  # type: ignore[valid-type]
     modifiers: list[Modifier] = Field(default_factory=list)  # type: ignore[valid-type]
     nullable: bool = False
@@ -221,10 +231,17 @@ class Column(Strict):
     )
     description: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _logical_type(cls, data: Any) -> Any:
+        return normalize_type(data) if isinstance(data, dict) else data
+
     @model_validator(mode="after")
     def _nulls(self) -> Column:
         if self.null_rate > 0 and not self.nullable:
             raise ValueError("null_rate > 0 needs `nullable: true`")
+        if self.format is not None and (problem := format_problem(self.format, self.type)):
+            raise ValueError(problem)
         return self
 
 
@@ -232,7 +249,13 @@ class Fanout(Strict):
     """Children per parent row."""
 
     distribution: Literal[
-        "poisson", "uniform", "negative_binomial", "zipf", "empirical", "bernoulli"
+        "poisson",
+        "uniform",
+        "negative_binomial",
+        "zipf",
+        "empirical",
+        "bernoulli",
+        "state_machine",
     ] = "poisson"
     lambda_: float | None = Field(
         None, alias="lambda", gt=0, description="poisson / negative_binomial mean"
@@ -255,6 +278,11 @@ class Fanout(Strict):
     )
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
+    machine: StateMachine | None = Field(
+        None,
+        description="state_machine: each parent's children are the events of a path through "
+        "these states (one row per state entered); columns read it with the `event` generator",
+    )
     by: Identifier | None = Field(
         None,
         description="a column of the first parent (string, int or bool): parents whose value "
@@ -272,6 +300,10 @@ class Fanout(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Fanout:
+        if (self.distribution == "state_machine") != (self.machine is not None):
+            raise ValueError("a `state_machine` fanout and its `machine` go together")
+        if self.machine is not None and self.by is not None:
+            raise ValueError("a state machine fanout cannot have `by`")
         if (self.by is None) != (self.cases is None):
             raise ValueError("`by` and `cases` go together")
         if self.cases is not None:
@@ -593,7 +625,7 @@ class ClaimBinding(BaseModel):
     measure: Identifier = Field(
         description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
         "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
-        "time_variation, growth, compare",
+        "time_variation, growth, compare, rows_per_key",
         examples=["share"],
     )
 

@@ -48,6 +48,9 @@ def shapes(fanout: dsl.Fanout) -> list[dsl.Fanout]:
 
 def fanout_span(fanout: dsl.Fanout) -> tuple[int, int | None]:
     """The fewest and most children any parent can get, over every shape (None: unbounded)."""
+    if fanout.machine is not None:  # every path has at least its first event
+        values, _ = _shape_pmf(fanout)
+        return int(values.min()), int(values.max())
     every = shapes(fanout)
     highs = [s.max for s in every]
     return min(s.min for s in every), None if None in highs else max(h or 0 for h in highs)
@@ -67,6 +70,11 @@ def fanout_pmf(fanout: dsl.Fanout) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _shape_pmf(fanout: dsl.Fanout) -> tuple[np.ndarray, np.ndarray]:
+    if fanout.machine is not None:
+        from datagen.engine.generators.statemachine import length_pmf
+
+        values, probs = length_pmf(fanout.machine)
+        return _clip(values, probs, fanout.min, fanout.max)
     lo, hi = fanout.min, fanout.max
     kind = fanout.distribution
     if kind == "uniform":
@@ -139,6 +147,7 @@ def draw_counts(
             slot = np.searchsorted(cdf, uniforms[chosen], side="right").clip(0, len(values) - 1)
             counts[chosen] = values[slot]
         return counts
+    assert fanout.machine is None, "a state machine's counts come from its paths (block.py)"
     if fanout.distribution == "poisson":
         counts = rng.poisson(fanout.lambda_, parents)
     elif fanout.distribution == "uniform":
@@ -178,6 +187,12 @@ def _describe(fanout: dsl.Fanout) -> str:
         return f"zipf(a={fanout.a:g}) over [{max(fanout.min, 1)}, {fanout.max}]"
     if kind == "empirical":
         return f"empirical over {fanout.values} {clip}"
+    if fanout.machine is not None:
+        machine = fanout.machine
+        return (
+            f"state machine from `{machine.initial}` over {len(machine.states)} states "
+            f"(at most {machine.max_events} events)"
+        )
     return f"bernoulli(p={fanout.p:g}) {clip}"
 
 

@@ -21,7 +21,14 @@ from datagen.engine import dsl
 
 # Placeholders each template must use (checked at load time).
 REQUIRED_FIELDS = {
-    "system": {"dsl_reference", "clarification_policy", "examples", "max_questions", "meaning"},
+    "system": {
+        "dsl_reference",
+        "clarification_policy",
+        "examples",
+        "max_questions",
+        "meaning",
+        "measures",
+    },
     "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
     "score_repair": {"attempt", "verdict", "rows", "count", "problems", "repairs_left"},
     "clarification": set(),
@@ -64,6 +71,7 @@ class Prompts:
             _systems[key] = self.templates["system"].substitute(
                 dsl_reference=dsl_reference(),
                 meaning=render_meaning(self.meaning),
+                measures=render_measures(),
                 clarification_policy=self.templates["clarification"].template.strip(),
                 examples=self._render_examples(),
                 max_questions=max_questions,
@@ -200,6 +208,17 @@ def _check_meaning(meaning: Any, name: str) -> None:
             raise PromptError(f"prompts/{name}: `{section}` describes unknown {sorted(unknown)}")
 
 
+def render_measures() -> str:
+    """The claim measures a claim's `bound_to` names, from the validator's registry."""
+    from datagen.engine.validate.claims import measure_catalogue
+
+    lines = []
+    for measure in measure_catalogue():
+        args = ", ".join(f"`{name}`" for name in measure["args"])
+        lines.append(f"- `{measure['measure']}` ({args}): {measure['description']}")
+    return "\n".join(lines)
+
+
 def render_meaning(meaning: dict[str, Any]) -> str:
     """The "Meaning" section: functions with signatures, units, modifiers' inputs, Faker."""
     from datagen.engine.expressions import FUNCTIONS
@@ -327,6 +346,9 @@ def _list_items(model: type[dsl.Strict]) -> list[tuple[str, type[dsl.Strict]]]:
 
 def _field_lines(model: type[dsl.Strict]) -> list[str]:
     schema = model.model_json_schema(by_alias=True)
+    if "$ref" in schema and "properties" not in schema:  # a model that nests itself (Fanout)
+        defs = schema.get("$defs", {})
+        schema = {**defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), "$defs": defs}
     required = set(schema.get("required", []))
     out = []
     for name, prop in schema.get("properties", {}).items():

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from datagen.agent.claims import bind_claims, extract_claims
+from datagen.agent.claims.check import unread_claims
 from datagen.engine import dsl
+from tests.cli_helpers import datagen
+from tests.test_claims_bind import binding
 from tests.test_claims_measure import SCHEMA
 
 
@@ -213,11 +218,6 @@ def bind(text: str) -> dict[str, dsl.Claim]:
     return {c.text: c for c in result.claims}
 
 
-def binding(claim: dsl.Claim) -> dict[str, Any]:
-    assert claim.bound_to is not None, claim.reason
-    return claim.bound_to.model_dump()
-
-
 def test_a_ratio_binds_both_groups_to_values_of_the_same_table() -> None:
     claims = bind("partners bill about twice the fee of associates")
     assert binding(claims["partners bill about twice the fee of associates"]) == {
@@ -277,4 +277,197 @@ def test_within_binds_to_the_pair_of_timestamps() -> None:
         "start": "arrived_at",
         "end": "left_at",
         "unit": "h",
+        "quantile": 0.9,
     }
+
+
+# --------------------------------------------------------------------------- end to end
+
+TRIES = [
+    (
+        "Electric scooter rentals in Lisbon: 900 scooters, 40,000 rides over summer 2024, "
+        "longer rides on weekends, battery level never below 5%",
+        {"longer rides on weekends": "compare", "battery level never below 5%": "bound"},
+    ),
+    (
+        "A small law firm: 30 lawyers, 400 clients, 2,000 billable time entries; partners "
+        "bill about twice the hourly rate of associates",
+        {"partners bill about twice the hourly rate of associates": "ratio"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "phrases"), TRIES)
+def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
+    text: str, phrases: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    proc = datagen(
+        "create", "-d", text, "--out", str(out), "--provider", "offline", "--no-input",
+        "--max-repairs", "0", "--no-generate", timeout=240,
+    )  # fmt: skip
+    report = json.loads((out / "report.json").read_text())
+    claims = {c["text"]: c for c in report["claims"]}
+    for phrase, kind in phrases.items():
+        assert claims[phrase]["kind"] == kind, claims.get(phrase)
+    failing = [c for c in claims.values() if c["status"] != "honoured"]
+    if failing:  # what the data does not show is said, first, and the run fails
+        assert report["score"] < 100 and proc.returncode == 1, proc.stdout + proc.stderr
+        asked = proc.stdout[proc.stdout.index("What you asked for") :].splitlines()
+        shown = [line for line in asked[1 : 1 + len(failing)] if line.startswith("  ✗ '")]
+        assert len(shown) == len(failing)
+    else:
+        assert report["score"] == 100 and proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- phrases once unread
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("a dairy farm with twice-daily milk yields", "grain", {"value": 43200, "unit": "s"}),
+        ("sensor readings three times a day", "grain", {"value": 28800, "unit": "s"}),
+        ("inspections twice a week", "grain", {"value": 302400, "unit": "s"}),
+        ("expense reports for a 2,500-person company", "count",
+         {"value": 2500, "tolerance": 50, "unit": "rows"}),
+        ("a 40-employee firm", "count", {"value": 40, "tolerance": 0, "unit": "rows"}),
+    ],
+)  # fmt: skip
+def test_frequencies_and_headcounts(text: str, kind: str, found: dict[str, Any]) -> None:
+    assert expected(only(text, kind)) == found
+    assert not unread_claims(text, extract_claims(text))
+
+
+def test_how_often_people_act_is_no_grain() -> None:
+    text = "customers order twice a week"
+    assert not [c for c in extract_claims(text) if c.kind == "grain"]
+    assert [c.text for c in unread_claims(text, extract_claims(text))] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("20% more orders on Mondays", "time_pattern",
+         {"value": 1.2, "tolerance": 0.12, "unit": "lift", "weekdays": [0]}),
+        ("30% fewer calls at night", "time_pattern",
+         {"value": 0.7, "tolerance": 0.07, "unit": "lift", "hours": [22, 23, 0, 1, 2, 3, 4, 5]}),
+        ("twice as busy at lunch", "time_pattern",
+         {"value": 2, "tolerance": 0.2, "unit": "lift", "hours": [12, 13]}),
+        ("about 3x more visits on Saturdays", "time_pattern",
+         {"value": 3, "tolerance": 0.6, "unit": "lift", "weekdays": [5]}),
+        ("prices are 20% higher on weekends", "compare",
+         {"value": 1.2, "tolerance": 0.12, "unit": "ratio", "weekdays": [5, 6]}),
+        ("rides 30% shorter at night", "compare",
+         {"value": 0.7, "tolerance": 0.07, "unit": "ratio", "hours": [22, 23, 0, 1, 2, 3, 4, 5]}),
+    ],
+)  # fmt: skip
+def test_a_stated_size_of_a_peak_or_a_difference(
+    text: str, kind: str, found: dict[str, Any]
+) -> None:
+    got = expected(only(text, kind))
+    for key in ("value", "tolerance"):
+        assert got.pop(key) == pytest.approx(found.pop(key))
+    assert got == found
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("auctions last 7 days", "duration"),
+        ("trial subscriptions last 14 days", "duration"),
+        ("orders last 30 days", "window"),
+        ("sales over the last 7 days", "window"),
+    ],
+)
+def test_last_is_a_duration_only_for_things_that_last(text: str, kind: str) -> None:
+    assert [c.kind for c in extract_claims(text)] == [kind]
+
+
+# --------------------------------------------------------------------------- per key
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "about"),
+    [
+        ("members visit at most 3 times a week", {"max": 3, "unit": "per_week"},
+         ["visit", "member"]),
+        ("a user logs in no more than 10 times per day", {"max": 10, "unit": "per_day"},
+         ["log", "user"]),
+        ("drivers do at least 2 trips per day", {"min": 2, "unit": "per_day"},
+         ["trip", "driver"]),
+        ("each customer places up to 4 orders a month", {"max": 4, "unit": "per_month"},
+         ["order", "customer"]),
+        ("500 orders per day", {"value": 500, "tolerance": 10, "unit": "per_day"}, ["order"]),
+    ],
+)  # fmt: skip
+def test_a_rate_per_period_names_whose_rows_it_counts(
+    text: str, found: dict[str, Any], about: list[str]
+) -> None:
+    claim = only(text, "count")
+    assert expected(claim) == found
+    assert claim.about == about
+
+
+def test_a_rate_per_subject_binds_per_key_and_a_plain_rate_to_the_table() -> None:
+    claims = bind("patients visit at most 3 times a week, 500 visits per day")
+    assert binding(claims["patients visit at most 3 times a week"]) == {
+        "measure": "rows_per_key",
+        "table": "visit",
+        "column": "arrived_at",
+        "by": "patient_id",
+        "per": "week",
+    }
+    assert binding(claims["500 visits per day"])["measure"] == "rows_per"
+
+
+# --------------------------------------------------------------------------- on generated data
+
+
+def _firm(partner_rate: float) -> dict[str, Any]:
+    """Lawyers whose hourly rate is `partner_rate` for partners, 100 for the rest (5%
+    noise), and a battery level drawn in [0.05, 1]."""
+    return {
+        "version": "1.0",
+        "timeframe": {"start": "2024-01-01", "end": "2024-07-01"},
+        "nodes": [
+            {"id": "lawyer", "kind": "entity", "rows": 400, "pk": "lawyer_id", "columns": [
+                {"name": "lawyer_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "role", "type": "string",
+                 "generator": {"choice": {"choices": ["partner", "associate"]}}},
+                {"name": "hourly_rate", "type": "float",
+                 "generator": {"expression": {
+                     "expr": f"where(role == 'partner', {partner_rate}, 100.0)"}},
+                 "modifiers": [{"transform": "jitter", "args": {"std": 0.05}}]},
+                {"name": "battery", "type": "float",
+                 "generator": {"distribution": {"type": "uniform",
+                                                "params": {"low": 0.05, "high": 1.0}}}},
+            ]},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("partner_rate", "honoured"), [(200.0, True), (130.0, False)])
+def test_ratio_and_bound_measured_on_generated_data(partner_rate: float, honoured: bool) -> None:
+    from datagen.engine.execute import dry_run
+    from datagen.engine.validate import validate_tables
+
+    text = (
+        "partners bill about twice the hourly rate of associates, battery never below 5%, "
+        "hourly rates never above 150"
+    )
+    dataset = dsl.Dataset.model_validate(_firm(partner_rate))
+    dataset, notes = bind_claims(dataset, extract_claims(text))
+    assert notes == []
+    tables = dry_run(dataset, seed=3, rows_per_table=400)
+    report = validate_tables(dataset, tables)
+    claims = {c["text"]: c for c in report.claims}
+    ratio = claims["partners bill about twice the hourly rate of associates"]
+    assert ratio["measured"] == pytest.approx(partner_rate / 100, rel=0.05)
+    assert (ratio["status"] == "honoured") is honoured
+    # a 0.05-1 column read against a percentage: never below 5%
+    assert claims["battery never below 5%"]["status"] == "honoured"
+    assert claims["hourly rates never above 150"]["status"] == (
+        "not_honoured" if honoured else "honoured"
+    )
+    assert report.score < 100  # one claim of the three is not honoured either way

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from datagen.agent.cli import main
 from tests.agent_fixtures import FakeMessagesServer, last_tool_result, schema_message, small_schema
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 
 DEMO = (
     "An online shop with 2,000 customers in the US, Germany and France, products in 5 "
@@ -23,7 +23,7 @@ def test_offline_create_measures_every_claim_on_the_full_data(tmp_path: Path) ->
     out = tmp_path / "shop"
     proc = datagen(
         "create", "--description", DEMO, "--out", str(out), "--provider", "offline",
-        "--no-input", timeout=240,
+        "--no-input",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads((out / "report.json").read_text())
@@ -84,7 +84,6 @@ def test_a_rate_three_times_off_is_repaired_then_fails_with_the_claim(tmp_path: 
             "create", "--description", "a tiny shop where about 10% of orders are cancelled",
             "--out", str(out), "--no-input", "--max-repairs", "1", "--no-generate",
             env={"ANTHROPIC_API_KEY": "sk-local", "ANTHROPIC_BASE_URL": server.url},
-            timeout=120,
         )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     # the repair turn quoted the phrase and what was measured
@@ -114,7 +113,6 @@ def test_the_same_rate_honoured_passes(tmp_path: Path) -> None:
             "create", "--description", "a tiny shop where about 10% of orders are cancelled",
             "--out", str(out), "--no-input", "--no-generate",
             env={"ANTHROPIC_API_KEY": "sk-local", "ANTHROPIC_BASE_URL": server.url},
-            timeout=120,
         )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads((out / "report.json").read_text())
@@ -129,7 +127,6 @@ def test_min_fidelity_zero_accepts_the_wrong_rate_but_still_says_so(tmp_path: Pa
             "create", "--description", "a tiny shop where about 10% of orders are cancelled",
             "--out", str(out), "--no-input", "--no-generate", "--min-fidelity", "0",
             env={"ANTHROPIC_API_KEY": "sk-local", "ANTHROPIC_BASE_URL": server.url},
-            timeout=120,
         )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(server.requests) == 1  # no repair turn

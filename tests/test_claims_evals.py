@@ -76,7 +76,12 @@ def test_claims_scorer_counts_recall_and_honoured(tmp_path: Path) -> None:
         "honoured": 1,
         "missed": ["count 'during 2024'"],
         "not_honoured": ["'weekend spikes': not honoured", "'during 2024': absent"],
+        "unread": [],
     }
+    # a phrase no rule read is listed with the case
+    unread = {"text": "ids carry a 7-character code", "kind": "unread", "status": "not_modelled"}
+    scored = score_claims(case, RunOutcome(None, claims=[*measured, unread]))
+    assert scored is not None and scored["unread"] == ["ids carry a 7-character code"]
 
 
 def test_eval_fails_below_the_claims_bars(tmp_path: Path) -> None:

@@ -126,3 +126,15 @@ def test_the_html_page_puts_what_you_asked_for_before_the_score() -> None:
     assert "“100 customers”" in html and "“mostly from phones”" in html
     embedded = html[html.index('id="datagen-report">') :]
     assert '"claims": [' in embedded
+
+
+def test_the_system_prompt_lists_every_measure_and_the_new_kinds() -> None:
+    from datagen.engine.validate.claims import MEASURES
+    from datagen.prompts import load_prompts
+
+    system = load_prompts().system()
+    section = system[system.index("## Claims") : system.index("## Clarifications")]
+    for name in MEASURES:
+        assert f"- `{name}` (" in section
+    for kind in ("`compare`", "`ratio`", "`bound`", "`unread`"):
+        assert kind in section

@@ -431,3 +431,29 @@ def test_range_scale_reads_a_fraction_as_percent() -> None:
     status, measured = result(binding, min=500)
     assert (status, measured) == ("honoured", {"min": 1000.0, "max": 10000.0})
     assert result(binding, min=1500)[0] == "not_honoured"
+
+
+def test_duration_at_a_quantile() -> None:
+    # gaps from registration (patient) to each visit, in days: patient 1's six visits are
+    # 182..191 days after Jan 1, patient 2's three 157..159, patient 3's one -22
+    binding = {"measure": "duration", "table": "visit", "start": "patient.registered_at",
+               "end": "arrived_at", "unit": "days"}  # fmt: skip
+    _, median = result(binding, max=1000)
+    _, high = result({**binding, "quantile": 0.9}, max=1000)
+    _, low = result({**binding, "quantile": 0.1}, max=1000)
+    assert low < median < high
+    assert result({**binding, "quantile": 0.9}, max=median)[0] == "not_honoured"
+
+
+def test_rows_per_key_per_period() -> None:
+    binding = {"measure": "rows_per_key", "table": "visit", "column": "arrived_at",
+               "by": "patient_id", "per": "month"}  # fmt: skip
+    # all in July: patient 1 has 6 visits, patient 2 three, patient 3 one, patient 4 none
+    status, measured = result(binding, max=6)
+    assert status == "honoured" and measured == {"mean": 2.5, "min": 1, "max": 6}
+    assert result(binding, max=3)[0] == "not_honoured"  # "at most 3 a month": patient 1
+    assert result(binding, value=2.5, tolerance=0.1)[0] == "honoured"
+    assert result({**binding, "per": "day"}, max=1) == (
+        "honoured",
+        {"mean": 10 / (4 * 10), "min": 1, "max": 1},
+    )

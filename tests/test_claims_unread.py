@@ -52,10 +52,17 @@ def test_a_phrase_stating_a_fact_that_nothing_reads_is_an_unread_claim(
         "a 24/7 support desk with version 2 of the ticket form",
         "IoT sensors on 4G modems and B2B invoices",
         "one table of users with a few orders each",
+        "I need more data for testing",
+        "a larger dataset for benchmarking our warehouse",
+        "bigger tables for load tests",
+        "generate more rows in the orders table",
+        "with more columns for customers",
+        "higher quality data for demos",
     ],
 )
 def test_phrases_with_no_fact_are_not_flagged(text: str) -> None:
     assert unread(text) == []
+    assert [c.kind for c in extract_claims(text) if c.kind in ("compare", "ratio")] == []
 
 
 def test_what_a_claim_covers_is_not_flagged_again() -> None:
@@ -120,3 +127,30 @@ def test_create_with_an_unread_phrase_scores_under_100_and_exits_1(tmp_path: Pat
     assert report["score"] < 100 and report["categories"]["fidelity"]["rate"] < 1
     asked = proc.stdout[proc.stdout.index("What you asked for") :]
     assert asked.splitlines()[1].startswith("  ✗ 'ticket ids carry a 7-character code'")
+
+
+def test_the_claims_command_lists_unread_phrases() -> None:
+    from click.testing import CliRunner
+
+    from datagen.agent.cli import main
+
+    text = "900 scooters, ticket ids carry a 7-character code"
+    result = CliRunner().invoke(main, ["claims", "--json", text])
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.output)
+    assert [(c["text"], c["kind"], c["status"]) for c in claims] == [
+        ("900 scooters", "count", "unbound"),
+        ("ticket ids carry a 7-character code", "unread", "not_modelled"),
+    ]
+    table = CliRunner().invoke(main, ["claims", text])
+    assert "not understood" in table.output
+
+
+def test_a_place_no_claim_covers_is_unread_and_a_longer_name_is_one_place() -> None:
+    assert unread("a Lisbon bakery with 3 ovens") == ["Lisbon bakery"]
+    # 'York' inside 'New York', a name of a firm: no place of its own
+    assert unread("a taxi firm named Big York Cabs") == []
+    (place,) = [c for c in extract_claims("taxis in New York") if c.kind == "place"]
+    assert place.expected.values == ["New York City"]
+    (place,) = [c for c in extract_claims("shops in Los Angeles") if c.kind == "place"]
+    assert place.expected.values == ["Los Angeles"]  # the US city, the most populous one

@@ -11,7 +11,7 @@ import pytest
 from datagen.engine import distributed
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset
-from tests.cli_helpers import datagen
+from tests.cli_helpers import datagen, run_cli
 
 pytest.importorskip("distributed")
 
@@ -81,7 +81,7 @@ def test_failed_tasks_are_retried_and_bytes_stay_identical(
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
-    result = datagen(
+    result = run_cli(  # in-process: the message and the exit code are the point
         "generate",
         SHOP,
         "--scheduler",

@@ -353,6 +353,7 @@ def test_report_has_a_stable_key_order_and_totals() -> None:
         "claims_honoured": 0,
         "claims_recall": None,
         "claims_honoured_share": None,
+        "claims_unread": 0,
     }
     assert report["ok"] is False and report["cases"][0]["seconds"] == 1.23
 

@@ -32,6 +32,7 @@ from datagen.engine.expressions import FUNCTIONS
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from datagen.engine.relations import fk_between, foreign_keys, split_ref
+from tests.cli_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -41,12 +42,6 @@ SEED = 7
 LARGE_ROWS = 1_000_000
 SMALL_SCALE = "0.01"
 TIMEOUT = 120
-
-
-def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DATAGEN), *map(str, args)], capture_output=True, text=True, timeout=TIMEOUT
-    )
 
 
 def _size_args(schema: Path) -> list[str]:
@@ -170,12 +165,13 @@ def test_same_seed_same_bytes(generated: Generated) -> None:
 
 
 def test_validator_passes(generated: Generated) -> None:
-    """`datagen validate`: exit 0 at --min-score 95, and not a single failed check."""
-    result = _run(
+    """`datagen validate` (in-process: the report is the point): exit 0 at --min-score 95,
+    and not a single failed check."""
+    result = run_cli(
         "validate",
-        generated.schema,
+        str(generated.schema),
         "--data",
-        generated.first,
+        str(generated.first),
         "--min-score",
         "95",
         "--output",

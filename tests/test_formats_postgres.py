@@ -179,14 +179,14 @@ def test_a_failing_table_rolls_the_whole_load_back(
     import datagen.engine.writers.postgres as postgres
 
     dsn = fresh_database(server, "broken")
-    real_copy = postgres.copy_csv
+    real_copy = postgres.copy_binary
 
     def failing(batch: Any) -> bytes:
         if "txn_at" in batch.schema.names:
             raise DatagenError("disk full (simulated)")
         return real_copy(batch)
 
-    monkeypatch.setattr(postgres, "copy_csv", failing)
+    monkeypatch.setattr(postgres, "copy_binary", failing)
     bank = load_dataset(ROOT / "examples" / "bank.json")
     with pytest.raises(DatagenError, match="simulated"):
         generate_dataset(bank, tmp_path / "out", seed=4, fmt="postgres", scale=SCALE, dsn=dsn)
@@ -199,7 +199,7 @@ def test_a_failing_table_rolls_the_whole_load_back(
     # one transaction: the earlier tables went with the failed COPY, the database is as it was
     assert not tables & {"branch", "customer", "account", "transaction"}
     # so the next run loads everything instead of refusing "already has table(s)"
-    monkeypatch.setattr(postgres, "copy_csv", real_copy)
+    monkeypatch.setattr(postgres, "copy_binary", real_copy)
     result = generate_dataset(bank, tmp_path / "out", seed=4, fmt="postgres", scale=SCALE, dsn=dsn)
     assert count(dsn, "SELECT count(*) FROM account") == next(
         t.rows for t in result.tables if t.name == "account"
@@ -216,3 +216,76 @@ def test_ddl_runs_on_postgres_for_every_example(server: str) -> None:
         assert count(dsn, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == len(
             dataset.nodes
         )
+
+
+EVERY_TYPE = {
+    "version": "1.0",
+    "metadata": {"name": "types"},
+    "timeframe": {"start": "2024-01-01", "end": "2024-03-01", "freq": "s"},
+    "nodes": [
+        {
+            "id": "thing",
+            "kind": "entity",
+            "rows": 300,
+            "pk": "thing_id",
+            "columns": [
+                {"name": "thing_id", "type": "int", "generator": {"sequence": {"start": -5}}},
+                {
+                    "name": "label",
+                    "type": "string",
+                    "generator": {
+                        "choice": {"choices": ["plain", "it's", 'a "quote", and a comma', "é\nß ✓"]}
+                    },
+                },
+                {
+                    "name": "price",
+                    "type": "float",
+                    "nullable": True,
+                    "null_rate": 0.2,
+                    "generator": {
+                        "distribution": {"type": "normal", "params": {"mean": 0, "std": 1e6}}
+                    },
+                },
+                {
+                    "name": "active",
+                    "type": "bool",
+                    "generator": {"choice": {"choices": [True, False]}},
+                },
+                {
+                    "name": "seen_on",
+                    "type": "date",
+                    "generator": {"datetime_series": {"within": "timeframe"}},
+                },
+                {
+                    "name": "seen_at",
+                    "type": "datetime",
+                    "nullable": True,
+                    "null_rate": 0.1,
+                    "generator": {"datetime_series": {"within": "timeframe"}},
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_binary_copy_keeps_every_value_of_every_type(server: str, tmp_path: Path) -> None:
+    """Every value read back from PostgreSQL equals the Parquet's: ints (negative),
+    floats, text with quotes, commas, newlines and non-ASCII, booleans, dates,
+    timestamps, and nulls."""
+    from datagen.engine import dsl
+
+    dsn = fresh_database(server, "types")
+    dataset = dsl.Dataset.model_validate(EVERY_TYPE)
+    out = tmp_path / "types"
+    generate_dataset(dataset, out, seed=9, fmt="parquet,postgres", dsn=dsn)
+    expected = pq.read_table(out / "thing.parquet").to_pylist()
+    names = list(expected[0])
+    with psycopg.connect(dsn) as conn:
+        cursor = conn.execute(
+            f"SELECT {', '.join(names)} FROM thing ORDER BY thing_id"  # noqa: S608
+        )
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert rows == sorted(expected, key=lambda r: r["thing_id"])
+    assert any(r["price"] is None for r in rows) and any(r["seen_at"] is None for r in rows)
+    assert {r["label"] for r in rows} == {"plain", "it's", 'a "quote", and a comma', "é\nß ✓"}

@@ -19,7 +19,7 @@ from datagen.agent.importer.ddl import parse_ddl
 from datagen.engine.ddl import ddl_script
 from datagen.engine.errors import InputError
 from datagen.engine.execute import generate_dataset
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 
 DDL = Path(__file__).parent / "data" / "ddl"
 FILES = [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 
 DDL = Path(__file__).parent / "data" / "ddl"
 

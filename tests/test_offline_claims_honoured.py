@@ -125,3 +125,26 @@ def test_a_role_within_a_counted_staff_leaves_the_rest_to_other_roles() -> None:
     assert role["weights"][0] == 0.3
     nurse = _node(schema, "nurse")
     assert any(c["name"] == "full_name" for c in nurse["columns"])  # the lexicon's nurse
+
+
+def test_a_range_names_its_column_through_the_verb_or_a_money_synonym() -> None:
+    claims = _claims_on_data(
+        "An online marketplace where sellers list products and buyers leave reviews rated 1 to 5; "
+        "an airline with passengers and bookings, ticket prices from 60 to 900 dollars"
+    )
+    rated = claims["reviews rated 1 to 5"]
+    assert rated["status"] == "honoured" and rated["bound_to"]["column"] == "rating", rated
+    prices = claims["ticket prices from 60 to 900 dollars"]
+    assert prices["status"] == "honoured" and prices["bound_to"]["column"] == "fare", prices
+
+
+def test_a_weekday_peak_is_measured_where_it_was_weighted() -> None:
+    text = "A crypto exchange with 2,500 traders placing orders on 40 trading pairs; trades peak on weekdays"
+    peak = next(c for c in _claims_on_data(text).values() if c["kind"] == "time_pattern")
+    assert peak["status"] == "honoured", peak
+
+
+def test_a_monthly_series_spans_the_window() -> None:
+    claims = _claims_on_data("monthly payroll for 350 employees in 2024")
+    assert claims["in 2024"]["status"] == "honoured", claims["in 2024"]
+    assert claims["in 2024"]["bound_to"]["table"] == "payroll"

@@ -133,3 +133,29 @@ def test_flags_and_counts() -> None:
     assert 0.02 < share < 0.25
     assert min(data["quantity"]) >= 1
     assert pc.max(pa.array(data["bedrooms"])).as_py() < 20
+
+
+def test_template_money_is_rounded_to_cents() -> None:
+    import json
+
+    from datagen.agent.offline import author
+
+    for text in ("an online shop with customers, products and orders", "HR data with employees"):
+        for node in author(text)["nodes"]:
+            for col in node["columns"]:
+                words = set(col["name"].split("_"))
+                if col["type"] == "float" and words & {"price", "amount", "salary", "total"}:
+                    if "distribution" in col["generator"]:
+                        assert "round(value, 2)" in json.dumps(col.get("modifiers")), col
+
+
+def test_an_unknown_staff_noun_gets_person_columns() -> None:
+    from datagen.agent.offline import author
+
+    schema = author(
+        "A delivery company with 80 drivers and 5 dispatchers handling 20,000 deliveries"
+    )
+    dispatcher = next(n for n in schema["nodes"] if n["id"] == "dispatcher")
+    assert dispatcher["rows"] == 5
+    names = {c["name"] for c in dispatcher["columns"]}
+    assert "full_name" in names and "category" not in names

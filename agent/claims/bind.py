@@ -200,7 +200,7 @@ def bind_claims(dataset: dsl.Dataset, claims: list[dsl.Claim]) -> tuple[dsl.Data
 
 @binder("count")
 def _count(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    node = view.table_for(claim.about)
+    node = view.table_for(claim.about[:1])
     if node is None:
         return f"no table for `{' '.join(claim.about)}`"
     unit = claim.expected.unit or "rows"
@@ -208,6 +208,13 @@ def _count(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         found = view.timed_table(node)
         if found is None or found[0].id != node.id:
             return f"`{node.id}` has no timestamp to count rows per {unit[4:]}"
+        if len(claim.about) > 1:  # "each customer places up to 4 orders a month"
+            subject = view.table_for(claim.about[1:])
+            fk = relations.fk_between(view.dataset, node.id, subject.id) if subject else None
+            if fk is None or unit[4:] not in ("hour", "day", "week", "month", "year"):
+                return f"`{node.id}` has no foreign key to `{' '.join(claim.about[1:])}`"
+            return {"measure": "rows_per_key", "table": node.id, "column": found[1],
+                    "by": fk.column, "per": unit[4:]}  # fmt: skip
         return {"measure": "rows_per", "table": node.id, "column": found[1], "per": unit[4:]}
     return {"measure": "rows", "table": node.id}
 
@@ -440,6 +447,18 @@ def _time_pattern(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
 
 @binder("duration")
 def _duration(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    found = _duration_binding(view, claim)
+    e = claim.expected
+    if isinstance(found, dict) and found["measure"] == "duration" and e.value is None:
+        # "resolved within 48 hours": nearly every gap under it, not only the typical one
+        if e.max is not None and e.min is None:
+            found["quantile"] = 0.9
+        elif e.min is not None and e.max is None:
+            found["quantile"] = 0.1
+    return found
+
+
+def _duration_binding(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     unit = claim.expected.unit or "days"
     # a column that stores the duration itself: `nights`, `duration_minutes`
     stored = numeric_column(view, [*claim.about, "duration", "length", unit, "night"])
@@ -793,6 +812,10 @@ def _fraction_column(col: dsl.Column) -> bool:
     spec = dsl.generator_spec(col.generator)
     clamp = getattr(spec, "clamp", None)
     if clamp is not None and len(clamp) == 2 and clamp[1] is not None and clamp[1] <= 1:
+        return True
+    params = getattr(spec, "params", None) or {}
+    high = params.get("high", params.get("max")) if isinstance(params, dict) else None
+    if isinstance(high, (int, float)) and 0 < high <= 1:
         return True
     return getattr(spec, "type", None) == "beta"
 

@@ -15,6 +15,7 @@ from typing import Any
 from datagen.agent.claims.bind import bind_claims
 from datagen.agent.claims.calendar import HOLIDAY
 from datagen.agent.claims.numbers import NUMBER
+from datagen.agent.claims.rules.compare import about_the_data
 from datagen.agent.claims.rules.structure import place_at
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
@@ -169,8 +170,15 @@ def _cues(text: str) -> Iterator[tuple[str, int, int]]:
                     continue
                 if m.start() and text[m.start() - 1] == "/":
                     continue  # "24/7"
+            if cue == "comparative":
+                after = re.findall(r"[A-Za-z][\w'-]*", text[m.end() : m.end() + 60])[:4]
+                if after and about_the_data(after[:2]):
+                    continue  # "more data for testing", "more rows in the orders table"
             yield cue, m.start(), m.end()
+    # a capitalized run's first word, not a sentence's ('York' in 'New York' is no place)
     for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+", text):
+        if re.search(r"[A-Z][\w'-]*\s+$", text[: m.start()]):
+            continue
         found = place_at(text, m.start())
         if found is not None:
             yield "place", m.start(), found[2]

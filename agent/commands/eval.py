@@ -251,6 +251,11 @@ def _claims_verdict(
         f"claims: {expected} expected; extracted {totals['claims_found']} "
         f"(recall {recall:.1%}, minimum {min_recall:.0%}); honoured on the data "
         f"{totals['claims_honoured']} ({honoured:.1%}, minimum {min_honoured:.0%})"
+        + (
+            f"; {totals['claims_unread']} phrase(s) no rule read"
+            if totals.get("claims_unread")
+            else ""
+        )
         + ("" if ok else "  [bold red]below the claims bar[/]"),
         markup=True,
     )

@@ -198,7 +198,8 @@ class CaseResult:
     seconds: float
     provider: str
     notes: list[str] = field(default_factory=list)
-    # expected claims: {expected, found, honoured, missed, not_honoured}; None without any
+    # expected claims: {expected, found, honoured, missed, not_honoured, unread}; None
+    # without any
     claims: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -455,6 +456,7 @@ def claim_totals(results: Sequence[CaseResult]) -> dict[str, Any]:
         "claims_honoured": honoured,
         "claims_recall": round(found / expected, 4) if expected else None,
         "claims_honoured_share": round(honoured / expected, 4) if expected else None,
+        "claims_unread": sum(len(c.get("unread") or []) for c in scored),
     }
 
 

@@ -286,4 +286,6 @@ def score_claims(case: Case, outcome: RunOutcome) -> dict[str, Any] | None:
         "honoured": honoured,
         "missed": missed,
         "not_honoured": failing,
+        # phrases stating a fact that no rule of the extractor read (kind `unread`)
+        "unread": [c["text"] for c in measured if c.get("kind") == "unread"],
     }

@@ -12,6 +12,7 @@ could not place.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -76,6 +77,9 @@ def _window(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     table, _, column = time.partition(".")
     col = draft.column(table, column)
     spec = col["generator"].get("datetime_series") if col else None
+    expr = str(col["generator"].get("expression", {}).get("expr", "")) if col else ""
+    if expr.startswith(SERIES_START):  # a regular series laid over the timeframe
+        return {"measure": "window", "table": table, "column": column}
     if spec is None or spec.get("within", "timeframe") != "timeframe":
         return None
     return {"measure": "window", "table": table, "column": column}
@@ -341,14 +345,27 @@ def _share_weight(exposure: float, share: float) -> float:
 
 
 @honours("time_pattern")
-def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
-    """'busier on weekends', 'mostly in the evening', 'a December peak' -> pattern weights."""
+def _time_pattern(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'busier on weekends', 'mostly in the evening', 'a December peak' -> pattern weights,
+    bound to the table weighted (the binder alone might measure another)."""
+    expected = claim.expected
+    node = _about_table(draft, claim)
+    spec = _time_spec(draft, node)
+    if spec is None or node is None:
+        return None
+    _weigh_pattern(draft, claim, spec)
+    column = next(c for c in node["columns"] if c["generator"].get("datetime_series") is spec)
+    cells = {"hours": expected.hours, "weekdays": expected.weekdays, "months": expected.months}
+    if expected.unit == "variation" or expected.dates or not any(cells.values()):
+        return None
+    return {"measure": "time_share", "table": node["id"], "column": column["name"],
+            **{k: v for k, v in cells.items() if v}}  # fmt: skip
+
+
+def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None:
     from datagen.agent.offline.compose import set_pattern
 
     expected = claim.expected
-    spec = _time_spec(draft, _about_table(draft, claim))
-    if spec is None:
-        return
     cells = {"hour": (expected.hours, 24, 0), "dow": (expected.weekdays, 7, 0),
              "month": (expected.months, 12, 1)}  # fmt: skip
     chosen = {d: v for d, v in cells.items() if v[0]}
@@ -374,8 +391,11 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> None:
     for dimension, (selected, size, base) in chosen.items():
         exposure = len(selected) / size
         if expected.unit == "lift":
-            target = (float(low) if low is not None else 1.2) + LIFT_MARGIN
-            weight = _peak_weight(exposure, target ** (1 / len(chosen)))
+            need = float(low) if low is not None else 1.2
+            target = (need + LIFT_MARGIN) ** (1 / len(chosen))
+            if need ** (1 / len(chosen)) < 1 / exposure:  # weekdays can lift at most 7/5
+                target = min(target, (need ** (1 / len(chosen)) + 1 / exposure) / 2)
+            weight = _peak_weight(exposure, target)
         else:
             target = (float(low) if low is not None else 0.5) + SHARE_MARGIN
             target = min(0.95, target / kept_share) ** (1 / len(chosen))
@@ -435,10 +455,16 @@ def _locale(draft: Draft, claim: dsl.Claim) -> None:
             return
 
 
+MONEY_NAMES = {"price", "fare", "cost", "total", "amount", "fee"}
+
+
 def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(table, column) of the number a claim is about ('fares' -> `fare`, 'order value' -> the
     order's amount)."""
     wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    wanted |= {w[:-2] + "ing" for w in wanted if w.endswith("ed")}  # 'rated' -> `rating`
+    if wanted & MONEY_NAMES:  # 'ticket prices' -> the booking's `fare`
+        wanted |= MONEY_NAMES
     nodes = [n for n in [_about_table(draft, claim)] if n is not None]
     nodes += [n for n in draft.schema["nodes"] if n not in nodes]
     for node in nodes:
@@ -456,16 +482,15 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
 
 
 @honours("range")
-def _range(draft: Draft, claim: dsl.Claim) -> None:
+def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'fares from 4 to 120' -> the fare column clamped to [4, 120], centred inside it."""
-    import math
 
     low, high = claim.expected.min, claim.expected.max
     if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or high <= low:
-        return
+        return None
     found = _numeric_column(draft, claim)
     if found is None:
-        return
+        return None
     node, col = found
     dist = col["generator"].get("distribution")
     if dist is not None:
@@ -475,12 +500,12 @@ def _range(draft: Draft, claim: dsl.Claim) -> None:
     mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
     col["modifiers"] = [*mods, {"transform": "clamp", "args": {"min": low, "max": high}}]
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept within [{low:g}, {high:g}]")
+    return {"measure": "range", "table": node["id"], "column": col["name"]}
 
 
 @honours("average")
 def _average(draft: Draft, claim: dsl.Claim) -> None:
     """'an average order value of 50' -> the amount's lognormal centred on a mean of 50."""
-    import math
 
     value = claim.expected.value
     found = _numeric_column(draft, claim)
@@ -562,18 +587,20 @@ GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
 
 
 @honours("grain")
-def _grain(draft: Draft, claim: dsl.Claim) -> None:
+def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'hourly readings' -> the readings' timestamps on whole hours (s/min/h/D grains)."""
     value = claim.expected.value
     if not isinstance(value, (int, float)):
-        return
+        return None
     freq = GRAIN_FREQ.get(int(value))
     node = _about_table(draft, claim)
-    if (freq is None or value < 3600) and _regular_series(draft, claim, node, float(value)):
-        return
+    if freq is None or value < 3600:
+        series = _regular_series(draft, claim, node, float(value))
+        if series is not None:
+            return series
     spec = _time_spec(draft, node)
     if freq is None or spec is None:
-        return
+        return None
     spec["freq"] = freq
     if freq == "D":  # whole days carry no hour of day
         spec["pattern"] = [p for p in spec.get("pattern", []) if p["dimension"] != "hour"]
@@ -582,6 +609,7 @@ def _grain(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(
         f"{claim.text!r}: timestamps on whole {dict(s='seconds', min='minutes', h='hours', D='days')[freq]}"
     )
+    return None
 
 
 UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
@@ -607,7 +635,6 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'due 21 days after checkout' -> the lag of `due_date` after its start is exactly 21
     days; 'rides last 18 minutes on average' -> the ride's lag has a median of 18 minutes."""
-    import math
 
     expected = claim.expected
     unit = expected.unit if expected.unit in UNIT_SECONDS else "days"
@@ -676,7 +703,6 @@ def _stored_duration(
 ) -> dict[str, Any] | None:
     """'an average handle time of 6 minutes' -> the call's stored duration, in the claim's unit
     (`duration_seconds` becomes `duration_minutes`), averaging 6."""
-    import math
 
     col = _stored(node) if node is not None else None
     if node is None or col is None or value <= 0:
@@ -704,37 +730,50 @@ def _stored_duration(
 MAX_SERIES_ROWS = 50_000_000
 
 
+SERIES_START = "add_seconds(timestamp('"
+
+
 def _regular_series(
     draft: Draft, claim: dsl.Claim, node: dict[str, Any] | None, step: float
-) -> bool:
+) -> dict[str, Any] | None:
     """'readings every 10 minutes for one month' -> each parent (meter, sensor) has one row per
     step of the window, stamped start + (position - 1) * step: a regular series per parent."""
     if node is None or node["kind"] != "fact" or not node.get("parents") or step < 1:
-        return False
+        return None
     if node["id"] in draft.counted:
-        return False  # the text gave the events' count: keep it
+        return None  # the text gave the events' count: keep it
     time = _time_spec(draft, node)
     column = next(
         (c for c in node["columns"] if c["generator"].get("datetime_series") is time), None
     )
     if time is None or column is None or time.get("within", "timeframe") != "timeframe":
-        return False
+        return None
     start, end = draft.window
-    steps = int((end - start).total_seconds() // step)
+    steps = math.ceil((end - start).total_seconds() / step)  # the last step still inside
     parent = draft.node(node["parents"][0])
     parent_rows = int(parent.get("rows") or 1000) if parent is not None else 1000
     if steps < 2 or steps * parent_rows > MAX_SERIES_ROWS:
-        return False
+        return None
     node["fanout"] = {"distribution": "uniform", "min": steps, "max": steps}
     stamp = f"{start.isoformat()} 00:00:00"
     column["generator"] = {
-        "expression": {"expr": f"add_seconds(timestamp('{stamp}'), (position() - 1) * {int(step)})"}
+        "expression": {"expr": f"{SERIES_START}{stamp}'), (position() - 1) * {int(step)})"}
     }
     draft.note(
         f"{claim.text!r}: each `{node['parents'][0]}` has one `{node['id']}` row every "
         f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"
     )
-    return True
+    key = next(
+        (
+            c["name"]
+            for c in node["columns"]
+            if c["generator"].get("lookup", {}).get("from", "").startswith(f"{node['parents'][0]}.")
+            and "on" not in c["generator"]["lookup"]
+        ),
+        None,
+    )
+    binding = {"measure": "grain", "table": node["id"], "column": column["name"]}
+    return {**binding, "by": key} if key else binding
 
 
 END_WORDS = ("end", "ends", "expires", "expiry", "closed", "discharged", "checkout", "check_out",

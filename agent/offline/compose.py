@@ -1472,9 +1472,31 @@ def apply_grain(draft: Draft, parsed: Parsed, answer: str | None) -> None:
 # --------------------------------------------------------------------------- constraints, targets
 
 
+MONEY_WORDS = {"price", "amount", "cost", "fee", "total", "revenue", "premium", "salary",
+               "balance", "budget", "fare", "tip", "subtotal", "charge", "spend", "payout",
+               "income", "wage", "value", "rent", "deposit", "payment", "refund"}  # fmt: skip
+MONEY_RATES = {"nightly_rate", "hourly_rate", "daily_rate", "day_rate"}
+
+
+def _round_money(draft: Draft) -> None:
+    """Money drawn from a distribution is rounded to cents (after every other modifier)."""
+    for node in draft.schema["nodes"]:
+        for col in node["columns"]:
+            name = col["name"]
+            words = set(name.split("_"))
+            if col["type"] != "float" or "distribution" not in col["generator"]:
+                continue
+            if not (words & MONEY_WORDS or name in MONEY_RATES) or words & {"ratio", "pct"}:
+                continue
+            mods = col.setdefault("modifiers", [])
+            if not any("round(" in str(m.get("args", {}).get("expr", "")) for m in mods):
+                mods.append({"transform": "expression", "args": {"expr": "round(value, 2)"}})
+
+
 def finish(draft: Draft) -> None:
     schema = draft.schema
     constraints = schema["constraints"]
+    _round_money(draft)
     _clamp_modified_ranges(draft)
     fks = []
     uniques = []

@@ -180,7 +180,9 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
                 break
             gap = text[last_end : other.start]
             glue = last_end != mention.end and re.match(r"^\s*(,|and|,\s*and)\s*$", gap)
-            if len(gap) > 40 or not (PREPOSITION.match(gap) or glue):
+            # 'aircraft flying 120 routes': the verb's object right after it
+            direct = last_end == mention.end and re.match(r"^\s*(?:\d[\d,]*\s+)?$", gap)
+            if len(gap) > 40 or not (PREPOSITION.match(gap) or glue or direct):
                 break  # 'orders and campaigns' are listed side by side, not related
             target = tables[other.noun]
             if target.role == "entity" and other.noun not in table.parents:
@@ -342,9 +344,18 @@ def _same_person(tables: dict[str, Table], ref: str, table: Table) -> str | None
 def _dataset_person(tables: dict[str, Table], wanted: Entry, fact: Table) -> str | None:
     """The person the text named, standing in for a person the lexicon's fact expects
     ('members booking desks': the gym's members, not a new social `member` table)."""
+    from datagen.agent.offline.roles import is_staff
+
     if wanted.naming != "person":
         return None
-    people = [t for t in tables.values() if t.mentioned and t.role == "entity" and _is_person(t)]
+    people = [
+        t
+        for t in tables.values()
+        if t.mentioned
+        and t.role == "entity"
+        and _is_person(t)
+        and is_staff(t.entry) == is_staff(wanted)  # agents do not stand in for callers
+    ]
     people.sort(
         key=lambda t: (t.entry is None or t.entry.field != wanted.field, t.id in fact.parents)
     )
@@ -529,9 +540,13 @@ def entry_columns(table_id: str, entry: Entry | None, role: str) -> list[dict[st
     import copy
 
     if entry is None:
+        from datagen.agent.offline.blueprints.generic import is_person_noun
+
         names: list[Any] = (
             ["occurred_at", "status", "amount"]
             if role == "fact"
+            else ["full_name", "email", "joined_at"]
+            if is_person_noun(table_id)
             else ["name", "category", "created_at"]
         )
     else:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from datagen.agent.offline.lexicon import Entry, candidates, key_of
+from datagen.agent.offline.lexicon import ENTRIES, Entry, candidates, key_of
 from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import _NON_TABLE, _STOP, COUNTRIES, FILLER, TIME_UNITS, Parsed
@@ -169,15 +169,21 @@ def find_entities(parsed: Parsed) -> Entities:
             table_like = True  # 'daily attendance', 'monthly payroll', 'vaccination records'
         if fact_words and last[0].isupper() and len(last[0]) > 1 and last[0].isalpha():
             table_like = True  # 'SMS', 'CDR'
+        if key_of(after) in MEASURE_NOUNS and any(e.role == "fact" for e in choices):
+            table_like = True  # 'order totals', 'sale prices': the events the measure is of
         if (
-            fact_words
-            and length == 1
+            length == 1
             and last[0].lower().endswith("ing")
             and found
             and found[-1].table_like
             and not text[found[-1].end : start].strip()
         ):
-            table_like = True  # 'members booking desks': the verb names the events
+            # 'members booking desks': the verb names the events ('agents listing properties':
+            # a property listing, though a marketplace's `listing` is a thing)
+            events = choices if fact_words else [e for e in ENTRIES if e.role == "fact"
+                                                 and e.name.endswith("_" + noun)]  # fmt: skip
+            if events:
+                choices, table_like = events, True
         if before in ("no", "non") or noun in NEVER_TABLES:
             table_like = False
         for entry in choices:
@@ -274,14 +280,26 @@ def _longest_match(
     return None
 
 
+# verbs whose event noun is not their stem ('aircraft flying routes': flights)
+VERB_EVENTS = {
+    "flying": "flight", "flown": "flight", "selling": "sale", "sold": "sale", "buying": "purchase",
+    "bought": "purchase", "paying": "payment", "paid": "payment", "borrowing": "loan",
+    "borrowed": "loan", "lending": "loan", "lent": "loan", "watching": "view",
+    "watched": "view", "shipping": "shipment", "shipped": "shipment",
+}  # fmt: skip
+
+
 def _gerund_fact(word: str) -> tuple[str, list[Entry]] | None:
     """The events a verb names right after its subject: 'booking' -> booking, 'following' ->
     follow, 'arriving' -> arrival, 'exposed' -> exposure."""
-    if len(word) < 6 or word in NEVER_TABLES:
+    if (len(word) < 6 and word not in VERB_EVENTS) or word in NEVER_TABLES:
         return None
-    if word.endswith("ing"):
+    if word in VERB_EVENTS:
+        forms = [VERB_EVENTS[word]]
+    elif word.endswith("ing"):
         base = word[:-3]
-        forms = [word, base, base + "e", base + "al", base[:-1] if base[-1:] == base[-2:-1] else ""]
+        doubled = base[:-1] if base[-1:] == base[-2:-1] else ""
+        forms = [word, base, base + "e", base + "al", base + "y", doubled]
     elif word.endswith("ed"):  # 'users exposed to a variant': their exposures
         base = word[:-2]
         forms = [base + "ure", base + "e", base + "al", base + "ment"]

@@ -65,6 +65,9 @@ _IRREGULAR = {
     "indices": "index",
     "vertices": "vertex",
     "matrices": "matrix",
+    "skus": "sku",
+    "menus": "menu",
+    "gurus": "guru",
 }
 _NOT_PLURAL = ("ss", "us", "is", "ics", "sis", "xis")
 # -ics words that are plurals of a noun ("clinics", "metrics"); the rest ("logistics") are not

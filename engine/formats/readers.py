@@ -26,6 +26,7 @@ from datagen.engine.validate.source import (
     TableSource,
     TextSource,
     conform_to_declared,
+    declared_type,
 )
 from datagen.engine.values import ARROW_TYPES
 
@@ -151,7 +152,7 @@ class DatabaseSource(TableSource):
     def _conform(self, table: pa.Table) -> pa.Table:
         for index, field in enumerate(table.schema):
             col = self._node.column(field.name)
-            typed = conform_to_declared(table.column(index), col.type) if col else None
+            typed = conform_to_declared(table.column(index), declared_type(col)) if col else None
             if typed is not None:
                 table = table.set_column(index, field.name, typed)
         return table

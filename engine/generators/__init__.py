@@ -14,11 +14,13 @@ from datagen.engine.generators import (
     choice,
     distribution,
     enum_list,
+    event,
     expression,
     faker,
     lookup,
     sequence,
     temporal,
+    uuids,
 )
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import KINDS, kind_of, register_kind
@@ -37,6 +39,8 @@ for _kind in (
     expression.ExpressionKind(),
     enum_list.EnumListKind(),
     aggregate.AggregateKind(),
+    uuids.UuidKind(),
+    event.EventKind(),
 ):
     register_kind(_kind)
 

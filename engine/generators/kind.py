@@ -223,11 +223,7 @@ class Kind(Generic[S]):
         ranges and inequalities against it); `rows`: the table's row count, for kinds whose
         range grows with it (a sequence). Default: the declared values, when all numbers."""
         values = self.declared_values(spec)
-        numbers = [
-            float(v)
-            for v in values or ()
-            if isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
-        ]
+        numbers = [n for n in map(_finite, values or ()) if n is not None]
         if values and len(numbers) == len(values):
             return min(numbers), max(numbers)
         return None
@@ -255,6 +251,17 @@ class Kind(Generic[S]):
     def plot(self, spec: S) -> bool:
         """Whether a histogram of the values says anything (not for a key sequence)."""
         return True
+
+
+def _finite(value: Any) -> float | None:
+    """A declared value as a finite float, or None (not a number, a bool, inf, past float)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if np.isfinite(number) else None
 
 
 # --------------------------------------------------------------------------- the registry

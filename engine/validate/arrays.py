@@ -12,8 +12,15 @@ ArrayLike: TypeAlias = pa.Array | pa.ChunkedArray | np.ndarray
 
 
 def decoded(values: Any) -> Any:
+    """Values as the checks read them: dictionaries decoded; a time of day as that time on
+    1970-01-01 and a timestamp with a zone as plain UTC (the engine's datetime base type)."""
     if pa.types.is_dictionary(values.type):
         return values.cast(values.type.value_type)
+    if pa.types.is_time(values.type):
+        micros = values.cast(pa.time64("us")).cast(pa.int64())
+        return micros.cast(pa.timestamp("us"))
+    if pa.types.is_timestamp(values.type) and values.type.tz is not None:
+        return values.cast(pa.int64()).cast(pa.timestamp(values.type.unit))
     return values
 
 

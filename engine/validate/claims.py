@@ -861,17 +861,20 @@ class DurationArgs(Args):
     start: str = Field(description="column, parent.column or fk_column->parent.column")
     end: str
     unit: Literal["s", "min", "h", "days"] = "days"
+    quantile: float = Field(
+        0.5, ge=0, le=1, description="which gap: 0.5 the median (typical), 0.9 for 'within'"
+    )
 
 
 def _duration(ctx: Context, args: DurationArgs) -> Measured:
-    """The median of end - start, in `unit`."""
+    """The median (or another quantile) of end - start, in `unit`."""
     a, b = _pair(ctx, args.table, args.start, args.end)
     delta = (b - a) / UNIT_SECONDS[args.unit]
     delta = delta[~np.isnan(delta)]
     if not len(delta):
         raise Unmeasurable(f"no rows of `{args.table}` have both values")
     return Measured(
-        float(np.median(delta)),
+        float(np.quantile(delta, args.quantile)),
         len(delta),
         {"unit": args.unit, "min": float(delta.min()), "max": float(delta.max())},
     )
@@ -891,7 +894,8 @@ register(
     Measure(
         "duration",
         DurationArgs,
-        "median of end - start in s/min/h/days (either may be a parent's column): durations",
+        "median (or `quantile`) of end - start in s/min/h/days (either may be a parent's "
+        "column): durations",
         _duration,
         _duration_honoured,
     )
@@ -1293,6 +1297,70 @@ register(
         "(and `versus`), or by a timestamp's hours / weekdays / months (compare, ratio)",
         _compare,
         _compare_honoured,
+    )
+)
+
+
+class RowsPerKeyArgs(Args):
+    column: dsl.Identifier = Field(description="the timestamp that places each row in a period")
+    by: dsl.Identifier = Field(description="the key whose rows are counted (a foreign key)")
+    per: Literal["hour", "day", "week", "month", "year"]
+
+
+_PERIODS = {"hour": "h", "day": "D", "week": "W", "month": "M", "year": "Y"}
+
+
+def _rows_per_key(ctx: Context, args: RowsPerKeyArgs) -> Measured:
+    """Rows per key per period ('members visit at most 3 times a week'): the mean over every
+    key of the referenced table and every period the data spans, and the smallest and
+    largest count of a (key, period) that has rows."""
+    micros, by = _stamps(ctx, args.table, args.column, args.by)
+    assert by is not None
+    keys = to_numpy(pc.fill_null(pc.dictionary_encode(by).combine_chunks().indices, -1))
+    known = keys >= 0
+    if not known.any():
+        raise Unmeasurable(f"no rows of `{args.table}` have a `{args.by}` and a `{args.column}`")
+    periods = micros[known].astype("datetime64[us]").astype(f"datetime64[{_PERIODS[args.per]}]")
+    codes = periods.astype(np.int64)
+    cells = np.unique(np.stack([keys[known].astype(np.int64), codes - codes.min()]), axis=1,
+                      return_counts=True)[1]  # fmt: skip
+    fk = next((f for f in relations.foreign_keys(ctx.dataset)
+               if f.table == args.table and f.column == args.by), None)  # fmt: skip
+    population = len(np.unique(keys[known]))
+    if fk is not None and fk.ref_table in ctx.sources:
+        population = max(population, ctx.num_rows(fk.ref_table))
+    span = int(codes.max() - codes.min()) + 1
+    mean = int(known.sum()) / (population * span)
+    return Measured(
+        {"mean": mean, "min": int(cells.min()), "max": int(cells.max())},
+        int(known.sum()),
+        {"keys": population, "periods": span},
+    )
+
+
+def _rows_per_key_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
+    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance) is the mean."""
+    found = measured.value
+    low, high = _number(expected.min), _number(expected.max)
+    if low is not None and found["min"] < low:
+        return False
+    if high is not None and found["max"] > high:
+        return False
+    target = _number(expected.value)
+    if target is not None:
+        tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
+        return bool(abs(found["mean"] - target) <= max(tolerance, 0.1 * target))
+    return True
+
+
+register(
+    Measure(
+        "rows_per_key",
+        RowsPerKeyArgs,
+        "rows per key per hour / day / week / month (members visit at most 3 times a week): "
+        "the mean over every key and period, the min and max of a (key, period) with rows",
+        _rows_per_key,
+        _rows_per_key_honoured,
     )
 )
 

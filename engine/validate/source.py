@@ -126,7 +126,7 @@ class TextSource(TableSource):
         for index, field in enumerate(table.schema):
             col = node.column(field.name)
             if col is not None:
-                typed = conform_to_declared(table.column(index), col.type)
+                typed = conform_to_declared(table.column(index), declared_type(col))
                 if typed is not None:
                     table = table.set_column(index, field.name, typed)
         self.table = table
@@ -140,18 +140,38 @@ class TextSource(TableSource):
         return self.table.select(columns)
 
 
+def declared_type(col: dsl.Column) -> str:
+    """The type a stored column is compared with: the DSL type, or `time` for a time of day."""
+    return "time" if col.format == "time" else col.type
+
+
+def _time_of_day(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    try:
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            values = pc.binary_join_element_wise("1970-01-01 ", values, "").cast(pa.timestamp("us"))
+        return values.cast(pa.time64("us"))
+    except pa.ArrowException:
+        return None
+
+
 def conform_to_declared(values: pa.ChunkedArray, declared: str) -> pa.ChunkedArray | None:
     """The column cast to its declared type when the storage left it untyped, else None.
 
     Text (CSV, JSON, SQLite) has no date type and SQLite stores booleans as 0/1;
     a value that does not convert leaves the column as stored, a type mismatch.
     """
+    if declared == "time":  # a time of day: text, time32 or a timestamp as read back
+        return _time_of_day(values)
     if pa.types.is_null(values.type):
         return values.cast(ARROW_TYPES[declared])
     is_text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
     if is_text and declared in ("date", "datetime"):
         try:
             return values.cast(ARROW_TYPES[declared])
+        except pa.ArrowException:
+            pass
+        try:  # a timestamptz written as text: `...Z`
+            return values.cast(pa.timestamp("us", tz="UTC")) if declared == "datetime" else None
         except pa.ArrowException:
             return None
     if declared == "date" and pa.types.is_timestamp(values.type):
@@ -226,6 +246,8 @@ def type_family(arrow_type: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(arrow_type):
         return "datetime"
+    if pa.types.is_time(arrow_type):
+        return "time"
     if pa.types.is_null(arrow_type):
         return "null"
     return str(arrow_type)

@@ -12,10 +12,16 @@ import pyarrow.compute as pc
 from datagen.engine import dsl, relations
 from datagen.engine.fanout import fanout_span
 from datagen.engine.generators.kind import kinds_with_specs
+from datagen.engine.logical import format_of
 from datagen.engine.validate import keys
 from datagen.engine.validate.context import Context, valid_mask
 from datagen.engine.validate.report import Check
-from datagen.engine.validate.source import PHYSICAL_TYPE, type_family, type_matches
+from datagen.engine.validate.source import (
+    PHYSICAL_TYPE,
+    declared_type,
+    type_family,
+    type_matches,
+)
 
 DEFAULT_ENTITY_ROWS = 1000
 
@@ -93,7 +99,7 @@ def columns_match(ctx: Context, node: dsl.Node) -> Check:
 
 def column_type(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
     arrow_type = ctx.sources[node.id].schema.field(col.name).type
-    ok = type_matches(col.type, arrow_type, lenient=ctx.lenient_types)
+    ok = type_matches(declared_type(col), arrow_type, lenient=ctx.lenient_types)
     message = ""
     if ok and col.type == "int" and type_family(arrow_type) == "float":
         for batch in ctx.scan(node.id, [col.name]):
@@ -114,7 +120,7 @@ def column_type(ctx: Context, node: dsl.Node, col: dsl.Column) -> Check:
         col.name,
         ok,
         f"{type_family(arrow_type)} ({arrow_type})",
-        f"{col.type} ({PHYSICAL_TYPE[col.type]})",
+        f"{col.format or col.type} ({format_of(col.format).arrow if col.format else PHYSICAL_TYPE[col.type]})",
         message=message,
     )
 

@@ -2,11 +2,14 @@
 
 Each block is inserted straight from its Arrow batch (no Python rows), one
 transaction per table. DuckDB enforces primary keys, UNIQUE, foreign keys and
-CHECKs on insert, so a finished file holds no constraint violation.
+CHECKs on insert, so a finished file holds no constraint violation. DuckDB
+runs as many threads as the CPUs this process may use (its default counts the
+machine's cores, which oversubscribes a process pinned to fewer).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import TracebackType
 
@@ -19,13 +22,21 @@ from datagen.engine.errors import DatagenError
 from datagen.engine.writers.jsonl import connect_duckdb
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask), not the machine's count."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # no affinity on this platform (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 class DuckdbSink:
     format = "duckdb"
 
     def __init__(self, directory: Path, dataset: dsl.Dataset, *, constraints: bool = True):
         self.filename = f"{dataset.metadata.name}.duckdb"
         self._defs = {t.name: t for t in table_defs(dataset, "duckdb", constraints=constraints)}
-        self._con = connect_duckdb(str(directory / self.filename))
+        self._con = connect_duckdb(str(directory / self.filename), threads=usable_cpus())
 
     def open_table(
         self, table: str, schema: pa.Schema, rows: int, dictionary_columns: list[str]

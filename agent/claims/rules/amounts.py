@@ -140,11 +140,70 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
             re.IGNORECASE,
         )
         expected = {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"}
+        about = [singular(noun)]
         if per:
             unit = per.group("unit") or _PER_ADVERBS[per.group("adv").lower()]
             expected["unit"] = "per_" + singular(unit.lower())
             end += per.end()
-        yield Found("count", m.start(), end, expected, [singular(noun)])
+            # "each customer places up to 4 orders a month": per customer, not in all
+            about += per_subject(text, m.start(), about[0])
+        yield Found("count", m.start(), end, expected, about)
+
+
+def per_subject(text: str, pos: int, noun: str) -> list[str]:
+    """Who a rate per period is about, named before it in its clause: 'each customer
+    places', 'drivers do', 'members visit' -> [customer] / [driver] / [member]; [] when none."""
+    clause = re.split(r"[,.;:()]|\b(?:and|but|with|while)\b", text[:pos])[-1]
+    each = re.search(r"\b(?:each|every|per)\s+([A-Za-z][\w-]*)", clause, re.IGNORECASE)
+    if each and each.group(1).lower() not in STOP:
+        return [singular(each.group(1))]
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", clause) if w.lower() not in STOP]
+    if words and words[0].lower().endswith("s") and singular(words[0]) not in (noun, words[0]):
+        return [singular(words[0])]
+    return []
+
+
+_TIMES_PER = re.compile(
+    rf"(?P<subj>[A-Za-z][\w-]*)\s+(?P<verb>[A-Za-z][\w-]*)(?:\s+(?:in|out|up|on))?\s+{QUAL}"
+    rf"(?P<num>{NUMBER})\s+times\s+(?:per|a|an|each|every)\s+(?P<unit>{TIME_UNIT})\b",
+    re.IGNORECASE,
+)
+
+
+@rule(88)
+def times_per(text: str, today: dt.date) -> Iterator[Found]:
+    """'members visit at most 3 times a week', 'users log in about 5 times per day': rows of
+    the verb's events per subject per period."""
+    for m in _TIMES_PER.finditer(text):
+        value = number(m.group("num"))
+        subject = m.group("subj").lower()
+        if value is None or subject in STOP or m.group("verb").lower() in STOP:
+            continue
+        expected = {**expected_number(plain(value), m, 0.1, 0.2), "unit": "per_" +
+                    singular(m.group("unit").lower())}  # fmt: skip
+        yield Found("count", m.start(), m.end(), expected,
+                    [singular(m.group("verb")), singular(subject)])  # fmt: skip
+
+
+_HEADCOUNT = {"person": "employee", "people": "employee", "employee": "employee",
+              "staff": "employee", "member": "member", "user": "user", "seat": "user"}  # fmt: skip
+
+
+@rule(89)
+def headcounts(text: str, today: dt.date) -> Iterator[Found]:
+    """'a 2,500-person company', 'a 40-employee firm', 'a 300-seat SaaS': its people."""
+    pattern = re.compile(
+        rf"{QUAL}(?P<num>{NUMBER})[\s-](?P<who>person|people|employee|staff|member|user|seat)"
+        rf"\s+(?P<org>company|firm|business|organi[sz]ation|team|startup|agency|employer|"
+        rf"department|club|community|saas|app|school|hospital|university|network)\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        if value is None or value <= 0:
+            continue
+        expected = {**expected_number(plain(value), m, 0.02, 0.1), "unit": "rows"}
+        yield Found("count", m.start(), m.end(), expected, [_HEADCOUNT[m.group("who").lower()]])
 
 
 # --------------------------------------------------------------------------- rates and shares

@@ -19,7 +19,13 @@ from typing import Any
 from datagen.agent.claims.grammar import APPROX, Found, expected_number, rule, words_after
 from datagen.agent.claims.numbers import NUMBER
 from datagen.agent.claims.numbers import to_number as number
-from datagen.agent.claims.rules.time import TIME_EXPR, first_window, time_cells
+from datagen.agent.claims.rules.time import (
+    STATED_LIFT,
+    TIME_EXPR,
+    first_window,
+    stated_lift,
+    time_cells,
+)
 from datagen.agent.claims.words import STOP, singular
 
 # verbs between a group and the amount: "partners bill", "members spend", "fares are"
@@ -193,6 +199,23 @@ COMPARATIVE_RE = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_LIFT = 1.1
+# what the dataset itself is, or what it is for: "a larger dataset for benchmarking",
+# "more rows for load tests", "higher quality data for demos" state nothing about the data
+META = {"dataset", "datasets", "data", "table", "tables", "row", "rows", "record", "records",
+        "column", "columns", "field", "fields", "schema", "schemas", "sample", "samples",
+        "file", "files", "quality", "latency", "throughput", "performance", "variety",
+        "detail", "details", "realism", "coverage", "volume", "volumes", "size", "scale",
+        "example", "examples", "test", "tests", "version", "versions"}  # fmt: skip
+PURPOSES = {"testing", "tests", "test", "demos", "demo", "benchmarking", "benchmarks",
+            "benchmark", "training", "development", "dev", "qa", "staging", "production",
+            "analytics", "dashboards", "dashboard", "reports", "reporting", "load",
+            "prototyping", "teaching", "learning", "practice", "experiments", "research",
+            "our", "my", "your", "the", "a", "an", "us", "me"}  # fmt: skip
+
+
+def about_the_data(words: list[str]) -> bool:
+    """Words that name the dataset or a purpose, not something in the data."""
+    return any(w.lower() in META or w.lower() in PURPOSES for w in words)
 
 
 @rule(33)
@@ -215,6 +238,8 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
         noun = what[-1].lower()
         if (cmp in ("higher", "lower") and noun in VOLUME) or noun in CROWDS:
             continue  # more rows, not bigger values: a time pattern
+        if about_the_data(what):
+            continue  # "a larger dataset for benchmarking"
         degree = _DEGREE.get(" ".join((m.group("deg") or "").lower().split()), DEFAULT_LIFT)
         up = cmp in _UP
         bound = degree if up else 1 / degree
@@ -230,11 +255,19 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
                 value, groups, end = what, cells, group.end()
             else:
                 other, end = words_after(text, m.end(), 2)
-                value, groups = what, ({"values": [" ".join(other)]} if other else None)
+                other = other[: next((i for i, w in enumerate(other) if w.lower() in PURPOSES),
+                                     len(other))]  # fmt: skip
+                if not other or about_the_data(other):
+                    continue  # "bigger tables for load tests"
+                value, groups = what, {"values": [" ".join(other)]}
         if not groups:
             continue
         about = [singular(w) for w in value] + (["duration"] if cmp in _LENGTH else [])
         expected = {("min" if up else "max"): round(bound, 4), "unit": "ratio", **groups}
+        stated = STATED_LIFT.search(text[max(0, m.start() - 30) : m.start()])
+        if stated is not None and not m.group("deg"):  # "prices 20% higher on weekends"
+            expected = {**stated_lift(stated, not up), "unit": "ratio", **groups}
+            start = min(start, max(0, m.start() - 30) + stated.start())
         yield Found("compare", start, end, expected, about)
 
 

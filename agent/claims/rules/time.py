@@ -27,10 +27,23 @@ def _window(start: dt.date, end: dt.date) -> dict[str, Any]:
     return {"min": start.isoformat(), "max": end.isoformat()}
 
 
+# things that last: "auctions last 7 days" is a duration ("orders last 30 days" a window)
+_LASTING = (
+    r"auctions?|sessions?|calls?|stays?|rentals?|trips?|subscriptions?|trials?|campaigns?|"
+    r"leases?|contracts?|loans?|visits?|meetings?|shifts?|promotions?|events?|courses?|"
+    r"projects?|games?|matches|flights?|journeys?|rides?|bookings?|reservations?|admissions?|"
+    r"warranties|warranty|policies|policy|sprints?|classes|lessons?|tours?|holds?|streams?"
+)
+
+
 @rule(20)
 def windows(text: str, today: dt.date) -> Iterator[Found]:
     """'Q3 2024', 'in 2024', 'the last 18 months', '2023-2024', 'March to June 2024'."""
     for m in calendar.WINDOW_RE.finditer(text):
+        if re.match(r"last\b", m.group(0), re.IGNORECASE) and re.search(
+            rf"\b(?:{_LASTING})\s+$", text[: m.start()], re.IGNORECASE
+        ):
+            continue  # "auctions last 7 days": how long each lasts, not the window
         span = calendar.window_of(m, today)
         if span is not None:
             yield Found("window", m.start(), m.end(), _window(*span))
@@ -65,7 +78,8 @@ _GRAIN_SUBJECTS = (
     r"(?:readings?|snapshots?|reports?|reporting|measurements?|samples?|invoices?|statements?|"
     r"bills?|billing|backups?|batch(?:es)?|exports?|polls?|records?|updates?|reads?|logs?|"
     r"payrolls?|runs?|rent|payments?|attendance|summar(?:y|ies)|aggregates?|totals?|balances?|"
-    r"metrics?|kpis?|ticks?|prices?|quotes?|observations?|counts?|inventory|stock|levels?)$"
+    r"metrics?|kpis?|ticks?|prices?|quotes?|observations?|counts?|inventory|stock|levels?|"
+    r"yields?|milkings?|feedings?|checks?|inspections?|rounds?|doses?|scans?)$"
 )
 
 
@@ -111,6 +125,25 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
             {"value": amount * _unit_seconds(unit), "unit": "s"},
             [singular(w) for w in about],
         )
+    times = re.compile(
+        rf"\b(?P<times>twice|thrice|(?P<n>{NUMBER})\s+times)[\s-]+(?:(?:a|an|per|each|every)\s+)?"
+        rf"(?P<per>hourly|daily|weekly|monthly|yearly|hour|day|week|month|year)\b",
+        re.IGNORECASE,
+    )
+    for m in times.finditer(text):
+        # "twice-daily milk yields", "readings three times a day": a step of the period / n
+        count = {"twice": 2.0, "thrice": 3.0}.get(m.group("times").lower())
+        count = count or number(m.group("n") or "") or 0.0
+        per = m.group("per").lower()
+        seconds = _GRAIN_ADVERBS.get(per) or time_unit_seconds(per)
+        if not count or not seconds:
+            continue
+        nouns, end = words_after(text, m.end(), 2)
+        subject = [] if nouns else words_before(text, m.start(), 2)[0]
+        if not any(re.match(_GRAIN_SUBJECTS, w, re.IGNORECASE) for w in nouns or subject):
+            continue  # "customers order twice a week": how often, not a grid
+        yield Found("grain", m.start(), end, {"value": round(seconds / count, 3), "unit": "s"},
+                    [singular(w) for w in nouns or subject])  # fmt: skip
     adverbs = re.compile(r"\b(?P<adv>" + "|".join(_GRAIN_ADVERBS) + r")\b", re.IGNORECASE)
     for m in adverbs.finditer(text):
         if re.search(
@@ -409,8 +442,34 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
             continue
         span_start = min(start, cue.start()) if cue else start
         span_end = max(end, cue.end()) if cue else end
+        if cue is not None and expected.get("unit") == "lift":
+            stated = STATED_LIFT.search(text[max(floor, cue.start() - 30) : cue.start()])
+            if stated is not None:  # "20% more on Mondays", "twice as busy at lunch"
+                expected = stated_lift(stated, bool(cue.group("dip")))
+                span_start = min(span_start, max(floor, cue.start() - 30) + stated.start())
         floor = span_end
         yield Found("time_pattern", span_start, span_end, {**expected, **cells})
+
+
+STATED_LIFT = re.compile(
+    rf"(?:{QUAL}(?:{PERCENT}|(?P<times>{NUMBER})\s*(?:x|times)(?:\s+as)?)|"
+    rf"(?P<twice>twice|double)\s+as)\s*$",
+    re.IGNORECASE,
+)
+
+
+def stated_lift(m: re.Match[str], dip: bool) -> dict[str, Any]:
+    """'20% more' -> lift 1.2, '30% fewer' -> 0.7, 'twice as busy' -> 2, '3x more' -> 3."""
+    if m.group("pct"):
+        share = (number(m.group("pct")) or 0) / 100
+        value = 1 - share if dip else 1 + share
+    elif m.group("twice"):
+        value = 2.0
+    else:
+        value = number(m.group("times")) or 1.0
+    expected = expected_number(round(value, 6), m, 0.1, 0.2, floor=1e-9)
+    expected["tolerance"] = round(expected["tolerance"], 6)
+    return {**expected, "unit": "lift"}
 
 
 def _pattern_expected(

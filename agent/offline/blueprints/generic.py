@@ -218,7 +218,7 @@ EVENT_NOUNS = {
 def generic_entity(table: str, rows: int = 500) -> dict[str, Any]:
     """A person, a place or a thing, judged by the noun."""
     last = table.split("_")[-1]
-    if table in PERSON_NOUNS or last in PERSON_NOUNS:
+    if is_person_noun(table):
         columns = [*person(), ts("created_at", "@history")]
     elif table in PLACE_NOUNS or last in PLACE_NOUNS:
         columns = [
@@ -254,8 +254,28 @@ def is_event_noun(noun: str) -> bool:
     return noun in EVENT_NOUNS or noun.split("_")[-1] in EVENT_NOUNS
 
 
+# staff roles and trades, and the endings of such nouns ('dispatcher', 'hygienist')
+WORKER_NOUNS = {
+    "dispatcher", "cashier", "clerk", "guard", "janitor", "receptionist", "courier", "mechanic",
+    "technician", "inspector", "auditor", "planner", "scheduler", "cleaner", "porter",
+    "concierge", "usher", "steward", "attendant", "referee", "tutor", "lecturer", "cook",
+    "waiter", "waitress", "bartender", "barista", "plumber", "electrician", "firefighter",
+    "paramedic", "midwife", "caregiver", "nanny", "volunteer", "intern", "trainee", "partner",
+    "associate", "apprentice", "contractor", "freelancer", "consultant", "accountant",
+    "engineer", "developer", "designer", "manager", "director", "supervisor", "officer",
+    "analyst", "broker", "dealer", "adjuster", "underwriter", "teller", "banker", "surveyor",
+}  # fmt: skip
+PERSON_ENDINGS = ("ist", "ician", "arian", "ologist")
+
+
 def is_person_noun(noun: str) -> bool:
-    return noun in PERSON_NOUNS or noun.split("_")[-1] in PERSON_NOUNS
+    last = noun.split("_")[-1]
+    return (
+        noun in PERSON_NOUNS
+        or last in PERSON_NOUNS
+        or last in WORKER_NOUNS
+        or (len(last) > 5 and last.endswith(PERSON_ENDINGS))
+    )
 
 
 def generic_blueprint(nouns: list[str]) -> Blueprint:

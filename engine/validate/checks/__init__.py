@@ -23,6 +23,7 @@ from datagen.engine.validate.checks import (
     pattern,
     range,
     seasonality,
+    state_machine,
     unique,
     weekend_share,
 )
@@ -44,6 +45,7 @@ for _kind in (
     enum.CHECK,
     unique.CHECK,
     pairs.CHECK,
+    state_machine.CHECK,
     aggregates.CHECK,
     lookups.CHECK,
     weekend_share.CHECK,

@@ -16,6 +16,7 @@ purchase_order | fact | po, replenishment_order, order | ordered_at, expected_on
 drone | entity | uav, quadcopter, unmanned_aircraft | serial_number, model=dji_matrice_350/dji_mavic_3/skydio_x10/parrot_anafi, max_flight_minutes~20..55, commissioned_at | rows=60
 pilot | entity | drone_pilot, remote_pilot | full_name, license_number@code, certified_at | naming=person rows=40
 mission | fact | flight_mission, inspection_mission, inspection_flight, drone_flight, sortie | started_at, ended_at, mission_type=inspection/survey/mapping/delivery, distance_km, outcome=completed:0.9/aborted:0.07/failed:0.03 | parents=pilot,drone time=started_at per=25
+stock_movement | fact | inventory_movement, movement, stock_transfer, stock_adjustment | moved_at, movement_type=receipt/pick/transfer/adjustment/return, quantity#20 | parents=product,warehouse time=moved_at per=40
 """,
     )
     + entries(
