@@ -153,7 +153,10 @@ class _Keeper:
         # a column computed from the row index is read back on demand, never kept
         kept = {c for c in plan.keep.get(table, set()) if not store.computable(table, c)}
         self.keep = () if second_pass else tuple(sorted(kept))
-        self.builders = {c: KeptBuilder() for c in self.keep}
+        node = run.table.node
+        self.builders = {
+            c: KeptBuilder(col.type if (col := node.column(c)) else "", run.rows) for c in self.keep
+        }
         self.feeds = [] if first_pass else run.table.feeds
         self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
             feed.key: [] for feed in self.feeds
