@@ -80,6 +80,11 @@ def check_partitioning(
     for node in found:
         col = node.column(partitioning.by)
         assert col is not None
+        if col.unique or node.key_columns == [col.name]:
+            raise InputError(
+                f"--partition-by {partitioning.by!r}: `{node.id}.{col.name}` is unique, so every "
+                "row would get a folder of its own; partition by a column of few values"
+            )
         if col.type not in PARTITION_TYPES:
             raise InputError(
                 f"--partition-by {partitioning.by!r}: `{node.id}.{col.name}` is a {col.type}; "

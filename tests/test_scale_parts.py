@@ -132,6 +132,8 @@ def test_bad_partition_flags_exit_2_naming_the_flag(tmp_path: Path) -> None:
     assert floats.returncode == 2 and "--partition-by 'amount'" in floats.stderr, floats.stderr
     missing = datagen(*common, "--partition-by", "nope")
     assert missing.returncode == 2 and "no table has that column" in missing.stderr
+    unique = datagen(*common, "--partition-by", "customer_id")  # the customers' key
+    assert unique.returncode == 2 and "`customer.customer_id` is unique" in unique.stderr
     csv = datagen(*common, "--partition-rows", "1000", "--format", "csv")
     assert csv.returncode == 2 and "--format parquet" in csv.stderr
     assert "Traceback" not in floats.stderr + missing.stderr + csv.stderr
