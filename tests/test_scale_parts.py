@@ -179,3 +179,60 @@ def test_replay_regenerates_the_parts_and_names_a_stray_one(shop, tmp_path: Path
         "order/country=FR/part-00000.parquet",
         "order/country=FR/part-00009.parquet",
     ]
+
+
+ODD_VALUES = {
+    "version": "1.0",
+    "metadata": {"name": "odd", "description": "partition values that need care"},
+    "nodes": [
+        {
+            "id": "e",
+            "kind": "entity",
+            "rows": 3000,
+            "pk": "id",
+            "columns": [
+                {"name": "id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "day",
+                    "type": "date",
+                    "nullable": True,
+                    "null_rate": 0.1,
+                    "generator": {"choice": {"choices": ["2024-01-01", "2024-01-02"]}},
+                },
+                {
+                    "name": "flag",
+                    "type": "bool",
+                    "generator": {"choice": {"choices": [True, False]}},
+                },
+                {
+                    "name": "name",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["a b", "c/d", "é"]}},
+                },
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("by", ["day", "flag", "name"])
+def test_dates_nulls_bools_and_odd_strings_make_readable_folders(by: str, tmp_path: Path) -> None:
+    from datagen.engine.load import parse_dataset
+
+    dataset = parse_dataset(ODD_VALUES)
+    generate_dataset(dataset, tmp_path / "single", seed=1)
+    generate_dataset(dataset, tmp_path / "parts", seed=1, partition=Partitioning(by=by))
+    folders = sorted(p.name for p in (tmp_path / "parts" / "e").iterdir())
+    expected = {
+        "day": ["day=2024-01-01", "day=2024-01-02", "day=__HIVE_DEFAULT_PARTITION__"],
+        "flag": ["flag=false", "flag=true"],
+        "name": ["name=%C3%A9", "name=a%20b", "name=c%2Fd"],
+    }[by]
+    assert folders == expected
+    assert validate_dataset(dataset, tmp_path / "parts").score == 100
+    want = pq.read_table(tmp_path / "single" / "e.parquet").sort_by("id")
+    got = pds.dataset(tmp_path / "parts" / "e", partitioning="hive").to_table().sort_by("id")
+    # the folder names come back as the values (as text: pyarrow infers no date type)
+    assert got.column(by).cast(pa.string()).to_pylist() == (
+        want.column(by).cast(pa.string()).to_pylist()
+    )
