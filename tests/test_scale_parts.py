@@ -232,7 +232,7 @@ def test_dates_nulls_bools_and_odd_strings_make_readable_folders(by: str, tmp_pa
     assert validate_dataset(dataset, tmp_path / "parts").score == 100
     want = pq.read_table(tmp_path / "single" / "e.parquet").sort_by("id")
     got = pds.dataset(tmp_path / "parts" / "e", partitioning="hive").to_table().sort_by("id")
-    # the folder names come back as the values (as text: pyarrow infers no date type)
+    # the folder names come back as the values (compared as text)
     assert got.column(by).cast(pa.string()).to_pylist() == (
         want.column(by).cast(pa.string()).to_pylist()
     )
