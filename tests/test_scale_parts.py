@@ -236,3 +236,15 @@ def test_dates_nulls_bools_and_odd_strings_make_readable_folders(by: str, tmp_pa
     assert got.column(by).cast(pa.string()).to_pylist() == (
         want.column(by).cast(pa.string()).to_pylist()
     )
+
+
+def test_the_html_report_reads_part_files(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("matplotlib")
+    from datagen.engine.htmlreport import html_report
+
+    out = tmp_path / "out"
+    generate_dataset(
+        shop, out, seed=4, rows={"customer": 3000}, partition=Partitioning(by="country")
+    )
+    page = html_report(shop, out)
+    assert "100.0" in page and "order" in page and "ordered_at" in page
