@@ -14,7 +14,7 @@ import pytest
 from datagen.agent.claims import bind_claims, extract_claims
 from datagen.agent.claims.check import unread_claims
 from datagen.engine import dsl
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 from tests.test_claims_bind import binding
 from tests.test_claims_measure import SCHEMA
 
@@ -308,7 +308,7 @@ def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
     out = tmp_path / "run"
     proc = datagen(
         "create", "-d", text, "--out", str(out), "--provider", "offline", "--no-input",
-        "--max-repairs", "0", "--no-generate", timeout=240,
+        "--max-repairs", "0", "--no-generate",
     )  # fmt: skip
     report = json.loads((out / "report.json").read_text())
     claims = {c["text"]: c for c in report["claims"]}

@@ -11,7 +11,7 @@ import pytest
 from datagen.agent.claims import extract_claims
 from datagen.agent.claims.check import attach_claims, merge_claims, unread_claims
 from datagen.engine import dsl
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 from tests.test_claims_bind import SHOP
 
 
@@ -127,7 +127,7 @@ def test_create_with_an_unread_phrase_scores_under_100_and_exits_1(tmp_path: Pat
     text = "A help desk with 300 customers and support tickets; ticket ids carry a 7-character code"
     proc = datagen(
         "create", "-d", text, "--out", str(out), "--provider", "offline", "--no-input",
-        "--max-repairs", "0", timeout=240,
+        "--max-repairs", "0",
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     report = json.loads((out / "report.json").read_text())
