@@ -807,8 +807,27 @@ def _group_where(view: SchemaView, node: dsl.Node, phrase: str) -> str | None:
     return match[1]
 
 
+def _compare_rows(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """'more orders from VIP customers': orders per row of the table whose value names the
+    group (the parent the orders point at)."""
+    child = view.table_for(claim.about[:1])
+    if child is None:
+        return f"no table for `{claim.about[0]}`"
+    group = str((claim.expected.values or [""])[0])
+    for fk in relations.foreign_keys(view.dataset):
+        parent = view.dataset.node(fk.ref_table)
+        if fk.table != child.id or fk.self_reference or parent is None:
+            continue
+        where = _group_where(view, parent, group)
+        if where is not None:
+            return {"measure": "compare", "table": parent.id, "rows_of": child.id, "where": where}
+    return f"no table `{child.id}` points at holds a value for `{group}`"
+
+
 @binder("compare", "ratio")
 def _compare(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    if "count" in claim.about[1:]:
+        return _compare_rows(view, claim)
     found = _compared_value(view, claim)
     if isinstance(found, str):
         return found
