@@ -228,3 +228,8 @@ def test_a_duration_between_two_stamps_uses_their_lag() -> None:
     claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
     assert claim["status"] == "honoured", claim
     assert claim["bound_to"]["end"] == "locked_at"
+    assert claim["measured"] == 3  # a rule: exactly 3 days
+    loose = next(
+        c for c in _claims_on_data(text + " on average").values() if c["kind"] == "duration"
+    )
+    assert loose["status"] == "honoured" and loose["measured"] != 3, loose  # a spread

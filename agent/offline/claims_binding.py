@@ -678,6 +678,7 @@ ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_day
 LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
+AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
 LOOSE = re.compile(r"\b(?:average|avg|about|around|roughly|typically|usually|mean|median)\b")
 
 
@@ -728,7 +729,13 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
     _drop_mean_targets(draft, node["id"], lag_name)  # the stated duration replaces them
     low_text = claim.text.lower()
-    exact = value is not None and bool(RULE.search(low_text)) and not LOOSE.search(low_text)
+    around = draft.text.lower().partition(low_text)[2][:24]  # '... after pickup on average'
+    exact = (
+        value is not None
+        and bool(RULE.search(low_text))
+        and not LOOSE.search(low_text)
+        and not AVERAGE_AFTER.match(around)
+    )
     if value is not None and exact:
         target = round(value * scale, 4)
         col["generator"] = {"expression": {"expr": repr(float(target))}}

@@ -89,6 +89,7 @@ class Draft:
     counted: set[str] = field(default_factory=set)  # tables whose size the text gave
     aliases: dict[str, str] = field(default_factory=dict)  # blueprint id -> current id
     extra_synonyms: dict[str, str] = field(default_factory=dict)  # from a merged blueprint
+    text: str = ""  # the description, for words around a claim's phrase ('... on average')
 
     def node(self, table: str | None) -> dict[str, Any] | None:
         return surgery.node(self.schema, table) if table else None
@@ -288,6 +289,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
         blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
     window, window_note = resolve_window(parsed.window, today)
     draft = start_draft(blueprint, window)
+    draft.text = text
     for note in notes:
         draft.note(note)
     if domain is None:
