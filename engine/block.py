@@ -18,12 +18,12 @@ from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.generators.statemachine import machine_key, path_lengths
 from datagen.engine.logical import decimal_digits
 from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
 from datagen.engine.rng import stream
-from datagen.engine.statemachine import machine_key, path_lengths
 from datagen.engine.store import TableStore
 from datagen.engine.values import Values, as_numpy, to_arrow
 

@@ -54,6 +54,7 @@ from datagen.engine.generators.faker import FakerSpec
 from datagen.engine.generators.kind import KINDS, Kind, kind_name
 from datagen.engine.generators.lookup import LookupSpec
 from datagen.engine.generators.sequence import SequenceSpec
+from datagen.engine.generators.statemachine import StateMachine
 from datagen.engine.generators.temporal import DatetimeSeriesSpec
 from datagen.engine.logical import FORMAT_PATTERN, format_problem, normalize_type
 from datagen.engine.modifiers.add import AddArgs
@@ -68,7 +69,6 @@ from datagen.engine.modifiers.outliers import OutliersArgs
 from datagen.engine.modifiers.seasonality import SeasonalityArgs
 from datagen.engine.modifiers.time_jitter import TimeJitterArgs
 from datagen.engine.modifiers.trend import TrendArgs
-from datagen.engine.statemachine import StateMachine
 
 DSL_VERSION = "1.0"
 

@@ -71,7 +71,7 @@ def fanout_pmf(fanout: dsl.Fanout) -> tuple[np.ndarray, np.ndarray]:
 
 def _shape_pmf(fanout: dsl.Fanout) -> tuple[np.ndarray, np.ndarray]:
     if fanout.machine is not None:
-        from datagen.engine.statemachine import length_pmf
+        from datagen.engine.generators.statemachine import length_pmf
 
         values, probs = length_pmf(fanout.machine)
         return _clip(values, probs, fanout.min, fanout.max)

@@ -346,8 +346,9 @@ def _list_items(model: type[dsl.Strict]) -> list[tuple[str, type[dsl.Strict]]]:
 
 def _field_lines(model: type[dsl.Strict]) -> list[str]:
     schema = model.model_json_schema(by_alias=True)
-    if "$ref" in schema:  # a recursive model (a fanout's cases are fanouts): its own $def
-        schema = {**schema["$defs"][schema["$ref"].rsplit("/", 1)[-1]], "$defs": schema["$defs"]}
+    if "$ref" in schema and "properties" not in schema:  # a model that nests itself (Fanout)
+        defs = schema.get("$defs", {})
+        schema = {**defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), "$defs": defs}
     required = set(schema.get("required", []))
     out = []
     for name, prop in schema.get("properties", {}).items():

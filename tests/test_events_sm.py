@@ -15,8 +15,8 @@ import pytest
 
 from datagen.engine import dsl
 from datagen.engine.errors import SchemaError
+from datagen.engine.generators.statemachine import StateMachine, length_pmf, machine_key, simulate
 from datagen.engine.load import parse_dataset
-from datagen.engine.statemachine import StateMachine, length_pmf, machine_key, simulate
 from datagen.engine.validate.run import validate_tables
 from tests.dsl_doc_examples import cli_here, doc_example
 from tests.engine_helpers import run

@@ -48,7 +48,7 @@ def _paths(ctx: BlockContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: its state code, the previous code (-1 on the first event), its step."""
     assert ctx.node.fanout is not None and ctx.node.fanout.machine is not None
     assert ctx.parent_index is not None and ctx.siblings is not None
-    from datagen.engine.statemachine import machine_key, simulate  # it imports the kinds
+    from datagen.engine.generators.statemachine import machine_key, simulate  # it imports the kinds
 
     parents, inverse = np.unique(ctx.parent_index, return_inverse=True)
     paths = simulate(ctx.node.fanout.machine, machine_key(ctx.seed, ctx.node.id), parents)
@@ -73,7 +73,7 @@ def generate(spec: EventSpec, col: dsl.Column, ctx: BlockContext) -> Values:
             ctx.masks[col.name] = first
         return Encoded(np.maximum(previous, 0).astype(np.int32), names)
     assert spec.start is not None
-    from datagen.engine.statemachine import seconds_after
+    from datagen.engine.generators.statemachine import seconds_after
 
     seconds = np.zeros(ctx.n, dtype=np.int64)
     for i, j, transition in machine.transitions():

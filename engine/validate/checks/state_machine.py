@@ -23,7 +23,7 @@ from datagen.engine.cases import case_index
 from datagen.engine.generators.event import EventKind
 from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.generators.pairs import group_starts
-from datagen.engine.statemachine import StateMachine
+from datagen.engine.generators.statemachine import StateMachine
 from datagen.engine.validate import stats
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
 from datagen.engine.validate.registry import CheckKind
