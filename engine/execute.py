@@ -153,7 +153,10 @@ class _Keeper:
         # a column computed from the row index is read back on demand, never kept
         kept = {c for c in plan.keep.get(table, set()) if not store.computable(table, c)}
         self.keep = () if second_pass else tuple(sorted(kept))
-        self.builders = {c: KeptBuilder() for c in self.keep}
+        node = run.table.node
+        self.builders = {
+            c: KeptBuilder(col.type if (col := node.column(c)) else "", run.rows) for c in self.keep
+        }
         self.feeds = [] if first_pass else run.table.feeds
         self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
             feed.key: [] for feed in self.feeds
@@ -164,7 +167,7 @@ class _Keeper:
             builder.add(*kept[name])
         for key, collected in self.parts.items():
             values, mask = kept[key]
-            collected.append((np.asarray(kept[f"{key}:parents"][0]), np.asarray(values), mask))
+            collected.append((_compact(kept[f"{key}:parents"][0]), np.asarray(values), mask))
 
     def finish(self) -> None:
         node = self.run.table.node
@@ -179,6 +182,15 @@ class _Keeper:
                     self.plan.dataset, feed, self.store.rows(feed.parent), self.parts[feed.key]
                 )
             )
+
+
+def _compact(parents: Any) -> Any:
+    """A block's parent rows as a range when they are consecutive (they are, blocks hold
+    whole parents): an aggregate's parts then cost nothing per parent until collected."""
+    rows = np.asarray(parents)
+    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows) and (np.diff(rows) == 1).all():
+        return range(int(rows[0]), int(rows[-1]) + 1)
+    return rows
 
 
 def _blocks(

@@ -708,13 +708,12 @@ def _prefix(text: Any, n: int, lengths: np.ndarray) -> Any:
     starts = offsets[:-1].astype(np.int64)
     keep = np.minimum(lengths, offsets[1:] - offsets[:-1])
     new_offsets = np.concatenate(([0], np.cumsum(keep))).astype(np.int32)
-    total = int(new_offsets[-1])
-    gather = np.arange(total, dtype=np.int64) + np.repeat(starts - new_offsets[:-1], keep)
+    kept = _kept_bytes(data, int(offsets[0]), int(offsets[-1]), starts, keep)
     return (
         pa.Array.from_buffers(
             pa.string(),
             len(text),
-            [validity, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(data[gather].tobytes())],
+            [validity, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(kept)],
             null_count=text.null_count,
             offset=0 if validity is None else 0,
         )
@@ -724,11 +723,22 @@ def _prefix(text: Any, n: int, lengths: np.ndarray) -> Any:
             pa.Array.from_buffers(
                 pa.string(),
                 len(text),
-                [None, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(data[gather].tobytes())],
+                [None, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(kept)],
             ),
             pa.nulls(len(text), pa.string()),
         )
     )
+
+
+def _kept_bytes(data: np.ndarray, lo: int, hi: int, starts: np.ndarray, keep: np.ndarray) -> bytes:
+    """The bytes [starts[i], starts[i] + keep[i]) of data[lo:hi], joined: one byte-wide mask
+    (+1 where a kept run starts, -1 where it stops, summed), never an index per byte."""
+    edges = np.zeros(hi - lo + 1, dtype=np.int8)
+    used = keep > 0  # non-empty runs start and stop at distinct places
+    edges[starts[used] - lo] = 1
+    edges[starts[used] + keep[used] - lo] -= 1
+    inside = np.cumsum(edges[:-1], dtype=np.int8).view(bool)
+    return data[lo:hi][inside].tobytes()
 
 
 def _compile_lpad(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:

@@ -8,10 +8,11 @@ split by that column's value into Hive-style folders
 (`table/column=value/part-00003.parquet`) and the column is left out of the
 files, as Hive, Spark, DuckDB and pyarrow.dataset expect.
 
-`write_part` is the unit of work: it computes the part's blocks, writes its
-files (under a temporary name, then renamed: a killed worker leaves no torn
-part) and returns only what the client needs: the kept columns later tables
-read, and each file's name, rows, bytes and SHA-256.
+`write_part` is the unit of work: it computes the part's blocks and writes its
+files a block (one row group) at a time, under a temporary name then renamed
+(a killed worker leaves no torn part; to a URL: one put per file), and returns
+only what the client needs: the kept columns later tables read, and each
+file's name, rows, bytes and SHA-256.
 """
 
 from __future__ import annotations
@@ -80,6 +81,11 @@ def check_partitioning(
     for node in found:
         col = node.column(partitioning.by)
         assert col is not None
+        if col.unique or node.key_columns == [col.name]:
+            raise InputError(
+                f"--partition-by {partitioning.by!r}: `{node.id}.{col.name}` is unique, so every "
+                "row would get a folder of its own; partition by a column of few values"
+            )
         if col.type not in PARTITION_TYPES:
             raise InputError(
                 f"--partition-by {partitioning.by!r}: `{node.id}.{col.name}` is a {col.type}; "
@@ -114,7 +120,6 @@ class PartOutput:
 
     kept: list[dict[str, tuple[Values, np.ndarray | None]]]  # per block, as block_output's
     files: list[PartFile] = field(default_factory=list)
-    block_rows: list[int] = field(default_factory=list)
 
 
 def write_part(
@@ -140,7 +145,6 @@ def write_part(
             batch, kept = block_output(plan, run, block, store, keep)
             batch = conform(batch, schema)
             out.kept.append(kept)
-            out.block_rows.append(batch.num_rows)
             if by is None:
                 pieces = [(f"{node.id}/{name}", batch)]
             else:

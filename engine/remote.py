@@ -28,8 +28,11 @@ class RemoteOut:
             import fsspec
 
             self.fs, root = fsspec.core.url_to_fs(url)
-        except ImportError as exc:  # an fsspec backend that is not installed (s3fs, gcsfs...)
-            raise InputError(f"--out {url}: {exc}") from None
+        except ImportError as exc:  # fsspec, or its backend (s3fs, gcsfs, adlfs), is missing
+            raise InputError(
+                f"--out {url}: {exc}; install fsspec and the backend of the URL "
+                "(pip install 'datagen[dask]' s3fs)"
+            ) from None
         except ValueError as exc:
             raise InputError(f"--out {url}: {exc}") from None
         self.url = url

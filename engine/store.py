@@ -185,17 +185,40 @@ class TableStore:
 
 
 class KeptBuilder:
-    """Collects a kept column block by block, then builds it once the table is done."""
+    """Collects a kept column block by block, then builds it once the table is done.
 
-    def __init__(self) -> None:
+    Given the table's rows, a column other than text is filled in place as blocks
+    come (no list of chunks joined at the end: memory holds the column once)."""
+
+    def __init__(self, type_: str = "", rows: int | None = None) -> None:
+        self.type = type_
+        self.rows = rows
         self.chunks: list[Values] = []
         self.masks: list[np.ndarray | None] = []
+        self.filled: np.ndarray | None = None
+        self.mask: np.ndarray | None = None
+        self.at = 0
 
     def add(self, values: Values, mask: np.ndarray | None) -> None:
-        self.chunks.append(values)
-        self.masks.append(mask)
+        if self.rows is None or self.type in ("", "string"):
+            self.chunks.append(values)
+            self.masks.append(mask)
+            return
+        plain = as_numpy(values, self.type)
+        if self.filled is None:
+            self.filled = np.empty(self.rows, dtype=plain.dtype)
+        stop = self.at + len(plain)
+        self.filled[self.at : stop] = plain
+        if mask is not None:
+            if self.mask is None:
+                self.mask = np.zeros(self.rows, bool)
+            self.mask[self.at : stop] = mask
+        self.at = stop
 
     def build(self, type_: str) -> Kept:
+        if self.filled is not None:
+            assert self.at == len(self.filled), "a kept column missed blocks"
+            return Kept(self.filled, self.mask)
         n = sum(len(c) for c in self.chunks)
         mask = None
         if any(m is not None for m in self.masks):

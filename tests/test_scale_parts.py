@@ -19,7 +19,7 @@ from datagen.engine.load import load_dataset
 from datagen.engine.parts import Partitioning
 from datagen.engine.plan import BLOCK_ROWS
 from datagen.engine.validate import validate_dataset
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 
 SHOP = Path(__file__).parent / "data" / "shop_small.json"
 ROWS = {"customer": 70_000}  # orders: ~280,000 rows, three blocks
@@ -132,6 +132,8 @@ def test_bad_partition_flags_exit_2_naming_the_flag(tmp_path: Path) -> None:
     assert floats.returncode == 2 and "--partition-by 'amount'" in floats.stderr, floats.stderr
     missing = datagen(*common, "--partition-by", "nope")
     assert missing.returncode == 2 and "no table has that column" in missing.stderr
+    unique = datagen(*common, "--partition-by", "customer_id")  # the customers' key
+    assert unique.returncode == 2 and "`customer.customer_id` is unique" in unique.stderr
     csv = datagen(*common, "--partition-rows", "1000", "--format", "csv")
     assert csv.returncode == 2 and "--format parquet" in csv.stderr
     assert "Traceback" not in floats.stderr + missing.stderr + csv.stderr
@@ -151,10 +153,98 @@ def test_a_users_folder_named_like_a_table_is_never_overwritten(shop, tmp_path: 
 
 
 def test_workers_auto_is_every_core_and_gives_the_same_bytes(tmp_path: Path) -> None:
-    common = ("generate", str(SHOP), "--quiet", "--partition-rows", "1")
+    common = ("generate", str(SHOP), "--quiet", "--partition-rows", "1", "--rows", "customer=2000")
     auto = datagen(*common, "--workers", "auto", "--out", str(tmp_path / "auto"))
     one = datagen(*common, "-j", "1", "--out", str(tmp_path / "one"))
     assert auto.returncode == 0 and one.returncode == 0, auto.stderr + one.stderr
     assert tree_hashes(tmp_path / "auto") == tree_hashes(tmp_path / "one")
     zero = datagen(*common, "--workers", "0", "--out", str(tmp_path / "zero"))
     assert zero.returncode == 2 and "or auto" in zero.stderr
+
+
+def test_replay_regenerates_the_parts_and_names_a_stray_one(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datagen.engine.validate.replay import replay
+
+    out = tmp_path / "out"
+    generate_dataset(shop, out, seed=4, rows=ROWS, partition=Partitioning(by="country"))
+    check = replay(shop, out)
+    assert check.passed, check.message
+    assert check.measured == {"identical": 6, "files": 6}  # (customer + order) x 3 countries
+    germany = (out / "order" / "country=DE" / "part-00000.parquet").read_bytes()
+    (out / "order" / "country=FR" / "part-00000.parquet").write_bytes(germany)  # a swapped part
+    (out / "order" / "country=FR" / "part-00009.parquet").write_bytes(germany)  # a stray one
+    check = replay(shop, out)
+    assert not check.passed
+    assert [d["file"] for d in check.examples] == [
+        "order/country=FR/part-00000.parquet",
+        "order/country=FR/part-00009.parquet",
+    ]
+
+
+ODD_VALUES = {
+    "version": "1.0",
+    "metadata": {"name": "odd", "description": "partition values that need care"},
+    "nodes": [
+        {
+            "id": "e",
+            "kind": "entity",
+            "rows": 3000,
+            "pk": "id",
+            "columns": [
+                {"name": "id", "type": "int", "generator": {"sequence": {}}},
+                {
+                    "name": "day",
+                    "type": "date",
+                    "nullable": True,
+                    "null_rate": 0.1,
+                    "generator": {"choice": {"choices": ["2024-01-01", "2024-01-02"]}},
+                },
+                {
+                    "name": "flag",
+                    "type": "bool",
+                    "generator": {"choice": {"choices": [True, False]}},
+                },
+                {
+                    "name": "name",
+                    "type": "string",
+                    "generator": {"choice": {"choices": ["a b", "c/d", "é"]}},
+                },
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("by", ["day", "flag", "name"])
+def test_dates_nulls_bools_and_odd_strings_make_readable_folders(by: str, tmp_path: Path) -> None:
+    from datagen.engine.load import parse_dataset
+
+    dataset = parse_dataset(ODD_VALUES)
+    generate_dataset(dataset, tmp_path / "single", seed=1)
+    generate_dataset(dataset, tmp_path / "parts", seed=1, partition=Partitioning(by=by))
+    folders = sorted(p.name for p in (tmp_path / "parts" / "e").iterdir())
+    expected = {
+        "day": ["day=2024-01-01", "day=2024-01-02", "day=__HIVE_DEFAULT_PARTITION__"],
+        "flag": ["flag=false", "flag=true"],
+        "name": ["name=%C3%A9", "name=a%20b", "name=c%2Fd"],
+    }[by]
+    assert folders == expected
+    assert validate_dataset(dataset, tmp_path / "parts").score == 100
+    want = pq.read_table(tmp_path / "single" / "e.parquet").sort_by("id")
+    got = pds.dataset(tmp_path / "parts" / "e", partitioning="hive").to_table().sort_by("id")
+    # the folder names come back as the values (compared as text)
+    assert got.column(by).cast(pa.string()).to_pylist() == (
+        want.column(by).cast(pa.string()).to_pylist()
+    )
+
+
+def test_the_html_report_reads_part_files(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("matplotlib")
+    from datagen.engine.htmlreport import html_report
+
+    out = tmp_path / "out"
+    generate_dataset(
+        shop, out, seed=4, rows={"customer": 3000}, partition=Partitioning(by="country")
+    )
+    page = html_report(shop, out)
+    assert "100.0" in page and "order" in page and "ordered_at" in page

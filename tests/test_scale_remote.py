@@ -62,3 +62,8 @@ def test_a_failed_run_leaves_no_success_and_others_files_are_refused(
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     with pytest.raises(InputError, match="--partition-rows"):
         generate_dataset(shop, f"file://{tmp_path}/plain", seed=2, rows=ROWS)
+
+
+def test_an_unknown_url_scheme_is_refused_naming_the_url(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="--out nope://bucket/data"):
+        generate_dataset(shop, "nope://bucket/data", seed=2, rows=ROWS, partition=PARTS)

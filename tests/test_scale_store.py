@@ -62,3 +62,22 @@ def test_a_key_that_does_not_rise_falls_back_to_sorting(tpch) -> None:  # type: 
     rows, missing = store.row_of("orders", "o_orderkey", np.array([999, 501, 500, 5]))
     assert rows.tolist() == [0, 498, 499, 0] and missing.tolist() == [False, False, False, True]
     assert ("orders", "o_orderkey#sorted") in store.key_cache
+
+
+def test_a_kept_column_is_filled_in_place_as_the_chunked_build_would() -> None:
+    from datagen.engine.store import KeptBuilder
+
+    blocks = [
+        (np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]"), None),
+        (np.array(["2024-02-01"], dtype="datetime64[D]"), np.array([True])),
+        (np.array(["2024-03-01", "2024-03-02"], dtype="datetime64[D]"), None),
+    ]
+    in_place, chunked = KeptBuilder("date", 5), KeptBuilder()
+    for values, mask in blocks:
+        in_place.add(values, mask)
+        chunked.add(values, mask)
+    assert in_place.chunks == [] and in_place.filled is not None  # no chunk list held
+    a, b = in_place.build("date"), chunked.build("date")
+    assert np.array_equal(a.values, b.values) and a.values.dtype == b.values.dtype
+    assert a.mask is not None and b.mask is not None
+    assert a.mask.tolist() == b.mask.tolist() == [False, False, True, False, False]

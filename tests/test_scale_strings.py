@@ -43,3 +43,17 @@ def test_arrow_path_gives_the_numpy_paths_strings(monkeypatch: pytest.MonkeyPatc
     assert arrow_result.to_pylist() == list(numpy_result)
     with pytest.raises(AssertionError, match="decoded strings"):
         expression.fn.arrow(_scope(raw=False))  # type: ignore[attr-defined]
+
+
+def test_prefix_cuts_each_string_to_its_length_on_sliced_arrays() -> None:
+    rng = np.random.default_rng(7)
+    words = ["", "a", "bb", "ccc", "the quick brown fox", "x" * 50]
+    for _ in range(200):
+        values = [words[i] for i in rng.integers(0, len(words), int(rng.integers(0, 40)))]
+        text = pa.array(values, pa.string()).slice(int(rng.integers(0, max(1, len(values)))))
+        lengths = rng.integers(-2, 60, len(text))
+        got = expressions._prefix(text, len(text), lengths).to_pylist()
+        assert got == [v[: max(0, int(k))] for v, k in zip(text.to_pylist(), lengths, strict=True)]
+    with_nulls = pa.array(["hello", None, "world", ""], pa.string())
+    cut = expressions._prefix(with_nulls, 4, np.array([2, 3, 10, 1])).to_pylist()
+    assert cut == ["he", None, "world", ""]

@@ -1043,6 +1043,14 @@ def _fanout_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     found = measured.value
     if expected.unit == "many_to_many":
         return bool(found["max"] >= 2)  # some parent links to several of the other side
+    return _min_mean_max_honoured(expected, found)
+
+
+def _min_mean_max_honoured(
+    expected: dsl.ClaimExpected, found: dict[str, Any], relative_floor: float = 0.0
+) -> bool:
+    """`min`/`max` bound the smallest and largest count; `value` (+- tolerance, at least
+    `relative_floor` of it) is the mean."""
     low, high = _number(expected.min), _number(expected.max)
     if low is not None and found["min"] < low:
         return False
@@ -1051,7 +1059,7 @@ def _fanout_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     target = _number(expected.value)
     if target is not None:
         tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
-        return bool(abs(found["mean"] - target) <= tolerance)
+        return bool(abs(found["mean"] - target) <= max(tolerance, relative_floor * target))
     return True
 
 
@@ -1339,18 +1347,9 @@ def _rows_per_key(ctx: Context, args: RowsPerKeyArgs) -> Measured:
 
 
 def _rows_per_key_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
-    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance) is the mean."""
-    found = measured.value
-    low, high = _number(expected.min), _number(expected.max)
-    if low is not None and found["min"] < low:
-        return False
-    if high is not None and found["max"] > high:
-        return False
-    target = _number(expected.value)
-    if target is not None:
-        tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
-        return bool(abs(found["mean"] - target) <= max(tolerance, 0.1 * target))
-    return True
+    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance, at least 10%:
+    a count per period varies) is the mean."""
+    return _min_mean_max_honoured(expected, measured.value, relative_floor=0.1)
 
 
 register(
@@ -1410,6 +1409,27 @@ def _amount(value: Any, unit: str | None) -> str:
     return f"{number:.4g}"
 
 
+_WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"]  # fmt: skip
+
+
+def _group_text(expected: dict[str, Any]) -> str:
+    """The first group of a comparison: its words, or its time cells in words."""
+    if expected.get("values"):
+        return str(expected["values"][0])
+    cells = []
+    if expected.get("weekdays"):
+        cells.append("/".join(_WEEKDAY_NAMES[d] for d in expected["weekdays"]))
+    if expected.get("hours"):
+        cells.append(f"hours {','.join(str(h) for h in expected['hours'])}")
+    if expected.get("months"):
+        cells.append("/".join(_MONTH_NAMES[m - 1] for m in expected["months"]))
+    if expected.get("dates"):
+        cells.append(", ".join(f"{d['start']}..{d['end']}" for d in expected["dates"][:2]))
+    return " ".join(cells) or "the group"
+
+
 def expected_text(claim: dict[str, Any]) -> str:
     """A claim's expectation in words: '8% ± 2%', '40', 'from 2024-07-01 to 2024-10-01'."""
     expected = claim.get("expected") or {}
@@ -1418,7 +1438,10 @@ def expected_text(claim: dict[str, Any]) -> str:
     if expected.get("value") is not None:
         text = _amount(expected["value"], unit)
         if expected.get("tolerance"):
-            text += f" ± {_amount(expected['tolerance'], unit)}"
+            spread = expected["tolerance"]
+            text += (
+                f" ± {spread:.2f}" if unit in ("lift", "ratio") else f" ± {_amount(spread, unit)}"
+            )
         parts.append(text)
     if expected.get("min") is not None and expected.get("max") is not None:
         low, high = (_amount(expected[k], unit) for k in ("min", "max"))
@@ -1427,7 +1450,11 @@ def expected_text(claim: dict[str, Any]) -> str:
         parts.append(f"at least {_amount(expected['min'], unit)}")
     elif expected.get("max") is not None:
         parts.append(f"at most {_amount(expected['max'], unit)}")
-    if expected.get("values"):
+    if unit == "ratio":  # the groups compared: 'partners over associates'
+        groups = [str(v) for v in expected.get("values") or []]
+        other = groups[1] if len(groups) > 1 else "the rest"
+        parts.append(f"{_group_text(expected)} over {other}")
+    elif expected.get("values"):
         parts.append(", ".join(str(v) for v in expected["values"]))
     if expected.get("top"):
         parts.append(f"held by the top {100 * expected['top']:.3g}%")

@@ -59,17 +59,34 @@ def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
         # a corruption profile is part of what was generated: replay it too
         profile = str(meta.get("profile") or "clean")
         result = generate_dataset(
-            dataset, out, seed=seed, fmt=fmt, rows=rows, quiet=True, profile=profile
+            dataset,
+            out,
+            seed=seed,
+            fmt=fmt,
+            rows=rows,
+            quiet=True,
+            profile=profile,
+            partition=_partitioning(meta),
         )
         for table in result.tables:
-            fresh = sha256_file(out / table.file)
-            original_path = data_dir / table.file
-            original = sha256_file(original_path) if original_path.is_file() else "missing"
-            compared += 1
-            if fresh != original:
-                differing.append(
-                    {"file": table.file, "expected_sha256": fresh, "found_sha256": original}
-                )
+            for name in _table_files(result.metadata, table.name, table.file):
+                fresh = sha256_file(out / name)
+                original_path = data_dir / name
+                original = sha256_file(original_path) if original_path.is_file() else "missing"
+                compared += 1
+                if fresh != original:
+                    differing.append(
+                        {"file": name, "expected_sha256": fresh, "found_sha256": original}
+                    )
+            if (data_dir / table.file).is_dir():  # part files: one too many is a difference
+                expected = set(_table_files(result.metadata, table.name, table.file))
+                for path in sorted((data_dir / table.file).rglob("*")):
+                    name = str(path.relative_to(data_dir))
+                    if path.is_file() and name not in expected:
+                        compared += 1
+                        differing.append(
+                            {"file": name, "expected_sha256": "absent", "found_sha256": "present"}
+                        )
     ok = compared > 0 and not differing
     message = (
         f"{compared} file(s) regenerated from seed {seed} are byte-identical"
@@ -89,6 +106,27 @@ def replay(dataset: dsl.Dataset, data_dir: str | Path) -> Check:
         differing,
         message=message,
     )
+
+
+def _partitioning(meta: dict[str, Any]) -> Any:
+    """The part files `.metadata.json` records (`--partition-rows`, `--partition-by`), if any."""
+    recorded = meta.get("partition")
+    if not isinstance(recorded, dict):
+        return None
+    from datagen.engine.parts import Partitioning
+
+    rows, by = recorded.get("rows"), recorded.get("by")
+    if not (rows is None or (isinstance(rows, int) and rows > 0)) or not (
+        by is None or isinstance(by, str)
+    ):
+        raise InputError(f"--replay: {METADATA_FILE} has an unreadable `partition`: {recorded}")
+    return Partitioning(rows, by)
+
+
+def _table_files(metadata: dict[str, Any], table: str, file: str) -> list[str]:
+    """The files of a table: its part files when it has them, else its one file."""
+    parts = (metadata.get("tables") or {}).get(table, {}).get("parts")
+    return [str(p["file"]) for p in parts] if parts else [file]
 
 
 def _trust_rows(

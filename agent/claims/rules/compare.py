@@ -319,3 +319,20 @@ def bounds(text: str, today: dt.date) -> Iterator[Found]:
         if m.group("pct"):
             expected["unit"] = "percent"
         yield Found("bound", start, m.end(), expected, [singular(w) for w in what[-2:]])
+    signs = re.compile(
+        r"\b(?:(?:are|is)\s+)?(?:never\s+negative|always\s+positive|non-?negative|"
+        r"always\s+(?:at\s+least\s+)?zero\s+or\s+more)\b",
+        re.IGNORECASE,
+    )
+    for m in signs.finditer(text):
+        what, _, start = _left(text, m.start(), _BOUND_VERBS)
+        after, end = words_after(text, m.end(), 2)
+        if re.match(r"non", m.group(0), re.IGNORECASE) and after:
+            what, start, end = after, m.start(), end  # "non-negative balances"
+        elif not what:
+            what, end = after, end if after else m.end()
+        else:
+            end = m.end()
+        if not what:
+            continue
+        yield Found("bound", start, end, {"min": 0}, [singular(w) for w in what[-2:]])

@@ -20,7 +20,6 @@ import pyarrow as pa
 
 from datagen.engine import dsl, relations
 from datagen.engine.cases import case_index
-from datagen.engine.generators.event import EventKind
 from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.generators.pairs import group_starts
 from datagen.engine.generators.statemachine import StateMachine
@@ -33,7 +32,7 @@ from datagen.engine.validate.report import Check
 def _event_column(node: dsl.Node, field: str) -> str | None:
     """The written column of the `event` kind that holds `field` (state, at...)."""
     for col in node.columns:
-        if kind_of(col).name == EventKind.name and spec_of(col).field == field and not col.hidden:
+        if kind_of(col).name == "event" and spec_of(col).field == field and not col.hidden:
             return col.name
     return None
 
