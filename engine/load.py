@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import codecs
 import copy
+import functools
 import hashlib
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,50 @@ for _model in list(vars(dsl).values()):
     if isinstance(_model, type) and issubclass(_model, dsl.Strict):
         for _name, _field in _model.model_fields.items():  # type: ignore[attr-defined]
             _KNOWN_FIELDS.add(_field.alias or _name)
+
+
+@functools.cache
+def _dataset_schema() -> dict[str, Any]:
+    return dsl.Dataset.model_json_schema(by_alias=True)
+
+
+def _fields_at(loc: Sequence[str | int]) -> set[str] | None:
+    """The keys the object at `loc` (a pydantic error location) may have, read from the
+    JSON Schema; a step no branch can take is a union's tag and is passed over."""
+    schema = _dataset_schema()
+    defs = schema.get("$defs", {})
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+        return node
+
+    def step(node: dict[str, Any], key: str | int) -> dict[str, Any] | None:
+        node = resolve(node)
+        if isinstance(key, int):
+            items = node.get("items")
+            return items if isinstance(items, dict) else None
+        if key in node.get("properties", {}):
+            return node["properties"][key]  # type: ignore[no-any-return]
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            return extra
+        for branch in node.get("anyOf", []) + node.get("oneOf", []):
+            taken = step(branch, key)
+            if taken is not None:
+                return taken
+        return None
+
+    node: dict[str, Any] = schema
+    for key in loc:
+        taken = step(node, key)
+        if taken is not None:
+            node = taken
+    node = resolve(node)
+    fields = set(node.get("properties", {}))
+    for branch in node.get("anyOf", []) + node.get("oneOf", []):
+        fields |= set(resolve(branch).get("properties", {}))
+    return fields or None
 
 
 MAX_SCHEMA_BYTES = 32 * 1024 * 1024  # a schema is a few KB; a bigger file is a wrong path
@@ -212,7 +258,10 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
         if kind == "extra_forbidden":
             key = str(loc[-1])
             message = f"unknown field `{key}`"
-            suggestion = did_you_mean(key, _KNOWN_FIELDS - {key})
+            allowed = _fields_at(loc[:-1])
+            suggestion = did_you_mean(key, (allowed or _KNOWN_FIELDS) - {key})
+            if allowed and suggestion is None:
+                expected = "one of " + ", ".join(sorted(allowed))
         elif kind == "unknown_generator":
             keys = _value_at(data, loc)
             given = list(keys)[0] if isinstance(keys, dict) and keys else None
