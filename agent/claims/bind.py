@@ -634,7 +634,17 @@ def _relationship(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         missing = claim.about[0] if parent is None else claim.about[1]
         return f"no table for `{missing}`"
     if relations.fk_between(view.dataset, child.id, parent.id) is None:
-        return f"`{child.id}` has no foreign key to `{parent.id}`"
+        # 'each student enrols in 4 to 6 courses': the rows of a table linking the two
+        links = [
+            node
+            for node in view.dataset.nodes
+            if node.id not in (parent.id, child.id)
+            and relations.fk_between(view.dataset, node.id, parent.id) is not None
+            and relations.fk_between(view.dataset, node.id, child.id) is not None
+        ]
+        if not links:
+            return f"`{child.id}` has no foreign key to `{parent.id}`"
+        return {"measure": "fanout", "table": links[0].id, "parent": parent.id}
     return {"measure": "fanout", "table": child.id, "parent": parent.id}
 
 

@@ -623,10 +623,31 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
         return
     parent = draft.resolve(snake(claim.about[0]))
     child = draft.node(draft.resolve(snake(claim.about[-1])))
-    if child is None or child["kind"] != "fact" or child["parents"][0] != parent:
+    if child is not None and child["kind"] != "fact" and parent is not None:
+        # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
+        child = _link_fact(draft, parent, child["id"])
+    if child is None or child["kind"] != "fact" or parent not in child["parents"]:
         return
+    if child["parents"][0] != parent:  # the link's rows now follow this parent
+        child["parents"].remove(parent)
+        child["parents"].insert(0, parent)
     child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+
+
+def _link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
+    """A fact with lookups into both tables (enrollment: student and course)."""
+    for node in draft.schema["nodes"]:
+        if node["kind"] != "fact" or parent not in node.get("parents", []):
+            continue
+        targets = {
+            col["generator"]["lookup"]["from"].split(".")[0]
+            for col in node["columns"]
+            if "lookup" in col["generator"]
+        }
+        if {parent, other} <= targets:
+            return node  # type: ignore[no-any-return]
+    return None
 
 
 @honours("values")
