@@ -233,3 +233,35 @@ def test_a_duration_between_two_stamps_uses_their_lag() -> None:
         c for c in _claims_on_data(text + " on average").values() if c["kind"] == "duration"
     )
     assert loose["status"] == "honoured" and loose["measured"] != 3, loose  # a spread
+
+
+VET = (
+    "A veterinary clinic chain: 12 clinics, 3,000 pets with their owners, 20,000 appointments "
+    "over 2024; about 15% of appointments are vaccinations, dogs are 60% of pets"
+)
+
+
+def test_a_share_of_rows_that_are_a_value_makes_no_table_of_that_value() -> None:
+    tables = [n["id"] for n in author(VET)["nodes"]]
+    assert "vaccination" not in tables and "appointment" in tables
+    claims = _claims_on_data(VET)
+    assert claims["about 15% of appointments are vaccinations"]["status"] == "honoured"
+
+
+def test_a_value_the_description_also_counts_stays_a_table() -> None:
+    text = VET + "; 5,000 vaccinations are recorded with their batch numbers"
+    assert "vaccination" in [n["id"] for n in author(text)["nodes"]]
+
+
+UNIVERSITY = (
+    "A university: 8 faculties, 200 courses, 6,000 students, each student enrols in 4 to 6 "
+    "courses; grades from 0 to 100 averaging 68"
+)
+
+
+def test_a_verb_after_a_number_is_no_table_and_a_link_fanout_is_honoured() -> None:
+    tables = [n["id"] for n in author(UNIVERSITY)["nodes"]]
+    assert "averaging" not in tables
+    claims = _claims_on_data(UNIVERSITY)
+    per_student = claims["each student enrols in 4 to 6 courses"]
+    assert per_student["status"] == "honoured", per_student

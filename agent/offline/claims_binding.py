@@ -125,6 +125,29 @@ def _target_share(claim: dsl.Claim) -> float | None:
     return None
 
 
+def _drop_value_table(draft: Draft, claim: dsl.Claim, value: str, owner: str) -> None:
+    """'15% of appointments are vaccinations': a vaccination is a value of the appointment,
+    so a `vaccination` table made from that one mention (unsized, referenced by nothing) goes."""
+    from datagen.agent.offline.surgery import drop_table, references
+
+    table = draft.resolve(snake(value))
+    if table is None or table == owner or table in draft.counted:
+        return
+    stem = snake(value)[:-1] if len(snake(value)) > 4 else snake(value)
+    outside = draft.text.lower().replace(claim.text.lower(), " ")
+    if stem.replace("_", " ") in outside:
+        return  # named elsewhere in the description: a table the user asked for
+    for other in draft.schema["nodes"]:
+        if other["id"] == table:
+            continue
+        if table in other.get("parents", []) or any(
+            ref.split(".")[0] == table for col in other["columns"] for ref in references(col)
+        ):
+            return
+    drop_table(draft.schema, table)
+    draft.note(f"{claim.text!r}: `{value}` is a value of `{owner}`, not a table of its own")
+
+
 @honours("rate", "share")
 def _rate(draft: Draft, claim: dsl.Claim) -> None:
     """'8% no-shows' -> the value `no_show` at weight 0.08 (added to a status if missing)."""
@@ -152,6 +175,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
                     f"{claim.text!r}: `{node['id']}.{col['name']}` = {values[hit]!r} "
                     f"for {share:.1%} of rows"
                 )
+                _drop_value_table(draft, claim, str(values[hit]), node["id"])
                 return
             core = col["name"].removeprefix("is_").removeprefix("has_")
             if col["type"] == "bool" and (
