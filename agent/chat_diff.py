@@ -88,13 +88,38 @@ def _section_diff(section: str, a: Any, b: Any) -> list[str]:
     for group in dict.fromkeys([*groups_a, *groups_b]):
         items_a, items_b = groups_a.get(group, []), groups_b.get(group, [])
         label = f"{section}.{group}" if group else section
-        for item in items_b:
-            if item not in items_a:
-                lines.append(f"+ {label}: {_short(item, 90)}")
-        for item in items_a:
-            if item not in items_b:
-                lines.append(f"- {label}: {_short(item, 90)}")
+        added = [item for item in items_b if item not in items_a]
+        removed = [item for item in items_a if item not in items_b]
+        # an item whose identity (where it applies) is unchanged: its fields that changed
+        for new in list(added):
+            key = _identity(new)
+            same = [old for old in removed if key and _identity(old) == key]
+            if len(same) == 1:
+                where = " ".join(str(v) for _, v in key)
+                changes = field_changes(same[0], new)
+                lines.append(f"~ {label} {where}: {_render_changes(changes)}")
+                added.remove(new)
+                removed.remove(same[0])
+        lines += [f"+ {label}: {_item(item)}" for item in added]
+        lines += [f"- {label}: {_item(item)}" for item in removed]
     return lines
+
+
+def _item(item: Any) -> str:
+    """A claim by its phrase, anything else as short JSON."""
+    if isinstance(item, dict) and isinstance(item.get("text"), str) and "kind" in item:
+        return f"{item['text']!r} ({item['kind']})"
+    return _short(item, 90)
+
+
+_IDENTITY = ("id", "table", "column", "left", "op", "right", "time_column", "dimension")
+
+
+def _identity(item: Any) -> tuple[tuple[str, Any], ...]:
+    """What a constraint, target or claim applies to (its table, columns, id)."""
+    if not isinstance(item, dict):
+        return ()
+    return tuple((k, item[k]) for k in _IDENTITY if isinstance(item.get(k), str))
 
 
 def _items(section: Any) -> dict[str, list[Any]]:
@@ -115,9 +140,11 @@ def field_changes(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
         for key in dict.fromkeys([*a, *b]):
             sub = f"{path}.{key}" if path else str(key)
             if key not in b:
-                out.append((sub, a[key], _MISSING))
+                if not _empty(a[key]):  # an empty list or null is the same as none
+                    out.append((sub, a[key], _MISSING))
             elif key not in a:
-                out.append((sub, _MISSING, b[key]))
+                if not _empty(b[key]):
+                    out.append((sub, _MISSING, b[key]))
             elif a[key] != b[key]:
                 out.extend(field_changes(a[key], b[key], sub))
         return out
@@ -133,6 +160,10 @@ def field_changes(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
                 out.extend(field_changes(x, y, f"{path}[{i}]"))
         return out
     return [] if a == b else [(path, a, b)]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
 
 
 class _Missing:

@@ -143,7 +143,7 @@ class ChatSession:
         if schema is not None:
             self.versions.append(Version(schema, f"loaded {path}" if path else "loaded"))
             self.saved = copy.deepcopy(schema) if path else None
-            self.data_matched = self.data_matches()
+            self.check_data(always=True)  # data left by an earlier session may not match
             self.say(
                 f"/save writes {self.default_save_path()}, /generate writes {self.data_dir()}",
                 style="dim",

@@ -1607,6 +1607,21 @@ class _Compiler:
         body, body_ty = self.compile(body_node)
         orelse, else_ty = self.compile(else_node)
         ty = unify(body_ty, else_ty, col)
+        if ty.kind == "any" and "null" in (body_ty.kind, else_ty.kind):
+            # untyped names (compiled without the schema): the null takes the other side's kind
+            value, value_is_body = (orelse, False) if body_ty.kind == "null" else (body, True)
+
+            def run(scope: Scope) -> Any:
+                other = np.asarray(value(scope))
+                null: Any = null_of(
+                    {"M": "datetime", "O": "string", "U": "string"}.get(other.dtype.kind, "float")
+                )
+                if other.dtype.kind == "M":  # NaT in the other side's unit (a date stays a date)
+                    null = np.array("NaT", dtype=other.dtype)
+                pair = (other, null) if value_is_body else (null, other)
+                return np.where(test(scope), *pair)
+
+            return run, ty
         body, orelse = self.null_filled(body, body_ty, ty), self.null_filled(orelse, else_ty, ty)
         return (lambda scope: np.where(test(scope), body(scope), orelse(scope))), ty
 

@@ -7,7 +7,7 @@ layer agrees on what references what.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
@@ -39,19 +39,11 @@ class ForeignKey:
 def foreign_keys(dataset: dsl.Dataset) -> list[ForeignKey]:
     """Every FK: lookups of another table's key (no `on`) plus declared ones."""
     found: dict[tuple[str, str], ForeignKey] = {}
-    for node in dataset.nodes:
-        for col, kind, spec in kinds_with_specs(node):
-            key = kind.key_reference(spec)
-            if key is None:
-                continue
-            ref_table, ref_column = split_ref(key)
-            ref_node = dataset.node(ref_table)
-            if ref_node is None:
-                continue
-            if ref_node.pk == ref_column or _is_unique(ref_node, ref_column):
-                found[(node.id, col.name)] = ForeignKey(
-                    node.id, col.name, ref_table, ref_column, col.nullable
-                )
+    for node, col, ref_node, ref_column in _key_references(dataset):
+        if ref_node.pk == ref_column or _is_unique(ref_node, ref_column):
+            found[(node.id, col.name)] = ForeignKey(
+                node.id, col.name, ref_node.id, ref_column, col.nullable
+            )
     for fk in dataset.constraints.foreign_keys:
         table, column = split_ref(fk.column)
         ref_table, ref_column = split_ref(fk.references)
@@ -80,6 +72,28 @@ def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
     with lookups `on` it of the key's other columns, the columns form a composite FK
     (lineitem (l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey))."""
     found = []
+    for node, col, ref_node, ref_column in _key_references(dataset):
+        ref_table = ref_node.id
+        if ref_table == node.id or ref_column not in (ref_node.pk_columns or []):
+            continue
+        held = {ref_column: col.name}
+        for other, _, other_spec in kinds_with_specs(node):
+            source = getattr(other_spec, "from_", None)
+            if getattr(other_spec, "on", None) == col.name and isinstance(source, str):
+                table, column = split_ref(source)
+                if table == ref_table and column in ref_node.pk_columns:  # type: ignore[operator]
+                    held.setdefault(column, other.name)
+        ref_columns = tuple(ref_node.pk_columns or ())
+        if set(held) == set(ref_columns) and ref_columns[0] == ref_column:
+            found.append(
+                CompositeKey(node.id, tuple(held[c] for c in ref_columns), ref_table, ref_columns)
+            )
+    return found
+
+
+def _key_references(dataset: dsl.Dataset) -> Iterator[tuple[dsl.Node, dsl.Column, dsl.Node, str]]:
+    """Each column its kind makes a foreign key (a lookup without `on`), with the table and
+    the column it refers to (when that table exists)."""
     for node in dataset.nodes:
         for col, kind, spec in kinds_with_specs(node):
             key = kind.key_reference(spec)
@@ -87,27 +101,8 @@ def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
                 continue
             ref_table, ref_column = split_ref(key)
             ref_node = dataset.node(ref_table)
-            if (
-                ref_node is None
-                or ref_table == node.id
-                or ref_column not in (ref_node.pk_columns or [])
-            ):
-                continue
-            held = {ref_column: col.name}
-            for other, _, other_spec in kinds_with_specs(node):
-                source = getattr(other_spec, "from_", None)
-                if getattr(other_spec, "on", None) == col.name and isinstance(source, str):
-                    table, column = split_ref(source)
-                    if table == ref_table and column in ref_node.pk_columns:  # type: ignore[operator]
-                        held.setdefault(column, other.name)
-            ref_columns = tuple(ref_node.pk_columns or ())
-            if set(held) == set(ref_columns) and ref_columns[0] == ref_column:
-                found.append(
-                    CompositeKey(
-                        node.id, tuple(held[c] for c in ref_columns), ref_table, ref_columns
-                    )
-                )
-    return found
+            if ref_node is not None:
+                yield node, col, ref_node, ref_column
 
 
 def fk_between(dataset: dsl.Dataset, child: str, parent: str) -> ForeignKey | None:

@@ -1,12 +1,15 @@
-"""The worked examples of docs/dsl.md that tests run: a ```json block right after a
-`<!-- test: NAME -->` line."""
+"""The worked examples of docs/dsl.md that tests run (a ```json block right after a
+`<!-- test: NAME -->` line), and running them through the CLI."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests.cli_helpers import datagen, run_cli
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "dsl.md"
 
@@ -24,3 +27,31 @@ def write_doc_example(name: str, folder: Path) -> Path:
     path = folder / f"{name}.json"
     path.write_text(json.dumps(doc_example(name)), encoding="utf-8")
     return path
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The installed `datagen` in a subprocess (tests/cli_helpers.py), paths as text."""
+    return datagen(*map(str, args), timeout=120)
+
+
+def cli_here(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (click's runner): for exit codes and messages."""
+    return run_cli(*map(str, args))
+
+
+def generate_for_any_workers(schema: Path, folder: Path, seed: int, *extra: str) -> Path:
+    """Generate with --workers 1 and 2; every Parquet file must be byte-identical. The first
+    output folder."""
+    outs = []
+    for workers in ("1", "2"):
+        out = folder / f"out{workers}"
+        result = cli(
+            "generate", schema, "--out", out, "--seed", str(seed), "--workers", workers, *extra
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        outs.append(out)
+    files = sorted(p.name for p in outs[0].glob("*.parquet"))
+    assert files and files == sorted(p.name for p in outs[1].glob("*.parquet"))
+    for name in files:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    return outs[0]

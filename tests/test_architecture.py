@@ -50,6 +50,8 @@ def _named(node: ast.expr) -> Iterator[str]:
 
 def type_switches(source: str, names: set[str]) -> list[tuple[int, str]]:
     """(line, type name) of each `isinstance(x, <spec type>)` and `case <SpecType>(...)`."""
+    if not any(name in source for name in names):
+        return []  # a switch spells the type's name: no need to parse
     found = []
     for node in ast.walk(ast.parse(source)):
         if (
@@ -211,12 +213,21 @@ def _requirement_name(requirement: str) -> str:
 
 def imported_top_level_modules(*tops: str) -> dict[str, str]:
     """Third-party top-level module -> a file that imports it, over the given folders."""
+    import re
     import sys
 
+    def third_party(root: str) -> bool:
+        return root not in sys.stdlib_module_names and root != "datagen"
+
+    # a file parses only when its import lines name a third-party module (parsing all is slow)
+    statement = re.compile(r"(?:^|;)[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
     found: dict[str, str] = {}
     for top in tops:
         for path in sorted((ROOT / top).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            source = path.read_text(encoding="utf-8")
+            if not any(third_party(root) for root in statement.findall(source)):
+                continue
+            for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -225,7 +236,7 @@ def imported_top_level_modules(*tops: str) -> dict[str, str]:
                     continue
                 for name in names:
                     root = name.split(".")[0]
-                    if root not in sys.stdlib_module_names and root != "datagen":
+                    if third_party(root):
                         found.setdefault(root, str(path.relative_to(ROOT)))
     return found
 
@@ -308,3 +319,18 @@ def test_each_llm_provider_is_built_from_one_options_object(
         assert provider.client.max_retries == 0  # the retries are ours
     with pytest.raises(TypeError):
         type(built)(api_key="k", temperature=0.5)
+
+
+def test_the_last_modifier_declares_the_range_a_column_ends_in(die: DieKind) -> None:
+    def with_clamp(low: float | None, high: float | None) -> dict[str, Any]:
+        data = die_schema(
+            [1, 2, 3, 4, 5, 6], constraints={"ranges": [{"column": "rolls.roll", "max": 5}]}
+        )
+        clamp = {"transform": "clamp", "args": {"min": low, "max": high}}
+        data["nodes"][0]["columns"][1]["modifiers"] = [clamp]
+        return data
+
+    assert problems_of(with_clamp(1, 5)) == []
+    (found,) = problems_of(with_clamp(0, 9))
+    assert found[:2] == ("constraints.ranges[0]", "error") and "generated in [0, 9]" in found[2]
+    assert problems_of(with_clamp(None, 9)) == []  # one bound: what it leaves is not certain

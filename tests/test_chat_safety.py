@@ -191,8 +191,18 @@ def test_diff_of_a_pattern_edit_and_a_new_column(shop: dict[str, Any]) -> None:
     lines = schema_diff(shop, apply_edit(shop, "weekend peak on orders").schema)
     assert any(line.startswith("~ order.ordered_at: datetime_series.pattern") for line in lines)
     assert not any(line == "~ column order.ordered_at" for line in lines)
+    # the weekend target follows the pattern: the same target, its bounds changed
+    assert any(
+        line.startswith("~ targets.weekend_share order ordered_at: min ") for line in lines
+    ), lines
     added = schema_diff(shop, apply_edit(shop, "add column loyalty_tier to customer").schema)
     assert any(line.startswith("+ column customer.loyalty_tier (") for line in added)
+    # a new count replaces the description's: the claim is named by its phrase
+    recount = schema_diff(shop, apply_edit(shop, "customers: 500").schema)
+    assert recount == ["~ customer rows: 300 rows -> 500 rows", "- claims: '300 customers' (count)"]
+    # removing a table leaves no noise about fields that stayed empty
+    removed = schema_diff(shop, apply_edit(shop, "remove table product").schema)
+    assert removed[0] == "- table product" and not any("(added)" in line for line in removed)
 
 
 # --------------------------------------------------------------------------- exit status
@@ -275,3 +285,65 @@ def test_terminal_session_confirms_and_warns(tmp_path: Path, shop: dict[str, Any
     saved = json.loads(path.read_text())
     assert next(n for n in saved["nodes"] if n["id"] == "customer")["rows"] == 500
     assert "customer" in _ids(saved) and "order" in _ids(saved)
+
+
+def test_an_llm_edit_that_removes_more_than_named_is_confirmed(
+    tmp_path: Path, shop: dict[str, Any]
+) -> None:
+    """The same question when the provider is an LLM (here the scripted fake)."""
+    import io
+
+    from rich.console import Console
+
+    from datagen.agent.loop import LoopSettings
+    from datagen.agent.providers import get_provider
+    from datagen.agent.repl import ChatSession, run_plain
+
+    without = apply_edit(shop, "remove table customer").schema
+    for answer, kept in (("/history", True), ("y", False)):
+        buffer = io.StringIO()
+        session = ChatSession(
+            get_provider("scripted", script=[shop, without]),
+            Console(file=buffer, width=160),
+            LoopSettings(),
+            out=tmp_path / answer.strip("/"),
+        )
+        session.start()
+        failures = run_plain(session, io.StringIO(f"{SHOP}\nremove the customers\n{answer}\n"))
+        out = buffer.getvalue()
+        assert "this edit also removes table order" in out
+        assert session.schema is not None
+        assert ("order" in _ids(session.schema)) is kept
+        assert failures == (1 if kept else 0)  # no answer in the script: a failed step
+
+
+def test_a_piped_process_whose_edit_fails_exits_1(tmp_path: Path) -> None:
+    """The real process, stdin a pipe: the refused edit makes the exit status 1."""
+    import subprocess
+
+    lines = f"{SHOP}\nmake the amounts more realistic\n/save\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "datagen.agent.commands.chat", "--out", str(tmp_path / "s")],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path), "ANTHROPIC_API_KEY": "", "OPENAI_API_KEY": ""},
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "not an offline edit" in proc.stdout
+    assert "1 edit(s) or command(s) failed" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert (tmp_path / "s" / "schema.json").exists()
+
+
+def test_data_from_an_earlier_session_that_does_not_match_is_said_at_the_start(
+    tmp_path: Path, shop: dict[str, Any]
+) -> None:
+    out = tmp_path / "o"
+    first = _chat(["--out", str(out)], [SHOP, "/generate", "customers: 500", "/save"])
+    assert first.exit_code == 0, first.output
+    # the saved schema (500 customers) is not the one the data was generated from
+    again = _chat(["--schema", str(out / "schema.json"), "--out", str(out)], ["/show"])
+    start = again.output.split("> /show")[0]
+    assert "was generated from another version of the schema" in start

@@ -14,7 +14,7 @@ import pytest
 from datagen.agent.claims import bind_claims, extract_claims
 from datagen.agent.claims.check import unread_claims
 from datagen.engine import dsl
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 from tests.test_claims_bind import binding
 from tests.test_claims_measure import SCHEMA
 
@@ -149,6 +149,10 @@ def test_more_rows_stay_a_time_pattern(text: str, kind: str) -> None:
         ("ages never over 90", {"max": 90}, ["age"]),
         ("order totals at most $500", {"max": 500}, ["order", "total"]),
         ("humidity never exceeds 95%", {"max": 95, "unit": "percent"}, ["humidity"]),
+        ("payments never negative", {"min": 0}, ["payment"]),
+        ("stock levels are never negative", {"min": 0}, ["stock", "level"]),
+        ("non-negative balances", {"min": 0}, ["balance"]),
+        ("meters, never negative readings", {"min": 0}, ["reading"]),
     ],
 )  # fmt: skip
 def test_bounds_on_a_value(text: str, bound: dict[str, Any], about: list[str]) -> None:
@@ -304,7 +308,7 @@ def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
     out = tmp_path / "run"
     proc = datagen(
         "create", "-d", text, "--out", str(out), "--provider", "offline", "--no-input",
-        "--max-repairs", "0", "--no-generate", timeout=240,
+        "--max-repairs", "0", "--no-generate",
     )  # fmt: skip
     report = json.loads((out / "report.json").read_text())
     claims = {c["text"]: c for c in report["claims"]}
@@ -332,6 +336,8 @@ def test_the_tries_measure_each_phrase_and_a_miss_keeps_the_score_under_100(
         ("expense reports for a 2,500-person company", "count",
          {"value": 2500, "tolerance": 50, "unit": "rows"}),
         ("a 40-employee firm", "count", {"value": 40, "tolerance": 0, "unit": "rows"}),
+        ("a 5-star rating system for restaurants", "range", {"min": 1, "max": 5}),
+        ("reviews on a 10-point scale", "range", {"min": 1, "max": 10}),
     ],
 )  # fmt: skip
 def test_frequencies_and_headcounts(text: str, kind: str, found: dict[str, Any]) -> None:
@@ -471,3 +477,86 @@ def test_ratio_and_bound_measured_on_generated_data(partner_rate: float, honoure
         "not_honoured" if honoured else "honoured"
     )
     assert report.score < 100  # one claim of the three is not honoured either way
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found", "about"),
+    [
+        ("order totals around $14", "average", {"value": 14, "tolerance": 2.8},
+         ["order", "total"]),
+        ("sale prices around 350,000 euros", "average", {"value": 350000, "tolerance": 70000},
+         ["sale", "price"]),
+        ("rents of about 1,200 dollars", "average", {"value": 1200, "tolerance": 240}, ["rent"]),
+        ("70% are closed within 48 hours", "rate",
+         {"value": 0.7, "tolerance": 0.105, "unit": "share"}, ["closed", "within 48 h"]),
+        ("80% of tickets are resolved within 7 days", "rate",
+         {"value": 0.8, "tolerance": 0.12, "unit": "share"},
+         ["ticket", "resolved", "within 7 days"]),
+        ("an airline with 40 aircraft flying 120 routes", "count",
+         {"value": 40, "tolerance": 0, "unit": "rows"}, ["aircraft"]),
+    ],
+)  # fmt: skip
+def test_typical_amounts_shares_within_a_time_and_same_plural_counts(
+    text: str, kind: str, found: dict[str, Any], about: list[str]
+) -> None:
+    claim = [c for c in extract_claims(text) if c.kind == kind][0]
+    assert expected(claim) == found
+    assert claim.about == about
+
+
+def test_a_share_within_a_time_binds_to_the_gap_between_the_rows_timestamps() -> None:
+    claims = bind("70% of visits are left within 3 hours")
+    assert binding(claims["70% of visits are left within 3 hours"]) == {
+        "measure": "share",
+        "table": "visit",
+        "where": "hours_between(arrived_at, left_at) <= 3",
+    }
+
+
+# --------------------------------------------------------------------------- more rows per group
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("more orders from VIP customers", {"min": 1.1, "values": ["VIP customers"]}),
+        ("30% more orders from business customers",
+         {"value": 1.3, "tolerance": 0.13, "values": ["business customers"]}),
+        ("fewer claims from young drivers", {"max": 0.9091, "values": ["young drivers"]}),
+        ("much more bookings from families", {"min": 1.5, "values": ["families"]}),
+    ],
+)  # fmt: skip
+def test_more_rows_from_a_group(text: str, found: dict[str, Any]) -> None:
+    claim = only(text, "compare")
+    got = expected(claim)
+    assert got.pop("unit") == "ratio"
+    for key in ("value", "tolerance"):
+        if key in found:
+            assert got.pop(key) == pytest.approx(found.pop(key))
+    assert got == found
+    assert claim.about[1:] == ["count"]
+
+
+def test_more_rows_from_a_group_is_measured_per_parent_row() -> None:
+    from datagen.engine.execute import dry_run
+    from datagen.engine.validate import validate_tables
+
+    schema = copy.deepcopy(_firm(200.0))
+    schema["nodes"][0]["rows"] = 4000  # enough rows that sampling cannot pass a flat ratio
+    schema["nodes"].append(
+        {"id": "entry", "kind": "fact", "pk": "entry_id", "parents": ["lawyer"],
+         "fanout": {"distribution": "poisson", "lambda": 3, "max": 20}, "columns": [
+             {"name": "entry_id", "type": "int", "generator": {"sequence": {}}},
+             {"name": "lawyer_id", "type": "int",
+              "generator": {"lookup": {"from": "lawyer.lawyer_id"}}}]}
+    )  # fmt: skip
+    dataset = dsl.Dataset.model_validate(schema)
+    dataset, _ = bind_claims(dataset, extract_claims("more entries from partners"))
+    claim = next(c for c in dataset.claims if c.kind == "compare")
+    assert binding(claim) == {"measure": "compare", "table": "lawyer", "rows_of": "entry",
+                              "where": "role == 'partner'"}  # fmt: skip
+    report = validate_tables(dataset, dry_run(dataset, seed=3, rows_per_table=4000))
+    (measured,) = [c for c in report.claims if c["kind"] == "compare"]
+    # the fanout is the same for every lawyer: partners have no more entries than the rest
+    assert measured["measured"] == pytest.approx(1.0, abs=0.05)
+    assert measured["status"] == "not_honoured"

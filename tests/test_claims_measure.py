@@ -457,3 +457,15 @@ def test_rows_per_key_per_period() -> None:
         "honoured",
         {"mean": 10 / (4 * 10), "min": 1, "max": 1},
     )
+
+
+def test_a_comparison_reads_as_its_groups() -> None:
+    from datagen.engine.validate.claims import expected_text
+
+    ratio = {"kind": "ratio", "expected": {"value": 2.0, "tolerance": 0.4, "unit": "ratio",
+                                           "values": ["partners", "associates"]}}  # fmt: skip
+    assert expected_text(ratio) == "x2.00 ± 0.40; partners over associates"
+    weekend = {"kind": "compare", "expected": {"min": 1.1, "weekdays": [5, 6], "unit": "ratio"}}
+    assert expected_text(weekend) == "at least x1.10; Sat/Sun over the rest"
+    bound = {"kind": "bound", "expected": {"min": 5, "unit": "percent"}}
+    assert expected_text(bound) == "at least 5%"

@@ -5,8 +5,6 @@ validator, the path lengths' exact distribution, and wrong machines refused."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +18,11 @@ from datagen.engine.errors import SchemaError
 from datagen.engine.generators.statemachine import StateMachine, length_pmf, machine_key, simulate
 from datagen.engine.load import parse_dataset
 from datagen.engine.validate.run import validate_tables
-from tests.dsl_doc_examples import doc_example
+from tests.dsl_doc_examples import cli_here, doc_example
 from tests.engine_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "order_status.json"
-DATAGEN = Path(sys.executable).parent / "datagen"
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DATAGEN), *map(str, args)], capture_output=True, text=True, timeout=120
-    )
 
 
 def _allowed(data: dict[str, Any]) -> set[tuple[str, str]]:
@@ -45,7 +36,7 @@ def test_the_docs_show_the_example() -> None:
 
 def test_event_log_rules_hold_in_sql(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = _cli("generate", EXAMPLE, "--out", out, "--seed", "21")
+    result = cli_here("generate", EXAMPLE, "--out", out, "--seed", "21")
     assert result.returncode == 0, result.stderr
     con = duckdb.connect()
     con.execute(f"CREATE VIEW ev AS SELECT * FROM '{out / 'order_event.parquet'}'")
@@ -74,7 +65,7 @@ def test_event_log_rules_hold_in_sql(tmp_path: Path) -> None:
     shares = dict(con.execute("SELECT status, count(*) / 2000 FROM o GROUP BY 1").fetchall())
     assert set(shares) == {"delivered", "cancelled", "refunded", "lost"}
     assert abs(shares["cancelled"] - 0.15) < 0.03 and abs(shares["delivered"] - 0.85 * 0.9) < 0.04
-    result = _cli("validate", EXAMPLE, "--data", out)
+    result = cli_here("validate", EXAMPLE, "--data", out)
     assert result.returncode == 0, result.stdout
 
 
@@ -213,7 +204,7 @@ def test_wrong_event_columns_are_refused_with_their_path(
     change(data)
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data))
-    result = _cli("generate", path, "--out", tmp_path / "out")
+    result = cli_here("generate", path, "--out", tmp_path / "out")
     text = result.stdout + result.stderr
     assert result.returncode == 2, text
     assert where in text and message in text and "Traceback" not in text

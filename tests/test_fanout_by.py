@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,33 +14,21 @@ import pytest
 
 from datagen.engine.load import parse_dataset
 from datagen.engine.validate.run import validate_tables
-from tests.dsl_doc_examples import doc_example, write_doc_example
+from tests.dsl_doc_examples import (
+    cli_here,
+    doc_example,
+    generate_for_any_workers,
+    write_doc_example,
+)
 from tests.engine_helpers import entity, run, schema
-
-DATAGEN = Path(sys.executable).parent / "datagen"
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DATAGEN), *map(str, args)], capture_output=True, text=True, timeout=120
-    )
 
 
 def test_docs_example_follows_each_group_in_sql(tmp_path: Path) -> None:
     path = write_doc_example("conditional", tmp_path)
-    outs = []
-    for workers in ("1", "2"):
-        out = tmp_path / f"out{workers}"
-        result = _cli("generate", path, "--out", out, "--seed", "11", "--workers", workers)
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
-    for name in ("customer", "orders"):
-        assert (outs[0] / f"{name}.parquet").read_bytes() == (
-            outs[1] / f"{name}.parquet"
-        ).read_bytes()
+    out = generate_for_any_workers(path, tmp_path, 11)
     con = duckdb.connect()
     for name in ("customer", "orders"):
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM '{outs[0] / name}.parquet'")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM '{out / name}.parquet'")
     per_segment = dict(
         con.execute(
             "SELECT segment, avg(n) FROM (SELECT c.segment, count(o.order_id) n FROM customer c"
@@ -66,7 +52,7 @@ def test_docs_example_follows_each_group_in_sql(tmp_path: Path) -> None:
     # lognormal medians are e^mean: 14.9 (book), 992 (laptop), 24.5 (toy)
     assert 12 < medians["book"] < 18 and 800 < medians["laptop"] < 1200
     assert 20 < medians["toy"] < 30
-    result = _cli("validate", path, "--data", outs[0], "--report", tmp_path / "r.json")
+    result = cli_here("validate", path, "--data", out, "--report", tmp_path / "r.json")
     assert result.returncode == 0, result.stdout
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["score"] == 100
@@ -177,7 +163,7 @@ def test_wrong_by_is_refused_with_its_path(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(_swap(doc_example("conditional"), path, value)))
-    result = _cli("generate", bad, "--out", tmp_path / "out")
+    result = cli_here("generate", bad, "--out", tmp_path / "out")
     text = result.stdout + result.stderr
     assert result.returncode == 2, text
     assert where in text and message in text and "Traceback" not in text
@@ -205,3 +191,26 @@ def test_malformed_cases_are_schema_errors(path: list[Any], value: Any, message:
         del data["nodes"][1]["fanout"]["cases"]
     with pytest.raises(Exception, match=message):
         parse_dataset(data)
+
+
+def test_the_reports_declared_bars_mix_the_shapes_by_the_parents_values() -> None:
+    from datagen.engine.fanout import fanout_moments, shapes
+    from datagen.engine.htmlreport.behaviour import _case_shares, declared_fanout_pmf
+    from datagen.engine.htmlreport.profile import Profiler
+    from datagen.engine.validate.source import ArrowSource
+
+    data = doc_example("conditional")
+    tables = run(data)
+    fanout = parse_dataset(data).node("orders").fanout  # type: ignore[union-attr]
+    assert fanout is not None
+    profiler = Profiler({name: ArrowSource(name, table) for name, table in tables.items()})
+    shares = _case_shares(fanout, "customer", profiler)
+    segments = tables["customer"].column("segment").to_pylist()
+    assert shares == [segments.count("basic") / 3000, segments.count("premium") / 3000]
+    pmf = declared_fanout_pmf(fanout, shares)
+    mean = sum(k * p for k, p in pmf.items())
+    expected = sum(
+        s * fanout_moments(shape)[0] for s, shape in zip(shares, shapes(fanout), strict=True)
+    )
+    assert abs(sum(pmf.values()) - 1) < 1e-9 and abs(mean - expected) < 1e-6
+    assert abs(mean - (0.8 * 2 + 0.2 * 8)) < 0.3  # not the even mix's 5

@@ -1,20 +1,15 @@
-"""`--format postgres` against a real server, started for this module on a private socket.
+"""`--format postgres` against a real server, started once per session on a private socket.
 
 The server comes from Debian's packages (/usr/lib/postgresql/*/bin). When it
 is missing and we are root, the set-up installs it (`apt-get update` then
 `apt-get install postgresql`); when that cannot be done the tests are skipped
 with the reason. The server listens on a Unix socket in a temporary
 directory only (no TCP), runs as the `postgres` user when we are root
-(initdb refuses root), and is stopped at the end.
+(initdb refuses root), and is stopped at the end (tests/postgres_server.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,91 +28,10 @@ SCALE = 0.02
 psycopg = pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install -e .)")
 
 
-def _binaries() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
-def _install() -> str | None:
-    """Install PostgreSQL from Debian's packages; the reason it could not be, or None."""
-    if os.environ.get("DATAGEN_SKIP_POSTGRES_INSTALL"):
-        return "PostgreSQL is not installed and DATAGEN_SKIP_POSTGRES_INSTALL is set"
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return "PostgreSQL is not installed (/usr/lib/postgresql) and apt-get needs root"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    steps = [
-        ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"],
-    ]
-    for step in steps:
-        try:
-            done = subprocess.run(step, env=env, capture_output=True, text=True, timeout=900)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"`{' '.join(step)}` failed: {exc}"
-        if done.returncode != 0:
-            return f"`{' '.join(step)}` failed: {done.stderr.strip()[-300:]}"
-    return None
-
-
-def _as_server_user() -> dict[str, Any]:
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        import pwd
-
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no `postgres` user to run initdb as")
-        return {"user": "postgres", "group": "postgres"}
-    return {}
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """A DSN of a fresh server on a Unix socket in a temporary directory."""
-    binaries = _binaries()
-    if binaries is None:
-        reason = _install()
-        binaries = _binaries()
-        if binaries is None:
-            pytest.skip(reason or "PostgreSQL binaries not found after installing")
-    run_as = _as_server_user()
-    home = Path(tempfile.mkdtemp(prefix="datagen-pg-"))  # short: socket paths are limited
-    if run_as:
-        shutil.chown(home, run_as["user"], run_as["group"])
-    data = home / "data"
-    initdb = subprocess.run(
-        [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        **run_as,
-    )
-    if initdb.returncode != 0:
-        shutil.rmtree(home, ignore_errors=True)
-        pytest.skip(f"initdb failed: {initdb.stderr.strip()[-300:]}")
-    options = f"-k {home} -c listen_addresses='' -F"
-    start = subprocess.run(
-        [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(home / "log"), "-w"]
-        + ["-t", "60", "start"],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        **run_as,
-    )
-    if start.returncode != 0:
-        log = (home / "log").read_text() if (home / "log").exists() else start.stderr
-        shutil.rmtree(home, ignore_errors=True)
-        pytest.skip(f"PostgreSQL did not start: {log.strip()[-300:]}")
-    try:
-        yield f"postgresql:///postgres?host={home}&user=postgres"
-    finally:
-        subprocess.run(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-            capture_output=True,
-            timeout=60,
-            **run_as,
-        )
-        shutil.rmtree(home, ignore_errors=True)
+def server(postgres_server: str) -> str:
+    """The session's server (tests/conftest.py): one initdb and start for every module."""
+    return postgres_server
 
 
 def fresh_database(server: str, name: str) -> str:

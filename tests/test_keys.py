@@ -1,14 +1,13 @@
 """Composite keys: a composite primary key (`"pk": [a, b]`, link table playlist_track with
 k distinct tracks per playlist) and a composite foreign key (play (playlist_id, track_id)
 -> playlist_track); the DDL of every dialect declares both and real SQLite, DuckDB and
-PostgreSQL databases enforce them; the validator checks them and catches broken data."""
+PostgreSQL databases enforce them; the validator checks them and catches broken data.
+The logical types' PostgreSQL load is here too (one server for both)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -21,7 +20,7 @@ from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset, parse_dataset
 from datagen.engine.relations import composite_foreign_keys, foreign_keys
 from datagen.engine.validate.run import validate_tables
-from tests.dsl_doc_examples import doc_example
+from tests.dsl_doc_examples import cli_here, doc_example, generate_for_any_workers
 from tests.engine_helpers import run
 from tests.test_formats_postgres import count, fresh_database, psycopg, server  # noqa: F401
 
@@ -30,15 +29,6 @@ SCHEMA = Path(__file__).resolve().parent / "data" / "keys" / "music.json"
 
 def test_the_docs_show_this_schema() -> None:
     assert doc_example("keys") == json.loads(SCHEMA.read_text())
-
-
-DATAGEN = Path(sys.executable).parent / "datagen"
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DATAGEN), *map(str, args)], capture_output=True, text=True, timeout=120
-    )
 
 
 def test_the_model_reads_a_list_pk_as_a_composite_key() -> None:
@@ -58,20 +48,7 @@ def test_the_model_reads_a_list_pk_as_a_composite_key() -> None:
 
 
 def test_generated_keys_hold_in_sqlite_and_duckdb_which_enforce_them(tmp_path: Path) -> None:
-    outs = []
-    for workers in ("1", "2"):
-        out = tmp_path / f"out{workers}"
-        result = _cli(
-            "generate", SCHEMA, "--out", out, "--seed", "3", "--workers", workers,
-            "--format", "parquet,sqlite,duckdb",
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
-    for table in ("playlist_track", "play"):
-        assert (outs[0] / f"{table}.parquet").read_bytes() == (
-            outs[1] / f"{table}.parquet"
-        ).read_bytes()
-    out = outs[0]
+    out = generate_for_any_workers(SCHEMA, tmp_path, 3, "--format", "parquet,sqlite,duckdb")
     con = duckdb.connect(str(out / "music.duckdb"))
     [(rows, pairs, playlists)] = con.execute(
         "SELECT count(*), count(DISTINCT (playlist_id, track_id)), count(DISTINCT playlist_id)"
@@ -94,7 +71,7 @@ def test_generated_keys_hold_in_sqlite_and_duckdb_which_enforce_them(tmp_path: P
     with pytest.raises(sqlite3.IntegrityError):
         lite.execute("INSERT INTO play VALUES (999999, 1, 1, 100000)")
     lite.close()
-    result = _cli("validate", SCHEMA, "--data", out)
+    result = cli_here("validate", SCHEMA, "--data", out)
     assert result.returncode == 0, result.stdout
 
 
@@ -158,7 +135,7 @@ def test_composite_pk_columns_are_checked(tmp_path: Path) -> None:
     data["nodes"][2]["columns"][1]["nullable"] = True
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data))
-    result = _cli("generate", path, "--out", tmp_path / "o")
+    result = cli_here("generate", path, "--out", tmp_path / "o")
     assert result.returncode == 2 and "must not be nullable" in result.stdout + result.stderr
 
 
@@ -171,3 +148,25 @@ def test_a_parquet_round_trip_keeps_the_pairs(tmp_path: Path) -> None:
     for playlist, _ in pairs:
         per_playlist[playlist] = per_playlist.get(playlist, 0) + 1
     assert max(per_playlist.values()) <= 60 and min(per_playlist.values()) >= 1
+
+
+# one PostgreSQL server for this module: the logical types' load too (docs: types)
+def test_postgres_stores_the_types_exactly(server: str, tmp_path: Path) -> None:  # noqa: F811
+    dsn = fresh_database(server, "payments")
+    data = parse_dataset(doc_example("types"))
+    generate_dataset(data, tmp_path / "o", seed=4, fmt="parquet,postgres", dsn=dsn)
+    with psycopg.connect(dsn) as conn:
+        types = dict(
+            conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'public'"
+            ).fetchall()
+        )
+        [(total,)] = conn.execute("SELECT sum(amount) FROM payment").fetchall()
+        [(first,)] = conn.execute("SELECT opened_at FROM account LIMIT 1").fetchall()
+    assert types["amount"] == "numeric" and types["payment_id"] == "uuid"
+    assert types["opened_at"] == "timestamp with time zone"
+    assert types["cutoff"] == "time without time zone"
+    parquet = pq.read_table(tmp_path / "o" / "payment.parquet").column("amount").to_pylist()
+    assert total == sum(parquet)
+    assert first.utcoffset().total_seconds() == 0

@@ -148,3 +148,88 @@ def test_a_monthly_series_spans_the_window() -> None:
     claims = _claims_on_data("monthly payroll for 350 employees in 2024")
     assert claims["in 2024"]["status"] == "honoured", claims["in 2024"]
     assert claims["in 2024"]["bound_to"]["table"] == "payroll"
+
+
+def test_a_grain_said_of_the_sensors_lands_on_their_readings() -> None:
+    text = "IoT temperature sensors in 3 factories reporting every 15 minutes during March 2024"
+    claims = _claims_on_data(text)
+    grain = claims["every 15 minutes"]
+    assert grain["status"] == "honoured" and grain["measured"] == 900, grain
+    schema = author(text)
+    assert not any("drawn at random" in a for a in schema["metadata"]["assumptions"])
+
+
+def test_monthly_dates_step_by_whole_days() -> None:
+    text = "Telecom operator with 500 subscribers, call detail records and monthly invoices"
+    grain = next(c for c in _claims_on_data(text).values() if c["kind"] == "grain")
+    assert grain["status"] == "honoured", grain
+
+
+def test_an_average_with_spikes_aims_the_bulk_below_it() -> None:
+    text = "an online shop in the UK with 5k customers and an average order value of £45, plus outliers"
+    claim = _claims_on_data(text, rows=2000)["an average order value of £45"]
+    assert claim["status"] == "honoured", claim
+
+
+def test_power_users_make_the_fanout_heavy_tailed() -> None:
+    text = "webshop orders with a few power users"
+    order = _node(author(text), "order")
+    assert order["fanout"]["distribution"] == "negative_binomial"
+    claim = _claims_on_data(text)["power users"]
+    assert claim["status"] == "honoured", claim
+
+
+def test_a_misspelt_rate_lands_on_the_templates_flag() -> None:
+    schema = author("credit card fraud detection datset with 2% fradulent payments")
+    names = {c["name"] for n in schema["nodes"] for c in n["columns"]}
+    assert "is_fradulent" not in names
+    target = schema["targets"]["mean_in_range"][0]
+    assert (target["column"], target["min"], target["max"]) == ("is_fraud", 0.016, 0.024)
+    claim = _claims_on_data("credit card payments with 2% fradulent payments", rows=2000)
+    assert claim["2% fradulent payments"]["status"] == "honoured"
+
+
+def test_one_keyword_of_a_template_does_not_choose_it() -> None:
+    text = "A ferry operator with 8 ships sailing 15 routes; crossings last 90 minutes on average"
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert ids == {"ship", "route", "crossing"}, ids  # not telecom's subscribers and calls
+    assert _node(schema, "crossing")["kind"] == "fact"
+    crossing = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
+    assert crossing["status"] == "honoured", crossing
+    assert crossing["bound_to"]["end"] == "ended_at"
+
+
+def test_a_stated_duration_replaces_the_templates_mean_target() -> None:
+    schema = author(
+        "A courier company with 200 couriers delivering 50,000 parcels; delivered within 2 days"
+    )
+    parse_dataset(schema)  # no mean target left contradicting the new lag
+
+
+def test_a_proper_noun_is_a_place_not_a_table() -> None:
+    text = "A cinema chain with 12 cinemas in Manchester and Leeds, screenings and ticket sales"
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert ids == {"cinema", "screening", "ticket_sale"}, ids
+    place = _claims_on_data(text)["in Manchester and Leeds"]
+    assert place["status"] == "honoured", place
+
+
+def test_a_count_by_a_synonym_is_checked_on_the_templates_table() -> None:
+    claims = _claims_on_data("A courier company with 200 couriers delivering 50,000 parcels")
+    parcels = claims["50,000 parcels"]
+    assert parcels["status"] == "honoured", parcels
+    assert parcels["bound_to"]["table"] == "shipment"
+
+
+def test_a_duration_between_two_stamps_uses_their_lag() -> None:
+    text = "A car rental company with 1,500 cars and rentals; cars are returned 3 days after pickup"
+    claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
+    assert claim["status"] == "honoured", claim
+    assert claim["bound_to"]["end"] == "locked_at"
+    assert claim["measured"] == 3  # a rule: exactly 3 days
+    loose = next(
+        c for c in _claims_on_data(text + " on average").values() if c["kind"] == "duration"
+    )
+    assert loose["status"] == "honoured" and loose["measured"] != 3, loose  # a spread

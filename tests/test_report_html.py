@@ -619,6 +619,19 @@ def test_checks_over_too_few_rows_are_not_scored() -> None:
     assert f'<span class="badge warn">{NOT_ENOUGH_DATA}</span>' in html
     assert 'data-skipped="choice_weights"' in html
     assert "1 not scored" in html
+    # the console says so in one line
+    import io
+
+    from rich.console import Console
+
+    from datagen.engine.validate import render_console
+
+    buffer = io.StringIO()
+    render_console(report, Console(file=buffer, width=200))
+    assert (
+        "1 check(s) not scored, not enough data: choice_weights on plan.tier (3 rows, needs 30)"
+        in buffer.getvalue()
+    )
 
 
 # --------------------------------------------------------------------------- a phone's width
@@ -674,3 +687,56 @@ def test_no_horizontal_scroll_at_phone_and_laptop_width(tmp_path: Path) -> None:
         scroll_width, inner_width = int(found.group(1)), int(found.group(2))
         assert inner_width == width
         assert scroll_width <= inner_width, f"{width}px: the page is {scroll_width}px wide"
+
+
+def _random_schema(seed: int) -> dict[str, Any]:
+    """3 to 14 tables, each referencing up to three earlier ones (a fact hangs from the
+    first), some referencing themselves: levels with edges that skip columns."""
+    import random
+
+    rng = random.Random(seed)
+    nodes = []
+    for i in range(rng.randint(3, 14)):
+        columns: list[dict[str, Any]] = [
+            {"name": f"t{i}_id", "type": "int", "generator": {"sequence": {}}}
+        ]
+        refs = rng.sample(range(i), k=min(i, rng.randint(0, 3)))
+        for ref in refs:
+            columns.append(
+                {
+                    "name": f"ref_{ref}",
+                    "type": "int",
+                    "generator": {"lookup": {"from": f"t{ref}.t{ref}_id"}},
+                }
+            )
+        if i > 2 and rng.random() < 0.2:
+            columns.append(
+                {
+                    "name": "self_ref",
+                    "type": "int",
+                    "nullable": True,
+                    "null_rate": 0.5,
+                    "generator": {"lookup": {"from": f"t{i}.t{i}_id"}},
+                }
+            )
+        node: dict[str, Any] = {"id": f"t{i}", "pk": f"t{i}_id", "columns": columns}
+        if refs and rng.random() < 0.5:
+            node |= {
+                "kind": "fact",
+                "parents": [f"t{refs[0]}"],
+                "fanout": {"distribution": "poisson", "lambda": 2, "min": 0, "max": 5},
+            }
+        else:
+            node |= {"kind": "entity", "rows": 10}
+        nodes.append(node)
+    return {"version": "1.0", "metadata": {"name": "random"}, "nodes": nodes}
+
+
+@pytest.mark.parametrize("seed", range(0, 60, 3))
+def test_random_graphs_have_no_edge_through_a_box(seed: int) -> None:
+    from datagen.engine.htmlreport.graph import relationship_svg
+
+    dataset = dsl.Dataset.model_validate(_random_schema(seed))
+    boxes, edges = _graph(relationship_svg(dataset, {n.id: 1 for n in dataset.nodes}))
+    assert len(boxes) == len(dataset.nodes)
+    assert _crossings(boxes, edges) == []

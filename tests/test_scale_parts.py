@@ -19,7 +19,7 @@ from datagen.engine.load import load_dataset
 from datagen.engine.parts import Partitioning
 from datagen.engine.plan import BLOCK_ROWS
 from datagen.engine.validate import validate_dataset
-from tests.cli_helpers import datagen
+from tests.cli_helpers import run_cli as datagen  # in-process: flags, files, exit codes
 
 SHOP = Path(__file__).parent / "data" / "shop_small.json"
 ROWS = {"customer": 70_000}  # orders: ~280,000 rows, three blocks

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +18,13 @@ from datagen.engine.generators.pairs import avoid, distinct_per_group
 from datagen.engine.load import parse_dataset
 from datagen.engine.rng import stream
 from datagen.engine.validate.run import validate_tables
-from tests.dsl_doc_examples import doc_example, write_doc_example
+from tests.dsl_doc_examples import (
+    cli_here,
+    doc_example,
+    generate_for_any_workers,
+    write_doc_example,
+)
 from tests.engine_helpers import run
-
-DATAGEN = Path(sys.executable).parent / "datagen"
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DATAGEN), *map(str, args)], capture_output=True, text=True, timeout=120
-    )
 
 
 def _sql(out: Path, query: str) -> list[tuple[Any, ...]]:
@@ -43,17 +38,7 @@ def test_docs_example_holds_its_rules_in_sql_and_is_the_same_for_any_workers(
     tmp_path: Path,
 ) -> None:
     schema = write_doc_example("pairs", tmp_path)
-    outs = []
-    for workers in ("1", "2"):
-        out = tmp_path / f"out{workers}"
-        result = _cli("generate", schema, "--out", out, "--seed", "5", "--workers", workers)
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
-    for name in ("follow", "message"):
-        assert (outs[0] / f"{name}.parquet").read_bytes() == (
-            outs[1] / f"{name}.parquet"
-        ).read_bytes()
-    out = outs[0]
+    out = generate_for_any_workers(schema, tmp_path, 5)
     [(rows, self_follows, pairs)] = _sql(
         out,
         "SELECT count(*), count(*) FILTER (follower_id = followee_id),"
@@ -70,7 +55,7 @@ def test_docs_example_holds_its_rules_in_sql_and_is_the_same_for_any_workers(
     # the followees are spread over the people, not a few (sampling is uniform)
     [(followed,)] = _sql(out, "SELECT count(DISTINCT followee_id) FROM follow")
     assert followed > 290
-    result = _cli("validate", schema, "--data", out)
+    result = cli_here("validate", schema, "--data", out)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -166,7 +151,7 @@ def test_wrong_pairs_are_refused_with_their_path(
     schema = tmp_path / "s.json"
 
     schema.write_text(json.dumps(_follow_with(lookup)))
-    result = _cli("generate", schema, "--out", tmp_path / "out")
+    result = cli_here("generate", schema, "--out", tmp_path / "out")
     assert result.returncode == 2, result.stdout + result.stderr
     text = result.stdout + result.stderr
     assert f"nodes[1].columns[2].generator.lookup.{path}" in text and message in text
@@ -179,7 +164,7 @@ def test_distinct_on_the_parent_link_is_refused(tmp_path: Path) -> None:
     data["nodes"][1]["columns"][1]["generator"]["lookup"]["distinct"] = True
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps(data))
-    result = _cli("generate", schema, "--out", tmp_path / "out")
+    result = cli_here("generate", schema, "--out", tmp_path / "out")
     assert result.returncode == 2
     assert "nodes[1].columns[1].generator.lookup.distinct" in result.stdout + result.stderr
 
@@ -194,7 +179,7 @@ def test_more_partners_than_people_is_a_clear_error(tmp_path: Path) -> None:
     )
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps(data))
-    result = _cli("generate", schema, "--out", tmp_path / "out")
+    result = cli_here("generate", schema, "--out", tmp_path / "out")
     text = result.stdout + result.stderr
     assert result.returncode == 2, text
     assert "follow.followee_id" in text and "only 299 can be chosen" in text

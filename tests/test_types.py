@@ -5,8 +5,6 @@ Parquet files, a real PostgreSQL), with the DDL of each dialect following."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -19,20 +17,15 @@ import pytest
 
 from datagen.engine import dsl
 from datagen.engine.ddl import ddl_script
-from datagen.engine.execute import generate_dataset
 from datagen.engine.generators.uuids import _mix62
 from datagen.engine.load import parse_dataset
-from tests.dsl_doc_examples import doc_example, write_doc_example
+from tests.dsl_doc_examples import (
+    cli_here,
+    doc_example,
+    generate_for_any_workers,
+    write_doc_example,
+)
 from tests.engine_helpers import run
-from tests.test_formats_postgres import count, fresh_database, psycopg, server  # noqa: F401
-
-DATAGEN = Path(sys.executable).parent / "datagen"
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DATAGEN), *map(str, args)], capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.mark.parametrize(
@@ -72,20 +65,9 @@ def test_formats_that_do_not_fit_are_refused(column: dict[str, str], message: st
 
 def test_docs_example_is_exact_in_parquet_and_the_same_for_any_workers(tmp_path: Path) -> None:
     schema = write_doc_example("types", tmp_path)
-    outs = []
-    for workers in ("1", "2"):
-        out = tmp_path / f"out{workers}"
-        result = _cli(
-            "generate", schema, "--out", out, "--seed", "4", "--workers", workers,
-            "--format", "parquet,csv,jsonl,sqlite,duckdb",
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
-    for name in ("account", "payment"):
-        assert (outs[0] / f"{name}.parquet").read_bytes() == (
-            outs[1] / f"{name}.parquet"
-        ).read_bytes()
-    out = outs[0]
+    out = generate_for_any_workers(
+        schema, tmp_path, 4, "--format", "parquet,csv,jsonl,sqlite,duckdb"
+    )
     account = pq.read_table(out / "account.parquet")
     payment = pq.read_table(out / "payment.parquet")
     assert account.schema.field("opened_at").type == pa.timestamp("us", tz="UTC")
@@ -115,7 +97,7 @@ def test_docs_example_is_exact_in_parquet_and_the_same_for_any_workers(tmp_path:
     assert db_total == total
     con.close()
     for fmt in ("parquet", "csv", "jsonl", "sqlite", "duckdb"):
-        result = _cli("validate", schema, "--data", out, "--data-format", fmt)
+        result = cli_here("validate", schema, "--data", out, "--data-format", fmt)
         assert result.returncode == 0, (fmt, result.stdout)
 
 
@@ -128,27 +110,6 @@ def test_ddl_follows_the_types(dialect: str) -> None:
         "postgres": ['"amount" numeric(12,2)', '"payment_id" uuid', '"cutoff" time'],
     }[dialect]
     assert all(piece in ddl for piece in expected), ddl
-
-
-def test_postgres_stores_the_types_exactly(server: str, tmp_path: Path) -> None:  # noqa: F811
-    dsn = fresh_database(server, "payments")
-    data = parse_dataset(doc_example("types"))
-    generate_dataset(data, tmp_path / "o", seed=4, fmt="parquet,postgres", dsn=dsn)
-    with psycopg.connect(dsn) as conn:
-        types = dict(
-            conn.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'public'"
-            ).fetchall()
-        )
-        [(total,)] = conn.execute("SELECT sum(amount) FROM payment").fetchall()
-        [(first,)] = conn.execute("SELECT opened_at FROM account LIMIT 1").fetchall()
-    assert types["amount"] == "numeric" and types["payment_id"] == "uuid"
-    assert types["opened_at"] == "timestamp with time zone"
-    assert types["cutoff"] == "time without time zone"
-    parquet = pq.read_table(tmp_path / "o" / "payment.parquet").column("amount").to_pylist()
-    assert total == sum(parquet)
-    assert first.utcoffset().total_seconds() == 0
 
 
 def test_uuids_are_unique_by_construction() -> None:
@@ -167,7 +128,7 @@ def test_a_value_too_large_for_its_decimal_is_a_clear_error(tmp_path: Path) -> N
     data["nodes"][1]["columns"][2]["type"] = "decimal(3,2)"
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data))
-    result = _cli("generate", path, "--out", tmp_path / "out")
+    result = cli_here("generate", path, "--out", tmp_path / "out")
     text = result.stdout + result.stderr
     assert result.returncode == 2, text
     assert "amount" in text and "decimal128(3, 2)" in text and "Traceback" not in text

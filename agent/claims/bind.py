@@ -10,6 +10,7 @@ author bound already is kept as the author bound it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -235,8 +236,35 @@ def _window(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     return {"measure": "window", "table": node.id, "column": column}
 
 
+_GAP = re.compile(r"within ([\d.]+) (s|min|h|days)$")
+_BETWEEN = {"min": ("minutes_between", 1.0), "h": ("hours_between", 1.0),
+            "days": ("days_between", 1.0), "s": ("minutes_between", 1 / 60)}  # fmt: skip
+
+
+def _within_rate(view: SchemaView, claim: dsl.Claim, gap: re.Match[str]) -> dict[str, Any] | str:
+    """'70% are closed within 48 hours': the share of rows whose two timestamps are at most
+    that far apart, both in the row's own table."""
+    amount, unit = float(gap.group(1)), gap.group(2)
+    words = [w for w in claim.about if not _GAP.match(w)]
+    duration = claim.model_copy(
+        update={"about": words, "expected": dsl.ClaimExpected(max=amount, unit=unit)}
+    )
+    found = _duration_binding(view, duration)
+    if isinstance(found, str):
+        return found
+    if found["measure"] != "duration" or "." in found["start"] + found["end"]:
+        return f"no pair of timestamps in one table for `{' '.join(words)}`"
+    function, scale = _BETWEEN[unit]
+    limit = f"{amount * scale:g}"
+    where = f"{function}({found['start']}, {found['end']}) <= {limit}"
+    return {"measure": "share", "table": found["table"], "where": where}
+
+
 @binder("rate", "share")
 def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    gap = next((g for w in claim.about if (g := _GAP.match(w))), None)
+    if gap is not None:
+        return _within_rate(view, claim, gap)
     words = list(claim.about)
     preferred = view.table_for(words[-1:]) if words else None
     match = value_match(view, words, preferred)
@@ -481,6 +509,8 @@ def _duration_binding(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | st
                 return {"measure": "duration", "table": child.id, "start": ref, "end": c_col,
                         "unit": _duration_unit(unit)}  # fmt: skip
     tables = [subject] if subject is not None else []
+    if not tables and named:  # "closed within 48 hours": the closing time's own table
+        tables = [named[0][0]]
     for node in tables:
         temporal = [c.name for c in columns_of(view, node, TEMPORAL)]
         if len(temporal) >= 2:
@@ -777,8 +807,27 @@ def _group_where(view: SchemaView, node: dsl.Node, phrase: str) -> str | None:
     return match[1]
 
 
+def _compare_rows(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """'more orders from VIP customers': orders per row of the table whose value names the
+    group (the parent the orders point at)."""
+    child = view.table_for(claim.about[:1])
+    if child is None:
+        return f"no table for `{claim.about[0]}`"
+    group = str((claim.expected.values or [""])[0])
+    for fk in relations.foreign_keys(view.dataset):
+        parent = view.dataset.node(fk.ref_table)
+        if fk.table != child.id or fk.self_reference or parent is None:
+            continue
+        where = _group_where(view, parent, group)
+        if where is not None:
+            return {"measure": "compare", "table": parent.id, "rows_of": child.id, "where": where}
+    return f"no table `{child.id}` points at holds a value for `{group}`"
+
+
 @binder("compare", "ratio")
 def _compare(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    if "count" in claim.about[1:]:
+        return _compare_rows(view, claim)
     found = _compared_value(view, claim)
     if isinstance(found, str):
         return found

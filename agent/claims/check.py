@@ -94,6 +94,12 @@ def claim_problems(report: Any) -> list[Problem]:
             "not_honoured": "change the generators so the data honours it",
             "unmeasurable": "bind it to a measure whose table and columns exist",
         }[claim["status"]]
+        if claim.get("kind") == "unread":
+            fix = (
+                "no rule of datagen read this phrase: if it states something the data can "
+                "show, model it and add a claim quoting the phrase with its kind (compare, "
+                "ratio, bound, rate, duration...) bound to a measure; else leave it"
+            )
         problems.append(Problem(f"claims[{index}]", claim_line(claim), fix))
     return problems
 
@@ -107,6 +113,13 @@ _COMPARATIVE = (
     r"less\s+expensive|faster|slower|older|younger|heavier|lighter|busier|quieter|more|fewer|less"
 )
 _GROUP = r"(?:on|in|at|during|than|among|for|from|over|after|before)"
+# what follows "never" / "always" when it bounds a value
+_VALUE_WORDS = (
+    r"\d[\d,.]*|below|above|over|under|before|after|exceeds?|exceeding|more|less|fewer|"
+    r"negative|positive|zero|null|nulls|empty|blank|missing|unique|duplicated?|late|early|"
+    r"between|within|during|same|different|future|past|higher|lower|greater|smaller|longer|"
+    r"shorter|one|two|three|four|five|ten|hundred"
+)
 FACT_CUES: dict[str, re.Pattern[str]] = {
     # a number: "never below 5%", "2,000 entries", "version 7" aside
     "number": re.compile(rf"{NUMBER}(?![\w/])", re.IGNORECASE),
@@ -121,10 +134,13 @@ FACT_CUES: dict[str, re.Pattern[str]] = {
         rf"\b(?:{_COMPARATIVE})\b(?=(?:\s+[A-Za-z][\w'-]*){{0,3}}?\s+{_GROUP}\s+[A-Za-z0-9])",
         re.IGNORECASE,
     ),
-    # a bound: "never below", "at most", "no more than", "capped at"
+    # a bound: "at most", "no more than", "capped at"; "never"/"always"/"must not" only
+    # before what a value can be ("never below", "always unique", "never null"), not before
+    # an instruction ("always use realistic names", "must not contain PII")
     "bound": re.compile(
-        r"\b(?:never|always|at\s+most|at\s+least|no\s+more\s+than|no\s+less\s+than|"
-        r"not\s+more\s+than|no\s+fewer\s+than|capped\s+at|cannot\s+exceed|must\s+not)\b"
+        r"\b(?:at\s+most|at\s+least|no\s+more\s+than|no\s+less\s+than|not\s+more\s+than|"
+        r"no\s+fewer\s+than|capped\s+at|cannot\s+exceed|"
+        rf"(?:never|always|must\s+not)(?=(?:\s+[A-Za-z][\w'-]*){{0,2}}?\s+(?:{_VALUE_WORDS})\b))"
         r"(?=\s+\w)",
         re.IGNORECASE,
     ),
@@ -132,11 +148,13 @@ FACT_CUES: dict[str, re.Pattern[str]] = {
 }
 # numbers that name things, not amounts: "311 requests" (a phone line), "version 7", "24/7"
 _NAMING_NUMBER = re.compile(
-    r"(?:version|v|release|model|level|tier|gen|series|route|line|gate|platform|room|ward)\s*$",
+    r"(?:version|v|release|model|level|tier|gen|series|route|line|gate|platform|room|ward|iso|"
+    r"rfc|utf|web|python|java|ipv|covid|sha|mp|s&p|fortune|russell|ftse|nasdaq|dow|k-?|step|"
+    r"phase|stage|part|chapter|section|number|no\.?|#)\s*-?$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:!?()\[\]\n]|[,.](?=\s|$)|\s[-\u2013\u2014]\s|\b(?:and|but|while|whereas|with|plus)\b",
+    r"[;:!?()\[\]\n]|,(?=\s|$)(?!\s*(?:19|20)\d\d\b)|\.(?=\s|$)|\s[-\u2013\u2014]\s|\b(?:and|but|while|whereas|with|plus)\b",
     re.IGNORECASE,
 )
 _EDGE_WORDS = {"a", "an", "the", "and", "or", "with", "of", "to", "for", "but", "plus", "so"}
@@ -168,11 +186,13 @@ def _cues(text: str) -> Iterator[tuple[str, int, int]]:
                     continue
                 if _NAMING_NUMBER.search(text[: m.start()]) or re.match(r"/\d", text[m.end() :]):
                     continue
-                if m.start() and text[m.start() - 1] == "/":
-                    continue  # "24/7"
+                if m.start() and text[m.start() - 1] in "/:" or text[m.end() : m.end() + 1] == ":":
+                    continue  # "24/7", "1:1 meetings"
+                if re.match(r"-(?:sided|way|step|fold|factor|d|dimensional)\b", text[m.end() :]):
+                    continue  # "a 2-sided marketplace", "3-way matching": a kind of thing
             if cue == "comparative":
                 after = re.findall(r"[A-Za-z][\w'-]*", text[m.end() : m.end() + 60])[:4]
-                if after and about_the_data(after[:2]):
+                if after and about_the_data(after[:4]):
                     continue  # "more data for testing", "more rows in the orders table"
             yield cue, m.start(), m.end()
     # a capitalized run's first word, not a sentence's ('York' in 'New York' is no place)

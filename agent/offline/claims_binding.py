@@ -78,7 +78,7 @@ def _window(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     col = draft.column(table, column)
     spec = col["generator"].get("datetime_series") if col else None
     expr = str(col["generator"].get("expression", {}).get("expr", "")) if col else ""
-    if expr.startswith(SERIES_START):  # a regular series laid over the timeframe
+    if expr.startswith((SERIES_START, DAYS_START)):  # a regular series over the timeframe
         return {"measure": "window", "table": table, "column": column}
     if spec is None or spec.get("within", "timeframe") != "timeframe":
         return None
@@ -128,8 +128,10 @@ def _target_share(claim: dsl.Claim) -> float | None:
 @honours("rate", "share")
 def _rate(draft: Draft, claim: dsl.Claim) -> None:
     """'8% no-shows' -> the value `no_show` at weight 0.08 (added to a status if missing)."""
+    from datagen.agent.offline.parse import fix_typos
+
     share = _target_share(claim)
-    words = [w for w in claim.about if w]
+    words = [fix_typos(w) for w in claim.about if w]  # 'fradulent' -> 'fraudulent'
     if share is None or not words or not 0 < share < 1:
         return
     wanted = set().union(*(stems(w) for w in words))
@@ -151,8 +153,13 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
                     f"for {share:.1%} of rows"
                 )
                 return
-            if col["type"] == "bool" and stems(col["name"]) & wanted:
+            core = col["name"].removeprefix("is_").removeprefix("has_")
+            if col["type"] == "bool" and (
+                stems(col["name"]) & wanted
+                or (len(core) >= 4 and any(w.startswith(core) for w in wanted))
+            ):  # 'fraudulent payments' -> `is_fraud`
                 _set_weight(choice, values.index(True), share)
+                _retarget_mean(draft, node["id"], col["name"], share)
                 draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` true for {share:.1%}")
                 return
     if not tables:
@@ -191,6 +198,21 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         }
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
+
+
+def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
+    means = draft.schema.get("targets", {}).get("mean_in_range", [])
+    means[:] = [m for m in means if (m["table"], m["column"]) != (table, column)]
+
+
+def _retarget_mean(draft: Draft, table: str, column: str, share: float) -> None:
+    """A flag's rate the text states replaces the default the template declared."""
+    for target in draft.schema.get("targets", {}).get("mean_in_range", []):
+        if target["table"] == table and target["column"] == column:
+            target["min"], target["max"] = round(share * 0.8, 6), round(share * 1.2, 6)
+    draft.assumptions = [
+        a for a in draft.assumptions if not ("no rate given" in a and f"`{table}`" in a)
+    ]
 
 
 def _reads_as_status(value: str) -> bool:
@@ -259,11 +281,22 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         }  # fmt: skip
     table = draft.resolve(snake(claim.about[-1]))
     node = draft.node(table)
-    if node is None:
-        return None
+    if node is None:  # '50,000 parcels' where the template's table is `shipment`
+        from datagen.agent.offline.lexicon import candidates
+
+        node = next(
+            (n for e in candidates(snake(claim.about[-1])) if (n := draft.node(e.name))), None
+        )
+        if node is None:
+            return None
+        if node["id"] in draft.counted or node["kind"] == "fact":
+            return {"measure": "rows", "table": node["id"]}
+        table = node["id"]
     binding = {"measure": "rows", "table": node["id"]}
     if table in draft.counted:
-        return binding if node["kind"] != "fact" else None  # the parser's count placed it
+        if node["kind"] == "fact" and node["id"] == snake(claim.about[-1]):
+            return None  # the parser's count placed it; the binder finds it by name
+        return binding  # '50,000 parcels' counted `shipment`: the binder would not find it
     if node["kind"] == "fact":
         _set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
     else:
@@ -513,8 +546,16 @@ def _average(draft: Draft, claim: dsl.Claim) -> None:
         return
     node, col = found
     dist = col["generator"].get("distribution")
-    if dist is None or any(m["transform"] != "expression" for m in col.get("modifiers", [])):
+    mods = col.get("modifiers", [])
+    if dist is None or any(m["transform"] not in ("expression", "clamp", "outliers") for m in mods):
         return
+    lift = 1.0  # spikes ('plus outliers') raise the mean: aim the bulk below it
+    for mod in mods:
+        args = mod.get("args", {})
+        if mod["transform"] == "outliers" and args.get("mode", "spike") == "spike":
+            low_mag, high_mag = args.get("magnitude", [3.0, 10.0])
+            lift += float(args.get("rate", 0.0)) * ((low_mag + high_mag) / 2 - 1)
+    stated, value = value, value / lift
     if dist["type"] == "lognormal":
         sigma = float(dist["params"].get("sigma", 0.6))
         dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
@@ -523,7 +564,23 @@ def _average(draft: Draft, claim: dsl.Claim) -> None:
         dist["params"]["mean"] = float(value)
     else:
         return
-    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {value:g}")
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {stated:g}")
+
+
+HEAVY_DISPERSION = 0.4  # gamma shape: the top 10% of parents hold about half the children
+
+
+def heavy_tailed_fanout(node: dict[str, Any]) -> None:
+    """Same mean children per parent, but a few parents with very many ('power users')."""
+    fanout = node.get("fanout") or {}
+    mean = float(fanout.get("lambda") or 5.0)
+    node["fanout"] = {
+        "distribution": "negative_binomial",
+        "lambda": mean,
+        "dispersion": HEAVY_DISPERSION,
+        "min": 0,
+        "max": max(int(fanout.get("max") or 0), int(mean * 60) + 10),
+    }
 
 
 @honours("skew")
@@ -541,7 +598,11 @@ def _skew(draft: Draft, claim: dsl.Claim) -> None:
         lookup = col["generator"].get("lookup")
         if lookup and "on" not in lookup and lookup["from"].startswith(f"{popular}."):
             if events.get("parents", [None])[0] == popular:
-                return  # the first parent's rows come from its fanout, not from sampling
+                # the first parent's rows come from its fanout: make that heavy-tailed
+                heavy_tailed_fanout(events)
+                draft.note(f"{claim.text!r}: a few `{popular}` rows have many `{events['id']}`"
+                           " (negative binomial fanout)")  # fmt: skip
+                return
             mass = round(min(0.95, float(low) + 0.15), 3)
             lookup["weights_kind"] = f"head_tail@{{{top:g},{mass:g}}}"
             draft.note(
@@ -617,6 +678,7 @@ ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_day
 LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
+AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
 LOOSE = re.compile(r"\b(?:average|avg|about|around|roughly|typically|usually|mean|median)\b")
 
 
@@ -653,14 +715,27 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
-        return _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+        stored = _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+        if stored is not None:
+            return stored
+        if best is None:  # 'crossings last 90 minutes': give them an end
+            best = _add_end(draft, about, unit)
+        if best is None:
+            return None
     _, node, (end, start, lag_name, lag_unit) = best
     col = draft.column(node["id"], lag_name)
     if col is None or "distribution" not in col["generator"]:
         return None
     scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
+    _drop_mean_targets(draft, node["id"], lag_name)  # the stated duration replaces them
     low_text = claim.text.lower()
-    exact = value is not None and bool(RULE.search(low_text)) and not LOOSE.search(low_text)
+    around = draft.text.lower().partition(low_text)[2][:24]  # '... after pickup on average'
+    exact = (
+        value is not None
+        and bool(RULE.search(low_text))
+        and not LOOSE.search(low_text)
+        and not AVERAGE_AFTER.match(around)
+    )
     if value is not None and exact:
         target = round(value * scale, 4)
         col["generator"] = {"expression": {"expr": repr(float(target))}}
@@ -683,6 +758,37 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",
                "days": "days", "nights": "days"}  # fmt: skip
+
+
+UNIT_WORD = {"s": "seconds", "min": "minutes", "h": "hours", "days": "days"}
+UNIT_ADD = {unit: fn for fn, unit in ADD_UNIT.items()}
+
+
+def _add_end(
+    draft: Draft, node: dict[str, Any] | None, unit: str
+) -> tuple[int, dict[str, Any], tuple[str, str, str, str]] | None:
+    """An event with a start only gets a lag and an end: `ended_at = add_minutes(start, lag)`."""
+    if node is None or node["kind"] != "fact":
+        node = draft.node(draft.roles.get("main_fact"))
+    if node is None:
+        return None
+    start = next(
+        (c["name"] for c in node["columns"]
+         if c["type"] == "datetime" and "datetime_series" in c["generator"]),
+        None,
+    )  # fmt: skip
+    names = {c["name"] for c in node["columns"]}
+    lag, end = f"duration_{UNIT_WORD[unit]}", "ended_at"
+    if start is None or lag in names or end in names:
+        return None
+    index = [c["name"] for c in node["columns"]].index(start) + 1
+    node["columns"][index:index] = [
+        {"name": lag, "type": "float",
+         "generator": {"distribution": {"type": "lognormal", "params": {"mean": 0.0, "sigma": 0.5}}}},
+        {"name": end, "type": "datetime",
+         "generator": {"expression": {"expr": f"{UNIT_ADD[unit]}({start}, {lag})"}}},
+    ]  # fmt: skip
+    return 0, node, (end, start, lag, unit)
 
 
 def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
@@ -731,6 +837,7 @@ MAX_SERIES_ROWS = 50_000_000
 
 
 SERIES_START = "add_seconds(timestamp('"
+DAYS_START = "add_days(date('"
 
 
 def _regular_series(
@@ -738,16 +845,25 @@ def _regular_series(
 ) -> dict[str, Any] | None:
     """'readings every 10 minutes for one month' -> each parent (meter, sensor) has one row per
     step of the window, stamped start + (position - 1) * step: a regular series per parent."""
+    if node is not None and node["kind"] != "fact":  # 'sensors reporting': their readings
+        main = draft.roles.get("main_fact")
+        facts = [n for n in draft.schema["nodes"] if n.get("parents", [None])[0] == node["id"]]
+        facts.sort(key=lambda n: n["id"] != main)
+        node = facts[0] if facts else draft.node(main)
     if node is None or node["kind"] != "fact" or not node.get("parents") or step < 1:
         return None
     if node["id"] in draft.counted:
         return None  # the text gave the events' count: keep it
-    time = _time_spec(draft, node)
-    column = next(
-        (c for c in node["columns"] if c["generator"].get("datetime_series") is time), None
-    )
-    if time is None or column is None or time.get("within", "timeframe") != "timeframe":
+    main_time = draft.roles.get("time") or ""
+    timed = [c for c in node["columns"] if c["generator"].get("datetime_series")]
+    timed.sort(key=lambda c: f"{node['id']}.{c['name']}" != main_time)
+    column = timed[0] if timed else None
+    if column is None or column["generator"]["datetime_series"].get("within", "timeframe") != (
+        "timeframe"
+    ):
         return None
+    if column["type"] == "date" and step < 86400:
+        column["type"] = "datetime"  # a sub-day grain needs the time of day
     start, end = draft.window
     steps = math.ceil((end - start).total_seconds() / step)  # the last step still inside
     parent = draft.node(node["parents"][0])
@@ -759,6 +875,12 @@ def _regular_series(
     column["generator"] = {
         "expression": {"expr": f"{SERIES_START}{stamp}'), (position() - 1) * {int(step)})"}
     }
+    if column["type"] == "date":  # whole days: 'monthly invoices' every 30 days from the start
+        days = max(1, round(step / 86400))
+        column["generator"] = {
+            "expression": {"expr": f"{DAYS_START}{start.isoformat()}'), (position() - 1) * {days})"}
+        }
+    draft.assumptions = [a for a in draft.assumptions if "drawn at random" not in a]
     draft.note(
         f"{claim.text!r}: each `{node['parents'][0]}` has one `{node['id']}` row every "
         f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"

@@ -28,7 +28,12 @@ from datagen.agent.offline.blueprints.generic import (
     is_event_noun,
     is_person_noun,
 )
-from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
+from datagen.agent.offline.claims_binding import (
+    bind,
+    claim_window,
+    heavy_tailed_fanout,
+    honour_claims,
+)
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import (
     ATTRIBUTE_COUNTS,
@@ -84,6 +89,7 @@ class Draft:
     counted: set[str] = field(default_factory=set)  # tables whose size the text gave
     aliases: dict[str, str] = field(default_factory=dict)  # blueprint id -> current id
     extra_synonyms: dict[str, str] = field(default_factory=dict)  # from a merged blueprint
+    text: str = ""  # the description, for words around a claim's phrase ('... on average')
 
     def node(self, table: str | None) -> dict[str, Any] | None:
         return surgery.node(self.schema, table) if table else None
@@ -174,6 +180,18 @@ def ambiguous_domains(parsed: Parsed) -> tuple[str, str] | None:
     return None
 
 
+WEAK_DOMAIN = 5.0  # below this keyword score a template needs one of its tables named
+
+
+def _names_a_table(parsed: Parsed, blueprint: Blueprint) -> bool:
+    words = {singular(w) for w in re.findall(r"[a-z]+", parsed.text.lower())}
+    text = " ".join(singular(w) for w in re.findall(r"[a-z]+", parsed.text.lower()))
+    names = [n["id"] for n in blueprint.nodes] + list(blueprint.synonyms)
+    return any(
+        name in words if "_" not in name else name.replace("_", " ") in text for name in names
+    )
+
+
 def choose_domain(parsed: Parsed, answer: str | None) -> tuple[str | None, list[str]]:
     notes: list[str] = []
     scores = domain_scores(parsed)
@@ -186,7 +204,9 @@ def choose_domain(parsed: Parsed, answer: str | None) -> tuple[str | None, list[
         if picked:
             return picked, [f"domain: {BLUEPRINTS[picked].title}, as answered ({answer!r})"]
     best, domain = scores[0]
-    if best < GENERIC_THRESHOLD:
+    if best < GENERIC_THRESHOLD or (
+        best < WEAK_DOMAIN and not _names_a_table(parsed, BLUEPRINTS[domain])
+    ):  # 'a ferry operator': one keyword of telecom, none of its tables
         return None, ["no known domain recognised: tables built from the nouns in the description"]
     runner_up, second = scores[1]
     notes.append(f"domain: {BLUEPRINTS[domain].title} (keyword score {best:g})")
@@ -269,6 +289,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
         blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
     window, window_note = resolve_window(parsed.window, today)
     draft = start_draft(blueprint, window)
+    draft.text = text
     for note in notes:
         draft.note(note)
     if domain is None:
@@ -1359,10 +1380,13 @@ def apply_power_users(draft: Draft, said: str) -> None:
         return
     main_fact = draft.roles["main_fact"]
     entity = draft.roles["main_entity"]
-    draft.note(
-        f"could not place {said} exactly: rows per `{entity}` in `{main_fact}` follow a Poisson "
-        "fanout (the DSL has no heavy-tailed fanout), so every one of them is about equally active"
-    )
+    node = draft.node(main_fact)
+    if node is not None and node.get("fanout", {}).get("distribution", "poisson") == "poisson":
+        heavy_tailed_fanout(node)
+        draft.note(
+            f"{said}: a few `{entity}` rows have many `{main_fact}` rows (negative binomial "
+            "fanout, same mean)"
+        )
 
 
 def apply_churn(draft: Draft, rate: float | None, said: str) -> None:

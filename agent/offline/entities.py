@@ -355,6 +355,9 @@ def _new_nouns(
         ):
             continue
         prev = tokens[index - 1][0] if index else ""
+        starts_sentence = not index or tokens[index - 1][3] != sentence
+        if word[:1].isupper() and word[1:].islower() and not starts_sentence:
+            continue  # 'Manchester and Leeds': a proper noun names a place or a brand
         plural = is_plural(low)
         in_list = plural and _beside_known(parsed.text, start, end, known)
         if not (noun in explicit or (plural and _is_number(prev)) or in_list):

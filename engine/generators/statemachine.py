@@ -12,6 +12,7 @@ of such a fact hold whole parents), one stream per transition.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import numpy as np
@@ -22,7 +23,8 @@ from datagen.engine.generators.distribution import DistributionSpec
 from datagen.engine.rng import stream
 
 UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600, "D": 86_400}
-StateName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_ .-]*$", max_length=60)]
+STATE_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_ .-]*$"
+StateName = Annotated[str, Field(pattern=STATE_NAME, max_length=60)]
 
 
 class Transition(Strict):
@@ -49,13 +51,18 @@ class StateMachine(Strict):
     path."""
 
     initial: StateName
-    states: dict[StateName, State] = Field(min_length=1, max_length=100)
+    # keys checked by `_known_states` (a key pattern would make the JSON Schema's
+    # `patternProperties`, which strict tool schemas cannot express)
+    states: dict[Annotated[str, Field(max_length=60)], State] = Field(min_length=1, max_length=100)
     max_events: int = Field(
         50, ge=1, le=1000, description="a path that reaches no terminal state stops here"
     )
 
     @model_validator(mode="after")
     def _known_states(self) -> StateMachine:
+        bad = sorted(name for name in self.states if not re.match(STATE_NAME, name))
+        if bad:
+            raise ValueError(f"state name(s) {bad}: letters, digits, _ . - and spaces")
         if self.initial not in self.states:
             raise ValueError(f"initial state `{self.initial}` is not one of `states`")
         for name, state in self.states.items():

@@ -33,6 +33,11 @@ class Clamp(ModifierKind[ClampArgs]):
     args = ClampArgs
     types = NUMERIC
 
+    def value_range(self, args: ClampArgs) -> tuple[float, float] | None:
+        if args.min is None or args.max is None:
+            return None
+        return float(args.min), float(args.max)
+
     def apply(
         self,
         values: Values,

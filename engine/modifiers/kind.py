@@ -102,6 +102,12 @@ class ModifierKind(Generic[A]):
         """The factor of the row's time it multiplies values by, if it is one."""
         return None
 
+    def value_range(self, args: A) -> tuple[float, float] | None:
+        """The smallest and largest number it leaves, whatever it was given (a clamp with
+        both bounds); None when that depends on its input. The preflight checks declared
+        ranges against the last modifier's."""
+        return None
+
     def apply(
         self, values: Values, args: A, col: dsl.Column, ctx: BlockContext, rng: np.random.Generator
     ) -> Values:

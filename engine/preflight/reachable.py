@@ -3,8 +3,8 @@ past, an enum its choices leave, a bound that is not a number or a date.
 
 Databases enforce these as CHECK constraints, so a generator that can leave them
 fails the load (an IntegrityError deep in a writer) instead of a schema error here.
-Only what is known for certain is reported: a column whose modifiers end in
-anything but `clamp` is left to the validator.
+Only what is known for certain is reported: a column whose last modifier does
+not bound its output (a `clamp` with both bounds does) is left to the validator.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from datagen.engine import dsl
 from datagen.engine.errors import Problem
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.relations import split_ref
 
 NUMERIC = {"int", "float"}
@@ -54,11 +55,7 @@ def _output_bounds(col: dsl.Column) -> tuple[float, float] | None:
     """The smallest and largest value the column's generator can make, when certain."""
     if col.modifiers:
         last = col.modifiers[-1]
-        args = getattr(last, "args", None)
-        if getattr(last, "transform", None) == "clamp" and args is not None:
-            if args.min is not None and args.max is not None:
-                return float(args.min), float(args.max)
-        return None
+        return modifier_of(last).value_range(last.args)
     return kind_of(col).value_range(spec_of(col))
 
 

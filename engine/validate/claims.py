@@ -132,6 +132,9 @@ def binding_problems(dataset: dsl.Dataset, binding: dsl.ClaimBinding) -> list[st
     for key, value in args.model_dump().items():
         if key in ("column", "by", "time") and isinstance(value, str) and value not in names:
             problems.append(f"table `{args.table}` has no column `{value}`")
+        if key == "rows_of" and isinstance(value, str):
+            if relations.fk_between(dataset, value, args.table) is None:
+                problems.append(f"`{value}` has no foreign key to `{args.table}`")
         if key in ("where", "of", "versus") and isinstance(value, str):
             try:
                 compile_expression(value, names)
@@ -1035,6 +1038,7 @@ def _fanout(ctx: Context, args: FanoutArgs) -> Measured:
     return Measured(
         {"min": int(counts.min()), "mean": float(counts.mean()), "max": int(counts.max())},
         len(counts),
+        {"counts": counts},
     )
 
 
@@ -1043,6 +1047,14 @@ def _fanout_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     found = measured.value
     if expected.unit == "many_to_many":
         return bool(found["max"] >= 2)  # some parent links to several of the other side
+    return _min_mean_max_honoured(expected, found)
+
+
+def _min_mean_max_honoured(
+    expected: dsl.ClaimExpected, found: dict[str, Any], relative_floor: float = 0.0
+) -> bool:
+    """`min`/`max` bound the smallest and largest count; `value` (+- tolerance, at least
+    `relative_floor` of it) is the mean."""
     low, high = _number(expected.min), _number(expected.max)
     if low is not None and found["min"] < low:
         return False
@@ -1051,7 +1063,7 @@ def _fanout_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
     target = _number(expected.value)
     if target is not None:
         tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
-        return bool(abs(found["mean"] - target) <= tolerance)
+        return bool(abs(found["mean"] - target) <= max(tolerance, relative_floor * target))
     return True
 
 
@@ -1199,6 +1211,11 @@ class CompareArgs(Args):
         "parent.column or fk_column->parent.column",
     )
     end: str | None = None
+    rows_of: dsl.Identifier | None = Field(
+        None,
+        description="a child table: the value is its rows per row of `table` ('more orders "
+        "from VIP customers')",
+    )
     where: str | None = Field(None, description="expression: the first group's rows")
     versus: str | None = Field(
         None,
@@ -1216,8 +1233,10 @@ class CompareArgs(Args):
 
     @model_validator(mode="after")
     def _complete(self) -> CompareArgs:
-        if (self.column is None) == (self.start is None or self.end is None):
-            raise ValueError("give `column`, or `start` and `end` (not both)")
+        values = [self.column is not None, self.start is not None and self.end is not None,
+                  self.rows_of is not None]  # fmt: skip
+        if sum(values) != 1:
+            raise ValueError("give one value: `column`, `start` and `end`, or `rows_of` (not both)")
         cells = self.hours or self.weekdays or self.months or self.dates
         if self.where is None and not (self.time and cells):
             raise ValueError(
@@ -1238,6 +1257,9 @@ def _compare(ctx: Context, args: CompareArgs) -> Measured:
     if args.column is not None:
         _require(ctx, args.table, args.column)
         values = _instants_or_numbers(ctx.column(args.table, args.column))
+    elif args.rows_of is not None:
+        counts = _fanout(ctx, FanoutArgs(table=args.rows_of, parent=args.table)).details
+        values = np.asarray(counts["counts"], dtype=np.float64)
     else:
         assert args.start is not None and args.end is not None
         a, b = _pair(ctx, args.table, args.start, args.end)
@@ -1339,18 +1361,9 @@ def _rows_per_key(ctx: Context, args: RowsPerKeyArgs) -> Measured:
 
 
 def _rows_per_key_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
-    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance) is the mean."""
-    found = measured.value
-    low, high = _number(expected.min), _number(expected.max)
-    if low is not None and found["min"] < low:
-        return False
-    if high is not None and found["max"] > high:
-        return False
-    target = _number(expected.value)
-    if target is not None:
-        tolerance = expected.tolerance if expected.tolerance is not None else 0.1 * target
-        return bool(abs(found["mean"] - target) <= max(tolerance, 0.1 * target))
-    return True
+    """`max`/`min` bound every (key, period) with rows; `value` (+- tolerance, at least 10%:
+    a count per period varies) is the mean."""
+    return _min_mean_max_honoured(expected, measured.value, relative_floor=0.1)
 
 
 register(
@@ -1410,6 +1423,27 @@ def _amount(value: Any, unit: str | None) -> str:
     return f"{number:.4g}"
 
 
+_WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec"]  # fmt: skip
+
+
+def _group_text(expected: dict[str, Any]) -> str:
+    """The first group of a comparison: its words, or its time cells in words."""
+    if expected.get("values"):
+        return str(expected["values"][0])
+    cells = []
+    if expected.get("weekdays"):
+        cells.append("/".join(_WEEKDAY_NAMES[d] for d in expected["weekdays"]))
+    if expected.get("hours"):
+        cells.append(f"hours {','.join(str(h) for h in expected['hours'])}")
+    if expected.get("months"):
+        cells.append("/".join(_MONTH_NAMES[m - 1] for m in expected["months"]))
+    if expected.get("dates"):
+        cells.append(", ".join(f"{d['start']}..{d['end']}" for d in expected["dates"][:2]))
+    return " ".join(cells) or "the group"
+
+
 def expected_text(claim: dict[str, Any]) -> str:
     """A claim's expectation in words: '8% ± 2%', '40', 'from 2024-07-01 to 2024-10-01'."""
     expected = claim.get("expected") or {}
@@ -1418,7 +1452,10 @@ def expected_text(claim: dict[str, Any]) -> str:
     if expected.get("value") is not None:
         text = _amount(expected["value"], unit)
         if expected.get("tolerance"):
-            text += f" ± {_amount(expected['tolerance'], unit)}"
+            spread = expected["tolerance"]
+            text += (
+                f" ± {spread:.2f}" if unit in ("lift", "ratio") else f" ± {_amount(spread, unit)}"
+            )
         parts.append(text)
     if expected.get("min") is not None and expected.get("max") is not None:
         low, high = (_amount(expected[k], unit) for k in ("min", "max"))
@@ -1427,7 +1464,11 @@ def expected_text(claim: dict[str, Any]) -> str:
         parts.append(f"at least {_amount(expected['min'], unit)}")
     elif expected.get("max") is not None:
         parts.append(f"at most {_amount(expected['max'], unit)}")
-    if expected.get("values"):
+    if unit == "ratio":  # the groups compared: 'partners over associates'
+        groups = [str(v) for v in expected.get("values") or []]
+        other = groups[1] if len(groups) > 1 else "the rest"
+        parts.append(f"{_group_text(expected)} over {other}")
+    elif expected.get("values"):
         parts.append(", ".join(str(v) for v in expected["values"]))
     if expected.get("top"):
         parts.append(f"held by the top {100 * expected['top']:.3g}%")

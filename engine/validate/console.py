@@ -11,6 +11,7 @@ from rich.text import Text
 
 from datagen.engine.validate.claims import claim_line
 from datagen.engine.validate.report import Check, Report
+from datagen.engine.validate.sample_size import summary_lines
 
 BAR_WIDTH = 30
 
@@ -38,11 +39,8 @@ def render_console(report: Report, console: Console, *, min_score: float | None 
     console.print(
         Text("score = 100 x sum(weight x pass rate) over categories with checks", style="dim")
     )
-    if report.skipped:
-        reasons = sorted({s["reason"] for s in report.skipped})
-        console.print(
-            Text(f"{len(report.skipped)} check(s) skipped: {'; '.join(reasons)}", style="yellow")
-        )
+    for line in summary_lines(report.skipped):
+        console.print(Text(line, style="yellow"))
     if failed:
         console.print(_checks_table(f"Failed checks ({len(failed)})", failed))
     if report.checks:

@@ -56,3 +56,24 @@ def set_aside(checks: list[Check]) -> tuple[list[Check], list[dict[str, Any]]]:
             }
         )
     return kept, thin
+
+
+def summary_lines(skipped: list[dict[str, Any]], shown: int = 5) -> list[str]:
+    """One line for the checks over too few rows, one for those that could not run."""
+    thin = [s for s in skipped if str(s.get("reason", "")).startswith(NOT_ENOUGH_DATA)]
+    other = [s for s in skipped if s not in thin]
+    lines = []
+    if thin:
+        places = [
+            f"{s['name']} on {'.'.join(str(p) for p in (s['table'], s['column']) if p)} "
+            f"({s['sample']:,} rows, needs {s['min_sample']:,})"
+            for s in thin[:shown]
+        ]
+        more = f", and {len(thin) - shown} more" if len(thin) > shown else ""
+        lines.append(
+            f"{len(thin)} check(s) not scored, {NOT_ENOUGH_DATA}: {', '.join(places)}{more}"
+        )
+    if other:
+        reasons = sorted({str(s["reason"]) for s in other})
+        lines.append(f"{len(other)} check(s) skipped: {'; '.join(reasons)}")
+    return lines

@@ -45,7 +45,7 @@ def connect(dsn: str) -> Any:
 def copy_binary(batch: pa.RecordBatch) -> bytes:
     """One whole binary COPY stream (header, rows, trailer) of the batch, each column in
     the Arrow type whose wire type is the table's (bigint, double precision, text,
-    boolean, date, timestamp)."""
+    boolean, date, timestamp, numeric, time; a uuid as its 16 bytes: `uuid_columns`)."""
     try:
         from pgpq import ArrowToPostgresBinaryEncoder
     except ModuleNotFoundError:
@@ -55,6 +55,20 @@ def copy_binary(batch: pa.RecordBatch) -> bytes:
     return (
         bytes(encoder.write_header()) + bytes(encoder.write_batch(plain)) + bytes(encoder.finish())
     )
+
+
+def uuid_columns(batch: pa.RecordBatch, names: frozenset[str]) -> pa.RecordBatch:
+    """The batch with the named (uuid) string columns as their 16 bytes: PostgreSQL's
+    binary uuid."""
+    if not names:
+        return batch
+    from datagen.engine.generators.uuids import uuid_bytes
+
+    arrays = [
+        uuid_bytes(a) if name in names else a
+        for a, name in zip(batch.columns, batch.schema.names, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
 def _wire(array: pa.Array) -> pa.Array:
@@ -132,6 +146,7 @@ class PostgresTableWriter:
         self._table = tdef.name
         names = ", ".join(quote(c.name) for c in tdef.columns)
         self._copy = f"COPY {quote(tdef.name)} ({names}) FROM STDIN (FORMAT binary)"
+        self._uuids = frozenset(c.name for c in tdef.columns if c.format == "uuid")
         self._run(create_table_sql(tdef, "postgres"))
 
     def _run(self, sql: str) -> None:
@@ -148,7 +163,7 @@ class PostgresTableWriter:
 
         try:
             with self._conn.cursor() as cur, cur.copy(self._copy) as copy:
-                copy.write(copy_binary(batch))
+                copy.write(copy_binary(uuid_columns(batch, self._uuids)))
         except psycopg.Error as exc:
             raise DatagenError(
                 f"PostgreSQL refused a row of `{self._table}`: {redact(exc)}"

@@ -94,6 +94,9 @@ _PER_ADVERB = "|".join(_PER_ADVERBS)
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 
 
+_INDEX_NAME = re.compile(r"\b(?:S&P|Fortune|Russell|FTSE|Nasdaq|Dow|Inc\.?)\s*$", re.IGNORECASE)
+
+
 @rule(90)
 def counts(text: str, today: dt.date) -> Iterator[Found]:
     """'40 bakeries', '25k riders', 'about 2,000 active customers', 'ten thousand users'."""
@@ -102,6 +105,10 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         raw = m.group("num")
         if re.fullmatch(r"[2-9]11", raw.strip()):
             continue  # "311 service requests" names a phone line
+        if _INDEX_NAME.search(text[: m.start()]):
+            continue  # "S&P 500 companies", "Fortune 500 customers": a name
+        if re.search(r"\d:\s*$", text[: m.start()]) or text[m.end() : m.end() + 1] == ":":
+            continue  # "1:1 meetings", "16:9 screens": a ratio or a time
         if (
             _YEARISH.fullmatch(raw.strip())
             and (
@@ -121,6 +128,9 @@ def counts(text: str, today: dt.date) -> Iterator[Found]:
         cut = next((i for i, w in enumerate(words) if w.lower() in _PER_ADVERBS), None)
         if cut is not None:  # "10,000 trips daily": the adverb is the rate, not the noun
             words, end = words_after(text, m.end(), cut) if cut else ([], end)
+        same = next((i for i, w in enumerate(words) if w.lower() in _SAME), None)
+        if same is not None and same < len(words) - 1:  # "40 aircraft flying 120 routes"
+            words, end = words_after(text, m.end(), same + 1)
         plural = [i for i, w in enumerate(words) if singular(w) != w.lower()]
         if plural and plural[0] < len(words) - 1 and value > 1:
             # "300 stores nationwide", "ten thousand shoppers buying products": the head
@@ -480,7 +490,52 @@ def averages(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("average", m.start(), m.end(), expected, about)
 
 
+_VALUE_NOUNS = (
+    r"totals?|prices?|fares?|amounts?|salar(?:y|ies)|rents?|fees?|costs?|values?|tickets?|"
+    r"baskets?|bills?|checks?|premiums?|wages?|payments?|spend|spending|budgets?|deposits?|"
+    r"balances?|incomes?|revenues?|tips?|charges?|invoices?|loans?|claims?"
+)
+
+
+@rule(56)
+def typical_amounts(text: str, today: dt.date) -> Iterator[Found]:
+    """'order totals around $14', 'sale prices around 350,000 euros', 'rents of about
+    1,200 dollars': a money amount, about so much, is its average."""
+    pattern = re.compile(
+        rf"\b(?P<what>(?:[A-Za-z][\w-]*\s+)?(?:{_VALUE_NOUNS}))\s+(?:are\s+|of\s+|at\s+)?"
+        rf"(?P<approx>around|about|roughly|approximately|averaging|typically|near|~)\s*"
+        rf"(?:(?P<cur>{_CURRENCY})\s*(?P<num>{NUMBER})|(?P<num2>{NUMBER})\s*(?P<cur2>{_CURRENCY}))",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num") or m.group("num2"))
+        if value is None:
+            continue
+        what = [w for w in m.group("what").split() if w.lower() not in STOP]
+        if not what:
+            continue
+        expected = {"value": value, "tolerance": round(max(abs(value) * 0.2, 1e-9), 6)}
+        yield Found("average", m.start(), m.end(), expected, [singular(w) for w in what])
+
+
 # --------------------------------------------------------------------------- ranges
+
+
+@rule(59)
+def star_ratings(text: str, today: dt.date) -> Iterator[Found]:
+    """'a 5-star rating system', '10-point scores': ratings from 1 to N."""
+    pattern = re.compile(
+        rf"(?P<num>{NUMBER})[\s-](?:star|point)\s+(?P<what>ratings?|reviews?|scores?|scales?|"
+        rf"rating\s+system|review\s+system|system)\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        if value is None or not 2 <= value <= 100:
+            continue
+        what = m.group("what").split()[0].lower()
+        about = "rating" if what in ("system", "scale", "scales") else singular(what)
+        yield Found("range", m.start(), m.end(), {"min": 1, "max": plain(value)}, [about])
 
 
 @rule(60)

@@ -8,7 +8,15 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 
-from datagen.agent.claims.grammar import QUAL, Found, expected_number, plain, rule, words_before
+from datagen.agent.claims.grammar import (
+    QUAL,
+    Found,
+    expected_number,
+    plain,
+    rule,
+    words_after,
+    words_before,
+)
 from datagen.agent.claims.numbers import NUMBER
 from datagen.agent.claims.numbers import to_number as number
 from datagen.agent.claims.words import STOP, singular, time_unit_seconds
@@ -142,6 +150,9 @@ _PLACE_LEAD = re.compile(
 )
 
 
+_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+
+
 def place_at(text: str, start: int) -> tuple[str, str, int] | None:
     """The place named at `start` (longest match first): (kind, canonical, end)."""
     run = _CAPITAL_RUN.match(text, start)
@@ -176,6 +187,18 @@ def places(text: str, today: dt.date) -> Iterator[Found]:
         if lead is None:
             return
         first = place_at(text, lead)
+        if (
+            first is not None
+            and _ARTICLE.search(text[max(0, lead - 4) : lead])
+            and re.match(r"\s+[a-z]", text[first[2] :])
+        ):
+            # "a Berlin electronics shop", "a Lisbon bakery": where the subject is
+            subject, _ = words_after(text, first[2], 1)
+            kind = "country" if first[0] == "country" else "city"
+            yield Found("place", lead, first[2], {"values": [first[1]], "unit": kind},
+                        [singular(w) for w in subject])  # fmt: skip
+            pos = first[2]
+            continue
         if first is None or not _PLACE_LEAD.search(text[max(0, lead - 20) : lead]):
             pos = lead + 1
             continue

@@ -12,11 +12,12 @@ from datagen.agent.claims.grammar import (
     QUAL,
     Found,
     expected_number,
+    plain,
     rule,
     words_after,
     words_before,
 )
-from datagen.agent.claims.numbers import NUMBER, PERCENT
+from datagen.agent.claims.numbers import FRACTION, NUMBER, PERCENT, share_of
 from datagen.agent.claims.numbers import to_number as number
 from datagen.agent.claims.words import STOP, TIME_UNIT, singular, time_unit_seconds
 
@@ -515,6 +516,13 @@ def _duration_expected(
     return expected
 
 
+_SHARE_BEFORE = re.compile(
+    rf"{QUAL}(?:{PERCENT}|{FRACTION})(?:\s+of\s+(?:the\s+|all\s+)?(?P<of>[A-Za-z][\w-]*))?\s+"
+    r"(?:are|is|were|was|get|gets|got|will\s+be)\s+(?:(?:usually|typically|all)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 @rule(25)
 def durations(text: str, today: dt.date) -> Iterator[Found]:
     """'due 21 days after checkout', 'stays of 2 to 5 nights', 'calls lasting about 3 minutes',
@@ -573,6 +581,19 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         if low is None or m.group("n2"):
             continue
         expected = _duration_expected(m, low, None, m.group("unit"))
+        share = _SHARE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        if share is not None:
+            # "70% are closed within 48 hours": the share of rows whose gap is under it
+            rate = share_of(share)
+            if rate is None or rate > 1:
+                continue
+            gap = f"within {plain(expected['value'])} {expected['unit']}"
+            value = expected_number(round(rate, 6), share, 0.15, 0.25, floor=0.002)
+            yield Found("rate", max(0, m.start() - 40) + share.start(), m.end(),
+                        {**value, "unit": "share"},
+                        [*([singular(share.group("of"))] if share.group("of") else []),
+                         m.group("verb").lower(), gap])  # fmt: skip
+            continue
         words, start = words_before(text, m.start(), 2)
         about = [singular(w) for w in words] + [m.group("verb").lower()]
         yield Found("duration", start if words else m.start(), m.end(),

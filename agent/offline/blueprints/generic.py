@@ -251,7 +251,9 @@ def generic_event(
 
 
 def is_event_noun(noun: str) -> bool:
-    return noun in EVENT_NOUNS or noun.split("_")[-1] in EVENT_NOUNS
+    last = noun.split("_")[-1]
+    # 'crossings', 'screenings', 'bookings': a noun in -ing names something that happens
+    return noun in EVENT_NOUNS or last in EVENT_NOUNS or (len(last) > 6 and last.endswith("ing"))
 
 
 # staff roles and trades, and the endings of such nouns ('dispatcher', 'hygienist')

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from datagen.engine import dsl, relations
 from datagen.engine.cases import case_index
-from datagen.engine.generators.event import EventSpec
+from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.generators.pairs import group_starts
 from datagen.engine.generators.statemachine import StateMachine
 from datagen.engine.validate import stats
@@ -30,9 +30,9 @@ from datagen.engine.validate.report import Check
 
 
 def _event_column(node: dsl.Node, field: str) -> str | None:
+    """The written column of the `event` kind that holds `field` (state, at...)."""
     for col in node.columns:
-        spec = dsl.generator_spec(col.generator)
-        if isinstance(spec, EventSpec) and spec.field == field and not col.hidden:
+        if kind_of(col).name == "event" and spec_of(col).field == field and not col.hidden:
             return col.name
     return None
 

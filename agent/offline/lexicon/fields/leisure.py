@@ -44,6 +44,9 @@ book | entity | title_book, novel | title, genre, isbn, pages, published_on | re
 podcast | entity | podcast_show | title, genre, launched_on | naming=title rows=200
 page_view | fact | pageview, article_view, read | viewed_at, time_on_page_seconds, referrer, device | parents=subscriber,article time=viewed_at per=30
 ad_impression | fact | impression, ad_view | shown_at, placement=banner/preroll/sidebar/native, clicked=true:0.02/false:0.98, cost$0.004 | parents=campaign time=shown_at per=5000
+cinema | entity | movie_theater, movie_theatre, multiplex, picture_house | name, city, screens#8, opened_at | naming=place rows=12
+screening | fact | showing, showtime, film_screening | starts_at, film=dune_part_two/inside_out_2/oppenheimer/wicked/the_wild_robot/gladiator_ii, screen_number~1..12, seats_sold#80 | parents=cinema time=starts_at per=1500
+cinema_ticket | fact | ticket_sale, movie_ticket, admission, ticket | sold_at, ticket_type=adult:0.6/child:0.2/student:0.12/senior:0.08, price$11 | parents=screening time=sold_at amount=price per=60
 """,
     )
     + entries(
