@@ -265,3 +265,18 @@ def test_a_verb_after_a_number_is_no_table_and_a_link_fanout_is_honoured() -> No
     claims = _claims_on_data(UNIVERSITY)
     per_student = claims["each student enrols in 4 to 6 courses"]
     assert per_student["status"] == "honoured", per_student
+
+
+def test_a_ratio_between_two_roles_becomes_a_distribution_by_role() -> None:
+    text = (
+        "A law firm: 300 lawyers, 400 clients, 2,000 billable time entries; partners bill "
+        "about twice the hourly rate of associates"
+    )
+    lawyer = _node(author(text), "lawyer")
+    rate = next(c for c in lawyer["columns"] if c["name"] == "hourly_rate")
+    assert rate["generator"]["distribution"]["by"] == "role"
+    claim = _claims_on_data(text)["partners bill about twice the hourly rate of associates"]
+    assert claim["status"] == "honoured", claim
+    assert 1.6 <= claim["measured"] <= 2.4
+    tables = [n["id"] for n in author(text)["nodes"]]
+    assert "billable" not in tables and "time_entry" in tables

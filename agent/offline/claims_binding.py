@@ -538,6 +538,56 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
     return None
 
 
+@honours("ratio")
+def _ratio(draft: Draft, claim: dsl.Claim) -> None:
+    """'partners bill about twice the hourly rate of associates' -> the rate's distribution
+    by the role: the first group's case scaled by the ratio over the others'."""
+    ratio, groups = _number_of(claim.expected.value), claim.expected.values or []
+    if ratio is None or ratio <= 0 or len(groups) != 2:
+        return
+    found = _numeric_column(draft, claim)
+    if found is None:
+        return
+    node, col = found
+    dist = col["generator"].get("distribution")
+    first = stems(str(groups[0]))
+    by = next(
+        (
+            c
+            for c in node["columns"]
+            if c is not col
+            and c["generator"].get("choice", {}).get("choices")
+            and any(
+                isinstance(v, str) and stems(v) & first for v in c["generator"]["choice"]["choices"]
+            )
+        ),
+        None,
+    )
+    if dist is None or by is None or dist.get("cases") or col.get("unique"):
+        return
+    value = next(v for v in by["generator"]["choice"]["choices"] if stems(str(v)) & first)
+    params = dict(dist.get("params") or {})
+    if dist["type"] == "lognormal" and "mean" in params:
+        case = {"mean": round(float(params["mean"]) + math.log(ratio), 4)}
+    elif dist["type"] in ("normal", "gamma", "exponential") and params:
+        scaled = {"normal": ("mean", "std"), "gamma": ("scale",), "exponential": ("scale",)}
+        case = {k: round(float(params[k]) * ratio, 4) for k in scaled[dist["type"]] if k in params}
+    else:
+        return
+    dist["by"], dist["cases"] = by["name"], {str(value): {"params": case}}
+    if dist.get("clamp"):
+        low, high = dist["clamp"]
+        dist["clamp"] = [low, max(high, high * ratio)]
+    draft.note(
+        f"{claim.text!r}: `{node['id']}.{col['name']}` by `{by['name']}`: {value!r} rows "
+        f"x{ratio:g} of the others"
+    )
+
+
+def _number_of(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 @honours("range")
 def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'fares from 4 to 120' -> the fare column clamped to [4, 120], centred inside it."""
