@@ -280,3 +280,10 @@ def test_a_ratio_between_two_roles_becomes_a_distribution_by_role() -> None:
     assert 1.6 <= claim["measured"] <= 2.4
     tables = [n["id"] for n in author(text)["nodes"]]
     assert "billable" not in tables and "time_entry" in tables
+
+
+def test_longer_on_weekends_multiplies_the_duration_in_those_cells() -> None:
+    text = "Scooter rentals: 900 scooters, 40,000 rides over summer 2024, longer rides on weekends"
+    claim = _claims_on_data(text, rows=2000)["longer rides on weekends"]
+    assert claim["status"] == "honoured", claim
+    assert claim["measured"] >= 1.2

@@ -584,6 +584,59 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> None:
     )
 
 
+@honours("compare")
+def _compare(draft: Draft, claim: dsl.Claim) -> None:
+    """'longer rides on weekends', 'higher prices in December': the value (a duration: the
+    time to the row's last event) multiplied in those cells by a seasonality modifier."""
+    expected = claim.expected
+    cells = [
+        ("dow", expected.weekdays, 7),
+        ("hour", expected.hours, 24),
+        ("month", [m - 1 for m in expected.months or []], 12),
+    ]
+    dimension, chosen, size = next(((d, c, n) for d, c, n in cells if c), (None, None, 0))
+    low, high, value = (
+        _number_of(expected.min),
+        _number_of(expected.max),
+        _number_of(expected.value),
+    )
+    factor = value or (low * 1.3 if low else None) or (high * 0.75 if high else None)
+    if dimension is None or not chosen or not factor:
+        return
+    found = _duration_column(draft, claim) or _numeric_column(draft, claim)
+    if found is None:
+        return
+    node, col = found
+    time = next((c["name"] for c in node["columns"] if "datetime_series" in c["generator"]), None)
+    if time is None or any(m["transform"] == "seasonality" for m in col.get("modifiers", [])):
+        return
+    weights = [round(factor, 4) if i in chosen else 1.0 for i in range(size)]
+    modifier = {"transform": "seasonality", "args": {"dimension": dimension, "column": time,
+                                                     "weights": weights}}  # fmt: skip
+    col["modifiers"] = [modifier, *col.get("modifiers", [])]
+    dist = col["generator"].get("distribution")
+    if dist is not None and dist.get("clamp") and factor > 1:
+        dist["clamp"] = [dist["clamp"][0], dist["clamp"][1] * factor]
+    draft.note(
+        f"{claim.text!r}: `{node['id']}.{col['name']}` x{factor:g} in those {dimension} cells "
+        f"of `{time}`"
+    )
+
+
+def _duration_column(
+    draft: Draft, claim: dsl.Claim
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The offset column of a table's last event ('longer rides': `dropped_off_minutes_after`)."""
+    words = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    if not words & {"duration", "long", "longer", "short", "shorter", "length", "time"}:
+        return None
+    node = _about_table(draft, claim)
+    if node is None:
+        return None
+    offsets = [c for c in node["columns"] if c["name"].endswith("_after") and c["type"] == "float"]
+    return (node, offsets[-1]) if offsets else None
+
+
 def _number_of(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
