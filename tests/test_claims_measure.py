@@ -137,6 +137,15 @@ def test_rows_exact_and_off() -> None:
     )
 
 
+def test_a_drawn_fact_may_be_off_by_its_sampling_spread_an_entity_not() -> None:
+    # visits are drawn per patient: 10 for '11 visits' is within the spread (a tenth at most)
+    found = measure_claim(context(), claim({"measure": "rows", "table": "visit"}, value=11))
+    assert found.status == "honoured" and "sampling spread allowed" in (found.message or "")
+    assert result({"measure": "rows", "table": "visit"}, value=12)[0] == "not_honoured"
+    # patients are a table of stated rows: exact
+    assert result({"measure": "rows", "table": "patient"}, value=5)[0] == "not_honoured"
+
+
 def test_share_with_where_and_of() -> None:
     status, measured = result(
         {"measure": "share", "table": "visit", "where": "status == 'no_show'"},
