@@ -17,6 +17,7 @@ HEAVY = (
     "anthropic",
     "openai",
     "httpx",
+    "httpx2",
     "faker",
     "sqlglot",
     "psycopg",

@@ -24,7 +24,6 @@ from datagen.agent.evals.compare import (
     load_report,
     regressions,
 )
-from datagen.agent.evals.recordings import load_recording, save_recording
 from datagen.agent.providers.base import ProviderError
 from datagen.engine.errors import InputError
 
@@ -162,7 +161,7 @@ def eval_cmd(
     from rich.markup import escape
 
     from datagen.agent.evals.cases import load_cases
-    from datagen.agent.evals.runner import LIVE_PROVIDERS, build_report, run_cases, sessions_for
+    from datagen.agent.evals.runner import LIVE_PROVIDERS, build_report, run_cases
     from datagen.agent.loop import LoopSettings
     from datagen.prompts import load_prompts
 
@@ -395,8 +394,16 @@ def _model_of(provider: str, model: str | None) -> str | None:
 # --------------------------------------------------------------------------- fixtures
 
 
+def sessions_for(*args: Any, **kwargs: Any) -> Any:
+    """How each case's provider is made (a name of this module, so a test can stand in for it)."""
+    from datagen.agent.evals.runner import sessions_for as make_sessions
+
+    return make_sessions(*args, **kwargs)
+
+
 def _reseal(cases: list[Any], recordings: Path, settings: LoopSettings, err: Console) -> None:
     """Rewrite each hand-written recording's requests by running its responses, in order."""
+    from datagen.agent.evals.recordings import load_recording, save_recording
     from datagen.agent.evals.runner import seal_recording
 
     resealed = 0
