@@ -489,11 +489,24 @@ def _date_range(schema: Schema, m: re.Match[str]) -> str:
     except (KeyError, ValueError):
         old = (window.start, window.end)
     shift_histories(schema["nodes"], old, (window.start, window.end))
+    _move_date_ranges(schema, old, (window.start, window.end))
     frame["start"], frame["end"] = window.start.isoformat(), window.end.isoformat()
     stated = [c for c in schema.get("claims", []) if c.get("kind") == "window"]
     if stated:  # the description's window is replaced by this one
         schema["claims"] = [c for c in schema["claims"] if c.get("kind") != "window"]
     return f"timeframe {old[0]} .. {old[1]} -> {window.start} .. {window.end} (end exclusive)"
+
+
+def _move_date_ranges(schema: Schema, old: tuple[date, date], new: tuple[date, date]) -> None:
+    """A range constraint or target stated on the old timeframe's bounds follows it."""
+    bounds = {old[0].isoformat(): new[0].isoformat(), old[1].isoformat(): new[1].isoformat()}
+    for section in ("constraints", "targets"):
+        for items in (schema.get(section) or {}).values():
+            for item in items if isinstance(items, list) else []:
+                for key in ("min", "max"):
+                    value = item.get(key) if isinstance(item, dict) else None
+                    if isinstance(value, str) and value[:10] in bounds:
+                        item[key] = bounds[value[:10]] + value[10:]
 
 
 def _child_of(schema: Schema, m: re.Match[str]) -> str:

@@ -348,7 +348,11 @@ def author(
     prompts: Prompts | None = None,
     current_schema: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    read_unread: bool = True,
 ) -> AuthoringResult:
+    """Draft, check and repair a schema for `description`. `read_unread=False` is for a
+    request an edit grammar has already read whole (chat's offline edits): its words are
+    an instruction ('change the date range to 2023'), not facts about the data."""
     settings = settings or LoopSettings()
     answerer = answerer or DefaultAnswerer()
     transcript = transcript or Transcript()
@@ -359,7 +363,7 @@ def author(
     # the extractor's own cross-check: a phrase stating a fact (a number, a comparative, a
     # bound, a place or holiday) that no claim covers is a claim too, not modelled, so the
     # fidelity says it and the score cannot reach 100; an author may still model and bind it
-    unread = unread_claims(description, checker.claims)
+    unread = unread_claims(description, checker.claims) if read_unread else []
     checker.claims = [*checker.claims, *unread]
 
     conversation = Conversation(
@@ -558,7 +562,12 @@ def _check_line(attempt: Attempt, settings: LoopSettings) -> str:
     if check.stage == "claims":
         return f"draft {attempt.number}: {len(check.problems)} claim(s) of the description not honoured"
     where = check.stage.replace("_", " ") if check.stage else "check"
-    score = f", score {check.score:.1f} < {settings.min_score:g}" if check.score is not None else ""
+    if check.score is None:
+        score = ""
+    elif check.score < settings.min_score:
+        score = f", score {check.score:.1f} < {settings.min_score:g}"
+    else:  # a failed check or rule, whatever the score
+        score = f" (dry-run score {check.score:.1f})"
     return f"draft {attempt.number}: {len(check.problems)} problem(s) at the {where} check{score}"
 
 

@@ -213,6 +213,7 @@ class ChatSession:
                 checker=DraftChecker(self.settings),
                 current_schema=current,
                 progress=lambda msg: self.say(msg, style="dim"),
+                read_unread=provider is self.provider,  # the grammar read the whole request
             )
         except AuthoringFailed as exc:
             self.say(f"not applied: {exc}", style="red")

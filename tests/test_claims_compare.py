@@ -511,3 +511,52 @@ def test_a_share_within_a_time_binds_to_the_gap_between_the_rows_timestamps() ->
         "table": "visit",
         "where": "hours_between(arrived_at, left_at) <= 3",
     }
+
+
+# --------------------------------------------------------------------------- more rows per group
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("more orders from VIP customers", {"min": 1.1, "values": ["VIP customers"]}),
+        ("30% more orders from business customers",
+         {"value": 1.3, "tolerance": 0.13, "values": ["business customers"]}),
+        ("fewer claims from young drivers", {"max": 0.9091, "values": ["young drivers"]}),
+        ("much more bookings from families", {"min": 1.5, "values": ["families"]}),
+    ],
+)  # fmt: skip
+def test_more_rows_from_a_group(text: str, found: dict[str, Any]) -> None:
+    claim = only(text, "compare")
+    got = expected(claim)
+    assert got.pop("unit") == "ratio"
+    for key in ("value", "tolerance"):
+        if key in found:
+            assert got.pop(key) == pytest.approx(found.pop(key))
+    assert got == found
+    assert claim.about[1:] == ["count"]
+
+
+def test_more_rows_from_a_group_is_measured_per_parent_row() -> None:
+    from datagen.engine.execute import dry_run
+    from datagen.engine.validate import validate_tables
+
+    schema = copy.deepcopy(_firm(200.0))
+    schema["nodes"][0]["rows"] = 4000  # enough rows that sampling cannot pass a flat ratio
+    schema["nodes"].append(
+        {"id": "entry", "kind": "fact", "pk": "entry_id", "parents": ["lawyer"],
+         "fanout": {"distribution": "poisson", "lambda": 3, "max": 20}, "columns": [
+             {"name": "entry_id", "type": "int", "generator": {"sequence": {}}},
+             {"name": "lawyer_id", "type": "int",
+              "generator": {"lookup": {"from": "lawyer.lawyer_id"}}}]}
+    )  # fmt: skip
+    dataset = dsl.Dataset.model_validate(schema)
+    dataset, _ = bind_claims(dataset, extract_claims("more entries from partners"))
+    claim = next(c for c in dataset.claims if c.kind == "compare")
+    assert binding(claim) == {"measure": "compare", "table": "lawyer", "rows_of": "entry",
+                              "where": "role == 'partner'"}  # fmt: skip
+    report = validate_tables(dataset, dry_run(dataset, seed=3, rows_per_table=4000))
+    (measured,) = [c for c in report.claims if c["kind"] == "compare"]
+    # the fanout is the same for every lawyer: partners have no more entries than the rest
+    assert measured["measured"] == pytest.approx(1.0, abs=0.05)
+    assert measured["status"] == "not_honoured"

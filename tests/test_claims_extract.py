@@ -453,7 +453,18 @@ RELATIONSHIPS = [
      {"unit": "many_to_many"}, ["student", "course", "enrollment"]),
     ("2 to 6 players per team", "2 to 6 players per team", {"min": 2.0, "max": 6.0},
      ["team", "player"]),
+    ("each student enrols in 4 to 6 courses", "each student enrols in 4 to 6 courses",
+     {"min": 4.0, "max": 6.0}, ["student", "course"]),
+    ("every patient visits 2 clinics", "every patient visits 2 clinics", {"value": 2.0},
+     ["patient", "clinic"]),
+    ("3 items an order", "3 items an order", {"value": 3.0}, ["order", "item"]),
 ]  # fmt: skip
+
+
+def test_a_verb_after_a_count_is_not_the_counted_child() -> None:
+    found = extract_claims("5,000 homes sending a reading every 15 minutes", reference_date=TODAY)
+    assert [c.kind for c in found if c.kind == "relationship"] == []
+    assert any(c.kind == "count" and c.text == "5,000 homes" for c in found)
 
 
 @pytest.mark.parametrize(("text", "phrase", "expected", "about"), RELATIONSHIPS)

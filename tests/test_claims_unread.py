@@ -216,3 +216,23 @@ def test_an_llm_models_an_unread_phrase_after_the_repair_turn_names_it(tmp_path:
         (phrase, "bound", "honoured")
     ]
     assert report["score"] == 100
+
+
+def test_the_loop_tells_the_author_which_phrases_no_rule_read() -> None:
+    from datagen.agent.loop import DraftChecker, LoopSettings, author
+    from datagen.agent.providers.scripted import ScriptedProvider
+    from tests.agent_fixtures import small_schema
+
+    text = "a tiny shop with 40 customers; ticket ids carry a 7-character code"
+    provider = ScriptedProvider([small_schema()])
+    checker = DraftChecker(LoopSettings(max_repairs=0))
+    result = author(text, provider, checker=checker, settings=LoopSettings(max_repairs=0))
+    assert provider.seen[0].claims == [
+        '"40 customers" (count)',
+        '"ticket ids carry a 7-character code" (unread: not understood by the extractor)',
+    ]
+    said = "'ticket ids carry a 7-character code': not understood as a claim, so not checked"
+    assert f"{said} on the data" in result.assumptions
+    assert [c.kind for c in result.dataset.claims][0] == "unread"
+    assert result.report is not None and result.report.fidelity is not None
+    assert result.report.fidelity < 1 and result.score is not None and result.score < 100

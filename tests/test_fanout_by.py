@@ -191,3 +191,26 @@ def test_malformed_cases_are_schema_errors(path: list[Any], value: Any, message:
         del data["nodes"][1]["fanout"]["cases"]
     with pytest.raises(Exception, match=message):
         parse_dataset(data)
+
+
+def test_the_reports_declared_bars_mix_the_shapes_by_the_parents_values() -> None:
+    from datagen.engine.fanout import fanout_moments, shapes
+    from datagen.engine.htmlreport.behaviour import _case_shares, declared_fanout_pmf
+    from datagen.engine.htmlreport.profile import Profiler
+    from datagen.engine.validate.source import ArrowSource
+
+    data = doc_example("conditional")
+    tables = run(data)
+    fanout = parse_dataset(data).node("orders").fanout  # type: ignore[union-attr]
+    assert fanout is not None
+    profiler = Profiler({name: ArrowSource(name, table) for name, table in tables.items()})
+    shares = _case_shares(fanout, "customer", profiler)
+    segments = tables["customer"].column("segment").to_pylist()
+    assert shares == [segments.count("basic") / 3000, segments.count("premium") / 3000]
+    pmf = declared_fanout_pmf(fanout, shares)
+    mean = sum(k * p for k, p in pmf.items())
+    expected = sum(
+        s * fanout_moments(shape)[0] for s, shape in zip(shares, shapes(fanout), strict=True)
+    )
+    assert abs(sum(pmf.values()) - 1) < 1e-9 and abs(mean - expected) < 1e-6
+    assert abs(mean - (0.8 * 2 + 0.2 * 8)) < 0.3  # not the even mix's 5

@@ -228,3 +228,62 @@ def test_a_duration_between_two_stamps_uses_their_lag() -> None:
     claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
     assert claim["status"] == "honoured", claim
     assert claim["bound_to"]["end"] == "locked_at"
+    assert claim["measured"] == 3  # a rule: exactly 3 days
+    loose = next(
+        c for c in _claims_on_data(text + " on average").values() if c["kind"] == "duration"
+    )
+    assert loose["status"] == "honoured" and loose["measured"] != 3, loose  # a spread
+
+
+VET = (
+    "A veterinary clinic chain: 12 clinics, 3,000 pets with their owners, 20,000 appointments "
+    "over 2024; about 15% of appointments are vaccinations, dogs are 60% of pets"
+)
+
+
+def test_a_share_of_rows_that_are_a_value_makes_no_table_of_that_value() -> None:
+    tables = [n["id"] for n in author(VET)["nodes"]]
+    assert "vaccination" not in tables and "appointment" in tables
+    claims = _claims_on_data(VET)
+    assert claims["about 15% of appointments are vaccinations"]["status"] == "honoured"
+
+
+def test_a_value_the_description_also_counts_stays_a_table() -> None:
+    text = VET + "; 5,000 vaccinations are recorded with their batch numbers"
+    assert "vaccination" in [n["id"] for n in author(text)["nodes"]]
+
+
+UNIVERSITY = (
+    "A university: 8 faculties, 200 courses, 6,000 students, each student enrols in 4 to 6 "
+    "courses; grades from 0 to 100 averaging 68"
+)
+
+
+def test_a_verb_after_a_number_is_no_table_and_a_link_fanout_is_honoured() -> None:
+    tables = [n["id"] for n in author(UNIVERSITY)["nodes"]]
+    assert "averaging" not in tables
+    claims = _claims_on_data(UNIVERSITY)
+    per_student = claims["each student enrols in 4 to 6 courses"]
+    assert per_student["status"] == "honoured", per_student
+
+
+def test_a_ratio_between_two_roles_becomes_a_distribution_by_role() -> None:
+    text = (
+        "A law firm: 300 lawyers, 400 clients, 2,000 billable time entries; partners bill "
+        "about twice the hourly rate of associates"
+    )
+    lawyer = _node(author(text), "lawyer")
+    rate = next(c for c in lawyer["columns"] if c["name"] == "hourly_rate")
+    assert rate["generator"]["distribution"]["by"] == "role"
+    claim = _claims_on_data(text)["partners bill about twice the hourly rate of associates"]
+    assert claim["status"] == "honoured", claim
+    assert 1.6 <= claim["measured"] <= 2.4
+    tables = [n["id"] for n in author(text)["nodes"]]
+    assert "billable" not in tables and "time_entry" in tables
+
+
+def test_longer_on_weekends_multiplies_the_duration_in_those_cells() -> None:
+    text = "Scooter rentals: 900 scooters, 40,000 rides over summer 2024, longer rides on weekends"
+    claim = _claims_on_data(text, rows=2000)["longer rides on weekends"]
+    assert claim["status"] == "honoured", claim
+    assert claim["measured"] >= 1.2

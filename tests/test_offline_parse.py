@@ -82,6 +82,9 @@ def _counts(text: str) -> dict[str, tuple[float, str | None]]:
         ("several hundred products", {"product": (300, None)}),
         ("~5000 users", {"user": (5000, None)}),
         ("with 2000 customers", {"customer": (2000, None)}),
+        ("2,000 billable time entries", {"time_entry": (2000, None)}),
+        ("300 dangerous goods", {"good": (300, None)}),
+        ("40 vegetable stalls", {"stall": (40, None)}),  # stalls of vegetables: fine
     ],
 )
 def test_find_counts(text: str, expected: dict[str, tuple[float, str | None]]) -> None:

@@ -634,7 +634,17 @@ def _relationship(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         missing = claim.about[0] if parent is None else claim.about[1]
         return f"no table for `{missing}`"
     if relations.fk_between(view.dataset, child.id, parent.id) is None:
-        return f"`{child.id}` has no foreign key to `{parent.id}`"
+        # 'each student enrols in 4 to 6 courses': the rows of a table linking the two
+        links = [
+            node
+            for node in view.dataset.nodes
+            if node.id not in (parent.id, child.id)
+            and relations.fk_between(view.dataset, node.id, parent.id) is not None
+            and relations.fk_between(view.dataset, node.id, child.id) is not None
+        ]
+        if not links:
+            return f"`{child.id}` has no foreign key to `{parent.id}`"
+        return {"measure": "fanout", "table": links[0].id, "parent": parent.id}
     return {"measure": "fanout", "table": child.id, "parent": parent.id}
 
 
@@ -807,8 +817,27 @@ def _group_where(view: SchemaView, node: dsl.Node, phrase: str) -> str | None:
     return match[1]
 
 
+def _compare_rows(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """'more orders from VIP customers': orders per row of the table whose value names the
+    group (the parent the orders point at)."""
+    child = view.table_for(claim.about[:1])
+    if child is None:
+        return f"no table for `{claim.about[0]}`"
+    group = str((claim.expected.values or [""])[0])
+    for fk in relations.foreign_keys(view.dataset):
+        parent = view.dataset.node(fk.ref_table)
+        if fk.table != child.id or fk.self_reference or parent is None:
+            continue
+        where = _group_where(view, parent, group)
+        if where is not None:
+            return {"measure": "compare", "table": parent.id, "rows_of": child.id, "where": where}
+    return f"no table `{child.id}` points at holds a value for `{group}`"
+
+
 @binder("compare", "ratio")
 def _compare(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    if "count" in claim.about[1:]:
+        return _compare_rows(view, claim)
     found = _compared_value(view, claim)
     if isinstance(found, str):
         return found

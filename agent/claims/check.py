@@ -192,7 +192,7 @@ def _cues(text: str) -> Iterator[tuple[str, int, int]]:
                     continue  # "a 2-sided marketplace", "3-way matching": a kind of thing
             if cue == "comparative":
                 after = re.findall(r"[A-Za-z][\w'-]*", text[m.end() : m.end() + 60])[:4]
-                if after and about_the_data(after[:2]):
+                if after and about_the_data(after[:4]):
                     continue  # "more data for testing", "more rows in the orders table"
             yield cue, m.start(), m.end()
     # a capitalized run's first word, not a sentence's ('York' in 'New York' is no place)

@@ -125,6 +125,29 @@ def _target_share(claim: dsl.Claim) -> float | None:
     return None
 
 
+def _drop_value_table(draft: Draft, claim: dsl.Claim, value: str, owner: str) -> None:
+    """'15% of appointments are vaccinations': a vaccination is a value of the appointment,
+    so a `vaccination` table made from that one mention (unsized, referenced by nothing) goes."""
+    from datagen.agent.offline.surgery import drop_table, references
+
+    table = draft.resolve(snake(value))
+    if table is None or table == owner or table in draft.counted:
+        return
+    stem = snake(value)[:-1] if len(snake(value)) > 4 else snake(value)
+    outside = draft.text.lower().replace(claim.text.lower(), " ")
+    if stem.replace("_", " ") in outside:
+        return  # named elsewhere in the description: a table the user asked for
+    for other in draft.schema["nodes"]:
+        if other["id"] == table:
+            continue
+        if table in other.get("parents", []) or any(
+            ref.split(".")[0] == table for col in other["columns"] for ref in references(col)
+        ):
+            return
+    drop_table(draft.schema, table)
+    draft.note(f"{claim.text!r}: `{value}` is a value of `{owner}`, not a table of its own")
+
+
 @honours("rate", "share")
 def _rate(draft: Draft, claim: dsl.Claim) -> None:
     """'8% no-shows' -> the value `no_show` at weight 0.08 (added to a status if missing)."""
@@ -152,6 +175,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
                     f"{claim.text!r}: `{node['id']}.{col['name']}` = {values[hit]!r} "
                     f"for {share:.1%} of rows"
                 )
+                _drop_value_table(draft, claim, str(values[hit]), node["id"])
                 return
             core = col["name"].removeprefix("is_").removeprefix("has_")
             if col["type"] == "bool" and (
@@ -514,6 +538,109 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
     return None
 
 
+@honours("ratio")
+def _ratio(draft: Draft, claim: dsl.Claim) -> None:
+    """'partners bill about twice the hourly rate of associates' -> the rate's distribution
+    by the role: the first group's case scaled by the ratio over the others'."""
+    ratio, groups = _number_of(claim.expected.value), claim.expected.values or []
+    if ratio is None or ratio <= 0 or len(groups) != 2:
+        return
+    found = _numeric_column(draft, claim)
+    if found is None:
+        return
+    node, col = found
+    dist = col["generator"].get("distribution")
+    first = stems(str(groups[0]))
+    by = next(
+        (
+            c
+            for c in node["columns"]
+            if c is not col
+            and c["generator"].get("choice", {}).get("choices")
+            and any(
+                isinstance(v, str) and stems(v) & first for v in c["generator"]["choice"]["choices"]
+            )
+        ),
+        None,
+    )
+    if dist is None or by is None or dist.get("cases") or col.get("unique"):
+        return
+    value = next(v for v in by["generator"]["choice"]["choices"] if stems(str(v)) & first)
+    params = dict(dist.get("params") or {})
+    if dist["type"] == "lognormal" and "mean" in params:
+        case = {"mean": round(float(params["mean"]) + math.log(ratio), 4)}
+    elif dist["type"] in ("normal", "gamma", "exponential") and params:
+        scaled = {"normal": ("mean", "std"), "gamma": ("scale",), "exponential": ("scale",)}
+        case = {k: round(float(params[k]) * ratio, 4) for k in scaled[dist["type"]] if k in params}
+    else:
+        return
+    dist["by"], dist["cases"] = by["name"], {str(value): {"params": case}}
+    if dist.get("clamp"):
+        low, high = dist["clamp"]
+        dist["clamp"] = [low, max(high, high * ratio)]
+    draft.note(
+        f"{claim.text!r}: `{node['id']}.{col['name']}` by `{by['name']}`: {value!r} rows "
+        f"x{ratio:g} of the others"
+    )
+
+
+@honours("compare")
+def _compare(draft: Draft, claim: dsl.Claim) -> None:
+    """'longer rides on weekends', 'higher prices in December': the value (a duration: the
+    time to the row's last event) multiplied in those cells by a seasonality modifier."""
+    expected = claim.expected
+    cells = [
+        ("dow", expected.weekdays, 7),
+        ("hour", expected.hours, 24),
+        ("month", [m - 1 for m in expected.months or []], 12),
+    ]
+    dimension, chosen, size = next(((d, c, n) for d, c, n in cells if c), (None, None, 0))
+    low, high, value = (
+        _number_of(expected.min),
+        _number_of(expected.max),
+        _number_of(expected.value),
+    )
+    factor = value or (low * 1.3 if low else None) or (high * 0.75 if high else None)
+    if dimension is None or not chosen or not factor:
+        return
+    found = _duration_column(draft, claim) or _numeric_column(draft, claim)
+    if found is None:
+        return
+    node, col = found
+    time = next((c["name"] for c in node["columns"] if "datetime_series" in c["generator"]), None)
+    if time is None or any(m["transform"] == "seasonality" for m in col.get("modifiers", [])):
+        return
+    weights = [round(factor, 4) if i in chosen else 1.0 for i in range(size)]
+    modifier = {"transform": "seasonality", "args": {"dimension": dimension, "column": time,
+                                                     "weights": weights}}  # fmt: skip
+    col["modifiers"] = [modifier, *col.get("modifiers", [])]
+    dist = col["generator"].get("distribution")
+    if dist is not None and dist.get("clamp") and factor > 1:
+        dist["clamp"] = [dist["clamp"][0], dist["clamp"][1] * factor]
+    draft.note(
+        f"{claim.text!r}: `{node['id']}.{col['name']}` x{factor:g} in those {dimension} cells "
+        f"of `{time}`"
+    )
+
+
+def _duration_column(
+    draft: Draft, claim: dsl.Claim
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The offset column of a table's last event ('longer rides': `dropped_off_minutes_after`)."""
+    words = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    if not words & {"duration", "long", "longer", "short", "shorter", "length", "time"}:
+        return None
+    node = _about_table(draft, claim)
+    if node is None:
+        return None
+    offsets = [c for c in node["columns"] if c["name"].endswith("_after") and c["type"] == "float"]
+    return (node, offsets[-1]) if offsets else None
+
+
+def _number_of(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 @honours("range")
 def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'fares from 4 to 120' -> the fare column clamped to [4, 120], centred inside it."""
@@ -623,10 +750,31 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
         return
     parent = draft.resolve(snake(claim.about[0]))
     child = draft.node(draft.resolve(snake(claim.about[-1])))
-    if child is None or child["kind"] != "fact" or child["parents"][0] != parent:
+    if child is not None and child["kind"] != "fact" and parent is not None:
+        # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
+        child = _link_fact(draft, parent, child["id"])
+    if child is None or child["kind"] != "fact" or parent not in child["parents"]:
         return
+    if child["parents"][0] != parent:  # the link's rows now follow this parent
+        child["parents"].remove(parent)
+        child["parents"].insert(0, parent)
     child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+
+
+def _link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
+    """A fact with lookups into both tables (enrollment: student and course)."""
+    for node in draft.schema["nodes"]:
+        if node["kind"] != "fact" or parent not in node.get("parents", []):
+            continue
+        targets = {
+            col["generator"]["lookup"]["from"].split(".")[0]
+            for col in node["columns"]
+            if "lookup" in col["generator"]
+        }
+        if {parent, other} <= targets:
+            return node  # type: ignore[no-any-return]
+    return None
 
 
 @honours("values")
@@ -678,6 +826,7 @@ ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_day
 LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
+AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
 LOOSE = re.compile(r"\b(?:average|avg|about|around|roughly|typically|usually|mean|median)\b")
 
 
@@ -728,7 +877,13 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
     _drop_mean_targets(draft, node["id"], lag_name)  # the stated duration replaces them
     low_text = claim.text.lower()
-    exact = value is not None and bool(RULE.search(low_text)) and not LOOSE.search(low_text)
+    around = draft.text.lower().partition(low_text)[2][:24]  # '... after pickup on average'
+    exact = (
+        value is not None
+        and bool(RULE.search(low_text))
+        and not LOOSE.search(low_text)
+        and not AVERAGE_AFTER.match(around)
+    )
     if value is not None and exact:
         target = round(value * scale, 4)
         col["generator"] = {"expression": {"expr": repr(float(target))}}

@@ -89,6 +89,7 @@ class Draft:
     counted: set[str] = field(default_factory=set)  # tables whose size the text gave
     aliases: dict[str, str] = field(default_factory=dict)  # blueprint id -> current id
     extra_synonyms: dict[str, str] = field(default_factory=dict)  # from a merged blueprint
+    text: str = ""  # the description, for words around a claim's phrase ('... on average')
 
     def node(self, table: str | None) -> dict[str, Any] | None:
         return surgery.node(self.schema, table) if table else None
@@ -288,6 +289,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
         blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
     window, window_note = resolve_window(parsed.window, today)
     draft = start_draft(blueprint, window)
+    draft.text = text
     for note in notes:
         draft.note(note)
     if domain is None:
@@ -936,12 +938,24 @@ def _first_series(draft: Draft, table: str | None) -> str | None:
     return None
 
 
+def _verb_form(noun: str, phrase: str) -> bool:
+    """'grades from 0 to 100 averaging 68': a singular -ing word the lexicon does not know
+    is a verb after a number, not counted rows ('100 bookings' is plural, and known)."""
+    from datagen.agent.offline.lexicon import candidates
+
+    word = phrase.split()[-1].lower() if phrase.split() else noun
+    return noun.endswith("ing") and word.endswith("ing") and not candidates(noun)
+
+
 def apply_counts(draft: Draft, parsed: Parsed) -> None:
     placed: list[tuple[str, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
         if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
             draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
+            continue
+        if table is None and _verb_form(count.noun, count.phrase):
+            draft.note(f"{count.phrase!r}: `{count.noun}` is a verb here, not a table")
             continue
         if (
             table is None

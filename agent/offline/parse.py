@@ -408,11 +408,28 @@ def _words_after(text: str, pos: int, limit: int = 5) -> list[tuple[str, int]]:
     return out
 
 
+ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ful", "less")
+
+
+def _adjective(word: str) -> bool:
+    """'2,000 billable time entries', 'dangerous goods': a describing word before the noun
+    (a word the lexicon knows as a thing, such as 'vegetable' or 'timetable', is not)."""
+    if len(word) < 6 or not word.endswith(ADJECTIVE_ENDINGS) or is_plural(word):
+        return False
+    from datagen.agent.offline.lexicon import candidates
+
+    return not candidates(word)
+
+
 def _noun_after(text: str, pos: int, skip: set[str]) -> tuple[str | None, int]:
     """The (possibly two-word) noun starting at pos, skipping fillers; (None, pos) when none."""
     words = _words_after(text, pos, 6)
     i = 0
-    while i < len(words) and (words[i][0].lower() in FILLER or words[i][0].lower() in skip):
+    while i < len(words) and (
+        words[i][0].lower() in FILLER
+        or words[i][0].lower() in skip
+        or (i + 1 < len(words) and _adjective(words[i][0].lower()))
+    ):
         i += 1
     if i >= len(words):
         return None, pos

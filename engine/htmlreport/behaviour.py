@@ -15,7 +15,8 @@ from typing import Any
 from datagen.engine import dsl, relations
 from datagen.engine.fanout import describe_fanout as shared_describe_fanout
 from datagen.engine.fanout import fanout_pmf
-from datagen.engine.htmlreport.profile import Profiler, display
+from datagen.engine.fanout import shapes as fanout_shapes
+from datagen.engine.htmlreport.profile import Profiler, display, quote
 from datagen.engine.modifiers.kind import modifier_of
 from datagen.engine.plan import default_time_column
 from datagen.engine.validate import time_cells
@@ -280,7 +281,7 @@ def _fanouts(
         parents = sum(histogram.values())
         if parents == 0:
             continue
-        pmf = declared_fanout_pmf(node.fanout)
+        pmf = declared_fanout_pmf(node.fanout, _case_shares(node.fanout, fk.ref_table, profiler))
         top = max([*histogram, *(k for k, p in pmf.items() if p > 1e-4)], default=0)
         top = min(top, node.fanout.min + FANOUT_BARS)
         ks = list(range(0, top + 1))
@@ -314,10 +315,34 @@ def _fanouts(
     return shapes
 
 
-def declared_fanout_pmf(fanout: dsl.Fanout) -> dict[int, float]:
-    """P(children = k) the fanout declares (every shape: engine/fanout.py)."""
-    values, probs = fanout_pmf(fanout)
-    return {int(k): float(p) for k, p in zip(values, probs, strict=True)}
+def declared_fanout_pmf(fanout: dsl.Fanout, shares: list[float] | None = None) -> dict[int, float]:
+    """P(children = k) the fanout declares (every shape: engine/fanout.py); with `by`, its
+    shapes mixed by `shares` (the parents' share per shape, the default's first)."""
+    if not shares:
+        values, probs = fanout_pmf(fanout)
+        return {int(k): float(p) for k, p in zip(values, probs, strict=True)}
+    mixed: dict[int, float] = {}
+    for share, shape in zip(shares, fanout_shapes(fanout), strict=True):
+        values, probs = fanout_pmf(shape)
+        for k, p in zip(values, probs, strict=True):
+            mixed[int(k)] = mixed.get(int(k), 0.0) + share * float(p)
+    return mixed
+
+
+def _case_shares(fanout: dsl.Fanout, parent: str, profiler: Profiler) -> list[float] | None:
+    """The parents' share of each shape of a fanout `by` one of their columns, as written."""
+    if not fanout.cases or fanout.by is None or fanout.by not in profiler.sources[parent].names:
+        return None
+    rows = profiler.query(
+        f"SELECT CAST({quote(fanout.by)} AS VARCHAR), count(*) FROM {profiler.view(parent)}"
+        " GROUP BY 1"
+    )
+    keys = list(fanout.cases)
+    counts = [0.0] * (len(keys) + 1)
+    for value, n in rows:
+        counts[keys.index(value) + 1 if value in keys else 0] += n
+    total = sum(counts)
+    return [c / total for c in counts] if total else None
 
 
 def describe_fanout(fanout: dsl.Fanout) -> str:

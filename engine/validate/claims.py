@@ -132,6 +132,9 @@ def binding_problems(dataset: dsl.Dataset, binding: dsl.ClaimBinding) -> list[st
     for key, value in args.model_dump().items():
         if key in ("column", "by", "time") and isinstance(value, str) and value not in names:
             problems.append(f"table `{args.table}` has no column `{value}`")
+        if key == "rows_of" and isinstance(value, str):
+            if relations.fk_between(dataset, value, args.table) is None:
+                problems.append(f"`{value}` has no foreign key to `{args.table}`")
         if key in ("where", "of", "versus") and isinstance(value, str):
             try:
                 compile_expression(value, names)
@@ -1035,6 +1038,7 @@ def _fanout(ctx: Context, args: FanoutArgs) -> Measured:
     return Measured(
         {"min": int(counts.min()), "mean": float(counts.mean()), "max": int(counts.max())},
         len(counts),
+        {"counts": counts},
     )
 
 
@@ -1207,6 +1211,11 @@ class CompareArgs(Args):
         "parent.column or fk_column->parent.column",
     )
     end: str | None = None
+    rows_of: dsl.Identifier | None = Field(
+        None,
+        description="a child table: the value is its rows per row of `table` ('more orders "
+        "from VIP customers')",
+    )
     where: str | None = Field(None, description="expression: the first group's rows")
     versus: str | None = Field(
         None,
@@ -1224,8 +1233,10 @@ class CompareArgs(Args):
 
     @model_validator(mode="after")
     def _complete(self) -> CompareArgs:
-        if (self.column is None) == (self.start is None or self.end is None):
-            raise ValueError("give `column`, or `start` and `end` (not both)")
+        values = [self.column is not None, self.start is not None and self.end is not None,
+                  self.rows_of is not None]  # fmt: skip
+        if sum(values) != 1:
+            raise ValueError("give one value: `column`, `start` and `end`, or `rows_of` (not both)")
         cells = self.hours or self.weekdays or self.months or self.dates
         if self.where is None and not (self.time and cells):
             raise ValueError(
@@ -1246,6 +1257,9 @@ def _compare(ctx: Context, args: CompareArgs) -> Measured:
     if args.column is not None:
         _require(ctx, args.table, args.column)
         values = _instants_or_numbers(ctx.column(args.table, args.column))
+    elif args.rows_of is not None:
+        counts = _fanout(ctx, FanoutArgs(table=args.rows_of, parent=args.table)).details
+        values = np.asarray(counts["counts"], dtype=np.float64)
     else:
         assert args.start is not None and args.end is not None
         a, b = _pair(ctx, args.table, args.start, args.end)

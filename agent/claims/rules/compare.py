@@ -210,7 +210,7 @@ PURPOSES = {"testing", "tests", "test", "demos", "demo", "benchmarking", "benchm
             "benchmark", "training", "development", "dev", "qa", "staging", "production",
             "analytics", "dashboards", "dashboard", "reports", "reporting", "load",
             "prototyping", "teaching", "learning", "practice", "experiments", "research",
-            "our", "my", "your", "the", "a", "an", "us", "me"}  # fmt: skip
+            "our", "my", "your", "us", "me"}  # fmt: skip
 
 
 def about_the_data(words: list[str]) -> bool:
@@ -269,6 +269,39 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
             expected = {**stated_lift(stated, not up), "unit": "ratio", **groups}
             start = min(start, max(0, m.start() - 30) + stated.start())
         yield Found("compare", start, end, expected, about)
+
+
+MORE_RE = re.compile(
+    rf"\b(?:(?P<deg>{_DEGREES})\s+)?(?P<cmp>more|fewer)\s+(?P<what>[A-Za-z][\w'-]*)\s+"
+    r"(?:from|by|among|for|with)\s+(?:the\s+|our\s+|their\s+)?",
+    re.IGNORECASE,
+)
+
+
+@rule(34)
+def more_rows(text: str, today: dt.date) -> Iterator[Found]:
+    """'more orders from VIP customers', 'fewer claims from young drivers': rows per row of
+    a group against the rest (a group in time is a time pattern: 'more orders on Fridays')."""
+    for m in MORE_RE.finditer(text):
+        if TIME_EXPR.match(text, m.end()):
+            continue
+        what = m.group("what")
+        other, end = words_after(text, m.end(), 2)
+        other = other[: next((i for i, w in enumerate(other) if w.lower() in PURPOSES),
+                             len(other))]  # fmt: skip
+        if what.lower() in STOP or not other or about_the_data([what, *other]):
+            continue
+        degree = _DEGREE.get(" ".join((m.group("deg") or "").lower().split()), DEFAULT_LIFT)
+        up = m.group("cmp").lower() == "more"
+        groups = {"values": [" ".join(other)]}
+        expected: dict[str, Any] = {("min" if up else "max"): round(degree if up else 1 / degree, 4),
+                                    "unit": "ratio", **groups}  # fmt: skip
+        start = m.start()
+        stated = STATED_LIFT.search(text[max(0, m.start() - 30) : m.start()])
+        if stated is not None and not m.group("deg"):  # "30% more orders from VIP customers"
+            expected = {**stated_lift(stated, not up), "unit": "ratio", **groups}
+            start = max(0, m.start() - 30) + stated.start()
+        yield Found("compare", start, end, expected, [singular(what), "count"])
 
 
 # --------------------------------------------------------------------------- bounds

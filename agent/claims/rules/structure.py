@@ -49,14 +49,17 @@ def relationships(text: str, today: dt.date) -> Iterator[Found]:
     """'each order has 1 to 5 lines', '1-5 items per order', 'on average 3 visits per
     patient', 'many-to-many through listings'."""
     amount = rf"{QUAL}(?P<lo>{NUMBER})(?:\s*(?:to|-|–|or|and)\s*(?P<hi>{NUMBER}))?"
+    # 'each student enrols in 4 to 6 courses', 'every patient visits 2 clinics': a verb
+    verb = r"[a-z]+s(?:\s+(?:in|on|to|for|at|with|into))?"
     each_has = re.compile(
-        rf"\b(?:each|every|per)\s+(?P<p>{_NOUN})\s+(?:\w+\s+)?{_HAS}\s+(?:between\s+)?"
+        rf"\b(?:each|every|per)\s+(?P<p>{_NOUN})\s+(?:\w+\s+)?(?:{_HAS}|{verb})\s+"
+        rf"(?:between\s+)?"
         rf"{amount}\s+(?:\w+\s+)?(?P<c>{_NOUN})",
         re.IGNORECASE,
     )
     per = re.compile(
         rf"(?:(?:on\s+)?average(?:\s+of)?\s+|between\s+)?{amount}\s+(?:\w+\s+)?(?P<c>{_NOUN})\s+"
-        rf"(?:per|each|a|an|for\s+each|for\s+every|in\s+each|on\s+each)\s+(?P<p>{_NOUN})",
+        rf"(?:per|each|for\s+each|for\s+every|in\s+each|on\s+each|(?P<a>an?))\s+(?P<p>{_NOUN})",
         re.IGNORECASE,
     )
     for pattern in (each_has, per):
@@ -66,6 +69,10 @@ def relationships(text: str, today: dt.date) -> Iterator[Found]:
                 continue  # "10,000 trips per day": a count per day
             if parent.lower() in STOP or child.lower() in STOP:
                 continue
+            if m.groupdict().get("a") and not child.lower().endswith("s"):
+                continue  # '5,000 homes sending a reading': 'a' joins plural counts only
+            if child.lower().endswith("ing") and not child.lower().endswith("ings"):
+                continue  # a verb ('homes sending'), not the counted children
             expected = _fanout_expected(m)
             if expected is None:
                 continue
