@@ -11,19 +11,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
-from datagen.agent.loop import DefaultAnswerer, LoopSettings, TerminalAnswerer
 from datagen.agent.providers import default_provider_name, get_provider
-from datagen.agent.repl import (
-    ChatSession,
-    default_history_path,
-    run_plain,
-    run_terminal,
-)
-from datagen.engine.load import load_dataset
-from datagen.engine.run import resolve_seed
 
 
 @click.command("chat")
@@ -92,6 +82,13 @@ def chat_cmd(
       datagen chat --schema out/shop/schema.json
       printf 'an online shop\\ncustomers: 5k\\n/save\\n/generate\\n' | datagen chat --out out/shop
     """
+    from rich.console import Console
+
+    from datagen.agent.loop import DefaultAnswerer, LoopSettings, TerminalAnswerer
+    from datagen.agent.repl import ChatSession, default_history_path, run_plain, run_terminal
+    from datagen.engine.load import load_dataset
+    from datagen.engine.run import resolve_seed
+
     interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
     console = Console(highlight=False, soft_wrap=not interactive)
     author_ = get_provider(

@@ -15,38 +15,24 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
-from datagen.agent.commands.options import Say, console_options
-from datagen.agent.loop import (
-    AuthoringFailed,
-    AuthoringResult,
-    DefaultAnswerer,
-    DraftChecker,
-    LineAnswerer,
-    LoopSettings,
-    TerminalAnswerer,
-    author,
-    stdin_is_tty,
-)
+from datagen.agent.commands.options import PROFILE_NAMES, Say, console_options
 from datagen.agent.providers import cost_estimate, default_provider_name, get_provider
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
-from datagen.engine.corruption import PROFILES
 from datagen.engine.errors import InputError
 from datagen.engine.formats import format_names, get_format, parse_formats, table_format_names
-from datagen.engine.publish import check_out, claim, publish, remove_stale, staging_for
 from datagen.engine.redact import redact
-from datagen.engine.run import RunOptions, resolve_seed, run_dataset
-from datagen.engine.run.progress import RunProgress
-from datagen.engine.validate.claims import claim_line
-from datagen.prompts import load_prompts
+
+if TYPE_CHECKING:  # the loop and the engine are imported when the command runs, not for --help
+    from rich.console import Console
+
+    from datagen.agent.loop import AuthoringResult, LoopSettings
 
 OUTPUT_FILES = ("schema.json", "data", "report.json", "transcript.jsonl", "report.html")
 
@@ -124,7 +110,7 @@ class DataOptions:
 )
 @click.option(
     "--profile",
-    type=click.Choice(PROFILES),
+    type=click.Choice(PROFILE_NAMES),
     default="clean",
     show_default=True,
     help="Corruption profile for the data (see datagen generate --help).",
@@ -195,6 +181,20 @@ def create_cmd(
       echo "an online shop" | datagen create -d - --provider offline
       datagen create --from app.sql --dialect postgres -d "a busy 2024, 20k users"
     """
+    from rich.console import Console
+    from rich.markup import escape
+
+    from datagen.agent.loop import (
+        AuthoringFailed,
+        DefaultAnswerer,
+        DraftChecker,
+        LoopSettings,
+        author,
+    )
+    from datagen.engine.publish import check_out
+    from datagen.engine.run import resolve_seed
+    from datagen.prompts import load_prompts
+
     err = Console(stderr=True, highlight=False)
     data = DataOptions(parse_formats(fmt), profile, dsn, write_html, seed)
     scorable = [f for f in data.formats if get_format(f).open_tables is not None]
@@ -321,6 +321,12 @@ def _write_outputs(
     data: DataOptions,
     progress_console: Console | None = None,
 ) -> dict[str, Any]:
+    from rich.console import Console
+
+    from datagen.engine.run import RunOptions, resolve_seed, run_dataset
+    from datagen.engine.run.progress import RunProgress
+    from datagen.engine.validate.claims import claim_line
+
     dataset, min_score = result.dataset, settings.min_score
     seed = resolve_seed(data.seed, dataset) if not no_generate else settings.seed
     (staging / "schema.json").write_text(json.dumps(result.schema, indent=2) + "\n")
@@ -408,6 +414,8 @@ def _passed(report: Any, score: float | None, settings: LoopSettings) -> bool:
 
 def _claims_text(report: Any, settings: LoopSettings) -> str:
     """'What you asked for': the claims not honoured first, in words, then the rest."""
+    from datagen.engine.validate.claims import claim_line
+
     claims = getattr(report, "claims", None) or []
     if not claims:
         return ""
@@ -510,6 +518,8 @@ def _usage_from(transcript: Transcript) -> Usage:
 def _save_rejected(
     staging: Path, target: Path, draft: dict[str, Any] | None, transcript: Transcript
 ) -> None:
+    from datagen.engine.publish import claim
+
     target.mkdir(parents=True, exist_ok=True)
     if draft is not None:  # None: the provider only ever asked questions
         dest = claim(target, "schema.rejected.json")  # before the temporary file appears
@@ -523,11 +533,15 @@ def _save_rejected(
 def _publish(staging: Path, target: Path) -> None:
     """Swap the finished staging folder in for --out: the previous datagen output goes,
     files datagen did not write stay (engine/publish.py)."""
+    from datagen.engine.publish import publish
+
     target.parent.mkdir(parents=True, exist_ok=True)
     publish(staging, target, sorted(e.name for e in staging.iterdir()))
 
 
 def _staging_dir(out: Path | None) -> Path:
+    from datagen.engine.publish import remove_stale, staging_for
+
     target = out if out is not None else Path("out") / "create"
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target)
@@ -552,7 +566,15 @@ def _read_description(description: str | None, description_file: IO[str] | None)
     return text.strip()
 
 
+def stdin_is_tty() -> bool:
+    from datagen.agent.loop import stdin_is_tty as is_tty
+
+    return is_tty()
+
+
 def _answerer(no_input: bool, answers: IO[str] | None, stdin_used: bool) -> Any:
+    from datagen.agent.loop import DefaultAnswerer, LineAnswerer, TerminalAnswerer
+
     if no_input:
         return DefaultAnswerer()
     if answers is not None:

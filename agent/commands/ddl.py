@@ -6,16 +6,14 @@ from pathlib import Path
 
 import click
 
-from datagen.agent.commands.options import schema_argument
-from datagen.engine.ddl import DIALECTS, ddl_script
-from datagen.engine.load import load_dataset
+from datagen.agent.commands.options import DIALECT_NAMES, schema_argument
 
 
 @click.command("ddl")
 @schema_argument
 @click.option(
     "--dialect",
-    type=click.Choice(DIALECTS),
+    type=click.Choice(DIALECT_NAMES),
     default="postgres",
     show_default=True,
     help="SQL dialect.",
@@ -37,5 +35,8 @@ def ddl_cmd(schema: Path, dialect: str, no_constraints: bool) -> None:
       datagen ddl examples/bank.json
       datagen ddl examples/shop.json --dialect sqlite | sqlite3 shop.db
     """
+    from datagen.engine.ddl import ddl_script
+    from datagen.engine.load import load_dataset
+
     dataset = load_dataset(schema)
     click.echo(ddl_script(dataset, dialect, constraints=not no_constraints), nl=False)  # type: ignore[arg-type]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
 from datagen.agent.commands.options import Say, console_options, plain_console, schema_argument
-from datagen.engine import dsl
-from datagen.engine.load import load_dataset
-from datagen.engine.plan import build_plan, parse_row_overrides
+
+if TYPE_CHECKING:  # the engine is imported when the command runs, not for its --help
+    from datagen.engine import dsl
 
 
 @click.command("describe")
@@ -27,6 +26,11 @@ def describe_cmd(schema: Path, row_items: tuple[str, ...], scale: float, say: Sa
     Example:
       datagen describe examples/bank.json --scale 10
     """
+    from rich.table import Table
+
+    from datagen.engine.load import load_dataset
+    from datagen.engine.plan import build_plan, parse_row_overrides
+
     dataset = load_dataset(schema)
     plan = build_plan(dataset, seed=0, rows=parse_row_overrides(row_items, dataset), scale=scale)
     level_of = {t: i for i, level in enumerate(plan.levels) for t in level}

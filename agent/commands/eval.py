@@ -12,36 +12,27 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from datagen.agent.commands.llm_options import model_options
-from datagen.agent.evals.cases import load_cases
+from datagen.agent.commands.options import DEFAULT_SEED, EVAL_PROVIDER_NAMES
 from datagen.agent.evals.compare import (
     compare_reports,
     comparison_dict,
     load_report,
     regressions,
 )
-from datagen.agent.evals.recordings import load_recording, save_recording
-from datagen.agent.evals.runner import (
-    EVAL_PROVIDERS,
-    LIVE_PROVIDERS,
-    CaseResult,
-    build_report,
-    run_cases,
-    seal_recording,
-    sessions_for,
-)
-from datagen.agent.loop import LoopSettings
 from datagen.agent.providers.base import ProviderError
 from datagen.engine.errors import InputError
-from datagen.engine.run import DEFAULT_SEED
-from datagen.prompts import load_prompts
+
+if TYPE_CHECKING:  # the runner, the loop and Rich are imported when the command runs
+    from rich.console import Console
+    from rich.table import Table
+
+    from datagen.agent.evals.runner import CaseResult
+    from datagen.agent.loop import LoopSettings
 
 
 @click.command("eval")
@@ -56,7 +47,7 @@ from datagen.prompts import load_prompts
 @click.option("--case", "only", multiple=True, metavar="ID", help="Run only this case (repeat).")
 @click.option(
     "--provider",
-    type=click.Choice(EVAL_PROVIDERS),
+    type=click.Choice(EVAL_PROVIDER_NAMES),
     default="offline",
     show_default=True,
     help="offline author; anthropic (live, needs ANTHROPIC_API_KEY); openai (OpenAI or a "
@@ -166,6 +157,14 @@ def eval_cmd(
       datagen eval --compare out/eval-before.json out/eval.json
       datagen eval --baseline evals/baseline-offline.json
     """
+    from rich.console import Console
+    from rich.markup import escape
+
+    from datagen.agent.evals.cases import load_cases
+    from datagen.agent.evals.runner import LIVE_PROVIDERS, build_report, run_cases
+    from datagen.agent.loop import LoopSettings
+    from datagen.prompts import load_prompts
+
     out = Console(highlight=False)
     if not out.is_terminal:  # CI logs: wide enough for the table's seven columns
         out.width = max(out.width, 110)
@@ -268,6 +267,8 @@ def _progress_line(result: CaseResult) -> str:
 
 
 def results_table(results: list[CaseResult], totals: dict[str, Any], min_pass: float) -> Table:
+    from rich.table import Table
+
     rate = totals["pass_rate"]
     verdict = "[green]ok[/]" if rate >= min_pass else "[bold red]below --min-pass[/]"
     table = Table(
@@ -323,6 +324,8 @@ def _regressions_since(baseline: Path, report: dict[str, Any], out: Console) -> 
 
 
 def _compare(old_path: Path, new_path: Path, report_path: Path | None, out: Console) -> int:
+    from rich.table import Table
+
     old, new = load_report(old_path), load_report(new_path)
     changes = compare_reports(old, new)
     comparison = comparison_dict(changes, old, new)
@@ -391,8 +394,18 @@ def _model_of(provider: str, model: str | None) -> str | None:
 # --------------------------------------------------------------------------- fixtures
 
 
+def sessions_for(*args: Any, **kwargs: Any) -> Any:
+    """How each case's provider is made (a name of this module, so a test can stand in for it)."""
+    from datagen.agent.evals.runner import sessions_for as make_sessions
+
+    return make_sessions(*args, **kwargs)
+
+
 def _reseal(cases: list[Any], recordings: Path, settings: LoopSettings, err: Console) -> None:
     """Rewrite each hand-written recording's requests by running its responses, in order."""
+    from datagen.agent.evals.recordings import load_recording, save_recording
+    from datagen.agent.evals.runner import seal_recording
+
     resealed = 0
     for case in cases:
         old = load_recording(recordings, case.id)

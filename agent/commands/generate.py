@@ -5,24 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from datagen.agent.commands.options import Say, console_options, plain_console, schema_argument
-from datagen.engine import dsl
-from datagen.engine.corruption import PROFILES
+from datagen.agent.commands.options import (
+    PROFILE_NAMES,
+    Say,
+    console_options,
+    plain_console,
+    schema_argument,
+)
 from datagen.engine.errors import InputError
-from datagen.engine.execute import default_workers, dry_run, generate_dataset
 from datagen.engine.formats import format_names, get_format, parse_formats
-from datagen.engine.load import load_dataset
-from datagen.engine.parts import is_url
-from datagen.engine.plan import parse_row_overrides
-from datagen.engine.run import RunOptions, RunResult, resolve_seed, run_dataset
-from datagen.engine.run.progress import RunProgress, summary_line
-from datagen.engine.sizing import SizingPlan, parse_size, scale_for_rows, scale_for_size
+
+if TYPE_CHECKING:  # the engine is imported when the command runs, not for its --help
+    from rich.console import Console
+
+    from datagen.engine import dsl
+    from datagen.engine.run import RunResult
+    from datagen.engine.sizing import SizingPlan
 
 
 def _human_bytes(n: float) -> str:
@@ -34,6 +36,8 @@ def _human_bytes(n: float) -> str:
 
 
 def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
     for name, table in tables.items():
         view = Table(title=f"{name} ({table.num_rows} rows in the dry run)", title_justify="left")
         for field in table.schema:
@@ -97,7 +101,7 @@ class WorkersType(click.ParamType):
 )
 @click.option(
     "--profile",
-    type=click.Choice(PROFILES),
+    type=click.Choice(PROFILE_NAMES),
     default="clean",
     show_default=True,
     help="Corruption profile: realistic/dirty inject missing values, typos, duplicates, orphan "
@@ -227,6 +231,16 @@ def generate_cmd(
       datagen generate examples/tpch.json --scheduler dask --address tcp://10.0.0.5:8786
       datagen generate examples/tpch.json --partition-rows 1000000 --scheduler dask
     """
+    from rich.console import Console
+    from rich.table import Table
+
+    from datagen.engine.execute import default_workers
+    from datagen.engine.load import load_dataset
+    from datagen.engine.parts import is_url
+    from datagen.engine.plan import parse_row_overrides
+    from datagen.engine.run import RunOptions, resolve_seed
+    from datagen.engine.run.progress import RunProgress, summary_line
+
     console = Console(stderr=True)
     dataset = load_dataset(schema)
     seed = resolve_seed(seed, dataset)
@@ -372,6 +386,8 @@ def choose_scale(
         raise InputError("--target-size and --target-rows exclude each other: give one")
     if scale != 1.0:
         raise InputError("--scale and --target-size/--target-rows exclude each other: give one")
+    from datagen.engine.sizing import parse_size, scale_for_rows, scale_for_size
+
     if target_rows is not None:
         return scale_for_rows(dataset, target_rows, rows)
     assert target_size is not None
@@ -385,6 +401,8 @@ def _events_to_stdout(dataset, seed, rows, scale, profile, workers):  # type: ig
     generate into a temporary directory, then stream the file out."""
     import shutil
     import tempfile
+
+    from datagen.engine.execute import generate_dataset
 
     with tempfile.TemporaryDirectory(prefix="datagen-events-") as tmp:
         out = Path(tmp) / "run"
@@ -403,5 +421,14 @@ def _events_to_stdout(dataset, seed, rows, scale, profile, workers):  # type: ig
         sys.stdout.flush()
 
 
+def run_dataset(*args: Any, **kwargs: Any) -> RunResult:
+    """The engine's run service (a name of this module, so a test can stand in for it)."""
+    from datagen.engine.run import run_dataset as run
+
+    return run(*args, **kwargs)
+
+
 def _dry(dataset, seed):  # type: ignore[no-untyped-def]
+    from datagen.engine.execute import dry_run
+
     return dry_run(dataset, seed=seed, rows_per_table=100)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
 
 from datagen.agent.commands.options import Say, console_options, plain_console
 from datagen.engine.errors import InputError
@@ -106,6 +105,8 @@ def import_cmd(
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
+    from rich.markup import escape
+
     err = plain_console(stderr=True)
     err.print(
         f"[bold]imported[/] {summary['tables']} table(s), {summary['columns']} column(s) "

@@ -39,6 +39,15 @@ class SchemaPath(click.ParamType):
         return path
 
 
+# The engine's corruption profiles, SQL dialects and default seed and the eval providers,
+# spelled here so that a command's --help
+# and its option completion import no engine module (tests/test_architecture_startup.py
+# checks that they match engine.corruption.PROFILES, engine.ddl.DIALECTS...).
+PROFILE_NAMES = ("clean", "realistic", "dirty")
+DIALECT_NAMES = ("sqlite", "duckdb", "postgres")
+DEFAULT_SEED = 42  # engine.run.DEFAULT_SEED
+EVAL_PROVIDER_NAMES = ("offline", "anthropic", "openai", "replay")  # agent.evals.runner
+
 schema_argument = click.argument("schema", type=SchemaPath())
 
 DATA_DIR = click.Path(file_okay=False, path_type=Path)

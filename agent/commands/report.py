@@ -17,8 +17,6 @@ from datagen.agent.commands.options import (
     stage_progress,
     warn_deprecated,
 )
-from datagen.engine.load import load_dataset
-from datagen.engine.validate import validate_dataset
 
 
 @click.command("report")
@@ -80,8 +78,11 @@ def report_cmd(
         html_file = out
     elif out is not None:
         html_file = out / "report.html"
-    dataset = load_dataset(schema)
     from datagen.engine.htmlreport import write_html_report
+    from datagen.engine.load import load_dataset
+    from datagen.engine.validate import validate_dataset
+
+    dataset = load_dataset(schema)
 
     with stage_progress(say) as progress:
         with progress.stage("validating"):

@@ -6,8 +6,6 @@ import json
 
 import click
 
-from datagen.engine.dsl import json_schema
-
 
 @click.command("schema")
 @click.option("--indent", default=2, show_default=True, help="JSON indentation (0 for one line).")
@@ -18,4 +16,6 @@ def schema_cmd(indent: int) -> None:
     Example:
       datagen schema > datagen.schema.json
     """
+    from datagen.engine.dsl import json_schema
+
     click.echo(json.dumps(json_schema(), indent=indent or None, sort_keys=True))

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from datagen.agent.commands.options import (
     Say,
@@ -19,8 +18,6 @@ from datagen.agent.commands.options import (
     schema_argument,
     stage_progress,
 )
-from datagen.engine.load import load_dataset
-from datagen.engine.validate import render_console, replay, validate_dataset
 
 
 @click.command("validate")
@@ -88,6 +85,11 @@ def validate_cmd(
       datagen validate shop.json --data out/shop --replay
       datagen validate shop.json --data out/shop --html
     """
+    from rich.markup import escape
+
+    from datagen.engine.load import load_dataset
+    from datagen.engine.validate import render_console, replay, validate_dataset
+
     dataset = load_dataset(schema)
     progress = stage_progress(say)
     with progress, progress.stage("validating"):

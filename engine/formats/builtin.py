@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datagen.engine.formats import Format, ReadRequest, SinkRequest, register
-from datagen.engine.writers import FileSink, Sink
+
+if TYPE_CHECKING:
+    from datagen.engine.writers import Sink
 
 
 def _file_sink(name: str):  # type: ignore[no-untyped-def]
     def open_sink(request: SinkRequest) -> Sink:
         from datagen.engine.formats import get_format
+        from datagen.engine.writers import FileSink
 
         return FileSink(name, request.directory, get_format(name).open_writer)
 
