@@ -34,6 +34,7 @@ def test_the_docs_show_the_example() -> None:
     assert doc_example("order_status") == json.loads(EXAMPLE.read_text())
 
 
+@pytest.mark.slow  # several full runs: make test-slow (CI runs both)
 def test_event_log_rules_hold_in_sql(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = cli_here("generate", EXAMPLE, "--out", out, "--seed", "21")

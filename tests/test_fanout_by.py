@@ -23,6 +23,7 @@ from tests.dsl_doc_examples import (
 from tests.engine_helpers import entity, run, schema
 
 
+@pytest.mark.slow  # several full runs: make test-slow (CI runs both)
 def test_docs_example_follows_each_group_in_sql(tmp_path: Path) -> None:
     path = write_doc_example("conditional", tmp_path)
     out = generate_for_any_workers(path, tmp_path, 11)

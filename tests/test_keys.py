@@ -47,6 +47,7 @@ def test_the_model_reads_a_list_pk_as_a_composite_key() -> None:
     assert not [fk for fk in foreign_keys(dataset) if fk.ref_table == "playlist_track"]
 
 
+@pytest.mark.slow  # several full runs: make test-slow (CI runs both)
 def test_generated_keys_hold_in_sqlite_and_duckdb_which_enforce_them(tmp_path: Path) -> None:
     out = generate_for_any_workers(SCHEMA, tmp_path, 3, "--format", "parquet,sqlite,duckdb")
     con = duckdb.connect(str(out / "music.duckdb"))

@@ -152,6 +152,7 @@ def test_a_users_folder_named_like_a_table_is_never_overwritten(shop, tmp_path: 
     assert sorted(p.name for p in out.iterdir()) == ["order"]
 
 
+@pytest.mark.slow  # several full runs: make test-slow (CI runs both)
 def test_workers_auto_is_every_core_and_gives_the_same_bytes(tmp_path: Path) -> None:
     common = ("generate", str(SHOP), "--quiet", "--partition-rows", "1", "--rows", "customer=2000")
     auto = datagen(*common, "--workers", "auto", "--out", str(tmp_path / "auto"))

@@ -63,6 +63,7 @@ def test_formats_that_do_not_fit_are_refused(column: dict[str, str], message: st
         )
 
 
+@pytest.mark.slow  # several full runs: make test-slow (CI runs both)
 def test_docs_example_is_exact_in_parquet_and_the_same_for_any_workers(tmp_path: Path) -> None:
     schema = write_doc_example("types", tmp_path)
     out = generate_for_any_workers(
