@@ -461,6 +461,14 @@ RELATIONSHIPS = [
 ]  # fmt: skip
 
 
+def test_a_count_may_share_its_noun_with_the_phrase_after_it() -> None:
+    text = "10,000 policies and 3,000 claims filed during the policy; temperature never above 45 degrees"
+    found = {c.text: c.kind for c in extract_claims(text, reference_date=TODAY)}
+    assert found["3,000 claims"] == "count"
+    assert found["claims filed during the policy"] == "ordering"
+    assert "above 45 degrees" not in found  # a bound's number is not a count
+
+
 def test_a_verb_after_a_count_is_not_the_counted_child() -> None:
     found = extract_claims("5,000 homes sending a reading every 15 minutes", reference_date=TODAY)
     assert [c.kind for c in found if c.kind == "relationship"] == []

@@ -287,3 +287,10 @@ def test_longer_on_weekends_multiplies_the_duration_in_those_cells() -> None:
     claim = _claims_on_data(text, rows=2000)["longer rides on weekends"]
     assert claim["status"] == "honoured", claim
     assert claim["measured"] >= 1.2
+
+
+def test_a_bound_clamps_its_column_and_a_unit_is_no_table() -> None:
+    text = "IoT: 300 sensors reporting temperature every minute for 3 days; temperature never above 45 degrees"
+    assert "degree" not in [n["id"] for n in author(text)["nodes"]]
+    claim = _claims_on_data(text)["temperature never above 45"]
+    assert claim["status"] == "honoured" and claim["measured"]["max"] <= 45

@@ -19,12 +19,22 @@ REFERENCE_DATE = dt.date(2025, 1, 1)
 assert rules.LOADED
 
 
+def _clash(a: Found, b: Found) -> bool:
+    """Two spans that overlap, except a count sharing only its noun with the phrase that
+    follows ('3,000 claims' and 'claims filed during the policy')."""
+    if not (a.start < b.end and b.start < a.end):
+        return False
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    partial = first.start < second.start and first.end < second.end
+    return not (partial and first.kind == "count" and second.kind != "count")
+
+
 def extract_claims(text: str, *, reference_date: dt.date = REFERENCE_DATE) -> list[dsl.Claim]:
     """Description -> claims, in the order their phrases appear; status `unbound`."""
     kept: list[Found] = []
     for _, find in RULES:
         for found in find(text, reference_date):
-            if not any(found.start < k.end and k.start < found.end for k in kept):
+            if not any(_clash(found, k) for k in kept):
                 kept.append(found)
     kept.sort(key=lambda f: (f.start, f.end))
     claims = []

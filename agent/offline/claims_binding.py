@@ -641,6 +641,29 @@ def _number_of(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+@honours("bound")
+def _bound(draft: Draft, claim: dsl.Claim) -> None:
+    """'temperature never above 45', 'battery level never below 5%': the column clamped on
+    that side (a share written as a percent is read on the column's 0-1 or 0-100 scale)."""
+    low, high = _number_of(claim.expected.min), _number_of(claim.expected.max)
+    if low is None and high is None:
+        return
+    found = _numeric_column(draft, claim)
+    if found is None:
+        return
+    node, col = found
+    dist = col["generator"].get("distribution")
+    if claim.expected.unit in ("share", "percent") and dist and dist.get("clamp"):
+        if float(dist["clamp"][1]) <= 1.0:  # a 0-1 column: '5%' is 0.05
+            low = low / 100 if low is not None and low > 1 else low
+            high = high / 100 if high is not None and high > 1 else high
+    args = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
+    mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
+    col["modifiers"] = [*mods, {"transform": "clamp", "args": args}]
+    said = " and ".join(f"{'at least' if k == 'min' else 'at most'} {v:g}" for k, v in args.items())
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept {said}")
+
+
 @honours("range")
 def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'fares from 4 to 120' -> the fare column clamped to [4, 120], centred inside it."""

@@ -55,6 +55,10 @@ MEASURE_NOUNS = {
     "level", "mileage", "latency", "profit", "margin", "discount", "tax", "budget", "quantity",
     "volume", "size", "capacity", "amount", "value", "total_price", "order_total", "ticket_price",
     "sale_price", "handle_time", "wait_time", "lead_time", "response_time", "night",
+    # units: '45 degrees', '3 kwh', '10 km' measure something, never tables
+    "degree", "celsius", "fahrenheit", "kwh", "kilowatt", "watt", "volt", "km", "kilometer",
+    "kilometre", "mile", "meter", "metre", "kg", "kilogram", "gram", "pound_weight", "liter",
+    "litre", "gallon", "mph", "kph", "byte", "gb", "mb", "tb",
 }  # fmt: skip
 NEVER_TABLES |= MEASURE_NOUNS
 # counted nouns that measure something ("a hospital with 400 beds"), not tables of their own
