@@ -73,7 +73,8 @@ coach | entity | manager_coach, head_coach, trainer_coach | full_name, hired_at 
 performance_stat | fact | player_stat, box_score, stat | recorded_at, minutes_played#70, goals, assists#0.4, distance_km | parents=athlete,match time=recorded_at per=1
 stadium | entity | arena, ballpark, venue, ground | name, city, capacity#30000 | naming=place rows=20
 ticket_sale | fact | sports_ticket, match_ticket, season_ticket, ticket | sold_at, section=lower/upper/vip/standing, price$65 | parents=match time=sold_at amount=price per=800
-gym_member | entity | member_gym, gym_goer, member | full_name, email, plan, joined_at | naming=person rows=3000
+gym | entity | fitness_center, fitness_centre, health_club, fitness_club | name, city, opened_on | naming=place rows=10
+gym_member | entity | member_gym, gym_goer, member | full_name, email, plan, joined_at | refs=gym naming=person rows=3000
 gym_class | entity | fitness_class, class_session, workout_class | name=yoga/spin/hiit/pilates/boxing/zumba/crossfit, duration_minutes, capacity#20 | rows=40
 class_booking | fact | class_attendance, gym_visit, check_in, checkin, booking, reservation | booked_at, attended=true:0.85/false:0.15 | parents=gym_member,gym_class time=booked_at per=8
 workout | fact | exercise_session, training_session, run_activity | started_at, activity=run/ride/swim/walk/strength/yoga, duration_minutes, distance_km, calories | parents=athlete time=started_at per=40
