@@ -281,43 +281,38 @@ def _parse_statements(
             error = InputError(f"{where}: cannot parse the DDL: {first.get('description') or exc}")
         except sqlglot.errors.TokenError as exc:
             error = InputError(f"{source}, line {line}: cannot read the DDL: {exc}")
-        if TABLE_START.match(chunk):
-            normalised = _without_foreign_syntax(chunk, dialect)
-            if normalised is not None:
-                statements.append(normalised)
+        table_chunk = _without_foreign_syntax(chunk) if TABLE_START.match(chunk) else None
+        if table_chunk is not None:
+            try:  # other databases' words dropped, the table parses whole
+                statements.append(sqlglot.parse_one(table_chunk, read=dialect))
                 continue
+            except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+                pass
         if notes is None:
             raise error
-        if not TABLE_START.match(chunk):
+        if table_chunk is None:
             notes.append(f"line {line}: skipped, not understood: {' '.join(chunk.split()[:4])} ...")
             continue
-        table = _lenient_table(chunk, dialect, line, notes)
+        table = _lenient_table(table_chunk, dialect, line, notes)
         if table is None:
             raise error
         statements.append(table)
     return statements
 
 
-def _without_foreign_syntax(chunk: str, dialect: str | None) -> Any:
-    """A CREATE TABLE that parses once other databases' words are dropped (Firebird's
-    `SUB_TYPE TEXT`, T-SQL's `PRIMARY KEY NONCLUSTERED`), else None."""
-    import sqlglot
-
+def _without_foreign_syntax(chunk: str) -> str:
+    """A CREATE TABLE without other databases' words (Firebird's `SUB_TYPE TEXT`, T-SQL's
+    `PRIMARY KEY NONCLUSTERED`)."""
     for pattern, replacement in FOREIGN_SYNTAX:
         chunk = pattern.sub(replacement, chunk)
-    try:
-        return sqlglot.parse_one(chunk, read=dialect)
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return None
+    return chunk
 
 
 def _lenient_table(chunk: str, dialect: str | None, line: int, notes: list[str]) -> Any:
-    """A CREATE TABLE read without the parts the dialect cannot parse: other databases'
-    words first, then each column or constraint that still fails is left out (and said)."""
+    """A CREATE TABLE (other databases' words already dropped) read without each column
+    or constraint the dialect still cannot parse, each left out said in `notes`."""
     import sqlglot
 
-    for pattern, replacement in FOREIGN_SYNTAX:
-        chunk = pattern.sub(replacement, chunk)
     opened, closed = chunk.find("("), chunk.rfind(")")
     if opened < 0 or closed < opened:
         return None
