@@ -34,7 +34,13 @@ from datagen.engine.generators.kind import (
     ref_problem,
     spec_of,
 )
-from datagen.engine.generators.pairs import avoid, distinct_per_group, group_starts
+from datagen.engine.generators.pairs import (
+    FEISTEL_ROUNDS,
+    avoid,
+    distinct_per_group,
+    group_starts,
+    permuted_pairs,
+)
 from datagen.engine.generators.weights import sample_index, skew_cdf
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values
@@ -126,6 +132,8 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         index = ctx.parent_index  # parents failing `where` have no children (see block.py)
     elif distinct:
         index = _distinct_index(spec, col, ctx, ref_table, ref_rows, candidates)
+    elif (pair := sampled_pair(ctx.dataset, ctx.node)) is not None and col.name in pair:
+        index = _pair_index(pair, col, ctx)
     elif candidates is not None:
         if col.unique and ctx.table_rows > len(candidates):
             raise SchemaError(
@@ -189,6 +197,66 @@ def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: 
     return sorted(node.pk_columns or []) == pair or any(
         u.table == node.id and sorted(u.columns) == pair for u in dataset.constraints.unique
     )
+
+
+def sampled_pair(dataset: dsl.Dataset, node: dsl.Node) -> tuple[str, str] | None:
+    """The two columns of a composite pk or `constraints.unique` that are both plain sampled
+    FKs (no parent link, `on`, `where`, skew or `distinct`): their pairs are drawn without
+    replacement from all pairs of the two tables' rows (`permuted_pairs`), unique by
+    construction (partsupp-like (partkey, suppkey) in an entity table)."""
+    link = parent_link(dataset, node) if node.kind == "fact" else None
+    pairs = [node.pk_columns or []] + [
+        u.columns for u in dataset.constraints.unique if u.table == node.id
+    ]
+    for names in pairs:
+        if len(names) != 2 or link in names:
+            continue
+        cols = [node.column(name) for name in names]
+        if all(c is not None and _plain_fk(c, node) for c in cols):
+            return names[0], names[1]
+    return None
+
+
+def _plain_fk(col: dsl.Column, node: dsl.Node) -> bool:
+    kind, spec = kind_of(col), spec_of(col)
+    if kind.name != "lookup" or kind.key_reference(spec) is None or col.unique:
+        return False
+    assert isinstance(spec, LookupSpec)
+    return (
+        spec.on is None
+        and spec.where is None
+        and not spec.distinct
+        and spec.distinct_from is None
+        and spec.weights_kind == "uniform"
+        and split_ref(spec.from_)[0] != node.id
+    )
+
+
+def _pair_index(pair: tuple[str, str], col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+    """This column's half of the row's unique pair (see `sampled_pair`)."""
+    tables = []
+    for name in pair:
+        other = ctx.node.column(name)
+        assert other is not None
+        tables.append(split_ref(spec_of(other).from_)[0])  # type: ignore[attr-defined]
+    left_rows, right_rows = (ctx.store.rows(t) for t in tables)
+    if ctx.table_rows > left_rows * right_rows:
+        raise SchemaError(
+            [
+                Problem(
+                    f"{ctx.node.id}.{col.name}",
+                    f"the unique pair ({pair[0]}, {pair[1]}) has {left_rows * right_rows} "
+                    f"possible values (`{tables[0]}` x `{tables[1]}` rows) for "
+                    f"{ctx.table_rows} `{ctx.node.id}` rows",
+                    "fewer rows, or more rows in the referenced tables",
+                )
+            ]
+        )
+    keys = ctx.table_rng(f"{pair[0]}+{pair[1]}", "pair").integers(
+        0, 1 << 63, FEISTEL_ROUNDS, dtype=np.uint64
+    )
+    left, right = permuted_pairs(ctx.row_ids, left_rows, right_rows, keys)
+    return left if col.name == pair[0] else right
 
 
 def _positions(rows: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
