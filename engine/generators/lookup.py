@@ -98,11 +98,24 @@ class LookupSpec(Strict):
         "replacement (no track twice in a playlist, no duplicate follow)",
     )
 
+    match: dict[Identifier, Identifier] | None = Field(
+        None,
+        min_length=1,
+        max_length=1,
+        description="a row of the `from` table whose column (the key of this object) equals "
+        "this row's column (its value), uniformly among those rows: only the suppliers of "
+        'this line\'s part, `{"ps_partkey": "l_partkey"}`; a row whose value no row '
+        "holds gets null. With a composite key of `from` it makes a composite FK",
+        examples=[{"ps_partkey": "l_partkey"}],
+    )
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
+    if spec.match is not None:
+        return _matched(spec, col, ctx)
     if spec.on is not None:
         index, on_mask = _follow(spec, ctx)
         values, mask = ctx.store.take(ref_table, ref_column, index)
@@ -197,6 +210,34 @@ def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: 
     return sorted(node.pk_columns or []) == pair or any(
         u.table == node.id and sorted(u.columns) == pair for u in dataset.constraints.unique
     )
+
+
+def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """A row of the `from` table whose `match` column equals this row's, uniformly among
+    them (a binary search over that column sorted once per run: no loop over rows)."""
+    assert spec.match is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(theirs, ours)] = spec.match.items()
+    order, ordered = ctx.store.sorted_rows(ref_table, theirs)
+    raw = ctx.columns[ours]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    own_mask = ctx.masks.get(ours)
+    if len(ordered) == 0:
+        first = last = np.zeros(len(keys), np.int64)
+    else:
+        probe = keys if own_mask is None else np.where(own_mask, ordered[0], keys)
+        first = np.searchsorted(ordered, probe, side="left")
+        last = np.searchsorted(ordered, probe, side="right")
+    count = last - first
+    missing = count == 0 if own_mask is None else (count == 0) | own_mask
+    offset = np.floor(ctx.rng(col.name, "match").random(len(keys)) * count).astype(np.int64)
+    position = np.minimum(first + offset, max(len(order) - 1, 0))
+    index = np.where(missing, 0, order[position] if len(order) else 0)
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if missing.any() or mask is not None:
+        ctx.masks[col.name] = _or(mask, missing if missing.any() else None)
+    return values
 
 
 def sampled_pair(dataset: dsl.Dataset, node: dsl.Node) -> tuple[str, str] | None:
@@ -459,6 +500,8 @@ def kept_by(dataset: dsl.Dataset, node: dsl.Node, spec: LookupSpec) -> set[tuple
     the columns of its `where`."""
     out: set[tuple[str, str]] = set()
     ref_table, _ = split_ref(spec.from_)
+    if spec.match is not None:
+        out |= {(ref_table, theirs) for theirs in spec.match}
     if spec.on is not None:
         for i, hop in enumerate(hops(dataset, node, spec) or []):
             if i > 0:
@@ -606,6 +649,8 @@ class LookupKind(Kind[LookupSpec]):
 
     def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
         deps = {spec.on.split(".")[0]} if spec.on else set()
+        if spec.match is not None:
+            deps |= set(spec.match.values())
         if spec.distinct_from is not None:
             deps.add(spec.distinct_from)
         return deps
@@ -642,8 +687,8 @@ class LookupKind(Kind[LookupSpec]):
         FK or of a nullable column."""
         dataset, node, col = site.dataset, site.node, site.col
         ref_table, ref_column = split_ref(spec.from_)
-        if spec.on is None and ref_table == node.id:
-            return True
+        if (spec.on is None and ref_table == node.id) or spec.match is not None:
+            return True  # a self-reference's first row; a value no row of `from` holds
         ref_node = dataset.node(ref_table)
         ref_col = ref_node.column(ref_column) if ref_node else None
         if ref_node is None or ref_col is None or ref_col is col:
@@ -673,6 +718,7 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
         )
     yield from lookup_path_problems(dataset, node, col, spec, gpath)
     yield from _pair_problems(spec, site)
+    yield from _match_problems(spec, site)
     if spec.on is not None:
         return
     target_kind = kind_of(target)
@@ -711,6 +757,44 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             )
     if col.unique and ref_node.kind == "fact":
         yield Problem(f"{site.path}.unique", "a unique lookup needs an entity or vocab table")
+
+
+def _match_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
+    """Problems of `match`: columns that exist on both sides, of one type, nothing else."""
+    if spec.match is None:
+        return
+    node, gpath = site.node, f"{site.gpath}.match"
+    ref_table, _ = split_ref(spec.from_)
+    ref = site.dataset.node(ref_table)
+    assert ref is not None
+    for other in ("on", "distinct_from", "where"):
+        if getattr(spec, other) is not None:
+            yield Problem(gpath, f"`match` cannot go with `{other}`")
+    if spec.distinct or site.col.unique or spec.weights_kind != "uniform":
+        yield Problem(gpath, "`match` picks uniformly: no `distinct`, `unique` or `weights_kind`")
+    if ref_table == node.id:
+        yield Problem(gpath, "`match` is for another table, not a self-reference")
+    for theirs, ours in spec.match.items():
+        their_col, our_col = ref.column(theirs), node.column(ours)
+        if their_col is None:
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"no column `{theirs}` in `{ref_table}`",
+                None,
+                did_you_mean(theirs, [c.name for c in ref.columns]),
+            )
+        if our_col is None or ours == site.col.name:
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"`{ours}` is not another column of `{node.id}`",
+                None,
+                did_you_mean(ours, site.others),
+            )
+        elif their_col is not None and their_col.type != our_col.type:
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"`{ref_table}.{theirs}` is {their_col.type} but `{ours}` is {our_col.type}",
+            )
 
 
 def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
