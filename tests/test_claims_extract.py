@@ -293,6 +293,12 @@ PATTERNS = [
     ("spikes during the holiday season", "spikes during the holiday season",
      {"months": [11, 12]}),
     ("sales peak between 11am and 2pm", "peak between 11am and 2pm", {"hours": [11, 12, 13]}),
+    # two windows, the bare first hour of each in its end's half of the day (the lead's bikes)
+    ("most trips start between 7 and 9am or 5 and 7pm",
+     "most trips start between 7 and 9am or 5 and 7pm", {"hours": [7, 8, 17, 18]}),
+    ("calls peak between 8 and 10am and between 4 and 6pm",
+     "peak between 8 and 10am and between 4 and 6pm", {"hours": [8, 9, 16, 17]}),
+    ("busy between 5 and 7pm", "busy between 5 and 7pm", {"hours": [17, 18]}),
     ("a spike at Christmas in 2024", "spike at Christmas",
      {"dates": [{"start": "2024-12-24", "end": "2024-12-27"}]}),
     ("a Black Friday surge in 2024", "Black Friday surge",

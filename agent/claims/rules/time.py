@@ -252,9 +252,13 @@ _BARE_HOUR_END = (
     r"(?=\s*(?:$|[,.;)]|on\b|every\b|daily\b|each\b|o'?clock\b|h\b|hrs?\b|hours\b|local\b|"
     r"weekdays?\b|mon|tue|wed|thu|fri|sat|sun))"
 )
+_TO = r"\s*(?:and|to|-|–|until|till)\s*"
 TIME_EXPR = re.compile(
-    rf"(?P<hrange>(?:between|from)\s+(?P<h1>{_HOUR}|\d{{1,2}})\s*(?:and|to|-|–|until|till)\s*"
-    rf"(?P<h2>{_HOUR}|\d{{1,2}}{_BARE_HOUR_END}))"
+    rf"(?P<hrange>(?:between|from)\s+(?P<h1>{_HOUR}|\d{{1,2}}){_TO}"
+    rf"(?P<h2>{_HOUR}|\d{{1,2}}{_BARE_HOUR_END})"
+    # a second window: "between 7 and 9am or 5 and 7pm", "from 7-9am and from 4 to 6pm"
+    rf"(?:\s*(?:,\s*)?(?:or|and|,)\s+(?:(?:between|from)\s+)?(?P<h5>{_HOUR}|\d{{1,2}}){_TO}"
+    rf"(?P<h6>{_HOUR}))?)"
     rf"|(?P<hdash>(?P<h3>{_HOUR})\s*(?:-|–|to)\s*(?P<h4>{_HOUR}))"
     rf"|(?P<hours>(?:{_HOUR})(?:{_LIST}(?:{_HOUR}))*)"
     rf"|(?P<special>{_SPECIAL})"
@@ -292,6 +296,21 @@ def _hour(text: str) -> int | None:
     return hour if hour < 24 else None
 
 
+def _range_hours(first_text: str, last_text: str) -> list[int] | None:
+    """The hours of 'between A and B': a bare A takes B's half of the day when it fits
+    ('5 and 7pm' is 17-19); with no marker at all, 'from 9 to 5' is 9am to 5pm."""
+    first, last = _hour(first_text), _hour(last_text)
+    if first is None or last is None:
+        return None
+    marked = re.compile(r"[ap]\.?m|:|noon|midnight", re.IGNORECASE)
+    if not marked.search(first_text):
+        if re.search(r"p\.?m", last_text, re.IGNORECASE) and first < 12 and first + 12 < last:
+            first += 12  # "5 and 7pm"
+        elif not marked.search(last_text) and last <= first and last < 12:
+            last += 12  # "from 9 to 5": 9am to 5pm
+    return _hour_span(first, last)
+
+
 def _hour_span(first: int, last: int) -> list[int]:
     """Hours from `first` up to (not including) `last`, wrapping past midnight."""
     if first == last:
@@ -314,14 +333,16 @@ def time_cells(m: re.Match[str], today: dt.date, window: tuple[dt.date, dt.date]
     g = m.groupdict()
     raw = m.group(0)
     if g["hrange"] or g["hdash"]:
-        first = _hour(g["h1"] or g["h3"])
-        last = _hour(g["h2"] or g["h4"])
-        if first is None or last is None:
-            return {}
-        if g["hrange"] and not re.search(r"[ap]\.?m|:|noon|midnight", raw, re.IGNORECASE):
-            if last <= first and last < 12:  # "from 9 to 5": 9am to 5pm
-                last += 12
-        return {"hours": _hour_span(first, last)}
+        spans = [(g["h1"] or g["h3"], g["h2"] or g["h4"])]
+        if g["h5"]:
+            spans.append((g["h5"], g["h6"]))
+        hours: list[int] = []
+        for first_text, last_text in spans:
+            window_hours = _range_hours(first_text, last_text)
+            if window_hours is None:
+                return {}
+            hours += [h for h in window_hours if h not in hours]
+        return {"hours": sorted(hours) if len(spans) > 1 else hours}
     if g["hours"]:
         hours = [_hour(h) for h in re.findall(_HOUR, raw, re.IGNORECASE)]
         return {"hours": sorted({h for h in hours if h is not None})}
