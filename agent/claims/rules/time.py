@@ -336,13 +336,13 @@ def time_cells(m: re.Match[str], today: dt.date, window: tuple[dt.date, dt.date]
         spans = [(g["h1"] or g["h3"], g["h2"] or g["h4"])]
         if g["h5"]:
             spans.append((g["h5"], g["h6"]))
-        hours: list[int] = []
+        spanned: list[int] = []
         for first_text, last_text in spans:
             window_hours = _range_hours(first_text, last_text)
             if window_hours is None:
                 return {}
-            hours += [h for h in window_hours if h not in hours]
-        return {"hours": sorted(hours) if len(spans) > 1 else hours}
+            spanned += [h for h in window_hours if h not in spanned]
+        return {"hours": sorted(spanned) if len(spans) > 1 else spanned}
     if g["hours"]:
         hours = [_hour(h) for h in re.findall(_HOUR, raw, re.IGNORECASE)]
         return {"hours": sorted({h for h in hours if h is not None})}
