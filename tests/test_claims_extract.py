@@ -348,6 +348,11 @@ DURATIONS = [
      {"value": 2.0, "unit": "days"}, ["shipped", "order"]),
     ("an average stay around 4 hours", "an average stay around 4 hours",
      {"value": 4.0, "tolerance": 0.8, "unit": "h"}, ["stay"]),
+    # the lead's tries: a mean of a named time ("averages"), the word before 'time' kept
+    ("waiting time averages 45 minutes", "waiting time averages 45 minutes",
+     {"value": 45.0, "unit": "min"}, ["waiting", "time"]),
+    ("the average wait time is 20 minutes", "the average wait time is 20 minutes",
+     {"value": 20.0, "unit": "min"}, ["wait"]),
 ]  # fmt: skip
 
 

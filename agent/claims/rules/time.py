@@ -521,6 +521,7 @@ def _pattern_expected(
 
 _DURATION_UNIT = rf"(?:{TIME_UNIT}|nights?)"
 _MEASURE_UNIT = {"s": 1, "min": 60, "h": 3600, "days": 86400}
+_DURATION_NOUNS = {"time", "times", "duration", "durations", "length", "lengths"}
 
 
 def _duration_expected(
@@ -567,7 +568,7 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("duration", start if words else m.start(), m.end(), expected, about)
     average = re.compile(
         rf"\b(?:an?\s+|the\s+)?(?:average|mean|typical|median)\s+(?P<what>[A-Za-z][\w-]*)\s+"
-        rf"(?:of\s+|is\s+|lasts?\s+|lasting\s+)?{amount}",
+        rf"(?:(?:time|duration|length)\s+)?(?:of\s+|is\s+|lasts?\s+|lasting\s+)?{amount}",
         re.IGNORECASE,
     )
     for m in average.finditer(text):
@@ -578,7 +579,8 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         expected = _duration_expected(m, low, high, m.group("unit"))
         yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
     lasting = re.compile(
-        rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|average|stay|"
+        rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|averages?|"
+        rf"averaged|stay|"
         rf"stays|staying|spend|spends|rent\s+for|book\s+for|"
         rf"typically\s+last|usually\s+last|run|runs|long)\s+{amount}",
         re.IGNORECASE,
@@ -589,7 +591,13 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
             continue
         high = number(m.group("n2")) if m.group("n2") else None
         expected = _duration_expected(m, low, high, m.group("unit"))
-        yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
+        start, about = m.start(), [singular(m.group("what"))]
+        if m.group("what").lower() in _DURATION_NOUNS:
+            # "waiting time averages 45 minutes": the time of the word before it
+            words, first = words_before(text, m.start(), 1)
+            if words:
+                start, about = first, [singular(words[0]).lower(), *about]
+        yield Found("duration", start, m.end(), expected, about)
     within = re.compile(
         rf"\b(?P<verb>[A-Za-z][\w-]*ed|left|sent|paid|done|sold|seen|taken|given|made|held|"
         rf"met|built|returned)\s+(?:(?:always|usually|typically|all)\s+)?(?:within|in\s+"
