@@ -94,6 +94,10 @@ WINDOWS = [
      "2024-03-01"),
     ("every 10 minutes for one month", "for one month", "2024-12-01", "2025-01-01"),
     ("in March 2024", "March 2024", "2024-03-01", "2024-04-01"),
+    # a length inside a named window: from its start (the lead's GPS trucks)
+    ("GPS positions every 30 seconds for one week in March 2024",
+     "for one week in March 2024", "2024-03-01", "2024-03-08"),
+    ("readings for 3 days in 2023", "for 3 days in 2023", "2023-01-01", "2023-01-04"),
 ]  # fmt: skip
 
 

@@ -29,7 +29,7 @@ def _window(start: dt.date, end: dt.date) -> dict[str, Any]:
 
 
 # things that last: "auctions last 7 days" is a duration ("orders last 30 days" a window)
-_LASTING = (
+LASTING = (
     r"auctions?|sessions?|calls?|stays?|rentals?|trips?|subscriptions?|trials?|campaigns?|"
     r"leases?|contracts?|loans?|visits?|meetings?|shifts?|promotions?|events?|courses?|"
     r"projects?|games?|matches|flights?|journeys?|rides?|bookings?|reservations?|admissions?|"
@@ -40,14 +40,30 @@ _LASTING = (
 @rule(20)
 def windows(text: str, today: dt.date) -> Iterator[Found]:
     """'Q3 2024', 'in 2024', 'the last 18 months', '2023-2024', 'March to June 2024'."""
-    for m in calendar.WINDOW_RE.finditer(text):
+    matches = list(calendar.WINDOW_RE.finditer(text))
+    skip = -1
+    for index, m in enumerate(matches):
+        if index == skip:
+            continue
         if re.match(r"last\b", m.group(0), re.IGNORECASE) and re.search(
-            rf"\b(?:{_LASTING})\s+$", text[: m.start()], re.IGNORECASE
+            rf"\b(?:{LASTING})\s+$", text[: m.start()], re.IGNORECASE
         ):
             continue  # "auctions last 7 days": how long each lasts, not the window
         span = calendar.window_of(m, today)
-        if span is not None:
-            yield Found("window", m.start(), m.end(), _window(*span))
+        if span is None:
+            continue
+        nxt = matches[index + 1] if index + 1 < len(matches) else None
+        if m.group("fu") and nxt is not None:
+            # "for one week in March 2024": that long from the start of the named window
+            gap = text[m.end() : nxt.start()]
+            inner = calendar.window_of(nxt, today)
+            if inner is not None and re.fullmatch(r"\s+(?:(?:in|during|of)\s+)?", gap):
+                length = span[1] - span[0]
+                span = (inner[0], min(inner[0] + length, inner[1]))
+                skip = index + 1
+                yield Found("window", m.start(), nxt.end(), _window(*span))
+                continue
+        yield Found("window", m.start(), m.end(), _window(*span))
 
 
 # --------------------------------------------------------------------------- grain
