@@ -7,11 +7,12 @@ tiny Chat Completions server on 127.0.0.1 for the end-to-end tests.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from tests.agent_fixtures import FakeMessagesServer
+from tests.agent_fixtures import MESSAGES_URL, FakeMessagesServer
 
 OPENAI_API = "https://api.openai.com/v1"
 COMPLETIONS_URL = f"{OPENAI_API}/chat/completions"
@@ -197,3 +198,43 @@ ELEVEN_PATHS = [
     "constraints.ranges[1].column",
     "targets.weekend_share[0].table",
 ]
+
+
+# --------------------------------------------------------------------------- both APIs
+
+
+@dataclass(frozen=True)
+class Api:
+    """One LLM API as the tests drive it through its real SDK: where it is mocked, how a
+    draft comes back from it, and where the loop's answer sits in the next request."""
+
+    name: str
+    url: str
+
+    def provider(self, **settings: Any) -> Any:
+        from datagen.agent.providers.anthropic import AnthropicProvider
+        from datagen.agent.providers.openai import OpenAIProvider
+
+        if self.name == "anthropic":
+            settings.setdefault("model", "claude-sonnet-4-5")
+            return AnthropicProvider(api_key="sk-test", **settings)
+        return OpenAIProvider(api_key="sk-test", strict=False, **settings)
+
+    def draft(self, schema: dict[str, Any], call_id: str = "call_1") -> httpx.Response:
+        from tests.agent_fixtures import schema_message
+
+        if self.name == "anthropic":
+            return httpx.Response(200, json=schema_message(schema, call_id=call_id))
+        return httpx.Response(200, json=chat_completion(arguments=schema, call_id=call_id))
+
+    def feedback(self, body: dict[str, Any]) -> str:
+        """The text of the tool result that ends a request (the loop's repair turn)."""
+        last = body["messages"][-1]
+        if self.name == "anthropic":
+            assert last["content"][0]["type"] == "tool_result", last
+            return str(last["content"][0]["content"])
+        assert last["role"] == "tool", last
+        return str(last["content"])
+
+
+APIS = [Api("anthropic", MESSAGES_URL), Api("openai", COMPLETIONS_URL)]
