@@ -238,3 +238,64 @@ class Api:
 
 
 APIS = [Api("anthropic", MESSAGES_URL), Api("openai", COMPLETIONS_URL)]
+
+
+class ScriptedApiServer:
+    """An LLM API on 127.0.0.1 answering each POST with the next scripted `httpx.Response`
+    (a JSON body or an event stream), after an optional delay in seconds; records every
+    request's path and JSON body. For the executable's end-to-end tests of both APIs."""
+
+    def __init__(self, answers: list[httpx.Response | tuple[httpx.Response, float]]) -> None:
+        import queue
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.answers: queue.Queue[tuple[httpx.Response, float]] = queue.Queue()
+        for answer in answers:
+            self.answers.put(answer if isinstance(answer, tuple) else (answer, 0.0))
+        self.requests: list[dict[str, Any]] = []
+        self.done = threading.Event()  # set on shutdown: a delayed answer stops waiting
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server.requests.append({"path": self.path, "body": body})
+                try:
+                    response, delay = server.answers.get_nowait()
+                except queue.Empty:
+                    response, delay = httpx.Response(500, json={"error": "script exhausted"}), 0
+                if delay and server.done.wait(delay):
+                    return
+                data = response.content
+                try:
+                    self.send_response(response.status_code)
+                    kind = response.headers.get("content-type", "application/json")
+                    self.send_header("content-type", kind)
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the client gave up (a timeout test)
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> ScriptedApiServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
