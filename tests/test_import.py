@@ -27,6 +27,7 @@ FILES = [
     ("sakila_postgres.sql", "postgres"),
     ("northwind_mysql.sql", "mysql"),
     ("shop_duckdb.sql", "duckdb"),
+    ("school_sqlite.sql", "sqlite"),
 ]
 
 SMALL = """
@@ -578,3 +579,21 @@ def test_every_generator_choice_is_an_assumption(ddl: str, dialect: str) -> None
                         "ENUM/CHECK list)"]  # fmt: skip
     if ddl == "chinook_sqlite.sql":  # a name the lexicon does not know, read by its last word
         assert "`Invoice.BillingCity`: Faker `city` (read as `city`)" in result.assumptions
+
+
+def test_a_check_on_a_length_caps_the_values_and_is_validated(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, code TEXT NOT NULL UNIQUE CHECK (length(code) <= 5),"
+        " tag TEXT NOT NULL CHECK (char_length(tag) BETWEEN 1 AND 3 OR tag = ''),"
+        " label TEXT NOT NULL CHECK (7 > len(label) AND length(label) > 0),"
+        " name TEXT NOT NULL CHECK (length(trim(name)) > 3));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"t": 500})
+    patterns = {p.column: p.regex for p in result.dataset.constraints.pattern}
+    assert patterns == {"t.code": "(?s).{0,5}", "t.label": "(?s).{1,6}"}
+    claims = [c.text for c in result.dataset.claims]  # what is not generated for is said
+    assert any("tag" in c for c in claims) and any("TRIM(name)" in c for c in claims)
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    table = pq.read_table(tmp_path / "t.parquet").to_pydict()
+    assert max(len(c) for c in table["code"]) <= 5 and len(set(table["code"])) == 500
+    assert all(1 <= len(v) <= 6 for v in table["label"])

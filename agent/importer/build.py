@@ -627,6 +627,7 @@ class _Builder:
             self._apply_unique_and_length(table, col, out, node)
             if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
                 del self.assumptions[said]
+            self._length_pattern(table, col, out)
             if not col.not_null:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
@@ -637,6 +638,18 @@ class _Builder:
         if description:
             out["description"] = "; ".join(description)
         return out
+
+    def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """A CHECK on the length of a text column: a `pattern` the validator checks."""
+        if col.length_range is None:
+            return
+        low, high = col.length_range
+        regex = f"(?s).{{{low},{'' if high is None else high}}}"
+        self._add("pattern", {"column": f"{self._table_id(table)}.{out['name']}", "regex": regex})
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: values of {low} to {high or 'any number of'} "
+            "characters (its CHECK on the length)"
+        )
 
     def _key_column(
         self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
@@ -650,6 +663,7 @@ class _Builder:
         if col.special in SPECIAL_TEXT:
             out["generator"], why = SPECIAL_TEXT[col.special]
         self._apply_unique_and_length(table, col, out, node, key=True)
+        self._length_pattern(table, col, out)
         self.assumptions.append(
             f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
         )

@@ -626,6 +626,8 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
             if values and all(v is not None for v in values):
                 target.enum_values = [_scalar(v) for v in values if v is not None]
                 continue
+        if type(part) in ops and _length_check(part, ops[type(part)], table):
+            continue
         if type(part) in ops:
             op = ops[type(part)]
             left, right = part.this, part.expression
@@ -643,6 +645,38 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
                     left_col.bounds.append(Bound(op, value))
                 continue
         table.skipped_checks.append(part.sql())
+
+
+def _length_check(part: Any, op: str, table: TableInfo) -> bool:
+    """`length(x) <= n` (char_length, len; either side): the column's length range. A least
+    length above 1 is not generated for: left to the caller's skipped CHECKs."""
+    from sqlglot import exp
+
+    left, right = part.this, part.expression
+    if not isinstance(left, exp.Length):
+        left, right, op = right, left, FLIPPED[op]
+    column = _column_of(left.this, table) if isinstance(left, exp.Length) else None
+    value = _literal(right)
+    if column is None or column.type != "string" or not isinstance(value, int | float):
+        return False
+    low, high = column.length_range or (0, None)
+    limit = int(value)
+    if op in ("<", "<="):
+        limit = limit - 1 if op == "<" else limit
+        high = limit if high is None else min(high, limit)
+    elif op in (">", ">=", "="):
+        least = limit + 1 if op == ">" else limit
+        if least > 1:
+            return False
+        low = max(low, least)
+        if op == "=":
+            high = limit if high is None else min(high, limit)
+    if high is not None and high < max(low, 1):
+        return False
+    column.length_range = (low, high)
+    if high is not None:
+        column.length = high if column.length is None else min(column.length, high)
+    return True
 
 
 def _scalar(value: float | str) -> int | float | str:
