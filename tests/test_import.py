@@ -586,14 +586,16 @@ def test_a_check_on_a_length_caps_the_values_and_is_validated(tmp_path: Path) ->
         "CREATE TABLE t (id INT PRIMARY KEY, code TEXT NOT NULL UNIQUE CHECK (length(code) <= 5),"
         " tag TEXT NOT NULL CHECK (char_length(tag) BETWEEN 1 AND 3 OR tag = ''),"
         " label TEXT NOT NULL CHECK (7 > len(label) AND length(label) > 0),"
-        " name TEXT NOT NULL CHECK (length(trim(name)) > 3));"
+        " name TEXT NOT NULL CHECK (length(trim(name)) > 3),"
+        " city TEXT CHECK (length(city) BETWEEN 1 AND 12));"
     )
     result = build_dataset(parse_ddl(ddl, "postgres"), rows={"t": 500})
     patterns = {p.column: p.regex for p in result.dataset.constraints.pattern}
-    assert patterns == {"t.code": "(?s).{0,5}", "t.label": "(?s).{1,6}"}
+    assert patterns == {"t.code": "(?s).{0,5}", "t.label": "(?s).{1,6}", "t.city": "(?s).{1,12}"}
     claims = [c.text for c in result.dataset.claims]  # what is not generated for is said
     assert any("tag" in c for c in claims) and any("TRIM(name)" in c for c in claims)
     generate_dataset(result.dataset, tmp_path, seed=2)
     table = pq.read_table(tmp_path / "t.parquet").to_pydict()
     assert max(len(c) for c in table["code"]) <= 5 and len(set(table["code"])) == 500
     assert all(1 <= len(v) <= 6 for v in table["label"])
+    assert all(1 <= len(v) <= 12 for v in table["city"] if v is not None)
