@@ -629,9 +629,9 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
         if type(part) in ops and _length_check(part, ops[type(part)], table):
             continue
         if isinstance(part, exp.Between) and isinstance(part.this, exp.Length):
-            low = exp.GTE(this=part.this, expression=part.args.get("low"))
-            high = exp.LTE(this=part.this, expression=part.args.get("high"))
-            if _length_check(low, ">=", table) and _length_check(high, "<=", table):
+            least = exp.GTE(this=part.this, expression=part.args.get("low"))
+            most = exp.LTE(this=part.this, expression=part.args.get("high"))
+            if _length_check(least, ">=", table) and _length_check(most, "<=", table):
                 continue
         if type(part) in ops:
             op = ops[type(part)]
