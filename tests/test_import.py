@@ -27,6 +27,7 @@ FILES = [
     ("sakila_postgres.sql", "postgres"),
     ("northwind_mysql.sql", "mysql"),
     ("shop_duckdb.sql", "duckdb"),
+    ("school_sqlite.sql", "sqlite"),
 ]
 
 SMALL = """
@@ -554,3 +555,47 @@ def test_a_unique_index_is_a_unique_constraint() -> None:
     member = catalog.table("member")
     assert member is not None and member.column("email").unique  # type: ignore[union-attr]
     assert member.unique == [["club", "seat"]] and not member.column("club").unique  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("ddl", "dialect"), FILES)
+def test_every_generator_choice_is_an_assumption(ddl: str, dialect: str) -> None:
+    """Each written column is named in an assumption (a fact's link to its parent by its
+    table's fanout one); a guess the DDL overrode (an ENUM list) is not left behind."""
+    result = import_schema(DDL / ddl, dialect=dialect)
+    said = "\n".join(result.assumptions)
+    for node in result.dataset.output_view().nodes:
+        for col in node.columns:
+            lookup = getattr(col.generator, "lookup", None)
+            if node.kind == "fact" and lookup and lookup.from_.split(".")[0] == node.parents[0]:
+                assert f"`{node.id}`: about" in said, node.id
+            else:
+                own = [a for a in result.assumptions if a.startswith(f"`{node.id}`")]
+                assert f"`{node.id}.{col.name}`" in said or any(
+                    f"`{col.name}`" in a or f"`{node.id}`(" in a for a in own
+                ), col.name
+    if ddl == "shop_duckdb.sql":
+        tier = [a for a in result.assumptions if a.startswith("`customers.tier`")]
+        assert tier == ["`customers.tier`: one of ['bronze', 'silver', 'gold'] (the source's "
+                        "ENUM/CHECK list)"]  # fmt: skip
+    if ddl == "chinook_sqlite.sql":  # a name the lexicon does not know, read by its last word
+        assert "`Invoice.BillingCity`: Faker `city` (read as `city`)" in result.assumptions
+
+
+def test_a_check_on_a_length_caps_the_values_and_is_validated(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE t (id INT PRIMARY KEY, code TEXT NOT NULL UNIQUE CHECK (length(code) <= 5),"
+        " tag TEXT NOT NULL CHECK (char_length(tag) BETWEEN 1 AND 3 OR tag = ''),"
+        " label TEXT NOT NULL CHECK (7 > len(label) AND length(label) > 0),"
+        " name TEXT NOT NULL CHECK (length(trim(name)) > 3),"
+        " city TEXT CHECK (length(city) BETWEEN 1 AND 12));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"t": 500})
+    patterns = {p.column: p.regex for p in result.dataset.constraints.pattern}
+    assert patterns == {"t.code": "(?s).{0,5}", "t.label": "(?s).{1,6}", "t.city": "(?s).{1,12}"}
+    claims = [c.text for c in result.dataset.claims]  # what is not generated for is said
+    assert any("tag" in c for c in claims) and any("TRIM(name)" in c for c in claims)
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    table = pq.read_table(tmp_path / "t.parquet").to_pydict()
+    assert max(len(c) for c in table["code"]) <= 5 and len(set(table["code"])) == 500
+    assert all(1 <= len(v) <= 6 for v in table["label"])
+    assert all(1 <= len(v) <= 12 for v in table["city"] if v is not None)

@@ -118,3 +118,29 @@ def test_shop_loads_into_the_original_duckdb_database(tmp_path: Path, items: str
     assert bad == (0,)
     assert con.execute("SELECT min(price) > 0, min(quantity) >= 1 FROM products, order_items")
     con.close()
+
+
+def test_school_with_composite_keys_and_checks_loads_into_sqlite(tmp_path: Path) -> None:
+    """Every key kind at once (two composite primary keys, two composite foreign keys, a
+    self-reference, UNIQUEs, CHECKs on values, IN lists and a length): every row loads."""
+    schema = import_and_generate(
+        tmp_path, "school_sqlite.sql", "sqlite", "sqlite", ["department=8", "student=150"]
+    )
+    con = sqlite3.connect(tmp_path / "school.db")
+    con.executescript((DDL / "school_sqlite.sql").read_text())
+    con.execute("ATTACH DATABASE ? AS gen", (str(tmp_path / "out" / "school_sqlite.sqlite"),))
+    for table, cols in load_order(schema):
+        with con:  # a CHECK, UNIQUE, NOT NULL or key violation raises here
+            con.execute(
+                f'INSERT INTO main."{table}" ({columns_sql(cols)}) '
+                f'SELECT {columns_sql(cols)} FROM gen."{table}"'
+            )
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    counts = {
+        t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t, _ in load_order(schema)
+    }
+    assert counts["department"] == 8 and counts["student"] == 150
+    assert all(counts[t] > 0 for t in ("teacher", "enrollment", "session", "attendance")), counts
+    assert con.execute("SELECT count(mentor_id) FROM teacher").fetchone()[0] > 0
+    assert con.execute("SELECT max(length(code)) FROM department").fetchone()[0] <= 6
+    con.close()

@@ -614,16 +614,20 @@ class _Builder:
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
         else:
-            out, why = generator_for_column(_snake(tid), _snake(name), col.type)
+            out, why = _lexicon(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
             if col.special in SPECIAL_TEXT:
                 out["generator"], why = SPECIAL_TEXT[col.special]
                 out.pop("modifiers", None)
+            guessed, said = out["generator"], len(self.assumptions)
             self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
+            if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
+                del self.assumptions[said]
+            self._length_pattern(table, col, out)
             if not col.not_null:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
@@ -635,17 +639,31 @@ class _Builder:
             out["description"] = "; ".join(description)
         return out
 
+    def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """A CHECK on the length of a text column: a `pattern` the validator checks."""
+        if col.length_range is None:
+            return
+        low, high = col.length_range
+        regex = f"(?s).{{{low},{'' if high is None else high}}}"
+        self._add("pattern", {"column": f"{self._table_id(table)}.{out['name']}", "regex": regex})
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: values of {low} to {high or 'any number of'} "
+            "characters (its CHECK on the length)"
+        )
+
     def _key_column(
         self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
     ) -> dict[str, Any]:
         if col.type == "int":
+            self.assumptions.append(f"`{table.name}.{col.name}`: the key, numbered 1, 2, 3, ...")
             return {"name": name, "type": "int", "generator": {"sequence": {"start": 1}}}
-        out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
+        out, why = _lexicon(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)
         if col.special in SPECIAL_TEXT:
             out["generator"], why = SPECIAL_TEXT[col.special]
         self._apply_unique_and_length(table, col, out, node, key=True)
+        self._length_pattern(table, col, out)
         self.assumptions.append(
             f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
         )
@@ -700,6 +718,13 @@ class _Builder:
         elif not col.not_null:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
+        where, empty = f"`{table.name}.{col.name}`", out.get("null_rate", 0)
+        also = f", empty in {empty:.0%} of rows" if empty else ""
+        if parent.name == table.name:
+            self.assumptions.append(f"{where}: an earlier `{table.name}` row{also}")
+        elif node.get("parents") != [self._table_id(parent)] or not col.not_null:
+            how = "" if "weights_kind" in out["generator"]["lookup"] else " drawn uniformly"
+            self.assumptions.append(f"{where}: a row of `{parent.name}`{how}{also}")
         if (
             len(fk.ref_columns) == 1
             and parent_col is not None
@@ -1101,6 +1126,22 @@ def build_dataset(
     data = builder.build()
     dataset = parse_dataset(data, source=catalog.source)
     return ImportResult(dataset, builder.assumptions, builder.notes)
+
+
+def _lexicon(table: str, column: str, dsl_type: str) -> tuple[dict[str, Any], str]:
+    """The lexicon's generator for a column; a name it does not know is read without its
+    leading words (`billing_postal_code` as `postal_code`), said in the reason."""
+    out, why = generator_for_column(table, column, dsl_type)
+    words = column.split("_")
+    for start in range(1, len(words)):
+        if "unknown name" not in why:
+            break
+        tail = "_".join(words[start:])
+        guess, reason = generator_for_column(table, tail, dsl_type)
+        if "unknown name" not in reason:
+            out = {**guess, "name": out["name"]}
+            why = f"{reason.split('`: ', 1)[-1]} (read as `{tail}`)"
+    return out, why
 
 
 def _column(table: TableInfo, name: str) -> ColumnInfo:
