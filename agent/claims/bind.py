@@ -310,9 +310,13 @@ def value_match(
     for node in nodes:
         for col in node.columns:
             values = kind_of(col).declared_values(spec_of(col)) or []
-            for value in values:
-                if isinstance(value, str) and _similar_any(stems(value), wanted):
-                    return node, f"{col.name} == {value!r}"
+            similar = [
+                (sum(_similar_any({s}, wanted) for s in stems(v)), -i, v)
+                for i, v in enumerate(values)
+                if isinstance(v, str) and _similar_any(stems(v), wanted)
+            ]
+            if similar:  # 'returned late' is `returned_late`, not `returned`
+                return node, f"{col.name} == {max(similar)[2]!r}"
             if col.type == "bool" and _similar_any(column_words(col.name), wanted):
                 return node, f"{col.name} == true"
     return None
