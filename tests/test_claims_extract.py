@@ -584,3 +584,26 @@ def test_any_text_gives_claims_whose_phrases_are_in_it(parts: list[str]) -> None
     assert [c.id for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
     for claim in claims:
         assert claim.text and claim.text in text
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "expected", "about"),
+    [
+        ("Students enroll in 3 courses on average", "Students enroll in 3 courses on average",
+         "relationship", {"value": 3.0, "tolerance": 0.3, "unit": "per_parent"},
+         ["student", "course"]),
+        ("members borrow on average 8 books a year", "members borrow on average 8 books a year",
+         "count", {"value": 8.0, "tolerance": 0.8, "unit": "per_year"}, ["book", "member"]),
+        ("drivers make 12 deliveries each", "drivers make 12 deliveries each", "relationship",
+         {"value": 12.0, "unit": "per_parent"}, ["driver", "delivery"]),
+        ("patients have on average 3 visits", "patients have on average 3 visits",
+         "relationship", {"value": 3.0, "unit": "per_parent"}, ["patient", "visit"]),
+    ],
+)  # fmt: skip
+def test_a_figure_per_subject_is_no_total(
+    text: str, phrase: str, kind: str, expected: dict[str, Any], about: list[str]
+) -> None:
+    """The lead's tries: 'Students enroll in 3 courses on average' was '3 courses', a count of
+    course rows; 'on average 8' a mean of some column of books."""
+    check(find(text, phrase), kind, expected, about)
+    assert [c.kind for c in extract_claims(text)] == [kind]
