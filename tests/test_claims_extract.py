@@ -94,6 +94,10 @@ WINDOWS = [
      "2024-03-01"),
     ("every 10 minutes for one month", "for one month", "2024-12-01", "2025-01-01"),
     ("in March 2024", "March 2024", "2024-03-01", "2024-04-01"),
+    # a length inside a named window: from its start (the lead's GPS trucks)
+    ("GPS positions every 30 seconds for one week in March 2024",
+     "for one week in March 2024", "2024-03-01", "2024-03-08"),
+    ("readings for 3 days in 2023", "for 3 days in 2023", "2023-01-01", "2023-01-04"),
 ]  # fmt: skip
 
 
@@ -293,6 +297,12 @@ PATTERNS = [
     ("spikes during the holiday season", "spikes during the holiday season",
      {"months": [11, 12]}),
     ("sales peak between 11am and 2pm", "peak between 11am and 2pm", {"hours": [11, 12, 13]}),
+    # two windows, the bare first hour of each in its end's half of the day (the lead's bikes)
+    ("most trips start between 7 and 9am or 5 and 7pm",
+     "most trips start between 7 and 9am or 5 and 7pm", {"hours": [7, 8, 17, 18]}),
+    ("calls peak between 8 and 10am and between 4 and 6pm",
+     "peak between 8 and 10am and between 4 and 6pm", {"hours": [8, 9, 16, 17]}),
+    ("busy between 5 and 7pm", "busy between 5 and 7pm", {"hours": [17, 18]}),
     ("a spike at Christmas in 2024", "spike at Christmas",
      {"dates": [{"start": "2024-12-24", "end": "2024-12-27"}]}),
     ("a Black Friday surge in 2024", "Black Friday surge",
@@ -342,6 +352,11 @@ DURATIONS = [
      {"value": 2.0, "unit": "days"}, ["shipped", "order"]),
     ("an average stay around 4 hours", "an average stay around 4 hours",
      {"value": 4.0, "tolerance": 0.8, "unit": "h"}, ["stay"]),
+    # the lead's tries: a mean of a named time ("averages"), the word before 'time' kept
+    ("waiting time averages 45 minutes", "waiting time averages 45 minutes",
+     {"value": 45.0, "unit": "min"}, ["waiting", "time"]),
+    ("the average wait time is 20 minutes", "the average wait time is 20 minutes",
+     {"value": 20.0, "unit": "min"}, ["wait"]),
 ]  # fmt: skip
 
 

@@ -129,6 +129,12 @@ def test_find_counts_ignores_years_durations_and_percentages(text: str) -> None:
         ("Jan-Mar 2024", "2024-01-01", "2024-04-01", False),
         ("3 years of data", "2022-01-01", "2025-01-01", True),
         ("a couple thousand customers in 2023", "2023-01-01", "2024-01-01", False),
+        # a length inside a named window: from its start (the lead's GPS trucks)
+        ("GPS every 30 seconds for one week in March 2024", "2024-03-01", "2024-03-08", False),
+        ("readings for 3 days in 2023", "2023-01-01", "2023-01-04", False),
+        # "last" as a verb of a thing that lasts is no window; as an adjective it is
+        ("loans last 21 days in 2024", "2024-01-01", "2025-01-01", False),
+        ("orders in the last 21 days", "2024-12-11", "2025-01-01", True),
     ],
 )
 def test_find_window(text: str, start: str, end: str, relative: bool) -> None:
@@ -151,6 +157,7 @@ def test_relative_windows_follow_the_reference_date_not_the_clock() -> None:
 def test_no_window() -> None:
     assert find_window("customers and orders") is None
     assert find_window("a shop with two thousand customers") is None
+    assert find_window("members borrow books, loans last 21 days") is None  # a duration
 
 
 def test_a_year_like_number_is_a_count_only_when_the_text_says_so() -> None:

@@ -60,14 +60,17 @@ RULES: dict[str, str] = {
           select l_orderkey, bool_and(l_linestatus = 'F') f, bool_and(l_linestatus = 'O') o
           from lineitem group by l_orderkey) on l_orderkey = o_orderkey
         where o_orderstatus != case when f then 'F' when o then 'O' else 'P' end""",
-    "10. o_totalprice is the sum of its lines": """
-        select count(*) from orders join (
-          select l_orderkey, sum(l_extendedprice * (1 + l_tax) * (1 - l_discount)) t
+    "10. o_totalprice is the exact sum of its lines, to the cent (on DECIMAL(15,2))": """
+        select count(*) + (select count(*) filter (where typeof(o_totalprice) != 'DECIMAL(15,2)'
+                                 or typeof(l_tax) != 'DECIMAL(15,2)') from orders, lineitem
+                           where o_orderkey = l_orderkey and o_orderkey < 100)
+        from orders join (
+          select l_orderkey, round(sum(l_extendedprice * (1 + l_tax) * (1 - l_discount)), 2) t
           from lineitem group by l_orderkey) on l_orderkey = o_orderkey
-        where abs(o_totalprice - t) > 0.006""",
+        where o_totalprice != t""",
     "11. l_extendedprice = l_quantity * p_retailprice": """
         select count(*) from lineitem join part on l_partkey = p_partkey
-        where abs(l_extendedprice - l_quantity * p_retailprice) > 0.006""",
+        where l_extendedprice != l_quantity * p_retailprice""",
     "12. p_retailprice by the spec's formula": """
         select count(*) from part where abs(p_retailprice
           - (90000 + (p_partkey // 10) % 20001 + 100 * (p_partkey % 1000)) / 100) > 0.0001""",

@@ -23,7 +23,7 @@ from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
 
 if TYPE_CHECKING:
-    from datagen.agent.offline.compose import Draft
+    from datagen.agent.offline.draft import Draft
 
 Honour = Callable[["Draft", dsl.Claim], "dict[str, Any] | None"]  # a binding, when it knows
 HONOURS: dict[str, Honour] = {}
@@ -283,7 +283,7 @@ def _set_weight(choice: dict[str, Any], index: int, share: float) -> None:
 @honours("count")
 def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
-    from datagen.agent.offline.compose import _set_fact_count, _set_rows
+    from datagen.agent.offline.counts import set_fact_count, set_rows
     from datagen.agent.offline.parse import Count
     from datagen.agent.offline.roles import role_share
 
@@ -322,9 +322,9 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             return None  # the parser's count placed it; the binder finds it by name
         return binding  # '50,000 parcels' counted `shipment`: the binder would not find it
     if node["kind"] == "fact":
-        _set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
+        set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
     else:
-        _set_rows(draft, node, float(value), claim.text)
+        set_rows(draft, node, float(value), claim.text)
         draft.counted.add(node["id"])
         return binding
     return None
@@ -351,9 +351,10 @@ def _size(draft: Draft, claim: dsl.Claim) -> None:
         root = parent
     if root["id"] in draft.counted or root.get("rows") is None:
         lam_scale = value / have
-        from datagen.agent.offline.compose import _set_lambda, fanout_mean
+        from datagen.agent.offline.counts import set_lambda
+        from datagen.agent.offline.draft import fanout_mean
 
-        _set_lambda(largest, fanout_mean(largest["fanout"]) * lam_scale)
+        set_lambda(largest, fanout_mean(largest["fanout"]) * lam_scale)
     else:
         root["rows"] = max(1, int(round(root["rows"] * value / have)))
     draft.note(f"{claim.text!r}: `{largest['id']}` sized to about {int(value):,} rows")
@@ -420,7 +421,7 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 
 def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None:
-    from datagen.agent.offline.compose import set_pattern
+    from datagen.agent.offline.behaviours import set_pattern
 
     expected = claim.expected
     cells = {"hour": (expected.hours, 24, 0), "dow": (expected.weekdays, 7, 0),

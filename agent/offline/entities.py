@@ -338,7 +338,7 @@ def _new_nouns(
 ) -> list[Mention]:
     """Nouns the lexicon lacks that still name tables: counted, listed, or in a list
     beside known tables ("patients, wards and *gurneys*")."""
-    from datagen.agent.offline.compose import NOT_TABLES  # the template path's list, shared
+    from datagen.agent.offline.tables import NOT_TABLES  # the template path's list, shared
 
     taken = [(m.start, m.end) for m in known]
     out: list[Mention] = []

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from datagen.agent.claims.rules.time import LASTING
 from datagen.agent.offline.naming import is_plural, singular
 
 REFERENCE_DATE = date(2025, 1, 1)
@@ -655,11 +656,26 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
         y1, y2 = int(m.group(1)), int(m.group(2))
         if y2 >= y1:
             return TimeWindow(date(y1, 1, 1), date(y2 + 1, 1, 1), m.group(0).strip())
-    m = re.search(
-        r"\b(?:the\s+)?(?:last|past|previous|recent|trailing|prior)\s+(\d+(?:\.\d+)?\s+)?"
-        r"(day|week|month|quarter|year)s?\b",
-        low,
-    )
+    m = _span_within(low)
+    if m:
+        inner = find_window(m.group("inner"), today)
+        if inner is not None and not inner.relative:
+            amount = 1.0 if m.group(1) in ("a", "an", "one") else float(m.group(1))
+            length = _back_from(today, amount, m.group(2), "")
+            end = min(inner.start + (length.end - length.start), inner.end)
+            return TimeWindow(inner.start, end, m.group(0).strip())
+    m = next(
+        (
+            found
+            for found in re.finditer(
+                r"\b(?:the\s+)?(?:last|past|previous|recent|trailing|prior)\s+(\d+(?:\.\d+)?\s+)?"
+                r"(day|week|month|quarter|year)s?\b",
+                low,
+            )
+            if not re.search(rf"\b(?:{LASTING})\s+$", low[: found.start()])
+        ),
+        None,
+    )  # "loans last 21 days": how long each loan lasts, not the window
     if m:
         amount = float(m.group(1)) if m.group(1) else 1.0
         return _back_from(today, amount, m.group(2), m.group(0).strip())
@@ -735,6 +751,15 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
             date(years[0], 1, 1), date(years[-1] + 1, 1, 1), f"{years[0]} ... {years[-1]}"
         )
     return None
+
+
+def _span_within(low: str) -> re.Match[str] | None:
+    """'for one week in march 2024': a length from the start of a named window."""
+    return re.search(
+        r"\b(?:for|over|spanning|covering)\s+(\d+(?:\.\d+)?|a|an|one)\s*-?\s*(day|week|month)s?\s+"
+        rf"(?P<inner>(?:in|during|of)\s+(?:{_MONTH}\s*,?\s+)?{_YEAR})\b",
+        low,
+    )
 
 
 def _back_from(today: date, amount: float, unit: str, phrase: str) -> TimeWindow:
