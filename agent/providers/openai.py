@@ -151,6 +151,11 @@ class OpenAIProvider(ToolUseProvider):
     def cost_estimate(self, usage: Usage) -> float | None:
         return cost_estimate(self.model, usage, self.base_url)
 
+    def unpriced_reason(self) -> str:
+        if not self.official:
+            return f"{self.model} served by {self.base_url}: no list price"
+        return f"no list price for {self.model}"
+
     # ------------------------------------------------------------------ request
 
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
