@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.cli_helpers import run_cli
@@ -48,3 +49,28 @@ def test_a_good_local_base_url_is_taken_as_given() -> None:
 
     provider = OpenAIProvider(base_url=" http://127.0.0.1:11434/v1/ ")
     assert provider.base_url == "http://127.0.0.1:11434/v1" and not provider.official
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(200, text="<html><body>Welcome to nginx</body></html>",
+                       headers={"content-type": "text/html"}),
+        httpx.Response(200, text="not json at all"),
+        httpx.Response(200, json={"status": "ok"}),
+        httpx.Response(200, json={"choices": "[/] not a list"}),
+    ],
+)  # fmt: skip
+def test_a_base_url_that_answers_something_else_is_named(
+    httpx2_mock, tmp_path: Path, reply: httpx.Response
+) -> None:
+    """--base-url of a web server, or of another API: exit 2 pointing at the flag."""
+    httpx2_mock.post("http://127.0.0.1:8080/v1/chat/completions").mock(return_value=reply)
+    out = tmp_path / "o"
+    result = run_cli(
+        "create", "-d", "a tiny shop", "--provider", "openai",
+        "--base-url", "http://127.0.0.1:8080/v1", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "is not a Chat Completions reply" in result.stderr and "--base-url" in result.stderr
+    assert "internal error" not in result.stderr

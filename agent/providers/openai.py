@@ -57,6 +57,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
+from datagen.engine.redact import redact
 
 DESCRIPTION = (
     "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
@@ -213,6 +214,7 @@ class OpenAIProvider(ToolUseProvider):
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
             completion = self.call(body, stream=budget.stream)
+        self._check_reply(completion)
         usage = _usage(completion.usage)
         if not completion.choices:
             return Completion("text", usage, text="(no choices in the answer)")
@@ -240,6 +242,20 @@ class OpenAIProvider(ToolUseProvider):
             tool_input=arguments,
             call_id=call.id,
             text=text,
+        )
+
+    def _check_reply(self, completion: Any) -> None:
+        """A 200 whose body is not a Chat Completions reply (an HTML page, text, another
+        API's JSON) means --base-url points elsewhere: a message, not an AttributeError."""
+        choices = getattr(completion, "choices", None)
+        if isinstance(choices, list) and all(
+            getattr(c, "message", None) is not None for c in choices
+        ):
+            return
+        shown = redact(" ".join(str(completion).split()))[:120]
+        raise ProviderError(
+            f"{self.base_url} answered with something that is not a Chat Completions reply "
+            f"({shown!r}): check --base-url (a local server's usually ends in /v1)"
         )
 
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
