@@ -65,6 +65,11 @@ DESCRIPTION = (
 )
 DEFAULT_MODEL = "gpt-4.1"
 OPENAI_URL = "https://api.openai.com/v1"
+TOOLS_HINT = (
+    "pick a --model with tool (function) calling (Ollama: `ollama show MODEL` lists `tools`), "
+    "or turn tool calling on in the server (vLLM: --enable-auto-tool-choice "
+    "--tool-call-parser; llama.cpp: --jinja)"
+)
 
 # USD per million tokens: input, output, (no cache write), cached input. List prices,
 # used only for the summary's cost *estimate*; a local model has none.
@@ -281,7 +286,7 @@ class OpenAIProvider(ToolUseProvider):
         hint = "is the server running? Check --base-url (a local server's usually ends in /v1)"
         return Service(
             openai, "the API", self.base_url, "OPENAI_API_KEY", self.model,
-            self.timeout, hint, self.strict,
+            self.timeout, hint, self.strict, None if self.official else TOOLS_HINT,
         )  # fmt: skip
 
     def sleep(self, seconds: float) -> None:
