@@ -355,6 +355,9 @@ def test_profile_uses_statistics_and_copies_no_row(tmp_path: Path) -> None:
     text = json.dumps(result.dataset.to_json_dict())
     assert "secret@corp.example" not in text and "note 1" not in text
     assert all(10 <= s <= 20 for s in generated["score"] if s is not None)
+    columns = ["id", "email", "plan", "score", "note"]
+    source = {"users": {c: [r[i] for r in rows] for i, c in enumerate(columns)}}
+    assert_nothing_copied(result.dataset, source, out)
 
 
 TSQL = """
@@ -599,3 +602,68 @@ def test_a_check_on_a_length_caps_the_values_and_is_validated(tmp_path: Path) ->
     assert max(len(c) for c in table["code"]) <= 5 and len(set(table["code"])) == 500
     assert all(1 <= len(v) <= 6 for v in table["label"])
     assert all(1 <= len(v) <= 12 for v in table["city"] if v is not None)
+
+
+def assert_nothing_copied(dataset, source: dict[str, dict[str, list]], out: Path) -> None:  # type: ignore[no-untyped-def]
+    """No text value of the source appears in the generated data unless it is one of the top
+    values the profile made a column's choices (a categorical column's own categories)."""
+    for node in dataset.output_view().nodes:
+        generated = pq.read_table(out / f"{node.id}.parquet").to_pydict()
+        for col in node.columns:
+            if col.type != "string" or col.name not in source.get(node.id, {}):
+                continue
+            choice = getattr(col.generator, "choice", None)
+            allowed = set(choice.choices) if choice is not None else set()
+            copied = set(generated[col.name]) & set(source[node.id][col.name]) - allowed - {None}
+            assert not copied, (node.id, col.name, sorted(copied)[:5])
+
+
+SHOP_ROWS = (  # DuckDB rows of the shop: unique emails and names, a few categories
+    "INSERT INTO customers SELECT i, 'user' || i || '@secret.example', 'Person ' || i, "
+    "['bronze', 'silver', 'gold'][1 + i % 3], TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR, "
+    "TIMESTAMP '2024-01-02' + INTERVAL (i) HOUR FROM range(1, 121) t(i);"
+    "INSERT INTO products SELECT 'SKU' || i, 'Product ' || i, 1.5 + i, "
+    "CASE WHEN i % 4 = 0 THEN NULL ELSE 0.5 + i % 7 END FROM range(1, 31) t(i);"
+    "INSERT INTO orders SELECT i, 1 + i % 120, "
+    "['pending', 'paid', 'shipped', 'refunded'][1 + i % 4]::order_status, "
+    "TIMESTAMP '2024-03-01' + INTERVAL (i) MINUTE FROM range(1, 201) t(i);"
+    "INSERT INTO order_items SELECT 1 + i // 2, 1 + i % 2, 'SKU' || (1 + i % 30), 1 + i % 5 "
+    "FROM range(0, 300) t(i);"
+    "INSERT INTO returns SELECT i, 1 + i, 1, ['damaged', 'wrong item', 'changed mind'][1 + i % 3] "
+    "FROM range(1, 21) t(i);"
+)
+
+
+def test_live_duckdb_profile_gives_counts_shares_and_ranges_and_copies_no_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute((DDL / "shop_duckdb.sql").read_text())
+    con.execute(SHOP_ROWS)
+    source = {
+        t: con.sql(f"SELECT * FROM {t}").to_arrow_table().to_pydict()
+        for t in ("customers", "products", "orders", "order_items", "returns")
+    }
+    con.close()
+    schema, out = tmp_path / "shop.json", tmp_path / "out"
+    done = datagen("import", "--from", f"duckdb:///{path}", "--profile", "--out", str(schema))
+    assert done.returncode == 0, done.stderr
+    done = datagen("generate", str(schema), "--out", str(out), "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    dataset = import_schema(url=f"duckdb:///{path}", profile=True).dataset
+    assert json.loads(schema.read_text()) == dataset.to_json_dict()  # no value of a row in it
+    counts = {n: len(pq.read_table(out / f"{n}.parquet")) for n in source}
+    assert counts == {n: len(next(iter(rows.values()))) for n, rows in source.items()}
+    tier = dataset.node("customers").column("tier").generator.choice  # type: ignore[union-attr]
+    assert dict(zip(tier.choices, tier.weights, strict=True)) == pytest.approx(  # type: ignore[arg-type]
+        {"bronze": 40 / 120, "silver": 40 / 120, "gold": 40 / 120}
+    )
+    price = pq.read_table(out / "products.parquet").column("price").to_pylist()
+    assert min(price) >= 2.5 and max(price) <= 31.5  # the source's min and max
+    weight = dataset.node("products").column("weight_kg")  # type: ignore[union-attr]
+    assert weight.null_rate == pytest.approx(7 / 30, abs=1e-3)  # type: ignore[union-attr]
+    assert weight.generator.distribution.type == "normal"  # type: ignore[union-attr]
+    assert_nothing_copied(dataset, source, out)
+    text = schema.read_text()
+    assert "secret.example" not in text and "Person 1" not in text and "Product 1" not in text

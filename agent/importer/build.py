@@ -771,7 +771,7 @@ class _Builder:
             out["generator"] = {"datetime_series": spec}
             self.assumptions.append(f"{where}: between {start} and {end}, as in the source")
         if col.type == "string" and stats.max_length and col.length is None:
-            col.length = stats.max_length
+            col.length, col.length_profiled = stats.max_length, True
 
     def _apply_enum(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         if not col.enum_values:
@@ -843,7 +843,9 @@ class _Builder:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
             both_checked = checked[0] is not None and checked[1] is not None
-            if not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
+            if col.stats is not None and new_low <= old[0] and old[1] <= new_high:
+                pass  # the source's own range, inside the CHECK: the profile's shape stays
+            elif not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
             elif not both_checked and checked[0] is not None and high > low:
                 # the name's guess lies outside the bound (a "rate" >= 0.99): values above it
@@ -907,10 +909,19 @@ class _Builder:
         method = gen["faker"]["method"] if "faker" in gen else None
         if unique:
             out["unique"] = True
+            profiled = col.length_profiled  # the source's longest, not a limit of the type
             if method is not None and (
                 col.length is None
+                or profiled
                 or _faker_max_length(method, unique=True, rows=rows) <= col.length
             ):
+                if profiled and _faker_max_length(method, unique=True, rows=rows) > (
+                    col.length or 0
+                ):
+                    self.assumptions.append(
+                        f"{where}: unique Faker `{method}` values, some longer than the source's "
+                        f"longest ({col.length} characters; the type sets no limit)"
+                    )
                 return
             prefix = re.sub(r"[^A-Za-z]", "", col.name)[:3].upper() or "K"
             out["generator"] = {"enum_list": {"values": _codes(prefix, rows, col.length, col.name)}}
