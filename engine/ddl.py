@@ -22,12 +22,12 @@ What becomes a constraint:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators import kind as kinds
 from datagen.engine.logical import format_of
+from datagen.engine.names import DIALECTS, Dialect
 from datagen.engine.relations import (
     CompositeKey,
     ForeignKey,
@@ -36,9 +36,6 @@ from datagen.engine.relations import (
     split_ref,
     write_order,
 )
-
-Dialect = Literal["sqlite", "duckdb", "postgres"]
-DIALECTS: tuple[Dialect, ...] = ("sqlite", "duckdb", "postgres")
 
 SQL_TYPES: dict[str, dict[str, str]] = {
     "sqlite": {
