@@ -441,12 +441,12 @@ def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
         wishes = result.dataset.node("wishes")
         assert wishes is not None and wishes.pk == "id"
         assert [u.columns for u in result.dataset.constraints.unique] == [["user_id", "product_id"]]
-        helper = wishes.column(HIDDEN_KEY)
-        if "wishes" in rows:  # exactly 90 rows: a hidden helper makes the pairs distinct
-            assert wishes.rows == 90 and helper is not None and helper.hidden
-            assert any("composite UNIQUE key" in note for note in result.notes)
+        assert wishes.column(HIDDEN_KEY) is None and not result.notes
+        if "wishes" in rows:  # exactly 90 rows: distinct pairs of two plain lookups
+            assert wishes.kind == "entity" and wishes.rows == 90
+            assert not wishes.column("product_id").generator.lookup.distinct  # type: ignore[union-attr]
         else:  # a fact of users, each wishing for distinct products
-            assert wishes.kind == "fact" and helper is None
+            assert wishes.kind == "fact"
             assert wishes.column("product_id").generator.lookup.distinct  # type: ignore[union-attr]
         out = tmp_path / str(len(rows))
         generate_dataset(result.dataset, out, seed=9)
@@ -456,6 +456,33 @@ def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
         assert len(pairs) > 50 and len(set(pairs)) == len(pairs)
         assert set(table["user_id"]) <= set(range(1, 31))
         assert set(table["product_id"]) <= set(range(1, 21))
+
+
+def test_an_exact_count_of_numbered_rows_is_unique_through_a_hidden_helper(
+    tmp_path: Path,
+) -> None:
+    """UNIQUE (user_id, slot) with exactly 70 rows: no fanout gives an exact count, so a
+    hidden `key_index` (not written) spreads the rows over the pairs; said in the notes."""
+    ddl = """
+    CREATE TABLE users (id INTEGER PRIMARY KEY);
+    CREATE TABLE slots (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        slot INTEGER NOT NULL CHECK (slot BETWEEN 1 AND 4),
+        UNIQUE (user_id, slot)
+    );
+    """
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"users": 30, "slots": 70})
+    slots = result.dataset.node("slots")
+    assert slots is not None and slots.rows == 70 and slots.pk == "id"
+    helper = slots.column(HIDDEN_KEY)
+    assert helper is not None and helper.hidden
+    assert any("composite UNIQUE key" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=1)
+    table = pq.read_table(tmp_path / "slots.parquet").to_pydict()
+    assert HIDDEN_KEY not in table and len(table["id"]) == 70
+    pairs = list(zip(table["user_id"], table["slot"], strict=True))
+    assert len(set(pairs)) == 70 and {s for _, s in pairs} <= {1, 2, 3, 4}
 
 
 def test_a_composite_key_of_text_columns_is_declared_checked_and_noted() -> None:

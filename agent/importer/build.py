@@ -97,13 +97,15 @@ class _Key:
 @dataclass
 class _Pair:
     """A two-column key built by the DSL itself: a fact of `parent` (through `link`) whose
-    `other` column is a distinct reference per parent, or a line number from `start`."""
+    `other` column is a distinct reference per parent, or a line number from `start`; with
+    an exact row count, an entity whose two references take distinct pairs (`sampled`)."""
 
     link: str
     other: str
     parent: str
     cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
     start: int | None = None  # a line number: position() counted from here
+    sampled: bool = False  # exact rows: an entity of distinct pairs of two plain lookups
 
 
 @dataclass
@@ -217,7 +219,10 @@ class _Builder:
         link = bool(group) and pair is None  # its rows follow its key's combinations
         rows = 0 if link or pair else self._rows(table, single_parent is not None)
         made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
-        if pair is not None:
+        if pair is not None and pair.sampled:
+            node["rows"] = self._pair_rows(table, pair)
+            made |= self._pair_columns(table, group, pair)
+        elif pair is not None:
             node["kind"] = "fact"
             node["parents"] = [self._table_id(pair.parent)]
             node["fanout"] = self._pair_fanout(table, pair)
@@ -252,7 +257,16 @@ class _Builder:
             ident = self._col_ident(table, col.name).lower()
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
-        if pair is not None and pair.start is None:
+        if pair is not None and pair.sampled:  # two plain uniform lookups: distinct pairs
+            for name in (pair.link, pair.other):
+                ident = self._col_ident(table, name)
+                lookup = next(c for c in node["columns"] if c["name"] == ident)["generator"]
+                if lookup["lookup"].pop("weights_kind", None):
+                    self.notes.append(
+                        f"`{table.name}.{name}`: drawn uniformly, not with the source's skew "
+                        "(a key of distinct pairs is built from two uniform references)"
+                    )
+        elif pair is not None and pair.start is None:
             other = self._col_ident(table, pair.other)
             lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
             lookup["distinct"] = True
@@ -262,13 +276,15 @@ class _Builder:
         return node
 
     def _pair(self, table: TableInfo, group: list[str], exact: set[str]) -> _Pair | None:
-        """The DSL's own unique pair for a two-column key: (a reference, a second reference)
-        or (a reference, a whole number), NOT NULL both, when no exact row count is asked
-        (a fact's rows come from its fanout)."""
-        if len(group) != 2 or table.name in exact or self._rows_given(table):
+        """The DSL's own unique pair for a two-column key, NOT NULL both: (a reference, a
+        second reference), or (a reference, a whole number) when no exact row count is asked
+        (a fact's rows come from its fanout; an exact count of two references is an entity
+        of distinct pairs)."""
+        if len(group) != 2 or table.name in exact:
             return None
-        if table.rows is not None or not all(_column(table, c).not_null for c in group):
+        if not all(_column(table, c).not_null for c in group):
             return None
+        exact_rows = self._rows_given(table) or table.rows is not None
         references = {f.columns[0]: f for f in table.foreign_keys if len(f.columns) == 1}
         for link, other in (group, group[::-1]):
             fk = references.get(link)
@@ -279,10 +295,11 @@ class _Builder:
                 partner = self.keys.get(second.ref_table)
                 if second.ref_table == table.name or partner is None or partner.rows < 1:
                     continue
-                return _Pair(link, other, fk.ref_table, partner.rows)
+                return _Pair(link, other, fk.ref_table, partner.rows, sampled=exact_rows)
             col = _column(table, other)
             if (
-                col.type != "int"
+                exact_rows
+                or col.type != "int"
                 or col.enum_values
                 or any(isinstance(b.value, str) for b in col.bounds)
             ):
@@ -292,6 +309,23 @@ class _Builder:
                 continue
             return _Pair(link, other, fk.ref_table, None if high is None else high - low + 1, low)
         return None
+
+    def _pair_rows(self, table: TableInfo, pair: _Pair) -> int:
+        """The exact rows of a table of distinct pairs: at most one row per pair."""
+        rows = self._rows(table, fact=False)
+        pairs = self.keys[pair.parent].rows * (pair.cap or 0)
+        if rows > pairs:
+            self.notes.append(
+                f"`{table.name}`: {rows} rows asked but ({pair.link}, {pair.other}) has only "
+                f"{pairs} pairs; {pairs} rows"
+            )
+            rows = pairs
+        self.assumptions.append(
+            f"`{table.name}`: each row a distinct ({pair.link}, {pair.other}) pair of "
+            f"`{pair.parent}` and its partner rows, drawn without replacement: its key is "
+            "unique by construction"
+        )
+        return rows
 
     def _pair_fanout(self, table: TableInfo, pair: _Pair) -> dict[str, Any]:
         lam = 4.0 if any(w in table.name.lower() for w in DETAIL_WORDS) else 3.0
