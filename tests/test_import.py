@@ -694,3 +694,109 @@ def test_live_duckdb_profile_gives_counts_shares_and_ranges_and_copies_no_row(
     assert_nothing_copied(dataset, source, out)
     text = schema.read_text()
     assert "secret.example" not in text and "Person 1" not in text and "Product 1" not in text
+
+
+def _type_class(sql_type: str) -> str:
+    """A type as the database holds it, up to width: int, decimal(p,s), real, text, ..."""
+    t = sql_type.upper()
+    if t.startswith(("DECIMAL", "NUMERIC(")):
+        return t.replace("NUMERIC", "DECIMAL").replace(" ", "")
+    if "INT" in t:
+        return "int"
+    if any(w in t for w in ("CHAR", "TEXT", "CLOB", "ENUM", "STRING")):
+        return "text"
+    if any(w in t for w in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return t.split("(")[0].lower()
+
+
+def _sqlite_catalogue(sql: str) -> dict[str, dict[str, object]]:
+    con = sqlite3.connect(":memory:")
+    con.executescript(sql)
+    out: dict[str, dict[str, object]] = {}
+    tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    for (name,) in con.execute(tables).fetchall():
+        cols = con.execute(f'PRAGMA table_info("{name}")').fetchall()
+        fks: dict[int, list[tuple[str, str, str]]] = {}
+        for row in con.execute(f'PRAGMA foreign_key_list("{name}")').fetchall():
+            fks.setdefault(row[0], []).append((row[2], row[3], row[4]))
+        unique = [
+            tuple(r[2] for r in con.execute(f'PRAGMA index_info("{index[1]}")').fetchall())
+            for index in con.execute(f'PRAGMA index_list("{name}")').fetchall()
+            if index[2] and index[3] != "pk"
+        ]
+        out[name] = {
+            # SQLite keeps dates as text or numbers and decimals as REAL: names and NOT NULL
+            "columns": [(c[1], bool(c[3]) or c[5] > 0) for c in cols],
+            "key": [c[1] for c in sorted(cols, key=lambda c: c[5]) if c[5]],
+            "references": sorted(
+                (v[0][0], tuple(x[1] for x in v), tuple(x[2] for x in v)) for v in fks.values()
+            ),
+            "unique": sorted(unique),
+        }
+    con.close()
+    return out
+
+
+def _duckdb_catalogue(sql: str) -> dict[str, dict[str, object]]:
+    con = duckdb.connect()
+    con.execute(sql)
+    out: dict[str, dict[str, object]] = {}
+    for table, column, data_type, nullable in con.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+        "WHERE NOT internal ORDER BY table_name, column_index"
+    ).fetchall():
+        entry = out.setdefault(table, {"columns": [], "key": [], "references": [], "unique": []})
+        entry["columns"].append((column, _type_class(data_type), nullable))  # type: ignore[union-attr]
+        # an ENUM type restricts its column as a CHECK (x IN (...)) does
+        entry.setdefault("checked", []).extend([column] if data_type.startswith("ENUM") else [])  # type: ignore[union-attr]
+    for table, kind, columns, ref_table, ref_columns in con.execute(
+        "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
+        "referenced_column_names FROM duckdb_constraints() WHERE constraint_type <> 'NOT NULL'"
+    ).fetchall():
+        entry = out[table]
+        if kind == "PRIMARY KEY":
+            entry["key"] = list(columns)
+        elif kind == "FOREIGN KEY":
+            entry["references"].append((ref_table, tuple(columns), tuple(ref_columns)))  # type: ignore[union-attr]
+        elif kind == "UNIQUE":
+            entry["unique"].append(tuple(columns))  # type: ignore[union-attr]
+        elif kind == "CHECK":
+            entry["checked"].extend(columns)  # type: ignore[union-attr]
+    con.close()
+    for entry in out.values():
+        for key in ("references", "unique", "checked"):
+            entry[key] = sorted(set(entry[key]))  # type: ignore[call-overload]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("ddl", "dialect", "rows"),
+    [
+        ("chinook_sqlite.sql", "sqlite", None),
+        ("school_sqlite.sql", "sqlite", None),
+        ("school_sqlite.sql", "sqlite", {"enrollment": 500, "session": 300}),
+        ("shop_duckdb.sql", "duckdb", None),
+        ("shop_duckdb.sql", "duckdb", {"order_items": 300}),
+    ],
+)
+def test_the_databases_catalogues_of_both_ddls_agree(
+    ddl: str, dialect: str, rows: dict[str, int] | None
+) -> None:
+    """The original DDL and `datagen ddl` of its import, each loaded into the database it was
+    written for: the same tables, columns, NOT NULLs, keys, foreign keys (composite ones too),
+    UNIQUEs and CHECKed columns, read back from the database's own catalogue."""
+    result = import_schema(DDL / ddl, dialect=dialect, rows=rows)
+    read = _sqlite_catalogue if dialect == "sqlite" else _duckdb_catalogue
+    given, mine = read((DDL / ddl).read_text()), read(ddl_script(result.dataset, dialect))  # type: ignore[arg-type]
+    assert set(mine) == set(given)
+    for table, shape in given.items():
+        for key in ("columns", "key", "references", "checked"):
+            assert mine[table].get(key) == shape.get(key), (table, key)
+        # every UNIQUE kept; one more only where the assumptions say the lexicon made it so
+        assert set(shape["unique"]) <= set(mine[table]["unique"]), table  # type: ignore[arg-type]
+        for extra in set(mine[table]["unique"]) - set(shape["unique"]):  # type: ignore[arg-type]
+            assert len(extra) == 1 and any(
+                a.startswith(f"`{table}.{extra[0]}`") and "(unique)" in a
+                for a in result.assumptions
+            ), (table, extra)

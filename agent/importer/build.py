@@ -666,6 +666,14 @@ class _Builder:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
                 out["null_rate"] = rate
+        if (
+            out["type"] == "float"
+            and col.precision is not None
+            and col.scale
+            and 1 <= col.precision <= 38
+            and col.scale <= col.precision
+        ):  # NUMERIC(p, s): stored as the same decimal (exact in Parquet, DuckDB, PostgreSQL)
+            out["type"] = f"decimal({col.precision},{col.scale})"
         description = [col.comment] if col.comment else []
         if col.default is not None:
             description.append(f"default {col.default}")
