@@ -27,7 +27,7 @@ parents without children, other tables reading them) is engine/aggregates.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -37,6 +37,7 @@ from datagen.engine.expressions import compiled, null_mask
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.expression import block_env, scope
 from datagen.engine.generators.kind import Kind, kind_of, spec_of
+from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.values import as_numpy
 
 if TYPE_CHECKING:
@@ -178,34 +179,80 @@ def aggregate_part(
     return reduce_block(feed.spec, values, ctx.parent_index)
 
 
-def collect_aggregate(
-    dataset: dsl.Dataset,
-    feed: Feed,
-    parent_rows: int,
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """One value per parent row (and the null mask): the parts of every block, a default
-    where none came."""
-    node = dataset.node(feed.parent)
-    assert node is not None
-    col = node.column(feed.column)
-    assert col is not None
-    default = empty_value(feed.spec)
-    values: np.ndarray
-    if col.type == "string":
-        values = np.full(parent_rows, "" if default is None else str(default), dtype=object)
-    elif col.type in ("date", "datetime"):
-        fill = parse_instant(str(default)) if default is not None else np.datetime64("NaT")
-        values = as_numpy(np.full(parent_rows, fill, dtype="datetime64[us]"), col.type)
-    else:
-        values = as_numpy(np.full(parent_rows, 0 if default is None else default), col.type)
-    mask = np.full(parent_rows, default is None)
-    for parents, part, part_mask in parts:
+class AggregateCollector:
+    """One value per parent row (and the null mask), collected as the child's blocks come.
+
+    Blocks hold whole parents in order, so each block's parents follow the previous
+    block's: their values are appended to a temporary file (engine/store.py `Spilled`)
+    for a big parent, with the empty value for parents without children, and nothing
+    parent-sized waits in memory. Parents out of order (never from the executors) fall
+    back to collecting in memory.
+    """
+
+    def __init__(self, dataset: dsl.Dataset, feed: Feed, parent_rows: int) -> None:
+        node = dataset.node(feed.parent)
+        assert node is not None
+        col = node.column(feed.column)
+        assert col is not None
+        self.type = col.type
+        self.rows = parent_rows
+        default = empty_value(feed.spec)
+        self.fill: object
+        if col.type == "string":
+            self.fill = "" if default is None else str(default)
+        elif col.type in ("date", "datetime"):
+            instant = parse_instant(str(default)) if default is not None else np.datetime64("NaT")
+            self.fill = as_numpy(np.array([instant], dtype="datetime64[us]"), col.type)[0]
+        else:
+            self.fill = as_numpy(np.array([0 if default is None else default]), col.type)[0]
+        self.missing_is_null = default is None
+        self.mask: np.ndarray | None = np.ones(parent_rows, bool) if default is None else None
+        self.spilled = (
+            Spilled(np.asarray([self.fill]).dtype, parent_rows)
+            if can_spill(col.type, parent_rows)
+            else None
+        )
+        self.next = 0  # the first parent row not yet written to `spilled`
+        self.values: np.ndarray | None = None  # in memory, when not spilled
+
+    def _in_memory(self) -> np.ndarray:
+        if self.values is None:
+            dtype = object if self.type == "string" else np.asarray([self.fill]).dtype
+            self.values = np.full(self.rows, self.fill, dtype=dtype)
+        return self.values
+
+    def add(self, parents: Any, part: np.ndarray, part_mask: np.ndarray | None) -> None:
         if len(parents) == 0:
-            continue
-        values[parents] = as_numpy(part, col.type) if col.type != "string" else part.astype(str)
-        mask[parents] = False if part_mask is None else part_mask
-    return values, (mask if mask.any() else None)
+            return
+        if part_mask is not None or self.mask is not None:
+            if self.mask is None:
+                self.mask = np.zeros(self.rows, bool)
+            self.mask[parents] = False if part_mask is None else part_mask
+        plain = as_numpy(part, self.type) if self.type != "string" else part.astype(str)
+        if self.spilled is not None:
+            rows = np.asarray(parents)
+            first, last = int(rows.min()), int(rows.max()) + 1
+            if first >= self.next:
+                self.spilled.append(np.full(first - self.next, self.fill, self.spilled.dtype))
+                chunk = np.full(last - first, self.fill, self.spilled.dtype)
+                chunk[rows - first] = plain
+                self.spilled.append(chunk)
+                self.next = last
+                return
+            # out of order: what was written comes back into memory, the rest joins it
+            self.spilled.append(np.full(self.rows - self.next, self.fill, self.spilled.dtype))
+            self.values = np.array(self.spilled.finish().full())
+            self.spilled = None
+        self._in_memory()[parents] = plain
+
+    def finish(self) -> tuple[np.ndarray | Spilled, np.ndarray | None]:
+        if self.spilled is not None:
+            self.spilled.append(np.full(self.rows - self.next, self.fill, self.spilled.dtype))
+            values: np.ndarray | Spilled = self.spilled.finish()
+        else:
+            values = self._in_memory()
+        mask = self.mask
+        return values, (mask if mask is not None and mask.any() else None)
 
 
 def generate(spec: AggregateSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
