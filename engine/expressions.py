@@ -372,6 +372,10 @@ def _add(unit: str) -> Callable[[Any, Any], Any]:
 
 
 def _round(x: Any, digits: Any = 0) -> Any:
+    from datagen.engine.decimals import Decimals
+
+    if isinstance(x, Decimals) and x.units is not None and np.ndim(digits) == 0:
+        return x.rounded(int(digits))  # exact, half away from zero (SQL's ROUND on DECIMAL)
     return np.round(np.asarray(x, dtype=np.float64), int(digits))
 
 

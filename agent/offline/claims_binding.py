@@ -23,7 +23,7 @@ from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
 
 if TYPE_CHECKING:
-    from datagen.agent.offline.compose import Draft
+    from datagen.agent.offline.draft import Draft
 
 Honour = Callable[["Draft", dsl.Claim], "dict[str, Any] | None"]  # a binding, when it knows
 HONOURS: dict[str, Honour] = {}
@@ -166,9 +166,12 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
             if not choice or not choice.get("choices"):
                 continue
             values = choice["choices"]
-            hit = next(
-                (i for i, v in enumerate(values) if isinstance(v, str) and stems(v) & wanted), None
-            )
+            overlaps: list[int] = [
+                len(stems(v) & wanted) if isinstance(v, str) else 0 for v in values
+            ]
+            # 'returned late' is `returned_late`, not `returned`: the value sharing most words
+            most = max(overlaps, default=0)
+            hit = overlaps.index(most) if most else None
             if hit is not None:
                 _set_weight(choice, hit, share)
                 draft.note(
@@ -283,7 +286,7 @@ def _set_weight(choice: dict[str, Any], index: int, share: float) -> None:
 @honours("count")
 def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'40 vets' -> `vet` has 40 rows (unless the description's own count placed it)."""
-    from datagen.agent.offline.compose import _set_fact_count, _set_rows
+    from datagen.agent.offline.counts import set_fact_count, set_rows
     from datagen.agent.offline.parse import Count
     from datagen.agent.offline.roles import role_share
 
@@ -322,9 +325,9 @@ def _count(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             return None  # the parser's count placed it; the binder finds it by name
         return binding  # '50,000 parcels' counted `shipment`: the binder would not find it
     if node["kind"] == "fact":
-        _set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
+        set_fact_count(draft, node, Count(float(value), node["id"], None, claim.text))
     else:
-        _set_rows(draft, node, float(value), claim.text)
+        set_rows(draft, node, float(value), claim.text)
         draft.counted.add(node["id"])
         return binding
     return None
@@ -351,9 +354,10 @@ def _size(draft: Draft, claim: dsl.Claim) -> None:
         root = parent
     if root["id"] in draft.counted or root.get("rows") is None:
         lam_scale = value / have
-        from datagen.agent.offline.compose import _set_lambda, fanout_mean
+        from datagen.agent.offline.counts import set_lambda
+        from datagen.agent.offline.draft import fanout_mean
 
-        _set_lambda(largest, fanout_mean(largest["fanout"]) * lam_scale)
+        set_lambda(largest, fanout_mean(largest["fanout"]) * lam_scale)
     else:
         root["rows"] = max(1, int(round(root["rows"] * value / have)))
     draft.note(f"{claim.text!r}: `{largest['id']}` sized to about {int(value):,} rows")
@@ -420,7 +424,7 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 
 def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None:
-    from datagen.agent.offline.compose import set_pattern
+    from datagen.agent.offline.behaviours import set_pattern
 
     expected = claim.expected
     cells = {"hour": (expected.hours, 24, 0), "dow": (expected.weekdays, 7, 0),
@@ -775,7 +779,7 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
     child = draft.node(draft.resolve(snake(claim.about[-1])))
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
-        child = _link_fact(draft, parent, child["id"])
+        child = link_fact(draft, parent, child["id"])
     if child is None or child["kind"] != "fact" or parent not in child["parents"]:
         return
     if child["parents"][0] != parent:  # the link's rows now follow this parent
@@ -785,7 +789,7 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
 
 
-def _link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
+def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
     """A fact with lookups into both tables (enrollment: student and course)."""
     for node in draft.schema["nodes"]:
         if node["kind"] != "fact" or parent not in node.get("parents", []):
