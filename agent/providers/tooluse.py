@@ -15,6 +15,7 @@ the model does not answer with a usable tool call, the same for every API:
 from __future__ import annotations
 
 import copy
+import json
 import os
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -204,6 +205,9 @@ class ToolUseProvider:
     # Input tokens of the first request (system prompt, tools, first message) as the API
     # counted them: the prompt's measured size, for the transcript.
     first_request_tokens: int | None = None
+    # The first request body's size in characters: a server that counts far fewer tokens
+    # than that holds has cut the prompt to its context window (Ollama does, silently).
+    first_request_chars: int | None = None
 
     prompts: Any = None
     retry: RetryPolicy
@@ -282,6 +286,9 @@ class ToolUseProvider:
         def once() -> Any:
             self.requests += 1
             return self.send(body, stream)
+
+        if self.first_request_chars is None:
+            self.first_request_chars = len(json.dumps(body, default=str))
 
         try:
             return call_with_retries(
