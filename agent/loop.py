@@ -439,7 +439,10 @@ def author(
             usage=reply.usage.to_dict(),
             usage_total=usage.to_dict(),
             latency_ms=latency_ms,
+            recovered=reply.recovered,
         )
+        for note in reply.recovered:
+            say(f"recovered: {note}")
 
         if reply.kind == "question":
             feedback = _answer_question(reply, conversation, answerer, questions, assumptions, say)

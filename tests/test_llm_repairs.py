@@ -280,3 +280,22 @@ def test_a_prompt_cut_to_a_small_context_window_is_said(api: Api, httpx2_mock) -
     assert measured["cut_suspected"] is True
     (warning,) = [s for s in said if "cut the prompt" in s]
     assert "counted 4,096 input tokens" in warning and "OLLAMA_CONTEXT_LENGTH" in warning
+
+
+def test_a_recovered_reply_says_what_was_asked_again_in_the_turn(api: Api, httpx2_mock) -> None:
+    if api.name == "anthropic":
+        text = schema_message(small_schema())
+        text["content"], text["stop_reason"] = [{"type": "text", "text": "Tables:"}], "end_turn"
+    else:
+        text = chat_completion(tool=None, text="Tables:")
+    httpx2_mock.post(api.url).mock(
+        side_effect=[httpx.Response(200, json=text), api.draft(small_schema())]
+    )
+    transcript = Transcript()
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    author("a tiny shop", api.provider(), checker=checker, transcript=transcript)
+    (turn,) = transcript.of_type("turn")
+    assert turn["recovered"] == [
+        "the model answered in text without calling a tool: 'Tables:': asked again with "
+        "write_schema forced"
+    ]

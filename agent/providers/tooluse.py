@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, ClassVar, Literal, Self
 
@@ -149,7 +149,6 @@ class Budget:
     force_schema: bool = False
     # The planning call: only the plan tool, forced.
     plan: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -338,6 +337,7 @@ class ToolUseProvider:
             self.make_plan(conversation, spent)
         budget = Budget(self.max_tokens, force_schema=self.must_write(conversation))
         reasked = truncated = False
+        recovered: list[str] = []  # what was asked again and why, for the transcript
         while True:
             completion = self.complete(conversation, budget)
             spent.add(completion.usage)
@@ -351,11 +351,12 @@ class ToolUseProvider:
                         spent,
                     )
                 truncated = True
-                budget = Budget(
-                    min(budget.max_tokens * 2, self.max_tokens_ceiling),
-                    stream=True,
-                    force_schema=True,
+                larger = min(budget.max_tokens * 2, self.max_tokens_ceiling)
+                recovered.append(
+                    f"the reply was cut off at max_tokens={budget.max_tokens}: asked again, "
+                    f"streamed, with {larger}"
                 )
+                budget = Budget(larger, stream=True, force_schema=True)
                 continue
             answered = completion.tool_name in (SCHEMA_TOOL, QUESTION_TOOL)
             data = parse_tool_input(completion.tool_input) if answered else None
@@ -369,6 +370,7 @@ class ToolUseProvider:
                         refusal=completion.stop == "refusal",
                     )
                 reasked = True
+                recovered.append(f"the model {what}: asked again with {SCHEMA_TOOL} forced")
                 budget = Budget(budget.max_tokens, budget.stream, force_schema=True)
                 continue
             raw = self.echo(completion, data)
@@ -379,9 +381,21 @@ class ToolUseProvider:
                     options=[str(o) for o in data.get("options") or []],
                 )
                 return Reply(
-                    "question", question=question, usage=spent, call_id=completion.call_id, raw=raw
+                    "question",
+                    question=question,
+                    usage=spent,
+                    call_id=completion.call_id,
+                    raw=raw,
+                    recovered=recovered,
                 )
-            return Reply("schema", schema=data, usage=spent, call_id=completion.call_id, raw=raw)
+            return Reply(
+                "schema",
+                schema=data,
+                usage=spent,
+                call_id=completion.call_id,
+                raw=raw,
+                recovered=recovered,
+            )
 
 
 def _what_went_wrong(completion: Completion) -> str:
