@@ -299,3 +299,47 @@ def test_a_recovered_reply_says_what_was_asked_again_in_the_turn(api: Api, httpx
         "the model answered in text without calling a tool: 'Tables:': asked again with "
         "write_schema forced"
     ]
+
+
+# --------------------------------------------------------------------------- reply budget
+
+BUDGET_ERRORS = {
+    "anthropic": "max_tokens: 32000 > 8192, which is the maximum allowed number of output tokens",
+    "openai": "max_tokens is too large: 32000. This model supports at most 16384 completion tokens",
+}
+
+
+def _budget_error(api: Api) -> httpx.Response:
+    return httpx.Response(
+        400,
+        json={
+            "type": "error",
+            "error": {"type": "invalid_request_error", "message": BUDGET_ERRORS[api.name]},
+        },
+    )
+
+
+def test_a_budget_the_model_refuses_is_the_users_max_tokens_to_lower(api: Api, httpx2_mock) -> None:
+    from datagen.agent.providers.base import Conversation, ProviderError
+
+    route = httpx2_mock.post(api.url).mock(return_value=_budget_error(api))
+    with pytest.raises(ProviderError, match="lower --max-tokens") as info:
+        api.provider(max_tokens=32000).next(Conversation("a tiny shop"))
+    assert BUDGET_ERRORS[api.name] in str(info.value) and route.call_count == 1
+
+
+def test_a_larger_retry_budget_the_model_refuses_is_a_model_failure(api: Api, httpx2_mock) -> None:
+    """The doubled budget is datagen's, not the user's: exit 1, saying what happened."""
+    from datagen.agent.providers.base import Conversation, ProviderFailure
+    from tests.llm_fixtures import chat_completion as chat
+
+    if api.name == "anthropic":
+        cut = schema_message({"version": "1.0"}, stop_reason="max_tokens")
+    else:
+        cut = chat(arguments={"version": "1.0"}, finish_reason="length")
+    httpx2_mock.post(api.url).mock(side_effect=[httpx.Response(200, json=cut), _budget_error(api)])
+    with pytest.raises(ProviderFailure) as info:
+        api.provider(max_tokens=16000).next(Conversation("a tiny shop"))
+    message = str(info.value)
+    assert "cut off at max_tokens=16000, and it would not take a larger budget (32000)" in message
+    assert "ask for fewer tables" in message and info.value.usage.output_tokens == 50

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, ClassVar, Literal, Self
 
-from datagen.agent.providers.apierrors import Service, is_transient, translate
+from datagen.agent.providers.apierrors import BudgetRejected, Service, is_transient, translate
 from datagen.agent.providers.base import (
     Conversation,
     ProviderFailure,
@@ -337,9 +337,20 @@ class ToolUseProvider:
             self.make_plan(conversation, spent)
         budget = Budget(self.max_tokens, force_schema=self.must_write(conversation))
         reasked = truncated = False
+        cut_at = 0  # the budget a reply was cut at
         recovered: list[str] = []  # what was asked again and why, for the transcript
         while True:
-            completion = self.complete(conversation, budget)
+            try:
+                completion = self.complete(conversation, budget)
+            except BudgetRejected as exc:
+                if not truncated:
+                    raise  # the user's --max-tokens: theirs to lower (exit 2)
+                raise ProviderFailure(
+                    f"the model's reply was cut off at max_tokens={cut_at}, "
+                    f"and it would not take a larger budget ({budget.max_tokens}): "
+                    f"{exc.api_text}; ask for fewer tables",
+                    spent,
+                ) from None
             spent.add(completion.usage)
             self.measured(completion.usage)
             if completion.stop == "max_tokens" and completion.tool_name != QUESTION_TOOL:
@@ -350,7 +361,7 @@ class ToolUseProvider:
                         + "; raise --max-tokens or ask for fewer tables",
                         spent,
                     )
-                truncated = True
+                truncated, cut_at = True, budget.max_tokens
                 larger = min(budget.max_tokens * 2, self.max_tokens_ceiling)
                 recovered.append(
                     f"the reply was cut off at max_tokens={budget.max_tokens}: asked again, "
