@@ -800,3 +800,24 @@ def test_the_databases_catalogues_of_both_ddls_agree(
                 a.startswith(f"`{table}.{extra[0]}`") and "(unique)" in a
                 for a in result.assumptions
             ), (table, extra)
+
+
+def test_two_references_that_must_differ_never_point_at_the_same_row(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+        "CREATE TABLE follow (id INTEGER PRIMARY KEY,"
+        " follower_id INTEGER NOT NULL REFERENCES person (id),"
+        " followee_id INTEGER NOT NULL REFERENCES person (id),"
+        " CHECK (follower_id <> followee_id));"
+        "CREATE TABLE span (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (a != b));"
+    )
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"person": 4, "follow": 400})
+    follow = result.dataset.node("follow")
+    lookup = follow.column("followee_id").generator.lookup  # type: ignore[union-attr]
+    assert lookup.distinct_from == "follower_id"
+    # two plain numbers that must differ: not generated for, and said so (the score caps)
+    assert [c.text for c in result.dataset.claims] == ["span: CHECK (a <> b)"]
+    generate_dataset(result.dataset, tmp_path, seed=6)
+    table = pq.read_table(tmp_path / "follow.parquet").to_pydict()
+    assert len(table["id"]) == 400
+    assert all(a != b for a, b in zip(table["follower_id"], table["followee_id"], strict=True))

@@ -270,7 +270,7 @@ class _Builder:
             other = self._col_ident(table, pair.other)
             lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
             lookup["distinct"] = True
-        self._inequalities(table)
+        self._inequalities(table, node)
         if node["kind"] == "entity":
             self._remember_key(table, node)
         return node
@@ -1008,9 +1008,41 @@ class _Builder:
 
     # ------------------------------------------------------------------ constraints
 
-    def _inequalities(self, table: TableInfo) -> None:
+    def _different(self, table: TableInfo, node: dict[str, Any], left: str, right: str) -> None:
+        """CHECK (a <> b): two references into one table never point at the same row (the
+        lookup's `distinct_from`); anything else is a rule the data is not made to keep."""
+        references = {f.columns[0]: f.ref_table for f in table.foreign_keys if len(f.columns) == 1}
+        parent_link = node.get("parents", [None])[0]
+        columns = {c["name"]: c for c in node["columns"]}
+        for this, other in ((right, left), (left, right)):
+            ident, other_ident = self._col_ident(table, this), self._col_ident(table, other)
+            lookup = columns[ident]["generator"].get("lookup") if ident in columns else None
+            same = references.get(this) is not None and references.get(this) == references.get(
+                other
+            )
+            link = parent_link == self._table_id(references[this]) if same else False
+            if same and lookup and not lookup.get("on") and not link and this != table.name:
+                lookup["distinct_from"] = other_ident
+                self.assumptions.append(
+                    f"`{table.name}.{this}`: never the same `{references[this]}` row as "
+                    f"`{other}` (its CHECK)"
+                )
+                return
+        self.notes.append(
+            f"`{table.name}`: CHECK ({left} <> {right}) is not generated for; the data may break it"
+        )
+        self._not_modelled(
+            f"{table.name}: CHECK ({left} <> {right})",
+            "range",
+            "two columns that differ are generated for when they reference the same table",
+        )
+
+    def _inequalities(self, table: TableInfo, node: dict[str, Any]) -> None:
         tid = self._table_id(table)
-        pairs = [(c.left, c.op, c.right) for c in table.comparisons]
+        for comparison in table.comparisons:
+            if comparison.op == "<>":
+                self._different(table, node, comparison.left, comparison.right)
+        pairs = [(c.left, c.op, c.right) for c in table.comparisons if c.op != "<>"]
         declared = {(left.lower(), right.lower()) for left, _, right in pairs}
         names = {c.name.lower(): c for c in table.columns}
         for later, earlier in (("updated_at", "created_at"), ("modified_at", "created_at"),

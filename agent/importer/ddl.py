@@ -609,10 +609,15 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
     from sqlglot import exp
 
     ops: dict[type, str] = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.EQ: "="}
+    if isinstance(expression, exp.NEQ):  # two columns that differ (two references, say)
+        left, right = _column_of(expression.this, table), _column_of(expression.expression, table)
+        if left is not None and right is not None:
+            table.comparisons.append(ColumnComparison(left.name, "<>", right.name))
+            return
     for part in expression.flatten() if isinstance(expression, exp.And) else [expression]:
         while isinstance(part, exp.Paren):
             part = part.this
-        if isinstance(part, exp.And):
+        if isinstance(part, exp.And | exp.NEQ):
             apply_check(part, table, column)
             continue
         target = _column_of(part.this, table) if hasattr(part, "this") else None
