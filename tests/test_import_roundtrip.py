@@ -187,3 +187,47 @@ def test_the_validator_says_every_check_and_enum_of_the_ddl_holds(
         if declared.get(kind):
             ran = [c for c in checks if c["name"] == check]
             assert len(ran) >= len(declared[kind]), (kind, len(ran))
+
+
+STOCK = """
+PRAGMA foreign_keys = ON;
+CREATE TABLE warehouse (id INTEGER PRIMARY KEY, code CHAR(4) NOT NULL UNIQUE);
+CREATE TABLE bin (
+  warehouse_id INTEGER NOT NULL REFERENCES warehouse (id),
+  bin_no SMALLINT NOT NULL CHECK (bin_no BETWEEN 1 AND 200),
+  PRIMARY KEY (warehouse_id, bin_no)
+);
+CREATE TABLE stock (
+  id INTEGER PRIMARY KEY,
+  warehouse_id INTEGER NOT NULL,
+  bin_no SMALLINT NOT NULL,
+  sku VARCHAR(20) NOT NULL,
+  UNIQUE (warehouse_id, bin_no, sku),
+  FOREIGN KEY (warehouse_id, bin_no) REFERENCES bin (warehouse_id, bin_no)
+);
+"""
+
+
+def test_a_composite_reference_inside_a_composite_unique_loads(tmp_path: Path) -> None:
+    """The columns of a composite foreign key that are also part of a wider UNIQUE are
+    still copied from one referenced row (they were generated as plain numbers)."""
+    (tmp_path / "stock.sql").write_text(STOCK)
+    done = datagen("import", str(tmp_path / "stock.sql"), "--dialect", "sqlite", "--rows",
+                   "warehouse=20", "--rows", "stock=300", "-o", str(tmp_path / "schema.json"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = datagen("generate", str(tmp_path / "schema.json"), "--out", str(tmp_path / "out"),
+                   "--format", "sqlite", "--seed", "2")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    con = sqlite3.connect(tmp_path / "stock.db")
+    con.executescript(STOCK)
+    con.execute("ATTACH DATABASE ? AS gen", (str(tmp_path / "out" / "stock.sqlite"),))
+    for table, cols in load_order(schema):
+        with con:
+            con.execute(
+                f'INSERT INTO main."{table}" ({columns_sql(cols)}) '
+                f'SELECT {columns_sql(cols)} FROM gen."{table}"'
+            )
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert con.execute("SELECT count(*) FROM stock").fetchone() == (300,)
+    con.close()

@@ -201,8 +201,8 @@ class _Builder:
         for table in self.catalog.tables:
             group = self._group(table)
             for fk in table.foreign_keys:
-                if group and set(fk.columns) <= set(group):
-                    exact.add(fk.ref_table)
+                if group and len(fk.columns) == 1 and fk.columns[0] in group:
+                    exact.add(fk.ref_table)  # a key's formula counts on the parent's rows
                 if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
                     exact.add(fk.ref_table)
                     exact.add(table.name)
@@ -249,7 +249,7 @@ class _Builder:
                     "construction (one composite key per table is)"
                 )
         for fk in table.foreign_keys:
-            if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
+            if len(fk.columns) > 1:  # copied from one referenced row, inside a key or not
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
         node["columns"] = [c for c in made.values() if c.get("hidden")]
@@ -440,11 +440,12 @@ class _Builder:
         for name in group:
             col = _column(table, name)
             fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
+            held = any(len(f.columns) > 1 and name in f.columns for f in table.foreign_keys)
             parent_key = self.keys.get(fk.ref_table) if fk else None
             if fk is not None and parent_key is not None and "sequence" in parent_key.generator:
                 start = int(parent_key.generator["sequence"].get("start", 1))
                 domains.append((name, parent_key.rows, start, fk.ref_table))
-            elif fk is None and col.type == "int":
+            elif fk is None and col.type == "int" and not held:
                 low, high = _int_bounds(col)
                 if col.bounds:
                     bounds = {"min": low} | ({"max": high} if high is not None else {})
@@ -454,8 +455,13 @@ class _Builder:
             else:
                 self.notes.append(
                     f"`{table.name}`: composite {what} ({', '.join(group)}) has a column "
-                    f"`{name}` that is neither a reference to an integer key nor an integer; "
-                    "its combinations are checked but not unique by construction"
+                    f"`{name}` that is "
+                    + (
+                        "part of a composite reference"
+                        if held
+                        else "neither a reference to an integer key nor an integer"
+                    )  # fmt: skip
+                    + "; its combinations are checked but not unique by construction"
                 )
                 if group != table.primary_key:  # the primary key is declared by pk_columns
                     self._add("unique", {"table": self._table_id(table),
