@@ -28,6 +28,7 @@ FILES = [
     ("northwind_mysql.sql", "mysql"),
     ("shop_duckdb.sql", "duckdb"),
     ("school_sqlite.sql", "sqlite"),
+    ("staff_postgres.sql", "postgres"),
 ]
 
 SMALL = """
@@ -143,6 +144,12 @@ def test_composite_keys_use_the_dsl_keys_and_load_without_helpers(tmp_path: Path
         assert 'FOREIGN KEY ("order_id", "line_no") REFERENCES "order_items"' in ddl
 
 
+def _key_of(catalog: Catalog, fk: object) -> tuple[str, ...]:
+    """`REFERENCES team` without columns: the referenced table's primary key."""
+    parent = catalog.table(fk.ref_table)  # type: ignore[attr-defined]
+    return tuple(parent.primary_key) if parent is not None else ()
+
+
 def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object]]:
     """Tables, columns, DSL types, keys, enums and bounded columns: what must survive.
 
@@ -163,7 +170,8 @@ def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object
             "multi_unique": sorted(g for g in table.unique if len(g) > 1),
             "single_unique": single,
             "references": sorted(
-                (tuple(f.columns), f.ref_table, tuple(f.ref_columns)) for f in table.foreign_keys
+                (tuple(f.columns), f.ref_table, tuple(f.ref_columns) or _key_of(catalog, f))
+                for f in table.foreign_keys
             ),
             "enums": {
                 c.name: c.enum_values

@@ -651,8 +651,10 @@ class _Builder:
         out: dict[str, Any]
         if table.primary_key == [col.name] and fk is None:
             out = self._key_column(table, col, name, node)
+            self._declare_bounds(table, col, name)
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
+            self._declare_bounds(table, col, name)
         else:
             out, why = _lexicon(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
@@ -686,6 +688,29 @@ class _Builder:
         if description:
             out["description"] = "; ".join(description)
         return out
+
+    def _declare_bounds(self, table: TableInfo, col: ColumnInfo, name: str) -> None:
+        """A key's or reference's CHECK bounds: declared for the validator (and the DDL), not
+        laid over its values (they are the referenced keys)."""
+        numbers = [b for b in col.bounds if not isinstance(b.value, str)]
+        if not numbers or col.type not in ("int", "float"):
+            return
+        low = max((float(b.value) for b in numbers if b.op in (">", ">=")), default=None)
+        high = min((float(b.value) for b in numbers if b.op in ("<", "<=")), default=None)
+        if col.type == "int":  # whole numbers: > 0 is >= 1
+            strict = {float(b.value) for b in numbers if b.op in (">", "<")}
+            low = (
+                None if low is None else (math.floor(low) + 1 if low in strict else math.ceil(low))
+            )
+            high = (None if high is None else (math.ceil(high) - 1 if high in strict
+                                                else math.floor(high)))  # fmt: skip
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{name}"}
+        if low is not None:
+            item["min"] = _number(low)
+        if high is not None:
+            item["max"] = _number(high)
+        if len(item) > 1:
+            self._add("ranges", item)
 
     def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         """A CHECK on the length of a text column: a `pattern` the validator checks."""
