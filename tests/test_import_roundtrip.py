@@ -58,6 +58,19 @@ def columns_sql(columns: list[str]) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
 
+def copy_into_sqlite(con: sqlite3.Connection, schema: dict, generated: Path) -> None:
+    """Insert every generated table into the original SQLite tables, parents first: a CHECK,
+    UNIQUE, NOT NULL or key violation raises; no foreign key is left dangling."""
+    con.execute("ATTACH DATABASE ? AS gen", (str(generated),))
+    for table, cols in load_order(schema):
+        with con:
+            con.execute(
+                f'INSERT INTO main."{table}" ({columns_sql(cols)}) '
+                f'SELECT {columns_sql(cols)} FROM gen."{table}"'
+            )
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def test_chinook_loads_into_the_original_sqlite_database(tmp_path: Path) -> None:
     schema = import_and_generate(
         tmp_path,
@@ -70,14 +83,7 @@ def test_chinook_loads_into_the_original_sqlite_database(tmp_path: Path) -> None
     con = sqlite3.connect(target)
     con.executescript((DDL / "chinook_sqlite.sql").read_text())
     con.execute("PRAGMA foreign_keys = ON")
-    con.execute("ATTACH DATABASE ? AS gen", (str(tmp_path / "out" / "chinook_sqlite.sqlite"),))
-    for table, cols in load_order(schema):
-        with con:  # a CHECK, UNIQUE, NOT NULL or key violation raises here
-            con.execute(
-                f'INSERT INTO main."{table}" ({columns_sql(cols)}) '
-                f'SELECT {columns_sql(cols)} FROM gen."{table}"'
-            )
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    copy_into_sqlite(con, schema, tmp_path / "out" / "chinook_sqlite.sqlite")
     assert con.execute("SELECT count(*) FROM Artist").fetchone() == (40,)
     assert con.execute("SELECT count(*) FROM Track").fetchone() == (300,)
     for table in ("Album", "Invoice", "InvoiceLine", "PlaylistTrack", "Employee"):
@@ -128,14 +134,7 @@ def test_school_with_composite_keys_and_checks_loads_into_sqlite(tmp_path: Path)
     )
     con = sqlite3.connect(tmp_path / "school.db")
     con.executescript((DDL / "school_sqlite.sql").read_text())
-    con.execute("ATTACH DATABASE ? AS gen", (str(tmp_path / "out" / "school_sqlite.sqlite"),))
-    for table, cols in load_order(schema):
-        with con:  # a CHECK, UNIQUE, NOT NULL or key violation raises here
-            con.execute(
-                f'INSERT INTO main."{table}" ({columns_sql(cols)}) '
-                f'SELECT {columns_sql(cols)} FROM gen."{table}"'
-            )
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    copy_into_sqlite(con, schema, tmp_path / "out" / "school_sqlite.sqlite")
     counts = {
         t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t, _ in load_order(schema)
     }
@@ -223,13 +222,6 @@ def test_a_composite_reference_inside_a_composite_unique_loads(tmp_path: Path) -
     schema = json.loads((tmp_path / "schema.json").read_text())
     con = sqlite3.connect(tmp_path / "stock.db")
     con.executescript(STOCK)
-    con.execute("ATTACH DATABASE ? AS gen", (str(tmp_path / "out" / "stock.sqlite"),))
-    for table, cols in load_order(schema):
-        with con:
-            con.execute(
-                f'INSERT INTO main."{table}" ({columns_sql(cols)}) '
-                f'SELECT {columns_sql(cols)} FROM gen."{table}"'
-            )
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    copy_into_sqlite(con, schema, tmp_path / "out" / "stock.sqlite")
     assert con.execute("SELECT count(*) FROM stock").fetchone() == (300,)
     con.close()
