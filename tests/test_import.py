@@ -829,3 +829,45 @@ def test_two_references_that_must_differ_never_point_at_the_same_row(tmp_path: P
     table = pq.read_table(tmp_path / "follow.parquet").to_pydict()
     assert len(table["id"]) == 400
     assert all(a != b for a, b in zip(table["follower_id"], table["followee_id"], strict=True))
+
+
+def test_defaults_and_comments_are_kept_as_descriptions() -> None:
+    dataset = import_schema(DDL / "staff_postgres.sql", dialect="postgres").dataset
+    team, person = dataset.node("team"), dataset.node("person")
+    assert team is not None and team.description == "teams of people"
+    assert person is not None
+    assert person.column("salary").description == "yearly, EUR"  # type: ignore[union-attr]
+    assert person.column("mood").description == "default 'ok'"  # type: ignore[union-attr]
+    northwind = import_schema(DDL / "northwind_mysql.sql", dialect="mysql").dataset
+    assert northwind.node("categories").description == "product categories"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "duckdb"])
+def test_a_live_import_reads_no_row_without_profile_and_changes_no_byte(
+    tmp_path: Path, scheme: str
+) -> None:
+    path = tmp_path / f"shop.{scheme}"
+    if scheme == "sqlite":
+        con = sqlite3.connect(path)
+        con.executescript(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL);"
+            "INSERT INTO item (label) VALUES ('only-in-the-source-1'), ('only-in-the-source-2');"
+        )
+        con.commit()
+    else:
+        con = duckdb.connect(str(path))  # type: ignore[assignment]
+        con.execute(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label VARCHAR NOT NULL);"
+            "INSERT INTO item VALUES (1, 'only-in-the-source-1'), (2, 'only-in-the-source-2');"
+        )
+    con.close()
+    before = path.read_bytes()
+    plain = import_schema(url=f"{scheme}:///{path}")
+    item = plain.dataset.node("item")
+    assert item is not None and item.rows == 1000  # the default: no row was counted
+    assert not any("as in the source" in a for a in plain.assumptions)
+    profiled = import_schema(url=f"{scheme}:///{path}", profile=True)
+    assert profiled.dataset.node("item").rows == 2  # type: ignore[union-attr]
+    assert "only-in-the-source" not in json.dumps(profiled.dataset.to_json_dict())
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no journal, no WAL
