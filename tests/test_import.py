@@ -312,6 +312,11 @@ def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
     con.executescript((DDL / "chinook_sqlite.sql").read_text())
     con.close()
     _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
+    school = tmp_path / "school.db"  # composite foreign keys, CHECKs with IN lists, a length
+    con = sqlite3.connect(school)
+    con.executescript((DDL / "school_sqlite.sql").read_text())
+    con.close()
+    _same_shape(read_database(f"sqlite:///{school}"), "school_sqlite.sql", "sqlite")
     out = tmp_path / "schema.json"
     done = datagen("import", "--from", f"sqlite:///{path}", "--out", str(out))
     assert done.returncode == 0, done.stderr
