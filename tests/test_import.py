@@ -876,3 +876,19 @@ def test_a_live_import_reads_no_row_without_profile_and_changes_no_byte(
     assert "only-in-the-source" not in json.dumps(profiled.dataset.to_json_dict())
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no journal, no WAL
+
+
+def test_postgres_catalogue_spelling_of_in_lists_is_an_enum() -> None:
+    """pg_get_constraintdef gives `CHECK (x IN (...))` back as `x = ANY (ARRAY[...])`, with
+    casts: the live PostgreSQL import reads it as the IN list it is."""
+    catalog = parse_ddl(
+        "CREATE TABLE t (grade char(1), status varchar(9), level int,"
+        " CONSTRAINT a CHECK ((grade = ANY (ARRAY['A'::bpchar, 'B'::bpchar]))),"
+        " CONSTRAINT b CHECK (((status)::text = ANY"
+        " ((ARRAY['new'::character varying, 'done'::character varying])::text[]))),"
+        " CONSTRAINT c CHECK (((level)::numeric > 0.5)));",
+        "postgres",
+    )
+    table = catalog.tables[0]
+    assert [c.enum_values for c in table.columns[:2]] == [["A", "B"], ["new", "done"]]
+    assert table.columns[2].bounds and not table.skipped_checks

@@ -224,8 +224,12 @@ def test_live_postgres_profile_through_the_cli_copies_no_row(server: str, tmp_pa
 def test_staff_loads_into_the_original_postgres_database(server: str, tmp_path: Path) -> None:  # noqa: F811
     """ENUM type, timestamptz with a CHECK between two columns, a self-reference, a link
     table keyed by an integer and a text reference, a composite foreign key into it."""
+    from datagen.agent.importer.live import read_database
+    from tests.test_import import _same_shape
+
     ddl_sql = (DDL / "staff_postgres.sql").read_text()
     dsn, gen_dsn = prepare_postgres(server, "staff", ddl_sql)
+    _same_shape(read_database(dsn), "staff_postgres.sql", "postgres")  # the live catalogue
     schema = import_and_generate(
         tmp_path, "staff_postgres.sql", "postgres", "postgres",
         ["team=12", "person=150", "skill=40"], dsn=gen_dsn,

@@ -626,6 +626,17 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
             if low is not None and high is not None:
                 target.bounds += [Bound(">=", low), Bound("<=", high)]
                 continue
+        if isinstance(part, exp.EQ) and isinstance(part.expression, exp.Any) and target:
+            # PostgreSQL's own spelling of an IN list: x = ANY (ARRAY['a'::text, 'b'::text])
+            array = part.expression.this
+            while isinstance(array, exp.Paren | exp.Cast):
+                array = array.this
+            values = (
+                [_literal(e) for e in array.expressions] if isinstance(array, exp.Array) else []
+            )
+            if values and all(v is not None for v in values):
+                target.enum_values = [_scalar(v) for v in values if v is not None]
+                continue
         if isinstance(part, exp.In) and target is not None and not part.args.get("query"):
             values = [_literal(e) for e in part.expressions]
             if values and all(v is not None for v in values):
@@ -698,8 +709,8 @@ def _scalar(value: float | str) -> int | float | str:
 def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren) or _is_instant_call(node):
-        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
+    while isinstance(node, exp.Paren | exp.Cast) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren | exp.Cast) else node.expressions[0]
     if isinstance(node, exp.Column):
         return table.column(_name(node))
     return None
