@@ -35,10 +35,10 @@ import pyarrow.compute as pc
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.names import PROFILES
 from datagen.engine.relations import foreign_keys, split_ref
 from datagen.engine.rng import stream
 
-PROFILES = ("clean", "realistic", "dirty")
 DEFECTS_FILE = "_defects.parquet"
 DEFECT_KINDS = (
     "missing",

@@ -22,6 +22,7 @@ import pyarrow as pa
 from datagen.engine import dsl
 from datagen.engine.arrowtypes import arrow_schema, conform, dictionary_columns
 from datagen.engine.block import TableRun, prepare_table
+from datagen.engine.decimals import Decimals
 from datagen.engine.errors import InputError, OutputError, os_cause
 from datagen.engine.executors import (
     BlockExecutor,
@@ -167,7 +168,9 @@ class _Keeper:
             builder.add(*kept[name])
         for key, collected in self.parts.items():
             values, mask = kept[key]
-            collected.append((_compact(kept[f"{key}:parents"][0]), np.asarray(values), mask))
+            exact = isinstance(values, Decimals)  # exact sums keep their units
+            part = values if exact else np.asarray(values)
+            collected.append((_compact(kept[f"{key}:parents"][0]), part, mask))
 
     def finish(self) -> None:
         node = self.run.table.node

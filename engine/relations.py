@@ -77,6 +77,8 @@ def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
         if ref_table == node.id or ref_column not in (ref_node.pk_columns or []):
             continue
         held = {ref_column: col.name}
+        match = getattr(spec_of(col), "match", None) or {}
+        held.update({theirs: ours for theirs, ours in match.items() if theirs not in held})
         for other, _, other_spec in kinds_with_specs(node):
             source = getattr(other_spec, "from_", None)
             if getattr(other_spec, "on", None) == col.name and isinstance(source, str):
@@ -84,7 +86,7 @@ def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
                 if table == ref_table and column in ref_node.pk_columns:  # type: ignore[operator]
                     held.setdefault(column, other.name)
         ref_columns = tuple(ref_node.pk_columns or ())
-        if set(held) == set(ref_columns) and ref_columns[0] == ref_column:
+        if set(held) == set(ref_columns) and (ref_columns[0] == ref_column or match):
             found.append(
                 CompositeKey(node.id, tuple(held[c] for c in ref_columns), ref_table, ref_columns)
             )

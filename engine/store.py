@@ -128,6 +128,16 @@ class TableStore:
         ):
             index, absent = self._bisect(table, column, keys)
             return index, absent | missing
+        order, ordered = self.sorted_rows(table, column)
+        if len(ordered) == 0:
+            return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
+        probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
+        position = np.minimum(np.searchsorted(ordered, probe), len(ordered) - 1)
+        missing |= ordered[position] != probe
+        return np.where(missing, 0, order[position]), missing
+
+    def sorted_rows(self, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(row order that sorts `column`, its values in that order), once per run."""
         cache_key = (table, f"{column}#sorted")
         if cache_key not in self.key_cache:  # threads may race here: both compute the same
             everything = np.arange(self.rows(table), dtype=np.int64)
@@ -137,13 +147,7 @@ class TableStore:
                 values = kept.decode() if isinstance(kept, Encoded) else np.asarray(kept)
             order = np.argsort(values, kind="stable")
             self.key_cache[cache_key] = (order, values[order])
-        order, ordered = self.key_cache[cache_key]
-        if len(ordered) == 0:
-            return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
-        probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
-        position = np.minimum(np.searchsorted(ordered, probe), len(ordered) - 1)
-        missing |= ordered[position] != probe
-        return np.where(missing, 0, order[position]), missing
+        return self.key_cache[cache_key]
 
     def rows_where(self, table: str, source: str) -> np.ndarray:
         """Row indexes of `table` where the expression holds (a filtered foreign key)."""

@@ -4,8 +4,10 @@ import none of the heavy libraries, nor numpy, pyarrow, pydantic or the DSL (rea
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from datagen.agent.cli import COMMANDS
 
@@ -117,18 +119,31 @@ def test_help_version_and_completion_import_nothing_heavy() -> None:
     assert sorted(m for m in everything if m == DSL or m.startswith(DSL + ".")) == []
 
 
-def test_the_names_spelled_for_help_are_the_engines() -> None:
-    """options.py spells a few names so --help imports no engine module: they must agree."""
+def test_the_names_help_shows_have_one_spelling_in_modules_that_import_nothing() -> None:
+    """--help shows profiles, dialects, the default seed and the eval providers: options.py
+    takes them from engine/names.py and agent/evals/__init__.py, which the engine and the eval
+    runner use too, and which import nothing that costs (no copy to drift apart)."""
     from datagen.agent.commands import options
-    from datagen.agent.evals.runner import EVAL_PROVIDERS
-    from datagen.engine.corruption import PROFILES
-    from datagen.engine.ddl import DIALECTS
-    from datagen.engine.run import DEFAULT_SEED
+    from datagen.agent.evals import runner
+    from datagen.engine import corruption, ddl, run
 
-    assert tuple(PROFILES) == options.PROFILE_NAMES
-    assert tuple(DIALECTS) == options.DIALECT_NAMES
-    assert options.DEFAULT_SEED == DEFAULT_SEED
-    assert tuple(EVAL_PROVIDERS) == options.EVAL_PROVIDER_NAMES
+    assert options.PROFILE_NAMES is corruption.PROFILES
+    assert options.DIALECT_NAMES is ddl.DIALECTS
+    assert options.DEFAULT_SEED == run.DEFAULT_SEED == run.resolve_seed(None) == 42
+    assert options.EVAL_PROVIDER_NAMES is runner.EVAL_PROVIDERS
+    root = Path(__file__).resolve().parents[1]
+    for source in ("engine/names.py", "agent/evals/__init__.py"):
+        tree = ast.parse((root / source).read_text())
+        modules = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        modules |= {
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        }
+        assert modules <= {"__future__", "typing"}, (source, modules)
 
 
 def test_the_checks_see_a_heavy_import() -> None:

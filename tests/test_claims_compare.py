@@ -103,6 +103,9 @@ def test_frequencies_and_names_are_no_ratio(text: str) -> None:
          {"values": ["business customers"]}, ["parcel"]),
         ("weekend rides are longer than weekday rides", {"min": 1.1}, {"weekdays": [5, 6]},
          ["ride", "duration"]),
+        # a verb after 'and' shares the clause before's subject (the lead's emergency room)
+        ("waiting time averages 45 minutes and is longer at night", {"min": 1.1},
+         {"hours": [22, 23, 0, 1, 2, 3, 4, 5]}, ["waiting", "time", "duration"]),
         ("longer stays at Christmas", {"min": 1.1},
          {"dates": [{"start": "2024-12-24", "end": "2024-12-27"}]}, ["stay", "duration"]),
     ],

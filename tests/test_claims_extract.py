@@ -94,6 +94,10 @@ WINDOWS = [
      "2024-03-01"),
     ("every 10 minutes for one month", "for one month", "2024-12-01", "2025-01-01"),
     ("in March 2024", "March 2024", "2024-03-01", "2024-04-01"),
+    # a length inside a named window: from its start (the lead's GPS trucks)
+    ("GPS positions every 30 seconds for one week in March 2024",
+     "for one week in March 2024", "2024-03-01", "2024-03-08"),
+    ("readings for 3 days in 2023", "for 3 days in 2023", "2023-01-01", "2023-01-04"),
 ]  # fmt: skip
 
 
@@ -293,6 +297,12 @@ PATTERNS = [
     ("spikes during the holiday season", "spikes during the holiday season",
      {"months": [11, 12]}),
     ("sales peak between 11am and 2pm", "peak between 11am and 2pm", {"hours": [11, 12, 13]}),
+    # two windows, the bare first hour of each in its end's half of the day (the lead's bikes)
+    ("most trips start between 7 and 9am or 5 and 7pm",
+     "most trips start between 7 and 9am or 5 and 7pm", {"hours": [7, 8, 17, 18]}),
+    ("calls peak between 8 and 10am and between 4 and 6pm",
+     "peak between 8 and 10am and between 4 and 6pm", {"hours": [8, 9, 16, 17]}),
+    ("busy between 5 and 7pm", "busy between 5 and 7pm", {"hours": [17, 18]}),
     ("a spike at Christmas in 2024", "spike at Christmas",
      {"dates": [{"start": "2024-12-24", "end": "2024-12-27"}]}),
     ("a Black Friday surge in 2024", "Black Friday surge",
@@ -342,6 +352,11 @@ DURATIONS = [
      {"value": 2.0, "unit": "days"}, ["shipped", "order"]),
     ("an average stay around 4 hours", "an average stay around 4 hours",
      {"value": 4.0, "tolerance": 0.8, "unit": "h"}, ["stay"]),
+    # the lead's tries: a mean of a named time ("averages"), the word before 'time' kept
+    ("waiting time averages 45 minutes", "waiting time averages 45 minutes",
+     {"value": 45.0, "unit": "min"}, ["waiting", "time"]),
+    ("the average wait time is 20 minutes", "the average wait time is 20 minutes",
+     {"value": 20.0, "unit": "min"}, ["wait"]),
 ]  # fmt: skip
 
 
@@ -569,3 +584,26 @@ def test_any_text_gives_claims_whose_phrases_are_in_it(parts: list[str]) -> None
     assert [c.id for c in claims] == [f"c{i}" for i in range(1, len(claims) + 1)]
     for claim in claims:
         assert claim.text and claim.text in text
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "kind", "expected", "about"),
+    [
+        ("Students enroll in 3 courses on average", "Students enroll in 3 courses on average",
+         "relationship", {"value": 3.0, "tolerance": 0.3, "unit": "per_parent"},
+         ["student", "course"]),
+        ("members borrow on average 8 books a year", "members borrow on average 8 books a year",
+         "count", {"value": 8.0, "tolerance": 0.8, "unit": "per_year"}, ["book", "member"]),
+        ("drivers make 12 deliveries each", "drivers make 12 deliveries each", "relationship",
+         {"value": 12.0, "unit": "per_parent"}, ["driver", "delivery"]),
+        ("patients have on average 3 visits", "patients have on average 3 visits",
+         "relationship", {"value": 3.0, "unit": "per_parent"}, ["patient", "visit"]),
+    ],
+)  # fmt: skip
+def test_a_figure_per_subject_is_no_total(
+    text: str, phrase: str, kind: str, expected: dict[str, Any], about: list[str]
+) -> None:
+    """The lead's tries: 'Students enroll in 3 courses on average' was '3 courses', a count of
+    course rows; 'on average 8' a mean of some column of books."""
+    check(find(text, phrase), kind, expected, about)
+    assert [c.kind for c in extract_claims(text)] == [kind]

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
+from datagen.agent import evals
+from datagen.engine import names
 from datagen.examples import PREFIX, example_names, example_path
 
 
@@ -39,14 +41,13 @@ class SchemaPath(click.ParamType):
         return path
 
 
-# The engine's corruption profiles, SQL dialects and default seed and the eval providers,
-# spelled here so that a command's --help
-# and its option completion import no engine module (tests/test_architecture_startup.py
-# checks that they match engine.corruption.PROFILES, engine.ddl.DIALECTS...).
-PROFILE_NAMES = ("clean", "realistic", "dirty")
-DIALECT_NAMES = ("sqlite", "duckdb", "postgres")
-DEFAULT_SEED = 42  # engine.run.DEFAULT_SEED
-EVAL_PROVIDER_NAMES = ("offline", "anthropic", "openai", "replay")  # agent.evals.runner
+# The engine's corruption profiles, SQL dialects and default seed and the eval providers, from
+# modules that import nothing, so that a command's --help and its option completion import no
+# engine module (tests/test_architecture_startup.py)
+PROFILE_NAMES = names.PROFILES
+DIALECT_NAMES = names.DIALECTS
+DEFAULT_SEED = names.DEFAULT_SEED
+EVAL_PROVIDER_NAMES = evals.EVAL_PROVIDERS
 
 schema_argument = click.argument("schema", type=SchemaPath())
 

@@ -6,3 +6,7 @@ runner      runs cases through the authoring loop (threads for `--jobs`), builds
 recordings  Messages API exchanges recorded per case, and the replay transport
 compare     two reports case by case, newly failing first
 """
+
+# the providers `datagen eval --provider` takes (spelled here, where `datagen eval --help` reads
+# them without importing the runner)
+EVAL_PROVIDERS = ("offline", "anthropic", "openai", "replay")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from datagen.agent.evals import EVAL_PROVIDERS
 from datagen.agent.evals.cases import Case
 from datagen.agent.evals.recordings import (
     Recording,
@@ -33,7 +34,6 @@ from datagen.agent.providers.base import Provider, ProviderError, Question
 from datagen.agent.transcript import Transcript
 from datagen.prompts import Prompts, load_prompts
 
-EVAL_PROVIDERS = ("offline", "anthropic", "openai", "replay")
 LIVE_PROVIDERS = ("anthropic", "openai")
 
 

@@ -7,12 +7,16 @@ choices over exactly those values, lengths cap the strings, UNIQUE columns are
 unique by construction, foreign keys become lookups. Tables with one
 mandatory parent become facts with a fanout; the rest are entities.
 
-The DSL has single-column keys only (composite keys arrive with DSL 1.1): a
-composite primary key is approximated by a hidden `key_index` sequence whose
-values a fixed permutation spreads over every combination of the key's
-columns, so the pairs are distinct by construction; a composite foreign key
-looks that hidden key up and copies the columns through it. Both are listed
-in the notes.
+Composite keys use the DSL's own support: `pk_columns` (PRIMARY KEY (a, b) in
+the DDL, `pk_unique` in the validator) and composite foreign keys (a lookup of
+the key's first column, the others copied `on` it). A link table (a reference
+and a second reference, or a reference and a line number) is a fact of its
+first reference's table whose second column takes distinct values per parent
+(`distinct` lookups, `position()`): unique by construction. A composite key
+that is not such a pair, or whose table was given an exact row count, is made
+unique by a hidden `key_index` helper column (not written) whose values a
+fixed permutation spreads over every combination of the key's columns. Each
+choice is listed in the assumptions, each approximation in the notes.
 """
 
 from __future__ import annotations
@@ -88,6 +92,18 @@ class _Key:
 
     generator: dict[str, Any]
     rows: int
+
+
+@dataclass
+class _Pair:
+    """A two-column key built by the DSL itself: a fact of `parent` (through `link`) whose
+    `other` column is a distinct reference per parent, or a line number from `start`."""
+
+    link: str
+    other: str
+    parent: str
+    cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
+    start: int | None = None  # a line number: position() counted from here
 
 
 @dataclass
@@ -197,18 +213,26 @@ class _Builder:
             node["description"] = table.comment
         single_parent = self._single_parent(table, exact)
         group = self._group(table)
-        link = bool(group)  # its rows follow its composite key's combinations
-        rows = 0 if link else self._rows(table, single_parent is not None)
-        if single_parent is not None:
+        pair = self._pair(table, group, exact) if group else None
+        link = bool(group) and pair is None  # its rows follow its key's combinations
+        rows = 0 if link or pair else self._rows(table, single_parent is not None)
+        made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
+        if pair is not None:
+            node["kind"] = "fact"
+            node["parents"] = [self._table_id(pair.parent)]
+            node["fanout"] = self._pair_fanout(table, pair)
+            made |= self._pair_columns(table, group, pair)
+        elif single_parent is not None:
             parent_table, _ = single_parent
             node["kind"] = "fact"
             node["parents"] = [self._table_id(parent_table)]
             node["fanout"] = self._fanout(table, parent_table)
         else:
             node["rows"] = rows
-        made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
         if len(table.primary_key) == 1:
             node["pk"] = self._col_ident(table, table.primary_key[0])
+        elif len(table.primary_key) > 1:
+            node["pk_columns"] = [self._col_ident(table, c) for c in table.primary_key]
         if link:
             made |= {c["name"].lower(): c for c in self._composite_key(table, node, group)}
         for other in table.unique:
@@ -223,15 +247,89 @@ class _Builder:
             if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
-        node["columns"] = [c for c in made.values() if c["name"].endswith(HIDDEN_KEY)]
+        node["columns"] = [c for c in made.values() if c.get("hidden")]
         for col in table.columns:
             ident = self._col_ident(table, col.name).lower()
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
+        if pair is not None and pair.start is None:
+            other = self._col_ident(table, pair.other)
+            lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
+            lookup["distinct"] = True
         self._inequalities(table)
-        if node["kind"] == "entity" and node.get("pk") != HIDDEN_KEY:
+        if node["kind"] == "entity":
             self._remember_key(table, node)
         return node
+
+    def _pair(self, table: TableInfo, group: list[str], exact: set[str]) -> _Pair | None:
+        """The DSL's own unique pair for a two-column key: (a reference, a second reference)
+        or (a reference, a whole number), NOT NULL both, when no exact row count is asked
+        (a fact's rows come from its fanout)."""
+        if len(group) != 2 or table.name in exact or self._rows_given(table):
+            return None
+        if table.rows is not None or not all(_column(table, c).not_null for c in group):
+            return None
+        references = {f.columns[0]: f for f in table.foreign_keys if len(f.columns) == 1}
+        for link, other in (group, group[::-1]):
+            fk = references.get(link)
+            if fk is None or fk.ref_table == table.name or fk.ref_table not in self.keys:
+                continue
+            second = references.get(other)
+            if second is not None:
+                partner = self.keys.get(second.ref_table)
+                if second.ref_table == table.name or partner is None or partner.rows < 1:
+                    continue
+                return _Pair(link, other, fk.ref_table, partner.rows)
+            col = _column(table, other)
+            if (
+                col.type != "int"
+                or col.enum_values
+                or any(isinstance(b.value, str) for b in col.bounds)
+            ):
+                continue
+            low, high = _int_bounds(col)
+            if high is not None and high < low:
+                continue
+            return _Pair(link, other, fk.ref_table, None if high is None else high - low + 1, low)
+        return None
+
+    def _pair_fanout(self, table: TableInfo, pair: _Pair) -> dict[str, Any]:
+        lam = 4.0 if any(w in table.name.lower() for w in DETAIL_WORDS) else 3.0
+        top = int(lam * 5 + 10)
+        if pair.cap is not None:
+            lam, top = min(lam, max(pair.cap / 2, 0.5)), min(top, pair.cap)
+        what = (
+            f"a distinct `{pair.other}` per row"
+            if pair.start is None
+            else f"`{pair.other}` numbering them from {pair.start}"
+        )
+        self.assumptions.append(
+            f"`{table.name}`: about {lam:g} rows per `{pair.parent}` row (poisson fanout, at "
+            f"most {top}), {what}: its key ({pair.link}, {pair.other}) is unique by construction"
+        )
+        return {"distribution": "poisson", "lambda": lam, "min": 0, "max": top}
+
+    def _pair_columns(
+        self, table: TableInfo, group: list[str], pair: _Pair
+    ) -> dict[str, dict[str, Any]]:
+        tid = self._table_id(table)
+        columns = [self._col_ident(table, c) for c in group]
+        if group != table.primary_key:  # a UNIQUE pair beside the table's own key
+            self._add("unique", {"table": tid, "columns": columns})
+        if pair.start is None:
+            return {}  # both references are lookups; the second one is made distinct
+        col = _column(table, pair.other)
+        name = self._col_ident(table, pair.other)
+        low, high = _int_bounds(col)
+        if col.bounds:
+            bounds = {"min": low} | ({"max": high} if high is not None else {})
+            self._add("ranges", {"column": f"{tid}.{name}", **bounds})
+        expr = "position()" if low == 1 else f"position() + {low - 1}"
+        made: dict[str, Any] = {"name": name, "type": "int",
+                                "generator": {"expression": {"expr": expr}}}  # fmt: skip
+        if col.comment:
+            made["description"] = col.comment
+        return {name.lower(): made}
 
     def _group(self, table: TableInfo) -> list[str]:
         """The composite key made unique by construction: the primary key, else the first
@@ -325,8 +423,9 @@ class _Builder:
                     f"`{name}` that is neither a reference to an integer key nor an integer; "
                     "its combinations are checked but not unique by construction"
                 )
-                self._add("unique", {"table": self._table_id(table),
-                                     "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
+                if group != table.primary_key:  # the primary key is declared by pk_columns
+                    self._add("unique", {"table": self._table_id(table),
+                                         "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
                 node["rows"] = self._rows(table, fact=False)
                 return []
         combinations = math.prod(size for _, size, _, _ in domains)
@@ -335,8 +434,6 @@ class _Builder:
         # an empty referenced table leaves no combination: keep the formula defined, 0 rows
         domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
         combinations = max(combinations, 1)
-        if group == table.primary_key:
-            node["pk"] = HIDDEN_KEY
         step = _coprime(combinations)
         index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
         columns: list[dict[str, Any]] = [
@@ -344,7 +441,8 @@ class _Builder:
                 "name": HIDDEN_KEY,
                 "type": "int",
                 "generator": {"sequence": {"start": 0}},
-                "description": f"approximates the composite {what}: drop it when loading",
+                "hidden": True,
+                "description": f"makes the composite {what} unique (a helper, not written)",
             }
         ]
         stride = combinations
@@ -367,13 +465,15 @@ class _Builder:
                         "references": f"{self._table_id(parent)}.{parent_col}",
                     },
                 )
-        self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
+        if group != table.primary_key:  # the primary key is declared by pk_columns
+            self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
         self.hidden_keys.add(table.name)
         self.notes.append(
-            f"`{table.name}`: composite {what} ({', '.join(group)}) approximated "
-            f"by a hidden `{HIDDEN_KEY}` column whose permutation of the {combinations} "
-            "combinations makes every row's key distinct; it holds while the referenced tables "
-            "keep the row counts of this import (import again with --rows to change them)"
+            f"`{table.name}`: composite {what} ({', '.join(group)}) made unique by a hidden "
+            f"`{HIDDEN_KEY}` helper column (not written) whose permutation of the "
+            f"{combinations} combinations gives every row its own; it holds while the "
+            "referenced tables keep the row counts of this import (import again with --rows "
+            "to change them)"
         )
         return columns
 
@@ -415,14 +515,42 @@ class _Builder:
         parent = self.catalog.table(fk.ref_table)
         assert parent is not None
         pid = self._table_id(parent)
-        group = self._group(parent)
-        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in group] or (
-            parent.name not in self.hidden_keys
-        ):
+        refs = [c.lower() for c in fk.ref_columns]
+        key = [c.lower() for c in parent.primary_key]
+        nullable = not any(_column(table, c).not_null for c in fk.columns)
+        if len(key) > 1 and sorted(refs) == sorted(key):
+            # the DSL's composite foreign key: a lookup of the key's first column samples a
+            # row, the other columns are copied from that row (`on`)
+            held = dict(zip(refs, fk.columns, strict=True))
+            first = self._col_ident(table, held[key[0]])
+            columns = []
+            for ref in parent.primary_key:
+                name = self._col_ident(table, held[ref.lower()])
+                lookup: dict[str, Any] = {"from": f"{pid}.{self._col_ident(parent, ref)}"}
+                if name != first:
+                    lookup["on"] = first
+                column: dict[str, Any] = {"name": name, "type": _column(table, name).type,
+                                          "generator": {"lookup": lookup}}  # fmt: skip
+                if nullable:
+                    column["nullable"] = True
+                    column["null_rate"] = FK_NULL_RATE if name == first else 0.0
+                columns.append(column)
+            self.assumptions.append(
+                f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
+                f"foreign key, each row's values copied from one `{parent.name}` row"
+            )
+            return columns
+        if refs != [c.lower() for c in self._group(parent)] or parent.name not in self.hidden_keys:
             self.notes.append(
                 f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
-                "reference to columns other than the composite primary key; each column is "
-                "looked up on its own, so the pairs may not exist in the parent"
+                "reference to columns that are not a key made unique by construction; each "
+                "column is looked up on its own, so the pairs may not exist in the parent"
+            )
+            self._not_modelled(
+                f"{table.name}({', '.join(fk.columns)}) REFERENCES "
+                f"{parent.name}({', '.join(fk.ref_columns)})",
+                "relationship",
+                "each column of this composite reference is drawn on its own",
             )
             return [
                 {
@@ -432,13 +560,16 @@ class _Builder:
                 }
                 for c, r in zip(fk.columns, fk.ref_columns, strict=True)
             ]
+        # a composite UNIQUE of the parent (the DSL's composite references are to primary
+        # keys): the parent's hidden helper key is looked up, the columns copied through it
         hidden = f"{pid}_{HIDDEN_KEY}"[:63]
-        columns: list[dict[str, Any]] = [
+        columns = [
             {
                 "name": hidden,
                 "type": "int",
                 "generator": {"lookup": {"from": f"{pid}.{HIDDEN_KEY}"}},
-                "description": f"approximates the composite reference to {pid}: drop it when loading",
+                "hidden": True,
+                "description": f"the referenced row of {pid} (a helper, not written)",
             }
         ]
         for c, r in zip(fk.columns, fk.ref_columns, strict=True):
@@ -452,9 +583,10 @@ class _Builder:
                 }
             )
         self.notes.append(
-            f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: composite foreign key "
-            f"approximated by a hidden `{hidden}` column referencing `{parent.name}.{HIDDEN_KEY}`; "
-            "the columns are copied from the referenced row"
+            f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite foreign "
+            f"key to a UNIQUE key, not the primary key: its columns are copied from the row a "
+            f"hidden `{hidden}` helper column picks; the validator does not check it as one "
+            "reference"
         )
         return columns
 
@@ -482,16 +614,20 @@ class _Builder:
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
         else:
-            out, why = generator_for_column(_snake(tid), _snake(name), col.type)
+            out, why = _lexicon(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
             if col.special in SPECIAL_TEXT:
                 out["generator"], why = SPECIAL_TEXT[col.special]
                 out.pop("modifiers", None)
+            guessed, said = out["generator"], len(self.assumptions)
             self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
+            if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
+                del self.assumptions[said]
+            self._length_pattern(table, col, out)
             if not col.not_null:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
@@ -503,17 +639,31 @@ class _Builder:
             out["description"] = "; ".join(description)
         return out
 
+    def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """A CHECK on the length of a text column: a `pattern` the validator checks."""
+        if col.length_range is None:
+            return
+        low, high = col.length_range
+        regex = f"(?s).{{{low},{'' if high is None else high}}}"
+        self._add("pattern", {"column": f"{self._table_id(table)}.{out['name']}", "regex": regex})
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: values of {low} to {high or 'any number of'} "
+            "characters (its CHECK on the length)"
+        )
+
     def _key_column(
         self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
     ) -> dict[str, Any]:
         if col.type == "int":
+            self.assumptions.append(f"`{table.name}.{col.name}`: the key, numbered 1, 2, 3, ...")
             return {"name": name, "type": "int", "generator": {"sequence": {"start": 1}}}
-        out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
+        out, why = _lexicon(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)
         if col.special in SPECIAL_TEXT:
             out["generator"], why = SPECIAL_TEXT[col.special]
         self._apply_unique_and_length(table, col, out, node, key=True)
+        self._length_pattern(table, col, out)
         self.assumptions.append(
             f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
         )
@@ -568,6 +718,13 @@ class _Builder:
         elif not col.not_null:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
+        where, empty = f"`{table.name}.{col.name}`", out.get("null_rate", 0)
+        also = f", empty in {empty:.0%} of rows" if empty else ""
+        if parent.name == table.name:
+            self.assumptions.append(f"{where}: an earlier `{table.name}` row{also}")
+        elif node.get("parents") != [self._table_id(parent)] or not col.not_null:
+            how = "" if "weights_kind" in out["generator"]["lookup"] else " drawn uniformly"
+            self.assumptions.append(f"{where}: a row of `{parent.name}`{how}{also}")
         if (
             len(fk.ref_columns) == 1
             and parent_col is not None
@@ -969,6 +1126,22 @@ def build_dataset(
     data = builder.build()
     dataset = parse_dataset(data, source=catalog.source)
     return ImportResult(dataset, builder.assumptions, builder.notes)
+
+
+def _lexicon(table: str, column: str, dsl_type: str) -> tuple[dict[str, Any], str]:
+    """The lexicon's generator for a column; a name it does not know is read without its
+    leading words (`billing_postal_code` as `postal_code`), said in the reason."""
+    out, why = generator_for_column(table, column, dsl_type)
+    words = column.split("_")
+    for start in range(1, len(words)):
+        if "unknown name" not in why:
+            break
+        tail = "_".join(words[start:])
+        guess, reason = generator_for_column(table, tail, dsl_type)
+        if "unknown name" not in reason:
+            out = {**guess, "name": out["name"]}
+            why = f"{reason.split('`: ', 1)[-1]} (read as `{tail}`)"
+    return out, why
 
 
 def _column(table: TableInfo, name: str) -> ColumnInfo:

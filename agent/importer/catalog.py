@@ -54,6 +54,7 @@ class ColumnInfo:
     enum_values: list[Scalar] = field(default_factory=list)  # ENUM or CHECK IN
     special: str | None = None  # uuid | json | time (see sqltypes.SqlType)
     bounds: list[Bound] = field(default_factory=list)
+    length_range: tuple[int, int | None] | None = None  # CHECK (length(x) <= n): (min, max)
     unique: bool = False
     stats: ColumnStats | None = None
 

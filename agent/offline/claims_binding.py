@@ -166,9 +166,12 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
             if not choice or not choice.get("choices"):
                 continue
             values = choice["choices"]
-            hit = next(
-                (i for i, v in enumerate(values) if isinstance(v, str) and stems(v) & wanted), None
-            )
+            overlaps: list[int] = [
+                len(stems(v) & wanted) if isinstance(v, str) else 0 for v in values
+            ]
+            # 'returned late' is `returned_late`, not `returned`: the value sharing most words
+            most = max(overlaps, default=0)
+            hit = overlaps.index(most) if most else None
             if hit is not None:
                 _set_weight(choice, hit, share)
                 draft.note(
@@ -911,7 +914,7 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
     child = draft.node(draft.resolve(snake(claim.about[-1])))
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
-        child = _link_fact(draft, parent, child["id"])
+        child = link_fact(draft, parent, child["id"])
     if child is None or child["kind"] != "fact" or parent not in child["parents"]:
         return
     if child["parents"][0] != parent:  # the link's rows now follow this parent
@@ -921,7 +924,7 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
 
 
-def _link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
+def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
     """A fact with lookups into both tables (enrollment: student and course)."""
     for node in draft.schema["nodes"]:
         if node["kind"] != "fact" or parent not in node.get("parents", []):

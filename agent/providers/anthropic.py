@@ -29,6 +29,7 @@ from datagen.agent.providers.base import (
     ProviderOptions,
     Reply,
     Usage,
+    checked_base_url,
     parse_tool_input,
 )
 from datagen.agent.providers.prices import Price
@@ -142,7 +143,10 @@ class AnthropicProvider(ToolUseProvider):
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
                 "(or use --provider offline, or --provider openai with a local server)"
             )
-        self.base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        self.base_url = checked_base_url(
+            options.base_url or os.environ.get("ANTHROPIC_BASE_URL"),
+            "--base-url" if options.base_url else "ANTHROPIC_BASE_URL",
+        )
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,

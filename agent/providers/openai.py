@@ -29,6 +29,7 @@ from datagen.agent.providers.base import (
     ProviderOptions,
     Reply,
     Usage,
+    checked_base_url,
     parse_tool_input,
 )
 from datagen.agent.providers.prices import Price
@@ -118,8 +119,11 @@ class OpenAIProvider(ToolUseProvider):
     default_model = DEFAULT_MODEL
 
     def connect(self, options: LLMOptions) -> None:
-        base_url = options.base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL
-        self.base_url = base_url.rstrip("/")
+        base_url = checked_base_url(
+            options.base_url or os.environ.get("OPENAI_BASE_URL"),
+            "--base-url" if options.base_url else "OPENAI_BASE_URL",
+        )
+        self.base_url = (base_url or OPENAI_URL).rstrip("/")
         self.official = self.base_url == OPENAI_URL
         api_key = options.api_key
         if api_key is None:

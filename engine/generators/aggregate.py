@@ -32,10 +32,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from datagen.engine.decimals import Decimals, from_floats, make, reduce_sum
 from datagen.engine.dslbase import Identifier, Scalar, Strict, parse_instant
 from datagen.engine.expressions import compiled, null_mask
 from datagen.engine.generators.context import BlockContext
-from datagen.engine.generators.expression import block_env, scope
+from datagen.engine.generators.expression import block_env, exact_or_array, scope
 from datagen.engine.generators.kind import Kind, kind_of, spec_of
 from datagen.engine.values import as_numpy
 
@@ -132,6 +133,7 @@ def reduce_block(
     parents = parent_index[starts]
     if values is None:
         return parents, (ends - starts).astype(np.int64), None
+    exact = values if isinstance(values, Decimals) and values.units is not None else None
     x = np.broadcast_to(np.asarray(values), (n,))
     nulls = null_mask(x)
     present = np.ones(n, bool) if nulls is None else ~nulls
@@ -151,6 +153,10 @@ def reduce_block(
         x = x.astype(np.int64)
     counts = np.add.reduceat(present.astype(np.int64), starts)
     empty = counts == 0
+    if fn == "sum" and exact is not None:
+        total = reduce_sum(exact, nulls, starts)  # exact decimals: summed in units
+        if total is not None:
+            return parents, total, None
     if fn in ("sum", "mean"):
         zeroed = x if nulls is None else np.where(nulls, 0, x)
         total = np.add.reduceat(zeroed, starts)
@@ -172,9 +178,7 @@ def aggregate_part(
         expression = compiled(feed.spec.expr)
         env = block_env(ctx, expression.names)
         purpose = f"aggregate:{feed.parent}.{feed.column}"
-        values = np.broadcast_to(
-            np.asarray(expression(scope(ctx, expression, purpose, purpose, env))), (ctx.n,)
-        )
+        values = exact_or_array(expression(scope(ctx, expression, purpose, purpose, env)), ctx.n)
     return reduce_block(feed.spec, values, ctx.parent_index)
 
 
@@ -200,6 +204,8 @@ def collect_aggregate(
     else:
         values = as_numpy(np.full(parent_rows, 0 if default is None else default), col.type)
     mask = np.full(parent_rows, default is None)
+    if parts and all(isinstance(p, Decimals) and p.units is not None for _, p, _ in parts):
+        return _collect_exact(values, mask, parts)
     for parents, part, part_mask in parts:
         if len(parents) == 0:
             continue
@@ -208,11 +214,30 @@ def collect_aggregate(
     return values, (mask if mask.any() else None)
 
 
+def _collect_exact(
+    values: np.ndarray,
+    mask: np.ndarray,
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Exact sums of decimals (engine/decimals.py), a default where no part came."""
+    scale = max(p.scale for _, p, _ in parts)  # type: ignore[attr-defined]
+    wide = any(p.units.dtype == object for _, p, _ in parts)  # type: ignore[attr-defined]
+    units = np.zeros(len(values), dtype=object if wide else np.int64)
+    units[:] = from_floats(values, scale).units  # the default, at the parts' scale
+    for parents, part, _ in parts:
+        if len(parents):
+            units[parents] = part.units * 10 ** (scale - part.scale)  # type: ignore[attr-defined]
+            mask[parents] = False
+    return make(units, scale), (mask if mask.any() else None)
+
+
 def generate(spec: AggregateSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:
     kept = ctx.store.aggregates[(ctx.node.id, col.name)]
     values = kept.values[ctx.start : ctx.stop]
     if kept.mask is not None and kept.mask[ctx.start : ctx.stop].any():
         ctx.masks[col.name] = kept.mask[ctx.start : ctx.stop]
+    if isinstance(values, Decimals) and values.units is not None:
+        return values  # exact sums: the column's decimal(p, s) rounds them exactly
     return np.asarray(values)
 
 

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from datagen.engine import dsl
 from datagen.engine.errors import InputError
+from datagen.engine.names import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from datagen.engine.execute import GenerationResult
     from datagen.engine.run.progress import RunProgress
     from datagen.engine.validate import Report
 
-DEFAULT_SEED = 42
 REPORT_JSON = "report.json"
 
 

@@ -195,6 +195,42 @@ def times_per(text: str, today: dt.date) -> Iterator[Found]:
                     [singular(m.group("verb")), singular(subject)])  # fmt: skip
 
 
+_ON_AVERAGE = r"(?:on\s+average|on\s+avg\.?|an\s+average\s+of|typically|usually)"
+_PER_SUBJECT = re.compile(
+    rf"\b(?P<subj>[A-Za-z][\w-]*s)\s+(?P<verb>[A-Za-z][\w-]*)(?:\s+(?:in|on|to|for|with|at|up|out))?"
+    rf"\s+(?:(?P<avg1>{_ON_AVERAGE})\s+)?{QUAL}(?P<num>{NUMBER})\s+(?P<obj>[A-Za-z][\w-]*)"
+    rf"(?P<avg2>\s+(?:on\s+average|on\s+avg\.?|each|apiece))?"
+    rf"(?:\s+(?:a|an|per|each|every)\s+(?P<unit>{TIME_UNIT})\b)?",
+    re.IGNORECASE,
+)
+
+
+@rule(54)  # before `averages`: 'on average 8 books' is no mean of a column
+def per_subject_averages(text: str, today: dt.date) -> Iterator[Found]:
+    """'students enroll in 3 courses on average', 'members borrow on average 8 books a year',
+    'drivers make 12 deliveries each': a figure per subject, never a total of the object
+    (per period: rows per subject per period; else the object's rows per subject)."""
+    for m in _PER_SUBJECT.finditer(text):
+        if not (m.group("avg1") or m.group("avg2")):
+            continue  # "customers place 4 orders a month" is the counts rule's
+        subject, obj = m.group("subj").lower(), m.group("obj").lower()
+        value = number(m.group("num"))
+        if value is None or value <= 0 or subject in STOP or obj in STOP:
+            continue
+        if singular(obj) == obj and obj not in _SAME:
+            continue  # "8 more": no plural object
+        if time_unit_seconds(obj):
+            continue  # "calls last on average 3 minutes": a duration
+        expected = expected_number(plain(value), m, 0.1, 0.2, floor=1e-9)  # a mean
+        if m.group("unit"):
+            expected["unit"] = "per_" + singular(m.group("unit").lower())
+            yield Found("count", m.start(), m.end(), expected, [singular(obj), singular(subject)])
+        else:
+            expected["unit"] = "per_parent"
+            yield Found("relationship", m.start(), m.end(), expected,
+                        [singular(subject), singular(obj)])  # fmt: skip
+
+
 _HEADCOUNT = {"person": "employee", "people": "employee", "employee": "employee",
               "staff": "employee", "member": "member", "user": "user", "seat": "user"}  # fmt: skip
 

@@ -218,6 +218,23 @@ def about_the_data(words: list[str]) -> bool:
     return any(w.lower() in META or w.lower() in PURPOSES for w in words)
 
 
+_AND_VERB = re.compile(
+    r"\band\s+(?P<verb>(?:is|are|was|were|gets?|runs?|tends?\s+to\s+be)\s+)$", re.IGNORECASE
+)
+
+
+def _shared_subject(text: str, pos: int) -> tuple[list[str], int]:
+    """'waiting time averages 45 minutes and is longer at night': a verb right after 'and'
+    shares the subject of the clause before it (its first two words); the phrase starts at
+    the verb."""
+    low = max(0, pos - 40)
+    joined = _AND_VERB.search(text[low:pos])
+    if joined is None:
+        return [], pos
+    words, _ = words_after(text, _clause_start(text, low + joined.start()), 2)
+    return [w for w in words if w.lower() not in STOP], low + joined.start("verb")
+
+
 @rule(33)
 def comparatives(text: str, today: dt.date) -> Iterator[Found]:
     """'longer rides on weekends', 'higher prices in December', 'premiums higher for
@@ -234,7 +251,9 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
             before = _left(text, m.start())
             what, start = before[0][-2:], before[2]
             if not what:
-                continue
+                what, start = _shared_subject(text, m.start())
+                if not what:
+                    continue
         noun = what[-1].lower()
         if (cmp in ("higher", "lower") and noun in VOLUME) or noun in CROWDS:
             continue  # more rows, not bigger values: a time pattern
