@@ -930,6 +930,8 @@ _TYPO_VOCABULARY = [
     "cancellations",
     "seasonal",
     "seasonality",
+    "season",  # 'the 2024 season' is a word of its own, not a misspelt 'seasonal'
+    "seasons",
     "quarter",
     "months",
     "million",
