@@ -386,9 +386,9 @@ def _linking_fact(
         if entry.role != "fact" or not entry.parents:
             continue
         covered = sum(1 for p in entry.parents if p in by_entry)
-        if covered == 0 or entry.parents[0] not in by_entry and covered < 2:
-            continue
         named = any(set(name.split("_")) & words for name in entry.words)
+        if covered == 0 or entry.parents[0] not in by_entry and covered < 2 and not named:
+            continue  # 'a dog-walking app with 500 walkers': walks, though no dog is named
         score = (covered, int(named), 1 if entry.field == fld else 0, entry)
         if best is None or score[:3] > best[:3]:
             best = score

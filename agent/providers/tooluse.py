@@ -199,6 +199,11 @@ class ToolUseProvider:
     no_input: bool = False
     plan: bool = False
     requests: int = 0
+    # The loop sends a passing draft's semantic warnings back once: a model can act on them.
+    reads_warnings = True
+    # Input tokens of the first request (system prompt, tools, first message) as the API
+    # counted them: the prompt's measured size, for the transcript.
+    first_request_tokens: int | None = None
 
     prompts: Any = None
     retry: RetryPolicy
@@ -289,6 +294,14 @@ class ToolUseProvider:
         """The system prompt's size, for the transcript."""
         return dict(self.prompts.system_size()) if self.prompts is not None else {}
 
+    def measured(self, usage: Usage) -> None:
+        if self.first_request_tokens is None and usage.total_tokens:
+            self.first_request_tokens = (
+                usage.input_tokens
+                + usage.cache_read_input_tokens
+                + usage.cache_creation_input_tokens
+            )
+
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         """The assistant turn to replay, with the tool input as the object we parsed."""
         return completion.raw
@@ -305,6 +318,7 @@ class ToolUseProvider:
         """The planning call: its input is kept on the conversation for every later request."""
         completion = self.complete(conversation, Budget(self.max_tokens, plan=True))
         spent.add(completion.usage)
+        self.measured(completion.usage)
         data = parse_tool_input(completion.tool_input) if completion.tool_name else None
         if completion.tool_name != PLAN_TOOL or data is None:
             data = {"tables": [], "relations": [], "claims": [], "note": "no plan was given"}
@@ -320,6 +334,7 @@ class ToolUseProvider:
         while True:
             completion = self.complete(conversation, budget)
             spent.add(completion.usage)
+            self.measured(completion.usage)
             if completion.stop == "max_tokens" and completion.tool_name != QUESTION_TOOL:
                 if truncated or budget.max_tokens >= self.max_tokens_ceiling:
                     raise ProviderFailure(

@@ -46,6 +46,8 @@ substation | entity | grid_substation, feeder | name, region, voltage_kv=11/33/6
 energy_bill | fact | utility_bill, electricity_bill, bill, invoice | issued_on, amount$110, kwh, paid=true:0.94/false:0.06 | parents=energy_customer time=issued_on amount=amount per=12
 wind_turbine | entity | turbine, solar_inverter, inverter, generating_unit | asset_code@code, model=vestas_v150/siemens_sg_14/ge_haliade_x/nordex_n163, capacity_mw~2..15, commissioned_at | rows=80
 turbine_reading | fact | power_reading, power_output, turbine_output, scada_reading | recorded_at, power_kw~0..8000, wind_speed_ms~0..25, rotor_rpm~0..16 | parents=wind_turbine time=recorded_at per=2000
+installer | entity | solar_installer, installation_crew, crew, technician | full_name, certification=nabcep/mcs/cec/none, region, hired_at | naming=person rows=60
+solar_installation | fact | installation, install, solar_install, panel_installation, solar_project | installed_on, system_kw~3..15, panels#22, price$18000, financing=cash:0.4/loan:0.35/lease:0.25, status=completed:0.85/scheduled:0.1/cancelled:0.05 | parents=energy_customer,installer time=installed_on amount=price per=1
 """,
     )
     + entries(
