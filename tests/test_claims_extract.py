@@ -651,3 +651,11 @@ def test_two_bare_numbers_after_a_measure_are_its_range_not_hours() -> None:
 def test_logging_in_counts_logins() -> None:
     claim = find("users log in about 5 times per week", "users log in about 5 times per week")
     check(claim, "count", {"value": 5.0, "unit": "per_week"}, ["login", "user"])
+
+
+def test_each_two_word_parent_has_children_of_its_head_noun() -> None:
+    """'each purchase order has 1 to 10 lines' was about `purchase`, so no table matched."""
+    claim = find("each purchase order has 1 to 10 lines", "each purchase order has 1 to 10 lines")
+    check(claim, "relationship", {"min": 1.0, "max": 10.0}, ["order", "line"])
+    claim = find("each order usually has 1 to 5 items", "each order usually has 1 to 5 items")
+    assert claim.about == ["order", "item"]

@@ -36,7 +36,7 @@ SYNONYMS = {
     "payment": {"transaction"},
     "visit": {"appointment", "encounter", "admission", "booking", "check"},
     "login": {"session"},
-    "appointment": {"visit", "booking"},
+    "appointment": {"visit", "booking", "encounter", "admission"},
     "booking": {"reservation", "appointment", "order"},
     "reservation": {"booking"},
     "patient": {"person"},
