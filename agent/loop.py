@@ -80,6 +80,8 @@ class CheckResult:
     # Meets the bar (score, keys) though some declared check failed: repaired while
     # repairs remain, accepted as it is after the last one.
     acceptable: bool = False
+    # The semantic guards' warnings (also among `problems` when the draft failed).
+    warnings: list[Problem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +91,7 @@ class CheckResult:
             "problems": [p.to_dict() for p in self.problems],
             "score": self.score,
             "notes": self.notes,
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
 
@@ -174,7 +177,9 @@ class DraftChecker:
             notes.append(f"accepted {len(schema_problems_)} non-canonical spelling(s)")
         notes += [f"warning: {w.render()}" for w in warnings]
         if problems:
-            return CheckResult(False, "preflight", problems + warnings, notes=notes)
+            return CheckResult(
+                False, "preflight", problems + warnings, notes=notes, warnings=warnings
+            )
         dataset, claim_notes = attach_claims(dataset, self.claims)
         notes += claim_notes
         try:
@@ -200,6 +205,7 @@ class DraftChecker:
                 scored.report,
                 notes,
                 acceptable=meets_bar,
+                warnings=warnings,
             )
         if unmet_claims:
             # a valid schema whose claims still fail after the last repair is kept: its data
@@ -213,8 +219,11 @@ class DraftChecker:
                 scored.report,
                 notes,
                 acceptable=True,
+                warnings=warnings,
             )
-        return CheckResult(True, None, [], dataset, scored.score, scored.report, notes)
+        return CheckResult(
+            True, None, [], dataset, scored.score, scored.report, notes, warnings=warnings
+        )
 
 
 def checks_score(scored: DryRunScore) -> float:
@@ -386,6 +395,10 @@ def author(
     prompt_size = getattr(provider, "prompt_size", None)
     if callable(prompt_size):
         transcript.write("prompt", system=prompt_size())
+    # An LLM reads the guards' warnings: a draft that passes with new ones gets one turn
+    # to fix them or keep them on purpose. A rule-based author would only redraft.
+    reads_warnings = bool(getattr(provider, "reads_warnings", False))
+    warned: set[str] = set()  # the warnings already sent, so each costs one turn at most
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3
@@ -397,6 +410,7 @@ def author(
         except ProviderFailure as exc:
             # Spent tokens still count; the caller saves the transcript and the last draft.
             usage.add(exc.usage)
+            _write_measured_prompt(transcript, provider, say)
             transcript.write(
                 "provider_failure",
                 turn=turn,
@@ -412,6 +426,7 @@ def author(
             raise
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
+        _write_measured_prompt(transcript, provider, say)
         if conversation.plan is not None and not transcript.of_type("plan"):
             transcript.write("plan", plan=conversation.plan)
         transcript.write(
@@ -424,7 +439,10 @@ def author(
             usage=reply.usage.to_dict(),
             usage_total=usage.to_dict(),
             latency_ms=latency_ms,
+            recovered=reply.recovered,
         )
+        for note in reply.recovered:
+            say(f"recovered: {note}")
 
         if reply.kind == "question":
             feedback = _answer_question(reply, conversation, answerer, questions, assumptions, say)
@@ -433,24 +451,34 @@ def author(
             attempts.append(attempt)
             conversation.questions_left = 0  # questions come before the first draft only
             transcript.write("check", attempt=attempt.number, **attempt.check.to_dict())
-            if attempt.check.ok:
+            repairs_left = settings.max_repairs - (len(attempts) - 1)
+            unseen = [w for w in attempt.check.warnings if w.render() not in warned]
+            if attempt.check.ok and not (reads_warnings and unseen and repairs_left > 0):
                 assert attempt.check.dataset is not None
                 say(_check_line(attempt, settings))
                 return _result(attempt, attempts, questions, assumptions, usage, provider)
             say(_check_line(attempt, settings))
-            repairs_left = settings.max_repairs - (len(attempts) - 1)
-            if repairs_left <= 0:
+            warned.update(w.render() for w in unseen)
+            if attempt.check.ok:
+                feedback = Feedback(
+                    reply.call_id,
+                    warnings_text(prompts, attempt, unseen, repairs_left - 1),
+                    is_error=True,
+                    problems=unseen,
+                )
+            elif repairs_left <= 0:
                 if attempt.check.acceptable:
                     # Over the bar with failed checks left: the score and report say which.
                     say(f"draft {attempt.number}: accepted with failed check(s), no repairs left")
                     return _result(attempt, attempts, questions, assumptions, usage, provider)
                 raise AuthoringFailed(attempts, usage)
-            feedback = Feedback(
-                reply.call_id,
-                repair_text(prompts, attempt, settings, repairs_left - 1),
-                is_error=True,
-                problems=list(attempt.check.problems),
-            )
+            else:
+                feedback = Feedback(
+                    reply.call_id,
+                    repair_text(prompts, attempt, settings, repairs_left - 1),
+                    is_error=True,
+                    problems=list(attempt.check.problems),
+                )
         conversation.exchanges.append(Exchange(reply, feedback))
         transcript.write(
             "feedback",
@@ -529,6 +557,54 @@ def repair_text(
     )
 
 
+def warnings_text(
+    prompts: Prompts, attempt: Attempt, warnings: list[Problem], repairs_left: int
+) -> str:
+    """The turn that shows a passing draft's new warnings to the model, once."""
+    return prompts.render(
+        "warnings_repair",
+        attempt=attempt.number,
+        score=f"{attempt.check.score:.1f}" if attempt.check.score is not None else "n/a",
+        count=len(warnings),
+        problems="\n".join("- " + w.render() for w in warnings),
+        repairs_left=repairs_left,
+    )
+
+
+# Real tokenizers give a token per 3 to 4 characters of our JSON requests; a server that
+# counts one per more than 8 has dropped part of the prompt.
+CHARS_PER_TOKEN_AT_MOST = 8
+
+
+def _write_measured_prompt(
+    transcript: Transcript, provider: Provider, say: Callable[[str], None]
+) -> None:
+    """The first request's input tokens as the API counted them, once per run: the
+    system prompt, the tools and the first message, measured (the "prompt" record's
+    token count is an estimate made before any call). Far fewer tokens than the request
+    holds means the server cut the prompt to its context window: said, not silent."""
+    measured = getattr(provider, "first_request_tokens", None)
+    if not isinstance(measured, int) or transcript.of_type("prompt_measured"):
+        return
+    found = getattr(provider, "first_request_chars", None)
+    chars = found if isinstance(found, int) else 0
+    cut = 0 < measured * CHARS_PER_TOKEN_AT_MOST < chars
+    transcript.write(
+        "prompt_measured",
+        input_tokens=measured,
+        request_chars=found,
+        cut_suspected=cut,
+        what="the first request (system prompt, tools, first message), counted by the API",
+    )
+    if cut:
+        say(
+            f"warning: the server counted {measured:,} input tokens for a first request of "
+            f"{chars:,} characters (about {chars // 4:,} tokens): it has probably cut the "
+            "prompt to its context window; give the model a larger one (Ollama: start it with "
+            "OLLAMA_CONTEXT_LENGTH=65536)"
+        )
+
+
 def _result(
     attempt: Attempt,
     attempts: list[Attempt],
@@ -557,6 +633,11 @@ def _result(
 
 def _check_line(attempt: Attempt, settings: LoopSettings) -> str:
     check = attempt.check
+    if check.ok and check.warnings:
+        return (
+            f"draft {attempt.number}: ok (dry-run score {check.score:.1f}), "
+            f"{len(check.warnings)} warning(s)"
+        )
     if check.ok:
         return f"draft {attempt.number}: ok (dry-run score {check.score:.1f})"
     if check.stage == "claims":

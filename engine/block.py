@@ -14,6 +14,8 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.cases import case_index
+from datagen.engine.decimals import Decimals, fits, from_floats
+from datagen.engine.decimals import to_arrow as decimal_arrow
 from datagen.engine.fanout import draw_counts
 from datagen.engine.generators import BlockContext, generate_column
 from datagen.engine.generators.aggregate import aggregate_part
@@ -139,11 +141,13 @@ def compute_block(
         for left, op, right_table, right_column in run.table.inequalities:
             if left == name:
                 values = _repair_inequality(values, col, op, right_table, right_column, ctx)
-        if col.type != "string":
+        digits = decimal_digits(col.format)
+        if digits is not None:
+            # what is written (decimal(p, s)) is what later columns and aggregates read:
+            # exact units (sums and products of decimals stay exact, engine/decimals.py)
+            values = from_floats(values, digits[1])
+        elif col.type != "string":
             values = as_numpy(values, col.type)
-        if (digits := decimal_digits(col.format)) is not None:
-            # what is written (decimal(p, s)) is what later columns and aggregates read
-            values = np.round(values, digits[1])
         if col.null_rate > 0:
             nulls = ctx.rng(name, "nulls").random(ctx.n) < col.null_rate
             existing = ctx.masks.get(name)
@@ -154,9 +158,16 @@ def compute_block(
     for feed in run.table.feeds:
         ctx.aggregate_parts[feed.key] = aggregate_part(ctx, feed)
     written = [c for c in node.columns if not c.hidden]
-    arrays = [to_arrow(ctx.columns[c.name], c.type, ctx.masks.get(c.name)) for c in written]
+    arrays = [_arrow(ctx.columns[c.name], c, ctx.masks.get(c.name)) for c in written]
     batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in written])
     return batch, ctx
+
+
+def _arrow(values: Values, col: dsl.Column, mask: np.ndarray | None) -> pa.Array:
+    digits = decimal_digits(col.format)
+    if digits is not None and isinstance(values, Decimals) and fits(values, digits[0]):
+        return decimal_arrow(values, *digits, mask)
+    return to_arrow(values, col.type, mask)  # too large: conform() names the column
 
 
 def _parent_rows(cumulative: np.ndarray, start: int, stop: int) -> np.ndarray:

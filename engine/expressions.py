@@ -163,6 +163,11 @@ class Scope:
             return raw
         return raw.dictionary.take(pa.array(raw.codes)).cast(pa.string())  # an Encoded
 
+    def raw_text(self, name: str) -> Any:
+        """A string column as the block holds it (Encoded or Arrow), else as Arrow strings."""
+        raw = self.raw_strings.get(name) if self.raw_strings else None
+        return raw if raw is not None else self.arrow_column(name)
+
     def random(self, site: str) -> np.random.Generator:
         if self.rng is not None:
             return self.rng(site)
@@ -367,6 +372,10 @@ def _add(unit: str) -> Callable[[Any, Any], Any]:
 
 
 def _round(x: Any, digits: Any = 0) -> Any:
+    from datagen.engine.decimals import Decimals
+
+    if isinstance(x, Decimals) and x.units is not None and np.ndim(digits) == 0:
+        return x.rounded(int(digits))  # exact, half away from zero (SQL's ROUND on DECIMAL)
     return np.round(np.asarray(x, dtype=np.float64), int(digits))
 
 
@@ -466,19 +475,54 @@ def _length(x: Any) -> Any:
     return arr if arr.dtype.kind == "i" else np.asarray(arr, dtype=np.float64)
 
 
-def _concat(*parts: Any) -> Any:
-    return _numpy(_concat_arrow(*[_arrow(p) for p in parts]))
+def _compile_concat(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty]:
+    compiled = [c.compile(a) for a in node.args]
+    ty = _concat_typer([t for _, t in compiled], list(node.args), col)
+    texts = [text_fn(fn) for fn, _ in compiled]
+
+    def joined(scope: Scope, limit: np.ndarray | None = None) -> Any:
+        return _join_text([t(scope) for t in texts], scope.n, limit)
+
+    run = _arrow_native(joined)
+    run.joined = joined  # type: ignore[attr-defined]  # substr(concat(...), 1, n) cuts while joining
+    return run, ty
 
 
-def _concat_arrow(*parts: Any) -> Any:
+def _join_text(values: list[Any], n: int, limit: np.ndarray | None) -> Any:
+    """values joined row by row (then cut to limit[i] characters): one pass over bytes
+    (engine/textjoin.py), or Arrow's kernels where a value holds nulls or is not ASCII."""
     import pyarrow.compute as pc
 
-    return pc.binary_join_element_wise(*parts, "")
+    from datagen.engine.textjoin import join, piece_of
+
+    pieces = [piece_of(v, n) for v in values]
+    if all(p is not None for p in pieces):
+        out = join([p for p in pieces if p is not None], n, limit)
+        if out is not None:
+            return out
+    text = pc.binary_join_element_wise(*[_as_arrow_text(v) for v in values], "")
+    return text if limit is None else _prefix(text, n, limit)
+
+
+def _as_arrow_text(value: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(value, (pa.Array, pa.Scalar)):
+        return value
+    if getattr(value, "codes", None) is not None:  # an Encoded
+        return value.dictionary.take(pa.array(value.codes)).cast(pa.string())
+    return _arrow(value)
+
+
+def text_fn(fn: Fn) -> Fn:
+    """fn's variant for concat(): a column as the block holds it (an Encoded keeps its
+    dictionary and codes), anything else as Arrow strings."""
+    variant: Fn | None = getattr(fn, "raw_text", None)
+    return variant if variant is not None else arrow_fn(fn)
 
 
 # text functions whose arguments and result can stay Arrow strings (see arrow_fn)
 _ARROW_IMPLS: dict[Callable[..., Any], Callable[..., Any]] = {
-    _concat: _concat_arrow,
     _upper: _upper_arrow,
     _lower: _lower_arrow,
 }
@@ -664,9 +708,18 @@ def _compile_substr(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
 
     text_of = arrow_fn(fn)
 
+    joined = getattr(fn, "joined", None)
+
     def arrow_run(scope: Scope) -> Any:
         import pyarrow.compute as pc
 
+        if joined is not None and start == 1 and (length_fn is not None or length is not None):
+            limit = (
+                np.broadcast_to(np.asarray(length_fn(scope)), (scope.n,))
+                if length_fn is not None
+                else np.full(scope.n, length)
+            )
+            return joined(scope, _char_counts(limit))
         text = text_of(scope)
         if start > 1 or length_fn is None:
             text = pc.utf8_slice_codeunits(text, start=start - 1, stop=stop)
@@ -691,7 +744,7 @@ def _prefix(text: Any, n: int, lengths: np.ndarray) -> Any:
     if isinstance(text, pa.Scalar):
         text = pa.array([text.as_py()] * n, pa.string())
     text = text.cast(pa.string())
-    lengths = np.maximum(np.nan_to_num(lengths.astype(np.float64)), 0).astype(np.int64)
+    lengths = _char_counts(lengths)
     if not pc.all(pc.string_is_ascii(text)).as_py() and len(text):
         # characters are not bytes: one slice per distinct length (few distinct lengths)
         out = text
@@ -728,6 +781,11 @@ def _prefix(text: Any, n: int, lengths: np.ndarray) -> Any:
             pa.nulls(len(text), pa.string()),
         )
     )
+
+
+def _char_counts(lengths: np.ndarray) -> np.ndarray:
+    """substr() lengths as counts: a null or negative length keeps nothing."""
+    return np.maximum(np.nan_to_num(lengths.astype(np.float64)), 0).astype(np.int64)
 
 
 def _kept_bytes(data: np.ndarray, lo: int, hi: int, starts: np.ndarray, keep: np.ndarray) -> bytes:
@@ -891,7 +949,9 @@ def _compile_choice(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
         if cdf is None:
             index = np.minimum((u * len(table)).astype(np.int64), len(table) - 1)
         else:
-            index = np.minimum(np.searchsorted(cdf, u, side="right"), len(table) - 1)
+            from datagen.engine.generators.weights import inverse_cdf
+
+            index = np.minimum(inverse_cdf(cdf, u), len(table) - 1)
         return table[index]
 
     return run, ty
@@ -1319,7 +1379,7 @@ def _build_registry() -> None:
         (2, 64),
         "text",
         _concat_typer,
-        _concat,
+        special=_compile_concat,
         example="concat('ACC', account_id)",
     )
     r(
@@ -1711,6 +1771,7 @@ class _Compiler:
             return scope.columns[name]
 
         read.arrow = lambda scope: scope.arrow_column(name)  # type: ignore[attr-defined]
+        read.raw_text = lambda scope: scope.raw_text(name)  # type: ignore[attr-defined]
         return read, ty
 
     def _binop(self, node: ast.BinOp, col: int | None) -> tuple[Fn, Ty]:

@@ -31,6 +31,7 @@ REQUIRED_FIELDS = {
     },
     "repair": {"attempt", "stage", "count", "problems", "repairs_left"},
     "score_repair": {"attempt", "verdict", "rows", "count", "problems", "repairs_left"},
+    "warnings_repair": {"attempt", "score", "count", "problems", "repairs_left"},
     "clarification": set(),
     "plan": {"claims"},
 }

@@ -7,11 +7,12 @@ tiny Chat Completions server on 127.0.0.1 for the end-to-end tests.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from tests.agent_fixtures import FakeMessagesServer
+from tests.agent_fixtures import MESSAGES_URL, FakeMessagesServer
 
 OPENAI_API = "https://api.openai.com/v1"
 COMPLETIONS_URL = f"{OPENAI_API}/chat/completions"
@@ -197,3 +198,92 @@ ELEVEN_PATHS = [
     "constraints.ranges[1].column",
     "targets.weekend_share[0].table",
 ]
+
+
+# --------------------------------------------------------------------------- both APIs
+
+
+@dataclass(frozen=True)
+class Api:
+    """One LLM API as the tests drive it through its real SDK: where it is mocked, how a
+    draft comes back from it, and where the loop's answer sits in the next request."""
+
+    name: str
+    url: str
+
+    def provider(self, **settings: Any) -> Any:
+        from datagen.agent.providers.anthropic import AnthropicProvider
+        from datagen.agent.providers.openai import OpenAIProvider
+
+        if self.name == "anthropic":
+            settings.setdefault("model", "claude-sonnet-4-5")
+            return AnthropicProvider(api_key="sk-test", **settings)
+        return OpenAIProvider(api_key="sk-test", strict=False, **settings)
+
+    def draft(self, schema: dict[str, Any], call_id: str = "call_1") -> httpx.Response:
+        from tests.agent_fixtures import schema_message
+
+        if self.name == "anthropic":
+            return httpx.Response(200, json=schema_message(schema, call_id=call_id))
+        return httpx.Response(200, json=chat_completion(arguments=schema, call_id=call_id))
+
+    def feedback(self, body: dict[str, Any]) -> str:
+        """The text of the tool result that ends a request (the loop's repair turn)."""
+        last = body["messages"][-1]
+        if self.name == "anthropic":
+            assert last["content"][0]["type"] == "tool_result", last
+            return str(last["content"][0]["content"])
+        assert last["role"] == "tool", last
+        return str(last["content"])
+
+
+APIS = [Api("anthropic", MESSAGES_URL), Api("openai", COMPLETIONS_URL)]
+
+
+class ScriptedApiServer(FakeMessagesServer):
+    """An LLM API on 127.0.0.1 answering each POST with the next scripted `httpx.Response`
+    (a JSON body or an event stream), after an optional delay in seconds; records every
+    request's path and JSON body. For the end-to-end tests of both APIs."""
+
+    def __init__(self, answers: list[httpx.Response | tuple[httpx.Response, float]]) -> None:
+        import queue
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.answers: queue.Queue[tuple[httpx.Response, float]] = queue.Queue()
+        for answer in answers:
+            self.answers.put(answer if isinstance(answer, tuple) else (answer, 0.0))
+        self.requests: list[dict[str, Any]] = []
+        self.done = threading.Event()  # set on shutdown: a delayed answer stops waiting
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server.requests.append({"path": self.path, "body": body})
+                try:
+                    response, delay = server.answers.get_nowait()
+                except queue.Empty:
+                    response, delay = httpx.Response(500, json={"error": "script exhausted"}), 0
+                if delay and server.done.wait(delay):
+                    return
+                try:
+                    self.send_response(response.status_code)
+                    kind = response.headers.get("content-type", "application/json")
+                    self.send_header("content-type", kind)
+                    self.send_header("content-length", str(len(response.content)))
+                    self.end_headers()
+                    self.wfile.write(response.content)
+                except OSError:  # the client gave up (a timeout test)
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        super().__exit__(*exc)

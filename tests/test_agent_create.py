@@ -334,7 +334,8 @@ def test_the_transcript_records_every_turn_and_the_token_totals(httpx2_mock, tmp
     lines = records(out)
     assert [r["type"] for r in lines] == [
         "start",
-        "prompt",  # the system prompt's size
+        "prompt",  # the system prompt's size, estimated
+        "prompt_measured",  # the first request's input tokens, as the API counted them
         "turn",
         "feedback",
         "turn",
@@ -345,6 +346,7 @@ def test_the_transcript_records_every_turn_and_the_token_totals(httpx2_mock, tmp
         "end",
     ]
     start, end = lines[0], lines[-1]
+    assert lines[2]["input_tokens"] == 1000 + 5000  # input and cache write of the first call
     assert start["provider"] == "anthropic" and start["model"] == "claude-sonnet-4-6"
     assert start["prompts_version"] and len(start["prompts_digest"]) == 64
     turns = [r for r in lines if r["type"] == "turn"]

@@ -236,3 +236,19 @@ def test_the_loop_tells_the_author_which_phrases_no_rule_read() -> None:
     assert [c.kind for c in result.dataset.claims][0] == "unread"
     assert result.report is not None and result.report.fidelity is not None
     assert result.report.fidelity < 1 and result.score is not None and result.score < 100
+
+
+def test_an_unread_number_is_not_covered_by_a_claim_whose_number_starts_with_it() -> None:
+    """The lead's bike-sharing try scored 100 while it said "'5': not understood": the unread
+    '5' (of 'or 5 and 7pm') counted as covered by '500,000 trips' (a substring)."""
+    (phrase,) = unread_claims("rides peak at 9 or 5", [])
+
+    def mine(quote: str) -> dsl.Claim:
+        return dsl.Claim(id="a1", text=quote, kind="count", status="not_modelled", reason="x")
+
+    for other in ("500,000 trips", "15 stations", "2.5 hours", "5,000 bikes"):
+        unread_five = phrase.model_copy(update={"text": "5"})
+        merged, _ = merge_claims([mine(other)], [unread_five])
+        assert [c.kind for c in merged] == ["count", "unread"], other
+    merged, _ = merge_claims([mine("or 5 and 7pm")], [phrase.model_copy(update={"text": "5"})])
+    assert [c.kind for c in merged] == ["count"]

@@ -30,7 +30,14 @@ pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:Depre
 
 def shape(schema: dict) -> dict[str, object]:
     return {
-        n["id"]: (n.get("pk"), [(c["name"], c["type"]) for c in n["columns"]])
+        n["id"]: (
+            n.get("pk"),
+            n.get("pk_columns"),
+            [
+                (c["name"], c["type"], c.get("format"), c["generator"].get("lookup"))
+                for c in n["columns"]
+            ],
+        )
         for n in schema["nodes"]
     }
 
@@ -80,7 +87,9 @@ def test_llm_sees_the_imported_schema_and_is_told_what_it_dropped(
     assert result.exit_code == 0, result.output
     first, second = request_bodies(route)
     opening = json.dumps(first["messages"][0])
-    assert "order_items_key_index" in opening and "CREATE TABLE" not in opening
+    # the imported schema as JSON (its composite key and reference), never the DDL text
+    assert '\\"pk_columns\\": [\\"order_id\\", \\"line_no\\"]' in opening
+    assert '\\"on\\": \\"order_id\\"' in opening and "CREATE TABLE" not in opening
     assert "a busy shop" in opening
     repair = json.dumps(last_tool_result(second))
     assert "table `order_items` was dropped" in repair
@@ -90,7 +99,8 @@ def test_llm_sees_the_imported_schema_and_is_told_what_it_dropped(
 
 
 def test_structure_problems_name_each_change() -> None:
-    start = import_schema(SHOP, dialect="duckdb").dataset
+    # order_items of exactly 400 rows: its key's formula counts on the rows of `orders`
+    start = import_schema(SHOP, dialect="duckdb", rows={"order_items": 400}).dataset
     changed = start.to_json_dict()
     customers = changed["nodes"][0]
     customers["columns"] = [c for c in customers["columns"] if c["name"] != "tier"]
@@ -99,10 +109,21 @@ def test_structure_problems_name_each_change() -> None:
     full_name.update(type="int", generator={"sequence": {}})
     next(n for n in changed["nodes"] if n["id"] == "orders")["rows"] = 10
     items = next(n for n in changed["nodes"] if n["id"] == "order_items")
+    assert items["columns"][0]["hidden"]  # the helper that makes the key unique
+    items["columns"][0]["generator"] = {"sequence": {"start": 5}}
     items["columns"][1]["generator"] = {"sequence": {}}
+    returns = next(n for n in changed["nodes"] if n["id"] == "returns")
+    returns.pop("pk")
     problems = {p.message for p in structure_problems(start, parse_dataset(changed))}
     assert "column `customers.tier` was dropped" in problems
     assert "type of `full_name` changed" in problems
+    assert "`order_items.key_index` is a key or reference: its generator stays" in problems
     assert "`order_items.order_id` is a key or reference: its generator stays" in problems
+    assert "key of `returns` changed" in problems
     assert any("`orders` keeps" in p for p in problems)  # the formula counts on its rows
     assert structure_problems(start, start) == []
+    # a changed composite key is named too
+    items["pk"], returns["pk"] = ["order_id", "sku"], "id"
+    items.pop("pk_columns", None)
+    problems = {p.message for p in structure_problems(start, parse_dataset(changed))}
+    assert "key of `order_items` changed" in problems and "key of `returns` changed" not in problems

@@ -10,7 +10,7 @@ import pytest
 
 from datagen.agent.offline import OfflineAuthor, RefusedDescription, author
 from datagen.agent.offline.blueprints import BLUEPRINTS
-from datagen.agent.offline.compose import weekend_share
+from datagen.agent.offline.finish import weekend_share
 from datagen.agent.offline.naming import singular
 from datagen.agent.offline.provider import questions_for, repair
 from datagen.agent.providers.base import Conversation, Exchange, Feedback, Provider

@@ -85,10 +85,23 @@ def _counts(text: str) -> dict[str, tuple[float, str | None]]:
         ("2,000 billable time entries", {"time_entry": (2000, None)}),
         ("300 dangerous goods", {"good": (300, None)}),
         ("40 vegetable stalls", {"stall": (40, None)}),  # stalls of vegetables: fine
+        # a figure 'on average' or 'each' is per its subject, never a total (the lead's tries)
+        ("members borrow on average 8 books a year", {"book": (8, "member")}),
+        ("drivers make 12 deliveries each", {"delivery": (12, "driver")}),
+        ("on average 3 items", {}),  # no subject: no count at all
     ],
 )
 def test_find_counts(text: str, expected: dict[str, tuple[float, str | None]]) -> None:
     assert _counts(text) == expected
+
+
+def test_a_figure_per_subject_is_no_second_total() -> None:
+    """'2,000 courses ... Students enroll in 3 courses on average' made `course` 3 rows."""
+    counts = find_counts("2,000 courses. Students enroll in 3 courses on average")
+    assert [(c.noun, c.value, c.per) for c in counts] == [
+        ("course", 2000, None),
+        ("course", 3, "student"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -129,6 +142,12 @@ def test_find_counts_ignores_years_durations_and_percentages(text: str) -> None:
         ("Jan-Mar 2024", "2024-01-01", "2024-04-01", False),
         ("3 years of data", "2022-01-01", "2025-01-01", True),
         ("a couple thousand customers in 2023", "2023-01-01", "2024-01-01", False),
+        # a length inside a named window: from its start (the lead's GPS trucks)
+        ("GPS every 30 seconds for one week in March 2024", "2024-03-01", "2024-03-08", False),
+        ("readings for 3 days in 2023", "2023-01-01", "2023-01-04", False),
+        # "last" as a verb of a thing that lasts is no window; as an adjective it is
+        ("loans last 21 days in 2024", "2024-01-01", "2025-01-01", False),
+        ("orders in the last 21 days", "2024-12-11", "2025-01-01", True),
     ],
 )
 def test_find_window(text: str, start: str, end: str, relative: bool) -> None:
@@ -151,6 +170,7 @@ def test_relative_windows_follow_the_reference_date_not_the_clock() -> None:
 def test_no_window() -> None:
     assert find_window("customers and orders") is None
     assert find_window("a shop with two thousand customers") is None
+    assert find_window("members borrow books, loans last 21 days") is None  # a duration
 
 
 def test_a_year_like_number_is_a_count_only_when_the_text_says_so() -> None:

@@ -26,9 +26,15 @@ def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _within(a: str, b: str) -> bool:
+    """`a` is a whole phrase of `b`: '5' is in 'or 5 and 7pm', not in '500,000 trips'
+    nor in '2.5 hours'."""
+    return bool(a and b) and re.search(rf"(?<![\w.,]){re.escape(a)}(?![\w]|[.,]\d)", b) is not None
+
+
 def _same_phrase(a: str, b: str) -> bool:
     a, b = _key(a), _key(b)
-    return bool(a and b) and (a in b or b in a)
+    return _within(a, b) or _within(b, a)
 
 
 def _covers(mine: dsl.Claim, claim: dsl.Claim) -> bool:
@@ -38,7 +44,7 @@ def _covers(mine: dsl.Claim, claim: dsl.Claim) -> bool:
     if claim.kind != "unread":
         return _same_phrase(claim.text, mine.text)
     a, b = _key(claim.text), _key(mine.text)
-    return bool(a and b) and (a in b or (b in a and 2 * len(b) >= len(a)))
+    return _within(a, b) or (_within(b, a) and 2 * len(b) >= len(a))
 
 
 def merge_claims(

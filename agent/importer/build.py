@@ -7,12 +7,16 @@ choices over exactly those values, lengths cap the strings, UNIQUE columns are
 unique by construction, foreign keys become lookups. Tables with one
 mandatory parent become facts with a fanout; the rest are entities.
 
-The DSL has single-column keys only (composite keys arrive with DSL 1.1): a
-composite primary key is approximated by a hidden `key_index` sequence whose
-values a fixed permutation spreads over every combination of the key's
-columns, so the pairs are distinct by construction; a composite foreign key
-looks that hidden key up and copies the columns through it. Both are listed
-in the notes.
+Composite keys use the DSL's own support: `pk_columns` (PRIMARY KEY (a, b) in
+the DDL, `pk_unique` in the validator) and composite foreign keys (a lookup of
+the key's first column, the others copied `on` it). A link table (a reference
+and a second reference, or a reference and a line number) is a fact of its
+first reference's table whose second column takes distinct values per parent
+(`distinct` lookups, `position()`): unique by construction. A composite key
+that is not such a pair, or whose table was given an exact row count, is made
+unique by a hidden `key_index` helper column (not written) whose values a
+fixed permutation spreads over every combination of the key's columns. Each
+choice is listed in the assumptions, each approximation in the notes.
 """
 
 from __future__ import annotations
@@ -88,6 +92,20 @@ class _Key:
 
     generator: dict[str, Any]
     rows: int
+
+
+@dataclass
+class _Pair:
+    """A two-column key built by the DSL itself: a fact of `parent` (through `link`) whose
+    `other` column is a distinct reference per parent, or a line number from `start`; with
+    an exact row count, an entity whose two references take distinct pairs (`sampled`)."""
+
+    link: str
+    other: str
+    parent: str
+    cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
+    start: int | None = None  # a line number: position() counted from here
+    sampled: bool = False  # exact rows: an entity of distinct pairs of two plain lookups
 
 
 @dataclass
@@ -183,8 +201,8 @@ class _Builder:
         for table in self.catalog.tables:
             group = self._group(table)
             for fk in table.foreign_keys:
-                if group and set(fk.columns) <= set(group):
-                    exact.add(fk.ref_table)
+                if group and len(fk.columns) == 1 and fk.columns[0] in group:
+                    exact.add(fk.ref_table)  # a key's formula counts on the parent's rows
                 if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
                     exact.add(fk.ref_table)
                     exact.add(table.name)
@@ -197,18 +215,29 @@ class _Builder:
             node["description"] = table.comment
         single_parent = self._single_parent(table, exact)
         group = self._group(table)
-        link = bool(group)  # its rows follow its composite key's combinations
-        rows = 0 if link else self._rows(table, single_parent is not None)
-        if single_parent is not None:
+        pair = self._pair(table, group, exact) if group else None
+        link = bool(group) and pair is None  # its rows follow its key's combinations
+        rows = 0 if link or pair else self._rows(table, single_parent is not None)
+        made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
+        if pair is not None and pair.sampled:
+            node["rows"] = self._pair_rows(table, pair)
+            made |= self._pair_columns(table, group, pair)
+        elif pair is not None:
+            node["kind"] = "fact"
+            node["parents"] = [self._table_id(pair.parent)]
+            node["fanout"] = self._pair_fanout(table, pair)
+            made |= self._pair_columns(table, group, pair)
+        elif single_parent is not None:
             parent_table, _ = single_parent
             node["kind"] = "fact"
             node["parents"] = [self._table_id(parent_table)]
             node["fanout"] = self._fanout(table, parent_table)
         else:
             node["rows"] = rows
-        made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
         if len(table.primary_key) == 1:
             node["pk"] = self._col_ident(table, table.primary_key[0])
+        elif len(table.primary_key) > 1:
+            node["pk_columns"] = [self._col_ident(table, c) for c in table.primary_key]
         if link:
             made |= {c["name"].lower(): c for c in self._composite_key(table, node, group)}
         for other in table.unique:
@@ -220,18 +249,121 @@ class _Builder:
                     "construction (one composite key per table is)"
                 )
         for fk in table.foreign_keys:
-            if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
+            if len(fk.columns) > 1:  # copied from one referenced row, inside a key or not
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
-        node["columns"] = [c for c in made.values() if c["name"].endswith(HIDDEN_KEY)]
+        node["columns"] = [c for c in made.values() if c.get("hidden")]
         for col in table.columns:
             ident = self._col_ident(table, col.name).lower()
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
-        self._inequalities(table)
-        if node["kind"] == "entity" and node.get("pk") != HIDDEN_KEY:
+        if pair is not None and pair.sampled:  # two plain uniform lookups: distinct pairs
+            for name in (pair.link, pair.other):
+                ident = self._col_ident(table, name)
+                lookup = next(c for c in node["columns"] if c["name"] == ident)["generator"]
+                if lookup["lookup"].pop("weights_kind", None):
+                    self.notes.append(
+                        f"`{table.name}.{name}`: drawn uniformly, not with the source's skew "
+                        "(a key of distinct pairs is built from two uniform references)"
+                    )
+        elif pair is not None and pair.start is None:
+            other = self._col_ident(table, pair.other)
+            lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
+            lookup["distinct"] = True
+        self._inequalities(table, node)
+        if node["kind"] == "entity":
             self._remember_key(table, node)
         return node
+
+    def _pair(self, table: TableInfo, group: list[str], exact: set[str]) -> _Pair | None:
+        """The DSL's own unique pair for a two-column key, NOT NULL both: (a reference, a
+        second reference), or (a reference, a whole number) when no exact row count is asked
+        (a fact's rows come from its fanout; an exact count of two references is an entity
+        of distinct pairs)."""
+        if len(group) != 2 or table.name in exact:
+            return None
+        if not all(_column(table, c).not_null for c in group):
+            return None
+        exact_rows = self._rows_given(table) or table.rows is not None
+        references = {f.columns[0]: f for f in table.foreign_keys if len(f.columns) == 1}
+        for link, other in (group, group[::-1]):
+            fk = references.get(link)
+            if fk is None or fk.ref_table == table.name or fk.ref_table not in self.keys:
+                continue
+            second = references.get(other)
+            if second is not None:
+                partner = self.keys.get(second.ref_table)
+                if second.ref_table == table.name or partner is None or partner.rows < 1:
+                    continue
+                return _Pair(link, other, fk.ref_table, partner.rows, sampled=exact_rows)
+            col = _column(table, other)
+            if (
+                exact_rows
+                or col.type != "int"
+                or col.enum_values
+                or any(isinstance(b.value, str) for b in col.bounds)
+            ):
+                continue
+            low, high = _int_bounds(col)
+            if high is not None and high < low:
+                continue
+            return _Pair(link, other, fk.ref_table, None if high is None else high - low + 1, low)
+        return None
+
+    def _pair_rows(self, table: TableInfo, pair: _Pair) -> int:
+        """The exact rows of a table of distinct pairs: at most one row per pair."""
+        rows = self._rows(table, fact=False)
+        pairs = self.keys[pair.parent].rows * (pair.cap or 0)
+        if rows > pairs:
+            self.notes.append(
+                f"`{table.name}`: {rows} rows asked but ({pair.link}, {pair.other}) has only "
+                f"{pairs} pairs; {pairs} rows"
+            )
+            rows = pairs
+        self.assumptions.append(
+            f"`{table.name}`: each row a distinct ({pair.link}, {pair.other}) pair of "
+            f"`{pair.parent}` and its partner rows, drawn without replacement: its key is "
+            "unique by construction"
+        )
+        return rows
+
+    def _pair_fanout(self, table: TableInfo, pair: _Pair) -> dict[str, Any]:
+        lam = 4.0 if any(w in table.name.lower() for w in DETAIL_WORDS) else 3.0
+        top = int(lam * 5 + 10)
+        if pair.cap is not None:
+            lam, top = min(lam, max(pair.cap / 2, 0.5)), min(top, pair.cap)
+        what = (
+            f"a distinct `{pair.other}` per row"
+            if pair.start is None
+            else f"`{pair.other}` numbering them from {pair.start}"
+        )
+        self.assumptions.append(
+            f"`{table.name}`: about {lam:g} rows per `{pair.parent}` row (poisson fanout, at "
+            f"most {top}), {what}: its key ({pair.link}, {pair.other}) is unique by construction"
+        )
+        return {"distribution": "poisson", "lambda": lam, "min": 0, "max": top}
+
+    def _pair_columns(
+        self, table: TableInfo, group: list[str], pair: _Pair
+    ) -> dict[str, dict[str, Any]]:
+        tid = self._table_id(table)
+        columns = [self._col_ident(table, c) for c in group]
+        if group != table.primary_key:  # a UNIQUE pair beside the table's own key
+            self._add("unique", {"table": tid, "columns": columns})
+        if pair.start is None:
+            return {}  # both references are lookups; the second one is made distinct
+        col = _column(table, pair.other)
+        name = self._col_ident(table, pair.other)
+        low, high = _int_bounds(col)
+        if col.bounds:
+            bounds = {"min": low} | ({"max": high} if high is not None else {})
+            self._add("ranges", {"column": f"{tid}.{name}", **bounds})
+        expr = "position()" if low == 1 else f"position() + {low - 1}"
+        made: dict[str, Any] = {"name": name, "type": "int",
+                                "generator": {"expression": {"expr": expr}}}  # fmt: skip
+        if col.comment:
+            made["description"] = col.comment
+        return {name.lower(): made}
 
     def _group(self, table: TableInfo) -> list[str]:
         """The composite key made unique by construction: the primary key, else the first
@@ -308,11 +440,12 @@ class _Builder:
         for name in group:
             col = _column(table, name)
             fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
+            held = any(len(f.columns) > 1 and name in f.columns for f in table.foreign_keys)
             parent_key = self.keys.get(fk.ref_table) if fk else None
             if fk is not None and parent_key is not None and "sequence" in parent_key.generator:
                 start = int(parent_key.generator["sequence"].get("start", 1))
                 domains.append((name, parent_key.rows, start, fk.ref_table))
-            elif fk is None and col.type == "int":
+            elif fk is None and col.type == "int" and not held:
                 low, high = _int_bounds(col)
                 if col.bounds:
                     bounds = {"min": low} | ({"max": high} if high is not None else {})
@@ -322,11 +455,17 @@ class _Builder:
             else:
                 self.notes.append(
                     f"`{table.name}`: composite {what} ({', '.join(group)}) has a column "
-                    f"`{name}` that is neither a reference to an integer key nor an integer; "
-                    "its combinations are checked but not unique by construction"
+                    f"`{name}` that is "
+                    + (
+                        "part of a composite reference"
+                        if held
+                        else "neither a reference to an integer key nor an integer"
+                    )  # fmt: skip
+                    + "; its combinations are checked but not unique by construction"
                 )
-                self._add("unique", {"table": self._table_id(table),
-                                     "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
+                if group != table.primary_key:  # the primary key is declared by pk_columns
+                    self._add("unique", {"table": self._table_id(table),
+                                         "columns": [self._col_ident(table, c) for c in group]})  # fmt: skip
                 node["rows"] = self._rows(table, fact=False)
                 return []
         combinations = math.prod(size for _, size, _, _ in domains)
@@ -335,8 +474,6 @@ class _Builder:
         # an empty referenced table leaves no combination: keep the formula defined, 0 rows
         domains = [(name, max(size, 1), offset, parent) for name, size, offset, parent in domains]
         combinations = max(combinations, 1)
-        if group == table.primary_key:
-            node["pk"] = HIDDEN_KEY
         step = _coprime(combinations)
         index = f"(({HIDDEN_KEY} * {step}) % {combinations})"
         columns: list[dict[str, Any]] = [
@@ -344,7 +481,8 @@ class _Builder:
                 "name": HIDDEN_KEY,
                 "type": "int",
                 "generator": {"sequence": {"start": 0}},
-                "description": f"approximates the composite {what}: drop it when loading",
+                "hidden": True,
+                "description": f"makes the composite {what} unique (a helper, not written)",
             }
         ]
         stride = combinations
@@ -367,13 +505,15 @@ class _Builder:
                         "references": f"{self._table_id(parent)}.{parent_col}",
                     },
                 )
-        self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
+        if group != table.primary_key:  # the primary key is declared by pk_columns
+            self._add("unique", {"table": tid, "columns": [c["name"] for c in columns[1:]]})
         self.hidden_keys.add(table.name)
         self.notes.append(
-            f"`{table.name}`: composite {what} ({', '.join(group)}) approximated "
-            f"by a hidden `{HIDDEN_KEY}` column whose permutation of the {combinations} "
-            "combinations makes every row's key distinct; it holds while the referenced tables "
-            "keep the row counts of this import (import again with --rows to change them)"
+            f"`{table.name}`: composite {what} ({', '.join(group)}) made unique by a hidden "
+            f"`{HIDDEN_KEY}` helper column (not written) whose permutation of the "
+            f"{combinations} combinations gives every row its own; it holds while the "
+            "referenced tables keep the row counts of this import (import again with --rows "
+            "to change them)"
         )
         return columns
 
@@ -415,14 +555,42 @@ class _Builder:
         parent = self.catalog.table(fk.ref_table)
         assert parent is not None
         pid = self._table_id(parent)
-        group = self._group(parent)
-        if [c.lower() for c in fk.ref_columns] != [c.lower() for c in group] or (
-            parent.name not in self.hidden_keys
-        ):
+        refs = [c.lower() for c in fk.ref_columns]
+        key = [c.lower() for c in parent.primary_key]
+        nullable = not any(_column(table, c).not_null for c in fk.columns)
+        if len(key) > 1 and sorted(refs) == sorted(key):
+            # the DSL's composite foreign key: a lookup of the key's first column samples a
+            # row, the other columns are copied from that row (`on`)
+            held = dict(zip(refs, fk.columns, strict=True))
+            first = self._col_ident(table, held[key[0]])
+            columns = []
+            for ref in parent.primary_key:
+                name = self._col_ident(table, held[ref.lower()])
+                lookup: dict[str, Any] = {"from": f"{pid}.{self._col_ident(parent, ref)}"}
+                if name != first:
+                    lookup["on"] = first
+                column: dict[str, Any] = {"name": name, "type": _column(table, name).type,
+                                          "generator": {"lookup": lookup}}  # fmt: skip
+                if nullable:
+                    column["nullable"] = True
+                    column["null_rate"] = FK_NULL_RATE if name == first else 0.0
+                columns.append(column)
+            self.assumptions.append(
+                f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
+                f"foreign key, each row's values copied from one `{parent.name}` row"
+            )
+            return columns
+        if refs != [c.lower() for c in self._group(parent)] or parent.name not in self.hidden_keys:
             self.notes.append(
                 f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite "
-                "reference to columns other than the composite primary key; each column is "
-                "looked up on its own, so the pairs may not exist in the parent"
+                "reference to columns that are not a key made unique by construction; each "
+                "column is looked up on its own, so the pairs may not exist in the parent"
+            )
+            self._not_modelled(
+                f"{table.name}({', '.join(fk.columns)}) REFERENCES "
+                f"{parent.name}({', '.join(fk.ref_columns)})",
+                "relationship",
+                "each column of this composite reference is drawn on its own",
             )
             return [
                 {
@@ -432,13 +600,16 @@ class _Builder:
                 }
                 for c, r in zip(fk.columns, fk.ref_columns, strict=True)
             ]
+        # a composite UNIQUE of the parent (the DSL's composite references are to primary
+        # keys): the parent's hidden helper key is looked up, the columns copied through it
         hidden = f"{pid}_{HIDDEN_KEY}"[:63]
-        columns: list[dict[str, Any]] = [
+        columns = [
             {
                 "name": hidden,
                 "type": "int",
                 "generator": {"lookup": {"from": f"{pid}.{HIDDEN_KEY}"}},
-                "description": f"approximates the composite reference to {pid}: drop it when loading",
+                "hidden": True,
+                "description": f"the referenced row of {pid} (a helper, not written)",
             }
         ]
         for c, r in zip(fk.columns, fk.ref_columns, strict=True):
@@ -452,9 +623,10 @@ class _Builder:
                 }
             )
         self.notes.append(
-            f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: composite foreign key "
-            f"approximated by a hidden `{hidden}` column referencing `{parent.name}.{HIDDEN_KEY}`; "
-            "the columns are copied from the referenced row"
+            f"`{table.name}`({', '.join(fk.columns)}) -> `{parent.name}`: a composite foreign "
+            f"key to a UNIQUE key, not the primary key: its columns are copied from the row a "
+            f"hidden `{hidden}` helper column picks; the validator does not check it as one "
+            "reference"
         )
         return columns
 
@@ -479,23 +651,37 @@ class _Builder:
         out: dict[str, Any]
         if table.primary_key == [col.name] and fk is None:
             out = self._key_column(table, col, name, node)
+            self._declare_bounds(table, col, name)
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
+            self._declare_bounds(table, col, name)
         else:
-            out, why = generator_for_column(_snake(tid), _snake(name), col.type)
+            out, why = _lexicon(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
             if col.special in SPECIAL_TEXT:
                 out["generator"], why = SPECIAL_TEXT[col.special]
                 out.pop("modifiers", None)
+            guessed, said = out["generator"], len(self.assumptions)
             self.assumptions.append(f"{where}: {why.split('`: ', 1)[-1]}")
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
+            if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
+                del self.assumptions[said]
+            self._length_pattern(table, col, out)
             if not col.not_null:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
                 out["null_rate"] = rate
+        if (
+            out["type"] == "float"
+            and col.precision is not None
+            and col.scale
+            and 1 <= col.precision <= 38
+            and col.scale <= col.precision
+        ):  # NUMERIC(p, s): stored as the same decimal (exact in Parquet, DuckDB, PostgreSQL)
+            out["type"] = f"decimal({col.precision},{col.scale})"
         description = [col.comment] if col.comment else []
         if col.default is not None:
             description.append(f"default {col.default}")
@@ -503,17 +689,54 @@ class _Builder:
             out["description"] = "; ".join(description)
         return out
 
+    def _declare_bounds(self, table: TableInfo, col: ColumnInfo, name: str) -> None:
+        """A key's or reference's CHECK bounds: declared for the validator (and the DDL), not
+        laid over its values (they are the referenced keys)."""
+        numbers = [b for b in col.bounds if not isinstance(b.value, str)]
+        if not numbers or col.type not in ("int", "float"):
+            return
+        low = max((float(b.value) for b in numbers if b.op in (">", ">=")), default=None)
+        high = min((float(b.value) for b in numbers if b.op in ("<", "<=")), default=None)
+        if col.type == "int":  # whole numbers: > 0 is >= 1
+            strict = {float(b.value) for b in numbers if b.op in (">", "<")}
+            low = (
+                None if low is None else (math.floor(low) + 1 if low in strict else math.ceil(low))
+            )
+            high = (None if high is None else (math.ceil(high) - 1 if high in strict
+                                                else math.floor(high)))  # fmt: skip
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{name}"}
+        if low is not None:
+            item["min"] = _number(low)
+        if high is not None:
+            item["max"] = _number(high)
+        if len(item) > 1:
+            self._add("ranges", item)
+
+    def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """A CHECK on the length of a text column: a `pattern` the validator checks."""
+        if col.length_range is None:
+            return
+        low, high = col.length_range
+        regex = f"(?s).{{{low},{'' if high is None else high}}}"
+        self._add("pattern", {"column": f"{self._table_id(table)}.{out['name']}", "regex": regex})
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: values of {low} to {high or 'any number of'} "
+            "characters (its CHECK on the length)"
+        )
+
     def _key_column(
         self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
     ) -> dict[str, Any]:
         if col.type == "int":
+            self.assumptions.append(f"`{table.name}.{col.name}`: the key, numbered 1, 2, 3, ...")
             return {"name": name, "type": "int", "generator": {"sequence": {"start": 1}}}
-        out, why = generator_for_column(_snake(self._table_id(table)), _snake(name), col.type)
+        out, why = _lexicon(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)
         if col.special in SPECIAL_TEXT:
             out["generator"], why = SPECIAL_TEXT[col.special]
         self._apply_unique_and_length(table, col, out, node, key=True)
+        self._length_pattern(table, col, out)
         self.assumptions.append(
             f"`{table.name}.{col.name}`: a unique key of {col.sql_type} ({why.split('`: ', 1)[-1]})"
         )
@@ -568,6 +791,13 @@ class _Builder:
         elif not col.not_null:
             out["nullable"] = True
             out["null_rate"] = _null_rate(col.stats, FK_NULL_RATE)
+        where, empty = f"`{table.name}.{col.name}`", out.get("null_rate", 0)
+        also = f", empty in {empty:.0%} of rows" if empty else ""
+        if parent.name == table.name:
+            self.assumptions.append(f"{where}: an earlier `{table.name}` row{also}")
+        elif node.get("parents") != [self._table_id(parent)] or not col.not_null:
+            how = "" if "weights_kind" in out["generator"]["lookup"] else " drawn uniformly"
+            self.assumptions.append(f"{where}: a row of `{parent.name}`{how}{also}")
         if (
             len(fk.ref_columns) == 1
             and parent_col is not None
@@ -614,7 +844,7 @@ class _Builder:
             out["generator"] = {"datetime_series": spec}
             self.assumptions.append(f"{where}: between {start} and {end}, as in the source")
         if col.type == "string" and stats.max_length and col.length is None:
-            col.length = stats.max_length
+            col.length, col.length_profiled = stats.max_length, True
 
     def _apply_enum(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         if not col.enum_values:
@@ -686,7 +916,9 @@ class _Builder:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
             both_checked = checked[0] is not None and checked[1] is not None
-            if not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
+            if col.stats is not None and new_low <= old[0] and old[1] <= new_high:
+                pass  # the source's own range, inside the CHECK: the profile's shape stays
+            elif not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
             elif not both_checked and checked[0] is not None and high > low:
                 # the name's guess lies outside the bound (a "rate" >= 0.99): values above it
@@ -750,10 +982,19 @@ class _Builder:
         method = gen["faker"]["method"] if "faker" in gen else None
         if unique:
             out["unique"] = True
+            profiled = col.length_profiled  # the source's longest, not a limit of the type
             if method is not None and (
                 col.length is None
+                or profiled
                 or _faker_max_length(method, unique=True, rows=rows) <= col.length
             ):
+                if profiled and _faker_max_length(method, unique=True, rows=rows) > (
+                    col.length or 0
+                ):
+                    self.assumptions.append(
+                        f"{where}: unique Faker `{method}` values, some longer than the source's "
+                        f"longest ({col.length} characters; the type sets no limit)"
+                    )
                 return
             prefix = re.sub(r"[^A-Za-z]", "", col.name)[:3].upper() or "K"
             out["generator"] = {"enum_list": {"values": _codes(prefix, rows, col.length, col.name)}}
@@ -798,9 +1039,41 @@ class _Builder:
 
     # ------------------------------------------------------------------ constraints
 
-    def _inequalities(self, table: TableInfo) -> None:
+    def _different(self, table: TableInfo, node: dict[str, Any], left: str, right: str) -> None:
+        """CHECK (a <> b): two references into one table never point at the same row (the
+        lookup's `distinct_from`); anything else is a rule the data is not made to keep."""
+        references = {f.columns[0]: f.ref_table for f in table.foreign_keys if len(f.columns) == 1}
+        parent_link = node.get("parents", [None])[0]
+        columns = {c["name"]: c for c in node["columns"]}
+        for this, other in ((right, left), (left, right)):
+            ident, other_ident = self._col_ident(table, this), self._col_ident(table, other)
+            lookup = columns[ident]["generator"].get("lookup") if ident in columns else None
+            same = references.get(this) is not None and references.get(this) == references.get(
+                other
+            )
+            link = parent_link == self._table_id(references[this]) if same else False
+            if same and lookup and not lookup.get("on") and not link and this != table.name:
+                lookup["distinct_from"] = other_ident
+                self.assumptions.append(
+                    f"`{table.name}.{this}`: never the same `{references[this]}` row as "
+                    f"`{other}` (its CHECK)"
+                )
+                return
+        self.notes.append(
+            f"`{table.name}`: CHECK ({left} <> {right}) is not generated for; the data may break it"
+        )
+        self._not_modelled(
+            f"{table.name}: CHECK ({left} <> {right})",
+            "range",
+            "two columns that differ are generated for when they reference the same table",
+        )
+
+    def _inequalities(self, table: TableInfo, node: dict[str, Any]) -> None:
         tid = self._table_id(table)
-        pairs = [(c.left, c.op, c.right) for c in table.comparisons]
+        for comparison in table.comparisons:
+            if comparison.op == "<>":
+                self._different(table, node, comparison.left, comparison.right)
+        pairs = [(c.left, c.op, c.right) for c in table.comparisons if c.op != "<>"]
         declared = {(left.lower(), right.lower()) for left, _, right in pairs}
         names = {c.name.lower(): c for c in table.columns}
         for later, earlier in (("updated_at", "created_at"), ("modified_at", "created_at"),
@@ -969,6 +1242,22 @@ def build_dataset(
     data = builder.build()
     dataset = parse_dataset(data, source=catalog.source)
     return ImportResult(dataset, builder.assumptions, builder.notes)
+
+
+def _lexicon(table: str, column: str, dsl_type: str) -> tuple[dict[str, Any], str]:
+    """The lexicon's generator for a column; a name it does not know is read without its
+    leading words (`billing_postal_code` as `postal_code`), said in the reason."""
+    out, why = generator_for_column(table, column, dsl_type)
+    words = column.split("_")
+    for start in range(1, len(words)):
+        if "unknown name" not in why:
+            break
+        tail = "_".join(words[start:])
+        guess, reason = generator_for_column(table, tail, dsl_type)
+        if "unknown name" not in reason:
+            out = {**guess, "name": out["name"]}
+            why = f"{reason.split('`: ', 1)[-1]} (read as `{tail}`)"
+    return out, why
 
 
 def _column(table: TableInfo, name: str) -> ColumnInfo:

@@ -67,8 +67,15 @@ def structure_problems(start: dsl.Dataset, draft: dsl.Dataset) -> list[Problem]:
                     str(fixed[node.id]),
                 )
             )
-        if mine.pk != node.pk:
-            problems.append(Problem(f"{where}.pk", f"key of `{node.id}` changed", node.pk or keep))
+        if mine.key_columns != node.key_columns:
+            field = "pk_columns" if node.pk_columns or mine.pk_columns else "pk"
+            problems.append(
+                Problem(
+                    f"{where}.{field}",
+                    f"key of `{node.id}` changed",
+                    ", ".join(node.key_columns) or keep,
+                )
+            )
         for col in node.columns:
             position = next((i for i, c in enumerate(mine.columns) if c.name == col.name), None)
             if position is None:
@@ -138,9 +145,12 @@ def _columns_of(constraint: dict[str, Any]) -> set[str]:
 
 
 def _fixed(node: dsl.Node, col: dsl.Column) -> bool:
-    """Keys, references and composite-key formulas: what loading into the DDL depends on."""
+    """Keys, references, composite-key formulas and their hidden helpers: what loading into
+    the DDL depends on."""
     kind = dsl.generator_kind(col.generator)
-    return col.name == node.pk or kind in ("lookup", "expression", "enum_list")
+    return (
+        col.name in node.key_columns or col.hidden or kind in ("lookup", "expression", "enum_list")
+    )
 
 
 def _generator(col: dsl.Column) -> Any:

@@ -15,21 +15,15 @@ from datetime import date
 from typing import Any
 
 from datagen.agent.offline import surgery
+from datagen.agent.offline.behaviours import apply_behaviours
 from datagen.agent.offline.blueprints import BLUEPRINTS, Blueprint
-from datagen.agent.offline.compose import (
-    MONTH_NAMES,
-    NOT_TABLES,
-    Draft,
-    add_table,
-    apply_behaviours,
-    apply_columns,
-    apply_countries,
-    apply_counts,
-    finish,
-    resolve_window,
-)
+from datagen.agent.offline.columns import apply_columns, apply_countries
+from datagen.agent.offline.counts import apply_counts
+from datagen.agent.offline.draft import Draft, resolve_window
+from datagen.agent.offline.finish import finish
 from datagen.agent.offline.naming import singular
 from datagen.agent.offline.parse import REFERENCE_DATE, Parsed, parse
+from datagen.agent.offline.tables import MONTH_NAMES, NOT_TABLES, add_table
 
 _DROP = re.compile(
     r"\b(?:remove|drop|delete|without|get\s+rid\s+of|exclude)\s+(?:the\s+|all\s+)?"
@@ -253,7 +247,7 @@ def _apply_additions(draft: Draft, request: str, parsed: Parsed) -> None:
         consumed.add(name)
         if table is None or draft.column(table, name) is not None:
             continue
-        from datagen.agent.offline.compose import guess_column
+        from datagen.agent.offline.columns import guess_column
 
         node = draft.node(table)
         assert node is not None

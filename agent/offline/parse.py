@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from datagen.agent.claims.rules.time import LASTING
 from datagen.agent.offline.naming import is_plural, singular
 
 REFERENCE_DATE = date(2025, 1, 1)
@@ -397,6 +398,7 @@ class Count:
     noun: str  # singular snake_case, e.g. "order", "page_view"
     per: str | None = None  # per-parent ("customer") or per time unit ("D", "M"...)
     phrase: str = ""
+    period: str | None = None  # with a per-parent: so many per parent per time unit
 
 
 def _words_after(text: str, pos: int, limit: int = 5) -> list[tuple[str, int]]:
@@ -462,6 +464,27 @@ _EACH_HAS = re.compile(
     r"(?:about|around|roughly|approximately|up to|on average|~)?\s*(\d[\d.,]*\s*[km]?)\s+",
     re.IGNORECASE,
 )
+
+
+_AVERAGE_BEFORE = re.compile(
+    r"\b(?:on\s+average|on\s+avg\.?|an?\s+average\s+of|average\s+of|typically|usually)\s+"
+    r"(?:about\s+|around\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+_AVERAGE_AFTER = re.compile(r"\s+(?:on\s+average|on\s+avg\b|each\b|apiece\b)", re.IGNORECASE)
+
+
+def _subject_before(text: str, pos: int, skip: set[str]) -> str | None:
+    """Who a figure is about: the first plural noun of its clause ('students enroll in 3
+    courses'), or the noun after 'per'/'each' ('an average of 3 items per order' is the
+    parser's `per` already)."""
+    clause = re.split(r"[,.;:()]|\b(?:and|but|while|whereas)\b", text[:pos])[-1]
+    for word in re.findall(r"[A-Za-z][A-Za-z'-]*", clause):
+        low = word.lower()
+        if low in _STOP or low in FILLER or low in skip:
+            continue
+        return singular(low) if is_plural(low) else None
+    return None
 
 
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)\b")
@@ -553,7 +576,23 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
                 per = TIME_UNITS[per_word]
             elif per_word not in _STOP and per_word not in FILLER and per_word.isalpha():
                 per = per_word
-        counts.append(Count(value, noun, per, normalized[match.start() : end].strip()))
+        period = None
+        if per is None or per in TIME_UNITS.values():
+            rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
+                normalized, end
+            )
+            subject = _subject_before(normalized, match.start(), skip)
+            if subject == noun:
+                subject = None
+            if rate is not None and subject is None:
+                continue  # "on average 3 items": with no subject named it is no count at all
+            if rate is not None or (per is not None and subject is not None):
+                # "students enroll in 3 courses on average", "players play 3 sessions a day":
+                # so many per student / player (per day), never a total
+                period, per = per, subject
+                if period is not None and per_match is not None:
+                    end = per_match.end()
+        counts.append(Count(value, noun, per, normalized[match.start() : end].strip(), period))
     for match in _EACH_HAS.finditer(normalized):
         value = parse_number(match.group(2).strip())
         noun, end = _noun_after(normalized, match.end(), skip)
@@ -655,11 +694,26 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
         y1, y2 = int(m.group(1)), int(m.group(2))
         if y2 >= y1:
             return TimeWindow(date(y1, 1, 1), date(y2 + 1, 1, 1), m.group(0).strip())
-    m = re.search(
-        r"\b(?:the\s+)?(?:last|past|previous|recent|trailing|prior)\s+(\d+(?:\.\d+)?\s+)?"
-        r"(day|week|month|quarter|year)s?\b",
-        low,
-    )
+    m = _span_within(low)
+    if m:
+        inner = find_window(m.group("inner"), today)
+        if inner is not None and not inner.relative:
+            amount = 1.0 if m.group(1) in ("a", "an", "one") else float(m.group(1))
+            length = _back_from(today, amount, m.group(2), "")
+            end = min(inner.start + (length.end - length.start), inner.end)
+            return TimeWindow(inner.start, end, m.group(0).strip())
+    m = next(
+        (
+            found
+            for found in re.finditer(
+                r"\b(?:the\s+)?(?:last|past|previous|recent|trailing|prior)\s+(\d+(?:\.\d+)?\s+)?"
+                r"(day|week|month|quarter|year)s?\b",
+                low,
+            )
+            if not re.search(rf"\b(?:{LASTING})\s+$", low[: found.start()])
+        ),
+        None,
+    )  # "loans last 21 days": how long each loan lasts, not the window
     if m:
         amount = float(m.group(1)) if m.group(1) else 1.0
         return _back_from(today, amount, m.group(2), m.group(0).strip())
@@ -735,6 +789,15 @@ def find_window(text: str, today: date = REFERENCE_DATE) -> TimeWindow | None:
             date(years[0], 1, 1), date(years[-1] + 1, 1, 1), f"{years[0]} ... {years[-1]}"
         )
     return None
+
+
+def _span_within(low: str) -> re.Match[str] | None:
+    """'for one week in march 2024': a length from the start of a named window."""
+    return re.search(
+        r"\b(?:for|over|spanning|covering)\s+(\d+(?:\.\d+)?|a|an|one)\s*-?\s*(day|week|month)s?\s+"
+        rf"(?P<inner>(?:in|during|of)\s+(?:{_MONTH}\s*,?\s+)?{_YEAR})\b",
+        low,
+    )
 
 
 def _back_from(today: date, amount: float, unit: str, phrase: str) -> TimeWindow:
@@ -873,6 +936,8 @@ _TYPO_VOCABULARY = [
     "cancellations",
     "seasonal",
     "seasonality",
+    "season",  # 'the 2024 season' is a word of its own, not a misspelt 'seasonal'
+    "seasons",
     "quarter",
     "months",
     "million",

@@ -18,7 +18,9 @@ from typing import Any
 
 from datagen.agent.offline import surgery
 from datagen.agent.offline.blueprints import BLUEPRINTS
-from datagen.agent.offline.compose import ambiguous_domains, compose, grain_in_text
+from datagen.agent.offline.compose import compose
+from datagen.agent.offline.counts import grain_in_text
+from datagen.agent.offline.domains import ambiguous_domains
 from datagen.agent.offline.edit import edit
 from datagen.agent.offline.parse import REFERENCE_DATE, parse, refusal_reason
 from datagen.agent.providers.base import Conversation, Question, Reply
@@ -66,7 +68,7 @@ def questions_for(
         )
     domain = answers.get("domain") or (tie[0] if tie else None)
     if domain is None:
-        from datagen.agent.offline.compose import choose_domain
+        from datagen.agent.offline.domains import choose_domain
 
         domain = choose_domain(parsed, None)[0]
     blueprint = BLUEPRINTS.get(domain or "")

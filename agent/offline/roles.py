@@ -16,7 +16,7 @@ from datagen.agent.offline.lexicon import ENTRIES, Entry, candidates
 from datagen.agent.offline.naming import singular
 
 if TYPE_CHECKING:
-    from datagen.agent.offline.compose import Draft
+    from datagen.agent.offline.draft import Draft
     from datagen.agent.offline.parse import Parsed
 
 # ranks and roles within a profession; a lexicon entity (nurse, driver) stays a table
@@ -89,9 +89,9 @@ def fold_roles(draft: Draft, parsed: Parsed) -> None:
     verb = "are roles" if len(mentioned) > 1 else "is a role"
     draft.note(f"{words} {verb} of `{target}`: values of `{target}.{ROLE_COLUMN}`")
     if counted and target not in draft.counted and node["kind"] != "fact":
-        from datagen.agent.offline.compose import _set_rows
+        from datagen.agent.offline.counts import set_rows
 
-        _set_rows(draft, node, total, " + ".join(counts[r].phrase for r in mentioned))
+        set_rows(draft, node, total, " + ".join(counts[r].phrase for r in mentioned))
         draft.counted.add(target)
 
 

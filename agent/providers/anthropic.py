@@ -29,6 +29,7 @@ from datagen.agent.providers.base import (
     ProviderOptions,
     Reply,
     Usage,
+    checked_base_url,
     parse_tool_input,
 )
 from datagen.agent.providers.prices import Price
@@ -74,6 +75,7 @@ __all__ = [
 
 DESCRIPTION = "the Anthropic Messages API (needs ANTHROPIC_API_KEY)"
 DEFAULT_MODEL = "claude-sonnet-4-6"
+ANTHROPIC_URL = "https://api.anthropic.com"
 
 # USD per million tokens: input, output, cache write (5 min), cache read. List prices
 # (platform.claude.com, models overview), used only for the summary's cost *estimate*.
@@ -142,7 +144,12 @@ class AnthropicProvider(ToolUseProvider):
                 "the anthropic provider needs an API key: set ANTHROPIC_API_KEY "
                 "(or use --provider offline, or --provider openai with a local server)"
             )
-        self.base_url = options.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        self.base_url = checked_base_url(
+            options.base_url or os.environ.get("ANTHROPIC_BASE_URL"),
+            "--base-url" if options.base_url else "ANTHROPIC_BASE_URL",
+        )
+        # The API's own server (recordings made elsewhere are marked with their base URL).
+        self.official = (self.base_url or ANTHROPIC_URL).rstrip("/") == ANTHROPIC_URL
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from datagen.engine.errors import DatagenError, Problem
 
@@ -67,6 +68,8 @@ class Reply:
     # Provider-private: the raw assistant message content, replayed verbatim on
     # the next request so the conversation the model sees is exactly what it said.
     raw: Any = None
+    # Model-side failures recovered from on the way (a truncated reply asked again...).
+    recovered: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -146,6 +149,20 @@ class ProviderOptions:
     # Plan, then write: a first call lists tables, relations and claims (`--plan`).
     plan: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def checked_base_url(url: str | None, source: str) -> str | None:
+    """A base URL the SDK can call (http or https, with a host), or a ProviderError naming
+    where it came from (`--base-url`, or the environment variable): the user's to fix."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProviderError(
+            f"{source}: {url!r} is not an http(s) URL with a host "
+            "(expected e.g. https://api.example.com or http://localhost:11434/v1)"
+        )
+    return url.strip()
 
 
 def parse_tool_input(value: Any) -> dict[str, Any] | None:

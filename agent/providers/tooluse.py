@@ -15,12 +15,13 @@ the model does not answer with a usable tool call, the same for every API:
 from __future__ import annotations
 
 import copy
+import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, ClassVar, Literal, Self
 
-from datagen.agent.providers.apierrors import Service, is_transient, translate
+from datagen.agent.providers.apierrors import BudgetRejected, Service, is_transient, translate
 from datagen.agent.providers.base import (
     Conversation,
     ProviderFailure,
@@ -148,7 +149,6 @@ class Budget:
     force_schema: bool = False
     # The planning call: only the plan tool, forced.
     plan: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,14 @@ class ToolUseProvider:
     no_input: bool = False
     plan: bool = False
     requests: int = 0
+    # The loop sends a passing draft's semantic warnings back once: a model can act on them.
+    reads_warnings = True
+    # Input tokens of the first request (system prompt, tools, first message) as the API
+    # counted them: the prompt's measured size, for the transcript.
+    first_request_tokens: int | None = None
+    # The first request body's size in characters: a server that counts far fewer tokens
+    # than that holds has cut the prompt to its context window (Ollama does, silently).
+    first_request_chars: int | None = None
 
     prompts: Any = None
     retry: RetryPolicy
@@ -278,6 +286,9 @@ class ToolUseProvider:
             self.requests += 1
             return self.send(body, stream)
 
+        if self.first_request_chars is None:
+            self.first_request_chars = len(json.dumps(body, default=str))
+
         try:
             return call_with_retries(
                 once, self.retry, lambda e: is_transient(service.sdk, e), self.sleep, attempts
@@ -288,6 +299,14 @@ class ToolUseProvider:
     def prompt_size(self) -> dict[str, Any]:
         """The system prompt's size, for the transcript."""
         return dict(self.prompts.system_size()) if self.prompts is not None else {}
+
+    def measured(self, usage: Usage) -> None:
+        if self.first_request_tokens is None and usage.total_tokens:
+            self.first_request_tokens = (
+                usage.input_tokens
+                + usage.cache_read_input_tokens
+                + usage.cache_creation_input_tokens
+            )
 
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         """The assistant turn to replay, with the tool input as the object we parsed."""
@@ -305,6 +324,7 @@ class ToolUseProvider:
         """The planning call: its input is kept on the conversation for every later request."""
         completion = self.complete(conversation, Budget(self.max_tokens, plan=True))
         spent.add(completion.usage)
+        self.measured(completion.usage)
         data = parse_tool_input(completion.tool_input) if completion.tool_name else None
         if completion.tool_name != PLAN_TOOL or data is None:
             data = {"tables": [], "relations": [], "claims": [], "note": "no plan was given"}
@@ -317,9 +337,22 @@ class ToolUseProvider:
             self.make_plan(conversation, spent)
         budget = Budget(self.max_tokens, force_schema=self.must_write(conversation))
         reasked = truncated = False
+        cut_at = 0  # the budget a reply was cut at
+        recovered: list[str] = []  # what was asked again and why, for the transcript
         while True:
-            completion = self.complete(conversation, budget)
+            try:
+                completion = self.complete(conversation, budget)
+            except BudgetRejected as exc:
+                if not truncated:
+                    raise  # the user's --max-tokens: theirs to lower (exit 2)
+                raise ProviderFailure(
+                    f"the model's reply was cut off at max_tokens={cut_at}, "
+                    f"and it would not take a larger budget ({budget.max_tokens}): "
+                    f"{exc.api_text}; ask for fewer tables",
+                    spent,
+                ) from None
             spent.add(completion.usage)
+            self.measured(completion.usage)
             if completion.stop == "max_tokens" and completion.tool_name != QUESTION_TOOL:
                 if truncated or budget.max_tokens >= self.max_tokens_ceiling:
                     raise ProviderFailure(
@@ -328,12 +361,13 @@ class ToolUseProvider:
                         + "; raise --max-tokens or ask for fewer tables",
                         spent,
                     )
-                truncated = True
-                budget = Budget(
-                    min(budget.max_tokens * 2, self.max_tokens_ceiling),
-                    stream=True,
-                    force_schema=True,
+                truncated, cut_at = True, budget.max_tokens
+                larger = min(budget.max_tokens * 2, self.max_tokens_ceiling)
+                recovered.append(
+                    f"the reply was cut off at max_tokens={budget.max_tokens}: asked again, "
+                    f"streamed, with {larger}"
                 )
+                budget = Budget(larger, stream=True, force_schema=True)
                 continue
             answered = completion.tool_name in (SCHEMA_TOOL, QUESTION_TOOL)
             data = parse_tool_input(completion.tool_input) if answered else None
@@ -347,6 +381,7 @@ class ToolUseProvider:
                         refusal=completion.stop == "refusal",
                     )
                 reasked = True
+                recovered.append(f"the model {what}: asked again with {SCHEMA_TOOL} forced")
                 budget = Budget(budget.max_tokens, budget.stream, force_schema=True)
                 continue
             raw = self.echo(completion, data)
@@ -357,9 +392,21 @@ class ToolUseProvider:
                     options=[str(o) for o in data.get("options") or []],
                 )
                 return Reply(
-                    "question", question=question, usage=spent, call_id=completion.call_id, raw=raw
+                    "question",
+                    question=question,
+                    usage=spent,
+                    call_id=completion.call_id,
+                    raw=raw,
+                    recovered=recovered,
                 )
-            return Reply("schema", schema=data, usage=spent, call_id=completion.call_id, raw=raw)
+            return Reply(
+                "schema",
+                schema=data,
+                usage=spent,
+                call_id=completion.call_id,
+                raw=raw,
+                recovered=recovered,
+            )
 
 
 def _what_went_wrong(completion: Completion) -> str:

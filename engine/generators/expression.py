@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import Field, model_validator
 
+from datagen.engine.decimals import Decimals
 from datagen.engine.dslbase import Strict
 from datagen.engine.errors import Problem
 from datagen.engine.expressions import (
@@ -53,6 +54,8 @@ def block_env(ctx: BlockContext, names: frozenset[str]) -> dict[str, Any]:
 
 def _plain(ctx: BlockContext, name: str) -> Any:
     value = ctx.columns[name]
+    if isinstance(value, Decimals):  # exact arithmetic on decimals (engine/decimals.py)
+        return value.with_nulls(ctx.masks.get(name))
     arr = value.decode() if isinstance(value, Encoded) else np.asarray(value)
     return with_nulls(arr, ctx.masks.get(name))
 
@@ -103,13 +106,18 @@ def evaluate(ctx: BlockContext, source: str, col: dsl.Column, purpose: str, **ex
     expression = compiled(source)
     env = block_env(ctx, expression.names - set(extra))
     env.update(extra)
-    result = np.broadcast_to(
-        np.asarray(expression(scope(ctx, expression, col.name, purpose, env))), (ctx.n,)
-    ).copy()
+    result = exact_or_array(expression(scope(ctx, expression, col.name, purpose, env)), ctx.n)
     if col.nullable and (mask := null_mask(result)) is not None:
         existing = ctx.masks.get(col.name)
         ctx.masks[col.name] = mask if existing is None else (existing | mask)
     return result
+
+
+def exact_or_array(value: Any, n: int) -> Any:
+    """An expression's result as n values: exact Decimals as they are, else a numpy array."""
+    if isinstance(value, Decimals) and value.units is not None and value.shape == (n,):
+        return value
+    return np.broadcast_to(np.asarray(value), (n,)).copy()
 
 
 def generate(spec: ExpressionSpec, col: dsl.Column, ctx: BlockContext) -> Values:

@@ -29,7 +29,7 @@ def _window(start: dt.date, end: dt.date) -> dict[str, Any]:
 
 
 # things that last: "auctions last 7 days" is a duration ("orders last 30 days" a window)
-_LASTING = (
+LASTING = (
     r"auctions?|sessions?|calls?|stays?|rentals?|trips?|subscriptions?|trials?|campaigns?|"
     r"leases?|contracts?|loans?|visits?|meetings?|shifts?|promotions?|events?|courses?|"
     r"projects?|games?|matches|flights?|journeys?|rides?|bookings?|reservations?|admissions?|"
@@ -40,14 +40,30 @@ _LASTING = (
 @rule(20)
 def windows(text: str, today: dt.date) -> Iterator[Found]:
     """'Q3 2024', 'in 2024', 'the last 18 months', '2023-2024', 'March to June 2024'."""
-    for m in calendar.WINDOW_RE.finditer(text):
+    matches = list(calendar.WINDOW_RE.finditer(text))
+    skip = -1
+    for index, m in enumerate(matches):
+        if index == skip:
+            continue
         if re.match(r"last\b", m.group(0), re.IGNORECASE) and re.search(
-            rf"\b(?:{_LASTING})\s+$", text[: m.start()], re.IGNORECASE
+            rf"\b(?:{LASTING})\s+$", text[: m.start()], re.IGNORECASE
         ):
             continue  # "auctions last 7 days": how long each lasts, not the window
         span = calendar.window_of(m, today)
-        if span is not None:
-            yield Found("window", m.start(), m.end(), _window(*span))
+        if span is None:
+            continue
+        nxt = matches[index + 1] if index + 1 < len(matches) else None
+        if m.group("fu") and nxt is not None:
+            # "for one week in March 2024": that long from the start of the named window
+            gap = text[m.end() : nxt.start()]
+            inner = calendar.window_of(nxt, today)
+            if inner is not None and re.fullmatch(r"\s+(?:(?:in|during|of)\s+)?", gap):
+                length = span[1] - span[0]
+                span = (inner[0], min(inner[0] + length, inner[1]))
+                skip = index + 1
+                yield Found("window", m.start(), nxt.end(), _window(*span))
+                continue
+        yield Found("window", m.start(), m.end(), _window(*span))
 
 
 # --------------------------------------------------------------------------- grain
@@ -252,9 +268,13 @@ _BARE_HOUR_END = (
     r"(?=\s*(?:$|[,.;)]|on\b|every\b|daily\b|each\b|o'?clock\b|h\b|hrs?\b|hours\b|local\b|"
     r"weekdays?\b|mon|tue|wed|thu|fri|sat|sun))"
 )
+_TO = r"\s*(?:and|to|-|–|until|till)\s*"
 TIME_EXPR = re.compile(
-    rf"(?P<hrange>(?:between|from)\s+(?P<h1>{_HOUR}|\d{{1,2}})\s*(?:and|to|-|–|until|till)\s*"
-    rf"(?P<h2>{_HOUR}|\d{{1,2}}{_BARE_HOUR_END}))"
+    rf"(?P<hrange>(?:between|from)\s+(?P<h1>{_HOUR}|\d{{1,2}}){_TO}"
+    rf"(?P<h2>{_HOUR}|\d{{1,2}}{_BARE_HOUR_END})"
+    # a second window: "between 7 and 9am or 5 and 7pm", "from 7-9am and from 4 to 6pm"
+    rf"(?:\s*(?:,\s*)?(?:or|and|,)\s+(?:(?:between|from)\s+)?(?P<h5>{_HOUR}|\d{{1,2}}){_TO}"
+    rf"(?P<h6>{_HOUR}))?)"
     rf"|(?P<hdash>(?P<h3>{_HOUR})\s*(?:-|–|to)\s*(?P<h4>{_HOUR}))"
     rf"|(?P<hours>(?:{_HOUR})(?:{_LIST}(?:{_HOUR}))*)"
     rf"|(?P<special>{_SPECIAL})"
@@ -292,6 +312,21 @@ def _hour(text: str) -> int | None:
     return hour if hour < 24 else None
 
 
+def _range_hours(first_text: str, last_text: str) -> list[int] | None:
+    """The hours of 'between A and B': a bare A takes B's half of the day when it fits
+    ('5 and 7pm' is 17-19); with no marker at all, 'from 9 to 5' is 9am to 5pm."""
+    first, last = _hour(first_text), _hour(last_text)
+    if first is None or last is None:
+        return None
+    marked = re.compile(r"[ap]\.?m|:|noon|midnight", re.IGNORECASE)
+    if not marked.search(first_text):
+        if re.search(r"p\.?m", last_text, re.IGNORECASE) and first < 12 and first + 12 < last:
+            first += 12  # "5 and 7pm"
+        elif not marked.search(last_text) and last <= first and last < 12:
+            last += 12  # "from 9 to 5": 9am to 5pm
+    return _hour_span(first, last)
+
+
 def _hour_span(first: int, last: int) -> list[int]:
     """Hours from `first` up to (not including) `last`, wrapping past midnight."""
     if first == last:
@@ -314,14 +349,16 @@ def time_cells(m: re.Match[str], today: dt.date, window: tuple[dt.date, dt.date]
     g = m.groupdict()
     raw = m.group(0)
     if g["hrange"] or g["hdash"]:
-        first = _hour(g["h1"] or g["h3"])
-        last = _hour(g["h2"] or g["h4"])
-        if first is None or last is None:
-            return {}
-        if g["hrange"] and not re.search(r"[ap]\.?m|:|noon|midnight", raw, re.IGNORECASE):
-            if last <= first and last < 12:  # "from 9 to 5": 9am to 5pm
-                last += 12
-        return {"hours": _hour_span(first, last)}
+        spans = [(g["h1"] or g["h3"], g["h2"] or g["h4"])]
+        if g["h5"]:
+            spans.append((g["h5"], g["h6"]))
+        spanned: list[int] = []
+        for first_text, last_text in spans:
+            window_hours = _range_hours(first_text, last_text)
+            if window_hours is None:
+                return {}
+            spanned += [h for h in window_hours if h not in spanned]
+        return {"hours": sorted(spanned) if len(spans) > 1 else spanned}
     if g["hours"]:
         hours = [_hour(h) for h in re.findall(_HOUR, raw, re.IGNORECASE)]
         return {"hours": sorted({h for h in hours if h is not None})}
@@ -361,6 +398,20 @@ def time_cells(m: re.Match[str], today: dt.date, window: tuple[dt.date, dt.date]
     if g["season"]:
         return {"months": calendar.SEASONS[raw.lower().rstrip("s")]}
     return {}
+
+
+_MEASURED = re.compile(
+    r"\b(?:ratings?|rated|scores?|scored|stars?|levels?|grades?|scales?|points?|sizes?|ages?|"
+    r"priorit(?:y|ies)|ranks?|ranked|ranging|ranges?|values?|marks?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _measured_range(text: str, m: re.Match[str]) -> bool:
+    """'ratings from 1 to 5': two bare numbers after a measure are its range, no hours."""
+    if not m.group("hrange") or re.search(r"[ap]\.?m|:|noon|midnight", m.group(0), re.I):
+        return False
+    return _MEASURED.search(text[max(0, m.start() - 30) : m.start()]) is not None
 
 
 def first_window(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -409,7 +460,7 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
     'a spike at Christmas', 'slow in summer'."""
     window = first_window(text, today)
     found = [(m, time_cells(m, today, window)) for m in TIME_EXPR.finditer(text)]
-    found = [(m, cells) for m, cells in found if cells]
+    found = [(m, cells) for m, cells in found if cells and not _measured_range(text, m)]
     index = 0
     floor = 0
     while index < len(found):
@@ -500,6 +551,7 @@ def _pattern_expected(
 
 _DURATION_UNIT = rf"(?:{TIME_UNIT}|nights?)"
 _MEASURE_UNIT = {"s": 1, "min": 60, "h": 3600, "days": 86400}
+_DURATION_NOUNS = {"time", "times", "duration", "durations", "length", "lengths"}
 
 
 def _duration_expected(
@@ -546,7 +598,7 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("duration", start if words else m.start(), m.end(), expected, about)
     average = re.compile(
         rf"\b(?:an?\s+|the\s+)?(?:average|mean|typical|median)\s+(?P<what>[A-Za-z][\w-]*)\s+"
-        rf"(?:of\s+|is\s+|lasts?\s+|lasting\s+)?{amount}",
+        rf"(?:(?:time|duration|length)\s+)?(?:of\s+|is\s+|lasts?\s+|lasting\s+)?{amount}",
         re.IGNORECASE,
     )
     for m in average.finditer(text):
@@ -557,7 +609,8 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         expected = _duration_expected(m, low, high, m.group("unit"))
         yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
     lasting = re.compile(
-        rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|average|stay|"
+        rf"(?P<what>[A-Za-z][\w-]*)\s+(?:lasts?|lasting|takes?|taking|of|averaging|averages?|"
+        rf"averaged|stay|"
         rf"stays|staying|spend|spends|rent\s+for|book\s+for|"
         rf"typically\s+last|usually\s+last|run|runs|long)\s+{amount}",
         re.IGNORECASE,
@@ -568,7 +621,13 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
             continue
         high = number(m.group("n2")) if m.group("n2") else None
         expected = _duration_expected(m, low, high, m.group("unit"))
-        yield Found("duration", m.start(), m.end(), expected, [singular(m.group("what"))])
+        start, about = m.start(), [singular(m.group("what"))]
+        if m.group("what").lower() in _DURATION_NOUNS:
+            # "waiting time averages 45 minutes": the time of the word before it
+            words, first = words_before(text, m.start(), 1)
+            if words:
+                start, about = first, [singular(words[0]).lower(), *about]
+        yield Found("duration", start, m.end(), expected, about)
     within = re.compile(
         rf"\b(?P<verb>[A-Za-z][\w-]*ed|left|sent|paid|done|sold|seen|taken|given|made|held|"
         rf"met|built|returned)\s+(?:(?:always|usually|typically|all)\s+)?(?:within|in\s+"

@@ -1,0 +1,247 @@
+"""Counts in the text -> rows of entities and children per parent of facts; the reading
+interval of a regular series ('every 15 minutes') -> its resolution and readings per device."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from datagen.agent.offline.behaviours import main_series
+from datagen.agent.offline.blueprints import parts as P
+from datagen.agent.offline.domains import match_option
+from datagen.agent.offline.draft import (
+    MAX_ENTITY_ROWS,
+    MAX_VOCAB_ROWS,
+    Draft,
+    enum_spec,
+    enum_values,
+    fanout_mean,
+)
+from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, MEASURE_NOUNS
+from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed
+from datagen.agent.offline.tables import add_table
+
+
+def apply_counts(draft: Draft, parsed: Parsed) -> None:
+    placed: list[tuple[str, Any]] = []
+    for count in parsed.counts:
+        table = draft.resolve(count.noun)
+        if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
+            draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
+            continue
+        if table is None and _verb_form(count.noun, count.phrase):
+            draft.note(f"{count.phrase!r}: `{count.noun}` is a verb here, not a table")
+            continue
+        if (
+            table is None
+            and count.noun not in _NON_TABLE
+            and re.fullmatch(r"[a-z][a-z_]*", count.noun)
+        ):
+            if count.per in TIME_UNITS.values() or count.per is None or draft.resolve(count.per):
+                table = add_table(draft, count.noun, int(count.value) if count.value >= 1 else None)
+        if table is None:
+            draft.note(f"could not place {count.phrase!r}: no table for `{count.noun}`")
+            continue
+        placed.append((table, count))
+    # sizes of entities first, then facts parents before children
+    order = {n["id"]: i for i, n in enumerate(draft.schema["nodes"])}
+    kinds = {n["id"]: n["kind"] for n in draft.schema["nodes"]}
+    placed.sort(key=lambda item: (kinds.get(item[0]) == "fact", order.get(item[0], 0)))
+    totals: dict[str, str] = {}
+    for table, count in placed:
+        node = draft.node(table)
+        if node is None:
+            continue
+        if node["kind"] == "fact":
+            set_fact_count(draft, node, count)
+        elif count.per and count.per not in TIME_UNITS.values():
+            _per_subject(draft, node, count)
+        elif table in totals:
+            draft.note(
+                f"two totals for `{table}`: {totals[table]!r} and {count.phrase!r}; "
+                f"kept {totals[table]!r}"
+            )
+        else:
+            totals[table] = count.phrase
+            set_rows(draft, node, count.value, count.phrase)
+
+
+def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
+    """'students enroll in 3 courses on average': no total of courses but the rows linking a
+    student to courses, that many per student."""
+    from datagen.agent.offline.claims_binding import link_fact
+
+    subject = draft.resolve(count.per)
+    link = link_fact(draft, subject, node["id"]) if subject else None
+    if link is None or subject is None:
+        draft.note(
+            f"{count.phrase!r} is per `{count.per}`, not a total of `{node['id']}`; "
+            "no table links the two, so not modelled"
+        )
+        return
+    if link["parents"][0] != subject:  # the link's rows now follow this subject
+        link["parents"].remove(subject)
+        link["parents"].insert(0, subject)
+    set_lambda(link, count.value * _per_period(draft, count))
+    draft.counted.add(link["id"])
+    draft.note(
+        f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
+        f"(per `{subject}`, not a total of `{node['id']}`)"
+    )
+
+
+def _verb_form(noun: str, phrase: str) -> bool:
+    """'grades from 0 to 100 averaging 68': a singular -ing word the lexicon does not know
+    is a verb after a number, not counted rows ('100 bookings' is plural, and known)."""
+    from datagen.agent.offline.lexicon import candidates
+
+    word = phrase.split()[-1].lower() if phrase.split() else noun
+    return noun.endswith("ing") and word.endswith("ing") and not candidates(noun)
+
+
+def set_rows(draft: Draft, node: dict[str, Any], value: float, phrase: str) -> None:
+    limit = MAX_VOCAB_ROWS if node["kind"] == "vocab" else MAX_ENTITY_ROWS
+    rows = max(1, min(int(round(value)), limit))
+    if rows < value:
+        draft.note(f"`{node['id']}` capped at {rows} rows (asked: {value:g})")
+    if node["kind"] == "vocab":
+        values = enum_values(node)
+        if values and rows <= len(values):
+            enum_spec(node)["values"] = values[:rows]
+        elif values:
+            enum_spec(node)["values"] = (
+                values
+                + [f"{values[0].split()[0]} {i}" for i in range(len(values) + 1, rows + 1)][
+                    : rows - len(values)
+                ]
+            )
+        node.pop("rows", None)
+    else:
+        node["rows"] = rows
+    draft.counted.add(node["id"])
+    draft.note(f"`{node['id']}`: {rows} rows, from {phrase!r}")
+
+
+def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
+    parent = node["parents"][0]
+    table = node["id"]
+    per_parent = (
+        draft.resolve(count.per) if count.per and count.per not in TIME_UNITS.values() else None
+    )
+    if count.per in TIME_UNITS.values():
+        total = count.value * _units_in_window(draft.window, count.per)
+        how = f"{count.phrase!r} over the time window = about {int(total)} rows"
+    else:
+        total = None
+        how = repr(count.phrase)
+    if per_parent is not None and per_parent == parent:
+        lam = count.value * _per_period(draft, count)
+        draft.note(f"`{table}`: about {lam:g} per `{parent}`, from {how}")
+    else:
+        if total is None:
+            total = count.value
+            if per_parent is not None:
+                total = count.value * draft.expected_rows(per_parent)
+        parent_node = draft.node(parent)
+        assert parent_node is not None
+        lam = fanout_mean(node["fanout"])
+        if parent_node["kind"] != "fact" and parent not in draft.counted:
+            rows = max(1, min(int(round(total / lam)), MAX_ENTITY_ROWS))
+            if parent_node["kind"] == "entity" and rows != parent_node.get("rows"):
+                parent_node["rows"] = rows
+                draft.note(
+                    f"`{parent}`: {rows} rows so that `{table}` has about {int(total)} "
+                    f"rows at {lam:g} per `{parent}` ({how})"
+                )
+                draft.counted.add(table)
+                return
+        lam = total / max(draft.expected_rows(parent), 1.0)
+        draft.note(f"`{table}`: about {int(total)} rows, so {lam:.4g} per `{parent}`, from {how}")
+    set_lambda(node, lam)
+    draft.counted.add(table)
+
+
+def _per_period(draft: Draft, count: Any) -> float:
+    """'3 sessions a day' per player: the periods in the time window (1 with no period)."""
+    period = getattr(count, "period", None)
+    return _units_in_window(draft.window, period) if period else 1.0
+
+
+def set_lambda(node: dict[str, Any], lam: float) -> None:
+    lam = float(f"{max(lam, 0.001):.4g}")
+    fanout = node["fanout"]
+    low = fanout.get("min", 0)
+    if lam < 1 or low > lam:
+        low = 0
+    node["fanout"] = {
+        "distribution": "poisson",
+        "lambda": lam,
+        "min": low,
+        "max": max(P.fanout_max(lam), 1),
+    }
+
+
+def _units_in_window(window: tuple[date, date], unit: str) -> float:
+    days = (window[1] - window[0]).days
+    return {
+        "s": days * 86400,
+        "min": days * 1440,
+        "h": days * 24,
+        "D": days,
+        "W": days / 7,
+        "M": days / 30.44,
+        "Q": days / 91.3,
+        "Y": days / 365.25,
+    }[unit]
+
+
+GRAINS = {
+    "every second": ("s", 1),
+    "every minute": ("min", 60),
+    "every 5 minutes": ("min", 300),
+    "every 15 minutes": ("min", 900),
+    "hourly": ("h", 3600),
+    "daily": ("D", 86400),
+}
+_GRAIN_WORDS = [
+    (r"every\s+second|per\s+second|each\s+second", "every second"),
+    (r"every\s+(?:5|five)\s+min", "every 5 minutes"),
+    (r"every\s+(?:15|fifteen)\s+min|quarter[- ]hourly", "every 15 minutes"),
+    (r"every\s+minute|per\s+minute|each\s+minute|minutely|1[- ]minute", "every minute"),
+    (r"hourly|every\s+hour|per\s+hour|each\s+hour", "hourly"),
+    (r"daily|every\s+day|per\s+day|each\s+day|once\s+a\s+day", "daily"),
+]
+
+
+def grain_in_text(text: str) -> str | None:
+    low = text.lower()
+    return next((grain for pattern, grain in _GRAIN_WORDS if re.search(pattern, low)), None)
+
+
+def apply_grain(draft: Draft, parsed: Parsed, answer: str | None) -> None:
+    """IoT: the reading interval sets the timestamp resolution and readings per device."""
+    said = grain_in_text(parsed.text)
+    grain = said or (match_option(answer, list(GRAINS)) if answer else None) or "hourly"
+    freq, seconds = GRAINS[grain]
+    table = draft.roles["main_fact"]
+    series = main_series(draft)
+    node = draft.node(table)
+    if series is None or node is None:
+        return
+    series["freq"] = freq
+    source = "from the description" if said else ("as answered" if answer else "by default")
+    if table in draft.counted:
+        draft.note(
+            f"readings {grain} ({source}): timestamps at that resolution, drawn at random "
+            "in the window (not on a fixed grid)"
+        )
+        return
+    span = (draft.window[1] - draft.window[0]).days * 86400
+    lam = span / seconds
+    capped = min(lam, 20_000.0)
+    set_lambda(node, capped)
+    text = f"readings {grain} ({source}): about {capped:.6g} per `{node['parents'][0]}` over the window"
+    if capped < lam:
+        text += f" (capped from {lam:.6g}; raise with --scale)"
+    draft.note(text + ", timestamps drawn at random in the window (not on a fixed grid)")
