@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests import cli_helpers
+
 if TYPE_CHECKING:
     from tests.example_runs import ExampleRun
 
@@ -91,7 +93,14 @@ def _is_heavy(item: pytest.Item) -> bool:
     if item.path.name in HEAVY_MODULES or HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True
     function = getattr(item, "function", None)
-    return function is not None and bool((HEAVY_NAMES | HEAVY_STRINGS) & _names(function.__code__))
+    if function is None:
+        return False
+    names = _names(function.__code__)
+    # `from tests.cli_helpers import run_cli as datagen` at the top of a module: in-process
+    module = getattr(item, "module", None)
+    if getattr(module, "datagen", cli_helpers.datagen) is not cli_helpers.datagen:
+        names.discard("datagen")
+    return bool((HEAVY_NAMES | HEAVY_STRINGS) & names)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from tests import conftest
+from tests import cli_helpers, conftest
 
 
 def _through_the_executable(tmp: Any) -> None:
@@ -29,10 +29,16 @@ def _nested_html(tmp: Any) -> None:
     inner()
 
 
-def _item(function: Any, name: str = "test_x.py", fixtures: tuple[str, ...] = ()) -> Any:
+def _item(
+    function: Any, name: str = "test_x.py", fixtures: tuple[str, ...] = (), module: Any = None
+) -> Any:
     return SimpleNamespace(
-        function=function, path=SimpleNamespace(name=name), fixturenames=fixtures
+        function=function, path=SimpleNamespace(name=name), fixturenames=fixtures, module=module
     )
+
+
+def _module_level_name(tmp: Any) -> None:
+    datagen("generate", "example:shop", "--out", str(tmp))  # type: ignore[name-defined]  # noqa: F821
 
 
 def test_a_process_a_report_a_fixture_or_a_module_makes_a_test_heavy() -> None:
@@ -41,6 +47,11 @@ def test_a_process_a_report_a_fixture_or_a_module_makes_a_test_heavy() -> None:
     assert conftest._is_heavy(_item(_nested_html))  # the flag, in a nested function
     assert conftest._is_heavy(_item(_in_process, fixtures=("tmp_path", "postgres_server")))
     assert conftest._is_heavy(_item(_in_process, name="test_offline_evals.py"))
+    # a module's own `datagen`: the executable, or `run_cli as datagen` (in-process)
+    real = SimpleNamespace(datagen=cli_helpers.datagen)
+    assert conftest._is_heavy(_item(_module_level_name, module=real))
+    in_process = SimpleNamespace(datagen=cli_helpers.run_cli)
+    assert not conftest._is_heavy(_item(_module_level_name, module=in_process))
 
 
 def test_only_an_expression_that_names_heavy_pays_for_the_look() -> None:
