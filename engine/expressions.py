@@ -949,7 +949,9 @@ def _compile_choice(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
         if cdf is None:
             index = np.minimum((u * len(table)).astype(np.int64), len(table) - 1)
         else:
-            index = np.minimum(np.searchsorted(cdf, u, side="right"), len(table) - 1)
+            from datagen.engine.generators.weights import inverse_cdf
+
+            index = np.minimum(inverse_cdf(cdf, u), len(table) - 1)
         return table[index]
 
     return run, ty

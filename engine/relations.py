@@ -77,6 +77,8 @@ def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
         if ref_table == node.id or ref_column not in (ref_node.pk_columns or []):
             continue
         held = {ref_column: col.name}
+        match = getattr(spec_of(col), "match", None) or {}
+        held.update({theirs: ours for theirs, ours in match.items() if theirs not in held})
         for other, _, other_spec in kinds_with_specs(node):
             source = getattr(other_spec, "from_", None)
             if getattr(other_spec, "on", None) == col.name and isinstance(source, str):
@@ -84,7 +86,7 @@ def composite_foreign_keys(dataset: dsl.Dataset) -> list[CompositeKey]:
                 if table == ref_table and column in ref_node.pk_columns:  # type: ignore[operator]
                     held.setdefault(column, other.name)
         ref_columns = tuple(ref_node.pk_columns or ())
-        if set(held) == set(ref_columns) and ref_columns[0] == ref_column:
+        if set(held) == set(ref_columns) and (ref_columns[0] == ref_column or match):
             found.append(
                 CompositeKey(node.id, tuple(held[c] for c in ref_columns), ref_table, ref_columns)
             )
@@ -149,8 +151,21 @@ def dependency_graph(dataset: dsl.Dataset) -> Graph:
         # a declared FK (e.g. an imported composite key's column) loads after its target
         child, parent = fk.column.split(".")[0], fk.references.split(".")[0]
         if child != parent and dataset.node(parent) is not None:
-            add_edge(graph, parent, child)
+            if not _aggregated_from(dataset, fk.column, parent):
+                add_edge(graph, parent, child)
     return graph
+
+
+def _aggregated_from(dataset: dsl.Dataset, column: str, table: str) -> bool:
+    """Whether `column` (table.column) is an aggregate over `table`: an FK cycle (a
+    customer's last order) broken by the aggregate's later pass, which makes the column
+    after that table, so the FK adds no edge."""
+    owner, name = split_ref(column)
+    node = dataset.node(owner)
+    col = node.column(name) if node is not None else None
+    if col is None or kind_of(col).name != "aggregate":
+        return False
+    return getattr(spec_of(col), "child", None) == table
 
 
 def find_cycle(graph: Graph) -> list[str] | None:

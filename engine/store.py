@@ -16,12 +16,13 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 
 
 @dataclass
 class Kept:
-    values: np.ndarray | Encoded
+    values: np.ndarray | Encoded | Spilled
     mask: np.ndarray | None
 
 
@@ -128,6 +129,16 @@ class TableStore:
         ):
             index, absent = self._bisect(table, column, keys)
             return index, absent | missing
+        order, ordered = self.sorted_rows(table, column)
+        if len(ordered) == 0:
+            return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
+        probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
+        position = np.minimum(np.searchsorted(ordered, probe), len(ordered) - 1)
+        missing |= ordered[position] != probe
+        return np.where(missing, 0, order[position]), missing
+
+    def sorted_rows(self, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(row order that sorts `column`, its values in that order), once per run."""
         cache_key = (table, f"{column}#sorted")
         if cache_key not in self.key_cache:  # threads may race here: both compute the same
             everything = np.arange(self.rows(table), dtype=np.int64)
@@ -137,13 +148,7 @@ class TableStore:
                 values = kept.decode() if isinstance(kept, Encoded) else np.asarray(kept)
             order = np.argsort(values, kind="stable")
             self.key_cache[cache_key] = (order, values[order])
-        order, ordered = self.key_cache[cache_key]
-        if len(ordered) == 0:
-            return np.zeros(len(keys), np.int64), np.ones(len(keys), bool)
-        probe = keys if keys.dtype.kind != "f" else np.where(missing, ordered[0], keys)
-        position = np.minimum(np.searchsorted(ordered, probe), len(ordered) - 1)
-        missing |= ordered[position] != probe
-        return np.where(missing, 0, order[position]), missing
+        return self.key_cache[cache_key]
 
     def rows_where(self, table: str, source: str) -> np.ndarray:
         """Row indexes of `table` where the expression holds (a filtered foreign key)."""
@@ -195,7 +200,7 @@ class KeptBuilder:
         self.rows = rows
         self.chunks: list[Values] = []
         self.masks: list[np.ndarray | None] = []
-        self.filled: np.ndarray | None = None
+        self.filled: np.ndarray | Spilled | None = None
         self.mask: np.ndarray | None = None
         self.at = 0
 
@@ -206,9 +211,16 @@ class KeptBuilder:
             return
         plain = as_numpy(values, self.type)
         if self.filled is None:
-            self.filled = np.empty(self.rows, dtype=plain.dtype)
+            self.filled = (
+                Spilled(plain.dtype, self.rows)
+                if can_spill(self.type, self.rows)
+                else np.empty(self.rows, dtype=plain.dtype)
+            )
         stop = self.at + len(plain)
-        self.filled[self.at : stop] = plain
+        if isinstance(self.filled, Spilled):
+            self.filled.append(plain)
+        else:
+            self.filled[self.at : stop] = plain
         if mask is not None:
             if self.mask is None:
                 self.mask = np.zeros(self.rows, bool)
@@ -216,6 +228,8 @@ class KeptBuilder:
         self.at = stop
 
     def build(self, type_: str) -> Kept:
+        if isinstance(self.filled, Spilled):
+            return Kept(self.filled.finish(), self.mask)
         if self.filled is not None:
             assert self.at == len(self.filled), "a kept column missed blocks"
             return Kept(self.filled, self.mask)

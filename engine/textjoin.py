@@ -14,6 +14,7 @@ Arrow kernels give, byte for byte.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -114,12 +115,10 @@ def _words_in(piece: Piece) -> int:
 
 def _product(a: Piece, b: Piece) -> Piece:
     """Every word of a followed by every word of b; code = a's code * len(b) + b's code."""
-    na, nb = _words_in(a), _words_in(b)
-    first = np.repeat(np.arange(na, dtype=np.int64), nb)
-    second = np.tile(np.arange(nb, dtype=np.int64), na)
-    built = _gather([Piece(a.offsets, a.data, first), Piece(b.offsets, b.data, second)], na * nb)
-    assert built is not None  # at most MERGED_WORDS words of two dictionaries: far from 2 GB
-    offsets, data = built
+    nb = _words_in(b)
+    offsets, data = _product_words(
+        a.offsets.tobytes(), a.data.tobytes(), b.offsets.tobytes(), b.data.tobytes()
+    )
     if a.codes is None and b.codes is None:
         codes = None
     elif a.codes is None:
@@ -128,7 +127,26 @@ def _product(a: Piece, b: Piece) -> Piece:
         codes = a.codes
     else:
         codes = a.codes.astype(np.int64) * nb + b.codes
-    return Piece(offsets.astype(np.int64), data, codes)
+    return Piece(offsets, data, codes)
+
+
+@lru_cache(maxsize=64)
+def _product_words(
+    a_offsets: bytes, a_data: bytes, b_offsets: bytes, b_data: bytes
+) -> tuple[np.ndarray, np.ndarray]:
+    """The word table of a product, once per process for the same two tables (every block
+    of a table joins the same dictionaries)."""
+    a = Piece(np.frombuffer(a_offsets, np.int64), np.frombuffer(a_data, np.uint8), None)
+    b = Piece(np.frombuffer(b_offsets, np.int64), np.frombuffer(b_data, np.uint8), None)
+    na, nb = _words_in(a), _words_in(b)
+    first = np.repeat(np.arange(na, dtype=np.int64), nb)
+    second = np.tile(np.arange(nb, dtype=np.int64), na)
+    built = _gather([Piece(a.offsets, a.data, first), Piece(b.offsets, b.data, second)], na * nb)
+    assert built is not None  # at most MERGED_WORDS words of two dictionaries: far from 2 GB
+    offsets, data = built
+    offsets_64 = offsets.astype(np.int64)
+    offsets_64.flags.writeable = data.flags.writeable = False  # shared by every caller
+    return offsets_64, data
 
 
 def _gather(

@@ -103,12 +103,38 @@ def to_arrow(values: Values, type_: str, mask: np.ndarray | None) -> pa.Array:
                 values = pc.if_else(pa.array(mask), pa.nulls(len(values), values.type), values)
             return values if values.type == pa.string() else values.cast(pa.string())
         arr = np.asarray(values)
+        if mask is None and arr.dtype.kind == "U" and (text := ascii_text(arr)) is not None:
+            return text
         return pa.array(
             arr.astype(str) if arr.dtype.kind != "O" else arr, type=pa.string(), mask=mask
         )
     arr = as_numpy(values, type_)
     arrow_type = ARROW_TYPES[type_]
     return pa.array(arr, type=arrow_type, mask=mask)
+
+
+def ascii_text(arr: np.ndarray) -> pa.Array | None:
+    """A numpy fixed-width text array ('U', from expressions such as where(x, 'O', 'F')) as
+    Arrow strings, bytes cut from its code points without a Python object per row; None if
+    it is not ASCII."""
+    width = arr.dtype.itemsize // 4
+    points = np.ascontiguousarray(arr).view(np.uint32).reshape(len(arr), width)
+    if points.size and int(points.max()) >= 128:
+        return None
+    # a value ends at its first NUL (where pa.array() ends it too)
+    empty = points == 0
+    lengths = np.where(empty.any(axis=1), np.argmax(empty, axis=1), width)
+    offsets = np.zeros(len(arr) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if offsets[-1] > 2**31 - 1:
+        return None
+    data = points.astype(np.uint8)[np.arange(width) < lengths[:, None]]
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(arr),
+        [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)],
+        null_count=0,
+    )
 
 
 ARROW_TYPES: dict[str, pa.DataType] = {

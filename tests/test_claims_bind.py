@@ -214,3 +214,66 @@ def test_every_eval_description_binds_or_says_why() -> None:
             assert (claim.bound_to is not None) == (claim.status == "bound")
             assert claim.status == "bound" or claim.reason
         assert len(assumptions) == sum(c.status == "not_modelled" for c in result.claims)
+
+
+LIBRARY: dict[str, Any] = {
+    "version": "1.0",
+    "timeframe": {"start": "2024-01-01", "end": "2025-01-01"},
+    "nodes": [
+        {"id": "member", "kind": "entity", "rows": 50, "pk": "member_id", "columns": [
+            {"name": "member_id", "type": "int", "generator": {"sequence": {}}}]},
+        {"id": "book", "kind": "entity", "rows": 80, "pk": "book_id", "columns": [
+            {"name": "book_id", "type": "int", "generator": {"sequence": {}}},
+            {"name": "published_on", "type": "date",
+             "generator": {"datetime_series": {"within": "timeframe"}}}]},
+        {"id": "loan", "kind": "fact", "pk": "loan_id", "parents": ["member", "book"],
+         "fanout": {"distribution": "poisson", "lambda": 8, "min": 0, "max": 30},
+         "columns": [
+            {"name": "loan_id", "type": "int", "generator": {"sequence": {}}},
+            {"name": "member_id", "type": "int",
+             "generator": {"lookup": {"from": "member.member_id"}}},
+            {"name": "book_id", "type": "int", "generator": {"lookup": {"from": "book.book_id"}}},
+            {"name": "borrowed_at", "type": "datetime",
+             "generator": {"datetime_series": {"within": "timeframe"}}}]},
+    ],
+}  # fmt: skip
+
+
+def test_a_figure_per_subject_binds_to_the_table_linking_the_two() -> None:
+    """The lead's library: 'members borrow on average 8 books a year' counts the loans per
+    member per year (a book's own date is no event), 'students enroll in 3 courses on average'
+    the rows linking them; neither is a total of books or courses."""
+    claims = bound("members borrow on average 8 books a year", LIBRARY)
+    assert binding(claims["members borrow on average 8 books a year"]) == {
+        "measure": "rows_per_key", "table": "loan", "column": "borrowed_at",
+        "by": "member_id", "per": "year",
+    }  # fmt: skip
+    claims = bound("members take out 8 books on average", LIBRARY)
+    assert binding(claims["members take out 8 books on average"]) == {
+        "measure": "fanout",
+        "table": "loan",
+        "parent": "member",
+    }
+
+
+def test_times_more_children_of_one_group_binds_against_the_other_group() -> None:
+    schema: dict[str, Any] = {
+        "version": "1.0",
+        "nodes": [
+            {"id": "account", "kind": "entity", "rows": 30, "pk": "account_id", "columns": [
+                {"name": "account_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "plan", "type": "string", "generator": {
+                    "choice": {"choices": ["basic", "pro", "enterprise"]}}}]},
+            {"id": "user", "kind": "fact", "pk": "user_id", "parents": ["account"],
+             "fanout": {"distribution": "poisson", "lambda": 4, "min": 0, "max": 30},
+             "columns": [
+                {"name": "user_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "account_id", "type": "int",
+                 "generator": {"lookup": {"from": "account.account_id"}}}]},
+        ],
+    }  # fmt: skip
+    text = "enterprise accounts have 5 times more users than basic ones"
+    assert binding(bound(text, schema)[text]) == {
+        "measure": "compare", "table": "account", "rows_of": "user",
+        "where": "plan == 'enterprise'", "versus": "plan == 'basic'",
+    }  # fmt: skip

@@ -85,10 +85,23 @@ def _counts(text: str) -> dict[str, tuple[float, str | None]]:
         ("2,000 billable time entries", {"time_entry": (2000, None)}),
         ("300 dangerous goods", {"good": (300, None)}),
         ("40 vegetable stalls", {"stall": (40, None)}),  # stalls of vegetables: fine
+        # a figure 'on average' or 'each' is per its subject, never a total (the lead's tries)
+        ("members borrow on average 8 books a year", {"book": (8, "member")}),
+        ("drivers make 12 deliveries each", {"delivery": (12, "driver")}),
+        ("on average 3 items", {}),  # no subject: no count at all
     ],
 )
 def test_find_counts(text: str, expected: dict[str, tuple[float, str | None]]) -> None:
     assert _counts(text) == expected
+
+
+def test_a_figure_per_subject_is_no_second_total() -> None:
+    """'2,000 courses ... Students enroll in 3 courses on average' made `course` 3 rows."""
+    counts = find_counts("2,000 courses. Students enroll in 3 courses on average")
+    assert [(c.noun, c.value, c.per) for c in counts] == [
+        ("course", 2000, None),
+        ("course", 3, "student"),
+    ]
 
 
 @pytest.mark.parametrize(

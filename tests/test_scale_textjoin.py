@@ -11,7 +11,7 @@ import pytest
 from datagen.engine import textjoin
 from datagen.engine.expressions import Scope, compiled
 from datagen.engine.textjoin import join, piece_of
-from datagen.engine.values import Encoded
+from datagen.engine.values import Encoded, ascii_text
 
 WORDS = ["", "a", "bb", "the quick", "pinto beans", "x" * 40, "--", " "]
 
@@ -142,3 +142,16 @@ def test_concat_expression_matches_arrows_kernels_with_nulls_numbers_and_accents
             want = [(w + w)[1:4] for w in words]
         assert got.to_pylist() == want, source
         assert pc.all(pc.equal(got.is_null(), pa.array([w is None for w in want]))).as_py()
+
+
+def test_ascii_text_gives_what_pa_array_gives() -> None:
+    rng = np.random.default_rng(9)
+    for _ in range(100):
+        n = int(rng.integers(0, 40))
+        values = np.array(
+            ["".join(rng.choice(list("ab \x00Z"), int(rng.integers(0, 7)))) for _ in range(n)],
+            dtype="U6",
+        )
+        got = ascii_text(values)
+        assert got is not None and got.equals(pa.array(values.astype(str), type=pa.string()))
+    assert ascii_text(np.array(["été", "a"])) is None

@@ -206,6 +206,10 @@ def _count(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         return f"no table for `{' '.join(claim.about)}`"
     unit = claim.expected.unit or "rows"
     if unit.startswith("per_"):
+        subject = view.table_for(claim.about[1:]) if len(claim.about) > 1 else None
+        if node.kind != "fact" and subject is not None:
+            # 'members borrow 8 books a year': the rows of the timed table linking the two
+            node = _link(view, node, subject) or node
         found = view.timed_table(node)
         if found is None or found[0].id != node.id:
             return f"`{node.id}` has no timestamp to count rows per {unit[4:]}"
@@ -218,6 +222,21 @@ def _count(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
                     "by": fk.column, "per": unit[4:]}  # fmt: skip
         return {"measure": "rows_per", "table": node.id, "column": found[1], "per": unit[4:]}
     return {"measure": "rows", "table": node.id}
+
+
+def _link(view: SchemaView, one: dsl.Node, other: dsl.Node) -> dsl.Node | None:
+    """A timed table with foreign keys to both (a loan links a member and a book)."""
+    return next(
+        (
+            node
+            for node in view.dataset.nodes
+            if node.id not in (one.id, other.id)
+            and view.time_column(node) is not None
+            and relations.fk_between(view.dataset, node.id, one.id) is not None
+            and relations.fk_between(view.dataset, node.id, other.id) is not None
+        ),
+        None,
+    )
 
 
 @binder("size")
@@ -291,9 +310,13 @@ def value_match(
     for node in nodes:
         for col in node.columns:
             values = kind_of(col).declared_values(spec_of(col)) or []
-            for value in values:
-                if isinstance(value, str) and _similar_any(stems(value), wanted):
-                    return node, f"{col.name} == {value!r}"
+            similar = [
+                (sum(_similar_any({s}, wanted) for s in stems(v)), -i, v)
+                for i, v in enumerate(values)
+                if isinstance(v, str) and _similar_any(stems(v), wanted)
+            ]
+            if similar:  # 'returned late' is `returned_late`, not `returned`
+                return node, f"{col.name} == {max(similar)[2]!r}"
             if col.type == "bool" and _similar_any(column_words(col.name), wanted):
                 return node, f"{col.name} == true"
     return None
@@ -830,7 +853,15 @@ def _compare_rows(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
             continue
         where = _group_where(view, parent, group)
         if where is not None:
-            return {"measure": "compare", "table": parent.id, "rows_of": child.id, "where": where}
+            binding = {
+                "measure": "compare",
+                "table": parent.id,
+                "rows_of": child.id,
+                "where": where,
+            }
+            others = [str(v) for v in (claim.expected.values or [])[1:]]
+            versus = _group_where(view, parent, others[0]) if others else None
+            return {**binding, "versus": versus} if versus else binding
     return f"no table `{child.id}` points at holds a value for `{group}`"
 
 

@@ -47,6 +47,7 @@ class ColumnInfo:
     not_null: bool = False
     default: str | None = None
     length: int | None = None  # VARCHAR(n) / CHAR(n)
+    length_profiled: bool = False  # `length` is the source's longest value, not the type's
     precision: int | None = None  # NUMERIC(p, s)
     scale: int | None = None
     int_bytes: int | None = None  # 2 smallint, 4 integer, 8 bigint
@@ -54,6 +55,7 @@ class ColumnInfo:
     enum_values: list[Scalar] = field(default_factory=list)  # ENUM or CHECK IN
     special: str | None = None  # uuid | json | time (see sqltypes.SqlType)
     bounds: list[Bound] = field(default_factory=list)
+    length_range: tuple[int, int | None] | None = None  # CHECK (length(x) <= n): (min, max)
     unique: bool = False
     stats: ColumnStats | None = None
 

@@ -59,7 +59,13 @@ def read_ddl_file(path: str | Path, dialect: str | None) -> Catalog:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return parse_ddl(text, dialect, source=str(path))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(f"{path}, line {line}: a NUL character: not an SQL text file")
+    try:
+        return parse_ddl(text, dialect, source=str(path))
+    except RecursionError:  # sqlglot's recursive descent: thousands of nested parentheses
+        raise InputError(f"{path}: expressions nested too deeply to read") from None
 
 
 def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
@@ -130,11 +136,25 @@ def parse_ddl(text: str, dialect: str | None, source: str = "<ddl>") -> Catalog:
         else:
             _alter(statement, catalog)
     if not catalog.tables:
-        raise InputError(f"{source}: no CREATE TABLE statement found")
+        raise _no_tables(text, source)
     _inherit_columns(catalog)
     _keys_on_known_columns(catalog)
     _whole_number_keys(catalog)
     return catalog
+
+
+def _no_tables(text: str, source: str) -> InputError:
+    """A file with no table to read: where its first statement is and what it starts with."""
+    lead = LEADING_NOISE.match(text)
+    begin = lead.end() if lead else 0
+    if begin >= len(text):
+        return InputError(f"{source}: no SQL in the file (empty, or only comments)")
+    line = text.count("\n", 0, begin) + 1
+    words = re.sub(r"[^\x20-\x7e]", "?", " ".join(text[begin : begin + 200].split()[:4]))[:60]
+    return InputError(
+        f"{source}, line {line}: no CREATE TABLE statement found (the file starts with "
+        f"`{words}`; read are CREATE TABLE, CREATE TYPE, ALTER TABLE and COMMENT ON)"
+    )
 
 
 def _inherit_columns(catalog: Catalog) -> None:
@@ -214,14 +234,16 @@ DIALECT_HINTS = (  # (dialect, pattern, what it shows): the first that matches i
 )
 
 
-SQL_SPANS = {  # what a `;` can hide in: strings, quoted names, comments, dollar quotes
+SQL_SPANS = {  # what a `;` can hide in: strings, quoted names, comments, dollar quotes;
+    # a quote left alone (the last alternative before `;`) is never closed
     False: re.compile(
         r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]\n]*\]|--[^\n]*|/\*.*?\*/"
-        r"|\$(\w*)\$.*?\$\1\$|;",
+        r"|\$(\w*)\$.*?\$\1\$|['\"]|;",
         re.S,
     ),
     True: re.compile(  # MySQL: a backslash escapes inside strings
-        r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|--[^\n]*|#[^\n]*|/\*.*?\*/|;",
+        r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|--[^\n]*|#[^\n]*|/\*.*?\*/"
+        r"|['\"]|;",
         re.S,
     ),
 }
@@ -236,6 +258,10 @@ def _ddl_chunks(text: str, dialect: str | None) -> list[tuple[int, str]]:
     chunks: list[tuple[int, str]] = []
     start, line = 0, 1
     for match in spans.finditer(text):
+        if match.group(0) in ("'", '"'):
+            at = text.count("\n", 0, match.start()) + 1
+            what = "string" if match.group(0) == "'" else "quoted name"
+            raise InputError(f"line {at}: a {what} opened here is never closed")
         if match.group(0) == ";":
             _keep_ddl(text, start, match.start(), line, chunks)
             line += text.count("\n", start, match.end())
@@ -255,7 +281,7 @@ def _chunks(text: str, dialect: str | None, source: str) -> list[tuple[int, str]
     try:
         return _ddl_chunks(text, dialect)
     except InputError as exc:
-        raise InputError(f"{source}: {exc}") from None
+        raise InputError(f"{source}, {exc}") from None
 
 
 def _parse_statements(
@@ -281,6 +307,10 @@ def _parse_statements(
             error = InputError(f"{where}: cannot parse the DDL: {first.get('description') or exc}")
         except sqlglot.errors.TokenError as exc:
             error = InputError(f"{source}, line {line}: cannot read the DDL: {exc}")
+        except RecursionError:
+            raise InputError(
+                f"{source}, line {line}: expressions nested too deeply to read"
+            ) from None
         table_chunk = _without_foreign_syntax(chunk) if TABLE_START.match(chunk) else None
         if table_chunk is not None:
             try:  # other databases' words dropped, the table parses whole
@@ -407,7 +437,7 @@ def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list
     try:
         statements = _parse_statements(chunks, order[0], source, notes)
     except InputError:
-        raise first_error or InputError(f"{source}: no CREATE TABLE statement found") from None
+        raise first_error or _no_tables(text, source) from None
     return statements, order[0], [_dialect_note(order[0], dict(hinted)), *notes]
 
 
@@ -596,6 +626,13 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
             if values and all(v is not None for v in values):
                 target.enum_values = [_scalar(v) for v in values if v is not None]
                 continue
+        if type(part) in ops and _length_check(part, ops[type(part)], table):
+            continue
+        if isinstance(part, exp.Between) and isinstance(part.this, exp.Length):
+            least = exp.GTE(this=part.this, expression=part.args.get("low"))
+            most = exp.LTE(this=part.this, expression=part.args.get("high"))
+            if _length_check(least, ">=", table) and _length_check(most, "<=", table):
+                continue
         if type(part) in ops:
             op = ops[type(part)]
             left, right = part.this, part.expression
@@ -613,6 +650,38 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
                     left_col.bounds.append(Bound(op, value))
                 continue
         table.skipped_checks.append(part.sql())
+
+
+def _length_check(part: Any, op: str, table: TableInfo) -> bool:
+    """`length(x) <= n` (char_length, len; either side): the column's length range. A least
+    length above 1 is not generated for: left to the caller's skipped CHECKs."""
+    from sqlglot import exp
+
+    left, right = part.this, part.expression
+    if not isinstance(left, exp.Length):
+        left, right, op = right, left, FLIPPED[op]
+    column = _column_of(left.this, table) if isinstance(left, exp.Length) else None
+    value = _literal(right)
+    if column is None or column.type != "string" or not isinstance(value, int | float):
+        return False
+    low, high = column.length_range or (0, None)
+    limit = int(value)
+    if op in ("<", "<="):
+        limit = limit - 1 if op == "<" else limit
+        high = limit if high is None else min(high, limit)
+    elif op in (">", ">=", "="):
+        least = limit + 1 if op == ">" else limit
+        if least > 1:
+            return False
+        low = max(low, least)
+        if op == "=":
+            high = limit if high is None else min(high, limit)
+    if high is not None and high < max(low, 1):
+        return False
+    column.length_range = (low, high)
+    if high is not None:
+        column.length = high if column.length is None else min(column.length, high)
+    return True
 
 
 def _scalar(value: float | str) -> int | float | str:

@@ -67,6 +67,9 @@ def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
         base = singular(word.replace("'s", ""))
         if len(base) < 3 or word in skip or base in skip or base in known:
             continue
+        parts = [p.removesuffix("ing") for p in base.split("-")]
+        if len(parts) > 1 and all(p in known or p in skip for p in parts):
+            continue  # 'dog-walking' when `dog` and `dog_walk` are tables
         between = [m for m in mentions if m.end <= match.start()]
         after = [m for m in mentions if m.start >= match.end()]
         if between and after and after[0].start - between[-1].end < 30:

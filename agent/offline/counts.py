@@ -48,14 +48,47 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
     order = {n["id"]: i for i, n in enumerate(draft.schema["nodes"])}
     kinds = {n["id"]: n["kind"] for n in draft.schema["nodes"]}
     placed.sort(key=lambda item: (kinds.get(item[0]) == "fact", order.get(item[0], 0)))
+    totals: dict[str, str] = {}
     for table, count in placed:
         node = draft.node(table)
         if node is None:
             continue
-        if node["kind"] != "fact":
-            set_rows(draft, node, count.value, count.phrase)
-        else:
+        if node["kind"] == "fact":
             set_fact_count(draft, node, count)
+        elif count.per and count.per not in TIME_UNITS.values():
+            _per_subject(draft, node, count)
+        elif table in totals:
+            draft.note(
+                f"two totals for `{table}`: {totals[table]!r} and {count.phrase!r}; "
+                f"kept {totals[table]!r}"
+            )
+        else:
+            totals[table] = count.phrase
+            set_rows(draft, node, count.value, count.phrase)
+
+
+def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
+    """'students enroll in 3 courses on average': no total of courses but the rows linking a
+    student to courses, that many per student."""
+    from datagen.agent.offline.claims_binding import link_fact
+
+    subject = draft.resolve(count.per)
+    link = link_fact(draft, subject, node["id"]) if subject else None
+    if link is None or subject is None:
+        draft.note(
+            f"{count.phrase!r} is per `{count.per}`, not a total of `{node['id']}`; "
+            "no table links the two, so not modelled"
+        )
+        return
+    if link["parents"][0] != subject:  # the link's rows now follow this subject
+        link["parents"].remove(subject)
+        link["parents"].insert(0, subject)
+    set_lambda(link, count.value)
+    draft.counted.add(link["id"])
+    draft.note(
+        f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
+        f"(per `{subject}`, not a total of `{node['id']}`)"
+    )
 
 
 def _verb_form(noun: str, phrase: str) -> bool:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from datagen.agent.offline.lexicon import ENTRIES, Entry, candidates, key_of
+from datagen.agent.offline.lexicon import ENTRIES, Entry, candidates, key_of, readings
 from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import _NON_TABLE, _STOP, COUNTRIES, FILLER, TIME_UNITS, Parsed
@@ -220,10 +220,32 @@ def find_entities(parsed: Parsed) -> Entities:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _reread_events(found)
     _roles_to_staff(found, best)
     _modifiers_as_parents(found, parsed.text)
     mentions = _dedupe([m for m in found if m.table_like], notes)
     return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _reread_events(found: list[Mention]) -> None:
+    """An event word with two readings in one field takes the one whose parents the text
+    names: 'rides' beside 'scooters' are scooter rentals, beside 'drivers' taxi rides."""
+    named = {m.entry.name for m in found if m.table_like and m.entry is not None}
+    for mention in found:
+        entry = mention.entry
+        if not mention.table_like or entry is None or entry.role != "fact":
+            continue
+
+        def score(e: Entry) -> int:
+            return sum(1 for p in e.parents if p in named)
+
+        better = [
+            e
+            for e in readings(mention.noun)
+            if e.role == "fact" and e.field == entry.field and score(e) > score(entry)
+        ]
+        if better:
+            mention.entry = max(better, key=score)
 
 
 def _roles_to_staff(found: list[Mention], field: str | None) -> None:

@@ -465,6 +465,27 @@ _EACH_HAS = re.compile(
 )
 
 
+_AVERAGE_BEFORE = re.compile(
+    r"\b(?:on\s+average|on\s+avg\.?|an?\s+average\s+of|average\s+of|typically|usually)\s+"
+    r"(?:about\s+|around\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+_AVERAGE_AFTER = re.compile(r"\s+(?:on\s+average|on\s+avg\b|each\b|apiece\b)", re.IGNORECASE)
+
+
+def _subject_before(text: str, pos: int, skip: set[str]) -> str | None:
+    """Who a figure is about: the first plural noun of its clause ('students enroll in 3
+    courses'), or the noun after 'per'/'each' ('an average of 3 items per order' is the
+    parser's `per` already)."""
+    clause = re.split(r"[,.;:()]|\b(?:and|but|while|whereas)\b", text[:pos])[-1]
+    for word in re.findall(r"[A-Za-z][A-Za-z'-]*", clause):
+        low = word.lower()
+        if low in _STOP or low in FILLER or low in skip:
+            continue
+        return singular(low) if is_plural(low) else None
+    return None
+
+
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)\b")
 _RANGE_LOW = re.compile(r"(\d[\d,.]*)\s*(?:-|–|—|to)\s*$")
 _RANGE_HIGH = re.compile(r"^\s*(?:-|–|—|to)\s*\d")
@@ -554,6 +575,17 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
                 per = TIME_UNITS[per_word]
             elif per_word not in _STOP and per_word not in FILLER and per_word.isalpha():
                 per = per_word
+        if per is None or per in TIME_UNITS.values():
+            rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
+                normalized, end
+            )
+            if rate is not None:
+                # "students enroll in 3 courses on average": so many per student, never a
+                # total of courses; with no subject named it is no count at all
+                subject = _subject_before(normalized, match.start(), skip)
+                if subject is None or subject == noun:
+                    continue
+                per = subject
         counts.append(Count(value, noun, per, normalized[match.start() : end].strip()))
     for match in _EACH_HAS.finditer(normalized):
         value = parse_number(match.group(2).strip())

@@ -288,8 +288,9 @@ def kind_name(generator: Any) -> str | None:
     if isinstance(generator, dict):
         keys = [k for k in generator if k in KINDS]
         return keys[0] if len(keys) == 1 else None
-    for name in KINDS:
-        if getattr(generator, name, None) is not None:
+    # a validated wrapper holds one kind's spec, the others None: read its fields at once
+    for name, value in getattr(generator, "__dict__", {}).items():
+        if value is not None and name in KINDS:
             return name
     return None
 

@@ -34,7 +34,13 @@ from datagen.engine.generators.kind import (
     ref_problem,
     spec_of,
 )
-from datagen.engine.generators.pairs import avoid, distinct_per_group, group_starts
+from datagen.engine.generators.pairs import (
+    FEISTEL_ROUNDS,
+    avoid,
+    distinct_per_group,
+    group_starts,
+    permuted_pairs,
+)
 from datagen.engine.generators.weights import sample_index, skew_cdf
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values
@@ -92,11 +98,24 @@ class LookupSpec(Strict):
         "replacement (no track twice in a playlist, no duplicate follow)",
     )
 
+    match: dict[Identifier, Identifier] | None = Field(
+        None,
+        min_length=1,
+        max_length=1,
+        description="a row of the `from` table whose column (the key of this object) equals "
+        "this row's column (its value), uniformly among those rows: only the suppliers of "
+        'this line\'s part, `{"ps_partkey": "l_partkey"}`; a row whose value no row '
+        "holds gets null. With a composite key of `from` it makes a composite FK",
+        examples=[{"ps_partkey": "l_partkey"}],
+    )
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
+    if spec.match is not None:
+        return _matched(spec, col, ctx)
     if spec.on is not None:
         index, on_mask = _follow(spec, ctx)
         values, mask = ctx.store.take(ref_table, ref_column, index)
@@ -126,6 +145,8 @@ def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         index = ctx.parent_index  # parents failing `where` have no children (see block.py)
     elif distinct:
         index = _distinct_index(spec, col, ctx, ref_table, ref_rows, candidates)
+    elif (pair := sampled_pair(ctx.dataset, ctx.node)) is not None and col.name in pair:
+        index = _pair_index(pair, col, ctx)
     elif candidates is not None:
         if col.unique and ctx.table_rows > len(candidates):
             raise SchemaError(
@@ -189,6 +210,94 @@ def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: 
     return sorted(node.pk_columns or []) == pair or any(
         u.table == node.id and sorted(u.columns) == pair for u in dataset.constraints.unique
     )
+
+
+def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """A row of the `from` table whose `match` column equals this row's, uniformly among
+    them (a binary search over that column sorted once per run: no loop over rows)."""
+    assert spec.match is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(theirs, ours)] = spec.match.items()
+    order, ordered = ctx.store.sorted_rows(ref_table, theirs)
+    raw = ctx.columns[ours]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    own_mask = ctx.masks.get(ours)
+    if len(ordered) == 0:
+        first = last = np.zeros(len(keys), np.int64)
+    else:
+        probe = keys if own_mask is None else np.where(own_mask, ordered[0], keys)
+        first = np.searchsorted(ordered, probe, side="left")
+        last = np.searchsorted(ordered, probe, side="right")
+    count = last - first
+    missing = count == 0 if own_mask is None else (count == 0) | own_mask
+    offset = np.floor(ctx.rng(col.name, "match").random(len(keys)) * count).astype(np.int64)
+    position = np.minimum(first + offset, max(len(order) - 1, 0))
+    index = np.where(missing, 0, order[position] if len(order) else 0)
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if missing.any() or mask is not None:
+        ctx.masks[col.name] = _or(mask, missing if missing.any() else None)
+    return values
+
+
+def sampled_pair(dataset: dsl.Dataset, node: dsl.Node) -> tuple[str, str] | None:
+    """The two columns of a composite pk or `constraints.unique` that are both plain sampled
+    FKs (no parent link, `on`, `where`, skew or `distinct`): their pairs are drawn without
+    replacement from all pairs of the two tables' rows (`permuted_pairs`), unique by
+    construction (partsupp-like (partkey, suppkey) in an entity table)."""
+    link = parent_link(dataset, node) if node.kind == "fact" else None
+    pairs = [node.pk_columns or []] + [
+        u.columns for u in dataset.constraints.unique if u.table == node.id
+    ]
+    for names in pairs:
+        if len(names) != 2 or link in names:
+            continue
+        cols = [node.column(name) for name in names]
+        if all(c is not None and _plain_fk(c, node) for c in cols):
+            return names[0], names[1]
+    return None
+
+
+def _plain_fk(col: dsl.Column, node: dsl.Node) -> bool:
+    kind, spec = kind_of(col), spec_of(col)
+    if kind.name != "lookup" or kind.key_reference(spec) is None or col.unique:
+        return False
+    assert isinstance(spec, LookupSpec)
+    return (
+        spec.on is None
+        and spec.where is None
+        and not spec.distinct
+        and spec.distinct_from is None
+        and spec.weights_kind == "uniform"
+        and split_ref(spec.from_)[0] != node.id
+    )
+
+
+def _pair_index(pair: tuple[str, str], col: dsl.Column, ctx: BlockContext) -> np.ndarray:
+    """This column's half of the row's unique pair (see `sampled_pair`)."""
+    tables = []
+    for name in pair:
+        other = ctx.node.column(name)
+        assert other is not None
+        tables.append(split_ref(spec_of(other).from_)[0])  # type: ignore[attr-defined]
+    left_rows, right_rows = (ctx.store.rows(t) for t in tables)
+    if ctx.table_rows > left_rows * right_rows:
+        raise SchemaError(
+            [
+                Problem(
+                    f"{ctx.node.id}.{col.name}",
+                    f"the unique pair ({pair[0]}, {pair[1]}) has {left_rows * right_rows} "
+                    f"possible values (`{tables[0]}` x `{tables[1]}` rows) for "
+                    f"{ctx.table_rows} `{ctx.node.id}` rows",
+                    "fewer rows, or more rows in the referenced tables",
+                )
+            ]
+        )
+    keys = ctx.table_rng(f"{pair[0]}+{pair[1]}", "pair").integers(
+        0, 1 << 63, FEISTEL_ROUNDS, dtype=np.uint64
+    )
+    left, right = permuted_pairs(ctx.row_ids, left_rows, right_rows, keys)
+    return left if col.name == pair[0] else right
 
 
 def _positions(rows: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
@@ -391,6 +500,8 @@ def kept_by(dataset: dsl.Dataset, node: dsl.Node, spec: LookupSpec) -> set[tuple
     the columns of its `where`."""
     out: set[tuple[str, str]] = set()
     ref_table, _ = split_ref(spec.from_)
+    if spec.match is not None:
+        out |= {(ref_table, theirs) for theirs in spec.match}
     if spec.on is not None:
         for i, hop in enumerate(hops(dataset, node, spec) or []):
             if i > 0:
@@ -538,6 +649,8 @@ class LookupKind(Kind[LookupSpec]):
 
     def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
         deps = {spec.on.split(".")[0]} if spec.on else set()
+        if spec.match is not None:
+            deps |= set(spec.match.values())
         if spec.distinct_from is not None:
             deps.add(spec.distinct_from)
         return deps
@@ -574,8 +687,8 @@ class LookupKind(Kind[LookupSpec]):
         FK or of a nullable column."""
         dataset, node, col = site.dataset, site.node, site.col
         ref_table, ref_column = split_ref(spec.from_)
-        if spec.on is None and ref_table == node.id:
-            return True
+        if (spec.on is None and ref_table == node.id) or spec.match is not None:
+            return True  # a self-reference's first row; a value no row of `from` holds
         ref_node = dataset.node(ref_table)
         ref_col = ref_node.column(ref_column) if ref_node else None
         if ref_node is None or ref_col is None or ref_col is col:
@@ -605,6 +718,7 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
         )
     yield from lookup_path_problems(dataset, node, col, spec, gpath)
     yield from _pair_problems(spec, site)
+    yield from _match_problems(spec, site)
     if spec.on is not None:
         return
     target_kind = kind_of(target)
@@ -643,6 +757,44 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             )
     if col.unique and ref_node.kind == "fact":
         yield Problem(f"{site.path}.unique", "a unique lookup needs an entity or vocab table")
+
+
+def _match_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
+    """Problems of `match`: columns that exist on both sides, of one type, nothing else."""
+    if spec.match is None:
+        return
+    node, gpath = site.node, f"{site.gpath}.match"
+    ref_table, _ = split_ref(spec.from_)
+    ref = site.dataset.node(ref_table)
+    assert ref is not None
+    for other in ("on", "distinct_from", "where"):
+        if getattr(spec, other) is not None:
+            yield Problem(gpath, f"`match` cannot go with `{other}`")
+    if spec.distinct or site.col.unique or spec.weights_kind != "uniform":
+        yield Problem(gpath, "`match` picks uniformly: no `distinct`, `unique` or `weights_kind`")
+    if ref_table == node.id:
+        yield Problem(gpath, "`match` is for another table, not a self-reference")
+    for theirs, ours in spec.match.items():
+        their_col, our_col = ref.column(theirs), node.column(ours)
+        if their_col is None:
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"no column `{theirs}` in `{ref_table}`",
+                None,
+                did_you_mean(theirs, [c.name for c in ref.columns]),
+            )
+        if our_col is None or ours == site.col.name:
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"`{ours}` is not another column of `{node.id}`",
+                None,
+                did_you_mean(ours, site.others),
+            )
+        elif their_col is not None and their_col.type != our_col.type:
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"`{ref_table}.{theirs}` is {their_col.type} but `{ours}` is {our_col.type}",
+            )
 
 
 def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:

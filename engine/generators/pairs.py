@@ -1,7 +1,8 @@
-"""Pairs of references into one table: a row's FK that must differ from another FK of the
-same row (`distinct_from`: nobody follows themselves), and k distinct partners per parent
-(`distinct`: sampling without replacement within each first parent: no duplicate follow,
-no track twice in a playlist). Vectorized: no loop over rows or parents.
+"""Pairs of references: a row's FK that must differ from another FK of the same row
+(`distinct_from`: nobody follows themselves), k distinct partners per parent (`distinct`:
+sampling without replacement within each first parent: no duplicate follow, no track twice
+in a playlist), and unique pairs of two sampled FKs (`permuted_pairs`: partsupp's (part,
+supplier) when neither is a parent link). Vectorized: no loop over rows or parents.
 """
 
 from __future__ import annotations
@@ -71,4 +72,45 @@ def distinct_per_group(
     return out
 
 
-__all__ = ["avoid", "distinct_per_group", "group_starts"]
+FEISTEL_ROUNDS = 4
+
+
+def permuted_pairs(
+    rows: np.ndarray, left_items: int, right_items: int, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row i of a table -> a pair (left, right) of indexes, all pairs distinct: row i takes
+    the i-th value of a keyed pseudo-random permutation of the left_items x right_items
+    pairs. A pure function of the row index, so any block layout gives the same pairs; the
+    caller makes sure the table has no more rows than pairs.
+
+    The permutation is a balanced Feistel network over the next even power of two, walked
+    back into range (a value past the last pair is permuted again: fewer than 4 rounds
+    expected, a loop over rounds, not rows).
+    """
+    size = left_items * right_items
+    assert size < 1 << 62 and (len(rows) == 0 or int(rows.max()) < size)
+    half = max(1, (max(size - 1, 1).bit_length() + 1) // 2)
+    values = rows.astype(np.uint64)
+    todo = np.arange(len(values))
+    while len(todo):
+        values[todo] = _feistel(values[todo], half, keys)
+        todo = todo[values[todo] >= np.uint64(size)]
+    pairs = values.astype(np.int64)
+    return pairs // right_items, pairs % right_items
+
+
+def _feistel(x: np.ndarray, half: int, keys: np.ndarray) -> np.ndarray:
+    mask = np.uint64((1 << half) - 1)
+    shift = np.uint64(half)
+    left, right = x >> shift, x & mask
+    with np.errstate(over="ignore"):
+        for key in keys[:FEISTEL_ROUNDS]:
+            mixed = (right ^ np.uint64(key)) * np.uint64(0x9E3779B97F4A7C15)
+            mixed ^= mixed >> np.uint64(29)
+            mixed *= np.uint64(0xBF58476D1CE4E5B9)
+            mixed ^= mixed >> np.uint64(32)
+            left, right = right, left ^ (mixed & mask)
+    return (left << shift) | right
+
+
+__all__ = ["avoid", "distinct_per_group", "group_starts", "permuted_pairs"]

@@ -19,6 +19,7 @@ from datagen.engine.dslbase import Freq, Pattern, Strict, Window, normalize_freq
 from datagen.engine.errors import Problem
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Site, TimeShape
+from datagen.engine.generators.weights import inverse_cdf
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
@@ -105,7 +106,7 @@ def sample_seconds(
 ) -> np.ndarray:
     if patterns:
         starts, cdf, step = cells(start, end, patterns)
-        cell = np.searchsorted(cdf, rng.random(n), side="right").clip(0, len(starts) - 1)
+        cell = inverse_cdf(cdf, rng.random(n)).clip(0, len(starts) - 1)
         lo = np.maximum(starts[cell], start)
         hi = np.minimum(starts[cell] + step, end)
         seconds = lo + (rng.random(n) * (hi - lo)).astype(np.int64)

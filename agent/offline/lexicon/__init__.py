@@ -13,7 +13,16 @@ from functools import cache
 from datagen.agent.offline.lexicon.entry import Entry
 from datagen.agent.offline.naming import singular, snake
 
-__all__ = ["ENTRIES", "Entry", "by_name", "candidates", "entry_for", "fields", "key_of"]
+__all__ = [
+    "ENTRIES",
+    "Entry",
+    "by_name",
+    "candidates",
+    "entry_for",
+    "fields",
+    "key_of",
+    "readings",
+]
 
 
 def _load() -> tuple[Entry, ...]:
@@ -60,6 +69,12 @@ def key_of(noun: str) -> str:
 def candidates(noun: str) -> list[Entry]:
     """Every entry a noun may name, one per field; its own name first."""
     return list(_index().get(key_of(noun)) or _index().get(snake(noun)) or [])
+
+
+def readings(noun: str) -> list[Entry]:
+    """Every entry a noun may name, several per field ('ride': a taxi ride, a scooter rental)."""
+    key = key_of(noun)
+    return [e for e in ENTRIES if key in e.words]
 
 
 def entry_for(noun: str, field: str | None = None) -> Entry | None:

@@ -124,8 +124,14 @@ STATUSES: dict[str, tuple[list[str], list[float]]] = {
     "permit": (["approved", "pending", "rejected", "expired"], [0.6, 0.2, 0.1, 0.1]),
     "request": (["open", "in_progress", "closed"], [0.15, 0.15, 0.7]),
     "visit": (["completed", "cancelled", "no_show"], [0.88, 0.07, 0.05]),
-    "loan_item": (["returned", "on_loan", "overdue", "lost"], [0.7, 0.18, 0.1, 0.02]),
-    "checkout": (["returned", "on_loan", "overdue", "lost"], [0.7, 0.18, 0.1, 0.02]),
+    "loan_item": (
+        ["returned", "returned_late", "on_loan", "overdue", "lost"],
+        [0.62, 0.08, 0.18, 0.1, 0.02],
+    ),
+    "checkout": (
+        ["returned", "returned_late", "on_loan", "overdue", "lost"],
+        [0.62, 0.08, 0.18, 0.1, 0.02],
+    ),
 }
 DEFAULT_STATUS = (["active", "inactive", "suspended"], [0.85, 0.12, 0.03])
 ENTITY_STATUS = DEFAULT_STATUS

@@ -17,7 +17,7 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
     "food": ("restaurant", "food", "delivery", "menu", "bakery", "cafe", "pizza", "kitchen", "meal"),
     "hospitality": ("hotel", "hospitality", "airbnb", "lodging", "resort", "hostel"),
     "travel": ("travel", "tour", "tourism", "vacation", "holiday", "agency"),
-    "education": ("school", "university", "college", "campus", "education", "edtech", "library", "semester", "classroom"),
+    "education": ("school", "university", "college", "campus", "education", "edtech", "library", "semester", "classroom", "borrow", "borrows", "borrowed", "librarian"),
     "hr": ("hr", "human", "hiring", "recruiting", "recruitment", "payroll", "workforce", "company", "ats"),
     "media": ("streaming", "music", "video", "tv", "netflix", "spotify", "newspaper", "publisher", "podcast", "news"),
     "gaming": ("game", "gaming", "mobile-game", "esports", "chess", "mmo", "console"),

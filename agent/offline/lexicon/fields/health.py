@@ -33,5 +33,7 @@ vet_visit | fact | veterinary_visit, pet_visit, visit, appointment, consultation
 vaccination | fact | vaccine, shot, jab | administered_at, vaccine=rabies/dhpp/fvrcp/bordetella/leptospirosis, dose#1 | parents=pet time=administered_at per=1.5
 treatment | fact | procedure | performed_at, procedure=dental_cleaning/spay_neuter/x_ray/blood_panel/wound_care, cost$180 | parents=vet_visit time=performed_at amount=cost per=0.8
 grooming_appointment | fact | grooming | booked_at, service=bath/full_groom/nail_trim/deshedding, price$45 | parents=pet time=booked_at amount=price per=2
+dog_walker | entity | walker, pet_sitter, sitter | full_name, city, rating~3..5, joined_at | naming=person rows=300
+dog_walk | fact | walk, pet_walk, walking, sitting | started_at, ended_at, duration_minutes~20..90, distance_km, price$22, status=completed:0.92/cancelled:0.06/no_show:0.02 | parents=pet,dog_walker time=started_at amount=price per=20
 """,
 )

@@ -8,7 +8,9 @@ ENTRIES = entries(
 passenger | entity | traveler, traveller, commuter, flyer, customer | full_name, email, country, loyalty_tier=none/silver/gold/platinum, registered_at | naming=person rows=5000
 airline | entity | carrier_airline | name, country, fleet_size#80 | naming=company rows=12
 airport | entity | aerodrome | name=JFK/LAX/ORD/ATL/LHR/CDG/FRA/AMS/MAD/NRT/SFO/DXB/SIN/HND/BCN, city, country | rows=15
-flight | fact | flight_leg, departure | departed_at, arrived_at, status, distance_km, delay_minutes#12 | parents=airline refs=airport time=departed_at per=400
+airliner | entity | aircraft, plane, airplane, jet | tail_number@code, model=A320/A321neo/B737_800/B787_9/E190/ATR_72, seats#180, in_service_since | rows=40
+airline_pilot | entity | pilot, captain, first_officer, flight_crew | full_name, rank=captain:0.45/first_officer:0.55, license_number@code, hired_at | naming=person rows=300
+flight | fact | flight_leg, departure | departed_at, arrived_at, status, distance_km, delay_minutes#12 | parents=airline,airliner,airline_pilot refs=airport time=departed_at per=400
 airline_booking | fact | flight_booking, airline_ticket, plane_ticket, air_ticket, booking, reservation, ticket | booked_at, cabin_class, fare$320, status=confirmed:0.85/cancelled:0.1/no_show:0.05 | parents=passenger,flight time=booked_at amount=fare per=3
 bus_route | entity | route, line, transit_line | name=Route_1/Route_2/Route_5/Route_7/Route_12/Route_15/Route_22/Route_31/Route_40/Express_X1, mode=bus/tram/metro/rail | rows=40
 stop | entity | bus_stop, transit_stop, platform | name, zone=1/2/3/4, latitude, longitude | naming=place rows=600

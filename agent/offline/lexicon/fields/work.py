@@ -17,6 +17,7 @@ exam | fact | test, quiz, exam_result, assessment | taken_at, score, passed=true
 attendance | fact | class_attendance_record, roll_call | attended_on, present=true:0.92/false:0.08 | parents=student,course time=attended_on per=40
 library_member | entity | borrower, patron, cardholder, member | full_name, email, joined_at | naming=person rows=3000
 book_loan | fact | checkout, library_loan, borrowing, loan_library, loan | borrowed_at, due_date, returned_at, status@checkout_status | parents=library_member,book time=borrowed_at per=6
+library_branch | entity | branch, branch_library | name, city, opened_on | naming=place rows=12
 """,
     )
     + entries(

@@ -1,0 +1,64 @@
+"""The offline author's event tables: one table when two nouns name the same event, and a
+fallback event from the field of the entities named when the text names no events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from datagen.agent.offline.compose import compose
+
+
+def _tables(description: str) -> dict[str, dict]:
+    schema = compose(description, {}, date(2026, 1, 15))
+    return {n["id"]: n for n in schema["nodes"]}
+
+
+def _facts(description: str) -> list[str]:
+    return [t for t, n in _tables(description).items() if n["kind"] == "fact"]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "scooter rentals in Berlin: riders take rides on scooters",
+        "An e-scooter rental company with 2,000 scooters and 50,000 riders; rides last 5 to 40 minutes",
+        "A bike sharing system in Paris with 1,200 stations and 20,000 bikes; rides last 18 minutes",
+    ],
+)
+def test_rentals_and_rides_of_scooters_are_one_event_table(description: str) -> None:
+    facts = _facts(description)
+    assert len(facts) == 1, facts
+    columns = {c["name"] for c in _tables(description)[facts[0]]["columns"]}
+    assert {"unlocked_at", "locked_at"} <= columns  # a scooter rental, not a taxi ride
+
+
+def test_rides_with_drivers_stay_taxi_rides() -> None:
+    tables = _tables("ride-hailing: 300 drivers and 5,000 riders taking rides")
+    assert "surge_multiplier" in {c["name"] for c in tables["ride"]["columns"]}
+
+
+@pytest.mark.parametrize(
+    ("description", "event", "not_wanted"),
+    [
+        ("a dog-walking app with 500 walkers", "dog_walk", "vet_visit"),
+        (
+            "A dog-walking app with 500 walkers, 3,000 dogs and their owners",
+            "dog_walk",
+            "vet_visit",
+        ),
+        ("a solar panel installer with 300 customers", "solar_installation", "energy_bill"),
+        ("an airline with 40 aircraft and 120 pilots", "flight", "mission"),
+    ],
+)
+def test_an_event_the_text_does_not_name_comes_from_its_field(
+    description: str, event: str, not_wanted: str
+) -> None:
+    facts = _facts(description)
+    assert event in facts and not_wanted not in facts, facts
+
+
+def test_a_hyphenated_gerund_read_as_the_events_is_not_listed_as_unread() -> None:
+    schema = compose("a dog-walking app with 500 walkers", {}, date(2026, 1, 15))
+    assert not any("dog-walking" in a for a in schema["metadata"]["assumptions"])
