@@ -343,3 +343,12 @@ def test_a_larger_retry_budget_the_model_refuses_is_a_model_failure(api: Api, ht
     message = str(info.value)
     assert "cut off at max_tokens=16000, and it would not take a larger budget (32000)" in message
     assert "ask for fewer tables" in message and info.value.usage.output_tokens == 50
+
+
+def test_an_edit_does_not_resend_the_warnings_the_schema_already_had(api: Api, httpx2_mock) -> None:
+    """chat: the schema being edited has a constant column; the edit keeps it: one call."""
+    route = httpx2_mock.post(api.url).mock(return_value=api.draft(_constant()))
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    result = author("add nothing", api.provider(), checker=checker, current_schema=_constant())
+    assert route.call_count == 1 and result.repairs_used == 0
+    assert result.attempts[0].check.warnings  # still there, and said in the check
