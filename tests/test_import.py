@@ -892,3 +892,25 @@ def test_postgres_catalogue_spelling_of_in_lists_is_an_enum() -> None:
     table = catalog.tables[0]
     assert [c.enum_values for c in table.columns[:2]] == [["A", "B"], ["new", "done"]]
     assert table.columns[2].bounds and not table.skipped_checks
+
+
+def test_checks_on_dates_and_timestamps_bound_the_values_and_are_validated(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY,"
+        " happened_on DATE NOT NULL CHECK (happened_on >= '2025-06-01'),"  # after the timeframe
+        " at TIMESTAMP NOT NULL CHECK (at < '2024-03-01 00:00:00'),"
+        " closed DATE NOT NULL CHECK (closed BETWEEN DATE '2024-05-01' AND '2024-05-31'));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"ev": 400})
+    ranges = {r.column: (r.min, r.max) for r in result.dataset.constraints.ranges}
+    assert ranges == {
+        "ev.happened_on": ("2025-06-01", None),
+        "ev.at": (None, "2024-02-29 23:59:59"),
+        "ev.closed": ("2024-05-01", "2024-05-31"),
+    }
+    generate_dataset(result.dataset, tmp_path, seed=3)
+    table = pq.read_table(tmp_path / "ev.parquet").to_pydict()
+    assert min(table["happened_on"]).isoformat() >= "2025-06-01"
+    assert max(table["at"]).isoformat() < "2024-03-01"
+    closed = {d.isoformat() for d in table["closed"]}
+    assert min(closed) >= "2024-05-01" and max(closed) <= "2024-05-31" and len(closed) > 20

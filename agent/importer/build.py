@@ -666,6 +666,7 @@ class _Builder:
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
+            self._apply_time_bounds(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
             if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
                 del self.assumptions[said]
@@ -688,6 +689,60 @@ class _Builder:
         if description:
             out["description"] = "; ".join(description)
         return out
+
+    def _apply_time_bounds(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """CHECK (day >= '2025-06-01'): a range the validator checks, and the values drawn
+        inside it (the timeframe's part within the bounds, else a year beside them)."""
+        if col.type not in ("date", "datetime"):
+            return
+        unit = np.timedelta64(1, "D" if col.type == "date" else "s")
+        low: Any = None  # numpy datetime64 values; `end` is exclusive
+        end: Any = None
+        for bound in col.bounds:
+            try:
+                value = np.datetime64(str(bound.value).replace(" ", "T"), "s")
+            except ValueError:
+                continue
+            if col.type == "date" and bound.op in (">", "<="):
+                value = value.astype("datetime64[D]").astype("datetime64[s]")
+            if bound.op in (">", ">="):
+                first = value + unit if bound.op == ">" else value
+                low = first if low is None else max(low, first)
+            elif bound.op in ("<", "<="):
+                after = value + unit if bound.op == "<=" else value
+                end = after if end is None else min(end, after)
+        if low is None and end is None:
+            return
+        text = (lambda t: str(t.astype("datetime64[D]"))) if col.type == "date" else (
+            lambda t: str(t).replace("T", " "))  # fmt: skip
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{out['name']}"}
+        if low is not None:
+            item["min"] = text(low)
+        if end is not None:
+            item["max"] = text(end - unit)
+        self._add("ranges", item)
+        gen = out["generator"].get("datetime_series")
+        window = (gen or {}).get("within")
+        if not isinstance(window, dict):
+            window = {"start": TIMEFRAME["start"], "end": TIMEFRAME["end"]}
+        start: Any = np.datetime64(str(window["start"]).replace(" ", "T"), "s")
+        stop: Any = np.datetime64(str(window["end"]).replace(" ", "T"), "s")
+        start, stop = max(start, low) if low is not None else start, (
+            min(stop, end) if end is not None else stop)  # fmt: skip
+        if start >= stop:  # the timeframe lies outside the bounds: a year beside them
+            year = np.timedelta64(365, "D")
+            start = low if low is not None else end - year
+            stop = end if end is not None else low + year
+            start = max(start, stop - year)
+        spec = {"within": {"start": text(start), "end": text(stop)}}
+        if col.type == "date":
+            spec["freq"] = "D"  # type: ignore[assignment]
+        out["generator"] = {"datetime_series": {**(gen or {}), **spec}}
+        out.pop("modifiers", None)
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: between {spec['within']['start']} and "
+            f"{spec['within']['end']} (end excluded), inside its CHECK"
+        )
 
     def _declare_bounds(self, table: TableInfo, col: ColumnInfo, name: str) -> None:
         """A key's or reference's CHECK bounds: declared for the validator (and the DDL), not

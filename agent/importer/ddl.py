@@ -609,17 +609,17 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
     from sqlglot import exp
 
     ops: dict[type, str] = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.EQ: "="}
-    if isinstance(expression, exp.NEQ):  # two columns that differ (two references, say)
-        left, right = _column_of(expression.this, table), _column_of(expression.expression, table)
-        if left is not None and right is not None:
-            table.comparisons.append(ColumnComparison(left.name, "<>", right.name))
-            return
     for part in expression.flatten() if isinstance(expression, exp.And) else [expression]:
         while isinstance(part, exp.Paren):
             part = part.this
-        if isinstance(part, exp.And | exp.NEQ):
+        if isinstance(part, exp.And):
             apply_check(part, table, column)
             continue
+        if isinstance(part, exp.NEQ):  # two columns that differ (two references, say)
+            left, right = _column_of(part.this, table), _column_of(part.expression, table)
+            if left is not None and right is not None:
+                table.comparisons.append(ColumnComparison(left.name, "<>", right.name))
+                continue
         target = _column_of(part.this, table) if hasattr(part, "this") else None
         if isinstance(part, exp.Between) and target is not None:
             low, high = _literal(part.args.get("low")), _literal(part.args.get("high"))
