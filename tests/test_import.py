@@ -918,3 +918,43 @@ def test_checks_on_dates_and_timestamps_bound_the_values_and_are_validated(tmp_p
     assert max(table["at"]).isoformat() < "2024-03-01"
     closed = {d.isoformat() for d in table["closed"]}
     assert min(closed) >= "2024-05-01" and max(closed) <= "2024-05-31" and len(closed) > 20
+
+
+def test_odd_names_null_tolerant_checks_booleans_and_lists_longer_than_the_column(
+    tmp_path: Path,
+) -> None:
+    ddl = (
+        'CREATE TABLE "Weird Name" ("1st col" int PRIMARY KEY,'
+        " \"sélection\" text CHECK (\"sélection\" IN ('a', 'b')));"
+        'CREATE TABLE t (id int PRIMARY KEY, w int REFERENCES "Weird Name" ("1st col"),'
+        " y real CHECK (y >= 0 OR y IS NULL), z int CHECK ((z IS NULL) OR (z BETWEEN 1 AND 4)),"
+        " flag boolean NOT NULL CHECK (flag = TRUE), s varchar(2) CHECK (s IN ('toolong', 'ok')));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"Weird Name": 30, "t": 300})
+    weird = result.dataset.node("Weird_Name")
+    assert weird is not None and weird.pk == "_1st_col" and weird.column("s_lection")
+    assert result.dataset.claims == []  # every CHECK is generated for
+    assert any("['toolong'] left out" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=8)
+    table = pq.read_table(tmp_path / "t.parquet").to_pydict()
+    assert set(table["w"]) - {None} <= set(range(1, 31))
+    assert all(y >= 0 for y in table["y"] if y is not None)
+    assert {z for z in table["z"] if z is not None} <= {1, 2, 3, 4}
+    assert set(table["flag"]) == {True} and set(table["s"]) - {None} == {"ok"}
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        ("e int CHECK (e > 10 AND e < 5)", "`t.e` INT: no value satisfies"),
+        ("id2 int PRIMARY KEY CHECK (id2 BETWEEN 100 AND 50)", "`t.id2` INT"),
+        ("d date CHECK (d > '2024-05-01' AND d < '2024-05-02')", "`t.d` DATE"),
+        ("s varchar(2) CHECK (s IN ('long', 'longer'))", "`t.s` VARCHAR(2)"),
+    ],
+)
+def test_a_check_no_value_satisfies_is_bad_input(tmp_path: Path, column: str, shown: str) -> None:
+    path = tmp_path / "t.sql"
+    path.write_text(f"CREATE TABLE t (x int, {column});\n")
+    done = datagen("import", str(path), "--dialect", "postgres", "-o", str(tmp_path / "t.json"))
+    assert done.returncode == 2 and shown in done.stderr and str(path) in done.stderr
+    assert "no value satisfies" in done.stderr and not (tmp_path / "t.json").exists()

@@ -34,6 +34,7 @@ import numpy as np
 from datagen.agent.importer.catalog import Catalog, ColumnInfo, ColumnStats, TableInfo
 from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.engine import dsl
+from datagen.engine.errors import InputError
 from datagen.engine.load import parse_dataset
 
 HIDDEN_KEY = "key_index"  # expressions take no names that start with _
@@ -163,11 +164,9 @@ class _Builder:
         )
 
     def _ident(self, name: str, what: str) -> str:
-        if IDENT.match(name) and len(name) <= 63:
-            return name
-        fixed = re.sub(r"\W+", "_", name).strip("_")[:63] or "x"
-        fixed = "_" + fixed if fixed[0].isdigit() else fixed
-        self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
+        fixed = _safe_name(name)
+        if fixed != name:
+            self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
         return fixed
 
     def _table_id(self, table: TableInfo | str) -> str:
@@ -638,10 +637,7 @@ class _Builder:
             assert found is not None
             table = found
         col = table.column(name)
-        real = col.name if col else name
-        if IDENT.match(real) and len(real) <= 63:
-            return real
-        return re.sub(r"\W+", "_", real).strip("_")[:63] or "x"
+        return _safe_name(col.name if col else name)
 
     def _column(self, table: TableInfo, col: ColumnInfo, node: dict[str, Any]) -> dict[str, Any]:
         tid = self._table_id(table)
@@ -713,6 +709,8 @@ class _Builder:
                 end = after if end is None else min(end, after)
         if low is None and end is None:
             return
+        if low is not None and end is not None and low >= end:
+            raise _no_value(self.catalog.source, table, col)
         text = (lambda t: str(t.astype("datetime64[D]"))) if col.type == "date" else (
             lambda t: str(t).replace("T", " "))  # fmt: skip
         item: dict[str, Any] = {"column": f"{self._table_id(table)}.{out['name']}"}
@@ -759,6 +757,8 @@ class _Builder:
             )
             high = (None if high is None else (math.ceil(high) - 1 if high in strict
                                                 else math.floor(high)))  # fmt: skip
+        if low is not None and high is not None and low > high:
+            raise _no_value(self.catalog.source, table, col)
         item: dict[str, Any] = {"column": f"{self._table_id(table)}.{name}"}
         if low is not None:
             item["min"] = _number(low)
@@ -905,9 +905,27 @@ class _Builder:
         if not col.enum_values:
             return
         values: list[Any] = [
-            (str(v) if col.type == "string" else int(v) if col.type == "int" else v)
+            (
+                str(v)
+                if col.type == "string"
+                else int(v)
+                if col.type == "int"
+                else bool(v)
+                if col.type == "bool"
+                else v
+            )
             for v in col.enum_values
         ]
+        if col.type == "string" and col.length is not None and not col.length_profiled:
+            fits = [v for v in values if len(v) <= col.length]
+            if len(fits) < len(values):  # a value the column cannot store is never written
+                if not fits:
+                    raise _no_value(self.catalog.source, table, col)
+                self.notes.append(
+                    f"`{table.name}.{col.name}`: {sorted(set(values) - set(fits))} left out "
+                    f"of its list: longer than its {col.sql_type}"
+                )
+                values = fits
         gen = out.get("generator", {})
         weights = None
         if "choice" in gen and gen["choice"].get("weights"):
@@ -943,6 +961,8 @@ class _Builder:
             elif bound.op == "<=":
                 high = min(high, math.floor(value) if col.type == "int" else value)
         checked = (low if low > -math.inf else None, high if high < math.inf else None)
+        if low > high:
+            raise _no_value(self.catalog.source, table, col)
         type_low, type_high = _type_limits(col)
         low, high = max(low, type_low), min(high, type_high)
         if checked != (None, None):
@@ -1313,6 +1333,26 @@ def _lexicon(table: str, column: str, dsl_type: str) -> tuple[dict[str, Any], st
             out = {**guess, "name": out["name"]}
             why = f"{reason.split('`: ', 1)[-1]} (read as `{tail}`)"
     return out, why
+
+
+def _no_value(source: str, table: TableInfo, col: ColumnInfo) -> InputError:
+    """A column whose CHECKs (or list and length) no value satisfies: nothing to generate."""
+    rules = [f"{b.op} {b.value}" for b in col.bounds] + (
+        [f"IN {col.enum_values}"] if col.enum_values else []
+    )
+    return InputError(
+        f"{source}: `{table.name}.{col.name}` {col.sql_type}: no value satisfies its CHECKs "
+        f"({', '.join(rules)}); a row of this table could never be stored"
+    )
+
+
+def _safe_name(name: str) -> str:
+    """A DSL identifier for a database name: other characters become `_`, never a leading
+    digit, at most 63 characters (the same for a column wherever it is named)."""
+    if IDENT.match(name) and len(name) <= 63:
+        return name
+    fixed = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")[:62] or "x"
+    return "_" + fixed if fixed[0].isdigit() else fixed
 
 
 def _column(table: TableInfo, name: str) -> ColumnInfo:

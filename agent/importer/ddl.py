@@ -599,6 +599,8 @@ def _literal(node: Any) -> float | str | None:
         return -inner if isinstance(inner, float) else None
     if isinstance(node, exp.Literal):
         return str(node.this) if node.is_string else float(node.this)
+    if isinstance(node, exp.Boolean):  # flag = TRUE: 1.0 or 0.0, a bool column's True/False
+        return 1.0 if node.this else 0.0
     if isinstance(node, exp.Cast):  # '2024-01-01'::date, DATE '2024-01-01'
         return _literal(node.this)
     return None
@@ -615,6 +617,12 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
         if isinstance(part, exp.And):
             apply_check(part, table, column)
             continue
+        if isinstance(part, exp.Or):  # `x >= 0 OR x IS NULL`: a CHECK lets nulls pass anyway
+            sides = [part.this, part.expression]
+            nulls = [e for e in sides if _is_null_test(e, table)]
+            if len(nulls) == 1:
+                apply_check(next(e for e in sides if e is not nulls[0]), table, column)
+                continue
         if isinstance(part, exp.NEQ):  # two columns that differ (two references, say)
             left, right = _column_of(part.this, table), _column_of(part.expression, table)
             if left is not None and right is not None:
@@ -698,6 +706,19 @@ def _length_check(part: Any, op: str, table: TableInfo) -> bool:
     if high is not None:
         column.length = high if column.length is None else min(column.length, high)
     return True
+
+
+def _is_null_test(node: Any, table: TableInfo) -> bool:
+    """`x IS NULL` (in parentheses or not) on a column of the table."""
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(node.expression, exp.Null)
+        and _column_of(node.this, table) is not None
+    )
 
 
 def _scalar(value: float | str) -> int | float | str:
