@@ -45,6 +45,11 @@ REFERENCE_WORDS = (
     "region", "currency", "currencies", "role", "kind", "shipper", "level", "tier", "unit",
 )  # fmt: skip
 DETAIL_WORDS = ("line", "item", "detail", "entry", "entries")
+LOST = (  # the reader's notes of what it left out of the tables (ddl.py)
+    "left out of the table, not understood",
+    "skipped, not understood",
+    "statement skipped: CREATE TABLE",
+)
 NULL_RATE = 0.1
 FK_NULL_RATE = 0.05
 TIMEFRAME = {"start": "2024-01-01", "end": "2025-01-01", "freq": "s"}
@@ -182,6 +187,11 @@ class _Builder:
                     self.notes.append(
                         f"{table.name}({', '.join(fk.columns)}) -> {fk.ref_table}: no such table "
                         "in the source; generated without the reference"
+                    )
+                    self._not_modelled(
+                        f"{table.name}({', '.join(fk.columns)}) REFERENCES {fk.ref_table}",
+                        "relationship",
+                        f"`{fk.ref_table}` is not a table of the source",
                     )
                     continue
                 fk.ref_table = parent.name
@@ -1314,6 +1324,11 @@ def build_dataset(
     """The DSL schema of `catalog`, validated by the engine's own loader."""
     builder = _Builder(catalog, {k.lower(): v for k, v in (rows or {}).items()}, default_rows)
     builder.notes.extend(catalog.notes)
+    for note in catalog.notes:  # a part of the DDL the reader left out: the data lacks it
+        if any(marker in note for marker in LOST):
+            builder._not_modelled(
+                note, "unread", "datagen import could not read this part of the DDL"
+            )
     data = builder.build()
     dataset = parse_dataset(data, source=catalog.source)
     return ImportResult(dataset, builder.assumptions, builder.notes)

@@ -404,11 +404,12 @@ def _table_counts(statements: list[Any]) -> tuple[int, int]:
     return tables, unread
 
 
-def _dialect_note(dialect: str | None, hints: dict[str, str]) -> str:
+def _dialect_note(dialect: str | None, hints: dict[str, str], every: bool = True) -> str:
     if dialect is None:
         return "dialect: generic SQL (no --dialect given; it reads every table)"
     why = hints.get(dialect)
-    because = f"the file has {why}" if why else "the first that reads every table"
+    first = "the first that reads every table" if every else "the one that reads most tables"
+    because = f"the file has {why}" if why else first
     return f"dialect: {dialect} (no --dialect given; {because}; --dialect to choose)"
 
 
@@ -431,13 +432,16 @@ def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list
             return statements, candidate, [_dialect_note(candidate, dict(hinted))]
         if tables and (best is None or tables > best[0]):
             best = (tables, statements, candidate)
-    if best is not None:  # no dialect reads every table: the one that reads most
-        return best[1], best[2], [_dialect_note(best[2], dict(hinted))]
     notes: list[str] = []  # none reads the whole file: the first, leaving out what it cannot
     try:
         statements = _parse_statements(chunks, order[0], source, notes)
     except InputError:
-        raise first_error or _no_tables(text, source) from None
+        if best is None:
+            raise first_error or _no_tables(text, source) from None
+        statements = []
+    tables, _ = _table_counts(statements)
+    if best is not None and best[0] > tables:  # another dialect reads more tables whole
+        return best[1], best[2], [_dialect_note(best[2], dict(hinted), every=False)]
     return statements, order[0], [_dialect_note(order[0], dict(hinted)), *notes]
 
 
