@@ -242,3 +242,16 @@ def test_a_lenient_read_that_keeps_every_table_beats_a_dialect_that_skips_one() 
     claims = build_dataset(catalog).dataset.claims
     assert [(c.kind, c.status) for c in claims] == [("unread", "not_modelled")]
     assert "tags TEXT[]" in claims[0].text
+
+
+def test_an_index_it_cannot_read_is_skipped_but_a_unique_one_is_a_claim() -> None:
+    from datagen.agent.importer.build import build_dataset
+
+    text = (
+        "CREATE TABLE t (id int PRIMARY KEY, email text);\n"
+        "CREATE INDEX ix ON t USING weird ((lower(email))) WITH (fillfactor = ??);\n"
+        "CREATE UNIQUE INDEX ux ON t ((lower(email)));\n"
+    )
+    result = build_dataset(parse_ddl(text, "postgres"))
+    assert [c.kind for c in result.dataset.claims] == ["unread"]
+    assert "UNIQUE INDEX ux" in result.dataset.claims[0].text

@@ -208,6 +208,7 @@ DDL_START = re.compile(  # the statements read; triggers, functions, views are n
     r"(?:TABLE|TYPE|(?:UNIQUE\s+)?(?:(?:NON)?CLUSTERED\s+)?INDEX)\b|ALTER\s+TABLE\b|COMMENT\s+ON\b",
     re.I,
 )
+PLAIN_INDEX = re.compile(r"CREATE\s+(?:(?:NON)?CLUSTERED\s+)?INDEX\b", re.I)
 TABLE_START = re.compile(r"CREATE\s+(?:\w+\s+){0,3}?TABLE\b", re.I)
 FOREIGN_SYNTAX = (  # other databases' words inside a column list, dropped on a second try
     (re.compile(r"\bSUB_TYPE\s+\w+", re.I), ""),  # Firebird: BLOB SUB_TYPE TEXT
@@ -318,6 +319,8 @@ def _parse_statements(
                 continue
             except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
                 pass
+        if table_chunk is None and PLAIN_INDEX.match(chunk):
+            continue  # a plain index is skipped, read or not
         if notes is None:
             raise error
         if table_chunk is None:
