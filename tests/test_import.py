@@ -958,3 +958,20 @@ def test_a_check_no_value_satisfies_is_bad_input(tmp_path: Path, column: str, sh
     done = datagen("import", str(path), "--dialect", "postgres", "-o", str(tmp_path / "t.json"))
     assert done.returncode == 2 and shown in done.stderr and str(path) in done.stderr
     assert "no value satisfies" in done.stderr and not (tmp_path / "t.json").exists()
+
+
+def test_a_key_of_a_reference_and_a_day_is_one_row_a_day_per_parent(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE [dbo].[Shop] ([ShopId] INT NOT NULL PRIMARY KEY);\nGO\n"
+        "CREATE TABLE [dbo].[ShopDay] ([ShopId] INT NOT NULL REFERENCES [dbo].[Shop]([ShopId]),"
+        " [Day] DATE NOT NULL, [Sales] MONEY NOT NULL, PRIMARY KEY ([ShopId], [Day]));\nGO\n"
+    )
+    result = build_dataset(parse_ddl(ddl, "tsql"), rows={"shop": 40})
+    day = result.dataset.node("ShopDay")
+    assert day is not None and day.kind == "fact" and day.pk_columns == ["ShopId", "Day"]
+    assert not result.notes  # unique by construction: nothing approximated
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    table = pq.read_table(tmp_path / "ShopDay.parquet").to_pydict()
+    pairs = list(zip(table["ShopId"], table["Day"], strict=True))
+    assert len(pairs) > 40 and len(set(pairs)) == len(pairs)
+    assert min(d.isoformat() for d in table["Day"]) == "2024-01-01"

@@ -112,6 +112,7 @@ class _Pair:
     cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
     start: int | None = None  # a line number: position() counted from here
     sampled: bool = False  # exact rows: an entity of distinct pairs of two plain lookups
+    day: bool = False  # a date or timestamp: one day after another from the timeframe's start
 
 
 @dataclass
@@ -306,6 +307,8 @@ class _Builder:
                     continue
                 return _Pair(link, other, fk.ref_table, partner.rows, sampled=exact_rows)
             col = _column(table, other)
+            if col.type in ("date", "datetime") and not (exact_rows or col.bounds):
+                return _Pair(link, other, fk.ref_table, None, start=0, day=True)
             if (
                 exact_rows
                 or col.type != "int"
@@ -344,6 +347,8 @@ class _Builder:
         what = (
             f"a distinct `{pair.other}` per row"
             if pair.start is None
+            else f"`{pair.other}` one day after another from {TIMEFRAME['start']}"
+            if pair.day
             else f"`{pair.other}` numbering them from {pair.start}"
         )
         self.assumptions.append(
@@ -363,6 +368,14 @@ class _Builder:
             return {}  # both references are lookups; the second one is made distinct
         col = _column(table, pair.other)
         name = self._col_ident(table, pair.other)
+        if pair.day:  # a daily row per parent: the timeframe's first day, then the next...
+            first = (
+                f"date('{TIMEFRAME['start']}')"
+                if col.type == "date"
+                else f"timestamp('{TIMEFRAME['start']} 00:00:00')"
+            )
+            return {name.lower(): {"name": name, "type": col.type, "generator": {
+                "expression": {"expr": f"add_days({first}, position() - 1)"}}}}  # fmt: skip
         low, high = _int_bounds(col)
         if col.bounds:
             bounds = {"min": low} | ({"max": high} if high is not None else {})
