@@ -170,6 +170,7 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
                 and tables[prev.noun].role == "entity"
                 and VERB_GAP.match(gap)
                 and not PREPOSITION.match(gap)
+                and gap.strip().lower() not in ("and", "or", "&")  # '300 workers and heats
                 and prev.noun not in table.parents
             ):
                 table.parents.insert(0, prev.noun)
