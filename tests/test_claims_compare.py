@@ -401,8 +401,9 @@ def test_last_is_a_duration_only_for_things_that_last(text: str, kind: str) -> N
     [
         ("members visit at most 3 times a week", {"max": 3, "unit": "per_week"},
          ["visit", "member"]),
+        # logging in makes logins (a session table binds them), not a `log`
         ("a user logs in no more than 10 times per day", {"max": 10, "unit": "per_day"},
-         ["log", "user"]),
+         ["login", "user"]),
         ("drivers do at least 2 trips per day", {"min": 2, "unit": "per_day"},
          ["trip", "driver"]),
         ("each customer places up to 4 orders a month", {"max": 4, "unit": "per_month"},
@@ -563,3 +564,18 @@ def test_more_rows_from_a_group_is_measured_per_parent_row() -> None:
     # the fanout is the same for every lawyer: partners have no more entries than the rest
     assert measured["measured"] == pytest.approx(1.0, abs=0.05)
     assert measured["status"] == "not_honoured"
+
+
+def test_times_more_children_for_one_group_of_parents_is_a_ratio_of_rows() -> None:
+    """The lead's SaaS try left 'enterprise accounts have 5 times more users than basic ones'
+    unread: users per account, enterprise against basic."""
+    claim = only(
+        "1,200 accounts on three plans; enterprise accounts have 5 times more users than "
+        "basic ones",
+        "ratio",
+    )
+    assert claim.text == "enterprise accounts have 5 times more users than basic ones"
+    assert expected(claim) == {
+        "value": 5.0, "tolerance": 0.5, "unit": "ratio", "values": ["enterprise", "basic"]
+    }  # fmt: skip
+    assert claim.about == ["user", "count"]

@@ -16,7 +16,12 @@ import pytest
 from datagen.engine import decimals
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import parse_dataset
-from tests.dsl_doc_examples import doc_example, generate_for_any_workers, write_doc_example
+from tests.dsl_doc_examples import (
+    cli_here,
+    doc_example,
+    generate_for_any_workers,
+    write_doc_example,
+)
 
 
 def exact(values: list[str], scale: int) -> decimals.Decimals:
@@ -125,3 +130,20 @@ def test_invoice_totals_are_exact_in_postgres(postgres_server: str, tmp_path: Pa
     assert kinds == ("numeric(18,2)",) and wrong == (0, 400)
     parquet = pq.read_table(tmp_path / "out" / "invoice.parquet").column("total").to_pylist()
     assert pg_sum == sum(parquet)
+
+
+def test_the_validator_sees_a_total_one_cent_off(tmp_path: Path) -> None:
+    schema = write_doc_example("exact-decimals", tmp_path)
+    out = tmp_path / "out"
+    generate_dataset(parse_dataset(doc_example("exact-decimals")), out, seed=3)
+    assert cli_here("validate", schema, "--data", out).returncode == 0
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "line.parquet").write_bytes((out / "line.parquet").read_bytes())
+    duckdb.sql(
+        f"""copy (select * replace (case when invoice_id = 7 then total + 0.01 else total end
+                  as total) from '{out}/invoice.parquet') to '{broken}/invoice.parquet'"""
+    )
+    result = cli_here("validate", schema, "--data", broken)
+    failed = result.stdout.split("Checks by kind")[0]
+    assert result.returncode == 1 and "aggregate" in failed and "invoice" in failed, failed

@@ -193,6 +193,9 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         return
     node = tables[0]
     value = snake(words[0])
+    phrase = " " in words[0].strip()  # 'used promo code': what a row did names its flag
+    if phrase or "of the time" in claim.text.lower():
+        node = _event_of(draft, node, words[0]) or node
     status = next(
         (
             c
@@ -214,7 +217,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
             f"for {share:.1%} of rows"
         )
         return
-    flag = f"is_{value}"
+    flag = value if phrase else f"is_{value}"
     if any(c["name"] == flag for c in node["columns"]):
         return
     node["columns"].append(
@@ -225,6 +228,23 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         }
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
+
+
+EVENT_VERBS = {"left", "arrived", "waited", "abandoned", "used", "paid", "tipped", "skipped"}
+
+
+def _event_of(draft: Draft, node: dict[str, Any], what: str) -> dict[str, Any] | None:
+    """'5% of patients leave without being seen': what a visit did, so the flag goes on the
+    events of that entity (the main fact it drives); 'trucks are idle 20% of the time': the
+    rows of its time series."""
+    if node["kind"] == "fact":
+        return None
+    if " " in what and what.split()[0] not in EVENT_VERBS:
+        return None
+    main = draft.node(draft.roles.get("main_fact"))
+    facts = [main] if main is not None else []
+    facts += [n for n in draft.schema["nodes"] if n["kind"] == "fact" and n is not main]
+    return next((f for f in facts if f.get("parents", [None])[0] == node["id"]), None)
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
@@ -920,7 +940,11 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
     child = draft.node(draft.resolve(snake(claim.about[-1])))
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
-        child = link_fact(draft, parent, child["id"])
+        link = link_fact(draft, parent, child["id"])
+        parent_node = draft.node(parent)
+        if link is None and parent_node is not None and parent_node["kind"] == "fact":
+            link = _line_table(draft, parent, child["id"])  # 'each order has 1 to 5 items'
+        child = link
     if child is None or child["kind"] != "fact" or parent not in child["parents"]:
         return
     if child["parents"][0] != parent:  # the link's rows now follow this parent
@@ -928,6 +952,21 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
         child["parents"].insert(0, parent)
     child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+
+
+def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
+    """'each order has 1 to 5 items': an event's lines, each pointing at one `thing`
+    (`order_item`: its order, its item, a quantity)."""
+    from datagen.agent.offline.blueprints import parts as P
+
+    name = f"{parent}_{thing}"
+    node = P.fact(name, parent, 3.0, [P.fk(thing, skew="zipf@1.1"),
+                                      P.num("quantity", "poisson", (1, 20), type_="int", lam=1.5)],
+                  extra_parents=[thing])  # fmt: skip
+    draft.schema["nodes"].append(node)
+    draft.aliases[name] = name
+    draft.note(f"added `{name}`: the lines of `{parent}`, each pointing at one `{thing}`")
+    return node
 
 
 def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
@@ -1009,6 +1048,9 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return out
 
 
+WAIT_WORDS = {"wait", "waiting", "queue", "response", "pickup", "answer", "triage", "first"}
+
+
 @honours("duration")
 def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'due 21 days after checkout' -> the lag of `due_date` after its start is exactly 21
@@ -1018,16 +1060,23 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     unit = expected.unit if expected.unit in UNIT_SECONDS else "days"
     value = expected.value if isinstance(expected.value, (int, float)) else None
     high = expected.max if isinstance(expected.max, (int, float)) else None
+    low = expected.min if isinstance(expected.min, (int, float)) else None
     if (value is None and high is None) or (value is not None and value <= 0):
         return None
     wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
     about = _about_table(draft, claim)
     nodes = [n for n in [about] if n is not None]
     nodes += [n for n in draft.schema["nodes"] if n not in nodes]
-    best: tuple[int, dict[str, Any], tuple[str, str, str, str]] | None = None
+    best: tuple[float, dict[str, Any], tuple[str, str, str, str]] | None = None
+    waiting = bool(wanted & WAIT_WORDS)
     for node in nodes:
-        for lag in _lags(node):
-            fit = len((stems(lag[0]) | stems(lag[2])) & wanted) * 2 + (node is about)
+        lags = _lags(node)
+        for index, lag in enumerate(lags):
+            fit: float = len((stems(lag[0]) | stems(lag[2])) & wanted) * 2 + (node is about)
+            # 'trips average 14 minutes': the row's whole length (its last event); a wait
+            # ('waiting time', 'response time') is its first lag
+            place = (len(lags) - 1 - index) if waiting else index
+            fit += 0.1 * place / max(len(lags), 1)
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
@@ -1062,12 +1111,16 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         how = f"exactly {value:g} {unit}"
     else:
         median = value * scale if value is not None else (high or 0) * scale / 3
-        sigma = 0.5
+        sigma, floor = 0.5, 0.0
+        if value is None and high and low and 0 < low < high:
+            # 'deliveries take 20 to 50 minutes': inside the range, centred in it
+            median, floor = math.sqrt(low * high) * scale, low * scale
+            sigma = max(0.05, math.log(high / low) / 4)
         col["generator"] = {
             "distribution": {
                 "type": "lognormal",
-                "params": {"mean": round(math.log(median), 4), "sigma": sigma},
-                "clamp": [0.0, round((high * scale) if high else median * 20, 4)],
+                "params": {"mean": round(math.log(median), 4), "sigma": round(sigma, 4)},
+                "clamp": [round(floor, 4), round((high * scale) if high else median * 20, 4)],
             }
         }
         how = f"a median of {median / scale:g} {unit}"

@@ -78,7 +78,7 @@ ticket_sale | fact | sports_ticket, match_ticket, season_ticket, ticket | sold_a
 gym | entity | fitness_center, fitness_centre, health_club, fitness_club | name, city, opened_on | naming=place rows=10
 gym_member | entity | member_gym, gym_goer, member | full_name, email, plan, joined_at | refs=gym naming=person rows=3000
 gym_class | entity | fitness_class, class_session, workout_class | name=yoga/spin/hiit/pilates/boxing/zumba/crossfit, duration_minutes, capacity#20 | rows=40
-class_booking | fact | class_attendance, gym_visit, check_in, checkin, booking, reservation | booked_at, attended=true:0.85/false:0.15 | parents=gym_member,gym_class time=booked_at per=8
+class_booking | fact | class_attendance, gym_visit, check_in, checkin, booking, reservation, visit, club_visit | booked_at, attended=true:0.85/false:0.15 | parents=gym_member,gym_class time=booked_at per=8
 workout | fact | exercise_session, training_session, run_activity | started_at, activity=run/ride/swim/walk/strength/yoga, duration_minutes, distance_km, calories | parents=athlete time=started_at per=40
 """,
     )
