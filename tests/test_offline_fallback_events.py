@@ -146,3 +146,12 @@ def test_collectors_trading_nfts_make_one_sale_table() -> None:
         "an NFT marketplace with 8,000 collectors trading 50,000 NFTs; most sales on Ethereum"
     )
     assert facts == ["nft_sale"], facts
+
+
+def test_the_apps_users_swipe_at_the_lexicons_rate_and_a_match_is_a_flag() -> None:
+    tables = _tables(
+        "a dating app with 2,000 users swiping and matching; 3% of swipes become matches"
+    )
+    swipe = tables["swipe"]
+    assert swipe["fanout"]["lambda"] > 100  # a user's swipes, not capped at 3 like a follow-up
+    assert "is_match" in {c["name"] for c in swipe["columns"]}
