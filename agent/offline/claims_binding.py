@@ -192,8 +192,9 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if not tables:
         return
     node = tables[0]
-    value = snake(words[0])
-    phrase = " " in words[0].strip()  # 'used promo code': what a row did names its flag
+    said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
+    value = snake(said)
+    phrase = " " in said.strip()  # 'used promo code': what a row did names its flag
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -230,6 +231,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
 
 
+BECOME = re.compile(r"^(?:become[sd]?|became|becomed|turn(?:s|ed)?\s+into|end(?:s|ed)?\s+as)\s+")
 EVENT_VERBS = {"left", "arrived", "waited", "abandoned", "used", "paid", "tipped", "skipped"}
 
 

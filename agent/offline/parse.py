@@ -879,7 +879,7 @@ _BEHAVIOURS: list[tuple[str, str]] = [
     ("churn", r"churn\w*|attrition|cancell?ations?|cancel\s+their|unsubscrib\w+"),
     (
         "growth",
-        r"grow(?:s|ing|th)?|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
+        r"\bgrow(?:s|ing|th)?\b|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
         r"ramp[- ]?up",
     ),
     ("decline", r"declin\w+|shrink\w*|downward\s+trend|decreas\w+\s+(?:over\s+time|steadily)"),
