@@ -32,7 +32,7 @@ from datagen.engine.executors import (
     default_workers,
 )
 from datagen.engine.formats import get_format, parse_formats
-from datagen.engine.generators.aggregate import collect_aggregate
+from datagen.engine.generators.aggregate import AggregateCollector
 from datagen.engine.parts import (
     Partitioning,
     PartOutput,
@@ -159,18 +159,20 @@ class _Keeper:
             c: KeptBuilder(col.type if (col := node.column(c)) else "", run.rows) for c in self.keep
         }
         self.feeds = [] if first_pass else run.table.feeds
-        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = {
-            feed.key: [] for feed in self.feeds
+        # aggregates stream into their collectors (a temporary file for a big parent)
+        self.collectors = {
+            feed.key: AggregateCollector(plan.dataset, feed, store.rows(feed.parent))
+            for feed in self.feeds
         }
 
     def add(self, kept: dict[str, Any]) -> None:
         for name, builder in self.builders.items():
             builder.add(*kept[name])
-        for key, collected in self.parts.items():
+        for key, collector in self.collectors.items():
             values, mask = kept[key]
             exact = isinstance(values, Decimals)  # exact sums keep their units
             part = values if exact else np.asarray(values)
-            collected.append((_compact(kept[f"{key}:parents"][0]), part, mask))
+            collector.add(_compact(kept[f"{key}:parents"][0]), part, mask)
 
     def finish(self) -> None:
         node = self.run.table.node
@@ -181,9 +183,7 @@ class _Keeper:
             self.store.kept[(self.table, name)] = builder.build(col.type)
         for feed in self.feeds:
             self.store.aggregates[(feed.parent, feed.column)] = Kept(
-                *collect_aggregate(
-                    self.plan.dataset, feed, self.store.rows(feed.parent), self.parts[feed.key]
-                )
+                *self.collectors[feed.key].finish()
             )
 
 

@@ -16,12 +16,13 @@ import pyarrow as pa
 
 from datagen.engine import dsl
 from datagen.engine.generators.kind import kind_of, spec_of
+from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 
 
 @dataclass
 class Kept:
-    values: np.ndarray | Encoded
+    values: np.ndarray | Encoded | Spilled
     mask: np.ndarray | None
 
 
@@ -199,7 +200,7 @@ class KeptBuilder:
         self.rows = rows
         self.chunks: list[Values] = []
         self.masks: list[np.ndarray | None] = []
-        self.filled: np.ndarray | None = None
+        self.filled: np.ndarray | Spilled | None = None
         self.mask: np.ndarray | None = None
         self.at = 0
 
@@ -210,9 +211,16 @@ class KeptBuilder:
             return
         plain = as_numpy(values, self.type)
         if self.filled is None:
-            self.filled = np.empty(self.rows, dtype=plain.dtype)
+            self.filled = (
+                Spilled(plain.dtype, self.rows)
+                if can_spill(self.type, self.rows)
+                else np.empty(self.rows, dtype=plain.dtype)
+            )
         stop = self.at + len(plain)
-        self.filled[self.at : stop] = plain
+        if isinstance(self.filled, Spilled):
+            self.filled.append(plain)
+        else:
+            self.filled[self.at : stop] = plain
         if mask is not None:
             if self.mask is None:
                 self.mask = np.zeros(self.rows, bool)
@@ -220,6 +228,8 @@ class KeptBuilder:
         self.at = stop
 
     def build(self, type_: str) -> Kept:
+        if isinstance(self.filled, Spilled):
+            return Kept(self.filled.finish(), self.mask)
         if self.filled is not None:
             assert self.at == len(self.filled), "a kept column missed blocks"
             return Kept(self.filled, self.mask)

@@ -563,3 +563,18 @@ def test_more_rows_from_a_group_is_measured_per_parent_row() -> None:
     # the fanout is the same for every lawyer: partners have no more entries than the rest
     assert measured["measured"] == pytest.approx(1.0, abs=0.05)
     assert measured["status"] == "not_honoured"
+
+
+def test_times_more_children_for_one_group_of_parents_is_a_ratio_of_rows() -> None:
+    """The lead's SaaS try left 'enterprise accounts have 5 times more users than basic ones'
+    unread: users per account, enterprise against basic."""
+    claim = only(
+        "1,200 accounts on three plans; enterprise accounts have 5 times more users than "
+        "basic ones",
+        "ratio",
+    )
+    assert claim.text == "enterprise accounts have 5 times more users than basic ones"
+    assert expected(claim) == {
+        "value": 5.0, "tolerance": 0.5, "unit": "ratio", "values": ["enterprise", "basic"]
+    }  # fmt: skip
+    assert claim.about == ["user", "count"]

@@ -607,3 +607,29 @@ def test_a_figure_per_subject_is_no_total(
     course rows; 'on average 8' a mean of some column of books."""
     check(find(text, phrase), kind, expected, about)
     assert [c.kind for c in extract_claims(text)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "about"),
+    [
+        ("About 12% of orders use a promo code.", "About 12% of orders use a promo code",
+         ["used promo code", "order"]),
+        ("5% of patients leave without being seen.", "5% of patients leave without being seen",
+         ["left without being seen", "patient"]),
+        ("trucks are idle 20% of the time", "trucks are idle 20% of the time", ["idle", "truck"]),
+        ("8% of online orders pay by card", "8% of online orders pay by card",
+         ["paid by card", "online", "order"]),
+        # a copula or a time after the verb: the word itself, as before
+        ("25% of orders are returned", "25% of orders are returned", ["returned", "order"]),
+        ("30% of users churn within a year", "30% of users churn", ["churn", "user"]),
+    ],
+)  # fmt: skip
+def test_a_rate_of_what_rows_do_names_the_deed(text: str, phrase: str, about: list[str]) -> None:
+    """The lead's tries made `order.is_use`, `patient.is_without`, `route_plan.is_time`."""
+    claim = find(text, phrase)
+    assert claim.kind == "rate" and claim.about == about
+
+
+def test_a_range_after_a_copula_is_of_its_subject_not_of_the_unit() -> None:
+    claim = find("speed is between 0 and 110 km/h", "speed is between 0 and 110")
+    check(claim, "range", {"min": 0.0, "max": 110.0}, ["speed"])

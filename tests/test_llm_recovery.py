@@ -100,7 +100,9 @@ def test_text_then_a_refusal_exits_1_with_the_cause_and_keeps_the_transcript(
     lines = records(tmp_path / "o")
     (failure,) = [r for r in lines if r["type"] == "provider_failure"]
     assert failure["refusal"] is True and failure["usage"]["input_tokens"] == 200
-    assert lines[-1]["status"] == "failed" and lines[-1]["usage"]["input_tokens"] == 200
+    end = lines[-1]
+    assert end["status"] == "failed" and end["usage"]["input_tokens"] == 200
+    assert end["repairs"] == 0 and "refused to answer" in end["error"]  # no draft, no repair
 
 
 @pytest.mark.parametrize("api", ["anthropic", "openai"])

@@ -47,3 +47,46 @@ def test_a_library_borrows_books_per_member_and_returns_some_late() -> None:
     late = status["choices"].index("returned_late")
     assert status["weights"][late] / sum(status["weights"]) == 0.07
     assert schema["timeframe"]["start"] == "2024-01-01"  # 'last 21 days' is no window
+
+
+def test_food_delivery_lines_deliveries_and_a_promo_flag() -> None:
+    """'Each order has 1 to 5 items' made an 800-row `item` with no key to the order;
+    'Deliveries take 20 to 50 minutes' a median of 16.7 minutes at 800 deliveries per order
+    (a shipment's rows per warehouse); '12% of orders use a promo code' `order.is_use`."""
+    schema = author(
+        "A food delivery platform in Lisbon: 300 restaurants, 8,000 customers and 40,000 "
+        "orders in 2024. Each order has 1 to 5 items. Deliveries take 20 to 50 minutes. "
+        "About 12% of orders use a promo code."
+    )
+    line = node(schema, "order_item")
+    assert line["parents"][0] == "order"
+    assert line["fanout"] == {"distribution": "uniform", "min": 1, "max": 5}
+    assert {c["generator"].get("lookup", {}).get("from") for c in line["columns"]} >= {
+        "order.order_id",
+        "item.item_id",
+    }
+    delivery = node(schema, "delivery")
+    assert delivery["parents"][0] == "order" and delivery["fanout"]["lambda"] <= 1.0
+    lag = next(c for c in delivery["columns"] if c["name"].endswith("_after"))
+    spec = lag["generator"]["distribution"]
+    low, high = spec["clamp"]
+    assert (low, high) == (round(20 / 60, 4), round(50 / 60, 4))  # hours, in the range
+    flags = [c["name"] for c in node(schema, "order")["columns"] if c["type"] == "bool"]
+    assert "used_promo_code" in flags and "is_use" not in flags
+
+
+def test_an_emergency_room_flag_is_on_the_visit_and_a_series_of_positions() -> None:
+    schema = author(
+        "A hospital emergency department: 20,000 visits over 2023; "
+        "5% of patients leave without being seen."
+    )
+    visit = next(n for n in schema["nodes"] if n["kind"] == "fact" and n["parents"][0] == "patient")
+    assert "left_without_being_seen" in [c["name"] for c in visit["columns"]]
+    schema = author(
+        "A fleet of 200 delivery trucks reporting GPS positions every 30 seconds for one week "
+        "in March 2024; trucks are idle 20% of the time."
+    )
+    position = node(schema, "position")
+    assert position["kind"] == "fact" and position["parents"][0] == "truck"
+    assert schema["timeframe"]["start"].startswith("2024-03-01")
+    assert "is_idle" in [c["name"] for c in position["columns"]]

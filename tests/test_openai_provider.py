@@ -358,7 +358,8 @@ def test_the_executable_talks_to_a_local_chat_completions_server(tmp_path) -> No
     assert first["tool_choice"]["function"]["name"] == "write_schema"  # --no-input
     assert second["messages"][-1]["role"] == "tool"
     assert "provider openai, model llama3.1" in result.stdout
-    assert "cost unknown" in result.stdout  # a local model has no list price
+    # a local model has no list price (not "no list price for llama3.1": it is the server)
+    assert f"cost unknown (llama3.1 served by {server.url}/v1: no list price)" in result.stdout
     assert (out / "data" / "order.parquet").is_file()
 
 

@@ -853,7 +853,15 @@ def _compare_rows(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
             continue
         where = _group_where(view, parent, group)
         if where is not None:
-            return {"measure": "compare", "table": parent.id, "rows_of": child.id, "where": where}
+            binding = {
+                "measure": "compare",
+                "table": parent.id,
+                "rows_of": child.id,
+                "where": where,
+            }
+            others = [str(v) for v in (claim.expected.values or [])[1:]]
+            versus = _group_where(view, parent, others[0]) if others else None
+            return {**binding, "versus": versus} if versus else binding
     return f"no table `{child.id}` points at holds a value for `{group}`"
 
 

@@ -97,13 +97,15 @@ class _Key:
 @dataclass
 class _Pair:
     """A two-column key built by the DSL itself: a fact of `parent` (through `link`) whose
-    `other` column is a distinct reference per parent, or a line number from `start`."""
+    `other` column is a distinct reference per parent, or a line number from `start`; with
+    an exact row count, an entity whose two references take distinct pairs (`sampled`)."""
 
     link: str
     other: str
     parent: str
     cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
     start: int | None = None  # a line number: position() counted from here
+    sampled: bool = False  # exact rows: an entity of distinct pairs of two plain lookups
 
 
 @dataclass
@@ -217,7 +219,10 @@ class _Builder:
         link = bool(group) and pair is None  # its rows follow its key's combinations
         rows = 0 if link or pair else self._rows(table, single_parent is not None)
         made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
-        if pair is not None:
+        if pair is not None and pair.sampled:
+            node["rows"] = self._pair_rows(table, pair)
+            made |= self._pair_columns(table, group, pair)
+        elif pair is not None:
             node["kind"] = "fact"
             node["parents"] = [self._table_id(pair.parent)]
             node["fanout"] = self._pair_fanout(table, pair)
@@ -252,7 +257,16 @@ class _Builder:
             ident = self._col_ident(table, col.name).lower()
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
-        if pair is not None and pair.start is None:
+        if pair is not None and pair.sampled:  # two plain uniform lookups: distinct pairs
+            for name in (pair.link, pair.other):
+                ident = self._col_ident(table, name)
+                lookup = next(c for c in node["columns"] if c["name"] == ident)["generator"]
+                if lookup["lookup"].pop("weights_kind", None):
+                    self.notes.append(
+                        f"`{table.name}.{name}`: drawn uniformly, not with the source's skew "
+                        "(a key of distinct pairs is built from two uniform references)"
+                    )
+        elif pair is not None and pair.start is None:
             other = self._col_ident(table, pair.other)
             lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
             lookup["distinct"] = True
@@ -262,13 +276,15 @@ class _Builder:
         return node
 
     def _pair(self, table: TableInfo, group: list[str], exact: set[str]) -> _Pair | None:
-        """The DSL's own unique pair for a two-column key: (a reference, a second reference)
-        or (a reference, a whole number), NOT NULL both, when no exact row count is asked
-        (a fact's rows come from its fanout)."""
-        if len(group) != 2 or table.name in exact or self._rows_given(table):
+        """The DSL's own unique pair for a two-column key, NOT NULL both: (a reference, a
+        second reference), or (a reference, a whole number) when no exact row count is asked
+        (a fact's rows come from its fanout; an exact count of two references is an entity
+        of distinct pairs)."""
+        if len(group) != 2 or table.name in exact:
             return None
-        if table.rows is not None or not all(_column(table, c).not_null for c in group):
+        if not all(_column(table, c).not_null for c in group):
             return None
+        exact_rows = self._rows_given(table) or table.rows is not None
         references = {f.columns[0]: f for f in table.foreign_keys if len(f.columns) == 1}
         for link, other in (group, group[::-1]):
             fk = references.get(link)
@@ -279,10 +295,11 @@ class _Builder:
                 partner = self.keys.get(second.ref_table)
                 if second.ref_table == table.name or partner is None or partner.rows < 1:
                     continue
-                return _Pair(link, other, fk.ref_table, partner.rows)
+                return _Pair(link, other, fk.ref_table, partner.rows, sampled=exact_rows)
             col = _column(table, other)
             if (
-                col.type != "int"
+                exact_rows
+                or col.type != "int"
                 or col.enum_values
                 or any(isinstance(b.value, str) for b in col.bounds)
             ):
@@ -292,6 +309,23 @@ class _Builder:
                 continue
             return _Pair(link, other, fk.ref_table, None if high is None else high - low + 1, low)
         return None
+
+    def _pair_rows(self, table: TableInfo, pair: _Pair) -> int:
+        """The exact rows of a table of distinct pairs: at most one row per pair."""
+        rows = self._rows(table, fact=False)
+        pairs = self.keys[pair.parent].rows * (pair.cap or 0)
+        if rows > pairs:
+            self.notes.append(
+                f"`{table.name}`: {rows} rows asked but ({pair.link}, {pair.other}) has only "
+                f"{pairs} pairs; {pairs} rows"
+            )
+            rows = pairs
+        self.assumptions.append(
+            f"`{table.name}`: each row a distinct ({pair.link}, {pair.other}) pair of "
+            f"`{pair.parent}` and its partner rows, drawn without replacement: its key is "
+            "unique by construction"
+        )
+        return rows
 
     def _pair_fanout(self, table: TableInfo, pair: _Pair) -> dict[str, Any]:
         lam = 4.0 if any(w in table.name.lower() for w in DETAIL_WORDS) else 3.0
@@ -632,6 +666,14 @@ class _Builder:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
                 out["null_rate"] = rate
+        if (
+            out["type"] == "float"
+            and col.precision is not None
+            and col.scale
+            and 1 <= col.precision <= 38
+            and col.scale <= col.precision
+        ):  # NUMERIC(p, s): stored as the same decimal (exact in Parquet, DuckDB, PostgreSQL)
+            out["type"] = f"decimal({col.precision},{col.scale})"
         description = [col.comment] if col.comment else []
         if col.default is not None:
             description.append(f"default {col.default}")
@@ -771,7 +813,7 @@ class _Builder:
             out["generator"] = {"datetime_series": spec}
             self.assumptions.append(f"{where}: between {start} and {end}, as in the source")
         if col.type == "string" and stats.max_length and col.length is None:
-            col.length = stats.max_length
+            col.length, col.length_profiled = stats.max_length, True
 
     def _apply_enum(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         if not col.enum_values:
@@ -843,7 +885,9 @@ class _Builder:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
             both_checked = checked[0] is not None and checked[1] is not None
-            if not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
+            if col.stats is not None and new_low <= old[0] and old[1] <= new_high:
+                pass  # the source's own range, inside the CHECK: the profile's shape stays
+            elif not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
             elif not both_checked and checked[0] is not None and high > low:
                 # the name's guess lies outside the bound (a "rate" >= 0.99): values above it
@@ -907,10 +951,19 @@ class _Builder:
         method = gen["faker"]["method"] if "faker" in gen else None
         if unique:
             out["unique"] = True
+            profiled = col.length_profiled  # the source's longest, not a limit of the type
             if method is not None and (
                 col.length is None
+                or profiled
                 or _faker_max_length(method, unique=True, rows=rows) <= col.length
             ):
+                if profiled and _faker_max_length(method, unique=True, rows=rows) > (
+                    col.length or 0
+                ):
+                    self.assumptions.append(
+                        f"{where}: unique Faker `{method}` values, some longer than the source's "
+                        f"longest ({col.length} characters; the type sets no limit)"
+                    )
                 return
             prefix = re.sub(r"[^A-Za-z]", "", col.name)[:3].upper() or "K"
             out["generator"] = {"enum_list": {"values": _codes(prefix, rows, col.length, col.name)}}

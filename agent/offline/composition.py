@@ -596,6 +596,15 @@ def _node(table: Table, comp: Composition, times: dict[str, str]) -> dict[str, A
     else:
         driver = table.parents[0]
         lam = table.entry.per_parent if table.entry else 3.0
+        driver_entry = comp.tables[driver].entry
+        if (
+            table.entry
+            and table.entry.parents
+            and (driver_entry is None or driver_entry.name not in table.entry.parents)
+        ):
+            # a shipment's 800 per warehouse is no count per order: a delivery of an order
+            # is one or so, rows of an entity a few
+            lam = 1.0 if comp.tables[driver].role == "fact" else min(lam, 3.0)
         extra = [p for p in table.parents[1:] if p != table.id]
         fks = [P.fk(p, skew=None if comp.tables[p].role == "fact" else "zipf@1.1") for p in extra]
         node = P.fact(table.id, driver, lam, [*fks, *columns], extra_parents=extra)

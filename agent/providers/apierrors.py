@@ -28,6 +28,9 @@ class Service:
     timeout: float
     unreachable_hint: str  # what to check when nothing answers
     strict: bool = False  # a 400 about strict mode means: retry without it
+    # A local server's 400 about tools means the model or server cannot call them: the
+    # user's choice to change (exit 2), said with this hint. None: such a 400 is ours.
+    tools_hint: str | None = None
 
 
 def is_transient(sdk: Any, exc: BaseException) -> bool:
@@ -70,6 +73,11 @@ def translate(exc: BaseException, service: Service, attempts: Attempts) -> Excep
     if isinstance(exc, sdk.APIStatusError):
         if exc.status_code == 400 and service.strict and "strict" in api_message(exc).lower():
             return StrictRejected()
+        if exc.status_code == 400 and service.tools_hint and "tool" in api_message(exc).lower():
+            return ProviderError(
+                f"{name} at {where} cannot call tools with model {service.model} (400): "
+                f"{api_message(exc)}; {service.tools_hint}"
+            )
         asked = retry_after(exc)
         hint = f"; the server asked to wait {asked:g}s more" if asked else ""
         return ProviderFailure(

@@ -27,7 +27,7 @@ parents without children, other tables reading them) is engine/aggregates.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -38,6 +38,7 @@ from datagen.engine.expressions import compiled, null_mask
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.expression import block_env, exact_or_array, scope
 from datagen.engine.generators.kind import Kind, kind_of, spec_of
+from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.values import as_numpy
 
 if TYPE_CHECKING:
@@ -182,53 +183,152 @@ def aggregate_part(
     return reduce_block(feed.spec, values, ctx.parent_index)
 
 
-def collect_aggregate(
-    dataset: dsl.Dataset,
-    feed: Feed,
-    parent_rows: int,
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """One value per parent row (and the null mask): the parts of every block, a default
-    where none came."""
-    node = dataset.node(feed.parent)
-    assert node is not None
-    col = node.column(feed.column)
-    assert col is not None
-    default = empty_value(feed.spec)
-    values: np.ndarray
-    if col.type == "string":
-        values = np.full(parent_rows, "" if default is None else str(default), dtype=object)
-    elif col.type in ("date", "datetime"):
-        fill = parse_instant(str(default)) if default is not None else np.datetime64("NaT")
-        values = as_numpy(np.full(parent_rows, fill, dtype="datetime64[us]"), col.type)
-    else:
-        values = as_numpy(np.full(parent_rows, 0 if default is None else default), col.type)
-    mask = np.full(parent_rows, default is None)
-    if parts and all(isinstance(p, Decimals) and p.units is not None for _, p, _ in parts):
-        return _collect_exact(values, mask, parts)
-    for parents, part, part_mask in parts:
+class AggregateCollector:
+    """One value per parent row (and the null mask), collected as the child's blocks come.
+
+    Blocks hold whole parents in order, so each block's parents follow the previous
+    block's: for a big parent, their values (or, for exact decimal sums, their units) are
+    appended to a temporary file (engine/spill.py), with the empty value for parents
+    without children, and nothing parent-sized waits in memory. Anything else (parents out
+    of order, decimal scales that change, sums too wide for int64) is collected in memory.
+    """
+
+    def __init__(self, dataset: dsl.Dataset, feed: Feed, parent_rows: int) -> None:
+        node = dataset.node(feed.parent)
+        assert node is not None
+        col = node.column(feed.column)
+        assert col is not None
+        self.type = col.type
+        self.rows = parent_rows
+        default = empty_value(feed.spec)
+        self.fill: Any
+        if col.type == "string":
+            self.fill = "" if default is None else str(default)
+        elif col.type in ("date", "datetime"):
+            instant = parse_instant(str(default)) if default is not None else np.datetime64("NaT")
+            self.fill = as_numpy(np.array([instant], dtype="datetime64[us]"), col.type)[0]
+        else:
+            self.fill = as_numpy(np.array([0 if default is None else default]), col.type)[0]
+        self.mask: np.ndarray | None = np.ones(parent_rows, bool) if default is None else None
+        self.big = can_spill("float", parent_rows)
+        self.spilled: Spilled | None = None  # values (or exact units) of rows [0, next)
+        self.scale: int | None = None  # set: `spilled` holds exact units at this scale
+        self.next = 0
+        self.values: np.ndarray | None = None  # in memory
+        self.exact: list[tuple[Any, Decimals]] | None = None  # exact parts, in memory
+
+    def add(self, parents: Any, part: Any, part_mask: np.ndarray | None) -> None:
         if len(parents) == 0:
-            continue
-        values[parents] = as_numpy(part, col.type) if col.type != "string" else part.astype(str)
-        mask[parents] = False if part_mask is None else part_mask
-    return values, (mask if mask.any() else None)
+            return
+        if part_mask is not None or self.mask is not None:
+            if self.mask is None:
+                self.mask = np.zeros(self.rows, bool)
+            self.mask[parents] = False if part_mask is None else part_mask
+        exact = isinstance(part, Decimals) and part.units is not None
+        if exact and self.exact is not None:
+            self.exact.append((parents, part))
+            return
+        if self.big and self.values is None and self.type != "string":
+            if self.next == 0 and self.spilled is None:
+                fits = not exact or part.units.dtype != object
+                if fits:
+                    self.scale = part.scale if exact else None
+                    dtype = np.int64 if exact else np.asarray([self.fill]).dtype
+                    self.spilled = Spilled(dtype, self.rows)
+            if self.spilled is not None and self._append(parents, part, exact):
+                return
+            self._unspill()
+        if exact:
+            self.exact = [*(self.exact or []), (parents, part)]
+            return
+        plain = as_numpy(part, self.type) if self.type != "string" else part.astype(str)
+        self._in_memory()[parents] = plain
+
+    def _fill_of_spilled(self) -> Any:
+        if self.scale is None:
+            return self.fill
+        return from_floats(np.array([self.fill], dtype=np.float64), self.scale).units[0]  # type: ignore[index]
+
+    def _append(self, parents: Any, part: Any, exact: bool) -> bool:
+        """Append a part to `spilled`; False when it cannot follow what is there."""
+        assert self.spilled is not None
+        rows = np.asarray(parents)
+        first, last = int(rows.min()), int(rows.max()) + 1
+        if exact != (self.scale is not None) or first < self.next:
+            return False
+        if exact and (part.scale != self.scale or part.units.dtype == object):
+            return False
+        fill = self._fill_of_spilled()
+        self.spilled.append(np.full(first - self.next, fill, self.spilled.dtype))
+        chunk = np.full(last - first, fill, self.spilled.dtype)
+        chunk[rows - first] = part.units if exact else as_numpy(part, self.type)
+        self.spilled.append(chunk)
+        self.next = last
+        return True
+
+    def _unspill(self) -> None:
+        """What was appended to the file comes back to memory, as values or exact parts."""
+        self.big = False
+        if self.spilled is None:
+            return
+        spilled, self.spilled = self.spilled, None
+        spilled.append(np.full(self.rows - self.next, self._fill_of_spilled(), spilled.dtype))
+        head = spilled.finish().full()[: self.next]
+        if self.scale is not None:
+            self.exact = [(range(self.next), make(head, self.scale))]
+        else:
+            self._in_memory()[: self.next] = head
+
+    def _in_memory(self) -> np.ndarray:
+        if self.values is None:
+            dtype = object if self.type == "string" else np.asarray([self.fill]).dtype
+            self.values = np.full(self.rows, self.fill, dtype=dtype)
+        return self.values
+
+    def finish(self) -> tuple[Any, np.ndarray | None]:
+        mask = self.mask if self.mask is not None and self.mask.any() else None
+        if self.spilled is not None:
+            fill = self._fill_of_spilled()
+            self.spilled.append(np.full(self.rows - self.next, fill, self.spilled.dtype))
+            spilled = self.spilled.finish()
+            if self.scale is not None:
+                return SpilledDecimals(spilled, self.scale), mask
+            return spilled, mask
+        if self.exact is not None:
+            return _collect_exact(self._in_memory(), self.exact), mask
+        return self._in_memory(), mask
 
 
-def _collect_exact(
-    values: np.ndarray,
-    mask: np.ndarray,
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
-) -> tuple[np.ndarray, np.ndarray | None]:
+class SpilledDecimals:
+    """Exact sums whose units wait in a temporary file: a block's rows come back as Decimals."""
+
+    def __init__(self, units: Spilled, scale: int) -> None:
+        self.units, self.scale = units, scale
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __getitem__(self, key: Any) -> Decimals:
+        return make(self.units[key], self.scale)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        values = np.asarray(make(self.units.full(), self.scale))
+        return values if dtype is None else values.astype(dtype)
+
+    def __reduce__(self) -> tuple[Any, tuple[np.ndarray, int]]:
+        return (make, (self.units.full(), self.scale))
+
+
+def _collect_exact(defaults: np.ndarray, parts: list[tuple[Any, Decimals]]) -> Decimals:
     """Exact sums of decimals (engine/decimals.py), a default where no part came."""
-    scale = max(p.scale for _, p, _ in parts)  # type: ignore[attr-defined]
-    wide = any(p.units.dtype == object for _, p, _ in parts)  # type: ignore[attr-defined]
-    units = np.zeros(len(values), dtype=object if wide else np.int64)
-    units[:] = from_floats(values, scale).units  # the default, at the parts' scale
-    for parents, part, _ in parts:
+    scale = max(p.scale for _, p in parts)
+    wide = any(p.units.dtype == object for _, p in parts)  # type: ignore[union-attr]
+    units = np.zeros(len(defaults), dtype=object if wide else np.int64)
+    units[:] = from_floats(defaults, scale).units  # the default, at the parts' scale
+    for parents, part in parts:
         if len(parents):
-            units[parents] = part.units * 10 ** (scale - part.scale)  # type: ignore[attr-defined]
-            mask[parents] = False
-    return make(units, scale), (mask if mask.any() else None)
+            units[parents] = part.units * 10 ** (scale - part.scale)  # type: ignore[operator]
+    return make(units, scale)
 
 
 def generate(spec: AggregateSpec, col: dsl.Column, ctx: BlockContext) -> np.ndarray:

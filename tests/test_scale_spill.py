@@ -1,0 +1,80 @@
+"""Kept columns and aggregates of big tables wait in a temporary file (engine/spill.py):
+read back by row range, the same bytes as when they stay in memory."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from datagen.engine import spill
+from datagen.engine.execute import generate_dataset
+from datagen.engine.load import load_dataset
+from datagen.engine.spill import Spilled
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def _spilled(values: np.ndarray, chunk: int = 7) -> Spilled:
+    column = Spilled(values.dtype, len(values))
+    for start in range(0, len(values), chunk):
+        column.append(values[start : start + chunk])
+    return column.finish()
+
+
+def test_spilled_reads_back_ranges_indexes_and_whole() -> None:
+    values = np.arange(100_000, dtype=np.int64) * 3 - 50
+    column = _spilled(values, chunk=9_999)
+    assert len(column) == 100_000 and column.shape == (100_000,)
+    assert np.array_equal(column[10:20], values[10:20])
+    assert np.array_equal(column[99_990:200_000], values[99_990:])
+    index = np.array([5, 7, 5, 30, 6])
+    assert np.array_equal(column[index], values[index])
+    assert column._loaded is None  # a range was read, nothing loaded whole
+    scattered = np.array([0, 99_999, 50_000])
+    assert np.array_equal(column[scattered], values[scattered])
+    assert column._loaded is not None  # spread over the column: loaded once and kept
+    assert np.array_equal(np.asarray(column), values)
+    assert np.array_equal(np.unique(column), np.unique(values))
+
+
+def test_spilled_dates_negative_indexes_and_pickling() -> None:
+    dates = np.arange("1992-01-01", "1992-03-01", dtype="datetime64[D]")
+    column = _spilled(dates)
+    assert column[[0, -1]].tolist() == [dates[0], dates[-1]]
+    shipped = pickle.loads(pickle.dumps(column))  # to a Dask worker: the plain array
+    assert isinstance(shipped, np.ndarray) and np.array_equal(shipped, dates)
+    short = Spilled(np.int64, 5)
+    short.append(np.arange(3))
+    with pytest.raises(AssertionError, match="missed rows"):
+        short.finish()
+
+
+def _hashes(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.glob("*.parquet")}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    dataset = load_dataset(EXAMPLES / "tpch.json")
+    rows = {"part": 300, "supplier": 20, "customer": 200}
+    generate_dataset(dataset, tmp_path / "memory", seed=3, rows=rows, workers=1)
+    made: list[Spilled] = []
+    real_init = Spilled.__init__
+
+    def counted(self: Spilled, dtype: object, n: int) -> None:
+        real_init(self, dtype, n)
+        made.append(self)
+
+    monkeypatch.setattr(spill, "SPILL_ROWS", 100)
+    monkeypatch.setattr(Spilled, "__init__", counted)
+    generate_dataset(dataset, tmp_path / "spilled", seed=3, rows=rows, workers=workers)
+    # orders' dates (read by lineitem) and the aggregates into orders went to files
+    assert len(made) >= 3
+    assert _hashes(tmp_path / "spilled") == _hashes(tmp_path / "memory")
+    assert len(_hashes(tmp_path / "memory")) == 8
