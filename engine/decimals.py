@@ -98,9 +98,12 @@ def from_floats(values: Any, scale: int) -> Decimals:
             return out
         units = _scale_up(out.units, scale - out.scale)  # type: ignore[arg-type]
         return make(units, scale, _nan_mask(out))
-    floats = np.round(np.asarray(values, dtype=np.float64), scale)
-    finite = np.isfinite(floats)
-    scaled = np.rint(np.where(finite, floats, 0.0) * 10.0**scale)
+    # np.round(x, s) is rint(x * 10^s) / 10^s: the same floats, and the units on the way
+    factor = 10.0**scale
+    rounded = np.rint(np.asarray(values, dtype=np.float64) * factor)
+    floats = rounded / factor
+    finite = np.isfinite(rounded)
+    scaled = rounded if finite.all() else np.where(finite, rounded, 0.0)
     if len(scaled) and float(np.max(np.abs(scaled))) >= _SAFE:
         units = _INT(scaled.astype(object))  # past 2^62 the float was not exact anyway
     else:
