@@ -28,6 +28,7 @@ FILES = [
     ("northwind_mysql.sql", "mysql"),
     ("shop_duckdb.sql", "duckdb"),
     ("school_sqlite.sql", "sqlite"),
+    ("staff_postgres.sql", "postgres"),
 ]
 
 SMALL = """
@@ -143,6 +144,12 @@ def test_composite_keys_use_the_dsl_keys_and_load_without_helpers(tmp_path: Path
         assert 'FOREIGN KEY ("order_id", "line_no") REFERENCES "order_items"' in ddl
 
 
+def _key_of(catalog: Catalog, fk: object) -> tuple[str, ...]:
+    """`REFERENCES team` without columns: the referenced table's primary key."""
+    parent = catalog.table(fk.ref_table)  # type: ignore[attr-defined]
+    return tuple(parent.primary_key) if parent is not None else ()
+
+
 def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object]]:
     """Tables, columns, DSL types, keys, enums and bounded columns: what must survive.
 
@@ -163,7 +170,8 @@ def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object
             "multi_unique": sorted(g for g in table.unique if len(g) > 1),
             "single_unique": single,
             "references": sorted(
-                (tuple(f.columns), f.ref_table, tuple(f.ref_columns)) for f in table.foreign_keys
+                (tuple(f.columns), f.ref_table, tuple(f.ref_columns) or _key_of(catalog, f))
+                for f in table.foreign_keys
             ),
             "enums": {
                 c.name: c.enum_values
@@ -304,6 +312,11 @@ def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
     con.executescript((DDL / "chinook_sqlite.sql").read_text())
     con.close()
     _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
+    school = tmp_path / "school.db"  # composite foreign keys, CHECKs with IN lists, a length
+    con = sqlite3.connect(school)
+    con.executescript((DDL / "school_sqlite.sql").read_text())
+    con.close()
+    _same_shape(read_database(f"sqlite:///{school}"), "school_sqlite.sql", "sqlite")
     out = tmp_path / "schema.json"
     done = datagen("import", "--from", f"sqlite:///{path}", "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -800,3 +813,82 @@ def test_the_databases_catalogues_of_both_ddls_agree(
                 a.startswith(f"`{table}.{extra[0]}`") and "(unique)" in a
                 for a in result.assumptions
             ), (table, extra)
+
+
+def test_two_references_that_must_differ_never_point_at_the_same_row(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+        "CREATE TABLE follow (id INTEGER PRIMARY KEY,"
+        " follower_id INTEGER NOT NULL REFERENCES person (id),"
+        " followee_id INTEGER NOT NULL REFERENCES person (id),"
+        " CHECK (follower_id <> followee_id));"
+        "CREATE TABLE span (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (a != b));"
+    )
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"person": 4, "follow": 400})
+    follow = result.dataset.node("follow")
+    lookup = follow.column("followee_id").generator.lookup  # type: ignore[union-attr]
+    assert lookup.distinct_from == "follower_id"
+    # two plain numbers that must differ: not generated for, and said so (the score caps)
+    assert [c.text for c in result.dataset.claims] == ["span: CHECK (a <> b)"]
+    generate_dataset(result.dataset, tmp_path, seed=6)
+    table = pq.read_table(tmp_path / "follow.parquet").to_pydict()
+    assert len(table["id"]) == 400
+    assert all(a != b for a, b in zip(table["follower_id"], table["followee_id"], strict=True))
+
+
+def test_defaults_and_comments_are_kept_as_descriptions() -> None:
+    dataset = import_schema(DDL / "staff_postgres.sql", dialect="postgres").dataset
+    team, person = dataset.node("team"), dataset.node("person")
+    assert team is not None and team.description == "teams of people"
+    assert person is not None
+    assert person.column("salary").description == "yearly, EUR"  # type: ignore[union-attr]
+    assert person.column("mood").description == "default 'ok'"  # type: ignore[union-attr]
+    northwind = import_schema(DDL / "northwind_mysql.sql", dialect="mysql").dataset
+    assert northwind.node("categories").description == "product categories"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "duckdb"])
+def test_a_live_import_reads_no_row_without_profile_and_changes_no_byte(
+    tmp_path: Path, scheme: str
+) -> None:
+    path = tmp_path / f"shop.{scheme}"
+    if scheme == "sqlite":
+        con = sqlite3.connect(path)
+        con.executescript(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL);"
+            "INSERT INTO item (label) VALUES ('only-in-the-source-1'), ('only-in-the-source-2');"
+        )
+        con.commit()
+    else:
+        con = duckdb.connect(str(path))  # type: ignore[assignment]
+        con.execute(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label VARCHAR NOT NULL);"
+            "INSERT INTO item VALUES (1, 'only-in-the-source-1'), (2, 'only-in-the-source-2');"
+        )
+    con.close()
+    before = path.read_bytes()
+    plain = import_schema(url=f"{scheme}:///{path}")
+    item = plain.dataset.node("item")
+    assert item is not None and item.rows == 1000  # the default: no row was counted
+    assert not any("as in the source" in a for a in plain.assumptions)
+    profiled = import_schema(url=f"{scheme}:///{path}", profile=True)
+    assert profiled.dataset.node("item").rows == 2  # type: ignore[union-attr]
+    assert "only-in-the-source" not in json.dumps(profiled.dataset.to_json_dict())
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no journal, no WAL
+
+
+def test_postgres_catalogue_spelling_of_in_lists_is_an_enum() -> None:
+    """pg_get_constraintdef gives `CHECK (x IN (...))` back as `x = ANY (ARRAY[...])`, with
+    casts: the live PostgreSQL import reads it as the IN list it is."""
+    catalog = parse_ddl(
+        "CREATE TABLE t (grade char(1), status varchar(9), level int,"
+        " CONSTRAINT a CHECK ((grade = ANY (ARRAY['A'::bpchar, 'B'::bpchar]))),"
+        " CONSTRAINT b CHECK (((status)::text = ANY"
+        " ((ARRAY['new'::character varying, 'done'::character varying])::text[]))),"
+        " CONSTRAINT c CHECK (((level)::numeric > 0.5)));",
+        "postgres",
+    )
+    table = catalog.tables[0]
+    assert [c.enum_values for c in table.columns[:2]] == [["A", "B"], ["new", "done"]]
+    assert table.columns[2].bounds and not table.skipped_checks

@@ -201,8 +201,8 @@ class _Builder:
         for table in self.catalog.tables:
             group = self._group(table)
             for fk in table.foreign_keys:
-                if group and set(fk.columns) <= set(group):
-                    exact.add(fk.ref_table)
+                if group and len(fk.columns) == 1 and fk.columns[0] in group:
+                    exact.add(fk.ref_table)  # a key's formula counts on the parent's rows
                 if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
                     exact.add(fk.ref_table)
                     exact.add(table.name)
@@ -249,7 +249,7 @@ class _Builder:
                     "construction (one composite key per table is)"
                 )
         for fk in table.foreign_keys:
-            if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
+            if len(fk.columns) > 1:  # copied from one referenced row, inside a key or not
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
         node["columns"] = [c for c in made.values() if c.get("hidden")]
@@ -270,7 +270,7 @@ class _Builder:
             other = self._col_ident(table, pair.other)
             lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
             lookup["distinct"] = True
-        self._inequalities(table)
+        self._inequalities(table, node)
         if node["kind"] == "entity":
             self._remember_key(table, node)
         return node
@@ -440,11 +440,12 @@ class _Builder:
         for name in group:
             col = _column(table, name)
             fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
+            held = any(len(f.columns) > 1 and name in f.columns for f in table.foreign_keys)
             parent_key = self.keys.get(fk.ref_table) if fk else None
             if fk is not None and parent_key is not None and "sequence" in parent_key.generator:
                 start = int(parent_key.generator["sequence"].get("start", 1))
                 domains.append((name, parent_key.rows, start, fk.ref_table))
-            elif fk is None and col.type == "int":
+            elif fk is None and col.type == "int" and not held:
                 low, high = _int_bounds(col)
                 if col.bounds:
                     bounds = {"min": low} | ({"max": high} if high is not None else {})
@@ -454,8 +455,13 @@ class _Builder:
             else:
                 self.notes.append(
                     f"`{table.name}`: composite {what} ({', '.join(group)}) has a column "
-                    f"`{name}` that is neither a reference to an integer key nor an integer; "
-                    "its combinations are checked but not unique by construction"
+                    f"`{name}` that is "
+                    + (
+                        "part of a composite reference"
+                        if held
+                        else "neither a reference to an integer key nor an integer"
+                    )  # fmt: skip
+                    + "; its combinations are checked but not unique by construction"
                 )
                 if group != table.primary_key:  # the primary key is declared by pk_columns
                     self._add("unique", {"table": self._table_id(table),
@@ -645,8 +651,10 @@ class _Builder:
         out: dict[str, Any]
         if table.primary_key == [col.name] and fk is None:
             out = self._key_column(table, col, name, node)
+            self._declare_bounds(table, col, name)
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
+            self._declare_bounds(table, col, name)
         else:
             out, why = _lexicon(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
@@ -680,6 +688,29 @@ class _Builder:
         if description:
             out["description"] = "; ".join(description)
         return out
+
+    def _declare_bounds(self, table: TableInfo, col: ColumnInfo, name: str) -> None:
+        """A key's or reference's CHECK bounds: declared for the validator (and the DDL), not
+        laid over its values (they are the referenced keys)."""
+        numbers = [b for b in col.bounds if not isinstance(b.value, str)]
+        if not numbers or col.type not in ("int", "float"):
+            return
+        low = max((float(b.value) for b in numbers if b.op in (">", ">=")), default=None)
+        high = min((float(b.value) for b in numbers if b.op in ("<", "<=")), default=None)
+        if col.type == "int":  # whole numbers: > 0 is >= 1
+            strict = {float(b.value) for b in numbers if b.op in (">", "<")}
+            low = (
+                None if low is None else (math.floor(low) + 1 if low in strict else math.ceil(low))
+            )
+            high = (None if high is None else (math.ceil(high) - 1 if high in strict
+                                                else math.floor(high)))  # fmt: skip
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{name}"}
+        if low is not None:
+            item["min"] = _number(low)
+        if high is not None:
+            item["max"] = _number(high)
+        if len(item) > 1:
+            self._add("ranges", item)
 
     def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         """A CHECK on the length of a text column: a `pattern` the validator checks."""
@@ -1008,9 +1039,41 @@ class _Builder:
 
     # ------------------------------------------------------------------ constraints
 
-    def _inequalities(self, table: TableInfo) -> None:
+    def _different(self, table: TableInfo, node: dict[str, Any], left: str, right: str) -> None:
+        """CHECK (a <> b): two references into one table never point at the same row (the
+        lookup's `distinct_from`); anything else is a rule the data is not made to keep."""
+        references = {f.columns[0]: f.ref_table for f in table.foreign_keys if len(f.columns) == 1}
+        parent_link = node.get("parents", [None])[0]
+        columns = {c["name"]: c for c in node["columns"]}
+        for this, other in ((right, left), (left, right)):
+            ident, other_ident = self._col_ident(table, this), self._col_ident(table, other)
+            lookup = columns[ident]["generator"].get("lookup") if ident in columns else None
+            same = references.get(this) is not None and references.get(this) == references.get(
+                other
+            )
+            link = parent_link == self._table_id(references[this]) if same else False
+            if same and lookup and not lookup.get("on") and not link and this != table.name:
+                lookup["distinct_from"] = other_ident
+                self.assumptions.append(
+                    f"`{table.name}.{this}`: never the same `{references[this]}` row as "
+                    f"`{other}` (its CHECK)"
+                )
+                return
+        self.notes.append(
+            f"`{table.name}`: CHECK ({left} <> {right}) is not generated for; the data may break it"
+        )
+        self._not_modelled(
+            f"{table.name}: CHECK ({left} <> {right})",
+            "range",
+            "two columns that differ are generated for when they reference the same table",
+        )
+
+    def _inequalities(self, table: TableInfo, node: dict[str, Any]) -> None:
         tid = self._table_id(table)
-        pairs = [(c.left, c.op, c.right) for c in table.comparisons]
+        for comparison in table.comparisons:
+            if comparison.op == "<>":
+                self._different(table, node, comparison.left, comparison.right)
+        pairs = [(c.left, c.op, c.right) for c in table.comparisons if c.op != "<>"]
         declared = {(left.lower(), right.lower()) for left, _, right in pairs}
         names = {c.name.lower(): c for c in table.columns}
         for later, earlier in (("updated_at", "created_at"), ("modified_at", "created_at"),

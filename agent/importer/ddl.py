@@ -609,10 +609,15 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
     from sqlglot import exp
 
     ops: dict[type, str] = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=", exp.EQ: "="}
+    if isinstance(expression, exp.NEQ):  # two columns that differ (two references, say)
+        left, right = _column_of(expression.this, table), _column_of(expression.expression, table)
+        if left is not None and right is not None:
+            table.comparisons.append(ColumnComparison(left.name, "<>", right.name))
+            return
     for part in expression.flatten() if isinstance(expression, exp.And) else [expression]:
         while isinstance(part, exp.Paren):
             part = part.this
-        if isinstance(part, exp.And):
+        if isinstance(part, exp.And | exp.NEQ):
             apply_check(part, table, column)
             continue
         target = _column_of(part.this, table) if hasattr(part, "this") else None
@@ -620,6 +625,17 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
             low, high = _literal(part.args.get("low")), _literal(part.args.get("high"))
             if low is not None and high is not None:
                 target.bounds += [Bound(">=", low), Bound("<=", high)]
+                continue
+        if isinstance(part, exp.EQ) and isinstance(part.expression, exp.Any) and target:
+            # PostgreSQL's own spelling of an IN list: x = ANY (ARRAY['a'::text, 'b'::text])
+            array = part.expression.this
+            while isinstance(array, exp.Paren | exp.Cast):
+                array = array.this
+            values = (
+                [_literal(e) for e in array.expressions] if isinstance(array, exp.Array) else []
+            )
+            if values and all(v is not None for v in values):
+                target.enum_values = [_scalar(v) for v in values if v is not None]
                 continue
         if isinstance(part, exp.In) and target is not None and not part.args.get("query"):
             values = [_literal(e) for e in part.expressions]
@@ -693,8 +709,8 @@ def _scalar(value: float | str) -> int | float | str:
 def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren) or _is_instant_call(node):
-        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
+    while isinstance(node, exp.Paren | exp.Cast) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren | exp.Cast) else node.expressions[0]
     if isinstance(node, exp.Column):
         return table.column(_name(node))
     return None
