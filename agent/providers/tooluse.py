@@ -384,29 +384,23 @@ class ToolUseProvider:
                 recovered.append(f"the model {what}: asked again with {SCHEMA_TOOL} forced")
                 budget = Budget(budget.max_tokens, budget.stream, force_schema=True)
                 continue
-            raw = self.echo(completion, data)
+            reply = Reply(
+                "schema",
+                usage=spent,
+                call_id=completion.call_id,
+                raw=self.echo(completion, data),
+                recovered=recovered,
+            )
             if completion.tool_name == QUESTION_TOOL:
-                question = Question(
+                reply.kind = "question"
+                reply.question = Question(
                     text=str(data.get("question", "")).strip(),
                     default=str(data.get("default", "")).strip() or "use your best judgement",
                     options=[str(o) for o in data.get("options") or []],
                 )
-                return Reply(
-                    "question",
-                    question=question,
-                    usage=spent,
-                    call_id=completion.call_id,
-                    raw=raw,
-                    recovered=recovered,
-                )
-            return Reply(
-                "schema",
-                schema=data,
-                usage=spent,
-                call_id=completion.call_id,
-                raw=raw,
-                recovered=recovered,
-            )
+            else:
+                reply.schema = data
+            return reply
 
 
 def _what_went_wrong(completion: Completion) -> str:
