@@ -100,6 +100,8 @@ def test_text_then_a_refusal_exits_1_with_the_cause_and_keeps_the_transcript(
         result = create(api, server, tmp_path / "o")
     assert result.returncode == 1, result.stderr
     assert "refused to answer" in result.stderr and "Traceback" not in result.stderr
+    if api == "openai":  # the refusal's words are said (stop_reason is Anthropic's term)
+        assert 'refused to answer: "I can\'t help with that."' in " ".join(result.stderr.split())
     first, second = (r["body"] for r in server.requests)
     forced = second["tool_choice"]  # asked again once, with the schema tool forced
     assert forced.get("name", forced.get("function", {}).get("name")) == "write_schema"

@@ -404,8 +404,9 @@ class ToolUseProvider:
 
 
 def _what_went_wrong(completion: Completion) -> str:
-    if completion.stop == "refusal":
-        return "refused to answer (stop_reason=refusal)"
+    if completion.stop == "refusal":  # the model's own words, when it gave any
+        said = " ".join(completion.text.split())
+        return "refused to answer" + (f": {said[:120]!r}" if said else "")
     if completion.tool_name == PLAN_TOOL:
         return "planned again instead of writing the schema"
     if completion.tool_name:
