@@ -410,7 +410,7 @@ def author(
         except ProviderFailure as exc:
             # Spent tokens still count; the caller saves the transcript and the last draft.
             usage.add(exc.usage)
-            _write_measured_prompt(transcript, provider)
+            _write_measured_prompt(transcript, provider, say)
             transcript.write(
                 "provider_failure",
                 turn=turn,
@@ -426,7 +426,7 @@ def author(
             raise
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
-        _write_measured_prompt(transcript, provider)
+        _write_measured_prompt(transcript, provider, say)
         if conversation.plan is not None and not transcript.of_type("plan"):
             transcript.write("plan", plan=conversation.plan)
         transcript.write(
@@ -439,7 +439,10 @@ def author(
             usage=reply.usage.to_dict(),
             usage_total=usage.to_dict(),
             latency_ms=latency_ms,
+            recovered=reply.recovered,
         )
+        for note in reply.recovered:
+            say(f"recovered: {note}")
 
         if reply.kind == "question":
             feedback = _answer_question(reply, conversation, answerer, questions, assumptions, say)
@@ -568,16 +571,37 @@ def warnings_text(
     )
 
 
-def _write_measured_prompt(transcript: Transcript, provider: Provider) -> None:
+# Real tokenizers give a token per 3 to 4 characters of our JSON requests; a server that
+# counts one per more than 8 has dropped part of the prompt.
+CHARS_PER_TOKEN_AT_MOST = 8
+
+
+def _write_measured_prompt(
+    transcript: Transcript, provider: Provider, say: Callable[[str], None]
+) -> None:
     """The first request's input tokens as the API counted them, once per run: the
     system prompt, the tools and the first message, measured (the "prompt" record's
-    token count is an estimate made before any call)."""
+    token count is an estimate made before any call). Far fewer tokens than the request
+    holds means the server cut the prompt to its context window: said, not silent."""
     measured = getattr(provider, "first_request_tokens", None)
-    if isinstance(measured, int) and not transcript.of_type("prompt_measured"):
-        transcript.write(
-            "prompt_measured",
-            input_tokens=measured,
-            what="the first request (system prompt, tools, first message), counted by the API",
+    if not isinstance(measured, int) or transcript.of_type("prompt_measured"):
+        return
+    found = getattr(provider, "first_request_chars", None)
+    chars = found if isinstance(found, int) else 0
+    cut = 0 < measured * CHARS_PER_TOKEN_AT_MOST < chars
+    transcript.write(
+        "prompt_measured",
+        input_tokens=measured,
+        request_chars=found,
+        cut_suspected=cut,
+        what="the first request (system prompt, tools, first message), counted by the API",
+    )
+    if cut:
+        say(
+            f"warning: the server counted {measured:,} input tokens for a first request of "
+            f"{chars:,} characters (about {chars // 4:,} tokens): it has probably cut the "
+            "prompt to its context window; give the model a larger one (Ollama: start it with "
+            "OLLAMA_CONTEXT_LENGTH=65536)"
         )
 
 

@@ -1,13 +1,17 @@
-"""Suite-wide guards: no test reaches the network or reads a real API key."""
+"""Suite-wide guards (no test reaches the network or reads a real API key) and the
+session fixtures shared by several modules (a PostgreSQL server, the generated examples)."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.example_runs import ExampleRun
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -61,3 +65,22 @@ def postgres_server() -> Iterator[str]:
     from tests.postgres_server import running_server
 
     yield from running_server()
+
+
+# --------------------------------------------------------------------------- the examples, once
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ExampleRun]:
+    """`example_run("shop")`: examples/shop.json generated once for the whole session
+    (tests/example_runs.py); the modules that use it only read the files."""
+    from tests.example_runs import generate_example
+
+    runs: dict[str, ExampleRun] = {}
+
+    def get(name: str) -> ExampleRun:
+        if name not in runs:
+            runs[name] = generate_example(name, tmp_path_factory.mktemp(f"example-{name}"))
+        return runs[name]
+
+    return get

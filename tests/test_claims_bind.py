@@ -277,3 +277,14 @@ def test_times_more_children_of_one_group_binds_against_the_other_group() -> Non
         "measure": "compare", "table": "account", "rows_of": "user",
         "where": "plan == 'enterprise'", "versus": "plan == 'basic'",
     }  # fmt: skip
+
+
+def test_appointments_and_logins_find_their_tables_by_synonym() -> None:
+    schema = copy.deepcopy(LIBRARY)
+    schema["nodes"][2]["id"] = "encounter"  # a healthcare blueprint's visits
+    view_claims = bound("each member has 2 to 6 appointments", schema)
+    assert binding(view_claims["each member has 2 to 6 appointments"]) == {
+        "measure": "fanout",
+        "table": "encounter",
+        "parent": "member",
+    }

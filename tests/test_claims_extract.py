@@ -619,6 +619,10 @@ def test_a_figure_per_subject_is_no_total(
         ("trucks are idle 20% of the time", "trucks are idle 20% of the time", ["idle", "truck"]),
         ("8% of online orders pay by card", "8% of online orders pay by card",
          ["paid by card", "online", "order"]),
+        # the deed before the share: "leave a review on 30% of orders" (was `order.is_order`)
+        ("buyers leave a review on 30% of orders", "buyers leave a review on 30% of orders",
+         ["left review", "order"]),
+        ("guests tip on 40% of rides", "guests tip on 40% of rides", ["tipped", "ride"]),
         # a copula or a time after the verb: the word itself, as before
         ("25% of orders are returned", "25% of orders are returned", ["returned", "order"]),
         ("30% of users churn within a year", "30% of users churn", ["churn", "user"]),
@@ -633,3 +637,25 @@ def test_a_rate_of_what_rows_do_names_the_deed(text: str, phrase: str, about: li
 def test_a_range_after_a_copula_is_of_its_subject_not_of_the_unit() -> None:
     claim = find("speed is between 0 and 110 km/h", "speed is between 0 and 110")
     check(claim, "range", {"min": 0.0, "max": 110.0}, ["speed"])
+
+
+def test_two_bare_numbers_after_a_measure_are_its_range_not_hours() -> None:
+    """'ratings from 1 to 5' weighted timestamps towards 1-4am (a time pattern)."""
+    claims = extract_claims("a marketplace with reviews, ratings from 1 to 5")
+    assert [(c.kind, c.text, c.about) for c in claims] == [
+        ("range", "ratings from 1 to 5", ["rating"])
+    ]
+    assert [c.kind for c in extract_claims("shops open between 9 and 5.")] == ["time_pattern"]
+
+
+def test_logging_in_counts_logins() -> None:
+    claim = find("users log in about 5 times per week", "users log in about 5 times per week")
+    check(claim, "count", {"value": 5.0, "unit": "per_week"}, ["login", "user"])
+
+
+def test_each_two_word_parent_has_children_of_its_head_noun() -> None:
+    """'each purchase order has 1 to 10 lines' was about `purchase`, so no table matched."""
+    claim = find("each purchase order has 1 to 10 lines", "each purchase order has 1 to 10 lines")
+    check(claim, "relationship", {"min": 1.0, "max": 10.0}, ["order", "line"])
+    claim = find("each order usually has 1 to 5 items", "each order usually has 1 to 5 items")
+    assert claim.about == ["order", "item"]

@@ -62,3 +62,57 @@ def test_an_event_the_text_does_not_name_comes_from_its_field(
 def test_a_hyphenated_gerund_read_as_the_events_is_not_listed_as_unread() -> None:
     schema = compose("a dog-walking app with 500 walkers", {}, date(2026, 1, 15))
     assert not any("dog-walking" in a for a in schema["metadata"]["assumptions"])
+
+
+@pytest.mark.parametrize(
+    ("description", "wanted", "junk"),
+    [
+        (
+            "a food bank with 120 volunteers running 900 shifts and distributing parcels "
+            "to 5,000 households",
+            {"volunteer", "shift", "parcel", "household"},
+            {"run", "truck"},
+        ),
+        (
+            "a genomics lab with 50 researchers running sequencing runs on 3,000 samples",
+            {"researcher", "sequencing_run", "sample"},
+            {"run", "truck"},
+        ),
+        (
+            "a cold-chain warehouse with 200 temperature sensors reporting every 5 minutes "
+            "during June 2025; temperature stays between 2 and 8 degrees",
+            {"reading"},
+            {"stay", "patient"},
+        ),
+        (
+            "a boutique hotel group with 8 hotels, 600 rooms and room service orders",
+            {"hotel", "room", "room_service_order"},
+            {"machine", "service_order"},
+        ),
+        (
+            "a driving school with 30 instructors and 900 students taking lessons",
+            {"instructor", "student", "lesson"},
+            {"course", "enrollment", "submission"},
+        ),
+    ],
+)
+def test_verbs_and_compounds_name_the_right_tables(
+    description: str, wanted: set[str], junk: set[str]
+) -> None:
+    tables = set(_tables(description))
+    assert wanted <= tables and not junk & tables, tables
+
+
+def test_a_season_named_by_its_year_is_not_a_seasonal_peak() -> None:
+    schema = compose(
+        "an esports league with 24 teams, 150 players and 400 matches in the 2024 season",
+        {},
+        date(2026, 1, 15),
+    )
+    patterns = [
+        p
+        for n in schema["nodes"]
+        for c in n["columns"]
+        for p in c["generator"].get("datetime_series", {}).get("pattern", [])
+    ]
+    assert not any(p["dimension"] == "month" for p in patterns)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from datagen.agent.offline import author
 
 
@@ -42,7 +44,8 @@ def test_a_library_borrows_books_per_member_and_returns_some_late() -> None:
     )
     assert node(schema, "book")["rows"] == 60000
     loan = node(schema, "loan")
-    assert loan["parents"][0] == "member" and loan["fanout"]["lambda"] == 8
+    assert loan["parents"][0] == "member"
+    assert loan["fanout"]["lambda"] == pytest.approx(8, rel=0.01)  # 8 a year over 2024
     status = next(c for c in loan["columns"] if c["name"] == "status")["generator"]["choice"]
     late = status["choices"].index("returned_late")
     assert status["weights"][late] / sum(status["weights"]) == 0.07
@@ -90,3 +93,18 @@ def test_an_emergency_room_flag_is_on_the_visit_and_a_series_of_positions() -> N
     assert position["kind"] == "fact" and position["parents"][0] == "truck"
     assert schema["timeframe"]["start"].startswith("2024-03-01")
     assert "is_idle" in [c["name"] for c in position["columns"]]
+
+
+def test_a_figure_per_subject_per_period_counts_each_period_of_the_window() -> None:
+    """'subscribers watch on average 20 movies a month' made 20 streams per subscriber in a
+    year; 'players play 3 sessions a day' 3 sessions a day in all (1,098 for 100,000 players)."""
+    schema = author(
+        "A streaming service with 500 subscribers and 200 movies in 2024; subscribers watch "
+        "on average 20 movies a month."
+    )
+    stream = next(n for n in schema["nodes"] if n["kind"] == "fact")
+    assert stream["parents"][0] == "subscriber"
+    assert stream["fanout"]["lambda"] == pytest.approx(20 * 366 / 30.44, rel=0.01)
+    schema = author("A mobile game with 1,000 players in 2024; players play 3 sessions a day.")
+    session = node(schema, "session")
+    assert session["fanout"]["lambda"] == pytest.approx(3 * 366, rel=0.01)

@@ -34,8 +34,9 @@ SYNONYMS = {
     "sale": {"order", "purchase", "transaction"},
     "transaction": {"payment", "order", "transfer"},
     "payment": {"transaction"},
-    "visit": {"appointment", "encounter", "admission"},
-    "appointment": {"visit", "booking"},
+    "visit": {"appointment", "encounter", "admission", "booking", "check"},
+    "login": {"session"},
+    "appointment": {"visit", "booking", "encounter", "admission"},
     "booking": {"reservation", "appointment", "order"},
     "reservation": {"booking"},
     "patient": {"person"},
@@ -286,6 +287,9 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         return _within_rate(view, claim, gap)
     words = list(claim.about)
     preferred = view.table_for(words[-1:]) if words else None
+    # '5% of deliveries arrive late': `delivery` is a table, not its value `delivered`
+    tables = {n.id for n in view.dataset.nodes}
+    words = [w for w in words if snake_key(w) not in tables] or words
     match = value_match(view, words, preferred)
     if match is None:
         filled = present_match(view, words, preferred)
@@ -294,6 +298,13 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         return f"no column value or flag matches `{' '.join(words)}`"
     node, where = match
     return {"measure": "share", "table": node.id, "where": where}
+
+
+def snake_key(word: str) -> str:
+    """'Deliveries' -> 'delivery': the table id a noun would be."""
+    from datagen.agent.claims.words import singular
+
+    return "_".join(singular(p) for p in re.split(r"[\s_-]+", word.lower()) if p)
 
 
 def value_match(

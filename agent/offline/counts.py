@@ -83,7 +83,7 @@ def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
     if link["parents"][0] != subject:  # the link's rows now follow this subject
         link["parents"].remove(subject)
         link["parents"].insert(0, subject)
-    set_lambda(link, count.value)
+    set_lambda(link, count.value * _per_period(draft, count))
     draft.counted.add(link["id"])
     draft.note(
         f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
@@ -136,7 +136,7 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
         total = None
         how = repr(count.phrase)
     if per_parent is not None and per_parent == parent:
-        lam = count.value
+        lam = count.value * _per_period(draft, count)
         draft.note(f"`{table}`: about {lam:g} per `{parent}`, from {how}")
     else:
         if total is None:
@@ -160,6 +160,12 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
         draft.note(f"`{table}`: about {int(total)} rows, so {lam:.4g} per `{parent}`, from {how}")
     set_lambda(node, lam)
     draft.counted.add(table)
+
+
+def _per_period(draft: Draft, count: Any) -> float:
+    """'3 sessions a day' per player: the periods in the time window (1 with no period)."""
+    period = getattr(count, "period", None)
+    return _units_in_window(draft.window, period) if period else 1.0
 
 
 def set_lambda(node: dict[str, Any], lam: float) -> None:

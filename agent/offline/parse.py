@@ -398,6 +398,7 @@ class Count:
     noun: str  # singular snake_case, e.g. "order", "page_view"
     per: str | None = None  # per-parent ("customer") or per time unit ("D", "M"...)
     phrase: str = ""
+    period: str | None = None  # with a per-parent: so many per parent per time unit
 
 
 def _words_after(text: str, pos: int, limit: int = 5) -> list[tuple[str, int]]:
@@ -575,18 +576,23 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
                 per = TIME_UNITS[per_word]
             elif per_word not in _STOP and per_word not in FILLER and per_word.isalpha():
                 per = per_word
+        period = None
         if per is None or per in TIME_UNITS.values():
             rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
                 normalized, end
             )
-            if rate is not None:
-                # "students enroll in 3 courses on average": so many per student, never a
-                # total of courses; with no subject named it is no count at all
-                subject = _subject_before(normalized, match.start(), skip)
-                if subject is None or subject == noun:
-                    continue
-                per = subject
-        counts.append(Count(value, noun, per, normalized[match.start() : end].strip()))
+            subject = _subject_before(normalized, match.start(), skip)
+            if subject == noun:
+                subject = None
+            if rate is not None and subject is None:
+                continue  # "on average 3 items": with no subject named it is no count at all
+            if rate is not None or (per is not None and subject is not None):
+                # "students enroll in 3 courses on average", "players play 3 sessions a day":
+                # so many per student / player (per day), never a total
+                period, per = per, subject
+                if period is not None and per_match is not None:
+                    end = per_match.end()
+        counts.append(Count(value, noun, per, normalized[match.start() : end].strip(), period))
     for match in _EACH_HAS.finditer(normalized):
         value = parse_number(match.group(2).strip())
         noun, end = _noun_after(normalized, match.end(), skip)
@@ -930,6 +936,8 @@ _TYPO_VOCABULARY = [
     "cancellations",
     "seasonal",
     "seasonality",
+    "season",  # 'the 2024 season' is a word of its own, not a misspelt 'seasonal'
+    "seasons",
     "quarter",
     "months",
     "million",

@@ -5,7 +5,7 @@ object closed (`additionalProperties: false`) with every property required,
 `anyOf` but not `oneOf`, no `default`/`prefixItems`/discriminators. So:
 
 - an optional property becomes required and nullable; `from_strict` drops the nulls;
-- a free-form map (`params`, `mapping`) becomes a list of `{key, value}` pairs;
+- a free-form map (`params`, `mapping`, a lookup's `match`) becomes a list of `{key, value}` pairs;
   `from_strict` turns such lists back into objects;
 - `oneOf` becomes `anyOf`, a tuple (`prefixItems`) a fixed-length list.
 
@@ -27,6 +27,9 @@ _DROPPED = {
     "maxLength",
     "minLength",
     "propertyName",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
 }
 
 
@@ -76,8 +79,11 @@ def _convert(node: Any) -> Any:
             out[key] = _convert(value)
     if out.get("type") == "object" or "properties" in out:
         extra = out.get("additionalProperties")
+        patterns = out.get("patternProperties")
         if "properties" not in out and isinstance(extra, dict):
             return _map_as_pairs(extra)
+        if "properties" not in out and isinstance(patterns, dict) and len(patterns) == 1:
+            return _map_as_pairs(next(iter(patterns.values())))  # keys of a pattern: a map
         if "properties" not in out:
             raise NotStrict("an object with no declared properties")
         required = set(node.get("required", []))

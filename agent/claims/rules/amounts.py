@@ -191,8 +191,12 @@ def times_per(text: str, today: dt.date) -> Iterator[Found]:
             continue
         expected = {**expected_number(plain(value), m, 0.1, 0.2), "unit": "per_" +
                     singular(m.group("unit").lower())}  # fmt: skip
-        yield Found("count", m.start(), m.end(), expected,
-                    [singular(m.group("verb")), singular(subject)])  # fmt: skip
+        verb = singular(m.group("verb")).lower()
+        if verb in ("log", "sign") and re.match(
+            rf"{verb}s?\s+(?:in|on)\b", text[m.start("verb") :], re.I
+        ):
+            verb = "login"  # "users log in 5 times a week": their logins (sessions)
+        yield Found("count", m.start(), m.end(), expected, [verb, singular(subject)])
 
 
 _ON_AVERAGE = r"(?:on\s+average|on\s+avg\.?|an\s+average\s+of|typically|usually)"
@@ -312,6 +316,11 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         words, of_words = predicate(words, of_words)
         if not words and not of_words:
             continue
+        deed = _DEED_BEFORE.search(text[max(0, start - 50) : start])
+        if not words and of_words and deed is not None:
+            # "buyers leave a review on 30% of orders": what is done to the rows names it
+            words = [flag_phrase(deed.group("verb"), deed.group("rest"))]
+            start = max(0, start - 50) + deed.start()
         acting = None
         if len(of_words) == 2 and singular(of_words[0]) != of_words[0].lower() and words:
             acting = of_words[1]  # "5% of patients leave without being seen"
@@ -337,6 +346,10 @@ _ACTION = re.compile(
     r"again|more|less|late|early|and|or|but)\b)(?P<rest>(?:\s+(?!and\b|but\b|or\b|while\b|"
     r"with\b|in\b|on\b|at\b|during\b|within\b)[a-z][\w'-]*){1,4})",
 )
+_DEED_BEFORE = re.compile(
+    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3})\s+"
+    r"(?:on|in|for|to)\s+$"
+)
 _STATE = re.compile(
     r"\b(?P<subj>[A-Za-z][\w-]*)\s+(?:are|is|were|was|sit|sits|stay|stays|remain|remains)\s+"
     r"(?P<state>[a-z][\w-]*)\s+(?:about\s+|around\s+|roughly\s+)?$",
@@ -358,6 +371,8 @@ def flag_phrase(verb: str, rest: str) -> str:
         done = verb + "d"
     elif verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
         done = verb[:-1] + "ied"
+    elif re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", verb):
+        done = verb + verb[-1] + "ed"  # "tip" -> "tipped"
     else:
         done = verb + "ed"
     words = [w for w in rest.lower().split() if w not in ("a", "an", "the", "their", "its")]

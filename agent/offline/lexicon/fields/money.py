@@ -7,7 +7,8 @@ ENTRIES = (
         "finance",
         """
 bank_customer | entity | account_holder, client_bank, customer | full_name, email, birth_date, country, segment, opened_at | naming=person rows=5000
-bank_account | entity | checking_account, savings_account, deposit_account, account | iban, account_type=checking/savings/business/joint, currency, balance, opened_at | refs=bank_customer,branch rows=7000
+credit_union_member | entity | member, member_owner | full_name, email, birth_date, country, membership_number@code, joined_at | naming=person rows=5000
+bank_account | entity | checking_account, savings_account, deposit_account, account | iban, account_type=checking/savings/business/joint, currency, balance, opened_at | refs=bank_customer,credit_union_member,branch rows=7000
 branch | entity | bank_branch | name, city, opened_at | naming=place rows=40
 transaction | fact | transfer, bank_transaction, card_transaction, deposit, withdrawal | posted_at, amount, category, channel=card:0.6/online:0.25/atm:0.1/branch:0.05, is_fraud=true:0.005/false:0.995 | parents=bank_account time=posted_at amount=amount per=40
 card | entity | credit_card, debit_card, payment_card | card_type, credit_limit, issued_at, expires_on | refs=bank_account rows=6000
