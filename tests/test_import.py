@@ -28,6 +28,7 @@ FILES = [
     ("northwind_mysql.sql", "mysql"),
     ("shop_duckdb.sql", "duckdb"),
     ("school_sqlite.sql", "sqlite"),
+    ("staff_postgres.sql", "postgres"),
 ]
 
 SMALL = """
@@ -143,6 +144,12 @@ def test_composite_keys_use_the_dsl_keys_and_load_without_helpers(tmp_path: Path
         assert 'FOREIGN KEY ("order_id", "line_no") REFERENCES "order_items"' in ddl
 
 
+def _key_of(catalog: Catalog, fk: object) -> tuple[str, ...]:
+    """`REFERENCES team` without columns: the referenced table's primary key."""
+    parent = catalog.table(fk.ref_table)  # type: ignore[attr-defined]
+    return tuple(parent.primary_key) if parent is not None else ()
+
+
 def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object]]:
     """Tables, columns, DSL types, keys, enums and bounded columns: what must survive.
 
@@ -163,7 +170,8 @@ def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object
             "multi_unique": sorted(g for g in table.unique if len(g) > 1),
             "single_unique": single,
             "references": sorted(
-                (tuple(f.columns), f.ref_table, tuple(f.ref_columns)) for f in table.foreign_keys
+                (tuple(f.columns), f.ref_table, tuple(f.ref_columns) or _key_of(catalog, f))
+                for f in table.foreign_keys
             ),
             "enums": {
                 c.name: c.enum_values
@@ -304,6 +312,11 @@ def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
     con.executescript((DDL / "chinook_sqlite.sql").read_text())
     con.close()
     _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
+    school = tmp_path / "school.db"  # composite foreign keys, CHECKs with IN lists, a length
+    con = sqlite3.connect(school)
+    con.executescript((DDL / "school_sqlite.sql").read_text())
+    con.close()
+    _same_shape(read_database(f"sqlite:///{school}"), "school_sqlite.sql", "sqlite")
     out = tmp_path / "schema.json"
     done = datagen("import", "--from", f"sqlite:///{path}", "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -800,3 +813,165 @@ def test_the_databases_catalogues_of_both_ddls_agree(
                 a.startswith(f"`{table}.{extra[0]}`") and "(unique)" in a
                 for a in result.assumptions
             ), (table, extra)
+
+
+def test_two_references_that_must_differ_never_point_at_the_same_row(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+        "CREATE TABLE follow (id INTEGER PRIMARY KEY,"
+        " follower_id INTEGER NOT NULL REFERENCES person (id),"
+        " followee_id INTEGER NOT NULL REFERENCES person (id),"
+        " CHECK (follower_id <> followee_id));"
+        "CREATE TABLE span (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER CHECK (b <> 0),"
+        " CHECK (a != b));"
+    )
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"person": 4, "follow": 400})
+    follow = result.dataset.node("follow")
+    lookup = follow.column("followee_id").generator.lookup  # type: ignore[union-attr]
+    assert lookup.distinct_from == "follower_id"
+    # two plain numbers that must differ: not generated for, and said so (the score caps)
+    assert sorted(c.text for c in result.dataset.claims) == [
+        "span: CHECK (a <> b)",
+        "span: CHECK (b <> 0)",
+    ]
+    generate_dataset(result.dataset, tmp_path, seed=6)
+    table = pq.read_table(tmp_path / "follow.parquet").to_pydict()
+    assert len(table["id"]) == 400
+    assert all(a != b for a, b in zip(table["follower_id"], table["followee_id"], strict=True))
+
+
+def test_defaults_and_comments_are_kept_as_descriptions() -> None:
+    dataset = import_schema(DDL / "staff_postgres.sql", dialect="postgres").dataset
+    team, person = dataset.node("team"), dataset.node("person")
+    assert team is not None and team.description == "teams of people"
+    assert person is not None
+    assert person.column("salary").description == "yearly, EUR"  # type: ignore[union-attr]
+    assert person.column("mood").description == "default 'ok'"  # type: ignore[union-attr]
+    northwind = import_schema(DDL / "northwind_mysql.sql", dialect="mysql").dataset
+    assert northwind.node("categories").description == "product categories"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "duckdb"])
+def test_a_live_import_reads_no_row_without_profile_and_changes_no_byte(
+    tmp_path: Path, scheme: str
+) -> None:
+    path = tmp_path / f"shop.{scheme}"
+    if scheme == "sqlite":
+        con = sqlite3.connect(path)
+        con.executescript(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL);"
+            "INSERT INTO item (label) VALUES ('only-in-the-source-1'), ('only-in-the-source-2');"
+        )
+        con.commit()
+    else:
+        con = duckdb.connect(str(path))  # type: ignore[assignment]
+        con.execute(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label VARCHAR NOT NULL);"
+            "INSERT INTO item VALUES (1, 'only-in-the-source-1'), (2, 'only-in-the-source-2');"
+        )
+    con.close()
+    before = path.read_bytes()
+    plain = import_schema(url=f"{scheme}:///{path}")
+    item = plain.dataset.node("item")
+    assert item is not None and item.rows == 1000  # the default: no row was counted
+    assert not any("as in the source" in a for a in plain.assumptions)
+    profiled = import_schema(url=f"{scheme}:///{path}", profile=True)
+    assert profiled.dataset.node("item").rows == 2  # type: ignore[union-attr]
+    assert "only-in-the-source" not in json.dumps(profiled.dataset.to_json_dict())
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no journal, no WAL
+
+
+def test_postgres_catalogue_spelling_of_in_lists_is_an_enum() -> None:
+    """pg_get_constraintdef gives `CHECK (x IN (...))` back as `x = ANY (ARRAY[...])`, with
+    casts: the live PostgreSQL import reads it as the IN list it is."""
+    catalog = parse_ddl(
+        "CREATE TABLE t (grade char(1), status varchar(9), level int,"
+        " CONSTRAINT a CHECK ((grade = ANY (ARRAY['A'::bpchar, 'B'::bpchar]))),"
+        " CONSTRAINT b CHECK (((status)::text = ANY"
+        " ((ARRAY['new'::character varying, 'done'::character varying])::text[]))),"
+        " CONSTRAINT c CHECK (((level)::numeric > 0.5)));",
+        "postgres",
+    )
+    table = catalog.tables[0]
+    assert [c.enum_values for c in table.columns[:2]] == [["A", "B"], ["new", "done"]]
+    assert table.columns[2].bounds and not table.skipped_checks
+
+
+def test_checks_on_dates_and_timestamps_bound_the_values_and_are_validated(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY,"
+        " happened_on DATE NOT NULL CHECK (happened_on >= '2025-06-01'),"  # after the timeframe
+        " at TIMESTAMP NOT NULL CHECK (at < '2024-03-01 00:00:00'),"
+        " closed DATE NOT NULL CHECK (closed BETWEEN DATE '2024-05-01' AND '2024-05-31'));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"ev": 400})
+    ranges = {r.column: (r.min, r.max) for r in result.dataset.constraints.ranges}
+    assert ranges == {
+        "ev.happened_on": ("2025-06-01", None),
+        "ev.at": (None, "2024-02-29 23:59:59"),
+        "ev.closed": ("2024-05-01", "2024-05-31"),
+    }
+    generate_dataset(result.dataset, tmp_path, seed=3)
+    table = pq.read_table(tmp_path / "ev.parquet").to_pydict()
+    assert min(table["happened_on"]).isoformat() >= "2025-06-01"
+    assert max(table["at"]).isoformat() < "2024-03-01"
+    closed = {d.isoformat() for d in table["closed"]}
+    assert min(closed) >= "2024-05-01" and max(closed) <= "2024-05-31" and len(closed) > 20
+
+
+def test_odd_names_null_tolerant_checks_booleans_and_lists_longer_than_the_column(
+    tmp_path: Path,
+) -> None:
+    ddl = (
+        'CREATE TABLE "Weird Name" ("1st col" int PRIMARY KEY,'
+        " \"sélection\" text CHECK (\"sélection\" IN ('a', 'b')));"
+        'CREATE TABLE t (id int PRIMARY KEY, w int REFERENCES "Weird Name" ("1st col"),'
+        " y real CHECK (y >= 0 OR y IS NULL), z int CHECK ((z IS NULL) OR (z BETWEEN 1 AND 4)),"
+        " flag boolean NOT NULL CHECK (flag = TRUE), s varchar(2) CHECK (s IN ('toolong', 'ok')));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"Weird Name": 30, "t": 300})
+    weird = result.dataset.node("Weird_Name")
+    assert weird is not None and weird.pk == "_1st_col" and weird.column("s_lection")
+    assert result.dataset.claims == []  # every CHECK is generated for
+    assert any("['toolong'] left out" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=8)
+    table = pq.read_table(tmp_path / "t.parquet").to_pydict()
+    assert set(table["w"]) - {None} <= set(range(1, 31))
+    assert all(y >= 0 for y in table["y"] if y is not None)
+    assert {z for z in table["z"] if z is not None} <= {1, 2, 3, 4}
+    assert set(table["flag"]) == {True} and set(table["s"]) - {None} == {"ok"}
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        ("e int CHECK (e > 10 AND e < 5)", "`t.e` INT: no value satisfies"),
+        ("id2 int PRIMARY KEY CHECK (id2 BETWEEN 100 AND 50)", "`t.id2` INT"),
+        ("d date CHECK (d > '2024-05-01' AND d < '2024-05-02')", "`t.d` DATE"),
+        ("s varchar(2) CHECK (s IN ('long', 'longer'))", "`t.s` VARCHAR(2)"),
+    ],
+)
+def test_a_check_no_value_satisfies_is_bad_input(tmp_path: Path, column: str, shown: str) -> None:
+    path = tmp_path / "t.sql"
+    path.write_text(f"CREATE TABLE t (x int, {column});\n")
+    done = datagen("import", str(path), "--dialect", "postgres", "-o", str(tmp_path / "t.json"))
+    assert done.returncode == 2 and shown in done.stderr and str(path) in done.stderr
+    assert "no value satisfies" in done.stderr and not (tmp_path / "t.json").exists()
+
+
+def test_a_key_of_a_reference_and_a_day_is_one_row_a_day_per_parent(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE [dbo].[Shop] ([ShopId] INT NOT NULL PRIMARY KEY);\nGO\n"
+        "CREATE TABLE [dbo].[ShopDay] ([ShopId] INT NOT NULL REFERENCES [dbo].[Shop]([ShopId]),"
+        " [Day] DATE NOT NULL, [Sales] MONEY NOT NULL, PRIMARY KEY ([ShopId], [Day]));\nGO\n"
+    )
+    result = build_dataset(parse_ddl(ddl, "tsql"), rows={"shop": 40})
+    day = result.dataset.node("ShopDay")
+    assert day is not None and day.kind == "fact" and day.pk_columns == ["ShopId", "Day"]
+    assert not result.notes  # unique by construction: nothing approximated
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    table = pq.read_table(tmp_path / "ShopDay.parquet").to_pydict()
+    pairs = list(zip(table["ShopId"], table["Day"], strict=True))
+    assert len(pairs) > 40 and len(set(pairs)) == len(pairs)
+    assert min(d.isoformat() for d in table["Day"]) == "2024-01-01"

@@ -219,3 +219,24 @@ def test_live_postgres_profile_through_the_cli_copies_no_row(server: str, tmp_pa
     assert {c for c in account["city"] if c is not None} <= {"Oslo", "Lima"}  # its categories
     assert all(1 <= s <= 9 for s in account["seats"] if s is not None)
     assert_nothing_copied(dataset, source, out)
+
+
+def test_staff_loads_into_the_original_postgres_database(server: str, tmp_path: Path) -> None:  # noqa: F811
+    """ENUM type, timestamptz with a CHECK between two columns, a self-reference, a link
+    table keyed by an integer and a text reference, a composite foreign key into it."""
+    from datagen.agent.importer.live import read_database
+    from tests.test_import import _same_shape
+
+    ddl_sql = (DDL / "staff_postgres.sql").read_text()
+    dsn, gen_dsn = prepare_postgres(server, "staff", ddl_sql)
+    _same_shape(read_database(dsn), "staff_postgres.sql", "postgres")  # the live catalogue
+    schema = import_and_generate(
+        tmp_path, "staff_postgres.sql", "postgres", "postgres",
+        ["team=12", "person=150", "skill=40"], dsn=gen_dsn,
+    )  # fmt: skip
+    counts = load_postgres(dsn, ddl_sql, schema)
+    assert counts["team"] == 12 and counts["person"] == 150 and counts["skill"] == 40
+    assert counts["person_skill"] > 150 and counts["endorsement"] > 150
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT count(parent_team_id), count(left_at) FROM team, person")
+        assert all(n > 0 for n in row.fetchone())  # type: ignore[union-attr]

@@ -81,7 +81,13 @@ def test_a_truncated_reply_is_asked_again_streamed_with_twice_the_budget(
     first, second = (r["body"] for r in server.requests)
     assert first["max_tokens"] == 3000 and not first.get("stream")
     assert second["max_tokens"] == 6000 and second["stream"] is True
-    end = records(tmp_path / "o")[-1]
+    lines = records(tmp_path / "o")
+    (turn,) = [r for r in lines if r["type"] == "turn"]
+    assert turn["recovered"] == [
+        "the reply was cut off at max_tokens=3000: asked again, streamed, with 6000"
+    ]
+    assert "recovered: the reply was cut off" in result.stderr
+    end = lines[-1]
     assert end["status"] == "ok" and end["http_requests"] == 2
     assert end["usage"]["output_tokens"] == 100  # the cut reply's tokens count too
 

@@ -197,8 +197,9 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if not tables:
         return
     node = tables[0]
-    value = snake(words[0])
-    phrase = " " in words[0].strip()  # 'used promo code': what a row did names its flag
+    said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
+    value = snake(said)
+    phrase = " " in said.strip()  # 'used promo code': what a row did names its flag
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -235,6 +236,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
 
 
+BECOME = re.compile(r"^(?:become[sd]?|became|becomed|turn(?:s|ed)?\s+into|end(?:s|ed)?\s+as)\s+")
 EVENT_VERBS = {"left", "arrived", "waited", "abandoned", "used", "paid", "tipped", "skipped"}
 
 
@@ -862,6 +864,12 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         dist["clamp"] = [low, high]
         if dist["type"] == "lognormal" and low > 0:
             dist["params"] = {"mean": round(math.log(math.sqrt(low * high)), 4), "sigma": 0.6}
+        mean = (dist.get("params") or {}).get("mean")
+        if dist["type"] == "normal" and isinstance(mean, (int, float)) and not low < mean < high:
+            # 'temperature between 2 and 8' of a room-temperature sensor: centred in the range
+            dist["params"] = {"mean": round((low + high) / 2, 4), "std": round((high - low) / 6, 4)}
+        elif dist["type"] == "uniform":
+            dist["params"] = {"low": low, "high": high}
     mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
     col["modifiers"] = [*mods, {"transform": "clamp", "args": {"min": low, "max": high}}]
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept within [{low:g}, {high:g}]")
@@ -1097,7 +1105,10 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
-        stored = _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+        low = expected.min if isinstance(expected.min, (int, float)) else None
+        span = (float(low), float(high)) if value is None and low and high and high > low else None
+        guess = math.sqrt(span[0] * span[1]) if span else (high or 0) / 3
+        stored = _stored_duration(draft, claim, about, unit, value or guess, span)
         if stored is not None:
             return stored
         if best is None:  # 'crossings last 90 minutes': give them an end
@@ -1191,7 +1202,12 @@ def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _stored_duration(
-    draft: Draft, claim: dsl.Claim, node: dict[str, Any] | None, unit: str, value: float
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any] | None,
+    unit: str,
+    value: float,
+    span: tuple[float, float] | None = None,
 ) -> dict[str, Any] | None:
     """'an average handle time of 6 minutes' -> the call's stored duration, in the claim's unit
     (`duration_seconds` becomes `duration_minutes`), averaging 6."""
@@ -1206,12 +1222,14 @@ def _stored_duration(
         if used or any(c["name"] == new for c in node["columns"]):
             return None
         col["name"] = new
-    sigma = 0.5
+    # 'lessons last 60 to 90 minutes': the bulk inside the range, clamped to it
+    sigma = round(math.log(span[1] / span[0]) / 4, 4) if span else 0.5
+    clamp = list(span) if span else [0.0, round(value * 20, 4)]
     col["generator"] = {
         "distribution": {
             "type": "lognormal",
             "params": {"mean": round(math.log(value) - sigma**2 / 2, 4), "sigma": sigma},
-            "clamp": [0.0, round(value * 20, 4)],
+            "clamp": clamp,
         }
     }
     col["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 1)"}}]

@@ -900,7 +900,7 @@ _BEHAVIOURS: list[tuple[str, str]] = [
     ("churn", r"churn\w*|attrition|cancell?ations?|cancel\s+their|unsubscrib\w+"),
     (
         "growth",
-        r"grow(?:s|ing|th)?|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
+        r"\bgrow(?:s|ing|th)?\b|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
         r"ramp[- ]?up",
     ),
     ("decline", r"declin\w+|shrink\w*|downward\s+trend|decreas\w+\s+(?:over\s+time|steadily)"),
@@ -957,6 +957,8 @@ _TYPO_VOCABULARY = [
     "cancellations",
     "seasonal",
     "seasonality",
+    "season",  # 'the 2024 season' is a word of its own, not a misspelt 'seasonal'
+    "seasons",
     "quarter",
     "months",
     "million",
