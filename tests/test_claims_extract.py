@@ -399,7 +399,7 @@ RANGES = [
      ["price"]),
     ("ages 18-65", "ages 18-65", {"min": 18.0, "max": 65.0}, ["age"]),
     ("ratings of 1-5 stars", "ratings of 1-5 stars", {"min": 1.0, "max": 5.0},
-     ["rating", "star"]),
+     ["rating"]),
     ("salaries from 30k to 150k", "salaries from 30k to 150k", {"min": 30000.0,
      "max": 150000.0}, ["salary"]),
     ("scores between 0 and 100", "scores between 0 and 100", {"min": 0.0, "max": 100.0},
@@ -635,7 +635,7 @@ def test_a_rate_of_what_rows_do_names_the_deed(text: str, phrase: str, about: li
 
 
 def test_a_range_after_a_copula_is_of_its_subject_not_of_the_unit() -> None:
-    claim = find("speed is between 0 and 110 km/h", "speed is between 0 and 110")
+    claim = find("speed is between 0 and 110 km/h", "speed is between 0 and 110 km/h")
     check(claim, "range", {"min": 0.0, "max": 110.0}, ["speed"])
 
 
@@ -659,3 +659,24 @@ def test_each_two_word_parent_has_children_of_its_head_noun() -> None:
     check(claim, "relationship", {"min": 1.0, "max": 10.0}, ["order", "line"])
     claim = find("each order usually has 1 to 5 items", "each order usually has 1 to 5 items")
     assert claim.about == ["order", "item"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tolerance"),
+    [
+        ("95% are delivered within 3 days", 0.0075),  # 15% of the 5% missing (was 14.25%)
+        ("90% of tickets are closed", 0.015),
+        ("25% of orders are returned", 0.0375),
+    ],
+)
+def test_a_high_share_is_held_to_the_share_missing(text: str, tolerance: float) -> None:
+    """The lead's parcel carrier: '95% are delivered within 3 days' passed at 82.7%."""
+    (claim,) = extract_claims(text)
+    assert claim.expected.tolerance == pytest.approx(tolerance)
+
+
+def test_a_share_with_its_state_names_the_flag() -> None:
+    claim = find("20% of rides are paid in cash", "20% of rides are paid in cash")
+    assert claim.about == ["paid in cash", "ride"]
+    claim = find("home teams win 45% of matches", "teams win 45% of matches")
+    assert claim.about == ["won", "match"]

@@ -19,7 +19,7 @@ from datagen.engine.load import parse_dataset
 from tests.dsl_doc_examples import (
     cli_here,
     doc_example,
-    generate_for_any_workers,
+    generate_here_for_any_workers,
     write_doc_example,
 )
 
@@ -98,8 +98,7 @@ def check_sql(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_invoice_totals_are_exact_in_parquet_and_duckdb(tmp_path: Path) -> None:
-    schema = write_doc_example("exact-decimals", tmp_path)
-    out = generate_for_any_workers(schema, tmp_path, 7, "--format", "parquet,duckdb")
+    out = generate_here_for_any_workers("exact-decimals", tmp_path, 7, "parquet,duckdb")
     line = pq.read_table(out / "line.parquet")
     assert line.schema.field("price").type == pa.decimal128(12, 2)
     con = duckdb.connect()
@@ -147,3 +146,32 @@ def test_the_validator_sees_a_total_one_cent_off(tmp_path: Path) -> None:
     result = cli_here("validate", schema, "--data", broken)
     failed = result.stdout.split("Checks by kind")[0]
     assert result.returncode == 1 and "aggregate" in failed and "invoice" in failed, failed
+
+
+def test_case_and_where_over_decimals_stay_exact() -> None:
+    from datagen.engine.expressions import Scope, compiled
+
+    rng = np.random.default_rng(5)
+    cents = rng.integers(1, 10**8, 3000)
+    qty = rng.integers(1, 30, 3000)
+    price = exact([f"{c / 100:.2f}" for c in cents], 2)
+    source = "case(qty > 20, round(price * 0.9, 2), qty > 10, price - 0.05, price * qty)"
+    got = compiled(source)(Scope({"price": price, "qty": qty}, 3000))
+    assert isinstance(got, decimals.Decimals) and got.scale == 2
+    want = []
+    for c, q in zip(cents.tolist(), qty.tolist(), strict=True):
+        p = dec(c, 2)
+        if q > 20:
+            want.append((p * Decimal("0.9")).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        elif q > 10:
+            want.append(p - Decimal("0.05"))
+        else:
+            want.append(p * q)
+    assert as_python(got) == want
+    where = compiled("where(qty > 10, price * 0.5, price)")(
+        Scope({"price": price, "qty": qty}, 3000)
+    )
+    assert isinstance(where, decimals.Decimals) and where.scale == 3
+    # a null branch reads the floats (nulls travel as NaN)
+    with_null = compiled("price if qty > 10 else null")(Scope({"price": price, "qty": qty}, 3000))
+    assert not isinstance(with_null, decimals.Decimals)

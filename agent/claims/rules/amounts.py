@@ -308,6 +308,9 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         words, end = words_after(text, end, 2)
         if not words and (found := _COMPLEMENT.match(text[end:])):
             words, end = [found.group(1)], end + found.end()
+        elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
+            # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
+            words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
         if of_words == ["time"]:  # "trucks are idle 20% of the time": a state of the subject
             state = _STATE.search(text[max(0, start - 40) : start])
             if state is not None:
@@ -347,8 +350,8 @@ _ACTION = re.compile(
     r"with\b|in\b|on\b|at\b|during\b|within\b)[a-z][\w'-]*){1,4})",
 )
 _DEED_BEFORE = re.compile(
-    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3})\s+"
-    r"(?:on|in|for|to)\s+$"
+    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3}?)\s+"
+    r"(?:(?:on|in|for|to)\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+)?$"
 )
 _STATE = re.compile(
     r"\b(?P<subj>[A-Za-z][\w-]*)\s+(?:are|is|were|was|sit|sits|stay|stays|remain|remains)\s+"
@@ -403,6 +406,10 @@ def predicate(words: list[str], of_words: list[str]) -> tuple[list[str], list[st
 
 def _rate_expected(share: float, m: re.Match[str]) -> dict[str, Any]:
     expected = expected_number(round(share, 6), m, 0.15, 0.25, floor=0.002)
+    if "tolerance" in expected and share > 0.5:
+        # '95% are delivered on time': 15% of the 5% missing, not of the 95% (82.7% passed)
+        relative = expected["tolerance"] / share
+        expected["tolerance"] = round(max(relative * (1 - share), 0.002), 6)
     expected["unit"] = "share"
     return expected
 
@@ -643,10 +650,12 @@ def star_ratings(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("range", m.start(), m.end(), {"min": 1, "max": plain(value)}, [about])
 
 
-_MEASURE_UNITS = {"km", "kmh", "kph", "mph", "kg", "g", "lb", "lbs", "m", "cm", "mm", "l",
+_MEASURE_UNITS = {"km", "kmh", "kph", "mph", "kg", "g", "lb", "lbs", "m", "cm", "mm", "l", "stars",
+                  "star", "points",
                   "ml", "kw", "kwh", "w", "v", "c", "f", "mb", "gb", "ms", "bpm", "psi"}  # fmt: skip
 _COPULA_BEFORE = re.compile(
-    r"\b([A-Za-z][\w-]*)\s+(?:is|are|was|were|stays?|remains?|ranges?|varies|vary)\s+$",
+    r"\b([A-Za-z][\w-]*)\s+(?:is|are|was|were|stays?|remains?|ranges?|varies|vary|go|goes|"
+    r"run|runs)\s+$",
     re.IGNORECASE,
 )
 
@@ -669,15 +678,18 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
             continue  # "twenty-five" is one number
         if _YEARISH.fullmatch(m.group("lo").strip()) and _YEARISH.fullmatch(m.group("hi").strip()):
             continue  # "2023-2024": a window
+        if re.search(r"\b(?:mostly|mainly|usually|typically|largely)\s*$", text[: m.start()], re.I):
+            continue  # "mostly 4 and 5": which values are common, not a range
         before, start = words_before(text, m.start(), 2)
         after, end = words_after(text, m.end(), 1)
         if after and (time_unit_seconds(after[0]) or after[0].lower() in ("nights", "night")):
             continue  # a duration
         if after and after[0].lower() in ("am", "pm", "percent", "%"):
             continue
+        unit_end = None
         if after and after[0].lower() in _MEASURE_UNITS:
             after = []  # "between 0 and 110 km/h": a unit, not what is measured
-            end = m.end() + len(re.match(r"\s*[\w/°%]*", text[m.end() :]).group(0))  # type: ignore[union-attr]
+            unit_end = m.end() + len(re.match(r"\s*[\w°%]*(?:/\w+)?", text[m.end() :]).group(0))  # type: ignore[union-attr]
         if not before and (subject := _COPULA_BEFORE.search(text[: m.start()])) is not None:
             before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
@@ -686,7 +698,7 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         yield Found(
             "range",
             start if before else m.start(),
-            end if after else m.end(),
+            end if after else (unit_end or m.end()),
             {"min": low, "max": high},
             about,
         )
