@@ -4,6 +4,7 @@ the lexicon's entities when the template lacks a table for what the text names."
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from datagen.agent.offline.blueprints import BLUEPRINTS, Blueprint
@@ -16,6 +17,15 @@ from datagen.agent.offline.parse import Parsed
 GENERIC_THRESHOLD = 2.5  # a domain needs this keyword score to be chosen
 
 
+@functools.lru_cache(maxsize=8192)
+def _close_keyword(word: str, vocabulary: frozenset[str]) -> str | None:
+    """The keyword spelt closest to `word`, if close enough; remembered, as difflib's search
+    over every keyword was most of the offline author's time (a description is scored
+    several times, and words repeat across descriptions)."""
+    close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.84)
+    return close[0] if close else None
+
+
 def domain_scores(parsed: Parsed) -> list[tuple[float, str]]:
     """(score, domain) best first; keyword weights, bigrams, close spellings, table nouns."""
     tokens = parsed.tokens
@@ -23,13 +33,13 @@ def domain_scores(parsed: Parsed) -> list[tuple[float, str]]:
     words |= {w.replace("-", "") for w in words} | set(
         re.findall(r"[a-z0-9-]+", parsed.text.lower())
     )
-    vocabulary = {k for bp in BLUEPRINTS.values() for k in bp.keywords}
+    vocabulary = frozenset(k for bp in BLUEPRINTS.values() for k in bp.keywords)
     fuzzy: dict[str, str] = {}
     for word in words:
         if len(word) >= 5 and word not in vocabulary:
-            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.84)
-            if close:
-                fuzzy[close[0]] = word
+            near = _close_keyword(word, vocabulary)
+            if near:
+                fuzzy[near] = word
     nouns = {c.noun for c in parsed.counts} | set(parsed.named_tables)
     scores = []
     for name, bp in BLUEPRINTS.items():
