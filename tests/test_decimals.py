@@ -147,3 +147,32 @@ def test_the_validator_sees_a_total_one_cent_off(tmp_path: Path) -> None:
     result = cli_here("validate", schema, "--data", broken)
     failed = result.stdout.split("Checks by kind")[0]
     assert result.returncode == 1 and "aggregate" in failed and "invoice" in failed, failed
+
+
+def test_case_and_where_over_decimals_stay_exact() -> None:
+    from datagen.engine.expressions import Scope, compiled
+
+    rng = np.random.default_rng(5)
+    cents = rng.integers(1, 10**8, 3000)
+    qty = rng.integers(1, 30, 3000)
+    price = exact([f"{c / 100:.2f}" for c in cents], 2)
+    source = "case(qty > 20, round(price * 0.9, 2), qty > 10, price - 0.05, price * qty)"
+    got = compiled(source)(Scope({"price": price, "qty": qty}, 3000))
+    assert isinstance(got, decimals.Decimals) and got.scale == 2
+    want = []
+    for c, q in zip(cents.tolist(), qty.tolist(), strict=True):
+        p = dec(c, 2)
+        if q > 20:
+            want.append((p * Decimal("0.9")).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        elif q > 10:
+            want.append(p - Decimal("0.05"))
+        else:
+            want.append(p * q)
+    assert as_python(got) == want
+    where = compiled("where(qty > 10, price * 0.5, price)")(
+        Scope({"price": price, "qty": qty}, 3000)
+    )
+    assert isinstance(where, decimals.Decimals) and where.scale == 3
+    # a null branch reads the floats (nulls travel as NaN)
+    with_null = compiled("price if qty > 10 else null")(Scope({"price": price, "qty": qty}, 3000))
+    assert not isinstance(with_null, decimals.Decimals)
