@@ -398,7 +398,9 @@ def author(
     # An LLM reads the guards' warnings: a draft that passes with new ones gets one turn
     # to fix them or keep them on purpose. A rule-based author would only redraft.
     reads_warnings = bool(getattr(provider, "reads_warnings", False))
-    warned: set[str] = set()  # the warnings already sent, so each costs one turn at most
+    # The warnings already sent, so each costs one turn at most; an edit starts with those
+    # of the schema being edited (kept on purpose, or the user's: not the edit's to fix).
+    warned = {w.render() for w in _warnings_of(current_schema)} if reads_warnings else set()
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3
@@ -555,6 +557,16 @@ def repair_text(
         problems=lines,
         repairs_left=repairs_left,
     )
+
+
+def _warnings_of(schema: dict[str, Any] | None) -> list[Problem]:
+    """The semantic guards' warnings on a schema (none for no schema)."""
+    if schema is None:
+        return []
+    from datagen.engine.load import schema_problems
+
+    _, found = schema_problems(schema, warnings=True)
+    return [p for p in found if p.is_warning]
 
 
 def warnings_text(

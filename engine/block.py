@@ -26,6 +26,7 @@ from datagen.engine.modifiers import apply_modifiers
 from datagen.engine.plan import BLOCK_ROWS, Plan, TablePlan
 from datagen.engine.relations import fk_between
 from datagen.engine.rng import stream
+from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.store import TableStore
 from datagen.engine.values import Values, as_numpy, to_arrow
 
@@ -50,10 +51,11 @@ def fanout_counts(plan: Plan, table: str, store: TableStore) -> np.ndarray:
 class TableRun:
     table: TablePlan
     rows: int
-    cumulative: np.ndarray | None  # facts: cumulative fanout counts over parent rows
+    cumulative: np.ndarray | Spilled | None  # facts: cumulative fanout counts over parent rows
     # first row of each block and the end: set when blocks must hold whole parents
     bounds: np.ndarray | None = None
     skip: frozenset[str] = frozenset()  # columns not computed (a parent's first pass)
+    coarse: np.ndarray | None = None  # a spilled `cumulative`: every COARSE-th value
 
     @property
     def blocks(self) -> int:
@@ -99,10 +101,50 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
         )
         if key is not None and isinstance(filter_, str):
             store.rows_where(key.split(".", 1)[0], filter_)
-    cumulative = np.cumsum(counts)
-    rows = int(cumulative[-1]) if len(cumulative) else 0
-    bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
-    return TableRun(tp, rows, cumulative, bounds)
+    if not can_spill("int", len(counts)):
+        cumulative = np.cumsum(counts)
+        rows = int(cumulative[-1]) if len(cumulative) else 0
+        bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
+        return TableRun(tp, rows, cumulative, bounds)
+    return _spilled_run(tp, counts)
+
+
+COARSE = 4096  # a spilled running sum keeps every COARSE-th value in memory, to search it
+
+
+def _spilled_run(tp: TablePlan, counts: np.ndarray) -> TableRun:
+    """A fact of 1M+ parents: the running sum of its fanout counts written a chunk at a time
+    to a temporary file (engine/spill.py), every COARSE-th value kept to find a row's parent;
+    the parent-aligned block bounds found chunk by chunk, as parent_aligned_bounds does."""
+    rows = int(counts.sum())
+    targets = np.arange(BLOCK_ROWS, rows, BLOCK_ROWS, dtype=np.int64)
+    cumulative = Spilled(np.int64, len(counts))
+    coarse, cuts, total = [], [], 0
+    for first in range(0, len(counts), 64 * COARSE):
+        chunk = np.cumsum(counts[first : first + 64 * COARSE], dtype=np.int64)
+        chunk += total
+        if tp.aligned:
+            inside = targets[(targets > total) & (targets <= chunk[-1])]
+            cuts.append(chunk[np.searchsorted(chunk, inside, side="left")])
+        cumulative.append(chunk)
+        coarse.append(chunk[COARSE - 1 :: COARSE])
+        total = int(chunk[-1])
+    bounds = None
+    if tp.aligned and rows:
+        bounds = np.unique(np.concatenate([[0], *cuts, [rows]])).astype(np.int64)
+    run = TableRun(tp, rows, cumulative.finish(), bounds)
+    run.coarse = np.concatenate(coarse)
+    return run
+
+
+def _search_right(run_cumulative: np.ndarray | Spilled, coarse: np.ndarray | None, row: int) -> int:
+    """np.searchsorted(cumulative, row, side="right"), through the coarse sample when the
+    running sum waits in a file (one chunk of COARSE values read)."""
+    if coarse is None or not isinstance(run_cumulative, Spilled):
+        return int(np.searchsorted(np.asarray(run_cumulative), row, side="right"))
+    chunk = int(np.searchsorted(coarse, row, side="right"))
+    part = run_cumulative[chunk * COARSE : (chunk + 1) * COARSE]
+    return chunk * COARSE + int(np.searchsorted(part, row, side="right"))
 
 
 def parent_filter(tp: TablePlan) -> str | None:
@@ -128,7 +170,7 @@ def compute_block(
         store=store,
     )
     if run.cumulative is not None:
-        ctx.parent_index = _parent_rows(run.cumulative, start, stop)
+        ctx.parent_index = _parent_rows(run.cumulative, start, stop, run.coarse)
         ctx.cumulative = run.cumulative
     by_name = {c.name: c for c in node.columns}
     for name in run.table.column_order:
@@ -170,13 +212,15 @@ def _arrow(values: Values, col: dsl.Column, mask: np.ndarray | None) -> pa.Array
     return to_arrow(values, col.type, mask)  # too large: conform() names the column
 
 
-def _parent_rows(cumulative: np.ndarray, start: int, stop: int) -> np.ndarray:
+def _parent_rows(
+    cumulative: np.ndarray | Spilled, start: int, stop: int, coarse: np.ndarray | None = None
+) -> np.ndarray:
     """The parent row of each child row in [start, stop): a block is a contiguous range,
     so two binary searches and a repeat replace one search per row."""
     if stop <= start:
         return np.zeros(0, dtype=np.int64)
-    first = int(np.searchsorted(cumulative, start, side="right"))
-    last = int(np.searchsorted(cumulative, stop - 1, side="right"))
+    first = _search_right(cumulative, coarse, start)
+    last = _search_right(cumulative, coarse, stop - 1)
     ends = np.minimum(cumulative[first : last + 1], stop)
     previous = (
         cumulative[first - 1 : last] if first > 0 else np.concatenate(([0], cumulative[first:last]))

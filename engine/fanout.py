@@ -160,7 +160,8 @@ def draw_counts(
             np.searchsorted(cdf, rng.random(parents), side="right").clip(0, len(values) - 1)
         ]
     upper = fanout.max if fanout.max is not None else np.iinfo(np.int64).max
-    return np.clip(counts, fanout.min, upper).astype(np.int64)
+    counts = np.asarray(counts, dtype=np.int64)  # a fresh array from the generator: clip in place
+    return np.clip(counts, fanout.min, upper, out=counts)
 
 
 def describe_fanout(fanout: dsl.Fanout) -> str:

@@ -491,10 +491,11 @@ def test_ratio_and_bound_measured_on_generated_data(partner_rate: float, honoure
         ("sale prices around 350,000 euros", "average", {"value": 350000, "tolerance": 70000},
          ["sale", "price"]),
         ("rents of about 1,200 dollars", "average", {"value": 1200, "tolerance": 240}, ["rent"]),
+        # a share over half is held to 15% of the share missing (70% +- 4.5%, not 10.5%)
         ("70% are closed within 48 hours", "rate",
-         {"value": 0.7, "tolerance": 0.105, "unit": "share"}, ["closed", "within 48 h"]),
+         {"value": 0.7, "tolerance": 0.045, "unit": "share"}, ["closed", "within 48 h"]),
         ("80% of tickets are resolved within 7 days", "rate",
-         {"value": 0.8, "tolerance": 0.12, "unit": "share"},
+         {"value": 0.8, "tolerance": 0.03, "unit": "share"},
          ["ticket", "resolved", "within 7 days"]),
         ("an airline with 40 aircraft flying 120 routes", "count",
          {"value": 40, "tolerance": 0, "unit": "rows"}, ["aircraft"]),

@@ -822,14 +822,18 @@ def test_two_references_that_must_differ_never_point_at_the_same_row(tmp_path: P
         " follower_id INTEGER NOT NULL REFERENCES person (id),"
         " followee_id INTEGER NOT NULL REFERENCES person (id),"
         " CHECK (follower_id <> followee_id));"
-        "CREATE TABLE span (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, CHECK (a != b));"
+        "CREATE TABLE span (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER CHECK (b <> 0),"
+        " CHECK (a != b));"
     )
     result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"person": 4, "follow": 400})
     follow = result.dataset.node("follow")
     lookup = follow.column("followee_id").generator.lookup  # type: ignore[union-attr]
     assert lookup.distinct_from == "follower_id"
     # two plain numbers that must differ: not generated for, and said so (the score caps)
-    assert [c.text for c in result.dataset.claims] == ["span: CHECK (a <> b)"]
+    assert sorted(c.text for c in result.dataset.claims) == [
+        "span: CHECK (a <> b)",
+        "span: CHECK (b <> 0)",
+    ]
     generate_dataset(result.dataset, tmp_path, seed=6)
     table = pq.read_table(tmp_path / "follow.parquet").to_pydict()
     assert len(table["id"]) == 400
@@ -892,3 +896,82 @@ def test_postgres_catalogue_spelling_of_in_lists_is_an_enum() -> None:
     table = catalog.tables[0]
     assert [c.enum_values for c in table.columns[:2]] == [["A", "B"], ["new", "done"]]
     assert table.columns[2].bounds and not table.skipped_checks
+
+
+def test_checks_on_dates_and_timestamps_bound_the_values_and_are_validated(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY,"
+        " happened_on DATE NOT NULL CHECK (happened_on >= '2025-06-01'),"  # after the timeframe
+        " at TIMESTAMP NOT NULL CHECK (at < '2024-03-01 00:00:00'),"
+        " closed DATE NOT NULL CHECK (closed BETWEEN DATE '2024-05-01' AND '2024-05-31'));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"ev": 400})
+    ranges = {r.column: (r.min, r.max) for r in result.dataset.constraints.ranges}
+    assert ranges == {
+        "ev.happened_on": ("2025-06-01", None),
+        "ev.at": (None, "2024-02-29 23:59:59"),
+        "ev.closed": ("2024-05-01", "2024-05-31"),
+    }
+    generate_dataset(result.dataset, tmp_path, seed=3)
+    table = pq.read_table(tmp_path / "ev.parquet").to_pydict()
+    assert min(table["happened_on"]).isoformat() >= "2025-06-01"
+    assert max(table["at"]).isoformat() < "2024-03-01"
+    closed = {d.isoformat() for d in table["closed"]}
+    assert min(closed) >= "2024-05-01" and max(closed) <= "2024-05-31" and len(closed) > 20
+
+
+def test_odd_names_null_tolerant_checks_booleans_and_lists_longer_than_the_column(
+    tmp_path: Path,
+) -> None:
+    ddl = (
+        'CREATE TABLE "Weird Name" ("1st col" int PRIMARY KEY,'
+        " \"sélection\" text CHECK (\"sélection\" IN ('a', 'b')));"
+        'CREATE TABLE t (id int PRIMARY KEY, w int REFERENCES "Weird Name" ("1st col"),'
+        " y real CHECK (y >= 0 OR y IS NULL), z int CHECK ((z IS NULL) OR (z BETWEEN 1 AND 4)),"
+        " flag boolean NOT NULL CHECK (flag = TRUE), s varchar(2) CHECK (s IN ('toolong', 'ok')));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"Weird Name": 30, "t": 300})
+    weird = result.dataset.node("Weird_Name")
+    assert weird is not None and weird.pk == "_1st_col" and weird.column("s_lection")
+    assert result.dataset.claims == []  # every CHECK is generated for
+    assert any("['toolong'] left out" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=8)
+    table = pq.read_table(tmp_path / "t.parquet").to_pydict()
+    assert set(table["w"]) - {None} <= set(range(1, 31))
+    assert all(y >= 0 for y in table["y"] if y is not None)
+    assert {z for z in table["z"] if z is not None} <= {1, 2, 3, 4}
+    assert set(table["flag"]) == {True} and set(table["s"]) - {None} == {"ok"}
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        ("e int CHECK (e > 10 AND e < 5)", "`t.e` INT: no value satisfies"),
+        ("id2 int PRIMARY KEY CHECK (id2 BETWEEN 100 AND 50)", "`t.id2` INT"),
+        ("d date CHECK (d > '2024-05-01' AND d < '2024-05-02')", "`t.d` DATE"),
+        ("s varchar(2) CHECK (s IN ('long', 'longer'))", "`t.s` VARCHAR(2)"),
+    ],
+)
+def test_a_check_no_value_satisfies_is_bad_input(tmp_path: Path, column: str, shown: str) -> None:
+    path = tmp_path / "t.sql"
+    path.write_text(f"CREATE TABLE t (x int, {column});\n")
+    done = datagen("import", str(path), "--dialect", "postgres", "-o", str(tmp_path / "t.json"))
+    assert done.returncode == 2 and shown in done.stderr and str(path) in done.stderr
+    assert "no value satisfies" in done.stderr and not (tmp_path / "t.json").exists()
+
+
+def test_a_key_of_a_reference_and_a_day_is_one_row_a_day_per_parent(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE [dbo].[Shop] ([ShopId] INT NOT NULL PRIMARY KEY);\nGO\n"
+        "CREATE TABLE [dbo].[ShopDay] ([ShopId] INT NOT NULL REFERENCES [dbo].[Shop]([ShopId]),"
+        " [Day] DATE NOT NULL, [Sales] MONEY NOT NULL, PRIMARY KEY ([ShopId], [Day]));\nGO\n"
+    )
+    result = build_dataset(parse_ddl(ddl, "tsql"), rows={"shop": 40})
+    day = result.dataset.node("ShopDay")
+    assert day is not None and day.kind == "fact" and day.pk_columns == ["ShopId", "Day"]
+    assert not result.notes  # unique by construction: nothing approximated
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    table = pq.read_table(tmp_path / "ShopDay.parquet").to_pydict()
+    pairs = list(zip(table["ShopId"], table["Day"], strict=True))
+    assert len(pairs) > 40 and len(set(pairs)) == len(pairs)
+    assert min(d.isoformat() for d in table["Day"]) == "2024-01-01"

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.cli_helpers import run_cli
+from tests.llm_fixtures import APIS, Api, chat_completion
 
 PROVIDERS = {
     "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
@@ -109,3 +110,26 @@ def test_on_openai_itself_a_400_about_tools_stays_a_failure(httpx2_mock, tmp_pat
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert "request rejected (400)" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("api", APIS, ids=[a.name for a in APIS])
+def test_a_server_that_does_not_stream_is_named_when_the_retry_streams(
+    httpx2_mock, tmp_path: Path, api: Api
+) -> None:
+    """The larger retry after a cut reply is streamed: a proxy that answers it with a page
+    is the --base-url to check (the SDKs would only assert)."""
+    from tests.agent_fixtures import schema_message
+
+    if api.name == "anthropic":
+        cut = schema_message({"version": "1.0"}, stop_reason="max_tokens")
+    else:
+        cut = chat_completion(arguments={"version": "1.0"}, finish_reason="length")
+    page = httpx.Response(200, text="<html>proxy</html>", headers={"content-type": "text/html"})
+    httpx2_mock.post(api.url).mock(side_effect=[httpx.Response(200, json=cut), page])
+    result = run_cli(
+        "create", "-d", "a tiny shop", "--provider", api.name, "--out", str(tmp_path / "o"),
+        env={"ANTHROPIC_API_KEY": "sk-test", "OPENAI_API_KEY": "sk-test", "DATAGEN_STRICT_TOOLS": "0"},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "answered a streamed request without a single" in result.stderr
+    assert "--base-url" in result.stderr and "internal error" not in result.stderr

@@ -343,3 +343,31 @@ def test_a_larger_retry_budget_the_model_refuses_is_a_model_failure(api: Api, ht
     message = str(info.value)
     assert "cut off at max_tokens=16000, and it would not take a larger budget (32000)" in message
     assert "ask for fewer tables" in message and info.value.usage.output_tokens == 50
+
+
+def test_an_edit_does_not_resend_the_warnings_the_schema_already_had(api: Api, httpx2_mock) -> None:
+    """chat: the schema being edited has a constant column; the edit keeps it: one call."""
+    route = httpx2_mock.post(api.url).mock(return_value=api.draft(_constant()))
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    result = author("add nothing", api.provider(), checker=checker, current_schema=_constant())
+    assert route.call_count == 1 and result.repairs_used == 0
+    assert result.attempts[0].check.warnings  # still there, and said in the check
+
+
+def test_chat_repairs_a_claim_not_honoured_too(api: Api, httpx2_mock, tmp_path) -> None:
+    from tests.cli_helpers import run_cli
+
+    honest = small_schema()
+    honest["nodes"][0]["rows"] = 25
+    route = httpx2_mock.post(api.url).mock(
+        side_effect=[api.draft(small_schema(), "call_0"), api.draft(honest, "call_1")]
+    )
+    result = run_cli(
+        "chat", "--plain", "--provider", api.name, "--out", str(tmp_path / "o"),
+        input="a tiny shop with 25 customers\n/quit\n",
+        env={"ANTHROPIC_API_KEY": "sk-test", "OPENAI_API_KEY": "sk-test", "DATAGEN_STRICT_TOOLS": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert route.call_count == 2
+    assert "25 customers" in api.feedback(request_bodies(route)[1])
+    assert "table customer (entity, 2 columns, 25 rows)" in result.stdout, result.stdout

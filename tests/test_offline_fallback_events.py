@@ -116,3 +116,42 @@ def test_a_season_named_by_its_year_is_not_a_seasonal_peak() -> None:
         for p in c["generator"].get("datetime_series", {}).get("pattern", [])
     ]
     assert not any(p["dimension"] == "month" for p in patterns)
+
+
+def test_a_grower_is_not_growth() -> None:
+    schema = compose("a greenhouse grower with 12 greenhouses and harvests", {}, date(2026, 1, 15))
+    modifiers = [m for n in schema["nodes"] for c in n["columns"] for m in c.get("modifiers", [])]
+    assert not any(m["transform"] == "trend" for m in modifiers)
+
+
+@pytest.mark.parametrize(
+    ("description", "event", "parent"),
+    [
+        (
+            "a steel plant with 6 furnaces, 300 workers and heats tapped every 90 minutes",
+            "heat",
+            "furnace",
+        ),
+        ("A football league with 20 teams, 500 players and matches", "match", "team"),
+    ],
+)
+def test_a_noun_listed_before_the_events_is_not_their_subject(
+    description: str, event: str, parent: str
+) -> None:
+    assert _tables(description)[event]["parents"][0] == parent
+
+
+def test_collectors_trading_nfts_make_one_sale_table() -> None:
+    facts = _facts(
+        "an NFT marketplace with 8,000 collectors trading 50,000 NFTs; most sales on Ethereum"
+    )
+    assert facts == ["nft_sale"], facts
+
+
+def test_the_apps_users_swipe_at_the_lexicons_rate_and_a_match_is_a_flag() -> None:
+    tables = _tables(
+        "a dating app with 2,000 users swiping and matching; 3% of swipes become matches"
+    )
+    swipe = tables["swipe"]
+    assert swipe["fanout"]["lambda"] > 100  # a user's swipes, not capped at 3 like a follow-up
+    assert "is_match" in {c["name"] for c in swipe["columns"]}

@@ -3,6 +3,7 @@ checked on the schema it writes (the claims' measures are checked in test_claims
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -108,3 +109,24 @@ def test_a_figure_per_subject_per_period_counts_each_period_of_the_window() -> N
     schema = author("A mobile game with 1,000 players in 2024; players play 3 sessions a day.")
     session = node(schema, "session")
     assert session["fanout"]["lambda"] == pytest.approx(3 * 366, rel=0.01)
+
+
+def test_a_share_within_a_time_shapes_the_lag_and_no_flag_is_named_after_a_table() -> None:
+    from math import erf, log, sqrt
+
+    schema = author(
+        "A parcel carrier with 8 warehouses shipping 200,000 parcels in 2024; 95% are "
+        "delivered within 3 days."
+    )
+    shipment = node(schema, "shipment")
+    delivered = next(c for c in shipment["columns"] if c["name"] == "delivered_at")
+    unit, lag_name = re.fullmatch(
+        r"add_(\w+)\(shipped_at, (\w+)\)", delivered["generator"]["expression"]["expr"]
+    ).groups()  # type: ignore[union-attr]
+    lag = next(c for c in shipment["columns"] if c["name"] == lag_name)
+    params = lag["generator"]["distribution"]["params"]
+    gap = 3 * {"hours": 24, "days": 1, "minutes": 1440}[unit]
+    below = 0.5 * (1 + erf((log(gap) - params["mean"]) / (params["sigma"] * sqrt(2))))
+    assert below == pytest.approx(0.95, abs=0.005)
+    schema = author("A football league with 20 teams and 380 matches; 45% of matches.")
+    assert "is_match" not in [c["name"] for n in schema["nodes"] for c in n["columns"]]

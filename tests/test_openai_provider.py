@@ -486,3 +486,27 @@ def test_eval_with_openai_needs_a_key_or_a_base_url() -> None:
     result = CliRunner().invoke(main, ["eval", "--provider", "openai", "--cases", REPLAY_CASES])
     assert result.exit_code == 2
     assert "needs OPENAI_API_KEY, or --base-url" in result.stderr
+
+
+def test_a_map_keyed_by_pattern_becomes_pairs_and_comes_back() -> None:
+    """A lookup's `match` (an object whose keys follow a pattern) is a list of pairs in
+    strict mode, and the model's pairs become the DSL's object again."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "match": {
+                "type": "object",
+                "patternProperties": {"^[a-z_]+$": {"type": "string"}},
+                "minProperties": 1,
+                "maxProperties": 1,
+            }
+        },
+        "required": ["match"],
+    }
+    converted = strict_schema(schema)
+    assert converted is not None
+    match = converted["properties"]["match"]
+    assert match["type"] == "array"
+    assert match["items"]["properties"]["value"] == {"type": "string"}
+    reply = {"match": [{"key": "ps_partkey", "value": "l_partkey"}]}
+    assert from_strict(reply) == {"match": {"ps_partkey": "l_partkey"}}

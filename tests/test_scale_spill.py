@@ -8,9 +8,10 @@ import pickle
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
-from datagen.engine import spill
+from datagen.engine import block, spill
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.spill import Spilled
@@ -63,6 +64,7 @@ def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
 ) -> None:
     dataset = load_dataset(EXAMPLES / "tpch.json")
     rows = {"part": 300, "supplier": 20, "customer": 200}
+    monkeypatch.setattr(block, "BLOCK_ROWS", 500)  # lineitem's ~8,000 rows: ~16 blocks
     generate_dataset(dataset, tmp_path / "memory", seed=3, rows=rows, workers=1)
     made: list[Spilled] = []
     real_init = Spilled.__init__
@@ -72,9 +74,13 @@ def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
         made.append(self)
 
     monkeypatch.setattr(spill, "SPILL_ROWS", 100)
+    monkeypatch.setattr(block, "COARSE", 4)  # lineitem's running sum: many chunks of 256
     monkeypatch.setattr(Spilled, "__init__", counted)
     generate_dataset(dataset, tmp_path / "spilled", seed=3, rows=rows, workers=workers)
-    # orders' dates (read by lineitem) and the aggregates into orders went to files
-    assert len(made) >= 3
+    # orders' dates (read by lineitem), the aggregates into orders and the running sum of
+    # lineitem's fanout over the orders went to files
+    orders = pq.read_metadata(tmp_path / "memory" / "orders.parquet").num_rows
+    assert orders > 64 * 4 * 2
+    assert len(made) >= 4 and any(len(s) == orders and s.dtype == np.int64 for s in made)
     assert _hashes(tmp_path / "spilled") == _hashes(tmp_path / "memory")
     assert len(_hashes(tmp_path / "memory")) == 8

@@ -256,7 +256,7 @@ def _window(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     return {"measure": "window", "table": node.id, "column": column}
 
 
-_GAP = re.compile(r"within ([\d.]+) (s|min|h|days)$")
+GAP = re.compile(r"within ([\d.]+) (s|min|h|days)$")
 _BETWEEN = {"min": ("minutes_between", 1.0), "h": ("hours_between", 1.0),
             "days": ("days_between", 1.0), "s": ("minutes_between", 1 / 60)}  # fmt: skip
 
@@ -265,7 +265,7 @@ def _within_rate(view: SchemaView, claim: dsl.Claim, gap: re.Match[str]) -> dict
     """'70% are closed within 48 hours': the share of rows whose two timestamps are at most
     that far apart, both in the row's own table."""
     amount, unit = float(gap.group(1)), gap.group(2)
-    words = [w for w in claim.about if not _GAP.match(w)]
+    words = [w for w in claim.about if not GAP.match(w)]
     duration = claim.model_copy(
         update={"about": words, "expected": dsl.ClaimExpected(max=amount, unit=unit)}
     )
@@ -282,7 +282,7 @@ def _within_rate(view: SchemaView, claim: dsl.Claim, gap: re.Match[str]) -> dict
 
 @binder("rate", "share")
 def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    gap = next((g for w in claim.about if (g := _GAP.match(w))), None)
+    gap = next((g for w in claim.about if (g := GAP.match(w))), None)
     if gap is not None:
         return _within_rate(view, claim, gap)
     words = list(claim.about)

@@ -74,7 +74,12 @@ class DataOptions:
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
-@click.option("--no-input", is_flag=True, help="Never ask: take every question's default.")
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Never ask: take every question's default; an LLM must write the schema from its "
+    "first reply (the schema tool is forced).",
+)
 @click.option(
     "--answers",
     type=click.File("r", encoding="utf-8"),

@@ -34,6 +34,7 @@ import numpy as np
 from datagen.agent.importer.catalog import Catalog, ColumnInfo, ColumnStats, TableInfo
 from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.engine import dsl
+from datagen.engine.errors import InputError
 from datagen.engine.load import parse_dataset
 
 HIDDEN_KEY = "key_index"  # expressions take no names that start with _
@@ -44,6 +45,11 @@ REFERENCE_WORDS = (
     "region", "currency", "currencies", "role", "kind", "shipper", "level", "tier", "unit",
 )  # fmt: skip
 DETAIL_WORDS = ("line", "item", "detail", "entry", "entries")
+LOST = (  # the reader's notes of what it left out of the tables (ddl.py)
+    "left out of the table, not understood",
+    "skipped, not understood",
+    "statement skipped: CREATE TABLE",
+)
 NULL_RATE = 0.1
 FK_NULL_RATE = 0.05
 TIMEFRAME = {"start": "2024-01-01", "end": "2025-01-01", "freq": "s"}
@@ -106,6 +112,7 @@ class _Pair:
     cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
     start: int | None = None  # a line number: position() counted from here
     sampled: bool = False  # exact rows: an entity of distinct pairs of two plain lookups
+    day: bool = False  # a date or timestamp: one day after another from the timeframe's start
 
 
 @dataclass
@@ -163,11 +170,9 @@ class _Builder:
         )
 
     def _ident(self, name: str, what: str) -> str:
-        if IDENT.match(name) and len(name) <= 63:
-            return name
-        fixed = re.sub(r"\W+", "_", name).strip("_")[:63] or "x"
-        fixed = "_" + fixed if fixed[0].isdigit() else fixed
-        self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
+        fixed = _safe_name(name)
+        if fixed != name:
+            self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
         return fixed
 
     def _table_id(self, table: TableInfo | str) -> str:
@@ -183,6 +188,11 @@ class _Builder:
                     self.notes.append(
                         f"{table.name}({', '.join(fk.columns)}) -> {fk.ref_table}: no such table "
                         "in the source; generated without the reference"
+                    )
+                    self._not_modelled(
+                        f"{table.name}({', '.join(fk.columns)}) REFERENCES {fk.ref_table}",
+                        "relationship",
+                        f"`{fk.ref_table}` is not a table of the source",
                     )
                     continue
                 fk.ref_table = parent.name
@@ -297,6 +307,8 @@ class _Builder:
                     continue
                 return _Pair(link, other, fk.ref_table, partner.rows, sampled=exact_rows)
             col = _column(table, other)
+            if col.type in ("date", "datetime") and not (exact_rows or col.bounds):
+                return _Pair(link, other, fk.ref_table, None, start=0, day=True)
             if (
                 exact_rows
                 or col.type != "int"
@@ -335,6 +347,8 @@ class _Builder:
         what = (
             f"a distinct `{pair.other}` per row"
             if pair.start is None
+            else f"`{pair.other}` one day after another from {TIMEFRAME['start']}"
+            if pair.day
             else f"`{pair.other}` numbering them from {pair.start}"
         )
         self.assumptions.append(
@@ -354,6 +368,14 @@ class _Builder:
             return {}  # both references are lookups; the second one is made distinct
         col = _column(table, pair.other)
         name = self._col_ident(table, pair.other)
+        if pair.day:  # a daily row per parent: the timeframe's first day, then the next...
+            first = (
+                f"date('{TIMEFRAME['start']}')"
+                if col.type == "date"
+                else f"timestamp('{TIMEFRAME['start']} 00:00:00')"
+            )
+            return {name.lower(): {"name": name, "type": col.type, "generator": {
+                "expression": {"expr": f"add_days({first}, position() - 1)"}}}}  # fmt: skip
         low, high = _int_bounds(col)
         if col.bounds:
             bounds = {"min": low} | ({"max": high} if high is not None else {})
@@ -638,10 +660,7 @@ class _Builder:
             assert found is not None
             table = found
         col = table.column(name)
-        real = col.name if col else name
-        if IDENT.match(real) and len(real) <= 63:
-            return real
-        return re.sub(r"\W+", "_", real).strip("_")[:63] or "x"
+        return _safe_name(col.name if col else name)
 
     def _column(self, table: TableInfo, col: ColumnInfo, node: dict[str, Any]) -> dict[str, Any]:
         tid = self._table_id(table)
@@ -666,6 +685,7 @@ class _Builder:
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
+            self._apply_time_bounds(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
             if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
                 del self.assumptions[said]
@@ -689,6 +709,62 @@ class _Builder:
             out["description"] = "; ".join(description)
         return out
 
+    def _apply_time_bounds(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """CHECK (day >= '2025-06-01'): a range the validator checks, and the values drawn
+        inside it (the timeframe's part within the bounds, else a year beside them)."""
+        if col.type not in ("date", "datetime"):
+            return
+        unit = np.timedelta64(1, "D" if col.type == "date" else "s")
+        low: Any = None  # numpy datetime64 values; `end` is exclusive
+        end: Any = None
+        for bound in col.bounds:
+            try:
+                value = np.datetime64(str(bound.value).replace(" ", "T"), "s")
+            except ValueError:
+                continue
+            if col.type == "date" and bound.op in (">", "<="):
+                value = value.astype("datetime64[D]").astype("datetime64[s]")
+            if bound.op in (">", ">="):
+                first = value + unit if bound.op == ">" else value
+                low = first if low is None else max(low, first)
+            elif bound.op in ("<", "<="):
+                after = value + unit if bound.op == "<=" else value
+                end = after if end is None else min(end, after)
+        if low is None and end is None:
+            return
+        if low is not None and end is not None and low >= end:
+            raise _no_value(self.catalog.source, table, col)
+        text = (lambda t: str(t.astype("datetime64[D]"))) if col.type == "date" else (
+            lambda t: str(t).replace("T", " "))  # fmt: skip
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{out['name']}"}
+        if low is not None:
+            item["min"] = text(low)
+        if end is not None:
+            item["max"] = text(end - unit)
+        self._add("ranges", item)
+        gen = out["generator"].get("datetime_series")
+        window = (gen or {}).get("within")
+        if not isinstance(window, dict):
+            window = {"start": TIMEFRAME["start"], "end": TIMEFRAME["end"]}
+        start: Any = np.datetime64(str(window["start"]).replace(" ", "T"), "s")
+        stop: Any = np.datetime64(str(window["end"]).replace(" ", "T"), "s")
+        start, stop = max(start, low) if low is not None else start, (
+            min(stop, end) if end is not None else stop)  # fmt: skip
+        if start >= stop:  # the timeframe lies outside the bounds: a year beside them
+            year = np.timedelta64(365, "D")
+            start = low if low is not None else end - year
+            stop = end if end is not None else low + year
+            start = max(start, stop - year)
+        spec = {"within": {"start": text(start), "end": text(stop)}}
+        if col.type == "date":
+            spec["freq"] = "D"  # type: ignore[assignment]
+        out["generator"] = {"datetime_series": {**(gen or {}), **spec}}
+        out.pop("modifiers", None)
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: between {spec['within']['start']} and "
+            f"{spec['within']['end']} (end excluded), inside its CHECK"
+        )
+
     def _declare_bounds(self, table: TableInfo, col: ColumnInfo, name: str) -> None:
         """A key's or reference's CHECK bounds: declared for the validator (and the DDL), not
         laid over its values (they are the referenced keys)."""
@@ -704,6 +780,8 @@ class _Builder:
             )
             high = (None if high is None else (math.ceil(high) - 1 if high in strict
                                                 else math.floor(high)))  # fmt: skip
+        if low is not None and high is not None and low > high:
+            raise _no_value(self.catalog.source, table, col)
         item: dict[str, Any] = {"column": f"{self._table_id(table)}.{name}"}
         if low is not None:
             item["min"] = _number(low)
@@ -850,9 +928,27 @@ class _Builder:
         if not col.enum_values:
             return
         values: list[Any] = [
-            (str(v) if col.type == "string" else int(v) if col.type == "int" else v)
+            (
+                str(v)
+                if col.type == "string"
+                else int(v)
+                if col.type == "int"
+                else bool(v)
+                if col.type == "bool"
+                else v
+            )
             for v in col.enum_values
         ]
+        if col.type == "string" and col.length is not None and not col.length_profiled:
+            fits = [v for v in values if len(v) <= col.length]
+            if len(fits) < len(values):  # a value the column cannot store is never written
+                if not fits:
+                    raise _no_value(self.catalog.source, table, col)
+                self.notes.append(
+                    f"`{table.name}.{col.name}`: {sorted(set(values) - set(fits))} left out "
+                    f"of its list: longer than its {col.sql_type}"
+                )
+                values = fits
         gen = out.get("generator", {})
         weights = None
         if "choice" in gen and gen["choice"].get("weights"):
@@ -888,6 +984,8 @@ class _Builder:
             elif bound.op == "<=":
                 high = min(high, math.floor(value) if col.type == "int" else value)
         checked = (low if low > -math.inf else None, high if high < math.inf else None)
+        if low > high:
+            raise _no_value(self.catalog.source, table, col)
         type_low, type_high = _type_limits(col)
         low, high = max(low, type_low), min(high, type_high)
         if checked != (None, None):
@@ -1239,6 +1337,12 @@ def build_dataset(
     """The DSL schema of `catalog`, validated by the engine's own loader."""
     builder = _Builder(catalog, {k.lower(): v for k, v in (rows or {}).items()}, default_rows)
     builder.notes.extend(catalog.notes)
+    for note in catalog.notes:  # a part of the DDL the reader left out: the data lacks it
+        unique_index = note.startswith("CREATE UNIQUE INDEX") and note.endswith("skipped")
+        if unique_index or any(marker in note for marker in LOST):
+            builder._not_modelled(
+                note, "unread", "datagen import could not read this part of the DDL"
+            )
     data = builder.build()
     dataset = parse_dataset(data, source=catalog.source)
     return ImportResult(dataset, builder.assumptions, builder.notes)
@@ -1258,6 +1362,26 @@ def _lexicon(table: str, column: str, dsl_type: str) -> tuple[dict[str, Any], st
             out = {**guess, "name": out["name"]}
             why = f"{reason.split('`: ', 1)[-1]} (read as `{tail}`)"
     return out, why
+
+
+def _no_value(source: str, table: TableInfo, col: ColumnInfo) -> InputError:
+    """A column whose CHECKs (or list and length) no value satisfies: nothing to generate."""
+    rules = [f"{b.op} {b.value}" for b in col.bounds] + (
+        [f"IN {col.enum_values}"] if col.enum_values else []
+    )
+    return InputError(
+        f"{source}: `{table.name}.{col.name}` {col.sql_type}: no value satisfies its CHECKs "
+        f"({', '.join(rules)}); a row of this table could never be stored"
+    )
+
+
+def _safe_name(name: str) -> str:
+    """A DSL identifier for a database name: other characters become `_`, never a leading
+    digit, at most 63 characters (the same for a column wherever it is named)."""
+    if IDENT.match(name) and len(name) <= 63:
+        return name
+    fixed = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")[:62] or "x"
+    return "_" + fixed if fixed[0].isdigit() else fixed
 
 
 def _column(table: TableInfo, name: str) -> ColumnInfo:

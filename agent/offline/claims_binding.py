@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from datagen.agent.claims.bind import GAP
 from datagen.agent.claims.words import stems
 from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
@@ -157,6 +158,10 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     words = [fix_typos(w) for w in claim.about if w]  # 'fradulent' -> 'fraudulent'
     if share is None or not words or not 0 < share < 1:
         return
+    gap = next((g for w in words if (g := GAP.match(w))), None)
+    if gap is not None:
+        _share_within(draft, claim, share, gap)
+        return
     wanted = set().union(*(stems(w) for w in words))
     wanted |= {w + "ed" for w in wanted} | {w + "d" for w in wanted}  # 'convert' -> `converted`
     tables = _preferred_tables(draft, words)
@@ -192,8 +197,9 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if not tables:
         return
     node = tables[0]
-    value = snake(words[0])
-    phrase = " " in words[0].strip()  # 'used promo code': what a row did names its flag
+    said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
+    value = snake(said)
+    phrase = " " in said.strip()  # 'used promo code': what a row did names its flag
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -218,8 +224,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         )
         return
     flag = value if phrase else f"is_{value}"
-    if any(c["name"] == flag for c in node["columns"]):
-        return
+    if any(c["name"] == flag for c in node["columns"]) or draft.resolve(value) is not None:
+        return  # '45% of matches' names no state: a flag `is_match` would claim what it is not
     node["columns"].append(
         {
             "name": flag,
@@ -230,6 +236,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
 
 
+BECOME = re.compile(r"^(?:become[sd]?|became|becomed|turn(?:s|ed)?\s+into|end(?:s|ed)?\s+as)\s+")
 EVENT_VERBS = {"left", "arrived", "waited", "abandoned", "used", "paid", "tipped", "skipped"}
 
 
@@ -245,6 +252,24 @@ def _event_of(draft: Draft, node: dict[str, Any], what: str) -> dict[str, Any] |
     facts = [main] if main is not None else []
     facts += [n for n in draft.schema["nodes"] if n["kind"] == "fact" and n is not main]
     return next((f for f in facts if f.get("parents", [None])[0] == node["id"]), None)
+
+
+def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[str]) -> None:
+    """'95% are delivered within 3 days': the lag's lognormal (sigma 0.5) placed so that that
+    share of rows falls under the gap: median = gap * exp(-0.5 z), z the share's quantile."""
+    from statistics import NormalDist
+
+    median = float(gap.group(1)) * math.exp(-0.5 * NormalDist().inv_cdf(share))
+    words = [w for w in claim.about if not GAP.match(w)]
+    duration = claim.model_copy(
+        update={
+            "kind": "duration",
+            "about": words,
+            "expected": dsl.ClaimExpected(value=round(median, 4), unit=gap.group(2)),
+        }
+    )
+    if _duration(draft, duration) is not None:
+        draft.note(f"{claim.text!r}: {share:.0%} of the lags under {gap.group(0)[7:]}")
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:

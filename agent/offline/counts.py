@@ -38,6 +38,9 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
             and count.noun not in _NON_TABLE
             and re.fullmatch(r"[a-z][a-z_]*", count.noun)
         ):
+            if getattr(count, "period", None) and count.per not in TIME_UNITS.values():
+                draft.note(f"{count.phrase!r}: no table for `{count.noun}`, not modelled")
+                continue  # a verb's events per subject: never a new table of its own
             if count.per in TIME_UNITS.values() or count.per is None or draft.resolve(count.per):
                 table = add_table(draft, count.noun, int(count.value) if count.value >= 1 else None)
         if table is None:

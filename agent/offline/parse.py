@@ -466,6 +466,16 @@ _EACH_HAS = re.compile(
 )
 
 
+_TIMES_PER = re.compile(
+    r"\b(?P<subj>[A-Za-z][A-Za-z-]*s)\s+(?P<verb>[a-z]+)(?:\s+(?:in|on|out|up))?\s+"
+    r"(?:about\s+|around\s+|roughly\s+|on\s+average\s+)?(?P<num>\d[\d.,]*)\s+times\s+"
+    r"(?:a|an|per|each|every)\s+(?P<unit>day|week|month|year)\b",
+    re.IGNORECASE,
+)
+# what a verb's events are called: 'log in' makes sessions, 'book' bookings
+_VERB_EVENTS = {"log": "session", "sign": "session", "login": "session", "book": "booking",
+                "buy": "purchase", "shop": "order", "play": "session", "watch": "stream",
+                "listen": "stream", "stream": "stream", "borrow": "loan", "fly": "flight"}  # fmt: skip
 _AVERAGE_BEFORE = re.compile(
     r"\b(?:on\s+average|on\s+avg\.?|an?\s+average\s+of|average\s+of|typically|usually)\s+"
     r"(?:about\s+|around\s+|roughly\s+)?$",
@@ -593,6 +603,17 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
                 if period is not None and per_match is not None:
                     end = per_match.end()
         counts.append(Count(value, noun, per, normalized[match.start() : end].strip(), period))
+    for match in _TIMES_PER.finditer(normalized):
+        # "members visit 2 times a week", "users log in 5 times per week": the verb's events,
+        # so many per subject per period
+        value = parse_number(match.group("num"))
+        subject = singular(match.group("subj").lower())
+        verb = match.group("verb").lower()
+        if value is None or subject in _STOP or verb in _STOP:
+            continue
+        event = _VERB_EVENTS.get(verb, singular(verb))
+        unit = TIME_UNITS.get(singular(match.group("unit").lower()))
+        counts.append(Count(value, event, subject, match.group(0).strip(), unit))
     for match in _EACH_HAS.finditer(normalized):
         value = parse_number(match.group(2).strip())
         noun, end = _noun_after(normalized, match.end(), skip)
@@ -879,7 +900,7 @@ _BEHAVIOURS: list[tuple[str, str]] = [
     ("churn", r"churn\w*|attrition|cancell?ations?|cancel\s+their|unsubscrib\w+"),
     (
         "growth",
-        r"grow(?:s|ing|th)?|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
+        r"\bgrow(?:s|ing|th)?\b|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
         r"ramp[- ]?up",
     ),
     ("decline", r"declin\w+|shrink\w*|downward\s+trend|decreas\w+\s+(?:over\s+time|steadily)"),

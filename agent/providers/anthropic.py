@@ -306,6 +306,11 @@ class AnthropicProvider(ToolUseProvider):
         if stream:
             # Large budgets must stream (the SDK refuses long non-streaming requests).
             with self.client.messages.stream(**body) as events:
+                if sum(1 for _ in events) == 0:  # the SDK would assert: say what it means
+                    raise ProviderError(
+                        f"{self.client.base_url} answered a streamed request without a single "
+                        "Messages API event: check --base-url"
+                    )
                 return events.get_final_message()
         return self.client.messages.create(**body)
 

@@ -278,8 +278,15 @@ class OpenAIProvider(ToolUseProvider):
         chunks = self.client.chat.completions.create(
             **body, stream=True, stream_options={"include_usage": True}
         )
+        received = 0
         for chunk in chunks:
             state.handle_chunk(chunk)
+            received += 1
+        if not received:  # the SDK would assert: say what it means
+            raise ProviderError(
+                f"{self.base_url} answered a streamed request without a single Chat Completions "
+                "chunk: check --base-url (a local server's usually ends in /v1)"
+            )
         return state.get_final_completion()
 
     def service(self) -> Service:

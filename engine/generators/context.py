@@ -59,7 +59,9 @@ class BlockContext:
     # Row index into the referenced table for every FK column of this block.
     fk_index: dict[str, np.ndarray] = field(default_factory=dict)
     parent_index: np.ndarray | None = None  # facts: row of the first parent
-    cumulative: np.ndarray | None = None  # facts: cumulative children over the first parent
+    # facts: cumulative children over the first parent (an array, or engine/spill.py's
+    # Spilled, read back by the block's range of parents)
+    cumulative: Any = None
     _siblings: Siblings | None = None
     # aggregates into parents this block feeds: key -> (parents, values, null mask)
     aggregate_parts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = field(
@@ -79,9 +81,8 @@ class BlockContext:
         """Facts: each row's position under its first parent and its parent's child count."""
         if self._siblings is None and self.cumulative is not None and self.parent_index is not None:
             ends = self.cumulative[self.parent_index]
-            counts = ends - np.where(
-                self.parent_index > 0, self.cumulative[self.parent_index - 1], 0
-            )
+            before = self.cumulative[np.maximum(self.parent_index - 1, 0)]
+            counts = ends - np.where(self.parent_index > 0, before, 0)
             position = self.row_ids - (ends - counts) + 1
             self._siblings = Siblings(position, counts)
         return self._siblings

@@ -308,6 +308,9 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         words, end = words_after(text, end, 2)
         if not words and (found := _COMPLEMENT.match(text[end:])):
             words, end = [found.group(1)], end + found.end()
+        elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
+            # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
+            words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
         if of_words == ["time"]:  # "trucks are idle 20% of the time": a state of the subject
             state = _STATE.search(text[max(0, start - 40) : start])
             if state is not None:
@@ -347,8 +350,8 @@ _ACTION = re.compile(
     r"with\b|in\b|on\b|at\b|during\b|within\b)[a-z][\w'-]*){1,4})",
 )
 _DEED_BEFORE = re.compile(
-    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3})\s+"
-    r"(?:on|in|for|to)\s+$"
+    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3}?)\s+"
+    r"(?:(?:on|in|for|to)\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+)?$"
 )
 _STATE = re.compile(
     r"\b(?P<subj>[A-Za-z][\w-]*)\s+(?:are|is|were|was|sit|sits|stay|stays|remain|remains)\s+"
@@ -403,6 +406,10 @@ def predicate(words: list[str], of_words: list[str]) -> tuple[list[str], list[st
 
 def _rate_expected(share: float, m: re.Match[str]) -> dict[str, Any]:
     expected = expected_number(round(share, 6), m, 0.15, 0.25, floor=0.002)
+    if "tolerance" in expected and share > 0.5:
+        # '95% are delivered on time': 15% of the 5% missing, not of the 95% (82.7% passed)
+        relative = expected["tolerance"] / share
+        expected["tolerance"] = round(max(relative * (1 - share), 0.002), 6)
     expected["unit"] = "share"
     return expected
 

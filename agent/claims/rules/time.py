@@ -648,6 +648,8 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
                 continue
             gap = f"within {plain(expected['value'])} {expected['unit']}"
             value = expected_number(round(rate, 6), share, 0.15, 0.25, floor=0.002)
+            if "tolerance" in value and rate > 0.5:  # of the share missing, not of 95%
+                value["tolerance"] = round(max(value["tolerance"] / rate * (1 - rate), 0.002), 6)
             yield Found("rate", max(0, m.start() - 40) + share.start(), m.end(),
                         {**value, "unit": "share"},
                         [*([singular(share.group("of"))] if share.group("of") else []),

@@ -83,6 +83,8 @@ post | fact | status_update, tweet, photo, video, upload | posted_at, post_type=
 comment | fact | reply, response | commented_at, body, likes#2 | parents=post,member time=commented_at per=3
 reaction | fact | like, upvote, heart, emoji_reaction | reacted_at, reaction_type=like:0.7/love:0.15/laugh:0.08/angry:0.03/sad:0.04 | parents=post,member time=reacted_at per=15
 follow | fact | friendship, connection, follower, subscription_follow | followed_at | parents=member time=followed_at per=40
+swipe | fact | dating_swipe, like_swipe | swiped_at, direction=right:0.4/left:0.6 | parents=member time=swiped_at per=300
+dating_match | fact | match, mutual_match | matched_at, messaged=true:0.6/false:0.4, unmatched=false:0.9/true:0.1 | parents=member time=matched_at per=9
 group | entity | community, forum, subreddit, channel_group | name=hiking/cooking/gardening/photography/gaming/running/books, privacy=public:0.7/private:0.3, created_at | rows=100
 direct_message | fact | dm, private_message, chat | sent_at, body, read=true:0.85/false:0.15 | parents=member time=sent_at per=50
 """,

@@ -26,6 +26,8 @@ stock_movement | fact | inventory_movement, movement, stock_transfer, stock_adju
 factory | entity | plant, manufacturing_plant, production_site, mill | name, country, opened_at | naming=place rows=6
 machine | entity | equipment, production_line, line, asset_machine, robot, press | asset_tag@code, machine_type=cnc/press/lathe/injection_molder/robot_arm/conveyor, installed_at | refs=factory rows=120
 production_run | fact | batch, production_batch, run_production, job_run | started_at, ended_at, units_produced#500, scrap_units#12 | parents=machine time=started_at per=300
+furnace | entity | kiln, smelter, arc_furnace, blast_furnace | name, furnace_type=electric_arc/blast/induction/ladle, capacity_tonnes~60..250, commissioned_at | naming=place rows=6
+heat | fact | steel_heat, melt, cast, tap | tapped_at, tonnage~80..150, tap_temperature_c~1580..1680, grade=S235/S355/A36/304L | parents=furnace time=tapped_at amount=tonnage per=2000
 downtime_event | fact | downtime, breakdown, stoppage, failure | started_at, duration_minutes, cause | parents=machine time=started_at per=20
 quality_inspection | fact | inspection, qc_check, quality_check, defect_check | inspected_at, defects#1, passed=true:0.95/false:0.05 | parents=production_run time=inspected_at per=2
 part | entity | component, spare_part, material_part | part_number, material, unit_cost$8, weight_kg | rows=500

@@ -42,7 +42,8 @@ recruiter | entity | talent_partner, sourcer, headhunter, talent_acquisition_par
         """
 user | entity | app_user, end_user, account_user, visitor | username, email, country, plan, signed_up_at | naming=person rows=5000
 organization | entity | org, tenant, workspace, customer_account, company_account | name, plan, seats#20, industry=software/retail/finance/health/education, created_at | naming=company rows=500
-event | fact | app_event, tracking_event, analytics_event, click, tap, action | occurred_at, event_type, device, browser | parents=user time=occurred_at per=60
+feature | entity | product_feature, app_feature | name=search/export/dashboards/sso/api_access/notifications/reports/integrations, area=core/admin/analytics/integrations, launched_at | rows=40
+event | fact | app_event, tracking_event, analytics_event, click, tap, action, usage_event, feature_usage | occurred_at, event_type, device, browser | parents=user,feature time=occurred_at per=60
 web_session | fact | visit_web, user_session, website_visit | started_at, duration_seconds, pages_viewed#4, referrer, device | parents=user time=started_at per=15
 subscription | fact | plan_subscription, membership_subscription | started_at, plan, mrr$49, status | parents=organization time=started_at amount=mrr per=1.2
 support_ticket | fact | ticket_support, help_request, case_support, helpdesk_ticket, ticket | opened_at, priority, status@ticket_status, category=billing/technical/account/shipping/other, satisfaction@rating | parents=user time=opened_at per=1
