@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 DESCRIPTION ?= An online shop with 2,000 customers in the US, Germany and France, products in 5 categories, orders during 2024 with weekend spikes and a December peak, and payments.
 OUT ?= out/demo
 
-.PHONY: venv bench-env demo test test-slow lint eval bench clean help
+.PHONY: venv bench-env demo test test-fast test-slow lint eval bench clean help
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
 $(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "datagen needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -29,13 +29,24 @@ bench-env: $(BENCH_ENV)  ## duckdb 1.5.5 + its TPC-H extension + tpchgen-cli (th
 demo: $(STAMP)  ## describe a dataset in English, get schema + data + report (offline, no key)
 	$(BIN)/datagen create --description "$(DESCRIPTION)" --out $(OUT) --provider offline --no-input --seed 42
 
-test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow, under 5 minutes (pytest exit 5, "no tests ran", fails too)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+# pytest; exit 5 ("no tests ran") fails too. The suite starts many interpreters (the CLI in a
+# subprocess): with PYTHONDONTWRITEBYTECODE set each would compile datagen's modules again and
+# pytest would rewrite every test module's asserts on every run, so the tests write the
+# (git-ignored) __pycache__ folders whatever the environment says (docs/development.md).
+PYTEST = env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -p no:cacheprovider
+define run_pytest
+$(PYTEST) $(1); status=$$?; \
+if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+endef
+
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow, under 3 minutes on 2 idle cores
+	$(call run_pytest,-m "not slow")
+
+test-fast: $(STAMP)  ## the inner loop, about a minute: no PostgreSQL, no subprocess, no full-size example, no slow test
+	$(call run_pytest,-m "not slow and not heavy")
 
 test-slow: $(STAMP) $(BENCH_ENV)  ## the tests marked slow: 2,000-case schema fuzzer, TPC-H SF1, Dask cluster, wheel, browser (CI runs them)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+	$(call run_pytest,-m slow)
 
 lint: $(STAMP)  ## ruff + mypy + import contracts
 	$(BIN)/ruff check engine agent tests benchmarks

@@ -690,10 +690,12 @@ _RULES: list[tuple[re.Pattern[str], Callable[[Schema, re.Match[str]], str]]] = [
     (_rule(rf"{_REMOVE}\s+{_ART}column\s+{{table}}\.{{column}}"), _remove_column),
     (_rule(rf"{_REMOVE}\s+{_ART}{{table}}\.{{column}}"), _remove_column),
     (
-        _rule(rf"{_REMOVE}\s+{_ART}(?:column\s+)?{{column}}\s+from\s+{_ART}{{table}}"),
+        _rule(
+            rf"{_REMOVE}\s+{_ART}(?:column\s+)?{{column}}(?:\s+column)?\s+from\s+{_ART}{{table}}"
+        ),
         _remove_column,
     ),
-    (_rule(rf"{_REMOVE}\s+{_ART}{{name}}"), _remove_either),
+    (_rule(rf"{_REMOVE}\s+{_ART}{{name}}(?:\s+column)?"), _remove_either),
     (_rule(r"rename\s+(?:column\s+)?{table}\.{old}\s+(?:to|as)\s+{new}"), _rename_column),
     (
         _rule(rf"rename\s+(?:table\s+)?{_ART}{{old}}\s+(?:table\s+)?(?:to|as)\s+{{new}}"),

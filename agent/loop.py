@@ -398,7 +398,9 @@ def author(
     # An LLM reads the guards' warnings: a draft that passes with new ones gets one turn
     # to fix them or keep them on purpose. A rule-based author would only redraft.
     reads_warnings = bool(getattr(provider, "reads_warnings", False))
-    warned: set[str] = set()  # the warnings already sent, so each costs one turn at most
+    # The warnings already sent, so each costs one turn at most; an edit starts with those
+    # of the schema being edited (kept on purpose, or the user's: not the edit's to fix).
+    warned = {w.render() for w in _warnings_of(current_schema)} if reads_warnings else set()
     # Questions and drafts are bounded separately; this only stops a provider that
     # keeps asking after it was told not to.
     max_turns = settings.max_questions + settings.max_repairs + 3
@@ -410,7 +412,7 @@ def author(
         except ProviderFailure as exc:
             # Spent tokens still count; the caller saves the transcript and the last draft.
             usage.add(exc.usage)
-            _write_measured_prompt(transcript, provider)
+            _write_measured_prompt(transcript, provider, say)
             transcript.write(
                 "provider_failure",
                 turn=turn,
@@ -426,7 +428,7 @@ def author(
             raise
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         usage.add(reply.usage)
-        _write_measured_prompt(transcript, provider)
+        _write_measured_prompt(transcript, provider, say)
         if conversation.plan is not None and not transcript.of_type("plan"):
             transcript.write("plan", plan=conversation.plan)
         transcript.write(
@@ -439,7 +441,10 @@ def author(
             usage=reply.usage.to_dict(),
             usage_total=usage.to_dict(),
             latency_ms=latency_ms,
+            recovered=reply.recovered,
         )
+        for note in reply.recovered:
+            say(f"recovered: {note}")
 
         if reply.kind == "question":
             feedback = _answer_question(reply, conversation, answerer, questions, assumptions, say)
@@ -554,6 +559,16 @@ def repair_text(
     )
 
 
+def _warnings_of(schema: dict[str, Any] | None) -> list[Problem]:
+    """The semantic guards' warnings on a schema (none for no schema)."""
+    if schema is None:
+        return []
+    from datagen.engine.load import schema_problems
+
+    _, found = schema_problems(schema, warnings=True)
+    return [p for p in found if p.is_warning]
+
+
 def warnings_text(
     prompts: Prompts, attempt: Attempt, warnings: list[Problem], repairs_left: int
 ) -> str:
@@ -568,16 +583,37 @@ def warnings_text(
     )
 
 
-def _write_measured_prompt(transcript: Transcript, provider: Provider) -> None:
+# Real tokenizers give a token per 3 to 4 characters of our JSON requests; a server that
+# counts one per more than 8 has dropped part of the prompt.
+CHARS_PER_TOKEN_AT_MOST = 8
+
+
+def _write_measured_prompt(
+    transcript: Transcript, provider: Provider, say: Callable[[str], None]
+) -> None:
     """The first request's input tokens as the API counted them, once per run: the
     system prompt, the tools and the first message, measured (the "prompt" record's
-    token count is an estimate made before any call)."""
+    token count is an estimate made before any call). Far fewer tokens than the request
+    holds means the server cut the prompt to its context window: said, not silent."""
     measured = getattr(provider, "first_request_tokens", None)
-    if isinstance(measured, int) and not transcript.of_type("prompt_measured"):
-        transcript.write(
-            "prompt_measured",
-            input_tokens=measured,
-            what="the first request (system prompt, tools, first message), counted by the API",
+    if not isinstance(measured, int) or transcript.of_type("prompt_measured"):
+        return
+    found = getattr(provider, "first_request_chars", None)
+    chars = found if isinstance(found, int) else 0
+    cut = 0 < measured * CHARS_PER_TOKEN_AT_MOST < chars
+    transcript.write(
+        "prompt_measured",
+        input_tokens=measured,
+        request_chars=found,
+        cut_suspected=cut,
+        what="the first request (system prompt, tools, first message), counted by the API",
+    )
+    if cut:
+        say(
+            f"warning: the server counted {measured:,} input tokens for a first request of "
+            f"{chars:,} characters (about {chars // 4:,} tokens): it has probably cut the "
+            "prompt to its context window; give the model a larger one (Ollama: start it with "
+            "OLLAMA_CONTEXT_LENGTH=65536)"
         )
 
 

@@ -98,9 +98,12 @@ def from_floats(values: Any, scale: int) -> Decimals:
             return out
         units = _scale_up(out.units, scale - out.scale)  # type: ignore[arg-type]
         return make(units, scale, _nan_mask(out))
-    floats = np.round(np.asarray(values, dtype=np.float64), scale)
-    finite = np.isfinite(floats)
-    scaled = np.rint(np.where(finite, floats, 0.0) * 10.0**scale)
+    # np.round(x, s) is rint(x * 10^s) / 10^s: the same floats, and the units on the way
+    factor = 10.0**scale
+    rounded = np.rint(np.asarray(values, dtype=np.float64) * factor)
+    floats = rounded / factor
+    finite = np.isfinite(rounded)
+    scaled = rounded if finite.all() else np.where(finite, rounded, 0.0)
     if len(scaled) and float(np.max(np.abs(scaled))) >= _SAFE:
         units = _INT(scaled.astype(object))  # past 2^62 the float was not exact anyway
     else:
@@ -150,6 +153,30 @@ def reduce_sum(values: Decimals, nulls: np.ndarray | None, starts: np.ndarray) -
     if units.dtype != object and float(np.abs(units).max(initial=0)) * len(units) >= _SAFE:
         units = units.astype(object)
     return make(np.add.reduceat(units, starts), values.scale)
+
+
+def select(conditions: list[Any], options: list[Any], n: int) -> Decimals | None:
+    """`np.select(conditions, options[:-1], options[-1])` kept exact when some option is an
+    exact decimal and the others are decimals or whole numbers (`case`, `where`); None
+    otherwise (the caller selects the floats)."""
+    if not any(isinstance(o, Decimals) and o.units is not None for o in options):
+        return None
+    operands = [_exact(o) for o in options]
+    if any(op is None for op in operands):
+        return None
+    scale = max(op[1] for op in operands)  # type: ignore[index]
+    units, nulls = [], []
+    for op in operands:
+        assert op is not None
+        scaled = _scale_up(op[0], scale - op[1])
+        units.append(np.broadcast_to(np.asarray(scaled), (n,)))
+        nulls.append(np.zeros(n, bool) if op[2] is None else np.broadcast_to(op[2], (n,)))
+    if any(u.dtype == object for u in units):
+        units = [u.astype(object) for u in units]
+    chosen = [np.broadcast_to(np.asarray(c, dtype=bool), (n,)) for c in conditions]
+    picked = np.select(chosen, units[:-1], units[-1])
+    missing = np.select(chosen, nulls[:-1], nulls[-1])
+    return make(np.asarray(picked), scale, missing if missing.any() else None)
 
 
 # --------------------------------------------------------------------------- exact ufuncs
@@ -268,4 +295,13 @@ _EXACT = {
     np.absolute: _unary(1, absolute=True),
 }
 
-__all__ = ["MAX_SCALE", "Decimals", "fits", "from_floats", "make", "reduce_sum", "to_arrow"]
+__all__ = [
+    "MAX_SCALE",
+    "Decimals",
+    "fits",
+    "from_floats",
+    "make",
+    "reduce_sum",
+    "select",
+    "to_arrow",
+]

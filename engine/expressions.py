@@ -379,6 +379,15 @@ def _round(x: Any, digits: Any = 0) -> Any:
     return np.round(np.asarray(x, dtype=np.float64), int(digits))
 
 
+def _exact_select(conditions: list[Any], options: list[Any], n: int) -> Any:
+    """case()/where() over exact decimals stays exact (engine/decimals.py), else None."""
+    from datagen.engine.decimals import Decimals, select
+
+    if not any(isinstance(o, Decimals) for o in options):
+        return None
+    return select(conditions, options, n)
+
+
 def _to_int(x: Any) -> Any:
     arr = np.trunc(np.asarray(x, dtype=np.float64))
     if np.isnan(arr).any():
@@ -992,6 +1001,8 @@ def _compile_case(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, Ty
     def run(scope: Scope) -> Any:
         chosen = [np.asarray(cond(scope), dtype=bool) for cond in conds]
         options = [fill(scope) for fill in fills]
+        if (exact := _exact_select(chosen, options, scope.n)) is not None:
+            return exact
         return np.select(
             [np.broadcast_to(x, (scope.n,)) for x in chosen],
             [np.broadcast_to(np.asarray(v), (scope.n,)) for v in options[:-1]],
@@ -1683,7 +1694,13 @@ class _Compiler:
 
             return run, ty
         body, orelse = self.null_filled(body, body_ty, ty), self.null_filled(orelse, else_ty, ty)
-        return (lambda scope: np.where(test(scope), body(scope), orelse(scope))), ty
+
+        def pick(scope: Scope) -> Any:
+            condition, left, right = test(scope), body(scope), orelse(scope)
+            exact = _exact_select([condition], [left, right], scope.n)
+            return exact if exact is not None else np.where(condition, left, right)
+
+        return pick, ty
 
     def _compile(self, node: ast.AST, col: int | None) -> tuple[Fn, Ty]:
         if isinstance(node, ast.Constant):

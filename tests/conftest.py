@@ -1,13 +1,20 @@
-"""Suite-wide guards: no test reaches the network or reads a real API key."""
+"""Suite-wide guards (no test reaches the network or reads a real API key) and the
+session fixtures shared by several modules (a PostgreSQL server, the generated examples)."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
-from typing import Any
+import types
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests import cli_helpers
+
+if TYPE_CHECKING:
+    from tests.example_runs import ExampleRun
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -41,6 +48,69 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
     return _real_connect_ex(self, address)
 
 
+# --------------------------------------------------------------------------- make test-fast
+
+# `make test-fast` runs `-m "not slow and not heavy"`: the inner loop, about a minute. A test is
+# marked `heavy` here, not by hand, when its code starts a process (`datagen(...)` of
+# tests/cli_helpers, subprocess, pexpect, a signal) or renders an HTML report (matplotlib),
+# when it uses a fixture that needs a server or the examples at full size, or when its module
+# runs whole pipelines case after case.
+HEAVY_NAMES = frozenset(
+    {"subprocess", "Popen", "pexpect", "datagen", "DATAGEN", "spawn", "kill", "html_report",
+     "html_report_for_tables", "run_dataset"}
+)  # fmt: skip
+HEAVY_STRINGS = frozenset({"--html"})  # the CLI flag that renders the HTML report
+HEAVY_FIXTURES = frozenset(
+    {"postgres_server", "example_run", "chat_server", "wheel", "written", "several"}
+)
+HEAVY_MODULES = frozenset(
+    {
+        "test_offline_evals.py",  # every eval case through the offline author (~25 CPU s)
+        "test_offline_lexicon.py",  # every lexicon entry generated and validated
+        "test_offline_claims_honoured.py",  # offline create runs
+        "test_offline_author.py",  # blueprints generated and scored
+        "test_tpch.py",  # TPC-H data and the 22 queries
+        "test_fuzz_schemas.py",
+        "test_scale_parts.py",  # partitioned runs for 1, 2 and 4 workers
+        "test_scale_remote.py",
+    }
+)
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """The global and attribute names and the string constants of a function's code (and of
+    the code nested in it)."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+        elif isinstance(const, str):
+            names.add(const)
+    return names
+
+
+def _is_heavy(item: pytest.Item) -> bool:
+    if item.path.name in HEAVY_MODULES or HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    names = _names(function.__code__)
+    # `from tests.cli_helpers import run_cli as datagen` at the top of a module: in-process
+    module = getattr(item, "module", None)
+    if getattr(module, "datagen", cli_helpers.datagen) is not cli_helpers.datagen:
+        names.discard("datagen")
+    return bool((HEAVY_NAMES | HEAVY_STRINGS) & names)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "heavy" not in (config.getoption("markexpr", "") or ""):
+        return  # only `-m` expressions that name it pay for the look
+    for item in items:
+        if _is_heavy(item):
+            item.add_marker(pytest.mark.heavy)
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
@@ -61,3 +131,22 @@ def postgres_server() -> Iterator[str]:
     from tests.postgres_server import running_server
 
     yield from running_server()
+
+
+# --------------------------------------------------------------------------- the examples, once
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ExampleRun]:
+    """`example_run("shop")`: examples/shop.json generated once for the whole session
+    (tests/example_runs.py); the modules that use it only read the files."""
+    from tests.example_runs import generate_example
+
+    runs: dict[str, ExampleRun] = {}
+
+    def get(name: str) -> ExampleRun:
+        if name not in runs:
+            runs[name] = generate_example(name, tmp_path_factory.mktemp(f"example-{name}"))
+        return runs[name]
+
+    return get

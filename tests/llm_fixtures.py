@@ -240,10 +240,10 @@ class Api:
 APIS = [Api("anthropic", MESSAGES_URL), Api("openai", COMPLETIONS_URL)]
 
 
-class ScriptedApiServer:
+class ScriptedApiServer(FakeMessagesServer):
     """An LLM API on 127.0.0.1 answering each POST with the next scripted `httpx.Response`
     (a JSON body or an event stream), after an optional delay in seconds; records every
-    request's path and JSON body. For the executable's end-to-end tests of both APIs."""
+    request's path and JSON body. For the end-to-end tests of both APIs."""
 
     def __init__(self, answers: list[httpx.Response | tuple[httpx.Response, float]]) -> None:
         import queue
@@ -268,14 +268,13 @@ class ScriptedApiServer:
                     response, delay = httpx.Response(500, json={"error": "script exhausted"}), 0
                 if delay and server.done.wait(delay):
                     return
-                data = response.content
                 try:
                     self.send_response(response.status_code)
                     kind = response.headers.get("content-type", "application/json")
                     self.send_header("content-type", kind)
-                    self.send_header("content-length", str(len(data)))
+                    self.send_header("content-length", str(len(response.content)))
                     self.end_headers()
-                    self.wfile.write(data)
+                    self.wfile.write(response.content)
                 except OSError:  # the client gave up (a timeout test)
                     pass
 
@@ -285,17 +284,6 @@ class ScriptedApiServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> ScriptedApiServer:
-        self.thread.start()
-        return self
-
     def __exit__(self, *exc: object) -> None:
         self.done.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        super().__exit__(*exc)

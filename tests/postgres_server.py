@@ -71,7 +71,8 @@ def running_server() -> Iterator[str]:
         shutil.chown(home, run_as["user"], run_as["group"])
     data = home / "data"
     initdb = subprocess.run(
-        [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+        [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
+        + ["--no-sync"],  # a throwaway cluster: nothing to flush to disk
         capture_output=True,
         text=True,
         timeout=120,
@@ -96,8 +97,10 @@ def running_server() -> Iterator[str]:
     try:
         yield f"postgresql:///postgres?host={home}&user=postgres"
     finally:
+        # immediate: no shutdown checkpoint writing out what the tests loaded (seconds of
+        # I/O), the cluster is deleted next
         subprocess.run(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
             capture_output=True,
             timeout=60,
             **run_as,

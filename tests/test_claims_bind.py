@@ -254,3 +254,37 @@ def test_a_figure_per_subject_binds_to_the_table_linking_the_two() -> None:
         "table": "loan",
         "parent": "member",
     }
+
+
+def test_times_more_children_of_one_group_binds_against_the_other_group() -> None:
+    schema: dict[str, Any] = {
+        "version": "1.0",
+        "nodes": [
+            {"id": "account", "kind": "entity", "rows": 30, "pk": "account_id", "columns": [
+                {"name": "account_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "plan", "type": "string", "generator": {
+                    "choice": {"choices": ["basic", "pro", "enterprise"]}}}]},
+            {"id": "user", "kind": "fact", "pk": "user_id", "parents": ["account"],
+             "fanout": {"distribution": "poisson", "lambda": 4, "min": 0, "max": 30},
+             "columns": [
+                {"name": "user_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "account_id", "type": "int",
+                 "generator": {"lookup": {"from": "account.account_id"}}}]},
+        ],
+    }  # fmt: skip
+    text = "enterprise accounts have 5 times more users than basic ones"
+    assert binding(bound(text, schema)[text]) == {
+        "measure": "compare", "table": "account", "rows_of": "user",
+        "where": "plan == 'enterprise'", "versus": "plan == 'basic'",
+    }  # fmt: skip
+
+
+def test_appointments_and_logins_find_their_tables_by_synonym() -> None:
+    schema = copy.deepcopy(LIBRARY)
+    schema["nodes"][2]["id"] = "encounter"  # a healthcare blueprint's visits
+    view_claims = bound("each member has 2 to 6 appointments", schema)
+    assert binding(view_claims["each member has 2 to 6 appointments"]) == {
+        "measure": "fanout",
+        "table": "encounter",
+        "parent": "member",
+    }

@@ -401,8 +401,9 @@ def test_last_is_a_duration_only_for_things_that_last(text: str, kind: str) -> N
     [
         ("members visit at most 3 times a week", {"max": 3, "unit": "per_week"},
          ["visit", "member"]),
+        # logging in makes logins (a session table binds them), not a `log`
         ("a user logs in no more than 10 times per day", {"max": 10, "unit": "per_day"},
-         ["log", "user"]),
+         ["login", "user"]),
         ("drivers do at least 2 trips per day", {"min": 2, "unit": "per_day"},
          ["trip", "driver"]),
         ("each customer places up to 4 orders a month", {"max": 4, "unit": "per_month"},
@@ -490,10 +491,11 @@ def test_ratio_and_bound_measured_on_generated_data(partner_rate: float, honoure
         ("sale prices around 350,000 euros", "average", {"value": 350000, "tolerance": 70000},
          ["sale", "price"]),
         ("rents of about 1,200 dollars", "average", {"value": 1200, "tolerance": 240}, ["rent"]),
+        # a share over half is held to 15% of the share missing (70% +- 4.5%, not 10.5%)
         ("70% are closed within 48 hours", "rate",
-         {"value": 0.7, "tolerance": 0.105, "unit": "share"}, ["closed", "within 48 h"]),
+         {"value": 0.7, "tolerance": 0.045, "unit": "share"}, ["closed", "within 48 h"]),
         ("80% of tickets are resolved within 7 days", "rate",
-         {"value": 0.8, "tolerance": 0.12, "unit": "share"},
+         {"value": 0.8, "tolerance": 0.03, "unit": "share"},
          ["ticket", "resolved", "within 7 days"]),
         ("an airline with 40 aircraft flying 120 routes", "count",
          {"value": 40, "tolerance": 0, "unit": "rows"}, ["aircraft"]),
@@ -563,3 +565,18 @@ def test_more_rows_from_a_group_is_measured_per_parent_row() -> None:
     # the fanout is the same for every lawyer: partners have no more entries than the rest
     assert measured["measured"] == pytest.approx(1.0, abs=0.05)
     assert measured["status"] == "not_honoured"
+
+
+def test_times_more_children_for_one_group_of_parents_is_a_ratio_of_rows() -> None:
+    """The lead's SaaS try left 'enterprise accounts have 5 times more users than basic ones'
+    unread: users per account, enterprise against basic."""
+    claim = only(
+        "1,200 accounts on three plans; enterprise accounts have 5 times more users than "
+        "basic ones",
+        "ratio",
+    )
+    assert claim.text == "enterprise accounts have 5 times more users than basic ones"
+    assert expected(claim) == {
+        "value": 5.0, "tolerance": 0.5, "unit": "ratio", "values": ["enterprise", "basic"]
+    }  # fmt: skip
+    assert claim.about == ["user", "count"]

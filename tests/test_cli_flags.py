@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -170,25 +168,6 @@ def test_ctrl_c_inside_a_command_exits_130(monkeypatch: pytest.MonkeyPatch, tmp_
     done = cli("generate", SCHEMA, "--out", str(tmp_path / "x"), "--quiet")
     assert done.exit_code == 130
     assert "interrupted" in done.stderr
-
-
-def test_sigint_stops_a_real_run_with_130_and_no_temporary_folder(tmp_path: Path) -> None:
-    out = tmp_path / "big"
-    run = subprocess.Popen(
-        [DATAGEN, "generate", "example:tpch", "--scale", "0.3", "--out", str(out), "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    # wait until the run has started writing (its temporary folder exists)
-    while run.poll() is None and not list(tmp_path.glob(".big.tmp-*")):
-        time.sleep(0.05)
-    assert run.poll() is None, "the run ended before it could be interrupted"
-    run.send_signal(signal.SIGINT)
-    _, err = run.communicate(timeout=60)
-    assert run.returncode == 130
-    assert "Traceback" not in err
-    assert list(tmp_path.iterdir()) == []  # neither the output nor the temporary folder
 
 
 @pytest.mark.parametrize(

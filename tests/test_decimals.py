@@ -16,7 +16,12 @@ import pytest
 from datagen.engine import decimals
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import parse_dataset
-from tests.dsl_doc_examples import doc_example, generate_for_any_workers, write_doc_example
+from tests.dsl_doc_examples import (
+    cli_here,
+    doc_example,
+    generate_for_any_workers,
+    write_doc_example,
+)
 
 
 def exact(values: list[str], scale: int) -> decimals.Decimals:
@@ -125,3 +130,49 @@ def test_invoice_totals_are_exact_in_postgres(postgres_server: str, tmp_path: Pa
     assert kinds == ("numeric(18,2)",) and wrong == (0, 400)
     parquet = pq.read_table(tmp_path / "out" / "invoice.parquet").column("total").to_pylist()
     assert pg_sum == sum(parquet)
+
+
+def test_the_validator_sees_a_total_one_cent_off(tmp_path: Path) -> None:
+    schema = write_doc_example("exact-decimals", tmp_path)
+    out = tmp_path / "out"
+    generate_dataset(parse_dataset(doc_example("exact-decimals")), out, seed=3)
+    assert cli_here("validate", schema, "--data", out).returncode == 0
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "line.parquet").write_bytes((out / "line.parquet").read_bytes())
+    duckdb.sql(
+        f"""copy (select * replace (case when invoice_id = 7 then total + 0.01 else total end
+                  as total) from '{out}/invoice.parquet') to '{broken}/invoice.parquet'"""
+    )
+    result = cli_here("validate", schema, "--data", broken)
+    failed = result.stdout.split("Checks by kind")[0]
+    assert result.returncode == 1 and "aggregate" in failed and "invoice" in failed, failed
+
+
+def test_case_and_where_over_decimals_stay_exact() -> None:
+    from datagen.engine.expressions import Scope, compiled
+
+    rng = np.random.default_rng(5)
+    cents = rng.integers(1, 10**8, 3000)
+    qty = rng.integers(1, 30, 3000)
+    price = exact([f"{c / 100:.2f}" for c in cents], 2)
+    source = "case(qty > 20, round(price * 0.9, 2), qty > 10, price - 0.05, price * qty)"
+    got = compiled(source)(Scope({"price": price, "qty": qty}, 3000))
+    assert isinstance(got, decimals.Decimals) and got.scale == 2
+    want = []
+    for c, q in zip(cents.tolist(), qty.tolist(), strict=True):
+        p = dec(c, 2)
+        if q > 20:
+            want.append((p * Decimal("0.9")).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        elif q > 10:
+            want.append(p - Decimal("0.05"))
+        else:
+            want.append(p * q)
+    assert as_python(got) == want
+    where = compiled("where(qty > 10, price * 0.5, price)")(
+        Scope({"price": price, "qty": qty}, 3000)
+    )
+    assert isinstance(where, decimals.Decimals) and where.scale == 3
+    # a null branch reads the floats (nulls travel as NaN)
+    with_null = compiled("price if qty > 10 else null")(Scope({"price": price, "qty": qty}, 3000))
+    assert not isinstance(with_null, decimals.Decimals)

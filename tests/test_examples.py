@@ -6,7 +6,9 @@ engine promises by construction: primary keys unique and non-null, every
 foreign key resolves, every declared inequality holds (same row, or child
 vs. parent through the FK), and the two runs are byte-identical. The
 validator (`datagen validate`) must pass with no failed check. Examples whose
-estimated size exceeds LARGE_ROWS run at `--scale 0.01`.
+estimated size exceeds EXAMPLE_LARGE_ROWS run at `--scale 0.01`. The first run is the
+session's (tests/example_runs.py, in-process, shared with other modules), the second one
+the real executable with `--workers 2`.
 
 The DSL reference (docs/dsl.md) is checked against the lists in code, so a
 new generator, modifier or expression function cannot go undocumented.
@@ -19,6 +21,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,21 +36,12 @@ from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from datagen.engine.relations import fk_between, foreign_keys, split_ref
 from tests.cli_helpers import run_cli
+from tests.example_runs import EXAMPLE_SEED, EXAMPLES, ExampleRun, example_size_args
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 DOCS = ROOT / "docs" / "dsl.md"
 DATAGEN = Path(sys.executable).parent / "datagen"
-SEED = 7
-LARGE_ROWS = 1_000_000
-SMALL_SCALE = "0.01"
 TIMEOUT = 120
-
-
-def _size_args(schema: Path) -> list[str]:
-    """`--scale 0.01` for an example too large for a quick test."""
-    plan = build_plan(load_dataset(schema), SEED)
-    return ["--scale", SMALL_SCALE] if plan.estimated_total_rows > LARGE_ROWS else []
 
 
 @dataclass
@@ -56,7 +50,7 @@ class Generated:
     dataset: dsl.Dataset
     first: Path
     second: Path
-    size_args: list[str]
+    size_args: tuple[str, ...]
 
     def table(self, name: str) -> pa.Table:
         return pq.read_table(self.first / f"{name}.parquet")
@@ -64,38 +58,26 @@ class Generated:
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def generated(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    example_run: Callable[[str], ExampleRun],
 ) -> Generated:
+    """The session's run of the example (`datagen generate --workers 1`, in-process, shared
+    with other modules) and a second one by the real executable with `--workers 2`, started
+    first so that both run at once: the second one is there to compare bytes."""
     schema: Path = request.param
-    size_args = _size_args(schema)
-    base = tmp_path_factory.mktemp(schema.stem)
-    outs = [base / "first", base / "second"]
-    # both runs at once, with different worker counts: the second one is there to compare bytes
-    procs = [
-        subprocess.Popen(
-            [
-                str(DATAGEN),
-                "generate",
-                schema,
-                "--out",
-                out,
-                "--seed",
-                str(SEED),
-                "-q",
-                "--workers",
-                workers,
-                *size_args,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for out, workers in zip(outs, ("1", "2"), strict=True)
-    ]
-    for proc in procs:
+    second = tmp_path_factory.mktemp(schema.stem) / "second"
+    proc = subprocess.Popen(
+        [str(DATAGEN), "generate", schema, "--out", second, "--seed", str(EXAMPLE_SEED), "-q",
+         "--workers", "2", *example_size_args(schema)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        first = example_run(schema.stem)
+    finally:
         stdout, stderr = proc.communicate(timeout=TIMEOUT)
-        assert proc.returncode == 0, f"datagen generate {schema.name} failed:\n{stdout}\n{stderr}"
-    return Generated(schema, load_dataset(schema), outs[0], outs[1], size_args)
+    assert proc.returncode == 0, f"datagen generate {schema.name} failed:\n{stdout}\n{stderr}"
+    return Generated(schema, first.dataset, first.data, second, first.size_args)
 
 
 def test_examples_exist() -> None:
@@ -108,14 +90,14 @@ def test_example_loads_and_plans(schema: Path) -> None:
     """Valid (models and preflight), plannable, and self-explaining."""
     dataset = load_dataset(schema)
     assert dataset.metadata.description, f"{schema.name} needs metadata.description"
-    plan = build_plan(dataset, SEED)
+    plan = build_plan(dataset, EXAMPLE_SEED)
     assert set(plan.order) == {n.id for n in dataset.nodes}
     assert plan.estimated_total_rows > 0
 
 
 def test_every_table_written(generated: Generated) -> None:
     meta = json.loads((generated.first / ".metadata.json").read_text())
-    assert meta["seed"] == SEED
+    assert meta["seed"] == EXAMPLE_SEED
     for node in generated.dataset.nodes:
         path = generated.first / f"{node.id}.parquet"
         assert path.is_file(), f"{node.id}.parquet missing"

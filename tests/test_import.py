@@ -28,6 +28,7 @@ FILES = [
     ("northwind_mysql.sql", "mysql"),
     ("shop_duckdb.sql", "duckdb"),
     ("school_sqlite.sql", "sqlite"),
+    ("staff_postgres.sql", "postgres"),
 ]
 
 SMALL = """
@@ -143,6 +144,12 @@ def test_composite_keys_use_the_dsl_keys_and_load_without_helpers(tmp_path: Path
         assert 'FOREIGN KEY ("order_id", "line_no") REFERENCES "order_items"' in ddl
 
 
+def _key_of(catalog: Catalog, fk: object) -> tuple[str, ...]:
+    """`REFERENCES team` without columns: the referenced table's primary key."""
+    parent = catalog.table(fk.ref_table)  # type: ignore[attr-defined]
+    return tuple(parent.primary_key) if parent is not None else ()
+
+
 def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object]]:
     """Tables, columns, DSL types, keys, enums and bounded columns: what must survive.
 
@@ -163,7 +170,8 @@ def _shape(catalog: Catalog, sqlite: bool = False) -> dict[str, dict[str, object
             "multi_unique": sorted(g for g in table.unique if len(g) > 1),
             "single_unique": single,
             "references": sorted(
-                (tuple(f.columns), f.ref_table, tuple(f.ref_columns)) for f in table.foreign_keys
+                (tuple(f.columns), f.ref_table, tuple(f.ref_columns) or _key_of(catalog, f))
+                for f in table.foreign_keys
             ),
             "enums": {
                 c.name: c.enum_values
@@ -304,6 +312,11 @@ def test_live_sqlite_catalogue_reads_like_its_ddl(tmp_path: Path) -> None:
     con.executescript((DDL / "chinook_sqlite.sql").read_text())
     con.close()
     _same_shape(read_database(f"sqlite:///{path}"), "chinook_sqlite.sql", "sqlite")
+    school = tmp_path / "school.db"  # composite foreign keys, CHECKs with IN lists, a length
+    con = sqlite3.connect(school)
+    con.executescript((DDL / "school_sqlite.sql").read_text())
+    con.close()
+    _same_shape(read_database(f"sqlite:///{school}"), "school_sqlite.sql", "sqlite")
     out = tmp_path / "schema.json"
     done = datagen("import", "--from", f"sqlite:///{path}", "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -355,6 +368,9 @@ def test_profile_uses_statistics_and_copies_no_row(tmp_path: Path) -> None:
     text = json.dumps(result.dataset.to_json_dict())
     assert "secret@corp.example" not in text and "note 1" not in text
     assert all(10 <= s <= 20 for s in generated["score"] if s is not None)
+    columns = ["id", "email", "plan", "score", "note"]
+    source = {"users": {c: [r[i] for r in rows] for i, c in enumerate(columns)}}
+    assert_nothing_copied(result.dataset, source, out)
 
 
 TSQL = """
@@ -438,12 +454,12 @@ def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
         wishes = result.dataset.node("wishes")
         assert wishes is not None and wishes.pk == "id"
         assert [u.columns for u in result.dataset.constraints.unique] == [["user_id", "product_id"]]
-        helper = wishes.column(HIDDEN_KEY)
-        if "wishes" in rows:  # exactly 90 rows: a hidden helper makes the pairs distinct
-            assert wishes.rows == 90 and helper is not None and helper.hidden
-            assert any("composite UNIQUE key" in note for note in result.notes)
+        assert wishes.column(HIDDEN_KEY) is None and not result.notes
+        if "wishes" in rows:  # exactly 90 rows: distinct pairs of two plain lookups
+            assert wishes.kind == "entity" and wishes.rows == 90
+            assert not wishes.column("product_id").generator.lookup.distinct  # type: ignore[union-attr]
         else:  # a fact of users, each wishing for distinct products
-            assert wishes.kind == "fact" and helper is None
+            assert wishes.kind == "fact"
             assert wishes.column("product_id").generator.lookup.distinct  # type: ignore[union-attr]
         out = tmp_path / str(len(rows))
         generate_dataset(result.dataset, out, seed=9)
@@ -453,6 +469,33 @@ def test_a_composite_unique_beside_a_primary_key_is_unique_by_construction(
         assert len(pairs) > 50 and len(set(pairs)) == len(pairs)
         assert set(table["user_id"]) <= set(range(1, 31))
         assert set(table["product_id"]) <= set(range(1, 21))
+
+
+def test_an_exact_count_of_numbered_rows_is_unique_through_a_hidden_helper(
+    tmp_path: Path,
+) -> None:
+    """UNIQUE (user_id, slot) with exactly 70 rows: no fanout gives an exact count, so a
+    hidden `key_index` (not written) spreads the rows over the pairs; said in the notes."""
+    ddl = """
+    CREATE TABLE users (id INTEGER PRIMARY KEY);
+    CREATE TABLE slots (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        slot INTEGER NOT NULL CHECK (slot BETWEEN 1 AND 4),
+        UNIQUE (user_id, slot)
+    );
+    """
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"users": 30, "slots": 70})
+    slots = result.dataset.node("slots")
+    assert slots is not None and slots.rows == 70 and slots.pk == "id"
+    helper = slots.column(HIDDEN_KEY)
+    assert helper is not None and helper.hidden
+    assert any("composite UNIQUE key" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=1)
+    table = pq.read_table(tmp_path / "slots.parquet").to_pydict()
+    assert HIDDEN_KEY not in table and len(table["id"]) == 70
+    pairs = list(zip(table["user_id"], table["slot"], strict=True))
+    assert len(set(pairs)) == 70 and {s for _, s in pairs} <= {1, 2, 3, 4}
 
 
 def test_a_composite_key_of_text_columns_is_declared_checked_and_noted() -> None:
@@ -599,3 +642,336 @@ def test_a_check_on_a_length_caps_the_values_and_is_validated(tmp_path: Path) ->
     assert max(len(c) for c in table["code"]) <= 5 and len(set(table["code"])) == 500
     assert all(1 <= len(v) <= 6 for v in table["label"])
     assert all(1 <= len(v) <= 12 for v in table["city"] if v is not None)
+
+
+def assert_nothing_copied(dataset, source: dict[str, dict[str, list]], out: Path) -> None:  # type: ignore[no-untyped-def]
+    """No text value of the source appears in the generated data unless it is one of the top
+    values the profile made a column's choices (a categorical column's own categories)."""
+    for node in dataset.output_view().nodes:
+        generated = pq.read_table(out / f"{node.id}.parquet").to_pydict()
+        for col in node.columns:
+            if col.type != "string" or col.name not in source.get(node.id, {}):
+                continue
+            choice = getattr(col.generator, "choice", None)
+            allowed = set(choice.choices) if choice is not None else set()
+            copied = set(generated[col.name]) & set(source[node.id][col.name]) - allowed - {None}
+            assert not copied, (node.id, col.name, sorted(copied)[:5])
+
+
+SHOP_ROWS = (  # DuckDB rows of the shop: unique emails and names, a few categories
+    "INSERT INTO customers SELECT i, 'user' || i || '@secret.example', 'Person ' || i, "
+    "['bronze', 'silver', 'gold'][1 + i % 3], TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR, "
+    "TIMESTAMP '2024-01-02' + INTERVAL (i) HOUR FROM range(1, 121) t(i);"
+    "INSERT INTO products SELECT 'SKU' || i, 'Product ' || i, 1.5 + i, "
+    "CASE WHEN i % 4 = 0 THEN NULL ELSE 0.5 + i % 7 END FROM range(1, 31) t(i);"
+    "INSERT INTO orders SELECT i, 1 + i % 120, "
+    "['pending', 'paid', 'shipped', 'refunded'][1 + i % 4]::order_status, "
+    "TIMESTAMP '2024-03-01' + INTERVAL (i) MINUTE FROM range(1, 201) t(i);"
+    "INSERT INTO order_items SELECT 1 + i // 2, 1 + i % 2, 'SKU' || (1 + i % 30), 1 + i % 5 "
+    "FROM range(0, 300) t(i);"
+    "INSERT INTO returns SELECT i, 1 + i, 1, ['damaged', 'wrong item', 'changed mind'][1 + i % 3] "
+    "FROM range(1, 21) t(i);"
+)
+
+
+def test_live_duckdb_profile_gives_counts_shares_and_ranges_and_copies_no_row(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute((DDL / "shop_duckdb.sql").read_text())
+    con.execute(SHOP_ROWS)
+    source = {
+        t: con.sql(f"SELECT * FROM {t}").to_arrow_table().to_pydict()
+        for t in ("customers", "products", "orders", "order_items", "returns")
+    }
+    con.close()
+    schema, out = tmp_path / "shop.json", tmp_path / "out"
+    done = datagen("import", "--from", f"duckdb:///{path}", "--profile", "--out", str(schema))
+    assert done.returncode == 0, done.stderr
+    done = datagen("generate", str(schema), "--out", str(out), "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    dataset = import_schema(url=f"duckdb:///{path}", profile=True).dataset
+    assert json.loads(schema.read_text()) == dataset.to_json_dict()  # no value of a row in it
+    counts = {n: len(pq.read_table(out / f"{n}.parquet")) for n in source}
+    assert counts == {n: len(next(iter(rows.values()))) for n, rows in source.items()}
+    tier = dataset.node("customers").column("tier").generator.choice  # type: ignore[union-attr]
+    assert dict(zip(tier.choices, tier.weights, strict=True)) == pytest.approx(  # type: ignore[arg-type]
+        {"bronze": 40 / 120, "silver": 40 / 120, "gold": 40 / 120}
+    )
+    price = pq.read_table(out / "products.parquet").column("price").to_pylist()
+    assert min(price) >= 2.5 and max(price) <= 31.5  # the source's min and max
+    weight = dataset.node("products").column("weight_kg")  # type: ignore[union-attr]
+    assert weight.null_rate == pytest.approx(7 / 30, abs=1e-3)  # type: ignore[union-attr]
+    assert weight.generator.distribution.type == "normal"  # type: ignore[union-attr]
+    assert_nothing_copied(dataset, source, out)
+    text = schema.read_text()
+    assert "secret.example" not in text and "Person 1" not in text and "Product 1" not in text
+
+
+def _type_class(sql_type: str) -> str:
+    """A type as the database holds it, up to width: int, decimal(p,s), real, text, ..."""
+    t = sql_type.upper()
+    if t.startswith(("DECIMAL", "NUMERIC(")):
+        return t.replace("NUMERIC", "DECIMAL").replace(" ", "")
+    if "INT" in t:
+        return "int"
+    if any(w in t for w in ("CHAR", "TEXT", "CLOB", "ENUM", "STRING")):
+        return "text"
+    if any(w in t for w in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    return t.split("(")[0].lower()
+
+
+def _sqlite_catalogue(sql: str) -> dict[str, dict[str, object]]:
+    con = sqlite3.connect(":memory:")
+    con.executescript(sql)
+    out: dict[str, dict[str, object]] = {}
+    tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    for (name,) in con.execute(tables).fetchall():
+        cols = con.execute(f'PRAGMA table_info("{name}")').fetchall()
+        fks: dict[int, list[tuple[str, str, str]]] = {}
+        for row in con.execute(f'PRAGMA foreign_key_list("{name}")').fetchall():
+            fks.setdefault(row[0], []).append((row[2], row[3], row[4]))
+        unique = [
+            tuple(r[2] for r in con.execute(f'PRAGMA index_info("{index[1]}")').fetchall())
+            for index in con.execute(f'PRAGMA index_list("{name}")').fetchall()
+            if index[2] and index[3] != "pk"
+        ]
+        out[name] = {
+            # SQLite keeps dates as text or numbers and decimals as REAL: names and NOT NULL
+            "columns": [(c[1], bool(c[3]) or c[5] > 0) for c in cols],
+            "key": [c[1] for c in sorted(cols, key=lambda c: c[5]) if c[5]],
+            "references": sorted(
+                (v[0][0], tuple(x[1] for x in v), tuple(x[2] for x in v)) for v in fks.values()
+            ),
+            "unique": sorted(unique),
+        }
+    con.close()
+    return out
+
+
+def _duckdb_catalogue(sql: str) -> dict[str, dict[str, object]]:
+    con = duckdb.connect()
+    con.execute(sql)
+    out: dict[str, dict[str, object]] = {}
+    for table, column, data_type, nullable in con.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+        "WHERE NOT internal ORDER BY table_name, column_index"
+    ).fetchall():
+        entry = out.setdefault(table, {"columns": [], "key": [], "references": [], "unique": []})
+        entry["columns"].append((column, _type_class(data_type), nullable))  # type: ignore[union-attr]
+        # an ENUM type restricts its column as a CHECK (x IN (...)) does
+        entry.setdefault("checked", []).extend([column] if data_type.startswith("ENUM") else [])  # type: ignore[union-attr]
+    for table, kind, columns, ref_table, ref_columns in con.execute(
+        "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
+        "referenced_column_names FROM duckdb_constraints() WHERE constraint_type <> 'NOT NULL'"
+    ).fetchall():
+        entry = out[table]
+        if kind == "PRIMARY KEY":
+            entry["key"] = list(columns)
+        elif kind == "FOREIGN KEY":
+            entry["references"].append((ref_table, tuple(columns), tuple(ref_columns)))  # type: ignore[union-attr]
+        elif kind == "UNIQUE":
+            entry["unique"].append(tuple(columns))  # type: ignore[union-attr]
+        elif kind == "CHECK":
+            entry["checked"].extend(columns)  # type: ignore[union-attr]
+    con.close()
+    for entry in out.values():
+        for key in ("references", "unique", "checked"):
+            entry[key] = sorted(set(entry[key]))  # type: ignore[call-overload]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("ddl", "dialect", "rows"),
+    [
+        ("chinook_sqlite.sql", "sqlite", None),
+        ("school_sqlite.sql", "sqlite", None),
+        ("school_sqlite.sql", "sqlite", {"enrollment": 500, "session": 300}),
+        ("shop_duckdb.sql", "duckdb", None),
+        ("shop_duckdb.sql", "duckdb", {"order_items": 300}),
+    ],
+)
+def test_the_databases_catalogues_of_both_ddls_agree(
+    ddl: str, dialect: str, rows: dict[str, int] | None
+) -> None:
+    """The original DDL and `datagen ddl` of its import, each loaded into the database it was
+    written for: the same tables, columns, NOT NULLs, keys, foreign keys (composite ones too),
+    UNIQUEs and CHECKed columns, read back from the database's own catalogue."""
+    result = import_schema(DDL / ddl, dialect=dialect, rows=rows)
+    read = _sqlite_catalogue if dialect == "sqlite" else _duckdb_catalogue
+    given, mine = read((DDL / ddl).read_text()), read(ddl_script(result.dataset, dialect))  # type: ignore[arg-type]
+    assert set(mine) == set(given)
+    for table, shape in given.items():
+        for key in ("columns", "key", "references", "checked"):
+            assert mine[table].get(key) == shape.get(key), (table, key)
+        # every UNIQUE kept; one more only where the assumptions say the lexicon made it so
+        assert set(shape["unique"]) <= set(mine[table]["unique"]), table  # type: ignore[arg-type]
+        for extra in set(mine[table]["unique"]) - set(shape["unique"]):  # type: ignore[arg-type]
+            assert len(extra) == 1 and any(
+                a.startswith(f"`{table}.{extra[0]}`") and "(unique)" in a
+                for a in result.assumptions
+            ), (table, extra)
+
+
+def test_two_references_that_must_differ_never_point_at_the_same_row(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+        "CREATE TABLE follow (id INTEGER PRIMARY KEY,"
+        " follower_id INTEGER NOT NULL REFERENCES person (id),"
+        " followee_id INTEGER NOT NULL REFERENCES person (id),"
+        " CHECK (follower_id <> followee_id));"
+        "CREATE TABLE span (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER CHECK (b <> 0),"
+        " CHECK (a != b));"
+    )
+    result = build_dataset(parse_ddl(ddl, "sqlite"), rows={"person": 4, "follow": 400})
+    follow = result.dataset.node("follow")
+    lookup = follow.column("followee_id").generator.lookup  # type: ignore[union-attr]
+    assert lookup.distinct_from == "follower_id"
+    # two plain numbers that must differ: not generated for, and said so (the score caps)
+    assert sorted(c.text for c in result.dataset.claims) == [
+        "span: CHECK (a <> b)",
+        "span: CHECK (b <> 0)",
+    ]
+    generate_dataset(result.dataset, tmp_path, seed=6)
+    table = pq.read_table(tmp_path / "follow.parquet").to_pydict()
+    assert len(table["id"]) == 400
+    assert all(a != b for a, b in zip(table["follower_id"], table["followee_id"], strict=True))
+
+
+def test_defaults_and_comments_are_kept_as_descriptions() -> None:
+    dataset = import_schema(DDL / "staff_postgres.sql", dialect="postgres").dataset
+    team, person = dataset.node("team"), dataset.node("person")
+    assert team is not None and team.description == "teams of people"
+    assert person is not None
+    assert person.column("salary").description == "yearly, EUR"  # type: ignore[union-attr]
+    assert person.column("mood").description == "default 'ok'"  # type: ignore[union-attr]
+    northwind = import_schema(DDL / "northwind_mysql.sql", dialect="mysql").dataset
+    assert northwind.node("categories").description == "product categories"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "duckdb"])
+def test_a_live_import_reads_no_row_without_profile_and_changes_no_byte(
+    tmp_path: Path, scheme: str
+) -> None:
+    path = tmp_path / f"shop.{scheme}"
+    if scheme == "sqlite":
+        con = sqlite3.connect(path)
+        con.executescript(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL);"
+            "INSERT INTO item (label) VALUES ('only-in-the-source-1'), ('only-in-the-source-2');"
+        )
+        con.commit()
+    else:
+        con = duckdb.connect(str(path))  # type: ignore[assignment]
+        con.execute(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, label VARCHAR NOT NULL);"
+            "INSERT INTO item VALUES (1, 'only-in-the-source-1'), (2, 'only-in-the-source-2');"
+        )
+    con.close()
+    before = path.read_bytes()
+    plain = import_schema(url=f"{scheme}:///{path}")
+    item = plain.dataset.node("item")
+    assert item is not None and item.rows == 1000  # the default: no row was counted
+    assert not any("as in the source" in a for a in plain.assumptions)
+    profiled = import_schema(url=f"{scheme}:///{path}", profile=True)
+    assert profiled.dataset.node("item").rows == 2  # type: ignore[union-attr]
+    assert "only-in-the-source" not in json.dumps(profiled.dataset.to_json_dict())
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no journal, no WAL
+
+
+def test_postgres_catalogue_spelling_of_in_lists_is_an_enum() -> None:
+    """pg_get_constraintdef gives `CHECK (x IN (...))` back as `x = ANY (ARRAY[...])`, with
+    casts: the live PostgreSQL import reads it as the IN list it is."""
+    catalog = parse_ddl(
+        "CREATE TABLE t (grade char(1), status varchar(9), level int,"
+        " CONSTRAINT a CHECK ((grade = ANY (ARRAY['A'::bpchar, 'B'::bpchar]))),"
+        " CONSTRAINT b CHECK (((status)::text = ANY"
+        " ((ARRAY['new'::character varying, 'done'::character varying])::text[]))),"
+        " CONSTRAINT c CHECK (((level)::numeric > 0.5)));",
+        "postgres",
+    )
+    table = catalog.tables[0]
+    assert [c.enum_values for c in table.columns[:2]] == [["A", "B"], ["new", "done"]]
+    assert table.columns[2].bounds and not table.skipped_checks
+
+
+def test_checks_on_dates_and_timestamps_bound_the_values_and_are_validated(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY,"
+        " happened_on DATE NOT NULL CHECK (happened_on >= '2025-06-01'),"  # after the timeframe
+        " at TIMESTAMP NOT NULL CHECK (at < '2024-03-01 00:00:00'),"
+        " closed DATE NOT NULL CHECK (closed BETWEEN DATE '2024-05-01' AND '2024-05-31'));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"ev": 400})
+    ranges = {r.column: (r.min, r.max) for r in result.dataset.constraints.ranges}
+    assert ranges == {
+        "ev.happened_on": ("2025-06-01", None),
+        "ev.at": (None, "2024-02-29 23:59:59"),
+        "ev.closed": ("2024-05-01", "2024-05-31"),
+    }
+    generate_dataset(result.dataset, tmp_path, seed=3)
+    table = pq.read_table(tmp_path / "ev.parquet").to_pydict()
+    assert min(table["happened_on"]).isoformat() >= "2025-06-01"
+    assert max(table["at"]).isoformat() < "2024-03-01"
+    closed = {d.isoformat() for d in table["closed"]}
+    assert min(closed) >= "2024-05-01" and max(closed) <= "2024-05-31" and len(closed) > 20
+
+
+def test_odd_names_null_tolerant_checks_booleans_and_lists_longer_than_the_column(
+    tmp_path: Path,
+) -> None:
+    ddl = (
+        'CREATE TABLE "Weird Name" ("1st col" int PRIMARY KEY,'
+        " \"sélection\" text CHECK (\"sélection\" IN ('a', 'b')));"
+        'CREATE TABLE t (id int PRIMARY KEY, w int REFERENCES "Weird Name" ("1st col"),'
+        " y real CHECK (y >= 0 OR y IS NULL), z int CHECK ((z IS NULL) OR (z BETWEEN 1 AND 4)),"
+        " flag boolean NOT NULL CHECK (flag = TRUE), s varchar(2) CHECK (s IN ('toolong', 'ok')));"
+    )
+    result = build_dataset(parse_ddl(ddl, "postgres"), rows={"Weird Name": 30, "t": 300})
+    weird = result.dataset.node("Weird_Name")
+    assert weird is not None and weird.pk == "_1st_col" and weird.column("s_lection")
+    assert result.dataset.claims == []  # every CHECK is generated for
+    assert any("['toolong'] left out" in note for note in result.notes)
+    generate_dataset(result.dataset, tmp_path, seed=8)
+    table = pq.read_table(tmp_path / "t.parquet").to_pydict()
+    assert set(table["w"]) - {None} <= set(range(1, 31))
+    assert all(y >= 0 for y in table["y"] if y is not None)
+    assert {z for z in table["z"] if z is not None} <= {1, 2, 3, 4}
+    assert set(table["flag"]) == {True} and set(table["s"]) - {None} == {"ok"}
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        ("e int CHECK (e > 10 AND e < 5)", "`t.e` INT: no value satisfies"),
+        ("id2 int PRIMARY KEY CHECK (id2 BETWEEN 100 AND 50)", "`t.id2` INT"),
+        ("d date CHECK (d > '2024-05-01' AND d < '2024-05-02')", "`t.d` DATE"),
+        ("s varchar(2) CHECK (s IN ('long', 'longer'))", "`t.s` VARCHAR(2)"),
+    ],
+)
+def test_a_check_no_value_satisfies_is_bad_input(tmp_path: Path, column: str, shown: str) -> None:
+    path = tmp_path / "t.sql"
+    path.write_text(f"CREATE TABLE t (x int, {column});\n")
+    done = datagen("import", str(path), "--dialect", "postgres", "-o", str(tmp_path / "t.json"))
+    assert done.returncode == 2 and shown in done.stderr and str(path) in done.stderr
+    assert "no value satisfies" in done.stderr and not (tmp_path / "t.json").exists()
+
+
+def test_a_key_of_a_reference_and_a_day_is_one_row_a_day_per_parent(tmp_path: Path) -> None:
+    ddl = (
+        "CREATE TABLE [dbo].[Shop] ([ShopId] INT NOT NULL PRIMARY KEY);\nGO\n"
+        "CREATE TABLE [dbo].[ShopDay] ([ShopId] INT NOT NULL REFERENCES [dbo].[Shop]([ShopId]),"
+        " [Day] DATE NOT NULL, [Sales] MONEY NOT NULL, PRIMARY KEY ([ShopId], [Day]));\nGO\n"
+    )
+    result = build_dataset(parse_ddl(ddl, "tsql"), rows={"shop": 40})
+    day = result.dataset.node("ShopDay")
+    assert day is not None and day.kind == "fact" and day.pk_columns == ["ShopId", "Day"]
+    assert not result.notes  # unique by construction: nothing approximated
+    generate_dataset(result.dataset, tmp_path, seed=2)
+    table = pq.read_table(tmp_path / "ShopDay.parquet").to_pydict()
+    pairs = list(zip(table["ShopId"], table["Day"], strict=True))
+    assert len(pairs) > 40 and len(set(pairs)) == len(pairs)
+    assert min(d.isoformat() for d in table["Day"]) == "2024-01-01"

@@ -30,7 +30,14 @@ pytestmark = pytest.mark.filterwarnings("ignore:The model .* is deprecated:Depre
 
 def shape(schema: dict) -> dict[str, object]:
     return {
-        n["id"]: (n.get("pk"), [(c["name"], c["type"]) for c in n["columns"]])
+        n["id"]: (
+            n.get("pk"),
+            n.get("pk_columns"),
+            [
+                (c["name"], c["type"], c.get("format"), c["generator"].get("lookup"))
+                for c in n["columns"]
+            ],
+        )
         for n in schema["nodes"]
     }
 

@@ -220,3 +220,38 @@ def test_a_circle_of_not_null_references_is_broken_and_every_value_is_a_key(
         "ON t.store_id = s.store_id WHERE s.store_id IS NULL"
     ).fetchone()
     assert dangling == (0,)
+
+
+def test_a_lenient_read_that_keeps_every_table_beats_a_dialect_that_skips_one() -> None:
+    """SQLite DDL with one column no dialect reads beside a table only SQLite reads whole:
+    the hinted dialect leaves out that column (said, and a claim the score counts) rather
+    than another dialect leaving out the table and the references to it."""
+    from datagen.agent.importer.build import build_dataset
+
+    text = (
+        "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT COLLATE NOCASE NOT NULL,"
+        " total REAL GENERATED ALWAYS AS (1.0) VIRTUAL) WITHOUT ROWID;\n"
+        "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER NOT NULL REFERENCES a (id));\n"
+        "CREATE TABLE d (id INTEGER PRIMARY KEY, tags TEXT[], note TEXT);\n"
+    )
+    catalog = parse_ddl(text, None)
+    assert [t.name for t in catalog.tables] == ["a", "b", "d"]
+    assert [c.name for c in catalog.table("d").columns] == ["id", "note"]  # type: ignore[union-attr]
+    assert catalog.table("b").foreign_keys[0].ref_table == "a"  # type: ignore[union-attr]
+    assert any("dialect: sqlite" in n for n in catalog.notes)
+    claims = build_dataset(catalog).dataset.claims
+    assert [(c.kind, c.status) for c in claims] == [("unread", "not_modelled")]
+    assert "tags TEXT[]" in claims[0].text
+
+
+def test_an_index_it_cannot_read_is_skipped_but_a_unique_one_is_a_claim() -> None:
+    from datagen.agent.importer.build import build_dataset
+
+    text = (
+        "CREATE TABLE t (id int PRIMARY KEY, email text);\n"
+        "CREATE INDEX ix ON t USING weird ((lower(email))) WITH (fillfactor = ??);\n"
+        "CREATE UNIQUE INDEX ux ON t ((lower(email)));\n"
+    )
+    result = build_dataset(parse_ddl(text, "postgres"))
+    assert [c.kind for c in result.dataset.claims] == ["unread"]
+    assert "UNIQUE INDEX ux" in result.dataset.claims[0].text

@@ -170,3 +170,73 @@ def test_uuid_json_and_time_columns_load_into_postgres(server: str, tmp_path: Pa
         )
         row = conn.execute("SELECT count(DISTINCT id), count(*) FROM public.event").fetchone()
     assert row == (300, 300)
+
+
+def test_live_postgres_profile_through_the_cli_copies_no_row(server: str, tmp_path: Path) -> None:  # noqa: F811
+    """`datagen import --from postgresql://... --profile`: row counts and shares of the
+    source, then generated data in which no text of the source's rows appears (other than a
+    categorical column's own categories)."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from datagen.engine.load import parse_dataset
+    from tests.cli_helpers import run_cli as datagen
+    from tests.test_import import assert_nothing_copied
+
+    dsn = fresh_database(server, "shop_profile")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TYPE plan AS ENUM ('free', 'pro', 'team');"
+            "CREATE TABLE account (id serial PRIMARY KEY, email varchar(80) NOT NULL UNIQUE, "
+            "name text NOT NULL, plan plan NOT NULL, city text, seats int CHECK (seats > 0));"
+            "CREATE TABLE invoice (id serial PRIMARY KEY, account_id int NOT NULL "
+            "REFERENCES account (id), amount numeric(8, 2) NOT NULL CHECK (amount >= 0), "
+            "memo text);"
+            "INSERT INTO account (email, name, plan, city, seats) SELECT 'owner' || i || "
+            "'@hidden.example', 'Owner Name ' || i, (ARRAY['free', 'pro', 'team'])[1 + i % 3]::plan,"
+            " (ARRAY['Oslo', 'Lima', NULL])[1 + i % 3], 1 + i % 9 FROM generate_series(1, 90) i;"
+            "INSERT INTO invoice (account_id, amount, memo) SELECT 1 + i % 90, 10 + i % 50, "
+            "'memo number ' || i FROM generate_series(1, 400) i;"
+        )
+        source = {
+            table: {
+                col: [r[0] for r in conn.execute(f"SELECT {col}::text FROM {table}").fetchall()]
+                for col in cols
+            }
+            for table, cols in (("account", ("email", "name", "city")), ("invoice", ("memo",)))
+        }
+    schema, out = tmp_path / "shop.json", tmp_path / "out"
+    done = datagen("import", "--from", dsn, "--profile", "--out", str(schema))
+    assert done.returncode == 0, done.stderr
+    assert "hidden.example" not in schema.read_text() and "memo number" not in schema.read_text()
+    done = datagen("generate", str(schema), "--out", str(out), "--seed", "5")
+    assert done.returncode == 0, done.stderr
+    dataset = parse_dataset(json.loads(schema.read_text()))
+    assert dataset.node("account").rows == 90 and dataset.node("invoice").rows == 400  # type: ignore[union-attr]
+    account = pq.read_table(out / "account.parquet").to_pydict()
+    assert len(account["id"]) == 90 and set(account["plan"]) <= {"free", "pro", "team"}
+    assert {c for c in account["city"] if c is not None} <= {"Oslo", "Lima"}  # its categories
+    assert all(1 <= s <= 9 for s in account["seats"] if s is not None)
+    assert_nothing_copied(dataset, source, out)
+
+
+def test_staff_loads_into_the_original_postgres_database(server: str, tmp_path: Path) -> None:  # noqa: F811
+    """ENUM type, timestamptz with a CHECK between two columns, a self-reference, a link
+    table keyed by an integer and a text reference, a composite foreign key into it."""
+    from datagen.agent.importer.live import read_database
+    from tests.test_import import _same_shape
+
+    ddl_sql = (DDL / "staff_postgres.sql").read_text()
+    dsn, gen_dsn = prepare_postgres(server, "staff", ddl_sql)
+    _same_shape(read_database(dsn), "staff_postgres.sql", "postgres")  # the live catalogue
+    schema = import_and_generate(
+        tmp_path, "staff_postgres.sql", "postgres", "postgres",
+        ["team=12", "person=150", "skill=40"], dsn=gen_dsn,
+    )  # fmt: skip
+    counts = load_postgres(dsn, ddl_sql, schema)
+    assert counts["team"] == 12 and counts["person"] == 150 and counts["skill"] == 40
+    assert counts["person_skill"] > 150 and counts["endorsement"] > 150
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT count(parent_team_id), count(left_at) FROM team, person")
+        assert all(n > 0 for n in row.fetchone())  # type: ignore[union-attr]

@@ -81,7 +81,13 @@ def test_a_truncated_reply_is_asked_again_streamed_with_twice_the_budget(
     first, second = (r["body"] for r in server.requests)
     assert first["max_tokens"] == 3000 and not first.get("stream")
     assert second["max_tokens"] == 6000 and second["stream"] is True
-    end = records(tmp_path / "o")[-1]
+    lines = records(tmp_path / "o")
+    (turn,) = [r for r in lines if r["type"] == "turn"]
+    assert turn["recovered"] == [
+        "the reply was cut off at max_tokens=3000: asked again, streamed, with 6000"
+    ]
+    assert "recovered: the reply was cut off" in result.stderr
+    end = lines[-1]
     assert end["status"] == "ok" and end["http_requests"] == 2
     assert end["usage"]["output_tokens"] == 100  # the cut reply's tokens count too
 
@@ -100,7 +106,9 @@ def test_text_then_a_refusal_exits_1_with_the_cause_and_keeps_the_transcript(
     lines = records(tmp_path / "o")
     (failure,) = [r for r in lines if r["type"] == "provider_failure"]
     assert failure["refusal"] is True and failure["usage"]["input_tokens"] == 200
-    assert lines[-1]["status"] == "failed" and lines[-1]["usage"]["input_tokens"] == 200
+    end = lines[-1]
+    assert end["status"] == "failed" and end["usage"]["input_tokens"] == 200
+    assert end["repairs"] == 0 and "refused to answer" in end["error"]  # no draft, no repair
 
 
 @pytest.mark.parametrize("api", ["anthropic", "openai"])

@@ -8,10 +8,10 @@ bar, a claim not honoured, and a passing draft's warnings, shown once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from datagen.agent.loop import DraftChecker, DryRunScore, LoopSettings, author
@@ -19,7 +19,7 @@ from datagen.agent.providers import anthropic as anthropic_mod
 from datagen.agent.providers import openai as openai_mod
 from datagen.agent.transcript import Transcript
 from datagen.engine.errors import Problem
-from tests.agent_fixtures import request_bodies, small_schema
+from tests.agent_fixtures import request_bodies, schema_message, small_schema, usage
 from tests.llm_fixtures import (
     APIS,
     ELEVEN_PATHS,
@@ -246,21 +246,128 @@ def test_a_claim_not_honoured_is_repaired(api: Api, httpx2_mock) -> None:
 # --------------------------------------------------------------------------- the prompt's size
 
 
-def test_the_prompt_is_measured_by_the_api_in_the_transcript(api: Api, httpx2_mock) -> None:
+def _first_reply(api: Api, input_tokens: int) -> httpx.Response:
     if api.name == "anthropic":
-        from tests.agent_fixtures import schema_message, usage
-
-        body = schema_message(small_schema(), tokens=usage(40, 900, cache_write=9000))
+        body = schema_message(small_schema(), tokens=usage(40, 900, cache_write=input_tokens - 40))
     else:
-        body = chat_completion(arguments=small_schema(), usage=chat_usage(9040, 900, cached=0))
-    import httpx
+        body = chat_completion(arguments=small_schema(), usage=chat_usage(input_tokens, 900))
+    return httpx.Response(200, json=body)
 
-    httpx2_mock.post(api.url).mock(return_value=httpx.Response(200, json=body))
+
+def _measured(api: Api, httpx2_mock: Any, input_tokens: int) -> tuple[Transcript, list[str]]:
+    httpx2_mock.post(api.url).mock(return_value=_first_reply(api, input_tokens))
+    transcript, said = Transcript(), []
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    author(
+        "a tiny shop", api.provider(), checker=checker, transcript=transcript, progress=said.append
+    )
+    return transcript, said
+
+
+def test_the_prompt_is_measured_by_the_api_in_the_transcript(api: Api, httpx2_mock) -> None:
+    transcript, said = _measured(api, httpx2_mock, 28_000)  # about what a real API counts
+    (estimate,) = transcript.of_type("prompt")
+    (measured,) = transcript.of_type("prompt_measured")
+    assert measured["input_tokens"] == 28_000  # input and cache write of the first call
+    assert measured["request_chars"] > estimate["system"]["chars"]  # the tools come too
+    assert measured["cut_suspected"] is False and not any("cut the prompt" in s for s in said)
+
+
+def test_a_prompt_cut_to_a_small_context_window_is_said(api: Api, httpx2_mock) -> None:
+    """Ollama's default context window (4,096 tokens) silently drops most of the prompt."""
+    transcript, said = _measured(api, httpx2_mock, 4_096)
+    (measured,) = transcript.of_type("prompt_measured")
+    assert measured["cut_suspected"] is True
+    (warning,) = [s for s in said if "cut the prompt" in s]
+    assert "counted 4,096 input tokens" in warning and "OLLAMA_CONTEXT_LENGTH" in warning
+
+
+def test_a_recovered_reply_says_what_was_asked_again_in_the_turn(api: Api, httpx2_mock) -> None:
+    if api.name == "anthropic":
+        text = schema_message(small_schema())
+        text["content"], text["stop_reason"] = [{"type": "text", "text": "Tables:"}], "end_turn"
+    else:
+        text = chat_completion(tool=None, text="Tables:")
+    httpx2_mock.post(api.url).mock(
+        side_effect=[httpx.Response(200, json=text), api.draft(small_schema())]
+    )
     transcript = Transcript()
     checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
     author("a tiny shop", api.provider(), checker=checker, transcript=transcript)
-    (estimate,) = transcript.of_type("prompt")
-    (measured,) = transcript.of_type("prompt_measured")
-    assert measured["input_tokens"] == 9040
-    assert estimate["system"]["tokens_estimate"] > 0
-    assert json.dumps(measured)  # a plain record
+    (turn,) = transcript.of_type("turn")
+    assert turn["recovered"] == [
+        "the model answered in text without calling a tool: 'Tables:': asked again with "
+        "write_schema forced"
+    ]
+
+
+# --------------------------------------------------------------------------- reply budget
+
+BUDGET_ERRORS = {
+    "anthropic": "max_tokens: 32000 > 8192, which is the maximum allowed number of output tokens",
+    "openai": "max_tokens is too large: 32000. This model supports at most 16384 completion tokens",
+}
+
+
+def _budget_error(api: Api) -> httpx.Response:
+    return httpx.Response(
+        400,
+        json={
+            "type": "error",
+            "error": {"type": "invalid_request_error", "message": BUDGET_ERRORS[api.name]},
+        },
+    )
+
+
+def test_a_budget_the_model_refuses_is_the_users_max_tokens_to_lower(api: Api, httpx2_mock) -> None:
+    from datagen.agent.providers.base import Conversation, ProviderError
+
+    route = httpx2_mock.post(api.url).mock(return_value=_budget_error(api))
+    with pytest.raises(ProviderError, match="lower --max-tokens") as info:
+        api.provider(max_tokens=32000).next(Conversation("a tiny shop"))
+    assert BUDGET_ERRORS[api.name] in str(info.value) and route.call_count == 1
+
+
+def test_a_larger_retry_budget_the_model_refuses_is_a_model_failure(api: Api, httpx2_mock) -> None:
+    """The doubled budget is datagen's, not the user's: exit 1, saying what happened."""
+    from datagen.agent.providers.base import Conversation, ProviderFailure
+    from tests.llm_fixtures import chat_completion as chat
+
+    if api.name == "anthropic":
+        cut = schema_message({"version": "1.0"}, stop_reason="max_tokens")
+    else:
+        cut = chat(arguments={"version": "1.0"}, finish_reason="length")
+    httpx2_mock.post(api.url).mock(side_effect=[httpx.Response(200, json=cut), _budget_error(api)])
+    with pytest.raises(ProviderFailure) as info:
+        api.provider(max_tokens=16000).next(Conversation("a tiny shop"))
+    message = str(info.value)
+    assert "cut off at max_tokens=16000, and it would not take a larger budget (32000)" in message
+    assert "ask for fewer tables" in message and info.value.usage.output_tokens == 50
+
+
+def test_an_edit_does_not_resend_the_warnings_the_schema_already_had(api: Api, httpx2_mock) -> None:
+    """chat: the schema being edited has a constant column; the edit keeps it: one call."""
+    route = httpx2_mock.post(api.url).mock(return_value=api.draft(_constant()))
+    checker = DraftChecker(LoopSettings(), scorer=lambda *a: DryRunScore(100.0, []))
+    result = author("add nothing", api.provider(), checker=checker, current_schema=_constant())
+    assert route.call_count == 1 and result.repairs_used == 0
+    assert result.attempts[0].check.warnings  # still there, and said in the check
+
+
+def test_chat_repairs_a_claim_not_honoured_too(api: Api, httpx2_mock, tmp_path) -> None:
+    from tests.cli_helpers import run_cli
+
+    honest = small_schema()
+    honest["nodes"][0]["rows"] = 25
+    route = httpx2_mock.post(api.url).mock(
+        side_effect=[api.draft(small_schema(), "call_0"), api.draft(honest, "call_1")]
+    )
+    result = run_cli(
+        "chat", "--plain", "--provider", api.name, "--out", str(tmp_path / "o"),
+        input="a tiny shop with 25 customers\n/quit\n",
+        env={"ANTHROPIC_API_KEY": "sk-test", "OPENAI_API_KEY": "sk-test", "DATAGEN_STRICT_TOOLS": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert route.call_count == 2
+    assert "25 customers" in api.feedback(request_bodies(route)[1])
+    assert "table customer (entity, 2 columns, 25 rows)" in result.stdout, result.stdout

@@ -294,3 +294,37 @@ def test_a_bound_clamps_its_column_and_a_unit_is_no_table() -> None:
     assert "degree" not in [n["id"] for n in author(text)["nodes"]]
     claim = _claims_on_data(text)["temperature never above 45"]
     assert claim["status"] == "honoured" and claim["measured"]["max"] <= 45
+
+
+def test_a_peak_on_a_regular_series_is_in_the_value_not_the_row_count() -> None:
+    text = (
+        "500 smart meters reporting electricity usage every 15 minutes in January 2025; "
+        "usage peaks between 6pm and 9pm"
+    )
+    schema = author(text)
+    assert {n["id"] for n in schema["nodes"]} == {"meter", "meter_reading"}  # kWh, not IoT
+    claim = next(
+        c for c in _claims_on_data(text, rows=3000).values() if c["kind"] == "time_pattern"
+    )
+    assert claim["bound_to"]["measure"] == "compare" and claim["bound_to"]["column"] == "kwh"
+    assert claim["status"] == "honoured", claim
+    assert claim["measured"] >= 1.2
+
+
+def test_a_group_that_acts_more_often_gets_a_fanout_by_a_parent_column() -> None:
+    text = "A gym with 2,000 members; premium members visit twice as often"
+    schema = author(text)
+    fact = next(n for n in schema["nodes"] if n["kind"] == "fact")
+    assert fact["fanout"]["by"] == "tier" and set(fact["fanout"]["cases"]) == {"premium"}
+    claim = _claims_on_data(text, rows=2000)["premium members visit twice as often"]
+    assert claim["bound_to"]["measure"] == "compare" and claim["bound_to"]["rows_of"] == fact["id"]
+    assert claim["status"] == "honoured", claim
+    assert 1.7 <= claim["measured"] <= 2.3
+
+
+def test_an_existing_segment_value_drives_the_fanout() -> None:
+    text = "an online shop with 5,000 customers; VIP customers order three times as often"
+    order = _node(author(text), "order")
+    assert order["fanout"]["by"] == "segment" and "vip" in order["fanout"]["cases"]
+    claim = _claims_on_data(text, rows=3000)["VIP customers order three times as often"]
+    assert claim["status"] == "honoured", claim

@@ -95,6 +95,14 @@ def test_find_counts(text: str, expected: dict[str, tuple[float, str | None]]) -
     assert _counts(text) == expected
 
 
+def test_times_per_period_counts_the_verbs_events_per_subject() -> None:
+    """'members visit 2 times a week' and 'users log in 5 times per week' were no counts."""
+    (visits,) = find_counts("members visit 2 times a week on average")
+    assert (visits.noun, visits.value, visits.per, visits.period) == ("visit", 2, "member", "W")
+    (logins,) = find_counts("users log in about 5 times per week")
+    assert (logins.noun, logins.per, logins.period) == ("session", "user", "W")
+
+
 def test_a_figure_per_subject_is_no_second_total() -> None:
     """'2,000 courses ... Students enroll in 3 courses on average' made `course` 3 rows."""
     counts = find_counts("2,000 courses. Students enroll in 3 courses on average")

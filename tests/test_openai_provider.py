@@ -325,9 +325,10 @@ def test_a_strict_reply_is_turned_back_into_the_dsl(httpx2_mock, sleeps) -> None
 
 def test_the_executable_talks_to_a_local_chat_completions_server(tmp_path) -> None:
     """No mock: `datagen create --provider openai` against a server on 127.0.0.1, as with
-    Ollama; the first draft is repaired once, over HTTP, through the real SDK."""
+    Ollama; the first draft is repaired once, over HTTP, through the real SDK (the command
+    in-process: a real `datagen` talks to a local server in tests/test_agent_create.py)."""
     from tests.agent_fixtures import FakeMessagesServer
-    from tests.cli_helpers import datagen
+    from tests.cli_helpers import run_cli
 
     replies = [
         (200, chat_completion(arguments=broken_schema(), call_id="c1", model="llama3.1"), {}),
@@ -335,7 +336,7 @@ def test_the_executable_talks_to_a_local_chat_completions_server(tmp_path) -> No
     ]
     out = tmp_path / "o"
     with FakeMessagesServer(replies) as server:
-        result = datagen(
+        result = run_cli(
             "create",
             "-d",
             "a tiny shop",
@@ -358,7 +359,8 @@ def test_the_executable_talks_to_a_local_chat_completions_server(tmp_path) -> No
     assert first["tool_choice"]["function"]["name"] == "write_schema"  # --no-input
     assert second["messages"][-1]["role"] == "tool"
     assert "provider openai, model llama3.1" in result.stdout
-    assert "cost unknown" in result.stdout  # a local model has no list price
+    # a local model has no list price (not "no list price for llama3.1": it is the server)
+    assert f"cost unknown (llama3.1 served by {server.url}/v1: no list price)" in result.stdout
     assert (out / "data" / "order.parquet").is_file()
 
 
@@ -395,10 +397,11 @@ ROOT = Path(__file__).resolve().parents[1]
 REPLAY_CASES = str(ROOT / "evals" / "recordings" / "cases.yaml")
 
 
-@pytest.fixture
-def chat_server(tmp_path):
-    """evals/chat_server.py in a subprocess, as `make eval` runs it; yields its base URL."""
-    port_file = tmp_path / "port"
+@pytest.fixture(scope="module")
+def chat_server(tmp_path_factory):
+    """evals/chat_server.py in a subprocess, as `make eval` runs it; yields its base URL.
+    One for the module: it answers each request from the request alone (no state)."""
+    port_file = tmp_path_factory.mktemp("chat-server") / "port"
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "evals" / "chat_server.py"), "--port-file", str(port_file)],
         stderr=subprocess.DEVNULL,
@@ -418,11 +421,12 @@ def chat_server(tmp_path):
 def test_eval_runs_the_openai_provider_against_the_scripted_server(
     tmp_path, chat_server, plan
 ) -> None:
-    """What `make eval` runs in CI: evals/chat_server.py and `datagen eval --provider openai`."""
-    from tests.cli_helpers import datagen
+    """What `make eval` runs in CI: evals/chat_server.py (a real server in a subprocess) and
+    `datagen eval --provider openai` (in-process)."""
+    from tests.cli_helpers import run_cli
 
     report = tmp_path / "eval.json"
-    result = datagen(
+    result = run_cli(
         "eval",
         "--provider",
         "openai",
@@ -447,10 +451,10 @@ def test_eval_runs_the_openai_provider_against_the_scripted_server(
 def test_a_recording_through_another_server_is_marked_with_its_base_url(
     tmp_path, chat_server
 ) -> None:
-    from tests.cli_helpers import datagen
+    from tests.cli_helpers import run_cli
 
     recordings = tmp_path / "rec"
-    result = datagen(
+    result = run_cli(
         "eval",
         "--provider",
         "openai",
@@ -482,3 +486,27 @@ def test_eval_with_openai_needs_a_key_or_a_base_url() -> None:
     result = CliRunner().invoke(main, ["eval", "--provider", "openai", "--cases", REPLAY_CASES])
     assert result.exit_code == 2
     assert "needs OPENAI_API_KEY, or --base-url" in result.stderr
+
+
+def test_a_map_keyed_by_pattern_becomes_pairs_and_comes_back() -> None:
+    """A lookup's `match` (an object whose keys follow a pattern) is a list of pairs in
+    strict mode, and the model's pairs become the DSL's object again."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "match": {
+                "type": "object",
+                "patternProperties": {"^[a-z_]+$": {"type": "string"}},
+                "minProperties": 1,
+                "maxProperties": 1,
+            }
+        },
+        "required": ["match"],
+    }
+    converted = strict_schema(schema)
+    assert converted is not None
+    match = converted["properties"]["match"]
+    assert match["type"] == "array"
+    assert match["items"]["properties"]["value"] == {"type": "string"}
+    reply = {"match": [{"key": "ps_partkey", "value": "l_partkey"}]}
+    assert from_strict(reply) == {"match": {"ps_partkey": "l_partkey"}}

@@ -1,7 +1,7 @@
 """The HTML quality report: built for every example, its content checked against the JSON report.
 
-Each example is generated small (in-process), validated, and rendered once
-per module. The page must show the score, every table, every column and
+Each example is the session's run (tests/example_runs.py: generated once, in-process,
+shared with tests/test_examples.py), validated and rendered once per module. The page must show the score, every table, every column and
 every failed check; carry the JSON report unchanged; and load nothing from
 outside (no external URL, no script, no stylesheet link). A corrupted copy
 of the bank dataset proves failed checks come first, with their examples.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -34,13 +35,10 @@ from datagen.engine.execute import dry_run, generate_dataset
 from datagen.engine.htmlreport import HTML_FILE, html_report, html_report_for_tables
 from datagen.engine.load import load_dataset
 from datagen.engine.validate import Report, validate_dataset, validate_tables
+from tests.example_runs import EXAMPLES, ExampleRun
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 SEED = 11
-# entity rows are multiplied by this (facts follow); tpch is much larger than the others
-SCALES = {"tpch": 0.002}
-DEFAULT_SCALE = 0.05
 
 
 @dataclass
@@ -52,21 +50,13 @@ class Built:
     html: str
 
 
-def _generate(schema: Path, out: Path) -> dsl.Dataset:
-    dataset = load_dataset(schema)
-    scale = SCALES.get(schema.stem, DEFAULT_SCALE)
-    generate_dataset(dataset, out, seed=SEED, fmt="parquet", scale=scale)
-    return dataset
-
-
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    schema: Path = request.param
-    data = tmp_path_factory.mktemp(schema.stem) / "data"
-    dataset = _generate(schema, data)
-    report = validate_dataset(dataset, data)
-    html = html_report(dataset, data, report)
-    return Built(schema.stem, dataset, data, report, html)
+def built(request: pytest.FixtureRequest, example_run: Callable[[str], ExampleRun]) -> Built:
+    """The report of the session's run of each example (tests/example_runs.py)."""
+    run = example_run(request.param.stem)
+    report = validate_dataset(run.dataset, run.data)
+    html = html_report(run.dataset, run.data, report)
+    return Built(run.schema.stem, run.dataset, run.data, report, html)
 
 
 class _Elements(HTMLParser):

@@ -17,7 +17,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from datagen.engine.execute import generate_dataset
 from datagen.engine.generators.pairs import permuted_pairs
+from datagen.engine.load import parse_dataset
 from tests.dsl_doc_examples import cli_here, doc_example, generate_for_any_workers
 
 
@@ -139,3 +141,49 @@ def test_match_problems_are_named(tmp_path: Path) -> None:
     assert result.returncode == 2, text
     assert "no column `part_idd` in `partsupp`" in text and "part_id" in text
     assert "`match` cannot go with `where`" in text and "Traceback" not in text
+
+
+def test_a_fact_pair_of_two_other_fks_is_unique_for_any_workers(tmp_path: Path) -> None:
+    """The pair need not be in an entity: a fact under another parent, declared by
+    `constraints.unique`, gets the same unique pairs whatever the block layout."""
+    data = {
+        "version": "1.0",
+        "metadata": {"name": "pf"},
+        "nodes": [
+            {
+                "id": name,
+                "kind": "entity",
+                "rows": rows,
+                "pk": f"{name}_id",
+                "columns": [{"name": f"{name}_id", "type": "int", "generator": {"sequence": {}}}],
+            }
+            for name, rows in (("a", 50), ("b", 40), ("p", 300))
+        ]
+        + [
+            {
+                "id": "f",
+                "kind": "fact",
+                "parents": ["p"],
+                "fanout": {"distribution": "poisson", "lambda": 5},
+                "columns": [
+                    {
+                        "name": f"{name}_id",
+                        "type": "int",
+                        "generator": {"lookup": {"from": f"{name}.{name}_id"}},
+                    }
+                    for name in ("p", "a", "b")
+                ],
+            }
+        ],
+        "constraints": {"unique": [{"table": "f", "columns": ["a_id", "b_id"]}]},
+    }
+    dataset = parse_dataset(data)
+    for workers in (1, 2):
+        generate_dataset(dataset, tmp_path / str(workers), seed=4, workers=workers)
+    first = (tmp_path / "1" / "f.parquet").read_bytes()
+    assert first == (tmp_path / "2" / "f.parquet").read_bytes()
+    table = pq.read_table(tmp_path / "1" / "f.parquet")
+    pairs = set(
+        zip(table.column("a_id").to_pylist(), table.column("b_id").to_pylist(), strict=True)
+    )
+    assert len(pairs) == table.num_rows > 1000

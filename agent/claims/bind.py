@@ -34,8 +34,9 @@ SYNONYMS = {
     "sale": {"order", "purchase", "transaction"},
     "transaction": {"payment", "order", "transfer"},
     "payment": {"transaction"},
-    "visit": {"appointment", "encounter", "admission"},
-    "appointment": {"visit", "booking"},
+    "visit": {"appointment", "encounter", "admission", "booking", "check"},
+    "login": {"session"},
+    "appointment": {"visit", "booking", "encounter", "admission"},
     "booking": {"reservation", "appointment", "order"},
     "reservation": {"booking"},
     "patient": {"person"},
@@ -255,7 +256,7 @@ def _window(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     return {"measure": "window", "table": node.id, "column": column}
 
 
-_GAP = re.compile(r"within ([\d.]+) (s|min|h|days)$")
+GAP = re.compile(r"within ([\d.]+) (s|min|h|days)$")
 _BETWEEN = {"min": ("minutes_between", 1.0), "h": ("hours_between", 1.0),
             "days": ("days_between", 1.0), "s": ("minutes_between", 1 / 60)}  # fmt: skip
 
@@ -264,7 +265,7 @@ def _within_rate(view: SchemaView, claim: dsl.Claim, gap: re.Match[str]) -> dict
     """'70% are closed within 48 hours': the share of rows whose two timestamps are at most
     that far apart, both in the row's own table."""
     amount, unit = float(gap.group(1)), gap.group(2)
-    words = [w for w in claim.about if not _GAP.match(w)]
+    words = [w for w in claim.about if not GAP.match(w)]
     duration = claim.model_copy(
         update={"about": words, "expected": dsl.ClaimExpected(max=amount, unit=unit)}
     )
@@ -281,11 +282,14 @@ def _within_rate(view: SchemaView, claim: dsl.Claim, gap: re.Match[str]) -> dict
 
 @binder("rate", "share")
 def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
-    gap = next((g for w in claim.about if (g := _GAP.match(w))), None)
+    gap = next((g for w in claim.about if (g := GAP.match(w))), None)
     if gap is not None:
         return _within_rate(view, claim, gap)
     words = list(claim.about)
     preferred = view.table_for(words[-1:]) if words else None
+    # '5% of deliveries arrive late': `delivery` is a table, not its value `delivered`
+    tables = {n.id for n in view.dataset.nodes}
+    words = [w for w in words if snake_key(w) not in tables] or words
     match = value_match(view, words, preferred)
     if match is None:
         filled = present_match(view, words, preferred)
@@ -294,6 +298,13 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         return f"no column value or flag matches `{' '.join(words)}`"
     node, where = match
     return {"measure": "share", "table": node.id, "where": where}
+
+
+def snake_key(word: str) -> str:
+    """'Deliveries' -> 'delivery': the table id a noun would be."""
+    from datagen.agent.claims.words import singular
+
+    return "_".join(singular(p) for p in re.split(r"[\s_-]+", word.lower()) if p)
 
 
 def value_match(
@@ -853,7 +864,15 @@ def _compare_rows(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
             continue
         where = _group_where(view, parent, group)
         if where is not None:
-            return {"measure": "compare", "table": parent.id, "rows_of": child.id, "where": where}
+            binding = {
+                "measure": "compare",
+                "table": parent.id,
+                "rows_of": child.id,
+                "where": where,
+            }
+            others = [str(v) for v in (claim.expected.values or [])[1:]]
+            versus = _group_where(view, parent, others[0]) if others else None
+            return {**binding, "versus": versus} if versus else binding
     return f"no table `{child.id}` points at holds a value for `{group}`"
 
 

@@ -103,7 +103,8 @@ def chat_cmd(
     session = ChatSession(
         author_,
         console,
-        LoopSettings(seed=resolve_seed(seed, loaded), min_score=min_score),
+        # every claim of a message is repaired while repairs remain, as in create
+        LoopSettings(seed=resolve_seed(seed, loaded), min_score=min_score, min_fidelity=1.0),
         answerer=TerminalAnswerer() if interactive else DefaultAnswerer(),
         out=out,
         schema_path=schema_file,

@@ -21,7 +21,12 @@ import click
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
 from datagen.agent.commands.options import PROFILE_NAMES, Say, console_options
-from datagen.agent.providers import cost_estimate, default_provider_name, get_provider
+from datagen.agent.providers import (
+    cost_estimate,
+    default_provider_name,
+    get_provider,
+    unpriced_reason,
+)
 from datagen.agent.providers.base import Usage
 from datagen.agent.transcript import Transcript
 from datagen.engine import __version__
@@ -69,7 +74,12 @@ class DataOptions:
 @click.option(
     "--seed", type=int, default=None, help="Master seed [default: the schema's `seed`, else 42]."
 )
-@click.option("--no-input", is_flag=True, help="Never ask: take every question's default.")
+@click.option(
+    "--no-input",
+    is_flag=True,
+    help="Never ask: take every question's default; an LLM must write the schema from its "
+    "first reply (the schema tool is forced).",
+)
 @click.option(
     "--answers",
     type=click.File("r", encoding="utf-8"),
@@ -270,7 +280,8 @@ def create_cmd(
         )
     except AuthoringFailed as exc:
         target = out or Path("out") / _draft_name(exc.last_draft)
-        _end(transcript, "failed", author_, exc.usage, len(exc.attempts) - 1)
+        cause = redact(exc.cause) if exc.cause is not None else None  # the model's failure
+        _end(transcript, "failed", author_, exc.usage, max(len(exc.attempts) - 1, 0), cause)
         _save_rejected(staging, target, exc.last_draft, transcript)
         err.print(f"[bold red]error:[/] {escape(redact(exc))}", markup=True)
         if exc.last_draft is not None:
@@ -366,7 +377,8 @@ def _write_outputs(
     transcript.close()
     _publish(staging, target)
 
-    cost = cost_estimate(provider, result.usage)
+    estimate = cost_estimate(provider, result.usage)
+    cost = unpriced_reason(provider) if estimate is None else estimate
     text = _summary(result, target, rows, score, score_origin, settings, seed, passed, cost)
     text = _claims_text(report, settings) + text
     if data.html and not no_generate:
@@ -435,7 +447,7 @@ def _summary(
     settings: LoopSettings,
     seed: int,
     passed: bool,
-    cost: float | None,
+    cost: float | str,  # the estimate, or why there is none
 ) -> str:
     min_score = settings.min_score
     repairs = result.repairs_used
@@ -460,7 +472,7 @@ def _summary(
     if score is not None:
         lines.append(f"quality score: {score:.1f}/100 ({score_origin}; minimum {min_score:g})")
     if result.model or result.usage.total_tokens:
-        lines.append("tokens: " + _tokens(result.usage, result.model, cost))
+        lines.append("tokens: " + _tokens(result.usage, cost))
     made = [f for f in OUTPUT_FILES if (target / f).exists()]
     lines.append(f"wrote {target}/: " + ", ".join(f + "/" if f == "data" else f for f in made))
     schema = shlex.quote(str(target / "schema.json"))
@@ -469,7 +481,7 @@ def _summary(
     return "\n".join(lines)
 
 
-def _tokens(usage: Usage, model: str | None, cost: float | None) -> str:
+def _tokens(usage: Usage, cost: float | str) -> str:
     parts = [f"{usage.input_tokens:,} input"]
     if usage.cache_read_input_tokens or usage.cache_creation_input_tokens:
         parts.append(
@@ -478,9 +490,9 @@ def _tokens(usage: Usage, model: str | None, cost: float | None) -> str:
         )
     parts.append(f"{usage.output_tokens:,} output")
     price = (
-        f"estimated cost ${cost:.4f} at list prices (an estimate, not a bill)"
-        if cost is not None
-        else f"cost unknown (no list price for {model or 'this provider'})"
+        f"cost unknown ({cost})"
+        if isinstance(cost, str)
+        else f"estimated cost ${cost:.4f} at list prices (an estimate, not a bill)"
     )
     return ", ".join(parts) + f"; {price}"
 

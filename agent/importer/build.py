@@ -34,6 +34,7 @@ import numpy as np
 from datagen.agent.importer.catalog import Catalog, ColumnInfo, ColumnStats, TableInfo
 from datagen.agent.offline.lexicon.columns import generator_for_column
 from datagen.engine import dsl
+from datagen.engine.errors import InputError
 from datagen.engine.load import parse_dataset
 
 HIDDEN_KEY = "key_index"  # expressions take no names that start with _
@@ -44,6 +45,11 @@ REFERENCE_WORDS = (
     "region", "currency", "currencies", "role", "kind", "shipper", "level", "tier", "unit",
 )  # fmt: skip
 DETAIL_WORDS = ("line", "item", "detail", "entry", "entries")
+LOST = (  # the reader's notes of what it left out of the tables (ddl.py)
+    "left out of the table, not understood",
+    "skipped, not understood",
+    "statement skipped: CREATE TABLE",
+)
 NULL_RATE = 0.1
 FK_NULL_RATE = 0.05
 TIMEFRAME = {"start": "2024-01-01", "end": "2025-01-01", "freq": "s"}
@@ -97,13 +103,16 @@ class _Key:
 @dataclass
 class _Pair:
     """A two-column key built by the DSL itself: a fact of `parent` (through `link`) whose
-    `other` column is a distinct reference per parent, or a line number from `start`."""
+    `other` column is a distinct reference per parent, or a line number from `start`; with
+    an exact row count, an entity whose two references take distinct pairs (`sampled`)."""
 
     link: str
     other: str
     parent: str
     cap: int | None  # the most rows one parent can have (partners, or the CHECK's range)
     start: int | None = None  # a line number: position() counted from here
+    sampled: bool = False  # exact rows: an entity of distinct pairs of two plain lookups
+    day: bool = False  # a date or timestamp: one day after another from the timeframe's start
 
 
 @dataclass
@@ -161,11 +170,9 @@ class _Builder:
         )
 
     def _ident(self, name: str, what: str) -> str:
-        if IDENT.match(name) and len(name) <= 63:
-            return name
-        fixed = re.sub(r"\W+", "_", name).strip("_")[:63] or "x"
-        fixed = "_" + fixed if fixed[0].isdigit() else fixed
-        self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
+        fixed = _safe_name(name)
+        if fixed != name:
+            self.notes.append(f"{what} renamed `{fixed}` (the DSL takes letters, digits and _)")
         return fixed
 
     def _table_id(self, table: TableInfo | str) -> str:
@@ -181,6 +188,11 @@ class _Builder:
                     self.notes.append(
                         f"{table.name}({', '.join(fk.columns)}) -> {fk.ref_table}: no such table "
                         "in the source; generated without the reference"
+                    )
+                    self._not_modelled(
+                        f"{table.name}({', '.join(fk.columns)}) REFERENCES {fk.ref_table}",
+                        "relationship",
+                        f"`{fk.ref_table}` is not a table of the source",
                     )
                     continue
                 fk.ref_table = parent.name
@@ -199,8 +211,8 @@ class _Builder:
         for table in self.catalog.tables:
             group = self._group(table)
             for fk in table.foreign_keys:
-                if group and set(fk.columns) <= set(group):
-                    exact.add(fk.ref_table)
+                if group and len(fk.columns) == 1 and fk.columns[0] in group:
+                    exact.add(fk.ref_table)  # a key's formula counts on the parent's rows
                 if len(fk.columns) == 1 and _is_unique(table, fk.columns[0]):
                     exact.add(fk.ref_table)
                     exact.add(table.name)
@@ -217,7 +229,10 @@ class _Builder:
         link = bool(group) and pair is None  # its rows follow its key's combinations
         rows = 0 if link or pair else self._rows(table, single_parent is not None)
         made: dict[str, dict[str, Any]] = {}  # columns made by a composite key, by name
-        if pair is not None:
+        if pair is not None and pair.sampled:
+            node["rows"] = self._pair_rows(table, pair)
+            made |= self._pair_columns(table, group, pair)
+        elif pair is not None:
             node["kind"] = "fact"
             node["parents"] = [self._table_id(pair.parent)]
             node["fanout"] = self._pair_fanout(table, pair)
@@ -244,7 +259,7 @@ class _Builder:
                     "construction (one composite key per table is)"
                 )
         for fk in table.foreign_keys:
-            if len(fk.columns) > 1 and not set(fk.columns) <= set(group):
+            if len(fk.columns) > 1:  # copied from one referenced row, inside a key or not
                 made |= {c["name"].lower(): c for c in self._composite_reference(table, fk)}
         # hidden key columns first, then the source's columns in the source's order
         node["columns"] = [c for c in made.values() if c.get("hidden")]
@@ -252,23 +267,34 @@ class _Builder:
             ident = self._col_ident(table, col.name).lower()
             made_col = made.get(ident)
             node["columns"].append(made_col or self._column(table, col, node))
-        if pair is not None and pair.start is None:
+        if pair is not None and pair.sampled:  # two plain uniform lookups: distinct pairs
+            for name in (pair.link, pair.other):
+                ident = self._col_ident(table, name)
+                lookup = next(c for c in node["columns"] if c["name"] == ident)["generator"]
+                if lookup["lookup"].pop("weights_kind", None):
+                    self.notes.append(
+                        f"`{table.name}.{name}`: drawn uniformly, not with the source's skew "
+                        "(a key of distinct pairs is built from two uniform references)"
+                    )
+        elif pair is not None and pair.start is None:
             other = self._col_ident(table, pair.other)
             lookup = next(c for c in node["columns"] if c["name"] == other)["generator"]["lookup"]
             lookup["distinct"] = True
-        self._inequalities(table)
+        self._inequalities(table, node)
         if node["kind"] == "entity":
             self._remember_key(table, node)
         return node
 
     def _pair(self, table: TableInfo, group: list[str], exact: set[str]) -> _Pair | None:
-        """The DSL's own unique pair for a two-column key: (a reference, a second reference)
-        or (a reference, a whole number), NOT NULL both, when no exact row count is asked
-        (a fact's rows come from its fanout)."""
-        if len(group) != 2 or table.name in exact or self._rows_given(table):
+        """The DSL's own unique pair for a two-column key, NOT NULL both: (a reference, a
+        second reference), or (a reference, a whole number) when no exact row count is asked
+        (a fact's rows come from its fanout; an exact count of two references is an entity
+        of distinct pairs)."""
+        if len(group) != 2 or table.name in exact:
             return None
-        if table.rows is not None or not all(_column(table, c).not_null for c in group):
+        if not all(_column(table, c).not_null for c in group):
             return None
+        exact_rows = self._rows_given(table) or table.rows is not None
         references = {f.columns[0]: f for f in table.foreign_keys if len(f.columns) == 1}
         for link, other in (group, group[::-1]):
             fk = references.get(link)
@@ -279,10 +305,13 @@ class _Builder:
                 partner = self.keys.get(second.ref_table)
                 if second.ref_table == table.name or partner is None or partner.rows < 1:
                     continue
-                return _Pair(link, other, fk.ref_table, partner.rows)
+                return _Pair(link, other, fk.ref_table, partner.rows, sampled=exact_rows)
             col = _column(table, other)
+            if col.type in ("date", "datetime") and not (exact_rows or col.bounds):
+                return _Pair(link, other, fk.ref_table, None, start=0, day=True)
             if (
-                col.type != "int"
+                exact_rows
+                or col.type != "int"
                 or col.enum_values
                 or any(isinstance(b.value, str) for b in col.bounds)
             ):
@@ -293,6 +322,23 @@ class _Builder:
             return _Pair(link, other, fk.ref_table, None if high is None else high - low + 1, low)
         return None
 
+    def _pair_rows(self, table: TableInfo, pair: _Pair) -> int:
+        """The exact rows of a table of distinct pairs: at most one row per pair."""
+        rows = self._rows(table, fact=False)
+        pairs = self.keys[pair.parent].rows * (pair.cap or 0)
+        if rows > pairs:
+            self.notes.append(
+                f"`{table.name}`: {rows} rows asked but ({pair.link}, {pair.other}) has only "
+                f"{pairs} pairs; {pairs} rows"
+            )
+            rows = pairs
+        self.assumptions.append(
+            f"`{table.name}`: each row a distinct ({pair.link}, {pair.other}) pair of "
+            f"`{pair.parent}` and its partner rows, drawn without replacement: its key is "
+            "unique by construction"
+        )
+        return rows
+
     def _pair_fanout(self, table: TableInfo, pair: _Pair) -> dict[str, Any]:
         lam = 4.0 if any(w in table.name.lower() for w in DETAIL_WORDS) else 3.0
         top = int(lam * 5 + 10)
@@ -301,6 +347,8 @@ class _Builder:
         what = (
             f"a distinct `{pair.other}` per row"
             if pair.start is None
+            else f"`{pair.other}` one day after another from {TIMEFRAME['start']}"
+            if pair.day
             else f"`{pair.other}` numbering them from {pair.start}"
         )
         self.assumptions.append(
@@ -320,6 +368,14 @@ class _Builder:
             return {}  # both references are lookups; the second one is made distinct
         col = _column(table, pair.other)
         name = self._col_ident(table, pair.other)
+        if pair.day:  # a daily row per parent: the timeframe's first day, then the next...
+            first = (
+                f"date('{TIMEFRAME['start']}')"
+                if col.type == "date"
+                else f"timestamp('{TIMEFRAME['start']} 00:00:00')"
+            )
+            return {name.lower(): {"name": name, "type": col.type, "generator": {
+                "expression": {"expr": f"add_days({first}, position() - 1)"}}}}  # fmt: skip
         low, high = _int_bounds(col)
         if col.bounds:
             bounds = {"min": low} | ({"max": high} if high is not None else {})
@@ -406,11 +462,12 @@ class _Builder:
         for name in group:
             col = _column(table, name)
             fk = next((f for f in table.foreign_keys if f.columns == [name]), None)
+            held = any(len(f.columns) > 1 and name in f.columns for f in table.foreign_keys)
             parent_key = self.keys.get(fk.ref_table) if fk else None
             if fk is not None and parent_key is not None and "sequence" in parent_key.generator:
                 start = int(parent_key.generator["sequence"].get("start", 1))
                 domains.append((name, parent_key.rows, start, fk.ref_table))
-            elif fk is None and col.type == "int":
+            elif fk is None and col.type == "int" and not held:
                 low, high = _int_bounds(col)
                 if col.bounds:
                     bounds = {"min": low} | ({"max": high} if high is not None else {})
@@ -420,8 +477,13 @@ class _Builder:
             else:
                 self.notes.append(
                     f"`{table.name}`: composite {what} ({', '.join(group)}) has a column "
-                    f"`{name}` that is neither a reference to an integer key nor an integer; "
-                    "its combinations are checked but not unique by construction"
+                    f"`{name}` that is "
+                    + (
+                        "part of a composite reference"
+                        if held
+                        else "neither a reference to an integer key nor an integer"
+                    )  # fmt: skip
+                    + "; its combinations are checked but not unique by construction"
                 )
                 if group != table.primary_key:  # the primary key is declared by pk_columns
                     self._add("unique", {"table": self._table_id(table),
@@ -598,10 +660,7 @@ class _Builder:
             assert found is not None
             table = found
         col = table.column(name)
-        real = col.name if col else name
-        if IDENT.match(real) and len(real) <= 63:
-            return real
-        return re.sub(r"\W+", "_", real).strip("_")[:63] or "x"
+        return _safe_name(col.name if col else name)
 
     def _column(self, table: TableInfo, col: ColumnInfo, node: dict[str, Any]) -> dict[str, Any]:
         tid = self._table_id(table)
@@ -611,8 +670,10 @@ class _Builder:
         out: dict[str, Any]
         if table.primary_key == [col.name] and fk is None:
             out = self._key_column(table, col, name, node)
+            self._declare_bounds(table, col, name)
         elif fk is not None:
             out = self._reference(table, col, name, fk, node)
+            self._declare_bounds(table, col, name)
         else:
             out, why = _lexicon(_snake(tid), _snake(name), col.type)
             out = {**out, "name": name, "type": col.type}
@@ -624,6 +685,7 @@ class _Builder:
             self._apply_stats(table, col, out)
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
+            self._apply_time_bounds(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
             if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
                 del self.assumptions[said]
@@ -632,12 +694,101 @@ class _Builder:
                 rate = _null_rate(col.stats, NULL_RATE)
                 out["nullable"] = True
                 out["null_rate"] = rate
+        if (
+            out["type"] == "float"
+            and col.precision is not None
+            and col.scale
+            and 1 <= col.precision <= 38
+            and col.scale <= col.precision
+        ):  # NUMERIC(p, s): stored as the same decimal (exact in Parquet, DuckDB, PostgreSQL)
+            out["type"] = f"decimal({col.precision},{col.scale})"
         description = [col.comment] if col.comment else []
         if col.default is not None:
             description.append(f"default {col.default}")
         if description:
             out["description"] = "; ".join(description)
         return out
+
+    def _apply_time_bounds(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """CHECK (day >= '2025-06-01'): a range the validator checks, and the values drawn
+        inside it (the timeframe's part within the bounds, else a year beside them)."""
+        if col.type not in ("date", "datetime"):
+            return
+        unit = np.timedelta64(1, "D" if col.type == "date" else "s")
+        low: Any = None  # numpy datetime64 values; `end` is exclusive
+        end: Any = None
+        for bound in col.bounds:
+            try:
+                value = np.datetime64(str(bound.value).replace(" ", "T"), "s")
+            except ValueError:
+                continue
+            if col.type == "date" and bound.op in (">", "<="):
+                value = value.astype("datetime64[D]").astype("datetime64[s]")
+            if bound.op in (">", ">="):
+                first = value + unit if bound.op == ">" else value
+                low = first if low is None else max(low, first)
+            elif bound.op in ("<", "<="):
+                after = value + unit if bound.op == "<=" else value
+                end = after if end is None else min(end, after)
+        if low is None and end is None:
+            return
+        if low is not None and end is not None and low >= end:
+            raise _no_value(self.catalog.source, table, col)
+        text = (lambda t: str(t.astype("datetime64[D]"))) if col.type == "date" else (
+            lambda t: str(t).replace("T", " "))  # fmt: skip
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{out['name']}"}
+        if low is not None:
+            item["min"] = text(low)
+        if end is not None:
+            item["max"] = text(end - unit)
+        self._add("ranges", item)
+        gen = out["generator"].get("datetime_series")
+        window = (gen or {}).get("within")
+        if not isinstance(window, dict):
+            window = {"start": TIMEFRAME["start"], "end": TIMEFRAME["end"]}
+        start: Any = np.datetime64(str(window["start"]).replace(" ", "T"), "s")
+        stop: Any = np.datetime64(str(window["end"]).replace(" ", "T"), "s")
+        start, stop = max(start, low) if low is not None else start, (
+            min(stop, end) if end is not None else stop)  # fmt: skip
+        if start >= stop:  # the timeframe lies outside the bounds: a year beside them
+            year = np.timedelta64(365, "D")
+            start = low if low is not None else end - year
+            stop = end if end is not None else low + year
+            start = max(start, stop - year)
+        spec = {"within": {"start": text(start), "end": text(stop)}}
+        if col.type == "date":
+            spec["freq"] = "D"  # type: ignore[assignment]
+        out["generator"] = {"datetime_series": {**(gen or {}), **spec}}
+        out.pop("modifiers", None)
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: between {spec['within']['start']} and "
+            f"{spec['within']['end']} (end excluded), inside its CHECK"
+        )
+
+    def _declare_bounds(self, table: TableInfo, col: ColumnInfo, name: str) -> None:
+        """A key's or reference's CHECK bounds: declared for the validator (and the DDL), not
+        laid over its values (they are the referenced keys)."""
+        numbers = [b for b in col.bounds if not isinstance(b.value, str)]
+        if not numbers or col.type not in ("int", "float"):
+            return
+        low = max((float(b.value) for b in numbers if b.op in (">", ">=")), default=None)
+        high = min((float(b.value) for b in numbers if b.op in ("<", "<=")), default=None)
+        if col.type == "int":  # whole numbers: > 0 is >= 1
+            strict = {float(b.value) for b in numbers if b.op in (">", "<")}
+            low = (
+                None if low is None else (math.floor(low) + 1 if low in strict else math.ceil(low))
+            )
+            high = (None if high is None else (math.ceil(high) - 1 if high in strict
+                                                else math.floor(high)))  # fmt: skip
+        if low is not None and high is not None and low > high:
+            raise _no_value(self.catalog.source, table, col)
+        item: dict[str, Any] = {"column": f"{self._table_id(table)}.{name}"}
+        if low is not None:
+            item["min"] = _number(low)
+        if high is not None:
+            item["max"] = _number(high)
+        if len(item) > 1:
+            self._add("ranges", item)
 
     def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         """A CHECK on the length of a text column: a `pattern` the validator checks."""
@@ -771,15 +922,33 @@ class _Builder:
             out["generator"] = {"datetime_series": spec}
             self.assumptions.append(f"{where}: between {start} and {end}, as in the source")
         if col.type == "string" and stats.max_length and col.length is None:
-            col.length = stats.max_length
+            col.length, col.length_profiled = stats.max_length, True
 
     def _apply_enum(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         if not col.enum_values:
             return
         values: list[Any] = [
-            (str(v) if col.type == "string" else int(v) if col.type == "int" else v)
+            (
+                str(v)
+                if col.type == "string"
+                else int(v)
+                if col.type == "int"
+                else bool(v)
+                if col.type == "bool"
+                else v
+            )
             for v in col.enum_values
         ]
+        if col.type == "string" and col.length is not None and not col.length_profiled:
+            fits = [v for v in values if len(v) <= col.length]
+            if len(fits) < len(values):  # a value the column cannot store is never written
+                if not fits:
+                    raise _no_value(self.catalog.source, table, col)
+                self.notes.append(
+                    f"`{table.name}.{col.name}`: {sorted(set(values) - set(fits))} left out "
+                    f"of its list: longer than its {col.sql_type}"
+                )
+                values = fits
         gen = out.get("generator", {})
         weights = None
         if "choice" in gen and gen["choice"].get("weights"):
@@ -815,6 +984,8 @@ class _Builder:
             elif bound.op == "<=":
                 high = min(high, math.floor(value) if col.type == "int" else value)
         checked = (low if low > -math.inf else None, high if high < math.inf else None)
+        if low > high:
+            raise _no_value(self.catalog.source, table, col)
         type_low, type_high = _type_limits(col)
         low, high = max(low, type_low), min(high, type_high)
         if checked != (None, None):
@@ -843,7 +1014,9 @@ class _Builder:
             old = gen["distribution"].get("clamp") or [-math.inf, math.inf]
             new_low, new_high = max(low, old[0]), min(high, old[1])
             both_checked = checked[0] is not None and checked[1] is not None
-            if not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
+            if col.stats is not None and new_low <= old[0] and old[1] <= new_high:
+                pass  # the source's own range, inside the CHECK: the profile's shape stays
+            elif not both_checked and _kept_share(old, new_low, new_high) >= 0.5:
                 gen["distribution"]["clamp"] = [_number(new_low), _number(new_high)]
             elif not both_checked and checked[0] is not None and high > low:
                 # the name's guess lies outside the bound (a "rate" >= 0.99): values above it
@@ -907,10 +1080,19 @@ class _Builder:
         method = gen["faker"]["method"] if "faker" in gen else None
         if unique:
             out["unique"] = True
+            profiled = col.length_profiled  # the source's longest, not a limit of the type
             if method is not None and (
                 col.length is None
+                or profiled
                 or _faker_max_length(method, unique=True, rows=rows) <= col.length
             ):
+                if profiled and _faker_max_length(method, unique=True, rows=rows) > (
+                    col.length or 0
+                ):
+                    self.assumptions.append(
+                        f"{where}: unique Faker `{method}` values, some longer than the source's "
+                        f"longest ({col.length} characters; the type sets no limit)"
+                    )
                 return
             prefix = re.sub(r"[^A-Za-z]", "", col.name)[:3].upper() or "K"
             out["generator"] = {"enum_list": {"values": _codes(prefix, rows, col.length, col.name)}}
@@ -955,9 +1137,41 @@ class _Builder:
 
     # ------------------------------------------------------------------ constraints
 
-    def _inequalities(self, table: TableInfo) -> None:
+    def _different(self, table: TableInfo, node: dict[str, Any], left: str, right: str) -> None:
+        """CHECK (a <> b): two references into one table never point at the same row (the
+        lookup's `distinct_from`); anything else is a rule the data is not made to keep."""
+        references = {f.columns[0]: f.ref_table for f in table.foreign_keys if len(f.columns) == 1}
+        parent_link = node.get("parents", [None])[0]
+        columns = {c["name"]: c for c in node["columns"]}
+        for this, other in ((right, left), (left, right)):
+            ident, other_ident = self._col_ident(table, this), self._col_ident(table, other)
+            lookup = columns[ident]["generator"].get("lookup") if ident in columns else None
+            same = references.get(this) is not None and references.get(this) == references.get(
+                other
+            )
+            link = parent_link == self._table_id(references[this]) if same else False
+            if same and lookup and not lookup.get("on") and not link and this != table.name:
+                lookup["distinct_from"] = other_ident
+                self.assumptions.append(
+                    f"`{table.name}.{this}`: never the same `{references[this]}` row as "
+                    f"`{other}` (its CHECK)"
+                )
+                return
+        self.notes.append(
+            f"`{table.name}`: CHECK ({left} <> {right}) is not generated for; the data may break it"
+        )
+        self._not_modelled(
+            f"{table.name}: CHECK ({left} <> {right})",
+            "range",
+            "two columns that differ are generated for when they reference the same table",
+        )
+
+    def _inequalities(self, table: TableInfo, node: dict[str, Any]) -> None:
         tid = self._table_id(table)
-        pairs = [(c.left, c.op, c.right) for c in table.comparisons]
+        for comparison in table.comparisons:
+            if comparison.op == "<>":
+                self._different(table, node, comparison.left, comparison.right)
+        pairs = [(c.left, c.op, c.right) for c in table.comparisons if c.op != "<>"]
         declared = {(left.lower(), right.lower()) for left, _, right in pairs}
         names = {c.name.lower(): c for c in table.columns}
         for later, earlier in (("updated_at", "created_at"), ("modified_at", "created_at"),
@@ -1123,6 +1337,12 @@ def build_dataset(
     """The DSL schema of `catalog`, validated by the engine's own loader."""
     builder = _Builder(catalog, {k.lower(): v for k, v in (rows or {}).items()}, default_rows)
     builder.notes.extend(catalog.notes)
+    for note in catalog.notes:  # a part of the DDL the reader left out: the data lacks it
+        unique_index = note.startswith("CREATE UNIQUE INDEX") and note.endswith("skipped")
+        if unique_index or any(marker in note for marker in LOST):
+            builder._not_modelled(
+                note, "unread", "datagen import could not read this part of the DDL"
+            )
     data = builder.build()
     dataset = parse_dataset(data, source=catalog.source)
     return ImportResult(dataset, builder.assumptions, builder.notes)
@@ -1142,6 +1362,26 @@ def _lexicon(table: str, column: str, dsl_type: str) -> tuple[dict[str, Any], st
             out = {**guess, "name": out["name"]}
             why = f"{reason.split('`: ', 1)[-1]} (read as `{tail}`)"
     return out, why
+
+
+def _no_value(source: str, table: TableInfo, col: ColumnInfo) -> InputError:
+    """A column whose CHECKs (or list and length) no value satisfies: nothing to generate."""
+    rules = [f"{b.op} {b.value}" for b in col.bounds] + (
+        [f"IN {col.enum_values}"] if col.enum_values else []
+    )
+    return InputError(
+        f"{source}: `{table.name}.{col.name}` {col.sql_type}: no value satisfies its CHECKs "
+        f"({', '.join(rules)}); a row of this table could never be stored"
+    )
+
+
+def _safe_name(name: str) -> str:
+    """A DSL identifier for a database name: other characters become `_`, never a leading
+    digit, at most 63 characters (the same for a column wherever it is named)."""
+    if IDENT.match(name) and len(name) <= 63:
+        return name
+    fixed = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")[:62] or "x"
+    return "_" + fixed if fixed[0].isdigit() else fixed
 
 
 def _column(table: TableInfo, name: str) -> ColumnInfo:

@@ -47,6 +47,7 @@ class ColumnInfo:
     not_null: bool = False
     default: str | None = None
     length: int | None = None  # VARCHAR(n) / CHAR(n)
+    length_profiled: bool = False  # `length` is the source's longest value, not the type's
     precision: int | None = None  # NUMERIC(p, s)
     scale: int | None = None
     int_bytes: int | None = None  # 2 smallint, 4 integer, 8 bigint

@@ -208,6 +208,7 @@ DDL_START = re.compile(  # the statements read; triggers, functions, views are n
     r"(?:TABLE|TYPE|(?:UNIQUE\s+)?(?:(?:NON)?CLUSTERED\s+)?INDEX)\b|ALTER\s+TABLE\b|COMMENT\s+ON\b",
     re.I,
 )
+PLAIN_INDEX = re.compile(r"CREATE\s+(?:(?:NON)?CLUSTERED\s+)?INDEX\b", re.I)
 TABLE_START = re.compile(r"CREATE\s+(?:\w+\s+){0,3}?TABLE\b", re.I)
 FOREIGN_SYNTAX = (  # other databases' words inside a column list, dropped on a second try
     (re.compile(r"\bSUB_TYPE\s+\w+", re.I), ""),  # Firebird: BLOB SUB_TYPE TEXT
@@ -318,6 +319,8 @@ def _parse_statements(
                 continue
             except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
                 pass
+        if table_chunk is None and PLAIN_INDEX.match(chunk):
+            continue  # a plain index is skipped, read or not
         if notes is None:
             raise error
         if table_chunk is None:
@@ -404,11 +407,12 @@ def _table_counts(statements: list[Any]) -> tuple[int, int]:
     return tables, unread
 
 
-def _dialect_note(dialect: str | None, hints: dict[str, str]) -> str:
+def _dialect_note(dialect: str | None, hints: dict[str, str], every: bool = True) -> str:
     if dialect is None:
         return "dialect: generic SQL (no --dialect given; it reads every table)"
     why = hints.get(dialect)
-    because = f"the file has {why}" if why else "the first that reads every table"
+    first = "the first that reads every table" if every else "the one that reads most tables"
+    because = f"the file has {why}" if why else first
     return f"dialect: {dialect} (no --dialect given; {because}; --dialect to choose)"
 
 
@@ -431,13 +435,16 @@ def _parse_guessing(text: str, source: str) -> tuple[list[Any], str | None, list
             return statements, candidate, [_dialect_note(candidate, dict(hinted))]
         if tables and (best is None or tables > best[0]):
             best = (tables, statements, candidate)
-    if best is not None:  # no dialect reads every table: the one that reads most
-        return best[1], best[2], [_dialect_note(best[2], dict(hinted))]
     notes: list[str] = []  # none reads the whole file: the first, leaving out what it cannot
     try:
         statements = _parse_statements(chunks, order[0], source, notes)
     except InputError:
-        raise first_error or _no_tables(text, source) from None
+        if best is None:
+            raise first_error or _no_tables(text, source) from None
+        statements = []
+    tables, _ = _table_counts(statements)
+    if best is not None and best[0] > tables:  # another dialect reads more tables whole
+        return best[1], best[2], [_dialect_note(best[2], dict(hinted), every=False)]
     return statements, order[0], [_dialect_note(order[0], dict(hinted)), *notes]
 
 
@@ -599,6 +606,8 @@ def _literal(node: Any) -> float | str | None:
         return -inner if isinstance(inner, float) else None
     if isinstance(node, exp.Literal):
         return str(node.this) if node.is_string else float(node.this)
+    if isinstance(node, exp.Boolean):  # flag = TRUE: 1.0 or 0.0, a bool column's True/False
+        return 1.0 if node.this else 0.0
     if isinstance(node, exp.Cast):  # '2024-01-01'::date, DATE '2024-01-01'
         return _literal(node.this)
     return None
@@ -615,11 +624,33 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
         if isinstance(part, exp.And):
             apply_check(part, table, column)
             continue
+        if isinstance(part, exp.Or):  # `x >= 0 OR x IS NULL`: a CHECK lets nulls pass anyway
+            sides = [part.this, part.expression]
+            nulls = [e for e in sides if _is_null_test(e, table)]
+            if len(nulls) == 1:
+                apply_check(next(e for e in sides if e is not nulls[0]), table, column)
+                continue
+        if isinstance(part, exp.NEQ):  # two columns that differ (two references, say)
+            left, right = _column_of(part.this, table), _column_of(part.expression, table)
+            if left is not None and right is not None:
+                table.comparisons.append(ColumnComparison(left.name, "<>", right.name))
+                continue
         target = _column_of(part.this, table) if hasattr(part, "this") else None
         if isinstance(part, exp.Between) and target is not None:
             low, high = _literal(part.args.get("low")), _literal(part.args.get("high"))
             if low is not None and high is not None:
                 target.bounds += [Bound(">=", low), Bound("<=", high)]
+                continue
+        if isinstance(part, exp.EQ) and isinstance(part.expression, exp.Any) and target:
+            # PostgreSQL's own spelling of an IN list: x = ANY (ARRAY['a'::text, 'b'::text])
+            array = part.expression.this
+            while isinstance(array, exp.Paren | exp.Cast):
+                array = array.this
+            values = (
+                [_literal(e) for e in array.expressions] if isinstance(array, exp.Array) else []
+            )
+            if values and all(v is not None for v in values):
+                target.enum_values = [_scalar(v) for v in values if v is not None]
                 continue
         if isinstance(part, exp.In) and target is not None and not part.args.get("query"):
             values = [_literal(e) for e in part.expressions]
@@ -684,6 +715,19 @@ def _length_check(part: Any, op: str, table: TableInfo) -> bool:
     return True
 
 
+def _is_null_test(node: Any, table: TableInfo) -> bool:
+    """`x IS NULL` (in parentheses or not) on a column of the table."""
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return (
+        isinstance(node, exp.Is)
+        and isinstance(node.expression, exp.Null)
+        and _column_of(node.this, table) is not None
+    )
+
+
 def _scalar(value: float | str) -> int | float | str:
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -693,8 +737,8 @@ def _scalar(value: float | str) -> int | float | str:
 def _column_of(node: Any, table: TableInfo) -> ColumnInfo | None:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren) or _is_instant_call(node):
-        node = node.this if isinstance(node, exp.Paren) else node.expressions[0]
+    while isinstance(node, exp.Paren | exp.Cast) or _is_instant_call(node):
+        node = node.this if isinstance(node, exp.Paren | exp.Cast) else node.expressions[0]
     if isinstance(node, exp.Column):
         return table.column(_name(node))
     return None

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from datagen.agent.claims.bind import GAP
 from datagen.agent.claims.words import stems
 from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
@@ -157,6 +158,10 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     words = [fix_typos(w) for w in claim.about if w]  # 'fradulent' -> 'fraudulent'
     if share is None or not words or not 0 < share < 1:
         return
+    gap = next((g for w in words if (g := GAP.match(w))), None)
+    if gap is not None:
+        _share_within(draft, claim, share, gap)
+        return
     wanted = set().union(*(stems(w) for w in words))
     wanted |= {w + "ed" for w in wanted} | {w + "d" for w in wanted}  # 'convert' -> `converted`
     tables = _preferred_tables(draft, words)
@@ -192,7 +197,11 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if not tables:
         return
     node = tables[0]
-    value = snake(words[0])
+    said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
+    value = snake(said)
+    phrase = " " in said.strip()  # 'used promo code': what a row did names its flag
+    if phrase or "of the time" in claim.text.lower():
+        node = _event_of(draft, node, words[0]) or node
     status = next(
         (
             c
@@ -214,9 +223,9 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
             f"for {share:.1%} of rows"
         )
         return
-    flag = f"is_{value}"
-    if any(c["name"] == flag for c in node["columns"]):
-        return
+    flag = value if phrase else f"is_{value}"
+    if any(c["name"] == flag for c in node["columns"]) or draft.resolve(value) is not None:
+        return  # '45% of matches' names no state: a flag `is_match` would claim what it is not
     node["columns"].append(
         {
             "name": flag,
@@ -225,6 +234,42 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         }
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
+
+
+BECOME = re.compile(r"^(?:become[sd]?|became|becomed|turn(?:s|ed)?\s+into|end(?:s|ed)?\s+as)\s+")
+EVENT_VERBS = {"left", "arrived", "waited", "abandoned", "used", "paid", "tipped", "skipped"}
+
+
+def _event_of(draft: Draft, node: dict[str, Any], what: str) -> dict[str, Any] | None:
+    """'5% of patients leave without being seen': what a visit did, so the flag goes on the
+    events of that entity (the main fact it drives); 'trucks are idle 20% of the time': the
+    rows of its time series."""
+    if node["kind"] == "fact":
+        return None
+    if " " in what and what.split()[0] not in EVENT_VERBS:
+        return None
+    main = draft.node(draft.roles.get("main_fact"))
+    facts = [main] if main is not None else []
+    facts += [n for n in draft.schema["nodes"] if n["kind"] == "fact" and n is not main]
+    return next((f for f in facts if f.get("parents", [None])[0] == node["id"]), None)
+
+
+def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[str]) -> None:
+    """'95% are delivered within 3 days': the lag's lognormal (sigma 0.5) placed so that that
+    share of rows falls under the gap: median = gap * exp(-0.5 z), z the share's quantile."""
+    from statistics import NormalDist
+
+    median = float(gap.group(1)) * math.exp(-0.5 * NormalDist().inv_cdf(share))
+    words = [w for w in claim.about if not GAP.match(w)]
+    duration = claim.model_copy(
+        update={
+            "kind": "duration",
+            "about": words,
+            "expected": dsl.ClaimExpected(value=round(median, 4), unit=gap.group(2)),
+        }
+    )
+    if _duration(draft, duration) is not None:
+        draft.note(f"{claim.text!r}: {share:.0%} of the lags under {gap.group(0)[7:]}")
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
@@ -411,6 +456,9 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     bound to the table weighted (the binder alone might measure another)."""
     expected = claim.expected
     node = _about_table(draft, claim)
+    peak = _peak_in_value(draft, claim, node)
+    if peak is not None:
+        return peak
     spec = _time_spec(draft, node)
     if spec is None or node is None:
         return None
@@ -421,6 +469,55 @@ def _time_pattern(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     return {"measure": "time_share", "table": node["id"], "column": column["name"],
             **{k: v for k, v in cells.items() if v}}  # fmt: skip
+
+
+def _peak_in_value(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """'usage peaks between 6pm and 9pm' on a regular series (a reading every 15 minutes):
+    every hour has its rows, so the peak is in the value (more kWh in those hours), measured
+    as the mean in those cells over the rest's."""
+    expected = claim.expected
+    low = expected.min if isinstance(expected.min, (int, float)) else None
+    if node is None or node["kind"] != "fact" or expected.dates or low is None or low <= 1:
+        return None
+    stamp = next(
+        (
+            c
+            for c in node["columns"]
+            if "position()" in str(c["generator"].get("expression", {}).get("expr", ""))
+            and c["type"] == "datetime"
+        ),
+        None,
+    )
+    cells = [("hour", expected.hours, 24, 0, "hours"), ("dow", expected.weekdays, 7, 0,
+             "weekdays"), ("month", expected.months, 12, 1, "months")]  # fmt: skip
+    chosen = next((c for c in cells if c[1]), None)
+    if stamp is None or chosen is None:
+        return None
+    dimension, selected, size, base, key = chosen
+    amount = draft.roles.get("amount") or ""
+    numbers = [
+        c
+        for c in node["columns"]
+        if c["type"] in ("int", "float")
+        and "distribution" in c["generator"]
+        and not c["name"].endswith("_id")
+    ]
+    numbers.sort(key=lambda c: f"{node['id']}.{c['name']}" != amount)
+    if not numbers or selected is None:
+        return None
+    value = numbers[0]
+    weight = round(max(1.5, low * 1.25), 3)
+    weights = [weight if i + base in selected else 1.0 for i in range(size)]
+    args = {"dimension": dimension, "weights": weights, "column": stamp["name"]}
+    value.setdefault("modifiers", []).append({"transform": "seasonality", "args": args})
+    draft.note(
+        f"{claim.text!r}: `{node['id']}` has a row every step whatever the hour, so "
+        f"`{node['id']}.{value['name']}` is x{weight:g} in those {key} instead"
+    )
+    return {"measure": "compare", "table": node["id"], "column": value["name"],
+            "time": stamp["name"], key: list(selected)}  # fmt: skip
 
 
 def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None:
@@ -543,15 +640,17 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
 
 
 @honours("ratio")
-def _ratio(draft: Draft, claim: dsl.Claim) -> None:
+def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'partners bill about twice the hourly rate of associates' -> the rate's distribution
     by the role: the first group's case scaled by the ratio over the others'."""
     ratio, groups = _number_of(claim.expected.value), claim.expected.values or []
     if ratio is None or ratio <= 0 or len(groups) != 2:
-        return
+        return None
+    if str(groups[1]).lower() in OFTEN:
+        return _fanout_ratio(draft, claim, ratio, str(groups[0]))
     found = _numeric_column(draft, claim)
     if found is None:
-        return
+        return None
     node, col = found
     dist = col["generator"].get("distribution")
     first = stems(str(groups[0]))
@@ -568,7 +667,7 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> None:
         None,
     )
     if dist is None or by is None or dist.get("cases") or col.get("unique"):
-        return
+        return None
     value = next(v for v in by["generator"]["choice"]["choices"] if stems(str(v)) & first)
     params = dict(dist.get("params") or {})
     if dist["type"] == "lognormal" and "mean" in params:
@@ -577,7 +676,7 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> None:
         scaled = {"normal": ("mean", "std"), "gamma": ("scale",), "exponential": ("scale",)}
         case = {k: round(float(params[k]) * ratio, 4) for k in scaled[dist["type"]] if k in params}
     else:
-        return
+        return None
     dist["by"], dist["cases"] = by["name"], {str(value): {"params": case}}
     if dist.get("clamp"):
         low, high = dist["clamp"]
@@ -586,10 +685,88 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> None:
         f"{claim.text!r}: `{node['id']}.{col['name']}` by `{by['name']}`: {value!r} rows "
         f"x{ratio:g} of the others"
     )
+    return None
+
+
+OFTEN = {"often", "as often", "frequently", "as frequently", "as much", "as many"}
+GROUP_SHARE = 0.2  # a named group of parents ('premium members') added as a fifth of them
+
+
+def _fanout_ratio(
+    draft: Draft, claim: dsl.Claim, ratio: float, group: str
+) -> dict[str, Any] | None:
+    """'premium members visit twice as often': the events' fanout by a column of the parent,
+    the group's case `ratio` times the others' (the mean kept, so counts still hold)."""
+    from datagen.agent.offline.blueprints.parts import fanout_max
+    from datagen.agent.offline.draft import fanout_mean
+
+    words = [w for w in re.findall(r"[a-z][a-z-]*", group.lower())]
+    parent = next(
+        (n for w in words if (n := draft.node(draft.resolve(snake(w)))) and n["kind"] != "fact"),
+        None,
+    )
+    value_words = [w for w in words if draft.resolve(snake(w)) is None]
+    if parent is None or not value_words:
+        return None
+    children = [n for n in draft.schema["nodes"] if n.get("parents", [None])[0] == parent["id"]]
+    about = [draft.resolve(snake(w)) for w in claim.about]
+    main = draft.roles.get("main_fact")
+    children.sort(key=lambda n: (n["id"] not in about, n["id"] != main))
+    fanout = children[0]["fanout"] if children else None
+    if (
+        not children
+        or fanout is None
+        or fanout.get("distribution")
+        not in (
+            "poisson",
+            "negative_binomial",
+        )
+        or fanout.get("by")
+    ):
+        return None
+    child = children[0]
+    wanted = set().union(*(stems(w) for w in value_words))
+    by = next(
+        (
+            c
+            for c in parent["columns"]
+            if any(
+                isinstance(v, str) and stems(v) & wanted
+                for v in c["generator"].get("choice", {}).get("choices", [])
+            )
+        ),
+        None,
+    )
+    if by is None:
+        name = next(n for n in ("tier", "segment", "member_group") if n not in
+                    {c["name"] for c in parent["columns"]})  # fmt: skip
+        value = "_".join(value_words)
+        by = {"name": name, "type": "string", "generator": {"choice": {
+            "choices": [value, "standard"], "weights": [GROUP_SHARE, 1 - GROUP_SHARE]}}}  # fmt: skip
+        parent["columns"].insert(1, by)
+        draft.note(f"{claim.text!r}: `{parent['id']}.{name}` added ({GROUP_SHARE:.0%} {value!r})")
+    choice = by["generator"]["choice"]
+    value = next(v for v in choice["choices"] if isinstance(v, str) and stems(v) & wanted)
+    weights = choice.get("weights") or [1.0] * len(choice["choices"])
+    share = weights[choice["choices"].index(value)] / sum(weights)
+    mean = fanout_mean(fanout)
+    others = mean / (1 - share + share * ratio)
+
+    def shape(lam: float) -> dict[str, Any]:  # poisson: a heavy tail capped would bias the ratio
+        return {"distribution": "poisson", "lambda": round(lam, 4), "min": 0,
+                "max": max(fanout_max(lam), 1)}  # fmt: skip
+
+    child["fanout"] = {**shape(others), "by": by["name"], "cases": {value: shape(others * ratio)}}
+    draft.note(
+        f"{claim.text!r}: `{child['id']}` per `{parent['id']}` by `{by['name']}`: about "
+        f"{others * ratio:.3g} for {value!r}, {others:.3g} for the others"
+    )
+    return {"measure": "compare", "table": parent["id"], "rows_of": child["id"],
+            "where": f"{by['name']} == '{value}'"}  # fmt: skip
 
 
 @honours("compare")
-def _compare(draft: Draft, claim: dsl.Claim) -> None:
+def _compare(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'longer rides on weekends', 'higher prices in December': the value (a duration: the
     time to the row's last event) multiplied in those cells by a seasonality modifier."""
     expected = claim.expected
@@ -606,14 +783,14 @@ def _compare(draft: Draft, claim: dsl.Claim) -> None:
     )
     factor = value or (low * 1.3 if low else None) or (high * 0.75 if high else None)
     if dimension is None or not chosen or not factor:
-        return
+        return None
     found = _duration_column(draft, claim) or _numeric_column(draft, claim)
     if found is None:
-        return
+        return None
     node, col = found
     time = next((c["name"] for c in node["columns"] if "datetime_series" in c["generator"]), None)
     if time is None or any(m["transform"] == "seasonality" for m in col.get("modifiers", [])):
-        return
+        return None
     weights = [round(factor, 4) if i in chosen else 1.0 for i in range(size)]
     modifier = {"transform": "seasonality", "args": {"dimension": dimension, "column": time,
                                                      "weights": weights}}  # fmt: skip
@@ -625,6 +802,9 @@ def _compare(draft: Draft, claim: dsl.Claim) -> None:
         f"{claim.text!r}: `{node['id']}.{col['name']}` x{factor:g} in those {dimension} cells "
         f"of `{time}`"
     )
+    key = {"dow": "weekdays", "hour": "hours", "month": "months"}[dimension]
+    return {"measure": "compare", "table": node["id"], "column": col["name"], "time": time,
+            key: list(getattr(expected, key))}  # fmt: skip
 
 
 def _duration_column(
@@ -684,6 +864,12 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         dist["clamp"] = [low, high]
         if dist["type"] == "lognormal" and low > 0:
             dist["params"] = {"mean": round(math.log(math.sqrt(low * high)), 4), "sigma": 0.6}
+        mean = (dist.get("params") or {}).get("mean")
+        if dist["type"] == "normal" and isinstance(mean, (int, float)) and not low < mean < high:
+            # 'temperature between 2 and 8' of a room-temperature sensor: centred in the range
+            dist["params"] = {"mean": round((low + high) / 2, 4), "std": round((high - low) / 6, 4)}
+        elif dist["type"] == "uniform":
+            dist["params"] = {"low": low, "high": high}
     mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
     col["modifiers"] = [*mods, {"transform": "clamp", "args": {"min": low, "max": high}}]
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept within [{low:g}, {high:g}]")
@@ -779,7 +965,11 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
     child = draft.node(draft.resolve(snake(claim.about[-1])))
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
-        child = link_fact(draft, parent, child["id"])
+        link = link_fact(draft, parent, child["id"])
+        parent_node = draft.node(parent)
+        if link is None and parent_node is not None and parent_node["kind"] == "fact":
+            link = _line_table(draft, parent, child["id"])  # 'each order has 1 to 5 items'
+        child = link
     if child is None or child["kind"] != "fact" or parent not in child["parents"]:
         return
     if child["parents"][0] != parent:  # the link's rows now follow this parent
@@ -787,6 +977,21 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
         child["parents"].insert(0, parent)
     child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+
+
+def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
+    """'each order has 1 to 5 items': an event's lines, each pointing at one `thing`
+    (`order_item`: its order, its item, a quantity)."""
+    from datagen.agent.offline.blueprints import parts as P
+
+    name = f"{parent}_{thing}"
+    node = P.fact(name, parent, 3.0, [P.fk(thing, skew="zipf@1.1"),
+                                      P.num("quantity", "poisson", (1, 20), type_="int", lam=1.5)],
+                  extra_parents=[thing])  # fmt: skip
+    draft.schema["nodes"].append(node)
+    draft.aliases[name] = name
+    draft.note(f"added `{name}`: the lines of `{parent}`, each pointing at one `{thing}`")
+    return node
 
 
 def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
@@ -868,6 +1073,9 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return out
 
 
+WAIT_WORDS = {"wait", "waiting", "queue", "response", "pickup", "answer", "triage", "first"}
+
+
 @honours("duration")
 def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'due 21 days after checkout' -> the lag of `due_date` after its start is exactly 21
@@ -877,20 +1085,30 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     unit = expected.unit if expected.unit in UNIT_SECONDS else "days"
     value = expected.value if isinstance(expected.value, (int, float)) else None
     high = expected.max if isinstance(expected.max, (int, float)) else None
+    low = expected.min if isinstance(expected.min, (int, float)) else None
     if (value is None and high is None) or (value is not None and value <= 0):
         return None
     wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
     about = _about_table(draft, claim)
     nodes = [n for n in [about] if n is not None]
     nodes += [n for n in draft.schema["nodes"] if n not in nodes]
-    best: tuple[int, dict[str, Any], tuple[str, str, str, str]] | None = None
+    best: tuple[float, dict[str, Any], tuple[str, str, str, str]] | None = None
+    waiting = bool(wanted & WAIT_WORDS)
     for node in nodes:
-        for lag in _lags(node):
-            fit = len((stems(lag[0]) | stems(lag[2])) & wanted) * 2 + (node is about)
+        lags = _lags(node)
+        for index, lag in enumerate(lags):
+            fit: float = len((stems(lag[0]) | stems(lag[2])) & wanted) * 2 + (node is about)
+            # 'trips average 14 minutes': the row's whole length (its last event); a wait
+            # ('waiting time', 'response time') is its first lag
+            place = (len(lags) - 1 - index) if waiting else index
+            fit += 0.1 * place / max(len(lags), 1)
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
-        stored = _stored_duration(draft, claim, about, unit, value or (high or 0) / 3)
+        low = expected.min if isinstance(expected.min, (int, float)) else None
+        span = (float(low), float(high)) if value is None and low and high and high > low else None
+        guess = math.sqrt(span[0] * span[1]) if span else (high or 0) / 3
+        stored = _stored_duration(draft, claim, about, unit, value or guess, span)
         if stored is not None:
             return stored
         if best is None:  # 'crossings last 90 minutes': give them an end
@@ -918,12 +1136,16 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         how = f"exactly {value:g} {unit}"
     else:
         median = value * scale if value is not None else (high or 0) * scale / 3
-        sigma = 0.5
+        sigma, floor = 0.5, 0.0
+        if value is None and high and low and 0 < low < high:
+            # 'deliveries take 20 to 50 minutes': inside the range, centred in it
+            median, floor = math.sqrt(low * high) * scale, low * scale
+            sigma = max(0.05, math.log(high / low) / 4)
         col["generator"] = {
             "distribution": {
                 "type": "lognormal",
-                "params": {"mean": round(math.log(median), 4), "sigma": sigma},
-                "clamp": [0.0, round((high * scale) if high else median * 20, 4)],
+                "params": {"mean": round(math.log(median), 4), "sigma": round(sigma, 4)},
+                "clamp": [round(floor, 4), round((high * scale) if high else median * 20, 4)],
             }
         }
         how = f"a median of {median / scale:g} {unit}"
@@ -980,7 +1202,12 @@ def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _stored_duration(
-    draft: Draft, claim: dsl.Claim, node: dict[str, Any] | None, unit: str, value: float
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any] | None,
+    unit: str,
+    value: float,
+    span: tuple[float, float] | None = None,
 ) -> dict[str, Any] | None:
     """'an average handle time of 6 minutes' -> the call's stored duration, in the claim's unit
     (`duration_seconds` becomes `duration_minutes`), averaging 6."""
@@ -995,12 +1222,14 @@ def _stored_duration(
         if used or any(c["name"] == new for c in node["columns"]):
             return None
         col["name"] = new
-    sigma = 0.5
+    # 'lessons last 60 to 90 minutes': the bulk inside the range, clamped to it
+    sigma = round(math.log(span[1] / span[0]) / 4, 4) if span else 0.5
+    clamp = list(span) if span else [0.0, round(value * 20, 4)]
     col["generator"] = {
         "distribution": {
             "type": "lognormal",
             "params": {"mean": round(math.log(value) - sigma**2 / 2, 4), "sigma": sigma},
-            "clamp": [0.0, round(value * 20, 4)],
+            "clamp": clamp,
         }
     }
     col["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 1)"}}]

@@ -170,6 +170,7 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
                 and tables[prev.noun].role == "entity"
                 and VERB_GAP.match(gap)
                 and not PREPOSITION.match(gap)
+                and gap.strip().lower() not in ("and", "or", "&")  # '300 workers and heats
                 and prev.noun not in table.parents
             ):
                 table.parents.insert(0, prev.noun)
@@ -360,6 +361,13 @@ def _dataset_person(tables: dict[str, Table], wanted: Entry, fact: Table) -> str
         key=lambda t: (t.entry is None or t.entry.field != wanted.field, t.id in fact.parents)
     )
     return people[0].id if people and people[0].id not in fact.parents else None
+
+
+def _stands_in(driver: Table, entry: Entry) -> bool:
+    """The dataset's person standing in for the person the events belong to ('users
+    swiping': the app's users make the swipes of a social `member`), at the same rate."""
+    wanted = by_name(entry.parents[0]) if entry.parents else None
+    return _is_person(driver) and wanted is not None and wanted.naming == "person"
 
 
 def _is_person(table: Table) -> bool:
@@ -596,6 +604,16 @@ def _node(table: Table, comp: Composition, times: dict[str, str]) -> dict[str, A
     else:
         driver = table.parents[0]
         lam = table.entry.per_parent if table.entry else 3.0
+        driver_entry = comp.tables[driver].entry
+        if (
+            table.entry
+            and table.entry.parents
+            and (driver_entry is None or driver_entry.name not in table.entry.parents)
+            and not _stands_in(comp.tables[driver], table.entry)
+        ):
+            # a shipment's 800 per warehouse is no count per order: a delivery of an order
+            # is one or so, rows of an entity a few
+            lam = 1.0 if comp.tables[driver].role == "fact" else min(lam, 3.0)
         extra = [p for p in table.parents[1:] if p != table.id]
         fks = [P.fk(p, skew=None if comp.tables[p].role == "fact" else "zipf@1.1") for p in extra]
         node = P.fact(table.id, driver, lam, [*fks, *columns], extra_parents=extra)

@@ -38,6 +38,9 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
             and count.noun not in _NON_TABLE
             and re.fullmatch(r"[a-z][a-z_]*", count.noun)
         ):
+            if getattr(count, "period", None) and count.per not in TIME_UNITS.values():
+                draft.note(f"{count.phrase!r}: no table for `{count.noun}`, not modelled")
+                continue  # a verb's events per subject: never a new table of its own
             if count.per in TIME_UNITS.values() or count.per is None or draft.resolve(count.per):
                 table = add_table(draft, count.noun, int(count.value) if count.value >= 1 else None)
         if table is None:
@@ -83,7 +86,7 @@ def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
     if link["parents"][0] != subject:  # the link's rows now follow this subject
         link["parents"].remove(subject)
         link["parents"].insert(0, subject)
-    set_lambda(link, count.value)
+    set_lambda(link, count.value * _per_period(draft, count))
     draft.counted.add(link["id"])
     draft.note(
         f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
@@ -136,7 +139,7 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
         total = None
         how = repr(count.phrase)
     if per_parent is not None and per_parent == parent:
-        lam = count.value
+        lam = count.value * _per_period(draft, count)
         draft.note(f"`{table}`: about {lam:g} per `{parent}`, from {how}")
     else:
         if total is None:
@@ -160,6 +163,12 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
         draft.note(f"`{table}`: about {int(total)} rows, so {lam:.4g} per `{parent}`, from {how}")
     set_lambda(node, lam)
     draft.counted.add(table)
+
+
+def _per_period(draft: Draft, count: Any) -> float:
+    """'3 sessions a day' per player: the periods in the time window (1 with no period)."""
+    period = getattr(count, "period", None)
+    return _units_in_window(draft.window, period) if period else 1.0
 
 
 def set_lambda(node: dict[str, Any], lam: float) -> None:

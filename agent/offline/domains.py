@@ -9,6 +9,7 @@ import re
 from datagen.agent.offline.blueprints import BLUEPRINTS, Blueprint
 from datagen.agent.offline.composition import compose_entities, to_blueprint
 from datagen.agent.offline.entities import find_entities
+from datagen.agent.offline.lexicon import by_name
 from datagen.agent.offline.naming import singular
 from datagen.agent.offline.parse import Parsed
 
@@ -143,6 +144,21 @@ def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, li
             if target and m.entry is not None and not m.implied:
                 targets.setdefault(target, set()).add(m.entry.name)
         uncovered += [t for t, names in targets.items() if len(names) > 1]
+        ids = {n["id"] for n in template.nodes}
+        template_fields = {e.field for n in template.nodes if (e := by_name(n["id"]))}
+        # 'smart meters reporting electricity usage': the energy field's own meter (kWh
+        # readings), not the IoT template's `device` that the word is a synonym of
+        uncovered += [
+            m.noun
+            for m in entities.mentions
+            if m.entry is not None
+            and not m.implied
+            and m.entry.field == entities.field
+            and m.entry.name in (m.noun, m.noun.split("_")[-1])
+            and m.entry.name not in ids
+            and m.entry.name in template.synonyms
+            and m.entry.field not in template_fields
+        ]
         if not uncovered:
             return None
     composition = compose_entities(entities, parsed.text)

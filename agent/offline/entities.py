@@ -74,6 +74,8 @@ NOT_NEW_TABLES = {
     "average", "mean", "median", "distribution", "variety", "mix", "range", "option",
     "variant", "version", "update", "change", "issue", "problem", "thing", "stuff", "item_type",
 }  # fmt: skip
+MEASURE_VERB_AFTER = {"between", "above", "below", "under", "over", "around", "within", "near",
+                      "at", "from", "in", "on", "to"}  # fmt: skip
 SETTING_WORDS = {"a", "an", "the", "our", "my", "online", "local", "small", "big", "one"}
 MASS_NOUNS = {"telemetry", "attendance", "payroll", "inventory", "consumption", "generation",
               "feedback", "usage"}  # fmt: skip
@@ -190,6 +192,8 @@ def find_entities(parsed: Parsed) -> Entities:
                 choices, table_like = events, True
         if before in ("no", "non") or noun in NEVER_TABLES:
             table_like = False
+        if key_of(before) in MEASURE_NOUNS and after in MEASURE_VERB_AFTER and length == 1:
+            table_like = False  # 'temperature stays between 2 and 8': a verb, not stays
         for entry in choices:
             votes[entry.field] += (2.0 if table_like else 1.0) / len(choices)
         if length > 1 and table_like:
@@ -203,9 +207,10 @@ def find_entities(parsed: Parsed) -> Entities:
                 found.append(
                     Mention(word, start, tokens[i][2], sentence, True, modifier, implied=True)
                 )
-                start = tokens[i + 1][1]
-                noun = key_of("_".join(t[0].lower() for t in tokens[i + 1 : i + length]))
-                choices = candidates(noun) or choices
+                if not any(e.name == noun for e in choices):  # 'room service orders' stay whole
+                    start = tokens[i + 1][1]
+                    noun = key_of("_".join(t[0].lower() for t in tokens[i + 1 : i + length]))
+                    choices = candidates(noun) or choices
         found.append(Mention(noun, start, last[2], sentence, table_like, choices))
         i += length
     found += _new_nouns(parsed, tokens, found, counted | listed)
@@ -315,10 +320,15 @@ VERB_EVENTS = {
 }  # fmt: skip
 
 
+# verbs of doing anything, that name no events of their own ('volunteers running shifts')
+PLAIN_VERBS = {"running", "taking", "making", "doing", "having", "getting", "using", "handling",
+               "managing", "giving", "keeping", "putting", "holding", "working", "serving"}  # fmt: skip
+
+
 def _gerund_fact(word: str) -> tuple[str, list[Entry]] | None:
     """The events a verb names right after its subject: 'booking' -> booking, 'following' ->
     follow, 'arriving' -> arrival, 'exposed' -> exposure."""
-    if (len(word) < 6 and word not in VERB_EVENTS) or word in NEVER_TABLES:
+    if (len(word) < 6 and word not in VERB_EVENTS) or word in NEVER_TABLES or word in PLAIN_VERBS:
         return None
     if word in VERB_EVENTS:
         forms = [VERB_EVENTS[word]]

@@ -398,6 +398,7 @@ class Count:
     noun: str  # singular snake_case, e.g. "order", "page_view"
     per: str | None = None  # per-parent ("customer") or per time unit ("D", "M"...)
     phrase: str = ""
+    period: str | None = None  # with a per-parent: so many per parent per time unit
 
 
 def _words_after(text: str, pos: int, limit: int = 5) -> list[tuple[str, int]]:
@@ -465,6 +466,16 @@ _EACH_HAS = re.compile(
 )
 
 
+_TIMES_PER = re.compile(
+    r"\b(?P<subj>[A-Za-z][A-Za-z-]*s)\s+(?P<verb>[a-z]+)(?:\s+(?:in|on|out|up))?\s+"
+    r"(?:about\s+|around\s+|roughly\s+|on\s+average\s+)?(?P<num>\d[\d.,]*)\s+times\s+"
+    r"(?:a|an|per|each|every)\s+(?P<unit>day|week|month|year)\b",
+    re.IGNORECASE,
+)
+# what a verb's events are called: 'log in' makes sessions, 'book' bookings
+_VERB_EVENTS = {"log": "session", "sign": "session", "login": "session", "book": "booking",
+                "buy": "purchase", "shop": "order", "play": "session", "watch": "stream",
+                "listen": "stream", "stream": "stream", "borrow": "loan", "fly": "flight"}  # fmt: skip
 _AVERAGE_BEFORE = re.compile(
     r"\b(?:on\s+average|on\s+avg\.?|an?\s+average\s+of|average\s+of|typically|usually)\s+"
     r"(?:about\s+|around\s+|roughly\s+)?$",
@@ -575,18 +586,34 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
                 per = TIME_UNITS[per_word]
             elif per_word not in _STOP and per_word not in FILLER and per_word.isalpha():
                 per = per_word
+        period = None
         if per is None or per in TIME_UNITS.values():
             rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
                 normalized, end
             )
-            if rate is not None:
-                # "students enroll in 3 courses on average": so many per student, never a
-                # total of courses; with no subject named it is no count at all
-                subject = _subject_before(normalized, match.start(), skip)
-                if subject is None or subject == noun:
-                    continue
-                per = subject
-        counts.append(Count(value, noun, per, normalized[match.start() : end].strip()))
+            subject = _subject_before(normalized, match.start(), skip)
+            if subject == noun:
+                subject = None
+            if rate is not None and subject is None:
+                continue  # "on average 3 items": with no subject named it is no count at all
+            if rate is not None or (per is not None and subject is not None):
+                # "students enroll in 3 courses on average", "players play 3 sessions a day":
+                # so many per student / player (per day), never a total
+                period, per = per, subject
+                if period is not None and per_match is not None:
+                    end = per_match.end()
+        counts.append(Count(value, noun, per, normalized[match.start() : end].strip(), period))
+    for match in _TIMES_PER.finditer(normalized):
+        # "members visit 2 times a week", "users log in 5 times per week": the verb's events,
+        # so many per subject per period
+        value = parse_number(match.group("num"))
+        subject = singular(match.group("subj").lower())
+        verb = match.group("verb").lower()
+        if value is None or subject in _STOP or verb in _STOP:
+            continue
+        event = _VERB_EVENTS.get(verb, singular(verb))
+        unit = TIME_UNITS.get(singular(match.group("unit").lower()))
+        counts.append(Count(value, event, subject, match.group(0).strip(), unit))
     for match in _EACH_HAS.finditer(normalized):
         value = parse_number(match.group(2).strip())
         noun, end = _noun_after(normalized, match.end(), skip)
@@ -873,7 +900,7 @@ _BEHAVIOURS: list[tuple[str, str]] = [
     ("churn", r"churn\w*|attrition|cancell?ations?|cancel\s+their|unsubscrib\w+"),
     (
         "growth",
-        r"grow(?:s|ing|th)?|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
+        r"\bgrow(?:s|ing|th)?\b|upward\s+trend|increas\w+\s+(?:over\s+time|steadily|each)|"
         r"ramp[- ]?up",
     ),
     ("decline", r"declin\w+|shrink\w*|downward\s+trend|decreas\w+\s+(?:over\s+time|steadily)"),
@@ -930,6 +957,8 @@ _TYPO_VOCABULARY = [
     "cancellations",
     "seasonal",
     "seasonality",
+    "season",  # 'the 2024 season' is a word of its own, not a misspelt 'seasonal'
+    "seasons",
     "quarter",
     "months",
     "million",

@@ -57,6 +57,7 @@ __all__ = [
     "Reply",
     "Usage",
     "cost_estimate",
+    "unpriced_reason",
     "default_provider_name",
     "get_provider",
     "provider_names",
@@ -130,3 +131,11 @@ def cost_estimate(provider: Any, usage: Usage) -> float | None:
     """USD at the provider's list prices; None when it has none (unknown, local, offline)."""
     estimate = getattr(provider, "cost_estimate", None)
     return estimate(usage) if callable(estimate) else None
+
+
+def unpriced_reason(provider: Any) -> str:
+    """Why a run has no cost estimate, in words for the summary (the provider may say)."""
+    reason = getattr(provider, "unpriced_reason", None)
+    if callable(reason):
+        return str(reason())
+    return f"no list price for {getattr(provider, 'model', None) or 'this provider'}"

@@ -75,6 +75,7 @@ __all__ = [
 
 DESCRIPTION = "the Anthropic Messages API (needs ANTHROPIC_API_KEY)"
 DEFAULT_MODEL = "claude-sonnet-4-6"
+ANTHROPIC_URL = "https://api.anthropic.com"
 
 # USD per million tokens: input, output, cache write (5 min), cache read. List prices
 # (platform.claude.com, models overview), used only for the summary's cost *estimate*.
@@ -147,6 +148,8 @@ class AnthropicProvider(ToolUseProvider):
             options.base_url or os.environ.get("ANTHROPIC_BASE_URL"),
             "--base-url" if options.base_url else "ANTHROPIC_BASE_URL",
         )
+        # The API's own server (recordings made elsewhere are marked with their base URL).
+        self.official = (self.base_url or ANTHROPIC_URL).rstrip("/") == ANTHROPIC_URL
         # The key is passed explicitly so the SDK never looks for credential files.
         self.client = anthropic.Anthropic(
             api_key=api_key,
@@ -303,6 +306,11 @@ class AnthropicProvider(ToolUseProvider):
         if stream:
             # Large budgets must stream (the SDK refuses long non-streaming requests).
             with self.client.messages.stream(**body) as events:
+                if sum(1 for _ in events) == 0:  # the SDK would assert: say what it means
+                    raise ProviderError(
+                        f"{self.client.base_url} answered a streamed request without a single "
+                        "Messages API event: check --base-url"
+                    )
                 return events.get_final_message()
         return self.client.messages.create(**body)
 

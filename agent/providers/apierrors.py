@@ -10,6 +10,7 @@ names the cause in words and, where an API cannot be used at all, points to
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,24 @@ class Service:
     timeout: float
     unreachable_hint: str  # what to check when nothing answers
     strict: bool = False  # a 400 about strict mode means: retry without it
+    # A local server's 400 about tools means the model or server cannot call them: the
+    # user's choice to change (exit 2), said with this hint. None: such a 400 is ours.
+    tools_hint: str | None = None
+
+
+class BudgetRejected(ProviderError):
+    """A 400 about the reply budget (`max_tokens` over the model's output limit, or with
+    the prompt over its context): the user's --max-tokens to lower (exit 2), unless the
+    budget was datagen's own larger retry (tooluse.py says so, exit 1)."""
+
+    def __init__(self, message: str, api_text: str) -> None:
+        super().__init__(message)
+        self.api_text = api_text
+
+
+_BUDGET = re.compile(
+    r"max_(completion_)?tokens|maximum context length|context (length|window)", re.I
+)
 
 
 def is_transient(sdk: Any, exc: BaseException) -> bool:
@@ -70,6 +89,18 @@ def translate(exc: BaseException, service: Service, attempts: Attempts) -> Excep
     if isinstance(exc, sdk.APIStatusError):
         if exc.status_code == 400 and service.strict and "strict" in api_message(exc).lower():
             return StrictRejected()
+        if exc.status_code == 400 and service.tools_hint and "tool" in api_message(exc).lower():
+            return ProviderError(
+                f"{name} at {where} cannot call tools with model {service.model} (400): "
+                f"{api_message(exc)}; {service.tools_hint}"
+            )
+        if exc.status_code == 400 and _BUDGET.search(api_message(exc)):
+            return BudgetRejected(
+                f"{name} at {where} would not take the request's reply budget (400): "
+                f"{api_message(exc)}; lower --max-tokens, or pick a model with a larger "
+                "output limit or context window",
+                api_message(exc),
+            )
         asked = retry_after(exc)
         hint = f"; the server asked to wait {asked:g}s more" if asked else ""
         return ProviderFailure(

@@ -68,6 +68,8 @@ class Reply:
     # Provider-private: the raw assistant message content, replayed verbatim on
     # the next request so the conversation the model sees is exactly what it said.
     raw: Any = None
+    # Model-side failures recovered from on the way (a truncated reply asked again...).
+    recovered: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -57,6 +57,7 @@ from datagen.agent.providers.tooluse import (
     dsl_input_schema,
     question_from_reply,
 )
+from datagen.engine.redact import redact
 
 DESCRIPTION = (
     "OpenAI's Chat Completions API, or a local server speaking it (Ollama, vLLM, llama.cpp, "
@@ -64,6 +65,11 @@ DESCRIPTION = (
 )
 DEFAULT_MODEL = "gpt-4.1"
 OPENAI_URL = "https://api.openai.com/v1"
+TOOLS_HINT = (
+    "pick a --model with tool (function) calling (Ollama: `ollama show MODEL` lists `tools`), "
+    "or turn tool calling on in the server (vLLM: --enable-auto-tool-choice "
+    "--tool-call-parser; llama.cpp: --jinja)"
+)
 
 # USD per million tokens: input, output, (no cache write), cached input. List prices,
 # used only for the summary's cost *estimate*; a local model has none.
@@ -151,6 +157,11 @@ class OpenAIProvider(ToolUseProvider):
     def cost_estimate(self, usage: Usage) -> float | None:
         return cost_estimate(self.model, usage, self.base_url)
 
+    def unpriced_reason(self) -> str:
+        if not self.official:
+            return f"{self.model} served by {self.base_url}: no list price"
+        return f"no list price for {self.model}"
+
     # ------------------------------------------------------------------ request
 
     def request(self, conversation: Conversation, budget: Budget | None = None) -> dict[str, Any]:
@@ -208,6 +219,7 @@ class OpenAIProvider(ToolUseProvider):
             self.strict = False  # the server does not take our strict schema: once is enough
             body = self.request(conversation, budget)
             completion = self.call(body, stream=budget.stream)
+        self._check_reply(completion)
         usage = _usage(completion.usage)
         if not completion.choices:
             return Completion("text", usage, text="(no choices in the answer)")
@@ -237,6 +249,20 @@ class OpenAIProvider(ToolUseProvider):
             text=text,
         )
 
+    def _check_reply(self, completion: Any) -> None:
+        """A 200 whose body is not a Chat Completions reply (an HTML page, text, another
+        API's JSON) means --base-url points elsewhere: a message, not an AttributeError."""
+        choices = getattr(completion, "choices", None)
+        if isinstance(choices, list) and all(
+            getattr(c, "message", None) is not None for c in choices
+        ):
+            return
+        shown = redact(" ".join(str(completion).split()))[:120]
+        raise ProviderError(
+            f"{self.base_url} answered with something that is not a Chat Completions reply "
+            f"({shown!r}): check --base-url (a local server's usually ends in /v1)"
+        )
+
     def echo(self, completion: Completion, data: dict[str, Any]) -> Any:
         # Function arguments go back as a JSON string of the object we parsed.
         return _tool_call_message(completion.call_id or "call", completion.tool_name or "", data)
@@ -252,15 +278,22 @@ class OpenAIProvider(ToolUseProvider):
         chunks = self.client.chat.completions.create(
             **body, stream=True, stream_options={"include_usage": True}
         )
+        received = 0
         for chunk in chunks:
             state.handle_chunk(chunk)
+            received += 1
+        if not received:  # the SDK would assert: say what it means
+            raise ProviderError(
+                f"{self.base_url} answered a streamed request without a single Chat Completions "
+                "chunk: check --base-url (a local server's usually ends in /v1)"
+            )
         return state.get_final_completion()
 
     def service(self) -> Service:
         hint = "is the server running? Check --base-url (a local server's usually ends in /v1)"
         return Service(
             openai, "the API", self.base_url, "OPENAI_API_KEY", self.model,
-            self.timeout, hint, self.strict,
+            self.timeout, hint, self.strict, None if self.official else TOOLS_HINT,
         )  # fmt: skip
 
     def sleep(self, seconds: float) -> None:

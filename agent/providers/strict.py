@@ -76,8 +76,11 @@ def _convert(node: Any) -> Any:
             out[key] = _convert(value)
     if out.get("type") == "object" or "properties" in out:
         extra = out.get("additionalProperties")
+        patterns = list((out.get("patternProperties") or {}).values())
         if "properties" not in out and isinstance(extra, dict):
             return _map_as_pairs(extra)
+        if "properties" not in out and len(patterns) == 1:  # a map with keys of a pattern
+            return _map_as_pairs(patterns[0])
         if "properties" not in out:
             raise NotStrict("an object with no declared properties")
         required = set(node.get("required", []))

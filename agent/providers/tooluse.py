@@ -15,12 +15,13 @@ the model does not answer with a usable tool call, the same for every API:
 from __future__ import annotations
 
 import copy
+import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, ClassVar, Literal, Self
 
-from datagen.agent.providers.apierrors import Service, is_transient, translate
+from datagen.agent.providers.apierrors import BudgetRejected, Service, is_transient, translate
 from datagen.agent.providers.base import (
     Conversation,
     ProviderFailure,
@@ -148,7 +149,6 @@ class Budget:
     force_schema: bool = False
     # The planning call: only the plan tool, forced.
     plan: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,9 @@ class ToolUseProvider:
     # Input tokens of the first request (system prompt, tools, first message) as the API
     # counted them: the prompt's measured size, for the transcript.
     first_request_tokens: int | None = None
+    # The first request body's size in characters: a server that counts far fewer tokens
+    # than that holds has cut the prompt to its context window (Ollama does, silently).
+    first_request_chars: int | None = None
 
     prompts: Any = None
     retry: RetryPolicy
@@ -283,6 +286,9 @@ class ToolUseProvider:
             self.requests += 1
             return self.send(body, stream)
 
+        if self.first_request_chars is None:
+            self.first_request_chars = len(json.dumps(body, default=str))
+
         try:
             return call_with_retries(
                 once, self.retry, lambda e: is_transient(service.sdk, e), self.sleep, attempts
@@ -331,8 +337,20 @@ class ToolUseProvider:
             self.make_plan(conversation, spent)
         budget = Budget(self.max_tokens, force_schema=self.must_write(conversation))
         reasked = truncated = False
+        cut_at = 0  # the budget a reply was cut at
+        recovered: list[str] = []  # what was asked again and why, for the transcript
         while True:
-            completion = self.complete(conversation, budget)
+            try:
+                completion = self.complete(conversation, budget)
+            except BudgetRejected as exc:
+                if not truncated:
+                    raise  # the user's --max-tokens: theirs to lower (exit 2)
+                raise ProviderFailure(
+                    f"the model's reply was cut off at max_tokens={cut_at}, "
+                    f"and it would not take a larger budget ({budget.max_tokens}): "
+                    f"{exc.api_text}; ask for fewer tables",
+                    spent,
+                ) from None
             spent.add(completion.usage)
             self.measured(completion.usage)
             if completion.stop == "max_tokens" and completion.tool_name != QUESTION_TOOL:
@@ -343,12 +361,13 @@ class ToolUseProvider:
                         + "; raise --max-tokens or ask for fewer tables",
                         spent,
                     )
-                truncated = True
-                budget = Budget(
-                    min(budget.max_tokens * 2, self.max_tokens_ceiling),
-                    stream=True,
-                    force_schema=True,
+                truncated, cut_at = True, budget.max_tokens
+                larger = min(budget.max_tokens * 2, self.max_tokens_ceiling)
+                recovered.append(
+                    f"the reply was cut off at max_tokens={budget.max_tokens}: asked again, "
+                    f"streamed, with {larger}"
                 )
+                budget = Budget(larger, stream=True, force_schema=True)
                 continue
             answered = completion.tool_name in (SCHEMA_TOOL, QUESTION_TOOL)
             data = parse_tool_input(completion.tool_input) if answered else None
@@ -362,6 +381,7 @@ class ToolUseProvider:
                         refusal=completion.stop == "refusal",
                     )
                 reasked = True
+                recovered.append(f"the model {what}: asked again with {SCHEMA_TOOL} forced")
                 budget = Budget(budget.max_tokens, budget.stream, force_schema=True)
                 continue
             raw = self.echo(completion, data)
@@ -372,9 +392,21 @@ class ToolUseProvider:
                     options=[str(o) for o in data.get("options") or []],
                 )
                 return Reply(
-                    "question", question=question, usage=spent, call_id=completion.call_id, raw=raw
+                    "question",
+                    question=question,
+                    usage=spent,
+                    call_id=completion.call_id,
+                    raw=raw,
+                    recovered=recovered,
                 )
-            return Reply("schema", schema=data, usage=spent, call_id=completion.call_id, raw=raw)
+            return Reply(
+                "schema",
+                schema=data,
+                usage=spent,
+                call_id=completion.call_id,
+                raw=raw,
+                recovered=recovered,
+            )
 
 
 def _what_went_wrong(completion: Completion) -> str:

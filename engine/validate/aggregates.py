@@ -4,8 +4,10 @@ The child expression is evaluated over the child's written columns (the same
 compiled expression the engine ran), grouped by the child's foreign key and
 aggregated by DuckDB, joined to the parent's key, passed through the
 column's expression modifiers (e.g. `round(value, 2)`) and compared: exactly
-for ints, strings, bools and dates; floats within 1e-6 (relative), or one
-cent more when a modifier rounds. An aggregate over hidden child columns or
+for ints, strings, bools and dates; a `decimal(p, s)` column exactly too (the
+sum is DuckDB's exact DECIMAL sum rounded half away from zero to s digits, as
+the engine rounds it); other floats within 1e-6 (relative), or one cent more
+when a modifier rounds. An aggregate over hidden child columns or
 random draws cannot be recomputed from the files: it is listed as skipped.
 """
 
@@ -20,10 +22,12 @@ import pyarrow as pa
 from datagen.engine import dsl, relations
 from datagen.engine.expressions import Scope, compiled, with_nulls
 from datagen.engine.generators.aggregate import AggregateSpec, aggregate_columns, empty_value
+from datagen.engine.logical import decimal_digits
 from datagen.engine.validate.context import Context, to_numpy, valid_mask
 from datagen.engine.validate.registry import CheckKind
 from datagen.engine.validate.report import Check
 
+ROUNDED = {"sum", "mean", "min", "max", "first", "last"}  # a decimal column rounds these
 SQL_AGGREGATES = {
     "sum": "sum(v)",
     "count": "count(*) filter (where v)",
@@ -84,11 +88,14 @@ def _check(ctx: Context, node: dsl.Node, col: dsl.Column, spec: AggregateSpec) -
         return None
     if not ctx.ready("value", "aggregate", node.id, node.pk, col.name):
         return None
-    expected = _recompute(ctx, node, col, spec, fk.column, names)
+    digits = decimal_digits(col.format)
+    scale = digits[1] if digits is not None and spec.fn in ROUNDED else None
+    expected, float_children = _recompute(ctx, node, col, spec, fk.column, names, scale)
     for mod in modifiers:
         expected = _apply(mod.args.expr, expected)
     actual = _column(ctx, node.id, node.pk, col.name)
-    bad = _mismatches(actual, expected, col.type, rounded=bool(modifiers))
+    rounded = bool(modifiers) or (scale is not None and float_children)
+    bad = _mismatches(actual, expected, col.type, rounded=rounded, scale=scale)
     examples = [
         {
             node.pk: _py(actual["key"][i]),
@@ -133,10 +140,14 @@ def _recompute(
     spec: AggregateSpec,
     fk_column: str,
     names: list[str],
-) -> np.ndarray:
-    """The aggregate per parent row, in the parent's file order (None where null)."""
+    scale: int | None = None,
+) -> tuple[np.ndarray, bool]:
+    """The aggregate per parent row, in the parent's file order (None where null), rounded
+    to `scale` digits for a decimal column; and whether the children's values are floats
+    (whose sum may round a half unit the other way)."""
     pieces: list[pa.Table] = []
     row = 0
+    float_children = False
     for batch in ctx.scan(spec.child, [fk_column, *names]):
         n = batch.num_rows
         if spec.expr is None:
@@ -173,6 +184,10 @@ def _recompute(
             aggregate = SQL_AGGREGATES[spec.fn]
             if spec.fn == "count" and not pa.types.is_boolean(children.schema.field("v").type):
                 aggregate = "count(v)"  # count of an expression that is not a condition: non-nulls
+            v_type = children.schema.field("v").type
+            float_children = pa.types.is_floating(v_type)
+            if scale is not None:  # DECIMAL's round is exact, half away from zero
+                aggregate = f"round({aggregate}, {scale})"
             sql = (
                 f"select a.x from parent_keys p left join (select fk, {aggregate} "
                 "as x from child_values group by fk) a on a.fk = p.k order by p.i"
@@ -183,7 +198,8 @@ def _recompute(
     finally:
         con.close()
     default = empty_value(spec)
-    return np.array([default if _is_missing(v) else v for v in found], dtype=object)
+    values = np.array([default if _is_missing(v) else v for v in found], dtype=object)
+    return values, float_children
 
 
 def _is_missing(value: Any) -> bool:
@@ -207,7 +223,12 @@ def _apply(source: str, values: np.ndarray) -> np.ndarray:
 
 
 def _mismatches(
-    actual: dict[str, Any], expected: np.ndarray, kind: str, *, rounded: bool
+    actual: dict[str, Any],
+    expected: np.ndarray,
+    kind: str,
+    *,
+    rounded: bool,
+    scale: int | None = None,
 ) -> np.ndarray:
     valid = actual["valid"]
     values = actual["value"]
@@ -221,7 +242,10 @@ def _mismatches(
     if kind == "float":
         g = got.astype(np.float64)
         w = want.astype(np.float64)
-        tolerance = 1e-6 * np.maximum(1.0, np.abs(w)) + (0.011 if rounded else 0.0)
+        if scale is not None:  # both rounded to the scale: equal within half a unit
+            tolerance = np.full(len(w), 0.5 * 10.0**-scale) + (0.011 if rounded else 0.0)
+        else:
+            tolerance = 1e-6 * np.maximum(1.0, np.abs(w)) + (0.011 if rounded else 0.0)
         differ = ~(np.abs(g - w) <= tolerance)
     elif kind in ("date", "datetime"):
         differ = got.astype("datetime64[us]") != np.array(list(want), dtype="datetime64[us]")

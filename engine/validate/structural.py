@@ -308,6 +308,17 @@ def fanout_groups(ctx: Context, node: dsl.Node) -> tuple[np.ndarray, np.ndarray]
     if not fanout.cases or fanout.by is None:
         return children, np.full(len(children), -1, dtype=np.int64)
     parent = node.parents[0]
+    if ctx.node(parent).column(fanout.by) is None:  # a hidden helper: not in the files
+        ctx.skipped.append(
+            {
+                "category": "structural",
+                "name": "fanout",
+                "table": node.id,
+                "column": None,
+                "reason": f"the fanout's `by` column `{parent}.{fanout.by}` is hidden",
+            }
+        )
+        return None
     if not ctx.usable(parent, fanout.by):
         return None
     values = ctx.column(parent, fanout.by)

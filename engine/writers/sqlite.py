@@ -40,7 +40,10 @@ def sqlite_columns(batch: pa.RecordBatch) -> list[pa.Array]:
         elif pa.types.is_boolean(array.type):
             array = array.cast(pa.int64())
         elif pa.types.is_decimal(array.type):
-            array = array.cast(pa.float64())  # SQLite has no exact decimal: REAL
+            # SQLite has no exact decimal: REAL, the double nearest the decimal (through its
+            # text: Arrow's direct cast scales in binary and can land one ulp off, 1579.34 ->
+            # 1579.3400000000001)
+            array = array.cast(pa.string()).cast(pa.float64())
         elif pa.types.is_time(array.type) or pa.types.is_large_string(array.type):
             array = array.cast(pa.string())
         arrays.append(array)

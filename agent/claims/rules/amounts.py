@@ -191,8 +191,12 @@ def times_per(text: str, today: dt.date) -> Iterator[Found]:
             continue
         expected = {**expected_number(plain(value), m, 0.1, 0.2), "unit": "per_" +
                     singular(m.group("unit").lower())}  # fmt: skip
-        yield Found("count", m.start(), m.end(), expected,
-                    [singular(m.group("verb")), singular(subject)])  # fmt: skip
+        verb = singular(m.group("verb")).lower()
+        if verb in ("log", "sign") and re.match(
+            rf"{verb}s?\s+(?:in|on)\b", text[m.start("verb") :], re.I
+        ):
+            verb = "login"  # "users log in 5 times a week": their logins (sessions)
+        yield Found("count", m.start(), m.end(), expected, [verb, singular(subject)])
 
 
 _ON_AVERAGE = r"(?:on\s+average|on\s+avg\.?|an\s+average\s+of|typically|usually)"
@@ -287,9 +291,11 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         end = m.end()
         start = m.start()
         of_words: list[str] = []
+        of_end = -1
         of = re.match(r"\s+of\s+(?:the\s+|all\s+|our\s+|their\s+)?", text[end:])
         if of or m.group("one"):
             of_words, end = words_after(text, end + (of.end() if of else 0), 2)
+        of_end = end
         if (of_words or not words_after(text, end, 1)[0]) and (found := verb.match(text[end:])):
             end += found.end()  # "25% of orders are returned", "5% are returned late"
         subject = _SUBJECT.search(text[max(0, start - 50) : start])
@@ -298,18 +304,84 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
                          if w.lower() not in STOP]  # fmt: skip
             start = max(0, start - 50) + subject.start()
             of_words = [*of_words, *words_sub]
+        copula = end
         words, end = words_after(text, end, 2)
         if not words and (found := _COMPLEMENT.match(text[end:])):
             words, end = [found.group(1)], end + found.end()
+        elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
+            # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
+            words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
+        if of_words == ["time"]:  # "trucks are idle 20% of the time": a state of the subject
+            state = _STATE.search(text[max(0, start - 40) : start])
+            if state is not None:
+                start = max(0, start - 40) + state.start()
+                words, of_words = [state.group("state")], [state.group("subj")]
         words, of_words = predicate(words, of_words)
         if not words and not of_words:
             continue
+        deed = _DEED_BEFORE.search(text[max(0, start - 50) : start])
+        if not words and of_words and deed is not None:
+            # "buyers leave a review on 30% of orders": what is done to the rows names it
+            words = [flag_phrase(deed.group("verb"), deed.group("rest"))]
+            start = max(0, start - 50) + deed.start()
+        acting = None
+        if len(of_words) == 2 and singular(of_words[0]) != of_words[0].lower() and words:
+            acting = of_words[1]  # "5% of patients leave without being seen"
+        elif of_words and len(words) == 1 and copula == of_end:
+            acting = words[0]  # "12% of orders use a promo code"
+        if acting is not None:
+            at = text.lower().rfind(" " + acting.lower(), start, end + 1)
+            acted = _ACTION.match(text, at) if at >= 0 else None
+            if acted is not None and acted.group("verb").lower() == acting.lower():
+                # what they did names the flag: 'used promo code', 'left without being seen'
+                words = [flag_phrase(acted.group("verb"), acted.group("rest"))]
+                of_words = [w for w in of_words if w != acting]
+                end = acted.end()
         about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
         about += [singular(w) for w in of_words]
         yield Found("rate", start, end, _rate_expected(share, m), about)
 
 
 _RATE_WORDS = {"rate", "rates", "ratio", "share", "percentage"}
+# "orders use a promo code", "patients leave without being seen": a verb and up to 4 words
+_ACTION = re.compile(
+    r"\s(?P<verb>[a-z][\w-]*)(?!\s+(?:within|in|on|at|during|after|before|per|each|every|"
+    r"again|more|less|late|early|and|or|but)\b)(?P<rest>(?:\s+(?!and\b|but\b|or\b|while\b|"
+    r"with\b|in\b|on\b|at\b|during\b|within\b)[a-z][\w'-]*){1,4})",
+)
+_DEED_BEFORE = re.compile(
+    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3}?)\s+"
+    r"(?:(?:on|in|for|to)\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+)?$"
+)
+_STATE = re.compile(
+    r"\b(?P<subj>[A-Za-z][\w-]*)\s+(?:are|is|were|was|sit|sits|stay|stays|remain|remains)\s+"
+    r"(?P<state>[a-z][\w-]*)\s+(?:about\s+|around\s+|roughly\s+)?$",
+    re.IGNORECASE,
+)
+_PAST = {"leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
+         "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
+         "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
+         "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped"}  # fmt: skip
+
+
+def flag_phrase(verb: str, rest: str) -> str:
+    """'use' + 'a promo code' -> 'used promo code'; 'leave' + 'without being seen' -> 'left
+    without being seen': what a row did, the name of its flag."""
+    verb = verb.lower()
+    if verb in _PAST:
+        done = _PAST[verb]
+    elif verb.endswith("e"):
+        done = verb + "d"
+    elif verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        done = verb[:-1] + "ied"
+    elif re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", verb):
+        done = verb + verb[-1] + "ed"  # "tip" -> "tipped"
+    else:
+        done = verb + "ed"
+    words = [w for w in rest.lower().split() if w not in ("a", "an", "the", "their", "its")]
+    return " ".join([done, *words])
+
+
 _SUBJECT = re.compile(
     r"(?P<subj>[A-Za-z][\w-]*(?:\s+(?:and|&|or)\s+[A-Za-z][\w-]*)?)\s+(?:make\s+up|makes\s+up|"
     r"account\s+for|accounts\s+for|represent|represents|comprise|comprises|are|is)\s+"
@@ -334,6 +406,10 @@ def predicate(words: list[str], of_words: list[str]) -> tuple[list[str], list[st
 
 def _rate_expected(share: float, m: re.Match[str]) -> dict[str, Any]:
     expected = expected_number(round(share, 6), m, 0.15, 0.25, floor=0.002)
+    if "tolerance" in expected and share > 0.5:
+        # '95% are delivered on time': 15% of the 5% missing, not of the 95% (82.7% passed)
+        relative = expected["tolerance"] / share
+        expected["tolerance"] = round(max(relative * (1 - share), 0.002), 6)
     expected["unit"] = "share"
     return expected
 
@@ -574,6 +650,14 @@ def star_ratings(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("range", m.start(), m.end(), {"min": 1, "max": plain(value)}, [about])
 
 
+_MEASURE_UNITS = {"km", "kmh", "kph", "mph", "kg", "g", "lb", "lbs", "m", "cm", "mm", "l",
+                  "ml", "kw", "kwh", "w", "v", "c", "f", "mb", "gb", "ms", "bpm", "psi"}  # fmt: skip
+_COPULA_BEFORE = re.compile(
+    r"\b([A-Za-z][\w-]*)\s+(?:is|are|was|were|stays?|remains?|ranges?|varies|vary)\s+$",
+    re.IGNORECASE,
+)
+
+
 @rule(60)
 def ranges(text: str, today: dt.date) -> Iterator[Found]:
     """'fares from 4 to 120', 'triage level 1 to 5', 'prices between $5 and $50',
@@ -598,6 +682,11 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
             continue  # a duration
         if after and after[0].lower() in ("am", "pm", "percent", "%"):
             continue
+        if after and after[0].lower() in _MEASURE_UNITS:
+            after = []  # "between 0 and 110 km/h": a unit, not what is measured
+            end = m.end() + len(re.match(r"\s*[\w/°%]*", text[m.end() :]).group(0))  # type: ignore[union-attr]
+        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()])) is not None:
+            before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
         if not about:
             continue

@@ -128,6 +128,11 @@ _MULTIPLE = re.compile(
     rf"greater|less|lower|smaller|shorter|cheaper))",
     re.IGNORECASE,
 )
+_MORE_THAN = re.compile(
+    r"\s+(?:more|as\s+many)\s+(?P<what>[A-Za-z][\w-]*s)\s+(?:than|as)\s+(?:the\s+)?"
+    r"(?P<other>[A-Za-z][\w-]*)(?:\s+(?:ones|accounts|customers|users|members))?",
+    re.IGNORECASE,
+)
 _MULTIPLES = {"twice": 2.0, "double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0,
               "half": 0.5}  # fmt: skip
 _DOWN = {"less", "lower", "smaller", "shorter", "cheaper"}
@@ -156,6 +161,17 @@ def ratios(text: str, today: dt.date) -> Iterator[Found]:
         else:
             value = _MULTIPLES[m.group("mult").lower()]
         left, verb, start = _left(text, m.start())
+        many = _MORE_THAN.match(text, m.end())
+        if many is not None and left and m.group("times"):
+            # "enterprise accounts have 5 times more users than basic ones": rows of the
+            # child per row of each group of the parent
+            group = [w for w in left if singular(w) == w.lower()] or left[:1]
+            expected = expected_number(round(value, 6), m, 0.1, 0.2, floor=1e-9)
+            expected["tolerance"] = round(expected["tolerance"], 6)
+            values = [" ".join(group), many.group("other")]
+            yield Found("ratio", start, many.end(), {**expected, "unit": "ratio", "values": values},
+                        [singular(many.group("what")), "count"])  # fmt: skip
+            continue
         what, right, end = _right(text, m.end())
         if not left or not right:
             continue

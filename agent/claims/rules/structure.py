@@ -52,7 +52,7 @@ def relationships(text: str, today: dt.date) -> Iterator[Found]:
     # 'each student enrols in 4 to 6 courses', 'every patient visits 2 clinics': a verb
     verb = r"[a-z]+s(?:\s+(?:in|on|to|for|at|with|into))?"
     each_has = re.compile(
-        rf"\b(?:each|every|per)\s+(?P<p>{_NOUN})\s+(?:\w+\s+)?(?:{_HAS}|{verb})\s+"
+        rf"\b(?:each|every|per)\s+(?P<p>{_NOUN})\s+(?:(?P<p2>\w+)\s+)?(?:{_HAS}|{verb})\s+"
         rf"(?:between\s+)?"
         rf"{amount}\s+(?:\w+\s+)?(?P<c>{_NOUN})",
         re.IGNORECASE,
@@ -65,6 +65,9 @@ def relationships(text: str, today: dt.date) -> Iterator[Found]:
     for pattern in (each_has, per):
         for m in pattern.finditer(text):
             parent, child = m.group("p"), m.group("c")
+            head = m.groupdict().get("p2")
+            if head and not head.lower().endswith("ly") and head.lower() not in STOP:
+                parent = head  # "each purchase order has 1 to 10 lines": the order's lines
             if time_unit_seconds(parent) or time_unit_seconds(child):
                 continue  # "10,000 trips per day": a count per day
             if parent.lower() in STOP or child.lower() in STOP:

@@ -400,6 +400,20 @@ def time_cells(m: re.Match[str], today: dt.date, window: tuple[dt.date, dt.date]
     return {}
 
 
+_MEASURED = re.compile(
+    r"\b(?:ratings?|rated|scores?|scored|stars?|levels?|grades?|scales?|points?|sizes?|ages?|"
+    r"priorit(?:y|ies)|ranks?|ranked|ranging|ranges?|values?|marks?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _measured_range(text: str, m: re.Match[str]) -> bool:
+    """'ratings from 1 to 5': two bare numbers after a measure are its range, no hours."""
+    if not m.group("hrange") or re.search(r"[ap]\.?m|:|noon|midnight", m.group(0), re.I):
+        return False
+    return _MEASURED.search(text[max(0, m.start() - 30) : m.start()]) is not None
+
+
 def first_window(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """The description's first time window, else the year before the reference date."""
     for m in calendar.WINDOW_RE.finditer(text):
@@ -446,7 +460,7 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
     'a spike at Christmas', 'slow in summer'."""
     window = first_window(text, today)
     found = [(m, time_cells(m, today, window)) for m in TIME_EXPR.finditer(text)]
-    found = [(m, cells) for m, cells in found if cells]
+    found = [(m, cells) for m, cells in found if cells and not _measured_range(text, m)]
     index = 0
     floor = 0
     while index < len(found):
@@ -634,6 +648,8 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
                 continue
             gap = f"within {plain(expected['value'])} {expected['unit']}"
             value = expected_number(round(rate, 6), share, 0.15, 0.25, floor=0.002)
+            if "tolerance" in value and rate > 0.5:  # of the share missing, not of 95%
+                value["tolerance"] = round(max(value["tolerance"] / rate * (1 - rate), 0.002), 6)
             yield Found("rate", max(0, m.start() - 40) + share.start(), m.end(),
                         {**value, "unit": "share"},
                         [*([singular(share.group("of"))] if share.group("of") else []),

@@ -10,7 +10,7 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
     "energy": ("energy", "electricity", "utility", "grid", "solar", "wind", "power", "kwh", "gas"),
     "telecom": ("telecom", "mobile", "carrier", "network", "cellular", "sim", "operator", "telco"),
     "finance": ("bank", "banking", "fintech", "credit", "debit", "atm", "mortgage", "lending"),
-    "crypto": ("crypto", "cryptocurrency", "bitcoin", "ethereum", "blockchain", "defi", "exchange", "coin"),
+    "crypto": ("crypto", "cryptocurrency", "bitcoin", "ethereum", "blockchain", "defi", "exchange", "coin", "nft", "nfts", "opensea"),
     "insurance": ("insurance", "insurer", "underwriting", "actuarial", "coverage"),
     "retail": ("shop", "store", "ecommerce", "e-commerce", "retail", "online", "checkout", "cart"),
     "marketplace": ("marketplace", "etsy", "ebay", "peer-to-peer", "p2p", "auction"),
@@ -32,6 +32,6 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
     "legal": ("law", "legal", "firm", "court", "litigation"),
     "nonprofit": ("nonprofit", "non-profit", "charity", "ngo", "fundraising", "donations"),
     "science": ("lab", "laboratory", "research", "scientific", "clinical", "biology", "ecology", "study"),
-    "social": ("social", "network", "community", "forum", "feed"),
+    "social": ("social", "network", "community", "forum", "feed", "dating", "swiping", "matching"),
     "marketing": ("marketing", "ads", "advertising", "crm", "sales", "funnel", "email"),
 }  # fmt: skip

@@ -40,6 +40,7 @@ lawyer | entity | attorney, solicitor, counsel, barrister, paralegal | full_name
 legal_case | fact | case, lawsuit, matter, litigation, court_case | opened_at, closed_at, case_type, status@case_status, outcome=settled/won/lost/dismissed | parents=client_legal,lawyer time=opened_at per=2
 billable_hour | fact | time_record, billing_entry, billable_entry | worked_on, hours, rate$320, description | parents=legal_case,lawyer time=worked_on amount=rate per=40
 court_hearing | fact | hearing, trial_date, court_date | scheduled_at, court=district/appeals/family/small_claims, outcome=adjourned/ruled/continued | parents=legal_case time=scheduled_at per=3
+judge | entity | magistrate, justice | full_name, court=district/appeals/family/small_claims, appointed_on | naming=person rows=40
 contract | entity | agreement, nda, legal_document | contract_type=nda/msa/lease/employment/licensing, signed_on, value$25000 | refs=client_legal naming=title rows=2000
 """,
     )
@@ -51,6 +52,8 @@ donation | fact | gift, contribution, pledge | donated_at, amount@donation, chan
 fundraising_campaign | entity | appeal, fundraiser, drive | name=spring_appeal/giving_tuesday/year_end/gala_2024/clean_water, goal$50000, starts_on | rows=20
 volunteer | entity | helper | full_name, email, skills=teaching/driving/cooking/admin/outreach, joined_at | naming=person rows=600
 volunteer_shift | fact | volunteering, volunteer_hours, shift_volunteer | started_at, hours, activity=food_bank/tutoring/cleanup/events/admin | parents=volunteer time=started_at per=10
+food_parcel | fact | parcel, food_box, hamper, food_package, distribution | distributed_at, items#12, weight_kg~5..20, parcel_type=standard/family/baby/dietary | parents=beneficiary_household,volunteer time=distributed_at per=6
+beneficiary_household | entity | household, family, client_household, recipient | household_size#3, postcode, city, registered_at | rows=2000
 beneficiary | entity | recipient, aid_recipient, family_served | full_name, household_size#3, city, registered_at | naming=person rows=3000
 grant | fact | grant_award, award | awarded_on, amount$25000, funder | parents=fundraising_campaign time=awarded_on amount=amount per=2
 """,
@@ -59,6 +62,8 @@ grant | fact | grant_award, award | awarded_on, amount$25000, funder | parents=f
         "science",
         """
 experiment_run | fact | trial, lab_run, assay, run_experiment | started_at, temperature, ph~4..9, outcome=success:0.7/failure:0.2/inconclusive:0.1 | parents=researcher,lab_instrument time=started_at per=40
+sequencing_run | fact | sequencing, genome_run, ngs_run | started_at, platform=illumina_novaseq/illumina_miseq/ont_promethion/pacbio_revio, reads_millions~50..800, q30_pct~80..95, status=passed:0.92/failed:0.08 | parents=researcher,sample time=started_at per=4
+sample | entity | specimen, biosample | sample_code@code, sample_type=blood/saliva/tissue/soil/water, collected_at | rows=3000
 researcher | entity | scientist, investigator, postdoc, phd_student | full_name, email, field=biology/chemistry/physics/ecology/genetics, joined_at | naming=person rows=120
 lab_instrument | entity | instrument, microscope, spectrometer, sequencer | asset_tag@code, instrument_type=spectrometer/microscope/sequencer/centrifuge/hplc, installed_at | rows=60
 specimen | entity | sample_lab, biosample, culture | label@code, species=e_coli/s_cerevisiae/m_musculus/a_thaliana, collected_at | rows=2000
@@ -78,6 +83,8 @@ post | fact | status_update, tweet, photo, video, upload | posted_at, post_type=
 comment | fact | reply, response | commented_at, body, likes#2 | parents=post,member time=commented_at per=3
 reaction | fact | like, upvote, heart, emoji_reaction | reacted_at, reaction_type=like:0.7/love:0.15/laugh:0.08/angry:0.03/sad:0.04 | parents=post,member time=reacted_at per=15
 follow | fact | friendship, connection, follower, subscription_follow | followed_at | parents=member time=followed_at per=40
+swipe | fact | dating_swipe, like_swipe | swiped_at, direction=right:0.4/left:0.6 | parents=member time=swiped_at per=300
+dating_match | fact | match, mutual_match | matched_at, messaged=true:0.6/false:0.4, unmatched=false:0.9/true:0.1 | parents=member time=matched_at per=9
 group | entity | community, forum, subreddit, channel_group | name=hiking/cooking/gardening/photography/gaming/running/books, privacy=public:0.7/private:0.3, created_at | rows=100
 direct_message | fact | dm, private_message, chat | sent_at, body, read=true:0.85/false:0.15 | parents=member time=sent_at per=50
 """,

@@ -8,6 +8,7 @@ ENTRIES = (
         """
 customer | entity | shopper, buyer, client, consumer, bidder, purchaser | full_name, email, country, city, signup_at | naming=person rows=5000
 product | entity | item, sku, article, good, merchandise | name, category, price, brand=acme/northwind/globex/initech/umbrella/contoso, created_at | naming=product rows=800 refs=category,supplier
+wine | entity | wine_bottle, bottle | name, color=red:0.5/white:0.35/rose:0.1/sparkling:0.05, grape=merlot/cabernet/pinot_noir/chardonnay/sauvignon_blanc/riesling/syrah, region, vintage~2010..2023, price$24 | naming=product rows=800
 category | entity | product_category, department_store_section | name=electronics/home/clothing/beauty/sports/toys/books/grocery | rows=8
 store | entity | shop, outlet, retail_store, supermarket | name, city, country, opened_at | naming=place rows=40
 order | fact | purchase, sale, online_order, transaction_order | ordered_at, status, channel, total, shipping_method | parents=customer,store time=ordered_at amount=total per=4

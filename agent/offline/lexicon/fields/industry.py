@@ -11,6 +11,7 @@ carrier | entity | shipping_carrier, courier_company, freight_company, haulier |
 shipment | fact | parcel, package, consignment, delivery, freight | shipped_at, delivered_at, weight_kg, shipping_cost, status | parents=warehouse,carrier time=shipped_at amount=shipping_cost per=800
 tracking_event | fact | scan, tracking_update, checkpoint | scanned_at, event_type=picked_up/in_transit/out_for_delivery/delivered/exception, location=city | parents=shipment time=scanned_at per=4
 truck | entity | lorry, trailer, delivery_van, fleet_vehicle, vehicle | license_plate, capacity_kg#12000, fuel_type, commissioned_at | rows=200
+gps_position | fact | position, gps_ping, location_ping, ping, gps_fix, location_update, gps_reading, gps_point | recorded_at, latitude, longitude, speed_kmh~0..110, heading~0..360 | parents=truck time=recorded_at per=2000
 route_plan | fact | delivery_route, route_run, run | started_at, stops#18, distance_km, fuel_litres~20..300 | parents=truck time=started_at per=200
 purchase_order | fact | po, replenishment_order, order | ordered_at, expected_on, quantity#200, total$5000, status=open/received/cancelled | parents=supplier,warehouse time=ordered_at amount=total per=40
 drone | entity | uav, quadcopter, unmanned_aircraft | serial_number, model=dji_matrice_350/dji_mavic_3/skydio_x10/parrot_anafi, max_flight_minutes~20..55, commissioned_at | rows=60
@@ -25,6 +26,8 @@ stock_movement | fact | inventory_movement, movement, stock_transfer, stock_adju
 factory | entity | plant, manufacturing_plant, production_site, mill | name, country, opened_at | naming=place rows=6
 machine | entity | equipment, production_line, line, asset_machine, robot, press | asset_tag@code, machine_type=cnc/press/lathe/injection_molder/robot_arm/conveyor, installed_at | refs=factory rows=120
 production_run | fact | batch, production_batch, run_production, job_run | started_at, ended_at, units_produced#500, scrap_units#12 | parents=machine time=started_at per=300
+furnace | entity | kiln, smelter, arc_furnace, blast_furnace | name, furnace_type=electric_arc/blast/induction/ladle, capacity_tonnes~60..250, commissioned_at | naming=place rows=6
+heat | fact | steel_heat, melt, cast, tap | tapped_at, tonnage~80..150, tap_temperature_c~1580..1680, grade=S235/S355/A36/304L | parents=furnace time=tapped_at amount=tonnage per=2000
 downtime_event | fact | downtime, breakdown, stoppage, failure | started_at, duration_minutes, cause | parents=machine time=started_at per=20
 quality_inspection | fact | inspection, qc_check, quality_check, defect_check | inspected_at, defects#1, passed=true:0.95/false:0.05 | parents=production_run time=inspected_at per=2
 part | entity | component, spare_part, material_part | part_number, material, unit_cost$8, weight_kg | rows=500

@@ -9,6 +9,7 @@ ENTRIES = (
 guest | entity | hotel_guest, lodger, customer | full_name, email, country, loyalty_tier=none/silver/gold/platinum, registered_at | naming=person rows=5000
 hotel | entity | inn, resort, motel, hostel, lodge | name, city, country, stars=2/3/4/5, rooms#120, opened_at | naming=place rows=30
 room | entity | hotel_room, suite | room_number#300, room_type, nightly_rate$140, floor#4 | refs=hotel rows=3000
+room_service_order | fact | room_service, in_room_dining | ordered_at, item=club_sandwich/burger/caesar_salad/pasta/breakfast/wine/dessert, quantity#1, total$38 | parents=room time=ordered_at amount=total per=2
 hotel_booking | fact | stay, hotel_stay, hotel_reservation, booking, reservation | booked_at, check_in_date, nights, nightly_rate$140, channel=direct/booking_com/expedia/agent, status | parents=guest,room time=booked_at amount=nightly_rate per=2
 housekeeping_task | fact | housekeeping, cleaning | scheduled_at, task=clean/turnover/deep_clean/linen_change, duration_minutes | parents=room time=scheduled_at per=20
 host | entity | property_host, landlord_host | full_name, superhost=true:0.2/false:0.8, joined_at | naming=person rows=800
@@ -33,6 +34,7 @@ aircraft | entity | plane, airplane, jet, airliner | tail_number@code, model=A32
 subscriber | entity | viewer, listener, reader, audience_member, user, customer, member | full_name, email, country, plan, subscribed_at | naming=person rows=5000
 show | entity | tv_show, series, programme, program | title, genre, release_year, seasons#3 | naming=title rows=300
 episode | entity | | title, season#2, episode_number#6, duration_minutes, released_on | refs=show naming=title rows=3000
+download | fact | episode_download, podcast_download, listen, play | downloaded_at, country, device=iphone:0.5/android:0.35/desktop:0.1/smart_speaker:0.05, app=apple_podcasts:0.45/spotify:0.4/other:0.15 | parents=episode time=downloaded_at per=500
 movie | entity | film, feature | title, genre, release_year, duration_minutes, rating | naming=title rows=1000
 song | entity | track, tune | title, genre, duration_seconds, release_year | refs=artist naming=title rows=5000
 artist | entity | musician, band, singer, performer | name, genre, country, debut_year | naming=person rows=600
@@ -76,7 +78,7 @@ ticket_sale | fact | sports_ticket, match_ticket, season_ticket, ticket | sold_a
 gym | entity | fitness_center, fitness_centre, health_club, fitness_club | name, city, opened_on | naming=place rows=10
 gym_member | entity | member_gym, gym_goer, member | full_name, email, plan, joined_at | refs=gym naming=person rows=3000
 gym_class | entity | fitness_class, class_session, workout_class | name=yoga/spin/hiit/pilates/boxing/zumba/crossfit, duration_minutes, capacity#20 | rows=40
-class_booking | fact | class_attendance, gym_visit, check_in, checkin, booking, reservation | booked_at, attended=true:0.85/false:0.15 | parents=gym_member,gym_class time=booked_at per=8
+class_booking | fact | class_attendance, gym_visit, check_in, checkin, booking, reservation, visit, club_visit | booked_at, attended=true:0.85/false:0.15 | parents=gym_member,gym_class time=booked_at per=8
 workout | fact | exercise_session, training_session, run_activity | started_at, activity=run/ride/swim/walk/strength/yoga, duration_minutes, distance_km, calories | parents=athlete time=started_at per=40
 """,
     )

@@ -7,7 +7,8 @@ ENTRIES = (
         "finance",
         """
 bank_customer | entity | account_holder, client_bank, customer | full_name, email, birth_date, country, segment, opened_at | naming=person rows=5000
-bank_account | entity | checking_account, savings_account, deposit_account, account | iban, account_type=checking/savings/business/joint, currency, balance, opened_at | refs=bank_customer,branch rows=7000
+credit_union_member | entity | member, member_owner | full_name, email, birth_date, country, membership_number@code, joined_at | naming=person rows=5000
+bank_account | entity | checking_account, savings_account, deposit_account, account | iban, account_type=checking/savings/business/joint, currency, balance, opened_at | refs=bank_customer,credit_union_member,branch rows=7000
 branch | entity | bank_branch | name, city, opened_at | naming=place rows=40
 transaction | fact | transfer, bank_transaction, card_transaction, deposit, withdrawal | posted_at, amount, category, channel=card:0.6/online:0.25/atm:0.1/branch:0.05, is_fraud=true:0.005/false:0.995 | parents=bank_account time=posted_at amount=amount per=40
 card | entity | credit_card, debit_card, payment_card | card_type, credit_limit, issued_at, expires_on | refs=bank_account rows=6000
@@ -27,6 +28,9 @@ trader | entity | crypto_user, investor, crypto_trader, user, customer | usernam
 wallet | entity | crypto_wallet | wallet_address, asset, balance~0..50, created_at | refs=trader rows=8000
 crypto_asset | entity | coin, token, cryptocurrency | symbol, name=Bitcoin/Ethereum/Solana/Tether/XRP/Cardano, launched_on | rows=6
 trade | fact | crypto_trade, fill, crypto_order | executed_at, side, order_type, quantity~0.001..5, price$30000, fee$2 | parents=trader,crypto_asset time=executed_at amount=price per=30
+collector | entity | nft_collector, nft_holder, nft_trader | username, wallet_address@code, country, joined_at | naming=person rows=5000
+nft | entity | nft_token, digital_collectible, collectible | name, collection=bored_apes/cryptopunks/azuki/pudgy_penguins/doodles/art_blocks, chain=ethereum:0.7/solana:0.2/polygon:0.1, minted_at | naming=product rows=10000
+nft_sale | fact | sale, trade, nft_trade, trade_nft | sold_at, price_eth~0.01..5, chain=ethereum:0.7/solana:0.2/polygon:0.1, marketplace=opensea/blur/magic_eden/looksrare | parents=collector,nft time=sold_at amount=price_eth per=6
 exchange | entity | crypto_exchange, trading_venue | name=Binance/Coinbase/Kraken/Bitstamp/OKX/Bybit, country, launched_on | rows=6
 blockchain_transfer | fact | on_chain_transfer, crypto_transfer, withdrawal_crypto, transfer | sent_at, amount~0.001..20, network_fee~0.0001..0.01, tx_hash, confirmations#12 | parents=wallet time=sent_at per=6
 price_tick | fact | price_quote, candle, quote, tick | observed_at, open_price$30000, close_price$30000, volume~1..5000 | parents=crypto_asset time=observed_at per=2000

@@ -10,6 +10,7 @@ student | entity | pupil, learner, undergraduate, user | full_name, email, birth
 teacher | entity | instructor, professor, lecturer, tutor, faculty | full_name, email, department=math/science/languages/history/arts/computing, hired_at | naming=person rows=200
 school | entity | university, college, academy, campus | name, city, founded_year | naming=place rows=10
 course | entity | class, module, subject | title, department=math/science/languages/history/arts/computing, credits=3/4/5/6, level | refs=teacher naming=title rows=400
+lesson | fact | driving_lesson, private_lesson, tutoring_session, music_lesson | started_at, duration_minutes~45..120, lesson_type=standard/highway/parking/night/test_prep, price$45, status=completed:0.9/cancelled:0.07/no_show:0.03 | parents=student time=started_at amount=price per=12
 enrollment | fact | registration, course_enrollment | enrolled_at, status, final_grade@grade | parents=student,course time=enrolled_at per=5
 assignment | entity | homework, coursework | title, due_at, max_points=10/20/50/100 | refs=course naming=title rows=3000
 submission | fact | assignment_submission, hand_in | submitted_at, score, late=false:0.88/true:0.12 | parents=student,assignment time=submitted_at per=10
@@ -41,7 +42,8 @@ recruiter | entity | talent_partner, sourcer, headhunter, talent_acquisition_par
         """
 user | entity | app_user, end_user, account_user, visitor | username, email, country, plan, signed_up_at | naming=person rows=5000
 organization | entity | org, tenant, workspace, customer_account, company_account | name, plan, seats#20, industry=software/retail/finance/health/education, created_at | naming=company rows=500
-event | fact | app_event, tracking_event, analytics_event, click, tap, action | occurred_at, event_type, device, browser | parents=user time=occurred_at per=60
+feature | entity | product_feature, app_feature | name=search/export/dashboards/sso/api_access/notifications/reports/integrations, area=core/admin/analytics/integrations, launched_at | rows=40
+event | fact | app_event, tracking_event, analytics_event, click, tap, action, usage_event, feature_usage | occurred_at, event_type, device, browser | parents=user,feature time=occurred_at per=60
 web_session | fact | visit_web, user_session, website_visit | started_at, duration_seconds, pages_viewed#4, referrer, device | parents=user time=started_at per=15
 subscription | fact | plan_subscription, membership_subscription | started_at, plan, mrr$49, status | parents=organization time=started_at amount=mrr per=1.2
 support_ticket | fact | ticket_support, help_request, case_support, helpdesk_ticket, ticket | opened_at, priority, status@ticket_status, category=billing/technical/account/shipping/other, satisfaction@rating | parents=user time=opened_at per=1

@@ -1,0 +1,51 @@
+"""The examples generated once per session (the `example_run` fixture of tests/conftest.py).
+
+tests/test_examples.py, test_keys_examples.py and test_report_html.py read the same run of
+each example instead of each generating it again: `datagen generate` in-process at
+EXAMPLE_SEED, as Parquet, full size unless the example is estimated above
+EXAMPLE_LARGE_ROWS (tpch), then at EXAMPLE_SMALL_SCALE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from datagen.engine import dsl
+from datagen.engine.load import load_dataset
+from datagen.engine.plan import build_plan
+from tests.cli_helpers import run_cli
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
+EXAMPLE_SEED = 7
+EXAMPLE_LARGE_ROWS = 1_000_000
+EXAMPLE_SMALL_SCALE = "0.01"
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    schema: Path
+    dataset: dsl.Dataset
+    data: Path  # the dataset's directory (Parquet files and .metadata.json)
+    size_args: tuple[str, ...]  # ("--scale", "0.01") for a large example, else ()
+
+
+def example_size_args(schema: Path) -> tuple[str, ...]:
+    """`--scale 0.01` for an example too large for a quick test."""
+    plan = build_plan(load_dataset(schema), EXAMPLE_SEED)
+    if plan.estimated_total_rows > EXAMPLE_LARGE_ROWS:
+        return ("--scale", EXAMPLE_SMALL_SCALE)
+    return ()
+
+
+def generate_example(name: str, folder: Path) -> ExampleRun:
+    schema = EXAMPLES_DIR / f"{name}.json"
+    size_args = example_size_args(schema)
+    data = folder / "data"
+    done = run_cli(
+        "generate", str(schema), "--out", str(data), "--seed", str(EXAMPLE_SEED),
+        "--workers", "1", "-q", *size_args,
+    )  # fmt: skip
+    assert done.returncode == 0, f"datagen generate {name}:\n{done.stdout}\n{done.stderr}"
+    return ExampleRun(schema, load_dataset(schema), data, size_args)
