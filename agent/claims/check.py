@@ -151,6 +151,10 @@ FACT_CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "holiday": re.compile(rf"\b{HOLIDAY}\b", re.IGNORECASE),
+    # which value is usual: "level 3 most common", "mostly 4 and 5"
+    "mode": re.compile(
+        r"\b(?:most\s+(?:common|frequent|popular|likely|often)|mostly\s+\d)", re.IGNORECASE
+    ),
 }
 # numbers that name things, not amounts: "311 requests" (a phone line), "version 7", "24/7"
 _NAMING_NUMBER = re.compile(
@@ -160,7 +164,8 @@ _NAMING_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:!?()\[\]\n]|,(?=\s|$)(?!\s*(?:19|20)\d\d\b)|\.(?=\s|$)|\s[-\u2013\u2014]\s|\b(?:and|but|while|whereas|with|plus)\b",
+    r"[;:!?()\[\]\n]|,(?=\s|$)(?!\s*(?:19|20)\d\d\b)|\.(?=\s|$)|\s[-\u2013\u2014]\s|"
+    r"(?<!\d\s)\band\b|\b(?:but|while|whereas|with|plus)\b",
     re.IGNORECASE,
 )
 _EDGE_WORDS = {"a", "an", "the", "and", "or", "with", "of", "to", "for", "but", "plus", "so"}

@@ -650,10 +650,12 @@ def star_ratings(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("range", m.start(), m.end(), {"min": 1, "max": plain(value)}, [about])
 
 
-_MEASURE_UNITS = {"km", "kmh", "kph", "mph", "kg", "g", "lb", "lbs", "m", "cm", "mm", "l",
+_MEASURE_UNITS = {"km", "kmh", "kph", "mph", "kg", "g", "lb", "lbs", "m", "cm", "mm", "l", "stars",
+                  "star", "points",
                   "ml", "kw", "kwh", "w", "v", "c", "f", "mb", "gb", "ms", "bpm", "psi"}  # fmt: skip
 _COPULA_BEFORE = re.compile(
-    r"\b([A-Za-z][\w-]*)\s+(?:is|are|was|were|stays?|remains?|ranges?|varies|vary)\s+$",
+    r"\b([A-Za-z][\w-]*)\s+(?:is|are|was|were|stays?|remains?|ranges?|varies|vary|go|goes|"
+    r"run|runs)\s+$",
     re.IGNORECASE,
 )
 
@@ -676,15 +678,18 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
             continue  # "twenty-five" is one number
         if _YEARISH.fullmatch(m.group("lo").strip()) and _YEARISH.fullmatch(m.group("hi").strip()):
             continue  # "2023-2024": a window
+        if re.search(r"\b(?:mostly|mainly|usually|typically|largely)\s*$", text[: m.start()], re.I):
+            continue  # "mostly 4 and 5": which values are common, not a range
         before, start = words_before(text, m.start(), 2)
         after, end = words_after(text, m.end(), 1)
         if after and (time_unit_seconds(after[0]) or after[0].lower() in ("nights", "night")):
             continue  # a duration
         if after and after[0].lower() in ("am", "pm", "percent", "%"):
             continue
+        unit_end = None
         if after and after[0].lower() in _MEASURE_UNITS:
             after = []  # "between 0 and 110 km/h": a unit, not what is measured
-            end = m.end() + len(re.match(r"\s*[\w/°%]*", text[m.end() :]).group(0))  # type: ignore[union-attr]
+            unit_end = m.end() + len(re.match(r"\s*[\w°%]*(?:/\w+)?", text[m.end() :]).group(0))  # type: ignore[union-attr]
         if not before and (subject := _COPULA_BEFORE.search(text[: m.start()])) is not None:
             before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
@@ -693,7 +698,7 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         yield Found(
             "range",
             start if before else m.start(),
-            end if after else m.end(),
+            end if after else (unit_end or m.end()),
             {"min": low, "max": high},
             about,
         )
