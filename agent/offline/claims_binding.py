@@ -237,10 +237,7 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         )
         return
     flag = value if phrase else f"is_{value}"
-    became = said != words[0].strip()  # 'swipes become matches': a state the row reaches
-    if any(c["name"] == flag for c in node["columns"]) or (
-        draft.resolve(value) is not None and not became
-    ):
+    if any(c["name"] == flag for c in node["columns"]) or draft.resolve(value) == node["id"]:
         return  # '45% of matches' names no state: a flag `is_match` would claim what it is not
     node["columns"].append(
         {
