@@ -288,3 +288,24 @@ def test_appointments_and_logins_find_their_tables_by_synonym() -> None:
         "table": "encounter",
         "parent": "member",
     }
+
+
+def test_a_rate_never_takes_its_own_tables_name_for_the_value() -> None:
+    """'5% of deliveries arrive late' measured status 'delivered' (72%): the word naming the
+    table is no value of it; '3% of swipes become matches' still finds `matched`."""
+    schema: dict[str, Any] = {
+        "version": "1.0",
+        "nodes": [
+            {"id": "delivery", "kind": "entity", "rows": 30, "pk": "delivery_id", "columns": [
+                {"name": "delivery_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "status", "type": "string", "generator": {
+                    "choice": {"choices": ["delivered", "late", "lost"]}}}]},
+            {"id": "swipe", "kind": "entity", "rows": 30, "pk": "swipe_id", "columns": [
+                {"name": "swipe_id", "type": "int", "generator": {"sequence": {}}},
+                {"name": "outcome", "type": "string", "generator": {
+                    "choice": {"choices": ["passed", "matched"]}}}]},
+        ],
+    }  # fmt: skip
+    claims = bound("5% of deliveries arrive late; 3% of swipes become matches", schema)
+    assert binding(claims["5% of deliveries arrive late"])["where"] == "status == 'late'"
+    assert binding(claims["3% of swipes become matches"])["where"] == "outcome == 'matched'"

@@ -287,9 +287,6 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
         return _within_rate(view, claim, gap)
     words = list(claim.about)
     preferred = view.table_for(words[-1:]) if words else None
-    # '5% of deliveries arrive late': `delivery` is a table, not its value `delivered`
-    tables = {n.id for n in view.dataset.nodes}
-    words = [w for w in words if snake_key(w) not in tables] or words
     match = value_match(view, words, preferred)
     if match is None:
         filled = present_match(view, words, preferred)
@@ -319,16 +316,20 @@ def value_match(
         nodes.remove(preferred)
         nodes.insert(0, preferred)
     for node in nodes:
+        # '5% of deliveries arrive late': the word naming this table is not its value
+        # (`delivered`); what is left names it
+        own = set().union(*(stems(w) for w in words if snake_key(w) == node.id))
+        mine = (wanted - own) or wanted
         for col in node.columns:
             values = kind_of(col).declared_values(spec_of(col)) or []
             similar = [
-                (sum(_similar_any({s}, wanted) for s in stems(v)), -i, v)
+                (sum(_similar_any({s}, mine) for s in stems(v)), -i, v)
                 for i, v in enumerate(values)
-                if isinstance(v, str) and _similar_any(stems(v), wanted)
+                if isinstance(v, str) and _similar_any(stems(v), mine)
             ]
             if similar:  # 'returned late' is `returned_late`, not `returned`
                 return node, f"{col.name} == {max(similar)[2]!r}"
-            if col.type == "bool" and _similar_any(column_words(col.name), wanted):
+            if col.type == "bool" and _similar_any(column_words(col.name), mine):
                 return node, f"{col.name} == true"
     return None
 

@@ -325,7 +325,13 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             words = [flag_phrase(deed.group("verb"), deed.group("rest"))]
             start = max(0, start - 50) + deed.start()
         acting = None
-        if len(of_words) == 2 and singular(of_words[0]) != of_words[0].lower() and words:
+        copulas = re.compile(rf"{_VERBS}|becomes?|turns?|turned", re.IGNORECASE)
+        if (
+            len(of_words) == 2
+            and singular(of_words[0]) != of_words[0].lower()
+            and words
+            and not copulas.fullmatch(of_words[1])
+        ):
             acting = of_words[1]  # "5% of patients leave without being seen"
         elif of_words and len(words) == 1 and copula == of_end:
             acting = words[0]  # "12% of orders use a promo code"
