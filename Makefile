@@ -42,7 +42,7 @@ endef
 test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 230 CPU s)
 	$(call run_pytest,-m "not slow")
 
-test-fast: $(STAMP)  ## the inner loop (about 80 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
+test-fast: $(STAMP)  ## the inner loop (about 75 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
 	$(call run_pytest,-m "not slow and not heavy")
 
 test-slow: $(STAMP) $(BENCH_ENV)  ## the tests marked slow: 2,000-case schema fuzzer, TPC-H SF1, Dask cluster, wheel, browser (CI runs them)

@@ -50,7 +50,7 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
 
 # --------------------------------------------------------------------------- make test-fast
 
-# `make test-fast` runs `-m "not slow and not heavy"`: the inner loop (about 80 CPU s). A test is
+# `make test-fast` runs `-m "not slow and not heavy"`: the inner loop (about 75 CPU s). A test is
 # marked `heavy` here, not by hand, when its code starts a process (`datagen(...)` of
 # tests/cli_helpers, subprocess, pexpect, a signal) or renders an HTML report (matplotlib),
 # when it uses a fixture that needs a server or the examples at full size, or when its module
