@@ -39,7 +39,7 @@ $(PYTEST) $(1); status=$$?; \
 if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 endef
 
-test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 230 CPU s)
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (3 min 23 s on a quiet 2-core machine)
 	$(call run_pytest,-m "not slow")
 
 test-fast: $(STAMP)  ## the inner loop (about 75 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
