@@ -9,7 +9,8 @@ never talks HTTP and never touches the output directory.
 A draft is checked in stages, and the first failing stage is what the model
 repairs: JSON Schema (the contract the model's tool was given), the DSL
 models, the plan's preflight (references, DAG, expressions), then a dry run of
-a few hundred rows per table scored by the validator.
+a few hundred rows per table scored by the validator. A draft that passes with
+new semantic warnings is shown them once (an LLM may fix them or keep them).
 """
 
 from __future__ import annotations

@@ -256,12 +256,11 @@ def aggregate(fn: str, child: str, expr: str) -> dict[str, Any]:
     return {"aggregate": {"fn": fn, "child": child, "expr": expr}}
 
 
-def modifier(text: str) -> dict[str, Any]:
-    return {"transform": "expression", "args": {"expr": text}}
+MONEY = "decimal(15,2)"  # the spec's DECIMAL: computed exactly (engine/decimals.py)
 
 
 def money(low_cents: int, high_cents: int) -> dict[str, Any]:
-    """dbgen's money: whole cents drawn uniformly, as a float of 2 decimals."""
+    """dbgen's money: whole cents drawn uniformly, a DECIMAL(15,2)."""
     return expression(f"randint({low_cents}, {high_cents}) / 100")
 
 
@@ -346,7 +345,7 @@ def schema() -> dict[str, Any]:
                 col("s_address", "string", {"faker": {"method": "street_address"}}),
                 col("s_nationkey", "int", lookup("nation.n_nationkey")),
                 col("s_phone", "string", phone("s_nationkey")),
-                col("s_acctbal", "float", money(-99999, 999999)),
+                col("s_acctbal", MONEY, money(-99999, 999999)),
                 *words("s"),
                 hidden(
                     "s_text",
@@ -378,7 +377,9 @@ def schema() -> dict[str, Any]:
                 col("c_address", "string", {"faker": {"method": "street_address"}}),
                 col("c_nationkey", "int", lookup("nation.n_nationkey")),
                 col("c_phone", "string", phone("c_nationkey")),
-                col("c_acctbal", "float", money(-99999, 999999)),
+                col("c_acctbal", MONEY, money(-99999, 999999)),
+                # dbgen moves an order drawn for a multiple of 3 to the next key: the fanout
+                hidden("c_mod3", "int", expression("c_custkey % 3")),
                 col("c_mktsegment", "string", choice(SEGMENTS)),
                 *words("c"),
                 comment("c", "c_comment", "c", 2),
@@ -416,7 +417,7 @@ def schema() -> dict[str, Any]:
                 # the spec: (90000 + ((key / 10) mod 20001) + 100 * (key mod 1000)) / 100
                 col(
                     "p_retailprice",
-                    "float",
+                    MONEY,
                     expression(
                         "(90000 + (p_partkey // 10) % 20001 + 100 * (p_partkey % 1000)) / 100"
                     ),
@@ -443,7 +444,7 @@ def schema() -> dict[str, Any]:
                     ),
                 ),
                 col("ps_availqty", "int", expression("randint(1, 9999)")),
-                col("ps_supplycost", "float", money(100, 100000)),
+                col("ps_supplycost", MONEY, money(100, 100000)),
                 *words("ps"),
                 comment("ps", "ps_comment", "ps", 3),
             ],
@@ -453,8 +454,19 @@ def schema() -> dict[str, Any]:
             "kind": "fact",
             "pk": "o_orderkey",
             "parents": ["customer"],
-            # 10 orders per customer on average, none for a custkey that is a multiple of 3
-            "fanout": {"distribution": "poisson", "lambda": 15, "min": 0, "max": 60},
+            # 10 orders per customer on average, none for a custkey that is a multiple of 3:
+            # dbgen moves those to the next key, so keys = 1 (mod 3) get twice as many
+            "fanout": {
+                "distribution": "poisson",
+                "lambda": 15,
+                "min": 0,
+                "max": 60,
+                "by": "c_mod3",
+                "cases": {
+                    "1": {"distribution": "poisson", "lambda": 20, "min": 0, "max": 70},
+                    "2": {"distribution": "poisson", "lambda": 10, "min": 0, "max": 50},
+                },
+            },
             "columns": [
                 # sparse keys: 8 of every 32 (dbgen mk_sparse)
                 col(
@@ -473,11 +485,10 @@ def schema() -> dict[str, Any]:
                 ),
                 col(
                     "o_totalprice",
-                    "float",
+                    MONEY,
                     aggregate(
                         "sum", "lineitem", "l_extendedprice * (1 + l_tax) * (1 - l_discount)"
                     ),
-                    modifier("round(value, 2)"),
                 ),
                 # 1992-01-01 .. 1998-08-02 (the end date minus 151 days)
                 col(
@@ -517,11 +528,11 @@ def schema() -> dict[str, Any]:
                     ),
                 ),
                 col("l_linenumber", "int", expression("position()")),
-                col("l_quantity", "float", expression("randint(1, 50)")),
-                hidden("l_p_price", "float", lookup("part.p_retailprice", on="l_partkey")),
-                col("l_extendedprice", "float", expression("round(l_quantity * l_p_price, 2)")),
-                col("l_discount", "float", expression("randint(0, 10) / 100")),
-                col("l_tax", "float", expression("randint(0, 8) / 100")),
+                col("l_quantity", MONEY, expression("randint(1, 50)")),
+                hidden("l_p_price", MONEY, lookup("part.p_retailprice", on="l_partkey")),
+                col("l_extendedprice", MONEY, expression("l_quantity * l_p_price")),
+                col("l_discount", MONEY, expression("randint(0, 10) / 100")),
+                col("l_tax", MONEY, expression("randint(0, 8) / 100")),
                 hidden("l_o_date", "date", lookup("orders.o_orderdate", on="l_orderkey")),
                 col("l_shipdate", "date", expression("add_days(l_o_date, randint(1, 121))")),
                 col("l_commitdate", "date", expression("add_days(l_o_date, randint(30, 90))")),
@@ -553,10 +564,14 @@ def schema() -> dict[str, Any]:
             "customer, part, partsupp, orders, lineitem) following the spec's data rules; "
             "`--scale N` scales supplier, customer and part, and the facts follow.",
             "assumptions": [
-                "decimals are floats of 2 decimals; dates are dates",
-                "orders per customer are poisson(15) for the customers whose key is not a "
-                "multiple of 3 (dbgen draws each order's customer uniformly among them), so the "
-                "order count is 1,500,000 x SF within a fraction of a percent, not exactly",
+                "money, quantities and rates are DECIMAL(15,2) as in the spec, computed exactly: "
+                "o_totalprice is the sum of its lines l_extendedprice * (1 + l_tax) * "
+                "(1 - l_discount) rounded half away from zero to the cent; dates are dates",
+                "orders per customer follow dbgen, which moves an order drawn for a customer "
+                "whose key is a multiple of 3 to the next key: Poisson(20) for keys = 1 (mod 3), "
+                "Poisson(10) for keys = 2 (mod 3), none for multiples of 3; dbgen draws each "
+                "order's customer, so its order count is exactly 1,500,000 x SF where ours is "
+                "within a fraction of a percent",
                 "comments are sentences of the spec's grammar and word lists cut to the spec's "
                 "lengths, not dbgen's exact text pool; p_name's five colours may repeat",
                 "addresses are Faker street addresses, not dbgen's random strings",

@@ -55,3 +55,20 @@ def generate_for_any_workers(schema: Path, folder: Path, seed: int, *extra: str)
     for name in files:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     return outs[0]
+
+
+def generate_here_for_any_workers(name: str, folder: Path, seed: int, fmt: str) -> Path:
+    """The docs' example `name` generated in this process with 1 and 2 workers (faster than
+    the CLI twice); every Parquet file must be byte-identical. The first output folder."""
+    from datagen.engine.execute import generate_dataset
+    from datagen.engine.load import parse_dataset
+
+    dataset = parse_dataset(doc_example(name))
+    outs = [folder / f"out{workers}" for workers in (1, 2)]
+    for workers, out in zip((1, 2), outs, strict=True):
+        generate_dataset(dataset, out, seed=seed, fmt=fmt, workers=workers)
+    files = sorted(p.name for p in outs[0].glob("*.parquet"))
+    assert files and files == sorted(p.name for p in outs[1].glob("*.parquet"))
+    for file in files:
+        assert (outs[0] / file).read_bytes() == (outs[1] / file).read_bytes(), file
+    return outs[0]

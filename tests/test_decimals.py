@@ -19,7 +19,7 @@ from datagen.engine.load import parse_dataset
 from tests.dsl_doc_examples import (
     cli_here,
     doc_example,
-    generate_for_any_workers,
+    generate_here_for_any_workers,
     write_doc_example,
 )
 
@@ -98,8 +98,7 @@ def check_sql(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_invoice_totals_are_exact_in_parquet_and_duckdb(tmp_path: Path) -> None:
-    schema = write_doc_example("exact-decimals", tmp_path)
-    out = generate_for_any_workers(schema, tmp_path, 7, "--format", "parquet,duckdb")
+    out = generate_here_for_any_workers("exact-decimals", tmp_path, 7, "parquet,duckdb")
     line = pq.read_table(out / "line.parquet")
     assert line.schema.field("price").type == pa.decimal128(12, 2)
     con = duckdb.connect()

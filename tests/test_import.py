@@ -975,3 +975,24 @@ def test_a_key_of_a_reference_and_a_day_is_one_row_a_day_per_parent(tmp_path: Pa
     pairs = list(zip(table["ShopId"], table["Day"], strict=True))
     assert len(pairs) > 40 and len(set(pairs)) == len(pairs)
     assert min(d.isoformat() for d in table["Day"]) == "2024-01-01"
+
+
+def test_integer_keys_fit_their_type_and_checks(tmp_path: Path) -> None:
+    """Oracle's dept (deptno NUMBER(2)): 99 rows at most; a key CHECKed from 100 starts
+    there; a fact's small key is declared as a range the validator checks."""
+    ddl = (
+        "CREATE TABLE dept (deptno NUMBER(2) PRIMARY KEY, dname VARCHAR2(14) NOT NULL);"
+        "CREATE TABLE emp (empno NUMBER(6) PRIMARY KEY CHECK (empno >= 100),"
+        " deptno NUMBER(2) NOT NULL REFERENCES dept);"
+        "CREATE TABLE badge (id SMALLINT PRIMARY KEY, empno NUMBER(6) NOT NULL REFERENCES emp);"
+    )
+    result = build_dataset(parse_ddl(ddl, "oracle"), rows={"emp": 300})
+    dept = result.dataset.node("dept")
+    assert dept is not None and dept.rows == 99
+    assert "`dept`: 99 rows, all its key's type holds" in result.assumptions
+    assert not any(a.startswith("`dept`: 1000 rows") for a in result.assumptions)
+    ranges = {r.column: (r.min, r.max) for r in result.dataset.constraints.ranges}
+    assert ranges["badge.id"] == (None, 32767) and ranges["emp.empno"] == (100, None)
+    generate_dataset(result.dataset, tmp_path, seed=1)
+    assert max(pq.read_table(tmp_path / "dept.parquet").column("deptno").to_pylist()) == 99
+    assert min(pq.read_table(tmp_path / "emp.parquet").column("empno").to_pylist()) == 100

@@ -38,3 +38,20 @@ def test_each_example_passes_every_check_honours_its_claims_and_warns_of_nothing
     assert check.ok, [p.render() for p in check.problems]
     assert check.warnings == [] and check.notes == [], check.notes
     assert check.score == 100.0
+
+
+def test_the_schema_tool_stays_strict_compatible_as_the_dsl_grows() -> None:
+    """Every object closed, every map (free keys, or keys of a pattern such as lookup's
+    `match`) a list of pairs: else strict mode is silently lost for the whole schema."""
+    from datagen.agent.providers.strict import from_strict, strict_schema
+    from datagen.agent.providers.tooluse import dsl_input_schema
+
+    strict = strict_schema(dsl_input_schema())
+    assert strict is not None
+    text = json.dumps(strict)
+    assert '"patternProperties"' not in text and '"propertyNames"' not in text
+    lookup = {"from": "partsupp.ps_suppkey", "match": [{"key": "ps_partkey", "value": "l_partkey"}]}
+    assert from_strict(lookup) == {
+        "from": "partsupp.ps_suppkey",
+        "match": {"ps_partkey": "l_partkey"},
+    }

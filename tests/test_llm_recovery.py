@@ -100,6 +100,8 @@ def test_text_then_a_refusal_exits_1_with_the_cause_and_keeps_the_transcript(
         result = create(api, server, tmp_path / "o")
     assert result.returncode == 1, result.stderr
     assert "refused to answer" in result.stderr and "Traceback" not in result.stderr
+    if api == "openai":  # the refusal's words are said (stop_reason is Anthropic's term)
+        assert 'refused to answer: "I can\'t help with that."' in " ".join(result.stderr.split())
     first, second = (r["body"] for r in server.requests)
     forced = second["tool_choice"]  # asked again once, with the schema tool forced
     assert forced.get("name", forced.get("function", {}).get("name")) == "write_schema"
@@ -119,3 +121,26 @@ def test_a_reply_slower_than_timeout_is_a_timeout_exit_1(tmp_path: Path, api: st
     assert "timed out: no answer within --timeout 1s" in " ".join(result.stderr.split())
     assert "could not reach" not in result.stderr
     assert (tmp_path / "o" / "transcript.jsonl").is_file()
+
+
+@pytest.mark.slow  # a fresh interpreter and a whole create: make test-slow (CI runs both)
+def test_the_datagen_executable_recovers_against_a_local_chat_completions_server(
+    tmp_path: Path,
+) -> None:
+    """The real `datagen` in a subprocess, as with Ollama: a cut reply, then the streamed
+    retry, then the data written and scored; no key, nothing but 127.0.0.1."""
+    from tests.cli_helpers import datagen
+
+    out = tmp_path / "o"
+    with ScriptedApiServer([cut("openai"), streamed_good("openai")]) as server:
+        result = datagen(
+            "create", "-d", "a tiny shop", "--provider", "openai", "--model", "llama3.1",
+            "--base-url", f"{server.url}/v1", "--out", str(out), "--no-input",
+            env={"DATAGEN_API_ATTEMPTS": "1"}, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [r["body"].get("stream", False) for r in server.requests] == [False, True]
+    assert (
+        out / "data" / "order.parquet"
+    ).is_file() and "quality score: 100.0/100" in result.stdout
+    assert "recovered: the reply was cut off at max_tokens=16000" in result.stderr

@@ -328,3 +328,16 @@ def test_an_existing_segment_value_drives_the_fanout() -> None:
     assert order["fanout"]["by"] == "segment" and "vip" in order["fanout"]["cases"]
     claim = _claims_on_data(text, rows=3000)["VIP customers order three times as often"]
     assert claim["status"] == "honoured", claim
+
+
+def test_a_peak_goes_on_the_table_named_right_before_it() -> None:
+    text = (
+        "a mobile carrier with 2,000 subscribers, SMS messages and data sessions; "
+        "data usage peaks in the evening"
+    )
+    claim = _claims_on_data(text, rows=2000)["peaks in the evening"]
+    assert claim["bound_to"]["table"] == "data_usage", claim
+    assert claim["status"] == "honoured", claim
+    sms = _node(author(text), "sms_message")
+    sent_at = next(c for c in sms["columns"] if c["name"] == "sent_at")
+    assert not sent_at["generator"]["datetime_series"].get("pattern")  # the SMS are untouched

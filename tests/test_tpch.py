@@ -127,6 +127,19 @@ RULES: dict[str, str] = {
 }
 
 
+def test_the_schema_script_writes_this_example() -> None:
+    """benchmarks/tpch_schema.py regenerates examples/tpch.json: the two must not drift."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "tpch_schema", ROOT / "benchmarks" / "tpch_schema.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.dumps(script.schema()) == (ROOT / "examples" / "tpch.json").read_text()
+
+
 def generate(out: Path, scale: float) -> Path:
     dataset = load_dataset(ROOT / "examples" / "tpch.json")
     generate_dataset(dataset, out, seed=42, scale=scale, workers=2)

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from datagen.engine.execute import generate_dataset
 from datagen.engine.generators.pairs import permuted_pairs
 from datagen.engine.load import parse_dataset
-from tests.dsl_doc_examples import cli_here, doc_example, generate_for_any_workers
+from tests.dsl_doc_examples import cli_here, doc_example, generate_here_for_any_workers
 
 
 def test_permuted_pairs_are_distinct_and_do_not_depend_on_the_block() -> None:
@@ -37,7 +37,7 @@ def test_permuted_pairs_are_distinct_and_do_not_depend_on_the_block() -> None:
 def test_partsupp_pairs_are_unique_and_enforced(tmp_path: Path) -> None:
     schema = tmp_path / "supply.json"
     schema.write_text(json.dumps(doc_example("unique-pairs")))
-    out = generate_for_any_workers(schema, tmp_path, 5, "--format", "parquet,duckdb")
+    out = generate_here_for_any_workers("unique-pairs", tmp_path, 5, "parquet,duckdb")
     con = duckdb.connect(str(out / "supply.duckdb"), read_only=True)
     [(rows, pairs, parts, suppliers)] = con.execute(
         "select count(*), count(distinct (part_id, supplier_id)), count(distinct part_id),"
@@ -79,7 +79,7 @@ def test_more_rows_than_pairs_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_matched_supplier_supplies_the_part(tmp_path: Path) -> None:
     schema = tmp_path / "chain.json"
     schema.write_text(json.dumps(doc_example("matched-rows")))
-    out = generate_for_any_workers(schema, tmp_path, 2, "--format", "parquet,duckdb")
+    out = generate_here_for_any_workers("matched-rows", tmp_path, 2, "parquet,duckdb")
     con = duckdb.connect(str(out / "supply_chain.duckdb"), read_only=True)
     [(lines, unmatched, orphans, wrong_cost)] = con.execute(
         """select count(*),

@@ -50,6 +50,7 @@ LOST = (  # the reader's notes of what it left out of the tables (ddl.py)
     "skipped, not understood",
     "statement skipped: CREATE TABLE",
 )
+SMALL_KEY = 10**7  # a fact's key type holding fewer numbers is declared as a range
 NULL_RATE = 0.1
 FK_NULL_RATE = 0.05
 TIMEFRAME = {"start": "2024-01-01", "end": "2025-01-01", "freq": "s"}
@@ -802,12 +803,41 @@ class _Builder:
             "characters (its CHECK on the length)"
         )
 
+    def _int_key(
+        self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
+    ) -> dict[str, Any]:
+        """1, 2, 3, ... (from a CHECK's lower bound), never more keys than the type (NUMBER(2),
+        SMALLINT) and the CHECKs hold: an entity's rows are capped, a fact's are checked."""
+        low, high = _int_bounds(col)
+        start = max(low, 1) if col.bounds else 1
+        most = min(_type_limits(col)[1], math.inf if high is None else high)
+        if most < start:
+            raise _no_value(self.catalog.source, table, col)
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: the key, numbered {start}, {start + 1}, {start + 2}, ..."
+        )
+        if math.isfinite(most):
+            room = int(most) - start + 1
+            if node.get("rows") is not None and node["rows"] > room:
+                self.notes.append(
+                    f"`{table.name}`: {room} rows, not {node['rows']}: its key "
+                    f"{col.name} {col.sql_type} holds {start}..{int(most)} only"
+                )
+                node["rows"] = room
+                said = f"`{table.name}`: "  # the row count said before: now this one
+                self.assumptions = [a for a in self.assumptions
+                                    if not (a.startswith(said) and " rows" in a)]  # fmt: skip
+                self.assumptions.append(f"{said}{room} rows, all its key's type holds")
+            elif node.get("rows") is None and room < SMALL_KEY:  # a fact: checked to fit
+                self._add("ranges", {"column": f"{self._table_id(table)}.{name}",
+                                     "max": _number(most)})  # fmt: skip
+        return {"name": name, "type": "int", "generator": {"sequence": {"start": start}}}
+
     def _key_column(
         self, table: TableInfo, col: ColumnInfo, name: str, node: dict[str, Any]
     ) -> dict[str, Any]:
         if col.type == "int":
-            self.assumptions.append(f"`{table.name}.{col.name}`: the key, numbered 1, 2, 3, ...")
-            return {"name": name, "type": "int", "generator": {"sequence": {"start": 1}}}
+            return self._int_key(table, col, name, node)
         out, why = _lexicon(_snake(self._table_id(table)), _snake(name), col.type)
         out = {**out, "name": name, "type": col.type}
         out.pop("modifiers", None)

@@ -47,6 +47,10 @@ def _add_modifier(col: dict[str, Any], modifier: dict[str, Any]) -> None:
     col.setdefault("modifiers", []).append(modifier)
 
 
+TIMED = ("weekend_spike", "weekday", "business_hours", "evening_peak", "meal_peaks",
+         "december_peak", "summer_peak")  # fmt: skip
+
+
 def apply_behaviours(draft: Draft, parsed: Parsed) -> None:
     time_ref = draft.roles["time"]
     series = main_series(draft)
@@ -54,27 +58,30 @@ def apply_behaviours(draft: Draft, parsed: Parsed) -> None:
     amount = _amount(draft)
     amount_ref = draft.roles["amount"]
     kinds = {b.kind for b in parsed.behaviours}
+    main_spec, main_ref = series, time_ref
     for behaviour in parsed.behaviours:
         kind = behaviour.kind
+        series, time_ref = main_spec, main_ref
         if kind == "seasonal":
             if kinds & {"december_peak", "summer_peak"}:
                 continue
             # unspecified seasonality: summer for travel, the year-end peak elsewhere
             kind = "summer_peak" if draft.blueprint.domain == "travel" else "december_peak"
         said = repr(behaviour.phrase)
+        named = draft.table_before(behaviour.phrase)
+        named_node = draft.node(named)
         if (
-            kind
-            in (
-                "weekend_spike",
-                "weekday",
-                "business_hours",
-                "evening_peak",
-                "meal_peaks",
-                "december_peak",
-                "summer_peak",
-            )
-            and series is None
+            named_node
+            and named_node["kind"] == "fact"
+            and named != draft.roles["main_fact"]
+            and (kind in TIMED[:5])
         ):
+            # 'data usage peaks in the evening': the data sessions, not the main SMS table
+            ref = first_series(draft, named)
+            spec = draft.column(*ref.split("."))["generator"]["datetime_series"] if ref else None
+            if spec is not None:
+                series, time_ref = spec, ref
+        if kind in TIMED and series is None:
             draft.note(f"could not place {said}: no generated timestamp in the main table")
             continue
         if kind == "weekend_spike":

@@ -417,6 +417,10 @@ def _about_table(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         node = draft.node(draft.resolve(snake(word)))
         if node is not None:
             return node
+    if not claim.about:  # 'data usage peaks in the evening': the words before the phrase
+        node = draft.node(draft.table_before(claim.text))
+        if node is not None and node["kind"] == "fact":
+            return node
     return draft.node(draft.roles.get("main_fact"))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,6 +62,19 @@ class Draft:
             close = difflib.get_close_matches(candidate, ids + list(synonyms), n=1, cutoff=0.82)
             if close:
                 return close[0] if close[0] in ids else synonyms[close[0]]
+        return None
+
+    def table_before(self, phrase: str) -> str | None:
+        """The table the words right before a phrase name ('data usage peaks in the evening':
+        `data_usage`), else None."""
+        low = self.text.lower()
+        at = low.find(phrase.lower()) if phrase else -1
+        words = re.findall(r"[a-z][a-z-]*", low[max(0, at - 40) : at]) if at > 0 else []
+        for size in (2, 1):
+            if len(words) >= size:
+                table = self.resolve("_".join(words[-size:]))
+                if table is not None and len(words[-1]) > 2:
+                    return table
         return None
 
     def rename(self, old: str, new: str) -> None:

@@ -384,34 +384,29 @@ class ToolUseProvider:
                 recovered.append(f"the model {what}: asked again with {SCHEMA_TOOL} forced")
                 budget = Budget(budget.max_tokens, budget.stream, force_schema=True)
                 continue
-            raw = self.echo(completion, data)
+            reply = Reply(
+                "schema",
+                usage=spent,
+                call_id=completion.call_id,
+                raw=self.echo(completion, data),
+                recovered=recovered,
+            )
             if completion.tool_name == QUESTION_TOOL:
-                question = Question(
+                reply.kind = "question"
+                reply.question = Question(
                     text=str(data.get("question", "")).strip(),
                     default=str(data.get("default", "")).strip() or "use your best judgement",
                     options=[str(o) for o in data.get("options") or []],
                 )
-                return Reply(
-                    "question",
-                    question=question,
-                    usage=spent,
-                    call_id=completion.call_id,
-                    raw=raw,
-                    recovered=recovered,
-                )
-            return Reply(
-                "schema",
-                schema=data,
-                usage=spent,
-                call_id=completion.call_id,
-                raw=raw,
-                recovered=recovered,
-            )
+            else:
+                reply.schema = data
+            return reply
 
 
 def _what_went_wrong(completion: Completion) -> str:
-    if completion.stop == "refusal":
-        return "refused to answer (stop_reason=refusal)"
+    if completion.stop == "refusal":  # the model's own words, when it gave any
+        said = " ".join(completion.text.split())
+        return "refused to answer" + (f": {said[:120]!r}" if said else "")
     if completion.tool_name == PLAN_TOOL:
         return "planned again instead of writing the schema"
     if completion.tool_name:

@@ -14,13 +14,14 @@ Every FK column records its row indexes in `ctx.fk_index` for later columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from datagen.engine.dslbase import WEIGHTS_KIND_PATTERN, ColumnRef, Identifier, Strict, split_ref
 from datagen.engine.errors import Problem, SchemaError, did_you_mean
@@ -98,7 +99,7 @@ class LookupSpec(Strict):
         "replacement (no track twice in a playlist, no duplicate follow)",
     )
 
-    match: dict[Identifier, Identifier] | None = Field(
+    match: dict[str, Identifier] | None = Field(  # str keys: a map the strict schema can pair
         None,
         min_length=1,
         max_length=1,
@@ -110,6 +111,14 @@ class LookupSpec(Strict):
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    @field_validator("match")
+    @classmethod
+    def _match_keys(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for key in value or {}:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+                raise ValueError(f"`{key}` is not a column name of the `from` table")
+        return value
 
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
