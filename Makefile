@@ -39,10 +39,10 @@ $(PYTEST) $(1); status=$$?; \
 if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 endef
 
-test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow, under 3 minutes on 2 idle cores
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 230 CPU s)
 	$(call run_pytest,-m "not slow")
 
-test-fast: $(STAMP)  ## the inner loop, about a minute: no PostgreSQL, no subprocess, no full-size example, no slow test
+test-fast: $(STAMP)  ## the inner loop (about 80 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
 	$(call run_pytest,-m "not slow and not heavy")
 
 test-slow: $(STAMP) $(BENCH_ENV)  ## the tests marked slow: 2,000-case schema fuzzer, TPC-H SF1, Dask cluster, wheel, browser (CI runs them)

@@ -50,14 +50,14 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
 
 # --------------------------------------------------------------------------- make test-fast
 
-# `make test-fast` runs `-m "not slow and not heavy"`: the inner loop, about a minute. A test is
+# `make test-fast` runs `-m "not slow and not heavy"`: the inner loop (about 80 CPU s). A test is
 # marked `heavy` here, not by hand, when its code starts a process (`datagen(...)` of
 # tests/cli_helpers, subprocess, pexpect, a signal) or renders an HTML report (matplotlib),
 # when it uses a fixture that needs a server or the examples at full size, or when its module
 # runs whole pipelines case after case.
 HEAVY_NAMES = frozenset(
-    {"subprocess", "Popen", "pexpect", "datagen", "DATAGEN", "spawn", "kill", "html_report",
-     "html_report_for_tables", "run_dataset"}
+    {"subprocess", "Popen", "pexpect", "datagen", "DATAGEN", "spawn", "kill", "send_signal",
+     "signal", "html_report", "html_report_for_tables", "run_dataset"}
 )  # fmt: skip
 HEAVY_STRINGS = frozenset({"--html"})  # the CLI flag that renders the HTML report
 HEAVY_FIXTURES = frozenset(

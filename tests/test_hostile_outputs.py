@@ -181,14 +181,17 @@ def _start(out: Path) -> subprocess.Popen[bytes]:
 
 
 def _wait_for_staging(parent: Path, proc: subprocess.Popen[bytes]) -> Path | None:
-    """The run's staging folder once it holds a file, with the run stopped (SIGSTOP) there:
-    the caller's signal then lands mid-run, not after the run has published."""
+    """The run's staging folder while it writes the table, with the run stopped (SIGSTOP)
+    there: the caller's signal then lands mid-run, not after the run has published (once
+    `.metadata.json` or the previous output's folder is in staging, the run is publishing or
+    done, and a signal that lands while it restores its handlers is lost: exit 0)."""
     for _ in range(600):
         found = [p for p in parent.iterdir() if ".tmp-" in p.name]
-        if found and any(found[0].iterdir()):
+        if found and (found[0] / "reading.parquet").exists():
             proc.send_signal(signal.SIGSTOP)
             time.sleep(0.05)
-            if found[0].exists() and proc.poll() is None:
+            held = {p.name for p in found[0].iterdir()} if found[0].exists() else set()
+            if "reading.parquet" in held and held <= {"reading.parquet"} and proc.poll() is None:
                 return found[0]
             proc.send_signal(signal.SIGCONT)
             return None

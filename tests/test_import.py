@@ -90,7 +90,7 @@ def test_enum_types_and_checks_become_choices_and_constraints() -> None:
     assert ("orders.shipped_date", ">=", "orders.order_date") in ineqs
 
 
-def test_keys_become_lookups_facts_and_approximated_composites() -> None:
+def test_keys_become_lookups_facts_and_link_tables() -> None:
     result = import_schema(DDL / "chinook_sqlite.sql", dialect="sqlite", rows={"track": 50})
     dataset = result.dataset
     album = dataset.node("Album")

@@ -255,3 +255,38 @@ def test_an_index_it_cannot_read_is_skipped_but_a_unique_one_is_a_claim() -> Non
     result = build_dataset(parse_ddl(text, "postgres"))
     assert [c.kind for c in result.dataset.claims] == ["unread"]
     assert "UNIQUE INDEX ux" in result.dataset.claims[0].text
+
+
+def test_tsql_statements_without_separators_defaults_and_nonclustered_indexes() -> None:
+    """As in the published Sakila for SQL Server: two CREATE TABLEs with no GO between (and
+    a trailing comma), a named DEFAULT added by ALTER TABLE, a UNIQUE NONCLUSTERED index;
+    and a partition's CHECK on a column it inherits (PostgreSQL's Sakila)."""
+    from datagen.agent.importer.build import build_dataset
+
+    tsql = (
+        "CREATE TABLE film (film_id INT NOT NULL IDENTITY, PRIMARY KEY NONCLUSTERED (film_id))\n"
+        "GO\n"
+        "CREATE TABLE film_text (\n  film_id INT NOT NULL,\n  PRIMARY KEY NONCLUSTERED (film_id),\n)\n"
+        "\n"
+        "CREATE TABLE inventory (\n  inventory_id INT NOT NULL IDENTITY,\n  film_id INT NOT NULL,\n"
+        "  store_id INT NOT NULL,\n  PRIMARY KEY NONCLUSTERED (inventory_id),\n"
+        "  CONSTRAINT fk_film FOREIGN KEY (film_id) REFERENCES film (film_id)\n)\nGO\n"
+        " ALTER TABLE film ADD CONSTRAINT [DF_film_last_update] DEFAULT (getdate()) FOR film_id\n"
+        "GO\n"
+        " CREATE UNIQUE NONCLUSTERED INDEX idx_store ON inventory(store_id)\nGO\n"
+    )
+    for dialect in ("tsql", None):
+        catalog = parse_ddl(tsql, dialect)
+        assert [t.name for t in catalog.tables] == ["film", "film_text", "inventory"]
+        inventory = catalog.table("inventory")
+        assert inventory is not None and inventory.column("store_id").unique  # type: ignore[union-attr]
+        assert build_dataset(catalog).dataset.claims == []
+    postgres = (
+        "CREATE TABLE payment (payment_id int PRIMARY KEY, payment_date timestamp NOT NULL);\n"
+        "CREATE TABLE payment_p2007_01 (CONSTRAINT c CHECK (payment_date >= '2007-01-01'::"
+        "timestamp without time zone AND payment_date < '2007-02-01'::timestamp without time "
+        "zone)) INHERITS (payment);\n"
+    )
+    part = parse_ddl(postgres, "postgres").table("payment_p2007_01")
+    assert part is not None and not part.skipped_checks
+    assert len(part.column("payment_date").bounds) == 2  # type: ignore[union-attr]

@@ -371,3 +371,23 @@ def test_chat_repairs_a_claim_not_honoured_too(api: Api, httpx2_mock, tmp_path) 
     assert route.call_count == 2
     assert "25 customers" in api.feedback(request_bodies(route)[1])
     assert "table customer (entity, 2 columns, 25 rows)" in result.stdout, result.stdout
+
+
+def test_a_tool_the_model_was_not_given_is_named_and_asked_again(api: Api, httpx2_mock) -> None:
+    from datagen.agent.providers.base import Conversation
+
+    if api.name == "anthropic":
+        from tests.agent_fixtures import tool_message
+
+        made_up = tool_message("create_schema", small_schema())
+    else:
+        made_up = chat_completion(tool="create_schema", arguments=small_schema())
+    route = httpx2_mock.post(api.url).mock(
+        side_effect=[httpx.Response(200, json=made_up), api.draft(small_schema())]
+    )
+    reply = api.provider().next(Conversation("a tiny shop"))
+    assert reply.schema == small_schema() and route.call_count == 2
+    assert reply.recovered == [
+        "the model called `create_schema`, a tool it was not given: asked again with "
+        "write_schema forced"
+    ]

@@ -341,3 +341,10 @@ def test_a_peak_goes_on_the_table_named_right_before_it() -> None:
     sms = _node(author(text), "sms_message")
     sent_at = next(c for c in sms["columns"] if c["name"] == "sent_at")
     assert not sent_at["generator"]["datetime_series"].get("pattern")  # the SMS are untouched
+
+
+def test_a_churn_share_sets_how_many_churned_at_are_filled() -> None:
+    text = "telco customers with monthly bills and churn events, 3% of customers churn"
+    claim = _claims_on_data(text, rows=2000)["3% of customers churn"]
+    assert claim["bound_to"]["column"] == "churned_at", claim
+    assert claim["status"] == "honoured", claim

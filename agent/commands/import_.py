@@ -64,12 +64,13 @@ def import_cmd(
 ) -> None:
     """Turn SQL DDL (or a live database) into a datagen schema, ready to generate.
 
-    Tables, column types, NOT NULL, primary and foreign keys (composite ones
-    approximated), UNIQUE, CHECKs (comparisons, BETWEEN, IN lists), ENUM types
-    and comments are read; generators are chosen from column names, types and
-    constraints, and every choice is printed and kept in the schema's
-    metadata.assumptions. With --json (and --out) a summary of the import goes to
-    stdout instead.
+    Tables, column types, NOT NULL, DEFAULT, primary and foreign keys (composite
+    ones too), UNIQUE, CHECKs (comparisons, BETWEEN, IN lists, lengths), ENUM
+    types and comments are read; generators are chosen from column names, types
+    and constraints, and every choice is printed and kept in the schema's
+    metadata.assumptions. What could not be read or generated for is printed
+    and written as a not_modelled claim. With --json (and --out) a summary of
+    the import goes to stdout instead. See docs/import.md.
 
     \b
     Examples:

@@ -168,6 +168,20 @@ def _inherit_columns(catalog: Catalog) -> None:
             own = {c.name.lower() for c in table.columns}
             inherited = [copy.deepcopy(c) for c in parent.columns if c.name.lower() not in own]
             table.columns[:0] = inherited
+            _recheck(table)
+
+
+def _recheck(table: TableInfo) -> None:
+    """CHECKs read before the columns they name were known (a partition's own CHECK on an
+    inherited column): read again."""
+    import sqlglot
+
+    skipped, table.skipped_checks = table.skipped_checks, []
+    for sql in skipped:
+        try:
+            apply_check(sqlglot.parse_one(sql), table, None)
+        except sqlglot.errors.SqlglotError:
+            table.skipped_checks.append(sql)
 
 
 def _keys_on_known_columns(catalog: Catalog) -> None:
@@ -208,6 +222,14 @@ DDL_START = re.compile(  # the statements read; triggers, functions, views are n
     r"(?:TABLE|TYPE|(?:UNIQUE\s+)?(?:(?:NON)?CLUSTERED\s+)?INDEX)\b|ALTER\s+TABLE\b|COMMENT\s+ON\b",
     re.I,
 )
+DEFAULT_CONSTRAINT = re.compile(  # T-SQL: ALTER TABLE t ADD CONSTRAINT d DEFAULT (x) FOR c
+    r"ALTER\s+TABLE\s+\S+\s+ADD\s+CONSTRAINT\s+\S+\s+DEFAULT\b", re.I
+)
+STATEMENT_LINE = re.compile(  # a DDL statement starting a line of its own
+    r"^[ \t]*((?:CREATE|ALTER)\s+(?:UNIQUE\s+|OR\s+REPLACE\s+)?(?:TABLE|TYPE|INDEX|VIEW)\b)",
+    re.I | re.M,
+)
+CLUSTERED_INDEX = re.compile(r"^(CREATE\s+(?:UNIQUE\s+)?)(?:NON)?CLUSTERED\s+INDEX\b", re.I)
 PLAIN_INDEX = re.compile(r"CREATE\s+(?:(?:NON)?CLUSTERED\s+)?INDEX\b", re.I)
 TABLE_START = re.compile(r"CREATE\s+(?:\w+\s+){0,3}?TABLE\b", re.I)
 FOREIGN_SYNTAX = (  # other databases' words inside a column list, dropped on a second try
@@ -274,8 +296,18 @@ def _ddl_chunks(text: str, dialect: str | None) -> list[tuple[int, str]]:
 def _keep_ddl(text: str, start: int, end: int, line: int, chunks: list[tuple[int, str]]) -> None:
     lead = LEADING_NOISE.match(text, start, end)
     begin = lead.end() if lead else start
-    if begin < end and DDL_START.match(text, begin, end):
-        chunks.append((line + text.count("\n", start, begin), text[begin:end]))
+    if not (begin < end and DDL_START.match(text, begin, end)):
+        return
+    line += text.count("\n", start, begin)
+    # statements one after another with no `;` or GO between (T-SQL allows it): one each
+    cuts = [
+        m.start(1)
+        for m in STATEMENT_LINE.finditer(text, begin + 1, end)
+        if text.count("(", begin, m.start(1)) == text.count(")", begin, m.start(1))
+    ]
+    for first, last in zip([begin, *cuts], [*cuts, end], strict=True):
+        chunks.append((line, text[first:last].rstrip()))
+        line += text.count("\n", first, last)
 
 
 def _chunks(text: str, dialect: str | None, source: str) -> list[tuple[int, str]]:
@@ -298,6 +330,7 @@ def _parse_statements(
 
     statements = []
     for line, chunk in chunks:
+        chunk = CLUSTERED_INDEX.sub(r"\1INDEX", chunk)  # T-SQL's words sqlglot leaves unread
         try:
             statements.extend(sqlglot.parse(chunk, read=dialect))
             continue
@@ -319,8 +352,8 @@ def _parse_statements(
                 continue
             except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
                 pass
-        if table_chunk is None and PLAIN_INDEX.match(chunk):
-            continue  # a plain index is skipped, read or not
+        if table_chunk is None and (PLAIN_INDEX.match(chunk) or DEFAULT_CONSTRAINT.match(chunk)):
+            continue  # a plain index, or T-SQL's named DEFAULT: skipped, read or not
         if notes is None:
             raise error
         if table_chunk is None:

@@ -200,6 +200,19 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
     value = snake(said)
     phrase = " " in said.strip()  # 'used promo code': what a row did names its flag
+    stamped = next(
+        (
+            c
+            for n in tables
+            for c in n["columns"]
+            if c.get("nullable") and c["name"] in (f"{value}ed_at", f"{value}d_at")
+        ),
+        None,
+    )
+    if stamped is not None:  # '3% of customers churn': that share of `churned_at` is set
+        stamped["null_rate"] = round(1 - share, 6)
+        draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
+        return
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(

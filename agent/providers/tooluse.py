@@ -409,8 +409,10 @@ def _what_went_wrong(completion: Completion) -> str:
         return "refused to answer" + (f": {said[:120]!r}" if said else "")
     if completion.tool_name == PLAN_TOOL:
         return "planned again instead of writing the schema"
-    if completion.tool_name:
+    if completion.tool_name in (SCHEMA_TOOL, QUESTION_TOOL):
         return f"sent a `{completion.tool_name}` input that is not a JSON object"
+    if completion.tool_name:
+        return f"called `{completion.tool_name}`, a tool it was not given"
     text = " ".join(completion.text.split())
     quoted = f": {text[:120]!r}" if text else ""
     return f"answered in text without calling a tool{quoted}"
