@@ -693,3 +693,10 @@ def test_the_leads_second_round() -> None:
     assert claims["team wins 65% of matches"].about == ["won", "match"]
     check(claims["in the 2024 season"], "window", {"min": "2024-01-01", "max": "2025-01-01"}, None)
     assert claims["around 120 calls a month"].about == ["call", "subscriber"]
+
+
+def test_sales_double_on_weekends_is_a_lift_of_two() -> None:
+    """The lead's coffee chain left 'sales double on weekends' unread."""
+    claim = find("sales double on weekends", "double on weekends")
+    check(claim, "time_pattern", {"value": 2.0, "tolerance": 0.4, "unit": "lift",
+                                  "weekdays": [5, 6]}, None)  # fmt: skip
