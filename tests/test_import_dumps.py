@@ -290,3 +290,30 @@ def test_tsql_statements_without_separators_defaults_and_nonclustered_indexes() 
     part = parse_ddl(postgres, "postgres").table("payment_p2007_01")
     assert part is not None and not part.skipped_checks
     assert len(part.column("payment_date").bounds) == 2  # type: ignore[union-attr]
+
+
+def test_a_check_of_like_patterns_is_generated_for_and_validated(tmp_path: Path) -> None:
+    """Sakila's film.special_features (SQLite, SQL Server, Oracle, DB2): values that match
+    one of the LIKE patterns, and a pattern the validator checks; no claim left."""
+    from datagen.agent.importer.build import build_dataset
+    from datagen.engine.execute import generate_dataset
+
+    text = (
+        "CREATE TABLE film (film_id INT PRIMARY KEY, special_features VARCHAR(100) DEFAULT NULL,"
+        " code VARCHAR(8) NOT NULL,"
+        " CONSTRAINT c CHECK (special_features IS NULL OR special_features LIKE '%Trailers%'"
+        " OR special_features LIKE '%Deleted Scenes%'), CHECK (code LIKE 'F_%'));"
+    )
+    result = build_dataset(parse_ddl(text, "sqlite"), rows={"film": 200})
+    patterns = {p.column: p.regex for p in result.dataset.constraints.pattern}
+    assert patterns == {
+        "film.special_features": "(?s)(?:.*Trailers.*|.*Deleted\\ Scenes.*)",
+        "film.code": "(?s)(?:F..*)",
+    }
+    assert result.dataset.claims == [] and not any("six labels" in a for a in result.assumptions)
+    generate_dataset(result.dataset, tmp_path, seed=1)
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(tmp_path / "film.parquet").to_pydict()
+    assert set(table["special_features"]) - {None} == {"Trailers", "Deleted Scenes"}
+    assert set(table["code"]) == {"Fx"}

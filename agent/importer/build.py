@@ -687,6 +687,7 @@ class _Builder:
             self._apply_enum(table, col, out)
             self._apply_bounds(table, col, out)
             self._apply_time_bounds(table, col, out)
+            self._apply_like(table, col, out)
             self._apply_unique_and_length(table, col, out, node)
             if out["generator"] is not guessed:  # replaced: the guess is no longer the choice
                 del self.assumptions[said]
@@ -790,6 +791,30 @@ class _Builder:
             item["max"] = _number(high)
         if len(item) > 1:
             self._add("ranges", item)
+
+    def _apply_like(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
+        """CHECK (x LIKE '%Trailers%' OR ...): values made from the patterns themselves (`%`
+        and `_` filled in), and a `pattern` constraint the validator checks."""
+        if not col.like_patterns:
+            return
+        values = list(
+            dict.fromkeys(p.replace("%", "").replace("_", "x") for p in col.like_patterns)
+        )
+        if col.length is not None and any(len(v) > col.length for v in values):
+            values = [v for v in values if len(v) <= col.length]
+        if not values:
+            raise _no_value(self.catalog.source, table, col)
+        regex = "|".join(
+            "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in p)
+            for p in col.like_patterns
+        )
+        self._add("pattern", {"column": f"{self._table_id(table)}.{out['name']}",
+                              "regex": f"(?s)(?:{regex})"})  # fmt: skip
+        out["generator"] = {"choice": {"choices": values}}
+        out.pop("modifiers", None)
+        self.assumptions.append(
+            f"`{table.name}.{col.name}`: one of {values} (its CHECK's LIKE patterns)"
+        )
 
     def _length_pattern(self, table: TableInfo, col: ColumnInfo, out: dict[str, Any]) -> None:
         """A CHECK on the length of a text column: a `pattern` the validator checks."""

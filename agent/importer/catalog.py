@@ -56,6 +56,7 @@ class ColumnInfo:
     special: str | None = None  # uuid | json | time (see sqltypes.SqlType)
     bounds: list[Bound] = field(default_factory=list)
     length_range: tuple[int, int | None] | None = None  # CHECK (length(x) <= n): (min, max)
+    like_patterns: list[str] = field(default_factory=list)  # CHECK (x LIKE 'a%' OR x LIKE ...)
     unique: bool = False
     stats: ColumnStats | None = None
 

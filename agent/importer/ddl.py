@@ -657,6 +657,8 @@ def apply_check(expression: Any, table: TableInfo, column: ColumnInfo | None) ->
         if isinstance(part, exp.And):
             apply_check(part, table, column)
             continue
+        if _like_check(part, table):
+            continue
         if isinstance(part, exp.Or):  # `x >= 0 OR x IS NULL`: a CHECK lets nulls pass anyway
             sides = [part.this, part.expression]
             nulls = [e for e in sides if _is_null_test(e, table)]
@@ -745,6 +747,27 @@ def _length_check(part: Any, op: str, table: TableInfo) -> bool:
     column.length_range = (low, high)
     if high is not None:
         column.length = high if column.length is None else min(column.length, high)
+    return True
+
+
+def _like_check(part: Any, table: TableInfo) -> bool:
+    """`x LIKE '%Trailers%' OR x LIKE 'A_%' [OR x IS NULL]` on one text column: the column's
+    LIKE patterns (values are made to match one of them)."""
+    from sqlglot import exp
+
+    leaves = list(part.flatten()) if isinstance(part, exp.Or) else [part]
+    leaves = [leaf.this if isinstance(leaf, exp.Paren) else leaf for leaf in leaves]
+    likes = [leaf for leaf in leaves if isinstance(leaf, exp.Like)]
+    if not likes or any(not (isinstance(x, exp.Like) or _is_null_test(x, table)) for x in leaves):
+        return False
+    columns = {_column_of(x.this, table) is not None and _name(x.this).lower() for x in leaves}
+    column = _column_of(likes[0].this, table)
+    patterns = [_literal(like.expression) for like in likes]
+    if len(columns) != 1 or column is None or column.type != "string":
+        return False
+    if not all(isinstance(p, str) for p in patterns) or column.like_patterns:
+        return False
+    column.like_patterns = [str(p) for p in patterns]
     return True
 
 
