@@ -580,3 +580,8 @@ def test_times_more_children_for_one_group_of_parents_is_a_ratio_of_rows() -> No
         "value": 5.0, "tolerance": 0.5, "unit": "ratio", "values": ["enterprise", "basic"]
     }  # fmt: skip
     assert claim.about == ["user", "count"]
+
+
+def test_more_than_their_reports_names_the_other_group() -> None:
+    claim = only("managers earn 30% more than their reports", "ratio")
+    assert expected(claim)["values"] == ["managers", "reports"]

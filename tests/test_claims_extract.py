@@ -680,3 +680,23 @@ def test_a_share_with_its_state_names_the_flag() -> None:
     assert claim.about == ["paid in cash", "ride"]
     claim = find("home teams win 45% of matches", "teams win 45% of matches")
     assert claim.about == ["won", "match"]
+
+
+def test_the_leads_second_round() -> None:
+    """'the higher-ranked team wins 65% of matches' (was `match` alone), 'in the 2024 season'
+    (was unread), 'each making around 120 calls a month' (was per `making`)."""
+    text = (
+        "64 teams, 2,000 matches in the 2024 season, and the higher-ranked team wins 65% of "
+        "matches. 50,000 subscribers, each making around 120 calls a month"
+    )
+    claims = {c.text: c for c in extract_claims(text)}
+    assert claims["team wins 65% of matches"].about == ["won", "match"]
+    check(claims["in the 2024 season"], "window", {"min": "2024-01-01", "max": "2025-01-01"}, None)
+    assert claims["around 120 calls a month"].about == ["call", "subscriber"]
+
+
+def test_sales_double_on_weekends_is_a_lift_of_two() -> None:
+    """The lead's coffee chain left 'sales double on weekends' unread."""
+    claim = find("sales double on weekends", "double on weekends")
+    check(claim, "time_pattern", {"value": 2.0, "tolerance": 0.4, "unit": "lift",
+                                  "weekdays": [5, 6]}, None)  # fmt: skip

@@ -130,3 +130,17 @@ def test_a_share_within_a_time_shapes_the_lag_and_no_flag_is_named_after_a_table
     assert below == pytest.approx(0.95, abs=0.005)
     schema = author("A football league with 20 teams and 380 matches; 45% of matches.")
     assert "is_match" not in [c["name"] for n in schema["nodes"] for c in n["columns"]]
+
+
+def test_a_stated_lift_is_aimed_at() -> None:
+    """'sales double on weekends' was weighted for a lift of 1.2 (+ a margin): x1.54."""
+    schema = author(
+        "A coffee chain with 25 shops and 1.5 million transactions in 2023; sales double on weekends."
+    )
+    spec = next(c for c in node(schema, "sale")["columns"] if "datetime_series" in c["generator"])
+    dow = next(
+        p for p in spec["generator"]["datetime_series"]["pattern"] if p["dimension"] == "dow"
+    )
+    weights = dow["weights"]
+    lift = (sum(weights[5:]) / sum(weights)) / (2 / 7)
+    assert lift == pytest.approx(2.0, abs=0.1)

@@ -71,8 +71,8 @@ WINDOW_RE = re.compile(
     rf"|\b(?P<since>since)\s+(?P<sy2>{YEAR})"
     rf"|\b(?:for|over|spanning|covering|across)\s+(?:a\s+period\s+of\s+|one\s+full\s+)?"
     rf"(?P<fn>{NUMBER}|a|an|one)\s+(?:full\s+)?(?P<fu>days?|weeks?|months?|years?)\b"
-    rf"|\b(?:in|during|throughout|for|of|across|over)\s+(?:the\s+year\s+)?(?P<year>{YEAR})"
-    rf"(?![\d-])",
+    rf"|\b(?:in|during|throughout|for|of|across|over)\s+(?:the\s+year\s+|the\s+(?=\d{{4}}\s+"
+    rf"season))?(?P<year>{YEAR})(?:\s+season)?(?![\d-])",
     re.IGNORECASE,
 )
 

@@ -546,7 +546,9 @@ def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None
     chosen = {d: v for d, v in cells.items() if v[0]}
     if not chosen:
         return
-    low = expected.min if isinstance(expected.min, (int, float)) else None
+    stated = expected.value if isinstance(expected.value, (int, float)) else None
+    # 'sales double on weekends': a stated lift is aimed at, not passed by a margin
+    low = expected.min if isinstance(expected.min, (int, float)) else stated
     present = {p["dimension"]: p["weights"] for p in spec.get("pattern", [])}
     dimensions = len(chosen)
     kept_share = 1.0  # 'Friday and Saturday nights': the cells are the hours AND the weekdays
@@ -567,7 +569,7 @@ def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None
         exposure = len(selected) / size
         if expected.unit == "lift":
             need = float(low) if low is not None else 1.2
-            target = (need + LIFT_MARGIN) ** (1 / len(chosen))
+            target = (need + (0.0 if stated is not None else LIFT_MARGIN)) ** (1 / len(chosen))
             if need ** (1 / len(chosen)) < 1 / exposure:  # weekdays can lift at most 7/5
                 target = min(target, (need ** (1 / len(chosen)) + 1 / exposure) / 2)
             weight = _peak_weight(exposure, target)

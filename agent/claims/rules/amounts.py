@@ -165,6 +165,10 @@ def per_subject(text: str, pos: int, noun: str) -> list[str]:
     places', 'drivers do', 'members visit' -> [customer] / [driver] / [member]; [] when none."""
     clause = re.split(r"[,.;:()]|\b(?:and|but|with|while)\b", text[:pos])[-1]
     each = re.search(r"\b(?:each|every|per)\s+([A-Za-z][\w-]*)", clause, re.IGNORECASE)
+    if each and each.group(1).lower().endswith("ing"):
+        # "50,000 subscribers, each making around 120 calls a month": the noun before
+        before = re.findall(r"([A-Za-z][\w-]*s)\s*,?\s*$", text[: pos - len(clause)])
+        return [singular(before[-1])] if before else []
     if each and each.group(1).lower() not in STOP:
         return [singular(each.group(1))]
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", clause) if w.lower() not in STOP]
@@ -319,10 +323,15 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         words, of_words = predicate(words, of_words)
         if not words and not of_words:
             continue
-        deed = _DEED_BEFORE.search(text[max(0, start - 50) : start])
+        deed = next(
+            (d for p in _DEEDS_BEFORE if (d := p.search(text[max(0, start - 50) : start]))), None
+        )
         if not words and of_words and deed is not None:
-            # "buyers leave a review on 30% of orders": what is done to the rows names it
-            words = [flag_phrase(deed.group("verb"), deed.group("rest"))]
+            # "buyers leave a review on 30% of orders": what is done to the rows names it;
+            # "the higher-ranked team wins 65% of matches" (a verb in its -s form)
+            groups = deed.groupdict()
+            acted_verb = groups.get("verb") or (groups.get("verb3") or "")[:-1]
+            words = [flag_phrase(acted_verb, deed.group("rest"))]
             start = max(0, start - 50) + deed.start()
         acting = None
         copulas = re.compile(rf"{_VERBS}|becomes?|turns?|turned", re.IGNORECASE)
@@ -355,9 +364,13 @@ _ACTION = re.compile(
     r"again|more|less|late|early|and|or|but)\b)(?P<rest>(?:\s+(?!and\b|but\b|or\b|while\b|"
     r"with\b|in\b|on\b|at\b|during\b|within\b)[a-z][\w'-]*){1,4})",
 )
-_DEED_BEFORE = re.compile(
-    r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)(?P<rest>(?:\s+[a-z][\w'-]*){0,3}?)\s+"
-    r"(?:(?:on|in|for|to)\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+)?$"
+_DEED_TAIL = (
+    r"(?P<rest>(?:\s+[a-z][\w'-]*){0,3}?)\s+(?:(?:on|in|for|to)\s+)?"
+    r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$"
+)
+_DEEDS_BEFORE = (
+    re.compile(r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)" + _DEED_TAIL),
+    re.compile(r"\b[A-Za-z][\w-]*\s+(?P<verb3>[a-z][\w-]*[^s\W]s)" + _DEED_TAIL),
 )
 _STATE = re.compile(
     r"\b(?P<subj>[A-Za-z][\w-]*)\s+(?:are|is|were|was|sit|sits|stay|stays|remain|remains)\s+"

@@ -68,7 +68,8 @@ def _left(text: str, pos: int, skip: set[str] = VERBS) -> tuple[list[str], str |
 
 _SKIP = re.compile(
     r"\s*(?:the|as\s+much\s+as|as\s+many\s+as|as\s+long\s+as|as\s+high\s+as|as\s+large\s+as|"
-    r"as\s+big\s+as|as\s+expensive\s+as|as|that\s+of|those\s+of|what|than|of|for)\b",
+    r"as\s+big\s+as|as\s+expensive\s+as|as|that\s+of|those\s+of|what|than|of|for|their|our|"
+    r"its)\b",
     re.IGNORECASE,
 )
 

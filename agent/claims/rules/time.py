@@ -183,7 +183,7 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
 # --------------------------------------------------------------------------- time patterns
 
 _PEAK = (
-    r"peaks?|peaking|peaked|spikes?|spiking|spiked|surges?|surging|rush|busier|busiest|busy|"
+    r"doubles?|doubled|triples?|tripled|peaks?|peaking|peaked|spikes?|spiking|spiked|surges?|surging|rush|busier|busiest|busy|"
     r"more|most|higher|highest|heavier|heavy|booms?|jumps?|increases?|increased|boost(?:ed|s)?|"
     r"bumps?|popular|concentrated|clustered|cluster|high|up"
 )
@@ -494,7 +494,11 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
             continue
         span_start = min(start, cue.start()) if cue else start
         span_end = max(end, cue.end()) if cue else end
-        if cue is not None and expected.get("unit") == "lift":
+        multiple = _MULTIPLE_CUES.get(cue.group(0).lower()) if cue is not None else None
+        if multiple is not None and expected.get("unit") == "lift":
+            # "sales double on weekends": that many times the rest
+            expected = {"value": multiple, "tolerance": round(multiple * 0.2, 6), "unit": "lift"}
+        elif cue is not None and expected.get("unit") == "lift":
             stated = STATED_LIFT.search(text[max(floor, cue.start() - 30) : cue.start()])
             if stated is not None:  # "20% more on Mondays", "twice as busy at lunch"
                 expected = stated_lift(stated, bool(cue.group("dip")))
@@ -503,6 +507,8 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
         yield Found("time_pattern", span_start, span_end, {**expected, **cells})
 
 
+_MULTIPLE_CUES = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "triple": 3.0, "triples": 3.0,
+                  "tripled": 3.0}  # fmt: skip
 STATED_LIFT = re.compile(
     rf"(?:{QUAL}(?:{PERCENT}|(?P<times>{NUMBER})\s*(?:x|times)(?:\s+as)?)|"
     rf"(?P<twice>twice|double)\s+as)\s*$",
