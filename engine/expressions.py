@@ -958,7 +958,7 @@ def _compile_choice(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
         if cdf is None:
             index = np.minimum((u * len(table)).astype(np.int64), len(table) - 1)
         else:
-            from datagen.engine.generators.weights import inverse_cdf
+            from datagen.engine.weights import inverse_cdf
 
             index = np.minimum(inverse_cdf(cdf, u), len(table) - 1)
         return table[index]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from datagen.engine.generators import weights
-from datagen.engine.generators.weights import BUCKETS, cdf_of, inverse_cdf
+from datagen.engine import weights
+from datagen.engine.weights import BUCKETS, cdf_of, inverse_cdf
 
 
 def test_inverse_cdf_equals_searchsorted_on_edges_ties_and_zero_weights() -> None:

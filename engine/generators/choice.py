@@ -20,8 +20,8 @@ from datagen.engine.dslbase import (
 from datagen.engine.errors import Problem, SchemaError
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Picks, Site, ref_problem
-from datagen.engine.generators.weights import cdf_of, pick, sample_index, skew_cdf
 from datagen.engine.values import Values, encode, take
+from datagen.engine.weights import cdf_of, pick, sample_index, skew_cdf
 
 if TYPE_CHECKING:
     from datagen.engine import dsl

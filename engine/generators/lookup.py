@@ -42,9 +42,9 @@ from datagen.engine.generators.pairs import (
     group_starts,
     permuted_pairs,
 )
-from datagen.engine.generators.weights import sample_index, skew_cdf
 from datagen.engine.rng import stream
 from datagen.engine.values import Encoded, Values
+from datagen.engine.weights import sample_index, skew_cdf
 
 if TYPE_CHECKING:
     from datagen.engine import dsl

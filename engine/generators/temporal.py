@@ -19,7 +19,7 @@ from datagen.engine.dslbase import Freq, Pattern, Strict, Window, normalize_freq
 from datagen.engine.errors import Problem
 from datagen.engine.generators.context import BlockContext
 from datagen.engine.generators.kind import Kind, Site, TimeShape
-from datagen.engine.generators.weights import inverse_cdf
+from datagen.engine.weights import inverse_cdf
 
 if TYPE_CHECKING:
     from datagen.engine import dsl
