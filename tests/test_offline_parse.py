@@ -325,3 +325,7 @@ def test_find_average_amount() -> None:
     assert find_average_amount("orders averaging €80")[0] == 80  # type: ignore[index]
     assert find_average_amount("mean claim amount 12k")[0] == 12_000  # type: ignore[index]
     assert find_average_amount("an average of 3 orders per customer") is None
+    # the next clause's share is no average ('average and 2' made a 2-second call)
+    text = "calls last 3 minutes on average and 2% of calls are dropped"
+    assert find_average_amount(text) is None
+    assert find_average_amount("the average churn is 5% a month") is None

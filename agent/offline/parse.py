@@ -1026,9 +1026,12 @@ def _rate_near(low: str, start: int, end: int) -> float | None:
 
 
 _AVERAGE = re.compile(
-    r"\b(?:average|avg|mean|typical|median)\s+(?:[a-z]+\s+){0,3}?(?:of|around|about|is|=|:|at)?\s*"
-    r"(?:about|around|roughly|~)?\s*[$€£]?\s*(\d[\d,]*(?:\.\d+)?\s*k?)\b|"
-    r"\baveraging\s+(?:about|around|roughly|~)?\s*[$€£]?\s*(\d[\d,]*(?:\.\d+)?\s*k?)\b",
+    # the words between never cross into the next clause ('calls last 3 minutes on average
+    # and 2% of calls are dropped' has no average of 2), and a share is no amount
+    r"\b(?:average|avg|mean|typical|median)\s+(?:(?!(?:and|or|but|while)\b)[a-z]+\s+){0,3}?"
+    r"(?:of|around|about|is|=|:|at)?\s*"
+    r"(?:about|around|roughly|~)?\s*[$€£]?\s*(\d[\d,]*(?:\.\d+)?\s*k?)\b(?!\s*%)|"
+    r"\baveraging\s+(?:about|around|roughly|~)?\s*[$€£]?\s*(\d[\d,]*(?:\.\d+)?\s*k?)\b(?!\s*%)",
     re.IGNORECASE,
 )
 
