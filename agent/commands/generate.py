@@ -231,7 +231,6 @@ def generate_cmd(
       datagen generate examples/tpch.json --scheduler dask --address tcp://10.0.0.5:8786
       datagen generate examples/tpch.json --partition-rows 1000000 --scheduler dask
     """
-    from rich.console import Console
     from rich.table import Table
 
     from datagen.engine.execute import default_workers
@@ -241,7 +240,7 @@ def generate_cmd(
     from datagen.engine.run import RunOptions, resolve_seed
     from datagen.engine.run.progress import RunProgress, summary_line
 
-    console = Console(stderr=True)
+    console = plain_console(stderr=True)  # piped: a long path printed whole, not folded at 80
     dataset = load_dataset(schema)
     seed = resolve_seed(seed, dataset)
     rows = parse_row_overrides(row_items, dataset)
