@@ -65,3 +65,13 @@ def test_the_offline_author_cuts_a_long_description_after_a_sentence() -> None:
     words = "word " * (MAX_DESCRIPTION // 5 + 10)
     assert readable_part(words).endswith("word")
     assert readable_part("short. text") == "short. text"
+
+
+def test_a_description_without_a_single_letter_is_refused() -> None:
+    result = run_cli("claims", "\U0001f642\U0001f642 100")
+    assert result.returncode == 2, result.stderr
+    assert "TEXT argument: no words" in result.stderr
+    assert (
+        run_cli("claims", "\u4e00\u5bb6\u6709100\u4e2a\u5ba2\u6237\u7684\u5546\u5e97").returncode
+        == 0
+    )

@@ -53,6 +53,8 @@ def check_description(text: str, where: str) -> str:
             f"{where}: line {line}, column {column}: a control character "
             f"(U+{ord(bad.group()):04X}); a description is plain text"
         )
+    if text and not any(ch.isalpha() for ch in text):
+        raise InputError(f"{where}: no words, only {text[:40]!r}: say what the dataset is about")
     if len(text) > MAX_CHARS:
         raise InputError(
             f"{where}: {len(text):,} characters; a description is read up to "
