@@ -33,6 +33,7 @@ from datagen.agent.offline.tables import (
     apply_named_tables,
     candidate_nouns,
     merge_secondary,
+    prune_template_extras,
 )
 
 __all__ = ["compose", "set_pattern", "weekend_share"]  # the last two for agent/edits.py
@@ -99,6 +100,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     window, window_note = resolve_window(parsed.window, today)
     draft = start_draft(blueprint, window)
     draft.text = text
+    draft.window_given = parsed.window is not None
     for note in notes:
         draft.note(note)
     if domain is None:
@@ -117,6 +119,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     apply_counts(draft, parsed)
     if composed is None:
         apply_mentions(draft, parsed)
+        prune_template_extras(draft, parsed)
         note_template_tables(draft, parsed)
     apply_columns(draft, parsed)
     apply_countries(draft, parsed)
