@@ -68,6 +68,35 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
     return out
 
 
+def unread_clauses(
+    draft: Draft, claims: list[dsl.Claim], unread: list[tuple[int, int]]
+) -> list[dsl.Claim]:
+    """A claim whose clause holds a word nothing understood is not modelled: 'occupancy is
+    higher in summer' is not bookings higher in summer, 'surge pricing applies to...' not
+    a status of the rides."""
+    from datagen.agent.claims.check import clause_of
+
+    text = draft.text
+    low = text.lower()
+    out = []
+    for claim in claims:
+        at = low.find(claim.text.lower()) if claim.text else -1
+        if at < 0 or claim.status == "not_modelled" or claim.kind == "unread":
+            out.append(claim)
+            continue
+        start, end = clause_of(text, at, at + len(claim.text))
+        words = [text[a:b] for a, b in unread if start <= a and b <= end]
+        if words:
+            shown = ", ".join(f"'{w}'" for w in words)
+            reason = f"{shown} in '{text[start:end].strip()}' not understood"
+            claim = claim.model_copy(
+                update={"status": "not_modelled", "bound_to": None, "reason": reason}
+            )
+            draft.note(f"{claim.text!r}: not modelled ({reason})")
+        out.append(claim)
+    return out
+
+
 @honours("window")
 def _window(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'in 2022': the main events' timestamps span the timeframe, which is that window
@@ -236,7 +265,11 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     node = tables[0]
     said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
-    stated = [w for w in words if not stems(w) & table_words]
+    stated = [
+        w
+        for w in words
+        if not stems(w) & table_words and (named is None or draft.resolve(snake(w)) != named["id"])
+    ]
     if len(stated) >= 2 and " ".join(stated).lower() in claim.text.lower():
         said = " ".join(stated)  # 'paid late': one state, the flag `paid_late`
     value = snake(said)
