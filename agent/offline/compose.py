@@ -20,7 +20,12 @@ from datagen.agent.offline.assumptions import note_template_tables, note_unread
 from datagen.agent.offline.behaviours import apply_average_amount, apply_behaviours, set_pattern
 from datagen.agent.offline.blueprints import BLUEPRINTS
 from datagen.agent.offline.blueprints.generic import generic_blueprint
-from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
+from datagen.agent.offline.claims_binding import (
+    bind,
+    claim_window,
+    honour_claims,
+    unread_clauses,
+)
 from datagen.agent.offline.columns import apply_columns, apply_countries
 from datagen.agent.offline.counts import apply_counts, apply_grain
 from datagen.agent.offline.domains import choose_domain, generic_layout, lexicon_blueprint
@@ -128,6 +133,6 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
     claims = honour_claims(draft, claims)
-    note_unread(draft, parsed, claims)
+    claims = unread_clauses(draft, claims, note_unread(draft, parsed, claims))
     finish(draft)
     return bind(assemble(draft, text, domain or "generic"), claims)
