@@ -71,30 +71,39 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
 def unread_clauses(
     draft: Draft, claims: list[dsl.Claim], unread: list[tuple[int, int]]
 ) -> list[dsl.Claim]:
-    """A claim whose clause holds a word nothing understood is not modelled: 'occupancy is
-    higher in summer' is not bookings higher in summer, 'surge pricing applies to...' not
-    a status of the rides."""
-    from datagen.agent.claims.check import clause_of
-
+    """A claim whose subject nothing understood is not modelled: in 'occupancy is higher in
+    summer' the claim read 'higher in summer' of the bookings, not of the occupancy."""
     text = draft.text
     low = text.lower()
     out = []
     for claim in claims:
         at = low.find(claim.text.lower()) if claim.text else -1
-        if at < 0 or claim.status == "not_modelled" or claim.kind == "unread":
-            out.append(claim)
-            continue
-        start, end = clause_of(text, at, at + len(claim.text))
-        words = [text[a:b] for a, b in unread if start <= a and b <= end]
-        if words:
-            shown = ", ".join(f"'{w}'" for w in words)
-            reason = f"{shown} in '{text[start:end].strip()}' not understood"
+        subject = next(
+            (
+                text[a:b]
+                for a, b in unread
+                if at >= 0
+                and _SUBJECT_LINK.fullmatch(text[b:at])
+                and not re.fullmatch(r"[A-Za-z-]+ing", text[a:b])  # 'sensors reporting'
+            ),
+            None,
+        )
+        if subject is not None and claim.status != "not_modelled" and claim.kind != "unread":
+            reason = f"its subject '{subject}' was not understood"
             claim = claim.model_copy(
                 update={"status": "not_modelled", "bound_to": None, "reason": reason}
             )
             draft.note(f"{claim.text!r}: not modelled ({reason})")
         out.append(claim)
     return out
+
+
+# what joins a subject to the claim about it: 'occupancy is higher in summer'
+_SUBJECT_LINK = re.compile(
+    r"\s+(?:is|are|was|were|gets?|got|tends?\s+to\s+be|runs?|stays?|remains?|goes|go)"
+    r"(?:\s+(?:usually|typically|generally|often|much|far|a\s+lot|slightly|also))?\s+",
+    re.IGNORECASE,
+)
 
 
 @honours("window")
