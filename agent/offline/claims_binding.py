@@ -853,7 +853,9 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return _fanout_ratio(draft, claim, ratio, str(groups[0]))
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     first = stems(str(groups[0]))
@@ -1060,7 +1062,9 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     if dist is not None:
@@ -1210,21 +1214,6 @@ def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
         if {parent, other} <= targets:
             return node  # type: ignore[no-any-return]
     return None
-
-
-@honours("values")
-def _values(draft: Draft, claim: dsl.Claim) -> None:
-    """'status values: active, churned, paused' -> that column takes exactly those values."""
-    values = [snake(str(v)) for v in claim.expected.values or []]
-    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
-    if not values or not wanted:
-        return
-    for node in draft.schema["nodes"]:
-        for col in node["columns"]:
-            if stems(col["name"]) & wanted and col["type"] == "string":
-                col["generator"] = {"choice": {"choices": values}}
-                draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` is one of {values}")
-                return
 
 
 GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
@@ -1559,3 +1548,7 @@ def _ordering(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     return {"measure": "within", "table": child["id"], "value": column["name"],
             "start": f"{parent_id}.{start}", "end": f"{parent_id}.{end}"}  # fmt: skip
+
+
+# the honours of scales and their usual values (values.py) register on import
+from datagen.agent.offline import values as _scales  # noqa: E402, F401
