@@ -813,6 +813,26 @@ def _trend(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     return binding
 
 
+@binder("mode")
+def _mode(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """'B most common': the column the words name (on the table they name first)."""
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    keys = {n.id: n.pk for n in view.dataset.nodes}
+    best: tuple[int, dsl.Node, dsl.Column] | None = None
+    for node in view.dataset.nodes:
+        own = 1 if stems(node.id) & wanted else 0
+        for col in node.columns:
+            if col.name == keys[node.id] or col.name.endswith("_id") or col.type in TEMPORAL:
+                continue
+            score = 2 * _matches(col.name, wanted)
+            if score and (best is None or score + own > best[0]):
+                best = (score + own, node, col)
+    if best is None:
+        return f"no column holds `{' '.join(claim.about)}`"
+    values = list(claim.expected.values or [])
+    return {"measure": "mode", "table": best[1].id, "column": best[2].name, "values": values}
+
+
 @binder("values")
 def _values(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()

@@ -71,30 +71,39 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
 def unread_clauses(
     draft: Draft, claims: list[dsl.Claim], unread: list[tuple[int, int]]
 ) -> list[dsl.Claim]:
-    """A claim whose clause holds a word nothing understood is not modelled: 'occupancy is
-    higher in summer' is not bookings higher in summer, 'surge pricing applies to...' not
-    a status of the rides."""
-    from datagen.agent.claims.check import clause_of
-
+    """A claim whose subject nothing understood is not modelled: in 'occupancy is higher in
+    summer' the claim read 'higher in summer' of the bookings, not of the occupancy."""
     text = draft.text
     low = text.lower()
     out = []
     for claim in claims:
         at = low.find(claim.text.lower()) if claim.text else -1
-        if at < 0 or claim.status == "not_modelled" or claim.kind == "unread":
-            out.append(claim)
-            continue
-        start, end = clause_of(text, at, at + len(claim.text))
-        words = [text[a:b] for a, b in unread if start <= a and b <= end]
-        if words:
-            shown = ", ".join(f"'{w}'" for w in words)
-            reason = f"{shown} in '{text[start:end].strip()}' not understood"
+        subject = next(
+            (
+                text[a:b]
+                for a, b in unread
+                if at >= 0
+                and _SUBJECT_LINK.fullmatch(text[b:at])
+                and not re.fullmatch(r"[A-Za-z-]+ing", text[a:b])  # 'sensors reporting'
+            ),
+            None,
+        )
+        if subject is not None and claim.status != "not_modelled" and claim.kind != "unread":
+            reason = f"its subject '{subject}' was not understood"
             claim = claim.model_copy(
                 update={"status": "not_modelled", "bound_to": None, "reason": reason}
             )
             draft.note(f"{claim.text!r}: not modelled ({reason})")
         out.append(claim)
     return out
+
+
+# what joins a subject to the claim about it: 'occupancy is higher in summer'
+_SUBJECT_LINK = re.compile(
+    r"\s+(?:is|are|was|were|gets?|got|tends?\s+to\s+be|runs?|stays?|remains?|goes|go)"
+    r"(?:\s+(?:usually|typically|generally|often|much|far|a\s+lot|slightly|also))?\s+",
+    re.IGNORECASE,
+)
 
 
 @honours("window")
@@ -844,7 +853,9 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return _fanout_ratio(draft, claim, ratio, str(groups[0]))
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     first = stems(str(groups[0]))
@@ -1051,7 +1062,9 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     if dist is not None:
@@ -1201,21 +1214,6 @@ def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
         if {parent, other} <= targets:
             return node  # type: ignore[no-any-return]
     return None
-
-
-@honours("values")
-def _values(draft: Draft, claim: dsl.Claim) -> None:
-    """'status values: active, churned, paused' -> that column takes exactly those values."""
-    values = [snake(str(v)) for v in claim.expected.values or []]
-    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
-    if not values or not wanted:
-        return
-    for node in draft.schema["nodes"]:
-        for col in node["columns"]:
-            if stems(col["name"]) & wanted and col["type"] == "string":
-                col["generator"] = {"choice": {"choices": values}}
-                draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` is one of {values}")
-                return
 
 
 GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
@@ -1550,3 +1548,7 @@ def _ordering(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     return {"measure": "within", "table": child["id"], "value": column["name"],
             "start": f"{parent_id}.{start}", "end": f"{parent_id}.{end}"}  # fmt: skip
+
+
+# the honours of scales and their usual values (values.py) register on import
+from datagen.agent.offline import values as _scales  # noqa: E402, F401

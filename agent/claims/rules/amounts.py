@@ -774,3 +774,83 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
             {"min": low, "max": high},
             about,
         )
+
+
+# --------------------------------------------------------------------------- usual values
+
+_ORDINAL = r"(?:\d+(?:\.\d+)?|[A-F][+-]?)"
+_SCALE = re.compile(
+    rf"(?P<noun>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:go(?:es)?\s+|rang(?:e|es|ing)\s+|"
+    rf"runs?\s+|are\s+|of\s+)?(?:from\s+)?(?P<lo>{_ORDINAL})\s*(?:to|-|through|\u2013)\s*"
+    rf"(?P<hi>{_ORDINAL})\b",
+)
+_MOST_USUAL = r"(?:the\s+)?most\s+(?:common|frequent|usual|popular|likely|typical)"
+
+
+def _scale_noun(text: str, start: int) -> list[str]:
+    """The noun of the scale stated before `start` in its sentence ('grades A to F',
+    'triage levels 1 to 5', 'ratings go from 1 to 5 stars'), singular, stop words out."""
+    sentence = max(text.rfind(". ", 0, start), text.rfind(";", 0, start), -1) + 1
+    found = list(_SCALE.finditer(text, sentence, start))
+    if not found:
+        return []
+    words = [w for w in found[-1].group("noun").split() if w.lower() not in STOP]
+    return [singular(w) for w in words]
+
+
+@rule(57)
+def usual_values(text: str, today: dt.date) -> Iterator[Found]:
+    """'grades A to F with B most common', 'level 3 most common', 'mostly 4 and 5': the most
+    common value of a scale (`mode`), and for 'mostly' the share those values hold."""
+    one = re.compile(
+        rf"\b(?:(?P<noun>level|grade|rating|tier|class|score|size|stage)\s+)?(?P<val>{_ORDINAL})"
+        rf"(?:\s+stars?)?\s+(?:being\s+|is\s+|as\s+)?{_MOST_USUAL}\b",
+        re.IGNORECASE,
+    )
+    for m in one.finditer(text):
+        value = m.group("val")
+        if not re.fullmatch(r"[A-F][+-]?|\d+(?:\.\d+)?", value):
+            continue  # 'a most common', 'the most common'
+        about = _scale_noun(text, m.start()) or (
+            [singular(m.group("noun"))] if m.group("noun") else []
+        )
+        if not about:
+            continue
+        expected = {"values": [_scale_value(value)]}
+        yield Found("mode", m.start(), m.end(), expected, about)
+    mostly = re.compile(
+        rf"\b(?:mostly|mainly|largely|predominantly)\s+(?P<vals>{_ORDINAL}(?:\s*(?:,|and|or|&)\s*"
+        rf"{_ORDINAL})*)(?:\s+stars?)?\b"
+    )
+    for m in mostly.finditer(text):
+        about = _scale_noun(text, m.start())
+        if not about:
+            continue
+        values = [_scale_value(v) for v in re.findall(_ORDINAL, m.group("vals"))]
+        usual: dict[str, Any] = {"values": values, "min": 0.5, "unit": "share"}
+        yield Found("mode", m.start(), m.end(), usual, about)
+
+
+def _scale_value(value: str) -> float | int | str:
+    number = re.fullmatch(r"\d+(?:\.\d+)?", value)
+    return plain(float(value)) if number else value
+
+
+@rule(58)
+def letter_scales(text: str, today: dt.date) -> Iterator[Found]:
+    """'grades A to F': the values a letter scale takes (A, B, C, D, F: no E grade)."""
+    pattern = re.compile(
+        r"\b(?P<noun>(?:letter\s+)?(?:grades?|ratings?|tiers?|classes|bands?|levels?))\s+"
+        r"(?:go(?:es)?\s+|rang(?:e|es|ing)\s+|run\s+)?(?:from\s+)?(?P<lo>[A-F])\s*(?:to|-|through|"
+        r"\u2013)\s*(?P<hi>[A-F])\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        low, high = m.group("lo"), m.group("hi")
+        if not (low.isupper() and high.isupper()) or high <= low:
+            continue
+        values = [chr(c) for c in range(ord(low), ord(high) + 1)]
+        if "grade" in m.group("noun").lower() and high == "F" and "E" in values:
+            values.remove("E")
+        about = [singular(w) for w in m.group("noun").split() if w.lower() != "letter"]
+        yield Found("values", m.start(), m.end(), {"values": values}, about)
