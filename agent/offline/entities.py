@@ -225,11 +225,34 @@ def find_entities(parsed: Parsed) -> Entities:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _same_as_compound(found)
     _reread_events(found)
     _roles_to_staff(found, best)
     _modifiers_as_parents(found, parsed.text)
     mentions = _dedupe([m for m in found if m.table_like], notes)
     return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _same_as_compound(found: list[Mention]) -> None:
+    """'1 million parking sessions ... sessions last 20 minutes': the bare head noun after a
+    compound names the same table, not a second one (a telecom `data_usage` session)."""
+    for index, mention in enumerate(found):
+        if not mention.table_like or "_" in mention.noun:
+            continue
+        earlier = next(
+            (
+                m
+                for m in found[:index]
+                if m.table_like and m.entry is not None and m.noun.split("_")[-1] == mention.noun
+            ),
+            None,
+        )
+        if earlier is not None:
+            mention.noun, mention.entry, mention.choices = (
+                earlier.noun,
+                earlier.entry,
+                [earlier.entry],
+            )
 
 
 def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
