@@ -137,3 +137,31 @@ def test_real_estate_listings_are_listings_of_properties() -> None:
     assert listing["kind"] == "fact" and "property" in listing["parents"]
     rows = planned(schema)
     assert rows["property"] == rows["listing"] == 2500
+
+
+def test_two_nouns_for_one_money_event_make_one_table() -> None:
+    """t12: a coffee chain's 'transactions' were a bank's, with 37,500 `bank_account` rows,
+    beside a `sale` table for 'sales double on weekends'."""
+    schema = author(
+        "A coffee chain with 25 shops in Seattle and Portland, 1.5 million transactions in "
+        "2023, average ticket $7.50, and sales double on weekends."
+    )
+    assert not {"bank_account", "transaction"} & tables(schema)
+    facts = [n for n in schema["nodes"] if n["kind"] == "fact"]
+    assert [f["id"] for f in facts] == ["sale"]
+    assert "shop" in facts[0]["parents"]
+    assert 1_400_000 <= planned(schema)["sale"] <= 1_600_000
+
+
+def test_the_setting_names_the_field_a_food_delivery_order_is_a_restaurants() -> None:
+    """t1: 'A food delivery platform' read as retail: a retail `order` beside a `food_order`
+    added to link the restaurants, and the order pointing at an item beside its lines."""
+    schema = author(
+        "A food delivery platform in Lisbon: 300 restaurants, 8,000 customers and 40,000 "
+        "orders in 2024. Each order has 1 to 5 items. Deliveries take 20 to 50 minutes."
+    )
+    assert "food_order" not in tables(schema)
+    order = node(schema, "order")
+    assert order["parents"][:2] == ["customer", "restaurant"]
+    assert "item" not in order["parents"]
+    assert node(schema, "order_item")["fanout"] == {"distribution": "uniform", "min": 1, "max": 5}

@@ -70,6 +70,7 @@ class Table:
     refs: list[str] = field(default_factory=list)  # entities: tables they point at
     mentioned: bool = True
     why: str = ""  # for a table the description did not name
+    words: list[str] = field(default_factory=list)  # other nouns the text uses for its rows
 
 
 @dataclass
@@ -92,6 +93,7 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
         table = _table_for(mention)
         if table.id in tables:
             continue
+        table.words = list(mention.aliases)
         tables[table.id] = table
         if mention.entry is not None:
             by_entry[mention.entry.name] = table.id
@@ -489,6 +491,8 @@ def to_blueprint(comp: Composition) -> Blueprint:
         table = comp.tables[table_id]
         node = _node(table, comp, times)
         nodes.append(node)
+        for word in table.words:
+            synonyms[word] = table_id
         if table.entry is not None:
             for word in table.entry.words:
                 synonyms.setdefault(word, table_id)
