@@ -36,12 +36,6 @@ def _human_bytes(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-def _stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 def print_sample(tables: dict, console: Console, limit: int = 5) -> None:  # type: ignore[type-arg]
     from rich.table import Table
 
@@ -245,8 +239,9 @@ def generate_cmd(
     from datagen.engine.run import RunOptions, resolve_seed
     from datagen.engine.run.progress import RunProgress, summary_line
 
-    # rich only when the command talks: --quiet and --json runs do not pay its import
-    console = _stderr_console() if say.chatty else None
+    # rich only when the command talks: --quiet and --json runs do not pay its import;
+    # piped, a long path is printed whole, not folded at 80
+    console = plain_console(stderr=True) if say.chatty else None
     dataset = load_dataset(schema)
     seed = resolve_seed(seed, dataset)
     rows = parse_row_overrides(row_items, dataset)
