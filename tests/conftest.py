@@ -125,6 +125,15 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_inherited_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pytest-xdist worker has COLUMNS=80 and LINES=24 in its environment, which a plain
+    pytest process has not; Rich prefers them to a pseudo-terminal's real size, so a child's
+    output (and a test's verdict) would depend on how pytest was started."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """One PostgreSQL server for the session (tests/postgres_server.py): a DSN."""

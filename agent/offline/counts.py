@@ -3,8 +3,9 @@ interval of a regular series ('every 15 minutes') -> its resolution and readings
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from datagen.agent.offline.behaviours import main_series
@@ -22,8 +23,11 @@ from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, MEASURE_NOUNS
 from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed
 from datagen.agent.offline.tables import add_table
 
+MAX_RATE_ROWS = 5_000_000  # a rate per parent over the window past this is generated smaller
+
 
 def apply_counts(draft: Draft, parsed: Parsed) -> None:
+    _fit_window(draft, parsed)
     placed: list[tuple[str, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
@@ -138,9 +142,12 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
     else:
         total = None
         how = repr(count.phrase)
+    if per_parent is not None and per_parent != parent and _drive_by(draft, node, per_parent):
+        parent = per_parent
     if per_parent is not None and per_parent == parent:
         lam = count.value * _per_period(draft, count)
         draft.note(f"`{table}`: about {lam:g} per `{parent}`, from {how}")
+        _cap_parent(draft, node, lam, count)
     else:
         if total is None:
             total = count.value
@@ -163,6 +170,94 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
         draft.note(f"`{table}`: about {int(total)} rows, so {lam:.4g} per `{parent}`, from {how}")
     set_lambda(node, lam)
     draft.counted.add(table)
+
+
+def _drive_by(draft: Draft, node: dict[str, Any], parent: str) -> bool:
+    """'each player plays 30 matches a month': the rows of `match` hang from `player`, the
+    rate's subject, whatever parent the lexicon gave them first."""
+    parent_node = draft.node(parent)
+    if parent_node is None or parent_node["kind"] == "fact" or parent == node["id"]:
+        return False
+    if parent in node["parents"]:
+        node["parents"].remove(parent)
+    elif any(c["name"] == f"{parent}_id" for c in node["columns"]):
+        return False  # a column of that name that is no key to the table: leave it
+    else:
+        node["columns"].insert(1, P.fk(parent))
+        draft.note(f"`{node['id']}` gains `{parent}_id`: its rows are counted per `{parent}`")
+    node["parents"].insert(0, parent)
+    return True
+
+
+def _rate_total(draft: Draft, parsed: Parsed) -> tuple[float, Any] | None:
+    """The largest table a rate per parent per period asks for over the window, and its count."""
+    sizes = {c.noun: c.value for c in parsed.counts if c.per is None}
+    best: tuple[float, Any] | None = None
+    for count in parsed.counts:
+        if not count.period or not count.per or count.per in TIME_UNITS.values():
+            continue
+        table = draft.resolve(count.per)
+        parents = sizes.get(count.per) or (draft.expected_rows(table) if table else 0.0)
+        total = count.value * parents * _per_period(draft, count)
+        if best is None or total > best[0]:
+            best = (total, count)
+    return best
+
+
+PERIOD_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+PERIOD_DAYS = {"D": 1, "W": 7}
+
+
+def _fit_window(draft: Draft, parsed: Parsed) -> None:
+    """No window given and a rate that over a year makes more than MAX_RATE_ROWS rows
+    ('200,000 subscribers each watch 40 sessions a month'): a shorter window of whole
+    periods, said so, so that the rate holds on a table of a sane size."""
+    found = _rate_total(draft, parsed)
+    if draft.window_given or found is None or found[0] <= MAX_RATE_ROWS:
+        return
+    total, count = found
+    periods = _per_period(draft, count)
+    whole = max(1, math.floor(periods * MAX_RATE_ROWS / total))
+    start = draft.window[0]
+    if count.period in PERIOD_MONTHS:
+        months = whole * PERIOD_MONTHS[count.period]
+        year, month = divmod(start.month - 1 + months, 12)
+        end = start.replace(year=start.year + year, month=month + 1)
+    elif count.period in PERIOD_DAYS:
+        days = whole * PERIOD_DAYS[count.period]
+        end = start + timedelta(days=days // 7 * 7 if days >= 7 else days)  # whole weeks
+    else:
+        return
+    if end >= draft.window[1]:
+        return
+    old = next((a for a in draft.assumptions if a.startswith("time window: none given")), None)
+    if old is not None:
+        draft.assumptions.remove(old)
+    draft.window = (start, end)
+    draft.note(
+        f"time window: none given, so {start.isoformat()} to {end.isoformat()} (end exclusive): "
+        f"{count.phrase!r} per `{count.per}` over a whole year would be about {total:,.0f} rows"
+    )
+
+
+def _cap_parent(draft: Draft, node: dict[str, Any], lam: float, count: Any) -> None:
+    """A rate per parent that still makes more than MAX_RATE_ROWS rows: fewer parents (the
+    rate holds), said so with the flag that gives the full size."""
+    parent = draft.node(node["parents"][0])
+    if parent is None or parent["kind"] != "entity":
+        return
+    asked = float(parent.get("rows") or 1000)
+    total = lam * asked
+    if total <= MAX_RATE_ROWS:
+        return
+    rows = max(1, int(MAX_RATE_ROWS / lam))
+    parent["rows"] = rows
+    draft.note(
+        f"`{node['id']}` at {count.phrase!r} per `{parent['id']}` would be about {total:,.0f} "
+        f"rows: generated with {rows:,} `{parent['id']}` rows of the {asked:,.0f} asked (about "
+        f"{rows * lam:,.0f} `{node['id']}` rows, the rate holds); the full size: "
+        f"`datagen generate schema.json --rows {parent['id']}={asked:.0f}`"
+    )
 
 
 def _per_period(draft: Draft, count: Any) -> float:

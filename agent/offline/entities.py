@@ -190,7 +190,7 @@ def find_entities(parsed: Parsed) -> Entities:
                                                  and e.name.endswith("_" + noun)]  # fmt: skip
             if events:
                 choices, table_like = events, True
-        if before in ("no", "non") or noun in NEVER_TABLES:
+        if before in ("no", "non") or noun in NEVER_TABLES or _verb_after_each(tokens, i):
             table_like = False
         if key_of(before) in MEASURE_NOUNS and after in MEASURE_VERB_AFTER and length == 1:
             table_like = False  # 'temperature stays between 2 and 8': a verb, not stays
@@ -230,6 +230,15 @@ def find_entities(parsed: Parsed) -> Entities:
     _modifiers_as_parents(found, parsed.text)
     mentions = _dedupe([m for m in found if m.table_like], notes)
     return Entities(mentions[:MAX_TABLES], best, votes, notes)
+
+
+def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
+    """'each player plays 30 matches', 'every student takes 4 courses': the word after
+    'each <noun>' is its verb, never a table."""
+    if i < 2 or tokens[i - 2][0].lower() not in ("each", "every"):
+        return False
+    subject = tokens[i - 1][0].lower()
+    return subject.isalpha() and not is_plural(subject) and tokens[i][0].lower().endswith("s")
 
 
 def _reread_events(found: list[Mention]) -> None:

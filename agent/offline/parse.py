@@ -466,9 +466,11 @@ _EACH_HAS = re.compile(
 )
 
 
+ONCE_TWICE = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
 _TIMES_PER = re.compile(
     r"\b(?P<subj>[A-Za-z][A-Za-z-]*s)\s+(?P<verb>[a-z]+)(?:\s+(?:in|on|out|up))?\s+"
-    r"(?:about\s+|around\s+|roughly\s+|on\s+average\s+)?(?P<num>\d[\d.,]*)\s+times\s+"
+    r"(?:about\s+|around\s+|roughly\s+|on\s+average\s+)?"
+    r"(?:(?P<num>\d[\d.,]*)\s+times|(?P<word>once|twice|thrice))\s+"
     r"(?:a|an|per|each|every)\s+(?P<unit>day|week|month|year)\b",
     re.IGNORECASE,
 )
@@ -488,9 +490,19 @@ def _subject_before(text: str, pos: int, skip: set[str]) -> str | None:
     """Who a figure is about: the first plural noun of its clause ('students enroll in 3
     courses'), or the noun after 'per'/'each' ('an average of 3 items per order' is the
     parser's `per` already)."""
-    clause = re.split(r"[,.;:()]|\b(?:and|but|while|whereas)\b", text[:pos])[-1]
-    for word in re.findall(r"[A-Za-z][A-Za-z'-]*", clause):
+    clauses = re.split(r"[,.;:()]|\b(?:and|but|while|whereas)\b", text[:pos])
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", clauses[-1])
+    for index, word in enumerate(words):
         low = word.lower()
+        if low in ("each", "every"):
+            # 'each player plays 30 matches': the noun after 'each'; 'subscribers, each making
+            # 120 calls': the plural right before the comma
+            nxt = words[index + 1].lower() if index + 1 < len(words) else ""
+            if nxt and not nxt.endswith("ing") and nxt not in _STOP and nxt not in skip:
+                return singular(nxt)
+            before = re.findall(r"[A-Za-z][A-Za-z'-]*", clauses[-2]) if len(clauses) > 1 else []
+            last = before[-1].lower() if before else ""
+            return singular(last) if last and is_plural(last) and last not in _STOP else None
         if low in _STOP or low in FILLER or low in skip:
             continue
         return singular(low) if is_plural(low) else None
@@ -606,7 +618,8 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
     for match in _TIMES_PER.finditer(normalized):
         # "members visit 2 times a week", "users log in 5 times per week": the verb's events,
         # so many per subject per period
-        value = parse_number(match.group("num"))
+        word = (match.group("word") or "").lower()
+        value = ONCE_TWICE[word] if word else parse_number(match.group("num"))
         subject = singular(match.group("subj").lower())
         verb = match.group("verb").lower()
         if value is None or subject in _STOP or verb in _STOP:
