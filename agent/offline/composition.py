@@ -56,6 +56,13 @@ ENDS = {
 # ("orders and payments": a payment per order, not per bank customer)
 FOLLOW_UPS = {"payment", "invoice", "return", "review", "shipment", "chargeback", "seller_review",
               "tracking_event", "refund", "message", "comment", "reaction"}  # fmt: skip
+# things whose names end like events ('40 locations', '12 stations'): tables of things
+THING_NOUNS = {
+    "location", "station", "institution", "organization", "organisation", "department",
+    "apartment", "equipment", "instrument", "terminal", "hospital", "animal", "portal",
+    "division", "section", "mansion", "compartment", "pavilion", "region", "position",
+    "nation", "congregation", "foundation", "jurisdiction", "constituency",
+}  # fmt: skip
 SELF_REFERENCES = {"manager_id", "parent_id", "referred_by", "reports_to", "mentor_id"}
 LAG_WORD = {"min": "minutes", "h": "hours", "D": "days"}
 ADD_FN = {"min": "add_minutes", "h": "add_hours", "D": "add_days"}
@@ -103,7 +110,8 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
                 f"`{table.id}` is not in the lexicon: a table of {kind} with columns guessed "
                 "from its name"
             )
-    _relations_from_text(entities.mentions, tables, text)
+    # every mention: 'each user logs 12 workouts' relates a table named earlier too
+    _relations_from_text(entities.every or entities.mentions, tables, text)
     _typical_relations(tables, by_entry, entities.field, notes)
     facts = [t for t in tables.values() if t.role == "fact"]
     if not facts:
@@ -125,7 +133,9 @@ def _table_for(mention: Mention) -> Table:
         last = mention.noun.split("_")[-1]
         from datagen.agent.offline.blueprints.generic import is_event_noun
 
-        event = is_event_noun(mention.noun) or last.endswith(EVENT_SUFFIXES)
+        event = is_event_noun(mention.noun) or (
+            last.endswith(EVENT_SUFFIXES) and last not in THING_NOUNS
+        )
         return Table(mention.noun, None, "fact" if event else "entity")
     return Table(mention.noun, entry, entry.role)
 
@@ -202,6 +212,7 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
             and mention.sentence == ordered[index + 1].sentence
             and re.match(r"^\s*(?:in|of|from|within|under|at)\s+(?:\d[\d,]*\s+)?(?:the\s+)?$", gap)
             and other.id not in table.refs
+            and other.id != table.id
         ):
             table.refs.append(other.id)
     through = re.search(r"\bthrough\s+(?:the\s+|a\s+)?([a-z][a-z-]+)", text, re.IGNORECASE)
