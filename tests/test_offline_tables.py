@@ -245,3 +245,15 @@ def test_no_domain_question_when_the_words_name_one_field_clearly() -> None:
     )
     assert [q.key for q in questions_for(streaming)] == []
     assert [q.key for q in questions_for("patients and students")] == ["domain"]
+
+
+def test_the_setting_is_no_table_its_events_belong_to() -> None:
+    """'An airline with 40 aircraft flying 200 routes': 12 `airline` rows the flights hung
+    from, 400 flights each."""
+    schema = author(
+        "An airline with 40 aircraft flying 200 routes; 1.2 million passengers booked 2 "
+        "million tickets in 2024, and 6% of flights are delayed."
+    )
+    assert "airline" not in tables(schema)
+    assert set(node(schema, "flight")["parents"]) == {"aircraft", "route"}
+    assert "airline" in tables(author("An airline alliance of 12 airlines flying 400 routes"))

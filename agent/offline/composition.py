@@ -112,15 +112,15 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
             )
     # every mention: 'each user logs 12 workouts' relates a table named earlier too
     _relations_from_text(entities.every or entities.mentions, tables, text)
-    _typical_relations(tables, by_entry, entities.field, notes)
+    _typical_relations(tables, by_entry, entities.field, notes, text)
     facts = [t for t in tables.values() if t.role == "fact"]
     if not facts:
         fact = _linking_fact(tables, by_entry, entities.field, text)
         if fact is None:
             return None
         _add_entry(tables, by_entry, fact, f"the events of {_names(tables, 'entity')}", notes)
-        _typical_relations(tables, by_entry, entities.field, notes)
-    _connect_islands(tables, by_entry, entities.field, notes)
+        _typical_relations(tables, by_entry, entities.field, notes, text)
+    _connect_islands(tables, by_entry, entities.field, notes, text)
     facts = [t for t in tables.values() if t.role == "fact"]
     main_fact = next((t.id for t in facts if t.mentioned), facts[0].id)
     main_entity = _root(tables, main_fact)
@@ -244,8 +244,22 @@ def _link_facts(table: Table, target: Table) -> None:
             target.parents.append(table.id)
 
 
+def _is_setting(entry: Entry, text: str) -> bool:
+    """'An airline with 40 aircraft': the one airline the data is about, not a table of
+    airlines its flights belong to (named with a/an and never in the plural)."""
+    low = text.lower()
+    words = [w.replace("_", " ") for w in entry.words]
+    single = any(re.search(rf"\b(?:a|an|our|the)\s+(?:\w+\s+)?{w}\b", low) for w in words)
+    plural = any(re.search(rf"\b{w}(?:s|es)\b", low) for w in words)
+    return single and not plural
+
+
 def _typical_relations(
-    tables: dict[str, Table], by_entry: dict[str, str], fld: str | None, notes: list[str]
+    tables: dict[str, Table],
+    by_entry: dict[str, str],
+    fld: str | None,
+    notes: list[str],
+    text: str = "",
 ) -> None:
     """The lexicon's relations between the tables present; a fact's driving parent is added
     when the description names none."""
@@ -319,7 +333,11 @@ def _typical_relations(
                         )
                         if person is not None and person not in table.parents:
                             table.parents.insert(0, person)
-                        elif parent_entry is not None and parent_entry.role == "entity":
+                        elif (
+                            parent_entry is not None
+                            and parent_entry.role == "entity"
+                            and not _is_setting(parent_entry, text)
+                        ):
                             added = _add_entry(
                                 tables,
                                 by_entry,
@@ -439,7 +457,11 @@ def _linking_fact(
 
 
 def _connect_islands(
-    tables: dict[str, Table], by_entry: dict[str, str], fld: str | None, notes: list[str]
+    tables: dict[str, Table],
+    by_entry: dict[str, str],
+    fld: str | None,
+    notes: list[str],
+    text: str = "",
 ) -> None:
     """An entity nothing points at: linked by the lexicon fact between it and the tables present,
     or referenced by the main events."""
@@ -459,7 +481,7 @@ def _connect_islands(
                     link = entry
         if link is not None:
             _add_entry(tables, by_entry, link, f"links `{table.id}` to the rest", notes)
-            _typical_relations(tables, by_entry, fld, notes)
+            _typical_relations(tables, by_entry, fld, notes, text)
             continue
         facts = [t for t in tables.values() if t.role == "fact"]
         if facts:
