@@ -16,8 +16,9 @@ construction: the 4 suppliers of a part by the spec's formula (`position()` and
 from the dates against 1995-06-17, `o_orderstatus` and `o_totalprice` as
 aggregates of the order's lines, `l_extendedprice = quantity * p_retailprice`,
 the retail price formula, no orders for customers with `custkey % 3 = 0`,
-sparse order keys (8 of every 32), phone numbers, balances, names, and
-comments built from the spec's word lists, cut to the spec's lengths.
+sparse order keys (8 of every 32), addresses (random v-strings), phone numbers,
+balances, names, and comments built from the spec's word lists, cut to the
+spec's lengths.
 """
 
 from __future__ import annotations
@@ -264,6 +265,11 @@ def money(low_cents: int, high_cents: int) -> dict[str, Any]:
     return expression(f"randint({low_cents}, {high_cents}) / 100")
 
 
+def v_string(low: int, high: int) -> dict[str, Any]:
+    """The spec's random v-string [low, high] (4.2.2.7): dbgen's 64 symbols, a random length."""
+    return {"random_string": {"min_length": low, "max_length": high}}
+
+
 def phone(nation: str) -> dict[str, Any]:
     """CC-AAA-EEE-NNNN with CC = 10 + nation key (dbgen gen_phone)."""
     return expression(
@@ -342,7 +348,7 @@ def schema() -> dict[str, Any]:
             "columns": [
                 col("s_suppkey", "int", seq()),
                 col("s_name", "string", expression("format('Supplier#{:09d}', s_suppkey)")),
-                col("s_address", "string", {"faker": {"method": "street_address"}}),
+                col("s_address", "string", v_string(10, 40)),
                 col("s_nationkey", "int", lookup("nation.n_nationkey")),
                 col("s_phone", "string", phone("s_nationkey")),
                 col("s_acctbal", MONEY, money(-99999, 999999)),
@@ -374,7 +380,7 @@ def schema() -> dict[str, Any]:
             "columns": [
                 col("c_custkey", "int", seq()),
                 col("c_name", "string", expression("format('Customer#{:09d}', c_custkey)")),
-                col("c_address", "string", {"faker": {"method": "street_address"}}),
+                col("c_address", "string", v_string(10, 40)),
                 col("c_nationkey", "int", lookup("nation.n_nationkey")),
                 col("c_phone", "string", phone("c_nationkey")),
                 col("c_acctbal", MONEY, money(-99999, 999999)),
@@ -574,7 +580,6 @@ def schema() -> dict[str, Any]:
                 "within a fraction of a percent",
                 "comments are sentences of the spec's grammar and word lists cut to the spec's "
                 "lengths, not dbgen's exact text pool; p_name's five colours may repeat",
-                "addresses are Faker street addresses, not dbgen's random strings",
                 "(ps_partkey, ps_suppkey) is unique at the spec's scale factors (0.01 and up); "
                 "below, the spec's formula repeats a supplier of a part, as dbgen does, so it is "
                 "not declared unique",

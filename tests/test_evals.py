@@ -62,6 +62,17 @@ def test_junk_tables_fail_unless_expected_or_explained() -> None:
     assert ok
 
 
+def test_ruled_out_tables_fail_even_when_an_assumption_names_them() -> None:
+    explained = small_schema()
+    explained["metadata"]["assumptions"] = ["added `order`: the events of `customer`"]
+    ok, detail = scorers.tables_absent(
+        dsl.Dataset.model_validate(explained), expect(absent_tables=["Orders", "payment"])
+    )
+    assert not ok and detail == "tables the description does not ask for: order"
+    ok, detail = scorers.tables_absent(dataset(), expect(absent_tables=["payment"]))
+    assert ok, detail
+
+
 def test_min_tables_and_foreign_keys() -> None:
     assert scorers.min_tables(dataset(), 2) == (True, "tables: 2 (minimum 2)")
     assert scorers.min_tables(dataset(), 3) == (False, "tables: 2 (minimum 3)")
@@ -397,7 +408,8 @@ def test_report_file_and_compare_show_newly_failing_first(two_cases: Path, tmp_p
     old_report["cases"][0].update(passed=False, failures=["tables: missing x"])
     old_report["cases"][1].update(passed=True, failures=[], repairs=2)
     old_report["cases"].append({**old_report["cases"][0], "id": "gone", "passed": True})
-    old = tmp_path / "old.json"
+    old = tmp_path / ("a-folder-name-" * 6) / "old.json"  # over 80 columns: printed whole
+    old.parent.mkdir()
     old.write_text(json.dumps(old_report))
 
     changes = compare_reports(old_report, report)
@@ -420,7 +432,7 @@ def test_report_file_and_compare_show_newly_failing_first(two_cases: Path, tmp_p
     args = ["--cases", str(two_cases), "--min-pass", "0"]
     against_old = CliRunner().invoke(eval_cmd, [*args, "--baseline", str(old)])
     assert against_old.exit_code == 1, against_old.output
-    assert "regression against" in against_old.output and "fails now fails" in against_old.output
+    assert f"regression against {old}: fails now fails" in against_old.output
     against_new = CliRunner().invoke(eval_cmd, [*args, "--baseline", str(new)])
     assert against_new.exit_code == 0, against_new.output
     assert "no regressions against" in against_new.output

@@ -166,9 +166,11 @@ def eval_cmd(
     from datagen.prompts import load_prompts
 
     out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
     if not out.is_terminal:  # CI logs: wide enough for the table's seven columns
         out.width = max(out.width, 110)
-    err = Console(stderr=True, highlight=False)
+    for console in (out, err):  # piped: a line (a path) printed whole, not folded at the width
+        console.soft_wrap = console.soft_wrap or not console.is_terminal
     if compare is not None:
         sys.exit(_compare(compare[0], compare[1], report_path, out))
     if record and provider not in LIVE_PROVIDERS:

@@ -114,6 +114,7 @@ class OfflineAuthor:
 
     name = "offline"
     model: str | None = None
+    deterministic = True  # the loop stops at a repair that changes nothing
 
     def __init__(self, today: date = REFERENCE_DATE, ask: bool = True):
         self.today = today

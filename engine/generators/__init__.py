@@ -18,6 +18,7 @@ from datagen.engine.generators import (
     expression,
     faker,
     lookup,
+    random_string,
     sequence,
     temporal,
     uuids,
@@ -40,6 +41,7 @@ for _kind in (
     enum_list.EnumListKind(),
     aggregate.AggregateKind(),
     uuids.UuidKind(),
+    random_string.RandomStringKind(),
     event.EventKind(),
 ):
     register_kind(_kind)
