@@ -257,3 +257,19 @@ def test_the_setting_is_no_table_its_events_belong_to() -> None:
     assert "airline" not in tables(schema)
     assert set(node(schema, "flight")["parents"]) == {"aircraft", "route"}
     assert "airline" in tables(author("An airline alliance of 12 airlines flying 400 routes"))
+
+
+def test_a_shops_orders_keep_their_lines_and_products() -> None:
+    """The lead's case: 'customers and their orders' lost the products and order lines when
+    every unnamed template table was left out; the payments still go."""
+    schema = author("An online shop with 2,000 customers and their orders in 2024")
+    assert {"customer", "order", "order_item", "product"} <= tables(schema)
+    assert "payment" not in tables(schema)
+
+
+def test_a_bare_field_gets_its_core_tables_not_item_and_event() -> None:
+    """'a bank', 'a vet clinic': a generic `item`/`event` pair before."""
+    assert {"customer", "account", "transaction"} <= tables(author("a bank"))
+    vet = author("a vet clinic")
+    assert {"pet", "vet_visit"} <= tables(vet)
+    assert not {"item", "event"} & tables(vet)
