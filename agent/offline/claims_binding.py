@@ -1247,7 +1247,9 @@ def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
 ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_days": "days"}
-LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
+LAG = re.compile(
+    r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)(?: / (\d+(?:\.\d+)?))?\)$"
+)
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
 AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
@@ -1261,7 +1263,13 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         expr = col["generator"].get("expression", {}).get("expr", "")
         found = LAG.match(expr) if isinstance(expr, str) else None
         if found:
-            out.append((col["name"], found.group(2), found.group(3), ADD_UNIT[found.group(1)]))
+            unit = ADD_UNIT[found.group(1)]
+            if found.group(4):  # 'add_minutes(started_at, duration_seconds / 60)': seconds
+                seconds = UNIT_SECONDS[unit] / float(found.group(4))
+                unit = next((u for u, s in UNIT_SECONDS.items() if s == seconds), "")
+                if not unit:
+                    continue
+            out.append((col["name"], found.group(2), found.group(3), unit))
     return out
 
 
