@@ -153,3 +153,17 @@ def test_shares_read_with_their_rows(text: str, phrase: str, about: list[str]) -
     claims = {c.text: c for c in extract_claims(text)}
     assert claims[phrase].kind == "rate"
     assert claims[phrase].about == about
+
+
+def test_a_plan_and_an_average_ticket_are_modelled() -> None:
+    """'25% of subscribers are on the family plan' was 'no column value or flag matches
+    subscriber'; 'average ticket $7.50' had no numeric column for `ticket`."""
+    streaming = author("A streaming service: 20,000 subscribers, 5,000 titles, and 25% of "
+                       "subscribers are on the family plan.")  # fmt: skip
+    plan = _binding(streaming, "25% of subscribers are on the family plan")
+    assert plan["where"] == "plan == 'family'"
+    assert _weights(streaming, plan["table"], "plan")["family"] == pytest.approx(0.25, 1e-3)
+    coffee = author("A coffee chain with 25 shops, 150,000 transactions in 2023, average "
+                    "ticket $7.50.")  # fmt: skip
+    ticket = _binding(coffee, "average ticket $7.50")
+    assert ticket["measure"] == "mean" and ticket["table"] == "transaction"

@@ -415,6 +415,7 @@ def columns_of(view: SchemaView, node: dsl.Node, types: set[str]) -> list[dsl.Co
 
 
 NUMERIC = {"int", "float"}
+SPEND = {"ticket", "basket", "check", "bill", "receipt", "spend", "purchase"}
 MONEY = {"amount", "total", "price", "value", "revenue", "fare", "cost", "fee", "spend",
          "basket", "payment", "sum", "charge", "premium", "salary", "balance"}  # fmt: skip
 
@@ -635,6 +636,9 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     column of the table they name: 'an average order of $45')."""
     average = claim.kind == "average"
     found = numeric_column(view, claim.about, money=average)
+    if found is None and average and stems(" ".join(claim.about)) & SPEND:
+        # 'average ticket $7.50': the amount of the main fact
+        found = numeric_column(view, [view.main_fact.id], money=True)
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found

@@ -296,6 +296,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         stamped["null_rate"] = round(1 - share, 6)
         draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
         return None
+    if (planned := _on_plan(draft, claim, node, said, share)) is not None:
+        return planned
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -331,6 +333,32 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
     return None
+
+
+PLAN_WORDS = {"plan", "tier", "package", "subscription", "contract", "membership", "program"}
+
+
+def _on_plan(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'25% of subscribers are on the family plan': a `plan` column, 'family' for that share
+    (the value added to a plan column the table has)."""
+    words = said.lower().split()
+    if len(words) != 2 or words[1] not in PLAN_WORDS:
+        return None
+    value, name = snake(words[0]), words[1]
+    col = next((c for c in node["columns"] if c["name"] == name), None)
+    if col is None or not col["generator"].get("choice", {}).get("choices"):
+        if col is not None:
+            return None
+        others = ["standard", "premium"] if value not in ("standard", "premium") else ["basic"]
+        col = {"name": name, "type": "string",
+               "generator": {"choice": {"choices": [value, *others]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"]["choice"]
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{name} == {value!r}"}
 
 
 def _done(phrase: str) -> bool:
@@ -834,12 +862,17 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
                 if "lookup" not in col["generator"] and not col["name"].endswith("_id"):
                     return node, col
     amount = draft.roles.get("amount")
-    if amount and {"value", "amount", "spend", "price", "total"} & wanted:
+    if amount and SPEND_WORDS & wanted:  # 'average ticket $7.50': the main fact's amount
         table, _, name = amount.partition(".")
         node, col = draft.node(table), draft.column(table, name)
         if node is not None and col is not None:
             return node, col
     return None
+
+
+# what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
+SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
+               "receipt", "purchase", "transaction"}  # fmt: skip
 
 
 @honours("ratio")

@@ -325,7 +325,9 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         copula = end
         words, end = words_after(text, end, 2)
         if not words and (found := _COMPLEMENT.match(text[end:])):
-            words, end = [found.group(1)], end + found.end()
+            # 'on the family plan': the plan's name with it
+            words = [_ON_PLAN.sub("", " ".join(found.group(1).split()))]
+            end += found.end()
         elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
             # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
             words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
@@ -462,8 +464,16 @@ _SUBJECT = re.compile(
 )
 # short complements that stand for a state: "90% on time", "5% in cash"
 _COMPLEMENT = re.compile(
-    r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
+    r"\s*((?:on|in)\s+(?:the\s+|a\s+)?[A-Za-z][\w-]*\s+(?:plan|tier|package|subscription|"
+    r"contract|membership|program(?:me)?)s?|(?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
     r"in\s+cash|by\s+card|by\s+phone|on\s+foot|by\s+car|late|early|online|offline)\b",
+    re.IGNORECASE,
+)
+
+
+_ON_PLAN = re.compile(
+    r"^(?:on|in)\s+(?:the\s+|a\s+)?(?=\S+\s+(?:plan|tier|package|subscription|contract|"
+    r"membership|program))",
     re.IGNORECASE,
 )
 
