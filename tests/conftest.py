@@ -103,6 +103,42 @@ def _is_heavy(item: pytest.Item) -> bool:
     return bool((HEAVY_NAMES | HEAVY_STRINGS) & names)
 
 
+# --------------------------------------------------------------------------- pytest -n 2
+
+# `make test` runs `pytest -n 2 --dist loadfile` (pytest-xdist): a worker gets a whole module,
+# so that a module's fixtures are built once. The modules below share more than a module: a
+# session fixture that costs seconds. Each group goes to one worker as one unit: one
+# PostgreSQL server (one install on a fresh machine), one generation of the examples.
+# tests/test_test_markers.py checks that every module using these fixtures is listed.
+SHARED_FIXTURE_GROUPS = {"postgres_server": "postgres", "example_run": "examples"}
+MODULE_GROUPS = {
+    "test_decimals.py": "postgres",
+    "test_formats_postgres.py": "postgres",
+    "test_examples.py": "examples",
+    "test_keys_examples.py": "examples",
+    "test_report_html.py": "examples",
+}
+
+
+def module_group(nodeid: str) -> str:
+    """The unit of work of a test for `--dist loadfile`: its module, or its module's group."""
+    module = nodeid.split("::", 1)[0]
+    return MODULE_GROUPS.get(module.rsplit("/", 1)[-1], module)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: pytest without it runs as well
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None  # another --dist: pytest-xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return module_group(nodeid)
+
+    return ModuleGroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if "heavy" not in (config.getoption("markexpr", "") or ""):
         return  # only `-m` expressions that name it pay for the look

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from datagen.engine import distributed
+from datagen.engine.block import block_output
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.parts import Partitioning, write_part
@@ -139,6 +140,39 @@ def test_a_worker_killed_mid_part_is_retried_and_bytes_stay_identical(
             scheduler="dask",
             address=running.scheduler_address,
             partition=partition,
+        )
+    assert marker.read_text() == "killed"
+    assert tree_hashes(tmp_path / "retried") == tree_hashes(tmp_path / "reference")
+
+
+def killing_block_output(*args: Any) -> Any:
+    """The first attempt of the order table's block 1 kills its worker process."""
+    run, block = args[1], args[2]
+    marker = Path(os.environ[KILL_MARKER])
+    if run.table.node.id == "order" and block == 1 and not marker.exists():
+        marker.write_text("killed")
+        os._exit(1)
+    return block_output(*args)
+
+
+@pytest.mark.slow  # a LocalCluster of worker processes, one of them killed
+def test_a_worker_killed_mid_table_is_retried_for_a_single_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = load_dataset(SHOP)
+    generate_dataset(dataset, tmp_path / "reference", seed=8, rows=ROWS)
+    marker = tmp_path / "killed"
+    monkeypatch.setenv(KILL_MARKER, str(marker))
+    monkeypatch.setattr(distributed, "block_output", killing_block_output)
+    with cluster(2) as running:
+        generate_dataset(
+            dataset,
+            tmp_path / "retried",
+            seed=8,
+            rows=ROWS,
+            workers=2,
+            scheduler="dask",
+            address=running.scheduler_address,
         )
     assert marker.read_text() == "killed"
     assert tree_hashes(tmp_path / "retried") == tree_hashes(tmp_path / "reference")

@@ -84,3 +84,84 @@ def test_template_extras_named_by_nobody_are_left_out_but_a_needed_link_stays() 
     shop = author("An online shop selling 500 products to 2,000 customers; 30,000 orders in 2024")
     assert {"customer", "product", "order", "order_item"} <= tables(shop)
     assert "payment" not in tables(shop)
+
+
+def test_a_size_per_parent_is_a_child_table_with_exactly_that_many_rows_each() -> None:
+    """u10: '30 garages with 200 spaces each' was not modelled; the bare 'sessions' after
+    'parking sessions' made a second `session` table with a telecom customer."""
+    schema = author(
+        "A parking garage operator: 30 garages with 200 spaces each, 1 million parking "
+        "sessions in 2024, sessions last 20 minutes to 10 hours, peak occupancy between 9am "
+        "and 5pm on weekdays."
+    )
+    space = node(schema, "space")
+    assert space["parents"] == ["garage"]
+    assert space["fanout"] == {"distribution": "uniform", "min": 200, "max": 200}
+    assert planned(schema)["space"] == 6000
+    assert not {"session", "telecom_customer"} & tables(schema)
+    assert "parking_session" in tables(schema)
+
+
+def test_teams_of_five_players_each_hang_the_players_from_the_teams() -> None:
+    """t11: '64 teams of 5 players each' -> 5,000 players no team pointed at rightly."""
+    schema = author(
+        "An esports tournament site: 64 teams of 5 players each, 2,000 matches in the 2024 "
+        "season, each match lasts 25 to 45 minutes."
+    )
+    player = node(schema, "player")
+    assert player["parents"] == ["team"]
+    assert planned(schema)["player"] == 320
+    assert not any("player" in str(c["generator"]) for c in node(schema, "team")["columns"])
+
+
+def test_events_of_one_field_hang_from_the_named_events_not_from_another_fields() -> None:
+    """u6: a dentist's treatments hung from a vet's `vet_visit` of a `pet`."""
+    schema = author(
+        "A dental practice with 5 dentists and 3,000 patients; patients visit twice a year on "
+        "average, 20% of visits include an x-ray, and treatments cost between $80 and $1,500."
+    )
+    assert not {"pet", "vet_visit"} & tables(schema)
+    assert node(schema, "treatment")["parents"][0] == "visit"
+    visit = node(schema, "visit")
+    assert visit["parents"][0] == "patient"
+    assert 1.9 <= visit["fanout"]["lambda"] <= 2.1  # twice a year over one year
+
+
+def test_real_estate_listings_are_listings_of_properties() -> None:
+    """u7: a marketplace `listing` beside 3,000 `property` rows, nothing linking them."""
+    schema = author(
+        "A real estate agency: 40 agents, 2,500 listings in 2023, sale prices between $200k "
+        "and $2M, 70% of listings are houses and 30% apartments."
+    )
+    listing = node(schema, "listing")
+    assert listing["kind"] == "fact" and "property" in listing["parents"]
+    rows = planned(schema)
+    assert rows["property"] == rows["listing"] == 2500
+
+
+def test_two_nouns_for_one_money_event_make_one_table() -> None:
+    """t12: a coffee chain's 'transactions' were a bank's, with 37,500 `bank_account` rows,
+    beside a `sale` table for 'sales double on weekends'."""
+    schema = author(
+        "A coffee chain with 25 shops in Seattle and Portland, 1.5 million transactions in "
+        "2023, average ticket $7.50, and sales double on weekends."
+    )
+    assert not {"bank_account", "transaction"} & tables(schema)
+    facts = [n for n in schema["nodes"] if n["kind"] == "fact"]
+    assert [f["id"] for f in facts] == ["sale"]
+    assert "shop" in facts[0]["parents"]
+    assert 1_400_000 <= planned(schema)["sale"] <= 1_600_000
+
+
+def test_the_setting_names_the_field_a_food_delivery_order_is_a_restaurants() -> None:
+    """t1: 'A food delivery platform' read as retail: a retail `order` beside a `food_order`
+    added to link the restaurants, and the order pointing at an item beside its lines."""
+    schema = author(
+        "A food delivery platform in Lisbon: 300 restaurants, 8,000 customers and 40,000 "
+        "orders in 2024. Each order has 1 to 5 items. Deliveries take 20 to 50 minutes."
+    )
+    assert "food_order" not in tables(schema)
+    order = node(schema, "order")
+    assert order["parents"][:2] == ["customer", "restaurant"]
+    assert "item" not in order["parents"]
+    assert node(schema, "order_item")["fanout"] == {"distribution": "uniform", "min": 1, "max": 5}

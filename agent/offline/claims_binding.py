@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from datagen.agent.claims.bind import GAP
 from datagen.agent.claims.words import stems
+from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
 
@@ -1231,6 +1232,10 @@ def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
     draft.schema["nodes"].append(node)
     draft.aliases[name] = name
     draft.note(f"added `{name}`: the lines of `{parent}`, each pointing at one `{thing}`")
+    owner = draft.node(parent)
+    if owner is not None and thing in owner["parents"][1:]:  # the lines point at it now
+        owner["parents"].remove(thing)
+        surgery.drop_column(draft.schema, parent, f"{thing}_id")
     return node
 
 

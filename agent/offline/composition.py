@@ -70,6 +70,7 @@ class Table:
     refs: list[str] = field(default_factory=list)  # entities: tables they point at
     mentioned: bool = True
     why: str = ""  # for a table the description did not name
+    words: list[str] = field(default_factory=list)  # other nouns the text uses for its rows
 
 
 @dataclass
@@ -92,6 +93,7 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
         table = _table_for(mention)
         if table.id in tables:
             continue
+        table.words = list(mention.aliases)
         tables[table.id] = table
         if mention.entry is not None:
             by_entry[mention.entry.name] = table.id
@@ -271,8 +273,13 @@ def _typical_relations(
                     if parent_entry is None:
                         parent_entry = _person_entry(fld)
                     person = _dataset_person(tables, parent_entry, table)
+                    alike = _same_event(tables, parent_entry, table)
                     if parent_entry.name in by_entry:
                         table.parents.append(by_entry[parent_entry.name])
+                    elif alike is not None:
+                        # 'visits ... treatments' at a dentist: the treatments of those visits,
+                        # not of a vet's `vet_visit` of a `pet`
+                        table.parents.append(alike)
                     elif person is not None:
                         # 'users following users': the dataset's own people, not a new table
                         table.parents.append(person)
@@ -340,6 +347,23 @@ def _same_person(tables: dict[str, Table], ref: str, table: Table) -> str | None
         return None
     people = [t.id for t in tables.values() if t.role == "entity" and _is_person(t) and t.mentioned]
     return people[0] if people else None
+
+
+def _same_event(tables: dict[str, Table], wanted: Entry, fact: Table) -> str | None:
+    """A named event of the dataset that goes by a word of the event the lexicon's fact
+    expects (the dentist's `visit`, an `appointment`, for a treatment's `vet_visit`)."""
+    if wanted.role != "fact":
+        return None
+    for table in tables.values():
+        if (
+            table.mentioned
+            and table.role == "fact"
+            and table.id != fact.id
+            and table.entry is not None
+            and set(table.entry.words) & set(wanted.words)
+        ):
+            return table.id
+    return None
 
 
 def _dataset_person(tables: dict[str, Table], wanted: Entry, fact: Table) -> str | None:
@@ -467,6 +491,8 @@ def to_blueprint(comp: Composition) -> Blueprint:
         table = comp.tables[table_id]
         node = _node(table, comp, times)
         nodes.append(node)
+        for word in table.words:
+            synonyms[word] = table_id
         if table.entry is not None:
             for word in table.entry.words:
                 synonyms.setdefault(word, table_id)
