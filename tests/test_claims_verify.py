@@ -167,3 +167,21 @@ def test_a_plan_and_an_average_ticket_are_modelled() -> None:
                     "ticket $7.50.")  # fmt: skip
     ticket = _binding(coffee, "average ticket $7.50")
     assert ticket["measure"] == "mean" and ticket["table"] == "transaction"
+
+
+def test_a_share_within_a_gap_must_time_the_event_it_names() -> None:
+    """'12% of patients are readmitted within 30 days' set the stays' median to 54 days (so
+    that 12% fell under 30: 'stays last 2 to 10 days' broke) and was bound to the days from
+    birth to registration; with no readmission in the schema it is now not modelled."""
+    hospital = author("A hospital with 400 beds and 25,000 admissions in 2024; stays last 2 to "
+                      "10 days and 12% of patients are readmitted within 30 days.")  # fmt: skip
+    assert _binding(hospital, "stays last 2 to 10 days")["measure"] == "duration"
+    notes = [n for n in hospital["metadata"]["assumptions"] if "follows" in n]
+    assert notes and all("median of 4.47" in n for n in notes), notes
+    from datagen.agent.claims.check import attach_claims
+    from datagen.engine.load import parse_dataset
+
+    extracted = extract_claims(hospital["metadata"]["description"])
+    dataset, _ = attach_claims(parse_dataset(hospital), extracted)
+    readmitted = next(c for c in dataset.claims if "readmitted" in c.text)
+    assert readmitted.status == "not_modelled" and "no event" in (readmitted.reason or "")

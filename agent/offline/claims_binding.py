@@ -473,6 +473,8 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
 
     median = float(gap.group(1)) * math.exp(-0.5 * NormalDist().inv_cdf(share))
     words = [w for w in claim.about if not GAP.match(w)]
+    if not _names_an_event(draft, words):
+        return  # 'readmitted within 30 days': no readmission to time, the stays keep theirs
     duration = claim.model_copy(
         update={
             "kind": "duration",
@@ -482,6 +484,20 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
     )
     if _duration(draft, duration) is not None:
         draft.note(f"{claim.text!r}: {share:.0%} of the lags under {gap.group(0)[7:]}")
+
+
+def _names_an_event(draft: Draft, words: list[str]) -> bool:
+    """A timestamp of the schema is named by the words ('delivered' -> `delivered_at`)."""
+    from datagen.agent.claims.bind import _similar_any, column_words
+
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    wanted -= {w for n in draft.schema["nodes"] for w in stems(n["id"])}
+    return any(
+        _similar_any(column_words(c["name"]) - {"at", "on", "date", "time"}, wanted)
+        for n in draft.schema["nodes"]
+        for c in n["columns"]
+        if c["type"] in ("date", "datetime")
+    )
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
