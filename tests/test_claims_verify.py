@@ -185,3 +185,20 @@ def test_a_share_within_a_gap_must_time_the_event_it_names() -> None:
     dataset, _ = attach_claims(parse_dataset(hospital), extracted)
     readmitted = next(c for c in dataset.claims if "readmitted" in c.text)
     assert readmitted.status == "not_modelled" and "no event" in (readmitted.reason or "")
+
+
+def test_genders_free_shipping_and_light_verbs_bind_to_what_they_say() -> None:
+    """'40% women' was bound to `name == 'Woman Echo 9'` (a pool of generated names) and a
+    `woman` table was made; '30% of orders ship for free' to `status == 'shipped'`; '3% of
+    players make a purchase' read as '3% of players'."""
+    dating = author("A dating app with 100,000 users; 60% of users are men, 40% women, and 5% "
+                    "of swipes become matches.")  # fmt: skip
+    assert "woman" not in [n["id"] for n in dating["nodes"]]
+    men, women = _binding(dating, "60% of users are men"), _binding(dating, "40% women")
+    assert (men["where"], women["where"]) == ("gender == 'male'", "gender == 'female'")
+    genders = _weights(dating, "user", "gender")
+    assert (genders["male"], genders["female"]) == (pytest.approx(0.6), pytest.approx(0.4))
+    shop = author("A marketplace: 300,000 orders in 2024; 30% of orders ship for free.")
+    assert "free" in _binding(shop, "30% of orders ship for free")["where"]
+    game = author("A mobile game with 500,000 players; 3% of players make a purchase.")
+    assert _binding(game, "3% of players make a purchase")["where"] == "made_purchase == true"

@@ -343,6 +343,8 @@ def value_matches(
         mine = (wanted - own) or wanted
         for col in node.columns:
             values = kind_of(col).declared_values(spec_of(col)) or []
+            if len(values) > MAX_CATEGORIES:
+                values = []  # a pool of names ('Woman Echo 9') holds no category
             similar = [
                 (sum(_similar_any({s}, mine) for s in stems(v)), -i, v)
                 for i, v in enumerate(values)
@@ -353,6 +355,9 @@ def value_matches(
                 yield node, f"{col.name} == {value!r}"
             if col.type == "bool" and _similar_any(column_words(col.name), mine):
                 yield node, f"{col.name} == true"
+
+
+MAX_CATEGORIES = 40  # more declared values than this: names or labels, not categories
 
 
 def _similar(word: str, other: str) -> bool:

@@ -20,7 +20,9 @@ from datagen.engine import dsl
 
 # words that turn a state into its opposite or into a narrower one: a binding must carry them
 _NEGATIONS = {"not", "never", "without", "non", "unpaid"}
-QUALIFIERS = {"late", "early", "overdue", "partial", "partially", "twice", "again", "repeat"}
+QUALIFIERS = {"late", "early", "overdue", "partial", "partially", "twice", "again", "repeat",
+              "free", "cash", "card", "online", "offline", "international", "domestic",
+              "express", "manual", "automatic", "first", "same"}  # fmt: skip
 # 'unpaid', 'unresolved', 'unsold': a state denied by its prefix
 _UN = re.compile(r"^(?:un|non-?)(?P<rest>[a-z]{3,}(?:ed|paid|able|known|sold|read|seen|won|set))$")
 # values a phrase may name by another word

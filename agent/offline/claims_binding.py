@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from datagen.agent.claims.bind import GAP
+from datagen.agent.claims.bind import GAP, MAX_CATEGORIES
 from datagen.agent.claims.words import stems
 from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import snake
@@ -215,8 +215,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     for node in tables:
         for col in node["columns"]:
             choice = col["generator"].get("choice")
-            if not choice or not choice.get("choices"):
-                continue
+            if not choice or not choice.get("choices") or len(choice["choices"]) > MAX_CATEGORIES:
+                continue  # a pool of names ('Woman Echo 9') holds no category
             values = choice["choices"]
             if not denied and (found := _above_neutral(draft, claim, node, col, wanted, share)):
                 return found
@@ -299,6 +299,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     if (planned := _on_plan(draft, claim, node, said, share)) is not None:
         return planned
+    if (gendered := _gender(draft, claim, node, said, share)) is not None:
+        return gendered
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -334,6 +336,32 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
     return None
+
+
+GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
+           "women": "female", "female": "female", "females": "female"}  # fmt: skip
+
+
+def _gender(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'60% of users are men, 40% women': the people's gender column (M/F or male/female, as
+    it is spelled), added when the table has none."""
+    gender = GENDERS.get(said.lower().strip())
+    if gender is None:
+        return None
+    col = next((c for c in node["columns"] if c["name"] in ("gender", "sex")), None)
+    if col is None:
+        col = {"name": "gender", "type": "string", "generator": {"choice": {
+            "choices": ["female", "male", "non_binary"], "weights": [0.49, 0.49, 0.02]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"].get("choice")
+    if not choice or not all(isinstance(v, str) for v in choice.get("choices", [])):
+        return None
+    value = next((v for v in choice["choices"] if v.lower() in (gender, gender[0])), gender)
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{col['name']} == {value!r}"}
 
 
 PLAN_WORDS = {"plan", "tier", "package", "subscription", "contract", "membership", "program"}
@@ -551,8 +579,9 @@ def _set_weight(
     stated = draft.stated_weights.setdefault(id(choice), set()) if draft is not None else set()
     kept = {i for i in stated if i != index and i < n}
     free = 1 - share - sum(weights[i] for i in kept)
-    if free < 0:  # the stated shares add up to more than all: the earlier ones give way
+    if free < -1e-6:  # the stated shares add up to more than all: the earlier ones give way
         kept, free = set(), 1 - share
+    free = max(free, 0.0)
     rest = [i for i in range(n) if i != index and i not in kept]
     rest_total = sum(weights[i] for i in rest)
     out = []

@@ -324,6 +324,10 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             of_words = [*of_words, *words_sub]
         copula = end
         words, end = words_after(text, end, 2)
+        made = _LIGHT_DEED.match(text[of_end:]) if not words and of else None
+        if made is not None:
+            # '3% of players make a purchase': what they do names the flag ('made purchase')
+            words, end = [flag_phrase(made.group("verb"), made.group("rest"))], of_end + made.end()
         if not words and (found := _COMPLEMENT.match(text[end:])):
             # 'on the family plan': the plan's name with it
             words = [_ON_PLAN.sub("", " ".join(found.group(1).split()))]
@@ -432,10 +436,20 @@ _STATE = re.compile(
     r"(?P<state>[a-z][\w-]*)\s+(?:about\s+|around\s+|roughly\s+)?$",
     re.IGNORECASE,
 )
-_PAST = {"leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
+_PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "got",
+         "has": "had", "leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped"}  # fmt: skip
+
+
+# the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
+_LIGHT_DEED = re.compile(
+    r"\s+(?P<verb>make|makes|take|takes|get|gets|have|has|do|does)\s+"
+    r"(?P<rest>(?:a|an|the|one|at\s+least\s+one)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)"
+    r"(?=\s*(?:[,.;:]|and\b|$))",
+    re.IGNORECASE,
+)
 
 
 def flag_phrase(verb: str, rest: str) -> str:
