@@ -399,6 +399,8 @@ def author(
     # An LLM reads the guards' warnings: a draft that passes with new ones gets one turn
     # to fix them or keep them on purpose. A rule-based author would only redraft.
     reads_warnings = bool(getattr(provider, "reads_warnings", False))
+    # Same conversation, same reply (the offline author): an unchanged redraft is final.
+    deterministic = bool(getattr(provider, "deterministic", False))
     # The warnings already sent, so each costs one turn at most; an edit starts with those
     # of the schema being edited (kept on purpose, or the user's: not the edit's to fix).
     warned = {w.render() for w in _warnings_of(current_schema)} if reads_warnings else set()
@@ -449,6 +451,17 @@ def author(
 
         if reply.kind == "question":
             feedback = _answer_question(reply, conversation, answerer, questions, assumptions, say)
+        elif deterministic and attempts and reply.schema == attempts[-1].draft:
+            # a rule-based author that repaired nothing will repair nothing next time either,
+            # and the same draft checks the same: stop repairing now
+            last = attempts[-1]
+            say(
+                f"draft {last.number + 1}: the same schema as draft {last.number}, so no more repairs"
+            )
+            transcript.write("same_draft", attempt=last.number)
+            if last.check.ok or last.check.acceptable:
+                return _result(last, attempts, questions, assumptions, usage, provider)
+            raise AuthoringFailed(attempts, usage)
         else:
             attempt = Attempt(len(attempts) + 1, reply.schema, checker.check(reply.schema))
             attempts.append(attempt)

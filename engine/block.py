@@ -7,6 +7,7 @@ Inequality constraints are repaired here, by construction, row by row vector.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,20 +32,38 @@ from datagen.engine.store import TableStore
 from datagen.engine.values import Values, as_numpy, to_arrow
 
 
-def fanout_counts(plan: Plan, table: str, store: TableStore) -> np.ndarray:
-    """Children per parent row, all drawn at once from the table's fanout stream (with `by`,
-    each parent's shape chosen by its value of that column)."""
+def fanout_count_chunks(
+    plan: Plan, table: str, store: TableStore, chunk: int
+) -> Iterator[np.ndarray]:
+    """Children per parent row, `chunk` parents at a time, from the table's one fanout stream
+    (with `by`, each parent's shape chosen by its value of that column); parents failing
+    the FK's `where` get none. numpy draws the same values in chunks as at once (the bit
+    generator keeps its state, a half-used 64-bit draw included), so the chunk size does
+    not change the counts: memory holds one chunk, not a count per parent."""
     tp = plan.tables[table]
     fanout = tp.node.fanout
     assert fanout is not None and tp.parent is not None
     parent_rows = store.rows(tp.parent)
-    if fanout.machine is not None:  # each parent's events: the length of its path
-        return path_lengths(fanout.machine, machine_key(plan.seed, table), parent_rows)
-    cases = None
-    if fanout.cases and fanout.by is not None:
-        values, mask = store.take(tp.parent, fanout.by, np.arange(parent_rows, dtype=np.int64))
-        cases = case_index(values, mask, list(fanout.cases))
-    return draw_counts(fanout, stream(plan.seed, table, "__fanout__"), parent_rows, cases)
+    rng = stream(plan.seed, table, "__fanout__")
+    where = parent_filter(tp)
+    passing = store.rows_where(tp.parent, where) if where is not None else None
+    for first in range(0, parent_rows, chunk):
+        n = min(chunk, parent_rows - first)
+        if fanout.machine is not None:  # each parent's events: the length of its path
+            counts = path_lengths(fanout.machine, machine_key(plan.seed, table), n, first)
+        else:
+            cases = None
+            if fanout.cases and fanout.by is not None:
+                rows = np.arange(first, first + n, dtype=np.int64)
+                values, mask = store.take(tp.parent, fanout.by, rows)
+                cases = case_index(values, mask, list(fanout.cases))
+            counts = draw_counts(fanout, rng, n, cases)
+        if passing is not None:
+            keep = np.zeros(n, bool)
+            inside = passing[np.searchsorted(passing, first) : np.searchsorted(passing, first + n)]
+            keep[inside - first] = True
+            counts[~keep] = 0
+        yield counts
 
 
 @dataclass
@@ -88,12 +107,6 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
     if tp.parent is None:
         assert tp.rows is not None
         return TableRun(tp, tp.rows, None)
-    counts = fanout_counts(plan, table, store)
-    where = parent_filter(tp)
-    if where is not None:  # parents failing the FK's `where` get no children
-        keep = np.zeros(len(counts), bool)
-        keep[store.rows_where(tp.parent, where)] = True
-        counts = np.where(keep, counts, 0)
     for col in tp.node.columns:  # filtered FKs: candidates found once, before any block
         key, filter_ = (
             kind_of(col).key_reference(spec_of(col)),
@@ -101,34 +114,38 @@ def prepare_table(plan: Plan, table: str, store: TableStore) -> TableRun:
         )
         if key is not None and isinstance(filter_, str):
             store.rows_where(key.split(".", 1)[0], filter_)
-    if not can_spill("int", len(counts)):
+    parents = store.rows(tp.parent)
+    if not can_spill("int", parents):
+        every = fanout_count_chunks(plan, table, store, max(parents, 1))  # one chunk
+        counts = next(every, np.zeros(0, np.int64))
         cumulative = np.cumsum(counts)
         rows = int(cumulative[-1]) if len(cumulative) else 0
         bounds = parent_aligned_bounds(cumulative) if tp.aligned and rows else None
         return TableRun(tp, rows, cumulative, bounds)
-    return _spilled_run(tp, counts)
+    return _spilled_run(tp, fanout_count_chunks(plan, table, store, 64 * COARSE), parents)
 
 
 COARSE = 4096  # a spilled running sum keeps every COARSE-th value in memory, to search it
 
 
-def _spilled_run(tp: TablePlan, counts: np.ndarray) -> TableRun:
-    """A fact of 1M+ parents: the running sum of its fanout counts written a chunk at a time
-    to a temporary file (engine/spill.py), every COARSE-th value kept to find a row's parent;
-    the parent-aligned block bounds found chunk by chunk, as parent_aligned_bounds does."""
-    rows = int(counts.sum())
-    targets = np.arange(BLOCK_ROWS, rows, BLOCK_ROWS, dtype=np.int64)
-    cumulative = Spilled(np.int64, len(counts))
+def _spilled_run(tp: TablePlan, chunks: Iterator[np.ndarray], parents: int) -> TableRun:
+    """A fact of 1M+ parents: its fanout counts drawn a chunk of 64 * COARSE parents at a
+    time, their running sum written to a temporary file (engine/spill.py), every COARSE-th
+    value kept to find a row's parent; the parent-aligned block bounds found chunk by chunk,
+    as parent_aligned_bounds does."""
+    cumulative = Spilled(np.int64, parents)
     coarse, cuts, total = [], [], 0
-    for first in range(0, len(counts), 64 * COARSE):
-        chunk = np.cumsum(counts[first : first + 64 * COARSE], dtype=np.int64)
+    for counts in chunks:
+        chunk = np.cumsum(counts, dtype=np.int64)
         chunk += total
-        if tp.aligned:
-            inside = targets[(targets > total) & (targets <= chunk[-1])]
+        if tp.aligned and len(chunk):
+            first_target = (total // BLOCK_ROWS + 1) * BLOCK_ROWS
+            inside = np.arange(first_target, int(chunk[-1]) + 1, BLOCK_ROWS, dtype=np.int64)
             cuts.append(chunk[np.searchsorted(chunk, inside, side="left")])
         cumulative.append(chunk)
-        coarse.append(chunk[COARSE - 1 :: COARSE])
-        total = int(chunk[-1])
+        coarse.append(chunk[COARSE - 1 :: COARSE].copy())  # a view would keep the chunk
+        total = int(chunk[-1]) if len(chunk) else total
+    rows = total
     bounds = None
     if tp.aligned and rows:
         bounds = np.unique(np.concatenate([[0], *cuts, [rows]])).astype(np.int64)
@@ -229,6 +246,9 @@ def _parent_rows(
     return np.repeat(np.arange(first, last + 1, dtype=np.int64), ends - begins)
 
 
+_COMPARE = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
+
+
 def _repair_inequality(
     values: Values, col: dsl.Column, op: str, right_table: str, right_column: str, ctx: BlockContext
 ) -> np.ndarray:
@@ -241,9 +261,15 @@ def _repair_inequality(
         assert fk is not None
         raw, bound_mask = ctx.store.take(right_table, right_column, ctx.fk_index[fk.column])
     if col.type in ("date", "datetime"):
-        return _repair_temporal(
-            as_numpy(values, col.type), as_numpy(raw, "datetime"), bound_mask, col, op, ctx
-        )
+        x = as_numpy(values, col.type)
+        if isinstance(raw, np.ndarray) and raw.dtype.kind == "M":
+            # numpy compares dates with datetimes: when every row holds, nothing to convert
+            held = _COMPARE[op](x, raw)
+            if bound_mask is not None:
+                held |= bound_mask
+            if held.all():
+                return x
+        return _repair_temporal(x, as_numpy(raw, "datetime"), bound_mask, col, op, ctx)
     x = as_numpy(values, col.type)
     bound = as_numpy(raw, col.type)
     greater = op in (">", ">=")

@@ -47,6 +47,13 @@ def _given(value: Any) -> Any:
     return value
 
 
+def _pickled(fn: Any, *args: Any) -> bytes:
+    """fn's result, pickled where it runs. Left to Dask, a result's arrays go through its
+    numpy serializer, which ships an ndarray subclass as a plain array: exact decimals
+    (engine/decimals.py) would lose their units and an aggregate its last cent."""
+    return pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class DaskExecutor:
     def __init__(self, workers: int, address: str | None = None):
         try:
@@ -71,7 +78,7 @@ class DaskExecutor:
             ) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.token = uuid.uuid4().hex[:12]
-        # table -> pickled size of the part results the client got back (kept columns, listings)
+        # table -> bytes of the results the client got back (batches, kept columns, listings)
         self.received_bytes: dict[str, int] = {}
 
     def _inputs(self, plan: Plan, run: TableRun, store: TableStore) -> tuple[Any, Any, Any]:
@@ -87,8 +94,14 @@ class DaskExecutor:
     def _task(self, fn: Any, *args: Any, key: str) -> Any:
         # a unique key per run: two runs sharing a cluster never take each other's results
         return self.client.submit(
-            fn, *args, key=f"{key}-{self.token}", retries=TASK_RETRIES, pure=False
+            _pickled, fn, *args, key=f"{key}-{self.token}", retries=TASK_RETRIES, pure=False
         )
+
+    def _results(self, table: str, futures: Iterator[bytes]) -> Iterator[Any]:
+        """The tasks' results in order, unpickled; what the client received, counted."""
+        for data in futures:
+            self.received_bytes[table] = self.received_bytes.get(table, 0) + len(data)
+            yield pickle.loads(data)
 
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
@@ -97,13 +110,14 @@ class DaskExecutor:
             return
         plan_f, run_f, store_f = self._inputs(plan, run, store)
         table = run.table.node.id
-        yield from in_order_window(
+        futures = in_order_window(
             lambda block: self._task(
                 block_output, plan_f, run_f, block, store_f, keep, key=f"datagen-{table}-{block}"
             ),
             run.blocks,
             2 * self.workers,
         )
+        yield from self._results(table, futures)
 
     def map_parts(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
@@ -129,10 +143,7 @@ class DaskExecutor:
             parts,
             2 * self.workers,
         )
-        for output in outputs:
-            size = len(pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL))
-            self.received_bytes[table] = self.received_bytes.get(table, 0) + size
-            yield output
+        yield from self._results(table, outputs)
 
     def close(self) -> None:
         client = getattr(self, "client", None)

@@ -341,9 +341,9 @@ def _generate_into(  # type: ignore[no-untyped-def]
 ) -> GenerationResult:
     dataset = plan.dataset
     results: list[TableResult] = []
-    # one core writes (Arrow releases the GIL) while the others compute blocks
-    compute_workers = workers if scheduler == "dask" else max(1, workers - 1)
-    executor = make_executor(compute_workers, scheduler, address)
+    # every worker computes blocks; with more than one, a writer thread encodes beside them
+    # (Arrow releases the GIL), so encoding overlaps computing on all the cores
+    executor = make_executor(workers, scheduler, address)
     outputs: Outputs | None = None
     try:
         outputs = Outputs(tmp, dataset.output_view(), fmt, seed=seed, profile=profile, dsn=dsn)
@@ -448,7 +448,7 @@ def _generate_remote(
 
 def _write_in_background(writer: TableWriter, batches: Iterator[pa.RecordBatch]) -> None:
     """Write batches on a thread while the caller computes the next ones, in order."""
-    pending: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=4)
+    pending: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
     failure: list[BaseException] = []
 
     def drain() -> None:

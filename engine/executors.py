@@ -74,7 +74,7 @@ class ThreadExecutor:
         yield from in_order_window(
             lambda b: self.pool.submit(block_output, plan, run, b, store, keep),
             run.blocks,
-            2 * self.workers,
+            self.workers + 1,
         )
 
     def map_parts(

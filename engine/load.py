@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from datagen.engine import dsl
@@ -120,17 +119,12 @@ def read_schema_text(path: str | Path) -> str:
 def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, Any]:
     """JSON or YAML text -> a dict, with line:column for syntax errors (no recursion crash)."""
     try:
-        data = yaml.safe_load(text) if yaml_syntax else json.loads(text)
+        data = _yaml_load(text, source) if yaml_syntax else json.loads(text)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")],
             source=source,
         ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "$"
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise SchemaError([Problem(where, f"invalid YAML: {reason}")], source=source) from None
     except RecursionError:
         raise SchemaError(
             [Problem("$", f"nested too deeply (at most {MAX_DEPTH} levels)")], source=source
@@ -144,6 +138,18 @@ def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, An
             source=source,
         )
     return data
+
+
+def _yaml_load(text: str, source: str) -> Any:
+    import yaml  # only for YAML schemas: a JSON schema does not pay its import
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "$"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise SchemaError([Problem(where, f"invalid YAML: {reason}")], source=source) from None
 
 
 def value_problems(data: Any) -> list[Problem]:
@@ -196,6 +202,8 @@ def positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
     (JSON is read the same way, being YAML's flow style). Empty when the text
     does not compose (then messages keep their JSON paths alone).
     """
+    import yaml  # PyYAML's composer keeps the marks (also of JSON, YAML's flow style)
+
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError, ValueError):

@@ -61,7 +61,7 @@ def test_an_authors_binding_is_kept() -> None:
         kind="share",
         expected=dsl.ClaimExpected(min=0.5),
         bound_to=dsl.ClaimBinding.model_validate(
-            {"measure": "share", "table": "visit", "where": "status != 'no_show'"}
+            {"measure": "share", "table": "visit", "where": "status == 'done'"}
         ),
         status="bound",
     )

@@ -138,3 +138,26 @@ def test_the_system_prompt_lists_every_measure_and_the_new_kinds() -> None:
         assert f"- `{name}` (" in section
     for kind in ("`compare`", "`ratio`", "`bound`", "`unread`"):
         assert kind in section
+
+
+def test_the_offline_author_stops_repairing_when_the_repair_changes_nothing() -> None:
+    """Every failing offline run drafted four identical schemas (three repairs that changed
+    nothing); the second identical draft now ends the loop with the first one's result."""
+    from datagen.agent.loop import LoopSettings, author
+    from datagen.agent.offline.provider import OfflineAuthor
+    from datagen.agent.transcript import Transcript
+
+    said: list[str] = []
+    transcript = Transcript()
+    result = author(
+        "A dental practice with 5 dentists and 300 patients; patients visit twice a year "
+        "on average",
+        OfflineAuthor(),
+        settings=LoopSettings(dry_run_rows=50, min_fidelity=1.0),
+        transcript=transcript,
+        progress=said.append,
+    )
+    assert len(result.attempts) == 1 and result.repairs_used == 0
+    assert len(transcript.of_type("turn")) == 2 and transcript.of_type("same_draft")
+    assert any("the same schema as draft 1" in line for line in said)
+    assert result.report is not None and result.report.fidelity < 1

@@ -95,3 +95,46 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--address" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_dask_with_kept_columns_spilled_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spilled columns (engine/spill.py) travel to the workers as plain arrays: one file per
+    table and part files hold the bytes of a run that kept everything in memory."""
+    from distributed import LocalCluster
+
+    from datagen.engine import block
+    from datagen.engine.parts import Partitioning
+    from tests.test_scale_parts import tree_hashes
+    from tests.test_scale_spill import force_spilling
+
+    dataset = load_dataset(Path(__file__).parent.parent / "examples" / "tpch.json")
+    rows = {"part": 300, "supplier": 20, "customer": 200}  # lineitem: ~8,000 rows
+    monkeypatch.setattr(block, "BLOCK_ROWS", 500)
+    cases = {"single": None, "parts": Partitioning(rows=1)}  # a part per block
+    for name, partition in cases.items():
+        generate_dataset(
+            dataset, tmp_path / f"memory-{name}", seed=3, rows=rows, partition=partition
+        )
+    made = force_spilling(monkeypatch)
+    # workers in this process (the patches hold there too), data serialized over TCP
+    with LocalCluster(
+        n_workers=2, processes=False, dashboard_address=None, host="127.0.0.1", protocol="tcp"
+    ) as cluster:
+        for name, partition in cases.items():
+            generate_dataset(
+                dataset,
+                tmp_path / f"dask-{name}",
+                seed=3,
+                rows=rows,
+                workers=2,
+                scheduler="dask",
+                address=cluster.scheduler_address,
+                partition=partition,
+            )
+            assert tree_hashes(tmp_path / f"dask-{name}") == tree_hashes(
+                tmp_path / f"memory-{name}"
+            ), name
+    assert len(made) >= 8  # both runs spilled orders' dates, aggregates, running sums
+    assert len(tree_hashes(tmp_path / "dask-parts")) > 8 * 2  # several parts a big table

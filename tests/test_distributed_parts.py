@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from datagen.engine import distributed
+from datagen.engine.block import block_output
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.parts import Partitioning, write_part
@@ -44,6 +45,19 @@ def cluster(workers: int) -> Any:
     )
 
 
+def spy_received(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, int]]:
+    """Each Dask run, as it closes, adds the bytes its client received per table."""
+    received: list[dict[str, int]] = []
+    real_close = distributed.DaskExecutor.close
+
+    def close(self: distributed.DaskExecutor) -> None:
+        received.append(dict(self.received_bytes))
+        real_close(self)
+
+    monkeypatch.setattr(distributed.DaskExecutor, "close", close)
+    return received
+
+
 @pytest.mark.slow  # two LocalClusters of worker processes
 def test_dask_parts_are_identical_for_1_and_3_processes_and_skip_the_client(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -60,14 +74,7 @@ def test_dask_parts_are_identical_for_1_and_3_processes_and_skip_the_client(
             dataset, tmp_path / f"threads-{name}", seed=6, rows=ROWS, partition=partition
         )
         reference[name] = tree_hashes(tmp_path / f"threads-{name}")
-    received: list[dict[str, int]] = []
-    real_close = distributed.DaskExecutor.close
-
-    def close(self: distributed.DaskExecutor) -> None:
-        received.append(dict(self.received_bytes))
-        real_close(self)
-
-    monkeypatch.setattr(distributed.DaskExecutor, "close", close)
+    received = spy_received(monkeypatch)
     for processes in (1, 3):
         with cluster(processes) as running:
             for name, partition in cases.items():
@@ -119,16 +126,31 @@ def killing_write_part(*args: Any) -> Any:
     return write_part(*args)
 
 
+def killing_block_output(*args: Any) -> Any:
+    """The first attempt of the order table's block 1 kills its worker process."""
+    run, block = args[1], args[2]
+    marker = Path(os.environ[KILL_MARKER])
+    if run.table.node.id == "order" and block == 1 and not marker.exists():
+        marker.write_text("killed")
+        os._exit(1)
+    return block_output(*args)
+
+
 @pytest.mark.slow  # a LocalCluster of worker processes, one of them killed
-def test_a_worker_killed_mid_part_is_retried_and_bytes_stay_identical(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "partition", [Partitioning(rows=BLOCK_ROWS), None], ids=["parts", "single"]
+)
+def test_a_worker_killed_mid_run_is_retried_and_bytes_stay_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition: Partitioning | None
 ) -> None:
     dataset = load_dataset(SHOP)
-    partition = Partitioning(rows=BLOCK_ROWS)
     generate_dataset(dataset, tmp_path / "reference", seed=8, rows=ROWS, partition=partition)
     marker = tmp_path / "killed"
     monkeypatch.setenv(KILL_MARKER, str(marker))  # worker processes inherit it
-    monkeypatch.setattr(distributed, "write_part", killing_write_part)
+    if partition is None:
+        monkeypatch.setattr(distributed, "block_output", killing_block_output)
+    else:
+        monkeypatch.setattr(distributed, "write_part", killing_write_part)
     with cluster(2) as running:
         generate_dataset(
             dataset,

@@ -103,6 +103,26 @@ def test_times_per_period_counts_the_verbs_events_per_subject() -> None:
     assert (logins.noun, logins.per, logins.period) == ("session", "user", "W")
 
 
+def test_once_or_twice_a_period_counts_like_n_times() -> None:
+    """'patients visit twice a year on average' was not read at all (issue 16, u6)."""
+    (visits,) = find_counts("patients visit twice a year on average")
+    assert (visits.noun, visits.value, visits.per, visits.period) == ("visit", 2, "patient", "Y")
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "per"),
+    [
+        ("an online game; each player plays about 30 matches a month", "match", "player"),
+        ("200,000 subscribers, each making around 120 calls a month", "call", "subscriber"),
+        ("each subscriber watches about 40 sessions a month", "session", "subscriber"),
+    ],
+)
+def test_a_rate_after_each_is_per_that_noun_and_period(text: str, noun: str, per: str) -> None:
+    """'each player plays 30 matches a month' was 30 matches a month in all (issue 16, u4)."""
+    rate = next(c for c in find_counts(text) if c.noun == noun)
+    assert (rate.per, rate.period) == (per, "M")
+
+
 def test_a_figure_per_subject_is_no_second_total() -> None:
     """'2,000 courses ... Students enroll in 3 courses on average' made `course` 3 rows."""
     counts = find_counts("2,000 courses. Students enroll in 3 courses on average")

@@ -58,14 +58,8 @@ def _hashes(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.glob("*.parquet")}
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
-) -> None:
-    dataset = load_dataset(EXAMPLES / "tpch.json")
-    rows = {"part": 300, "supplier": 20, "customer": 200}
-    monkeypatch.setattr(block, "BLOCK_ROWS", 500)  # lineitem's ~8,000 rows: ~16 blocks
-    generate_dataset(dataset, tmp_path / "memory", seed=3, rows=rows, workers=1)
+def force_spilling(monkeypatch: pytest.MonkeyPatch) -> list[Spilled]:
+    """Spill every kept column over 100 rows; the list fills with the columns spilled."""
     made: list[Spilled] = []
     real_init = Spilled.__init__
 
@@ -74,8 +68,20 @@ def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
         made.append(self)
 
     monkeypatch.setattr(spill, "SPILL_ROWS", 100)
-    monkeypatch.setattr(block, "COARSE", 4)  # lineitem's running sum: many chunks of 256
+    monkeypatch.setattr(block, "COARSE", 4)  # a running sum: many chunks of 256
     monkeypatch.setattr(Spilled, "__init__", counted)
+    return made
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    dataset = load_dataset(EXAMPLES / "tpch.json")
+    rows = {"part": 300, "supplier": 20, "customer": 200}
+    monkeypatch.setattr(block, "BLOCK_ROWS", 500)  # lineitem's ~8,000 rows: ~16 blocks
+    generate_dataset(dataset, tmp_path / "memory", seed=3, rows=rows, workers=1)
+    made = force_spilling(monkeypatch)
     generate_dataset(dataset, tmp_path / "spilled", seed=3, rows=rows, workers=workers)
     # orders' dates (read by lineitem), the aggregates into orders and the running sum of
     # lineitem's fanout over the orders went to files
@@ -84,3 +90,63 @@ def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
     assert len(made) >= 4 and any(len(s) == orders and s.dtype == np.int64 for s in made)
     assert _hashes(tmp_path / "spilled") == _hashes(tmp_path / "memory")
     assert len(_hashes(tmp_path / "memory")) == 8
+
+
+def _counts_by_chunk(schema: str, table: str, scale: float) -> dict[int, np.ndarray]:
+    """The table's fanout counts drawn 3, 7, 256 and all parents at a time, once its parents
+    are made."""
+    from datagen.engine import execute
+    from datagen.engine.plan import build_plan
+
+    dataset = load_dataset(EXAMPLES / schema)
+    plan = build_plan(dataset, 5, scale=scale)
+    executor = execute.InlineExecutor()
+    for name, run, store in execute._walk(plan, executor):
+        if name == table:
+            return {
+                chunk: np.concatenate(list(block.fanout_count_chunks(plan, table, store, chunk)))
+                for chunk in (1 << 30, 3, 7, 256)
+            }
+        for _ in execute._blocks(plan, name, run, store, executor, None):
+            pass
+    raise AssertionError(table)
+
+
+@pytest.mark.parametrize(
+    ("schema", "table", "scale"),
+    [
+        ("tpch.json", "orders", 0.01),  # shapes chosen `by` a parent column, a `where` filter
+        ("tpch.json", "lineitem", 0.01),  # uniform integers: numpy's half-used 64-bit draws
+        ("order_status.json", "order_event", 1.0),  # a state machine's path lengths
+        ("shop.json", "order", 0.1),  # poisson
+    ],
+)
+def test_fanout_counts_are_the_same_drawn_in_chunks(schema: str, table: str, scale: float) -> None:
+    counts = _counts_by_chunk(schema, table, scale)
+    whole = counts.pop(1 << 30)
+    assert len(whole) >= 500 and whole.sum() > 0 and len(np.unique(whole)) > 1
+    for chunk, drawn in counts.items():
+        assert np.array_equal(drawn, whole), chunk
+
+
+def test_a_big_fact_never_holds_a_count_per_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4M parents: their counts (32 MB as int64) are drawn and summed a chunk at a time."""
+    import tracemalloc
+
+    from datagen.engine.plan import build_plan
+    from datagen.engine.store import TableStore
+
+    dataset = load_dataset(EXAMPLES / "tpch.json")
+    plan = build_plan(dataset, 5, scale=0.01)
+    store = TableStore(dataset)
+    parents = 4_000_000
+    store.row_counts["orders"] = parents
+    tracemalloc.start()
+    try:
+        run = block.prepare_table(plan, "lineitem", store)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(run.cumulative, Spilled) and len(run.cumulative) == parents
+    assert 3 * parents < run.rows < 5 * parents  # uniform 1..7: 4 lines an order on average
+    assert peak < 2 * parents  # the counts alone, held as int64, would be 8 bytes a parent

@@ -100,17 +100,19 @@ RULES: dict[str, str] = {
             " and date '1998-08-02') > 0 from orders)",
         )
     ),
-    "15. phone, balance, name and comment formats": """
+    "15. phone, address, balance, name and comment formats": """
         select (select count(*) filter (where not regexp_full_match(c_phone,
                    '[1-3][0-9]-[1-9][0-9]{{2}}-[1-9][0-9]{{2}}-[1-9][0-9]{{3}}')
                    or left(c_phone, 2)::int != c_nationkey + 10
                    or c_name != 'Customer#' || lpad(c_custkey::varchar, 9, '0')
                    or c_acctbal not between -999.99 and 9999.99
                    or abs(round(c_acctbal * 100) - c_acctbal * 100) > 1e-6
+                   or not regexp_full_match(c_address, '[0-9a-zA-Z ,]{{10,40}}')
                    or length(c_comment) not between 29 and 116) from customer)
              + (select count(*) filter (where left(s_phone, 2)::int != s_nationkey + 10
                    or s_name != 'Supplier#' || lpad(s_suppkey::varchar, 9, '0')
                    or s_acctbal not between -999.99 and 9999.99
+                   or not regexp_full_match(s_address, '[0-9a-zA-Z ,]{{10,40}}')
                    or length(s_comment) not between 25 and 100) from supplier)
              + (select count(*) filter (where not regexp_full_match(o_clerk, 'Clerk#[0-9]{{9}}')
                    or o_clerk[7:]::int not between 1 and greatest(1000, 1000 * {sf})
@@ -123,7 +125,8 @@ RULES: dict[str, str] = {
                    or len(string_split(p_name, ' ')) != 5
                    or p_brand[7] != p_mfgr[14]) from part)
              + (select (count(*) filter (where o_comment like '%special%requests%') = 0)::int
-                from orders)""",
+                from orders)
+             + (select (count(distinct c_address) != count(*))::int from customer)""",
 }
 
 

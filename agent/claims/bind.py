@@ -11,7 +11,7 @@ author bound already is kept as the author bound it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -164,16 +164,20 @@ def binder(*kinds: str) -> Callable[[Binder], Binder]:
 
 def bind_claims(dataset: dsl.Dataset, claims: list[dsl.Claim]) -> tuple[dsl.Dataset, list[str]]:
     """(the dataset with its `claims` set, assumptions naming each claim left unmodelled)."""
+    from datagen.agent.claims.verify import binding_mismatch
     from datagen.engine.validate.claims import binding_problems
 
     view = SchemaView(dataset)
     bound: list[dsl.Claim] = []
     assumptions: list[str] = []
     for claim in claims:
+        rejected = None  # why the author's binding does not measure its phrase
         if claim.status == "bound" and claim.bound_to is not None:
             if not binding_problems(dataset, claim.bound_to):
-                bound.append(claim)
-                continue
+                rejected = binding_mismatch(dataset, claim, claim.bound_to)
+                if rejected is None:
+                    bound.append(claim)
+                    continue
         if claim.status == "not_modelled":
             bound.append(claim)
             continue
@@ -182,14 +186,17 @@ def bind_claims(dataset: dsl.Dataset, claims: list[dsl.Claim]) -> tuple[dsl.Data
         if isinstance(result, dict):
             binding = dsl.ClaimBinding.model_validate(result)
             problems = binding_problems(dataset, binding)
-            if not problems:
+            mismatch = None if problems else binding_mismatch(dataset, claim, binding)
+            if not problems and mismatch is None:
                 bound.append(
                     claim.model_copy(
                         update={"bound_to": binding, "status": "bound", "reason": None}
                     )
                 )
                 continue
-            result = "; ".join(problems)
+            result = rejected or mismatch or "; ".join(problems)
+        elif rejected is not None:
+            result = rejected
         bound.append(
             claim.model_copy(update={"bound_to": None, "status": "not_modelled", "reason": result})
         )
@@ -285,16 +292,20 @@ def _rate(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     gap = next((g for w in claim.about if (g := GAP.match(w))), None)
     if gap is not None:
         return _within_rate(view, claim, gap)
+    from datagen.agent.claims.verify import binding_mismatch
+
     words = list(claim.about)
     preferred = view.table_for(words[-1:]) if words else None
-    match = value_match(view, words, preferred)
-    if match is None:
-        filled = present_match(view, words, preferred)
-        if filled is not None:
-            return {"measure": "present", "table": filled[0].id, "column": filled[1]}
-        return f"no column value or flag matches `{' '.join(words)}`"
-    node, where = match
-    return {"measure": "share", "table": node.id, "where": where}
+    rejected = None
+    for node, where in value_matches(view, words, preferred):
+        binding = {"measure": "share", "table": node.id, "where": where}
+        rejected = binding_mismatch(view.dataset, claim, dsl.ClaimBinding.model_validate(binding))
+        if rejected is None:
+            return binding
+    filled = present_match(view, words, preferred)
+    if filled is not None:
+        return {"measure": "present", "table": filled[0].id, "column": filled[1]}
+    return rejected or f"no column value or flag matches `{' '.join(words)}`"
 
 
 def snake_key(word: str) -> str:
@@ -308,9 +319,16 @@ def value_match(
     view: SchemaView, words: list[str], preferred: dsl.Node | None
 ) -> tuple[dsl.Node, str] | None:
     """A categorical value or boolean flag named by `words`: (table, where expression)."""
+    return next(value_matches(view, words, preferred), None)
+
+
+def value_matches(
+    view: SchemaView, words: list[str], preferred: dsl.Node | None
+) -> Iterator[tuple[dsl.Node, str]]:
+    """The categorical values and boolean flags named by `words`, best first per column."""
     wanted = set().union(*(stems(w) for w in words)) if words else set()
     if not wanted:
-        return None
+        return
     nodes = list(view.dataset.nodes)
     if preferred is not None:
         nodes.remove(preferred)
@@ -318,20 +336,28 @@ def value_match(
     for node in nodes:
         # '5% of deliveries arrive late': the word naming this table is not its value
         # (`delivered`); what is left names it
-        own = set().union(*(stems(w) for w in words if snake_key(w) == node.id))
+        table_words = stems(node.id)
+        own = set().union(
+            *(stems(w) for w in words if snake_key(w) == node.id or stems(w) <= table_words)
+        )
         mine = (wanted - own) or wanted
         for col in node.columns:
             values = kind_of(col).declared_values(spec_of(col)) or []
+            if len(values) > MAX_CATEGORIES:
+                values = []  # a pool of names ('Woman Echo 9') holds no category
             similar = [
                 (sum(_similar_any({s}, mine) for s in stems(v)), -i, v)
                 for i, v in enumerate(values)
                 if isinstance(v, str) and _similar_any(stems(v), mine)
             ]
-            if similar:  # 'returned late' is `returned_late`, not `returned`
-                return node, f"{col.name} == {max(similar)[2]!r}"
+            # 'returned late' is `returned_late`, not `returned`: most words first
+            for _, _, value in sorted(similar, reverse=True):
+                yield node, f"{col.name} == {value!r}"
             if col.type == "bool" and _similar_any(column_words(col.name), mine):
-                return node, f"{col.name} == true"
-    return None
+                yield node, f"{col.name} == true"
+
+
+MAX_CATEGORIES = 40  # more declared values than this: names or labels, not categories
 
 
 def _similar(word: str, other: str) -> bool:
@@ -341,7 +367,7 @@ def _similar(word: str, other: str) -> bool:
     short, long_ = sorted((word, other), key=len)
     if len(short) >= 4 and long_.startswith(short):
         return True
-    if len(short) >= 5:
+    if len(short) >= 5 and short[0] == long_[0]:  # a typo keeps the first letter: no 'mouse'
         import difflib
 
         return difflib.SequenceMatcher(None, long_[: len(short)], short).ratio() >= 0.8
@@ -394,6 +420,7 @@ def columns_of(view: SchemaView, node: dsl.Node, types: set[str]) -> list[dsl.Co
 
 
 NUMERIC = {"int", "float"}
+SPEND = {"ticket", "basket", "check", "bill", "receipt", "spend", "purchase"}
 MONEY = {"amount", "total", "price", "value", "revenue", "fare", "cost", "fee", "spend",
          "basket", "payment", "sum", "charge", "premium", "salary", "balance"}  # fmt: skip
 
@@ -614,6 +641,9 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     column of the table they name: 'an average order of $45')."""
     average = claim.kind == "average"
     found = numeric_column(view, claim.about, money=average)
+    if found is None and average and stems(" ".join(claim.about)) & SPEND:
+        # 'average ticket $7.50': the amount of the main fact
+        found = numeric_column(view, [view.main_fact.id], money=True)
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
@@ -790,6 +820,26 @@ def _trend(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if value is not None and value[0].id == node.id:
         binding["value"] = value[1].name
     return binding
+
+
+@binder("mode")
+def _mode(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """'B most common': the column the words name (on the table they name first)."""
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    keys = {n.id: n.pk for n in view.dataset.nodes}
+    best: tuple[int, dsl.Node, dsl.Column] | None = None
+    for node in view.dataset.nodes:
+        own = 1 if stems(node.id) & wanted else 0
+        for col in node.columns:
+            if col.name == keys[node.id] or col.name.endswith("_id") or col.type in TEMPORAL:
+                continue
+            score = 2 * _matches(col.name, wanted)
+            if score and (best is None or score + own > best[0]):
+                best = (score + own, node, col)
+    if best is None:
+        return f"no column holds `{' '.join(claim.about)}`"
+    values = list(claim.expected.values or [])
+    return {"measure": "mode", "table": best[1].id, "column": best[2].name, "values": values}
 
 
 @binder("values")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from typing import IO, Any
 
 import click
 
+from datagen.agent.commands.description import read_description
 from datagen.engine.errors import InputError
 
 
@@ -49,15 +49,7 @@ def claims_cmd(
     from datagen.agent.claims import REFERENCE_DATE, extract_claims
     from datagen.agent.claims.check import unread_claims
 
-    if (text is None) == (description_file is None):
-        raise InputError("give the description as TEXT or with --description-file PATH")
-    if text == "-":
-        description = sys.stdin.read().strip()
-    elif text is not None:
-        description = text.strip()
-    else:
-        assert description_file is not None
-        description = description_file.read().strip()
+    description = read_description(text, description_file, flag="TEXT")
     if not description:
         raise InputError("the description is empty: say what the dataset is about")
     today = reference_date.date() if reference_date else REFERENCE_DATE

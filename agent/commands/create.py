@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from datagen.agent.commands.description import read_description
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
 from datagen.agent.commands.options import PROFILE_NAMES, Say, console_options
 from datagen.agent.providers import (
@@ -212,7 +213,7 @@ def create_cmd(
         raise InputError(
             f"--format {fmt}: add one of {', '.join(table_format_names())} so the data can be scored"
         )
-    text = _read_description(description, description_file)
+    text = read_description(description, description_file)
     settings = LoopSettings(
         max_repairs=max_repairs,
         min_score=min_score,
@@ -564,18 +565,6 @@ def _staging_dir(out: Path | None) -> Path:
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def _read_description(description: str | None, description_file: IO[str] | None) -> str:
-    if (description is None) == (description_file is None):
-        raise InputError("give exactly one of --description TEXT or --description-file PATH")
-    if description_file is not None:
-        text = description_file.read()
-    elif description == "-":
-        text = sys.stdin.read()
-    else:
-        text = description or ""
-    return text.strip()
 
 
 def stdin_is_tty() -> bool:

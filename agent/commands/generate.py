@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -231,8 +232,6 @@ def generate_cmd(
       datagen generate examples/tpch.json --scheduler dask --address tcp://10.0.0.5:8786
       datagen generate examples/tpch.json --partition-rows 1000000 --scheduler dask
     """
-    from rich.table import Table
-
     from datagen.engine.execute import default_workers
     from datagen.engine.load import load_dataset
     from datagen.engine.parts import is_url
@@ -240,7 +239,9 @@ def generate_cmd(
     from datagen.engine.run import RunOptions, resolve_seed
     from datagen.engine.run.progress import RunProgress, summary_line
 
-    console = plain_console(stderr=True)  # piped: a long path printed whole, not folded at 80
+    # rich only when the command talks: --quiet and --json runs do not pay its import;
+    # piped, a long path is printed whole, not folded at 80
+    console = plain_console(stderr=True) if say.chatty else None
     dataset = load_dataset(schema)
     seed = resolve_seed(seed, dataset)
     rows = parse_row_overrides(row_items, dataset)
@@ -259,7 +260,7 @@ def generate_cmd(
     )
     if sizing is not None:
         scale = sizing.scale
-        if say.chatty:
+        if console is not None:
             console.print(f"sizing: {sizing.describe()}", markup=False)
     if dry_run:
         sample = _dry(dataset, seed)
@@ -268,7 +269,7 @@ def generate_cmd(
             click.echo(json.dumps(rows_of, indent=2, default=str))
             return
         print_sample(sample, plain_console())
-        if say.chatty:
+        if console is not None:
             console.print(f"[dim]dry run: {len(sample)} tables sampled, nothing written[/]")
         return
     if out is not None and str(out) == "-":
@@ -295,11 +296,14 @@ def generate_cmd(
         partition_rows=partition_rows,
         partition_by=partition_by,
     )
-    with RunProgress(console, enabled=say.chatty) as progress:
+    progress = RunProgress(console) if console is not None else None
+    with progress if progress is not None else contextlib.nullcontext():
         result = run_dataset(dataset, target, seed=seed, options=options, progress=progress)
     if say.json:
         click.echo(json.dumps(run_summary(result, formats), indent=2))
-    elif not say.quiet:
+    elif console is not None:
+        from rich.table import Table
+
         title = f"{dataset.metadata.name}: seed {seed}, {', '.join(formats)}"
         if profile != "clean":
             title += f", profile {profile}"
@@ -322,7 +326,7 @@ def generate_cmd(
     if result.report is not None:
         from datagen.engine.validate import render_console
 
-        if say.chatty:
+        if console is not None:
             render_console(result.report, console)
         if result.html is not None and not say.json:
             click.echo(f"HTML report: {result.html}")

@@ -25,8 +25,9 @@ GENERIC_WORDS = {
 MAX_UNREAD = 6
 
 
-def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
-    """Say which words of the description nothing used (honest assumptions)."""
+def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> list[tuple[int, int]]:
+    """Say which words of the description nothing used (honest assumptions); returns their
+    spans."""
     from datagen.agent.claims.words import STOP as CLAIM_STOP
 
     text = parsed.text
@@ -58,6 +59,7 @@ def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
     skip = _STOP | FILLER | CLAIM_STOP | GENERIC_WORDS | NOT_TABLES
     words = list(re.finditer(r"[A-Za-z][A-Za-z'-]*", text))
     unread: list[list[str]] = []
+    spans_unread: list[tuple[int, int]] = []
     last_end = -10
     spans = sorted(used)
     for match in words:
@@ -76,13 +78,16 @@ def note_unread(draft: Draft, parsed: Parsed, claims: list[Any]) -> None:
             continue  # a verb between two tables: read as their relation
         if unread and match.start() - last_end <= 2:
             unread[-1].append(match.group(0))
+            spans_unread[-1] = (spans_unread[-1][0], match.end())
         else:
             unread.append([match.group(0)])
+            spans_unread.append((match.start(), match.end()))
         last_end = match.end()
     if unread:
         shown = ", ".join(f"'{' '.join(p)}'" for p in unread[:MAX_UNREAD])
         more = f" and {len(unread) - MAX_UNREAD} more" if len(unread) > MAX_UNREAD else ""
         draft.note(f"not understood, so not modelled: {shown}{more}")
+    return spans_unread
 
 
 def note_template_tables(draft: Draft, parsed: Parsed) -> None:

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from datagen.agent.claims.bind import GAP
+from datagen.agent.claims.bind import GAP, MAX_CATEGORIES
 from datagen.agent.claims.words import stems
+from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
 
@@ -66,6 +67,44 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
             claim = claim.model_copy(update=update)
         out.append(claim)
     return out
+
+
+def unread_clauses(
+    draft: Draft, claims: list[dsl.Claim], unread: list[tuple[int, int]]
+) -> list[dsl.Claim]:
+    """A claim whose subject nothing understood is not modelled: in 'occupancy is higher in
+    summer' the claim read 'higher in summer' of the bookings, not of the occupancy."""
+    text = draft.text
+    low = text.lower()
+    out = []
+    for claim in claims:
+        at = low.find(claim.text.lower()) if claim.text else -1
+        subject = next(
+            (
+                text[a:b]
+                for a, b in unread
+                if at >= 0
+                and _SUBJECT_LINK.fullmatch(text[b:at])
+                and not re.fullmatch(r"[A-Za-z-]+ing", text[a:b])  # 'sensors reporting'
+            ),
+            None,
+        )
+        if subject is not None and claim.status != "not_modelled" and claim.kind != "unread":
+            reason = f"its subject '{subject}' was not understood"
+            claim = claim.model_copy(
+                update={"status": "not_modelled", "bound_to": None, "reason": reason}
+            )
+            draft.note(f"{claim.text!r}: not modelled ({reason})")
+        out.append(claim)
+    return out
+
+
+# what joins a subject to the claim about it: 'occupancy is higher in summer'
+_SUBJECT_LINK = re.compile(
+    r"\s+(?:is|are|was|were|gets?|got|tends?\s+to\s+be|runs?|stays?|remains?|goes|go)"
+    r"(?:\s+(?:usually|typically|generally|often|much|far|a\s+lot|slightly|also))?\s+",
+    re.IGNORECASE,
+)
 
 
 @honours("window")
@@ -150,54 +189,99 @@ def _drop_value_table(draft: Draft, claim: dsl.Claim, value: str, owner: str) ->
 
 
 @honours("rate", "share")
-def _rate(draft: Draft, claim: dsl.Claim) -> None:
+def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'8% no-shows' -> the value `no_show` at weight 0.08 (added to a status if missing)."""
+    from datagen.agent.claims.verify import QUALIFIERS, denies
     from datagen.agent.offline.parse import fix_typos
 
     share = _target_share(claim)
     words = [fix_typos(w) for w in claim.about if w]  # 'fradulent' -> 'fraudulent'
     if share is None or not words or not 0 < share < 1:
-        return
+        return None
     gap = next((g for w in words if (g := GAP.match(w))), None)
     if gap is not None:
         _share_within(draft, claim, share, gap)
-        return
+        return None
+    named = _named_table(draft, claim)
+    # the words naming the rows ('of bookings') are no value of them: `booking_com` is no
+    # cancelled booking
+    table_words = stems(named["id"]) | _of_words(claim) if named is not None else set()
     wanted = set().union(*(stems(w) for w in words))
+    wanted = (wanted - table_words) or wanted
     wanted |= {w + "ed" for w in wanted} | {w + "d" for w in wanted}  # 'convert' -> `converted`
+    denied = denies(claim.text)  # '28% of tickets are never paid'
+    qualifiers = wanted & QUALIFIERS  # 'paid late' is no `paid`
     tables = _preferred_tables(draft, words)
     for node in tables:
         for col in node["columns"]:
             choice = col["generator"].get("choice")
-            if not choice or not choice.get("choices"):
-                continue
+            if not choice or not choice.get("choices") or len(choice["choices"]) > MAX_CATEGORIES:
+                continue  # a pool of names ('Woman Echo 9') holds no category
             values = choice["choices"]
+            if not denied and (found := _above_neutral(draft, claim, node, col, wanted, share)):
+                return found
             overlaps: list[int] = [
-                len(stems(v) & wanted) if isinstance(v, str) else 0 for v in values
+                len((stems(v) - table_words) & wanted)
+                if isinstance(v, str) and qualifiers <= stems(v)
+                else 0
+                for v in values
             ]
             # 'returned late' is `returned_late`, not `returned`: the value sharing most words
             most = max(overlaps, default=0)
             hit = overlaps.index(most) if most else None
+            if hit is not None and denied:
+                # 'never paid': the rows without that value
+                _set_weight(choice, hit, round(1 - share, 6), draft)
+                draft.note(
+                    f"{claim.text!r}: `{node['id']}.{col['name']}` other than {values[hit]!r} "
+                    f"for {share:.1%} of rows"
+                )
+                return {"measure": "share", "table": node["id"],
+                        "where": f"{col['name']} != {values[hit]!r}"}  # fmt: skip
             if hit is not None:
-                _set_weight(choice, hit, share)
+                if named is not None and named is not node and named["kind"] != "vocab":
+                    # '70% of listings are houses': the listings get the property's type
+                    node, col = named, _copied_column(named, col)
+                    choice = col["generator"]["choice"]
+                    hit, values = _value_index(choice, values[hit]), choice["choices"]
+                _set_weight(choice, hit, share, draft)
                 draft.note(
                     f"{claim.text!r}: `{node['id']}.{col['name']}` = {values[hit]!r} "
                     f"for {share:.1%} of rows"
                 )
                 _drop_value_table(draft, claim, str(values[hit]), node["id"])
-                return
+                return None
             core = col["name"].removeprefix("is_").removeprefix("has_")
-            if col["type"] == "bool" and (
-                stems(col["name"]) & wanted
-                or (len(core) >= 4 and any(w.startswith(core) for w in wanted))
+            if (
+                col["type"] == "bool"
+                and (
+                    stems(col["name"]) & wanted
+                    or (len(core) >= 4 and any(w.startswith(core) for w in wanted))
+                )
+                and qualifiers <= stems(col["name"])
             ):  # 'fraudulent payments' -> `is_fraud`
-                _set_weight(choice, values.index(True), share)
-                _retarget_mean(draft, node["id"], col["name"], share)
-                draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` true for {share:.1%}")
-                return
+                state = not denied  # 'never paid': `paid` false
+                _set_weight(choice, values.index(state), share, draft)
+                _retarget_mean(draft, node["id"], col["name"], share if state else 1 - share)
+                draft.note(
+                    f"{claim.text!r}: `{node['id']}.{col['name']}` {str(state).lower()} "
+                    f"for {share:.1%}"
+                )
+                if denied:
+                    return {"measure": "share", "table": node["id"],
+                            "where": f"{col['name']} == false"}  # fmt: skip
+                return None
     if not tables:
-        return
+        return None
     node = tables[0]
     said = BECOME.sub("", words[0].strip()) or words[0]  # '3% of swipes become matches': a match
+    stated = [
+        w
+        for w in words
+        if not stems(w) & table_words and (named is None or draft.resolve(snake(w)) != named["id"])
+    ]
+    if len(stated) >= 2 and " ".join(stated).lower() in claim.text.lower():
+        said = " ".join(stated)  # 'paid late': one state, the flag `paid_late`
     value = snake(said)
     phrase = " " in said.strip()  # 'used promo code': what a row did names its flag
     stamped = next(
@@ -212,7 +296,11 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
     if stamped is not None:  # '3% of customers churn': that share of `churned_at` is set
         stamped["null_rate"] = round(1 - share, 6)
         draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
-        return
+        return None
+    if (planned := _on_plan(draft, claim, node, said, share)) is not None:
+        return planned
+    if (gendered := _gender(draft, claim, node, said, share)) is not None:
+        return gendered
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -230,15 +318,15 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         weights = choice.get("weights") or [1.0] * len(choice["choices"])
         choice["choices"].append(value)
         choice["weights"] = [*weights, 0.0]
-        _set_weight(choice, len(choice["choices"]) - 1, share)
+        _set_weight(choice, len(choice["choices"]) - 1, share, draft)
         draft.note(
             f"{claim.text!r}: `{node['id']}.{status['name']}` gains the value {value!r} "
             f"for {share:.1%} of rows"
         )
-        return
-    flag = value if phrase else f"is_{value}"
+        return None
+    flag = value if phrase and _done(said) else f"is_{value}"
     if any(c["name"] == flag for c in node["columns"]) or draft.resolve(value) == node["id"]:
-        return  # '45% of matches' names no state: a flag `is_match` would claim what it is not
+        return None  # '45% of matches' names no state: a flag `is_match` would claim it is one
     node["columns"].append(
         {
             "name": flag,
@@ -247,6 +335,145 @@ def _rate(draft: Draft, claim: dsl.Claim) -> None:
         }
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
+    return None
+
+
+GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
+           "women": "female", "female": "female", "females": "female"}  # fmt: skip
+
+
+def _gender(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'60% of users are men, 40% women': the people's gender column (M/F or male/female, as
+    it is spelled), added when the table has none."""
+    gender = GENDERS.get(said.lower().strip())
+    if gender is None:
+        return None
+    col = next((c for c in node["columns"] if c["name"] in ("gender", "sex")), None)
+    if col is None:
+        col = {"name": "gender", "type": "string", "generator": {"choice": {
+            "choices": ["female", "male", "non_binary"], "weights": [0.49, 0.49, 0.02]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"].get("choice")
+    if not choice or not all(isinstance(v, str) for v in choice.get("choices", [])):
+        return None
+    value = next((v for v in choice["choices"] if v.lower() in (gender, gender[0])), gender)
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{col['name']} == {value!r}"}
+
+
+PLAN_WORDS = {"plan", "tier", "package", "subscription", "contract", "membership", "program"}
+
+
+def _on_plan(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'25% of subscribers are on the family plan': a `plan` column, 'family' for that share
+    (the value added to a plan column the table has)."""
+    words = said.lower().split()
+    if len(words) != 2 or words[1] not in PLAN_WORDS:
+        return None
+    value, name = snake(words[0]), words[1]
+    col = next((c for c in node["columns"] if c["name"] == name), None)
+    if col is None or not col["generator"].get("choice", {}).get("choices"):
+        if col is not None:
+            return None
+        others = ["standard", "premium"] if value not in ("standard", "premium") else ["basic"]
+        col = {"name": name, "type": "string",
+               "generator": {"choice": {"choices": [value, *others]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"]["choice"]
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{name} == {value!r}"}
+
+
+def _done(phrase: str) -> bool:
+    """'used promo code', 'left without being seen': a phrase saying what a row did (its
+    flag reads as it is); 'surge pricing' names a thing (`is_surge_pricing`)."""
+    first = phrase.split()[0].lower()
+    return first.endswith("ed") or first in EVENT_VERBS or first in _PAST_FORMS
+
+
+_PAST_FORMS = {"paid", "left", "sent", "spent", "kept", "won", "lost", "bought", "got", "made",
+               "took", "went", "had", "quit", "opted"}  # fmt: skip
+# multipliers and extras whose usual value means 'none applied': 1.0 (x1), 0 (no discount)
+_NEUTRAL_WORDS = {"multiplier": 1.0, "factor": 1.0, "surge": 1.0}
+
+
+def _above_neutral(
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any],
+    col: dict[str, Any],
+    wanted: set[str],
+    share: float,
+) -> dict[str, Any] | None:
+    """'surge pricing applies to 15% of rides': a numeric choice the words name
+    (`surge_multiplier`) above its neutral value (x1.0) for that share of rows."""
+    choice = col["generator"]["choice"]
+    values = choice["choices"]
+    if col["type"] not in ("int", "float") or not stems(col["name"]) & wanted:
+        return None
+    neutral = next((v for w, v in _NEUTRAL_WORDS.items() if w in col["name"]), 0.0)
+    if neutral not in values or not all(isinstance(v, (int, float)) for v in values):
+        return None
+    index = values.index(neutral)
+    _set_weight(choice, index, round(1 - share, 6), draft)
+    draft.note(
+        f"{claim.text!r}: `{node['id']}.{col['name']}` above {neutral:g} for {share:.1%} of rows"
+    )
+    return {"measure": "share", "table": node["id"], "where": f"{col['name']} > {neutral:g}"}
+
+
+_OF = re.compile(r"\bof\s+(?:the\s+|all\s+|our\s+|their\s+)?([A-Za-z][\w-]*)", re.IGNORECASE)
+
+
+def _rows_noun(claim: dsl.Claim) -> str | None:
+    """The noun naming the rows a share counts: after 'of' ('8% of bookings'), else the one
+    the extractor carried over from the share before ('cats 35%' of the pets)."""
+    found = _OF.search(claim.text)
+    if found is not None:
+        noun = found.group(1)
+        return None if noun.lower() in ("time", "cases") else noun
+    if len(claim.about) >= 2 and claim.about[-1].lower() not in claim.text.lower():
+        return claim.about[-1]
+    return None
+
+
+def _of_words(claim: dsl.Claim) -> set[str]:
+    noun = _rows_noun(claim)
+    return stems(noun) if noun else set()
+
+
+def _named_table(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """The table whose rows the share counts."""
+    noun = _rows_noun(claim)
+    return draft.node(draft.resolve(snake(noun))) if noun else None
+
+
+def _copied_column(node: dict[str, Any], col: dict[str, Any]) -> dict[str, Any]:
+    """`col` (a categorical column of another table) on `node`, kept once."""
+    name = col["name"]
+    mine = next((c for c in node["columns"] if c["name"] == name), None)
+    if mine is not None and mine["generator"].get("choice", {}).get("choices"):
+        return mine  # type: ignore[no-any-return]
+    copied: dict[str, Any] = json.loads(json.dumps(col))
+    if mine is not None:
+        copied["name"] = f"{name}_value"
+    node["columns"].append(copied)
+    return copied
+
+
+def _value_index(choice: dict[str, Any], value: Any) -> int:
+    """The index of `value` among the choices, added (weight 0) when missing."""
+    if value not in choice["choices"]:
+        weights = choice.get("weights") or [1.0] * len(choice["choices"])
+        choice["choices"].append(value)
+        choice["weights"] = [*weights, 0.0]
+    return int(choice["choices"].index(value))
 
 
 BECOME = re.compile(r"^(?:become[sd]?|became|becomed|turn(?:s|ed)?\s+into|end(?:s|ed)?\s+as)\s+")
@@ -274,6 +501,8 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
 
     median = float(gap.group(1)) * math.exp(-0.5 * NormalDist().inv_cdf(share))
     words = [w for w in claim.about if not GAP.match(w)]
+    if not _names_an_event(draft, words):
+        return  # 'readmitted within 30 days': no readmission to time, the stays keep theirs
     duration = claim.model_copy(
         update={
             "kind": "duration",
@@ -283,6 +512,20 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
     )
     if _duration(draft, duration) is not None:
         draft.note(f"{claim.text!r}: {share:.0%} of the lags under {gap.group(0)[7:]}")
+
+
+def _names_an_event(draft: Draft, words: list[str]) -> bool:
+    """A timestamp of the schema is named by the words ('delivered' -> `delivered_at`)."""
+    from datagen.agent.claims.bind import _similar_any, column_words
+
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    wanted -= {w for n in draft.schema["nodes"] for w in stems(n["id"])}
+    return any(
+        _similar_any(column_words(c["name"]) - {"at", "on", "date", "time"}, wanted)
+        for n in draft.schema["nodes"]
+        for c in n["columns"]
+        if c["type"] in ("date", "datetime")
+    )
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
@@ -324,21 +567,36 @@ def _preferred_tables(draft: Draft, words: list[str]) -> list[dict[str, Any]]:
     return order
 
 
-def _set_weight(choice: dict[str, Any], index: int, share: float) -> None:
-    """Value `index` gets `share` of the picks; the others keep their proportions."""
+def _set_weight(
+    choice: dict[str, Any], index: int, share: float, draft: Draft | None = None
+) -> None:
+    """Value `index` gets `share` of the picks; the others keep their proportions, and those
+    an earlier claim stated keep their weight ('dogs are 60% of pets, cats 35%')."""
     n = len(choice["choices"])
-    weights = list(choice.get("weights") or [1.0] * n)
-    rest = sum(w for i, w in enumerate(weights) if i != index)
+    weights = [float(w) for w in (choice.get("weights") or [1.0] * n)]
+    total = sum(weights) or 1.0
+    weights = [w / total for w in weights]
+    stated = draft.stated_weights.setdefault(id(choice), set()) if draft is not None else set()
+    kept = {i for i in stated if i != index and i < n}
+    free = 1 - share - sum(weights[i] for i in kept)
+    if free < -1e-6:  # the stated shares add up to more than all: the earlier ones give way
+        kept, free = set(), 1 - share
+    free = max(free, 0.0)
+    rest = [i for i in range(n) if i != index and i not in kept]
+    rest_total = sum(weights[i] for i in rest)
     out = []
     for i, w in enumerate(weights):
         if i == index:
             out.append(round(share, 6))
-        elif rest > 0:
-            out.append(round(w / rest * (1 - share), 6))
+        elif i in kept:
+            out.append(round(w, 6))
+        elif rest_total > 0:
+            out.append(round(w / rest_total * free, 6))
         else:
-            out.append(round((1 - share) / max(n - 1, 1), 6))
+            out.append(round(free / max(len(rest), 1), 6))
     choice["weights"] = out
     choice.pop("weights_kind", None)
+    stated.add(index)
 
 
 @honours("count")
@@ -650,12 +908,17 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
                 if "lookup" not in col["generator"] and not col["name"].endswith("_id"):
                     return node, col
     amount = draft.roles.get("amount")
-    if amount and {"value", "amount", "spend", "price", "total"} & wanted:
+    if amount and SPEND_WORDS & wanted:  # 'average ticket $7.50': the main fact's amount
         table, _, name = amount.partition(".")
         node, col = draft.node(table), draft.column(table, name)
         if node is not None and col is not None:
             return node, col
     return None
+
+
+# what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
+SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
+               "receipt", "purchase", "transaction"}  # fmt: skip
 
 
 @honours("ratio")
@@ -669,7 +932,9 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return _fanout_ratio(draft, claim, ratio, str(groups[0]))
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     first = stems(str(groups[0]))
@@ -876,7 +1141,9 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     if dist is not None:
@@ -1010,6 +1277,16 @@ def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
     draft.schema["nodes"].append(node)
     draft.aliases[name] = name
     draft.note(f"added `{name}`: the lines of `{parent}`, each pointing at one `{thing}`")
+    owner = draft.node(parent)
+    if owner is not None and thing in owner["parents"][1:]:  # the lines point at it now
+        owner["parents"].remove(thing)
+        surgery.drop_column(draft.schema, parent, f"{thing}_id")
+        pair = {parent, thing}
+        draft.schema["constraints"]["inequalities"] = [
+            i
+            for i in draft.schema["constraints"].get("inequalities", [])
+            if {i["left"].split(".")[0], i["right"].split(".")[0]} != pair
+        ]
     return node
 
 
@@ -1026,21 +1303,6 @@ def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
         if {parent, other} <= targets:
             return node  # type: ignore[no-any-return]
     return None
-
-
-@honours("values")
-def _values(draft: Draft, claim: dsl.Claim) -> None:
-    """'status values: active, churned, paused' -> that column takes exactly those values."""
-    values = [snake(str(v)) for v in claim.expected.values or []]
-    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
-    if not values or not wanted:
-        return
-    for node in draft.schema["nodes"]:
-        for col in node["columns"]:
-            if stems(col["name"]) & wanted and col["type"] == "string":
-                col["generator"] = {"choice": {"choices": values}}
-                draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` is one of {values}")
-                return
 
 
 GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
@@ -1074,7 +1336,9 @@ def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
 ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_days": "days"}
-LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
+LAG = re.compile(
+    r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)(?: / (\d+(?:\.\d+)?))?\)$"
+)
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
 AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
@@ -1088,7 +1352,13 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         expr = col["generator"].get("expression", {}).get("expr", "")
         found = LAG.match(expr) if isinstance(expr, str) else None
         if found:
-            out.append((col["name"], found.group(2), found.group(3), ADD_UNIT[found.group(1)]))
+            unit = ADD_UNIT[found.group(1)]
+            if found.group(4):  # 'add_minutes(started_at, duration_seconds / 60)': seconds
+                seconds = UNIT_SECONDS[unit] / float(found.group(4))
+                unit = next((u for u, s in UNIT_SECONDS.items() if s == seconds), "")
+                if not unit:
+                    continue
+            out.append((col["name"], found.group(2), found.group(3), unit))
     return out
 
 
@@ -1375,3 +1645,7 @@ def _ordering(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     return {"measure": "within", "table": child["id"], "value": column["name"],
             "start": f"{parent_id}.{start}", "end": f"{parent_id}.{end}"}  # fmt: skip
+
+
+# the honours of scales and their usual values (values.py) register on import
+from datagen.agent.offline import values as _scales  # noqa: E402, F401

@@ -11,6 +11,7 @@ is one the generators make true.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,12 @@ from datagen.agent.offline.assumptions import note_template_tables, note_unread
 from datagen.agent.offline.behaviours import apply_average_amount, apply_behaviours, set_pattern
 from datagen.agent.offline.blueprints import BLUEPRINTS
 from datagen.agent.offline.blueprints.generic import generic_blueprint
-from datagen.agent.offline.claims_binding import bind, claim_window, honour_claims
+from datagen.agent.offline.claims_binding import (
+    bind,
+    claim_window,
+    honour_claims,
+    unread_clauses,
+)
 from datagen.agent.offline.columns import apply_columns, apply_countries
 from datagen.agent.offline.counts import apply_counts, apply_grain
 from datagen.agent.offline.domains import choose_domain, generic_layout, lexicon_blueprint
@@ -32,12 +38,25 @@ from datagen.agent.offline.tables import (
     apply_named_tables,
     candidate_nouns,
     merge_secondary,
+    prune_template_extras,
 )
 
 __all__ = ["compose", "set_pattern", "weekend_share"]  # the last two for agent/edits.py
 
 
 MAX_DESCRIPTION = 4000  # characters read; a description is a paragraph, not a document
+
+
+def readable_part(text: str) -> str:
+    """The description up to MAX_DESCRIPTION characters, cut after a sentence (else a word)."""
+    if len(text) <= MAX_DESCRIPTION:
+        return text
+    head = text[: MAX_DESCRIPTION + 1]
+    ends = [m.end() for m in re.finditer(r"[.!?;](?=\s)|\n", head)]
+    if ends:
+        return head[: ends[-1]].rstrip()
+    space = head.rfind(" ")
+    return head[:space].rstrip() if space > 0 else head[:MAX_DESCRIPTION]
 
 
 def compose(
@@ -70,8 +89,9 @@ def compose(
 
 
 def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) -> dict[str, Any]:
-    parsed = parse(text[:MAX_DESCRIPTION], today)
-    claims = extract_claims(text[:MAX_DESCRIPTION], reference_date=today)
+    read = readable_part(text)
+    parsed = parse(read, today)
+    claims = extract_claims(read, reference_date=today)
     stated = claim_window(claims)
     if stated is not None:  # the claim extractor's window is the one the validator checks
         parsed.window = TimeWindow(stated[0], stated[1], stated[2])
@@ -85,13 +105,17 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     window, window_note = resolve_window(parsed.window, today)
     draft = start_draft(blueprint, window)
     draft.text = text
+    draft.window_given = parsed.window is not None
     for note in notes:
         draft.note(note)
     if domain is None:
         draft.note(generic_layout(blueprint))
     draft.note(window_note)
     if len(text) > MAX_DESCRIPTION:
-        draft.note(f"only the first {MAX_DESCRIPTION} characters of the description were read")
+        draft.note(
+            f"only the first {len(read)} characters of the description were read "
+            f"(up to the last sentence that fits in {MAX_DESCRIPTION})"
+        )
     if merge and domain and composed is None:
         merge_secondary(draft, parsed)
     if composed is None:
@@ -100,6 +124,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     apply_counts(draft, parsed)
     if composed is None:
         apply_mentions(draft, parsed)
+        prune_template_extras(draft, parsed)
         note_template_tables(draft, parsed)
     apply_columns(draft, parsed)
     apply_countries(draft, parsed)
@@ -108,6 +133,6 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
     claims = honour_claims(draft, claims)
-    note_unread(draft, parsed, claims)
+    claims = unread_clauses(draft, claims, note_unread(draft, parsed, claims))
     finish(draft)
     return bind(assemble(draft, text, domain or "generic"), claims)

@@ -3,10 +3,12 @@ interval of a regular series ('every 15 minutes') -> its resolution and readings
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from datagen.agent.offline import surgery
 from datagen.agent.offline.behaviours import main_series
 from datagen.agent.offline.blueprints import parts as P
 from datagen.agent.offline.domains import match_option
@@ -17,16 +19,24 @@ from datagen.agent.offline.draft import (
     enum_spec,
     enum_values,
     fanout_mean,
+    resolve_windows,
 )
 from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, MEASURE_NOUNS
-from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed
+from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed, words_to_digits
 from datagen.agent.offline.tables import add_table
+
+MAX_RATE_ROWS = 5_000_000  # a rate per parent over the window past this is generated smaller
 
 
 def apply_counts(draft: Draft, parsed: Parsed) -> None:
+    _fit_window(draft, parsed)
     placed: list[tuple[str, Any]] = []
+    sizes: list[tuple[str | None, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
+        if _each_of(draft, count) and _sizable(draft, count, table):
+            sizes.append((table, count))  # once the parents have their rows
+            continue
         if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
             draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
             continue
@@ -68,6 +78,83 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
         else:
             totals[table] = count.phrase
             set_rows(draft, node, count.value, count.phrase)
+    for table, count in sizes:
+        size_per_parent(draft, count, table)
+
+
+def _each_of(draft: Draft, count: Any) -> str | None:
+    """The parent of a size per parent: '30 garages with 200 spaces each', '64 teams of 5
+    players each', 'each school has 30 classrooms' (a rate in time is no size)."""
+    if not count.per or count.per in TIME_UNITS.values() or count.period or count.value < 1:
+        return None
+    text = words_to_digits(draft.text)
+    each = re.search(re.escape(count.phrase) + r"\s+(?:each|apiece)\b", text, re.IGNORECASE)
+    if each is None and not count.phrase.lower().startswith(("each ", "every ")):
+        return None
+    parent = draft.resolve(count.per)
+    parent_node = draft.node(parent)
+    return parent if parent_node is not None and parent_node["kind"] != "fact" else None
+
+
+def _sizable(draft: Draft, count: Any, table: str | None) -> bool:
+    parent = _each_of(draft, count)
+    if parent is None or table == parent or not re.fullmatch(r"[a-z][a-z_]*", count.noun):
+        return False
+    node = draft.node(table)
+    return node is None or node["kind"] == "entity"
+
+
+def size_per_parent(draft: Draft, count: Any, table: str | None) -> None:
+    """Exactly so many rows per parent row: a child table hanging from the parent ('spaces'
+    of a garage, the 'players' of a team); an entity of that name becomes that child."""
+    parent = _each_of(draft, count)
+    assert parent is not None
+    per = int(round(count.value))
+    node = draft.node(table)
+    if node is not None and table in draft.counted:
+        draft.note(f"{count.phrase!r} per `{parent}`: `{table}` already has a total; kept")
+        return
+    if node is None:
+        table = count.noun
+        node = resolve_windows(P.fact(table, parent, per, _child_columns(table)), draft)
+        draft.schema["nodes"].append(node)
+        draft.aliases[table] = table
+    else:
+        assert table is not None
+        for other in draft.schema[
+            "nodes"
+        ]:  # 'teams of 5 players': the team no longer points at one
+            if other["id"] == parent:
+                for col in list(other["columns"]):
+                    if any(r.split(".")[0] == table for r in surgery.references(col)):
+                        surgery.drop_column(draft.schema, parent, col["name"])
+        node.pop("rows", None)
+        node["kind"] = "fact"
+        node["parents"] = [parent]
+        if not any(c["name"] == f"{parent}_id" for c in node["columns"]):
+            node["columns"].insert(1, P.fk(parent))
+        draft.schema["nodes"].remove(node)
+        at = max(i for i, n in enumerate(draft.schema["nodes"]) if n["id"] == parent) + 1
+        draft.schema["nodes"].insert(at, node)
+    node["fanout"] = {"distribution": "uniform", "min": per, "max": per}
+    draft.counted.add(table)
+    rows = per * draft.expected_rows(parent)
+    draft.note(f"`{table}`: exactly {per} per `{parent}` ({rows:,.0f} rows), from {count.phrase!r}")
+
+
+def _child_columns(table: str) -> list[dict[str, Any]]:
+    """Columns of a new child table: the lexicon's, else its number within the parent and a
+    kind."""
+    from datagen.agent.offline.composition import entry_columns
+    from datagen.agent.offline.lexicon import candidates
+
+    entry = next((e for e in candidates(table) if e.role == "entity"), None)
+    if entry is not None:
+        return entry_columns(table, entry, "entity")
+    return [
+        P.expr(f"{table}_number", "int", "position()"),  # 1..n within its parent
+        P.pick("category", ["standard", "large", "small", "accessible"], [0.7, 0.12, 0.12, 0.06]),
+    ]
 
 
 def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
@@ -86,12 +173,14 @@ def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
     if link["parents"][0] != subject:  # the link's rows now follow this subject
         link["parents"].remove(subject)
         link["parents"].insert(0, subject)
-    set_lambda(link, count.value * _per_period(draft, count))
+    lam = count.value * _per_period(draft, count)
+    set_lambda(link, lam)
     draft.counted.add(link["id"])
     draft.note(
-        f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
+        f"`{link['id']}`: about {lam:g} per `{subject}`, from {count.phrase!r} "
         f"(per `{subject}`, not a total of `{node['id']}`)"
     )
+    _cap_parent(draft, link, lam, count)
 
 
 def _verb_form(noun: str, phrase: str) -> bool:
@@ -138,9 +227,12 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
     else:
         total = None
         how = repr(count.phrase)
+    if per_parent is not None and per_parent != parent and _drive_by(draft, node, per_parent):
+        parent = per_parent
     if per_parent is not None and per_parent == parent:
         lam = count.value * _per_period(draft, count)
         draft.note(f"`{table}`: about {lam:g} per `{parent}`, from {how}")
+        _cap_parent(draft, node, lam, count)
     else:
         if total is None:
             total = count.value
@@ -163,6 +255,94 @@ def set_fact_count(draft: Draft, node: dict[str, Any], count: Any) -> None:
         draft.note(f"`{table}`: about {int(total)} rows, so {lam:.4g} per `{parent}`, from {how}")
     set_lambda(node, lam)
     draft.counted.add(table)
+
+
+def _drive_by(draft: Draft, node: dict[str, Any], parent: str) -> bool:
+    """'each player plays 30 matches a month': the rows of `match` hang from `player`, the
+    rate's subject, whatever parent the lexicon gave them first."""
+    parent_node = draft.node(parent)
+    if parent_node is None or parent_node["kind"] == "fact" or parent == node["id"]:
+        return False
+    if parent in node["parents"]:
+        node["parents"].remove(parent)
+    elif any(c["name"] == f"{parent}_id" for c in node["columns"]):
+        return False  # a column of that name that is no key to the table: leave it
+    else:
+        node["columns"].insert(1, P.fk(parent))
+        draft.note(f"`{node['id']}` gains `{parent}_id`: its rows are counted per `{parent}`")
+    node["parents"].insert(0, parent)
+    return True
+
+
+def _rate_total(draft: Draft, parsed: Parsed) -> tuple[float, Any] | None:
+    """The largest table a rate per parent per period asks for over the window, and its count."""
+    sizes = {c.noun: c.value for c in parsed.counts if c.per is None}
+    best: tuple[float, Any] | None = None
+    for count in parsed.counts:
+        if not count.period or not count.per or count.per in TIME_UNITS.values():
+            continue
+        table = draft.resolve(count.per)
+        parents = sizes.get(count.per) or (draft.expected_rows(table) if table else 0.0)
+        total = count.value * parents * _per_period(draft, count)
+        if best is None or total > best[0]:
+            best = (total, count)
+    return best
+
+
+PERIOD_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+PERIOD_DAYS = {"D": 1, "W": 7}
+
+
+def _fit_window(draft: Draft, parsed: Parsed) -> None:
+    """No window given and a rate that over a year makes more than MAX_RATE_ROWS rows
+    ('200,000 subscribers each watch 40 sessions a month'): a shorter window of whole
+    periods, said so, so that the rate holds on a table of a sane size."""
+    found = _rate_total(draft, parsed)
+    if draft.window_given or found is None or found[0] <= MAX_RATE_ROWS:
+        return
+    total, count = found
+    periods = _per_period(draft, count)
+    whole = max(1, math.floor(periods * MAX_RATE_ROWS / total))
+    start = draft.window[0]
+    if count.period in PERIOD_MONTHS:
+        months = whole * PERIOD_MONTHS[count.period]
+        year, month = divmod(start.month - 1 + months, 12)
+        end = start.replace(year=start.year + year, month=month + 1)
+    elif count.period in PERIOD_DAYS:
+        days = whole * PERIOD_DAYS[count.period]
+        end = start + timedelta(days=days // 7 * 7 if days >= 7 else days)  # whole weeks
+    else:
+        return
+    if end >= draft.window[1]:
+        return
+    old = next((a for a in draft.assumptions if a.startswith("time window: none given")), None)
+    if old is not None:
+        draft.assumptions.remove(old)
+    draft.window = (start, end)
+    draft.note(
+        f"time window: none given, so {start.isoformat()} to {end.isoformat()} (end exclusive): "
+        f"{count.phrase!r} per `{count.per}` over a whole year would be about {total:,.0f} rows"
+    )
+
+
+def _cap_parent(draft: Draft, node: dict[str, Any], lam: float, count: Any) -> None:
+    """A rate per parent that still makes more than MAX_RATE_ROWS rows: fewer parents (the
+    rate holds), said so with the flag that gives the full size."""
+    parent = draft.node(node["parents"][0])
+    if parent is None or parent["kind"] != "entity":
+        return
+    asked = float(parent.get("rows") or 1000)
+    total = lam * asked
+    if total <= MAX_RATE_ROWS:
+        return
+    rows = max(1, int(MAX_RATE_ROWS / lam))
+    parent["rows"] = rows
+    draft.note(
+        f"`{node['id']}` at {count.phrase!r} per `{parent['id']}` would be about {total:,.0f} "
+        f"rows: generated with {rows:,} `{parent['id']}` rows of the {asked:,.0f} asked (about "
+        f"{rows * lam:,.0f} `{node['id']}` rows, the rate holds); the full size: "
+        f"`datagen generate schema.json --rows {parent['id']}={asked:.0f}`"
+    )
 
 
 def _per_period(draft: Draft, count: Any) -> float:

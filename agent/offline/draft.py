@@ -35,6 +35,9 @@ class Draft:
     aliases: dict[str, str] = field(default_factory=dict)  # blueprint id -> current id
     extra_synonyms: dict[str, str] = field(default_factory=dict)  # from a merged blueprint
     text: str = ""  # the description, for words around a claim's phrase ('... on average')
+    window_given: bool = True  # False: the window is our default, free to shorten
+    # weights a claim stated, by id of their `choice` spec: a later claim keeps them
+    stated_weights: dict[int, set[int]] = field(default_factory=dict)
 
     def node(self, table: str | None) -> dict[str, Any] | None:
         return surgery.node(self.schema, table) if table else None

@@ -466,9 +466,11 @@ _EACH_HAS = re.compile(
 )
 
 
+ONCE_TWICE = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
 _TIMES_PER = re.compile(
     r"\b(?P<subj>[A-Za-z][A-Za-z-]*s)\s+(?P<verb>[a-z]+)(?:\s+(?:in|on|out|up))?\s+"
-    r"(?:about\s+|around\s+|roughly\s+|on\s+average\s+)?(?P<num>\d[\d.,]*)\s+times\s+"
+    r"(?:about\s+|around\s+|roughly\s+|on\s+average\s+)?"
+    r"(?:(?P<num>\d[\d.,]*)\s+times|(?P<word>once|twice|thrice))\s+"
     r"(?:a|an|per|each|every)\s+(?P<unit>day|week|month|year)\b",
     re.IGNORECASE,
 )
@@ -488,13 +490,34 @@ def _subject_before(text: str, pos: int, skip: set[str]) -> str | None:
     """Who a figure is about: the first plural noun of its clause ('students enroll in 3
     courses'), or the noun after 'per'/'each' ('an average of 3 items per order' is the
     parser's `per` already)."""
-    clause = re.split(r"[,.;:()]|\b(?:and|but|while|whereas)\b", text[:pos])[-1]
-    for word in re.findall(r"[A-Za-z][A-Za-z'-]*", clause):
+    clauses = re.split(r"[,.;:()]|\b(?:and|but|while|whereas)\b", text[:pos])
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", clauses[-1])
+    for index, word in enumerate(words):
         low = word.lower()
+        if low in ("each", "every"):
+            # 'each player plays 30 matches': the noun after 'each'; 'subscribers, each making
+            # 120 calls': the plural right before the comma
+            nxt = words[index + 1].lower() if index + 1 < len(words) else ""
+            if nxt and not nxt.endswith("ing") and nxt not in _STOP and nxt not in skip:
+                return singular(nxt)
+            before = re.findall(r"[A-Za-z][A-Za-z'-]*", clauses[-2]) if len(clauses) > 1 else []
+            last = before[-1].lower() if before else ""
+            return singular(last) if last and is_plural(last) and last not in _STOP else None
         if low in _STOP or low in FILLER or low in skip:
             continue
         return singular(low) if is_plural(low) else None
     return None
+
+
+def _plural_before(text: str, pos: int, skip: set[str]) -> str | None:
+    """The plural noun right before "and|with|of <number>" in the sentence ('30 cinemas and 8
+    screens each'), else None."""
+    sentence = re.split(r"[.;:()]", text[:pos])[-1]
+    found = re.search(r"([A-Za-z][A-Za-z'-]*)\s+(?:and|with|of)\s*$", sentence)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return singular(word) if is_plural(word) and word not in _STOP and word not in skip else None
 
 
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)\b")
@@ -580,6 +603,9 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             continue
         per = None
         per_match = _PER.match(normalized, end)
+        if per_match and re.match(r"\s+(?:about|around|roughly|approximately|~|\d)",
+                                  normalized[per_match.end() :]):  # fmt: skip
+            per_match = None  # 'listeners each play about 10 episodes': a verb, not per play
         if per_match:
             per_word = singular(per_match.group(1).lower())
             if per_word in TIME_UNITS:
@@ -591,9 +617,15 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
                 normalized, end
             )
+            each_verb = re.match(r"\s+each\s+[a-z]", normalized[end:], re.IGNORECASE)
+            if rate is not None and each_verb:
+                rate = None  # '500,000 listeners each play 10 episodes': a total, then its verb
             subject = _subject_before(normalized, match.start(), skip)
             if subject == noun:
                 subject = None
+            if subject is None and rate is not None and rate.group(0).strip().lower() == "each":
+                # '30 cinemas and 8 screens each': 8 per cinema
+                subject = _plural_before(normalized, match.start(), skip)
             if rate is not None and subject is None:
                 continue  # "on average 3 items": with no subject named it is no count at all
             if rate is not None or (per is not None and subject is not None):
@@ -606,7 +638,8 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
     for match in _TIMES_PER.finditer(normalized):
         # "members visit 2 times a week", "users log in 5 times per week": the verb's events,
         # so many per subject per period
-        value = parse_number(match.group("num"))
+        word = (match.group("word") or "").lower()
+        value = ONCE_TWICE[word] if word else parse_number(match.group("num"))
         subject = singular(match.group("subj").lower())
         verb = match.group("verb").lower()
         if value is None or subject in _STOP or verb in _STOP:
@@ -621,7 +654,12 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
         if value is None or noun is None:
             continue
         counts = [c for c in counts if c.noun != noun]
-        counts.append(Count(value, noun, parent, normalized[match.start() : end].strip()))
+        period = None
+        per_match = _PER.match(normalized, end)  # 'each scooter makes 6 trips a day'
+        if per_match and singular(per_match.group(1).lower()) in TIME_UNITS:
+            period = TIME_UNITS[singular(per_match.group(1).lower())]
+            end = per_match.end()
+        counts.append(Count(value, noun, parent, normalized[match.start() : end].strip(), period))
     return counts
 
 

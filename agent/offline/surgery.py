@@ -108,8 +108,9 @@ def drop_table(schema: Schema, table: str) -> list[str]:
             if other.get("parents") and other["parents"][0] == current:
                 pending.append(other["id"])
                 continue
-            other["parents"] = [p for p in other.get("parents", []) if p != current]
-            if not other["parents"] and other["kind"] == "fact":
+            if "parents" in other:
+                other["parents"] = [p for p in other["parents"] if p != current]
+            if not other.get("parents") and other["kind"] == "fact":
                 pending.append(other["id"])
                 continue
             for col in list(other["columns"]):

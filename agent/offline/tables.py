@@ -176,6 +176,8 @@ def plural_mentions(text: str) -> list[tuple[str, int, bool]]:
             noun = singular(low).replace("-", "_")
             if noun in NOT_TABLES or noun in MONTH_NAMES or low in NOT_TABLES:
                 continue
+            if i > 1 and words[i - 2].lower() in ("each", "every"):
+                continue  # 'each student takes 4 courses': a verb, not `student_take`
             before = words[i - 1].lower() if i else ""
             if (
                 before.isalpha()
@@ -338,6 +340,79 @@ def add_table(draft: Draft, noun: str, rows: int | None = None, *, owned: bool =
         )
     draft.aliases[noun] = noun
     return noun
+
+
+def named_by_text(draft: Draft, parsed: Parsed) -> set[str]:
+    """The tables of the draft some noun of the description resolves to."""
+    from datagen.agent.offline.entities import find_entities
+
+    nouns = [m.noun for m in find_entities(parsed).mentions]
+    nouns += [c.noun for c in parsed.counts] + list(parsed.named_tables)
+    nouns += [c.per for c in parsed.counts if c.per and c.per not in TIME_UNITS.values()]
+    nouns += [n for n, _, _ in plural_mentions(parsed.text)]
+    named = {t for noun in nouns if (t := draft.resolve(noun)) is not None}
+    words = {singular(w) for w in re.findall(r"[a-z]+", parsed.text.lower())}
+    named |= {n["id"] for n in draft.schema["nodes"] if n["id"] in words}  # 'subscription software'
+    if any(b.kind == "churn" for b in parsed.behaviours):  # churn ends subscriptions
+        named |= {n["id"] for n in draft.schema["nodes"] if n["id"] in CHURN_TABLES}
+    return named
+
+
+CHURN_TABLES = {"subscription", "membership", "contract"}
+
+
+def prune_template_extras(draft: Draft, parsed: Parsed) -> None:
+    """A template's events nobody asked for ('submissions' beside students and courses,
+    invoices and data sessions beside calls): dropped, with a note, when the description
+    names none of them and no kept table hangs from them. The main events stay."""
+    named = named_by_text(draft, parsed) | set(draft.counted)
+    keep = {draft.roles["main_fact"], draft.roles["main_entity"]}
+    kinds = {n["id"]: n["kind"] for n in draft.schema["nodes"]}
+    keep |= {  # the lines of the main events, each pointing at a thing (a shop's order items)
+        n["id"]
+        for n in draft.schema["nodes"]
+        if n["kind"] == "fact"
+        and n["parents"][0] == draft.roles["main_fact"]
+        and any(kinds.get(r) == "entity" for r in _refs(n))
+    }
+    dropped: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        nodes = draft.schema["nodes"]
+        for node in nodes:
+            table = node["id"]
+            if table in named or table in keep:
+                continue
+            refs = {n["id"]: _refs(n) for n in nodes}
+            kinds = {n["id"]: n["kind"] for n in nodes}
+            needed = any(table in refs[other] for other in refs if other != table)
+            # 'products ... orders': the order lines are what links a named table to the rest
+            needed = needed or any(
+                ref in named | keep
+                and kinds.get(ref) != "fact"
+                and not any(ref in refs[o] for o in refs if o != table)
+                for ref in refs[table]
+            )
+            if not needed:
+                surgery.drop_table(draft.schema, table)
+                dropped.append(table)
+                changed = True
+                break
+    if dropped:
+        draft.note(
+            f"left out tables typical of {draft.blueprint.title} that the description does not "
+            "name and no named table needs: " + ", ".join(f"`{t}`" for t in dropped)
+        )
+
+
+def _refs(node: dict[str, Any]) -> set[str]:
+    """The tables a node points at: its parents and its lookups."""
+    out = set(node.get("parents") or [])
+    for col in node["columns"]:
+        out |= {r.split(".")[0] for r in surgery.references(col)}
+    out.discard(node["id"])
+    return out
 
 
 def _entity_position(draft: Draft) -> int:

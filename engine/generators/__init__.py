@@ -15,9 +15,11 @@ from datagen.engine.generators import (
     distribution,
     enum_list,
     event,
+    excerpt,
     expression,
     faker,
     lookup,
+    random_string,
     sequence,
     temporal,
     uuids,
@@ -40,6 +42,8 @@ for _kind in (
     enum_list.EnumListKind(),
     aggregate.AggregateKind(),
     uuids.UuidKind(),
+    random_string.RandomStringKind(),
+    excerpt.ExcerptKind(),
     event.EventKind(),
 ):
     register_kind(_kind)

@@ -147,13 +147,13 @@ def simulate(machine: StateMachine, key: np.uint64, parents: np.ndarray) -> np.n
     return paths
 
 
-def path_lengths(machine: StateMachine, key: np.uint64, parents: int) -> np.ndarray:
-    """Events per parent row 0..parents-1, simulated in chunks (bounded memory)."""
+def path_lengths(machine: StateMachine, key: np.uint64, parents: int, first: int = 0) -> np.ndarray:
+    """Events per parent row first..first+parents-1, simulated in chunks (bounded memory)."""
     out = np.empty(parents, dtype=np.int64)
     chunk = max(1, (1 << 22) // machine.max_events)
     for start in range(0, parents, chunk):
         index = np.arange(start, min(parents, start + chunk), dtype=np.int64)
-        out[index] = (simulate(machine, key, index) >= 0).sum(axis=1)
+        out[index] = (simulate(machine, key, index + first) >= 0).sum(axis=1)
     return out
 
 

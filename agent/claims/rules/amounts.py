@@ -288,12 +288,26 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
 
     stated = re.compile(rf"{QUAL}{_SHARE}", re.IGNORECASE)
     verb = re.compile(rf"\s+{_VERBS}\b", re.IGNORECASE)
+    # the rows the last share counted, and where it ended: 'Dogs are 60% of pets, cats 35%'
+    counted: tuple[list[str], int] = ([], -1)
     for m in stated.finditer(text):
         share = share_of(m)
         if share is None or share > 1:
             continue
         end = m.end()
         start = m.start()
+        elided = _elided_rows(text, start, counted)
+        if (
+            elided is not None
+            and not words_after(text, end, 1)[0]
+            and not re.match(r"\s+of\b", text[end:])
+        ):
+            # 'cats 35%': the noun before the share, of the same rows as the share before
+            noun, noun_start = elided
+            yield Found("rate", noun_start, end, _rate_expected(share, m),
+                        [singular(noun), *counted[0]])  # fmt: skip
+            counted = (counted[0], end)
+            continue
         of_words: list[str] = []
         of_end = -1
         of = re.match(r"\s+of\s+(?:the\s+|all\s+|our\s+|their\s+)?", text[end:])
@@ -310,8 +324,14 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             of_words = [*of_words, *words_sub]
         copula = end
         words, end = words_after(text, end, 2)
+        made = _LIGHT_DEED.match(text[of_end:]) if not words and of else None
+        if made is not None:
+            # '3% of players make a purchase': what they do names the flag ('made purchase')
+            words, end = [flag_phrase(made.group("verb"), made.group("rest"))], of_end + made.end()
         if not words and (found := _COMPLEMENT.match(text[end:])):
-            words, end = [found.group(1)], end + found.end()
+            # 'on the family plan': the plan's name with it
+            words = [_ON_PLAN.sub("", " ".join(found.group(1).split()))]
+            end += found.end()
         elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
             # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
             words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
@@ -323,10 +343,15 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         words, of_words = predicate(words, of_words)
         if not words and not of_words:
             continue
+        applied = _APPLIED.search(text[max(0, start - 60) : start])
         deed = next(
             (d for p in _DEEDS_BEFORE if (d := p.search(text[max(0, start - 50) : start]))), None
         )
-        if not words and of_words and deed is not None:
+        if not words and of_words and applied is not None:
+            # 'surge pricing applies to 15% of rides': what applies names the flag
+            words = [" ".join(w for w in applied.group("what").split() if w.lower() not in STOP)]
+            start = max(0, start - 60) + applied.start("what")
+        elif not words and of_words and deed is not None:
             # "buyers leave a review on 30% of orders": what is done to the rows names it;
             # "the higher-ranked team wins 65% of matches" (a verb in its -s form)
             groups = deed.groupdict()
@@ -354,7 +379,33 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
                 end = acted.end()
         about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
         about += [singular(w) for w in of_words]
+        rows = [singular(w) for w in of_words if w.lower() not in _RATE_WORDS] if of else []
+        if not of and about and counted[0] and _same_list(text, counted[1], start):
+            # '70% of listings are houses and 30% apartments': apartments among the listings
+            about += [w for w in counted[0] if w not in about]
+            rows = counted[0]
+        counted = (rows, end)
         yield Found("rate", start, end, _rate_expected(share, m), about)
+
+
+def _same_list(text: str, previous_end: int, start: int) -> bool:
+    """Two shares of one enumeration: close, no sentence break between ('..., cats 35%')."""
+    if previous_end < 0 or start - previous_end > 40:
+        return False
+    between = text[previous_end:start]
+    return not re.search(r"[.;:!?]|\b(?:but|while|whereas)\b", between)
+
+
+def _elided_rows(text: str, start: int, counted: tuple[list[str], int]) -> tuple[str, int] | None:
+    """'Dogs are 60% of pets, cats 35%': the noun right before a share that follows another
+    share of some rows in the same list (', cats 35%', 'and cats 35%'), and where it starts."""
+    if not counted[0] or not _same_list(text, counted[1], start):
+        return None
+    found = re.search(r"(?:,|\band)\s+(?P<noun>[A-Za-z][\w-]*)\s+(?:at\s+|are\s+|is\s+)?$",
+                      text[max(0, counted[1]) : start])  # fmt: skip
+    if found is None or found.group("noun").lower() in STOP:
+        return None
+    return found.group("noun"), max(0, counted[1]) + found.start("noun")
 
 
 _RATE_WORDS = {"rate", "rates", "ratio", "share", "percentage"}
@@ -372,15 +423,33 @@ _DEEDS_BEFORE = (
     re.compile(r"\b[A-Za-z][\w-]*s\s+(?P<verb>[a-z][\w-]*)" + _DEED_TAIL),
     re.compile(r"\b[A-Za-z][\w-]*\s+(?P<verb3>[a-z][\w-]*[^s\W]s)" + _DEED_TAIL),
 )
+# 'surge pricing applies to', 'a discount is applied to', 'free shipping kicks in on'
+_APPLIED = re.compile(
+    r"(?:^|[,;:(]\s*|\band\s+|\bwhere\s+)(?:(?:a|an|the)\s+)?(?P<what>[A-Za-z][\w-]*"
+    r"(?:\s+[A-Za-z][\w-]*)?)\s+(?:applies|apply|is\s+applied|are\s+applied|kicks\s+in|"
+    r"is\s+charged|is\s+used|are\s+used)\s+(?:to|on|in|for)\s+"
+    r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$",
+    re.IGNORECASE,
+)
 _STATE = re.compile(
     r"\b(?P<subj>[A-Za-z][\w-]*)\s+(?:are|is|were|was|sit|sits|stay|stays|remain|remains)\s+"
     r"(?P<state>[a-z][\w-]*)\s+(?:about\s+|around\s+|roughly\s+)?$",
     re.IGNORECASE,
 )
-_PAST = {"leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
+_PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "got",
+         "has": "had", "leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped"}  # fmt: skip
+
+
+# the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
+_LIGHT_DEED = re.compile(
+    r"\s+(?P<verb>make|makes|take|takes|get|gets|have|has|do|does)\s+"
+    r"(?P<rest>(?:a|an|the|one|at\s+least\s+one)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)"
+    r"(?=\s*(?:[,.;:]|and\b|$))",
+    re.IGNORECASE,
+)
 
 
 def flag_phrase(verb: str, rest: str) -> str:
@@ -409,8 +478,16 @@ _SUBJECT = re.compile(
 )
 # short complements that stand for a state: "90% on time", "5% in cash"
 _COMPLEMENT = re.compile(
-    r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
+    r"\s*((?:on|in)\s+(?:the\s+|a\s+)?[A-Za-z][\w-]*\s+(?:plan|tier|package|subscription|"
+    r"contract|membership|program(?:me)?)s?|(?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
     r"in\s+cash|by\s+card|by\s+phone|on\s+foot|by\s+car|late|early|online|offline)\b",
+    re.IGNORECASE,
+)
+
+
+_ON_PLAN = re.compile(
+    r"^(?:on|in)\s+(?:the\s+|a\s+)?(?=\S+\s+(?:plan|tier|package|subscription|contract|"
+    r"membership|program))",
     re.IGNORECASE,
 )
 
@@ -721,3 +798,83 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
             {"min": low, "max": high},
             about,
         )
+
+
+# --------------------------------------------------------------------------- usual values
+
+_ORDINAL = r"(?:\d+(?:\.\d+)?|[A-F][+-]?)"
+_SCALE = re.compile(
+    rf"(?P<noun>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:go(?:es)?\s+|rang(?:e|es|ing)\s+|"
+    rf"runs?\s+|are\s+|of\s+)?(?:from\s+)?(?P<lo>{_ORDINAL})\s*(?:to|-|through|\u2013)\s*"
+    rf"(?P<hi>{_ORDINAL})\b",
+)
+_MOST_USUAL = r"(?:the\s+)?most\s+(?:common|frequent|usual|popular|likely|typical)"
+
+
+def _scale_noun(text: str, start: int) -> list[str]:
+    """The noun of the scale stated before `start` in its sentence ('grades A to F',
+    'triage levels 1 to 5', 'ratings go from 1 to 5 stars'), singular, stop words out."""
+    sentence = max(text.rfind(". ", 0, start), text.rfind(";", 0, start), -1) + 1
+    found = list(_SCALE.finditer(text, sentence, start))
+    if not found:
+        return []
+    words = [w for w in found[-1].group("noun").split() if w.lower() not in STOP]
+    return [singular(w) for w in words]
+
+
+@rule(57)
+def usual_values(text: str, today: dt.date) -> Iterator[Found]:
+    """'grades A to F with B most common', 'level 3 most common', 'mostly 4 and 5': the most
+    common value of a scale (`mode`), and for 'mostly' the share those values hold."""
+    one = re.compile(
+        rf"\b(?:(?P<noun>level|grade|rating|tier|class|score|size|stage)\s+)?(?P<val>{_ORDINAL})"
+        rf"(?:\s+stars?)?\s+(?:being\s+|is\s+|as\s+)?{_MOST_USUAL}\b",
+        re.IGNORECASE,
+    )
+    for m in one.finditer(text):
+        value = m.group("val")
+        if not re.fullmatch(r"[A-F][+-]?|\d+(?:\.\d+)?", value):
+            continue  # 'a most common', 'the most common'
+        about = _scale_noun(text, m.start()) or (
+            [singular(m.group("noun"))] if m.group("noun") else []
+        )
+        if not about:
+            continue
+        expected = {"values": [_scale_value(value)]}
+        yield Found("mode", m.start(), m.end(), expected, about)
+    mostly = re.compile(
+        rf"\b(?:mostly|mainly|largely|predominantly)\s+(?P<vals>{_ORDINAL}(?:\s*(?:,|and|or|&)\s*"
+        rf"{_ORDINAL})*)(?:\s+stars?)?\b"
+    )
+    for m in mostly.finditer(text):
+        about = _scale_noun(text, m.start())
+        if not about:
+            continue
+        values = [_scale_value(v) for v in re.findall(_ORDINAL, m.group("vals"))]
+        usual: dict[str, Any] = {"values": values, "min": 0.5, "unit": "share"}
+        yield Found("mode", m.start(), m.end(), usual, about)
+
+
+def _scale_value(value: str) -> float | int | str:
+    number = re.fullmatch(r"\d+(?:\.\d+)?", value)
+    return plain(float(value)) if number else value
+
+
+@rule(58)
+def letter_scales(text: str, today: dt.date) -> Iterator[Found]:
+    """'grades A to F': the values a letter scale takes (A, B, C, D, F: no E grade)."""
+    pattern = re.compile(
+        r"\b(?P<noun>(?:letter\s+)?(?:grades?|ratings?|tiers?|classes|bands?|levels?))\s+"
+        r"(?:go(?:es)?\s+|rang(?:e|es|ing)\s+|run\s+)?(?:from\s+)?(?P<lo>[A-F])\s*(?:to|-|through|"
+        r"\u2013)\s*(?P<hi>[A-F])\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        low, high = m.group("lo"), m.group("hi")
+        if not (low.isupper() and high.isupper()) or high <= low:
+            continue
+        values = [chr(c) for c in range(ord(low), ord(high) + 1)]
+        if "grade" in m.group("noun").lower() and high == "F" and "E" in values:
+            values.remove("E")
+        about = [singular(w) for w in m.group("noun").split() if w.lower() != "letter"]
+        yield Found("values", m.start(), m.end(), {"values": values}, about)

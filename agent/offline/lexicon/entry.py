@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -94,6 +95,10 @@ def column_spec(token: str) -> ColumnSpec:
         name, _, values = token.partition("=")
         pairs = [v.split(":") for v in values.split("/")]
         choices: list[Any] = [_scalar(p[0]) for p in pairs]
+        if any(isinstance(c, float) for c in choices) and all(
+            isinstance(c, (int, float)) and not isinstance(c, bool) for c in choices
+        ):
+            choices = [float(c) for c in choices]  # '1/1.5/2': one numeric type
         if all(len(p) == 2 for p in pairs):
             weights = [float(p[1]) for p in pairs]
         else:
@@ -121,4 +126,6 @@ def _scalar(text: str) -> Any:
         return text == "true"
     if text.lstrip("-").isdigit():
         return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):  # 'surge_multiplier=1.0/1.5': a number
+        return float(text)
     return text
