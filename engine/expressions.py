@@ -951,6 +951,9 @@ def _compile_choice(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
         table = np.array(
             constants, dtype="datetime64[D]" if ty.kind == "date" else "datetime64[us]"
         )
+    elif ty.kind == "string" and not ty.nullable:
+        # fixed-width text, not Python objects: reaches Arrow without an object per row
+        table = np.array(constants, dtype=str)
     site = c.random_site("choice")
 
     def run(scope: Scope) -> Any:
