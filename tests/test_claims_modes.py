@@ -90,3 +90,24 @@ def test_the_offline_author_models_the_scale_and_its_mode() -> None:
     stars = _binding(courses, "mostly 4 and 5")
     shares = _weights(courses, stars["table"], stars["column"])
     assert shares[4] + shares[5] >= 0.6
+
+
+def test_a_duration_range_with_two_units_and_an_average_read_whole() -> None:
+    """'sessions last 20 minutes to 10 hours' was read as a 20-minute mean ('10 hours'
+    unread); 'calls last 3 minutes on average' left 'average' unread."""
+    claims = {c.text: c for c in extract_claims(
+        "sessions last 20 minutes to 10 hours; calls last 3 minutes on average")}  # fmt: skip
+    session = claims["sessions last 20 minutes to 10 hours"].expected
+    assert (session.min, session.max, session.unit) == (pytest.approx(1 / 3), 10.0, "h")
+    assert claims["calls last 3 minutes on average"].expected.value == 3.0
+
+
+def test_a_stored_duration_in_seconds_follows_the_stated_minutes() -> None:
+    """`ended_at = add_minutes(started_at, duration_seconds / 60)`: the seconds are the lag."""
+    calls = author("A telecom operator: 5,000 subscribers; calls last 3 minutes on average and "
+                   "2% of calls are dropped.")  # fmt: skip
+    binding = _binding(calls, "calls last 3 minutes on average")
+    assert binding["measure"] == "duration" and binding["end"] == "ended_at"
+    node = next(n for n in calls["nodes"] if n["id"] == binding["table"])
+    lag = next(c for c in node["columns"] if c["name"] == "duration_seconds")
+    assert lag["generator"]["distribution"]["params"]["mean"] == pytest.approx(np.log(180), 1e-3)

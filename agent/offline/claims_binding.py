@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from datagen.agent.claims.bind import GAP
+from datagen.agent.claims.bind import GAP, MAX_CATEGORIES
 from datagen.agent.claims.words import stems
 from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import snake
@@ -215,8 +215,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     for node in tables:
         for col in node["columns"]:
             choice = col["generator"].get("choice")
-            if not choice or not choice.get("choices"):
-                continue
+            if not choice or not choice.get("choices") or len(choice["choices"]) > MAX_CATEGORIES:
+                continue  # a pool of names ('Woman Echo 9') holds no category
             values = choice["choices"]
             if not denied and (found := _above_neutral(draft, claim, node, col, wanted, share)):
                 return found
@@ -297,6 +297,10 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         stamped["null_rate"] = round(1 - share, 6)
         draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
         return None
+    if (planned := _on_plan(draft, claim, node, said, share)) is not None:
+        return planned
+    if (gendered := _gender(draft, claim, node, said, share)) is not None:
+        return gendered
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -332,6 +336,58 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
     return None
+
+
+GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
+           "women": "female", "female": "female", "females": "female"}  # fmt: skip
+
+
+def _gender(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'60% of users are men, 40% women': the people's gender column (M/F or male/female, as
+    it is spelled), added when the table has none."""
+    gender = GENDERS.get(said.lower().strip())
+    if gender is None:
+        return None
+    col = next((c for c in node["columns"] if c["name"] in ("gender", "sex")), None)
+    if col is None:
+        col = {"name": "gender", "type": "string", "generator": {"choice": {
+            "choices": ["female", "male", "non_binary"], "weights": [0.49, 0.49, 0.02]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"].get("choice")
+    if not choice or not all(isinstance(v, str) for v in choice.get("choices", [])):
+        return None
+    value = next((v for v in choice["choices"] if v.lower() in (gender, gender[0])), gender)
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{col['name']} == {value!r}"}
+
+
+PLAN_WORDS = {"plan", "tier", "package", "subscription", "contract", "membership", "program"}
+
+
+def _on_plan(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'25% of subscribers are on the family plan': a `plan` column, 'family' for that share
+    (the value added to a plan column the table has)."""
+    words = said.lower().split()
+    if len(words) != 2 or words[1] not in PLAN_WORDS:
+        return None
+    value, name = snake(words[0]), words[1]
+    col = next((c for c in node["columns"] if c["name"] == name), None)
+    if col is None or not col["generator"].get("choice", {}).get("choices"):
+        if col is not None:
+            return None
+        others = ["standard", "premium"] if value not in ("standard", "premium") else ["basic"]
+        col = {"name": name, "type": "string",
+               "generator": {"choice": {"choices": [value, *others]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"]["choice"]
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{name} == {value!r}"}
 
 
 def _done(phrase: str) -> bool:
@@ -445,6 +501,8 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
 
     median = float(gap.group(1)) * math.exp(-0.5 * NormalDist().inv_cdf(share))
     words = [w for w in claim.about if not GAP.match(w)]
+    if not _names_an_event(draft, words):
+        return  # 'readmitted within 30 days': no readmission to time, the stays keep theirs
     duration = claim.model_copy(
         update={
             "kind": "duration",
@@ -454,6 +512,20 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
     )
     if _duration(draft, duration) is not None:
         draft.note(f"{claim.text!r}: {share:.0%} of the lags under {gap.group(0)[7:]}")
+
+
+def _names_an_event(draft: Draft, words: list[str]) -> bool:
+    """A timestamp of the schema is named by the words ('delivered' -> `delivered_at`)."""
+    from datagen.agent.claims.bind import _similar_any, column_words
+
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    wanted -= {w for n in draft.schema["nodes"] for w in stems(n["id"])}
+    return any(
+        _similar_any(column_words(c["name"]) - {"at", "on", "date", "time"}, wanted)
+        for n in draft.schema["nodes"]
+        for c in n["columns"]
+        if c["type"] in ("date", "datetime")
+    )
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
@@ -507,8 +579,9 @@ def _set_weight(
     stated = draft.stated_weights.setdefault(id(choice), set()) if draft is not None else set()
     kept = {i for i in stated if i != index and i < n}
     free = 1 - share - sum(weights[i] for i in kept)
-    if free < 0:  # the stated shares add up to more than all: the earlier ones give way
+    if free < -1e-6:  # the stated shares add up to more than all: the earlier ones give way
         kept, free = set(), 1 - share
+    free = max(free, 0.0)
     rest = [i for i in range(n) if i != index and i not in kept]
     rest_total = sum(weights[i] for i in rest)
     out = []
@@ -835,12 +908,17 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
                 if "lookup" not in col["generator"] and not col["name"].endswith("_id"):
                     return node, col
     amount = draft.roles.get("amount")
-    if amount and {"value", "amount", "spend", "price", "total"} & wanted:
+    if amount and SPEND_WORDS & wanted:  # 'average ticket $7.50': the main fact's amount
         table, _, name = amount.partition(".")
         node, col = draft.node(table), draft.column(table, name)
         if node is not None and col is not None:
             return node, col
     return None
+
+
+# what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
+SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
+               "receipt", "purchase", "transaction"}  # fmt: skip
 
 
 @honours("ratio")
@@ -1269,7 +1347,9 @@ def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
 ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_days": "days"}
-LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
+LAG = re.compile(
+    r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)(?: / (\d+(?:\.\d+)?))?\)$"
+)
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
 AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
@@ -1283,7 +1363,13 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         expr = col["generator"].get("expression", {}).get("expr", "")
         found = LAG.match(expr) if isinstance(expr, str) else None
         if found:
-            out.append((col["name"], found.group(2), found.group(3), ADD_UNIT[found.group(1)]))
+            unit = ADD_UNIT[found.group(1)]
+            if found.group(4):  # 'add_minutes(started_at, duration_seconds / 60)': seconds
+                seconds = UNIT_SECONDS[unit] / float(found.group(4))
+                unit = next((u for u, s in UNIT_SECONDS.items() if s == seconds), "")
+                if not unit:
+                    continue
+            out.append((col["name"], found.group(2), found.group(3), unit))
     return out
 
 

@@ -45,6 +45,8 @@ NEVER_TABLES = (
         "percent", "percentage", "phone", "desktop", "tablet", "mobile", "weekly", "daily",
         "yes", "no", "also", "plus", "etc", "including", "include", "contains", "lots",
         "item_count", "unit", "cent", "dollar", "euro", "pound", "yen", "buck",
+        # a gender is a value of the people ('60% of users are men, 40% women')
+        "man", "men", "woman", "women", "male", "female", "males", "females",
     }
 )  # fmt: skip
 # measure values: columns of the events they describe ("fares from 4 to 120"), never tables

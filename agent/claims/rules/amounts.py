@@ -324,8 +324,14 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             of_words = [*of_words, *words_sub]
         copula = end
         words, end = words_after(text, end, 2)
+        made = _LIGHT_DEED.match(text[of_end:]) if not words and of else None
+        if made is not None:
+            # '3% of players make a purchase': what they do names the flag ('made purchase')
+            words, end = [flag_phrase(made.group("verb"), made.group("rest"))], of_end + made.end()
         if not words and (found := _COMPLEMENT.match(text[end:])):
-            words, end = [found.group(1)], end + found.end()
+            # 'on the family plan': the plan's name with it
+            words = [_ON_PLAN.sub("", " ".join(found.group(1).split()))]
+            end += found.end()
         elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
             # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
             words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
@@ -430,10 +436,20 @@ _STATE = re.compile(
     r"(?P<state>[a-z][\w-]*)\s+(?:about\s+|around\s+|roughly\s+)?$",
     re.IGNORECASE,
 )
-_PAST = {"leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
+_PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "got",
+         "has": "had", "leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped"}  # fmt: skip
+
+
+# the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
+_LIGHT_DEED = re.compile(
+    r"\s+(?P<verb>make|makes|take|takes|get|gets|have|has|do|does)\s+"
+    r"(?P<rest>(?:a|an|the|one|at\s+least\s+one)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)"
+    r"(?=\s*(?:[,.;:]|and\b|$))",
+    re.IGNORECASE,
+)
 
 
 def flag_phrase(verb: str, rest: str) -> str:
@@ -462,8 +478,16 @@ _SUBJECT = re.compile(
 )
 # short complements that stand for a state: "90% on time", "5% in cash"
 _COMPLEMENT = re.compile(
-    r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
+    r"\s*((?:on|in)\s+(?:the\s+|a\s+)?[A-Za-z][\w-]*\s+(?:plan|tier|package|subscription|"
+    r"contract|membership|program(?:me)?)s?|(?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
     r"in\s+cash|by\s+card|by\s+phone|on\s+foot|by\s+car|late|early|online|offline)\b",
+    re.IGNORECASE,
+)
+
+
+_ON_PLAN = re.compile(
+    r"^(?:on|in)\s+(?:the\s+|a\s+)?(?=\S+\s+(?:plan|tier|package|subscription|contract|"
+    r"membership|program))",
     re.IGNORECASE,
 )
 
