@@ -1302,6 +1302,20 @@ def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
 GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
 
 
+def _every(step: float) -> str:
+    """86400 -> 'day', 900 -> '15 minutes'."""
+    for seconds, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if step >= seconds and step % seconds == 0:
+            count = step / seconds
+            return unit if count == 1 else f"{count:g} {unit}s"
+    return f"{step:g} seconds"
+
+
+# tables that record a state at each step ('inventory counted daily', 'daily balances')
+SNAPSHOT_WORDS = {"inventory", "stock", "snapshot", "balance", "counted", "count", "level",
+                  "position", "occupancy", "headcount"}  # fmt: skip
+
+
 @honours("grain")
 def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'hourly readings' -> the readings' timestamps on whole hours (s/min/h/D grains)."""
@@ -1310,7 +1324,11 @@ def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     freq = GRAIN_FREQ.get(int(value))
     node = _about_table(draft, claim)
-    if freq is None or value < 3600:
+    snapshot = node is not None and bool(
+        set().union(*(stems(w) for w in [node["id"], *claim.about])) & SNAPSHOT_WORDS
+    )
+    if freq is None or value < 3600 or snapshot:
+        # 'inventory counted daily': one row per item per day, not events on whole days
         series = _regular_series(draft, claim, node, float(value))
         if series is not None:
             return series
@@ -1570,7 +1588,7 @@ def _regular_series(
     draft.assumptions = [a for a in draft.assumptions if "drawn at random" not in a]
     draft.note(
         f"{claim.text!r}: each `{node['parents'][0]}` has one `{node['id']}` row every "
-        f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"
+        f"{_every(step)} ({steps:,} per `{node['parents'][0]}`)"
     )
     key = next(
         (
