@@ -122,3 +122,16 @@ def test_inventory_counted_daily_is_a_daily_series_per_item() -> None:
     assert grain["measure"] == "grain" and grain["table"] == "inventory" and grain.get("by")
     notes = " ".join(stock["metadata"]["assumptions"])
     assert "has one `inventory` row every day (366 per `sku`)" in notes
+
+
+def test_listings_sell_within_a_range_of_days_get_their_sale_time() -> None:
+    """'listings sell within 30 to 120 days' was unread; it is the time from listing to
+    sale: a `sold_at` after `listed_at`, inside the range."""
+    claims = {c.text: c for c in extract_claims("2,500 listings; listings sell within 30 to "
+                                                "120 days")}  # fmt: skip
+    said = claims["listings sell within 30 to 120 days"]
+    assert said.kind == "duration" and (said.expected.min, said.expected.max) == (30.0, 120.0)
+    homes = author("A real estate agency: 40 agents, 2,500 listings in 2023, listings sell "
+                   "within 30 to 120 days.")  # fmt: skip
+    binding = _binding(homes, "listings sell within 30 to 120 days")
+    assert (binding["start"], binding["end"]) == ("listed_at", "sold_at")

@@ -1413,7 +1413,8 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         if stored is not None:
             return stored
         if best is None:  # 'crossings last 90 minutes': give them an end
-            best = _add_end(draft, about, unit)
+            event = next((w for w in claim.about if w in EVENTS), None)
+            best = _add_end(draft, about, unit, event)
         if best is None:
             return None
     _, node, (end, start, lag_name, lag_unit) = best
@@ -1462,10 +1463,19 @@ UNIT_WORD = {"s": "seconds", "min": "minutes", "h": "hours", "days": "days"}
 UNIT_ADD = {unit: fn for fn, unit in ADD_UNIT.items()}
 
 
+# 'listings sell within 30 to 120 days': the end is when they are sold
+EVENTS = {"sell": "sold", "close": "closed", "ship": "shipped", "arrive": "arrived",
+          "finish": "finished", "complete": "completed", "resolve": "resolved",
+          "heal": "healed", "recover": "recovered", "rent": "rented", "fill": "filled",
+          "convert": "converted", "settle": "settled", "graduate": "graduated",
+          "expire": "expired", "renew": "renewed"}  # fmt: skip
+
+
 def _add_end(
-    draft: Draft, node: dict[str, Any] | None, unit: str
+    draft: Draft, node: dict[str, Any] | None, unit: str, event: str | None = None
 ) -> tuple[int, dict[str, Any], tuple[str, str, str, str]] | None:
-    """An event with a start only gets a lag and an end: `ended_at = add_minutes(start, lag)`."""
+    """An event with a start only gets a lag and an end: `ended_at = add_minutes(start, lag)`
+    (`sold_at` after `days_to_sell` when the phrase names the event)."""
     if node is None or node["kind"] != "fact":
         node = draft.node(draft.roles.get("main_fact"))
     if node is None:
@@ -1477,6 +1487,8 @@ def _add_end(
     )  # fmt: skip
     names = {c["name"] for c in node["columns"]}
     lag, end = f"duration_{UNIT_WORD[unit]}", "ended_at"
+    if event is not None:
+        lag, end = f"{UNIT_WORD[unit]}_to_{event}", f"{EVENTS[event]}_at"
     if start is None or lag in names or end in names:
         return None
     index = [c["name"] for c in node["columns"]].index(start) + 1

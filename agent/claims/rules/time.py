@@ -683,6 +683,24 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         about = [singular(w) for w in words] + [m.group("verb").lower()]
         yield Found("duration", start if words else m.start(), m.end(),
                     {"max": expected["value"], "unit": expected["unit"]}, about)  # fmt: skip
+    acts = re.compile(
+        rf"\b(?P<subj>[A-Za-z][\w-]*s)\s+(?:(?:usually|typically|all|mostly)\s+)?"
+        rf"(?P<verb>sell|close|ship|arrive|finish|complete|resolve|heal|recover|rent|fill|"
+        rf"convert|settle|graduate|expire|renew)\s+(?:within|in)\s+{amount}"
+        rf"(?!\s+(?:after|of|from|since|following))",
+        re.IGNORECASE,
+    )
+    for m in acts.finditer(text):
+        # 'listings sell within 30 to 120 days': the time from the row's start to that event
+        low = _low(m)
+        if low is None or m.group("subj").lower() in STOP:
+            continue
+        high = number(m.group("n2")) if m.group("n2") else None
+        expected = _duration_expected(m, low, high, m.group("unit"))
+        if high is None:
+            expected = {"max": expected["value"], "unit": expected["unit"]}
+        about = [singular(m.group("subj")), m.group("verb").lower()]
+        yield Found("duration", m.start(), m.end(), expected, about)
     compound = re.compile(
         rf"{QUAL}(?P<n1>{NUMBER})(?:\s*(?:to|-|–)\s*(?P<n2>{NUMBER}))?-(?P<unit>{_DURATION_UNIT})\s+"
         rf"(?P<what>[A-Za-z][\w-]*)",
