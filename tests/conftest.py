@@ -4,6 +4,7 @@ session fixtures shared by several modules (a PostgreSQL server, the generated e
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import types
 from collections.abc import Callable, Iterator
@@ -137,6 +138,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return module_group(nodeid)
 
     return ModuleGroupScheduling(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`pytest ... &`) with SIGINT ignored, and an ignored
+    # signal stays ignored in every child: the tests that press Ctrl-C on a `datagen` they
+    # start would see it run to the end. The children get Python's usual Ctrl-C, whatever
+    # started pytest.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -104,10 +104,10 @@ def test_dask_with_kept_columns_spilled_gives_the_same_bytes(
     table and part files hold the bytes of a run that kept everything in memory."""
     from distributed import LocalCluster
 
-    from datagen.engine import block, spill
+    from datagen.engine import block
     from datagen.engine.parts import Partitioning
-    from datagen.engine.spill import Spilled
     from tests.test_scale_parts import tree_hashes
+    from tests.test_scale_spill import force_spilling
 
     dataset = load_dataset(Path(__file__).parent.parent / "examples" / "tpch.json")
     rows = {"part": 300, "supplier": 20, "customer": 200}  # lineitem: ~8,000 rows
@@ -117,16 +117,7 @@ def test_dask_with_kept_columns_spilled_gives_the_same_bytes(
         generate_dataset(
             dataset, tmp_path / f"memory-{name}", seed=3, rows=rows, partition=partition
         )
-    made: list[Spilled] = []
-    real_init = Spilled.__init__
-
-    def counted(self: Spilled, dtype: object, n: int) -> None:
-        real_init(self, dtype, n)
-        made.append(self)
-
-    monkeypatch.setattr(spill, "SPILL_ROWS", 100)
-    monkeypatch.setattr(block, "COARSE", 4)
-    monkeypatch.setattr(Spilled, "__init__", counted)
+    made = force_spilling(monkeypatch)
     # workers in this process (the patches hold there too), data serialized over TCP
     with LocalCluster(
         n_workers=2, processes=False, dashboard_address=None, host="127.0.0.1", protocol="tcp"

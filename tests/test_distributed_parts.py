@@ -45,6 +45,19 @@ def cluster(workers: int) -> Any:
     )
 
 
+def spy_received(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, int]]:
+    """Each Dask run, as it closes, adds the bytes its client received per table."""
+    received: list[dict[str, int]] = []
+    real_close = distributed.DaskExecutor.close
+
+    def close(self: distributed.DaskExecutor) -> None:
+        received.append(dict(self.received_bytes))
+        real_close(self)
+
+    monkeypatch.setattr(distributed.DaskExecutor, "close", close)
+    return received
+
+
 @pytest.mark.slow  # two LocalClusters of worker processes
 def test_dask_parts_are_identical_for_1_and_3_processes_and_skip_the_client(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -61,14 +74,7 @@ def test_dask_parts_are_identical_for_1_and_3_processes_and_skip_the_client(
             dataset, tmp_path / f"threads-{name}", seed=6, rows=ROWS, partition=partition
         )
         reference[name] = tree_hashes(tmp_path / f"threads-{name}")
-    received: list[dict[str, int]] = []
-    real_close = distributed.DaskExecutor.close
-
-    def close(self: distributed.DaskExecutor) -> None:
-        received.append(dict(self.received_bytes))
-        real_close(self)
-
-    monkeypatch.setattr(distributed.DaskExecutor, "close", close)
+    received = spy_received(monkeypatch)
     for processes in (1, 3):
         with cluster(processes) as running:
             for name, partition in cases.items():
@@ -120,31 +126,6 @@ def killing_write_part(*args: Any) -> Any:
     return write_part(*args)
 
 
-@pytest.mark.slow  # a LocalCluster of worker processes, one of them killed
-def test_a_worker_killed_mid_part_is_retried_and_bytes_stay_identical(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dataset = load_dataset(SHOP)
-    partition = Partitioning(rows=BLOCK_ROWS)
-    generate_dataset(dataset, tmp_path / "reference", seed=8, rows=ROWS, partition=partition)
-    marker = tmp_path / "killed"
-    monkeypatch.setenv(KILL_MARKER, str(marker))  # worker processes inherit it
-    monkeypatch.setattr(distributed, "write_part", killing_write_part)
-    with cluster(2) as running:
-        generate_dataset(
-            dataset,
-            tmp_path / "retried",
-            seed=8,
-            rows=ROWS,
-            workers=2,
-            scheduler="dask",
-            address=running.scheduler_address,
-            partition=partition,
-        )
-    assert marker.read_text() == "killed"
-    assert tree_hashes(tmp_path / "retried") == tree_hashes(tmp_path / "reference")
-
-
 def killing_block_output(*args: Any) -> Any:
     """The first attempt of the order table's block 1 kills its worker process."""
     run, block = args[1], args[2]
@@ -156,14 +137,20 @@ def killing_block_output(*args: Any) -> Any:
 
 
 @pytest.mark.slow  # a LocalCluster of worker processes, one of them killed
-def test_a_worker_killed_mid_table_is_retried_for_a_single_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "partition", [Partitioning(rows=BLOCK_ROWS), None], ids=["parts", "single"]
+)
+def test_a_worker_killed_mid_run_is_retried_and_bytes_stay_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition: Partitioning | None
 ) -> None:
     dataset = load_dataset(SHOP)
-    generate_dataset(dataset, tmp_path / "reference", seed=8, rows=ROWS)
+    generate_dataset(dataset, tmp_path / "reference", seed=8, rows=ROWS, partition=partition)
     marker = tmp_path / "killed"
-    monkeypatch.setenv(KILL_MARKER, str(marker))
-    monkeypatch.setattr(distributed, "block_output", killing_block_output)
+    monkeypatch.setenv(KILL_MARKER, str(marker))  # worker processes inherit it
+    if partition is None:
+        monkeypatch.setattr(distributed, "block_output", killing_block_output)
+    else:
+        monkeypatch.setattr(distributed, "write_part", killing_write_part)
     with cluster(2) as running:
         generate_dataset(
             dataset,
@@ -173,6 +160,7 @@ def test_a_worker_killed_mid_table_is_retried_for_a_single_file(
             workers=2,
             scheduler="dask",
             address=running.scheduler_address,
+            partition=partition,
         )
     assert marker.read_text() == "killed"
     assert tree_hashes(tmp_path / "retried") == tree_hashes(tmp_path / "reference")

@@ -12,7 +12,6 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from datagen.engine import distributed
 from datagen.engine.execute import generate_dataset
 from datagen.engine.load import load_dataset
 from datagen.engine.parts import Partitioning
@@ -101,19 +100,12 @@ def test_dask_workers_put_their_parts_on_s3_and_the_client_gets_listings(
     s3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
-    from tests.test_distributed_parts import cluster
+    from tests.test_distributed_parts import cluster, spy_received
 
     fs, put = s3
     shop = load_dataset(SHOP)
     generate_dataset(shop, tmp_path / "local", seed=2, rows=ROWS, partition=PARTS)
-    received: list[dict[str, int]] = []
-    real_close = distributed.DaskExecutor.close
-
-    def close(self: distributed.DaskExecutor) -> None:
-        received.append(dict(self.received_bytes))
-        real_close(self)
-
-    monkeypatch.setattr(distributed.DaskExecutor, "close", close)
+    received = spy_received(monkeypatch)
     with cluster(2) as running:
         result = generate_dataset(
             shop,

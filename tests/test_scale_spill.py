@@ -58,14 +58,8 @@ def _hashes(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.glob("*.parquet")}
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
-) -> None:
-    dataset = load_dataset(EXAMPLES / "tpch.json")
-    rows = {"part": 300, "supplier": 20, "customer": 200}
-    monkeypatch.setattr(block, "BLOCK_ROWS", 500)  # lineitem's ~8,000 rows: ~16 blocks
-    generate_dataset(dataset, tmp_path / "memory", seed=3, rows=rows, workers=1)
+def force_spilling(monkeypatch: pytest.MonkeyPatch) -> list[Spilled]:
+    """Spill every kept column over 100 rows; the list fills with the columns spilled."""
     made: list[Spilled] = []
     real_init = Spilled.__init__
 
@@ -74,8 +68,20 @@ def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
         made.append(self)
 
     monkeypatch.setattr(spill, "SPILL_ROWS", 100)
-    monkeypatch.setattr(block, "COARSE", 4)  # lineitem's running sum: many chunks of 256
+    monkeypatch.setattr(block, "COARSE", 4)  # a running sum: many chunks of 256
     monkeypatch.setattr(Spilled, "__init__", counted)
+    return made
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tpch_bytes_are_the_same_with_kept_columns_spilled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    dataset = load_dataset(EXAMPLES / "tpch.json")
+    rows = {"part": 300, "supplier": 20, "customer": 200}
+    monkeypatch.setattr(block, "BLOCK_ROWS", 500)  # lineitem's ~8,000 rows: ~16 blocks
+    generate_dataset(dataset, tmp_path / "memory", seed=3, rows=rows, workers=1)
+    made = force_spilling(monkeypatch)
     generate_dataset(dataset, tmp_path / "spilled", seed=3, rows=rows, workers=workers)
     # orders' dates (read by lineitem), the aggregates into orders and the running sum of
     # lineitem's fanout over the orders went to files

@@ -78,7 +78,10 @@ def _functions_taking(fixture: str) -> set[str]:
 
     found = set()
     for path in sorted(Path(conftest.__file__).parent.glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        text = path.read_text(encoding="utf-8")
+        if fixture not in text:
+            continue
+        for node in ast.walk(ast.parse(text)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if fixture in {a.arg for a in node.args.args + node.args.kwonlyargs}:
                     found.add(path.name)

@@ -1281,6 +1281,12 @@ def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
     if owner is not None and thing in owner["parents"][1:]:  # the lines point at it now
         owner["parents"].remove(thing)
         surgery.drop_column(draft.schema, parent, f"{thing}_id")
+        pair = {parent, thing}
+        draft.schema["constraints"]["inequalities"] = [
+            i
+            for i in draft.schema["constraints"].get("inequalities", [])
+            if {i["left"].split(".")[0], i["right"].split(".")[0]} != pair
+        ]
     return node
 
 

@@ -173,12 +173,14 @@ def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
     if link["parents"][0] != subject:  # the link's rows now follow this subject
         link["parents"].remove(subject)
         link["parents"].insert(0, subject)
-    set_lambda(link, count.value * _per_period(draft, count))
+    lam = count.value * _per_period(draft, count)
+    set_lambda(link, lam)
     draft.counted.add(link["id"])
     draft.note(
-        f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
+        f"`{link['id']}`: about {lam:g} per `{subject}`, from {count.phrase!r} "
         f"(per `{subject}`, not a total of `{node['id']}`)"
     )
+    _cap_parent(draft, link, lam, count)
 
 
 def _verb_form(noun: str, phrase: str) -> bool:

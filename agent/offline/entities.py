@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
 from datagen.agent.offline.lexicon import ENTRIES, Entry, by_name, candidates, key_of, readings
@@ -108,6 +108,7 @@ class Entities:
     field: str | None
     votes: dict[str, float]  # field -> weight of the words that name it
     notes: list[str] = dataclass_field(default_factory=list)
+    every: list[Mention] = dataclass_field(default_factory=list)  # each mention, by table
 
     def known(self) -> list[Mention]:
         return [m for m in self.mentions if m.entry is not None]
@@ -243,8 +244,14 @@ def find_entities(parsed: Parsed) -> Entities:
     _roles_to_staff(found, best)
     _one_event(found, best, notes)
     _modifiers_as_parents(found, parsed.text)
-    mentions = _dedupe([m for m in found if m.table_like], notes)
-    return Entities(mentions[:MAX_TABLES], best, votes, notes)
+    mentions = _dedupe([m for m in found if m.table_like], notes)[:MAX_TABLES]
+    kept = {(m.entry.name if m.entry else m.noun): m.noun for m in mentions}
+    every = [
+        replace(m, noun=kept[key])
+        for m in found
+        if m.table_like and (key := m.entry.name if m.entry else m.noun) in kept
+    ]
+    return Entities(mentions, best, votes, notes, every)
 
 
 def _one_event(found: list[Mention], field: str | None, notes: list[str]) -> None:
@@ -307,12 +314,29 @@ def _same_as_compound(found: list[Mention]) -> None:
 
 
 def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
-    """'each player plays 30 matches', 'every student takes 4 courses': the word after
-    'each <noun>' is its verb, never a table."""
-    if i < 2 or tokens[i - 2][0].lower() not in ("each", "every"):
+    """'each player plays 30 matches', 'each customer's smart meter reports', 'a company
+    tracks 400 engineers': the word after a singular subject is its verb, never a table."""
+    word = tokens[i][0].lower()
+    if not word.endswith("s") or i < 1:
         return False
-    subject = tokens[i - 1][0].lower()
-    return subject.isalpha() and not is_plural(subject) and tokens[i][0].lower().endswith("s")
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    before = tokens[i - 1][0].lower()
+    if (
+        nxt is not None
+        and _is_number(nxt[0])
+        and nxt[1] == tokens[i][2] + 1  # one space, no comma: 'tracks 400 engineers'
+        and before.isalpha()
+        and before not in _STOP
+        and not is_plural(before)
+    ):
+        return True  # a noun is never followed right away by a count of another noun
+    for back in range(2, 5):
+        if i < back or tokens[i - back][3] != tokens[i][3]:
+            return False
+        between = [t[0].lower().removesuffix("'s") for t in tokens[i - back + 1 : i]]
+        if tokens[i - back][0].lower() in ("each", "every"):
+            return all(w.isalpha() and not is_plural(w) for w in between)
+    return False
 
 
 def _reread_events(found: list[Mention]) -> None:
