@@ -584,6 +584,15 @@ _SHARE_BEFORE = re.compile(
 _ON_AVERAGE = re.compile(r"\s+(?:on\s+average|on\s+avg\.?|in\s+general|typically)\b", re.I)
 
 
+def _stated(m: re.Match[str]) -> tuple[float, float | None, dict[str, Any]] | None:
+    """(low, high, expected) of an amount of time ('15 to 40 minutes', 'about 3 days')."""
+    low = _low(m)
+    if low is None:
+        return None
+    high = number(m.group("n2")) if m.group("n2") else None
+    return low, high, _duration_expected(m, low, high, m.group("unit"))
+
+
 def _low(m: re.Match[str]) -> float | None:
     """The low end of an amount in the unit of its high end ('20 minutes to 10 hours': 1/3)."""
     low = number(m.group("n1"))
@@ -639,11 +648,10 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         re.IGNORECASE,
     )
     for m in lasting.finditer(text):
-        low = _low(m)
-        if low is None or m.group("what").lower() in STOP:
+        stated = _stated(m)
+        if stated is None or m.group("what").lower() in STOP:
             continue
-        high = number(m.group("n2")) if m.group("n2") else None
-        expected = _duration_expected(m, low, high, m.group("unit"))
+        expected = stated[2]
         start, about = m.start(), [singular(m.group("what"))]
         end = m.end() + (found.end() if (found := _ON_AVERAGE.match(text[m.end() :])) else 0)
         if m.group("what").lower() in _DURATION_NOUNS:
@@ -692,11 +700,10 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in acts.finditer(text):
         # 'listings sell within 30 to 120 days': the time from the row's start to that event
-        low = _low(m)
-        if low is None or m.group("subj").lower() in STOP:
+        stated = _stated(m)
+        if stated is None or m.group("subj").lower() in STOP:
             continue
-        high = number(m.group("n2")) if m.group("n2") else None
-        expected = _duration_expected(m, low, high, m.group("unit"))
+        _, high, expected = stated
         if high is None:
             expected = {"max": expected["value"], "unit": expected["unit"]}
         about = [singular(m.group("subj")), m.group("verb").lower()]
