@@ -572,6 +572,10 @@ def _set_weight(
 ) -> None:
     """Value `index` gets `share` of the picks; the others keep their proportions, and those
     an earlier claim stated keep their weight ('dogs are 60% of pets, cats 35%')."""
+    if len(choice["choices"]) == 1 and share < 1 and isinstance(choice["choices"][0], str):
+        # 'contractor' the only role: the rest of the rows need a value of their own
+        choice["choices"].append("other")
+        choice["weights"] = [*(choice.get("weights") or [1.0]), 0.0]
     n = len(choice["choices"])
     weights = [float(w) for w in (choice.get("weights") or [1.0] * n)]
     total = sum(weights) or 1.0

@@ -460,7 +460,13 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
     'a spike at Christmas', 'slow in summer'."""
     window = first_window(text, today)
     found = [(m, time_cells(m, today, window)) for m in TIME_EXPR.finditer(text)]
-    found = [(m, cells) for m, cells in found if cells and not _measured_range(text, m)]
+    found = [
+        (m, cells)
+        for m, cells in found
+        if cells
+        and not _measured_range(text, m)
+        and not re.match(r"[.,]\d", text[m.end() :])  # 'between 0 and 3.5 MW': no hours
+    ]
     index = 0
     floor = 0
     while index < len(found):
