@@ -17,8 +17,9 @@ from the dates against 1995-06-17, `o_orderstatus` and `o_totalprice` as
 aggregates of the order's lines, `l_extendedprice = quantity * p_retailprice`,
 the retail price formula, no orders for customers with `custkey % 3 = 0`,
 sparse order keys (8 of every 32), addresses (random v-strings), phone numbers,
-balances, names, and comments built from the spec's word lists, cut to the
-spec's lengths.
+balances, names, and comments built from the spec's grammar and word lists, cut
+to the spec's lengths (the big tables' comments are pieces of a text pool of the
+suppliers' sentences, as dbgen cuts its comments from its pool).
 """
 
 from __future__ import annotations
@@ -312,6 +313,17 @@ def comment(p: str, name: str, key: str, sentences: int = 1) -> dict[str, Any]:
     return col(name, "string", expression(f"substr(concat({body}), 1, randint({low}, {high}))"))
 
 
+# The text pool (spec 4.2.2.10): the suppliers' sentences joined by spaces; the comments of
+# the big tables are pieces of it at a random offset, of a random length in the spec's range
+POOL = "supplier.s_sentences"
+
+
+def excerpt(name: str, key: str) -> dict[str, Any]:
+    """A comment cut from the text pool, as dbgen cuts its comments from its pool."""
+    low, high = COMMENT_LENGTHS[key]
+    return col(name, "string", {"excerpt": {"from": POOL, "min_length": low, "max_length": high}})
+
+
 def schema() -> dict[str, Any]:
     supp_per_part = "(table_rows('supplier') // 4 + ({key} - 1) // table_rows('supplier'))"
     nodes = [
@@ -362,6 +374,14 @@ def schema() -> dict[str, Any]:
                 # 5 "Customer ... Recommends" (dbgen's BBB comments, read by query 16)
                 hidden("s_bbb", "int", expression("randint(1, 10000)")),
                 hidden("s_base", "string", expression("substr(s_text, 1, randint(25, 100))")),
+                # the text pool: two sentences of their own words per supplier
+                *words("s1"),
+                *words("s2"),
+                hidden(
+                    "s_sentences",
+                    "string",
+                    expression(f"concat({sentence('s1', 0)}, ' ', {sentence('s2', 1)})"),
+                ),
                 col(
                     "s_comment",
                     "string",
@@ -387,8 +407,7 @@ def schema() -> dict[str, Any]:
                 # dbgen moves an order drawn for a multiple of 3 to the next key: the fanout
                 hidden("c_mod3", "int", expression("c_custkey % 3")),
                 col("c_mktsegment", "string", choice(SEGMENTS)),
-                *words("c"),
-                comment("c", "c_comment", "c", 2),
+                excerpt("c_comment", "c"),
             ],
         },
         {
@@ -451,8 +470,7 @@ def schema() -> dict[str, Any]:
                 ),
                 col("ps_availqty", "int", expression("randint(1, 9999)")),
                 col("ps_supplycost", MONEY, money(100, 100000)),
-                *words("ps"),
-                comment("ps", "ps_comment", "ps", 3),
+                excerpt("ps_comment", "ps"),
             ],
         },
         {
@@ -511,8 +529,7 @@ def schema() -> dict[str, Any]:
                     ),
                 ),
                 col("o_shippriority", "int", choice([0])),
-                *words("o"),
-                comment("o", "o_comment", "o", 2),
+                excerpt("o_comment", "o"),
             ],
         },
         {
@@ -557,8 +574,7 @@ def schema() -> dict[str, Any]:
                 ),
                 col("l_shipinstruct", "string", choice(SHIP_INSTRUCT)),
                 col("l_shipmode", "string", choice(SHIP_MODE)),
-                *words("l"),
-                comment("l", "l_comment", "l"),
+                excerpt("l_comment", "l"),
             ],
         },
     ]
@@ -578,8 +594,11 @@ def schema() -> dict[str, Any]:
                 "Poisson(10) for keys = 2 (mod 3), none for multiples of 3; dbgen draws each "
                 "order's customer, so its order count is exactly 1,500,000 x SF where ours is "
                 "within a fraction of a percent",
-                "comments are sentences of the spec's grammar and word lists cut to the spec's "
-                "lengths, not dbgen's exact text pool; p_name's five colours may repeat",
+                "comments of customer, partsupp, orders and lineitem are pieces of a text pool "
+                "cut at a random offset to the spec's lengths, as dbgen does; the pool is the "
+                "suppliers' sentences of the spec's grammar (about 1 MB at SF1, growing with the "
+                "scale) where dbgen's is 300 MB; region, nation, supplier and part comments are "
+                "sentences cut to the spec's lengths; p_name's five colours may repeat",
                 "(ps_partkey, ps_suppkey) is unique at the spec's scale factors (0.01 and up); "
                 "below, the spec's formula repeats a supplier of a part, as dbgen does, so it is "
                 "not declared unique",

@@ -246,6 +246,9 @@ def _parent_rows(
     return np.repeat(np.arange(first, last + 1, dtype=np.int64), ends - begins)
 
 
+_COMPARE = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
+
+
 def _repair_inequality(
     values: Values, col: dsl.Column, op: str, right_table: str, right_column: str, ctx: BlockContext
 ) -> np.ndarray:
@@ -258,9 +261,15 @@ def _repair_inequality(
         assert fk is not None
         raw, bound_mask = ctx.store.take(right_table, right_column, ctx.fk_index[fk.column])
     if col.type in ("date", "datetime"):
-        return _repair_temporal(
-            as_numpy(values, col.type), as_numpy(raw, "datetime"), bound_mask, col, op, ctx
-        )
+        x = as_numpy(values, col.type)
+        if isinstance(raw, np.ndarray) and raw.dtype.kind == "M":
+            # numpy compares dates with datetimes: when every row holds, nothing to convert
+            held = _COMPARE[op](x, raw)
+            if bound_mask is not None:
+                held |= bound_mask
+            if held.all():
+                return x
+        return _repair_temporal(x, as_numpy(raw, "datetime"), bound_mask, col, op, ctx)
     x = as_numpy(values, col.type)
     bound = as_numpy(raw, col.type)
     greater = op in (">", ">=")

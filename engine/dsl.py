@@ -574,6 +574,7 @@ ClaimKind = Literal[
     "compare",
     "ratio",
     "bound",
+    "mode",
     "unread",
 ]
 ClaimStatus = Literal["unbound", "bound", "not_modelled"]
@@ -624,7 +625,7 @@ class ClaimBinding(BaseModel):
 
     measure: Identifier = Field(
         description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
-        "order, within, duration, distinct, values_in, top_share, fanout, locale_names, "
+        "order, within, duration, distinct, values_in, mode, top_share, fanout, locale_names, "
         "time_variation, growth, compare, rows_per_key",
         examples=["share"],
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from datagen.engine import dsl
 from datagen.engine.generators.kind import kind_of, spec_of
@@ -232,6 +233,31 @@ class TableStore:
                 np.arange(len(used), dtype=np.int32), kept.values.dictionary.take(pa.array(used))
             )
         return np.unique(kept.values)
+
+    def text_pool(self, table: str, column: str) -> np.ndarray:
+        """The non-null values of a kept text column joined by single spaces, as bytes (the
+        pool an `excerpt` cuts pieces from), built once per run."""
+        key = (table, f"{column}#pool")
+        if key not in self.sorted_cache:  # threads may race here: both build the same
+            kept = self.kept[(table, column)]
+            values = kept.values
+            codes = values.codes if isinstance(values, Encoded) else None
+            assert codes is not None, "a kept text column is dictionary-encoded"
+            if kept.mask is not None:
+                codes = codes[~kept.mask]
+            assert isinstance(values, Encoded)
+            text = values.dictionary.take(pa.array(codes)).cast(pa.large_string())
+            joined = pc.binary_join(
+                pa.LargeListArray.from_arrays(pa.array([0, len(text)], pa.int64()), text),
+                pa.scalar(" ", pa.large_string()),
+            )[0]
+            buffer = joined.as_buffer()
+            self.sorted_cache[key] = (
+                np.frombuffer(buffer, dtype=np.uint8)
+                if buffer is not None
+                else np.zeros(0, np.uint8)
+            )
+        return self.sorted_cache[key]
 
     def sorted_seconds(self, table: str, column: str) -> np.ndarray:
         """Non-null epoch seconds of a kept datetime column, sorted once per run (event windows)."""

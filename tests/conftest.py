@@ -4,6 +4,7 @@ session fixtures shared by several modules (a PostgreSQL server, the generated e
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import types
 from collections.abc import Callable, Iterator
@@ -101,6 +102,51 @@ def _is_heavy(item: pytest.Item) -> bool:
     if getattr(module, "datagen", cli_helpers.datagen) is not cli_helpers.datagen:
         names.discard("datagen")
     return bool((HEAVY_NAMES | HEAVY_STRINGS) & names)
+
+
+# --------------------------------------------------------------------------- pytest -n 2
+
+# `make test` runs `pytest -n 2 --dist loadfile` (pytest-xdist): a worker gets a whole module,
+# so that a module's fixtures are built once. The modules below share more than a module: a
+# session fixture that costs seconds. Each group goes to one worker as one unit: one
+# PostgreSQL server (one install on a fresh machine), one generation of the examples.
+# tests/test_test_markers.py checks that every module using these fixtures is listed.
+SHARED_FIXTURE_GROUPS = {"postgres_server": "postgres", "example_run": "examples"}
+MODULE_GROUPS = {
+    "test_decimals.py": "postgres",
+    "test_formats_postgres.py": "postgres",
+    "test_examples.py": "examples",
+    "test_keys_examples.py": "examples",
+    "test_report_html.py": "examples",
+}
+
+
+def module_group(nodeid: str) -> str:
+    """The unit of work of a test for `--dist loadfile`: its module, or its module's group."""
+    module = nodeid.split("::", 1)[0]
+    return MODULE_GROUPS.get(module.rsplit("/", 1)[-1], module)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: pytest without it runs as well
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None  # another --dist: pytest-xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return module_group(nodeid)
+
+    return ModuleGroupScheduling(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`pytest ... &`) with SIGINT ignored, and an ignored
+    # signal stays ignored in every child: the tests that press Ctrl-C on a `datagen` they
+    # start would see it run to the end. The children get Python's usual Ctrl-C, whatever
+    # started pytest.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

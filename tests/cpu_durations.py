@@ -15,14 +15,12 @@ from collections.abc import Generator
 import pytest
 
 _cpu: dict[str, float] = defaultdict(float)
+_children: dict[str, float] = defaultdict(float)  # the part spent in child processes
 
 
-def _cpu_seconds() -> float:
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
+def _cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,11 +35,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
-    start = _cpu_seconds()
+    start = _cpu_seconds(resource.RUSAGE_SELF), _cpu_seconds(resource.RUSAGE_CHILDREN)
     try:
         return (yield)
     finally:
-        _cpu[item.nodeid] += _cpu_seconds() - start
+        children = _cpu_seconds(resource.RUSAGE_CHILDREN) - start[1]
+        _children[item.nodeid] += children
+        _cpu[item.nodeid] += _cpu_seconds(resource.RUSAGE_SELF) - start[0] + children
 
 
 def pytest_terminal_summary(
@@ -51,11 +51,19 @@ def pytest_terminal_summary(
     if not count or not _cpu:
         return
     modules: dict[str, float] = defaultdict(float)
+    module_children: dict[str, float] = defaultdict(float)
     for nodeid, seconds in _cpu.items():
         modules[nodeid.split("::")[0]] += seconds
+        module_children[nodeid.split("::")[0]] += _children[nodeid]
     write = terminalreporter.write_line
-    terminalreporter.section(f"CPU seconds: {sum(_cpu.values()):.1f} in {len(_cpu)} tests")
-    for title, table in (("tests", _cpu), ("modules", modules)):
-        write(f"slowest {count} {title}:")
-        for name, seconds in sorted(table.items(), key=lambda kv: -kv[1])[:count]:
-            write(f"{seconds:8.2f}  {name}")
+    terminalreporter.section(
+        f"CPU seconds: {sum(_cpu.values()):.1f} in {len(_cpu)} tests, "
+        f"{sum(_children.values()):.1f} of them in child processes"
+    )
+    for title, total, children in (
+        ("tests", _cpu, _children),
+        ("modules", modules, module_children),
+    ):
+        write(f"slowest {count} {title} (CPU s, of which in children):")
+        for name, seconds in sorted(total.items(), key=lambda kv: -kv[1])[:count]:
+            write(f"{seconds:8.2f} {children[name]:7.2f}  {name}")

@@ -4,10 +4,17 @@ tests/test_examples.py, test_keys_examples.py and test_report_html.py read the s
 each example instead of each generating it again: `datagen generate` in-process at
 EXAMPLE_SEED, as Parquet, full size unless the example is estimated above
 EXAMPLE_LARGE_ROWS (tpch), then at EXAMPLE_SMALL_SCALE.
+
+`python -m tests.example_runs FOLDER` generates every example again, with `--workers 2`,
+into FOLDER/<name>: tests/test_examples.py compares its bytes with the session's run (one
+child process for all of them, not one per example: the interpreter's start-up was half of
+their cost).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +23,8 @@ from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from tests.cli_helpers import run_cli
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = ROOT / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 EXAMPLE_SEED = 7
 EXAMPLE_LARGE_ROWS = 1_000_000
@@ -49,3 +57,31 @@ def generate_example(name: str, folder: Path) -> ExampleRun:
     )  # fmt: skip
     assert done.returncode == 0, f"datagen generate {name}:\n{done.stdout}\n{done.stderr}"
     return ExampleRun(schema, load_dataset(schema), data, size_args)
+
+
+def start_second_runs(folder: Path) -> subprocess.Popen[str]:
+    """A child process generating every example into folder/<name> with `--workers 2`: a
+    fresh interpreter (another hash seed) and another worker count than the session's run."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.example_runs", str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _generate_all(folder: Path) -> int:
+    for schema in EXAMPLES:
+        done = run_cli(
+            "generate", str(schema), "--out", str(folder / schema.stem),
+            "--seed", str(EXAMPLE_SEED), "--workers", "2", "-q", *example_size_args(schema),
+        )  # fmt: skip
+        if done.returncode != 0:
+            print(f"datagen generate {schema.name}:\n{done.stdout}\n{done.stderr}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_generate_all(Path(sys.argv[1])))

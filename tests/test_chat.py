@@ -32,7 +32,7 @@ from datagen.agent.repl import (
     transcript_path,
 )
 
-SHOP = "an online shop with 2k customers and their orders"
+SHOP = "an online shop with 2k customers, products, orders with their items, and payments"
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from datagen.agent.commands.chat import chat_cmd
 from datagen.agent.edits import apply_edit
 from datagen.agent.offline import author as offline_author
 
-SHOP = "an online shop with 300 customers and their orders"
+SHOP = "an online shop with 300 customers, products, orders with their items, and payments"
 
 
 @pytest.fixture(scope="module")

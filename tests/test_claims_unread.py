@@ -254,16 +254,16 @@ def test_an_unread_number_is_not_covered_by_a_claim_whose_number_starts_with_it(
     assert [c.kind for c in merged] == ["count"]
 
 
-def test_which_value_is_usual_is_an_unread_claim_quoted_whole() -> None:
+def test_which_value_is_usual_is_read_as_a_mode() -> None:
     """'level 3 most common' was dropped silently (a naming number); 'mostly 4 and 5' was a
-    range of `mostly`, and cut at 'and' it quoted '5' alone."""
+    range of `mostly`, and cut at 'and' it quoted '5' alone; both are now mode claims, and
+    nothing of the text is left unread."""
     text = "Course ratings go from 1 to 5 stars, mostly 4 and 5; triage levels 1 to 5 with level 3 most common"
     claims = extract_claims(text)
     assert [(c.kind, c.text, c.about) for c in claims] == [
         ("range", "ratings go from 1 to 5 stars", ["rating"]),
+        ("mode", "mostly 4 and 5", ["course", "rating"]),
         ("range", "triage levels 1 to 5", ["triage", "level"]),
+        ("mode", "level 3 most common", ["triage", "level"]),
     ]
-    assert [c.text for c in unread_claims(text, claims)] == [
-        "mostly 4 and 5",
-        "level 3 most common",
-    ]
+    assert unread_claims(text, claims) == []

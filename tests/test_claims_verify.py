@@ -153,3 +153,52 @@ def test_shares_read_with_their_rows(text: str, phrase: str, about: list[str]) -
     claims = {c.text: c for c in extract_claims(text)}
     assert claims[phrase].kind == "rate"
     assert claims[phrase].about == about
+
+
+def test_a_plan_and_an_average_ticket_are_modelled() -> None:
+    """'25% of subscribers are on the family plan' was 'no column value or flag matches
+    subscriber'; 'average ticket $7.50' had no numeric column for `ticket`."""
+    streaming = author("A streaming service: 20,000 subscribers, 5,000 titles, and 25% of "
+                       "subscribers are on the family plan.")  # fmt: skip
+    plan = _binding(streaming, "25% of subscribers are on the family plan")
+    assert plan["where"] == "plan == 'family'"
+    assert _weights(streaming, plan["table"], "plan")["family"] == pytest.approx(0.25, 1e-3)
+    coffee = author("A coffee chain with 25 shops, 150,000 transactions in 2023, average "
+                    "ticket $7.50.")  # fmt: skip
+    ticket = _binding(coffee, "average ticket $7.50")
+    assert ticket["measure"] == "mean" and ticket["table"] == "transaction"
+
+
+def test_a_share_within_a_gap_must_time_the_event_it_names() -> None:
+    """'12% of patients are readmitted within 30 days' set the stays' median to 54 days (so
+    that 12% fell under 30: 'stays last 2 to 10 days' broke) and was bound to the days from
+    birth to registration; with no readmission in the schema it is now not modelled."""
+    hospital = author("A hospital with 400 beds and 25,000 admissions in 2024; stays last 2 to "
+                      "10 days and 12% of patients are readmitted within 30 days.")  # fmt: skip
+    assert _binding(hospital, "stays last 2 to 10 days")["measure"] == "duration"
+    notes = [n for n in hospital["metadata"]["assumptions"] if "follows" in n]
+    assert notes and all("median of 4.47" in n for n in notes), notes
+    from datagen.agent.claims.check import attach_claims
+    from datagen.engine.load import parse_dataset
+
+    extracted = extract_claims(hospital["metadata"]["description"])
+    dataset, _ = attach_claims(parse_dataset(hospital), extracted)
+    readmitted = next(c for c in dataset.claims if "readmitted" in c.text)
+    assert readmitted.status == "not_modelled" and "no event" in (readmitted.reason or "")
+
+
+def test_genders_free_shipping_and_light_verbs_bind_to_what_they_say() -> None:
+    """'40% women' was bound to `name == 'Woman Echo 9'` (a pool of generated names) and a
+    `woman` table was made; '30% of orders ship for free' to `status == 'shipped'`; '3% of
+    players make a purchase' read as '3% of players'."""
+    dating = author("A dating app with 100,000 users; 60% of users are men, 40% women, and 5% "
+                    "of swipes become matches.")  # fmt: skip
+    assert "woman" not in [n["id"] for n in dating["nodes"]]
+    men, women = _binding(dating, "60% of users are men"), _binding(dating, "40% women")
+    assert (men["where"], women["where"]) == ("gender == 'male'", "gender == 'female'")
+    genders = _weights(dating, "user", "gender")
+    assert (genders["male"], genders["female"]) == (pytest.approx(0.6), pytest.approx(0.4))
+    shop = author("A marketplace: 300,000 orders in 2024; 30% of orders ship for free.")
+    assert "free" in _binding(shop, "30% of orders ship for free")["where"]
+    game = author("A mobile game with 500,000 players; 3% of players make a purchase.")
+    assert _binding(game, "3% of players make a purchase")["where"] == "made_purchase == true"

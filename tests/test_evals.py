@@ -62,6 +62,17 @@ def test_junk_tables_fail_unless_expected_or_explained() -> None:
     assert ok
 
 
+def test_ruled_out_tables_fail_even_when_an_assumption_names_them() -> None:
+    explained = small_schema()
+    explained["metadata"]["assumptions"] = ["added `order`: the events of `customer`"]
+    ok, detail = scorers.tables_absent(
+        dsl.Dataset.model_validate(explained), expect(absent_tables=["Orders", "payment"])
+    )
+    assert not ok and detail == "tables the description does not ask for: order"
+    ok, detail = scorers.tables_absent(dataset(), expect(absent_tables=["payment"]))
+    assert ok, detail
+
+
 def test_min_tables_and_foreign_keys() -> None:
     assert scorers.min_tables(dataset(), 2) == (True, "tables: 2 (minimum 2)")
     assert scorers.min_tables(dataset(), 3) == (False, "tables: 2 (minimum 3)")

@@ -8,7 +8,7 @@ vs. parent through the FK), and the two runs are byte-identical. The
 validator (`datagen validate`) must pass with no failed check. Examples whose
 estimated size exceeds EXAMPLE_LARGE_ROWS run at `--scale 0.01`. The first run is the
 session's (tests/example_runs.py, in-process, shared with other modules), the second one
-the real executable with `--workers 2`.
+is a child process's (one for every example) with `--workers 2`.
 
 The DSL reference (docs/dsl.md) is checked against the lists in code, so a
 new generator, modifier or expression function cannot go undocumented.
@@ -19,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +34,10 @@ from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from datagen.engine.relations import fk_between, foreign_keys, split_ref
 from tests.cli_helpers import run_cli
-from tests.example_runs import EXAMPLE_SEED, EXAMPLES, ExampleRun, example_size_args
+from tests.example_runs import EXAMPLE_SEED, EXAMPLES, ExampleRun, start_second_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "dsl.md"
-DATAGEN = Path(sys.executable).parent / "datagen"
 TIMEOUT = 120
 
 
@@ -56,28 +53,33 @@ class Generated:
         return pq.read_table(self.first / f"{name}.parquet")
 
 
+@pytest.fixture(scope="module")
+def second_runs(
+    tmp_path_factory: pytest.TempPathFactory, example_run: Callable[[str], ExampleRun]
+) -> Path:
+    """Every example generated again by one child process with `--workers 2`
+    (tests/example_runs.py), while this process makes the session's runs (`--workers 1`):
+    the second runs are there to compare bytes."""
+    folder = tmp_path_factory.mktemp("second")
+    proc = start_second_runs(folder)
+    try:
+        for schema in EXAMPLES:
+            example_run(schema.stem)
+    finally:
+        stdout, stderr = proc.communicate(timeout=TIMEOUT * len(EXAMPLES))
+    assert proc.returncode == 0, f"the second runs failed:\n{stdout}\n{stderr}"
+    return folder
+
+
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def generated(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    example_run: Callable[[str], ExampleRun],
+    request: pytest.FixtureRequest, second_runs: Path, example_run: Callable[[str], ExampleRun]
 ) -> Generated:
     """The session's run of the example (`datagen generate --workers 1`, in-process, shared
-    with other modules) and a second one by the real executable with `--workers 2`, started
-    first so that both run at once: the second one is there to compare bytes."""
+    with other modules) and the second run of it."""
     schema: Path = request.param
-    second = tmp_path_factory.mktemp(schema.stem) / "second"
-    proc = subprocess.Popen(
-        [str(DATAGEN), "generate", schema, "--out", second, "--seed", str(EXAMPLE_SEED), "-q",
-         "--workers", "2", *example_size_args(schema)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        first = example_run(schema.stem)
-    finally:
-        stdout, stderr = proc.communicate(timeout=TIMEOUT)
-    assert proc.returncode == 0, f"datagen generate {schema.name} failed:\n{stdout}\n{stderr}"
-    return Generated(schema, first.dataset, first.data, second, first.size_args)
+    first = example_run(schema.stem)
+    return Generated(schema, first.dataset, first.data, second_runs / schema.stem, first.size_args)
 
 
 def test_examples_exist() -> None:

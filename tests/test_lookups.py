@@ -192,3 +192,12 @@ def test_preflight_checks_the_where_expression() -> None:
     assert "`where` gives int, not a condition" in _problems(data)
     data = shop(orders_where="nope > 1")
     assert "unknown name `nope`" in _problems(data)
+
+
+def test_a_path_through_a_key_into_an_unknown_table_is_a_problem_not_a_crash() -> None:
+    """The orders table renamed (`ORDERS`): the hops through `order_id` lead nowhere."""
+    data = shop()
+    data["nodes"][3]["id"] = "ORDERS"
+    problems = _problems(data)
+    assert "unknown table `orders`" in problems
+    assert "internal error" not in problems

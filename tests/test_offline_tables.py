@@ -84,3 +84,192 @@ def test_template_extras_named_by_nobody_are_left_out_but_a_needed_link_stays() 
     shop = author("An online shop selling 500 products to 2,000 customers; 30,000 orders in 2024")
     assert {"customer", "product", "order", "order_item"} <= tables(shop)
     assert "payment" not in tables(shop)
+
+
+def test_a_size_per_parent_is_a_child_table_with_exactly_that_many_rows_each() -> None:
+    """u10: '30 garages with 200 spaces each' was not modelled; the bare 'sessions' after
+    'parking sessions' made a second `session` table with a telecom customer."""
+    schema = author(
+        "A parking garage operator: 30 garages with 200 spaces each, 1 million parking "
+        "sessions in 2024, sessions last 20 minutes to 10 hours, peak occupancy between 9am "
+        "and 5pm on weekdays."
+    )
+    space = node(schema, "space")
+    assert space["parents"] == ["garage"]
+    assert space["fanout"] == {"distribution": "uniform", "min": 200, "max": 200}
+    assert planned(schema)["space"] == 6000
+    assert not {"session", "telecom_customer"} & tables(schema)
+    assert "parking_session" in tables(schema)
+
+
+def test_teams_of_five_players_each_hang_the_players_from_the_teams() -> None:
+    """t11: '64 teams of 5 players each' -> 5,000 players no team pointed at rightly."""
+    schema = author(
+        "An esports tournament site: 64 teams of 5 players each, 2,000 matches in the 2024 "
+        "season, each match lasts 25 to 45 minutes."
+    )
+    player = node(schema, "player")
+    assert player["parents"] == ["team"]
+    assert planned(schema)["player"] == 320
+    assert not any("player" in str(c["generator"]) for c in node(schema, "team")["columns"])
+
+
+def test_events_of_one_field_hang_from_the_named_events_not_from_another_fields() -> None:
+    """u6: a dentist's treatments hung from a vet's `vet_visit` of a `pet`."""
+    schema = author(
+        "A dental practice with 5 dentists and 3,000 patients; patients visit twice a year on "
+        "average, 20% of visits include an x-ray, and treatments cost between $80 and $1,500."
+    )
+    assert not {"pet", "vet_visit"} & tables(schema)
+    assert node(schema, "treatment")["parents"][0] == "visit"
+    visit = node(schema, "visit")
+    assert visit["parents"][0] == "patient"
+    assert 1.9 <= visit["fanout"]["lambda"] <= 2.1  # twice a year over one year
+
+
+def test_real_estate_listings_are_listings_of_properties() -> None:
+    """u7: a marketplace `listing` beside 3,000 `property` rows, nothing linking them."""
+    schema = author(
+        "A real estate agency: 40 agents, 2,500 listings in 2023, sale prices between $200k "
+        "and $2M, 70% of listings are houses and 30% apartments."
+    )
+    listing = node(schema, "listing")
+    assert listing["kind"] == "fact" and "property" in listing["parents"]
+    rows = planned(schema)
+    assert rows["property"] == rows["listing"] == 2500
+
+
+def test_two_nouns_for_one_money_event_make_one_table() -> None:
+    """t12: a coffee chain's 'transactions' were a bank's, with 37,500 `bank_account` rows,
+    beside a `sale` table for 'sales double on weekends'."""
+    schema = author(
+        "A coffee chain with 25 shops in Seattle and Portland, 1.5 million transactions in "
+        "2023, average ticket $7.50, and sales double on weekends."
+    )
+    assert not {"bank_account", "transaction"} & tables(schema)
+    facts = [n for n in schema["nodes"] if n["kind"] == "fact"]
+    assert [f["id"] for f in facts] == ["sale"]
+    assert "shop" in facts[0]["parents"]
+    assert 1_400_000 <= planned(schema)["sale"] <= 1_600_000
+
+
+def test_the_setting_names_the_field_a_food_delivery_order_is_a_restaurants() -> None:
+    """t1: 'A food delivery platform' read as retail: a retail `order` beside a `food_order`
+    added to link the restaurants, and the order pointing at an item beside its lines."""
+    schema = author(
+        "A food delivery platform in Lisbon: 300 restaurants, 8,000 customers and 40,000 "
+        "orders in 2024. Each order has 1 to 5 items. Deliveries take 20 to 50 minutes."
+    )
+    assert "food_order" not in tables(schema)
+    order = node(schema, "order")
+    assert order["parents"][:2] == ["customer", "restaurant"]
+    assert "item" not in order["parents"]
+    assert node(schema, "order_item")["fanout"] == {"distribution": "uniform", "min": 1, "max": 5}
+
+
+def test_a_rate_after_each_has_its_period() -> None:
+    """'each scooter makes about 6 trips a day' in July was 6 trips per scooter in all."""
+    schema = author(
+        "A ride-sharing scooter company: 3,000 scooters in 5 cities, each scooter makes about "
+        "6 trips a day in July 2024, and trips average 12 minutes."
+    )
+    trip = node(schema, "trip")
+    assert trip["parents"][0] == "scooter"
+    assert trip["fanout"]["lambda"] == 186  # 6 a day over July's 31 days
+
+
+def test_a_total_before_each_and_its_verb_stays_a_total() -> None:
+    """'500,000 listeners each play about 10 episodes a week' made 5,000 listeners ('per
+    play') and read no rate; no window given, so one week keeps the plays near 5M."""
+    schema = author(
+        "A podcast platform with 2,000 shows and 60,000 episodes; 500,000 listeners each play "
+        "about 10 episodes a week."
+    )
+    rows = planned(schema)
+    assert rows["listener"] == 500_000
+    play = node(schema, "play")
+    assert play["parents"][0] == "listener" and play["fanout"]["lambda"] == 10
+    assert (schema["timeframe"]["start"], schema["timeframe"]["end"]) == (
+        "2024-01-01",
+        "2024-01-08",
+    )
+
+
+def test_so_many_of_each_after_and_or_of_is_a_size_per_parent() -> None:
+    """'30 cinemas and 8 screens each', '20 wards of 30 beds each': not modelled before."""
+    cinema = author("A cinema chain with 30 cinemas and 8 screens each; 2 million tickets in 2024")
+    assert node(cinema, "screen")["parents"] == ["cinema"]
+    assert planned(cinema)["screen"] == 240
+    hospital = author("A hospital with 20 wards of 30 beds each; 40,000 admissions in 2024")
+    assert node(hospital, "bed")["parents"] == ["ward"]
+    assert planned(hospital)["bed"] == 600
+
+
+def test_verbs_after_a_singular_subject_are_no_tables() -> None:
+    """'A software company tracks 400 engineers' made `track`; 'each customer's smart meter
+    reports consumption' made `report`; 'each user logs 12 workouts' (its user named in an
+    earlier clause) added an `athlete` the workouts belonged to."""
+    software = author(
+        "A software company tracks 400 engineers, 80 repositories and 150,000 commits in 2024."
+    )
+    assert "track" not in tables(software)
+    utility = author(
+        "A power utility with 250,000 customers; each customer's smart meter reports "
+        "consumption hourly during March 2024."
+    )
+    assert "report" not in tables(utility)
+    fitness = author(
+        "A fitness app with 50,000 users; each user logs about 12 workouts a month, and "
+        "workouts last 20 to 90 minutes."
+    )
+    assert tables(fitness) == {"user", "workout"}
+    assert node(fitness, "workout")["parents"] == ["user"]
+
+
+def test_a_location_is_a_thing_not_an_event() -> None:
+    """'40 locations' (ends like an event) hung from each order, 0.001 per order."""
+    schema = author("A restaurant chain with 40 locations; 3 million orders in 2024.")
+    assert node(schema, "location")["kind"] == "entity"
+    assert "location" in node(schema, "order")["parents"]
+
+
+def test_no_domain_question_when_the_words_name_one_field_clearly() -> None:
+    """u9: 'SaaS or telecom?' was asked of a streaming service, and the default (saas) gave
+    accounts, users, events and 452 sessions; two people of two fields still ask."""
+    from datagen.agent.offline.provider import questions_for
+
+    streaming = (
+        "A streaming service: 200,000 subscribers, 5,000 titles, each subscriber watches about "
+        "40 sessions a month, sessions last 45 minutes on average, and 25% of subscribers are "
+        "on the family plan."
+    )
+    assert [q.key for q in questions_for(streaming)] == []
+    assert [q.key for q in questions_for("patients and students")] == ["domain"]
+
+
+def test_the_setting_is_no_table_its_events_belong_to() -> None:
+    """'An airline with 40 aircraft flying 200 routes': 12 `airline` rows the flights hung
+    from, 400 flights each."""
+    schema = author(
+        "An airline with 40 aircraft flying 200 routes; 1.2 million passengers booked 2 "
+        "million tickets in 2024, and 6% of flights are delayed."
+    )
+    assert "airline" not in tables(schema)
+    assert set(node(schema, "flight")["parents"]) == {"aircraft", "route"}
+    assert "airline" in tables(author("An airline alliance of 12 airlines flying 400 routes"))
+
+
+def test_a_shops_orders_keep_their_lines_and_products() -> None:
+    """The lead's case: 'customers and their orders' lost the products and order lines when
+    every unnamed template table was left out; the payments still go."""
+    schema = author("An online shop with 2,000 customers and their orders in 2024")
+    assert {"customer", "order", "order_item", "product"} <= tables(schema)
+    assert "payment" not in tables(schema)
+
+
+def test_a_bare_field_gets_its_core_tables_not_item_and_event() -> None:
+    """'a bank', 'a vet clinic': a generic `item`/`event` pair before."""
+    assert {"customer", "account", "transaction"} <= tables(author("a bank"))
+    vet = author("a vet clinic")
+    assert {"pet", "vet_visit"} <= tables(vet)
+    assert not {"item", "event"} & tables(vet)

@@ -52,8 +52,25 @@ class Built:
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def built(request: pytest.FixtureRequest, example_run: Callable[[str], ExampleRun]) -> Built:
-    """The report of the session's run of each example (tests/example_runs.py)."""
+    """The report of the session's run of each example (tests/example_runs.py), without the
+    plots (`datagen report --no-plots`): they are nine tenths of a page's cost (331 plots, 21
+    CPU s, for the eight examples) and `plotted` below draws them."""
     run = example_run(request.param.stem)
+    report = validate_dataset(run.dataset, run.data)
+    html = html_report(run.dataset, run.data, report, plots=False)
+    return Built(run.schema.stem, run.dataset, run.data, report, html)
+
+
+# chinook draws every kind of plot the examples draw: categories as horizontal bars (with an
+# "other" bar, with an axis label) and as vertical bars, numbers (small and past 10,000),
+# dates, and declared shapes with straight and rotated labels.
+PLOTTED_EXAMPLE = "chinook"
+
+
+@pytest.fixture(scope="module")
+def plotted(example_run: Callable[[str], ExampleRun]) -> Built:
+    """One example's report with its plots drawn."""
+    run = example_run(PLOTTED_EXAMPLE)
     report = validate_dataset(run.dataset, run.data)
     html = html_report(run.dataset, run.data, report)
     return Built(run.schema.stem, run.dataset, run.data, report, html)
@@ -150,11 +167,21 @@ def test_no_external_resource(built: Built) -> None:
     assert not re.search(r"url\((?!#)", built.html)
 
 
-def test_plots_are_inline_svg(built: Built) -> None:
-    parsed = _parse(built.html)
+def test_plots_are_inline_svg(plotted: Built) -> None:
+    parsed = _parse(plotted.html)
     plots = [a for t, a in parsed.tags if t == "svg" and a.get("class") == "plot"]
-    profiled_columns = sum(len(n.columns) for n in built.dataset.output_view().nodes)
+    profiled_columns = sum(len(n.columns) for n in plotted.dataset.output_view().nodes)
     assert len(plots) >= profiled_columns // 2
+    assert any(t == "svg" and a.get("class") == "graph" for t, a in parsed.tags)
+    drawn = re.findall(r'<svg class="plot".*?</svg>', plotted.html, re.S)
+    assert len(drawn) == len(plots) and all("<path" in svg for svg in drawn)  # bars drawn
+    assert "Plots left out" not in plotted.html
+
+
+def test_without_plots_the_page_says_so_and_keeps_the_rest(built: Built) -> None:
+    parsed = _parse(built.html)
+    assert not [a for t, a in parsed.tags if t == "svg" and a.get("class") == "plot"]
+    assert "Plots left out" in built.html
     assert any(t == "svg" and a.get("class") == "graph" for t, a in parsed.tags)
 
 
@@ -284,6 +311,21 @@ def test_report_command_writes_the_file(tiny: tuple[Path, Path], tmp_path: Path)
     report = json.loads(json_path.read_text())
     assert json.loads(_parse(page).json_text) == report
     assert f'<span class="score-value">{report["score"]:.1f}</span>' in page
+
+
+def test_report_command_no_plots(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    schema, data = tiny
+    pages = {}
+    for flags in ([], ["--no-plots"]):
+        out = tmp_path / (flags[0] if flags else "plots")
+        result = CliRunner().invoke(
+            report_cmd, [str(schema), "--data", str(data), "-o", str(out), *flags]
+        )
+        assert result.exit_code == 0, result.output
+        pages[bool(flags)] = (out / HTML_FILE).read_text(encoding="utf-8")
+    assert '<svg class="plot"' in pages[False] and '<svg class="plot"' not in pages[True]
+    assert "Plots left out" in pages[True]
+    assert _parse(pages[True]).json_text == _parse(pages[False]).json_text  # the same checks
 
 
 def test_report_command_out_and_min_score(tiny: tuple[Path, Path], tmp_path: Path) -> None:

@@ -69,3 +69,33 @@ def test_only_an_expression_that_names_heavy_pays_for_the_look() -> None:
     assert added == []
     conftest.pytest_collection_modifyitems(Config("not slow and not heavy"), [item])  # type: ignore[arg-type]
     assert added == ["heavy"]
+
+
+def _functions_taking(fixture: str) -> set[str]:
+    """The test modules with a function (a test or a fixture) that asks for `fixture`."""
+    import ast
+    from pathlib import Path
+
+    found = set()
+    for path in sorted(Path(conftest.__file__).parent.glob("test_*.py")):
+        text = path.read_text(encoding="utf-8")
+        if fixture not in text:
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if fixture in {a.arg for a in node.args.args + node.args.kwonlyargs}:
+                    found.add(path.name)
+    return found
+
+
+def test_every_module_sharing_a_costly_session_fixture_is_in_its_xdist_group() -> None:
+    """`pytest -n 2 --dist loadfile` keeps these modules on one worker (tests/conftest.py):
+    a module missing from MODULE_GROUPS would start a second server or generate the examples
+    again on the other worker."""
+    for fixture, group in conftest.SHARED_FIXTURE_GROUPS.items():
+        users = _functions_taking(fixture) - {"test_test_markers.py"}
+        assert users, fixture
+        listed = {name for name, g in conftest.MODULE_GROUPS.items() if g == group}
+        assert users == listed, f"{fixture}: MODULE_GROUPS should list {sorted(users)} as {group!r}"
+    assert conftest.module_group("tests/test_report_html.py::test_x[bank]") == "examples"
+    assert conftest.module_group("tests/test_cli.py::test_x") == "tests/test_cli.py"

@@ -343,6 +343,8 @@ def value_matches(
         mine = (wanted - own) or wanted
         for col in node.columns:
             values = kind_of(col).declared_values(spec_of(col)) or []
+            if len(values) > MAX_CATEGORIES:
+                values = []  # a pool of names ('Woman Echo 9') holds no category
             similar = [
                 (sum(_similar_any({s}, mine) for s in stems(v)), -i, v)
                 for i, v in enumerate(values)
@@ -353,6 +355,9 @@ def value_matches(
                 yield node, f"{col.name} == {value!r}"
             if col.type == "bool" and _similar_any(column_words(col.name), mine):
                 yield node, f"{col.name} == true"
+
+
+MAX_CATEGORIES = 40  # more declared values than this: names or labels, not categories
 
 
 def _similar(word: str, other: str) -> bool:
@@ -415,6 +420,7 @@ def columns_of(view: SchemaView, node: dsl.Node, types: set[str]) -> list[dsl.Co
 
 
 NUMERIC = {"int", "float"}
+SPEND = {"ticket", "basket", "check", "bill", "receipt", "spend", "purchase"}
 MONEY = {"amount", "total", "price", "value", "revenue", "fare", "cost", "fee", "spend",
          "basket", "payment", "sum", "charge", "premium", "salary", "balance"}  # fmt: skip
 
@@ -635,6 +641,9 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     column of the table they name: 'an average order of $45')."""
     average = claim.kind == "average"
     found = numeric_column(view, claim.about, money=average)
+    if found is None and average and stems(" ".join(claim.about)) & SPEND:
+        # 'average ticket $7.50': the amount of the main fact
+        found = numeric_column(view, [view.main_fact.id], money=True)
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
@@ -811,6 +820,26 @@ def _trend(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if value is not None and value[0].id == node.id:
         binding["value"] = value[1].name
     return binding
+
+
+@binder("mode")
+def _mode(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
+    """'B most common': the column the words name (on the table they name first)."""
+    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
+    keys = {n.id: n.pk for n in view.dataset.nodes}
+    best: tuple[int, dsl.Node, dsl.Column] | None = None
+    for node in view.dataset.nodes:
+        own = 1 if stems(node.id) & wanted else 0
+        for col in node.columns:
+            if col.name == keys[node.id] or col.name.endswith("_id") or col.type in TEMPORAL:
+                continue
+            score = 2 * _matches(col.name, wanted)
+            if score and (best is None or score + own > best[0]):
+                best = (score + own, node, col)
+    if best is None:
+        return f"no column holds `{' '.join(claim.about)}`"
+    values = list(claim.expected.values or [])
+    return {"measure": "mode", "table": best[1].id, "column": best[2].name, "values": values}
 
 
 @binder("values")

@@ -242,18 +242,6 @@ def _phrase_around(
     return low, high
 
 
-def clause_of(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause holding text[start:end]: from the break before it to the break after."""
-    low, high = 0, len(text)
-    for m in _CLAUSE_BREAK.finditer(text):
-        if m.end() <= start and not _inside(m.start(), start, end):
-            low = max(low, m.end())
-        elif m.start() >= end:
-            high = min(high, m.start())
-            break
-    return low, high
-
-
 def _inside(pos: int, start: int, end: int) -> bool:
     return start <= pos < end
 

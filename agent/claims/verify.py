@@ -20,7 +20,9 @@ from datagen.engine import dsl
 
 # words that turn a state into its opposite or into a narrower one: a binding must carry them
 _NEGATIONS = {"not", "never", "without", "non", "unpaid"}
-QUALIFIERS = {"late", "early", "overdue", "partial", "partially", "twice", "again", "repeat"}
+QUALIFIERS = {"late", "early", "overdue", "partial", "partially", "twice", "again", "repeat",
+              "free", "cash", "card", "online", "offline", "international", "domestic",
+              "express", "manual", "automatic", "first", "same"}  # fmt: skip
 # 'unpaid', 'unresolved', 'unsold': a state denied by its prefix
 _UN = re.compile(r"^(?:un|non-?)(?P<rest>[a-z]{3,}(?:ed|paid|able|known|sold|read|seen|won|set))$")
 # values a phrase may name by another word
@@ -90,9 +92,13 @@ class _Where(ast.NodeVisitor):
         self.columns: set[str] = set()
         self.denied = False
         self.other = False  # a function call (hours_between...): another kind of test
+        self.timed: set[str] = set()
 
     def visit_Call(self, node: ast.Call) -> None:
-        self.other = True
+        self.other = True  # a gap between timestamps: `hours_between(opened_at, closed_at)`
+        for arg in node.args:
+            if (name := _name(arg)) is not None:
+                self.timed.add(name)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         if isinstance(node.op, ast.Not):
@@ -187,10 +193,16 @@ def binding_mismatch(
             return None  # the validator reports a broken expression itself
         where = _Where()
         where.visit(tree)
-        if where.other:
-            return None  # a gap between timestamps ('within 48 hours'): the binder's own test
-        tested, denied_by_binding = where.words, where.denied
         shown = f"`{table}` rows where `{args['where']}`"
+        if where.other:
+            # 'closed within 48 hours': one of the two timestamps is the closing
+            said, _ = predicate_words(claim, _table_words(dataset, table))
+            times = set().union(*(_words_of(c) for c in where.timed)) if where.timed else set()
+            times -= {"at", "on", "date", "time"}
+            if said and not any(_similar(w, t) for w in said for t in times):
+                return f"{shown} times no event '{claim.text}' names"
+            return None
+        tested, denied_by_binding = where.words, where.denied
     else:
         return None
     if claim.kind not in ("rate", "share", "count"):

@@ -30,7 +30,9 @@ def read_description(
     """The stripped text of exactly one of `description` (`-`: stdin) or the file."""
     if (description is None) == (description_file is None):
         given = flag if flag == "TEXT" else f"{flag} TEXT"
-        raise InputError(f"give the description as one of {given} or --description-file PATH")
+        raise InputError(
+            f"give the description as exactly one of {given} or --description-file PATH"
+        )
     if description_file is not None:
         where = f"--description-file {_name(description_file)}"
         text = _read(description_file, where)

@@ -42,6 +42,11 @@ from datagen.agent.commands.options import (
     default=None,
     help="Show pass/fail against this score on the page (the exit code stays 0).",
 )
+@click.option(
+    "--no-plots",
+    is_flag=True,
+    help="Leave the plots out: a quicker page for a wide schema (the profiles and checks stay).",
+)
 @data_format_option
 @dsn_option
 @console_options
@@ -51,6 +56,7 @@ def report_cmd(
     out: Path | None,
     json_path: Path | None,
     min_score: float | None,
+    no_plots: bool,
     data_format: str | None,
     dsn: str | None,
     say: Say,
@@ -68,6 +74,7 @@ def report_cmd(
     Examples:
       datagen report examples/bank.json --data out/bank
       datagen report shop.json --data out/shop --out site/ --min-score 95
+      datagen report wide.json --data out/wide --no-plots
     """
     html_file = None
     if out is not None and (
@@ -92,7 +99,7 @@ def report_cmd(
         with progress.stage("writing the report"):
             path = write_html_report(
                 dataset, data_dir, report, out=html_file, fmt=data_format, min_score=min_score,
-                dsn=dsn,
+                dsn=dsn, plots=not no_plots,
             )  # fmt: skip
     failed = len(report.failed())
     if say.json:

@@ -36,6 +36,8 @@ class _Strict(BaseModel):
 class Expect(_Strict):
     # Each entry is one table: a name, or a list of names any one of which will do.
     tables: list[str | list[str]] = Field(default_factory=list)
+    # tables that must not exist: junk a field's template or a word's other sense once added
+    absent_tables: list[str] = Field(default_factory=list)
     min_tables: int | None = Field(default=None, ge=0)
     min_foreign_keys: int | None = Field(default=None, ge=0)
     # table -> [min, max] planned rows (full size, not the dry run's)

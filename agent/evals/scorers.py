@@ -97,6 +97,15 @@ def no_junk_tables(dataset: dsl.Dataset, expect: Expect) -> Verdict:
     return True, "no junk tables"
 
 
+def tables_absent(dataset: dsl.Dataset, expect: Expect) -> Verdict:
+    """None of the tables the case rules out (by name, singular or plural) exists."""
+    banned = {table_key(name) for name in expect.absent_tables}
+    found = [n.id for n in dataset.nodes if table_key(n.id) in banned]
+    if found:
+        return False, "tables the description does not ask for: " + ", ".join(found)
+    return True, f"none of the {len(banned)} ruled-out tables"
+
+
 def min_tables(dataset: dsl.Dataset, minimum: int) -> Verdict:
     count = len(dataset.nodes)
     return count >= minimum, f"tables: {count} (minimum {minimum})"
@@ -209,6 +218,7 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
     checks: list[tuple[bool, Callable[[], Verdict | list[Verdict]]]] = [
         (bool(expect.tables), lambda: tables_present(dataset, expect)),
         (bool(expect.tables), lambda: no_junk_tables(dataset, expect)),
+        (bool(expect.absent_tables), lambda: tables_absent(dataset, expect)),
         (expect.min_tables is not None, lambda: min_tables(dataset, expect.min_tables or 0)),
         (
             expect.min_foreign_keys is not None,

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from datagen.agent.claims.bind import GAP
+from datagen.agent.claims.bind import GAP, MAX_CATEGORIES
 from datagen.agent.claims.words import stems
+from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import snake
 from datagen.engine import dsl
 
@@ -71,30 +72,39 @@ def honour_claims(draft: Draft, claims: list[dsl.Claim]) -> list[dsl.Claim]:
 def unread_clauses(
     draft: Draft, claims: list[dsl.Claim], unread: list[tuple[int, int]]
 ) -> list[dsl.Claim]:
-    """A claim whose clause holds a word nothing understood is not modelled: 'occupancy is
-    higher in summer' is not bookings higher in summer, 'surge pricing applies to...' not
-    a status of the rides."""
-    from datagen.agent.claims.check import clause_of
-
+    """A claim whose subject nothing understood is not modelled: in 'occupancy is higher in
+    summer' the claim read 'higher in summer' of the bookings, not of the occupancy."""
     text = draft.text
     low = text.lower()
     out = []
     for claim in claims:
         at = low.find(claim.text.lower()) if claim.text else -1
-        if at < 0 or claim.status == "not_modelled" or claim.kind == "unread":
-            out.append(claim)
-            continue
-        start, end = clause_of(text, at, at + len(claim.text))
-        words = [text[a:b] for a, b in unread if start <= a and b <= end]
-        if words:
-            shown = ", ".join(f"'{w}'" for w in words)
-            reason = f"{shown} in '{text[start:end].strip()}' not understood"
+        subject = next(
+            (
+                text[a:b]
+                for a, b in unread
+                if at >= 0
+                and _SUBJECT_LINK.fullmatch(text[b:at])
+                and not re.fullmatch(r"[A-Za-z-]+ing", text[a:b])  # 'sensors reporting'
+            ),
+            None,
+        )
+        if subject is not None and claim.status != "not_modelled" and claim.kind != "unread":
+            reason = f"its subject '{subject}' was not understood"
             claim = claim.model_copy(
                 update={"status": "not_modelled", "bound_to": None, "reason": reason}
             )
             draft.note(f"{claim.text!r}: not modelled ({reason})")
         out.append(claim)
     return out
+
+
+# what joins a subject to the claim about it: 'occupancy is higher in summer'
+_SUBJECT_LINK = re.compile(
+    r"\s+(?:is|are|was|were|gets?|got|tends?\s+to\s+be|runs?|stays?|remains?|goes|go)"
+    r"(?:\s+(?:usually|typically|generally|often|much|far|a\s+lot|slightly|also))?\s+",
+    re.IGNORECASE,
+)
 
 
 @honours("window")
@@ -205,8 +215,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     for node in tables:
         for col in node["columns"]:
             choice = col["generator"].get("choice")
-            if not choice or not choice.get("choices"):
-                continue
+            if not choice or not choice.get("choices") or len(choice["choices"]) > MAX_CATEGORIES:
+                continue  # a pool of names ('Woman Echo 9') holds no category
             values = choice["choices"]
             if not denied and (found := _above_neutral(draft, claim, node, col, wanted, share)):
                 return found
@@ -287,6 +297,10 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         stamped["null_rate"] = round(1 - share, 6)
         draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
         return None
+    if (planned := _on_plan(draft, claim, node, said, share)) is not None:
+        return planned
+    if (gendered := _gender(draft, claim, node, said, share)) is not None:
+        return gendered
     if phrase or "of the time" in claim.text.lower():
         node = _event_of(draft, node, words[0]) or node
     status = next(
@@ -322,6 +336,58 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
     return None
+
+
+GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
+           "women": "female", "female": "female", "females": "female"}  # fmt: skip
+
+
+def _gender(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'60% of users are men, 40% women': the people's gender column (M/F or male/female, as
+    it is spelled), added when the table has none."""
+    gender = GENDERS.get(said.lower().strip())
+    if gender is None:
+        return None
+    col = next((c for c in node["columns"] if c["name"] in ("gender", "sex")), None)
+    if col is None:
+        col = {"name": "gender", "type": "string", "generator": {"choice": {
+            "choices": ["female", "male", "non_binary"], "weights": [0.49, 0.49, 0.02]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"].get("choice")
+    if not choice or not all(isinstance(v, str) for v in choice.get("choices", [])):
+        return None
+    value = next((v for v in choice["choices"] if v.lower() in (gender, gender[0])), gender)
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{col['name']} == {value!r}"}
+
+
+PLAN_WORDS = {"plan", "tier", "package", "subscription", "contract", "membership", "program"}
+
+
+def _on_plan(
+    draft: Draft, claim: dsl.Claim, node: dict[str, Any], said: str, share: float
+) -> dict[str, Any] | None:
+    """'25% of subscribers are on the family plan': a `plan` column, 'family' for that share
+    (the value added to a plan column the table has)."""
+    words = said.lower().split()
+    if len(words) != 2 or words[1] not in PLAN_WORDS:
+        return None
+    value, name = snake(words[0]), words[1]
+    col = next((c for c in node["columns"] if c["name"] == name), None)
+    if col is None or not col["generator"].get("choice", {}).get("choices"):
+        if col is not None:
+            return None
+        others = ["standard", "premium"] if value not in ("standard", "premium") else ["basic"]
+        col = {"name": name, "type": "string",
+               "generator": {"choice": {"choices": [value, *others]}}}  # fmt: skip
+        node["columns"].append(col)
+    choice = col["generator"]["choice"]
+    _set_weight(choice, _value_index(choice, value), share, draft)
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` = {value!r} for {share:.1%} of rows")
+    return {"measure": "share", "table": node["id"], "where": f"{name} == {value!r}"}
 
 
 def _done(phrase: str) -> bool:
@@ -435,6 +501,8 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
 
     median = float(gap.group(1)) * math.exp(-0.5 * NormalDist().inv_cdf(share))
     words = [w for w in claim.about if not GAP.match(w)]
+    if not _names_an_event(draft, words):
+        return  # 'readmitted within 30 days': no readmission to time, the stays keep theirs
     duration = claim.model_copy(
         update={
             "kind": "duration",
@@ -444,6 +512,20 @@ def _share_within(draft: Draft, claim: dsl.Claim, share: float, gap: re.Match[st
     )
     if _duration(draft, duration) is not None:
         draft.note(f"{claim.text!r}: {share:.0%} of the lags under {gap.group(0)[7:]}")
+
+
+def _names_an_event(draft: Draft, words: list[str]) -> bool:
+    """A timestamp of the schema is named by the words ('delivered' -> `delivered_at`)."""
+    from datagen.agent.claims.bind import _similar_any, column_words
+
+    wanted = set().union(*(stems(w) for w in words)) if words else set()
+    wanted -= {w for n in draft.schema["nodes"] for w in stems(n["id"])}
+    return any(
+        _similar_any(column_words(c["name"]) - {"at", "on", "date", "time"}, wanted)
+        for n in draft.schema["nodes"]
+        for c in n["columns"]
+        if c["type"] in ("date", "datetime")
+    )
 
 
 def _drop_mean_targets(draft: Draft, table: str, column: str) -> None:
@@ -497,8 +579,9 @@ def _set_weight(
     stated = draft.stated_weights.setdefault(id(choice), set()) if draft is not None else set()
     kept = {i for i in stated if i != index and i < n}
     free = 1 - share - sum(weights[i] for i in kept)
-    if free < 0:  # the stated shares add up to more than all: the earlier ones give way
+    if free < -1e-6:  # the stated shares add up to more than all: the earlier ones give way
         kept, free = set(), 1 - share
+    free = max(free, 0.0)
     rest = [i for i in range(n) if i != index and i not in kept]
     rest_total = sum(weights[i] for i in rest)
     out = []
@@ -825,12 +908,17 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
                 if "lookup" not in col["generator"] and not col["name"].endswith("_id"):
                     return node, col
     amount = draft.roles.get("amount")
-    if amount and {"value", "amount", "spend", "price", "total"} & wanted:
+    if amount and SPEND_WORDS & wanted:  # 'average ticket $7.50': the main fact's amount
         table, _, name = amount.partition(".")
         node, col = draft.node(table), draft.column(table, name)
         if node is not None and col is not None:
             return node, col
     return None
+
+
+# what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
+SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
+               "receipt", "purchase", "transaction"}  # fmt: skip
 
 
 @honours("ratio")
@@ -844,7 +932,9 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return _fanout_ratio(draft, claim, ratio, str(groups[0]))
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     first = stems(str(groups[0]))
@@ -1051,7 +1141,9 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     found = _numeric_column(draft, claim)
     if found is None:
-        return None
+        from datagen.agent.offline.values import range_scale
+
+        return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
     if dist is not None:
@@ -1185,6 +1277,16 @@ def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
     draft.schema["nodes"].append(node)
     draft.aliases[name] = name
     draft.note(f"added `{name}`: the lines of `{parent}`, each pointing at one `{thing}`")
+    owner = draft.node(parent)
+    if owner is not None and thing in owner["parents"][1:]:  # the lines point at it now
+        owner["parents"].remove(thing)
+        surgery.drop_column(draft.schema, parent, f"{thing}_id")
+        pair = {parent, thing}
+        draft.schema["constraints"]["inequalities"] = [
+            i
+            for i in draft.schema["constraints"].get("inequalities", [])
+            if {i["left"].split(".")[0], i["right"].split(".")[0]} != pair
+        ]
     return node
 
 
@@ -1201,21 +1303,6 @@ def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
         if {parent, other} <= targets:
             return node  # type: ignore[no-any-return]
     return None
-
-
-@honours("values")
-def _values(draft: Draft, claim: dsl.Claim) -> None:
-    """'status values: active, churned, paused' -> that column takes exactly those values."""
-    values = [snake(str(v)) for v in claim.expected.values or []]
-    wanted = set().union(*(stems(w) for w in claim.about)) if claim.about else set()
-    if not values or not wanted:
-        return
-    for node in draft.schema["nodes"]:
-        for col in node["columns"]:
-            if stems(col["name"]) & wanted and col["type"] == "string":
-                col["generator"] = {"choice": {"choices": values}}
-                draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` is one of {values}")
-                return
 
 
 GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
@@ -1249,7 +1336,9 @@ def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
 ADD_UNIT = {"add_seconds": "s", "add_minutes": "min", "add_hours": "h", "add_days": "days"}
-LAG = re.compile(r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)\)$")
+LAG = re.compile(
+    r"^(add_seconds|add_minutes|add_hours|add_days)\((\w+), (\w+)(?: / (\d+(?:\.\d+)?))?\)$"
+)
 # 'due 21 days after checkout' is a rule; 'rides last 18 minutes on average' a typical value
 RULE = re.compile(r"\b(?:due|after|later|expires?|valid|grace|notice)\b")
 AVERAGE_AFTER = re.compile(r"^[\s,]*(?:on average|on avg|typically|usually|or so)\b")
@@ -1263,7 +1352,13 @@ def _lags(node: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         expr = col["generator"].get("expression", {}).get("expr", "")
         found = LAG.match(expr) if isinstance(expr, str) else None
         if found:
-            out.append((col["name"], found.group(2), found.group(3), ADD_UNIT[found.group(1)]))
+            unit = ADD_UNIT[found.group(1)]
+            if found.group(4):  # 'add_minutes(started_at, duration_seconds / 60)': seconds
+                seconds = UNIT_SECONDS[unit] / float(found.group(4))
+                unit = next((u for u, s in UNIT_SECONDS.items() if s == seconds), "")
+                if not unit:
+                    continue
+            out.append((col["name"], found.group(2), found.group(3), unit))
     return out
 
 
@@ -1550,3 +1645,7 @@ def _ordering(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     return {"measure": "within", "table": child["id"], "value": column["name"],
             "start": f"{parent_id}.{start}", "end": f"{parent_id}.{end}"}  # fmt: skip
+
+
+# the honours of scales and their usual values (values.py) register on import
+from datagen.agent.offline import values as _scales  # noqa: E402, F401

@@ -56,6 +56,13 @@ ENDS = {
 # ("orders and payments": a payment per order, not per bank customer)
 FOLLOW_UPS = {"payment", "invoice", "return", "review", "shipment", "chargeback", "seller_review",
               "tracking_event", "refund", "message", "comment", "reaction"}  # fmt: skip
+# things whose names end like events ('40 locations', '12 stations'): tables of things
+THING_NOUNS = {
+    "location", "station", "institution", "organization", "organisation", "department",
+    "apartment", "equipment", "instrument", "terminal", "hospital", "animal", "portal",
+    "division", "section", "mansion", "compartment", "pavilion", "region", "position",
+    "nation", "congregation", "foundation", "jurisdiction", "constituency",
+}  # fmt: skip
 SELF_REFERENCES = {"manager_id", "parent_id", "referred_by", "reports_to", "mentor_id"}
 LAG_WORD = {"min": "minutes", "h": "hours", "D": "days"}
 ADD_FN = {"min": "add_minutes", "h": "add_hours", "D": "add_days"}
@@ -70,6 +77,7 @@ class Table:
     refs: list[str] = field(default_factory=list)  # entities: tables they point at
     mentioned: bool = True
     why: str = ""  # for a table the description did not name
+    words: list[str] = field(default_factory=list)  # other nouns the text uses for its rows
 
 
 @dataclass
@@ -92,6 +100,7 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
         table = _table_for(mention)
         if table.id in tables:
             continue
+        table.words = list(mention.aliases)
         tables[table.id] = table
         if mention.entry is not None:
             by_entry[mention.entry.name] = table.id
@@ -101,16 +110,17 @@ def compose_entities(entities: Entities, text: str) -> Composition | None:
                 f"`{table.id}` is not in the lexicon: a table of {kind} with columns guessed "
                 "from its name"
             )
-    _relations_from_text(entities.mentions, tables, text)
-    _typical_relations(tables, by_entry, entities.field, notes)
+    # every mention: 'each user logs 12 workouts' relates a table named earlier too
+    _relations_from_text(entities.every or entities.mentions, tables, text)
+    _typical_relations(tables, by_entry, entities.field, notes, text)
     facts = [t for t in tables.values() if t.role == "fact"]
     if not facts:
         fact = _linking_fact(tables, by_entry, entities.field, text)
         if fact is None:
             return None
         _add_entry(tables, by_entry, fact, f"the events of {_names(tables, 'entity')}", notes)
-        _typical_relations(tables, by_entry, entities.field, notes)
-    _connect_islands(tables, by_entry, entities.field, notes)
+        _typical_relations(tables, by_entry, entities.field, notes, text)
+    _connect_islands(tables, by_entry, entities.field, notes, text)
     facts = [t for t in tables.values() if t.role == "fact"]
     main_fact = next((t.id for t in facts if t.mentioned), facts[0].id)
     main_entity = _root(tables, main_fact)
@@ -123,7 +133,9 @@ def _table_for(mention: Mention) -> Table:
         last = mention.noun.split("_")[-1]
         from datagen.agent.offline.blueprints.generic import is_event_noun
 
-        event = is_event_noun(mention.noun) or last.endswith(EVENT_SUFFIXES)
+        event = is_event_noun(mention.noun) or (
+            last.endswith(EVENT_SUFFIXES) and last not in THING_NOUNS
+        )
         return Table(mention.noun, None, "fact" if event else "entity")
     return Table(mention.noun, entry, entry.role)
 
@@ -200,6 +212,7 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
             and mention.sentence == ordered[index + 1].sentence
             and re.match(r"^\s*(?:in|of|from|within|under|at)\s+(?:\d[\d,]*\s+)?(?:the\s+)?$", gap)
             and other.id not in table.refs
+            and other.id != table.id
         ):
             table.refs.append(other.id)
     through = re.search(r"\bthrough\s+(?:the\s+|a\s+)?([a-z][a-z-]+)", text, re.IGNORECASE)
@@ -231,8 +244,22 @@ def _link_facts(table: Table, target: Table) -> None:
             target.parents.append(table.id)
 
 
+def _is_setting(entry: Entry, text: str) -> bool:
+    """'An airline with 40 aircraft': the one airline the data is about, not a table of
+    airlines its flights belong to (named with a/an and never in the plural)."""
+    low = text.lower()
+    words = [w.replace("_", " ") for w in entry.words]
+    single = any(re.search(rf"\b(?:a|an|our|the)\s+(?:\w+\s+)?{w}\b", low) for w in words)
+    plural = any(re.search(rf"\b{w}(?:s|es)\b", low) for w in words)
+    return single and not plural
+
+
 def _typical_relations(
-    tables: dict[str, Table], by_entry: dict[str, str], fld: str | None, notes: list[str]
+    tables: dict[str, Table],
+    by_entry: dict[str, str],
+    fld: str | None,
+    notes: list[str],
+    text: str = "",
 ) -> None:
     """The lexicon's relations between the tables present; a fact's driving parent is added
     when the description names none."""
@@ -271,8 +298,13 @@ def _typical_relations(
                     if parent_entry is None:
                         parent_entry = _person_entry(fld)
                     person = _dataset_person(tables, parent_entry, table)
+                    alike = _same_event(tables, parent_entry, table)
                     if parent_entry.name in by_entry:
                         table.parents.append(by_entry[parent_entry.name])
+                    elif alike is not None:
+                        # 'visits ... treatments' at a dentist: the treatments of those visits,
+                        # not of a vet's `vet_visit` of a `pet`
+                        table.parents.append(alike)
                     elif person is not None:
                         # 'users following users': the dataset's own people, not a new table
                         table.parents.append(person)
@@ -301,7 +333,11 @@ def _typical_relations(
                         )
                         if person is not None and person not in table.parents:
                             table.parents.insert(0, person)
-                        elif parent_entry is not None and parent_entry.role == "entity":
+                        elif (
+                            parent_entry is not None
+                            and parent_entry.role == "entity"
+                            and not _is_setting(parent_entry, text)
+                        ):
                             added = _add_entry(
                                 tables,
                                 by_entry,
@@ -340,6 +376,23 @@ def _same_person(tables: dict[str, Table], ref: str, table: Table) -> str | None
         return None
     people = [t.id for t in tables.values() if t.role == "entity" and _is_person(t) and t.mentioned]
     return people[0] if people else None
+
+
+def _same_event(tables: dict[str, Table], wanted: Entry, fact: Table) -> str | None:
+    """A named event of the dataset that goes by a word of the event the lexicon's fact
+    expects (the dentist's `visit`, an `appointment`, for a treatment's `vet_visit`)."""
+    if wanted.role != "fact":
+        return None
+    for table in tables.values():
+        if (
+            table.mentioned
+            and table.role == "fact"
+            and table.id != fact.id
+            and table.entry is not None
+            and set(table.entry.words) & set(wanted.words)
+        ):
+            return table.id
+    return None
 
 
 def _dataset_person(tables: dict[str, Table], wanted: Entry, fact: Table) -> str | None:
@@ -404,7 +457,11 @@ def _linking_fact(
 
 
 def _connect_islands(
-    tables: dict[str, Table], by_entry: dict[str, str], fld: str | None, notes: list[str]
+    tables: dict[str, Table],
+    by_entry: dict[str, str],
+    fld: str | None,
+    notes: list[str],
+    text: str = "",
 ) -> None:
     """An entity nothing points at: linked by the lexicon fact between it and the tables present,
     or referenced by the main events."""
@@ -424,7 +481,7 @@ def _connect_islands(
                     link = entry
         if link is not None:
             _add_entry(tables, by_entry, link, f"links `{table.id}` to the rest", notes)
-            _typical_relations(tables, by_entry, fld, notes)
+            _typical_relations(tables, by_entry, fld, notes, text)
             continue
         facts = [t for t in tables.values() if t.role == "fact"]
         if facts:
@@ -467,6 +524,8 @@ def to_blueprint(comp: Composition) -> Blueprint:
         table = comp.tables[table_id]
         node = _node(table, comp, times)
         nodes.append(node)
+        for word in table.words:
+            synonyms[word] = table_id
         if table.entry is not None:
             for word in table.entry.words:
                 synonyms.setdefault(word, table_id)

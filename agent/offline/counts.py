@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from datagen.agent.offline import surgery
 from datagen.agent.offline.behaviours import main_series
 from datagen.agent.offline.blueprints import parts as P
 from datagen.agent.offline.domains import match_option
@@ -18,9 +19,10 @@ from datagen.agent.offline.draft import (
     enum_spec,
     enum_values,
     fanout_mean,
+    resolve_windows,
 )
 from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, MEASURE_NOUNS
-from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed
+from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed, words_to_digits
 from datagen.agent.offline.tables import add_table
 
 MAX_RATE_ROWS = 5_000_000  # a rate per parent over the window past this is generated smaller
@@ -29,8 +31,12 @@ MAX_RATE_ROWS = 5_000_000  # a rate per parent over the window past this is gene
 def apply_counts(draft: Draft, parsed: Parsed) -> None:
     _fit_window(draft, parsed)
     placed: list[tuple[str, Any]] = []
+    sizes: list[tuple[str | None, Any]] = []
     for count in parsed.counts:
         table = draft.resolve(count.noun)
+        if _each_of(draft, count) and _sizable(draft, count, table):
+            sizes.append((table, count))  # once the parents have their rows
+            continue
         if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
             draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
             continue
@@ -72,6 +78,83 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
         else:
             totals[table] = count.phrase
             set_rows(draft, node, count.value, count.phrase)
+    for table, count in sizes:
+        size_per_parent(draft, count, table)
+
+
+def _each_of(draft: Draft, count: Any) -> str | None:
+    """The parent of a size per parent: '30 garages with 200 spaces each', '64 teams of 5
+    players each', 'each school has 30 classrooms' (a rate in time is no size)."""
+    if not count.per or count.per in TIME_UNITS.values() or count.period or count.value < 1:
+        return None
+    text = words_to_digits(draft.text)
+    each = re.search(re.escape(count.phrase) + r"\s+(?:each|apiece)\b", text, re.IGNORECASE)
+    if each is None and not count.phrase.lower().startswith(("each ", "every ")):
+        return None
+    parent = draft.resolve(count.per)
+    parent_node = draft.node(parent)
+    return parent if parent_node is not None and parent_node["kind"] != "fact" else None
+
+
+def _sizable(draft: Draft, count: Any, table: str | None) -> bool:
+    parent = _each_of(draft, count)
+    if parent is None or table == parent or not re.fullmatch(r"[a-z][a-z_]*", count.noun):
+        return False
+    node = draft.node(table)
+    return node is None or node["kind"] == "entity"
+
+
+def size_per_parent(draft: Draft, count: Any, table: str | None) -> None:
+    """Exactly so many rows per parent row: a child table hanging from the parent ('spaces'
+    of a garage, the 'players' of a team); an entity of that name becomes that child."""
+    parent = _each_of(draft, count)
+    assert parent is not None
+    per = int(round(count.value))
+    node = draft.node(table)
+    if node is not None and table in draft.counted:
+        draft.note(f"{count.phrase!r} per `{parent}`: `{table}` already has a total; kept")
+        return
+    if node is None:
+        table = count.noun
+        node = resolve_windows(P.fact(table, parent, per, _child_columns(table)), draft)
+        draft.schema["nodes"].append(node)
+        draft.aliases[table] = table
+    else:
+        assert table is not None
+        for other in draft.schema[
+            "nodes"
+        ]:  # 'teams of 5 players': the team no longer points at one
+            if other["id"] == parent:
+                for col in list(other["columns"]):
+                    if any(r.split(".")[0] == table for r in surgery.references(col)):
+                        surgery.drop_column(draft.schema, parent, col["name"])
+        node.pop("rows", None)
+        node["kind"] = "fact"
+        node["parents"] = [parent]
+        if not any(c["name"] == f"{parent}_id" for c in node["columns"]):
+            node["columns"].insert(1, P.fk(parent))
+        draft.schema["nodes"].remove(node)
+        at = max(i for i, n in enumerate(draft.schema["nodes"]) if n["id"] == parent) + 1
+        draft.schema["nodes"].insert(at, node)
+    node["fanout"] = {"distribution": "uniform", "min": per, "max": per}
+    draft.counted.add(table)
+    rows = per * draft.expected_rows(parent)
+    draft.note(f"`{table}`: exactly {per} per `{parent}` ({rows:,.0f} rows), from {count.phrase!r}")
+
+
+def _child_columns(table: str) -> list[dict[str, Any]]:
+    """Columns of a new child table: the lexicon's, else its number within the parent and a
+    kind."""
+    from datagen.agent.offline.composition import entry_columns
+    from datagen.agent.offline.lexicon import candidates
+
+    entry = next((e for e in candidates(table) if e.role == "entity"), None)
+    if entry is not None:
+        return entry_columns(table, entry, "entity")
+    return [
+        P.expr(f"{table}_number", "int", "position()"),  # 1..n within its parent
+        P.pick("category", ["standard", "large", "small", "accessible"], [0.7, 0.12, 0.12, 0.06]),
+    ]
 
 
 def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
@@ -90,12 +173,14 @@ def _per_subject(draft: Draft, node: dict[str, Any], count: Any) -> None:
     if link["parents"][0] != subject:  # the link's rows now follow this subject
         link["parents"].remove(subject)
         link["parents"].insert(0, subject)
-    set_lambda(link, count.value * _per_period(draft, count))
+    lam = count.value * _per_period(draft, count)
+    set_lambda(link, lam)
     draft.counted.add(link["id"])
     draft.note(
-        f"`{link['id']}`: about {count.value:g} per `{subject}`, from {count.phrase!r} "
+        f"`{link['id']}`: about {lam:g} per `{subject}`, from {count.phrase!r} "
         f"(per `{subject}`, not a total of `{node['id']}`)"
     )
+    _cap_parent(draft, link, lam, count)
 
 
 def _verb_form(noun: str, phrase: str) -> bool:

@@ -9,8 +9,8 @@ import re
 
 from datagen.agent.offline.blueprints import BLUEPRINTS, Blueprint
 from datagen.agent.offline.composition import compose_entities, to_blueprint
-from datagen.agent.offline.entities import find_entities
-from datagen.agent.offline.lexicon import by_name
+from datagen.agent.offline.entities import Mention, find_entities
+from datagen.agent.offline.lexicon import ENTRIES, Entry, by_name
 from datagen.agent.offline.naming import singular
 from datagen.agent.offline.parse import Parsed
 
@@ -77,6 +77,20 @@ def _names_a_table(parsed: Parsed, blueprint: Blueprint) -> bool:
     )
 
 
+def _bare_field(parsed: Parsed, scores: list[tuple[float, str]]) -> str | None:
+    """'a bank', 'an online shop': one template's keyword, nothing counted or listed and no
+    table named; the template, when the words' field is one of its tables' fields."""
+    (best, domain), (second, _) = scores[0], scores[1]
+    if best <= 0 or second > 0 or parsed.counts or parsed.named_tables:
+        return None
+    entities = find_entities(parsed)
+    if any(m.table_like for m in entities.mentions):
+        return None
+    template = BLUEPRINTS[domain]
+    fields = {e.field for n in template.nodes if (e := by_name(n["id"]))}
+    return domain if entities.field in fields else None
+
+
 def choose_domain(parsed: Parsed, answer: str | None) -> tuple[str | None, list[str]]:
     notes: list[str] = []
     scores = domain_scores(parsed)
@@ -89,6 +103,12 @@ def choose_domain(parsed: Parsed, answer: str | None) -> tuple[str | None, list[
         if picked:
             return picked, [f"domain: {BLUEPRINTS[picked].title}, as answered ({answer!r})"]
     best, domain = scores[0]
+    bare = _bare_field(parsed, scores)
+    if bare is not None:
+        return bare, [
+            f"domain: {BLUEPRINTS[bare].title}: the description names its field and no tables, "
+            "so the field's core tables"
+        ]
     if best < GENERIC_THRESHOLD or (
         best < WEAK_DOMAIN and not _names_a_table(parsed, BLUEPRINTS[domain])
     ):  # 'a ferry operator': one keyword of telecom, none of its tables
@@ -127,10 +147,24 @@ def generic_layout(blueprint: Blueprint) -> str:
     return text + "; columns are generic (a name, a category or a country, a timestamp, an amount)"
 
 
+def _field_core(field: str) -> Entry | None:
+    """The field's first events with parents in the lexicon (its entries are listed core
+    first)."""
+    return next((e for e in ENTRIES if e.field == field and e.role == "fact" and e.parents), None)
+
+
 def lexicon_blueprint(parsed: Parsed, domain: str | None) -> tuple[Blueprint, list[str]] | None:
     """A blueprint composed from the lexicon, unless the chosen domain template already has a
     table for every entity the description names (then the template, richer, is kept)."""
     entities = find_entities(parsed)
+    if not entities.mentions and domain is None and entities.field and not parsed.counts:
+        core = _field_core(entities.field)  # 'a vet clinic': the field's main events
+        if core is not None:
+            entities.mentions = [Mention(core.name, 0, 0, 0, True, [core], core)]
+            entities.notes.append(
+                f"the description names its field ({entities.field}) and no tables: "
+                f"its typical events, `{core.name}`, and what they belong to"
+            )
     if not entities.mentions:
         return None
     if domain is not None:

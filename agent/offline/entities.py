@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
-from datagen.agent.offline.lexicon import ENTRIES, Entry, candidates, key_of, readings
+from datagen.agent.offline.lexicon import ENTRIES, Entry, by_name, candidates, key_of, readings
 from datagen.agent.offline.lexicon.cues import FIELD_CUES
 from datagen.agent.offline.naming import is_plural, singular
 from datagen.agent.offline.parse import _NON_TABLE, _STOP, COUNTRIES, FILLER, TIME_UNITS, Parsed
@@ -45,6 +45,8 @@ NEVER_TABLES = (
         "percent", "percentage", "phone", "desktop", "tablet", "mobile", "weekly", "daily",
         "yes", "no", "also", "plus", "etc", "including", "include", "contains", "lots",
         "item_count", "unit", "cent", "dollar", "euro", "pound", "yen", "buck",
+        # a gender is a value of the people ('60% of users are men, 40% women')
+        "man", "men", "woman", "women", "male", "female", "males", "females",
     }
 )  # fmt: skip
 # measure values: columns of the events they describe ("fares from 4 to 120"), never tables
@@ -95,6 +97,7 @@ class Mention:
     choices: list[Entry] = dataclass_field(default_factory=list)
     entry: Entry | None = None
     implied: bool = False  # named only as a modifier ('product reviews')
+    aliases: list[str] = dataclass_field(default_factory=list)  # other words for its rows
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Entities:
     field: str | None
     votes: dict[str, float]  # field -> weight of the words that name it
     notes: list[str] = dataclass_field(default_factory=list)
+    every: list[Mention] = dataclass_field(default_factory=list)  # each mention, by table
 
     def known(self) -> list[Mention]:
         return [m for m in self.mentions if m.entry is not None]
@@ -121,6 +125,16 @@ def _tokens(text: str) -> list[tuple[str, int, int, int]]:
             continue
         out.append((word, match.start(), match.end(), sentence))
     return out
+
+
+SETTING = re.compile(r"[:;,.(]|\s(?:with|in|that|where|which|for)\s", re.IGNORECASE)
+
+
+def _cue_weight(text: str, start: int) -> float:
+    """A cue word of the setting ('A food delivery platform in Lisbon: ...') says more about
+    the field than one further on."""
+    end = SETTING.search(text)
+    return 1.0 if start < (end.start() if end else len(text)) else 0.5
 
 
 def _is_number(word: str) -> bool:
@@ -144,7 +158,7 @@ def find_entities(parsed: Parsed) -> Entities:
             low = word.lower()
             for fld, cues in FIELD_CUES.items():
                 if low in cues:
-                    votes[fld] += 0.5
+                    votes[fld] += _cue_weight(text, start)
             gerund = _gerund_fact(low) if found and found[-1].table_like else None
             if gerund is not None and text[found[-1].end : start].strip() == "":
                 # 'members booking desks', 'users following users': the verb names the events
@@ -157,7 +171,7 @@ def find_entities(parsed: Parsed) -> Entities:
         for inner, *_ in tokens[i : i + length]:
             for fld, cues in FIELD_CUES.items():
                 if inner.lower() in cues:
-                    votes[fld] += 0.5
+                    votes[fld] += _cue_weight(text, start)
         before = tokens[i - 1][0].lower() if i else ""
         table_like = (
             is_plural(last[0].lower().replace("-", "_"))
@@ -225,20 +239,104 @@ def find_entities(parsed: Parsed) -> Entities:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _same_as_compound(found)
     _reread_events(found)
     _roles_to_staff(found, best)
+    _one_event(found, best, notes)
     _modifiers_as_parents(found, parsed.text)
-    mentions = _dedupe([m for m in found if m.table_like], notes)
-    return Entities(mentions[:MAX_TABLES], best, votes, notes)
+    mentions = _dedupe([m for m in found if m.table_like], notes)[:MAX_TABLES]
+    kept = {(m.entry.name if m.entry else m.noun): m.noun for m in mentions}
+    every = [
+        replace(m, noun=kept[key])
+        for m in found
+        if m.table_like and (key := m.entry.name if m.entry else m.noun) in kept
+    ]
+    return Entities(mentions, best, votes, notes, every)
+
+
+def _one_event(found: list[Mention], field: str | None, notes: list[str]) -> None:
+    """'1.5 million transactions ... sales double on weekends' at a coffee chain: one event
+    table, not a bank's `transaction` of a `bank_account` beside the shop's sales. A money
+    event read in another field, whose owner the text does not name, is the field's named
+    money event."""
+    from datagen.agent.offline.composition import FOLLOW_UPS
+
+    named = {m.entry.name for m in found if m.table_like and m.entry is not None}
+    facts = [m for m in found if m.table_like and m.entry is not None and m.entry.role == "fact"]
+    native = [m for m in facts if m.entry is not None and m.entry.field == field]
+    for mention in facts:
+        entry = mention.entry
+        assert entry is not None
+        owner = by_name(entry.parents[0]) if entry.parents else None
+        if (
+            entry.field == field
+            or entry.name in FOLLOW_UPS
+            or any(p in named for p in entry.parents)
+            or mention.implied
+            or not entry.amount
+            or owner is None
+            or owner.role != "entity"
+        ):
+            continue  # a shift or a treatment is no second name of a sale
+        home = next(
+            (m for m in native if m is not mention and m.entry is not None and m.entry.amount),
+            None,
+        )
+        if home is None:
+            continue
+        mention.table_like = False
+        home.aliases.append(mention.noun)
+        notes.append(
+            f"'{mention.noun}' and '{home.noun}' are the same events: rows of `{home.noun}`"
+        )
+
+
+def _same_as_compound(found: list[Mention]) -> None:
+    """'1 million parking sessions ... sessions last 20 minutes': the bare head noun after a
+    compound names the same table, not a second one (a telecom `data_usage` session)."""
+    for index, mention in enumerate(found):
+        if not mention.table_like or "_" in mention.noun:
+            continue
+        earlier = next(
+            (
+                m
+                for m in found[:index]
+                if m.table_like and m.entry is not None and m.noun.split("_")[-1] == mention.noun
+            ),
+            None,
+        )
+        if earlier is not None:
+            mention.noun, mention.entry, mention.choices = (
+                earlier.noun,
+                earlier.entry,
+                [earlier.entry],
+            )
 
 
 def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
-    """'each player plays 30 matches', 'every student takes 4 courses': the word after
-    'each <noun>' is its verb, never a table."""
-    if i < 2 or tokens[i - 2][0].lower() not in ("each", "every"):
+    """'each player plays 30 matches', 'each customer's smart meter reports', 'a company
+    tracks 400 engineers': the word after a singular subject is its verb, never a table."""
+    word = tokens[i][0].lower()
+    if not word.endswith("s") or i < 1:
         return False
-    subject = tokens[i - 1][0].lower()
-    return subject.isalpha() and not is_plural(subject) and tokens[i][0].lower().endswith("s")
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    before = tokens[i - 1][0].lower()
+    if (
+        nxt is not None
+        and _is_number(nxt[0])
+        and nxt[1] == tokens[i][2] + 1  # one space, no comma: 'tracks 400 engineers'
+        and before.isalpha()
+        and before not in _STOP
+        and not is_plural(before)
+    ):
+        return True  # a noun is never followed right away by a count of another noun
+    for back in range(2, 5):
+        if i < back or tokens[i - back][3] != tokens[i][3]:
+            return False
+        between = [t[0].lower().removesuffix("'s") for t in tokens[i - back + 1 : i]]
+        if tokens[i - back][0].lower() in ("each", "every"):
+            return all(w.isalpha() and not is_plural(w) for w in between)
+    return False
 
 
 def _reread_events(found: list[Mention]) -> None:

@@ -509,6 +509,17 @@ def _subject_before(text: str, pos: int, skip: set[str]) -> str | None:
     return None
 
 
+def _plural_before(text: str, pos: int, skip: set[str]) -> str | None:
+    """The plural noun right before "and|with|of <number>" in the sentence ('30 cinemas and 8
+    screens each'), else None."""
+    sentence = re.split(r"[.;:()]", text[:pos])[-1]
+    found = re.search(r"([A-Za-z][A-Za-z'-]*)\s+(?:and|with|of)\s*$", sentence)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return singular(word) if is_plural(word) and word not in _STOP and word not in skip else None
+
+
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)\b")
 _RANGE_LOW = re.compile(r"(\d[\d,.]*)\s*(?:-|–|—|to)\s*$")
 _RANGE_HIGH = re.compile(r"^\s*(?:-|–|—|to)\s*\d")
@@ -592,6 +603,9 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             continue
         per = None
         per_match = _PER.match(normalized, end)
+        if per_match and re.match(r"\s+(?:about|around|roughly|approximately|~|\d)",
+                                  normalized[per_match.end() :]):  # fmt: skip
+            per_match = None  # 'listeners each play about 10 episodes': a verb, not per play
         if per_match:
             per_word = singular(per_match.group(1).lower())
             if per_word in TIME_UNITS:
@@ -603,9 +617,15 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
                 normalized, end
             )
+            each_verb = re.match(r"\s+each\s+[a-z]", normalized[end:], re.IGNORECASE)
+            if rate is not None and each_verb:
+                rate = None  # '500,000 listeners each play 10 episodes': a total, then its verb
             subject = _subject_before(normalized, match.start(), skip)
             if subject == noun:
                 subject = None
+            if subject is None and rate is not None and rate.group(0).strip().lower() == "each":
+                # '30 cinemas and 8 screens each': 8 per cinema
+                subject = _plural_before(normalized, match.start(), skip)
             if rate is not None and subject is None:
                 continue  # "on average 3 items": with no subject named it is no count at all
             if rate is not None or (per is not None and subject is not None):
@@ -634,7 +654,12 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
         if value is None or noun is None:
             continue
         counts = [c for c in counts if c.noun != noun]
-        counts.append(Count(value, noun, parent, normalized[match.start() : end].strip()))
+        period = None
+        per_match = _PER.match(normalized, end)  # 'each scooter makes 6 trips a day'
+        if per_match and singular(per_match.group(1).lower()) in TIME_UNITS:
+            period = TIME_UNITS[singular(per_match.group(1).lower())]
+            end = per_match.end()
+        counts.append(Count(value, noun, parent, normalized[match.start() : end].strip(), period))
     return counts
 
 

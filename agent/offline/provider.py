@@ -46,6 +46,21 @@ def author(
     return compose(description, answers or {}, today)
 
 
+def _field_is_clear(parsed: Any) -> bool:
+    """The lexicon composes the tables and the words lean clearly (1.4 times the next) to one
+    field: two tied domain templates are then no question worth asking."""
+    from datagen.agent.offline.domains import lexicon_blueprint
+    from datagen.agent.offline.entities import find_entities
+
+    votes = sorted(find_entities(parsed).votes.values(), reverse=True) + [0.0, 0.0]
+    tie = ambiguous_domains(parsed)
+    return (
+        votes[0] >= 1.4 * votes[1]
+        and tie is not None
+        and lexicon_blueprint(parsed, tie[0]) is not None
+    )
+
+
 def questions_for(
     description: str, answers: dict[str, str] | None = None, today: date = REFERENCE_DATE
 ) -> list[PendingQuestion]:
@@ -54,6 +69,8 @@ def questions_for(
     parsed = parse(description, today)
     out: list[PendingQuestion] = []
     tie = ambiguous_domains(parsed)
+    if tie and _field_is_clear(parsed):
+        tie = None  # 'a streaming service ... subscribers ... sessions': media, not saas or telecom
     if tie and "domain" not in answers:
         first, second = (BLUEPRINTS[d].title for d in tie)
         out.append(

@@ -367,6 +367,14 @@ def prune_template_extras(draft: Draft, parsed: Parsed) -> None:
     names none of them and no kept table hangs from them. The main events stay."""
     named = named_by_text(draft, parsed) | set(draft.counted)
     keep = {draft.roles["main_fact"], draft.roles["main_entity"]}
+    kinds = {n["id"]: n["kind"] for n in draft.schema["nodes"]}
+    keep |= {  # the lines of the main events, each pointing at a thing (a shop's order items)
+        n["id"]
+        for n in draft.schema["nodes"]
+        if n["kind"] == "fact"
+        and n["parents"][0] == draft.roles["main_fact"]
+        and any(kinds.get(r) == "entity" for r in _refs(n))
+    }
     dropped: list[str] = []
     changed = True
     while changed:

@@ -15,6 +15,7 @@ from datagen.engine.generators import (
     distribution,
     enum_list,
     event,
+    excerpt,
     expression,
     faker,
     lookup,
@@ -42,6 +43,7 @@ for _kind in (
     aggregate.AggregateKind(),
     uuids.UuidKind(),
     random_string.RandomStringKind(),
+    excerpt.ExcerptKind(),
     event.EventKind(),
 ):
     register_kind(_kind)

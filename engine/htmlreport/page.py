@@ -61,6 +61,7 @@ def render_page(
     shape_plots: list[str],
     css: str,
     min_score: float | None = None,
+    plots_left_out: bool = False,
 ) -> str:
     name = dataset.metadata.name
     body = [
@@ -70,7 +71,7 @@ def render_page(
         _failed(report),
         _tables(tables, graph_svg, report),
         _behaviour(report, shapes, shape_plots),
-        _columns(dataset, profiles, report, column_plots),
+        _columns(dataset, profiles, report, column_plots, plots_left_out),
         _all_checks(report),
         _embedded_json(report),
     ]
@@ -442,11 +443,14 @@ def _columns(
     profiles: dict[str, list[ColumnProfile]],
     report: Report,
     plots: dict[tuple[str, str], str],
+    plots_left_out: bool = False,
 ) -> str:
     failed_at: dict[tuple[str | None, str | None], list[Check]] = {}
     for check in report.failed():
         failed_at.setdefault((check.table, check.column), []).append(check)
     parts = ['<section id="columns"><h2>Columns</h2>']
+    if plots_left_out:
+        parts.append('<p class="muted">Plots left out (<code>--no-plots</code>).</p>')
     for node in dataset.nodes:
         columns = profiles.get(node.id)
         parts.append(f'<div class="table-block" id="table-{escape(node.id)}">')

@@ -1007,6 +1007,66 @@ register(
 )
 
 
+class ModeArgs(Args):
+    column: dsl.Identifier
+    values: list[dsl.Scalar] = Field(min_length=1, description="the values said to be usual")
+
+
+def _value_key(value: Any) -> str:
+    """One spelling per value: 'B' and 'b', 4 and 4.0 and '4' are the same."""
+    number = _number(value)
+    if number is not None:
+        return f"{number:g}"
+    return str(value).casefold()
+
+
+def _mode(ctx: Context, args: ModeArgs) -> Measured:
+    """The most common value of a column and the share of rows within the claimed values
+    ('grades A to F with B most common', 'ratings mostly 4 and 5')."""
+    _require(ctx, args.table, args.column)
+    counts: dict[str, int] = {}
+    shown: dict[str, Any] = {}
+    for batch in ctx.scan(args.table, [args.column]):
+        tally = pc.value_counts(batch.column(args.column).drop_null())
+        for value, count in zip(
+            tally.field("values").to_pylist(), tally.field("counts").to_pylist(), strict=True
+        ):  # one step per distinct value, not per row
+            key = _value_key(value)
+            counts[key] = counts.get(key, 0) + int(count)
+            shown.setdefault(key, value)
+    total = sum(counts.values())
+    if not total:
+        raise Unmeasurable(f"no values in `{args.table}.{args.column}`")
+    wanted = {_value_key(v) for v in args.values}
+    top = max(counts, key=lambda k: (counts[k], k))
+    within = sum(n for k, n in counts.items() if k in wanted) / total
+    return Measured(
+        {"mode": jsonable(shown[top]), "share": within}, total, {"modal": top in wanted}
+    )
+
+
+def _mode_honoured(expected: dsl.ClaimExpected, measured: Measured) -> bool:
+    """The most common value is one of those claimed, and they hold at least `min` of the
+    rows when the phrase says so ('mostly 4 and 5': at least half)."""
+    if not measured.details.get("modal") or not measured.n:
+        return False
+    low = _number(expected.min)
+    share = float(measured.value["share"])
+    return low is None or share >= low - stats.share_tolerance(low, measured.n)
+
+
+register(
+    Measure(
+        "mode",
+        ModeArgs,
+        "the most common value of a column, and the share of rows within the claimed values "
+        "(B most common, mostly 4 and 5)",
+        _mode,
+        _mode_honoured,
+    )
+)
+
+
 class TopShareArgs(Args):
     column: dsl.Identifier = Field(description="the key: a foreign key or a category")
     top: float = Field(0.1, gt=0, le=1, description="the top share of keys, 0.1 = top 10%")
@@ -1502,6 +1562,8 @@ def expected_text(claim: dict[str, Any]) -> str:
         groups = [str(v) for v in expected.get("values") or []]
         other = groups[1] if len(groups) > 1 else "the rest"
         parts.append(f"{_group_text(expected)} over {other}")
+    elif expected.get("values") and claim.get("kind") == "mode":
+        parts.append("most common: " + " or ".join(str(v) for v in expected["values"]))
     elif expected.get("values"):
         parts.append(", ".join(str(v) for v in expected["values"]))
     if expected.get("top"):

@@ -324,8 +324,14 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             of_words = [*of_words, *words_sub]
         copula = end
         words, end = words_after(text, end, 2)
+        made = _LIGHT_DEED.match(text[of_end:]) if not words and of else None
+        if made is not None:
+            # '3% of players make a purchase': what they do names the flag ('made purchase')
+            words, end = [flag_phrase(made.group("verb"), made.group("rest"))], of_end + made.end()
         if not words and (found := _COMPLEMENT.match(text[end:])):
-            words, end = [found.group(1)], end + found.end()
+            # 'on the family plan': the plan's name with it
+            words = [_ON_PLAN.sub("", " ".join(found.group(1).split()))]
+            end += found.end()
         elif len(words) == 1 and copula != of_end and (found := _COMPLEMENT.match(text[end:])):
             # "20% of rides are paid in cash": one state, the flag `paid_in_cash`
             words, end = [f"{words[0]} {' '.join(found.group(1).split())}"], end + found.end()
@@ -430,10 +436,20 @@ _STATE = re.compile(
     r"(?P<state>[a-z][\w-]*)\s+(?:about\s+|around\s+|roughly\s+)?$",
     re.IGNORECASE,
 )
-_PAST = {"leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
+_PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "got",
+         "has": "had", "leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped"}  # fmt: skip
+
+
+# the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
+_LIGHT_DEED = re.compile(
+    r"\s+(?P<verb>make|makes|take|takes|get|gets|have|has|do|does)\s+"
+    r"(?P<rest>(?:a|an|the|one|at\s+least\s+one)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)"
+    r"(?=\s*(?:[,.;:]|and\b|$))",
+    re.IGNORECASE,
+)
 
 
 def flag_phrase(verb: str, rest: str) -> str:
@@ -462,8 +478,16 @@ _SUBJECT = re.compile(
 )
 # short complements that stand for a state: "90% on time", "5% in cash"
 _COMPLEMENT = re.compile(
-    r"\s*((?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
+    r"\s*((?:on|in)\s+(?:the\s+|a\s+)?[A-Za-z][\w-]*\s+(?:plan|tier|package|subscription|"
+    r"contract|membership|program(?:me)?)s?|(?:on|in)\s+time|on\s+schedule|in\s+stock|out\s+of\s+stock|at\s+home|in\s+person|"
     r"in\s+cash|by\s+card|by\s+phone|on\s+foot|by\s+car|late|early|online|offline)\b",
+    re.IGNORECASE,
+)
+
+
+_ON_PLAN = re.compile(
+    r"^(?:on|in)\s+(?:the\s+|a\s+)?(?=\S+\s+(?:plan|tier|package|subscription|contract|"
+    r"membership|program))",
     re.IGNORECASE,
 )
 
@@ -774,3 +798,83 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
             {"min": low, "max": high},
             about,
         )
+
+
+# --------------------------------------------------------------------------- usual values
+
+_ORDINAL = r"(?:\d+(?:\.\d+)?|[A-F][+-]?)"
+_SCALE = re.compile(
+    rf"(?P<noun>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:go(?:es)?\s+|rang(?:e|es|ing)\s+|"
+    rf"runs?\s+|are\s+|of\s+)?(?:from\s+)?(?P<lo>{_ORDINAL})\s*(?:to|-|through|\u2013)\s*"
+    rf"(?P<hi>{_ORDINAL})\b",
+)
+_MOST_USUAL = r"(?:the\s+)?most\s+(?:common|frequent|usual|popular|likely|typical)"
+
+
+def _scale_noun(text: str, start: int) -> list[str]:
+    """The noun of the scale stated before `start` in its sentence ('grades A to F',
+    'triage levels 1 to 5', 'ratings go from 1 to 5 stars'), singular, stop words out."""
+    sentence = max(text.rfind(". ", 0, start), text.rfind(";", 0, start), -1) + 1
+    found = list(_SCALE.finditer(text, sentence, start))
+    if not found:
+        return []
+    words = [w for w in found[-1].group("noun").split() if w.lower() not in STOP]
+    return [singular(w) for w in words]
+
+
+@rule(57)
+def usual_values(text: str, today: dt.date) -> Iterator[Found]:
+    """'grades A to F with B most common', 'level 3 most common', 'mostly 4 and 5': the most
+    common value of a scale (`mode`), and for 'mostly' the share those values hold."""
+    one = re.compile(
+        rf"\b(?:(?P<noun>level|grade|rating|tier|class|score|size|stage)\s+)?(?P<val>{_ORDINAL})"
+        rf"(?:\s+stars?)?\s+(?:being\s+|is\s+|as\s+)?{_MOST_USUAL}\b",
+        re.IGNORECASE,
+    )
+    for m in one.finditer(text):
+        value = m.group("val")
+        if not re.fullmatch(r"[A-F][+-]?|\d+(?:\.\d+)?", value):
+            continue  # 'a most common', 'the most common'
+        about = _scale_noun(text, m.start()) or (
+            [singular(m.group("noun"))] if m.group("noun") else []
+        )
+        if not about:
+            continue
+        expected = {"values": [_scale_value(value)]}
+        yield Found("mode", m.start(), m.end(), expected, about)
+    mostly = re.compile(
+        rf"\b(?:mostly|mainly|largely|predominantly)\s+(?P<vals>{_ORDINAL}(?:\s*(?:,|and|or|&)\s*"
+        rf"{_ORDINAL})*)(?:\s+stars?)?\b"
+    )
+    for m in mostly.finditer(text):
+        about = _scale_noun(text, m.start())
+        if not about:
+            continue
+        values = [_scale_value(v) for v in re.findall(_ORDINAL, m.group("vals"))]
+        usual: dict[str, Any] = {"values": values, "min": 0.5, "unit": "share"}
+        yield Found("mode", m.start(), m.end(), usual, about)
+
+
+def _scale_value(value: str) -> float | int | str:
+    number = re.fullmatch(r"\d+(?:\.\d+)?", value)
+    return plain(float(value)) if number else value
+
+
+@rule(58)
+def letter_scales(text: str, today: dt.date) -> Iterator[Found]:
+    """'grades A to F': the values a letter scale takes (A, B, C, D, F: no E grade)."""
+    pattern = re.compile(
+        r"\b(?P<noun>(?:letter\s+)?(?:grades?|ratings?|tiers?|classes|bands?|levels?))\s+"
+        r"(?:go(?:es)?\s+|rang(?:e|es|ing)\s+|run\s+)?(?:from\s+)?(?P<lo>[A-F])\s*(?:to|-|through|"
+        r"\u2013)\s*(?P<hi>[A-F])\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        low, high = m.group("lo"), m.group("hi")
+        if not (low.isupper() and high.isupper()) or high <= low:
+            continue
+        values = [chr(c) for c in range(ord(low), ord(high) + 1)]
+        if "grade" in m.group("noun").lower() and high == "F" and "E" in values:
+            values.remove("E")
+        about = [singular(w) for w in m.group("noun").split() if w.lower() != "letter"]
+        yield Found("values", m.start(), m.end(), {"values": values}, about)

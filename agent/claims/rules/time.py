@@ -581,18 +581,35 @@ _SHARE_BEFORE = re.compile(
 )
 
 
+_ON_AVERAGE = re.compile(r"\s+(?:on\s+average|on\s+avg\.?|in\s+general|typically)\b", re.I)
+
+
+def _low(m: re.Match[str]) -> float | None:
+    """The low end of an amount in the unit of its high end ('20 minutes to 10 hours': 1/3)."""
+    low = number(m.group("n1"))
+    first = m.groupdict().get("unit1")
+    seconds, high_seconds = time_unit_seconds(first or ""), time_unit_seconds(m.group("unit"))
+    if low is None or not seconds or not high_seconds:
+        return low
+    return low * seconds / high_seconds
+
+
 @rule(25)
 def durations(text: str, today: dt.date) -> Iterator[Found]:
     """'due 21 days after checkout', 'stays of 2 to 5 nights', 'calls lasting about 3 minutes',
     'delivered within 2 days of ordering', '30-minute sessions'."""
-    amount = rf"{QUAL}(?P<n1>{NUMBER})(?:\s*(?:to|-|–|and)\s*(?P<n2>{NUMBER}))?[\s-]*(?P<unit>{_DURATION_UNIT})\b"
+    # '20 minutes to 10 hours': the low end may carry a unit of its own
+    amount = (
+        rf"{QUAL}(?P<n1>{NUMBER})(?:\s*(?P<unit1>{_DURATION_UNIT})(?=\s*(?:to|-|–)\s*\d))?"
+        rf"(?:\s*(?:to|-|–|and)\s*(?P<n2>{NUMBER}))?[\s-]*(?P<unit>{_DURATION_UNIT})\b"
+    )
     after = re.compile(
         rf"(?P<within>within\s+)?{amount}\s+(?:after|of|from|since|following|later\s+than|past)\s+"
         rf"(?:the\s+|their\s+|its\s+|each\s+)?(?P<ref>[A-Za-z][\w-]*)",
         re.IGNORECASE,
     )
     for m in after.finditer(text):
-        low = number(m.group("n1"))
+        low = _low(m)
         if low is None or m.group("ref").lower() in calendar.MONTH_WORDS:
             continue
         high = number(m.group("n2")) if m.group("n2") else None
@@ -608,7 +625,7 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         re.IGNORECASE,
     )
     for m in average.finditer(text):
-        low = number(m.group("n1"))
+        low = _low(m)
         if low is None or m.group("what").lower() in STOP:
             continue
         high = number(m.group("n2")) if m.group("n2") else None
@@ -622,18 +639,19 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         re.IGNORECASE,
     )
     for m in lasting.finditer(text):
-        low = number(m.group("n1"))
+        low = _low(m)
         if low is None or m.group("what").lower() in STOP:
             continue
         high = number(m.group("n2")) if m.group("n2") else None
         expected = _duration_expected(m, low, high, m.group("unit"))
         start, about = m.start(), [singular(m.group("what"))]
+        end = m.end() + (found.end() if (found := _ON_AVERAGE.match(text[m.end() :])) else 0)
         if m.group("what").lower() in _DURATION_NOUNS:
             # "waiting time averages 45 minutes": the time of the word before it
             words, first = words_before(text, m.start(), 1)
             if words:
                 start, about = first, [singular(words[0]).lower(), *about]
-        yield Found("duration", start, m.end(), expected, about)
+        yield Found("duration", start, end, expected, about)
     within = re.compile(
         rf"\b(?P<verb>[A-Za-z][\w-]*ed|left|sent|paid|done|sold|seen|taken|given|made|held|"
         rf"met|built|returned)\s+(?:(?:always|usually|typically|all)\s+)?(?:within|in\s+"
@@ -642,7 +660,7 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in within.finditer(text):
         # "tickets resolved within 48 hours": at most that long from the row's start
-        low = number(m.group("n1"))
+        low = _low(m)
         if low is None or m.group("n2"):
             continue
         expected = _duration_expected(m, low, None, m.group("unit"))
@@ -671,7 +689,7 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         re.IGNORECASE,
     )
     for m in compound.finditer(text):
-        low = number(m.group("n1"))
+        low = _low(m)
         what = m.group("what").lower()
         if low is None or what in ("intervals", "interval", "resolution"):
             continue

@@ -21,7 +21,7 @@ vote | fact | ballot, voting_record | cast_at, choice=candidate_a/candidate_b/ca
         """
 property | entity | home, house, apartment, flat, condo, real_estate_property, unit_property, building | address, city, property_type, bedrooms, bathrooms, sqft, year_built@built_year, list_price$340000 | naming=place rows=3000
 real_estate_agent | entity | realtor, estate_agent, broker_realty, agent | full_name, email, phone, licensed_at | naming=person rows=150
-property_listing | fact | home_listing, sale_listing, listing_realty | listed_at, asking_price$350000, days_on_market#35, status@listing_status | parents=property,real_estate_agent time=listed_at amount=asking_price per=1
+property_listing | fact | home_listing, sale_listing, listing_realty, listing | listed_at, asking_price$350000, days_on_market#35, status@listing_status | parents=property,real_estate_agent time=listed_at amount=asking_price per=1
 property_sale | fact | home_sale, closing, deal, sale | closed_at, sale_price, mortgage=true:0.8/false:0.2 | parents=property,real_estate_agent time=closed_at amount=sale_price per=0.3
 tenant | entity | renter, lessee, occupant | full_name, email, phone, moved_in_at | naming=person rows=3000
 lease | fact | tenancy, rental_agreement, contract_lease | starts_on, ends_on, monthly_rent$1400, deposit$1400 | parents=tenant,property time=starts_on amount=monthly_rent per=1.2
