@@ -1241,8 +1241,11 @@ def _skew(draft: Draft, claim: dsl.Claim) -> None:
             return
 
 
+PERIOD_NOUNS = {"semester", "term", "season"}
+
+
 @honours("relationship")
-def _relationship(draft: Draft, claim: dsl.Claim) -> None:
+def _relationship(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'each order has 1 to 5 lines' -> the lines' fanout per order: uniform 1..5."""
     low, high = claim.expected.min, claim.expected.max
     if (
@@ -1250,8 +1253,13 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
         or not isinstance(low, (int, float))
         or not isinstance(high, (int, float))
     ):
-        return
+        return None
     parent = draft.resolve(snake(claim.about[0]))
+    if parent is None and claim.about[0] in PERIOD_NOUNS:
+        # 'each student takes 4 to 6 courses per semester': per student, over the window
+        subject = re.search(r"\beach\s+([a-z]+)\s+[a-z]+\s+" + re.escape(claim.text.lower()),
+                            draft.text.lower())  # fmt: skip
+        parent = draft.resolve(subject.group(1)) if subject else None
     child = draft.node(draft.resolve(snake(claim.about[-1])))
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
@@ -1261,12 +1269,15 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
             link = _line_table(draft, parent, child["id"])  # 'each order has 1 to 5 items'
         child = link
     if child is None or child["kind"] != "fact" or parent not in child["parents"]:
-        return
+        return None
     if child["parents"][0] != parent:  # the link's rows now follow this parent
         child["parents"].remove(parent)
         child["parents"].insert(0, parent)
     child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+    if claim.about[0] in PERIOD_NOUNS:  # the claim names no table: checked on the link
+        return {"measure": "fanout", "table": child["id"], "parent": parent}
+    return None
 
 
 def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
