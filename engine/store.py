@@ -20,6 +20,8 @@ from datagen.engine.generators.kind import kind_of, spec_of
 from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 
+COMPUTED_TYPES = ("int", "float", "bool", "date", "datetime")  # a formula read back on demand
+
 
 @dataclass
 class Kept:
@@ -45,13 +47,65 @@ class TableStore:
 
     def _computed(self, table: str, column: str, index: np.ndarray) -> np.ndarray | None:
         """The values at `index` when the column's kind computes them from the row index
-        (a sequence without modifiers): such a column is never kept."""
+        (a sequence without modifiers), or when it is a formula of such columns of its row
+        (TPC-H's part price from the part key): such a column is never kept."""
         node = self.dataset.node(table)
         col = node.column(column) if node else None
-        if col is None or col.modifiers or col.null_rate > 0:
+        if node is None or col is None or col.modifiers or col.null_rate > 0:
             return None
         values = kind_of(col).value_at(spec_of(col), index)
-        return None if values is None else as_numpy(values, col.type)
+        if values is None:
+            return self._row_formula(node, col, index)
+        return as_numpy(values, col.type)
+
+    def _row_formula(self, node: dsl.Node, col: dsl.Column, index: np.ndarray) -> np.ndarray | None:
+        """An expression without randomness over other columns of its row that are computed
+        from the row index, evaluated as the block does (a decimal rounded to its scale)."""
+        from datagen.engine.decimals import from_floats
+        from datagen.engine.expressions import ExpressionError, Scope, compiled
+        from datagen.engine.logical import decimal_digits
+
+        spec = spec_of(col)
+        source = getattr(spec, "expr", None)
+        if kind_of(col).name != "expression" or not isinstance(source, str):
+            return None
+        if col.type not in COMPUTED_TYPES or col.name in self._repaired(node):
+            return None
+        try:
+            expression = compiled(source)
+        except ExpressionError:
+            return None
+        if expression.uses or not expression.names:
+            return None  # randomness, siblings, table sizes; a formula of the row alone: above
+        env = {}
+        for name in expression.names:
+            other = node.column(name)
+            if other is None or other.name == col.name or decimal_digits(other.format):
+                return None  # an exact decimal input: its units, not its floats, in a block
+            values = self._computed(node.id, name, index)
+            if values is None:
+                return None
+            env[name] = values
+        rows = np.asarray(index, dtype=np.int64)
+        result = np.broadcast_to(
+            np.asarray(expression(Scope(env, len(rows), rows=rows))), rows.shape
+        )
+        digits = decimal_digits(col.format)
+        if digits is not None:
+            return as_numpy(np.asarray(from_floats(result, digits[1])), col.type)
+        return as_numpy(result.copy(), col.type)
+
+    def _repaired(self, node: dsl.Node) -> set[str]:
+        """Columns of the node that inequalities move row by row (their formula is not all)."""
+        from datagen.engine.dslbase import split_ref
+        from datagen.engine.plan import same_row_repairs
+
+        moved = {column for column, _, _ in same_row_repairs(self.dataset, node)}
+        for ineq in self.dataset.constraints.inequalities:
+            table, column = split_ref(ineq.left)
+            if table == node.id:
+                moved.add(column)
+        return moved
 
     def computable(self, table: str, column: str) -> bool:
         """Whether the column is computed from the row index (then it is never kept)."""

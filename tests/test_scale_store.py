@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from datagen.engine import execute
+from datagen.engine import dsl, execute
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from datagen.engine.store import TableStore
@@ -33,6 +33,10 @@ def test_formula_and_sequence_keys_are_not_kept(tpch) -> None:  # type: ignore[n
     assert ("orders", "o_orderdate") in store.kept  # ...a random date must be kept
     assert ("orders", "o_orderkey") not in store.kept  # a row_number() formula is not
     assert ("part", "p_partkey") not in store.kept  # nor a sequence
+    # nor a formula without randomness of such columns of its row, read back as written
+    assert {"p_retailprice", "c_mod3"} <= plan.keep["part"] | plan.keep["customer"]
+    assert ("part", "p_retailprice") not in store.kept
+    assert ("customer", "c_mod3") not in store.kept
     assert not any(key[1].startswith("o_orderkey") for key in store.key_cache)
 
 
@@ -81,3 +85,31 @@ def test_a_kept_column_is_filled_in_place_as_the_chunked_build_would() -> None:
     assert np.array_equal(a.values, b.values) and a.values.dtype == b.values.dtype
     assert a.mask is not None and b.mask is not None
     assert a.mask.tolist() == b.mask.tolist() == [False, False, True, False, False]
+
+
+def test_a_formula_of_computed_columns_reads_back_what_was_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """TPC-H's part price, a formula of the part key rounded to cents, and c_mod3 are read
+    back on demand; a formula with randomness, or one an inequality moves, is not."""
+    import pyarrow.parquet as pq
+
+    from datagen.engine.execute import generate_dataset
+
+    dataset = load_dataset(TPCH)
+    out = tmp_path / "out"
+    generate_dataset(dataset, out, seed=3, scale=0.002)
+    store = TableStore(dataset)
+    part = pq.read_table(out / "part.parquet")
+    store.row_counts["part"] = part.num_rows
+    rows = np.random.default_rng(0).integers(0, part.num_rows, 200)
+    written = np.array([float(v) for v in part["p_retailprice"].to_pylist()])
+    assert np.array_equal(store.take("part", "p_retailprice", rows)[0], written[rows])
+    customer = pq.read_table(out / "customer.parquet")
+    store.row_counts["customer"] = customer.num_rows
+    keys = customer["c_custkey"].to_numpy()
+    assert np.array_equal(store.take("customer", "c_mod3", np.arange(len(keys)))[0], keys % 3)
+    assert not store.computable("part", "p_size")  # randint(): random
+    moved = dataset.model_copy(deep=True)  # an inequality moves the price row by row
+    moved.constraints.inequalities.append(
+        dsl.Inequality(left="part.p_retailprice", op=">", right="part.p_size")
+    )
+    assert not TableStore(moved).computable("part", "p_retailprice")
