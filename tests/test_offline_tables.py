@@ -302,3 +302,12 @@ def test_a_counted_compound_names_the_table_and_a_gerund_its_subjects_events() -
     assert planned(schema)["collection_center"] == 5
     assert not {"center", "warehouse"} & tables(schema)
     assert node(schema, "delivery")["parents"] == ["farmer", "collection_center"]
+
+
+def test_a_total_holds_with_a_fanout_clamped_at_one() -> None:
+    """The lead's unseen insurer: '70,000 policies' over 50,000 policyholders planned 82,294
+    (poisson 1.4 clamped at min 1 has a mean of 1.65)."""
+    schema = author("An insurance company with 50,000 policyholders, 70,000 policies in 2023")
+    policy = node(schema, "policy")
+    assert policy["fanout"]["min"] == 1
+    assert 69_000 <= planned(schema)["policy"] <= 71_000

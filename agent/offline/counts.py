@@ -352,11 +352,19 @@ def _per_period(draft: Draft, count: Any) -> float:
 
 
 def set_lambda(node: dict[str, Any], lam: float) -> None:
-    lam = float(f"{max(lam, 0.001):.4g}")
+    """A poisson fanout whose mean, its lower clamp included, is `lam`."""
+    target = max(lam, 0.001)
     fanout = node["fanout"]
     low = fanout.get("min", 0)
-    if lam < 1 or low > lam:
+    if target < 1 or low > target:
         low = 0
+    lam = target
+    for _ in range(50):  # a clamp at min 1 lifts the mean by P(0): 70,000 policies, not 82,000
+        lifted = fanout_mean({"distribution": "poisson", "lambda": lam, "min": low})
+        if abs(lifted - target) < 1e-6 * target:
+            break
+        lam = max(lam - (lifted - target), 0.001)
+    lam = float(f"{lam:.4g}")
     node["fanout"] = {
         "distribution": "poisson",
         "lambda": lam,
