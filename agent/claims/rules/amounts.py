@@ -672,6 +672,25 @@ def qualitative_shares(text: str, today: dt.date) -> Iterator[Found]:
 _CURRENCY = r"(?:[$€£¥₹]|(?:usd|eur|gbp|dollars?|euros?|pounds?|bucks|yen|rupees?)\b)"
 
 
+@rule(53)
+def group_spend(text: str, today: dt.date) -> Iterator[Found]:
+    """'paying users spend $20 a month on average': the mean amount of a group's rows."""
+    pattern = re.compile(
+        rf"\b(?P<group>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:spend|spends|pay|pays)\s+"
+        rf"{QUAL}(?P<cur>{_CURRENCY})?\s*(?P<num>{NUMBER})(?:\s*(?P<cur2>{_CURRENCY}))?"
+        rf"(?:\s+(?:a|per|each)\s+(?P<per>month|year|week|day))?\s+on\s+average\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        group = [w for w in m.group("group").split() if w.lower() not in STOP]
+        if value is None or not group or not (m.group("cur") or m.group("cur2")):
+            continue
+        expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
+        about = ["spend", *(singular(w) for w in group)]
+        yield Found("average", m.start(), m.end(), expected, about)
+
+
 @rule(55)
 def averages(text: str, today: dt.date) -> Iterator[Found]:
     """'an average order of $45', 'average basket around 30 euros', 'mean age 40',
