@@ -179,9 +179,11 @@ def per_subject(text: str, pos: int, noun: str) -> list[str]:
 
 _TIMES_PER = re.compile(
     rf"(?P<subj>[A-Za-z][\w-]*)\s+(?P<verb>[A-Za-z][\w-]*)(?:\s+(?:in|out|up|on))?\s+{QUAL}"
-    rf"(?P<num>{NUMBER})\s+times\s+(?:per|a|an|each|every)\s+(?P<unit>{TIME_UNIT})\b",
+    rf"(?:(?P<num>{NUMBER})\s+times|(?P<mult>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
+    rf"(?P<unit>{TIME_UNIT})\b(?P<avg>\s+on\s+average)?",
     re.IGNORECASE,
 )
+_MULTIPLES = {"once": 1, "twice": 2, "thrice": 3}
 
 
 @rule(88)
@@ -189,7 +191,8 @@ def times_per(text: str, today: dt.date) -> Iterator[Found]:
     """'members visit at most 3 times a week', 'users log in about 5 times per day': rows of
     the verb's events per subject per period."""
     for m in _TIMES_PER.finditer(text):
-        value = number(m.group("num"))
+        # 'patients visit twice a year on average'
+        value = number(m.group("num")) if m.group("num") else _MULTIPLES[m.group("mult").lower()]
         subject = m.group("subj").lower()
         if value is None or subject in STOP or m.group("verb").lower() in STOP:
             continue
