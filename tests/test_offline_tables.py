@@ -291,3 +291,14 @@ def test_a_rate_per_semester_holds_over_one_semester() -> None:
     claim = next(c for c in schema["claims"] if c["text"] == "4 to 6 courses per semester")
     assert claim["bound_to"]["measure"] == "fanout"
     assert "semester" not in tables(schema)
+
+
+def test_a_counted_compound_names_the_table_and_a_gerund_its_subjects_events() -> None:
+    """'300 farmers delivering milk daily to 5 collection centers': a `center` table (the
+    claim '5 collection centers' found no table) and a `warehouse` the deliveries hung from."""
+    schema = author(
+        "A farm cooperative of 300 farmers delivering milk daily to 5 collection centers in 2024"
+    )
+    assert planned(schema)["collection_center"] == 5
+    assert not {"center", "warehouse"} & tables(schema)
+    assert node(schema, "delivery")["parents"] == ["farmer", "collection_center"]

@@ -180,7 +180,7 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
             if (
                 prev.sentence == mention.sentence
                 and tables[prev.noun].role == "entity"
-                and VERB_GAP.match(gap)
+                and (VERB_GAP.match(gap) or _gerund_after(gap, text, mention))
                 and not PREPOSITION.match(gap)
                 and gap.strip().lower() not in ("and", "or", "&")  # '300 workers and heats
                 and prev.noun not in table.parents
@@ -232,6 +232,11 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
                 table.parents = before + [p for p in table.parents if p not in before]
                 table.refs = []
                 table.why = f"links `{before[0]}` and `{before[1]}` (many-to-many through it)"
+
+
+def _gerund_after(gap: str, text: str, mention: Mention) -> bool:
+    """'300 farmers delivering milk': the verb right after its subject names the events."""
+    return gap == " " and text[mention.start : mention.end].lower().endswith("ing")
 
 
 def _link_facts(table: Table, target: Table) -> None:

@@ -505,6 +505,10 @@ def _new_nouns(
         in_list = plural and _beside_known(parsed.text, start, end, known)
         if not (noun in explicit or (plural and _is_number(prev)) or in_list):
             continue
+        compound = f"{key_of(prev.lower())}_{noun}" if prev.isalpha() else ""
+        if compound in explicit and tokens[index - 1][3] == sentence:
+            # '5 collection centers': the counted compound names the table, not `center`
+            noun, start = compound, tokens[index - 1][1]
         if any(m.noun == noun for m in out):
             continue
         out.append(Mention(noun, start, end, sentence, True, []))
