@@ -39,11 +39,17 @@ $(PYTEST) $(1); status=$$?; \
 if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 endef
 
-test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (3 min 23 s on a quiet 2-core machine)
-	$(call run_pytest,-m "not slow")
+# TEST_JOBS=2: pytest-xdist with two worker processes, a module (or a group of modules sharing
+# a costly session fixture, tests/conftest.py) per unit of work. Not the default: on the shared
+# machine where it was measured it took 1.5 times longer (BENCHMARKS.md, "Start-up and test time").
+TEST_JOBS ?= 0
+XDIST = $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile)
+
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 190 CPU s; TEST_JOBS=2: two processes)
+	$(call run_pytest,-m "not slow" $(XDIST))
 
 test-fast: $(STAMP)  ## the inner loop (about 75 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
-	$(call run_pytest,-m "not slow and not heavy")
+	$(call run_pytest,-m "not slow and not heavy" $(XDIST))
 
 test-slow: $(STAMP) $(BENCH_ENV)  ## the tests marked slow: 2,000-case schema fuzzer, TPC-H SF1, Dask cluster, wheel, browser (CI runs them)
 	$(call run_pytest,-m slow)

@@ -662,7 +662,7 @@ def _compile_format(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
             max_len += (ty.max_len or UNKNOWN_STRING) - 24
     fns = [fn for fn, _ in compiled]
 
-    def run(scope: Scope) -> Any:
+    def arrow_run(scope: Scope) -> Any:
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -675,12 +675,14 @@ def _compile_format(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
                 value = next(it)(scope)
                 parts.append(_format_field(np.broadcast_to(np.asarray(value), (scope.n,)), piece))
         if not parts:
-            return ""
+            return pa.scalar("")
         if len(parts) == 1:
             parts.append(pa.scalar(""))
-        return _numpy(pc.binary_join_element_wise(*parts, ""))
+        return pc.binary_join_element_wise(*parts, "")
 
-    return run, Ty("string", nullable, max_len)
+    # Arrow out for a text column or a text function (Customer#000000001 never becomes a
+    # Python object per row), numpy for the rest
+    return _arrow_native(arrow_run), Ty("string", nullable, max_len)
 
 
 def _literal(node: ast.expr, kinds: tuple[type, ...], what: str, col: int | None) -> Any:
@@ -951,6 +953,9 @@ def _compile_choice(c: _Compiler, node: ast.Call, col: int | None) -> tuple[Fn, 
         table = np.array(
             constants, dtype="datetime64[D]" if ty.kind == "date" else "datetime64[us]"
         )
+    elif ty.kind == "string" and not ty.nullable:
+        # fixed-width text, not Python objects: reaches Arrow without an object per row
+        table = np.array(constants, dtype=str)
     site = c.random_site("choice")
 
     def run(scope: Scope) -> Any:

@@ -111,3 +111,27 @@ def test_a_stored_duration_in_seconds_follows_the_stated_minutes() -> None:
     node = next(n for n in calls["nodes"] if n["id"] == binding["table"])
     lag = next(c for c in node["columns"] if c["name"] == "duration_seconds")
     assert lag["generator"]["distribution"]["params"]["mean"] == pytest.approx(np.log(180), 1e-3)
+
+
+def test_inventory_counted_daily_is_a_daily_series_per_item() -> None:
+    """'inventory counted daily' put the inventory rows on whole days (about 12 per SKU over
+    the year: measured a 20-day step); a count of stock is one row per item per day."""
+    stock = author("A warehouse management system: 4 warehouses, 2,000 SKUs, inventory counted "
+                   "daily for 2024.")  # fmt: skip
+    grain = _binding(stock, "daily")
+    assert grain["measure"] == "grain" and grain["table"] == "inventory" and grain.get("by")
+    notes = " ".join(stock["metadata"]["assumptions"])
+    assert "has one `inventory` row every day (366 per `sku`)" in notes
+
+
+def test_listings_sell_within_a_range_of_days_get_their_sale_time() -> None:
+    """'listings sell within 30 to 120 days' was unread; it is the time from listing to
+    sale: a `sold_at` after `listed_at`, inside the range."""
+    claims = {c.text: c for c in extract_claims("2,500 listings; listings sell within 30 to "
+                                                "120 days")}  # fmt: skip
+    said = claims["listings sell within 30 to 120 days"]
+    assert said.kind == "duration" and (said.expected.min, said.expected.max) == (30.0, 120.0)
+    homes = author("A real estate agency: 40 agents, 2,500 listings in 2023, listings sell "
+                   "within 30 to 120 days.")  # fmt: skip
+    binding = _binding(homes, "listings sell within 30 to 120 days")
+    assert (binding["start"], binding["end"]) == ("listed_at", "sold_at")

@@ -202,3 +202,24 @@ def test_genders_free_shipping_and_light_verbs_bind_to_what_they_say() -> None:
     assert "free" in _binding(shop, "30% of orders ship for free")["where"]
     game = author("A mobile game with 500,000 players; 3% of players make a purchase.")
     assert _binding(game, "3% of players make a purchase")["where"] == "made_purchase == true"
+
+
+def test_the_leads_unseen_payroll_and_wind_farm_claims() -> None:
+    """'overtime applies to 25% of paychecks' was split in two (a flag `overtimed_applies_to`),
+    '10% of employees are contractors' measured 100% (`contractor` the only role), and
+    'between 0 and 3.5 MW' was read as night hours 0-2 (and made a table `mw`)."""
+    text = ("A payroll system for 800 employees paid biweekly in 2024; 10% of employees are "
+            "contractors, and overtime applies to 25% of paychecks.")  # fmt: skip
+    claims = {c.text: c for c in extract_claims(text)}
+    assert claims["overtime applies to 25% of paychecks"].about == ["overtime", "paycheck"]
+    payroll = author(text)
+    role = _binding(payroll, "10% of employees are contractors")
+    assert role["where"] == "role == 'contractor'"
+    assert _weights(payroll, "employee", "role")["contractor"] == pytest.approx(0.1, 1e-3)
+    wind = ("A wind farm with 40 turbines reporting power output every 10 minutes during 2024; "
+            "output is between 0 and 3.5 MW and turbines are offline 3% of the time.")  # fmt: skip
+    read = {c.text: c for c in extract_claims(wind)}
+    assert "between 0 and 3" not in read
+    assert read["output is between 0 and 3.5 MW"].kind == "range"
+    assert read["output is between 0 and 3.5 MW"].about == ["output"]
+    assert "mw" not in [n["id"] for n in author(wind)["nodes"]]

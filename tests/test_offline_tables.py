@@ -273,3 +273,21 @@ def test_a_bare_field_gets_its_core_tables_not_item_and_event() -> None:
     vet = author("a vet clinic")
     assert {"pet", "vet_visit"} <= tables(vet)
     assert not {"item", "event"} & tables(vet)
+
+
+def test_a_rate_per_semester_holds_over_one_semester() -> None:
+    """u3: '4 to 6 courses per semester' was 'not modelled: no table for semester'."""
+    schema = author(
+        "A university registrar: 900 professors, 25,000 students, each student takes 4 to 6 "
+        "courses per semester."
+    )
+    assert (schema["timeframe"]["start"], schema["timeframe"]["end"]) == (
+        "2024-09-01",
+        "2025-01-01",
+    )
+    enrollment = node(schema, "enrollment")
+    assert enrollment["parents"][0] == "student"
+    assert enrollment["fanout"] == {"distribution": "uniform", "min": 4, "max": 6}
+    claim = next(c for c in schema["claims"] if c["text"] == "4 to 6 courses per semester")
+    assert claim["bound_to"]["measure"] == "fanout"
+    assert "semester" not in tables(schema)

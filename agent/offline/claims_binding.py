@@ -572,6 +572,10 @@ def _set_weight(
 ) -> None:
     """Value `index` gets `share` of the picks; the others keep their proportions, and those
     an earlier claim stated keep their weight ('dogs are 60% of pets, cats 35%')."""
+    if len(choice["choices"]) == 1 and share < 1 and isinstance(choice["choices"][0], str):
+        # 'contractor' the only role: the rest of the rows need a value of their own
+        choice["choices"].append("other")
+        choice["weights"] = [*(choice.get("weights") or [1.0]), 0.0]
     n = len(choice["choices"])
     weights = [float(w) for w in (choice.get("weights") or [1.0] * n)]
     total = sum(weights) or 1.0
@@ -1237,8 +1241,11 @@ def _skew(draft: Draft, claim: dsl.Claim) -> None:
             return
 
 
+PERIOD_NOUNS = {"semester", "term", "season"}
+
+
 @honours("relationship")
-def _relationship(draft: Draft, claim: dsl.Claim) -> None:
+def _relationship(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'each order has 1 to 5 lines' -> the lines' fanout per order: uniform 1..5."""
     low, high = claim.expected.min, claim.expected.max
     if (
@@ -1246,8 +1253,13 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
         or not isinstance(low, (int, float))
         or not isinstance(high, (int, float))
     ):
-        return
+        return None
     parent = draft.resolve(snake(claim.about[0]))
+    if parent is None and claim.about[0] in PERIOD_NOUNS:
+        # 'each student takes 4 to 6 courses per semester': per student, over the window
+        subject = re.search(r"\beach\s+([a-z]+)\s+[a-z]+\s+" + re.escape(claim.text.lower()),
+                            draft.text.lower())  # fmt: skip
+        parent = draft.resolve(subject.group(1)) if subject else None
     child = draft.node(draft.resolve(snake(claim.about[-1])))
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
@@ -1257,12 +1269,15 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> None:
             link = _line_table(draft, parent, child["id"])  # 'each order has 1 to 5 items'
         child = link
     if child is None or child["kind"] != "fact" or parent not in child["parents"]:
-        return
+        return None
     if child["parents"][0] != parent:  # the link's rows now follow this parent
         child["parents"].remove(parent)
         child["parents"].insert(0, parent)
     child["fanout"] = {"distribution": "uniform", "min": int(low), "max": int(high)}
     draft.note(f"{claim.text!r}: {int(low)} to {int(high)} `{child['id']}` rows per `{parent}`")
+    if claim.about[0] in PERIOD_NOUNS:  # the claim names no table: checked on the link
+        return {"measure": "fanout", "table": child["id"], "parent": parent}
+    return None
 
 
 def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
@@ -1308,6 +1323,20 @@ def link_fact(draft: Draft, parent: str, other: str) -> dict[str, Any] | None:
 GRAIN_FREQ = {1: "s", 60: "min", 3600: "h", 86400: "D"}
 
 
+def _every(step: float) -> str:
+    """86400 -> 'day', 900 -> '15 minutes'."""
+    for seconds, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if step >= seconds and step % seconds == 0:
+            count = step / seconds
+            return unit if count == 1 else f"{count:g} {unit}s"
+    return f"{step:g} seconds"
+
+
+# tables that record a state at each step ('inventory counted daily', 'daily balances')
+SNAPSHOT_WORDS = {"inventory", "stock", "snapshot", "balance", "counted", "count", "level",
+                  "position", "occupancy", "headcount"}  # fmt: skip
+
+
 @honours("grain")
 def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'hourly readings' -> the readings' timestamps on whole hours (s/min/h/D grains)."""
@@ -1316,7 +1345,11 @@ def _grain(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         return None
     freq = GRAIN_FREQ.get(int(value))
     node = _about_table(draft, claim)
-    if freq is None or value < 3600:
+    snapshot = node is not None and bool(
+        set().union(*(stems(w) for w in [node["id"], *claim.about])) & SNAPSHOT_WORDS
+    )
+    if freq is None or value < 3600 or snapshot:
+        # 'inventory counted daily': one row per item per day, not events on whole days
         series = _regular_series(draft, claim, node, float(value))
         if series is not None:
             return series
@@ -1401,7 +1434,8 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         if stored is not None:
             return stored
         if best is None:  # 'crossings last 90 minutes': give them an end
-            best = _add_end(draft, about, unit)
+            event = next((w for w in claim.about if w in EVENTS), None)
+            best = _add_end(draft, about, unit, event)
         if best is None:
             return None
     _, node, (end, start, lag_name, lag_unit) = best
@@ -1450,10 +1484,19 @@ UNIT_WORD = {"s": "seconds", "min": "minutes", "h": "hours", "days": "days"}
 UNIT_ADD = {unit: fn for fn, unit in ADD_UNIT.items()}
 
 
+# 'listings sell within 30 to 120 days': the end is when they are sold
+EVENTS = {"sell": "sold", "close": "closed", "ship": "shipped", "arrive": "arrived",
+          "finish": "finished", "complete": "completed", "resolve": "resolved",
+          "heal": "healed", "recover": "recovered", "rent": "rented", "fill": "filled",
+          "convert": "converted", "settle": "settled", "graduate": "graduated",
+          "expire": "expired", "renew": "renewed"}  # fmt: skip
+
+
 def _add_end(
-    draft: Draft, node: dict[str, Any] | None, unit: str
+    draft: Draft, node: dict[str, Any] | None, unit: str, event: str | None = None
 ) -> tuple[int, dict[str, Any], tuple[str, str, str, str]] | None:
-    """An event with a start only gets a lag and an end: `ended_at = add_minutes(start, lag)`."""
+    """An event with a start only gets a lag and an end: `ended_at = add_minutes(start, lag)`
+    (`sold_at` after `days_to_sell` when the phrase names the event)."""
     if node is None or node["kind"] != "fact":
         node = draft.node(draft.roles.get("main_fact"))
     if node is None:
@@ -1465,6 +1508,8 @@ def _add_end(
     )  # fmt: skip
     names = {c["name"] for c in node["columns"]}
     lag, end = f"duration_{UNIT_WORD[unit]}", "ended_at"
+    if event is not None:
+        lag, end = f"{UNIT_WORD[unit]}_to_{event}", f"{EVENTS[event]}_at"
     if start is None or lag in names or end in names:
         return None
     index = [c["name"] for c in node["columns"]].index(start) + 1
@@ -1576,7 +1621,7 @@ def _regular_series(
     draft.assumptions = [a for a in draft.assumptions if "drawn at random" not in a]
     draft.note(
         f"{claim.text!r}: each `{node['parents'][0]}` has one `{node['id']}` row every "
-        f"{step / 60:g} minutes ({steps:,} per `{node['parents'][0]}`)"
+        f"{_every(step)} ({steps:,} per `{node['parents'][0]}`)"
     )
     key = next(
         (

@@ -29,7 +29,7 @@ from datagen.agent.offline.claims_binding import (
 from datagen.agent.offline.columns import apply_columns, apply_countries
 from datagen.agent.offline.counts import apply_counts, apply_grain
 from datagen.agent.offline.domains import choose_domain, generic_layout, lexicon_blueprint
-from datagen.agent.offline.draft import resolve_window, start_draft
+from datagen.agent.offline.draft import DEFAULT_WINDOW, resolve_window, start_draft
 from datagen.agent.offline.finish import assemble, finish, weekend_share
 from datagen.agent.offline.parse import REFERENCE_DATE, TimeWindow, parse
 from datagen.agent.offline.roles import fold_roles
@@ -103,6 +103,14 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     else:
         blueprint = BLUEPRINTS[domain] if domain else generic_blueprint(candidate_nouns(parsed))
     window, window_note = resolve_window(parsed.window, today)
+    semester = re.search(r"\bper\s+(semester|term)\b", text[:MAX_DESCRIPTION], re.IGNORECASE)
+    if parsed.window is None and semester:  # a rate per semester holds over one semester
+        window = (date(DEFAULT_WINDOW[0].year, 9, 1), DEFAULT_WINDOW[1])
+        window_note = (
+            f"time window: none given, so one {semester.group(1).lower()}: "
+            f"{window[0].isoformat()} to {window[1].isoformat()} (end exclusive), "
+            f"from {semester.group(0)!r}"
+        )
     draft = start_draft(blueprint, window)
     draft.text = text
     draft.window_given = parsed.window is not None

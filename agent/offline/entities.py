@@ -60,7 +60,7 @@ MEASURE_NOUNS = {
     # units: '45 degrees', '3 kwh', '10 km' measure something, never tables
     "degree", "celsius", "fahrenheit", "kwh", "kilowatt", "watt", "volt", "km", "kilometer",
     "kilometre", "mile", "meter", "metre", "kg", "kilogram", "gram", "pound_weight", "liter",
-    "litre", "gallon", "mph", "kph", "byte", "gb", "mb", "tb",
+    "litre", "gallon", "mph", "kph", "byte", "gb", "mb", "tb", "mw", "mwh", "gw", "gwh", "kw",
 }  # fmt: skip
 NEVER_TABLES |= MEASURE_NOUNS
 # counted nouns that measure something ("a hospital with 400 beds"), not tables of their own

@@ -367,7 +367,7 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             and not copulas.fullmatch(of_words[1])
         ):
             acting = of_words[1]  # "5% of patients leave without being seen"
-        elif of_words and len(words) == 1 and copula == of_end:
+        elif of_words and len(words) == 1 and copula == of_end and applied is None:
             acting = words[0]  # "12% of orders use a promo code"
         if acting is not None:
             at = text.lower().rfind(" " + acting.lower(), start, end + 1)
@@ -425,7 +425,8 @@ _DEEDS_BEFORE = (
 )
 # 'surge pricing applies to', 'a discount is applied to', 'free shipping kicks in on'
 _APPLIED = re.compile(
-    r"(?:^|[,;:(]\s*|\band\s+|\bwhere\s+)(?:(?:a|an|the)\s+)?(?P<what>[A-Za-z][\w-]*"
+    r"(?:^|[,;:(]\s*|\band\s+|\bwhere\s+)(?:(?:a|an|the)\s+)?(?!(?:and|or|but|the|a|an)\b)"
+    r"(?P<what>[A-Za-z][\w-]*"
     r"(?:\s+[A-Za-z][\w-]*)?)\s+(?:applies|apply|is\s+applied|are\s+applied|kicks\s+in|"
     r"is\s+charged|is\s+used|are\s+used)\s+(?:to|on|in|for)\s+"
     r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?$",
@@ -748,7 +749,8 @@ def star_ratings(text: str, today: dt.date) -> Iterator[Found]:
 
 _MEASURE_UNITS = {"km", "kmh", "kph", "mph", "kg", "g", "lb", "lbs", "m", "cm", "mm", "l", "stars",
                   "star", "points",
-                  "ml", "kw", "kwh", "w", "v", "c", "f", "mb", "gb", "ms", "bpm", "psi"}  # fmt: skip
+                  "ml", "kw", "kwh", "mw", "mwh", "gw", "gwh", "w", "v", "c", "f", "mb", "gb", "ms", "bpm",
+                  "psi"}  # fmt: skip
 _COPULA_BEFORE = re.compile(
     r"\b([A-Za-z][\w-]*)\s+(?:is|are|was|were|stays?|remains?|ranges?|varies|vary|go|goes|"
     r"run|runs)\s+$",

@@ -460,7 +460,13 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
     'a spike at Christmas', 'slow in summer'."""
     window = first_window(text, today)
     found = [(m, time_cells(m, today, window)) for m in TIME_EXPR.finditer(text)]
-    found = [(m, cells) for m, cells in found if cells and not _measured_range(text, m)]
+    found = [
+        (m, cells)
+        for m, cells in found
+        if cells
+        and not _measured_range(text, m)
+        and not re.match(r"[.,]\d", text[m.end() :])  # 'between 0 and 3.5 MW': no hours
+    ]
     index = 0
     floor = 0
     while index < len(found):
@@ -584,6 +590,15 @@ _SHARE_BEFORE = re.compile(
 _ON_AVERAGE = re.compile(r"\s+(?:on\s+average|on\s+avg\.?|in\s+general|typically)\b", re.I)
 
 
+def _stated(m: re.Match[str]) -> tuple[float, float | None, dict[str, Any]] | None:
+    """(low, high, expected) of an amount of time ('15 to 40 minutes', 'about 3 days')."""
+    low = _low(m)
+    if low is None:
+        return None
+    high = number(m.group("n2")) if m.group("n2") else None
+    return low, high, _duration_expected(m, low, high, m.group("unit"))
+
+
 def _low(m: re.Match[str]) -> float | None:
     """The low end of an amount in the unit of its high end ('20 minutes to 10 hours': 1/3)."""
     low = number(m.group("n1"))
@@ -639,11 +654,10 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         re.IGNORECASE,
     )
     for m in lasting.finditer(text):
-        low = _low(m)
-        if low is None or m.group("what").lower() in STOP:
+        stated = _stated(m)
+        if stated is None or m.group("what").lower() in STOP:
             continue
-        high = number(m.group("n2")) if m.group("n2") else None
-        expected = _duration_expected(m, low, high, m.group("unit"))
+        expected = stated[2]
         start, about = m.start(), [singular(m.group("what"))]
         end = m.end() + (found.end() if (found := _ON_AVERAGE.match(text[m.end() :])) else 0)
         if m.group("what").lower() in _DURATION_NOUNS:
@@ -683,6 +697,23 @@ def durations(text: str, today: dt.date) -> Iterator[Found]:
         about = [singular(w) for w in words] + [m.group("verb").lower()]
         yield Found("duration", start if words else m.start(), m.end(),
                     {"max": expected["value"], "unit": expected["unit"]}, about)  # fmt: skip
+    acts = re.compile(
+        rf"\b(?P<subj>[A-Za-z][\w-]*s)\s+(?:(?:usually|typically|all|mostly)\s+)?"
+        rf"(?P<verb>sell|close|ship|arrive|finish|complete|resolve|heal|recover|rent|fill|"
+        rf"convert|settle|graduate|expire|renew)\s+(?:within|in)\s+{amount}"
+        rf"(?!\s+(?:after|of|from|since|following))",
+        re.IGNORECASE,
+    )
+    for m in acts.finditer(text):
+        # 'listings sell within 30 to 120 days': the time from the row's start to that event
+        stated = _stated(m)
+        if stated is None or m.group("subj").lower() in STOP:
+            continue
+        _, high, expected = stated
+        if high is None:
+            expected = {"max": expected["value"], "unit": expected["unit"]}
+        about = [singular(m.group("subj")), m.group("verb").lower()]
+        yield Found("duration", m.start(), m.end(), expected, about)
     compound = re.compile(
         rf"{QUAL}(?P<n1>{NUMBER})(?:\s*(?:to|-|–)\s*(?P<n2>{NUMBER}))?-(?P<unit>{_DURATION_UNIT})\s+"
         rf"(?P<what>[A-Za-z][\w-]*)",
