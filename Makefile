@@ -45,10 +45,10 @@ endef
 TEST_JOBS ?= 0
 XDIST = $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile)
 
-test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 190 CPU s; TEST_JOBS=2: two processes)
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 196 CPU s; TEST_JOBS=2: two processes)
 	$(call run_pytest,-m "not slow" $(XDIST))
 
-test-fast: $(STAMP)  ## the inner loop (about 75 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
+test-fast: $(STAMP)  ## the inner loop (about 80 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
 	$(call run_pytest,-m "not slow and not heavy" $(XDIST))
 
 test-slow: $(STAMP) $(BENCH_ENV)  ## the tests marked slow: 2,000-case schema fuzzer, TPC-H SF1, Dask cluster, wheel, browser (CI runs them)

@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/lineitem_workers.py --sf 0.2 --repeat 1
 
 The schema is examples/tpch.json's lineitem, whole, over its three parents cut to
-the columns it reads (orders: key and date, as an entity of 1.5M rows per scale
-factor; part: key and price; supplier: key), so the run is lineitem's work.
+the columns it reads and what those are made from (orders: key and date, as an
+entity of 1.5M rows per scale factor; part: key and price; supplier: key and the
+sentences lineitem's comments are cut from), so the run is lineitem's work.
 Each run is its own process (`--child`); it times lineitem's phase (from the
 progress report of the last parent block to the end of the run) and samples
 every thread's CPU (/proc/self/task/*/stat) over that phase. Printed: the best
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,29 +31,37 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PARENT_COLUMNS = {
-    "orders": ["o_orderkey", "o_orderdate"],
-    "part": ["p_partkey", "p_retailprice"],
-    "supplier": ["s_suppkey"],
-}
 PARENT_ROWS = {"orders": 1_500_000, "part": 200_000, "supplier": 10_000}  # per scale factor
 PARENT_KEYS = {"orders": "o_orderkey", "part": "p_partkey", "supplier": "s_suppkey"}
+
+
+def _needed(node: dict[str, Any], wanted: set[str]) -> list[dict[str, Any]]:
+    """The node's columns in `wanted` and those their generators name, transitively."""
+    by_name = {c["name"]: c for c in node["columns"]}
+    todo, seen = list(wanted), set(wanted)
+    while todo:
+        text = json.dumps(by_name[todo.pop()]["generator"])
+        for name in set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) & by_name.keys() - seen:
+            seen.add(name)
+            todo.append(name)
+    return [c for c in node["columns"] if c["name"] in seen]
 
 
 def lineitem_schema() -> dict[str, Any]:
     """examples/tpch.json's lineitem over its parents cut to the columns it reads."""
     tpch = json.loads((ROOT / "examples" / "tpch.json").read_text())
     nodes = {node["id"]: node for node in tpch["nodes"]}
+    read = json.dumps(nodes["lineitem"])
     kept: list[dict[str, Any]] = []
-    for table, columns in PARENT_COLUMNS.items():
-        node = nodes[table]
+    for table, rows in PARENT_ROWS.items():
+        wanted = set(re.findall(rf"\b{table}\.([A-Za-z0-9_]+)", read)) | {PARENT_KEYS[table]}
         kept.append(
             {
                 "id": table,
                 "kind": "entity",
-                "rows": PARENT_ROWS[table],
+                "rows": rows,
                 "pk": PARENT_KEYS[table],
-                "columns": [c for c in node["columns"] if c["name"] in columns],
+                "columns": _needed(nodes[table], wanted),
             }
         )
     kept.append(nodes["lineitem"])

@@ -223,3 +223,23 @@ def test_the_leads_unseen_payroll_and_wind_farm_claims() -> None:
     assert read["output is between 0 and 3.5 MW"].kind == "range"
     assert read["output is between 0 and 3.5 MW"].about == ["output"]
     assert "mw" not in [n["id"] for n in author(wind)["nodes"]]
+
+
+def test_an_irregular_past_names_its_verb() -> None:
+    """'the higher-ranked team wins 65% of matches' bound to `is_won`: 'wins' is 'won'."""
+    dataset = dsl.Dataset.model_validate({
+        "version": "1.0",
+        "nodes": [{"id": "match", "kind": "entity", "rows": 9, "pk": "match_id", "columns": [
+            {"name": "match_id", "type": "int", "generator": {"sequence": {}}},
+            {"name": "is_won", "type": "bool", "generator": {"choice": {
+                "choices": [True, False]}}}]}],
+    })  # fmt: skip
+    claim = extract_claims("the higher-ranked team wins 65% of matches")[0]
+    binding = dsl.ClaimBinding.model_validate(
+        {"measure": "share", "table": "match", "where": "is_won == true"}
+    )
+    assert binding_mismatch(dataset, claim, binding) is None
+    lost = dsl.ClaimBinding.model_validate(
+        {"measure": "share", "table": "match", "where": "is_won == false"}
+    )
+    assert "denies" in (binding_mismatch(dataset, claim, lost) or "")

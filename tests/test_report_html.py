@@ -396,7 +396,7 @@ def test_csv_data_and_a_missing_table(tmp_path: Path) -> None:
     generate_dataset(dataset, data, seed=SEED, fmt="csv")
     (data / "sale.csv").unlink()
     report = validate_dataset(dataset, data)
-    html = html_report(dataset, data, report)
+    html = html_report(dataset, data, report, plots=False)
     assert any(c.name == "table_present" and not c.passed for c in report.failed())
     assert '<span class="bad">missing</span>' in html
     assert "No file for this table." in html
@@ -549,7 +549,7 @@ def test_sections_in_reading_order_and_header_numbers_from_the_data(tmp_path: Pa
     dataset = dsl.Dataset.model_validate(schema)
     data = tmp_path / "data"
     generate_dataset(dataset, data, seed=SEED, fmt="parquet", scale=0.5)  # 20 shops
-    html = html_report(dataset, data)
+    html = html_report(dataset, data, plots=False)
     header = html.split("<header>", 1)[1].split("</header>", 1)[0]
     shops = pq.ParquetFile(data / "shop.parquet").metadata.num_rows
     sales = pq.ParquetFile(data / "sale.parquet").metadata.num_rows
@@ -565,7 +565,7 @@ def test_failed_checks_grouped_by_kind_with_counts(tiny: tuple[Path, Path]) -> N
     _corrupt(data)
     dataset = load_dataset(schema)
     report = validate_dataset(dataset, data)
-    html = html_report(dataset, data, report)
+    html = html_report(dataset, data, report, plots=False)  # drawn: the test above
     failed = report.failed()
     kinds = {c.name for c in failed}
     section = html.split('<section id="failed">', 1)[1].split("</section>", 1)[0]
@@ -647,7 +647,7 @@ def test_checks_over_too_few_rows_are_not_scored() -> None:
     # left out of the score: the behavioral category counts the scored checks only
     behavioral = [c for c in report.checks if c.category == "behavioral"]
     assert report.categories["behavioral"]["total"] == len(behavioral)
-    html = html_report_for_tables(dataset, tables, report)
+    html = html_report_for_tables(dataset, tables, report, plots=False)
     assert f'<span class="badge warn">{NOT_ENOUGH_DATA}</span>' in html
     assert 'data-skipped="choice_weights"' in html
     assert "1 not scored" in html

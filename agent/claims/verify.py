@@ -61,9 +61,10 @@ def _word_forms(words: set[str]) -> tuple[set[str], bool]:
 
 def _similar(word: str, other: str) -> bool:
     from datagen.agent.claims.bind import _similar as similar
+    from datagen.agent.claims.rules.amounts import _PAST
 
-    if similar(word, other):
-        return True
+    if similar(word, other) or _PAST.get(word) == other or _PAST.get(other) == word:
+        return True  # 'wins' is `is_won`, 'pay' is `paid`
     for key, names in VALUE_SYNONYMS.items():
         group = {key, *names}
         if any(similar(word, g) for g in group) and any(other == g for g in group):

@@ -441,7 +441,8 @@ _PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "
          "has": "had", "leave": "left", "pay": "paid", "buy": "bought", "get": "got", "make": "made",
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
-         "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped"}  # fmt: skip
+         "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped", "sell": "sold",
+         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left"}  # fmt: skip
 
 
 # the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
