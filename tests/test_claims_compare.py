@@ -349,9 +349,12 @@ def test_frequencies_and_headcounts(text: str, kind: str, found: dict[str, Any])
 
 
 def test_how_often_people_act_is_no_grain() -> None:
+    """How often people act is a rate of their rows per period, not a time grain."""
     text = "customers order twice a week"
-    assert not [c for c in extract_claims(text) if c.kind == "grain"]
-    assert [c.text for c in unread_claims(text, extract_claims(text))] == [text]
+    claims = extract_claims(text)
+    assert not [c for c in claims if c.kind == "grain"]
+    assert [(c.kind, c.text, c.expected.unit) for c in claims] == [("count", text, "per_week")]
+    assert unread_claims(text, claims) == []
 
 
 @pytest.mark.parametrize(

@@ -135,3 +135,13 @@ def test_listings_sell_within_a_range_of_days_get_their_sale_time() -> None:
                    "within 30 to 120 days.")  # fmt: skip
     binding = _binding(homes, "listings sell within 30 to 120 days")
     assert (binding["start"], binding["end"]) == ("listed_at", "sold_at")
+
+
+def test_twice_a_year_is_a_rate_per_subject() -> None:
+    """'patients visit twice a year on average' was unread ('twice', 'average' not
+    understood)."""
+    claims = {c.text: c for c in extract_claims("3,000 patients; patients visit twice a year "
+                                                "on average")}  # fmt: skip
+    visits = claims["patients visit twice a year on average"]
+    assert visits.kind == "count" and visits.about == ["visit", "patient"]
+    assert (visits.expected.value, visits.expected.unit) == (2, "per_year")

@@ -24,3 +24,13 @@ def test_bounds_widen_by_the_spread_at_the_bound() -> None:
     mostly = dsl.ClaimExpected(min=0.5, unit="share")
     assert honoured(mostly, 140, 300)  # 46.7% of 300 rows: within the spread of 50%
     assert not honoured(mostly, 460_000, 1_000_000)
+
+
+def test_a_mean_over_few_rows_gets_their_sampling_error_whole() -> None:
+    """'paying users spend $20 a month on average' over 13 paying users of a dry run measured
+    25.24: within their spread; over 5,000 users it is not $20."""
+    twenty = dsl.ClaimExpected(value=20.0, tolerance=2.0)
+    mean = MEASURES["mean"]
+    assert mean.honoured(twenty, Measured(25.24, 13, {"std": 13.0}))
+    assert not mean.honoured(twenty, Measured(25.24, 5_000, {"std": 13.0}))
+    assert mean.honoured(twenty, Measured(20.4, 5_000, {"std": 13.0}))

@@ -243,3 +243,17 @@ def test_an_irregular_past_names_its_verb() -> None:
         {"measure": "share", "table": "match", "where": "is_won == false"}
     )
     assert "denies" in (binding_mismatch(dataset, claim, lost) or "")
+
+
+def test_a_groups_average_spend_is_measured_on_the_group() -> None:
+    """'paying users spend $20 a month on average' was unread: it is the mean monthly spend
+    of the paying players (0 for the others)."""
+    text = ("An online game with 10,000 players; 5% of players are paying users, and paying "
+            "users spend $20 a month on average.")  # fmt: skip
+    claims = {c.text: c for c in extract_claims(text)}
+    spend = claims["paying users spend $20 a month on average"]
+    assert spend.kind == "average" and spend.expected.value == 20.0
+    game = author(text)
+    binding = _binding(game, "paying users spend $20 a month on average")
+    assert binding == {"measure": "mean", "table": "player", "column": "monthly_spend",
+                       "where": "is_paying == true"}  # fmt: skip

@@ -61,6 +61,9 @@ def test_case(case: Case) -> None:
     if expect.tables:
         ok, detail = scorers.no_junk_tables(dataset, expect)
         assert ok, detail
+    if expect.absent_tables:
+        ok, detail = scorers.tables_absent(dataset, expect)
+        assert ok, detail
     if expect.min_tables is not None:
         assert len(ids) >= expect.min_tables
     if expect.min_foreign_keys is not None:

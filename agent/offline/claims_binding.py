@@ -1167,18 +1167,20 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 
 @honours("average")
-def _average(draft: Draft, claim: dsl.Claim) -> None:
+def _average(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'an average order value of 50' -> the amount's lognormal centred on a mean of 50."""
 
     value = claim.expected.value
+    if claim.about[:1] == ["spend"] and isinstance(value, (int, float)) and value > 0:
+        return _group_spend(draft, claim, float(value))
     found = _numeric_column(draft, claim)
     if not isinstance(value, (int, float)) or value <= 0 or found is None:
-        return
+        return None
     node, col = found
     dist = col["generator"].get("distribution")
     mods = col.get("modifiers", [])
     if dist is None or any(m["transform"] not in ("expression", "clamp", "outliers") for m in mods):
-        return
+        return None
     lift = 1.0  # spikes ('plus outliers') raise the mean: aim the bulk below it
     for mod in mods:
         args = mod.get("args", {})
@@ -1193,8 +1195,41 @@ def _average(draft: Draft, claim: dsl.Claim) -> None:
     elif dist["type"] == "normal":
         dist["params"]["mean"] = float(value)
     else:
-        return
+        return None
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {stated:g}")
+    return None
+
+
+def _group_spend(draft: Draft, claim: dsl.Claim, value: float) -> dict[str, Any] | None:
+    """'paying users spend $20 a month on average': a spend column on the table whose flag
+    names the group (`player.is_paying`), averaging `value` over the group, 0 elsewhere."""
+    group = set().union(*(stems(w) for w in claim.about[1:]))
+    for node in draft.schema["nodes"]:
+        flag = next(
+            (c["name"] for c in node["columns"]
+             if c["type"] == "bool" and stems(c["name"].removeprefix("is_")) & group),
+            None,
+        )  # fmt: skip
+        if flag is None:
+            continue
+        monthly = "month" in claim.text.lower()
+        name = "monthly_spend" if monthly else "spend"
+        if any(c["name"] == name for c in node["columns"]):
+            return None
+        sigma = 0.6
+        node["columns"].append({
+            "name": name, "type": "float",
+            "generator": {"distribution": {"type": "lognormal", "params": {
+                "mean": round(math.log(value) - sigma**2 / 2, 4), "sigma": sigma},
+                "clamp": [0, round(value * 50, 2)]}},
+            "modifiers": [{"transform": "expression",
+                           "args": {"expr": f"round(value, 2) if {flag} else 0.0"}}],
+        })  # fmt: skip
+        draft.note(
+            f"{claim.text!r}: `{node['id']}.{name}` averages {value:g} where `{flag}`, 0 elsewhere"
+        )
+        return {"measure": "mean", "table": node["id"], "column": name, "where": f"{flag} == true"}
+    return None
 
 
 HEAVY_DISPERSION = 0.4  # gamma shape: the top 10% of parents hold about half the children

@@ -179,9 +179,11 @@ def per_subject(text: str, pos: int, noun: str) -> list[str]:
 
 _TIMES_PER = re.compile(
     rf"(?P<subj>[A-Za-z][\w-]*)\s+(?P<verb>[A-Za-z][\w-]*)(?:\s+(?:in|out|up|on))?\s+{QUAL}"
-    rf"(?P<num>{NUMBER})\s+times\s+(?:per|a|an|each|every)\s+(?P<unit>{TIME_UNIT})\b",
+    rf"(?:(?P<num>{NUMBER})\s+times|(?P<mult>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
+    rf"(?P<unit>{TIME_UNIT})\b(?P<avg>\s+on\s+average)?",
     re.IGNORECASE,
 )
+_MULTIPLES = {"once": 1, "twice": 2, "thrice": 3}
 
 
 @rule(88)
@@ -189,7 +191,8 @@ def times_per(text: str, today: dt.date) -> Iterator[Found]:
     """'members visit at most 3 times a week', 'users log in about 5 times per day': rows of
     the verb's events per subject per period."""
     for m in _TIMES_PER.finditer(text):
-        value = number(m.group("num"))
+        # 'patients visit twice a year on average'
+        value = number(m.group("num")) if m.group("num") else _MULTIPLES[m.group("mult").lower()]
         subject = m.group("subj").lower()
         if value is None or subject in STOP or m.group("verb").lower() in STOP:
             continue
@@ -670,6 +673,25 @@ def qualitative_shares(text: str, today: dt.date) -> Iterator[Found]:
 # --------------------------------------------------------------------------- averages
 
 _CURRENCY = r"(?:[$€£¥₹]|(?:usd|eur|gbp|dollars?|euros?|pounds?|bucks|yen|rupees?)\b)"
+
+
+@rule(53)
+def group_spend(text: str, today: dt.date) -> Iterator[Found]:
+    """'paying users spend $20 a month on average': the mean amount of a group's rows."""
+    pattern = re.compile(
+        rf"\b(?P<group>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:spend|spends|pay|pays)\s+"
+        rf"{QUAL}(?P<cur>{_CURRENCY})?\s*(?P<num>{NUMBER})(?:\s*(?P<cur2>{_CURRENCY}))?"
+        rf"(?:\s+(?:a|per|each)\s+(?P<per>month|year|week|day))?\s+on\s+average\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        value = number(m.group("num"))
+        group = [w for w in m.group("group").split() if w.lower() not in STOP]
+        if value is None or not group or not (m.group("cur") or m.group("cur2")):
+            continue
+        expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
+        about = ["spend", *(singular(w) for w in group)]
+        yield Found("average", m.start(), m.end(), expected, about)
 
 
 @rule(55)
