@@ -311,3 +311,14 @@ def test_a_total_holds_with_a_fanout_clamped_at_one() -> None:
     policy = node(schema, "policy")
     assert policy["fanout"]["min"] == 1
     assert 69_000 <= planned(schema)["policy"] <= 71_000
+
+
+def test_a_verb_after_a_plural_subject_and_its_particle_is_no_table() -> None:
+    """The lead's unseen gym: 'members check in 8 times a month' made a `check` table."""
+    schema = author(
+        "A gym chain with 10 locations and 15,000 members; members check in 8 times a month "
+        "on average."
+    )
+    assert "check" not in tables(schema)
+    visits = next(n for n in schema["nodes"] if n["kind"] == "fact")
+    assert visits["parents"][0] == "member"

@@ -206,6 +206,8 @@ def find_entities(parsed: Parsed) -> Entities:
                 choices, table_like = events, True
         if before in ("no", "non") or noun in NEVER_TABLES or _verb_after_each(tokens, i):
             table_like = False
+        if length == 1 and noun not in counted and _verb_after_plural(tokens, i):
+            table_like = False  # 'members check in 8 times a month': a verb, not `check`
         if key_of(before) in MEASURE_NOUNS and after in MEASURE_VERB_AFTER and length == 1:
             table_like = False  # 'temperature stays between 2 and 8': a verb, not stays
         for entry in choices:
@@ -311,6 +313,22 @@ def _same_as_compound(found: list[Mention]) -> None:
                 earlier.entry,
                 [earlier.entry],
             )
+
+
+def _verb_after_plural(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
+    """A singular word right after a plural subject and before a particle ('members check
+    in 8 times') is the subject's verb."""
+    if i < 1 or i + 1 >= len(tokens) or tokens[i - 1][2] + 1 != tokens[i][1]:
+        return False
+    subject, word, nxt = (tokens[j][0].lower() for j in (i - 1, i, i + 1))
+    return (
+        subject.isalpha()
+        and subject not in _STOP
+        and is_plural(subject)
+        and not is_plural(word)
+        and not word.endswith(("ing", "ed"))
+        and nxt in ("in", "on", "out", "up")
+    )
 
 
 def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:

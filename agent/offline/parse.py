@@ -476,6 +476,7 @@ _TIMES_PER = re.compile(
 )
 # what a verb's events are called: 'log in' makes sessions, 'book' bookings
 _VERB_EVENTS = {"log": "session", "sign": "session", "login": "session", "book": "booking",
+                "check": "check_in",
                 "buy": "purchase", "shop": "order", "play": "session", "watch": "stream",
                 "listen": "stream", "stream": "stream", "borrow": "loan", "fly": "flight"}  # fmt: skip
 _AVERAGE_BEFORE = re.compile(
