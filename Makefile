@@ -39,13 +39,14 @@ $(PYTEST) $(1); status=$$?; \
 if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 endef
 
-# TEST_JOBS=2: pytest-xdist with two worker processes, a module (or a group of modules sharing
-# a costly session fixture, tests/conftest.py) per unit of work. Not the default: on the shared
-# machine where it was measured it took 1.5 times longer (BENCHMARKS.md, "Start-up and test time").
-TEST_JOBS ?= 0
+# TEST_JOBS=2 (the default): pytest-xdist with two worker processes, a module (or a group of
+# modules sharing a costly session fixture, tests/conftest.py) per unit of work: 2 min 2-5 s
+# against 3 min 21 s in one process on an idle 2-core machine (BENCHMARKS.md, "Start-up and
+# test time"). TEST_JOBS=0: one process (faster on a machine already busy with other work).
+TEST_JOBS ?= 2
 XDIST = $(if $(filter-out 0,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile)
 
-test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow (about 196 CPU s; TEST_JOBS=2: two processes)
+test: $(STAMP) $(BENCH_ENV)  ## the test suite except the tests marked slow, in two processes (about 2 min on 2 idle cores; TEST_JOBS=0: one)
 	$(call run_pytest,-m "not slow" $(XDIST))
 
 test-fast: $(STAMP)  ## the inner loop (about 80 CPU s): no PostgreSQL, no subprocess, no HTML report, no full-size example, no slow test
