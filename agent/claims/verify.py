@@ -15,6 +15,8 @@ import ast
 import re
 from typing import Any
 
+from datagen.agent.claims.bind import _similar as similar
+from datagen.agent.claims.rules.amounts import _PAST
 from datagen.agent.claims.words import STOP, singular, stems, tokens
 from datagen.engine import dsl
 
@@ -59,17 +61,13 @@ def _word_forms(words: set[str]) -> tuple[set[str], bool]:
     return out, denied
 
 
-def _similar(word: str, other: str) -> bool:
-    from datagen.agent.claims.bind import _similar as similar
-    from datagen.agent.claims.rules.amounts import _PAST
+_SYNONYM_GROUPS = [{key, *names} for key, names in VALUE_SYNONYMS.items()]
 
+
+def _similar(word: str, other: str) -> bool:
     if similar(word, other) or _PAST.get(word) == other or _PAST.get(other) == word:
         return True  # 'wins' is `is_won`, 'pay' is `paid`
-    for key, names in VALUE_SYNONYMS.items():
-        group = {key, *names}
-        if any(similar(word, g) for g in group) and any(other == g for g in group):
-            return True
-    return False
+    return any(other in group and any(similar(word, g) for g in group) for group in _SYNONYM_GROUPS)
 
 
 def denies(text: str) -> bool:
