@@ -346,3 +346,24 @@ def test_a_thing_that_makes_trips_still_gets_its_riders() -> None:
     """'each scooter makes 6 trips': the scooter is no rider; only 'riders ride' would say so."""
     schema = author("A scooter company: 3,000 scooters, each scooter makes about 6 trips a day.")
     assert "rider" in tables(schema)
+
+
+def test_readings_belong_to_the_device_named_not_to_an_added_meter() -> None:
+    """Lead's solar farm: the readings landed under an added `meter` (5,500 rows)."""
+    schema = author("A solar farm with 2,000 panels; readings every 15 minutes in March 2024.")
+    assert tables(schema) == {"panel", "reading"}
+    assert node(schema, "reading")["parents"] == ["panel"]
+    unknown = author("A brewery with 40 fermentation tanks; readings every 10 minutes in May 2024.")
+    assert "meter" not in tables(unknown)
+    assert node(unknown, "reading")["parents"][0] == "fermentation_tank"
+    assert planned(unknown)["reading"] == 40 * 31 * 144
+
+
+def test_an_enormous_regular_series_is_generated_for_fewer_devices_and_says_so() -> None:
+    """Lead's solar farm: readings every minute over a year made 15.8M rows, uncapped."""
+    schema = author("A solar farm with 30 inverters reporting readings every minute in 2024.")
+    rows = planned(schema)
+    assert rows["reading"] <= 5_000_000
+    assert rows["reading"] == rows["inverter"] * 527_040  # every series whole
+    assert "15,811,200 rows" in notes(schema)
+    assert "--rows inverter=30" in notes(schema)

@@ -1606,7 +1606,7 @@ def _stored_duration(
     return {"measure": "mean", "table": node["id"], "column": col["name"]}
 
 
-MAX_SERIES_ROWS = 50_000_000
+MAX_SERIES_ROWS = 5_000_000  # a regular series past this is generated for fewer devices
 
 
 SERIES_START = "add_seconds(timestamp('"
@@ -1641,8 +1641,26 @@ def _regular_series(
     steps = math.ceil((end - start).total_seconds() / step)  # the last step still inside
     parent = draft.node(node["parents"][0])
     parent_rows = int(parent.get("rows") or 1000) if parent is not None else 1000
-    if steps < 2 or steps * parent_rows > MAX_SERIES_ROWS:
+    if steps < 2:
         return None
+    if steps * parent_rows > MAX_SERIES_ROWS and (parent is None or parent["kind"] != "entity"):
+        return None
+    if parent is not None and steps * parent_rows > MAX_SERIES_ROWS:
+        # 30 inverters every minute for a year: 15.8M rows; fewer devices, each whole
+        rows = max(1, MAX_SERIES_ROWS // steps)
+        parent["rows"] = rows
+        stated = f"`{parent['id']}`: {parent_rows} rows"
+        draft.assumptions = [
+            f"{a} (fewer generated, see below)" if a.startswith(stated) else a
+            for a in draft.assumptions
+        ]
+        draft.note(
+            f"`{node['id']}` at {claim.text!r} for {parent_rows:,} `{parent['id']}` over the "
+            f"window would be {steps * parent_rows:,} rows: generated for {rows:,} "
+            f"`{parent['id']}` of the {parent_rows:,} ({rows * steps:,} rows, every series "
+            f"whole); the full size: `datagen generate schema.json --rows "
+            f"{parent['id']}={parent_rows}` (or --scale {parent_rows / rows:.3g})"
+        )
     node["fanout"] = {"distribution": "uniform", "min": steps, "max": steps}
     stamp = f"{start.isoformat()} 00:00:00"
     column["generator"] = {

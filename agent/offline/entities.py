@@ -208,7 +208,12 @@ def find_entities(parsed: Parsed) -> Entities:
             table_like = False
         if length == 1 and noun not in counted and _verb_after_plural(tokens, i):
             table_like = False  # 'members check in 8 times a month': a verb, not `check`
-        if key_of(before) in MEASURE_NOUNS and after in MEASURE_VERB_AFTER and length == 1:
+        if (
+            key_of(before) in MEASURE_NOUNS
+            and after in MEASURE_VERB_AFTER
+            and length == 1
+            and not any(e.role == "entity" for e in choices)  # 'temperature sensors in'
+        ):
             table_like = False  # 'temperature stays between 2 and 8': a verb, not stays
         for entry in choices:
             votes[entry.field] += (2.0 if table_like else 1.0) / len(choices)
