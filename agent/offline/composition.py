@@ -418,7 +418,8 @@ def _named_device(tables: dict[str, Table]) -> str | None:
     ]  # fmt: skip
     readers = {p for e in ENTRIES if e.role == "fact" and _is_reading(e) for p in e.parents}
     known = [t.id for t in things if t.entry is not None and t.entry.name in readers]
-    return (known or [t.id for t in things] or [None])[0]
+    found = known or [t.id for t in things]
+    return found[0] if found else None
 
 
 def _same_person(tables: dict[str, Table], ref: str, table: Table) -> str | None:
