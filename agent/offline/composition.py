@@ -522,6 +522,12 @@ def _connect_islands(
     for table in list(tables.values()):
         if table.role != "entity" or table.id in _reached(tables):
             continue
+        holder = _holder(tables, table)
+        if holder is not None:
+            # sellers beside products: the products are the sellers' (as a listing is)
+            tables[holder].refs.append(table.id)
+            notes.append(f"each `{holder}` belongs to one `{table.id}`")
+            continue
         link = None
         for entry in ENTRIES:
             if (
@@ -540,6 +546,35 @@ def _connect_islands(
         facts = [t for t in tables.values() if t.role == "fact"]
         if facts:
             facts[0].parents.append(table.id)
+
+
+def _holder(tables: dict[str, Table], island: Table) -> str | None:
+    """A table present whose kind of rows the lexicon has pointing at the island's entity
+    (a `listing` refs its `seller`, so a `product` of the dataset refs the sellers named)."""
+    if island.entry is None:
+        return None
+    kinds = {
+        e.naming
+        for e in ENTRIES
+        if e.role == "entity" and island.entry.name in e.refs and e.naming in ("product", "title")
+    }
+    for table in tables.values():
+        if (
+            table.role == "entity"
+            and table.id != island.id
+            and table.entry is not None
+            and table.entry.naming in kinds
+            and table.id in _reached(tables)
+            and not any(
+                _naming(tables[r]) == island.entry.naming for r in table.refs if r in tables
+            )
+        ):
+            return table.id
+    return None
+
+
+def _naming(table: Table) -> str | None:
+    return table.entry.naming if table.entry is not None else None
 
 
 def _reached(tables: dict[str, Table]) -> set[str]:
