@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from datagen.engine.generators.excerpt import excerpts
+from datagen.engine.generators.excerpt import TextPool, excerpts
 from tests.cli_helpers import run_cli
 from tests.dsl_doc_examples import generate_for_any_workers
 from tests.engine_helpers import entity, run, schema
@@ -48,13 +48,15 @@ def test_pieces_are_substrings_of_the_pool_with_uniform_lengths() -> None:
 def test_the_pieces_match_a_plain_python_slice_of_the_pool() -> None:
     pool = np.frombuffer(b"the quick brown fox jumps over the lazy dog. " * 50, dtype=np.uint8)
     for low, high in [(0, 3), (10, 12), (11, 40), (2000, 3000), (0, 0)]:
-        got = excerpts(np.random.Generator(np.random.PCG64(2)), 3000, pool, low, high)
+        got = excerpts(np.random.Generator(np.random.PCG64(2)), 3000, TextPool.of(pool), low, high)
         rng = np.random.Generator(np.random.PCG64(2))
         lengths = np.minimum(rng.integers(low, high + 1, 3000, dtype=np.int64), len(pool))
         starts = rng.integers(0, len(pool) - lengths + 1, dtype=np.int64)
         want = [bytes(pool[s : s + n]).decode() for s, n in zip(starts, lengths, strict=True)]
         assert got.to_pylist() == want, (low, high)
-    empty = excerpts(np.random.Generator(np.random.PCG64(2)), 4, np.zeros(0, np.uint8), 1, 5)
+    empty = excerpts(
+        np.random.Generator(np.random.PCG64(2)), 4, TextPool.of(np.zeros(0, np.uint8)), 1, 5
+    )
     assert empty.to_pylist() == [""] * 4
 
 
