@@ -765,6 +765,23 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             yield Problem(
                 f"{gpath}.from", f"a self-reference needs `{spec.from_}` to be a sequence"
             )
+        # row i points at an earlier row j < i whatever that row holds: a filter or a skew
+        # would be silently ignored (answers pointing at answers) and scored 100
+        if spec.where is not None:
+            yield Problem(
+                f"{gpath}.where",
+                f"a self-reference cannot be filtered: `{col.name}` points at any earlier row "
+                f"of `{node.id}`, whatever `{spec.where}` says of it",
+                "two tables (questions, and answers whose FK to questions has `where` if "
+                "needed), or no `where`",
+            )
+        if spec.weights_kind != "uniform":
+            yield Problem(
+                f"{gpath}.weights_kind",
+                "a self-reference is already skewed to early rows (few managers, many "
+                "reports); it takes no `weights_kind`",
+                '"weights_kind": "uniform"',
+            )
     if col.unique and ref_node.kind == "fact":
         yield Problem(f"{site.path}.unique", "a unique lookup needs an entity or vocab table")
 
