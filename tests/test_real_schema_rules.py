@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from datagen.engine.errors import SchemaError
@@ -130,3 +131,85 @@ def test_the_docs_floored_balance_holds_in_sql_for_any_workers(tmp_path: Path) -
     assert wrong_current == (0,)
     statuses = dict(con.execute("SELECT status, count(*) FROM txn GROUP BY 1").fetchall())
     assert set(statuses) == {"posted", "declined", "partial"}
+
+
+def _forum(**author: Any) -> dict[str, Any]:
+    """Users who sign up over four years; comments by users who had signed up."""
+    users = entity(
+        "users",
+        [{"name": "signed_up", "type": "datetime",
+          "generator": {"datetime_series": {"within": {"start": "2020-01-01", "end": "2024-01-01"}}}}],
+        rows=400,
+    )  # fmt: skip
+    lookup = {"from": "users.id", "as_of": {"signed_up": "posted_at"}, **author}
+    comments = entity(
+        "comments",
+        [{"name": "posted_at", "type": "datetime",
+          "generator": {"datetime_series": {"within": {"start": "2019-06-01", "end": "2024-01-01"}}}},
+         {"name": "author_id", "type": "int", "nullable": True, "generator": {"lookup": lookup}}],
+        rows=5000,
+    )  # fmt: skip
+    return schema(users, comments)
+
+
+def test_an_as_of_fk_points_at_rows_that_came_before(tmp_path: Path) -> None:
+    """`as_of`: a comment's author signed up before the comment (GitHub, Stack Overflow);
+    comments older than every user have no author. In SQL, for 1 and 2 workers, and the
+    validator's `as_of` check fails once a user's signup is moved after their comments."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from datagen.engine.execute import generate_dataset
+    from datagen.engine.validate.run import validate_dataset
+
+    dataset = parse_dataset(_forum())
+    outs = [tmp_path / f"out{workers}" for workers in (1, 2)]
+    for workers, out in zip((1, 2), outs, strict=True):
+        generate_dataset(dataset, out, seed=5, rows={"comments": 300_000}, workers=workers)
+    assert (outs[0] / "comments.parquet").read_bytes() == (
+        outs[1] / "comments.parquet"
+    ).read_bytes()
+    con = duckdb.connect()
+    users, comments = (f"'{outs[0] / name}.parquet'" for name in ("users", "comments"))
+    rows, authored, before_signup, early, authors = con.execute(
+        f"SELECT count(*), count(author_id), count(*) FILTER (posted_at < u.signed_up),"
+        f" count(*) FILTER (author_id IS NULL AND posted_at >= (SELECT min(signed_up)"
+        f" FROM {users})), count(DISTINCT author_id) FROM {comments} c"
+        f" LEFT JOIN {users} u ON c.author_id = u.id"
+    ).fetchone()  # type: ignore[misc]
+    assert rows == 300_000 and before_signup == 0 and early == 0 and authors == 400
+    assert 0.8 * rows < authored < rows  # comments before the first signup have no author
+    report = validate_dataset(dataset, outs[0])
+    as_of = [c for c in report.checks if c.name == "as_of"]
+    assert len(as_of) == 1 and as_of[0].passed
+    # the last user to sign up, moved to after the end: every comment of theirs is too early
+    table = pq.read_table(outs[0] / "users.parquet")
+    latest = table.column("signed_up").to_pylist()
+    last = latest.index(max(latest))
+    latest[last] = latest[last].replace(year=2030)
+    table = table.set_column(1, "signed_up", pa.array(latest, table.schema.field(1).type))
+    pq.write_table(table, outs[0] / "users.parquet")
+    as_of = [c for c in validate_dataset(dataset, outs[0]).checks if c.name == "as_of"]
+    assert not as_of[0].passed and as_of[0].measured > 0
+
+
+def test_as_of_problems_name_their_place() -> None:
+    problems = _problems(_forum(where="id > 3"))
+    assert any("lookup.as_of" in p and "cannot go with `where`" in p for p in problems)
+    data = _forum()
+    data["nodes"][1]["columns"][2]["generator"]["lookup"]["as_of"] = {"signed_up": "id"}
+    assert any("`users.signed_up` is datetime but `id` is int" in p for p in _problems(data))
+
+
+def test_the_docs_as_of_example_runs_and_holds(tmp_path: Path) -> None:
+    import duckdb
+
+    from tests.dsl_doc_examples import generate_here_for_any_workers
+
+    out = generate_here_for_any_workers("as-of", tmp_path, 11, "parquet")
+    [(wrong, authored)] = duckdb.sql(
+        f"SELECT count(*) FILTER (c.posted_at < u.signed_up), count(c.author_id)"
+        f" FROM '{out}/comments.parquet' c LEFT JOIN '{out}/users.parquet' u"
+        f" ON c.author_id = u.user_id"
+    ).fetchall()
+    assert wrong == 0 and authored > 4500
