@@ -213,3 +213,30 @@ def test_the_docs_as_of_example_runs_and_holds(tmp_path: Path) -> None:
         f" ON c.author_id = u.user_id"
     ).fetchall()
     assert wrong == 0 and authored > 4500
+
+
+def test_a_choice_by_a_hidden_column_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    """Diagnoses by a hidden care group (sex and age band in one column, as a hospital
+    schema needs): the validator crashed with a KeyError on the missing column; it now lists
+    the check as skipped and checks the rest."""
+    from datagen.engine.execute import generate_dataset
+    from datagen.engine.validate.run import validate_dataset
+
+    patients = entity(
+        "patients",
+        [{"name": "sex", "type": "string", "generator": {"choice": {"choices": ["F", "M"]}}},
+         {"name": "age", "type": "int", "generator": {"expression": {"expr": "randint(0, 90)"}}},
+         {"name": "care_group", "type": "string", "hidden": True,
+          "generator": {"expression": {"expr": "case(sex == 'M', 'M', age < 14 or age > 50, 'F_other', 'F')"}}},
+         {"name": "diagnosis", "type": "string",
+          "generator": {"choice": {"choices": ["pregnancy", "fracture"], "weights": [0, 1],
+                                   "by": "care_group", "cases": {"F": {"weights": [0.3, 0.7]}}}}}],
+        rows=2000,
+    )  # fmt: skip
+    dataset = parse_dataset(schema(patients))
+    generate_dataset(dataset, tmp_path / "out", seed=2)
+    report = validate_dataset(dataset, tmp_path / "out")
+    assert all(c.passed for c in report.checks) and report.score == 100
+    assert [s["reason"] for s in report.skipped if s["name"] == "conditional"] == [
+        "`care_group` is hidden: the groups are not written"
+    ]
