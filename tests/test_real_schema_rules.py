@@ -193,6 +193,23 @@ def test_an_as_of_fk_points_at_rows_that_came_before(tmp_path: Path) -> None:
     assert not as_of[0].passed and as_of[0].measured > 0
 
 
+def test_an_as_of_through_a_hidden_column_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    """An order item's product launched before the order: the order time is a hidden copy
+    of the parent's, so the validator cannot compare it (it crashed): listed as skipped."""
+    from datagen.engine.execute import generate_dataset
+    from datagen.engine.validate.run import validate_dataset
+
+    data = _forum()
+    data["nodes"][1]["columns"][1]["hidden"] = True
+    dataset = parse_dataset(data)
+    generate_dataset(dataset, tmp_path / "out", seed=2)
+    report = validate_dataset(dataset, tmp_path / "out")
+    assert report.score == 100 and not [c for c in report.checks if c.name == "as_of"]
+    assert [s["reason"] for s in report.skipped if s["name"] == "as_of"] == [
+        "`comments.posted_at` hidden: not in the files"
+    ]
+
+
 def test_as_of_problems_name_their_place() -> None:
     problems = _problems(_forum(where="id > 3"))
     assert any("lookup.as_of" in p and "cannot go with `where`" in p for p in problems)

@@ -117,6 +117,21 @@ def as_of_checks(ctx: Context) -> Iterator[Check]:
                 continue
             [(theirs, ours)] = condition.items()
             ref_table, ref_column = relations.split_ref(spec_of(col).from_)
+            hidden = [  # the output view has no hidden column
+                f"`{t}.{c}`" for t, c in ((node.id, ours), (ref_table, theirs))
+                if ctx.node(t).column(c) is None
+            ]  # fmt: skip
+            if hidden:
+                ctx.skipped.append(
+                    {
+                        "category": "value",
+                        "name": "as_of",
+                        "table": node.id,
+                        "column": f"{col.name},{ours}",
+                        "reason": f"{' and '.join(hidden)} hidden: not in the files",
+                    }
+                )
+                continue
             if not (
                 ctx.ready("value", "as_of", node.id, col.name, ours)
                 and ctx.ready("value", "as_of", ref_table, ref_column, theirs)
