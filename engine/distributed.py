@@ -55,8 +55,6 @@ def _pickled(fn: Any, *args: Any) -> bytes:
 
 
 class DaskExecutor:
-    starts_eagerly = False
-
     def __init__(self, workers: int, address: str | None = None):
         try:
             from distributed import Client, LocalCluster
