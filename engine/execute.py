@@ -132,17 +132,22 @@ def iter_parts(
 Stream = TypeVar("Stream")
 
 
+def _store_only(table: str, run: TableRun, store: TableStore) -> Any:
+    return store
+
+
 def _walk(
     plan: Plan,
     executor: BlockExecutor,
-    start: Callable[[str, TableRun, TableStore], Stream],
+    start: Callable[[str, TableRun, TableStore], Stream] = _store_only,
     *,
-    lookahead: bool,
+    lookahead: bool = False,
 ) -> Iterator[tuple[str, TableRun, Stream]]:
     """Tables in DAG order, each after the first pass of any parent aggregated over its children.
 
-    Each table is yielded with its started stream, which the caller reads whole before
-    asking for the next. With lookahead, the next table in the order is started before
+    Each table is yielded with its started stream (by default the store: the caller then
+    makes the table's blocks itself), which the caller reads whole before asking for the
+    next. With lookahead, the next table in the order is started before
     this one is yielded when all the tables it reads are complete already: its first
     blocks are computed while this one's are read and written (no idle core between
     small tables). A block reads only finished tables, so the bytes do not change.
