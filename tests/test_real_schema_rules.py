@@ -257,3 +257,27 @@ def test_a_choice_by_a_hidden_column_is_skipped_not_a_crash(tmp_path: Path) -> N
     assert [s["reason"] for s in report.skipped if s["name"] == "conditional"] == [
         "`care_group` is hidden: the groups are not written"
     ]
+
+
+def test_add_months_is_sql_month_arithmetic() -> None:
+    """add_months(): monthly billing on the day a subscription started (Jan 31, Feb 29,
+    Mar 31...), as DuckDB's `date + INTERVAL n MONTH` computes it, for dates and datetimes."""
+    import duckdb
+    import numpy as np
+
+    from datagen.engine.expressions import Scope, Ty, compile_expression
+
+    rng = np.random.default_rng(4)
+    days = np.datetime64("1999-01-01") + rng.integers(0, 12_000, 5000).astype("timedelta64[D]")
+    months = rng.integers(-40, 40, 5000)
+    compiled = compile_expression("add_months(d, n)", {"d", "n"}, {"d": Ty("date"), "n": Ty("int")})
+    ours = np.asarray(compiled(Scope({"d": days, "n": months}, 5000)))
+    assert ours.dtype == np.dtype("datetime64[D]") and compiled.type.kind == "date"
+    theirs = duckdb.execute(
+        "SELECT (d::DATE + to_months(n))::DATE FROM (SELECT unnest(?) d, unnest(?) n)",
+        [days.astype(str).tolist(), months.tolist()],
+    ).fetchall()
+    assert [str(d) for (d,) in theirs] == ours.astype(str).tolist()
+    stamp = np.array(["2024-01-31T10:30:00.5"], dtype="datetime64[us]")
+    shifted = compile_expression("add_months(t, 13)")(Scope({"t": stamp}, 1))
+    assert str(np.asarray(shifted)[0]) == "2025-02-28T10:30:00.500000"
