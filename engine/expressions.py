@@ -387,7 +387,7 @@ def _add_months(ts: Any, amount: Any) -> Any:
     last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
     shifted = np.minimum(target.astype("datetime64[D]") + day, last)
     out = shifted.astype(f"datetime64[{unit}]") + (arr - arr.astype("datetime64[D]"))
-    return np.where(missing, np.datetime64("NaT", unit), out)
+    return np.where(missing, np.array("NaT", dtype=f"datetime64[{unit}]"), out)
 
 
 def _round(x: Any, digits: Any = 0) -> Any:
