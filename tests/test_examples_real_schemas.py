@@ -8,40 +8,24 @@ bytes for --workers 1 and 2, and the validator with no failed check."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import duckdb
 import pytest
 
-from tests.example_runs import ExampleRun
-
-
-def _connect(run: ExampleRun) -> duckdb.DuckDBPyConnection:
-    """The session's run of the example, a view per Parquet file."""
-    con = duckdb.connect()
-    for path in run.data.glob("*.parquet"):
-        con.execute(f"CREATE VIEW \"{path.stem}\" AS SELECT * FROM '{path}'")
-    return con
-
-
-def _one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.execute(sql).fetchone()
-    assert row is not None
-    return row[0] if len(row) == 1 else row
-
+from tests.example_runs import ExampleRun, sql_one, sql_views
 
 # --------------------------------------------------------------------------- GitHub
 
 
 @pytest.fixture(scope="module")
 def github(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("github"))
+    return sql_views(example_run("github"))
 
 
 def test_github_issues_are_numbered_one_to_n_per_repository(
     github: duckdb.DuckDBPyConnection,
 ) -> None:
-    issues, repos, wrong, out_of_order = _one(
+    issues, repos, wrong, out_of_order = sql_one(
         github,
         "SELECT sum(n), count(*), count(*) FILTER (lowest <> 1 OR highest <> n OR numbers <> n),"
         " (SELECT count(*) FROM (SELECT created_at < lag(created_at) OVER (PARTITION BY repo_id"
@@ -76,15 +60,15 @@ def test_github_everything_happens_in_order(github: duckdb.DuckDBPyConnection) -
         " USING (user_id) JOIN repos r USING (repo_id)"
         " WHERE s.starred_at < u.created_at OR s.starred_at < r.created_at",
     }
-    broken = {name: _one(github, sql) for name, sql in checks.items()}
+    broken = {name: sql_one(github, sql) for name, sql in checks.items()}
     assert broken == dict.fromkeys(checks, 0)
     # authors are sampled among the users who existed: nearly every comment has one
-    comments, authored = _one(github, "SELECT count(*), count(user_id) FROM issue_comments")
+    comments, authored = sql_one(github, "SELECT count(*), count(user_id) FROM issue_comments")
     assert comments > 10_000 and authored > 0.99 * comments
 
 
 def test_github_counts_are_the_children(github: duckdb.DuckDBPyConnection) -> None:
-    wrong = _one(
+    wrong = sql_one(
         github,
         "SELECT count(*) FILTER (r.open_issues_count <> coalesce(i.open, 0)"
         " OR r.stargazers_count <> coalesce(s.stars, 0)) FROM repos r"
@@ -94,7 +78,7 @@ def test_github_counts_are_the_children(github: duckdb.DuckDBPyConnection) -> No
     )
     assert wrong == 0
     assert (
-        _one(
+        sql_one(
             github,
             "SELECT count(*) FROM issues i LEFT JOIN (SELECT issue_id, count(*) n"
             " FROM issue_comments GROUP BY 1) c USING (issue_id) WHERE i.comments <> coalesce(n, 0)",
@@ -102,16 +86,16 @@ def test_github_counts_are_the_children(github: duckdb.DuckDBPyConnection) -> No
         == 0
     )
     # a user stars a repository once; full names are unique and owner/name
-    assert _one(github, "SELECT count(*) - count(DISTINCT (repo_id, user_id)) FROM stars") == 0
+    assert sql_one(github, "SELECT count(*) - count(DISTINCT (repo_id, user_id)) FROM stars") == 0
     assert (
-        _one(
+        sql_one(
             github,
             "SELECT count(*) FROM repos r JOIN users u ON r.owner_id = u.user_id"
             " WHERE r.full_name <> u.login || '/' || r.name",
         )
         == 0
     )
-    assert _one(github, "SELECT count(*) - count(DISTINCT full_name) FROM repos") == 0
+    assert sql_one(github, "SELECT count(*) - count(DISTINCT full_name) FROM repos") == 0
 
 
 # --------------------------------------------------------------------------- the ledger
@@ -119,21 +103,21 @@ def test_github_counts_are_the_children(github: duckdb.DuckDBPyConnection) -> No
 
 @pytest.fixture(scope="module")
 def ledger(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("ledger"))
+    return sql_views(example_run("ledger"))
 
 
 def test_ledger_every_entry_balances_to_the_cent(ledger: duckdb.DuckDBPyConnection) -> None:
-    entries, unbalanced, typed, smallest = _one(
+    entries, unbalanced, typed, smallest = sql_one(
         ledger,
         "SELECT count(*), count(*) FILTER (total <> 0 OR debits <> credits), any_value(t),"
         " min(lines) FROM (SELECT entry_id, sum(amount) total, sum(debit) debits,"
         " sum(credit) credits, any_value(typeof(amount)) t, count(*) lines"
         " FROM journal_lines GROUP BY entry_id)",
     )
-    assert entries == _one(ledger, "SELECT count(*) FROM journal_entries") == 2000
+    assert entries == sql_one(ledger, "SELECT count(*) FROM journal_entries") == 2000
     assert unbalanced == 0 and typed == "DECIMAL(12,2)" and smallest >= 2
     # the header's totals are its lines'; both sides of every entry are used
-    wrong = _one(
+    wrong = sql_one(
         ledger,
         "SELECT count(*) FROM journal_entries e JOIN (SELECT entry_id, sum(debit) d,"
         " sum(credit) c, count(*) n, count(*) FILTER (debit > 0) debits,"
@@ -147,7 +131,7 @@ def test_ledger_every_entry_balances_to_the_cent(ledger: duckdb.DuckDBPyConnecti
 def test_ledger_lines_are_one_sided_on_distinct_accounts(
     ledger: duckdb.DuckDBPyConnection,
 ) -> None:
-    both_or_neither, wrong_sign, repeated, unknown = _one(
+    both_or_neither, wrong_sign, repeated, unknown = sql_one(
         ledger,
         "SELECT count(*) FILTER ((debit > 0) = (credit > 0)),"
         " count(*) FILTER (amount <> debit - credit OR debit < 0 OR credit < 0),"
@@ -156,7 +140,7 @@ def test_ledger_lines_are_one_sided_on_distinct_accounts(
         " FROM journal_lines",
     )
     assert both_or_neither == wrong_sign == repeated == unknown == 0
-    numbering = _one(
+    numbering = sql_one(
         ledger,
         "SELECT count(*) FROM (SELECT line_no, row_number() OVER (PARTITION BY entry_id"
         " ORDER BY line_no) expected FROM journal_lines) WHERE line_no <> expected",
@@ -169,13 +153,13 @@ def test_ledger_lines_are_one_sided_on_distinct_accounts(
 
 @pytest.fixture(scope="module")
 def returns(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("returns"))
+    return sql_views(example_run("returns"))
 
 
 def test_returns_follow_delivery_and_never_refund_more_than_paid(
     returns: duckdb.DuckDBPyConnection,
 ) -> None:
-    items, returned, early, late, undelivered, over_refund = _one(
+    items, returned, early, late, undelivered, over_refund = sql_one(
         returns,
         "SELECT count(*), count(i.returned_at),"
         " count(*) FILTER (i.returned_at <= o.delivered_at),"
@@ -187,7 +171,7 @@ def test_returns_follow_delivery_and_never_refund_more_than_paid(
     )
     assert items > 5000 and 0.05 * items < returned < 0.2 * items
     assert early == late == undelivered == over_refund == 0
-    order_flow = _one(
+    order_flow = sql_one(
         returns,
         "SELECT count(*) FROM orders WHERE shipped_at <= ordered_at OR delivered_at <= shipped_at"
         " OR (delivered_at IS NOT NULL AND shipped_at IS NULL)",
@@ -196,7 +180,7 @@ def test_returns_follow_delivery_and_never_refund_more_than_paid(
 
 
 def test_returns_items_price_products_that_existed(returns: duckdb.DuckDBPyConnection) -> None:
-    not_launched, wrong_price, wrong_paid = _one(
+    not_launched, wrong_price, wrong_paid = sql_one(
         returns,
         "SELECT count(*) FILTER (p.launched_at > o.ordered_at),"
         " count(*) FILTER (i.unit_price <> p.price),"
@@ -204,8 +188,8 @@ def test_returns_items_price_products_that_existed(returns: duckdb.DuckDBPyConne
         " FROM order_items i JOIN orders o USING (order_id) JOIN products p USING (product_id)",
     )
     assert not_launched == wrong_price == wrong_paid == 0
-    assert _one(returns, "SELECT count(*) - count(product_id) FROM order_items") == 0
-    totals = _one(
+    assert sql_one(returns, "SELECT count(*) - count(product_id) FROM order_items") == 0
+    totals = sql_one(
         returns,
         "SELECT count(*) FROM orders o JOIN (SELECT order_id, sum(paid) paid, sum(refund) refund"
         " FROM order_items GROUP BY 1) i USING (order_id)"
@@ -219,7 +203,7 @@ def test_returns_items_price_products_that_existed(returns: duckdb.DuckDBPyConne
 
 @pytest.fixture(scope="module")
 def subscriptions(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("subscriptions"))
+    return sql_views(example_run("subscriptions"))
 
 
 def test_subscriptions_invoice_every_month_on_the_start_day(
@@ -227,7 +211,7 @@ def test_subscriptions_invoice_every_month_on_the_start_day(
 ) -> None:
     """One invoice per month, back to back, on the day the subscription started (or the
     month's last day when it is shorter, as SQL's date + INTERVAL n MONTH)."""
-    invoices, gaps, off_day, not_first, wrong_count = _one(
+    invoices, gaps, off_day, not_first, wrong_count = sql_one(
         subscriptions,
         "SELECT count(*), count(*) FILTER (previous_end <> period_start),"
         " count(*) FILTER (i.period_start <> s.started_on + to_months(i.n - 1)"
@@ -240,7 +224,7 @@ def test_subscriptions_invoice_every_month_on_the_start_day(
         " JOIN subscriptions s USING (subscription_id)",
     )
     assert invoices > 10_000 and gaps == off_day == not_first == wrong_count == 0
-    month_ends = _one(
+    month_ends = sql_one(
         subscriptions,
         "SELECT count(*) FROM invoices i JOIN subscriptions s USING (subscription_id)"
         " WHERE day(s.started_on) = 31 AND day(i.period_start) < 31",
@@ -251,7 +235,7 @@ def test_subscriptions_invoice_every_month_on_the_start_day(
 def test_subscriptions_are_billed_while_active(subscriptions: duckdb.DuckDBPyConnection) -> None:
     """As of 2024-06-30: an active subscription's last invoice is this month's; a canceled
     one ended when its last period did, before the end of June, and is billed no later."""
-    subs, active, stale, ended_wrong, status_wrong, priced_wrong = _one(
+    subs, active, stale, ended_wrong, status_wrong, priced_wrong = sql_one(
         subscriptions,
         "SELECT count(*), count(*) FILTER (status = 'active'),"
         " count(*) FILTER (status = 'active'"
@@ -264,6 +248,6 @@ def test_subscriptions_are_billed_while_active(subscriptions: duckdb.DuckDBPyCon
         " FROM subscriptions s JOIN (SELECT subscription_id, max(period_start) last_start,"
         " max(period_end) last_end FROM invoices GROUP BY 1) USING (subscription_id)",
     )
-    assert subs == _one(subscriptions, "SELECT count(*) FROM subscriptions")
+    assert subs == sql_one(subscriptions, "SELECT count(*) FROM subscriptions")
     assert 0.5 * subs < active < 0.7 * subs
     assert stale == ended_wrong == status_wrong == priced_wrong == 0
