@@ -116,7 +116,7 @@ class LookupSpec(Strict):
         description="a row of the `from` table whose column (the key of this object) is at "
         "most this row's column (its value), uniformly among those rows: a comment's author "
         'had signed up before commenting, `{"created_at": "commented_at"}`; a row that no '
-        "row precedes gets null",
+        "row precedes gets null. With `distinct`: k distinct such rows per first parent",
         examples=[{"created_at": "commented_at"}],
     )
 
@@ -133,6 +133,8 @@ class LookupSpec(Strict):
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
+    if spec.as_of is not None and distinct_pairs(ctx.dataset, ctx.node, col, spec):
+        return _as_of_distinct(spec, col, ctx)
     if spec.match is not None or spec.as_of is not None:
         return _matched(spec, col, ctx)
     if spec.on is not None:
@@ -259,6 +261,37 @@ def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     values, mask = ctx.store.take(ref_table, ref_column, index)
     if missing.any() or mask is not None:
         ctx.masks[col.name] = _or(mask, missing if missing.any() else None)
+    return values
+
+
+def _as_of_distinct(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`as_of` with distinct pairs: k distinct rows per first parent among the rows that came
+    before the parent's first row's value (a title's principals born before it). The rows
+    before a value are a prefix of the `from` column sorted once per run, so the distinct
+    draw is over that prefix's positions; a parent with more children than such rows gets
+    nulls on its last rows."""
+    assert spec.as_of is not None and ctx.parent_index is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(theirs, ours)] = spec.as_of.items()
+    order, ordered = ctx.store.sorted_rows(ref_table, theirs)
+    raw = ctx.columns[ours]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    own_mask = ctx.masks.get(ours)
+    before = np.searchsorted(ordered, keys, side="right") if len(ordered) else np.zeros(len(keys))
+    if own_mask is not None:
+        before = np.where(own_mask, 0, before)
+    first, _ = group_starts(ctx.parent_index)
+    available = np.asarray(before, dtype=np.int64)[first]  # read on the parent's first row
+    rank = np.arange(len(keys), dtype=np.int64) - first
+    kept = rank < available
+    index = np.zeros(len(keys), dtype=np.int64)
+    rng = ctx.rng(col.name, "distinct")
+    chosen = distinct_per_group(rng, ctx.parent_index[kept], available[kept])
+    index[kept] = order[chosen] if len(order) else 0
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not kept.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~kept if not kept.all() else None)
     return values
 
 
@@ -814,8 +847,9 @@ def _match_problems(spec: LookupSpec, site: Site, name: str) -> Iterator[Problem
     for other in others:
         if getattr(spec, other) is not None:
             yield Problem(gpath, f"`{name}` cannot go with `{other}`")
-    if spec.distinct or site.col.unique or spec.weights_kind != "uniform":
-        yield Problem(gpath, f"`{name}` picks uniformly: no `distinct`, `unique` or `weights_kind`")
+    if (spec.distinct and name == "match") or site.col.unique or spec.weights_kind != "uniform":
+        what = "`distinct`, `unique`" if name == "match" else "`unique`"
+        yield Problem(gpath, f"`{name}` picks uniformly: no {what} or `weights_kind`")
     if ref_table == node.id:
         yield Problem(gpath, f"`{name}` is for another table, not a self-reference")
     if node.kind == "fact" and site.col.name == parent_link(site.dataset, node):
