@@ -117,3 +117,19 @@ def test_longer_on_rainy_days_records_the_weather() -> None:
     assert claim["status"] == "honoured", claim
     duration = _claims_on_data(text, rows=3000)["Deliveries take 20 to 50 minutes"]
     assert duration["status"] == "honoured", duration
+
+
+def test_turnover_is_a_leaving_date_on_the_people_not_a_flag_elsewhere() -> None:
+    text = "A payroll/HR system for a 2,500-person company: departments, employees, and 15% annual turnover."
+    schema = author(text)
+    assert "is_annual_turnover" not in str(schema)
+    claim = _claims_on_data(text, rows=2500)["15% annual turnover"]
+    assert claim["bound_to"] == {"measure": "present", "table": "employee", "column": "left_at"}
+    assert claim["status"] == "honoured", claim
+
+
+def test_volume_growing_each_month_weights_the_months_of_a_one_year_window() -> None:
+    text = "A crypto exchange with 20,000 traders and 500,000 trades in 2024; trading volume grows 5% a month."
+    claim = _claims_on_data(text, rows=5000)["volume grows 5% a month"]
+    assert claim["bound_to"]["measure"] == "growth", claim
+    assert claim["status"] == "honoured", claim

@@ -298,6 +298,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         stamped["null_rate"] = round(1 - share, 6)
         draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
         return None
+    if wanted & LEAVING and (left := _leavers(draft, claim, share)) is not None:
+        return left
     if (planned := _on_plan(draft, claim, node, said, share)) is not None:
         return planned
     if (gendered := _gender(draft, claim, node, said, share)) is not None:
@@ -341,6 +343,32 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
            "women": "female", "female": "female", "females": "female"}  # fmt: skip
+
+
+# people leaving: '15% annual turnover' of the staff is that share with a leaving date
+LEAVING = {"turnover", "attrition", "attrit"}
+
+
+def _leavers(draft: Draft, claim: dsl.Claim, share: float) -> dict[str, Any] | None:
+    """'15% annual turnover': the people table (the main entity) gets a `left_at` for that
+    share of its rows, measured as the share of rows with one (not a flag on another table)."""
+    from datagen.agent.offline.blueprints import parts as P
+
+    node = draft.node(draft.roles.get("main_entity"))
+    if node is None or not any(
+        "faker" in c["generator"] and "name" in c["name"] for c in node["columns"]
+    ):
+        return None
+    if any(c["name"] == "left_at" for c in node["columns"]):
+        return None
+    node["columns"].append(P.nullable(P.ts("left_at"), round(1 - share, 6)))
+    joined = draft.roles.get("signup") or ""
+    if joined.partition(".")[0] == node["id"] and draft.column(*joined.split(".")) is not None:
+        draft.schema["constraints"]["inequalities"].append(
+            {"left": f"{node['id']}.left_at", "op": ">=", "right": joined}
+        )
+    draft.note(f"{claim.text!r}: {share:.0%} of `{node['id']}` rows get a `left_at` date")
+    return {"measure": "present", "table": node["id"], "column": "left_at"}
 
 
 def _gender(
@@ -909,6 +937,43 @@ def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None
         weights = [weight if (i + base) in selected else 1.0 for i in range(size)]
         set_pattern(spec, dimension, [round(w, 3) for w in weights])
     draft.note(f"{claim.text!r}: timestamps weighted towards " + ", ".join(chosen))
+
+
+MONTHS_PER = {"per_week": 12 / 52.1775, "per_month": 1.0, "per_quarter": 3.0, "per_year": 12.0}
+
+
+@honours("trend")
+def _trend(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'trading volume grows 5% a month', 'signups grow 3% a week' over at most a year: the
+    rows' timestamps weighted month by month by the growth (month weights repeat each year,
+    so a longer window cannot hold a steady growth and is left to the binder)."""
+    from datagen.agent.claims.words import VOLUME
+    from datagen.agent.offline.behaviours import set_pattern
+
+    growth = _number_of(claim.expected.value)
+    per = MONTHS_PER.get(claim.expected.unit or "")
+    node = _about_table(draft, claim)
+    rows = any(w in VOLUME or (node and draft.resolve(snake(w)) == node["id"]) for w in claim.about)
+    spec = _time_spec(draft, node)
+    if growth is None or per is None or node is None or spec is None or not rows:
+        return None
+    if spec.get("within", "timeframe") == "timeframe":
+        start, end = draft.window
+    else:
+        start = date.fromisoformat(str(spec["within"]["start"])[:10])
+        end = date.fromisoformat(str(spec["within"]["end"])[:10])
+    months = (end.year - start.year) * 12 + end.month - start.month + (end.day > 1)
+    if not 3 <= months <= 12 or any(p["dimension"] == "month" for p in spec.get("pattern", [])):
+        return None
+    monthly = (1 + growth) ** (1 / per)
+    weights = [1.0] * 12
+    for i in range(months):
+        weights[(start.month - 1 + i) % 12] = round(monthly**i, 4)
+    set_pattern(spec, "month", weights)
+    column = _time_column(node, spec)
+    draft.note(f"{claim.text!r}: `{node['id']}.{column['name']}` weighted x{monthly:.3f} a month")
+    per_name = (claim.expected.unit or "per_month").removeprefix("per_")
+    return {"measure": "growth", "table": node["id"], "column": column["name"], "per": per_name}
 
 
 @honours("place")
