@@ -1107,6 +1107,9 @@ def _compile_running_sum(c: _Compiler, node: ast.Call, col: int | None) -> tuple
     fn, ty = c.compile(node.args[0])
     if not _is(ty, NUMBERS):
         raise ExpressionError(f"running_sum() needs a number, got {ty.kind}", col)
+    floor_fn, floor_ty = c.compile(node.args[1]) if len(node.args) > 1 else (None, ty)
+    if not _is(floor_ty, NUMBERS):
+        raise ExpressionError(f"running_sum() floor needs a number, got {floor_ty.kind}", col)
 
     def run(scope: Scope) -> Any:
         position = scope.sibling_info().position
@@ -1115,10 +1118,32 @@ def _compile_running_sum(c: _Compiler, node: ast.Call, col: int | None) -> tuple
             x = x.astype(np.int64)
         total = np.cumsum(x)
         first = np.arange(scope.n) - (position - 1)
-        return total - (total[first] - x[first])
+        sums = total - (total[first] - x[first])
+        if floor_fn is None:
+            return sums
+        floor = np.broadcast_to(np.asarray(floor_fn(scope)), (scope.n,))[first]
+        return floored_running_sum(sums, position, floor)
 
-    kind = "int" if ty.kind in ("int", "bool") else ty.kind
-    return run, Ty(kind, ty.nullable)
+    kind = "int" if ty.kind in ("int", "bool") and floor_ty.kind in ("int", "bool") else "float"
+    if floor_fn is None:
+        kind = "int" if ty.kind in ("int", "bool") else ty.kind
+    return run, Ty(kind, ty.nullable or floor_ty.nullable)
+
+
+def floored_running_sum(sums: np.ndarray, position: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """b = max(floor, previous b + x) from b = 0 before each parent's first row, given the plain
+    running sums S: b = floor + S - min(floor, min of S so far) (the reflected walk of a queue
+    or an account without overdraft). The running minimum within each parent is a doubling
+    scan: log2(most siblings) vectorized steps, never a loop over rows."""
+    low = sums.copy()
+    step = 1
+    most = int(position.max()) if len(position) else 0
+    while step < most:
+        reach = position > step  # the row `step` back is a sibling
+        low[step:] = np.where(reach[step:], np.minimum(low[step:], low[:-step]), low[step:])
+        step *= 2
+    # the maximum keeps float rounding (floor + S - S) from dipping below the floor
+    return np.maximum(floor + sums - np.minimum(floor, low), floor)
 
 
 def _math(
@@ -1528,9 +1553,10 @@ def _build_registry() -> None:
     )
     r(
         "running_sum",
-        "running_sum(x: number) -> number",
-        "facts: sum of x over the parent's rows so far, this one included",
-        (1, 1),
+        "running_sum(x: number, floor = none) -> number",
+        "facts: sum of x over the parent's rows so far, this one included; with a floor, "
+        "never below it (each step max(floor, previous + x): a withdrawal is cut to the balance)",
+        (1, 2),
         "rows",
         special=_compile_running_sum,
         example="add_minutes(opened_at, running_sum(uniform(1, 90)))",
