@@ -647,7 +647,10 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
-    return {"measure": "mean" if average else "range", "table": node.id, "column": col.name}
+    measure = "range"
+    if average:  # 'the median donation is $50' is no mean
+        measure = "median" if re.search(r"\bmedian\b", claim.text, re.IGNORECASE) else "mean"
+    return {"measure": measure, "table": node.id, "column": col.name}
 
 
 @binder("skew")

@@ -445,7 +445,12 @@ _PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped", "sell": "sold",
-         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left"}  # fmt: skip
+         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left", "give": "gave",
+         "gives": "gave", "write": "wrote", "ride": "rode", "drive": "drove", "eat": "ate",
+         "see": "saw", "choose": "chose", "bring": "brought", "find": "found", "hold": "held",
+         "run": "ran", "fly": "flew", "come": "came", "become": "became", "break": "broke",
+         "speak": "spoke", "tell": "told", "meet": "met", "lend": "lent", "rent": "rented",
+         "read": "read", "sign": "signed", "join": "joined"}  # fmt: skip
 
 
 # the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
