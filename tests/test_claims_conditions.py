@@ -193,3 +193,19 @@ def test_weekday_evenings_are_both_cells_and_an_hourly_grain_after_and_is_read()
     assert evenings["bound_to"]["hours"] == [18, 19, 20, 21, 22], evenings
     assert evenings["bound_to"]["weekdays"] == [0, 1, 2, 3, 4], evenings
     assert evenings["status"] == "honoured", evenings
+
+
+def test_a_ratio_of_time_cells_multiplies_the_value_in_them() -> None:
+    text = "A ride-hailing app with 4,000 drivers and 900,000 rides in 2024; weekend fares are 1.3x weekday fares, and 8% of rides are cancelled."
+    claim = _claims_on_data(text, rows=5000)["weekend fares are 1.3x weekday fares"]
+    assert claim["status"] == "honoured", claim  # was x1.00: nothing modelled
+    assert abs(claim["measured"] - 1.3) < 0.1
+
+
+def test_a_percent_range_is_read_and_held_by_a_column() -> None:
+    text = "A solar farm with 2,000 panels; panel efficiency between 15% and 22%."
+    got = claims(text)["panel efficiency between 15% and 22%"]
+    assert got["kind"] == "range" and got["unit"] == "percent"
+    claim = _claims_on_data(text)["panel efficiency between 15% and 22%"]
+    assert claim["status"] == "honoured", claim
+    assert claim["measured"]["min"] >= 15 and claim["measured"]["max"] <= 22

@@ -650,7 +650,10 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     measure = "range"
     if average:  # 'the median donation is $50' is no mean
         measure = "median" if re.search(r"\bmedian\b", claim.text, re.IGNORECASE) else "mean"
-    return {"measure": measure, "table": node.id, "column": col.name}
+    binding: dict[str, Any] = {"measure": measure, "table": node.id, "column": col.name}
+    if not average and claim.expected.unit == "percent" and _fraction_column(col):
+        binding["scale"] = 100  # 'efficiency between 15% and 22%' of a 0-1 column
+    return binding
 
 
 @binder("skew")

@@ -1114,6 +1114,13 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'partners bill about twice the hourly rate of associates' -> the rate's distribution
     by the role: the first group's case scaled by the ratio over the others'."""
     ratio, groups = _number_of(claim.expected.value), claim.expected.values or []
+    expected = claim.expected
+    if (
+        ratio is not None
+        and not groups
+        and (expected.weekdays or expected.hours or expected.months)
+    ):
+        return _compare(draft, claim)  # 'weekend fares are 1.3x weekday fares': time cells
     if ratio is None or ratio <= 0 or len(groups) != 2:
         return None
     if str(groups[1]).lower() in OFTEN:
@@ -1442,12 +1449,19 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or high <= low:
         return None
     found = _numeric_column(draft, claim)
+    if found is None and claim.expected.unit == "percent":
+        return _percent_column(draft, claim, float(low), float(high))
     if found is None:
         from datagen.agent.offline.values import range_scale
 
         return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
+    clamp = (dist or {}).get("clamp") or [None, None]
+    scale = (
+        100 if claim.expected.unit == "percent" and clamp[1] is not None and clamp[1] <= 1 else 1
+    )
+    low, high = low / scale, high / scale  # a percent of a 0-1 column
     if dist is not None:
         dist["clamp"] = [low, high]
         if dist["type"] == "lognormal" and low > 0:
@@ -1461,7 +1475,28 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
     col["modifiers"] = [*mods, {"transform": "clamp", "args": {"min": low, "max": high}}]
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept within [{low:g}, {high:g}]")
-    return {"measure": "range", "table": node["id"], "column": col["name"]}
+    binding = {"measure": "range", "table": node["id"], "column": col["name"]}
+    return {**binding, "scale": 100} if scale == 100 else binding
+
+
+def _percent_column(
+    draft: Draft, claim: dsl.Claim, low: float, high: float
+) -> dict[str, Any] | None:
+    """'panel efficiency between 15% and 22%' with no such column: `efficiency_pct` of the
+    table the words name, spread over the range."""
+    node = _about_table(draft, claim)
+    words = [w for w in claim.about if draft.resolve(snake(w)) is None]
+    if node is None or not words:
+        return None
+    name = f"{snake(words[-1])}_pct"
+    if any(c["name"] == name for c in node["columns"]):
+        return None
+    spec = {"type": "uniform", "params": {"low": low, "high": high}, "clamp": [low, high]}
+    node["columns"].append({"name": name, "type": "float", "generator": {"distribution": spec},
+                            "modifiers": [{"transform": "expression",
+                                           "args": {"expr": "round(value, 1)"}}]})  # fmt: skip
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` from {low:g} to {high:g} (percent)")
+    return {"measure": "range", "table": node["id"], "column": name}
 
 
 @honours("average")
