@@ -322,3 +322,27 @@ def test_a_verb_after_a_plural_subject_and_its_particle_is_no_table() -> None:
     assert "check" not in tables(schema)
     visits = next(n for n in schema["nodes"] if n["kind"] == "fact")
     assert visits["parents"][0] == "member"
+
+
+def test_who_visits_is_the_plural_subject_of_the_verb_not_a_new_patient() -> None:
+    """Lead's food bank: 'households visit' brought a health `patient` (5,000 rows) beside the
+    households; the household does the visits, and a visit word takes the lexicon's reading
+    whose parents the text names (a pantry visit, not a clinic's)."""
+    schema = author(
+        "A food bank network: 20 pantries, 5,000 households registered, households visit "
+        "about 3 times a month, and 40% of households have children."
+    )
+    assert tables(schema) == {"pantry", "household", "visit"}
+    visit = node(schema, "visit")
+    assert visit["parents"][0] == "household"
+    assert "pantry" in visit["parents"]
+    assert "fee" not in {c["name"] for c in visit["columns"]}
+    rows = planned(schema)
+    assert rows["household"] == 5_000
+    assert 150_000 <= rows["visit"] <= 210_000  # 3 a month over 2024
+
+
+def test_a_thing_that_makes_trips_still_gets_its_riders() -> None:
+    """'each scooter makes 6 trips': the scooter is no rider; only 'riders ride' would say so."""
+    schema = author("A scooter company: 3,000 scooters, each scooter makes about 6 trips a day.")
+    assert "rider" in tables(schema)

@@ -78,6 +78,7 @@ class Table:
     mentioned: bool = True
     why: str = ""  # for a table the description did not name
     words: list[str] = field(default_factory=list)  # other nouns the text uses for its rows
+    subject: str | None = None  # facts: who does them, by the text ('households visit')
 
 
 @dataclass
@@ -180,12 +181,18 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
             if (
                 prev.sentence == mention.sentence
                 and tables[prev.noun].role == "entity"
-                and (VERB_GAP.match(gap) or _gerund_after(gap, text, mention))
+                and (
+                    VERB_GAP.match(gap)
+                    or _gerund_after(gap, text, mention)
+                    or _noun_as_verb(gap, text, prev, mention)
+                )
                 and not PREPOSITION.match(gap)
                 and gap.strip().lower() not in ("and", "or", "&")  # '300 workers and heats
                 and prev.noun not in table.parents
             ):
                 table.parents.insert(0, prev.noun)
+                if _noun_as_verb(gap, text, prev, mention):
+                    table.subject = table.subject or prev.noun
         # objects after it: "... to vehicles in zones"
         last_end = mention.end
         for other in ordered[index + 1 :]:
@@ -237,6 +244,17 @@ def _relations_from_text(mentions: list[Mention], tables: dict[str, Table], text
 def _gerund_after(gap: str, text: str, mention: Mention) -> bool:
     """'300 farmers delivering milk': the verb right after its subject names the events."""
     return gap == " " and text[mention.start : mention.end].lower().endswith("ing")
+
+
+def _noun_as_verb(gap: str, text: str, subject: Mention, fact: Mention) -> bool:
+    """'households visit', 'members check in': the event's noun is the plural subject's verb."""
+    said = text[fact.start : fact.end].lower()
+    return (
+        gap == " "
+        and text[subject.start : subject.end].lower().endswith("s")
+        and not said.endswith("s")
+        and not said.endswith("ing")
+    )
 
 
 def _link_facts(table: Table, target: Table) -> None:
@@ -331,6 +349,8 @@ def _typical_relations(
                         subject.role == "entity"
                         and subject.entry is not None
                         and naming_kind(subject.entry.name) != "person"
+                        # 'households visit': the text's own subject does the events
+                        and subject.id != table.subject
                     ):
                         parent_entry = by_name(entry.parents[0])
                         person = (

@@ -241,6 +241,7 @@ def find_entities(parsed: Parsed) -> Entities:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _events_of_named(found, votes)
     _same_as_compound(found)
     _reread_events(found)
     _roles_to_staff(found, best)
@@ -478,6 +479,27 @@ def _best_field(votes: dict[str, float]) -> str | None:
     if not votes:
         return None
     return max(sorted(votes), key=lambda f: votes.get(f, 0.0))
+
+
+def _events_of_named(found: list[Mention], votes: dict[str, float]) -> None:
+    """An event word with several readings takes the one whose parents the text names
+    ('households visit' at a food bank: a pantry visit of a household, not a patient's)."""
+    named = {m.entry.name for m in found if m.table_like and m.entry and m.entry.role == "entity"}
+    for mention in found:
+        if mention.entry is None or mention.entry.role != "fact":
+            continue
+        facts = [e for e in mention.choices if e.role == "fact"]
+        facts += [  # 'visit' -> the lexicon's `pantry_visit` too
+            e
+            for e in ENTRIES
+            if e.role == "fact" and e.name.endswith("_" + mention.noun) and e not in facts
+        ]
+        linked = {e.name: sum(p in named for p in e.parents) for e in facts}
+        if linked.get(mention.entry.name, 0) >= max(linked.values()):
+            continue
+        mention.entry = max(
+            facts, key=lambda e: (linked[e.name], votes.get(e.field, 0.0), -facts.index(e))
+        )
 
 
 def _pick(choices: list[Entry], votes: dict[str, float]) -> Entry | None:
