@@ -454,3 +454,53 @@ def test_as_of_through_a_hidden_copy_of_the_parents_time_is_checked(tmp_path: Pa
     pq.write_table(table, out / "orders.parquet")
     [as_of] = [c for c in validate_dataset(dataset, out).checks if c.name == "as_of"]
     assert its_products and not as_of.passed and as_of.measured == len(its_products)
+
+
+def test_no_vote_on_your_own_post(tmp_path: Path) -> None:
+    """Stack Overflow: one vote per user and post (`distinct`), never by the post's owner
+    (`distinct_from` a copy of the owner's key through the post: it had to be an FK of the
+    row). Five users and up to four votes a post: every vote but the owner's is taken."""
+    import duckdb
+
+    from datagen.engine.execute import generate_dataset
+    from datagen.engine.validate.run import validate_dataset
+
+    users = entity("users", [], rows=5)
+    posts = entity(
+        "posts", [{"name": "owner_id", "type": "int", "generator": {"lookup": {"from": "users.id"}}}],
+        rows=3000,
+    )  # fmt: skip
+    votes = {
+        "id": "votes", "kind": "fact", "parents": ["posts"], "pk": "vote_id",
+        "fanout": {"distribution": "uniform", "min": 0, "max": 4},
+        "columns": [
+            {"name": "vote_id", "type": "int", "generator": {"sequence": {}}},
+            {"name": "post_id", "type": "int", "generator": {"lookup": {"from": "posts.id"}}},
+            {"name": "owner_id", "type": "int", "hidden": True,
+             "generator": {"lookup": {"from": "users.id", "on": "post_id.owner_id"}}},
+            {"name": "voter_id", "type": "int",
+             "generator": {"lookup": {"from": "users.id", "distinct": True, "distinct_from": "owner_id"}}},
+        ],
+    }  # fmt: skip
+    dataset = parse_dataset(schema(users, posts, votes))
+    generate_dataset(dataset, tmp_path / "out", seed=4)
+    out = tmp_path / "out"
+    [(rows, own, repeated, full)] = duckdb.sql(
+        f"SELECT count(*), count(*) FILTER (v.voter_id = p.owner_id),"
+        f" count(*) - count(DISTINCT (v.post_id, v.voter_id)),"
+        f" (SELECT count(*) FROM (SELECT post_id FROM '{out}/votes.parquet' GROUP BY 1"
+        f" HAVING count(*) = 4)) FROM '{out}/votes.parquet' v"
+        f" JOIN '{out}/posts.parquet' p ON v.post_id = p.id"
+    ).fetchall()
+    assert rows > 5000 and own == 0 and repeated == 0 and full > 300
+    report = validate_dataset(dataset, out)
+    assert report.score == 100
+    assert [s["reason"] for s in report.skipped if s["name"] == "distinct_from"] == [
+        "`owner_id` is hidden: not in the files"
+    ]
+    data = schema(users, posts, votes)
+    data["nodes"][2]["columns"][2]["generator"]["lookup"] = {
+        "from": "posts.owner_id",
+        "on": "post_id",
+    }
+    assert any("or a copy of it through an FK" in p for p in _problems(data))
