@@ -209,3 +209,19 @@ def test_a_percent_range_is_read_and_held_by_a_column() -> None:
     claim = _claims_on_data(text)["panel efficiency between 15% and 22%"]
     assert claim["status"] == "honoured", claim
     assert claim["measured"]["min"] >= 15 and claim["measured"]["max"] <= 22
+
+
+def test_tips_averaging_a_percent_are_a_percent_of_the_order() -> None:
+    text = "A restaurant chain with 60 locations and 1.5 million orders in 2024; 40% of orders are takeout, and tips average 15%."
+    got = claims(text)["tips average 15%"]
+    assert got["kind"] == "average" and got["unit"] == "percent"
+    claim = _claims_on_data(text, rows=3000)["tips average 15%"]
+    assert claim["bound_to"]["column"] == "tip_pct", claim  # was the tip in money
+    assert claim["status"] == "honoured", claim
+
+
+def test_ratings_mostly_four_and_five_without_a_stated_scale() -> None:
+    text = "An online course platform with 500 courses and 80,000 learners; 300,000 enrollments in 2024, and ratings mostly 4 and 5."
+    assert claims(text)["ratings mostly 4 and 5"]["kind"] == "mode"  # was unread
+    claim = _claims_on_data(text)["ratings mostly 4 and 5"]
+    assert claim["status"] == "honoured", claim

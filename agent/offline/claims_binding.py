@@ -1479,6 +1479,34 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     return {**binding, "scale": 100} if scale == 100 else binding
 
 
+def _average_percent(draft: Draft, claim: dsl.Claim, value: float) -> dict[str, Any] | None:
+    """'tips average 15%': a `tip_pct` column averaging 15 beside the tip (of the order),
+    not the tip in money."""
+    found = _numeric_column(draft, claim)
+    node = found[0] if found is not None else _about_table(draft, claim)
+    words = [w for w in claim.about if draft.resolve(snake(w)) != (node or {}).get("id")]
+    if node is None or not words:
+        return None
+    name = f"{snake(words[-1])}_pct"
+    if any(c["name"] == name for c in node["columns"]):
+        return None
+    spec = {"type": "normal", "params": {"mean": value, "std": round(value / 4, 4)},
+            "clamp": [0.0, 100.0]}  # fmt: skip
+    node["columns"].append({"name": name, "type": "float", "generator": {"distribution": spec},
+                            "modifiers": [{"transform": "expression",
+                                           "args": {"expr": "round(value, 1)"}}]})  # fmt: skip
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` averages {value:g} (percent)")
+    amount = (draft.roles.get("amount") or "").partition(".")
+    if found is not None and amount[0] == node["id"] and amount[2] != found[1]["name"]:
+        # the tip in money is that percent of the order's amount
+        money = found[1]
+        node["columns"].remove(money)
+        node["columns"].append({**money, "generator": {"expression": {
+            "expr": f"round({amount[2]} * {name} / 100, 2)"}}, "modifiers": []})  # fmt: skip
+        draft.note(f"`{node['id']}.{money['name']}` = {amount[2]} x {name} / 100")
+    return {"measure": "mean", "table": node["id"], "column": name}
+
+
 def _percent_column(
     draft: Draft, claim: dsl.Claim, low: float, high: float
 ) -> dict[str, Any] | None:
@@ -1506,6 +1534,8 @@ def _average(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     value = claim.expected.value
     if claim.about[:1] == ["spend"] and isinstance(value, (int, float)) and value > 0:
         return _group_spend(draft, claim, float(value))
+    if claim.expected.unit == "percent" and isinstance(value, (int, float)) and 0 < value < 100:
+        return _average_percent(draft, claim, float(value))
     found = _numeric_column(draft, claim)
     if not isinstance(value, (int, float)) or value <= 0 or found is None:
         return None

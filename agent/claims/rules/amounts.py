@@ -724,7 +724,11 @@ def averages(text: str, today: dt.date) -> Iterator[Found]:
         if not about:
             continue
         expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
-        yield Found("average", m.start(), m.end(), expected, about)
+        percent = re.match(r"\s*(?:%|percent\b|per\s?cent\b)", text[m.end() :])
+        if percent is not None:  # 'tips average 15%': of something else, not 15 dollars
+            expected["unit"] = "percent"
+        yield Found("average", m.start(), m.end() + (percent.end() if percent else 0), expected,
+                    about)  # fmt: skip
 
 
 _VALUE_NOUNS = (
@@ -881,11 +885,25 @@ def usual_values(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in mostly.finditer(text):
         about = _scale_noun(text, m.start())
+        start = m.start()
+        subject = _SCALE_SUBJECT.search(text[max(0, m.start() - 30) : m.start()])
+        if not about and subject is not None:  # 'ratings mostly 4 and 5', 'scores are mostly A'
+            about, start = (
+                [singular(subject.group("noun"))],
+                max(0, m.start() - 30) + subject.start(),
+            )
         if not about:
             continue
         values = [_scale_value(v) for v in re.findall(_ORDINAL, m.group("vals"))]
         usual: dict[str, Any] = {"values": values, "min": 0.5, "unit": "share"}
-        yield Found("mode", m.start(), m.end(), usual, about)
+        yield Found("mode", start, m.end(), usual, about)
+
+
+_SCALE_SUBJECT = re.compile(
+    r"\b(?P<noun>ratings?|grades?|scores?|levels?|tiers?|stars?|reviews?|marks?)\s+"
+    r"(?:are\s+|is\s+|were\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _scale_value(value: str) -> float | int | str:
