@@ -225,3 +225,14 @@ def test_ratings_mostly_four_and_five_without_a_stated_scale() -> None:
     assert claims(text)["ratings mostly 4 and 5"]["kind"] == "mode"  # was unread
     claim = _claims_on_data(text)["ratings mostly 4 and 5"]
     assert claim["status"] == "honoured", claim
+
+
+def test_booked_through_a_channel_and_a_lead_time_are_what_they_say() -> None:
+    text = "Hotel revenue management: 4 hotels, 600 rooms, nightly rates between 90 and 450 EUR, 70,000 reservations in 2024 with 18% booked through OTAs and an average lead time of 30 days."
+    assert claims(text)["18% booked through OTAs"]["about"] == ["ota"]
+    found = _claims_on_data(text, rows=3000)
+    ota = found["18% booked through OTAs"]
+    assert "booked" not in str(ota["bound_to"]) and "ota" in str(ota["bound_to"]), ota
+    lead = found["an average lead time of 30 days"]
+    assert lead["bound_to"]["column"] == "lead_days", lead  # was `nights`
+    assert lead["status"] == "honoured", lead

@@ -1817,6 +1817,7 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     nodes += [n for n in draft.schema["nodes"] if n not in nodes]
     best: tuple[float, dict[str, Any], tuple[str, str, str, str]] | None = None
     waiting = bool(wanted & WAIT_WORDS)
+    lead = bool(wanted & LEAD_WORDS)
     for node in nodes:
         lags = _lags(node)
         for index, lag in enumerate(lags):
@@ -1825,6 +1826,10 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             # ('waiting time', 'response time') is its first lag
             place = (len(lags) - 1 - index) if waiting else index
             fit += 0.1 * place / max(len(lags), 1)
+            if wanted & LEAD_WORDS and index == 0:
+                fit += 2  # 'an average lead time of 30 days': booking to the stay's start
+            elif wanted & LEAD_WORDS:
+                fit -= 1
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
@@ -1873,8 +1878,37 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             }
         }
         how = f"a median of {median / scale:g} {unit}"
+        if lead and value is not None and lag_unit == unit:
+            return _lead_time(draft, claim, node, col, end, float(value))
     draft.note(f"{claim.text!r}: `{node['id']}.{end}` follows `{start}` by {how}")
     return {"measure": "duration", "table": node["id"], "start": start, "end": end, "unit": unit}
+
+
+def _lead_time(
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any],
+    lag: dict[str, Any],
+    end: str,
+    value: float,
+) -> dict[str, Any]:
+    """'an average lead time of 30 days': the lag before the stay is `lead_days`, whose mean
+    (the average stated) is the value."""
+    unit_word = {"days": "days", "h": "hours", "min": "minutes", "s": "seconds"}
+    name = f"lead_{unit_word.get(claim.expected.unit or 'days', 'days')}"
+    if not any(c["name"] == name for c in node["columns"]):
+        old = lag["name"]
+        lag["name"] = name
+        for col in node["columns"]:
+            expr = col["generator"].get("expression", {}).get("expr")
+            if isinstance(expr, str):
+                col["generator"]["expression"]["expr"] = re.sub(rf"\b{old}\b", name, expr)
+    dist = lag["generator"]["distribution"]
+    sigma = float(dist["params"]["sigma"])
+    dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
+    dist["clamp"] = [0.0, round(value * 20, 4)]
+    draft.note(f"{claim.text!r}: `{node['id']}.{lag['name']}` (to `{end}`) averages {value:g}")
+    return {"measure": "mean", "table": node["id"], "column": lag["name"]}
 
 
 STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",
@@ -1938,6 +1972,8 @@ def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+# how long before a thing starts it was booked: the first lag of its row
+LEAD_WORDS = {"lead", "advance", "notice", "ahead"}
 # times before or between things, not how long a thing lasts
 NOT_LENGTHS = {"lead", "advance", "notice", "ahead", "before", "until", "since", "ago", "age",
                "delay", "late", "wait", "waiting", "overdue", "prior"}  # fmt: skip

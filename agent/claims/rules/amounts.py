@@ -380,6 +380,10 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
                 words = [flag_phrase(acted.group("verb"), acted.group("rest"))]
                 of_words = [w for w in of_words if w != acting]
                 end = acted.end()
+        through = _THROUGH.match(text, end)
+        if through is not None and words and len(words) == 1:
+            # '18% booked through OTAs': the channel is what is counted, not 'booked'
+            words, end = [through.group("channel")], through.end()
         about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
         about += [singular(w) for w in of_words]
         rows = [singular(w) for w in of_words if w.lower() not in _RATE_WORDS] if of else []
@@ -389,6 +393,12 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             rows = counted[0]
         counted = (rows, end)
         yield Found("rate", start, end, _rate_expected(share, m), about)
+
+
+_THROUGH = re.compile(
+    r"\s+(?:through|via)\s+(?:an?\s+|the\s+|our\s+|their\s+)?(?P<channel>[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
 
 
 def _same_list(text: str, previous_end: int, start: int) -> bool:
