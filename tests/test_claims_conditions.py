@@ -236,3 +236,14 @@ def test_booked_through_a_channel_and_a_lead_time_are_what_they_say() -> None:
     lead = found["an average lead time of 30 days"]
     assert lead["bound_to"]["column"] == "lead_days", lead  # was `nights`
     assert lead["status"] == "honoured", lead
+
+
+def test_saturday_sales_higher_than_weekdays_raises_the_sales_amount() -> None:
+    text = "We run a chain of 25 bakeries. Track daily sales per bakery for 2024: croissants are 20% of items, and Saturday sales are 50% higher than weekdays."
+    claim = _claims_on_data(text, rows=5000)["Saturday sales are 50% higher than weekdays"]
+    assert claim["status"] == "honoured", claim  # was x0.99: nothing modelled
+
+
+def test_a_range_after_a_copula_is_read() -> None:
+    got = claims("A fleet of 300 trucks; speeds are 0 to 110 km/h.")["speeds are 0 to 110 km/h"]
+    assert (got["kind"], got["min"], got["max"]) == ("range", 0, 110)  # was dropped

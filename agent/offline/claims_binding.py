@@ -1106,7 +1106,7 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
 
 # what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
 SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
-               "receipt", "purchase", "transaction"}  # fmt: skip
+               "receipt", "purchase", "transaction", "sale", "revenue"}  # fmt: skip
 
 
 @honours("ratio")

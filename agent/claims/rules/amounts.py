@@ -830,7 +830,7 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         if after and after[0].lower() in _MEASURE_UNITS:
             after = []  # "between 0 and 110 km/h": a unit, not what is measured
             unit_end = m.end() + len(re.match(r"\s*[\w°%]*(?:/\w+)?", text[m.end() :]).group(0))  # type: ignore[union-attr]
-        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()])) is not None:
+        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()].rstrip() + " ")) is not None:
             before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
         if not about:
