@@ -287,37 +287,9 @@ def test_add_months_is_sql_month_arithmetic() -> None:
     assert str(np.asarray(shifted)[0]) == "2025-02-28T10:30:00.500000"
 
 
-def _titles(titles: int) -> dict[str, Any]:
-    """IMDb's principals: distinct people per title, each born 5 years before the title."""
-    people = entity(
-        "people",
-        [{"name": "birth_year", "type": "int", "generator": {"expression": {"expr": "randint(1900, 2005)"}}}],
-        rows=3000,
-    )  # fmt: skip
-    title = entity(
-        "titles",
-        [{"name": "start_year", "type": "int", "generator": {"expression": {"expr": "randint(1895, 2024)"}}}],
-        rows=titles,
-    )  # fmt: skip
-    principals = {
-        "id": "principals", "kind": "fact", "parents": ["titles"], "pk": ["title_id", "ordering"],
-        "fanout": {"distribution": "uniform", "min": 1, "max": 10},
-        "columns": [
-            {"name": "title_id", "type": "int", "generator": {"lookup": {"from": "titles.id"}}},
-            {"name": "ordering", "type": "int", "generator": {"expression": {"expr": "position()"}}},
-            {"name": "start_year", "type": "int", "hidden": True,
-             "generator": {"lookup": {"from": "titles.start_year", "on": "title_id"}}},
-            {"name": "latest_birth", "type": "int", "generator": {"expression": {"expr": "start_year - 5"}}},
-            {"name": "person_id", "type": "int", "nullable": True,
-             "generator": {"lookup": {"from": "people.id", "distinct": True,
-                                      "as_of": {"birth_year": "latest_birth"}}}},
-        ],
-    }  # fmt: skip
-    return schema(people, title, principals)
-
-
 def test_as_of_with_distinct_people_per_title(tmp_path: Path) -> None:
-    """`as_of` and `distinct` together: a title's principals are different people, all born
+    """docs/dsl.md's IMDb principals, `as_of` and `distinct` together: a title's principals
+    are different people, all born
     at least 5 years before it; a title older than all but a few people gets those few and
     nulls (the first rows take the people). The same bytes for 1 and 2 workers over several
     blocks, and the validator's checks pass."""
@@ -325,11 +297,12 @@ def test_as_of_with_distinct_people_per_title(tmp_path: Path) -> None:
 
     from datagen.engine.execute import generate_dataset
     from datagen.engine.validate.run import validate_dataset
+    from tests.dsl_doc_examples import doc_example
 
-    dataset = parse_dataset(_titles(26_000))
+    dataset = parse_dataset(doc_example("principals"))
     outs = [tmp_path / f"out{workers}" for workers in (1, 2)]
     for workers, out in zip((1, 2), outs, strict=True):
-        generate_dataset(dataset, out, seed=8, workers=workers)
+        generate_dataset(dataset, out, seed=8, rows={"titles": 26_000}, workers=workers)
     assert (outs[0] / "principals.parquet").read_bytes() == (
         outs[1] / "principals.parquet"
     ).read_bytes()
@@ -342,7 +315,7 @@ def test_as_of_with_distinct_people_per_title(tmp_path: Path) -> None:
         " count(*) FILTER (b.birth_year > p.latest_birth),"
         " count(*) FILTER ((p.person_id IS NULL) <> (p.ordering > (SELECT count(*) FROM people"
         " WHERE birth_year <= p.latest_birth))) FROM principals p"
-        " LEFT JOIN people b ON p.person_id = b.id"
+        " LEFT JOIN people b USING (person_id)"
     ).fetchone()  # type: ignore[misc]
     assert rows > 131_072 and 0.9 * rows < cast < rows
     assert repeated == too_young == wrong_nulls == 0
