@@ -138,6 +138,18 @@ def test_a_grammar_pool_is_its_sentences_cut_to_its_size() -> None:
     assert other != text  # the seed draws it
 
 
+def test_a_pool_longer_than_one_chunk_of_sentences_is_built_in_chunks() -> None:
+    # 65,536 two-byte sentences a chunk: 300,000 bytes take three chunks, each its own draws
+    spec = GrammarPool.model_validate(
+        {"sentences": ["{x}"], "words": {"x": ["a", "b"]}, "size": 300_000}
+    )
+    text = bytes(grammar_text(spec, 5))
+    assert len(text) == 300_000 and set(text[1::2]) == {ord(" ")}
+    assert set(text[::2]) == {ord("a"), ord("b")}
+    first, second = text[:131_072], text[131_072:262_144]
+    assert first != second and 0.45 < first.count(b"a") / 65_536 < 0.55
+
+
 def test_the_grammar_pool_is_the_same_at_any_scale_and_shared_by_columns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
