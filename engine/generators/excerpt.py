@@ -183,7 +183,10 @@ def _word_piece(words: list[str] | dict[str, float]) -> tuple[Piece, np.ndarray 
     offsets = np.zeros(len(data) + 1, dtype=np.int64)
     np.cumsum([len(w) for w in data], out=offsets[1:])
     buffer = np.frombuffer(b"".join(data), dtype=np.uint8)
-    cdf = cdf_of(list(words.values())) if isinstance(words, dict) else None
+    cdf = None
+    if isinstance(words, dict):  # scaled first: weights near the float limit do not overflow
+        top = max(words.values())
+        cdf = cdf_of([weight / top for weight in words.values()])
     return Piece(offsets, buffer, None), cdf
 
 
