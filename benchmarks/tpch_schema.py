@@ -19,7 +19,7 @@ the retail price formula, no orders for customers with `custkey % 3 = 0`,
 sparse order keys (8 of every 32), addresses (random v-strings), phone numbers,
 balances, names, and comments built from the spec's grammar and word lists, cut
 to the spec's lengths (the big tables' comments are pieces of a text pool of the
-suppliers' sentences, as dbgen cuts its comments from its pool).
+grammar's sentences, of a fixed size, as dbgen cuts its comments from its pool).
 """
 
 from __future__ import annotations
@@ -313,15 +313,31 @@ def comment(p: str, name: str, key: str, sentences: int = 1) -> dict[str, Any]:
     return col(name, "string", expression(f"substr(concat({body}), 1, randint({low}, {high}))"))
 
 
-# The text pool (spec 4.2.2.10): the suppliers' sentences joined by spaces; the comments of
-# the big tables are pieces of it at a random offset, of a random length in the spec's range
-POOL = "supplier.s_sentences"
+# The text pool (spec 4.2.2.10): sentences of the grammar, of a fixed size at every scale (dbgen
+# builds a fixed 300 MB pool); the comments of the big tables are pieces of it at a random
+# offset, of a random length in the spec's range
+POOL_BYTES = 4 << 20
+POOL = {
+    "sentences": [
+        "the {adj} {noun} {verb} {adv} {prep} the {adj} {noun}{term}",
+        "{adj} {noun} {verb} {adv} {prep} the {adj} {noun}{term}",
+    ],
+    "words": {
+        "adj": ADJECTIVES,
+        "noun": NOUNS,
+        "verb": VERBS,
+        "adv": ADVERBS,
+        "prep": PREPOSITIONS,
+        "term": TERMINATORS,
+    },
+    "size": POOL_BYTES,
+}
 
 
 def excerpt(name: str, key: str) -> dict[str, Any]:
     """A comment cut from the text pool, as dbgen cuts its comments from its pool."""
     low, high = COMMENT_LENGTHS[key]
-    return col(name, "string", {"excerpt": {"from": POOL, "min_length": low, "max_length": high}})
+    return col(name, "string", {"excerpt": {"pool": POOL, "min_length": low, "max_length": high}})
 
 
 def schema() -> dict[str, Any]:
@@ -365,22 +381,17 @@ def schema() -> dict[str, Any]:
                 col("s_phone", "string", phone("s_nationkey")),
                 col("s_acctbal", MONEY, money(-99999, 999999)),
                 *words("s"),
-                hidden(
-                    "s_text",
-                    "string",
-                    expression(f"concat({sentence('s', 0)}, ' ', {sentence('s', 1)})"),
-                ),  # fmt: skip
                 # 5 in 10,000 suppliers have "Customer ... Complaints" in their comment,
                 # 5 "Customer ... Recommends" (dbgen's BBB comments, read by query 16)
                 hidden("s_bbb", "int", expression("randint(1, 10000)")),
-                hidden("s_base", "string", expression("substr(s_text, 1, randint(25, 100))")),
-                # the text pool: two sentences of their own words per supplier
-                *words("s1"),
-                *words("s2"),
+                # two sentences cut in one pass (never held whole: a narrower block)
                 hidden(
-                    "s_sentences",
+                    "s_base",
                     "string",
-                    expression(f"concat({sentence('s1', 0)}, ' ', {sentence('s2', 1)})"),
+                    expression(
+                        f"substr(concat({sentence('s', 0)}, ' ', {sentence('s', 1)}), 1, "
+                        "randint(25, 100))"
+                    ),
                 ),
                 col(
                     "s_comment",
@@ -595,9 +606,9 @@ def schema() -> dict[str, Any]:
                 "order's customer, so its order count is exactly 1,500,000 x SF where ours is "
                 "within a fraction of a percent",
                 "comments of customer, partsupp, orders and lineitem are pieces of a text pool "
-                "cut at a random offset to the spec's lengths, as dbgen does; the pool is the "
-                "suppliers' sentences of the spec's grammar (about 1 MB at SF1, growing with the "
-                "scale) where dbgen's is 300 MB; region, nation, supplier and part comments are "
+                "cut at a random offset to the spec's lengths, as dbgen does; the pool is "
+                "sentences of the spec's grammar, 4 MB at every scale, where dbgen's is 300 MB; "
+                "region, nation, supplier and part comments are "
                 "sentences cut to the spec's lengths; p_name's five colours may repeat",
                 "(ps_partkey, ps_suppkey) is unique at the spec's scale factors (0.01 and up); "
                 "below, the spec's formula repeats a supplier of a part, as dbgen does, so it is "

@@ -55,6 +55,8 @@ def _pickled(fn: Any, *args: Any) -> bytes:
 
 
 class DaskExecutor:
+    starts_eagerly = False
+
     def __init__(self, workers: int, address: str | None = None):
         try:
             from distributed import Client, LocalCluster

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -102,10 +102,15 @@ def iter_tables(
 
     Blocks come back strictly in block order whatever computes them, so the
     bytes written do not depend on the number of workers or the scheduler.
+    With an executor that starts eagerly (threads), the next table is started
+    while this one is read, when every table it reads is done already.
     """
     executor = executor or InlineExecutor()
-    for table, run, store in _walk(plan, executor):
-        yield table, run, _blocks(plan, table, run, store, executor, on_block)
+
+    def start(table: str, run: TableRun, store: TableStore) -> Iterator[pa.RecordBatch]:
+        return _blocks(plan, table, run, store, executor, on_block)
+
+    yield from _walk(plan, executor, start, lookahead=executor.starts_eagerly)
 
 
 def iter_parts(
@@ -117,24 +122,66 @@ def iter_parts(
     """Like iter_tables, but each table is written as part files where its parts are computed
     (engine/parts.py); the stream yields each part's files and kept columns, in part order."""
     executor = executor or InlineExecutor()
-    for table, run, store in _walk(plan, executor):
-        yield table, run, _parts(plan, table, run, store, executor, job_for(table, run), on_block)
+
+    def start(table: str, run: TableRun, store: TableStore) -> Iterator[PartOutput]:
+        return _parts(plan, table, run, store, executor, job_for(table, run), on_block)
+
+    yield from _walk(plan, executor, start, lookahead=False)
 
 
-def _walk(plan: Plan, executor: BlockExecutor) -> Iterator[tuple[str, TableRun, TableStore]]:
-    """Tables in DAG order, each after the first pass of any parent aggregated over its children."""
+Stream = TypeVar("Stream")
+
+
+def _store_only(table: str, run: TableRun, store: TableStore) -> Any:
+    return store
+
+
+def _walk(
+    plan: Plan,
+    executor: BlockExecutor,
+    start: Callable[[str, TableRun, TableStore], Stream] = _store_only,
+    *,
+    lookahead: bool = False,
+) -> Iterator[tuple[str, TableRun, Stream]]:
+    """Tables in DAG order, each after the first pass of any parent aggregated over its children.
+
+    Each table is yielded with its started stream (by default the store: the caller then
+    makes the table's blocks itself), which the caller reads whole before asking for the
+    next. With lookahead, the next table in the order is started before
+    this one is yielded when all the tables it reads are complete already: its first
+    blocks are computed while this one's are read and written (no idle core between
+    small tables). A block reads only finished tables, so the bytes do not change.
+    """
     store = TableStore(plan.dataset)
     graph = dependency_graph(plan.dataset)
     first_passes: set[str] = set()
-    for table in plan.order:
-        for parent in sorted(graph.get(table, ()), key=plan.order.index):
+    complete: set[str] = set()  # read whole by the caller: every kept column is stored
+    started: dict[str, tuple[TableRun, Stream]] = {}
+    order = plan.order
+    for i, table in enumerate(order):
+        for parent in sorted(graph.get(table, ()), key=order.index):
             if plan.tables[parent].late and parent not in first_passes:
                 first_passes.add(parent)
                 run = prepare_table(plan, parent, store)
                 run.skip = plan.tables[parent].first_pass_skip | plan.tables[parent].late
                 for _ in _blocks(plan, parent, run, store, executor, None):
                     pass
-        yield table, prepare_table(plan, table, store), store
+        if table in started:
+            run, stream = started.pop(table)
+        else:
+            run = prepare_table(plan, table, store)
+            stream = start(table, run, store)
+        following = order[i + 1] if i + 1 < len(order) else None
+        if (
+            lookahead
+            and following is not None
+            and not plan.tables[following].late  # its aggregates come from tables not yet read
+            and graph.get(following, set()) <= complete
+        ):
+            following_run = prepare_table(plan, following, store)
+            started[following] = (following_run, start(following, following_run, store))
+        yield table, run, stream
+        complete.add(table)
 
 
 class _Keeper:
@@ -204,9 +251,21 @@ def _blocks(
     executor: BlockExecutor,
     on_block: Progress | None,
 ) -> Iterator[pa.RecordBatch]:
-    """The table's batches in order; afterwards, its kept columns and aggregates are stored."""
+    """The table's batches in order (started now if the executor starts eagerly);
+    afterwards, its kept columns and aggregates are stored."""
     keeper = _Keeper(plan, table, run, store)
-    for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keeper.keep)):
+    outputs = executor.map_blocks(plan, run, store, keeper.keep)
+    return _read_blocks(keeper, outputs, table, run, on_block)
+
+
+def _read_blocks(
+    keeper: _Keeper,
+    outputs: Iterator[Any],
+    table: str,
+    run: TableRun,
+    on_block: Progress | None,
+) -> Iterator[pa.RecordBatch]:
+    for b, (batch, kept) in enumerate(outputs):
         keeper.add(kept)
         if on_block:
             on_block(table, run.block_range(b)[1], run.rows)
@@ -342,34 +401,42 @@ def _generate_into(  # type: ignore[no-untyped-def]
     dataset = plan.dataset
     results: list[TableResult] = []
     # every worker computes blocks; with more than one, a writer thread encodes beside them
-    # (Arrow releases the GIL), so encoding overlaps computing on all the cores
+    # (Arrow releases the GIL), so encoding overlaps computing on all the cores, across
+    # tables too: the next table's blocks start while the last ones of a table are encoded
     executor = make_executor(workers, scheduler, address)
     outputs: Outputs | None = None
+    background: _WriterThread | None = None
     try:
         outputs = Outputs(tmp, dataset.output_view(), fmt, seed=seed, profile=profile, dsn=dsn)
+        if workers > 1:
+            background = _WriterThread()
         for table, run, blocks in iter_tables(plan, on_block, executor):
-            schema = arrow_schema(run.table.node)
-            row_counts = {r.name: r.rows for r in results} | {table: run.rows}
-            writer = outputs.open_table(
-                table, schema, run.rows, dictionary_columns(run.table.node, row_counts)
-            )
-            with writer:
-                conformed = (conform(batch, schema) for batch in blocks)
-                if workers > 1:
-                    _write_in_background(writer, conformed)
-                else:
-                    for batch in conformed:
-                        writer.write(batch)
-            results.append(
-                TableResult(table, writer.filename, writer.rows, len(schema), writer.bytes)
-            )
+            table_out = _TableOutput(outputs, table, run, results)
+            if background is None:
+                table_out.open()
+                try:
+                    for batch in blocks:
+                        table_out.write(conform(batch, table_out.schema))
+                except BaseException as exc:
+                    table_out.abandon(exc)
+                    raise
+                table_out.close()
+                continue
+            background.submit(table_out.open)
+            for batch in blocks:
+                background.submit(table_out.write, conform(batch, table_out.schema))
+            background.submit(table_out.close)
+        if background is not None:
+            background.finish()
         with on_stage("finishing " + ", ".join(outputs.formats)) if on_stage else nullcontext():
             published = outputs.finish()
         metadata = run_metadata(dataset, seed, outputs.primary, results)
         metadata.update(published.metadata)
         (tmp / ".metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
         publish(tmp, out, published.files)
-    except BaseException:
+    except BaseException as exc:
+        if background is not None:
+            background.stop(exc)
         if outputs is not None:
             outputs.abort()
         raise
@@ -446,31 +513,103 @@ def _generate_remote(
     return GenerationResult(Path(remote.root), seed, results, metadata)
 
 
-def _write_in_background(writer: TableWriter, batches: Iterator[pa.RecordBatch]) -> None:
-    """Write batches on a thread while the caller computes the next ones, in order."""
-    pending: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
+class _TableOutput:
+    """One table's writer: opened, written and closed in order (on the writer thread with
+    several workers); the table's result is appended when it is closed."""
 
-    def drain() -> None:
-        while (batch := pending.get()) is not None:
-            if not failure:
-                try:
-                    writer.write(batch)
-                except BaseException as exc:  # handed to the caller below
-                    failure.append(exc)
+    def __init__(self, outputs: Outputs, table: str, run: TableRun, results: list[TableResult]):
+        self.outputs, self.table, self.run, self.results = outputs, table, run, results
+        self.schema = arrow_schema(run.table.node)
+        self.writer: TableWriter | None = None
 
-    thread = threading.Thread(target=drain, name="datagen-writer", daemon=True)
-    thread.start()
-    try:
-        for batch in batches:
-            if failure:
+    def open(self) -> None:
+        # the earlier tables are closed by now: their rows decide the dictionary columns
+        row_counts = {r.name: r.rows for r in self.results} | {self.table: self.run.rows}
+        columns = dictionary_columns(self.run.table.node, row_counts)
+        self.writer = self.outputs.open_table(self.table, self.schema, self.run.rows, columns)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        assert self.writer is not None
+        self.writer.write(batch)
+
+    def close(self) -> None:
+        writer, self.writer = self.writer, None
+        assert writer is not None
+        writer.close()
+        self.results.append(
+            TableResult(self.table, writer.filename, writer.rows, len(self.schema), writer.bytes)
+        )
+
+    def abandon(self, exc: BaseException) -> None:
+        """Close after a failure (a database writer rolls its table back)."""
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            writer.__exit__(type(exc), exc, exc.__traceback__)
+
+
+class _WriterThread:
+    """Runs every write of a run, in order, on one thread beside the block workers.
+
+    The caller hands over opens, batches and closes of table after table and does
+    not wait at a table's end: the next table's blocks are computed while the last
+    ones of the table before are encoded. At most a few batches wait (flat memory).
+    """
+
+    def __init__(self, depth: int = 2):
+        self._pending: queue.Queue[tuple[Callable[..., None], tuple[Any, ...]] | None] = (
+            queue.Queue(maxsize=depth)
+        )
+        self._failure: list[BaseException] = []
+        self._opened: list[_TableOutput] = []
+        self._thread = threading.Thread(target=self._drain, name="datagen-writer", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while (job := self._pending.get()) is not None:
+            if self._failure:
+                continue
+            call, args = job
+            try:
+                call(*args)
+            except BaseException as exc:  # handed to the caller at its next submit
+                self._failure.append(exc)
+
+    def submit(self, call: Callable[..., None], *args: Any) -> None:
+        if self._failure:
+            self._raise()
+        owner = getattr(call, "__self__", None)
+        if isinstance(owner, _TableOutput) and owner not in self._opened:
+            self._opened.append(owner)
+        self._pending.put((call, args))
+
+    def finish(self) -> None:
+        """Every write done; the first failure of the writer thread raised here."""
+        self._pending.put(None)
+        self._thread.join()
+        if self._failure:
+            self._raise()
+
+    def stop(self, exc: BaseException) -> None:
+        """After a failure: nothing more is written; open tables are closed for the abort."""
+        self._failure.append(exc)
+        while True:  # make room for the end mark: the thread skips what is left
+            try:
+                self._pending.put_nowait(None)
                 break
-            pending.put(batch)
-    finally:
-        pending.put(None)
-        thread.join()
-    if failure:
-        raise failure[0]
+            except queue.Full:
+                try:
+                    self._pending.get_nowait()
+                except queue.Empty:
+                    pass
+        self._thread.join()
+        for table_out in self._opened:
+            try:
+                table_out.abandon(exc)
+            except Exception:  # the original failure matters more
+                pass
+
+    def _raise(self) -> None:
+        raise self._failure[0]
 
 
 def dry_run(dataset: dsl.Dataset, *, seed: int, rows_per_table: int = 300) -> dict[str, pa.Table]:

@@ -371,6 +371,25 @@ def _add(unit: str) -> Callable[[Any, Any], Any]:
     return add
 
 
+def _add_months(ts: Any, amount: Any) -> Any:
+    """Calendar months (whole: n is truncated): the same day of the month, or the month's
+    last day when it is shorter (Jan 31 + 1 month = Feb 28 or 29), the time of day kept; a
+    date stays a date."""
+    arr = np.asarray(ts)
+    amount = np.asarray(amount, dtype=np.float64)
+    unit = "D" if arr.dtype == np.dtype("datetime64[D]") else "us"
+    arr = arr.astype(f"datetime64[{unit}]")
+    missing = np.isnat(arr) | np.isnan(amount)
+    months = np.trunc(np.nan_to_num(amount)).astype(np.int64).astype("timedelta64[M]")
+    month = arr.astype("datetime64[M]")
+    day = arr.astype("datetime64[D]") - month.astype("datetime64[D]")  # 0-based day
+    target = month + months
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    shifted = np.minimum(target.astype("datetime64[D]") + day, last)
+    out = shifted.astype(f"datetime64[{unit}]") + (arr - arr.astype("datetime64[D]"))
+    return np.where(missing, np.array("NaT", dtype=f"datetime64[{unit}]"), out)
+
+
 def _round(x: Any, digits: Any = 0) -> Any:
     from datagen.engine.decimals import Decimals
 
@@ -1107,6 +1126,9 @@ def _compile_running_sum(c: _Compiler, node: ast.Call, col: int | None) -> tuple
     fn, ty = c.compile(node.args[0])
     if not _is(ty, NUMBERS):
         raise ExpressionError(f"running_sum() needs a number, got {ty.kind}", col)
+    floor_fn, floor_ty = c.compile(node.args[1]) if len(node.args) > 1 else (None, ty)
+    if not _is(floor_ty, NUMBERS):
+        raise ExpressionError(f"running_sum() floor needs a number, got {floor_ty.kind}", col)
 
     def run(scope: Scope) -> Any:
         position = scope.sibling_info().position
@@ -1115,10 +1137,32 @@ def _compile_running_sum(c: _Compiler, node: ast.Call, col: int | None) -> tuple
             x = x.astype(np.int64)
         total = np.cumsum(x)
         first = np.arange(scope.n) - (position - 1)
-        return total - (total[first] - x[first])
+        sums = total - (total[first] - x[first])
+        if floor_fn is None:
+            return sums
+        floor = np.broadcast_to(np.asarray(floor_fn(scope)), (scope.n,))[first]
+        return floored_running_sum(sums, position, floor)
 
-    kind = "int" if ty.kind in ("int", "bool") else ty.kind
-    return run, Ty(kind, ty.nullable)
+    kind = "int" if ty.kind in ("int", "bool") and floor_ty.kind in ("int", "bool") else "float"
+    if floor_fn is None:
+        kind = "int" if ty.kind in ("int", "bool") else ty.kind
+    return run, Ty(kind, ty.nullable or floor_ty.nullable)
+
+
+def floored_running_sum(sums: np.ndarray, position: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """b = max(floor, previous b + x) from b = 0 before each parent's first row, given the plain
+    running sums S: b = floor + S - min(floor, min of S so far) (the reflected walk of a queue
+    or an account without overdraft). The running minimum within each parent is a doubling
+    scan: log2(most siblings) vectorized steps, never a loop over rows."""
+    low = sums.copy()
+    step = 1
+    most = int(position.max()) if len(position) else 0
+    while step < most:
+        reach = position > step  # the row `step` back is a sibling
+        low[step:] = np.where(reach[step:], np.minimum(low[step:], low[:-step]), low[step:])
+        step *= 2
+    # the maximum keeps float rounding (floor + S - S) from dipping below the floor
+    return np.maximum(floor + sums - np.minimum(floor, low), floor)
 
 
 def _math(
@@ -1183,7 +1227,7 @@ def _add_typer(unit: str) -> Callable[[list[Ty], list[ast.expr], int | None], Ty
         _need(ts[0], TIMES, f"add_{unit}", "a date or datetime first", col)
         _need(ts[1], NUMBERS, f"add_{unit}", "a number second", col)
         kind = ts[0].kind
-        if kind == "date" and unit != "days":
+        if kind == "date" and unit not in ("days", "months"):
             kind = "datetime"
         return Ty(kind, _nullable(*ts))
 
@@ -1371,6 +1415,17 @@ def _build_registry() -> None:
             example=f"add_{name}(ordered_at, 3)",
         )
     r(
+        "add_months",
+        "add_months(t: date|datetime, n: number) -> date|datetime",
+        "t shifted by n whole calendar months, the day clipped to the month's last "
+        "(Jan 31 + 1 = Feb 28 or 29); a date stays a date",
+        (2, 2),
+        "time",
+        _add_typer("months"),
+        _add_months,
+        example="add_months(started_on, position() - 1)",
+    )
+    r(
         "date",
         "date('YYYY-MM-DD') -> date",
         "a date literal",
@@ -1528,9 +1583,10 @@ def _build_registry() -> None:
     )
     r(
         "running_sum",
-        "running_sum(x: number) -> number",
-        "facts: sum of x over the parent's rows so far, this one included",
-        (1, 1),
+        "running_sum(x: number, floor = none) -> number",
+        "facts: sum of x over the parent's rows so far, this one included; with a floor, "
+        "never below it (each step max(floor, previous + x): a withdrawal is cut to the balance)",
+        (1, 2),
         "rows",
         special=_compile_running_sum,
         example="add_minutes(opened_at, running_sum(uniform(1, 90)))",

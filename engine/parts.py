@@ -28,7 +28,6 @@ from urllib.parse import quote
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from datagen.engine import dsl
 from datagen.engine.arrowtypes import arrow_schema, conform
@@ -37,6 +36,7 @@ from datagen.engine.errors import InputError
 from datagen.engine.plan import BLOCK_ROWS, Plan
 from datagen.engine.store import TableStore
 from datagen.engine.values import Values
+from datagen.engine.writers.parquet import parquet_writer
 
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder of null values (Hive's and pyarrow's name)
 BY_ALONE_BLOCKS = 8  # --partition-by without --partition-rows: parts of 8 blocks (~1M rows)
@@ -215,12 +215,7 @@ class _PartWriter:
             path = Path(destination) / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             self.scratch = where = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        self.writer = pq.ParquetWriter(
-            where,
-            schema,
-            compression="snappy",
-            use_dictionary=[c for c in dictionary_columns if c in schema.names],
-        )
+        self.writer = parquet_writer(where, schema, dictionary_columns)
 
     def write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows:

@@ -9,7 +9,10 @@ with the row), so memory does not grow with the parent's rows.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +24,8 @@ from datagen.engine.spill import Spilled, can_spill
 from datagen.engine.values import Encoded, Values, as_numpy, to_arrow
 
 COMPUTED_TYPES = ("int", "float", "bool", "date", "datetime")  # a formula read back on demand
+T = TypeVar("T")
+_BUILDING = threading.Lock()  # a value shared by blocks is built by one thread, once
 
 
 @dataclass
@@ -41,6 +46,8 @@ class TableStore:
     # (table, column#sorted) -> (row order, sorted key values): key-to-row lookups
     key_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     sorted_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    # values built once per run and shared by every block (an excerpt's text pool)
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def rows(self, table: str) -> int:
         return self.row_counts[table]
@@ -234,30 +241,35 @@ class TableStore:
             )
         return np.unique(kept.values)
 
+    def once(self, key: str, build: Callable[[], T]) -> T:
+        """The value `build` makes, built by the first block that asks and shared by every
+        block of the run (a lock: two workers do not build it twice)."""
+        if key not in self.shared:
+            with _BUILDING:
+                if key not in self.shared:
+                    self.shared[key] = build()
+        value: T = self.shared[key]
+        return value
+
     def text_pool(self, table: str, column: str) -> np.ndarray:
         """The non-null values of a kept text column joined by single spaces, as bytes (the
-        pool an `excerpt` cuts pieces from), built once per run."""
-        key = (table, f"{column}#pool")
-        if key not in self.sorted_cache:  # threads may race here: both build the same
-            kept = self.kept[(table, column)]
-            values = kept.values
-            codes = values.codes if isinstance(values, Encoded) else None
-            assert codes is not None, "a kept text column is dictionary-encoded"
-            if kept.mask is not None:
-                codes = codes[~kept.mask]
-            assert isinstance(values, Encoded)
-            text = values.dictionary.take(pa.array(codes)).cast(pa.large_string())
-            joined = pc.binary_join(
-                pa.LargeListArray.from_arrays(pa.array([0, len(text)], pa.int64()), text),
-                pa.scalar(" ", pa.large_string()),
-            )[0]
-            buffer = joined.as_buffer()
-            self.sorted_cache[key] = (
-                np.frombuffer(buffer, dtype=np.uint8)
-                if buffer is not None
-                else np.zeros(0, np.uint8)
-            )
-        return self.sorted_cache[key]
+        pool an `excerpt` cuts pieces from; the caller keeps it, with `once`)."""
+        kept = self.kept[(table, column)]
+        values = kept.values
+        codes = values.codes if isinstance(values, Encoded) else None
+        assert codes is not None, "a kept text column is dictionary-encoded"
+        if kept.mask is not None:
+            codes = codes[~kept.mask]
+        assert isinstance(values, Encoded)
+        text = values.dictionary.take(pa.array(codes)).cast(pa.large_string())
+        joined = pc.binary_join(
+            pa.LargeListArray.from_arrays(pa.array([0, len(text)], pa.int64()), text),
+            pa.scalar(" ", pa.large_string()),
+        )[0]
+        buffer = joined.as_buffer()
+        return (
+            np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+        )
 
     def sorted_seconds(self, table: str, column: str) -> np.ndarray:
         """Non-null epoch seconds of a kept datetime column, sorted once per run (event windows)."""

@@ -106,12 +106,25 @@ def _node_problems(
             try:
                 result = compile_expression(source, set(env), env)
             except ExpressionError as exc:
-                yield Problem(path, str(exc), "a valid expression over this table's columns")
+                yield _expression_problem(path, exc, col.name)
                 current = column_type(col.type, col.nullable)
                 continue
             yield from _result_problems(path, result, col, node, tables)
             current = Ty(col.type, col.nullable, _bound(result.type, col))
         types[col.name] = current
+
+
+def _expression_problem(path: str, exc: ExpressionError, column: str) -> Problem:
+    """The compiler's message; a column reading itself (`balance = previous(balance) + x`)
+    gets why, instead of "unknown name" for a name that is right there."""
+    if str(exc).startswith(f"unknown name `{column}`"):
+        return Problem(
+            path,
+            f"`{column}` reads itself: a column cannot use its own value, not even "
+            "through previous()",
+            "running_sum(x) for a running total; running_sum(x, 0) never goes below 0",
+        )
+    return Problem(path, str(exc), "a valid expression over this table's columns")
 
 
 def _bound(ty: Ty, col: dsl.Column) -> int | None:

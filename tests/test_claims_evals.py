@@ -107,3 +107,49 @@ def test_eval_fails_below_the_claims_bars(tmp_path: Path) -> None:
     assert strict.exit_code == (0 if honoured == 1 else 1), strict.output
     recall = CliRunner().invoke(main, [*args, "--min-claims-recall", "1"])
     assert recall.exit_code == 0
+
+
+def test_a_claim_bound_to_what_its_words_do_not_name_fails_the_case(tmp_path: Path) -> None:
+    """`bound_to` words: 'an average lead time of 30 days' measured on `nights` scored
+    honoured (score 100); the case says what the binding must name, so that is a failure."""
+    from datagen.agent.evals.scorers import claims_bound
+    from datagen.engine.load import parse_dataset
+
+    (case,) = load_cases(
+        write_case(
+            tmp_path,
+            "id: hotel\ndescription: 700 reservations with an average lead time of 30 days\n"
+            "expected_claims:\n"
+            "  - {text: an average lead time of 30 days, kind: duration, bound_to: [lead]}\n",
+        )
+    )
+
+    def dataset(column: str):  # type: ignore[no-untyped-def]
+        return parse_dataset(
+            {
+                "version": "1.0",
+                "nodes": [
+                    {
+                        "id": "reservation",
+                        "kind": "entity",
+                        "rows": 700,
+                        "columns": [{"name": column, "type": "int", "generator": {"sequence": {}}}],
+                    }
+                ],
+                "claims": [
+                    {
+                        "id": "c1",
+                        "text": "an average lead time of 30 days",
+                        "kind": "duration",
+                        "expected": {"value": 30, "unit": "days"},
+                        "status": "bound",
+                        "bound_to": {"measure": "mean", "table": "reservation", "column": column},
+                    }
+                ],
+            }
+        )
+
+    [(ok, detail)] = claims_bound(case, dataset("nights"))
+    assert not ok and "names none of ['lead']" in detail
+    [(ok, _)] = claims_bound(case, dataset("lead_time_days"))
+    assert ok

@@ -150,8 +150,8 @@ def test_the_offline_author_stops_repairing_when_the_repair_changes_nothing() ->
     said: list[str] = []
     transcript = Transcript()
     result = author(
-        "A dental practice with 5 dentists and 300 patients; visits are longer on rainy "
-        "days",  # no weather to make a visit longer: a claim the author cannot honour
+        "A dental practice with 5 dentists and 300 patients; visits are longer for "
+        "left-handed patients",  # no handedness to tell them apart: a claim it cannot honour
         OfflineAuthor(),
         settings=LoopSettings(dry_run_rows=50, min_fidelity=1.0),
         transcript=transcript,

@@ -4,15 +4,16 @@ a random offset, of a random length (TPC-H's text string), built as Arrow string
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from datagen.engine.generators.excerpt import excerpts
+from datagen.engine.generators.excerpt import GrammarPool, TextPool, excerpts, grammar_text
 from tests.cli_helpers import run_cli
-from tests.dsl_doc_examples import generate_for_any_workers
+from tests.dsl_doc_examples import doc_example, generate_for_any_workers, write_doc_example
 from tests.engine_helpers import entity, run, schema
 
 WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
@@ -48,13 +49,15 @@ def test_pieces_are_substrings_of_the_pool_with_uniform_lengths() -> None:
 def test_the_pieces_match_a_plain_python_slice_of_the_pool() -> None:
     pool = np.frombuffer(b"the quick brown fox jumps over the lazy dog. " * 50, dtype=np.uint8)
     for low, high in [(0, 3), (10, 12), (11, 40), (2000, 3000), (0, 0)]:
-        got = excerpts(np.random.Generator(np.random.PCG64(2)), 3000, pool, low, high)
+        got = excerpts(np.random.Generator(np.random.PCG64(2)), 3000, TextPool.of(pool), low, high)
         rng = np.random.Generator(np.random.PCG64(2))
         lengths = np.minimum(rng.integers(low, high + 1, 3000, dtype=np.int64), len(pool))
         starts = rng.integers(0, len(pool) - lengths + 1, dtype=np.int64)
         want = [bytes(pool[s : s + n]).decode() for s, n in zip(starts, lengths, strict=True)]
         assert got.to_pylist() == want, (low, high)
-    empty = excerpts(np.random.Generator(np.random.PCG64(2)), 4, np.zeros(0, np.uint8), 1, 5)
+    empty = excerpts(
+        np.random.Generator(np.random.PCG64(2)), 4, TextPool.of(np.zeros(0, np.uint8)), 1, 5
+    )
     assert empty.to_pylist() == [""] * 4
 
 
@@ -96,4 +99,104 @@ def test_a_non_ascii_pool_is_refused(tmp_path: Path) -> None:
     result = run_cli("generate", str(path), "-o", str(tmp_path / "out"))
     assert result.returncode == 2, result.stdout + result.stderr
     assert "non-ASCII" in result.stdout + result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+GRAMMAR = {
+    "sentences": ["the {adj} {noun} {verb}.", "{adj} {noun} {verb} {adj}!"],
+    "words": {"adj": {"final": 3, "ironic": 1}, "noun": ["deposits", "foxes"], "verb": ["nag"]},
+    "size": 5_000,
+}
+SENTENCE = re.compile(
+    r"the (final|ironic) (deposits|foxes) nag\.|(final|ironic) (deposits|foxes) nag (final|ironic)!"
+)
+
+
+def _grammar_dataset(rows: int, grammar: dict | None = None) -> dict:
+    def piece(name: str, low: int, high: int) -> dict:
+        spec = {"pool": grammar or GRAMMAR, "min_length": low, "max_length": high}
+        return {"name": name, "type": "string", "generator": {"excerpt": spec}}
+
+    return schema(
+        entity("a", [piece("note", 5, 30)], rows=rows),
+        entity("b", [piece("memo", 1, 8)], rows=50),
+    )
+
+
+def test_a_grammar_pool_is_its_sentences_cut_to_its_size() -> None:
+    text = bytes(grammar_text(GrammarPool.model_validate(GRAMMAR), 7)).decode()
+    assert len(text) == GRAMMAR["size"]
+    # every whole sentence follows a template, each followed by one space
+    whole = text[: max(text.rfind(". "), text.rfind("! ")) + 2]
+    assert len(whole) > len(text) - 40
+    assert SENTENCE.sub("#", whole).replace("# ", "") == ""
+    assert "the " in text and "!" in text and "ironic" in text and "foxes" in text
+    # the weights show: "final" three times as often as "ironic"
+    ratio = text.count("final") / text.count("ironic")
+    assert 2.5 < ratio < 3.6
+    other = bytes(grammar_text(GrammarPool.model_validate(GRAMMAR), 8)).decode()
+    assert other != text  # the seed draws it
+
+
+def test_the_grammar_pool_is_the_same_at_any_scale_and_shared_by_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datagen.engine.generators.excerpt as excerpt_module
+
+    built: list[int] = []
+    real = excerpt_module.grammar_text
+
+    def counted(spec: GrammarPool, seed: int) -> np.ndarray:
+        built.append(seed)
+        return real(spec, seed)
+
+    monkeypatch.setattr(excerpt_module, "grammar_text", counted)
+    pool = bytes(real(GrammarPool.model_validate(GRAMMAR), 7)).decode()
+    for rows in (1_000, 140_000):  # one block, then two blocks
+        built.clear()
+        tables = run(_grammar_dataset(rows), rows=rows)
+        assert built == [7]  # once per run, for both columns of both tables
+        notes, memos = tables["a"]["note"].to_pylist(), tables["b"]["memo"].to_pylist()
+        assert len(notes) == rows and all(n in pool and 5 <= len(n) <= 30 for n in notes)
+        assert all(m in pool and 1 <= len(m) <= 8 for m in memos)
+
+
+def test_the_docs_grammar_example_runs_the_same_for_one_and_two_workers(tmp_path: Path) -> None:
+    out = generate_for_any_workers(write_doc_example("excerpt-pool", tmp_path), tmp_path, 3)
+    notes = pq.read_table(out / "ticket.parquet").column("note").to_pylist()
+    grammar = GrammarPool.model_validate(
+        doc_example("excerpt-pool")["nodes"][0]["columns"][1]["generator"]["excerpt"]["pool"]
+    )
+    pool = bytes(grammar_text(grammar, 3)).decode()
+    assert len(notes) == 2000 and all(n in pool and 10 <= len(n) <= 40 for n in notes)
+    assert len(set(notes)) > 1900
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        ({"sentences": ["the {adj} {nuon}."]}, "pool", "names the slot `nuon`, not in `words`"),
+        ({"sentences": ["the {adj}."]}, "pool", "no sentence uses the slot `noun`"),
+        ({"sentences": ["the {adj} {noun} {verb} }"]}, "pool", "a lone brace"),
+        ({"words": {**GRAMMAR["words"], "adj": ["café"]}}, "pool", "not printable ASCII"),
+        ({"words": {**GRAMMAR["words"], "adj": []}}, "pool", "the slot `adj` has no words"),
+        ({"words": {**GRAMMAR["words"], "adj": {"final": 0}}}, "pool.words.adj", "greater than 0"),
+        ({"size": 0}, "pool.size", "greater than or equal to 1"),
+        ({"from": "b.memo"}, "excerpt", "give the pool as `from`"),
+    ],
+)
+def test_bad_grammar_pools_are_refused_with_their_place(
+    tmp_path: Path, change: dict, where: str, message: str
+) -> None:
+    grammar = {**GRAMMAR, **{k: v for k, v in change.items() if k != "from"}}
+    data = _grammar_dataset(10, grammar)
+    if "from" in change:
+        data["nodes"][0]["columns"][1]["generator"]["excerpt"]["from"] = change["from"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    result = run_cli("generate", str(path), "-o", str(tmp_path / "out"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert message in output
+    assert "nodes[0].columns[1].generator.excerpt" in output and where in output
     assert not (tmp_path / "out").exists()

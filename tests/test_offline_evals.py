@@ -30,11 +30,18 @@ def test_enough_cases() -> None:
 
 # Field cases the offline author does not get right yet; strict, so one that starts passing
 # must leave (each listed with its reason).
+# the lead's unseen descriptions of session 6 (evals/cases/lead_unseen_round7.yaml):
+# strict, so each entry must go when its case passes
 KNOWN_GAPS: dict[str, str] = {
-    "unseen_food_bank": (
-        "'households visit about 3 times a month' at a food bank still brings a health "
-        "`patient` table beside the households (the visit is read in the health field)"
-    ),
+    "unseen7_bakery_daily_sales": "junk customer, food_order, order_item at a bakery",
+    "unseen7_clinical_trial_arms": "a researcher table; 'randomised 1:1 to drug or placebo' unread",
+    "unseen7_elearning_enrolments": "enrolment under quiz: 240,000 rows for 2 per learner",
+    "unseen7_dental_cleanings": "'cleanings' became a table (with a room table)",
+    "unseen7_support_tickets": "a user table owns the tickets, not the customer accounts",
+    "unseen7_library_fines": "a traffic_officer owns the library fines",
+    "unseen7_farm_soil_sensors": "no field table; the IoT template's site/device instead",
+    "unseen7_esports_league": "'16 teams of 6 players' made 6 players; 608 matches for 240",
+    "unseen7_hotel_ota_lead_time": "'booked through OTAs' bound to status; lead time to nights",
 }
 
 
@@ -85,3 +92,5 @@ def test_case(case: Case) -> None:
         assert getattr(dataset.targets, kind), kind
     for kind in expect.constraints:
         assert getattr(dataset.constraints, kind), kind
+    misbound = [detail for ok, detail in scorers.claims_bound(case, dataset) if not ok]
+    assert not misbound, misbound

@@ -74,3 +74,9 @@ def stems(text: str) -> set[str]:
             if part and part not in STOP:
                 out.add(singular(part))
     return out
+
+
+# what 'higher X' counts rows of: left to the time patterns ('higher traffic in December')
+VOLUME = {"traffic", "demand", "volume", "volumes", "activity", "usage", "sales", "footfall",
+          "attendance", "ridership", "load", "turnover", "engagement", "numbers", "counts",
+          "occupancy", "bookings", "orders", "visits", "calls", "signups", "registrations"}  # fmt: skip

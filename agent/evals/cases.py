@@ -84,6 +84,9 @@ class ExpectedClaim(_Strict):
 
     text: str = Field(min_length=1, description="a phrase of the description, as written")
     kind: dsl.ClaimKind
+    # when the claim is bound, its binding (table, column, filter) must name one of these
+    # words: 'lead time of 30 days' measured on `nights` is a lie, not a pass
+    bound_to: list[str] = Field(default_factory=list)
 
 
 class Case(_Strict):

@@ -228,6 +228,7 @@ def score_case(case: Case, outcome: RunOutcome) -> list[Verdict]:
         (bool(expect.columns), lambda: columns_present(dataset, expect)),
         (bool(expect.targets), lambda: targets_declared(dataset, expect.targets)),
         (bool(expect.constraints), lambda: constraints_declared(dataset, expect.constraints)),
+        (any(c.bound_to for c in case.expected_claims), lambda: claims_bound(case, dataset)),
         (
             expect.min_score is not None,
             lambda: min_score(
@@ -263,6 +264,35 @@ def claim_matches(expected: ExpectedClaim, text: str, kind: str) -> bool:
     """Same kind, and one phrase contains the other (case and spacing aside)."""
     a, b = _phrase(expected.text), _phrase(text)
     return expected.kind == kind and bool(a and b) and (a in b or b in a)
+
+
+def _binding_words(binding: Any) -> str:
+    """What a binding names: its table, column(s) and filter, lower-cased, one string."""
+    data = binding.model_dump() if hasattr(binding, "model_dump") else dict(binding or {})
+    return " ".join(str(v) for k, v in sorted(data.items()) if k != "measure").lower()
+
+
+def claims_bound(case: Case, dataset: dsl.Dataset) -> list[Verdict]:
+    """An expected claim with `bound_to` words, bound by the author, must be bound to a
+    table/column/filter naming one of them (a claim measured on something else scores a
+    pass it has not earned). Unbound claims are left to the claims scorer."""
+    verdicts: list[Verdict] = []
+    for expected in case.expected_claims:
+        if not expected.bound_to:
+            continue
+        for claim in dataset.claims:
+            if claim.bound_to is None or not claim_matches(expected, claim.text, claim.kind):
+                continue
+            named = _binding_words(claim.bound_to)
+            ok = any(word.lower() in named for word in expected.bound_to)
+            verdicts.append(
+                (
+                    ok,
+                    f"claim '{expected.text}' bound to {named!r}"
+                    + ("" if ok else f", which names none of {expected.bound_to}"),
+                )
+            )
+    return verdicts
 
 
 def score_claims(case: Case, outcome: RunOutcome) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -13,7 +13,11 @@ from datagen.engine.rng import stream
 from datagen.engine.values import Values
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from datagen.engine import dsl
+
+T = TypeVar("T")
 
 
 class KeptTables(Protocol):
@@ -33,6 +37,10 @@ class KeptTables(Protocol):
     def sorted_seconds(self, table: str, column: str) -> np.ndarray: ...
 
     def text_pool(self, table: str, column: str) -> np.ndarray: ...
+
+    def once(self, key: str, build: Callable[[], T]) -> T:
+        """A value built once per run and shared by every block (an excerpt's pool)."""
+        ...
 
     def row_of(
         self, table: str, column: str, keys: np.ndarray

@@ -109,10 +109,22 @@ class LookupSpec(Strict):
         "holds gets null. With a composite key of `from` it makes a composite FK",
         examples=[{"ps_partkey": "l_partkey"}],
     )
+    as_of: dict[str, Identifier] | None = Field(
+        None,
+        min_length=1,
+        max_length=1,
+        description="a row of the `from` table whose column (the key of this object) is at "
+        "most this row's column (its value), uniformly among those rows: a comment's author "
+        'had signed up before commenting, `{"created_at": "commented_at"}`; a row that no '
+        "row precedes gets null. With `distinct`: k distinct such rows per first parent; "
+        "with `match`: the latest such row (SQL's ASOF JOIN: a price history's version in "
+        "force)",
+        examples=[{"created_at": "commented_at"}],
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
-    @field_validator("match")
+    @field_validator("match", "as_of")
     @classmethod
     def _match_keys(cls, value: dict[str, str] | None) -> dict[str, str] | None:
         for key in value or {}:
@@ -123,7 +135,11 @@ class LookupSpec(Strict):
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
-    if spec.match is not None:
+    if spec.as_of is not None and distinct_pairs(ctx.dataset, ctx.node, col, spec):
+        return _as_of_distinct(spec, col, ctx)
+    if spec.match is not None and spec.as_of is not None:
+        return _latest_matched(spec, col, ctx)
+    if spec.match is not None or spec.as_of is not None:
         return _matched(spec, col, ctx)
     if spec.on is not None:
         index, on_mask = _follow(spec, ctx)
@@ -222,11 +238,13 @@ def distinct_pairs(dataset: dsl.Dataset, node: dsl.Node, col: dsl.Column, spec: 
 
 
 def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
-    """A row of the `from` table whose `match` column equals this row's, uniformly among
-    them (a binary search over that column sorted once per run: no loop over rows)."""
-    assert spec.match is not None
+    """A row of the `from` table whose `match` column equals this row's (or whose `as_of`
+    column is at most this row's), uniformly among them (a binary search over that column
+    sorted once per run: no loop over rows)."""
+    condition = spec.match if spec.match is not None else spec.as_of
+    assert condition is not None
     ref_table, ref_column = split_ref(spec.from_)
-    [(theirs, ours)] = spec.match.items()
+    [(theirs, ours)] = condition.items()
     order, ordered = ctx.store.sorted_rows(ref_table, theirs)
     raw = ctx.columns[ours]
     keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
@@ -235,8 +253,9 @@ def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
         first = last = np.zeros(len(keys), np.int64)
     else:
         probe = keys if own_mask is None else np.where(own_mask, ordered[0], keys)
-        first = np.searchsorted(ordered, probe, side="left")
         last = np.searchsorted(ordered, probe, side="right")
+        # as of: every row up to this value (NaT and NaN sort last: never picked)
+        first = np.searchsorted(ordered, probe, side="left") if spec.match else np.zeros_like(last)
     count = last - first
     missing = count == 0 if own_mask is None else (count == 0) | own_mask
     offset = np.floor(ctx.rng(col.name, "match").random(len(keys)) * count).astype(np.int64)
@@ -246,6 +265,86 @@ def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     values, mask = ctx.store.take(ref_table, ref_column, index)
     if missing.any() or mask is not None:
         ctx.masks[col.name] = _or(mask, missing if missing.any() else None)
+    return values
+
+
+def _per_row(ctx: BlockContext, table: str, column: str) -> np.ndarray:
+    """A column of an earlier table in row order, from its sorted copy (kept once per run)."""
+    order, ordered = ctx.store.sorted_rows(table, column)
+    values = np.empty_like(ordered)
+    values[order] = ordered
+    return values
+
+
+def _latest_matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`match` and `as_of` together, as SQL's ASOF JOIN: among the rows of `from` whose match
+    column equals this row's and whose as_of column is at most this row's, the latest (a
+    price history's version in force at the order's time). Both columns of `from` become
+    dense ranks and one sorted key (rank of the match value, rank of the time), found by
+    one binary search per row; no such row gives null."""
+    assert spec.match is not None and spec.as_of is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(their_key, our_key)] = spec.match.items()
+    [(their_time, our_time)] = spec.as_of.items()
+    values_key = (ref_table, f"{their_key}#{their_time}#values")
+    sorted_key = (ref_table, f"{their_key}#{their_time}#sorted")
+    if sorted_key not in ctx.store.key_cache:  # threads may race here: both compute the same
+        keys, key_rank = np.unique(_per_row(ctx, ref_table, their_key), return_inverse=True)
+        times, time_rank = np.unique(_per_row(ctx, ref_table, their_time), return_inverse=True)
+        combined = key_rank.astype(np.int64) * (len(times) + 1) + time_rank + 1
+        order = np.argsort(combined, kind="stable")
+        ctx.store.key_cache[values_key] = (keys, times)
+        ctx.store.key_cache[sorted_key] = (order, combined[order])
+    keys, times = ctx.store.key_cache[values_key]
+    order, combined = ctx.store.key_cache[sorted_key]
+    mine = [ctx.columns[name] for name in (our_key, our_time)]
+    our_keys, our_times = (m.decode() if isinstance(m, Encoded) else np.asarray(m) for m in mine)
+    slot = np.searchsorted(keys, our_keys).clip(0, max(len(keys) - 1, 0))
+    found = (keys[slot] == our_keys) if len(keys) else np.zeros(len(our_keys), bool)
+    before = np.searchsorted(times, our_times, side="right")  # time ranks <= ours, plus one
+    query = slot.astype(np.int64) * (len(times) + 1) + before
+    at = np.searchsorted(combined, query, side="right") - 1
+    hit = found & (at >= 0)
+    hit &= combined[at.clip(0)] // (len(times) + 1) == slot if len(combined) else False
+    for name in (our_key, our_time):
+        if (own := ctx.masks.get(name)) is not None:
+            hit &= ~own
+    index = np.where(hit, order[at.clip(0)] if len(order) else 0, 0)
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not hit.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~hit if not hit.all() else None)
+    return values
+
+
+def _as_of_distinct(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`as_of` with distinct pairs: k distinct rows per first parent among the rows that came
+    before the parent's first row's value (a title's principals born before it). The rows
+    before a value are a prefix of the `from` column sorted once per run, so the distinct
+    draw is over that prefix's positions; a parent with more children than such rows gets
+    nulls on its last rows."""
+    assert spec.as_of is not None and ctx.parent_index is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(theirs, ours)] = spec.as_of.items()
+    order, ordered = ctx.store.sorted_rows(ref_table, theirs)
+    raw = ctx.columns[ours]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    own_mask = ctx.masks.get(ours)
+    before = np.searchsorted(ordered, keys, side="right") if len(ordered) else np.zeros(len(keys))
+    if own_mask is not None:
+        before = np.where(own_mask, 0, before)
+    first, _ = group_starts(ctx.parent_index)
+    available = np.asarray(before, dtype=np.int64)[first]  # read on the parent's first row
+    rank = np.arange(len(keys), dtype=np.int64) - first
+    kept = rank < available
+    index = np.zeros(len(keys), dtype=np.int64)
+    rng = ctx.rng(col.name, "distinct")
+    chosen = distinct_per_group(rng, ctx.parent_index[kept], available[kept])
+    index[kept] = order[chosen] if len(order) else 0
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not kept.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~kept if not kept.all() else None)
     return values
 
 
@@ -509,8 +608,8 @@ def kept_by(dataset: dsl.Dataset, node: dsl.Node, spec: LookupSpec) -> set[tuple
     the columns of its `where`."""
     out: set[tuple[str, str]] = set()
     ref_table, _ = split_ref(spec.from_)
-    if spec.match is not None:
-        out |= {(ref_table, theirs) for theirs in spec.match}
+    for condition in (spec.match, spec.as_of):
+        out |= {(ref_table, theirs) for theirs in condition or {}}
     if spec.on is not None:
         for i, hop in enumerate(hops(dataset, node, spec) or []):
             if i > 0:
@@ -659,8 +758,8 @@ class LookupKind(Kind[LookupSpec]):
 
     def dependencies(self, spec: LookupSpec, site: Site) -> set[str]:
         deps = {spec.on.split(".")[0]} if spec.on else set()
-        if spec.match is not None:
-            deps |= set(spec.match.values())
+        for condition in (spec.match, spec.as_of):
+            deps |= set((condition or {}).values())
         if spec.distinct_from is not None:
             deps.add(spec.distinct_from)
         return deps
@@ -697,7 +796,7 @@ class LookupKind(Kind[LookupSpec]):
         FK or of a nullable column."""
         dataset, node, col = site.dataset, site.node, site.col
         ref_table, ref_column = split_ref(spec.from_)
-        if (spec.on is None and ref_table == node.id) or spec.match is not None:
+        if (spec.on is None and ref_table == node.id) or spec.match or spec.as_of:
             return True  # a self-reference's first row; a value no row of `from` holds
         ref_node = dataset.node(ref_table)
         ref_col = ref_node.column(ref_column) if ref_node else None
@@ -728,7 +827,8 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
         )
     yield from lookup_path_problems(dataset, node, col, spec, gpath)
     yield from _pair_problems(spec, site)
-    yield from _match_problems(spec, site)
+    yield from _match_problems(spec, site, "match")
+    yield from _match_problems(spec, site, "as_of")
     if spec.on is not None:
         return
     target_kind = kind_of(target)
@@ -765,26 +865,54 @@ def _lookup_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             yield Problem(
                 f"{gpath}.from", f"a self-reference needs `{spec.from_}` to be a sequence"
             )
+        # row i points at an earlier row j < i whatever that row holds: a filter or a skew
+        # would be silently ignored (answers pointing at answers) and scored 100
+        if spec.where is not None:
+            yield Problem(
+                f"{gpath}.where",
+                f"a self-reference cannot be filtered: `{col.name}` points at any earlier row "
+                f"of `{node.id}`, whatever `{spec.where}` says of it",
+                "two tables (questions, and answers whose FK to questions has `where` if "
+                "needed), or no `where`",
+            )
+        if spec.weights_kind != "uniform":
+            yield Problem(
+                f"{gpath}.weights_kind",
+                "a self-reference is already skewed to early rows (few managers, many "
+                "reports); it takes no `weights_kind`",
+                '"weights_kind": "uniform"',
+            )
     if col.unique and ref_node.kind == "fact":
         yield Problem(f"{site.path}.unique", "a unique lookup needs an entity or vocab table")
 
 
-def _match_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
-    """Problems of `match`: columns that exist on both sides, of one type, nothing else."""
-    if spec.match is None:
+def _match_problems(spec: LookupSpec, site: Site, name: str) -> Iterator[Problem]:
+    """Problems of `match` (or `as_of`): columns that exist on both sides, of one type (that
+    orders, for `as_of`), nothing else."""
+    condition: dict[str, str] | None = getattr(spec, name)
+    if condition is None:
         return
-    node, gpath = site.node, f"{site.gpath}.match"
+    node, gpath = site.node, f"{site.gpath}.{name}"
     ref_table, _ = split_ref(spec.from_)
     ref = site.dataset.node(ref_table)
     assert ref is not None
     for other in ("on", "distinct_from", "where"):
         if getattr(spec, other) is not None:
-            yield Problem(gpath, f"`match` cannot go with `{other}`")
-    if spec.distinct or site.col.unique or spec.weights_kind != "uniform":
-        yield Problem(gpath, "`match` picks uniformly: no `distinct`, `unique` or `weights_kind`")
+            yield Problem(gpath, f"`{name}` cannot go with `{other}`")
+    if spec.match is not None and spec.as_of is not None and name == "as_of" and spec.distinct:
+        yield Problem(gpath, "`match` with `as_of` takes the latest row: no `distinct`")
+    if (spec.distinct and name == "match") or site.col.unique or spec.weights_kind != "uniform":
+        what = "`distinct`, `unique`" if name == "match" else "`unique`"
+        yield Problem(gpath, f"`{name}` picks uniformly: no {what} or `weights_kind`")
     if ref_table == node.id:
-        yield Problem(gpath, "`match` is for another table, not a self-reference")
-    for theirs, ours in spec.match.items():
+        yield Problem(gpath, f"`{name}` is for another table, not a self-reference")
+    if node.kind == "fact" and site.col.name == parent_link(site.dataset, node):
+        yield Problem(
+            gpath,
+            f"`{site.col.name}` links each row to its first parent (the fanout's): it is not "
+            f"sampled, so it takes no `{name}`",
+        )
+    for theirs, ours in condition.items():
         their_col, our_col = ref.column(theirs), node.column(ours)
         if their_col is None:
             yield Problem(
@@ -804,6 +932,12 @@ def _match_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             yield Problem(
                 f"{gpath}.{theirs}",
                 f"`{ref_table}.{theirs}` is {their_col.type} but `{ours}` is {our_col.type}",
+            )
+        elif name == "as_of" and our_col.type not in ("int", "float", "date", "datetime"):
+            yield Problem(
+                f"{gpath}.{theirs}",
+                f"`as_of` compares numbers or dates, not {our_col.type}",
+                "a date, datetime, int or float column on both sides",
             )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from datagen.engine import dsl, relations
 from datagen.engine.expressions import Scope, compiled, with_nulls
@@ -103,4 +104,73 @@ def filtered_fk_checks(ctx: Context) -> Iterator[Check]:
 
 CHECK = CheckKind(
     "fk_filter", "value", filtered_fk_checks, "a filtered foreign key points at a row it excludes"
+)
+
+
+def as_of_checks(ctx: Context) -> Iterator[Check]:
+    """Value check `as_of`: an FK with `"as_of": {"created_at": "commented_at"}` points at a
+    row whose `created_at` is at most the row's `commented_at` (the author had signed up)."""
+    for node in ctx.dataset.nodes:
+        for col in node.columns:
+            condition = getattr(spec_of(col), "as_of", None)
+            if kind_of(col).key_reference(spec_of(col)) is None or not condition:
+                continue
+            [(theirs, ours)] = condition.items()
+            ref_table, ref_column = relations.split_ref(spec_of(col).from_)
+            hidden = [  # the output view has no hidden column
+                f"`{t}.{c}`" for t, c in ((node.id, ours), (ref_table, theirs))
+                if ctx.node(t).column(c) is None
+            ]  # fmt: skip
+            if hidden:
+                ctx.skipped.append(
+                    {
+                        "category": "value",
+                        "name": "as_of",
+                        "table": node.id,
+                        "column": f"{col.name},{ours}",
+                        "reason": f"{' and '.join(hidden)} hidden: not in the files",
+                    }
+                )
+                continue
+            if not (
+                ctx.ready("value", "as_of", node.id, col.name, ours)
+                and ctx.ready("value", "as_of", ref_table, ref_column, theirs)
+            ):
+                continue
+            yield _as_of(ctx, node.id, col.name, ours, ref_table, ref_column, theirs)
+
+
+def _as_of(
+    ctx: Context, table: str, column: str, ours: str, ref_table: str, ref_column: str, theirs: str
+) -> Check:
+    index = ctx.key_index(ref_table, ref_column)
+    bound = ctx.column(ref_table, theirs).combine_chunks()
+    later = 0
+    examples = ctx.examples(table)
+    for batch in ctx.scan(table, [column, ours], with_pk=True):
+        rows = index.rows(batch.column(column))
+        found = rows >= 0
+        theirs_value = bound.take(pa.array(np.where(found, rows, 0)))
+        wrong = pc.fill_null(pc.greater(theirs_value, batch.column(ours)), False)
+        wrong_rows = wrong.to_numpy(zero_copy_only=False) & found
+        later += int(np.count_nonzero(wrong_rows))
+        examples.add(batch, wrong_rows, {column: batch.column(column), ours: batch.column(ours)})
+    return Check(
+        "value",
+        "as_of",
+        table,
+        f"{column},{ours}",
+        later == 0,
+        later,
+        f"{ref_table}.{theirs} <= {table}.{ours}",
+        examples.rows,
+        message=f"{later} row(s) point at a {ref_table} row whose `{theirs}` is after their "
+        f"`{ours}`"
+        if later
+        else "",
+    )
+
+
+AS_OF = CheckKind(
+    "as_of", "value", as_of_checks, "an FK points at a row that came after the referencing row"
 )

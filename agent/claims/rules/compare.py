@@ -26,7 +26,7 @@ from datagen.agent.claims.rules.time import (
     stated_lift,
     time_cells,
 )
-from datagen.agent.claims.words import STOP, singular
+from datagen.agent.claims.words import STOP, VOLUME, singular
 
 # verbs between a group and the amount: "partners bill", "members spend", "fares are"
 VERBS = {
@@ -74,9 +74,21 @@ _SKIP = re.compile(
 )
 
 
+_AS_MANY = re.compile(
+    r"\s+as\s+(?:many|much)\s+(?P<what>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+as\s+"
+    r"(?:the\s+|their\s+|our\s+)?",
+    re.IGNORECASE,
+)
+
+
 def _right(text: str, pos: int) -> tuple[list[str], list[str], int]:
     """After the multiple: (value words, the other group's words, end): 'the hourly rate of
     associates' -> (hourly rate, associates); 'weekday fares' -> ([], weekday fares)."""
+    many = _AS_MANY.match(text, pos)
+    if many is not None:  # 'twice as many hours as associates'
+        other, end = words_after(text, many.end(), 2)
+        if other:
+            return many.group("what").split(), other, end
     while (skip := _SKIP.match(text, pos)) is not None and skip.end() > pos:
         pos = skip.end()
     words, end = words_after(text, pos, 3)
@@ -199,10 +211,6 @@ _LENGTH = {"longer", "shorter"}
 _COMPARATIVE = "|".join(
     re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_UP | _DOWN_CMP, key=len, reverse=True)
 )
-# what 'higher X' counts rows of: left to the time patterns ('higher traffic in December')
-VOLUME = {"traffic", "demand", "volume", "volumes", "activity", "usage", "sales", "footfall",
-          "attendance", "ridership", "load", "turnover", "engagement", "numbers", "counts",
-          "occupancy", "bookings", "orders", "visits", "calls", "signups", "registrations"}  # fmt: skip
 CROWDS = {"traffic", "demand", "volume", "volumes", "crowd", "crowds", "footfall",
           "attendance", "turnout", "queues", "queue"}  # fmt: skip
 _DEGREE = {"much": 1.5, "far": 1.5, "significantly": 1.5, "substantially": 1.5, "way": 1.5,
@@ -252,6 +260,26 @@ def _shared_subject(text: str, pos: int) -> tuple[list[str], int]:
     return [w for w in words if w.lower() not in STOP], low + joined.start("verb")
 
 
+def _previous_subject(text: str, pos: int) -> tuple[list[str], int]:
+    """'Deliveries take 20 to 50 minutes, longer on rainy days': a comparative right after a
+    comma is said of the subject of the clause before it (its first word); the phrase starts
+    at the comparative."""
+    comma = re.search(r",\s*$", text[max(0, pos - 5) : pos])
+    if comma is None:
+        return [], pos
+    at = max(0, pos - 5) + comma.start()
+    clause = text[_clause_start(text, at) : at]
+    subject = re.match(
+        r"\s*(?:the\s+|our\s+|their\s+|all\s+|most\s+)?([A-Za-z][\w-]*)\s+"
+        r"(?:take|takes|last|lasts|are|is|cost|costs|run|runs)\b",
+        clause,
+        re.I,
+    )
+    if subject is None or subject.group(1).lower() in STOP:
+        return [], pos
+    return [subject.group(1)], pos
+
+
 @rule(33)
 def comparatives(text: str, today: dt.date) -> Iterator[Found]:
     """'longer rides on weekends', 'higher prices in December', 'premiums higher for
@@ -269,6 +297,8 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
             what, start = before[0][-2:], before[2]
             if not what:
                 what, start = _shared_subject(text, m.start())
+            if not what:
+                what, start = _previous_subject(text, m.start())
                 if not what:
                     continue
         noun = what[-1].lower()
@@ -289,6 +319,13 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
             cells = time_cells(group, today, window) if group else {}
             if cells and group is not None:
                 value, groups, end = what, cells, group.end()
+                # 'weekday evenings', 'weekend nights': the cells are both
+                while (more := re.match(r"\s+", text[end:])) is not None:
+                    nxt = TIME_EXPR.match(text, end + more.end())
+                    extra = time_cells(nxt, today, window) if nxt else {}
+                    if nxt is None or not extra or set(extra) & set(groups):
+                        break
+                    groups, end = {**groups, **extra}, nxt.end()
             else:
                 other, end = words_after(text, m.end(), 2)
                 other = other[: next((i for i, w in enumerate(other) if w.lower() in PURPOSES),

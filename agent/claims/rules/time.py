@@ -19,7 +19,7 @@ from datagen.agent.claims.grammar import (
 )
 from datagen.agent.claims.numbers import FRACTION, NUMBER, PERCENT, share_of
 from datagen.agent.claims.numbers import to_number as number
-from datagen.agent.claims.words import STOP, TIME_UNIT, singular, time_unit_seconds
+from datagen.agent.claims.words import STOP, TIME_UNIT, VOLUME, singular, time_unit_seconds
 
 # --------------------------------------------------------------------------- windows
 
@@ -163,10 +163,11 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
                     [singular(w) for w in nouns or subject])  # fmt: skip
     adverbs = re.compile(r"\b(?P<adv>" + "|".join(_GRAIN_ADVERBS) + r")\b", re.IGNORECASE)
     for m in adverbs.finditer(text):
-        if re.search(
-            rf"{NUMBER}(?:\s+[A-Za-z][\w-]*){{1,3}}\s*$", text[: m.start()], re.IGNORECASE
-        ):
-            continue  # "10,000 trips daily" is a count per day
+        counted = re.search(
+            rf"{NUMBER}(?P<words>(?:\s+[A-Za-z][\w-]*){{1,3}})\s*$", text[: m.start()], re.I
+        )
+        if counted and not re.search(r"\b(?:and|with|or|plus|of)\b", counted.group("words")):
+            continue  # "10,000 trips daily" is a count per day ('200 homes and hourly ...' not)
         nouns, end = words_after(text, m.end(), 2)
         subject = [] if nouns else words_before(text, m.start(), 2)[0]
         if not any(re.match(_GRAIN_SUBJECTS, w, re.IGNORECASE) for w in nouns or subject):
@@ -493,6 +494,19 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
             end = nxt.end()
             index += 1
         index += 1
+        share = _SHARE_IN_CELLS.search(text[max(floor, start - 80) : start])
+        if share is not None and (stated_share := share_of(share)) is not None:
+            if stated_share <= 1:
+                # "40% of tickets sold on weekends": the share of rows in those cells
+                about: list[str] = [singular(w) for w in share.group("of").split()
+                         if w.lower() not in _OCCURRING | STOP | {"are", "is", "were", "was"}]  # fmt: skip
+                expected = expected_number(round(stated_share, 6), share, 0.15, 0.25, 0.002)
+                expected["tolerance"] = round(expected.get("tolerance", 0.0), 6) or None
+                span_start = max(floor, start - 80) + share.start()
+                floor = end
+                yield Found("time_pattern", span_start, end,
+                            {**_clean(expected), "unit": "share", **cells}, about)  # fmt: skip
+                continue
         cue = _cue_near(text, start, end, floor)
         lead = text[max(floor, start - 12) : start]
         expected = _pattern_expected(cue, text[start:end], lead, "dates" in cells)
@@ -509,8 +523,43 @@ def time_patterns(text: str, today: dt.date) -> Iterator[Found]:
             if stated is not None:  # "20% more on Mondays", "twice as busy at lunch"
                 expected = stated_lift(stated, bool(cue.group("dip")))
                 span_start = min(span_start, max(floor, cue.start() - 30) + stated.start())
+        about = []
+        subject = _VOLUME_SUBJECT.search(text[max(floor, span_start - 40) : span_start])
+        if subject is not None and subject.group("noun").lower() in VOLUME:
+            # 'occupancy is higher in summer': what is higher is part of the claim
+            about = [subject.group("noun").lower()]
+            span_start = max(floor, span_start - 40) + subject.start()
         floor = span_end
-        yield Found("time_pattern", span_start, span_end, {**expected, **cells})
+        yield Found("time_pattern", span_start, span_end, {**expected, **cells}, about)
+
+
+# verbs saying when rows happen: '40% of tickets sold on weekends' is a share of the
+# tickets' timestamps ('25% of orders are returned in December' is a rate, not read here)
+_OCCURRING = {
+    "sold", "placed", "made", "booked", "bought", "purchased", "ordered", "issued", "sent",
+    "received", "logged", "recorded", "created", "submitted", "filed", "started", "start",
+    "starts", "happen", "happens", "occur", "occurs", "arrive", "arrives", "come", "comes",
+    "fall", "falls", "played", "streamed", "watched", "taken", "done", "held", "scheduled",
+    "opened", "reported", "posted", "registered", "take", "takes", "place",
+}  # fmt: skip
+_SHARE_IN_CELLS = re.compile(
+    rf"{QUAL}(?:{PERCENT}|{FRACTION})\s+of\s+(?:the\s+|all\s+|our\s+|their\s+)?"
+    rf"(?P<of>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:(?:are|is|were|was|get|gets|got)\s+)?"
+    rf"(?:(?:{'|'.join(sorted(_OCCURRING, key=len, reverse=True))})\s+)?(?:take\s+place\s+)?"
+    r"(?:on|in|at|during|over|throughout)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_VOLUME_SUBJECT = re.compile(
+    r"\b(?P<noun>[A-Za-z]+)\s+(?:is|are|was|were|gets?|runs?|tends?\s+to\s+be)"
+    r"(?:\s+(?:usually|typically|generally|often|much|far|slightly|also))?\s+$",
+    re.IGNORECASE,
+)
+
+
+def _clean(expected: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in expected.items() if v is not None}
 
 
 _MULTIPLE_CUES = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "triple": 3.0, "triples": 3.0,

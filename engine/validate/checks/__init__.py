@@ -48,6 +48,7 @@ for _kind in (
     state_machine.CHECK,
     aggregates.CHECK,
     lookups.CHECK,
+    lookups.AS_OF,
     weekend_share.CHECK,
     mean_in_range.CHECK,
     seasonality.CHECK,

@@ -31,7 +31,19 @@ def run(ctx: Context) -> Iterator[Check]:
     for node in ctx.dataset.nodes:
         for col in node.columns:
             spec = dsl.generator_spec(col.generator)
-            if col.modifiers or getattr(spec, "cases", None) is None:
+            if col.modifiers or col.hidden or getattr(spec, "cases", None) is None:
+                continue
+            by = node.column(spec.by)
+            if by is None or by.hidden:  # hidden: the groups are not in the files
+                ctx.skipped.append(
+                    {
+                        "category": "behavioral",
+                        "name": "conditional",
+                        "table": node.id,
+                        "column": f"{col.name},{spec.by}",
+                        "reason": f"`{spec.by}` is hidden: the groups are not written",
+                    }
+                )
                 continue
             if not ctx.ready("behavioral", "conditional", node.id, col.name, spec.by):
                 continue

@@ -54,6 +54,8 @@ volunteer | entity | helper | full_name, email, skills=teaching/driving/cooking/
 volunteer_shift | fact | volunteering, volunteer_hours, shift_volunteer | started_at, hours, activity=food_bank/tutoring/cleanup/events/admin | parents=volunteer time=started_at per=10
 food_parcel | fact | parcel, food_box, hamper, food_package, distribution | distributed_at, items#12, weight_kg~5..20, parcel_type=standard/family/baby/dietary | parents=beneficiary_household,volunteer time=distributed_at per=6
 beneficiary_household | entity | household, family, client_household, recipient | household_size#3, postcode, city, registered_at | rows=2000
+food_pantry | entity | pantry, food_bank, pantry_site, distribution_site, soup_kitchen | name, city, opened_at, weekly_capacity#300 | naming=place rows=20
+pantry_visit | fact | food_bank_visit, pantry_pickup | visited_at, items#12, weight_kg~5..20, parcel_type=standard/family/baby/dietary | parents=beneficiary_household,food_pantry time=visited_at per=3
 beneficiary | entity | recipient, aid_recipient, family_served | full_name, household_size#3, city, registered_at | naming=person rows=3000
 grant | fact | grant_award, award | awarded_on, amount$25000, funder | parents=fundraising_campaign time=awarded_on amount=amount per=2
 """,
