@@ -529,3 +529,26 @@ def test_odd_names_and_values_round_trip_in_postgres(postgres_server: str, tmp_p
     done = run_inprocess("validate", ODD, "--data", out, "-q", "--data-format", "postgres",
                          "--dsn", dsn, "--min-score", "100")  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_a_data_folder_without_the_dataset_is_refused_and_left_alone(
+    command: str, tmp_path: Path
+) -> None:
+    mine = _users_folder(tmp_path)
+    before = snapshot(mine)
+    done = run_inprocess(command, TINY, "--data", mine)
+    check_answer(done, f"--data {mine}")
+    assert done.returncode == 2
+    assert snapshot(mine) == before  # no report.html written into the wrong folder
+
+
+def test_report_out_at_a_users_file_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    check_answer(run_inprocess("generate", TINY, "--out", data, "-q", "-j", "1"))
+    mine = _users_folder(tmp_path)
+    before = snapshot(mine)
+    done = run_inprocess("report", TINY, "--data", data, "--out", mine / "thesis.txt")
+    check_answer(done, "thesis.txt")
+    assert done.returncode == 2
+    assert snapshot(mine) == before
