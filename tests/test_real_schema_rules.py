@@ -347,55 +347,17 @@ def test_as_of_with_distinct_people_per_title(tmp_path: Path) -> None:
     assert {c.name for c in report.checks} >= {"as_of", "pk_unique"}
 
 
-def _price_history() -> dict[str, Any]:
-    """Northwind's "unit price at the time of the order", from a price history (SCD2)."""
-    products = entity("products", [], rows=200)
-    history = {
-        "id": "price_history", "kind": "fact", "parents": ["products"], "pk": "version_id",
-        "fanout": {"distribution": "uniform", "min": 1, "max": 6},
-        "columns": [
-            {"name": "version_id", "type": "int", "generator": {"sequence": {}}},
-            {"name": "product_id", "type": "int", "generator": {"lookup": {"from": "products.id"}}},
-            {"name": "valid_from", "type": "date",
-             "generator": {"expression": {"expr": "add_days(date('2023-01-01'), running_sum(randint(1, 200)) - 1)"}}},
-            {"name": "price", "type": "decimal(8,2)", "generator": {"expression": {"expr": "uniform(1, 300)"}}},
-        ],
-    }  # fmt: skip
-    orders = entity(
-        "orders",
-        [{"name": "ordered_on", "type": "date",
-          "generator": {"datetime_series": {"within": {"start": "2022-10-01", "end": "2026-01-01"}, "freq": "D"}}}],
-        rows=3000,
-    )  # fmt: skip
-    lines = {
-        "id": "order_details", "kind": "fact", "parents": ["orders"], "pk": "line_id",
-        "fanout": {"distribution": "uniform", "min": 1, "max": 5},
-        "columns": [
-            {"name": "line_id", "type": "int", "generator": {"sequence": {}}},
-            {"name": "order_id", "type": "int", "generator": {"lookup": {"from": "orders.id"}}},
-            {"name": "ordered_on", "type": "date", "hidden": True,
-             "generator": {"lookup": {"from": "orders.ordered_on", "on": "order_id"}}},
-            {"name": "product_id", "type": "int", "generator": {"lookup": {"from": "products.id"}}},
-            {"name": "version_id", "type": "int", "nullable": True,
-             "generator": {"lookup": {"from": "price_history.version_id",
-                                      "match": {"product_id": "product_id"},
-                                      "as_of": {"valid_from": "ordered_on"}}}},
-            {"name": "unit_price", "type": "decimal(8,2)", "nullable": True,
-             "generator": {"lookup": {"from": "price_history.price", "on": "version_id"}}},
-        ],
-    }  # fmt: skip
-    return schema(products, history, orders, lines)
-
-
 def test_match_with_as_of_is_sqls_asof_join(tmp_path: Path) -> None:
-    """`match` + `as_of`: the product's price version in force on the order's date (the
-    latest one that started on or before it), exactly what DuckDB's ASOF JOIN finds;
-    orders before a product's first price get null."""
+    """`match` + `as_of` (docs/dsl.md's price history, Northwind's "unit price at the time of
+    the order"): the product's price version in force on the order's date (the latest one
+    that started on or before it), exactly what DuckDB's ASOF JOIN finds; orders before a
+    product's first price get null."""
     import duckdb
 
     from datagen.engine.execute import generate_dataset
+    from tests.dsl_doc_examples import doc_example
 
-    dataset = parse_dataset(_price_history())
+    dataset = parse_dataset(doc_example("price-history"))
     out = tmp_path / "out"
     generate_dataset(dataset, out, seed=6)
     con = duckdb.connect()
@@ -404,11 +366,32 @@ def test_match_with_as_of_is_sqls_asof_join(tmp_path: Path) -> None:
     rows, priced, differ = con.execute(
         "SELECT count(*), count(d.unit_price), count(*) FILTER (d.version_id IS DISTINCT FROM"
         " h.version_id OR d.unit_price IS DISTINCT FROM h.price) FROM order_details d"
-        " JOIN orders o ON d.order_id = o.id ASOF LEFT JOIN price_history h"
+        " JOIN orders o USING (order_id) ASOF LEFT JOIN price_history h"
         " ON d.product_id = h.product_id AND o.ordered_on >= h.valid_from"
     ).fetchone()  # type: ignore[misc]
     assert rows > 5000 and 0.5 * rows < priced < rows and differ == 0
-    data = _price_history()
+    data = doc_example("price-history")
     data["nodes"][3]["columns"][4]["generator"]["lookup"]["distinct"] = True
     problems = _problems(data)
     assert any("`match` with `as_of` takes the latest row: no `distinct`" in p for p in problems)
+
+
+def test_an_inequality_that_would_reorder_siblings_is_a_warning() -> None:
+    """GitHub's comments follow each other (a running sum after the issue's time); declaring
+    `comment.created_at >= users.created_at` moved 16% of them before their predecessor,
+    silently (the order is not a declared rule). Preflight now warns; the example's own
+    inequalities, built on their bound, do not."""
+    import json
+
+    from datagen.engine.preflight import preflight
+    from tests.example_runs import EXAMPLES_DIR
+
+    data = json.loads((EXAMPLES_DIR / "github.json").read_text())
+    assert not [p for p in preflight(parse_dataset(data), warnings=True) if "order" in p.message]
+    data["constraints"]["inequalities"].append(
+        {"left": "issue_comments.created_at", "op": ">=", "right": "users.created_at"}
+    )
+    warned = [p for p in preflight(parse_dataset(data), warnings=True) if "order" in p.message]
+    assert len(warned) == 1 and warned[0].severity == "warning"
+    assert warned[0].path == "constraints.inequalities[4]"
+    assert "`issue_comments.created_at` follows its rows' order" in warned[0].message

@@ -1662,6 +1662,17 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
                             draft.text.lower())  # fmt: skip
         parent = draft.resolve(subject.group(1)) if subject else None
     child = draft.node(draft.resolve(snake(claim.about[-1])))
+    parent_node = draft.node(parent) if parent else None
+    if (
+        child is None
+        and snake(claim.about[-1]) in LINE_WORDS
+        and parent is not None
+        and parent_node is not None
+        and parent_node["kind"] == "fact"
+    ):
+        # 'each purchase order has 1 to 10 lines': the order's lines, each of one product
+        thing = _offered_thing(draft)
+        child = _line_table(draft, parent, thing, name=f"{parent}_line") if thing else None
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
         link = link_fact(draft, parent, child["id"])
@@ -1681,12 +1692,29 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     return None
 
 
-def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
+LINE_WORDS = {"line", "line_item", "order_line", "position"}
+
+
+def _offered_thing(draft: Draft) -> str | None:
+    """The products (or listings, SKUs) a line of an order points at."""
+    from datagen.agent.offline.lexicon.columns import naming_kind
+
+    return next(
+        (
+            n["id"]
+            for n in draft.schema["nodes"]
+            if n["kind"] == "entity" and naming_kind(n["id"]) == "product"
+        ),
+        None,
+    )
+
+
+def _line_table(draft: Draft, parent: str, thing: str, name: str | None = None) -> dict[str, Any]:
     """'each order has 1 to 5 items': an event's lines, each pointing at one `thing`
     (`order_item`: its order, its item, a quantity)."""
     from datagen.agent.offline.blueprints import parts as P
 
-    name = f"{parent}_{thing}"
+    name = name or f"{parent}_{thing}"
     node = P.fact(name, parent, 3.0, [P.fk(thing, skew="zipf@1.1"),
                                       P.num("quantity", "poisson", (1, 20), type_="int", lam=1.5)],
                   extra_parents=[thing])  # fmt: skip
@@ -2015,7 +2043,7 @@ def _stored_duration(
     return {"measure": "mean", "table": node["id"], "column": col["name"]}
 
 
-MAX_SERIES_ROWS = 50_000_000
+MAX_SERIES_ROWS = 5_000_000  # a regular series past this is generated for fewer devices
 
 
 SERIES_START = "add_seconds(timestamp('"
@@ -2050,8 +2078,26 @@ def _regular_series(
     steps = math.ceil((end - start).total_seconds() / step)  # the last step still inside
     parent = draft.node(node["parents"][0])
     parent_rows = int(parent.get("rows") or 1000) if parent is not None else 1000
-    if steps < 2 or steps * parent_rows > MAX_SERIES_ROWS:
+    if steps < 2:
         return None
+    if steps * parent_rows > MAX_SERIES_ROWS and (parent is None or parent["kind"] != "entity"):
+        return None
+    if parent is not None and steps * parent_rows > MAX_SERIES_ROWS:
+        # 30 inverters every minute for a year: 15.8M rows; fewer devices, each whole
+        rows = max(1, MAX_SERIES_ROWS // steps)
+        parent["rows"] = rows
+        stated = f"`{parent['id']}`: {parent_rows} rows"
+        draft.assumptions = [
+            f"{a} (fewer generated, see below)" if a.startswith(stated) else a
+            for a in draft.assumptions
+        ]
+        draft.note(
+            f"`{node['id']}` at {claim.text!r} for {parent_rows:,} `{parent['id']}` over the "
+            f"window would be {steps * parent_rows:,} rows: generated for {rows:,} "
+            f"`{parent['id']}` of the {parent_rows:,} ({rows * steps:,} rows, every series "
+            f"whole); the full size: `datagen generate schema.json --rows "
+            f"{parent['id']}={parent_rows}` (or --scale {parent_rows / rows:.3g})"
+        )
     node["fanout"] = {"distribution": "uniform", "min": steps, "max": steps}
     stamp = f"{start.isoformat()} 00:00:00"
     column["generator"] = {
