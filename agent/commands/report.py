@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from datagen.agent.commands.options import (
+    SCORE,
     Say,
     console_options,
     data_dir_option,
@@ -38,7 +39,7 @@ from datagen.agent.commands.options import (
 )
 @click.option(
     "--min-score",
-    type=click.FloatRange(0, 100),
+    type=SCORE,
     default=None,
     help="Show pass/fail against this score on the page (the exit code stays 0).",
 )

@@ -2043,7 +2043,7 @@ def _stored_duration(
     return {"measure": "mean", "table": node["id"], "column": col["name"]}
 
 
-MAX_SERIES_ROWS = 5_000_000  # a regular series past this is generated for fewer devices
+MAX_SERIES_ROWS = 10_000_000  # a regular series past this is generated for fewer devices
 
 
 SERIES_START = "add_seconds(timestamp('"

@@ -37,6 +37,7 @@ def validate_dataset(
     that holds no tables (`events`).
     """
     current_hash = schema_hash(dataset)
+    hidden = {(n.id, c.name): c for n in dataset.nodes for c in n.columns if c.hidden}
     dataset = dataset.output_view()  # hidden helper columns are not written
     data_dir = Path(data_dir)
     data = open_data(dataset, data_dir, fmt, dsn=dsn)
@@ -61,6 +62,7 @@ def validate_dataset(
         rows_expected=rows_expected,
         rows_origin=METADATA_FILE,
         lenient_types=not data.format.exact_types,
+        hidden=hidden,
     )
     return _run(ctx, _context(dataset, current_hash, context))
 
