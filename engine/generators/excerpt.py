@@ -109,7 +109,7 @@ class ExcerptSpec(Strict):
         alias="from",
         description="the pool: a string column of another table (ASCII text), its values "
         "joined by spaces; give `from` or `pool`",
-        examples=["supplier.s_sentences"],
+        examples=["book.blurb"],
     )
     pool: GrammarPool | None = Field(
         None, description="the pool: sentences of a grammar, of a fixed size; or `from`"
