@@ -647,7 +647,13 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
-    return {"measure": "mean" if average else "range", "table": node.id, "column": col.name}
+    measure = "range"
+    if average:  # 'the median donation is $50' is no mean
+        measure = "median" if re.search(r"\bmedian\b", claim.text, re.IGNORECASE) else "mean"
+    binding: dict[str, Any] = {"measure": measure, "table": node.id, "column": col.name}
+    if not average and claim.expected.unit == "percent" and _fraction_column(col):
+        binding["scale"] = 100  # 'efficiency between 15% and 22%' of a 0-1 column
+    return binding
 
 
 @binder("skew")

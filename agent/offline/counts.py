@@ -80,6 +80,42 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
             set_rows(draft, node, count.value, count.phrase)
     for table, count in sizes:
         size_per_parent(draft, count, table)
+    _offers_per_owner(draft)
+
+
+OFFERS_PER_OWNER = 5  # products of a seller, menu items of a restaurant, when no count is given
+
+
+def _offers_per_owner(draft: Draft) -> None:
+    """Things offered that belong to a counted owner and have no count of their own: a few per
+    owner at least (2,000 sellers with 800 products would leave most sellers with none)."""
+    from datagen.agent.offline.lexicon.columns import naming_kind
+
+    drivers = {n["parents"][0] for n in draft.schema["nodes"] if n["kind"] == "fact"}
+    for node in draft.schema["nodes"]:
+        if (
+            node["kind"] != "entity"
+            or node["id"] in draft.counted
+            or node["id"] in drivers
+            or naming_kind(node["id"]) not in ("product", "title")
+        ):
+            continue
+        owners = [
+            spec["from"].split(".")[0]
+            for c in node["columns"]
+            if (spec := c["generator"].get("lookup")) and "on" not in spec
+        ]
+        counted = [o for o in owners if o in draft.counted and (draft.node(o) or {}).get("rows")]
+        if not counted:
+            continue
+        owner = max(counted, key=lambda o: int(draft.node(o)["rows"]))  # type: ignore[index]
+        wanted = OFFERS_PER_OWNER * int(draft.node(owner)["rows"])  # type: ignore[index]
+        if int(node.get("rows") or 1000) < wanted:
+            node["rows"] = min(wanted, MAX_ENTITY_ROWS)
+            draft.note(
+                f"`{node['id']}`: {node['rows']:,} rows, about {OFFERS_PER_OWNER} per "
+                f"`{owner}` (no count given)"
+            )
 
 
 def _each_of(draft: Draft, count: Any) -> str | None:

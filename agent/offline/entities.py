@@ -208,7 +208,12 @@ def find_entities(parsed: Parsed) -> Entities:
             table_like = False
         if length == 1 and noun not in counted and _verb_after_plural(tokens, i):
             table_like = False  # 'members check in 8 times a month': a verb, not `check`
-        if key_of(before) in MEASURE_NOUNS and after in MEASURE_VERB_AFTER and length == 1:
+        if (
+            key_of(before) in MEASURE_NOUNS
+            and after in MEASURE_VERB_AFTER
+            and length == 1
+            and not any(e.role == "entity" for e in choices)  # 'temperature sensors in'
+        ):
             table_like = False  # 'temperature stays between 2 and 8': a verb, not stays
         for entry in choices:
             votes[entry.field] += (2.0 if table_like else 1.0) / len(choices)
@@ -235,12 +240,15 @@ def find_entities(parsed: Parsed) -> Entities:
     notes: list[str] = []
     for mention in found:
         mention.entry = _pick(mention.choices, votes)
+        if mention.entry is not None and len(mention.noun) < 3:
+            mention.noun = mention.entry.name  # 'PRs' -> `pull_request`
         head = mention.noun.split("_")[-1]
         entry = mention.entry
         if entry is not None and head != mention.noun:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _lines_of_events(found, text)
     _events_of_named(found, votes)
     _same_as_compound(found)
     _reread_events(found)
@@ -429,7 +437,8 @@ def _longest_match(
         if len({t[3] for t in tokens[i : i + length]}) > 1:
             continue
         noun = key_of("_".join(words))
-        if length == 1 and (noun in NEVER_TABLES or len(noun) < 3):
+        short = len(noun) < 3 and not tokens[i][0][:2].isupper()  # 'PRs' is a word, 'us' not
+        if length == 1 and (noun in NEVER_TABLES or short):
             continue
         choices = candidates(noun)
         if choices:
@@ -479,6 +488,29 @@ def _best_field(votes: dict[str, float]) -> str | None:
     if not votes:
         return None
     return max(sorted(votes), key=lambda f: votes.get(f, 0.0))
+
+
+LINES_OF = re.compile(
+    r"\b(?:has|have|with|contains?|of)\s+(?:about\s+|up\s+to\s+|between\s+)?\d[\d,]*"
+    r"(?:\s*(?:to|-|–|and)\s*\d[\d,]*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _lines_of_events(found: list[Mention], text: str) -> None:
+    """'each purchase order has 1 to 10 lines': the order's lines (an `order_line` child of the
+    order), not production lines."""
+    for index, mention in enumerate(found):
+        if mention.noun != "line" or not index:
+            continue
+        prev = found[index - 1]
+        if (
+            prev.sentence == mention.sentence
+            and prev.entry is not None
+            and prev.entry.role == "fact"
+            and LINES_OF.search(text[prev.end : mention.start])
+        ):
+            mention.table_like = False
 
 
 def _events_of_named(found: list[Mention], votes: dict[str, float]) -> None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 
 _IRREGULAR = {
+    # plurals of two-letter acronyms ('10 PRs a month', 'EVs', 'TVs')
+    "prs": "pr",
+    "evs": "ev",
+    "tvs": "tv",
+    "pcs": "pc",
     "people": "person",
     "persons": "person",
     "children": "child",

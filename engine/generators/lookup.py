@@ -116,7 +116,9 @@ class LookupSpec(Strict):
         description="a row of the `from` table whose column (the key of this object) is at "
         "most this row's column (its value), uniformly among those rows: a comment's author "
         'had signed up before commenting, `{"created_at": "commented_at"}`; a row that no '
-        "row precedes gets null",
+        "row precedes gets null. With `distinct`: k distinct such rows per first parent; "
+        "with `match`: the latest such row (SQL's ASOF JOIN: a price history's version in "
+        "force)",
         examples=[{"created_at": "commented_at"}],
     )
 
@@ -133,6 +135,10 @@ class LookupSpec(Strict):
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
+    if spec.as_of is not None and distinct_pairs(ctx.dataset, ctx.node, col, spec):
+        return _as_of_distinct(spec, col, ctx)
+    if spec.match is not None and spec.as_of is not None:
+        return _latest_matched(spec, col, ctx)
     if spec.match is not None or spec.as_of is not None:
         return _matched(spec, col, ctx)
     if spec.on is not None:
@@ -259,6 +265,86 @@ def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     values, mask = ctx.store.take(ref_table, ref_column, index)
     if missing.any() or mask is not None:
         ctx.masks[col.name] = _or(mask, missing if missing.any() else None)
+    return values
+
+
+def _per_row(ctx: BlockContext, table: str, column: str) -> np.ndarray:
+    """A column of an earlier table in row order, from its sorted copy (kept once per run)."""
+    order, ordered = ctx.store.sorted_rows(table, column)
+    values = np.empty_like(ordered)
+    values[order] = ordered
+    return values
+
+
+def _latest_matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`match` and `as_of` together, as SQL's ASOF JOIN: among the rows of `from` whose match
+    column equals this row's and whose as_of column is at most this row's, the latest (a
+    price history's version in force at the order's time). Both columns of `from` become
+    dense ranks and one sorted key (rank of the match value, rank of the time), found by
+    one binary search per row; no such row gives null."""
+    assert spec.match is not None and spec.as_of is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(their_key, our_key)] = spec.match.items()
+    [(their_time, our_time)] = spec.as_of.items()
+    values_key = (ref_table, f"{their_key}#{their_time}#values")
+    sorted_key = (ref_table, f"{their_key}#{their_time}#sorted")
+    if sorted_key not in ctx.store.key_cache:  # threads may race here: both compute the same
+        keys, key_rank = np.unique(_per_row(ctx, ref_table, their_key), return_inverse=True)
+        times, time_rank = np.unique(_per_row(ctx, ref_table, their_time), return_inverse=True)
+        combined = key_rank.astype(np.int64) * (len(times) + 1) + time_rank + 1
+        order = np.argsort(combined, kind="stable")
+        ctx.store.key_cache[values_key] = (keys, times)
+        ctx.store.key_cache[sorted_key] = (order, combined[order])
+    keys, times = ctx.store.key_cache[values_key]
+    order, combined = ctx.store.key_cache[sorted_key]
+    mine = [ctx.columns[name] for name in (our_key, our_time)]
+    our_keys, our_times = (m.decode() if isinstance(m, Encoded) else np.asarray(m) for m in mine)
+    slot = np.searchsorted(keys, our_keys).clip(0, max(len(keys) - 1, 0))
+    found = (keys[slot] == our_keys) if len(keys) else np.zeros(len(our_keys), bool)
+    before = np.searchsorted(times, our_times, side="right")  # time ranks <= ours, plus one
+    query = slot.astype(np.int64) * (len(times) + 1) + before
+    at = np.searchsorted(combined, query, side="right") - 1
+    hit = found & (at >= 0)
+    hit &= combined[at.clip(0)] // (len(times) + 1) == slot if len(combined) else False
+    for name in (our_key, our_time):
+        if (own := ctx.masks.get(name)) is not None:
+            hit &= ~own
+    index = np.where(hit, order[at.clip(0)] if len(order) else 0, 0)
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not hit.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~hit if not hit.all() else None)
+    return values
+
+
+def _as_of_distinct(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`as_of` with distinct pairs: k distinct rows per first parent among the rows that came
+    before the parent's first row's value (a title's principals born before it). The rows
+    before a value are a prefix of the `from` column sorted once per run, so the distinct
+    draw is over that prefix's positions; a parent with more children than such rows gets
+    nulls on its last rows."""
+    assert spec.as_of is not None and ctx.parent_index is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(theirs, ours)] = spec.as_of.items()
+    order, ordered = ctx.store.sorted_rows(ref_table, theirs)
+    raw = ctx.columns[ours]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    own_mask = ctx.masks.get(ours)
+    before = np.searchsorted(ordered, keys, side="right") if len(ordered) else np.zeros(len(keys))
+    if own_mask is not None:
+        before = np.where(own_mask, 0, before)
+    first, _ = group_starts(ctx.parent_index)
+    available = np.asarray(before, dtype=np.int64)[first]  # read on the parent's first row
+    rank = np.arange(len(keys), dtype=np.int64) - first
+    kept = rank < available
+    index = np.zeros(len(keys), dtype=np.int64)
+    rng = ctx.rng(col.name, "distinct")
+    chosen = distinct_per_group(rng, ctx.parent_index[kept], available[kept])
+    index[kept] = order[chosen] if len(order) else 0
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not kept.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~kept if not kept.all() else None)
     return values
 
 
@@ -810,12 +896,14 @@ def _match_problems(spec: LookupSpec, site: Site, name: str) -> Iterator[Problem
     ref_table, _ = split_ref(spec.from_)
     ref = site.dataset.node(ref_table)
     assert ref is not None
-    others = ("on", "distinct_from", "where") + (("match",) if name == "as_of" else ())
-    for other in others:
+    for other in ("on", "distinct_from", "where"):
         if getattr(spec, other) is not None:
             yield Problem(gpath, f"`{name}` cannot go with `{other}`")
-    if spec.distinct or site.col.unique or spec.weights_kind != "uniform":
-        yield Problem(gpath, f"`{name}` picks uniformly: no `distinct`, `unique` or `weights_kind`")
+    if spec.match is not None and spec.as_of is not None and name == "as_of" and spec.distinct:
+        yield Problem(gpath, "`match` with `as_of` takes the latest row: no `distinct`")
+    if (spec.distinct and name == "match") or site.col.unique or spec.weights_kind != "uniform":
+        what = "`distinct`, `unique`" if name == "match" else "`unique`"
+        yield Problem(gpath, f"`{name}` picks uniformly: no {what} or `weights_kind`")
     if ref_table == node.id:
         yield Problem(gpath, f"`{name}` is for another table, not a self-reference")
     if node.kind == "fact" and site.col.name == parent_link(site.dataset, node):

@@ -463,7 +463,12 @@ _PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped", "sell": "sold",
-         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left"}  # fmt: skip
+         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left", "give": "gave",
+         "gives": "gave", "write": "wrote", "ride": "rode", "drive": "drove", "eat": "ate",
+         "see": "saw", "choose": "chose", "bring": "brought", "find": "found", "hold": "held",
+         "run": "ran", "fly": "flew", "come": "came", "become": "became", "break": "broke",
+         "speak": "spoke", "tell": "told", "meet": "met", "lend": "lent", "rent": "rented",
+         "read": "read", "sign": "signed", "join": "joined"}  # fmt: skip
 
 
 # the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
@@ -805,8 +810,8 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
     'ages 18-65', 'ratings of 1-5 stars'."""
     pattern = re.compile(
         rf"(?:(?:from|between|ranging\s+from|range\s+of|of|in\s+the\s+range)\s+)?{_CURRENCY}?\s*"
-        rf"(?P<lo>{NUMBER})\s*{_CURRENCY}?\s*(?:to|-|–|and|through)\s*{_CURRENCY}?\s*"
-        rf"(?P<hi>{NUMBER})(?:\s*{_CURRENCY})?",
+        rf"(?P<lo>{NUMBER})\s*(?:{_CURRENCY}|(?P<pct1>%))?\s*(?:to|-|–|and|through)\s*"
+        rf"{_CURRENCY}?\s*(?P<hi>{NUMBER})(?:\s*{_CURRENCY}|(?P<pct>\s*%))?",
         re.IGNORECASE,
     )
     for m in pattern.finditer(text):
@@ -834,11 +839,14 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         about = [singular(w) for w in before + after]
         if not about:
             continue
+        percent = {"unit": "percent"} if m.group("pct") else {}  # 'efficiency 15% to 22%'
+        if m.group("pct1") and not m.group("pct"):
+            continue  # '15% and 22 stores': no range
         yield Found(
             "range",
             start if before else m.start(),
             end if after else (unit_end or m.end()),
-            {"min": low, "max": high},
+            {"min": low, "max": high, **percent},
             about,
         )
 
