@@ -263,7 +263,7 @@ def binding_mismatch(
     """Why a binding does not measure what the phrase says, else None."""
     args: dict[str, Any] = binding.model_dump()
     measure, table = args.get("measure"), str(args.get("table", ""))
-    if measure in ("mean", "duration", "range") and claim.kind in ("average", "duration"):
+    if measure in ("mean", "median", "duration", "range") and claim.kind in ("average", "duration"):
         return _amount_mismatch(dataset, claim, args)
     if measure == "present":
         tested: set[str] = _words_of(str(args.get("column", "")))

@@ -2039,18 +2039,21 @@ def _named_lag(
     col["name"] = new
     mean = value * UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
     sigma = 0.5
+    median = "median" in claim.text.lower()  # 'median resolution time about 6 hours'
+    centre = math.log(mean) if median else math.log(mean) - sigma**2 / 2
     col["generator"] = {
         "distribution": {
             "type": "lognormal",
-            "params": {"mean": round(math.log(mean) - sigma**2 / 2, 4), "sigma": sigma},
+            "params": {"mean": round(centre, 4), "sigma": sigma},
             "clamp": [0.0, round(mean * 20, 4)],
         }
     }
     col["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 1)"}}]
+    how = "has a median of" if median else "averages"
     draft.note(
-        f"{claim.text!r}: `{node['id']}.{new}` (renamed from `{old}`) averages {value:g} {unit}"
+        f"{claim.text!r}: `{node['id']}.{new}` (renamed from `{old}`) {how} {value:g} {unit}"
     )
-    return {"measure": "mean", "table": node["id"], "column": new}
+    return {"measure": "median" if median else "mean", "table": node["id"], "column": new}
 
 
 STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",

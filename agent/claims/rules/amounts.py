@@ -879,21 +879,28 @@ def category_modes(text: str, today: dt.date) -> Iterator[Found]:
     of a category column (not a table of its own), the category's mode."""
     named = (
         re.compile(
-            rf"\b(?P<val>[A-Za-z][\w-]*)\s+(?:are|is)\s+{_MOST_USUAL}\s+(?P<noun>[A-Za-z][\w-]*)",
+            rf"\b(?P<val>(?:(?!(?:and|or|the|a|an)\b)[A-Za-z][\w-]*\s+)?[A-Za-z][\w-]*)\s+"
+            rf"(?:are|is)\s+{_MOST_USUAL}\s+(?P<noun>[A-Za-z][\w-]*)",
             re.IGNORECASE,
         ),
         re.compile(
-            rf"\b{_MOST_USUAL}\s+(?P<noun>[A-Za-z][\w-]*)\s+(?:is|are)\s+(?P<val>[A-Za-z][\w-]*)",
+            rf"\b{_MOST_USUAL}\s+(?P<noun>[A-Za-z][\w-]*)\s+(?:is|are)\s+(?P<val>[A-Za-z][\w-]*"
+            rf"(?:\s+[A-Za-z][\w-]*(?=\s*(?:[,.;:)]|\band\b|\bbut\b|$)))?)",
             re.IGNORECASE,
         ),
     )
     for pattern in named:
         for m in pattern.finditer(text):
-            value, noun = m.group("val").lower(), m.group("noun").lower()
-            if value in STOP or noun in STOP or value in ("it", "they", "what", "which", "one"):
+            words = [w for w in m.group("val").lower().split() if w not in STOP]
+            noun = m.group("noun").lower()
+            if not words or noun in STOP or words[-1] in ("it", "they", "what", "which", "one"):
                 continue
-            expected = {"values": [singular(value)]}
-            yield Found("mode", m.start(), m.end(), expected, [singular(noun)])
+            # 'red wines are the most common category': the value is 'red wine'
+            value = " ".join([*words[:-1], singular(words[-1])])
+            start = m.start()
+            if m.start("val") == m.start():  # the value first: skip what precedes its words
+                start += m.group("val").lower().find(words[0])
+            yield Found("mode", start, m.end(), {"values": [value]}, [singular(noun)])
 
 
 @rule(48)
