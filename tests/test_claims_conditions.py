@@ -209,3 +209,41 @@ def test_a_percent_range_is_read_and_held_by_a_column() -> None:
     claim = _claims_on_data(text)["panel efficiency between 15% and 22%"]
     assert claim["status"] == "honoured", claim
     assert claim["measured"]["min"] >= 15 and claim["measured"]["max"] <= 22
+
+
+def test_tips_averaging_a_percent_are_a_percent_of_the_order() -> None:
+    text = "A restaurant chain with 60 locations and 1.5 million orders in 2024; 40% of orders are takeout, and tips average 15%."
+    got = claims(text)["tips average 15%"]
+    assert got["kind"] == "average" and got["unit"] == "percent"
+    claim = _claims_on_data(text, rows=3000)["tips average 15%"]
+    assert claim["bound_to"]["column"] == "tip_pct", claim  # was the tip in money
+    assert claim["status"] == "honoured", claim
+
+
+def test_ratings_mostly_four_and_five_without_a_stated_scale() -> None:
+    text = "An online course platform with 500 courses and 80,000 learners; 300,000 enrollments in 2024, and ratings mostly 4 and 5."
+    assert claims(text)["ratings mostly 4 and 5"]["kind"] == "mode"  # was unread
+    claim = _claims_on_data(text)["ratings mostly 4 and 5"]
+    assert claim["status"] == "honoured", claim
+
+
+def test_booked_through_a_channel_and_a_lead_time_are_what_they_say() -> None:
+    text = "Hotel revenue management: 4 hotels, 600 rooms, nightly rates between 90 and 450 EUR, 70,000 reservations in 2024 with 18% booked through OTAs and an average lead time of 30 days."
+    assert claims(text)["18% booked through OTAs"]["about"] == ["ota"]
+    found = _claims_on_data(text, rows=3000)
+    ota = found["18% booked through OTAs"]
+    assert "booked" not in str(ota["bound_to"]) and "ota" in str(ota["bound_to"]), ota
+    lead = found["an average lead time of 30 days"]
+    assert lead["bound_to"]["column"] == "lead_days", lead  # was `nights`
+    assert lead["status"] == "honoured", lead
+
+
+def test_saturday_sales_higher_than_weekdays_raises_the_sales_amount() -> None:
+    text = "We run a chain of 25 bakeries. Track daily sales per bakery for 2024: croissants are 20% of items, and Saturday sales are 50% higher than weekdays."
+    claim = _claims_on_data(text, rows=5000)["Saturday sales are 50% higher than weekdays"]
+    assert claim["status"] == "honoured", claim  # was x0.99: nothing modelled
+
+
+def test_a_range_after_a_copula_is_read() -> None:
+    got = claims("A fleet of 300 trucks; speeds are 0 to 110 km/h.")["speeds are 0 to 110 km/h"]
+    assert (got["kind"], got["min"], got["max"]) == ("range", 0, 110)  # was dropped

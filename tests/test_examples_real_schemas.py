@@ -179,6 +179,21 @@ def test_returns_follow_delivery_and_never_refund_more_than_paid(
     assert order_flow == 0
 
 
+def test_returns_validator_checks_the_launch_dates(
+    example_run: Callable[[str], ExampleRun],
+) -> None:
+    """The items' products were launched before the order (`as_of` on a hidden copy of the
+    order's time): the validator follows the copy and checks it, not a skipped check."""
+    from datagen.engine.validate.run import validate_dataset
+
+    run = example_run("returns")
+    report = validate_dataset(run.dataset, run.data)
+    assert [(c.table, c.passed) for c in report.checks if c.name == "as_of"] == [
+        ("order_items", True)
+    ]
+    assert not [s for s in report.skipped if s["name"] == "as_of"]
+
+
 def test_returns_items_price_products_that_existed(returns: duckdb.DuckDBPyConnection) -> None:
     not_launched, wrong_price, wrong_paid = sql_one(
         returns,

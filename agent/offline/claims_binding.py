@@ -1222,7 +1222,7 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
 
 # what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
 SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
-               "receipt", "purchase", "transaction"}  # fmt: skip
+               "receipt", "purchase", "transaction", "sale", "revenue"}  # fmt: skip
 
 
 @honours("ratio")
@@ -1595,6 +1595,34 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     return {**binding, "scale": 100} if scale == 100 else binding
 
 
+def _average_percent(draft: Draft, claim: dsl.Claim, value: float) -> dict[str, Any] | None:
+    """'tips average 15%': a `tip_pct` column averaging 15 beside the tip (of the order),
+    not the tip in money."""
+    found = _numeric_column(draft, claim)
+    node = found[0] if found is not None else _about_table(draft, claim)
+    words = [w for w in claim.about if draft.resolve(snake(w)) != (node or {}).get("id")]
+    if node is None or not words:
+        return None
+    name = f"{snake(words[-1])}_pct"
+    if any(c["name"] == name for c in node["columns"]):
+        return None
+    spec = {"type": "normal", "params": {"mean": value, "std": round(value / 4, 4)},
+            "clamp": [0.0, 100.0]}  # fmt: skip
+    node["columns"].append({"name": name, "type": "float", "generator": {"distribution": spec},
+                            "modifiers": [{"transform": "expression",
+                                           "args": {"expr": "round(value, 1)"}}]})  # fmt: skip
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` averages {value:g} (percent)")
+    amount = (draft.roles.get("amount") or "").partition(".")
+    if found is not None and amount[0] == node["id"] and amount[2] != found[1]["name"]:
+        # the tip in money is that percent of the order's amount
+        money = found[1]
+        node["columns"].remove(money)
+        node["columns"].append({**money, "generator": {"expression": {
+            "expr": f"round({amount[2]} * {name} / 100, 2)"}}, "modifiers": []})  # fmt: skip
+        draft.note(f"`{node['id']}.{money['name']}` = {amount[2]} x {name} / 100")
+    return {"measure": "mean", "table": node["id"], "column": name}
+
+
 def _percent_column(
     draft: Draft, claim: dsl.Claim, low: float, high: float
 ) -> dict[str, Any] | None:
@@ -1622,6 +1650,8 @@ def _average(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     value = claim.expected.value
     if claim.about[:1] == ["spend"] and isinstance(value, (int, float)) and value > 0:
         return _group_spend(draft, claim, float(value))
+    if claim.expected.unit == "percent" and isinstance(value, (int, float)) and 0 < value < 100:
+        return _average_percent(draft, claim, float(value))
     found = _numeric_column(draft, claim)
     if not isinstance(value, (int, float)) or value <= 0 or found is None:
         return None
@@ -1931,6 +1961,7 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     nodes += [n for n in draft.schema["nodes"] if n not in nodes]
     best: tuple[float, dict[str, Any], tuple[str, str, str, str]] | None = None
     waiting = bool(wanted & WAIT_WORDS)
+    lead = bool(wanted & LEAD_WORDS)
     for node in nodes:
         lags = _lags(node)
         for index, lag in enumerate(lags):
@@ -1939,6 +1970,10 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             # ('waiting time', 'response time') is its first lag
             place = (len(lags) - 1 - index) if waiting else index
             fit += 0.1 * place / max(len(lags), 1)
+            if wanted & LEAD_WORDS and index == 0:
+                fit += 2  # 'an average lead time of 30 days': booking to the stay's start
+            elif wanted & LEAD_WORDS:
+                fit -= 1
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     specific = _specific_words(draft, claim, about)
@@ -1994,6 +2029,8 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             }
         }
         how = f"a median of {median / scale:g} {unit}"
+        if lead and value is not None and lag_unit == unit:
+            return _lead_time(draft, claim, node, col, end, float(value))
     draft.note(f"{claim.text!r}: `{node['id']}.{end}` follows `{start}` by {how}")
     return {"measure": "duration", "table": node["id"], "start": start, "end": end, "unit": unit}
 
@@ -2054,6 +2091,33 @@ def _named_lag(
         f"{claim.text!r}: `{node['id']}.{new}` (renamed from `{old}`) {how} {value:g} {unit}"
     )
     return {"measure": "median" if median else "mean", "table": node["id"], "column": new}
+
+
+def _lead_time(
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any],
+    lag: dict[str, Any],
+    end: str,
+    value: float,
+) -> dict[str, Any]:
+    """'an average lead time of 30 days': the lag before the stay is `lead_days`, whose mean
+    (the average stated) is the value."""
+    unit_word = {"days": "days", "h": "hours", "min": "minutes", "s": "seconds"}
+    name = f"lead_{unit_word.get(claim.expected.unit or 'days', 'days')}"
+    if not any(c["name"] == name for c in node["columns"]):
+        old = lag["name"]
+        lag["name"] = name
+        for col in node["columns"]:
+            expr = col["generator"].get("expression", {}).get("expr")
+            if isinstance(expr, str):
+                col["generator"]["expression"]["expr"] = re.sub(rf"\b{old}\b", name, expr)
+    dist = lag["generator"]["distribution"]
+    sigma = float(dist["params"]["sigma"])
+    dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
+    dist["clamp"] = [0.0, round(value * 20, 4)]
+    draft.note(f"{claim.text!r}: `{node['id']}.{lag['name']}` (to `{end}`) averages {value:g}")
+    return {"measure": "mean", "table": node["id"], "column": lag["name"]}
 
 
 STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",
@@ -2117,6 +2181,8 @@ def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+# how long before a thing starts it was booked: the first lag of its row
+LEAD_WORDS = {"lead", "advance", "notice", "ahead"}
 # times before or between things, not how long a thing lasts
 NOT_LENGTHS = {"lead", "advance", "notice", "ahead", "before", "until", "since", "ago", "age",
                "delay", "late", "wait", "waiting", "overdue", "prior"}  # fmt: skip
@@ -2158,7 +2224,7 @@ def _stored_duration(
     return {"measure": "mean", "table": node["id"], "column": col["name"]}
 
 
-MAX_SERIES_ROWS = 5_000_000  # a regular series past this is generated for fewer devices
+MAX_SERIES_ROWS = 10_000_000  # a regular series past this is generated for fewer devices
 
 
 SERIES_START = "add_seconds(timestamp('"

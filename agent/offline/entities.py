@@ -49,6 +49,9 @@ NEVER_TABLES = (
         "man", "men", "woman", "women", "male", "female", "males", "females",
     }
 )  # fmt: skip
+# adjectives of the things counted ('90,000 smart water meters'): never tables
+ADJECTIVES = {"smart", "electric", "digital", "active", "new", "premium", "free", "paid"}
+NEVER_TABLES |= ADJECTIVES
 # measure values: columns of the events they describe ("fares from 4 to 120"), never tables
 MEASURE_NOUNS = {
     "fare", "price", "cost", "distance", "rating", "score", "temperature", "grade", "total",
@@ -61,6 +64,7 @@ MEASURE_NOUNS = {
     "degree", "celsius", "fahrenheit", "kwh", "kilowatt", "watt", "volt", "km", "kilometer",
     "kilometre", "mile", "meter", "metre", "kg", "kilogram", "gram", "pound_weight", "liter",
     "litre", "gallon", "mph", "kph", "byte", "gb", "mb", "tb", "mw", "mwh", "gw", "gwh", "kw",
+    "tonne", "ton", "ounce", "oz", "lb", "ml", "cm", "mm",
 }  # fmt: skip
 NEVER_TABLES |= MEASURE_NOUNS
 # counted nouns that measure something ("a hospital with 400 beds"), not tables of their own
@@ -336,8 +340,13 @@ def _verb_after_plural(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
         and is_plural(subject)
         and not is_plural(word)
         and not word.endswith(("ing", "ed"))
-        and nxt in ("in", "on", "out", "up")
+        and (nxt in ("in", "on", "out", "up") or nxt in FREQUENCY_WORDS or _is_number(nxt))
     )
+
+
+# words that follow a verb of doing something so often ('members attend twice a week')
+FREQUENCY_WORDS = {"twice", "once", "about", "around", "roughly", "every", "weekly", "daily",
+                   "monthly", "often", "regularly", "thrice"}  # fmt: skip
 
 
 def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
@@ -569,6 +578,8 @@ def _new_nouns(
             or low.endswith(("ing", "ly", "ed"))
         ):
             continue
+        if _verb_after_plural(tokens, index):
+            continue  # 'members attend twice a week': a verb, not `attend`
         prev = tokens[index - 1][0] if index else ""
         starts_sentence = not index or tokens[index - 1][3] != sentence
         if word[:1].isupper() and word[1:].islower() and not starts_sentence:

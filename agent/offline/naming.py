@@ -10,6 +10,7 @@ _IRREGULAR = {
     "evs": "ev",
     "tvs": "tv",
     "pcs": "pc",
+    "loaves": "loaf",
     "people": "person",
     "persons": "person",
     "children": "child",

@@ -140,6 +140,8 @@ def _mode(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     if usual and all(isinstance(v, str) and len(v) > 2 for v in usual):
         found = _category(draft, claim, found, [snake(str(v)) for v in usual])
         usual = [snake(str(v)) for v in usual]
+    if found is None and usual and (scale := _usual_scale(usual)) is not None:
+        found = scale_column(draft, claim, scale)  # 'ratings mostly 4 and 5': a 1-5 scale
     if not usual or found is None or "choice" not in found[1]["generator"]:
         return None
     node, col = found
@@ -200,6 +202,16 @@ def _category(
     for value in values:
         _drop_value_table(draft, claim, value, node["id"])
     return node, col
+
+
+def _usual_scale(usual: list[Any]) -> list[Any] | None:
+    """The scale usual values come from when none was stated: stars 1-5 (or 1-10), grades
+    A-F."""
+    if all(isinstance(v, int) for v in usual):
+        top = 5 if max(usual) <= 5 else 10 if max(usual) <= 10 else None
+        return list(range(1, top + 1)) if top and min(usual) >= 1 else None
+    letters = ["A", "B", "C", "D", "F"]
+    return letters if all(v in letters for v in usual) else None
 
 
 def _key(value: Any) -> str:

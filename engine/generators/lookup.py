@@ -418,6 +418,20 @@ def _positions(rows: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
     return np.where(candidates[slot] == rows, slot, -1)
 
 
+def _rows_of(ctx: BlockContext, other: str, col: dsl.Column) -> np.ndarray:
+    """The rows of this lookup's table the column `other` points at: an FK's recorded rows,
+    or the rows of the keys an attribute lookup copied (a post's owner); -1 for a null."""
+    if other in ctx.fk_index:
+        return ctx.fk_index[other]
+    table, key = split_ref(spec_of(col).from_)  # type: ignore[union-attr]
+    raw = ctx.columns[other]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    rows, missing = ctx.store.row_of(table, key, keys)
+    mask = ctx.masks.get(other)
+    gone = missing if mask is None else (missing | mask)
+    return np.where(gone, -1, rows)
+
+
 def _avoid_other(
     other: str,
     index: np.ndarray,
@@ -429,7 +443,7 @@ def _avoid_other(
 ) -> np.ndarray:
     """`index` moved off the row the column `other` points at, where they meet."""
     items = ref_rows if candidates is None else len(candidates)
-    excluded = _positions(ctx.fk_index[other], candidates)
+    excluded = _positions(_rows_of(ctx, other, col), candidates)
     position = _positions(index, candidates)
     clash = (position == excluded) & (excluded >= 0)
     if items < 2 and clash.any():
@@ -458,7 +472,7 @@ def _distinct_index(
     assert ctx.parent_index is not None, "checked by preflight: a fact's FK"
     items = ref_rows if candidates is None else len(candidates)
     excluded = (
-        _positions(ctx.fk_index[spec.distinct_from], candidates)
+        _positions(_rows_of(ctx, spec.distinct_from, col), candidates)
         if spec.distinct_from is not None
         else None
     )
@@ -964,11 +978,12 @@ def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             )
         elif spec.distinct_from == col.name:
             yield Problem(f"{gpath}.distinct_from", "a column cannot differ from itself")
-        elif target is None or target[0] != ref_table:
+        elif (target is None or target[0] != ref_table) and not _copies_key(other, spec):
             yield Problem(
                 f"{gpath}.distinct_from",
                 f"`{spec.distinct_from}` is not a foreign key into `{ref_table}`",
-                f"another lookup of `{ref_table}`'s key in this table",
+                f"another lookup of `{ref_table}`'s key in this table (or a copy of it "
+                f'through an FK: {{"from": "{spec.from_}", "on": "..."}})',
             )
         if col.unique:
             yield Problem(f"{site.path}.unique", "`distinct_from` cannot go with `unique: true`")
@@ -989,8 +1004,28 @@ def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
         spec.distinct_from is not None
         and spec.distinct_from != link
         and distinct_pairs(dataset, node, col, spec)
+        and not _through(node.column(spec.distinct_from), link)
     ):
         yield Problem(
             f"{gpath}.distinct_from",
-            f"with distinct pairs, `distinct_from` must be the link to the first parent (`{link}`)",
+            f"with distinct pairs, `distinct_from` must be the link to the first parent (`{link}`)"
+            " or a copy of a key through it (one value per parent)",
         )
+
+
+def _copies_key(other: dsl.Column | None, spec: LookupSpec) -> bool:
+    """`other` copies the same key through an FK (`{"from": "users.user_id", "on":
+    "post_id.owner_user_id"}`: the post's owner), so it names a row of the same table."""
+    if other is None or kind_of(other).name != "lookup":
+        return False
+    theirs = spec_of(other)
+    assert isinstance(theirs, LookupSpec)
+    return theirs.on is not None and theirs.from_ == spec.from_
+
+
+def _through(other: dsl.Column | None, link: str | None) -> bool:
+    """`other` is looked up through the first-parent link: one value per parent."""
+    if other is None or link is None or kind_of(other).name != "lookup":
+        return False
+    on = spec_of(other).on  # type: ignore[union-attr]
+    return isinstance(on, str) and on.split(".")[0] == link

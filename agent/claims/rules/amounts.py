@@ -380,7 +380,11 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
                 words = [flag_phrase(acted.group("verb"), acted.group("rest"))]
                 of_words = [w for w in of_words if w != acting]
                 end = acted.end()
-        via = _VIA.match(text[end:])
+        through = _THROUGH.match(text, end)
+        if through is not None and words and len(words) == 1:
+            # '18% booked through OTAs': the channel is what is counted, not 'booked'
+            words, end = [through.group("channel")], through.end()
+        via = _VIA.match(text[end:]) if through is None or not words else None
         if via is not None and not _TIMEISH.fullmatch(via.group("what").split()[0]):
             # '18% booked through OTAs', '8% of trips are by casual riders': what narrows
             # the rows is part of the claim (a binding must name it)
@@ -395,6 +399,12 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             rows = counted[0]
         counted = (rows, end)
         yield Found("rate", start, end, _rate_expected(share, m), about)
+
+
+_THROUGH = re.compile(
+    r"\s+(?:through|via)\s+(?:an?\s+|the\s+|our\s+|their\s+)?(?P<channel>[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
 
 
 def _same_list(text: str, previous_end: int, start: int) -> bool:
@@ -742,7 +752,11 @@ def averages(text: str, today: dt.date) -> Iterator[Found]:
         if not about:
             continue
         expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
-        yield Found("average", m.start(), m.end(), expected, about)
+        percent = re.match(r"\s*(?:%|percent\b|per\s?cent\b)", text[m.end() :])
+        if percent is not None:  # 'tips average 15%': of something else, not 15 dollars
+            expected["unit"] = "percent"
+        yield Found("average", m.start(), m.end() + (percent.end() if percent else 0), expected,
+                    about)  # fmt: skip
 
 
 _VALUE_NOUNS = (
@@ -834,7 +848,10 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         if after and after[0].lower() in _MEASURE_UNITS:
             after = []  # "between 0 and 110 km/h": a unit, not what is measured
             unit_end = m.end() + len(re.match(r"\s*[\w°%]*(?:/\w+)?", text[m.end() :]).group(0))  # type: ignore[union-attr]
-        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()])) is not None:
+        if (
+            not before
+            and (subject := _COPULA_BEFORE.search(text[: m.start()].rstrip() + " ")) is not None
+        ):
             before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
         if not about:
@@ -953,11 +970,25 @@ def usual_values(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in mostly.finditer(text):
         about = _scale_noun(text, m.start())
+        start = m.start()
+        subject = _SCALE_SUBJECT.search(text[max(0, m.start() - 30) : m.start()])
+        if not about and subject is not None:  # 'ratings mostly 4 and 5', 'scores are mostly A'
+            about, start = (
+                [singular(subject.group("noun"))],
+                max(0, m.start() - 30) + subject.start(),
+            )
         if not about:
             continue
         values = [_scale_value(v) for v in re.findall(_ORDINAL, m.group("vals"))]
         usual: dict[str, Any] = {"values": values, "min": 0.5, "unit": "share"}
-        yield Found("mode", m.start(), m.end(), usual, about)
+        yield Found("mode", start, m.end(), usual, about)
+
+
+_SCALE_SUBJECT = re.compile(
+    r"\b(?P<noun>ratings?|grades?|scores?|levels?|tiers?|stars?|reviews?|marks?)\s+"
+    r"(?:are\s+|is\s+|were\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _scale_value(value: str) -> float | int | str:
