@@ -30,13 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datagen.engine import dsl
-from datagen.engine.arrowtypes import arrow_schema, conform
+from datagen.engine.arrowtypes import arrow_schema, conform, parquet_writer
 from datagen.engine.block import TableRun, block_output
 from datagen.engine.errors import InputError
 from datagen.engine.plan import BLOCK_ROWS, Plan
 from datagen.engine.store import TableStore
 from datagen.engine.values import Values
-from datagen.engine.writers.parquet import parquet_writer
 
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # the folder of null values (Hive's and pyarrow's name)
 BY_ALONE_BLOCKS = 8  # --partition-by without --partition-rows: parts of 8 blocks (~1M rows)

@@ -145,3 +145,21 @@ def test_twice_a_year_is_a_rate_per_subject() -> None:
     visits = claims["patients visit twice a year on average"]
     assert visits.kind == "count" and visits.about == ["visit", "patient"]
     assert (visits.expected.value, visits.expected.unit) == (2, "per_year")
+
+
+def test_a_named_value_is_the_mode_of_its_category_not_a_table() -> None:
+    """The lead's dental chain (round 7): 'cleanings are the most common procedure' made a
+    `cleaning` table (with a `room`) and was measured on a flag `is_procedure`."""
+
+    text = (
+        "A dental chain with 8 clinics, 40 dentists and 12k patients; appointments during "
+        "2024, 12% no-shows, and cleanings are the most common procedure."
+    )
+    claim = next(c for c in extract_claims(text) if "cleanings" in c.text)
+    assert claim.kind == "mode" and claim.expected.values == ["cleaning"]
+    schema = author(text)
+    ids = {n["id"] for n in schema["nodes"]}
+    assert not ids & {"cleaning", "room"}, ids
+    bound = next(c for c in schema["claims"] if "cleanings" in c["text"])["bound_to"]
+    assert bound["measure"] == "mode" and bound["column"] == "procedure"
+    assert bound["values"] == ["cleaning"]

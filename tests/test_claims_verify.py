@@ -257,3 +257,66 @@ def test_a_groups_average_spend_is_measured_on_the_group() -> None:
     binding = _binding(game, "paying users spend $20 a month on average")
     assert binding == {"measure": "mean", "table": "player", "column": "monthly_spend",
                        "where": "is_paying == true"}  # fmt: skip
+
+
+def _bookings_with(*columns: dict[str, Any]) -> dsl.Dataset:
+    spec = {**BOOKINGS, "nodes": [{**BOOKINGS["nodes"][0]}]}
+    spec["nodes"][0]["columns"] = [*BOOKINGS["nodes"][0]["columns"], *columns]
+    return dsl.Dataset.model_validate(spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "binding", "wrong"),
+    [
+        # 'through OTAs' narrows the rows: the booked ones of any channel are not those
+        ("18% booked through OTAs", {"where": "status == 'booked'"}, "ota"),
+        ("18% booked through OTAs", {"where": "channel == 'ota'"}, None),
+        ("8% of bookings are by casual guests", {"where": "status == 'completed'"}, "casual"),
+        # an amount measured on a column its words do not name
+        ("an average lead time of 30 days", {"measure": "mean", "column": "nights"}, "lead"),
+        ("an average lead time of 30 days", {"measure": "mean", "column": "lead_time_days"}, None),
+        ("bookings average 3 nights", {"measure": "mean", "column": "nights"}, None),
+    ],
+)
+def test_a_binding_keeps_every_narrowing_word(
+    text: str, binding: dict[str, Any], wrong: str | None
+) -> None:
+    """Score lies of the lead's hotel (round 7): '18% booked through OTAs' measured on
+    `status == 'booked'` and 'an average lead time of 30 days' on `nights`, both honoured."""
+    number = {
+        "type": "int",
+        "generator": {"distribution": {"type": "poisson", "params": {"lam": 3}}},
+    }
+    dataset = _bookings_with({"name": "nights", **number}, {"name": "lead_time_days", **number})
+    claim = extract_claims(text)[0]
+    assert text in claim.text
+    bound = dsl.ClaimBinding.model_validate(
+        {"measure": "share", "table": "hotel_booking", **binding}
+    )
+    found = binding_mismatch(dataset, claim, bound)
+    if wrong is None:
+        assert found is None
+    else:
+        assert found is not None and wrong in found
+
+
+def test_the_offline_author_binds_the_channel_and_the_lead_time() -> None:
+    schema = author(
+        "4 hotels, 70,000 reservations in 2024 with 18% booked through OTAs and an average "
+        "lead time of 30 days."
+    )
+    bound = {c["text"]: c.get("bound_to") for c in schema["claims"]}
+    ota = bound["18% booked through OTAs"]
+    lead = bound["an average lead time of 30 days"]
+    assert ota is not None and "ota" in ota["where"]
+    assert lead is not None and "lead" in lead["column"]
+
+
+def test_a_randomised_allocation_is_an_arm_column() -> None:
+    """The lead's clinical trial (round 7) scored 100 with 'randomised 1:1 to drug or
+    placebo' unread: it is the patients' arm, half of them on the drug."""
+    text = "Clinical trial: 3 sites, 450 patients randomised 1:1 to drug or placebo."
+    claim = next(c for c in extract_claims(text) if "randomised" in c.text)
+    assert claim.kind == "share" and claim.expected.value == 0.5
+    bound = next(c for c in author(text)["claims"] if "randomised" in c["text"])["bound_to"]
+    assert bound == {"measure": "share", "table": "patient", "where": "arm == 'drug'"}

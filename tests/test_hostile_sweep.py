@@ -89,7 +89,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 NAMES = ["", " ", "a b", 'a"b', "a'b", "é名", "select", "order", "..", "a/b", "a.b", "x" * 80]
 DATES = ["", "NaT", "now", "today", "10000-01-01", "-0001-01-01", "2024-02-30", "2024-13-01"]
 EXPRESSIONS = ["a +", "1 / 0", "nope(1)", "amount + 'x'", "__import__('os')", "(" * 300, "x" * 5000]
-REGEXES = ["(", "(a+)+$", "(?<=x)a", "\\1", "[z-a]"]
+REGEXES = ["(", "(a+)+$", "(a+)+(?=c)", "(?<=x)a", "\\1", "[z-a]"]
 
 
 def _leaves(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -241,7 +241,7 @@ def test_the_sweep_covers_every_kind_of_mutation_the_brief_names() -> None:
     for kind in ["delete", "null", "negative", "1e12", "nan", "inf", "name ''", "name 'a b'",
                  "name 'select'", "name '..'", "name 'a/b'", "name 'é名'", "duplicate table",
                  "duplicate column", "parent missing", "cycle", "self parent", "date 'NaT'",
-                 "expression '1 / 0'", "expression 'nope(1)'", "zero weights", "regex '(a+)+$'",
+                 "expression '1 / 0'", "expression 'nope(1)'", "zero weights", "regex '(a+)+(?=c)'",
                  "lookup of a missing table"]:  # fmt: skip
         assert kind in labels, kind
 
@@ -281,6 +281,11 @@ BROKEN_FILES: dict[str, tuple[str, str]] = {  # file name: (content, the place n
     "nan.json": (TINY.read_text().replace('"rows": 40', '"rows": NaN'), "nodes[0].rows"),
     "end_now.json": (TINY.read_text().replace('"2024-03-01"', '"now"'), "timeframe"),
     "end_empty.json": (TINY.read_text().replace('"2024-03-01"', '""'), "timeframe"),
+    "redos.json": (  # Python's `re` (look-ahead) on `(a+)+`: hours for one value that fails
+        TINY.read_text()[: TINY.read_text().rindex("}")]
+        + ', "constraints": {"pattern": [{"column": "customer.country", "regex": "(a+)+(?=c)"}]}}',
+        "constraints.pattern[0].regex",
+    ),
 }
 COMMANDS = [
     ["generate", "{schema}", "--out", "{out}", "-q"],
@@ -437,3 +442,113 @@ def test_out_at_a_users_folder_as_a_process(tmp_path: Path) -> None:
 def test_chat_with_stdin_closed_is_an_answer(tmp_path: Path) -> None:
     done = run_process("chat", "--provider", "offline", "--out", tmp_path / "out")
     check_answer(done)
+
+
+# --------------------------------------------------------------------------- import
+
+MANY_TABLES = "".join(
+    f"CREATE TABLE t{i} (id INT PRIMARY KEY, p INT REFERENCES t{max(i - 1, 0)}(id));\n"
+    for i in range(1000)
+)
+DDL: dict[str, str] = {
+    "no tables": "-- nothing\nSELECT 1;\n",
+    "a FK to a missing table": "CREATE TABLE a (id INT PRIMARY KEY, b_id INT REFERENCES b(id));",
+    "a FK to a missing column": (
+        "CREATE TABLE b (id INT PRIMARY KEY);\n"
+        "CREATE TABLE a (id INT PRIMARY KEY, b_id INT REFERENCES b(nope));"
+    ),
+    "composite keys": (
+        "CREATE TABLE a (x INT, y INT, PRIMARY KEY (x, y));\n"
+        "CREATE TABLE c (id INT PRIMARY KEY, x INT, y INT, FOREIGN KEY (x, y) REFERENCES a(x, y));"
+    ),
+    "quoted names": 'CREATE TABLE "My Table" ("Id" INT PRIMARY KEY, "select" TEXT, "é名" TEXT);',
+    "reserved words": 'CREATE TABLE "order" ("group" INT PRIMARY KEY, "from" TEXT);',
+    "a cycle": (
+        "CREATE TABLE a (id INT PRIMARY KEY, b_id INT);\n"
+        "CREATE TABLE b (id INT PRIMARY KEY, a_id INT REFERENCES a(id));\n"
+        "ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b(id);"
+    ),
+    "odd types": (
+        "CREATE TABLE a (id UUID PRIMARY KEY, g GEOMETRY, j JSONB, arr INT[], m MONEY, "
+        "n NUMERIC(1000,0), d DECIMAL(50,40), v VARCHAR(0), i INTERVAL, b BYTEA);"
+    ),
+    "an unknown dialect's syntax": "CREATE TABLE [dbo].[a] ([id] INT IDENTITY(1,1) PRIMARY KEY);",
+    "1,000 tables": MANY_TABLES,
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if n == "1,000 tables" else n for n in sorted(DDL)],
+)
+def test_hostile_ddl_is_an_answer_and_keeps_an_existing_schema(name: str, tmp_path: Path) -> None:
+    sql = tmp_path / "schema.sql"
+    sql.write_text(DDL[name])
+    kept = tmp_path / "kept.json"
+    kept.write_text("the user's schema")
+    for dialect in ([], ["--dialect", "postgres"]):
+        done = run_inprocess("import", sql, "--out", kept, "-q", *dialect)
+        check_answer(done, "--out")  # an existing --out is refused, whatever the DDL
+        out = tmp_path / "new.json"
+        done = run_inprocess("import", sql, "--out", out, "-q", *dialect)
+        check_answer(done, str(sql))
+        assert out.exists() == (done.returncode == 0), done.stderr
+        out.unlink(missing_ok=True)
+    assert kept.read_text() == "the user's schema"
+
+
+# --------------------------------------------------------------------------- outputs
+
+ODD = ROOT / "tests" / "data" / "hostile" / "odd_names.json"
+# SQL keywords as table and column names (`select`, `from`, `group`), 63-character names, text
+# that CSV and SQL quote ("", "NULL", quotes, a newline), all-null columns, years 1 and 9999,
+# the top of int64, a fact with no rows and an empty entity
+FILE_FORMATS = ["parquet", "csv", "jsonl", "json", "sqlite", "duckdb"]
+
+
+@pytest.mark.parametrize("fmt", FILE_FORMATS)
+def test_odd_names_and_values_round_trip_in_every_format(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run_inprocess("generate", ODD, "--out", out, "-q", "-j", "1", "--format", fmt)
+    check_answer(done)
+    assert done.returncode == 0, done.stderr
+    done = run_inprocess("validate", ODD, "--data", out, "-q", "--min-score", "100")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "100.0 / 100" in done.stderr + done.stdout
+
+
+def test_odd_names_and_values_round_trip_in_postgres(postgres_server: str, tmp_path: Path) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "hostile_odd"')
+        conn.execute('CREATE DATABASE "hostile_odd"')
+    dsn = postgres_server.replace("postgresql:///postgres", "postgresql:///hostile_odd")
+    out = tmp_path / "out"
+    args = ["--format", "parquet,postgres", "--dsn", dsn]
+    check_answer(run_inprocess("generate", ODD, "--out", out, "-q", "-j", "1", *args))
+    done = run_inprocess("validate", ODD, "--data", out, "-q", "--data-format", "postgres",
+                         "--dsn", dsn, "--min-score", "100")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_a_data_folder_without_the_dataset_is_refused_and_left_alone(
+    command: str, tmp_path: Path
+) -> None:
+    mine = _users_folder(tmp_path)
+    before = snapshot(mine)
+    done = run_inprocess(command, TINY, "--data", mine)
+    check_answer(done, f"--data {mine}")
+    assert done.returncode == 2
+    assert snapshot(mine) == before  # no report.html written into the wrong folder
+
+
+def test_report_out_at_a_users_file_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    check_answer(run_inprocess("generate", TINY, "--out", data, "-q", "-j", "1"))
+    mine = _users_folder(tmp_path)
+    before = snapshot(mine)
+    done = run_inprocess("report", TINY, "--data", data, "--out", mine / "thesis.txt")
+    check_answer(done, "thesis.txt")
+    assert done.returncode == 2
+    assert snapshot(mine) == before

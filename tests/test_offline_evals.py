@@ -34,13 +34,11 @@ def test_enough_cases() -> None:
 # strict, so each entry must go when its case passes
 KNOWN_GAPS: dict[str, str] = {
     "unseen7_bakery_daily_sales": "junk customer, food_order, order_item at a bakery",
-    "unseen7_clinical_trial_arms": "a researcher table; 'randomised 1:1 to drug or placebo' unread",
-    "unseen7_elearning_enrolments": "enrolment under quiz: 240,000 rows for 2 per learner",
-    "unseen7_dental_cleanings": "'cleanings' became a table (with a room table)",
-    "unseen7_support_tickets": "a user table owns the tickets, not the customer accounts",
-    "unseen7_library_fines": "a traffic_officer owns the library fines",
+    "unseen7_dental_cleanings": "'appointments during 2024 (about 30k)' not read: 48,000 planned",
     "unseen7_farm_soil_sensors": "no field table; the IoT template's site/device instead",
-    "unseen7_esports_league": "'16 teams of 6 players' made 6 players; 608 matches for 240",
+    "unseen7_esports_league": "'a season of 240 matches' planned 608; no home/away team keys",
+    # helper unseen's own descriptions (evals/cases/unseen_helper.yaml)
+    "unseen_helper_permit_office": "permit applications get the HR blueprint's `candidate`",
 }
 
 

@@ -424,6 +424,61 @@ def test_an_acronym_plural_names_its_events() -> None:
     assert 110 <= pulls["fanout"]["lambda"] <= 130  # 10 a month over 2024
 
 
+def test_a_count_after_a_counted_parent_is_per_parent() -> None:
+    """The lead's esports league (round 7): '16 teams of 6 players' made 6 players in all
+    (and a team pointing at one player); it is 6 per team, 96 players."""
+    from datagen.agent.claims import extract_claims
+
+    text = "An esports league: 16 teams of 6 players, a season of 240 matches."
+    dataset = parse_dataset(author(text))
+    plan = build_plan(dataset, seed=1)
+    assert plan.tables["team"].estimated_rows == 16
+    assert plan.tables["player"].estimated_rows == 96
+    team = dataset.node("team")
+    assert team is not None and team.column("player_id") is None
+    claim = next(c for c in extract_claims(text) if "players" in c.text)
+    assert claim.kind == "relationship" and claim.expected.unit == "per_parent"
+    assert claim.expected.value == 6
+
+
+def test_a_fact_of_another_fields_blueprint_follows_this_descriptions_facts() -> None:
+    """The lead's library (round 7): 'fines' matched the transport field's parking ticket and
+    brought its `traffic_officer`; a library's fine belongs to a loan of this dataset."""
+    text = (
+        "A public library system: 6 branches, 90,000 books, 25,000 cardholders; 300,000 loans "
+        "in 2024, 7% are returned late and fines average $2.40."
+    )
+    dataset = parse_dataset(author(text))
+    ids = {n.id for n in dataset.nodes}
+    assert "traffic_officer" not in ids, ids
+    fine = dataset.node("fine")
+    assert fine is not None and fine.parents == ["loan"]
+
+
+def test_a_british_spelling_names_the_same_entity() -> None:
+    """'enrolments' (the lead's e-learning site) was unknown and became a child of `quiz`
+    with 240,000 rows; it is the enrollment of learners in courses, 2 per learner."""
+    text = (
+        "An e-learning site with 120 courses, 40,000 learners and enrolments; completion rate "
+        "is 35% and each learner enrols in 2 courses on average. Quiz scores range 0-100."
+    )
+    dataset = parse_dataset(author(text))
+    enrolment = dataset.node("enrolment") or dataset.node("enrollment")
+    assert enrolment is not None and set(enrolment.parents) == {"learner", "course"}
+    rows = build_plan(dataset, seed=1).tables[enrolment.id].estimated_rows
+    assert 70_000 <= rows <= 90_000
+
+
+def test_the_customers_named_own_the_events_not_a_blueprints_person() -> None:
+    """The lead's helpdesk (round 7): a `user` table of 60,000 owned the tickets instead of
+    the '3,000 customer accounts' the text names."""
+    text = "Support tickets for a SaaS product: 3,000 customer accounts, 25 agents, 60k tickets."
+    dataset = parse_dataset(author(text))
+    assert "user" not in {n.id for n in dataset.nodes}
+    ticket = dataset.node("ticket")
+    assert ticket is not None and "customer_account" in ticket.parents
+
+
 def test_a_verb_after_its_plural_subject_counts_the_subjects_events() -> None:
     """'members attend twice a week' made a table `attend` (a thing, 300 rows)."""
     schema = author(

@@ -17,7 +17,7 @@ from typing import Any
 
 from datagen.agent.claims.bind import _similar as similar
 from datagen.agent.claims.rules.amounts import _PAST
-from datagen.agent.claims.words import STOP, singular, stems, tokens
+from datagen.agent.claims.words import STOP, singular, stems, time_unit_seconds, tokens
 from datagen.engine import dsl
 
 # words that turn a state into its opposite or into a narrower one: a binding must carry them
@@ -177,12 +177,94 @@ def predicate_words(claim: dsl.Claim, table_words: set[str]) -> tuple[set[str], 
     return {w for w in content if w not in table_words}, denied
 
 
+# 'booked through OTAs', 'trips by casual riders', 'sales from online orders': the words
+# after such a preposition narrow the rows; a binding that names none of them counts others
+_NARROWING = re.compile(r"\b(?:through|via|by|from)\s+(?:the\s+|an?\s+|their\s+)?"
+                        r"(?P<what>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.IGNORECASE)  # fmt: skip
+# words that say how an amount is summarised or counted, not what it is
+AMOUNT_WORDS = {"average", "averages", "averaging", "mean", "median", "typical", "typically",
+                 "time", "times", "total", "value", "amount", "usually", "last", "lasts",
+                 "long", "range", "ranges", "ranging", "spend", "cost", "costs", "price",
+                 "around", "roughly", "approximately", "usd", "eur", "gbp", "dollar", "euro",
+                 "pound", "km", "mile", "kg", "percent", "maximum", "minimum", "max", "min",
+                 "limit", "night", "overall"}  # fmt: skip
+
+
+def narrowing_words(text: str) -> list[str]:
+    """The content words a phrase narrows its rows by, in order: 'booked through OTAs' ->
+    ['ota'], 'by casual riders' -> ['casual', 'rider']."""
+    out: list[str] = []
+    for found in _NARROWING.finditer(text):
+        out += [singular(w) for w in tokens(found.group("what")) if w not in STOP]
+    return list(dict.fromkeys(out))
+
+
+# 'lead time', 'resolution time', 'wait duration': a modifier naming which amount of a row
+_NAMED_AMOUNT = re.compile(
+    r"\b(?P<which>[a-z][\w-]*)\s+(?:times?|durations?|lengths?|periods?|delays?|gaps?|"
+    r"distances?|sizes?|scores?|prices?|fees?|costs?|values?|speeds?)\b",
+    re.IGNORECASE,
+)
+
+
+def amount_modifiers(text: str) -> set[str]:
+    """The words naming which amount a phrase means: {'lead'} for 'an average lead time of
+    30 days', nothing for 'average ticket $7.50' or 'trips average 14 minutes'."""
+    said = {
+        singular(m.group("which").lower())
+        for m in _NAMED_AMOUNT.finditer(text)
+        if m.group("which").lower() not in STOP
+    }
+    return {
+        w
+        for w in said
+        if w not in AMOUNT_WORDS and time_unit_seconds(w) is None and not w[:1].isdigit()
+    }
+
+
+# a column holding the row's whole length stands for 'handle time', 'ride time'...
+_WHOLE_LENGTH = {"duration", "length", "elapsed"}
+# ... but not for a time before the row starts
+BEFORE_START = {"lead", "advance", "notice", "wait", "waiting", "queue", "response", "delay",
+                 "lag", "booking", "setup", "travel", "commute", "approval"}  # fmt: skip
+
+
+def _alike(word: str, other: str) -> bool:
+    """`_similar`, or one stem of five letters ('resolution' ~ 'resolved')."""
+    return (
+        _similar(word, other)
+        or _similar(other, word)
+        or (len(word) >= 5 and len(other) >= 5 and word[:5] == other[:5])
+    )
+
+
+def _amount_mismatch(dataset: dsl.Dataset, claim: dsl.Claim, args: dict[str, Any]) -> str | None:
+    """An amount the phrase names by a modifier measured on a column that does not name it:
+    'an average lead time of 30 days' on `reservation.nights` measures the stays ('average
+    ticket $7.50' names no modifier: any amount of the rows may stand for it)."""
+    table = str(args.get("table", ""))
+    named = [str(args[k]) for k in ("column", "start", "end") if isinstance(args.get(k), str)]
+    if not named:
+        return None
+    said = amount_modifiers(claim.text) - _table_words(dataset, table)
+    if not said:
+        return None
+    tested = set().union(*(_words_of(n.split(".")[-1]) for n in named))
+    if any(_alike(w, t) for w in said for t in tested):
+        return None
+    if tested & _WHOLE_LENGTH and not said & BEFORE_START:
+        return None  # 'an average handle time of 6 minutes': the call's own duration
+    return f"`{table}.{'/'.join(named)}` is not what '{claim.text}' names"
+
+
 def binding_mismatch(
     dataset: dsl.Dataset, claim: dsl.Claim, binding: dsl.ClaimBinding
 ) -> str | None:
-    """Why a share/present binding does not measure what the phrase says, else None."""
+    """Why a binding does not measure what the phrase says, else None."""
     args: dict[str, Any] = binding.model_dump()
     measure, table = args.get("measure"), str(args.get("table", ""))
+    if measure in ("mean", "median", "duration", "range") and claim.kind in ("average", "duration"):
+        return _amount_mismatch(dataset, claim, args)
     if measure == "present":
         tested: set[str] = _words_of(str(args.get("column", "")))
         denied_by_binding = False
@@ -224,6 +306,11 @@ def binding_mismatch(
             else (f"{shown} denies what '{claim.text}' states")
         )
     lost = sorted(w for w in said & QUALIFIERS if not any(_similar(w, t) for t in tested_forms))
+    narrowed = set(narrowing_words(claim.text)) - _table_words(dataset, table)
+    if narrowed and not any(
+        _similar(w, t) or _similar(t, w) for w in narrowed for t in tested_forms
+    ):
+        lost = sorted(narrowed)
     if lost:
         return f"{shown} leaves out '{lost[0]}' of '{claim.text}'"
     return None

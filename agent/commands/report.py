@@ -18,6 +18,7 @@ from datagen.agent.commands.options import (
     stage_progress,
     warn_deprecated,
 )
+from datagen.engine.errors import InputError
 
 
 @click.command("report")
@@ -78,6 +79,8 @@ def report_cmd(
       datagen report wide.json --data out/wide --no-plots
     """
     html_file = None
+    if out is not None and out.is_file() and out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out {out} is a file of yours: give a folder (report.html goes in it)")
     if out is not None and (
         out.suffix.lower() in (".html", ".htm") or (out.exists() and not out.is_dir())
     ):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from datagen.agent.claims.bind import GAP, MAX_CATEGORIES
 from datagen.agent.claims.rules.amounts import _PAST
+from datagen.agent.claims.verify import narrowing_words
 from datagen.agent.claims.words import stems
 from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import singular as singular_word
@@ -186,8 +187,29 @@ def _drop_value_table(draft: Draft, claim: dsl.Claim, value: str, owner: str) ->
             ref.split(".")[0] == table for col in other["columns"] for ref in references(col)
         ):
             return
+    parents = [
+        ref.split(".")[0]
+        for node in draft.schema["nodes"]
+        if node["id"] == table
+        for col in node["columns"]
+        for ref in references(col)
+    ]
     drop_table(draft.schema, table)
     draft.note(f"{claim.text!r}: `{value}` is a value of `{owner}`, not a table of its own")
+    for parent in dict.fromkeys(parents):
+        # the `room` a `cleaning` was done in came with it: unnamed and now unused, it goes
+        if parent in draft.counted or parent in outside.replace(" ", "_"):
+            continue
+        if any(
+            ref.split(".")[0] == parent
+            for other in draft.schema["nodes"]
+            if other["id"] != parent
+            for col in other["columns"]
+            for ref in references(col)
+        ) or any(parent in other.get("parents", []) for other in draft.schema["nodes"]):
+            continue
+        drop_table(draft.schema, parent)
+        draft.note(f"`{parent}` went with `{table}`: nothing else needs it")
 
 
 @honours("rate", "share")
@@ -214,6 +236,17 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     denied = denies(claim.text)  # '28% of tickets are never paid'
     qualifiers = wanted & QUALIFIERS  # 'paid late' is no `paid`
     tables = _preferred_tables(draft, words)
+    arms = [snake(str(v)) for v in claim.expected.values or []]
+    if len(arms) == 2 and "arm" in words and tables:
+        # 'randomised 1:1 to drug or placebo': the rows' arm, the first for that share
+        node = tables[0]
+        node["columns"].append({"name": "arm", "type": "string", "generator": {
+            "choice": {"choices": arms, "weights": [share, round(1 - share, 6)]}}})  # fmt: skip
+        draft.note(f"{claim.text!r}: `{node['id']}.arm` is {arms[0]!r} for {share:.1%} of rows")
+        return {"measure": "share", "table": node["id"], "where": f"arm == {arms[0]!r}"}
+    narrowed = [w for w in narrowing_words(claim.text) if not stems(w) & table_words]
+    if narrowed and tables and not denied:
+        return _narrowed(draft, claim, tables, narrowed, share)
     for node in tables:
         for col in node["columns"]:
             choice = col["generator"].get("choice")
@@ -340,6 +373,89 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     )
     draft.note(f"{claim.text!r}: a flag `{node['id']}.{flag}`, true for {share:.1%} of rows")
     return None
+
+
+# columns that say how or by whom a row came about: 'booked through OTAs' is a channel
+_WAY_COLUMNS = ("channel", "source", "platform", "method", "medium", "via")
+
+
+def _narrowed(
+    draft: Draft,
+    claim: dsl.Claim,
+    tables: list[dict[str, Any]],
+    narrowed: list[str],
+    share: float,
+) -> dict[str, Any]:
+    """'18% booked through OTAs', '8% of trips are by casual riders': the share is of the
+    rows the narrowing words name, a value of the column saying how or by whom the row came
+    (an existing value the words name, else the value added to such a column, else a column
+    of its own: `channel`, or `rider_type` for 'casual riders')."""
+    wanted = set().union(*(stems(w) for w in narrowed))
+    for node in tables:
+        for col in node["columns"]:
+            choice = col["generator"].get("choice")
+            if not choice or not choice.get("choices") or len(choice["choices"]) > MAX_CATEGORIES:
+                continue
+            values = choice["choices"]
+            hit = next(
+                (i for i, v in enumerate(values) if isinstance(v, str) and stems(v) & wanted), None
+            )
+            if hit is not None:
+                _set_weight(choice, hit, share, draft)
+                draft.note(
+                    f"{claim.text!r}: `{node['id']}.{col['name']}` = {values[hit]!r} "
+                    f"for {share:.1%} of rows"
+                )
+                return {"measure": "share", "table": node["id"],
+                        "where": f"{col['name']} == {values[hit]!r}"}  # fmt: skip
+    node = tables[0]
+    *qualities, noun = narrowed
+    person = qualities and (draft.resolve(snake(noun)) is not None or noun in _PEOPLE_WORDS)
+    value = snake(qualities[0] if person else " ".join(narrowed))
+    name = f"{snake(noun)}_type" if person else "channel"
+    col = next(
+        (
+            c
+            for c in node["columns"]
+            if (c["name"] == name or (not person and c["name"].endswith(_WAY_COLUMNS)))
+            and c["generator"].get("choice", {}).get("choices")
+            and isinstance(c["generator"]["choice"]["choices"][0], str)
+        ),
+        None,
+    )
+    if col is None:
+        rest = _the_rest(claim, draft) or ("member" if person else "direct")
+        col = {"name": name, "type": "string",
+               "generator": {"choice": {"choices": [value, rest], "weights": [share, 1 - share]}}}  # fmt: skip
+        node["columns"].append(col)
+        draft.note(f"{claim.text!r}: a column `{node['id']}.{name}`, {value!r} for {share:.1%}")
+    else:
+        choice = col["generator"]["choice"]
+        choice["choices"].append(value)
+        choice["weights"] = [*(choice.get("weights") or [1.0] * (len(choice["choices"]) - 1)), 0.0]
+        _set_weight(choice, len(choice["choices"]) - 1, share, draft)
+        draft.note(
+            f"{claim.text!r}: `{node['id']}.{col['name']}` gains the value {value!r} "
+            f"for {share:.1%} of rows"
+        )
+    return {"measure": "share", "table": node["id"], "where": f"{col['name']} == {value!r}"}
+
+
+_PEOPLE_WORDS = {"rider", "user", "customer", "member", "guest", "driver", "buyer", "visitor",
+                 "player", "student", "learner", "patient", "client", "passenger", "shopper"}  # fmt: skip
+
+
+def _the_rest(claim: dsl.Claim, draft: Draft) -> str | None:
+    """'..., the rest by annual members': the value the other rows take."""
+    text = draft.text
+    at = text.lower().find(claim.text.lower())
+    found = re.match(
+        r"[\s,;]+(?:and\s+)?the\s+rest\s+(?:are\s+)?(?:through|via|by|from)\s+(?:the\s+)?"
+        r"(?:[a-z]+\s+)?(?P<what>[a-z][\w-]*)",
+        text[at + len(claim.text) :] if at >= 0 else "",
+        re.IGNORECASE,
+    )
+    return singular_word(found.group("what")) if found else None
 
 
 GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
@@ -1860,7 +1976,11 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
                 fit -= 1
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
-    if best is None or (best[0] < 2 and about is not None and _stored(about)):
+    specific = _specific_words(draft, claim, about)
+    stored_col = _stored(about) if about is not None else None
+    if stored_col is not None and specific and not stems(stored_col["name"]) & specific:
+        stored_col = None  # 'an average lead time of 30 days' is no `nights`
+    if best is None or (best[0] < 2 and stored_col is not None):
         low = expected.min if isinstance(expected.min, (int, float)) else None
         span = (float(low), float(high)) if value is None and low and high and high > low else None
         guess = math.sqrt(span[0] * span[1]) if span else (high or 0) / 3
@@ -1872,10 +1992,13 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             best = _add_end(draft, about, unit, event)
         if best is None:
             return None
-    _, node, (end, start, lag_name, lag_unit) = best
+    fit, node, (end, start, lag_name, lag_unit) = best
     col = draft.column(node["id"], lag_name)
     if col is None or "distribution" not in col["generator"]:
         return None
+    if fit < 2 and specific and value is not None:
+        # 'an average lead time of 30 days': the lag the words name, under their name
+        return _named_lag(draft, claim, node, col, lag_unit, unit, value, specific)
     scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
     _drop_mean_targets(draft, node["id"], lag_name)  # the stated duration replaces them
     low_text = claim.text.lower()
@@ -1910,6 +2033,64 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             return _lead_time(draft, claim, node, col, end, float(value))
     draft.note(f"{claim.text!r}: `{node['id']}.{end}` follows `{start}` by {how}")
     return {"measure": "duration", "table": node["id"], "start": start, "end": end, "unit": unit}
+
+
+def _specific_words(draft: Draft, claim: dsl.Claim, about: dict[str, Any] | None) -> set[str]:
+    """Which amount a duration's phrase names besides its table: {'lead'} for 'an average
+    lead time of 30 days' (none for 'trips average 14 minutes')."""
+    from datagen.agent.claims.verify import amount_modifiers
+
+    own = stems(about["id"]) if about is not None else set()
+    return {
+        w
+        for w in amount_modifiers(claim.text)
+        if w not in own and draft.resolve(snake(w)) is None  # 'stay time' names the bookings
+    }
+
+
+def _named_lag(
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any],
+    col: dict[str, Any],
+    lag_unit: str,
+    unit: str,
+    value: float,
+    specific: set[str],
+) -> dict[str, Any] | None:
+    """The row's first lag renamed after the phrase (`check_in_days_after` ->
+    `lead_time_days`), its mean the stated value, bound as that column's mean."""
+    words = [singular_word(w) for w in claim.about if stems(w) & specific]
+    if not words:
+        return None
+    new = f"{'_'.join(snake(w) for w in words)}_time_{UNIT_WORD[lag_unit]}"
+    if any(c["name"] == new for c in node["columns"]):
+        return None
+    old = col["name"]
+    pattern = re.compile(rf"\b{re.escape(old)}\b")
+    for other in node["columns"]:
+        if other is not col:
+            other["generator"] = json.loads(pattern.sub(new, json.dumps(other["generator"])))
+            if other.get("modifiers"):
+                other["modifiers"] = json.loads(pattern.sub(new, json.dumps(other["modifiers"])))
+    col["name"] = new
+    mean = value * UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
+    sigma = 0.5
+    median = "median" in claim.text.lower()  # 'median resolution time about 6 hours'
+    centre = math.log(mean) if median else math.log(mean) - sigma**2 / 2
+    col["generator"] = {
+        "distribution": {
+            "type": "lognormal",
+            "params": {"mean": round(centre, 4), "sigma": sigma},
+            "clamp": [0.0, round(mean * 20, 4)],
+        }
+    }
+    col["modifiers"] = [{"transform": "expression", "args": {"expr": "round(value, 1)"}}]
+    how = "has a median of" if median else "averages"
+    draft.note(
+        f"{claim.text!r}: `{node['id']}.{new}` (renamed from `{old}`) {how} {value:g} {unit}"
+    )
+    return {"measure": "median" if median else "mean", "table": node["id"], "column": new}
 
 
 def _lead_time(

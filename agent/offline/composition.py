@@ -18,6 +18,7 @@ from datagen.agent.offline.blueprints import parts as P
 from datagen.agent.offline.entities import EVENT_SUFFIXES, Entities, Mention
 from datagen.agent.offline.lexicon import ENTRIES, Entry, by_name
 from datagen.agent.offline.lexicon.columns import generator_for_column, naming_kind
+from datagen.agent.offline.roles import CUSTOMER_LIKE
 
 CONSUMER = {"retail", "food", "media", "gaming", "social", "marketplace", "mobility",
             "hospitality", "travel", "sports"}  # fmt: skip
@@ -303,7 +304,10 @@ def _typical_relations(
                     if t.role == "fact" and t.id != table.id and t.mentioned
                 ]
                 typical = entry.parents[0] if entry and entry.parents else None
-                follows = entry is None or entry.name in FOLLOW_UPS
+                # a fact of another field's blueprint ('fines' at a library are no parking
+                # tickets of a traffic officer) follows the facts of this description
+                foreign = entry is not None and fld is not None and entry.field != fld
+                follows = entry is None or entry.name in FOLLOW_UPS or foreign
                 if (
                     not table.parents
                     and other_facts
@@ -327,6 +331,8 @@ def _typical_relations(
                     if parent_entry is None:
                         parent_entry = _person_entry(fld)
                     person = _dataset_person(tables, parent_entry, table)
+                    if person is None and parent_entry.naming == "person":
+                        person = _named_customer(tables, table)
                     alike = _same_event(tables, parent_entry, table)
                     if parent_entry.name in by_entry:
                         table.parents.append(by_entry[parent_entry.name])
@@ -357,6 +363,9 @@ def _typical_relations(
                         and naming_kind(subject.entry.name) != "person"
                         # 'households visit': the text's own subject does the events
                         and subject.id != table.subject
+                        # 'customer accounts ... tickets': the customers the text names
+                        # own the events, not a person of the lexicon's blueprint
+                        and not set(subject.id.split("_")) & CUSTOMER_LIKE
                         # 'each panel logs readings': a reading is of the device named
                         and not _is_reading(entry)
                     ):
@@ -468,6 +477,20 @@ def _dataset_person(tables: dict[str, Table], wanted: Entry, fact: Table) -> str
         key=lambda t: (t.entry is None or t.entry.field != wanted.field, t.id in fact.parents)
     )
     return people[0].id if people and people[0].id not in fact.parents else None
+
+
+def _named_customer(tables: dict[str, Table], fact: Table) -> str | None:
+    """The customers the text names under another kind of row ('3,000 customer accounts':
+    the accounts, a company's table, own the tickets, not a new `user`)."""
+    for table in tables.values():
+        if (
+            table.mentioned
+            and table.role == "entity"
+            and set(table.id.split("_")) & CUSTOMER_LIKE
+            and table.id not in fact.parents
+        ):
+            return table.id
+    return None
 
 
 def _stands_in(driver: Table, entry: Entry) -> bool:

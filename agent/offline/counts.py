@@ -68,10 +68,20 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
     kinds = {n["id"]: n["kind"] for n in draft.schema["nodes"]}
     placed.sort(key=lambda item: (kinds.get(item[0]) == "fact", order.get(item[0], 0)))
     totals: dict[str, str] = {}
+    sized = False
     for table, count in placed:
         node = draft.node(table)
         if node is None:
             continue
+        if node["kind"] == "fact" and not sized:
+            # '50 chapters of 40 volunteers, 6,000 shifts': the volunteers have their rows
+            # before the shifts' total is spread over them
+            sized = True
+            for size_table, size_count in sizes:
+                size_per_parent(draft, size_count, size_table)
+            node = draft.node(table)
+            if node is None:
+                continue
         if node["kind"] == "fact":
             set_fact_count(draft, node, count)
         elif count.per and count.per not in TIME_UNITS.values():
@@ -84,8 +94,9 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
         else:
             totals[table] = count.phrase
             set_rows(draft, node, count.value, count.phrase)
-    for table, count in sizes:
-        size_per_parent(draft, count, table)
+    if not sized:
+        for table, count in sizes:
+            size_per_parent(draft, count, table)
     _offers_per_owner(draft)
 
 
@@ -161,6 +172,13 @@ def _each_of(draft: Draft, count: Any) -> str | None:
         return None
     text = words_to_digits(draft.text)
     each = re.search(re.escape(count.phrase) + r"\s+(?:each|apiece)\b", text, re.IGNORECASE)
+    # '16 teams of 6 players', '40 fields each with 5 soil sensors': after a counted parent
+    each = each or re.search(
+        r"\d\S*\s+[A-Za-z'-]+\s*,?\s+(?:of|each\s+with|each\s+having)\s+(?:about\s+|around\s+)?"
+        + re.escape(count.phrase),
+        text,
+        re.IGNORECASE,
+    )
     if each is None and not count.phrase.lower().startswith(("each ", "every ")):
         return None
     parent = draft.resolve(count.per)

@@ -521,6 +521,11 @@ def _plural_before(text: str, pos: int, skip: set[str]) -> str | None:
     return singular(word) if is_plural(word) and word not in _STOP and word not in skip else None
 
 
+# '16 teams of 6 players', '40 fields each with 5 soil sensors': a count of a counted parent
+_COUNTED_PARENT = re.compile(
+    r"\d[\d,.]*[kKmM]?\s+([A-Za-z][A-Za-z'-]*)\s*,?\s+(?:of|each\s+with|each\s+having)\s+"
+    r"(?:about\s+|around\s+|roughly\s+)?$"
+)
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|—|/|to)\s*(?:(?:19|20)\d\d|\d\d)\b")
 _RANGE_LOW = re.compile(r"(\d[\d,.]*)\s*(?:-|–|—|to)\s*$")
 _RANGE_HIGH = re.compile(r"^\s*(?:-|–|—|to)\s*\d")
@@ -614,6 +619,11 @@ def find_counts(text: str, countries: set[str] | None = None) -> list[Count]:
             elif per_word not in _STOP and per_word not in FILLER and per_word.isalpha():
                 per = per_word
         period = None
+        counted_parent = _COUNTED_PARENT.search(normalized[: match.start()])
+        if per is None and counted_parent is not None:
+            parent = counted_parent.group(1).lower()
+            if is_plural(parent) and parent not in _STOP and singular(parent) != noun:
+                per = singular(parent)  # '16 teams of 6 players': 6 per team
         if per is None or per in TIME_UNITS.values():
             rate = _AVERAGE_BEFORE.search(normalized[: match.start()]) or _AVERAGE_AFTER.match(
                 normalized, end

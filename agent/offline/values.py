@@ -137,6 +137,9 @@ def _mode(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     majority (at least MOSTLY of the rows), the most common among them."""
     usual = list(claim.expected.values or [])
     found = _named_column(draft, claim)
+    if usual and all(isinstance(v, str) and len(v) > 2 for v in usual):
+        found = _category(draft, claim, found, [snake(str(v)) for v in usual])
+        usual = [snake(str(v)) for v in usual]
     if found is None and usual and (scale := _usual_scale(usual)) is not None:
         found = scale_column(draft, claim, scale)  # 'ratings mostly 4 and 5': a 1-5 scale
     if not usual or found is None or "choice" not in found[1]["generator"]:
@@ -164,6 +167,41 @@ def _mode(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     shown = " or ".join(str(v) for v in usual)
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` most often {shown}")
     return {"measure": "mode", "table": node["id"], "column": col["name"], "values": usual}
+
+
+def _category(
+    draft: Draft,
+    claim: dsl.Claim,
+    found: tuple[dict[str, Any], dict[str, Any]] | None,
+    values: list[str],
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """'cleanings are the most common procedure': a `procedure` column of the rows (the
+    table the description is about) that holds 'cleaning'; the value is no table of its
+    own."""
+    from datagen.agent.offline.claims_binding import _drop_value_table
+    from datagen.agent.offline.lexicon.columns import generator_for_column
+
+    noun = snake(claim.about[0]) if claim.about else ""
+    if found is not None and "choice" in found[1]["generator"]:
+        node, col = found
+    else:
+        node = _about_table(draft, claim) or draft.node(draft.roles.get("main_fact"))
+        if node is None or not noun or any(c["name"] == noun for c in node["columns"]):
+            return found
+        col, _ = generator_for_column(node["id"], noun, "string")
+        if "choice" not in col["generator"]:
+            return found
+        node["columns"].append(col)
+        draft.note(f"{claim.text!r}: a column `{node['id']}.{noun}`")
+    choices = col["generator"]["choice"]["choices"]
+    keys = [_key(v) for v in choices]
+    for offset, value in enumerate(values):
+        if _key(value) not in keys:
+            choices[min(offset, len(choices) - 1)] = value  # the stated value replaces a label
+            keys = [_key(v) for v in choices]
+    for value in values:
+        _drop_value_table(draft, claim, value, node["id"])
+    return node, col
 
 
 def _usual_scale(usual: list[Any]) -> list[Any] | None:

@@ -94,6 +94,13 @@ def open_data(
     entry = readable_format(str(name), flag="--data-format" if fmt else "format")
     request = ReadRequest(dataset, data_dir, meta, dsn=dsn)
     sources = entry.open_tables(request) if entry.open_tables else {}
+    if not sources and not meta and dataset.nodes:
+        # a wrong folder, not a dataset missing its tables: nothing to score
+        raise InputError(
+            f"--data {data_dir} holds no table of this schema in {entry.name} (no "
+            f"`{dataset.nodes[0].id}` table, no .metadata.json): give the folder that "
+            "`datagen generate` wrote"
+        )
     for source in sources.values():
         names = [n.lower() for n in source.names]
         twice = sorted({n for n in source.names if names.count(n.lower()) > 1})

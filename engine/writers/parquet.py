@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-
-def parquet_writer(
-    where: Any, schema: pa.Schema, dictionary_columns: list[str]
-) -> pq.ParquetWriter:
-    """The Parquet writer of every table file and part file (the same options everywhere)."""
-    # Dictionary encoding only where values repeat: trying it on every float
-    # column costs more than the whole rest of the write.
-    return pq.ParquetWriter(
-        where,
-        schema,
-        compression="snappy",
-        use_dictionary=[c for c in dictionary_columns if c in schema.names],
-        # DECIMAL(p <= 18) as INT32/INT64, as DuckDB, Spark and parquet-rs write it:
-        # ~8% less encoding than fixed-length byte arrays, and smaller files
-        store_decimal_as_integer=True,
-    )
+from datagen.engine.arrowtypes import parquet_writer
 
 
 class ParquetTableWriter:

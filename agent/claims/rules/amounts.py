@@ -384,6 +384,12 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
         if through is not None and words and len(words) == 1:
             # '18% booked through OTAs': the channel is what is counted, not 'booked'
             words, end = [through.group("channel")], through.end()
+        via = _VIA.match(text[end:]) if through is None or not words else None
+        if via is not None and not _TIMEISH.fullmatch(via.group("what").split()[0]):
+            # '18% booked through OTAs', '8% of trips are by casual riders': what narrows
+            # the rows is part of the claim (a binding must name it)
+            words = [*words, *(w for w in via.group("what").split() if w.lower() not in STOP)]
+            end += via.end()
         about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
         about += [singular(w) for w in of_words]
         rows = [singular(w) for w in of_words if w.lower() not in _RATE_WORDS] if of else []
@@ -422,6 +428,18 @@ def _elided_rows(text: str, start: int, counted: tuple[list[str], int]) -> tuple
 
 
 _RATE_WORDS = {"rate", "rates", "ratio", "share", "percentage"}
+# 'through OTAs', 'via the app', 'by casual riders', 'from repeat customers'
+_VIA = re.compile(
+    r"\s+(?:through|via|by|from)\s+(?:the\s+|an?\s+|their\s+|our\s+)?(?P<what>[A-Za-z][\w-]*"
+    r"(?:\s+(?!(?:and|or|but|the|in|on|at|with|for|of|to|during)\b)[A-Za-z][\w-]*)?)"
+    r"(?=\s*(?:[,.;:)]|and\b|or\b|but\b|while\b|with\b|in\b|on\b|at\b|during\b|$))",
+    re.IGNORECASE,
+)
+_TIMEISH = re.compile(
+    r"(?i)(?:\d.*|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
+    r"dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|now|then|far|then|"
+    r"(?:the\s+)?(?:end|start|week|month|year|day|noon|midnight)s?)"
+)
 # "orders use a promo code", "patients leave without being seen": a verb and up to 4 words
 _ACTION = re.compile(
     r"\s(?P<verb>[a-z][\w-]*)(?!\s+(?:within|in|on|at|during|after|before|per|each|every|"
@@ -830,7 +848,10 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         if after and after[0].lower() in _MEASURE_UNITS:
             after = []  # "between 0 and 110 km/h": a unit, not what is measured
             unit_end = m.end() + len(re.match(r"\s*[\w°%]*(?:/\w+)?", text[m.end() :]).group(0))  # type: ignore[union-attr]
-        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()].rstrip() + " ")) is not None:
+        if (
+            not before
+            and (subject := _COPULA_BEFORE.search(text[: m.start()].rstrip() + " ")) is not None
+        ):
             before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
         if not about:
@@ -867,6 +888,60 @@ def _scale_noun(text: str, start: int) -> list[str]:
         return []
     words = [w for w in found[-1].group("noun").split() if w.lower() not in STOP]
     return [singular(w) for w in words]
+
+
+@rule(49)
+def category_modes(text: str, today: dt.date) -> Iterator[Found]:
+    """'cleanings are the most common procedure', 'the most popular genre is drama': a value
+    of a category column (not a table of its own), the category's mode."""
+    named = (
+        re.compile(
+            rf"\b(?P<val>(?:(?!(?:and|or|the|a|an)\b)[A-Za-z][\w-]*\s+)?[A-Za-z][\w-]*)\s+"
+            rf"(?:are|is)\s+{_MOST_USUAL}\s+(?P<noun>[A-Za-z][\w-]*)",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"\b{_MOST_USUAL}\s+(?P<noun>[A-Za-z][\w-]*)\s+(?:is|are)\s+(?P<val>[A-Za-z][\w-]*"
+            rf"(?:\s+[A-Za-z][\w-]*(?=\s*(?:[,.;:)]|\band\b|\bbut\b|$)))?)",
+            re.IGNORECASE,
+        ),
+    )
+    for pattern in named:
+        for m in pattern.finditer(text):
+            words = [w for w in m.group("val").lower().split() if w not in STOP]
+            noun = m.group("noun").lower()
+            if not words or noun in STOP or words[-1] in ("it", "they", "what", "which", "one"):
+                continue
+            # 'red wines are the most common category': the value is 'red wine'
+            value = " ".join([*words[:-1], singular(words[-1])])
+            start = m.start()
+            if m.start("val") == m.start():  # the value first: skip what precedes its words
+                start += m.group("val").lower().find(words[0])
+            yield Found("mode", start, m.end(), {"values": [value]}, [singular(noun)])
+
+
+@rule(48)
+def allocations(text: str, today: dt.date) -> Iterator[Found]:
+    """'450 patients randomised 1:1 to drug or placebo', 'users split 70/30 between A and B':
+    the share of the rows in the first arm of a column whose values the phrase names."""
+    pattern = re.compile(
+        r"\b(?:randomi[sz]ed|allocated|assigned|split)\s+(?P<a>\d+)\s*[:/]\s*(?P<b>\d+)\s+"
+        r"(?:to|into|between|across)\s+(?:the\s+|a\s+)?(?P<x>[A-Za-z][\w-]*)\s+(?:or|and|vs\.?)\s+"
+        r"(?:the\s+|a\s+)?(?P<y>[A-Za-z][\w-]*)",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a <= 0 or b <= 0:
+            continue
+        share = round(a / (a + b), 6)
+        expected = {"value": share, "tolerance": round(max(0.05 * share, 0.01), 6),
+                    "unit": "share", "values": [m.group("x").lower(), m.group("y").lower()]}  # fmt: skip
+        before = re.search(r"([A-Za-z][\w-]*)\s+(?:were\s+|are\s+)?$", text[: m.start()])
+        subject = (
+            [singular(before.group(1))] if before and before.group(1).lower() not in STOP else []
+        )
+        yield Found("share", m.start(), m.end(), expected, [m.group("x").lower(), "arm", *subject])
 
 
 @rule(57)

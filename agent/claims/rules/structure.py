@@ -62,7 +62,13 @@ def relationships(text: str, today: dt.date) -> Iterator[Found]:
         rf"(?:per|each|for\s+each|for\s+every|in\s+each|on\s+each|(?P<a>an?))\s+(?P<p>{_NOUN})",
         re.IGNORECASE,
     )
-    for pattern in (each_has, per):
+    # '16 teams of 6 players', '40 fields each with 5 soil sensors': per counted parent
+    of_each = re.compile(
+        rf"(?<=\d)\s+(?P<p>{_NOUN}s)\s*,?\s+(?:of|each\s+with|each\s+having|each\s+of)\s+"
+        rf"{amount}\s+(?:(?!of\b|and\b|or\b)\w+\s+)?(?P<c>{_NOUN}s)\b",
+        re.IGNORECASE,
+    )
+    for pattern in (each_has, per, of_each):
         for m in pattern.finditer(text):
             parent, child = m.group("p"), m.group("c")
             head = m.groupdict().get("p2")

@@ -11,7 +11,7 @@ teacher | entity | instructor, professor, lecturer, tutor, faculty | full_name, 
 school | entity | university, college, academy, campus | name, city, founded_year | naming=place rows=10
 course | entity | class, module, subject | title, department=math/science/languages/history/arts/computing, credits=3/4/5/6, level | refs=teacher naming=title rows=400
 lesson | fact | driving_lesson, private_lesson, tutoring_session, music_lesson | started_at, duration_minutes~45..120, lesson_type=standard/highway/parking/night/test_prep, price$45, status=completed:0.9/cancelled:0.07/no_show:0.03 | parents=student time=started_at amount=price per=12
-enrollment | fact | registration, course_enrollment | enrolled_at, status, final_grade@grade | parents=student,course time=enrolled_at per=5
+enrollment | fact | registration, course_enrollment, enrolment, course_enrolment | enrolled_at, status, final_grade@grade | parents=student,course time=enrolled_at per=5
 assignment | entity | homework, coursework | title, due_at, max_points=10/20/50/100 | refs=course naming=title rows=3000
 submission | fact | assignment_submission, hand_in | submitted_at, score, late=false:0.88/true:0.12 | parents=student,assignment time=submitted_at per=10
 exam | fact | test, quiz, exam_result, assessment | taken_at, score, passed=true:0.82/false:0.18 | parents=student,course time=taken_at per=4
