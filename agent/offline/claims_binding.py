@@ -1996,7 +1996,7 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     col = draft.column(node["id"], lag_name)
     if col is None or "distribution" not in col["generator"]:
         return None
-    if fit < 2 and specific and value is not None:
+    if fit < 2 and specific and value is not None and lag_unit == unit:
         # 'an average lead time of 30 days': the lag the words name, under their name
         return _named_lag(draft, claim, node, col, lag_unit, unit, value, specific)
     scale = UNIT_SECONDS[unit] / UNIT_SECONDS[lag_unit]
