@@ -4,10 +4,15 @@ Run `python benchmarks/tpch_schema.py` to regenerate the example (it is a
 committed file; this script documents how it is made).
 
 Row counts are TPC-H SF1: region 5 and nation 25 are `vocab` tables (fixed,
-never scaled); supplier 10k, customer 150k and part 200k are entities (scaled
-by `--scale`); partsupp (4 per part), orders (~10 per customer: 15 per customer
-whose key is not a multiple of 3, none for the others) and lineitem (1..7 per
-order) are facts and follow their parents.
+never scaled); supplier 10k, customer 150k, part 200k and orders 1.5M are
+entities (scaled by `--scale`); partsupp (4 per part) and lineitem (1..7 per
+order, the order's `o_lines`) are facts and follow their parents.
+
+The columns the counts of TPC-H queries 11, 18 and 20 depend on are drawn on
+dbgen's own random streams (`tpc_random`, `tpc_words`: dbgen's Seed[] table), so
+they equal dbgen's row for row at any scale: o_custkey, o_orderdate, lines per
+order, l_quantity, l_partkey, l_suppkey, l_shipdate, p_name, s_nationkey,
+ps_availqty and ps_supplycost (docs/tpch.md).
 
 The spec's rules (TPC-H 2.18, section 4.2.3, and dbgen's build.c) hold by
 construction: the 4 suppliers of a part by the spec's formula (`position()` and
@@ -488,10 +493,30 @@ def schema() -> dict[str, Any]:
                 col(
                     "ps_availqty",
                     "int",
-                    {"tpc_random": {"seed": 1671059989, "boundary": 4, "per": "parent",
-                                    "low": 1, "high": 9999}},
+                    {
+                        "tpc_random": {
+                            "seed": 1671059989,
+                            "boundary": 4,
+                            "per": "parent",
+                            "low": 1,
+                            "high": 9999,
+                        }
+                    },
                 ),  # fmt: skip
-                col("ps_supplycost", MONEY, money(100, 100000)),
+                hidden(
+                    "ps_cost_cents",
+                    "int",
+                    {
+                        "tpc_random": {
+                            "seed": 1051288424,
+                            "boundary": 4,
+                            "per": "parent",
+                            "low": 100,
+                            "high": 100000,
+                        }
+                    },
+                ),  # fmt: skip
+                col("ps_supplycost", MONEY, expression("ps_cost_cents / 100")),
                 excerpt("ps_comment", "ps"),
             ],
         },
@@ -566,7 +591,9 @@ def schema() -> dict[str, Any]:
             },
             "columns": [
                 col("l_orderkey", "int", lookup("orders.o_orderkey")),
-                col("l_partkey", "int", dbgen_random(1808217256, 1, high_rows="part", per_line=True)),
+                col(
+                    "l_partkey", "int", dbgen_random(1808217256, 1, high_rows="part", per_line=True)
+                ),
                 hidden("l_supp", "int", dbgen_random(2095021727, 0, 3, per_line=True)),
                 # one of the part's 4 suppliers: (l_partkey, l_suppkey) is in partsupp
                 col(
@@ -581,7 +608,14 @@ def schema() -> dict[str, Any]:
                 col("l_linenumber", "int", expression("position()")),
                 hidden("l_qty", "int", dbgen_random(209208115, 1, 50, per_line=True)),
                 col("l_quantity", MONEY, expression("l_qty")),
-                hidden("l_p_price", MONEY, lookup("part.p_retailprice", on="l_partkey")),
+                # the part's retail price: the spec's formula of l_partkey (no lookup by key)
+                hidden(
+                    "l_p_price",
+                    MONEY,
+                    expression(
+                        "(90000 + (l_partkey // 10) % 20001 + 100 * (l_partkey % 1000)) / 100"
+                    ),
+                ),
                 col("l_extendedprice", MONEY, expression("l_quantity * l_p_price")),
                 col("l_discount", MONEY, expression("randint(0, 10) / 100")),
                 col("l_tax", MONEY, expression("randint(0, 8) / 100")),
@@ -614,21 +648,21 @@ def schema() -> dict[str, Any]:
             "name": "tpch",
             "description": "The eight TPC-H tables at scale factor 1 (region, nation, supplier, "
             "customer, part, partsupp, orders, lineitem) following the spec's data rules; "
-            "`--scale N` scales supplier, customer and part, and the facts follow.",
+            "`--scale N` scales supplier, customer, part and orders, and the facts follow.",
             "assumptions": [
                 "money, quantities and rates are DECIMAL(15,2) as in the spec, computed exactly: "
                 "o_totalprice is the sum of its lines l_extendedprice * (1 + l_tax) * "
                 "(1 - l_discount) rounded half away from zero to the cent; dates are dates",
-                "orders per customer follow dbgen, which moves an order drawn for a customer "
-                "whose key is a multiple of 3 to the next key: Poisson(20) for keys = 1 (mod 3), "
-                "Poisson(10) for keys = 2 (mod 3), none for multiples of 3; dbgen draws each "
-                "order's customer, so its order count is exactly 1,500,000 x SF where ours is "
-                "within a fraction of a percent",
+                "orders, their customers and dates, lines per order, and the lines' quantity, "
+                "part, supplier and ship date, p_name, s_nationkey, ps_availqty and "
+                "ps_supplycost are drawn on dbgen's own random streams: equal to dbgen's row "
+                "for row (1,500,000 x SF orders; an order drawn for a customer whose key is a "
+                "multiple of 3 goes to the next key, as dbgen does)",
                 "comments of customer, partsupp, orders and lineitem are pieces of a text pool "
                 "cut at a random offset to the spec's lengths, as dbgen does; the pool is "
                 "sentences of the spec's grammar, 4 MB at every scale, where dbgen's is 300 MB; "
                 "region, nation, supplier and part comments are "
-                "sentences cut to the spec's lengths; p_name's five colours may repeat",
+                "sentences cut to the spec's lengths",
                 "(ps_partkey, ps_suppkey) is unique at the spec's scale factors (0.01 and up); "
                 "below, the spec's formula repeats a supplier of a part, as dbgen does, so it is "
                 "not declared unique",

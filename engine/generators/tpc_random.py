@@ -98,16 +98,39 @@ def powers(ratio: int, count: int) -> np.ndarray:
     return out[:count]
 
 
+def power_each(base: int, exponents: np.ndarray) -> np.ndarray:
+    """base^e mod 2^31 - 1 for each e (square and multiply over the exponents' bits)."""
+    out = np.ones(len(exponents), dtype=np.uint64)
+    left = exponents.astype(np.uint64)
+    square = np.uint64(base % MODULUS)
+    while left.any():
+        odd = (left & np.uint64(1)).astype(bool)
+        out[odd] = out[odd] * square % np.uint64(MODULUS)
+        left >>= np.uint64(1)
+        square = square * square % np.uint64(MODULUS)
+    return out
+
+
 def seeds(stream: int, boundary: int, rows: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """The stream's seed after draw `draws` of row `rows` (both 0-based), as uint64."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.uint64)
     first, last = int(rows.min()), int(rows.max())
+    if last - first > 4 * len(rows) + 4096:  # scattered rows (a lookup): a power each
+        steps = rows.astype(np.int64) * boundary + draws + 1
+        return power_each(MULTIPLIER, steps) * np.uint64(stream) % np.uint64(MODULUS)
     # the block's first row: one modular power; the others a geometric sequence of rows
     start = stream * pow(MULTIPLIER, first * boundary + 1, MODULUS) % MODULUS
     by_row = powers(pow(MULTIPLIER, boundary, MODULUS), last - first + 1)
+    low_draw, high_draw = int(draws.min()), int(draws.max())
+    if low_draw == high_draw and last - first + 1 == len(rows) and rows[0] == first:
+        # a block of consecutive rows, one draw each (an entity's column): no gather
+        start = start * pow(MULTIPLIER, low_draw, MODULUS) % MODULUS
+        by_row *= np.uint64(start)
+        by_row %= np.uint64(MODULUS)
+        return by_row
     by_row = by_row * np.uint64(start) % np.uint64(MODULUS)
-    by_draw = powers(MULTIPLIER, int(draws.max()) + 1)
+    by_draw = powers(MULTIPLIER, high_draw + 1)
     return by_row[rows - first] * by_draw[draws] % np.uint64(MODULUS)
 
 
@@ -134,6 +157,14 @@ class TpcRandomKind(Kind[TpcRandomSpec]):
         rows, draws = _rows_and_draws(ctx, spec.per, spec.draw)
         high = spec.high if spec.high is not None else ctx.store.rows(spec.high_rows or "")
         return uniform_int(seeds(spec.seed, spec.boundary, rows, draws), spec.low, high)
+
+    def value_at(self, spec: TpcRandomSpec, index: np.ndarray) -> np.ndarray | None:
+        """A function of the row: later tables compute it again instead of keeping it."""
+        if spec.per != "row" or spec.high is None:
+            return None
+        rows = np.asarray(index, dtype=np.int64)
+        draws = np.full(len(rows), spec.draw, dtype=np.int64)
+        return uniform_int(seeds(spec.seed, spec.boundary, rows, draws), spec.low, spec.high)
 
     def problems(self, spec: TpcRandomSpec, site: Site) -> list[Problem]:
         found = []
