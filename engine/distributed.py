@@ -55,6 +55,8 @@ def _pickled(fn: Any, *args: Any) -> bytes:
 
 
 class DaskExecutor:
+    starts_eagerly = False
+
     def __init__(self, workers: int, address: str | None = None):
         try:
             from distributed import Client, LocalCluster
@@ -75,6 +77,13 @@ class DaskExecutor:
             self.close()
             raise InputError(
                 f"--address {address}: cannot reach the Dask scheduler ({exc})"
+            ) from None
+        except ValueError as exc:  # Dask's parse of a malformed address (`host`, no port)
+            self.close()
+            if not address:
+                raise
+            raise InputError(
+                f"--address {address}: not a Dask scheduler address such as tcp://HOST:8786 ({exc})"
             ) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.token = uuid.uuid4().hex[:12]

@@ -624,7 +624,7 @@ class ClaimBinding(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     measure: Identifier = Field(
-        description="rows, rows_per, share, present, mean, range, window, grain, time_share, "
+        description="rows, rows_per, share, present, mean, median, range, window, grain, time_share, "
         "order, within, duration, distinct, values_in, mode, top_share, fanout, locale_names, "
         "time_variation, growth, compare, rows_per_key",
         examples=["share"],

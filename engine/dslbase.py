@@ -87,18 +87,34 @@ def normalize_freq(v: Any) -> Any:
     return v
 
 
+# Years every writer and reader can hold (Python's datetime: CSV, JSON, SQLite, PostgreSQL).
+INSTANT_RANGE = ("0001-01-01", "9999-12-31T23:59:59")
+
+
 def parse_instant(text: str) -> Any:
-    """ISO date/datetime -> numpy datetime64[s] (naive UTC); ValueError when unreadable."""
+    """ISO date/datetime -> numpy datetime64[s] (naive UTC); ValueError when unreadable.
+
+    numpy also reads "", "NaT" (not a time: every comparison false) and "now"/"today"
+    (the wall clock: the same schema would give other bytes tomorrow); all refused.
+    """
     import numpy as np
 
     cleaned = text.strip().replace(" ", "T")
     if cleaned.endswith("Z"):
         cleaned = cleaned[:-1]
     cleaned = re.sub(r"[+-]00:?00$", "", cleaned)
+    unreadable = ValueError(f"`{text}` is not an ISO date or datetime (e.g. 2024-01-31)")
+    if not cleaned[:1].isdigit() and cleaned[:1] not in ("-", "+"):
+        raise unreadable
     try:
-        return np.datetime64(cleaned, "s")
+        instant = np.datetime64(cleaned, "s")
     except ValueError:
-        raise ValueError(f"`{text}` is not an ISO date or datetime (e.g. 2024-01-31)") from None
+        raise unreadable from None
+    if np.isnat(instant):
+        raise unreadable
+    if not np.datetime64(INSTANT_RANGE[0], "s") <= instant <= np.datetime64(INSTANT_RANGE[1], "s"):
+        raise ValueError(f"`{text}` is out of range: dates go from year 1 to year 9999")
+    return instant
 
 
 def split_ref(ref: str) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -102,10 +102,15 @@ def iter_tables(
 
     Blocks come back strictly in block order whatever computes them, so the
     bytes written do not depend on the number of workers or the scheduler.
+    With an executor that starts eagerly (threads), the next table is started
+    while this one is read, when every table it reads is done already.
     """
     executor = executor or InlineExecutor()
-    for table, run, store in _walk(plan, executor):
-        yield table, run, _blocks(plan, table, run, store, executor, on_block)
+
+    def start(table: str, run: TableRun, store: TableStore) -> Iterator[pa.RecordBatch]:
+        return _blocks(plan, table, run, store, executor, on_block)
+
+    yield from _walk(plan, executor, start, lookahead=executor.starts_eagerly)
 
 
 def iter_parts(
@@ -117,24 +122,66 @@ def iter_parts(
     """Like iter_tables, but each table is written as part files where its parts are computed
     (engine/parts.py); the stream yields each part's files and kept columns, in part order."""
     executor = executor or InlineExecutor()
-    for table, run, store in _walk(plan, executor):
-        yield table, run, _parts(plan, table, run, store, executor, job_for(table, run), on_block)
+
+    def start(table: str, run: TableRun, store: TableStore) -> Iterator[PartOutput]:
+        return _parts(plan, table, run, store, executor, job_for(table, run), on_block)
+
+    yield from _walk(plan, executor, start, lookahead=False)
 
 
-def _walk(plan: Plan, executor: BlockExecutor) -> Iterator[tuple[str, TableRun, TableStore]]:
-    """Tables in DAG order, each after the first pass of any parent aggregated over its children."""
+Stream = TypeVar("Stream")
+
+
+def _store_only(table: str, run: TableRun, store: TableStore) -> Any:
+    return store
+
+
+def _walk(
+    plan: Plan,
+    executor: BlockExecutor,
+    start: Callable[[str, TableRun, TableStore], Stream] = _store_only,
+    *,
+    lookahead: bool = False,
+) -> Iterator[tuple[str, TableRun, Stream]]:
+    """Tables in DAG order, each after the first pass of any parent aggregated over its children.
+
+    Each table is yielded with its started stream (by default the store: the caller then
+    makes the table's blocks itself), which the caller reads whole before asking for the
+    next. With lookahead, the next table in the order is started before
+    this one is yielded when all the tables it reads are complete already: its first
+    blocks are computed while this one's are read and written (no idle core between
+    small tables). A block reads only finished tables, so the bytes do not change.
+    """
     store = TableStore(plan.dataset)
     graph = dependency_graph(plan.dataset)
     first_passes: set[str] = set()
-    for table in plan.order:
-        for parent in sorted(graph.get(table, ()), key=plan.order.index):
+    complete: set[str] = set()  # read whole by the caller: every kept column is stored
+    started: dict[str, tuple[TableRun, Stream]] = {}
+    order = plan.order
+    for i, table in enumerate(order):
+        for parent in sorted(graph.get(table, ()), key=order.index):
             if plan.tables[parent].late and parent not in first_passes:
                 first_passes.add(parent)
                 run = prepare_table(plan, parent, store)
                 run.skip = plan.tables[parent].first_pass_skip | plan.tables[parent].late
                 for _ in _blocks(plan, parent, run, store, executor, None):
                     pass
-        yield table, prepare_table(plan, table, store), store
+        if table in started:
+            run, stream = started.pop(table)
+        else:
+            run = prepare_table(plan, table, store)
+            stream = start(table, run, store)
+        following = order[i + 1] if i + 1 < len(order) else None
+        if (
+            lookahead
+            and following is not None
+            and not plan.tables[following].late  # its aggregates come from tables not yet read
+            and graph.get(following, set()) <= complete
+        ):
+            following_run = prepare_table(plan, following, store)
+            started[following] = (following_run, start(following, following_run, store))
+        yield table, run, stream
+        complete.add(table)
 
 
 class _Keeper:
@@ -204,9 +251,21 @@ def _blocks(
     executor: BlockExecutor,
     on_block: Progress | None,
 ) -> Iterator[pa.RecordBatch]:
-    """The table's batches in order; afterwards, its kept columns and aggregates are stored."""
+    """The table's batches in order (started now if the executor starts eagerly);
+    afterwards, its kept columns and aggregates are stored."""
     keeper = _Keeper(plan, table, run, store)
-    for b, (batch, kept) in enumerate(executor.map_blocks(plan, run, store, keeper.keep)):
+    outputs = executor.map_blocks(plan, run, store, keeper.keep)
+    return _read_blocks(keeper, outputs, table, run, on_block)
+
+
+def _read_blocks(
+    keeper: _Keeper,
+    outputs: Iterator[Any],
+    table: str,
+    run: TableRun,
+    on_block: Progress | None,
+) -> Iterator[pa.RecordBatch]:
+    for b, (batch, kept) in enumerate(outputs):
         keeper.add(kept)
         if on_block:
             on_block(table, run.block_range(b)[1], run.rows)

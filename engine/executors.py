@@ -35,6 +35,10 @@ class BlockExecutor(Protocol):
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
     ) -> Iterator[BlockOutput]: ...
 
+    # whether map_blocks starts computing when called, not when first read: then a
+    # table whose parents are done is started while the table before it is read
+    starts_eagerly: bool
+
     def map_parts(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...], job: PartJob
     ) -> Iterator[PartOutput]:
@@ -45,6 +49,8 @@ class BlockExecutor(Protocol):
 
 
 class InlineExecutor:
+    starts_eagerly = False
+
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
     ) -> Iterator[BlockOutput]:
@@ -64,6 +70,8 @@ class InlineExecutor:
 class ThreadExecutor:
     """numpy and Arrow release the GIL in their kernels, so threads scale on blocks."""
 
+    starts_eagerly = True
+
     def __init__(self, workers: int):
         self.workers = workers
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="datagen-block")
@@ -71,7 +79,7 @@ class ThreadExecutor:
     def map_blocks(
         self, plan: Plan, run: TableRun, store: TableStore, keep: tuple[str, ...]
     ) -> Iterator[BlockOutput]:
-        yield from in_order_window(
+        return OrderedWindow(
             lambda b: self.pool.submit(block_output, plan, run, b, store, keep),
             run.blocks,
             self.workers + 1,
@@ -108,6 +116,30 @@ def in_order_window(submit: Callable[[int], Any], blocks: int, window_size: int)
             window.append(submit(next_block))
             next_block += 1
         yield window.popleft().result()
+
+
+class OrderedWindow:
+    """in_order_window that submits its first window when made, not when first read."""
+
+    def __init__(self, submit: Callable[[int], Any], blocks: int, window_size: int):
+        self._submit, self._blocks, self._size = submit, blocks, window_size
+        self._window: deque[Any] = deque()
+        self._next = 0
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._next < self._blocks and len(self._window) < self._size:
+            self._window.append(self._submit(self._next))
+            self._next += 1
+
+    def __iter__(self) -> OrderedWindow:
+        return self
+
+    def __next__(self) -> Any:
+        self._fill()
+        if not self._window:
+            raise StopIteration
+        return self._window.popleft().result()
 
 
 def default_workers() -> int:

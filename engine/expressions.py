@@ -371,6 +371,25 @@ def _add(unit: str) -> Callable[[Any, Any], Any]:
     return add
 
 
+def _add_months(ts: Any, amount: Any) -> Any:
+    """Calendar months (whole: n is truncated): the same day of the month, or the month's
+    last day when it is shorter (Jan 31 + 1 month = Feb 28 or 29), the time of day kept; a
+    date stays a date."""
+    arr = np.asarray(ts)
+    amount = np.asarray(amount, dtype=np.float64)
+    unit = "D" if arr.dtype == np.dtype("datetime64[D]") else "us"
+    arr = arr.astype(f"datetime64[{unit}]")
+    missing = np.isnat(arr) | np.isnan(amount)
+    months = np.trunc(np.nan_to_num(amount)).astype(np.int64).astype("timedelta64[M]")
+    month = arr.astype("datetime64[M]")
+    day = arr.astype("datetime64[D]") - month.astype("datetime64[D]")  # 0-based day
+    target = month + months
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    shifted = np.minimum(target.astype("datetime64[D]") + day, last)
+    out = shifted.astype(f"datetime64[{unit}]") + (arr - arr.astype("datetime64[D]"))
+    return np.where(missing, np.array("NaT", dtype=f"datetime64[{unit}]"), out)
+
+
 def _round(x: Any, digits: Any = 0) -> Any:
     from datagen.engine.decimals import Decimals
 
@@ -1208,7 +1227,7 @@ def _add_typer(unit: str) -> Callable[[list[Ty], list[ast.expr], int | None], Ty
         _need(ts[0], TIMES, f"add_{unit}", "a date or datetime first", col)
         _need(ts[1], NUMBERS, f"add_{unit}", "a number second", col)
         kind = ts[0].kind
-        if kind == "date" and unit != "days":
+        if kind == "date" and unit not in ("days", "months"):
             kind = "datetime"
         return Ty(kind, _nullable(*ts))
 
@@ -1395,6 +1414,17 @@ def _build_registry() -> None:
             _add(unit),
             example=f"add_{name}(ordered_at, 3)",
         )
+    r(
+        "add_months",
+        "add_months(t: date|datetime, n: number) -> date|datetime",
+        "t shifted by n whole calendar months, the day clipped to the month's last "
+        "(Jan 31 + 1 = Feb 28 or 29); a date stays a date",
+        (2, 2),
+        "time",
+        _add_typer("months"),
+        _add_months,
+        example="add_months(started_on, position() - 1)",
+    )
     r(
         "date",
         "date('YYYY-MM-DD') -> date",

@@ -116,10 +116,27 @@ def read_schema_text(path: str | Path) -> str:
     return text
 
 
+class _Duplicates:
+    """Whether an object of the document repeats a key (JSON and YAML keep the last silently)."""
+
+    found = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            self.found = True
+        return mapping
+
+
 def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, Any]:
-    """JSON or YAML text -> a dict, with line:column for syntax errors (no recursion crash)."""
+    """JSON or YAML text -> a dict, with line:column for syntax errors (no recursion crash);
+    a key written twice in one object is a problem at its path, not the last one kept."""
+    duplicates = _Duplicates()
     try:
-        data = _yaml_load(text, source) if yaml_syntax else json.loads(text)
+        if yaml_syntax:
+            data = _yaml_load(text, source, duplicates)
+        else:
+            data = json.loads(text, object_pairs_hook=duplicates.pairs)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             [Problem(f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}")],
@@ -132,6 +149,8 @@ def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, An
     except ValueError as exc:  # a 4,300-digit integer
         reason = "a number with more than 4,300 digits" if "digits" in str(exc) else str(exc)
         raise SchemaError([Problem("$", f"invalid number: {reason}")], source=source) from None
+    if duplicates.found:
+        raise SchemaError(duplicate_key_problems(text), source=source)
     if not isinstance(data, dict):
         raise SchemaError(
             [Problem("$", "the schema must be an object", expected='{"nodes": [...]}')],
@@ -140,11 +159,18 @@ def parse_schema_text(text: str, source: str, yaml_syntax: bool) -> dict[str, An
     return data
 
 
-def _yaml_load(text: str, source: str) -> Any:
+def _yaml_load(text: str, source: str, duplicates: _Duplicates) -> Any:
     import yaml  # only for YAML schemas: a JSON schema does not pay its import
 
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            keys = [k.value for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"]
+            if len(set(map(str, keys))) != len(keys):  # merged keys (`<<: *base`) may repeat
+                duplicates.found = True
+            return super().construct_mapping(node, deep=deep)
+
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "$"
@@ -224,6 +250,43 @@ def positions(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
     return found
 
 
+def duplicate_key_problems(text: str) -> list[Problem]:
+    """`nodes[0].rows (line 5:5): the key `rows` is written twice in this object`, for each."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        root = None
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(root, ())] if root is not None else []
+    while stack and len(problems) < MAX_VALUES:
+        node, loc = stack.pop()
+        if len(loc) > MAX_DEPTH:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                name = str(key.value)
+                if name in seen and key.tag != "tag:yaml.org,2002:merge":
+                    mark = key.start_mark
+                    problems.append(
+                        Problem(
+                            json_path((*loc, name)),
+                            f"the key `{name}` is written twice in this object "
+                            "(only one value can be read: remove the other)",
+                            line=f"{mark.line + 1}:{mark.column + 1}",
+                        )
+                    )
+                seen.add(name)
+                stack.append((value, (*loc, name)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*loc, i)) for i, item in enumerate(node.value))
+    return sorted(problems, key=lambda p: p.path) or [
+        Problem("$", "a key is written twice in one object (only one value can be read)")
+    ]
+
+
 _PATH_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -248,6 +311,9 @@ def with_positions(problems: list[Problem], text: str) -> list[Problem]:
         return problems
     placed = []
     for problem in problems:
+        if problem.line:  # placed where it was found (a repeated key: the second one)
+            placed.append(problem)
+            continue
         spot = locate(problem.path, where)
         placed.append(replace(problem, line=f"{spot[0]}:{spot[1]}") if spot else problem)
     return placed

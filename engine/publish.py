@@ -110,6 +110,9 @@ def check_out(out: Path, *, force: bool = False, flag: str = "--out") -> None:
         raise InputError(f"{flag} {out} is a dangling symlink")
     if out.exists() and not out.is_dir():
         raise InputError(f"{flag} {out} exists and is not a folder")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(f"{flag} {out}: {blocker} is a file, not a folder")
     foreign = foreign_entries(out)
     if foreign and not force:
         shown = ", ".join(foreign[:5]) + (

@@ -115,7 +115,9 @@ SHARED_FIXTURE_GROUPS = {"postgres_server": "postgres", "example_run": "examples
 MODULE_GROUPS = {
     "test_decimals.py": "postgres",
     "test_formats_postgres.py": "postgres",
+    "test_hostile_sweep.py": "postgres",
     "test_examples.py": "examples",
+    "test_examples_real_schemas.py": "examples",
     "test_keys_examples.py": "examples",
     "test_report_html.py": "examples",
 }

@@ -17,11 +17,15 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from datagen.engine import dsl
 from datagen.engine.load import load_dataset
 from datagen.engine.plan import build_plan
 from tests.cli_helpers import run_cli
+
+if TYPE_CHECKING:
+    import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
@@ -37,6 +41,24 @@ class ExampleRun:
     dataset: dsl.Dataset
     data: Path  # the dataset's directory (Parquet files and .metadata.json)
     size_args: tuple[str, ...]  # ("--scale", "0.01") for a large example, else ()
+
+
+def sql_views(run: ExampleRun) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection over the run's files, a view per Parquet file (the rules of an
+    example checked with SQL)."""
+    import duckdb
+
+    con = duckdb.connect()
+    for path in run.data.glob("*.parquet"):
+        con.execute(f"CREATE VIEW \"{path.stem}\" AS SELECT * FROM '{path}'")
+    return con
+
+
+def sql_one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The query's one row: its value, or the tuple of its values."""
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0] if len(row) == 1 else row
 
 
 def example_size_args(schema: Path) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +137,27 @@ def test_a_grammar_pool_is_its_sentences_cut_to_its_size() -> None:
     assert 2.5 < ratio < 3.6
     other = bytes(grammar_text(GrammarPool.model_validate(GRAMMAR), 8)).decode()
     assert other != text  # the seed draws it
+
+
+def test_weights_near_the_float_limit_are_drawn_by_their_ratio() -> None:
+    words = {"adj": {"final": 1e308, "ironic": 1e308}, "noun": ["foxes"], "verb": ["nag"]}
+    spec = GrammarPool.model_validate({**GRAMMAR, "words": words, "size": 20_000})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow in the weights' sum
+        text = bytes(grammar_text(spec, 7)).decode()
+    assert 0.8 < text.count("final") / text.count("ironic") < 1.25
+
+
+def test_a_pool_longer_than_one_chunk_of_sentences_is_built_in_chunks() -> None:
+    # 65,536 two-byte sentences a chunk: 300,000 bytes take three chunks, each its own draws
+    spec = GrammarPool.model_validate(
+        {"sentences": ["{x}"], "words": {"x": ["a", "b"]}, "size": 300_000}
+    )
+    text = bytes(grammar_text(spec, 5))
+    assert len(text) == 300_000 and set(text[1::2]) == {ord(" ")}
+    assert set(text[::2]) == {ord("a"), ord("b")}
+    first, second = text[:131_072], text[131_072:262_144]
+    assert first != second and 0.45 < first.count(b"a") / 65_536 < 0.55
 
 
 def test_the_grammar_pool_is_the_same_at_any_scale_and_shared_by_columns(

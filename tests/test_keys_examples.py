@@ -7,59 +7,45 @@ validator; examples/order_status.json is tested in tests/test_events_sm.py.)"""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import duckdb
 import pytest
 
-from tests.example_runs import ExampleRun
-
-
-def _connect(run: ExampleRun) -> duckdb.DuckDBPyConnection:
-    """The session's run of the example (tests/example_runs.py), a view per Parquet file."""
-    con = duckdb.connect()
-    for path in run.data.glob("*.parquet"):
-        con.execute(f"CREATE VIEW \"{path.stem}\" AS SELECT * FROM '{path}'")
-    return con
-
-
-def _one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.execute(sql).fetchone()
-    assert row is not None
-    return row[0] if len(row) == 1 else row
+from tests.example_runs import ExampleRun, sql_one, sql_views
 
 
 @pytest.fixture(scope="module")
 def chinook(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("chinook"))
+    return sql_views(example_run("chinook"))
 
 
 def test_chinook_playlist_track_is_keyed_by_its_pair(chinook: duckdb.DuckDBPyConnection) -> None:
-    rows, pairs, playlists = _one(
+    rows, pairs, playlists = sql_one(
         chinook,
         "SELECT count(*), count(DISTINCT (playlist_id, track_id)), count(DISTINCT playlist_id)"
         " FROM playlist_track",
     )
     assert rows > 1000 and pairs == rows and playlists == 18
     assert (
-        _one(chinook, "SELECT count(*) FROM playlist_track ANTI JOIN track USING (track_id)") == 0
+        sql_one(chinook, "SELECT count(*) FROM playlist_track ANTI JOIN track USING (track_id)")
+        == 0
     )
 
 
 def test_chinook_invoice_total_is_the_exact_sum_of_its_lines(
     chinook: duckdb.DuckDBPyConnection,
 ) -> None:
-    invoices, wrong, typed = _one(
+    invoices, wrong, typed = sql_one(
         chinook,
         "SELECT count(*), count(*) FILTER (i.total <> l.s), any_value(typeof(i.total))"
         " FROM invoice i JOIN (SELECT invoice_id, sum(unit_price * quantity) s"
         " FROM invoice_line GROUP BY invoice_id) l USING (invoice_id)",
     )
-    assert invoices == _one(chinook, "SELECT count(*) FROM invoice") > 300
+    assert invoices == sql_one(chinook, "SELECT count(*) FROM invoice") > 300
     assert wrong == 0 and typed == "DECIMAL(10,2)"
     # a line copies its track's price; no invoice holds a track twice
     assert (
-        _one(
+        sql_one(
             chinook,
             "SELECT count(*) FROM invoice_line l JOIN track t USING (track_id)"
             " WHERE l.unit_price <> t.unit_price",
@@ -67,21 +53,25 @@ def test_chinook_invoice_total_is_the_exact_sum_of_its_lines(
         == 0
     )
     assert (
-        _one(chinook, "SELECT count(*) - count(DISTINCT (invoice_id, track_id)) FROM invoice_line")
+        sql_one(
+            chinook, "SELECT count(*) - count(DISTINCT (invoice_id, track_id)) FROM invoice_line"
+        )
         == 0
     )
-    assert _one(chinook, "SELECT count(*) FROM invoice ANTI JOIN customer USING (customer_id)") == 0
+    assert (
+        sql_one(chinook, "SELECT count(*) FROM invoice ANTI JOIN customer USING (customer_id)") == 0
+    )
 
 
 @pytest.fixture(scope="module")
 def sakila(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("sakila_rentals"))
+    return sql_views(example_run("sakila_rentals"))
 
 
 def test_sakila_no_copy_is_rented_twice_at_the_same_time(
     sakila: duckdb.DuckDBPyConnection,
 ) -> None:
-    rentals, overlapping, early_return = _one(
+    rentals, overlapping, early_return = sql_one(
         sakila,
         "SELECT count(*), count(*) FILTER (rental_date < previous_return),"
         " count(*) FILTER (return_date <= rental_date) FROM (SELECT *, lag(return_date)"
@@ -90,7 +80,7 @@ def test_sakila_no_copy_is_rented_twice_at_the_same_time(
     assert rentals > 5000 and overlapping == 0 and early_return == 0
     # the same, as an interval self-join: no two rentals of a copy overlap
     assert (
-        _one(
+        sql_one(
             sakila,
             "SELECT count(*) FROM rental a JOIN rental b ON a.inventory_id = b.inventory_id"
             " AND a.rental_id < b.rental_id AND a.rental_date < b.return_date"
@@ -104,7 +94,7 @@ def test_sakila_rentals_reference_stock_and_active_customers(
     sakila: duckdb.DuckDBPyConnection,
 ) -> None:
     assert (
-        _one(
+        sql_one(
             sakila,
             "SELECT count(*) FROM rental r JOIN inventory i USING (inventory_id)"
             " WHERE r.rental_date < i.in_stock_from",
@@ -112,13 +102,13 @@ def test_sakila_rentals_reference_stock_and_active_customers(
         == 0
     )
     assert (
-        _one(
+        sql_one(
             sakila,
             "SELECT count(*) FROM rental r JOIN customer c USING (customer_id) WHERE NOT c.active",
         )
         == 0
     )
-    wrong_amount = _one(
+    wrong_amount = sql_one(
         sakila,
         "SELECT count(*) FROM rental r JOIN inventory i USING (inventory_id)"
         " JOIN film f USING (film_id) WHERE r.amount <> f.rental_rate *"
@@ -129,11 +119,11 @@ def test_sakila_rentals_reference_stock_and_active_customers(
 
 @pytest.fixture(scope="module")
 def scd2(example_run: Callable[[str], ExampleRun]) -> duckdb.DuckDBPyConnection:
-    return _connect(example_run("scd2_customers"))
+    return sql_views(example_run("scd2_customers"))
 
 
 def test_scd2_one_current_row_per_customer_with_no_end(scd2: duckdb.DuckDBPyConnection) -> None:
-    customers, wrong_current, most = _one(
+    customers, wrong_current, most = sql_one(
         scd2,
         "SELECT count(*), count(*) FILTER (currents <> 1 OR open_ends <> 1 OR not_last > 0),"
         " max(n) FROM (SELECT customer_id, count(*) n, count(*) FILTER (is_current) currents,"
@@ -144,7 +134,7 @@ def test_scd2_one_current_row_per_customer_with_no_end(scd2: duckdb.DuckDBPyConn
     )
     assert customers == 1500 and wrong_current == 0 and most == 6
     # versions vary per customer: 1 to 6, about as declared
-    single = _one(
+    single = sql_one(
         scd2,
         "SELECT avg((n = 1)::int) FROM (SELECT customer_id, count(*) n FROM customer_version"
         " GROUP BY customer_id)",
@@ -153,7 +143,7 @@ def test_scd2_one_current_row_per_customer_with_no_end(scd2: duckdb.DuckDBPyConn
 
 
 def test_scd2_versions_have_no_gaps_or_overlaps(scd2: duckdb.DuckDBPyConnection) -> None:
-    rows, gaps, overlaps, empty, numbering = _one(
+    rows, gaps, overlaps, empty, numbering = sql_one(
         scd2,
         "SELECT count(*), count(*) FILTER (next_from IS NOT NULL AND valid_to <> next_from),"
         " count(*) FILTER (next_from < valid_to), count(*) FILTER (valid_to <= valid_from),"
@@ -162,7 +152,7 @@ def test_scd2_versions_have_no_gaps_or_overlaps(scd2: duckdb.DuckDBPyConnection)
         " WINDOW w AS (PARTITION BY customer_id ORDER BY valid_from))",
     )
     assert rows > 3000 and gaps == overlaps == empty == numbering == 0
-    overlapping_pairs = _one(
+    overlapping_pairs = sql_one(
         scd2,
         "SELECT count(*) FROM customer_version a JOIN customer_version b USING (customer_id)"
         " WHERE a.version < b.version AND a.valid_from < coalesce(b.valid_to, DATE '9999-12-31')"
@@ -171,7 +161,7 @@ def test_scd2_versions_have_no_gaps_or_overlaps(scd2: duckdb.DuckDBPyConnection)
     assert overlapping_pairs == 0
     # the first version starts when the customer was created
     assert (
-        _one(
+        sql_one(
             scd2,
             "SELECT count(*) FROM customer_version v JOIN customer c USING (customer_id)"
             " WHERE v.version = 1 AND v.valid_from <> c.created_on",

@@ -227,7 +227,7 @@ def test_a_duration_between_two_stamps_uses_their_lag() -> None:
     text = "A car rental company with 1,500 cars and rentals; cars are returned 3 days after pickup"
     claim = next(c for c in _claims_on_data(text).values() if c["kind"] == "duration")
     assert claim["status"] == "honoured", claim
-    assert claim["bound_to"]["end"] == "locked_at"
+    assert claim["bound_to"]["end"] == "returned_at"  # the stamp the phrase names
     assert claim["measured"] == 3  # a rule: exactly 3 days
     loose = next(
         c for c in _claims_on_data(text + " on average").values() if c["kind"] == "duration"

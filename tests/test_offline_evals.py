@@ -41,7 +41,6 @@ KNOWN_GAPS: dict[str, str] = {
     "unseen7_library_fines": "a traffic_officer owns the library fines",
     "unseen7_farm_soil_sensors": "no field table; the IoT template's site/device instead",
     "unseen7_esports_league": "'16 teams of 6 players' made 6 players; 608 matches for 240",
-    "unseen7_hotel_ota_lead_time": "'booked through OTAs' bound to status; lead time to nights",
 }
 
 

@@ -346,3 +346,110 @@ def test_a_thing_that_makes_trips_still_gets_its_riders() -> None:
     """'each scooter makes 6 trips': the scooter is no rider; only 'riders ride' would say so."""
     schema = author("A scooter company: 3,000 scooters, each scooter makes about 6 trips a day.")
     assert "rider" in tables(schema)
+
+
+def test_readings_belong_to_the_device_named_not_to_an_added_meter() -> None:
+    """Lead's solar farm: the readings landed under an added `meter` (5,500 rows)."""
+    schema = author("A solar farm with 2,000 panels; readings every 15 minutes in March 2024.")
+    assert tables(schema) == {"panel", "reading"}
+    assert node(schema, "reading")["parents"] == ["panel"]
+    unknown = author("A brewery with 40 fermentation tanks; readings every 10 minutes in May 2024.")
+    assert "meter" not in tables(unknown)
+    assert node(unknown, "reading")["parents"][0] == "fermentation_tank"
+    assert planned(unknown)["reading"] == 40 * 31 * 144
+
+
+def test_an_enormous_regular_series_is_generated_for_fewer_devices_and_says_so() -> None:
+    """Lead's solar farm: readings every minute over a year made 15.8M rows, uncapped."""
+    schema = author("A solar farm with 30 inverters reporting readings every minute in 2024.")
+    rows = planned(schema)
+    assert rows["reading"] <= 10_000_000
+    assert rows["reading"] == rows["inverter"] * 527_040  # every series whole
+    assert "15,811,200 rows" in notes(schema)
+    assert "--rows inverter=30" in notes(schema)
+
+
+def test_a_marketplace_products_belong_to_the_sellers_named() -> None:
+    """Lead's handmade marketplace: the orders reached no seller (the sellers hung only from
+    an added `seller_review`); the products are the sellers', a few each."""
+    schema = author(
+        "A marketplace for handmade goods: 2,000 sellers, 60,000 buyers, 150,000 orders in "
+        "2024; each order has 1 to 3 items, 4% of orders are disputed, and sellers ship "
+        "within 1 to 5 days."
+    )
+    assert "seller_review" not in tables(schema)
+    product = node(schema, "product")
+    assert any(c["name"] == "seller_id" for c in product["columns"])
+    assert node(schema, "order_item")["parents"] == ["order", "product"]
+    rows = planned(schema)
+    assert rows["seller"] == 2_000
+    assert rows["product"] >= 2_000
+
+
+def test_lines_of_an_order_are_order_lines_not_production_lines() -> None:
+    """Lead's warehouse: 'each purchase order has 1 to 10 lines' made a `line` of machines."""
+    schema = author(
+        "A warehouse with 5,000 products and 200 suppliers; each purchase order has 1 to 10 "
+        "lines, and 5% of deliveries arrive late."
+    )
+    assert "line" not in tables(schema)
+    lines = node(schema, "order_line")
+    assert lines["parents"][0] == "order"
+    assert lines["fanout"] == {"distribution": "uniform", "min": 1, "max": 10}
+    assert any(c["name"] == "product_id" for c in lines["columns"])
+
+
+def test_a_car_rental_is_rented_by_customers_not_riders() -> None:
+    """Lead's car rental: the renters were a mobility `rider` table with scooter columns."""
+    schema = author(
+        "A car rental company with 12 branches and 1,800 cars; 45,000 rentals in 2024, "
+        "rentals last 1 to 14 days, 6% of rentals are returned late, and SUVs are 30% of "
+        "the fleet."
+    )
+    assert "rider" not in tables(schema)
+    rental = node(schema, "rental")
+    assert rental["parents"][0] == "customer"
+    assert {"car", "branch"} <= set(rental["parents"])
+    assert "unlocked_at" not in {c["name"] for c in rental["columns"]}
+    assert 40_000 <= planned(schema)["rental"] <= 50_000
+
+
+def test_an_acronym_plural_names_its_events() -> None:
+    """Lead's 'each engineer opens 10 PRs a month': the PRs were unread."""
+    schema = author(
+        "A software company with 300 engineers where each engineer opens 10 PRs a month."
+    )
+    pulls = node(schema, "pull_request")
+    assert pulls["parents"][0] == "engineer"
+    assert 110 <= pulls["fanout"]["lambda"] <= 130  # 10 a month over 2024
+
+
+def test_a_verb_after_its_plural_subject_counts_the_subjects_events() -> None:
+    """'members attend twice a week' made a table `attend` (a thing, 300 rows)."""
+    schema = author(
+        "A gym with 3 locations and 5k members; classes (yoga, spin, HIIT) run hourly "
+        "6am-9pm; members attend twice a week."
+    )
+    assert "attend" not in tables(schema)
+    booking = next(n for n in schema["nodes"] if n["kind"] == "fact")
+    assert booking["parents"][0] == "member"
+    assert 100 <= booking["fanout"]["lambda"] <= 110  # twice a week over 2024
+
+
+def test_adjectives_and_units_are_no_tables_and_unstated_rates_stay_sane() -> None:
+    """'90,000 smart water meters' made `smart` (90,000 rows); their readings at the typical
+    rate made 64.8M rows; 'tonnes' made `tonne`."""
+    schema = author(
+        "A water utility with 90,000 smart water meters read hourly for January 2024; leaks "
+        "flagged on 1% of readings."
+    )
+    assert "smart" not in tables(schema)
+    rows = planned(schema)
+    assert rows["meter"] == 90_000
+    assert rows["reading"] <= 5_500_000
+    assert "64,800,000 rows" in notes(schema)
+    vineyard = author(
+        "A vineyard with 30 plots; harvests every autumn, yields between 4 and 9 tonnes per "
+        "hectare (2020-2024)."
+    )
+    assert tables(vineyard) == {"plot", "harvest"}

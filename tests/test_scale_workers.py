@@ -106,3 +106,55 @@ def test_a_failure_on_either_side_stops_the_run_and_writes_nothing(
         generate_dataset(shop, out, seed=4, rows={"customer": 2_000}, workers=2)
     assert not out.exists()  # staged, never published
     assert not [t for t in threading.enumerate() if t.name == "datagen-writer"]
+
+
+def _independent_tables() -> Any:
+    from datagen.engine.load import parse_dataset
+
+    def node(name: str) -> dict[str, Any]:
+        return {
+            "id": name,
+            "kind": "entity",
+            "rows": 2_000,
+            "pk": f"{name}_id",
+            "columns": [
+                {"name": f"{name}_id", "type": "int", "generator": {"sequence": {"start": 1}}},
+                {
+                    "name": "score",
+                    "type": "float",
+                    "generator": {
+                        "distribution": {"type": "normal", "params": {"mean": 0, "std": 1}}
+                    },
+                },
+            ],
+        }
+
+    return parse_dataset({"version": "1.0", "nodes": [node("a"), node("b"), node("c")]})
+
+
+def test_a_table_that_reads_no_unfinished_table_starts_beside_the_one_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three unrelated tables of two blocks: the last block of the first table waits
+    until a block of the next one has started, which happens only if the next table
+    is started before the first is read whole (no idle core between small tables)."""
+    dataset = _independent_tables()
+    monkeypatch.setattr(block, "BLOCK_ROWS", 1_000)
+    generate_dataset(dataset, tmp_path / "one", seed=4, workers=1)
+    first, following = (n.id for n in dataset.nodes[:2])
+    next_started = threading.Event()
+    waited: list[bool] = []
+    real_output = executors.block_output
+
+    def output(plan: Any, run: Any, b: int, *args: Any) -> Any:
+        if run.table.node.id == following:
+            next_started.set()
+        elif run.table.node.id == first and b == run.blocks - 1:
+            waited.append(next_started.wait(timeout=20))
+        return real_output(plan, run, b, *args)
+
+    monkeypatch.setattr(executors, "block_output", output)
+    generate_dataset(dataset, tmp_path / "two", seed=4, workers=2)
+    assert waited == [True]
+    assert tree_hashes(tmp_path / "two") == tree_hashes(tmp_path / "one")
+    assert len(tree_hashes(tmp_path / "one")) == 3

@@ -219,6 +219,39 @@ def compare_queries(data: Path, scale: float) -> list[str]:
     return wrong
 
 
+def test_every_comment_is_a_piece_of_one_grammar_pool_of_a_fixed_size(sf01: Path) -> None:
+    """The comments' text pool does not grow with the scale (peak memory at SF10 stays
+    within 1.2x of SF1's, BENCHMARKS.md): one grammar `pool` for the eight comments."""
+    from datagen.engine.generators.excerpt import grammar_text
+
+    dataset = load_dataset(ROOT / "examples" / "tpch.json")
+    specs = {
+        f"{node.id}.{col.name}": getattr(col.generator, "excerpt", None)
+        for node in dataset.nodes
+        for col in node.columns
+    }
+    pools = {name: spec.pool for name, spec in specs.items() if spec is not None}
+    # the seven written comments and supplier's (its s_comment adds the BBB words)
+    assert sorted(pools) == sorted(
+        ["region.r_comment", "nation.n_comment", "supplier.s_base", "customer.c_comment",
+         "part.p_comment", "partsupp.ps_comment", "orders.o_comment", "lineitem.l_comment"]
+    )  # fmt: skip
+    assert len({p.key() if p is not None else None for p in pools.values()}) == 1
+    pool = pools["lineitem.l_comment"]
+    assert pool is not None and pool.size == 2 << 20
+    text = bytes(grammar_text(pool, 42)).decode()
+    con = duckdb.connect()
+    for table, column in [
+        ("lineitem", "l_comment"),
+        ("region", "r_comment"),
+        ("part", "p_comment"),
+    ]:
+        sample = con.execute(
+            f"select {column} from read_parquet('{sf01 / table}.parquet') using sample 300 rows"
+        ).fetchall()
+        assert sample and all(value in text for (value,) in sample), (table, column)
+
+
 def test_the_22_queries_return_as_many_rows_as_on_dbgen_data(sf01: Path) -> None:
     assert compare_queries(sf01, 0.1) == []
 

@@ -647,7 +647,16 @@ def _numeric(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
     if found is None:
         return f"no numeric column for `{' '.join(claim.about)}`"
     node, col = found
-    return {"measure": "mean" if average else "range", "table": node.id, "column": col.name}
+    if average and claim.expected.unit == "percent" and not _PERCENT_NAME.search(col.name):
+        # 'tips average 15%' is no mean of `tip` in dollars
+        return f"no percent column for `{' '.join(claim.about)}` (`{col.name}` is no percent)"
+    measure = "range"
+    if average:  # 'the median donation is $50' is no mean
+        measure = "median" if re.search(r"\bmedian\b", claim.text, re.IGNORECASE) else "mean"
+    binding: dict[str, Any] = {"measure": measure, "table": node.id, "column": col.name}
+    if not average and claim.expected.unit == "percent" and _fraction_column(col):
+        binding["scale"] = 100  # 'efficiency between 15% and 22%' of a 0-1 column
+    return binding
 
 
 @binder("skew")
@@ -957,6 +966,9 @@ def _compare(view: SchemaView, claim: dsl.Claim) -> dict[str, Any] | str:
             return f"no value of `{node.id}` tells `{groups[1]}` apart"
         binding["versus"] = versus
     return binding
+
+
+_PERCENT_NAME = re.compile(r"(?:^|_)(?:pct|percent|percentage|rate|share)(?:_|$)")
 
 
 def _fraction_column(col: dsl.Column) -> bool:

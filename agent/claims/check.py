@@ -82,10 +82,40 @@ def attach_claims(
     # the phrases no rule read come first: what the report and `create` print first
     claims = sorted(claims, key=lambda c: c.kind != "unread")
     bound, assumptions = bind_claims(dataset, claims)
+    text = dataset.metadata.description or ""
+    qualified = _qualified(text, list(bound.claims))
+    if qualified != list(bound.claims):
+        assumptions += [
+            f"'{c.text}': not modelled: {c.reason}"
+            for c, old in zip(qualified, bound.claims, strict=True)
+            if c is not old
+        ]
+        bound = bound.model_copy(update={"claims": qualified})
     notes = []
     if missing and dataset.claims:
         notes.append("the author left out claim(s) " + "; ".join(f"'{m}'" for m in missing))
     return bound, notes + assumptions
+
+
+def _qualified(text: str, claims: list[dsl.Claim]) -> list[dsl.Claim]:
+    """A claim whose phrase runs on into a phrase no rule read ('70% of trips are booked' +
+    'at least 30 days ahead') is not what was asked: not modelled, whoever bound it."""
+    low = text.lower()
+    unread = [c.text for c in claims if c.kind == "unread" and c.text]
+    out = []
+    for claim in claims:
+        at = low.find(claim.text.lower()) if claim.text else -1
+        if at >= 0 and claim.kind != "unread" and claim.status != "not_modelled":
+            end = at + len(claim.text)
+            gap = len(text[end:]) - len(text[end:].lstrip(" "))
+            tail = next((u for u in unread if gap and low.startswith(u.lower(), end + gap)), None)
+            if tail is not None and tail.lower() not in claim.text.lower():
+                reason = f"its qualifier '{tail}' was not understood"
+                claim = claim.model_copy(
+                    update={"status": "not_modelled", "bound_to": None, "reason": reason}
+                )
+        out.append(claim)
+    return out
 
 
 def claim_problems(report: Any) -> list[Problem]:

@@ -36,6 +36,8 @@ VALUE_SYNONYMS: dict[str, set[str]] = {
     "refund": {"refunded", "returned"},
     "default": {"defaulted", "charged_off", "written_off"},
     "churn": {"churned", "cancelled", "canceled"},
+    "turnover": {"left", "leave", "terminated", "quit", "resigned"},
+    "attrition": {"left", "leave", "terminated", "quit", "resigned"},
     "fail": {"failed", "failure", "error", "rejected"},
     "drop": {"dropped", "failed", "disconnected"},
     "female": {"f", "woman", "women"},

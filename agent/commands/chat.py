@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
+from datagen.agent.commands.options import SCORE
 from datagen.agent.providers import default_provider_name, get_provider
 
 
@@ -41,7 +42,7 @@ from datagen.agent.providers import default_provider_name, get_provider
 )
 @click.option(
     "--min-score",
-    type=float,
+    type=SCORE,
     default=90.0,
     show_default=True,
     help="An edit whose dry run scores below this is repaired, then refused.",

@@ -21,7 +21,7 @@ import click
 
 from datagen.agent.commands.description import read_description
 from datagen.agent.commands.llm_options import PROVIDER_HELP, model_options, provider_option
-from datagen.agent.commands.options import PROFILE_NAMES, Say, console_options
+from datagen.agent.commands.options import PROFILE_NAMES, SCORE, Range, Say, console_options
 from datagen.agent.providers import (
     cost_estimate,
     default_provider_name,
@@ -90,14 +90,14 @@ class DataOptions:
 @click.option("--no-generate", is_flag=True, help="Write the schema and dry-run report only.")
 @click.option(
     "--min-score",
-    type=float,
+    type=SCORE,
     default=90.0,
     show_default=True,
     help="Quality bar: a dry run below it is repaired; final data below it exits 1.",
 )
 @click.option(
     "--min-fidelity",
-    type=click.FloatRange(0, 1),
+    type=Range(0, 1),
     default=1.0,
     show_default=True,
     help="Share of the description's claims the data must honour: a draft below it is "

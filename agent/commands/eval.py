@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from datagen.agent.commands.llm_options import model_options
-from datagen.agent.commands.options import DEFAULT_SEED, EVAL_PROVIDER_NAMES
+from datagen.agent.commands.options import DEFAULT_SEED, EVAL_PROVIDER_NAMES, Range
 from datagen.agent.evals.compare import (
     compare_reports,
     comparison_dict,
@@ -71,21 +71,21 @@ if TYPE_CHECKING:  # the runner, the loop and Rich are imported when the command
 @model_options
 @click.option(
     "--min-pass",
-    type=click.FloatRange(0, 1),
+    type=Range(0, 1),
     default=0.95,
     show_default=True,
     help="Exit 1 when the share of passing cases is below this.",
 )
 @click.option(
     "--min-claims-recall",
-    type=click.FloatRange(0, 1),
+    type=Range(0, 1),
     default=0.0,
     show_default=True,
     help="Exit 1 when the extractor finds fewer of the cases' expected claims than this share.",
 )
 @click.option(
     "--min-claims-honoured",
-    type=click.FloatRange(0, 1),
+    type=Range(0, 1),
     default=0.0,
     show_default=True,
     help="Exit 1 when fewer of the cases' expected claims are honoured on the dry run's data.",

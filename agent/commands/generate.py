@@ -12,6 +12,7 @@ import click
 
 from datagen.agent.commands.options import (
     PROFILE_NAMES,
+    SCORE,
     Say,
     console_options,
     plain_console,
@@ -124,7 +125,7 @@ class WorkersType(click.ParamType):
 )
 @click.option(
     "--min-score",
-    type=float,
+    type=SCORE,
     default=90.0,
     show_default=True,
     help="With --validate: exit 1 below this score.",
@@ -242,6 +243,10 @@ def generate_cmd(
     # rich only when the command talks: --quiet and --json runs do not pay its import;
     # piped, a long path is printed whole, not folded at 80
     console = plain_console(stderr=True) if say.chatty else None
+    if out is not None and not out.strip():
+        raise InputError("--out is empty: give a folder (or leave --out out for out/<name>)")
+    if address is not None and scheduler != "dask":
+        raise InputError(f"--address {address} is a Dask scheduler's: add --scheduler dask")
     dataset = load_dataset(schema)
     seed = resolve_seed(seed, dataset)
     rows = parse_row_overrides(row_items, dataset)

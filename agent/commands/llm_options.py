@@ -8,6 +8,8 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
+from datagen.agent.commands.options import Range
+
 
 def _complete_provider(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     from datagen.agent.providers import provider_names
@@ -61,7 +63,7 @@ def model_options(f: Callable[..., Any]) -> Callable[..., Any]:
             ),
             click.option(
                 "--timeout",
-                type=click.FloatRange(1, 3600),
+                type=Range(1, 3600),
                 default=None,
                 metavar="SECONDS",
                 help="Read timeout of one API request [default: 300].",

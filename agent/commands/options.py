@@ -15,6 +15,20 @@ from datagen.engine import names
 from datagen.examples import PREFIX, example_names, example_path
 
 
+class Range(click.FloatRange):
+    """A number within [min, max]; click's FloatRange lets `nan` through (every comparison
+    with it is false), which would make `score >= nan` fail every run."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # nan
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
+SCORE = Range(0, 100)  # --min-score everywhere
+
+
 class SchemaPath(click.ParamType):
     """A schema file (JSON or YAML), or `example:NAME` for a schema shipped with datagen."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from datagen.agent.commands.options import (
+    SCORE,
     Say,
     console_options,
     data_dir_option,
@@ -17,6 +18,7 @@ from datagen.agent.commands.options import (
     stage_progress,
     warn_deprecated,
 )
+from datagen.engine.errors import InputError
 
 
 @click.command("report")
@@ -38,7 +40,7 @@ from datagen.agent.commands.options import (
 )
 @click.option(
     "--min-score",
-    type=click.FloatRange(0, 100),
+    type=SCORE,
     default=None,
     help="Show pass/fail against this score on the page (the exit code stays 0).",
 )
@@ -77,6 +79,8 @@ def report_cmd(
       datagen report wide.json --data out/wide --no-plots
     """
     html_file = None
+    if out is not None and out.is_file() and out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out {out} is a file of yours: give a folder (report.html goes in it)")
     if out is not None and (
         out.suffix.lower() in (".html", ".htm") or (out.exists() and not out.is_dir())
     ):

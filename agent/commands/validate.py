@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from datagen.agent.commands.options import (
+    SCORE,
     Say,
     console_options,
     data_dir_option,
@@ -33,7 +34,7 @@ from datagen.agent.commands.options import (
 @deprecated_alias("-o", dest="report_path", use="--report", type=click.Path(path_type=Path))
 @click.option(
     "--min-score",
-    type=click.FloatRange(0, 100),
+    type=SCORE,
     default=90.0,
     show_default=True,
     help="Exit 1 below this score.",

@@ -1527,6 +1527,8 @@ def _type_limits(col: ColumnInfo) -> tuple[float, float]:
         return -(10.0**col.precision - 1), 10.0**col.precision - 1
     if col.type == "float" and col.precision is not None:
         scale = col.scale or 0
+        if col.precision - scale > 300:  # NUMERIC(1000): wider than any float
+            return -math.inf, math.inf
         limit = 10.0 ** (col.precision - scale) - 10.0**-scale
         return -limit, limit
     return -math.inf, math.inf

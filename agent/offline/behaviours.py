@@ -4,6 +4,7 @@ users, growth, outliers, missing values) -> patterns and modifiers on the draft'
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from datagen.agent.offline import surgery
@@ -104,7 +105,10 @@ def apply_behaviours(draft: Draft, parsed: Parsed) -> None:
             label = "December" if kind == "december_peak" else "July/August"
             set_pattern(series, "month", weights)  # type: ignore[arg-type]
             text = f"{said}: more `{time_ref}` rows in {label}"
-            if amount is not None and time_ref:
+            # a bare month ('40% of donations arrive in December') says where the rows are,
+            # not that each is bigger: the amount rises only with a peak, a rush, a season
+            bare = re.fullmatch(r"[A-Za-z]+", behaviour.phrase.strip()) is not None
+            if amount is not None and time_ref and not (bare and kind == "december_peak"):
                 _add_modifier(
                     amount,
                     {

@@ -19,6 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from datagen.agent.claims.bind import GAP, MAX_CATEGORIES
+from datagen.agent.claims.rules.amounts import _PAST
 from datagen.agent.claims.words import stems
 from datagen.agent.offline import surgery
 from datagen.agent.offline.naming import singular as singular_word
@@ -298,6 +299,8 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
         stamped["null_rate"] = round(1 - share, 6)
         draft.note(f"{claim.text!r}: `{stamped['name']}` set for {share:.1%} of rows")
         return None
+    if wanted & LEAVING and (left := _leavers(draft, claim, share)) is not None:
+        return left
     if (planned := _on_plan(draft, claim, node, said, share)) is not None:
         return planned
     if (gendered := _gender(draft, claim, node, said, share)) is not None:
@@ -341,6 +344,32 @@ def _rate(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
 
 GENDERS = {"man": "male", "men": "male", "male": "male", "males": "male", "woman": "female",
            "women": "female", "female": "female", "females": "female"}  # fmt: skip
+
+
+# people leaving: '15% annual turnover' of the staff is that share with a leaving date
+LEAVING = {"turnover", "attrition", "attrit"}
+
+
+def _leavers(draft: Draft, claim: dsl.Claim, share: float) -> dict[str, Any] | None:
+    """'15% annual turnover': the people table (the main entity) gets a `left_at` for that
+    share of its rows, measured as the share of rows with one (not a flag on another table)."""
+    from datagen.agent.offline.blueprints import parts as P
+
+    node = draft.node(draft.roles.get("main_entity"))
+    if node is None or not any(
+        "faker" in c["generator"] and "name" in c["name"] for c in node["columns"]
+    ):
+        return None
+    if any(c["name"] == "left_at" for c in node["columns"]):
+        return None
+    node["columns"].append(P.nullable(P.ts("left_at"), round(1 - share, 6)))
+    joined = draft.roles.get("signup") or ""
+    if joined.partition(".")[0] == node["id"] and draft.column(*joined.split(".")) is not None:
+        draft.schema["constraints"]["inequalities"].append(
+            {"left": f"{node['id']}.left_at", "op": ">=", "right": joined}
+        )
+    draft.note(f"{claim.text!r}: {share:.0%} of `{node['id']}` rows get a `left_at` date")
+    return {"measure": "present", "table": node["id"], "column": "left_at"}
 
 
 def _gender(
@@ -398,8 +427,7 @@ def _done(phrase: str) -> bool:
     return first.endswith("ed") or first in EVENT_VERBS or first in _PAST_FORMS
 
 
-_PAST_FORMS = {"paid", "left", "sent", "spent", "kept", "won", "lost", "bought", "got", "made",
-               "took", "went", "had", "quit", "opted"}  # fmt: skip
+_PAST_FORMS = set(_PAST.values())  # 'paid', 'left', 'gave', 'wrote': irregular past tenses
 # multipliers and extras whose usual value means 'none applied': 1.0 (x1), 0 (no discount)
 _NEUTRAL_WORDS = {"multiplier": 1.0, "factor": 1.0, "surge": 1.0}
 
@@ -911,17 +939,99 @@ def _weigh_pattern(draft: Draft, claim: dsl.Claim, spec: dict[str, Any]) -> None
     draft.note(f"{claim.text!r}: timestamps weighted towards " + ", ".join(chosen))
 
 
+MONTHS_PER = {"per_week": 12 / 52.1775, "per_month": 1.0, "per_quarter": 3.0, "per_year": 12.0}
+
+
+@honours("trend")
+def _trend(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
+    """'trading volume grows 5% a month', 'signups grow 3% a week' over at most a year: the
+    rows' timestamps weighted month by month by the growth (month weights repeat each year,
+    so a longer window cannot hold a steady growth and is left to the binder)."""
+    from datagen.agent.claims.words import VOLUME
+    from datagen.agent.offline.behaviours import set_pattern
+
+    growth = _number_of(claim.expected.value)
+    per = MONTHS_PER.get(claim.expected.unit or "")
+    node = _about_table(draft, claim)
+    rows = any(w in VOLUME or (node and draft.resolve(snake(w)) == node["id"]) for w in claim.about)
+    spec = _time_spec(draft, node)
+    if growth is None or per is None or node is None or spec is None or not rows:
+        return None
+    if spec.get("within", "timeframe") == "timeframe":
+        start, end = draft.window
+    else:
+        start = date.fromisoformat(str(spec["within"]["start"])[:10])
+        end = date.fromisoformat(str(spec["within"]["end"])[:10])
+    months = (end.year - start.year) * 12 + end.month - start.month + (end.day > 1)
+    if not 3 <= months <= 12 or any(p["dimension"] == "month" for p in spec.get("pattern", [])):
+        return None
+    monthly = (1 + growth) ** (1 / per)
+    weights = [1.0] * 12
+    for i in range(months):
+        weights[(start.month - 1 + i) % 12] = round(monthly**i, 4)
+    set_pattern(spec, "month", weights)
+    column = _time_column(node, spec)
+    draft.note(f"{claim.text!r}: `{node['id']}.{column['name']}` weighted x{monthly:.3f} a month")
+    per_name = (claim.expected.unit or "per_month").removeprefix("per_")
+    return {"measure": "growth", "table": node["id"], "column": column["name"], "per": per_name}
+
+
+# 'trips go to Spain', 'flights to Lisbon': where the rows go, not where their people live
+_DESTINATION = re.compile(r"^(?:to|into|towards)\s", re.IGNORECASE)
+_DESTINATION_VERB = re.compile(
+    r"\b(?:go|goes|went|travel|travels|fly|flies|ship|ships|shipped|head|heads|bound|sent)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _before(draft: Draft, claim: dsl.Claim) -> str:
+    at = draft.text.lower().find(claim.text.lower())
+    return draft.text[max(0, at - 20) : at] if at > 0 else ""
+
+
+def _destination(
+    draft: Draft, claim: dsl.Claim, start: dict[str, Any], column: str, values: list[str]
+) -> dict[str, Any]:
+    """The place of what the rows go to (a trip's hotel), else a `destination_<column>` of
+    the rows themselves; never the home of the people who go."""
+    from datagen.agent.offline.roles import CUSTOMER_LIKE
+
+    targets = [
+        draft.node(str(c["generator"]["lookup"]["from"]).split(".")[0])
+        for c in start["columns"]
+        if "lookup" in c["generator"] and "on" not in c["generator"]["lookup"]
+    ]
+    for node in targets:
+        if node is None or node is start or set(node["id"].split("_")) & CUSTOMER_LIKE:
+            continue
+        col = next((c for c in node["columns"] if c["name"] == column), None)
+        if col is not None:
+            col["generator"], col["type"] = {"choice": {"choices": values}}, "string"
+            draft.note(f"{claim.text!r}: `{node['id']}.{column}` (where the "
+                       f"`{start['id']}` rows go) is one of {', '.join(values)}")  # fmt: skip
+            return {"measure": "values_in", "table": node["id"], "column": column,
+                    "values": values}  # fmt: skip
+    name = f"destination_{column}"
+    start["columns"].append(
+        {"name": name, "type": "string", "generator": {"choice": {"choices": values}}}
+    )
+    draft.note(f"{claim.text!r}: `{start['id']}.{name}` is one of {', '.join(values)}")
+    return {"measure": "values_in", "table": start["id"], "column": name, "values": values}
+
+
 @honours("place")
-def _place(draft: Draft, claim: dsl.Claim) -> None:
+def _place(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'in Madrid and Barcelona' -> a city column (of the table it is about) takes those values."""
     values = [str(v) for v in claim.expected.values or []]
     if not values:
-        return
+        return None
     kind = claim.expected.unit or "city"
     column = {"city": "city", "country": "country", "region": "region"}.get(kind, "city")
     start = _about_table(draft, claim)
     if start is None:
-        return
+        return None
+    if _DESTINATION.search(claim.text) or _DESTINATION_VERB.search(_before(draft, claim)):
+        return _destination(draft, claim, start, column, values)
     chain = [start, *(draft.node(p) for p in start.get("parents", []))]
     main = draft.node(draft.roles.get("main_entity"))
     for node in [*chain, main]:
@@ -932,11 +1042,12 @@ def _place(draft: Draft, claim: dsl.Claim) -> None:
             col["generator"] = {"choice": {"choices": values}}
             col["type"] = "string"
             draft.note(f"{claim.text!r}: `{node['id']}.{column}` is one of {', '.join(values)}")
-            return
+            return None
     start["columns"].append(
         {"name": column, "type": "string", "generator": {"choice": {"choices": values}}}
     )
     draft.note(f"{claim.text!r}: `{start['id']}.{column}` is one of {', '.join(values)}")
+    return None
 
 
 @honours("locale")
@@ -962,6 +1073,7 @@ def _locale(draft: Draft, claim: dsl.Claim) -> None:
 
 
 MONEY_NAMES = {"price", "fare", "cost", "total", "amount", "fee"}
+USAGE_NAMES = {"consumption", "usage", "kwh", "consumed", "energy", "load"}
 
 
 def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -975,6 +1087,8 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
         wanted |= {w[:-2] + "ing" for w in wanted if w.endswith("ed")}  # 'rated' -> `rating`
         if wanted & MONEY_NAMES:  # 'ticket prices' -> the booking's `fare`
             wanted |= MONEY_NAMES
+        if wanted & USAGE_NAMES:  # 'consumption is higher' -> the readings' `kwh`
+            wanted |= USAGE_NAMES
         for node in nodes:
             for col in node["columns"]:
                 if col["type"] in ("int", "float") and stems(col["name"]) & wanted:
@@ -992,7 +1106,7 @@ def _numeric_column(draft: Draft, claim: dsl.Claim) -> tuple[dict[str, Any], dic
 
 # what a purchase's amount is called: 'average ticket', 'basket size', 'spend'
 SPEND_WORDS = {"value", "amount", "spend", "price", "total", "ticket", "basket", "check", "bill",
-               "receipt", "purchase", "transaction"}  # fmt: skip
+               "receipt", "purchase", "transaction", "sale", "revenue"}  # fmt: skip
 
 
 @honours("ratio")
@@ -1000,6 +1114,13 @@ def _ratio(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     """'partners bill about twice the hourly rate of associates' -> the rate's distribution
     by the role: the first group's case scaled by the ratio over the others'."""
     ratio, groups = _number_of(claim.expected.value), claim.expected.values or []
+    expected = claim.expected
+    if (
+        ratio is not None
+        and not groups
+        and (expected.weekdays or expected.hours or expected.months)
+    ):
+        return _compare(draft, claim)  # 'weekend fares are 1.3x weekday fares': time cells
     if ratio is None or ratio <= 0 or len(groups) != 2:
         return None
     if str(groups[1]).lower() in OFTEN:
@@ -1194,24 +1315,25 @@ def _fanout_ratio(
 
 @honours("compare")
 def _compare(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
-    """'longer rides on weekends', 'higher prices in December': the value (a duration: the
-    time to the row's last event) multiplied in those cells by a seasonality modifier."""
+    """'longer rides on weekends', 'higher prices in December', 'consumption is higher on
+    weekday evenings': the value (a duration: the time to the row's last event) multiplied in
+    those cells by a seasonality modifier per dimension (both: weekdays and evenings)."""
     expected = claim.expected
     cells = [
         ("dow", expected.weekdays, 7),
         ("hour", expected.hours, 24),
         ("month", [m - 1 for m in expected.months or []], 12),
     ]
-    dimension, chosen, size = next(((d, c, n) for d, c, n in cells if c), (None, None, 0))
+    chosen = [(d, c, n) for d, c, n in cells if c]
     low, high, value = (
         _number_of(expected.min),
         _number_of(expected.max),
         _number_of(expected.value),
     )
     factor = value or (low * 1.3 if low else None) or (high * 0.75 if high else None)
-    if dimension is None and factor and expected.values:
+    if not chosen and factor and expected.values:
         return _compare_condition(draft, claim, str(expected.values[0]), factor)
-    if dimension is None or not chosen or not factor:
+    if not chosen or not factor:
         return None
     found = _duration_column(draft, claim) or _numeric_column(draft, claim)
     if found is None:
@@ -1220,20 +1342,22 @@ def _compare(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     time = next((c["name"] for c in node["columns"] if "datetime_series" in c["generator"]), None)
     if time is None or any(m["transform"] == "seasonality" for m in col.get("modifiers", [])):
         return None
-    weights = [round(factor, 4) if i in chosen else 1.0 for i in range(size)]
-    modifier = {"transform": "seasonality", "args": {"dimension": dimension, "column": time,
-                                                     "weights": weights}}  # fmt: skip
-    col["modifiers"] = [modifier, *col.get("modifiers", [])]
+    modifiers = []
+    for dimension, selected, size in chosen:
+        weights = [round(factor, 4) if i in selected else 1.0 for i in range(size)]
+        modifiers.append({"transform": "seasonality", "args": {"dimension": dimension,
+                          "column": time, "weights": weights}})  # fmt: skip
+    col["modifiers"] = [*modifiers, *col.get("modifiers", [])]
     dist = col["generator"].get("distribution")
     if dist is not None and dist.get("clamp") and factor > 1:
-        dist["clamp"] = [dist["clamp"][0], dist["clamp"][1] * factor]
+        dist["clamp"] = [dist["clamp"][0], dist["clamp"][1] * factor ** len(chosen)]
     draft.note(
-        f"{claim.text!r}: `{node['id']}.{col['name']}` x{factor:g} in those {dimension} cells "
-        f"of `{time}`"
+        f"{claim.text!r}: `{node['id']}.{col['name']}` x{factor:g} in those "
+        f"{' and '.join(d for d, _, _ in chosen)} cells of `{time}`"
     )
-    key = {"dow": "weekdays", "hour": "hours", "month": "months"}[dimension]
+    keys = {"dow": "weekdays", "hour": "hours", "month": "months"}
     return {"measure": "compare", "table": node["id"], "column": col["name"], "time": time,
-            key: list(getattr(expected, key))}  # fmt: skip
+            **{keys[d]: list(getattr(expected, keys[d])) for d, _, _ in chosen}}  # fmt: skip
 
 
 # conditions a row happens in, named by a group's word ('longer on rainy days'): the
@@ -1325,12 +1449,19 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     if not isinstance(low, (int, float)) or not isinstance(high, (int, float)) or high <= low:
         return None
     found = _numeric_column(draft, claim)
+    if found is None and claim.expected.unit == "percent":
+        return _percent_column(draft, claim, float(low), float(high))
     if found is None:
         from datagen.agent.offline.values import range_scale
 
         return range_scale(draft, claim)  # 'triage levels 1 to 5': a column of the steps
     node, col = found
     dist = col["generator"].get("distribution")
+    clamp = (dist or {}).get("clamp") or [None, None]
+    scale = (
+        100 if claim.expected.unit == "percent" and clamp[1] is not None and clamp[1] <= 1 else 1
+    )
+    low, high = low / scale, high / scale  # a percent of a 0-1 column
     if dist is not None:
         dist["clamp"] = [low, high]
         if dist["type"] == "lognormal" and low > 0:
@@ -1344,7 +1475,56 @@ def _range(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     mods = [m for m in col.get("modifiers", []) if m["transform"] != "clamp"]
     col["modifiers"] = [*mods, {"transform": "clamp", "args": {"min": low, "max": high}}]
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` kept within [{low:g}, {high:g}]")
-    return {"measure": "range", "table": node["id"], "column": col["name"]}
+    binding = {"measure": "range", "table": node["id"], "column": col["name"]}
+    return {**binding, "scale": 100} if scale == 100 else binding
+
+
+def _average_percent(draft: Draft, claim: dsl.Claim, value: float) -> dict[str, Any] | None:
+    """'tips average 15%': a `tip_pct` column averaging 15 beside the tip (of the order),
+    not the tip in money."""
+    found = _numeric_column(draft, claim)
+    node = found[0] if found is not None else _about_table(draft, claim)
+    words = [w for w in claim.about if draft.resolve(snake(w)) != (node or {}).get("id")]
+    if node is None or not words:
+        return None
+    name = f"{snake(words[-1])}_pct"
+    if any(c["name"] == name for c in node["columns"]):
+        return None
+    spec = {"type": "normal", "params": {"mean": value, "std": round(value / 4, 4)},
+            "clamp": [0.0, 100.0]}  # fmt: skip
+    node["columns"].append({"name": name, "type": "float", "generator": {"distribution": spec},
+                            "modifiers": [{"transform": "expression",
+                                           "args": {"expr": "round(value, 1)"}}]})  # fmt: skip
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` averages {value:g} (percent)")
+    amount = (draft.roles.get("amount") or "").partition(".")
+    if found is not None and amount[0] == node["id"] and amount[2] != found[1]["name"]:
+        # the tip in money is that percent of the order's amount
+        money = found[1]
+        node["columns"].remove(money)
+        node["columns"].append({**money, "generator": {"expression": {
+            "expr": f"round({amount[2]} * {name} / 100, 2)"}}, "modifiers": []})  # fmt: skip
+        draft.note(f"`{node['id']}.{money['name']}` = {amount[2]} x {name} / 100")
+    return {"measure": "mean", "table": node["id"], "column": name}
+
+
+def _percent_column(
+    draft: Draft, claim: dsl.Claim, low: float, high: float
+) -> dict[str, Any] | None:
+    """'panel efficiency between 15% and 22%' with no such column: `efficiency_pct` of the
+    table the words name, spread over the range."""
+    node = _about_table(draft, claim)
+    words = [w for w in claim.about if draft.resolve(snake(w)) is None]
+    if node is None or not words:
+        return None
+    name = f"{snake(words[-1])}_pct"
+    if any(c["name"] == name for c in node["columns"]):
+        return None
+    spec = {"type": "uniform", "params": {"low": low, "high": high}, "clamp": [low, high]}
+    node["columns"].append({"name": name, "type": "float", "generator": {"distribution": spec},
+                            "modifiers": [{"transform": "expression",
+                                           "args": {"expr": "round(value, 1)"}}]})  # fmt: skip
+    draft.note(f"{claim.text!r}: `{node['id']}.{name}` from {low:g} to {high:g} (percent)")
+    return {"measure": "range", "table": node["id"], "column": name}
 
 
 @honours("average")
@@ -1354,6 +1534,8 @@ def _average(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     value = claim.expected.value
     if claim.about[:1] == ["spend"] and isinstance(value, (int, float)) and value > 0:
         return _group_spend(draft, claim, float(value))
+    if claim.expected.unit == "percent" and isinstance(value, (int, float)) and 0 < value < 100:
+        return _average_percent(draft, claim, float(value))
     found = _numeric_column(draft, claim)
     if not isinstance(value, (int, float)) or value <= 0 or found is None:
         return None
@@ -1369,15 +1551,18 @@ def _average(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             low_mag, high_mag = args.get("magnitude", [3.0, 10.0])
             lift += float(args.get("rate", 0.0)) * ((low_mag + high_mag) / 2 - 1)
     stated, value = value, value / lift
+    median = re.search(r"\bmedian\b", claim.text, re.IGNORECASE) is not None
     if dist["type"] == "lognormal":
         sigma = float(dist["params"].get("sigma", 0.6))
-        dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
+        # a lognormal's median is e^mu, its mean e^(mu + sigma^2/2)
+        dist["params"]["mean"] = round(math.log(value) - (0 if median else sigma**2 / 2), 4)
         dist["clamp"] = [0, max(value * 50, 1.0)]
     elif dist["type"] == "normal":
         dist["params"]["mean"] = float(value)
     else:
         return None
-    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` averages about {stated:g}")
+    said = "has a median of" if median else "averages"
+    draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` {said} about {stated:g}")
     return None
 
 
@@ -1477,6 +1662,17 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
                             draft.text.lower())  # fmt: skip
         parent = draft.resolve(subject.group(1)) if subject else None
     child = draft.node(draft.resolve(snake(claim.about[-1])))
+    parent_node = draft.node(parent) if parent else None
+    if (
+        child is None
+        and snake(claim.about[-1]) in LINE_WORDS
+        and parent is not None
+        and parent_node is not None
+        and parent_node["kind"] == "fact"
+    ):
+        # 'each purchase order has 1 to 10 lines': the order's lines, each of one product
+        thing = _offered_thing(draft)
+        child = _line_table(draft, parent, thing, name=f"{parent}_line") if thing else None
     if child is not None and child["kind"] != "fact" and parent is not None:
         # 'each student enrols in 4 to 6 courses': the rows of the fact linking the two
         link = link_fact(draft, parent, child["id"])
@@ -1496,12 +1692,29 @@ def _relationship(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     return None
 
 
-def _line_table(draft: Draft, parent: str, thing: str) -> dict[str, Any]:
+LINE_WORDS = {"line", "line_item", "order_line", "position"}
+
+
+def _offered_thing(draft: Draft) -> str | None:
+    """The products (or listings, SKUs) a line of an order points at."""
+    from datagen.agent.offline.lexicon.columns import naming_kind
+
+    return next(
+        (
+            n["id"]
+            for n in draft.schema["nodes"]
+            if n["kind"] == "entity" and naming_kind(n["id"]) == "product"
+        ),
+        None,
+    )
+
+
+def _line_table(draft: Draft, parent: str, thing: str, name: str | None = None) -> dict[str, Any]:
     """'each order has 1 to 5 items': an event's lines, each pointing at one `thing`
     (`order_item`: its order, its item, a quantity)."""
     from datagen.agent.offline.blueprints import parts as P
 
-    name = f"{parent}_{thing}"
+    name = name or f"{parent}_{thing}"
     node = P.fact(name, parent, 3.0, [P.fk(thing, skew="zipf@1.1"),
                                       P.num("quantity", "poisson", (1, 20), type_="int", lam=1.5)],
                   extra_parents=[thing])  # fmt: skip
@@ -1632,6 +1845,7 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     nodes += [n for n in draft.schema["nodes"] if n not in nodes]
     best: tuple[float, dict[str, Any], tuple[str, str, str, str]] | None = None
     waiting = bool(wanted & WAIT_WORDS)
+    lead = bool(wanted & LEAD_WORDS)
     for node in nodes:
         lags = _lags(node)
         for index, lag in enumerate(lags):
@@ -1640,6 +1854,10 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             # ('waiting time', 'response time') is its first lag
             place = (len(lags) - 1 - index) if waiting else index
             fit += 0.1 * place / max(len(lags), 1)
+            if wanted & LEAD_WORDS and index == 0:
+                fit += 2  # 'an average lead time of 30 days': booking to the stay's start
+            elif wanted & LEAD_WORDS:
+                fit -= 1
             if best is None or fit > best[0]:
                 best = (fit, node, lag)
     if best is None or (best[0] < 2 and about is not None and _stored(about)):
@@ -1688,8 +1906,37 @@ def _duration(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
             }
         }
         how = f"a median of {median / scale:g} {unit}"
+        if lead and value is not None and lag_unit == unit:
+            return _lead_time(draft, claim, node, col, end, float(value))
     draft.note(f"{claim.text!r}: `{node['id']}.{end}` follows `{start}` by {how}")
     return {"measure": "duration", "table": node["id"], "start": start, "end": end, "unit": unit}
+
+
+def _lead_time(
+    draft: Draft,
+    claim: dsl.Claim,
+    node: dict[str, Any],
+    lag: dict[str, Any],
+    end: str,
+    value: float,
+) -> dict[str, Any]:
+    """'an average lead time of 30 days': the lag before the stay is `lead_days`, whose mean
+    (the average stated) is the value."""
+    unit_word = {"days": "days", "h": "hours", "min": "minutes", "s": "seconds"}
+    name = f"lead_{unit_word.get(claim.expected.unit or 'days', 'days')}"
+    if not any(c["name"] == name for c in node["columns"]):
+        old = lag["name"]
+        lag["name"] = name
+        for col in node["columns"]:
+            expr = col["generator"].get("expression", {}).get("expr")
+            if isinstance(expr, str):
+                col["generator"]["expression"]["expr"] = re.sub(rf"\b{old}\b", name, expr)
+    dist = lag["generator"]["distribution"]
+    sigma = float(dist["params"]["sigma"])
+    dist["params"]["mean"] = round(math.log(value) - sigma**2 / 2, 4)
+    dist["clamp"] = [0.0, round(value * 20, 4)]
+    draft.note(f"{claim.text!r}: `{node['id']}.{lag['name']}` (to `{end}`) averages {value:g}")
+    return {"measure": "mean", "table": node["id"], "column": lag["name"]}
 
 
 STORED_UNIT = {"seconds": "s", "secs": "s", "minutes": "min", "mins": "min", "hours": "h",
@@ -1739,16 +1986,25 @@ def _add_end(
 
 
 def _stored(node: dict[str, Any]) -> dict[str, Any] | None:
-    """A column that stores a duration itself: `duration_seconds`, `nights`."""
+    """A column that stores a duration itself: `duration_seconds`, `nights`; not a lead time
+    before the thing starts ('trips last 3 to 14 days' is no `lead_days`)."""
     for col in node["columns"]:
-        last = col["name"].split("_")[-1]
+        words = col["name"].split("_")
         if (
             col["type"] in ("int", "float")
-            and last in STORED_UNIT
+            and words[-1] in STORED_UNIT
+            and not set(words) & NOT_LENGTHS
             and "distribution" in col["generator"]
         ):
             return col
     return None
+
+
+# how long before a thing starts it was booked: the first lag of its row
+LEAD_WORDS = {"lead", "advance", "notice", "ahead"}
+# times before or between things, not how long a thing lasts
+NOT_LENGTHS = {"lead", "advance", "notice", "ahead", "before", "until", "since", "ago", "age",
+               "delay", "late", "wait", "waiting", "overdue", "prior"}  # fmt: skip
 
 
 def _stored_duration(
@@ -1787,7 +2043,7 @@ def _stored_duration(
     return {"measure": "mean", "table": node["id"], "column": col["name"]}
 
 
-MAX_SERIES_ROWS = 50_000_000
+MAX_SERIES_ROWS = 10_000_000  # a regular series past this is generated for fewer devices
 
 
 SERIES_START = "add_seconds(timestamp('"
@@ -1822,8 +2078,26 @@ def _regular_series(
     steps = math.ceil((end - start).total_seconds() / step)  # the last step still inside
     parent = draft.node(node["parents"][0])
     parent_rows = int(parent.get("rows") or 1000) if parent is not None else 1000
-    if steps < 2 or steps * parent_rows > MAX_SERIES_ROWS:
+    if steps < 2:
         return None
+    if steps * parent_rows > MAX_SERIES_ROWS and (parent is None or parent["kind"] != "entity"):
+        return None
+    if parent is not None and steps * parent_rows > MAX_SERIES_ROWS:
+        # 30 inverters every minute for a year: 15.8M rows; fewer devices, each whole
+        rows = max(1, MAX_SERIES_ROWS // steps)
+        parent["rows"] = rows
+        stated = f"`{parent['id']}`: {parent_rows} rows"
+        draft.assumptions = [
+            f"{a} (fewer generated, see below)" if a.startswith(stated) else a
+            for a in draft.assumptions
+        ]
+        draft.note(
+            f"`{node['id']}` at {claim.text!r} for {parent_rows:,} `{parent['id']}` over the "
+            f"window would be {steps * parent_rows:,} rows: generated for {rows:,} "
+            f"`{parent['id']}` of the {parent_rows:,} ({rows * steps:,} rows, every series "
+            f"whole); the full size: `datagen generate schema.json --rows "
+            f"{parent['id']}={parent_rows}` (or --scale {parent_rows / rows:.3g})"
+        )
     node["fanout"] = {"distribution": "uniform", "min": steps, "max": steps}
     stamp = f"{start.isoformat()} 00:00:00"
     column["generator"] = {

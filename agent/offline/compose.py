@@ -27,7 +27,7 @@ from datagen.agent.offline.claims_binding import (
     unread_clauses,
 )
 from datagen.agent.offline.columns import apply_columns, apply_countries
-from datagen.agent.offline.counts import apply_counts, apply_grain
+from datagen.agent.offline.counts import apply_counts, apply_grain, cap_unstated
 from datagen.agent.offline.domains import choose_domain, generic_layout, lexicon_blueprint
 from datagen.agent.offline.draft import DEFAULT_WINDOW, resolve_window, start_draft
 from datagen.agent.offline.finish import assemble, finish, weekend_share
@@ -141,6 +141,7 @@ def _compose(text: str, answers: dict[str, str], today: date, *, merge: bool) ->
     if blueprint.grain_question:
         apply_grain(draft, parsed, answers.get("grain"))
     claims = honour_claims(draft, claims)
+    cap_unstated(draft)
     claims = unread_clauses(draft, claims, note_unread(draft, parsed, claims))
     finish(draft)
     return bind(assemble(draft, text, domain or "generic"), claims)

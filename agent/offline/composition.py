@@ -316,6 +316,12 @@ def _typical_relations(
                         table.parents.append(main)
                         notes.append(f"each `{table.id}` belongs to one `{main}`")
                         continue
+                device = _named_device(tables) if entry and _is_reading(entry) else None
+                if not table.parents and device is not None:
+                    # 'tanks ...; readings every 10 minutes': the readings of the tanks named
+                    table.parents.append(device)
+                    notes.append(f"each `{table.id}` is taken by one `{device}`")
+                    continue
                 if not table.parents:
                     parent_entry = by_name(entry.parents[0]) if entry and entry.parents else None
                     if parent_entry is None:
@@ -351,6 +357,8 @@ def _typical_relations(
                         and naming_kind(subject.entry.name) != "person"
                         # 'households visit': the text's own subject does the events
                         and subject.id != table.subject
+                        # 'each panel logs readings': a reading is of the device named
+                        and not _is_reading(entry)
                     ):
                         parent_entry = by_name(entry.parents[0])
                         person = (
@@ -384,6 +392,7 @@ def _typical_relations(
                         )
                         or table.parents
                         and table.parents[0] in rank
+                        or _is_reading(entry)  # 'homes reporting readings': the meter's
                     ):
                         table.parents.sort(key=lambda p: rank.get(p, len(rank)))
             elif entry is not None:
@@ -391,6 +400,26 @@ def _typical_relations(
                     present = by_entry.get(ref) or _same_person(tables, ref, table)
                     if present and present not in table.refs and present != table.id:
                         table.refs.append(present)
+
+
+def _is_reading(entry: Entry) -> bool:
+    """Measurements taken by a device (a meter's, a sensor's, a turbine's readings)."""
+    return any(w.endswith(("reading", "measurement", "telemetry")) for w in entry.words)
+
+
+def _named_device(tables: dict[str, Table]) -> str | None:
+    """The named thing that takes readings: one the lexicon reads (a turbine, an inverter),
+    else the first named thing that is no person."""
+    things = [
+        t
+        for t in tables.values()
+        if t.role == "entity" and t.mentioned and not _is_person(t)
+        and (t.entry is None or t.entry.naming not in ("person", "company", "place"))
+    ]  # fmt: skip
+    readers = {p for e in ENTRIES if e.role == "fact" and _is_reading(e) for p in e.parents}
+    known = [t.id for t in things if t.entry is not None and t.entry.name in readers]
+    found = known or [t.id for t in things]
+    return found[0] if found else None
 
 
 def _same_person(tables: dict[str, Table], ref: str, table: Table) -> str | None:
@@ -493,6 +522,12 @@ def _connect_islands(
     for table in list(tables.values()):
         if table.role != "entity" or table.id in _reached(tables):
             continue
+        holder = _holder(tables, table)
+        if holder is not None:
+            # sellers beside products: the products are the sellers' (as a listing is)
+            tables[holder].refs.append(table.id)
+            notes.append(f"each `{holder}` belongs to one `{table.id}`")
+            continue
         link = None
         for entry in ENTRIES:
             if (
@@ -511,6 +546,35 @@ def _connect_islands(
         facts = [t for t in tables.values() if t.role == "fact"]
         if facts:
             facts[0].parents.append(table.id)
+
+
+def _holder(tables: dict[str, Table], island: Table) -> str | None:
+    """A table present whose kind of rows the lexicon has pointing at the island's entity
+    (a `listing` refs its `seller`, so a `product` of the dataset refs the sellers named)."""
+    if island.entry is None:
+        return None
+    kinds = {
+        e.naming
+        for e in ENTRIES
+        if e.role == "entity" and island.entry.name in e.refs and e.naming in ("product", "title")
+    }
+    for table in tables.values():
+        if (
+            table.role == "entity"
+            and table.id != island.id
+            and table.entry is not None
+            and table.entry.naming in kinds
+            and table.id in _reached(tables)
+            and not any(
+                _naming(tables[r]) == island.entry.naming for r in table.refs if r in tables
+            )
+        ):
+            return table.id
+    return None
+
+
+def _naming(table: Table) -> str | None:
+    return table.entry.naming if table.entry is not None else None
 
 
 def _reached(tables: dict[str, Table]) -> set[str]:
@@ -563,9 +627,14 @@ def to_blueprint(comp: Composition) -> Blueprint:
         time = times.get(node["id"])
         if node["kind"] != "fact" or time is None:
             continue
+        keys = {
+            c["name"]
+            for c in node["columns"]
+            if "lookup" in c["generator"] and "on" not in c["generator"]["lookup"]
+        }
         for parent in node["parents"]:
             start = times.get(parent)
-            if start and comp.tables[parent].role == "entity":
+            if start and comp.tables[parent].role == "entity" and f"{parent}_id" in keys:
                 inequalities.append((f"{node['id']}.{time}", ">=", f"{parent}.{start}"))
     main = comp.main_entity
     main_node = next(n for n in nodes if n["id"] == main)
@@ -699,7 +768,13 @@ def _node(table: Table, comp: Composition, times: dict[str, str]) -> dict[str, A
             # is one or so, rows of an entity a few
             lam = 1.0 if comp.tables[driver].role == "fact" else min(lam, 3.0)
         extra = [p for p in table.parents[1:] if p != table.id]
-        fks = [P.fk(p, skew=None if comp.tables[p].role == "fact" else "zipf@1.1") for p in extra]
+        fks = [
+            # a meter's reading is of the meter's home, not of any home
+            P.attr(f"{p}_id", "int", f"{driver}.{p}_id", f"{driver}_id")
+            if p in comp.tables[driver].refs
+            else P.fk(p, skew=None if comp.tables[p].role == "fact" else "zipf@1.1")
+            for p in extra
+        ]
         node = P.fact(table.id, driver, lam, [*fks, *columns], extra_parents=extra)
         node["fanout"]["min"] = 0
         if comp.tables[driver].role == "fact" and driver in times:

@@ -21,7 +21,7 @@ from datagen.agent.offline.draft import (
     fanout_mean,
     resolve_windows,
 )
-from datagen.agent.offline.entities import ATTRIBUTE_COUNTS, MEASURE_NOUNS
+from datagen.agent.offline.entities import ADJECTIVES, ATTRIBUTE_COUNTS, MEASURE_NOUNS
 from datagen.agent.offline.parse import _NON_TABLE, TIME_UNITS, Parsed, words_to_digits
 from datagen.agent.offline.tables import add_table
 
@@ -40,6 +40,8 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
         if table is None and (count.noun in ATTRIBUTE_COUNTS or count.noun in MEASURE_NOUNS):
             draft.note(f"{count.phrase!r} is a size of something, not a table: not modelled")
             continue
+        if table is None and count.noun in ADJECTIVES:
+            continue  # '90,000 smart water meters': the adjective's count is the meters'
         if table is None and _verb_form(count.noun, count.phrase):
             draft.note(f"{count.phrase!r}: `{count.noun}` is a verb here, not a table")
             continue
@@ -49,6 +51,10 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
             and re.fullmatch(r"[a-z][a-z_]*", count.noun)
         ):
             if getattr(count, "period", None) and count.per not in TIME_UNITS.values():
+                events = _events_of(draft, draft.resolve(count.per))
+                if events is not None:  # 'members attend twice a week': the members' events
+                    placed.append((events, count))
+                    continue
                 draft.note(f"{count.phrase!r}: no table for `{count.noun}`, not modelled")
                 continue  # a verb's events per subject: never a new table of its own
             if count.per in TIME_UNITS.values() or count.per is None or draft.resolve(count.per):
@@ -80,6 +86,72 @@ def apply_counts(draft: Draft, parsed: Parsed) -> None:
             set_rows(draft, node, count.value, count.phrase)
     for table, count in sizes:
         size_per_parent(draft, count, table)
+    _offers_per_owner(draft)
+
+
+def cap_unstated(draft: Draft) -> None:
+    """Events whose rate no phrase gave (the lexicon's typical rate) and that would pass
+    MAX_RATE_ROWS for the parents asked (90,000 meters x 720 readings): a lower rate, said."""
+    for node in draft.schema["nodes"]:
+        if node["kind"] != "fact" or node["id"] in draft.counted or "lambda" not in node["fanout"]:
+            continue
+        total = draft.expected_rows(node["id"])
+        if total <= MAX_RATE_ROWS:
+            continue
+        lam = node["fanout"]["lambda"] * MAX_RATE_ROWS / total
+        set_lambda(node, lam)
+        draft.note(
+            f"`{node['id']}`: no rate given; the typical one would make {total:,.0f} rows, so "
+            f"about {node['fanout']['lambda']:g} per `{node['parents'][0]}` "
+            f"({draft.expected_rows(node['id']):,.0f} rows)"
+        )
+
+
+OFFERS_PER_OWNER = 5  # products of a seller, menu items of a restaurant, when no count is given
+
+
+def _offers_per_owner(draft: Draft) -> None:
+    """Things offered that belong to a counted owner and have no count of their own: a few per
+    owner at least (2,000 sellers with 800 products would leave most sellers with none)."""
+    from datagen.agent.offline.lexicon.columns import naming_kind
+
+    drivers = {n["parents"][0] for n in draft.schema["nodes"] if n["kind"] == "fact"}
+    for node in draft.schema["nodes"]:
+        if (
+            node["kind"] != "entity"
+            or node["id"] in draft.counted
+            or node["id"] in drivers
+            or naming_kind(node["id"]) not in ("product", "title")
+        ):
+            continue
+        owners = [
+            spec["from"].split(".")[0]
+            for c in node["columns"]
+            if (spec := c["generator"].get("lookup")) and "on" not in spec
+        ]
+        counted = [o for o in owners if o in draft.counted and (draft.node(o) or {}).get("rows")]
+        if not counted:
+            continue
+        owner = max(counted, key=lambda o: int(draft.node(o)["rows"]))  # type: ignore[index]
+        wanted = OFFERS_PER_OWNER * int(draft.node(owner)["rows"])  # type: ignore[index]
+        if int(node.get("rows") or 1000) < wanted:
+            node["rows"] = min(wanted, MAX_ENTITY_ROWS)
+            draft.note(
+                f"`{node['id']}`: {node['rows']:,} rows, about {OFFERS_PER_OWNER} per "
+                f"`{owner}` (no count given)"
+            )
+
+
+def _events_of(draft: Draft, subject: str | None) -> str | None:
+    """The one event table a subject drives (the main one if several)."""
+    if subject is None:
+        return None
+    facts = [n["id"] for n in draft.schema["nodes"]
+             if n["kind"] == "fact" and n.get("parents", [None])[0] == subject]  # fmt: skip
+    main = draft.roles.get("main_fact")
+    if main in facts:
+        return main
+    return facts[0] if len(facts) == 1 else None
 
 
 def _each_of(draft: Draft, count: Any) -> str | None:

@@ -49,6 +49,9 @@ NEVER_TABLES = (
         "man", "men", "woman", "women", "male", "female", "males", "females",
     }
 )  # fmt: skip
+# adjectives of the things counted ('90,000 smart water meters'): never tables
+ADJECTIVES = {"smart", "electric", "digital", "active", "new", "premium", "free", "paid"}
+NEVER_TABLES |= ADJECTIVES
 # measure values: columns of the events they describe ("fares from 4 to 120"), never tables
 MEASURE_NOUNS = {
     "fare", "price", "cost", "distance", "rating", "score", "temperature", "grade", "total",
@@ -61,6 +64,7 @@ MEASURE_NOUNS = {
     "degree", "celsius", "fahrenheit", "kwh", "kilowatt", "watt", "volt", "km", "kilometer",
     "kilometre", "mile", "meter", "metre", "kg", "kilogram", "gram", "pound_weight", "liter",
     "litre", "gallon", "mph", "kph", "byte", "gb", "mb", "tb", "mw", "mwh", "gw", "gwh", "kw",
+    "tonne", "ton", "ounce", "oz", "lb", "ml", "cm", "mm",
 }  # fmt: skip
 NEVER_TABLES |= MEASURE_NOUNS
 # counted nouns that measure something ("a hospital with 400 beds"), not tables of their own
@@ -208,7 +212,12 @@ def find_entities(parsed: Parsed) -> Entities:
             table_like = False
         if length == 1 and noun not in counted and _verb_after_plural(tokens, i):
             table_like = False  # 'members check in 8 times a month': a verb, not `check`
-        if key_of(before) in MEASURE_NOUNS and after in MEASURE_VERB_AFTER and length == 1:
+        if (
+            key_of(before) in MEASURE_NOUNS
+            and after in MEASURE_VERB_AFTER
+            and length == 1
+            and not any(e.role == "entity" for e in choices)  # 'temperature sensors in'
+        ):
             table_like = False  # 'temperature stays between 2 and 8': a verb, not stays
         for entry in choices:
             votes[entry.field] += (2.0 if table_like else 1.0) / len(choices)
@@ -235,12 +244,15 @@ def find_entities(parsed: Parsed) -> Entities:
     notes: list[str] = []
     for mention in found:
         mention.entry = _pick(mention.choices, votes)
+        if mention.entry is not None and len(mention.noun) < 3:
+            mention.noun = mention.entry.name  # 'PRs' -> `pull_request`
         head = mention.noun.split("_")[-1]
         entry = mention.entry
         if entry is not None and head != mention.noun:
             others = candidates(head)
             if entry in others:
                 mention.noun = head  # 'insurance claims' -> `claim`: the modifier says nothing new
+    _lines_of_events(found, text)
     _events_of_named(found, votes)
     _same_as_compound(found)
     _reread_events(found)
@@ -328,8 +340,13 @@ def _verb_after_plural(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
         and is_plural(subject)
         and not is_plural(word)
         and not word.endswith(("ing", "ed"))
-        and nxt in ("in", "on", "out", "up")
+        and (nxt in ("in", "on", "out", "up") or nxt in FREQUENCY_WORDS or _is_number(nxt))
     )
+
+
+# words that follow a verb of doing something so often ('members attend twice a week')
+FREQUENCY_WORDS = {"twice", "once", "about", "around", "roughly", "every", "weekly", "daily",
+                   "monthly", "often", "regularly", "thrice"}  # fmt: skip
 
 
 def _verb_after_each(tokens: list[tuple[str, int, int, int]], i: int) -> bool:
@@ -429,7 +446,8 @@ def _longest_match(
         if len({t[3] for t in tokens[i : i + length]}) > 1:
             continue
         noun = key_of("_".join(words))
-        if length == 1 and (noun in NEVER_TABLES or len(noun) < 3):
+        short = len(noun) < 3 and not tokens[i][0][:2].isupper()  # 'PRs' is a word, 'us' not
+        if length == 1 and (noun in NEVER_TABLES or short):
             continue
         choices = candidates(noun)
         if choices:
@@ -479,6 +497,29 @@ def _best_field(votes: dict[str, float]) -> str | None:
     if not votes:
         return None
     return max(sorted(votes), key=lambda f: votes.get(f, 0.0))
+
+
+LINES_OF = re.compile(
+    r"\b(?:has|have|with|contains?|of)\s+(?:about\s+|up\s+to\s+|between\s+)?\d[\d,]*"
+    r"(?:\s*(?:to|-|–|and)\s*\d[\d,]*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _lines_of_events(found: list[Mention], text: str) -> None:
+    """'each purchase order has 1 to 10 lines': the order's lines (an `order_line` child of the
+    order), not production lines."""
+    for index, mention in enumerate(found):
+        if mention.noun != "line" or not index:
+            continue
+        prev = found[index - 1]
+        if (
+            prev.sentence == mention.sentence
+            and prev.entry is not None
+            and prev.entry.role == "fact"
+            and LINES_OF.search(text[prev.end : mention.start])
+        ):
+            mention.table_like = False
 
 
 def _events_of_named(found: list[Mention], votes: dict[str, float]) -> None:
@@ -537,6 +578,8 @@ def _new_nouns(
             or low.endswith(("ing", "ly", "ed"))
         ):
             continue
+        if _verb_after_plural(tokens, index):
+            continue  # 'members attend twice a week': a verb, not `attend`
         prev = tokens[index - 1][0] if index else ""
         starts_sentence = not index or tokens[index - 1][3] != sentence
         if word[:1].isupper() and word[1:].islower() and not starts_sentence:

@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 
 _IRREGULAR = {
+    # plurals of two-letter acronyms ('10 PRs a month', 'EVs', 'TVs')
+    "prs": "pr",
+    "evs": "ev",
+    "tvs": "tv",
+    "pcs": "pc",
+    "loaves": "loaf",
     "people": "person",
     "persons": "person",
     "children": "child",

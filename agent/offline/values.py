@@ -137,6 +137,8 @@ def _mode(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     majority (at least MOSTLY of the rows), the most common among them."""
     usual = list(claim.expected.values or [])
     found = _named_column(draft, claim)
+    if found is None and usual and (scale := _usual_scale(usual)) is not None:
+        found = scale_column(draft, claim, scale)  # 'ratings mostly 4 and 5': a 1-5 scale
     if not usual or found is None or "choice" not in found[1]["generator"]:
         return None
     node, col = found
@@ -162,6 +164,16 @@ def _mode(draft: Draft, claim: dsl.Claim) -> dict[str, Any] | None:
     shown = " or ".join(str(v) for v in usual)
     draft.note(f"{claim.text!r}: `{node['id']}.{col['name']}` most often {shown}")
     return {"measure": "mode", "table": node["id"], "column": col["name"], "values": usual}
+
+
+def _usual_scale(usual: list[Any]) -> list[Any] | None:
+    """The scale usual values come from when none was stated: stars 1-5 (or 1-10), grades
+    A-F."""
+    if all(isinstance(v, int) for v in usual):
+        top = 5 if max(usual) <= 5 else 10 if max(usual) <= 10 else None
+        return list(range(1, top + 1)) if top and min(usual) >= 1 else None
+    letters = ["A", "B", "C", "D", "F"]
+    return letters if all(v in letters for v in usual) else None
 
 
 def _key(value: Any) -> str:

@@ -41,6 +41,7 @@ _INT32_MAX = 2**31 - 1
 _PAD = 16  # zero bytes after the pool: a string view reads up to 12 bytes from any start
 _SLOT = re.compile(r"\{([^{}]*)\}")
 _CHUNK = 1 << 16  # sentences built at a time (the pool's memory stays near its size)
+_CHUNK_BYTES = 64 << 20  # at most this much text built at a time
 
 Weight = Annotated[float, Field(gt=0)]
 
@@ -182,8 +183,15 @@ def _word_piece(words: list[str] | dict[str, float]) -> tuple[Piece, np.ndarray 
     offsets = np.zeros(len(data) + 1, dtype=np.int64)
     np.cumsum([len(w) for w in data], out=offsets[1:])
     buffer = np.frombuffer(b"".join(data), dtype=np.uint8)
-    cdf = cdf_of(list(words.values())) if isinstance(words, dict) else None
+    cdf = None
+    if isinstance(words, dict):  # scaled first: weights near the float limit do not overflow
+        top = max(words.values())
+        cdf = cdf_of([weight / top for weight in words.values()])
     return Piece(offsets, buffer, None), cdf
+
+
+def _lengths(words: list[str] | dict[str, float]) -> tuple[int, int]:
+    return min(map(len, words)), max(map(len, words))
 
 
 def _literal(text: str) -> Piece:
@@ -196,11 +204,14 @@ def grammar_text(spec: GrammarPool, seed: int) -> np.ndarray:
     time (each chunk from its own stream) until the text is long enough."""
     slots = {slot: _word_piece(words) for slot, words in spec.words.items()}
     templates = [_SLOT.split(t) for t in spec.sentences]  # literal, slot, literal, ...
-    shortest = min(
-        sum(len(p) if i % 2 == 0 else min(map(len, spec.words[p])) for i, p in enumerate(parts))
+    lengths = [
+        [(len(p), len(p)) if i % 2 == 0 else _lengths(spec.words[p]) for i, p in enumerate(parts)]
         for parts in templates
-    )
-    per_chunk = min(_CHUNK, spec.size // (shortest + 1) + 1)  # from the spec: deterministic
+    ]
+    shortest = min(sum(low for low, _ in parts) for parts in lengths)
+    longest = max(sum(high for _, high in parts) for parts in lengths)
+    # from the spec alone (deterministic): enough sentences, a chunk under _CHUNK_BYTES
+    per_chunk = min(_CHUNK, spec.size // (shortest + 1) + 1, _CHUNK_BYTES // (longest + 1) + 1)
     text = np.empty(spec.size, dtype=np.uint8)
     filled, chunk = 0, 0
     while filled < spec.size:
@@ -224,7 +235,7 @@ def grammar_text(spec: GrammarPool, seed: int) -> np.ndarray:
             built.append(joined)
         order = np.argsort(which, kind="stable")  # sentence i is the order-th built one
         sentences = pa.concat_arrays(built).take(pa.array(np.argsort(order)))
-        offsets = np.frombuffer(sentences.buffers()[1], dtype=np.int32)
+        offsets = np.frombuffer(sentences.buffers()[1], dtype=np.int32)[: len(sentences) + 1]
         data = np.frombuffer(sentences.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
         taken = min(len(data), spec.size - filled)
         text[filled : filled + taken] = data[:taken]

@@ -116,7 +116,9 @@ class LookupSpec(Strict):
         description="a row of the `from` table whose column (the key of this object) is at "
         "most this row's column (its value), uniformly among those rows: a comment's author "
         'had signed up before commenting, `{"created_at": "commented_at"}`; a row that no '
-        "row precedes gets null",
+        "row precedes gets null. With `distinct`: k distinct such rows per first parent; "
+        "with `match`: the latest such row (SQL's ASOF JOIN: a price history's version in "
+        "force)",
         examples=[{"created_at": "commented_at"}],
     )
 
@@ -133,6 +135,10 @@ class LookupSpec(Strict):
 
 def generate(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     ref_table, ref_column = split_ref(spec.from_)
+    if spec.as_of is not None and distinct_pairs(ctx.dataset, ctx.node, col, spec):
+        return _as_of_distinct(spec, col, ctx)
+    if spec.match is not None and spec.as_of is not None:
+        return _latest_matched(spec, col, ctx)
     if spec.match is not None or spec.as_of is not None:
         return _matched(spec, col, ctx)
     if spec.on is not None:
@@ -262,6 +268,86 @@ def _matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
     return values
 
 
+def _per_row(ctx: BlockContext, table: str, column: str) -> np.ndarray:
+    """A column of an earlier table in row order, from its sorted copy (kept once per run)."""
+    order, ordered = ctx.store.sorted_rows(table, column)
+    values = np.empty_like(ordered)
+    values[order] = ordered
+    return values
+
+
+def _latest_matched(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`match` and `as_of` together, as SQL's ASOF JOIN: among the rows of `from` whose match
+    column equals this row's and whose as_of column is at most this row's, the latest (a
+    price history's version in force at the order's time). Both columns of `from` become
+    dense ranks and one sorted key (rank of the match value, rank of the time), found by
+    one binary search per row; no such row gives null."""
+    assert spec.match is not None and spec.as_of is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(their_key, our_key)] = spec.match.items()
+    [(their_time, our_time)] = spec.as_of.items()
+    values_key = (ref_table, f"{their_key}#{their_time}#values")
+    sorted_key = (ref_table, f"{their_key}#{their_time}#sorted")
+    if sorted_key not in ctx.store.key_cache:  # threads may race here: both compute the same
+        keys, key_rank = np.unique(_per_row(ctx, ref_table, their_key), return_inverse=True)
+        times, time_rank = np.unique(_per_row(ctx, ref_table, their_time), return_inverse=True)
+        combined = key_rank.astype(np.int64) * (len(times) + 1) + time_rank + 1
+        order = np.argsort(combined, kind="stable")
+        ctx.store.key_cache[values_key] = (keys, times)
+        ctx.store.key_cache[sorted_key] = (order, combined[order])
+    keys, times = ctx.store.key_cache[values_key]
+    order, combined = ctx.store.key_cache[sorted_key]
+    mine = [ctx.columns[name] for name in (our_key, our_time)]
+    our_keys, our_times = (m.decode() if isinstance(m, Encoded) else np.asarray(m) for m in mine)
+    slot = np.searchsorted(keys, our_keys).clip(0, max(len(keys) - 1, 0))
+    found = (keys[slot] == our_keys) if len(keys) else np.zeros(len(our_keys), bool)
+    before = np.searchsorted(times, our_times, side="right")  # time ranks <= ours, plus one
+    query = slot.astype(np.int64) * (len(times) + 1) + before
+    at = np.searchsorted(combined, query, side="right") - 1
+    hit = found & (at >= 0)
+    hit &= combined[at.clip(0)] // (len(times) + 1) == slot if len(combined) else False
+    for name in (our_key, our_time):
+        if (own := ctx.masks.get(name)) is not None:
+            hit &= ~own
+    index = np.where(hit, order[at.clip(0)] if len(order) else 0, 0)
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not hit.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~hit if not hit.all() else None)
+    return values
+
+
+def _as_of_distinct(spec: LookupSpec, col: dsl.Column, ctx: BlockContext) -> Values:
+    """`as_of` with distinct pairs: k distinct rows per first parent among the rows that came
+    before the parent's first row's value (a title's principals born before it). The rows
+    before a value are a prefix of the `from` column sorted once per run, so the distinct
+    draw is over that prefix's positions; a parent with more children than such rows gets
+    nulls on its last rows."""
+    assert spec.as_of is not None and ctx.parent_index is not None
+    ref_table, ref_column = split_ref(spec.from_)
+    [(theirs, ours)] = spec.as_of.items()
+    order, ordered = ctx.store.sorted_rows(ref_table, theirs)
+    raw = ctx.columns[ours]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    own_mask = ctx.masks.get(ours)
+    before = np.searchsorted(ordered, keys, side="right") if len(ordered) else np.zeros(len(keys))
+    if own_mask is not None:
+        before = np.where(own_mask, 0, before)
+    first, _ = group_starts(ctx.parent_index)
+    available = np.asarray(before, dtype=np.int64)[first]  # read on the parent's first row
+    rank = np.arange(len(keys), dtype=np.int64) - first
+    kept = rank < available
+    index = np.zeros(len(keys), dtype=np.int64)
+    rng = ctx.rng(col.name, "distinct")
+    chosen = distinct_per_group(rng, ctx.parent_index[kept], available[kept])
+    index[kept] = order[chosen] if len(order) else 0
+    ctx.fk_index[col.name] = index
+    values, mask = ctx.store.take(ref_table, ref_column, index)
+    if not kept.all() or mask is not None:
+        ctx.masks[col.name] = _or(mask, ~kept if not kept.all() else None)
+    return values
+
+
 def sampled_pair(dataset: dsl.Dataset, node: dsl.Node) -> tuple[str, str] | None:
     """The two columns of a composite pk or `constraints.unique` that are both plain sampled
     FKs (no parent link, `on`, `where`, skew or `distinct`): their pairs are drawn without
@@ -332,6 +418,20 @@ def _positions(rows: np.ndarray, candidates: np.ndarray | None) -> np.ndarray:
     return np.where(candidates[slot] == rows, slot, -1)
 
 
+def _rows_of(ctx: BlockContext, other: str, col: dsl.Column) -> np.ndarray:
+    """The rows of this lookup's table the column `other` points at: an FK's recorded rows,
+    or the rows of the keys an attribute lookup copied (a post's owner); -1 for a null."""
+    if other in ctx.fk_index:
+        return ctx.fk_index[other]
+    table, key = split_ref(spec_of(col).from_)  # type: ignore[union-attr]
+    raw = ctx.columns[other]
+    keys = raw.decode() if isinstance(raw, Encoded) else np.asarray(raw)
+    rows, missing = ctx.store.row_of(table, key, keys)
+    mask = ctx.masks.get(other)
+    gone = missing if mask is None else (missing | mask)
+    return np.where(gone, -1, rows)
+
+
 def _avoid_other(
     other: str,
     index: np.ndarray,
@@ -343,7 +443,7 @@ def _avoid_other(
 ) -> np.ndarray:
     """`index` moved off the row the column `other` points at, where they meet."""
     items = ref_rows if candidates is None else len(candidates)
-    excluded = _positions(ctx.fk_index[other], candidates)
+    excluded = _positions(_rows_of(ctx, other, col), candidates)
     position = _positions(index, candidates)
     clash = (position == excluded) & (excluded >= 0)
     if items < 2 and clash.any():
@@ -372,7 +472,7 @@ def _distinct_index(
     assert ctx.parent_index is not None, "checked by preflight: a fact's FK"
     items = ref_rows if candidates is None else len(candidates)
     excluded = (
-        _positions(ctx.fk_index[spec.distinct_from], candidates)
+        _positions(_rows_of(ctx, spec.distinct_from, col), candidates)
         if spec.distinct_from is not None
         else None
     )
@@ -810,12 +910,14 @@ def _match_problems(spec: LookupSpec, site: Site, name: str) -> Iterator[Problem
     ref_table, _ = split_ref(spec.from_)
     ref = site.dataset.node(ref_table)
     assert ref is not None
-    others = ("on", "distinct_from", "where") + (("match",) if name == "as_of" else ())
-    for other in others:
+    for other in ("on", "distinct_from", "where"):
         if getattr(spec, other) is not None:
             yield Problem(gpath, f"`{name}` cannot go with `{other}`")
-    if spec.distinct or site.col.unique or spec.weights_kind != "uniform":
-        yield Problem(gpath, f"`{name}` picks uniformly: no `distinct`, `unique` or `weights_kind`")
+    if spec.match is not None and spec.as_of is not None and name == "as_of" and spec.distinct:
+        yield Problem(gpath, "`match` with `as_of` takes the latest row: no `distinct`")
+    if (spec.distinct and name == "match") or site.col.unique or spec.weights_kind != "uniform":
+        what = "`distinct`, `unique`" if name == "match" else "`unique`"
+        yield Problem(gpath, f"`{name}` picks uniformly: no {what} or `weights_kind`")
     if ref_table == node.id:
         yield Problem(gpath, f"`{name}` is for another table, not a self-reference")
     if node.kind == "fact" and site.col.name == parent_link(site.dataset, node):
@@ -876,11 +978,12 @@ def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
             )
         elif spec.distinct_from == col.name:
             yield Problem(f"{gpath}.distinct_from", "a column cannot differ from itself")
-        elif target is None or target[0] != ref_table:
+        elif (target is None or target[0] != ref_table) and not _copies_key(other, spec):
             yield Problem(
                 f"{gpath}.distinct_from",
                 f"`{spec.distinct_from}` is not a foreign key into `{ref_table}`",
-                f"another lookup of `{ref_table}`'s key in this table",
+                f"another lookup of `{ref_table}`'s key in this table (or a copy of it "
+                f'through an FK: {{"from": "{spec.from_}", "on": "..."}})',
             )
         if col.unique:
             yield Problem(f"{site.path}.unique", "`distinct_from` cannot go with `unique: true`")
@@ -901,8 +1004,28 @@ def _pair_problems(spec: LookupSpec, site: Site) -> Iterator[Problem]:
         spec.distinct_from is not None
         and spec.distinct_from != link
         and distinct_pairs(dataset, node, col, spec)
+        and not _through(node.column(spec.distinct_from), link)
     ):
         yield Problem(
             f"{gpath}.distinct_from",
-            f"with distinct pairs, `distinct_from` must be the link to the first parent (`{link}`)",
+            f"with distinct pairs, `distinct_from` must be the link to the first parent (`{link}`)"
+            " or a copy of a key through it (one value per parent)",
         )
+
+
+def _copies_key(other: dsl.Column | None, spec: LookupSpec) -> bool:
+    """`other` copies the same key through an FK (`{"from": "users.user_id", "on":
+    "post_id.owner_user_id"}`: the post's owner), so it names a row of the same table."""
+    if other is None or kind_of(other).name != "lookup":
+        return False
+    theirs = spec_of(other)
+    assert isinstance(theirs, LookupSpec)
+    return theirs.on is not None and theirs.from_ == spec.from_
+
+
+def _through(other: dsl.Column | None, link: str | None) -> bool:
+    """`other` is looked up through the first-parent link: one value per parent."""
+    if other is None or link is None or kind_of(other).name != "lookup":
+        return False
+    on = spec_of(other).on  # type: ignore[union-attr]
+    return isinstance(on, str) and on.split(".")[0] == link

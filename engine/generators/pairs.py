@@ -41,12 +41,13 @@ def group_starts(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def distinct_per_group(
     rng: np.random.Generator,
     group: np.ndarray,
-    items: int,
+    items: int | np.ndarray,
     excluded: np.ndarray | None = None,
 ) -> np.ndarray:
     """For rows grouped by `group` (consecutive, as a fact's rows are by parent), an index in
     [0, items) per row, all distinct within a group and never the group's `excluded` item
-    (constant within a group; -1: none).
+    (constant within a group; -1: none). `items` may differ by group (one value per row,
+    constant within a group: the rows that came before the parent's time, `as_of`).
 
     A group of c rows draws c values from [0, m - c + 1) with replacement, sorts them and
     adds their ranks 0..c-1: c distinct sorted values in [0, m) (the classic bijection
@@ -58,7 +59,7 @@ def distinct_per_group(
         return np.zeros(0, dtype=np.int64)
     first, size = group_starts(group)
     rank = np.arange(n, dtype=np.int64) - first
-    available = np.full(n, items, dtype=np.int64)
+    available = np.array(np.broadcast_to(items, n), dtype=np.int64)
     if excluded is not None:
         available -= (excluded >= 0).astype(np.int64)
     draws = np.floor(rng.random(n) * (available - size + 1)).astype(np.int64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from datagen.engine import dsl
@@ -23,6 +24,9 @@ def constraint_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
         for i, item in enumerate(items):
             if p := ref_problem(dataset, f"constraints.{kind}[{i}].column", item.column):
                 yield p
+    for i, pattern in enumerate(c.pattern):
+        if p := regex_problem(f"constraints.pattern[{i}].regex", pattern.regex):
+            yield p
     for i, fk in enumerate(c.foreign_keys):
         for side in ("column", "references"):
             if p := ref_problem(
@@ -58,3 +62,56 @@ def constraint_problems(dataset: dsl.Dataset) -> Iterator[Problem]:
                 f"`{lt}` has no foreign key to `{rt}`, so their rows cannot be compared",
                 "the same table, or a child table and its parent",
             )
+
+
+def regex_problem(path: str, regex: str) -> Problem | None:
+    """A regex the validator could spend hours on: RE2 (Arrow's engine) runs in linear time,
+    but one with look-arounds or back-references falls back to Python's backtracking `re`,
+    where a repetition inside a repetition (`(a+)+`) is exponential on a value that fails."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([""]), f"^(?:{regex})$")
+        return None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    if not _nested_repetition(regex):
+        return None
+    return Problem(
+        path,
+        "a repetition inside a repetition (such as `(a+)+`) in a regex with look-arounds or "
+        "back-references: matching can take exponential time",
+        "a regex without look-arounds and back-references (RE2 syntax), or no nested repetition",
+    )
+
+
+def _nested_repetition(regex: str) -> bool:
+    """Whether a variable-length repetition holds another one (the classic ReDoS shape)."""
+    import re._constants as sre
+    import re._parser as sre_parse
+
+    def parts(value: object) -> Iterator[sre_parse.SubPattern]:
+        if isinstance(value, sre_parse.SubPattern):
+            yield value
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from parts(item)
+
+    def walk(pattern: sre_parse.SubPattern, inside: bool) -> bool:
+        for op, arg in pattern.data:
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                low, high, body = arg
+                repeats = high != low and high > 1
+                if repeats and inside:
+                    return True
+                if walk(body, inside or repeats):
+                    return True
+            elif any(walk(part, inside) for part in parts(arg)):
+                return True
+        return False
+
+    try:
+        return walk(sre_parse.parse(regex), False)
+    except (re.error, RecursionError):
+        return False

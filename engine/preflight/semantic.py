@@ -9,6 +9,7 @@ distribution's shape matters they draw a fixed sample (seeded, vectorized).
 - constant columns (one choice, one value, a clamp of width 0);
 - columns piled at a clamp (lognormal `mean: 50` is e^50: every value is the clamp);
 - timestamps pushed outside the timeframe by an inequality with a later window;
+- an inequality that moves rows of a column ordered within its parent (running_sum());
 - inequalities the generators' ranges make impossible;
 - targets the generators cannot meet (weekend share, mean).
 """
@@ -155,6 +156,48 @@ def impossible_inequalities(dataset: dsl.Dataset) -> Iterator[Problem]:
             )
 
 
+def reordered_by_inequality(dataset: dsl.Dataset) -> Iterator[Problem]:
+    """`comment.created_at >= user.created_at` where `created_at` follows the row's place
+    among its siblings (running_sum(), previous(), position()): the rows the inequality
+    moves leave that order (GitHub comments out of order within their issue), and nothing
+    declared can say so."""
+    from datagen.engine.expressions import ExpressionError, compile_expression
+
+    for i, rule in enumerate(dataset.constraints.inequalities):
+        sides = _inequality_sides(dataset, rule)
+        if sides is None:
+            continue
+        (node, left), (right_node, right) = sides
+        try:
+            compiled = [compile_expression(s) for s in kind_of(left).expressions(spec_of(left))]
+        except ExpressionError:
+            continue  # reported by the expression checks
+        reads = {n for c in compiled for n in c.names}
+        # built on the bound (issue time + a running sum), or on what the bound is built on
+        # (period_start and period_end from one start): rows are not moved
+        bound = {right.name} if right_node is node else set()
+        if right_node is node:
+            try:
+                for source in kind_of(right).expressions(spec_of(right)):
+                    bound |= compile_expression(source).names
+            except ExpressionError:
+                continue
+        bound |= {
+            c.name
+            for c in node.columns
+            if kind_of(c).name == "lookup" and kind_of(c).references(spec_of(c)) == [rule.right]
+        }
+        if any("siblings" in c.uses for c in compiled) and not reads & bound:
+            yield warning(
+                f"constraints.inequalities[{i}]",
+                f"`{rule.left}` follows its rows' order within their parent (position(), "
+                "previous() or running_sum()); the rows this inequality moves leave that "
+                "order",
+                expected=f"the bound in `{rule.left}`'s formula (add_minutes(max(a, b), ...)), "
+                "or the other side picked to fit (a lookup with `as_of`)",
+            )
+
+
 def pushed_outside_timeframe(dataset: dsl.Dataset) -> Iterator[Problem]:
     """`later >= earlier` where the earlier side's window ends after the later side's:
     the rows it moves land past the later column's window (outside the timeframe)."""
@@ -243,5 +286,6 @@ GUARDS = (
     piled_at_clamp,
     impossible_inequalities,
     pushed_outside_timeframe,
+    reordered_by_inequality,
     unreachable_targets,
 )

@@ -93,6 +93,8 @@ def run_dataset(
     target = str(out) if is_url(out) else Path(out)
     if isinstance(target, str) and (options.validate or options.html):
         raise InputError(f"--out {target}: --validate and --html read a local folder")
+    if options.validate or options.html:
+        _check_readable(options.formats)
     seed = resolve_seed(seed, dataset)
     started = time.perf_counter()
     generated = generate_dataset(
@@ -120,6 +122,19 @@ def run_dataset(
     if options.html and result.report is not None:
         result.html = report_run(dataset, folder, result.report, options, progress)
     return result
+
+
+def _check_readable(formats: list[str]) -> None:
+    """--validate/--html read the tables back: refused before generating, not after."""
+    from datagen.engine.formats import get_format, table_format_names
+
+    if all(get_format(name).open_tables is None for name in formats):
+        listed = ",".join(formats)
+        raise InputError(
+            f"--validate and --html read the tables back, and --format {listed} writes none "
+            f"that can be read: add one of {', '.join(table_format_names())} "
+            f"(e.g. --format parquet,{listed})"
+        )
 
 
 def _partitioning(options: RunOptions):  # type: ignore[no-untyped-def]

@@ -96,6 +96,9 @@ class Context:
     key_indexes: dict[tuple[str, str], KeyIndex] = field(default_factory=dict)
     # checks that could not run (their table or column is missing or mistyped)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    # the schema's hidden helper columns (not in `dataset`, the view as written), by table
+    # and name: a check may recompute one that copies a written column through an FK
+    hidden: dict[tuple[str, str], dsl.Column] = field(default_factory=dict)
 
     def node(self, table: str) -> dsl.Node:
         node = self.dataset.node(table)

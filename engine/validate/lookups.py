@@ -117,10 +117,11 @@ def as_of_checks(ctx: Context) -> Iterator[Check]:
                 continue
             [(theirs, ours)] = condition.items()
             ref_table, ref_column = relations.split_ref(spec_of(col).from_)
+            copied = _copied(ctx, node.id, ours)  # a hidden copy the check can follow
+            sides = [(ref_table, theirs)] + ([] if copied else [(node.id, ours)])
             hidden = [  # the output view has no hidden column
-                f"`{t}.{c}`" for t, c in ((node.id, ours), (ref_table, theirs))
-                if ctx.node(t).column(c) is None
-            ]  # fmt: skip
+                f"`{t}.{c}`" for t, c in sides if ctx.node(t).column(c) is None
+            ]
             if hidden:
                 ctx.skipped.append(
                     {
@@ -132,29 +133,64 @@ def as_of_checks(ctx: Context) -> Iterator[Check]:
                     }
                 )
                 continue
+            ours_read = copied[2] if copied else ours  # the row's FK to the copy's table
             if not (
-                ctx.ready("value", "as_of", node.id, col.name, ours)
+                ctx.ready("value", "as_of", node.id, col.name, ours_read)
                 and ctx.ready("value", "as_of", ref_table, ref_column, theirs)
+                and (not copied or ctx.ready("value", "as_of", copied[0], copied[1]))
             ):
                 continue
-            yield _as_of(ctx, node.id, col.name, ours, ref_table, ref_column, theirs)
+            yield _as_of(ctx, node.id, col.name, ours, ref_table, ref_column, theirs, copied)
+
+
+def _copied(ctx: Context, table: str, name: str) -> tuple[str, str, str, str] | None:
+    """A hidden column that copies a written column through a written FK of its row
+    (`{"from": "orders.ordered_at", "on": "order_id"}`): (table, column, FK column, the key
+    it references)."""
+    col = ctx.hidden.get((table, name))
+    on = getattr(spec_of(col), "on", None) if col is not None else None
+    if col is None or kind_of(col).name != "lookup" or not isinstance(on, str) or "." in on:
+        return None
+    source_table, source_column = relations.split_ref(spec_of(col).from_)
+    source = ctx.dataset.node(source_table)
+    if source is None or source.column(source_column) is None:
+        return None  # hidden there too
+    for fk in relations.foreign_keys(ctx.dataset):
+        if (fk.table, fk.column, fk.ref_table) == (table, on, source_table):
+            return source_table, source_column, on, fk.ref_column
+    return None
 
 
 def _as_of(
-    ctx: Context, table: str, column: str, ours: str, ref_table: str, ref_column: str, theirs: str
+    ctx: Context,
+    table: str,
+    column: str,
+    ours: str,
+    ref_table: str,
+    ref_column: str,
+    theirs: str,
+    copied: tuple[str, str, str, str] | None,
 ) -> Check:
+    """Rows whose FK's `theirs` is after their `ours` (read through the FK of a hidden copy)."""
     index = ctx.key_index(ref_table, ref_column)
     bound = ctx.column(ref_table, theirs).combine_chunks()
     later = 0
     examples = ctx.examples(table)
-    for batch in ctx.scan(table, [column, ours], with_pk=True):
+    read = copied[2] if copied else ours
+    for batch in ctx.scan(table, [column, read], with_pk=True):
+        mine = batch.column(read)
+        if copied:  # the copied value: the source row's column through the FK
+            source_table, source_column, _, key = copied
+            at = ctx.key_index(source_table, key).rows(mine)
+            values = ctx.column(source_table, source_column).combine_chunks()
+            mine = values.take(pa.array(np.where(at >= 0, at, 0), mask=at < 0))
         rows = index.rows(batch.column(column))
         found = rows >= 0
         theirs_value = bound.take(pa.array(np.where(found, rows, 0)))
-        wrong = pc.fill_null(pc.greater(theirs_value, batch.column(ours)), False)
+        wrong = pc.fill_null(pc.greater(theirs_value, mine), False)
         wrong_rows = wrong.to_numpy(zero_copy_only=False) & found
         later += int(np.count_nonzero(wrong_rows))
-        examples.add(batch, wrong_rows, {column: batch.column(column), ours: batch.column(ours)})
+        examples.add(batch, wrong_rows, {column: batch.column(column), ours: mine})
     return Check(
         "value",
         "as_of",

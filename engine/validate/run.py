@@ -37,6 +37,7 @@ def validate_dataset(
     that holds no tables (`events`).
     """
     current_hash = schema_hash(dataset)
+    hidden = {(n.id, c.name): c for n in dataset.nodes for c in n.columns if c.hidden}
     dataset = dataset.output_view()  # hidden helper columns are not written
     data_dir = Path(data_dir)
     data = open_data(dataset, data_dir, fmt, dsn=dsn)
@@ -61,6 +62,7 @@ def validate_dataset(
         rows_expected=rows_expected,
         rows_origin=METADATA_FILE,
         lenient_types=not data.format.exact_types,
+        hidden=hidden,
     )
     return _run(ctx, _context(dataset, current_hash, context))
 
@@ -92,6 +94,13 @@ def open_data(
     entry = readable_format(str(name), flag="--data-format" if fmt else "format")
     request = ReadRequest(dataset, data_dir, meta, dsn=dsn)
     sources = entry.open_tables(request) if entry.open_tables else {}
+    if not sources and not meta and dataset.nodes:
+        # a wrong folder, not a dataset missing its tables: nothing to score
+        raise InputError(
+            f"--data {data_dir} holds no table of this schema in {entry.name} (no "
+            f"`{dataset.nodes[0].id}` table, no .metadata.json): give the folder that "
+            "`datagen generate` wrote"
+        )
     for source in sources.values():
         names = [n.lower() for n in source.names]
         twice = sorted({n for n in source.names if names.count(n.lower()) > 1})

@@ -189,10 +189,12 @@ class CsvSource(TextSource):
     def parse(self, path: Path, node: dsl.Node) -> pa.Table:
         # declared strings stay strings ("01234" is not an int)
         strings = {c.name: pa.string() for c in node.columns if c.type == "string"}
-        # nulls are empty cells (what datagen writes) or NULL/null; not "NA" (Namibia) or "n/a"
+        # nulls are empty cells (what datagen writes) or NULL/null; not "NA" (Namibia) or "n/a";
+        # a quoted cell is text: datagen quotes every string, so "" and "NULL" stay strings
         options = pacsv.ConvertOptions(
             column_types=strings,
             strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
             null_values=["", "NULL", "null"],
         )
         return pacsv.read_csv(path, convert_options=options)

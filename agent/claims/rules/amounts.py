@@ -380,6 +380,10 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
                 words = [flag_phrase(acted.group("verb"), acted.group("rest"))]
                 of_words = [w for w in of_words if w != acting]
                 end = acted.end()
+        through = _THROUGH.match(text, end)
+        if through is not None and words and len(words) == 1:
+            # '18% booked through OTAs': the channel is what is counted, not 'booked'
+            words, end = [through.group("channel")], through.end()
         about = [singular(w) for w in words if w.lower() not in _RATE_WORDS]
         about += [singular(w) for w in of_words]
         rows = [singular(w) for w in of_words if w.lower() not in _RATE_WORDS] if of else []
@@ -389,6 +393,12 @@ def rates(text: str, today: dt.date) -> Iterator[Found]:
             rows = counted[0]
         counted = (rows, end)
         yield Found("rate", start, end, _rate_expected(share, m), about)
+
+
+_THROUGH = re.compile(
+    r"\s+(?:through|via)\s+(?:an?\s+|the\s+|our\s+|their\s+)?(?P<channel>[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
 
 
 def _same_list(text: str, previous_end: int, start: int) -> bool:
@@ -445,7 +455,12 @@ _PAST = {"do": "did", "does": "did", "makes": "made", "takes": "took", "gets": "
          "take": "took", "go": "went", "send": "sent", "spend": "spent", "keep": "kept",
          "have": "had", "win": "won", "lose": "lost", "drop": "dropped", "quit": "quit",
          "opt": "opted", "stop": "stopped", "ship": "shipped", "shop": "shopped", "sell": "sold",
-         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left"}  # fmt: skip
+         "wins": "won", "sells": "sold", "pays": "paid", "leaves": "left", "give": "gave",
+         "gives": "gave", "write": "wrote", "ride": "rode", "drive": "drove", "eat": "ate",
+         "see": "saw", "choose": "chose", "bring": "brought", "find": "found", "hold": "held",
+         "run": "ran", "fly": "flew", "come": "came", "become": "became", "break": "broke",
+         "speak": "spoke", "tell": "told", "meet": "met", "lend": "lent", "rent": "rented",
+         "read": "read", "sign": "signed", "join": "joined"}  # fmt: skip
 
 
 # the verbs the stop words hold: 'make a purchase', 'take a loan', 'get a refund'
@@ -719,7 +734,11 @@ def averages(text: str, today: dt.date) -> Iterator[Found]:
         if not about:
             continue
         expected = expected_number(value, m, 0.1, 0.2, floor=1e-9)
-        yield Found("average", m.start(), m.end(), expected, about)
+        percent = re.match(r"\s*(?:%|percent\b|per\s?cent\b)", text[m.end() :])
+        if percent is not None:  # 'tips average 15%': of something else, not 15 dollars
+            expected["unit"] = "percent"
+        yield Found("average", m.start(), m.end() + (percent.end() if percent else 0), expected,
+                    about)  # fmt: skip
 
 
 _VALUE_NOUNS = (
@@ -787,8 +806,8 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
     'ages 18-65', 'ratings of 1-5 stars'."""
     pattern = re.compile(
         rf"(?:(?:from|between|ranging\s+from|range\s+of|of|in\s+the\s+range)\s+)?{_CURRENCY}?\s*"
-        rf"(?P<lo>{NUMBER})\s*{_CURRENCY}?\s*(?:to|-|–|and|through)\s*{_CURRENCY}?\s*"
-        rf"(?P<hi>{NUMBER})(?:\s*{_CURRENCY})?",
+        rf"(?P<lo>{NUMBER})\s*(?:{_CURRENCY}|(?P<pct1>%))?\s*(?:to|-|–|and|through)\s*"
+        rf"{_CURRENCY}?\s*(?P<hi>{NUMBER})(?:\s*{_CURRENCY}|(?P<pct>\s*%))?",
         re.IGNORECASE,
     )
     for m in pattern.finditer(text):
@@ -811,16 +830,19 @@ def ranges(text: str, today: dt.date) -> Iterator[Found]:
         if after and after[0].lower() in _MEASURE_UNITS:
             after = []  # "between 0 and 110 km/h": a unit, not what is measured
             unit_end = m.end() + len(re.match(r"\s*[\w°%]*(?:/\w+)?", text[m.end() :]).group(0))  # type: ignore[union-attr]
-        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()])) is not None:
+        if not before and (subject := _COPULA_BEFORE.search(text[: m.start()].rstrip() + " ")) is not None:
             before, start = [subject.group(1)], subject.start()  # "speed is between 0 and 110"
         about = [singular(w) for w in before + after]
         if not about:
             continue
+        percent = {"unit": "percent"} if m.group("pct") else {}  # 'efficiency 15% to 22%'
+        if m.group("pct1") and not m.group("pct"):
+            continue  # '15% and 22 stores': no range
         yield Found(
             "range",
             start if before else m.start(),
             end if after else (unit_end or m.end()),
-            {"min": low, "max": high},
+            {"min": low, "max": high, **percent},
             about,
         )
 
@@ -873,11 +895,25 @@ def usual_values(text: str, today: dt.date) -> Iterator[Found]:
     )
     for m in mostly.finditer(text):
         about = _scale_noun(text, m.start())
+        start = m.start()
+        subject = _SCALE_SUBJECT.search(text[max(0, m.start() - 30) : m.start()])
+        if not about and subject is not None:  # 'ratings mostly 4 and 5', 'scores are mostly A'
+            about, start = (
+                [singular(subject.group("noun"))],
+                max(0, m.start() - 30) + subject.start(),
+            )
         if not about:
             continue
         values = [_scale_value(v) for v in re.findall(_ORDINAL, m.group("vals"))]
         usual: dict[str, Any] = {"values": values, "min": 0.5, "unit": "share"}
-        yield Found("mode", m.start(), m.end(), usual, about)
+        yield Found("mode", start, m.end(), usual, about)
+
+
+_SCALE_SUBJECT = re.compile(
+    r"\b(?P<noun>ratings?|grades?|scores?|levels?|tiers?|stars?|reviews?|marks?)\s+"
+    r"(?:are\s+|is\s+|were\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _scale_value(value: str) -> float | int | str:

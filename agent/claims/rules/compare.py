@@ -319,6 +319,13 @@ def comparatives(text: str, today: dt.date) -> Iterator[Found]:
             cells = time_cells(group, today, window) if group else {}
             if cells and group is not None:
                 value, groups, end = what, cells, group.end()
+                # 'weekday evenings', 'weekend nights': the cells are both
+                while (more := re.match(r"\s+", text[end:])) is not None:
+                    nxt = TIME_EXPR.match(text, end + more.end())
+                    extra = time_cells(nxt, today, window) if nxt else {}
+                    if nxt is None or not extra or set(extra) & set(groups):
+                        break
+                    groups, end = {**groups, **extra}, nxt.end()
             else:
                 other, end = words_after(text, m.end(), 2)
                 other = other[: next((i for i, w in enumerate(other) if w.lower() in PURPOSES),

@@ -163,10 +163,11 @@ def grain(text: str, today: dt.date) -> Iterator[Found]:
                     [singular(w) for w in nouns or subject])  # fmt: skip
     adverbs = re.compile(r"\b(?P<adv>" + "|".join(_GRAIN_ADVERBS) + r")\b", re.IGNORECASE)
     for m in adverbs.finditer(text):
-        if re.search(
-            rf"{NUMBER}(?:\s+[A-Za-z][\w-]*){{1,3}}\s*$", text[: m.start()], re.IGNORECASE
-        ):
-            continue  # "10,000 trips daily" is a count per day
+        counted = re.search(
+            rf"{NUMBER}(?P<words>(?:\s+[A-Za-z][\w-]*){{1,3}})\s*$", text[: m.start()], re.I
+        )
+        if counted and not re.search(r"\b(?:and|with|or|plus|of)\b", counted.group("words")):
+            continue  # "10,000 trips daily" is a count per day ('200 homes and hourly ...' not)
         nouns, end = words_after(text, m.end(), 2)
         subject = [] if nouns else words_before(text, m.start(), 2)[0]
         if not any(re.match(_GRAIN_SUBJECTS, w, re.IGNORECASE) for w in nouns or subject):

@@ -26,7 +26,19 @@ def run(ctx: Context) -> Iterator[Check]:
             if kind_of(col).name != "lookup" or kind_of(col).key_reference(spec) is None:
                 continue  # `distinct_from` and distinct pairs are options of key lookups
             other = spec.distinct_from
-            if other is not None and ctx.ready("value", "distinct_from", node.id, col.name, other):
+            if other is not None and node.column(other) is None:  # hidden: not in the files
+                ctx.skipped.append(
+                    {
+                        "category": "value",
+                        "name": "distinct_from",
+                        "table": node.id,
+                        "column": f"{col.name},{other}",
+                        "reason": f"`{other}` is hidden: not in the files",
+                    }
+                )
+            elif other is not None and ctx.ready(
+                "value", "distinct_from", node.id, col.name, other
+            ):
                 yield _differ(ctx, node.id, col.name, other)
             link = parent_link(ctx.dataset, node)
             pair = (node.id, tuple(sorted((str(link), col.name))))

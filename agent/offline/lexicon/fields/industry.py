@@ -46,8 +46,11 @@ generation_record | fact | generation, output, production_energy | recorded_at, 
 outage | fact | power_outage, blackout, interruption | started_at, duration_minutes, customers_affected#400, cause=weather/equipment/overload/planned | parents=substation time=started_at per=10
 substation | entity | grid_substation, feeder | name, region, voltage_kv=11/33/66/132, commissioned_at | naming=place rows=80
 energy_bill | fact | utility_bill, electricity_bill, bill, invoice | issued_on, amount$110, kwh, paid=true:0.94/false:0.06 | parents=energy_customer time=issued_on amount=amount per=12
-wind_turbine | entity | turbine, solar_inverter, inverter, generating_unit | asset_code@code, model=vestas_v150/siemens_sg_14/ge_haliade_x/nordex_n163, capacity_mw~2..15, commissioned_at | rows=80
+wind_turbine | entity | turbine, wind_turbine_generator, generating_unit | asset_code@code, model=vestas_v150/siemens_sg_14/ge_haliade_x/nordex_n163, capacity_mw~2..15, commissioned_at | rows=80
 turbine_reading | fact | power_reading, power_output, turbine_output, scada_reading | recorded_at, power_kw~0..8000, wind_speed_ms~0..25, rotor_rpm~0..16 | parents=wind_turbine time=recorded_at per=2000
+solar_inverter | entity | inverter, pv_inverter, string_inverter | asset_code@code, model=sma_sunny_central/huawei_sun2000/sungrow_sg250/fronius_tauro, capacity_kw~50..250, commissioned_at | refs=power_plant rows=40
+solar_panel | entity | panel, pv_panel, pv_module, solar_module, solar_array, array | serial_number, model=jinko_tiger_neo/longi_hi_mo6/trina_vertex/canadian_hiku, rated_watts~400..620, tilt_deg~10..35, installed_at | refs=solar_inverter rows=2000
+solar_reading | fact | pv_reading, inverter_reading, panel_reading | recorded_at, power_kw~0..250, irradiance_wm2~0..1100, dc_voltage~300..1000, module_temp_c~-5..70 | parents=solar_inverter,solar_panel time=recorded_at per=2000
 installer | entity | solar_installer, installation_crew, crew, technician | full_name, certification=nabcep/mcs/cec/none, region, hired_at | naming=person rows=60
 solar_installation | fact | installation, install, solar_install, panel_installation, solar_project | installed_on, system_kw~3..15, panels#22, price$18000, financing=cash:0.4/loan:0.35/lease:0.25, status=completed:0.85/scheduled:0.1/cancelled:0.05 | parents=energy_customer,installer time=installed_on amount=price per=1
 """,

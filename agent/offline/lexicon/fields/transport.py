@@ -25,7 +25,8 @@ driver | entity | chauffeur, cabbie | full_name, phone, vehicle_type, rating, jo
 ride | fact | ride_request, taxi_ride, cab_ride, rideshare, trip | requested_at, picked_up_at, dropped_off_at, distance_km, fare$16, tip, status, surge_multiplier=1.0:0.75/1.2:0.12/1.5:0.08/2.0:0.05 | parents=rider,driver time=requested_at amount=fare per=8
 scooter | entity | e_scooter, bike, e_bike, bicycle | model=segway_max/xiaomi_pro/niu_kqi/vanmoof_s5, battery_pct~5..100, commissioned_at | rows=800
 scooter_rental | fact | rental, bike_rental, bike_trip, scooter_trip, trip, ride | unlocked_at, locked_at, duration_minutes, distance_km, price$4.5 | parents=rider,scooter time=unlocked_at amount=price per=6
-vehicle | entity | car, motor_vehicle, van, truck | license_plate, make=toyota/ford/volkswagen/honda/tesla/bmw/kia, model_year, fuel_type, color | rows=2000
+vehicle_rental | fact | car_rental_contract, van_rental, hire_contract | picked_up_at, returned_at, daily_rate$55, mileage_km~50..2500, insurance=basic:0.6/full:0.4 | parents=customer,vehicle,branch time=picked_up_at amount=daily_rate per=3
+vehicle | entity | car, motor_vehicle, van, truck | license_plate, make=toyota/ford/volkswagen/honda/tesla/bmw/kia, model_year, fuel_type, car_class=compact/sedan/suv/van/premium, color | rows=2000
 parking_zone | entity | zone, parking_lot, car_park, parking_area, garage, parking_garage | name, hourly_rate$2.5, spaces#120 | naming=place rows=40
 parking_session | fact | parking, parking_event | started_at, ended_at, duration_minutes, amount$6 | parents=vehicle,parking_zone time=started_at amount=amount per=8
 traffic_officer | entity | parking_officer, enforcement_officer, warden, traffic_warden, officer | full_name, badge_number, hired_at | naming=person rows=60
