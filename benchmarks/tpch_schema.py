@@ -4,10 +4,15 @@ Run `python benchmarks/tpch_schema.py` to regenerate the example (it is a
 committed file; this script documents how it is made).
 
 Row counts are TPC-H SF1: region 5 and nation 25 are `vocab` tables (fixed,
-never scaled); supplier 10k, customer 150k and part 200k are entities (scaled
-by `--scale`); partsupp (4 per part), orders (~10 per customer: 15 per customer
-whose key is not a multiple of 3, none for the others) and lineitem (1..7 per
-order) are facts and follow their parents.
+never scaled); supplier 10k, customer 150k, part 200k and orders 1.5M are
+entities (scaled by `--scale`); partsupp (4 per part) and lineitem (1..7 per
+order, the order's `o_lines`) are facts and follow their parents.
+
+The columns the counts of TPC-H queries 11, 18 and 20 depend on are drawn on
+dbgen's own random streams (`tpc_random`, `tpc_words`: dbgen's Seed[] table), so
+they equal dbgen's row for row at any scale: o_custkey, o_orderdate, lines per
+order, l_quantity, l_partkey, l_suppkey, l_shipdate, p_name, s_nationkey,
+ps_availqty and ps_supplycost (docs/tpch.md).
 
 The spec's rules (TPC-H 2.18, section 4.2.3, and dbgen's build.c) hold by
 construction: the 4 suppliers of a part by the spec's formula (`position()` and
@@ -271,6 +276,19 @@ def v_string(low: int, high: int) -> dict[str, Any]:
     return {"random_string": {"min_length": low, "max_length": high}}
 
 
+def dbgen_random(
+    seed: int, low: int, high: int | None = None, *, per_line: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """dbgen's RANDOM(low, high) on its stream `seed` (dss.h Seed[]): the same value as dbgen
+    for the same row; `per_line`: a line item's draw on its order's stream (7 per order)."""
+    spec: dict[str, Any] = {"seed": seed, "low": low, **extra}
+    if high is not None:
+        spec["high"] = high
+    if per_line:
+        spec.update(boundary=7, per="parent")
+    return {"tpc_random": spec}
+
+
 def phone(nation: str) -> dict[str, Any]:
     """CC-AAA-EEE-NNNN with CC = 10 + nation key (dbgen gen_phone)."""
     return expression(
@@ -341,7 +359,7 @@ def schema() -> dict[str, Any]:
                 col("s_suppkey", "int", seq()),
                 col("s_name", "string", expression("format('Supplier#{:09d}', s_suppkey)")),
                 col("s_address", "string", v_string(10, 40)),
-                col("s_nationkey", "int", lookup("nation.n_nationkey")),
+                col("s_nationkey", "int", dbgen_random(110356601, 0, 24)),
                 col("s_phone", "string", phone("s_nationkey")),
                 col("s_acctbal", MONEY, money(-99999, 999999)),
                 # 5 in 10,000 suppliers have "Customer ... Complaints" in their comment,
@@ -371,8 +389,6 @@ def schema() -> dict[str, Any]:
                 col("c_nationkey", "int", lookup("nation.n_nationkey")),
                 col("c_phone", "string", phone("c_nationkey")),
                 col("c_acctbal", MONEY, money(-99999, 999999)),
-                # dbgen moves an order drawn for a multiple of 3 to the next key: the fanout
-                hidden("c_mod3", "int", expression("c_custkey % 3")),
                 col("c_mktsegment", "string", choice(SEGMENTS)),
                 excerpt("c_comment", "c"),
             ],
@@ -384,14 +400,8 @@ def schema() -> dict[str, Any]:
             "pk": "p_partkey",
             "columns": [
                 col("p_partkey", "int", seq()),
-                *[hidden(f"p_color{i}", "string", choice(COLORS)) for i in range(1, 6)],
-                col(
-                    "p_name",
-                    "string",
-                    expression(
-                        "concat(p_color1, ' ', p_color2, ' ', p_color3, ' ', p_color4, ' ', p_color5)"
-                    ),
-                ),
+                # dbgen's five distinct colours (agg_str over its P_NAME stream)
+                col("p_name", "string", {"tpc_words": {"seed": 709314158, "words": COLORS}}),
                 hidden("p_m", "int", expression("randint(1, 5)")),
                 col("p_mfgr", "string", expression("format('Manufacturer#{}', p_m)")),
                 col("p_brand", "string", expression("format('Brand#{}{}', p_m, randint(1, 5))")),
@@ -434,29 +444,42 @@ def schema() -> dict[str, Any]:
                         + ") % table_rows('supplier') + 1"
                     ),
                 ),
-                col("ps_availqty", "int", expression("randint(1, 9999)")),
-                col("ps_supplycost", MONEY, money(100, 100000)),
+                # dbgen's stream: 4 draws per part, one per partsupp row
+                col(
+                    "ps_availqty",
+                    "int",
+                    {
+                        "tpc_random": {
+                            "seed": 1671059989,
+                            "boundary": 4,
+                            "per": "parent",
+                            "low": 1,
+                            "high": 9999,
+                        }
+                    },
+                ),  # fmt: skip
+                hidden(
+                    "ps_cost_cents",
+                    "int",
+                    {
+                        "tpc_random": {
+                            "seed": 1051288424,
+                            "boundary": 4,
+                            "per": "parent",
+                            "low": 100,
+                            "high": 100000,
+                        }
+                    },
+                ),  # fmt: skip
+                col("ps_supplycost", MONEY, expression("ps_cost_cents / 100")),
                 excerpt("ps_comment", "ps"),
             ],
         },
         {
             "id": "orders",
-            "kind": "fact",
+            "kind": "entity",
+            "rows": 1_500_000,
             "pk": "o_orderkey",
-            "parents": ["customer"],
-            # 10 orders per customer on average, none for a custkey that is a multiple of 3:
-            # dbgen moves those to the next key, so keys = 1 (mod 3) get twice as many
-            "fanout": {
-                "distribution": "poisson",
-                "lambda": 15,
-                "min": 0,
-                "max": 60,
-                "by": "c_mod3",
-                "cases": {
-                    "1": {"distribution": "poisson", "lambda": 20, "min": 0, "max": 70},
-                    "2": {"distribution": "poisson", "lambda": 10, "min": 0, "max": 50},
-                },
-            },
             "columns": [
                 # sparse keys: 8 of every 32 (dbgen mk_sparse)
                 col(
@@ -465,7 +488,19 @@ def schema() -> dict[str, Any]:
                     expression("(row_number() // 8) * 32 + row_number() % 8"),
                     unique=True,
                 ),
-                col("o_custkey", "int", lookup("customer.c_custkey", where="c_custkey % 3 != 0")),
+                # dbgen's draw: a customer, moved off a multiple of 3 to the next key (the
+                # previous one for the last key)
+                hidden("o_ck", "int", dbgen_random(851767375, 1, high_rows="customer")),
+                col(
+                    "o_custkey",
+                    "int",
+                    expression(
+                        "where(o_ck % 3 == 0, where(o_ck < table_rows('customer'), o_ck + 1, "
+                        "o_ck - 1), o_ck)"
+                    ),
+                ),
+                # lines of the order (dbgen's O_LCNT stream): lineitem's fanout
+                hidden("o_lines", "int", dbgen_random(1434868289, 1, 7)),
                 hidden("o_all_f", "bool", aggregate("all", "lineitem", "l_linestatus == 'F'")),
                 hidden("o_all_o", "bool", aggregate("all", "lineitem", "l_linestatus == 'O'")),
                 col(
@@ -481,11 +516,8 @@ def schema() -> dict[str, Any]:
                     ),
                 ),
                 # 1992-01-01 .. 1998-08-02 (the end date minus 151 days)
-                col(
-                    "o_orderdate",
-                    "date",
-                    expression("add_days(date('1992-01-01'), randint(0, 2405))"),
-                ),
+                hidden("o_days", "int", dbgen_random(1066728069, 0, 2405)),
+                col("o_orderdate", "date", expression("add_days(date('1992-01-01'), o_days)")),
                 col("o_orderpriority", "string", choice(PRIORITIES)),
                 col(
                     "o_clerk",
@@ -502,28 +534,49 @@ def schema() -> dict[str, Any]:
             "id": "lineitem",
             "kind": "fact",
             "parents": ["orders", "part", "supplier"],
-            "fanout": {"distribution": "uniform", "min": 1, "max": 7},
+            # the order's `o_lines` lines (dbgen's count, drawn on the order's stream)
+            "fanout": {
+                "distribution": "uniform",
+                "min": 1,
+                "max": 7,
+                "by": "o_lines",
+                "cases": {
+                    str(k): {"distribution": "uniform", "min": k, "max": k} for k in range(1, 8)
+                },
+            },
             "columns": [
                 col("l_orderkey", "int", lookup("orders.o_orderkey")),
-                col("l_partkey", "int", lookup("part.p_partkey")),
+                col(
+                    "l_partkey", "int", dbgen_random(1808217256, 1, high_rows="part", per_line=True)
+                ),
+                hidden("l_supp", "int", dbgen_random(2095021727, 0, 3, per_line=True)),
                 # one of the part's 4 suppliers: (l_partkey, l_suppkey) is in partsupp
                 col(
                     "l_suppkey",
                     "int",
                     expression(
-                        "(l_partkey + randint(0, 3) * "
+                        "(l_partkey + l_supp * "
                         + supp_per_part.format(key="l_partkey")
                         + ") % table_rows('supplier') + 1"
                     ),
                 ),
                 col("l_linenumber", "int", expression("position()")),
-                col("l_quantity", MONEY, expression("randint(1, 50)")),
-                hidden("l_p_price", MONEY, lookup("part.p_retailprice", on="l_partkey")),
+                hidden("l_qty", "int", dbgen_random(209208115, 1, 50, per_line=True)),
+                col("l_quantity", MONEY, expression("l_qty")),
+                # the part's retail price: the spec's formula of l_partkey (no lookup by key)
+                hidden(
+                    "l_p_price",
+                    MONEY,
+                    expression(
+                        "(90000 + (l_partkey // 10) % 20001 + 100 * (l_partkey % 1000)) / 100"
+                    ),
+                ),
                 col("l_extendedprice", MONEY, expression("l_quantity * l_p_price")),
                 col("l_discount", MONEY, expression("randint(0, 10) / 100")),
                 col("l_tax", MONEY, expression("randint(0, 8) / 100")),
                 hidden("l_o_date", "date", lookup("orders.o_orderdate", on="l_orderkey")),
-                col("l_shipdate", "date", expression("add_days(l_o_date, randint(1, 121))")),
+                hidden("l_ship_days", "int", dbgen_random(1769349045, 1, 121, per_line=True)),
+                col("l_shipdate", "date", expression("add_days(l_o_date, l_ship_days)")),
                 col("l_commitdate", "date", expression("add_days(l_o_date, randint(30, 90))")),
                 col("l_receiptdate", "date", expression("add_days(l_shipdate, randint(1, 30))")),
                 col(
@@ -550,20 +603,20 @@ def schema() -> dict[str, Any]:
             "name": "tpch",
             "description": "The eight TPC-H tables at scale factor 1 (region, nation, supplier, "
             "customer, part, partsupp, orders, lineitem) following the spec's data rules; "
-            "`--scale N` scales supplier, customer and part, and the facts follow.",
+            "`--scale N` scales supplier, customer, part and orders, and the facts follow.",
             "assumptions": [
                 "money, quantities and rates are DECIMAL(15,2) as in the spec, computed exactly: "
                 "o_totalprice is the sum of its lines l_extendedprice * (1 + l_tax) * "
                 "(1 - l_discount) rounded half away from zero to the cent; dates are dates",
-                "orders per customer follow dbgen, which moves an order drawn for a customer "
-                "whose key is a multiple of 3 to the next key: Poisson(20) for keys = 1 (mod 3), "
-                "Poisson(10) for keys = 2 (mod 3), none for multiples of 3; dbgen draws each "
-                "order's customer, so its order count is exactly 1,500,000 x SF where ours is "
-                "within a fraction of a percent",
+                "orders, their customers and dates, lines per order, and the lines' quantity, "
+                "part, supplier and ship date, p_name, s_nationkey, ps_availqty and "
+                "ps_supplycost are drawn on dbgen's own random streams: equal to dbgen's row "
+                "for row (1,500,000 x SF orders; an order drawn for a customer whose key is a "
+                "multiple of 3 goes to the next key, as dbgen does)",
                 "every comment is a piece of a text pool "
                 "cut at a random offset to the spec's lengths, as dbgen does; the pool is "
                 "sentences of the spec's grammar, 2 MB at every scale, where dbgen's is 300 MB "
-                "of a richer grammar; p_name's five colours may repeat",
+                "of a richer grammar",
                 "(ps_partkey, ps_suppkey) is unique at the spec's scale factors (0.01 and up); "
                 "below, the spec's formula repeats a supplier of a part, as dbgen does, so it is "
                 "not declared unique",
@@ -575,7 +628,10 @@ def schema() -> dict[str, Any]:
         "constraints": {
             "foreign_keys": [
                 {"column": "nation.n_regionkey", "references": "region.r_regionkey"},
+                {"column": "supplier.s_nationkey", "references": "nation.n_nationkey"},
                 {"column": "partsupp.ps_suppkey", "references": "supplier.s_suppkey"},
+                {"column": "orders.o_custkey", "references": "customer.c_custkey"},
+                {"column": "lineitem.l_partkey", "references": "part.p_partkey"},
                 {"column": "lineitem.l_suppkey", "references": "supplier.s_suppkey"},
             ],
             "ranges": [

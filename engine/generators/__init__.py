@@ -22,6 +22,7 @@ from datagen.engine.generators import (
     random_string,
     sequence,
     temporal,
+    tpc_random,
     uuids,
 )
 from datagen.engine.generators.context import BlockContext
@@ -45,6 +46,8 @@ for _kind in (
     random_string.RandomStringKind(),
     excerpt.ExcerptKind(),
     event.EventKind(),
+    tpc_random.TpcRandomKind(),
+    tpc_random.TpcWordsKind(),
 ):
     register_kind(_kind)
 
