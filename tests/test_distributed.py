@@ -110,7 +110,7 @@ def test_dask_with_kept_columns_spilled_gives_the_same_bytes(
     from tests.test_scale_spill import force_spilling
 
     dataset = load_dataset(Path(__file__).parent.parent / "examples" / "tpch.json")
-    rows = {"part": 300, "supplier": 20, "customer": 200}  # lineitem: ~8,000 rows
+    rows = {"part": 300, "supplier": 20, "customer": 200, "orders": 2_000}  # lineitem: ~8,000
     monkeypatch.setattr(block, "BLOCK_ROWS", 500)
     cases = {"single": None, "parts": Partitioning(rows=1)}  # a part per block
     for name, partition in cases.items():
