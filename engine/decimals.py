@@ -239,7 +239,10 @@ def _scale_up(units: Any, digits: int) -> Any:
 def _rescale_down(units: np.ndarray, scale: int, to: int) -> np.ndarray:
     step = 10 ** (scale - to)
     magnitude = np.abs(units)
-    whole, rest = np.divmod(magnitude, step)
+    # `//` and `-` work on int64 and on widened (object: Python int) units alike;
+    # np.divmod has no loop for object arrays
+    whole = magnitude // step
+    rest = magnitude - whole * step
     whole = whole + (2 * rest >= step)
     return np.where(units < 0, -whole, whole)
 

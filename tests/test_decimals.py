@@ -175,3 +175,16 @@ def test_case_and_where_over_decimals_stay_exact() -> None:
     # a null branch reads the floats (nulls travel as NaN)
     with_null = compiled("price if qty > 10 else null")(Scope({"price": price, "qty": qty}, 3000))
     assert not isinstance(with_null, decimals.Decimals)
+
+
+def test_rounding_widened_units_past_int64() -> None:
+    """Units past 2^62 are Python ints in an object array; rounding them to a smaller
+    scale used np.divmod, which has no object loop (an internal error found by the
+    hostile sweep: a choice of 10**12 summed into a decimal)."""
+    import numpy as np
+
+    from datagen.engine.decimals import _rescale_down
+
+    units = np.array([10**30 + 5, -(10**30) - 5, 14], dtype=object)
+    assert list(_rescale_down(units, 2, 1)) == [10**29 + 1, -(10**29) - 1, 1]
+    assert list(_rescale_down(np.array([15, -15, 14]), 1, 0)) == [2, -2, 1]
